@@ -1,0 +1,12 @@
+/* console.h – formatted text to the board's serial link (printf without a heap). */
+#ifndef XSINFER_CONSOLE_H
+#define XSINFER_CONSOLE_H
+
+#include <stdarg.h>
+
+/* Formats into a static 512-byte buffer and writes it with board_uart_write;
+ * longer output is truncated. Not for timed regions. */
+int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int console_vprintf(const char *fmt, va_list args);
+
+#endif

@@ -1,0 +1,107 @@
+/* board.c – the host target: the same programs as a Linux process. The serial
+ * link is stdin/stdout (a pipe or a pty), ticks are CLOCK_MONOTONIC nanoseconds. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "board.h"
+
+static uintptr_t stack_top_estimate;
+
+void board_init(void) {
+  int flags = fcntl(STDIN_FILENO, F_GETFL);
+  if (flags >= 0) fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
+  char here;
+  stack_top_estimate = (uintptr_t)&here;
+}
+
+uint64_t board_ticks(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+const board_tick_unit_t *board_tick_unit(void) {
+  static const board_tick_unit_t unit = {"ns", 1u, 1u, 0u};
+  return &unit;
+}
+
+const char *board_name(void) { return "host"; }
+
+void board_memory(board_memory_t *out) {
+  out->flash_bytes = 0;
+  out->ram_bytes = 0;
+  /* Linux gives the main thread 8 MB by default; stay well inside it. */
+  out->stack_top = stack_top_estimate;
+  out->stack_bottom = stack_top_estimate - 4u * 1024u * 1024u;
+}
+
+uintptr_t board_stack_limit(void) { return stack_top_estimate - 4u * 1024u * 1024u + 4096u; }
+
+void board_uart_write(const void *data, size_t len) {
+  const uint8_t *bytes = data;
+  while (len > 0) {
+    ssize_t n = write(STDOUT_FILENO, bytes, len);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      exit(74); /* host end went away */
+    }
+    bytes += n;
+    len -= (size_t)n;
+  }
+}
+
+size_t board_uart_read(void *data, size_t cap) {
+  ssize_t n = read(STDIN_FILENO, data, cap);
+  return n > 0 ? (size_t)n : 0;
+}
+
+void board_uart_flush(void) {}
+
+int32_t board_host_file_size(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fclose(f);
+  return size > INT32_MAX ? -1 : (int32_t)size;
+}
+
+int32_t board_host_file_read(const char *path, void *buf, uint32_t cap) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, cap, f);
+  fclose(f);
+  return (int32_t)n;
+}
+
+const char *board_cmdline(void) {
+  static char line[4096];
+  static int fetched;
+  if (!fetched) {
+    fetched = 1;
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    size_t n = f ? fread(line, 1, sizeof line - 1, f) : 0;
+    if (f) fclose(f);
+    line[n] = 0;
+    /* NUL-separated argv: drop argv[0], join the rest with spaces. */
+    size_t first = strlen(line) + 1;
+    if (first >= n) return "";
+    for (size_t i = first; i + 1 < n; i++)
+      if (line[i] == 0) line[i] = ' ';
+    memmove(line, line + first, n - first);
+    line[n - first] = 0;
+    if (n - first > 0 && line[n - first - 1] == ' ') line[n - first - 1] = 0;
+  }
+  return line;
+}
+
+void board_exit(int status) {
+  fflush(stdout);
+  exit(status);
+}

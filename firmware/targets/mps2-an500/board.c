@@ -1,0 +1,175 @@
+/* board.c – mps2-an500 under QEMU: CMSDK UART0 (polled; QEMU back-pressures its
+ * chardev so RX cannot overrun), CMSDK dual timer as the tick source (25 MHz under
+ * -icount shift=7 = 3.2 ticks per instruction), MPU-protected "flash", semihosting
+ * for files, the command line and the exit status. */
+#include <string.h>
+
+#include "../../common/armv7m.h"
+#include "board.h"
+
+#define UART0_BASE 0x40004000u
+#define UART_DATA REG32(UART0_BASE + 0x00u)
+#define UART_STATE REG32(UART0_BASE + 0x04u)
+#define UART_CTRL REG32(UART0_BASE + 0x08u)
+#define UART_BAUDDIV REG32(UART0_BASE + 0x10u)
+#define UART_STATE_TX_FULL 0x1u
+#define UART_STATE_RX_FULL 0x2u
+
+/* Dual timer, Timer1 (the single-timer register layout leaves it stopped). */
+#define DUALTIMER_BASE 0x40002000u
+#define TIMER1_LOAD REG32(DUALTIMER_BASE + 0x00u)
+#define TIMER1_VALUE REG32(DUALTIMER_BASE + 0x04u)
+#define TIMER1_CONTROL REG32(DUALTIMER_BASE + 0x08u)
+#define TIMER1_INTCLR REG32(DUALTIMER_BASE + 0x0Cu)
+#define TIMER1_RIS REG32(DUALTIMER_BASE + 0x10u)
+#define TIMER_CTRL_ENABLE 0x80u
+#define TIMER_CTRL_INT_ENABLE 0x20u
+#define TIMER_CTRL_32BIT 0x02u
+#define DUALTIMER_IRQ 10u
+
+extern uint32_t __stack_bottom[], __stack_top[], __flash_start[], __flash_size[], __ram_size[];
+
+static volatile uint32_t timer_wraps;
+
+void mps2_dualtimer_irq(void) {
+  TIMER1_INTCLR = 1u;
+  timer_wraps++;
+}
+
+static void flash_read_only(void) {
+  /* Region 0: the 4 MB code region, read-only for all, cacheable (TEX=0 C=1 B=0). */
+  MPU_RNR = 0u;
+  MPU_RBAR = 0x00000000u;
+  MPU_RASR = (0x6u << 24) | (1u << 17) | (21u << 1) | 1u;
+  MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA: everything else keeps the default map */
+  armv7m_dsb();
+  armv7m_isb();
+}
+
+void board_init(void) {
+  UART_BAUDDIV = 16u;
+  UART_CTRL = 0x3u; /* TX and RX enabled, no interrupts */
+
+  TIMER1_CONTROL = 0u;
+  TIMER1_LOAD = 0xFFFFFFFFu;
+  TIMER1_INTCLR = 1u;
+  TIMER1_CONTROL = TIMER_CTRL_ENABLE | TIMER_CTRL_INT_ENABLE | TIMER_CTRL_32BIT; /* free-running */
+  NVIC_IPR_BYTE(DUALTIMER_IRQ) = 0u;
+  NVIC_ISER(0) = 1u << DUALTIMER_IRQ;
+
+  armv7m_enable_fault_reporting();
+  flash_read_only();
+}
+
+uint64_t board_ticks(void) {
+  uint32_t primask = armv7m_irq_save();
+  uint32_t wraps = timer_wraps;
+  uint32_t down = TIMER1_VALUE;
+  if (TIMER1_RIS & 1u) { /* wrapped, interrupt not yet taken: count it here */
+    down = TIMER1_VALUE;
+    wraps++;
+  }
+  armv7m_irq_restore(primask);
+  return ((uint64_t)wraps << 32) | (uint64_t)(0xFFFFFFFFu - down);
+}
+
+const board_tick_unit_t *board_tick_unit(void) {
+  /* 25 MHz timer, one instruction = 128/40 ns of virtual time at shift=7. */
+  static const board_tick_unit_t unit = {"instr", 40u, 128u, 0u};
+  return &unit;
+}
+
+const char *board_name(void) { return "mps2-an500"; }
+
+void board_memory(board_memory_t *out) {
+  out->flash_bytes = (uint32_t)(uintptr_t)__flash_size;
+  out->ram_bytes = (uint32_t)(uintptr_t)__ram_size;
+  out->stack_bottom = (uintptr_t)__stack_bottom;
+  out->stack_top = (uintptr_t)__stack_top;
+}
+
+uintptr_t board_stack_limit(void) { return (uintptr_t)__stack_bottom + 1024u; }
+
+void board_uart_write(const void *data, size_t len) {
+  const uint8_t *bytes = data;
+  for (size_t i = 0; i < len; i++) {
+    while (UART_STATE & UART_STATE_TX_FULL) {
+    }
+    UART_DATA = bytes[i];
+  }
+}
+
+size_t board_uart_read(void *data, size_t cap) {
+  uint8_t *bytes = data;
+  size_t n = 0;
+  while (n < cap && (UART_STATE & UART_STATE_RX_FULL)) bytes[n++] = (uint8_t)UART_DATA;
+  return n;
+}
+
+void board_uart_flush(void) {
+  while (UART_STATE & UART_STATE_TX_FULL) {
+  }
+}
+
+/* ---- semihosting ---- */
+enum {
+  SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_READ = 0x06, SYS_FLEN = 0x0C,
+  SYS_GET_CMDLINE = 0x15, SYS_EXIT_EXTENDED = 0x20,
+  ADP_STOPPED_APPLICATION_EXIT = 0x20026,
+};
+
+static int32_t semihost(uint32_t op, const void *param) {
+  register uint32_t r0 __asm__("r0") = op;
+  register const void *r1 __asm__("r1") = param;
+  __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+  return (int32_t)r0;
+}
+
+static int32_t host_open(const char *path) {
+  uint32_t args[3] = {(uint32_t)(uintptr_t)path, 1u /* "rb" */, (uint32_t)strlen(path)};
+  return semihost(SYS_OPEN, args);
+}
+
+static void host_close(int32_t handle) {
+  uint32_t args[1] = {(uint32_t)handle};
+  semihost(SYS_CLOSE, args);
+}
+
+int32_t board_host_file_size(const char *path) {
+  int32_t handle = host_open(path);
+  if (handle < 0) return -1;
+  uint32_t args[1] = {(uint32_t)handle};
+  int32_t size = semihost(SYS_FLEN, args);
+  host_close(handle);
+  return size;
+}
+
+int32_t board_host_file_read(const char *path, void *buf, uint32_t cap) {
+  int32_t handle = host_open(path);
+  if (handle < 0) return -1;
+  uint32_t args[3] = {(uint32_t)handle, (uint32_t)(uintptr_t)buf, cap};
+  int32_t not_read = semihost(SYS_READ, args);
+  host_close(handle);
+  return not_read < 0 ? -1 : (int32_t)cap - not_read;
+}
+
+const char *board_cmdline(void) {
+  static char line[512];
+  static int fetched;
+  if (!fetched) {
+    fetched = 1;
+    uint32_t args[2] = {(uint32_t)(uintptr_t)line, sizeof line};
+    if (semihost(SYS_GET_CMDLINE, args) != 0) line[0] = 0;
+  }
+  /* QEMU puts the program name first (the first arg= of -semihosting-config). */
+  const char *rest = strchr(line, ' ');
+  return rest ? rest + 1 : "";
+}
+
+void board_exit(int status) {
+  board_uart_flush();
+  uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
+  semihost(SYS_EXIT_EXTENDED, block);
+  for (;;) {
+  }
+}

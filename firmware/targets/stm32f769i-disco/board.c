@@ -1,0 +1,258 @@
+/* board.c – STM32F769I-DISCO: 216 MHz from the 25 MHz HSE crystal (PLL M=25 N=432
+ * P=2 Q=9, over-drive, 7 flash wait states, ART + prefetch), I/D caches, USART1 on
+ * PA9/PA10 (the ST-LINK virtual COM port) with an RX interrupt into a ring buffer,
+ * DWT CYCCNT extended to 64 bits (TIM2 interrupts every 10 s so no wrap is missed).
+ * Register values follow RM0410 (STM32F76xxx reference manual); not yet run on a
+ * board here — see the README's hardware section. */
+#include "../../common/armv7m.h"
+#include "board.h"
+
+#ifndef XSINFER_UART_BAUD
+#define XSINFER_UART_BAUD 921600u
+#endif
+
+enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
+
+#define RCC_BASE 0x40023800u
+#define RCC_CR REG32(RCC_BASE + 0x00u)
+#define RCC_PLLCFGR REG32(RCC_BASE + 0x04u)
+#define RCC_CFGR REG32(RCC_BASE + 0x08u)
+#define RCC_AHB1ENR REG32(RCC_BASE + 0x30u)
+#define RCC_APB1ENR REG32(RCC_BASE + 0x40u)
+#define RCC_APB2ENR REG32(RCC_BASE + 0x44u)
+#define RCC_DCKCFGR2 REG32(RCC_BASE + 0x90u)
+
+#define PWR_CR1 REG32(0x40007000u)
+#define PWR_CSR1 REG32(0x40007004u)
+#define FLASH_ACR REG32(0x40023C00u)
+
+#define GPIOA_BASE 0x40020000u
+#define GPIOA_MODER REG32(GPIOA_BASE + 0x00u)
+#define GPIOA_OSPEEDR REG32(GPIOA_BASE + 0x08u)
+#define GPIOA_PUPDR REG32(GPIOA_BASE + 0x0Cu)
+#define GPIOA_AFRH REG32(GPIOA_BASE + 0x24u)
+
+#define USART1_BASE 0x40011000u
+#define USART1_CR1 REG32(USART1_BASE + 0x00u)
+#define USART1_BRR REG32(USART1_BASE + 0x0Cu)
+#define USART1_ISR REG32(USART1_BASE + 0x1Cu)
+#define USART1_ICR REG32(USART1_BASE + 0x20u)
+#define USART1_RDR REG32(USART1_BASE + 0x24u)
+#define USART1_TDR REG32(USART1_BASE + 0x28u)
+#define USART_ISR_ORE (1u << 3)
+#define USART_ISR_RXNE (1u << 5)
+#define USART_ISR_TC (1u << 6)
+#define USART_ISR_TXE (1u << 7)
+
+#define TIM2_BASE 0x40000000u
+#define TIM2_CR1 REG32(TIM2_BASE + 0x00u)
+#define TIM2_DIER REG32(TIM2_BASE + 0x0Cu)
+#define TIM2_SR REG32(TIM2_BASE + 0x10u)
+#define TIM2_EGR REG32(TIM2_BASE + 0x14u)
+#define TIM2_PSC REG32(TIM2_BASE + 0x28u)
+#define TIM2_ARR REG32(TIM2_BASE + 0x2Cu)
+
+enum { IRQ_TIM2 = 28, IRQ_USART1 = 37 };
+
+extern uint32_t __stack_bottom[], __stack_top[], __flash_size[], __ram_size[];
+
+static void clocks_216mhz(void) {
+  RCC_APB1ENR |= 1u << 28; /* PWREN */
+  (void)RCC_APB1ENR;
+  PWR_CR1 = (PWR_CR1 & ~(3u << 14)) | (3u << 14); /* VOS scale 1 */
+
+  RCC_CR |= 1u << 16; /* HSEON (crystal, no bypass) */
+  while (!(RCC_CR & (1u << 17))) {
+  }
+  RCC_PLLCFGR = 25u               /* PLLM: 25 MHz / 25 = 1 MHz */
+                | (432u << 6)     /* PLLN: 432 MHz VCO */
+                | (0u << 16)      /* PLLP = /2 -> 216 MHz */
+                | (1u << 22)      /* PLLSRC = HSE */
+                | (9u << 24)      /* PLLQ = /9 -> 48 MHz */
+                | (7u << 28);     /* PLLR (unused) */
+  RCC_CR |= 1u << 24; /* PLLON */
+
+  PWR_CR1 |= 1u << 16; /* ODEN: over-drive, needed above 180 MHz */
+  while (!(PWR_CSR1 & (1u << 16))) {
+  }
+  PWR_CR1 |= 1u << 17; /* ODSWEN */
+  while (!(PWR_CSR1 & (1u << 17))) {
+  }
+  while (!(RCC_CR & (1u << 25))) {
+  }
+
+  FLASH_ACR = 7u | (1u << 8) | (1u << 9); /* 7 wait states, prefetch, ART */
+  while ((FLASH_ACR & 0xFu) != 7u) {
+  }
+
+  RCC_CFGR = (RCC_CFGR & ~((0xFu << 4) | (7u << 10) | (7u << 13) | 3u)) | (0u << 4) /* AHB /1 */
+             | (5u << 10)                                                          /* APB1 /4 = 54 MHz */
+             | (4u << 13)                                                          /* APB2 /2 = 108 MHz */
+             | 2u;                                                                 /* SW = PLL */
+  while (((RCC_CFGR >> 2) & 3u) != 2u) {
+  }
+}
+
+static void caches_on(void) {
+  armv7m_dsb();
+  armv7m_isb();
+  SCB_ICIALLU = 0u;
+  armv7m_dsb();
+  armv7m_isb();
+  SCB_CCR |= 1u << 17; /* IC */
+  armv7m_dsb();
+  armv7m_isb();
+
+  SCB_CSSELR = 0u; /* L1 data cache */
+  armv7m_dsb();
+  uint32_t ccsidr = SCB_CCSIDR;
+  uint32_t sets = ((ccsidr >> 13) & 0x7FFFu) + 1u;
+  uint32_t ways = ((ccsidr >> 3) & 0x3FFu) + 1u;
+  for (uint32_t set = 0; set < sets; set++)
+    for (uint32_t way = 0; way < ways; way++) SCB_DCISW = (set << 5) | (way << 30);
+  armv7m_dsb();
+  SCB_CCR |= 1u << 16; /* DC */
+  armv7m_dsb();
+  armv7m_isb();
+}
+
+/* ---- USART1 with an RX ring buffer (the interrupt only fills it) ---- */
+static volatile uint8_t rx_ring[1024];
+static volatile uint32_t rx_head, rx_tail, rx_overruns;
+
+void stm32_usart1_irq(void) {
+  uint32_t isr = USART1_ISR;
+  if (isr & USART_ISR_ORE) {
+    USART1_ICR = USART_ISR_ORE;
+    rx_overruns++;
+  }
+  if (isr & USART_ISR_RXNE) {
+    uint8_t byte = (uint8_t)USART1_RDR;
+    uint32_t next = (rx_head + 1u) % sizeof rx_ring;
+    if (next != rx_tail) {
+      rx_ring[rx_head] = byte;
+      rx_head = next;
+    } else {
+      rx_overruns++;
+    }
+  }
+}
+
+static void usart1_init(void) {
+  RCC_AHB1ENR |= 1u << 0;  /* GPIOA */
+  RCC_APB2ENR |= 1u << 4;  /* USART1 */
+  RCC_DCKCFGR2 &= ~3u;     /* USART1 clock = APB2 */
+  (void)RCC_APB2ENR;
+  GPIOA_MODER = (GPIOA_MODER & ~((3u << 18) | (3u << 20))) | (2u << 18) | (2u << 20);
+  GPIOA_OSPEEDR |= (3u << 18) | (3u << 20);
+  GPIOA_PUPDR = (GPIOA_PUPDR & ~(3u << 20)) | (1u << 20); /* pull-up on RX */
+  GPIOA_AFRH = (GPIOA_AFRH & ~((0xFu << 4) | (0xFu << 8))) | (7u << 4) | (7u << 8);
+  USART1_BRR = (APB2_HZ + XSINFER_UART_BAUD / 2u) / XSINFER_UART_BAUD;
+  USART1_CR1 = (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5); /* UE, RE, TE, RXNEIE */
+  NVIC_ISER(IRQ_USART1 / 32) = 1u << (IRQ_USART1 % 32);
+}
+
+/* ---- 64-bit cycle counter ---- */
+static volatile uint32_t cyc_high, cyc_last;
+
+void stm32_tim2_irq(void) {
+  TIM2_SR = 0u;
+  (void)board_ticks(); /* a read at least every 10 s catches every 19.9 s wrap */
+}
+
+static void cycle_counter_init(void) {
+  DEMCR |= 1u << 24; /* TRCENA */
+  DWT_LAR = 0xC5ACCE55u;
+  DWT_CYCCNT = 0u;
+  /* CYCCNT plus the CPI/EXC/SLEEP/LSU/FOLD event counters (instructions = cycles - stalls). */
+  DWT_CTRL |= 1u | (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 21);
+
+  RCC_APB1ENR |= 1u << 0; /* TIM2 */
+  (void)RCC_APB1ENR;
+  TIM2_PSC = APB1_TIMER_HZ / 10000u - 1u; /* 10 kHz */
+  TIM2_ARR = 100000u;                      /* 10 s */
+  TIM2_EGR = 1u;
+  TIM2_SR = 0u;
+  TIM2_DIER = 1u;
+  TIM2_CR1 = 1u;
+  NVIC_ISER(IRQ_TIM2 / 32) = 1u << (IRQ_TIM2 % 32);
+}
+
+void board_init(void) {
+  clocks_216mhz();
+  caches_on();
+  armv7m_enable_fault_reporting();
+  usart1_init();
+  cycle_counter_init();
+}
+
+uint64_t board_ticks(void) {
+  uint32_t primask = armv7m_irq_save();
+  uint32_t now = DWT_CYCCNT;
+  if (now < cyc_last) cyc_high++;
+  cyc_last = now;
+  uint64_t ticks = ((uint64_t)cyc_high << 32) | now;
+  armv7m_irq_restore(primask);
+  return ticks;
+}
+
+const board_tick_unit_t *board_tick_unit(void) {
+  static const board_tick_unit_t unit = {"cycles", 1u, 1u, CORE_HZ};
+  return &unit;
+}
+
+const char *board_name(void) { return "stm32f769i-disco"; }
+
+void board_memory(board_memory_t *out) {
+  out->flash_bytes = (uint32_t)(uintptr_t)__flash_size;
+  out->ram_bytes = (uint32_t)(uintptr_t)__ram_size;
+  out->stack_bottom = (uintptr_t)__stack_bottom;
+  out->stack_top = (uintptr_t)__stack_top;
+}
+
+uintptr_t board_stack_limit(void) { return (uintptr_t)__stack_bottom + 1024u; }
+
+void board_uart_write(const void *data, size_t len) {
+  const uint8_t *bytes = data;
+  for (size_t i = 0; i < len; i++) {
+    while (!(USART1_ISR & USART_ISR_TXE)) {
+    }
+    USART1_TDR = bytes[i];
+  }
+}
+
+size_t board_uart_read(void *data, size_t cap) {
+  uint8_t *bytes = data;
+  size_t n = 0;
+  while (n < cap && rx_tail != rx_head) {
+    bytes[n++] = rx_ring[rx_tail];
+    rx_tail = (rx_tail + 1u) % sizeof rx_ring;
+  }
+  return n;
+}
+
+void board_uart_flush(void) {
+  while (!(USART1_ISR & USART_ISR_TC)) {
+  }
+}
+
+int32_t board_host_file_read(const char *path, void *buf, uint32_t cap) {
+  (void)path;
+  (void)buf;
+  (void)cap;
+  return -1; /* no semihosting on the board: data arrives over the wire */
+}
+
+int32_t board_host_file_size(const char *path) {
+  (void)path;
+  return -1;
+}
+
+const char *board_cmdline(void) { return ""; }
+
+void board_exit(int status) {
+  board_uart_flush();
+  (void)status;
+  /* Nothing to return to on the board: stop here; the host saw the status over the wire. */
+  for (;;) __asm__ volatile("wfi");
+}

@@ -1,0 +1,44 @@
+// The `xsinfer` command line: every module in ./commands registers its subcommands.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { XsinferError } from '../errors.ts';
+
+const exitStatus: Record<string, number> = {
+  TOOLCHAIN_MISSING: 3,
+  BUILD_FAILED: 4,
+  RUN_FAILED: 5,
+  TIMEOUT: 6,
+  BAD_ARGUMENT: 2,
+  NOT_SUPPORTED: 7,
+};
+
+export async function createProgram(): Promise<Command> {
+  const program = new Command();
+  program
+    .name('xsinfer')
+    .description('Scripted TinyML inference on the STM32F769: build, boot, verify and benchmark JS vs C')
+    .showHelpAfterError();
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { register?: (p: Command) => void };
+    mod.register?.(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = await createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof XsinferError) {
+      process.stderr.write(`xsinfer: ${err.message}\n`);
+      process.exitCode = exitStatus[err.code] ?? 1;
+      return;
+    }
+    throw err;
+  }
+}

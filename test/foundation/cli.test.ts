@@ -1,0 +1,43 @@
+// The CLI contract: --json puts one JSON document on the last stdout line, and the F769
+// image links within the chip's limits.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../host/paths.ts';
+
+function xsinfer(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env },
+  });
+  const lines = r.stdout.trim().split('\n');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] };
+}
+
+describe('xsinfer CLI', () => {
+  it('reports the F769 image size against 2 MB flash / 512 KB RAM', () => {
+    const r = xsinfer('build', '--target', 'stm32f769i-disco', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.last);
+    expect(report).toMatchObject({ target: 'stm32f769i-disco', flashLimit: 2 * 1024 * 1024, ramLimit: 512 * 1024 });
+    for (const key of ['text', 'data', 'bss', 'flashBytes', 'ramBytes']) expect(typeof report[key]).toBe('number');
+    expect(report.text).toBeGreaterThan(1000);
+    expect(report.flashBytes).toBeLessThan(report.flashLimit);
+    expect(report.ramBytes).toBeLessThan(report.ramLimit);
+    expect(report.components.board).toBeGreaterThan(0);
+  });
+
+  it('runs the QEMU image and reports the exit status as JSON', () => {
+    const r = xsinfer('run', '--target', 'mps2-an500', '--json', 'exit=4');
+    expect(r.status).toBe(4);
+    expect(JSON.parse(r.last)).toMatchObject({ target: 'mps2-an500', exitCode: 4 });
+    expect(r.stderr).toContain('tick self-test ok');
+  });
+
+  it('rejects an unknown target with a message that lists the valid ones', () => {
+    const r = xsinfer('build', '--target', 'esp32');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('mps2-an500, stm32f769i-disco, host');
+  });
+});
