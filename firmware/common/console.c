@@ -23,3 +23,15 @@ int console_printf(const char *fmt, ...) {
   va_end(args);
   return n;
 }
+
+char *console_u64(char *buf, uint64_t value) {
+  char digits[21];
+  int n = 0;
+  do {
+    digits[n++] = (char)('0' + value % 10u);
+    value /= 10u;
+  } while (value != 0);
+  for (int i = 0; i < n; i++) buf[i] = digits[n - 1 - i];
+  buf[n] = 0;
+  return buf;
+}

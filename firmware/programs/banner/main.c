@@ -56,8 +56,8 @@ int main(void) {
   if (spin) {
     uint32_t iterations = (uint32_t)strtoul(spin + 5, NULL, 10);
     uint64_t units = measure_units(iterations);
-    console_printf("spin %lu iterations: %llu %s\r\n", (unsigned long)iterations, (unsigned long long)units,
-                   unit->unit);
+    char text[21];
+    console_printf("spin %lu iterations: %s %s\r\n", (unsigned long)iterations, console_u64(text, units), unit->unit);
   }
   if (strstr(args, "write-flash")) {
     console_printf("writing to flash at %p\r\n", (void *)&calibration_loop);
