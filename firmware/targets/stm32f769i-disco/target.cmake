@@ -12,4 +12,5 @@ add_library(xsinfer_board STATIC
   ${XSINFER_ROOT}/firmware/common/armv7m_faults.c
   ${XSINFER_ROOT}/firmware/common/newlib_stubs.c
   ${XSINFER_ROOT}/firmware/common/console.c
+  ${XSINFER_ROOT}/firmware/common/cmdline.c
   ${CMAKE_BINARY_DIR}/gen/build_id.c)

@@ -1,0 +1,27 @@
+/* cmdline.c – see cmdline.h. */
+#include "cmdline.h"
+
+#include <string.h>
+
+int cmdline_split(char *line, const char *separators, char **words, int max) {
+  int count = 0;
+  char *p = line;
+  while (*p) {
+    while (*p && strchr(separators, *p)) *p++ = 0;
+    if (!*p) break;
+    if (count < max) words[count] = p;
+    count++;
+    while (*p && !strchr(separators, *p)) p++;
+  }
+  return count < max ? count : max;
+}
+
+uint32_t cmdline_u32(const char *text, uint32_t fallback) {
+  if (!text || !*text) return fallback;
+  uint32_t value = 0;
+  for (const char *p = text; *p; p++) {
+    if (*p < '0' || *p > '9') return fallback;
+    value = value * 10u + (uint32_t)(*p - '0');
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+/*
+ * xsinfer_xs.h – the device's XS runtime: create the machine in static memory, map an
+ * ahead-of-time archive in place from flash, import its modules, run promise jobs.
+ *
+ * Contract:
+ * - Call order: xsinfer_xs_create → xsinfer_xs_map (before anything creates a key: the
+ *   archive's code carries key IDs predicted on the host) → xsinfer_xs_import/...
+ * - Nothing here allocates from the system heap; the arena and the pool for XS's own
+ *   c_malloc come from the generated image (gen/xs_archive.c, xsinfer_xs_image).
+ * - An XS abort (memory full, stack overflow, keys exhausted, fatal check) prints one
+ *   line "xs: abort: <reason> (status N)" and stops the program via
+ *   board_exit(XSINFER_XS_EXIT_ABORT + N). Nothing returns after an abort.
+ * - One machine per program; not reentrant.
+ */
+#ifndef XSINFER_XS_H
+#define XSINFER_XS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xs.h"
+#include "xsinfer_xs_image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exit statuses used by programs that run XS (board_exit). Abort adds XS's status
+ * (0 debugger, 1 memory, 2 stack overflow, 3 fatal check, 4 dead strip, 5 unhandled
+ * exception, 6 keys, 7 computation, 8 unhandled rejection). */
+enum {
+  XSINFER_XS_EXIT_CREATE = 2,    /* machine creation failed */
+  XSINFER_XS_EXIT_MAP = 3,       /* archive rejected or predicted IDs do not match */
+  XSINFER_XS_EXIT_EXCEPTION = 4, /* a JS exception reached the program */
+  XSINFER_XS_EXIT_ABORT = 64,    /* + XS abort status */
+};
+
+/* A C host function the archive may bind by name (`@ "name"` in a module). */
+typedef struct xsinfer_xs_host {
+  const char *name;
+  void (*callback)(xsMachine *the);
+} xsinfer_xs_host_t;
+
+/* Heap figures. Slots are counted in slots of slot_bytes each; chunks in bytes. */
+typedef struct xsinfer_xs_stats {
+  uint32_t slot_bytes;
+  uint32_t slots_used, slots_peak, slots_reserved;
+  uint32_t chunks_used, chunks_peak, chunks_reserved;
+  uint32_t arena_bytes, arena_free; /* static arena shared by chunks (up) and slots (down) */
+  uint32_t pool_bytes, pool_used, pool_peak; /* pool behind XS's c_malloc */
+  uint32_t stack_slots, stack_peak_slots;    /* JS stack (xs slots) */
+  uint32_t keys_used, keys_reserved;
+} xsinfer_xs_stats_t;
+
+/* Create the machine with the image's creation values. `hosts` (sorted or not, names
+ * unique) is the table of C functions archives may bind; it must outlive the machine.
+ * Returns NULL if creation failed (after printing why). */
+xsMachine *xsinfer_xs_create(const xsinfer_xs_host_t *hosts, uint32_t host_count);
+
+/* Map an XS_A archive in place (no copy, no write). Registers its symbols and checks that
+ * each gets the ID the host predicted. Returns 0, or a negative code after printing why:
+ * -1 malformed, -2 wrong XS version, -3 too many modules, -N-100 = N IDs mismatched. */
+int32_t xsinfer_xs_map(xsMachine *the, const uint8_t *archive, uint32_t size);
+
+/* Number of modules in the mapped archive and their paths (e.g. "apps/smoke/main"). */
+uint32_t xsinfer_xs_module_count(void);
+const char *xsinfer_xs_module_path(uint32_t index);
+
+/* Run queued promise jobs until none is left. Call inside xsBeginHost/xsTry. */
+void xsinfer_xs_run_jobs(xsMachine *the);
+
+void xsinfer_xs_stats(xsMachine *the, xsinfer_xs_stats_t *out);
+
+/* Print through the board UART (no heap; lines longer than 255 bytes are cut). */
+int xsinfer_xs_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* Typed-array view over existing C memory, zero copy: an XS host object whose host data
+ * points at `data` (xsSetHostBuffer) wrapped by `new <ctor>(host)`. The memory must stay
+ * valid while JS holds the view; read_only views (e.g. flash) throw on store.
+ * `ctor` is a global constructor name such as "Int8Array". Leaves the view in *out. */
+void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data,
+                     uint32_t bytes, int read_only);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

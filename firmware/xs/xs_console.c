@@ -1,0 +1,28 @@
+/*
+ * xs_console.c – formatted output to the board UART for XS's console/report paths and
+ * for programs; a static line buffer instead of stdio, so nothing pulls in newlib's
+ * FILE machinery or a heap.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "board.h"
+#include "xsinfer_xs.h"
+
+static char line[256];
+
+int xsinfer_xs_vprintf(const char *format, va_list args) {
+  int n = vsnprintf(line, sizeof(line), format, args);
+  if (n < 0) return n;
+  size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+  board_uart_write(line, len);
+  return n;
+}
+
+int xsinfer_xs_printf(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  int n = xsinfer_xs_vprintf(format, args);
+  va_end(args);
+  return n;
+}

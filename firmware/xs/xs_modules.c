@@ -1,0 +1,296 @@
+/*
+ * xs_modules.c – maps an XS_A archive in place from flash (symbols registered in archive
+ * order, IDs checked against the host's prediction, nothing written), resolves and loads
+ * its modules for XS (fxFindModule/fxLoadModule), binds `@ "name"` host functions from
+ * the archive's trailing HOST atom, and wraps C memory as typed-array views.
+ *
+ * Archive layout (big-endian atom sizes, tags as in xsCommon.h): XS_A { VERS SIGN NAME
+ * SYMB IDEN MAPS MODS{PATH CODE}* RSRC{PATH DATA}* HOST? }. HOST is ours: records of
+ * { u16 module index, u16 count, count × { s8 length, u16 key ID, C name NUL } }, all
+ * little endian. XS's own fxMapArchive stops after RSRC, so the extra atom is harmless.
+ */
+#include "xsAll.h"
+
+#include "xs_internal.h"
+#include "xsinfer_xs.h"
+
+#define MAX_MODULES 64
+#define MAX_HOSTS_PER_MODULE 64
+#define MAX_PATH 128
+
+typedef struct module {
+  const char *path;
+  const uint8_t *code;
+  uint32_t code_bytes;
+  const uint8_t *hosts; /* at the record's count field, or NULL */
+  txID id;
+} module_t;
+
+static module_t modules[MAX_MODULES];
+static uint32_t module_count;
+static const module_t *loading; /* module whose body fxResolveModule is about to run */
+static const xsinfer_xs_host_t *host_table;
+static uint32_t host_table_count;
+
+void xsinfer_xs_set_hosts(const struct xsinfer_xs_host *hosts, uint32_t count) {
+  host_table = hosts;
+  host_table_count = count;
+}
+
+uint32_t xsinfer_xs_module_count(void) { return module_count; }
+
+const char *xsinfer_xs_module_path(uint32_t index) {
+  return index < module_count ? modules[index].path : NULL;
+}
+
+/* ---- archive reading ---- */
+
+static uint32_t be32(const uint8_t *p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+typedef struct atom {
+  const uint8_t *data; /* payload */
+  uint32_t bytes;      /* payload size */
+  uint32_t tag;
+} atom_t;
+
+/* Reads the atom at *p (bounded by end); advances *p past it. */
+static int next_atom(const uint8_t **p, const uint8_t *end, atom_t *out) {
+  if (end - *p < 8) return 0;
+  uint32_t size = be32(*p);
+  if (size < 8 || size > (uint32_t)(end - *p)) return 0;
+  out->tag = be32(*p + 4);
+  out->data = *p + 8;
+  out->bytes = size - 8;
+  *p += size;
+  return 1;
+}
+
+static int expect_atom(const uint8_t **p, const uint8_t *end, uint32_t tag, atom_t *out) {
+  return next_atom(p, end, out) && out->tag == tag;
+}
+
+/* A NUL-terminated string inside [p, end); returns its end+1 or NULL. */
+static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end) {
+  while (p < end && *p) p++;
+  return p < end ? p + 1 : NULL;
+}
+
+static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size) {
+  const uint8_t *p = archive;
+  const uint8_t *end = archive + size;
+  atom_t whole, vers, sign, name, symb, iden, maps, mods, rsrc, host;
+  if (!next_atom(&p, end, &whole) || whole.tag != XS_ATOM_ARCHIVE) return -1;
+  p = whole.data;
+  end = whole.data + whole.bytes;
+  if (!expect_atom(&p, end, XS_ATOM_VERSION, &vers) || vers.bytes != 4) return -1;
+  if (vers.data[0] != XS_MAJOR_VERSION || vers.data[1] != XS_MINOR_VERSION) return -2;
+  if (!expect_atom(&p, end, XS_ATOM_SIGNATURE, &sign) || sign.bytes != XS_DIGEST_SIZE)
+    return -1;
+  if (!expect_atom(&p, end, XS_ATOM_NAME, &name)) return -1;
+  if (!expect_atom(&p, end, XS_ATOM_SYMBOLS, &symb) || symb.bytes < 2) return -1;
+  if (!expect_atom(&p, end, XS_ATOM_IDENTIFIERS, &iden)) return -1;
+  if (!expect_atom(&p, end, XS_ATOM_MAPS, &maps)) return -1;
+  if (!expect_atom(&p, end, XS_ATOM_MODULES, &mods)) return -1;
+  if (!expect_atom(&p, end, XS_ATOM_RESOURCES, &rsrc)) return -1;
+  int has_hosts = next_atom(&p, end, &host) && host.tag == XS_ATOM_HOSTS;
+
+  /* Symbols first, in archive order, before anything else creates a key: the code in
+   * flash already holds the IDs the host predicted for this exact order. */
+  uint16_t count = le16(symb.data);
+  if (iden.bytes != (uint32_t)count * 2u) return -1;
+  const uint8_t *s = symb.data + 2;
+  const uint8_t *s_end = symb.data + symb.bytes;
+  if (count == 0 || !(s = skip_string(s, s_end))) return -1; /* entry 0 is "" */
+  int32_t mismatches = 0;
+  for (uint16_t i = 1; i < count; i++) {
+    const uint8_t *next = skip_string(s, s_end);
+    if (!next) return -1;
+    txID id = fxNewNameX(the, (txString)s);
+    if (id != le16(iden.data + 2u * i)) mismatches++;
+    s = next;
+  }
+  if (mismatches) return -100 - mismatches;
+
+  module_count = 0;
+  const uint8_t *m = mods.data;
+  const uint8_t *m_end = mods.data + mods.bytes;
+  atom_t path, code;
+  while (m < m_end) {
+    if (!expect_atom(&m, m_end, XS_ATOM_PATH, &path) || !expect_atom(&m, m_end, XS_ATOM_CODE, &code))
+      return -1;
+    if (path.bytes == 0 || path.data[path.bytes - 1] != 0) return -1;
+    if (module_count == MAX_MODULES) return -3;
+    module_t *mod = &modules[module_count++];
+    mod->path = (const char *)path.data;
+    mod->code = code.data;
+    mod->code_bytes = code.bytes;
+    mod->hosts = NULL;
+    mod->id = fxNewNameX(the, (txString)path.data); /* in SYMB, so no new key */
+  }
+  if (has_hosts) {
+    const uint8_t *h = host.data;
+    const uint8_t *h_end = host.data + host.bytes;
+    while (h_end - h >= 4) {
+      uint16_t index = le16(h);
+      uint16_t n = le16(h + 2);
+      if (index >= module_count) return -1;
+      modules[index].hosts = h + 2;
+      h += 4;
+      for (uint16_t i = 0; i < n; i++) {
+        if (h_end - h < 4 || !(h = skip_string(h + 3, h_end))) return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+int32_t xsinfer_xs_map(xsMachine *the, const uint8_t *archive, uint32_t size) {
+  volatile int32_t result = -1; /* survives the longjmp of an exception */
+  xsBeginHost(the);
+  {
+    xsTry { result = map_archive(the, archive, size); }
+    xsCatch { result = -1; }
+  }
+  xsEndHost(the);
+  switch (result) {
+  case 0: break;
+  case -1: xsinfer_xs_printf("xs: archive malformed\n"); break;
+  case -2: xsinfer_xs_printf("xs: archive built for another XS version\n"); break;
+  case -3: xsinfer_xs_printf("xs: archive has more than %d modules\n", MAX_MODULES); break;
+  default:
+    xsinfer_xs_printf("xs: %d archive symbols did not get their predicted IDs\n",
+                      (int)(-result - 100));
+    break;
+  }
+  return result;
+}
+
+/* ---- module resolution and loading ---- */
+
+static const module_t *module_by_id(txID id) {
+  for (uint32_t i = 0; i < module_count; i++)
+    if (modules[i].id == id) return &modules[i];
+  return NULL;
+}
+
+static void strip_extension(char *path) {
+  char *dot = c_strrchr(path, '.');
+  char *slash = c_strrchr(path, '/');
+  if (dot && (!slash || dot > slash) &&
+      (!c_strcmp(dot, ".js") || !c_strcmp(dot, ".mjs") || !c_strcmp(dot, ".ts")))
+    *dot = 0;
+}
+
+/* Joins a relative specifier ("./x", "../y/z") to the directory of `base`. */
+static int join_relative(char *out, const char *base, const char *spec) {
+  size_t len = c_strlen(base);
+  if (len >= MAX_PATH) return 0;
+  c_memcpy(out, base, len + 1);
+  char *slash = c_strrchr(out, '/');
+  len = slash ? (size_t)(slash - out) : 0;
+  out[len] = 0;
+  while (1) {
+    if (spec[0] == '.' && spec[1] == '/') spec += 2;
+    else if (spec[0] == '.' && spec[1] == '.' && spec[2] == '/') {
+      if (len == 0) return 0; /* above the archive root */
+      slash = c_strrchr(out, '/');
+      len = slash ? (size_t)(slash - out) : 0;
+      out[len] = 0;
+      spec += 3;
+    } else break;
+  }
+  size_t rest = c_strlen(spec);
+  if (len + 1 + rest >= MAX_PATH) return 0;
+  if (len) out[len++] = '/';
+  c_memcpy(out + len, spec, rest + 1);
+  return 1;
+}
+
+txID fxFindModule(txMachine *the, txSlot *realm, txID referrer, txSlot *name) {
+  (void)realm;
+  char spec[MAX_PATH];
+  char path[MAX_PATH];
+  fxToStringBuffer(the, name, spec, sizeof(spec));
+  if (spec[0] == '.' && (spec[1] == '/' || (spec[1] == '.' && spec[2] == '/'))) {
+    if (referrer == XS_NO_ID) return XS_NO_ID;
+    if (!join_relative(path, fxGetKeyName(the, referrer), spec)) return XS_NO_ID;
+  } else {
+    c_strcpy(path, spec);
+  }
+  strip_extension(path);
+  for (uint32_t i = 0; i < module_count; i++)
+    if (!c_strcmp(modules[i].path, path)) return modules[i].id;
+  return XS_NO_ID;
+}
+
+static void build_hosts(txMachine *the) {
+  static txHostFunctionBuilder builders[MAX_HOSTS_PER_MODULE];
+  const module_t *mod = loading;
+  const uint8_t *h = mod->hosts;
+  uint16_t n = le16(h);
+  if (n > MAX_HOSTS_PER_MODULE)
+    mxRangeError("module %s declares %d host functions (max %d)", mod->path, n,
+                 MAX_HOSTS_PER_MODULE);
+  h += 2;
+  for (uint16_t i = 0; i < n; i++) {
+    const char *cname = (const char *)h + 3;
+    txCallback callback = NULL;
+    for (uint32_t k = 0; k < host_table_count; k++) {
+      if (!c_strcmp(host_table[k].name, cname)) {
+        callback = host_table[k].callback;
+        break;
+      }
+    }
+    if (!callback)
+      mxReferenceError("host function \"%s\" (module %s) is not in this firmware", cname,
+                       mod->path);
+    builders[i].callback = callback;
+    builders[i].length = (txS1)h[0];
+    builders[i].id = le16(h + 1);
+    h += 3 + c_strlen(cname) + 1;
+  }
+  /* fxBuildHosts copies each builder into a function object, so the static array can be
+   * reused by the next module. */
+  fxBuildHosts(the, n, builders);
+  mxPullSlot(mxResult);
+}
+
+void fxLoadModule(txMachine *the, txSlot *module, txID moduleID) {
+  const module_t *mod = module_by_id(moduleID);
+  if (!mod) return;
+  txScript script;
+  c_memset(&script, 0, sizeof(script));
+  /* No symbolsBuffer: fxRunScript would remap the code in place and free it. */
+  script.callback = mod->hosts ? (void *)build_hosts : NULL;
+  script.codeBuffer = (txS1 *)mod->code;
+  script.codeSize = (txSize)mod->code_bytes;
+  script.path = (txString)mod->path;
+  script.version[0] = XS_MAJOR_VERSION;
+  script.version[1] = XS_MINOR_VERSION;
+  script.version[2] = XS_PATCH_VERSION;
+  const module_t *outer = loading;
+  loading = mod;
+  fxResolveModule(the, module, moduleID, &script, C_NULL, C_NULL);
+  loading = outer;
+}
+
+/* ---- typed-array views over C memory ---- */
+
+void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data,
+                     uint32_t bytes, int read_only) {
+  /* The host object becomes an ArrayBuffer-like: typed arrays read host.data through
+   * the same union member as an ArrayBuffer's address, bounded by the buffer info that
+   * fxSetHostBuffer attaches. It stays on the XS stack (a GC root) until the view holds it. */
+  txID id = fxFindID(the, (txString)ctor);
+  if (id == XS_NO_ID) mxTypeError("no constructor %s", ctor);
+  fxNewHostObject(the, NULL);
+  txSlot *host = the->stack;
+  fxSetHostBuffer(the, host, data, (txSize)bytes);
+  if (read_only) fxPetrifyHostBuffer(the, host);
+  *out = xsNew1(xsGlobal, id, *host);
+  mxPop();
+}

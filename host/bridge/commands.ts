@@ -1,0 +1,67 @@
+// Host -> device commands: msgpack payloads with the keys of docs/protocol.md, framed
+// with this direction's sequence number (0 at every hello).
+import { Packr } from 'msgpackr';
+import { crc32 } from './crc32.ts';
+import { buildRawFrame } from './frame.ts';
+import { cobsEncode } from './cobs.ts';
+import { CommandType, PROTOCOL_VERSION, type Command } from './protocol.ts';
+
+const packr = new Packr({ useRecords: false, variableMapSize: true });
+
+export interface EncodedCommand {
+  command: Command;
+  type: number;
+  seq: number;
+  /** Decoded frame (what a recording stores). */
+  raw: Uint8Array;
+  /** Bytes for the link (COBS + 0x00); send again unchanged to retry. */
+  wire: Uint8Array;
+}
+
+/** The msgpack map a command carries. */
+export function commandPayload(cmd: Command): Record<string, unknown> {
+  switch (cmd.kind) {
+    case 'hello': {
+      const p: Record<string, unknown> = { v: cmd.v ?? PROTOCOL_VERSION };
+      if (cmd.maxFrame !== undefined) p.maxFrame = cmd.maxFrame;
+      return p;
+    }
+    case 'run':
+      return {
+        app: cmd.app, impl: cmd.impl, kernels: cmd.kernels ?? 'reference',
+        iterations: cmd.iterations ?? 1, warmup: cmd.warmup ?? 0, ops: cmd.ops ?? false,
+      };
+    case 'stop':
+    case 'reset':
+      return {};
+    case 'uploadBegin':
+      return { kind: cmd.what, name: cmd.name, size: cmd.size, crc: cmd.crc };
+    case 'uploadChunk':
+      return { offset: cmd.offset, data: cmd.data, crc: cmd.crc ?? crc32(cmd.data) };
+    case 'uploadEnd':
+      return { crc: cmd.crc };
+  }
+}
+
+export function packPayload(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+/** Numbers host commands; a hello restarts the count at 0. */
+export class CommandEncoder {
+  private nextSeq = 0;
+
+  encode(cmd: Command): EncodedCommand {
+    if (cmd.kind === 'hello') this.nextSeq = 0;
+    const seq = this.nextSeq;
+    this.nextSeq = (this.nextSeq + 1) & 0xffff;
+    const type = CommandType[cmd.kind];
+    return encodeCommandFrame(cmd, type, seq, packPayload(commandPayload(cmd)));
+  }
+}
+
+/** Frame an explicit payload (tests use it to send malformed or unknown commands). */
+export function encodeCommandFrame(command: Command, type: number, seq: number, payload: Uint8Array): EncodedCommand {
+  const raw = buildRawFrame(type, seq, payload);
+  return { command, type, seq, raw, wire: cobsEncode(raw, true) };
+}

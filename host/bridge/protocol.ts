@@ -1,0 +1,239 @@
+// The wire protocol's constants and record/command types (docs/protocol.md is the spec;
+// native/wire/include/wire.h is the device side and must agree with this file).
+
+export const PROTOCOL_VERSION = 1;
+/** Largest decoded frame (type + seq + payload + CRC) until a hello negotiates more. */
+export const DEFAULT_MAX_FRAME = 1024;
+/** Largest frame any hello may negotiate. */
+export const LIMIT_MAX_FRAME = 16384;
+export const FRAME_HEADER_BYTES = 3; // u8 type, u16 seq LE
+export const FRAME_CRC_BYTES = 4; // u32 CRC-32/IEEE LE
+export const FRAME_OVERHEAD_BYTES = FRAME_HEADER_BYTES + FRAME_CRC_BYTES;
+
+/** Host -> device command type codes. */
+export const CommandType = {
+  hello: 0x01,
+  run: 0x02,
+  stop: 0x03,
+  reset: 0x04,
+  uploadBegin: 0x05,
+  uploadChunk: 0x06,
+  uploadEnd: 0x07,
+} as const;
+export type CommandKind = keyof typeof CommandType;
+
+/** Device -> host record type codes. */
+export const RecordType = {
+  info: 0x40,
+  ack: 0x41,
+  error: 0x42,
+  log: 0x43,
+  iter: 0x44,
+  ops: 0x45,
+  mem: 0x46,
+  done: 0x47,
+  overflow: 0x48,
+  user: 0x4f,
+} as const;
+export type RecordKind = keyof typeof RecordType;
+
+export const recordKindOf: ReadonlyMap<number, RecordKind> = new Map(
+  Object.entries(RecordType).map(([k, v]) => [v, k as RecordKind]),
+);
+export const commandKindOf: ReadonlyMap<number, CommandKind> = new Map(
+  Object.entries(CommandType).map(([k, v]) => [v, k as CommandKind]),
+);
+
+/** Codes carried by `error` records. */
+export const ErrorCode = {
+  unknownCommand: 1,
+  badCommand: 2,
+  badState: 3,
+  unsupported: 4,
+  badVersion: 5,
+  badCrc: 6,
+  tooLarge: 7,
+  app: 16,
+  jsException: 17,
+  outOfMemory: 18,
+  stackOverflow: 19,
+  abort: 20,
+  model: 32,
+  unsupportedOp: 33,
+  arenaTooSmall: 34,
+} as const;
+export type ErrorCodeName = keyof typeof ErrorCode;
+export const errorCodeName: ReadonlyMap<number, ErrorCodeName> = new Map(
+  Object.entries(ErrorCode).map(([k, v]) => [v, k as ErrorCodeName]),
+);
+
+export const LogLevel = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
+// ---- host -> device commands ----
+
+export interface HelloCommand {
+  kind: 'hello';
+  v?: number;
+  /** Largest frame the host accepts and proposes for both directions. */
+  maxFrame?: number;
+}
+export interface RunCommand {
+  kind: 'run';
+  app: string;
+  impl: 'js' | 'c';
+  kernels?: 'reference' | 'optimized';
+  iterations?: number;
+  warmup?: number;
+  ops?: boolean;
+}
+export interface StopCommand {
+  kind: 'stop';
+}
+export interface ResetCommand {
+  kind: 'reset';
+}
+export interface UploadBeginCommand {
+  kind: 'uploadBegin';
+  what: 'model' | 'app';
+  name: string;
+  size: number;
+  /** CRC-32 of the whole image. */
+  crc: number;
+}
+export interface UploadChunkCommand {
+  kind: 'uploadChunk';
+  offset: number;
+  data: Uint8Array;
+  /** CRC-32 of data; computed by the encoder when omitted. */
+  crc?: number;
+}
+export interface UploadEndCommand {
+  kind: 'uploadEnd';
+  crc: number;
+}
+export type Command =
+  | HelloCommand
+  | RunCommand
+  | StopCommand
+  | ResetCommand
+  | UploadBeginCommand
+  | UploadChunkCommand
+  | UploadEndCommand;
+
+// ---- device -> host records ----
+
+interface RecordBase {
+  seq: number;
+  /** Keys the device sent beyond the ones this type names (forward compatible). */
+  extra?: Record<string, unknown>;
+}
+
+export interface TickUnit {
+  /** "instr" (QEMU icount), "cycles" (DWT), "ns" (host). value = ticks * num / den. */
+  unit: string;
+  num: number;
+  den: number;
+  hz?: number;
+}
+
+export interface InfoRecord extends RecordBase {
+  kind: 'info';
+  v: number;
+  build: string;
+  target: string;
+  tick: TickUnit;
+  mem: { flash: number; ram: number; stackBottom: number; stackTop: number };
+  maxFrame: number;
+  /** Seq of the hello this info answers; absent for the boot-time info. */
+  cmd?: number;
+}
+export interface AckRecord extends RecordBase {
+  kind: 'ack';
+  cmd: number;
+  type: number;
+  duplicate?: boolean;
+  v?: number;
+  maxFrame?: number;
+}
+export interface ErrorRecord extends RecordBase {
+  kind: 'error';
+  code: number;
+  codeName: ErrorCodeName | 'unknown';
+  message: string;
+  cmd?: number;
+  type?: number;
+}
+export interface LogRecord extends RecordBase {
+  kind: 'log';
+  level: number;
+  text: string;
+}
+export interface PhaseTicks {
+  populate: number;
+  invoke: number;
+  respond: number;
+  total: number;
+}
+export interface IterRecord extends RecordBase {
+  kind: 'iter';
+  run: number;
+  i: number;
+  warmup: boolean;
+  ticks: PhaseTicks;
+  ok?: boolean;
+  result?: unknown;
+}
+export interface OpsRecord extends RecordBase {
+  kind: 'ops';
+  run: number;
+  i: number;
+  first: number;
+  ticks: number[];
+  names?: string[];
+}
+export interface MemRecord extends RecordBase {
+  kind: 'mem';
+  arena?: { head?: number; tail?: number; used?: number; size?: number };
+  xs?: Record<string, number>;
+  stack?: { c?: number; js?: number };
+}
+export interface DoneRecord extends RecordBase {
+  kind: 'done';
+  run: number;
+  status: number;
+  iterations: number;
+  tx: { peak: number; cap: number; dropped: number; oversize: number };
+}
+export interface OverflowRecord extends RecordBase {
+  kind: 'overflow';
+  /** Totals since boot: records the held TX queue could not take, their bytes, and
+   *  records larger than the frame limit. */
+  dropped: number;
+  droppedBytes: number;
+  oversize: number;
+}
+export interface UserRecord extends RecordBase {
+  kind: 'user';
+  name: string;
+  value: unknown;
+}
+/** A frame whose type is not known to this host, or whose payload does not match its type. */
+export interface InvalidRecord extends RecordBase {
+  kind: 'invalid';
+  type: number;
+  reason: string;
+  value: unknown;
+}
+
+export type DeviceRecord =
+  | InfoRecord
+  | AckRecord
+  | ErrorRecord
+  | LogRecord
+  | IterRecord
+  | OpsRecord
+  | MemRecord
+  | DoneRecord
+  | OverflowRecord
+  | UserRecord
+  | InvalidRecord;

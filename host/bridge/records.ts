@@ -1,0 +1,204 @@
+// Frame payloads -> typed device records (msgpackr), checked against docs/protocol.md.
+// A payload that does not match its type becomes an `invalid` record, never an exception,
+// so one bad record cannot stop a session or a replay.
+import { Unpackr } from 'msgpackr';
+import type { Frame } from './frame.ts';
+import {
+  errorCodeName,
+  recordKindOf,
+  type AckRecord,
+  type DeviceRecord,
+  type ErrorRecord,
+  type InfoRecord,
+  type InvalidRecord,
+  type IterRecord,
+  type MemRecord,
+  type OpsRecord,
+  type PhaseTicks,
+  type TickUnit,
+} from './protocol.ts';
+
+// int64AsType 'auto': 64-bit integers become numbers when exact, BigInt beyond 2^53.
+// (msgpackr 1.12 implements 'auto' but its typings list only number/bigint/string.)
+export const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'auto' as 'bigint' });
+
+/** Decode any msgpack payload the way the bridge does. */
+export function unpackPayload(payload: Uint8Array): unknown {
+  // msgpackr hands out bin values of the source's class; a plain Uint8Array view keeps
+  // live frames (Uint8Array) and recordings (Buffer) decoding to identical values.
+  const plain = Buffer.isBuffer(payload) ? new Uint8Array(payload.buffer, payload.byteOffset, payload.length) : payload;
+  return unpackr.unpack(plain);
+}
+
+class Invalid extends Error {}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+function toNum(v: unknown, what: string): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  // Ticks beyond 2^53 (months of ns) lose precision as numbers; they are accepted.
+  if (typeof v === 'bigint') return Number(v);
+  throw new Invalid(`${what}: expected a number, got ${typeof v}`);
+}
+function num(o: Obj, key: string): number {
+  return toNum(o[key], key);
+}
+function optNum(o: Obj, key: string): number | undefined {
+  return o[key] === undefined ? undefined : num(o, key);
+}
+function str(o: Obj, key: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new Invalid(`${key}: expected a string, got ${typeof v}`);
+  return v;
+}
+function bool(o: Obj, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') throw new Invalid(`${key}: expected a boolean, got ${typeof v}`);
+  return v;
+}
+function optBool(o: Obj, key: string): boolean | undefined {
+  return o[key] === undefined ? undefined : bool(o, key);
+}
+function obj(o: Obj, key: string): Obj {
+  const v = o[key];
+  if (!isObj(v)) throw new Invalid(`${key}: expected a map`);
+  return v;
+}
+function optObj(o: Obj, key: string): Obj | undefined {
+  return o[key] === undefined ? undefined : obj(o, key);
+}
+function numbers(o: Obj, key: string): number[] {
+  const v = o[key];
+  if (!Array.isArray(v)) throw new Invalid(`${key}: expected an array`);
+  return v.map((x: unknown, i) => toNum(x, `${key}[${i}]`));
+}
+function numberMap(o: Obj): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(o)) out[k] = num(o, k);
+  return out;
+}
+
+/** Keys of o not listed in known, or undefined when there are none. */
+function extraKeys(o: Obj, known: readonly string[]): Record<string, unknown> | undefined {
+  let extra: Record<string, unknown> | undefined;
+  for (const k of Object.keys(o)) {
+    if (!known.includes(k)) (extra ??= {})[k] = o[k];
+  }
+  return extra;
+}
+
+function withExtra<T extends object>(rec: T, o: Obj, known: readonly string[]): T {
+  const extra = extraKeys(o, known);
+  return extra ? { ...rec, extra } : rec;
+}
+
+function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
+  switch (kind) {
+    case 'info': {
+      const t = obj(o, 'tick');
+      const m = obj(o, 'mem');
+      const tick: TickUnit = { unit: str(t, 'unit'), num: num(t, 'num'), den: num(t, 'den') };
+      const hz = optNum(t, 'hz');
+      if (hz !== undefined) tick.hz = hz;
+      const rec: InfoRecord = {
+        kind: 'info', seq, v: num(o, 'v'), build: str(o, 'build'), target: str(o, 'target'), tick,
+        mem: { flash: num(m, 'flash'), ram: num(m, 'ram'), stackBottom: num(m, 'stackBottom'), stackTop: num(m, 'stackTop') },
+        maxFrame: num(o, 'maxFrame'),
+      };
+      const cmd = optNum(o, 'cmd');
+      if (cmd !== undefined) rec.cmd = cmd;
+      return withExtra(rec, o, ['v', 'build', 'target', 'tick', 'mem', 'maxFrame', 'cmd']);
+    }
+    case 'ack': {
+      const rec: AckRecord = { kind: 'ack', seq, cmd: num(o, 'cmd'), type: num(o, 'type') };
+      const dup = optBool(o, 'duplicate');
+      if (dup !== undefined) rec.duplicate = dup;
+      const v = optNum(o, 'v');
+      if (v !== undefined) rec.v = v;
+      const maxFrame = optNum(o, 'maxFrame');
+      if (maxFrame !== undefined) rec.maxFrame = maxFrame;
+      return withExtra(rec, o, ['cmd', 'type', 'duplicate', 'v', 'maxFrame']);
+    }
+    case 'error': {
+      const code = num(o, 'code');
+      const rec: ErrorRecord = { kind: 'error', seq, code, codeName: errorCodeName.get(code) ?? 'unknown', message: str(o, 'message') };
+      const cmd = optNum(o, 'cmd');
+      if (cmd !== undefined) rec.cmd = cmd;
+      const type = optNum(o, 'type');
+      if (type !== undefined) rec.type = type;
+      return withExtra(rec, o, ['code', 'message', 'cmd', 'type']);
+    }
+    case 'log':
+      return withExtra({ kind: 'log', seq, level: num(o, 'level'), text: str(o, 'text') }, o, ['level', 'text']);
+    case 'iter': {
+      const t = obj(o, 'ticks');
+      const ticks: PhaseTicks = { populate: num(t, 'populate'), invoke: num(t, 'invoke'), respond: num(t, 'respond'), total: num(t, 'total') };
+      const rec: IterRecord = { kind: 'iter', seq, run: num(o, 'run'), i: num(o, 'i'), warmup: bool(o, 'warmup'), ticks };
+      const ok = optBool(o, 'ok');
+      if (ok !== undefined) rec.ok = ok;
+      if (o.result !== undefined) rec.result = o.result;
+      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'ok', 'result']);
+    }
+    case 'ops': {
+      const rec: OpsRecord = { kind: 'ops', seq, run: num(o, 'run'), i: num(o, 'i'), first: num(o, 'first'), ticks: numbers(o, 'ticks') };
+      if (o.names !== undefined) {
+        if (!Array.isArray(o.names) || !o.names.every((n) => typeof n === 'string')) throw new Invalid('names: expected strings');
+        if (o.names.length !== rec.ticks.length) throw new Invalid('names: length differs from ticks');
+        rec.names = o.names as string[];
+      }
+      return withExtra(rec, o, ['run', 'i', 'first', 'ticks', 'names']);
+    }
+    case 'mem': {
+      const rec: MemRecord = { kind: 'mem', seq };
+      const arena = optObj(o, 'arena');
+      if (arena) rec.arena = numberMap(arena);
+      const xs = optObj(o, 'xs');
+      if (xs) rec.xs = numberMap(xs);
+      const stack = optObj(o, 'stack');
+      if (stack) rec.stack = numberMap(stack);
+      return withExtra(rec, o, ['arena', 'xs', 'stack']);
+    }
+    case 'done': {
+      const tx = obj(o, 'tx');
+      return withExtra(
+        {
+          kind: 'done', seq, run: num(o, 'run'), status: num(o, 'status'), iterations: num(o, 'iterations'),
+          tx: { peak: num(tx, 'peak'), cap: num(tx, 'cap'), dropped: num(tx, 'dropped'), oversize: num(tx, 'oversize') },
+        },
+        o, ['run', 'status', 'iterations', 'tx'],
+      );
+    }
+    case 'overflow':
+      return withExtra(
+        { kind: 'overflow', seq, dropped: num(o, 'dropped'), droppedBytes: num(o, 'droppedBytes'), oversize: num(o, 'oversize') },
+        o, ['dropped', 'droppedBytes', 'oversize'],
+      );
+    case 'user':
+      return withExtra({ kind: 'user', seq, name: str(o, 'name'), value: o.value }, o, ['name', 'value']);
+  }
+  throw new Invalid(`no decoder for ${kind}`);
+}
+
+/** Decode a frame's payload into a typed record. */
+export function decodeRecord(frame: Pick<Frame, 'type' | 'seq' | 'payload'>): DeviceRecord {
+  let value: unknown;
+  const invalid = (reason: string): InvalidRecord => ({ kind: 'invalid', seq: frame.seq, type: frame.type, reason, value });
+  try {
+    value = unpackPayload(frame.payload);
+  } catch (err) {
+    return invalid(`msgpack: ${(err as Error).message}`);
+  }
+  const kind = recordKindOf.get(frame.type);
+  if (!kind) return invalid(`unknown record type 0x${frame.type.toString(16)}`);
+  if (!isObj(value)) return invalid(`${kind}: payload is not a map`);
+  try {
+    return decodeKnown(kind, frame.seq, value);
+  } catch (err) {
+    if (err instanceof Invalid) return invalid(`${kind}: ${err.message}`);
+    throw err;
+  }
+}

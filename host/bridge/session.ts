@@ -1,0 +1,156 @@
+// A conversation with one device over a Link: commands with acknowledgement, timeout
+// and retry (the same frame, same seq, so the device can recognise the repeat), every
+// received record kept in order, and optionally everything recorded to a file.
+import { EventEmitter } from 'node:events';
+import { CommandEncoder, type EncodedCommand } from './commands.ts';
+import { Deframer } from './deframer.ts';
+import type { Link } from './link.ts';
+import { decodeRecord } from './records.ts';
+import { Direction, type RecordingWriter } from './recording.ts';
+import {
+  DEFAULT_MAX_FRAME,
+  type AckRecord,
+  type Command,
+  type DeviceRecord,
+  type ErrorRecord,
+  type InfoRecord,
+} from './protocol.ts';
+import { hostTimeNs } from './time.ts';
+
+export class SessionError extends Error {
+  readonly code: 'TIMEOUT' | 'DEVICE_ERROR' | 'LINK_CLOSED';
+  readonly record?: ErrorRecord;
+  constructor(code: SessionError['code'], message: string, record?: ErrorRecord) {
+    super(message);
+    this.name = 'SessionError';
+    this.code = code;
+    this.record = record;
+  }
+}
+
+export interface SessionOptions {
+  recording?: RecordingWriter;
+  /** Frame limit the host accepts before and proposes at hello. */
+  maxFrame?: number;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export class DeviceSession extends EventEmitter {
+  readonly deframer: Deframer;
+  readonly records: DeviceRecord[] = [];
+  /** Numbers this session's commands; exposed for callers that frame commands themselves. */
+  readonly encoder = new CommandEncoder();
+  private readonly opts: Required<Omit<SessionOptions, 'recording'>> & Pick<SessionOptions, 'recording'>;
+  private closed = false;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly link: Link, opts: SessionOptions = {}) {
+    super();
+    this.opts = { maxFrame: DEFAULT_MAX_FRAME, timeoutMs: 2000, retries: 3, ...opts };
+    this.deframer = new Deframer({
+      maxFrame: this.opts.maxFrame,
+      onValidFrame: (f) => this.opts.recording?.writeFrame(Direction.fromDevice, f),
+    });
+    link.stream.on('data', (chunk: Buffer) => {
+      for (const frame of this.deframer.push(chunk)) {
+        const rec = decodeRecord(frame);
+        this.records.push(rec);
+        this.emit('record', rec);
+      }
+      this.wake();
+    });
+    const end = () => {
+      this.closed = true;
+      this.wake();
+      this.emit('end');
+    };
+    link.stream.once('end', end);
+    link.stream.once('close', end);
+    link.stream.on('error', end);
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** The first record at index >= from satisfying pred, waiting up to timeoutMs. */
+  waitFor<T extends DeviceRecord>(pred: (r: DeviceRecord) => r is T, timeoutMs: number, from?: number): Promise<T>;
+  waitFor(pred: (r: DeviceRecord) => boolean, timeoutMs: number, from?: number): Promise<DeviceRecord>;
+  waitFor(pred: (r: DeviceRecord) => boolean, timeoutMs: number, from = 0): Promise<DeviceRecord> {
+    return new Promise((resolve, reject) => {
+      let next = from;
+      const check = (): boolean => {
+        for (; next < this.records.length; next++) {
+          const r = this.records[next]!;
+          if (pred(r)) {
+            done();
+            resolve(r);
+            return true;
+          }
+        }
+        if (this.closed) {
+          done();
+          reject(new SessionError('LINK_CLOSED', `${this.link.description} closed while waiting for the device`));
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new SessionError('TIMEOUT', `no answer from the device on ${this.link.description} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+      };
+      const waiter = () => void check();
+      if (!check()) this.waiters.add(waiter);
+    });
+  }
+
+  private async write(enc: EncodedCommand): Promise<void> {
+    this.opts.recording?.write(Direction.toDevice, enc.raw, hostTimeNs());
+    await new Promise<void>((resolve, reject) =>
+      this.link.stream.write(enc.wire, (err) => (err ? reject(new SessionError('LINK_CLOSED', `cannot write to ${this.link.description}: ${err.message}`)) : resolve())),
+    );
+  }
+
+  /** Send a command and wait for its ack; an error record rejects with DEVICE_ERROR. */
+  async command(cmd: Command, opts: { timeoutMs?: number; retries?: number } = {}): Promise<AckRecord> {
+    const enc = this.encoder.encode(cmd);
+    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
+    const retries = opts.retries ?? this.opts.retries;
+    const from = this.records.length;
+    const answers = (r: DeviceRecord): r is AckRecord | ErrorRecord =>
+      (r.kind === 'ack' || r.kind === 'error') && r.cmd === enc.seq && r.type === enc.type;
+    for (let attempt = 0; ; attempt++) {
+      await this.write(enc);
+      try {
+        const r = await this.waitFor(answers, timeoutMs, from);
+        if (r.kind === 'error') throw new SessionError('DEVICE_ERROR', `device refused ${cmd.kind}: ${r.message} (${r.codeName})`, r);
+        return r;
+      } catch (err) {
+        if (!(err instanceof SessionError) || err.code !== 'TIMEOUT' || attempt >= retries) throw err;
+      }
+    }
+  }
+
+  /** Start a protocol session: sequence numbers restart, the frame limit is negotiated,
+   *  and the device answers with its info. */
+  async hello(opts: { maxFrame?: number; timeoutMs?: number } = {}): Promise<{ ack: AckRecord; info: InfoRecord }> {
+    const maxFrame = opts.maxFrame ?? this.opts.maxFrame;
+    // Accept the larger frames at once: the device may use them right after its ack.
+    if (maxFrame > this.deframer.maxFrame) this.deframer.maxFrame = maxFrame;
+    const from = this.records.length;
+    const ack = await this.command({ kind: 'hello', maxFrame }, { timeoutMs: opts.timeoutMs });
+    const info = await this.waitFor((r): r is InfoRecord => r.kind === 'info' && r.cmd === ack.cmd, opts.timeoutMs ?? this.opts.timeoutMs, from);
+    return { ack, info };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await this.link.close();
+  }
+}

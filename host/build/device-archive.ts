@@ -1,0 +1,301 @@
+// Device TypeScript → XS archive in flash: tsc (ES2022 modules) → the host tool xsarc
+// (XS 13.3 with its parser, built from node_modules with host gcc and cached in
+// build/tools) → gen/xs_archive.c, the archive as const data plus the static XS memory
+// sized from the manifest's `creation`. Each step is skipped when its inputs are unchanged.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { exec } from '../exec.ts';
+import { XsinferError } from '../errors.ts';
+import { buildRoot, repoRoot } from '../paths.ts';
+import type { Target } from '../targets.ts';
+import { writeIfChanged } from './files.ts';
+
+export const XSNAP_VERSION = '0.15.0';
+export const xsDir = path.join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
+const compilerDir = path.join(repoRoot, 'firmware', 'xs', 'compiler');
+const xsIncludeDir = path.join(repoRoot, 'firmware', 'xs', 'include');
+const deviceDir = path.join(repoRoot, 'device');
+const bindingsDir = path.join(repoRoot, 'native', 'bindings');
+
+/** The module every program imports unless it names another. */
+export const MAIN_MODULE = 'apps/smoke/main';
+
+/** XS runtime files (no parser) plus the parser/compiler files; xsarc needs both. */
+export const XS_RUNTIME_FILES = [
+  'xsAll', 'xsAPI', 'xsArguments', 'xsArray', 'xsAtomics', 'xsBigInt', 'xsBoolean', 'xsCommon',
+  'xsDataView', 'xsDate', 'xsDebug', 'xsDefaults', 'xsError', 'xsFunction', 'xsGenerator',
+  'xsGlobal', 'xsJSON', 'xsMapSet', 'xsMarshall', 'xsMath', 'xsMemory', 'xsModule', 'xsNumber',
+  'xsObject', 'xsPlatforms', 'xsPromise', 'xsProperty', 'xsProxy', 'xsRegExp', 'xsRun',
+  'xsString', 'xsSymbol', 'xsType', 'xsdtoa', 'xsre', 'xsmc',
+];
+const XS_PARSER_FILES = ['xsLexical', 'xsSyntaxical', 'xsTree', 'xsScope', 'xsCode', 'xsScript', 'xsSourceMap'];
+
+/** Moddable manifest `creation`, in txCreation order. */
+export interface Creation {
+  chunk: { initial: number; incremental: number };
+  heap: { initial: number; incremental: number };
+  stack: number;
+  keys: { initial: number; incremental: number; name: number; symbol: number };
+  parser: { buffer: number; table: number };
+  static: number;
+}
+
+/** Used when manifest.json has no `creation`: room for the smoke app with headroom
+ * (measured: ~3,800 slots and ~11 KB of chunks are taken by machine creation alone). */
+export const defaultCreation: Creation = {
+  chunk: { initial: 24576, incremental: 4096 },
+  heap: { initial: 5120, incremental: 512 },
+  stack: 512,
+  keys: { initial: 800, incremental: 64, name: 127, symbol: 127 },
+  parser: { buffer: 1024, table: 17 },
+  static: 0,
+};
+
+/** Bytes the arena may grow beyond the initial chunks, slots and stack. */
+const ARENA_GROWTH_BYTES = 32768;
+/** Bytes of the c_malloc pool beyond keys and hash tables (txMachine, dtoa, scratch). */
+const POOL_EXTRA_BYTES = 16384;
+
+export interface ArchiveSummary {
+  modules: number;
+  symbols: number;
+  idOperands: number;
+  codeBytes: number;
+  archiveBytes: number;
+  hostFunctions: number;
+  keysAfterCreation: number;
+  keysAfterMap: number;
+  creation: Creation;
+  file: string;
+}
+
+function sha(parts: (string | Buffer)[]): string {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+}
+
+function checkXsPackage(): void {
+  const pkgFile = path.join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'package.json');
+  if (!fs.existsSync(pkgFile)) {
+    throw new XsinferError('TOOLCHAIN_MISSING', `@agoric/xsnap is not installed: run npm install (pinned ${XSNAP_VERSION})`);
+  }
+  const version = (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { version: string }).version;
+  if (version !== XSNAP_VERSION) {
+    // Host-side ID prediction only holds against the exact XS the firmware is built from.
+    throw new XsinferError('BUILD_FAILED', `@agoric/xsnap is ${version}, the XS port needs exactly ${XSNAP_VERSION}`);
+  }
+}
+
+// ---- creation ----
+
+function mergeCreation(base: Creation, over: Partial<Record<keyof Creation, unknown>> | undefined): Creation {
+  if (!over) return base;
+  const out = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(over)) {
+    if (v && typeof v === 'object' && typeof out[k] === 'object') out[k] = { ...(out[k] as object), ...(v as object) };
+    else out[k] = v;
+  }
+  return out as unknown as Creation;
+}
+
+/** Creation from manifest.json (`creation`, then `platforms[target].creation` or the
+ * `"..."` fallback), else the defaults; checked so the device never starts with nonsense. */
+export function resolveCreation(target: Target): Creation {
+  const file = path.join(repoRoot, 'manifest.json');
+  let creation = defaultCreation;
+  if (fs.existsSync(file)) {
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      creation?: Partial<Creation>;
+      platforms?: Record<string, { creation?: Partial<Creation> }>;
+    };
+    creation = mergeCreation(creation, manifest.creation);
+    const platform = manifest.platforms?.[target] ?? manifest.platforms?.['...'];
+    creation = mergeCreation(creation, platform?.creation);
+  }
+  const values = creationValues(creation);
+  if (values.some((v) => !Number.isInteger(v) || v < 0 || v > 0x7fffffff)) {
+    throw new XsinferError('BAD_ARGUMENT', `manifest creation has a value that is not a non-negative integer: ${JSON.stringify(creation)}`);
+  }
+  if (creation.chunk.initial % 8 || creation.chunk.incremental % 8) {
+    throw new XsinferError('BAD_ARGUMENT', 'manifest creation.chunk sizes must be multiples of 8 bytes');
+  }
+  if (creation.keys.initial < 512 || creation.keys.initial > 0xfff0) {
+    throw new XsinferError('BAD_ARGUMENT', 'manifest creation.keys.initial must be 512..65520 (XS built-ins alone take 461 keys)');
+  }
+  return creation;
+}
+
+function creationValues(c: Creation): number[] {
+  return [
+    c.chunk.initial, c.chunk.incremental, c.heap.initial, c.heap.incremental, c.stack,
+    c.keys.initial, c.keys.incremental, c.keys.name, c.keys.symbol, c.parser.buffer, c.parser.table, c.static,
+  ];
+}
+
+// ---- the host compiler ----
+
+const toolBuilds = new Map<string, Promise<string>>();
+
+/** Where xsarc is cached unless a caller says otherwise (XSINFER_TOOLS_DIR for experiments). */
+const defaultToolsDir = (): string => process.env.XSINFER_TOOLS_DIR ?? path.join(buildRoot, 'tools');
+
+/** Builds (or reuses) xsarc in toolsDir; returns its path. */
+export function buildXsarc(toolsDir = defaultToolsDir()): Promise<string> {
+  let pending = toolBuilds.get(toolsDir);
+  if (!pending) {
+    pending = buildXsarcNow(toolsDir);
+    toolBuilds.set(toolsDir, pending);
+    pending.catch(() => toolBuilds.delete(toolsDir));
+  }
+  return pending;
+}
+
+function xsarcFlags(): string[] {
+  return [
+    '-O2', '-std=gnu11', '-DXSINFER_XS_HOST_TOOL=1', '-DmxRun=1', '-DmxParse=1',
+    '-DXSPLATFORM="xsinfer_platform.h"',
+    `-I${path.join(xsDir, 'includes')}`, `-I${path.join(xsDir, 'platforms')}`, `-I${path.join(xsDir, 'sources')}`,
+    `-I${xsIncludeDir}`,
+  ];
+}
+
+async function buildXsarcNow(toolsDir: string): Promise<string> {
+  checkXsPackage();
+  const tool = path.join(toolsDir, 'xsarc');
+  const xsFiles = [...XS_RUNTIME_FILES, ...XS_PARSER_FILES].map((f) => path.join(xsDir, 'sources', `${f}.c`));
+  const ours = [path.join(compilerDir, 'xsarc.c'), path.join(xsIncludeDir, 'xsinfer_platform.h')];
+  const stamp = sha([XSNAP_VERSION, ...xsarcFlags(), ...xsFiles, ...ours.map((f) => fs.readFileSync(f))]);
+  const stampFile = `${tool}.stamp`;
+  if (fs.existsSync(tool) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return tool;
+
+  // Build in a private directory and rename into place: parallel builds never see a
+  // half-written tool.
+  fs.mkdirSync(toolsDir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(toolsDir, 'xsarc-build-'));
+  try {
+    const jobs = [...xsFiles.map((f) => ({ src: f, own: false })), { src: ours[0], own: true }];
+    const objects: string[] = [];
+    let next = 0;
+    const failures: string[] = [];
+    const worker = async (): Promise<void> => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        const obj = path.join(work, path.basename(job.src, '.c') + '.o');
+        objects.push(obj);
+        // XS's own sources are third-party: their warnings are not ours to fix.
+        const warn = job.own ? ['-Wall', '-Wextra', '-Werror'] : ['-w'];
+        const r = await exec('gcc', [...xsarcFlags(), ...warn, '-c', job.src, '-o', obj]);
+        if (r.code !== 0) failures.push(`${job.src}:\n${r.stderr}`);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    if (failures.length) throw new XsinferError('BUILD_FAILED', `building xsarc failed:\n${failures.join('\n').slice(0, 4000)}`);
+    const linked = path.join(work, 'xsarc');
+    const r = await exec('gcc', ['-o', linked, ...objects, '-lm']);
+    if (r.code !== 0) throw new XsinferError('BUILD_FAILED', `linking xsarc failed:\n${r.stderr}`);
+    fs.renameSync(linked, tool);
+    fs.writeFileSync(stampFile, stamp);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return tool;
+}
+
+// ---- TypeScript ----
+
+interface DeviceModule {
+  /** Archive path: "apps/smoke/main", "lib/checks", "timer". */
+  path: string;
+  file: string;
+}
+
+/** Compiles device/ with its tsconfig into outDir; returns the emitted modules. */
+export function compileDeviceTs(outDir: string): DeviceModule[] {
+  const configFile = path.join(deviceDir, 'tsconfig.json');
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, deviceDir, { outDir, noEmitOnError: true }, configFile);
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  const emitted: string[] = [];
+  const result = program.emit(undefined, (file, text) => {
+    writeIfChanged(file, text);
+    if (file.endsWith('.js')) emitted.push(file);
+  });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length) {
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => repoRoot,
+      getNewLine: () => '\n',
+    });
+    throw new XsinferError('BUILD_FAILED', `device TypeScript does not compile:\n${text}`);
+  }
+  return emitted.sort().map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
+}
+
+/** JS halves of the native modules: native/bindings/<module>/<module>.js → "<module>". */
+export function nativeModules(): DeviceModule[] {
+  if (!fs.existsSync(bindingsDir)) return [];
+  return fs
+    .readdirSync(bindingsDir)
+    .sort()
+    .map((name) => ({ path: name, file: path.join(bindingsDir, name, `${name}.js`) }))
+    .filter((m) => fs.existsSync(m.file));
+}
+
+// ---- the archive ----
+
+export interface GenerateOptions {
+  target: Target;
+  buildDir: string;
+  /** Where xsarc is cached (default build/tools). */
+  toolsDir?: string;
+  /** Compile with line numbers (mxDebugFlag): better error locations, bigger and slower code. */
+  debug?: boolean;
+}
+
+/** Writes ${buildDir}/gen/xs_archive.c (only when its content changes) and returns what
+ * the archive holds. */
+export async function generateDeviceArchive(opts: GenerateOptions): Promise<ArchiveSummary> {
+  const genDir = path.join(opts.buildDir, 'gen');
+  const out = path.join(genDir, 'xs_archive.c');
+  const creation = resolveCreation(opts.target);
+  const tool = await buildXsarc(opts.toolsDir);
+  const modules = [...compileDeviceTs(path.join(genDir, 'device-js')), ...nativeModules()];
+  if (!modules.some((m) => m.path === MAIN_MODULE)) {
+    throw new XsinferError('BUILD_FAILED', `device/${MAIN_MODULE}.ts is missing`);
+  }
+  const args = [
+    '--name', 'xsinfer', '--main', MAIN_MODULE,
+    '--creation', creationValues(creation).join(','),
+    '--pool-extra', String(POOL_EXTRA_BYTES), '--arena-extra', String(ARENA_GROWTH_BYTES),
+    ...(opts.debug ? ['--debug'] : []),
+    ...modules.map((m) => `${m.path}=${m.file}`),
+  ];
+  const summaryFile = path.join(genDir, 'xs_archive.json');
+  const inputs = sha([fs.readFileSync(`${tool}.stamp`, 'utf8'), ...args, ...modules.map((m) => fs.readFileSync(m.file))]);
+  if (fs.existsSync(out) && fs.existsSync(summaryFile)) {
+    const previous = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ArchiveSummary & { inputs: string };
+    if (previous.inputs === inputs) return previous;
+  }
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsarc-'));
+  try {
+    const tmpC = path.join(tmp, 'xs_archive.c');
+    const r = await exec(tool, [...args, '--out-xsa', path.join(genDir, 'xs_archive.xsa'), '--out-c', tmpC], { cwd: repoRoot });
+    if (r.code !== 0) {
+      throw new XsinferError('BUILD_FAILED', `compiling the device modules to XS bytecode failed:\n${r.stdout}${r.stderr}`);
+    }
+    const stats = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<ArchiveSummary, 'creation' | 'file'>;
+    writeIfChanged(out, fs.readFileSync(tmpC, 'utf8'));
+    const summary: ArchiveSummary = { ...stats, creation, file: out };
+    fs.writeFileSync(summaryFile, JSON.stringify({ ...summary, inputs }, null, 2));
+    return summary;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

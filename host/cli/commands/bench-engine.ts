@@ -1,0 +1,52 @@
+// `xsinfer bench-engine`: instructions per invoke per model and kernel set vs the TFLM anchors.
+import type { Command } from 'commander';
+import { benchEngine, benchModels, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
+import { XsinferError } from '../../errors.ts';
+import { parseTarget, targetInfo } from '../../targets.ts';
+import { log, printJson } from '../output.ts';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const ratio = (r: number | null) => (r === null ? '–' : `${r.toFixed(2)}x`);
+
+function printRow(row: EngineBenchRow, unit: string): void {
+  console.log(
+    `${row.model.padEnd(24)} ${row.kernels.padEnd(9)} ${fmt(row.instrPerInvoke).padStart(12)} ${unit}` +
+      `  ${row.instrPerMac === null ? '' : `${row.instrPerMac.toFixed(2)} ${unit}/MAC`}` +
+      `  anchor (TFLM ${row.anchorKernels}, -DNDEBUG) ${row.anchor === null ? '–' : fmt(row.anchor)}  ratio ${ratio(row.ratioToAnchor)}` +
+      `  arena ${fmt(row.arena.total)} B (TFLM ${row.tflmArena === null ? '–' : fmt(row.tflmArena)})` +
+      (row.repeatable ? '' : '  (invokes differ!)'),
+  );
+  for (const op of row.ops) {
+    console.log(
+      `    ${String(op.index).padStart(2)} ${op.op.padEnd(20)} ${fmt(op.instr).padStart(12)}  anchor ${op.anchor === null ? '–' : fmt(op.anchor)}  ${ratio(op.ratioToAnchor)}`,
+    );
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench-engine')
+    .description('instructions (QEMU) / cycles / ns per invoke per model and kernel set, vs the TFLM anchors')
+    .option('-t, --target <target>', 'mps2-an500 | host', 'mps2-an500')
+    .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
+    .option('-m, --models <models>', `comma-separated model names`, benchModels.join(','))
+    .option('-n, --invokes <n>', 'timed invokes after one warm-up', '3')
+    .option('--json', 'print the rows as JSON (last line)')
+    .action(async (opts: { target: string; kernels: string; models: string; invokes: string; json?: boolean }) => {
+      const target = parseTarget(opts.target);
+      const kernels = opts.kernels.split(',').map((k) => {
+        if (k !== 'reference' && k !== 'optimized') throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
+        return k as KernelSet;
+      });
+      const unit = targetInfo[target].unit;
+      if (!opts.json) log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
+      const rows = await benchEngine({
+        target,
+        models: opts.models.split(','),
+        kernels,
+        invokes: Number(opts.invokes),
+        onRow: opts.json ? undefined : (row) => printRow(row, unit),
+      });
+      if (opts.json) printJson({ target, unit, rows });
+    });
+}

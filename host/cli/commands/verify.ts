@@ -1,0 +1,52 @@
+// `xsinfer verify`: run every golden case on a target with one kernel set, byte for byte.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { dataDir as defaultDataDir } from '../../data.ts';
+import type { KernelSet } from '../../engine/device.ts';
+import { verify, type ModelResult } from '../../engine/verify.ts';
+import { XsinferError } from '../../errors.ts';
+import { parseTarget } from '../../targets.ts';
+import { log, printJson } from '../output.ts';
+
+function describe(r: ModelResult | { model: string; missingOps: string[] }): string {
+  if ('missingOps' in r) return `SKIP ${r.model.padEnd(48)} missing ops: ${r.missingOps.join(', ')}`;
+  const ok = r.failed === 0 && r.perOp.failed === 0;
+  const perOp = r.perOp.passed + r.perOp.failed > 0 ? `  per-op ${r.perOp.passed}/${r.perOp.passed + r.perOp.failed}` : '';
+  const diff = r.maxAbsDiff !== undefined ? `  max |diff| ${r.maxAbsDiff.toExponential(2)}` : '';
+  const mm = r.firstMismatch
+    ? `  first mismatch: case ${r.firstMismatch.case}${r.firstMismatch.op !== undefined ? ` op ${r.firstMismatch.op}` : ''} index ${r.firstMismatch.index} expected ${r.firstMismatch.expected} actual ${r.firstMismatch.actual}`
+    : '';
+  return `${ok ? 'PASS' : 'FAIL'} ${r.model.padEnd(48)} ${r.passed}/${r.cases} cases${perOp}${diff}${mm}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('run every golden case (DATA/golden, DATA/ops/golden) through the engine on a target, byte for byte')
+    .option('-t, --target <target>', 'host | mps2-an500', 'host')
+    .option('-k, --kernels <set>', 'reference | optimized', 'reference')
+    .option('-d, --data <dir>', 'test data directory (default: the project testdata/)')
+    .option('-m, --models <names>', 'only these golden files (comma-separated stems)')
+    .option('--json', 'print the result as JSON (last line)')
+    .action(async (opts: { target: string; kernels: string; data?: string; models?: string; json?: boolean }) => {
+      const target = parseTarget(opts.target);
+      if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') {
+        throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${opts.kernels}': use reference or optimized`);
+      }
+      const dataDir = path.resolve(opts.data ?? defaultDataDir());
+      if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
+      const result = await verify({
+        target,
+        kernels: opts.kernels as KernelSet,
+        dataDir,
+        models: opts.models?.split(','),
+        onModel: opts.json ? undefined : (r) => log(describe(r)),
+      });
+      const t = result.totals;
+      if (opts.json) printJson(result);
+      else {
+        log(`${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`);
+      }
+      if (!result.ok) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,29 @@
+/* bench.c – the C bench loop (see bench.h). */
+#include "baseline/bench.h"
+
+uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32_t iterations,
+                     bench_ticks_fn ticks, bench_sink_fn sink, void *user) {
+  uint32_t wrong = 0;
+  for (uint32_t i = 0; i < warmup + iterations; i++) {
+    bench_iteration_t record = {0};
+    record.case_index = i % app->cases;
+    uint64_t t0 = ticks();
+    app->populate(ctx, record.case_index);
+    uint64_t t1 = ticks();
+    record.invoke_status = xs_interp_invoke(ctx->interp);
+    uint64_t t2 = ticks();
+    app->respond(ctx, &record.result);
+    uint64_t t3 = ticks();
+    record.populate_ticks = t1 - t0;
+    record.invoke_ticks = t2 - t1;
+    record.respond_ticks = t3 - t2;
+    record.total_ticks = t3 - t0;
+    record.correct = record.invoke_status == XS_OK && app_check(ctx, record.case_index, &record.result);
+    if (!record.correct) wrong++;
+    if (i >= warmup) {
+      record.index = i - warmup;
+      sink(user, &record);
+    }
+  }
+  return wrong;
+}

@@ -1,0 +1,62 @@
+/* app.h – an app in pure C, the baseline the TypeScript apps are measured against.
+ * Each app is POPULATE (fill the model input from raw data), INVOKE (the engine) and
+ * RESPOND (turn the output into an answer); the TypeScript twin in device/apps/<app>/
+ * does exactly the same work. Inputs and expected outputs come from the image's assets. */
+#ifndef XSINFER_BASELINE_APP_H
+#define XSINFER_BASELINE_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xsinfer/engine.h"
+
+/* What RESPOND produced for one iteration. */
+typedef struct app_result {
+  int32_t label;  /* predicted class (hello_world: -1) */
+  int32_t score;  /* raw int8 output behind the answer */
+  float value;    /* dequantized: y for hello_world, probability of the label otherwise */
+} app_result_t;
+
+/* Everything an app touches, owned by the caller (static memory on the device). */
+typedef struct app_ctx {
+  xs_kernel_set_t kernels;
+  uint8_t *arena;         /* the model's arena */
+  uint32_t arena_bytes;
+  uint8_t *aux_arena;     /* a second interpreter's arena (micro_speech's front end) */
+  uint32_t aux_bytes;
+  xs_interp_t *interp;
+  xs_tensor_info_t input;
+  xs_tensor_info_t output;
+  int8_t lut[256];        /* u8 sample → int8 input, computed once in setup */
+  const void *data;       /* the app's input asset */
+  const int8_t *expected; /* golden output bytes, output.bytes per case */
+  const uint8_t *labels;  /* expected label per case (NULL: none) */
+  xs_status_t populate_status; /* a failure inside POPULATE (micro_speech's front end) */
+  xs_error_t error;
+} app_ctx_t;
+
+typedef struct c_app {
+  const char *name;
+  uint32_t cases; /* iteration i uses case i % cases */
+  /* Once, untimed: load the model, create and allocate the interpreter, find assets. */
+  xs_status_t (*setup)(app_ctx_t *ctx);
+  void (*populate)(app_ctx_t *ctx, uint32_t case_index);
+  void (*respond)(app_ctx_t *ctx, app_result_t *out);
+} c_app_t;
+
+/* The apps, NULL-terminated, and lookup by name. */
+extern const c_app_t *const c_apps[];
+const c_app_t *c_app_find(const char *name);
+
+/* Shared setup: the model asset → interpreter in ctx->arena with input 0 / output 0,
+ * the golden outputs and labels of the app ("<app>/expected.i8", "<app>/labels.u8"). */
+xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset);
+
+/* Untimed check after RESPOND: output bytes equal the golden bytes of the case and the
+ * label matches. Returns 1 when correct. */
+int app_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result);
+
+/* Arg-max over n int8 scores (first maximum wins, as TFLM's examples do). */
+int32_t app_argmax_i8(const int8_t *scores, uint32_t n);
+
+#endif

@@ -1,0 +1,29 @@
+/* bench.h – the C bench loop: warm-up, then timed iterations of POPULATE / INVOKE /
+ * RESPOND with ticks around each phase. Nothing inside a timed region does I/O: each
+ * iteration's record goes to the sink after the iteration's last tick was read. */
+#ifndef XSINFER_BASELINE_BENCH_H
+#define XSINFER_BASELINE_BENCH_H
+
+#include "baseline/app.h"
+
+typedef struct bench_iteration {
+  uint32_t index;   /* 0-based among timed iterations */
+  uint32_t case_index;
+  uint64_t populate_ticks;
+  uint64_t invoke_ticks;
+  uint64_t respond_ticks;
+  uint64_t total_ticks; /* first to last tick of the iteration */
+  app_result_t result;
+  int correct;
+  xs_status_t invoke_status;
+} bench_iteration_t;
+
+typedef void (*bench_sink_fn)(void *user, const bench_iteration_t *iteration);
+typedef uint64_t (*bench_ticks_fn)(void);
+
+/* Runs warmup untimed-recorded iterations then `iterations` recorded ones (the app must
+ * be set up). Every iteration is checked; returns the number of wrong or failed ones. */
+uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32_t iterations,
+                     bench_ticks_fn ticks, bench_sink_fn sink, void *user);
+
+#endif

@@ -1,0 +1,142 @@
+/* conv_common.h – plain parameter blocks, pure compute cores and prepare helpers shared by
+ * the reference CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D and AVERAGE_POOL_2D kernels. */
+#ifndef XSINFER_KERNELS_REFERENCE_CONV_COMMON_H
+#define XSINFER_KERNELS_REFERENCE_CONV_COMMON_H
+
+/*
+ * Contract
+ * - The xs_ref_* cores are pure functions over caller-owned memory (CMSIS-NN style): no
+ *   allocation, no validation, no tensor lookups. Everything they assume (dims ≥ 1,
+ *   channel/group divisibility, output extents matching TFLM's ComputeOutSize, padding,
+ *   per-channel arrays with out_c entries) is checked once in the kernels' prepare.
+ * - Layouts are TFLite's: activations NHWC row-major; CONV_2D filter
+ *   [out_c][fh][fw][in_c / groups]; DEPTHWISE_CONV_2D filter [1][fh][fw][out_c] with
+ *   out_c = in_c × depth_multiplier, output channel = in_channel × multiplier + m.
+ *   Bias is optional (NULL) and has out_c entries (int32 for int8, float for float32).
+ * - Results equal TFLM's reference kernels: int8 bit for bit (same accumulation,
+ *   MultiplyByQuantizedMultiplier per channel, zero point, clamp); float32 with the same
+ *   summation order (fy, fx, ic, then bias), so only FPU differences remain.
+ * - Padded taps are skipped, never read: average pooling divides by the number of
+ *   in-image taps.
+ */
+
+#include <stdint.h>
+
+#include "kernel.h"
+
+typedef struct xs_nhwc {
+  int32_t n, h, w, c;
+} xs_nhwc_t;
+
+typedef struct xs_conv_params {
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_h, pad_w;       /* leading (top/left) padding, TFLM ComputePaddingHeightWidth */
+  int32_t depth_multiplier;   /* depthwise only */
+  int32_t input_offset;       /* -input zero point */
+  int32_t output_offset;      /* output zero point */
+  int32_t act_min, act_max;   /* int8 clamp, zero point included */
+  float act_min_f, act_max_f; /* float32 clamp */
+} xs_conv_params_t;
+
+typedef struct xs_pool_params {
+  int32_t stride_h, stride_w;
+  int32_t filter_h, filter_w;
+  int32_t pad_h, pad_w;
+  int32_t act_min, act_max;
+  float act_min_f, act_max_f;
+} xs_pool_params_t;
+
+/* Op data of CONV_2D and DEPTHWISE_CONV_2D (persistent, built in prepare). */
+typedef struct xs_conv_op {
+  xs_conv_params_t params;
+  xs_nhwc_t in, filter, out;
+  const int32_t *multipliers; /* int8: out_c entries */
+  const int32_t *shifts;
+  uint8_t type;               /* XS_INT8 or XS_FLOAT32 */
+} xs_conv_op_t;
+
+/* ---- pure compute cores ---- */
+
+void xs_ref_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
+                    const int32_t *out_shift, const xs_nhwc_t *in_dims, const int8_t *input,
+                    const xs_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
+                    const xs_nhwc_t *out_dims, int8_t *output);
+
+void xs_ref_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims, const float *input,
+                     const xs_nhwc_t *filter_dims, const float *filter, const float *bias,
+                     const xs_nhwc_t *out_dims, float *output);
+
+void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
+                              const int32_t *out_shift, const xs_nhwc_t *in_dims,
+                              const int8_t *input, const xs_nhwc_t *filter_dims,
+                              const int8_t *filter, const int32_t *bias,
+                              const xs_nhwc_t *out_dims, int8_t *output);
+
+void xs_ref_depthwise_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims,
+                               const float *input, const xs_nhwc_t *filter_dims,
+                               const float *filter, const float *bias,
+                               const xs_nhwc_t *out_dims, float *output);
+
+void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
+                        const int8_t *input, const xs_nhwc_t *out_dims, int8_t *output);
+
+void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
+                         const float *input, const xs_nhwc_t *out_dims, float *output);
+
+/* Return 0 when a window holds no in-image element (TFLM fails the op then). Prepare
+ * accepts only shapes where that cannot happen, so 1 is the normal result. */
+int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
+                       const int8_t *input, const xs_nhwc_t *out_dims, int8_t *output);
+
+int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
+                        const float *input, const xs_nhwc_t *out_dims, float *output);
+
+/* Range [*first, *end) of filter taps k for which origin + dilation × k lies in
+ * [0, in_size); empty when *end ≤ *first. Called once per output row/column, so the
+ * inner loops carry no bounds tests. */
+static inline void xs_conv_tap_range(int32_t origin, int32_t dilation, int32_t filter_size,
+                                     int32_t in_size, int32_t *first, int32_t *end) {
+  int32_t lo = 0;
+  int32_t hi = filter_size;
+  if (origin < 0) {
+    lo = (-origin + dilation - 1) / dilation;
+  }
+  if (in_size - origin <= 0) {
+    hi = 0;
+  } else {
+    const int32_t limit = (in_size - origin + dilation - 1) / dilation;
+    if (limit < hi) {
+      hi = limit;
+    }
+  }
+  *first = lo;
+  *end = hi;
+}
+
+/* ---- prepare helpers (defined in conv.c) ---- */
+
+/* *d = dims of a rank-4 tensor; XS_ERR_SHAPE naming `what` unless rank 4, every dim ≥ 1. */
+xs_status_t xs_conv_nhwc(xs_node_t *node, const xs_tensor_t *t, const char *what,
+                         xs_nhwc_t *d);
+
+/* One spatial axis: checks stride and dilation, computes TFLM's output extent
+ * (ComputeOutSize) and leading padding (ComputePaddingWithOffset); XS_ERR_SHAPE unless
+ * the model's output extent is that value. */
+xs_status_t xs_conv_axis(xs_node_t *node, const char *axis, xs_padding_t padding,
+                         int32_t in_size, int32_t filter_size, int32_t stride,
+                         int32_t dilation, int32_t out_size, int32_t *pad);
+
+/* Only NONE, RELU, RELU_N1_TO_1 and RELU6 are fused into these ops. */
+xs_status_t xs_conv_check_activation(xs_node_t *node, xs_activation_t act);
+
+/* int8 CONV_2D / DEPTHWISE_CONV_2D quantization, as TFLM's
+ * PopulateConvolutionQuantizationParams: `channels` per-channel multipliers and shifts
+ * (persistent; per-tensor filter scales are broadcast), offsets and the activation range
+ * into *p. channel_dim is the filter axis per-channel scales run along. */
+xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
+                                  const xs_tensor_t *filter, const xs_tensor_t *bias,
+                                  const xs_tensor_t *output, xs_activation_t act,
+                                  int32_t channels, int32_t channel_dim, xs_conv_op_t *op);
+
+#endif

@@ -1,0 +1,229 @@
+/* depthwise_conv.c – reference DEPTHWISE_CONV_2D (int8 with per-channel or per-tensor
+ * filter scales and any depth multiplier, float32), bit-exact with TFLM's reference
+ * DepthwiseConvPerChannel / DepthwiseConv. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv_common.h"
+#include "quant.h"
+
+static xs_status_t dwconv_prepare(xs_node_t *node) {
+  const xs_dwconv_options_t *opt = &node->options->dwconv;
+  const uint32_t n_in = xs_num_inputs(node);
+  if ((n_in != 2 && n_in != 3) || xs_num_outputs(node) != 1) {
+    return xs_fail(node, XS_ERR_MALFORMED, "expects 2 or 3 inputs and 1 output");
+  }
+  const xs_tensor_t *input = xs_input(node, 0);
+  const xs_tensor_t *filter = xs_input(node, 1);
+  const xs_tensor_t *bias = xs_input(node, 2);
+  const xs_tensor_t *output = xs_output(node, 0);
+  if (input == NULL || filter == NULL || output == NULL) {
+    return xs_fail(node, XS_ERR_MALFORMED, "missing input, filter or output");
+  }
+  xs_conv_op_t *op = xs_alloc_persistent(node, sizeof *op);
+  if (op == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  xs_status_t st;
+  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
+      (st = xs_conv_nhwc(node, filter, "filter", &op->filter)) != XS_OK ||
+      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK) {
+    return st;
+  }
+  if (op->in.n != op->out.n || op->filter.n != 1 || op->filter.c != op->out.c) {
+    return xs_fail(node, XS_ERR_SHAPE, "filter must be [1, h, w, %d] and batches match",
+                   op->out.c);
+  }
+  /* TFLM takes the multiplier from the options and never re-derives it. */
+  if (opt->depth_multiplier < 1 || op->out.c / opt->depth_multiplier != op->in.c ||
+      op->out.c % opt->depth_multiplier != 0) {
+    return xs_fail(node, XS_ERR_SHAPE, "output channels %d != input channels %d x multiplier %d",
+                   op->out.c, op->in.c, opt->depth_multiplier);
+  }
+  if (bias != NULL && xs_tensor_elements(bias) != (uint32_t)op->out.c) {
+    return xs_fail(node, XS_ERR_SHAPE, "bias has %u elements, expected %d",
+                   xs_tensor_elements(bias), op->out.c);
+  }
+  xs_conv_params_t *p = &op->params;
+  p->stride_h = opt->stride_h;
+  p->stride_w = opt->stride_w;
+  p->dilation_h = opt->dilation_h;
+  p->dilation_w = opt->dilation_w;
+  p->depth_multiplier = opt->depth_multiplier;
+  if ((st = xs_conv_axis(node, "height", opt->padding, op->in.h, op->filter.h, opt->stride_h,
+                         opt->dilation_h, op->out.h, &p->pad_h)) != XS_OK ||
+      (st = xs_conv_axis(node, "width", opt->padding, op->in.w, op->filter.w, opt->stride_w,
+                         opt->dilation_w, op->out.w, &p->pad_w)) != XS_OK ||
+      (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
+    return st;
+  }
+  if (input->type != output->type) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
+                   xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
+  }
+  op->type = input->type;
+  if (input->type == XS_FLOAT32) {
+    if (filter->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
+      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
+    }
+    xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
+  } else if (input->type == XS_INT8) {
+    /* Depthwise filters are quantized along their last axis (output channels). */
+    st = xs_conv_quant_prepare(node, input, filter, bias, output, opt->activation, op->out.c, 3,
+                               op);
+    if (st != XS_OK) {
+      return st;
+    }
+  } else {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
+                   xs_type_name((xs_type_t)input->type));
+  }
+  node->user_data = op;
+  return XS_OK;
+}
+
+static xs_status_t dwconv_eval(xs_node_t *node) {
+  const xs_conv_op_t *op = node->user_data;
+  const xs_tensor_t *input = xs_input(node, 0);
+  const xs_tensor_t *filter = xs_input(node, 1);
+  const xs_tensor_t *bias = xs_input(node, 2);
+  xs_tensor_t *output = xs_output(node, 0);
+  const void *bias_data = bias != NULL ? bias->data : NULL;
+  if (op->type == XS_INT8) {
+    xs_ref_depthwise_conv_s8(&op->params, op->multipliers, op->shifts, &op->in, input->data,
+                             &op->filter, filter->data, bias_data, &op->out, output->data);
+  } else {
+    xs_ref_depthwise_conv_f32(&op->params, &op->in, input->data, &op->filter, filter->data,
+                              bias_data, &op->out, output->data);
+  }
+  return XS_OK;
+}
+
+const xs_kernel_t xs_kernel_depthwise_conv_2d_ref = {XS_OP_DEPTHWISE_CONV_2D, NULL,
+                                                     dwconv_prepare, dwconv_eval};
+
+/* ---- compute cores ---- */
+
+void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
+                              const int32_t *out_shift, const xs_nhwc_t *in_dims,
+                              const int8_t *input, const xs_nhwc_t *filter_dims,
+                              const int8_t *filter, const int32_t *bias,
+                              const xs_nhwc_t *out_dims, int8_t *output) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
+  const int32_t fh = filter_dims->h, fw = filter_dims->w;
+  const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
+  const int32_t mult = p->depth_multiplier;
+  const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
+  const int32_t in_offset = p->input_offset, out_offset = p->output_offset;
+  const int32_t act_min = p->act_min, act_max = p->act_max;
+  const int32_t in_row = in_w * in_c;
+  const int32_t tap_step_x = dil_w * in_c;
+  const int32_t tap_step_y = dil_h * in_row;
+  const int32_t filter_row = fw * out_c;
+
+  for (int32_t b = 0; b < in_dims->n; ++b) {
+    const int8_t *in_batch = input + (size_t)b * in_h * in_row;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, dil_h, fh, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
+        const int8_t *in_origin =
+          in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
+        const int8_t *f_origin = filter + (fy0 * fw + fx0) * out_c;
+        int32_t oc = 0;
+        for (int32_t ic = 0; ic < in_c; ++ic) {
+          for (int32_t m = 0; m < mult; ++m, ++oc) {
+            const int8_t *in_y = in_origin + ic;
+            const int8_t *f_y = f_origin + oc;
+            int32_t acc = 0;
+            for (int32_t fy = fy0; fy < fy1; ++fy) {
+              const int8_t *ip = in_y;
+              const int8_t *fp = f_y;
+              for (int32_t fx = fx0; fx < fx1; ++fx) {
+                acc += (int32_t)*fp * ((int32_t)*ip + in_offset);
+                ip += tap_step_x;
+                fp += out_c;
+              }
+              in_y += tap_step_y;
+              f_y += filter_row;
+            }
+            if (bias != NULL) {
+              acc += bias[oc];
+            }
+            acc = xs_mul_by_quantized_multiplier(acc, out_multiplier[oc],
+                                                                   out_shift[oc]);
+            acc += out_offset;
+            if (acc < act_min) {
+              acc = act_min;
+            }
+            if (acc > act_max) {
+              acc = act_max;
+            }
+                        *output++ = (int8_t)acc;
+          }
+        }
+      }
+    }
+  }
+}
+
+void xs_ref_depthwise_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims,
+                               const float *input, const xs_nhwc_t *filter_dims,
+                               const float *filter, const float *bias,
+                               const xs_nhwc_t *out_dims, float *output) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
+  const int32_t fh = filter_dims->h, fw = filter_dims->w;
+  const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
+  const int32_t mult = p->depth_multiplier;
+  const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
+  const float act_min = p->act_min_f, act_max = p->act_max_f;
+  const int32_t in_row = in_w * in_c;
+  const int32_t tap_step_x = dil_w * in_c;
+  const int32_t tap_step_y = dil_h * in_row;
+  const int32_t filter_row = fw * out_c;
+
+  for (int32_t b = 0; b < in_dims->n; ++b) {
+    const float *in_batch = input + (size_t)b * in_h * in_row;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, dil_h, fh, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
+        const float *in_origin =
+          in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
+        const float *f_origin = filter + (fy0 * fw + fx0) * out_c;
+        int32_t oc = 0;
+        for (int32_t ic = 0; ic < in_c; ++ic) {
+          for (int32_t m = 0; m < mult; ++m, ++oc) {
+            const float *in_y = in_origin + ic;
+            const float *f_y = f_origin + oc;
+            float total = 0.0f;
+            for (int32_t fy = fy0; fy < fy1; ++fy) {
+              const float *ip = in_y;
+              const float *fp = f_y;
+              for (int32_t fx = fx0; fx < fx1; ++fx) {
+                total += *ip * *fp;
+                ip += tap_step_x;
+                fp += out_c;
+              }
+              in_y += tap_step_y;
+              f_y += filter_row;
+            }
+            float v = total + (bias != NULL ? bias[oc] : 0.0f);
+            v = (v < act_min) ? act_min : v;
+            v = (act_max < v) ? act_max : v;
+                        *output++ = v;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/*
+ * div.c – DIV, element-wise with broadcasting, TFLM reference semantics for float32 and
+ * int32 (C division truncating toward zero, then the fused activation's clamp).
+ * Quantized int8 DIV is not implemented (no model here uses it).
+ */
+#include "broadcast.h"
+#include "kernel.h"
+#include "quant.h"
+
+typedef struct {
+  xs_bcast_t bcast;
+  uint8_t type;
+  uint8_t scalar2;
+  int32_t act_min, act_max;   /* int32 */
+  float fact_min, fact_max;   /* float32 */
+} div_data_t;
+
+/* TFLM CalculateActivationRange<int32_t>. */
+static void int_activation_range(xs_activation_t act, int32_t *lo, int32_t *hi) {
+  *lo = INT32_MIN;
+  *hi = INT32_MAX;
+  if (act == XS_ACT_RELU) {
+    *lo = 0;
+  } else if (act == XS_ACT_RELU6) {
+    *lo = 0;
+    *hi = 6;
+  } else if (act == XS_ACT_RELU_N1_TO_1) {
+    *lo = -1;
+    *hi = 1;
+  }
+}
+
+static xs_status_t div_prepare(xs_node_t *node) {
+  if (xs_num_inputs(node) != 2 || xs_num_outputs(node) != 1) {
+    return xs_fail(node, XS_ERR_SHAPE, "expects 2 inputs and 1 output");
+  }
+  const xs_tensor_t *a = xs_input(node, 0);
+  const xs_tensor_t *b = xs_input(node, 1);
+  const xs_tensor_t *out = xs_output(node, 0);
+  if (a == NULL || b == NULL || out == NULL) {
+    return xs_fail(node, XS_ERR_SHAPE, "missing input or output");
+  }
+  if (out->type != XS_FLOAT32 && out->type != XS_INT32) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "type %s (float32 and int32 only)",
+                   xs_type_name((xs_type_t)out->type));
+  }
+  if (a->type != out->type || b->type != out->type) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
+                   xs_type_name((xs_type_t)a->type), xs_type_name((xs_type_t)b->type),
+                   xs_type_name((xs_type_t)out->type));
+  }
+  if (out->type == XS_INT32 && (a->quant_count || b->quant_count)) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "quantized int32 inputs");
+  }
+  div_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  if (d == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  xs_status_t st = xs_bcast_init(node, &d->bcast, a, b, out);
+  if (st != XS_OK) {
+    return st;
+  }
+  /* input 2 a single value against a full-size input 1 (the audio tail's case) */
+  d->scalar2 = !d->bcast.same_shape && xs_tensor_elements(b) == 1 &&
+               xs_tensor_elements(a) == d->bcast.count;
+  const xs_activation_t act = node->options != NULL ? node->options->arith.activation : XS_ACT_NONE;
+  d->type = out->type;
+  int_activation_range(act, &d->act_min, &d->act_max);
+  xs_activation_range_float(act, &d->fact_min, &d->fact_max);
+  node->user_data = d;
+  return XS_OK;
+}
+
+static inline int32_t idiv(int32_t x, int32_t y) {
+  /* INT32_MIN / -1 overflows (it traps on x86); wrap it instead. */
+  return y == -1 ? (int32_t)(0u - (uint32_t)x) : x / y;
+}
+
+static xs_status_t div_eval(xs_node_t *node) {
+  const div_data_t *d = node->user_data;
+  const xs_bcast_t *p = &d->bcast;
+  const void *a = xs_input(node, 0)->data;
+  const void *b = xs_input(node, 1)->data;
+  void *out = xs_output(node, 0)->data;
+  xs_bcast_iter_t it;
+  xs_bcast_begin(&it);
+  if (d->type == XS_FLOAT32) {
+    const float *x = a, *y = b;
+    float *z = out;
+    for (uint32_t i = 0; i < p->count; ++i) {
+      z[i] = xs_clampf(x[it.ia] / y[it.ib], d->fact_min, d->fact_max);
+      xs_bcast_next(p, &it);
+    }
+    return XS_OK;
+  }
+  const int32_t *x = a, *y = b;
+  int32_t *z = out;
+  if (d->scalar2) {
+    const int32_t s = y[0];
+    if (s == 0) {
+      return xs_fail(node, XS_ERR_KERNEL, "integer division by zero");
+    }
+    for (uint32_t i = 0; i < p->count; ++i) {
+      z[i] = xs_clamp32(idiv(x[i], s), d->act_min, d->act_max);
+    }
+    return XS_OK;
+  }
+  for (uint32_t i = 0; i < p->count; ++i) {
+    const int32_t v = y[it.ib];
+    if (v == 0) {
+      return xs_fail(node, XS_ERR_KERNEL, "integer division by zero");
+    }
+    z[i] = xs_clamp32(idiv(x[it.ia], v), d->act_min, d->act_max);
+    xs_bcast_next(p, &it);
+  }
+  return XS_OK;
+}
+
+const xs_kernel_t xs_kernel_div_ref = {XS_OP_DIV, NULL, div_prepare, div_eval};

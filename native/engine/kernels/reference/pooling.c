@@ -1,0 +1,293 @@
+/* pooling.c – reference MAX_POOL_2D and AVERAGE_POOL_2D (int8 and float32), bit-exact with
+ * TFLM's reference pooling: padded positions are skipped, never counted. */
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv_common.h"
+#include "quant.h"
+
+typedef struct pool_op {
+  xs_pool_params_t params;
+  xs_nhwc_t in, out;
+  uint8_t type; /* XS_INT8 or XS_FLOAT32 */
+} pool_op_t;
+
+/* Shared by both pooling ops (TFLM PoolingPrepare). */
+static xs_status_t pool_prepare(xs_node_t *node) {
+  const xs_pool_options_t *opt = &node->options->pool;
+  if (xs_num_inputs(node) != 1 || xs_num_outputs(node) != 1) {
+    return xs_fail(node, XS_ERR_MALFORMED, "expects 1 input and 1 output");
+  }
+  const xs_tensor_t *input = xs_input(node, 0);
+  const xs_tensor_t *output = xs_output(node, 0);
+  if (input == NULL || output == NULL) {
+    return xs_fail(node, XS_ERR_MALFORMED, "missing input or output");
+  }
+  pool_op_t *op = xs_alloc_persistent(node, sizeof *op);
+  if (op == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  xs_status_t st;
+  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
+      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK) {
+    return st;
+  }
+  if (op->in.n != op->out.n || op->in.c != op->out.c) {
+    return xs_fail(node, XS_ERR_SHAPE, "batch and channels of input and output must match");
+  }
+  if (opt->filter_h < 1 || opt->filter_w < 1) {
+    return xs_fail(node, XS_ERR_MALFORMED, "filter %dx%d", opt->filter_h, opt->filter_w);
+  }
+  xs_pool_params_t *p = &op->params;
+  p->stride_h = opt->stride_h;
+  p->stride_w = opt->stride_w;
+  p->filter_h = opt->filter_h;
+  p->filter_w = opt->filter_w;
+  /* With TFLM's output extent and padding every window overlaps the image, so the
+   * average never divides by zero. */
+  if ((st = xs_conv_axis(node, "height", opt->padding, op->in.h, opt->filter_h, opt->stride_h, 1,
+                         op->out.h, &p->pad_h)) != XS_OK ||
+      (st = xs_conv_axis(node, "width", opt->padding, op->in.w, opt->filter_w, opt->stride_w, 1,
+                         op->out.w, &p->pad_w)) != XS_OK ||
+      (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
+    return st;
+  }
+  if (input->type != output->type) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
+                   xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
+  }
+  op->type = input->type;
+  if (input->type == XS_FLOAT32) {
+    xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
+  } else if (input->type == XS_INT8) {
+    if (input->quant_count == 0 || output->quant_count == 0) {
+      return xs_fail(node, XS_ERR_MALFORMED, "int8 input and output need quantization");
+    }
+    /* The kernels pass quantized values through unchanged, so TFLM insists on equal
+     * quantization (same tolerance and message sense as pooling_common.cc). */
+    if (fabs((double)input->scale - (double)output->scale) > 1.0e-6 ||
+        input->zero_point != output->zero_point) {
+      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE,
+                     "input and output quantization must be equal");
+    }
+    st = xs_activation_range_quantized(opt->activation, XS_INT8, output->scale,
+                                       output->zero_point, &p->act_min, &p->act_max);
+    if (st != XS_OK || p->act_min > p->act_max) {
+      return xs_fail(node, XS_ERR_MALFORMED, "activation range not representable");
+    }
+  } else {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
+                   xs_type_name((xs_type_t)input->type));
+  }
+  node->user_data = op;
+  return XS_OK;
+}
+
+static xs_status_t max_pool_eval(xs_node_t *node) {
+  const pool_op_t *op = node->user_data;
+  const xs_tensor_t *input = xs_input(node, 0);
+  xs_tensor_t *output = xs_output(node, 0);
+  if (op->type == XS_INT8) {
+    xs_ref_max_pool_s8(&op->params, &op->in, input->data, &op->out, output->data);
+  } else {
+    xs_ref_max_pool_f32(&op->params, &op->in, input->data, &op->out, output->data);
+  }
+  return XS_OK;
+}
+
+static xs_status_t average_pool_eval(xs_node_t *node) {
+  const pool_op_t *op = node->user_data;
+  const xs_tensor_t *input = xs_input(node, 0);
+  xs_tensor_t *output = xs_output(node, 0);
+  const int ok = op->type == XS_INT8
+                     ? xs_ref_avg_pool_s8(&op->params, &op->in, input->data, &op->out,
+                                          output->data)
+                     : xs_ref_avg_pool_f32(&op->params, &op->in, input->data, &op->out,
+                                           output->data);
+  return ok ? XS_OK : xs_fail(node, XS_ERR_KERNEL, "empty pooling window");
+}
+
+const xs_kernel_t xs_kernel_max_pool_2d_ref = {XS_OP_MAX_POOL_2D, NULL, pool_prepare,
+                                               max_pool_eval};
+const xs_kernel_t xs_kernel_average_pool_2d_ref = {XS_OP_AVERAGE_POOL_2D, NULL, pool_prepare,
+                                                   average_pool_eval};
+
+/* ---- compute cores ---- */
+
+void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const int8_t *input,
+                        const xs_nhwc_t *out_dims, int8_t *output) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
+  const int32_t in_row = in_w * depth;
+  const int32_t act_min = p->act_min, act_max = p->act_max;
+
+  for (int32_t b = 0; b < in_dims->n; ++b) {
+    const int8_t *in_batch = input + (size_t)b * in_h * in_row;
+    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
+        for (int32_t c = 0; c < depth; ++c) {
+          const int8_t *in_y = in_origin + c;
+          int32_t max = INT8_MIN;
+          for (int32_t fy = fy0; fy < fy1; ++fy) {
+            const int8_t *ip = in_y;
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+              if (*ip > max) {
+                max = *ip;
+              }
+              ip += depth;
+            }
+            in_y += in_row;
+          }
+          if (max < act_min) {
+            max = act_min;
+          }
+          if (max > act_max) {
+            max = act_max;
+          }
+                    *output++ = (int8_t)max;
+        }
+      }
+    }
+  }
+}
+
+void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const float *input,
+                         const xs_nhwc_t *out_dims, float *output) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
+  const int32_t in_row = in_w * depth;
+  const float act_min = p->act_min_f, act_max = p->act_max_f;
+
+  for (int32_t b = 0; b < in_dims->n; ++b) {
+    const float *in_batch = input + (size_t)b * in_h * in_row;
+    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
+        for (int32_t c = 0; c < depth; ++c) {
+          const float *in_y = in_origin + c;
+          float max = -3.40282347e+38f;
+          for (int32_t fy = fy0; fy < fy1; ++fy) {
+            const float *ip = in_y;
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+              /* std::max(max, v): a NaN input never replaces the running max. */
+              if (max < *ip) {
+                max = *ip;
+              }
+              ip += depth;
+            }
+            in_y += in_row;
+          }
+          max = (max < act_min) ? act_min : max;
+          max = (act_max < max) ? act_max : max;
+                    *output++ = max;
+        }
+      }
+    }
+  }
+}
+
+int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const int8_t *input,
+                       const xs_nhwc_t *out_dims, int8_t *output) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
+  const int32_t in_row = in_w * depth;
+  const int32_t act_min = p->act_min, act_max = p->act_max;
+
+  for (int32_t b = 0; b < in_dims->n; ++b) {
+    const int8_t *in_batch = input + (size_t)b * in_h * in_row;
+    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        if (fy1 <= fy0 || fx1 <= fx0) {
+          return 0;
+        }
+        /* Only in-image taps count: the divisor is the clipped window size. */
+        const int32_t count = (fy1 - fy0) * (fx1 - fx0);
+        const int32_t half = count / 2;
+        const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
+        for (int32_t c = 0; c < depth; ++c) {
+          const int8_t *in_y = in_origin + c;
+          int32_t sum = 0;
+          for (int32_t fy = fy0; fy < fy1; ++fy) {
+            const int8_t *ip = in_y;
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+              sum += *ip;
+              ip += depth;
+            }
+            in_y += in_row;
+          }
+          /* Round half away from zero; C division truncates toward zero. */
+          int32_t avg = sum > 0 ? (sum + half) / count : (sum - half) / count;
+          if (avg < act_min) {
+            avg = act_min;
+          }
+          if (avg > act_max) {
+            avg = act_max;
+          }
+                    *output++ = (int8_t)avg;
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const float *input,
+                        const xs_nhwc_t *out_dims, float *output) {
+  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
+  const int32_t in_row = in_w * depth;
+  const float act_min = p->act_min_f, act_max = p->act_max_f;
+
+  for (int32_t b = 0; b < in_dims->n; ++b) {
+    const float *in_batch = input + (size_t)b * in_h * in_row;
+    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        if (fy1 <= fy0 || fx1 <= fx0) {
+          return 0;
+        }
+        const float count = (float)((fy1 - fy0) * (fx1 - fx0));
+        const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
+        for (int32_t c = 0; c < depth; ++c) {
+          const float *in_y = in_origin + c;
+          float total = 0.0f;
+          for (int32_t fy = fy0; fy < fy1; ++fy) {
+            const float *ip = in_y;
+            for (int32_t fx = fx0; fx < fx1; ++fx) {
+              total += *ip;
+              ip += depth;
+            }
+            in_y += in_row;
+          }
+          float avg = total / count;
+          avg = (avg < act_min) ? act_min : avg;
+          avg = (act_max < avg) ? act_max : avg;
+                    *output++ = avg;
+        }
+      }
+    }
+  }
+  return 1;
+}

@@ -1,0 +1,112 @@
+/*
+ * filter_bank.c – SignalFilterBank: triangular mel filter bank over the power spectrum;
+ * each bin is weighted into one channel and "unweighted" into the next.
+ */
+#include "signal_kernel.h"
+
+void xs_sig_filter_bank(const xs_sig_filter_bank_cfg *fb, const uint32_t *in, uint64_t *work) {
+  uint64_t weighted = 0;
+  uint64_t unweighted = 0;
+  for (int32_t ch = 0; ch <= fb->num_channels; ++ch) {
+    const uint32_t *bins = in + fb->channel_frequency_starts[ch];
+    const int16_t *w = fb->weights + fb->channel_weight_starts[ch];
+    const int16_t *uw = fb->unweights + fb->channel_weight_starts[ch];
+    const int32_t width = fb->channel_widths[ch];
+    if (fb->nonnegative_weights) {
+      /* 32 x 32 -> 64 unsigned multiply-accumulate (one UMLAL on Arm) */
+      for (int32_t j = 0; j < width; ++j) {
+        weighted += (uint64_t)(uint32_t)w[j] * bins[j];
+        unweighted += (uint64_t)(uint32_t)uw[j] * bins[j];
+      }
+    } else {
+      for (int32_t j = 0; j < width; ++j) {
+        /* int16 weight times a 32-bit energy: a signed 64-bit product converted to
+         * uint64 equals TFLM's modular uint64 product for any weight sign. */
+        weighted += (uint64_t)((int64_t)w[j] * (int64_t)bins[j]);
+        unweighted += (uint64_t)((int64_t)uw[j] * (int64_t)bins[j]);
+      }
+    }
+    work[ch] = weighted;
+    weighted = unweighted;
+    unweighted = 0;
+  }
+}
+
+/* ---- kernel ---- */
+
+typedef struct {
+  xs_sig_filter_bank_cfg cfg;
+  uint64_t *work; /* num_channels + 1 accumulators */
+} filter_bank_data_t;
+
+static xs_status_t filter_bank_prepare(xs_node_t *node) {
+  xs_status_t st;
+  if ((st = xs_sig_arity(node, 6, 1)) != XS_OK) return st;
+  static const char *const names[6] = {"input",  "weights", "unweights", "channel starts",
+                                       "weight starts", "channel widths"};
+  const xs_tensor_t *t[6];
+  for (uint32_t i = 0; i < 6; ++i) {
+    t[i] = xs_input(node, i);
+    if ((st = xs_sig_tensor(node, t[i], names[i], i == 0 ? XS_UINT32 : XS_INT16, 1)) != XS_OK)
+      return st;
+    /* The tables are validated here once so eval can index them unchecked. */
+    if (i > 0 && !t[i]->is_const) {
+      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s must be a constant tensor", names[i]);
+    }
+  }
+  const xs_tensor_t *out = xs_output(node, 0);
+  if ((st = xs_sig_tensor(node, out, "output", XS_UINT64, 1)) != XS_OK) return st;
+  filter_bank_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
+  xs_flex_value_t opts;
+  if ((st = xs_sig_options(node, &opts)) != XS_OK) return st;
+  int32_t n;
+  if ((st = xs_sig_int_option(node, &opts, "num_channels", 1, 1 << 16, &n)) != XS_OK) return st;
+  if (out->dims[0] > n || t[3]->dims[0] <= n || t[4]->dims[0] <= n || t[5]->dims[0] <= n) {
+    return xs_fail(node, XS_ERR_SHAPE,
+                   "num_channels %d needs %d-entry tables and at most %d outputs", n, n + 1, n);
+  }
+  const int16_t *freq = t[3]->data;
+  const int16_t *wstart = t[4]->data;
+  const int16_t *width = t[5]->data;
+  const int32_t bins = t[0]->dims[0];
+  const int32_t nweights = t[1]->dims[0] < t[2]->dims[0] ? t[1]->dims[0] : t[2]->dims[0];
+  for (int32_t ch = 0; ch <= n; ++ch) {
+    if (freq[ch] < 0 || wstart[ch] < 0 || width[ch] < 0 || freq[ch] + width[ch] > bins ||
+        wstart[ch] + width[ch] > nweights) {
+      return xs_fail(node, XS_ERR_SHAPE, "channel %d reads outside the spectrum or weights",
+                     ch);
+    }
+  }
+  d->cfg.num_channels = n;
+  d->cfg.nonnegative_weights = 1;
+  for (uint32_t k = 1; k <= 2; ++k) {
+    const int16_t *w = t[k]->data;
+    for (int32_t j = 0; j < t[k]->dims[0]; ++j) {
+      if (w[j] < 0) d->cfg.nonnegative_weights = 0;
+    }
+  }
+  d->cfg.weights = t[1]->data;
+  d->cfg.unweights = t[2]->data;
+  d->cfg.channel_frequency_starts = freq;
+  d->cfg.channel_weight_starts = wstart;
+  d->cfg.channel_widths = width;
+  d->work = xs_alloc_persistent(node, (size_t)(n + 1) * sizeof(uint64_t));
+  if (d->work == NULL) return xs_fail(node, XS_ERR_ARENA, "work area");
+  node->user_data = d;
+  return XS_OK;
+}
+
+static xs_status_t filter_bank_eval(xs_node_t *node) {
+  const filter_bank_data_t *d = node->user_data;
+  xs_tensor_t *out = xs_output(node, 0);
+  xs_sig_filter_bank(&d->cfg, xs_input(node, 0)->data, d->work);
+  uint64_t *y = out->data;
+  for (int32_t i = 0; i < out->dims[0]; ++i) {
+    y[i] = d->work[i + 1]; /* entry 0 is the scratch accumulator */
+  }
+  return XS_OK;
+}
+
+const xs_kernel_t xs_kernel_signal_filter_bank = {XS_OP_CUSTOM, "SignalFilterBank",
+                                                  filter_bank_prepare, filter_bank_eval};

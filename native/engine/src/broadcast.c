@@ -1,0 +1,33 @@
+/*
+ * broadcast.c – shape checks and strides for broadcasting binary ops (see broadcast.h).
+ */
+#include "broadcast.h"
+
+xs_status_t xs_bcast_init(xs_node_t *node, xs_bcast_t *bc, const xs_tensor_t *a,
+                          const xs_tensor_t *b, const xs_tensor_t *out) {
+  const uint32_t rank = out->rank > 0 ? out->rank : 1;
+  if (a->rank > rank || b->rank > rank) {
+    return xs_fail(node, XS_ERR_SHAPE, "input rank exceeds output rank");
+  }
+  bc->rank = rank;
+  bc->count = xs_tensor_elements(out);
+  bc->same_shape = xs_same_shape(a, out) && xs_same_shape(b, out);
+  int32_t as = 1, bs = 1;
+  for (int32_t d = (int32_t)rank - 1; d >= 0; d--) {
+    const int32_t od = out->rank > 0 ? out->dims[d] : 1;
+    const int32_t k = (int32_t)rank - 1 - d; /* position from the right */
+    const int32_t ad = k < (int32_t)a->rank ? a->dims[a->rank - 1 - k] : 1;
+    const int32_t bd = k < (int32_t)b->rank ? b->dims[b->rank - 1 - k] : 1;
+    const int32_t expect = ad == 1 ? bd : ad;
+    if ((ad != 1 && bd != 1 && ad != bd) || expect != od) {
+      return xs_fail(node, XS_ERR_SHAPE, "shapes do not broadcast to the output (dim %d: %d, %d -> %d)", d,
+                     ad, bd, od);
+    }
+    bc->dims[d] = od;
+    bc->a_stride[d] = ad == 1 ? 0 : as;
+    bc->b_stride[d] = bd == 1 ? 0 : bs;
+    as *= ad;
+    bs *= bd;
+  }
+  return XS_OK;
+}

@@ -1,0 +1,41 @@
+/*
+ * internal.h – interpreter state shared by the engine's own sources (interp.c, util.c);
+ * kernels never include this (they see kernel.h only).
+ */
+#ifndef XSINFER_ENGINE_INTERNAL_H
+#define XSINFER_ENGINE_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "flatbuf.h"
+#include "kernel.h"
+
+#define XS_ALIGN 16u
+
+struct xs_interp {
+  fb_buf_t fb;
+  uint8_t *arena;
+  uint32_t arena_bytes;
+  uint32_t head_start; /* first 16-aligned byte of the arena */
+  uint32_t tail_end;   /* end of the last 16-aligned block */
+  uint32_t tail_low;   /* tail occupies [tail_low, tail_end) */
+  uint32_t head_bytes;
+  uint32_t tail_missing; /* persistent bytes refused while the arena was short */
+  xs_kernel_set_t set;
+  fb_vec_t opcodes, buffers;
+  xs_tensor_t *tensors;
+  uint32_t num_tensors;
+  xs_node_t *nodes;
+  uint32_t num_ops;
+  fb_vec_t sg_inputs, sg_outputs;
+  uint8_t allocated, allocate_failed, preserve_all, in_prepare;
+  xs_ticks_fn ticks;
+  xs_op_profile_fn on_op;
+  void *profile_user;
+  xs_error_t error;
+};
+
+uint32_t xs_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap);
+uint32_t xs_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,1137 @@
+/*
+ * interp.c – the interpreter: reads and verifies a .tflite model (schema v3, subgraph 0)
+ * in place, prepares each op, plans the arena (persistent tail, lifetime-planned head)
+ * and runs the ops. Everything it needs lives in the caller's arena.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- TFLite schema field ids (schema.fbs order) ---- */
+enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
+enum { OPCODE_DEPRECATED = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3 };
+enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
+enum {
+  TENSOR_SHAPE = 0,
+  TENSOR_TYPE = 1,
+  TENSOR_BUFFER = 2,
+  TENSOR_NAME = 3,
+  TENSOR_QUANT = 4,
+  TENSOR_IS_VARIABLE = 5,
+  TENSOR_SPARSITY = 6
+};
+enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIM = 6 };
+enum {
+  OP_OPCODE = 0,
+  OP_INPUTS = 1,
+  OP_OUTPUTS = 2,
+  OP_OPTIONS_TYPE = 3,
+  OP_OPTIONS = 4,
+  OP_CUSTOM_OPTIONS = 5,
+  OP_LARGE_CUSTOM_OFFSET = 9,
+  OP_LARGE_CUSTOM_SIZE = 10
+};
+enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
+
+/* BuiltinOptions union type codes we decode. */
+enum {
+  OPT_NONE = 0,
+  OPT_CONV = 1,
+  OPT_DWCONV = 2,
+  OPT_POOL = 5,
+  OPT_FC = 8,
+  OPT_SOFTMAX = 9,
+  OPT_CONCAT = 10,
+  OPT_ADD = 11,
+  OPT_RESHAPE = 17,
+  OPT_MUL = 21,
+  OPT_SUB = 28,
+  OPT_DIV = 29,
+  OPT_STRIDED_SLICE = 32,
+  OPT_CAST = 37
+};
+
+#define MAX_TENSORS 32767u
+#define MAX_OPS 32767u
+#define MAX_TENSOR_BYTES 0x40000000u
+
+static uint32_t align_up(uint32_t v) { return (v + (XS_ALIGN - 1)) & ~(XS_ALIGN - 1); }
+
+static xs_status_t set_error(xs_error_t *e, xs_status_t code, int32_t op, const char *fmt, ...) {
+  va_list ap;
+  e->code = code;
+  e->op_index = op;
+  e->bytes_needed = 0;
+  e->message[0] = '\0';
+  va_start(ap, fmt);
+  xs_vformat(e->message, sizeof e->message, 0, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+/* ---- arena ---- */
+
+static void *tail_alloc(xs_interp_t *it, uint32_t bytes) {
+  const uint32_t need = align_up(bytes);
+  if (need < bytes || it->tail_low < it->head_start || it->tail_low - it->head_start < need) {
+    it->tail_missing += need;
+    return NULL;
+  }
+  it->tail_low -= need;
+  void *p = it->arena + it->tail_low;
+  memset(p, 0, need);
+  return p;
+}
+
+/* ---- model decoding ---- */
+
+/* Resolve an operator code: builtin (max of the two fields, as TFLite does) and custom name. */
+static int decode_opcode(const fb_buf_t *fb, const fb_vec_t *opcodes, uint32_t index,
+                         int32_t *builtin, const char **custom, uint32_t *custom_len) {
+  fb_table_t oc;
+  int8_t deprecated;
+  int32_t code;
+  if (fb_vec_table(opcodes, index, &oc) != 0 || fb_i8(&oc, OPCODE_DEPRECATED, 0, &deprecated) != 0 ||
+      fb_i32(&oc, OPCODE_BUILTIN, 0, &code) != 0 ||
+      fb_string(&oc, OPCODE_CUSTOM, custom, custom_len) != 0) {
+    return -1;
+  }
+  (void)fb;
+  *builtin = code > deprecated ? code : deprecated;
+  return 0;
+}
+
+typedef struct model_view {
+  fb_buf_t fb;
+  fb_vec_t opcodes, buffers, tensors, ops, inputs, outputs;
+} model_view_t;
+
+static xs_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m, xs_error_t *err) {
+  fb_table_t root, sg;
+  fb_vec_t subgraphs;
+  uint32_t version;
+  int present;
+  if (model == NULL || bytes < 8 || bytes > 0x7FFFFFFFu) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: %u bytes is not a flatbuffer",
+                     (uint32_t)(bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : bytes));
+  }
+  if (((uintptr_t)model & 3u) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model bytes must be 4-byte aligned (16 recommended)");
+  }
+  m->fb.data = model;
+  m->fb.size = (uint32_t)bytes;
+  if (fb_root(&m->fb, &root) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: root table out of bounds");
+  }
+  if (memcmp(model + 4, "TFL3", 4) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: file identifier is not TFL3");
+  }
+  if (fb_u32(&root, MODEL_VERSION, 0, &version) != 0 || version != 3) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: schema version %u, expected 3", version);
+  }
+  if (fb_vector(&root, MODEL_OPCODES, 4, &m->opcodes) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: operator_codes out of bounds");
+  }
+  if (fb_vector(&root, MODEL_BUFFERS, 4, &m->buffers) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: buffers out of bounds");
+  }
+  if (fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 || subgraphs.len == 0 ||
+      fb_vec_table(&subgraphs, 0, &sg) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "model: no valid subgraph 0");
+  }
+  (void)present;
+  if (fb_vector(&sg, SG_TENSORS, 4, &m->tensors) != 0 || fb_vector(&sg, SG_OPERATORS, 4, &m->ops) != 0 ||
+      fb_vector(&sg, SG_INPUTS, 4, &m->inputs) != 0 || fb_vector(&sg, SG_OUTPUTS, 4, &m->outputs) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "subgraph 0: tensors/operators/inputs/outputs out of bounds");
+  }
+  if (m->tensors.len > MAX_TENSORS || m->ops.len > MAX_OPS) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "subgraph 0: %u tensors / %u ops exceed the limits",
+                     m->tensors.len, m->ops.len);
+  }
+  return XS_OK;
+}
+
+/* Name of an op for messages: builtin name or "CUSTOM:<code>". */
+static uint32_t format_op_name(char *buf, uint32_t cap, uint32_t at, int32_t builtin,
+                               const char *custom, uint32_t custom_len) {
+  if (builtin == XS_OP_CUSTOM) {
+    return xs_format(buf, cap, at, "CUSTOM:%.*s", (int)custom_len, custom);
+  }
+  return xs_format(buf, cap, at, "%s", xs_builtin_name(builtin));
+}
+
+static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_t index,
+                                 xs_tensor_t *t, xs_error_t *err) {
+  fb_table_t tt, buf, q;
+  fb_vec_t shape, data, scales, zps;
+  uint8_t type, is_var;
+  uint32_t buffer_index;
+  int present;
+  if (fb_vec_table(&m->tensors, index, &tt) != 0 || fb_vector(&tt, TENSOR_SHAPE, 4, &shape) != 0 ||
+      fb_u8(&tt, TENSOR_TYPE, 0, &type) != 0 || fb_u32(&tt, TENSOR_BUFFER, 0, &buffer_index) != 0 ||
+      fb_u8(&tt, TENSOR_IS_VARIABLE, 0, &is_var) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: table out of bounds", index);
+  }
+  if (fb_has(&tt, TENSOR_SPARSITY) != 0) {
+    return set_error(err, XS_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: sparse tensors are not supported", index);
+  }
+  if (shape.len > XS_MAX_DIMS) {
+    return set_error(err, XS_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: rank %u > %u", index, shape.len,
+                     (uint32_t)XS_MAX_DIMS);
+  }
+  static const int32_t no_dims[1] = {0};
+  memset(t, 0, sizeof *t);
+  t->type = type;
+  t->rank = (uint8_t)shape.len;
+  t->dims = shape.len > 0 ? (const int32_t *)(const void *)(m->fb.data + shape.pos) : no_dims;
+  t->is_variable = is_var != 0;
+  t->first_op = -1;
+  t->last_op = -1;
+  uint64_t elements = 1;
+  for (uint32_t d = 0; d < shape.len; d++) {
+    const int32_t dim = (int32_t)fb_load_u32(fb_vec_elem(&shape, d, 4));
+    if (dim < 0) {
+      return set_error(err, XS_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index, dim);
+    }
+    elements *= (uint64_t)dim;
+    if (elements > MAX_TENSOR_BYTES) {
+      return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
+    }
+  }
+  const uint64_t bytes = elements * xs_type_size((xs_type_t)type);
+  if (bytes > MAX_TENSOR_BYTES) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
+  }
+  t->bytes = (uint32_t)bytes;
+
+  /* Constant data: a buffer with bytes, in the flatbuffer or (large models) at an
+   * offset in the file after it. */
+  if (buffer_index != 0 || m->buffers.len > 0) {
+    if (buffer_index >= m->buffers.len) {
+      return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index, buffer_index);
+    }
+    uint64_t off, size;
+    if (fb_vec_table(&m->buffers, buffer_index, &buf) != 0 || fb_vector(&buf, BUFFER_DATA, 1, &data) != 0 ||
+        fb_u64(&buf, BUFFER_OFFSET, 0, &off) != 0 || fb_u64(&buf, BUFFER_SIZE, 0, &size) != 0) {
+      return set_error(err, XS_ERR_MALFORMED, -1, "buffer %u: out of bounds", buffer_index);
+    }
+    const uint8_t *ptr = NULL;
+    uint64_t len = 0;
+    if (data.len > 0) {
+      ptr = m->fb.data + data.pos;
+      len = data.len;
+    } else if (off > 1) {
+      if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
+        return set_error(err, XS_ERR_MALFORMED, -1,
+                         "buffer %u: external data (offset/size beyond the model bytes) not available",
+                         buffer_index);
+      }
+      ptr = m->fb.data + off;
+      len = size;
+    }
+    if (ptr != NULL) {
+      if (len < bytes) {
+        return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u", index,
+                         (uint32_t)len, (uint32_t)bytes);
+      }
+      const uint32_t esize = xs_type_size((xs_type_t)type);
+      const uint32_t need_align = esize >= 4 ? 4 : esize;
+      if (need_align > 1 && ((uintptr_t)ptr % need_align) != 0) {
+        return set_error(err, XS_ERR_MALFORMED, -1,
+                         "tensor %u: constant data misaligned (give the model 16-byte alignment)", index);
+      }
+      t->data = (void *)(uintptr_t)ptr;
+      t->is_const = 1;
+    }
+  }
+
+  if (fb_table(&tt, TENSOR_QUANT, &q, &present) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
+  }
+  if (present) {
+    int32_t qdim;
+    if (fb_vector(&q, QUANT_SCALE, 4, &scales) != 0 || fb_vector(&q, QUANT_ZERO_POINT, 8, &zps) != 0 ||
+        fb_i32(&q, QUANT_DIM, 0, &qdim) != 0) {
+      return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
+    }
+    if (scales.len > 0) {
+      if (scales.len > 65535u || (zps.len != 0 && zps.len != scales.len)) {
+        return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points", index,
+                         scales.len, zps.len);
+      }
+      /* TFLM does not check the axis of bias tensors (some models carry the filter's
+       * axis there); kernels check what they use. */
+      if (scales.len > 1 && (qdim < 0 || (qdim < (int32_t)t->rank && (uint32_t)t->dims[qdim] != scales.len))) {
+        return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: per-channel dimension %d does not match %u scales",
+                         index, qdim, scales.len);
+      }
+      t->quant_count = (uint16_t)scales.len;
+      t->quant_dim = (int16_t)qdim;
+      t->scales_raw = m->fb.data + scales.pos;
+      t->zps_raw = zps.len > 0 ? m->fb.data + zps.pos : NULL;
+      t->scale = fb_load_f32(t->scales_raw);
+      if (t->zps_raw != NULL) {
+        const int64_t zp = (int64_t)fb_load_u64(t->zps_raw);
+        if (zp < INT32_MIN || zp > INT32_MAX) {
+          return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: zero point out of range", index);
+        }
+        t->zero_point = (int32_t)zp;
+      }
+    }
+  }
+  (void)it;
+  return XS_OK;
+}
+
+static int tensor_index_ok(const xs_interp_t *it, int32_t idx, int allow_absent) {
+  return (allow_absent && idx == -1) || (idx >= 0 && (uint32_t)idx < it->num_tensors);
+}
+
+static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t index, xs_node_t *n,
+                             xs_error_t *err) {
+  fb_table_t op, opt;
+  fb_vec_t ins, outs, custom;
+  uint32_t opcode;
+  uint8_t opt_type;
+  int present;
+  if (fb_vec_table(&m->ops, index, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
+      fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
+      fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 || fb_table(&op, OP_OPTIONS, &opt, &present) != 0 ||
+      fb_vector(&op, OP_CUSTOM_OPTIONS, 1, &custom) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
+  }
+  if (opcode >= m->opcodes.len ||
+      decode_opcode(&m->fb, &m->opcodes, opcode, &n->builtin, &n->custom_code, &n->custom_code_len) != 0) {
+    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid", index, opcode);
+  }
+  if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
+    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count", index);
+  }
+  n->index = (int32_t)index;
+  n->interp = it;
+  n->inputs = ins.len ? m->fb.data + ins.pos : NULL;
+  n->outputs = m->fb.data + outs.pos;
+  n->num_inputs = (uint16_t)ins.len;
+  n->num_outputs = (uint16_t)outs.len;
+  n->options_type = opt_type;
+  n->options_pos = present ? opt.pos : 0;
+  for (uint32_t i = 0; i < ins.len; i++) {
+    if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->inputs + 4 * i), 1)) {
+      return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: input %u: tensor index out of range", index, i);
+    }
+  }
+  for (uint32_t i = 0; i < outs.len; i++) {
+    if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->outputs + 4 * i), 0)) {
+      return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: output %u: tensor index out of range", index, i);
+    }
+  }
+  if (custom.len > 0) {
+    n->custom_options = m->fb.data + custom.pos;
+    n->custom_options_len = custom.len;
+  } else {
+    uint64_t off, size;
+    if (fb_u64(&op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 || fb_u64(&op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
+      return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds", index);
+    }
+    if (off > 1) {
+      if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
+        return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: large custom options beyond the model", index);
+      }
+      n->custom_options = m->fb.data + off;
+      n->custom_options_len = (uint32_t)size;
+    }
+  }
+  n->kernel = xs_kernel_lookup(it->set, n->builtin, n->custom_code, n->custom_code_len);
+  if (n->kernel == NULL) {
+    set_error(err, XS_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
+    uint32_t at = (uint32_t)strlen(err->message);
+    at = format_op_name(err->message, sizeof err->message, at, n->builtin, n->custom_code, n->custom_code_len);
+    xs_format(err->message, sizeof err->message, at, " (op %u)", index);
+    return XS_ERR_UNSUPPORTED_OP;
+  }
+  return XS_OK;
+}
+
+/* ---- public: create ---- */
+
+xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *arena,
+                              size_t arena_bytes, xs_kernel_set_t kernels, xs_error_t *err) {
+  xs_error_t local;
+  xs_error_t *e = err != NULL ? err : &local;
+  model_view_t m;
+  memset(e, 0, sizeof *e);
+  e->op_index = -1;
+  if (arena == NULL || arena_bytes > 0xFFFFFFF0u) {
+    set_error(e, XS_ERR_ARG, -1, "arena missing or too large");
+    return NULL;
+  }
+  if (kernels != XS_KERNELS_REFERENCE && kernels != XS_KERNELS_OPTIMIZED) {
+    set_error(e, XS_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
+    return NULL;
+  }
+  if (open_model(model, model_bytes, &m, e) != XS_OK) {
+    return NULL;
+  }
+  uint8_t *base = arena;
+  const uint32_t head_start = (uint32_t)((XS_ALIGN - ((uintptr_t)base % XS_ALIGN)) % XS_ALIGN);
+  const uint32_t end = (uint32_t)arena_bytes;
+  const uint32_t tail_end =
+      end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(XS_ALIGN - 1)) - (uint32_t)(uintptr_t)base
+                        : 0;
+  const uint32_t fixed = align_up(sizeof(xs_interp_t)) + align_up(m.tensors.len * (uint32_t)sizeof(xs_tensor_t)) +
+                         align_up(m.ops.len * (uint32_t)sizeof(xs_node_t));
+  if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
+    set_error(e, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
+              fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
+              (uint32_t)arena_bytes);
+    e->bytes_needed = fixed + XS_ALIGN;
+    return NULL;
+  }
+  xs_interp_t *it = (xs_interp_t *)(base + tail_end - align_up(sizeof(xs_interp_t)));
+  memset(it, 0, sizeof *it);
+  it->fb = m.fb;
+  it->arena = base;
+  it->arena_bytes = (uint32_t)arena_bytes;
+  it->head_start = head_start;
+  it->tail_end = tail_end;
+  it->tail_low = tail_end - align_up(sizeof(xs_interp_t));
+  it->set = kernels;
+  it->opcodes = m.opcodes;
+  it->buffers = m.buffers;
+  it->sg_inputs = m.inputs;
+  it->sg_outputs = m.outputs;
+  it->num_tensors = m.tensors.len;
+  it->num_ops = m.ops.len;
+  it->error.op_index = -1;
+  /* fb_buf_t lives inside the interpreter now; vectors must point at it. */
+  it->opcodes.buf = &it->fb;
+  it->buffers.buf = &it->fb;
+  it->sg_inputs.buf = &it->fb;
+  it->sg_outputs.buf = &it->fb;
+  m.fb = it->fb;
+  it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)sizeof(xs_tensor_t));
+  it->nodes = tail_alloc(it, m.ops.len * (uint32_t)sizeof(xs_node_t));
+  if ((m.tensors.len && it->tensors == NULL) || (m.ops.len && it->nodes == NULL)) {
+    set_error(e, XS_ERR_ARENA, -1, "arena too small for the tensor and node tables");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < m.tensors.len; i++) {
+    if (decode_tensor(it, &m, i, &it->tensors[i], e) != XS_OK) {
+      return NULL;
+    }
+  }
+  for (uint32_t i = 0; i < m.inputs.len; i++) {
+    if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.inputs, i, 4)), 0)) {
+      set_error(e, XS_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
+      return NULL;
+    }
+  }
+  for (uint32_t i = 0; i < m.outputs.len; i++) {
+    if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.outputs, i, 4)), 0)) {
+      set_error(e, XS_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
+      return NULL;
+    }
+  }
+  for (uint32_t i = 0; i < m.ops.len; i++) {
+    if (decode_op(it, &m, i, &it->nodes[i], e) != XS_OK) {
+      return NULL;
+    }
+  }
+  return it;
+}
+
+uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kernel_set_t kernels,
+                              char *names, uint32_t cap) {
+  model_view_t m;
+  xs_error_t e;
+  uint32_t count = 0, at = 0;
+  if (cap > 0) {
+    names[0] = '\0';
+  }
+  if (open_model(model, model_bytes, &m, &e) != XS_OK) {
+    return 0;
+  }
+  for (uint32_t i = 0; i < m.ops.len; i++) {
+    fb_table_t op;
+    uint32_t opcode;
+    int32_t builtin;
+    const char *custom;
+    uint32_t custom_len;
+    if (fb_vec_table(&m.ops, i, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 || opcode >= m.opcodes.len ||
+        decode_opcode(&m.fb, &m.opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
+      return count;
+    }
+    if (xs_kernel_lookup(kernels, builtin, custom, custom_len) != NULL) {
+      continue;
+    }
+    /* Report each missing op code once (first use decides). */
+    int seen = 0;
+    for (uint32_t j = 0; j < i && !seen; j++) {
+      fb_table_t prev;
+      uint32_t prev_code;
+      if (fb_vec_table(&m.ops, j, &prev) == 0 && fb_u32(&prev, OP_OPCODE, 0, &prev_code) == 0 &&
+          prev_code == opcode) {
+        seen = 1;
+      }
+    }
+    if (seen) {
+      continue;
+    }
+    if (count > 0) {
+      at = xs_format(names, cap, at, ",");
+    }
+    at = format_op_name(names, cap, at, builtin, custom, custom_len);
+    count++;
+  }
+  return count;
+}
+
+/* ---- kernel-facing helpers ---- */
+
+static xs_tensor_t *tensor_at(const xs_node_t *node, const uint8_t *list, uint32_t count, uint32_t i) {
+  if (list == NULL || i >= count) {
+    return NULL;
+  }
+  const int32_t idx = (int32_t)fb_load_u32(list + 4 * i);
+  if (idx < 0) {
+    return NULL;
+  }
+  return &node->interp->tensors[idx];
+}
+
+xs_tensor_t *xs_input(const xs_node_t *node, uint32_t i) {
+  return tensor_at(node, node->inputs, node->num_inputs, i);
+}
+
+xs_tensor_t *xs_output(const xs_node_t *node, uint32_t i) {
+  return tensor_at(node, node->outputs, node->num_outputs, i);
+}
+
+uint32_t xs_num_inputs(const xs_node_t *node) { return node->num_inputs; }
+uint32_t xs_num_outputs(const xs_node_t *node) { return node->num_outputs; }
+
+uint32_t xs_tensor_elements(const xs_tensor_t *t) {
+  uint32_t n = 1;
+  for (uint32_t d = 0; d < t->rank; d++) {
+    n *= (uint32_t)t->dims[d];
+  }
+  return n;
+}
+
+int32_t xs_dim(const xs_tensor_t *t, int32_t i) {
+  if (i < 0) {
+    i += t->rank;
+  }
+  if (i < 0 || i >= (int32_t)t->rank) {
+    return 1;
+  }
+  return t->dims[i];
+}
+
+int xs_same_shape(const xs_tensor_t *a, const xs_tensor_t *b) {
+  if (a->rank != b->rank) {
+    return 0;
+  }
+  for (uint32_t d = 0; d < a->rank; d++) {
+    if (a->dims[d] != b->dims[d]) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+float xs_channel_scale(const xs_tensor_t *t, uint32_t c) {
+  if (t->scales_raw == NULL || c >= t->quant_count) {
+    return t->scale;
+  }
+  return fb_load_f32(t->scales_raw + 4 * c);
+}
+
+int32_t xs_channel_zero_point(const xs_tensor_t *t, uint32_t c) {
+  if (t->zps_raw == NULL || c >= t->quant_count) {
+    return t->zero_point;
+  }
+  return (int32_t)(int64_t)fb_load_u64(t->zps_raw + 8 * c);
+}
+
+void *xs_alloc_persistent(xs_node_t *node, size_t bytes) {
+  xs_interp_t *it = node->interp;
+  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES) {
+    return NULL;
+  }
+  return tail_alloc(it, (uint32_t)bytes);
+}
+
+xs_status_t xs_request_scratch(xs_node_t *node, size_t bytes, int32_t *index) {
+  xs_interp_t *it = node->interp;
+  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= XS_MAX_SCRATCH_PER_NODE) {
+    return xs_fail(node, XS_ERR_ARENA, "too many scratch buffers");
+  }
+  node->scratch_bytes[node->num_scratch] = (uint32_t)bytes;
+  node->scratch_offset[node->num_scratch] = 0;
+  *index = node->num_scratch;
+  node->num_scratch++;
+  return XS_OK;
+}
+
+void *xs_scratch(const xs_node_t *node, int32_t index) {
+  if (index < 0 || index >= node->num_scratch) {
+    return NULL;
+  }
+  const xs_interp_t *it = node->interp;
+  return it->arena + it->head_start + node->scratch_offset[index];
+}
+
+xs_status_t xs_fail(xs_node_t *node, xs_status_t code, const char *fmt, ...) {
+  xs_interp_t *it = node->interp;
+  xs_error_t *e = &it->error;
+  va_list ap;
+  e->code = code;
+  e->op_index = node->index;
+  e->message[0] = '\0';
+  uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, node->custom_code,
+                               node->custom_code_len);
+  at = xs_format(e->message, sizeof e->message, at, " (op %d): ", node->index);
+  va_start(ap, fmt);
+  xs_vformat(e->message, sizeof e->message, at, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+xs_status_t xs_expect_type(xs_node_t *node, const xs_tensor_t *t, const char *what, xs_type_t type) {
+  if (t == NULL) {
+    return xs_fail(node, XS_ERR_SHAPE, "%s missing", what);
+  }
+  if (t->type != type) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s is %s, expected %s", what, xs_type_name((xs_type_t)t->type),
+                   xs_type_name(type));
+  }
+  return XS_OK;
+}
+
+/* ---- builtin options ---- */
+
+static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_options_t *o) {
+  fb_table_t t;
+  int have = 0;
+  memset(o, 0, sizeof *o);
+  if (n->options_pos != 0) {
+    if (fb_table_at(&it->fb, n->options_pos, &t) != 0) {
+      return xs_fail(n, XS_ERR_MALFORMED, "builtin options out of bounds");
+    }
+    have = 1;
+  }
+  int bad = 0;
+  uint8_t u8v;
+  int8_t i8v;
+#define OPT_TYPE(expected)                                                                \
+  do {                                                                                    \
+    if (have && n->options_type != (expected)) {                                          \
+      return xs_fail(n, XS_ERR_MALFORMED, "builtin options type %u, expected %u",         \
+                     (uint32_t)n->options_type, (uint32_t)(expected));                    \
+    }                                                                                     \
+  } while (0)
+#define GET_I32(id, def, dst) bad |= have ? fb_i32(&t, id, def, &(dst)) : ((dst) = (def), 0)
+#define GET_ACT(id, dst)                                      \
+  do {                                                        \
+    i8v = 0;                                                  \
+    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0;                 \
+    (dst) = (xs_activation_t)i8v;                             \
+  } while (0)
+#define GET_PAD(id, dst)                                      \
+  do {                                                        \
+    i8v = 0;                                                  \
+    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0;                 \
+    (dst) = (xs_padding_t)i8v;                                \
+  } while (0)
+#define GET_BOOL(id, def, dst)                                \
+  do {                                                        \
+    u8v = (def);                                              \
+    bad |= have ? fb_u8(&t, id, def, &u8v) : 0;               \
+    (dst) = u8v != 0;                                         \
+  } while (0)
+  switch (n->builtin) {
+    case XS_OP_CONV_2D:
+      OPT_TYPE(OPT_CONV);
+      GET_PAD(0, o->conv.padding);
+      GET_I32(1, 0, o->conv.stride_w);
+      GET_I32(2, 0, o->conv.stride_h);
+      GET_ACT(3, o->conv.activation);
+      GET_I32(4, 1, o->conv.dilation_w);
+      GET_I32(5, 1, o->conv.dilation_h);
+      break;
+    case XS_OP_DEPTHWISE_CONV_2D:
+      OPT_TYPE(OPT_DWCONV);
+      GET_PAD(0, o->dwconv.padding);
+      GET_I32(1, 0, o->dwconv.stride_w);
+      GET_I32(2, 0, o->dwconv.stride_h);
+      GET_I32(3, 0, o->dwconv.depth_multiplier);
+      GET_ACT(4, o->dwconv.activation);
+      GET_I32(5, 1, o->dwconv.dilation_w);
+      GET_I32(6, 1, o->dwconv.dilation_h);
+      break;
+    case XS_OP_AVERAGE_POOL_2D:
+    case XS_OP_MAX_POOL_2D:
+      OPT_TYPE(OPT_POOL);
+      GET_PAD(0, o->pool.padding);
+      GET_I32(1, 0, o->pool.stride_w);
+      GET_I32(2, 0, o->pool.stride_h);
+      GET_I32(3, 0, o->pool.filter_w);
+      GET_I32(4, 0, o->pool.filter_h);
+      GET_ACT(5, o->pool.activation);
+      break;
+    case XS_OP_FULLY_CONNECTED:
+      OPT_TYPE(OPT_FC);
+      GET_ACT(0, o->fc.activation);
+      i8v = 0;
+      bad |= have ? fb_i8(&t, 1, 0, &i8v) : 0;
+      o->fc.weights_format = i8v;
+      GET_BOOL(2, 0, o->fc.keep_num_dims);
+      break;
+    case XS_OP_SOFTMAX: {
+      OPT_TYPE(OPT_SOFTMAX);
+      float beta = 0.0f;
+      bad |= have ? fb_f32(&t, 0, 0.0f, &beta) : 0;
+      o->softmax.beta = beta;
+      break;
+    }
+    case XS_OP_ADD:
+    case XS_OP_SUB:
+      OPT_TYPE(n->builtin == XS_OP_ADD ? OPT_ADD : OPT_SUB);
+      GET_ACT(0, o->arith.activation);
+      GET_BOOL(1, 1, o->arith.pot_scale_int16);
+      break;
+    case XS_OP_MUL:
+    case XS_OP_DIV:
+      OPT_TYPE(n->builtin == XS_OP_MUL ? OPT_MUL : OPT_DIV);
+      GET_ACT(0, o->arith.activation);
+      break;
+    case XS_OP_CONCATENATION:
+      OPT_TYPE(OPT_CONCAT);
+      GET_I32(0, 0, o->concat.axis);
+      GET_ACT(1, o->concat.activation);
+      break;
+    case XS_OP_STRIDED_SLICE:
+      OPT_TYPE(OPT_STRIDED_SLICE);
+      GET_I32(0, 0, o->strided_slice.begin_mask);
+      GET_I32(1, 0, o->strided_slice.end_mask);
+      GET_I32(2, 0, o->strided_slice.ellipsis_mask);
+      GET_I32(3, 0, o->strided_slice.new_axis_mask);
+      GET_I32(4, 0, o->strided_slice.shrink_axis_mask);
+      GET_BOOL(5, 0, o->strided_slice.offset);
+      break;
+    case XS_OP_CAST:
+      OPT_TYPE(OPT_CAST);
+      i8v = -1;
+      bad |= have ? fb_i8(&t, 0, -1, &i8v) : 0;
+      o->cast.in_type = i8v;
+      i8v = -1;
+      bad |= have ? fb_i8(&t, 1, -1, &i8v) : 0;
+      o->cast.out_type = i8v;
+      break;
+    case XS_OP_RESHAPE:
+      OPT_TYPE(OPT_RESHAPE);
+      if (have) {
+        fb_vec_t v;
+        if (fb_vector(&t, 0, 4, &v) != 0 || v.len > XS_MAX_DIMS) {
+          return xs_fail(n, XS_ERR_MALFORMED, "new_shape invalid");
+        }
+        o->reshape.new_shape_len = v.len;
+        for (uint32_t i = 0; i < v.len; i++) {
+          o->reshape.new_shape[i] = (int32_t)fb_load_u32(fb_vec_elem(&v, i, 4));
+        }
+      }
+      break;
+    default:
+      break;
+  }
+#undef OPT_TYPE
+#undef GET_I32
+#undef GET_ACT
+#undef GET_PAD
+#undef GET_BOOL
+  if (bad) {
+    return xs_fail(n, XS_ERR_MALFORMED, "builtin options out of bounds");
+  }
+  return XS_OK;
+}
+
+/* ---- planner ---- */
+
+/* Lifetimes: [first op that writes or needs it, last op that reads it]; subgraph
+ * inputs live from the start, outputs to the end. Constants and variables are not
+ * planned. preserve_all gives every tensor the whole run. */
+static void compute_lifetimes(xs_interp_t *it) {
+  const int16_t last = (int16_t)(it->num_ops > 0 ? it->num_ops - 1 : 0);
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    it->tensors[i].first_op = -1;
+    it->tensors[i].last_op = -1;
+  }
+  for (uint32_t i = 0; i < it->sg_inputs.len; i++) {
+    xs_tensor_t *t = &it->tensors[fb_load_u32(fb_vec_elem(&it->sg_inputs, i, 4))];
+    t->first_op = 0;
+    if (t->last_op < 0) {
+      t->last_op = 0;
+    }
+  }
+  for (uint32_t o = 0; o < it->num_ops; o++) {
+    const xs_node_t *n = &it->nodes[o];
+    for (uint32_t i = 0; i < n->num_inputs; i++) {
+      const int32_t idx = (int32_t)fb_load_u32(n->inputs + 4 * i);
+      if (idx < 0) {
+        continue;
+      }
+      xs_tensor_t *t = &it->tensors[idx];
+      if (t->first_op < 0) {
+        t->first_op = (int16_t)o; /* read before written: treat as live from here */
+      }
+      t->last_op = (int16_t)o;
+    }
+    for (uint32_t i = 0; i < n->num_outputs; i++) {
+      xs_tensor_t *t = &it->tensors[fb_load_u32(n->outputs + 4 * i)];
+      if (t->first_op < 0) {
+        t->first_op = (int16_t)o;
+      }
+      if (t->last_op < (int16_t)o) {
+        t->last_op = (int16_t)o;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < it->sg_outputs.len; i++) {
+    xs_tensor_t *t = &it->tensors[fb_load_u32(fb_vec_elem(&it->sg_outputs, i, 4))];
+    if (t->first_op < 0) {
+      t->first_op = 0;
+    }
+    t->last_op = last;
+  }
+  if (it->preserve_all) {
+    for (uint32_t i = 0; i < it->num_tensors; i++) {
+      if (it->tensors[i].first_op >= 0) {
+        it->tensors[i].first_op = 0;
+        it->tensors[i].last_op = last;
+      }
+    }
+  }
+}
+
+/* A planned buffer: tensor or scratch record, seen through one interface. */
+typedef struct plan_item {
+  uint32_t size;
+  int32_t first, last;
+  uint32_t *offset;
+} plan_item_t;
+
+static int plan_get(xs_interp_t *it, uint32_t k, plan_item_t *p) {
+  if (k < it->num_tensors) {
+    xs_tensor_t *t = &it->tensors[k];
+    if (t->is_const || t->is_variable || t->first_op < 0 || t->bytes == 0) {
+      return 0;
+    }
+    p->size = align_up(t->bytes);
+    p->first = t->first_op;
+    p->last = t->last_op;
+    p->offset = &t->offset;
+    return 1;
+  }
+  const uint32_t op = (k - it->num_tensors) / XS_MAX_SCRATCH_PER_NODE;
+  const uint32_t slot = (k - it->num_tensors) % XS_MAX_SCRATCH_PER_NODE;
+  xs_node_t *n = &it->nodes[op];
+  if (slot >= n->num_scratch) {
+    return 0;
+  }
+  p->size = align_up(n->scratch_bytes[slot]);
+  p->first = (int32_t)op;
+  p->last = (int32_t)op;
+  p->offset = &n->scratch_offset[slot];
+  return p->size > 0;
+}
+
+#define UNPLACED 0xFFFFFFFFu
+
+/* Greedy by size (largest first, ties by earliest start), each placed at the lowest
+ * offset that does not overlap an already placed buffer whose lifetime intersects.
+ * O(n^2) candidates × O(n) checks; n is tens to a few hundred. Uses no extra memory:
+ * the offset field marks what is placed. */
+static uint32_t plan_head(xs_interp_t *it) {
+  const uint32_t total = it->num_tensors + it->num_ops * XS_MAX_SCRATCH_PER_NODE;
+  plan_item_t p, q;
+  uint32_t head = 0;
+  for (uint32_t k = 0; k < total; k++) {
+    if (plan_get(it, k, &p)) {
+      *p.offset = UNPLACED;
+    }
+  }
+  for (;;) {
+    int32_t best = -1;
+    plan_item_t bp = {0, 0, 0, NULL};
+    for (uint32_t k = 0; k < total; k++) {
+      if (!plan_get(it, k, &p) || *p.offset != UNPLACED) {
+        continue;
+      }
+      if (best < 0 || p.size > bp.size || (p.size == bp.size && p.first < bp.first)) {
+        best = (int32_t)k;
+        bp = p;
+      }
+    }
+    if (best < 0) {
+      break;
+    }
+    uint32_t candidate = 0;
+    for (int moved = 1; moved;) {
+      moved = 0;
+      for (uint32_t k = 0; k < total; k++) {
+        if ((int32_t)k == best || !plan_get(it, k, &q) || *q.offset == UNPLACED) {
+          continue;
+        }
+        if (q.last < bp.first || q.first > bp.last) {
+          continue; /* lifetimes disjoint */
+        }
+        if (*q.offset < candidate + bp.size && candidate < *q.offset + q.size) {
+          candidate = *q.offset + q.size;
+          moved = 1;
+        }
+      }
+    }
+    *bp.offset = candidate;
+    if (candidate + bp.size > head) {
+      head = candidate + bp.size;
+    }
+  }
+  return head;
+}
+
+/* ---- public: allocate / invoke ---- */
+
+static uint32_t needed_total(const xs_interp_t *it, uint32_t head) {
+  return it->head_start + head + (it->tail_end - it->tail_low) + it->tail_missing +
+         (it->arena_bytes - it->tail_end);
+}
+
+xs_status_t xs_interp_allocate(xs_interp_t *it) {
+  if (it == NULL) {
+    return XS_ERR_ARG;
+  }
+  if (it->allocated) {
+    return XS_OK;
+  }
+  if (it->allocate_failed) {
+    return it->error.code;
+  }
+  xs_builtin_options_t opts;
+  xs_status_t first_error = XS_OK;
+  it->in_prepare = 1;
+  for (uint32_t i = 0; i < it->num_ops; i++) {
+    xs_node_t *n = &it->nodes[i];
+    xs_status_t st = decode_options(it, n, &opts);
+    if (st == XS_OK && n->kernel->prepare != NULL) {
+      n->options = &opts;
+      st = n->kernel->prepare(n);
+      n->options = NULL;
+    }
+    if (st != XS_OK) {
+      if (st != XS_ERR_ARENA || it->tail_missing == 0) {
+        it->in_prepare = 0;
+        it->allocate_failed = 1;
+        return st;
+      }
+      first_error = st; /* keep preparing to learn how much tail the model needs */
+    }
+  }
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    xs_tensor_t *t = &it->tensors[i];
+    if (t->is_variable && !t->is_const && t->bytes > 0) {
+      t->data = tail_alloc(it, t->bytes);
+    }
+  }
+  it->in_prepare = 0;
+  compute_lifetimes(it);
+  const uint32_t head = plan_head(it);
+  if (first_error != XS_OK || it->tail_missing > 0 || it->tail_low < it->head_start ||
+      it->tail_low - it->head_start < head) {
+    const uint32_t need = needed_total(it, head);
+    it->allocate_failed = 1;
+    set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
+              first_error != XS_OK ? "at least " : "", need, it->arena_bytes);
+    it->error.bytes_needed = need;
+    return XS_ERR_ARENA;
+  }
+  it->head_bytes = head;
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    xs_tensor_t *t = &it->tensors[i];
+    if (!t->is_const && !t->is_variable && t->first_op >= 0 && t->bytes > 0) {
+      t->data = it->arena + it->head_start + t->offset;
+    }
+  }
+  it->allocated = 1;
+  return XS_OK;
+}
+
+xs_status_t xs_interp_invoke(xs_interp_t *it) {
+  if (it == NULL) {
+    return XS_ERR_ARG;
+  }
+  if (!it->allocated) {
+    return set_error(&it->error, XS_ERR_STATE, -1, "invoke before a successful allocate");
+  }
+  for (uint32_t i = 0; i < it->num_ops; i++) {
+    xs_node_t *n = &it->nodes[i];
+    xs_status_t st;
+    if (it->on_op == NULL) {
+      st = n->kernel->eval(n);
+    } else {
+      const uint64_t t0 = it->ticks != NULL ? it->ticks() : 0;
+      st = n->kernel->eval(n);
+      const uint64_t t1 = it->ticks != NULL ? it->ticks() : 0;
+      it->on_op(it->profile_user, (int32_t)i, n->builtin, t1 - t0);
+    }
+    if (st != XS_OK) {
+      if (it->error.code == XS_OK) {
+        xs_fail(n, XS_ERR_KERNEL, "eval failed");
+      }
+      return st;
+    }
+  }
+  return XS_OK;
+}
+
+/* ---- public: accessors ---- */
+
+uint32_t xs_interp_input_count(const xs_interp_t *it) { return it ? it->sg_inputs.len : 0; }
+uint32_t xs_interp_output_count(const xs_interp_t *it) { return it ? it->sg_outputs.len : 0; }
+uint32_t xs_interp_tensor_count(const xs_interp_t *it) { return it ? it->num_tensors : 0; }
+uint32_t xs_interp_op_count(const xs_interp_t *it) { return it ? it->num_ops : 0; }
+
+xs_status_t xs_interp_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_info_t *out) {
+  if (it == NULL || out == NULL || index >= it->num_tensors) {
+    return XS_ERR_ARG;
+  }
+  const xs_tensor_t *t = &it->tensors[index];
+  memset(out, 0, sizeof *out);
+  out->data = t->data;
+  out->bytes = t->bytes;
+  out->type = (xs_type_t)t->type;
+  out->rank = t->rank;
+  for (uint32_t d = 0; d < t->rank; d++) {
+    out->dims[d] = t->dims[d];
+  }
+  out->quantized = t->quant_count > 0;
+  out->scale = t->scale;
+  out->zero_point = t->zero_point;
+  out->num_channels = t->quant_count;
+  out->quantized_dimension = t->quant_dim;
+  /* Name: re-read from the model (not kept in the tensor table to save arena). */
+  fb_table_t root, sg, tt;
+  fb_vec_t subgraphs, tensors;
+  const char *name = NULL;
+  uint32_t name_len = 0;
+  if (fb_root(&it->fb, &root) == 0 && fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) == 0 &&
+      fb_vec_table(&subgraphs, 0, &sg) == 0 && fb_vector(&sg, SG_TENSORS, 4, &tensors) == 0 &&
+      fb_vec_table(&tensors, index, &tt) == 0 && fb_string(&tt, TENSOR_NAME, &name, &name_len) == 0) {
+    out->name = name;
+    out->name_len = name_len;
+  }
+  return XS_OK;
+}
+
+xs_status_t xs_interp_input(const xs_interp_t *it, uint32_t i, xs_tensor_info_t *out) {
+  if (it == NULL || i >= it->sg_inputs.len) {
+    return XS_ERR_ARG;
+  }
+  return xs_interp_tensor(it, fb_load_u32(fb_vec_elem(&it->sg_inputs, i, 4)), out);
+}
+
+xs_status_t xs_interp_output(const xs_interp_t *it, uint32_t i, xs_tensor_info_t *out) {
+  if (it == NULL || i >= it->sg_outputs.len) {
+    return XS_ERR_ARG;
+  }
+  return xs_interp_tensor(it, fb_load_u32(fb_vec_elem(&it->sg_outputs, i, 4)), out);
+}
+
+xs_status_t xs_interp_channel_param(const xs_interp_t *it, uint32_t index, uint32_t c, float *scale,
+                                    int32_t *zero_point) {
+  if (it == NULL || index >= it->num_tensors || c >= it->tensors[index].quant_count) {
+    return XS_ERR_ARG;
+  }
+  *scale = xs_channel_scale(&it->tensors[index], c);
+  *zero_point = xs_channel_zero_point(&it->tensors[index], c);
+  return XS_OK;
+}
+
+int32_t xs_interp_op_builtin(const xs_interp_t *it, uint32_t op) {
+  return it != NULL && op < it->num_ops ? it->nodes[op].builtin : -1;
+}
+
+const char *xs_interp_op_name(const xs_interp_t *it, uint32_t op) {
+  if (it == NULL || op >= it->num_ops) {
+    return "UNKNOWN";
+  }
+  /* Custom names are not NUL-terminated in the model: report the builtin name
+   * ("CUSTOM"); xs_interp_op_custom_name gives the code. */
+  return xs_builtin_name(it->nodes[op].builtin);
+}
+
+uint32_t xs_interp_op_custom_name(const xs_interp_t *it, uint32_t op, const char **name) {
+  *name = NULL;
+  if (it == NULL || op >= it->num_ops) {
+    return 0;
+  }
+  *name = it->nodes[op].custom_code;
+  return it->nodes[op].custom_code_len;
+}
+
+uint32_t xs_interp_op_outputs(const xs_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
+  if (it == NULL || op >= it->num_ops) {
+    return 0;
+  }
+  const xs_node_t *n = &it->nodes[op];
+  uint32_t k = 0;
+  for (; k < n->num_outputs && k < cap; k++) {
+    out[k] = (int32_t)fb_load_u32(n->outputs + 4 * k);
+  }
+  return k;
+}
+
+uint32_t xs_interp_op_inputs(const xs_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
+  if (it == NULL || op >= it->num_ops) {
+    return 0;
+  }
+  const xs_node_t *n = &it->nodes[op];
+  uint32_t k = 0;
+  for (; k < n->num_inputs && k < cap; k++) {
+    out[k] = (int32_t)fb_load_u32(n->inputs + 4 * k);
+  }
+  return k;
+}
+
+xs_status_t xs_interp_preserve_all(xs_interp_t *it, int enable) {
+  if (it == NULL) {
+    return XS_ERR_ARG;
+  }
+  if (it->allocated || it->allocate_failed) {
+    return set_error(&it->error, XS_ERR_STATE, -1, "preserve_all must be set before allocate");
+  }
+  it->preserve_all = enable != 0;
+  return XS_OK;
+}
+
+void xs_interp_arena_usage(const xs_interp_t *it, xs_arena_usage_t *out) {
+  memset(out, 0, sizeof *out);
+  if (it == NULL) {
+    return;
+  }
+  out->head_bytes = it->head_bytes;
+  out->tail_bytes = it->tail_end - it->tail_low;
+  out->total_bytes = out->head_bytes + out->tail_bytes;
+  out->arena_bytes = it->arena_bytes;
+}
+
+const xs_error_t *xs_interp_error(const xs_interp_t *it) { return it != NULL ? &it->error : NULL; }
+
+void xs_interp_set_profiler(xs_interp_t *it, xs_ticks_fn ticks, xs_op_profile_fn on_op, void *user) {
+  if (it == NULL) {
+    return;
+  }
+  it->ticks = ticks;
+  it->on_op = on_op;
+  it->profile_user = user;
+}

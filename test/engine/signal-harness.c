@@ -1,0 +1,400 @@
+/*
+ * signal-harness.c – host test driver for the audio front end (signal-library kernels,
+ * their FlexBuffer options and the engine running audio_preprocessor_*.tflite). Built and
+ * driven by test/engine/signal-frontend.test.ts (gcc, ASan + UBSan); not firmware code.
+ *
+ * Modes (stdin carries whitespace-separated integers, stdout carries results):
+ *   run <model>       stdin: ncases, then per case nframes and nframes*480 samples.
+ *                     stdout: "FRAME <case> <frame> v0 .. v39" per frame (fresh
+ *                     interpreter per case, frames in order).
+ *   perop <model>     stdin: 480 samples. One invoke with every tensor preserved;
+ *                     stdout: "OP <index> <name> <n>" then n lines "T <tensor> <type> v..".
+ *   mutate <model>    corrupts every byte of every op's custom options (bit flips, 0x00,
+ *                     0xFF) and runs create/allocate/invoke: must never crash or read out
+ *                     of bounds; prints "MUTATE <variants> <accepted> <rejected>".
+ *   selftest          unit checks of the integer helpers, the FFT and the FlexBuffer
+ *                     reader; prints "SELFTEST OK <checks>" or the first failure.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flexbuffer.h"
+#include "internal.h"
+#include "signal_dsp.h"
+#include "xsinfer/engine.h"
+
+enum { FRAME = 480, ARENA_BYTES = 256 * 1024 };
+static const double PI = 3.14159265358979323846;
+
+static uint8_t g_arena[ARENA_BYTES] __attribute__((aligned(16)));
+
+static uint8_t *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "cannot open %s\n", path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  const long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *buf = aligned_alloc(16, ((size_t)n + 15u) / 16u * 16u);
+  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(2);
+  }
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+static long next_int(void) {
+  long v;
+  if (scanf("%ld", &v) != 1) {
+    fprintf(stderr, "truncated input\n");
+    exit(2);
+  }
+  return v;
+}
+
+static xs_interp_t *open_model(const uint8_t *model, size_t len, int preserve) {
+  xs_error_t err;
+  xs_interp_t *it = xs_interp_create(model, len, g_arena, sizeof g_arena, XS_KERNELS_REFERENCE,
+                                     &err);
+  if (it == NULL) {
+    printf("ERROR create: %s\n", err.message);
+    exit(1);
+  }
+  if (preserve && xs_interp_preserve_all(it, 1) != XS_OK) {
+    printf("ERROR preserve_all: %s\n", xs_interp_error(it)->message);
+    exit(1);
+  }
+  if (xs_interp_allocate(it) != XS_OK) {
+    printf("ERROR allocate: %s\n", xs_interp_error(it)->message);
+    exit(1);
+  }
+  return it;
+}
+
+static void print_values(const void *data, xs_type_t type, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    switch (type) {
+      case XS_INT8: printf(" %d", ((const int8_t *)data)[i]); break;
+      case XS_INT16: printf(" %d", ((const int16_t *)data)[i]); break;
+      case XS_INT32: printf(" %d", ((const int32_t *)data)[i]); break;
+      case XS_UINT32: printf(" %u", ((const uint32_t *)data)[i]); break;
+      case XS_UINT64: printf(" %llu", (unsigned long long)((const uint64_t *)data)[i]); break;
+      case XS_FLOAT32: printf(" %.9g", (double)((const float *)data)[i]); break;
+      default: printf(" ?"); break;
+    }
+  }
+}
+
+static int mode_run(const char *path) {
+  size_t len;
+  uint8_t *model = read_file(path, &len);
+  const long cases = next_int();
+  for (long c = 0; c < cases; ++c) {
+    const long frames = next_int();
+    xs_interp_t *it = open_model(model, len, 0);
+    xs_tensor_info_t in, out;
+    xs_interp_input(it, 0, &in);
+    xs_interp_output(it, 0, &out);
+    if (in.type != XS_INT16 || in.bytes != FRAME * 2) {
+      printf("ERROR input is not int16[%d]\n", FRAME);
+      return 1;
+    }
+    for (long k = 0; k < frames; ++k) {
+      int16_t *x = in.data;
+      for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
+      if (xs_interp_invoke(it) != XS_OK) {
+        printf("ERROR invoke: %s\n", xs_interp_error(it)->message);
+        return 1;
+      }
+      printf("FRAME %ld %ld", c, k);
+      print_values(out.data, out.type, out.bytes / xs_type_size(out.type));
+      printf("\n");
+    }
+  }
+  free(model);
+  return 0;
+}
+
+static int mode_perop(const char *path) {
+  size_t len;
+  uint8_t *model = read_file(path, &len);
+  xs_interp_t *it = open_model(model, len, 1);
+  xs_tensor_info_t in;
+  xs_interp_input(it, 0, &in);
+  int16_t *x = in.data;
+  for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
+  if (xs_interp_invoke(it) != XS_OK) {
+    printf("ERROR invoke: %s\n", xs_interp_error(it)->message);
+    return 1;
+  }
+  for (uint32_t op = 0; op < xs_interp_op_count(it); ++op) {
+    int32_t outs[8];
+    const uint32_t n = xs_interp_op_outputs(it, op, outs, 8);
+    printf("OP %u %s %u\n", op, xs_interp_op_name(it, op), n);
+    for (uint32_t k = 0; k < n; ++k) {
+      xs_tensor_info_t t;
+      xs_interp_tensor(it, (uint32_t)outs[k], &t);
+      printf("T %d %s", outs[k], xs_type_name(t.type));
+      print_values(t.data, t.type, t.bytes / xs_type_size(t.type));
+      printf("\n");
+    }
+  }
+  free(model);
+  return 0;
+}
+
+static int mode_mutate(const char *path) {
+  size_t len;
+  uint8_t *model = read_file(path, &len);
+  uint8_t *copy = aligned_alloc(16, (len + 15u) / 16u * 16u);
+  /* Where each op's custom options sit in the file (from a clean interpreter). */
+  uint32_t spans[64][2];
+  uint32_t nspans = 0;
+  {
+    xs_interp_t *it = open_model(model, len, 0);
+    for (uint32_t i = 0; i < it->num_ops && nspans < 64; ++i) {
+      const xs_node_t *n = &it->nodes[i];
+      if (n->custom_options != NULL && n->custom_options_len > 0) {
+        spans[nspans][0] = (uint32_t)(n->custom_options - model);
+        spans[nspans][1] = n->custom_options_len;
+        ++nspans;
+      }
+    }
+  }
+  static const uint8_t values[2] = {0x00, 0xFF};
+  uint32_t variants = 0, accepted = 0, rejected = 0;
+  for (uint32_t s = 0; s < nspans; ++s) {
+    for (uint32_t b = 0; b < spans[s][1]; ++b) {
+      const uint32_t at = spans[s][0] + b;
+      for (int v = 0; v < 10; ++v) {
+        memcpy(copy, model, len);
+        if (v < 8) {
+          copy[at] ^= (uint8_t)(1u << v);
+        } else {
+          if (copy[at] == values[v - 8]) continue;
+          copy[at] = values[v - 8];
+        }
+        ++variants;
+        xs_error_t err;
+        xs_interp_t *it = xs_interp_create(copy, len, g_arena, sizeof g_arena,
+                                           XS_KERNELS_REFERENCE, &err);
+        if (it == NULL || xs_interp_allocate(it) != XS_OK) {
+          ++rejected;
+          continue;
+        }
+        xs_tensor_info_t in;
+        xs_interp_input(it, 0, &in);
+        int16_t *x = in.data;
+        for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)((i * 2654435761u) >> 16);
+        (void)xs_interp_invoke(it); /* may fail (e.g. a zero divisor); must not crash */
+        ++accepted;
+      }
+    }
+  }
+  printf("MUTATE %u %u %u\n", variants, accepted, rejected);
+  free(copy);
+  free(model);
+  return 0;
+}
+
+/* ---- selftest ---- */
+
+static uint32_t g_checks;
+static int g_failed;
+
+#define CHECK(cond, ...)                                 \
+  do {                                                   \
+    ++g_checks;                                          \
+    if (!(cond) && !g_failed) {                          \
+      g_failed = 1;                                      \
+      printf("SELFTEST FAIL %s:%d: ", __FILE__, __LINE__); \
+      printf(__VA_ARGS__);                               \
+      printf("\n");                                      \
+    }                                                    \
+  } while (0)
+
+static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void) {
+  g_rng ^= g_rng << 13;
+  g_rng ^= g_rng >> 7;
+  g_rng ^= g_rng << 17;
+  return g_rng;
+}
+
+static uint64_t isqrt_floor(uint64_t x) {
+  uint64_t r = (uint64_t)sqrt((double)x);
+  while (r > 0 && (r > 0xFFFFFFFFull || r * r > x)) --r;
+  while (r < 0xFFFFFFFFull && (r + 1) * (r + 1) <= x) ++r;
+  return r;
+}
+
+/* Documented rounding: floor root plus one when the remainder exceeds the root, unless
+ * the result would leave the output type. */
+static uint64_t sqrt_expected(uint64_t x, uint64_t cap) {
+  const uint64_t r = isqrt_floor(x);
+  return (x - r * r > r && r != cap) ? r + 1 : r;
+}
+
+static void test_integer_math(void) {
+  CHECK(xs_sig_msb32(0) == 32 && xs_sig_msb32(1) == 1 && xs_sig_msb32(0x80000000u) == 32,
+        "msb32 edges");
+  CHECK(xs_sig_msb64(0) == 64 && xs_sig_msb64(1ull << 40) == 41, "msb64 edges");
+  for (int i = 0; i < 20000; ++i) {
+    const uint32_t x = i < 2000 ? (uint32_t)i : (uint32_t)(rnd() >> (32 + rnd() % 32));
+    CHECK(xs_sig_sqrt32(x) == sqrt_expected(x, 0xFFFF), "sqrt32(%u) = %u", x, xs_sig_sqrt32(x));
+    const uint64_t y = (rnd() >> (rnd() % 32)) | (1ull << 32);
+    CHECK(xs_sig_sqrt64(y) == sqrt_expected(y, 0xFFFFFFFFull), "sqrt64(%llu)",
+          (unsigned long long)y);
+  }
+  CHECK(xs_sig_sqrt32(0xFFFFFFFFu) == 0xFFFF, "sqrt32 cap");
+  CHECK(xs_sig_sqrt64(UINT64_MAX) == 0xFFFFFFFFu, "sqrt64 cap");
+  /* log: ln(x) * scale in Q16 of the scale, checked against libm within the LUT's error */
+  for (int i = 0; i < 5000; ++i) {
+    const uint32_t x = 2u + (uint32_t)(rnd() >> (33 + rnd() % 31));
+    const double want = log((double)x) * 64.0;
+    const double got = xs_sig_log32(x, 64);
+    CHECK(fabs(got - want) <= 1.0, "log32(%u) = %g, ln*64 = %g", x, got, want);
+  }
+  int16_t out[4];
+  const uint32_t in[4] = {0, 1, 2, 0xFFFFFFFFu};
+  xs_sig_filter_bank_log(in, 4, 64, 3, out);
+  CHECK(out[0] == 0 && out[1] > 0 && out[2] > out[1] && out[3] > 0, "filter bank log edges");
+}
+
+/* The fixed-point FFT divides by the transform length on the way; compare with a double
+ * DFT scaled the same way. */
+static void test_fft(int32_t n) {
+  const size_t bytes = xs_sig_rfft_memory_bytes(n);
+  CHECK(bytes > 0, "fft length %d should be supported", n);
+  if (bytes == 0) return;
+  void *mem = aligned_alloc(16, (bytes + 15u) / 16u * 16u);
+  int16_t *x = calloc((size_t)n, sizeof *x);
+  xs_sig_cpx16 *y = calloc((size_t)n / 2 + 1, sizeof *y);
+  xs_sig_rfft_plan plan;
+  CHECK(xs_sig_rfft_init(&plan, n, mem, bytes) == 0, "init %d", n);
+  for (int32_t i = 0; i < n; ++i) x[i] = (int16_t)((int32_t)(rnd() % 40000) - 20000);
+  xs_sig_rfft(&plan, x, n, y);
+  double worst = 0;
+  for (int32_t k = 0; k <= n / 2; ++k) {
+    double re = 0, im = 0;
+    for (int32_t t = 0; t < n; ++t) {
+      re += x[t] * cos(2 * PI * k * t / n);
+      im -= x[t] * sin(2 * PI * k * t / n);
+    }
+    re /= n;
+    im /= n;
+    const double e = fmax(fabs(re - y[k].r), fabs(im - y[k].i));
+    worst = fmax(worst, e);
+  }
+  /* A few LSB per stage of rounding. */
+  CHECK(worst <= 2.0 * (plan.num_stages + 1), "fft %d worst error %g", n, worst);
+  free(mem);
+  free(x);
+  free(y);
+}
+
+static void test_flexbuffer(void) {
+  /* {"a": 5} */
+  static const uint8_t map1[] = {0x61, 0x00, 0x01, 0x03, 0x01, 0x01,
+                                 0x01, 0x05, 0x04, 0x02, 0x24, 0x01};
+  xs_flex_value_t root, v;
+  int32_t i32;
+  CHECK(xs_flex_root(map1, sizeof map1, &root) == XS_FLEX_OK && root.type == XS_FLEX_MAP,
+        "map1 root");
+  CHECK(xs_flex_map_int32(&root, "a", 0, 10, &i32) == XS_FLEX_OK && i32 == 5, "map1 a");
+  CHECK(xs_flex_map_get(&root, "b", &v) == XS_FLEX_NOT_FOUND, "map1 missing key");
+  CHECK(xs_flex_map_get(&root, "", &v) == XS_FLEX_NOT_FOUND, "map1 empty key");
+  CHECK(xs_flex_map_int32(&root, "a", 6, 10, &i32) == XS_FLEX_TYPE, "map1 range");
+  /* {"v": [1, 2, 3]} as a typed int vector */
+  static const uint8_t map2[] = {0x76, 0x00, 0x01, 0x03, 0x03, 0x01, 0x02, 0x03,
+                                 0x05, 0x01, 0x01, 0x06, 0x2c, 0x02, 0x24, 0x01};
+  uint32_t size = 0;
+  int64_t e[3] = {0, 0, 0};
+  CHECK(xs_flex_root(map2, sizeof map2, &root) == XS_FLEX_OK, "map2 root");
+  CHECK(xs_flex_map_get(&root, "v", &v) == XS_FLEX_OK && v.type == XS_FLEX_VECTOR_INT,
+        "map2 v type %d", v.type);
+  CHECK(xs_flex_size(&v, &size) == XS_FLEX_OK && size == 3, "map2 size %u", size);
+  for (uint32_t k = 0; k < 3; ++k) {
+    xs_flex_value_t el;
+    CHECK(xs_flex_at(&v, k, &el) == XS_FLEX_OK && xs_flex_as_int64(&el, &e[k]) == XS_FLEX_OK,
+          "map2 element %u", k);
+  }
+  CHECK(e[0] == 1 && e[1] == 2 && e[2] == 3, "map2 values");
+  xs_flex_value_t el;
+  CHECK(xs_flex_at(&v, 3, &el) == XS_FLEX_NOT_FOUND, "map2 index bound");
+  /* {"f": 1.5} with a 4-byte map */
+  static const uint8_t map3[] = {0x66, 0x00, 0x01, 0x03, 0x01, 0x00, 0x00, 0x00,
+                                 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                 0x00, 0x00, 0xC0, 0x3F, 0x0E, 0x05, 0x26, 0x01};
+  double d = 0;
+  CHECK(xs_flex_root(map3, sizeof map3, &root) == XS_FLEX_OK, "map3 root");
+  CHECK(xs_flex_map_get(&root, "f", &v) == XS_FLEX_OK && v.type == XS_FLEX_FLOAT &&
+            xs_flex_as_double(&v, &d) == XS_FLEX_OK && d == 1.5,
+        "map3 float %g", d);
+  CHECK(xs_flex_map_int32(&root, "f", 0, 9, &i32) == XS_FLEX_OK && i32 == 1, "map3 trunc");
+  /* Every truncation and every single-byte corruption stays in bounds (ASan watches). */
+  const uint8_t *bufs[3] = {map1, map2, map3};
+  const size_t lens[3] = {sizeof map1, sizeof map2, sizeof map3};
+  for (int b = 0; b < 3; ++b) {
+    for (size_t cut = 0; cut < lens[b]; ++cut) {
+      uint8_t *t = malloc(cut ? cut : 1);
+      memcpy(t, bufs[b] + lens[b] - cut, cut); /* keep the tail: the root lives there */
+      if (xs_flex_root(t, cut, &root) == XS_FLEX_OK) {
+        (void)xs_flex_map_get(&root, "a", &v);
+        (void)xs_flex_size(&root, &size);
+      }
+      free(t);
+    }
+    for (size_t at = 0; at < lens[b]; ++at) {
+      for (int bit = 0; bit < 8; ++bit) {
+        uint8_t *t = malloc(lens[b]);
+        memcpy(t, bufs[b], lens[b]);
+        t[at] ^= (uint8_t)(1u << bit);
+        if (xs_flex_root(t, lens[b], &root) == XS_FLEX_OK) {
+          int64_t x;
+          if (xs_flex_map_get(&root, "a", &v) == XS_FLEX_OK) (void)xs_flex_as_int64(&v, &x);
+          if (xs_flex_map_get(&root, "v", &v) == XS_FLEX_OK &&
+              xs_flex_size(&v, &size) == XS_FLEX_OK) {
+            for (uint32_t k = 0; k < size && k < 16; ++k) {
+              if (xs_flex_at(&v, k, &el) == XS_FLEX_OK) (void)xs_flex_as_int64(&el, &x);
+            }
+          }
+          (void)xs_flex_map_get(&root, "f", &v);
+        }
+        free(t);
+      }
+    }
+  }
+  CHECK(xs_flex_root(map1, 2, &root) == XS_FLEX_MALFORMED, "tiny buffer");
+  static const uint8_t bad_width[] = {0x05, 0x04, 0x03};
+  CHECK(xs_flex_root(bad_width, sizeof bad_width, &root) == XS_FLEX_MALFORMED, "root width 3");
+  static const uint8_t far_offset[] = {0x7F, 0x24, 0x01};
+  CHECK(xs_flex_root(far_offset, sizeof far_offset, &root) == XS_FLEX_MALFORMED,
+        "offset before start");
+}
+
+static int mode_selftest(void) {
+  test_integer_math();
+  static const int32_t lengths[] = {512, 4, 6, 8, 10, 14, 30, 64, 96, 128, 250, 1024};
+  for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_fft(lengths[i]);
+  CHECK(xs_sig_rfft_memory_bytes(5) == 0 && xs_sig_rfft_memory_bytes(2 * 37) == 0,
+        "odd length / prime factor above the generic radix are rejected");
+  test_flexbuffer();
+  if (!g_failed) printf("SELFTEST OK %u\n", g_checks);
+  return g_failed;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "selftest") == 0) return mode_selftest();
+  if (argc >= 3 && strcmp(argv[1], "run") == 0) return mode_run(argv[2]);
+  if (argc >= 3 && strcmp(argv[1], "perop") == 0) return mode_perop(argv[2]);
+  if (argc >= 3 && strcmp(argv[1], "mutate") == 0) return mode_mutate(argv[2]);
+  fprintf(stderr, "usage: signal-harness selftest | run|perop|mutate <model.tflite>\n");
+  return 2;
+}
