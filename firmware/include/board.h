@@ -65,6 +65,9 @@ const char *board_cmdline(void);
  * SYS_EXIT_EXTENDED; host: exit(); F769: spin after flushing). */
 void board_exit(int status) __attribute__((noreturn));
 
+/* Restart the device from reset (the host sees the boot info again). */
+void board_reset(void) __attribute__((noreturn));
+
 /* Lowest usable address of the C stack (plus margin); for stack-limit checks. */
 uintptr_t board_stack_limit(void);
 

@@ -27,6 +27,15 @@ export function programPath(target: Target, program: string): string {
   return path.join(buildDirFor(target), 'bin', program + (targetInfo[target].arm ? '.elf' : ''));
 }
 
+/** The program's binary, or a clear error when the build did not produce it. */
+export function existingProgram(target: Target, program: string): string {
+  const file = programPath(target, program);
+  if (!fs.existsSync(file)) {
+    throw new XsinferError('BUILD_FAILED', `no ${program} for ${target} at ${file}: run \`npx xsinfer build --target ${target}\` (is firmware/programs/${program}/ there?)`);
+  }
+  return file;
+}
+
 /** Targets a parent process (the test global setup) has already built in this run. */
 function prebuilt(target: Target): boolean {
   return (process.env.XSINFER_PREBUILT ?? '').split(',').includes(target);

@@ -1,2 +1,5 @@
-// The firmware program that `run`, `build` and `npm start` use by default.
-export const MAIN_PROGRAM = 'banner';
+// Which firmware program each command boots by default.
+/** The main firmware: serves the host over the wire protocol (bench, monitor, deploy). */
+export const MAIN_PROGRAM = 'xsinfer';
+/** What `xsinfer run` boots by default: prints its banner and tick self-test as text. */
+export const RUN_PROGRAM = 'banner';

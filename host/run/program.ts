@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import { targetInfo, type Target } from '../targets.ts';
-import { programPath } from '../build/firmware.ts';
+import { existingProgram } from '../build/firmware.ts';
 import { QEMU_BINARY, qemuArgs } from './qemu.ts';
 
 export interface ProgramRun {
@@ -26,7 +26,7 @@ export function programCommand(opts: Pick<ProgramRunOptions, 'target' | 'program
   command: string;
   args: string[];
 } {
-  const binary = programPath(opts.target, opts.program);
+  const binary = existingProgram(opts.target, opts.program);
   if (opts.target === 'host') return { command: binary, args: opts.args ?? [] };
   if (opts.target === 'mps2-an500') {
     return { command: QEMU_BINARY, args: qemuArgs({ elf: binary, args: opts.args, serial: 'stdio' }) };

@@ -105,3 +105,15 @@ void board_exit(int status) {
   fflush(stdout);
   exit(status);
 }
+
+void board_reset(void) {
+  /* A process restarts by replacing itself with a fresh copy, stdio kept. */
+  fflush(stdout);
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = 0;
+    execl(self, self, (char *)NULL);
+  }
+  exit(75);
+}

@@ -9,5 +9,6 @@ add_library(xsinfer_board STATIC
   ${CMAKE_CURRENT_LIST_DIR}/board.c
   ${XSINFER_ROOT}/firmware/common/console.c
   ${XSINFER_ROOT}/firmware/common/cmdline.c
+  ${XSINFER_ROOT}/firmware/common/stack_watermark.c
   ${CMAKE_BINARY_DIR}/gen/build_id.c)
 target_link_libraries(xsinfer_board PUBLIC m)

@@ -173,3 +173,11 @@ void board_exit(int status) {
   for (;;) {
   }
 }
+
+void board_reset(void) {
+  board_uart_flush();
+  REG32(0xE000ED0Cu) = 0x05FA0004u; /* AIRCR: VECTKEY | SYSRESETREQ */
+  armv7m_dsb();
+  for (;;) {
+  }
+}

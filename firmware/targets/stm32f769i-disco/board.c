@@ -256,3 +256,11 @@ void board_exit(int status) {
   /* Nothing to return to on the board: stop here; the host saw the status over the wire. */
   for (;;) __asm__ volatile("wfi");
 }
+
+void board_reset(void) {
+  board_uart_flush();
+  REG32(0xE000ED0Cu) = 0x05FA0004u; /* AIRCR: VECTKEY | SYSRESETREQ */
+  armv7m_dsb();
+  for (;;) {
+  }
+}

@@ -13,4 +13,5 @@ add_library(xsinfer_board STATIC
   ${XSINFER_ROOT}/firmware/common/newlib_stubs.c
   ${XSINFER_ROOT}/firmware/common/console.c
   ${XSINFER_ROOT}/firmware/common/cmdline.c
+  ${XSINFER_ROOT}/firmware/common/stack_watermark.c
   ${CMAKE_BINARY_DIR}/gen/build_id.c)

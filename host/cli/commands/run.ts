@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { buildFirmware, programPath } from '../../build/firmware.ts';
-import { MAIN_PROGRAM } from '../../build/main-program.ts';
+import { RUN_PROGRAM } from '../../build/main-program.ts';
 import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
 import { parseTarget } from '../../targets.ts';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .command('run')
     .description('build, boot the firmware (QEMU / host process / flashed board) and stream its output')
     .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
-    .option('--program <name>', 'firmware program to run', MAIN_PROGRAM)
+    .option('--program <name>', 'firmware program to run', RUN_PROGRAM)
     .option('-p, --port <path>', 'serial port of a flashed board (stm32f769i-disco)')
     .option('--keep', 'leave the QEMU board running; its serial endpoint goes to build/<target>/board.json')
     .option('--timeout <ms>', 'kill the guest after this many milliseconds', '600000')

@@ -1,0 +1,117 @@
+/* c_runs.c – `run` with impl "c": the C bench loop with wire telemetry. Records are
+ * queued after each iteration's last tick and drained before the next iteration starts;
+ * the queue is held for the whole run, so nothing reaches the UART inside a timed region. */
+#include <string.h>
+
+#include "baseline/bench.h"
+#include "board.h"
+#include "device_link.h"
+#include "stack_watermark.h"
+
+enum { ARENA_BYTES = 160 * 1024, AUX_ARENA_BYTES = 24 * 1024, MAX_PROFILED_OPS = 64 };
+
+static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
+static uint8_t aux_arena[AUX_ARENA_BYTES] __attribute__((aligned(16)));
+static uint64_t op_ticks[MAX_PROFILED_OPS];
+
+typedef struct sink_state {
+  const run_request_t *request;
+} sink_state_t;
+
+static void send_iteration(void *user, const bench_iteration_t *it) {
+  const sink_state_t *state = user;
+  wire_iter_t iter = {
+      .run = state->request->run_id,
+      .index = it->index,
+      .warmup = 0,
+      .ok = (int8_t)(it->correct ? 1 : 0),
+      .ticks = {it->populate_ticks, it->invoke_ticks, it->respond_ticks, it->total_ticks},
+  };
+  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
+  if (mp) {
+    wire_mp_str(mp, "result");
+    wire_mp_map(mp, 4);
+    wire_mp_str(mp, "label");
+    wire_mp_int(mp, it->result.label);
+    wire_mp_str(mp, "score");
+    wire_mp_int(mp, it->result.score);
+    wire_mp_str(mp, "value");
+    wire_mp_float(mp, it->result.value);
+    wire_mp_str(mp, "case");
+    wire_mp_uint(mp, it->case_index);
+    wire_queue_end(&device_wire);
+  }
+  wire_drain(&device_wire); /* between iterations: after this one's last tick, before the next's first */
+}
+
+static void record_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t ticks) {
+  (void)user;
+  (void)builtin_code;
+  if (op_index >= 0 && op_index < MAX_PROFILED_OPS) op_ticks[op_index] = ticks;
+}
+
+static void send_profile(const run_request_t *request, app_ctx_t *ctx) {
+  uint32_t count = xs_interp_op_count(ctx->interp);
+  if (count > MAX_PROFILED_OPS) count = MAX_PROFILED_OPS;
+  xs_interp_set_profiler(ctx->interp, board_ticks, record_op, NULL);
+  xs_status_t status = xs_interp_invoke(ctx->interp);
+  xs_interp_set_profiler(ctx->interp, NULL, NULL, NULL);
+  if (status != XS_OK) return;
+  const char *names[MAX_PROFILED_OPS];
+  for (uint32_t i = 0; i < count; i++) names[i] = xs_interp_op_name(ctx->interp, i);
+  /* A long model spans several records so each stays within the frame limit. */
+  for (uint32_t first = 0; first < count; first += 16) {
+    uint32_t n = count - first < 16 ? count - first : 16;
+    wire_ops(&device_wire, request->run_id, 0, first, op_ticks + first, names + first, n);
+    wire_drain(&device_wire);
+  }
+}
+
+static void send_memory(app_ctx_t *ctx) {
+  xs_arena_usage_t usage;
+  xs_interp_arena_usage(ctx->interp, &usage);
+  wire_mp_t *mp = wire_mem_begin(&device_wire, 2);
+  if (!mp) return;
+  wire_mp_str(mp, "arena");
+  wire_mp_map(mp, 4);
+  wire_mp_str(mp, "head");
+  wire_mp_uint(mp, usage.head_bytes);
+  wire_mp_str(mp, "tail");
+  wire_mp_uint(mp, usage.tail_bytes);
+  wire_mp_str(mp, "used");
+  wire_mp_uint(mp, usage.total_bytes);
+  wire_mp_str(mp, "size");
+  wire_mp_uint(mp, usage.arena_bytes);
+  wire_mp_str(mp, "stack");
+  wire_mp_map(mp, 1);
+  wire_mp_str(mp, "c");
+  wire_mp_uint(mp, stack_peak_bytes());
+  wire_queue_end(&device_wire);
+}
+
+int32_t run_c_app(const run_request_t *request) {
+  const c_app_t *app = c_app_find(request->app);
+  if (!app) {
+    wire_error(&device_wire, NULL, WIRE_ERR_APP, "unknown app");
+    return -1;
+  }
+  app_ctx_t ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.kernels = request->kernels;
+  ctx.arena = arena;
+  ctx.arena_bytes = sizeof arena;
+  ctx.aux_arena = aux_arena;
+  ctx.aux_bytes = sizeof aux_arena;
+  xs_status_t status = app->setup(&ctx);
+  if (status != XS_OK) {
+    wire_error(&device_wire, NULL, wire_code_for_engine(status), ctx.error.message);
+    return -1;
+  }
+  sink_state_t state = {request};
+  wire_hold(&device_wire, 1);
+  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations, board_ticks, send_iteration, &state);
+  if (request->ops) send_profile(request, &ctx);
+  send_memory(&ctx);
+  wire_hold(&device_wire, 0);
+  return (int32_t)wrong;
+}

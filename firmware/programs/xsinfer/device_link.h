@@ -1,0 +1,30 @@
+/* device_link.h – the main firmware's one wire link and what its run handlers share. */
+#ifndef XSINFER_DEVICE_LINK_H
+#define XSINFER_DEVICE_LINK_H
+
+#include <stdint.h>
+
+#include "wire.h"
+#include "xsinfer/engine.h"
+
+extern wire_t device_wire;
+
+/* A `run` command, decoded. */
+typedef struct run_request {
+  uint32_t run_id;
+  char app[32];
+  int impl_c;
+  xs_kernel_set_t kernels;
+  int ops;
+  uint32_t iterations;
+  uint32_t warmup;
+} run_request_t;
+
+/* Wire error code for an engine status (model, unsupported op, arena too small, ...). */
+uint32_t wire_code_for_engine(xs_status_t status);
+
+/* Runs the C implementation of an app; sends iter/ops/mem records and returns the
+ * number of wrong iterations, or -1 after an error record. */
+int32_t run_c_app(const run_request_t *request);
+
+#endif

@@ -1,0 +1,156 @@
+/* xsinfer – the main firmware. Boots, announces itself with an `info` record, then
+ * serves the host over the wire protocol (docs/protocol.md): hello, run, stop, reset.
+ * Commands are handled only between runs, so nothing the host sends at an unpredictable
+ * moment can change what a timed region does (QEMU counts stay exactly repeatable). */
+#include <string.h>
+
+#include "board.h"
+#include "device_link.h"
+#include "stack_watermark.h"
+
+enum { MAX_FRAME = 2048, QUEUE_BYTES = 8192 };
+
+static uint8_t tx_scratch[MAX_FRAME];
+static uint8_t tx_queue[QUEUE_BYTES];
+static uint8_t rx_frame[WIRE_ENCODED_MAX(MAX_FRAME)];
+wire_t device_wire;
+static uint32_t next_run_id;
+
+static void link_write(void *ctx, const uint8_t *data, size_t len) {
+  (void)ctx;
+  board_uart_write(data, len);
+}
+
+static size_t link_read(void *ctx, uint8_t *data, size_t cap) {
+  (void)ctx;
+  return board_uart_read(data, cap);
+}
+
+uint32_t wire_code_for_engine(xs_status_t status) {
+  switch (status) {
+    case XS_ERR_MALFORMED: return WIRE_ERR_MODEL;
+    case XS_ERR_UNSUPPORTED_OP:
+    case XS_ERR_UNSUPPORTED_TYPE: return WIRE_ERR_UNSUPPORTED_OP;
+    case XS_ERR_ARENA: return WIRE_ERR_ARENA_TOO_SMALL;
+    default: return WIRE_ERR_APP;
+  }
+}
+
+static void send_info(int32_t hello_seq) {
+  const board_tick_unit_t *unit = board_tick_unit();
+  board_memory_t memory;
+  board_memory(&memory);
+  wire_info_t info = {
+      .build = xsinfer_build_id,
+      .target = board_name(),
+      .tick = {unit->unit, unit->num, unit->den, unit->hz},
+      .flash_bytes = memory.flash_bytes,
+      .ram_bytes = memory.ram_bytes,
+      .stack_bottom = memory.stack_bottom,
+      .stack_top = memory.stack_top,
+      .hello_seq = hello_seq,
+  };
+  if (wire_info_begin(&device_wire, &info, 0)) wire_queue_end(&device_wire);
+}
+
+static int decode_run(const wire_cmd_t *cmd, run_request_t *request) {
+  memset(request, 0, sizeof *request);
+  if (cmd->u.run.app.len == 0 || cmd->u.run.app.len >= sizeof request->app) return 0;
+  memcpy(request->app, cmd->u.run.app.ptr, cmd->u.run.app.len);
+  request->impl_c = cmd->u.run.impl_c;
+  request->kernels = cmd->u.run.optimized ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+  request->ops = cmd->u.run.ops;
+  request->iterations = cmd->u.run.iterations;
+  request->warmup = cmd->u.run.warmup;
+  request->run_id = next_run_id++;
+  return 1;
+}
+
+static void handle_run(const wire_cmd_t *cmd) {
+  run_request_t request;
+  if (!decode_run(cmd, &request)) {
+    wire_error(&device_wire, cmd, WIRE_ERR_BAD_COMMAND, "run: app name missing or too long");
+    return;
+  }
+  if (!request.impl_c) {
+    wire_error(&device_wire, cmd, WIRE_ERR_UNSUPPORTED, "run: impl js is not in this build yet");
+    return;
+  }
+  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
+  if (ack) {
+    wire_mp_str(ack, "run");
+    wire_mp_uint(ack, request.run_id);
+    wire_queue_end(&device_wire);
+  }
+  wire_drain(&device_wire);
+  int32_t wrong = run_c_app(&request);
+  wire_stats_t stats;
+  wire_stats(&device_wire, &stats);
+  uint32_t status = wrong == 0 ? 0u : 1u;
+  /* The run's identity travels with its result, so a recording alone rebuilds the report. */
+  wire_mp_t *done = wire_done_begin(&device_wire, request.run_id, status, wrong < 0 ? 0u : request.iterations, 5);
+  if (done) {
+    wire_mp_str(done, "app");
+    wire_mp_str(done, request.app);
+    wire_mp_str(done, "impl");
+    wire_mp_str(done, request.impl_c ? "c" : "js");
+    wire_mp_str(done, "kernels");
+    wire_mp_str(done, request.kernels == XS_KERNELS_OPTIMIZED ? "optimized" : "reference");
+    wire_mp_str(done, "warmup");
+    wire_mp_uint(done, request.warmup);
+    wire_mp_str(done, "wrong");
+    wire_mp_uint(done, wrong < 0 ? request.iterations : (uint32_t)wrong);
+    wire_queue_end(&device_wire);
+  }
+  wire_drain(&device_wire);
+}
+
+int main(void) {
+  board_init();
+  stack_paint();
+  wire_config_t config = {
+      .write = link_write,
+      .read = link_read,
+      .ctx = NULL,
+      .scratch = tx_scratch,
+      .scratch_cap = sizeof tx_scratch,
+      .queue = tx_queue,
+      .queue_cap = sizeof tx_queue,
+      .rx = rx_frame,
+      .rx_cap = sizeof rx_frame,
+  };
+  if (wire_init(&device_wire, &config) != 0) board_exit(2);
+  send_info(-1);
+  wire_drain(&device_wire);
+
+  for (;;) {
+    wire_cmd_t cmd;
+    if (!wire_poll(&device_wire, &cmd)) {
+      wire_drain(&device_wire);
+      continue;
+    }
+    switch (cmd.type) {
+      case WIRE_CMD_HELLO:
+        send_info(cmd.seq);
+        wire_ack(&device_wire, &cmd);
+        break;
+      case WIRE_CMD_RUN:
+        handle_run(&cmd);
+        break;
+      case WIRE_CMD_STOP:
+        wire_ack(&device_wire, &cmd);
+        wire_drain(&device_wire);
+        board_exit(0);
+        break;
+      case WIRE_CMD_RESET:
+        wire_ack(&device_wire, &cmd);
+        wire_drain(&device_wire);
+        board_reset();
+        break;
+      default:
+        wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
+        break;
+    }
+    wire_drain(&device_wire);
+  }
+}

@@ -1,0 +1,69 @@
+// Turns the records of a session (live or replayed from a recording) into benchmark runs:
+// every `done` record closes one run and names it (app, impl, kernels); its `iter`, `ops`
+// and `mem` records carry the raw ticks, converted here with the session's tick unit.
+import type { DeviceRecord, DoneRecord, InfoRecord, IterRecord, MemRecord, OpsRecord, TickUnit } from '../bridge/protocol.ts';
+import type { BenchRun } from './result.ts';
+import { summarize } from './stats.ts';
+
+export interface CollectedRun extends BenchRun {
+  run: number;
+  arena?: { head: number; tail: number; used: number; size: number };
+  cStackPeak?: number;
+  results: { label?: number; score?: number; case?: number }[];
+}
+
+/** Raw ticks in the session's unit. Instructions are whole (ticks × 40/128 is exact to ±1). */
+export function toUnit(ticks: number, tick: TickUnit): number {
+  const value = (ticks * tick.num) / tick.den;
+  return tick.unit === 'instr' ? Math.round(value) : value;
+}
+
+/** The tick unit of a session: from the hello's info (or the boot info). */
+export function sessionTick(records: DeviceRecord[]): TickUnit {
+  const info = records.filter((r): r is InfoRecord => r.kind === 'info').pop();
+  if (!info) throw new Error('no info record: the session never said what its ticks mean');
+  return info.tick;
+}
+
+export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
+  const tick = sessionTick(records);
+  const runs: CollectedRun[] = [];
+  for (const done of records.filter((r): r is DoneRecord => r.kind === 'done')) {
+    const extra = (done.extra ?? {}) as { app?: string; impl?: string; kernels?: string; warmup?: number; wrong?: number };
+    const iters = records.filter((r): r is IterRecord => r.kind === 'iter' && r.run === done.run && !r.warmup);
+    const ops = records.filter((r): r is OpsRecord => r.kind === 'ops' && r.run === done.run);
+    // mem records carry no run id: the one between this run's last iter and its done belongs to it.
+    const doneIndex = records.indexOf(done);
+    const mem = records
+      .slice(0, doneIndex)
+      .reverse()
+      .find((r): r is MemRecord => r.kind === 'mem');
+    const phase = (p: 'populate' | 'invoke' | 'respond' | 'total') => iters.map((i) => toUnit(i.ticks[p], tick));
+    const wrong = extra.wrong ?? iters.filter((i) => i.ok === false).length;
+    const run: CollectedRun = {
+      run: done.run,
+      app: extra.app ?? `run ${done.run}`,
+      impl: (extra.impl ?? 'c') as BenchRun['impl'],
+      kernels: (extra.kernels ?? 'reference') as BenchRun['kernels'],
+      iterations: iters.length,
+      warmup: extra.warmup ?? 0,
+      correct: done.status === 0 && wrong === 0 && iters.length === done.iterations && iters.every((i) => i.ok !== false),
+      wrong,
+      phases: iters.length
+        ? { populate: summarize(phase('populate')), invoke: summarize(phase('invoke')), respond: summarize(phase('respond')), total: summarize(phase('total')) }
+        : (undefined as unknown as BenchRun['phases']),
+      totals: phase('total'),
+      txOverflow: done.tx.dropped + done.tx.oversize,
+      results: iters.map((i) => (i.result ?? {}) as CollectedRun['results'][number]),
+    };
+    if (ops.length) {
+      run.ops = ops
+        .flatMap((o) => o.ticks.map((t, k) => ({ index: o.first + k, op: o.names?.[k] ?? '?', time: toUnit(t, tick), macs: 0 })))
+        .sort((a, b) => a.index - b.index);
+    }
+    if (mem?.arena) run.arena = { head: mem.arena.head ?? 0, tail: mem.arena.tail ?? 0, used: mem.arena.used ?? 0, size: mem.arena.size ?? 0 };
+    if (mem?.stack?.c !== undefined) run.cStackPeak = mem.stack.c;
+    runs.push(run);
+  }
+  return runs;
+}

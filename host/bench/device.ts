@@ -1,0 +1,35 @@
+// Opens a wire link to a device running the main firmware: a QEMU guest booted here
+// (UART on a TCP socket), the host-target process (stdin/stdout), or a board on a serial port.
+import { existingProgram } from '../build/firmware.ts';
+import { openLink, openProcessLink, linkFromSocket, type Link } from '../bridge/link.ts';
+import { bootQemu } from '../run/board-session.ts';
+import { XsinferError } from '../errors.ts';
+import type { Target } from '../targets.ts';
+import { MAIN_PROGRAM } from '../build/main-program.ts';
+
+export interface DeviceConnection {
+  link: Link;
+  /** Where the device is, for messages and recordings. */
+  description: string;
+  /** Resolves with the device's exit status where it has one (QEMU, host), else null. */
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+export async function connectDevice(opts: { target: Target; port?: string; program?: string }): Promise<DeviceConnection> {
+  const program = opts.program ?? MAIN_PROGRAM;
+  if (opts.port) {
+    const link = await openLink(opts.port);
+    return { link, description: link.description, exited: new Promise(() => {}), kill: () => void link.close() };
+  }
+  if (opts.target === 'mps2-an500') {
+    const boot = await bootQemu({ elf: existingProgram(opts.target, program) });
+    const link = linkFromSocket(boot.socket, `qemu mps2-an500 tcp:127.0.0.1:${boot.port}`);
+    return { link, description: link.description, exited: boot.exited, kill: () => boot.child.kill('SIGKILL') };
+  }
+  if (opts.target === 'host') {
+    const link = openProcessLink(existingProgram('host', program));
+    return { link, description: link.description, exited: link.exited, kill: () => link.child.kill('SIGKILL') };
+  }
+  throw new XsinferError('BAD_ARGUMENT', 'the STM32F769I-DISCO needs --port (its ST-LINK serial port, or "auto")');
+}

@@ -1,0 +1,136 @@
+// The shape of a benchmark result: what `bench --json` prints, what `report` rebuilds from
+// a recording, and what the terminal/markdown/HTML reports render (CLI.md, DESIGN.md §10).
+// All timings are in the target's unit (`unit`): instructions on mps2-an500, cycles on the
+// F769, ns on host. Fields marked "derived" are recomputed from `runs` by
+// host/report/overhead.ts (`withDerived`), so a producer may leave them empty.
+import type { Summary } from './stats.ts';
+
+export type Phase = 'populate' | 'invoke' | 'respond' | 'total';
+export const phases: Phase[] = ['populate', 'invoke', 'respond', 'total'];
+
+export type Impl = 'js' | 'c' | 'js-native-frontend';
+/** The JS variants measured against the pure-C loop. */
+export type JsImpl = Exclude<Impl, 'c'>;
+export type KernelSet = 'reference' | 'optimized';
+
+export interface BenchRun {
+  app: string;                 // hello_world | micro_speech | mnist | person_detect
+  impl: Impl;
+  kernels: KernelSet;
+  iterations: number;          // timed iterations received by the host
+  warmup: number;
+  correct: boolean;            // every iteration matched the golden output
+  wrong: number;
+  phases: Record<Phase, Summary>;
+  /** Total ticks of every timed iteration, in order (for distribution plots). */
+  totals: number[];
+  /** Per-op time of one profiled invoke, when requested. `macs` 0 = unknown or none. */
+  ops?: { index: number; op: string; time: number; macs: number }[];
+  /** Telemetry health: records the held TX queue dropped or could not frame (done.tx.dropped + oversize). */
+  txOverflow: number;
+  /** Timed iterations the device says it ran (the `done` record); equal to `iterations` when every
+   *  buffered record was drained between iterations. Absent when the producer cannot tell. */
+  iterationsDevice?: number;
+  /** Peak use and capacity of the held TX queue during the run (done.tx.peak / cap), in records. */
+  tx?: { peak: number; cap: number };
+}
+
+/** One JS-vs-C difference (derived). */
+export interface Overhead {
+  app: string;
+  kernels: string;
+  phase: Phase;
+  jsMinusC: number;   // median JS − median C
+  pctOfC: number;     // jsMinusC as % of the C iteration's median total
+  /** Which JS variant (micro_speech also has TS calling the native front end). */
+  impl: JsImpl;
+  js: number;         // the JS run's median of this phase
+  c: number;          // the C run's median of this phase
+  cTotal: number;     // the C run's median total (the denominator of pctOfC)
+}
+
+/** Reference → optimized kernels, INVOKE medians of one app and impl (derived). */
+export interface Speedup {
+  app: string;
+  impl: Impl;
+  reference: number;  // median INVOKE with reference kernels
+  optimized: number;  // median INVOKE with optimized kernels
+  ratio: number;      // reference / optimized
+  changePct: number;  // (optimized − reference) / reference × 100, e.g. −87 as the write-up prints it
+}
+
+/** "No I/O in a timed region": records were buffered and drained between iterations (derived). */
+export interface IoEvidence {
+  app: string;
+  impl: Impl;
+  kernels: KernelSet;
+  txOverflow: number;
+  iterations: number;
+  iterationsDevice: number | null;
+  /** iterations === iterationsDevice; null when the device count is unknown. */
+  drained: boolean | null;
+  /** txOverflow === 0 and drained === true. */
+  ok: boolean;
+}
+
+export interface MicroBench {
+  emptyCall: number;          // net cost of an empty JS→C call
+  timerRead: number;          // one tick read from JS
+  timerReadC: number;         // one tick read from C
+  fillInput: { bytes: number; js: number; c: number }[];
+  argmax: { n: number; js: number; c: number }[];
+}
+
+export interface ModelRow {
+  model: string;             // model file stem, e.g. mnist_int8
+  app?: string;              // the app that runs it
+  ops: number;
+  macs: number;
+  flops: number;             // 2 × MACs
+  flopsPlusBias: number;
+  kerasFlops?: number;       // the write-up's figures (pre-quantization Keras models), labelled as such
+  instrPerMac: Partial<Record<KernelSet, number>>; // INVOKE per MAC, in the target's unit
+  speedup?: number;          // reference invoke / optimized invoke
+  /** TFLM anchor instructions per invoke (mps2-an500 only; reference and CMSIS-NN, -DNDEBUG). */
+  tflm?: Partial<Record<KernelSet, number>>;
+}
+
+export interface MemoryReport {
+  /** Planned arena per model, bytes; `tflm` = TFLM's M7 arena_used_bytes (like-for-like) or null. */
+  arena: { model: string; head: number; tail: number; total: number; tflm: number | null }[];
+  xsHeap: { configured: number; peak: number };
+  jsStackPeak: number;
+  cStackPeak: number;
+  /** Flash bytes by component (xs, engine, kernels, bindings, apps, models, …). */
+  flash: Record<string, number>;
+}
+
+/** The write-up's F769 figures (ms, CMSIS-NN on unless named; averages over ~1 min with serial
+ *  output in the timed region): a different board, unit and method, shown beside ours only. */
+export interface SeedRow {
+  app: string;
+  populate: number | null;
+  invokeCmsis: number | null;
+  invokeReference: number | null;
+  respond: number | null;
+  /** Fields the write-up gives as "~N" rather than a number. */
+  approx?: ('populate' | 'invokeCmsis' | 'invokeReference' | 'respond')[];
+}
+
+export interface BenchResult {
+  target: string;
+  unit: string;              // 'instr' | 'cycles' | 'ns'
+  hz?: number;               // cycles → ms on the F769
+  build: string;
+  createdAt: string;
+  runs: BenchRun[];
+  overhead: Overhead[];      // derived
+  micro: MicroBench;
+  memory: MemoryReport;
+  models: ModelRow[];
+  speedups?: Speedup[];      // derived
+  evidence?: IoEvidence[];   // derived
+  /** The write-up's F769 numbers (ms, different hardware and unit), shown beside ours. Defaults to
+   *  host/report/seed.ts when absent. */
+  seed?: SeedRow[];
+}
