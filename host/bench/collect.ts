@@ -54,6 +54,8 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
         : (undefined as unknown as BenchRun['phases']),
       totals: phase('total'),
       txOverflow: done.tx.dropped + done.tx.oversize,
+      iterationsDevice: done.iterations,
+      tx: { peak: done.tx.peak, cap: done.tx.cap },
       results: iters.map((i) => (i.result ?? {}) as CollectedRun['results'][number]),
     };
     if (ops.length) {

@@ -47,16 +47,25 @@ export function packPayload(value: unknown): Uint8Array {
   return packr.pack(value);
 }
 
+export class FrameTooLargeError extends Error {
+  readonly code = 'FRAME_TOO_LARGE';
+}
+
 /** Numbers host commands; a hello restarts the count at 0. */
 export class CommandEncoder {
   private nextSeq = 0;
 
-  encode(cmd: Command): EncodedCommand {
-    if (cmd.kind === 'hello') this.nextSeq = 0;
-    const seq = this.nextSeq;
-    this.nextSeq = (this.nextSeq + 1) & 0xffff;
+  /** Frame cmd with the next seq. A frame over maxFrame throws and uses up no seq, so
+   *  the device sees no gap. */
+  encode(cmd: Command, maxFrame = Infinity): EncodedCommand {
+    const seq = cmd.kind === 'hello' ? 0 : this.nextSeq;
     const type = CommandType[cmd.kind];
-    return encodeCommandFrame(cmd, type, seq, packPayload(commandPayload(cmd)));
+    const enc = encodeCommandFrame(cmd, type, seq, packPayload(commandPayload(cmd)));
+    if (enc.raw.length > maxFrame && cmd.kind !== 'hello') {
+      throw new FrameTooLargeError(`${cmd.kind} needs a ${enc.raw.length}-byte frame; the device accepts ${maxFrame} (send smaller chunks)`);
+    }
+    this.nextSeq = (seq + 1) & 0xffff;
+    return enc;
   }
 }
 

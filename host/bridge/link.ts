@@ -155,6 +155,13 @@ export function openProcessLink(command: string, args: string[] = [], opts: { cw
   };
 }
 
+/** The pty QEMU opened for `-serial pty`, from its console output
+ *  ("char device redirected to /dev/pts/N (label serial0)"; QEMU 7.2 with -nographic
+ *  prints it on stdout). */
+export function parseQemuPty(stderr: string): string | undefined {
+  return /char device redirected to (\/dev\/pts\/\d+) \(label serial0\)/.exec(stderr)?.[1];
+}
+
 /** Open a link from the CLI's --port syntax: "tcp:HOST:PORT", a device or pty path,
  *  or "auto" (the single attached ST-LINK). */
 export async function openLink(spec: string, opts: { baudRate?: number } = {}): Promise<Link> {

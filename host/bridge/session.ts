@@ -42,7 +42,11 @@ export class DeviceSession extends EventEmitter {
   /** Numbers this session's commands; exposed for callers that frame commands themselves. */
   readonly encoder = new CommandEncoder();
   private readonly opts: Required<Omit<SessionOptions, 'recording'>> & Pick<SessionOptions, 'recording'>;
+  /** Largest frame the device accepts: 1,024 until a hello negotiates. */
+  deviceMaxFrame = DEFAULT_MAX_FRAME;
   private closed = false;
+  /** Why the link ended, once it has. */
+  closeReason: string | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(readonly link: Link, opts: SessionOptions = {}) {
@@ -60,14 +64,17 @@ export class DeviceSession extends EventEmitter {
       }
       this.wake();
     });
-    const end = () => {
+    const end = (why: string) => {
+      if (this.closed) return;
       this.closed = true;
+      this.closeReason = why;
       this.wake();
-      this.emit('end');
+      this.emit('end', why);
     };
-    link.stream.once('end', end);
-    link.stream.once('close', end);
-    link.stream.on('error', end);
+    link.stream.once('end', () => end('the device end closed the link'));
+    // serialport reports a lost device as 'close' with an error argument, not 'error'.
+    link.stream.once('close', (err?: unknown) => end(err instanceof Error ? `link closed: ${err.message}` : 'the link closed'));
+    link.stream.on('error', (err: Error) => end(`link error: ${err.message}`));
   }
 
   private wake(): void {
@@ -91,7 +98,7 @@ export class DeviceSession extends EventEmitter {
         }
         if (this.closed) {
           done();
-          reject(new SessionError('LINK_CLOSED', `${this.link.description} closed while waiting for the device`));
+          reject(new SessionError('LINK_CLOSED', `${this.link.description} closed while waiting for the device (${this.closeReason ?? 'closed by the host'})`));
           return true;
         }
         return false;
@@ -109,6 +116,22 @@ export class DeviceSession extends EventEmitter {
     });
   }
 
+  /** Every record from index `from` on, as it arrives, until the link closes. */
+  async *stream(from = 0): AsyncGenerator<DeviceRecord> {
+    let next = from;
+    for (;;) {
+      while (next < this.records.length) yield this.records[next++]!;
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        const waiter = () => {
+          this.waiters.delete(waiter);
+          resolve();
+        };
+        this.waiters.add(waiter);
+      });
+    }
+  }
+
   private async write(enc: EncodedCommand): Promise<void> {
     this.opts.recording?.write(Direction.toDevice, enc.raw, hostTimeNs());
     await new Promise<void>((resolve, reject) =>
@@ -116,9 +139,10 @@ export class DeviceSession extends EventEmitter {
     );
   }
 
-  /** Send a command and wait for its ack; an error record rejects with DEVICE_ERROR. */
+  /** Send a command and wait for its ack; an error record rejects with DEVICE_ERROR, a
+   *  command too large for the device's frames with FrameTooLargeError. */
   async command(cmd: Command, opts: { timeoutMs?: number; retries?: number } = {}): Promise<AckRecord> {
-    const enc = this.encoder.encode(cmd);
+    const enc = this.encoder.encode(cmd, this.deviceMaxFrame);
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     const retries = opts.retries ?? this.opts.retries;
     const from = this.records.length;
@@ -145,7 +169,20 @@ export class DeviceSession extends EventEmitter {
     const from = this.records.length;
     const ack = await this.command({ kind: 'hello', maxFrame }, { timeoutMs: opts.timeoutMs });
     const info = await this.waitFor((r): r is InfoRecord => r.kind === 'info' && r.cmd === ack.cmd, opts.timeoutMs ?? this.opts.timeoutMs, from);
+    this.deviceMaxFrame = ack.maxFrame ?? info.maxFrame;
     return { ack, info };
+  }
+
+  /** Ask the device to reset. Resolves on its ack, or when the link closes instead: a
+   *  QEMU guest exits on reset, and a pty loses the guest's last bytes when it does. */
+  async reset(opts: { timeoutMs?: number } = {}): Promise<'acked' | 'link closed'> {
+    try {
+      await this.command({ kind: 'reset' }, { timeoutMs: opts.timeoutMs, retries: 0 });
+      return 'acked';
+    } catch (err) {
+      if (err instanceof SessionError && err.code === 'LINK_CLOSED') return 'link closed';
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,7 @@ export function componentOf(inputFile: string): string {
     const name = lib[1];
     if (['c_nano', 'c', 'm', 'gcc', 'nosys', 'g_nano'].includes(name)) return 'libc';
     if (name === 'board') return 'board';
+    if (name === 'assets') return 'models'; // models plus the apps' input data and golden outputs
     if (name.startsWith('engine')) return name.includes('kernel') ? 'kernels' : 'engine';
     return name;
   }
@@ -49,10 +50,10 @@ export function componentsFromMap(mapText: string): Record<string, number> {
       continue;
     }
     if (!['.text', '.data', '.ARM.exidx'].includes(outputSection)) continue;
-    let m = /^ (\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
+    let m: string[] | null = /^ (\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
     if (!m && pendingName) {
       const cont = /^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
-      if (cont) m = [line, pendingName, cont[1], cont[2], cont[3]] as RegExpExecArray;
+      if (cont) m = [line, pendingName, cont[1], cont[2], cont[3]];
     }
     pendingName = null;
     if (!m) {

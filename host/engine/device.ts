@@ -32,9 +32,17 @@ export function parseLines(output: string): DeviceLine[] {
   return lines;
 }
 
-export async function runVerifyProgram(target: Target, args: string[], timeoutMs = 600_000): Promise<DeviceRun> {
+/** Runs the program with these arguments; the default builds (cached) and runs the
+ * firmware image of the target. Injectable so tools can point at another build. */
+export type VerifyRunner = (target: Target, args: string[], timeoutMs: number) => Promise<{ exitCode: number; output: Buffer; stderr: string }>;
+
+const defaultRunner: VerifyRunner = async (target, args, timeoutMs) => {
   await buildFirmware({ target });
-  const run = await runProgram({ target, program: 'verify', args, timeoutMs });
+  return runProgram({ target, program: 'verify', args, timeoutMs });
+};
+
+export async function runVerifyProgram(target: Target, args: string[], timeoutMs = 600_000, runner: VerifyRunner = defaultRunner): Promise<DeviceRun> {
+  const run = await runner(target, args, timeoutMs);
   const raw = run.output.toString('utf8');
   if (run.exitCode !== 0 && run.exitCode !== 3) {
     const lines = parseLines(raw);
@@ -58,10 +66,10 @@ export interface PlanResult {
 }
 
 /** Creates + allocates the model on the target (the target's pointer size and alignment). */
-export async function planOnTarget(target: Target, modelPath: string, kernels: KernelSet, arenaBytes?: number): Promise<PlanResult> {
+export async function planOnTarget(target: Target, modelPath: string, kernels: KernelSet, arenaBytes?: number, runner?: VerifyRunner): Promise<PlanResult> {
   const args = ['inspect', modelPath, kernels];
   if (arenaBytes !== undefined) args.push(String(arenaBytes));
-  const run = await runVerifyProgram(target, args, 120_000);
+  const run = await runVerifyProgram(target, args, 120_000, runner);
   const arena = run.lines.find((l) => l.t === 'arena');
   const unsupported = run.lines.find((l) => l.t === 'unsupported');
   const error = run.lines.find((l) => l.t === 'error');

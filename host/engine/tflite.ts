@@ -235,3 +235,14 @@ export function opMacs(model: ModelInfo, op: OpInfo): { macs: number; biasAdds: 
   else return { macs: 0, biasAdds: 0 };
   return { macs, biasAdds: hasBias ? outElems : 0 };
 }
+
+/** Byte positions of each operator code's builtin fields (deprecated_builtin_code int8,
+ * builtin_code int32), null when a field is absent; used by tests to forge models. */
+export function opcodeFieldPositions(bytes: Uint8Array): { deprecated: number | null; builtin: number | null }[] {
+  const r = new Reader(bytes);
+  const root = new Table(r, r.u32(0));
+  return root.tables(1).map((oc) => ({
+    deprecated: oc.off(0) ? oc.pos + oc.off(0) : null,
+    builtin: oc.off(3) ? oc.pos + oc.off(3) : null,
+  }));
+}

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Target } from '../targets.ts';
-import { runVerifyProgram, type KernelSet } from './device.ts';
+import { runVerifyProgram, type KernelSet, type VerifyRunner } from './device.ts';
 import { decodeValues, loadGolden, writePack, type GoldenModel } from './pack.ts';
 
 export const FLOAT_TOLERANCE = 1e-5;
@@ -74,11 +74,11 @@ function compareValues(dtype: string, expected: number[], actual: number[]): Com
   return { firstBad: -1, maxAbsDiff, expected: null, actual: null };
 }
 
-export async function verifyModel(golden: GoldenModel, opts: { target: Target; kernels: KernelSet; workDir: string }):
+export async function verifyModel(golden: GoldenModel, opts: { target: Target; kernels: KernelSet; workDir: string; runner?: VerifyRunner }):
   Promise<{ result: ModelResult } | { skipped: string[] }> {
   const packDir = path.join(opts.workDir, golden.name);
   writePack(packDir, golden.cases, golden.perOp.length > 0);
-  const run = await runVerifyProgram(opts.target, ['run', golden.modelPath, packDir, String(golden.cases.length), opts.kernels]);
+  const run = await runVerifyProgram(opts.target, ['run', golden.modelPath, packDir, String(golden.cases.length), opts.kernels], 600_000, opts.runner);
   const unsupported = run.lines.find((l) => l.t === 'unsupported');
   if (unsupported) return { skipped: String(unsupported.missing).split(',').filter(Boolean) };
   const result: ModelResult = {
@@ -150,6 +150,7 @@ export async function verify(opts: {
   kernels: KernelSet;
   dataDir: string;
   models?: string[];
+  runner?: VerifyRunner;
   onModel?: (r: ModelResult | { model: string; missingOps: string[] }) => void;
 }): Promise<VerifyResult> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-verify-'));
@@ -166,7 +167,7 @@ export async function verify(opts: {
       const stem = path.basename(file, '.json');
       if (opts.models && !opts.models.includes(stem)) continue;
       const golden = loadGolden(opts.dataDir, file);
-      const r = await verifyModel(golden, { target: opts.target, kernels: opts.kernels, workDir });
+      const r = await verifyModel(golden, { target: opts.target, kernels: opts.kernels, workDir, runner: opts.runner });
       if ('skipped' in r) {
         const s = { model: path.basename(golden.modelPath), missingOps: r.skipped };
         out.skipped.push(s);

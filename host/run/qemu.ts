@@ -7,8 +7,8 @@ export const QEMU_BINARY = 'qemu-system-arm';
 export function qemuArgs(opts: { elf: string; args?: string[]; serial: string }): string[] {
   const semihosting = ['enable=on', 'target=native', `arg=${path.basename(opts.elf, '.elf')}`];
   for (const arg of opts.args ?? []) {
-    if (arg.includes(',')) throw new Error(`semihosting arguments cannot contain commas: ${arg}`);
-    semihosting.push(`arg=${arg}`);
+    // QEMU's option syntax escapes a comma inside a value by doubling it.
+    semihosting.push(`arg=${arg.replace(/,/g, ',,')}`);
   }
   return [
     '-M', 'mps2-an500',

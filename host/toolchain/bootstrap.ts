@@ -51,12 +51,17 @@ export const requirements: Requirement[] = [
   { what: 'udevadm (serial port listing)', packages: ['udev'], present: () => onPath('udevadm') },
 ];
 
-export function missingRequirements(): Requirement[] {
-  return requirements.filter((r) => !r.present());
+/** Only the report test needs a browser (≈ 270 MB): installed for `npm test`, not for `npm start`. */
+export const testRequirements: Requirement[] = [
+  { what: 'chromium (renders the HTML report in a test)', packages: ['chromium'], present: () => onPath('chromium') },
+];
+
+export function missingRequirements(forTests = false): Requirement[] {
+  return [...requirements, ...(forTests ? testRequirements : [])].filter((r) => !r.present());
 }
 
-export function bootstrap(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
-  let missing = missingRequirements();
+export function bootstrap(opts: { forTests?: boolean } = {}, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
+  let missing = missingRequirements(opts.forTests);
   if (missing.length === 0) return;
   const packages = [...new Set(missing.flatMap((r) => r.packages))];
   const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages.join(' ')}`;
@@ -69,7 +74,7 @@ export function bootstrap(log: (line: string) => void = (l) => process.stderr.wr
   }
   log(`xsinfer: installing ${packages.join(' ')} (missing: ${missing.map((r) => r.what).join(', ')})`);
   const result = spawnSync('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'] });
-  missing = missingRequirements();
+  missing = missingRequirements(opts.forTests);
   if (result.status !== 0 || missing.length > 0) {
     throw new XsinferError(
       'TOOLCHAIN_MISSING',

@@ -3,8 +3,13 @@
  */
 #include "xsinfer_bindings.h"
 
+#include "assets/assets_binding.h"
+#include "bench/bench.h"
+#include "tflm/tflm.h"
+
 static const xsinfer_xs_host_t hosts[] = {
     {"xs_timer_ticks", xs_timer_ticks},
+    {"xs_timer_ticks32", xs_timer_ticks32},
     {"xs_timer_info", xs_timer_info},
     {"xs_board_name", xs_board_name},
     {"xs_board_memory", xs_board_memory},
@@ -13,6 +18,19 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_micro_nop", xs_micro_nop},
     {"xs_micro_scratch", xs_micro_scratch},
     {"xs_micro_scratch_sum", xs_micro_scratch_sum},
+    {"xs_tflm_create", xs_tflm_create},
+    {"xs_tflm_close", xs_tflm_close},
+    {"xs_tflm_tensor", xs_tflm_tensor},
+    {"xs_tflm_invoke", xs_tflm_invoke},
+    {"xs_tflm_error", xs_tflm_error},
+    {"xs_tflm_arena", xs_tflm_arena},
+    {"xs_tflm_profile", xs_tflm_profile},
+    {"xs_tflm_detach", xs_tflm_detach},
+    {"xs_tflm_slot_bytes", xs_tflm_slot_bytes},
+    {"xs_assets_view", xs_assets_view},
+    {"xs_assets_names", xs_assets_names},
+    {"xs_bench_record", xs_bench_record},
+    {"xs_bench_gc", xs_bench_gc},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

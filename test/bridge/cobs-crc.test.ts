@@ -69,6 +69,10 @@ describe('COBS', () => {
     }
   });
 
+  it('reaches its size bound exactly on input without zeros', () => {
+    for (const n of [0, 1, 253, 254, 255, 508, 509, 1024]) expect(cobsEncode(run(n)).length, `n=${n}`).toBe(cobsMaxEncoded(n));
+  });
+
   it('rejects malformed blocks', () => {
     expect(cobsDecode(bytes(0x05, 0x11, 0x22))).toBeNull(); // code runs past the end
     expect(cobsDecode(bytes(0x03, 0x11, 0x00))).toBeNull(); // zero inside a block
@@ -89,6 +93,13 @@ describe('frames', () => {
     const wire = encodeFrame(0x44, 0x1234, bytes(0x80));
     expect(wire[wire.length - 1]).toBe(0);
     expect(wire.subarray(0, -1).includes(0)).toBe(false);
+  });
+
+  it('match the worked examples in docs/protocol.md', () => {
+    const payload = Buffer.from('82a56c6576656c01a474657874a26869', 'hex');
+    expect(hex(encodeFrame(0x43, 5, payload))).toBe('03430515' + hex(payload) + '954dc47d00');
+    expect(hex(buildRawFrame(0x04, 256, bytes(0x80)))).toBe('040001802afa855a');
+    expect(hex(encodeFrame(0x04, 256, bytes(0x80)))).toBe('0204070180' + '2afa855a00');
   });
 
   it('fail the check on any single bit flip and on short input', () => {

@@ -1,11 +1,13 @@
 // Links: ST-LINK port discovery (including a missing udevadm), TCP, and a live session
 // with the selftest on QEMU's Cortex-M7 through its real UART (CMSDK UART RX and TX).
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { buildFirmware, programPath } from '../../host/build/firmware.ts';
 import { bootQemu } from '../../host/run/board-session.ts';
+import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { encodeFrame } from '../../host/bridge/frame.ts';
-import { findStLinkPort, linkFromSocket, listPorts, openLink, LinkError } from '../../host/bridge/link.ts';
+import { findStLinkPort, linkFromSocket, listPorts, openLink, parseQemuPty, LinkError } from '../../host/bridge/link.ts';
 import { DeviceSession } from '../../host/bridge/session.ts';
 import { Deframer } from '../../host/bridge/deframer.ts';
 
@@ -88,6 +90,46 @@ describe('live session with the selftest on mps2-an500 (QEMU UART over TCP)', ()
     } finally {
       boot.child.kill('SIGKILL');
       await session.close();
+    }
+  });
+});
+
+describe('live session with the selftest on mps2-an500 (QEMU UART on a pty, opened by serialport)', () => {
+  it('finds the pty and talks over it', async () => {
+    await buildFirmware({ target: 'mps2-an500' });
+    const args = qemuArgs({ elf: programPath('mps2-an500', 'wire-selftest'), serial: 'pty' });
+    const qemu = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number>((r) => qemu.once('close', (code) => r(code ?? -1)));
+    try {
+      const pty = await new Promise<string>((resolve, reject) => {
+        // QEMU 7.2 with -nographic prints the pty line on stdout, not stderr: read both.
+        let text = '';
+        const look = (d: Buffer) => {
+          text += d.toString();
+          const p = parseQemuPty(text);
+          if (p) resolve(p);
+        };
+        qemu.stdout!.on('data', look);
+        qemu.stderr!.on('data', look);
+        qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
+      });
+      expect(pty).toMatch(/^\/dev\/pts\/\d+$/);
+      const session = new DeviceSession(await openLink(pty), { timeoutMs: 3000 });
+      try {
+        // Boot output may be gone before the pty was opened; a hello starts a clean session.
+        const { info } = await session.hello();
+        expect(info).toMatchObject({ target: 'mps2-an500', maxFrame: 1024 });
+        await session.command({ kind: 'run', app: 'mnist', impl: 'c' });
+        // QEMU exits on reset and the pty may drop the ack with it, and a hung-up pty is
+        // not always reported to the reader: the guest's exit status is the evidence.
+        const reset = session.reset({ timeoutMs: 20_000 });
+        reset.catch(() => {});
+        expect(await exited).toBe(0);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      qemu.kill('SIGKILL');
     }
   });
 });

@@ -14,6 +14,7 @@ import {
   Direction, RecordingError, RecordingWriter, parseRecording, readRecording, replayRecording,
 } from '../../host/bridge/recording.ts';
 import { DeviceSession } from '../../host/bridge/session.ts';
+import { uploadImage } from '../../host/bridge/upload.ts';
 import { repoRoot } from '../../host/paths.ts';
 import { Prng } from './prng.ts';
 
@@ -126,11 +127,18 @@ describe('a live session with the host-target selftest', () => {
       return realWrite(chunk, cb);
     };
     const session = new DeviceSession(link, { recording, timeoutMs: 1500 });
+    const streamed = (async () => {
+      const out = [];
+      for await (const r of session.stream()) out.push(r);
+      return out;
+    })();
     try {
       await session.waitFor((r) => r.kind === 'log' && r.text === 'rx ready', 10_000);
       const { ack, info } = await session.hello({ maxFrame: 2048 });
       expect(ack).toMatchObject({ seq: 1, cmd: 0, maxFrame: 2048 });
       expect(info).toMatchObject({ target: 'host', cmd: 0, maxFrame: 2048 });
+      expect(session.deviceMaxFrame).toBe(2048);
+      await expect(session.command({ kind: 'uploadChunk', offset: 0, data: new Uint8Array(2100) })).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
       dropNextRun = true;
       const run = await session.command({ kind: 'run', app: 'mnist', impl: 'c', iterations: 10 }, { timeoutMs: 300 });
       expect(run).toMatchObject({ cmd: 1, type: CommandType.run });
@@ -144,22 +152,39 @@ describe('a live session with the host-target selftest', () => {
       await expect(session.command({ kind: 'run', app: '', impl: 'js' })).rejects.toMatchObject({
         code: 'DEVICE_ERROR', record: { codeName: 'app' },
       });
+      const image = Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff);
+      // The default chunk fills a 2048-byte frame; the selftest's echo of a chunk adds
+      // ~50 bytes of keys, so leave room for it to come back whole.
+      expect((await uploadImage(session, { what: 'app', name: 'full', data: image })).chunks).toBe(3);
+      const up = await uploadImage(session, { what: 'model', name: 'mnist.tflite', data: image, chunkBytes: 1900 });
+      expect(up).toMatchObject({ bytes: 5000, chunks: 3 });
       await session.command({ kind: 'reset' });
       expect(await link.exited).toBe(0);
     } finally {
       await session.close();
       recording.close();
     }
+    expect(await streamed).toEqual(session.records);
     const echoes = session.records.filter((r) => r.kind === 'user' && r.name === 'cmd');
-    expect(echoes.map((r) => (r as { value: { type: number } }).value.type)).toEqual([1, 2, 3, 2, 4]);
+    expect(echoes.map((r) => (r as { value: { type: number } }).value.type)).toEqual([1, 2, 3, 2, 5, 6, 7, 5, 6, 6, 6, 7, 4]);
+    // The echoes of the two full-frame chunks did not fit a frame: dropped, and said so.
+    const overflows = session.records.filter((r) => r.kind === 'overflow');
+    expect(overflows[overflows.length - 1]).toMatchObject({ oversize: 1 + 2 });
+    // The device received the image intact, chunk by chunk, at the right offsets.
+    const received = new Uint8Array(5000);
+    for (const r of echoes.slice(-6)) {
+      const v = (r as { value: { type: number; offset: number; data: Uint8Array } }).value;
+      if (v.type === 6) received.set(v.data, v.offset);
+    }
+    expect(Buffer.from(received).equals(Buffer.from(Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff)))).toBe(true);
     expect(session.deframer.counters).toMatchObject({ badCrc: 0, garbageBytes: 0, seqGaps: 0, duplicates: 0, resets: 1 });
 
     const rec = readRecording(file);
     expect(rec.truncatedBytes).toBe(0);
     const sent = rec.entries.filter((e) => e.direction === Direction.toDevice);
-    // hello, run twice (the first was lost on the way), the refused run, reset; the two
-    // stop frames went around the session and are not in it.
-    expect(sent.length).toBe(5);
+    // hello, run twice (the first was lost on the way), the refused run, 2 x 5 upload
+    // frames, reset; the two stop frames went around the session and are not in it.
+    expect(sent.length).toBe(15);
     const replay = replayRecording(rec);
     expect(replay.records).toEqual(session.records);
     expect(replay.counters).toEqual({ ...session.deframer.counters, bytes: 0 });

@@ -43,7 +43,7 @@ interface Commands {
 /** Host command frames with explicit sequence numbers, including deliberate faults. */
 function commandStream(): Commands {
   const frames: Uint8Array[] = [];
-  const send = (cmd: Command, seq: number, payload?: unknown, type = CommandType[cmd.kind]) => {
+  const send = (cmd: Command, seq: number, payload?: unknown, type: number = CommandType[cmd.kind]) => {
     const enc = new CommandEncoder();
     const body = payload === undefined ? enc.encode(cmd).raw.subarray(3, -4) : packPayload(payload);
     const f = encodeCommandFrame(cmd, type, seq, body).wire;
@@ -134,6 +134,15 @@ describe.each(targets)('wire-selftest on %s', (target) => {
     const checks = r.records.find((x) => x.kind === 'user' && x.name === 'c-checks');
     expect(checks).toMatchObject({ value: { failed: 0, firstFailure: '' } });
     expect((checks as { value: { passed: number } }).value.passed).toBeGreaterThanOrEqual(40);
+  });
+
+  it('measures its own cost of queueing a record (printed, checked for consistency only)', async () => {
+    const r = await get();
+    const costs = r.records.find((x) => x.kind === 'user' && x.name === 'costs') as { value: Record<string, number> };
+    const iter = r.frames.find((f) => f.type === 0x44 && decodeRecord(f).kind === 'iter' && (decodeRecord(f) as { run: number }).run === 9)!;
+    expect(costs.value.iterWireBytes).toBe(cobsEncode(iter.raw).length + 1);
+    expect(costs.value.iterQueueTicks).toBeGreaterThan(0);
+    console.log(`[${target}] queue one iter record: ${costs.value.iterQueueTicks} ticks, drain ${costs.value.iterWireBytes} B: ${costs.value.iterDrainTicks} ticks, timer read ${costs.value.timerReadTicks} ticks`);
   });
 
   it('sends one of every record type with the documented keys', async () => {

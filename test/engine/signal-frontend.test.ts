@@ -3,13 +3,11 @@
 // from a fresh state, plus every op's output (per_op), the DSP/FlexBuffer unit checks and a
 // custom-options corruption sweep. Runs a host harness (test/engine/signal-harness.c)
 // compiled here with ASan + UBSan, so an out-of-bounds read fails the test too.
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../host/data.ts';
-import { repoRoot } from '../../host/paths.ts';
+import { harnessPath, runHarness } from './signal-harness.ts';
 
 interface AudioCase {
   name: string;
@@ -39,43 +37,6 @@ interface Mismatch {
 
 const FRAME = 480;
 const HOP = 320;
-const engineDir = path.join(repoRoot, 'native', 'engine');
-let harness = '';
-
-function compileHarness(): string {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
-  const cFiles = (dir: string) =>
-    fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => path.join(dir, f));
-  const kernelDirs = fs
-    .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => path.join(engineDir, 'kernels', d.name));
-  const sources = [
-    ...cFiles(path.join(engineDir, 'src')),
-    ...kernelDirs.flatMap(cFiles),
-    path.join(repoRoot, 'test', 'engine', 'signal-harness.c'),
-  ];
-  execFileSync(
-    'gcc',
-    [
-      '-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
-      '-Wall', '-Wextra', '-Werror',
-      `-I${path.join(engineDir, 'include')}`, `-I${path.join(engineDir, 'src')}`,
-      `-I${path.join(engineDir, 'kernels', 'signal')}`,
-      ...sources, '-lm', '-o', out,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  return out;
-}
-
-function runHarness(args: string[], input = ''): string {
-  const r = spawnSync(harness, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) {
-    throw new Error(`signal-harness ${args.join(' ')} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`);
-  }
-  return r.stdout;
-}
 
 const modelPath = (name: string) => path.join(dataDir(), 'models', `${name}.tflite`);
 const golden = (name: string): AudioGolden =>
@@ -170,7 +131,7 @@ function comparePerOp(perOp: PerOp[], dump: OpDump[], tol: number): { checked: n
 }
 
 beforeAll(() => {
-  harness = compileHarness();
+  harnessPath();
 }, 300_000);
 
 describe('audio front end = engine running the signal-library graph', () => {

@@ -12,6 +12,9 @@
  *   mutate <model>    corrupts every byte of every op's custom options (bit flips, 0x00,
  *                     0xFF) and runs create/allocate/invoke: must never crash or read out
  *                     of bounds; prints "MUTATE <variants> <accepted> <rejected>".
+ *   exec <model>      any model: stdin gives every subgraph input's values in order;
+ *                     stdout "OUT <i> <type> v.." per output, or "ERROR <status> <msg>"
+ *                     (exit 3) when create/allocate/invoke refuses.
  *   selftest          unit checks of the integer helpers, the FFT and the FlexBuffer
  *                     reader; prints "SELFTEST OK <checks>" or the first failure.
  */
@@ -81,6 +84,10 @@ static void print_values(const void *data, xs_type_t type, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
     switch (type) {
       case XS_INT8: printf(" %d", ((const int8_t *)data)[i]); break;
+      case XS_UINT8: printf(" %u", ((const uint8_t *)data)[i]); break;
+      case XS_BOOL: printf(" %u", ((const uint8_t *)data)[i]); break;
+      case XS_UINT16: printf(" %u", ((const uint16_t *)data)[i]); break;
+      case XS_INT64: printf(" %lld", (long long)((const int64_t *)data)[i]); break;
       case XS_INT16: printf(" %d", ((const int16_t *)data)[i]); break;
       case XS_INT32: printf(" %d", ((const int32_t *)data)[i]); break;
       case XS_UINT32: printf(" %u", ((const uint32_t *)data)[i]); break;
@@ -89,6 +96,53 @@ static void print_values(const void *data, xs_type_t type, uint32_t n) {
       default: printf(" ?"); break;
     }
   }
+}
+
+static int mode_exec(const char *path) {
+  size_t len;
+  uint8_t *model = read_file(path, &len);
+  xs_error_t err;
+  xs_interp_t *it = xs_interp_create(model, len, g_arena, sizeof g_arena, XS_KERNELS_REFERENCE,
+                                     &err);
+  xs_status_t st = it == NULL ? err.code : xs_interp_allocate(it);
+  for (uint32_t i = 0; st == XS_OK && i < xs_interp_input_count(it); ++i) {
+    xs_tensor_info_t t;
+    xs_interp_input(it, i, &t);
+    const uint32_t n = t.bytes / xs_type_size(t.type);
+    for (uint32_t k = 0; k < n; ++k) {
+      char tok[64];
+      if (scanf("%63s", tok) != 1) {
+        fprintf(stderr, "truncated input\n");
+        return 2;
+      }
+      uint8_t *p = (uint8_t *)t.data + (size_t)k * xs_type_size(t.type);
+      switch (t.type) {
+        case XS_FLOAT32: { const float f = strtof(tok, NULL); memcpy(p, &f, 4); break; }
+        case XS_INT64: { const int64_t v = strtoll(tok, NULL, 10); memcpy(p, &v, 8); break; }
+        case XS_UINT64: { const uint64_t v = strtoull(tok, NULL, 10); memcpy(p, &v, 8); break; }
+        default: { /* integers up to 32 bits: little-endian truncation */
+          const int64_t v = strtoll(tok, NULL, 10);
+          for (uint32_t b = 0; b < xs_type_size(t.type); ++b) p[b] = (uint8_t)((uint64_t)v >> (8 * b));
+          break;
+        }
+      }
+    }
+  }
+  if (st == XS_OK) st = xs_interp_invoke(it);
+  if (st != XS_OK) {
+    printf("ERROR %s %s\n", xs_status_name(st), it == NULL ? err.message : xs_interp_error(it)->message);
+    free(model);
+    return 3;
+  }
+  for (uint32_t i = 0; i < xs_interp_output_count(it); ++i) {
+    xs_tensor_info_t t;
+    xs_interp_output(it, i, &t);
+    printf("OUT %u %s", i, xs_type_name(t.type));
+    print_values(t.data, t.type, t.bytes / xs_type_size(t.type));
+    printf("\n");
+  }
+  free(model);
+  return 0;
 }
 
 static int mode_run(const char *path) {
@@ -278,6 +332,20 @@ static void test_fft(int32_t n) {
   xs_sig_cpx16 *y = calloc((size_t)n / 2 + 1, sizeof *y);
   xs_sig_rfft_plan plan;
   CHECK(xs_sig_rfft_init(&plan, n, mem, bytes) == 0, "init %d", n);
+  /* the tables are exactly kissfft's: floor(0.5 + 32767 * cos/sin(phase)) from libm */
+  const int32_t nc = n / 2;
+  for (int32_t i = 0; i < nc; ++i) {
+    const double ph = -2 * PI * i / nc;
+    CHECK(plan.twiddles[i].r == (int16_t)floor(0.5 + 32767.0 * cos(ph)) &&
+              plan.twiddles[i].i == (int16_t)floor(0.5 + 32767.0 * sin(ph)),
+          "fft %d twiddle %d", n, i);
+  }
+  for (int32_t i = 0; i < nc / 2; ++i) {
+    const double ph = -PI * ((double)(i + 1) / nc + .5);
+    CHECK(plan.super_twiddles[i].r == (int16_t)floor(0.5 + 32767.0 * cos(ph)) &&
+              plan.super_twiddles[i].i == (int16_t)floor(0.5 + 32767.0 * sin(ph)),
+          "fft %d super twiddle %d", n, i);
+  }
   for (int32_t i = 0; i < n; ++i) x[i] = (int16_t)((int32_t)(rnd() % 40000) - 20000);
   xs_sig_rfft(&plan, x, n, y);
   double worst = 0;
@@ -381,7 +449,7 @@ static void test_flexbuffer(void) {
 
 static int mode_selftest(void) {
   test_integer_math();
-  static const int32_t lengths[] = {512, 4, 6, 8, 10, 14, 30, 64, 96, 128, 250, 1024};
+  static const int32_t lengths[] = {512, 4, 6, 8, 10, 14, 30, 64, 96, 128, 250, 1024, 24, 2000, 4096};
   for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_fft(lengths[i]);
   CHECK(xs_sig_rfft_memory_bytes(5) == 0 && xs_sig_rfft_memory_bytes(2 * 37) == 0,
         "odd length / prime factor above the generic radix are rejected");
@@ -395,6 +463,7 @@ int main(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "run") == 0) return mode_run(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "perop") == 0) return mode_perop(argv[2]);
   if (argc >= 3 && strcmp(argv[1], "mutate") == 0) return mode_mutate(argv[2]);
-  fprintf(stderr, "usage: signal-harness selftest | run|perop|mutate <model.tflite>\n");
+  if (argc >= 3 && strcmp(argv[1], "exec") == 0) return mode_exec(argv[2]);
+  fprintf(stderr, "usage: signal-harness selftest | run|perop|mutate|exec <model.tflite>\n");
   return 2;
 }

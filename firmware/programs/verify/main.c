@@ -8,7 +8,8 @@
  *       every case file <pack-dir>/case-<i>.bin (format: native/engine/README.md) runs
  *       on a fresh interpreter; outputs of every step are printed as hex.
  *   inspect <model> <reference|optimized> [arena-bytes]
- *       create + allocate only: arena figures or the error.
+ *       create + allocate, arena figures (or the error), then one invoke on zeroed
+ *       inputs.
  * Lines: {"t":"arena",...} {"t":"case",...} {"t":"op",...} {"t":"error",...}
  *        {"t":"unsupported","missing":"A,B"} {"t":"done",...}
  */
@@ -418,6 +419,23 @@ int main(void) {
       finish(3);
     }
     print_arena(it);
+    /* One invoke on zeroed inputs: hostile-model tests reach eval too. */
+    for (uint32_t i = 0; i < xs_interp_input_count(it); i++) {
+      xs_tensor_info_t info;
+      if (xs_interp_input(it, i, &info) == XS_OK && info.data != NULL) {
+        memset(info.data, 0, info.bytes);
+      }
+    }
+    const uint64_t t0 = board_ticks();
+    const xs_status_t st = xs_interp_invoke(it);
+    const uint64_t ticks = board_ticks() - t0;
+    if (st != XS_OK) {
+      print_error("invoke", xs_interp_error(it));
+      finish(3);
+    }
+    out_str("{\"t\":\"invoked\",\"ticks\":");
+    out_u64(ticks);
+    out_end_line();
     out_str("{\"t\":\"done\",\"inputs\":");
     out_u64(xs_interp_input_count(it));
     out_str(",\"outputs\":");

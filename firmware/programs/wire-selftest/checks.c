@@ -116,7 +116,7 @@ static void check_reader(checks_t *c) {
   check(c, ok && !mr.failed, "reader: mismatches leave the cursor");
 
   /* Truncation at every byte: reading stops with failed set, never past the end. */
-  uint32_t cut_ok = 1;
+  int cut_ok = 1;
   for (uint32_t cut = 0; cut < sizeof msg; cut++) {
     wire_mr_init(&mr, msg, cut);
     if (wire_mr_skip(&mr) || !mr.failed || mr.p > msg + cut) cut_ok = 0;
@@ -168,6 +168,13 @@ static void write_nothing(void *ctx, const uint8_t *data, size_t len) {
   (void)len;
 }
 
+static size_t read_nothing(void *ctx, uint8_t *data, size_t cap) {
+  (void)ctx;
+  (void)data;
+  (void)cap;
+  return 0;
+}
+
 static void check_config(checks_t *c) {
   static uint8_t scratch[256], queue[512], rx[256];
   wire_t w;
@@ -180,7 +187,12 @@ static void check_config(checks_t *c) {
   cfg.read = (wire_read_fn)0;
   cfg.rx = rx;
   cfg.rx_cap = 16;
-  check(c, wire_init(&w, &cfg) == 0, "config: TX-only link needs no RX buffer");
+  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 256, "config: TX-only link ignores RX buffers");
+  cfg.read = read_nothing;
+  check(c, wire_init(&w, &cfg) != 0, "config: a reader needs an RX buffer of 64 bytes or more");
+  cfg.rx_cap = 200;
+  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 199, "config: the RX buffer bounds the frame");
+  cfg.read = (wire_read_fn)0;
   wire_init(&w, &cfg);
   check(c, wire_queue_begin(&w, WIRE_REC_LOG) != NULL && wire_queue_begin(&w, WIRE_REC_LOG) == NULL,
         "queue: one record open at a time");

@@ -239,6 +239,41 @@ static void send_overflow_episode(void) {
   wire_drain(&link);
 }
 
+/* What a record costs the device: ticks to queue one iter record (what a bench loop
+ * pays between timed regions) and to drain it. Reported as user record "costs". */
+static void send_costs(void) {
+  wire_drain(&link);
+  wire_iter_t it = { .run = 9, .index = 0, .warmup = 0, .ok = 1,
+                     .ticks = { 1234567u, 9332854u, 4321u, 10571742u } };
+  uint64_t t0 = board_ticks();
+  wire_mp_t *mp = wire_iter_begin(&link, &it, 1);
+  wire_mp_str(mp, "result");
+  wire_mp_map(mp, 2);
+  wire_mp_str(mp, "label");
+  wire_mp_str(mp, "yes");
+  wire_mp_str(mp, "score");
+  wire_mp_int(mp, 200);
+  wire_queue_end(&link);
+  uint64_t t1 = board_ticks();
+  uint32_t bytes = wire_queue_pending(&link);
+  wire_drain(&link);
+  uint64_t t2 = board_ticks();
+  uint64_t empty = board_ticks();
+  empty = board_ticks() - empty;
+  mp = wire_user_begin(&link, "costs");
+  wire_mp_map(mp, 4);
+  wire_mp_str(mp, "iterQueueTicks");
+  wire_mp_uint(mp, t1 - t0);
+  wire_mp_str(mp, "iterDrainTicks");
+  wire_mp_uint(mp, t2 - t1);
+  wire_mp_str(mp, "iterWireBytes");
+  wire_mp_uint(mp, bytes);
+  wire_mp_str(mp, "timerReadTicks");
+  wire_mp_uint(mp, empty);
+  wire_queue_end(&link);
+  wire_drain(&link);
+}
+
 static void echo_bytes(wire_mp_t *mp, const char *key, wire_bytes_t b) {
   wire_mp_str(mp, key);
   wire_mp_strn(mp, b.ptr, b.len);
@@ -391,6 +426,7 @@ int main(void) {
   send_record_types();
   send_overflow_episode();
   wire_checks_run(&link);
+  send_costs();
   wire_log(&link, WIRE_LOG_INFO, "rx ready");
   wire_drain(&link);
 

@@ -6,5 +6,6 @@ export function register(program: Command): void {
   program
     .command('bootstrap')
     .description('check the system toolchain; as root, install missing Debian packages')
-    .action(() => bootstrap());
+    .option('--tests', 'also what the test suite needs (chromium for the HTML report test)')
+    .action((opts: { tests?: boolean }) => bootstrap({ forTests: opts.tests }));
 }

@@ -52,7 +52,7 @@ export function register(program: Command): void {
       if (target === 'mps2-an500' && opts.keep) {
         const state = await keepBoard({ target, program: opts.program, args });
         log(`QEMU board running (pid ${state.pid}), serial ${state.serial}; it starts when a client connects`);
-        if (opts.json) printJson({ target, kept: true, ...state });
+        if (opts.json) printJson({ ...state, kept: true });
         return;
       }
       const exitCode =

@@ -1,6 +1,7 @@
 /*
  * xsinfer_bindings.h – the C host functions JS may call (modules timer, board, micro;
- * tflm later), as one table for xsinfer_xs_create.
+ * tflm, assets and bench declare theirs in <module>/<module>.h), as one table for
+ * xsinfer_xs_create.
  *
  * Contract: each JS module in native/bindings/<module>/<module>.js declares its functions
  * with `@ "xs_<module>_<name>"`; every such name appears exactly once in the table, and
@@ -27,6 +28,7 @@ const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count);
 int8_t *xsinfer_micro_scratch(void);
 
 void xs_timer_ticks(xsMachine *the);
+void xs_timer_ticks32(xsMachine *the);
 void xs_timer_info(xsMachine *the);
 void xs_board_name(xsMachine *the);
 void xs_board_memory(xsMachine *the);

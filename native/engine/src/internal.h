@@ -10,7 +10,20 @@
 #include "flatbuf.h"
 #include "kernel.h"
 
-#define XS_ALIGN 16u
+#define XS_ALIGN 16u      /* arena ends and planned (head) buffers */
+#define XS_TAIL_ALIGN 8u  /* persistent allocations */
+
+/* Temporary records at the head during allocate (gone once the plan is committed). */
+typedef struct xs_scratch_req {
+  uint16_t node, slot;
+  uint32_t bytes;
+} xs_scratch_req_t;
+
+typedef struct xs_plan_item {
+  uint32_t size;   /* 0 = not planned */
+  int16_t first, last;
+  uint32_t offset;
+} xs_plan_item_t;
 
 struct xs_interp {
   fb_buf_t fb;
@@ -21,8 +34,11 @@ struct xs_interp {
   uint32_t tail_low;   /* tail occupies [tail_low, tail_end) */
   uint32_t head_bytes;
   uint32_t tail_missing; /* persistent bytes refused while the arena was short */
+  uint32_t temp_top;     /* end of the temporary records at the head (allocate only) */
+  uint32_t temp_peak;    /* largest temporary head use seen, from head_start */
+  uint32_t num_scratch;  /* scratch requests recorded during prepare */
   xs_kernel_set_t set;
-  fb_vec_t opcodes, buffers;
+  fb_vec_t opcodes;
   xs_tensor_t *tensors;
   uint32_t num_tensors;
   xs_node_t *nodes;

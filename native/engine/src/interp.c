@@ -71,9 +71,12 @@ static xs_status_t set_error(xs_error_t *e, xs_status_t code, int32_t op, const 
 
 /* ---- arena ---- */
 
+static uint32_t align_tail(uint32_t v) { return (v + (XS_TAIL_ALIGN - 1)) & ~(XS_TAIL_ALIGN - 1); }
+
 static void *tail_alloc(xs_interp_t *it, uint32_t bytes) {
-  const uint32_t need = align_up(bytes);
-  if (need < bytes || it->tail_low < it->head_start || it->tail_low - it->head_start < need) {
+  const uint32_t need = align_tail(bytes);
+  const uint32_t floor = it->temp_top > it->head_start ? it->temp_top : it->head_start;
+  if (need < bytes || it->tail_low < floor || it->tail_low - floor < need) {
     it->tail_missing += need;
     return NULL;
   }
@@ -185,8 +188,6 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
   t->rank = (uint8_t)shape.len;
   t->dims = shape.len > 0 ? (const int32_t *)(const void *)(m->fb.data + shape.pos) : no_dims;
   t->is_variable = is_var != 0;
-  t->first_op = -1;
-  t->last_op = -1;
   uint64_t elements = 1;
   for (uint32_t d = 0; d < shape.len; d++) {
     const int32_t dim = (int32_t)fb_load_u32(fb_vec_elem(&shape, d, 4));
@@ -265,6 +266,31 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
         return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: per-channel dimension %d does not match %u scales",
                          index, qdim, scales.len);
       }
+      for (uint32_t c = 0; c < scales.len; c++) {
+        const float sc = fb_load_f32(m->fb.data + scales.pos + 4 * c);
+        if (!(sc >= 0.0f) || sc > 3.0e38f) {
+          return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: scale %u is negative, infinite or NaN", index, c);
+        }
+      }
+      /* Zero points of narrow types must fit the type (kernels add them in int32). */
+      int32_t qmin = INT32_MIN, qmax = INT32_MAX;
+      if (type == XS_INT8) {
+        qmin = -128;
+        qmax = 127;
+      } else if (type == XS_UINT8) {
+        qmin = 0;
+        qmax = 255;
+      } else if (type == XS_INT16) {
+        qmin = -32768;
+        qmax = 32767;
+      }
+      for (uint32_t c = 0; c < zps.len; c++) {
+        const int64_t zp = (int64_t)fb_load_u64(m->fb.data + zps.pos + 8 * c);
+        if (zp < qmin || zp > qmax) {
+          return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: zero point %u out of range for %s", index, c,
+                           xs_type_name((xs_type_t)type));
+        }
+      }
       t->quant_count = (uint16_t)scales.len;
       t->quant_dim = (int16_t)qdim;
       t->scales_raw = m->fb.data + scales.pos;
@@ -290,20 +316,22 @@ static int tensor_index_ok(const xs_interp_t *it, int32_t idx, int allow_absent)
 static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t index, xs_node_t *n,
                              xs_error_t *err) {
   fb_table_t op, opt;
-  fb_vec_t ins, outs, custom;
-  uint32_t opcode;
+  fb_vec_t ins, outs, copts;
+  uint32_t opcode, custom_len;
+  const char *custom;
   uint8_t opt_type;
   int present;
   if (fb_vec_table(&m->ops, index, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
       fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
       fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 || fb_table(&op, OP_OPTIONS, &opt, &present) != 0 ||
-      fb_vector(&op, OP_CUSTOM_OPTIONS, 1, &custom) != 0) {
+      fb_vector(&op, OP_CUSTOM_OPTIONS, 1, &copts) != 0) {
     return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
   }
   if (opcode >= m->opcodes.len ||
-      decode_opcode(&m->fb, &m->opcodes, opcode, &n->builtin, &n->custom_code, &n->custom_code_len) != 0) {
+      opcode > 0xFFFFu || decode_opcode(&m->fb, &m->opcodes, opcode, &n->builtin, &custom, &custom_len) != 0) {
     return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid", index, opcode);
   }
+  n->opcode_index = (uint16_t)opcode;
   if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
     return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count", index);
   }
@@ -325,9 +353,9 @@ static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t in
       return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: output %u: tensor index out of range", index, i);
     }
   }
-  if (custom.len > 0) {
-    n->custom_options = m->fb.data + custom.pos;
-    n->custom_options_len = custom.len;
+  if (copts.len > 0) {
+    n->custom_options = m->fb.data + copts.pos;
+    n->custom_options_len = copts.len;
   } else {
     uint64_t off, size;
     if (fb_u64(&op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 || fb_u64(&op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
@@ -341,11 +369,11 @@ static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t in
       n->custom_options_len = (uint32_t)size;
     }
   }
-  n->kernel = xs_kernel_lookup(it->set, n->builtin, n->custom_code, n->custom_code_len);
+  n->kernel = xs_kernel_lookup(it->set, n->builtin, custom, custom_len);
   if (n->kernel == NULL) {
     set_error(err, XS_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
     uint32_t at = (uint32_t)strlen(err->message);
-    at = format_op_name(err->message, sizeof err->message, at, n->builtin, n->custom_code, n->custom_code_len);
+    at = format_op_name(err->message, sizeof err->message, at, n->builtin, custom, custom_len);
     xs_format(err->message, sizeof err->message, at, " (op %u)", index);
     return XS_ERR_UNSUPPORTED_OP;
   }
@@ -378,8 +406,8 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
   const uint32_t tail_end =
       end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(XS_ALIGN - 1)) - (uint32_t)(uintptr_t)base
                         : 0;
-  const uint32_t fixed = align_up(sizeof(xs_interp_t)) + align_up(m.tensors.len * (uint32_t)sizeof(xs_tensor_t)) +
-                         align_up(m.ops.len * (uint32_t)sizeof(xs_node_t));
+  const uint32_t fixed = align_tail(sizeof(xs_interp_t)) + align_tail(m.tensors.len * (uint32_t)sizeof(xs_tensor_t)) +
+                         align_tail(m.ops.len * (uint32_t)sizeof(xs_node_t));
   if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
     set_error(e, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
               fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
@@ -387,17 +415,17 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
     e->bytes_needed = fixed + XS_ALIGN;
     return NULL;
   }
-  xs_interp_t *it = (xs_interp_t *)(base + tail_end - align_up(sizeof(xs_interp_t)));
+  xs_interp_t *it = (xs_interp_t *)(base + tail_end - align_tail(sizeof(xs_interp_t)));
   memset(it, 0, sizeof *it);
   it->fb = m.fb;
   it->arena = base;
   it->arena_bytes = (uint32_t)arena_bytes;
   it->head_start = head_start;
   it->tail_end = tail_end;
-  it->tail_low = tail_end - align_up(sizeof(xs_interp_t));
+  it->tail_low = tail_end - align_tail(sizeof(xs_interp_t));
+  it->temp_top = head_start;
   it->set = kernels;
   it->opcodes = m.opcodes;
-  it->buffers = m.buffers;
   it->sg_inputs = m.inputs;
   it->sg_outputs = m.outputs;
   it->num_tensors = m.tensors.len;
@@ -405,7 +433,6 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
   it->error.op_index = -1;
   /* fb_buf_t lives inside the interpreter now; vectors must point at it. */
   it->opcodes.buf = &it->fb;
-  it->buffers.buf = &it->fb;
   it->sg_inputs.buf = &it->fb;
   it->sg_outputs.buf = &it->fb;
   m.fb = it->fb;
@@ -488,6 +515,16 @@ uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kerne
 
 /* ---- kernel-facing helpers ---- */
 
+static void node_custom(const xs_interp_t *it, const xs_node_t *n, const char **name, uint32_t *len) {
+  int32_t builtin;
+  *name = NULL;
+  *len = 0;
+  if (decode_opcode(&it->fb, &it->opcodes, n->opcode_index, &builtin, name, len) != 0) {
+    *name = NULL;
+    *len = 0;
+  }
+}
+
 static xs_tensor_t *tensor_at(const xs_node_t *node, const uint8_t *list, uint32_t count, uint32_t i) {
   if (list == NULL || i >= count) {
     return NULL;
@@ -567,7 +604,17 @@ xs_status_t xs_request_scratch(xs_node_t *node, size_t bytes, int32_t *index) {
   if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= XS_MAX_SCRATCH_PER_NODE) {
     return xs_fail(node, XS_ERR_ARENA, "too many scratch buffers");
   }
-  node->scratch_bytes[node->num_scratch] = (uint32_t)bytes;
+  /* Recorded at the head (free until planning); the tail must not cross it. */
+  if (it->tail_low < it->temp_top || it->tail_low - it->temp_top < sizeof(xs_scratch_req_t)) {
+    it->tail_missing += (uint32_t)sizeof(xs_scratch_req_t);
+    return xs_fail(node, XS_ERR_ARENA, "no room to record a scratch request");
+  }
+  xs_scratch_req_t *req = (xs_scratch_req_t *)(void *)(it->arena + it->temp_top);
+  req->node = (uint16_t)node->index;
+  req->slot = node->num_scratch;
+  req->bytes = (uint32_t)bytes;
+  it->temp_top += (uint32_t)sizeof(xs_scratch_req_t);
+  it->num_scratch++;
   node->scratch_offset[node->num_scratch] = 0;
   *index = node->num_scratch;
   node->num_scratch++;
@@ -589,8 +636,10 @@ xs_status_t xs_fail(xs_node_t *node, xs_status_t code, const char *fmt, ...) {
   e->code = code;
   e->op_index = node->index;
   e->message[0] = '\0';
-  uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, node->custom_code,
-                               node->custom_code_len);
+  const char *custom;
+  uint32_t custom_len;
+  node_custom(it, node, &custom, &custom_len);
+  uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
   at = xs_format(e->message, sizeof e->message, at, " (op %d): ", node->index);
   va_start(ap, fmt);
   xs_vformat(e->message, sizeof e->message, at, fmt, ap);
@@ -758,20 +807,22 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
 
 /* ---- planner ---- */
 
-/* Lifetimes: [first op that writes or needs it, last op that reads it]; subgraph
- * inputs live from the start, outputs to the end. Constants and variables are not
- * planned. preserve_all gives every tensor the whole run. */
-static void compute_lifetimes(xs_interp_t *it) {
+/* Lifetimes into items[0..num_tensors): [first op that writes or needs it, last op
+ * that reads it]; subgraph inputs live from op 0, outputs to the last op. Constants and
+ * variables are not planned (size 0). preserve_all gives every tensor the whole run. */
+static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items) {
   const int16_t last = (int16_t)(it->num_ops > 0 ? it->num_ops - 1 : 0);
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    it->tensors[i].first_op = -1;
-    it->tensors[i].last_op = -1;
+    items[i].first = -1;
+    items[i].last = -1;
+    items[i].size = 0;
+    items[i].offset = 0;
   }
   for (uint32_t i = 0; i < it->sg_inputs.len; i++) {
-    xs_tensor_t *t = &it->tensors[fb_load_u32(fb_vec_elem(&it->sg_inputs, i, 4))];
-    t->first_op = 0;
-    if (t->last_op < 0) {
-      t->last_op = 0;
+    xs_plan_item_t *p = &items[fb_load_u32(fb_vec_elem(&it->sg_inputs, i, 4))];
+    p->first = 0;
+    if (p->last < 0) {
+      p->last = 0;
     }
   }
   for (uint32_t o = 0; o < it->num_ops; o++) {
@@ -781,131 +832,95 @@ static void compute_lifetimes(xs_interp_t *it) {
       if (idx < 0) {
         continue;
       }
-      xs_tensor_t *t = &it->tensors[idx];
-      if (t->first_op < 0) {
-        t->first_op = (int16_t)o; /* read before written: treat as live from here */
+      xs_plan_item_t *p = &items[idx];
+      if (p->first < 0) {
+        p->first = (int16_t)o; /* read before written: live from here */
       }
-      t->last_op = (int16_t)o;
+      p->last = (int16_t)o;
     }
     for (uint32_t i = 0; i < n->num_outputs; i++) {
-      xs_tensor_t *t = &it->tensors[fb_load_u32(n->outputs + 4 * i)];
-      if (t->first_op < 0) {
-        t->first_op = (int16_t)o;
+      xs_plan_item_t *p = &items[fb_load_u32(n->outputs + 4 * i)];
+      if (p->first < 0) {
+        p->first = (int16_t)o;
       }
-      if (t->last_op < (int16_t)o) {
-        t->last_op = (int16_t)o;
+      if (p->last < (int16_t)o) {
+        p->last = (int16_t)o;
       }
     }
   }
   for (uint32_t i = 0; i < it->sg_outputs.len; i++) {
-    xs_tensor_t *t = &it->tensors[fb_load_u32(fb_vec_elem(&it->sg_outputs, i, 4))];
-    if (t->first_op < 0) {
-      t->first_op = 0;
+    xs_plan_item_t *p = &items[fb_load_u32(fb_vec_elem(&it->sg_outputs, i, 4))];
+    if (p->first < 0) {
+      p->first = 0;
     }
-    t->last_op = last;
+    p->last = last;
   }
-  if (it->preserve_all) {
-    for (uint32_t i = 0; i < it->num_tensors; i++) {
-      if (it->tensors[i].first_op >= 0) {
-        it->tensors[i].first_op = 0;
-        it->tensors[i].last_op = last;
-      }
-    }
-  }
-}
-
-/* A planned buffer: tensor or scratch record, seen through one interface. */
-typedef struct plan_item {
-  uint32_t size;
-  int32_t first, last;
-  uint32_t *offset;
-} plan_item_t;
-
-static int plan_get(xs_interp_t *it, uint32_t k, plan_item_t *p) {
-  if (k < it->num_tensors) {
-    xs_tensor_t *t = &it->tensors[k];
-    if (t->is_const || t->is_variable || t->first_op < 0 || t->bytes == 0) {
-      return 0;
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    const xs_tensor_t *t = &it->tensors[i];
+    xs_plan_item_t *p = &items[i];
+    if (t->is_const || t->is_variable || p->first < 0 || t->bytes == 0) {
+      p->size = 0;
+      continue;
     }
     p->size = align_up(t->bytes);
-    p->first = t->first_op;
-    p->last = t->last_op;
-    p->offset = &t->offset;
-    return 1;
+    if (it->preserve_all) {
+      p->first = 0;
+      p->last = last;
+    }
   }
-  const uint32_t op = (k - it->num_tensors) / XS_MAX_SCRATCH_PER_NODE;
-  const uint32_t slot = (k - it->num_tensors) % XS_MAX_SCRATCH_PER_NODE;
-  xs_node_t *n = &it->nodes[op];
-  if (slot >= n->num_scratch) {
-    return 0;
-  }
-  p->size = align_up(n->scratch_bytes[slot]);
-  p->first = (int32_t)op;
-  p->last = (int32_t)op;
-  p->offset = &n->scratch_offset[slot];
-  return p->size > 0;
 }
 
 #define UNPLACED 0xFFFFFFFFu
 
 /* Greedy by size (largest first, ties by earliest start), each placed at the lowest
  * offset that does not overlap an already placed buffer whose lifetime intersects.
- * O(n^2) candidates × O(n) checks; n is tens to a few hundred. Uses no extra memory:
- * the offset field marks what is placed. */
-static uint32_t plan_head(xs_interp_t *it) {
-  const uint32_t total = it->num_tensors + it->num_ops * XS_MAX_SCRATCH_PER_NODE;
-  plan_item_t p, q;
+ * O(n^2) selection × O(n) checks; n is tens to a few hundred, once per allocate. */
+static uint32_t plan_head(xs_plan_item_t *items, uint32_t count) {
   uint32_t head = 0;
-  for (uint32_t k = 0; k < total; k++) {
-    if (plan_get(it, k, &p)) {
-      *p.offset = UNPLACED;
-    }
+  for (uint32_t k = 0; k < count; k++) {
+    items[k].offset = UNPLACED;
   }
   for (;;) {
     int32_t best = -1;
-    plan_item_t bp = {0, 0, 0, NULL};
-    for (uint32_t k = 0; k < total; k++) {
-      if (!plan_get(it, k, &p) || *p.offset != UNPLACED) {
+    for (uint32_t k = 0; k < count; k++) {
+      const xs_plan_item_t *p = &items[k];
+      if (p->size == 0 || p->offset != UNPLACED) {
         continue;
       }
-      if (best < 0 || p.size > bp.size || (p.size == bp.size && p.first < bp.first)) {
+      if (best < 0 || p->size > items[best].size || (p->size == items[best].size && p->first < items[best].first)) {
         best = (int32_t)k;
-        bp = p;
       }
     }
     if (best < 0) {
       break;
     }
+    xs_plan_item_t *bp = &items[best];
     uint32_t candidate = 0;
     for (int moved = 1; moved;) {
       moved = 0;
-      for (uint32_t k = 0; k < total; k++) {
-        if ((int32_t)k == best || !plan_get(it, k, &q) || *q.offset == UNPLACED) {
+      for (uint32_t k = 0; k < count; k++) {
+        const xs_plan_item_t *q = &items[k];
+        if ((int32_t)k == best || q->size == 0 || q->offset == UNPLACED) {
           continue;
         }
-        if (q.last < bp.first || q.first > bp.last) {
+        if (q->last < bp->first || q->first > bp->last) {
           continue; /* lifetimes disjoint */
         }
-        if (*q.offset < candidate + bp.size && candidate < *q.offset + q.size) {
-          candidate = *q.offset + q.size;
+        if (q->offset < candidate + bp->size && candidate < q->offset + q->size) {
+          candidate = q->offset + q->size;
           moved = 1;
         }
       }
     }
-    *bp.offset = candidate;
-    if (candidate + bp.size > head) {
-      head = candidate + bp.size;
+    bp->offset = candidate;
+    if (candidate + bp->size > head) {
+      head = candidate + bp->size;
     }
   }
   return head;
 }
 
 /* ---- public: allocate / invoke ---- */
-
-static uint32_t needed_total(const xs_interp_t *it, uint32_t head) {
-  return it->head_start + head + (it->tail_end - it->tail_low) + it->tail_missing +
-         (it->arena_bytes - it->tail_end);
-}
 
 xs_status_t xs_interp_allocate(xs_interp_t *it) {
   if (it == NULL) {
@@ -944,24 +959,53 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     }
   }
   it->in_prepare = 0;
-  compute_lifetimes(it);
-  const uint32_t head = plan_head(it);
-  if (first_error != XS_OK || it->tail_missing > 0 || it->tail_low < it->head_start ||
-      it->tail_low - it->head_start < head) {
-    const uint32_t need = needed_total(it, head);
+  /* Plan in temporary records after the scratch requests: one item per tensor, then
+   * one per scratch request. */
+  const xs_scratch_req_t *reqs = (const xs_scratch_req_t *)(const void *)(it->arena + it->head_start);
+  const uint32_t items_at = align_up(it->temp_top);
+  const uint32_t count = it->num_tensors + it->num_scratch;
+  const uint64_t temp_end = (uint64_t)items_at + (uint64_t)count * sizeof(xs_plan_item_t);
+  it->temp_peak = (uint32_t)(temp_end - it->head_start);
+  const uint32_t tail_used = it->tail_end - it->tail_low;
+  const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
+  if (temp_end > it->tail_low) {
+    /* No room even for the planner's records: report what is known. */
+    const uint32_t need = slack + it->temp_peak + tail_used + it->tail_missing;
+    it->allocate_failed = 1;
+    set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
+              it->arena_bytes);
+    it->error.bytes_needed = need;
+    return XS_ERR_ARENA;
+  }
+  xs_plan_item_t *items = (xs_plan_item_t *)(void *)(it->arena + items_at);
+  compute_lifetimes(it, items);
+  for (uint32_t r = 0; r < it->num_scratch; r++) {
+    xs_plan_item_t *p = &items[it->num_tensors + r];
+    p->size = align_up(reqs[r].bytes);
+    p->first = (int16_t)reqs[r].node;
+    p->last = (int16_t)reqs[r].node;
+  }
+  const uint32_t head = plan_head(items, count);
+  const uint32_t used = head > it->temp_peak ? head : it->temp_peak;
+  if (first_error != XS_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
+    const uint32_t need = slack + used + tail_used + it->tail_missing;
     it->allocate_failed = 1;
     set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
               first_error != XS_OK ? "at least " : "", need, it->arena_bytes);
     it->error.bytes_needed = need;
     return XS_ERR_ARENA;
   }
-  it->head_bytes = head;
+  /* Commit: read every record before anything is written over the temporary area. */
+  for (uint32_t r = 0; r < it->num_scratch; r++) {
+    it->nodes[reqs[r].node].scratch_offset[reqs[r].slot] = items[it->num_tensors + r].offset;
+  }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    xs_tensor_t *t = &it->tensors[i];
-    if (!t->is_const && !t->is_variable && t->first_op >= 0 && t->bytes > 0) {
-      t->data = it->arena + it->head_start + t->offset;
+    if (items[i].size > 0) {
+      it->tensors[i].data = it->arena + it->head_start + items[i].offset;
     }
   }
+  it->head_bytes = head;
+  it->temp_top = it->head_start;
   it->allocated = 1;
   return XS_OK;
 }
@@ -1075,8 +1119,9 @@ uint32_t xs_interp_op_custom_name(const xs_interp_t *it, uint32_t op, const char
   if (it == NULL || op >= it->num_ops) {
     return 0;
   }
-  *name = it->nodes[op].custom_code;
-  return it->nodes[op].custom_code_len;
+  uint32_t len;
+  node_custom(it, &it->nodes[op], name, &len);
+  return len;
 }
 
 uint32_t xs_interp_op_outputs(const xs_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {

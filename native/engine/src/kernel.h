@@ -156,9 +156,6 @@ typedef struct xs_tensor {
   int16_t quant_dim;    /* quantized_dimension */
   const uint8_t *scales_raw; /* float32 LE × quant_count, in the model */
   const uint8_t *zps_raw;    /* int64 LE × quant_count, in the model (may be NULL) */
-  /* Planner bookkeeping (interpreter-private). */
-  int16_t first_op, last_op;
-  uint32_t offset;
 } xs_tensor_t;
 
 typedef struct xs_node xs_node_t;
@@ -193,13 +190,11 @@ struct xs_node {
   const uint8_t *inputs;  /* int32 LE tensor indices in the model, -1 = absent */
   const uint8_t *outputs;
   uint16_t num_inputs, num_outputs;
-  const char *custom_code; /* custom ops: name in the model (not NUL-terminated) */
-  uint32_t custom_code_len;
+  uint16_t opcode_index;   /* operator code (custom name lives there) */
   uint8_t options_type;    /* builtin_options union type in the model */
   uint8_t num_scratch;
   uint32_t options_pos;    /* builtin_options table position (0 = none) */
-  uint32_t scratch_bytes[XS_MAX_SCRATCH_PER_NODE];
-  uint32_t scratch_offset[XS_MAX_SCRATCH_PER_NODE];
+  uint32_t scratch_offset[XS_MAX_SCRATCH_PER_NODE]; /* head offsets after planning */
 };
 
 /* Inputs/outputs by position; NULL when the position is absent or optional (-1). */
@@ -219,7 +214,7 @@ int xs_same_shape(const xs_tensor_t *a, const xs_tensor_t *b);
 float xs_channel_scale(const xs_tensor_t *t, uint32_t c);
 int32_t xs_channel_zero_point(const xs_tensor_t *t, uint32_t c);
 
-/* Prepare only. Persistent memory from the arena tail, 16-byte aligned, zero-filled.
+/* Prepare only. Persistent memory from the arena tail, 8-byte aligned, zero-filled.
  * NULL when the arena is too small: return xs_fail(node, XS_ERR_ARENA, ...) at once
  * (the interpreter records how much was missing). */
 void *xs_alloc_persistent(xs_node_t *node, size_t bytes);

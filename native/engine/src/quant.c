@@ -41,7 +41,17 @@ int32_t xs_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
   return (int32_t)((ab + nudge) / (1LL << 31));
 }
 
+/* Shift amounts come from model data: out-of-range ones (hostile models) are clamped so
+ * no shift is undefined behaviour; valid models never reach the clamps. */
+static uint32_t pow2_u32(int32_t shift) { return shift >= 0 && shift < 32 ? (1U << shift) : 0U; }
+
 int32_t xs_rounding_divide_by_pot(int32_t x, int32_t exponent) {
+  if (exponent <= 0) {
+    return x;
+  }
+  if (exponent > 31) {
+    exponent = 31;
+  }
   const int32_t mask = (int32_t)((1LL << exponent) - 1);
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
@@ -49,6 +59,12 @@ int32_t xs_rounding_divide_by_pot(int32_t x, int32_t exponent) {
 }
 
 int64_t xs_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
+  if (exponent <= 0) {
+    return x;
+  }
+  if (exponent > 63) {
+    exponent = 63;
+  }
   const int64_t mask = (int64_t)((1ULL << exponent) - 1);
   const int64_t remainder = x & mask;
   const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
@@ -59,14 +75,19 @@ int32_t xs_mul_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t sh
   const int32_t left = shift > 0 ? shift : 0;
   const int32_t right = shift > 0 ? 0 : -shift;
   /* TFLM writes x * (1 << left) in int32; wrap the same way without UB. */
-  const int32_t shifted = (int32_t)((uint32_t)x * (1U << left));
+  const int32_t shifted = (int32_t)((uint32_t)x * pow2_u32(left));
   return xs_rounding_divide_by_pot(xs_sat_rounding_doubling_high_mul(shifted, multiplier),
                                    right);
 }
 
 int32_t xs_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift) {
   const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
-  const int32_t total_shift = 15 - shift;
+  int32_t total_shift = 15 - shift;
+  if (total_shift < 1) {
+    total_shift = 1;
+  } else if (total_shift > 62) {
+    total_shift = 62;
+  }
   const int64_t v = (int64_t)((uint64_t)x * (uint64_t)(int64_t)reduced) +
                     ((int64_t)1 << (total_shift - 1));
   return (int32_t)(v >> total_shift);
@@ -80,7 +101,7 @@ int32_t xs_mul_by_quantized_multiplier_smaller_than_one(int32_t x, int32_t multi
 
 int32_t xs_mul_by_quantized_multiplier_greater_than_one(int32_t x, int32_t multiplier,
                                                         int32_t left_shift) {
-  const int32_t shifted = (int32_t)((uint32_t)x * (1U << left_shift));
+  const int32_t shifted = (int32_t)((uint32_t)x * pow2_u32(left_shift));
   return xs_sat_rounding_doubling_high_mul(shifted, multiplier);
 }
 
@@ -199,6 +220,9 @@ static int32_t sat_mul_pot(int32_t x, int32_t exponent) {
   if (exponent < 0) {
     return xs_rounding_divide_by_pot(x, -exponent);
   }
+  if (exponent > 31) {
+    return x > 0 ? INT32_MAX : (x < 0 ? INT32_MIN : 0);
+  }
   const int32_t threshold = (int32_t)((1LL << (31 - exponent)) - 1);
   if (x > threshold) {
     return INT32_MAX;
@@ -295,12 +319,16 @@ int32_t xs_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits
   const int32_t headroom_plus_one = xs_clz32((uint32_t)x);
   *num_bits_over_unit = x_integer_digits - headroom_plus_one;
   const int32_t shifted_sum_minus_one =
-      (int32_t)(((uint32_t)x << headroom_plus_one) - (1U << 31));
+      (int32_t)((headroom_plus_one < 32 ? ((uint32_t)x << headroom_plus_one) : 0U) - (1U << 31));
   return xs_fp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
 }
 
 int32_t xs_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
                                   int32_t total_signed_bits) {
+  if (input_left_shift < 0 || input_left_shift > 62 || input_integer_bits < 0 || input_integer_bits > 30 ||
+      total_signed_bits < input_integer_bits || total_signed_bits > 62) {
+    return 0;
+  }
   const double max_input_rescaled = 1.0 * (double)((1 << input_integer_bits) - 1) *
                                     (double)(1LL << (total_signed_bits - input_integer_bits)) /
                                     (double)(1LL << input_left_shift);

@@ -165,8 +165,54 @@ static const xs_kernel_t *const reference_set[] = {
 
 /* Optimized kernels override reference entries one by one; an op missing here falls
  * back to the reference registration (same semantics, bit-exact by contract). */
+/* ---- O: optimized kernels (kernels/optimized/<file>.c) ---- */
+#if __has_include("../kernels/optimized/conv.c")
+#define XS_HAVE_OPT_CONV 1
+extern const xs_kernel_t xs_kernel_conv_2d_opt;
+#endif
+#if __has_include("../kernels/optimized/depthwise_conv.c")
+#define XS_HAVE_OPT_DWCONV 1
+extern const xs_kernel_t xs_kernel_depthwise_conv_2d_opt;
+#endif
+#if __has_include("../kernels/optimized/fully_connected.c")
+#define XS_HAVE_OPT_FC 1
+extern const xs_kernel_t xs_kernel_fully_connected_opt;
+#endif
+#if __has_include("../kernels/optimized/pooling.c")
+#define XS_HAVE_OPT_POOLING 1
+extern const xs_kernel_t xs_kernel_max_pool_2d_opt;
+extern const xs_kernel_t xs_kernel_average_pool_2d_opt;
+#endif
+#if __has_include("../kernels/optimized/softmax.c")
+#define XS_HAVE_OPT_SOFTMAX 1
+extern const xs_kernel_t xs_kernel_softmax_opt;
+#endif
+#if __has_include("../kernels/optimized/reshape.c")
+#define XS_HAVE_OPT_RESHAPE 1
+extern const xs_kernel_t xs_kernel_reshape_opt;
+#endif
+
 static const xs_kernel_t *const optimized_set[] = {
-    NULL, /* placeholder: keeps the array non-empty until the first optimized kernel */
+    NULL, /* keeps the array non-empty whatever exists */
+#ifdef XS_HAVE_OPT_CONV
+    &xs_kernel_conv_2d_opt,
+#endif
+#ifdef XS_HAVE_OPT_DWCONV
+    &xs_kernel_depthwise_conv_2d_opt,
+#endif
+#ifdef XS_HAVE_OPT_FC
+    &xs_kernel_fully_connected_opt,
+#endif
+#ifdef XS_HAVE_OPT_POOLING
+    &xs_kernel_max_pool_2d_opt,
+    &xs_kernel_average_pool_2d_opt,
+#endif
+#ifdef XS_HAVE_OPT_SOFTMAX
+    &xs_kernel_softmax_opt,
+#endif
+#ifdef XS_HAVE_OPT_RESHAPE
+    &xs_kernel_reshape_opt,
+#endif
 };
 
 static const xs_kernel_t *find(const xs_kernel_t *const *table, uint32_t n, int32_t builtin,

@@ -10,14 +10,16 @@
  *   frame scratch buffer, wire_queue_end() CRCs and COBS-encodes it into the TX queue.
  *   Nothing is written to the link until wire_drain() (or, while not held, when the
  *   queue needs room). Between wire_hold(w, 1) and wire_hold(w, 0) the link is never
- *   touched: a record that does not fit is dropped and counted, and the next drain sends
- *   an `overflow` record first, so loss is never silent. Dropped records take no
- *   sequence number, so host-side sequence gaps mean link loss only.
+ *   touched: a record that does not fit is dropped and counted, and the next drain
+ *   appends an `overflow` record (queue space is reserved for it), so loss is never
+ *   silent. Dropped records take no sequence number, so host-side sequence gaps mean
+ *   link loss only.
  * - A record larger than the negotiated frame limit is dropped and counted as oversize.
  * - wire_poll() returns at most one decoded host command per call; pointers inside the
  *   command (strings, binary) stay valid until the next wire_poll(). Duplicate commands
  *   (same seq as the previous one, as the host sends on retry) are answered again by the
- *   wire layer and not returned.
+ *   wire layer and not returned; older ones are ignored. Answers are queued: drain after.
+ * - An ack means "accepted": a run is acked before it starts, its records follow.
  */
 #ifndef XSINFER_WIRE_H
 #define XSINFER_WIRE_H

@@ -12,7 +12,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static uint32_t capacity(const wire_t *w) {
   uint32_t tx = w->cfg.scratch_cap;
   /* An encoded frame of n bytes needs n + n/254 + 1 bytes of RX buffer. */
-  uint32_t rx = w->cfg.rx ? w->cfg.rx_cap - w->cfg.rx_cap / 255u - 1u : tx;
+  uint32_t rx = w->cfg.read ? w->cfg.rx_cap - w->cfg.rx_cap / 255u - 1u : tx;
   return min_u32(min_u32(tx, rx), WIRE_LIMIT_MAX_FRAME);
 }
 

@@ -2,6 +2,8 @@
  * wire_records.c – writers for the device->host records of docs/protocol.md, so every
  * program spells the keys the same way the host's decoder expects.
  */
+#include <string.h>
+
 #include "wire_internal.h"
 
 static void key_uint(wire_mp_t *mp, const char *key, uint64_t v) {
@@ -87,9 +89,7 @@ int wire_logn(wire_t *w, uint32_t level, const char *text, uint32_t len) {
 }
 
 int wire_log(wire_t *w, uint32_t level, const char *text) {
-  uint32_t n = 0;
-  while (text[n]) n++;
-  return wire_logn(w, level, text, n);
+  return wire_logn(w, level, text, (uint32_t)strlen(text));
 }
 
 wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {

@@ -132,6 +132,11 @@ xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
     /* Double product and quotient of the float32 scales, as TFLM. */
     const double real = (double)input->scale * (double)filter_scale / (double)output->scale;
     xs_quantize_multiplier(real, &multipliers[c], &shifts[c]);
+    /* A left shift past 30 overflows MultiplyByQuantizedMultiplier (undefined in TFLM
+     * too); no real model's input × filter / output scale comes near 2^30. */
+    if (shifts[c] > 30) {
+      return xs_fail(node, XS_ERR_MALFORMED, "channel %d: effective scale too large", c);
+    }
   }
   xs_status_t st = xs_activation_range_quantized(act, XS_INT8, output->scale, output->zero_point,
                                                  &op->params.act_min, &op->params.act_max);
@@ -239,22 +244,24 @@ const xs_kernel_t xs_kernel_conv_2d_ref = {XS_OP_CONV_2D, NULL, conv_prepare, co
 
 /* ---- compute cores ---- */
 
-/* sum of w[i] * (x[i] + offset): the exact int32 TFLM accumulates, in any order. Unrolled
- * by four because every filter tap row of a 1×1 or dense conv is one long run. */
+/* sum of w[i] * (x[i] + offset): the int32 TFLM accumulates (any order gives the same
+ * wrapped sum). Each product fits int32 (|w| ≤ 128, |x + offset| ≤ 255); the sum wraps
+ * instead of overflowing. Unrolled by four because every filter row of a 1×1 or dense
+ * conv is one long run. */
 static inline int32_t dot_s8_offset(const int8_t *x, const int8_t *w, int32_t n,
                                     int32_t offset) {
-  int32_t acc = 0;
+  uint32_t acc = 0;
   int32_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    acc += (int32_t)w[i] * ((int32_t)x[i] + offset);
-    acc += (int32_t)w[i + 1] * ((int32_t)x[i + 1] + offset);
-    acc += (int32_t)w[i + 2] * ((int32_t)x[i + 2] + offset);
-    acc += (int32_t)w[i + 3] * ((int32_t)x[i + 3] + offset);
+    acc += (uint32_t)((int32_t)w[i] * ((int32_t)x[i] + offset));
+    acc += (uint32_t)((int32_t)w[i + 1] * ((int32_t)x[i + 1] + offset));
+    acc += (uint32_t)((int32_t)w[i + 2] * ((int32_t)x[i + 2] + offset));
+    acc += (uint32_t)((int32_t)w[i + 3] * ((int32_t)x[i + 3] + offset));
   }
   for (; i < n; ++i) {
-    acc += (int32_t)w[i] * ((int32_t)x[i] + offset);
+    acc += (uint32_t)((int32_t)w[i] * ((int32_t)x[i] + offset));
   }
-  return acc;
+  return (int32_t)acc;
 }
 
 void xs_ref_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
@@ -307,7 +314,7 @@ void xs_ref_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
               const int8_t *ip = in_y;
               const int8_t *fp = f_y;
               for (int32_t r = 0; r < runs_x; ++r) {
-                acc += dot_s8_offset(ip, fp, run_len, in_offset);
+                acc = xs_wrap_add(acc, dot_s8_offset(ip, fp, run_len, in_offset));
                 ip += tap_step_x;
                 fp += fic;
               }
@@ -315,10 +322,10 @@ void xs_ref_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
               f_y += filter_row;
             }
             if (bias != NULL) {
-              acc += bias[oc];
+              acc = xs_wrap_add(acc, bias[oc]);
             }
             acc = xs_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
-            acc += out_offset;
+            acc = xs_wrap_add(acc, out_offset);
             if (acc < act_min) {
               acc = act_min;
             }
@@ -386,7 +393,7 @@ void xs_ref_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims, const 
             /* std::min(std::max(v, lo), hi) with its NaN behaviour. */
             v = (v < act_min) ? act_min : v;
             v = (act_max < v) ? act_max : v;
-                        *output++ = v;
+            *output++ = v;
           }
         }
       }

@@ -92,6 +92,14 @@ int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
 int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
                         const float *input, const xs_nhwc_t *out_dims, float *output);
 
+/* int32 addition that wraps like the Cortex-M's ADD (and TFLM's int32 accumulators in
+ * practice) instead of being undefined on overflow: only a hostile model's bias or a
+ * filter deeper than 2^16 taps can get there, and then we still compute what TFLM's
+ * compiled code computes. */
+static inline int32_t xs_wrap_add(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 /* Range [*first, *end) of filter taps k for which origin + dilation × k lies in
  * [0, in_size); empty when *end ≤ *first. Called once per output row/column, so the
  * inner loops carry no bounds tests. */

@@ -140,31 +140,31 @@ void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_mult
           for (int32_t m = 0; m < mult; ++m, ++oc) {
             const int8_t *in_y = in_origin + ic;
             const int8_t *f_y = f_origin + oc;
-            int32_t acc = 0;
+            uint32_t sum = 0; /* wraps like TFLM's int32 on the device; see xs_wrap_add */
             for (int32_t fy = fy0; fy < fy1; ++fy) {
               const int8_t *ip = in_y;
               const int8_t *fp = f_y;
               for (int32_t fx = fx0; fx < fx1; ++fx) {
-                acc += (int32_t)*fp * ((int32_t)*ip + in_offset);
+                sum += (uint32_t)((int32_t)*fp * ((int32_t)*ip + in_offset));
                 ip += tap_step_x;
                 fp += out_c;
               }
               in_y += tap_step_y;
               f_y += filter_row;
             }
+            int32_t acc = (int32_t)sum;
             if (bias != NULL) {
-              acc += bias[oc];
+              acc = xs_wrap_add(acc, bias[oc]);
             }
-            acc = xs_mul_by_quantized_multiplier(acc, out_multiplier[oc],
-                                                                   out_shift[oc]);
-            acc += out_offset;
+            acc = xs_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
+            acc = xs_wrap_add(acc, out_offset);
             if (acc < act_min) {
               acc = act_min;
             }
             if (acc > act_max) {
               acc = act_max;
             }
-                        *output++ = (int8_t)acc;
+            *output++ = (int8_t)acc;
           }
         }
       }
@@ -220,7 +220,7 @@ void xs_ref_depthwise_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_di
             float v = total + (bias != NULL ? bias[oc] : 0.0f);
             v = (v < act_min) ? act_min : v;
             v = (act_max < v) ? act_max : v;
-                        *output++ = v;
+            *output++ = v;
           }
         }
       }

@@ -10,8 +10,14 @@ typedef struct fc_data {
   int32_t input_offset, filter_offset, output_offset;
   int32_t multiplier, shift;   /* per-tensor */
   int32_t *multipliers, *shifts; /* per-channel (NULL otherwise) */
-  int32_t act_min, act_max;
-  float fmin, fmax;
+  union { /* int8 clamp or float32 clamp, never both */
+    struct {
+      int32_t act_min, act_max;
+    };
+    struct {
+      float fmin, fmax;
+    };
+  };
 } fc_data_t;
 
 static xs_status_t fc_prepare(xs_node_t *node) {
@@ -114,24 +120,26 @@ static xs_status_t fc_eval(xs_node_t *node) {
   int8_t *y = out->data;
   for (uint32_t n = 0; n < d->batches; n++) {
     for (uint32_t c = 0; c < d->out_depth; c++) {
-      int32_t acc = 0;
+      /* Accumulate in uint32 so hostile weights/biases wrap instead of overflowing
+       * (undefined in int32); valid models never get near 2^31. */
+      uint32_t acc = 0;
       const int8_t *xr = x + n * depth;
       const int8_t *wr = wt + c * depth;
       if (d->multipliers != NULL) {
         for (uint32_t k = 0; k < depth; k++) {
-          acc += (int32_t)wr[k] * ((int32_t)xr[k] + d->input_offset);
+          acc += (uint32_t)((int32_t)wr[k] * ((int32_t)xr[k] + d->input_offset));
         }
       } else {
         for (uint32_t k = 0; k < depth; k++) {
-          acc += ((int32_t)wr[k] + d->filter_offset) * ((int32_t)xr[k] + d->input_offset);
+          acc += (uint32_t)(((int32_t)wr[k] + d->filter_offset) * ((int32_t)xr[k] + d->input_offset));
         }
       }
       if (b != NULL) {
-        acc += b[c];
+        acc += (uint32_t)b[c];
       }
       const int32_t m = d->multipliers != NULL ? d->multipliers[c] : d->multiplier;
       const int32_t s = d->multipliers != NULL ? d->shifts[c] : d->shift;
-      int32_t v = xs_mul_by_quantized_multiplier(acc, m, s) + d->output_offset;
+      const int32_t v = (int32_t)((uint32_t)xs_mul_by_quantized_multiplier((int32_t)acc, m, s) + (uint32_t)d->output_offset);
       y[n * d->out_depth + c] = (int8_t)xs_clamp32(v, d->act_min, d->act_max);
     }
   }

@@ -37,7 +37,9 @@ static xs_status_t pool_prepare(xs_node_t *node) {
   if (op->in.n != op->out.n || op->in.c != op->out.c) {
     return xs_fail(node, XS_ERR_SHAPE, "batch and channels of input and output must match");
   }
-  if (opt->filter_h < 1 || opt->filter_w < 1) {
+  /* Bounding the window keeps the int8 average's int32 sum exact (≤ 2^24 taps × 128). */
+  if (opt->filter_h < 1 || opt->filter_w < 1 ||
+      (int64_t)opt->filter_h * opt->filter_w > (1 << 24)) {
     return xs_fail(node, XS_ERR_MALFORMED, "filter %dx%d", opt->filter_h, opt->filter_w);
   }
   xs_pool_params_t *p = &op->params;
@@ -152,7 +154,7 @@ void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, con
           if (max > act_max) {
             max = act_max;
           }
-                    *output++ = (int8_t)max;
+          *output++ = (int8_t)max;
         }
       }
     }
@@ -192,7 +194,7 @@ void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, co
           }
           max = (max < act_min) ? act_min : max;
           max = (act_max < max) ? act_max : max;
-                    *output++ = max;
+          *output++ = max;
         }
       }
     }
@@ -241,7 +243,7 @@ int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, cons
           if (avg > act_max) {
             avg = act_max;
           }
-                    *output++ = (int8_t)avg;
+          *output++ = (int8_t)avg;
         }
       }
     }
@@ -284,7 +286,7 @@ int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, con
           float avg = total / count;
           avg = (avg < act_min) ? act_min : avg;
           avg = (act_max < avg) ? act_max : avg;
-                    *output++ = avg;
+          *output++ = avg;
         }
       }
     }

@@ -27,6 +27,9 @@ static xs_status_t quantize_prepare(xs_node_t *node) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s -> %s", xs_type_name((xs_type_t)in->type),
                    xs_type_name((xs_type_t)out->type));
   }
+  if (!(out->scale > 0.0f) || out->scale > 3.0e38f) {
+    return xs_fail(node, XS_ERR_MALFORMED, "output scale must be positive and finite");
+  }
   quantize_data_t *d = xs_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "op data");
@@ -53,7 +56,11 @@ static xs_status_t quantize_eval(xs_node_t *node) {
   if (in->type == XS_FLOAT32) {
     const float *x = in->data;
     for (uint32_t i = 0; i < n; i++) {
-      const int32_t q = (int32_t)roundf(x[i] / d->scale) + d->out_zp;
+      float r = roundf(x[i] / d->scale);
+      /* Keep the float→int conversion defined for huge, infinite or NaN inputs; any
+       * value this clamp changes saturates to -128/127 anyway (NaN → zero point). */
+      r = r != r ? 0.0f : (r > 1e9f ? 1e9f : (r < -1e9f ? -1e9f : r));
+      const int32_t q = (int32_t)r + d->out_zp;
       y[i] = (int8_t)xs_clamp32(q, -128, 127);
     }
     return XS_OK;

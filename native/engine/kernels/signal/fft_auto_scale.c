@@ -4,9 +4,16 @@
  */
 #include "signal_kernel.h"
 
+#if defined(__ARM_FEATURE_SIMD32)
+#include <string.h>
+
+#include <arm_acle.h>
+#define AUTOSCALE_PACKED 1
+#endif
+
 /* TFLM's MaxAbs16 keeps its running maximum in an int16, so a sample of -32768 stores
  * 32768 as -32768 (and later samples are compared against that); mirror it exactly. */
-static int16_t max_abs16(const int16_t *in, int32_t n) {
+static int16_t max_abs16_exact(const int16_t *in, int32_t n) {
   int16_t max = 0;
   for (int32_t i = 0; i < n; ++i) {
     const int32_t v = in[i];
@@ -19,6 +26,37 @@ static int16_t max_abs16(const int16_t *in, int32_t n) {
   return max;
 }
 
+/* Without a -32768 sample the running maximum never wraps and MaxAbs16 is simply
+ * max(|x|) = max(max x, -min x); only frames containing -32768 take the exact loop. */
+static int16_t max_abs16(const int16_t *in, int32_t n) {
+  int32_t hi = 0, lo = 0;
+  int32_t i = 0;
+#ifdef AUTOSCALE_PACKED
+  /* lane-wise max/min of sample pairs: SSUB16 sets the GE flags, SEL picks */
+  int32_t vmax = 0, vmin = 0;
+  for (; i + 1 < n; i += 2) {
+    int32_t x;
+    memcpy(&x, in + i, 4);
+    (void)__ssub16(x, vmax);
+    vmax = (int32_t)__sel(x, vmax);
+    (void)__ssub16(vmin, x);
+    vmin = (int32_t)__sel(x, vmin);
+  }
+  hi = (int16_t)(vmax & 0xFFFF);
+  if ((vmax >> 16) > hi) hi = vmax >> 16;
+  lo = (int16_t)(vmin & 0xFFFF);
+  if ((vmin >> 16) < lo) lo = vmin >> 16;
+#endif
+  for (; i < n; ++i) {
+    if (in[i] > hi) hi = in[i];
+    if (in[i] < lo) lo = in[i];
+  }
+  if (lo == INT16_MIN) {
+    return max_abs16_exact(in, n);
+  }
+  return (int16_t)(hi > -lo ? hi : -lo);
+}
+
 int32_t xs_sig_fft_auto_scale(const int16_t *in, int32_t n, int16_t *out) {
   const int16_t max = max_abs16(in, n);
   /* A negative max converts to a huge uint32 (msb 32) and so scales by 0, as in TFLM. */
@@ -26,7 +64,17 @@ int32_t xs_sig_fft_auto_scale(const int16_t *in, int32_t n, int16_t *out) {
   if (bits < 0) {
     bits = 0;
   }
-  for (int32_t i = 0; i < n; ++i) {
+  int32_t i = 0;
+#ifdef AUTOSCALE_PACKED
+  /* both lanes at once; the peak fits after the shift, so no lane spills into the next */
+  for (; i + 1 < n; i += 2) {
+    uint32_t x;
+    memcpy(&x, in + i, 4);
+    const uint32_t y = ((x << bits) & 0xFFFFu) | ((x & 0xFFFF0000u) << bits);
+    memcpy(out + i, &y, 4);
+  }
+#endif
+  for (; i < n; ++i) {
     out[i] = (int16_t)(in[i] * (1 << bits));
   }
   return bits;

@@ -46,12 +46,19 @@ static inline int32_t c_im(cval v) {
 static inline cval c_make(int32_t re, int32_t im) {
   return (cval)(((uint32_t)re & 0xFFFFu) | ((uint32_t)im << 16));
 }
+/* (re >> 15, im >> 15) truncated to 16 bits each, in one PKHTB: bits 15..30 of im are
+ * the top half of im << 1 (GCC does not find this pattern itself). */
+static inline cval c_pack_q15(int32_t re, int32_t im) {
+  cval v;
+  __asm__("pkhtb %0, %1, %2, asr #15" : "=r"(v) : "r"((int32_t)((uint32_t)im << 1)), "r"(re));
+  return v;
+}
 /* Products of int16 values with twiddles in [-32767, 32767] stay inside int32. */
 static inline cval c_mul(cval a, cval b) {
-  return c_make(__smlsd(a, b, Q15_HALF) >> 15, __smladx(a, b, Q15_HALF) >> 15);
+  return c_pack_q15(__smlsd(a, b, Q15_HALF), __smladx(a, b, Q15_HALF));
 }
 static inline cval c_div(cval c, int32_t q15_recip) {
-  return c_make(__smlabb(c, q15_recip, Q15_HALF) >> 15, __smlatb(c, q15_recip, Q15_HALF) >> 15);
+  return c_pack_q15(__smlabb(c, q15_recip, Q15_HALF), __smlatb(c, q15_recip, Q15_HALF));
 }
 static inline cval c_add(cval a, cval b) {
   return __sadd16(a, b);
@@ -289,6 +296,47 @@ static xs_sig_cpx16 twiddle(double phase) {
   return t;
 }
 
+/* floor(0.5 + 32767 * v) for an approximation v of a libm value; clears *ok when
+ * 32767 * v lies so close to a rounding boundary that the approximation could round
+ * differently from libm. */
+static int16_t round_q15(double v, int *ok) {
+  const double x = 0.5 + 32767.0 * v;
+  const double f = floor(x);
+  if (x - f < 1e-6 || f + 1.0 - x < 1e-6) {
+    *ok = 0;
+  }
+  return (int16_t)f;
+}
+
+/* table[i] = twiddle(phase(i)) for i < count, where phase(i) = start + i * step in exact
+ * arithmetic. cos/sin come from a rotation recurrence re-anchored every 128 steps (error
+ * ~1e-14, far inside the 1e-6 margin) instead of two libm calls per entry, which made plan setup cost more than an
+ * FFT; any entry near a rounding boundary is recomputed with libm from kissfft's own
+ * phase expression, so the table is exactly kissfft's. */
+static void twiddle_table(xs_sig_cpx16 *table, int32_t count, int32_t ncfft, int super) {
+  const double pi = 3.14159265358979323846264338327950288;
+  const double start = super ? -pi * (1.0 / ncfft + .5) : 0.0;
+  const double step = super ? -pi / ncfft : -2 * pi / ncfft;
+  const double cd = cos(step), sd = sin(step);
+  double c = 0.0, s = 0.0;
+  for (int32_t i = 0; i < count; ++i) {
+    if ((i & 127) == 0) { /* re-anchor so the recurrence error cannot build up */
+      c = cos(start + i * step);
+      s = sin(start + i * step);
+    }
+    int ok = 1;
+    table[i].r = round_q15(c, &ok);
+    table[i].i = round_q15(s, &ok);
+    if (!ok) {
+      /* the same expression shapes as kissfft so the double phase rounds identically */
+      table[i] = twiddle(super ? -pi * ((double)(i + 1) / ncfft + .5) : -2 * pi * i / ncfft);
+    }
+    const double cn = c * cd - s * sd;
+    s = s * cd + c * sd;
+    c = cn;
+  }
+}
+
 int xs_sig_rfft_init(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
   const size_t need = xs_sig_rfft_memory_bytes(fft_length);
   if (need == 0 || mem == NULL || mem_bytes < need || ((uintptr_t)mem & 3u) != 0) {
@@ -305,14 +353,8 @@ int xs_sig_rfft_init(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size
   plan->super_twiddles = plan->twiddles + ncfft;
   plan->work = plan->super_twiddles + ncfft / 2;
   plan->perm = (uint16_t *)(void *)(plan->work + ncfft);
-  /* Same expression shapes as kissfft so every double rounds identically. */
-  const double pi = 3.14159265358979323846264338327950288;
-  for (int32_t i = 0; i < ncfft; ++i) {
-    plan->twiddles[i] = twiddle(-2 * pi * i / ncfft);
-  }
-  for (int32_t i = 0; i < ncfft / 2; ++i) {
-    plan->super_twiddles[i] = twiddle(-pi * ((double)(i + 1) / ncfft + .5));
-  }
+  twiddle_table(plan->twiddles, ncfft, ncfft, 0);
+  twiddle_table(plan->super_twiddles, ncfft / 2, ncfft, 1);
   /* kissfft recurses (decimation in time), so output slot j of the leaf copies holds
    * input element sum(q_s * stride_s) where q_s are j's mixed-radix digits (weights
    * span[s]) and stride_s the product of the earlier radices. Count j up like an

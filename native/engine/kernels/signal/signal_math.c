@@ -36,29 +36,33 @@ uint32_t xs_sig_msb64(uint64_t x) {
 #endif
 }
 
-/* Digit-by-digit square root, two bits per step, starting at the highest even bit at or
- * below the top set bit; the final increment rounds to nearest unless it would overflow. */
-uint16_t xs_sig_sqrt32(uint32_t x) {
-  if (x == 0) {
-    return 0;
-  }
-  const uint32_t lead = (32u - xs_sig_msb32(x)) | 1u;
-  uint32_t bit = 1u << (31u - lead);
-  int32_t steps = (int32_t)((31u - lead) / 2u) + 1;
+/* Digit-by-digit square root of x, two bits per step from the highest even bit at or
+ * below the top set bit: leaves floor(sqrt(x)) and the remainder x - root^2, exactly
+ * what TFLM's Sqrt32/Sqrt64 loops compute before their rounding step. */
+static uint32_t sqrt32_floor(uint32_t x, uint32_t *rem) {
   uint32_t root = 0;
-  while (steps-- > 0) {
-    if (x >= root + bit) {
-      x -= root + bit;
-      root = (root >> 1) + bit;
-    } else {
-      root >>= 1;
+  if (x != 0) {
+    uint32_t bit = 1u << ((xs_sig_msb32(x) - 1u) & ~1u);
+    while (bit != 0) {
+      if (x >= root + bit) {
+        x -= root + bit;
+        root = (root >> 1) + bit;
+      } else {
+        root >>= 1;
+      }
+      bit >>= 2;
     }
-    bit >>= 2;
   }
-  if (x > root && root != 0xFFFFu) {
-    ++root;
-  }
-  return (uint16_t)root;
+  *rem = x;
+  return root;
+}
+
+/* The final step rounds to nearest (remainder above the root) unless the root is already
+ * the type's maximum. */
+uint16_t xs_sig_sqrt32(uint32_t x) {
+  uint32_t rem;
+  const uint32_t root = sqrt32_floor(x, &rem);
+  return (uint16_t)(rem > root && root != 0xFFFFu ? root + 1u : root);
 }
 
 uint32_t xs_sig_sqrt64(uint64_t x) {
@@ -67,23 +71,22 @@ uint32_t xs_sig_sqrt64(uint64_t x) {
   if ((x >> 32) == 0) {
     return xs_sig_sqrt32((uint32_t)x);
   }
-  const uint32_t lead = (64u - xs_sig_msb64(x)) | 1u;
-  uint64_t bit = (uint64_t)1 << (63u - lead);
-  int32_t steps = (int32_t)((63u - lead) / 2u) + 1;
-  uint64_t root = 0;
-  while (steps-- > 0) {
-    if (x >= root + bit) {
-      x -= root + bit;
-      root = (root >> 1) + bit;
-    } else {
-      root >>= 1;
+  /* Same digits as a 64-bit digit-by-digit loop, but the leading ones (all but the last
+   * `pairs` bit pairs) come from the cheaper 32-bit loop on x >> (2 * pairs). */
+  const uint32_t pairs = (xs_sig_msb64(x) - 31u) / 2u; /* makes x >> 2*pairs fit 32 bits */
+  uint32_t rem32;
+  uint64_t root = sqrt32_floor((uint32_t)(x >> (2u * pairs)), &rem32);
+  uint64_t rem = rem32;
+  for (int32_t i = (int32_t)pairs - 1; i >= 0; --i) {
+    rem = (rem << 2) | ((x >> (2 * i)) & 3u);
+    const uint64_t trial = (root << 2) | 1u;
+    root <<= 1;
+    if (rem >= trial) {
+      rem -= trial;
+      root |= 1u;
     }
-    bit >>= 2;
   }
-  if (x > root && root != 0xFFFFFFFFu) {
-    ++root;
-  }
-  return (uint32_t)root;
+  return (uint32_t)(rem > root && root != 0xFFFFFFFFu ? root + 1u : root);
 }
 
 /* Correction table for log2(1 + f) - f, f in [0, 1) in 128 segments, scaled by 2^16:

@@ -4,19 +4,33 @@
  */
 #include "signal_kernel.h"
 
-#if defined(__ARM_FEATURE_SAT)
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SAT)
+#include <string.h>
+
 #include <arm_acle.h>
+#define WINDOW_PACKED 1
 #endif
 
 void xs_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t shift,
                    int16_t *out) {
-  for (int32_t i = 0; i < n; ++i) {
-    const int32_t v = ((int32_t)in[i] * window[i]) >> shift;
-#if defined(__ARM_FEATURE_SAT)
-    out[i] = (int16_t)__ssat(v, 16); /* one SSAT: the same int16 clamp */
-#else
-    out[i] = (int16_t)(v < INT16_MIN ? INT16_MIN : (v > INT16_MAX ? INT16_MAX : v));
+  int32_t i = 0;
+#ifdef WINDOW_PACKED
+  /* two samples per step: SMULBB/SMULTT, the shift, SSAT 16 (the same int16 clamp) */
+  for (; i + 1 < n; i += 2) {
+    int32_t x, w;
+    memcpy(&x, in + i, 4);
+    memcpy(&w, window + i, 4);
+    const int32_t plo = (int32_t)(int16_t)x * (int16_t)w;
+    const int32_t phi = (x >> 16) * (w >> 16);
+    const uint32_t lo = (uint32_t)__ssat(plo >> shift, 16) & 0xFFFFu;
+    const uint32_t hi = (uint32_t)__ssat(phi >> shift, 16) << 16;
+    const uint32_t y = lo | hi;
+    memcpy(out + i, &y, 4);
+  }
 #endif
+  for (; i < n; ++i) {
+    const int32_t v = ((int32_t)in[i] * window[i]) >> shift;
+    out[i] = (int16_t)(v < INT16_MIN ? INT16_MIN : (v > INT16_MAX ? INT16_MAX : v));
   }
 }
 

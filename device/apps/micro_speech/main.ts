@@ -1,0 +1,73 @@
+// micro_speech (clip mode, TS calling the native front end) – the TypeScript twin of
+// native/baseline/micro_speech.c: each POPULATE takes one 1 s clip from a fresh front-end
+// state (a new audio_preprocessor interpreter in slot 'aux', as the C app creates one per
+// clip), feeds its 49 frames (frame k = samples[320k, 320k + 480)) and copies each
+// frame's 40 features into the model input; RESPOND is arg-max + score over
+// silence/unknown/yes/no. Where C uses memcpy, JS uses TypedArray set() (with subarray()
+// for the source window: a view object per frame, no copy).
+import { int16 } from 'assets';
+import { Interpreter, type Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { Golden } from '../../lib/golden.ts';
+import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
+
+const CLIP_SAMPLES = 16000;
+const FRAMES = 49;
+const FRAME_SAMPLES = 480;
+const FRAME_STRIDE = 320;
+const FEATURES = 40;
+const CLASSES = 4;
+const FRONTEND_MODEL = 'models/audio_preprocessor_int8.tflite';
+export const cases = 4;
+
+let clips: Int16Array = new Int16Array(0);
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+let frontendOptions: { kernels: Kernels; slot: 'aux' } = { kernels: 'reference', slot: 'aux' };
+let golden: Golden | null = null;
+
+export function setup(kernels: Kernels): Interpreter {
+  clips = int16('micro_speech/clips.i16');
+  const model = new Interpreter('models/micro_speech_quantized.tflite', { kernels });
+  const i = model.input(0);
+  const o = model.output(0);
+  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== FRAMES * FEATURES || o.data.length !== CLASSES) {
+    throw new TypeError('micro_speech: model input/output are not int8[1960] / int8[4]');
+  }
+  input = i.data as Int8Array;
+  output = o.data as Int8Array;
+  outScale = o.scale;
+  outZeroPoint = o.zeroPoint;
+  frontendOptions = { kernels, slot: 'aux' };
+  golden = new Golden('micro_speech', output);
+  return model;
+}
+
+export function populate(caseIndex: number): void {
+  // A new interpreter is the engine's way to reset the front end's state (noise
+  // estimate, PCAN); it replaces (and detaches) the previous clip's one in slot 'aux'.
+  const frontend = new Interpreter(FRONTEND_MODEL, frontendOptions);
+  const samples = frontend.input(0).data as Int16Array;
+  const features = frontend.output(0).data as Int8Array;
+  const all = clips;
+  const dst = input;
+  const base = caseIndex * CLIP_SAMPLES;
+  for (let k = 0; k < FRAMES; k++) {
+    const start = base + k * FRAME_STRIDE;
+    samples.set(all.subarray(start, start + FRAME_SAMPLES));
+    frontend.invoke();
+    dst.set(features, k * FEATURES);
+  }
+}
+
+export function respond(): AppResult {
+  const scores = output;
+  const label = argmaxI8(scores, CLASSES);
+  return { label, score: scores[label], value: dequantizeI8(scores[label], outScale, outZeroPoint) };
+}
+
+export function check(caseIndex: number, result: AppResult): boolean {
+  return golden !== null && golden.check(caseIndex, result);
+}

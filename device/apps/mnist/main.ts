@@ -1,0 +1,67 @@
+// mnist – a 28×28 u8 digit → int8 input through the model's quantization, the TypeScript
+// twin of native/baseline/mnist.c: setup builds the 256-entry table once (as C does),
+// POPULATE maps the 784 pixels through it, RESPOND dequantizes the 10 scores, arg-maxes
+// on the probabilities (first maximum wins) and reports digit and confidence.
+import { asset } from 'assets';
+import { Interpreter, type Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { Golden } from '../../lib/golden.ts';
+import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
+
+const PIXELS = 28 * 28;
+const CLASSES = 10;
+export const cases = 10;
+
+let digits: Uint8Array = new Uint8Array(0);
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+const lut = new Int8Array(256);
+let golden: Golden | null = null;
+
+export function setup(kernels: Kernels): Interpreter {
+  digits = asset('mnist/digits.u8');
+  const model = new Interpreter('models/mnist_int8.tflite', { kernels });
+  const i = model.input(0);
+  const o = model.output(0);
+  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== PIXELS || o.data.length !== CLASSES) {
+    throw new TypeError('mnist: model input/output are not int8[784] / int8[10]');
+  }
+  input = i.data as Int8Array;
+  output = o.data as Int8Array;
+  outScale = o.scale;
+  outZeroPoint = o.zeroPoint;
+  // C: quantize_i8((float)p / 255.0f, ...): the division is float32 too.
+  for (let p = 0; p < 256; p++) lut[p] = quantizeI8(Math.fround(p / 255), i.scale, i.zeroPoint);
+  golden = new Golden('mnist', output);
+  return model;
+}
+
+export function populate(caseIndex: number): void {
+  // Locals instead of module bindings in the hot loop (cheaper lookups under XS); C
+  // offsets a pointer, JS offsets the index: same loads and stores.
+  const pixels = digits;
+  const table = lut;
+  const dst = input;
+  const base = caseIndex * PIXELS;
+  for (let i = 0; i < PIXELS; i++) dst[i] = table[pixels[base + i]];
+}
+
+export function respond(): AppResult {
+  const scores = output;
+  let best = -1;
+  let label = 0;
+  for (let i = 0; i < CLASSES; i++) {
+    const p = dequantizeI8(scores[i], outScale, outZeroPoint);
+    if (p > best) {
+      best = p;
+      label = i;
+    }
+  }
+  return { label, score: scores[label], value: best };
+}
+
+export function check(caseIndex: number, result: AppResult): boolean {
+  return golden !== null && golden.check(caseIndex, result);
+}

@@ -1,0 +1,55 @@
+// person_detect – a 96×96 grayscale image → int8 input (pixel − 128, TFLM's
+// person_detection convention, through a 256-entry table as in
+// native/baseline/person_detect.c); RESPOND: person / no person and its probability.
+import { asset } from 'assets';
+import { Interpreter, type Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { Golden } from '../../lib/golden.ts';
+import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
+
+const PIXELS = 96 * 96;
+const CLASSES = 2;
+export const cases = 2;
+
+let images: Uint8Array = new Uint8Array(0);
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+const lut = new Int8Array(256);
+let golden: Golden | null = null;
+
+export function setup(kernels: Kernels): Interpreter {
+  images = asset('person_detect/images.u8');
+  const model = new Interpreter('models/person_detect.tflite', { kernels });
+  const i = model.input(0);
+  const o = model.output(0);
+  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== PIXELS || o.data.length !== CLASSES) {
+    throw new TypeError('person_detect: model input/output are not int8[9216] / int8[2]');
+  }
+  input = i.data as Int8Array;
+  output = o.data as Int8Array;
+  outScale = o.scale;
+  outZeroPoint = o.zeroPoint;
+  for (let p = 0; p < 256; p++) lut[p] = p - 128;
+  golden = new Golden('person_detect', output);
+  return model;
+}
+
+export function populate(caseIndex: number): void {
+  const pixels = images;
+  const table = lut;
+  const dst = input;
+  const base = caseIndex * PIXELS;
+  for (let i = 0; i < PIXELS; i++) dst[i] = table[pixels[base + i]];
+}
+
+export function respond(): AppResult {
+  const scores = output;
+  const label = argmaxI8(scores, CLASSES);
+  return { label, score: scores[label], value: dequantizeI8(scores[label], outScale, outZeroPoint) };
+}
+
+export function check(caseIndex: number, result: AppResult): boolean {
+  return golden !== null && golden.check(caseIndex, result);
+}

@@ -1,0 +1,118 @@
+// JS micro-benchmarks measured on the device, to explain the JS-vs-C overhead table: an
+// empty native call, timer reads, filling the models' input tensors (element loop, table
+// loop as POPULATE does, TypedArray set), arg-max. firmware/programs/xs-bench measures
+// the C equivalents in the same image and prints both in one MICRO line. All figures are
+// raw ticks; loops of REPS are given whole, single shots net of one ticks32() pair.
+import { asset, int8 } from 'assets';
+import { nop } from 'micro';
+import { ticks, ticks32 } from 'timer';
+import { Interpreter } from 'tflm';
+import { argmaxI8 } from './quantize.ts';
+
+const REPS = 1000;
+/** Any asset of at least 9216 bytes: the fill sources. */
+const SOURCE = 'person_detect/images.u8';
+
+/** Input bytes of each model: hello_world 1, mnist 784, micro_speech 1960, person 9216. */
+const FILL_MODELS = [
+  'models/hello_world_int8.tflite',
+  'models/mnist_int8.tflite',
+  'models/micro_speech_quantized.tflite',
+  'models/person_detect.tflite',
+];
+
+export interface JsMicro {
+  reps: number;
+  emptyLoop: number;       // REPS empty iterations
+  nopLoop: number;         // REPS empty native calls
+  ticks32Loop: number;     // REPS ticks32() reads
+  ticksLoop: number;       // REPS ticks() reads
+  ticks32Pair: number;     // t1 - t0 of two back-to-back ticks32() (subtracted below)
+  ticksPair: number;       // the same with ticks() (64-bit → double, double subtraction)
+  fill: { bytes: number; loop: number; lut: number; set: number }[];
+  argmax: { n: number; js: number }[];
+}
+
+function span(t0: number, t1: number, pair: number): number {
+  return Math.max(0, ((t1 - t0) >>> 0) - pair);
+}
+
+function pairCost64(): number {
+  let best = Infinity;
+  for (let k = 0; k < 5; k++) {
+    const t0 = ticks();
+    const t1 = ticks();
+    best = Math.min(best, t1 - t0);
+  }
+  return best;
+}
+
+function pairCost(): number {
+  let best = Infinity;
+  for (let k = 0; k < 5; k++) {
+    const t0 = ticks32();
+    const t1 = ticks32();
+    best = Math.min(best, (t1 - t0) >>> 0);
+  }
+  return best;
+}
+
+export function measure(): JsMicro {
+  const table = new Int8Array(256);
+  for (let p = 0; p < 256; p++) table[p] = p - 128;
+  let t0 = ticks32();
+  for (let i = 0; i < REPS; i++) {
+    /* empty */
+  }
+  const emptyLoop = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) nop();
+  const nopLoop = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) ticks32();
+  const ticks32Loop = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) ticks();
+  const ticksLoop = (ticks32() - t0) >>> 0;
+  const pair = pairCost();
+
+  const fill: JsMicro['fill'] = [];
+  const argmax: JsMicro['argmax'] = [];
+  for (const model of FILL_MODELS) {
+    const interp = new Interpreter(model);
+    const dst = interp.input(0).data as Int8Array;
+    const n = dst.length;
+    // Sources in flash, as the apps' inputs are (no heap for 9 KB copies).
+    const pixels = asset(SOURCE).subarray(0, n);
+    const src = int8(SOURCE).subarray(0, n);
+    let a = ticks32();
+    for (let i = 0; i < n; i++) dst[i] = src[i];
+    let b = ticks32();
+    const loop = span(a, b, pair);
+    a = ticks32();
+    for (let i = 0; i < n; i++) dst[i] = table[pixels[i]];
+    b = ticks32();
+    const lut = span(a, b, pair);
+    a = ticks32();
+    dst.set(src);
+    b = ticks32();
+    fill.push({ bytes: n, loop, lut, set: span(a, b, pair) });
+
+    const out = interp.output(0).data as Int8Array;
+    if (out.length === 4 || out.length === 10) {
+      for (let i = 0; i < out.length; i++) out[i] = (i * 37) & 63;
+      a = ticks32();
+      argmaxI8(out, out.length);
+      b = ticks32();
+      argmax.push({ n: out.length, js: span(a, b, pair) });
+    }
+    interp.close();
+  }
+  argmax.sort((x, y) => x.n - y.n);
+  return { reps: REPS, emptyLoop, nopLoop, ticks32Loop, ticksLoop, ticks32Pair: pair, ticksPair: pairCost64(), fill, argmax };
+}
+
+/** The same figures as one JSON text (the program prints it inside its MICRO line). */
+export function measureJson(): string {
+  return JSON.stringify(measure());
+}

@@ -1,0 +1,109 @@
+// Misuse of the tflm and assets bindings from JS, on the device: each probe does one wrong
+// thing and reports what was thrown (class, code, message) so the host test
+// (test/xs/tflm-binding.test.ts) can check the message. A crash or an XS abort would end
+// the program instead, which the test also catches. Run by `xs-bench selftest`.
+import { asset, int8 } from 'assets';
+import { Interpreter, TflmError, slotBytes, type Kernels } from 'tflm';
+
+export interface Probe {
+  name: string;
+  threw: boolean;
+  errorClass?: string;
+  code?: string;
+  message?: string;
+  bytesNeeded?: number;
+  value?: unknown;
+}
+
+function probe(name: string, action: () => unknown): Probe {
+  try {
+    const value = action();
+    return { name, threw: false, value };
+  } catch (e) {
+    const error = e as Error;
+    const out: Probe = { name, threw: true, errorClass: error?.constructor?.name ?? typeof e, message: String(error?.message ?? e) };
+    if (e instanceof TflmError) {
+      out.code = e.code;
+      out.bytesNeeded = e.bytesNeeded;
+    }
+    return out;
+  }
+}
+
+export function run(): Probe[] {
+  const probes: Probe[] = [];
+  probes.push(probe('slot sizes', () => [slotBytes('main'), slotBytes('aux')]));
+  probes.push(probe('unknown model asset', () => new Interpreter('models/nope.tflite')));
+  probes.push(probe('model name not a string', () => new Interpreter(42 as unknown as string)));
+  probes.push(probe('bad kernels option', () => new Interpreter('models/mnist_int8.tflite', { kernels: 'fast' as Kernels })));
+  probes.push(probe('bad slot option', () => new Interpreter('models/mnist_int8.tflite', { slot: 'big' as 'main' })));
+  probes.push(probe('not a model', () => new Interpreter('mnist/digits.u8')));
+  probes.push(probe('arena too small (person_detect in aux)', () => new Interpreter('models/person_detect.tflite', { slot: 'aux' })));
+
+  const mnist = new Interpreter('models/mnist_int8.tflite', { profile: true });
+  probes.push(probe('input index out of range', () => mnist.input(1)));
+  probes.push(probe('output index negative', () => mnist.output(-1)));
+  probes.push(probe('input index not an integer', () => mnist.input(0.5)));
+  probes.push(probe('input index not a number', () => mnist.input('0' as unknown as number)));
+  probes.push(probe('input view is cached and zero copy', () => {
+    const a = mnist.input(0);
+    const b = mnist.input(0);
+    a.data.fill(7);
+    return a === b && a.data.length === 784 && a.shape.join('x') === '1x28x28x1' && b.data[783] === 7;
+  }));
+  probes.push(probe('profile lists every op', () => {
+    mnist.invoke();
+    const ops = mnist.profile();
+    return ops.length === mnist.opCount && ops.every((o) => typeof o.op === 'string' && o.ticks >= 0) ? ops.map((o) => o.op).join(',') : null;
+  }));
+  probes.push(probe('arena figures', () => {
+    const a = mnist.arena;
+    return a.total === a.head + a.tail && a.size === slotBytes('main') ? a.total : null;
+  }));
+
+  const hello = new Interpreter('models/hello_world_int8.tflite', { slot: 'aux' });
+  probes.push(probe('profile when off', () => hello.profile()));
+  const oldView = hello.input(0).data;
+  const replacement = new Interpreter('models/hello_world_int8.tflite', { slot: 'aux' });
+  probes.push(probe('invoke on a replaced interpreter', () => hello.invoke()));
+  probes.push(probe('input on a replaced interpreter', () => hello.input(0)));
+  probes.push(probe('arena of a replaced interpreter', () => hello.arena));
+  probes.push(probe('old view is detached', () => [oldView.length, oldView[0] === undefined]));
+  probes.push(probe('set() into a detached view', () => oldView.set([1])));
+  probes.push(probe('replacement still works', () => {
+    replacement.input(0).data[0] = 0;
+    replacement.invoke();
+    return replacement.output(0).data.length;
+  }));
+  replacement.close();
+  probes.push(probe('invoke after close', () => replacement.invoke()));
+  probes.push(probe('main slot unaffected by aux', () => {
+    mnist.invoke();
+    return mnist.output(0).data.length;
+  }));
+  probes.push(probe('failed creation still replaces', () => {
+    try {
+      new Interpreter('models/nope.tflite');
+    } catch {
+      /* expected */
+    }
+    return mnist.closed;
+  }));
+  probes.push(probe('invoke on the interpreter a failed creation replaced', () => mnist.invoke()));
+
+  probes.push(probe('unknown asset', () => asset('no/such.bin')));
+  probes.push(probe('asset name not a string', () => asset(7 as unknown as string)));
+  probes.push(probe('store into a flash asset', () => {
+    const bytes = int8('mnist/expected.i8');
+    const before = bytes[0];
+    bytes[0] = before === 1 ? 2 : 1;
+    return bytes[0] === before ? 'unchanged' : 'CHANGED';
+  }));
+  probes.push(probe('set() into a flash asset', () => asset('mnist/expected.i8').set([1])));
+  probes.push(probe('asset is the same view', () => asset('mnist/digits.u8') === asset('mnist/digits.u8') && asset('mnist/digits.u8').length === 7840));
+  return probes;
+}
+
+export function runJson(): string {
+  return JSON.stringify(run());
+}

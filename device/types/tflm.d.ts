@@ -1,0 +1,79 @@
+// Typings of the device module "tflm" (native/bindings/tflm): engine interpreters over
+// models in flash, with typed-array views straight over tensor memory.
+declare module 'tflm' {
+  export type Kernels = 'reference' | 'optimized';
+  /** main: 160 KB arena (the app's model); aux: 24 KB (micro_speech's front end). */
+  export type Slot = 'main' | 'aux';
+  export type TensorType = 'int8' | 'uint8' | 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32';
+  export type TensorData = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
+
+  export interface InterpreterOptions {
+    kernels?: Kernels;  // default 'reference'
+    slot?: Slot;        // default 'main'
+    /** Record ticks per op on every invoke (read with profile()). */
+    profile?: boolean;
+  }
+
+  /** A tensor: `data` is a view DIRECTLY over the tensor's memory in the slot's arena
+   * (zero copy; writes to an input are what the model reads). Created once per index
+   * and cached; frozen. */
+  export interface Tensor<D extends TensorData = TensorData> {
+    readonly data: D;
+    readonly shape: readonly number[];
+    /** Quantization scale and zero point (0 and 0 when not quantized). */
+    readonly scale: number;
+    readonly zeroPoint: number;
+    readonly type: TensorType;
+  }
+
+  export interface ArenaUsage {
+    head: number;   // planned activations and scratch
+    tail: number;   // persistent: interpreter, tensor tables, op data
+    total: number;  // head + tail (TFLM's arena_used_bytes)
+    size: number;   // the slot's arena
+  }
+
+  export interface OpTicks {
+    op: string;     // builtin name, or "CUSTOM:<code>"
+    ticks: number;
+  }
+
+  /** Engine refusals carry the engine's message; code is one of MALFORMED,
+   * UNSUPPORTED_OP, UNSUPPORTED_TYPE, SHAPE, ARENA (bytesNeeded set), ARG, STATE,
+   * KERNEL, NO_ASSET, INVALIDATED (a closed or replaced Interpreter). */
+  export class TflmError extends Error {
+    readonly code: string;
+    readonly opIndex: number;
+    readonly bytesNeeded: number;
+  }
+
+  /** Arena bytes this firmware gives a slot (0: none; creating there throws). */
+  export function slotBytes(slot: Slot): number;
+
+  /**
+   * An interpreter over the model asset `model` (e.g. "models/mnist_int8.tflite"), read
+   * in place from flash. Creating one replaces the slot's previous interpreter at once
+   * (even if this creation then fails): every method of the old one throws a TflmError
+   * "INVALIDATED", and its tensor views are detached (length 0, reads undefined, writes
+   * ignored, set()/fill() throw TypeError) so they can never touch the new tensors.
+   */
+  export class Interpreter {
+    constructor(model: string, options?: InterpreterOptions);
+    readonly slot: Slot;
+    readonly kernels: Kernels;
+    readonly closed: boolean;
+    readonly inputCount: number;
+    readonly outputCount: number;
+    readonly opCount: number;
+    /** RangeError for an index out of range, TypeError for a non-number. */
+    input<D extends TensorData = TensorData>(index: number): Tensor<D>;
+    output<D extends TensorData = TensorData>(index: number): Tensor<D>;
+    /** Runs the model; throws a TflmError with the engine's message on failure. */
+    invoke(): void;
+    readonly arena: ArenaUsage;
+    /** Ticks per op of the last invoke (needs { profile: true }). */
+    profile(): OpTicks[];
+    /** Ends the interpreter (as if replaced); idempotent. */
+    close(): void;
+  }
+}

@@ -1,0 +1,102 @@
+// `xsinfer bench`: the JS-vs-C matrix in one firmware session (apps × impl × kernel sets),
+// recorded as it arrives, then turned into a BenchResult (runs, JS overhead, models,
+// memory) that the report renders. `benchFromRecording` rebuilds the same from a file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildFirmware, programPath } from '../build/firmware.ts';
+import { MAIN_PROGRAM } from '../build/main-program.ts';
+import { sizeReport } from '../build/size.ts';
+import { readRecording, replayRecording } from '../bridge/recording.ts';
+import type { DeviceRecord, InfoRecord } from '../bridge/protocol.ts';
+import { dataDir } from '../data.ts';
+import { targetInfo, type Target } from '../targets.ts';
+import { modelRows, tflmArenaBytes } from '../report/models.ts';
+import { appModel } from '../report/seed.ts';
+import { collectRuns, type CollectedRun } from './collect.ts';
+import type { BenchResult, BenchRun, KernelSet, MemoryReport } from './result.ts';
+import { runSession, type RunSpec } from './session-runs.ts';
+
+export interface BenchOptions {
+  target: Target;
+  port?: string;
+  apps: string[];
+  impls: ('js' | 'c')[];
+  kernels: KernelSet[];
+  iterations: number;
+  warmup: number;
+  ops: boolean;
+  outDir: string;
+  onRunDone?: (spec: RunSpec, index: number, total: number) => void;
+}
+
+function opMacs(model: string): number[] {
+  const facts = JSON.parse(fs.readFileSync(path.join(dataDir(), 'facts', `${model}.json`), 'utf8')) as { operators: { macs?: number }[] };
+  return facts.operators.map((o) => o.macs ?? 0);
+}
+
+function memoryReport(runs: CollectedRun[], target: string, flash: Record<string, number>): MemoryReport {
+  const arena: MemoryReport['arena'] = [];
+  for (const run of runs) {
+    const model = appModel[run.app];
+    if (!model || !run.arena || arena.some((a) => a.model === model)) continue;
+    const tflm = target === 'mps2-an500' ? tflmArenaBytes(model, run.kernels) : null;
+    arena.push({ model, head: run.arena.head, tail: run.arena.tail, total: run.arena.used, tflm });
+  }
+  return {
+    arena,
+    xsHeap: { configured: 0, peak: 0 },
+    jsStackPeak: 0,
+    cStackPeak: Math.max(0, ...runs.map((r) => r.cStackPeak ?? 0)),
+    flash,
+  };
+}
+
+/** A BenchResult from a session's records (live or replayed). */
+export function resultFromRecords(records: DeviceRecord[], flash: Record<string, number> = {}): BenchResult {
+  const info = records.filter((r): r is InfoRecord => r.kind === 'info').pop();
+  if (!info) throw new Error('no info record in the session');
+  const collected = collectRuns(records);
+  const runs: BenchRun[] = collected.map(({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, ...rest }) => {
+    const model = appModel[rest.app];
+    if (rest.ops && model) {
+      const macs = opMacs(model);
+      rest.ops = rest.ops.map((o) => ({ ...o, macs: macs[o.index] ?? 0 }));
+    }
+    return rest;
+  });
+  return {
+    target: info.target,
+    unit: info.tick.unit,
+    hz: info.tick.hz,
+    build: info.build,
+    createdAt: new Date().toISOString(),
+    runs,
+    overhead: [],
+    micro: { emptyCall: 0, timerRead: 0, timerReadC: 0, fillInput: [], argmax: [] },
+    memory: memoryReport(collected, info.target, flash),
+    models: modelRows([...new Set(runs.map((r) => appModel[r.app]).filter((m): m is string => !!m))], info.target),
+  };
+}
+
+export function benchFromRecording(file: string): BenchResult {
+  const replay = replayRecording(readRecording(file));
+  return resultFromRecords(replay.records);
+}
+
+export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
+  if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
+  const specs: RunSpec[] = [];
+  for (const app of opts.apps)
+    for (const kernels of opts.kernels)
+      for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops });
+  const session = await runSession({
+    target: opts.target,
+    port: opts.port,
+    runs: specs,
+    outDir: opts.outDir,
+    onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
+  });
+  const elf = programPath(opts.target, MAIN_PROGRAM);
+  const flash = fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
+  return { result: resultFromRecords(session.records, flash), recording: session.recording };
+}

@@ -1,0 +1,38 @@
+// Sends a model or app image to a running device: upload_begin, CRC-checked chunks sized
+// to the negotiated frame limit, upload_end. Each step waits for its ack (with the
+// session's retries), so a lost frame costs one retry, not the transfer.
+import { crc32 } from './crc32.ts';
+import { FRAME_OVERHEAD_BYTES } from './protocol.ts';
+import type { DeviceSession } from './session.ts';
+
+export interface UploadResult {
+  bytes: number;
+  chunks: number;
+  crc: number;
+  ms: number;
+}
+
+/** msgpack bytes around a chunk's data: map header, keys, offset and crc (u32 each), bin32 header. */
+const CHUNK_ENVELOPE_BYTES = 1 + 7 + 5 + 5 + 5 + 4 + 5;
+
+export function uploadChunkBytes(maxFrame: number): number {
+  return maxFrame - FRAME_OVERHEAD_BYTES - CHUNK_ENVELOPE_BYTES;
+}
+
+export async function uploadImage(
+  session: DeviceSession,
+  opts: { what: 'model' | 'app'; name: string; data: Uint8Array; chunkBytes?: number; onProgress?: (sent: number, total: number) => void },
+): Promise<UploadResult> {
+  const t0 = performance.now();
+  const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
+  const crc = crc32(opts.data);
+  await session.command({ kind: 'uploadBegin', what: opts.what, name: opts.name, size: opts.data.length, crc });
+  let chunks = 0;
+  for (let offset = 0; offset < opts.data.length; offset += chunk) {
+    await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });
+    chunks++;
+    opts.onProgress?.(Math.min(offset + chunk, opts.data.length), opts.data.length);
+  }
+  await session.command({ kind: 'uploadEnd', crc });
+  return { bytes: opts.data.length, chunks, crc, ms: performance.now() - t0 };
+}

@@ -1,0 +1,108 @@
+// `xsinfer bench`: the JS-vs-C benchmark matrix on one firmware session, with a recording
+// and the report (terminal tables, report.md, report.html, result.json) in --out.
+// `xsinfer report RECORDING` rebuilds the same from a recording.
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { benchFromRecording, runBench } from '../../bench/bench.ts';
+import type { KernelSet } from '../../bench/result.ts';
+import { XsinferError } from '../../errors.ts';
+import { repoRoot } from '../../paths.ts';
+import { renderTerminal } from '../../report/terminal.ts';
+import { withDerived } from '../../report/overhead.ts';
+import { writeReport } from '../../report/write.ts';
+import { parseTarget } from '../../targets.ts';
+import { log, printJson } from '../output.ts';
+
+function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item as T)) throw new XsinferError('BAD_ARGUMENT', `unknown ${what} '${item}': use ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+}
+
+interface BenchCliOptions {
+  target: string;
+  port?: string;
+  apps: string;
+  impl: string;
+  kernels: string;
+  iterations: string;
+  warmup: string;
+  ops: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('JS vs C per phase (POPULATE / INVOKE / RESPOND) for apps × impl × kernel sets, with a recording and an HTML report')
+    .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
+    .option('-p, --port <port>', 'serial port of a running board (tcp:HOST:PORT, a device path, or auto)')
+    .option('-a, --apps <apps>', 'comma-separated apps', 'hello_world,micro_speech,mnist')
+    .option('--impl <impls>', 'comma-separated: js,c', 'js,c')
+    .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
+    .option('-n, --iterations <n>', 'timed iterations per run', '10')
+    .option('-w, --warmup <n>', 'warm-up iterations per run', '1')
+    .option('--no-ops', 'skip the per-op profile')
+    .option('-o, --out <dir>', 'output directory (default results/<timestamp>/)')
+    .option('--json', 'print the result as JSON (last line)')
+    .action(async (opts: BenchCliOptions) => {
+      const target = parseTarget(opts.target);
+      const apps = list(opts.apps, ['hello_world', 'micro_speech', 'mnist', 'person_detect'] as const, 'app');
+      const impls = list(opts.impl, ['js', 'c'] as const, 'impl');
+      const kernels = list(opts.kernels, ['reference', 'optimized'] as const, 'kernel set') as KernelSet[];
+      const iterations = Number(opts.iterations);
+      const warmup = Number(opts.warmup);
+      if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000) throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
+      if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
+      const outDir = path.resolve(opts.out ?? path.join(repoRoot, 'results', timestamp()));
+      const showProgress = !opts.json && process.stderr.isTTY;
+      const bar = showProgress ? new cliProgress.SingleBar({ format: 'bench {bar} {value}/{total} runs  {run}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+      const total = apps.length * impls.length * kernels.length;
+      bar?.start(total, 0, { run: '' });
+      if (!showProgress && !opts.json) log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
+      const { result, recording } = await runBench({
+        target, port: opts.port, apps, impls, kernels, iterations, warmup, ops: opts.ops, outDir,
+        onRunDone: (spec, index) => {
+          if (bar) bar.update(index + 1, { run: `${spec.app} ${spec.impl} ${spec.kernels}` });
+          else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);
+        },
+      }).finally(() => bar?.stop());
+      const paths = writeReport(result, outDir);
+      const full = withDerived(result);
+      if (opts.json) {
+        printJson(full);
+      } else {
+        process.stdout.write(renderTerminal(full) + '\n');
+        log(`recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}`);
+      }
+      if (!full.runs.every((r) => r.correct)) {
+        log('xsinfer: some runs gave wrong answers (see the "correct" column)');
+        process.exitCode = 1;
+      }
+    });
+
+  program
+    .command('report')
+    .description('rebuild the tables, report.md, report.html and result.json from a recording')
+    .argument('<recording>', 'a recording.xsirec written by bench')
+    .option('-o, --out <dir>', 'output directory (default: next to the recording)')
+    .option('--json', 'print the result as JSON (last line)')
+    .action((file: string, opts: { out?: string; json?: boolean }) => {
+      const result = benchFromRecording(path.resolve(file));
+      const paths = writeReport(result, path.resolve(opts.out ?? path.dirname(file)));
+      const full = withDerived(result);
+      if (opts.json) printJson(full);
+      else {
+        process.stdout.write(renderTerminal(full) + '\n');
+        log(`report ${paths.html}`);
+      }
+    });
+}

@@ -1,0 +1,28 @@
+// Writes a benchmark's report files into a directory: report.md, report.html and result.json
+// (the result with every derived field recomputed from its runs).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BenchResult } from '../bench/result.ts';
+import { renderHtml } from './html.ts';
+import { renderMarkdown } from './markdown.ts';
+import { withDerived } from './overhead.ts';
+
+export interface ReportPaths {
+  markdown: string;
+  html: string;
+  json: string;
+}
+
+export function writeReport(result: BenchResult, outDir: string): ReportPaths {
+  fs.mkdirSync(outDir, { recursive: true });
+  const full = withDerived(result);
+  const paths: ReportPaths = {
+    markdown: path.join(outDir, 'report.md'),
+    html: path.join(outDir, 'report.html'),
+    json: path.join(outDir, 'result.json'),
+  };
+  fs.writeFileSync(paths.markdown, renderMarkdown(full));
+  fs.writeFileSync(paths.html, renderHtml(full));
+  fs.writeFileSync(paths.json, JSON.stringify(full, null, 2) + '\n');
+  return paths;
+}

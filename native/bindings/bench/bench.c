@@ -1,0 +1,40 @@
+/*
+ * bench.c – host functions of the JS module "bench": iteration records from the JS bench
+ * loop to the program's sink, and an explicit garbage collection (see bench/bench.h).
+ */
+#include "bench/bench.h"
+
+static xsinfer_bench_sink_fn sink;
+static void *sink_user;
+
+void xsinfer_bench_set_sink(xsinfer_bench_sink_fn fn, void *user) {
+  sink = fn;
+  sink_user = user;
+}
+
+static double number_arg(xsMachine *the, int32_t index, const char *what, double lo, double hi) {
+  int type = xsTypeOf(xsArg(index));
+  if (type != xsIntegerType && type != xsNumberType) xsTypeError("bench: record(): %s must be a number", what);
+  double v = xsToNumber(xsArg(index));
+  if (!(v >= lo && v <= hi) || v != (double)(int64_t)v) xsRangeError("bench: record(): %s out of range", what);
+  return v;
+}
+
+/* record(index, caseIndex, populate, invoke, respond, total, label, score, correct) */
+void xs_bench_record(xsMachine *the) {
+  if (xsToInteger(xsArgc) < 9) xsTypeError("bench: record() needs 9 arguments");
+  if (!sink) xsUnknownError("bench: this firmware has no record sink");
+  xsinfer_bench_record_t r;
+  r.index = (uint32_t)number_arg(the, 0, "index", 0, 4294967295.0);
+  r.case_index = (uint32_t)number_arg(the, 1, "caseIndex", 0, 4294967295.0);
+  r.populate_ticks = (uint32_t)number_arg(the, 2, "populate", 0, 4294967295.0);
+  r.invoke_ticks = (uint32_t)number_arg(the, 3, "invoke", 0, 4294967295.0);
+  r.respond_ticks = (uint32_t)number_arg(the, 4, "respond", 0, 4294967295.0);
+  r.total_ticks = (uint32_t)number_arg(the, 5, "total", 0, 4294967295.0);
+  r.label = (int32_t)number_arg(the, 6, "label", -2147483648.0, 2147483647.0);
+  r.score = (int32_t)number_arg(the, 7, "score", -2147483648.0, 2147483647.0);
+  r.correct = xsToBoolean(xsArg(8)) ? 1 : 0;
+  sink(sink_user, &r);
+}
+
+void xs_bench_gc(xsMachine *the) { xsCollectGarbage(); }

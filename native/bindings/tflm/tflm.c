@@ -1,0 +1,319 @@
+/*
+ * tflm.c – host functions of the JS module "tflm": engine interpreters over models in
+ * flash assets, one per arena slot, with zero-copy typed-array views of their tensors
+ * (contract in tflm.h; the JS half, tflm.js, turns the arrays returned here into objects
+ * so C never creates property keys).
+ */
+#include "tflm/tflm.h"
+
+#include <string.h>
+
+#include "assets.h"
+#include "board.h"
+
+typedef struct slot {
+  const char *name;
+  uint8_t *arena;
+  uint32_t arena_bytes;
+  xs_interp_t *interp;  /* NULL: none, or replaced/closed/failed */
+  int32_t generation;   /* bumped on every create/close: stale JS handles stop matching */
+  xs_error_t error;     /* the last failure (creation or invoke) */
+  int profiling;
+  uint32_t profile_count;
+  uint16_t profile_op[XSINFER_TFLM_MAX_PROFILE_OPS];
+  uint32_t profile_ticks[XSINFER_TFLM_MAX_PROFILE_OPS];
+} slot_t;
+
+static slot_t slots[XSINFER_TFLM_SLOTS] = {{.name = "main"}, {.name = "aux"}};
+
+/* Status a stale handle gets from invoke: tflm.js turns it into its INVALIDATED error
+ * without an exception crossing C (keeps invoke's success path to one compare). */
+#define STALE_HANDLE (-1)
+
+void xsinfer_tflm_set_arena(uint32_t slot, uint8_t *arena, uint32_t bytes) {
+  if (slot >= XSINFER_TFLM_SLOTS) return;
+  slots[slot].arena = arena;
+  slots[slot].arena_bytes = bytes;
+  slots[slot].interp = NULL;
+  slots[slot].generation++;
+}
+
+const xs_interp_t *xsinfer_tflm_interpreter(uint32_t slot) {
+  return slot < XSINFER_TFLM_SLOTS ? slots[slot].interp : NULL;
+}
+
+int32_t xsinfer_tflm_generation(uint32_t slot) {
+  return slot < XSINFER_TFLM_SLOTS ? slots[slot].generation : -1;
+}
+
+/* ---- argument checks (the JS/C boundary) ---- */
+
+static int32_t int_arg(xsMachine *the, int32_t index, const char *what, int32_t lo, int32_t hi) {
+  if (xsToInteger(xsArgc) <= index) xsTypeError("tflm: %s missing", what);
+  int32_t value;
+  switch (xsTypeOf(xsArg(index))) {
+  case xsIntegerType: value = xsToInteger(xsArg(index)); break;
+  case xsNumberType: {
+    double d = xsToNumber(xsArg(index));
+    if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d)
+      xsRangeError("tflm: %s must be an integer", what);
+    value = (int32_t)d;
+    break;
+  }
+  default: xsTypeError("tflm: %s must be an integer", what);
+  }
+  if (value < lo || value > hi) xsRangeError("tflm: %s %ld out of range %ld..%ld", what, (long)value, (long)lo, (long)hi);
+  return value;
+}
+
+static slot_t *slot_arg(xsMachine *the) {
+  return &slots[int_arg(the, 0, "slot", 0, XSINFER_TFLM_SLOTS - 1)];
+}
+
+/* The slot of a live handle (slot, generation), or NULL when the handle is stale. */
+static slot_t *live_slot(xsMachine *the) {
+  slot_t *s = slot_arg(the);
+  int32_t generation = int_arg(the, 1, "generation", 0, INT32_MAX);
+  return s->interp && generation == s->generation ? s : NULL;
+}
+
+static slot_t *live_slot_or_throw(xsMachine *the) {
+  slot_t *s = live_slot(the);
+  if (!s) xsUnknownError("tflm: interpreter is closed or was replaced by a newer one in its slot");
+  return s;
+}
+
+/* ---- errors handed to tflm.js ---- */
+
+static const char *status_code(xs_status_t status) {
+  switch (status) {
+  case XS_OK: return "OK";
+  case XS_ERR_MALFORMED: return "MALFORMED";
+  case XS_ERR_UNSUPPORTED_OP: return "UNSUPPORTED_OP";
+  case XS_ERR_UNSUPPORTED_TYPE: return "UNSUPPORTED_TYPE";
+  case XS_ERR_SHAPE: return "SHAPE";
+  case XS_ERR_ARENA: return "ARENA";
+  case XS_ERR_ARG: return "ARG";
+  case XS_ERR_STATE: return "STATE";
+  case XS_ERR_KERNEL: return "KERNEL";
+  default: return "ENGINE";
+  }
+}
+
+/* [code, message, opIndex, bytesNeeded] */
+static void error_result(xsMachine *the, const char *code, const xs_error_t *e) {
+  xsResult = xsNewArray(4);
+  xsSetAt(xsResult, xsInteger(0), xsString(code));
+  xsSetAt(xsResult, xsInteger(1), xsString(e->message));
+  xsSetAt(xsResult, xsInteger(2), xsInteger(e->op_index));
+  xsSetAt(xsResult, xsInteger(3), xsNumber(e->bytes_needed));
+}
+
+static void set_error(xs_error_t *e, xs_status_t code, const char *prefix, const char *detail) {
+  e->code = code;
+  e->op_index = -1;
+  e->bytes_needed = 0;
+  size_t n = 0;
+  for (const char *p = prefix; *p && n + 1 < sizeof e->message; p++) e->message[n++] = *p;
+  for (const char *p = detail; *p && n + 1 < sizeof e->message; p++) e->message[n++] = *p;
+  e->message[n] = 0;
+}
+
+/* ---- profiling ---- */
+
+static void on_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t ticks) {
+  (void)builtin_code;
+  slot_t *s = user;
+  if (op_index == 0) s->profile_count = 0; /* a new invoke starts */
+  if (s->profile_count < XSINFER_TFLM_MAX_PROFILE_OPS) {
+    s->profile_op[s->profile_count] = (uint16_t)op_index;
+    s->profile_ticks[s->profile_count] = ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)ticks;
+    s->profile_count++;
+  }
+}
+
+/* ---- host functions ---- */
+
+/* create(modelAssetName, slot, kernels, profile) → [generation, inputs, outputs, ops]
+ * or [code, message, opIndex, bytesNeeded] when the engine refuses the model. */
+void xs_tflm_create(xsMachine *the) {
+  if (xsToInteger(xsArgc) < 4) xsTypeError("tflm: create(model, slot, kernels, profile): arguments missing");
+  int type = xsTypeOf(xsArg(0));
+  if (type != xsStringType && type != xsStringXType) xsTypeError("tflm: model asset name must be a string");
+  int32_t slot_index = int_arg(the, 1, "slot", 0, XSINFER_TFLM_SLOTS - 1);
+  int32_t kernels = int_arg(the, 2, "kernels", XS_KERNELS_REFERENCE, XS_KERNELS_OPTIMIZED);
+  int profile = xsToBoolean(xsArg(3));
+  char name[96];
+  xsToStringBuffer(xsArg(0), name, sizeof name);
+
+  slot_t *s = &slots[slot_index];
+  if (!s->arena || !s->arena_bytes) xsUnknownError("tflm: this firmware gives slot '%s' no arena", s->name);
+  /* The previous interpreter dies here, whatever happens next. */
+  s->interp = NULL;
+  s->generation = s->generation == INT32_MAX ? 1 : s->generation + 1;
+  s->profiling = 0;
+  s->profile_count = 0;
+
+  const asset_t *model = asset_find(name);
+  if (!model) {
+    set_error(&s->error, XS_ERR_ARG, "no model asset named ", name);
+    error_result(the, "NO_ASSET", &s->error);
+    return;
+  }
+  xs_interp_t *it = xs_interp_create(model->data, model->bytes, s->arena, s->arena_bytes,
+                                     (xs_kernel_set_t)kernels, &s->error);
+  if (!it) {
+    error_result(the, status_code(s->error.code), &s->error);
+    return;
+  }
+  xs_status_t status = xs_interp_allocate(it);
+  if (status != XS_OK) {
+    s->error = *xs_interp_error(it);
+    error_result(the, status_code(status), &s->error);
+    return;
+  }
+  if (profile) {
+    xs_interp_set_profiler(it, board_ticks, on_op, s);
+    s->profiling = 1;
+  }
+  s->interp = it;
+  xsResult = xsNewArray(4);
+  xsSetAt(xsResult, xsInteger(0), xsInteger(s->generation));
+  xsSetAt(xsResult, xsInteger(1), xsInteger((xsIntegerValue)xs_interp_input_count(it)));
+  xsSetAt(xsResult, xsInteger(2), xsInteger((xsIntegerValue)xs_interp_output_count(it)));
+  xsSetAt(xsResult, xsInteger(3), xsInteger((xsIntegerValue)xs_interp_op_count(it)));
+}
+
+/* close(slot, generation): the slot's interpreter ends (no-op for a stale handle). */
+void xs_tflm_close(xsMachine *the) {
+  slot_t *s = live_slot(the);
+  if (!s) return;
+  s->interp = NULL;
+  s->generation = s->generation == INT32_MAX ? 1 : s->generation + 1;
+}
+
+static const char *view_constructor(xs_type_t type) {
+  switch (type) {
+  case XS_INT8: return "Int8Array";
+  case XS_UINT8:
+  case XS_BOOL: return "Uint8Array";
+  case XS_INT16: return "Int16Array";
+  case XS_UINT16: return "Uint16Array";
+  case XS_INT32: return "Int32Array";
+  case XS_UINT32: return "Uint32Array";
+  case XS_FLOAT32: return "Float32Array";
+  default: return NULL;
+  }
+}
+
+/* tensor(slot, generation, isOutput, index) →
+ * [view, type, scale, zeroPoint, dim0, dim1, ...]; the view is over tensor memory in the
+ * arena (zero copy), writable. */
+void xs_tflm_tensor(xsMachine *the) {
+  slot_t *s = live_slot_or_throw(the);
+  int32_t output = int_arg(the, 2, "tensor kind", 0, 1);
+  uint32_t count = output ? xs_interp_output_count(s->interp) : xs_interp_input_count(s->interp);
+  if (xsToInteger(xsArgc) < 4) xsTypeError("tflm: tensor index missing");
+  int index_type = xsTypeOf(xsArg(3));
+  if (index_type != xsIntegerType && index_type != xsNumberType)
+    xsTypeError("tflm: %s index must be an integer", output ? "output" : "input");
+  double d = xsToNumber(xsArg(3));
+  if (d != (double)(int32_t)d) xsRangeError("tflm: %s index must be an integer", output ? "output" : "input");
+  if (d < 0 || d >= count)
+    xsRangeError("tflm: %s index %ld out of range (model has %lu)", output ? "output" : "input", (long)(int32_t)d,
+                 (unsigned long)count);
+  xs_tensor_info_t info;
+  xs_status_t status = output ? xs_interp_output(s->interp, (uint32_t)d, &info)
+                              : xs_interp_input(s->interp, (uint32_t)d, &info);
+  if (status != XS_OK) xsUnknownError("tflm: %s", xs_interp_error(s->interp)->message);
+  const char *ctor = view_constructor(info.type);
+  if (!ctor) xsTypeError("tflm: tensor type %s has no typed-array view", xs_type_name(info.type));
+  uint8_t *data = info.data;
+  /* The views stand for arena memory: refuse anything that is not inside this slot's
+   * arena (a constant tensor in flash would need a read-only view). */
+  if (data < s->arena || data + info.bytes > s->arena + s->arena_bytes)
+    xsTypeError("tflm: tensor is not in the arena (constant?)");
+  xsVars(1);
+  xsinfer_xs_view(the, &xsVar(0), ctor, data, info.bytes, 0);
+  xsResult = xsNewArray(4 + info.rank);
+  xsSetAt(xsResult, xsInteger(0), xsVar(0));
+  xsSetAt(xsResult, xsInteger(1), xsString(xs_type_name(info.type)));
+  xsSetAt(xsResult, xsInteger(2), xsNumber(info.quantized ? (double)info.scale : 0.0));
+  xsSetAt(xsResult, xsInteger(3), xsInteger(info.quantized ? info.zero_point : 0));
+  for (int32_t i = 0; i < info.rank; i++) xsSetAt(xsResult, xsInteger(4 + i), xsInteger(info.dims[i]));
+}
+
+/* invoke(slot, generation) → 0, an engine status (details: error()), or STALE_HANDLE. */
+void xs_tflm_invoke(xsMachine *the) {
+  slot_t *s = live_slot(the);
+  if (!s) {
+    xsResult = xsInteger(STALE_HANDLE);
+    return;
+  }
+  xs_status_t status = xs_interp_invoke(s->interp);
+  if (status != XS_OK) s->error = *xs_interp_error(s->interp);
+  xsResult = xsInteger(status);
+}
+
+/* error(slot) → [code, message, opIndex, bytesNeeded] of the slot's last failure. */
+void xs_tflm_error(xsMachine *the) {
+  slot_t *s = slot_arg(the);
+  error_result(the, status_code(s->error.code), &s->error);
+}
+
+/* arena(slot, generation) → [head, tail, total, arenaBytes] */
+void xs_tflm_arena(xsMachine *the) {
+  slot_t *s = live_slot_or_throw(the);
+  xs_arena_usage_t u;
+  xs_interp_arena_usage(s->interp, &u);
+  xsResult = xsNewArray(4);
+  xsSetAt(xsResult, xsInteger(0), xsNumber(u.head_bytes));
+  xsSetAt(xsResult, xsInteger(1), xsNumber(u.tail_bytes));
+  xsSetAt(xsResult, xsInteger(2), xsNumber(u.total_bytes));
+  xsSetAt(xsResult, xsInteger(3), xsNumber(u.arena_bytes));
+}
+
+/* profile(slot, generation) → [opName, ticks, opName, ticks, ...] of the last invoke, in
+ * execution order; custom ops are named "CUSTOM:<code>". */
+void xs_tflm_profile(xsMachine *the) {
+  slot_t *s = live_slot_or_throw(the);
+  if (!s->profiling) xsUnknownError("tflm: profiling is off (create the Interpreter with { profile: true })");
+  xsVars(1);
+  xsResult = xsNewArray((xsIntegerValue)(2 * s->profile_count));
+  for (uint32_t i = 0; i < s->profile_count; i++) {
+    const char *custom;
+    uint32_t len = xs_interp_op_custom_name(s->interp, s->profile_op[i], &custom);
+    if (len) {
+      char name[72] = "CUSTOM:";
+      uint32_t n = 7;
+      for (uint32_t k = 0; k < len && n + 1 < sizeof name; k++) name[n++] = custom[k];
+      name[n] = 0;
+      xsVar(0) = xsString(name);
+    } else {
+      xsVar(0) = xsString(xs_interp_op_name(s->interp, s->profile_op[i]));
+    }
+    xsSetAt(xsResult, xsInteger((xsIntegerValue)(2 * i)), xsVar(0));
+    xsSetAt(xsResult, xsInteger((xsIntegerValue)(2 * i + 1)), xsNumber(s->profile_ticks[i]));
+  }
+}
+
+/* detach(buffer): the host buffer behind a tensor view stops pointing at the arena, so
+ * every view over it reads as length 0 and set()/fill() throw "detached buffer". Only
+ * buffers inside a slot arena qualify (never an asset in flash). */
+void xs_tflm_detach(xsMachine *the) {
+  if (xsToInteger(xsArgc) < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
+    xsTypeError("tflm: detach(buffer): buffer must be an object");
+  uint8_t *data = xsGetHostData(xsArg(0)); /* throws for a non-host object */
+  if (!data) return;                         /* already detached */
+  int inside = 0;
+  for (uint32_t i = 0; i < XSINFER_TFLM_SLOTS; i++)
+    if (slots[i].arena && data >= slots[i].arena && data < slots[i].arena + slots[i].arena_bytes) inside = 1;
+  if (!inside) xsTypeError("tflm: detach(buffer): not a tensor buffer");
+  xsSetHostBuffer(xsArg(0), NULL, 0);
+}
+
+/* slotBytes(slot) → arena bytes this firmware gives the slot (0: none). */
+void xs_tflm_slot_bytes(xsMachine *the) {
+  slot_t *s = slot_arg(the);
+  xsResult = xsNumber(s->arena ? s->arena_bytes : 0);
+}

@@ -1,0 +1,59 @@
+/*
+ * tflm.h – the JS module "tflm" (interpreters over flash models, typed-array views straight
+ * over tensor memory) and what a firmware program gives it: one static arena per slot.
+ *
+ * Contract:
+ * - Two slots, main (0) and aux (1), each owning one arena the program registers with
+ *   xsinfer_tflm_set_arena before JS creates an interpreter there (none → JS Error).
+ *   Programs that never register one pay no RAM for them.
+ * - One interpreter per slot. Creating an interpreter in a slot replaces the previous
+ *   one at once (even when creation then fails): its handle goes stale, every JS method
+ *   on it throws, and tflm.js detaches its views (length 0; set/fill throw TypeError)
+ *   before the arena is reused, so stale JS views can neither read nor write the new
+ *   interpreter's tensors.
+ * - Host functions check every argument (TypeError/RangeError, never a crash). Engine
+ *   failures are returned to tflm.js as [code, message, opIndex, bytesNeeded], which it
+ *   throws as a TflmError carrying the engine's own message.
+ * - Nothing here allocates; profiles go to a static table (XSINFER_TFLM_MAX_PROFILE_OPS).
+ */
+#ifndef XSINFER_BINDINGS_TFLM_H
+#define XSINFER_BINDINGS_TFLM_H
+
+#include <stdint.h>
+
+#include "xsinfer/engine.h"
+#include "xsinfer_xs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { XSINFER_TFLM_SLOT_MAIN = 0, XSINFER_TFLM_SLOT_AUX = 1, XSINFER_TFLM_SLOTS = 2 };
+#define XSINFER_TFLM_MAX_PROFILE_OPS 128u
+
+/* Gives slot its arena (16-byte aligned, static, outlives the machine). Replaces and
+ * forgets any interpreter the slot held. */
+void xsinfer_tflm_set_arena(uint32_t slot, uint8_t *arena, uint32_t bytes);
+
+/* The live interpreter of a slot (NULL when none): lets a program report arena figures. */
+const xs_interp_t *xsinfer_tflm_interpreter(uint32_t slot);
+
+/* Changes whenever an interpreter is created in (or removed from) the slot: tells a
+ * program whether JS used the slot during some span. */
+int32_t xsinfer_tflm_generation(uint32_t slot);
+
+void xs_tflm_create(xsMachine *the);
+void xs_tflm_close(xsMachine *the);
+void xs_tflm_tensor(xsMachine *the);
+void xs_tflm_invoke(xsMachine *the);
+void xs_tflm_error(xsMachine *the);
+void xs_tflm_arena(xsMachine *the);
+void xs_tflm_profile(xsMachine *the);
+void xs_tflm_detach(xsMachine *the);
+void xs_tflm_slot_bytes(xsMachine *the);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

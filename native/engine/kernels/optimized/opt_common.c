@@ -1,0 +1,515 @@
+/* opt_common.c – prepare helpers (quantization table, fast-requantization proof, w16
+ * layout) and the column/matrix kernels shared by the optimized int8 kernels. */
+
+#include "opt_common.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#include "quant.h"
+#include "../reference/conv_common.h"
+
+static int finite_scale(float s, int allow_zero) {
+  return isfinite(s) && (s > 0.0f || (allow_zero && s == 0.0f));
+}
+
+xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
+                              const xs_tensor_t *bias, const xs_tensor_t *output,
+                              xs_activation_t act, int32_t channels, int32_t channel_dim,
+                              xs_opt_ch_t **table, xs_opt_out_t *out) {
+  /* Same checks, order and messages as the reference (conv.c xs_conv_quant_prepare). */
+  if (filter->type != XS_INT8) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "filter type %s with int8 input",
+                   xs_type_name((xs_type_t)filter->type));
+  }
+  if (bias != NULL && bias->type != XS_INT32) {
+    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "bias type %s with int8 input",
+                   xs_type_name((xs_type_t)bias->type));
+  }
+  if (input->quant_count == 0 || output->quant_count == 0 || filter->quant_count == 0) {
+    return xs_fail(node, XS_ERR_MALFORMED, "int8 input, filter and output need quantization");
+  }
+  if (!finite_scale(input->scale, 1) || !finite_scale(output->scale, 0)) {
+    return xs_fail(node, XS_ERR_MALFORMED, "invalid input/output scale");
+  }
+  if (input->zero_point < -128 || input->zero_point > 127 || output->zero_point < -128 ||
+      output->zero_point > 127) {
+    return xs_fail(node, XS_ERR_MALFORMED, "int8 zero point out of range");
+  }
+  const uint32_t per_channel = filter->quant_count > 1;
+  if (per_channel) {
+    if (filter->quant_count != (uint32_t)channels || filter->quant_dim < 0 ||
+        filter->quant_dim >= (int32_t)filter->rank ||
+        filter->dims[filter->quant_dim] != channels) {
+      return xs_fail(node, XS_ERR_MALFORMED,
+                     "filter has %u scales along dim %d, expected %d along dim %d",
+                     (uint32_t)filter->quant_count, (int32_t)filter->quant_dim, channels,
+                     channel_dim);
+    }
+  }
+  xs_opt_ch_t *t = xs_alloc_persistent(node, (size_t)channels * sizeof *t);
+  if (t == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
+  }
+  const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
+  for (int32_t c = 0; c < channels; c++) {
+    const float filter_scale = per_channel ? xs_channel_scale(filter, (uint32_t)c) : filter->scale;
+    if (!finite_scale(filter_scale, 1)) {
+      return xs_fail(node, XS_ERR_MALFORMED, "invalid filter scale for channel %d", c);
+    }
+    const double real = (double)input->scale * (double)filter_scale / (double)output->scale;
+    xs_quantize_multiplier(real, &t[c].mult, &t[c].shift);
+    t[c].bias = b != NULL ? b[c] : 0;
+    t[c].round = 0;
+  }
+  xs_status_t st = xs_activation_range_quantized(act, XS_INT8, output->scale, output->zero_point,
+                                                 &out->act_min, &out->act_max);
+  if (st != XS_OK || out->act_min > out->act_max) {
+    return xs_fail(node, XS_ERR_MALFORMED, "activation range not representable");
+  }
+  out->sat = 0;
+  *table = t;
+  return XS_OK;
+}
+
+int xs_opt_make_fast(xs_opt_ch_t *table, xs_opt_out_t *out, const xs_opt_filter_t *f,
+                     int32_t input_zp, int32_t output_zp, int doubled) {
+  /* Largest |x - input_zp| over int8 x. */
+  const int64_t max_in = input_zp >= 0 ? 128 + (int64_t)input_zp : 127 - (int64_t)input_zp;
+  const int64_t limit = (INT64_C(1) << 30) - 1;
+  /* First pass: prove, change nothing. */
+  for (int32_t c = 0; c < f->channels; c++) {
+    const xs_opt_ch_t *t = &table[c];
+    int32_t e = -t->shift;
+    if (t->mult == 0) {
+      e = 1; /* SRDHM(acc, 0) = 0 whatever the shift */
+    } else if (t->mult < 0 || e < 1 || e > 31) {
+      return 0;
+    }
+    int64_t bound = t->bias < 0 ? -(int64_t)t->bias : (int64_t)t->bias;
+    const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
+    for (int32_t k = 0; k < f->taps; k++) {
+      const int32_t v = w[(size_t)k * (size_t)f->k_stride];
+      bound += (v < 0 ? -v : v) * max_in;
+    }
+    if (bound > limit) {
+      return 0;
+    }
+    /* |x| <= bound; x + round - 1 and x + round must stay inside int32. */
+    const int64_t round = xs_opt_round64(e, output_zp);
+    const int64_t mag = round < 0 ? -round : round;
+    if (bound + mag + 1 > INT32_MAX) {
+      return 0;
+    }
+  }
+  for (int32_t c = 0; c < f->channels; c++) {
+    xs_opt_ch_t *t = &table[c];
+    const int32_t e = t->mult == 0 ? 1 : -t->shift;
+    uint32_t sum = 0;
+    const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
+    for (int32_t k = 0; k < f->taps; k++) {
+      sum += (uint32_t)(int32_t)w[(size_t)k * (size_t)f->k_stride];
+    }
+    uint32_t folded = (uint32_t)t->bias - (uint32_t)input_zp * sum;
+    if (doubled) {
+      folded <<= 1;
+    }
+    t->bias = (int32_t)folded;
+    t->round = (int32_t)xs_opt_round64(e, output_zp);
+    t->shift = e;
+  }
+  out->sat = out->act_min == -128 && out->act_max == 127 && output_zp == -128;
+  return 1;
+}
+
+xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table, int32_t channels,
+                                   int32_t **multipliers, int32_t **shifts) {
+  int32_t *m = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
+  int32_t *s = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
+  if (m == NULL || s == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
+  }
+  for (int32_t c = 0; c < channels; c++) {
+    m[c] = table[c].mult;
+    s[c] = table[c].shift;
+  }
+  *multipliers = m;
+  *shifts = s;
+  return XS_OK;
+}
+
+void xs_opt_make_w16(const xs_opt_filter_t *f, int32_t block, uint32_t *dst) {
+  const int32_t k4 = xs_opt_k4(f->taps);
+  for (int32_t c = 0; c < f->channels; c++) {
+    const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
+    const int32_t in_block = c % block;
+    const int32_t block_start = c - in_block;
+    /* Pairs (c0, c1) share K4 words; a lone last channel has K4 / 2. */
+    const int lone = (in_block & 1) == 0 && in_block + 1 == block;
+    uint32_t *base = dst + (size_t)(block_start + (in_block & ~1)) * (size_t)(k4 / 2);
+    const int32_t stride = lone ? 2 : 4;
+    const int32_t lane = lone ? 0 : (in_block & 1) * 2;
+    for (int32_t g = 0; g < k4 / 4; g++) {
+      int32_t v[4];
+      for (int32_t j = 0; j < 4; j++) {
+        const int32_t k = 4 * g + j;
+        v[j] = k < f->taps ? 2 * (int32_t)w[(size_t)k * (size_t)f->k_stride] : 0;
+      }
+      base[g * stride + lane] = xs_pair(v[0], v[2]);
+      base[g * stride + lane + 1] = xs_pair(v[1], v[3]);
+    }
+  }
+}
+
+void xs_opt_widen(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
+  int32_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint32_t a = xs_ld32(src + i);
+    const uint32_t b = xs_ld32(src + i + 4);
+    dst[0] = xs_sxtb16(a);
+    dst[1] = xs_sxtb16_ror8(a);
+    dst[step] = xs_sxtb16(b);
+    dst[step + 1] = xs_sxtb16_ror8(b);
+    dst += 2 * step;
+  }
+  if (i + 4 <= n) {
+    const uint32_t a = xs_ld32(src + i);
+    dst[0] = xs_sxtb16(a);
+    dst[1] = xs_sxtb16_ror8(a);
+    dst += step;
+    i += 4;
+  }
+  if (i < n) {
+    /* Partial group: read only the bytes that exist; the rest is never used (w16 rows
+     * are zero there, w8 kernels stop at k). */
+    uint32_t a = 0;
+    for (int32_t j = 0; i + j < n; j++) {
+      a |= (uint32_t)(uint8_t)src[i + j] << (8 * j);
+    }
+    dst[0] = xs_sxtb16(a);
+    dst[1] = xs_sxtb16_ror8(a);
+  }
+}
+
+/* Small copies and fills with word accesses and explicit tails (a byte loop here would
+ * become a libc call per row). */
+static inline void copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    xs_st32(dst + i, xs_ld32(src + i));
+  }
+  if (n & 2) {
+    dst[i] = src[i];
+    dst[i + 1] = src[i + 1];
+    i += 2;
+  }
+  if (n & 1) {
+    dst[i] = src[i];
+  }
+}
+
+static inline void fill_bytes(int8_t *dst, uint32_t word, int32_t n) {
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    xs_st32(dst + i, word);
+  }
+  if (n & 2) {
+    dst[i] = (int8_t)word;
+    dst[i + 1] = (int8_t)word;
+    i += 2;
+  }
+  if (n & 1) {
+    dst[i] = (int8_t)word;
+  }
+}
+
+void xs_opt_gather(const xs_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t ox, int32_t c0,
+                   int32_t n, int8_t *raw) {
+  const int32_t iy0 = oy * g->stride_h - g->pad_h;
+  const int32_t ix0 = ox * g->stride_w - g->pad_w;
+  const int32_t fw = g->fw;
+  const int32_t row_bytes = fw * n;
+  const uint32_t zp = (uint32_t)(uint8_t)g->zp * 0x01010101u;
+  /* Taps fx0..fx1-1 of every row are inside the image horizontally. */
+  int32_t fx0, fx1;
+  xs_conv_tap_range(ix0, g->dil_w, fw, g->in_w, &fx0, &fx1);
+  if (fx1 < fx0) {
+    fx1 = fx0;
+  }
+  /* Channels-complete taps without dilation are one contiguous run per row. */
+  const int runs = g->dil_w == 1 && n == g->in_c;
+  for (int32_t fy = 0; fy < g->fh; fy++, raw += row_bytes) {
+    const int32_t iy = iy0 + fy * g->dil_h;
+    if (iy < 0 || iy >= g->in_h || fx1 == fx0) {
+      fill_bytes(raw, zp, row_bytes);
+      continue;
+    }
+    const int8_t *row = in + ((size_t)iy * (size_t)g->in_w) * (size_t)g->in_c + c0;
+    fill_bytes(raw, zp, fx0 * n);
+    fill_bytes(raw + fx1 * n, zp, (fw - fx1) * n);
+    if (runs) {
+      copy_bytes(raw + fx0 * n, row + (size_t)(ix0 + fx0) * (size_t)n, (fx1 - fx0) * n);
+    } else if (n == 1) {
+      const int32_t step = g->dil_w * g->in_c;
+      const int8_t *src = row + (size_t)(ix0 + fx0 * g->dil_w) * (size_t)g->in_c;
+      for (int32_t fx = fx0; fx < fx1; fx++, src += step) {
+        raw[fx] = *src;
+      }
+    } else {
+      for (int32_t fx = fx0; fx < fx1; fx++) {
+        copy_bytes(raw + fx * n, row + (size_t)(ix0 + fx * g->dil_w) * (size_t)g->in_c, n);
+      }
+    }
+  }
+}
+
+/* ---- matrix kernels ----
+ * Accumulators start at the folded bias. w8 rows: the group loop reads 4 weight bytes,
+ * the last k % 4 taps are scalar (weights past k are never read). */
+
+/* acc + a * b with the int32 wrap-around of the reference accumulation. */
+static inline int32_t mac(int32_t acc, int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)acc + (uint32_t)(a * b));
+}
+
+/* Lane j of group g of a column with `step` words per group. */
+static inline int32_t col_tap(const uint32_t *col, int32_t step, int32_t k) {
+  const uint32_t word = col[(k >> 2) * step + (k & 1)];
+  return (k & 2) ? (int32_t)(int16_t)(uint16_t)(word >> 16) : (int32_t)(int16_t)(uint16_t)word;
+}
+
+void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+  const int32_t k = g->k;
+  const int32_t groups = k >> 2;
+  const int8_t *wrow = g->weights;
+  const xs_opt_ch_t *ch = g->ch;
+  const int sat = g->sat;
+  int32_t c = 0;
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2, wrow += 2 * k) {
+    const int8_t *w0 = wrow;
+    const int8_t *w1 = wrow + k;
+    const uint32_t *x = col;
+    int32_t a00 = ch[0].bias, a01 = ch[1].bias, a10 = ch[0].bias, a11 = ch[1].bias;
+    for (int32_t i = 0; i < groups; i++) {
+      const uint32_t p0e = x[0], p0o = x[1], p1e = x[2], p1o = x[3];
+      x += 4;
+      uint32_t w = xs_ld32(w0);
+      w0 += 4;
+      uint32_t we = xs_sxtb16(w), wo = xs_sxtb16_ror8(w);
+      a00 = xs_smlad(p0e, we, a00);
+      a00 = xs_smlad(p0o, wo, a00);
+      a10 = xs_smlad(p1e, we, a10);
+      a10 = xs_smlad(p1o, wo, a10);
+      w = xs_ld32(w1);
+      w1 += 4;
+      we = xs_sxtb16(w);
+      wo = xs_sxtb16_ror8(w);
+      a01 = xs_smlad(p0e, we, a01);
+      a01 = xs_smlad(p0o, wo, a01);
+      a11 = xs_smlad(p1e, we, a11);
+      a11 = xs_smlad(p1o, wo, a11);
+    }
+    for (int32_t t = groups << 2; t < k; t++) {
+      const int32_t x0 = col_tap(col, 4, t), x1 = col_tap(col + 2, 4, t);
+      a00 = mac(a00, x0, wrow[t]);
+      a10 = mac(a10, x1, wrow[t]);
+      a01 = mac(a01, x0, wrow[k + t]);
+      a11 = mac(a11, x1, wrow[k + t]);
+    }
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], g->out, sat);
+    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], g->out, sat);
+    out1[c] = xs_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], g->out, sat);
+    out1[c + 1] = xs_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], g->out, sat);
+  }
+  if (c < g->n_oc) {
+    const uint32_t *x = col;
+    const int8_t *w0 = wrow;
+    int32_t a0 = ch[0].bias, a1 = ch[0].bias;
+    for (int32_t i = 0; i < groups; i++) {
+      const uint32_t w = xs_ld32(w0);
+      w0 += 4;
+      const uint32_t we = xs_sxtb16(w), wo = xs_sxtb16_ror8(w);
+      a0 = xs_smlad(x[0], we, a0);
+      a0 = xs_smlad(x[1], wo, a0);
+      a1 = xs_smlad(x[2], we, a1);
+      a1 = xs_smlad(x[3], wo, a1);
+      x += 4;
+    }
+    for (int32_t t = groups << 2; t < k; t++) {
+      a0 = mac(a0, col_tap(col, 4, t), wrow[t]);
+      a1 = mac(a1, col_tap(col + 2, 4, t), wrow[t]);
+    }
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, sat);
+    out1[c] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], g->out, sat);
+  }
+}
+
+void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+  const int32_t k = g->k;
+  const int32_t groups = k >> 2;
+  const int8_t *wrow = g->weights;
+  const xs_opt_ch_t *ch = g->ch;
+  const int sat = g->sat;
+  int32_t c = 0;
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2, wrow += 2 * k) {
+    const int8_t *w0 = wrow;
+    const int8_t *w1 = wrow + k;
+    const uint32_t *x = col;
+    int32_t a0 = ch[0].bias, a1 = ch[1].bias;
+    for (int32_t i = 0; i < groups; i++) {
+      const uint32_t pe = x[0], po = x[1];
+      x += 2;
+      uint32_t w = xs_ld32(w0);
+      w0 += 4;
+      a0 = xs_smlad(pe, xs_sxtb16(w), a0);
+      a0 = xs_smlad(po, xs_sxtb16_ror8(w), a0);
+      w = xs_ld32(w1);
+      w1 += 4;
+      a1 = xs_smlad(pe, xs_sxtb16(w), a1);
+      a1 = xs_smlad(po, xs_sxtb16_ror8(w), a1);
+    }
+    for (int32_t t = groups << 2; t < k; t++) {
+      const int32_t x0 = col_tap(col, 2, t);
+      a0 = mac(a0, x0, wrow[t]);
+      a1 = mac(a1, x0, wrow[k + t]);
+    }
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, sat);
+    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], g->out, sat);
+  }
+  if (c < g->n_oc) {
+    const uint32_t *x = col;
+    const int8_t *w0 = wrow;
+    int32_t a0 = ch[0].bias;
+    for (int32_t i = 0; i < groups; i++) {
+      const uint32_t w = xs_ld32(w0);
+      w0 += 4;
+      a0 = xs_smlad(x[0], xs_sxtb16(w), a0);
+      a0 = xs_smlad(x[1], xs_sxtb16_ror8(w), a0);
+      x += 2;
+    }
+    for (int32_t t = groups << 2; t < k; t++) {
+      a0 = mac(a0, col_tap(col, 2, t), wrow[t]);
+    }
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, sat);
+  }
+}
+
+/* Dot products of the w16 kernels over `groups` groups of 4 taps. Device: SMLAD loops in
+ * asm (GCC spills the 2x2 register block); elsewhere the same sums in C. */
+#if XS_OPT_DSP
+#define DOT2X2(x, w, n, a00, a01, a10, a11)                                                 \
+  do {                                                                                   \
+    uint32_t x0e_, x0o_, x1e_, x1o_, we_, wo_;                                          \
+    __asm__ volatile(                                                                    \
+        "1:\n\t"                                                                          \
+        "ldrd %[x0e], %[x0o], [%[xp]], #8\n\t"                                            \
+        "ldrd %[x1e], %[x1o], [%[xp]], #8\n\t"                                            \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
+        "smlad %[r00], %[x0e], %[we], %[r00]\n\t"                                         \
+        "smlad %[r00], %[x0o], %[wo], %[r00]\n\t"                                         \
+        "smlad %[r10], %[x1e], %[we], %[r10]\n\t"                                         \
+        "smlad %[r10], %[x1o], %[wo], %[r10]\n\t"                                         \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
+        "smlad %[r01], %[x0e], %[we], %[r01]\n\t"                                         \
+        "smlad %[r01], %[x0o], %[wo], %[r01]\n\t"                                         \
+        "smlad %[r11], %[x1e], %[we], %[r11]\n\t"                                         \
+        "smlad %[r11], %[x1o], %[wo], %[r11]\n\t"                                         \
+        "subs %[cnt], %[cnt], #1\n\t"                                                     \
+        "bne 1b\n\t"                                                                      \
+        : [r00] "+r"(a00), [r01] "+r"(a01), [r10] "+r"(a10), [r11] "+r"(a11), [xp] "+r"(x), \
+          [wp] "+r"(w), [cnt] "+r"(n), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_),                 \
+          [x1e] "=&r"(x1e_), [x1o] "=&r"(x1o_), [we] "=&r"(we_), [wo] "=&r"(wo_)            \
+        :                                                                                \
+        : "cc", "memory");                                                               \
+  } while (0)
+#define DOT1X2(x, w, n, a0, a1)                                                              \
+  do {                                                                                   \
+    uint32_t xe_, xo_, we_, wo_;                                                         \
+    __asm__ volatile(                                                                    \
+        "1:\n\t"                                                                          \
+        "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                                              \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
+        "smlad %[r0], %[xe], %[we], %[r0]\n\t"                                            \
+        "smlad %[r0], %[xo], %[wo], %[r0]\n\t"                                            \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
+        "smlad %[r1], %[xe], %[we], %[r1]\n\t"                                            \
+        "smlad %[r1], %[xo], %[wo], %[r1]\n\t"                                            \
+        "subs %[cnt], %[cnt], #1\n\t"                                                     \
+        "bne 1b\n\t"                                                                      \
+        : [r0] "+r"(a0), [r1] "+r"(a1), [xp] "+r"(x), [wp] "+r"(w), [cnt] "+r"(n),         \
+          [xe] "=&r"(xe_), [xo] "=&r"(xo_), [we] "=&r"(we_), [wo] "=&r"(wo_)               \
+        :                                                                                \
+        : "cc", "memory");                                                               \
+  } while (0)
+#else
+#define DOT2X2(x, w, n, a00, a01, a10, a11)                                                 \
+  do {                                                                                   \
+    for (; n > 0; n--, x += 4, w += 4) {                                                 \
+      a00 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a00));                             \
+      a10 = xs_smlad(x[3], w[1], xs_smlad(x[2], w[0], a10));                             \
+      a01 = xs_smlad(x[1], w[3], xs_smlad(x[0], w[2], a01));                             \
+      a11 = xs_smlad(x[3], w[3], xs_smlad(x[2], w[2], a11));                             \
+    }                                                                                    \
+  } while (0)
+#define DOT1X2(x, w, n, a0, a1)                                                              \
+  do {                                                                                   \
+    for (; n > 0; n--, x += 2, w += 4) {                                                 \
+      a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));                               \
+      a1 = xs_smlad(x[1], w[3], xs_smlad(x[0], w[2], a1));                               \
+    }                                                                                    \
+  } while (0)
+#endif
+
+void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+  const int32_t groups = xs_opt_k4(g->k) >> 2;
+  const uint32_t *w = g->weights;
+  const xs_opt_ch_t *ch = g->ch;
+  const xs_opt_out_t *o = g->out;
+  const int sat = g->sat;
+  int32_t c = 0;
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2) {
+    const uint32_t *x = col;
+    int32_t n = groups;
+    int32_t a00 = ch[0].bias, a01 = ch[1].bias, a10 = ch[0].bias, a11 = ch[1].bias;
+    DOT2X2(x, w, n, a00, a01, a10, a11);
+    out0[c] = xs_opt_requant(a00, &ch[0], o, sat);
+    out0[c + 1] = xs_opt_requant(a01, &ch[1], o, sat);
+    out1[c] = xs_opt_requant(a10, &ch[0], o, sat);
+    out1[c + 1] = xs_opt_requant(a11, &ch[1], o, sat);
+  }
+  if (c < g->n_oc) {
+    const uint32_t *x = col;
+    int32_t a0 = ch[0].bias, a1 = ch[0].bias;
+    for (int32_t i = 0; i < groups; i++, x += 4, w += 2) {
+      a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));
+      a1 = xs_smlad(x[3], w[1], xs_smlad(x[2], w[0], a1));
+    }
+    out0[c] = xs_opt_requant(a0, &ch[0], o, sat);
+    out1[c] = xs_opt_requant(a1, &ch[0], o, sat);
+  }
+}
+
+void xs_opt_gemm1_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+  const int32_t groups = xs_opt_k4(g->k) >> 2;
+  const uint32_t *w = g->weights;
+  const xs_opt_ch_t *ch = g->ch;
+  const xs_opt_out_t *o = g->out;
+  const int sat = g->sat;
+  int32_t c = 0;
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2) {
+    const uint32_t *x = col;
+    int32_t n = groups;
+    int32_t a0 = ch[0].bias, a1 = ch[1].bias;
+    DOT1X2(x, w, n, a0, a1);
+    out0[c] = xs_opt_requant(a0, &ch[0], o, sat);
+    out0[c + 1] = xs_opt_requant(a1, &ch[1], o, sat);
+  }
+  if (c < g->n_oc) {
+    const uint32_t *x = col;
+    int32_t a0 = ch[0].bias;
+    for (int32_t i = 0; i < groups; i++, x += 2, w += 2) {
+      a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));
+    }
+    out0[c] = xs_opt_requant(a0, &ch[0], o, sat);
+  }
+}

@@ -1,0 +1,154 @@
+/*
+ * opt_common.h – what the optimized int8 kernels share: the per-channel requantization
+ * table with its exact fast form, the column (im2col) format and the small matrix
+ * kernels that CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED run on.
+ *
+ * Contract
+ * - Fast requantization. For an accumulator acc (int32, what TFLM accumulates:
+ *   bias + sum w * (x - input_zp)) and a channel with TFLM multiplier m (in [2^30, 2^31)
+ *   or 0) and shift s <= -1, let e = -s. TFLM computes
+ *     y = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc, m), e) + zp
+ *   and clamps. Since m >= 0, SRDHM(acc, m) = floor((acc*m + 2^30) / 2^31)
+ *   = SMMULR(2*acc, m) whenever |2*acc| < 2^31, and RoundingDivideByPOT(x, e) =
+ *   floor((x + 2^(e-1) - [x < 0]) / 2^e). Adding zp * 2^e inside the floor is exact, so
+ *     y = (SMMULR(2*acc, m) + round - [x < 0]) >> e,  round = 2^(e-1) + zp * 2^e.
+ *   When the clamp range is exactly [-128, 127] and zp == -128, every x < 0 ends at
+ *   -128 with or without the [x < 0] term, so "sat" channels drop it and clamp with
+ *   SSAT. xs_opt_make_fast() only enables the fast form ("fast" = 1) when it proved for
+ *   every channel, from the constant weights and bias, that |acc| < 2^30 for any int8
+ *   input and that x + round cannot overflow; otherwise the kernel runs the reference
+ *   core for that op. test/engine/optimized-*.test.ts check it against the reference
+ *   formula (kernel-diff "requant" mode).
+ * - Folded input offset: bias' = bias - input_zp * sum(w) (int32, wrapping, exactly as
+ *   the int32 accumulation would), so inner loops multiply raw int8 inputs. Taps in the
+ *   padding are filled with input_zp, which contributes w * zp - zp * w = 0.
+ * - Column format ("col"): K values of one output position, sign-extended to int16 and
+ *   grouped by 4 in SXTB16 order: word 2g = (x[4g], x[4g+2]), word 2g+1 =
+ *   (x[4g+1], x[4g+3]); K4 = K rounded up to 4. A column pair interleaves two positions
+ *   group by group: [g][p0 even, p0 odd, p1 even, p1 odd].
+ * - Weights: "w8" = the model's int8 rows (out_c x K), read 4 bytes at a time, the last
+ *   K % 4 taps by a scalar tail; "w16" = K4 int16 per channel in SXTB16 order, zero
+ *   padded, values doubled (the matrix kernels only run fast ops; the accumulator then
+ *   is already 2*acc), laid out in blocks of `block` channels (the channels one matrix
+ *   call produces): inside a block, channel pairs interleave group by group
+ *   [g][c0 even, c0 odd, c1 even, c1 odd] (K4 words per pair), an odd last channel
+ *   follows alone [g][even, odd].
+ */
+#ifndef XSINFER_KERNELS_OPTIMIZED_COMMON_H
+#define XSINFER_KERNELS_OPTIMIZED_COMMON_H
+
+#include <stdint.h>
+
+#include "kernel.h"
+#include "opt_dsp.h"
+
+/* One output channel (16 bytes, read with LDRD/LDM). */
+typedef struct xs_opt_ch {
+  int32_t bias;  /* folded bias (doubled for w16 fast ops) */
+  int32_t mult;  /* TFLM quantized multiplier */
+  int32_t round; /* 2^(e-1) + zp * 2^e */
+  int32_t shift; /* e = -TFLM shift, >= 1 */
+} xs_opt_ch_t;
+
+/* Output side of an int8 op. */
+typedef struct xs_opt_out {
+  int32_t act_min, act_max;
+  uint8_t sat; /* clamp range is [-128, 127] and zp == -128 */
+} xs_opt_out_t;
+
+/* Prepare-time description of the filter for xs_opt_channels: weight of channel c, tap k
+ * is filter[c * oc_stride + k * k_stride], k < taps. */
+typedef struct xs_opt_filter {
+  const int8_t *data;
+  int32_t channels, taps, oc_stride, k_stride;
+} xs_opt_filter_t;
+
+/*
+ * CONV_2D / DEPTHWISE_CONV_2D quantization checks exactly as the reference kernels'
+ * (xs_conv_quant_prepare: TFLM PopulateConvolutionQuantizationParams), writing into a
+ * new persistent table: mult/shift = TFLM multiplier and shift per channel (per-tensor
+ * scales broadcast), bias = raw bias (0 when absent); *out gets the activation range.
+ */
+xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
+                              const xs_tensor_t *bias, const xs_tensor_t *output,
+                              xs_activation_t act, int32_t channels, int32_t channel_dim,
+                              xs_opt_ch_t **table, xs_opt_out_t *out);
+
+/*
+ * Turns a table of TFLM values (as xs_opt_conv_quant leaves it) into the fast form when
+ * that is exact for every channel: folds input_zp into the bias (doubled when
+ * `doubled`), sets round/shift, out->sat. Returns 1 when converted; 0 leaves the table
+ * untouched (the kernel then runs the reference core). output_zp: the output zero point.
+ */
+int xs_opt_make_fast(xs_opt_ch_t *table, xs_opt_out_t *out, const xs_opt_filter_t *f,
+                     int32_t input_zp, int32_t output_zp, int doubled);
+
+/* Reference-core arguments rebuilt from a table of TFLM values (persistent). */
+xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table, int32_t channels,
+                                   int32_t **multipliers, int32_t **shifts);
+
+/* round of a fast channel: 2^(e-1) + zp * 2^e (exact in int64; make_fast checked that it
+ * fits with room for x). */
+static inline int64_t xs_opt_round64(int32_t e, int32_t zp) {
+  return (INT64_C(1) << (e - 1)) + (int64_t)zp * (INT64_C(1) << e);
+}
+
+/* Requantize one accumulator. acc2 = 2 * acc. */
+XS_OPT_INLINE int8_t xs_opt_requant(int32_t acc2, const xs_opt_ch_t *ch, const xs_opt_out_t *o,
+                                    const int sat) {
+  const int32_t x = xs_smmulr(acc2, ch->mult);
+  if (sat) {
+    return (int8_t)xs_ssat8((x + ch->round) >> ch->shift);
+  }
+  int32_t y = (x + ch->round - (int32_t)((uint32_t)x >> 31)) >> ch->shift;
+  y = y < o->act_min ? o->act_min : y;
+  y = y > o->act_max ? o->act_max : y;
+  return (int8_t)y;
+}
+
+/* ---- columns ---- */
+
+XS_OPT_INLINE int32_t xs_opt_k4(int32_t k) { return (k + 3) & ~3; }
+
+/* Widen n bytes (any n) into column groups; dst advances `step` words per group (2 for a
+ * single column, 4 inside a column pair). Reads exactly n source bytes. */
+void xs_opt_widen(const int8_t *src, int32_t n, uint32_t *dst, int32_t step);
+
+/* Geometry of a windowed op on NHWC input (CONV_2D / DEPTHWISE_CONV_2D). */
+typedef struct xs_opt_geom {
+  int32_t in_h, in_w, in_c;
+  int32_t fh, fw;
+  int32_t stride_h, stride_w, dil_h, dil_w, pad_h, pad_w;
+  int32_t zp; /* input zero point: the value of padding taps */
+} xs_opt_geom_t;
+
+/* Raw patch of output position (oy, ox) of one batch image `in`: for every tap (fy, fx)
+ * in filter order, n channels starting at channel c0 (zp for taps in the padding);
+ * writes fh * fw * n bytes. */
+void xs_opt_gather(const xs_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t ox, int32_t c0,
+                   int32_t n, int8_t *raw);
+
+/* ---- matrix kernels: outputs of 2 (or 1) positions x n_oc channels ---- */
+
+/* Arguments common to the matrix kernels. */
+typedef struct xs_opt_gemm {
+  const xs_opt_ch_t *ch;  /* channel table, first channel of this call */
+  const xs_opt_out_t *out;
+  const void *weights;    /* w8: int8 rows of k; w16: one block (see the contract) */
+  int32_t k;              /* taps per channel */
+  int32_t n_oc;           /* channels to produce */
+  int32_t sat;
+} xs_opt_gemm_t;
+
+/* Two positions: col = column pair; writes out0[c], out1[c] for c < n_oc. */
+void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1);
+void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1);
+/* One position: col = single column. */
+void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0);
+void xs_opt_gemm1_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0);
+
+/* Lay out w16 weights (doubled values) from a filter description in blocks of `block`
+ * channels (channels % block == 0); dst has channels * k4 / 2 words. */
+void xs_opt_make_w16(const xs_opt_filter_t *f, int32_t block, uint32_t *dst);
+
+#endif

@@ -1,0 +1,206 @@
+// Seeded random single-op models for the optimized-vs-reference differential tests
+// (firmware/programs/kernel-diff): shapes, strides, padding, dilation, groups, depth
+// multipliers, per-channel/per-tensor scales, zero points, activations, optional bias,
+// and now and then parameters outside the optimized kernels' fast domain (large bias,
+// multipliers >= 1, non-constant weights) so the fallbacks are compared too.
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildOneOpModel, int32Bytes, int8Bytes, type OptionField, type Quant, type Tensor } from './conv-tflite.ts';
+
+export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax';
+export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax'];
+
+const CONV_2D = 3, DEPTHWISE_CONV_2D = 4, FULLY_CONNECTED = 9, MAX_POOL_2D = 17, AVERAGE_POOL_2D = 1, SOFTMAX = 25;
+const SAME = 0, VALID = 1;
+
+/** mulberry32: small, seedable, the same on every Node. */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  /** log-uniform in [lo, hi] */
+  logUniform(lo: number, hi: number): number {
+    return Math.exp(Math.log(lo) + this.next() * (Math.log(hi) - Math.log(lo)));
+  }
+}
+
+const fround = Math.fround;
+
+function outSize(padding: number, inSize: number, filter: number, stride: number, dilation: number): number {
+  const eff = (filter - 1) * dilation + 1;
+  return padding === SAME ? Math.ceil(inSize / stride) : Math.floor((inSize - eff) / stride) + 1;
+}
+
+function weights(r: Rng, n: number): number[] {
+  const mode = r.int(0, 3);
+  return Array.from({ length: n }, () =>
+    mode === 0 ? r.int(-128, 127) : mode === 1 ? r.int(-20, 20) : mode === 2 ? r.pick([-128, 127, 0]) : r.int(-127, 127));
+}
+
+function zp(r: Rng): number {
+  return r.chance(0.4) ? -128 : r.int(-128, 127);
+}
+
+/** Output scale making input*filter/output a multiplier around 2^-11..2^-3 (sometimes >= 1). */
+function outScale(r: Rng, inScale: number, filterScale: number, taps: number): number {
+  if (r.chance(0.05)) return fround(inScale * filterScale * r.logUniform(0.2, 0.9)); // multiplier > 1
+  return fround(inScale * filterScale * Math.sqrt(taps) * r.logUniform(4, 400));
+}
+
+function bias(r: Rng, n: number): number[] {
+  const big = r.chance(0.05);
+  return Array.from({ length: n }, () => (big ? r.int(-(2 ** 30), 2 ** 30) : r.int(-20000, 20000)));
+}
+
+function activation(r: Rng): number {
+  return r.pick([0, 0, 1, 1, 2, 3]);
+}
+
+function convLike(r: Rng, depthwise: boolean): Uint8Array {
+  const batch = r.chance(0.15) ? 2 : 1;
+  let inC: number, outC: number, filterC: number, mult = 1;
+  if (depthwise) {
+    inC = r.pick([1, 1, 2, 3, 4, 5, 8, 12, 16, 19]);
+    mult = r.pick([1, 1, 1, 2, 3, 8]);
+    outC = inC * mult;
+    filterC = outC;
+  } else {
+    // Wide ones (out_c * taps large) take the int8-weight matrix kernels.
+    const wide = r.chance(0.25);
+    inC = wide ? r.pick([21, 24, 32, 45]) : r.pick([1, 1, 2, 3, 4, 5, 8, 12, 16, 17, 32]);
+    const groups = inC % 2 === 0 && r.chance(0.08) ? 2 : 1;
+    filterC = inC / groups;
+    outC = groups * (wide ? r.int(8, 24) : r.int(1, 10));
+  }
+  const fh = r.pick([1, 1, 2, 3, 3, 5]), fw = r.pick([1, 1, 2, 3, 3, 4]);
+  const inH = r.int(1, 11), inW = r.int(1, 11);
+  const sh = r.pick([1, 1, 2, 3]), sw = r.pick([1, 1, 2, 3]);
+  const dh = r.chance(0.15) ? 2 : 1, dw = r.chance(0.15) ? 2 : 1;
+  let padding = r.chance(0.5) ? SAME : VALID;
+  if (outSize(padding, inH, fh, sh, dh) < 1 || outSize(padding, inW, fw, sw, dw) < 1) padding = SAME;
+  const outH = outSize(padding, inH, fh, sh, dh), outW = outSize(padding, inW, fw, sw, dw);
+  const act = activation(r);
+  const inScale = fround(r.logUniform(0.005, 0.1));
+  const perChannel = r.chance(0.7);
+  const fScales = Array.from({ length: perChannel ? outC : 1 }, () => fround(r.logUniform(0.002, 0.05)));
+  if (r.chance(0.03)) fScales[0] = 0;
+  const taps = fh * fw * filterC;
+  const oScale = outScale(r, inScale, fScales[0] || 0.01, taps);
+  const filterShape = depthwise ? [1, fh, fw, outC] : [outC, fh, fw, filterC];
+  const constWeights = !r.chance(0.03);
+  const tensors: Tensor[] = [
+    { type: 'int8', shape: [batch, inH, inW, inC], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
+    {
+      type: 'int8', shape: filterShape, data: constWeights ? int8Bytes(weights(r, filterShape.reduce((a, b) => a * b))) : undefined,
+      quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: depthwise ? 3 : 0 },
+    },
+  ];
+  const opInputs = [0, 1];
+  if (r.chance(0.85)) {
+    tensors.push({ type: 'int32', shape: [outC], data: int32Bytes(bias(r, outC)) });
+    opInputs.push(2);
+  }
+  tensors.push({ type: 'int8', shape: [batch, outH, outW, outC], quant: { scale: [oScale], zeroPoint: [zp(r)] } });
+  const out = tensors.length - 1;
+  const options: OptionField[] = depthwise
+    ? [[0, 'i8', padding], [1, 'i32', sw], [2, 'i32', sh], [3, 'i32', mult], [4, 'i8', act], [5, 'i32', dw], [6, 'i32', dh]]
+    : [[0, 'i8', padding], [1, 'i32', sw], [2, 'i32', sh], [3, 'i8', act], [4, 'i32', dw], [5, 'i32', dh]];
+  const inputs = constWeights ? [0] : [0, 1];
+  return buildOneOpModel({
+    builtin: depthwise ? DEPTHWISE_CONV_2D : CONV_2D, optionsType: depthwise ? 2 : 1, options,
+    tensors, opInputs, opOutputs: [out], inputs, outputs: [out],
+  });
+}
+
+function fullyConnected(r: Rng): Uint8Array {
+  const batch = r.pick([1, 1, 1, 2, 3]);
+  const depth = r.pick([1, 3, 4, 7, 16, 33, 64, 100, 257]);
+  const outN = r.int(1, 20);
+  const inScale = fround(r.logUniform(0.005, 0.1));
+  const perChannel = r.chance(0.2);
+  const fScales = Array.from({ length: perChannel ? outN : 1 }, () => fround(r.logUniform(0.002, 0.05)));
+  const oScale = outScale(r, inScale, fScales[0]!, depth);
+  const rank4 = r.chance(0.3) && batch === 1;
+  const tensors: Tensor[] = [
+    { type: 'int8', shape: rank4 ? [1, 1, 1, depth] : [batch, depth], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
+    { type: 'int8', shape: [outN, depth], data: int8Bytes(weights(r, outN * depth)), quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: 0 } },
+  ];
+  const opInputs = [0, 1];
+  if (r.chance(0.85)) {
+    tensors.push({ type: 'int32', shape: [outN], data: int32Bytes(bias(r, outN)) });
+    opInputs.push(2);
+  }
+  tensors.push({ type: 'int8', shape: [batch, outN], quant: { scale: [oScale], zeroPoint: [zp(r)] } });
+  const out = tensors.length - 1;
+  return buildOneOpModel({
+    builtin: FULLY_CONNECTED, optionsType: 8, options: [[0, 'i8', activation(r)]],
+    tensors, opInputs, opOutputs: [out], inputs: [0], outputs: [out],
+  });
+}
+
+function pool(r: Rng, max: boolean): Uint8Array {
+  const batch = r.chance(0.15) ? 2 : 1;
+  const inH = r.int(1, 14), inW = r.int(1, 14), c = r.pick([1, 2, 3, 4, 8, 12, 16, 19, 32]);
+  const fh = r.int(1, 4), fw = r.int(1, 4), sh = r.int(1, 3), sw = r.int(1, 3);
+  let padding = r.chance(0.5) ? SAME : VALID;
+  if (outSize(padding, inH, fh, sh, 1) < 1 || outSize(padding, inW, fw, sw, 1) < 1) padding = SAME;
+  const q: Quant = { scale: [fround(r.logUniform(0.01, 0.1))], zeroPoint: [zp(r)] };
+  return buildOneOpModel({
+    builtin: max ? MAX_POOL_2D : AVERAGE_POOL_2D, optionsType: 5,
+    options: [[0, 'i8', padding], [1, 'i32', sw], [2, 'i32', sh], [3, 'i32', fw], [4, 'i32', fh], [5, 'i8', activation(r)]],
+    tensors: [
+      { type: 'int8', shape: [batch, inH, inW, c], quant: q },
+      { type: 'int8', shape: [batch, outSize(padding, inH, fh, sh, 1), outSize(padding, inW, fw, sw, 1), c], quant: q },
+    ],
+    opInputs: [0], opOutputs: [1], inputs: [0], outputs: [1],
+  });
+}
+
+function softmax(r: Rng): Uint8Array {
+  const shape = r.chance(0.5) ? [r.int(1, 3), r.int(1, 40)] : [1, r.int(1, 4), r.int(1, 4), r.int(2, 12)];
+  const beta = r.chance(0.6) ? 1 : fround(r.logUniform(0.1, 4));
+  return buildOneOpModel({
+    builtin: SOFTMAX, optionsType: 9,
+    options: [[0, 'f32' as unknown as 'i32', beta]],
+    tensors: [
+      { type: 'int8', shape, quant: { scale: [fround(r.logUniform(0.01, 0.3))], zeroPoint: [zp(r)] } },
+      { type: 'int8', shape, quant: { scale: [1 / 256], zeroPoint: [-128] } },
+    ],
+    opInputs: [0], opOutputs: [1], inputs: [0], outputs: [1],
+  });
+}
+
+export function randomModel(kind: OpKind, r: Rng): Uint8Array {
+  switch (kind) {
+    case 'conv': return convLike(r, false);
+    case 'dwconv': return convLike(r, true);
+    case 'fc': return fullyConnected(r);
+    case 'maxpool': return pool(r, true);
+    case 'avgpool': return pool(r, false);
+    case 'softmax': return softmax(r);
+  }
+}
+
+/** Writes m0.tflite .. m<count-1>.tflite of one op kind into dir. */
+export function writeModels(dir: string, kind: OpKind, count: number, seed: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = new Rng(seed);
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `m${i}.tflite`), randomModel(kind, r));
+}

@@ -1,0 +1,59 @@
+// Builds test/engine/signal-harness.c with the engine sources (host gcc, ASan + UBSan) once
+// per test process and runs it; shared by the signal-* engine tests.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../../host/paths.ts';
+
+const engineDir = path.join(repoRoot, 'native', 'engine');
+let built: string | null = null;
+
+export function harnessPath(): string {
+  if (built) return built;
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
+  const cFiles = (dir: string) =>
+    fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => path.join(dir, f));
+  const kernelDirs = fs
+    .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(engineDir, 'kernels', d.name));
+  const sources = [
+    ...cFiles(path.join(engineDir, 'src')),
+    ...kernelDirs.flatMap(cFiles),
+    path.join(repoRoot, 'test', 'engine', 'signal-harness.c'),
+  ];
+  execFileSync(
+    'gcc',
+    [
+      '-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
+      '-Wall', '-Wextra', '-Werror',
+      `-I${path.join(engineDir, 'include')}`, `-I${path.join(engineDir, 'src')}`,
+      `-I${path.join(engineDir, 'kernels', 'signal')}`,
+      ...sources, '-lm', '-o', out,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  built = out;
+  return out;
+}
+
+export interface HarnessResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function spawnHarness(args: string[], input = ''): HarnessResult {
+  const r = spawnSync(harnessPath(), args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the harness and throws (with its output) unless it exits 0. */
+export function runHarness(args: string[], input = ''): string {
+  const r = spawnHarness(args, input);
+  if (r.status !== 0) {
+    throw new Error(`signal-harness ${args.join(' ')} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`);
+  }
+  return r.stdout;
+}

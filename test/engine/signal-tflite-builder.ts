@@ -1,0 +1,209 @@
+// A minimal .tflite writer for single-operator test models (schema v3, one subgraph):
+// just enough FlatBuffer encoding (tables, vectors, strings, unions) to drive the engine's
+// real model reader from a test. Constant buffers are placed 16-byte aligned.
+
+export type TensorType = 'float32' | 'int32' | 'uint8' | 'int64' | 'bool' | 'int16' | 'int8' | 'uint64' | 'uint32' | 'uint16';
+
+export const tensorTypeCode: Record<TensorType, number> = {
+  float32: 0, int32: 2, uint8: 3, int64: 4, bool: 6, int16: 7, int8: 9, uint64: 12, uint32: 15, uint16: 16,
+};
+
+export interface TensorSpec {
+  type: TensorType;
+  shape: number[];
+  /** Constant data (little-endian bytes); absent = runtime tensor. */
+  data?: Uint8Array;
+}
+
+export interface OpSpec {
+  builtin: number;
+  inputs: number[];
+  outputs: number[];
+  /** BuiltinOptions union type and its fields as [field id, kind, value]. */
+  options?: { type: number; fields: [number, 'i8' | 'u8' | 'i32' | 'f32', number][] };
+}
+
+export interface ModelSpec {
+  tensors: TensorSpec[];
+  inputs: number[];
+  outputs: number[];
+  op: OpSpec;
+}
+
+type Field =
+  | { id: number; kind: 'i8' | 'u8' | 'i32' | 'u32' | 'f32'; value: number }
+  | { id: number; kind: 'ref'; value: Node };
+
+type Node =
+  | { t: 'table'; fields: Field[] }
+  | { t: 'ints'; values: number[] }
+  | { t: 'bytes'; values: Uint8Array; align16?: boolean }
+  | { t: 'string'; value: string }
+  | { t: 'tables'; values: Node[] };
+
+const table = (...fields: Field[]): Node => ({ t: 'table', fields });
+const ref = (id: number, value: Node): Field => ({ id, kind: 'ref', value });
+
+class Writer {
+  bytes: number[] = [];
+  get pos(): number {
+    return this.bytes.length;
+  }
+  align(n: number, offsetAfter = 0): void {
+    while ((this.pos + offsetAfter) % n !== 0) this.bytes.push(0);
+  }
+  u8(v: number): void {
+    this.bytes.push(v & 0xff);
+  }
+  u16(v: number): void {
+    this.u8(v);
+    this.u8(v >> 8);
+  }
+  u32(v: number): void {
+    for (let i = 0; i < 4; i++) this.u8(Number((BigInt(v) >> BigInt(8 * i)) & 0xffn));
+  }
+  f32(v: number): void {
+    const b = new Uint8Array(new Float32Array([v]).buffer);
+    b.forEach((x) => this.u8(x));
+  }
+  patch32(at: number, v: number): void {
+    for (let i = 0; i < 4; i++) this.bytes[at + i] = (v >>> (8 * i)) & 0xff;
+  }
+}
+
+const fieldSize = (k: Field['kind']) => (k === 'i8' || k === 'u8' ? 1 : 4);
+
+/** Writes node at the current position (after alignment) and returns its position. */
+function emit(w: Writer, node: Node): number {
+  switch (node.t) {
+    case 'string': {
+      w.align(4);
+      const at = w.pos;
+      const enc = new TextEncoder().encode(node.value);
+      w.u32(enc.length);
+      enc.forEach((b) => w.u8(b));
+      w.u8(0);
+      return at;
+    }
+    case 'ints': {
+      w.align(4);
+      const at = w.pos;
+      w.u32(node.values.length);
+      node.values.forEach((v) => w.u32(v >>> 0));
+      return at;
+    }
+    case 'bytes': {
+      w.align(node.align16 ? 16 : 4, 4); // the data (after the length) starts aligned
+      const at = w.pos;
+      w.u32(node.values.length);
+      node.values.forEach((b) => w.u8(b));
+      return at;
+    }
+    case 'tables': {
+      w.align(4);
+      const at = w.pos;
+      w.u32(node.values.length);
+      const slots = node.values.map(() => {
+        const s = w.pos;
+        w.u32(0);
+        return s;
+      });
+      node.values.forEach((child, i) => w.patch32(slots[i], emit(w, child) - slots[i]));
+      return at;
+    }
+    case 'table': {
+      const fields = [...node.fields].sort((a, b) => fieldSize(b.kind) - fieldSize(a.kind));
+      const maxId = node.fields.reduce((m, f) => Math.max(m, f.id), -1);
+      // layout: soffset, then fields (4-byte ones first, so everything stays aligned)
+      const offsets = new Map<number, number>();
+      let size = 4;
+      for (const f of fields) {
+        offsets.set(f.id, size);
+        size += fieldSize(f.kind);
+      }
+      w.align(2);
+      const vtable = w.pos;
+      w.u16(4 + 2 * (maxId + 1));
+      w.u16(size);
+      for (let id = 0; id <= maxId; id++) w.u16(offsets.get(id) ?? 0);
+      w.align(4);
+      const at = w.pos;
+      w.u32(at - vtable); // soffset to the vtable (which sits before the table)
+      const refs: [number, Node][] = [];
+      for (const f of fields) {
+        if (f.kind === 'ref') {
+          refs.push([w.pos, f.value]);
+          w.u32(0);
+        } else if (f.kind === 'f32') w.f32(f.value);
+        else if (f.kind === 'i32' || f.kind === 'u32') w.u32(f.value >>> 0);
+        else w.u8(f.value);
+      }
+      for (const [slot, child] of refs) w.patch32(slot, emit(w, child) - slot);
+      return at;
+    }
+  }
+}
+
+export function buildModel(spec: ModelSpec): Uint8Array {
+  const buffers: Node[] = [table()]; // buffer 0: empty, as converters write it
+  const tensors = spec.tensors.map((t, i) => {
+    let buffer = 0;
+    if (t.data) {
+      buffers.push(table(ref(0, { t: 'bytes', values: t.data, align16: true })));
+      buffer = buffers.length - 1;
+    }
+    return table(
+      ref(0, { t: 'ints', values: t.shape }),
+      { id: 1, kind: 'i8', value: tensorTypeCode[t.type] },
+      { id: 2, kind: 'u32', value: buffer },
+      ref(3, { t: 'string', value: `t${i}` }),
+    );
+  });
+  const opFields: Field[] = [
+    { id: 0, kind: 'u32', value: 0 },
+    ref(1, { t: 'ints', values: spec.op.inputs }),
+    ref(2, { t: 'ints', values: spec.op.outputs }),
+  ];
+  if (spec.op.options) {
+    opFields.push({ id: 3, kind: 'u8', value: spec.op.options.type });
+    opFields.push(ref(4, table(...spec.op.options.fields.map(([id, kind, value]) => ({ id, kind, value }) as Field))));
+  }
+  const model = table(
+    { id: 0, kind: 'u32', value: 3 },
+    ref(1, { t: 'tables', values: [table(
+      { id: 0, kind: 'i8', value: spec.op.builtin < 127 ? spec.op.builtin : 127 },
+      { id: 2, kind: 'i32', value: 1 },
+      { id: 3, kind: 'i32', value: spec.op.builtin },
+    )] }),
+    ref(2, { t: 'tables', values: [table(
+      ref(0, { t: 'tables', values: tensors }),
+      ref(1, { t: 'ints', values: spec.inputs }),
+      ref(2, { t: 'ints', values: spec.outputs }),
+      ref(3, { t: 'tables', values: [table(...opFields)] }),
+    )] }),
+    ref(4, { t: 'tables', values: buffers }),
+  );
+  const w = new Writer();
+  w.u32(0); // root offset, patched below
+  'TFL3'.split('').forEach((c) => w.u8(c.charCodeAt(0)));
+  w.patch32(0, emit(w, model));
+  w.align(16);
+  return Uint8Array.from(w.bytes);
+}
+
+/** Little-endian bytes of values stored as `type`. */
+export function encode(type: TensorType, values: (number | bigint)[]): Uint8Array {
+  const n = values.length;
+  switch (type) {
+    case 'float32': return new Uint8Array(Float32Array.from(values.map(Number)).buffer);
+    case 'int32': return new Uint8Array(Int32Array.from(values.map(Number)).buffer);
+    case 'uint32': return new Uint8Array(Uint32Array.from(values.map(Number)).buffer);
+    case 'int16': return new Uint8Array(Int16Array.from(values.map(Number)).buffer);
+    case 'uint16': return new Uint8Array(Uint16Array.from(values.map(Number)).buffer);
+    case 'int8': return new Uint8Array(Int8Array.from(values.map(Number)).buffer);
+    case 'uint8': case 'bool': return Uint8Array.from(values.map(Number));
+    case 'int64': return new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);
+    case 'uint64': return new Uint8Array(BigUint64Array.from(values.map((v) => BigInt(v))).buffer);
+  }
+  throw new Error(`encode: ${type} (${n})`);
+}
