@@ -7,13 +7,17 @@ import { buildFirmware, programPath } from '../build/firmware.ts';
 import { MAIN_PROGRAM } from '../build/main-program.ts';
 import { sizeReport } from '../build/size.ts';
 import { readRecording, replayRecording } from '../bridge/recording.ts';
-import type { DeviceRecord, InfoRecord } from '../bridge/protocol.ts';
+import type { DeviceRecord, InfoRecord, TickUnit, UserRecord } from '../bridge/protocol.ts';
+import { microFromRaw, toMicroBench, type RawMicro } from './js-apps.ts';
 import { dataDir } from '../data.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { modelRows, tflmArenaBytes } from '../report/models.ts';
 import { appModel } from '../report/seed.ts';
 import { collectRuns, type CollectedRun } from './collect.ts';
-import type { BenchResult, BenchRun, KernelSet, MemoryReport } from './result.ts';
+import type { BenchResult, BenchRun, KernelSet, MemoryReport, MicroBench } from './result.ts';
+
+/** The pseudo-app that runs the micro-benchmarks. */
+export const MICRO_APP = 'micro';
 import { runSession, type RunSpec } from './session-runs.ts';
 
 export interface BenchOptions {
@@ -34,6 +38,14 @@ function opMacs(model: string): number[] {
   return facts.operators.map((o) => o.macs ?? 0);
 }
 
+/** The `micro` run's user record → the report's micro-benchmarks (JS and C, target unit). */
+function microFromRecords(records: DeviceRecord[], tick: TickUnit): MicroBench | undefined {
+  const user = records.find((r): r is UserRecord => r.kind === 'user' && r.name === 'micro');
+  if (!user) return undefined;
+  const value = user.value as { js: string; c: RawMicro['c'] };
+  return toMicroBench(microFromRaw({ unit: tick.unit, num: tick.num, den: tick.den, js: JSON.parse(value.js) as RawMicro['js'], c: value.c }));
+}
+
 function memoryReport(runs: CollectedRun[], target: string, flash: Record<string, number>): MemoryReport {
   const arena: MemoryReport['arena'] = [];
   for (const run of runs) {
@@ -42,10 +54,14 @@ function memoryReport(runs: CollectedRun[], target: string, flash: Record<string
     const tflm = target === 'mps2-an500' ? tflmArenaBytes(model, run.kernels) : null;
     arena.push({ model, head: run.arena.head, tail: run.arena.tail, total: run.arena.used, tflm });
   }
+  // XS figures are cumulative peaks since boot: the last JS run's record holds the largest.
+  const xs = runs.filter((r) => r.xs).pop()?.xs;
   return {
     arena,
-    xsHeap: { configured: 0, peak: 0 },
-    jsStackPeak: 0,
+    xsHeap: xs
+      ? { configured: xs.arenaBytes ?? 0, peak: (xs.slotsPeak ?? 0) * (xs.slotBytes ?? 0) + (xs.chunksPeak ?? 0) }
+      : { configured: 0, peak: 0 },
+    jsStackPeak: Math.max(0, ...runs.map((r) => r.jsStackPeak ?? 0)),
     cStackPeak: Math.max(0, ...runs.map((r) => r.cStackPeak ?? 0)),
     flash,
   };
@@ -55,8 +71,8 @@ function memoryReport(runs: CollectedRun[], target: string, flash: Record<string
 export function resultFromRecords(records: DeviceRecord[], flash: Record<string, number> = {}): BenchResult {
   const info = records.filter((r): r is InfoRecord => r.kind === 'info').pop();
   if (!info) throw new Error('no info record in the session');
-  const collected = collectRuns(records);
-  const runs: BenchRun[] = collected.map(({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, ...rest }) => {
+  const collected = collectRuns(records).filter((r) => r.app !== MICRO_APP);
+  const runs: BenchRun[] = collected.map(({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, jsStackPeak: _js, xs: _xs, ...rest }) => {
     const model = appModel[rest.app];
     if (rest.ops && model) {
       const macs = opMacs(model);
@@ -72,7 +88,7 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
     createdAt: new Date().toISOString(),
     runs,
     overhead: [],
-    micro: { emptyCall: 0, timerRead: 0, timerReadC: 0, fillInput: [], argmax: [] },
+    micro: microFromRecords(records, info.tick),
     memory: memoryReport(collected, info.target, flash),
     models: modelRows([...new Set(runs.map((r) => appModel[r.app]).filter((m): m is string => !!m))], info.target),
   };
@@ -88,7 +104,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
   const specs: RunSpec[] = [];
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
-      for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops });
+      for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops && impl === 'c' });
+  // The micro-benchmarks that explain the overhead table, in the same firmware session.
+  if (opts.impls.includes('js')) specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });
   const session = await runSession({
     target: opts.target,
     port: opts.port,

@@ -9,6 +9,8 @@ export interface CollectedRun extends BenchRun {
   run: number;
   arena?: { head: number; tail: number; used: number; size: number };
   cStackPeak?: number;
+  jsStackPeak?: number;
+  xs?: Record<string, number>;
   results: { label?: number; score?: number; case?: number }[];
 }
 
@@ -65,6 +67,8 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
     }
     if (mem?.arena) run.arena = { head: mem.arena.head ?? 0, tail: mem.arena.tail ?? 0, used: mem.arena.used ?? 0, size: mem.arena.size ?? 0 };
     if (mem?.stack?.c !== undefined) run.cStackPeak = mem.stack.c;
+    if (mem?.stack?.js !== undefined) run.jsStackPeak = mem.stack.js;
+    if (mem?.xs) run.xs = mem.xs;
     runs.push(run);
   }
   return runs;

@@ -125,7 +125,8 @@ export interface BenchResult {
   createdAt: string;
   runs: BenchRun[];
   overhead: Overhead[];      // derived
-  micro: MicroBench;
+  /** Absent when the session ran no JS (the micro-benchmarks need XS). */
+  micro?: MicroBench;
   memory: MemoryReport;
   models: ModelRow[];
   speedups?: Speedup[];      // derived

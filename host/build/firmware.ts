@@ -95,11 +95,11 @@ async function runBuild(target: Target, quiet: boolean): Promise<FirmwareBuild> 
   if (build.code !== 0) {
     const text = build.stdout + build.stderr;
     const lines = text.split('\n');
-    const errors = lines.filter((l) => /error|undefined reference|Cannot find/i.test(l)).slice(0, 40);
+    const errors = lines.filter((l) => /^FAILED:|error:|undefined reference|Cannot find|CMake Error/.test(l)).map((l) => l.slice(0, 400)).slice(0, 40);
     throw new XsinferError(
       'BUILD_FAILED',
       `firmware build for ${target} failed (full log: cmake --build ${path.relative(process.cwd(), buildDir) || buildDir}):\n` +
-        [...errors, '…', ...lines.slice(-25)].join('\n'),
+        [...errors, '…', ...lines.slice(-15).map((l) => l.slice(0, 400))].join('\n'),
     );
   }
   return { target, buildDir };

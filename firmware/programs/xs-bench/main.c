@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "baseline/app.h"
+#include "baseline/micro.h"
 #include "bench/bench.h"
 #include "board.h"
 #include "cmdline.h"
@@ -110,85 +111,6 @@ static void note_memory(const char *app, const char *kernels, int aux_used) {
   run_memory_count++;
 }
 
-/* ---- C micro-benchmarks: the equivalents of device/lib/micro-bench.ts ---- */
-
-/* A byte loop GCC may not turn into a memcpy call: what a JS element loop is compared to. */
-__attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) static void copy_loop(int8_t *dst, const int8_t *src,
-                                                                                              uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) dst[i] = src[i];
-}
-
-/* POPULATE's work in mnist/person_detect: a table lookup per byte. */
-__attribute__((noinline)) static void lut_loop(int8_t *dst, const uint8_t *src, const int8_t *lut, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) dst[i] = lut[src[i]];
-}
-
-#define BARRIER() __asm__ volatile("" ::: "memory")
-
-static uint64_t ticks_pair(void) {
-  uint64_t best = UINT64_MAX;
-  for (int k = 0; k < 5; k++) {
-    uint64_t t0 = board_ticks();
-    BARRIER();
-    uint64_t t1 = board_ticks();
-    if (t1 - t0 < best) best = t1 - t0;
-  }
-  return best;
-}
-
-static uint64_t net(uint64_t t0, uint64_t t1, uint64_t pair) { return t1 - t0 > pair ? t1 - t0 - pair : 0; }
-
-static const uint32_t fill_sizes[] = {1, 784, 1960, 9216};
-static const uint32_t argmax_sizes[] = {4, 10};
-
-typedef struct c_micro {
-  uint64_t pair;
-  uint64_t loop[4], lut[4], copy[4];
-  uint64_t argmax[2];
-} c_micro_t;
-
-/* Runs before JS exists: the aux arena is free scratch (source, destination, table). */
-static void measure_c(c_micro_t *out) {
-  int8_t *dst = (int8_t *)aux_arena;
-  int8_t *src = (int8_t *)aux_arena + 10240;
-  int8_t *table = (int8_t *)aux_arena + 20480;
-  for (uint32_t i = 0; i < 10240; i++) src[i] = (int8_t)((i & 127) - 64);
-  for (uint32_t p = 0; p < 256; p++) table[p] = (int8_t)(p - 128);
-  out->pair = ticks_pair();
-  for (uint32_t s = 0; s < 4; s++) {
-    uint32_t n = fill_sizes[s];
-    uint64_t t0 = board_ticks();
-    BARRIER();
-    copy_loop(dst, src, n);
-    BARRIER();
-    uint64_t t1 = board_ticks();
-    out->loop[s] = net(t0, t1, out->pair);
-    t0 = board_ticks();
-    BARRIER();
-    lut_loop(dst, (const uint8_t *)src, table, n);
-    BARRIER();
-    t1 = board_ticks();
-    out->lut[s] = net(t0, t1, out->pair);
-    t0 = board_ticks();
-    BARRIER();
-    memcpy(dst, src, n);
-    BARRIER();
-    t1 = board_ticks();
-    out->copy[s] = net(t0, t1, out->pair);
-  }
-  for (uint32_t s = 0; s < 2; s++) {
-    for (uint32_t i = 0; i < argmax_sizes[s]; i++) dst[i] = (int8_t)((i * 37u) & 63u);
-    uint64_t t0 = board_ticks();
-    BARRIER();
-    volatile int32_t best = app_argmax_i8(dst, argmax_sizes[s]);
-    BARRIER();
-    uint64_t t1 = board_ticks();
-    (void)best;
-    out->argmax[s] = net(t0, t1, out->pair);
-  }
-  memset(aux_arena, 0, sizeof aux_arena);
-}
-
 static void print_micro(const c_micro_t *c, const char *js_json) {
   const board_tick_unit_t *unit = board_tick_unit();
   char a[21], b[21], d[21], e[21];
@@ -196,12 +118,12 @@ static void print_micro(const c_micro_t *c, const char *js_json) {
                  (unsigned long)unit->den);
   write_str(js_json); /* may be longer than console_printf's buffer */
   console_printf(",\"c\":{\"ticksPair\":%s,\"fill\":[", console_u64(a, c->pair));
-  for (uint32_t s = 0; s < 4; s++)
-    console_printf("%s{\"bytes\":%lu,\"loop\":%s,\"lut\":%s,\"memcpy\":%s}", s ? "," : "", (unsigned long)fill_sizes[s],
+  for (uint32_t s = 0; s < C_MICRO_FILLS; s++)
+    console_printf("%s{\"bytes\":%lu,\"loop\":%s,\"lut\":%s,\"memcpy\":%s}", s ? "," : "", (unsigned long)c_micro_fill_bytes[s],
                    console_u64(b, c->loop[s]), console_u64(d, c->lut[s]), console_u64(e, c->copy[s]));
   console_printf("],\"argmax\":[");
-  for (uint32_t s = 0; s < 2; s++)
-    console_printf("%s{\"n\":%lu,\"c\":%s}", s ? "," : "", (unsigned long)argmax_sizes[s], console_u64(b, c->argmax[s]));
+  for (uint32_t s = 0; s < C_MICRO_ARGMAXES; s++)
+    console_printf("%s{\"n\":%lu,\"c\":%s}", s ? "," : "", (unsigned long)c_micro_argmax_n[s], console_u64(b, c->argmax[s]));
   console_printf("]}}\r\n");
 }
 
@@ -327,7 +249,8 @@ int main(void) {
   if (iterations < 1 || iterations > MAX_ITERATIONS) iterations = MAX_ITERATIONS;
 
   static c_micro_t c_micro;
-  measure_c(&c_micro);
+  /* Runs before JS exists: the aux arena is free scratch. */
+  c_micro_measure(&c_micro, board_ticks, aux_arena);
 
   xsMachine *the = start_xs();
 

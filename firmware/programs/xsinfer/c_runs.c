@@ -4,14 +4,15 @@
 #include <string.h>
 
 #include "baseline/bench.h"
+#include "arenas.h"
 #include "board.h"
 #include "device_link.h"
 #include "stack_watermark.h"
 
-enum { ARENA_BYTES = 160 * 1024, AUX_ARENA_BYTES = 24 * 1024, MAX_PROFILED_OPS = 64 };
+enum { MAX_PROFILED_OPS = 64 };
 
-static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
-static uint8_t aux_arena[AUX_ARENA_BYTES] __attribute__((aligned(16)));
+uint8_t main_arena[MAIN_ARENA_BYTES] __attribute__((aligned(16)));
+uint8_t aux_arena[AUX_ARENA_BYTES] __attribute__((aligned(16)));
 static uint64_t op_ticks[MAX_PROFILED_OPS];
 
 typedef struct sink_state {
@@ -95,11 +96,12 @@ int32_t run_c_app(const run_request_t *request) {
     wire_error(&device_wire, NULL, WIRE_ERR_APP, "unknown app");
     return -1;
   }
+  js_release_arenas(); /* JS interpreters over these arenas become invalid, as they must */
   app_ctx_t ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.kernels = request->kernels;
-  ctx.arena = arena;
-  ctx.arena_bytes = sizeof arena;
+  ctx.arena = main_arena;
+  ctx.arena_bytes = sizeof main_arena;
   ctx.aux_arena = aux_arena;
   ctx.aux_bytes = sizeof aux_arena;
   xs_status_t status = app->setup(&ctx);

@@ -27,4 +27,14 @@ uint32_t wire_code_for_engine(xs_status_t status);
  * number of wrong iterations, or -1 after an error record. */
 int32_t run_c_app(const run_request_t *request);
 
+/* The JS side (js_runs.c). js_start creates the XS machine and maps the archive. */
+int js_start(void);
+uint64_t js_boot_ticks(void);
+/* Invalidate every JS interpreter over the shared arenas (before C uses them). */
+void js_release_arenas(void);
+/* Adds `xs` (heap figures) and `bootTicks` to an info record (2 keys). */
+void js_write_info(wire_mp_t *mp);
+int32_t run_js_app(const run_request_t *request);
+int32_t run_micro(void);
+
 #endif

@@ -50,7 +50,11 @@ static void send_info(int32_t hello_seq) {
       .stack_top = memory.stack_top,
       .hello_seq = hello_seq,
   };
-  if (wire_info_begin(&device_wire, &info, 0)) wire_queue_end(&device_wire);
+  wire_mp_t *mp = wire_info_begin(&device_wire, &info, 2);
+  if (mp) {
+    js_write_info(mp);
+    wire_queue_end(&device_wire);
+  }
 }
 
 static int decode_run(const wire_cmd_t *cmd, run_request_t *request) {
@@ -72,10 +76,6 @@ static void handle_run(const wire_cmd_t *cmd) {
     wire_error(&device_wire, cmd, WIRE_ERR_BAD_COMMAND, "run: app name missing or too long");
     return;
   }
-  if (!request.impl_c) {
-    wire_error(&device_wire, cmd, WIRE_ERR_UNSUPPORTED, "run: impl js is not in this build yet");
-    return;
-  }
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
   if (ack) {
     wire_mp_str(ack, "run");
@@ -83,7 +83,8 @@ static void handle_run(const wire_cmd_t *cmd) {
     wire_queue_end(&device_wire);
   }
   wire_drain(&device_wire);
-  int32_t wrong = run_c_app(&request);
+  int micro = strcmp(request.app, "micro") == 0;
+  int32_t wrong = micro ? run_micro() : request.impl_c ? run_c_app(&request) : run_js_app(&request);
   wire_stats_t stats;
   wire_stats(&device_wire, &stats);
   uint32_t status = wrong == 0 ? 0u : 1u;
@@ -120,7 +121,9 @@ int main(void) {
       .rx_cap = sizeof rx_frame,
   };
   if (wire_init(&device_wire, &config) != 0) board_exit(2);
+  int xs_status = js_start();
   send_info(-1);
+  if (xs_status != 0) wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS could not start: machine creation or archive map failed");
   wire_drain(&device_wire);
 
   for (;;) {

@@ -1,6 +1,6 @@
 /*
  * xsinfer_bindings.h – the C host functions JS may call (modules timer, board, micro;
- * tflm, assets and bench declare theirs in <module>/<module>.h), as one table for
+ * tflm/tflm.h, assets/assets_binding.h and bench/bench.h declare the rest), as one table for
  * xsinfer_xs_create.
  *
  * Contract: each JS module in native/bindings/<module>/<module>.js declares its functions

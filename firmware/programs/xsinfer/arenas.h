@@ -1,0 +1,13 @@
+/* arenas.h – the main firmware's two inference arenas, shared by C and JS runs (one run
+ * at a time): "main" for the app's model, "aux" for micro_speech's front end. */
+#ifndef XSINFER_ARENAS_H
+#define XSINFER_ARENAS_H
+
+#include <stdint.h>
+
+enum { MAIN_ARENA_BYTES = 160 * 1024, AUX_ARENA_BYTES = 24 * 1024 };
+
+extern uint8_t main_arena[MAIN_ARENA_BYTES];
+extern uint8_t aux_arena[AUX_ARENA_BYTES];
+
+#endif

@@ -1,0 +1,250 @@
+/* js_runs.c – `run` with impl "js": the TypeScript app under XS (device/lib/bench.ts
+ * drives POPULATE / INVOKE / RESPOND and times them with ticks32()); each iteration's
+ * record comes back through the `bench` module's sink, is queued as a wire `iter` record
+ * and drained before the next iteration starts. Also the micro-benchmarks (JS and C). */
+#include <stdio.h>
+#include <string.h>
+
+#include "arenas.h"
+#include "baseline/micro.h"
+#include "bench/bench.h"
+#include "board.h"
+#include "device_link.h"
+#include "stack_watermark.h"
+#include "tflm/tflm.h"
+#include "xsinfer_bindings.h"
+#include "xsinfer_xs.h"
+
+static xsMachine *machine;
+static uint64_t boot_ticks;
+
+typedef struct js_sink_state {
+  uint32_t run_id;
+} js_sink_state_t;
+
+static js_sink_state_t sink_state;
+
+static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
+  const js_sink_state_t *state = user;
+  wire_iter_t iter = {
+      .run = state->run_id,
+      .index = r->index,
+      .warmup = 0,
+      .ok = (int8_t)(r->correct ? 1 : 0),
+      .ticks = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks},
+  };
+  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
+  if (mp) {
+    wire_mp_str(mp, "result");
+    wire_mp_map(mp, 3);
+    wire_mp_str(mp, "label");
+    wire_mp_int(mp, r->label);
+    wire_mp_str(mp, "score");
+    wire_mp_int(mp, r->score);
+    wire_mp_str(mp, "case");
+    wire_mp_uint(mp, r->case_index);
+    wire_queue_end(&device_wire);
+  }
+  wire_drain(&device_wire); /* between iterations, after the last tick of this one */
+}
+
+void js_release_arenas(void) {
+  xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_MAIN, main_arena, sizeof main_arena);
+  xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_AUX, aux_arena, sizeof aux_arena);
+}
+
+int js_start(void) {
+  js_release_arenas();
+  xsinfer_bench_set_sink(send_js_iteration, &sink_state);
+  uint32_t host_count;
+  const xsinfer_xs_host_t *hosts = xsinfer_bindings_hosts(&host_count);
+  uint64_t t0 = board_ticks();
+  machine = xsinfer_xs_create(hosts, host_count);
+  if (!machine) return -1;
+  if (xsinfer_xs_map(machine, xsinfer_xs_image.archive, xsinfer_xs_image.archive_bytes) != 0) return -2;
+  boot_ticks = board_ticks() - t0;
+  return 0;
+}
+
+uint64_t js_boot_ticks(void) { return boot_ticks; }
+
+static void write_xs_stats(wire_mp_t *mp) {
+  xsinfer_xs_stats_t s;
+  xsinfer_xs_stats(machine, &s);
+  wire_mp_map(mp, 9);
+  wire_mp_str(mp, "arenaBytes");
+  wire_mp_uint(mp, s.arena_bytes);
+  wire_mp_str(mp, "slotBytes");
+  wire_mp_uint(mp, s.slot_bytes);
+  wire_mp_str(mp, "slotsPeak");
+  wire_mp_uint(mp, s.slots_peak);
+  wire_mp_str(mp, "slotsReserved");
+  wire_mp_uint(mp, s.slots_reserved);
+  wire_mp_str(mp, "chunksPeak");
+  wire_mp_uint(mp, s.chunks_peak);
+  wire_mp_str(mp, "chunksReserved");
+  wire_mp_uint(mp, s.chunks_reserved);
+  wire_mp_str(mp, "poolPeak");
+  wire_mp_uint(mp, s.pool_peak);
+  wire_mp_str(mp, "poolBytes");
+  wire_mp_uint(mp, s.pool_bytes);
+  wire_mp_str(mp, "jsStackPeak");
+  wire_mp_uint(mp, s.stack_peak_slots * s.slot_bytes);
+}
+
+void js_write_info(wire_mp_t *mp) {
+  wire_mp_str(mp, "xs");
+  if (machine) {
+    write_xs_stats(mp);
+  } else {
+    wire_mp_nil(mp);
+  }
+  wire_mp_str(mp, "bootTicks");
+  wire_mp_uint(mp, boot_ticks);
+}
+
+static void send_js_memory(void) {
+  const xs_interp_t *interp = xsinfer_tflm_interpreter(XSINFER_TFLM_SLOT_MAIN);
+  wire_mp_t *mp = wire_mem_begin(&device_wire, interp ? 3 : 2);
+  if (!mp) return;
+  if (interp) {
+    xs_arena_usage_t usage;
+    xs_interp_arena_usage(interp, &usage);
+    wire_mp_str(mp, "arena");
+    wire_mp_map(mp, 4);
+    wire_mp_str(mp, "head");
+    wire_mp_uint(mp, usage.head_bytes);
+    wire_mp_str(mp, "tail");
+    wire_mp_uint(mp, usage.tail_bytes);
+    wire_mp_str(mp, "used");
+    wire_mp_uint(mp, usage.total_bytes);
+    wire_mp_str(mp, "size");
+    wire_mp_uint(mp, usage.arena_bytes);
+  }
+  wire_mp_str(mp, "xs");
+  write_xs_stats(mp);
+  xsinfer_xs_stats_t s;
+  xsinfer_xs_stats(machine, &s);
+  wire_mp_str(mp, "stack");
+  wire_mp_map(mp, 2);
+  wire_mp_str(mp, "c");
+  wire_mp_uint(mp, stack_peak_bytes());
+  wire_mp_str(mp, "js");
+  wire_mp_uint(mp, s.stack_peak_slots * s.slot_bytes);
+  wire_queue_end(&device_wire);
+}
+
+static int valid_app_name(const char *name) {
+  if (!name[0]) return 0;
+  for (const char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return 0;
+  return 1;
+}
+
+/* The JS exception as an error record; XS strings live in the heap until the next GC. */
+static void send_js_error(xsMachine *the, const char *what) {
+  char message[200];
+  snprintf(message, sizeof message, "%s: %s", what, xsToString(xsException));
+  wire_error(&device_wire, NULL, WIRE_ERR_JS_EXCEPTION, message);
+}
+
+int32_t run_js_app(const run_request_t *request) {
+  if (!machine) {
+    wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS did not start on this device");
+    return -1;
+  }
+  if (!valid_app_name(request->app)) {
+    wire_error(&device_wire, NULL, WIRE_ERR_APP, "unknown app");
+    return -1;
+  }
+  char path[48];
+  snprintf(path, sizeof path, "apps/%s/main", request->app);
+  sink_state.run_id = request->run_id;
+  volatile int32_t wrong = -1;
+  xsMachine *the = machine;
+  wire_hold(&device_wire, 1);
+  xsBeginHost(the);
+  {
+    xsVars(4);
+    xsTry {
+      xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE);
+      xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
+      xsVar(2) = xsCall4(xsVar(0), xsID("run"), xsVar(1),
+                         xsString(request->kernels == XS_KERNELS_OPTIMIZED ? "optimized" : "reference"),
+                         xsInteger((xsIntegerValue)request->iterations), xsInteger((xsIntegerValue)request->warmup));
+      wrong = xsToInteger(xsVar(2));
+      xsVar(3) = xsCall0(xsVar(0), xsID("lastFailure"));
+      xsStringValue failure = xsToString(xsVar(3));
+      if (failure[0]) wire_log(&device_wire, WIRE_LOG_ERROR, failure);
+    }
+    xsCatch {
+      send_js_error(the, path);
+      wrong = -1;
+    }
+  }
+  xsEndHost(the);
+  if (wrong >= 0) send_js_memory();
+  wire_hold(&device_wire, 0);
+  return wrong;
+}
+
+/* `run {app: "micro"}`: the JS micro-benchmarks (device/lib/micro-bench.ts) and their C
+ * equivalents, as one `user` record {name: "micro", value: {js: <json text>, c: {...}}}. */
+int32_t run_micro(void) {
+  js_release_arenas();
+  static c_micro_t c;
+  c_micro_measure(&c, board_ticks, aux_arena); /* the aux arena is free between runs */
+  xsMachine *the = machine;
+  if (!the) {
+    wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS did not start on this device");
+    return -1;
+  }
+  volatile int32_t status = 0;
+  xsBeginHost(the);
+  {
+    xsVars(2);
+    xsTry {
+      xsVar(0) = xsAwaitImport("lib/micro-bench", XS_IMPORT_NAMESPACE);
+      xsVar(1) = xsCall0(xsVar(0), xsID("measureJson"));
+      wire_mp_t *mp = wire_user_begin(&device_wire, "micro");
+      if (mp) {
+        wire_mp_map(mp, 2);
+        wire_mp_str(mp, "js");
+        wire_mp_str(mp, xsToString(xsVar(1)));
+        wire_mp_str(mp, "c");
+        wire_mp_map(mp, 3);
+        wire_mp_str(mp, "ticksPair");
+        wire_mp_uint(mp, c.pair);
+        wire_mp_str(mp, "fill");
+        wire_mp_array(mp, C_MICRO_FILLS);
+        for (uint32_t i = 0; i < C_MICRO_FILLS; i++) {
+          wire_mp_map(mp, 4);
+          wire_mp_str(mp, "bytes");
+          wire_mp_uint(mp, c_micro_fill_bytes[i]);
+          wire_mp_str(mp, "loop");
+          wire_mp_uint(mp, c.loop[i]);
+          wire_mp_str(mp, "lut");
+          wire_mp_uint(mp, c.lut[i]);
+          wire_mp_str(mp, "memcpy");
+          wire_mp_uint(mp, c.copy[i]);
+        }
+        wire_mp_str(mp, "argmax");
+        wire_mp_array(mp, C_MICRO_ARGMAXES);
+        for (uint32_t i = 0; i < C_MICRO_ARGMAXES; i++) {
+          wire_mp_map(mp, 2);
+          wire_mp_str(mp, "n");
+          wire_mp_uint(mp, c_micro_argmax_n[i]);
+          wire_mp_str(mp, "c");
+          wire_mp_uint(mp, c.argmax[i]);
+        }
+        wire_queue_end(&device_wire);
+      }
+    }
+    xsCatch {
+      send_js_error(the, "lib/micro-bench");
+      status = -1;
+    }
+  }
+  xsEndHost(the);
+  return status;
+}
