@@ -66,9 +66,17 @@ export interface PlanResult {
 }
 
 /** Creates + allocates the model on the target (the target's pointer size and alignment). */
-export async function planOnTarget(target: Target, modelPath: string, kernels: KernelSet, arenaBytes?: number, runner?: VerifyRunner): Promise<PlanResult> {
+export async function planOnTarget(
+  target: Target,
+  modelPath: string,
+  kernels: KernelSet,
+  arenaBytes?: number,
+  runner?: VerifyRunner,
+  preserveAll = false,
+): Promise<PlanResult> {
   const args = ['inspect', modelPath, kernels];
   if (arenaBytes !== undefined) args.push(String(arenaBytes));
+  if (preserveAll) args.push('preserve');
   const run = await runVerifyProgram(target, args, 120_000, runner);
   const arena = run.lines.find((l) => l.t === 'arena');
   const unsupported = run.lines.find((l) => l.t === 'unsupported');

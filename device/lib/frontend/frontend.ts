@@ -83,10 +83,15 @@ export function mulShr64(a: number, b: number, s: number): number {
 }
 
 export class AudioFrontend {
-  readonly params: FrontendParams;
   /** Samples per frame (480) and features per frame (40). */
   readonly frameSamples: number;
   readonly features: number;
+  readonly #windowShift: number;
+  readonly #numChannels: number;
+  readonly #ss: FrontendParams['ss'];
+  readonly #snrShift: number;
+  readonly #logCorrectionBits: number;
+  readonly #logOutputScale: number;
 
   // FFT plan
   readonly #n: number; // complex FFT length (fft_length / 2)
@@ -103,9 +108,8 @@ export class AudioFrontend {
   readonly #work: number[];
   readonly #specRe: number[];
   readonly #specIm: number[];
-  // energy → filter-bank input
-  readonly #dynPos: number[];
-  readonly #dynBin: number[];
+  // energy → filter-bank input: runs of [position, bin, length]
+  readonly #runs: number[];
   readonly #fbIn: number[];
   // filter bank (+ square root) output, then the per-channel stages
   readonly #fbW: number[];
@@ -126,11 +130,17 @@ export class AudioFrontend {
 
   /** model: the bytes of audio_preprocessor_int8.tflite (e.g. the flash asset view). */
   constructor(model: Uint8Array) {
+    // Only scalars and the tables frame() reads are kept: the parsed graph is dropped.
     const p = readFrontendGraph(model);
-    this.params = p;
     this.frameSamples = p.frameSamples;
     this.features = p.outputs;
-    this.#win = p.window.slice();
+    this.#windowShift = p.windowShift;
+    this.#numChannels = p.numChannels;
+    this.#ss = p.ss;
+    this.#snrShift = p.snrShift;
+    this.#logCorrectionBits = p.logCorrectionBits;
+    this.#logOutputScale = p.logOutputScale;
+    this.#win = p.window as number[];
 
     const n = p.fftLength / 2;
     this.#n = n;
@@ -185,22 +195,27 @@ export class AudioFrontend {
     this.#specIm = filled(n + 1);
 
     // The filter bank's input: constants stay put, energy positions are rewritten per frame.
-    this.#fbIn = p.spectrumConst.slice();
-    this.#dynPos = [];
-    this.#dynBin = [];
+    this.#fbIn = p.spectrumConst as number[];
+    this.#runs = [];
     let maxIn = 0;
-    p.spectrumSource.forEach((bin, pos) => {
-      if (bin >= 0) {
-        this.#dynPos.push(pos);
-        this.#dynBin.push(bin);
-        if (maxIn < 2147483648) maxIn = 2147483648; // re^2 + im^2 <= 2^31
-      } else if (p.spectrumConst[pos] > maxIn) maxIn = p.spectrumConst[pos];
-    });
-    this.#fbW = p.fbWeights.slice();
-    this.#fbU = p.fbUnweights.slice();
-    this.#fbF = p.fbFreqStarts.slice();
-    this.#fbS = p.fbWeightStarts.slice();
-    this.#fbN = p.fbWidths.slice();
+    const source = p.spectrumSource;
+    for (let pos = 0; pos < source.length; pos++) {
+      const bin = source[pos];
+      if (bin < 0) {
+        if (p.spectrumConst[pos] > maxIn) maxIn = p.spectrumConst[pos];
+        continue;
+      }
+      maxIn = Math.max(maxIn, 2147483648); // re^2 + im^2 <= 2^31
+      const r = this.#runs;
+      const last = r.length - 3;
+      if (last >= 0 && r[last] + r[last + 2] === pos && r[last + 1] + r[last + 2] === bin) r[last + 2]++;
+      else r.push(pos, bin, 1);
+    }
+    this.#fbW = p.fbWeights as number[];
+    this.#fbU = p.fbUnweights as number[];
+    this.#fbF = p.fbFreqStarts as number[];
+    this.#fbS = p.fbWeightStarts as number[];
+    this.#fbN = p.fbWidths as number[];
     // Each channel sum is exact in a double when every weight is non-negative (TFLM's
     // modular uint64 sum is then the plain sum) and the largest possible sum < 2^53.
     for (let ch = 0; ch <= p.numChannels; ch++) {
@@ -221,7 +236,7 @@ export class AudioFrontend {
     }
     this.#chan = filled(p.numChannels + 1);
     this.#noise = filled(p.ss.numChannels);
-    this.#lut = p.pcanLut.slice();
+    this.#lut = p.pcanLut as number[];
     this.#logT = log2CorrectionTable();
     this.#pow2 = [];
     for (let i = 0; i < 32; i++) this.#pow2.push(2 ** i);
@@ -239,59 +254,84 @@ export class AudioFrontend {
 
   /** One frame: samples[offset, offset + frameSamples) → features into out[outOffset, +40). */
   frame(samples: Int16Array, offset: number, out: Int8Array, outOffset: number): void {
-    const p = this.params;
-    const work = this.#work;
-
-    // ---- SignalWindow + SignalFftAutoScale, written straight into the FFT's leaf order ----
-    {
-      const win = this.#win;
-      const dst = this.#dst;
-      const shift = p.windowShift;
-      const count = p.frameSamples;
-      let max = 0; // TFLM keeps the running max in an int16 (see fft_auto_scale.c)
-      for (let i = 0; i < count; i++) {
-        let v = (samples[offset + i] * win[i]) >> shift;
-        if (v > 32767) v = 32767;
-        else if (v < -32768) v = -32768;
-        work[dst[i]] = v;
-        if (v > max) max = v;
-        else if (-v > max) max = (-v << 16) >> 16;
-      }
-      let bits = max > 0 ? 15 - (32 - Math.clz32(max)) : 0;
-      if (bits < 0) bits = 0;
-      if (bits > 0) {
-        const sh = 16 + bits;
-        for (let i = 0; i < count; i++) {
-          const d = dst[i];
-          work[d] = (work[d] << sh) >> 16;
-        }
-      }
-      this.#scaleBits = bits;
-      const pad = this.#pad;
-      for (let i = 0; i < pad.length; i++) work[pad[i]] = 0;
-    }
-
-    // ---- SignalRfft: kissfft's complex FFT, stages innermost first ----
+    this.#windowScale(samples, offset);
     this.#cfft();
     this.#split();
-
-    // ---- SignalEnergy straight into the filter bank's input positions ----
-    {
-      const re = this.#specRe;
-      const im = this.#specIm;
-      const pos = this.#dynPos;
-      const bin = this.#dynBin;
-      const fbIn = this.#fbIn;
-      for (let q = 0; q < pos.length; q++) {
-        const k = bin[q];
-        const r = re[k];
-        const i = im[k];
-        fbIn[pos[q]] = r * r + i * i;
-      }
-    }
-
+    this.#energy();
     this.#filterBank();
     this.#channels(out, outOffset);
+  }
+
+  /** frame() with clock() read between the stages; adds each stage's span to
+   * spans[0..5] (window+scale, complex FFT, real split, energy, filter bank+sqrt,
+   * channels+tail). clock returns int32 ticks (spans taken as (b - a) >>> 0). */
+  frameProfiled(samples: Int16Array, offset: number, out: Int8Array, outOffset: number, clock: () => number, spans: number[]): void {
+    const t0 = clock();
+    this.#windowScale(samples, offset);
+    const t1 = clock();
+    this.#cfft();
+    const t2 = clock();
+    this.#split();
+    const t3 = clock();
+    this.#energy();
+    const t4 = clock();
+    this.#filterBank();
+    const t5 = clock();
+    this.#channels(out, outOffset);
+    const t6 = clock();
+    spans[0] += (t1 - t0) >>> 0;
+    spans[1] += (t2 - t1) >>> 0;
+    spans[2] += (t3 - t2) >>> 0;
+    spans[3] += (t4 - t3) >>> 0;
+    spans[4] += (t5 - t4) >>> 0;
+    spans[5] += (t6 - t5) >>> 0;
+  }
+
+  /** SignalWindow + SignalFftAutoScale, written straight into the FFT's leaf order. */
+  #windowScale(samples: Int16Array, offset: number): void {
+    const work = this.#work;
+    const win = this.#win;
+    const dst = this.#dst;
+    const shift = this.#windowShift;
+    const count = this.frameSamples;
+    let max = 0; // TFLM keeps the running max in an int16 (see fft_auto_scale.c)
+    for (let i = 0; i < count; i++) {
+      let v = (samples[offset + i] * win[i]) >> shift;
+      if (v > 32767) v = 32767;
+      else if (v < -32768) v = -32768;
+      work[dst[i]] = v;
+      if (v > max) max = v;
+      else if (-v > max) max = (-v << 16) >> 16;
+    }
+    let bits = max > 0 ? 15 - (32 - Math.clz32(max)) : 0;
+    if (bits < 0) bits = 0;
+    if (bits > 0) {
+      const sh = 16 + bits;
+      for (let i = 0; i < count; i++) {
+        const d = dst[i];
+        work[d] = (work[d] << sh) >> 16;
+      }
+    }
+    this.#scaleBits = bits;
+    const pad = this.#pad;
+    for (let i = 0; i < pad.length; i++) work[pad[i]] = 0;
+  }
+
+  /** SignalEnergy straight into the filter bank's input positions. */
+  #energy(): void {
+    const re = this.#specRe;
+    const im = this.#specIm;
+    const runs = this.#runs;
+    const fbIn = this.#fbIn;
+    for (let q = 0; q < runs.length; q += 3) {
+      const delta = runs[q] - runs[q + 1];
+      const end = runs[q + 1] + runs[q + 2];
+      for (let k = runs[q + 1]; k < end; k++) {
+        const r = re[k];
+        const i = im[k];
+        fbIn[k + delta] = r * r + i * i;
+      }
+    }
   }
 
   #scaleBits = 0;
@@ -546,7 +586,7 @@ export class AudioFrontend {
     const wstart = this.#fbS;
     const widths = this.#fbN;
     const chan = this.#chan;
-    const channels = this.params.numChannels;
+    const channels = this.#numChannels;
     let weighted = 0;
     let unweighted = 0;
     for (let ch = 0; ch <= channels; ch++) {
@@ -564,7 +604,7 @@ export class AudioFrontend {
     }
     // Rounded square roots (TFLM Sqrt64, with its 32-bit shortcut and rounding caps).
     const bits = this.#scaleBits;
-    const outputs = this.params.ss.numChannels;
+    const outputs = this.#ss.numChannels;
     for (let i = 0; i < outputs; i++) {
       const x = chan[i + 1];
       let r = Math.floor(Math.sqrt(x));
@@ -577,8 +617,7 @@ export class AudioFrontend {
 
   /** Spectral subtraction (stateful), PCAN, log and the int32 tail → int8 features. */
   #channels(out: Int8Array, outOffset: number): void {
-    const p = this.params;
-    const ss = p.ss;
+    const ss = this.#ss;
     const chan = this.#chan;
     const noise = this.#noise;
     const n = ss.numChannels;
@@ -587,10 +626,10 @@ export class AudioFrontend {
     const minSignal = ss.minSignalRemaining;
     const clamping = ss.clamping;
     const lut = this.#lut;
-    const snrDiv = 2 ** p.snrShift;
-    const snrShift = p.snrShift;
-    const corr = p.logCorrectionBits;
-    const scale = p.logOutputScale >>> 0;
+    const snrShift = this.#snrShift;
+    const snrDiv = 2 ** snrShift;
+    const corr = this.#logCorrectionBits;
+    const scale = this.#logOutputScale >>> 0;
     const logT = this.#logT;
     const pow2 = this.#pow2;
     for (let i = 0; i < n; i++) {

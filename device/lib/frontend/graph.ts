@@ -242,8 +242,11 @@ export function planGraph(model: Model): FrontendParams {
         const t = tensor(op, k, 'input');
         const v = symbolic.get(op.inputs[k]);
         if (v) {
-          s.push(...v.source);
-          c.push(...v.constant);
+          // element by element: a spread of hundreds of arguments overflows XS's stack
+          for (let i = 0; i < v.source.length; i++) {
+            s.push(v.source[i]);
+            c.push(v.constant[i]);
+          }
         } else if (t.data !== null && (t.type === TYPE_INT32 || t.type === TYPE_UINT32)) {
           for (const x of constInts(t)) {
             s.push(-1);

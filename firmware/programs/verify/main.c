@@ -7,7 +7,7 @@
  *   run <model> <pack-dir> <num-cases> <reference|optimized>
  *       every case file <pack-dir>/case-<i>.bin (format: native/engine/README.md) runs
  *       on a fresh interpreter; outputs of every step are printed as hex.
- *   inspect <model> <reference|optimized> [arena-bytes]
+ *   inspect <model> <reference|optimized> [arena-bytes] [preserve]
  *       create + allocate, arena figures (or the error), then one invoke on zeroed
  *       inputs.
  * Lines: {"t":"arena",...} {"t":"case",...} {"t":"op",...} {"t":"error",...}
@@ -143,7 +143,7 @@ static int32_t load_file(const char *path, uint8_t *buf, uint32_t cap) {
 }
 
 static xs_interp_t *open_interp(uint32_t model_bytes, xs_kernel_set_t kernels, uint32_t arena_bytes,
-                                int report_missing) {
+                                int report_missing, int preserve_all) {
   xs_error_t err;
   xs_interp_t *it = xs_interp_create(model, model_bytes, arena, arena_bytes, kernels, &err);
   if (it == NULL) {
@@ -159,6 +159,9 @@ static xs_interp_t *open_interp(uint32_t model_bytes, xs_kernel_set_t kernels, u
       print_error("create", &err);
     }
     return NULL;
+  }
+  if (preserve_all) {
+    xs_interp_preserve_all(it, 1);
   }
   if (xs_interp_allocate(it) != XS_OK) {
     print_error("allocate", xs_interp_error(it));
@@ -269,7 +272,7 @@ static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_ke
   const uint32_t flags = rd32(case_buf + 4);
   const uint32_t steps = rd32(case_buf + 8);
   const uint32_t num_inputs = rd32(case_buf + 12);
-  xs_interp_t *it = open_interp((uint32_t)model_bytes, kernels, ARENA_BYTES, 0);
+  xs_interp_t *it = open_interp((uint32_t)model_bytes, kernels, ARENA_BYTES, 0, 0);
   if (it == NULL) {
     case_error(index, "interpreter", NULL);
     return 1;
@@ -410,11 +413,16 @@ int main(void) {
   if (strcmp(argv[0], "inspect") == 0) {
     const xs_kernel_set_t kernels = strcmp(argv[2], "optimized") == 0 ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
     uint32_t arena_bytes = ARENA_BYTES;
-    if (argc > 3) {
-      const long v = parse_count(argv[3]);
+    int preserve = 0;
+    for (int a = 3; a < argc; a++) {
+      if (strcmp(argv[a], "preserve") == 0) {
+        preserve = 1;
+        continue;
+      }
+      const long v = parse_count(argv[a]);
       arena_bytes = v > 0 && v <= ARENA_BYTES ? (uint32_t)v : ARENA_BYTES;
     }
-    xs_interp_t *it = open_interp((uint32_t)model_bytes, kernels, arena_bytes, 1);
+    xs_interp_t *it = open_interp((uint32_t)model_bytes, kernels, arena_bytes, 1, preserve);
     if (it == NULL) {
       finish(3);
     }
@@ -454,7 +462,7 @@ int main(void) {
     finish(2);
   }
   /* Check the model once up front so unsupported ops are reported as such. */
-  if (open_interp((uint32_t)model_bytes, kernels, ARENA_BYTES, 1) == NULL) {
+  if (open_interp((uint32_t)model_bytes, kernels, ARENA_BYTES, 1, 0) == NULL) {
     finish(3);
   }
   uint32_t failed = 0;

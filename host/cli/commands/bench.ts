@@ -65,7 +65,8 @@ export function register(program: Command): void {
       const outDir = path.resolve(opts.out ?? path.join(repoRoot, 'results', timestamp()));
       const showProgress = !opts.json && process.stderr.isTTY;
       const bar = showProgress ? new cliProgress.SingleBar({ format: 'bench {bar} {value}/{total} runs  {run}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-      const total = apps.length * impls.length * kernels.length;
+      // The micro-benchmarks are one more run in the same session when JS is measured.
+      const total = apps.length * impls.length * kernels.length + (impls.includes('js') ? 1 : 0);
       bar?.start(total, 0, { run: '' });
       if (!showProgress && !opts.json) log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
       const { result, recording } = await runBench({

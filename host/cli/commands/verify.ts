@@ -1,9 +1,10 @@
 // `xsinfer verify`: run every golden case on a target with one kernel set, byte for byte.
 import path from 'node:path';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { dataDir as defaultDataDir } from '../../data.ts';
 import type { KernelSet } from '../../engine/device.ts';
-import { verify, type ModelResult } from '../../engine/verify.ts';
+import { goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
 import { XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
@@ -23,7 +24,7 @@ export function register(program: Command): void {
   program
     .command('verify')
     .description('run every golden case (DATA/golden, DATA/ops/golden) through the engine on a target, byte for byte')
-    .option('-t, --target <target>', 'host | mps2-an500', 'host')
+    .option('-t, --target <target>', 'mps2-an500 | host', 'mps2-an500')
     .option('-k, --kernels <set>', 'reference | optimized', 'reference')
     .option('-d, --data <dir>', 'test data directory (default: the project testdata/)')
     .option('-m, --models <names>', 'only these golden files (comma-separated stems)')
@@ -35,13 +36,30 @@ export function register(program: Command): void {
       }
       const dataDir = path.resolve(opts.data ?? defaultDataDir());
       if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
+      const only = opts.models?.split(',');
+      const total = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
+      const bar = !opts.json && process.stderr.isTTY
+        ? new cliProgress.SingleBar({ format: 'verify {bar} {value}/{total} models  {model}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
+      bar?.start(total, 0, { model: '' });
+      let done = 0;
       const result = await verify({
         target,
         kernels: opts.kernels as KernelSet,
         dataDir,
-        models: opts.models?.split(','),
-        onModel: opts.json ? undefined : (r) => log(describe(r)),
+        models: only,
+        onModel: opts.json
+          ? undefined
+          : (r) => {
+              const line = describe(r);
+              // Passing models only move the bar; failures and skips are printed.
+              if (bar) {
+                bar.update(++done, { model: r.model });
+                if (!line.startsWith('PASS')) process.stderr.write(`\n${line}\n`);
+              } else log(line);
+            },
       });
+      bar?.stop();
       const t = result.totals;
       if (opts.json) printJson(result);
       else {

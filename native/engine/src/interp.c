@@ -807,10 +807,52 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
 
 /* ---- planner ---- */
 
+#define ALIAS_MARK (-2) /* items[i].first: tensor i shares the buffer of items[i].offset */
+
+static uint32_t alias_root(const xs_plan_item_t *items, uint32_t i) {
+  for (uint32_t guard = 0; items[i].first == ALIAS_MARK && guard < 0x8000u; guard++) {
+    i = items[i].offset;
+  }
+  return i;
+}
+
+/* RESHAPE only reinterprets bytes, so its output can share its input's buffer: the
+ * shared buffer lives as long as either tensor, and RESHAPE's eval skips the copy when
+ * the pointers are equal (TFLM copies). Every tensor has a single writer (its producing
+ * op; variables are excluded), so sharing cannot let a later write clobber a reader. */
+static void alias_reshapes(xs_interp_t *it, xs_plan_item_t *items) {
+  for (uint32_t o = 0; o < it->num_ops; o++) {
+    const xs_node_t *n = &it->nodes[o];
+    if (n->builtin != XS_OP_RESHAPE || n->num_inputs < 1 || n->num_outputs != 1) {
+      continue;
+    }
+    const int32_t in = (int32_t)fb_load_u32(n->inputs);
+    const uint32_t out = fb_load_u32(n->outputs);
+    if (in < 0 || (uint32_t)in == out) {
+      continue;
+    }
+    const uint32_t root = alias_root(items, (uint32_t)in);
+    xs_plan_item_t *r = &items[root];
+    xs_plan_item_t *q = &items[out];
+    if (r->size == 0 || q->size == 0 || r->size != q->size || it->tensors[root].bytes != it->tensors[out].bytes) {
+      continue;
+    }
+    if (q->first < r->first) {
+      r->first = q->first;
+    }
+    if (q->last > r->last) {
+      r->last = q->last;
+    }
+    q->size = 0;
+    q->first = ALIAS_MARK;
+    q->offset = root;
+  }
+}
+
 /* Lifetimes into items[0..num_tensors): [first op that writes or needs it, last op
  * that reads it]; subgraph inputs live from op 0, outputs to the last op. Constants and
  * variables are not planned (size 0). preserve_all gives every tensor the whole run. */
-static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items) {
+static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias) {
   const int16_t last = (int16_t)(it->num_ops > 0 ? it->num_ops - 1 : 0);
   for (uint32_t i = 0; i < it->num_tensors; i++) {
     items[i].first = -1;
@@ -868,6 +910,9 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items) {
       p->last = last;
     }
   }
+  if (alias && !it->preserve_all) {
+    alias_reshapes(it, items);
+  }
 }
 
 #define UNPLACED 0xFFFFFFFFu
@@ -878,7 +923,9 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items) {
 static uint32_t plan_head(xs_plan_item_t *items, uint32_t count) {
   uint32_t head = 0;
   for (uint32_t k = 0; k < count; k++) {
-    items[k].offset = UNPLACED;
+    if (items[k].size > 0) {
+      items[k].offset = UNPLACED; /* size-0 items keep their offset (alias target) */
+    }
   }
   for (;;) {
     int32_t best = -1;
@@ -978,14 +1025,33 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     return XS_ERR_ARENA;
   }
   xs_plan_item_t *items = (xs_plan_item_t *)(void *)(it->arena + items_at);
-  compute_lifetimes(it, items);
-  for (uint32_t r = 0; r < it->num_scratch; r++) {
-    xs_plan_item_t *p = &items[it->num_tensors + r];
-    p->size = align_up(reqs[r].bytes);
-    p->first = (int16_t)reqs[r].node;
-    p->last = (int16_t)reqs[r].node;
+  /* Plan with RESHAPE buffers shared and without; sharing saves the copy but stretches
+   * a lifetime, which can make the greedy packing worse: keep sharing unless it costs
+   * head bytes. */
+  uint32_t head = 0;
+  for (int pass = 0; pass < 3; pass++) {
+    const int alias = pass != 1;
+    compute_lifetimes(it, items, alias);
+    for (uint32_t r = 0; r < it->num_scratch; r++) {
+      xs_plan_item_t *p = &items[it->num_tensors + r];
+      p->size = align_up(reqs[r].bytes);
+      p->first = (int16_t)reqs[r].node;
+      p->last = (int16_t)reqs[r].node;
+    }
+    const uint32_t h = plan_head(items, count);
+    if (pass == 0) {
+      head = h;
+    } else if (pass == 1) {
+      if (h >= head) {
+        /* Not better without sharing: redo the shared plan (pass 2) and keep it. */
+        continue;
+      }
+      head = h;
+      break;
+    } else {
+      head = h;
+    }
   }
-  const uint32_t head = plan_head(items, count);
   const uint32_t used = head > it->temp_peak ? head : it->temp_peak;
   if (first_error != XS_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
     const uint32_t need = slack + used + tail_used + it->tail_missing;
@@ -1002,6 +1068,11 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
   for (uint32_t i = 0; i < it->num_tensors; i++) {
     if (items[i].size > 0) {
       it->tensors[i].data = it->arena + it->head_start + items[i].offset;
+    }
+  }
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    if (items[i].first == ALIAS_MARK) {
+      it->tensors[i].data = it->tensors[alias_root(items, i)].data;
     }
   }
   it->head_bytes = head;

@@ -6,10 +6,14 @@
  * - prepare(node): runs once, in op order, during xs_interp_allocate(). Validate types,
  *   shapes and parameters; precompute everything eval needs (multipliers, shifts,
  *   clamping ranges) into op data from xs_alloc_persistent(); request scratch with
- *   xs_request_scratch(). Builtin options (node->options) and tensor data of *non-const*
- *   tensors are NOT available after / during prepare respectively: copy the options you
- *   need into your op data. Constant tensors' data (weights, biases) is readable.
+ *   xs_request_scratch(). node->options exists during prepare only: copy what eval
+ *   needs into op data. Non-constant tensors have no data yet (planned after every
+ *   prepare); constant tensors' data (weights, biases) is readable.
  *   On any problem return xs_fail(node, code, "fmt", ...).
+ * - Read quantization (scale, zero_point, per-channel values) in prepare only; eval
+ *   should touch just data, dims, rank, type and bytes of its tensors. (The engine may
+ *   move to a compact eval-time tensor table without quantization, as TFLM does.)
+ * - Do not keep xs_tensor_t pointers in op data; call xs_input()/xs_output() in eval.
  * - eval(node): compute only; no validation in the hot loop. Read node->user_data.
  *   Scratch pointers come from xs_scratch(node, index). Must not fail on valid inputs.
  * - Persistent memory lives until the interpreter is discarded; there is no free.

@@ -32,31 +32,8 @@ void xs_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
   *shift = exp;
 }
 
-int32_t xs_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
-  if (a == b && a == INT32_MIN) {
-    return INT32_MAX;
-  }
-  const int64_t ab = (int64_t)a * (int64_t)b;
-  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
-  return (int32_t)((ab + nudge) / (1LL << 31));
-}
 
-/* Shift amounts come from model data: out-of-range ones (hostile models) are clamped so
- * no shift is undefined behaviour; valid models never reach the clamps. */
-static uint32_t pow2_u32(int32_t shift) { return shift >= 0 && shift < 32 ? (1U << shift) : 0U; }
 
-int32_t xs_rounding_divide_by_pot(int32_t x, int32_t exponent) {
-  if (exponent <= 0) {
-    return x;
-  }
-  if (exponent > 31) {
-    exponent = 31;
-  }
-  const int32_t mask = (int32_t)((1LL << exponent) - 1);
-  const int32_t remainder = x & mask;
-  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
-}
 
 int64_t xs_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
   if (exponent <= 0) {
@@ -71,14 +48,6 @@ int64_t xs_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-int32_t xs_mul_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift) {
-  const int32_t left = shift > 0 ? shift : 0;
-  const int32_t right = shift > 0 ? 0 : -shift;
-  /* TFLM writes x * (1 << left) in int32; wrap the same way without UB. */
-  const int32_t shifted = (int32_t)((uint32_t)x * pow2_u32(left));
-  return xs_rounding_divide_by_pot(xs_sat_rounding_doubling_high_mul(shifted, multiplier),
-                                   right);
-}
 
 int32_t xs_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift) {
   const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
@@ -93,17 +62,7 @@ int32_t xs_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t 
   return (int32_t)(v >> total_shift);
 }
 
-int32_t xs_mul_by_quantized_multiplier_smaller_than_one(int32_t x, int32_t multiplier,
-                                                        int32_t left_shift) {
-  return xs_rounding_divide_by_pot(xs_sat_rounding_doubling_high_mul(x, multiplier),
-                                   -left_shift);
-}
 
-int32_t xs_mul_by_quantized_multiplier_greater_than_one(int32_t x, int32_t multiplier,
-                                                        int32_t left_shift) {
-  const int32_t shifted = (int32_t)((uint32_t)x * pow2_u32(left_shift));
-  return xs_sat_rounding_doubling_high_mul(shifted, multiplier);
-}
 
 void xs_type_range(xs_type_t type, int32_t *qmin, int32_t *qmax) {
   switch (type) {

@@ -14,21 +14,67 @@
  * -31 flush to (0, 0). Same as TFLM QuantizeMultiplier (frexp + round half away). */
 void xs_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
 
-/* gemmlowp primitives, exactly. */
-int32_t xs_sat_rounding_doubling_high_mul(int32_t a, int32_t b);
-int32_t xs_rounding_divide_by_pot(int32_t x, int32_t exponent);
 /* Like xs_rounding_divide_by_pot for int64 values (TFLM's int64 overload). */
 int64_t xs_rounding_divide_by_pot64(int64_t x, int32_t exponent);
 
-/* x * multiplier * 2^shift with TFLM's double rounding (the 32-bit overload). */
-int32_t xs_mul_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift);
 /* TFLM's int64 overload (reduced 16-bit multiplier; int16 kernels use it). */
 int32_t xs_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift);
+
+/* The hot requantization primitives are inline so kernel loops keep their registers.
+ * Shift amounts come from model data: out-of-range ones (hostile models) are clamped so
+ * no shift is undefined behaviour; valid models never reach the clamps. */
+static inline uint32_t xs_pow2_u32(int32_t shift) {
+  return shift >= 0 && shift < 32 ? (1U << shift) : 0U;
+}
+
+/* gemmlowp SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, exactly. */
+static inline int32_t xs_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) {
+    return INT32_MAX;
+  }
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  return (int32_t)((ab + nudge) / (1LL << 31));
+}
+
+static inline int32_t xs_rounding_divide_by_pot(int32_t x, int32_t exponent) {
+  if (exponent <= 0) {
+    return x;
+  }
+  if (exponent > 31) {
+    exponent = 31;
+  }
+  const int32_t mask = (int32_t)((1LL << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* x * multiplier * 2^shift with TFLM's double rounding (the 32-bit overload). */
+static inline int32_t xs_mul_by_quantized_multiplier(int32_t x, int32_t multiplier,
+                                                     int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  /* TFLM writes x * (1 << left) in int32; wrap the same way without UB. */
+  const int32_t shifted = (int32_t)((uint32_t)x * xs_pow2_u32(left));
+  return xs_rounding_divide_by_pot(xs_sat_rounding_doubling_high_mul(shifted, multiplier),
+                                   right);
+}
+
 /* TFLM MultiplyByQuantizedMultiplierSmallerThanOneExp / GreaterThanOne. */
-int32_t xs_mul_by_quantized_multiplier_smaller_than_one(int32_t x, int32_t multiplier,
-                                                        int32_t left_shift);
-int32_t xs_mul_by_quantized_multiplier_greater_than_one(int32_t x, int32_t multiplier,
-                                                        int32_t left_shift);
+static inline int32_t xs_mul_by_quantized_multiplier_smaller_than_one(int32_t x,
+                                                                      int32_t multiplier,
+                                                                      int32_t left_shift) {
+  return xs_rounding_divide_by_pot(xs_sat_rounding_doubling_high_mul(x, multiplier),
+                                   -left_shift);
+}
+
+static inline int32_t xs_mul_by_quantized_multiplier_greater_than_one(int32_t x,
+                                                                      int32_t multiplier,
+                                                                      int32_t left_shift) {
+  const int32_t shifted = (int32_t)((uint32_t)x * xs_pow2_u32(left_shift));
+  return xs_sat_rounding_doubling_high_mul(shifted, multiplier);
+}
 
 /* round half away from zero (TfLiteRound / std::round). */
 float xs_roundf(float x);

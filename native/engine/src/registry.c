@@ -181,7 +181,6 @@ extern const xs_kernel_t xs_kernel_fully_connected_opt;
 #if __has_include("../kernels/optimized/pooling.c")
 #define XS_HAVE_OPT_POOLING 1
 extern const xs_kernel_t xs_kernel_max_pool_2d_opt;
-extern const xs_kernel_t xs_kernel_average_pool_2d_opt;
 #endif
 #if __has_include("../kernels/optimized/softmax.c")
 #define XS_HAVE_OPT_SOFTMAX 1
@@ -205,7 +204,6 @@ static const xs_kernel_t *const optimized_set[] = {
 #endif
 #ifdef XS_HAVE_OPT_POOLING
     &xs_kernel_max_pool_2d_opt,
-    &xs_kernel_average_pool_2d_opt,
 #endif
 #ifdef XS_HAVE_OPT_SOFTMAX
     &xs_kernel_softmax_opt,

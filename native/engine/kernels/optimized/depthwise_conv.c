@@ -299,6 +299,8 @@ static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *
   const size_t in_image = (size_t)geo->in_h * (size_t)geo->in_w * (size_t)C;
   const int32_t npix = out_h * out_w;
   xs_opt_gemm_t g = {op->ch, &op->out, op->w16, op->k, mult, op->out.sat};
+  const int direct = C == 1 && geo->dil_h == 1 && geo->dil_w == 1 && (geo->fw & 3) == 0;
+  const int32_t row_step = geo->in_w;
   for (int32_t b = 0; b < op->ref.in.n; b++) {
     const int8_t *in = input + (size_t)b * in_image;
     int8_t *out = output + (size_t)b * (size_t)npix * (size_t)out_c;
@@ -306,6 +308,25 @@ static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *
     for (; pix + 2 <= npix; pix += 2, out += 2 * out_c) {
       const int32_t oy = pix / out_w, ox = pix % out_w;
       const int32_t oy1 = (pix + 1) / out_w, ox1 = (pix + 1) % out_w;
+      /* One input channel, rows of whole groups, both positions inside: widen the
+       * input rows straight into the column pair. */
+      if (direct && oy >= op->oy_lo && oy < op->oy_hi && ox >= op->ox_lo && ox < op->ox_hi &&
+          oy1 >= op->oy_lo && oy1 < op->oy_hi && ox1 >= op->ox_lo && ox1 < op->ox_hi) {
+        const int8_t *r0 = in + (oy * geo->stride_h - geo->pad_h) * geo->in_w + (ox * geo->stride_w - geo->pad_w);
+        const int8_t *r1 = in + (oy1 * geo->stride_h - geo->pad_h) * geo->in_w + (ox1 * geo->stride_w - geo->pad_w);
+        uint32_t *dst = col;
+        for (int32_t fy = 0; fy < geo->fh; fy++, r0 += row_step, r1 += row_step) {
+          for (int32_t q = 0; q < geo->fw; q += 4, dst += 4) {
+            const uint32_t v0 = xs_ld32(r0 + q), v1 = xs_ld32(r1 + q);
+            dst[0] = xs_sxtb16(v0);
+            dst[1] = xs_sxtb16_ror8(v0);
+            dst[2] = xs_sxtb16(v1);
+            dst[3] = xs_sxtb16_ror8(v1);
+          }
+        }
+        xs_opt_gemm2_w16(&g, col, out, out + out_c);
+        continue;
+      }
       for (int32_t ic = 0; ic < C; ic++) {
         xs_opt_gather(geo, in, oy, ox, ic, 1, raw);
         xs_opt_widen(raw, op->k, col, 4);

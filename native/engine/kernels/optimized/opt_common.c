@@ -7,7 +7,6 @@
 #include <stddef.h>
 
 #include "quant.h"
-#include "../reference/conv_common.h"
 
 static int finite_scale(float s, int allow_zero) {
   return isfinite(s) && (s > 0.0f || (allow_zero && s == 0.0f));
@@ -227,38 +226,33 @@ void xs_opt_gather(const xs_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t
                    int32_t n, int8_t *raw) {
   const int32_t iy0 = oy * g->stride_h - g->pad_h;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
-  const int32_t fw = g->fw;
-  const int32_t row_bytes = fw * n;
+  const int32_t row_bytes = g->fw * n;
   const uint32_t zp = (uint32_t)(uint8_t)g->zp * 0x01010101u;
-  /* Taps fx0..fx1-1 of every row are inside the image horizontally. */
-  int32_t fx0, fx1;
-  xs_conv_tap_range(ix0, g->dil_w, fw, g->in_w, &fx0, &fx1);
-  if (fx1 < fx0) {
-    fx1 = fx0;
-  }
-  /* Channels-complete taps without dilation are one contiguous run per row. */
-  const int runs = g->dil_w == 1 && n == g->in_c;
-  for (int32_t fy = 0; fy < g->fh; fy++, raw += row_bytes) {
+  /* One run per filter row when its taps are adjacent channels-complete pixels. */
+  const int contiguous = g->dil_w == 1 && n == g->in_c && ix0 >= 0 && ix0 + g->fw <= g->in_w;
+  for (int32_t fy = 0; fy < g->fh; fy++) {
     const int32_t iy = iy0 + fy * g->dil_h;
-    if (iy < 0 || iy >= g->in_h || fx1 == fx0) {
+    if (iy < 0 || iy >= g->in_h) {
       fill_bytes(raw, zp, row_bytes);
+      raw += row_bytes;
       continue;
     }
     const int8_t *row = in + ((size_t)iy * (size_t)g->in_w) * (size_t)g->in_c + c0;
-    fill_bytes(raw, zp, fx0 * n);
-    fill_bytes(raw + fx1 * n, zp, (fw - fx1) * n);
-    if (runs) {
-      copy_bytes(raw + fx0 * n, row + (size_t)(ix0 + fx0) * (size_t)n, (fx1 - fx0) * n);
-    } else if (n == 1) {
-      const int32_t step = g->dil_w * g->in_c;
-      const int8_t *src = row + (size_t)(ix0 + fx0 * g->dil_w) * (size_t)g->in_c;
-      for (int32_t fx = fx0; fx < fx1; fx++, src += step) {
-        raw[fx] = *src;
+    if (contiguous) {
+      copy_bytes(raw, row + (size_t)ix0 * (size_t)g->in_c, row_bytes);
+      raw += row_bytes;
+      continue;
+    }
+    for (int32_t fx = 0; fx < g->fw; fx++) {
+      const int32_t ix = ix0 + fx * g->dil_w;
+      if (ix < 0 || ix >= g->in_w) {
+        fill_bytes(raw, zp, n);
+      } else if (n == 1) {
+        *raw = row[(size_t)ix * (size_t)g->in_c];
+      } else {
+        copy_bytes(raw, row + (size_t)ix * (size_t)g->in_c, n);
       }
-    } else {
-      for (int32_t fx = fx0; fx < fx1; fx++) {
-        copy_bytes(raw + fx * n, row + (size_t)(ix0 + fx * g->dil_w) * (size_t)g->in_c, n);
-      }
+      raw += n;
     }
   }
 }

@@ -75,6 +75,11 @@ XS_OPT_INLINE int32_t xs_smmulr(int32_t a, int32_t b) {
 }
 /* Signed saturation to int8 (SSAT #8). */
 XS_OPT_INLINE int32_t xs_ssat8(int32_t x) { return __ssat(x, 8); }
+/* Per-byte signed maximum of four int8 lanes (SSUB8 sets GE, SEL picks). */
+XS_OPT_INLINE uint32_t xs_max4(uint32_t a, uint32_t b) {
+  (void)__ssub8((int8x4_t)a, (int8x4_t)b);
+  return (uint32_t)__sel((uint8x4_t)a, (uint8x4_t)b);
+}
 
 #else /* portable twins */
 
@@ -104,6 +109,14 @@ XS_OPT_INLINE int32_t xs_smmulr(int32_t a, int32_t b) {
   return (int32_t)(((int64_t)a * (int64_t)b + INT64_C(0x80000000)) >> 32);
 }
 XS_OPT_INLINE int32_t xs_ssat8(int32_t x) { return x < -128 ? -128 : (x > 127 ? 127 : x); }
+XS_OPT_INLINE uint32_t xs_max4(uint32_t a, uint32_t b) {
+  uint32_t r = 0;
+  for (int i = 0; i < 32; i += 8) {
+    const int8_t x = (int8_t)(a >> i), y = (int8_t)(b >> i);
+    r |= (uint32_t)(uint8_t)(x >= y ? x : y) << i;
+  }
+  return r;
+}
 
 #endif
 

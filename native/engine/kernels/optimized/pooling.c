@@ -1,0 +1,128 @@
+/* pooling.c – optimized MAX_POOL_2D: int8 four channels per word (SSUB8/SEL byte maxima),
+ * window clipped once per output row/column like the reference; bit-exact with it.
+ * float32 runs the reference kernel. (AVERAGE_POOL_2D stays the reference kernel.) */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../reference/conv_common.h"
+#include "opt_common.h"
+#include "quant.h"
+
+extern const xs_kernel_t xs_kernel_max_pool_2d_ref;
+
+typedef struct pool_opt {
+  void *ref_data;
+  int32_t fast;
+  xs_pool_params_t p;
+  xs_nhwc_t in, out;
+} pool_opt_t;
+
+static xs_status_t max_pool_prepare(xs_node_t *node) {
+  xs_status_t st = xs_kernel_max_pool_2d_ref.prepare(node); /* validates like TFLM */
+  if (st != XS_OK) {
+    return st;
+  }
+  pool_opt_t *op = xs_alloc_persistent(node, sizeof *op);
+  if (op == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  op->ref_data = node->user_data;
+  node->user_data = op;
+  const xs_pool_options_t *o = &node->options->pool;
+  const xs_tensor_t *input = xs_input(node, 0);
+  const xs_tensor_t *output = xs_output(node, 0);
+  if (input->type != XS_INT8) {
+    return XS_OK;
+  }
+  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
+      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK ||
+      (st = xs_conv_axis(node, "height", o->padding, op->in.h, o->filter_h, o->stride_h, 1,
+                         op->out.h, &op->p.pad_h)) != XS_OK ||
+      (st = xs_conv_axis(node, "width", o->padding, op->in.w, o->filter_w, o->stride_w, 1,
+                         op->out.w, &op->p.pad_w)) != XS_OK) {
+    return st;
+  }
+  op->p.stride_h = o->stride_h;
+  op->p.stride_w = o->stride_w;
+  op->p.filter_h = o->filter_h;
+  op->p.filter_w = o->filter_w;
+  if (xs_activation_range_quantized(o->activation, XS_INT8, output->scale, output->zero_point,
+                                    &op->p.act_min, &op->p.act_max) != XS_OK) {
+    return XS_OK;
+  }
+  op->fast = 1;
+  return XS_OK;
+}
+
+static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output) {
+  const xs_pool_params_t *p = &op->p;
+  const int32_t in_h = op->in.h, in_w = op->in.w, C = op->in.c;
+  const int32_t in_row = in_w * C;
+  /* Clamp words: lanes hold act_min / act_max (byte maxima against min, then the
+   * negated trick is avoided by a scalar min only when act_max < 127). */
+  const uint32_t lo = (uint32_t)(uint8_t)p->act_min * 0x01010101u;
+  const int clamp_hi = p->act_max < 127;
+  for (int32_t b = 0; b < op->in.n; b++) {
+    const int8_t *in_batch = input + (size_t)b * (size_t)in_h * (size_t)in_row;
+    for (int32_t oy = 0; oy < op->out.h; oy++) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < op->out.w; ox++) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        const int8_t *origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * C;
+        int32_t c = 0;
+        for (; c + 4 <= C; c += 4) {
+          uint32_t m = 0x80808080u; /* every lane INT8_MIN, like the reference's start */
+          const int8_t *ry = origin + c;
+          for (int32_t fy = fy0; fy < fy1; fy++, ry += in_row) {
+            const int8_t *px = ry;
+            for (int32_t fx = fx0; fx < fx1; fx++, px += C) {
+              m = xs_max4(m, xs_ld32(px));
+            }
+          }
+          m = xs_max4(m, lo);
+          if (clamp_hi) {
+            for (int32_t j = 0; j < 4; j++) {
+              const int8_t v = (int8_t)(m >> (8 * j));
+              output[c + j] = v > p->act_max ? (int8_t)p->act_max : v;
+            }
+          } else {
+            xs_st32(output + c, m);
+          }
+        }
+        for (; c < C; c++) {
+          int32_t m = INT8_MIN;
+          const int8_t *ry = origin + c;
+          for (int32_t fy = fy0; fy < fy1; fy++, ry += in_row) {
+            const int8_t *px = ry;
+            for (int32_t fx = fx0; fx < fx1; fx++, px += C) {
+              m = *px > m ? *px : m;
+            }
+          }
+          m = m < p->act_min ? p->act_min : m;
+          output[c] = (int8_t)(m > p->act_max ? p->act_max : m);
+        }
+        output += C;
+      }
+    }
+  }
+}
+
+static xs_status_t max_pool_eval(xs_node_t *node) {
+  pool_opt_t *op = node->user_data;
+  if (!op->fast) {
+    node->user_data = op->ref_data;
+    const xs_status_t st = xs_kernel_max_pool_2d_ref.eval(node);
+    node->user_data = op;
+    return st;
+  }
+  max_pool_s8(op, xs_input(node, 0)->data, xs_output(node, 0)->data);
+  return XS_OK;
+}
+
+const xs_kernel_t xs_kernel_max_pool_2d_opt = {XS_OP_MAX_POOL_2D, NULL, max_pool_prepare,
+                                               max_pool_eval};

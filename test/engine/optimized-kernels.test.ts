@@ -1,0 +1,75 @@
+// The optimized kernel set is bit-exact: every golden case with `--kernels optimized`
+// (host and QEMU Cortex-M7), hundreds of seeded random single-op models per op compared
+// byte for byte with the reference set (firmware/programs/kernel-diff), and the fast
+// requantization checked against TFLM's MultiplyByQuantizedMultiplier directly.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFirmware } from '../../host/build/firmware.ts';
+import { dataDir } from '../../host/data.ts';
+import { goldenFiles, verify } from '../../host/engine/verify.ts';
+import { runProgram } from '../../host/run/program.ts';
+import { opKinds, writeModels } from './optimized-models.ts';
+
+type Target = 'host' | 'mps2-an500';
+const targets: Target[] = ['host', 'mps2-an500'];
+const data = dataDir();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-optdiff-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+interface Done {
+  t: 'done';
+  models?: number;
+  rejected?: number;
+  statusDiffs?: number;
+  runs: number;
+  mismatches: number;
+}
+
+async function kernelDiff(target: Target, args: string[]): Promise<{ done: Done; findings: string[] }> {
+  await buildFirmware({ target, quiet: true });
+  const run = await runProgram({ target, program: 'kernel-diff', args, timeoutMs: 600_000 });
+  const lines = run.output.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+  const done = lines.map((l) => JSON.parse(l) as { t: string }).find((l) => l.t === 'done') as Done | undefined;
+  if (!done) throw new Error(`kernel-diff ${args.join(' ')} on ${target} printed no result:\n${run.output.toString().slice(-1500)}${run.stderr}`);
+  return { done, findings: lines.filter((l) => !l.includes('"t":"done"')).slice(0, 5) };
+}
+
+describe.each(targets)('optimized kernels on %s', (target) => {
+  it('pass every golden case and per-op output', async () => {
+    const r = await verify({ target, kernels: 'optimized', dataDir: data });
+    const failing = r.models.filter((m) => m.failed > 0 || m.perOp.failed > 0);
+    expect(failing.map((m) => ({ model: m.model, firstMismatch: m.firstMismatch }))).toEqual([]);
+    expect(r.skipped).toEqual([]);
+    expect(r.models.length).toBe(goldenFiles(data).length);
+    expect(r.totals.cases).toBeGreaterThanOrEqual(1000);
+    expect(r.totals.passed).toBe(r.totals.cases);
+    expect(r.ok).toBe(true);
+  }, 600_000);
+
+  it('requantize exactly like MultiplyByQuantizedMultiplier + zero point + clamp', async () => {
+    const n = target === 'host' ? 2_000_000 : 300_000;
+    const { done, findings } = await kernelDiff(target, ['requant', String(n), '7']);
+    expect(findings).toEqual([]);
+    expect(done.mismatches).toBe(0);
+    // Draws outside the proven domain are skipped; most are inside.
+    expect(done.runs).toBeGreaterThan(n * 0.8);
+  }, 600_000);
+
+  // Host: 300 models per op; QEMU (slower, same code paths but the DSP asm): 120.
+  const count = target === 'host' ? 300 : 120;
+  it.each(opKinds)(`equal the reference byte for byte on ${count} random %s models`, async (kind) => {
+    const seed = 1000 + opKinds.indexOf(kind) + (target === 'host' ? 0 : 500);
+    const dir = path.join(tmp, `${target}-${kind}`);
+    writeModels(dir, kind, count, seed);
+    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
+    expect(findings).toEqual([]);
+    expect(done.statusDiffs).toBe(0);
+    expect(done.mismatches).toBe(0);
+    expect(done.models).toBe(count);
+    // Four inputs (random, all -128, all 127, random extremes) per accepted model.
+    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
+    expect(done.rejected ?? 0).toBeLessThan(count / 10);
+  }, 600_000);
+});
