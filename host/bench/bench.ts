@@ -18,6 +18,15 @@ import type { BenchResult, BenchRun, KernelSet, MemoryReport, MicroBench } from 
 
 /** The pseudo-app that runs the micro-benchmarks. */
 export const MICRO_APP = 'micro';
+/** The device app with micro_speech's pure-TypeScript front end. */
+export const TS_FRONTEND_APP = 'micro_speech_ts';
+
+/** Device app + impl → the report's app and impl: micro_speech has two JS variants. */
+function reportIdentity(run: CollectedRun): Pick<BenchRun, 'app' | 'impl'> {
+  if (run.app === TS_FRONTEND_APP) return { app: 'micro_speech', impl: 'js' };
+  if (run.app === 'micro_speech' && run.impl === 'js') return { app: 'micro_speech', impl: 'js-native-frontend' };
+  return { app: run.app, impl: run.impl };
+}
 import { runSession, type RunSpec } from './session-runs.ts';
 
 export interface BenchOptions {
@@ -71,7 +80,9 @@ function memoryReport(runs: CollectedRun[], target: string, flash: Record<string
 export function resultFromRecords(records: DeviceRecord[], flash: Record<string, number> = {}): BenchResult {
   const info = records.filter((r): r is InfoRecord => r.kind === 'info').pop();
   if (!info) throw new Error('no info record in the session');
-  const collected = collectRuns(records).filter((r) => r.app !== MICRO_APP);
+  const collected = collectRuns(records)
+    .filter((r) => r.app !== MICRO_APP)
+    .map((r) => ({ ...r, ...reportIdentity(r) }));
   const runs: BenchRun[] = collected.map(({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, jsStackPeak: _js, xs: _xs, ...rest }) => {
     const model = appModel[rest.app];
     if (rest.ops && model) {
@@ -105,6 +116,11 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
       for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops && impl === 'c' });
+  // micro_speech in JS twice: the pure-TypeScript front end (device app micro_speech_ts,
+  // reported as impl "js") beside TS calling the native front end ("js-native-frontend").
+  if (opts.apps.includes('micro_speech') && opts.impls.includes('js')) {
+    for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APP, impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false });
+  }
   // The micro-benchmarks that explain the overhead table, in the same firmware session.
   if (opts.impls.includes('js')) specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });
   const session = await runSession({

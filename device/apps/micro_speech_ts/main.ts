@@ -1,0 +1,63 @@
+// micro_speech with the pure-TypeScript front end: the same app as apps/micro_speech (and
+// native/baseline/micro_speech.c), except that POPULATE computes the 49×40 features in
+// TypeScript (device/lib/frontend, bit-exact with the signal-library graph) instead of
+// invoking the audio_preprocessor model natively. A fresh front-end state per clip is
+// reset(), where the native variants create a new interpreter (their only reset).
+import { asset, int16 } from 'assets';
+import { Interpreter, type Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { AudioFrontend } from '../../lib/frontend/frontend.ts';
+import { Golden } from '../../lib/golden.ts';
+import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
+
+const CLIP_SAMPLES = 16000;
+const FRAMES = 49;
+const FRAME_STRIDE = 320;
+const FEATURES = 40;
+const CLASSES = 4;
+export const cases = 4;
+
+let clips: Int16Array = new Int16Array(0);
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+let frontend: AudioFrontend | null = null;
+let golden: Golden | null = null;
+
+export function setup(kernels: Kernels): Interpreter {
+  clips = int16('micro_speech/clips.i16');
+  // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
+  frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
+  const model = new Interpreter('models/micro_speech_quantized.tflite', { kernels });
+  const i = model.input(0);
+  const o = model.output(0);
+  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== FRAMES * FEATURES || o.data.length !== CLASSES) {
+    throw new TypeError('micro_speech_ts: model input/output are not int8[1960] / int8[4]');
+  }
+  input = i.data as Int8Array;
+  output = o.data as Int8Array;
+  outScale = o.scale;
+  outZeroPoint = o.zeroPoint;
+  golden = new Golden('micro_speech', output);
+  return model;
+}
+
+export function populate(caseIndex: number): void {
+  const fe = frontend!;
+  fe.reset();
+  const all = clips;
+  const dst = input;
+  const base = caseIndex * CLIP_SAMPLES;
+  for (let k = 0; k < FRAMES; k++) fe.frame(all, base + k * FRAME_STRIDE, dst, k * FEATURES);
+}
+
+export function respond(): AppResult {
+  const scores = output;
+  const label = argmaxI8(scores, CLASSES);
+  return { label, score: scores[label], value: dequantizeI8(scores[label], outScale, outZeroPoint) };
+}
+
+export function check(caseIndex: number, result: AppResult): boolean {
+  return golden !== null && golden.check(caseIndex, result);
+}
