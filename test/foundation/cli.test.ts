@@ -29,10 +29,21 @@ describe('xsinfer CLI', () => {
   });
 
   it('runs the QEMU image and reports the exit status as JSON', () => {
-    const r = xsinfer('run', '--target', 'mps2-an500', '--json', 'exit=4');
+    const r = xsinfer('run', '--target', 'mps2-an500', '--program', 'banner', '--json', 'exit=4');
     expect(r.status).toBe(4);
     expect(JSON.parse(r.last)).toMatchObject({ target: 'mps2-an500', exitCode: 4 });
     expect(r.stderr).toContain('tick self-test ok');
+  });
+
+  it('boots the main firmware, reports boot cost and the XS heap, and stops it cleanly', () => {
+    const r = xsinfer('run', '--target', 'mps2-an500', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.last);
+    expect(out).toMatchObject({ target: 'mps2-an500', exitCode: 0, unit: 'instr' });
+    // Machine creation + archive map: hundreds of thousands of instructions, exactly repeatable.
+    expect(out.bootUnits).toBeGreaterThan(100_000);
+    expect(out.xsHeap.configured).toBeGreaterThan(out.xsHeap.peak);
+    expect(r.stderr).toMatch(/info +mps2-an500 build/);
   });
 
   it('rejects an unknown target with a message that lists the valid ones', () => {
