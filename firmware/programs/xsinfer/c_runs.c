@@ -19,30 +19,11 @@ typedef struct sink_state {
   const run_request_t *request;
 } sink_state_t;
 
-static void send_iteration(void *user, const bench_iteration_t *it) {
+static void send_c_iteration(void *user, const bench_iteration_t *it) {
   const sink_state_t *state = user;
-  wire_iter_t iter = {
-      .run = state->request->run_id,
-      .index = it->index,
-      .warmup = 0,
-      .ok = (int8_t)(it->correct ? 1 : 0),
-      .ticks = {it->populate_ticks, it->invoke_ticks, it->respond_ticks, it->total_ticks},
-  };
-  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
-  if (mp) {
-    wire_mp_str(mp, "result");
-    wire_mp_map(mp, 4);
-    wire_mp_str(mp, "label");
-    wire_mp_int(mp, it->result.label);
-    wire_mp_str(mp, "score");
-    wire_mp_int(mp, it->result.score);
-    wire_mp_str(mp, "value");
-    wire_mp_float(mp, it->result.value);
-    wire_mp_str(mp, "case");
-    wire_mp_uint(mp, it->case_index);
-    wire_queue_end(&device_wire);
-  }
-  wire_drain(&device_wire); /* between iterations: after this one's last tick, before the next's first */
+  const uint64_t ticks[4] = {it->populate_ticks, it->invoke_ticks, it->respond_ticks, it->total_ticks};
+  send_iteration(state->request->run_id, it->index, it->correct, ticks, it->result.label, it->result.score,
+                 it->result.value, it->case_index);
 }
 
 static void record_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t ticks) {
@@ -111,7 +92,7 @@ int32_t run_c_app(const run_request_t *request) {
   }
   sink_state_t state = {request};
   wire_hold(&device_wire, 1);
-  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations, board_ticks, send_iteration, &state);
+  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations, board_ticks, send_c_iteration, &state);
   if (request->ops) send_profile(request, &ctx);
   send_memory(&ctx);
   wire_hold(&device_wire, 0);

@@ -2,6 +2,7 @@
  * drives POPULATE / INVOKE / RESPOND and times them with ticks32()); each iteration's
  * record comes back through the `bench` module's sink, is queued as a wire `iter` record
  * and drained before the next iteration starts. Also the micro-benchmarks (JS and C). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,28 +25,11 @@ typedef struct js_sink_state {
 
 static js_sink_state_t sink_state;
 
+/* JS results carry no dequantized value (the loop hands C only integers). */
 static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
   const js_sink_state_t *state = user;
-  wire_iter_t iter = {
-      .run = state->run_id,
-      .index = r->index,
-      .warmup = 0,
-      .ok = (int8_t)(r->correct ? 1 : 0),
-      .ticks = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks},
-  };
-  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
-  if (mp) {
-    wire_mp_str(mp, "result");
-    wire_mp_map(mp, 3);
-    wire_mp_str(mp, "label");
-    wire_mp_int(mp, r->label);
-    wire_mp_str(mp, "score");
-    wire_mp_int(mp, r->score);
-    wire_mp_str(mp, "case");
-    wire_mp_uint(mp, r->case_index);
-    wire_queue_end(&device_wire);
-  }
-  wire_drain(&device_wire); /* between iterations, after the last tick of this one */
+  const uint64_t ticks[4] = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks};
+  send_iteration(state->run_id, r->index, r->correct, ticks, r->label, r->score, NAN, r->case_index);
 }
 
 void js_release_arenas(void) {

@@ -2,6 +2,7 @@
  * serves the host over the wire protocol (docs/protocol.md): hello, run, stop, reset.
  * Commands are handled only between runs, so nothing the host sends at an unpredictable
  * moment can change what a timed region does (QEMU counts stay exactly repeatable). */
+#include <math.h>
 #include <string.h>
 
 #include "board.h"
@@ -34,6 +35,30 @@ uint32_t wire_code_for_engine(xs_status_t status) {
     case XS_ERR_ARENA: return WIRE_ERR_ARENA_TOO_SMALL;
     default: return WIRE_ERR_APP;
   }
+}
+
+void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4], int32_t label,
+                    int32_t score, float value, uint32_t case_index) {
+  wire_iter_t iter = {.run = run_id, .index = index, .warmup = 0, .ok = (int8_t)(correct ? 1 : 0)};
+  for (int p = 0; p < WIRE_PHASES; p++) iter.ticks[p] = ticks[p];
+  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
+  if (mp) {
+    int has_value = isfinite(value);
+    wire_mp_str(mp, "result");
+    wire_mp_map(mp, has_value ? 4 : 3);
+    wire_mp_str(mp, "label");
+    wire_mp_int(mp, label);
+    wire_mp_str(mp, "score");
+    wire_mp_int(mp, score);
+    if (has_value) {
+      wire_mp_str(mp, "value");
+      wire_mp_float(mp, value);
+    }
+    wire_mp_str(mp, "case");
+    wire_mp_uint(mp, case_index);
+    wire_queue_end(&device_wire);
+  }
+  wire_drain(&device_wire);
 }
 
 static void send_info(int32_t hello_seq) {

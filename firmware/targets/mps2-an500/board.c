@@ -27,8 +27,6 @@
 #define TIMER_CTRL_32BIT 0x02u
 #define DUALTIMER_IRQ 10u
 
-extern uint32_t __stack_bottom[], __stack_top[], __flash_start[], __flash_size[], __ram_size[];
-
 static volatile uint32_t timer_wraps;
 
 void mps2_dualtimer_irq(void) {
@@ -80,15 +78,6 @@ const board_tick_unit_t *board_tick_unit(void) {
 }
 
 const char *board_name(void) { return "mps2-an500"; }
-
-void board_memory(board_memory_t *out) {
-  out->flash_bytes = (uint32_t)(uintptr_t)__flash_size;
-  out->ram_bytes = (uint32_t)(uintptr_t)__ram_size;
-  out->stack_bottom = (uintptr_t)__stack_bottom;
-  out->stack_top = (uintptr_t)__stack_top;
-}
-
-uintptr_t board_stack_limit(void) { return (uintptr_t)__stack_bottom + 1024u; }
 
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;

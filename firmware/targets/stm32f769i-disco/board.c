@@ -54,8 +54,6 @@ enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
 
 enum { IRQ_TIM2 = 28, IRQ_USART1 = 37 };
 
-extern uint32_t __stack_bottom[], __stack_top[], __flash_size[], __ram_size[];
-
 static void clocks_216mhz(void) {
   RCC_APB1ENR |= 1u << 28; /* PWREN */
   (void)RCC_APB1ENR;
@@ -202,15 +200,6 @@ const board_tick_unit_t *board_tick_unit(void) {
 }
 
 const char *board_name(void) { return "stm32f769i-disco"; }
-
-void board_memory(board_memory_t *out) {
-  out->flash_bytes = (uint32_t)(uintptr_t)__flash_size;
-  out->ram_bytes = (uint32_t)(uintptr_t)__ram_size;
-  out->stack_bottom = (uintptr_t)__stack_bottom;
-  out->stack_top = (uintptr_t)__stack_top;
-}
-
-uintptr_t board_stack_limit(void) { return (uintptr_t)__stack_bottom + 1024u; }
 
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;

@@ -1,0 +1,17 @@
+# What both Cortex-M7 targets share: core flags, newlib-nano, our startup (no crt0), the
+# board library's common part. A target sets XSINFER_TARGET_DIR's layout.ld and limits.
+set(XSINFER_ARM_FLAGS -mcpu=cortex-m7 -mthumb -mfpu=fpv5-d16 -mfloat-abi=hard)
+add_compile_options(${XSINFER_ARM_FLAGS} -ffunction-sections -fdata-sections -fno-common)
+add_link_options(${XSINFER_ARM_FLAGS} --specs=nano.specs -nostartfiles -Wl,--gc-sections
+                 -T${XSINFER_TARGET_DIR}/layout.ld)
+set(XSINFER_EXECUTABLE_SUFFIX ".elf")
+add_library(xsinfer_board STATIC
+  ${XSINFER_TARGET_DIR}/startup.c
+  ${XSINFER_TARGET_DIR}/board.c
+  ${XSINFER_ROOT}/firmware/common/armv7m_faults.c
+  ${XSINFER_ROOT}/firmware/common/armv7m_layout.c
+  ${XSINFER_ROOT}/firmware/common/newlib_stubs.c
+  ${XSINFER_ROOT}/firmware/common/console.c
+  ${XSINFER_ROOT}/firmware/common/cmdline.c
+  ${XSINFER_ROOT}/firmware/common/stack_watermark.c
+  ${CMAKE_BINARY_DIR}/gen/build_id.c)
