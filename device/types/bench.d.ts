@@ -15,4 +15,9 @@ declare module 'bench' {
   ): void;
   /** A full garbage collection (xsCollectGarbage). */
   export function gc(): void;
+  /** micro_speech_stream's per-step reference, built once per kernel set by the C app
+   * (12 bytes a step: CRC-32 of the features, int8[4] scores, command, isNew, average;
+   * native/baseline/include/baseline/micro_speech_stream.h). Read-only view over C memory.
+   * Borrows both tflm slot arenas: call it before creating the run's interpreters. */
+  export function streamReference(kernels: 'reference' | 'optimized'): Uint8Array;
 }

@@ -10,12 +10,18 @@
 #include "xsinfer_xs.h"
 
 static char line[256];
+static xsinfer_xs_output_fn output;
+
+void xsinfer_xs_set_output(xsinfer_xs_output_fn fn) { output = fn; }
 
 int xsinfer_xs_vprintf(const char *format, va_list args) {
   int n = vsnprintf(line, sizeof(line), format, args);
   if (n < 0) return n;
   size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-  board_uart_write(line, len);
+  if (output)
+    output(line, len);
+  else
+    board_uart_write(line, len);
   return n;
 }
 

@@ -8,13 +8,18 @@
  * SYMB IDEN MAPS MODS{PATH CODE}* RSRC{PATH DATA}* HOST? }. HOST is ours: records of
  * { u16 module index, u16 count, count × { s8 length, u16 key ID, C name NUL } }, all
  * little endian. XS's own fxMapArchive stops after RSRC, so the extra atom is harmless.
+ * A deployed archive (xsarc --base) maps as an overlay on top of the built-in one and
+ * carries one more atom of ours after HOST: DEPL { u32 format, u32 CRC-32 of the base
+ * archive, u32 reserved, main module path NUL }, little endian.
  */
 #include "xsAll.h"
 
 #include "xs_internal.h"
 #include "xsinfer_xs.h"
 
-#define MAX_MODULES 64
+#define MAX_MODULES 96
+#define XS_ATOM_DEPLOY 0x4445504Cu /* 'DEPL' */
+#define DEPLOY_FORMAT 1u
 #define MAX_HOSTS_PER_MODULE 64
 #define MAX_PATH 128
 
@@ -51,6 +56,10 @@ static uint32_t be32(const uint8_t *p) {
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
+static uint32_t le32(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
 typedef struct atom {
   const uint8_t *data; /* payload */
   uint32_t bytes;      /* payload size */
@@ -79,7 +88,16 @@ static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end) {
   return p < end ? p + 1 : NULL;
 }
 
-static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size) {
+static int host_known(const char *cname) {
+  for (uint32_t k = 0; k < host_table_count; k++)
+    if (!c_strcmp(host_table[k].name, cname)) return 1;
+  return 0;
+}
+
+/* overlay: append the modules to those already mapped (later archives shadow earlier
+ * ones) and demand the exact XS version and every host function at once, so a deployed
+ * archive that would fail at import is refused before it replaces anything. */
+static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size, int overlay) {
   const uint8_t *p = archive;
   const uint8_t *end = archive + size;
   atom_t whole, vers, sign, name, symb, iden, maps, mods, rsrc, host;
@@ -88,6 +106,7 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   end = whole.data + whole.bytes;
   if (!expect_atom(&p, end, XS_ATOM_VERSION, &vers) || vers.bytes != 4) return -1;
   if (vers.data[0] != XS_MAJOR_VERSION || vers.data[1] != XS_MINOR_VERSION) return -2;
+  if (overlay && vers.data[2] != XS_PATCH_VERSION) return -2;
   if (!expect_atom(&p, end, XS_ATOM_SIGNATURE, &sign) || sign.bytes != XS_DIGEST_SIZE)
     return -1;
   if (!expect_atom(&p, end, XS_ATOM_NAME, &name)) return -1;
@@ -97,6 +116,7 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   if (!expect_atom(&p, end, XS_ATOM_MODULES, &mods)) return -1;
   if (!expect_atom(&p, end, XS_ATOM_RESOURCES, &rsrc)) return -1;
   int has_hosts = next_atom(&p, end, &host) && host.tag == XS_ATOM_HOSTS;
+  if (overlay && !has_hosts) return -1; /* xsarc always writes HOST, if empty */
 
   /* Symbols first, in archive order, before anything else creates a key: the code in
    * flash already holds the IDs the host predicted for this exact order. */
@@ -115,7 +135,8 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   }
   if (mismatches) return -100 - mismatches;
 
-  module_count = 0;
+  uint32_t first = overlay ? module_count : 0;
+  module_count = first;
   const uint8_t *m = mods.data;
   const uint8_t *m_end = mods.data + mods.bytes;
   atom_t path, code;
@@ -135,44 +156,88 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
     const uint8_t *h = host.data;
     const uint8_t *h_end = host.data + host.bytes;
     while (h_end - h >= 4) {
-      uint16_t index = le16(h);
+      uint32_t index = first + le16(h);
       uint16_t n = le16(h + 2);
       if (index >= module_count) return -1;
       modules[index].hosts = h + 2;
       h += 4;
       for (uint16_t i = 0; i < n; i++) {
-        if (h_end - h < 4 || !(h = skip_string(h + 3, h_end))) return -1;
+        if (h_end - h < 4) return -1;
+        const uint8_t *cname = h + 3;
+        if (!(h = skip_string(cname, h_end))) return -1;
+        if (overlay && !host_known((const char *)cname)) return -4;
       }
     }
   }
   return 0;
 }
 
-int32_t xsinfer_xs_map(xsMachine *the, const uint8_t *archive, uint32_t size) {
+static int32_t map_checked(xsMachine *the, const uint8_t *archive, uint32_t size, int overlay) {
   volatile int32_t result = -1; /* survives the longjmp of an exception */
+  volatile uint32_t before = module_count;
   xsBeginHost(the);
   {
-    xsTry { result = map_archive(the, archive, size); }
+    xsTry { result = map_archive(the, archive, size, overlay); }
     xsCatch { result = -1; }
   }
   xsEndHost(the);
-  switch (result) {
-  case 0: break;
-  case -1: xsinfer_xs_printf("xs: archive malformed\n"); break;
-  case -2: xsinfer_xs_printf("xs: archive built for another XS version\n"); break;
-  case -3: xsinfer_xs_printf("xs: archive has more than %d modules\n", MAX_MODULES); break;
-  default:
-    xsinfer_xs_printf("xs: %d archive symbols did not get their predicted IDs\n",
-                      (int)(-result - 100));
-    break;
-  }
+  if (result != 0) module_count = overlay ? before : 0;
   return result;
+}
+
+int32_t xsinfer_xs_map(xsMachine *the, const uint8_t *archive, uint32_t size) {
+  int32_t result = map_checked(the, archive, size, 0);
+  if (result != 0) xsinfer_xs_printf("xs: %s\n", xsinfer_xs_map_error(result));
+  return result;
+}
+
+int32_t xsinfer_xs_map_overlay(xsMachine *the, const uint8_t *archive, uint32_t size) {
+  return map_checked(the, archive, size, 1);
+}
+
+const char *xsinfer_xs_map_error(int32_t result) {
+  switch (result) {
+  case 0: return "ok";
+  case -1: return "archive malformed";
+  case -2: return "archive built for another XS version";
+  case -3: return "archive has too many modules";
+  case -4: return "archive calls a native function this firmware lacks (native-module ABI mismatch)";
+  default: return "archive symbols did not get their predicted IDs (built for another base image)";
+  }
+}
+
+int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size, xsinfer_xs_deploy_info_t *out) {
+  const uint8_t *p = archive;
+  const uint8_t *end = archive + size;
+  atom_t whole, a;
+  c_memset(out, 0, sizeof(*out));
+  out->xs_runtime[0] = XS_MAJOR_VERSION;
+  out->xs_runtime[1] = XS_MINOR_VERSION;
+  out->xs_runtime[2] = XS_PATCH_VERSION;
+  if (!next_atom(&p, end, &whole) || whole.tag != XS_ATOM_ARCHIVE) return -1;
+  p = whole.data;
+  end = whole.data + whole.bytes;
+  if (!expect_atom(&p, end, XS_ATOM_VERSION, &a) || a.bytes != 4) return -1;
+  out->xs_version[0] = a.data[0];
+  out->xs_version[1] = a.data[1];
+  out->xs_version[2] = a.data[2];
+  if (a.data[0] != XS_MAJOR_VERSION || a.data[1] != XS_MINOR_VERSION || a.data[2] != XS_PATCH_VERSION)
+    return -2;
+  while (next_atom(&p, end, &a)) {
+    if (a.tag != XS_ATOM_DEPLOY) continue;
+    if (a.bytes < 13 || le32(a.data) != DEPLOY_FORMAT) return -5;
+    if (!skip_string(a.data + 12, a.data + a.bytes)) return -1;
+    out->base_crc = le32(a.data + 4);
+    out->main_module = (const char *)a.data + 12;
+    return 0;
+  }
+  return -5;
 }
 
 /* ---- module resolution and loading ---- */
 
 static const module_t *module_by_id(txID id) {
-  for (uint32_t i = 0; i < module_count; i++)
+  for (uint32_t i = module_count; i-- > 0;)
     if (modules[i].id == id) return &modules[i];
   return NULL;
 }
@@ -222,7 +287,7 @@ txID fxFindModule(txMachine *the, txSlot *realm, txID referrer, txSlot *name) {
     c_strcpy(path, spec);
   }
   strip_extension(path);
-  for (uint32_t i = 0; i < module_count; i++)
+  for (uint32_t i = module_count; i-- > 0;)
     if (!c_strcmp(modules[i].path, path)) return modules[i].id;
   return XS_NO_ID;
 }

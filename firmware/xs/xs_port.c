@@ -98,6 +98,10 @@ static const char *abort_reason(int status) {
   }
 }
 
+static xsinfer_xs_abort_fn abort_handler;
+
+void xsinfer_xs_set_abort_handler(xsinfer_xs_abort_fn fn) { abort_handler = fn; }
+
 void fxAbort(txMachine *the, int status) {
   /* Unhandled rejections are reported and survived, as on Moddable devices; everything
    * else leaves the machine unusable, so stop with a status the host can tell apart. */
@@ -107,6 +111,7 @@ void fxAbort(txMachine *the, int status) {
   }
   (void)the;
   xsinfer_xs_printf("xs: abort: %s (status %d)\n", abort_reason(status), status);
+  if (abort_handler) abort_handler(status, abort_reason(status));
   board_uart_flush();
   board_exit(XSINFER_XS_EXIT_ABORT + status);
 }
@@ -218,6 +223,12 @@ xsMachine *xsinfer_xs_create(const xsinfer_xs_host_t *hosts, uint32_t host_count
   return the;
 }
 
+void xsinfer_xs_delete(xsMachine *the) {
+  /* XS frees its own c_malloc blocks (keys, tables, shared cluster) back to the pool;
+   * chunks and slots live in the arena, which the next creation resets. */
+  if (the) fxDeleteMachine(the);
+}
+
 void xsinfer_xs_stats(xsMachine *the, xsinfer_xs_stats_t *out) {
   memset(out, 0, sizeof(*out));
   out->slot_bytes = (uint32_t)sizeof(txSlot);
@@ -236,3 +247,6 @@ void xsinfer_xs_stats(xsMachine *the, xsinfer_xs_stats_t *out) {
   out->keys_used = (uint32_t)the->keyIndex;
   out->keys_reserved = (uint32_t)the->keyCount;
 }
+
+_Static_assert((int)XSINFER_XS_ABORT_MEMORY == (int)XS_NOT_ENOUGH_MEMORY_EXIT && (int)XSINFER_XS_ABORT_STACK == (int)XS_STACK_OVERFLOW_EXIT,
+               "xsinfer_xs.h's abort statuses must match XS's");

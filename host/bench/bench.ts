@@ -20,11 +20,14 @@ import type { BenchResult, BenchRun, KernelSet, MemoryReport, MicroBench } from 
 export const MICRO_APP = 'micro';
 /** The device app with micro_speech's pure-TypeScript front end. */
 export const TS_FRONTEND_APP = 'micro_speech_ts';
+/** Each app with two JS variants → its device app with the pure-TypeScript front end. */
+export const TS_FRONTEND_APPS: Record<string, string> = { micro_speech: TS_FRONTEND_APP, micro_speech_stream: 'micro_speech_stream_ts' };
 
-/** Device app + impl → the report's app and impl: micro_speech has two JS variants. */
+/** Device app + impl → the report's app and impl: micro_speech (clip and stream) has two JS variants. */
 function reportIdentity(run: CollectedRun): Pick<BenchRun, 'app' | 'impl'> {
-  if (run.app === TS_FRONTEND_APP) return { app: 'micro_speech', impl: 'js' };
-  if (run.app === 'micro_speech' && run.impl === 'js') return { app: 'micro_speech', impl: 'js-native-frontend' };
+  const base = Object.keys(TS_FRONTEND_APPS).find((app) => TS_FRONTEND_APPS[app] === run.app);
+  if (base) return { app: base, impl: 'js' };
+  if (TS_FRONTEND_APPS[run.app] && run.impl === 'js') return { app: run.app, impl: 'js-native-frontend' };
   return { app: run.app, impl: run.impl };
 }
 import { runSession, type RunSpec } from './session-runs.ts';
@@ -116,10 +119,12 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
       for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops && impl === 'c' });
-  // micro_speech in JS twice: the pure-TypeScript front end (device app micro_speech_ts,
-  // reported as impl "js") beside TS calling the native front end ("js-native-frontend").
-  if (opts.apps.includes('micro_speech') && opts.impls.includes('js')) {
-    for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APP, impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false });
+  // micro_speech (clip and stream) in JS twice: the pure-TypeScript front end (device app
+  // micro_speech[_stream]_ts, reported as impl "js") beside TS calling the native front end
+  // ("js-native-frontend").
+  for (const app of opts.apps.filter((a) => TS_FRONTEND_APPS[a])) {
+    if (!opts.impls.includes('js')) break;
+    for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APPS[app], impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false });
   }
   // The micro-benchmarks that explain the overhead table, in the same firmware session.
   if (opts.impls.includes('js')) specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });

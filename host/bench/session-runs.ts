@@ -8,7 +8,7 @@ import { RecordingWriter } from '../bridge/recording.ts';
 import { PROTOCOL_VERSION, type DeviceRecord, type DoneRecord, type ErrorRecord, type InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
 import type { Target } from '../targets.ts';
-import { connectDevice } from './device.ts';
+import { connectDevice, type DeviceConnection } from './device.ts';
 
 export interface RunSpec {
   app: string;
@@ -33,6 +33,8 @@ export async function runSession(opts: {
   outDir: string;
   onRunDone?: (spec: RunSpec, done: DoneRecord, index: number) => void;
   onRecord?: (record: DeviceRecord) => void;
+  /** Called once the device is connected; tests use it to pull the plug. */
+  onConnected?: (device: DeviceConnection) => void;
   runTimeoutMs?: number;
 }): Promise<SessionResult> {
   fs.mkdirSync(opts.outDir, { recursive: true });
@@ -45,6 +47,7 @@ export async function runSession(opts: {
     link: device.description,
   });
   const session = new DeviceSession(device.link, { recording, maxFrame: 2048 });
+  opts.onConnected?.(device);
   if (opts.onRecord) session.on('record', opts.onRecord);
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
@@ -65,6 +68,10 @@ export async function runSession(opts: {
     await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
     const exitCode = await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 3_000))]);
     return { info, records: session.records, recording: recordingPath, exitCode };
+  } catch (err) {
+    // Whatever went wrong, what arrived is on disk: say where.
+    const message = err instanceof Error ? err.message : String(err);
+    throw new XsinferError('RUN_FAILED', `${message}\n(${session.records.length} records received so far are kept in ${recordingPath}; \`xsinfer report\` or \`replay\` reads it)`);
   } finally {
     recording.close();
     await session.close().catch(() => undefined);

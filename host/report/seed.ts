@@ -22,6 +22,7 @@ export const kerasFlops: Record<string, number> = {
 export const appModel: Record<string, string> = {
   hello_world: 'hello_world_int8',
   micro_speech: 'micro_speech_quantized',
+  micro_speech_stream: 'micro_speech_quantized',
   mnist: 'mnist_int8',
   person_detect: 'person_detect',
 };

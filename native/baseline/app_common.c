@@ -6,9 +6,9 @@
 #include "assets.h"
 #include "baseline/app.h"
 
-extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_person_detect;
+extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_micro_speech_stream, c_app_person_detect;
 
-const c_app_t *const c_apps[] = {&c_app_hello_world, &c_app_micro_speech, &c_app_mnist, &c_app_person_detect, NULL};
+const c_app_t *const c_apps[] = {&c_app_hello_world, &c_app_micro_speech, &c_app_micro_speech_stream, &c_app_mnist, &c_app_person_detect, NULL};
 
 const c_app_t *c_app_find(const char *name) {
   for (const c_app_t *const *app = c_apps; *app; app++)
@@ -47,6 +47,7 @@ xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_a
 }
 
 int app_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result) {
+  if (ctx->check) return ctx->check(ctx, case_index, result);
   if (ctx->populate_status != XS_OK) return 0;
   const int8_t *expected = ctx->expected + (size_t)case_index * ctx->output.bytes;
   if (memcmp(ctx->output.data, expected, ctx->output.bytes) != 0) return 0;

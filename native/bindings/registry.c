@@ -31,6 +31,7 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_assets_names", xs_assets_names},
     {"xs_bench_record", xs_bench_record},
     {"xs_bench_gc", xs_bench_gc},
+    {"xs_bench_stream_reference", xs_bench_stream_reference},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

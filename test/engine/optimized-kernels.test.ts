@@ -1,7 +1,8 @@
 // The optimized kernel set is bit-exact: every golden case with `--kernels optimized`
-// (host and QEMU Cortex-M7), hundreds of seeded random single-op models per op compared
-// byte for byte with the reference set (firmware/programs/kernel-diff), and the fast
-// requantization checked against TFLM's MultiplyByQuantizedMultiplier directly.
+// (host and QEMU Cortex-M7), hundreds of seeded random single-op models per op (conv,
+// depthwise, FC, max/average pool, softmax, broadcasting ADD/MUL) compared byte for byte
+// with the reference set (firmware/programs/kernel-diff), and the fast requantization and
+// the inline softmax fixed point checked against quant.c directly.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,14 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     expect(done.mismatches).toBe(0);
     // Draws outside the proven domain are skipped; most are inside.
     expect(done.runs).toBeGreaterThan(n * 0.8);
+  }, 600_000);
+
+  it('inline gemmlowp exp/SRDHM/RoundingDivideByPOT equal quant.c', async () => {
+    const n = target === 'host' ? 2_000_000 : 200_000;
+    const { done, findings } = await kernelDiff(target, ['softexp', String(n), '11']);
+    expect(findings).toEqual([]);
+    expect(done.mismatches).toBe(0);
+    expect(done.runs).toBe(2 * n);
   }, 600_000);
 
   // Host: 300 models per op; QEMU (slower, same code paths but the DSP asm): 120.

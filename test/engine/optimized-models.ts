@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildOneOpModel, int32Bytes, int8Bytes, type OptionField, type Quant, type Tensor } from './conv-tflite.ts';
 
-export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax';
-export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax'];
+export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax' | 'add' | 'mul';
+export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax', 'add', 'mul'];
 
 const CONV_2D = 3, DEPTHWISE_CONV_2D = 4, FULLY_CONNECTED = 9, MAX_POOL_2D = 17, AVERAGE_POOL_2D = 1, SOFTMAX = 25;
+const ADD = 0, MUL = 18, ADD_OPTIONS = 11, MUL_OPTIONS = 21;
 const SAME = 0, VALID = 1;
 
 /** mulberry32: small, seedable, the same on every Node. */
@@ -61,6 +62,7 @@ function zp(r: Rng): number {
 /** Output scale making input*filter/output a multiplier around 2^-11..2^-3 (sometimes >= 1). */
 function outScale(r: Rng, inScale: number, filterScale: number, taps: number): number {
   if (r.chance(0.05)) return fround(inScale * filterScale * r.logUniform(0.2, 0.9)); // multiplier > 1
+  if (r.chance(0.015)) return fround((inScale * filterScale) / 2 ** r.int(31, 40)); // shift > 30: both refuse
   return fround(inScale * filterScale * Math.sqrt(taps) * r.logUniform(4, 400));
 }
 
@@ -157,8 +159,13 @@ function fullyConnected(r: Rng): Uint8Array {
 
 function pool(r: Rng, max: boolean): Uint8Array {
   const batch = r.chance(0.15) ? 2 : 1;
-  const inH = r.int(1, 14), inW = r.int(1, 14), c = r.pick([1, 2, 3, 4, 8, 12, 16, 19, 32]);
-  const fh = r.int(1, 4), fw = r.int(1, 4), sh = r.int(1, 3), sw = r.int(1, 3);
+  // Now and then a global-style pool (person_detect's 6x6) or a window of more than 255
+  // taps (the average's int16-lane sums must hand over to int32).
+  const big = r.chance(0.2);
+  const inH = big ? r.int(6, 20) : r.int(1, 14), inW = big ? r.int(6, 20) : r.int(1, 14);
+  const c = r.pick([1, 2, 3, 4, 8, 12, 16, 19, 32]);
+  const fh = big ? r.int(Math.min(inH, 6), inH) : r.int(1, 4), fw = big ? r.int(Math.min(inW, 6), inW) : r.int(1, 4);
+  const sh = r.int(1, 3), sw = r.int(1, 3);
   let padding = r.chance(0.5) ? SAME : VALID;
   if (outSize(padding, inH, fh, sh, 1) < 1 || outSize(padding, inW, fw, sw, 1) < 1) padding = SAME;
   const q: Quant = { scale: [fround(r.logUniform(0.01, 0.1))], zeroPoint: [zp(r)] };
@@ -187,6 +194,51 @@ function softmax(r: Rng): Uint8Array {
   });
 }
 
+/** ADD / MUL with NumPy broadcasting: each input dim is the output's or 1 (or missing on
+ * the left), sometimes one operand is a constant, sometimes a scalar. */
+function binary(r: Rng, mul: boolean): Uint8Array {
+  const rank = r.int(1, 4);
+  const out = Array.from({ length: rank }, () => (r.chance(0.3) ? 1 : r.int(1, 7)));
+  const sub = (full: boolean): number[] => {
+    if (!full && r.chance(0.15)) return [1]; // scalar-like
+    const drop = full ? 0 : r.int(0, rank - 1);
+    return out.slice(drop).map((d) => (full || r.chance(0.5) ? d : 1));
+  };
+  let a = sub(r.chance(0.5)), b = sub(r.chance(0.5));
+  // Every output dim > 1 needs a full-size operand there.
+  for (let i = 0; i < rank; i++) {
+    const ai = i - (rank - a.length), bi = i - (rank - b.length);
+    const ad = ai >= 0 ? a[ai]! : 1, bd = bi >= 0 ? b[bi]! : 1;
+    if (out[i]! > 1 && ad !== out[i] && bd !== out[i]) {
+      if (ai >= 0) a[ai] = out[i]!;
+      else if (bi >= 0) b[bi] = out[i]!;
+      else out[i] = 1;
+    }
+  }
+  if (r.chance(0.5)) [a, b] = [b, a];
+  let sA = fround(r.logUniform(0.005, 0.5)), sB = fround(r.logUniform(0.005, 0.5));
+  let sOut = mul ? fround(sA * sB * r.logUniform(0.05, 40)) : fround(Math.max(sA, sB) * r.logUniform(0.3, 4));
+  if (r.chance(0.3)) {
+    // Power-of-two scale ratios: the rescales become exact halvings, so rounding ties
+    // (positive and negative) are frequent and the tie rule is really compared.
+    sA = 2 ** -r.int(3, 7);
+    sB = r.chance(0.5) ? sA : sA * 2 ** -r.int(1, 2);
+    sOut = (mul ? sA * sB : Math.max(sA, sB)) * 2 ** r.int(1, 4);
+  }
+  const constB = r.chance(0.25);
+  const count = (x: number[]) => x.reduce((p, q) => p * q, 1);
+  const tensors: Tensor[] = [
+    { type: 'int8', shape: a, quant: { scale: [sA], zeroPoint: [zp(r)] } },
+    { type: 'int8', shape: b, data: constB ? int8Bytes(weights(r, count(b))) : undefined, quant: { scale: [sB], zeroPoint: [zp(r)] } },
+    { type: 'int8', shape: out, quant: { scale: [sOut], zeroPoint: [zp(r)] } },
+  ];
+  return buildOneOpModel({
+    builtin: mul ? MUL : ADD, optionsType: mul ? MUL_OPTIONS : ADD_OPTIONS,
+    options: [[0, 'i8', activation(r)]],
+    tensors, opInputs: [0, 1], opOutputs: [2], inputs: constB ? [0] : [0, 1], outputs: [2],
+  });
+}
+
 export function randomModel(kind: OpKind, r: Rng): Uint8Array {
   switch (kind) {
     case 'conv': return convLike(r, false);
@@ -195,6 +247,8 @@ export function randomModel(kind: OpKind, r: Rng): Uint8Array {
     case 'maxpool': return pool(r, true);
     case 'avgpool': return pool(r, false);
     case 'softmax': return softmax(r);
+    case 'add': return binary(r, false);
+    case 'mul': return binary(r, true);
   }
 }
 

@@ -14,6 +14,12 @@
  *       n random (multiplier, shift, zero point, clamp, accumulator) draws inside the
  *       fast form's proven domain: xs_opt_requant() vs xs_mul_by_quantized_multiplier()
  *       + zero point + clamp. Last line {"t":"done","runs":n,"mismatches":k}.
+ *   softexp <n> <seed>
+ *       the optimized kernels' inline gemmlowp helpers against quant.c: n random
+ *       arguments of xs_opt_exp_q5 vs xs_fp_exp_on_negative_values(a, 5) (every a <= 0
+ *       class: small, near quarter boundaries, any) and n random (a, b) pairs of
+ *       xs_opt_srdhm / xs_opt_rdbp vs xs_sat_rounding_doubling_high_mul /
+ *       xs_rounding_divide_by_pot. Same "done" line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -191,9 +197,10 @@ static int run_requant(long n, long seed) {
     const int64_t mag = round < 0 ? -round : round;
     const int64_t absacc = acc < 0 ? -(int64_t)acc : acc;
     if (absacc + mag + 1 > INT32_MAX) continue; /* outside the proven domain */
-    const xs_opt_ch_t ch = {0, m, (int32_t)round, e};
-    const xs_opt_out_t out = {amin, amax, (uint8_t)sat};
-    const int8_t fast = sat ? xs_opt_requant(acc * 2, &ch, &out, 1) : xs_opt_requant(acc * 2, &ch, &out, 0);
+    const xs_opt_ch_t ch = {0, m};
+    const xs_opt_out_t out = {amin, amax, 2 * zp + 1, (uint8_t)sat};
+    const int8_t fast =
+        sat ? xs_opt_requant(acc * 2, &ch, e - 1, &out, 1) : xs_opt_requant(acc * 2, &ch, e - 1, &out, 0);
     const int32_t want = xs_clamp32(xs_mul_by_quantized_multiplier(acc, m, shift) + zp, amin, amax);
     runs++;
     if (fast != want) {
@@ -202,6 +209,42 @@ static int run_requant(long n, long seed) {
         console_printf("{\"t\":\"mismatch\",\"acc\":%ld,\"m\":%ld,\"shift\":%ld,\"zp\":%ld,\"min\":%ld,\"max\":%ld,\"sat\":%d,\"fast\":%d,\"want\":%ld}\n",
                        (long)acc, (long)m, (long)shift, (long)zp, (long)amin, (long)amax, sat, (int)fast,
                        (long)want);
+      }
+    }
+  }
+  console_printf("{\"t\":\"done\",\"runs\":%lu,\"mismatches\":%lu}\n", (unsigned long)runs, (unsigned long)mismatches);
+  return 0;
+}
+
+static int run_softexp(long n, long seed) {
+  rng_seed((uint64_t)seed);
+  uint32_t mismatches = 0, runs = 0;
+  for (long i = 0; i < n; i++) {
+    int32_t a;
+    switch (rng() % 4) {
+      case 0: a = -(int32_t)(rng() % 4096u); break;
+      case 1: a = -(int32_t)((rng() % 32u) << 24) + (int32_t)(rng() % 5u) - 2; break;
+      case 2: a = (int32_t)(rng() | 0x80000000u); break;
+      default: a = -(int32_t)(rng() >> 1); break;
+    }
+    if (a > 0) a = -a;
+    const int32_t fast = xs_opt_exp_q5(a), want = xs_fp_exp_on_negative_values(a, 5);
+    runs++;
+    if (fast != want && ++mismatches < 20) {
+      console_printf("{\"t\":\"mismatch\",\"what\":\"exp\",\"a\":%ld,\"fast\":%ld,\"want\":%ld}\n", (long)a,
+                     (long)fast, (long)want);
+    }
+    int32_t x = (int32_t)rng(), y = (int32_t)rng();
+    if (rng() % 8 == 0) x = INT32_MIN + (int32_t)(rng() % 3u);
+    if (rng() % 8 == 0) y = INT32_MAX - (int32_t)(rng() % 3u);
+    if (x == INT32_MIN && y == INT32_MIN) y = 0;
+    const int32_t e = 1 + (int32_t)(rng() % 31u);
+    runs++;
+    if (xs_opt_srdhm(x, y) != xs_sat_rounding_doubling_high_mul(x, y) ||
+        xs_opt_rdbp(x, e) != xs_rounding_divide_by_pot(x, e)) {
+      if (++mismatches < 20) {
+        console_printf("{\"t\":\"mismatch\",\"what\":\"srdhm/rdbp\",\"x\":%ld,\"y\":%ld,\"e\":%ld}\n", (long)x,
+                       (long)y, (long)e);
       }
     }
   }
@@ -227,6 +270,9 @@ int main(void) {
   if (argc >= 3 && strcmp(argv[0], "requant") == 0) {
     finish(run_requant(parse_num(argv[1]), parse_num(argv[2])));
   }
-  console_printf("{\"t\":\"error\",\"msg\":\"usage: kernel-diff diff <dir> <count> <seed> <inputs> | requant <n> <seed>\"}\n");
+  if (argc >= 3 && strcmp(argv[0], "softexp") == 0) {
+    finish(run_softexp(parse_num(argv[1]), parse_num(argv[2])));
+  }
+  console_printf("{\"t\":\"error\",\"msg\":\"usage: kernel-diff diff <dir> <count> <seed> <inputs> | requant <n> <seed> | softexp <n> <seed>\"}\n");
   finish(2);
 }

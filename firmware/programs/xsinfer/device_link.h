@@ -42,4 +42,9 @@ void js_write_info(wire_mp_t *mp);
 int32_t run_js_app(const run_request_t *request);
 int32_t run_micro(void);
 
+/* Deploy (upload.c) replaces the XS machine; js_runs.c keeps using whichever is set. */
+struct xsMachineRecord;
+struct xsMachineRecord *js_machine(void);
+void js_set_machine(struct xsMachineRecord *machine);
+
 #endif

@@ -13,6 +13,7 @@
 #include "device_link.h"
 #include "stack_watermark.h"
 #include "tflm/tflm.h"
+#include "upload.h"
 #include "xsinfer_bindings.h"
 #include "xsinfer_xs.h"
 
@@ -37,8 +38,29 @@ void js_release_arenas(void) {
   xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_AUX, aux_arena, sizeof aux_arena);
 }
 
+/* XS text travels as log records: nothing but frames may share the link. */
+static void xs_output(const char *text, size_t len) {
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
+  wire_logn(&device_wire, WIRE_LOG_INFO, text, (uint32_t)len);
+  wire_drain(&device_wire);
+}
+
+/* An XS abort ends the program: say why in an error record first (never a silent hang). */
+static void xs_abort(int status, const char *reason) {
+  uint32_t code = status == XSINFER_XS_ABORT_MEMORY ? WIRE_ERR_OUT_OF_MEMORY
+                  : status == XSINFER_XS_ABORT_STACK   ? WIRE_ERR_STACK_OVERFLOW
+                                                      : WIRE_ERR_ABORT;
+  char message[96];
+  snprintf(message, sizeof message, "XS aborted: %s; the device stops", reason);
+  wire_queue_cancel(&device_wire);
+  wire_error(&device_wire, NULL, code, message);
+  wire_drain(&device_wire);
+}
+
 int js_start(void) {
   js_release_arenas();
+  xsinfer_xs_set_output(xs_output);
+  xsinfer_xs_set_abort_handler(xs_abort);
   xsinfer_bench_set_sink(send_js_iteration, &sink_state);
   uint32_t host_count;
   const xsinfer_xs_host_t *hosts = xsinfer_bindings_hosts(&host_count);
@@ -51,6 +73,10 @@ int js_start(void) {
 }
 
 uint64_t js_boot_ticks(void) { return boot_ticks; }
+
+/* ---- deploy (upload.c) ---- */
+xsMachine *js_machine(void) { return machine; }
+void js_set_machine(xsMachine *m) { machine = m; }
 
 static void write_xs_stats(wire_mp_t *mp) {
   xsinfer_xs_stats_t s;
@@ -141,8 +167,10 @@ int32_t run_js_app(const run_request_t *request) {
     wire_error(&device_wire, NULL, WIRE_ERR_APP, "unknown app");
     return -1;
   }
-  char path[48];
+  char path[64];
   snprintf(path, sizeof path, "apps/%s/main", request->app);
+  if (strcmp(request->app, "deployed") == 0 && upload_deployed_main()) /* deploy: upload.c */
+    snprintf(path, sizeof path, "%s", upload_deployed_main());
   sink_state.run_id = request->run_id;
   volatile int32_t wrong = -1;
   xsMachine *the = machine;

@@ -8,6 +8,7 @@
 #include "board.h"
 #include "device_link.h"
 #include "stack_watermark.h"
+#include "upload.h"
 
 enum { MAX_FRAME = 2048, QUEUE_BYTES = 8192 };
 
@@ -174,6 +175,11 @@ int main(void) {
         wire_ack(&device_wire, &cmd);
         wire_drain(&device_wire);
         board_reset();
+        break;
+      case WIRE_CMD_UPLOAD_BEGIN: /* model upload and app deploy: upload.c */
+      case WIRE_CMD_UPLOAD_CHUNK:
+      case WIRE_CMD_UPLOAD_END:
+        upload_handle(&cmd);
         break;
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");

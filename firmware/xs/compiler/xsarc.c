@@ -5,8 +5,11 @@
  * the firmware maps in place from flash.
  *
  * Usage: xsarc --name NAME --main PATH --creation c0,..,c11 [--pool-extra BYTES]
- *              [--arena-extra BYTES] [--debug] --out-xsa FILE --out-c FILE
- *              PATH=FILE.js ...
+ *              [--arena-extra BYTES] [--debug] [--base BASE.xsa] --out-xsa FILE
+ *              [--out-c FILE] PATH=FILE.js ...
+ * --base: a deployed archive for a device that maps BASE.xsa first, then this one on a
+ * fresh machine: IDs are predicted for that sequence, and a DEPL atom records the base
+ * archive's CRC-32 and the main module (firmware/xs/xs_modules.c reads it).
  * PATH is the module's archive path ("apps/smoke/main", "timer"); every module is
  * compiled with mxCFlag, so `function f() @ "c_name";` declares a C host function.
  * Exit 0 on success; 1 with messages on stderr otherwise.
@@ -175,6 +178,51 @@ static void remap(module_t *m, buffer_t *maps) {
   if (p != end) fail("%s: code walk overran", m->path);
 }
 
+static uint32_t crc32_ieee(const uint8_t *data, size_t size) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (size_t i = 0; i < size; i++) {
+    crc ^= data[i];
+    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+static uint32_t be32_at(const uint8_t *p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* Registers the base archive's symbols in its order, as the device's xsinfer_xs_map does,
+ * and checks each gets the ID the base recorded (else the creation values differ). */
+static void register_base(txMachine *the, const uint8_t *base, size_t size) {
+  if (size < 16 || be32_at(base + 4) != XS_ATOM_ARCHIVE || be32_at(base) != size)
+    fail("--base: not an XS archive");
+  const uint8_t *p = base + 8, *end = base + size, *symb = NULL, *iden = NULL;
+  uint32_t symb_bytes = 0, iden_bytes = 0;
+  while (end - p >= 8) {
+    uint32_t n = be32_at(p), tag = be32_at(p + 4);
+    if (n < 8 || n > (uint32_t)(end - p)) fail("--base: malformed atom");
+    if (tag == XS_ATOM_SYMBOLS) symb = p + 8, symb_bytes = n - 8;
+    if (tag == XS_ATOM_IDENTIFIERS) iden = p + 8, iden_bytes = n - 8;
+    p += n;
+  }
+  if (!symb || !iden || symb_bytes < 2) fail("--base: no SYMB/IDEN atoms");
+  uint16_t count = (uint16_t)(symb[0] | (symb[1] << 8));
+  if (iden_bytes != (uint32_t)count * 2u) fail("--base: IDEN does not match SYMB");
+  const char *s = (const char *)symb + 2;
+  const char *s_end = (const char *)symb + symb_bytes;
+  for (uint16_t i = 0; i < count; i++) {
+    size_t len = strnlen(s, (size_t)(s_end - s));
+    if (s + len >= s_end) fail("--base: truncated symbol table");
+    if (i > 0) {
+      txID id = fxNewNameX(the, (txString)s);
+      if (id != (txID)(iden[2 * i] | (iden[2 * i + 1] << 8)))
+        fail("--base: symbol %s got ID %d, the base recorded %d (other creation values?)", s, id,
+             iden[2 * i] | (iden[2 * i + 1] << 8));
+    }
+    s += len + 1;
+  }
+}
+
 static void write_file(const char *path, const void *data, size_t size) {
   FILE *f = fopen(path, "wb");
   if (!f || fwrite(data, 1, size, f) != size || fclose(f)) fail("cannot write %s", path);
@@ -213,7 +261,7 @@ static void write_c(const char *path, const buffer_t *archive, const char *main_
 }
 
 int main(int argc, char **argv) {
-  const char *name = "xsinfer", *main_path = NULL, *out_xsa = NULL, *out_c = NULL;
+  const char *name = "xsinfer", *main_path = NULL, *out_xsa = NULL, *out_c = NULL, *base_file = NULL;
   int32_t creation[12] = {0};
   int have_creation = 0, debug = 0;
   uint32_t pool_extra = 16384, arena_extra = 0;
@@ -229,6 +277,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--pool-extra") && i + 1 < argc) pool_extra = (uint32_t)strtoul(argv[++i], NULL, 0);
     else if (!strcmp(a, "--arena-extra") && i + 1 < argc) arena_extra = (uint32_t)strtoul(argv[++i], NULL, 0);
     else if (!strcmp(a, "--debug")) debug = 1;
+    else if (!strcmp(a, "--base") && i + 1 < argc) base_file = argv[++i];
     else if (!strcmp(a, "--creation") && i + 1 < argc) {
       char *s = argv[++i];
       for (int k = 0; k < 12; k++) {
@@ -247,7 +296,8 @@ int main(int argc, char **argv) {
       module_count++;
     } else fail("bad argument %s", a);
   }
-  if (!have_creation || !out_c || !module_count) fail("need --creation, --out-c and modules");
+  if (!have_creation || !(out_c || (base_file && out_xsa)) || !module_count)
+    fail("need --creation, --out-c (or --base and --out-xsa) and modules");
   if (!main_path) main_path = modules[0].path;
 
   /* The prediction machine: same XS build, same creation as the device, so its key
@@ -278,6 +328,13 @@ int main(int argc, char **argv) {
     }
     m->code = xalloc((size_t)m->script->codeSize);
     memcpy(m->code, m->script->codeBuffer, (size_t)m->script->codeSize);
+  }
+
+  uint8_t *base = NULL;
+  size_t base_size = 0;
+  if (base_file) {
+    base = (uint8_t *)read_file(base_file, &base_size);
+    register_base(the, base, base_size);
   }
 
   /* Register in archive order, as the device's xsinfer_xs_map will. */
@@ -346,10 +403,21 @@ int main(int argc, char **argv) {
     }
   }
   end_atom(&a, at);
+  if (base) {
+    at = begin_atom(&a, 0x4445504Cu /* 'DEPL' */);
+    uint32_t fields[3] = {1u, crc32_ieee(base, base_size), 0u};
+    for (int k = 0; k < 3; k++) {
+      uint8_t le[4] = {(uint8_t)fields[k], (uint8_t)(fields[k] >> 8), (uint8_t)(fields[k] >> 16),
+                       (uint8_t)(fields[k] >> 24)};
+      put(&a, le, 4);
+    }
+    put(&a, main_path, strlen(main_path) + 1);
+    end_atom(&a, at);
+  }
   end_atom(&a, whole);
 
   if (out_xsa) write_file(out_xsa, a.data, a.size);
-  write_c(out_c, &a, main_path, creation, pool_extra, arena_extra, module_count);
+  if (out_c) write_c(out_c, &a, main_path, creation, pool_extra, arena_extra, module_count);
   /* One JSON line for the build driver. */
   printf("{\"modules\":%u,\"symbols\":%u,\"idOperands\":%zu,\"codeBytes\":%zu,"
          "\"archiveBytes\":%zu,\"hostFunctions\":%u,\"keysAfterCreation\":%u,\"keysAfterMap\":%u}\n",

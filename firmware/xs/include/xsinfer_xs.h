@@ -10,7 +10,8 @@
  * - An XS abort (memory full, stack overflow, keys exhausted, fatal check) prints one
  *   line "xs: abort: <reason> (status N)" and stops the program via
  *   board_exit(XSINFER_XS_EXIT_ABORT + N). Nothing returns after an abort.
- * - One machine per program; not reentrant.
+ * - One machine at a time; not reentrant. A program may delete it and create a fresh one
+ *   (deploy), mapping the built-in archive again and then a deployed one.
  */
 #ifndef XSINFER_XS_H
 #define XSINFER_XS_H
@@ -62,7 +63,34 @@ xsMachine *xsinfer_xs_create(const xsinfer_xs_host_t *hosts, uint32_t host_count
  * -1 malformed, -2 wrong XS version, -3 too many modules, -N-100 = N IDs mismatched. */
 int32_t xsinfer_xs_map(xsMachine *the, const uint8_t *archive, uint32_t size);
 
-/* Number of modules in the mapped archive and their paths (e.g. "apps/smoke/main"). */
+/* Map a deployed archive (built by xsarc --base against exactly the archive mapped
+ * before it) on top: its modules shadow same-named ones. Demands the exact XS version
+ * and resolves every host function it names now. Call right after xsinfer_xs_map on a
+ * fresh machine. Returns 0 or a code as xsinfer_xs_map (-4: a host function is missing);
+ * prints nothing. On failure the module table is as before, but keys may have been
+ * created: discard the machine. */
+int32_t xsinfer_xs_map_overlay(xsMachine *the, const uint8_t *archive, uint32_t size);
+
+/* One line saying what a map result means. */
+const char *xsinfer_xs_map_error(int32_t result);
+
+/* What a deployed archive says about itself (its DEPL atom); pointers into the archive. */
+typedef struct xsinfer_xs_deploy_info {
+  uint8_t xs_version[3];   /* from VERS */
+  uint8_t xs_runtime[3];   /* the XS this firmware runs */
+  uint32_t base_crc;       /* CRC-32 of the built-in archive it was predicted against */
+  const char *main_module; /* e.g. "apps/mnist_v2/main" */
+} xsinfer_xs_deploy_info_t;
+
+/* Reads VERS and DEPL without mapping. Returns 0, -1 malformed, -2 other XS version
+ * (xs_version says which), -5 not a deployable archive (no DEPL or unknown format). */
+int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size, xsinfer_xs_deploy_info_t *out);
+
+/* Delete the machine (everything it took from the pool goes back); the next
+ * xsinfer_xs_create starts over with an empty arena. */
+void xsinfer_xs_delete(xsMachine *the);
+
+/* Number of modules in the mapped archive(s) and their paths (e.g. "apps/smoke/main"). */
 uint32_t xsinfer_xs_module_count(void);
 const char *xsinfer_xs_module_path(uint32_t index);
 
@@ -70,6 +98,17 @@ const char *xsinfer_xs_module_path(uint32_t index);
 void xsinfer_xs_run_jobs(xsMachine *the);
 
 void xsinfer_xs_stats(xsMachine *the, xsinfer_xs_stats_t *out);
+
+/* Where XS's text goes (console output, abort messages): the board UART unless a program
+ * that owns the link (the main firmware's wire protocol) routes it, e.g. into log records. */
+typedef void (*xsinfer_xs_output_fn)(const char *text, size_t len);
+void xsinfer_xs_set_output(xsinfer_xs_output_fn fn);
+
+/* Called on an XS abort, after the message and before the program stops, so a program can
+ * report it over its link (status: XS's abort status; reason: "memory full", ...). */
+typedef void (*xsinfer_xs_abort_fn)(int status, const char *reason);
+enum { XSINFER_XS_ABORT_MEMORY = 1, XSINFER_XS_ABORT_STACK = 2 }; /* XS's abort statuses (xsAll.h) */
+void xsinfer_xs_set_abort_handler(xsinfer_xs_abort_fn fn);
 
 /* Print through the board UART (no heap; lines longer than 255 bytes are cut). */
 int xsinfer_xs_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));

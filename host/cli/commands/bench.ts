@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
-      const apps = list(opts.apps, ['hello_world', 'micro_speech', 'mnist', 'person_detect'] as const, 'app');
+      const apps = list(opts.apps, ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const, 'app');
       const impls = list(opts.impl, ['js', 'c'] as const, 'impl');
       const kernels = list(opts.kernels, ['reference', 'optimized'] as const, 'kernel set') as KernelSet[];
       const iterations = Number(opts.iterations);

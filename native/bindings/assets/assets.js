@@ -8,6 +8,12 @@ const views = new Map();
 
 export function asset(name) {
   if (typeof name !== "string") throw new TypeError("assets: asset(name): name must be a string");
+  // Runtime assets ("slot/...", uploaded over the wire) change between runs: never cached.
+  if (name.startsWith("slot/")) {
+    const bytes = view(name);
+    if (bytes === undefined) throw new RangeError(`assets: no asset named "${name}" (nothing uploaded into that slot)`);
+    return bytes;
+  }
   let bytes = views.get(name);
   if (bytes === undefined) {
     bytes = view(name);

@@ -4,6 +4,9 @@
  */
 #include "bench/bench.h"
 
+#include "baseline/micro_speech_stream.h"
+#include "tflm/tflm.h"
+
 static xsinfer_bench_sink_fn sink;
 static void *sink_user;
 
@@ -38,3 +41,20 @@ void xs_bench_record(xsMachine *the) {
 }
 
 void xs_bench_gc(xsMachine *the) { xsCollectGarbage(); }
+
+/* streamReference(optimized) → read-only Uint8Array over micro_speech_stream's per-step
+ * reference table (built by the C app on the tflm slots' arenas, which it borrows: call
+ * it before creating the run's interpreters). */
+void xs_bench_stream_reference(xsMachine *the) {
+  if (xsToInteger(xsArgc) < 1) xsTypeError("bench: streamReference(): kernels missing");
+  xs_kernel_set_t kernels = xsToBoolean(xsArg(0)) ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+  uint32_t main_bytes, aux_bytes;
+  uint8_t *main_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_SLOT_MAIN, &main_bytes);
+  uint8_t *aux_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_SLOT_AUX, &aux_bytes);
+  if (!main_arena || !aux_arena) xsUnknownError("bench: streamReference(): this firmware gives the tflm slots no arenas");
+  const uint8_t *table;
+  xs_error_t error;
+  if (ms_stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &error) != XS_OK)
+    xsUnknownError("bench: streamReference(): %s", error.message);
+  xsinfer_xs_view(the, &xsResult, "Uint8Array", (void *)table, MS_STREAM_STEPS * MS_STREAM_RECORD, 1);
+}

@@ -6,6 +6,8 @@
  * queued for the wire, ...) by registering a sink; record() is called between timed
  * regions, never inside one, and the sink must not call back into XS. Without a sink,
  * record() throws (a program that runs JS benches must say where records go).
+ * streamReference() is the C reference micro_speech_stream's JS twins check against
+ * (baseline/micro_speech_stream.h); it borrows both tflm slot arenas while it builds.
  */
 #ifndef XSINFER_BINDINGS_BENCH_H
 #define XSINFER_BINDINGS_BENCH_H
@@ -33,5 +35,6 @@ void xsinfer_bench_set_sink(xsinfer_bench_sink_fn sink, void *user);
 
 void xs_bench_record(xsMachine *the);
 void xs_bench_gc(xsMachine *the);
+void xs_bench_stream_reference(xsMachine *the);
 
 #endif

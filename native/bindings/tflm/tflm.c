@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "slot/slot.h"
 #include "board.h"
 
 typedef struct slot {
@@ -36,6 +37,14 @@ void xsinfer_tflm_set_arena(uint32_t slot, uint8_t *arena, uint32_t bytes) {
   slots[slot].arena_bytes = bytes;
   slots[slot].interp = NULL;
   slots[slot].generation++;
+}
+
+uint8_t *xsinfer_tflm_borrow_arena(uint32_t slot, uint32_t *bytes) {
+  *bytes = 0;
+  if (slot >= XSINFER_TFLM_SLOTS || !slots[slot].arena) return NULL;
+  xsinfer_tflm_set_arena(slot, slots[slot].arena, slots[slot].arena_bytes);
+  *bytes = slots[slot].arena_bytes;
+  return slots[slot].arena;
 }
 
 const xs_interp_t *xsinfer_tflm_interpreter(uint32_t slot) {
@@ -154,7 +163,7 @@ void xs_tflm_create(xsMachine *the) {
   s->profiling = 0;
   s->profile_count = 0;
 
-  const asset_t *model = asset_find(name);
+  const asset_t *model = xsinfer_asset_find(name);
   if (!model) {
     set_error(&s->error, XS_ERR_ARG, "no model asset named ", name);
     error_result(the, "NO_ASSET", &s->error);

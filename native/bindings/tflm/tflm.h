@@ -35,6 +35,11 @@ enum { XSINFER_TFLM_SLOT_MAIN = 0, XSINFER_TFLM_SLOT_AUX = 1, XSINFER_TFLM_SLOTS
  * forgets any interpreter the slot held. */
 void xsinfer_tflm_set_arena(uint32_t slot, uint8_t *arena, uint32_t bytes);
 
+/* The slot's arena for C code to use now (NULL, *bytes 0: none): forgets the slot's
+ * interpreter first, as set_arena does (its JS handle goes stale; the next JS creation
+ * in the slot detaches the old views). */
+uint8_t *xsinfer_tflm_borrow_arena(uint32_t slot, uint32_t *bytes);
+
 /* The live interpreter of a slot (NULL when none): lets a program report arena figures. */
 const xs_interp_t *xsinfer_tflm_interpreter(uint32_t slot);
 

@@ -25,31 +25,43 @@ typedef struct xs_plan_item {
   uint32_t offset;
 } xs_plan_item_t;
 
+/* The interpreter object lives at the top of the arena tail, so every byte here counts
+ * against the arena (TFLM's allocator object does the same): vectors of the model are
+ * kept as positions and re-read from the flatbuffer when only prepare or error paths
+ * need them. */
 struct xs_interp {
   fb_buf_t fb;
   uint8_t *arena;
   uint32_t arena_bytes;
-  uint32_t head_start; /* first 16-aligned byte of the arena */
   uint32_t tail_end;   /* end of the last 16-aligned block */
   uint32_t tail_low;   /* tail occupies [tail_low, tail_end) */
   uint32_t head_bytes;
   uint32_t tail_missing; /* persistent bytes refused while the arena was short */
   uint32_t temp_top;     /* end of the temporary records at the head (allocate only) */
-  uint32_t temp_peak;    /* largest temporary head use seen, from head_start */
-  uint32_t num_scratch;  /* scratch requests recorded during prepare */
-  xs_kernel_set_t set;
-  fb_vec_t opcodes;
-  xs_tensor_t *tensors;
-  uint32_t num_tensors;
-  xs_node_t *nodes;
-  uint32_t num_ops;
-  fb_vec_t sg_inputs, sg_outputs;
+  uint8_t head_start;    /* first 16-aligned byte of the arena */
+  uint8_t set;           /* xs_kernel_set_t */
   uint8_t allocated, allocate_failed, preserve_all, in_prepare;
+  uint16_t num_scratch;  /* scratch requests recorded during prepare */
+  /* Compact eval-time tensor records (XS_EVAL_TENSOR_BYTES each): eval_tensor(). During
+   * prepare, full records sit at the head (prep_tensors()). */
+  uint8_t *tensors;
+  xs_node_t *nodes;
+  uint16_t num_tensors, num_ops;
+  uint16_t sg_inputs_len, sg_outputs_len;
+  uint32_t sg_inputs_pos, sg_outputs_pos; /* int32 vectors in the model */
   xs_ticks_fn ticks;
   xs_op_profile_fn on_op;
   void *profile_user;
   xs_error_t error;
 };
+
+static inline xs_tensor_t *eval_tensor(const xs_interp_t *it, uint32_t index) {
+  return (xs_tensor_t *)(void *)(it->tensors + index * (uint32_t)XS_EVAL_TENSOR_BYTES);
+}
+
+static inline xs_tensor_t *prep_tensors(const xs_interp_t *it) {
+  return (xs_tensor_t *)(void *)(it->arena + it->head_start);
+}
 
 uint32_t xs_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap);
 uint32_t xs_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...);

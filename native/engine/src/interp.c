@@ -55,6 +55,25 @@ enum {
 #define MAX_OPS 32767u
 #define MAX_TENSOR_BYTES 0x40000000u
 
+/* int32 vector entries of the model on the hot path (node inputs/outputs): one load on
+ * our little-endian targets (memcpy: the model may leave them unaligned). */
+static inline uint32_t ld32(const uint8_t *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+#else
+  return fb_load_u32(p);
+#endif
+}
+
+/* Node input/output lists point at a model vector's first element; the element count is
+ * the word before it. Ops without a list point here. */
+static const uint32_t k_empty_list[1] = {0};
+#define EMPTY_LIST ((const uint8_t *)(const void *)(k_empty_list + 1))
+
+static uint32_t list_len(const uint8_t *list) { return ld32(list - 4); }
+
 static uint32_t align_up(uint32_t v) { return (v + (XS_ALIGN - 1)) & ~(XS_ALIGN - 1); }
 
 static xs_status_t set_error(xs_error_t *e, xs_status_t code, int32_t op, const char *fmt, ...) {
@@ -313,36 +332,74 @@ static int tensor_index_ok(const xs_interp_t *it, int32_t idx, int allow_absent)
   return (allow_absent && idx == -1) || (idx >= 0 && (uint32_t)idx < it->num_tensors);
 }
 
+/* Operator `index` of subgraph 0 (model already verified at create). */
+static int op_table(const xs_interp_t *it, uint32_t index, fb_table_t *op) {
+  fb_table_t root, sg;
+  fb_vec_t subgraphs, ops;
+  if (fb_root(&it->fb, &root) != 0 || fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 ||
+      fb_vec_table(&subgraphs, 0, &sg) != 0 || fb_vector(&sg, SG_OPERATORS, 4, &ops) != 0 ||
+      fb_vec_table(&ops, index, op) != 0) {
+    return -1;
+  }
+  return 0;
+}
+
+/* Custom options of an op table: in the flatbuffer, or (large models) at an offset after
+ * it. 0 with *data = NULL when there are none; -1 when malformed. */
+static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uint8_t **data, uint32_t *len) {
+  fb_vec_t copts;
+  *data = NULL;
+  *len = 0;
+  if (fb_vector(op, OP_CUSTOM_OPTIONS, 1, &copts) != 0) {
+    return -1;
+  }
+  if (copts.len > 0) {
+    *data = fb->data + copts.pos;
+    *len = copts.len;
+    return 0;
+  }
+  uint64_t off, size;
+  if (fb_u64(op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 || fb_u64(op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
+    return -1;
+  }
+  if (off > 1) {
+    if (off > fb->size || size > (uint64_t)fb->size - off) {
+      return -2;
+    }
+    *data = fb->data + off;
+    *len = (uint32_t)size;
+  }
+  return 0;
+}
+
 static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t index, xs_node_t *n,
                              xs_error_t *err) {
   fb_table_t op, opt;
-  fb_vec_t ins, outs, copts;
+  fb_vec_t ins, outs;
   uint32_t opcode, custom_len;
   const char *custom;
   uint8_t opt_type;
+  int32_t builtin;
   int present;
   if (fb_vec_table(&m->ops, index, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
       fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
-      fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 || fb_table(&op, OP_OPTIONS, &opt, &present) != 0 ||
-      fb_vector(&op, OP_CUSTOM_OPTIONS, 1, &copts) != 0) {
+      fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 || fb_table(&op, OP_OPTIONS, &opt, &present) != 0) {
     return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
   }
   if (opcode >= m->opcodes.len ||
-      opcode > 0xFFFFu || decode_opcode(&m->fb, &m->opcodes, opcode, &n->builtin, &custom, &custom_len) != 0) {
+      opcode > 0xFFFFu || decode_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
     return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid", index, opcode);
   }
-  n->opcode_index = (uint16_t)opcode;
   if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
     return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count", index);
   }
-  n->index = (int32_t)index;
   n->interp = it;
-  n->inputs = ins.len ? m->fb.data + ins.pos : NULL;
+  /* Present vectors carry their length in the word before the first element. */
+  n->inputs = fb_has(&op, OP_INPUTS) == 1 ? m->fb.data + ins.pos : EMPTY_LIST;
   n->outputs = m->fb.data + outs.pos;
-  n->num_inputs = (uint16_t)ins.len;
-  n->num_outputs = (uint16_t)outs.len;
-  n->options_type = opt_type;
-  n->options_pos = present ? opt.pos : 0;
+  if (list_len(n->inputs) != ins.len || list_len(n->outputs) != outs.len) {
+    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors", index);
+  }
   for (uint32_t i = 0; i < ins.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->inputs + 4 * i), 1)) {
       return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: input %u: tensor index out of range", index, i);
@@ -353,30 +410,31 @@ static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t in
       return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: output %u: tensor index out of range", index, i);
     }
   }
-  if (copts.len > 0) {
-    n->custom_options = m->fb.data + copts.pos;
-    n->custom_options_len = copts.len;
-  } else {
-    uint64_t off, size;
-    if (fb_u64(&op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 || fb_u64(&op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
-      return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds", index);
-    }
-    if (off > 1) {
-      if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
-        return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: large custom options beyond the model", index);
-      }
-      n->custom_options = m->fb.data + off;
-      n->custom_options_len = (uint32_t)size;
-    }
+  const uint8_t *copts;
+  uint32_t copts_len;
+  const int cst = op_custom_options(&m->fb, &op, &copts, &copts_len);
+  if (cst == -1) {
+    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds", index);
   }
-  n->kernel = xs_kernel_lookup(it->set, n->builtin, custom, custom_len);
+  if (cst == -2) {
+    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: large custom options beyond the model", index);
+  }
+  n->custom_options = copts;
+  n->custom_options_len = (uint16_t)(copts_len > 0xFFFFu ? 0xFFFFu : copts_len);
+  n->kernel = xs_kernel_lookup((xs_kernel_set_t)it->set, builtin, custom, custom_len);
   if (n->kernel == NULL) {
     set_error(err, XS_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
     uint32_t at = (uint32_t)strlen(err->message);
-    at = format_op_name(err->message, sizeof err->message, at, n->builtin, custom, custom_len);
+    at = format_op_name(err->message, sizeof err->message, at, builtin, custom, custom_len);
     xs_format(err->message, sizeof err->message, at, " (op %u)", index);
     return XS_ERR_UNSUPPORTED_OP;
   }
+  if (builtin < 0 || builtin > 0xFF) {
+    return set_error(err, XS_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index, builtin);
+  }
+  n->builtin = (uint8_t)builtin;
+  (void)opt_type;
+  (void)present;
   return XS_OK;
 }
 
@@ -406,7 +464,8 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
   const uint32_t tail_end =
       end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(XS_ALIGN - 1)) - (uint32_t)(uintptr_t)base
                         : 0;
-  const uint32_t fixed = align_tail(sizeof(xs_interp_t)) + align_tail(m.tensors.len * (uint32_t)sizeof(xs_tensor_t)) +
+  const uint32_t fixed = align_tail(sizeof(xs_interp_t)) +
+                         align_tail(m.tensors.len * (uint32_t)XS_EVAL_TENSOR_BYTES) +
                          align_tail(m.ops.len * (uint32_t)sizeof(xs_node_t));
   if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
     set_error(e, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
@@ -420,32 +479,34 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
   it->fb = m.fb;
   it->arena = base;
   it->arena_bytes = (uint32_t)arena_bytes;
-  it->head_start = head_start;
+  it->head_start = (uint8_t)head_start;
   it->tail_end = tail_end;
   it->tail_low = tail_end - align_tail(sizeof(xs_interp_t));
   it->temp_top = head_start;
-  it->set = kernels;
-  it->opcodes = m.opcodes;
-  it->sg_inputs = m.inputs;
-  it->sg_outputs = m.outputs;
-  it->num_tensors = m.tensors.len;
-  it->num_ops = m.ops.len;
+  it->set = (uint8_t)kernels;
+  if (m.inputs.len > 0xFFFFu || m.outputs.len > 0xFFFFu) {
+    set_error(e, XS_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
+    return NULL;
+  }
+  it->sg_inputs_pos = m.inputs.pos;
+  it->sg_inputs_len = (uint16_t)m.inputs.len;
+  it->sg_outputs_pos = m.outputs.pos;
+  it->sg_outputs_len = (uint16_t)m.outputs.len;
+  it->num_tensors = (uint16_t)m.tensors.len;
+  it->num_ops = (uint16_t)m.ops.len;
   it->error.op_index = -1;
-  /* fb_buf_t lives inside the interpreter now; vectors must point at it. */
-  it->opcodes.buf = &it->fb;
-  it->sg_inputs.buf = &it->fb;
-  it->sg_outputs.buf = &it->fb;
-  m.fb = it->fb;
-  it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)sizeof(xs_tensor_t));
+  it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)XS_EVAL_TENSOR_BYTES);
   it->nodes = tail_alloc(it, m.ops.len * (uint32_t)sizeof(xs_node_t));
   if ((m.tensors.len && it->tensors == NULL) || (m.ops.len && it->nodes == NULL)) {
     set_error(e, XS_ERR_ARENA, -1, "arena too small for the tensor and node tables");
     return NULL;
   }
   for (uint32_t i = 0; i < m.tensors.len; i++) {
-    if (decode_tensor(it, &m, i, &it->tensors[i], e) != XS_OK) {
+    xs_tensor_t full;
+    if (decode_tensor(it, &m, i, &full, e) != XS_OK) {
       return NULL;
     }
+    memcpy(eval_tensor(it, i), &full, XS_EVAL_TENSOR_BYTES);
   }
   for (uint32_t i = 0; i < m.inputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.inputs, i, 4)), 0)) {
@@ -516,36 +577,56 @@ uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kerne
 /* ---- kernel-facing helpers ---- */
 
 static void node_custom(const xs_interp_t *it, const xs_node_t *n, const char **name, uint32_t *len) {
+  fb_table_t root, op;
+  fb_vec_t opcodes;
+  uint32_t opcode;
   int32_t builtin;
   *name = NULL;
   *len = 0;
-  if (decode_opcode(&it->fb, &it->opcodes, n->opcode_index, &builtin, name, len) != 0) {
+  if (op_table(it, (uint32_t)(n - it->nodes), &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
+      fb_root(&it->fb, &root) != 0 || fb_vector(&root, MODEL_OPCODES, 4, &opcodes) != 0 || opcode >= opcodes.len ||
+      decode_opcode(&it->fb, &opcodes, opcode, &builtin, name, len) != 0) {
     *name = NULL;
     *len = 0;
   }
 }
 
-static xs_tensor_t *tensor_at(const xs_node_t *node, const uint8_t *list, uint32_t count, uint32_t i) {
-  if (list == NULL || i >= count) {
+/* Prepare sees full records (quantization included) at the head; eval the compact table. */
+static xs_tensor_t *tensor_at(const xs_node_t *node, const uint8_t *list, uint32_t i) {
+  if (i >= list_len(list)) {
     return NULL;
   }
-  const int32_t idx = (int32_t)fb_load_u32(list + 4 * i);
+  const int32_t idx = (int32_t)ld32(list + 4 * i);
   if (idx < 0) {
     return NULL;
   }
-  return &node->interp->tensors[idx];
+  const xs_interp_t *it = node->interp;
+  if (it->in_prepare) {
+    return prep_tensors(it) + idx;
+  }
+  return eval_tensor(it, (uint32_t)idx);
 }
 
-xs_tensor_t *xs_input(const xs_node_t *node, uint32_t i) {
-  return tensor_at(node, node->inputs, node->num_inputs, i);
-}
+xs_tensor_t *xs_input(const xs_node_t *node, uint32_t i) { return tensor_at(node, node->inputs, i); }
 
-xs_tensor_t *xs_output(const xs_node_t *node, uint32_t i) {
-  return tensor_at(node, node->outputs, node->num_outputs, i);
-}
+xs_tensor_t *xs_output(const xs_node_t *node, uint32_t i) { return tensor_at(node, node->outputs, i); }
 
-uint32_t xs_num_inputs(const xs_node_t *node) { return node->num_inputs; }
-uint32_t xs_num_outputs(const xs_node_t *node) { return node->num_outputs; }
+uint32_t xs_num_inputs(const xs_node_t *node) { return list_len(node->inputs); }
+uint32_t xs_num_outputs(const xs_node_t *node) { return list_len(node->outputs); }
+
+int32_t xs_node_index(const xs_node_t *node) { return (int32_t)(node - node->interp->nodes); }
+
+uint32_t xs_custom_options(const xs_node_t *node, const uint8_t **data) {
+  fb_table_t op;
+  uint32_t len = 0;
+  *data = NULL;
+  if (op_table(node->interp, (uint32_t)xs_node_index(node), &op) != 0 ||
+      op_custom_options(&node->interp->fb, &op, data, &len) != 0) {
+    *data = NULL;
+    return 0;
+  }
+  return len;
+}
 
 uint32_t xs_tensor_elements(const xs_tensor_t *t) {
   uint32_t n = 1;
@@ -601,7 +682,8 @@ void *xs_alloc_persistent(xs_node_t *node, size_t bytes) {
 
 xs_status_t xs_request_scratch(xs_node_t *node, size_t bytes, int32_t *index) {
   xs_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= XS_MAX_SCRATCH_PER_NODE) {
+  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= XS_MAX_SCRATCH_PER_NODE ||
+      it->num_scratch >= 0xFFFFu) {
     return xs_fail(node, XS_ERR_ARENA, "too many scratch buffers");
   }
   /* Recorded at the head (free until planning); the tail must not cross it. */
@@ -610,12 +692,11 @@ xs_status_t xs_request_scratch(xs_node_t *node, size_t bytes, int32_t *index) {
     return xs_fail(node, XS_ERR_ARENA, "no room to record a scratch request");
   }
   xs_scratch_req_t *req = (xs_scratch_req_t *)(void *)(it->arena + it->temp_top);
-  req->node = (uint16_t)node->index;
+  req->node = (uint16_t)xs_node_index(node);
   req->slot = node->num_scratch;
   req->bytes = (uint32_t)bytes;
   it->temp_top += (uint32_t)sizeof(xs_scratch_req_t);
   it->num_scratch++;
-  node->scratch_offset[node->num_scratch] = 0;
   *index = node->num_scratch;
   node->num_scratch++;
   return XS_OK;
@@ -626,21 +707,22 @@ void *xs_scratch(const xs_node_t *node, int32_t index) {
     return NULL;
   }
   const xs_interp_t *it = node->interp;
-  return it->arena + it->head_start + node->scratch_offset[index];
+  return it->arena + it->head_start + node->scratch_offsets[index];
 }
 
 xs_status_t xs_fail(xs_node_t *node, xs_status_t code, const char *fmt, ...) {
   xs_interp_t *it = node->interp;
   xs_error_t *e = &it->error;
+  const int32_t index = xs_node_index(node);
   va_list ap;
   e->code = code;
-  e->op_index = node->index;
+  e->op_index = index;
   e->message[0] = '\0';
   const char *custom;
   uint32_t custom_len;
   node_custom(it, node, &custom, &custom_len);
   uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
-  at = xs_format(e->message, sizeof e->message, at, " (op %d): ", node->index);
+  at = xs_format(e->message, sizeof e->message, at, " (op %d): ", index);
   va_start(ap, fmt);
   xs_vformat(e->message, sizeof e->message, at, fmt, ap);
   va_end(ap);
@@ -661,23 +743,22 @@ xs_status_t xs_expect_type(xs_node_t *node, const xs_tensor_t *t, const char *wh
 /* ---- builtin options ---- */
 
 static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_options_t *o) {
-  fb_table_t t;
+  fb_table_t op, t;
   int have = 0;
+  uint8_t options_type = 0;
   memset(o, 0, sizeof *o);
-  if (n->options_pos != 0) {
-    if (fb_table_at(&it->fb, n->options_pos, &t) != 0) {
-      return xs_fail(n, XS_ERR_MALFORMED, "builtin options out of bounds");
-    }
-    have = 1;
+  if (op_table(it, (uint32_t)xs_node_index(n), &op) != 0 || fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
+      fb_table(&op, OP_OPTIONS, &t, &have) != 0) {
+    return xs_fail(n, XS_ERR_MALFORMED, "builtin options out of bounds");
   }
   int bad = 0;
   uint8_t u8v;
   int8_t i8v;
 #define OPT_TYPE(expected)                                                                \
   do {                                                                                    \
-    if (have && n->options_type != (expected)) {                                          \
+    if (have && options_type != (expected)) {                                             \
       return xs_fail(n, XS_ERR_MALFORMED, "builtin options type %u, expected %u",         \
-                     (uint32_t)n->options_type, (uint32_t)(expected));                    \
+                     (uint32_t)options_type, (uint32_t)(expected));                       \
     }                                                                                     \
   } while (0)
 #define GET_I32(id, def, dst) bad |= have ? fb_i32(&t, id, def, &(dst)) : ((dst) = (def), 0)
@@ -823,18 +904,18 @@ static uint32_t alias_root(const xs_plan_item_t *items, uint32_t i) {
 static void alias_reshapes(xs_interp_t *it, xs_plan_item_t *items) {
   for (uint32_t o = 0; o < it->num_ops; o++) {
     const xs_node_t *n = &it->nodes[o];
-    if (n->builtin != XS_OP_RESHAPE || n->num_inputs < 1 || n->num_outputs != 1) {
+    if (n->builtin != XS_OP_RESHAPE || list_len(n->inputs) < 1 || list_len(n->outputs) != 1) {
       continue;
     }
-    const int32_t in = (int32_t)fb_load_u32(n->inputs);
-    const uint32_t out = fb_load_u32(n->outputs);
+    const int32_t in = (int32_t)ld32(n->inputs);
+    const uint32_t out = ld32(n->outputs);
     if (in < 0 || (uint32_t)in == out) {
       continue;
     }
     const uint32_t root = alias_root(items, (uint32_t)in);
     xs_plan_item_t *r = &items[root];
     xs_plan_item_t *q = &items[out];
-    if (r->size == 0 || q->size == 0 || r->size != q->size || it->tensors[root].bytes != it->tensors[out].bytes) {
+    if (r->size == 0 || q->size == 0 || r->size != q->size || eval_tensor(it, root)->bytes != eval_tensor(it, out)->bytes) {
       continue;
     }
     if (q->first < r->first) {
@@ -860,8 +941,8 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
     items[i].size = 0;
     items[i].offset = 0;
   }
-  for (uint32_t i = 0; i < it->sg_inputs.len; i++) {
-    xs_plan_item_t *p = &items[fb_load_u32(fb_vec_elem(&it->sg_inputs, i, 4))];
+  for (uint32_t i = 0; i < it->sg_inputs_len; i++) {
+    xs_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i)];
     p->first = 0;
     if (p->last < 0) {
       p->last = 0;
@@ -869,8 +950,8 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
   }
   for (uint32_t o = 0; o < it->num_ops; o++) {
     const xs_node_t *n = &it->nodes[o];
-    for (uint32_t i = 0; i < n->num_inputs; i++) {
-      const int32_t idx = (int32_t)fb_load_u32(n->inputs + 4 * i);
+    for (uint32_t i = 0, count = list_len(n->inputs); i < count; i++) {
+      const int32_t idx = (int32_t)ld32(n->inputs + 4 * i);
       if (idx < 0) {
         continue;
       }
@@ -880,8 +961,8 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
       }
       p->last = (int16_t)o;
     }
-    for (uint32_t i = 0; i < n->num_outputs; i++) {
-      xs_plan_item_t *p = &items[fb_load_u32(n->outputs + 4 * i)];
+    for (uint32_t i = 0, count = list_len(n->outputs); i < count; i++) {
+      xs_plan_item_t *p = &items[ld32(n->outputs + 4 * i)];
       if (p->first < 0) {
         p->first = (int16_t)o;
       }
@@ -890,15 +971,15 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
       }
     }
   }
-  for (uint32_t i = 0; i < it->sg_outputs.len; i++) {
-    xs_plan_item_t *p = &items[fb_load_u32(fb_vec_elem(&it->sg_outputs, i, 4))];
+  for (uint32_t i = 0; i < it->sg_outputs_len; i++) {
+    xs_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i)];
     if (p->first < 0) {
       p->first = 0;
     }
     p->last = last;
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    const xs_tensor_t *t = &it->tensors[i];
+    const xs_tensor_t *t = eval_tensor(it, i);
     xs_plan_item_t *p = &items[i];
     if (t->is_const || t->is_variable || p->first < 0 || t->bytes == 0) {
       p->size = 0;
@@ -981,6 +1062,35 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
   }
   xs_builtin_options_t opts;
   xs_status_t first_error = XS_OK;
+  const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
+  /* Full tensor records for prepare, at the head (gone once the plan is committed). */
+  const uint64_t prep_end = (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(xs_tensor_t);
+  if (prep_end > it->tail_low) {
+    const uint32_t need = slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
+    it->allocate_failed = 1;
+    set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
+              it->arena_bytes);
+    it->error.bytes_needed = need;
+    return XS_ERR_ARENA;
+  }
+  {
+    model_view_t m;
+    xs_error_t e;
+    if (open_model(it->fb.data, it->fb.size, &m, &e) != XS_OK) {
+      it->allocate_failed = 1;
+      it->error = e;
+      return e.code;
+    }
+    xs_tensor_t *full = prep_tensors(it);
+    for (uint32_t i = 0; i < it->num_tensors; i++) {
+      if (decode_tensor(it, &m, i, &full[i], &e) != XS_OK) {
+        it->allocate_failed = 1;
+        it->error = e;
+        return e.code;
+      }
+    }
+  }
+  it->temp_top = (uint32_t)prep_end;
   it->in_prepare = 1;
   for (uint32_t i = 0; i < it->num_ops; i++) {
     xs_node_t *n = &it->nodes[i];
@@ -988,8 +1098,8 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     if (st == XS_OK && n->kernel->prepare != NULL) {
       n->options = &opts;
       st = n->kernel->prepare(n);
-      n->options = NULL;
     }
+    n->options = NULL;
     if (st != XS_OK) {
       if (st != XS_ERR_ARENA || it->tail_missing == 0) {
         it->in_prepare = 0;
@@ -1000,24 +1110,36 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     }
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    xs_tensor_t *t = &it->tensors[i];
+    xs_tensor_t *t = eval_tensor(it, i);
     if (t->is_variable && !t->is_const && t->bytes > 0) {
       t->data = tail_alloc(it, t->bytes);
+    }
+  }
+  /* Head offsets of the scratch buffers, one word each; a node's requests are
+   * consecutive (prepare runs op by op). */
+  const xs_scratch_req_t *reqs = (const xs_scratch_req_t *)(const void *)(it->arena + prep_end);
+  uint32_t *scratch_table = NULL;
+  if (it->num_scratch > 0) {
+    scratch_table = tail_alloc(it, it->num_scratch * (uint32_t)sizeof(uint32_t));
+    if (scratch_table != NULL) {
+      for (uint32_t r = 0; r < it->num_scratch; r++) {
+        if (reqs[r].slot == 0) {
+          it->nodes[reqs[r].node].scratch_offsets = scratch_table + r;
+        }
+      }
     }
   }
   it->in_prepare = 0;
   /* Plan in temporary records after the scratch requests: one item per tensor, then
    * one per scratch request. */
-  const xs_scratch_req_t *reqs = (const xs_scratch_req_t *)(const void *)(it->arena + it->head_start);
   const uint32_t items_at = align_up(it->temp_top);
   const uint32_t count = it->num_tensors + it->num_scratch;
   const uint64_t temp_end = (uint64_t)items_at + (uint64_t)count * sizeof(xs_plan_item_t);
-  it->temp_peak = (uint32_t)(temp_end - it->head_start);
+  const uint32_t temp_peak = (uint32_t)(temp_end - it->head_start);
   const uint32_t tail_used = it->tail_end - it->tail_low;
-  const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
   if (temp_end > it->tail_low) {
     /* No room even for the planner's records: report what is known. */
-    const uint32_t need = slack + it->temp_peak + tail_used + it->tail_missing;
+    const uint32_t need = slack + temp_peak + tail_used + it->tail_missing;
     it->allocate_failed = 1;
     set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
               it->arena_bytes);
@@ -1052,7 +1174,7 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
       head = h;
     }
   }
-  const uint32_t used = head > it->temp_peak ? head : it->temp_peak;
+  const uint32_t used = head > temp_peak ? head : temp_peak;
   if (first_error != XS_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
     const uint32_t need = slack + used + tail_used + it->tail_missing;
     it->allocate_failed = 1;
@@ -1063,16 +1185,16 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
   }
   /* Commit: read every record before anything is written over the temporary area. */
   for (uint32_t r = 0; r < it->num_scratch; r++) {
-    it->nodes[reqs[r].node].scratch_offset[reqs[r].slot] = items[it->num_tensors + r].offset;
+    scratch_table[r] = items[it->num_tensors + r].offset;
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
     if (items[i].size > 0) {
-      it->tensors[i].data = it->arena + it->head_start + items[i].offset;
+      eval_tensor(it, i)->data = it->arena + it->head_start + items[i].offset;
     }
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
     if (items[i].first == ALIAS_MARK) {
-      it->tensors[i].data = it->tensors[alias_root(items, i)].data;
+      eval_tensor(it, i)->data = eval_tensor(it, alias_root(items, i))->data;
     }
   }
   it->head_bytes = head;
@@ -1111,17 +1233,37 @@ xs_status_t xs_interp_invoke(xs_interp_t *it) {
 
 /* ---- public: accessors ---- */
 
-uint32_t xs_interp_input_count(const xs_interp_t *it) { return it ? it->sg_inputs.len : 0; }
-uint32_t xs_interp_output_count(const xs_interp_t *it) { return it ? it->sg_outputs.len : 0; }
+uint32_t xs_interp_input_count(const xs_interp_t *it) { return it ? it->sg_inputs_len : 0; }
+uint32_t xs_interp_output_count(const xs_interp_t *it) { return it ? it->sg_outputs_len : 0; }
 uint32_t xs_interp_tensor_count(const xs_interp_t *it) { return it ? it->num_tensors : 0; }
 uint32_t xs_interp_op_count(const xs_interp_t *it) { return it ? it->num_ops : 0; }
+
+/* The full record of tensor `index` (quantization re-read from the model, which the
+ * caller keeps alive for the interpreter's lifetime) with the live data pointer. */
+static xs_status_t full_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_t *t, fb_table_t *tt) {
+  model_view_t m;
+  xs_error_t e;
+  if (open_model(it->fb.data, it->fb.size, &m, &e) != XS_OK || decode_tensor(NULL, &m, index, t, &e) != XS_OK ||
+      fb_vec_table(&m.tensors, index, tt) != 0) {
+    return XS_ERR_MALFORMED;
+  }
+  /* tt refers to m's buffer record: point it at the interpreter's (same bytes). */
+  tt->buf = &it->fb;
+  t->data = eval_tensor(it, index)->data;
+  return XS_OK;
+}
 
 xs_status_t xs_interp_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_info_t *out) {
   if (it == NULL || out == NULL || index >= it->num_tensors) {
     return XS_ERR_ARG;
   }
-  const xs_tensor_t *t = &it->tensors[index];
+  xs_tensor_t full;
+  fb_table_t tt;
   memset(out, 0, sizeof *out);
+  if (full_tensor(it, index, &full, &tt) != XS_OK) {
+    return XS_ERR_MALFORMED;
+  }
+  const xs_tensor_t *t = &full;
   out->data = t->data;
   out->bytes = t->bytes;
   out->type = (xs_type_t)t->type;
@@ -1135,13 +1277,9 @@ xs_status_t xs_interp_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_in
   out->num_channels = t->quant_count;
   out->quantized_dimension = t->quant_dim;
   /* Name: re-read from the model (not kept in the tensor table to save arena). */
-  fb_table_t root, sg, tt;
-  fb_vec_t subgraphs, tensors;
   const char *name = NULL;
   uint32_t name_len = 0;
-  if (fb_root(&it->fb, &root) == 0 && fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) == 0 &&
-      fb_vec_table(&subgraphs, 0, &sg) == 0 && fb_vector(&sg, SG_TENSORS, 4, &tensors) == 0 &&
-      fb_vec_table(&tensors, index, &tt) == 0 && fb_string(&tt, TENSOR_NAME, &name, &name_len) == 0) {
+  if (fb_string(&tt, TENSOR_NAME, &name, &name_len) == 0) {
     out->name = name;
     out->name_len = name_len;
   }
@@ -1149,26 +1287,29 @@ xs_status_t xs_interp_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_in
 }
 
 xs_status_t xs_interp_input(const xs_interp_t *it, uint32_t i, xs_tensor_info_t *out) {
-  if (it == NULL || i >= it->sg_inputs.len) {
+  if (it == NULL || i >= it->sg_inputs_len) {
     return XS_ERR_ARG;
   }
-  return xs_interp_tensor(it, fb_load_u32(fb_vec_elem(&it->sg_inputs, i, 4)), out);
+  return xs_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i), out);
 }
 
 xs_status_t xs_interp_output(const xs_interp_t *it, uint32_t i, xs_tensor_info_t *out) {
-  if (it == NULL || i >= it->sg_outputs.len) {
+  if (it == NULL || i >= it->sg_outputs_len) {
     return XS_ERR_ARG;
   }
-  return xs_interp_tensor(it, fb_load_u32(fb_vec_elem(&it->sg_outputs, i, 4)), out);
+  return xs_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i), out);
 }
 
 xs_status_t xs_interp_channel_param(const xs_interp_t *it, uint32_t index, uint32_t c, float *scale,
                                     int32_t *zero_point) {
-  if (it == NULL || index >= it->num_tensors || c >= it->tensors[index].quant_count) {
+  xs_tensor_t full;
+  fb_table_t tt;
+  if (it == NULL || index >= it->num_tensors || full_tensor(it, index, &full, &tt) != XS_OK ||
+      c >= full.quant_count) {
     return XS_ERR_ARG;
   }
-  *scale = xs_channel_scale(&it->tensors[index], c);
-  *zero_point = xs_channel_zero_point(&it->tensors[index], c);
+  *scale = xs_channel_scale(&full, c);
+  *zero_point = xs_channel_zero_point(&full, c);
   return XS_OK;
 }
 
@@ -1201,8 +1342,8 @@ uint32_t xs_interp_op_outputs(const xs_interp_t *it, uint32_t op, int32_t *out, 
   }
   const xs_node_t *n = &it->nodes[op];
   uint32_t k = 0;
-  for (; k < n->num_outputs && k < cap; k++) {
-    out[k] = (int32_t)fb_load_u32(n->outputs + 4 * k);
+  for (const uint32_t count = list_len(n->outputs); k < count && k < cap; k++) {
+    out[k] = (int32_t)ld32(n->outputs + 4 * k);
   }
   return k;
 }
@@ -1213,8 +1354,8 @@ uint32_t xs_interp_op_inputs(const xs_interp_t *it, uint32_t op, int32_t *out, u
   }
   const xs_node_t *n = &it->nodes[op];
   uint32_t k = 0;
-  for (; k < n->num_inputs && k < cap; k++) {
-    out[k] = (int32_t)fb_load_u32(n->inputs + 4 * k);
+  for (const uint32_t count = list_len(n->inputs); k < count && k < cap; k++) {
+    out[k] = (int32_t)ld32(n->inputs + 4 * k);
   }
   return k;
 }

@@ -10,9 +10,8 @@
  *   needs into op data. Non-constant tensors have no data yet (planned after every
  *   prepare); constant tensors' data (weights, biases) is readable.
  *   On any problem return xs_fail(node, code, "fmt", ...).
- * - Read quantization (scale, zero_point, per-channel values) in prepare only; eval
- *   should touch just data, dims, rank, type and bytes of its tensors. (The engine may
- *   move to a compact eval-time tensor table without quantization, as TFLM does.)
+ * - Read quantization (scale, zero_point, per-channel values) in prepare only: in eval
+ *   tensors are compact records with just data, bytes, rank, type, flags and dims.
  * - Do not keep xs_tensor_t pointers in op data; call xs_input()/xs_output() in eval.
  * - eval(node): compute only; no validation in the hot loop. Read node->user_data.
  *   Scratch pointers come from xs_scratch(node, index). Must not fail on valid inputs.
@@ -143,15 +142,23 @@ typedef union xs_builtin_options {
   xs_reshape_options_t reshape;
 } xs_builtin_options_t;
 
-/* A tensor as kernels see it. Shapes are static (from the model). */
+/* A tensor as kernels see it. Shapes are static (from the model).
+ *
+ * Two views share this layout. In prepare, xs_input()/xs_output() return full records
+ * (every member valid; they live in temporary memory at the arena head and vanish after
+ * allocate). In eval they return the compact persistent record, which holds only the
+ * members up to and including `dims` (XS_EVAL_TENSOR_BYTES, 16 bytes on a 32-bit MCU):
+ * the quantization members below are prepare-only and must not be read in eval (copy
+ * what eval needs into op data, as TFLM does with its 12-byte eval tensors). */
 typedef struct xs_tensor {
   void *data;           /* arena (activations) or model (constants); valid in eval */
   uint32_t bytes;       /* element count × element size */
-  const int32_t *dims;  /* rank entries, straight from the model (read-only) */
   uint8_t rank;
   uint8_t type;         /* xs_type_t */
   uint8_t is_const;     /* data is a model buffer (readable in prepare, read-only) */
   uint8_t is_variable;
+  const int32_t *dims;  /* rank entries, straight from the model (read-only) */
+  /* ---- prepare only ---- */
   /* Quantization. quant_count == 0: none. scale/zero_point = entry 0 (per-tensor
    * value). Per-channel values: xs_channel_scale()/xs_channel_zero_point(). */
   float scale;
@@ -161,6 +168,9 @@ typedef struct xs_tensor {
   const uint8_t *scales_raw; /* float32 LE × quant_count, in the model */
   const uint8_t *zps_raw;    /* int64 LE × quant_count, in the model (may be NULL) */
 } xs_tensor_t;
+
+/* Bytes of the eval-time (persistent) part of a tensor record. */
+#define XS_EVAL_TENSOR_BYTES offsetof(xs_tensor_t, scale)
 
 typedef struct xs_node xs_node_t;
 
@@ -180,25 +190,26 @@ typedef struct xs_kernel {
 
 struct xs_interp;
 
-/* One operator instance. Kernels read the public fields; the rest is private. */
+/* One operator instance (32 bytes on a 32-bit MCU). Kernels read the public fields; the
+ * rest is private. */
 struct xs_node {
   const xs_kernel_t *kernel;
-  void *user_data;                    /* kernel op data (set in prepare) */
-  const xs_builtin_options_t *options; /* valid during prepare only */
-  const uint8_t *custom_options;      /* custom ops: flexbuffer bytes in the model */
-  uint32_t custom_options_len;
-  int32_t index;                      /* op index in execution order */
-  int32_t builtin;
+  void *user_data;                       /* kernel op data (set in prepare) */
+  union {
+    const xs_builtin_options_t *options; /* valid during prepare only */
+    const uint32_t *scratch_offsets;     /* private: head offsets, after planning */
+  };
+  const uint8_t *custom_options;         /* custom ops: flexbuffer bytes in the model */
   /* private */
   struct xs_interp *interp;
-  const uint8_t *inputs;  /* int32 LE tensor indices in the model, -1 = absent */
+  const uint8_t *inputs;  /* int32 LE tensor indices in the model (count in the word
+                           * before, as flatbuffers store it), -1 = absent */
   const uint8_t *outputs;
-  uint16_t num_inputs, num_outputs;
-  uint16_t opcode_index;   /* operator code (custom name lives there) */
-  uint8_t options_type;    /* builtin_options union type in the model */
-  uint8_t num_scratch;
-  uint32_t options_pos;    /* builtin_options table position (0 = none) */
-  uint32_t scratch_offset[XS_MAX_SCRATCH_PER_NODE]; /* head offsets after planning */
+  /* public: custom options length, saturated at 0xFFFF (xs_custom_options() gives the
+   * exact length); builtin = TFLite BuiltinOperator (< 256 for every op we run) */
+  uint16_t custom_options_len;
+  uint8_t builtin;
+  uint8_t num_scratch;    /* private */
 };
 
 /* Inputs/outputs by position; NULL when the position is absent or optional (-1). */
@@ -206,6 +217,10 @@ xs_tensor_t *xs_input(const xs_node_t *node, uint32_t i);
 xs_tensor_t *xs_output(const xs_node_t *node, uint32_t i);
 uint32_t xs_num_inputs(const xs_node_t *node);
 uint32_t xs_num_outputs(const xs_node_t *node);
+/* Op index in execution order. */
+int32_t xs_node_index(const xs_node_t *node);
+/* Prepare only. The custom options' bytes and exact length (0 when none). */
+uint32_t xs_custom_options(const xs_node_t *node, const uint8_t **data);
 
 /* Element count of a tensor (product of dims; 1 for rank 0). */
 uint32_t xs_tensor_elements(const xs_tensor_t *t);

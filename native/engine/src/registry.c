@@ -181,10 +181,19 @@ extern const xs_kernel_t xs_kernel_fully_connected_opt;
 #if __has_include("../kernels/optimized/pooling.c")
 #define XS_HAVE_OPT_POOLING 1
 extern const xs_kernel_t xs_kernel_max_pool_2d_opt;
+extern const xs_kernel_t xs_kernel_average_pool_2d_opt;
 #endif
 #if __has_include("../kernels/optimized/softmax.c")
 #define XS_HAVE_OPT_SOFTMAX 1
 extern const xs_kernel_t xs_kernel_softmax_opt;
+#endif
+#if __has_include("../kernels/optimized/add.c")
+#define XS_HAVE_OPT_ADD 1
+extern const xs_kernel_t xs_kernel_add_opt;
+#endif
+#if __has_include("../kernels/optimized/mul.c")
+#define XS_HAVE_OPT_MUL 1
+extern const xs_kernel_t xs_kernel_mul_opt;
 #endif
 #if __has_include("../kernels/optimized/reshape.c")
 #define XS_HAVE_OPT_RESHAPE 1
@@ -204,12 +213,19 @@ static const xs_kernel_t *const optimized_set[] = {
 #endif
 #ifdef XS_HAVE_OPT_POOLING
     &xs_kernel_max_pool_2d_opt,
+    &xs_kernel_average_pool_2d_opt,
 #endif
 #ifdef XS_HAVE_OPT_SOFTMAX
     &xs_kernel_softmax_opt,
 #endif
 #ifdef XS_HAVE_OPT_RESHAPE
     &xs_kernel_reshape_opt,
+#endif
+#ifdef XS_HAVE_OPT_ADD
+    &xs_kernel_add_opt,
+#endif
+#ifdef XS_HAVE_OPT_MUL
+    &xs_kernel_mul_opt,
 #endif
 };
 

@@ -33,6 +33,9 @@ typedef struct app_ctx {
   const uint8_t *labels;  /* expected label per case (NULL: none) */
   xs_status_t populate_status; /* a failure inside POPULATE (micro_speech's front end) */
   xs_error_t error;
+  /* The app's own untimed check, set by its setup (NULL: app_check's golden compare);
+   * micro_speech_stream checks each step against its reference. */
+  int (*check)(const struct app_ctx *ctx, uint32_t case_index, const struct app_result *result);
 } app_ctx_t;
 
 typedef struct c_app {

@@ -10,20 +10,36 @@
 #include "opt_common.h"
 #include "quant.h"
 
-/* Widened weights are worth their persistent bytes while they stay small. */
+/* Small filters run from widened (int16, doubled) weights, rebuilt in planner scratch at
+ * every eval: the scratch overlaps other buffers, the rebuild costs about 2 instructions
+ * per weight against the whole op's MACs, and the arena keeps no widened copy. Above
+ * this the w8 kernels read the model's int8 rows directly. */
 #define CONV_W16_MAX_BYTES 4096
 
 typedef struct conv_opt {
-  xs_conv_op_t ref; /* geometry + reference-core arguments (fallback, float32) */
+  xs_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
+  int32_t batches, out_h, out_w, out_c;
   int32_t fast;
   xs_opt_geom_t geom;
   xs_opt_ch_t *ch;
+  int8_t *shift;
   xs_opt_out_t out;
-  const uint32_t *w16; /* NULL: w8 rows straight from the model */
+  int32_t w16;         /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
+  int32_t w16_scratch;
   int32_t k, k4;
   int32_t pointwise; /* 1x1, stride 1, no padding: columns come straight from the input */
   int32_t scratch;
 } conv_opt_t;
+
+static xs_status_t keep_ref(xs_node_t *node, conv_opt_t *op, const xs_conv_op_t *r) {
+  xs_conv_op_t *copy = xs_alloc_persistent(node, sizeof *copy);
+  if (copy == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  *copy = *r;
+  op->ref = copy;
+  return XS_OK;
+}
 
 static xs_status_t conv_prepare(xs_node_t *node) {
   const xs_conv_options_t *opt = &node->options->conv;
@@ -42,7 +58,9 @@ static xs_status_t conv_prepare(xs_node_t *node) {
   if (op == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "op data");
   }
-  xs_conv_op_t *r = &op->ref;
+  /* Validated on the stack; only ops that run the reference core keep a copy. */
+  xs_conv_op_t ref = {0};
+  xs_conv_op_t *r = &ref;
   xs_status_t st;
   if ((st = xs_conv_nhwc(node, input, "input", &r->in)) != XS_OK ||
       (st = xs_conv_nhwc(node, filter, "filter", &r->filter)) != XS_OK ||
@@ -77,20 +95,24 @@ static xs_status_t conv_prepare(xs_node_t *node) {
                    xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
   }
   r->type = input->type;
+  op->batches = r->in.n;
+  op->out_h = r->out.h;
+  op->out_w = r->out.w;
+  op->out_c = r->out.c;
   node->user_data = op;
   if (input->type == XS_FLOAT32) {
     if (filter->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
       return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
     }
     xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
-    return XS_OK;
+    return keep_ref(node, op, r);
   }
   if (input->type != XS_INT8) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
                    xs_type_name((xs_type_t)input->type));
   }
   st = xs_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 0, &op->ch,
-                         &op->out);
+                         &op->shift, &op->out);
   if (st != XS_OK) {
     return st;
   }
@@ -106,15 +128,15 @@ static xs_status_t conv_prepare(xs_node_t *node) {
   const int use_w16 = (int64_t)r->out.c * op->k4 * 2 <= CONV_W16_MAX_BYTES;
   const xs_opt_filter_t f = {filter->data, r->out.c, op->k, op->k, 1};
   if (!groups && consts &&
-      xs_opt_make_fast(op->ch, &op->out, &f, input->zero_point, output->zero_point, use_w16)) {
+      xs_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
+                       use_w16)) {
     op->fast = 1;
     if (use_w16) {
-      uint32_t *w = xs_alloc_persistent(node, (size_t)r->out.c * (size_t)op->k4 * 2);
-      if (w == NULL) {
-        return xs_fail(node, XS_ERR_ARENA, "widened weights");
+      op->w16 = 1;
+      if ((st = xs_request_scratch(node, (size_t)r->out.c * (size_t)op->k4 * 2,
+                                   &op->w16_scratch)) != XS_OK) {
+        return st;
       }
-      xs_opt_make_w16(&f, r->out.c, w);
-      op->w16 = w;
     }
     op->geom = (xs_opt_geom_t){r->in.h, r->in.w, r->in.c, r->filter.h, r->filter.w,
                                p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
@@ -125,12 +147,12 @@ static xs_status_t conv_prepare(xs_node_t *node) {
     return xs_request_scratch(node, (size_t)op->k4 * 6 + 16, &op->scratch);
   }
   int32_t *m, *s;
-  if ((st = xs_opt_ref_multipliers(node, op->ch, r->out.c, &m, &s)) != XS_OK) {
+  if ((st = xs_opt_ref_multipliers(node, op->ch, op->shift, r->out.c, &m, &s)) != XS_OK) {
     return st;
   }
   r->multipliers = m;
   r->shifts = s;
-  return XS_OK;
+  return keep_ref(node, op, r);
 }
 
 /* Column (or column pair lane, step 4) of output position (oy, ox). */
@@ -149,12 +171,18 @@ static void conv_fast(const conv_opt_t *op, const xs_node_t *node, const int8_t 
                       int8_t *output) {
   uint32_t *col = xs_scratch(node, op->scratch);
   int8_t *raw = (int8_t *)(col + op->k4);
-  const int32_t out_h = op->ref.out.h, out_w = op->ref.out.w, out_c = op->ref.out.c;
-  const xs_opt_gemm_t g = {op->ch, &op->out, op->w16 != NULL ? (const void *)op->w16 : xs_input(node, 1)->data,
-                           op->k, out_c, op->out.sat};
+  const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
+  const int8_t *w8 = xs_input(node, 1)->data;
+  uint32_t *w16 = NULL;
+  if (op->w16) {
+    w16 = xs_scratch(node, op->w16_scratch);
+    xs_opt_widen_w16(w8, out_c, op->k, w16);
+  }
+  const xs_opt_gemm_t g = {op->ch, op->shift, &op->out, w16 != NULL ? (const void *)w16 : w8,
+                           op->k,  out_c,     op->out.sat};
   const size_t in_image = (size_t)op->geom.in_h * (size_t)op->geom.in_w * (size_t)op->geom.in_c;
   const int32_t npix = out_h * out_w;
-  for (int32_t b = 0; b < op->ref.in.n; b++) {
+  for (int32_t b = 0; b < op->batches; b++) {
     const int8_t *in = input + (size_t)b * in_image;
     int8_t *out = output + (size_t)b * (size_t)npix * (size_t)out_c;
     int32_t oy = 0, ox = 0;
@@ -170,7 +198,7 @@ static void conv_fast(const conv_opt_t *op, const xs_node_t *node, const int8_t 
         ox = 0;
         oy++;
       }
-      if (op->w16 != NULL) {
+      if (w16 != NULL) {
         xs_opt_gemm2_w16(&g, col, out, out + out_c);
       } else {
         xs_opt_gemm2_w8(&g, col, out, out + out_c);
@@ -179,7 +207,7 @@ static void conv_fast(const conv_opt_t *op, const xs_node_t *node, const int8_t 
     }
     if (pix < npix) {
       build_col(op, in, oy, ox, raw, col, 2);
-      if (op->w16 != NULL) {
+      if (w16 != NULL) {
         xs_opt_gemm1_w16(&g, col, out);
       } else {
         xs_opt_gemm1_w8(&g, col, out);
@@ -198,7 +226,7 @@ static xs_status_t conv_eval(xs_node_t *node) {
     conv_fast(op, node, input->data, output->data);
     return XS_OK;
   }
-  const xs_conv_op_t *r = &op->ref;
+  const xs_conv_op_t *r = op->ref;
   const void *bias_data = bias != NULL ? bias->data : NULL;
   if (r->type == XS_INT8) {
     xs_ref_conv_s8(&r->params, r->multipliers, r->shifts, &r->in, input->data, &r->filter,

@@ -1,6 +1,7 @@
 /* depthwise_conv.c – optimized DEPTHWISE_CONV_2D, bit-exact with the reference:
- * - depth multiplier 1: four channels at a time, every tap one word of input and one
- *   pre-widened weight pair (SMLABB/SMLATT), interior positions straight from the input,
+ * - depth multiplier 1: four channels at a time, every tap one word of input and one word
+ *   of the model's int8 filter, both split by SXTB16 (SMLABB/SMLATT; no widened copy in
+ *   the arena), interior positions straight from the input,
  *   border positions from a zero-point padded patch; 3x3 taps fully unrolled;
  * - any other multiplier (micro_speech's 1 channel x 8): per input channel a column of
  *   its taps and the 2x2 matrix kernel over that channel's `multiplier` outputs.
@@ -17,11 +18,13 @@
 #define DW_W16_MAX_BYTES (64 * 1024)
 
 typedef struct dw_opt {
-  xs_conv_op_t ref;
+  xs_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
+  int32_t batches, out_h, out_w, out_c, depth_multiplier;
   int32_t fast;
   int32_t mode; /* MODE_* */
   xs_opt_geom_t geom;
   xs_opt_ch_t *ch;
+  int8_t *shift;
   xs_opt_out_t out;
   const uint32_t *w16;
   int32_t k; /* taps */
@@ -45,6 +48,16 @@ static void interior(int32_t n, int32_t f, int32_t s, int32_t d, int32_t p, int3
   *hi = b;
 }
 
+static xs_status_t keep_ref(xs_node_t *node, dw_opt_t *op, const xs_conv_op_t *r) {
+  xs_conv_op_t *copy = xs_alloc_persistent(node, sizeof *copy);
+  if (copy == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  *copy = *r;
+  op->ref = copy;
+  return XS_OK;
+}
+
 static xs_status_t dw_prepare(xs_node_t *node) {
   const xs_dwconv_options_t *opt = &node->options->dwconv;
   const uint32_t n_in = xs_num_inputs(node);
@@ -62,7 +75,9 @@ static xs_status_t dw_prepare(xs_node_t *node) {
   if (op == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "op data");
   }
-  xs_conv_op_t *r = &op->ref;
+  /* Validated on the stack; only ops that run the reference core keep a copy. */
+  xs_conv_op_t ref = {0};
+  xs_conv_op_t *r = &ref;
   xs_status_t st;
   if ((st = xs_conv_nhwc(node, input, "input", &r->in)) != XS_OK ||
       (st = xs_conv_nhwc(node, filter, "filter", &r->filter)) != XS_OK ||
@@ -99,20 +114,25 @@ static xs_status_t dw_prepare(xs_node_t *node) {
                    xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
   }
   r->type = input->type;
+  op->batches = r->in.n;
+  op->out_h = r->out.h;
+  op->out_w = r->out.w;
+  op->out_c = r->out.c;
+  op->depth_multiplier = p->depth_multiplier;
   node->user_data = op;
   if (input->type == XS_FLOAT32) {
     if (filter->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
       return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
     }
     xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
-    return XS_OK;
+    return keep_ref(node, op, r);
   }
   if (input->type != XS_INT8) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
                    xs_type_name((xs_type_t)input->type));
   }
   st = xs_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 3, &op->ch,
-                         &op->out);
+                         &op->shift, &op->out);
   if (st != XS_OK) {
     return st;
   }
@@ -126,37 +146,24 @@ static xs_status_t dw_prepare(xs_node_t *node) {
   const int32_t k4 = xs_opt_k4(op->k);
   const int consts = filter->is_const && (bias == NULL || bias->is_const);
   op->mode = p->depth_multiplier == 1 && r->in.c > 1 ? MODE_M1 : MODE_COLUMNS;
-  /* MODE_M1: per tap, per group of 4 channels, words (w c0, w c2), (w c1, w c3);
-   * MODE_COLUMNS: per channel a w16 row of its taps. Both doubled. */
-  const int64_t w16_bytes = op->mode == MODE_M1
-                                ? (int64_t)op->k * ((out_c + 3) & ~3) * 2
-                                : (int64_t)out_c * k4 * 2;
+  /* MODE_M1 reads the model's int8 filter directly: its [1, h, w, C] layout already has
+   * four channels of one tap in one word, SXTB16 splits them into the (c0, c2), (c1, c3)
+   * pairs the accumulators want, so no widened copy costs arena. MODE_COLUMNS keeps a
+   * small doubled w16 table per channel (its taps are strided by C in the model). */
+  const int64_t w16_bytes = op->mode == MODE_COLUMNS ? (int64_t)out_c * k4 * 2 : 0;
   const xs_opt_filter_t f = {filter->data, out_c, op->k, 1, out_c};
   if (consts && w16_bytes <= DW_W16_MAX_BYTES &&
-      xs_opt_make_fast(op->ch, &op->out, &f, input->zero_point, output->zero_point, 1)) {
+      xs_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
+                       op->mode == MODE_COLUMNS)) {
     op->fast = 1;
-    uint32_t *w = xs_alloc_persistent(node, (size_t)w16_bytes);
-    if (w == NULL) {
-      return xs_fail(node, XS_ERR_ARENA, "widened weights");
-    }
-    if (op->mode == MODE_M1) {
-      const int8_t *src = filter->data;
-      const int32_t groups = (out_c + 3) / 4;
-      for (int32_t t = 0; t < op->k; t++) {
-        for (int32_t g = 0; g < groups; g++) {
-          int32_t v[4];
-          for (int32_t j = 0; j < 4; j++) {
-            const int32_t c = 4 * g + j;
-            v[j] = c < out_c ? 2 * (int32_t)src[(size_t)t * (size_t)out_c + (size_t)c] : 0;
-          }
-          w[((size_t)t * (size_t)groups + (size_t)g) * 2] = xs_pair(v[0], v[2]);
-          w[((size_t)t * (size_t)groups + (size_t)g) * 2 + 1] = xs_pair(v[1], v[3]);
-        }
+    if (op->mode == MODE_COLUMNS) {
+      uint32_t *w = xs_alloc_persistent(node, (size_t)w16_bytes);
+      if (w == NULL) {
+        return xs_fail(node, XS_ERR_ARENA, "widened weights");
       }
-    } else {
       xs_opt_make_w16(&f, p->depth_multiplier, w);
+      op->w16 = w;
     }
-    op->w16 = w;
     op->geom = (xs_opt_geom_t){r->in.h, r->in.w, r->in.c, r->filter.h, r->filter.w,
                                p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
                                p->pad_h, p->pad_w, input->zero_point};
@@ -171,103 +178,97 @@ static xs_status_t dw_prepare(xs_node_t *node) {
     return xs_request_scratch(node, bytes, &op->scratch);
   }
   int32_t *m, *s;
-  if ((st = xs_opt_ref_multipliers(node, op->ch, out_c, &m, &s)) != XS_OK) {
+  if ((st = xs_opt_ref_multipliers(node, op->ch, op->shift, out_c, &m, &s)) != XS_OK) {
     return st;
   }
   r->multipliers = m;
   r->shifts = s;
-  return XS_OK;
+  return keep_ref(node, op, r);
 }
 
 /* ---- multiplier 1 ---- */
 
 /* One output position, all channels. base = tap (0, 0) channel 0; dx/dy = bytes between
- * horizontal / vertical taps. Weights: per tap, per 4-channel group, two words. */
-static inline void m1_position(const dw_opt_t *op, const int8_t *base, int32_t dx, int32_t dy,
-                               int8_t *out) {
+ * horizontal / vertical taps; wts = the model's filter (tap t, channel c at t * C + c).
+ * Accumulators hold acc (not doubled): the bias is folded undoubled for this mode. */
+static inline void m1_position(const dw_opt_t *op, const int8_t *wts, const int8_t *base,
+                               int32_t dx, int32_t dy, int8_t *out) {
   const int32_t C = op->geom.in_c;
   const int32_t fh = op->geom.fh, fw = op->geom.fw;
-  const int32_t groups = (C + 3) >> 2;
   const int sat = op->out.sat;
   const xs_opt_ch_t *ch = op->ch;
+  const int8_t *sh = op->shift;
   int32_t c = 0;
-  for (; c + 4 <= C; c += 4, ch += 4) {
+  for (; c + 4 <= C; c += 4, ch += 4, sh += 4) {
     int32_t a0 = ch[0].bias, a1 = ch[1].bias, a2 = ch[2].bias, a3 = ch[3].bias;
-    const uint32_t *w = op->w16 + (c >> 1);
-    if (fh == 3 && fw == 3) {
-      const int8_t *r0 = base + c;
-      const int8_t *r1 = r0 + dy;
-      const int8_t *r2 = r1 + dy;
-      const int32_t ws = groups * 2;
-#define DW_TAP(ptr, t)                                   \
+    const int8_t *w = wts + c;
+#define DW_TAP(ptr, wp)                                  \
   do {                                                   \
     const uint32_t xv = xs_ld32(ptr);                    \
+    const uint32_t wv = xs_ld32(wp);                     \
     const uint32_t xe = xs_sxtb16(xv);                   \
     const uint32_t xo = xs_sxtb16_ror8(xv);              \
-    const uint32_t we = w[(t) * ws], wo = w[(t) * ws + 1]; \
+    const uint32_t we = xs_sxtb16(wv);                   \
+    const uint32_t wo = xs_sxtb16_ror8(wv);              \
     a0 = xs_smlabb(xe, we, a0);                          \
     a2 = xs_smlatt(xe, we, a2);                          \
     a1 = xs_smlabb(xo, wo, a1);                          \
     a3 = xs_smlatt(xo, wo, a3);                          \
   } while (0)
-      DW_TAP(r0, 0);
-      DW_TAP(r0 + dx, 1);
-      DW_TAP(r0 + 2 * dx, 2);
-      DW_TAP(r1, 3);
-      DW_TAP(r1 + dx, 4);
-      DW_TAP(r1 + 2 * dx, 5);
-      DW_TAP(r2, 6);
-      DW_TAP(r2 + dx, 7);
-      DW_TAP(r2 + 2 * dx, 8);
+    if (fh == 3 && fw == 3) {
+      const int8_t *r0 = base + c;
+      const int8_t *r1 = r0 + dy;
+      const int8_t *r2 = r1 + dy;
+      DW_TAP(r0, w);
+      DW_TAP(r0 + dx, w + C);
+      DW_TAP(r0 + 2 * dx, w + 2 * C);
+      DW_TAP(r1, w + 3 * C);
+      DW_TAP(r1 + dx, w + 4 * C);
+      DW_TAP(r1 + 2 * dx, w + 5 * C);
+      DW_TAP(r2, w + 6 * C);
+      DW_TAP(r2 + dx, w + 7 * C);
+      DW_TAP(r2 + 2 * dx, w + 8 * C);
     } else {
       const int8_t *row = base + c;
-      const uint32_t *wt = w;
+      const int8_t *wt = w;
       for (int32_t fy = 0; fy < fh; fy++, row += dy) {
         const int8_t *px = row;
-        for (int32_t fx = 0; fx < fw; fx++, px += dx, wt += groups * 2) {
-          const uint32_t xv = xs_ld32(px);
-          const uint32_t xe = xs_sxtb16(xv);
-          const uint32_t xo = xs_sxtb16_ror8(xv);
-          a0 = xs_smlabb(xe, wt[0], a0);
-          a2 = xs_smlatt(xe, wt[0], a2);
-          a1 = xs_smlabb(xo, wt[1], a1);
-          a3 = xs_smlatt(xo, wt[1], a3);
+        for (int32_t fx = 0; fx < fw; fx++, px += dx, wt += C) {
+          DW_TAP(px, wt);
         }
       }
     }
 #undef DW_TAP
-    out[c] = xs_opt_requant(a0, &ch[0], &op->out, sat);
-    out[c + 1] = xs_opt_requant(a1, &ch[1], &op->out, sat);
-    out[c + 2] = xs_opt_requant(a2, &ch[2], &op->out, sat);
-    out[c + 3] = xs_opt_requant(a3, &ch[3], &op->out, sat);
+    out[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], &op->out, sat);
+    out[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], &op->out, sat);
+    out[c + 2] = xs_opt_requant((int32_t)((uint32_t)a2 << 1), &ch[2], sh[2], &op->out, sat);
+    out[c + 3] = xs_opt_requant((int32_t)((uint32_t)a3 << 1), &ch[3], sh[3], &op->out, sat);
   }
-  /* Last C % 4 channels, one at a time (their weights sit in the last group). */
-  for (; c < C; c++, ch++) {
+  /* Last C % 4 channels, one at a time. */
+  for (; c < C; c++, ch++, sh++) {
     int32_t acc = ch->bias;
-    const int32_t g = c >> 2, j = c & 3;
-    const uint32_t *wt = op->w16 + g * 2 + (j & 1);
+    const int8_t *wt = wts + c;
     const int8_t *row = base + c;
     for (int32_t fy = 0; fy < fh; fy++, row += dy) {
       const int8_t *px = row;
-      for (int32_t fx = 0; fx < fw; fx++, px += dx, wt += groups * 2) {
-        const int32_t wv = (j & 2) ? (int32_t)(int16_t)(uint16_t)(*wt >> 16)
-                                   : (int32_t)(int16_t)(uint16_t)*wt;
-        acc = (int32_t)((uint32_t)acc + (uint32_t)(wv * (int32_t)*px));
+      for (int32_t fx = 0; fx < fw; fx++, px += dx, wt += C) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)*wt * (int32_t)*px));
       }
     }
-    out[c] = xs_opt_requant(acc, ch, &op->out, sat);
+    out[c] = xs_opt_requant((int32_t)((uint32_t)acc << 1), ch, *sh, &op->out, sat);
   }
 }
 
-static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input, int8_t *output) {
+static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input,
+                  const int8_t *wts, int8_t *output) {
   const xs_opt_geom_t *g = &op->geom;
   const int32_t C = g->in_c;
-  const int32_t out_h = op->ref.out.h, out_w = op->ref.out.w;
+  const int32_t out_h = op->out_h, out_w = op->out_w;
   const int32_t row = g->in_w * C;
   const int32_t dx = g->dil_w * C, dy = g->dil_h * row;
   int8_t *patch = xs_scratch(node, op->scratch);
   const size_t in_image = (size_t)g->in_h * (size_t)row;
-  for (int32_t b = 0; b < op->ref.in.n; b++) {
+  for (int32_t b = 0; b < op->batches; b++) {
     const int8_t *in = input + (size_t)b * in_image;
     int8_t *out = output + (size_t)b * (size_t)out_h * (size_t)out_w * (size_t)C;
     for (int32_t oy = 0; oy < out_h; oy++) {
@@ -275,10 +276,10 @@ static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input
       for (int32_t ox = 0; ox < out_w; ox++, out += C) {
         if (inside_y && ox >= op->ox_lo && ox < op->ox_hi) {
           const int32_t at = (oy * g->stride_h - g->pad_h) * row + (ox * g->stride_w - g->pad_w) * C;
-          m1_position(op, in + at, dx, dy, out);
+          m1_position(op, wts, in + at, dx, dy, out);
         } else {
           xs_opt_gather(g, in, oy, ox, 0, C, patch);
-          m1_position(op, patch, C, g->fw * C, out);
+          m1_position(op, wts, patch, C, g->fw * C, out);
         }
       }
     }
@@ -290,18 +291,18 @@ static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input
 static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *input,
                        int8_t *output) {
   const xs_opt_geom_t *geo = &op->geom;
-  const int32_t C = geo->in_c, mult = op->ref.params.depth_multiplier;
-  const int32_t out_c = op->ref.out.c;
-  const int32_t out_h = op->ref.out.h, out_w = op->ref.out.w;
+  const int32_t C = geo->in_c, mult = op->depth_multiplier;
+  const int32_t out_c = op->out_c;
+  const int32_t out_h = op->out_h, out_w = op->out_w;
   const int32_t k4 = xs_opt_k4(op->k);
   uint32_t *col = xs_scratch(node, op->scratch);
   int8_t *raw = (int8_t *)(col + k4);
   const size_t in_image = (size_t)geo->in_h * (size_t)geo->in_w * (size_t)C;
   const int32_t npix = out_h * out_w;
-  xs_opt_gemm_t g = {op->ch, &op->out, op->w16, op->k, mult, op->out.sat};
+  xs_opt_gemm_t g = {op->ch, op->shift, &op->out, op->w16, op->k, mult, op->out.sat};
   const int direct = C == 1 && geo->dil_h == 1 && geo->dil_w == 1 && (geo->fw & 3) == 0;
   const int32_t row_step = geo->in_w;
-  for (int32_t b = 0; b < op->ref.in.n; b++) {
+  for (int32_t b = 0; b < op->batches; b++) {
     const int8_t *in = input + (size_t)b * in_image;
     int8_t *out = output + (size_t)b * (size_t)npix * (size_t)out_c;
     int32_t pix = 0;
@@ -333,6 +334,7 @@ static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *
         xs_opt_gather(geo, in, oy1, ox1, ic, 1, raw);
         xs_opt_widen(raw, op->k, col + 2, 4);
         g.ch = op->ch + ic * mult;
+        g.shift = op->shift + ic * mult;
         g.weights = op->w16 + (size_t)ic * (size_t)mult * (size_t)(k4 / 2);
         xs_opt_gemm2_w16(&g, col, out + ic * mult, out + out_c + ic * mult);
       }
@@ -343,6 +345,7 @@ static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *
         xs_opt_gather(geo, in, oy, ox, ic, 1, raw);
         xs_opt_widen(raw, op->k, col, 2);
         g.ch = op->ch + ic * mult;
+        g.shift = op->shift + ic * mult;
         g.weights = op->w16 + (size_t)ic * (size_t)mult * (size_t)(k4 / 2);
         xs_opt_gemm1_w16(&g, col, out + ic * mult);
       }
@@ -358,13 +361,13 @@ static xs_status_t dw_eval(xs_node_t *node) {
   xs_tensor_t *output = xs_output(node, 0);
   if (op->fast) {
     if (op->mode == MODE_M1) {
-      dw_m1(op, node, input->data, output->data);
+      dw_m1(op, node, input->data, filter->data, output->data);
     } else {
       dw_columns(op, node, input->data, output->data);
     }
     return XS_OK;
   }
-  const xs_conv_op_t *r = &op->ref;
+  const xs_conv_op_t *r = op->ref;
   const void *bias_data = bias != NULL ? bias->data : NULL;
   if (r->type == XS_INT8) {
     xs_ref_depthwise_conv_s8(&r->params, r->multipliers, r->shifts, &r->in, input->data,

@@ -13,6 +13,7 @@ typedef struct fc_opt {
   void *ref_data; /* the reference kernel's op data (fallback) */
   int32_t fast;
   xs_opt_ch_t *ch;
+  int8_t *shift;
   xs_opt_out_t out;
   uint32_t batches, out_depth, depth;
   int32_t scratch;
@@ -44,7 +45,8 @@ static xs_status_t fc_prepare(xs_node_t *node) {
   op->batches = xs_tensor_elements(out) / op->out_depth;
   const uint32_t n = op->out_depth;
   xs_opt_ch_t *t = xs_alloc_persistent(node, (size_t)n * sizeof *t);
-  if (t == NULL) {
+  int8_t *sh = xs_alloc_persistent(node, n);
+  if (t == NULL || sh == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "channel table");
   }
   const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
@@ -56,23 +58,25 @@ static xs_status_t fc_prepare(xs_node_t *node) {
   for (uint32_t c = 0; c < n; c++) {
     if (w->quant_count > 1) {
       const double real = (double)in->scale * (double)xs_channel_scale(w, c) / (double)out->scale;
-      xs_quantize_multiplier(real, &t[c].mult, &t[c].shift);
+      int32_t shift;
+      xs_quantize_multiplier(real, &t[c].mult, &shift);
+      sh[c] = xs_opt_shift8(shift);
     } else {
       t[c].mult = m0;
-      t[c].shift = s0;
+      sh[c] = xs_opt_shift8(s0);
     }
     t[c].bias = b != NULL ? b[c] : 0;
-    t[c].round = 0;
   }
   if (xs_activation_range_quantized(node->options->fc.activation, XS_INT8, out->scale,
                                     out->zero_point, &op->out.act_min, &op->out.act_max) != XS_OK) {
     return XS_OK;
   }
   const xs_opt_filter_t f = {w->data, (int32_t)n, (int32_t)op->depth, (int32_t)op->depth, 1};
-  if (!xs_opt_make_fast(t, &op->out, &f, in->zero_point, out->zero_point, 0)) {
+  if (!xs_opt_make_fast(t, sh, &op->out, &f, in->zero_point, out->zero_point, 0)) {
     return XS_OK;
   }
   op->ch = t;
+  op->shift = sh;
   op->fast = 1;
   /* Widened row pairs only pay (and only cost arena) with two or more rows. */
   if (op->batches < 2) {
@@ -87,8 +91,9 @@ static void fc_row(const xs_opt_gemm_t *g, const int8_t *x, int8_t *y) {
   const int32_t k = g->k, groups = k >> 2;
   const int8_t *wrow = g->weights;
   const xs_opt_ch_t *ch = g->ch;
+  const int8_t *sh = g->shift;
   int32_t c = 0;
-  for (; c < g->n_oc; c += 2, ch += 2, wrow += 2 * k) {
+  for (; c < g->n_oc; c += 2, ch += 2, sh += 2, wrow += 2 * k) {
     const int two = c + 1 < g->n_oc;
     const int8_t *w0 = wrow, *w1 = two ? wrow + k : wrow;
     int32_t a0 = ch[0].bias, a1 = two ? ch[1].bias : 0;
@@ -104,9 +109,9 @@ static void fc_row(const xs_opt_gemm_t *g, const int8_t *x, int8_t *y) {
       a0 = (int32_t)((uint32_t)a0 + (uint32_t)((int32_t)x[t] * wrow[t]));
       a1 = (int32_t)((uint32_t)a1 + (uint32_t)((int32_t)x[t] * w1[t - (groups << 2)]));
     }
-    y[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, g->sat);
+    y[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, g->sat);
     if (two) {
-      y[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], g->out, g->sat);
+      y[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], g->out, g->sat);
     }
   }
 }
@@ -122,7 +127,8 @@ static xs_status_t fc_eval(xs_node_t *node) {
   const int8_t *x = xs_input(node, 0)->data;
   int8_t *y = xs_output(node, 0)->data;
   const int32_t depth = (int32_t)op->depth, n = (int32_t)op->out_depth;
-  const xs_opt_gemm_t g = {op->ch, &op->out, xs_input(node, 1)->data, depth, n, op->out.sat};
+  const xs_opt_gemm_t g = {op->ch, op->shift, &op->out, xs_input(node, 1)->data,
+                           depth,  n,         op->out.sat};
   if (op->batches == 1) {
     fc_row(&g, x, y);
     return XS_OK;

@@ -15,7 +15,7 @@ static int finite_scale(float s, int allow_zero) {
 xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
                               const xs_tensor_t *bias, const xs_tensor_t *output,
                               xs_activation_t act, int32_t channels, int32_t channel_dim,
-                              xs_opt_ch_t **table, xs_opt_out_t *out) {
+                              xs_opt_ch_t **table, int8_t **shifts, xs_opt_out_t *out) {
   /* Same checks, order and messages as the reference (conv.c xs_conv_quant_prepare). */
   if (filter->type != XS_INT8) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "filter type %s with int8 input",
@@ -47,7 +47,8 @@ xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const x
     }
   }
   xs_opt_ch_t *t = xs_alloc_persistent(node, (size_t)channels * sizeof *t);
-  if (t == NULL) {
+  int8_t *sh = xs_alloc_persistent(node, (size_t)channels);
+  if (t == NULL || sh == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
   }
   const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
@@ -57,9 +58,13 @@ xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const x
       return xs_fail(node, XS_ERR_MALFORMED, "invalid filter scale for channel %d", c);
     }
     const double real = (double)input->scale * (double)filter_scale / (double)output->scale;
-    xs_quantize_multiplier(real, &t[c].mult, &t[c].shift);
+    int32_t shift;
+    xs_quantize_multiplier(real, &t[c].mult, &shift);
+    if (shift > 30) { /* as the reference: MultiplyByQuantizedMultiplier would overflow */
+      return xs_fail(node, XS_ERR_MALFORMED, "channel %d: effective scale too large", c);
+    }
+    sh[c] = xs_opt_shift8(shift);
     t[c].bias = b != NULL ? b[c] : 0;
-    t[c].round = 0;
   }
   xs_status_t st = xs_activation_range_quantized(act, XS_INT8, output->scale, output->zero_point,
                                                  &out->act_min, &out->act_max);
@@ -68,18 +73,19 @@ xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const x
   }
   out->sat = 0;
   *table = t;
+  *shifts = sh;
   return XS_OK;
 }
 
-int xs_opt_make_fast(xs_opt_ch_t *table, xs_opt_out_t *out, const xs_opt_filter_t *f,
-                     int32_t input_zp, int32_t output_zp, int doubled) {
+int xs_opt_make_fast(xs_opt_ch_t *table, int8_t *shifts, xs_opt_out_t *out,
+                     const xs_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled) {
   /* Largest |x - input_zp| over int8 x. */
   const int64_t max_in = input_zp >= 0 ? 128 + (int64_t)input_zp : 127 - (int64_t)input_zp;
   const int64_t limit = (INT64_C(1) << 30) - 1;
   /* First pass: prove, change nothing. */
   for (int32_t c = 0; c < f->channels; c++) {
     const xs_opt_ch_t *t = &table[c];
-    int32_t e = -t->shift;
+    int32_t e = -(int32_t)shifts[c];
     if (t->mult == 0) {
       e = 1; /* SRDHM(acc, 0) = 0 whatever the shift */
     } else if (t->mult < 0 || e < 1 || e > 31) {
@@ -103,7 +109,7 @@ int xs_opt_make_fast(xs_opt_ch_t *table, xs_opt_out_t *out, const xs_opt_filter_
   }
   for (int32_t c = 0; c < f->channels; c++) {
     xs_opt_ch_t *t = &table[c];
-    const int32_t e = t->mult == 0 ? 1 : -t->shift;
+    const int32_t e = t->mult == 0 ? 1 : -(int32_t)shifts[c];
     uint32_t sum = 0;
     const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
     for (int32_t k = 0; k < f->taps; k++) {
@@ -114,14 +120,15 @@ int xs_opt_make_fast(xs_opt_ch_t *table, xs_opt_out_t *out, const xs_opt_filter_
       folded <<= 1;
     }
     t->bias = (int32_t)folded;
-    t->round = (int32_t)xs_opt_round64(e, output_zp);
-    t->shift = e;
+    shifts[c] = (int8_t)(e - 1);
   }
+  out->k = 2 * output_zp + 1;
   out->sat = out->act_min == -128 && out->act_max == 127 && output_zp == -128;
   return 1;
 }
 
-xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table, int32_t channels,
+xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table,
+                                   const int8_t *table_shifts, int32_t channels,
                                    int32_t **multipliers, int32_t **shifts) {
   int32_t *m = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
   int32_t *s = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
@@ -130,7 +137,7 @@ xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table, in
   }
   for (int32_t c = 0; c < channels; c++) {
     m[c] = table[c].mult;
-    s[c] = table[c].shift;
+    s[c] = table_shifts[c];
   }
   *multipliers = m;
   *shifts = s;
@@ -156,6 +163,55 @@ void xs_opt_make_w16(const xs_opt_filter_t *f, int32_t block, uint32_t *dst) {
       }
       base[g * stride + lane] = xs_pair(v[0], v[2]);
       base[g * stride + lane + 1] = xs_pair(v[1], v[3]);
+    }
+  }
+}
+
+/* Both lanes doubled: lane 0's carry out of bit 15 lands in bit 16, which a doubled
+ * lane 1 always has clear. */
+static inline uint32_t dbl16(uint32_t v) { return (v << 1) & 0xFFFEFFFFu; }
+
+/* The k % 4 last taps of a row as one word, zero padded (reads only existing bytes). */
+static inline uint32_t tail_word(const int8_t *src, int32_t n) {
+  uint32_t a = 0;
+  for (int32_t j = 0; j < n; j++) {
+    a |= (uint32_t)(uint8_t)src[j] << (8 * j);
+  }
+  return a;
+}
+
+void xs_opt_widen_w16(const int8_t *w, int32_t channels, int32_t k, uint32_t *dst) {
+  const int32_t groups = k >> 2, rest = k & 3;
+  int32_t c = 0;
+  for (; c + 2 <= channels; c += 2) {
+    const int8_t *r0 = w + (size_t)c * (size_t)k, *r1 = r0 + k;
+    for (int32_t g = 0; g < groups; g++, dst += 4) {
+      const uint32_t a = xs_ld32(r0 + 4 * g), b = xs_ld32(r1 + 4 * g);
+      dst[0] = dbl16(xs_sxtb16(a));
+      dst[1] = dbl16(xs_sxtb16_ror8(a));
+      dst[2] = dbl16(xs_sxtb16(b));
+      dst[3] = dbl16(xs_sxtb16_ror8(b));
+    }
+    if (rest) {
+      const uint32_t a = tail_word(r0 + 4 * groups, rest), b = tail_word(r1 + 4 * groups, rest);
+      dst[0] = dbl16(xs_sxtb16(a));
+      dst[1] = dbl16(xs_sxtb16_ror8(a));
+      dst[2] = dbl16(xs_sxtb16(b));
+      dst[3] = dbl16(xs_sxtb16_ror8(b));
+      dst += 4;
+    }
+  }
+  if (c < channels) {
+    const int8_t *r0 = w + (size_t)c * (size_t)k;
+    for (int32_t g = 0; g < groups; g++, dst += 2) {
+      const uint32_t a = xs_ld32(r0 + 4 * g);
+      dst[0] = dbl16(xs_sxtb16(a));
+      dst[1] = dbl16(xs_sxtb16_ror8(a));
+    }
+    if (rest) {
+      const uint32_t a = tail_word(r0 + 4 * groups, rest);
+      dst[0] = dbl16(xs_sxtb16(a));
+      dst[1] = dbl16(xs_sxtb16_ror8(a));
     }
   }
 }
@@ -272,14 +328,15 @@ static inline int32_t col_tap(const uint32_t *col, int32_t step, int32_t k) {
   return (k & 2) ? (int32_t)(int16_t)(uint16_t)(word >> 16) : (int32_t)(int16_t)(uint16_t)word;
 }
 
-void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+XS_OPT_INLINE void gemm2_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+                                 int8_t *out1, const int sat) {
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
   const xs_opt_ch_t *ch = g->ch;
-  const int sat = g->sat;
+  const int8_t *sh = g->shift;
   int32_t c = 0;
-  for (; c + 2 <= g->n_oc; c += 2, ch += 2, wrow += 2 * k) {
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2, wrow += 2 * k) {
     const int8_t *w0 = wrow;
     const int8_t *w1 = wrow + k;
     const uint32_t *x = col;
@@ -310,10 +367,10 @@ void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, 
       a01 = mac(a01, x0, wrow[k + t]);
       a11 = mac(a11, x1, wrow[k + t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], g->out, sat);
-    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], g->out, sat);
-    out1[c] = xs_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], g->out, sat);
-    out1[c + 1] = xs_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], g->out, sat);
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], sh[1], g->out, sat);
+    out1[c] = xs_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], sh[0], g->out, sat);
+    out1[c + 1] = xs_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], sh[1], g->out, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
@@ -333,19 +390,29 @@ void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, 
       a0 = mac(a0, col_tap(col, 4, t), wrow[t]);
       a1 = mac(a1, col_tap(col + 2, 4, t), wrow[t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, sat);
-    out1[c] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], g->out, sat);
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+    out1[c] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], sh[0], g->out, sat);
   }
 }
 
-void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+/* sat is a constant inside each instantiation (one requantization path per loop). */
+void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+  if (g->sat) {
+    gemm2_w8_impl(g, col, out0, out1, 1);
+  } else {
+    gemm2_w8_impl(g, col, out0, out1, 0);
+  }
+}
+
+XS_OPT_INLINE void gemm1_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+                                 const int sat) {
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
   const xs_opt_ch_t *ch = g->ch;
-  const int sat = g->sat;
+  const int8_t *sh = g->shift;
   int32_t c = 0;
-  for (; c + 2 <= g->n_oc; c += 2, ch += 2, wrow += 2 * k) {
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2, wrow += 2 * k) {
     const int8_t *w0 = wrow;
     const int8_t *w1 = wrow + k;
     const uint32_t *x = col;
@@ -367,8 +434,8 @@ void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) 
       a0 = mac(a0, x0, wrow[t]);
       a1 = mac(a1, x0, wrow[k + t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, sat);
-    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], g->out, sat);
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], g->out, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
@@ -384,7 +451,16 @@ void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) 
     for (int32_t t = groups << 2; t < k; t++) {
       a0 = mac(a0, col_tap(col, 2, t), wrow[t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], g->out, sat);
+    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+  }
+}
+
+/* sat is a constant inside each instantiation (one requantization path per loop). */
+void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+  if (g->sat) {
+    gemm1_w8_impl(g, col, out0, 1);
+  } else {
+    gemm1_w8_impl(g, col, out0, 0);
   }
 }
 
@@ -454,22 +530,23 @@ void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) 
   } while (0)
 #endif
 
-void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+XS_OPT_INLINE void gemm2_w16_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+                                  int8_t *out1, const int sat) {
   const int32_t groups = xs_opt_k4(g->k) >> 2;
   const uint32_t *w = g->weights;
   const xs_opt_ch_t *ch = g->ch;
+  const int8_t *sh = g->shift;
   const xs_opt_out_t *o = g->out;
-  const int sat = g->sat;
   int32_t c = 0;
-  for (; c + 2 <= g->n_oc; c += 2, ch += 2) {
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2) {
     const uint32_t *x = col;
     int32_t n = groups;
     int32_t a00 = ch[0].bias, a01 = ch[1].bias, a10 = ch[0].bias, a11 = ch[1].bias;
     DOT2X2(x, w, n, a00, a01, a10, a11);
-    out0[c] = xs_opt_requant(a00, &ch[0], o, sat);
-    out0[c + 1] = xs_opt_requant(a01, &ch[1], o, sat);
-    out1[c] = xs_opt_requant(a10, &ch[0], o, sat);
-    out1[c + 1] = xs_opt_requant(a11, &ch[1], o, sat);
+    out0[c] = xs_opt_requant(a00, &ch[0], sh[0], o, sat);
+    out0[c + 1] = xs_opt_requant(a01, &ch[1], sh[1], o, sat);
+    out1[c] = xs_opt_requant(a10, &ch[0], sh[0], o, sat);
+    out1[c + 1] = xs_opt_requant(a11, &ch[1], sh[1], o, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
@@ -478,25 +555,35 @@ void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
       a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));
       a1 = xs_smlad(x[3], w[1], xs_smlad(x[2], w[0], a1));
     }
-    out0[c] = xs_opt_requant(a0, &ch[0], o, sat);
-    out1[c] = xs_opt_requant(a1, &ch[0], o, sat);
+    out0[c] = xs_opt_requant(a0, &ch[0], sh[0], o, sat);
+    out1[c] = xs_opt_requant(a1, &ch[0], sh[0], o, sat);
   }
 }
 
-void xs_opt_gemm1_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+/* sat is a constant inside each instantiation (one requantization path per loop). */
+void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+  if (g->sat) {
+    gemm2_w16_impl(g, col, out0, out1, 1);
+  } else {
+    gemm2_w16_impl(g, col, out0, out1, 0);
+  }
+}
+
+XS_OPT_INLINE void gemm1_w16_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+                                  const int sat) {
   const int32_t groups = xs_opt_k4(g->k) >> 2;
   const uint32_t *w = g->weights;
   const xs_opt_ch_t *ch = g->ch;
+  const int8_t *sh = g->shift;
   const xs_opt_out_t *o = g->out;
-  const int sat = g->sat;
   int32_t c = 0;
-  for (; c + 2 <= g->n_oc; c += 2, ch += 2) {
+  for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2) {
     const uint32_t *x = col;
     int32_t n = groups;
     int32_t a0 = ch[0].bias, a1 = ch[1].bias;
     DOT1X2(x, w, n, a0, a1);
-    out0[c] = xs_opt_requant(a0, &ch[0], o, sat);
-    out0[c + 1] = xs_opt_requant(a1, &ch[1], o, sat);
+    out0[c] = xs_opt_requant(a0, &ch[0], sh[0], o, sat);
+    out0[c + 1] = xs_opt_requant(a1, &ch[1], sh[1], o, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
@@ -504,6 +591,15 @@ void xs_opt_gemm1_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0)
     for (int32_t i = 0; i < groups; i++, x += 2, w += 2) {
       a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));
     }
-    out0[c] = xs_opt_requant(a0, &ch[0], o, sat);
+    out0[c] = xs_opt_requant(a0, &ch[0], sh[0], o, sat);
+  }
+}
+
+/* sat is a constant inside each instantiation (one requantization path per loop). */
+void xs_opt_gemm1_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+  if (g->sat) {
+    gemm1_w16_impl(g, col, out0, 1);
+  } else {
+    gemm1_w16_impl(g, col, out0, 0);
   }
 }

@@ -81,6 +81,17 @@ XS_OPT_INLINE uint32_t xs_max4(uint32_t a, uint32_t b) {
   return (uint32_t)__sel((uint8x4_t)a, (uint8x4_t)b);
 }
 
+/* acc + bytes 0 and 2 of x (sign-extended) lane by lane, each lane wrapping (SXTAB16). */
+XS_OPT_INLINE uint32_t xs_sxtab16(uint32_t acc, uint32_t x) {
+  return (uint32_t)__sxtab16((int16x2_t)acc, (int8x4_t)x);
+}
+/* Same with bytes 1 and 3 (SXTAB16 with ROR #8). */
+XS_OPT_INLINE uint32_t xs_sxtab16_ror8(uint32_t acc, uint32_t x) {
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
+  return r;
+}
+
 #else /* portable twins */
 
 XS_OPT_INLINE uint32_t xs_sxtb16(uint32_t x) {
@@ -116,6 +127,15 @@ XS_OPT_INLINE uint32_t xs_max4(uint32_t a, uint32_t b) {
     r |= (uint32_t)(uint8_t)(x >= y ? x : y) << i;
   }
   return r;
+}
+
+XS_OPT_INLINE uint32_t xs_sxtab16(uint32_t acc, uint32_t x) {
+  const uint32_t lo = (acc + (uint32_t)(int32_t)(int8_t)(x & 0xFFu)) & 0xFFFFu;
+  const uint32_t hi = ((acc >> 16) + (uint32_t)(int32_t)(int8_t)((x >> 16) & 0xFFu)) & 0xFFFFu;
+  return lo | (hi << 16);
+}
+XS_OPT_INLINE uint32_t xs_sxtab16_ror8(uint32_t acc, uint32_t x) {
+  return xs_sxtab16(acc, (x >> 8) | (x << 24));
 }
 
 #endif

@@ -1,6 +1,7 @@
-/* pooling.c – optimized MAX_POOL_2D: int8 four channels per word (SSUB8/SEL byte maxima),
- * window clipped once per output row/column like the reference; bit-exact with it.
- * float32 runs the reference kernel. (AVERAGE_POOL_2D stays the reference kernel.) */
+/* pooling.c – optimized MAX_POOL_2D and AVERAGE_POOL_2D, int8, bit-exact with the
+ * reference: four channels per word (SSUB8/SEL byte maxima; SXTAB16 int16 lane sums),
+ * window clipped once per output position like the reference. float32 runs the
+ * reference kernels. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "quant.h"
 
 extern const xs_kernel_t xs_kernel_max_pool_2d_ref;
+extern const xs_kernel_t xs_kernel_average_pool_2d_ref;
 
 typedef struct pool_opt {
   void *ref_data;
@@ -18,8 +20,8 @@ typedef struct pool_opt {
   xs_nhwc_t in, out;
 } pool_opt_t;
 
-static xs_status_t max_pool_prepare(xs_node_t *node) {
-  xs_status_t st = xs_kernel_max_pool_2d_ref.prepare(node); /* validates like TFLM */
+static xs_status_t pool_opt_prepare(xs_node_t *node, const xs_kernel_t *ref) {
+  xs_status_t st = ref->prepare(node); /* validates like TFLM */
   if (st != XS_OK) {
     return st;
   }
@@ -53,6 +55,14 @@ static xs_status_t max_pool_prepare(xs_node_t *node) {
   }
   op->fast = 1;
   return XS_OK;
+}
+
+static xs_status_t max_pool_prepare(xs_node_t *node) {
+  return pool_opt_prepare(node, &xs_kernel_max_pool_2d_ref);
+}
+
+static xs_status_t average_pool_prepare(xs_node_t *node) {
+  return pool_opt_prepare(node, &xs_kernel_average_pool_2d_ref);
 }
 
 static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output) {
@@ -126,3 +136,95 @@ static xs_status_t max_pool_eval(xs_node_t *node) {
 
 const xs_kernel_t xs_kernel_max_pool_2d_opt = {XS_OP_MAX_POOL_2D, NULL, max_pool_prepare,
                                                max_pool_eval};
+
+/* ---- AVERAGE_POOL_2D ---- */
+
+/* The reference's rounded average: half away from zero, C division toward zero. */
+static inline int8_t avg_of(int32_t sum, int32_t count, int32_t half, int32_t lo, int32_t hi) {
+  int32_t avg = (sum > 0 ? sum + half : sum - half) / count;
+  avg = avg < lo ? lo : avg;
+  return (int8_t)(avg > hi ? hi : avg);
+}
+
+/* 0 when a window misses the image (the reference fails the same way). */
+static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output) {
+  const xs_pool_params_t *p = &op->p;
+  const int32_t in_h = op->in.h, in_w = op->in.w, C = op->in.c;
+  const int32_t in_row = in_w * C;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  for (int32_t b = 0; b < op->in.n; b++) {
+    const int8_t *in_batch = input + (size_t)b * (size_t)in_h * (size_t)in_row;
+    for (int32_t oy = 0; oy < op->out.h; oy++) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      int32_t fy0, fy1;
+      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      for (int32_t ox = 0; ox < op->out.w; ox++, output += C) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int32_t fx0, fx1;
+        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        const int32_t rows = fy1 - fy0, cols = fx1 - fx0;
+        if (rows <= 0 || cols <= 0) {
+          return 0;
+        }
+        const int32_t count = rows * cols, half = count / 2;
+        const int8_t *origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * C;
+        int32_t c = 0;
+        /* int16 lanes hold sums of up to 255 int8 values exactly (|sum| <= 32640). */
+        if (count <= 255) {
+          for (; c + 4 <= C; c += 4) {
+            uint32_t se = 0, so = 0; /* (c0, c2), (c1, c3) */
+            const int8_t *ry = origin + c;
+            for (int32_t fy = 0; fy < rows; fy++, ry += in_row) {
+              const int8_t *px = ry;
+              int32_t n = cols;
+              for (; n >= 2; n -= 2, px += 2 * C) {
+                const uint32_t v0 = xs_ld32(px), v1 = xs_ld32(px + C);
+                se = xs_sxtab16(se, v0);
+                so = xs_sxtab16_ror8(so, v0);
+                se = xs_sxtab16(se, v1);
+                so = xs_sxtab16_ror8(so, v1);
+              }
+              if (n) {
+                const uint32_t v0 = xs_ld32(px);
+                se = xs_sxtab16(se, v0);
+                so = xs_sxtab16_ror8(so, v0);
+              }
+            }
+            output[c] = avg_of((int16_t)(se & 0xFFFFu), count, half, lo, hi);
+            output[c + 1] = avg_of((int16_t)(so & 0xFFFFu), count, half, lo, hi);
+            output[c + 2] = avg_of((int16_t)(se >> 16), count, half, lo, hi);
+            output[c + 3] = avg_of((int16_t)(so >> 16), count, half, lo, hi);
+          }
+        }
+        for (; c < C; c++) {
+          int32_t sum = 0;
+          const int8_t *ry = origin + c;
+          for (int32_t fy = 0; fy < rows; fy++, ry += in_row) {
+            const int8_t *px = ry;
+            for (int32_t fx = 0; fx < cols; fx++, px += C) {
+              sum += *px;
+            }
+          }
+          output[c] = avg_of(sum, count, half, lo, hi);
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+static xs_status_t average_pool_eval(xs_node_t *node) {
+  pool_opt_t *op = node->user_data;
+  if (!op->fast) {
+    node->user_data = op->ref_data;
+    const xs_status_t st = xs_kernel_average_pool_2d_ref.eval(node);
+    node->user_data = op;
+    return st;
+  }
+  return avg_pool_s8(op, xs_input(node, 0)->data, xs_output(node, 0)->data)
+             ? XS_OK
+             : xs_fail(node, XS_ERR_KERNEL, "empty pooling window");
+}
+
+const xs_kernel_t xs_kernel_average_pool_2d_opt = {XS_OP_AVERAGE_POOL_2D, NULL, average_pool_prepare,
+                                                   average_pool_eval};

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "conv_common.h"
 #include "quant.h"
@@ -150,6 +151,19 @@ xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
   return XS_OK;
 }
 
+xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op) {
+  xs_conv_lean_op_t *lean = xs_alloc_persistent(node, sizeof *lean);
+  if (lean == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  lean->params = op->params;
+  lean->multipliers = op->multipliers;
+  lean->shifts = op->shifts;
+  lean->type = op->type;
+  node->user_data = lean;
+  return XS_OK;
+}
+
 /* ---- CONV_2D kernel ---- */
 
 static xs_status_t conv_prepare(xs_node_t *node) {
@@ -165,10 +179,10 @@ static xs_status_t conv_prepare(xs_node_t *node) {
   if (input == NULL || filter == NULL || output == NULL) {
     return xs_fail(node, XS_ERR_MALFORMED, "missing input, filter or output");
   }
-  xs_conv_op_t *op = xs_alloc_persistent(node, sizeof *op);
-  if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
+  /* Prepared in full here; only the lean part is kept (xs_conv_keep_lean). */
+  xs_conv_op_t full;
+  xs_conv_op_t *op = &full;
+  memset(op, 0, sizeof *op);
   xs_status_t st;
   if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
       (st = xs_conv_nhwc(node, filter, "filter", &op->filter)) != XS_OK ||
@@ -219,23 +233,23 @@ static xs_status_t conv_prepare(xs_node_t *node) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
                    xs_type_name((xs_type_t)input->type));
   }
-  node->user_data = op;
-  return XS_OK;
+  return xs_conv_keep_lean(node, op);
 }
 
 static xs_status_t conv_eval(xs_node_t *node) {
-  const xs_conv_op_t *op = node->user_data;
+  const xs_conv_lean_op_t *op = node->user_data;
   const xs_tensor_t *input = xs_input(node, 0);
   const xs_tensor_t *filter = xs_input(node, 1);
   const xs_tensor_t *bias = xs_input(node, 2);
   xs_tensor_t *output = xs_output(node, 0);
   const void *bias_data = bias != NULL ? bias->data : NULL;
+  const xs_nhwc_t in = xs_nhwc_of(input), fd = xs_nhwc_of(filter), out = xs_nhwc_of(output);
   if (op->type == XS_INT8) {
-    xs_ref_conv_s8(&op->params, op->multipliers, op->shifts, &op->in, input->data, &op->filter,
-                   filter->data, bias_data, &op->out, output->data);
+    xs_ref_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data, &fd,
+                   filter->data, bias_data, &out, output->data);
   } else {
-    xs_ref_conv_f32(&op->params, &op->in, input->data, &op->filter, filter->data, bias_data,
-                    &op->out, output->data);
+    xs_ref_conv_f32(&op->params, &in, input->data, &fd, filter->data, bias_data,
+                    &out, output->data);
   }
   return XS_OK;
 }

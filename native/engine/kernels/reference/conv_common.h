@@ -56,6 +56,22 @@ typedef struct xs_conv_op {
   uint8_t type;               /* XS_INT8 or XS_FLOAT32 */
 } xs_conv_op_t;
 
+/* Lean persistent op data of the reference CONV_2D / DEPTHWISE_CONV_2D kernels: the
+ * shapes are not copied (eval reads them from the tensors, which point into the model),
+ * only what prepare derived. Built from a prepare-time xs_conv_op_t. */
+typedef struct xs_conv_lean_op {
+  xs_conv_params_t params;
+  const int32_t *multipliers; /* int8: out_c entries */
+  const int32_t *shifts;
+  uint8_t type;               /* XS_INT8 or XS_FLOAT32 */
+} xs_conv_lean_op_t;
+
+/* NHWC dims of a rank-4 tensor whose rank prepare checked (eval helper). */
+static inline xs_nhwc_t xs_nhwc_of(const xs_tensor_t *t) {
+  const xs_nhwc_t d = {t->dims[0], t->dims[1], t->dims[2], t->dims[3]};
+  return d;
+}
+
 /* ---- pure compute cores ---- */
 
 void xs_ref_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
@@ -146,5 +162,9 @@ xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
                                   const xs_tensor_t *filter, const xs_tensor_t *bias,
                                   const xs_tensor_t *output, xs_activation_t act,
                                   int32_t channels, int32_t channel_dim, xs_conv_op_t *op);
+
+/* Prepare: the persistent lean op data of a fully prepared *op (XS_ERR_ARENA via xs_fail
+ * when the arena is short); sets node->user_data. */
+xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op);
 
 #endif

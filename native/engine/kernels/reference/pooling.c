@@ -8,11 +8,16 @@
 #include "conv_common.h"
 #include "quant.h"
 
+/* Persistent op data: shapes are read from the tensors in eval, not copied. */
 typedef struct pool_op {
   xs_pool_params_t params;
-  xs_nhwc_t in, out;
   uint8_t type; /* XS_INT8 or XS_FLOAT32 */
 } pool_op_t;
+
+/* Prepare-time shapes. */
+typedef struct pool_shapes {
+  xs_nhwc_t in, out;
+} pool_shapes_t;
 
 /* Shared by both pooling ops (TFLM PoolingPrepare). */
 static xs_status_t pool_prepare(xs_node_t *node) {
@@ -30,11 +35,13 @@ static xs_status_t pool_prepare(xs_node_t *node) {
     return xs_fail(node, XS_ERR_ARENA, "op data");
   }
   xs_status_t st;
-  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
-      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK) {
+  pool_shapes_t shapes;
+  pool_shapes_t *sh = &shapes;
+  if ((st = xs_conv_nhwc(node, input, "input", &sh->in)) != XS_OK ||
+      (st = xs_conv_nhwc(node, output, "output", &sh->out)) != XS_OK) {
     return st;
   }
-  if (op->in.n != op->out.n || op->in.c != op->out.c) {
+  if (sh->in.n != sh->out.n || sh->in.c != sh->out.c) {
     return xs_fail(node, XS_ERR_SHAPE, "batch and channels of input and output must match");
   }
   /* Bounding the window keeps the int8 average's int32 sum exact (≤ 2^24 taps × 128). */
@@ -49,10 +56,10 @@ static xs_status_t pool_prepare(xs_node_t *node) {
   p->filter_w = opt->filter_w;
   /* With TFLM's output extent and padding every window overlaps the image, so the
    * average never divides by zero. */
-  if ((st = xs_conv_axis(node, "height", opt->padding, op->in.h, opt->filter_h, opt->stride_h, 1,
-                         op->out.h, &p->pad_h)) != XS_OK ||
-      (st = xs_conv_axis(node, "width", opt->padding, op->in.w, opt->filter_w, opt->stride_w, 1,
-                         op->out.w, &p->pad_w)) != XS_OK ||
+  if ((st = xs_conv_axis(node, "height", opt->padding, sh->in.h, opt->filter_h, opt->stride_h, 1,
+                         sh->out.h, &p->pad_h)) != XS_OK ||
+      (st = xs_conv_axis(node, "width", opt->padding, sh->in.w, opt->filter_w, opt->stride_w, 1,
+                         sh->out.w, &p->pad_w)) != XS_OK ||
       (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
     return st;
   }
@@ -91,10 +98,11 @@ static xs_status_t max_pool_eval(xs_node_t *node) {
   const pool_op_t *op = node->user_data;
   const xs_tensor_t *input = xs_input(node, 0);
   xs_tensor_t *output = xs_output(node, 0);
+  const xs_nhwc_t in = xs_nhwc_of(input), out = xs_nhwc_of(output);
   if (op->type == XS_INT8) {
-    xs_ref_max_pool_s8(&op->params, &op->in, input->data, &op->out, output->data);
+    xs_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
   } else {
-    xs_ref_max_pool_f32(&op->params, &op->in, input->data, &op->out, output->data);
+    xs_ref_max_pool_f32(&op->params, &in, input->data, &out, output->data);
   }
   return XS_OK;
 }
@@ -103,11 +111,10 @@ static xs_status_t average_pool_eval(xs_node_t *node) {
   const pool_op_t *op = node->user_data;
   const xs_tensor_t *input = xs_input(node, 0);
   xs_tensor_t *output = xs_output(node, 0);
+  const xs_nhwc_t in = xs_nhwc_of(input), out = xs_nhwc_of(output);
   const int ok = op->type == XS_INT8
-                     ? xs_ref_avg_pool_s8(&op->params, &op->in, input->data, &op->out,
-                                          output->data)
-                     : xs_ref_avg_pool_f32(&op->params, &op->in, input->data, &op->out,
-                                           output->data);
+                     ? xs_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data)
+                     : xs_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
   return ok ? XS_OK : xs_fail(node, XS_ERR_KERNEL, "empty pooling window");
 }
 

@@ -1,0 +1,129 @@
+// Compiles one device app (TypeScript) into a deployable XS archive for a device that
+// runs a given firmware build: tsc over the app and the libraries it imports, then xsarc
+// with --base = that build's built-in archive, so every key ID is predicted for the
+// device's deploy sequence (fresh machine → built-in archive → this archive). Native
+// modules (timer, tflm, assets, …) are not included: the firmware's own copies serve them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { exec } from '../exec.ts';
+import { XsinferError } from '../errors.ts';
+import { repoRoot } from '../paths.ts';
+import { buildDirFor } from '../build/firmware.ts';
+import { buildXsarc, resolveCreation } from '../build/device-archive.ts';
+import type { Target } from '../targets.ts';
+
+export interface AppSource {
+  /** Deploy name (upload name): the app directory's name unless a manifest names it. */
+  name: string;
+  appDir: string;
+  /** The directory holding apps/ and lib/ (module paths are relative to it). */
+  root: string;
+  /** Archive path of the entry module, e.g. "apps/mnist_v2/main". */
+  main: string;
+}
+
+export interface AppArchive extends AppSource {
+  archive: Uint8Array;
+  modules: string[];
+  /** The built-in archive it was predicted against. */
+  base: string;
+}
+
+const NAME = /^[a-z0-9_]{1,31}$/;
+
+/** An app directory (<root>/apps/<name>/ with main.ts) or a manifest.json inside one
+ * ({"name"?: str, "main"?: "main.ts"}). */
+export function resolveAppSource(spec: string): AppSource {
+  const abs = path.resolve(spec);
+  if (!fs.existsSync(abs)) throw new XsinferError('BAD_ARGUMENT', `no app at ${spec}`);
+  let appDir = abs;
+  let mainFile = 'main.ts';
+  let name: string | undefined;
+  if (fs.statSync(abs).isFile()) {
+    appDir = path.dirname(abs);
+    let manifest: { name?: unknown; main?: unknown };
+    try {
+      manifest = JSON.parse(fs.readFileSync(abs, 'utf8')) as typeof manifest;
+    } catch (err) {
+      throw new XsinferError('BAD_ARGUMENT', `${spec} is not a JSON manifest: ${(err as Error).message}`);
+    }
+    if (manifest.name !== undefined && typeof manifest.name !== 'string') throw new XsinferError('BAD_ARGUMENT', `${spec}: "name" must be a string`);
+    if (manifest.main !== undefined && typeof manifest.main !== 'string') throw new XsinferError('BAD_ARGUMENT', `${spec}: "main" must be a string`);
+    name = manifest.name as string | undefined;
+    if (manifest.main) mainFile = manifest.main as string;
+  }
+  const dirName = path.basename(appDir);
+  if (path.basename(path.dirname(appDir)) !== 'apps') {
+    throw new XsinferError('BAD_ARGUMENT', `the app directory must sit at <root>/apps/<name>/ (next to <root>/lib), as in device/: got ${appDir}`);
+  }
+  if (!NAME.test(dirName)) throw new XsinferError('BAD_ARGUMENT', `app directory name "${dirName}" must be 1-31 of [a-z0-9_] (the device's run names)`);
+  name ??= dirName;
+  if (!NAME.test(name)) throw new XsinferError('BAD_ARGUMENT', `app name "${name}" must be 1-31 of [a-z0-9_]`);
+  if (!fs.existsSync(path.join(appDir, mainFile))) throw new XsinferError('BAD_ARGUMENT', `${path.join(appDir, mainFile)} is missing`);
+  const main = `apps/${dirName}/${mainFile.replace(/\.ts$/, '')}`;
+  return { name, appDir, root: path.dirname(path.dirname(appDir)), main };
+}
+
+/** tsc over the app's .ts files (the compiler follows their imports into lib/); returns the emitted modules. */
+function compileApp(src: AppSource, outDir: string): { path: string; file: string }[] {
+  const deviceDir = path.join(repoRoot, 'device');
+  const configFile = path.join(deviceDir, 'tsconfig.json');
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, deviceDir, { outDir, rootDir: src.root, noEmitOnError: true }, configFile);
+  const appFiles = fs.readdirSync(src.appDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(src.appDir, f));
+  // The native modules' typings come from the firmware's tree, whatever the app's root.
+  const typings = fs.readdirSync(path.join(deviceDir, 'types')).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(deviceDir, 'types', f));
+  const program = ts.createProgram({ rootNames: [...appFiles, ...typings], options: parsed.options });
+  const emitted: string[] = [];
+  const result = program.emit(undefined, (file, text) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    if (file.endsWith('.js')) emitted.push(file);
+  });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length) {
+    const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => src.root, getNewLine: () => '\n' });
+    throw new XsinferError('BUILD_FAILED', `app TypeScript does not compile:\n${text}`);
+  }
+  return emitted.sort().map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
+}
+
+/** The deployable archive for `target`'s current firmware build (build/<target>/gen/xs_archive.xsa). */
+export async function buildAppArchive(opts: { app: string; target: Target; baseArchive?: string }): Promise<AppArchive> {
+  const src = resolveAppSource(opts.app);
+  const base = opts.baseArchive ?? path.join(buildDirFor(opts.target), 'gen', 'xs_archive.xsa');
+  if (!fs.existsSync(base)) {
+    throw new XsinferError('BUILD_FAILED', `no built-in archive at ${base}: build the firmware the device runs first (npx xsinfer build --target ${opts.target})`);
+  }
+  const tool = await buildXsarc();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-deploy-'));
+  try {
+    const modules = compileApp(src, path.join(work, 'js'));
+    if (!modules.some((m) => m.path === src.main)) throw new XsinferError('BUILD_FAILED', `${src.main}.ts produced no module`);
+    const out = path.join(work, 'app.xsa');
+    const args = [
+      '--name', src.name, '--main', src.main,
+      '--creation', creationArg(opts.target),
+      '--base', base, '--out-xsa', out,
+      ...modules.map((m) => `${m.path}=${m.file}`),
+    ];
+    const r = await exec(tool, args, { cwd: repoRoot });
+    if (r.code !== 0) throw new XsinferError('BUILD_FAILED', `compiling the app to XS bytecode failed:\n${r.stdout}${r.stderr}`);
+    return { ...src, archive: new Uint8Array(fs.readFileSync(out)), modules: modules.map((m) => m.path), base };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function creationArg(target: Target): string {
+  const c = resolveCreation(target);
+  return [
+    c.chunk.initial, c.chunk.incremental, c.heap.initial, c.heap.incremental, c.stack,
+    c.keys.initial, c.keys.incremental, c.keys.name, c.keys.symbol, c.parser.buffer, c.parser.table, c.static,
+  ].join(',');
+}

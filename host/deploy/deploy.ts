@@ -1,0 +1,152 @@
+// `xsinfer deploy`: sends a model and/or an app archive to a running main firmware over
+// the wire (upload_begin, CRC-checked chunks with acks, upload_end) and reports whether
+// the device verified and started it. The device keeps its previous slot content when
+// it refuses an image.
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32 } from '../bridge/crc32.ts';
+import { openLink, type Link } from '../bridge/link.ts';
+import { uploadChunkBytes } from '../bridge/upload.ts';
+import { DeviceSession, SessionError } from '../bridge/session.ts';
+import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
+import { XsinferError } from '../errors.ts';
+import { boardStatePath, type BoardState } from '../run/board-session.ts';
+import type { Target } from '../targets.ts';
+import { buildAppArchive, type AppArchive } from './build-app.ts';
+
+export interface SendResult {
+  bytes: number;
+  chunks: number;
+  ms: number;
+  /** The device's answer to upload_end (its extra keys: asset, ops, main, started, startTicks). */
+  ack: AckRecord;
+}
+
+/** One image through upload_begin / upload_chunk* / upload_end, chunks sized to the
+ * negotiated frame limit; each step waits for its ack (the session retries lost frames). */
+export async function sendImage(
+  session: DeviceSession,
+  opts: { kind: 'model' | 'app'; name: string; data: Uint8Array; chunkBytes?: number; onProgress?: (sent: number, total: number) => void },
+): Promise<SendResult> {
+  const t0 = performance.now();
+  const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
+  const crc = crc32(opts.data);
+  await session.command({ kind: 'uploadBegin', what: opts.kind, name: opts.name, size: opts.data.length, crc });
+  let chunks = 0;
+  for (let offset = 0; offset < opts.data.length; offset += chunk) {
+    await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });
+    chunks++;
+    opts.onProgress?.(Math.min(offset + chunk, opts.data.length), opts.data.length);
+  }
+  // Verification (and an app's restart) takes the device longer than a chunk.
+  const ack = await session.command({ kind: 'uploadEnd', crc }, { timeoutMs: 20_000, retries: 1 });
+  return { bytes: opts.data.length, chunks, ms: performance.now() - t0, ack };
+}
+
+/** Where the device is: --port, else the QEMU board `xsinfer run --keep` recorded. */
+export async function openDeployLink(opts: { target: Target; port?: string }): Promise<Link> {
+  if (opts.port) return openLink(opts.port);
+  if (opts.target === 'mps2-an500') {
+    const file = boardStatePath(opts.target);
+    if (!fs.existsSync(file)) {
+      throw new XsinferError('RUN_FAILED', `no running QEMU board (${path.relative(process.cwd(), file)} is missing): start one with \`npx xsinfer run --program xsinfer --keep\`, or pass --port`);
+    }
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as BoardState;
+    try {
+      process.kill(state.pid, 0);
+    } catch {
+      throw new XsinferError('RUN_FAILED', `the QEMU board recorded in ${file} (pid ${state.pid}) is no longer running: start a new one with \`npx xsinfer run --program xsinfer --keep\``);
+    }
+    // A board started a moment ago may not listen yet.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return await openLink(state.serial);
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+  throw new XsinferError('BAD_ARGUMENT', `deploy to ${opts.target} needs --port (its serial port; "auto" finds the ST-LINK)`);
+}
+
+export interface DeployOptions {
+  /** App directory or manifest; omit to upload only a model. */
+  app?: string;
+  model?: string;
+  target: Target;
+  port?: string;
+  /** An open session (tests); otherwise the link is opened and closed here. */
+  session?: DeviceSession;
+  /** The built-in archive the device runs (default build/<target>/gen/xs_archive.xsa). */
+  baseArchive?: string;
+  onProgress?: (what: 'model' | 'app', sent: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+export interface DeployResult {
+  app: string | null;
+  bytes: number;
+  chunks: number;
+  ms: number;
+  /** Of ms: compiling the archive on the host, and sending + verifying + starting it. */
+  buildMs: number;
+  sendMs: number;
+  started: boolean;
+  /** Device ticks for trial + restart (two machine creations, maps and imports). */
+  startTicks?: number;
+  /** Archive path of the deployed entry module ("run {app: 'deployed'}" runs it). */
+  main?: string;
+  model?: { name: string; bytes: number; chunks: number; ms: number; asset: string };
+  info?: InfoRecord;
+}
+
+export function describeDeviceError(err: unknown): never {
+  if (err instanceof SessionError && err.code === 'DEVICE_ERROR' && err.record) {
+    throw new XsinferError('RUN_FAILED', `the device refused the upload: ${err.record.message} (error ${err.record.code} ${err.record.codeName})`);
+  }
+  throw err;
+}
+
+export async function deploy(opts: DeployOptions): Promise<DeployResult> {
+  if (!opts.app && !opts.model) throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory/manifest and/or --model');
+  const t0 = performance.now();
+  // Build before touching the device: a compile error leaves it alone.
+  let archive: AppArchive | undefined;
+  if (opts.app) archive = await buildAppArchive({ app: opts.app, target: opts.target, baseArchive: opts.baseArchive });
+  const buildMs = performance.now() - t0;
+  const modelBytes = opts.model ? new Uint8Array(fs.readFileSync(opts.model)) : undefined;
+
+  const own = !opts.session;
+  const session = opts.session ?? new DeviceSession(await openDeployLink(opts));
+  try {
+    let info: InfoRecord | undefined;
+    if (own) info = (await session.hello({ maxFrame: 4096, timeoutMs: 10_000 })).info;
+    const result: DeployResult = { app: archive?.name ?? null, bytes: 0, chunks: 0, ms: 0, buildMs, sendMs: 0, started: false, info };
+    try {
+      if (modelBytes) {
+        const name = path.basename(opts.model!).slice(0, 31);
+        const sent = await sendImage(session, { kind: 'model', name, data: modelBytes, onProgress: (s, t) => opts.onProgress?.('model', s, t) });
+        result.model = { name, bytes: sent.bytes, chunks: sent.chunks, ms: sent.ms, asset: String(sent.ack.extra?.asset ?? 'slot/model') };
+        opts.log?.(`model ${name}: ${sent.bytes} bytes in ${sent.chunks} chunks, verified (${String(sent.ack.extra?.ops ?? '?')} ops) → ${result.model.asset}`);
+      }
+      if (archive) {
+        const sent = await sendImage(session, { kind: 'app', name: archive.name, data: archive.archive, onProgress: (s, t) => opts.onProgress?.('app', s, t) });
+        result.bytes = sent.bytes;
+        result.chunks = sent.chunks;
+        result.sendMs = sent.ms;
+        if (typeof sent.ack.extra?.startTicks === 'number') result.startTicks = sent.ack.extra.startTicks;
+        result.started = sent.ack.extra?.started === true;
+        result.main = typeof sent.ack.extra?.main === 'string' ? sent.ack.extra.main : undefined;
+        opts.log?.(`app ${archive.name}: ${sent.bytes} bytes in ${sent.chunks} chunks, ${result.started ? `started (${result.main}); run it as app "deployed" or "${archive.name}"` : 'not started'}`);
+      }
+    } catch (err) {
+      describeDeviceError(err);
+    }
+    result.ms = performance.now() - t0;
+    return result;
+  } finally {
+    if (own) await session.close().catch(() => undefined);
+  }
+}

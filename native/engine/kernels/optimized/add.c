@@ -1,0 +1,148 @@
+/* add.c – optimized ADD, int8, bit-exact with the reference: broadcasting as flat runs
+ * (opt_elementwise.h), each operand's rescale as one SMMULR plus a branch-free
+ * rounding shift, a repeated (broadcast) operand rescaled once per run.
+ * float32 and int32 run the reference kernel. */
+
+#include <stdint.h>
+
+#include "broadcast.h"
+#include "kernel.h"
+#include "opt_common.h"
+#include "opt_elementwise.h"
+#include "quant.h"
+
+extern const xs_kernel_t xs_kernel_add_ref;
+
+#define LEFT_SHIFT 20
+
+/* One rescale x -> RoundingDivideByPOT(SRDHM(x, mult), e), e = -TFLM shift >= 0. */
+typedef struct rescale {
+  int32_t mult, e, round, neg; /* round = 2^(e-1) (0 for e = 0), neg = -1 when e > 0 */
+} rescale_t;
+
+typedef struct add_opt {
+  void *ref_data;
+  int32_t fast;
+  xs_opt_bc_t bc;
+  int32_t off1, off2, out_off, act_min, act_max;
+  rescale_t r1, r2, ro;
+} add_opt_t;
+
+static void make_rescale(rescale_t *r, int32_t mult, int32_t shift) {
+  int32_t e = -shift;
+  e = e > 31 ? 31 : e; /* as RoundingDivideByPOT clamps */
+  r->mult = mult;
+  r->e = e;
+  r->round = e > 0 ? (int32_t)(1u << (e - 1)) : 0;
+  r->neg = e > 0 ? -1 : 0;
+}
+
+/* x2 = 2 * x with |x2| < 2^31; mult >= 0, so SRDHM(x, mult) = SMMULR(2x, mult). The
+ * sum below stays far inside int32 (|x| < 2^29 here, round <= 2^30). */
+XS_OPT_INLINE int32_t rescale(int32_t x2, const rescale_t *r) {
+  const int32_t v = xs_smmulr(x2, r->mult);
+  return (v + r->round + ((v >> 31) & r->neg)) >> r->e;
+}
+
+static xs_status_t add_prepare(xs_node_t *node) {
+  const xs_status_t st = xs_kernel_add_ref.prepare(node); /* validates like TFLM */
+  if (st != XS_OK) {
+    return st;
+  }
+  add_opt_t *op = xs_alloc_persistent(node, sizeof *op);
+  if (op == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  op->ref_data = node->user_data;
+  node->user_data = op;
+  const xs_tensor_t *a = xs_input(node, 0);
+  const xs_tensor_t *b = xs_input(node, 1);
+  const xs_tensor_t *out = xs_output(node, 0);
+  if (out->type != XS_INT8) {
+    return XS_OK;
+  }
+  xs_bcast_t bc;
+  if (xs_bcast_init(node, &bc, a, b, out) != XS_OK) {
+    return XS_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
+  }
+  xs_opt_bc_init(&op->bc, &bc);
+  /* The reference's parameters (it accepted them: every shift <= 0). */
+  const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
+  int32_t m, s;
+  xs_quantize_multiplier((double)a->scale / twice_max, &m, &s);
+  make_rescale(&op->r1, m, s);
+  xs_quantize_multiplier((double)b->scale / twice_max, &m, &s);
+  make_rescale(&op->r2, m, s);
+  xs_quantize_multiplier(twice_max / ((double)(1 << LEFT_SHIFT) * (double)out->scale), &m, &s);
+  make_rescale(&op->ro, m, s);
+  if (xs_activation_range_quantized(node->options->arith.activation, XS_INT8, out->scale,
+                                    out->zero_point, &op->act_min, &op->act_max) != XS_OK) {
+    return XS_OK;
+  }
+  op->off1 = -a->zero_point;
+  op->off2 = -b->zero_point;
+  op->out_off = out->zero_point;
+  /* |x + off| <= 255, so (x + off) << (20 + 1) < 2^29 and each rescaled operand < 2^28:
+   * every SMMULR argument below fits with its doubling. */
+  op->fast = 1;
+  return XS_OK;
+}
+
+XS_OPT_INLINE int32_t side(int32_t x, int32_t off, const rescale_t *r) {
+  return rescale((int32_t)((uint32_t)(x + off) << (LEFT_SHIFT + 1)), r);
+}
+
+XS_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
+  int32_t v = rescale((int32_t)((uint32_t)s << 1), &op->ro) + op->out_off;
+  v = v < op->act_min ? op->act_min : v;
+  return (int8_t)(v > op->act_max ? op->act_max : v);
+}
+
+/* One run; sa/sb are constants at every call site, so each case compiles to its own
+ * loop and a repeated operand's rescale is hoisted. */
+XS_OPT_INLINE void add_run(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
+                           uint32_t n, const int sa, const int sb) {
+  if (!sa) {
+    const int32_t va = side(*a, op->off1, &op->r1);
+    for (uint32_t i = 0; i < n; i++) y[i] = finish(op, va + side(b[sb ? i : 0], op->off2, &op->r2));
+  } else if (!sb) {
+    const int32_t vb = side(*b, op->off2, &op->r2);
+    for (uint32_t i = 0; i < n; i++) y[i] = finish(op, side(a[i], op->off1, &op->r1) + vb);
+  } else {
+    for (uint32_t i = 0; i < n; i++) {
+      y[i] = finish(op, side(a[i], op->off1, &op->r1) + side(b[i], op->off2, &op->r2));
+    }
+  }
+}
+
+static void add_s8(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
+  const xs_opt_bc_t *bc = &op->bc;
+  xs_opt_bc_iter_t it;
+  xs_opt_bc_begin(&it);
+  for (uint32_t o = 0; o < bc->outer; o++, y += bc->run, xs_opt_bc_next(bc, &it)) {
+    const int8_t *pa = a + it.ia, *pb = b + it.ib;
+    if (bc->sa && bc->sb) {
+      add_run(op, pa, pb, y, bc->run, 1, 1);
+    } else if (bc->sa) {
+      add_run(op, pa, pb, y, bc->run, 1, 0);
+    } else if (bc->sb) {
+      add_run(op, pa, pb, y, bc->run, 0, 1);
+    } else {
+      add_run(op, pa, pb, y, bc->run, 0, 0);
+    }
+  }
+}
+
+static xs_status_t add_eval(xs_node_t *node) {
+  add_opt_t *op = node->user_data;
+  if (!op->fast) {
+    node->user_data = op->ref_data;
+    const xs_status_t st = xs_kernel_add_ref.eval(node);
+    node->user_data = op;
+    return st;
+  }
+  add_s8(op, xs_input(node, 0)->data, xs_input(node, 1)->data, xs_output(node, 0)->data);
+  return XS_OK;
+}
+
+const xs_kernel_t xs_kernel_add_opt = {XS_OP_ADD, NULL, add_prepare, add_eval};

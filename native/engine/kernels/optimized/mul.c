@@ -1,0 +1,124 @@
+/* mul.c – optimized MUL, int8, bit-exact with the reference: broadcasting as flat runs
+ * (opt_elementwise.h), the product requantized with one SMMULR and a branch-free rounding
+ * shift. float32, int32 and multipliers needing a left shift > 14 run the reference. */
+
+#include <stdint.h>
+
+#include "broadcast.h"
+#include "kernel.h"
+#include "opt_common.h"
+#include "opt_elementwise.h"
+#include "quant.h"
+
+extern const xs_kernel_t xs_kernel_mul_ref;
+
+typedef struct mul_opt {
+  void *ref_data;
+  int32_t fast;
+  xs_opt_bc_t bc;
+  int32_t off1, off2, out_off, act_min, act_max;
+  int32_t mult, pre; /* pre = TFLM left shift + 1 (the SMMULR doubling) */
+  int32_t e, round, neg;
+} mul_opt_t;
+
+static xs_status_t mul_prepare(xs_node_t *node) {
+  const xs_status_t st = xs_kernel_mul_ref.prepare(node); /* validates like TFLM */
+  if (st != XS_OK) {
+    return st;
+  }
+  mul_opt_t *op = xs_alloc_persistent(node, sizeof *op);
+  if (op == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  op->ref_data = node->user_data;
+  node->user_data = op;
+  const xs_tensor_t *a = xs_input(node, 0);
+  const xs_tensor_t *b = xs_input(node, 1);
+  const xs_tensor_t *out = xs_output(node, 0);
+  if (out->type != XS_INT8) {
+    return XS_OK;
+  }
+  xs_bcast_t bc;
+  if (xs_bcast_init(node, &bc, a, b, out) != XS_OK) {
+    return XS_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
+  }
+  xs_opt_bc_init(&op->bc, &bc);
+  int32_t shift;
+  xs_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &op->mult,
+                         &shift);
+  if (xs_activation_range_quantized(node->options->arith.activation, XS_INT8, out->scale,
+                                    out->zero_point, &op->act_min, &op->act_max) != XS_OK) {
+    return XS_OK;
+  }
+  /* |(x + off1) * (y + off2)| <= 255 * 255 < 2^16: with a left shift <= 14 the doubled
+   * product stays below 2^31, so SRDHM(p << left, m) = SMMULR(p << (left + 1), m). */
+  const int32_t left = shift > 0 ? shift : 0;
+  int32_t e = shift > 0 ? 0 : -shift;
+  if (left > 14 || op->mult < 0) {
+    return XS_OK;
+  }
+  e = e > 31 ? 31 : e; /* as RoundingDivideByPOT clamps */
+  op->pre = left + 1;
+  op->e = e;
+  op->round = e > 0 ? (int32_t)(1u << (e - 1)) : 0;
+  op->neg = e > 0 ? -1 : 0;
+  op->off1 = -a->zero_point;
+  op->off2 = -b->zero_point;
+  op->out_off = out->zero_point;
+  op->fast = 1;
+  return XS_OK;
+}
+
+XS_OPT_INLINE int8_t mul_one(const mul_opt_t *op, int32_t x, int32_t y) {
+  const int32_t p = x * y; /* offsets already added */
+  const int32_t v = xs_smmulr((int32_t)((uint32_t)p << op->pre), op->mult);
+  int32_t r = ((v + op->round + ((v >> 31) & op->neg)) >> op->e) + op->out_off;
+  r = r < op->act_min ? op->act_min : r;
+  return (int8_t)(r > op->act_max ? op->act_max : r);
+}
+
+/* One run; sa/sb are constants at every call site (one loop per case). */
+XS_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
+                           uint32_t n, const int sa, const int sb) {
+  if (!sa) {
+    const int32_t xa = *a + op->off1;
+    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, xa, b[sb ? i : 0] + op->off2);
+  } else if (!sb) {
+    const int32_t xb = *b + op->off2;
+    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, a[i] + op->off1, xb);
+  } else {
+    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, a[i] + op->off1, b[i] + op->off2);
+  }
+}
+
+static void mul_s8(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
+  const xs_opt_bc_t *bc = &op->bc;
+  xs_opt_bc_iter_t it;
+  xs_opt_bc_begin(&it);
+  for (uint32_t o = 0; o < bc->outer; o++, y += bc->run, xs_opt_bc_next(bc, &it)) {
+    const int8_t *pa = a + it.ia, *pb = b + it.ib;
+    if (bc->sa && bc->sb) {
+      mul_run(op, pa, pb, y, bc->run, 1, 1);
+    } else if (bc->sa) {
+      mul_run(op, pa, pb, y, bc->run, 1, 0);
+    } else if (bc->sb) {
+      mul_run(op, pa, pb, y, bc->run, 0, 1);
+    } else {
+      mul_run(op, pa, pb, y, bc->run, 0, 0);
+    }
+  }
+}
+
+static xs_status_t mul_eval(xs_node_t *node) {
+  mul_opt_t *op = node->user_data;
+  if (!op->fast) {
+    node->user_data = op->ref_data;
+    const xs_status_t st = xs_kernel_mul_ref.eval(node);
+    node->user_data = op;
+    return st;
+  }
+  mul_s8(op, xs_input(node, 0)->data, xs_input(node, 1)->data, xs_output(node, 0)->data);
+  return XS_OK;
+}
+
+const xs_kernel_t xs_kernel_mul_opt = {XS_OP_MUL, NULL, mul_prepare, mul_eval};

@@ -1,0 +1,81 @@
+/*
+ * opt_elementwise.h – broadcasting for the optimized binary int8 kernels (ADD, MUL): the
+ * output as `outer` runs of `run` elements, where inside a run each input either steps
+ * by one element or stays on one element (stride 0), so the inner loops are flat.
+ *
+ * Contract: xs_opt_bc_init() takes the engine's xs_bcast_t (already validated by
+ * xs_bcast_init) and merges trailing dimensions with the same broadcast pattern into the
+ * run; xs_opt_bc_next() advances the two input offsets to the next run. Size-1
+ * dimensions are dropped (they move nothing). Visits the output in row-major order, the
+ * same element pairs as xs_bcast_next.
+ */
+#ifndef XSINFER_KERNELS_OPTIMIZED_ELEMENTWISE_H
+#define XSINFER_KERNELS_OPTIMIZED_ELEMENTWISE_H
+
+#include <stdint.h>
+
+#include "broadcast.h"
+#include "kernel.h"
+
+typedef struct xs_opt_bc {
+  uint32_t run;    /* elements per run */
+  uint32_t outer;  /* runs */
+  uint8_t sa, sb;  /* 1: the input steps inside a run; 0: it repeats one element */
+  uint8_t rank;    /* outer dimensions */
+  int32_t dims[XS_MAX_DIMS];
+  int32_t a_stride[XS_MAX_DIMS], b_stride[XS_MAX_DIMS];
+} xs_opt_bc_t;
+
+typedef struct xs_opt_bc_iter {
+  int32_t idx[XS_MAX_DIMS];
+  uint32_t ia, ib;
+} xs_opt_bc_iter_t;
+
+static inline void xs_opt_bc_init(xs_opt_bc_t *o, const xs_bcast_t *bc) {
+  int32_t d = (int32_t)bc->rank - 1;
+  while (d >= 0 && bc->dims[d] == 1) d--;
+  o->run = 1;
+  o->sa = 1;
+  o->sb = 1;
+  if (d >= 0) {
+    o->sa = bc->a_stride[d] != 0;
+    o->sb = bc->b_stride[d] != 0;
+    /* Trailing dims with the same pattern are contiguous for a stepping input (packed
+     * row-major) and constant for a repeating one: merge them. */
+    for (; d >= 0; d--) {
+      if (bc->dims[d] == 1) continue;
+      if ((bc->a_stride[d] != 0) != o->sa || (bc->b_stride[d] != 0) != o->sb) break;
+      o->run *= (uint32_t)bc->dims[d];
+    }
+  }
+  o->rank = 0;
+  o->outer = 1;
+  for (int32_t k = 0; k <= d; k++) {
+    if (bc->dims[k] == 1) continue;
+    o->dims[o->rank] = bc->dims[k];
+    o->a_stride[o->rank] = bc->a_stride[k];
+    o->b_stride[o->rank] = bc->b_stride[k];
+    o->outer *= (uint32_t)bc->dims[k];
+    o->rank++;
+  }
+}
+
+static inline void xs_opt_bc_begin(xs_opt_bc_iter_t *it) {
+  for (uint32_t d = 0; d < XS_MAX_DIMS; d++) it->idx[d] = 0;
+  it->ia = 0;
+  it->ib = 0;
+}
+
+static inline void xs_opt_bc_next(const xs_opt_bc_t *o, xs_opt_bc_iter_t *it) {
+  for (int32_t d = (int32_t)o->rank - 1; d >= 0; d--) {
+    it->idx[d]++;
+    it->ia += (uint32_t)o->a_stride[d];
+    it->ib += (uint32_t)o->b_stride[d];
+    if (it->idx[d] < o->dims[d]) return;
+    it->ia -= (uint32_t)(o->a_stride[d] * o->dims[d]);
+    it->ib -= (uint32_t)(o->b_stride[d] * o->dims[d]);
+    it->idx[d] = 0;
+  }
+}
+
+#endif

@@ -1,0 +1,111 @@
+// Model upload into the main firmware's RAM slot on QEMU and the host target: a valid model becomes asset
+// "slot/model" for apps, and hostile uploads (truncated, corrupted chunk, out-of-order
+// chunk, oversized, wrong image CRC, not a model) are refused with an error record while
+// the previous slot content keeps working.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crc32 } from '../../host/bridge/crc32.ts';
+import { SessionError, type DeviceSession } from '../../host/bridge/session.ts';
+import { dataDir } from '../../host/data.ts';
+import { deploy, sendImage } from '../../host/deploy/deploy.ts';
+import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board } from './fixtures.ts';
+
+const model = (name: string) => new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', name)));
+
+/** The device's error code for a command, or a failure when it was accepted. */
+async function refused(p: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof SessionError && err.record) return { code: err.record.code, message: err.record.message };
+    throw err;
+  }
+  throw new Error('the device accepted it');
+}
+
+describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) => {
+  let board: Board;
+  let session: DeviceSession;
+  beforeAll(async () => {
+    board = await bootBoard(target);
+    session = board.session;
+    // hello_world reading its model from the slot instead of the image.
+    const root = appRoot();
+    const app = changedApp(root, 'hello_world', 'slot_hello', [["'models/hello_world_int8.tflite'", "'slot/model'"]]);
+    const r = await deploy({ app, target, session });
+    expect(r.started).toBe(true);
+  });
+  afterAll(async () => {
+    if (board) await closeBoard(board);
+  });
+
+  it('an app finds no slot/model before an upload', async () => {
+    const run = await runJs(session, 'slot_hello', 2);
+    expect(run.status).not.toBe(0);
+    expect(run.errors.join('\n')).toMatch(/slot\/model/);
+  });
+
+  it('stores a verified model that apps use as slot/model', async () => {
+    const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
+    expect(sent.ack.extra).toMatchObject({ asset: 'slot/model', bytes: 2704, ops: 3 });
+    expect(sent.chunks).toBe(2);
+    const run = await runJs(session, 'slot_hello', 4);
+    expect(run.errors).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true, true]);
+  });
+
+  it('refuses hostile uploads and keeps the previous model', async () => {
+    const good = model('hello_world_int8.tflite');
+    const crc = crc32(good);
+    const begin = (size: number, c = crc) => session.command({ kind: 'uploadBegin', what: 'model', name: 'x', size, crc: c });
+    const chunk = (offset: number, data: Uint8Array, c?: number) => session.command({ kind: 'uploadChunk', offset, data, crc: c });
+    const end = (c = crc) => session.command({ kind: 'uploadEnd', crc: c });
+
+    // truncated: the end arrives after half the bytes
+    await begin(good.length);
+    await chunk(0, good.subarray(0, 1000));
+    expect(await refused(end())).toMatchObject({ code: 3, message: expect.stringMatching(/truncated: 1000 of 2704/) });
+
+    // a chunk whose data does not match its CRC is refused and not stored
+    await begin(good.length);
+    const damaged = good.slice(0, 1000);
+    damaged[10] ^= 0x40;
+    expect((await refused(chunk(0, damaged, crc32(good.subarray(0, 1000))))).code).toBe(6);
+    expect((await refused(end())).code).toBe(3);
+
+    // out of order: a chunk that skips ahead cancels the upload
+    await begin(good.length);
+    await chunk(0, good.subarray(0, 1000));
+    expect(await refused(chunk(1500, good.subarray(1500, 2000)))).toMatchObject({ code: 3, message: expect.stringMatching(/offset 1500, expected 1000/) });
+    expect((await refused(chunk(1000, good.subarray(1000, 2000)))).code).toBe(3); // cancelled: no upload open
+
+    // larger than the slot
+    expect(await refused(begin(4 * 1024 * 1024))).toMatchObject({ code: 7, message: expect.stringMatching(/does not fit/) });
+
+    // every chunk fine, but not the image announced
+    const other = good.slice();
+    other[100] ^= 1;
+    await begin(other.length, crc);
+    await chunk(0, other.subarray(0, 2000));
+    await chunk(2000, other.subarray(2000));
+    expect((await refused(end(crc))).code).toBe(6);
+
+    // intact bytes that are no model
+    const junk = new Uint8Array(3000).map((_, i) => (i * 7 + 3) & 0xff);
+    await expect(sendImage(session, { kind: 'model', name: 'junk', data: junk })).rejects.toMatchObject({ record: { code: 32 } });
+
+    const run = await runJs(session, 'slot_hello', 3);
+    expect(run.errors).toEqual([]);
+    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true]);
+  });
+
+  it('a new valid model replaces the slot content', async () => {
+    const sent = await sendImage(session, { kind: 'model', name: 'mnist_int8', data: model('mnist_int8.tflite') });
+    expect(sent.ack.extra).toMatchObject({ asset: 'slot/model', bytes: 23472 });
+    // hello_world's app over mnist's model: it runs, but no longer gives hello_world's answers.
+    const run = await runJs(session, 'slot_hello', 2);
+    expect(run.iters.some((i) => i.ok === true)).toBe(false);
+  });
+});
