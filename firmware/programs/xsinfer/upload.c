@@ -21,7 +21,7 @@
 #define MODEL_SLOT_BYTES 0u
 #define APP_SLOT_BYTES 0u
 #else
-#define MODEL_SLOT_BYTES (160u * 1024u) /* = the main arena, where uploads are staged */
+#define MODEL_SLOT_BYTES (96u * 1024u) /* = the main arena (arenas.h), where uploads are staged */
 #define APP_SLOT_BYTES (64u * 1024u)
 #endif
 _Static_assert(MODEL_SLOT_BYTES <= (uint32_t)MAIN_ARENA_BYTES && APP_SLOT_BYTES <= (uint32_t)MAIN_ARENA_BYTES,

@@ -36,7 +36,7 @@ void xs_sig_filter_bank(const xs_sig_filter_bank_cfg *fb, const uint32_t *in, ui
 
 typedef struct {
   xs_sig_filter_bank_cfg cfg;
-  uint64_t *work; /* num_channels + 1 accumulators */
+  int32_t work_index; /* scratch: num_channels + 1 accumulators (rewritten every eval) */
 } filter_bank_data_t;
 
 static xs_status_t filter_bank_prepare(xs_node_t *node) {
@@ -91,8 +91,8 @@ static xs_status_t filter_bank_prepare(xs_node_t *node) {
   d->cfg.channel_frequency_starts = freq;
   d->cfg.channel_weight_starts = wstart;
   d->cfg.channel_widths = width;
-  d->work = xs_alloc_persistent(node, (size_t)(n + 1) * sizeof(uint64_t));
-  if (d->work == NULL) return xs_fail(node, XS_ERR_ARENA, "work area");
+  if ((st = xs_request_scratch(node, (size_t)(n + 1) * sizeof(uint64_t), &d->work_index)) != XS_OK)
+    return st;
   node->user_data = d;
   return XS_OK;
 }
@@ -100,10 +100,11 @@ static xs_status_t filter_bank_prepare(xs_node_t *node) {
 static xs_status_t filter_bank_eval(xs_node_t *node) {
   const filter_bank_data_t *d = node->user_data;
   xs_tensor_t *out = xs_output(node, 0);
-  xs_sig_filter_bank(&d->cfg, xs_input(node, 0)->data, d->work);
+  uint64_t *work = xs_scratch(node, d->work_index);
+  xs_sig_filter_bank(&d->cfg, xs_input(node, 0)->data, work);
   uint64_t *y = out->data;
   for (int32_t i = 0; i < out->dims[0]; ++i) {
-    y[i] = d->work[i + 1]; /* entry 0 is the scratch accumulator */
+    y[i] = work[i + 1]; /* entry 0 is the scratch accumulator */
   }
   return XS_OK;
 }

@@ -274,6 +274,12 @@ static int factor(int32_t n, xs_sig_rfft_plan *plan) {
   return 0;
 }
 
+/* twiddles, super twiddles, then the uint16 input permutation padded to 4 bytes (the
+ * work array, when it shares the block, follows at a 4-byte boundary). */
+static size_t tables_bytes(size_t ncfft) {
+  return sizeof(xs_sig_cpx16) * (ncfft + ncfft / 2) + ((sizeof(uint16_t) * ncfft + 3u) & ~(size_t)3u);
+}
+
 size_t xs_sig_rfft_memory_bytes(int32_t fft_length) {
   if (fft_length < 4 || (fft_length & 1) || fft_length > XS_SIG_FFT_MAX_LENGTH) {
     return 0;
@@ -283,9 +289,11 @@ size_t xs_sig_rfft_memory_bytes(int32_t fft_length) {
     return 0;
   }
   const size_t ncfft = (size_t)fft_length / 2;
-  /* twiddles, super twiddles, work; then the uint16 input permutation (kept last so
-   * the complex arrays stay 4-byte aligned) */
-  return sizeof(xs_sig_cpx16) * (ncfft + ncfft / 2 + ncfft) + sizeof(uint16_t) * ncfft;
+  return tables_bytes(ncfft) + sizeof(xs_sig_cpx16) * ncfft;
+}
+
+size_t xs_sig_rfft_work_bytes(int32_t fft_length) {
+  return xs_sig_rfft_memory_bytes(fft_length) == 0 ? 0 : sizeof(xs_sig_cpx16) * (size_t)(fft_length / 2);
 }
 
 /* kf_cexp with FIXED_POINT: floor(0.5 + 32767 * cos/sin(phase)). */
@@ -339,7 +347,18 @@ static void twiddle_table(xs_sig_cpx16 *table, int32_t count, int32_t ncfft, int
 
 int xs_sig_rfft_init(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
   const size_t need = xs_sig_rfft_memory_bytes(fft_length);
-  if (need == 0 || mem == NULL || mem_bytes < need || ((uintptr_t)mem & 3u) != 0) {
+  if (need == 0 || mem == NULL || mem_bytes < need ||
+      xs_sig_rfft_init_tables(plan, fft_length, mem, mem_bytes) != 0) {
+    return -1;
+  }
+  plan->work = (xs_sig_cpx16 *)(void *)((uint8_t *)mem + tables_bytes((size_t)plan->ncfft));
+  return 0;
+}
+
+int xs_sig_rfft_init_tables(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
+  const size_t total = xs_sig_rfft_memory_bytes(fft_length);
+  if (total == 0 || mem == NULL || mem_bytes < total - xs_sig_rfft_work_bytes(fft_length) ||
+      ((uintptr_t)mem & 3u) != 0) {
     return -1;
   }
   memset(plan, 0, sizeof(*plan));
@@ -351,8 +370,8 @@ int xs_sig_rfft_init(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size
   const int32_t ncfft = plan->ncfft;
   plan->twiddles = (xs_sig_cpx16 *)mem;
   plan->super_twiddles = plan->twiddles + ncfft;
-  plan->work = plan->super_twiddles + ncfft / 2;
-  plan->perm = (uint16_t *)(void *)(plan->work + ncfft);
+  plan->work = NULL;
+  plan->perm = (uint16_t *)(void *)(plan->super_twiddles + ncfft / 2);
   twiddle_table(plan->twiddles, ncfft, ncfft, 0);
   twiddle_table(plan->super_twiddles, ncfft / 2, ncfft, 1);
   /* kissfft recurses (decimation in time), so output slot j of the leaf copies holds
@@ -448,6 +467,7 @@ typedef struct {
   int32_t batches;      /* frames in the input (outer dimensions) */
   int32_t input_length; /* samples per frame (last input dimension) */
   int32_t output_length; /* int16 values per output frame (last output dimension) */
+  int32_t work_index;   /* scratch: the plan's work array */
 } rfft_data_t;
 
 static xs_status_t rfft_prepare(xs_node_t *node) {
@@ -484,11 +504,15 @@ static xs_status_t rfft_prepare(xs_node_t *node) {
   }
   rfft_data_t *d = xs_alloc_persistent(node, sizeof *d);
   if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
-  void *tables = xs_alloc_persistent(node, table_bytes);
+  /* Twiddles and permutation persist; the complex work array is planned scratch (it
+   * holds nothing between invokes). */
+  const size_t work_bytes = xs_sig_rfft_work_bytes(fft_length);
+  void *tables = xs_alloc_persistent(node, table_bytes - work_bytes);
   if (tables == NULL) return xs_fail(node, XS_ERR_ARENA, "FFT tables");
-  if (xs_sig_rfft_init(&d->plan, fft_length, tables, table_bytes) != 0) {
+  if (xs_sig_rfft_init_tables(&d->plan, fft_length, tables, table_bytes - work_bytes) != 0) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "fft_length %d", fft_length);
   }
+  if ((st = xs_request_scratch(node, work_bytes, &d->work_index)) != XS_OK) return st;
   d->batches = batches;
   d->input_length = in_len;
   d->output_length = out_len;
@@ -497,7 +521,8 @@ static xs_status_t rfft_prepare(xs_node_t *node) {
 }
 
 static xs_status_t rfft_eval(xs_node_t *node) {
-  const rfft_data_t *d = node->user_data;
+  rfft_data_t *d = node->user_data;
+  d->plan.work = xs_scratch(node, d->work_index);
   const int16_t *in = xs_input(node, 0)->data;
   int16_t *out = xs_output(node, 0)->data;
   for (int32_t b = 0; b < d->batches; ++b) {

@@ -72,6 +72,11 @@ size_t xs_sig_rfft_memory_bytes(int32_t fft_length);
 /* Builds the plan in mem (4-byte aligned, xs_sig_rfft_memory_bytes() long): factors and
  * twiddles (computed once, in double precision, rounded as kissfft does). 0 on success. */
 int xs_sig_rfft_init(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes);
+/* The work array's share of xs_sig_rfft_memory_bytes() (0 if unsupported). */
+size_t xs_sig_rfft_work_bytes(int32_t fft_length);
+/* Like xs_sig_rfft_init with the work array kept apart: mem needs memory_bytes - work_bytes
+ * and plan->work stays NULL; set it (4-byte aligned, work_bytes long) before xs_sig_rfft. */
+int xs_sig_rfft_init_tables(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes);
 /* Real FFT of in[0..in_length) zero-padded to fft_length; writes fft_length/2 + 1 complex
  * bins (interleaved re, im). in_length <= fft_length. */
 void xs_sig_rfft(const xs_sig_rfft_plan *plan, const int16_t *in, int32_t in_length,
