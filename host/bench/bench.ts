@@ -113,8 +113,8 @@ export function benchFromRecording(file: string): BenchResult {
   return resultFromRecords(replay.records);
 }
 
-export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
-  if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
+/** Every run of a bench session, in the order the device runs them. */
+export function planRuns(opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops'>): RunSpec[] {
   const specs: RunSpec[] = [];
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
@@ -128,6 +128,12 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
   }
   // The micro-benchmarks that explain the overhead table, in the same firmware session.
   if (opts.impls.includes('js')) specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });
+  return specs;
+}
+
+export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
+  if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
+  const specs = planRuns(opts);
   const session = await runSession({
     target: opts.target,
     port: opts.port,

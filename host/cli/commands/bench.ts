@@ -4,7 +4,7 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { benchFromRecording, runBench } from '../../bench/bench.ts';
+import { benchFromRecording, planRuns, runBench } from '../../bench/bench.ts';
 import type { KernelSet } from '../../bench/result.ts';
 import { XsinferError } from '../../errors.ts';
 import { repoRoot } from '../../paths.ts';
@@ -65,8 +65,7 @@ export function register(program: Command): void {
       const outDir = path.resolve(opts.out ?? path.join(repoRoot, 'results', timestamp()));
       const showProgress = !opts.json && process.stderr.isTTY;
       const bar = showProgress ? new cliProgress.SingleBar({ format: 'bench {bar} {value}/{total} runs  {run}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-      // The micro-benchmarks are one more run in the same session when JS is measured.
-      const total = apps.length * impls.length * kernels.length + (impls.includes('js') ? 1 : 0);
+      const total = planRuns({ apps, impls, kernels, iterations, warmup, ops: opts.ops }).length;
       bar?.start(total, 0, { run: '' });
       if (!showProgress && !opts.json) log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
       const { result, recording } = await runBench({
