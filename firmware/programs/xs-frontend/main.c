@@ -13,6 +13,7 @@
 
 #include "assets.h"
 #include "board.h"
+#include "console.h"
 #include "recognize_commands.h"
 #include "xsinfer/engine.h"
 #include "xsinfer_bindings.h"
@@ -30,16 +31,10 @@ static int8_t features[FEATURES];
 
 static void write_str(const char *s) { board_uart_write(s, strlen(s)); }
 
-/* newlib-nano's printf has no 64-bit conversions. */
+/* newlib-nano's printf has no 64-bit conversions: console_u64 formats them. */
 static void write_u64(uint64_t v) {
   char buf[21];
-  int i = (int)sizeof(buf);
-  buf[--i] = 0;
-  do {
-    buf[--i] = (char)('0' + v % 10u);
-    v /= 10u;
-  } while (v);
-  write_str(buf + i);
+  write_str(console_u64(buf, v));
 }
 
 static void field(const char *name, uint64_t v) {
