@@ -46,6 +46,23 @@ xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_a
   return XS_OK;
 }
 
+xs_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
+                            uint32_t pixels, uint32_t classes) {
+  const asset_t *images = asset_find(images_asset);
+  if (!images) return setup_error(ctx, XS_ERR_ARG, "missing asset", images_asset);
+  ctx->data = images->data;
+  xs_status_t status = app_setup_model(ctx, app, model_asset);
+  if (status != XS_OK) return status;
+  if (ctx->input.bytes != pixels || ctx->output.bytes != classes) return setup_error(ctx, XS_ERR_SHAPE, "unexpected input/output size", model_asset);
+  return XS_OK;
+}
+
+void app_populate_lut(app_ctx_t *ctx, uint32_t case_index, uint32_t pixels) {
+  const uint8_t *src = (const uint8_t *)ctx->data + (size_t)case_index * pixels;
+  int8_t *input = ctx->input.data;
+  for (uint32_t i = 0; i < pixels; i++) input[i] = ctx->lut[src[i]];
+}
+
 int app_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result) {
   if (ctx->check) return ctx->check(ctx, case_index, result);
   if (ctx->populate_status != XS_OK) return 0;

@@ -1,27 +1,18 @@
 /* mnist.c – a 28×28 u8 digit → int8 input through the model's quantization (a 256-entry
  * table computed once), RESPOND: dequantize the 10 scores, arg-max, confidence. */
-#include "assets.h"
 #include "baseline/app.h"
 #include "quantize.h"
 
 enum { PIXELS = 28 * 28, CLASSES = 10 };
 
 static xs_status_t setup(app_ctx_t *ctx) {
-  const asset_t *digits = asset_find("mnist/digits.u8");
-  if (!digits) return XS_ERR_ARG;
-  ctx->data = digits->data;
-  xs_status_t status = app_setup_model(ctx, "mnist", "models/mnist_int8.tflite");
+  xs_status_t status = app_setup_image(ctx, "mnist", "models/mnist_int8.tflite", "mnist/digits.u8", PIXELS, CLASSES);
   if (status != XS_OK) return status;
-  if (ctx->input.bytes != PIXELS || ctx->output.bytes != CLASSES) return XS_ERR_SHAPE;
   for (int p = 0; p < 256; p++) ctx->lut[p] = quantize_i8((float)p / 255.0f, ctx->input.scale, ctx->input.zero_point);
   return XS_OK;
 }
 
-static void populate(app_ctx_t *ctx, uint32_t case_index) {
-  const uint8_t *pixels = (const uint8_t *)ctx->data + (size_t)case_index * PIXELS;
-  int8_t *input = ctx->input.data;
-  for (uint32_t i = 0; i < PIXELS; i++) input[i] = ctx->lut[pixels[i]];
-}
+static void populate(app_ctx_t *ctx, uint32_t case_index) { app_populate_lut(ctx, case_index, PIXELS); }
 
 static void respond(app_ctx_t *ctx, app_result_t *out) {
   const int8_t *scores = ctx->output.data;

@@ -55,6 +55,14 @@ const c_app_t *c_app_find(const char *name);
  * the golden outputs and labels of the app ("<app>/expected.i8", "<app>/labels.u8"). */
 xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset);
 
+/* Setup shared by the image apps (mnist, person_detect): the images asset, the model, and a
+ * check that input/output have `pixels` and `classes` elements. The caller fills ctx->lut. */
+xs_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
+                            uint32_t pixels, uint32_t classes);
+
+/* POPULATE of the image apps: one table lookup per pixel of image `case_index`. */
+void app_populate_lut(app_ctx_t *ctx, uint32_t case_index, uint32_t pixels);
+
 /* Untimed check after RESPOND: output bytes equal the golden bytes of the case and the
  * label matches. Returns 1 when correct. */
 int app_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result);
