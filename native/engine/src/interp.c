@@ -182,13 +182,17 @@ static uint32_t format_op_name(char *buf, uint32_t cap, uint32_t at, int32_t bui
   return xs_format(buf, cap, at, "%s", xs_builtin_name(builtin));
 }
 
+static xs_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, xs_tensor_t *t,
+                                xs_error_t *err, int check);
+
+/* check = 0: the model passed this decode at create; skip the per-channel value checks
+ * (the decoded record is the same). */
 static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_t index,
-                                 xs_tensor_t *t, xs_error_t *err) {
-  fb_table_t tt, buf, q;
-  fb_vec_t shape, data, scales, zps;
+                                 xs_tensor_t *t, xs_error_t *err, int check) {
+  fb_table_t tt, buf;
+  fb_vec_t shape, data;
   uint8_t type, is_var;
   uint32_t buffer_index;
-  int present;
   if (fb_vec_table(&m->tensors, index, &tt) != 0 || fb_vector(&tt, TENSOR_SHAPE, 4, &shape) != 0 ||
       fb_u8(&tt, TENSOR_TYPE, 0, &type) != 0 || fb_u32(&tt, TENSOR_BUFFER, 0, &buffer_index) != 0 ||
       fb_u8(&tt, TENSOR_IS_VARIABLE, 0, &is_var) != 0) {
@@ -264,8 +268,18 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
       t->is_const = 1;
     }
   }
+  (void)it;
+  return decode_quant(m, &tt, index, t, err, check);
+}
 
-  if (fb_table(&tt, TENSOR_QUANT, &q, &present) != 0) {
+/* Quantization of tensor `index` (table tt) into t; t->type, rank and dims are set. */
+static xs_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, xs_tensor_t *t,
+                                xs_error_t *err, int check) {
+  fb_table_t q;
+  fb_vec_t scales, zps;
+  const uint8_t type = t->type;
+  int present;
+  if (fb_table(tt, TENSOR_QUANT, &q, &present) != 0) {
     return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
   }
   if (present) {
@@ -285,7 +299,7 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
         return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: per-channel dimension %d does not match %u scales",
                          index, qdim, scales.len);
       }
-      for (uint32_t c = 0; c < scales.len; c++) {
+      for (uint32_t c = 0; check && c < scales.len; c++) {
         const float sc = fb_load_f32(m->fb.data + scales.pos + 4 * c);
         if (!(sc >= 0.0f) || sc > 3.0e38f) {
           return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: scale %u is negative, infinite or NaN", index, c);
@@ -303,7 +317,7 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
         qmin = -32768;
         qmax = 32767;
       }
-      for (uint32_t c = 0; c < zps.len; c++) {
+      for (uint32_t c = 0; check && c < zps.len; c++) {
         const int64_t zp = (int64_t)fb_load_u64(m->fb.data + zps.pos + 8 * c);
         if (zp < qmin || zp > qmax) {
           return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: zero point %u out of range for %s", index, c,
@@ -324,7 +338,6 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
       }
     }
   }
-  (void)it;
   return XS_OK;
 }
 
@@ -503,7 +516,7 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
   }
   for (uint32_t i = 0; i < m.tensors.len; i++) {
     xs_tensor_t full;
-    if (decode_tensor(it, &m, i, &full, e) != XS_OK) {
+    if (decode_tensor(it, &m, i, &full, e, 1) != XS_OK) {
       return NULL;
     }
     memcpy(eval_tensor(it, i), &full, XS_EVAL_TENSOR_BYTES);
@@ -1083,7 +1096,15 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     }
     xs_tensor_t *full = prep_tensors(it);
     for (uint32_t i = 0; i < it->num_tensors; i++) {
-      if (decode_tensor(it, &m, i, &full[i], &e) != XS_OK) {
+      fb_table_t tt;
+      memset(&full[i], 0, sizeof full[i]);
+      memcpy(&full[i], eval_tensor(it, i), XS_EVAL_TENSOR_BYTES);
+      if (fb_vec_table(&m.tensors, i, &tt) != 0) {
+        set_error(&e, XS_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
+      } else {
+        e.code = decode_quant(&m, &tt, i, &full[i], &e, 0);
+      }
+      if (e.code != XS_OK) {
         it->allocate_failed = 1;
         it->error = e;
         return e.code;
@@ -1243,7 +1264,7 @@ uint32_t xs_interp_op_count(const xs_interp_t *it) { return it ? it->num_ops : 0
 static xs_status_t full_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_t *t, fb_table_t *tt) {
   model_view_t m;
   xs_error_t e;
-  if (open_model(it->fb.data, it->fb.size, &m, &e) != XS_OK || decode_tensor(NULL, &m, index, t, &e) != XS_OK ||
+  if (open_model(it->fb.data, it->fb.size, &m, &e) != XS_OK || decode_tensor(NULL, &m, index, t, &e, 0) != XS_OK ||
       fb_vec_table(&m.tensors, index, tt) != 0) {
     return XS_ERR_MALFORMED;
   }

@@ -14,7 +14,9 @@
 
 /* The op's custom options must be a flexbuffer map (an empty map is fine). */
 static inline xs_status_t xs_sig_options(xs_node_t *node, xs_flex_value_t *map) {
-  if (xs_flex_root(node->custom_options, node->custom_options_len, map) != XS_FLEX_OK ||
+  const uint8_t *bytes;
+  const uint32_t len = xs_custom_options(node, &bytes);
+  if (xs_flex_root(bytes, len, map) != XS_FLEX_OK ||
       map->type != XS_FLEX_MAP) {
     return xs_fail(node, XS_ERR_MALFORMED, "custom options are not a flexbuffer map");
   }
