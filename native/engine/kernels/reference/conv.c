@@ -168,27 +168,12 @@ xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op) {
 
 static xs_status_t conv_prepare(xs_node_t *node) {
   const xs_conv_options_t *opt = &node->options->conv;
-  const uint32_t n_in = xs_num_inputs(node);
-  if ((n_in != 2 && n_in != 3) || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_MALFORMED, "expects 2 or 3 inputs and 1 output");
-  }
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *filter = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  const xs_tensor_t *output = xs_output(node, 0);
-  if (input == NULL || filter == NULL || output == NULL) {
-    return xs_fail(node, XS_ERR_MALFORMED, "missing input, filter or output");
-  }
   /* Prepared in full here; only the lean part is kept (xs_conv_keep_lean). */
   xs_conv_op_t full;
   xs_conv_op_t *op = &full;
-  memset(op, 0, sizeof *op);
-  xs_status_t st;
-  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
-      (st = xs_conv_nhwc(node, filter, "filter", &op->filter)) != XS_OK ||
-      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK) {
-    return st;
-  }
+  xs_conv_tensors_t t;
+  xs_status_t st = xs_conv_prepare_tensors(node, &t, op);
+  if (st != XS_OK) return st;
   if (op->in.n != op->out.n || op->filter.n != op->out.c) {
     return xs_fail(node, XS_ERR_SHAPE, "batch or output channels do not match the filter");
   }
@@ -197,20 +182,51 @@ static xs_status_t conv_prepare(xs_node_t *node) {
     return xs_fail(node, XS_ERR_SHAPE, "input channels %d do not fit filter depth %d",
                    op->in.c, op->filter.c);
   }
+  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
+                                opt->activation};
+  return xs_conv_prepare_finish(node, &t, &g, 0, op);
+}
+
+xs_status_t xs_conv_prepare_tensors(xs_node_t *node, xs_conv_tensors_t *t, xs_conv_op_t *op) {
+  const uint32_t n_in = xs_num_inputs(node);
+  if ((n_in != 2 && n_in != 3) || xs_num_outputs(node) != 1) {
+    return xs_fail(node, XS_ERR_MALFORMED, "expects 2 or 3 inputs and 1 output");
+  }
+  t->input = xs_input(node, 0);
+  t->filter = xs_input(node, 1);
+  t->bias = xs_input(node, 2);
+  t->output = xs_output(node, 0);
+  if (t->input == NULL || t->filter == NULL || t->output == NULL) {
+    return xs_fail(node, XS_ERR_MALFORMED, "missing input, filter or output");
+  }
+  memset(op, 0, sizeof *op);
+  xs_status_t st;
+  if ((st = xs_conv_nhwc(node, t->input, "input", &op->in)) != XS_OK ||
+      (st = xs_conv_nhwc(node, t->filter, "filter", &op->filter)) != XS_OK ||
+      (st = xs_conv_nhwc(node, t->output, "output", &op->out)) != XS_OK) {
+    return st;
+  }
+  return XS_OK;
+}
+
+xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
+                                   int32_t channel_dim, xs_conv_op_t *op) {
+  const xs_tensor_t *input = t->input, *filter = t->filter, *bias = t->bias, *output = t->output;
+  xs_status_t st;
   if (bias != NULL && xs_tensor_elements(bias) != (uint32_t)op->out.c) {
     return xs_fail(node, XS_ERR_SHAPE, "bias has %u elements, expected %d",
                    xs_tensor_elements(bias), op->out.c);
   }
   xs_conv_params_t *p = &op->params;
-  p->stride_h = opt->stride_h;
-  p->stride_w = opt->stride_w;
-  p->dilation_h = opt->dilation_h;
-  p->dilation_w = opt->dilation_w;
-  if ((st = xs_conv_axis(node, "height", opt->padding, op->in.h, op->filter.h, opt->stride_h,
-                         opt->dilation_h, op->out.h, &p->pad_h)) != XS_OK ||
-      (st = xs_conv_axis(node, "width", opt->padding, op->in.w, op->filter.w, opt->stride_w,
-                         opt->dilation_w, op->out.w, &p->pad_w)) != XS_OK ||
-      (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
+  p->stride_h = g->stride_h;
+  p->stride_w = g->stride_w;
+  p->dilation_h = g->dilation_h;
+  p->dilation_w = g->dilation_w;
+  if ((st = xs_conv_axis(node, "height", g->padding, op->in.h, op->filter.h, g->stride_h,
+                         g->dilation_h, op->out.h, &p->pad_h)) != XS_OK ||
+      (st = xs_conv_axis(node, "width", g->padding, op->in.w, op->filter.w, g->stride_w,
+                         g->dilation_w, op->out.w, &p->pad_w)) != XS_OK ||
+      (st = xs_conv_check_activation(node, g->activation)) != XS_OK) {
     return st;
   }
   if (input->type != output->type) {
@@ -222,9 +238,9 @@ static xs_status_t conv_prepare(xs_node_t *node) {
     if (filter->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
       return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
     }
-    xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
+    xs_activation_range_float(g->activation, &p->act_min_f, &p->act_max_f);
   } else if (input->type == XS_INT8) {
-    st = xs_conv_quant_prepare(node, input, filter, bias, output, opt->activation, op->out.c, 0,
+    st = xs_conv_quant_prepare(node, input, filter, bias, output, g->activation, op->out.c, channel_dim,
                                op);
     if (st != XS_OK) {
       return st;

@@ -163,6 +163,28 @@ xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
                                   const xs_tensor_t *output, xs_activation_t act,
                                   int32_t channels, int32_t channel_dim, xs_conv_op_t *op);
 
+/* The tensors a conv-family op works on (bias may be NULL). */
+typedef struct xs_conv_tensors {
+  const xs_tensor_t *input, *filter, *bias, *output;
+} xs_conv_tensors_t;
+
+/* What CONV_2D and DEPTHWISE_CONV_2D options share. */
+typedef struct xs_conv_geometry {
+  xs_padding_t padding;
+  int32_t stride_h, stride_w, dilation_h, dilation_w;
+  xs_activation_t activation;
+} xs_conv_geometry_t;
+
+/* Prepare, first half: 2 or 3 inputs and 1 output, the tensors into *t, their NHWC dims
+ * into op->in/filter/out (op zeroed first). The caller then checks its own filter shape. */
+xs_status_t xs_conv_prepare_tensors(xs_node_t *node, xs_conv_tensors_t *t, xs_conv_op_t *op);
+
+/* Prepare, second half: bias size, strides/dilation/padding per axis, activation, the
+ * type checks, float or int8 quantization (per-channel along channel_dim), then the lean
+ * op data (xs_conv_keep_lean). */
+xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
+                                   int32_t channel_dim, xs_conv_op_t *op);
+
 /* Prepare: the persistent lean op data of a fully prepared *op (XS_ERR_ARENA via xs_fail
  * when the arena is short); sets node->user_data. */
 xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op);

@@ -11,27 +11,12 @@
 
 static xs_status_t dwconv_prepare(xs_node_t *node) {
   const xs_dwconv_options_t *opt = &node->options->dwconv;
-  const uint32_t n_in = xs_num_inputs(node);
-  if ((n_in != 2 && n_in != 3) || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_MALFORMED, "expects 2 or 3 inputs and 1 output");
-  }
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *filter = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  const xs_tensor_t *output = xs_output(node, 0);
-  if (input == NULL || filter == NULL || output == NULL) {
-    return xs_fail(node, XS_ERR_MALFORMED, "missing input, filter or output");
-  }
   /* Prepared in full here; only the lean part is kept (xs_conv_keep_lean). */
   xs_conv_op_t full;
   xs_conv_op_t *op = &full;
-  memset(op, 0, sizeof *op);
-  xs_status_t st;
-  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
-      (st = xs_conv_nhwc(node, filter, "filter", &op->filter)) != XS_OK ||
-      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK) {
-    return st;
-  }
+  xs_conv_tensors_t t;
+  xs_status_t st = xs_conv_prepare_tensors(node, &t, op);
+  if (st != XS_OK) return st;
   if (op->in.n != op->out.n || op->filter.n != 1 || op->filter.c != op->out.c) {
     return xs_fail(node, XS_ERR_SHAPE, "filter must be [1, h, w, %d] and batches match",
                    op->out.c);
@@ -42,45 +27,11 @@ static xs_status_t dwconv_prepare(xs_node_t *node) {
     return xs_fail(node, XS_ERR_SHAPE, "output channels %d != input channels %d x multiplier %d",
                    op->out.c, op->in.c, opt->depth_multiplier);
   }
-  if (bias != NULL && xs_tensor_elements(bias) != (uint32_t)op->out.c) {
-    return xs_fail(node, XS_ERR_SHAPE, "bias has %u elements, expected %d",
-                   xs_tensor_elements(bias), op->out.c);
-  }
-  xs_conv_params_t *p = &op->params;
-  p->stride_h = opt->stride_h;
-  p->stride_w = opt->stride_w;
-  p->dilation_h = opt->dilation_h;
-  p->dilation_w = opt->dilation_w;
-  p->depth_multiplier = opt->depth_multiplier;
-  if ((st = xs_conv_axis(node, "height", opt->padding, op->in.h, op->filter.h, opt->stride_h,
-                         opt->dilation_h, op->out.h, &p->pad_h)) != XS_OK ||
-      (st = xs_conv_axis(node, "width", opt->padding, op->in.w, op->filter.w, opt->stride_w,
-                         opt->dilation_w, op->out.w, &p->pad_w)) != XS_OK ||
-      (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
-    return st;
-  }
-  if (input->type != output->type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
-  }
-  op->type = input->type;
-  if (input->type == XS_FLOAT32) {
-    if (filter->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
-    }
-    xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
-  } else if (input->type == XS_INT8) {
-    /* Depthwise filters are quantized along their last axis (output channels). */
-    st = xs_conv_quant_prepare(node, input, filter, bias, output, opt->activation, op->out.c, 3,
-                               op);
-    if (st != XS_OK) {
-      return st;
-    }
-  } else {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
-                   xs_type_name((xs_type_t)input->type));
-  }
-  return xs_conv_keep_lean(node, op);
+  op->params.depth_multiplier = opt->depth_multiplier;
+  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
+                                opt->activation};
+  /* Depthwise filters are quantized along their last axis (output channels). */
+  return xs_conv_prepare_finish(node, &t, &g, 3, op);
 }
 
 static xs_status_t dwconv_eval(xs_node_t *node) {
