@@ -58,7 +58,7 @@ function microFromRecords(records: DeviceRecord[], tick: TickUnit): MicroBench |
   return toMicroBench(microFromRaw({ unit: tick.unit, num: tick.num, den: tick.den, js: JSON.parse(value.js) as RawMicro['js'], c: value.c }));
 }
 
-function memoryReport(runs: CollectedRun[], target: string, flash: Record<string, number>): MemoryReport {
+function memoryReport(runs: CollectedRun[], target: string, flash: Record<string, number>, bootXs?: Record<string, number>): MemoryReport {
   const arena: MemoryReport['arena'] = [];
   for (const run of runs) {
     const model = appModel[run.app];
@@ -66,14 +66,15 @@ function memoryReport(runs: CollectedRun[], target: string, flash: Record<string
     const tflm = target === 'mps2-an500' ? tflmArenaBytes(model, run.kernels) : null;
     arena.push({ model, head: run.arena.head, tail: run.arena.tail, total: run.arena.used, tflm });
   }
-  // XS figures are cumulative peaks since boot: the last JS run's record holds the largest.
-  const xs = runs.filter((r) => r.xs).pop()?.xs;
+  // XS figures are cumulative peaks since boot: the last JS run's record holds the largest;
+  // without JS runs, the figures the device reported at hello (after creating XS).
+  const xs = runs.filter((r) => r.xs).pop()?.xs ?? bootXs;
   return {
     arena,
     xsHeap: xs
       ? { configured: xs.arenaBytes ?? 0, peak: (xs.slotsPeak ?? 0) * (xs.slotBytes ?? 0) + (xs.chunksPeak ?? 0) }
       : { configured: 0, peak: 0 },
-    jsStackPeak: Math.max(0, ...runs.map((r) => r.jsStackPeak ?? 0)),
+    jsStackPeak: Math.max(xs?.jsStackPeak ?? 0, ...runs.map((r) => r.jsStackPeak ?? 0)),
     cStackPeak: Math.max(0, ...runs.map((r) => r.cStackPeak ?? 0)),
     flash,
   };
@@ -103,7 +104,7 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
     runs,
     overhead: [],
     micro: microFromRecords(records, info.tick),
-    memory: memoryReport(collected, info.target, flash),
+    memory: memoryReport(collected, info.target, flash, ((info.extra ?? {}) as { xs?: Record<string, number> | null }).xs ?? undefined),
     models: modelRows([...new Set(runs.map((r) => appModel[r.app]).filter((m): m is string => !!m))], info.target),
   };
 }
