@@ -31,3 +31,25 @@ xs_status_t xs_bcast_init(xs_node_t *node, xs_bcast_t *bc, const xs_tensor_t *a,
   }
   return XS_OK;
 }
+
+void *xs_bcast_prepare(xs_node_t *node, size_t bytes, const xs_tensor_t **a, const xs_tensor_t **b,
+                       const xs_tensor_t **out, xs_status_t *st) {
+  *a = xs_input(node, 0);
+  *b = xs_input(node, 1);
+  *out = xs_output(node, 0);
+  if (*a == NULL || *b == NULL || *out == NULL) {
+    *st = xs_fail(node, XS_ERR_SHAPE, "needs two inputs and an output");
+    return NULL;
+  }
+  if ((*a)->type != (*out)->type || (*b)->type != (*out)->type) {
+    *st = xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "mixed types");
+    return NULL;
+  }
+  xs_bcast_t *bc = xs_alloc_persistent(node, bytes);
+  if (bc == NULL) {
+    *st = xs_fail(node, XS_ERR_ARENA, "op data");
+    return NULL;
+  }
+  *st = xs_bcast_init(node, bc, *a, *b, *out);
+  return *st == XS_OK ? bc : NULL;
+}

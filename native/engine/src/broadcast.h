@@ -22,6 +22,12 @@ typedef struct xs_bcast {
 xs_status_t xs_bcast_init(xs_node_t *node, xs_bcast_t *bc, const xs_tensor_t *a,
                           const xs_tensor_t *b, const xs_tensor_t *out);
 
+/* Prepare of a broadcasting binary op whose persistent op data starts with an xs_bcast_t:
+ * inputs 0 and 1 and output 0 present and of one type, `bytes` of op data allocated and
+ * its broadcast initialised. Returns the op data, or NULL with *st set (after xs_fail). */
+void *xs_bcast_prepare(xs_node_t *node, size_t bytes, const xs_tensor_t **a, const xs_tensor_t **b,
+                       const xs_tensor_t **out, xs_status_t *st);
+
 /* Iterator state for one pass over the output. */
 typedef struct xs_bcast_iter {
   int32_t idx[XS_MAX_DIMS];

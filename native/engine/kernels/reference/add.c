@@ -3,6 +3,8 @@
  * 2^20-scaled domain, add, rescale), int32 and float32, with broadcasting up to
  * XS_MAX_DIMS and fused activation (int32 ADD ignores it, as TFLM does).
  */
+#include <stddef.h>
+
 #include "broadcast.h"
 #include "kernel.h"
 #include "quant.h"
@@ -14,23 +16,14 @@ typedef struct add_data {
   int32_t act_min, act_max;
   float fmin, fmax;
 } add_data_t;
+_Static_assert(offsetof(add_data_t, bc) == 0, "xs_bcast_prepare initialises the first member");
 
 static xs_status_t add_prepare(xs_node_t *node) {
-  const xs_tensor_t *a = xs_input(node, 0);
-  const xs_tensor_t *b = xs_input(node, 1);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (a == NULL || b == NULL || out == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "needs two inputs and an output");
-  }
-  if (a->type != out->type || b->type != out->type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "mixed types");
-  }
-  add_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  const xs_tensor_t *a, *b, *out;
+  xs_status_t st;
+  /* bc is the op data's first member: xs_bcast_prepare initialises it. */
+  add_data_t *d = xs_bcast_prepare(node, sizeof(*d), &a, &b, &out, &st);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  xs_status_t st = xs_bcast_init(node, &d->bc, a, b, out);
-  if (st != XS_OK) {
     return st;
   }
   const xs_activation_t act = node->options->arith.activation;
