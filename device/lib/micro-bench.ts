@@ -3,15 +3,16 @@
 // loop as POPULATE does, TypedArray set), arg-max. firmware/programs/xs-bench measures
 // the C equivalents in the same image and prints both in one MICRO line. All figures are
 // raw ticks; loops of REPS are given whole, single shots net of one ticks32() pair.
-import { asset, int8 } from 'assets';
+import { asset, has, int8 } from 'assets';
 import { nop } from 'micro';
 import { ticks, ticks32 } from 'timer';
 import { Interpreter } from 'tflm';
 import { argmaxI8 } from './quantize.ts';
 
 const REPS = 1000;
-/** Any asset of at least 9216 bytes: the fill sources. */
-const SOURCE = 'person_detect/images.u8';
+/** Any asset of at least 9216 bytes: the fill sources (an image without person_detect,
+ * the F769's, has the speech clips). */
+const SOURCE = has('person_detect/images.u8') ? 'person_detect/images.u8' : 'micro_speech/clips.i16';
 
 /** Input bytes of each model: hello_world 1, mnist 784, micro_speech 1960, person 9216. */
 const FILL_MODELS = [
@@ -79,6 +80,7 @@ export function measure(): JsMicro {
   const fill: JsMicro['fill'] = [];
   const argmax: JsMicro['argmax'] = [];
   for (const model of FILL_MODELS) {
+    if (!has(model)) continue; // not built into this image (manifest apps)
     const interp = new Interpreter(model);
     const dst = interp.input(0).data as Int8Array;
     const n = dst.length;

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { buildFirmware, programPath } from '../build/firmware.ts';
 import { MAIN_PROGRAM } from '../build/main-program.ts';
 import { sizeReport } from '../build/size.ts';
+import { resolveManifest } from '../build/manifest.ts';
+import { XsinferError } from '../errors.ts';
 import { readRecording, replayRecording } from '../bridge/recording.ts';
 import type { DeviceRecord, InfoRecord, TickUnit, UserRecord } from '../bridge/protocol.ts';
 import { microFromRaw, toMicroBench, type RawMicro } from './js-apps.ts';
@@ -115,7 +117,14 @@ export function benchFromRecording(file: string): BenchResult {
 }
 
 /** Every run of a bench session, in the order the device runs them. */
-export function planRuns(opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops'>): RunSpec[] {
+export function planRuns(
+  opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops'>,
+  builtIn?: string[],
+): RunSpec[] {
+  const missing = builtIn ? opts.apps.filter((a) => !builtIn.includes(a)) : [];
+  if (missing.length) {
+    throw new XsinferError('BAD_ARGUMENT', `${missing.join(', ')} not built into this image (manifest.json apps: ${builtIn!.join(', ')})`);
+  }
   const specs: RunSpec[] = [];
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
@@ -123,7 +132,8 @@ export function planRuns(opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' |
   // micro_speech (clip and stream) in JS twice: the pure-TypeScript front end (device app
   // micro_speech[_stream]_ts, reported as impl "js") beside TS calling the native front end
   // ("js-native-frontend").
-  for (const app of opts.apps.filter((a) => TS_FRONTEND_APPS[a])) {
+  // Images without the pure-TS front end (the F769's: it does not fit its XS heap) skip it.
+  for (const app of opts.apps.filter((a) => TS_FRONTEND_APPS[a] && (!builtIn || builtIn.includes(TS_FRONTEND_APPS[a])))) {
     if (!opts.impls.includes('js')) break;
     for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APPS[app], impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false });
   }
@@ -134,7 +144,7 @@ export function planRuns(opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' |
 
 export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
   if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
-  const specs = planRuns(opts);
+  const specs = planRuns(opts, resolveManifest(opts.target).apps);
   const session = await runSession({
     target: opts.target,
     port: opts.port,

@@ -12,6 +12,7 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
 import { writeIfChanged } from './files.ts';
+import { resolveManifest } from './manifest.ts';
 
 export const XSNAP_VERSION = '0.15.0';
 export const xsDir = path.join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
@@ -105,17 +106,7 @@ function mergeCreation(base: Creation, over: Partial<Record<keyof Creation, unkn
 /** Creation from manifest.json (`creation`, then `platforms[target].creation` or the
  * `"..."` fallback), else the defaults; checked so the device never starts with nonsense. */
 export function resolveCreation(target: Target): Creation {
-  const file = path.join(repoRoot, 'manifest.json');
-  let creation = defaultCreation;
-  if (fs.existsSync(file)) {
-    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      creation?: Partial<Creation>;
-      platforms?: Record<string, { creation?: Partial<Creation> }>;
-    };
-    creation = mergeCreation(creation, manifest.creation);
-    const platform = manifest.platforms?.[target] ?? manifest.platforms?.['...'];
-    creation = mergeCreation(creation, platform?.creation);
-  }
+  const creation = mergeCreation(defaultCreation, resolveManifest(target).creation as Partial<Record<keyof Creation, unknown>>);
   const values = creationValues(creation);
   if (values.some((v) => !Number.isInteger(v) || v < 0 || v > 0x7fffffff)) {
     throw new XsinferError('BAD_ARGUMENT', `manifest creation has a value that is not a non-negative integer: ${JSON.stringify(creation)}`);
@@ -237,6 +228,48 @@ export function compileDeviceTs(outDir: string): DeviceModule[] {
   return emitted.sort().map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
 }
 
+/** Relative imports of an emitted module, as archive paths ("../../lib/golden.js" → "lib/golden"). */
+function importsOf(m: DeviceModule): string[] {
+  const text = fs.readFileSync(m.file, 'utf8');
+  const specifiers = [...text.matchAll(/\b(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]/g)].map((x) => x[1] ?? x[2]);
+  return specifiers
+    .filter((s) => s.startsWith('.'))
+    .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(m.path), s)).replace(/\.(js|ts)$/, ''));
+}
+
+/** The modules of an image with only `apps` built in: every module of the other apps goes,
+ * so do the lib modules only those apps reach, and (to a fixpoint) whatever imports a module
+ * that went. Lib modules no app reaches (entry points the C programs import) stay. */
+export function selectModules(modules: DeviceModule[], apps: string[]): DeviceModule[] {
+  const appOf = (p: string): string | null => (p.startsWith('apps/') ? p.split('/')[1] : null);
+  const graph = new Map(modules.map((m) => [m.path, importsOf(m)]));
+  const closure = (roots: string[]): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [...roots];
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      stack.push(...(graph.get(p) ?? []));
+    }
+    return seen;
+  };
+  const kept = closure(modules.filter((m) => apps.includes(appOf(m.path) ?? '')).map((m) => m.path));
+  const others = closure(modules.filter((m) => { const a = appOf(m.path); return a !== null && !apps.includes(a); }).map((m) => m.path));
+  const dropped = new Set([...others].filter((p) => !kept.has(p)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [p, deps] of graph) {
+      if (!dropped.has(p) && deps.some((d) => dropped.has(d))) {
+        if (kept.has(p)) throw new XsinferError('BUILD_FAILED', `${p} is needed by a built-in app but imports a module that was left out`);
+        dropped.add(p);
+        changed = true;
+      }
+    }
+  }
+  return modules.filter((m) => !dropped.has(m.path));
+}
+
 /** JS halves of the native modules: native/bindings/<module>/<module>.js → "<module>". */
 export function nativeModules(): DeviceModule[] {
   if (!fs.existsSync(bindingsDir)) return [];
@@ -265,7 +298,7 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
   const out = path.join(genDir, 'xs_archive.c');
   const creation = resolveCreation(opts.target);
   const tool = await buildXsarc(opts.toolsDir);
-  const modules = [...compileDeviceTs(path.join(genDir, 'device-js')), ...nativeModules()];
+  const modules = [...selectModules(compileDeviceTs(path.join(genDir, 'device-js')), resolveManifest(opts.target).apps), ...nativeModules()];
   if (!modules.some((m) => m.path === MAIN_MODULE)) {
     throw new XsinferError('BUILD_FAILED', `device/${MAIN_MODULE}.ts is missing`);
   }

@@ -19,7 +19,15 @@ export async function createProgram(): Promise<Command> {
   program
     .name('xsinfer')
     .description('Scripted TinyML inference on the STM32F769: build, boot, verify and benchmark JS vs C')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option(
+      '--manifest-platform <platform>',
+      "build and run with another platform's manifest.json settings (apps, defines, creation), e.g. the F769's memory budget on mps2-an500; builds go to build/<target>+<platform>",
+    )
+    .hook('preAction', (command) => {
+      const platform = command.opts<{ manifestPlatform?: string }>().manifestPlatform;
+      if (platform) process.env.XSINFER_MANIFEST_PLATFORM = platform;
+    });
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   for (const file of files) {

@@ -21,8 +21,8 @@
 #define MODEL_SLOT_BYTES 0u
 #define APP_SLOT_BYTES 0u
 #else
-#define MODEL_SLOT_BYTES (96u * 1024u) /* = the main arena (arenas.h), where uploads are staged */
-#define APP_SLOT_BYTES (64u * 1024u)
+#define MODEL_SLOT_BYTES (MODDEF_ARENA_MAIN + 0u) /* the main arena (arenas.h): uploads are staged there */
+#define APP_SLOT_BYTES (MODDEF_ARENA_MAIN < 65536 ? MODDEF_ARENA_MAIN + 0u : 65536u)
 #endif
 _Static_assert(MODEL_SLOT_BYTES <= (uint32_t)MAIN_ARENA_BYTES && APP_SLOT_BYTES <= (uint32_t)MAIN_ARENA_BYTES,
                "uploads are staged in the main arena");
