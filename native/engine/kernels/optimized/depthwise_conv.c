@@ -48,88 +48,32 @@ static void interior(int32_t n, int32_t f, int32_t s, int32_t d, int32_t p, int3
   *hi = b;
 }
 
-static xs_status_t keep_ref(xs_node_t *node, dw_opt_t *op, const xs_conv_op_t *r) {
-  xs_conv_op_t *copy = xs_alloc_persistent(node, sizeof *copy);
-  if (copy == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  *copy = *r;
-  op->ref = copy;
-  return XS_OK;
-}
-
 static xs_status_t dw_prepare(xs_node_t *node) {
   const xs_dwconv_options_t *opt = &node->options->dwconv;
-  const uint32_t n_in = xs_num_inputs(node);
-  if ((n_in != 2 && n_in != 3) || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_MALFORMED, "expects 2 or 3 inputs and 1 output");
-  }
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *filter = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  const xs_tensor_t *output = xs_output(node, 0);
-  if (input == NULL || filter == NULL || output == NULL) {
-    return xs_fail(node, XS_ERR_MALFORMED, "missing input, filter or output");
-  }
   dw_opt_t *op = xs_alloc_persistent(node, sizeof *op);
   if (op == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "op data");
   }
   /* Validated on the stack; only ops that run the reference core keep a copy. */
-  xs_conv_op_t ref = {0};
+  xs_conv_op_t ref;
   xs_conv_op_t *r = &ref;
-  xs_status_t st;
-  if ((st = xs_conv_nhwc(node, input, "input", &r->in)) != XS_OK ||
-      (st = xs_conv_nhwc(node, filter, "filter", &r->filter)) != XS_OK ||
-      (st = xs_conv_nhwc(node, output, "output", &r->out)) != XS_OK) {
-    return st;
-  }
-  if (r->in.n != r->out.n || r->filter.n != 1 || r->filter.c != r->out.c) {
-    return xs_fail(node, XS_ERR_SHAPE, "filter must be [1, h, w, %d] and batches match", r->out.c);
-  }
-  if (opt->depth_multiplier < 1 || r->out.c / opt->depth_multiplier != r->in.c ||
-      r->out.c % opt->depth_multiplier != 0) {
-    return xs_fail(node, XS_ERR_SHAPE, "output channels %d != input channels %d x multiplier %d",
-                   r->out.c, r->in.c, opt->depth_multiplier);
-  }
-  if (bias != NULL && xs_tensor_elements(bias) != (uint32_t)r->out.c) {
-    return xs_fail(node, XS_ERR_SHAPE, "bias has %u elements, expected %d",
-                   xs_tensor_elements(bias), r->out.c);
-  }
+  xs_conv_tensors_t t;
+  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
+                                opt->activation};
+  xs_status_t st = xs_conv_prepare_tensors(node, &t, r);
+  if (st == XS_OK) st = xs_dwconv_check_filter(node, opt->depth_multiplier, r);
+  if (st == XS_OK) st = xs_conv_prepare_geometry(node, &t, &g, r);
+  if (st != XS_OK) return st;
+  const xs_tensor_t *input = t.input, *filter = t.filter, *bias = t.bias, *output = t.output;
   xs_conv_params_t *p = &r->params;
-  p->stride_h = opt->stride_h;
-  p->stride_w = opt->stride_w;
-  p->dilation_h = opt->dilation_h;
-  p->dilation_w = opt->dilation_w;
-  p->depth_multiplier = opt->depth_multiplier;
-  if ((st = xs_conv_axis(node, "height", opt->padding, r->in.h, r->filter.h, opt->stride_h,
-                         opt->dilation_h, r->out.h, &p->pad_h)) != XS_OK ||
-      (st = xs_conv_axis(node, "width", opt->padding, r->in.w, r->filter.w, opt->stride_w,
-                         opt->dilation_w, r->out.w, &p->pad_w)) != XS_OK ||
-      (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
-    return st;
-  }
-  if (input->type != output->type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
-  }
-  r->type = input->type;
   op->batches = r->in.n;
   op->out_h = r->out.h;
   op->out_w = r->out.w;
   op->out_c = r->out.c;
   op->depth_multiplier = p->depth_multiplier;
   node->user_data = op;
-  if (input->type == XS_FLOAT32) {
-    if (filter->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
-    }
-    xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
-    return keep_ref(node, op, r);
-  }
-  if (input->type != XS_INT8) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
-                   xs_type_name((xs_type_t)input->type));
+  if (r->type == XS_FLOAT32) {
+    return xs_conv_keep_full(node, r, &op->ref);
   }
   st = xs_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 3, &op->ch,
                          &op->shift, &op->out);
@@ -183,7 +127,7 @@ static xs_status_t dw_prepare(xs_node_t *node) {
   }
   r->multipliers = m;
   r->shifts = s;
-  return keep_ref(node, op, r);
+  return xs_conv_keep_full(node, r, &op->ref);
 }
 
 /* ---- multiplier 1 ---- */

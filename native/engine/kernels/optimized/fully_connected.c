@@ -118,12 +118,7 @@ static void fc_row(const xs_opt_gemm_t *g, const int8_t *x, int8_t *y) {
 
 static xs_status_t fc_eval(xs_node_t *node) {
   fc_opt_t *op = node->user_data;
-  if (!op->fast) {
-    node->user_data = op->ref_data;
-    const xs_status_t st = xs_kernel_fully_connected_ref.eval(node);
-    node->user_data = op;
-    return st;
-  }
+  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_fully_connected_ref, op->ref_data);
   const int8_t *x = xs_input(node, 0)->data;
   int8_t *y = xs_output(node, 0)->data;
   const int32_t depth = (int32_t)op->depth, n = (int32_t)op->out_depth;

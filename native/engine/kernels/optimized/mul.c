@@ -92,31 +92,12 @@ XS_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b
 }
 
 static void mul_s8(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
-  const xs_opt_bc_t *bc = &op->bc;
-  xs_opt_bc_iter_t it;
-  xs_opt_bc_begin(&it);
-  for (uint32_t o = 0; o < bc->outer; o++, y += bc->run, xs_opt_bc_next(bc, &it)) {
-    const int8_t *pa = a + it.ia, *pb = b + it.ib;
-    if (bc->sa && bc->sb) {
-      mul_run(op, pa, pb, y, bc->run, 1, 1);
-    } else if (bc->sa) {
-      mul_run(op, pa, pb, y, bc->run, 1, 0);
-    } else if (bc->sb) {
-      mul_run(op, pa, pb, y, bc->run, 0, 1);
-    } else {
-      mul_run(op, pa, pb, y, bc->run, 0, 0);
-    }
-  }
+  XS_OPT_BC_RUNS(&op->bc, mul_run, op, a, b, y);
 }
 
 static xs_status_t mul_eval(xs_node_t *node) {
   mul_opt_t *op = node->user_data;
-  if (!op->fast) {
-    node->user_data = op->ref_data;
-    const xs_status_t st = xs_kernel_mul_ref.eval(node);
-    node->user_data = op;
-    return st;
-  }
+  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_mul_ref, op->ref_data);
   mul_s8(op, xs_input(node, 0)->data, xs_input(node, 1)->data, xs_output(node, 0)->data);
   return XS_OK;
 }

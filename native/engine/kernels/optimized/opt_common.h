@@ -222,4 +222,14 @@ XS_OPT_INLINE int32_t xs_opt_exp_q5(int32_t a) {
   return a == 0 ? INT32_MAX : r;
 }
 
+/* Eval of an op prepare left on the reference path: the reference kernel runs with its
+ * own op data (kept in ref_data), then the node gets the optimized op data back. */
+static inline xs_status_t xs_opt_eval_ref(xs_node_t *node, const xs_kernel_t *ref, void *ref_data) {
+  void *own = node->user_data;
+  node->user_data = ref_data;
+  const xs_status_t st = ref->eval(node);
+  node->user_data = own;
+  return st;
+}
+
 #endif

@@ -124,12 +124,7 @@ static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *outpu
 
 static xs_status_t max_pool_eval(xs_node_t *node) {
   pool_opt_t *op = node->user_data;
-  if (!op->fast) {
-    node->user_data = op->ref_data;
-    const xs_status_t st = xs_kernel_max_pool_2d_ref.eval(node);
-    node->user_data = op;
-    return st;
-  }
+  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_max_pool_2d_ref, op->ref_data);
   max_pool_s8(op, xs_input(node, 0)->data, xs_output(node, 0)->data);
   return XS_OK;
 }
@@ -215,12 +210,7 @@ static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output
 
 static xs_status_t average_pool_eval(xs_node_t *node) {
   pool_opt_t *op = node->user_data;
-  if (!op->fast) {
-    node->user_data = op->ref_data;
-    const xs_status_t st = xs_kernel_average_pool_2d_ref.eval(node);
-    node->user_data = op;
-    return st;
-  }
+  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_average_pool_2d_ref, op->ref_data);
   return avg_pool_s8(op, xs_input(node, 0)->data, xs_output(node, 0)->data)
              ? XS_OK
              : xs_fail(node, XS_ERR_KERNEL, "empty pooling window");

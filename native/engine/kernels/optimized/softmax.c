@@ -99,12 +99,7 @@ static void softmax_s8(const softmax_opt_t *op, int32_t *exps, const int8_t *x, 
 
 static xs_status_t softmax_eval(xs_node_t *node) {
   softmax_opt_t *op = node->user_data;
-  if (!op->fast) {
-    node->user_data = op->ref_data;
-    const xs_status_t st = xs_kernel_softmax_ref.eval(node);
-    node->user_data = op;
-    return st;
-  }
+  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_softmax_ref, op->ref_data);
   softmax_s8(op, xs_scratch(node, op->scratch), xs_input(node, 0)->data, xs_output(node, 0)->data);
   return XS_OK;
 }

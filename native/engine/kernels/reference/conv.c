@@ -164,6 +164,16 @@ xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op) {
   return XS_OK;
 }
 
+xs_status_t xs_conv_keep_full(xs_node_t *node, const xs_conv_op_t *op, xs_conv_op_t **kept) {
+  xs_conv_op_t *copy = xs_alloc_persistent(node, sizeof *copy);
+  if (copy == NULL) {
+    return xs_fail(node, XS_ERR_ARENA, "op data");
+  }
+  *copy = *op;
+  *kept = copy;
+  return XS_OK;
+}
+
 /* ---- CONV_2D kernel ---- */
 
 static xs_status_t conv_prepare(xs_node_t *node) {
@@ -173,7 +183,14 @@ static xs_status_t conv_prepare(xs_node_t *node) {
   xs_conv_op_t *op = &full;
   xs_conv_tensors_t t;
   xs_status_t st = xs_conv_prepare_tensors(node, &t, op);
+  if (st == XS_OK) st = xs_conv_check_filter(node, op);
   if (st != XS_OK) return st;
+  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
+                                opt->activation};
+  return xs_conv_prepare_finish(node, &t, &g, 0, op);
+}
+
+xs_status_t xs_conv_check_filter(xs_node_t *node, const xs_conv_op_t *op) {
   if (op->in.n != op->out.n || op->filter.n != op->out.c) {
     return xs_fail(node, XS_ERR_SHAPE, "batch or output channels do not match the filter");
   }
@@ -182,9 +199,22 @@ static xs_status_t conv_prepare(xs_node_t *node) {
     return xs_fail(node, XS_ERR_SHAPE, "input channels %d do not fit filter depth %d",
                    op->in.c, op->filter.c);
   }
-  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
-                                opt->activation};
-  return xs_conv_prepare_finish(node, &t, &g, 0, op);
+  return XS_OK;
+}
+
+xs_status_t xs_dwconv_check_filter(xs_node_t *node, int32_t depth_multiplier, xs_conv_op_t *op) {
+  if (op->in.n != op->out.n || op->filter.n != 1 || op->filter.c != op->out.c) {
+    return xs_fail(node, XS_ERR_SHAPE, "filter must be [1, h, w, %d] and batches match",
+                   op->out.c);
+  }
+  /* TFLM takes the multiplier from the options and never re-derives it. */
+  if (depth_multiplier < 1 || op->out.c / depth_multiplier != op->in.c ||
+      op->out.c % depth_multiplier != 0) {
+    return xs_fail(node, XS_ERR_SHAPE, "output channels %d != input channels %d x multiplier %d",
+                   op->out.c, op->in.c, depth_multiplier);
+  }
+  op->params.depth_multiplier = depth_multiplier;
+  return XS_OK;
 }
 
 xs_status_t xs_conv_prepare_tensors(xs_node_t *node, xs_conv_tensors_t *t, xs_conv_op_t *op) {
@@ -209,8 +239,8 @@ xs_status_t xs_conv_prepare_tensors(xs_node_t *node, xs_conv_tensors_t *t, xs_co
   return XS_OK;
 }
 
-xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
-                                   int32_t channel_dim, xs_conv_op_t *op) {
+xs_status_t xs_conv_prepare_geometry(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
+                                     xs_conv_op_t *op) {
   const xs_tensor_t *input = t->input, *filter = t->filter, *bias = t->bias, *output = t->output;
   xs_status_t st;
   if (bias != NULL && xs_tensor_elements(bias) != (uint32_t)op->out.c) {
@@ -239,17 +269,21 @@ xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, 
       return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
     }
     xs_activation_range_float(g->activation, &p->act_min_f, &p->act_max_f);
-  } else if (input->type == XS_INT8) {
-    st = xs_conv_quant_prepare(node, input, filter, bias, output, g->activation, op->out.c, channel_dim,
-                               op);
-    if (st != XS_OK) {
-      return st;
-    }
-  } else {
+  } else if (input->type != XS_INT8) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
                    xs_type_name((xs_type_t)input->type));
   }
-  return xs_conv_keep_lean(node, op);
+  return XS_OK;
+}
+
+xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
+                                   int32_t channel_dim, xs_conv_op_t *op) {
+  xs_status_t st = xs_conv_prepare_geometry(node, t, g, op);
+  if (st == XS_OK && op->type == XS_INT8) {
+    st = xs_conv_quant_prepare(node, t->input, t->filter, t->bias, t->output, g->activation, op->out.c,
+                               channel_dim, op);
+  }
+  return st == XS_OK ? xs_conv_keep_lean(node, op) : st;
 }
 
 static xs_status_t conv_eval(xs_node_t *node) {

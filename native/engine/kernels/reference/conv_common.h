@@ -179,14 +179,28 @@ typedef struct xs_conv_geometry {
  * into op->in/filter/out (op zeroed first). The caller then checks its own filter shape. */
 xs_status_t xs_conv_prepare_tensors(xs_node_t *node, xs_conv_tensors_t *t, xs_conv_op_t *op);
 
-/* Prepare, second half: bias size, strides/dilation/padding per axis, activation, the
- * type checks, float or int8 quantization (per-channel along channel_dim), then the lean
- * op data (xs_conv_keep_lean). */
+/* Prepare, filter shape: CONV_2D's (batches, output channels, grouped depth) and
+ * DEPTHWISE_CONV_2D's ([1, h, w, out_c], out_c = in_c x multiplier, which goes into
+ * op->params). */
+xs_status_t xs_conv_check_filter(xs_node_t *node, const xs_conv_op_t *op);
+xs_status_t xs_dwconv_check_filter(xs_node_t *node, int32_t depth_multiplier, xs_conv_op_t *op);
+
+/* Prepare, geometry: bias size, strides/dilation/padding per axis, activation, the type
+ * checks (float32 with float filter/bias and its activation range, or int8). */
+xs_status_t xs_conv_prepare_geometry(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
+                                     xs_conv_op_t *op);
+
+/* Prepare, second half: xs_conv_prepare_geometry, int8 quantization (per-channel along
+ * channel_dim), then the lean op data (xs_conv_keep_lean). */
 xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
                                    int32_t channel_dim, xs_conv_op_t *op);
 
 /* Prepare: the persistent lean op data of a fully prepared *op (XS_ERR_ARENA via xs_fail
  * when the arena is short); sets node->user_data. */
 xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op);
+
+/* Prepare: a persistent copy of the whole *op into *kept (for kernels that fall back to
+ * the reference cores); XS_ERR_ARENA via xs_fail when the arena is short. */
+xs_status_t xs_conv_keep_full(xs_node_t *node, const xs_conv_op_t *op, xs_conv_op_t **kept);
 
 #endif

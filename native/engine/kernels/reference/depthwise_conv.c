@@ -16,18 +16,8 @@ static xs_status_t dwconv_prepare(xs_node_t *node) {
   xs_conv_op_t *op = &full;
   xs_conv_tensors_t t;
   xs_status_t st = xs_conv_prepare_tensors(node, &t, op);
+  if (st == XS_OK) st = xs_dwconv_check_filter(node, opt->depth_multiplier, op);
   if (st != XS_OK) return st;
-  if (op->in.n != op->out.n || op->filter.n != 1 || op->filter.c != op->out.c) {
-    return xs_fail(node, XS_ERR_SHAPE, "filter must be [1, h, w, %d] and batches match",
-                   op->out.c);
-  }
-  /* TFLM takes the multiplier from the options and never re-derives it. */
-  if (opt->depth_multiplier < 1 || op->out.c / opt->depth_multiplier != op->in.c ||
-      op->out.c % opt->depth_multiplier != 0) {
-    return xs_fail(node, XS_ERR_SHAPE, "output channels %d != input channels %d x multiplier %d",
-                   op->out.c, op->in.c, opt->depth_multiplier);
-  }
-  op->params.depth_multiplier = opt->depth_multiplier;
   const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
                                 opt->activation};
   /* Depthwise filters are quantized along their last axis (output channels). */
