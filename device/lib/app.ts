@@ -1,6 +1,7 @@
 // The shape every device app module has (device/apps/<app>/main.ts), mirroring the C apps'
 // c_app_t (native/baseline/include/baseline/app.h): the bench loop in bench.ts drives it.
-import type { Interpreter, Kernels } from 'tflm';
+// Also the check that a run's model fits the app, the twin of app_setup_model's in C.
+import type { Interpreter, Kernels, Tensor } from 'tflm';
 
 /** What RESPOND produced (C: app_result_t). */
 export interface AppResult {
@@ -12,13 +13,50 @@ export interface AppResult {
 export interface App {
   /** Iteration i uses case i % cases. */
   readonly cases: number;
-  /** Once, untimed: interpreter in slot 'main', views, tables. Returns the interpreter
-   * the bench loop invokes. */
-  setup(kernels: Kernels): Interpreter;
+  /** The model asset the app is written for; its golden outputs are this model's. An app
+   * without one takes no `model` from a run request. */
+  readonly model?: string;
+  /** Once, untimed: interpreter in slot 'main' over `model` (the run's model, else the
+   * app's own), views, tables. Returns the interpreter the bench loop invokes. Throws a
+   * ModelMismatchError when the model's input/output do not fit the app (modelIo). */
+  setup(kernels: Kernels, model: string): Interpreter;
   /** Fill the model input from the case's raw data. */
   populate(caseIndex: number): void;
   respond(): AppResult;
   /** Untimed: the output bytes equal the golden bytes of the case and the label matches
    * (C: app_check, which also takes the result for the label). */
   check(caseIndex: number, result: AppResult): boolean;
+}
+
+/** A run's model that the app cannot use (wrong input/output type or size). The bench
+ * loop reports it by its name (an error record "app", as the C app's), so a deployed app
+ * with its own copy of this module is recognised too. */
+export class ModelMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelMismatchError';
+  }
+}
+
+function fitting(app: string, name: string, what: 'input' | 'output', get: () => Tensor, elements: number): Tensor<Int8Array> {
+  let tensor: Tensor;
+  try {
+    tensor = get();
+  } catch (e) {
+    // No index 0, or a type without a typed-array view (int64, float16, ...).
+    throw new ModelMismatchError(`${app}: model "${name}" does not fit: ${what} 0: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (tensor.type !== 'int8' || tensor.data.length !== elements) {
+    throw new ModelMismatchError(`${app}: model "${name}" does not fit: ${what} 0 is ${tensor.type}[${tensor.data.length}], the app needs int8[${elements}]`);
+  }
+  return tensor as Tensor<Int8Array>;
+}
+
+/** Input 0 and output 0 of `model` (asset `name`), which must be int8 with `inputs` and
+ * `outputs` elements; else a ModelMismatchError worded as the C apps word it. */
+export function modelIo(app: string, name: string, model: Interpreter, inputs: number, outputs: number): { input: Tensor<Int8Array>; output: Tensor<Int8Array> } {
+  if (model.inputCount < 1 || model.outputCount < 1) throw new ModelMismatchError(`${app}: model "${name}" does not fit: it has no input 0 or no output 0`);
+  const input = fitting(app, name, 'input', () => model.input(0), inputs);
+  const output = fitting(app, name, 'output', () => model.output(0), outputs);
+  return { input, output };
 }

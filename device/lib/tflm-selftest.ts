@@ -3,6 +3,7 @@
 // (test/xs/tflm-binding.test.ts) can check the message. A crash or an XS abort would end
 // the program instead, which the test also catches. Run by `xs-bench selftest`.
 import { asset, int8 } from 'assets';
+import { streamReference } from 'bench';
 import { Interpreter, TflmError, slotBytes, type Kernels } from 'tflm';
 
 export interface Probe {
@@ -90,6 +91,16 @@ export function run(): Probe[] {
     return mnist.closed;
   }));
   probes.push(probe('invoke on the interpreter a failed creation replaced', () => mnist.invoke()));
+  // C takes the arenas back behind JS's back (the stream app's C reference borrows
+  // them): only the engine-side handle check can catch the next invoke.
+  const borrowed = new Interpreter('models/hello_world_int8.tflite');
+  const borrowedView = borrowed.input(0).data;
+  probes.push(probe('invoke after C borrowed the arena', () => {
+    borrowed.invoke();
+    streamReference('optimized');
+    return borrowed.invoke();
+  }));
+  probes.push(probe('view after C borrowed the arena', () => [borrowed.closed, borrowedView.length]));
 
   probes.push(probe('unknown asset', () => asset('no/such.bin')));
   probes.push(probe('asset name not a string', () => asset(7 as unknown as string)));

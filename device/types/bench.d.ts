@@ -1,7 +1,8 @@
 // Typings of the device module "bench" (native/bindings/bench): records of the JS bench
 // loop go to a sink the firmware program chose; never called inside a timed region.
 declare module 'bench' {
-  /** One timed iteration: raw tick spans (< 2^32), the app's answer, the untimed check. */
+  /** One timed iteration: raw tick spans (< 2^32), the app's answer, the untimed check
+   * (undefined: not checked, the golden outputs do not apply to the run's model). */
   export function record(
     index: number,
     caseIndex: number,
@@ -11,7 +12,7 @@ declare module 'bench' {
     total: number,
     label: number,
     score: number,
-    correct: boolean,
+    correct: boolean | undefined,
   ): void;
   /** A full garbage collection (xsCollectGarbage). */
   export function gc(): void;

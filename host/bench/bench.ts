@@ -32,7 +32,7 @@ function reportIdentity(run: CollectedRun): Pick<BenchRun, 'app' | 'impl'> {
   if (TS_FRONTEND_APPS[run.app] && run.impl === 'js') return { app: run.app, impl: 'js-native-frontend' };
   return { app: run.app, impl: run.impl };
 }
-import { runSession, type RunSpec } from './session-runs.ts';
+import { runSession, type ModelChoice, type RunSpec } from './session-runs.ts';
 
 export interface BenchOptions {
   target: Target;
@@ -44,6 +44,9 @@ export interface BenchOptions {
   warmup: number;
   ops: boolean;
   outDir: string;
+  /** Every app runs on this model instead of its own (`--model`: an asset, or a file
+   * uploaded into the slot first). Default: each app's built-in model. */
+  model?: ModelChoice;
   onRunDone?: (spec: RunSpec, index: number, total: number) => void;
 }
 
@@ -63,7 +66,7 @@ function microFromRecords(records: DeviceRecord[], tick: TickUnit): MicroBench |
 function memoryReport(runs: CollectedRun[], target: string, flash: Record<string, number>, bootXs?: Record<string, number>): MemoryReport {
   const arena: MemoryReport['arena'] = [];
   for (const run of runs) {
-    const model = appModel[run.app];
+    const model = run.model ? undefined : appModel[run.app]; // another model: not the app's figures
     if (!model || !run.arena || arena.some((a) => a.model === model)) continue;
     const tflm = target === 'mps2-an500' ? tflmArenaBytes(model, run.kernels) : null;
     arena.push({ model, head: run.arena.head, tail: run.arena.tail, total: run.arena.used, tflm });
@@ -90,7 +93,7 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
     .filter((r) => r.app !== MICRO_APP)
     .map((r) => ({ ...r, ...reportIdentity(r) }));
   const runs: BenchRun[] = collected.map(({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, jsStackPeak: _js, xs: _xs, ...rest }) => {
-    const model = appModel[rest.app];
+    const model = rest.model ? undefined : appModel[rest.app];
     if (rest.ops && model) {
       const macs = opMacs(model);
       rest.ops = rest.ops.map((o) => ({ ...o, macs: macs[o.index] ?? 0 }));
@@ -107,7 +110,7 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
     overhead: [],
     micro: microFromRecords(records, info.tick),
     memory: memoryReport(collected, info.target, flash, ((info.extra ?? {}) as { xs?: Record<string, number> | null }).xs ?? undefined),
-    models: modelRows([...new Set(runs.map((r) => appModel[r.app]).filter((m): m is string => !!m))], info.target),
+    models: modelRows([...new Set(runs.map((r) => (r.model ? undefined : appModel[r.app])).filter((m): m is string => !!m))], info.target),
   };
 }
 
@@ -116,9 +119,10 @@ export function benchFromRecording(file: string): BenchResult {
   return resultFromRecords(replay.records);
 }
 
-/** Every run of a bench session, in the order the device runs them. */
+/** Every run of a bench session, in the order the device runs them; with a model asset,
+ * every app run names it (the micro-benchmarks take none). */
 export function planRuns(
-  opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops'>,
+  opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops'> & { model?: string },
   builtIn?: string[],
 ): RunSpec[] {
   const missing = builtIn ? opts.apps.filter((a) => !builtIn.includes(a)) : [];
@@ -126,16 +130,17 @@ export function planRuns(
     throw new XsinferError('BAD_ARGUMENT', `${missing.join(', ')} not built into this image (manifest.json apps: ${builtIn!.join(', ')})`);
   }
   const specs: RunSpec[] = [];
+  const model = opts.model !== undefined ? { model: opts.model } : {};
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
-      for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops && impl === 'c' });
+      for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops && impl === 'c', ...model });
   // micro_speech (clip and stream) in JS twice: the pure-TypeScript front end (device app
   // micro_speech[_stream]_ts, reported as impl "js") beside TS calling the native front end
   // ("js-native-frontend").
   // Images without the pure-TS front end (the F769's: it does not fit its XS heap) skip it.
   for (const app of opts.apps.filter((a) => TS_FRONTEND_APPS[a] && (!builtIn || builtIn.includes(TS_FRONTEND_APPS[a])))) {
     if (!opts.impls.includes('js')) break;
-    for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APPS[app], impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false });
+    for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APPS[app], impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false, ...model });
   }
   // The micro-benchmarks that explain the overhead table, in the same firmware session.
   if (opts.impls.includes('js')) specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });
@@ -144,12 +149,13 @@ export function planRuns(
 
 export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
   if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
-  const specs = planRuns(opts, resolveManifest(opts.target).apps);
+  const specs = planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
   const session = await runSession({
     target: opts.target,
     port: opts.port,
     runs: specs,
     outDir: opts.outDir,
+    modelUpload: opts.model?.upload,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
   });
   const elf = programPath(opts.target, MAIN_PROGRAM);

@@ -116,12 +116,13 @@ export function parseMicro(output: string): JsMicro | null {
 }
 
 /** The report's MicroBench (result.ts): the fill figures it keeps are POPULATE's table
- * loop (JS vs C), the timer read is the cheap ticks32(). */
+ * loop (JS vs C), the timer read is the cheap ticks32(), the span's timer cost its pair. */
 export function toMicroBench(m: JsMicro): MicroBench {
   return {
     emptyCall: m.emptyCall,
     timerRead: m.timerRead.ticks32,
     timerReadC: m.timerRead.c,
+    timerSpan: m.timerPair.ticks32,
     fillInput: m.fillInput.map((f) => ({ bytes: f.bytes, js: f.jsLut, c: f.cLut })),
     argmax: m.argmax,
   };

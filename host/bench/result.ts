@@ -19,8 +19,12 @@ export interface BenchRun {
   kernels: KernelSet;
   iterations: number;          // timed iterations received by the host
   warmup: number;
-  correct: boolean;            // every iteration matched the golden output
+  /** Every iteration matched the golden output; null: not checked (the run's model is not
+   * the app's built-in one byte for byte, so its golden outputs do not apply), and none failed. */
+  correct: boolean | null;
   wrong: number;
+  /** The model asset the run named (`run {model}`, e.g. "slot/model"); absent: the app's own. */
+  model?: string;
   phases: Record<Phase, Summary>;
   /** Total ticks of every timed iteration, in order (for distribution plots). */
   totals: number[];
@@ -76,7 +80,10 @@ export interface IoEvidence {
 export interface MicroBench {
   emptyCall: number;          // net cost of an empty JS→C call
   timerRead: number;          // one tick read from JS
-  timerReadC: number;         // one tick read from C
+  timerReadC: number;         // one tick read from C (t1 − t0 of two back-to-back board_ticks())
+  /** What a JS span's own timer reads add to it: t1 − t0 of two back-to-back ticks32()
+   * (C's is timerReadC). Absent in results from before it was reported. */
+  timerSpan?: number;
   fillInput: { bytes: number; js: number; c: number }[];
   argmax: { n: number; js: number; c: number }[];
 }

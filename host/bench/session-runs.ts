@@ -1,13 +1,14 @@
-// Drives the main firmware through a benchmark matrix over the wire: hello, then one
-// `run` command per app × impl × kernel set, waiting for each run's `done`. Everything
-// received is recorded to a file as it arrives.
+// Drives the main firmware through a benchmark matrix over the wire: hello, optionally a
+// model upload, then one `run` command per app × impl × kernel set, waiting for each
+// run's `done`. Everything received is recorded to a file as it arrives.
 import path from 'node:path';
 import fs from 'node:fs';
-import { DeviceSession } from '../bridge/session.ts';
+import { DeviceSession, SessionError } from '../bridge/session.ts';
 import { RecordingWriter } from '../bridge/recording.ts';
 import { PROTOCOL_VERSION, type DeviceRecord, type DoneRecord, type ErrorRecord, type InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
 import type { Target } from '../targets.ts';
+import { sendImage } from '../deploy/deploy.ts';
 import { connectDevice, type DeviceConnection } from './device.ts';
 
 export interface RunSpec {
@@ -17,6 +18,32 @@ export interface RunSpec {
   iterations: number;
   warmup: number;
   ops: boolean;
+  /** Model asset the app runs on instead of its own (e.g. "slot/model"). */
+  model?: string;
+}
+
+/** A `--model` value: a .tflite file to upload into the model slot first, or the name
+ * of an asset the device already has. */
+export interface ModelChoice {
+  /** The asset the runs name. */
+  asset: string;
+  /** Upload this first (published by the device as `asset`, "slot/model"). */
+  upload?: { name: string; data: Uint8Array };
+}
+
+/** The asset a model upload is published as (docs/protocol.md, Uploads). */
+export const SLOT_MODEL = 'slot/model';
+
+/** `--model X`: an existing file is uploaded into the slot, anything else names an asset. */
+export function modelChoice(value: string): ModelChoice {
+  if (fs.existsSync(value) && fs.statSync(value).isFile()) {
+    return { asset: SLOT_MODEL, upload: { name: path.basename(value).slice(0, 31), data: new Uint8Array(fs.readFileSync(value)) } };
+  }
+  // Image model assets are models/<name>.tflite: any other .tflite name meant a file.
+  if (value.endsWith('.tflite') && !value.startsWith('models/')) {
+    throw new XsinferError('BAD_ARGUMENT', `--model ${value}: no such file (give a .tflite path to upload, or an asset name such as slot/model or models/mnist_int8.tflite)`);
+  }
+  return { asset: value };
 }
 
 export interface SessionResult {
@@ -36,6 +63,10 @@ export async function runSession(opts: {
   /** Called once the device is connected; tests use it to pull the plug. */
   onConnected?: (device: DeviceConnection) => void;
   runTimeoutMs?: number;
+  /** Uploaded after the hello, before the first run. */
+  modelUpload?: { name: string; data: Uint8Array };
+  /** Send `stop` at the end (default); false leaves a running board running. */
+  stop?: boolean;
 }): Promise<SessionResult> {
   fs.mkdirSync(opts.outDir, { recursive: true });
   const device = await connectDevice({ target: opts.target, port: opts.port });
@@ -51,9 +82,25 @@ export async function runSession(opts: {
   if (opts.onRecord) session.on('record', opts.onRecord);
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
+    if (opts.modelUpload) {
+      try {
+        await sendImage(session, { kind: 'model', name: opts.modelUpload.name, data: opts.modelUpload.data });
+      } catch (err) {
+        if (err instanceof SessionError && err.record) throw new XsinferError('RUN_FAILED', `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`);
+        throw err;
+      }
+    }
     for (const [index, spec] of opts.runs.entries()) {
       const from = session.records.length;
-      const ack = await session.command({ kind: 'run', ...spec }, { timeoutMs: 10_000 });
+      const what = `${spec.app} (${spec.impl}, ${spec.kernels}${spec.model ? `, model ${spec.model}` : ''})`;
+      let ack;
+      try {
+        ack = await session.command({ kind: 'run', ...spec }, { timeoutMs: 10_000 });
+      } catch (err) {
+        // A refused run (no such model asset, ...): the device's reason, not a session error.
+        if (err instanceof SessionError && err.record) throw new XsinferError('RUN_FAILED', `${what} refused by the device: ${err.record.message} (${err.record.codeName})`);
+        throw err;
+      }
       const runId = (ack.extra as { run?: number } | undefined)?.run;
       const done = await session.waitFor(
         (r): r is DoneRecord | ErrorRecord => (r.kind === 'done' && (runId === undefined || r.run === runId)) || (r.kind === 'error' && r.cmd === undefined),
@@ -61,10 +108,11 @@ export async function runSession(opts: {
         from,
       );
       if (done.kind === 'error') {
-        throw new XsinferError('RUN_FAILED', `${spec.app} (${spec.impl}, ${spec.kernels}) failed on the device: ${done.message} (${done.codeName})`);
+        throw new XsinferError('RUN_FAILED', `${what} failed on the device: ${done.message} (${done.codeName})`);
       }
       opts.onRunDone?.(spec, done, index);
     }
+    if (opts.stop === false) return { info, records: session.records, recording: recordingPath, exitCode: null };
     await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
     const exitCode = await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 3_000))]);
     return { info, records: session.records, recording: recordingPath, exitCode };

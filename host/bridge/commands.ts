@@ -26,11 +26,15 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
       if (cmd.maxFrame !== undefined) p.maxFrame = cmd.maxFrame;
       return p;
     }
-    case 'run':
-      return {
+    case 'run': {
+      const p: Record<string, unknown> = {
         app: cmd.app, impl: cmd.impl, kernels: cmd.kernels ?? 'reference',
         iterations: cmd.iterations ?? 1, warmup: cmd.warmup ?? 0, ops: cmd.ops ?? false,
       };
+      // Only when given: a run without it is byte-identical to what older hosts sent.
+      if (cmd.model !== undefined) p.model = cmd.model;
+      return p;
+    }
     case 'stop':
     case 'reset':
       return {};

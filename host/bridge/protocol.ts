@@ -53,6 +53,7 @@ export const ErrorCode = {
   badVersion: 5,
   badCrc: 6,
   tooLarge: 7,
+  flash: 8,
   app: 16,
   jsException: 17,
   outOfMemory: 18,
@@ -85,6 +86,8 @@ export interface RunCommand {
   iterations?: number;
   warmup?: number;
   ops?: boolean;
+  /** Model asset the app runs on (e.g. "slot/model" after a model upload); default the app's own. */
+  model?: string;
 }
 export interface StopCommand {
   kind: 'stop';

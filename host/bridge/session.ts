@@ -17,8 +17,11 @@ import {
 } from './protocol.ts';
 import { hostTimeNs } from './time.ts';
 
+/** Error records after which the device runs nothing more (docs/protocol.md). */
+const STOPPING_ERRORS = new Set<string>(['outOfMemory', 'stackOverflow', 'abort']);
+
 export class SessionError extends Error {
-  readonly code: 'TIMEOUT' | 'DEVICE_ERROR' | 'LINK_CLOSED';
+  readonly code: 'TIMEOUT' | 'DEVICE_ERROR' | 'LINK_CLOSED' | 'DEVICE_RESET';
   readonly record?: ErrorRecord;
   constructor(code: SessionError['code'], message: string, record?: ErrorRecord) {
     super(message);
@@ -148,11 +151,23 @@ export class DeviceSession extends EventEmitter {
     const from = this.records.length;
     const answers = (r: DeviceRecord): r is AckRecord | ErrorRecord =>
       (r.kind === 'ack' || r.kind === 'error') && r.cmd === enc.seq && r.type === enc.type;
+    // The device stops (an XS abort) or boots again while the command is pending: no
+    // answer will come, so say so now instead of after the timeout and its retries. A
+    // boot record is expected during hello and reset themselves.
+    const bootEnds = cmd.kind !== 'hello' && cmd.kind !== 'reset';
+    const stopped = (r: DeviceRecord): boolean =>
+      (r.kind === 'error' && r.cmd === undefined && STOPPING_ERRORS.has(r.codeName)) ||
+      (bootEnds && r.kind === 'info' && r.cmd === undefined);
     for (let attempt = 0; ; attempt++) {
       await this.write(enc);
       try {
-        const r = await this.waitFor(answers, timeoutMs, from);
+        const r = await this.waitFor((x) => answers(x) || stopped(x), timeoutMs, from);
+        if (r.kind === 'info') throw new SessionError('DEVICE_RESET', `the device booted again while ${cmd.kind} was pending`);
+        if (r.kind === 'error' && r.cmd === undefined) {
+          throw new SessionError('DEVICE_ERROR', `the device stopped while ${cmd.kind} was pending: ${r.message} (${r.codeName})`, r);
+        }
         if (r.kind === 'error') throw new SessionError('DEVICE_ERROR', `device refused ${cmd.kind}: ${r.message} (${r.codeName})`, r);
+        if (r.kind !== 'ack') throw new Error('unreachable');
         return r;
       } catch (err) {
         if (!(err instanceof SessionError) || err.code !== 'TIMEOUT' || attempt >= retries) throw err;

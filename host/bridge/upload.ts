@@ -12,6 +12,12 @@ export interface UploadResult {
   ms: number;
 }
 
+/** How long upload_end may take: the device verifies the image, then erases and programs
+ * its flash slot (on the F769 a 256 KB sector erase alone takes ~1-2 s, a few seconds
+ * worst case, and stalls the whole chip meanwhile) and, for an app, starts XS twice. A
+ * retry sent into that stall could be lost, so the wait is generous instead. */
+export const UPLOAD_END_TIMEOUT_MS = 60_000;
+
 /** msgpack bytes around a chunk's data: map header, keys, offset and crc (u32 each), bin32 header. */
 const CHUNK_ENVELOPE_BYTES = 1 + 7 + 5 + 5 + 5 + 4 + 5;
 
@@ -33,6 +39,6 @@ export async function uploadImage(
     chunks++;
     opts.onProgress?.(Math.min(offset + chunk, opts.data.length), opts.data.length);
   }
-  await session.command({ kind: 'uploadEnd', crc });
+  await session.command({ kind: 'uploadEnd', crc }, { timeoutMs: UPLOAD_END_TIMEOUT_MS });
   return { bytes: opts.data.length, chunks, crc, ms: performance.now() - t0 };
 }

@@ -1,12 +1,12 @@
 // `xsinfer deploy`: sends a model and/or an app archive to a running main firmware over
 // the wire (upload_begin, CRC-checked chunks with acks, upload_end) and reports whether
-// the device verified and started it. The device keeps its previous slot content when
-// it refuses an image.
+// the device verified, stored (in its flash slot) and started it. The device keeps its
+// previous slot content when it refuses an image.
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from '../bridge/crc32.ts';
 import { openLink, type Link } from '../bridge/link.ts';
-import { uploadChunkBytes } from '../bridge/upload.ts';
+import { UPLOAD_END_TIMEOUT_MS, uploadChunkBytes } from '../bridge/upload.ts';
 import { DeviceSession, SessionError } from '../bridge/session.ts';
 import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
@@ -38,8 +38,8 @@ export async function sendImage(
     chunks++;
     opts.onProgress?.(Math.min(offset + chunk, opts.data.length), opts.data.length);
   }
-  // Verification (and an app's restart) takes the device longer than a chunk.
-  const ack = await session.command({ kind: 'uploadEnd', crc }, { timeoutMs: 20_000, retries: 1 });
+  // Verification, the flash erase + program and an app's restart take longer than a chunk.
+  const ack = await session.command({ kind: 'uploadEnd', crc }, { timeoutMs: UPLOAD_END_TIMEOUT_MS, retries: 1 });
   return { bytes: opts.data.length, chunks, ms: performance.now() - t0, ack };
 }
 
@@ -96,9 +96,11 @@ export interface DeployResult {
   started: boolean;
   /** Device ticks for trial + restart (two machine creations, maps and imports). */
   startTicks?: number;
+  /** Device ticks to erase, program and read back the app's flash slot. */
+  storeTicks?: number;
   /** Archive path of the deployed entry module ("run {app: 'deployed'}" runs it). */
   main?: string;
-  model?: { name: string; bytes: number; chunks: number; ms: number; asset: string };
+  model?: { name: string; bytes: number; chunks: number; ms: number; asset: string; storeTicks?: number };
   info?: InfoRecord;
 }
 
@@ -129,6 +131,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
         const name = path.basename(opts.model!).slice(0, 31);
         const sent = await sendImage(session, { kind: 'model', name, data: modelBytes, onProgress: (s, t) => opts.onProgress?.('model', s, t) });
         result.model = { name, bytes: sent.bytes, chunks: sent.chunks, ms: sent.ms, asset: String(sent.ack.extra?.asset ?? 'slot/model') };
+        if (typeof sent.ack.extra?.storeTicks === 'number') result.model.storeTicks = sent.ack.extra.storeTicks;
         opts.log?.(`model ${name}: ${sent.bytes} bytes in ${sent.chunks} chunks, verified (${String(sent.ack.extra?.ops ?? '?')} ops) → ${result.model.asset}`);
       }
       if (archive) {
@@ -137,6 +140,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
         result.chunks = sent.chunks;
         result.sendMs = sent.ms;
         if (typeof sent.ack.extra?.startTicks === 'number') result.startTicks = sent.ack.extra.startTicks;
+        if (typeof sent.ack.extra?.storeTicks === 'number') result.storeTicks = sent.ack.extra.storeTicks;
         result.started = sent.ack.extra?.started === true;
         result.main = typeof sent.ack.extra?.main === 'string' ? sent.ack.extra.main : undefined;
         opts.log?.(`app ${archive.name}: ${sent.bytes} bytes in ${sent.chunks} chunks, ${result.started ? `started (${result.main}); run it as app "deployed" or "${archive.name}"` : 'not started'}`);

@@ -133,7 +133,7 @@ function runsSection(result: BenchResult, u: UnitInfo): Section {
       implLabel(run.impl),
       fmt(run.iterations),
       fmt(run.warmup),
-      run.correct ? 'yes' : `NO (${run.wrong} wrong)`,
+      run.correct === null ? `unchecked (${run.model ?? 'model'})` : run.correct ? 'yes' : `NO (${run.wrong} wrong)`,
       fmt(run.txOverflow),
       run.tx ? `${run.tx.peak}/${run.tx.cap}` : 'n/a',
       drained,
@@ -147,6 +147,7 @@ function runsSection(result: BenchResult, u: UnitInfo): Section {
       u.long + '.',
       'Each run: warm-up iterations, then timed iterations. Telemetry records are buffered while timing and sent between iterations, ' +
         'so no timed region contains I/O. Evidence: the held TX queue never overflowed (TX overflow 0) and every iteration the device timed reached the host (received/device).',
+      ...modelNote(result.runs),
     ],
     tables: [
       {
@@ -266,9 +267,21 @@ function overheadSection(result: BenchResult, u: UnitInfo): Section {
     notes: [
       'JS − C = median of the JS run − median of the C run, per phase; % of C iteration = that difference / the C run’s median total × 100. ' +
         'INVOKE is native C in both loops, so its difference is the cost of calling it from JS.',
+      ...timerNote(result, u),
     ],
     tables: [{ head, align, rows, breaks: breaks.slice(1) }],
   };
+}
+
+/** How much of each JS − C figure is the loops' own timer reads: measured apart (the
+ * micro-benchmarks' back-to-back reads), stated, never subtracted from the spans. */
+function timerNote(result: BenchResult, u: UnitInfo): string[] {
+  const m = result.micro as BenchResult['micro'] | undefined;
+  if (m?.timerSpan === undefined) return [];
+  return [
+    `Timer: every span includes the reads that bound it — ${fmt(m.timerSpan)} ${u.unit} for two back-to-back ticks32() from JS, ${fmt(m.timerReadC)} for two board_ticks() from C — ` +
+      `so ≈${fmt(m.timerSpan - m.timerReadC)} ${u.unit} of each phase’s JS − C is the timer, not the app. The figures above are as measured, not corrected for it.`,
+  ];
 }
 
 function speedupSection(result: BenchResult, u: UnitInfo): Section {
@@ -325,6 +338,7 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
       ['empty JS → C call (net)', fmt(m.emptyCall)],
       ['timer read from JS', fmt(m.timerRead)],
       ['timer read from C', fmt(m.timerReadC)],
+      ...(m.timerSpan === undefined ? [] : [['timer cost inside each timed span, JS − C (not subtracted)', fmtSigned(m.timerSpan - m.timerReadC)]]),
     ],
   };
   const rows: string[][] = [];
@@ -445,9 +459,20 @@ function opsSection(result: BenchResult, u: UnitInfo): Section | undefined {
   return { id: 'ops', title: 'Per-op breakdown of INVOKE', notes: [`One profiled invoke per run, ${u.unit}.`], tables, tile: true };
 }
 
+/** Runs on another model than the app's own say so: their timings are that model's. */
+function modelNote(runs: BenchRun[]): string[] {
+  const models = [...new Set(runs.flatMap((r) => (r.model ? [r.model] : [])))];
+  if (!models.length) return [];
+  return [
+    `Model: ${models.map((m) => `"${m}"`).join(', ')} instead of the apps' built-in models. "correct" is checked only where that model's bytes equal the built-in model's ` +
+      '(the golden outputs are the built-in model\'s); otherwise the run is "unchecked" and JS and C are compared with each other, not with golden data.',
+  ];
+}
+
 function summarySection(result: BenchResult, u: UnitInfo): Section {
   const evidence = result.evidence ?? [];
   const correct = result.runs.filter((r) => r.correct).length;
+  const unchecked = result.runs.filter((r) => r.correct === null).length;
   const ioFree = evidence.filter((e) => e.ok).length;
   const rows = result.overhead
     .filter((o) => o.phase === 'total')
@@ -466,7 +491,7 @@ function summarySection(result: BenchResult, u: UnitInfo): Section {
     id: 'summary',
     title: 'Summary',
     notes: [
-      `${correct} of ${result.runs.length} runs correct on every iteration; ${ioFree} of ${evidence.length} runs proven free of I/O in timed regions.`,
+      `${correct} of ${result.runs.length} runs correct on every iteration${unchecked ? ` (${unchecked} unchecked: their model is not the app's built-in one, so its golden outputs do not apply)` : ''}; ${ioFree} of ${evidence.length} runs proven free of I/O in timed regions.`,
       `Median whole iteration, JS against C, in ${u.unit}.`,
     ],
     tables: [{ head, align, rows }],

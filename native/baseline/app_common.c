@@ -1,5 +1,5 @@
-/* app_common.c – what every C app shares: model setup from assets, the golden check,
- * arg-max, and the app table. */
+/* app_common.c – what every C app shares: model setup (the built-in asset or the run's
+ * model) with the check that it fits the app, the golden check, arg-max, and the app table. */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,18 +23,65 @@ static xs_status_t setup_error(app_ctx_t *ctx, xs_status_t code, const char *mes
   return code;
 }
 
-xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset) {
-  const asset_t *model = asset_find(model_asset);
-  if (!model) return setup_error(ctx, XS_ERR_ARG, "missing asset", model_asset);
-  ctx->interp = xs_interp_create(model->data, model->bytes, ctx->arena, ctx->arena_bytes, ctx->kernels, &ctx->error);
+int app_golden_applies(const uint8_t *data, uint32_t bytes, const char *builtin_asset) {
+  const asset_t *builtin = asset_find(builtin_asset);
+  return builtin && bytes == builtin->bytes && (data == builtin->data || memcmp(data, builtin->data, bytes) == 0);
+}
+
+/* Input 0 or output 0 that is not int8[elements]: the app cannot read or fill it. */
+static int tensor_fits(const xs_tensor_info_t *t, uint32_t elements) {
+  return t->type == XS_INT8 && t->bytes == elements;
+}
+
+static xs_status_t misfit(app_ctx_t *ctx, const char *app, const char *model, const char *what,
+                          const xs_tensor_info_t *t, uint32_t elements) {
+  uint32_t size = xs_type_size(t->type);
+  ctx->error.code = XS_ERR_SHAPE;
+  ctx->error.op_index = -1;
+  snprintf(ctx->error.message, sizeof ctx->error.message, "%s: model \"%s\" does not fit: %s 0 is %s[%lu], the app needs int8[%lu]",
+           app, model, what, xs_type_name(t->type), (unsigned long)(size ? t->bytes / size : t->bytes), (unsigned long)elements);
+  return XS_ERR_SHAPE;
+}
+
+xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
+                            uint32_t outputs) {
+  const char *model_name = model_asset;
+  const uint8_t *model_data;
+  uint32_t model_bytes;
+  if (ctx->model_name) {
+    model_name = ctx->model_name;
+    model_data = ctx->model_data;
+    model_bytes = ctx->model_bytes;
+  } else {
+    const asset_t *model = asset_find(model_asset);
+    if (!model) return setup_error(ctx, XS_ERR_ARG, "missing asset", model_asset);
+    model_data = model->data;
+    model_bytes = model->bytes;
+  }
+  /* Untimed, once per run: at most one pass over the model's bytes. */
+  ctx->unchecked = ctx->model_name && !app_golden_applies(model_data, model_bytes, model_asset);
+  ctx->interp = xs_interp_create(model_data, model_bytes, ctx->arena, ctx->arena_bytes, ctx->kernels, &ctx->error);
   if (!ctx->interp) return ctx->error.code;
   xs_status_t status = xs_interp_allocate(ctx->interp);
-  if (status == XS_OK) status = xs_interp_input(ctx->interp, 0, &ctx->input);
+  if (status != XS_OK) {
+    ctx->error = *xs_interp_error(ctx->interp);
+    return status;
+  }
+  if (xs_interp_input_count(ctx->interp) < 1 || xs_interp_output_count(ctx->interp) < 1) {
+    ctx->error.code = XS_ERR_SHAPE;
+    ctx->error.op_index = -1;
+    snprintf(ctx->error.message, sizeof ctx->error.message, "%s: model \"%s\" does not fit: it has no input 0 or no output 0", app, model_name);
+    return XS_ERR_SHAPE;
+  }
+  status = xs_interp_input(ctx->interp, 0, &ctx->input);
   if (status == XS_OK) status = xs_interp_output(ctx->interp, 0, &ctx->output);
   if (status != XS_OK) {
     ctx->error = *xs_interp_error(ctx->interp);
     return status;
   }
+  if (!tensor_fits(&ctx->input, inputs)) return misfit(ctx, app, model_name, "input", &ctx->input, inputs);
+  if (!tensor_fits(&ctx->output, outputs)) return misfit(ctx, app, model_name, "output", &ctx->output, outputs);
+  if (ctx->check) return XS_OK; /* the app checks itself (micro_speech_stream) */
   char name[64];
   snprintf(name, sizeof name, "%s/expected.i8", app);
   const asset_t *expected = asset_find(name);
@@ -51,10 +98,7 @@ xs_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_a
   const asset_t *images = asset_find(images_asset);
   if (!images) return setup_error(ctx, XS_ERR_ARG, "missing asset", images_asset);
   ctx->data = images->data;
-  xs_status_t status = app_setup_model(ctx, app, model_asset);
-  if (status != XS_OK) return status;
-  if (ctx->input.bytes != pixels || ctx->output.bytes != classes) return setup_error(ctx, XS_ERR_SHAPE, "unexpected input/output size", model_asset);
-  return XS_OK;
+  return app_setup_model(ctx, app, model_asset, pixels, classes);
 }
 
 void app_populate_lut(app_ctx_t *ctx, uint32_t case_index, uint32_t pixels) {

@@ -17,10 +17,7 @@ static xs_status_t setup(app_ctx_t *ctx) {
   frontend_model = asset_find("models/audio_preprocessor_int8.tflite");
   if (!clips || !frontend_model || !ctx->aux_arena) return XS_ERR_ARG;
   ctx->data = clips->data;
-  xs_status_t status = app_setup_model(ctx, "micro_speech", "models/micro_speech_quantized.tflite");
-  if (status != XS_OK) return status;
-  if (ctx->input.bytes != FRAMES * FEATURES || ctx->output.bytes != CLASSES) return XS_ERR_SHAPE;
-  return XS_OK;
+  return app_setup_model(ctx, "micro_speech", "models/micro_speech_quantized.tflite", FRAMES * FEATURES, CLASSES);
 }
 
 static void populate(app_ctx_t *ctx, uint32_t case_index) {

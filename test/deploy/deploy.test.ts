@@ -3,7 +3,8 @@
 // the wire and the running firmware shows the new behaviour at once, with no rebuild; the
 // built-in app stays as it was; archives for another XS, another firmware image, a missing
 // native function, or an app that throws at start are refused and the deployed app keeps
-// running. Logs the time from deploy to the first result.
+// running; after a `reset` the device starts the deployed app again from its flash slot.
+// Logs the time from deploy to the first result.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,7 @@ describe('deploy to a running QEMU board', () => {
     expect(result).toMatchObject({ app: 'mnist_v2', started: true, main: 'apps/mnist_v2/main' });
     expect(result.bytes).toBeGreaterThan(1000);
     expect(result.chunks).toBe(Math.ceil(result.bytes / (2048 - 7 - 32)));
+    expect(result.storeTicks).toBeGreaterThan(0);
 
     session = new DeviceSession(await openDeployLink({ target }));
     await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
@@ -79,7 +81,7 @@ describe('deploy to a running QEMU board', () => {
     const after = await runPromise;
     expect(labels(after)).toEqual([1, 2, 3]);
     expect(after.iters.every((i) => i.ok === false)).toBe(true); // the golden check sees the new mapping
-    console.log(`deploy: ${result.bytes} B in ${result.chunks} chunks, deploy ${deployMs.toFixed(0)} ms (build ${result.buildMs.toFixed(0)}, send+verify+start ${result.sendMs.toFixed(0)}; device start ${result.startTicks} ticks), deploy → first result ${firstResultMs.toFixed(0)} ms`);
+    console.log(`deploy: ${result.bytes} B in ${result.chunks} chunks, deploy ${deployMs.toFixed(0)} ms (build ${result.buildMs.toFixed(0)}, send+verify+start ${result.sendMs.toFixed(0)}; device start ${result.startTicks} ticks, flash slot ${result.storeTicks} ticks), deploy → first result ${firstResultMs.toFixed(0)} ms`);
 
     // The same app by its own name; the built-in mnist is untouched.
     expect(labels(await runJs(session, 'mnist_v2', 2))).toEqual([1, 2]);
@@ -131,4 +133,47 @@ describe('deploy to a running QEMU board', () => {
     // Still the deployed mnist_v2.
     expect(labels(await runJs(session, 'deployed', 2))).toEqual([1, 2]);
   });
+
+  it('starts the deployed app again after a reset', async () => {
+    const from = session.records.length;
+    expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
+    await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
+    await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
+    const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
+    expect(logs).toContain('app slot: mnist_v2 started (apps/mnist_v2/main)');
+    expect(labels(await runJs(session, 'deployed', 3))).toEqual([1, 2, 3]);
+    expect(labels(await runJs(session, 'mnist', 2))).toEqual([0, 1]);
+  });
+
+  it('revokes an app that makes XS abort when it really starts, and comes back with the built-ins', async () => {
+    // Its top level hogs the heap only where an interpreter can be created, which the
+    // deploy trial (no arenas) cannot: it passes the trial and aborts XS at every real start
+    // (the one right after the slot is written, then every boot) unless the slot is revoked.
+    const hog = changedApp(
+      root,
+      'mnist',
+      'hog',
+      [],
+      "let armed = true;\ntry { new Interpreter('models/hello_world_int8.tflite', { slot: 'aux' }).close(); } catch { armed = false; }\n" +
+        'const hoard: number[][] = [];\nwhile (armed) hoard.push(new Array<number>(1024).fill(hoard.length));\n',
+    );
+    const archive = await buildAppArchive({ app: hog, target });
+    const from = session.records.length;
+    const sent = sendImage(session, { kind: 'app', name: 'hog', data: archive.archive }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    // The start aborts (error record), the slot is revoked and the board resets; the next
+    // boot finds the slot revoked and keeps the built-in apps.
+    const boot = (await session.waitFor((r) => r.kind === 'log' && r.text.startsWith('app slot ignored: '), 60_000, from)) as { text: string };
+    expect(boot.text).toBe('app slot ignored: revoked (its app made XS abort while starting)');
+    const records = session.records.slice(from);
+    expect(records.some((r) => r.kind === 'error' && r.code === 18)).toBe(true);
+    expect(records.flatMap((r) => (r.kind === 'log' ? [r.text] : []))).toContain('app slot revoked: hog made XS abort while starting; rebooting with built-in apps only');
+    // The deploy is answered at once by the stop, not after its timeout.
+    expect(String(await sent)).toMatch(/the device stopped while uploadEnd was pending: XS aborted: memory full/);
+    await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
+    expect((await runJs(session, 'deployed', 1)).status).not.toBe(0);
+    expect(labels(await runJs(session, 'mnist', 2))).toEqual([0, 1]);
+  }, 180_000);
 });

@@ -1,7 +1,9 @@
-// Model upload into the main firmware's RAM slot on QEMU and the host target: a valid model becomes asset
-// "slot/model" for apps, and hostile uploads (truncated, corrupted chunk, out-of-order
-// chunk, oversized, wrong image CRC, not a model) are refused with an error record while
-// the previous slot content keeps working.
+// Model upload into the main firmware's flash slot on QEMU and the host target: a valid
+// model becomes asset "slot/model" for apps, and hostile uploads (truncated, corrupted
+// chunk, out-of-order chunk, oversized, wrong image CRC, not a model) are refused with an
+// error record while the previous slot content keeps working. On QEMU the model and the
+// deployed app are back after a `reset` (the slots are emulated NOR flash that QEMU's
+// reset does not touch); the host target's slots are process memory and do not survive.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,7 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
   it('stores a verified model that apps use as slot/model', async () => {
     const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
     expect(sent.ack.extra).toMatchObject({ asset: 'slot/model', bytes: 2704, ops: 3 });
+    expect(sent.ack.extra?.storeTicks).toBeGreaterThan(0); // erase + program + read-back of the flash slot
     expect(sent.chunks).toBe(2);
     const run = await runJs(session, 'slot_hello', 4);
     expect(run.errors).toEqual([]);
@@ -83,6 +86,12 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
 
     // larger than the slot
     expect(await refused(begin(4 * 1024 * 1024))).toMatchObject({ code: 7, message: expect.stringMatching(/does not fit/) });
+    // the announced capacity is exact: one flash slot minus its 64-byte header, at most the staging arena
+    const capacity = Number((await begin(1)).extra?.capacity);
+    expect(capacity).toBeGreaterThanOrEqual(64 * 1024);
+    expect(capacity).toBeLessThanOrEqual(256 * 1024 - 64);
+    await begin(capacity);
+    expect(await refused(begin(capacity + 1))).toMatchObject({ code: 7, message: expect.stringMatching(new RegExp(`${capacity + 1} bytes does not fit the ${capacity}-byte model slot`)) });
 
     // every chunk fine, but not the image announced
     const other = good.slice();
@@ -107,5 +116,22 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     // hello_world's app over mnist's model: it runs, but no longer gives hello_world's answers.
     const run = await runJs(session, 'slot_hello', 2);
     expect(run.iters.some((i) => i.ok === true)).toBe(false);
+  });
+
+  it.runIf(target === 'mps2-an500')('keeps the model and the deployed app across a reset', async () => {
+    // hello_world's model again, so the app gives right answers only if the slot came back.
+    await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
+    const from = session.records.length;
+    expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
+    const boot = await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
+    expect(boot.kind).toBe('info');
+    await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
+    const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
+    expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as slot/model');
+    expect(logs).toContain('app slot: slot_hello started (apps/slot_hello/main)');
+    const run = await runJs(session, 'slot_hello', 4);
+    expect(run.errors).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true, true]);
   });
 });

@@ -83,6 +83,7 @@ export function fixtureResult(): BenchResult {
       emptyCall: 163,
       timerRead: 241,
       timerReadC: 9,
+      timerSpan: 265,
       fillInput: [
         { bytes: 1, js: 310, c: 14 },
         { bytes: 784, js: 198_700, c: 434 },

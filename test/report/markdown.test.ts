@@ -37,6 +37,17 @@ describe('markdown report', () => {
     expect(md).toContain(row('micro_speech', 'optimized', 'JS + C front end', 'POPULATE', '2,610,000', '2,540,000', '+70,000', '+1.8 %'));
   });
 
+  it('states the timer share of JS − C beside the overhead, without subtracting it', () => {
+    expect(md).toContain('265 instr for two back-to-back ticks32() from JS, 9 for two board_ticks() from C');
+    expect(md).toContain('≈256 instr of each phase’s JS − C is the timer');
+    expect(md).toContain(row('timer cost inside each timed span, JS − C (not subtracted)', '+256'));
+    const older = fixtureResult();
+    delete older.micro!.timerSpan; // a result from before the figure was reported
+    const olderMd = renderMarkdown(older);
+    expect(olderMd).toContain('## JS overhead');
+    expect(olderMd).not.toContain('is the timer');
+  });
+
   it('shows the speed-up with the write-up’s rows labelled as different hardware and unit', () => {
     expect(md).toContain(row('ours (instr, mps2-an500)', 'micro_speech', 'C', '9,120,100', '1,402,300', '6.50×', '−84.6 %'));
     expect(md).toContain(row('write-up (ms, F769 — different hardware and unit)', 'micro_speech', 'TFLM C++', '413 ms', '52 ms', '7.94×', '−87.4 %'));

@@ -67,6 +67,7 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
       'arena of a replaced interpreter',
       'invoke after close',
       'invoke on the interpreter a failed creation replaced',
+      'invoke after C borrowed the arena',
     ]) {
       expect(get(name), name).toMatchObject({ threw: true, errorClass: 'TflmError', code: 'INVALIDATED' });
     }
@@ -75,6 +76,8 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
     expect(get('replacement still works')).toMatchObject({ threw: false, value: 1 });
     expect(get('main slot unaffected by aux')).toMatchObject({ threw: false, value: 10 });
     expect(get('failed creation still replaces')).toMatchObject({ threw: false, value: true });
+    // Only the C-side generation check saw the arena go: invoke invalidated the handle.
+    expect(get('view after C borrowed the arena').value).toEqual([true, 0]);
   });
 
   it('keeps flash assets read-only and rejects unknown names', () => {

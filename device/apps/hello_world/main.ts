@@ -3,11 +3,13 @@
 // dequantizes y. Same model, data and check as the C app.
 import { float32 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { modelIo, type AppResult } from '../../lib/app.ts';
 import { Golden } from '../../lib/golden.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
 
 export const cases = 64;
+/** The app's own model (a run may name another: setup's `name`). */
+export const model = 'models/hello_world_int8.tflite';
 
 let xs: Float32Array = new Float32Array(0);
 let input: Int8Array = new Int8Array(0);
@@ -18,20 +20,18 @@ let outScale = 0;
 let outZeroPoint = 0;
 let golden: Golden | null = null;
 
-export function setup(kernels: Kernels): Interpreter {
+export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
-  const model = new Interpreter('models/hello_world_int8.tflite', { kernels });
-  const i = model.input(0);
-  const o = model.output(0);
-  if (i.type !== 'int8' || o.type !== 'int8') throw new TypeError('hello_world: model is not int8 in and out');
-  input = i.data as Int8Array;
-  output = o.data as Int8Array;
+  const interp = new Interpreter(name, { kernels });
+  const { input: i, output: o } = modelIo('hello_world', name, interp, 1, 1);
+  input = i.data;
+  output = o.data;
   inScale = i.scale;
   inZeroPoint = i.zeroPoint;
   outScale = o.scale;
   outZeroPoint = o.zeroPoint;
   golden = new Golden('hello_world', output);
-  return model;
+  return interp;
 }
 
 export function populate(caseIndex: number): void {

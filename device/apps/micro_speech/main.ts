@@ -7,7 +7,7 @@
 // for the source window: a view object per frame, no copy).
 import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { modelIo, type AppResult } from '../../lib/app.ts';
 import { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 
@@ -19,6 +19,8 @@ const FEATURES = 40;
 const CLASSES = 4;
 const FRONTEND_MODEL = 'models/audio_preprocessor_int8.tflite';
 export const cases = 4;
+/** The app's own model (a run may name another: setup's `name`; the front end stays). */
+export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
@@ -28,21 +30,17 @@ let outZeroPoint = 0;
 let frontendOptions: { kernels: Kernels; slot: 'aux' } = { kernels: 'reference', slot: 'aux' };
 let golden: Golden | null = null;
 
-export function setup(kernels: Kernels): Interpreter {
+export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
-  const model = new Interpreter('models/micro_speech_quantized.tflite', { kernels });
-  const i = model.input(0);
-  const o = model.output(0);
-  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== FRAMES * FEATURES || o.data.length !== CLASSES) {
-    throw new TypeError('micro_speech: model input/output are not int8[1960] / int8[4]');
-  }
-  input = i.data as Int8Array;
-  output = o.data as Int8Array;
+  const interp = new Interpreter(name, { kernels });
+  const { input: i, output: o } = modelIo('micro_speech', name, interp, FRAMES * FEATURES, CLASSES);
+  input = i.data;
+  output = o.data;
   outScale = o.scale;
   outZeroPoint = o.zeroPoint;
   frontendOptions = { kernels, slot: 'aux' };
   golden = new Golden('micro_speech', output);
-  return model;
+  return interp;
 }
 
 export function populate(caseIndex: number): void {

@@ -6,12 +6,14 @@
 // create a new interpreter.
 import { asset, int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { modelIo, type AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
 import { CLASSES, EMPTY, FEATURES, FRAME_STRIDE, NEWEST, RECOGNIZE, STEPS, StreamCheck, WINDOW } from '../micro_speech_stream/stream.ts';
 
 export const cases = STEPS;
+/** The app's own model (a run may name another: setup's `name`; the front end stays). */
+export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
@@ -23,21 +25,17 @@ const scores: number[] = [0, 0, 0, 0];
 let step = -1;
 let reference: StreamCheck | null = null;
 
-export function setup(kernels: Kernels): Interpreter {
+export function setup(kernels: Kernels, name: string = model): Interpreter {
   reference = new StreamCheck(kernels); // first: it borrows both arenas
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
-  const model = new Interpreter('models/micro_speech_quantized.tflite', { kernels });
-  const i = model.input(0);
-  const o = model.output(0);
-  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== WINDOW || o.data.length !== CLASSES) {
-    throw new TypeError('micro_speech_stream_ts: model input/output are not int8[1960] / int8[4]');
-  }
-  input = i.data as Int8Array;
-  output = o.data as Int8Array;
+  const interp = new Interpreter(name, { kernels });
+  const { input: i, output: o } = modelIo('micro_speech_stream_ts', name, interp, WINDOW, CLASSES);
+  input = i.data;
+  output = o.data;
   step = -1;
-  return model;
+  return interp;
 }
 
 export function populate(k: number): void {

@@ -5,7 +5,7 @@
 // reset(), where the native variants create a new interpreter (their only reset).
 import { asset, int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { modelIo, type AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
 import { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
@@ -16,6 +16,8 @@ const FRAME_STRIDE = 320;
 const FEATURES = 40;
 const CLASSES = 4;
 export const cases = 4;
+/** The app's own model (a run may name another: setup's `name`; the front end stays). */
+export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
@@ -25,22 +27,18 @@ let outZeroPoint = 0;
 let frontend: AudioFrontend | null = null;
 let golden: Golden | null = null;
 
-export function setup(kernels: Kernels): Interpreter {
+export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
-  const model = new Interpreter('models/micro_speech_quantized.tflite', { kernels });
-  const i = model.input(0);
-  const o = model.output(0);
-  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== FRAMES * FEATURES || o.data.length !== CLASSES) {
-    throw new TypeError('micro_speech_ts: model input/output are not int8[1960] / int8[4]');
-  }
-  input = i.data as Int8Array;
-  output = o.data as Int8Array;
+  const interp = new Interpreter(name, { kernels });
+  const { input: i, output: o } = modelIo('micro_speech_ts', name, interp, FRAMES * FEATURES, CLASSES);
+  input = i.data;
+  output = o.data;
   outScale = o.scale;
   outZeroPoint = o.zeroPoint;
   golden = new Golden('micro_speech', output);
-  return model;
+  return interp;
 }
 
 export function populate(caseIndex: number): void {

@@ -4,13 +4,15 @@
 // on the probabilities (first maximum wins) and reports digit and confidence.
 import { asset } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { modelIo, type AppResult } from '../../lib/app.ts';
 import { Golden } from '../../lib/golden.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
 
 const PIXELS = 28 * 28;
 const CLASSES = 10;
 export const cases = 10;
+/** The app's own model (a run may name another: setup's `name`). */
+export const model = 'models/mnist_int8.tflite';
 
 let digits: Uint8Array = new Uint8Array(0);
 let input: Int8Array = new Int8Array(0);
@@ -20,22 +22,18 @@ let outZeroPoint = 0;
 const lut = new Int8Array(256);
 let golden: Golden | null = null;
 
-export function setup(kernels: Kernels): Interpreter {
+export function setup(kernels: Kernels, name: string = model): Interpreter {
   digits = asset('mnist/digits.u8');
-  const model = new Interpreter('models/mnist_int8.tflite', { kernels });
-  const i = model.input(0);
-  const o = model.output(0);
-  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== PIXELS || o.data.length !== CLASSES) {
-    throw new TypeError('mnist: model input/output are not int8[784] / int8[10]');
-  }
-  input = i.data as Int8Array;
-  output = o.data as Int8Array;
+  const interp = new Interpreter(name, { kernels });
+  const { input: i, output: o } = modelIo('mnist', name, interp, PIXELS, CLASSES);
+  input = i.data;
+  output = o.data;
   outScale = o.scale;
   outZeroPoint = o.zeroPoint;
   // C: quantize_i8((float)p / 255.0f, ...): the division is float32 too.
   for (let p = 0; p < 256; p++) lut[p] = quantizeI8(Math.fround(p / 255), i.scale, i.zeroPoint);
   golden = new Golden('mnist', output);
-  return model;
+  return interp;
 }
 
 export function populate(caseIndex: number): void {

@@ -3,13 +3,15 @@
 // native/baseline/person_detect.c); RESPOND: person / no person and its probability.
 import { asset } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { modelIo, type AppResult } from '../../lib/app.ts';
 import { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 
 const PIXELS = 96 * 96;
 const CLASSES = 2;
 export const cases = 2;
+/** The app's own model (a run may name another: setup's `name`). */
+export const model = 'models/person_detect.tflite';
 
 let images: Uint8Array = new Uint8Array(0);
 let input: Int8Array = new Int8Array(0);
@@ -19,21 +21,17 @@ let outZeroPoint = 0;
 const lut = new Int8Array(256);
 let golden: Golden | null = null;
 
-export function setup(kernels: Kernels): Interpreter {
+export function setup(kernels: Kernels, name: string = model): Interpreter {
   images = asset('person_detect/images.u8');
-  const model = new Interpreter('models/person_detect.tflite', { kernels });
-  const i = model.input(0);
-  const o = model.output(0);
-  if (i.type !== 'int8' || o.type !== 'int8' || i.data.length !== PIXELS || o.data.length !== CLASSES) {
-    throw new TypeError('person_detect: model input/output are not int8[9216] / int8[2]');
-  }
-  input = i.data as Int8Array;
-  output = o.data as Int8Array;
+  const interp = new Interpreter(name, { kernels });
+  const { input: i, output: o } = modelIo('person_detect', name, interp, PIXELS, CLASSES);
+  input = i.data;
+  output = o.data;
   outScale = o.scale;
   outZeroPoint = o.zeroPoint;
   for (let p = 0; p < 256; p++) lut[p] = p - 128;
   golden = new Golden('person_detect', output);
-  return model;
+  return interp;
 }
 
 export function populate(caseIndex: number): void {

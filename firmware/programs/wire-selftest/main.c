@@ -296,10 +296,11 @@ static void echo_command(const wire_cmd_t *cmd) {
       echo_uint(mp, "maxFrame", cmd->u.hello.max_frame);
       break;
     case WIRE_CMD_RUN:
-      wire_mp_map(mp, 8);
+      wire_mp_map(mp, cmd->u.run.model.len ? 9 : 8);
       echo_uint(mp, "type", cmd->type);
       echo_uint(mp, "seq", cmd->seq);
       echo_bytes(mp, "app", cmd->u.run.app);
+      if (cmd->u.run.model.len) echo_bytes(mp, "model", cmd->u.run.model);
       wire_mp_str(mp, "impl");
       wire_mp_str(mp, cmd->u.run.impl_c ? "c" : "js");
       wire_mp_str(mp, "kernels");

@@ -1,12 +1,14 @@
-/* c_runs.c – `run` with impl "c": the C bench loop with wire telemetry. Records are
- * queued after each iteration's last tick and drained before the next iteration starts;
- * the queue is held for the whole run, so nothing reaches the UART inside a timed region. */
+/* c_runs.c – `run` with impl "c": the C bench loop with wire telemetry, on the app's
+ * built-in model or the run's `model` asset. Records are queued after each iteration's
+ * last tick and drained before the next iteration starts; the queue is held for the
+ * whole run, so nothing reaches the UART inside a timed region. */
 #include <string.h>
 
 #include "baseline/bench.h"
 #include "arenas.h"
 #include "board.h"
 #include "device_link.h"
+#include "slot/slot.h"
 #include "stack_watermark.h"
 
 enum { MAX_PROFILED_OPS = 64 };
@@ -85,6 +87,17 @@ int32_t run_c_app(const run_request_t *request) {
   ctx.arena_bytes = sizeof main_arena;
   ctx.aux_arena = aux_arena;
   ctx.aux_bytes = sizeof aux_arena;
+  if (request->model[0]) {
+    /* The run's model, found as the JS side finds it: uploaded slots, then the image. */
+    const asset_t *model = xsinfer_asset_find(request->model);
+    if (!model) {
+      wire_error(&device_wire, NULL, WIRE_ERR_APP, "run: model asset not found");
+      return -1;
+    }
+    ctx.model_name = request->model;
+    ctx.model_data = model->data;
+    ctx.model_bytes = model->bytes;
+  }
   xs_status_t status = app->setup(&ctx);
   if (status != XS_OK) {
     wire_error(&device_wire, NULL, wire_code_for_engine(status), ctx.error.message);

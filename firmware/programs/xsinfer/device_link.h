@@ -13,6 +13,9 @@ extern wire_t device_wire;
 typedef struct run_request {
   uint32_t run_id;
   char app[32];
+  /* Model asset the app runs on ("slot/model", "models/..."); "" = the app's built-in one.
+   * handle_run has checked that the asset exists. */
+  char model[64];
   int impl_c;
   xs_kernel_set_t kernels;
   int ops;
@@ -21,7 +24,8 @@ typedef struct run_request {
 } run_request_t;
 
 /* One timed iteration as an `iter` record, queued and then drained: called after the
- * iteration's last tick, before the next iteration's first. value is sent when finite. */
+ * iteration's last tick, before the next iteration's first. correct: 1, 0, or -1 for not
+ * checked (the record has no `ok`). value is sent when finite. */
 void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4], int32_t label,
                     int32_t score, float value, uint32_t case_index);
 

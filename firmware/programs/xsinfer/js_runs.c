@@ -1,7 +1,8 @@
 /* js_runs.c – `run` with impl "js": the TypeScript app under XS (device/lib/bench.ts
- * drives POPULATE / INVOKE / RESPOND and times them with ticks32()); each iteration's
- * record comes back through the `bench` module's sink, is queued as a wire `iter` record
- * and drained before the next iteration starts. Also the micro-benchmarks (JS and C). */
+ * sets it up on its own model or the run's `model`, drives POPULATE / INVOKE / RESPOND
+ * and times them with ticks32()); each iteration's record comes back through the `bench`
+ * module's sink, is queued as a wire `iter` record and drained before the next iteration
+ * starts. Also the micro-benchmarks (JS and C). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,9 @@
 #include "upload.h"
 #include "xsinfer_bindings.h"
 #include "xsinfer_xs.h"
+
+/* lib/bench's MODEL_MISMATCH: run() refused the run's model (lastFailure() says why). */
+#define JS_MODEL_MISMATCH (-2)
 
 static xsMachine *machine;
 static uint64_t boot_ticks;
@@ -55,6 +59,7 @@ static void xs_abort(int status, const char *reason) {
   wire_queue_cancel(&device_wire);
   wire_error(&device_wire, NULL, code, message);
   wire_drain(&device_wire);
+  upload_on_abort(); /* returns unless a boot-time app start aborted */
 }
 
 int js_start(void) {
@@ -181,13 +186,20 @@ int32_t run_js_app(const run_request_t *request) {
     xsTry {
       xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE);
       xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
-      xsVar(2) = xsCall4(xsVar(0), xsID("run"), xsVar(1),
+      xsVar(2) = xsCall5(xsVar(0), xsID("run"), xsVar(1),
                          xsString(request->kernels == XS_KERNELS_OPTIMIZED ? "optimized" : "reference"),
-                         xsInteger((xsIntegerValue)request->iterations), xsInteger((xsIntegerValue)request->warmup));
+                         xsInteger((xsIntegerValue)request->iterations), xsInteger((xsIntegerValue)request->warmup),
+                         request->model[0] ? xsString(request->model) : xsUndefined);
       wrong = xsToInteger(xsVar(2));
       xsVar(3) = xsCall0(xsVar(0), xsID("lastFailure"));
       xsStringValue failure = xsToString(xsVar(3));
-      if (failure[0]) wire_log(&device_wire, WIRE_LOG_ERROR, failure);
+      if (wrong == JS_MODEL_MISMATCH) {
+        /* The same record as the C app's refusal of a model that does not fit. */
+        wire_error(&device_wire, NULL, WIRE_ERR_APP, failure);
+        wrong = -1;
+      } else if (failure[0]) {
+        wire_log(&device_wire, WIRE_LOG_ERROR, failure);
+      }
     }
     xsCatch {
       send_js_error(the, path);

@@ -3,10 +3,12 @@
  * Commands are handled only between runs, so nothing the host sends at an unpredictable
  * moment can change what a timed region does (QEMU counts stay exactly repeatable). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "board.h"
 #include "device_link.h"
+#include "slot/slot.h"
 #include "stack_watermark.h"
 #include "upload.h"
 
@@ -40,7 +42,7 @@ uint32_t wire_code_for_engine(xs_status_t status) {
 
 void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4], int32_t label,
                     int32_t score, float value, uint32_t case_index) {
-  wire_iter_t iter = {.run = run_id, .index = index, .warmup = 0, .ok = (int8_t)(correct ? 1 : 0)};
+  wire_iter_t iter = {.run = run_id, .index = index, .warmup = 0, .ok = (int8_t)(correct < 0 ? -1 : correct ? 1 : 0)};
   for (int p = 0; p < WIRE_PHASES; p++) iter.ticks[p] = ticks[p];
   wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
   if (mp) {
@@ -83,23 +85,37 @@ static void send_info(int32_t hello_seq) {
   }
 }
 
-static int decode_run(const wire_cmd_t *cmd, run_request_t *request) {
+/* Decodes a run command; returns NULL, or why it is refused (an `error` 2 badCommand). */
+static const char *decode_run(const wire_cmd_t *cmd, run_request_t *request) {
   memset(request, 0, sizeof *request);
-  if (cmd->u.run.app.len == 0 || cmd->u.run.app.len >= sizeof request->app) return 0;
+  if (cmd->u.run.app.len == 0 || cmd->u.run.app.len >= sizeof request->app) return "run: app name missing or too long";
   memcpy(request->app, cmd->u.run.app.ptr, cmd->u.run.app.len);
+  if (cmd->u.run.model.len >= sizeof request->model) return "run: model asset name too long";
+  memcpy(request->model, cmd->u.run.model.ptr, cmd->u.run.model.len);
+  /* Checked before the run is accepted, for both impls: a missing slot model is the
+   * host's mistake (nothing uploaded), not an app failure. */
+  if (request->model[0] && !xsinfer_asset_find(request->model)) {
+    static char message[160];
+    int slot = strncmp(request->model, XSINFER_SLOT_PREFIX, sizeof XSINFER_SLOT_PREFIX - 1) == 0;
+    snprintf(message, sizeof message, "run: no model asset \"%s\" %s", request->model,
+             slot ? "(nothing uploaded into that slot: deploy --model first)" : "in this firmware");
+    return message;
+  }
+  if (request->model[0] && strcmp(request->app, "micro") == 0) return "run: the micro-benchmarks take no model";
   request->impl_c = cmd->u.run.impl_c;
   request->kernels = cmd->u.run.optimized ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
   request->ops = cmd->u.run.ops;
   request->iterations = cmd->u.run.iterations;
   request->warmup = cmd->u.run.warmup;
   request->run_id = next_run_id++;
-  return 1;
+  return NULL;
 }
 
 static void handle_run(const wire_cmd_t *cmd) {
   run_request_t request;
-  if (!decode_run(cmd, &request)) {
-    wire_error(&device_wire, cmd, WIRE_ERR_BAD_COMMAND, "run: app name missing or too long");
+  const char *refusal = decode_run(cmd, &request);
+  if (refusal) {
+    wire_error(&device_wire, cmd, WIRE_ERR_BAD_COMMAND, refusal);
     return;
   }
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
@@ -114,11 +130,17 @@ static void handle_run(const wire_cmd_t *cmd) {
   wire_stats_t stats;
   wire_stats(&device_wire, &stats);
   uint32_t status = wrong == 0 ? 0u : 1u;
-  /* The run's identity travels with its result, so a recording alone rebuilds the report. */
-  wire_mp_t *done = wire_done_begin(&device_wire, request.run_id, status, wrong < 0 ? 0u : request.iterations, 5);
+  /* The run's identity travels with its result, so a recording alone rebuilds the report
+   * (with the model when the run named one). */
+  wire_mp_t *done = wire_done_begin(&device_wire, request.run_id, status, wrong < 0 ? 0u : request.iterations,
+                                    request.model[0] ? 6 : 5);
   if (done) {
     wire_mp_str(done, "app");
     wire_mp_str(done, request.app);
+    if (request.model[0]) {
+      wire_mp_str(done, "model");
+      wire_mp_str(done, request.model);
+    }
     wire_mp_str(done, "impl");
     wire_mp_str(done, request.impl_c ? "c" : "js");
     wire_mp_str(done, "kernels");
@@ -148,6 +170,7 @@ int main(void) {
   };
   if (wire_init(&device_wire, &config) != 0) board_exit(2);
   int xs_status = js_start();
+  if (xs_status == 0) upload_restore(); /* apps and models uploaded before the reset */
   send_info(-1);
   if (xs_status != 0) wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS could not start: machine creation or archive map failed");
   wire_drain(&device_wire);

@@ -1,54 +1,40 @@
-/* upload.c – model upload and app deploy over the wire (contract in upload.h).
- * RAM slots for now; on the F769 the design is a reserved flash sector per slot, written
- * after the same checks (not implemented: its slots are small RAM ones, see below). */
+/* upload.c – model upload and app deploy over the wire (contract in upload.h): staged in
+ * the main arena, checked, then written to a flash slot (flash_slot.h) and used in place
+ * from there; at boot the slots' content comes back (upload_restore). */
 #include "upload.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "arenas.h"
 #include "board.h"
 #include "device_link.h"
+#include "flash_slot.h"
 #include "slot/slot.h"
 #include "tflm/tflm.h"
 #include "xsinfer_bindings.h"
 #include "xsinfer_xs.h"
 
-/* The F769's 512 KB of SRAM are taken (≈ 0.4 KB spare): no RAM slots there, uploads are
- * refused as tooLarge. Its design is a reserved flash sector per slot (sectors 22/23,
- * 256 KB each), programmed after the same checks; not implemented yet. */
-#if defined(XSINFER_TARGET_stm32f769i_disco)
-#define MODEL_SLOT_BYTES 0u
-#define APP_SLOT_BYTES 0u
-#else
-#define MODEL_SLOT_BYTES (MODDEF_ARENA_MAIN + 0u) /* the main arena (arenas.h): uploads are staged there */
-#define APP_SLOT_BYTES (MODDEF_ARENA_MAIN < 65536 ? MODDEF_ARENA_MAIN + 0u : 65536u)
-#endif
-_Static_assert(MODEL_SLOT_BYTES <= (uint32_t)MAIN_ARENA_BYTES && APP_SLOT_BYTES <= (uint32_t)MAIN_ARENA_BYTES,
-               "uploads are staged in the main arena");
-
 #define MODEL_ASSET "slot/model"
 
+/* What a slot holds now; `valid` only while the flash content is a complete, checked image. */
 typedef struct slot {
-  uint8_t *data;
-  uint32_t capacity;
-  uint32_t bytes; /* 0: empty */
-  uint32_t crc;
-  char name[32];
+  board_flash_slot_t id;
+  flash_slot_kind_t kind;
+  const char *what;
+  int valid;
+  flash_slot_image_t image;
 } slot_t;
 
-#if MODEL_SLOT_BYTES > 0
-static uint8_t model_memory[MODEL_SLOT_BYTES] __attribute__((aligned(16)));
-#else
-static uint8_t *const model_memory = NULL;
-#endif
-#if APP_SLOT_BYTES > 0
-static uint8_t app_memory[APP_SLOT_BYTES] __attribute__((aligned(16)));
-#else
-static uint8_t *const app_memory = NULL;
-#endif
-static slot_t model_slot = {model_memory, MODEL_SLOT_BYTES, 0, 0, ""};
-static slot_t app_slot = {app_memory, APP_SLOT_BYTES, 0, 0, ""};
+static slot_t model_slot = {BOARD_FLASH_SLOT_MODEL, FLASH_SLOT_KIND_MODEL, "model", 0, {0}};
+static slot_t app_slot = {BOARD_FLASH_SLOT_APP, FLASH_SLOT_KIND_APP, "app", 0, {0}};
+
+/* Uploads are staged whole in the main arena before anything is written to flash. */
+static uint32_t slot_capacity(const slot_t *slot) {
+  uint32_t flash = flash_slot_capacity(slot->id);
+  return flash < (uint32_t)MAIN_ARENA_BYTES ? flash : (uint32_t)MAIN_ARENA_BYTES;
+}
 
 /* The transfer in progress. */
 static struct {
@@ -68,6 +54,15 @@ static int base_crc_known;
 const char *upload_deployed_main(void) { return deployed_main[0] ? deployed_main : NULL; }
 
 static uint8_t *staging(void) { return main_arena; }
+
+/* CRC-32 of the built-in archive: what a deployed archive must have been predicted against. */
+static uint32_t firmware_base_crc(void) {
+  if (!base_crc_known) {
+    base_crc = wire_crc32(0, xsinfer_xs_image.archive, xsinfer_xs_image.archive_bytes);
+    base_crc_known = 1;
+  }
+  return base_crc;
+}
 
 static void refuse(const wire_cmd_t *cmd, uint32_t code, const char *message) {
   xfer.open = 0;
@@ -127,11 +122,23 @@ static uint32_t restart_xs(const uint8_t *overlay, uint32_t bytes, int trial, ch
   return code;
 }
 
+/* Set while the app slot's top level runs: an XS abort there would recur at every boot
+ * (each boot starts the slot), so upload_on_abort revokes the slot and resets. */
+static volatile int starting_slot_app;
+
+/* restart_xs over the app slot's flash copy (not a trial). */
+static uint32_t start_slot_app(char *message, size_t cap) {
+  starting_slot_app = 1;
+  uint32_t code = restart_xs(app_slot.image.data, app_slot.image.bytes, 0, message, cap);
+  starting_slot_app = 0;
+  return code;
+}
+
 /* Back to the last good state after a refused deploy: the previous app, else none. */
 static void restore_xs(void) {
   char ignored[8];
-  if (app_slot.bytes && restart_xs(app_slot.data, app_slot.bytes, 0, ignored, sizeof ignored) == 0) return;
-  app_slot.bytes = 0;
+  if (app_slot.valid && start_slot_app(ignored, sizeof ignored) == 0) return;
+  app_slot.valid = 0;
   restart_xs(NULL, 0, 0, ignored, sizeof ignored);
 }
 
@@ -148,14 +155,15 @@ static void begin(const wire_cmd_t *cmd) {
     refuse(cmd, WIRE_ERR_BAD_COMMAND, "upload_begin: size 0");
     return;
   }
-  if (slot->capacity == 0) {
-    refuse(cmd, WIRE_ERR_TOO_LARGE, "this build has no upload slot (F769: RAM is full; flash slots not implemented)");
+  uint32_t capacity = slot_capacity(slot);
+  if (capacity == 0) {
+    refuse(cmd, WIRE_ERR_TOO_LARGE, "this device has no flash slot for uploads");
     return;
   }
-  if (size > slot->capacity) {
+  if (size > capacity) {
     char message[96];
     snprintf(message, sizeof message, "upload of %lu bytes does not fit the %lu-byte %s slot",
-             (unsigned long)size, (unsigned long)slot->capacity, cmd->u.upload_begin.kind_app ? "app" : "model");
+             (unsigned long)size, (unsigned long)capacity, slot->what);
     refuse(cmd, WIRE_ERR_TOO_LARGE, message);
     return;
   }
@@ -170,7 +178,7 @@ static void begin(const wire_cmd_t *cmd) {
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
   if (ack) {
     wire_mp_str(ack, "capacity");
-    wire_mp_uint(ack, slot->capacity);
+    wire_mp_uint(ack, capacity);
     wire_queue_end(&device_wire);
   }
 }
@@ -220,30 +228,37 @@ static void end_model(const wire_cmd_t *cmd) {
     return;
   }
   uint32_t ops = xs_interp_op_count(it);
-  memcpy(model_slot.data, image, xfer.size);
-  model_slot.bytes = xfer.size;
-  model_slot.crc = xfer.crc;
-  memcpy(model_slot.name, xfer.name, sizeof model_slot.name);
-  xsinfer_slot_set(MODEL_ASSET, model_slot.data, model_slot.bytes);
+  /* Withdrawn first: the flash under it is about to be erased. */
+  xsinfer_slot_set(MODEL_ASSET, NULL, 0);
+  model_slot.valid = 0;
+  uint64_t t0 = board_ticks();
+  int32_t stored = flash_slot_store(model_slot.id, model_slot.kind, xfer.name, image, xfer.size, 0, &model_slot.image);
+  uint64_t store_ticks = board_ticks() - t0;
+  if (stored != 0) {
+    char message[128];
+    snprintf(message, sizeof message, "model slot write failed: %s; the slot is empty now", flash_slot_status_text(stored));
+    refuse(cmd, WIRE_ERR_FLASH, message);
+    return;
+  }
+  model_slot.valid = 1;
+  xsinfer_slot_set(MODEL_ASSET, model_slot.image.data, model_slot.image.bytes);
   xfer.open = 0;
-  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 3);
+  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 4);
   if (ack) {
     wire_mp_str(ack, "asset");
     wire_mp_str(ack, MODEL_ASSET);
     wire_mp_str(ack, "bytes");
-    wire_mp_uint(ack, model_slot.bytes);
+    wire_mp_uint(ack, model_slot.image.bytes);
     wire_mp_str(ack, "ops");
     wire_mp_uint(ack, ops);
+    wire_mp_str(ack, "storeTicks");
+    wire_mp_uint(ack, store_ticks);
     wire_queue_end(&device_wire);
   }
 }
 
 static void end_app(const wire_cmd_t *cmd) {
   const uint8_t *image = staging();
-  if (!base_crc_known) {
-    base_crc = wire_crc32(0, xsinfer_xs_image.archive, xsinfer_xs_image.archive_bytes);
-    base_crc_known = 1;
-  }
   char message[200];
   xsinfer_xs_deploy_info_t info;
   int32_t status = xsinfer_xs_deploy_info(image, xfer.size, &info);
@@ -258,10 +273,10 @@ static void end_app(const wire_cmd_t *cmd) {
     refuse(cmd, WIRE_ERR_BAD_COMMAND, "not a deployable XS archive (no DEPL atom from xsarc --base)");
     return;
   }
-  if (info.base_crc != base_crc) {
+  if (info.base_crc != firmware_base_crc()) {
     snprintf(message, sizeof message,
              "app archive was built against another firmware image (base archive CRC %08lx, this device %08lx)",
-             (unsigned long)info.base_crc, (unsigned long)base_crc);
+             (unsigned long)info.base_crc, (unsigned long)firmware_base_crc());
     refuse(cmd, WIRE_ERR_BAD_VERSION, message);
     return;
   }
@@ -272,29 +287,40 @@ static void end_app(const wire_cmd_t *cmd) {
     refuse(cmd, code, message);
     return;
   }
-  memcpy(app_slot.data, image, xfer.size);
-  app_slot.bytes = xfer.size;
-  app_slot.crc = xfer.crc;
-  memcpy(app_slot.name, xfer.name, sizeof app_slot.name);
+  /* The trial machine maps the staged copy, so the slot can go now. */
+  app_slot.valid = 0;
+  uint64_t t1 = board_ticks();
+  int32_t stored = flash_slot_store(app_slot.id, app_slot.kind, xfer.name, image, xfer.size, info.base_crc, &app_slot.image);
+  uint64_t store_ticks = board_ticks() - t1;
+  if (stored != 0) {
+    restore_xs(); /* built-ins only: the previous app went with the erase */
+    snprintf(message, sizeof message, "app slot write failed: %s; the slot is empty now", flash_slot_status_text(stored));
+    refuse(cmd, WIRE_ERR_FLASH, message);
+    return;
+  }
+  app_slot.valid = 1;
   xfer.open = 0;
-  code = restart_xs(app_slot.data, app_slot.bytes, 0, message, sizeof message);
-  if (code != 0) { /* the same bytes started a moment ago: only a firmware bug gets here */
-    app_slot.bytes = 0;
+  /* Now with arenas (the trial had none): an app may fail here that passed the trial. */
+  code = start_slot_app(message, sizeof message);
+  if (code != 0) {
+    app_slot.valid = 0;
     restore_xs();
     wire_error(&device_wire, cmd, code, message);
     return;
   }
-  uint64_t ticks = board_ticks() - t0;
-  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 4);
+  uint64_t start_ticks = board_ticks() - t0 - store_ticks; /* trial + restart, as before flash */
+  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 5);
   if (ack) {
     wire_mp_str(ack, "main");
     wire_mp_str(ack, deployed_main);
     wire_mp_str(ack, "bytes");
-    wire_mp_uint(ack, app_slot.bytes);
+    wire_mp_uint(ack, app_slot.image.bytes);
     wire_mp_str(ack, "started");
     wire_mp_bool(ack, 1);
     wire_mp_str(ack, "startTicks");
-    wire_mp_uint(ack, ticks);
+    wire_mp_uint(ack, start_ticks);
+    wire_mp_str(ack, "storeTicks");
+    wire_mp_uint(ack, store_ticks);
     wire_queue_end(&device_wire);
   }
 }
@@ -326,4 +352,66 @@ void upload_handle(const wire_cmd_t *cmd) {
     case WIRE_CMD_UPLOAD_END: end(cmd); break;
     default: break;
   }
+}
+
+/* ---- boot ---- */
+
+static void boot_log(uint32_t level, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void boot_log(uint32_t level, const char *format, ...) {
+  char line[200];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  wire_log(&device_wire, level, line);
+}
+
+void upload_on_abort(void) {
+  if (!starting_slot_app) return;
+  starting_slot_app = 0;
+  int32_t status = flash_slot_revoke(app_slot.id);
+  if (status == 0) {
+    boot_log(WIRE_LOG_WARN, "app slot revoked: %s made XS abort while starting; rebooting with built-in apps only",
+             app_slot.image.name);
+  } else {
+    boot_log(WIRE_LOG_WARN, "app slot could not be revoked: %s", flash_slot_status_text(status));
+  }
+  wire_drain(&device_wire);
+  board_reset();
+}
+
+void upload_restore(void) {
+  int32_t status = flash_slot_load(model_slot.id, model_slot.kind, &model_slot.image);
+  if (status == 0) {
+    model_slot.valid = 1;
+    xsinfer_slot_set(MODEL_ASSET, model_slot.image.data, model_slot.image.bytes);
+    boot_log(WIRE_LOG_INFO, "model slot: %s (%lu bytes) published as " MODEL_ASSET, model_slot.image.name,
+             (unsigned long)model_slot.image.bytes);
+  } else if (status != FLASH_SLOT_EMPTY) {
+    boot_log(WIRE_LOG_WARN, "model slot ignored: %s", flash_slot_status_text(status));
+  }
+
+  status = flash_slot_load(app_slot.id, app_slot.kind, &app_slot.image);
+  if (status != 0) {
+    if (status != FLASH_SLOT_EMPTY) boot_log(WIRE_LOG_WARN, "app slot ignored: %s", flash_slot_status_text(status));
+    return;
+  }
+  if (app_slot.image.base_crc != firmware_base_crc()) {
+    /* Reflashed since the deploy: the app's predicted IDs would not match this archive. */
+    boot_log(WIRE_LOG_WARN,
+             "app slot ignored: %s was deployed for another firmware image (base archive CRC %08lx, this one %08lx); "
+             "built-in apps only",
+             app_slot.image.name, (unsigned long)app_slot.image.base_crc, (unsigned long)firmware_base_crc());
+    return;
+  }
+  char why[160];
+  uint32_t code = start_slot_app(why, sizeof why);
+  if (code != 0) {
+    char ignored[8];
+    restart_xs(NULL, 0, 0, ignored, sizeof ignored);
+    boot_log(WIRE_LOG_WARN, "app slot ignored: %s did not start (%s); built-in apps only", app_slot.image.name, why);
+    return;
+  }
+  app_slot.valid = 1;
+  boot_log(WIRE_LOG_INFO, "app slot: %s started (%s)", app_slot.image.name, deployed_main);
 }

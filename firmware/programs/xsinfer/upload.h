@@ -1,8 +1,9 @@
 /* upload.h – model upload and app deploy for the main firmware (upload_begin/chunk/end,
  * docs/protocol.md): images are staged in the main arena (free between runs), checked
  * (size, per-chunk and whole CRC-32, then the engine's verifier or an XS overlay map and
- * a trial start), and only then copied into their RAM slot, so a refused upload leaves
- * the previous slot content in use. */
+ * a trial start), and only then written to their flash slot (flash_slot.h) and used in
+ * place from there, so a refused upload leaves the previous slot content in use and an
+ * accepted one survives a reset. */
 #ifndef XSINFER_UPLOAD_H
 #define XSINFER_UPLOAD_H
 
@@ -12,6 +13,16 @@
 
 /* Answers one upload_begin / upload_chunk / upload_end command (ack or error record). */
 void upload_handle(const wire_cmd_t *cmd);
+
+/* At boot, after js_start: publishes a valid model slot as "slot/model" and starts a valid
+ * app slot deployed for this very firmware image (others are logged and ignored; an app
+ * that throws on start leaves the built-in apps only). Queues log records saying what. */
+void upload_restore(void);
+
+/* From the XS abort handler: when the abort happened while the app slot's top level was
+ * running (at boot, or right after a deploy wrote it), revokes that slot (flash_slot_revoke), logs it and resets the board so it
+ * comes back with the built-in apps; otherwise returns and the abort goes on as usual. */
+void upload_on_abort(void);
 
 /* Main module of the deployed app ("apps/<name>/main"), or NULL when none is running. */
 const char *upload_deployed_main(void);

@@ -1,5 +1,6 @@
 /* board.c – the host target: the same programs as a Linux process. The serial
- * link is stdin/stdout (a pipe or a pty), ticks are CLOCK_MONOTONIC nanoseconds. */
+ * link is stdin/stdout (a pipe or a pty), ticks are CLOCK_MONOTONIC nanoseconds; the
+ * upload slots are static arrays with NOR-flash behaviour (lost when the process ends). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/nor_emu.h"
 #include "board.h"
+#include "board_flash.h"
 
 static uintptr_t stack_top_estimate;
 
@@ -116,4 +119,40 @@ void board_reset(void) {
     execl(self, self, (char *)NULL);
   }
   exit(75);
+}
+
+/* ---- upload slots: the F769's two 256 KB sectors, as process memory ---- */
+enum { HOST_SLOT_BYTES = 256 * 1024 };
+static uint8_t host_slots[BOARD_FLASH_SLOT_COUNT][HOST_SLOT_BYTES] __attribute__((aligned(16)));
+static int host_slots_ready;
+
+/* Fresh flash reads erased, not zero (a .bss array starts as zeros). */
+static nor_emu_t slot_nor(board_flash_slot_t slot) {
+  nor_emu_t nor = {NULL, 0};
+  if ((unsigned)slot >= BOARD_FLASH_SLOT_COUNT) return nor;
+  if (!host_slots_ready) {
+    memset(host_slots, 0xFF, sizeof host_slots);
+    host_slots_ready = 1;
+  }
+  nor.mem = host_slots[slot];
+  nor.bytes = HOST_SLOT_BYTES;
+  return nor;
+}
+
+int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
+  nor_emu_t nor = slot_nor(slot);
+  out->base = nor.mem;
+  out->bytes = nor.bytes;
+  out->where = "process memory (host, NOR emulation)";
+  return nor.mem ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
+}
+
+int32_t board_flash_erase(board_flash_slot_t slot) {
+  nor_emu_t nor = slot_nor(slot);
+  return nor_emu_erase(&nor);
+}
+
+int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data, uint32_t len) {
+  nor_emu_t nor = slot_nor(slot);
+  return nor_emu_program(&nor, offset, data, len);
 }

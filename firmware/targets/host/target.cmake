@@ -10,5 +10,6 @@ add_library(xsinfer_board STATIC
   ${XSINFER_ROOT}/firmware/common/console.c
   ${XSINFER_ROOT}/firmware/common/cmdline.c
   ${XSINFER_ROOT}/firmware/common/stack_watermark.c
+  ${XSINFER_ROOT}/firmware/common/nor_emu.c
   ${CMAKE_BINARY_DIR}/gen/build_id.c)
 target_link_libraries(xsinfer_board PUBLIC m)

@@ -1,11 +1,14 @@
 /* board.c – mps2-an500 under QEMU: CMSDK UART0 (polled; QEMU back-pressures its
  * chardev so RX cannot overrun), CMSDK dual timer as the tick source (25 MHz under
- * -icount shift=7 = 3.2 ticks per instruction), MPU-protected "flash", semihosting
- * for files, the command line and the exit status. */
+ * -icount shift=7 = 3.2 ticks per instruction), MPU-protected "flash" with two upload
+ * slots that behave like NOR flash, semihosting for files, the command line and the
+ * exit status. */
 #include <string.h>
 
 #include "../../common/armv7m.h"
+#include "../../common/nor_emu.h"
 #include "board.h"
+#include "board_flash.h"
 
 #define UART0_BASE 0x40004000u
 #define UART_DATA REG32(UART0_BASE + 0x00u)
@@ -34,14 +37,105 @@ void mps2_dualtimer_irq(void) {
   timer_wraps++;
 }
 
+/* ---- "flash": the code region and its upload slots (layout.ld) ---- */
+extern uint8_t __slots_start[], __slots_size[];
+extern uint8_t __slot_app_start[], __slot_app_size[], __slot_model_start[], __slot_model_size[];
+
+#define MPU_RASR_XN (1u << 28)
+#define MPU_RASR_AP_PRIV_RW (0x1u << 24)
+#define MPU_RASR_AP_READ_ONLY (0x6u << 24)
+#define MPU_RASR_CACHEABLE (1u << 17) /* TEX=0 C=1 B=0: normal memory, write-through */
+#define MPU_SLOTS_REGION 1u
+
+/* RASR for the slot region with access `ap`; SIZE encodes 2^(SIZE+1) bytes. */
+static uint32_t slots_rasr(uint32_t ap) {
+  uint32_t size_field = (uint32_t)__builtin_ctz((uint32_t)(uintptr_t)__slots_size) - 1u;
+  return MPU_RASR_XN | ap | MPU_RASR_CACHEABLE | (size_field << 1) | 1u;
+}
+
 static void flash_read_only(void) {
   /* Region 0: the 4 MB code region, read-only for all, cacheable (TEX=0 C=1 B=0). */
   MPU_RNR = 0u;
   MPU_RBAR = 0x00000000u;
-  MPU_RASR = (0x6u << 24) | (1u << 17) | (21u << 1) | 1u;
+  MPU_RASR = MPU_RASR_AP_READ_ONLY | MPU_RASR_CACHEABLE | (21u << 1) | 1u;
+  /* Region 1 (wins over 0): the slots, read-only and never executable; only the
+   * board_flash_* calls below open it, for the length of one operation. */
+  MPU_RNR = MPU_SLOTS_REGION;
+  MPU_RBAR = (uint32_t)(uintptr_t)__slots_start;
+  MPU_RASR = slots_rasr(MPU_RASR_AP_READ_ONLY);
   MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA: everything else keeps the default map */
   armv7m_dsb();
   armv7m_isb();
+}
+
+/* Interrupts stay off while the slots are writable, so nothing else can store there. */
+static uint32_t slots_writable(void) {
+  uint32_t primask = armv7m_irq_save();
+  MPU_RNR = MPU_SLOTS_REGION;
+  MPU_RASR = slots_rasr(MPU_RASR_AP_PRIV_RW);
+  armv7m_dsb();
+  armv7m_isb();
+  return primask;
+}
+
+static void slots_read_only(uint32_t primask) {
+  armv7m_dsb();
+  MPU_RNR = MPU_SLOTS_REGION;
+  MPU_RASR = slots_rasr(MPU_RASR_AP_READ_ONLY);
+  armv7m_dsb();
+  armv7m_isb();
+  armv7m_irq_restore(primask);
+}
+
+static nor_emu_t slot_nor(board_flash_slot_t slot) {
+  nor_emu_t nor = {NULL, 0};
+  if (slot == BOARD_FLASH_SLOT_APP) {
+    nor.mem = __slot_app_start;
+    nor.bytes = (uint32_t)(uintptr_t)__slot_app_size;
+  } else if (slot == BOARD_FLASH_SLOT_MODEL) {
+    nor.mem = __slot_model_start;
+    nor.bytes = (uint32_t)(uintptr_t)__slot_model_size;
+  }
+  return nor;
+}
+
+/* QEMU starts with zeroed memory where a new chip's flash reads erased (0xFF). A slot
+ * whose first bytes are all zero was never written in this QEMU process (a programmed
+ * slot starts with its header's magic), so it is erased once, as the factory would have. */
+static void slots_power_on(void) {
+  for (uint32_t slot = 0; slot < BOARD_FLASH_SLOT_COUNT; slot++) {
+    nor_emu_t nor = slot_nor((board_flash_slot_t)slot);
+    int blank = 1;
+    for (uint32_t i = 0; i < 128u && blank; i++) blank = nor.mem[i] == 0u;
+    if (blank) board_flash_erase((board_flash_slot_t)slot);
+  }
+}
+
+int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
+  nor_emu_t nor = slot_nor(slot);
+  out->base = nor.mem;
+  out->bytes = nor.bytes;
+  out->where = slot == BOARD_FLASH_SLOT_APP ? "code region 0x380000 (QEMU, NOR emulation)"
+                                            : "code region 0x3C0000 (QEMU, NOR emulation)";
+  return nor.mem ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
+}
+
+int32_t board_flash_erase(board_flash_slot_t slot) {
+  nor_emu_t nor = slot_nor(slot);
+  if (!nor.mem) return BOARD_FLASH_NO_SLOT;
+  uint32_t primask = slots_writable();
+  int32_t status = nor_emu_erase(&nor);
+  slots_read_only(primask);
+  return status;
+}
+
+int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data, uint32_t len) {
+  nor_emu_t nor = slot_nor(slot);
+  if (!nor.mem) return BOARD_FLASH_NO_SLOT;
+  uint32_t primask = slots_writable();
+  int32_t status = nor_emu_program(&nor, offset, data, len);
+  slots_read_only(primask);
+  return status;
 }
 
 void board_init(void) {
@@ -57,6 +151,7 @@ void board_init(void) {
 
   armv7m_enable_fault_reporting();
   flash_read_only();
+  slots_power_on();
 }
 
 uint64_t board_ticks(void) {

@@ -26,7 +26,7 @@ typedef struct xsinfer_bench_record {
   uint32_t total_ticks;
   int32_t label;
   int32_t score;
-  int32_t correct;
+  int32_t correct;     /* 1, 0, or -1: not checked */
 } xsinfer_bench_record_t;
 
 typedef void (*xsinfer_bench_sink_fn)(void *user, const xsinfer_bench_record_t *record);

@@ -27,16 +27,29 @@ typedef struct slot {
 
 static slot_t slots[XSINFER_TFLM_SLOTS] = {{.name = "main"}, {.name = "aux"}};
 
-/* Status a stale handle gets from invoke: tflm.js turns it into its INVALIDATED error
- * without an exception crossing C (keeps invoke's success path to one compare). */
-#define STALE_HANDLE (-1)
+/* A JS handle is one XS integer, generation * XSINFER_TFLM_SLOTS + slot: one private
+ * field and one argument on invoke's path instead of two. Generations wrap below
+ * GENERATION_MAX so every handle stays a non-negative int32. */
+#define GENERATION_MAX ((INT32_MAX - (XSINFER_TFLM_SLOTS - 1)) / XSINFER_TFLM_SLOTS)
+
+static int32_t next_generation(int32_t generation) {
+  return generation >= GENERATION_MAX ? 1 : generation + 1;
+}
+
+static int32_t handle_of(const slot_t *s) {
+  return s->generation * XSINFER_TFLM_SLOTS + (int32_t)(s - slots);
+}
+
+/* What invoke returns for a stale handle: any non-zero status sends tflm.js to error(),
+ * which tells stale (null) from an engine failure (its record). */
+#define INVOKE_STALE (-1)
 
 void xsinfer_tflm_set_arena(uint32_t slot, uint8_t *arena, uint32_t bytes) {
   if (slot >= XSINFER_TFLM_SLOTS) return;
   slots[slot].arena = arena;
   slots[slot].arena_bytes = bytes;
   slots[slot].interp = NULL;
-  slots[slot].generation++;
+  slots[slot].generation = next_generation(slots[slot].generation);
 }
 
 uint8_t *xsinfer_tflm_borrow_arena(uint32_t slot, uint32_t *bytes) {
@@ -79,11 +92,21 @@ static slot_t *slot_arg(xsMachine *the) {
   return &slots[int_arg(the, 0, "slot", 0, XSINFER_TFLM_SLOTS - 1)];
 }
 
-/* The slot of a live handle (slot, generation), or NULL when the handle is stale. */
+/* The slot of the live handle in argument 0, or NULL when the handle is stale. tflm.js
+ * always passes an XS integer: that case reads the argument slots in place, as xsmc.h's
+ * macros do (no copy through the scratch slot, no double); anything else gets int_arg's
+ * full check and messages. On invoke's path: 74 instructions instead of 179. */
 static slot_t *live_slot(xsMachine *the) {
-  slot_t *s = slot_arg(the);
-  int32_t generation = int_arg(the, 1, "generation", 0, INT32_MAX);
-  return s->interp && generation == s->generation ? s : NULL;
+  int32_t handle;
+  if (fxToInteger(the, &xsArgc) >= 1 && fxTypeOf(the, &xsArg(0)) == xsIntegerType) {
+    handle = fxToInteger(the, &xsArg(0));
+    if (handle < 0) xsRangeError("tflm: handle %ld out of range", (long)handle);
+  } else {
+    handle = int_arg(the, 0, "handle", 0, INT32_MAX);
+  }
+  uint32_t h = (uint32_t)handle; /* non-negative here: unsigned division is cheaper */
+  slot_t *s = &slots[h % XSINFER_TFLM_SLOTS];
+  return s->interp && h / XSINFER_TFLM_SLOTS == (uint32_t)s->generation ? s : NULL;
 }
 
 static slot_t *live_slot_or_throw(xsMachine *the) {
@@ -143,7 +166,7 @@ static void on_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t t
 
 /* ---- host functions ---- */
 
-/* create(modelAssetName, slot, kernels, profile) → [generation, inputs, outputs, ops]
+/* create(modelAssetName, slot, kernels, profile) → [handle, inputs, outputs, ops]
  * or [code, message, opIndex, bytesNeeded] when the engine refuses the model. */
 void xs_tflm_create(xsMachine *the) {
   if (xsToInteger(xsArgc) < 4) xsTypeError("tflm: create(model, slot, kernels, profile): arguments missing");
@@ -159,7 +182,7 @@ void xs_tflm_create(xsMachine *the) {
   if (!s->arena || !s->arena_bytes) xsUnknownError("tflm: this firmware gives slot '%s' no arena", s->name);
   /* The previous interpreter dies here, whatever happens next. */
   s->interp = NULL;
-  s->generation = s->generation == INT32_MAX ? 1 : s->generation + 1;
+  s->generation = next_generation(s->generation);
   s->profiling = 0;
   s->profile_count = 0;
 
@@ -187,18 +210,18 @@ void xs_tflm_create(xsMachine *the) {
   }
   s->interp = it;
   xsResult = xsNewArray(4);
-  xsSetAt(xsResult, xsInteger(0), xsInteger(s->generation));
+  xsSetAt(xsResult, xsInteger(0), xsInteger(handle_of(s)));
   xsSetAt(xsResult, xsInteger(1), xsInteger((xsIntegerValue)xs_interp_input_count(it)));
   xsSetAt(xsResult, xsInteger(2), xsInteger((xsIntegerValue)xs_interp_output_count(it)));
   xsSetAt(xsResult, xsInteger(3), xsInteger((xsIntegerValue)xs_interp_op_count(it)));
 }
 
-/* close(slot, generation): the slot's interpreter ends (no-op for a stale handle). */
+/* close(handle): the slot's interpreter ends (no-op for a stale handle). */
 void xs_tflm_close(xsMachine *the) {
   slot_t *s = live_slot(the);
   if (!s) return;
   s->interp = NULL;
-  s->generation = s->generation == INT32_MAX ? 1 : s->generation + 1;
+  s->generation = next_generation(s->generation);
 }
 
 static const char *view_constructor(xs_type_t type) {
@@ -215,18 +238,18 @@ static const char *view_constructor(xs_type_t type) {
   }
 }
 
-/* tensor(slot, generation, isOutput, index) →
+/* tensor(handle, isOutput, index) →
  * [view, type, scale, zeroPoint, dim0, dim1, ...]; the view is over tensor memory in the
  * arena (zero copy), writable. */
 void xs_tflm_tensor(xsMachine *the) {
   slot_t *s = live_slot_or_throw(the);
-  int32_t output = int_arg(the, 2, "tensor kind", 0, 1);
+  int32_t output = int_arg(the, 1, "tensor kind", 0, 1);
   uint32_t count = output ? xs_interp_output_count(s->interp) : xs_interp_input_count(s->interp);
-  if (xsToInteger(xsArgc) < 4) xsTypeError("tflm: tensor index missing");
-  int index_type = xsTypeOf(xsArg(3));
+  if (xsToInteger(xsArgc) < 3) xsTypeError("tflm: tensor index missing");
+  int index_type = xsTypeOf(xsArg(2));
   if (index_type != xsIntegerType && index_type != xsNumberType)
     xsTypeError("tflm: %s index must be an integer", output ? "output" : "input");
-  double d = xsToNumber(xsArg(3));
+  double d = xsToNumber(xsArg(2));
   if (d != (double)(int32_t)d) xsRangeError("tflm: %s index must be an integer", output ? "output" : "input");
   if (d < 0 || d >= count)
     xsRangeError("tflm: %s index %ld out of range (model has %lu)", output ? "output" : "input", (long)(int32_t)d,
@@ -252,11 +275,13 @@ void xs_tflm_tensor(xsMachine *the) {
   for (int32_t i = 0; i < info.rank; i++) xsSetAt(xsResult, xsInteger(4 + i), xsInteger(info.dims[i]));
 }
 
-/* invoke(slot, generation) → 0, an engine status (details: error()), or STALE_HANDLE. */
+/* invoke(handle) → 0 (XS_OK), or non-zero when the handle is stale or the engine failed
+ * (tflm.js then asks error()): no exception crosses C, and tflm.js tests the result's
+ * truth, no local or compare on the success path. */
 void xs_tflm_invoke(xsMachine *the) {
   slot_t *s = live_slot(the);
   if (!s) {
-    xsResult = xsInteger(STALE_HANDLE);
+    xsResult = xsInteger(INVOKE_STALE);
     return;
   }
   xs_status_t status = xs_interp_invoke(s->interp);
@@ -264,13 +289,18 @@ void xs_tflm_invoke(xsMachine *the) {
   xsResult = xsInteger(status);
 }
 
-/* error(slot) → [code, message, opIndex, bytesNeeded] of the slot's last failure. */
+/* error(handle) → [code, message, opIndex, bytesNeeded] of the slot's last failure, or
+ * null when the handle is stale (the slot's error is then another interpreter's). */
 void xs_tflm_error(xsMachine *the) {
-  slot_t *s = slot_arg(the);
+  slot_t *s = live_slot(the);
+  if (!s) {
+    xsResult = xsNull;
+    return;
+  }
   error_result(the, status_code(s->error.code), &s->error);
 }
 
-/* arena(slot, generation) → [head, tail, total, arenaBytes] */
+/* arena(handle) → [head, tail, total, arenaBytes] */
 void xs_tflm_arena(xsMachine *the) {
   slot_t *s = live_slot_or_throw(the);
   xs_arena_usage_t u;
@@ -282,7 +312,7 @@ void xs_tflm_arena(xsMachine *the) {
   xsSetAt(xsResult, xsInteger(3), xsNumber(u.arena_bytes));
 }
 
-/* profile(slot, generation) → [opName, ticks, opName, ticks, ...] of the last invoke, in
+/* profile(handle) → [opName, ticks, opName, ticks, ...] of the last invoke, in
  * execution order; custom ops are named "CUSTOM:<code>". */
 void xs_tflm_profile(xsMachine *the) {
   slot_t *s = live_slot_or_throw(the);

@@ -79,6 +79,7 @@ enum {
   WIRE_ERR_BAD_VERSION = 5,
   WIRE_ERR_BAD_CRC = 6,       /* upload chunk or image CRC mismatch */
   WIRE_ERR_TOO_LARGE = 7,
+  WIRE_ERR_FLASH = 8,         /* writing an upload slot's flash failed (the slot is empty then) */
   WIRE_ERR_APP = 16,          /* app-level failure (wrong result, unknown app) */
   WIRE_ERR_JS_EXCEPTION = 17,
   WIRE_ERR_OUT_OF_MEMORY = 18,
@@ -196,6 +197,7 @@ typedef struct wire_cmd {
       uint8_t ops;            /* per-op profile requested */
       uint32_t iterations;
       uint32_t warmup;
+      wire_bytes_t model;     /* model asset to run the app on; len 0: the app's own */
     } run;
     struct { uint8_t kind_app; wire_bytes_t name; uint32_t size; uint32_t crc; } upload_begin;
     struct { uint32_t offset; const uint8_t *data; uint32_t len; uint32_t crc; } upload_chunk;

@@ -60,6 +60,7 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
         else if (KEY("kernels")) ok = read_choice(mr, "reference", "optimized", &cmd->u.run.optimized);
         else if (KEY("iterations")) ok = read_u32(mr, &cmd->u.run.iterations);
         else if (KEY("warmup")) ok = read_u32(mr, &cmd->u.run.warmup);
+        else if (KEY("model")) ok = read_bytes(mr, &cmd->u.run.model);
         else if (KEY("ops")) {
           int b = 0;
           ok = wire_mr_bool(mr, &b);

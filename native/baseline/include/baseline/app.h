@@ -33,6 +33,16 @@ typedef struct app_ctx {
   const uint8_t *labels;  /* expected label per case (NULL: none) */
   xs_status_t populate_status; /* a failure inside POPULATE (micro_speech's front end) */
   xs_error_t error;
+  /* Set by the caller before setup to run the app on another model than its built-in one
+   * (a `run` command's `model`: an uploaded "slot/model", or another image asset);
+   * model_name NULL: the built-in. Replaces the app's main model only (not micro_speech's
+   * front end); the bytes must stay valid and unchanged until the run ends. */
+  const char *model_name;
+  const uint8_t *model_data;
+  uint32_t model_bytes;
+  /* Set by setup: 1 when the golden outputs do not apply because the model's bytes differ
+   * from the built-in model's; iterations are then reported unchecked (see bench.h). */
+  int unchecked;
   /* The app's own untimed check, set by its setup (NULL: app_check's golden compare);
    * micro_speech_stream checks each step against its reference. */
   int (*check)(const struct app_ctx *ctx, uint32_t case_index, const struct app_result *result);
@@ -51,12 +61,21 @@ typedef struct c_app {
 extern const c_app_t *const c_apps[];
 const c_app_t *c_app_find(const char *name);
 
-/* Shared setup: the model asset → interpreter in ctx->arena with input 0 / output 0,
- * the golden outputs and labels of the app ("<app>/expected.i8", "<app>/labels.u8"). */
-xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset);
+/* Shared setup: the model (ctx->model_* when set, else the built-in asset `model_asset`) →
+ * interpreter in ctx->arena with input 0 / output 0, which must be int8 with `inputs` and
+ * `outputs` elements (else XS_ERR_SHAPE, "<app>: model "<name>" does not fit: ..."; the
+ * TypeScript apps say the same, device/lib/app.ts); the golden outputs and labels of the
+ * app ("<app>/expected.i8", "<app>/labels.u8") unless it set its own ctx->check;
+ * ctx->unchecked as app_golden_applies says. */
+xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
+                            uint32_t outputs);
 
-/* Setup shared by the image apps (mnist, person_detect): the images asset, the model, and a
- * check that input/output have `pixels` and `classes` elements. The caller fills ctx->lut. */
+/* Whether golden outputs made with the built-in model apply to a run on `data`: the same
+ * bytes (a copy of the built-in model uploaded into a slot is checked like the built-in). */
+int app_golden_applies(const uint8_t *data, uint32_t bytes, const char *builtin_asset);
+
+/* Setup shared by the image apps (mnist, person_detect): the images asset, and the model
+ * with `pixels` int8 inputs and `classes` int8 outputs. The caller fills ctx->lut. */
 xs_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
                             uint32_t pixels, uint32_t classes);
 

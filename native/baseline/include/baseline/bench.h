@@ -14,7 +14,7 @@ typedef struct bench_iteration {
   uint64_t respond_ticks;
   uint64_t total_ticks; /* first to last tick of the iteration */
   app_result_t result;
-  int correct;
+  int correct;      /* 1 right, 0 wrong or failed, -1 not checked (ctx->unchecked, and it ran) */
   xs_status_t invoke_status;
 } bench_iteration_t;
 
@@ -22,7 +22,8 @@ typedef void (*bench_sink_fn)(void *user, const bench_iteration_t *iteration);
 typedef uint64_t (*bench_ticks_fn)(void);
 
 /* Runs warmup untimed-recorded iterations then `iterations` recorded ones (the app must
- * be set up). Every iteration is checked; returns the number of wrong or failed ones. */
+ * be set up). Every iteration is checked against the golden outputs unless they do not
+ * apply to the model (ctx->unchecked); returns the number of wrong or failed ones. */
 uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32_t iterations,
                      bench_ticks_fn ticks, bench_sink_fn sink, void *user);
 
