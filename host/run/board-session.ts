@@ -23,7 +23,8 @@ export function boardStatePath(target: string): string {
   return path.join(buildDirFor(target as 'mps2-an500'), 'board.json');
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now (for QEMU's serial server). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,18 +1,12 @@
 // `xsinfer bench --json` end to end on QEMU (JS under XS and C in one firmware session),
 // and `xsinfer report` rebuilding the same numbers from the recording it wrote.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../host/paths.ts';
 import type { BenchResult } from '../../host/bench/result.ts';
+import { xsinfer } from '../cli.ts';
 
-function xsinfer(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], { cwd: repoRoot, encoding: 'utf8' });
-  const lines = r.stdout.trim().split('\n');
-  return { status: r.status, stderr: r.stderr, last: lines[lines.length - 1] };
-}
 
 describe('xsinfer bench', () => {
   it('measures JS and C per phase on QEMU, proves no I/O in timed regions, and replays from the recording', () => {

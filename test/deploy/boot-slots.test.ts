@@ -5,7 +5,6 @@
 // reflash since) and a slot whose write was interrupted are logged and ignored, and the
 // built-in apps keep working.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -16,6 +15,7 @@ import { DeviceSession } from '../../host/bridge/session.ts';
 import { buildDirFor, programPath } from '../../host/build/firmware.ts';
 import { dataDir } from '../../host/data.ts';
 import { buildAppArchive } from '../../host/deploy/build-app.ts';
+import { freePort } from '../../host/run/board-session.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { appRoot, changedApp, labels, runJs } from './fixtures.ts';
 
@@ -42,16 +42,6 @@ function slotBytes(opts: { kind: 'app' | 'model'; name: string; image: Uint8Arra
   return out;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Booted {
   session: DeviceSession;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
+import { DeviceSession } from '../../host/bridge/session.ts';
 import type { IterRecord } from '../../host/bridge/protocol.ts';
 import { buildDirFor } from '../../host/build/firmware.ts';
 import { buildXsarc, resolveCreation } from '../../host/build/device-archive.ts';
@@ -17,20 +17,11 @@ import { buildAppArchive } from '../../host/deploy/build-app.ts';
 import { deploy, openDeployLink, sendImage } from '../../host/deploy/deploy.ts';
 import { exec } from '../../host/exec.ts';
 import { boardStatePath, keepBoard, type BoardState } from '../../host/run/board-session.ts';
-import { appRoot, changedApp, labels, runJs } from './fixtures.ts';
+import { appRoot, changedApp, labels, runJs, refusal } from './fixtures.ts';
 
 const target = 'mps2-an500' as const;
 const base = path.join(buildDirFor(target), 'gen', 'xs_archive.xsa');
 
-async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SessionError && err.record) return { code: err.record.code, message: err.record.message };
-    throw err;
-  }
-  throw new Error('the device accepted it');
-}
 
 describe('deploy to a running QEMU board', () => {
   let state: BoardState;

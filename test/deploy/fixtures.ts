@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../host/paths.ts';
 import { connectDevice, type DeviceConnection } from '../../host/bench/device.ts';
-import { DeviceSession } from '../../host/bridge/session.ts';
+import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
 import type { DeviceRecord, IterRecord } from '../../host/bridge/protocol.ts';
 
 export function appRoot(): string {
@@ -65,3 +65,14 @@ export async function runJs(session: DeviceSession, app: string, iterations: num
 }
 
 export const labels = (o: RunOutcome): number[] => o.iters.map((i) => (i.result as { label: number }).label);
+
+/** The device's error code and message for a command it refused; fails when it accepted. */
+export async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof SessionError && err.record) return { code: err.record.code, message: err.record.message };
+    throw err;
+  }
+  throw new Error('the device accepted it');
+}

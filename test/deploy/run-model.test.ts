@@ -12,11 +12,11 @@ import { planRuns } from '../../host/bench/bench.ts';
 import { collectRuns } from '../../host/bench/collect.ts';
 import { modelChoice } from '../../host/bench/session-runs.ts';
 import type { DoneRecord, ErrorRecord, IterRecord, RunCommand } from '../../host/bridge/protocol.ts';
-import { SessionError, type DeviceSession } from '../../host/bridge/session.ts';
+import type { DeviceSession } from '../../host/bridge/session.ts';
 import { dataDir } from '../../host/data.ts';
 import { sendImage } from '../../host/deploy/deploy.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { bootBoard, closeBoard, type Board } from './fixtures.ts';
+import { bootBoard, closeBoard, type Board, refusal } from './fixtures.ts';
 
 const modelFile = (name: string) => path.join(dataDir(), 'models', name);
 const model = (name: string) => new Uint8Array(fs.readFileSync(modelFile(name)));
@@ -69,15 +69,6 @@ async function run(session: DeviceSession, cmd: Omit<RunCommand, 'kind'>): Promi
   };
 }
 
-async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SessionError && err.record) return { code: err.record.code, message: err.record.message };
-    throw err;
-  }
-  throw new Error('the device accepted it');
-}
 
 describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', (target) => {
   let board: Board;

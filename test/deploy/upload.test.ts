@@ -8,23 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../host/bridge/crc32.ts';
-import { SessionError, type DeviceSession } from '../../host/bridge/session.ts';
+import type { DeviceSession } from '../../host/bridge/session.ts';
 import { dataDir } from '../../host/data.ts';
 import { deploy, sendImage } from '../../host/deploy/deploy.ts';
-import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board } from './fixtures.ts';
+import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board, refusal } from './fixtures.ts';
 
 const model = (name: string) => new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', name)));
 
-/** The device's error code for a command, or a failure when it was accepted. */
-async function refused(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SessionError && err.record) return { code: err.record.code, message: err.record.message };
-    throw err;
-  }
-  throw new Error('the device accepted it');
-}
 
 describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) => {
   let board: Board;
@@ -69,29 +59,29 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     // truncated: the end arrives after half the bytes
     await begin(good.length);
     await chunk(0, good.subarray(0, 1000));
-    expect(await refused(end())).toMatchObject({ code: 3, message: expect.stringMatching(/truncated: 1000 of 2704/) });
+    expect(await refusal(end())).toMatchObject({ code: 3, message: expect.stringMatching(/truncated: 1000 of 2704/) });
 
     // a chunk whose data does not match its CRC is refused and not stored
     await begin(good.length);
     const damaged = good.slice(0, 1000);
     damaged[10] ^= 0x40;
-    expect((await refused(chunk(0, damaged, crc32(good.subarray(0, 1000))))).code).toBe(6);
-    expect((await refused(end())).code).toBe(3);
+    expect((await refusal(chunk(0, damaged, crc32(good.subarray(0, 1000))))).code).toBe(6);
+    expect((await refusal(end())).code).toBe(3);
 
     // out of order: a chunk that skips ahead cancels the upload
     await begin(good.length);
     await chunk(0, good.subarray(0, 1000));
-    expect(await refused(chunk(1500, good.subarray(1500, 2000)))).toMatchObject({ code: 3, message: expect.stringMatching(/offset 1500, expected 1000/) });
-    expect((await refused(chunk(1000, good.subarray(1000, 2000)))).code).toBe(3); // cancelled: no upload open
+    expect(await refusal(chunk(1500, good.subarray(1500, 2000)))).toMatchObject({ code: 3, message: expect.stringMatching(/offset 1500, expected 1000/) });
+    expect((await refusal(chunk(1000, good.subarray(1000, 2000)))).code).toBe(3); // cancelled: no upload open
 
     // larger than the slot
-    expect(await refused(begin(4 * 1024 * 1024))).toMatchObject({ code: 7, message: expect.stringMatching(/does not fit/) });
+    expect(await refusal(begin(4 * 1024 * 1024))).toMatchObject({ code: 7, message: expect.stringMatching(/does not fit/) });
     // the announced capacity is exact: one flash slot minus its 64-byte header, at most the staging arena
     const capacity = Number((await begin(1)).extra?.capacity);
     expect(capacity).toBeGreaterThanOrEqual(64 * 1024);
     expect(capacity).toBeLessThanOrEqual(256 * 1024 - 64);
     await begin(capacity);
-    expect(await refused(begin(capacity + 1))).toMatchObject({ code: 7, message: expect.stringMatching(new RegExp(`${capacity + 1} bytes does not fit the ${capacity}-byte model slot`)) });
+    expect(await refusal(begin(capacity + 1))).toMatchObject({ code: 7, message: expect.stringMatching(new RegExp(`${capacity + 1} bytes does not fit the ${capacity}-byte model slot`)) });
 
     // every chunk fine, but not the image announced
     const other = good.slice();
@@ -99,7 +89,7 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     await begin(other.length, crc);
     await chunk(0, other.subarray(0, 2000));
     await chunk(2000, other.subarray(2000));
-    expect((await refused(end(crc))).code).toBe(6);
+    expect((await refusal(end(crc))).code).toBe(6);
 
     // intact bytes that are no model
     const junk = new Uint8Array(3000).map((_, i) => (i * 7 + 3) & 0xff);

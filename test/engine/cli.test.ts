@@ -1,26 +1,15 @@
 // `xsinfer inspect` and `xsinfer verify` keep the CLI contract: --json as the last stdout
 // line, MAC/FLOP figures by the testdata convention, the arena planned by the C engine on
 // the target, and a non-zero exit when verify fails.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataDir } from '../../host/data.ts';
-import { repoRoot } from '../../host/paths.ts';
+import { xsinfer } from '../cli.ts';
 
 const data = dataDir();
 
-function xsinfer(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const lines = r.stdout.trim().split('\n');
-  return { status: r.status, stderr: r.stderr, last: lines[lines.length - 1]! };
-}
 
 const facts = (name: string) =>
   JSON.parse(fs.readFileSync(path.join(data, 'facts', `${name}.json`), 'utf8')) as {

@@ -1,19 +1,8 @@
 // The CLI contract: --json puts one JSON document on the last stdout line, and the F769
 // image links within the chip's limits.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../host/paths.ts';
+import { xsinfer } from '../cli.ts';
 
-function xsinfer(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env },
-  });
-  const lines = r.stdout.trim().split('\n');
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] };
-}
 
 describe('xsinfer CLI', () => {
   it('reports the F769 image size against 2 MB flash / 512 KB RAM', () => {

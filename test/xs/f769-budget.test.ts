@@ -1,24 +1,13 @@
 // The F769 memory budget (issue #6 goal): XS + engine + the write-up's three apps in at
 // most half the chip's flash and RAM, and the same settings (apps, arenas, XS creation from
 // manifest.json's stm32f769i-disco entry) actually running every app correctly on QEMU.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../host/paths.ts';
 import type { BenchResult } from '../../host/bench/result.ts';
+import { xsinfer } from '../cli.ts';
 
-function xsinfer(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const lines = r.stdout.trim().split('\n');
-  return { status: r.status, stderr: r.stderr, last: lines[lines.length - 1] };
-}
 
 describe('F769 memory budget', () => {
   it('the F769 main image leaves at least half of flash and RAM free', () => {

@@ -1,0 +1,24 @@
+// Runs the `xsinfer` command line as a user does (node bin/xsinfer.js, repo root as cwd):
+// the CLI tests read its exit status, stderr and the last stdout line (the --json document).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from '../host/paths.ts';
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The last stdout line: with --json, the result document. */
+  last: string;
+}
+
+export function xsinfer(...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const lines = r.stdout.trim().split('\n');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] ?? '' };
+}
