@@ -14,6 +14,10 @@ export interface SizeReport {
   ramBytes: number;
   flashLimit: number | null;
   ramLimit: number | null;
+  /** The flash the linker lets the image use (the chip minus the upload slots), if known. */
+  imageLimit: number | null;
+  /** Flash reserved for upload slots (app + model), if the image has them. */
+  slotBytes: number | null;
   components: Record<string, number>;
 }
 
@@ -85,6 +89,12 @@ export async function sizeReport(target: Target, elf: string): Promise<SizeRepor
   const bss = get('.bss');
   // The C stack is its own NOLOAD section (.stack on QEMU, in .dtcm on the F769).
   const stack = get('.stack') + get('.dtcm');
+  // The image region and the slots, from the linker script's symbols (absolute values).
+  const nm = await exec(info.arm ? 'arm-none-eabi-nm' : 'nm', [elf]);
+  const symbol = (name: string): number | null => {
+    const m = new RegExp(`^([0-9a-fA-F]+) [aA] ${name}$`, 'm').exec(nm.code === 0 ? nm.stdout : '');
+    return m ? parseInt(m[1], 16) : null;
+  };
   const mapFile = elf + '.map';
   const components = fs.existsSync(mapFile) ? componentsFromMap(fs.readFileSync(mapFile, 'utf8')) : {};
   return {
@@ -97,6 +107,8 @@ export async function sizeReport(target: Target, elf: string): Promise<SizeRepor
     ramBytes: data + bss + stack,
     flashLimit: info.flashLimit,
     ramLimit: info.ramLimit,
+    imageLimit: info.arm ? symbol('__flash_size') : null,
+    slotBytes: info.arm ? symbol('__slots_size') : null,
     components,
   };
 }
