@@ -1,7 +1,8 @@
 // Device TypeScript → XS archive in flash: tsc (ES2022 modules) → the host tool xsarc
 // (XS 13.3 with its parser, built from node_modules with host gcc and cached in
 // build/tools) → gen/xs_archive.c, the archive as const data plus the static XS memory
-// sized from the manifest's `creation`. Each step is skipped when its inputs are unchanged.
+// sized from the manifest's `creation`, plus the module "mc/config" made from its `config`.
+// Each step is skipped when its inputs are unchanged.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
 import { writeIfChanged } from './files.ts';
-import { resolveManifest } from './manifest.ts';
+import { buildName, configModule, resolveManifest } from './manifest.ts';
 
 export const XSNAP_VERSION = '0.15.0';
 export const xsDir = path.join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs');
@@ -23,6 +24,8 @@ const bindingsDir = path.join(repoRoot, 'native', 'bindings');
 
 /** The module every program imports unless it names another. */
 export const MAIN_MODULE = 'apps/smoke/main';
+/** Moddable's module of the manifest's `config` (`import config from "mc/config"`). */
+export const CONFIG_MODULE = 'mc/config';
 
 /** XS runtime files (no parser) plus the parser/compiler files; xsarc needs both. */
 export const XS_RUNTIME_FILES = [
@@ -105,8 +108,8 @@ function mergeCreation(base: Creation, over: Partial<Record<keyof Creation, unkn
 
 /** Creation from manifest.json (`creation`, then `platforms[target].creation` or the
  * `"..."` fallback), else the defaults; checked so the device never starts with nonsense. */
-export function resolveCreation(target: Target): Creation {
-  const creation = mergeCreation(defaultCreation, resolveManifest(target).creation as Partial<Record<keyof Creation, unknown>>);
+export function resolveCreation(target: Target, manifestFile?: string): Creation {
+  const creation = mergeCreation(defaultCreation, resolveManifest(target, manifestFile).creation as Partial<Record<keyof Creation, unknown>>);
   const values = creationValues(creation);
   if (values.some((v) => !Number.isInteger(v) || v < 0 || v > 0x7fffffff)) {
     throw new XsinferError('BAD_ARGUMENT', `manifest creation has a value that is not a non-negative integer: ${JSON.stringify(creation)}`);
@@ -289,6 +292,8 @@ export interface GenerateOptions {
   toolsDir?: string;
   /** Compile with line numbers (mxDebugFlag): better error locations, bigger and slower code. */
   debug?: boolean;
+  /** Another manifest than the repository's manifest.json (tests). */
+  manifest?: string;
 }
 
 /** Writes ${buildDir}/gen/xs_archive.c (only when its content changes) and returns what
@@ -296,9 +301,18 @@ export interface GenerateOptions {
 export async function generateDeviceArchive(opts: GenerateOptions): Promise<ArchiveSummary> {
   const genDir = path.join(opts.buildDir, 'gen');
   const out = path.join(genDir, 'xs_archive.c');
-  const creation = resolveCreation(opts.target);
+  const creation = resolveCreation(opts.target, opts.manifest);
   const tool = await buildXsarc(opts.toolsDir);
-  const modules = [...selectModules(compileDeviceTs(path.join(genDir, 'device-js')), resolveManifest(opts.target).apps), ...nativeModules()];
+  const manifest = resolveManifest(opts.target, opts.manifest);
+  // Generated beside (not inside) tsc's output; as a module file its text is part of the
+  // inputs hashed below, so a config change rebuilds the archive.
+  const configFile = path.join(genDir, `${CONFIG_MODULE}.js`);
+  writeIfChanged(configFile, configModule(manifest.config, buildName(opts.target)));
+  const modules = [
+    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js')), manifest.apps),
+    { path: CONFIG_MODULE, file: configFile },
+    ...nativeModules(),
+  ];
   if (!modules.some((m) => m.path === MAIN_MODULE)) {
     throw new XsinferError('BUILD_FAILED', `device/${MAIN_MODULE}.ts is missing`);
   }

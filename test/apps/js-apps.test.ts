@@ -42,11 +42,6 @@ describe.each(['host', 'mps2-an500'] as const)('JS apps on %s', (target) => {
     expect(memory).not.toBeNull();
     expect(micro!.fillInput.map((f) => f.bytes)).toEqual([1, 784, 1960, 9216]);
     expect(micro!.argmax.map((a) => a.n)).toEqual([4, 10]);
-    for (const f of micro!.fillInput.slice(1)) {
-      expect(f.jsSet).toBeLessThan(f.jsLoop); // one native bulk copy beats element stores
-      expect(f.cMemcpy).toBeLessThanOrEqual(f.cLoop);
-      expect(f.jsLut).toBeGreaterThan(f.cLut);
-    }
     expect(memory!.xsHeap.slotsPeak).toBeLessThanOrEqual(memory!.xsHeap.slotsReserved);
     expect(memory!.jsStack.peakSlots).toBeGreaterThan(0);
     expect(memory!.jsStack.peakSlots).toBeLessThanOrEqual(memory!.jsStack.slots);
@@ -54,6 +49,13 @@ describe.each(['host', 'mps2-an500'] as const)('JS apps on %s', (target) => {
     if (target === 'mps2-an500') {
       // Instructions: an empty host call and the cheap timer read cost a few hundred; the
       // 64-bit read costs more; the C stack was used but stayed inside its region.
+      // Orderings of exactly repeatable counts (on the host target these are wall-clock
+      // nanoseconds of a shared machine, so nothing is compared there).
+      for (const f of micro!.fillInput.slice(1)) {
+        expect(f.jsSet).toBeLessThan(f.jsLoop); // one native bulk copy beats element stores
+        expect(f.cMemcpy).toBeLessThanOrEqual(f.cLoop);
+        expect(f.jsLut).toBeGreaterThan(f.cLut);
+      }
       expect(micro!.emptyCall).toBeGreaterThan(50);
       expect(micro!.emptyCall).toBeLessThan(400);
       expect(micro!.timerRead.ticks32).toBeLessThan(micro!.timerRead.ticks);

@@ -1,9 +1,11 @@
 // What both micro_speech_stream variants share (apps/micro_speech_stream: TS calling the
 // native front end; apps/micro_speech_stream_ts: the pure-TS front end): the stream's
-// constants and the untimed per-step check against the C app's reference, exactly as
+// constants, RecognizeCommands' settings (manifest.json `config.recognizeCommands`) and
+// the untimed per-step check against the C app's reference, exactly as
 // native/baseline/micro_speech_stream.c checks itself.
 import { int8 } from 'assets';
 import { streamReference } from 'bench';
+import config from 'mc/config';
 import type { Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 
@@ -19,8 +21,42 @@ export const WINDOW = FRAMES * FEATURES;
 export const NEWEST = WINDOW - FEATURES;
 /** What the window holds before any frame: the int8 floor (silence's features). */
 export const EMPTY = -128;
-/** RecognizeCommands' settings (TFLM's earlier micro_speech example). */
-export const RECOGNIZE = { averageWindowMs: 1000, detectionThreshold: 200, suppressionMs: 1500, minimumCount: 3, categories: CLASSES };
+
+interface RecognizeSettings {
+  averageWindowMs: number;
+  detectionThreshold: number;
+  suppressionMs: number;
+  minimumCount: number;
+}
+
+/** Defaults (TFLM's earlier micro_speech example), as native/baseline/micro_speech_stream.c
+ * has them; the C app reads the same manifest values (MC_CONFIG_* in mc.defines.h), so its
+ * per-step decisions are the reference under any config. */
+const DEFAULTS: RecognizeSettings = { averageWindowMs: 1000, detectionThreshold: 200, suppressionMs: 1500, minimumCount: 3 };
+/** Largest value each setting may take (minimumCount: the recognizer's queue holds 50). */
+const LIMITS: RecognizeSettings = { averageWindowMs: 0x7fffffff, detectionThreshold: 255, suppressionMs: 0x7fffffff, minimumCount: 50 };
+
+/** manifest.json `config.recognizeCommands` over the C app's settings, every value checked:
+ * a wrong one stops the app's import with a RangeError naming it. */
+function recognizeSettings(raw: unknown): RecognizeSettings {
+  const out: RecognizeSettings = { ...DEFAULTS };
+  if (raw === undefined) return out;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new RangeError('mc/config recognizeCommands must be an object');
+  for (const [key, value] of Object.entries(raw)) {
+    if (!Object.hasOwn(LIMITS, key)) throw new RangeError(`mc/config recognizeCommands.${key}: unknown setting (${Object.keys(LIMITS).join(', ')})`);
+    const k = key as keyof RecognizeSettings;
+    const min = k === 'minimumCount' ? 1 : 0;
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > LIMITS[k]) {
+      throw new RangeError(`mc/config recognizeCommands.${key} must be an integer ${min}..${LIMITS[k]}, not ${JSON.stringify(value)}`);
+    }
+    out[k] = value as number;
+  }
+  return out;
+}
+
+const SETTINGS = recognizeSettings(config.recognizeCommands);
+/** RecognizeCommands' settings: the manifest's, else the defaults. */
+export const RECOGNIZE = { ...SETTINGS, categories: CLASSES };
 
 // Record layout (baseline/micro_speech_stream.h): CRC-32 of the features, then bytes.
 const RECORD = 12;
@@ -58,8 +94,9 @@ export class StreamCheck {
   }
 
   /** Step k's features (the window's newest row, by CRC-32), scores and decision equal
-   * the C reference; for steps 0..48 the features, and at step 48 the scores, equal the golden
-   * yes_1000ms data too. average: the decision's average score. */
+   * the C reference; for steps 0..48 the features, and at step
+   * 48 the scores, equal the golden yes_1000ms data too. average: the decision's average
+   * score. */
   check(k: number, window: Int8Array, output: Int8Array, result: AppResult, average: number): boolean {
     if (!(k >= 0 && k < STEPS)) return false;
     const ref = this.#signed;

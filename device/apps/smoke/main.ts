@@ -1,9 +1,10 @@
 // smoke – the XS-on-the-MCU smoke app: exercises the language under XS 13.3, calls the
-// native timer/board/micro modules and measures the JS↔C boundary. The program
-// firmware/programs/xs-smoke calls run(), drains promise jobs, then prints result().
+// native timer/board/micro modules, reads mc/config and measures the JS↔C boundary. The
+// program firmware/programs/xs-smoke calls run(), drains promise jobs, then prints result().
 import { ticks, toUnit, unit, num, den, hz } from 'timer';
 import * as board from 'board';
 import { nop, scratch, scratchSum } from 'micro';
+import config from 'mc/config';
 import { Checks } from '../../lib/checks.ts';
 
 const LOOPS = 10_000;
@@ -77,6 +78,16 @@ function language(): void {
   } catch (e) {
     checks.expect('error cause', (e as Error).cause, 'inner');
   }
+  // Moddable's mc/config: the manifest's `config`, frozen all the way down.
+  const nested = Object.values(config).filter((v): v is object => typeof v === 'object' && v !== null);
+  checks.expect('mc/config frozen (deep)', Object.isFrozen(config) && nested.every((v) => Object.isFrozen(v)), true);
+  let configWriteFailed = false;
+  try {
+    (config as Record<string, unknown>).added = 1;
+  } catch {
+    configWriteFailed = true;
+  }
+  checks.expect('mc/config write throws', configWriteFailed, true);
   let evalFailed = false;
   try {
     (0, eval)('1');
@@ -189,6 +200,7 @@ export function result(): string {
     ...figures,
     inUnit: inUnit(),
     heap,
+    config,
     flashBytes: mem.flashBytes,
     ramBytes: mem.ramBytes,
     checksPassed: checks.passed,
