@@ -8,6 +8,10 @@
 
 #include "xsinfer_xs_image.h"
 
+/* gen/xs_preparation.c (xsarc --out-prep): the built-ins as a const txPreparation, or
+ * NULL when the build has none (then fxCreateMachine builds them in RAM). */
+extern const void *const xsinfer_xs_preparation;
+
 /* xs_heap.c */
 void xsinfer_xs_pool_stats(uint32_t *used, uint32_t *peak);
 

@@ -217,7 +217,17 @@ xsMachine *xsinfer_xs_create(const xsinfer_xs_host_t *hosts, uint32_t host_count
   };
   xsinfer_xs_arena_reset();
   xsinfer_xs_set_hosts(hosts, host_count);
-  txMachine *the = fxCreateMachine(&creation, "xsinfer", NULL, XS_NO_ID);
+  txMachine *the;
+#ifndef XSINFER_XS_NO_PREPARATION
+  if (xsinfer_xs_preparation) {
+    /* Built-ins cloned from flash: only the global, program and realm are made in RAM,
+     * writable built-ins are copied on first write (aliases). creation.initialKeyCount
+     * now counts the keys beyond the preparation's; no archive is given to XS, our
+     * xsinfer_xs_map registers its symbols right after, as with fxCreateMachine. */
+    the = fxPrepareMachine(&creation, (txPreparation *)xsinfer_xs_preparation, "xsinfer", NULL, NULL);
+  } else
+#endif
+    the = fxCreateMachine(&creation, "xsinfer", NULL, XS_NO_ID);
   if (!the) xsinfer_xs_printf("xs: machine creation failed (pool of %u bytes)\n",
                               (unsigned)xsinfer_xs_image.pool_bytes);
   return the;

@@ -72,6 +72,8 @@ export interface ArchiveSummary {
   hostFunctions: number;
   keysAfterCreation: number;
   keysAfterMap: number;
+  /** The built-ins written as a txPreparation (gen/xs_preparation.c). */
+  preparation?: { slots: number; items: number; heapCount: number; stackCount: number; aliases: number; keys: number; callbacks: number };
   creation: Creation;
   file: string;
 }
@@ -148,6 +150,9 @@ export function buildXsarc(toolsDir = defaultToolsDir()): Promise<string> {
   return pending;
 }
 
+/** -rdynamic: the preparation writer names XS callbacks through dladdr (xsprep.c). */
+const XSARC_LINK_FLAGS = ['-rdynamic', '-ldl', '-lm'];
+
 function xsarcFlags(): string[] {
   return [
     '-O2', '-std=gnu11', '-DXSINFER_XS_HOST_TOOL=1', '-DmxRun=1', '-DmxParse=1',
@@ -161,8 +166,11 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
   checkXsPackage();
   const tool = path.join(toolsDir, 'xsarc');
   const xsFiles = [...XS_RUNTIME_FILES, ...XS_PARSER_FILES].map((f) => path.join(xsDir, 'sources', `${f}.c`));
-  const ours = [path.join(compilerDir, 'xsarc.c'), path.join(xsIncludeDir, 'xsinfer_platform.h')];
-  const stamp = sha([XSNAP_VERSION, ...xsarcFlags(), ...xsFiles, ...ours.map((f) => fs.readFileSync(f))]);
+  const ours = [
+    path.join(compilerDir, 'xsarc.c'), path.join(compilerDir, 'xsprep.c'), path.join(compilerDir, 'xsprep.h'),
+    path.join(xsIncludeDir, 'xsinfer_platform.h'),
+  ];
+  const stamp = sha([XSNAP_VERSION, ...xsarcFlags(), ...XSARC_LINK_FLAGS, ...xsFiles, ...ours.map((f) => fs.readFileSync(f))]);
   const stampFile = `${tool}.stamp`;
   if (fs.existsSync(tool) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return tool;
 
@@ -171,7 +179,7 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
   fs.mkdirSync(toolsDir, { recursive: true });
   const work = fs.mkdtempSync(path.join(toolsDir, 'xsarc-build-'));
   try {
-    const jobs = [...xsFiles.map((f) => ({ src: f, own: false })), { src: ours[0], own: true }];
+    const jobs = [...xsFiles.map((f) => ({ src: f, own: false })), { src: ours[0], own: true }, { src: ours[1], own: true }];
     const objects: string[] = [];
     let next = 0;
     const failures: string[] = [];
@@ -189,7 +197,7 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
     await Promise.all([worker(), worker()]);
     if (failures.length) throw new XsinferError('BUILD_FAILED', `building xsarc failed:\n${failures.join('\n').slice(0, 4000)}`);
     const linked = path.join(work, 'xsarc');
-    const r = await exec('gcc', ['-o', linked, ...objects, '-lm']);
+    const r = await exec('gcc', ['-o', linked, ...objects, ...XSARC_LINK_FLAGS]);
     if (r.code !== 0) throw new XsinferError('BUILD_FAILED', `linking xsarc failed:\n${r.stderr}`);
     fs.renameSync(linked, tool);
     fs.writeFileSync(stampFile, stamp);
@@ -325,7 +333,7 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
   ];
   const summaryFile = path.join(genDir, 'xs_archive.json');
   const inputs = sha([fs.readFileSync(`${tool}.stamp`, 'utf8'), ...args, ...modules.map((m) => fs.readFileSync(m.file))]);
-  if (fs.existsSync(out) && fs.existsSync(summaryFile)) {
+  if (fs.existsSync(out) && fs.existsSync(summaryFile) && fs.existsSync(path.join(genDir, 'xs_preparation.c'))) {
     const previous = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ArchiveSummary & { inputs: string };
     if (previous.inputs === inputs) return previous;
   }
@@ -333,12 +341,14 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsarc-'));
   try {
     const tmpC = path.join(tmp, 'xs_archive.c');
-    const r = await exec(tool, [...args, '--out-xsa', path.join(genDir, 'xs_archive.xsa'), '--out-c', tmpC], { cwd: repoRoot });
+    const tmpPrep = path.join(tmp, 'xs_preparation.c');
+    const r = await exec(tool, [...args, '--out-xsa', path.join(genDir, 'xs_archive.xsa'), '--out-c', tmpC, '--out-prep', tmpPrep], { cwd: repoRoot });
     if (r.code !== 0) {
       throw new XsinferError('BUILD_FAILED', `compiling the device modules to XS bytecode failed:\n${r.stdout}${r.stderr}`);
     }
     const stats = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<ArchiveSummary, 'creation' | 'file'>;
     writeIfChanged(out, fs.readFileSync(tmpC, 'utf8'));
+    writeIfChanged(path.join(genDir, 'xs_preparation.c'), fs.readFileSync(tmpPrep, 'utf8'));
     const summary: ArchiveSummary = { ...stats, creation, file: out };
     fs.writeFileSync(summaryFile, JSON.stringify({ ...summary, inputs }, null, 2));
     return summary;

@@ -95,6 +95,37 @@ function language(): void {
     evalFailed = true;
   }
   checks.expect('no parser on device (eval throws)', evalFailed, true);
+  sharedBuiltins();
+}
+
+// With a preparation the built-ins live in flash: every write below goes to a RAM copy of
+// the instance (XS alias) and must behave exactly as on a machine built in RAM.
+function sharedBuiltins(): void {
+  const arrayProto = Array.prototype as unknown as Record<string, unknown>;
+  arrayProto.xsSum = function (this: number[]): number {
+    return this.reduce((s, v) => s + v, 0);
+  };
+  checks.expect('patch Array.prototype', ([1, 2, 3] as unknown as { xsSum(): number }).xsSum(), 6);
+  checks.expect('aliased prototype identity', Object.getPrototypeOf([]) === Array.prototype, true);
+  delete arrayProto.xsSum;
+  checks.expect('delete from Array.prototype', 'xsSum' in [], false);
+  const json = JSON as unknown as { stringify: (v: unknown) => string };
+  const stringify = json.stringify;
+  json.stringify = () => 'patched';
+  checks.expect('replace a built-in method', JSON.stringify({}), 'patched');
+  json.stringify = stringify;
+  checks.expect('restore a built-in method', JSON.stringify({ a: 1 }), '{"a":1}');
+  Object.defineProperty(String.prototype, 'xsFirst', {
+    get(this: string) {
+      return this[0];
+    },
+    configurable: true,
+  });
+  checks.expect('accessor on String.prototype', ('abc' as unknown as { xsFirst: string }).xsFirst, 'a');
+  (globalThis as unknown as Record<string, number>).xsGlobal = 5;
+  checks.expect('new global', (globalThis as unknown as Record<string, number>).xsGlobal, 5);
+  checks.expect('Symbol.for registry', Symbol.for('xs') === Symbol.for('xs'), true);
+  checks.expect('Math still frozen constants', Object.getOwnPropertyDescriptor(Math, 'PI')?.writable, false);
 }
 
 let asyncValue = 0;

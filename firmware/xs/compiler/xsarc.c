@@ -6,7 +6,9 @@
  *
  * Usage: xsarc --name NAME --main PATH --creation c0,..,c11 [--pool-extra BYTES]
  *              [--arena-extra BYTES] [--debug] [--base BASE.xsa] --out-xsa FILE
- *              [--out-c FILE] PATH=FILE.js ...
+ *              [--out-c FILE] [--out-prep FILE] PATH=FILE.js ...
+ * --out-prep: also write the built-ins as a txPreparation in C (xsprep.c), which the
+ * firmware clones with fxPrepareMachine instead of building them in RAM.
  * --base: a deployed archive for a device that maps BASE.xsa first, then this one on a
  * fresh machine: IDs are predicted for that sequence, and a DEPL atom records the base
  * archive's CRC-32 and the main module (firmware/xs/xs_modules.c reads it).
@@ -16,6 +18,7 @@
  */
 #include "xsAll.h"
 #include "xsScript.h"
+#include "xsprep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,7 +264,8 @@ static void write_c(const char *path, const buffer_t *archive, const char *main_
 }
 
 int main(int argc, char **argv) {
-  const char *name = "xsinfer", *main_path = NULL, *out_xsa = NULL, *out_c = NULL, *base_file = NULL;
+  const char *name = "xsinfer", *main_path = NULL, *out_xsa = NULL, *out_c = NULL, *base_file = NULL,
+             *out_prep = NULL;
   int32_t creation[12] = {0};
   int have_creation = 0, debug = 0;
   uint32_t pool_extra = 16384, arena_extra = 0;
@@ -274,6 +278,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--main") && i + 1 < argc) main_path = argv[++i];
     else if (!strcmp(a, "--out-xsa") && i + 1 < argc) out_xsa = argv[++i];
     else if (!strcmp(a, "--out-c") && i + 1 < argc) out_c = argv[++i];
+    else if (!strcmp(a, "--out-prep") && i + 1 < argc) out_prep = argv[++i];
     else if (!strcmp(a, "--pool-extra") && i + 1 < argc) pool_extra = (uint32_t)strtoul(argv[++i], NULL, 0);
     else if (!strcmp(a, "--arena-extra") && i + 1 < argc) arena_extra = (uint32_t)strtoul(argv[++i], NULL, 0);
     else if (!strcmp(a, "--debug")) debug = 1;
@@ -308,6 +313,15 @@ int main(int argc, char **argv) {
   txMachine *the = fxCreateMachine(&cr, "xsarc", NULL, XS_NO_ID);
   if (!the) fail("cannot create machine");
   uint32_t keys_after_creation = the->keyIndex;
+  xsprep_stats_t prep = {0};
+  if (out_prep) {
+    /* A second fresh machine, consumed by the writer: the device's clone starts with
+     * exactly its keys, so the IDs predicted below hold for it too. */
+    txMachine *root = fxCreateMachine(&cr, "xsprep", NULL, XS_NO_ID);
+    if (!root) fail("cannot create machine");
+    if (root->keyIndex != the->keyIndex) fail("preparation machine has other keys");
+    prep = xsprep_write(root, out_prep, creation);
+  }
 
   symbol_index(""); /* entry 0: no ID */
   for (uint32_t i = 0; i < module_count; i++) symbol_index(modules[i].path);
@@ -420,8 +434,11 @@ int main(int argc, char **argv) {
   if (out_c) write_c(out_c, &a, main_path, creation, pool_extra, arena_extra, module_count);
   /* One JSON line for the build driver. */
   printf("{\"modules\":%u,\"symbols\":%u,\"idOperands\":%zu,\"codeBytes\":%zu,"
-         "\"archiveBytes\":%zu,\"hostFunctions\":%u,\"keysAfterCreation\":%u,\"keysAfterMap\":%u}\n",
+         "\"archiveBytes\":%zu,\"hostFunctions\":%u,\"keysAfterCreation\":%u,\"keysAfterMap\":%u,"
+         "\"preparation\":{\"slots\":%u,\"items\":%u,\"heapCount\":%u,\"stackCount\":%u,"
+         "\"aliases\":%u,\"keys\":%u,\"callbacks\":%u}}\n",
          module_count, symbol_count, maps.size / 2, code_bytes, a.size, host_count,
-         keys_after_creation, (unsigned)the->keyIndex);
+         keys_after_creation, (unsigned)the->keyIndex, prep.slots, prep.items, prep.heap_count,
+         prep.stack_count, prep.aliases, prep.keys, prep.callbacks);
   return 0;
 }
