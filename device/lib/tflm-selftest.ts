@@ -1,9 +1,11 @@
 // Misuse of the tflm and assets bindings from JS, on the device: each probe does one wrong
 // thing and reports what was thrown (class, code, message) so the host test
-// (test/xs/tflm-binding.test.ts) can check the message. A crash or an XS abort would end
+// (test/xs/tflm-binding.test.ts) can check the message. Also telemetry.send() in a program
+// without a telemetry link (test/xs/telemetry.test.ts). A crash or an XS abort would end
 // the program instead, which the test also catches. Run by `xs-bench selftest`.
 import { asset, int8 } from 'assets';
 import { streamReference } from 'bench';
+import { send } from 'telemetry';
 import { Interpreter, TflmError, slotBytes, type Kernels } from 'tflm';
 
 export interface Probe {
@@ -111,6 +113,7 @@ export function run(): Probe[] {
     return bytes[0] === before ? 'unchanged' : 'CHANGED';
   }));
   probes.push(probe('set() into a flash asset', () => asset('mnist/expected.i8').set([1])));
+  probes.push(probe('telemetry without a link', () => send('x', 1)));
   probes.push(probe('asset is the same view', () => asset('mnist/digits.u8') === asset('mnist/digits.u8') && asset('mnist/digits.u8').length === 7840));
   return probes;
 }

@@ -5,6 +5,7 @@
 
 #include "assets/assets_binding.h"
 #include "bench/bench.h"
+#include "telemetry/telemetry.h"
 #include "tflm/tflm.h"
 
 static const xsinfer_xs_host_t hosts[] = {
@@ -32,6 +33,7 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_bench_record", xs_bench_record},
     {"xs_bench_gc", xs_bench_gc},
     {"xs_bench_stream_reference", xs_bench_stream_reference},
+    {"xs_telemetry_send", xs_telemetry_send},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

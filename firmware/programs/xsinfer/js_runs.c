@@ -13,6 +13,7 @@
 #include "board.h"
 #include "device_link.h"
 #include "stack_watermark.h"
+#include "telemetry/telemetry.h"
 #include "tflm/tflm.h"
 #include "upload.h"
 #include "xsinfer_bindings.h"
@@ -36,6 +37,24 @@ static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
   const uint64_t ticks[4] = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks};
   send_iteration(state->run_id, r->index, r->correct, ticks, r->label, r->score, NAN, r->case_index);
 }
+
+/* telemetry.send() → a `user` record. Only queued: during a run the queue is held, so the
+ * record waits for the drain after the iteration (a full held queue drops it, counted and
+ * reported by the next `overflow` record and the run's `done`); outside a run
+ * wire_queue_end makes room by writing the queue. */
+static wire_mp_t *telemetry_begin(void *ctx, const char *name) {
+  (void)ctx;
+  return wire_user_begin(&device_wire, name);
+}
+static void telemetry_end(void *ctx) {
+  (void)ctx;
+  wire_queue_end(&device_wire);
+}
+static void telemetry_cancel(void *ctx) {
+  (void)ctx;
+  wire_queue_cancel(&device_wire);
+}
+static const xsinfer_telemetry_sink_t telemetry_sink = {telemetry_begin, telemetry_end, telemetry_cancel, NULL};
 
 void js_release_arenas(void) {
   xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_MAIN, main_arena, sizeof main_arena);
@@ -67,6 +86,7 @@ int js_start(void) {
   xsinfer_xs_set_output(xs_output);
   xsinfer_xs_set_abort_handler(xs_abort);
   xsinfer_bench_set_sink(send_js_iteration, &sink_state);
+  xsinfer_telemetry_set_sink(&telemetry_sink);
   uint32_t host_count;
   const xsinfer_xs_host_t *hosts = xsinfer_bindings_hosts(&host_count);
   uint64_t t0 = board_ticks();
