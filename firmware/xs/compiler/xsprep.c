@@ -67,6 +67,15 @@ static void put_address(prep_t *p, const txSlot *slot) {
   fprintf(p->f, "(txSlot *)&xs_prep_heap[%d]", i);
 }
 
+/* ".field = { a, b }" for the value members that are two slot pointers. */
+static void put_pair(prep_t *p, const char *field, const txSlot *a, const txSlot *b) {
+  fprintf(p->f, ".%s = { ", field);
+  put_address(p, a);
+  fputs(", ", p->f);
+  put_address(p, b);
+  fputs(" }", p->f);
+}
+
 static void put_string(prep_t *p, const char *s) {
   if (!s) {
     fputs("NULL", p->f);
@@ -202,11 +211,7 @@ static void put_slot(prep_t *p, const txSlot *s, int item, int shared) {
     fprintf(f, ", %d }", s->value.module.id);
     break;
   case XS_PROXY_KIND:
-    fputs(".proxy = { ", f);
-    put_address(p, s->value.proxy.handler);
-    fputs(", ", f);
-    put_address(p, s->value.proxy.target);
-    fputs(" }", f);
+    put_pair(p, "proxy", s->value.proxy.handler, s->value.proxy.target);
     break;
   case XS_TYPED_ARRAY_KIND:
     fprintf(f, ".typedArray = { (txTypeDispatch *)&gxTypeDispatches[%d], (txTypeAtomics *)&gxTypeAtomics[%d] }",
@@ -220,11 +225,7 @@ static void put_slot(prep_t *p, const txSlot *s, int item, int shared) {
     fputs(", NULL }", f);
     break;
   case XS_ACCESSOR_KIND:
-    fputs(".accessor = { ", f);
-    put_address(p, s->value.accessor.getter);
-    fputs(", ", f);
-    put_address(p, s->value.accessor.setter);
-    fputs(" }", f);
+    put_pair(p, "accessor", s->value.accessor.getter, s->value.accessor.setter);
     break;
   case XS_AT_KIND: fprintf(f, ".at = { 0x%x, %d }", s->value.at.index, s->value.at.id); break;
   case XS_ERROR_KIND:
@@ -233,11 +234,7 @@ static void put_slot(prep_t *p, const txSlot *s, int item, int shared) {
     fprintf(f, ", %d }", (int)s->value.error.which);
     break;
   case XS_HOME_KIND:
-    fputs(".home = { ", f);
-    put_address(p, s->value.home.object);
-    fputs(", ", f);
-    put_address(p, s->value.home.module);
-    fputs(" }", f);
+    put_pair(p, "home", s->value.home.object, s->value.home.module);
     break;
   case XS_KEY_KIND:
   case XS_KEY_X_KIND:
@@ -246,25 +243,13 @@ static void put_slot(prep_t *p, const txSlot *s, int item, int shared) {
     fprintf(f, ", 0x%xu }", (unsigned)s->value.key.sum);
     break;
   case XS_LIST_KIND:
-    fputs(".list = { ", f);
-    put_address(p, s->value.list.first);
-    fputs(", ", f);
-    put_address(p, s->value.list.last);
-    fputs(" }", f);
+    put_pair(p, "list", s->value.list.first, s->value.list.last);
     break;
   case XS_PRIVATE_KIND:
-    fputs(".private = { ", f);
-    put_address(p, s->value.private.check);
-    fputs(", ", f);
-    put_address(p, s->value.private.first);
-    fputs(" }", f);
+    put_pair(p, "private", s->value.private.check, s->value.private.first);
     break;
   case XS_EXPORT_KIND:
-    fputs(".export = { ", f);
-    put_address(p, s->value.export.closure);
-    fputs(", ", f);
-    put_address(p, s->value.export.module);
-    fputs(" }", f);
+    put_pair(p, "export", s->value.export.closure, s->value.export.module);
     break;
   default:
     /* Chunks we cannot place in flash (code, regexp, buffers, map tables) or kinds a
