@@ -6,46 +6,16 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "../reference/conv_common.h"
 #include "quant.h"
-
-static int finite_scale(float s, int allow_zero) {
-  return isfinite(s) && (s > 0.0f || (allow_zero && s == 0.0f));
-}
 
 xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
                               const xs_tensor_t *bias, const xs_tensor_t *output,
                               xs_activation_t act, int32_t channels, int32_t channel_dim,
                               xs_opt_ch_t **table, int8_t **shifts, xs_opt_out_t *out) {
-  /* Same checks, order and messages as the reference (conv.c xs_conv_quant_prepare). */
-  if (filter->type != XS_INT8) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "filter type %s with int8 input",
-                   xs_type_name((xs_type_t)filter->type));
-  }
-  if (bias != NULL && bias->type != XS_INT32) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "bias type %s with int8 input",
-                   xs_type_name((xs_type_t)bias->type));
-  }
-  if (input->quant_count == 0 || output->quant_count == 0 || filter->quant_count == 0) {
-    return xs_fail(node, XS_ERR_MALFORMED, "int8 input, filter and output need quantization");
-  }
-  if (!finite_scale(input->scale, 1) || !finite_scale(output->scale, 0)) {
-    return xs_fail(node, XS_ERR_MALFORMED, "invalid input/output scale");
-  }
-  if (input->zero_point < -128 || input->zero_point > 127 || output->zero_point < -128 ||
-      output->zero_point > 127) {
-    return xs_fail(node, XS_ERR_MALFORMED, "int8 zero point out of range");
-  }
-  const uint32_t per_channel = filter->quant_count > 1;
-  if (per_channel) {
-    if (filter->quant_count != (uint32_t)channels || filter->quant_dim < 0 ||
-        filter->quant_dim >= (int32_t)filter->rank ||
-        filter->dims[filter->quant_dim] != channels) {
-      return xs_fail(node, XS_ERR_MALFORMED,
-                     "filter has %u scales along dim %d, expected %d along dim %d",
-                     (uint32_t)filter->quant_count, (int32_t)filter->quant_dim, channels,
-                     channel_dim);
-    }
-  }
+  /* The reference's checks, order and messages (xs_conv_quant_check). */
+  xs_status_t st = xs_conv_quant_check(node, input, filter, bias, output, channels, channel_dim);
+  if (st != XS_OK) return st;
   xs_opt_ch_t *t = xs_alloc_persistent(node, (size_t)channels * sizeof *t);
   int8_t *sh = xs_alloc_persistent(node, (size_t)channels);
   if (t == NULL || sh == NULL) {
@@ -53,24 +23,12 @@ xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const x
   }
   const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
   for (int32_t c = 0; c < channels; c++) {
-    const float filter_scale = per_channel ? xs_channel_scale(filter, (uint32_t)c) : filter->scale;
-    if (!finite_scale(filter_scale, 1)) {
-      return xs_fail(node, XS_ERR_MALFORMED, "invalid filter scale for channel %d", c);
-    }
-    const double real = (double)input->scale * (double)filter_scale / (double)output->scale;
     int32_t shift;
-    xs_quantize_multiplier(real, &t[c].mult, &shift);
-    if (shift > 30) { /* as the reference: MultiplyByQuantizedMultiplier would overflow */
-      return xs_fail(node, XS_ERR_MALFORMED, "channel %d: effective scale too large", c);
-    }
+    if ((st = xs_conv_channel_multiplier(node, input, filter, output, c, &t[c].mult, &shift)) != XS_OK) return st;
     sh[c] = xs_opt_shift8(shift);
     t[c].bias = b != NULL ? b[c] : 0;
   }
-  xs_status_t st = xs_activation_range_quantized(act, XS_INT8, output->scale, output->zero_point,
-                                                 &out->act_min, &out->act_max);
-  if (st != XS_OK || out->act_min > out->act_max) {
-    return xs_fail(node, XS_ERR_MALFORMED, "activation range not representable");
-  }
+  if ((st = xs_conv_act_range(node, output, act, &out->act_min, &out->act_max)) != XS_OK) return st;
   out->sat = 0;
   *table = t;
   *shifts = sh;

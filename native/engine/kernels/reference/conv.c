@@ -85,10 +85,9 @@ static int finite_scale(float s, int allow_zero) {
   return isfinite(s) && (s > 0.0f || (allow_zero && s == 0.0f));
 }
 
-xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
-                                  const xs_tensor_t *filter, const xs_tensor_t *bias,
-                                  const xs_tensor_t *output, xs_activation_t act,
-                                  int32_t channels, int32_t channel_dim, xs_conv_op_t *op) {
+xs_status_t xs_conv_quant_check(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
+                                const xs_tensor_t *bias, const xs_tensor_t *output, int32_t channels,
+                                int32_t channel_dim) {
   if (filter->type != XS_INT8) {
     return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "filter type %s with int8 input",
                    xs_type_name((xs_type_t)filter->type));
@@ -109,41 +108,59 @@ xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
   }
   /* TFLM: one scale broadcast to every channel, or one per output channel along the
    * axis whose extent is the channel count. */
-  const uint32_t per_channel = filter->quant_count > 1;
-  if (per_channel) {
-    if (filter->quant_count != (uint32_t)channels || filter->quant_dim < 0 ||
-        filter->quant_dim >= (int32_t)filter->rank ||
-        filter->dims[filter->quant_dim] != channels) {
-      return xs_fail(node, XS_ERR_MALFORMED,
-                     "filter has %u scales along dim %d, expected %d along dim %d",
-                     (uint32_t)filter->quant_count, (int32_t)filter->quant_dim, channels,
-                     channel_dim);
-    }
+  if (filter->quant_count > 1 &&
+      (filter->quant_count != (uint32_t)channels || filter->quant_dim < 0 ||
+       filter->quant_dim >= (int32_t)filter->rank || filter->dims[filter->quant_dim] != channels)) {
+    return xs_fail(node, XS_ERR_MALFORMED, "filter has %u scales along dim %d, expected %d along dim %d",
+                   (uint32_t)filter->quant_count, (int32_t)filter->quant_dim, channels, channel_dim);
   }
+  return XS_OK;
+}
+
+xs_status_t xs_conv_channel_multiplier(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
+                                       const xs_tensor_t *output, int32_t c, int32_t *multiplier,
+                                       int32_t *shift) {
+  const float filter_scale = filter->quant_count > 1 ? xs_channel_scale(filter, (uint32_t)c) : filter->scale;
+  if (!finite_scale(filter_scale, 1)) {
+    return xs_fail(node, XS_ERR_MALFORMED, "invalid filter scale for channel %d", c);
+  }
+  /* Double product and quotient of the float32 scales, as TFLM. */
+  const double real = (double)input->scale * (double)filter_scale / (double)output->scale;
+  xs_quantize_multiplier(real, multiplier, shift);
+  /* A left shift past 30 overflows MultiplyByQuantizedMultiplier (undefined in TFLM
+   * too); no real model's input × filter / output scale comes near 2^30. */
+  if (*shift > 30) {
+    return xs_fail(node, XS_ERR_MALFORMED, "channel %d: effective scale too large", c);
+  }
+  return XS_OK;
+}
+
+xs_status_t xs_conv_act_range(xs_node_t *node, const xs_tensor_t *output, xs_activation_t act, int32_t *act_min,
+                              int32_t *act_max) {
+  xs_status_t st = xs_activation_range_quantized(act, XS_INT8, output->scale, output->zero_point, act_min, act_max);
+  if (st != XS_OK || *act_min > *act_max) {
+    return xs_fail(node, XS_ERR_MALFORMED, "activation range not representable");
+  }
+  return XS_OK;
+}
+
+xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
+                                  const xs_tensor_t *filter, const xs_tensor_t *bias,
+                                  const xs_tensor_t *output, xs_activation_t act,
+                                  int32_t channels, int32_t channel_dim, xs_conv_op_t *op) {
+  xs_status_t st = xs_conv_quant_check(node, input, filter, bias, output, channels, channel_dim);
+  if (st != XS_OK) return st;
   int32_t *multipliers = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
   int32_t *shifts = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
   if (multipliers == NULL || shifts == NULL) {
     return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
   }
   for (int32_t c = 0; c < channels; c++) {
-    const float filter_scale = per_channel ? xs_channel_scale(filter, (uint32_t)c) : filter->scale;
-    if (!finite_scale(filter_scale, 1)) {
-      return xs_fail(node, XS_ERR_MALFORMED, "invalid filter scale for channel %d", c);
-    }
-    /* Double product and quotient of the float32 scales, as TFLM. */
-    const double real = (double)input->scale * (double)filter_scale / (double)output->scale;
-    xs_quantize_multiplier(real, &multipliers[c], &shifts[c]);
-    /* A left shift past 30 overflows MultiplyByQuantizedMultiplier (undefined in TFLM
-     * too); no real model's input × filter / output scale comes near 2^30. */
-    if (shifts[c] > 30) {
-      return xs_fail(node, XS_ERR_MALFORMED, "channel %d: effective scale too large", c);
+    if ((st = xs_conv_channel_multiplier(node, input, filter, output, c, &multipliers[c], &shifts[c])) != XS_OK) {
+      return st;
     }
   }
-  xs_status_t st = xs_activation_range_quantized(act, XS_INT8, output->scale, output->zero_point,
-                                                 &op->params.act_min, &op->params.act_max);
-  if (st != XS_OK || op->params.act_min > op->params.act_max) {
-    return xs_fail(node, XS_ERR_MALFORMED, "activation range not representable");
-  }
+  if ((st = xs_conv_act_range(node, output, act, &op->params.act_min, &op->params.act_max)) != XS_OK) return st;
   op->params.input_offset = -input->zero_point;
   op->params.output_offset = output->zero_point;
   op->multipliers = multipliers;

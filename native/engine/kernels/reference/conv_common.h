@@ -154,6 +154,23 @@ xs_status_t xs_conv_axis(xs_node_t *node, const char *axis, xs_padding_t padding
 /* Only NONE, RELU, RELU_N1_TO_1 and RELU6 are fused into these ops. */
 xs_status_t xs_conv_check_activation(xs_node_t *node, xs_activation_t act);
 
+/* Prepare, int8 checks shared by every conv-family kernel set: filter int8, bias int32,
+ * quantization present, finite scales, int8 zero points, per-channel scales along
+ * channel_dim (TFLM's rules, its order, our messages). */
+xs_status_t xs_conv_quant_check(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
+                                const xs_tensor_t *bias, const xs_tensor_t *output, int32_t channels,
+                                int32_t channel_dim);
+
+/* Channel c's TFLM multiplier and shift (input scale x filter scale / output scale, in
+ * double), refusing a non-finite filter scale or a left shift past 30. */
+xs_status_t xs_conv_channel_multiplier(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
+                                       const xs_tensor_t *output, int32_t c, int32_t *multiplier,
+                                       int32_t *shift);
+
+/* The int8 output's activation range, refusing one that is empty. */
+xs_status_t xs_conv_act_range(xs_node_t *node, const xs_tensor_t *output, xs_activation_t act, int32_t *act_min,
+                              int32_t *act_max);
+
 /* int8 CONV_2D / DEPTHWISE_CONV_2D quantization, as TFLM's
  * PopulateConvolutionQuantizationParams: `channels` per-channel multipliers and shifts
  * (persistent; per-tensor filter scales are broadcast), offsets and the activation range
