@@ -26,12 +26,15 @@
 extern "C" {
 #endif
 
+/* One app slot and two model slots, used A/B so a model upload can stream into the one
+ * not in use while the other stays valid (firmware/programs/xsinfer/upload.c). */
 typedef enum board_flash_slot {
   BOARD_FLASH_SLOT_APP = 0,
-  BOARD_FLASH_SLOT_MODEL = 1,
+  BOARD_FLASH_SLOT_MODEL_A = 1,
+  BOARD_FLASH_SLOT_MODEL_B = 2,
 } board_flash_slot_t;
 
-enum { BOARD_FLASH_SLOT_COUNT = 2 };
+enum { BOARD_FLASH_SLOT_COUNT = 3 };
 
 #define BOARD_FLASH_PROGRAM_ALIGN 4u
 

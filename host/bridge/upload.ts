@@ -12,11 +12,17 @@ export interface UploadResult {
   ms: number;
 }
 
-/** How long upload_end may take: the device verifies the image, then erases and programs
- * its flash slot (on the F769 a 256 KB sector erase alone takes ~1-2 s, a few seconds
- * worst case, and stalls the whole chip meanwhile) and, for an app, starts XS twice. A
- * retry sent into that stall could be lost, so the wait is generous instead. */
+/** How long upload_end may take: the device verifies the image and commits it to flash;
+ * for an app that includes erasing and programming the app slot (on the F769 a 256 KB
+ * sector erase alone takes ~1-2 s, a few seconds worst case, and stalls the whole chip
+ * meanwhile) and starting XS twice. A retry sent into that stall could be lost, so the
+ * wait is generous instead. */
 export const UPLOAD_END_TIMEOUT_MS = 60_000;
+
+/** How long upload_begin may take: for a model the device erases the model slot it is
+ * about to stream into before it acks (the same seconds-long, chip-stalling erase). A
+ * repeated begin is harmless (it erases the same unused slot again). */
+export const UPLOAD_BEGIN_TIMEOUT_MS = 60_000;
 
 /** msgpack bytes around a chunk's data: map header, keys, offset and crc (u32 each), bin32 header. */
 const CHUNK_ENVELOPE_BYTES = 1 + 7 + 5 + 5 + 5 + 4 + 5;
@@ -32,7 +38,7 @@ export async function uploadImage(
   const t0 = performance.now();
   const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
   const crc = crc32(opts.data);
-  await session.command({ kind: 'uploadBegin', what: opts.what, name: opts.name, size: opts.data.length, crc });
+  await session.command({ kind: 'uploadBegin', what: opts.what, name: opts.name, size: opts.data.length, crc }, { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 });
   let chunks = 0;
   for (let offset = 0; offset < opts.data.length; offset += chunk) {
     await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });

@@ -1,12 +1,12 @@
 // `xsinfer deploy`: sends a model and/or an app archive to a running main firmware over
 // the wire (upload_begin, CRC-checked chunks with acks, upload_end) and reports whether
 // the device verified, stored (in its flash slot) and started it. The device keeps its
-// previous slot content when it refuses an image.
+// previous model or app when it refuses an image.
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from '../bridge/crc32.ts';
 import { openLink, type Link } from '../bridge/link.ts';
-import { UPLOAD_END_TIMEOUT_MS, uploadChunkBytes } from '../bridge/upload.ts';
+import { UPLOAD_BEGIN_TIMEOUT_MS, UPLOAD_END_TIMEOUT_MS, uploadChunkBytes } from '../bridge/upload.ts';
 import { DeviceSession, SessionError } from '../bridge/session.ts';
 import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
@@ -31,7 +31,8 @@ export async function sendImage(
   const t0 = performance.now();
   const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
   const crc = crc32(opts.data);
-  await session.command({ kind: 'uploadBegin', what: opts.kind, name: opts.name, size: opts.data.length, crc });
+  // A model's begin waits for the device to erase the slot it streams into.
+  await session.command({ kind: 'uploadBegin', what: opts.kind, name: opts.name, size: opts.data.length, crc }, { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 });
   let chunks = 0;
   for (let offset = 0; offset < opts.data.length; offset += chunk) {
     await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });

@@ -1,9 +1,9 @@
 // What the main firmware does at boot with slots it finds already in flash (QEMU
-// mps2-an500: the slot bytes are preloaded at 0x380000/0x3C0000 with QEMU's generic
-// loader, as a board would hold them after an earlier deploy): a valid model is published
-// as slot/model and a valid app started; an app deployed for another firmware image (a
-// reflash since) and a slot whose write was interrupted are logged and ignored, and the
-// built-in apps keep working.
+// mps2-an500: the slot bytes are preloaded at 0x340000 (app), 0x380000/0x3C0000 (model
+// A/B) with QEMU's generic loader, as a board would hold them after an earlier deploy): the
+// newest valid model is published as slot/model and a valid app started; an app deployed
+// for another firmware image (a reflash since) and a slot whose write was interrupted are
+// logged and ignored, and the built-in apps keep working.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,23 +20,25 @@ import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { appRoot, changedApp, labels, runJs } from './fixtures.ts';
 
 const target = 'mps2-an500' as const;
-const APP_SLOT = 0x380000;
-const MODEL_SLOT = 0x3c0000;
+const APP_SLOT = 0x340000;
+const MODEL_A = 0x380000;
+const MODEL_B = 0x3c0000;
 
 /** A slot as firmware/programs/xsinfer/flash_slot.h lays it out: 64-byte header, image. */
-function slotBytes(opts: { kind: 'app' | 'model'; name: string; image: Uint8Array; baseCrc?: number; commit?: boolean }): Uint8Array {
+function slotBytes(opts: { kind: 'app' | 'model'; name: string; image: Uint8Array; baseCrc?: number; sequence?: number; commit?: boolean }): Uint8Array {
   const out = new Uint8Array(64 + opts.image.length).fill(0xff);
   const header = new DataView(out.buffer, 0, 64);
-  header.setUint16(4, 1, true); // format
+  header.setUint16(4, 2, true); // format
   header.setUint16(6, opts.kind === 'app' ? 1 : 2, true);
   header.setUint32(8, opts.image.length, true);
   header.setUint32(12, crc32(opts.image), true);
   header.setUint32(16, opts.baseCrc ?? 0, true);
   out.fill(0, 20, 52);
   out.set(new TextEncoder().encode(opts.name), 20);
+  header.setUint32(52, opts.sequence ?? (opts.kind === 'model' ? 1 : 0), true);
   header.setUint32(0, 0x544f4c53, true); // magic: the CRC covers it as committed
-  header.setUint32(52, crc32(out.subarray(0, 52)), true);
-  out.fill(0, 56, 64);
+  header.setUint32(56, crc32(out.subarray(0, 56)), true);
+  out.fill(0, 60, 64);
   if (opts.commit === false) header.setUint32(0, 0xffffffff, true); // cut off before the magic
   out.set(opts.image, 64);
   return out;
@@ -109,9 +111,9 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
   it('publishes the model and starts the app deployed for this firmware', async () => {
     booted = await bootWithSlots([
       [APP_SLOT, slotBytes({ kind: 'app', name: 'mnist_v2', image: app, baseCrc })],
-      [MODEL_SLOT, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model })],
+      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model })],
     ]);
-    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as slot/model`);
+    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as slot/model (slot B, sequence 1)`);
     expect(booted.logs).toContain('app slot: mnist_v2 started (apps/mnist_v2/main)');
     expect(labels(await runJs(booted.session, 'deployed', 3))).toEqual([1, 2, 3]);
     expect(labels(await runJs(booted.session, 'mnist', 2))).toEqual([0, 1]);
@@ -130,11 +132,37 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
     damaged[64 + 1000] ^= 0x10;
     booted = await bootWithSlots([
       [APP_SLOT, slotBytes({ kind: 'app', name: 'mnist_v2', image: app, baseCrc, commit: false })],
-      [MODEL_SLOT, damaged],
+      [MODEL_A, damaged],
     ]);
     expect(booted.logs).toContain('app slot ignored: incomplete (a write was interrupted)');
-    expect(booted.logs).toContain('model slot ignored: image size or CRC-32 wrong');
+    expect(booted.logs).toContain('model slot A ignored: image size or CRC-32 wrong');
+    expect(booted.logs.some((l) => l.startsWith('model slot: '))).toBe(false);
     expect((await runJs(booted.session, 'deployed', 1)).status).not.toBe(0);
     expect(labels(await runJs(booted.session, 'mnist', 2))).toEqual([0, 1]);
+  });
+
+  it('publishes the newer of two valid model slots, and the valid one when the newer was cut short', async () => {
+    const mnist = new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', 'mnist_int8.tflite')));
+    // A power cut after a commit leaves both slots valid: the higher sequence number wins,
+    // whichever slot it is in.
+    booted = await bootWithSlots([
+      [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
+      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 6 })],
+    ]);
+    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as slot/model (slot A, sequence 7)`);
+    await booted.stop();
+    booted = await bootWithSlots([
+      [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
+      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8 })],
+    ]);
+    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as slot/model (slot B, sequence 8)`);
+    await booted.stop();
+    // The newer upload's header never got its magic: the older one stays in use.
+    booted = await bootWithSlots([
+      [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
+      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8, commit: false })],
+    ]);
+    expect(booted.logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
+    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as slot/model (slot A, sequence 7)`);
   });
 });

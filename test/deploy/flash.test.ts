@@ -12,10 +12,13 @@ describe.each(['mps2-an500', 'host'] as const)('flash slots on %s', (target) => 
     const text = run.output.toString();
     expect(text).not.toContain('FAIL');
     expect(text).toContain('0 failure(s)');
-    // Both slots, every check: a check that silently stopped running would lower the count.
-    expect(text.match(/^ok {3}/gm)?.length).toBe(2 * 39);
+    // All three slots (app, model A, model B), every check: a check that silently stopped
+    // running would lower the count.
+    expect(text.match(/^ok {3}/gm)?.length).toBe(3 * (39 + 13));
     expect(text).toMatch(/ok {3}program without erase \(0 -> 1\) is refused/);
     expect(text).toMatch(/ok {3}header without magic loads as incomplete/);
+    expect(text).toMatch(/ok {3}stream: seven writes of 1, 3, 5, 2, 1000, 7 and 1982 bytes/);
+    expect(text).toMatch(/ok {3}stream: commit with the wrong CRC is refused/);
     expect(run.exitCode).toBe(0);
   });
 });
@@ -25,6 +28,14 @@ describe('flash slots on mps2-an500 (QEMU)', () => {
     const run = await runProgram({ target: 'mps2-an500', program: 'flash-check', args: ['write-slot'] });
     const text = run.output.toString();
     expect(text).toMatch(/\*\*\* MemManage fault: .*MMFAR=003c0000/);
+    expect(text).not.toContain('did not fault');
+    expect(run.exitCode).toBe(70);
+  });
+
+  it('fault on a plain store to the lowest slot too (the MPU region starts below it, subregions off)', async () => {
+    const run = await runProgram({ target: 'mps2-an500', program: 'flash-check', args: ['write-slot-app'] });
+    const text = run.output.toString();
+    expect(text).toMatch(/\*\*\* MemManage fault: .*MMFAR=00340000/);
     expect(text).not.toContain('did not fault');
     expect(run.exitCode).toBe(70);
   });

@@ -22,8 +22,9 @@ describe('F769 memory budget', () => {
       slotBytes: number;
       components: Record<string, number>;
     };
-    // The top 512 KB are the upload slots (sectors 10/11); the image links below them.
-    expect(size).toMatchObject({ imageLimit: 1536 * 1024, slotBytes: 512 * 1024 });
+    // The top 768 KB are the upload slots (app, model A/B: sectors 9/10/11); the image
+    // links below them, into 1.25 MB.
+    expect(size).toMatchObject({ imageLimit: 1280 * 1024, slotBytes: 768 * 1024 });
     expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit / 2);
     expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit / 2);
     // Only the three apps' models are in it: no person_detect (300 KB).

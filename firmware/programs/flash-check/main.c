@@ -3,7 +3,8 @@
  * writes nothing) and the slot format of flash_slot.h (commit order, interrupted and
  * corrupted slots read as invalid). One "ok"/"FAIL" line per check; exit 0 if all pass.
  * Arguments (board_cmdline):
- *   write-slot   plain store into the model slot: must fault where the slots are protected
+ *   write-slot   plain store into model slot B: must fault where the slots are protected
+ *   write-slot-app  the same into the app slot (the lowest one)
  *   reset        survive a board_reset: first boot writes a slot and resets, the second
  *                boot finds it ("slot survived reset") or not ("slot lost on reset") */
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "board_flash.h"
 #include "console.h"
 #include "flash_slot.h"
+#include "wire.h"
 
 static int failures;
 
@@ -97,21 +99,21 @@ static void slot_format(board_flash_slot_t slot) {
   check_status(flash_slot_load(slot, FLASH_SLOT_KIND_MODEL, &got), FLASH_SLOT_EMPTY, "erased slot loads as empty");
 
   fill(image, sizeof image, 7u + (uint32_t)slot);
-  check_status(flash_slot_store(slot, FLASH_SLOT_KIND_MODEL, "check.tflite", image, sizeof image, 0, &got), 0,
+  check_status(flash_slot_store(slot, FLASH_SLOT_KIND_MODEL, "check.tflite", image, sizeof image, 0, 7u, &got), 0,
                "store an image");
   check(got.data == r.base + FLASH_SLOT_HEADER_BYTES && got.bytes == sizeof image &&
-            memcmp(got.data, image, sizeof image) == 0 && strcmp(got.name, "check.tflite") == 0,
-        "stored image is in place after the header, name kept");
+            memcmp(got.data, image, sizeof image) == 0 && strcmp(got.name, "check.tflite") == 0 && got.sequence == 7u,
+        "stored image is in place after the header, name and sequence kept");
   check_status(flash_slot_load(slot, FLASH_SLOT_KIND_MODEL, &got), 0, "stored image loads");
   check_status(flash_slot_load(slot, FLASH_SLOT_KIND_APP, &got), FLASH_SLOT_WRONG_KIND, "loading it as an app is refused");
 
   /* Storing over a written slot needs no caller-side erase. */
   fill(image, sizeof image, 99u);
-  check_status(flash_slot_store(slot, FLASH_SLOT_KIND_APP, "second", image, 1001, 0x1234u, &got), 0, "store over it");
+  check_status(flash_slot_store(slot, FLASH_SLOT_KIND_APP, "second", image, 1001, 0x1234u, 0, &got), 0, "store over it");
   check(got.bytes == 1001 && got.base_crc == 0x1234u && memcmp(got.data, image, 1001) == 0, "second image replaced the first");
 
   /* Too large: refused before anything is erased. */
-  check_status(flash_slot_store(slot, FLASH_SLOT_KIND_APP, "big", image, r.bytes, 0, &got), FLASH_SLOT_TOO_LARGE,
+  check_status(flash_slot_store(slot, FLASH_SLOT_KIND_APP, "big", image, r.bytes, 0, 0, &got), FLASH_SLOT_TOO_LARGE,
                "image larger than the slot is refused");
   check_status(flash_slot_load(slot, FLASH_SLOT_KIND_APP, &got), 0, "previous image still loads after that refusal");
 
@@ -137,7 +139,7 @@ static void slot_format(board_flash_slot_t slot) {
   check_status(flash_slot_load(slot, FLASH_SLOT_KIND_APP, &got), FLASH_SLOT_BAD_IMAGE, "image CRC catches it");
 
   /* A header bit cleared after the commit. */
-  flash_slot_store(slot, FLASH_SLOT_KIND_APP, "third", image, 64, 0, &got);
+  flash_slot_store(slot, FLASH_SLOT_KIND_APP, "third", image, 64, 0, 0, &got);
   uint8_t name_word[4];
   memcpy(name_word, r.base + 20, 4);
   name_word[0] &= 0x0Fu;
@@ -147,20 +149,50 @@ static void slot_format(board_flash_slot_t slot) {
   check_status(board_flash_erase(slot), BOARD_FLASH_OK, "leave the slot erased");
 }
 
+/* A streamed write in pieces off the program granule, as upload chunks arrive. */
+static void slot_stream(board_flash_slot_t slot) {
+  static const uint32_t pieces[] = {1, 3, 5, 2, 1000, 7, 1982};
+  flash_slot_writer_t w;
+  flash_slot_image_t got;
+  fill(image, sizeof image, 31u + (uint32_t)slot);
+  check_status(flash_slot_begin(&w, slot), 0, "stream: begin erases");
+  check_status(flash_slot_load(slot, FLASH_SLOT_KIND_MODEL, &got), FLASH_SLOT_EMPTY, "stream: slot reads empty after begin");
+  uint32_t at = 0;
+  int32_t status = 0;
+  for (uint32_t i = 0; i < sizeof pieces / sizeof pieces[0] && status == 0; i++) {
+    status = flash_slot_write(&w, at, image + at, pieces[i]);
+    at += pieces[i];
+  }
+  check_status(status, 0, "stream: seven writes of 1, 3, 5, 2, 1000, 7 and 1982 bytes");
+  check(at == sizeof image, "stream: the pieces add up to the image");
+  check_status(flash_slot_write(&w, at - 10u, image, 10), FLASH_SLOT_OUT_OF_ORDER, "stream: a write not at the end is refused");
+  check_status(flash_slot_load(slot, FLASH_SLOT_KIND_MODEL, &got), FLASH_SLOT_INCOMPLETE, "stream: uncommitted slot reads incomplete");
+  uint32_t crc = wire_crc32(0, image, sizeof image);
+  check_status(flash_slot_commit(&w, FLASH_SLOT_KIND_MODEL, "stream", crc ^ 1u, 0, 5u, &got), FLASH_SLOT_BAD_IMAGE,
+               "stream: commit with the wrong CRC is refused");
+  check_status(flash_slot_load(slot, FLASH_SLOT_KIND_MODEL, &got), FLASH_SLOT_INCOMPLETE, "stream: refused commit left it incomplete");
+  check_status(flash_slot_commit(&w, FLASH_SLOT_KIND_MODEL, "stream", crc, 0, 5u, &got), 0, "stream: commit");
+  check(got.bytes == sizeof image && got.sequence == 5u && memcmp(got.data, image, sizeof image) == 0,
+        "stream: committed image reads back whole, with its sequence number");
+  check_status(flash_slot_begin(&w, slot), 0, "stream: begin again");
+  check_status(flash_slot_write(&w, 0, image, w.capacity + 1u), FLASH_SLOT_TOO_LARGE, "stream: a write past the capacity is refused");
+  check_status(board_flash_erase(slot), BOARD_FLASH_OK, "stream: leave the slot erased");
+}
+
 /* First boot: write the model slot and reset; the second boot finds it or not. */
 static int reset_survival(void) {
   flash_slot_image_t got;
   static const char marker[] = "written before the reset";
-  if (flash_slot_load(BOARD_FLASH_SLOT_MODEL, FLASH_SLOT_KIND_MODEL, &got) == 0) {
+  if (flash_slot_load(BOARD_FLASH_SLOT_MODEL_B, FLASH_SLOT_KIND_MODEL, &got) == 0) {
     int same = got.bytes == sizeof marker && memcmp(got.data, marker, sizeof marker) == 0;
     console_printf("%s\r\n", same ? "slot survived reset" : "slot changed across reset");
-    board_flash_erase(BOARD_FLASH_SLOT_MODEL);
+    board_flash_erase(BOARD_FLASH_SLOT_MODEL_B);
     return same ? 0 : 1;
   }
   uint8_t copy[sizeof marker];
   memcpy(copy, marker, sizeof marker);
   flash_slot_image_t stored;
-  if (flash_slot_store(BOARD_FLASH_SLOT_MODEL, FLASH_SLOT_KIND_MODEL, "reset", copy, sizeof copy, 0, &stored) != 0) {
+  if (flash_slot_store(BOARD_FLASH_SLOT_MODEL_B, FLASH_SLOT_KIND_MODEL, "reset", copy, sizeof copy, 0, 1u, &stored) != 0) {
     console_printf("FAIL could not write the slot\r\n");
     return 1;
   }
@@ -174,9 +206,11 @@ int main(void) {
   console_printf("flash-check on %s\r\n", board_name());
   if (strstr(args, "reset")) return reset_survival();
   if (strstr(args, "write-slot")) {
+    /* write-slot-app: the lowest slot, where the slots' MPU region starts (mps2-an500). */
+    board_flash_slot_t slot = strstr(args, "write-slot-app") ? BOARD_FLASH_SLOT_APP : BOARD_FLASH_SLOT_MODEL_B;
     board_flash_region_t r;
-    board_flash_region(BOARD_FLASH_SLOT_MODEL, &r);
-    console_printf("plain store to the model slot at %p\r\n", (const void *)r.base);
+    board_flash_region(slot, &r);
+    console_printf("plain store to slot %d at %p\r\n", (int)slot, (const void *)r.base);
     *(volatile uint32_t *)(uintptr_t)r.base = 0;
     console_printf("slot store did not fault\r\n");
     return 2;
@@ -186,6 +220,8 @@ int main(void) {
     nor_rules((board_flash_slot_t)slot);
     console_printf("-- slot %d: slot format\r\n", slot);
     slot_format((board_flash_slot_t)slot);
+    console_printf("-- slot %d: streamed write\r\n", slot);
+    slot_stream((board_flash_slot_t)slot);
   }
   console_printf("%d failure(s)\r\n", failures);
   return failures == 0 ? 0 : 1;

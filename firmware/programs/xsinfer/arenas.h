@@ -1,6 +1,6 @@
 /* arenas.h – the main firmware's two inference arenas, shared by C and JS runs (one run
- * at a time): "main" for the app's model (and staging for uploads), "aux" for
- * micro_speech's front end. Sized per target by manifest.json `defines.arena`. */
+ * at a time): "main" for the app's model (and app-upload staging, the model verifier),
+ * "aux" for micro_speech's front end. Sized per target by manifest.json `defines.arena`. */
 #ifndef XSINFER_ARENAS_H
 #define XSINFER_ARENAS_H
 

@@ -1,6 +1,7 @@
-/* upload.c – model upload and app deploy over the wire (contract in upload.h): staged in
- * the main arena, checked, then written to a flash slot (flash_slot.h) and used in place
- * from there; at boot the slots' content comes back (upload_restore). */
+/* upload.c – model upload and app deploy over the wire (contract in upload.h): models
+ * stream into whichever of the two model slots is not in use, apps are staged in the main
+ * arena; both are checked, committed to flash (flash_slot.h) and used in place from there;
+ * at boot the slots' content comes back (upload_restore). */
 #include "upload.h"
 
 #include <stdarg.h>
@@ -27,12 +28,25 @@ typedef struct slot {
   flash_slot_image_t image;
 } slot_t;
 
-static slot_t model_slot = {BOARD_FLASH_SLOT_MODEL, FLASH_SLOT_KIND_MODEL, "model", 0, {0}};
-static slot_t app_slot = {BOARD_FLASH_SLOT_APP, FLASH_SLOT_KIND_APP, "app", 0, {0}};
+/* Models alternate between slots A and B: an upload streams into the one not published
+ * as slot/model, so until its commit the published one stays valid and in use. */
+static slot_t model_slots[2] = {
+    {BOARD_FLASH_SLOT_MODEL_A, FLASH_SLOT_KIND_MODEL, "model slot A", 0, {0}},
+    {BOARD_FLASH_SLOT_MODEL_B, FLASH_SLOT_KIND_MODEL, "model slot B", 0, {0}},
+};
+static slot_t *model_current; /* published as slot/model, or NULL */
+static slot_t app_slot = {BOARD_FLASH_SLOT_APP, FLASH_SLOT_KIND_APP, "app slot", 0, {0}};
 
-/* Uploads are staged whole in the main arena before anything is written to flash. */
+static char slot_letter(const slot_t *slot) { return slot == &model_slots[0] ? 'A' : 'B'; }
+
+/* Where the next model upload goes: the model slot that is not published. */
+static slot_t *model_target(void) { return model_current == &model_slots[0] ? &model_slots[1] : &model_slots[0]; }
+
+/* Apps are staged whole in the main arena before anything is written to flash; models go
+ * straight to flash. */
 static uint32_t slot_capacity(const slot_t *slot) {
   uint32_t flash = flash_slot_capacity(slot->id);
+  if (slot->kind == FLASH_SLOT_KIND_MODEL) return flash;
   return flash < (uint32_t)MAIN_ARENA_BYTES ? flash : (uint32_t)MAIN_ARENA_BYTES;
 }
 
@@ -45,6 +59,9 @@ static struct {
   uint32_t received;
   uint32_t running_crc;
   char name[32];
+  slot_t *model;               /* the model slot being written */
+  flash_slot_writer_t writer;  /* models only */
+  uint64_t store_ticks;        /* spent erasing and programming so far */
 } xfer;
 
 static char deployed_main[64];
@@ -145,7 +162,7 @@ static void restore_xs(void) {
 /* ---- commands ---- */
 
 static void begin(const wire_cmd_t *cmd) {
-  const slot_t *slot = cmd->u.upload_begin.kind_app ? &app_slot : &model_slot;
+  slot_t *slot = cmd->u.upload_begin.kind_app ? &app_slot : model_target();
   uint32_t size = cmd->u.upload_begin.size;
   if (cmd->u.upload_begin.name.len == 0 || cmd->u.upload_begin.name.len >= sizeof xfer.name) {
     refuse(cmd, WIRE_ERR_BAD_COMMAND, "upload_begin: name empty or longer than 31 bytes");
@@ -163,18 +180,34 @@ static void begin(const wire_cmd_t *cmd) {
   if (size > capacity) {
     char message[96];
     snprintf(message, sizeof message, "upload of %lu bytes does not fit the %lu-byte %s slot",
-             (unsigned long)size, (unsigned long)capacity, slot->what);
+             (unsigned long)size, (unsigned long)capacity, slot->kind == FLASH_SLOT_KIND_APP ? "app" : "model");
     refuse(cmd, WIRE_ERR_TOO_LARGE, message);
     return;
   }
-  /* The staging area is the main arena: interpreters over it die now. */
+  /* The main arena stages apps and hosts the model verifier: interpreters over it die now. */
   js_release_arenas();
   memset(&xfer, 0, sizeof xfer);
-  xfer.open = 1;
   xfer.app = cmd->u.upload_begin.kind_app;
   xfer.size = size;
   xfer.crc = cmd->u.upload_begin.crc;
   memcpy(xfer.name, cmd->u.upload_begin.name.ptr, cmd->u.upload_begin.name.len);
+  if (!xfer.app) {
+    /* The erase comes now (seconds on the F769, before the ack) so chunks go straight in.
+     * Only the unpublished slot is touched: slot/model keeps working throughout. */
+    xfer.model = slot;
+    slot->valid = 0;
+    uint64_t t0 = board_ticks();
+    int32_t status = flash_slot_begin(&xfer.writer, slot->id);
+    xfer.store_ticks = board_ticks() - t0;
+    if (status != 0) {
+      char message[128];
+      snprintf(message, sizeof message, "%s erase failed: %s; the previous model stays in use", slot->what,
+               flash_slot_status_text(status));
+      refuse(cmd, WIRE_ERR_FLASH, message);
+      return;
+    }
+  }
+  xfer.open = 1;
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
   if (ack) {
     wire_mp_str(ack, "capacity");
@@ -202,57 +235,83 @@ static void chunk(const wire_cmd_t *cmd) {
     refuse(cmd, WIRE_ERR_TOO_LARGE, "upload_chunk runs past the announced size: upload cancelled");
     return;
   }
-  memcpy(staging() + offset, cmd->u.upload_chunk.data, len);
+  if (xfer.app) {
+    memcpy(staging() + offset, cmd->u.upload_chunk.data, len);
+  } else {
+    uint64_t t0 = board_ticks();
+    int32_t status = flash_slot_write(&xfer.writer, offset, cmd->u.upload_chunk.data, len);
+    xfer.store_ticks += board_ticks() - t0;
+    if (status != 0) {
+      char message[128];
+      snprintf(message, sizeof message, "%s write failed: %s; upload cancelled, the previous model stays in use",
+               xfer.model->what, flash_slot_status_text(status));
+      refuse(cmd, WIRE_ERR_FLASH, message);
+      return;
+    }
+  }
   xfer.received += len;
   xfer.running_crc = wire_crc32(xfer.running_crc, cmd->u.upload_chunk.data, len);
   wire_ack(&device_wire, cmd);
 }
 
 static void end_model(const wire_cmd_t *cmd) {
-  const uint8_t *image = staging();
-  /* The engine's verifier, in the arena space the model leaves free (or the aux arena). */
-  uint32_t used = (xfer.size + 15u) & ~15u;
-  uint8_t *arena = aux_arena;
-  uint32_t arena_bytes = sizeof aux_arena;
-  if (MAIN_ARENA_BYTES - used > arena_bytes) {
-    arena = main_arena + used;
-    arena_bytes = MAIN_ARENA_BYTES - used;
+  slot_t *slot = xfer.model;
+  char message[160];
+  board_flash_region_t region;
+  board_flash_region(slot->id, &region);
+  const uint8_t *image = region.base + FLASH_SLOT_HEADER_BYTES;
+  /* The image as flash now holds it (last bytes programmed, CRC-32 read back). */
+  uint64_t t0 = board_ticks();
+  int32_t status = flash_slot_finish(&xfer.writer, xfer.crc);
+  xfer.store_ticks += board_ticks() - t0;
+  if (status != 0) {
+    snprintf(message, sizeof message, "%s read-back failed: %s; the previous model stays in use", slot->what,
+             flash_slot_status_text(status));
+    refuse(cmd, status == FLASH_SLOT_BAD_IMAGE ? WIRE_ERR_BAD_CRC : WIRE_ERR_FLASH, message);
+    return;
   }
+  /* The engine's verifier over the model in place, in the main arena (whatever used it
+   * since upload_begin goes: a model of any size fits the check this way). */
+  js_release_arenas();
   xs_error_t err;
   memset(&err, 0, sizeof err);
-  xs_interp_t *it = xs_interp_create(image, xfer.size, arena, arena_bytes, XS_KERNELS_REFERENCE, &err);
+  xs_interp_t *it = xs_interp_create(image, xfer.size, main_arena, MAIN_ARENA_BYTES, XS_KERNELS_REFERENCE, &err);
   if (!it) {
-    char message[160];
     snprintf(message, sizeof message, "model refused: %s", err.message[0] ? err.message : "verification failed");
     refuse(cmd, wire_code_for_engine(err.code), message);
     return;
   }
   uint32_t ops = xs_interp_op_count(it);
-  /* Withdrawn first: the flash under it is about to be erased. */
-  xsinfer_slot_set(MODEL_ASSET, NULL, 0);
-  model_slot.valid = 0;
-  uint64_t t0 = board_ticks();
-  int32_t stored = flash_slot_store(model_slot.id, model_slot.kind, xfer.name, image, xfer.size, 0, &model_slot.image);
-  uint64_t store_ticks = board_ticks() - t0;
-  if (stored != 0) {
-    char message[128];
-    snprintf(message, sizeof message, "model slot write failed: %s; the slot is empty now", flash_slot_status_text(stored));
+  /* Newer than whatever the other slot holds, so a boot picks this one. */
+  const slot_t *other = slot == &model_slots[0] ? &model_slots[1] : &model_slots[0];
+  flash_slot_image_t other_image;
+  uint32_t sequence = flash_slot_load(other->id, other->kind, &other_image) == 0 ? other_image.sequence + 1u : 1u;
+  t0 = board_ticks();
+  status = flash_slot_commit(&xfer.writer, slot->kind, xfer.name, xfer.crc, 0, sequence, &slot->image);
+  xfer.store_ticks += board_ticks() - t0;
+  if (status != 0) {
+    snprintf(message, sizeof message, "%s commit failed: %s; the previous model stays in use", slot->what,
+             flash_slot_status_text(status));
     refuse(cmd, WIRE_ERR_FLASH, message);
     return;
   }
-  model_slot.valid = 1;
-  xsinfer_slot_set(MODEL_ASSET, model_slot.image.data, model_slot.image.bytes);
+  slot->valid = 1;
+  model_current = slot;
+  xsinfer_slot_set(MODEL_ASSET, slot->image.data, slot->image.bytes);
   xfer.open = 0;
-  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 4);
+  char letter[2] = {slot_letter(slot), 0};
+  wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 5);
   if (ack) {
     wire_mp_str(ack, "asset");
     wire_mp_str(ack, MODEL_ASSET);
     wire_mp_str(ack, "bytes");
-    wire_mp_uint(ack, model_slot.image.bytes);
+    wire_mp_uint(ack, slot->image.bytes);
     wire_mp_str(ack, "ops");
     wire_mp_uint(ack, ops);
+    wire_mp_str(ack, "slot");
+    wire_mp_str(ack, letter);
     wire_mp_str(ack, "storeTicks");
-    wire_mp_uint(ack, store_ticks);
+    wire_mp_uint(ack, xfer.store_ticks);
     wire_queue_end(&device_wire);
   }
 }
@@ -290,7 +349,7 @@ static void end_app(const wire_cmd_t *cmd) {
   /* The trial machine maps the staged copy, so the slot can go now. */
   app_slot.valid = 0;
   uint64_t t1 = board_ticks();
-  int32_t stored = flash_slot_store(app_slot.id, app_slot.kind, xfer.name, image, xfer.size, info.base_crc, &app_slot.image);
+  int32_t stored = flash_slot_store(app_slot.id, app_slot.kind, xfer.name, image, xfer.size, info.base_crc, 0, &app_slot.image);
   uint64_t store_ticks = board_ticks() - t1;
   if (stored != 0) {
     restore_xs(); /* built-ins only: the previous app went with the erase */
@@ -381,17 +440,25 @@ void upload_on_abort(void) {
 }
 
 void upload_restore(void) {
-  int32_t status = flash_slot_load(model_slot.id, model_slot.kind, &model_slot.image);
-  if (status == 0) {
-    model_slot.valid = 1;
-    xsinfer_slot_set(MODEL_ASSET, model_slot.image.data, model_slot.image.bytes);
-    boot_log(WIRE_LOG_INFO, "model slot: %s (%lu bytes) published as " MODEL_ASSET, model_slot.image.name,
-             (unsigned long)model_slot.image.bytes);
-  } else if (status != FLASH_SLOT_EMPTY) {
-    boot_log(WIRE_LOG_WARN, "model slot ignored: %s", flash_slot_status_text(status));
+  /* Of the two model slots the newest valid one: a power cut right after a commit leaves
+   * two valid slots, and the higher sequence number is the later upload. */
+  model_current = NULL;
+  for (int i = 0; i < 2; i++) {
+    slot_t *slot = &model_slots[i];
+    int32_t status = flash_slot_load(slot->id, slot->kind, &slot->image);
+    slot->valid = status == 0;
+    if (status != 0 && status != FLASH_SLOT_EMPTY)
+      boot_log(WIRE_LOG_WARN, "%s ignored: %s", slot->what, flash_slot_status_text(status));
+    if (slot->valid && (!model_current || slot->image.sequence > model_current->image.sequence)) model_current = slot;
+  }
+  if (model_current) {
+    xsinfer_slot_set(MODEL_ASSET, model_current->image.data, model_current->image.bytes);
+    boot_log(WIRE_LOG_INFO, "model slot: %s (%lu bytes) published as " MODEL_ASSET " (slot %c, sequence %lu)",
+             model_current->image.name, (unsigned long)model_current->image.bytes, slot_letter(model_current),
+             (unsigned long)model_current->image.sequence);
   }
 
-  status = flash_slot_load(app_slot.id, app_slot.kind, &app_slot.image);
+  int32_t status = flash_slot_load(app_slot.id, app_slot.kind, &app_slot.image);
   if (status != 0) {
     if (status != FLASH_SLOT_EMPTY) boot_log(WIRE_LOG_WARN, "app slot ignored: %s", flash_slot_status_text(status));
     return;

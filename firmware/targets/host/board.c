@@ -121,7 +121,7 @@ void board_reset(void) {
   exit(75);
 }
 
-/* ---- upload slots: the F769's two 256 KB sectors, as process memory ---- */
+/* ---- upload slots: the F769's three 256 KB sectors, as process memory ---- */
 enum { HOST_SLOT_BYTES = 256 * 1024 };
 static uint8_t host_slots[BOARD_FLASH_SLOT_COUNT][HOST_SLOT_BYTES] __attribute__((aligned(16)));
 static int host_slots_ready;

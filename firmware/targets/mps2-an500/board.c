@@ -1,6 +1,6 @@
 /* board.c – mps2-an500 under QEMU: CMSDK UART0 (polled; QEMU back-pressures its
  * chardev so RX cannot overrun), CMSDK dual timer as the tick source (25 MHz under
- * -icount shift=7 = 3.2 ticks per instruction), MPU-protected "flash" with two upload
+ * -icount shift=7 = 3.2 ticks per instruction), MPU-protected "flash" with three upload
  * slots that behave like NOR flash, semihosting for files, the command line and the
  * exit status. */
 #include <string.h>
@@ -38,8 +38,9 @@ void mps2_dualtimer_irq(void) {
 }
 
 /* ---- "flash": the code region and its upload slots (layout.ld) ---- */
-extern uint8_t __slots_start[], __slots_size[];
-extern uint8_t __slot_app_start[], __slot_app_size[], __slot_model_start[], __slot_model_size[];
+extern uint8_t __slots_start[], __slots_size[], __slots_mpu_base[], __slots_mpu_size[];
+extern uint8_t __slot_app_start[], __slot_app_size[], __slot_model_a_start[], __slot_model_a_size[];
+extern uint8_t __slot_model_b_start[], __slot_model_b_size[];
 
 #define MPU_RASR_XN (1u << 28)
 #define MPU_RASR_AP_PRIV_RW (0x1u << 24)
@@ -47,10 +48,15 @@ extern uint8_t __slot_app_start[], __slot_app_size[], __slot_model_start[], __sl
 #define MPU_RASR_CACHEABLE (1u << 17) /* TEX=0 C=1 B=0: normal memory, write-through */
 #define MPU_SLOTS_REGION 1u
 
-/* RASR for the slot region with access `ap`; SIZE encodes 2^(SIZE+1) bytes. */
+/* RASR for the slot region with access `ap`; SIZE encodes 2^(SIZE+1) bytes. The region
+ * is the power of two ending where the slots end (layout.ld); its eighths below the slots
+ * are disabled subregions (SRD), where region 0 (read-only code) applies instead. */
 static uint32_t slots_rasr(uint32_t ap) {
-  uint32_t size_field = (uint32_t)__builtin_ctz((uint32_t)(uintptr_t)__slots_size) - 1u;
-  return MPU_RASR_XN | ap | MPU_RASR_CACHEABLE | (size_field << 1) | 1u;
+  uint32_t size = (uint32_t)(uintptr_t)__slots_mpu_size;
+  uint32_t size_field = (uint32_t)__builtin_ctz(size) - 1u;
+  uint32_t below = (uint32_t)(uintptr_t)__slots_start - (uint32_t)(uintptr_t)__slots_mpu_base;
+  uint32_t srd = (1u << (below / (size / 8u))) - 1u;
+  return MPU_RASR_XN | ap | MPU_RASR_CACHEABLE | (srd << 8) | (size_field << 1) | 1u;
 }
 
 static void flash_read_only(void) {
@@ -61,7 +67,7 @@ static void flash_read_only(void) {
   /* Region 1 (wins over 0): the slots, read-only and never executable; only the
    * board_flash_* calls below open it, for the length of one operation. */
   MPU_RNR = MPU_SLOTS_REGION;
-  MPU_RBAR = (uint32_t)(uintptr_t)__slots_start;
+  MPU_RBAR = (uint32_t)(uintptr_t)__slots_mpu_base;
   MPU_RASR = slots_rasr(MPU_RASR_AP_READ_ONLY);
   MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA: everything else keeps the default map */
   armv7m_dsb();
@@ -92,9 +98,12 @@ static nor_emu_t slot_nor(board_flash_slot_t slot) {
   if (slot == BOARD_FLASH_SLOT_APP) {
     nor.mem = __slot_app_start;
     nor.bytes = (uint32_t)(uintptr_t)__slot_app_size;
-  } else if (slot == BOARD_FLASH_SLOT_MODEL) {
-    nor.mem = __slot_model_start;
-    nor.bytes = (uint32_t)(uintptr_t)__slot_model_size;
+  } else if (slot == BOARD_FLASH_SLOT_MODEL_A) {
+    nor.mem = __slot_model_a_start;
+    nor.bytes = (uint32_t)(uintptr_t)__slot_model_a_size;
+  } else if (slot == BOARD_FLASH_SLOT_MODEL_B) {
+    nor.mem = __slot_model_b_start;
+    nor.bytes = (uint32_t)(uintptr_t)__slot_model_b_size;
   }
   return nor;
 }
@@ -115,8 +124,12 @@ int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
   nor_emu_t nor = slot_nor(slot);
   out->base = nor.mem;
   out->bytes = nor.bytes;
-  out->where = slot == BOARD_FLASH_SLOT_APP ? "code region 0x380000 (QEMU, NOR emulation)"
-                                            : "code region 0x3C0000 (QEMU, NOR emulation)";
+  static const char *const where[BOARD_FLASH_SLOT_COUNT] = {
+      "code region 0x340000 (QEMU, NOR emulation)",
+      "code region 0x380000 (QEMU, NOR emulation)",
+      "code region 0x3C0000 (QEMU, NOR emulation)",
+  };
+  out->where = (unsigned)slot < BOARD_FLASH_SLOT_COUNT ? where[slot] : "none";
   return nor.mem ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
 }
 

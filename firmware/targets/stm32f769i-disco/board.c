@@ -2,7 +2,7 @@
  * P=2 Q=9, over-drive, 7 flash wait states, ART + prefetch), I/D caches, USART1 on
  * PA9/PA10 (the ST-LINK virtual COM port) with an RX interrupt into a ring buffer,
  * DWT CYCCNT extended to 64 bits (TIM2 interrupts every 10 s so no wrap is missed), and
- * the embedded-flash driver behind the two upload slots (the top 512 KB of the 2 MB).
+ * the embedded-flash driver behind the three upload slots (the top 768 KB of the 2 MB).
  * Register values follow RM0410 (STM32F76xxx reference manual); not yet run on a
  * board here — see the README's hardware section. */
 #include <string.h>
@@ -259,12 +259,13 @@ void board_reset(void) {
 }
 
 /* ---- embedded flash: the upload slots (RM0410 §3 "Embedded Flash memory") ----
- * The slots are the top 512 KB, 0x08180000-0x081FFFFF (layout.ld keeps the image below).
+ * The slots are the top 768 KB, 0x08140000-0x081FFFFF (layout.ld keeps the image below):
+ * app 0x08140000, model A 0x08180000, model B 0x081C0000.
  * nDBANK = 1 (single bank, the factory setting): 2 MB = 4x32 + 128 + 7x256 KB sectors,
- * so the app slot is sector 10 and the model slot sector 11. nDBANK = 0 (dual bank): two
- * banks of 4x16 + 64 + 7x128 KB, and the same addresses are bank 2's sectors 20-21 and
- * 22-23, whose FLASH_CR.SNB value is 0x10 | (n - 12) (§3.7, FLASH_CR). Both modes give the same
- * slots; only the sectors erased differ. */
+ * so the slots are sectors 9, 10 and 11. nDBANK = 0 (dual bank): two banks of
+ * 4x16 + 64 + 7x128 KB, and the same addresses are bank 2's sectors 18-19, 20-21 and
+ * 22-23, whose FLASH_CR.SNB value is 0x10 | (n - 12) (§3.7, FLASH_CR). Both modes give the
+ * same slots; only the sectors erased differ. */
 #define FLASH_KEYR REG32(0x40023C04u)
 #define FLASH_SR REG32(0x40023C0Cu)
 #define FLASH_CR REG32(0x40023C10u)
@@ -309,10 +310,12 @@ typedef struct f769_slot {
 } f769_slot_t;
 
 static const f769_slot_t single_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
+    {0x08140000u, 256u * 1024u, 1u, {9u, 0u}, "flash sector 9 (single bank)"},
     {0x08180000u, 256u * 1024u, 1u, {10u, 0u}, "flash sector 10 (single bank)"},
     {0x081C0000u, 256u * 1024u, 1u, {11u, 0u}, "flash sector 11 (single bank)"},
 };
 static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
+    {0x08140000u, 256u * 1024u, 2u, {0x10u | 6u, 0x10u | 7u}, "flash bank 2 sectors 18-19 (dual bank)"},
     {0x08180000u, 256u * 1024u, 2u, {0x10u | 8u, 0x10u | 9u}, "flash bank 2 sectors 20-21 (dual bank)"},
     {0x081C0000u, 256u * 1024u, 2u, {0x10u | 10u, 0x10u | 11u}, "flash bank 2 sectors 22-23 (dual bank)"},
 };
