@@ -218,9 +218,14 @@ for (const target of ['mps2-an500', 'host'] as const) {
       const unit = (t: number): number => Math.round(((t - c.none) * tick.num) / tick.den);
       const figures = Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'none').map(([k, t]) => [k, unit(t)]));
       console.log(`telemetry on ${target}, send() per value (${tick.unit}): ${JSON.stringify(figures)}`);
-      expect(figures.small).toBeGreaterThan(figures.scalar);
-      expect(figures.array3).toBeGreaterThan(figures.emptyArray);
-      if (target === 'mps2-an500') expect(figures.small).toBeLessThan(20_000);
+      expect(Object.values(figures).every(Number.isFinite)).toBe(true);
+      // Orderings of exactly repeatable instruction counts only: on the host target these
+      // are wall-clock nanoseconds of a shared machine.
+      if (target === 'mps2-an500') {
+        expect(figures.small).toBeGreaterThan(figures.scalar);
+        expect(figures.array3).toBeGreaterThan(figures.emptyArray);
+        expect(figures.small).toBeLessThan(20_000);
+      }
     });
   });
 }
