@@ -3,6 +3,7 @@
  * rounding shift, a repeated (broadcast) operand rescaled once per run.
  * float32 and int32 run the reference kernel. */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "broadcast.h"
@@ -27,6 +28,7 @@ typedef struct add_opt {
   int32_t off1, off2, out_off, act_min, act_max;
   rescale_t r1, r2, ro;
 } add_opt_t;
+_Static_assert(offsetof(add_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
 
 static void make_rescale(rescale_t *r, int32_t mult, int32_t shift) {
   int32_t e = -shift;
@@ -45,16 +47,11 @@ XS_OPT_INLINE int32_t rescale(int32_t x2, const rescale_t *r) {
 }
 
 static xs_status_t add_prepare(xs_node_t *node) {
-  const xs_status_t st = xs_kernel_add_ref.prepare(node); /* validates like TFLM */
-  if (st != XS_OK) {
+  xs_status_t st;
+  add_opt_t *op = xs_opt_prepare_ref(node, &xs_kernel_add_ref, sizeof *op, &st); /* validates like TFLM */
+  if (op == NULL) {
     return st;
   }
-  add_opt_t *op = xs_alloc_persistent(node, sizeof *op);
-  if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  op->ref_data = node->user_data;
-  node->user_data = op;
   const xs_tensor_t *a = xs_input(node, 0);
   const xs_tensor_t *b = xs_input(node, 1);
   const xs_tensor_t *out = xs_output(node, 0);

@@ -4,6 +4,8 @@
  * points and ops outside the fast requantization run the reference code path. */
 
 #include "kernel.h"
+#include <stddef.h>
+
 #include "opt_common.h"
 #include "quant.h"
 
@@ -18,20 +20,16 @@ typedef struct fc_opt {
   uint32_t batches, out_depth, depth;
   int32_t scratch;
 } fc_opt_t;
+_Static_assert(offsetof(fc_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
 
 static xs_status_t fc_prepare(xs_node_t *node) {
   /* The reference prepare validates exactly as TFLM and builds its own op data; keep it
    * for the fallback and for float32. */
-  xs_status_t st = xs_kernel_fully_connected_ref.prepare(node);
-  if (st != XS_OK) {
+  xs_status_t st;
+  fc_opt_t *op = xs_opt_prepare_ref(node, &xs_kernel_fully_connected_ref, sizeof *op, &st);
+  if (op == NULL) {
     return st;
   }
-  fc_opt_t *op = xs_alloc_persistent(node, sizeof *op);
-  if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  op->ref_data = node->user_data;
-  node->user_data = op;
   const xs_tensor_t *in = xs_input(node, 0);
   const xs_tensor_t *w = xs_input(node, 1);
   const xs_tensor_t *bias = xs_input(node, 2);

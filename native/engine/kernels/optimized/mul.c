@@ -2,6 +2,7 @@
  * (opt_elementwise.h), the product requantized with one SMMULR and a branch-free rounding
  * shift. float32, int32 and multipliers needing a left shift > 14 run the reference. */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "broadcast.h"
@@ -20,18 +21,14 @@ typedef struct mul_opt {
   int32_t mult, pre; /* pre = TFLM left shift + 1 (the SMMULR doubling) */
   int32_t e, round, neg;
 } mul_opt_t;
+_Static_assert(offsetof(mul_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
 
 static xs_status_t mul_prepare(xs_node_t *node) {
-  const xs_status_t st = xs_kernel_mul_ref.prepare(node); /* validates like TFLM */
-  if (st != XS_OK) {
+  xs_status_t st;
+  mul_opt_t *op = xs_opt_prepare_ref(node, &xs_kernel_mul_ref, sizeof *op, &st); /* validates like TFLM */
+  if (op == NULL) {
     return st;
   }
-  mul_opt_t *op = xs_alloc_persistent(node, sizeof *op);
-  if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  op->ref_data = node->user_data;
-  node->user_data = op;
   const xs_tensor_t *a = xs_input(node, 0);
   const xs_tensor_t *b = xs_input(node, 1);
   const xs_tensor_t *out = xs_output(node, 0);

@@ -44,6 +44,7 @@
 #ifndef XSINFER_KERNELS_OPTIMIZED_COMMON_H
 #define XSINFER_KERNELS_OPTIMIZED_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel.h"
@@ -220,6 +221,23 @@ XS_OPT_INLINE int32_t xs_opt_exp_q5(int32_t a) {
   if (rem & (1u << 29)) r = xs_opt_srdhm(r, 720401);
   if (rem & (1u << 30)) r = xs_opt_srdhm(r, 242);
   return a == 0 ? INT32_MAX : r;
+}
+
+/* Prepare of a kernel that keeps the reference as its fallback: the reference prepare
+ * (TFLM's validation and its own op data), then `size` bytes of optimized op data whose
+ * first member is a `void *` that receives the reference's op data; node->user_data is
+ * the new op data. NULL with *st set when either step fails. */
+static inline void *xs_opt_prepare_ref(xs_node_t *node, const xs_kernel_t *ref, size_t size, xs_status_t *st) {
+  *st = ref->prepare(node);
+  if (*st != XS_OK) return NULL;
+  void **op = xs_alloc_persistent(node, size);
+  if (op == NULL) {
+    *st = xs_fail(node, XS_ERR_ARENA, "op data");
+    return NULL;
+  }
+  *op = node->user_data;
+  node->user_data = op;
+  return op;
 }
 
 /* Eval of an op prepare left on the reference path: the reference kernel runs with its

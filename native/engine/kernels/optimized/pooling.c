@@ -19,18 +19,14 @@ typedef struct pool_opt {
   xs_pool_params_t p;
   xs_nhwc_t in, out;
 } pool_opt_t;
+_Static_assert(offsetof(pool_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
 
 static xs_status_t pool_opt_prepare(xs_node_t *node, const xs_kernel_t *ref) {
-  xs_status_t st = ref->prepare(node); /* validates like TFLM */
-  if (st != XS_OK) {
+  xs_status_t st;
+  pool_opt_t *op = xs_opt_prepare_ref(node, ref, sizeof *op, &st); /* validates like TFLM */
+  if (op == NULL) {
     return st;
   }
-  pool_opt_t *op = xs_alloc_persistent(node, sizeof *op);
-  if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  op->ref_data = node->user_data;
-  node->user_data = op;
   const xs_pool_options_t *o = &node->options->pool;
   const xs_tensor_t *input = xs_input(node, 0);
   const xs_tensor_t *output = xs_output(node, 0);

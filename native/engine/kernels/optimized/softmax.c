@@ -21,18 +21,14 @@ typedef struct softmax_opt {
   int32_t mult, left_shift, diff_min;
   int32_t scratch;
 } softmax_opt_t;
+_Static_assert(offsetof(softmax_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
 
 static xs_status_t softmax_prepare(xs_node_t *node) {
-  const xs_status_t st = xs_kernel_softmax_ref.prepare(node); /* validates like TFLM */
-  if (st != XS_OK) {
+  xs_status_t st;
+  softmax_opt_t *op = xs_opt_prepare_ref(node, &xs_kernel_softmax_ref, sizeof *op, &st); /* validates like TFLM */
+  if (op == NULL) {
     return st;
   }
-  softmax_opt_t *op = xs_alloc_persistent(node, sizeof *op);
-  if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
-  }
-  op->ref_data = node->user_data;
-  node->user_data = op;
   const xs_tensor_t *in = xs_input(node, 0);
   if (in->type != XS_INT8) {
     return XS_OK;
