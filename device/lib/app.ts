@@ -16,7 +16,7 @@ export interface App {
   /** The model asset the app is written for; its golden outputs are this model's. An app
    * without one takes no `model` from a run request. */
   readonly model?: string;
-  /** Once, untimed: interpreter in slot 'main' over `model` (the run's model, else the
+  /** Once, untimed: interpreter in arena 'main' over `model` (the run's model, else the
    * app's own), views, tables. Returns the interpreter the bench loop invokes. Throws a
    * ModelMismatchError when the model's input/output do not fit the app (modelIo). */
   setup(kernels: Kernels, model: string): Interpreter;

@@ -3,7 +3,7 @@
 // tick read around each phase. The check and the record hand-off to the native sink
 // happen after the iteration's last tick (no I/O, no check inside a timed region).
 // Ticks are ticks32() (an XS integer, no 64-bit → double); spans are (b − a) >>> 0.
-// A run may name a model asset (`run {model}`, e.g. an uploaded "slot/model"): the app is
+// A run may name a model asset (`run {model}`, e.g. an uploaded "upload/model"): the app is
 // set up on it instead of its own, and the golden check applies only when its bytes are
 // the built-in model's (goldenApplies); otherwise iterations are recorded unchecked.
 import { gc, record } from 'bench';

@@ -6,7 +6,7 @@
 import { asset, int8 } from 'assets';
 import { streamReference } from 'bench';
 import { send } from 'telemetry';
-import { Interpreter, TflmError, slotBytes, type Kernels } from 'tflm';
+import { Interpreter, TflmError, arenaBytes, type Kernels } from 'tflm';
 
 export interface Probe {
   name: string;
@@ -35,13 +35,13 @@ function probe(name: string, action: () => unknown): Probe {
 
 export function run(): Probe[] {
   const probes: Probe[] = [];
-  probes.push(probe('slot sizes', () => [slotBytes('main'), slotBytes('aux')]));
+  probes.push(probe('arena sizes', () => [arenaBytes('main'), arenaBytes('aux')]));
   probes.push(probe('unknown model asset', () => new Interpreter('models/nope.tflite')));
   probes.push(probe('model name not a string', () => new Interpreter(42 as unknown as string)));
   probes.push(probe('bad kernels option', () => new Interpreter('models/mnist_int8.tflite', { kernels: 'fast' as Kernels })));
-  probes.push(probe('bad slot option', () => new Interpreter('models/mnist_int8.tflite', { slot: 'big' as 'main' })));
+  probes.push(probe('bad arena option', () => new Interpreter('models/mnist_int8.tflite', { arena: 'big' as 'main' })));
   probes.push(probe('not a model', () => new Interpreter('mnist/digits.u8')));
-  probes.push(probe('arena too small (person_detect in aux)', () => new Interpreter('models/person_detect.tflite', { slot: 'aux' })));
+  probes.push(probe('arena too small (person_detect in aux)', () => new Interpreter('models/person_detect.tflite', { arena: 'aux' })));
 
   const mnist = new Interpreter('models/mnist_int8.tflite', { profile: true });
   probes.push(probe('input index out of range', () => mnist.input(1)));
@@ -61,13 +61,13 @@ export function run(): Probe[] {
   }));
   probes.push(probe('arena figures', () => {
     const a = mnist.arena;
-    return a.total === a.head + a.tail && a.size === slotBytes('main') ? a.total : null;
+    return a.total === a.head + a.tail && a.size === arenaBytes('main') ? a.total : null;
   }));
 
-  const hello = new Interpreter('models/hello_world_int8.tflite', { slot: 'aux' });
+  const hello = new Interpreter('models/hello_world_int8.tflite', { arena: 'aux' });
   probes.push(probe('profile when off', () => hello.profile()));
   const oldView = hello.input(0).data;
-  const replacement = new Interpreter('models/hello_world_int8.tflite', { slot: 'aux' });
+  const replacement = new Interpreter('models/hello_world_int8.tflite', { arena: 'aux' });
   probes.push(probe('invoke on a replaced interpreter', () => hello.invoke()));
   probes.push(probe('input on a replaced interpreter', () => hello.input(0)));
   probes.push(probe('arena of a replaced interpreter', () => hello.arena));

@@ -2,19 +2,19 @@
 // models in flash, with typed-array views straight over tensor memory.
 declare module 'tflm' {
   export type Kernels = 'reference' | 'optimized';
-  /** main: 160 KB arena (the app's model); aux: 24 KB (micro_speech's front end). */
-  export type Slot = 'main' | 'aux';
+  /** main: the app's model; aux: micro_speech's front end. Sizes per platform: arenaBytes(). */
+  export type ArenaName = 'main' | 'aux';
   export type TensorType = 'int8' | 'uint8' | 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32';
   export type TensorData = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
 
   export interface InterpreterOptions {
     kernels?: Kernels;  // default 'reference'
-    slot?: Slot;        // default 'main'
+    arena?: ArenaName;  // default 'main'
     /** Record ticks per op on every invoke (read with profile()). */
     profile?: boolean;
   }
 
-  /** A tensor: `data` is a view DIRECTLY over the tensor's memory in the slot's arena
+  /** A tensor: `data` is a view DIRECTLY over the tensor's memory in the arena
    * (zero copy; writes to an input are what the model reads). Created once per index
    * and cached; frozen. */
   export interface Tensor<D extends TensorData = TensorData> {
@@ -30,7 +30,7 @@ declare module 'tflm' {
     head: number;   // planned activations and scratch
     tail: number;   // persistent: interpreter, tensor tables, op data
     total: number;  // head + tail (TFLM's arena_used_bytes)
-    size: number;   // the slot's arena
+    size: number;   // the arena's bytes
   }
 
   export interface OpTicks {
@@ -47,19 +47,19 @@ declare module 'tflm' {
     readonly bytesNeeded: number;
   }
 
-  /** Arena bytes this firmware gives a slot (0: none; creating there throws). */
-  export function slotBytes(slot: Slot): number;
+  /** Bytes this firmware gives an arena (0: none; creating there throws). */
+  export function arenaBytes(arena: ArenaName): number;
 
   /**
    * An interpreter over the model asset `model` (e.g. "models/mnist_int8.tflite"), read
-   * in place from flash. Creating one replaces the slot's previous interpreter at once
+   * in place from flash. Creating one replaces the arena's previous interpreter at once
    * (even if this creation then fails): every method of the old one throws a TflmError
    * "INVALIDATED", and its tensor views are detached (length 0, reads undefined, writes
    * ignored, set()/fill() throw TypeError) so they can never touch the new tensors.
    */
   export class Interpreter {
     constructor(model: string, options?: InterpreterOptions);
-    readonly slot: Slot;
+    readonly arenaName: ArenaName;
     readonly kernels: Kernels;
     readonly closed: boolean;
     readonly inputCount: number;

@@ -41,10 +41,10 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
       .reverse()
       .find((r): r is MemRecord => r.kind === 'mem');
     const phase = (p: 'populate' | 'invoke' | 'respond' | 'total') => iters.map((i) => toUnit(i.ticks[p], tick));
-    const wrong = extra.wrong ?? iters.filter((i) => i.ok === false).length;
-    const correct = done.status === 0 && wrong === 0 && iters.length === done.iterations && iters.every((i) => i.ok !== false);
+    const wrong = extra.wrong ?? iters.filter((i) => i.correct === false).length;
+    const correct = done.status === 0 && wrong === 0 && iters.length === done.iterations && iters.every((i) => i.correct !== false);
     // The device checks nothing when the golden outputs are another model's (no `ok` at all).
-    const unchecked = correct && iters.length > 0 && iters.every((i) => i.ok === undefined);
+    const unchecked = correct && iters.length > 0 && iters.every((i) => i.correct === undefined);
     const run: CollectedRun = {
       run: done.run,
       app: extra.app ?? `run ${done.run}`,

@@ -23,7 +23,7 @@ export interface BenchRun {
    * the app's built-in one byte for byte, so its golden outputs do not apply), and none failed. */
   correct: boolean | null;
   wrong: number;
-  /** The model asset the run named (`run {model}`, e.g. "slot/model"); absent: the app's own. */
+  /** The model asset the run named (`run {model}`, e.g. "upload/model"); absent: the app's own. */
   model?: string;
   phases: Record<Phase, Summary>;
   /** Total ticks of every timed iteration, in order (for distribution plots). */

@@ -18,7 +18,7 @@ export interface RunSpec {
   iterations: number;
   warmup: number;
   ops: boolean;
-  /** Model asset the app runs on instead of its own (e.g. "slot/model"). */
+  /** Model asset the app runs on instead of its own (e.g. "upload/model"). */
   model?: string;
 }
 
@@ -27,21 +27,21 @@ export interface RunSpec {
 export interface ModelChoice {
   /** The asset the runs name. */
   asset: string;
-  /** Upload this first (published by the device as `asset`, "slot/model"). */
+  /** Upload this first (published by the device as `asset`, "upload/model"). */
   upload?: { name: string; data: Uint8Array };
 }
 
 /** The asset a model upload is published as (docs/protocol.md, Uploads). */
-export const SLOT_MODEL = 'slot/model';
+export const UPLOADED_MODEL_ASSET = 'upload/model';
 
 /** `--model X`: an existing file is uploaded into the slot, anything else names an asset. */
 export function modelChoice(value: string): ModelChoice {
   if (fs.existsSync(value) && fs.statSync(value).isFile()) {
-    return { asset: SLOT_MODEL, upload: { name: path.basename(value).slice(0, 31), data: new Uint8Array(fs.readFileSync(value)) } };
+    return { asset: UPLOADED_MODEL_ASSET, upload: { name: path.basename(value).slice(0, 31), data: new Uint8Array(fs.readFileSync(value)) } };
   }
   // Image model assets are models/<name>.tflite: any other .tflite name meant a file.
   if (value.endsWith('.tflite') && !value.startsWith('models/')) {
-    throw new XsinferError('BAD_ARGUMENT', `--model ${value}: no such file (give a .tflite path to upload, or an asset name such as slot/model or models/mnist_int8.tflite)`);
+    throw new XsinferError('BAD_ARGUMENT', `--model ${value}: no such file (give a .tflite path to upload, or an asset name such as upload/model or models/mnist_int8.tflite)`);
   }
   return { asset: value };
 }

@@ -13,7 +13,7 @@ function iterPayload(i: number): Uint8Array {
   return packr.pack({
     run: 3, i, warmup: false,
     ticks: { populate: 1_234_567 + i, invoke: 9_332_854 + i, respond: 4_321 + i, total: 10_571_742 + 3 * i },
-    ok: true, result: { label: 'yes', score: 200 },
+    correct: true, result: { label: 'yes', score: 200 },
   });
 }
 

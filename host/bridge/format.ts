@@ -46,7 +46,7 @@ export function formatRecord(r: DeviceRecord, tick?: TickUnit): string {
     case 'iter': {
       const t = r.ticks;
       const phases = `populate ${amount(t.populate, tick)}, invoke ${amount(t.invoke, tick)}, respond ${amount(t.respond, tick)}, total ${amount(t.total, tick)}`;
-      return `${head} run ${r.run} ${r.warmup ? 'warm-up' : 'iteration'} ${r.i}: ${phases}${r.ok === undefined ? '' : r.ok ? ', ok' : ', WRONG'}${r.result !== undefined ? ` -> ${short(r.result)}` : ''}`;
+      return `${head} run ${r.run} ${r.warmup ? 'warm-up' : 'iteration'} ${r.i}: ${phases}${r.correct === undefined ? '' : r.correct ? ', correct' : ', WRONG'}${r.result !== undefined ? ` -> ${short(r.result)}` : ''}`;
     }
     case 'ops':
       return `${head} run ${r.run} iteration ${r.i}: ${r.ticks.map((t, k) => `${r.names?.[k] ?? `op${r.first + k}`} ${amount(t, tick)}`).join(', ')}`;

@@ -86,7 +86,7 @@ export interface RunCommand {
   iterations?: number;
   warmup?: number;
   ops?: boolean;
-  /** Model asset the app runs on (e.g. "slot/model" after a model upload); default the app's own. */
+  /** Model asset the app runs on (e.g. "upload/model" after a model upload); default the app's own. */
   model?: string;
 }
 export interface StopCommand {
@@ -183,7 +183,7 @@ export interface IterRecord extends RecordBase {
   i: number;
   warmup: boolean;
   ticks: PhaseTicks;
-  ok?: boolean;
+  correct?: boolean;
   result?: unknown;
 }
 export interface OpsRecord extends RecordBase {

@@ -138,10 +138,10 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       const t = obj(o, 'ticks');
       const ticks: PhaseTicks = { populate: num(t, 'populate'), invoke: num(t, 'invoke'), respond: num(t, 'respond'), total: num(t, 'total') };
       const rec: IterRecord = { kind: 'iter', seq, run: num(o, 'run'), i: num(o, 'i'), warmup: bool(o, 'warmup'), ticks };
-      const ok = optBool(o, 'ok');
-      if (ok !== undefined) rec.ok = ok;
+      const correct = optBool(o, 'correct');
+      if (correct !== undefined) rec.correct = correct;
       if (o.result !== undefined) rec.result = o.result;
-      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'ok', 'result']);
+      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result']);
     }
     case 'ops': {
       const rec: OpsRecord = { kind: 'ops', seq, run: num(o, 'run'), i: num(o, 'i'), first: num(o, 'first'), ticks: numbers(o, 'ticks') };

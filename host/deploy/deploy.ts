@@ -131,7 +131,7 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
       if (modelBytes) {
         const name = path.basename(opts.model!).slice(0, 31);
         const sent = await sendImage(session, { kind: 'model', name, data: modelBytes, onProgress: (s, t) => opts.onProgress?.('model', s, t) });
-        result.model = { name, bytes: sent.bytes, chunks: sent.chunks, ms: sent.ms, asset: String(sent.ack.extra?.asset ?? 'slot/model') };
+        result.model = { name, bytes: sent.bytes, chunks: sent.chunks, ms: sent.ms, asset: String(sent.ack.extra?.asset ?? 'upload/model') };
         if (typeof sent.ack.extra?.storeTicks === 'number') result.model.storeTicks = sent.ack.extra.storeTicks;
         opts.log?.(`model ${name}: ${sent.bytes} bytes in ${sent.chunks} chunks, verified (${String(sent.ack.extra?.ops ?? '?')} ops) → ${result.model.asset}`);
       }

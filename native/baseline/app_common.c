@@ -16,7 +16,7 @@ const c_app_t *c_app_find(const char *name) {
   return NULL;
 }
 
-static xs_status_t setup_error(app_ctx_t *ctx, xs_status_t code, const char *message, const char *name) {
+static eng_status_t setup_error(app_ctx_t *ctx, eng_status_t code, const char *message, const char *name) {
   ctx->error.code = code;
   ctx->error.op_index = -1;
   snprintf(ctx->error.message, sizeof ctx->error.message, "%s: %s", message, name);
@@ -29,21 +29,21 @@ int app_golden_applies(const uint8_t *data, uint32_t bytes, const char *builtin_
 }
 
 /* Input 0 or output 0 that is not int8[elements]: the app cannot read or fill it. */
-static int tensor_fits(const xs_tensor_info_t *t, uint32_t elements) {
-  return t->type == XS_INT8 && t->bytes == elements;
+static int tensor_fits(const eng_tensor_info_t *t, uint32_t elements) {
+  return t->type == ENG_INT8 && t->bytes == elements;
 }
 
-static xs_status_t misfit(app_ctx_t *ctx, const char *app, const char *model, const char *what,
-                          const xs_tensor_info_t *t, uint32_t elements) {
-  uint32_t size = xs_type_size(t->type);
-  ctx->error.code = XS_ERR_SHAPE;
+static eng_status_t misfit(app_ctx_t *ctx, const char *app, const char *model, const char *what,
+                          const eng_tensor_info_t *t, uint32_t elements) {
+  uint32_t size = eng_type_size(t->type);
+  ctx->error.code = ENG_ERR_SHAPE;
   ctx->error.op_index = -1;
   snprintf(ctx->error.message, sizeof ctx->error.message, "%s: model \"%s\" does not fit: %s 0 is %s[%lu], the app needs int8[%lu]",
-           app, model, what, xs_type_name(t->type), (unsigned long)(size ? t->bytes / size : t->bytes), (unsigned long)elements);
-  return XS_ERR_SHAPE;
+           app, model, what, eng_type_name(t->type), (unsigned long)(size ? t->bytes / size : t->bytes), (unsigned long)elements);
+  return ENG_ERR_SHAPE;
 }
 
-xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
+eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
                             uint32_t outputs) {
   const char *model_name = model_asset;
   const uint8_t *model_data;
@@ -54,49 +54,49 @@ xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_a
     model_bytes = ctx->model_bytes;
   } else {
     const asset_t *model = asset_find(model_asset);
-    if (!model) return setup_error(ctx, XS_ERR_ARG, "missing asset", model_asset);
+    if (!model) return setup_error(ctx, ENG_ERR_ARG, "missing asset", model_asset);
     model_data = model->data;
     model_bytes = model->bytes;
   }
   /* Untimed, once per run: at most one pass over the model's bytes. */
   ctx->unchecked = ctx->model_name && !app_golden_applies(model_data, model_bytes, model_asset);
-  ctx->interp = xs_interp_create(model_data, model_bytes, ctx->arena, ctx->arena_bytes, ctx->kernels, &ctx->error);
+  ctx->interp = eng_interp_create(model_data, model_bytes, ctx->arena, ctx->arena_bytes, ctx->kernels, &ctx->error);
   if (!ctx->interp) return ctx->error.code;
-  xs_status_t status = xs_interp_allocate(ctx->interp);
-  if (status != XS_OK) {
-    ctx->error = *xs_interp_error(ctx->interp);
+  eng_status_t status = eng_interp_allocate(ctx->interp);
+  if (status != ENG_OK) {
+    ctx->error = *eng_interp_error(ctx->interp);
     return status;
   }
-  if (xs_interp_input_count(ctx->interp) < 1 || xs_interp_output_count(ctx->interp) < 1) {
-    ctx->error.code = XS_ERR_SHAPE;
+  if (eng_interp_input_count(ctx->interp) < 1 || eng_interp_output_count(ctx->interp) < 1) {
+    ctx->error.code = ENG_ERR_SHAPE;
     ctx->error.op_index = -1;
     snprintf(ctx->error.message, sizeof ctx->error.message, "%s: model \"%s\" does not fit: it has no input 0 or no output 0", app, model_name);
-    return XS_ERR_SHAPE;
+    return ENG_ERR_SHAPE;
   }
-  status = xs_interp_input(ctx->interp, 0, &ctx->input);
-  if (status == XS_OK) status = xs_interp_output(ctx->interp, 0, &ctx->output);
-  if (status != XS_OK) {
-    ctx->error = *xs_interp_error(ctx->interp);
+  status = eng_interp_input(ctx->interp, 0, &ctx->input);
+  if (status == ENG_OK) status = eng_interp_output(ctx->interp, 0, &ctx->output);
+  if (status != ENG_OK) {
+    ctx->error = *eng_interp_error(ctx->interp);
     return status;
   }
   if (!tensor_fits(&ctx->input, inputs)) return misfit(ctx, app, model_name, "input", &ctx->input, inputs);
   if (!tensor_fits(&ctx->output, outputs)) return misfit(ctx, app, model_name, "output", &ctx->output, outputs);
-  if (ctx->check) return XS_OK; /* the app checks itself (micro_speech_stream) */
+  if (ctx->check) return ENG_OK; /* the app checks itself (micro_speech_stream) */
   char name[64];
   snprintf(name, sizeof name, "%s/expected.i8", app);
   const asset_t *expected = asset_find(name);
-  if (!expected) return setup_error(ctx, XS_ERR_ARG, "missing asset", name);
+  if (!expected) return setup_error(ctx, ENG_ERR_ARG, "missing asset", name);
   ctx->expected = (const int8_t *)expected->data;
   snprintf(name, sizeof name, "%s/labels.u8", app);
   const asset_t *labels = asset_find(name);
   ctx->labels = labels ? labels->data : NULL;
-  return XS_OK;
+  return ENG_OK;
 }
 
-xs_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
+eng_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
                             uint32_t pixels, uint32_t classes) {
   const asset_t *images = asset_find(images_asset);
-  if (!images) return setup_error(ctx, XS_ERR_ARG, "missing asset", images_asset);
+  if (!images) return setup_error(ctx, ENG_ERR_ARG, "missing asset", images_asset);
   ctx->data = images->data;
   return app_setup_model(ctx, app, model_asset, pixels, classes);
 }
@@ -109,7 +109,7 @@ void app_populate_lut(app_ctx_t *ctx, uint32_t case_index, uint32_t pixels) {
 
 int app_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result) {
   if (ctx->check) return ctx->check(ctx, case_index, result);
-  if (ctx->populate_status != XS_OK) return 0;
+  if (ctx->populate_status != ENG_OK) return 0;
   const int8_t *expected = ctx->expected + (size_t)case_index * ctx->output.bytes;
   if (memcmp(ctx->output.data, expected, ctx->output.bytes) != 0) return 0;
   return !ctx->labels || result->label == (int32_t)ctx->labels[case_index];

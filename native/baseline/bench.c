@@ -10,7 +10,7 @@ uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32
     uint64_t t0 = ticks();
     app->populate(ctx, record.case_index);
     uint64_t t1 = ticks();
-    record.invoke_status = xs_interp_invoke(ctx->interp);
+    record.invoke_status = eng_interp_invoke(ctx->interp);
     uint64_t t2 = ticks();
     app->respond(ctx, &record.result);
     uint64_t t3 = ticks();
@@ -18,7 +18,7 @@ uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32
     record.invoke_ticks = t2 - t1;
     record.respond_ticks = t3 - t2;
     record.total_ticks = t3 - t0;
-    if (record.invoke_status != XS_OK || ctx->populate_status != XS_OK) record.correct = 0;
+    if (record.invoke_status != ENG_OK || ctx->populate_status != ENG_OK) record.correct = 0;
     else record.correct = ctx->unchecked ? -1 : app_check(ctx, record.case_index, &record.result);
     if (record.correct == 0) wrong++;
     if (i >= warmup) {

@@ -3,9 +3,9 @@
 #include "baseline/app.h"
 #include "quantize.h"
 
-static xs_status_t setup(app_ctx_t *ctx) {
+static eng_status_t setup(app_ctx_t *ctx) {
   const asset_t *x = asset_find("hello_world/x.f32");
-  if (!x) return XS_ERR_ARG;
+  if (!x) return ENG_ERR_ARG;
   ctx->data = x->data;
   return app_setup_model(ctx, "hello_world", "models/hello_world_int8.tflite", 1, 1);
 }

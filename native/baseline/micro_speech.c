@@ -12,10 +12,10 @@ enum { CLIP_SAMPLES = 16000, FRAMES = 49, FRAME_SAMPLES = 480, FRAME_STRIDE = 32
 
 static const asset_t *frontend_model;
 
-static xs_status_t setup(app_ctx_t *ctx) {
+static eng_status_t setup(app_ctx_t *ctx) {
   const asset_t *clips = asset_find("micro_speech/clips.i16");
   frontend_model = asset_find("models/audio_preprocessor_int8.tflite");
-  if (!clips || !frontend_model || !ctx->aux_arena) return XS_ERR_ARG;
+  if (!clips || !frontend_model || !ctx->aux_arena) return ENG_ERR_ARG;
   ctx->data = clips->data;
   return app_setup_model(ctx, "micro_speech", "models/micro_speech_quantized.tflite", FRAMES * FEATURES, CLASSES);
 }
@@ -24,18 +24,18 @@ static void populate(app_ctx_t *ctx, uint32_t case_index) {
   const int16_t *clip = (const int16_t *)ctx->data + (size_t)case_index * CLIP_SAMPLES;
   /* A new interpreter over the same arena is the engine's way to reset the front end's
    * state (noise estimate, PCAN), as TFLM's micro_speech does per clip. */
-  xs_interp_t *frontend =
-      xs_interp_create(frontend_model->data, frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes, ctx->kernels, &ctx->error);
-  xs_tensor_info_t in, out;
-  ctx->populate_status = frontend ? xs_interp_allocate(frontend) : ctx->error.code;
-  if (ctx->populate_status == XS_OK) ctx->populate_status = xs_interp_input(frontend, 0, &in);
-  if (ctx->populate_status == XS_OK) ctx->populate_status = xs_interp_output(frontend, 0, &out);
-  if (ctx->populate_status != XS_OK) return;
+  eng_interp_t *frontend =
+      eng_interp_create(frontend_model->data, frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes, ctx->kernels, &ctx->error);
+  eng_tensor_info_t in, out;
+  ctx->populate_status = frontend ? eng_interp_allocate(frontend) : ctx->error.code;
+  if (ctx->populate_status == ENG_OK) ctx->populate_status = eng_interp_input(frontend, 0, &in);
+  if (ctx->populate_status == ENG_OK) ctx->populate_status = eng_interp_output(frontend, 0, &out);
+  if (ctx->populate_status != ENG_OK) return;
   int8_t *features = ctx->input.data;
   for (uint32_t k = 0; k < FRAMES; k++) {
     memcpy(in.data, clip + k * FRAME_STRIDE, FRAME_SAMPLES * sizeof(int16_t));
-    ctx->populate_status = xs_interp_invoke(frontend);
-    if (ctx->populate_status != XS_OK) return;
+    ctx->populate_status = eng_interp_invoke(frontend);
+    if (ctx->populate_status != ENG_OK) return;
     memcpy(features + k * FEATURES, out.data, FEATURES);
   }
 }

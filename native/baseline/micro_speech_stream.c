@@ -41,9 +41,9 @@ enum {
 typedef struct stream {
   const int16_t *samples;
   const asset_t *frontend_model;
-  xs_interp_t *frontend; /* in the aux arena, kept across the stream: its state carries */
-  xs_tensor_info_t frontend_in;
-  xs_tensor_info_t frontend_out;
+  eng_interp_t *frontend; /* in the aux arena, kept across the stream: its state carries */
+  eng_tensor_info_t frontend_in;
+  eng_tensor_info_t frontend_out;
   /* The model's input tensor may share arena memory with activations, so the window
    * lives here and is copied in whole each step. */
   int8_t window[WINDOW];
@@ -58,7 +58,7 @@ static int32_t reference_kernels = -1; /* kernel set the table holds, -1: none *
 static const int8_t *golden_features;  /* clip 0's 49×40 golden features */
 static const int8_t *golden_scores;    /* clip 0's golden model output */
 
-static xs_status_t fail(xs_error_t *err, xs_status_t code, const char *message) {
+static eng_status_t fail(eng_error_t *err, eng_status_t code, const char *message) {
   err->code = code;
   err->op_index = -1;
   snprintf(err->message, sizeof err->message, "micro_speech_stream: %s", message);
@@ -69,43 +69,43 @@ static xs_status_t fail(xs_error_t *err, xs_status_t code, const char *message) 
  * window and an empty RecognizeCommands. Empty is -128, the int8 floor that silence's
  * features sit at (TFLM's uint8 example zero-filled, the same floor): zeros would be
  * mid-range features, which the model reads as "no". */
-static xs_status_t stream_restart(stream_t *s, app_ctx_t *ctx) {
+static eng_status_t stream_restart(stream_t *s, app_ctx_t *ctx) {
   s->step = -1;
-  s->frontend = xs_interp_create(s->frontend_model->data, s->frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes,
+  s->frontend = eng_interp_create(s->frontend_model->data, s->frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes,
                                  ctx->kernels, &ctx->error);
   if (!s->frontend) return ctx->error.code;
-  xs_status_t status = xs_interp_allocate(s->frontend);
-  if (status == XS_OK) status = xs_interp_input(s->frontend, 0, &s->frontend_in);
-  if (status == XS_OK) status = xs_interp_output(s->frontend, 0, &s->frontend_out);
-  if (status != XS_OK) {
-    ctx->error = *xs_interp_error(s->frontend);
+  eng_status_t status = eng_interp_allocate(s->frontend);
+  if (status == ENG_OK) status = eng_interp_input(s->frontend, 0, &s->frontend_in);
+  if (status == ENG_OK) status = eng_interp_output(s->frontend, 0, &s->frontend_out);
+  if (status != ENG_OK) {
+    ctx->error = *eng_interp_error(s->frontend);
     s->frontend = NULL;
     return status;
   }
   if (s->frontend_in.bytes != FRAME_SAMPLES * sizeof(int16_t) || s->frontend_out.bytes != FEATURES) {
     s->frontend = NULL;
-    return fail(&ctx->error, XS_ERR_SHAPE, "front end is not int16[480] -> int8[40]");
+    return fail(&ctx->error, ENG_ERR_SHAPE, "front end is not int16[480] -> int8[40]");
   }
   memset(s->window, -128, sizeof s->window);
   rc_init(&s->rc, MC_CONFIG_RECOGNIZECOMMANDS_AVERAGEWINDOWMS, MC_CONFIG_RECOGNIZECOMMANDS_DETECTIONTHRESHOLD,
           MC_CONFIG_RECOGNIZECOMMANDS_SUPPRESSIONMS, MC_CONFIG_RECOGNIZECOMMANDS_MINIMUMCOUNT, CLASSES);
   memset(&s->decision, 0, sizeof s->decision);
-  return XS_OK;
+  return ENG_OK;
 }
 
 static void populate(app_ctx_t *ctx, uint32_t case_index) {
   stream_t *s = &stream;
   if (case_index == 0) {
     ctx->populate_status = stream_restart(s, ctx);
-    if (ctx->populate_status != XS_OK) return;
+    if (ctx->populate_status != ENG_OK) return;
   } else if (!s->frontend || (int32_t)case_index != s->step + 1) {
     /* State carries from step to step: a skipped step has no meaning. */
-    ctx->populate_status = XS_ERR_STATE;
+    ctx->populate_status = ENG_ERR_STATE;
     return;
   }
   memcpy(s->frontend_in.data, s->samples + case_index * FRAME_STRIDE, FRAME_SAMPLES * sizeof(int16_t));
-  ctx->populate_status = xs_interp_invoke(s->frontend);
-  if (ctx->populate_status != XS_OK) return;
+  ctx->populate_status = eng_interp_invoke(s->frontend);
+  if (ctx->populate_status != ENG_OK) return;
   memmove(s->window, s->window + FEATURES, NEWEST);
   memcpy(s->window + NEWEST, s->frontend_out.data, FEATURES);
   memcpy(ctx->input.data, s->window, WINDOW);
@@ -142,7 +142,7 @@ static uint32_t read_u32(const uint8_t *p) {
  * golden clip data applies (steps 0..48), against it too. */
 static int check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result) {
   const stream_t *s = &stream;
-  if (ctx->populate_status != XS_OK || case_index >= MS_STREAM_STEPS || s->step != (int32_t)case_index) return 0;
+  if (ctx->populate_status != ENG_OK || case_index >= MS_STREAM_STEPS || s->step != (int32_t)case_index) return 0;
   const uint8_t *rec = reference + case_index * MS_STREAM_RECORD;
   const int8_t *scores = ctx->output.data;
   if (ms_stream_crc32((const uint8_t *)s->window + NEWEST, FEATURES) != read_u32(rec + MS_REC_FEATURES_CRC)) return 0;
@@ -156,19 +156,19 @@ static int check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *
 }
 
 /* One pass over the whole stream with the app's own phases, recording every step. */
-static xs_status_t build_reference(app_ctx_t *ctx) {
+static eng_status_t build_reference(app_ctx_t *ctx) {
   stream_t *s = &stream;
   for (uint32_t k = 0; k < MS_STREAM_STEPS; k++) {
     populate(ctx, k);
-    if (ctx->populate_status != XS_OK) return ctx->populate_status;
-    xs_status_t status = xs_interp_invoke(ctx->interp);
-    if (status != XS_OK) {
-      ctx->error = *xs_interp_error(ctx->interp);
+    if (ctx->populate_status != ENG_OK) return ctx->populate_status;
+    eng_status_t status = eng_interp_invoke(ctx->interp);
+    if (status != ENG_OK) {
+      ctx->error = *eng_interp_error(ctx->interp);
       return status;
     }
     app_result_t result;
     respond(ctx, &result);
-    if (result.label < 0) return fail(&ctx->error, XS_ERR_STATE, "RecognizeCommands refused a step");
+    if (result.label < 0) return fail(&ctx->error, ENG_ERR_STATE, "RecognizeCommands refused a step");
     uint8_t *rec = reference + k * MS_STREAM_RECORD;
     memset(rec, 0, MS_STREAM_RECORD);
     uint32_t crc = ms_stream_crc32((const uint8_t *)s->window + NEWEST, FEATURES);
@@ -180,21 +180,21 @@ static xs_status_t build_reference(app_ctx_t *ctx) {
     /* The stream's first clip from a fresh state is the golden yes_1000ms clip. */
     if (k == GOLDEN_STEP && (memcmp(s->window, golden_features, WINDOW) != 0 ||
                              memcmp(ctx->output.data, golden_scores, CLASSES) != 0))
-      return fail(&ctx->error, XS_ERR_STATE, "frames 0..48 differ from the golden yes_1000ms features or output");
+      return fail(&ctx->error, ENG_ERR_STATE, "frames 0..48 differ from the golden yes_1000ms features or output");
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* Assets and the model interpreter in ctx->arena (app_setup_model: input, output). */
-static xs_status_t setup_model(app_ctx_t *ctx) {
+static eng_status_t setup_model(app_ctx_t *ctx) {
   const asset_t *clips = asset_find("micro_speech/clips.i16");
   const asset_t *features = asset_find("micro_speech/features.i8");
   const asset_t *expected = asset_find("micro_speech/expected.i8");
   stream.frontend_model = asset_find("models/audio_preprocessor_int8.tflite");
   if (!clips || !features || !expected || !stream.frontend_model || !ctx->aux_arena)
-    return fail(&ctx->error, XS_ERR_ARG, "missing asset or aux arena");
+    return fail(&ctx->error, ENG_ERR_ARG, "missing asset or aux arena");
   if (clips->bytes != STREAM_SAMPLES * sizeof(int16_t) || features->bytes < WINDOW || expected->bytes < CLASSES)
-    return fail(&ctx->error, XS_ERR_SHAPE, "clips/features/expected assets have unexpected sizes");
+    return fail(&ctx->error, ENG_ERR_SHAPE, "clips/features/expected assets have unexpected sizes");
   stream.samples = (const int16_t *)clips->data;
   golden_features = (const int8_t *)features->data;
   golden_scores = (const int8_t *)expected->data;
@@ -202,28 +202,28 @@ static xs_status_t setup_model(app_ctx_t *ctx) {
   return app_setup_model(ctx, "micro_speech_stream", "models/micro_speech_quantized.tflite", WINDOW, CLASSES);
 }
 
-static xs_status_t ensure_reference(app_ctx_t *ctx) {
-  if (reference_kernels == (int32_t)ctx->kernels) return XS_OK;
+static eng_status_t ensure_reference(app_ctx_t *ctx) {
+  if (reference_kernels == (int32_t)ctx->kernels) return ENG_OK;
   reference_kernels = -1;
-  xs_status_t status = build_reference(ctx);
-  if (status == XS_OK) reference_kernels = (int32_t)ctx->kernels;
+  eng_status_t status = build_reference(ctx);
+  if (status == ENG_OK) reference_kernels = (int32_t)ctx->kernels;
   stream.frontend = NULL; /* the next POPULATE of step 0 starts over */
   stream.step = -1;
   return status;
 }
 
-static xs_status_t setup(app_ctx_t *ctx) {
+static eng_status_t setup(app_ctx_t *ctx) {
   stream.frontend = NULL;
   stream.step = -1;
-  xs_status_t status = setup_model(ctx);
+  eng_status_t status = setup_model(ctx);
   /* The reference is the built-in model's: a run on other model bytes is not checked
    * (and must not build the table from its model). */
-  if (status == XS_OK && !ctx->unchecked) status = ensure_reference(ctx);
+  if (status == ENG_OK && !ctx->unchecked) status = ensure_reference(ctx);
   return status;
 }
 
-xs_status_t ms_stream_reference(xs_kernel_set_t kernels, uint8_t *arena, uint32_t arena_bytes, uint8_t *aux_arena,
-                                uint32_t aux_bytes, const uint8_t **table, xs_error_t *err) {
+eng_status_t ms_stream_reference(eng_kernel_set_t kernels, uint8_t *arena, uint32_t arena_bytes, uint8_t *aux_arena,
+                                uint32_t aux_bytes, const uint8_t **table, eng_error_t *err) {
   *table = NULL;
   if (reference_kernels != (int32_t)kernels) {
     app_ctx_t ctx;
@@ -234,16 +234,16 @@ xs_status_t ms_stream_reference(xs_kernel_set_t kernels, uint8_t *arena, uint32_
     ctx.aux_arena = aux_arena;
     ctx.aux_bytes = aux_bytes;
     stream.frontend = NULL;
-    xs_status_t status = setup_model(&ctx);
-    if (status == XS_OK) status = ensure_reference(&ctx);
-    if (status != XS_OK) {
+    eng_status_t status = setup_model(&ctx);
+    if (status == ENG_OK) status = ensure_reference(&ctx);
+    if (status != ENG_OK) {
       *err = ctx.error;
       err->code = status;
       return status;
     }
   }
   *table = reference;
-  return XS_OK;
+  return ENG_OK;
 }
 
 const c_app_t c_app_micro_speech_stream = {"micro_speech_stream", MS_STREAM_STEPS, setup, populate, respond};

@@ -5,11 +5,11 @@
 
 enum { PIXELS = 96 * 96, CLASSES = 2 };
 
-static xs_status_t setup(app_ctx_t *ctx) {
-  xs_status_t status = app_setup_image(ctx, "person_detect", "models/person_detect.tflite", "person_detect/images.u8", PIXELS, CLASSES);
-  if (status != XS_OK) return status;
+static eng_status_t setup(app_ctx_t *ctx) {
+  eng_status_t status = app_setup_image(ctx, "person_detect", "models/person_detect.tflite", "person_detect/images.u8", PIXELS, CLASSES);
+  if (status != ENG_OK) return status;
   for (int p = 0; p < 256; p++) ctx->lut[p] = (int8_t)(p - 128);
-  return XS_OK;
+  return ENG_OK;
 }
 
 static void populate(app_ctx_t *ctx, uint32_t case_index) { app_populate_lut(ctx, case_index, PIXELS); }

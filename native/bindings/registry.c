@@ -27,7 +27,7 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_tflm_arena", xs_tflm_arena},
     {"xs_tflm_profile", xs_tflm_profile},
     {"xs_tflm_detach", xs_tflm_detach},
-    {"xs_tflm_slot_bytes", xs_tflm_slot_bytes},
+    {"xs_tflm_arena_bytes", xs_tflm_arena_bytes},
     {"xs_assets_view", xs_assets_view},
     {"xs_assets_names", xs_assets_names},
     {"xs_bench_record", xs_bench_record},

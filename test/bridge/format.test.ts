@@ -16,7 +16,7 @@ describe('formatRecord', () => {
   it('names every kind on one line', () => {
     const tick = { unit: 'cycles', num: 1, den: 1, hz: 216_000_000 };
     const recs: DeviceRecord[] = [
-      { kind: 'iter', seq: 3, run: 1, i: 0, warmup: false, ok: true, ticks: { populate: 216_000, invoke: 2, respond: 3, total: 216_005 }, result: { digit: 7 } },
+      { kind: 'iter', seq: 3, run: 1, i: 0, warmup: false, correct: true, ticks: { populate: 216_000, invoke: 2, respond: 3, total: 216_005 }, result: { digit: 7 } },
       { kind: 'overflow', seq: 4, dropped: 3, droppedBytes: 300, oversize: 0 },
       { kind: 'error', seq: 5, code: 33, codeName: 'unsupportedOp', message: 'op LSTM at 4', cmd: 2, type: 2 },
       { kind: 'user', seq: 6, name: 'blob', value: new Uint8Array(3) },
@@ -25,7 +25,7 @@ describe('formatRecord', () => {
     ];
     const lines = recs.map((r) => formatRecord(r, tick));
     expect(lines[0]).toContain('populate 216,000 cycles (1.000 ms)');
-    expect(lines[0]).toContain('ok -> {"digit":7}');
+    expect(lines[0]).toContain('correct -> {"digit":7}');
     expect(lines[1]).toContain('OVERFLOW: 3 records');
     expect(lines[2]).toContain('unsupportedOp: op LSTM at 4 (run #2)');
     expect(lines[3]).toContain('<3 bytes>');

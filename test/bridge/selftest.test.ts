@@ -54,7 +54,7 @@ function commandStream(): Commands {
   const longApp = 'a'.repeat(1500);
   send({ kind: 'hello', v: 2 }, 0); // wrong version
   send({ kind: 'hello', maxFrame: 2048 }, 0);
-  send({ kind: 'run', app: 'micro_speech', impl: 'c', kernels: 'optimized', iterations: 100000, warmup: 3, ops: true, model: 'slot/model' }, 1);
+  send({ kind: 'run', app: 'micro_speech', impl: 'c', kernels: 'optimized', iterations: 100000, warmup: 3, ops: true, model: 'upload/model' }, 1);
   send({ kind: 'run', app: 'x', impl: 'js' }, 2, { app: 'hello_world', impl: 'js', extraKeyFromNewerHost: [1, { a: 2 }] });
   send({ kind: 'run', app: longApp, impl: 'js' }, 3); // needs the negotiated 2048-byte frames
   send({ kind: 'run', app: '', impl: 'js' }, 4);
@@ -158,12 +158,12 @@ describe.each(targets)('wire-selftest on %s', (target) => {
     expect(r.records).toContainEqual(expect.objectContaining({ kind: 'error', code: ErrorCode.app, codeName: 'app', message: 'selftest error' }));
     const iter = r.records.find((x) => x.kind === 'iter' && x.run === 7 && x.i === 2);
     expect(iter).toMatchObject({
-      warmup: false, ok: true, result: { label: 'yes', score: 200 },
+      warmup: false, correct: true, result: { label: 'yes', score: 200 },
       ticks: { populate: 1000, invoke: 5000000000, respond: 30, total: 5000001100 },
     });
     const warm = r.records.find((x) => x.kind === 'iter' && x.run === 7 && x.i === 0)!;
     expect(warm).toMatchObject({ warmup: true, ticks: { populate: 1, invoke: 2, respond: 3, total: 6 } });
-    expect(warm).not.toHaveProperty('ok');
+    expect(warm).not.toHaveProperty('correct');
     const ops = r.records.filter((x) => x.kind === 'ops');
     expect(ops).toEqual([
       expect.objectContaining({ run: 7, i: 2, first: 0, ticks: [11, 222, 3333], names: ['CONV_2D', 'FULLY_CONNECTED', 'SOFTMAX'] }),
@@ -197,7 +197,7 @@ describe.each(targets)('wire-selftest on %s', (target) => {
     const echoes = after.filter((x) => x.kind === 'user' && x.name === 'cmd').map((x) => (x as { value: unknown }).value);
     expect(echoes).toEqual([
       { type: 1, seq: 0, v: 1, maxFrame: 2048 },
-      { type: 2, seq: 1, app: 'micro_speech', model: 'slot/model', impl: 'c', kernels: 'optimized', iterations: 100000, warmup: 3, ops: true },
+      { type: 2, seq: 1, app: 'micro_speech', model: 'upload/model', impl: 'c', kernels: 'optimized', iterations: 100000, warmup: 3, ops: true },
       { type: 2, seq: 2, app: 'hello_world', impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false },
       { type: 2, seq: 3, app: cmds.longApp, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false },
       { type: 2, seq: 4, app: '', impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false },

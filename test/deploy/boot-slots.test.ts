@@ -1,7 +1,7 @@
 // What the main firmware does at boot with slots it finds already in flash (QEMU
 // mps2-an500: the slot bytes are preloaded at 0x340000 (app), 0x380000/0x3C0000 (model
 // A/B) with QEMU's generic loader, as a board would hold them after an earlier deploy): the
-// newest valid model is published as slot/model and a valid app started; an app deployed
+// newest valid model is published as upload/model and a valid app started; an app deployed
 // for another firmware image (a reflash since) and a slot whose write was interrupted are
 // logged and ignored, and the built-in apps keep working.
 import fs from 'node:fs';
@@ -113,7 +113,7 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
       [APP_SLOT, slotBytes({ kind: 'app', name: 'mnist_v2', image: app, baseCrc })],
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model })],
     ]);
-    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as slot/model (slot B, sequence 1)`);
+    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 1)`);
     expect(booted.logs).toContain('app slot: mnist_v2 started (apps/mnist_v2/main)');
     expect(labels(await runJs(booted.session, 'deployed', 3))).toEqual([1, 2, 3]);
     expect(labels(await runJs(booted.session, 'mnist', 2))).toEqual([0, 1]);
@@ -149,13 +149,13 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
       [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 6 })],
     ]);
-    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as slot/model (slot A, sequence 7)`);
+    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`);
     await booted.stop();
     booted = await bootWithSlots([
       [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8 })],
     ]);
-    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as slot/model (slot B, sequence 8)`);
+    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 8)`);
     await booted.stop();
     // The newer upload's header never got its magic: the older one stays in use.
     booted = await bootWithSlots([
@@ -163,6 +163,6 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8, commit: false })],
     ]);
     expect(booted.logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
-    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as slot/model (slot A, sequence 7)`);
+    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`);
   });
 });

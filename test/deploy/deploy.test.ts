@@ -71,7 +71,7 @@ describe('deploy to a running QEMU board', () => {
     const firstResultMs = performance.now() - t0;
     const after = await runPromise;
     expect(labels(after)).toEqual([1, 2, 3]);
-    expect(after.iters.every((i) => i.ok === false)).toBe(true); // the golden check sees the new mapping
+    expect(after.iters.every((i) => i.correct === false)).toBe(true); // the golden check sees the new mapping
     console.log(`deploy: ${result.bytes} B in ${result.chunks} chunks, deploy ${deployMs.toFixed(0)} ms (build ${result.buildMs.toFixed(0)}, send+verify+start ${result.sendMs.toFixed(0)}; device start ${result.startTicks} ticks, flash slot ${result.storeTicks} ticks), deploy → first result ${firstResultMs.toFixed(0)} ms`);
 
     // The same app by its own name; the built-in mnist is untouched.

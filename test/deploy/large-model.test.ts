@@ -40,7 +40,7 @@ describe('a model larger than the main arena (mps2-an500, 16 KB main arena)', ()
     expect(mnist.length).toBeGreaterThan(ARENA);
     board = await bootBoard(target);
     session = board.session;
-    const app = changedApp(appRoot(), 'mnist', 'slot_mnist', [["'models/mnist_int8.tflite'", "'slot/model'"]]);
+    const app = changedApp(appRoot(), 'mnist', 'slot_mnist', [["'models/mnist_int8.tflite'", "'upload/model'"]]);
     expect((await deploy({ app, target, session })).started).toBe(true);
   }, 600_000);
 
@@ -57,13 +57,13 @@ describe('a model larger than the main arena (mps2-an500, 16 KB main arena)', ()
 
   it('streams in, verifies in place and runs from flash', async () => {
     const sent = await sendImage(session, { kind: 'model', name: 'mnist_int8', data: mnist });
-    expect(sent.ack.extra).toMatchObject({ asset: 'slot/model', bytes: mnist.length, slot: 'A' });
+    expect(sent.ack.extra).toMatchObject({ asset: 'upload/model', bytes: mnist.length, slot: 'A' });
     expect(Number(sent.ack.extra?.ops)).toBeGreaterThan(0);
     const run = await runJs(session, 'slot_mnist', 4);
     expect(run.errors).toEqual([]);
     expect(run.status).toBe(0);
     expect(labels(run)).toEqual([0, 1, 2, 3]);
-    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true, true]);
+    expect(run.iters.map((i) => i.correct)).toEqual([true, true, true, true]);
   });
 
   it('a second upload goes to the other slot, and one that arrives damaged leaves it in use', async () => {

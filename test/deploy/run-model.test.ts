@@ -85,9 +85,9 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
 
   it('refuses a model asset that does not exist, before the run starts', async () => {
     for (const impl of ['c', 'js'] as const) {
-      expect(await refusal(session.command({ kind: 'run', app: 'mnist', impl, model: 'slot/model' }))).toEqual({
+      expect(await refusal(session.command({ kind: 'run', app: 'mnist', impl, model: 'upload/model' }))).toEqual({
         code: 2,
-        message: 'run: no model asset "slot/model" (nothing uploaded into that slot: deploy --model first)',
+        message: 'run: no model asset "upload/model" (nothing uploaded under that name: deploy --model first)',
       });
       expect(await refusal(session.command({ kind: 'run', app: 'mnist', impl, model: 'models/none.tflite' }))).toMatchObject({
         code: 2,
@@ -98,28 +98,28 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
 
   it('runs C and JS on a copy of the built-in model: golden check passes, same answers', async () => {
     await sendImage(session, { kind: 'model', name: 'mnist_int8.tflite', data: model('mnist_int8.tflite') });
-    const c = await run(session, { app: 'mnist', impl: 'c', iterations: 10, model: 'slot/model' });
-    const js = await run(session, { app: 'mnist', impl: 'js', iterations: 10, model: 'slot/model' });
+    const c = await run(session, { app: 'mnist', impl: 'c', iterations: 10, model: 'upload/model' });
+    const js = await run(session, { app: 'mnist', impl: 'js', iterations: 10, model: 'upload/model' });
     for (const r of [c, js]) {
       expect(r.error).toBeUndefined();
-      expect(r.done).toMatchObject({ status: 0, extra: { model: 'slot/model', wrong: 0 } });
-      expect(r.iters.map((i) => i.ok)).toEqual(Array(10).fill(true));
+      expect(r.done).toMatchObject({ status: 0, extra: { model: 'upload/model', wrong: 0 } });
+      expect(r.iters.map((i) => i.correct)).toEqual(Array(10).fill(true));
       expect(r.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(r.scores).toEqual(builtIn.scores);
     }
     const runs = collectRuns(session.records).slice(-2);
-    expect(runs.map((r) => [r.impl, r.model, r.correct])).toEqual([['c', 'slot/model', true], ['js', 'slot/model', true]]);
+    expect(runs.map((r) => [r.impl, r.model, r.correct])).toEqual([['c', 'upload/model', true], ['js', 'upload/model', true]]);
     // Naming the built-in asset is the same as naming none.
     const named = await run(session, { app: 'mnist', impl: 'js', iterations: 2, model: 'models/mnist_int8.tflite' });
-    expect(named.iters.map((i) => i.ok)).toEqual([true, true]);
+    expect(named.iters.map((i) => i.correct)).toEqual([true, true]);
   });
 
   it('gives the same clear error in C and JS for a model that does not fit the app', async () => {
     // mnist's model in the slot for hello_world; hello_world's (an image asset) for mnist.
     for (const [app, asset, message] of [
-      ['hello_world', 'slot/model', 'hello_world: model "slot/model" does not fit: input 0 is int8[784], the app needs int8[1]'],
+      ['hello_world', 'upload/model', 'hello_world: model "upload/model" does not fit: input 0 is int8[784], the app needs int8[1]'],
       ['mnist', 'models/hello_world_int8.tflite', 'mnist: model "models/hello_world_int8.tflite" does not fit: input 0 is int8[1], the app needs int8[784]'],
-      ['micro_speech_stream', 'slot/model', 'micro_speech_stream: model "slot/model" does not fit: input 0 is int8[784], the app needs int8[1960]'],
+      ['micro_speech_stream', 'upload/model', 'micro_speech_stream: model "upload/model" does not fit: input 0 is int8[784], the app needs int8[1960]'],
     ] as const) {
       for (const impl of ['c', 'js'] as const) {
         const r = await run(session, { app, impl, iterations: 3, model: asset });
@@ -129,22 +129,22 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
       }
     }
     // A JS app with no model of its own cannot take one (its setup never runs).
-    const oom = await run(session, { app: 'oom', impl: 'js', iterations: 1, model: 'slot/model' });
+    const oom = await run(session, { app: 'oom', impl: 'js', iterations: 1, model: 'upload/model' });
     expect(oom.error).toMatchObject({ code: 16, message: expect.stringMatching(/no model of its own/) });
     // And the built-in apps are unaffected.
     const after = await run(session, { app: 'mnist', impl: 'js', iterations: 2 });
-    expect(after.iters.map((i) => i.ok)).toEqual([true, true]);
+    expect(after.iters.map((i) => i.correct)).toEqual([true, true]);
   });
 
   it('runs a model with other weights unchecked, JS and C agreeing byte for byte', async () => {
     await sendImage(session, { kind: 'model', name: 'mnist_reversed', data: otherWeights(model('mnist_int8.tflite')) });
-    const c = await run(session, { app: 'mnist', impl: 'c', iterations: 10, model: 'slot/model' });
-    const js = await run(session, { app: 'mnist', impl: 'js', iterations: 10, model: 'slot/model' });
+    const c = await run(session, { app: 'mnist', impl: 'c', iterations: 10, model: 'upload/model' });
+    const js = await run(session, { app: 'mnist', impl: 'js', iterations: 10, model: 'upload/model' });
     for (const r of [c, js]) {
       expect(r.error).toBeUndefined();
       expect(r.done).toMatchObject({ status: 0, extra: { wrong: 0 } });
       expect(r.iters).toHaveLength(10);
-      expect(r.iters.every((i) => i.ok === undefined)).toBe(true); // not checked
+      expect(r.iters.every((i) => i.correct === undefined)).toBe(true); // not checked
     }
     expect(js.labels).toEqual(c.labels);
     expect(js.scores).toEqual(c.scores);
@@ -157,34 +157,34 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
     await sendImage(session, { kind: 'model', name: 'micro_speech_quantized', data: model('micro_speech_quantized.tflite') });
     for (const app of ['micro_speech', 'micro_speech_stream'] as const) {
       const n = app === 'micro_speech' ? 4 : 50; // the stream's step 48 is checked against golden data too
-      const c = await run(session, { app, impl: 'c', iterations: n, model: 'slot/model' });
-      const js = await run(session, { app, impl: 'js', iterations: n, model: 'slot/model' });
+      const c = await run(session, { app, impl: 'c', iterations: n, model: 'upload/model' });
+      const js = await run(session, { app, impl: 'js', iterations: n, model: 'upload/model' });
       for (const r of [c, js]) {
         expect(r.error, app).toBeUndefined();
-        expect(r.iters.map((i) => i.ok), app).toEqual(Array(n).fill(true));
+        expect(r.iters.map((i) => i.correct), app).toEqual(Array(n).fill(true));
       }
       expect(js.labels).toEqual(c.labels);
     }
     await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
-    const c = await run(session, { app: 'hello_world', impl: 'c', iterations: 8, model: 'slot/model' });
-    const js = await run(session, { app: 'hello_world', impl: 'js', iterations: 8, model: 'slot/model' });
-    for (const r of [c, js]) expect(r.iters.map((i) => i.ok)).toEqual(Array(8).fill(true));
+    const c = await run(session, { app: 'hello_world', impl: 'c', iterations: 8, model: 'upload/model' });
+    const js = await run(session, { app: 'hello_world', impl: 'js', iterations: 8, model: 'upload/model' });
+    for (const r of [c, js]) expect(r.iters.map((i) => i.correct)).toEqual(Array(8).fill(true));
     expect(js.scores).toEqual(c.scores);
   });
 });
 
 describe('--model on the command line', () => {
   it('plans every app run on the model, never the micro-benchmarks', () => {
-    const specs = planRuns({ apps: ['mnist', 'micro_speech'], impls: ['js', 'c'], kernels: ['reference'], iterations: 2, warmup: 0, ops: false, model: 'slot/model' });
+    const specs = planRuns({ apps: ['mnist', 'micro_speech'], impls: ['js', 'c'], kernels: ['reference'], iterations: 2, warmup: 0, ops: false, model: 'upload/model' });
     expect(specs.filter((s) => s.app === 'micro').map((s) => s.model)).toEqual([undefined]);
-    expect(specs.filter((s) => s.app !== 'micro').every((s) => s.model === 'slot/model')).toBe(true);
+    expect(specs.filter((s) => s.app !== 'micro').every((s) => s.model === 'upload/model')).toBe(true);
     expect(specs.map((s) => s.app)).toContain('micro_speech_ts');
     expect(planRuns({ apps: ['mnist'], impls: ['c'], kernels: ['reference'], iterations: 1, warmup: 0, ops: false }).every((s) => !('model' in s))).toBe(true);
   });
 
   it('reads a file as an upload and anything else as an asset name', () => {
-    expect(modelChoice(modelFile('mnist_int8.tflite'))).toMatchObject({ asset: 'slot/model', upload: { name: 'mnist_int8.tflite' } });
-    expect(modelChoice('slot/model')).toEqual({ asset: 'slot/model' });
+    expect(modelChoice(modelFile('mnist_int8.tflite'))).toMatchObject({ asset: 'upload/model', upload: { name: 'mnist_int8.tflite' } });
+    expect(modelChoice('upload/model')).toEqual({ asset: 'upload/model' });
     expect(modelChoice('models/mnist_int8.tflite')).toEqual({ asset: 'models/mnist_int8.tflite' });
     expect(() => modelChoice('missing.tflite')).toThrow(/no such file/);
     expect(() => modelChoice('some/dir/missing.tflite')).toThrow(/no such file/);
@@ -197,16 +197,16 @@ describe('--model on the command line', () => {
     const ok = cli('--model', modelFile('mnist_int8.tflite'));
     expect(ok.status, ok.stderr).toBe(0);
     const result = JSON.parse(ok.stdout.trim().split('\n').pop()!);
-    expect(result).toMatchObject({ target: 'host', app: 'mnist', model: 'slot/model', unit: 'ns', implsAgree: true });
+    expect(result).toMatchObject({ target: 'host', app: 'mnist', model: 'upload/model', unit: 'ns', implsAgree: true });
     expect(result.runs.map((r: { impl: string; correct: boolean; labels: number[] }) => [r.impl, r.correct, r.labels])).toEqual([
       ['js', true, [0, 1, 2]],
       ['c', true, [0, 1, 2]],
     ]);
     const misfit = cli('--model', modelFile('hello_world_int8.tflite'), '--impl', 'c');
     expect(misfit.status).not.toBe(0);
-    expect(misfit.stderr).toMatch(/mnist: model "slot\/model" does not fit: input 0 is int8\[1\], the app needs int8\[784\]/);
-    const unknown = cli('--model', 'slot/other');
+    expect(misfit.stderr).toMatch(/mnist: model "upload\/model" does not fit: input 0 is int8\[1\], the app needs int8\[784\]/);
+    const unknown = cli('--model', 'upload/other');
     expect(unknown.status).not.toBe(0);
-    expect(unknown.stderr).toMatch(/no model asset "slot\/other"/);
+    expect(unknown.stderr).toMatch(/no model asset "upload\/other"/);
   });
 });

@@ -1,5 +1,5 @@
 // Model upload into the main firmware's flash slots on QEMU and the host target: a valid
-// model streams into the model slot (A/B) not in use and becomes asset "slot/model" for
+// model streams into the model slot (A/B) not in use and becomes asset "upload/model" for
 // apps, successive uploads alternate slots, and hostile uploads (truncated, corrupted
 // chunk, out-of-order chunk, oversized, wrong image CRC, not a model) are refused with an
 // error record while the previous model keeps working. On QEMU the newest model and the
@@ -26,7 +26,7 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     session = board.session;
     // hello_world reading its model from the slot instead of the image.
     const root = appRoot();
-    const app = changedApp(root, 'hello_world', 'slot_hello', [["'models/hello_world_int8.tflite'", "'slot/model'"]]);
+    const app = changedApp(root, 'hello_world', 'slot_hello', [["'models/hello_world_int8.tflite'", "'upload/model'"]]);
     const r = await deploy({ app, target, session });
     expect(r.started).toBe(true);
   });
@@ -34,21 +34,21 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     if (board) await closeBoard(board);
   });
 
-  it('an app finds no slot/model before an upload', async () => {
+  it('an app finds no upload/model before an upload', async () => {
     const run = await runJs(session, 'slot_hello', 2);
     expect(run.status).not.toBe(0);
-    expect(run.errors.join('\n')).toMatch(/slot\/model/);
+    expect(run.errors.join('\n')).toMatch(/upload\/model/);
   });
 
-  it('stores a verified model that apps use as slot/model', async () => {
+  it('stores a verified model that apps use as upload/model', async () => {
     const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
-    expect(sent.ack.extra).toMatchObject({ asset: 'slot/model', bytes: 2704, ops: 3, slot: 'A' });
+    expect(sent.ack.extra).toMatchObject({ asset: 'upload/model', bytes: 2704, ops: 3, slot: 'A' });
     expect(sent.ack.extra?.storeTicks).toBeGreaterThan(0); // erase + program + read-back of the flash slot
     expect(sent.chunks).toBe(2);
     const run = await runJs(session, 'slot_hello', 4);
     expect(run.errors).toEqual([]);
     expect(run.status).toBe(0);
-    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true, true]);
+    expect(run.iters.map((i) => i.correct)).toEqual([true, true, true, true]);
   });
 
   it('refuses hostile uploads and keeps the previous model', async () => {
@@ -99,15 +99,15 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
 
     const run = await runJs(session, 'slot_hello', 3);
     expect(run.errors).toEqual([]);
-    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true]);
+    expect(run.iters.map((i) => i.correct)).toEqual([true, true, true]);
   });
 
   it('a new valid model replaces the slot content', async () => {
     const sent = await sendImage(session, { kind: 'model', name: 'mnist_int8', data: model('mnist_int8.tflite') });
-    expect(sent.ack.extra).toMatchObject({ asset: 'slot/model', bytes: 23472, slot: 'B' }); // the other slot
+    expect(sent.ack.extra).toMatchObject({ asset: 'upload/model', bytes: 23472, slot: 'B' }); // the other slot
     // hello_world's app over mnist's model: it runs, but no longer gives hello_world's answers.
     const run = await runJs(session, 'slot_hello', 2);
-    expect(run.iters.some((i) => i.ok === true)).toBe(false);
+    expect(run.iters.some((i) => i.correct === true)).toBe(false);
   });
 
   it.runIf(target === 'mps2-an500')('keeps the model and the deployed app across a reset', async () => {
@@ -121,12 +121,12 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
     const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
     // Both model slots are valid (mnist in B, sequence 2): the newer one, hello_world, wins.
-    expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as slot/model (slot A, sequence 3)');
+    expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as upload/model (slot A, sequence 3)');
     expect(logs).toContain('app slot: slot_hello started (apps/slot_hello/main)');
     const run = await runJs(session, 'slot_hello', 4);
     expect(run.errors).toEqual([]);
     expect(run.status).toBe(0);
-    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true, true]);
+    expect(run.iters.map((i) => i.correct)).toEqual([true, true, true, true]);
   });
 
   it.runIf(target === 'mps2-an500')('an upload cut short keeps the previous model, also across a reset', async () => {
@@ -141,7 +141,7 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     expect(await refusal(session.command({ kind: 'uploadEnd', crc }))).toMatchObject({ code: 3, message: expect.stringMatching(/truncated: 4003 of 23472/) });
     let run = await runJs(session, 'slot_hello', 3);
     expect(run.errors).toEqual([]);
-    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true]);
+    expect(run.iters.map((i) => i.correct)).toEqual([true, true, true]);
 
     const from = session.records.length;
     expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
@@ -149,10 +149,10 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
     const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
     expect(logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
-    expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as slot/model (slot A, sequence 3)');
+    expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as upload/model (slot A, sequence 3)');
     run = await runJs(session, 'slot_hello', 3);
     expect(run.errors).toEqual([]);
-    expect(run.iters.map((i) => i.ok)).toEqual([true, true, true]);
+    expect(run.iters.map((i) => i.correct)).toEqual([true, true, true]);
 
     // The half-written slot is the one the next upload reuses.
     const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });

@@ -41,7 +41,7 @@ enum { MAX_ELEMS = 1 << 16, MAX_CH = 512, ARENA_BYTES = 512 * 1024 };
 
 typedef struct {
   int kind;
-  xs_nhwc_t in, filter, out;
+  eng_nhwc_t in, filter, out;
   int padding, stride_h, stride_w, dil_h, dil_w, depth_mult, filter_h, filter_w, act;
   int groups;
 } shape_t;
@@ -62,13 +62,13 @@ static int rnd_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo
 
 static int out_size(int padding, int in, int filter, int stride, int dil) {
   const int effective = (filter - 1) * dil + 1;
-  return padding == XS_PADDING_SAME ? (in + stride - 1) / stride : (in + stride - effective) / stride;
+  return padding == ENG_PADDING_SAME ? (in + stride - 1) / stride : (in + stride - effective) / stride;
 }
 static int lead_pad(int stride, int dil, int in, int filter, int out) {
   const int total = (out - 1) * stride + (filter - 1) * dil + 1 - in;
   return total > 0 ? total / 2 : 0;
 }
-static int at(const xs_nhwc_t *d, int b, int y, int x, int c) {
+static int at(const eng_nhwc_t *d, int b, int y, int x, int c) {
   return ((b * d->h + y) * d->w + x) * d->c + c;
 }
 static int32_t clamp_i(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
@@ -82,13 +82,13 @@ static void act_range_q(int act, float scale, int32_t zp, int32_t *lo, int32_t *
   *lo = -128;
   *hi = 127;
   const int32_t q0 = zp + (int32_t)roundf(0.0f / scale);
-  if (act == XS_ACT_RELU) {
+  if (act == ENG_ACT_RELU) {
     *lo = q0 > *lo ? q0 : *lo;
-  } else if (act == XS_ACT_RELU6) {
+  } else if (act == ENG_ACT_RELU6) {
     const int32_t q6 = zp + (int32_t)roundf(6.0f / scale);
     *lo = q0 > *lo ? q0 : *lo;
     *hi = q6 < *hi ? q6 : *hi;
-  } else if (act == XS_ACT_RELU_N1_TO_1) {
+  } else if (act == ENG_ACT_RELU_N1_TO_1) {
     const int32_t qm1 = zp + (int32_t)roundf(-1.0f / scale);
     const int32_t qp1 = zp + (int32_t)roundf(1.0f / scale);
     *lo = qm1 > *lo ? qm1 : *lo;
@@ -99,12 +99,12 @@ static void act_range_q(int act, float scale, int32_t zp, int32_t *lo, int32_t *
 static void act_range_f(int act, float *lo, float *hi) {
   *lo = -3.40282347e+38f;
   *hi = 3.40282347e+38f;
-  if (act == XS_ACT_RELU) {
+  if (act == ENG_ACT_RELU) {
     *lo = 0.0f;
-  } else if (act == XS_ACT_RELU6) {
+  } else if (act == ENG_ACT_RELU6) {
     *lo = 0.0f;
     *hi = 6.0f;
-  } else if (act == XS_ACT_RELU_N1_TO_1) {
+  } else if (act == ENG_ACT_RELU_N1_TO_1) {
     *lo = -1.0f;
     *hi = 1.0f;
   }
@@ -159,7 +159,7 @@ static void oracle(const shape_t *s, const quant_t *q, const void *input, const 
           if (s->kind <= KIND_DW) {
             if (q) {
               if (b32) acc += b32[oc];
-              acc = xs_mul_by_quantized_multiplier(acc, q->mult[oc], q->shift[oc]) + q->out_zp;
+              acc = eng_mul_by_quantized_multiplier(acc, q->mult[oc], q->shift[oc]) + q->out_zp;
               ((int8_t *)output)[o] = (int8_t)clamp_i(acc, q->act_min, q->act_max);
             } else {
               ((float *)output)[o] = total + (bf ? bf[oc] : 0.0f);
@@ -187,7 +187,7 @@ static void oracle_float_act(const shape_t *s, float *out) {
 
 static void run_cores(const shape_t *s, const quant_t *q, const void *input, const void *filter,
                       const void *bias, void *output) {
-  xs_conv_params_t p = {0};
+  eng_conv_params_t p = {0};
   p.stride_h = s->stride_h;
   p.stride_w = s->stride_w;
   p.dilation_h = s->dil_h;
@@ -202,29 +202,29 @@ static void run_cores(const shape_t *s, const quant_t *q, const void *input, con
     p.act_min = q->act_min;
     p.act_max = q->act_max;
   }
-  xs_pool_params_t pp = {s->stride_h, s->stride_w, s->filter_h, s->filter_w, p.pad_h,
+  eng_pool_params_t pp = {s->stride_h, s->stride_w, s->filter_h, s->filter_w, p.pad_h,
                          p.pad_w, p.act_min, p.act_max, p.act_min_f, p.act_max_f};
   switch (s->kind) {
     case KIND_CONV:
-      if (q) xs_ref_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out, output);
-      else xs_ref_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
+      if (q) eng_ref_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out, output);
+      else eng_ref_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
       break;
     case KIND_DW:
-      if (q) xs_ref_depthwise_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out, output);
-      else xs_ref_depthwise_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
+      if (q) eng_ref_depthwise_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out, output);
+      else eng_ref_depthwise_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
       break;
     case KIND_MAX:
-      if (q) xs_ref_max_pool_s8(&pp, &s->in, input, &s->out, output);
-      else xs_ref_max_pool_f32(&pp, &s->in, input, &s->out, output);
+      if (q) eng_ref_max_pool_s8(&pp, &s->in, input, &s->out, output);
+      else eng_ref_max_pool_f32(&pp, &s->in, input, &s->out, output);
       break;
     default:
-      if (q) (void)xs_ref_avg_pool_s8(&pp, &s->in, input, &s->out, output);
-      else (void)xs_ref_avg_pool_f32(&pp, &s->in, input, &s->out, output);
+      if (q) (void)eng_ref_avg_pool_s8(&pp, &s->in, input, &s->out, output);
+      else (void)eng_ref_avg_pool_f32(&pp, &s->in, input, &s->out, output);
       break;
   }
 }
 
-static int elems(const xs_nhwc_t *d) { return d->n * d->h * d->w * d->c; }
+static int elems(const eng_nhwc_t *d) { return d->n * d->h * d->w * d->c; }
 
 static int mode_random(int iterations, uint32_t seed) {
   static int8_t in8[MAX_ELEMS], f8[MAX_ELEMS], want8[MAX_ELEMS], got8[MAX_ELEMS];
@@ -237,7 +237,7 @@ static int mode_random(int iterations, uint32_t seed) {
   for (int it = 0; it < iterations; it++) {
     shape_t s = {0};
     s.kind = it % 4;
-    s.in = (xs_nhwc_t){rnd_in(1, 2), rnd_in(1, 9), rnd_in(1, 9), rnd_in(1, 6)};
+    s.in = (eng_nhwc_t){rnd_in(1, 2), rnd_in(1, 9), rnd_in(1, 9), rnd_in(1, 6)};
     s.padding = rnd_in(0, 1);
     s.stride_h = rnd_in(1, 3);
     s.stride_w = rnd_in(1, 3);
@@ -253,16 +253,16 @@ static int mode_random(int iterations, uint32_t seed) {
       const int g = rnd_in(1, 3);
       s.groups = s.in.c % g == 0 ? g : 1;
       out_c = s.groups * rnd_in(1, 3);
-      s.filter = (xs_nhwc_t){out_c, s.filter_h, s.filter_w, s.in.c / s.groups};
+      s.filter = (eng_nhwc_t){out_c, s.filter_h, s.filter_w, s.in.c / s.groups};
     } else if (s.kind == KIND_DW) {
       s.depth_mult = rnd_in(1, 3);
       out_c = s.in.c * s.depth_mult;
-      s.filter = (xs_nhwc_t){1, s.filter_h, s.filter_w, out_c};
+      s.filter = (eng_nhwc_t){1, s.filter_h, s.filter_w, out_c};
     }
     const int oh = out_size(s.padding, s.in.h, s.filter_h, s.stride_h, s.dil_h);
     const int ow = out_size(s.padding, s.in.w, s.filter_w, s.stride_w, s.dil_w);
     if (oh < 1 || ow < 1) continue;
-    s.out = (xs_nhwc_t){s.in.n, oh, ow, out_c};
+    s.out = (eng_nhwc_t){s.in.n, oh, ow, out_c};
     const int n_in = elems(&s.in), n_f = s.kind <= KIND_DW ? elems(&s.filter) : 0;
     const int n_out = elems(&s.out);
     for (int i = 0; i < n_in; i++) {
@@ -277,7 +277,7 @@ static int mode_random(int iterations, uint32_t seed) {
     for (int c = 0; c < out_c; c++) {
       bias32[c] = rnd_in(-20000, 20000);
       biasf[c] = (float)rnd_in(-100, 100) / 10.0f;
-      xs_quantize_multiplier((double)rnd_in(1, 4000) / 100000.0, &q.mult[c], &q.shift[c]);
+      eng_quantize_multiplier((double)rnd_in(1, 4000) / 100000.0, &q.mult[c], &q.shift[c]);
       if (per_tensor) {
         q.mult[c] = q.mult[0];
         q.shift[c] = q.shift[0];
@@ -335,23 +335,23 @@ static uint8_t *read_file(const char *path, size_t *len) {
 static uint8_t g_arena[ARENA_BYTES] __attribute__((aligned(16)));
 
 /* create + allocate; prints ERROR and exits 3 on refusal. */
-static xs_interp_t *open_model(const char *path) {
+static eng_interp_t *open_model(const char *path) {
   size_t len;
   const uint8_t *model = read_file(path, &len);
-  xs_error_t err;
-  xs_interp_t *it = xs_interp_create(model, len, g_arena, sizeof g_arena, XS_KERNELS_REFERENCE, &err);
+  eng_error_t err;
+  eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
   if (it == NULL) {
-    printf("ERROR %s %s\n", xs_status_name(err.code), err.message);
+    printf("ERROR %s %s\n", eng_status_name(err.code), err.message);
     exit(3);
   }
-  if (xs_interp_allocate(it) != XS_OK) {
-    printf("ERROR %s %s\n", xs_status_name(xs_interp_error(it)->code), xs_interp_error(it)->message);
+  if (eng_interp_allocate(it) != ENG_OK) {
+    printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code), eng_interp_error(it)->message);
     exit(3);
   }
   return it;
 }
 
-static void to_nhwc(const xs_tensor_info_t *t, xs_nhwc_t *d) {
+static void to_nhwc(const eng_tensor_info_t *t, eng_nhwc_t *d) {
   d->n = t->dims[0];
   d->h = t->dims[1];
   d->w = t->dims[2];
@@ -359,7 +359,7 @@ static void to_nhwc(const xs_tensor_info_t *t, xs_nhwc_t *d) {
 }
 
 static int mode_check(char **argv) {
-  xs_interp_t *it = open_model(argv[0]);
+  eng_interp_t *it = open_model(argv[0]);
   shape_t s = {0};
   s.kind = atoi(argv[1]);
   s.padding = atoi(argv[2]);
@@ -375,19 +375,19 @@ static int mode_check(char **argv) {
   const int cases = atoi(argv[12]);
   rng_state = (uint32_t)strtoul(argv[13], NULL, 10);
 
-  xs_tensor_info_t in, out, filter = {0}, bias = {0};
-  xs_interp_input(it, 0, &in);
-  xs_interp_output(it, 0, &out);
+  eng_tensor_info_t in, out, filter = {0}, bias = {0};
+  eng_interp_input(it, 0, &in);
+  eng_interp_output(it, 0, &out);
   to_nhwc(&in, &s.in);
   to_nhwc(&out, &s.out);
   if (s.kind <= KIND_DW) {
-    xs_interp_tensor(it, 1, &filter);
+    eng_interp_tensor(it, 1, &filter);
     to_nhwc(&filter, &s.filter);
     s.groups = s.kind == KIND_CONV ? (int)(s.in.c / s.filter.c) : 1;
-    if (bias_tensor >= 0) xs_interp_tensor(it, (uint32_t)bias_tensor, &bias);
+    if (bias_tensor >= 0) eng_interp_tensor(it, (uint32_t)bias_tensor, &bias);
   }
   static quant_t q;
-  const int is_int8 = in.type == XS_INT8;
+  const int is_int8 = in.type == ENG_INT8;
   if (is_int8) {
     q.in_zp = in.zero_point;
     q.out_zp = out.zero_point;
@@ -395,8 +395,8 @@ static int mode_check(char **argv) {
     for (int c = 0; s.kind <= KIND_DW && c < s.out.c; c++) {
       float fs = filter.scale;
       int32_t zp;
-      if (filter.num_channels > 1) xs_interp_channel_param(it, 1, (uint32_t)c, &fs, &zp);
-      xs_quantize_multiplier((double)in.scale * (double)fs / (double)out.scale, &q.mult[c], &q.shift[c]);
+      if (filter.num_channels > 1) eng_interp_channel_param(it, 1, (uint32_t)c, &fs, &zp);
+      eng_quantize_multiplier((double)in.scale * (double)fs / (double)out.scale, &q.mult[c], &q.shift[c]);
     }
   }
   static uint8_t want[MAX_ELEMS * 4];
@@ -407,8 +407,8 @@ static int mode_check(char **argv) {
       if (is_int8) ((int8_t *)in.data)[i] = (int8_t)rnd_in(-128, 127);
       else ((float *)in.data)[i] = (float)rnd_in(-2000, 2000) / 100.0f;
     }
-    if (xs_interp_invoke(it) != XS_OK) {
-      printf("ERROR %s %s\n", xs_status_name(xs_interp_error(it)->code), xs_interp_error(it)->message);
+    if (eng_interp_invoke(it) != ENG_OK) {
+      printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code), eng_interp_error(it)->message);
       return 3;
     }
     oracle(&s, is_int8 ? &q : NULL, in.data, filter.data, bias_tensor >= 0 ? bias.data : NULL, want);
@@ -429,28 +429,28 @@ static int mode_check(char **argv) {
 }
 
 static int mode_exec(const char *path) {
-  xs_interp_t *it = open_model(path);
-  xs_tensor_info_t in, out;
-  xs_interp_input(it, 0, &in);
-  xs_interp_output(it, 0, &out);
-  const uint32_t n_in = in.bytes / xs_type_size(in.type);
+  eng_interp_t *it = open_model(path);
+  eng_tensor_info_t in, out;
+  eng_interp_input(it, 0, &in);
+  eng_interp_output(it, 0, &out);
+  const uint32_t n_in = in.bytes / eng_type_size(in.type);
   for (uint32_t i = 0; i < n_in; i++) {
     double v;
     if (scanf("%lf", &v) != 1) {
       fprintf(stderr, "truncated input\n");
       return 2;
     }
-    if (in.type == XS_INT8) ((int8_t *)in.data)[i] = (int8_t)v;
+    if (in.type == ENG_INT8) ((int8_t *)in.data)[i] = (int8_t)v;
     else ((float *)in.data)[i] = (float)v;
   }
-  if (xs_interp_invoke(it) != XS_OK) {
-    printf("ERROR %s %s\n", xs_status_name(xs_interp_error(it)->code), xs_interp_error(it)->message);
+  if (eng_interp_invoke(it) != ENG_OK) {
+    printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code), eng_interp_error(it)->message);
     return 3;
   }
   printf("OUT");
-  const uint32_t n_out = out.bytes / xs_type_size(out.type);
+  const uint32_t n_out = out.bytes / eng_type_size(out.type);
   for (uint32_t i = 0; i < n_out; i++) {
-    if (out.type == XS_INT8) printf(" %d", ((int8_t *)out.data)[i]);
+    if (out.type == ENG_INT8) printf(" %d", ((int8_t *)out.data)[i]);
     else printf(" %.9g", (double)((float *)out.data)[i]);
   }
   printf("\n");
@@ -469,17 +469,17 @@ static int mode_mutate(const char *path) {
       model[i] = k < 2 ? (uint8_t)(orig[i] ^ kinds[k]) : kinds[k];
       if (model[i] == orig[i]) continue;
       variants++;
-      xs_error_t err;
-      xs_interp_t *it = xs_interp_create(model, len, g_arena, sizeof g_arena, XS_KERNELS_REFERENCE, &err);
-      if (it == NULL || xs_interp_allocate(it) != XS_OK) {
+      eng_error_t err;
+      eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
+      if (it == NULL || eng_interp_allocate(it) != ENG_OK) {
         rejected++;
         continue;
       }
-      xs_tensor_info_t in;
-      if (xs_interp_input(it, 0, &in) == XS_OK && in.data != NULL) {
+      eng_tensor_info_t in;
+      if (eng_interp_input(it, 0, &in) == ENG_OK && in.data != NULL) {
         for (uint32_t b = 0; b < in.bytes; b++) ((uint8_t *)in.data)[b] = (uint8_t)(b * 37u);
       }
-      (void)xs_interp_invoke(it);
+      (void)eng_interp_invoke(it);
       accepted++;
     }
   }

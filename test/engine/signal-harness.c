@@ -61,38 +61,38 @@ static long next_int(void) {
   return v;
 }
 
-static xs_interp_t *open_model(const uint8_t *model, size_t len, int preserve) {
-  xs_error_t err;
-  xs_interp_t *it = xs_interp_create(model, len, g_arena, sizeof g_arena, XS_KERNELS_REFERENCE,
+static eng_interp_t *open_model(const uint8_t *model, size_t len, int preserve) {
+  eng_error_t err;
+  eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE,
                                      &err);
   if (it == NULL) {
     printf("ERROR create: %s\n", err.message);
     exit(1);
   }
-  if (preserve && xs_interp_preserve_all(it, 1) != XS_OK) {
-    printf("ERROR preserve_all: %s\n", xs_interp_error(it)->message);
+  if (preserve && eng_interp_preserve_all(it, 1) != ENG_OK) {
+    printf("ERROR preserve_all: %s\n", eng_interp_error(it)->message);
     exit(1);
   }
-  if (xs_interp_allocate(it) != XS_OK) {
-    printf("ERROR allocate: %s\n", xs_interp_error(it)->message);
+  if (eng_interp_allocate(it) != ENG_OK) {
+    printf("ERROR allocate: %s\n", eng_interp_error(it)->message);
     exit(1);
   }
   return it;
 }
 
-static void print_values(const void *data, xs_type_t type, uint32_t n) {
+static void print_values(const void *data, eng_type_t type, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) {
     switch (type) {
-      case XS_INT8: printf(" %d", ((const int8_t *)data)[i]); break;
-      case XS_UINT8: printf(" %u", ((const uint8_t *)data)[i]); break;
-      case XS_BOOL: printf(" %u", ((const uint8_t *)data)[i]); break;
-      case XS_UINT16: printf(" %u", ((const uint16_t *)data)[i]); break;
-      case XS_INT64: printf(" %lld", (long long)((const int64_t *)data)[i]); break;
-      case XS_INT16: printf(" %d", ((const int16_t *)data)[i]); break;
-      case XS_INT32: printf(" %d", ((const int32_t *)data)[i]); break;
-      case XS_UINT32: printf(" %u", ((const uint32_t *)data)[i]); break;
-      case XS_UINT64: printf(" %llu", (unsigned long long)((const uint64_t *)data)[i]); break;
-      case XS_FLOAT32: printf(" %.9g", (double)((const float *)data)[i]); break;
+      case ENG_INT8: printf(" %d", ((const int8_t *)data)[i]); break;
+      case ENG_UINT8: printf(" %u", ((const uint8_t *)data)[i]); break;
+      case ENG_BOOL: printf(" %u", ((const uint8_t *)data)[i]); break;
+      case ENG_UINT16: printf(" %u", ((const uint16_t *)data)[i]); break;
+      case ENG_INT64: printf(" %lld", (long long)((const int64_t *)data)[i]); break;
+      case ENG_INT16: printf(" %d", ((const int16_t *)data)[i]); break;
+      case ENG_INT32: printf(" %d", ((const int32_t *)data)[i]); break;
+      case ENG_UINT32: printf(" %u", ((const uint32_t *)data)[i]); break;
+      case ENG_UINT64: printf(" %llu", (unsigned long long)((const uint64_t *)data)[i]); break;
+      case ENG_FLOAT32: printf(" %.9g", (double)((const float *)data)[i]); break;
       default: printf(" ?"); break;
     }
   }
@@ -101,44 +101,44 @@ static void print_values(const void *data, xs_type_t type, uint32_t n) {
 static int mode_exec(const char *path) {
   size_t len;
   uint8_t *model = read_file(path, &len);
-  xs_error_t err;
-  xs_interp_t *it = xs_interp_create(model, len, g_arena, sizeof g_arena, XS_KERNELS_REFERENCE,
+  eng_error_t err;
+  eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE,
                                      &err);
-  xs_status_t st = it == NULL ? err.code : xs_interp_allocate(it);
-  for (uint32_t i = 0; st == XS_OK && i < xs_interp_input_count(it); ++i) {
-    xs_tensor_info_t t;
-    xs_interp_input(it, i, &t);
-    const uint32_t n = t.bytes / xs_type_size(t.type);
+  eng_status_t st = it == NULL ? err.code : eng_interp_allocate(it);
+  for (uint32_t i = 0; st == ENG_OK && i < eng_interp_input_count(it); ++i) {
+    eng_tensor_info_t t;
+    eng_interp_input(it, i, &t);
+    const uint32_t n = t.bytes / eng_type_size(t.type);
     for (uint32_t k = 0; k < n; ++k) {
       char tok[64];
       if (scanf("%63s", tok) != 1) {
         fprintf(stderr, "truncated input\n");
         return 2;
       }
-      uint8_t *p = (uint8_t *)t.data + (size_t)k * xs_type_size(t.type);
+      uint8_t *p = (uint8_t *)t.data + (size_t)k * eng_type_size(t.type);
       switch (t.type) {
-        case XS_FLOAT32: { const float f = strtof(tok, NULL); memcpy(p, &f, 4); break; }
-        case XS_INT64: { const int64_t v = strtoll(tok, NULL, 10); memcpy(p, &v, 8); break; }
-        case XS_UINT64: { const uint64_t v = strtoull(tok, NULL, 10); memcpy(p, &v, 8); break; }
+        case ENG_FLOAT32: { const float f = strtof(tok, NULL); memcpy(p, &f, 4); break; }
+        case ENG_INT64: { const int64_t v = strtoll(tok, NULL, 10); memcpy(p, &v, 8); break; }
+        case ENG_UINT64: { const uint64_t v = strtoull(tok, NULL, 10); memcpy(p, &v, 8); break; }
         default: { /* integers up to 32 bits: little-endian truncation */
           const int64_t v = strtoll(tok, NULL, 10);
-          for (uint32_t b = 0; b < xs_type_size(t.type); ++b) p[b] = (uint8_t)((uint64_t)v >> (8 * b));
+          for (uint32_t b = 0; b < eng_type_size(t.type); ++b) p[b] = (uint8_t)((uint64_t)v >> (8 * b));
           break;
         }
       }
     }
   }
-  if (st == XS_OK) st = xs_interp_invoke(it);
-  if (st != XS_OK) {
-    printf("ERROR %s %s\n", xs_status_name(st), it == NULL ? err.message : xs_interp_error(it)->message);
+  if (st == ENG_OK) st = eng_interp_invoke(it);
+  if (st != ENG_OK) {
+    printf("ERROR %s %s\n", eng_status_name(st), it == NULL ? err.message : eng_interp_error(it)->message);
     free(model);
     return 3;
   }
-  for (uint32_t i = 0; i < xs_interp_output_count(it); ++i) {
-    xs_tensor_info_t t;
-    xs_interp_output(it, i, &t);
-    printf("OUT %u %s", i, xs_type_name(t.type));
-    print_values(t.data, t.type, t.bytes / xs_type_size(t.type));
+  for (uint32_t i = 0; i < eng_interp_output_count(it); ++i) {
+    eng_tensor_info_t t;
+    eng_interp_output(it, i, &t);
+    printf("OUT %u %s", i, eng_type_name(t.type));
+    print_values(t.data, t.type, t.bytes / eng_type_size(t.type));
     printf("\n");
   }
   free(model);
@@ -151,23 +151,23 @@ static int mode_run(const char *path) {
   const long cases = next_int();
   for (long c = 0; c < cases; ++c) {
     const long frames = next_int();
-    xs_interp_t *it = open_model(model, len, 0);
-    xs_tensor_info_t in, out;
-    xs_interp_input(it, 0, &in);
-    xs_interp_output(it, 0, &out);
-    if (in.type != XS_INT16 || in.bytes != FRAME * 2) {
+    eng_interp_t *it = open_model(model, len, 0);
+    eng_tensor_info_t in, out;
+    eng_interp_input(it, 0, &in);
+    eng_interp_output(it, 0, &out);
+    if (in.type != ENG_INT16 || in.bytes != FRAME * 2) {
       printf("ERROR input is not int16[%d]\n", FRAME);
       return 1;
     }
     for (long k = 0; k < frames; ++k) {
       int16_t *x = in.data;
       for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
-      if (xs_interp_invoke(it) != XS_OK) {
-        printf("ERROR invoke: %s\n", xs_interp_error(it)->message);
+      if (eng_interp_invoke(it) != ENG_OK) {
+        printf("ERROR invoke: %s\n", eng_interp_error(it)->message);
         return 1;
       }
       printf("FRAME %ld %ld", c, k);
-      print_values(out.data, out.type, out.bytes / xs_type_size(out.type));
+      print_values(out.data, out.type, out.bytes / eng_type_size(out.type));
       printf("\n");
     }
   }
@@ -178,24 +178,24 @@ static int mode_run(const char *path) {
 static int mode_perop(const char *path) {
   size_t len;
   uint8_t *model = read_file(path, &len);
-  xs_interp_t *it = open_model(model, len, 1);
-  xs_tensor_info_t in;
-  xs_interp_input(it, 0, &in);
+  eng_interp_t *it = open_model(model, len, 1);
+  eng_tensor_info_t in;
+  eng_interp_input(it, 0, &in);
   int16_t *x = in.data;
   for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
-  if (xs_interp_invoke(it) != XS_OK) {
-    printf("ERROR invoke: %s\n", xs_interp_error(it)->message);
+  if (eng_interp_invoke(it) != ENG_OK) {
+    printf("ERROR invoke: %s\n", eng_interp_error(it)->message);
     return 1;
   }
-  for (uint32_t op = 0; op < xs_interp_op_count(it); ++op) {
+  for (uint32_t op = 0; op < eng_interp_op_count(it); ++op) {
     int32_t outs[8];
-    const uint32_t n = xs_interp_op_outputs(it, op, outs, 8);
-    printf("OP %u %s %u\n", op, xs_interp_op_name(it, op), n);
+    const uint32_t n = eng_interp_op_outputs(it, op, outs, 8);
+    printf("OP %u %s %u\n", op, eng_interp_op_name(it, op), n);
     for (uint32_t k = 0; k < n; ++k) {
-      xs_tensor_info_t t;
-      xs_interp_tensor(it, (uint32_t)outs[k], &t);
-      printf("T %d %s", outs[k], xs_type_name(t.type));
-      print_values(t.data, t.type, t.bytes / xs_type_size(t.type));
+      eng_tensor_info_t t;
+      eng_interp_tensor(it, (uint32_t)outs[k], &t);
+      printf("T %d %s", outs[k], eng_type_name(t.type));
+      print_values(t.data, t.type, t.bytes / eng_type_size(t.type));
       printf("\n");
     }
   }
@@ -211,9 +211,9 @@ static int mode_mutate(const char *path) {
   uint32_t spans[64][2];
   uint32_t nspans = 0;
   {
-    xs_interp_t *it = open_model(model, len, 0);
+    eng_interp_t *it = open_model(model, len, 0);
     for (uint32_t i = 0; i < it->num_ops && nspans < 64; ++i) {
-      const xs_node_t *n = &it->nodes[i];
+      const eng_node_t *n = &it->nodes[i];
       if (n->custom_options != NULL && n->custom_options_len > 0) {
         spans[nspans][0] = (uint32_t)(n->custom_options - model);
         spans[nspans][1] = n->custom_options_len;
@@ -235,18 +235,18 @@ static int mode_mutate(const char *path) {
           copy[at] = values[v - 8];
         }
         ++variants;
-        xs_error_t err;
-        xs_interp_t *it = xs_interp_create(copy, len, g_arena, sizeof g_arena,
-                                           XS_KERNELS_REFERENCE, &err);
-        if (it == NULL || xs_interp_allocate(it) != XS_OK) {
+        eng_error_t err;
+        eng_interp_t *it = eng_interp_create(copy, len, g_arena, sizeof g_arena,
+                                           ENG_KERNELS_REFERENCE, &err);
+        if (it == NULL || eng_interp_allocate(it) != ENG_OK) {
           ++rejected;
           continue;
         }
-        xs_tensor_info_t in;
-        xs_interp_input(it, 0, &in);
+        eng_tensor_info_t in;
+        eng_interp_input(it, 0, &in);
         int16_t *x = in.data;
         for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)((i * 2654435761u) >> 16);
-        (void)xs_interp_invoke(it); /* may fail (e.g. a zero divisor); must not crash */
+        (void)eng_interp_invoke(it); /* may fail (e.g. a zero divisor); must not crash */
         ++accepted;
       }
     }
@@ -296,42 +296,42 @@ static uint64_t sqrt_expected(uint64_t x, uint64_t cap) {
 }
 
 static void test_integer_math(void) {
-  CHECK(xs_sig_msb32(0) == 32 && xs_sig_msb32(1) == 1 && xs_sig_msb32(0x80000000u) == 32,
+  CHECK(eng_sig_msb32(0) == 32 && eng_sig_msb32(1) == 1 && eng_sig_msb32(0x80000000u) == 32,
         "msb32 edges");
-  CHECK(xs_sig_msb64(0) == 64 && xs_sig_msb64(1ull << 40) == 41, "msb64 edges");
+  CHECK(eng_sig_msb64(0) == 64 && eng_sig_msb64(1ull << 40) == 41, "msb64 edges");
   for (int i = 0; i < 20000; ++i) {
     const uint32_t x = i < 2000 ? (uint32_t)i : (uint32_t)(rnd() >> (32 + rnd() % 32));
-    CHECK(xs_sig_sqrt32(x) == sqrt_expected(x, 0xFFFF), "sqrt32(%u) = %u", x, xs_sig_sqrt32(x));
+    CHECK(eng_sig_sqrt32(x) == sqrt_expected(x, 0xFFFF), "sqrt32(%u) = %u", x, eng_sig_sqrt32(x));
     const uint64_t y = (rnd() >> (rnd() % 32)) | (1ull << 32);
-    CHECK(xs_sig_sqrt64(y) == sqrt_expected(y, 0xFFFFFFFFull), "sqrt64(%llu)",
+    CHECK(eng_sig_sqrt64(y) == sqrt_expected(y, 0xFFFFFFFFull), "sqrt64(%llu)",
           (unsigned long long)y);
   }
-  CHECK(xs_sig_sqrt32(0xFFFFFFFFu) == 0xFFFF, "sqrt32 cap");
-  CHECK(xs_sig_sqrt64(UINT64_MAX) == 0xFFFFFFFFu, "sqrt64 cap");
+  CHECK(eng_sig_sqrt32(0xFFFFFFFFu) == 0xFFFF, "sqrt32 cap");
+  CHECK(eng_sig_sqrt64(UINT64_MAX) == 0xFFFFFFFFu, "sqrt64 cap");
   /* log: ln(x) * scale in Q16 of the scale, checked against libm within the LUT's error */
   for (int i = 0; i < 5000; ++i) {
     const uint32_t x = 2u + (uint32_t)(rnd() >> (33 + rnd() % 31));
     const double want = log((double)x) * 64.0;
-    const double got = xs_sig_log32(x, 64);
+    const double got = eng_sig_log32(x, 64);
     CHECK(fabs(got - want) <= 1.0, "log32(%u) = %g, ln*64 = %g", x, got, want);
   }
   int16_t out[4];
   const uint32_t in[4] = {0, 1, 2, 0xFFFFFFFFu};
-  xs_sig_filter_bank_log(in, 4, 64, 3, out);
+  eng_sig_filter_bank_log(in, 4, 64, 3, out);
   CHECK(out[0] == 0 && out[1] > 0 && out[2] > out[1] && out[3] > 0, "filter bank log edges");
 }
 
 /* The fixed-point FFT divides by the transform length on the way; compare with a double
  * DFT scaled the same way. */
 static void test_fft(int32_t n) {
-  const size_t bytes = xs_sig_rfft_memory_bytes(n);
+  const size_t bytes = eng_sig_rfft_memory_bytes(n);
   CHECK(bytes > 0, "fft length %d should be supported", n);
   if (bytes == 0) return;
   void *mem = aligned_alloc(16, (bytes + 15u) / 16u * 16u);
   int16_t *x = calloc((size_t)n, sizeof *x);
-  xs_sig_cpx16 *y = calloc((size_t)n / 2 + 1, sizeof *y);
-  xs_sig_rfft_plan plan;
-  CHECK(xs_sig_rfft_init(&plan, n, mem, bytes) == 0, "init %d", n);
+  eng_sig_cpx16 *y = calloc((size_t)n / 2 + 1, sizeof *y);
+  eng_sig_rfft_plan plan;
+  CHECK(eng_sig_rfft_init(&plan, n, mem, bytes) == 0, "init %d", n);
   /* the tables are exactly kissfft's: floor(0.5 + 32767 * cos/sin(phase)) from libm */
   const int32_t nc = n / 2;
   for (int32_t i = 0; i < nc; ++i) {
@@ -347,7 +347,7 @@ static void test_fft(int32_t n) {
           "fft %d super twiddle %d", n, i);
   }
   for (int32_t i = 0; i < n; ++i) x[i] = (int16_t)((int32_t)(rnd() % 40000) - 20000);
-  xs_sig_rfft(&plan, x, n, y);
+  eng_sig_rfft(&plan, x, n, y);
   double worst = 0;
   for (int32_t k = 0; k <= n / 2; ++k) {
     double re = 0, im = 0;
@@ -371,41 +371,41 @@ static void test_flexbuffer(void) {
   /* {"a": 5} */
   static const uint8_t map1[] = {0x61, 0x00, 0x01, 0x03, 0x01, 0x01,
                                  0x01, 0x05, 0x04, 0x02, 0x24, 0x01};
-  xs_flex_value_t root, v;
+  eng_flex_value_t root, v;
   int32_t i32;
-  CHECK(xs_flex_root(map1, sizeof map1, &root) == XS_FLEX_OK && root.type == XS_FLEX_MAP,
+  CHECK(eng_flex_root(map1, sizeof map1, &root) == ENG_FLEX_OK && root.type == ENG_FLEX_MAP,
         "map1 root");
-  CHECK(xs_flex_map_int32(&root, "a", 0, 10, &i32) == XS_FLEX_OK && i32 == 5, "map1 a");
-  CHECK(xs_flex_map_get(&root, "b", &v) == XS_FLEX_NOT_FOUND, "map1 missing key");
-  CHECK(xs_flex_map_get(&root, "", &v) == XS_FLEX_NOT_FOUND, "map1 empty key");
-  CHECK(xs_flex_map_int32(&root, "a", 6, 10, &i32) == XS_FLEX_TYPE, "map1 range");
+  CHECK(eng_flex_map_int32(&root, "a", 0, 10, &i32) == ENG_FLEX_OK && i32 == 5, "map1 a");
+  CHECK(eng_flex_map_get(&root, "b", &v) == ENG_FLEX_NOT_FOUND, "map1 missing key");
+  CHECK(eng_flex_map_get(&root, "", &v) == ENG_FLEX_NOT_FOUND, "map1 empty key");
+  CHECK(eng_flex_map_int32(&root, "a", 6, 10, &i32) == ENG_FLEX_TYPE, "map1 range");
   /* {"v": [1, 2, 3]} as a typed int vector */
   static const uint8_t map2[] = {0x76, 0x00, 0x01, 0x03, 0x03, 0x01, 0x02, 0x03,
                                  0x05, 0x01, 0x01, 0x06, 0x2c, 0x02, 0x24, 0x01};
   uint32_t size = 0;
   int64_t e[3] = {0, 0, 0};
-  CHECK(xs_flex_root(map2, sizeof map2, &root) == XS_FLEX_OK, "map2 root");
-  CHECK(xs_flex_map_get(&root, "v", &v) == XS_FLEX_OK && v.type == XS_FLEX_VECTOR_INT,
+  CHECK(eng_flex_root(map2, sizeof map2, &root) == ENG_FLEX_OK, "map2 root");
+  CHECK(eng_flex_map_get(&root, "v", &v) == ENG_FLEX_OK && v.type == ENG_FLEX_VECTOR_INT,
         "map2 v type %d", v.type);
-  CHECK(xs_flex_size(&v, &size) == XS_FLEX_OK && size == 3, "map2 size %u", size);
+  CHECK(eng_flex_size(&v, &size) == ENG_FLEX_OK && size == 3, "map2 size %u", size);
   for (uint32_t k = 0; k < 3; ++k) {
-    xs_flex_value_t el;
-    CHECK(xs_flex_at(&v, k, &el) == XS_FLEX_OK && xs_flex_as_int64(&el, &e[k]) == XS_FLEX_OK,
+    eng_flex_value_t el;
+    CHECK(eng_flex_at(&v, k, &el) == ENG_FLEX_OK && eng_flex_as_int64(&el, &e[k]) == ENG_FLEX_OK,
           "map2 element %u", k);
   }
   CHECK(e[0] == 1 && e[1] == 2 && e[2] == 3, "map2 values");
-  xs_flex_value_t el;
-  CHECK(xs_flex_at(&v, 3, &el) == XS_FLEX_NOT_FOUND, "map2 index bound");
+  eng_flex_value_t el;
+  CHECK(eng_flex_at(&v, 3, &el) == ENG_FLEX_NOT_FOUND, "map2 index bound");
   /* {"f": 1.5} with a 4-byte map */
   static const uint8_t map3[] = {0x66, 0x00, 0x01, 0x03, 0x01, 0x00, 0x00, 0x00,
                                  0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
                                  0x00, 0x00, 0xC0, 0x3F, 0x0E, 0x05, 0x26, 0x01};
   double d = 0;
-  CHECK(xs_flex_root(map3, sizeof map3, &root) == XS_FLEX_OK, "map3 root");
-  CHECK(xs_flex_map_get(&root, "f", &v) == XS_FLEX_OK && v.type == XS_FLEX_FLOAT &&
-            xs_flex_as_double(&v, &d) == XS_FLEX_OK && d == 1.5,
+  CHECK(eng_flex_root(map3, sizeof map3, &root) == ENG_FLEX_OK, "map3 root");
+  CHECK(eng_flex_map_get(&root, "f", &v) == ENG_FLEX_OK && v.type == ENG_FLEX_FLOAT &&
+            eng_flex_as_double(&v, &d) == ENG_FLEX_OK && d == 1.5,
         "map3 float %g", d);
-  CHECK(xs_flex_map_int32(&root, "f", 0, 9, &i32) == XS_FLEX_OK && i32 == 1, "map3 trunc");
+  CHECK(eng_flex_map_int32(&root, "f", 0, 9, &i32) == ENG_FLEX_OK && i32 == 1, "map3 trunc");
   /* Every truncation and every single-byte corruption stays in bounds (ASan watches). */
   const uint8_t *bufs[3] = {map1, map2, map3};
   const size_t lens[3] = {sizeof map1, sizeof map2, sizeof map3};
@@ -413,9 +413,9 @@ static void test_flexbuffer(void) {
     for (size_t cut = 0; cut < lens[b]; ++cut) {
       uint8_t *t = malloc(cut ? cut : 1);
       memcpy(t, bufs[b] + lens[b] - cut, cut); /* keep the tail: the root lives there */
-      if (xs_flex_root(t, cut, &root) == XS_FLEX_OK) {
-        (void)xs_flex_map_get(&root, "a", &v);
-        (void)xs_flex_size(&root, &size);
+      if (eng_flex_root(t, cut, &root) == ENG_FLEX_OK) {
+        (void)eng_flex_map_get(&root, "a", &v);
+        (void)eng_flex_size(&root, &size);
       }
       free(t);
     }
@@ -424,26 +424,26 @@ static void test_flexbuffer(void) {
         uint8_t *t = malloc(lens[b]);
         memcpy(t, bufs[b], lens[b]);
         t[at] ^= (uint8_t)(1u << bit);
-        if (xs_flex_root(t, lens[b], &root) == XS_FLEX_OK) {
+        if (eng_flex_root(t, lens[b], &root) == ENG_FLEX_OK) {
           int64_t x;
-          if (xs_flex_map_get(&root, "a", &v) == XS_FLEX_OK) (void)xs_flex_as_int64(&v, &x);
-          if (xs_flex_map_get(&root, "v", &v) == XS_FLEX_OK &&
-              xs_flex_size(&v, &size) == XS_FLEX_OK) {
+          if (eng_flex_map_get(&root, "a", &v) == ENG_FLEX_OK) (void)eng_flex_as_int64(&v, &x);
+          if (eng_flex_map_get(&root, "v", &v) == ENG_FLEX_OK &&
+              eng_flex_size(&v, &size) == ENG_FLEX_OK) {
             for (uint32_t k = 0; k < size && k < 16; ++k) {
-              if (xs_flex_at(&v, k, &el) == XS_FLEX_OK) (void)xs_flex_as_int64(&el, &x);
+              if (eng_flex_at(&v, k, &el) == ENG_FLEX_OK) (void)eng_flex_as_int64(&el, &x);
             }
           }
-          (void)xs_flex_map_get(&root, "f", &v);
+          (void)eng_flex_map_get(&root, "f", &v);
         }
         free(t);
       }
     }
   }
-  CHECK(xs_flex_root(map1, 2, &root) == XS_FLEX_MALFORMED, "tiny buffer");
+  CHECK(eng_flex_root(map1, 2, &root) == ENG_FLEX_MALFORMED, "tiny buffer");
   static const uint8_t bad_width[] = {0x05, 0x04, 0x03};
-  CHECK(xs_flex_root(bad_width, sizeof bad_width, &root) == XS_FLEX_MALFORMED, "root width 3");
+  CHECK(eng_flex_root(bad_width, sizeof bad_width, &root) == ENG_FLEX_MALFORMED, "root width 3");
   static const uint8_t far_offset[] = {0x7F, 0x24, 0x01};
-  CHECK(xs_flex_root(far_offset, sizeof far_offset, &root) == XS_FLEX_MALFORMED,
+  CHECK(eng_flex_root(far_offset, sizeof far_offset, &root) == ENG_FLEX_MALFORMED,
         "offset before start");
 }
 
@@ -451,7 +451,7 @@ static int mode_selftest(void) {
   test_integer_math();
   static const int32_t lengths[] = {512, 4, 6, 8, 10, 14, 30, 64, 96, 128, 250, 1024, 24, 2000, 4096};
   for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_fft(lengths[i]);
-  CHECK(xs_sig_rfft_memory_bytes(5) == 0 && xs_sig_rfft_memory_bytes(2 * 37) == 0,
+  CHECK(eng_sig_rfft_memory_bytes(5) == 0 && eng_sig_rfft_memory_bytes(2 * 37) == 0,
         "odd length / prime factor above the generic radix are rejected");
   test_flexbuffer();
   if (!g_failed) printf("SELFTEST OK %u\n", g_checks);

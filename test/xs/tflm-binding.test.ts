@@ -44,7 +44,7 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
 
   it('checks options and tensor indices at the boundary', () => {
     expect(get('bad kernels option')).toMatchObject({ threw: true, errorClass: 'RangeError' });
-    expect(get('bad slot option')).toMatchObject({ threw: true, errorClass: 'RangeError' });
+    expect(get('bad arena option')).toMatchObject({ threw: true, errorClass: 'RangeError' });
     expect(get('input index out of range')).toMatchObject({ threw: true, errorClass: 'RangeError', message: 'tflm: input index 1 out of range (model has 1)' });
     expect(get('output index negative')).toMatchObject({ threw: true, errorClass: 'RangeError' });
     expect(get('input index not an integer')).toMatchObject({ threw: true, errorClass: 'RangeError' });
@@ -52,7 +52,7 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
   });
 
   it('gives cached zero-copy views, arena figures and a per-op profile', () => {
-    expect(get('slot sizes').value).toEqual([160 * 1024, 24 * 1024]);
+    expect(get('arena sizes').value).toEqual([160 * 1024, 24 * 1024]);
     expect(get('input view is cached and zero copy')).toMatchObject({ threw: false, value: true });
     expect(get('profile lists every op').value).toBe('CONV_2D,MAX_POOL_2D,RESHAPE,FULLY_CONNECTED,SOFTMAX');
     expect(get('arena figures').value).toBeGreaterThan(10_000);

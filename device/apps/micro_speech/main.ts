@@ -1,6 +1,6 @@
 // micro_speech (clip mode, TS calling the native front end) – the TypeScript twin of
 // native/baseline/micro_speech.c: each POPULATE takes one 1 s clip from a fresh front-end
-// state (a new audio_preprocessor interpreter in slot 'aux', as the C app creates one per
+// state (a new audio_preprocessor interpreter in arena 'aux', as the C app creates one per
 // clip), feeds its 49 frames (frame k = samples[320k, 320k + 480)) and copies each
 // frame's 40 features into the model input; RESPOND is arg-max + score over
 // silence/unknown/yes/no. Where C uses memcpy, JS uses TypedArray set() (with subarray()
@@ -27,7 +27,7 @@ let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
 let outScale = 0;
 let outZeroPoint = 0;
-let frontendOptions: { kernels: Kernels; slot: 'aux' } = { kernels: 'reference', slot: 'aux' };
+let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 let golden: Golden | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
@@ -38,14 +38,14 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   output = o.data;
   outScale = o.scale;
   outZeroPoint = o.zeroPoint;
-  frontendOptions = { kernels, slot: 'aux' };
+  frontendOptions = { kernels, arena: 'aux' };
   golden = new Golden('micro_speech', output);
   return interp;
 }
 
 export function populate(caseIndex: number): void {
   // A new interpreter is the engine's way to reset the front end's state (noise
-  // estimate, PCAN); it replaces (and detaches) the previous clip's one in slot 'aux'.
+  // estimate, PCAN); it replaces (and detaches) the previous clip's one in arena 'aux'.
   const frontend = new Interpreter(FRONTEND_MODEL, frontendOptions);
   const samples = frontend.input(0).data as Int16Array;
   const features = frontend.output(0).data as Int8Array;

@@ -1,7 +1,7 @@
 // micro_speech_stream (TS calling the native front end) – the TypeScript twin of
 // native/baseline/micro_speech_stream.c: the four clips as one stream, one step (bench
 // iteration) per 20 ms of new audio. POPULATE runs frame k = samples [320k, 320k + 480)
-// through ONE audio_preprocessor interpreter in slot 'aux' kept across the stream (its
+// through ONE audio_preprocessor interpreter in arena 'aux' kept across the stream (its
 // state carries; step 0 creates a new one, the engine's only reset), shifts the 49×40
 // window by one frame (copyWithin where C uses memmove) and copies it into the model
 // input; RESPOND feeds RecognizeCommands the scores int8 + 128 at 20k + 30 ms.
@@ -21,7 +21,7 @@ export const model = 'models/micro_speech_quantized.tflite';
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
-let frontendOptions: { kernels: Kernels; slot: 'aux' } = { kernels: 'reference', slot: 'aux' };
+let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 let frontend: Interpreter | null = null;
 let samples: Int16Array = new Int16Array(0);
 let features: Int8Array = new Int8Array(0);
@@ -39,7 +39,7 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   const { input: i, output: o } = modelIo('micro_speech_stream', name, interp, WINDOW, CLASSES);
   input = i.data;
   output = o.data;
-  frontendOptions = { kernels, slot: 'aux' };
+  frontendOptions = { kernels, arena: 'aux' };
   frontend = null;
   step = -1;
   return interp;

@@ -62,13 +62,13 @@ int main(void) {
     for (int k = 0; k < kernel_count; k++) {
       const char *kernels = kernel_names[k];
       app_ctx_t ctx = {0};
-      ctx.kernels = strcmp(kernels, "optimized") == 0 ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+      ctx.kernels = strcmp(kernels, "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
       ctx.arena = arena;
       ctx.arena_bytes = sizeof arena;
       ctx.aux_arena = aux_arena;
       ctx.aux_bytes = sizeof aux_arena;
-      xs_status_t status = app->setup(&ctx);
-      if (status != XS_OK) {
+      eng_status_t status = app->setup(&ctx);
+      if (status != ENG_OK) {
         console_printf("BENCH-C-ERROR {\"app\":\"%s\",\"kernels\":\"%s\",\"error\":\"setup: %s\"}\r\n", app->name, kernels,
                        ctx.error.message);
         failures++;

@@ -19,7 +19,7 @@ static uint64_t invoke_ticks[MAX_INVOKES];
 static uint64_t op_ticks[MAX_OPS];
 
 /* The anchors' input: x = x*1664525 + 1013904223 from 12345, one byte = x >> 24. */
-static void fill_lcg(xs_tensor_info_t *input) {
+static void fill_lcg(eng_tensor_info_t *input) {
   uint32_t x = 12345u;
   uint8_t *bytes = input->data;
   for (uint32_t i = 0; i < input->bytes; i++) {
@@ -46,40 +46,40 @@ int main(void) {
   char *words[3];
   if (cmdline_split(args, " ", words, 3) != 3) return fail("usage", "bench-engine <model> <reference|optimized> <invokes>");
   const char *path = words[0], *kernels_arg = words[1];
-  xs_kernel_set_t kernels = strcmp(kernels_arg, "optimized") == 0 ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+  eng_kernel_set_t kernels = strcmp(kernels_arg, "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   uint32_t invokes = cmdline_u32(words[2], 0);
   if (invokes < 1 || invokes > MAX_INVOKES) return fail("usage", "invokes must be 1..32");
 
   int32_t model_bytes = board_host_file_read(path, model, sizeof model);
   if (model_bytes <= 0) return fail("cannot read model", path);
 
-  xs_error_t err;
+  eng_error_t err;
   uint64_t t0 = board_ticks();
-  xs_interp_t *it = xs_interp_create(model, (size_t)model_bytes, arena, sizeof arena, kernels, &err);
+  eng_interp_t *it = eng_interp_create(model, (size_t)model_bytes, arena, sizeof arena, kernels, &err);
   if (!it) return fail("create", err.message);
-  if (xs_interp_allocate(it) != XS_OK) return fail("allocate", xs_interp_error(it)->message);
+  if (eng_interp_allocate(it) != ENG_OK) return fail("allocate", eng_interp_error(it)->message);
   uint64_t setup_ticks = board_ticks() - t0;
 
-  xs_tensor_info_t input;
-  if (xs_interp_input(it, 0, &input) != XS_OK) return fail("input", xs_interp_error(it)->message);
+  eng_tensor_info_t input;
+  if (eng_interp_input(it, 0, &input) != ENG_OK) return fail("input", eng_interp_error(it)->message);
 
   for (uint32_t i = 0; i <= invokes; i++) {
     fill_lcg(&input); /* the planner may reuse the input buffer: refill, untimed */
     uint64_t start = board_ticks();
-    xs_status_t status = xs_interp_invoke(it);
+    eng_status_t status = eng_interp_invoke(it);
     uint64_t elapsed = board_ticks() - start;
-    if (status != XS_OK) return fail("invoke", xs_interp_error(it)->message);
+    if (status != ENG_OK) return fail("invoke", eng_interp_error(it)->message);
     if (i > 0) invoke_ticks[i - 1] = elapsed; /* invoke 0 is the warm-up */
   }
 
-  uint32_t op_count = xs_interp_op_count(it);
+  uint32_t op_count = eng_interp_op_count(it);
   fill_lcg(&input);
-  xs_interp_set_profiler(it, board_ticks, record_op, NULL);
-  if (xs_interp_invoke(it) != XS_OK) return fail("profiled invoke", xs_interp_error(it)->message);
-  xs_interp_set_profiler(it, NULL, NULL, NULL);
+  eng_interp_set_profiler(it, board_ticks, record_op, NULL);
+  if (eng_interp_invoke(it) != ENG_OK) return fail("profiled invoke", eng_interp_error(it)->message);
+  eng_interp_set_profiler(it, NULL, NULL, NULL);
 
-  xs_arena_usage_t usage;
-  xs_interp_arena_usage(it, &usage);
+  eng_arena_usage_t usage;
+  eng_interp_arena_usage(it, &usage);
   const board_tick_unit_t *unit = board_tick_unit();
   char n[21];
   console_printf("BENCH-ENGINE {\"model\":\"%s\",\"kernels\":\"%s\",\"target\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,",
@@ -89,11 +89,11 @@ int main(void) {
   console_printf("],\"ops\":[");
   for (uint32_t i = 0; i < op_count && i < MAX_OPS; i++)
     console_printf("%s{\"index\":%lu,\"op\":\"%s\",\"ticks\":%s}", i ? "," : "", (unsigned long)i,
-                   xs_interp_op_name(it, i), console_u64(n, op_ticks[i]));
+                   eng_interp_op_name(it, i), console_u64(n, op_ticks[i]));
   console_printf("],\"arena\":{\"head\":%lu,\"tail\":%lu,\"total\":%lu},\"output\":[", (unsigned long)usage.head_bytes,
                  (unsigned long)usage.tail_bytes, (unsigned long)usage.total_bytes);
-  xs_tensor_info_t output;
-  if (xs_interp_output(it, 0, &output) == XS_OK && output.type == XS_INT8) {
+  eng_tensor_info_t output;
+  if (eng_interp_output(it, 0, &output) == ENG_OK && output.type == ENG_INT8) {
     const int8_t *values = output.data;
     for (uint32_t i = 0; i < output.bytes && i < 16; i++) console_printf("%s%d", i ? "," : "", values[i]);
   }

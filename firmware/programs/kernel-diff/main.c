@@ -12,14 +12,14 @@
  *       Lines: {"t":"mismatch",...} {"t":"status",...}; last {"t":"done",...}.
  *   requant <n> <seed>
  *       n random (multiplier, shift, zero point, clamp, accumulator) draws inside the
- *       fast form's proven domain: xs_opt_requant() vs xs_mul_by_quantized_multiplier()
+ *       fast form's proven domain: eng_opt_requant() vs eng_mul_by_quantized_multiplier()
  *       + zero point + clamp. Last line {"t":"done","runs":n,"mismatches":k}.
  *   softexp <n> <seed>
  *       the optimized kernels' inline gemmlowp helpers against quant.c: n random
- *       arguments of xs_opt_exp_q5 vs xs_fp_exp_on_negative_values(a, 5) (every a <= 0
+ *       arguments of eng_opt_exp_q5 vs eng_fp_exp_on_negative_values(a, 5) (every a <= 0
  *       class: small, near quarter boundaries, any) and n random (a, b) pairs of
- *       xs_opt_srdhm / xs_opt_rdbp vs xs_sat_rounding_doubling_high_mul /
- *       xs_rounding_divide_by_pot. Same "done" line.
+ *       eng_opt_srdhm / eng_opt_rdbp vs eng_sat_rounding_doubling_high_mul /
+ *       eng_rounding_divide_by_pot. Same "done" line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,9 +62,9 @@ static void finish(int status) {
 }
 
 /* Input pattern p: 0 uniform, 1 all minimum, 2 all maximum, 3 random extremes. */
-static void fill_input(const xs_tensor_info_t *t, uint32_t pattern) {
+static void fill_input(const eng_tensor_info_t *t, uint32_t pattern) {
   uint8_t *b = t->data;
-  if (t->type == XS_FLOAT32) {
+  if (t->type == ENG_FLOAT32) {
     float *f = t->data;
     for (uint32_t i = 0; i < t->bytes / 4; i++) f[i] = (float)((int32_t)(rng() % 2001u) - 1000) / 250.0f;
     return;
@@ -79,21 +79,21 @@ static void fill_input(const xs_tensor_info_t *t, uint32_t pattern) {
   }
 }
 
-static xs_interp_t *open_interp(const uint8_t *m, uint32_t bytes, uint8_t *arena, xs_kernel_set_t set,
-                         xs_status_t *status, const char **msg) {
-  xs_error_t err;
-  xs_interp_t *it = xs_interp_create(m, bytes, arena, ARENA_BYTES, set, &err);
+static eng_interp_t *open_interp(const uint8_t *m, uint32_t bytes, uint8_t *arena, eng_kernel_set_t set,
+                         eng_status_t *status, const char **msg) {
+  eng_error_t err;
+  eng_interp_t *it = eng_interp_create(m, bytes, arena, ARENA_BYTES, set, &err);
   if (it == NULL) {
     *status = err.code;
-    static char keep[2][XS_ERROR_MESSAGE_BYTES];
-    char *k = keep[set == XS_KERNELS_OPTIMIZED];
+    static char keep[2][ENG_ERROR_MESSAGE_BYTES];
+    char *k = keep[set == ENG_KERNELS_OPTIMIZED];
     memcpy(k, err.message, sizeof err.message);
     *msg = k;
     return NULL;
   }
-  *status = xs_interp_allocate(it);
-  *msg = xs_interp_error(it)->message;
-  return *status == XS_OK ? it : NULL;
+  *status = eng_interp_allocate(it);
+  *msg = eng_interp_error(it)->message;
+  return *status == ENG_OK ? it : NULL;
 }
 
 static int run_diff(const char *dir, long count, long seed, long inputs) {
@@ -106,10 +106,10 @@ static int run_diff(const char *dir, long count, long seed, long inputs) {
       console_printf("{\"t\":\"error\",\"msg\":\"cannot read %s\"}\n", path);
       return 2;
     }
-    xs_status_t s_ref, s_opt;
+    eng_status_t s_ref, s_opt;
     const char *m_ref, *m_opt;
-    xs_interp_t *ref = open_interp(model, (uint32_t)bytes, arena_ref, XS_KERNELS_REFERENCE, &s_ref, &m_ref);
-    xs_interp_t *opt = open_interp(model, (uint32_t)bytes, arena_opt, XS_KERNELS_OPTIMIZED, &s_opt, &m_opt);
+    eng_interp_t *ref = open_interp(model, (uint32_t)bytes, arena_ref, ENG_KERNELS_REFERENCE, &s_ref, &m_ref);
+    eng_interp_t *opt = open_interp(model, (uint32_t)bytes, arena_opt, ENG_KERNELS_OPTIMIZED, &s_opt, &m_opt);
     if (s_ref != s_opt) {
       status_diffs++;
       console_printf("{\"t\":\"status\",\"model\":%ld,\"ref\":%d,\"opt\":%d,\"refMsg\":\"%s\",\"optMsg\":\"%s\"}\n", i,
@@ -122,15 +122,15 @@ static int run_diff(const char *dir, long count, long seed, long inputs) {
     }
     rng_seed((uint64_t)seed * 1000003u + (uint64_t)i);
     for (long r = 0; r < inputs; r++) {
-      for (uint32_t k = 0; k < xs_interp_input_count(ref); k++) {
-        xs_tensor_info_t a, b;
-        xs_interp_input(ref, k, &a);
-        xs_interp_input(opt, k, &b);
+      for (uint32_t k = 0; k < eng_interp_input_count(ref); k++) {
+        eng_tensor_info_t a, b;
+        eng_interp_input(ref, k, &a);
+        eng_interp_input(opt, k, &b);
         fill_input(&a, (uint32_t)r);
         memcpy(b.data, a.data, a.bytes);
       }
-      const xs_status_t i_ref = xs_interp_invoke(ref);
-      const xs_status_t i_opt = xs_interp_invoke(opt);
+      const eng_status_t i_ref = eng_interp_invoke(ref);
+      const eng_status_t i_opt = eng_interp_invoke(opt);
       runs++;
       if (i_ref != i_opt) {
         mismatches++;
@@ -138,10 +138,10 @@ static int run_diff(const char *dir, long count, long seed, long inputs) {
                        (int)i_ref, (int)i_opt);
         continue;
       }
-      for (uint32_t k = 0; k < xs_interp_output_count(ref); k++) {
-        xs_tensor_info_t a, b;
-        xs_interp_output(ref, k, &a);
-        xs_interp_output(opt, k, &b);
+      for (uint32_t k = 0; k < eng_interp_output_count(ref); k++) {
+        eng_tensor_info_t a, b;
+        eng_interp_output(ref, k, &a);
+        eng_interp_output(opt, k, &b);
         if (a.bytes != b.bytes || memcmp(a.data, b.data, a.bytes) != 0) {
           uint32_t at = 0;
           while (at < a.bytes && ((const uint8_t *)a.data)[at] == ((const uint8_t *)b.data)[at]) at++;
@@ -174,7 +174,7 @@ static int run_requant(long n, long seed) {
       shift = -rand_range(0, 12);
     } else {
       const double real = (double)(rng() | 1u) / 4294967296.0 / (double)(1u << (rng() % 24));
-      xs_quantize_multiplier(real, &m, &shift);
+      eng_quantize_multiplier(real, &m, &shift);
     }
     const int32_t e = -shift;
     if (e < 1 || e > 31) continue;
@@ -193,15 +193,15 @@ static int run_requant(long n, long seed) {
       case 2: acc = (int32_t)(rng() % (1u << 30)) * ((rng() & 1) ? 1 : -1); break;
       default: acc = (int32_t)((1u << 30) - 1 - (rng() % 64)) * ((rng() & 1) ? 1 : -1); break;
     }
-    const int64_t round = xs_opt_round64(e, zp);
+    const int64_t round = eng_opt_round64(e, zp);
     const int64_t mag = round < 0 ? -round : round;
     const int64_t absacc = acc < 0 ? -(int64_t)acc : acc;
     if (absacc + mag + 1 > INT32_MAX) continue; /* outside the proven domain */
-    const xs_opt_ch_t ch = {0, m};
-    const xs_opt_out_t out = {amin, amax, 2 * zp + 1, (uint8_t)sat};
+    const eng_opt_ch_t ch = {0, m};
+    const eng_opt_out_t out = {amin, amax, 2 * zp + 1, (uint8_t)sat};
     const int8_t fast =
-        sat ? xs_opt_requant(acc * 2, &ch, e - 1, &out, 1) : xs_opt_requant(acc * 2, &ch, e - 1, &out, 0);
-    const int32_t want = xs_clamp32(xs_mul_by_quantized_multiplier(acc, m, shift) + zp, amin, amax);
+        sat ? eng_opt_requant(acc * 2, &ch, e - 1, &out, 1) : eng_opt_requant(acc * 2, &ch, e - 1, &out, 0);
+    const int32_t want = eng_clamp32(eng_mul_by_quantized_multiplier(acc, m, shift) + zp, amin, amax);
     runs++;
     if (fast != want) {
       mismatches++;
@@ -228,7 +228,7 @@ static int run_softexp(long n, long seed) {
       default: a = -(int32_t)(rng() >> 1); break;
     }
     if (a > 0) a = -a;
-    const int32_t fast = xs_opt_exp_q5(a), want = xs_fp_exp_on_negative_values(a, 5);
+    const int32_t fast = eng_opt_exp_q5(a), want = eng_fp_exp_on_negative_values(a, 5);
     runs++;
     if (fast != want && ++mismatches < 20) {
       console_printf("{\"t\":\"mismatch\",\"what\":\"exp\",\"a\":%ld,\"fast\":%ld,\"want\":%ld}\n", (long)a,
@@ -240,8 +240,8 @@ static int run_softexp(long n, long seed) {
     if (x == INT32_MIN && y == INT32_MIN) y = 0;
     const int32_t e = 1 + (int32_t)(rng() % 31u);
     runs++;
-    if (xs_opt_srdhm(x, y) != xs_sat_rounding_doubling_high_mul(x, y) ||
-        xs_opt_rdbp(x, e) != xs_rounding_divide_by_pot(x, e)) {
+    if (eng_opt_srdhm(x, y) != eng_sat_rounding_doubling_high_mul(x, y) ||
+        eng_opt_rdbp(x, e) != eng_rounding_divide_by_pot(x, e)) {
       if (++mismatches < 20) {
         console_printf("{\"t\":\"mismatch\",\"what\":\"srdhm/rdbp\",\"x\":%ld,\"y\":%ld,\"e\":%ld}\n", (long)x,
                        (long)y, (long)e);

@@ -108,13 +108,13 @@ static void out_end_line(void) {
   out_flush();
 }
 
-static void print_error(const char *what, const xs_error_t *e) {
+static void print_error(const char *what, const eng_error_t *e) {
   out_str("{\"t\":\"error\",\"what\":");
   out_json_str(what, 64);
   out_str(",\"code\":");
   out_i32((int32_t)e->code);
   out_str(",\"status\":");
-  out_json_str(xs_status_name(e->code), 64);
+  out_json_str(eng_status_name(e->code), 64);
   out_str(",\"op\":");
   out_i32(e->op_index);
   out_str(",\"bytesNeeded\":");
@@ -142,14 +142,14 @@ static int32_t load_file(const char *path, uint8_t *buf, uint32_t cap) {
   return board_host_file_read(path, buf, cap);
 }
 
-static xs_interp_t *open_interp(uint32_t model_bytes, xs_kernel_set_t kernels, uint32_t arena_bytes,
+static eng_interp_t *open_interp(uint32_t model_bytes, eng_kernel_set_t kernels, uint32_t arena_bytes,
                                 int report_missing, int preserve_all) {
-  xs_error_t err;
-  xs_interp_t *it = xs_interp_create(model, model_bytes, arena, arena_bytes, kernels, &err);
+  eng_error_t err;
+  eng_interp_t *it = eng_interp_create(model, model_bytes, arena, arena_bytes, kernels, &err);
   if (it == NULL) {
-    if (err.code == XS_ERR_UNSUPPORTED_OP && report_missing) {
+    if (err.code == ENG_ERR_UNSUPPORTED_OP && report_missing) {
       static char names[512];
-      xs_model_missing_ops(model, model_bytes, kernels, names, sizeof names);
+      eng_model_missing_ops(model, model_bytes, kernels, names, sizeof names);
       out_str("{\"t\":\"unsupported\",\"missing\":");
       out_json_str(names, sizeof names);
       out_str(",\"msg\":");
@@ -161,18 +161,18 @@ static xs_interp_t *open_interp(uint32_t model_bytes, xs_kernel_set_t kernels, u
     return NULL;
   }
   if (preserve_all) {
-    xs_interp_preserve_all(it, 1);
+    eng_interp_preserve_all(it, 1);
   }
-  if (xs_interp_allocate(it) != XS_OK) {
-    print_error("allocate", xs_interp_error(it));
+  if (eng_interp_allocate(it) != ENG_OK) {
+    print_error("allocate", eng_interp_error(it));
     return NULL;
   }
   return it;
 }
 
-static void print_arena(const xs_interp_t *it) {
-  xs_arena_usage_t u;
-  xs_interp_arena_usage(it, &u);
+static void print_arena(const eng_interp_t *it) {
+  eng_arena_usage_t u;
+  eng_interp_arena_usage(it, &u);
   out_str("{\"t\":\"arena\",\"head\":");
   out_u64(u.head_bytes);
   out_str(",\"tail\":");
@@ -187,13 +187,13 @@ static void print_arena(const xs_interp_t *it) {
 /* ---- per-op dump through the profiler hook (called after each op's eval) ---- */
 
 typedef struct perop_ctx {
-  xs_interp_t *it;
+  eng_interp_t *it;
 } perop_ctx_t;
 
 static void on_op(void *user, int32_t op_index, int32_t builtin, uint64_t ticks) {
   const perop_ctx_t *ctx = user;
   int32_t outs[MAX_OP_OUTPUTS];
-  const uint32_t n = xs_interp_op_outputs(ctx->it, (uint32_t)op_index, outs, MAX_OP_OUTPUTS);
+  const uint32_t n = eng_interp_op_outputs(ctx->it, (uint32_t)op_index, outs, MAX_OP_OUTPUTS);
   out_str("{\"t\":\"op\",\"i\":");
   out_i32(op_index);
   out_str(",\"builtin\":");
@@ -202,12 +202,12 @@ static void on_op(void *user, int32_t op_index, int32_t builtin, uint64_t ticks)
   out_u64(ticks);
   out_str(",\"outs\":[");
   for (uint32_t k = 0; k < n; k++) {
-    xs_tensor_info_t info;
+    eng_tensor_info_t info;
     if (k > 0) {
       out_char(',');
     }
     out_char('"');
-    if (xs_interp_tensor(ctx->it, (uint32_t)outs[k], &info) == XS_OK && info.data != NULL) {
+    if (eng_interp_tensor(ctx->it, (uint32_t)outs[k], &info) == ENG_OK && info.data != NULL) {
       out_hex(info.data, info.bytes);
     }
     out_char('"');
@@ -222,7 +222,7 @@ static uint32_t rd32(const uint8_t *p) {
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static void case_error(uint32_t index, const char *msg, const xs_error_t *e) {
+static void case_error(uint32_t index, const char *msg, const eng_error_t *e) {
   out_str("{\"t\":\"case\",\"i\":");
   out_u64(index);
   out_str(",\"ok\":0,\"msg\":");
@@ -241,7 +241,7 @@ static void case_error(uint32_t index, const char *msg, const xs_error_t *e) {
 /* Outputs of every step are kept here until the case ends (one line per case). */
 static uint8_t step_outputs[CASE_CAPACITY] __attribute__((aligned(16)));
 
-static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_kernel_set_t kernels,
+static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, eng_kernel_set_t kernels,
                     int first) {
   static char path[300];
   const size_t dl = strlen(dir);
@@ -272,7 +272,7 @@ static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_ke
   const uint32_t flags = rd32(case_buf + 4);
   const uint32_t steps = rd32(case_buf + 8);
   const uint32_t num_inputs = rd32(case_buf + 12);
-  xs_interp_t *it = open_interp((uint32_t)model_bytes, kernels, ARENA_BYTES, 0, 0);
+  eng_interp_t *it = open_interp((uint32_t)model_bytes, kernels, ARENA_BYTES, 0, 0);
   if (it == NULL) {
     case_error(index, "interpreter", NULL);
     return 1;
@@ -280,8 +280,8 @@ static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_ke
   if (first) {
     print_arena(it);
   }
-  const uint32_t nin = xs_interp_input_count(it);
-  const uint32_t nout = xs_interp_output_count(it);
+  const uint32_t nin = eng_interp_input_count(it);
+  const uint32_t nout = eng_interp_output_count(it);
   if (num_inputs != nin || nout > MAX_IO) {
     case_error(index, "case has a different number of inputs than the model", NULL);
     return 1;
@@ -289,8 +289,8 @@ static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_ke
   uint32_t out_bytes[MAX_IO];
   uint32_t total_out = 0;
   for (uint32_t o = 0; o < nout; o++) {
-    xs_tensor_info_t info;
-    xs_interp_output(it, o, &info);
+    eng_tensor_info_t info;
+    eng_interp_output(it, o, &info);
     out_bytes[o] = info.bytes;
     total_out += info.bytes;
   }
@@ -303,8 +303,8 @@ static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_ke
   uint64_t ticks = 0;
   for (uint32_t s = 0; s < steps; s++) {
     for (uint32_t i = 0; i < nin; i++) {
-      xs_tensor_info_t info;
-      xs_interp_input(it, i, &info);
+      eng_tensor_info_t info;
+      eng_interp_input(it, i, &info);
       if (at + 4 > (uint32_t)size) {
         case_error(index, "case file truncated", NULL);
         return 1;
@@ -319,18 +319,18 @@ static int run_case(uint32_t index, const char *dir, uint32_t model_bytes, xs_ke
       at += (bytes + 3u) & ~3u;
     }
     const int per_op = (flags & CASE_FLAG_PER_OP) != 0 && s == 0;
-    xs_interp_set_profiler(it, per_op ? board_ticks : NULL, per_op ? on_op : NULL, &ctx);
+    eng_interp_set_profiler(it, per_op ? board_ticks : NULL, per_op ? on_op : NULL, &ctx);
     const uint64_t t0 = board_ticks();
-    const xs_status_t st = xs_interp_invoke(it);
+    const eng_status_t st = eng_interp_invoke(it);
     ticks += board_ticks() - t0;
-    if (st != XS_OK) {
-      case_error(index, "invoke failed", xs_interp_error(it));
+    if (st != ENG_OK) {
+      case_error(index, "invoke failed", eng_interp_error(it));
       return 1;
     }
     uint32_t off = s * total_out;
     for (uint32_t o = 0; o < nout; o++) {
-      xs_tensor_info_t info;
-      xs_interp_output(it, o, &info);
+      eng_tensor_info_t info;
+      eng_interp_output(it, o, &info);
       memcpy(step_outputs + off, info.data, info.bytes);
       off += info.bytes;
     }
@@ -411,7 +411,7 @@ int main(void) {
     finish(2);
   }
   if (strcmp(argv[0], "inspect") == 0) {
-    const xs_kernel_set_t kernels = strcmp(argv[2], "optimized") == 0 ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+    const eng_kernel_set_t kernels = strcmp(argv[2], "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
     uint32_t arena_bytes = ARENA_BYTES;
     int preserve = 0;
     for (int a = 3; a < argc; a++) {
@@ -422,32 +422,32 @@ int main(void) {
       const long v = parse_count(argv[a]);
       arena_bytes = v > 0 && v <= ARENA_BYTES ? (uint32_t)v : ARENA_BYTES;
     }
-    xs_interp_t *it = open_interp((uint32_t)model_bytes, kernels, arena_bytes, 1, preserve);
+    eng_interp_t *it = open_interp((uint32_t)model_bytes, kernels, arena_bytes, 1, preserve);
     if (it == NULL) {
       finish(3);
     }
     print_arena(it);
     /* One invoke on zeroed inputs: hostile-model tests reach eval too. */
-    for (uint32_t i = 0; i < xs_interp_input_count(it); i++) {
-      xs_tensor_info_t info;
-      if (xs_interp_input(it, i, &info) == XS_OK && info.data != NULL) {
+    for (uint32_t i = 0; i < eng_interp_input_count(it); i++) {
+      eng_tensor_info_t info;
+      if (eng_interp_input(it, i, &info) == ENG_OK && info.data != NULL) {
         memset(info.data, 0, info.bytes);
       }
     }
     const uint64_t t0 = board_ticks();
-    const xs_status_t st = xs_interp_invoke(it);
+    const eng_status_t st = eng_interp_invoke(it);
     const uint64_t ticks = board_ticks() - t0;
-    if (st != XS_OK) {
-      print_error("invoke", xs_interp_error(it));
+    if (st != ENG_OK) {
+      print_error("invoke", eng_interp_error(it));
       finish(3);
     }
     out_str("{\"t\":\"invoked\",\"ticks\":");
     out_u64(ticks);
     out_end_line();
     out_str("{\"t\":\"done\",\"inputs\":");
-    out_u64(xs_interp_input_count(it));
+    out_u64(eng_interp_input_count(it));
     out_str(",\"outputs\":");
-    out_u64(xs_interp_output_count(it));
+    out_u64(eng_interp_output_count(it));
     out_end_line();
     finish(0);
   }
@@ -455,7 +455,7 @@ int main(void) {
     print_simple_error("usage", "verify run <model> <pack-dir> <cases> <kernels>");
     finish(2);
   }
-  const xs_kernel_set_t kernels = strcmp(argv[4], "optimized") == 0 ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+  const eng_kernel_set_t kernels = strcmp(argv[4], "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   const long cases = parse_count(argv[3]);
   if (cases < 0) {
     print_simple_error("usage", "number of cases must be a non-negative integer");

@@ -170,7 +170,7 @@ static void send_record_types(void) {
   wire_log(&link, WIRE_LOG_WARN, "selftest warning");
   wire_error(&link, NULL, WIRE_ERR_APP, "selftest error");
 
-  wire_iter_t iter = { .run = 7, .index = 2, .warmup = 0, .ok = 1,
+  wire_iter_t iter = { .run = 7, .index = 2, .warmup = 0, .correct = 1,
                        .ticks = { 1000u, 5000000000u, 30u, 5000001100u } };
   wire_mp_t *mp = wire_iter_begin(&link, &iter, 1);
   wire_mp_str(mp, "result");
@@ -181,7 +181,7 @@ static void send_record_types(void) {
   wire_mp_int(mp, 200);
   wire_queue_end(&link);
 
-  wire_iter_t warm = { .run = 7, .index = 0, .warmup = 1, .ok = -1, .ticks = { 1, 2, 3, 6 } };
+  wire_iter_t warm = { .run = 7, .index = 0, .warmup = 1, .correct = -1, .ticks = { 1, 2, 3, 6 } };
   wire_iter_begin(&link, &warm, 0);
   wire_queue_end(&link);
 
@@ -216,7 +216,7 @@ static void send_overflow_episode(void) {
   uint32_t queued = 0;
   wire_hold(&link, 1);
   for (uint32_t i = 0; i < 400u; i++) {
-    wire_iter_t it = { .run = 8, .index = i, .warmup = 0, .ok = 1,
+    wire_iter_t it = { .run = 8, .index = i, .warmup = 0, .correct = 1,
                        .ticks = { i, i * 2u, i * 3u, i * 6u } };
     wire_iter_begin(&link, &it, 0);
     if (wire_queue_end(&link) == 0) queued++;
@@ -243,7 +243,7 @@ static void send_overflow_episode(void) {
  * pays between timed regions) and to drain it. Reported as user record "costs". */
 static void send_costs(void) {
   wire_drain(&link);
-  wire_iter_t it = { .run = 9, .index = 0, .warmup = 0, .ok = 1,
+  wire_iter_t it = { .run = 9, .index = 0, .warmup = 0, .correct = 1,
                      .ticks = { 1234567u, 9332854u, 4321u, 10571742u } };
   uint64_t t0 = board_ticks();
   wire_mp_t *mp = wire_iter_begin(&link, &it, 1);

@@ -30,7 +30,7 @@ static xsinfer_bench_record_t records[MAX_ITERATIONS];
 typedef struct run_memory {
   char app[24];
   char kernels[12];
-  xs_arena_usage_t main, aux;
+  eng_arena_usage_t main, aux;
   int has_aux;
 } run_memory_t;
 
@@ -100,14 +100,14 @@ static int valid_app_name(const char *name) {
 static void note_memory(const char *app, const char *kernels, int aux_used) {
   if (run_memory_count >= MAX_RUNS) return;
   run_memory_t *m = &run_memory[run_memory_count];
-  const xs_interp_t *main_it = xsinfer_tflm_interpreter(XSINFER_TFLM_SLOT_MAIN);
+  const eng_interp_t *main_it = xsinfer_tflm_interpreter(XSINFER_TFLM_ARENA_MAIN);
   if (!main_it) return;
   strncpy(m->app, app, sizeof m->app - 1);
   strncpy(m->kernels, kernels, sizeof m->kernels - 1);
-  xs_interp_arena_usage(main_it, &m->main);
-  const xs_interp_t *aux_it = aux_used ? xsinfer_tflm_interpreter(XSINFER_TFLM_SLOT_AUX) : NULL;
+  eng_interp_arena_usage(main_it, &m->main);
+  const eng_interp_t *aux_it = aux_used ? xsinfer_tflm_interpreter(XSINFER_TFLM_ARENA_AUX) : NULL;
   m->has_aux = aux_it != NULL;
-  if (aux_it) xs_interp_arena_usage(aux_it, &m->aux);
+  if (aux_it) eng_interp_arena_usage(aux_it, &m->aux);
   run_memory_count++;
 }
 
@@ -127,7 +127,7 @@ static void print_micro(const c_micro_t *c, const char *js_json) {
   console_printf("]}}\r\n");
 }
 
-static void print_arena(const char *name, const xs_arena_usage_t *u) {
+static void print_arena(const char *name, const eng_arena_usage_t *u) {
   console_printf("\"%s\":{\"head\":%lu,\"tail\":%lu,\"total\":%lu,\"size\":%lu}", name, (unsigned long)u->head_bytes,
                  (unsigned long)u->tail_bytes, (unsigned long)u->total_bytes, (unsigned long)u->arena_bytes);
 }
@@ -168,7 +168,7 @@ static void print_memory(xsMachine *the) {
 static int run_one(xsMachine *the, const char *app, const char *path, const char *kernels, uint32_t iterations,
                    uint32_t warmup) {
   volatile int failed = 0;
-  int32_t aux_generation = xsinfer_tflm_generation(XSINFER_TFLM_SLOT_AUX);
+  int32_t aux_generation = xsinfer_tflm_generation(XSINFER_TFLM_ARENA_AUX);
   memset(records, 0, sizeof records);
   xsTry {
     xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
@@ -176,7 +176,7 @@ static int run_one(xsMachine *the, const char *app, const char *path, const char
                        xsInteger((xsIntegerValue)warmup));
     uint32_t wrong = (uint32_t)xsToInteger(xsVar(2));
     print_run(app, kernels, iterations, wrong);
-    note_memory(app, kernels, xsinfer_tflm_generation(XSINFER_TFLM_SLOT_AUX) != aux_generation);
+    note_memory(app, kernels, xsinfer_tflm_generation(XSINFER_TFLM_ARENA_AUX) != aux_generation);
     xsVar(3) = xsCall0(xsVar(0), xsID("lastFailure"));
     xsStringValue failure = xsToString(xsVar(3));
     if (failure[0]) print_error(app, kernels, "iteration failed", failure);
@@ -213,8 +213,8 @@ static int selftest(xsMachine *the) {
 }
 
 static xsMachine *start_xs(void) {
-  xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_MAIN, arena, sizeof arena);
-  xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_AUX, aux_arena, sizeof aux_arena);
+  xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_MAIN, arena, sizeof arena);
+  xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_AUX, aux_arena, sizeof aux_arena);
   xsinfer_bench_set_sink(keep_record, NULL);
   uint32_t host_count;
   const xsinfer_xs_host_t *hosts = xsinfer_bindings_hosts(&host_count);

@@ -68,16 +68,16 @@ static int run_c_frontend(c_figures_t *f) {
   f->frame_min = UINT64_MAX;
   for (int pass = 0; pass < 2; ++pass) {
     for (uint32_t c = 0; c < CLIPS; ++c) {
-      xs_error_t err;
+      eng_error_t err;
       const uint64_t t0 = board_ticks();
-      xs_interp_t *it = xs_interp_create(model->data, model->bytes, arena, sizeof arena, XS_KERNELS_REFERENCE, &err);
-      xs_status_t st = it ? xs_interp_allocate(it) : err.code;
-      xs_tensor_info_t in, out;
-      if (st == XS_OK) st = xs_interp_input(it, 0, &in);
-      if (st == XS_OK) st = xs_interp_output(it, 0, &out);
+      eng_interp_t *it = eng_interp_create(model->data, model->bytes, arena, sizeof arena, ENG_KERNELS_REFERENCE, &err);
+      eng_status_t st = it ? eng_interp_allocate(it) : err.code;
+      eng_tensor_info_t in, out;
+      if (st == ENG_OK) st = eng_interp_input(it, 0, &in);
+      if (st == ENG_OK) st = eng_interp_output(it, 0, &out);
       const uint64_t t1 = board_ticks();
-      if (st != XS_OK) {
-        snprintf(f->error, sizeof f->error, "engine: %s", it ? xs_interp_error(it)->message : err.message);
+      if (st != ENG_OK) {
+        snprintf(f->error, sizeof f->error, "engine: %s", it ? eng_interp_error(it)->message : err.message);
         return -1;
       }
       if (pass == 0 && c == 0) f->create_ticks = t1 - t0;
@@ -85,11 +85,11 @@ static int run_c_frontend(c_figures_t *f) {
       for (uint32_t k = 0; k < FRAMES; ++k) {
         const uint64_t a = board_ticks();
         memcpy(in.data, samples + c * CLIP_SAMPLES + k * STRIDE, FRAME_SAMPLES * sizeof(int16_t));
-        st = xs_interp_invoke(it);
+        st = eng_interp_invoke(it);
         memcpy(features, out.data, FEATURES);
         const uint64_t b = board_ticks();
-        if (st != XS_OK) {
-          snprintf(f->error, sizeof f->error, "invoke: %s", xs_interp_error(it)->message);
+        if (st != ENG_OK) {
+          snprintf(f->error, sizeof f->error, "invoke: %s", eng_interp_error(it)->message);
           return -1;
         }
         const int8_t *want = expected + (c * FRAMES + k) * FEATURES;

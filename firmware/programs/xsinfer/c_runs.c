@@ -4,11 +4,11 @@
  * whole run, so nothing reaches the UART inside a timed region. */
 #include <string.h>
 
+#include "assets.h"
 #include "baseline/bench.h"
 #include "arenas.h"
 #include "board.h"
 #include "device_link.h"
-#include "slot/slot.h"
 #include "stack_watermark.h"
 
 enum { MAX_PROFILED_OPS = 64 };
@@ -35,14 +35,14 @@ static void record_op(void *user, int32_t op_index, int32_t builtin_code, uint64
 }
 
 static void send_profile(const run_request_t *request, app_ctx_t *ctx) {
-  uint32_t count = xs_interp_op_count(ctx->interp);
+  uint32_t count = eng_interp_op_count(ctx->interp);
   if (count > MAX_PROFILED_OPS) count = MAX_PROFILED_OPS;
-  xs_interp_set_profiler(ctx->interp, board_ticks, record_op, NULL);
-  xs_status_t status = xs_interp_invoke(ctx->interp);
-  xs_interp_set_profiler(ctx->interp, NULL, NULL, NULL);
-  if (status != XS_OK) return;
+  eng_interp_set_profiler(ctx->interp, board_ticks, record_op, NULL);
+  eng_status_t status = eng_interp_invoke(ctx->interp);
+  eng_interp_set_profiler(ctx->interp, NULL, NULL, NULL);
+  if (status != ENG_OK) return;
   const char *names[MAX_PROFILED_OPS];
-  for (uint32_t i = 0; i < count; i++) names[i] = xs_interp_op_name(ctx->interp, i);
+  for (uint32_t i = 0; i < count; i++) names[i] = eng_interp_op_name(ctx->interp, i);
   /* A long model spans several records so each stays within the frame limit. */
   for (uint32_t first = 0; first < count; first += 16) {
     uint32_t n = count - first < 16 ? count - first : 16;
@@ -52,8 +52,8 @@ static void send_profile(const run_request_t *request, app_ctx_t *ctx) {
 }
 
 static void send_memory(app_ctx_t *ctx) {
-  xs_arena_usage_t usage;
-  xs_interp_arena_usage(ctx->interp, &usage);
+  eng_arena_usage_t usage;
+  eng_interp_arena_usage(ctx->interp, &usage);
   wire_mp_t *mp = wire_mem_begin(&device_wire, 2);
   if (!mp) return;
   wire_mp_str(mp, "arena");
@@ -89,7 +89,7 @@ int32_t run_c_app(const run_request_t *request) {
   ctx.aux_bytes = sizeof aux_arena;
   if (request->model[0]) {
     /* The run's model, found as the JS side finds it: uploaded slots, then the image. */
-    const asset_t *model = xsinfer_asset_find(request->model);
+    const asset_t *model = asset_find(request->model);
     if (!model) {
       wire_error(&device_wire, NULL, WIRE_ERR_APP, "run: model asset not found");
       return -1;
@@ -98,8 +98,8 @@ int32_t run_c_app(const run_request_t *request) {
     ctx.model_data = model->data;
     ctx.model_bytes = model->bytes;
   }
-  xs_status_t status = app->setup(&ctx);
-  if (status != XS_OK) {
+  eng_status_t status = app->setup(&ctx);
+  if (status != ENG_OK) {
     wire_error(&device_wire, NULL, wire_code_for_engine(status), ctx.error.message);
     return -1;
   }

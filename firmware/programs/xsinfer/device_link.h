@@ -13,11 +13,11 @@ extern wire_t device_wire;
 typedef struct run_request {
   uint32_t run_id;
   char app[32];
-  /* Model asset the app runs on ("slot/model", "models/..."); "" = the app's built-in one.
+  /* Model asset the app runs on ("upload/model", "models/..."); "" = the app's built-in one.
    * handle_run has checked that the asset exists. */
   char model[64];
   int impl_c;
-  xs_kernel_set_t kernels;
+  eng_kernel_set_t kernels;
   int ops;
   uint32_t iterations;
   uint32_t warmup;
@@ -30,7 +30,7 @@ void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t
                     int32_t score, float value, uint32_t case_index);
 
 /* Wire error code for an engine status (model, unsupported op, arena too small, ...). */
-uint32_t wire_code_for_engine(xs_status_t status);
+uint32_t wire_code_for_engine(eng_status_t status);
 
 /* Runs the C implementation of an app; sends iter/ops/mem records and returns the
  * number of wrong iterations, or -1 after an error record. */

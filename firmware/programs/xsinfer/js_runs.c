@@ -57,12 +57,12 @@ static void telemetry_cancel(void *ctx) {
 static const xsinfer_telemetry_sink_t telemetry_sink = {telemetry_begin, telemetry_end, telemetry_cancel, NULL};
 
 void js_release_arenas(void) {
-  xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_MAIN, main_arena, sizeof main_arena);
-  xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_AUX, aux_arena, sizeof aux_arena);
+  xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_MAIN, main_arena, sizeof main_arena);
+  xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_AUX, aux_arena, sizeof aux_arena);
 }
 
 /* XS text travels as log records: nothing but frames may share the link. */
-static void xs_output(const char *text, size_t len) {
+static void eng_output(const char *text, size_t len) {
   while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
   wire_logn(&device_wire, WIRE_LOG_INFO, text, (uint32_t)len);
   wire_drain(&device_wire);
@@ -83,7 +83,7 @@ static void xs_abort(int status, const char *reason) {
 
 int js_start(void) {
   js_release_arenas();
-  xsinfer_xs_set_output(xs_output);
+  xsinfer_xs_set_output(eng_output);
   xsinfer_xs_set_abort_handler(xs_abort);
   xsinfer_bench_set_sink(send_js_iteration, &sink_state);
   xsinfer_telemetry_set_sink(&telemetry_sink);
@@ -139,12 +139,12 @@ void js_write_info(wire_mp_t *mp) {
 }
 
 static void send_js_memory(void) {
-  const xs_interp_t *interp = xsinfer_tflm_interpreter(XSINFER_TFLM_SLOT_MAIN);
+  const eng_interp_t *interp = xsinfer_tflm_interpreter(XSINFER_TFLM_ARENA_MAIN);
   wire_mp_t *mp = wire_mem_begin(&device_wire, interp ? 3 : 2);
   if (!mp) return;
   if (interp) {
-    xs_arena_usage_t usage;
-    xs_interp_arena_usage(interp, &usage);
+    eng_arena_usage_t usage;
+    eng_interp_arena_usage(interp, &usage);
     wire_mp_str(mp, "arena");
     wire_mp_map(mp, 4);
     wire_mp_str(mp, "head");
@@ -207,7 +207,7 @@ int32_t run_js_app(const run_request_t *request) {
       xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE);
       xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
       xsVar(2) = xsCall5(xsVar(0), xsID("run"), xsVar(1),
-                         xsString(request->kernels == XS_KERNELS_OPTIMIZED ? "optimized" : "reference"),
+                         xsString(request->kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference"),
                          xsInteger((xsIntegerValue)request->iterations), xsInteger((xsIntegerValue)request->warmup),
                          request->model[0] ? xsString(request->model) : xsUndefined);
       wrong = xsToInteger(xsVar(2));

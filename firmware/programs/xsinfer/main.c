@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "assets.h"
 #include "board.h"
 #include "device_link.h"
-#include "slot/slot.h"
 #include "stack_watermark.h"
 #include "upload.h"
 
@@ -30,19 +30,19 @@ static size_t link_read(void *ctx, uint8_t *data, size_t cap) {
   return board_uart_read(data, cap);
 }
 
-uint32_t wire_code_for_engine(xs_status_t status) {
+uint32_t wire_code_for_engine(eng_status_t status) {
   switch (status) {
-    case XS_ERR_MALFORMED: return WIRE_ERR_MODEL;
-    case XS_ERR_UNSUPPORTED_OP:
-    case XS_ERR_UNSUPPORTED_TYPE: return WIRE_ERR_UNSUPPORTED_OP;
-    case XS_ERR_ARENA: return WIRE_ERR_ARENA_TOO_SMALL;
+    case ENG_ERR_MALFORMED: return WIRE_ERR_MODEL;
+    case ENG_ERR_UNSUPPORTED_OP:
+    case ENG_ERR_UNSUPPORTED_TYPE: return WIRE_ERR_UNSUPPORTED_OP;
+    case ENG_ERR_ARENA: return WIRE_ERR_ARENA_TOO_SMALL;
     default: return WIRE_ERR_APP;
   }
 }
 
 void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4], int32_t label,
                     int32_t score, float value, uint32_t case_index) {
-  wire_iter_t iter = {.run = run_id, .index = index, .warmup = 0, .ok = (int8_t)(correct < 0 ? -1 : correct ? 1 : 0)};
+  wire_iter_t iter = {.run = run_id, .index = index, .warmup = 0, .correct = (int8_t)(correct < 0 ? -1 : correct ? 1 : 0)};
   for (int p = 0; p < WIRE_PHASES; p++) iter.ticks[p] = ticks[p];
   wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
   if (mp) {
@@ -92,18 +92,18 @@ static const char *decode_run(const wire_cmd_t *cmd, run_request_t *request) {
   memcpy(request->app, cmd->u.run.app.ptr, cmd->u.run.app.len);
   if (cmd->u.run.model.len >= sizeof request->model) return "run: model asset name too long";
   memcpy(request->model, cmd->u.run.model.ptr, cmd->u.run.model.len);
-  /* Checked before the run is accepted, for both impls: a missing slot model is the
+  /* Checked before the run is accepted, for both impls: a missing uploaded model is the
    * host's mistake (nothing uploaded), not an app failure. */
-  if (request->model[0] && !xsinfer_asset_find(request->model)) {
+  if (request->model[0] && !asset_find(request->model)) {
     static char message[160];
-    int slot = strncmp(request->model, XSINFER_SLOT_PREFIX, sizeof XSINFER_SLOT_PREFIX - 1) == 0;
+    int uploaded = strncmp(request->model, ASSET_UPLOAD_PREFIX, sizeof ASSET_UPLOAD_PREFIX - 1) == 0;
     snprintf(message, sizeof message, "run: no model asset \"%s\" %s", request->model,
-             slot ? "(nothing uploaded into that slot: deploy --model first)" : "in this firmware");
+             uploaded ? "(nothing uploaded under that name: deploy --model first)" : "in this firmware");
     return message;
   }
   if (request->model[0] && strcmp(request->app, "micro") == 0) return "run: the micro-benchmarks take no model";
   request->impl_c = cmd->u.run.impl_c;
-  request->kernels = cmd->u.run.optimized ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+  request->kernels = cmd->u.run.optimized ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   request->ops = cmd->u.run.ops;
   request->iterations = cmd->u.run.iterations;
   request->warmup = cmd->u.run.warmup;
@@ -144,7 +144,7 @@ static void handle_run(const wire_cmd_t *cmd) {
     wire_mp_str(done, "impl");
     wire_mp_str(done, request.impl_c ? "c" : "js");
     wire_mp_str(done, "kernels");
-    wire_mp_str(done, request.kernels == XS_KERNELS_OPTIMIZED ? "optimized" : "reference");
+    wire_mp_str(done, request.kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
     wire_mp_str(done, "warmup");
     wire_mp_uint(done, request.warmup);
     wire_mp_str(done, "wrong");
@@ -169,10 +169,10 @@ int main(void) {
       .rx_cap = sizeof rx_frame,
   };
   if (wire_init(&device_wire, &config) != 0) board_exit(2);
-  int xs_status = js_start();
-  if (xs_status == 0) upload_restore(); /* apps and models uploaded before the reset */
+  int eng_status = js_start();
+  if (eng_status == 0) upload_restore(); /* apps and models uploaded before the reset */
   send_info(-1);
-  if (xs_status != 0) wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS could not start: machine creation or archive map failed");
+  if (eng_status != 0) wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS could not start: machine creation or archive map failed");
   wire_drain(&device_wire);
 
   for (;;) {

@@ -9,15 +9,15 @@
 #include <string.h>
 
 #include "arenas.h"
+#include "assets.h"
 #include "board.h"
 #include "device_link.h"
 #include "flash_slot.h"
-#include "slot/slot.h"
 #include "tflm/tflm.h"
 #include "xsinfer_bindings.h"
 #include "xsinfer_xs.h"
 
-#define MODEL_ASSET "slot/model"
+#define MODEL_ASSET "upload/model"
 
 /* What a slot holds now; `valid` only while the flash content is a complete, checked image. */
 typedef struct slot {
@@ -29,12 +29,12 @@ typedef struct slot {
 } slot_t;
 
 /* Models alternate between slots A and B: an upload streams into the one not published
- * as slot/model, so until its commit the published one stays valid and in use. */
+ * as upload/model, so until its commit the published one stays valid and in use. */
 static slot_t model_slots[2] = {
     {BOARD_FLASH_SLOT_MODEL_A, FLASH_SLOT_KIND_MODEL, "model slot A", 0, {0}},
     {BOARD_FLASH_SLOT_MODEL_B, FLASH_SLOT_KIND_MODEL, "model slot B", 0, {0}},
 };
-static slot_t *model_current; /* published as slot/model, or NULL */
+static slot_t *model_current; /* published as upload/model, or NULL */
 static slot_t app_slot = {BOARD_FLASH_SLOT_APP, FLASH_SLOT_KIND_APP, "app slot", 0, {0}};
 
 static char slot_letter(const slot_t *slot) { return slot == &model_slots[0] ? 'A' : 'B'; }
@@ -118,8 +118,8 @@ static uint32_t restart_xs(const uint8_t *overlay, uint32_t bytes, int trial, ch
     return status == -2 ? WIRE_ERR_BAD_VERSION : WIRE_ERR_APP;
   }
   if (trial) {
-    xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_MAIN, NULL, 0);
-    xsinfer_tflm_set_arena(XSINFER_TFLM_SLOT_AUX, NULL, 0);
+    xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_MAIN, NULL, 0);
+    xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_AUX, NULL, 0);
   }
   volatile uint32_t code = 0;
   xsBeginHost(the);
@@ -193,7 +193,7 @@ static void begin(const wire_cmd_t *cmd) {
   memcpy(xfer.name, cmd->u.upload_begin.name.ptr, cmd->u.upload_begin.name.len);
   if (!xfer.app) {
     /* The erase comes now (seconds on the F769, before the ack) so chunks go straight in.
-     * Only the unpublished slot is touched: slot/model keeps working throughout. */
+     * Only the unpublished slot is touched: upload/model keeps working throughout. */
     xfer.model = slot;
     slot->valid = 0;
     uint64_t t0 = board_ticks();
@@ -273,15 +273,15 @@ static void end_model(const wire_cmd_t *cmd) {
   /* The engine's verifier over the model in place, in the main arena (whatever used it
    * since upload_begin goes: a model of any size fits the check this way). */
   js_release_arenas();
-  xs_error_t err;
+  eng_error_t err;
   memset(&err, 0, sizeof err);
-  xs_interp_t *it = xs_interp_create(image, xfer.size, main_arena, MAIN_ARENA_BYTES, XS_KERNELS_REFERENCE, &err);
+  eng_interp_t *it = eng_interp_create(image, xfer.size, main_arena, MAIN_ARENA_BYTES, ENG_KERNELS_REFERENCE, &err);
   if (!it) {
     snprintf(message, sizeof message, "model refused: %s", err.message[0] ? err.message : "verification failed");
     refuse(cmd, wire_code_for_engine(err.code), message);
     return;
   }
-  uint32_t ops = xs_interp_op_count(it);
+  uint32_t ops = eng_interp_op_count(it);
   /* Newer than whatever the other slot holds, so a boot picks this one. */
   const slot_t *other = slot == &model_slots[0] ? &model_slots[1] : &model_slots[0];
   flash_slot_image_t other_image;
@@ -297,7 +297,7 @@ static void end_model(const wire_cmd_t *cmd) {
   }
   slot->valid = 1;
   model_current = slot;
-  xsinfer_slot_set(MODEL_ASSET, slot->image.data, slot->image.bytes);
+  asset_publish(MODEL_ASSET, slot->image.data, slot->image.bytes);
   xfer.open = 0;
   char letter[2] = {slot_letter(slot), 0};
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 5);
@@ -452,7 +452,7 @@ void upload_restore(void) {
     if (slot->valid && (!model_current || slot->image.sequence > model_current->image.sequence)) model_current = slot;
   }
   if (model_current) {
-    xsinfer_slot_set(MODEL_ASSET, model_current->image.data, model_current->image.bytes);
+    asset_publish(MODEL_ASSET, model_current->image.data, model_current->image.bytes);
     boot_log(WIRE_LOG_INFO, "model slot: %s (%lu bytes) published as " MODEL_ASSET " (slot %c, sequence %lu)",
              model_current->image.name, (unsigned long)model_current->image.bytes, slot_letter(model_current),
              (unsigned long)model_current->image.sequence);

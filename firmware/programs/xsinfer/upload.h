@@ -1,6 +1,6 @@
 /* upload.h – model upload and app deploy for the main firmware (upload_begin/chunk/end,
  * docs/protocol.md). A model streams into the model slot (A/B) that is not published as
- * slot/model, is checked there (size, per-chunk and whole CRC-32, the engine's verifier
+ * upload/model, is checked there (size, per-chunk and whole CRC-32, the engine's verifier
  * in place) and only then committed and published, so it may be as large as a slot. An
  * app is staged in the main arena (free between runs), checked (XS overlay map and a
  * trial start), then written to the app slot. Either way a refused upload leaves the
@@ -15,7 +15,7 @@
 /* Answers one upload_begin / upload_chunk / upload_end command (ack or error record). */
 void upload_handle(const wire_cmd_t *cmd);
 
-/* At boot, after js_start: publishes the newest valid model slot as "slot/model" and starts a valid
+/* At boot, after js_start: publishes the newest valid model slot as "upload/model" and starts a valid
  * app slot deployed for this very firmware image (others are logged and ignored; an app
  * that throws on start leaves the built-in apps only). Queues log records saying what. */
 void upload_restore(void);

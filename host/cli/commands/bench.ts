@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .option('-n, --iterations <n>', 'timed iterations per run', '10')
     .option('-w, --warmup <n>', 'warm-up iterations per run', '1')
     .option('--no-ops', 'skip the per-op profile')
-    .option('-m, --model <asset|file>', 'run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset slot/model); else an asset the device has (slot/model after `deploy --model`, models/…). Golden checks apply only to the built-in model\'s bytes')
+    .option('-m, --model <asset|file>', 'run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model\'s bytes')
     .option('-o, --out <dir>', 'output directory (default results/<timestamp>/)')
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {

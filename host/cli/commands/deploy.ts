@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command('deploy')
     .description('send an app (TypeScript → XS archive) and/or a model to a running main firmware, no reflash')
     .argument('[app]', 'app directory (<root>/apps/<name>/ with main.ts) or its manifest.json')
-    .option('--model <file>', 'a .tflite model for the device\'s model slot (apps read it as asset "slot/model")')
+    .option('--model <file>', 'a .tflite model for the device\'s model slot (apps read it as asset "upload/model")')
     .option('-t, --target <target>', 'mps2-an500 (finds the board `xsinfer run --program xsinfer --keep` started) | stm32f769i-disco | host', 'mps2-an500')
     .option('-p, --port <port>', 'the device link: serial path, tcp:HOST:PORT or auto')
     .option('--base <xsa>', 'built-in archive of the firmware the device runs (default build/<target>/gen/xs_archive.xsa)')

@@ -123,7 +123,7 @@ export function register(program: Command): void {
     .option('-k, --kernels <set>', 'with --app: reference | optimized', 'reference')
     .option('-n, --iterations <n>', 'with --app: timed iterations per impl', '10')
     .option('-w, --warmup <n>', 'with --app: warm-up iterations', '0')
-    .option('-m, --model <asset|file>', 'with --app: run on this model instead of the app\'s own: a .tflite file is uploaded into the model slot first; else an asset the device has (slot/model after `deploy --model`). Golden checks apply only to the built-in model\'s bytes')
+    .option('-m, --model <asset|file>', 'with --app: run on this model instead of the app\'s own: a .tflite file is uploaded into the model slot first; else an asset the device has (upload/model after `deploy --model`). Golden checks apply only to the built-in model\'s bytes')
     .argument('[args...]', 'arguments passed to the program')
     .action(async (args: string[], opts: RunOptions) => {
       const target = parseTarget(opts.target);

@@ -5,7 +5,6 @@
 #include "assets/assets_binding.h"
 
 #include "assets.h"
-#include "slot/slot.h"
 
 /* view(name) → a read-only Uint8Array over the asset's bytes in flash (stores throw
  * "read-only buffer"), or undefined when the image has no such asset. */
@@ -15,7 +14,7 @@ void xs_assets_view(xsMachine *the) {
   if (type != xsStringType && type != xsStringXType) xsTypeError("assets: asset name must be a string");
   char name[96];
   xsToStringBuffer(xsArg(0), name, sizeof name);
-  const asset_t *a = xsinfer_asset_find(name);
+  const asset_t *a = asset_find(name);
   if (!a) return;
   /* Flash is read-only on the device (the mps2-an500 MPU faults a store): petrify so a
    * store from JS is a TypeError instead. */

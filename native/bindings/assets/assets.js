@@ -8,10 +8,10 @@ const views = new Map();
 
 export function asset(name) {
   if (typeof name !== "string") throw new TypeError("assets: asset(name): name must be a string");
-  // Runtime assets ("slot/...", uploaded over the wire) change between runs: never cached.
-  if (name.startsWith("slot/")) {
+  // Runtime assets ("upload/...", uploaded over the wire) change between runs: never cached.
+  if (name.startsWith("upload/")) {
     const bytes = view(name);
-    if (bytes === undefined) throw new RangeError(`assets: no asset named "${name}" (nothing uploaded into that slot)`);
+    if (bytes === undefined) throw new RangeError(`assets: no asset named "${name}" (nothing uploaded under that name)`);
     return bytes;
   }
   let bytes = views.get(name);

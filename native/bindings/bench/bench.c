@@ -48,14 +48,14 @@ void xs_bench_gc(xsMachine *the) { xsCollectGarbage(); }
  * it before creating the run's interpreters). */
 void xs_bench_stream_reference(xsMachine *the) {
   if (xsToInteger(xsArgc) < 1) xsTypeError("bench: streamReference(): kernels missing");
-  xs_kernel_set_t kernels = xsToBoolean(xsArg(0)) ? XS_KERNELS_OPTIMIZED : XS_KERNELS_REFERENCE;
+  eng_kernel_set_t kernels = xsToBoolean(xsArg(0)) ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   uint32_t main_bytes, aux_bytes;
-  uint8_t *main_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_SLOT_MAIN, &main_bytes);
-  uint8_t *aux_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_SLOT_AUX, &aux_bytes);
+  uint8_t *main_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_ARENA_MAIN, &main_bytes);
+  uint8_t *aux_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_ARENA_AUX, &aux_bytes);
   if (!main_arena || !aux_arena) xsUnknownError("bench: streamReference(): this firmware gives the tflm slots no arenas");
   const uint8_t *table;
-  xs_error_t error;
-  if (ms_stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &error) != XS_OK)
+  eng_error_t error;
+  if (ms_stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &error) != ENG_OK)
     xsUnknownError("bench: streamReference(): %s", error.message);
   xsinfer_xs_view(the, &xsResult, "Uint8Array", (void *)table, MS_STREAM_STEPS * MS_STREAM_RECORD, 1);
 }

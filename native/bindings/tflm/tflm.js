@@ -1,8 +1,8 @@
 // tflm – engine interpreters over models in flash, with zero-copy tensor views (module
 // "tflm" on the device; typings in device/types/tflm.d.ts, C half in tflm.c).
-function create(model, slot, kernels, profile) @ "xs_tflm_create";
-// A handle names one interpreter of one slot (tflm.c: generation and slot in one
-// integer); it goes stale when the slot's interpreter is replaced or closed.
+function create(model, arenaId, kernels, profile) @ "xs_tflm_create";
+// A handle names one interpreter of one arena (tflm.c: generation and arena in one
+// integer); it goes stale when the arena's interpreter is replaced or closed.
 function close(handle) @ "xs_tflm_close";
 function tensor(handle, isOutput, index) @ "xs_tflm_tensor";
 function invokeNative(handle) @ "xs_tflm_invoke";
@@ -10,9 +10,9 @@ function lastError(handle) @ "xs_tflm_error";
 function arenaFigures(handle) @ "xs_tflm_arena";
 function profileFigures(handle) @ "xs_tflm_profile";
 function detach(buffer) @ "xs_tflm_detach";
-function slotBytesNative(slot) @ "xs_tflm_slot_bytes";
+function arenaBytesNative(arenaId) @ "xs_tflm_arena_bytes";
 
-const SLOT_NAMES = ["main", "aux"];
+const ARENA_NAMES = ["main", "aux"];
 const KERNEL_NAMES = ["reference", "optimized"];
 
 // An engine refusal (bad model, unsupported op, arena too small, ...) or misuse of an
@@ -31,17 +31,17 @@ function engineError([code, message, opIndex, bytesNeeded]) {
   return new TflmError(code, message, opIndex, bytesNeeded);
 }
 
-// The live Interpreter of each slot: a new one detaches the views of the one it replaces.
+// The live Interpreter of each arena: a new one detaches the views of the one it replaces.
 const live = [null, null];
 
-function slotIndex(slot) {
-  const index = SLOT_NAMES.indexOf(slot);
-  if (index < 0) throw new RangeError(`tflm: slot must be "main" or "aux", not ${String(slot)}`);
+function arenaIndex(arena) {
+  const index = ARENA_NAMES.indexOf(arena);
+  if (index < 0) throw new RangeError(`tflm: arena must be "main" or "aux", not ${String(arena)}`);
   return index;
 }
 
-export function slotBytes(slot) {
-  return slotBytesNative(slotIndex(slot));
+export function arenaBytes(arena) {
+  return arenaBytesNative(arenaIndex(arena));
 }
 
 // Layout matters to invoke(), the call the bench times: XS finds a private field by
@@ -51,7 +51,7 @@ export function slotBytes(slot) {
 // the first method, and private methods are few.
 export class Interpreter {
   #handle = -1;
-  #slot;
+  #arenaId;
   #kernels;
   #inputs;
   #outputs;
@@ -69,14 +69,14 @@ export class Interpreter {
     const kernels = options?.kernels ?? "reference";
     const kernelIndex = KERNEL_NAMES.indexOf(kernels);
     if (kernelIndex < 0) throw new RangeError(`tflm: kernels must be "reference" or "optimized", not ${String(kernels)}`);
-    const slot = slotIndex(options?.slot ?? "main");
-    this.#slot = slot;
+    const arenaId = arenaIndex(options?.arena ?? "main");
+    this.#arenaId = arenaId;
     this.#kernels = kernels;
-    // The slot's arena is about to be reused: the previous interpreter and its views go
+    // The arena is about to be reused: the previous interpreter and its views go
     // first, even if this creation fails.
-    live[slot]?.#invalidate();
-    live[slot] = null;
-    const result = create(model, slot, kernelIndex, options?.profile === true);
+    live[arenaId]?.#invalidate();
+    live[arenaId] = null;
+    const result = create(model, arenaId, kernelIndex, options?.profile === true);
     if (typeof result[0] === "string") throw engineError(result);
     this.#handle = result[0];
     this.#inputs = new Array(result[1]);
@@ -84,7 +84,7 @@ export class Interpreter {
     this.#inputCount = result[1];
     this.#outputCount = result[2];
     this.#opCount = result[3];
-    live[slot] = this;
+    live[arenaId] = this;
   }
 
   // The bench times this: one private read, one host call and a truth test on success
@@ -114,8 +114,8 @@ export class Interpreter {
     return this.#opCount;
   }
 
-  get slot() {
-    return SLOT_NAMES[this.#slot];
+  get arenaName() {
+    return ARENA_NAMES[this.#arenaId];
   }
 
   get kernels() {
@@ -134,7 +134,7 @@ export class Interpreter {
 
   #check() {
     if (this.#closed) {
-      throw new TflmError("INVALIDATED", `tflm: this Interpreter (slot ${SLOT_NAMES[this.#slot]}) is closed or was replaced`);
+      throw new TflmError("INVALIDATED", `tflm: this Interpreter (arena ${ARENA_NAMES[this.#arenaId]}) is closed or was replaced`);
     }
   }
 
@@ -178,6 +178,6 @@ export class Interpreter {
     if (this.#closed) return;
     close(this.#handle);
     this.#invalidate();
-    if (live[this.#slot] === this) live[this.#slot] = null;
+    if (live[this.#arenaId] === this) live[this.#arenaId] = null;
   }
 }

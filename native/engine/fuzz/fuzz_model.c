@@ -14,28 +14,28 @@ static uint8_t model[MODEL_CAP] __attribute__((aligned(16)));
 static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 
 static void run(size_t size, uint32_t arena_bytes, int invoke) {
-  xs_error_t err;
-  xs_interp_t *it = xs_interp_create(model, size, arena, arena_bytes, XS_KERNELS_REFERENCE, &err);
+  eng_error_t err;
+  eng_interp_t *it = eng_interp_create(model, size, arena, arena_bytes, ENG_KERNELS_REFERENCE, &err);
   if (it == NULL) {
     return;
   }
-  if (xs_interp_allocate(it) != XS_OK) {
+  if (eng_interp_allocate(it) != ENG_OK) {
     return;
   }
-  xs_arena_usage_t u;
-  xs_interp_arena_usage(it, &u);
-  for (uint32_t i = 0; i < xs_interp_input_count(it); i++) {
-    xs_tensor_info_t info;
-    if (xs_interp_input(it, i, &info) == XS_OK && info.data != NULL) {
+  eng_arena_usage_t u;
+  eng_interp_arena_usage(it, &u);
+  for (uint32_t i = 0; i < eng_interp_input_count(it); i++) {
+    eng_tensor_info_t info;
+    if (eng_interp_input(it, i, &info) == ENG_OK && info.data != NULL) {
       memset(info.data, 0, info.bytes);
     }
   }
-  for (uint32_t i = 0; i < xs_interp_tensor_count(it); i++) {
-    xs_tensor_info_t info;
-    (void)xs_interp_tensor(it, i, &info);
+  for (uint32_t i = 0; i < eng_interp_tensor_count(it); i++) {
+    eng_tensor_info_t info;
+    (void)eng_interp_tensor(it, i, &info);
   }
   if (invoke) {
-    (void)xs_interp_invoke(it);
+    (void)eng_interp_invoke(it);
   }
 }
 
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   memcpy(model, data, size);
   char names[256];
-  (void)xs_model_missing_ops(model, size, XS_KERNELS_REFERENCE, names, sizeof names);
+  (void)eng_model_missing_ops(model, size, ENG_KERNELS_REFERENCE, names, sizeof names);
   /* Big models take too long to invoke per input; their reading/planning is still fuzzed. */
   run(size, ARENA_BYTES, size <= INVOKE_LIMIT);
   run(size, 1500, 0);

@@ -3,15 +3,15 @@
  */
 #include "broadcast.h"
 
-xs_status_t xs_bcast_init(xs_node_t *node, xs_bcast_t *bc, const xs_tensor_t *a,
-                          const xs_tensor_t *b, const xs_tensor_t *out) {
+eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_t *a,
+                          const eng_tensor_t *b, const eng_tensor_t *out) {
   const uint32_t rank = out->rank > 0 ? out->rank : 1;
   if (a->rank > rank || b->rank > rank) {
-    return xs_fail(node, XS_ERR_SHAPE, "input rank exceeds output rank");
+    return eng_fail(node, ENG_ERR_SHAPE, "input rank exceeds output rank");
   }
   bc->rank = rank;
-  bc->count = xs_tensor_elements(out);
-  bc->same_shape = xs_same_shape(a, out) && xs_same_shape(b, out);
+  bc->count = eng_tensor_elements(out);
+  bc->same_shape = eng_same_shape(a, out) && eng_same_shape(b, out);
   int32_t as = 1, bs = 1;
   for (int32_t d = (int32_t)rank - 1; d >= 0; d--) {
     const int32_t od = out->rank > 0 ? out->dims[d] : 1;
@@ -20,7 +20,7 @@ xs_status_t xs_bcast_init(xs_node_t *node, xs_bcast_t *bc, const xs_tensor_t *a,
     const int32_t bd = k < (int32_t)b->rank ? b->dims[b->rank - 1 - k] : 1;
     const int32_t expect = ad == 1 ? bd : ad;
     if ((ad != 1 && bd != 1 && ad != bd) || expect != od) {
-      return xs_fail(node, XS_ERR_SHAPE, "shapes do not broadcast to the output (dim %d: %d, %d -> %d)", d,
+      return eng_fail(node, ENG_ERR_SHAPE, "shapes do not broadcast to the output (dim %d: %d, %d -> %d)", d,
                      ad, bd, od);
     }
     bc->dims[d] = od;
@@ -29,27 +29,27 @@ xs_status_t xs_bcast_init(xs_node_t *node, xs_bcast_t *bc, const xs_tensor_t *a,
     as *= ad;
     bs *= bd;
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-void *xs_bcast_prepare(xs_node_t *node, size_t bytes, const xs_tensor_t **a, const xs_tensor_t **b,
-                       const xs_tensor_t **out, xs_status_t *st) {
-  *a = xs_input(node, 0);
-  *b = xs_input(node, 1);
-  *out = xs_output(node, 0);
+void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a, const eng_tensor_t **b,
+                       const eng_tensor_t **out, eng_status_t *st) {
+  *a = eng_input(node, 0);
+  *b = eng_input(node, 1);
+  *out = eng_output(node, 0);
   if (*a == NULL || *b == NULL || *out == NULL) {
-    *st = xs_fail(node, XS_ERR_SHAPE, "needs two inputs and an output");
+    *st = eng_fail(node, ENG_ERR_SHAPE, "needs two inputs and an output");
     return NULL;
   }
   if ((*a)->type != (*out)->type || (*b)->type != (*out)->type) {
-    *st = xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "mixed types");
+    *st = eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "mixed types");
     return NULL;
   }
-  xs_bcast_t *bc = xs_alloc_persistent(node, bytes);
+  eng_bcast_t *bc = eng_alloc_persistent(node, bytes);
   if (bc == NULL) {
-    *st = xs_fail(node, XS_ERR_ARENA, "op data");
+    *st = eng_fail(node, ENG_ERR_ARENA, "op data");
     return NULL;
   }
-  *st = xs_bcast_init(node, bc, *a, *b, *out);
-  return *st == XS_OK ? bc : NULL;
+  *st = eng_bcast_init(node, bc, *a, *b, *out);
+  return *st == ENG_OK ? bc : NULL;
 }

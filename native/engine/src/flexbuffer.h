@@ -5,7 +5,7 @@
  * Contract
  * - Read-only and zero-copy over untrusted bytes: every offset, width and length is
  *   checked against the buffer before it is dereferenced; malformed input yields
- *   XS_FLEX_MALFORMED, never a read outside [buf, buf + len).
+ *   ENG_FLEX_MALFORMED, never a read outside [buf, buf + len).
  * - Supported: a root map (what custom options are); inline and indirect ints, uints,
  *   floats and bools; maps (lookup by key); untyped vectors, typed vectors
  *   (VECTOR_INT/UINT/FLOAT/BOOL) and fixed typed vectors (2/3/4 elements). Strings and
@@ -24,81 +24,81 @@
 extern "C" {
 #endif
 
-typedef enum xs_flex_status {
-  XS_FLEX_OK = 0,
-  XS_FLEX_NOT_FOUND = 1, /* key absent / index out of range */
-  XS_FLEX_TYPE = 2,      /* value exists but is not convertible to what was asked */
-  XS_FLEX_MALFORMED = 3  /* bytes violate the format (or point outside the buffer) */
-} xs_flex_status_t;
+typedef enum eng_flex_status {
+  ENG_FLEX_OK = 0,
+  ENG_FLEX_NOT_FOUND = 1, /* key absent / index out of range */
+  ENG_FLEX_TYPE = 2,      /* value exists but is not convertible to what was asked */
+  ENG_FLEX_MALFORMED = 3  /* bytes violate the format (or point outside the buffer) */
+} eng_flex_status_t;
 
 /* FlexBuffers value types (the format's numbering). */
 enum {
-  XS_FLEX_NULL = 0,
-  XS_FLEX_INT = 1,
-  XS_FLEX_UINT = 2,
-  XS_FLEX_FLOAT = 3,
-  XS_FLEX_KEY = 4,
-  XS_FLEX_STRING = 5,
-  XS_FLEX_INDIRECT_INT = 6,
-  XS_FLEX_INDIRECT_UINT = 7,
-  XS_FLEX_INDIRECT_FLOAT = 8,
-  XS_FLEX_MAP = 9,
-  XS_FLEX_VECTOR = 10,
-  XS_FLEX_VECTOR_INT = 11,
-  XS_FLEX_VECTOR_UINT = 12,
-  XS_FLEX_VECTOR_FLOAT = 13,
-  XS_FLEX_VECTOR_KEY = 14,
-  XS_FLEX_VECTOR_STRING_DEPRECATED = 15,
-  XS_FLEX_VECTOR_INT2 = 16,
-  XS_FLEX_VECTOR_UINT2 = 17,
-  XS_FLEX_VECTOR_FLOAT2 = 18,
-  XS_FLEX_VECTOR_INT3 = 19,
-  XS_FLEX_VECTOR_UINT3 = 20,
-  XS_FLEX_VECTOR_FLOAT3 = 21,
-  XS_FLEX_VECTOR_INT4 = 22,
-  XS_FLEX_VECTOR_UINT4 = 23,
-  XS_FLEX_VECTOR_FLOAT4 = 24,
-  XS_FLEX_BLOB = 25,
-  XS_FLEX_BOOL = 26,
-  XS_FLEX_VECTOR_BOOL = 36
+  ENG_FLEX_NULL = 0,
+  ENG_FLEX_INT = 1,
+  ENG_FLEX_UINT = 2,
+  ENG_FLEX_FLOAT = 3,
+  ENG_FLEX_KEY = 4,
+  ENG_FLEX_STRING = 5,
+  ENG_FLEX_INDIRECT_INT = 6,
+  ENG_FLEX_INDIRECT_UINT = 7,
+  ENG_FLEX_INDIRECT_FLOAT = 8,
+  ENG_FLEX_MAP = 9,
+  ENG_FLEX_VECTOR = 10,
+  ENG_FLEX_VECTOR_INT = 11,
+  ENG_FLEX_VECTOR_UINT = 12,
+  ENG_FLEX_VECTOR_FLOAT = 13,
+  ENG_FLEX_VECTOR_KEY = 14,
+  ENG_FLEX_VECTOR_STRING_DEPRECATED = 15,
+  ENG_FLEX_VECTOR_INT2 = 16,
+  ENG_FLEX_VECTOR_UINT2 = 17,
+  ENG_FLEX_VECTOR_FLOAT2 = 18,
+  ENG_FLEX_VECTOR_INT3 = 19,
+  ENG_FLEX_VECTOR_UINT3 = 20,
+  ENG_FLEX_VECTOR_FLOAT3 = 21,
+  ENG_FLEX_VECTOR_INT4 = 22,
+  ENG_FLEX_VECTOR_UINT4 = 23,
+  ENG_FLEX_VECTOR_FLOAT4 = 24,
+  ENG_FLEX_BLOB = 25,
+  ENG_FLEX_BOOL = 26,
+  ENG_FLEX_VECTOR_BOOL = 36
 };
 
 /* One value: where its slot is and how to read it. For inline scalars `pos` is the slot
  * (read with `width` bytes = the parent's width); for everything else `pos` is the start
  * of the pointed-to data and `width` its element width. */
-typedef struct xs_flex_value {
+typedef struct eng_flex_value {
   const uint8_t *buf;
   uint32_t len;
   uint32_t pos;
   uint8_t type;
   uint8_t width;
-} xs_flex_value_t;
+} eng_flex_value_t;
 
 /* The root value of a FlexBuffer. */
-xs_flex_status_t xs_flex_root(const uint8_t *buf, size_t len, xs_flex_value_t *out);
+eng_flex_status_t eng_flex_root(const uint8_t *buf, size_t len, eng_flex_value_t *out);
 
 /* Elements of a map or any vector kind (typed, fixed, untyped). */
-xs_flex_status_t xs_flex_size(const xs_flex_value_t *v, uint32_t *size);
+eng_flex_status_t eng_flex_size(const eng_flex_value_t *v, uint32_t *size);
 
 /* Map lookup by exact key (NUL-terminated). */
-xs_flex_status_t xs_flex_map_get(const xs_flex_value_t *map, const char *key,
-                                 xs_flex_value_t *out);
+eng_flex_status_t eng_flex_map_get(const eng_flex_value_t *map, const char *key,
+                                 eng_flex_value_t *out);
 /* Element i of a map (in key order) or of any vector kind. */
-xs_flex_status_t xs_flex_at(const xs_flex_value_t *v, uint32_t i, xs_flex_value_t *out);
+eng_flex_status_t eng_flex_at(const eng_flex_value_t *v, uint32_t i, eng_flex_value_t *out);
 
 /* Scalar conversions. */
-xs_flex_status_t xs_flex_as_int64(const xs_flex_value_t *v, int64_t *out);
-xs_flex_status_t xs_flex_as_double(const xs_flex_value_t *v, double *out);
-xs_flex_status_t xs_flex_as_bool(const xs_flex_value_t *v, int *out);
+eng_flex_status_t eng_flex_as_int64(const eng_flex_value_t *v, int64_t *out);
+eng_flex_status_t eng_flex_as_double(const eng_flex_value_t *v, double *out);
+eng_flex_status_t eng_flex_as_bool(const eng_flex_value_t *v, int *out);
 
-/* Convenience for op options: map[key] as an int32 within [min, max]. XS_FLEX_TYPE when
+/* Convenience for op options: map[key] as an int32 within [min, max]. ENG_FLEX_TYPE when
  * the value is out of that range or not numeric. */
-xs_flex_status_t xs_flex_map_int32(const xs_flex_value_t *map, const char *key, int32_t min,
+eng_flex_status_t eng_flex_map_int32(const eng_flex_value_t *map, const char *key, int32_t min,
                                    int32_t max, int32_t *out);
-xs_flex_status_t xs_flex_map_bool(const xs_flex_value_t *map, const char *key, int *out);
+eng_flex_status_t eng_flex_map_bool(const eng_flex_value_t *map, const char *key, int *out);
 
 /* Short English name of a status ("malformed", ...). */
-const char *xs_flex_status_name(xs_flex_status_t s);
+const char *eng_flex_status_name(eng_flex_status_t s);
 
 #ifdef __cplusplus
 }

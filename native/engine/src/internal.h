@@ -10,26 +10,26 @@
 #include "flatbuf.h"
 #include "kernel.h"
 
-#define XS_ALIGN 16u      /* arena ends and planned (head) buffers */
-#define XS_TAIL_ALIGN 8u  /* persistent allocations */
+#define ENG_ALIGN 16u      /* arena ends and planned (head) buffers */
+#define ENG_TAIL_ALIGN 8u  /* persistent allocations */
 
 /* Temporary records at the head during allocate (gone once the plan is committed). */
-typedef struct xs_scratch_req {
+typedef struct eng_scratch_req {
   uint16_t node, slot;
   uint32_t bytes;
-} xs_scratch_req_t;
+} eng_scratch_req_t;
 
-typedef struct xs_plan_item {
+typedef struct eng_plan_item {
   uint32_t size;   /* 0 = not planned */
   int16_t first, last;
   uint32_t offset;
-} xs_plan_item_t;
+} eng_plan_item_t;
 
 /* The interpreter object lives at the top of the arena tail, so every byte here counts
  * against the arena (TFLM's allocator object does the same): vectors of the model are
  * kept as positions and re-read from the flatbuffer when only prepare or error paths
  * need them. */
-struct xs_interp {
+struct eng_interp {
   fb_buf_t fb;
   uint8_t *arena;
   uint32_t arena_bytes;
@@ -39,31 +39,31 @@ struct xs_interp {
   uint32_t tail_missing; /* persistent bytes refused while the arena was short */
   uint32_t temp_top;     /* end of the temporary records at the head (allocate only) */
   uint8_t head_start;    /* first 16-aligned byte of the arena */
-  uint8_t set;           /* xs_kernel_set_t */
+  uint8_t set;           /* eng_kernel_set_t */
   uint8_t allocated, allocate_failed, preserve_all, in_prepare;
   uint16_t num_scratch;  /* scratch requests recorded during prepare */
-  /* Compact eval-time tensor records (XS_EVAL_TENSOR_BYTES each): eval_tensor(). During
+  /* Compact eval-time tensor records (ENG_EVAL_TENSOR_BYTES each): eval_tensor(). During
    * prepare, full records sit at the head (prep_tensors()). */
   uint8_t *tensors;
-  xs_node_t *nodes;
+  eng_node_t *nodes;
   uint16_t num_tensors, num_ops;
   uint16_t sg_inputs_len, sg_outputs_len;
   uint32_t sg_inputs_pos, sg_outputs_pos; /* int32 vectors in the model */
-  xs_ticks_fn ticks;
-  xs_op_profile_fn on_op;
+  eng_ticks_fn ticks;
+  eng_op_profile_fn on_op;
   void *profile_user;
-  xs_error_t error;
+  eng_error_t error;
 };
 
-static inline xs_tensor_t *eval_tensor(const xs_interp_t *it, uint32_t index) {
-  return (xs_tensor_t *)(void *)(it->tensors + index * (uint32_t)XS_EVAL_TENSOR_BYTES);
+static inline eng_tensor_t *eval_tensor(const eng_interp_t *it, uint32_t index) {
+  return (eng_tensor_t *)(void *)(it->tensors + index * (uint32_t)ENG_EVAL_TENSOR_BYTES);
 }
 
-static inline xs_tensor_t *prep_tensors(const xs_interp_t *it) {
-  return (xs_tensor_t *)(void *)(it->arena + it->head_start);
+static inline eng_tensor_t *prep_tensors(const eng_interp_t *it) {
+  return (eng_tensor_t *)(void *)(it->arena + it->head_start);
 }
 
-uint32_t xs_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap);
-uint32_t xs_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...);
+uint32_t eng_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap);
+uint32_t eng_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...);
 
 #endif

@@ -74,25 +74,25 @@ static const uint32_t k_empty_list[1] = {0};
 
 static uint32_t list_len(const uint8_t *list) { return ld32(list - 4); }
 
-static uint32_t align_up(uint32_t v) { return (v + (XS_ALIGN - 1)) & ~(XS_ALIGN - 1); }
+static uint32_t align_up(uint32_t v) { return (v + (ENG_ALIGN - 1)) & ~(ENG_ALIGN - 1); }
 
-static xs_status_t set_error(xs_error_t *e, xs_status_t code, int32_t op, const char *fmt, ...) {
+static eng_status_t set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...) {
   va_list ap;
   e->code = code;
   e->op_index = op;
   e->bytes_needed = 0;
   e->message[0] = '\0';
   va_start(ap, fmt);
-  xs_vformat(e->message, sizeof e->message, 0, fmt, ap);
+  eng_vformat(e->message, sizeof e->message, 0, fmt, ap);
   va_end(ap);
   return code;
 }
 
 /* ---- arena ---- */
 
-static uint32_t align_tail(uint32_t v) { return (v + (XS_TAIL_ALIGN - 1)) & ~(XS_TAIL_ALIGN - 1); }
+static uint32_t align_tail(uint32_t v) { return (v + (ENG_TAIL_ALIGN - 1)) & ~(ENG_TAIL_ALIGN - 1); }
 
-static void *tail_alloc(xs_interp_t *it, uint32_t bytes) {
+static void *tail_alloc(eng_interp_t *it, uint32_t bytes) {
   const uint32_t need = align_tail(bytes);
   const uint32_t floor = it->temp_top > it->head_start ? it->temp_top : it->head_start;
   if (need < bytes || it->tail_low < floor || it->tail_low - floor < need) {
@@ -128,67 +128,67 @@ typedef struct model_view {
   fb_vec_t opcodes, buffers, tensors, ops, inputs, outputs;
 } model_view_t;
 
-static xs_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m, xs_error_t *err) {
+static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m, eng_error_t *err) {
   fb_table_t root, sg;
   fb_vec_t subgraphs;
   uint32_t version;
   int present;
   if (model == NULL || bytes < 8 || bytes > 0x7FFFFFFFu) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: %u bytes is not a flatbuffer",
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: %u bytes is not a flatbuffer",
                      (uint32_t)(bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : bytes));
   }
   if (((uintptr_t)model & 3u) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model bytes must be 4-byte aligned (16 recommended)");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model bytes must be 4-byte aligned (16 recommended)");
   }
   m->fb.data = model;
   m->fb.size = (uint32_t)bytes;
   if (fb_root(&m->fb, &root) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: root table out of bounds");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: root table out of bounds");
   }
   if (memcmp(model + 4, "TFL3", 4) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: file identifier is not TFL3");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: file identifier is not TFL3");
   }
   if (fb_u32(&root, MODEL_VERSION, 0, &version) != 0 || version != 3) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: schema version %u, expected 3", version);
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: schema version %u, expected 3", version);
   }
   if (fb_vector(&root, MODEL_OPCODES, 4, &m->opcodes) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: operator_codes out of bounds");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: operator_codes out of bounds");
   }
   if (fb_vector(&root, MODEL_BUFFERS, 4, &m->buffers) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: buffers out of bounds");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: buffers out of bounds");
   }
   if (fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 || subgraphs.len == 0 ||
       fb_vec_table(&subgraphs, 0, &sg) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "model: no valid subgraph 0");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "model: no valid subgraph 0");
   }
   (void)present;
   if (fb_vector(&sg, SG_TENSORS, 4, &m->tensors) != 0 || fb_vector(&sg, SG_OPERATORS, 4, &m->ops) != 0 ||
       fb_vector(&sg, SG_INPUTS, 4, &m->inputs) != 0 || fb_vector(&sg, SG_OUTPUTS, 4, &m->outputs) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "subgraph 0: tensors/operators/inputs/outputs out of bounds");
+    return set_error(err, ENG_ERR_MALFORMED, -1, "subgraph 0: tensors/operators/inputs/outputs out of bounds");
   }
   if (m->tensors.len > MAX_TENSORS || m->ops.len > MAX_OPS) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "subgraph 0: %u tensors / %u ops exceed the limits",
+    return set_error(err, ENG_ERR_MALFORMED, -1, "subgraph 0: %u tensors / %u ops exceed the limits",
                      m->tensors.len, m->ops.len);
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* Name of an op for messages: builtin name or "CUSTOM:<code>". */
 static uint32_t format_op_name(char *buf, uint32_t cap, uint32_t at, int32_t builtin,
                                const char *custom, uint32_t custom_len) {
-  if (builtin == XS_OP_CUSTOM) {
-    return xs_format(buf, cap, at, "CUSTOM:%.*s", (int)custom_len, custom);
+  if (builtin == ENG_OP_CUSTOM) {
+    return eng_format(buf, cap, at, "CUSTOM:%.*s", (int)custom_len, custom);
   }
-  return xs_format(buf, cap, at, "%s", xs_builtin_name(builtin));
+  return eng_format(buf, cap, at, "%s", eng_builtin_name(builtin));
 }
 
-static xs_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, xs_tensor_t *t,
-                                xs_error_t *err, int check);
+static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, eng_tensor_t *t,
+                                eng_error_t *err, int check);
 
 /* check = 0: the model passed this decode at create; skip the per-channel value checks
  * (the decoded record is the same). */
-static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_t index,
-                                 xs_tensor_t *t, xs_error_t *err, int check) {
+static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint32_t index,
+                                 eng_tensor_t *t, eng_error_t *err, int check) {
   fb_table_t tt, buf;
   fb_vec_t shape, data;
   uint8_t type, is_var;
@@ -196,14 +196,14 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
   if (fb_vec_table(&m->tensors, index, &tt) != 0 || fb_vector(&tt, TENSOR_SHAPE, 4, &shape) != 0 ||
       fb_u8(&tt, TENSOR_TYPE, 0, &type) != 0 || fb_u32(&tt, TENSOR_BUFFER, 0, &buffer_index) != 0 ||
       fb_u8(&tt, TENSOR_IS_VARIABLE, 0, &is_var) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: table out of bounds", index);
+    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", index);
   }
   if (fb_has(&tt, TENSOR_SPARSITY) != 0) {
-    return set_error(err, XS_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: sparse tensors are not supported", index);
+    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: sparse tensors are not supported", index);
   }
-  if (shape.len > XS_MAX_DIMS) {
-    return set_error(err, XS_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: rank %u > %u", index, shape.len,
-                     (uint32_t)XS_MAX_DIMS);
+  if (shape.len > ENG_MAX_DIMS) {
+    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: rank %u > %u", index, shape.len,
+                     (uint32_t)ENG_MAX_DIMS);
   }
   static const int32_t no_dims[1] = {0};
   memset(t, 0, sizeof *t);
@@ -215,16 +215,16 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
   for (uint32_t d = 0; d < shape.len; d++) {
     const int32_t dim = (int32_t)fb_load_u32(fb_vec_elem(&shape, d, 4));
     if (dim < 0) {
-      return set_error(err, XS_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index, dim);
+      return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index, dim);
     }
     elements *= (uint64_t)dim;
     if (elements > MAX_TENSOR_BYTES) {
-      return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
+      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
     }
   }
-  const uint64_t bytes = elements * xs_type_size((xs_type_t)type);
+  const uint64_t bytes = elements * eng_type_size((eng_type_t)type);
   if (bytes > MAX_TENSOR_BYTES) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
+    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
   }
   t->bytes = (uint32_t)bytes;
 
@@ -232,12 +232,12 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
    * offset in the file after it. */
   if (buffer_index != 0 || m->buffers.len > 0) {
     if (buffer_index >= m->buffers.len) {
-      return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index, buffer_index);
+      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index, buffer_index);
     }
     uint64_t off, size;
     if (fb_vec_table(&m->buffers, buffer_index, &buf) != 0 || fb_vector(&buf, BUFFER_DATA, 1, &data) != 0 ||
         fb_u64(&buf, BUFFER_OFFSET, 0, &off) != 0 || fb_u64(&buf, BUFFER_SIZE, 0, &size) != 0) {
-      return set_error(err, XS_ERR_MALFORMED, -1, "buffer %u: out of bounds", buffer_index);
+      return set_error(err, ENG_ERR_MALFORMED, -1, "buffer %u: out of bounds", buffer_index);
     }
     const uint8_t *ptr = NULL;
     uint64_t len = 0;
@@ -246,7 +246,7 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
       len = data.len;
     } else if (off > 1) {
       if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
-        return set_error(err, XS_ERR_MALFORMED, -1,
+        return set_error(err, ENG_ERR_MALFORMED, -1,
                          "buffer %u: external data (offset/size beyond the model bytes) not available",
                          buffer_index);
       }
@@ -255,13 +255,13 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
     }
     if (ptr != NULL) {
       if (len < bytes) {
-        return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u", index,
+        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u", index,
                          (uint32_t)len, (uint32_t)bytes);
       }
-      const uint32_t esize = xs_type_size((xs_type_t)type);
+      const uint32_t esize = eng_type_size((eng_type_t)type);
       const uint32_t need_align = esize >= 4 ? 4 : esize;
       if (need_align > 1 && ((uintptr_t)ptr % need_align) != 0) {
-        return set_error(err, XS_ERR_MALFORMED, -1,
+        return set_error(err, ENG_ERR_MALFORMED, -1,
                          "tensor %u: constant data misaligned (give the model 16-byte alignment)", index);
       }
       t->data = (void *)(uintptr_t)ptr;
@@ -273,55 +273,55 @@ static xs_status_t decode_tensor(xs_interp_t *it, const model_view_t *m, uint32_
 }
 
 /* Quantization of tensor `index` (table tt) into t; t->type, rank and dims are set. */
-static xs_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, xs_tensor_t *t,
-                                xs_error_t *err, int check) {
+static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, eng_tensor_t *t,
+                                eng_error_t *err, int check) {
   fb_table_t q;
   fb_vec_t scales, zps;
   const uint8_t type = t->type;
   int present;
   if (fb_table(tt, TENSOR_QUANT, &q, &present) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
+    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
   }
   if (present) {
     int32_t qdim;
     if (fb_vector(&q, QUANT_SCALE, 4, &scales) != 0 || fb_vector(&q, QUANT_ZERO_POINT, 8, &zps) != 0 ||
         fb_i32(&q, QUANT_DIM, 0, &qdim) != 0) {
-      return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
+      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
     }
     if (scales.len > 0) {
       if (scales.len > 65535u || (zps.len != 0 && zps.len != scales.len)) {
-        return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points", index,
+        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points", index,
                          scales.len, zps.len);
       }
       /* TFLM does not check the axis of bias tensors (some models carry the filter's
        * axis there); kernels check what they use. */
       if (scales.len > 1 && (qdim < 0 || (qdim < (int32_t)t->rank && (uint32_t)t->dims[qdim] != scales.len))) {
-        return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: per-channel dimension %d does not match %u scales",
+        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: per-channel dimension %d does not match %u scales",
                          index, qdim, scales.len);
       }
       for (uint32_t c = 0; check && c < scales.len; c++) {
         const float sc = fb_load_f32(m->fb.data + scales.pos + 4 * c);
         if (!(sc >= 0.0f) || sc > 3.0e38f) {
-          return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: scale %u is negative, infinite or NaN", index, c);
+          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: scale %u is negative, infinite or NaN", index, c);
         }
       }
       /* Zero points of narrow types must fit the type (kernels add them in int32). */
       int32_t qmin = INT32_MIN, qmax = INT32_MAX;
-      if (type == XS_INT8) {
+      if (type == ENG_INT8) {
         qmin = -128;
         qmax = 127;
-      } else if (type == XS_UINT8) {
+      } else if (type == ENG_UINT8) {
         qmin = 0;
         qmax = 255;
-      } else if (type == XS_INT16) {
+      } else if (type == ENG_INT16) {
         qmin = -32768;
         qmax = 32767;
       }
       for (uint32_t c = 0; check && c < zps.len; c++) {
         const int64_t zp = (int64_t)fb_load_u64(m->fb.data + zps.pos + 8 * c);
         if (zp < qmin || zp > qmax) {
-          return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: zero point %u out of range for %s", index, c,
-                           xs_type_name((xs_type_t)type));
+          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: zero point %u out of range for %s", index, c,
+                           eng_type_name((eng_type_t)type));
         }
       }
       t->quant_count = (uint16_t)scales.len;
@@ -332,21 +332,21 @@ static xs_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uin
       if (t->zps_raw != NULL) {
         const int64_t zp = (int64_t)fb_load_u64(t->zps_raw);
         if (zp < INT32_MIN || zp > INT32_MAX) {
-          return set_error(err, XS_ERR_MALFORMED, -1, "tensor %u: zero point out of range", index);
+          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: zero point out of range", index);
         }
         t->zero_point = (int32_t)zp;
       }
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-static int tensor_index_ok(const xs_interp_t *it, int32_t idx, int allow_absent) {
+static int tensor_index_ok(const eng_interp_t *it, int32_t idx, int allow_absent) {
   return (allow_absent && idx == -1) || (idx >= 0 && (uint32_t)idx < it->num_tensors);
 }
 
 /* Operator `index` of subgraph 0 (model already verified at create). */
-static int op_table(const xs_interp_t *it, uint32_t index, fb_table_t *op) {
+static int op_table(const eng_interp_t *it, uint32_t index, fb_table_t *op) {
   fb_table_t root, sg;
   fb_vec_t subgraphs, ops;
   if (fb_root(&it->fb, &root) != 0 || fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 ||
@@ -385,8 +385,8 @@ static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uin
   return 0;
 }
 
-static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t index, xs_node_t *n,
-                             xs_error_t *err) {
+static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t index, eng_node_t *n,
+                             eng_error_t *err) {
   fb_table_t op, opt;
   fb_vec_t ins, outs;
   uint32_t opcode, custom_len;
@@ -397,108 +397,108 @@ static xs_status_t decode_op(xs_interp_t *it, const model_view_t *m, uint32_t in
   if (fb_vec_table(&m->ops, index, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
       fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
       fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 || fb_table(&op, OP_OPTIONS, &opt, &present) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
   }
   if (opcode >= m->opcodes.len ||
       opcode > 0xFFFFu || decode_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
-    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid", index, opcode);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid", index, opcode);
   }
   if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
-    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count", index);
   }
   n->interp = it;
   /* Present vectors carry their length in the word before the first element. */
   n->inputs = fb_has(&op, OP_INPUTS) == 1 ? m->fb.data + ins.pos : EMPTY_LIST;
   n->outputs = m->fb.data + outs.pos;
   if (list_len(n->inputs) != ins.len || list_len(n->outputs) != outs.len) {
-    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors", index);
   }
   for (uint32_t i = 0; i < ins.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->inputs + 4 * i), 1)) {
-      return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: input %u: tensor index out of range", index, i);
+      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: input %u: tensor index out of range", index, i);
     }
   }
   for (uint32_t i = 0; i < outs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->outputs + 4 * i), 0)) {
-      return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: output %u: tensor index out of range", index, i);
+      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: output %u: tensor index out of range", index, i);
     }
   }
   const uint8_t *copts;
   uint32_t copts_len;
   const int cst = op_custom_options(&m->fb, &op, &copts, &copts_len);
   if (cst == -1) {
-    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds", index);
   }
   if (cst == -2) {
-    return set_error(err, XS_ERR_MALFORMED, (int32_t)index, "op %u: large custom options beyond the model", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: large custom options beyond the model", index);
   }
   n->custom_options = copts;
   n->custom_options_len = (uint16_t)(copts_len > 0xFFFFu ? 0xFFFFu : copts_len);
-  n->kernel = xs_kernel_lookup((xs_kernel_set_t)it->set, builtin, custom, custom_len);
+  n->kernel = eng_kernel_lookup((eng_kernel_set_t)it->set, builtin, custom, custom_len);
   if (n->kernel == NULL) {
-    set_error(err, XS_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
+    set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
     uint32_t at = (uint32_t)strlen(err->message);
     at = format_op_name(err->message, sizeof err->message, at, builtin, custom, custom_len);
-    xs_format(err->message, sizeof err->message, at, " (op %u)", index);
-    return XS_ERR_UNSUPPORTED_OP;
+    eng_format(err->message, sizeof err->message, at, " (op %u)", index);
+    return ENG_ERR_UNSUPPORTED_OP;
   }
   if (builtin < 0 || builtin > 0xFF) {
-    return set_error(err, XS_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index, builtin);
+    return set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index, builtin);
   }
   n->builtin = (uint8_t)builtin;
   (void)opt_type;
   (void)present;
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* ---- public: create ---- */
 
-xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *arena,
-                              size_t arena_bytes, xs_kernel_set_t kernels, xs_error_t *err) {
-  xs_error_t local;
-  xs_error_t *e = err != NULL ? err : &local;
+eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *arena,
+                              size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err) {
+  eng_error_t local;
+  eng_error_t *e = err != NULL ? err : &local;
   model_view_t m;
   memset(e, 0, sizeof *e);
   e->op_index = -1;
   if (arena == NULL || arena_bytes > 0xFFFFFFF0u) {
-    set_error(e, XS_ERR_ARG, -1, "arena missing or too large");
+    set_error(e, ENG_ERR_ARG, -1, "arena missing or too large");
     return NULL;
   }
-  if (kernels != XS_KERNELS_REFERENCE && kernels != XS_KERNELS_OPTIMIZED) {
-    set_error(e, XS_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
+  if (kernels != ENG_KERNELS_REFERENCE && kernels != ENG_KERNELS_OPTIMIZED) {
+    set_error(e, ENG_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
     return NULL;
   }
-  if (open_model(model, model_bytes, &m, e) != XS_OK) {
+  if (open_model(model, model_bytes, &m, e) != ENG_OK) {
     return NULL;
   }
   uint8_t *base = arena;
-  const uint32_t head_start = (uint32_t)((XS_ALIGN - ((uintptr_t)base % XS_ALIGN)) % XS_ALIGN);
+  const uint32_t head_start = (uint32_t)((ENG_ALIGN - ((uintptr_t)base % ENG_ALIGN)) % ENG_ALIGN);
   const uint32_t end = (uint32_t)arena_bytes;
   const uint32_t tail_end =
-      end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(XS_ALIGN - 1)) - (uint32_t)(uintptr_t)base
+      end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(ENG_ALIGN - 1)) - (uint32_t)(uintptr_t)base
                         : 0;
-  const uint32_t fixed = align_tail(sizeof(xs_interp_t)) +
-                         align_tail(m.tensors.len * (uint32_t)XS_EVAL_TENSOR_BYTES) +
-                         align_tail(m.ops.len * (uint32_t)sizeof(xs_node_t));
+  const uint32_t fixed = align_tail(sizeof(eng_interp_t)) +
+                         align_tail(m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES) +
+                         align_tail(m.ops.len * (uint32_t)sizeof(eng_node_t));
   if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
-    set_error(e, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
+    set_error(e, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
               fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
               (uint32_t)arena_bytes);
-    e->bytes_needed = fixed + XS_ALIGN;
+    e->bytes_needed = fixed + ENG_ALIGN;
     return NULL;
   }
-  xs_interp_t *it = (xs_interp_t *)(base + tail_end - align_tail(sizeof(xs_interp_t)));
+  eng_interp_t *it = (eng_interp_t *)(base + tail_end - align_tail(sizeof(eng_interp_t)));
   memset(it, 0, sizeof *it);
   it->fb = m.fb;
   it->arena = base;
   it->arena_bytes = (uint32_t)arena_bytes;
   it->head_start = (uint8_t)head_start;
   it->tail_end = tail_end;
-  it->tail_low = tail_end - align_tail(sizeof(xs_interp_t));
+  it->tail_low = tail_end - align_tail(sizeof(eng_interp_t));
   it->temp_top = head_start;
   it->set = (uint8_t)kernels;
   if (m.inputs.len > 0xFFFFu || m.outputs.len > 0xFFFFu) {
-    set_error(e, XS_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
+    set_error(e, ENG_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
     return NULL;
   }
   it->sg_inputs_pos = m.inputs.pos;
@@ -508,48 +508,48 @@ xs_interp_t *xs_interp_create(const uint8_t *model, size_t model_bytes, void *ar
   it->num_tensors = (uint16_t)m.tensors.len;
   it->num_ops = (uint16_t)m.ops.len;
   it->error.op_index = -1;
-  it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)XS_EVAL_TENSOR_BYTES);
-  it->nodes = tail_alloc(it, m.ops.len * (uint32_t)sizeof(xs_node_t));
+  it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES);
+  it->nodes = tail_alloc(it, m.ops.len * (uint32_t)sizeof(eng_node_t));
   if ((m.tensors.len && it->tensors == NULL) || (m.ops.len && it->nodes == NULL)) {
-    set_error(e, XS_ERR_ARENA, -1, "arena too small for the tensor and node tables");
+    set_error(e, ENG_ERR_ARENA, -1, "arena too small for the tensor and node tables");
     return NULL;
   }
   for (uint32_t i = 0; i < m.tensors.len; i++) {
-    xs_tensor_t full;
-    if (decode_tensor(it, &m, i, &full, e, 1) != XS_OK) {
+    eng_tensor_t full;
+    if (decode_tensor(it, &m, i, &full, e, 1) != ENG_OK) {
       return NULL;
     }
-    memcpy(eval_tensor(it, i), &full, XS_EVAL_TENSOR_BYTES);
+    memcpy(eval_tensor(it, i), &full, ENG_EVAL_TENSOR_BYTES);
   }
   for (uint32_t i = 0; i < m.inputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.inputs, i, 4)), 0)) {
-      set_error(e, XS_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
+      set_error(e, ENG_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
       return NULL;
     }
   }
   for (uint32_t i = 0; i < m.outputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.outputs, i, 4)), 0)) {
-      set_error(e, XS_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
+      set_error(e, ENG_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
       return NULL;
     }
   }
   for (uint32_t i = 0; i < m.ops.len; i++) {
-    if (decode_op(it, &m, i, &it->nodes[i], e) != XS_OK) {
+    if (decode_op(it, &m, i, &it->nodes[i], e) != ENG_OK) {
       return NULL;
     }
   }
   return it;
 }
 
-uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kernel_set_t kernels,
+uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_kernel_set_t kernels,
                               char *names, uint32_t cap) {
   model_view_t m;
-  xs_error_t e;
+  eng_error_t e;
   uint32_t count = 0, at = 0;
   if (cap > 0) {
     names[0] = '\0';
   }
-  if (open_model(model, model_bytes, &m, &e) != XS_OK) {
+  if (open_model(model, model_bytes, &m, &e) != ENG_OK) {
     return 0;
   }
   for (uint32_t i = 0; i < m.ops.len; i++) {
@@ -562,7 +562,7 @@ uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kerne
         decode_opcode(&m.fb, &m.opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
       return count;
     }
-    if (xs_kernel_lookup(kernels, builtin, custom, custom_len) != NULL) {
+    if (eng_kernel_lookup(kernels, builtin, custom, custom_len) != NULL) {
       continue;
     }
     /* Report each missing op code once (first use decides). */
@@ -579,7 +579,7 @@ uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kerne
       continue;
     }
     if (count > 0) {
-      at = xs_format(names, cap, at, ",");
+      at = eng_format(names, cap, at, ",");
     }
     at = format_op_name(names, cap, at, builtin, custom, custom_len);
     count++;
@@ -589,7 +589,7 @@ uint32_t xs_model_missing_ops(const uint8_t *model, size_t model_bytes, xs_kerne
 
 /* ---- kernel-facing helpers ---- */
 
-static void node_custom(const xs_interp_t *it, const xs_node_t *n, const char **name, uint32_t *len) {
+static void node_custom(const eng_interp_t *it, const eng_node_t *n, const char **name, uint32_t *len) {
   fb_table_t root, op;
   fb_vec_t opcodes;
   uint32_t opcode;
@@ -605,7 +605,7 @@ static void node_custom(const xs_interp_t *it, const xs_node_t *n, const char **
 }
 
 /* Prepare sees full records (quantization included) at the head; eval the compact table. */
-static xs_tensor_t *tensor_at(const xs_node_t *node, const uint8_t *list, uint32_t i) {
+static eng_tensor_t *tensor_at(const eng_node_t *node, const uint8_t *list, uint32_t i) {
   if (i >= list_len(list)) {
     return NULL;
   }
@@ -613,27 +613,27 @@ static xs_tensor_t *tensor_at(const xs_node_t *node, const uint8_t *list, uint32
   if (idx < 0) {
     return NULL;
   }
-  const xs_interp_t *it = node->interp;
+  const eng_interp_t *it = node->interp;
   if (it->in_prepare) {
     return prep_tensors(it) + idx;
   }
   return eval_tensor(it, (uint32_t)idx);
 }
 
-xs_tensor_t *xs_input(const xs_node_t *node, uint32_t i) { return tensor_at(node, node->inputs, i); }
+eng_tensor_t *eng_input(const eng_node_t *node, uint32_t i) { return tensor_at(node, node->inputs, i); }
 
-xs_tensor_t *xs_output(const xs_node_t *node, uint32_t i) { return tensor_at(node, node->outputs, i); }
+eng_tensor_t *eng_output(const eng_node_t *node, uint32_t i) { return tensor_at(node, node->outputs, i); }
 
-uint32_t xs_num_inputs(const xs_node_t *node) { return list_len(node->inputs); }
-uint32_t xs_num_outputs(const xs_node_t *node) { return list_len(node->outputs); }
+uint32_t eng_num_inputs(const eng_node_t *node) { return list_len(node->inputs); }
+uint32_t eng_num_outputs(const eng_node_t *node) { return list_len(node->outputs); }
 
-int32_t xs_node_index(const xs_node_t *node) { return (int32_t)(node - node->interp->nodes); }
+int32_t eng_node_index(const eng_node_t *node) { return (int32_t)(node - node->interp->nodes); }
 
-uint32_t xs_custom_options(const xs_node_t *node, const uint8_t **data) {
+uint32_t eng_custom_options(const eng_node_t *node, const uint8_t **data) {
   fb_table_t op;
   uint32_t len = 0;
   *data = NULL;
-  if (op_table(node->interp, (uint32_t)xs_node_index(node), &op) != 0 ||
+  if (op_table(node->interp, (uint32_t)eng_node_index(node), &op) != 0 ||
       op_custom_options(&node->interp->fb, &op, data, &len) != 0) {
     *data = NULL;
     return 0;
@@ -641,7 +641,7 @@ uint32_t xs_custom_options(const xs_node_t *node, const uint8_t **data) {
   return len;
 }
 
-uint32_t xs_tensor_elements(const xs_tensor_t *t) {
+uint32_t eng_tensor_elements(const eng_tensor_t *t) {
   uint32_t n = 1;
   for (uint32_t d = 0; d < t->rank; d++) {
     n *= (uint32_t)t->dims[d];
@@ -649,7 +649,7 @@ uint32_t xs_tensor_elements(const xs_tensor_t *t) {
   return n;
 }
 
-int32_t xs_dim(const xs_tensor_t *t, int32_t i) {
+int32_t eng_dim(const eng_tensor_t *t, int32_t i) {
   if (i < 0) {
     i += t->rank;
   }
@@ -659,7 +659,7 @@ int32_t xs_dim(const xs_tensor_t *t, int32_t i) {
   return t->dims[i];
 }
 
-int xs_same_shape(const xs_tensor_t *a, const xs_tensor_t *b) {
+int eng_same_shape(const eng_tensor_t *a, const eng_tensor_t *b) {
   if (a->rank != b->rank) {
     return 0;
   }
@@ -671,62 +671,62 @@ int xs_same_shape(const xs_tensor_t *a, const xs_tensor_t *b) {
   return 1;
 }
 
-float xs_channel_scale(const xs_tensor_t *t, uint32_t c) {
+float eng_channel_scale(const eng_tensor_t *t, uint32_t c) {
   if (t->scales_raw == NULL || c >= t->quant_count) {
     return t->scale;
   }
   return fb_load_f32(t->scales_raw + 4 * c);
 }
 
-int32_t xs_channel_zero_point(const xs_tensor_t *t, uint32_t c) {
+int32_t eng_channel_zero_point(const eng_tensor_t *t, uint32_t c) {
   if (t->zps_raw == NULL || c >= t->quant_count) {
     return t->zero_point;
   }
   return (int32_t)(int64_t)fb_load_u64(t->zps_raw + 8 * c);
 }
 
-void *xs_alloc_persistent(xs_node_t *node, size_t bytes) {
-  xs_interp_t *it = node->interp;
+void *eng_alloc_persistent(eng_node_t *node, size_t bytes) {
+  eng_interp_t *it = node->interp;
   if (!it->in_prepare || bytes > MAX_TENSOR_BYTES) {
     return NULL;
   }
   return tail_alloc(it, (uint32_t)bytes);
 }
 
-xs_status_t xs_request_scratch(xs_node_t *node, size_t bytes, int32_t *index) {
-  xs_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= XS_MAX_SCRATCH_PER_NODE ||
+eng_status_t eng_request_scratch(eng_node_t *node, size_t bytes, int32_t *index) {
+  eng_interp_t *it = node->interp;
+  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= ENG_MAX_SCRATCH_PER_NODE ||
       it->num_scratch >= 0xFFFFu) {
-    return xs_fail(node, XS_ERR_ARENA, "too many scratch buffers");
+    return eng_fail(node, ENG_ERR_ARENA, "too many scratch buffers");
   }
   /* Recorded at the head (free until planning); the tail must not cross it. */
-  if (it->tail_low < it->temp_top || it->tail_low - it->temp_top < sizeof(xs_scratch_req_t)) {
-    it->tail_missing += (uint32_t)sizeof(xs_scratch_req_t);
-    return xs_fail(node, XS_ERR_ARENA, "no room to record a scratch request");
+  if (it->tail_low < it->temp_top || it->tail_low - it->temp_top < sizeof(eng_scratch_req_t)) {
+    it->tail_missing += (uint32_t)sizeof(eng_scratch_req_t);
+    return eng_fail(node, ENG_ERR_ARENA, "no room to record a scratch request");
   }
-  xs_scratch_req_t *req = (xs_scratch_req_t *)(void *)(it->arena + it->temp_top);
-  req->node = (uint16_t)xs_node_index(node);
+  eng_scratch_req_t *req = (eng_scratch_req_t *)(void *)(it->arena + it->temp_top);
+  req->node = (uint16_t)eng_node_index(node);
   req->slot = node->num_scratch;
   req->bytes = (uint32_t)bytes;
-  it->temp_top += (uint32_t)sizeof(xs_scratch_req_t);
+  it->temp_top += (uint32_t)sizeof(eng_scratch_req_t);
   it->num_scratch++;
   *index = node->num_scratch;
   node->num_scratch++;
-  return XS_OK;
+  return ENG_OK;
 }
 
-void *xs_scratch(const xs_node_t *node, int32_t index) {
+void *eng_scratch(const eng_node_t *node, int32_t index) {
   if (index < 0 || index >= node->num_scratch) {
     return NULL;
   }
-  const xs_interp_t *it = node->interp;
+  const eng_interp_t *it = node->interp;
   return it->arena + it->head_start + node->scratch_offsets[index];
 }
 
-xs_status_t xs_fail(xs_node_t *node, xs_status_t code, const char *fmt, ...) {
-  xs_interp_t *it = node->interp;
-  xs_error_t *e = &it->error;
-  const int32_t index = xs_node_index(node);
+eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...) {
+  eng_interp_t *it = node->interp;
+  eng_error_t *e = &it->error;
+  const int32_t index = eng_node_index(node);
   va_list ap;
   e->code = code;
   e->op_index = index;
@@ -735,34 +735,34 @@ xs_status_t xs_fail(xs_node_t *node, xs_status_t code, const char *fmt, ...) {
   uint32_t custom_len;
   node_custom(it, node, &custom, &custom_len);
   uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
-  at = xs_format(e->message, sizeof e->message, at, " (op %d): ", index);
+  at = eng_format(e->message, sizeof e->message, at, " (op %d): ", index);
   va_start(ap, fmt);
-  xs_vformat(e->message, sizeof e->message, at, fmt, ap);
+  eng_vformat(e->message, sizeof e->message, at, fmt, ap);
   va_end(ap);
   return code;
 }
 
-xs_status_t xs_expect_type(xs_node_t *node, const xs_tensor_t *t, const char *what, xs_type_t type) {
+eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char *what, eng_type_t type) {
   if (t == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "%s missing", what);
+    return eng_fail(node, ENG_ERR_SHAPE, "%s missing", what);
   }
   if (t->type != type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s is %s, expected %s", what, xs_type_name((xs_type_t)t->type),
-                   xs_type_name(type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s is %s, expected %s", what, eng_type_name((eng_type_t)t->type),
+                   eng_type_name(type));
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* ---- builtin options ---- */
 
-static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_options_t *o) {
+static eng_status_t decode_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {
   fb_table_t op, t;
   int have = 0;
   uint8_t options_type = 0;
   memset(o, 0, sizeof *o);
-  if (op_table(it, (uint32_t)xs_node_index(n), &op) != 0 || fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
+  if (op_table(it, (uint32_t)eng_node_index(n), &op) != 0 || fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
       fb_table(&op, OP_OPTIONS, &t, &have) != 0) {
-    return xs_fail(n, XS_ERR_MALFORMED, "builtin options out of bounds");
+    return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
   }
   int bad = 0;
   uint8_t u8v;
@@ -770,7 +770,7 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
 #define OPT_TYPE(expected)                                                                \
   do {                                                                                    \
     if (have && options_type != (expected)) {                                             \
-      return xs_fail(n, XS_ERR_MALFORMED, "builtin options type %u, expected %u",         \
+      return eng_fail(n, ENG_ERR_MALFORMED, "builtin options type %u, expected %u",         \
                      (uint32_t)options_type, (uint32_t)(expected));                       \
     }                                                                                     \
   } while (0)
@@ -779,13 +779,13 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
   do {                                                        \
     i8v = 0;                                                  \
     bad |= have ? fb_i8(&t, id, 0, &i8v) : 0;                 \
-    (dst) = (xs_activation_t)i8v;                             \
+    (dst) = (eng_activation_t)i8v;                             \
   } while (0)
 #define GET_PAD(id, dst)                                      \
   do {                                                        \
     i8v = 0;                                                  \
     bad |= have ? fb_i8(&t, id, 0, &i8v) : 0;                 \
-    (dst) = (xs_padding_t)i8v;                                \
+    (dst) = (eng_padding_t)i8v;                                \
   } while (0)
 #define GET_BOOL(id, def, dst)                                \
   do {                                                        \
@@ -794,7 +794,7 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
     (dst) = u8v != 0;                                         \
   } while (0)
   switch (n->builtin) {
-    case XS_OP_CONV_2D:
+    case ENG_OP_CONV_2D:
       OPT_TYPE(OPT_CONV);
       GET_PAD(0, o->conv.padding);
       GET_I32(1, 0, o->conv.stride_w);
@@ -803,7 +803,7 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
       GET_I32(4, 1, o->conv.dilation_w);
       GET_I32(5, 1, o->conv.dilation_h);
       break;
-    case XS_OP_DEPTHWISE_CONV_2D:
+    case ENG_OP_DEPTHWISE_CONV_2D:
       OPT_TYPE(OPT_DWCONV);
       GET_PAD(0, o->dwconv.padding);
       GET_I32(1, 0, o->dwconv.stride_w);
@@ -813,8 +813,8 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
       GET_I32(5, 1, o->dwconv.dilation_w);
       GET_I32(6, 1, o->dwconv.dilation_h);
       break;
-    case XS_OP_AVERAGE_POOL_2D:
-    case XS_OP_MAX_POOL_2D:
+    case ENG_OP_AVERAGE_POOL_2D:
+    case ENG_OP_MAX_POOL_2D:
       OPT_TYPE(OPT_POOL);
       GET_PAD(0, o->pool.padding);
       GET_I32(1, 0, o->pool.stride_w);
@@ -823,7 +823,7 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
       GET_I32(4, 0, o->pool.filter_h);
       GET_ACT(5, o->pool.activation);
       break;
-    case XS_OP_FULLY_CONNECTED:
+    case ENG_OP_FULLY_CONNECTED:
       OPT_TYPE(OPT_FC);
       GET_ACT(0, o->fc.activation);
       i8v = 0;
@@ -831,30 +831,30 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
       o->fc.weights_format = i8v;
       GET_BOOL(2, 0, o->fc.keep_num_dims);
       break;
-    case XS_OP_SOFTMAX: {
+    case ENG_OP_SOFTMAX: {
       OPT_TYPE(OPT_SOFTMAX);
       float beta = 0.0f;
       bad |= have ? fb_f32(&t, 0, 0.0f, &beta) : 0;
       o->softmax.beta = beta;
       break;
     }
-    case XS_OP_ADD:
-    case XS_OP_SUB:
-      OPT_TYPE(n->builtin == XS_OP_ADD ? OPT_ADD : OPT_SUB);
+    case ENG_OP_ADD:
+    case ENG_OP_SUB:
+      OPT_TYPE(n->builtin == ENG_OP_ADD ? OPT_ADD : OPT_SUB);
       GET_ACT(0, o->arith.activation);
       GET_BOOL(1, 1, o->arith.pot_scale_int16);
       break;
-    case XS_OP_MUL:
-    case XS_OP_DIV:
-      OPT_TYPE(n->builtin == XS_OP_MUL ? OPT_MUL : OPT_DIV);
+    case ENG_OP_MUL:
+    case ENG_OP_DIV:
+      OPT_TYPE(n->builtin == ENG_OP_MUL ? OPT_MUL : OPT_DIV);
       GET_ACT(0, o->arith.activation);
       break;
-    case XS_OP_CONCATENATION:
+    case ENG_OP_CONCATENATION:
       OPT_TYPE(OPT_CONCAT);
       GET_I32(0, 0, o->concat.axis);
       GET_ACT(1, o->concat.activation);
       break;
-    case XS_OP_STRIDED_SLICE:
+    case ENG_OP_STRIDED_SLICE:
       OPT_TYPE(OPT_STRIDED_SLICE);
       GET_I32(0, 0, o->strided_slice.begin_mask);
       GET_I32(1, 0, o->strided_slice.end_mask);
@@ -863,7 +863,7 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
       GET_I32(4, 0, o->strided_slice.shrink_axis_mask);
       GET_BOOL(5, 0, o->strided_slice.offset);
       break;
-    case XS_OP_CAST:
+    case ENG_OP_CAST:
       OPT_TYPE(OPT_CAST);
       i8v = -1;
       bad |= have ? fb_i8(&t, 0, -1, &i8v) : 0;
@@ -872,12 +872,12 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
       bad |= have ? fb_i8(&t, 1, -1, &i8v) : 0;
       o->cast.out_type = i8v;
       break;
-    case XS_OP_RESHAPE:
+    case ENG_OP_RESHAPE:
       OPT_TYPE(OPT_RESHAPE);
       if (have) {
         fb_vec_t v;
-        if (fb_vector(&t, 0, 4, &v) != 0 || v.len > XS_MAX_DIMS) {
-          return xs_fail(n, XS_ERR_MALFORMED, "new_shape invalid");
+        if (fb_vector(&t, 0, 4, &v) != 0 || v.len > ENG_MAX_DIMS) {
+          return eng_fail(n, ENG_ERR_MALFORMED, "new_shape invalid");
         }
         o->reshape.new_shape_len = v.len;
         for (uint32_t i = 0; i < v.len; i++) {
@@ -894,16 +894,16 @@ static xs_status_t decode_options(xs_interp_t *it, xs_node_t *n, xs_builtin_opti
 #undef GET_PAD
 #undef GET_BOOL
   if (bad) {
-    return xs_fail(n, XS_ERR_MALFORMED, "builtin options out of bounds");
+    return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* ---- planner ---- */
 
 #define ALIAS_MARK (-2) /* items[i].first: tensor i shares the buffer of items[i].offset */
 
-static uint32_t alias_root(const xs_plan_item_t *items, uint32_t i) {
+static uint32_t alias_root(const eng_plan_item_t *items, uint32_t i) {
   for (uint32_t guard = 0; items[i].first == ALIAS_MARK && guard < 0x8000u; guard++) {
     i = items[i].offset;
   }
@@ -914,10 +914,10 @@ static uint32_t alias_root(const xs_plan_item_t *items, uint32_t i) {
  * shared buffer lives as long as either tensor, and RESHAPE's eval skips the copy when
  * the pointers are equal (TFLM copies). Every tensor has a single writer (its producing
  * op; variables are excluded), so sharing cannot let a later write clobber a reader. */
-static void alias_reshapes(xs_interp_t *it, xs_plan_item_t *items) {
+static void alias_reshapes(eng_interp_t *it, eng_plan_item_t *items) {
   for (uint32_t o = 0; o < it->num_ops; o++) {
-    const xs_node_t *n = &it->nodes[o];
-    if (n->builtin != XS_OP_RESHAPE || list_len(n->inputs) < 1 || list_len(n->outputs) != 1) {
+    const eng_node_t *n = &it->nodes[o];
+    if (n->builtin != ENG_OP_RESHAPE || list_len(n->inputs) < 1 || list_len(n->outputs) != 1) {
       continue;
     }
     const int32_t in = (int32_t)ld32(n->inputs);
@@ -926,8 +926,8 @@ static void alias_reshapes(xs_interp_t *it, xs_plan_item_t *items) {
       continue;
     }
     const uint32_t root = alias_root(items, (uint32_t)in);
-    xs_plan_item_t *r = &items[root];
-    xs_plan_item_t *q = &items[out];
+    eng_plan_item_t *r = &items[root];
+    eng_plan_item_t *q = &items[out];
     if (r->size == 0 || q->size == 0 || r->size != q->size || eval_tensor(it, root)->bytes != eval_tensor(it, out)->bytes) {
       continue;
     }
@@ -946,7 +946,7 @@ static void alias_reshapes(xs_interp_t *it, xs_plan_item_t *items) {
 /* Lifetimes into items[0..num_tensors): [first op that writes or needs it, last op
  * that reads it]; subgraph inputs live from op 0, outputs to the last op. Constants and
  * variables are not planned (size 0). preserve_all gives every tensor the whole run. */
-static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias) {
+static void compute_lifetimes(eng_interp_t *it, eng_plan_item_t *items, int alias) {
   const int16_t last = (int16_t)(it->num_ops > 0 ? it->num_ops - 1 : 0);
   for (uint32_t i = 0; i < it->num_tensors; i++) {
     items[i].first = -1;
@@ -955,27 +955,27 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
     items[i].offset = 0;
   }
   for (uint32_t i = 0; i < it->sg_inputs_len; i++) {
-    xs_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i)];
+    eng_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i)];
     p->first = 0;
     if (p->last < 0) {
       p->last = 0;
     }
   }
   for (uint32_t o = 0; o < it->num_ops; o++) {
-    const xs_node_t *n = &it->nodes[o];
+    const eng_node_t *n = &it->nodes[o];
     for (uint32_t i = 0, count = list_len(n->inputs); i < count; i++) {
       const int32_t idx = (int32_t)ld32(n->inputs + 4 * i);
       if (idx < 0) {
         continue;
       }
-      xs_plan_item_t *p = &items[idx];
+      eng_plan_item_t *p = &items[idx];
       if (p->first < 0) {
         p->first = (int16_t)o; /* read before written: live from here */
       }
       p->last = (int16_t)o;
     }
     for (uint32_t i = 0, count = list_len(n->outputs); i < count; i++) {
-      xs_plan_item_t *p = &items[ld32(n->outputs + 4 * i)];
+      eng_plan_item_t *p = &items[ld32(n->outputs + 4 * i)];
       if (p->first < 0) {
         p->first = (int16_t)o;
       }
@@ -985,15 +985,15 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
     }
   }
   for (uint32_t i = 0; i < it->sg_outputs_len; i++) {
-    xs_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i)];
+    eng_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i)];
     if (p->first < 0) {
       p->first = 0;
     }
     p->last = last;
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    const xs_tensor_t *t = eval_tensor(it, i);
-    xs_plan_item_t *p = &items[i];
+    const eng_tensor_t *t = eval_tensor(it, i);
+    eng_plan_item_t *p = &items[i];
     if (t->is_const || t->is_variable || p->first < 0 || t->bytes == 0) {
       p->size = 0;
       continue;
@@ -1014,7 +1014,7 @@ static void compute_lifetimes(xs_interp_t *it, xs_plan_item_t *items, int alias)
 /* Greedy by size (largest first, ties by earliest start), each placed at the lowest
  * offset that does not overlap an already placed buffer whose lifetime intersects.
  * O(n^2) selection × O(n) checks; n is tens to a few hundred, once per allocate. */
-static uint32_t plan_head(xs_plan_item_t *items, uint32_t count) {
+static uint32_t plan_head(eng_plan_item_t *items, uint32_t count) {
   uint32_t head = 0;
   for (uint32_t k = 0; k < count; k++) {
     if (items[k].size > 0) {
@@ -1024,7 +1024,7 @@ static uint32_t plan_head(xs_plan_item_t *items, uint32_t count) {
   for (;;) {
     int32_t best = -1;
     for (uint32_t k = 0; k < count; k++) {
-      const xs_plan_item_t *p = &items[k];
+      const eng_plan_item_t *p = &items[k];
       if (p->size == 0 || p->offset != UNPLACED) {
         continue;
       }
@@ -1035,12 +1035,12 @@ static uint32_t plan_head(xs_plan_item_t *items, uint32_t count) {
     if (best < 0) {
       break;
     }
-    xs_plan_item_t *bp = &items[best];
+    eng_plan_item_t *bp = &items[best];
     uint32_t candidate = 0;
     for (int moved = 1; moved;) {
       moved = 0;
       for (uint32_t k = 0; k < count; k++) {
-        const xs_plan_item_t *q = &items[k];
+        const eng_plan_item_t *q = &items[k];
         if ((int32_t)k == best || q->size == 0 || q->offset == UNPLACED) {
           continue;
         }
@@ -1063,48 +1063,48 @@ static uint32_t plan_head(xs_plan_item_t *items, uint32_t count) {
 
 /* ---- public: allocate / invoke ---- */
 
-xs_status_t xs_interp_allocate(xs_interp_t *it) {
+eng_status_t eng_interp_allocate(eng_interp_t *it) {
   if (it == NULL) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
   if (it->allocated) {
-    return XS_OK;
+    return ENG_OK;
   }
   if (it->allocate_failed) {
     return it->error.code;
   }
-  xs_builtin_options_t opts;
-  xs_status_t first_error = XS_OK;
+  eng_builtin_options_t opts;
+  eng_status_t first_error = ENG_OK;
   const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
   /* Full tensor records for prepare, at the head (gone once the plan is committed). */
-  const uint64_t prep_end = (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(xs_tensor_t);
+  const uint64_t prep_end = (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(eng_tensor_t);
   if (prep_end > it->tail_low) {
     const uint32_t need = slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
     it->allocate_failed = 1;
-    set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
+    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
               it->arena_bytes);
     it->error.bytes_needed = need;
-    return XS_ERR_ARENA;
+    return ENG_ERR_ARENA;
   }
   {
     model_view_t m;
-    xs_error_t e;
-    if (open_model(it->fb.data, it->fb.size, &m, &e) != XS_OK) {
+    eng_error_t e;
+    if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
       it->allocate_failed = 1;
       it->error = e;
       return e.code;
     }
-    xs_tensor_t *full = prep_tensors(it);
+    eng_tensor_t *full = prep_tensors(it);
     for (uint32_t i = 0; i < it->num_tensors; i++) {
       fb_table_t tt;
       memset(&full[i], 0, sizeof full[i]);
-      memcpy(&full[i], eval_tensor(it, i), XS_EVAL_TENSOR_BYTES);
+      memcpy(&full[i], eval_tensor(it, i), ENG_EVAL_TENSOR_BYTES);
       if (fb_vec_table(&m.tensors, i, &tt) != 0) {
-        set_error(&e, XS_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
+        set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
       } else {
         e.code = decode_quant(&m, &tt, i, &full[i], &e, 0);
       }
-      if (e.code != XS_OK) {
+      if (e.code != ENG_OK) {
         it->allocate_failed = 1;
         it->error = e;
         return e.code;
@@ -1114,15 +1114,15 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
   it->temp_top = (uint32_t)prep_end;
   it->in_prepare = 1;
   for (uint32_t i = 0; i < it->num_ops; i++) {
-    xs_node_t *n = &it->nodes[i];
-    xs_status_t st = decode_options(it, n, &opts);
-    if (st == XS_OK && n->kernel->prepare != NULL) {
+    eng_node_t *n = &it->nodes[i];
+    eng_status_t st = decode_options(it, n, &opts);
+    if (st == ENG_OK && n->kernel->prepare != NULL) {
       n->options = &opts;
       st = n->kernel->prepare(n);
     }
     n->options = NULL;
-    if (st != XS_OK) {
-      if (st != XS_ERR_ARENA || it->tail_missing == 0) {
+    if (st != ENG_OK) {
+      if (st != ENG_ERR_ARENA || it->tail_missing == 0) {
         it->in_prepare = 0;
         it->allocate_failed = 1;
         return st;
@@ -1131,14 +1131,14 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     }
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    xs_tensor_t *t = eval_tensor(it, i);
+    eng_tensor_t *t = eval_tensor(it, i);
     if (t->is_variable && !t->is_const && t->bytes > 0) {
       t->data = tail_alloc(it, t->bytes);
     }
   }
   /* Head offsets of the scratch buffers, one word each; a node's requests are
    * consecutive (prepare runs op by op). */
-  const xs_scratch_req_t *reqs = (const xs_scratch_req_t *)(const void *)(it->arena + prep_end);
+  const eng_scratch_req_t *reqs = (const eng_scratch_req_t *)(const void *)(it->arena + prep_end);
   uint32_t *scratch_table = NULL;
   if (it->num_scratch > 0) {
     scratch_table = tail_alloc(it, it->num_scratch * (uint32_t)sizeof(uint32_t));
@@ -1155,19 +1155,19 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
    * one per scratch request. */
   const uint32_t items_at = align_up(it->temp_top);
   const uint32_t count = it->num_tensors + it->num_scratch;
-  const uint64_t temp_end = (uint64_t)items_at + (uint64_t)count * sizeof(xs_plan_item_t);
+  const uint64_t temp_end = (uint64_t)items_at + (uint64_t)count * sizeof(eng_plan_item_t);
   const uint32_t temp_peak = (uint32_t)(temp_end - it->head_start);
   const uint32_t tail_used = it->tail_end - it->tail_low;
   if (temp_end > it->tail_low) {
     /* No room even for the planner's records: report what is known. */
     const uint32_t need = slack + temp_peak + tail_used + it->tail_missing;
     it->allocate_failed = 1;
-    set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
+    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
               it->arena_bytes);
     it->error.bytes_needed = need;
-    return XS_ERR_ARENA;
+    return ENG_ERR_ARENA;
   }
-  xs_plan_item_t *items = (xs_plan_item_t *)(void *)(it->arena + items_at);
+  eng_plan_item_t *items = (eng_plan_item_t *)(void *)(it->arena + items_at);
   /* Plan with RESHAPE buffers shared and without; sharing saves the copy but stretches
    * a lifetime, which can make the greedy packing worse: keep sharing unless it costs
    * head bytes. */
@@ -1176,7 +1176,7 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     const int alias = pass != 1;
     compute_lifetimes(it, items, alias);
     for (uint32_t r = 0; r < it->num_scratch; r++) {
-      xs_plan_item_t *p = &items[it->num_tensors + r];
+      eng_plan_item_t *p = &items[it->num_tensors + r];
       p->size = align_up(reqs[r].bytes);
       p->first = (int16_t)reqs[r].node;
       p->last = (int16_t)reqs[r].node;
@@ -1196,13 +1196,13 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
     }
   }
   const uint32_t used = head > temp_peak ? head : temp_peak;
-  if (first_error != XS_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
+  if (first_error != ENG_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
     const uint32_t need = slack + used + tail_used + it->tail_missing;
     it->allocate_failed = 1;
-    set_error(&it->error, XS_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
-              first_error != XS_OK ? "at least " : "", need, it->arena_bytes);
+    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
+              first_error != ENG_OK ? "at least " : "", need, it->arena_bytes);
     it->error.bytes_needed = need;
-    return XS_ERR_ARENA;
+    return ENG_ERR_ARENA;
   }
   /* Commit: read every record before anything is written over the temporary area. */
   for (uint32_t r = 0; r < it->num_scratch; r++) {
@@ -1221,19 +1221,19 @@ xs_status_t xs_interp_allocate(xs_interp_t *it) {
   it->head_bytes = head;
   it->temp_top = it->head_start;
   it->allocated = 1;
-  return XS_OK;
+  return ENG_OK;
 }
 
-xs_status_t xs_interp_invoke(xs_interp_t *it) {
+eng_status_t eng_interp_invoke(eng_interp_t *it) {
   if (it == NULL) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
   if (!it->allocated) {
-    return set_error(&it->error, XS_ERR_STATE, -1, "invoke before a successful allocate");
+    return set_error(&it->error, ENG_ERR_STATE, -1, "invoke before a successful allocate");
   }
   for (uint32_t i = 0; i < it->num_ops; i++) {
-    xs_node_t *n = &it->nodes[i];
-    xs_status_t st;
+    eng_node_t *n = &it->nodes[i];
+    eng_status_t st;
     if (it->on_op == NULL) {
       st = n->kernel->eval(n);
     } else {
@@ -1242,52 +1242,52 @@ xs_status_t xs_interp_invoke(xs_interp_t *it) {
       const uint64_t t1 = it->ticks != NULL ? it->ticks() : 0;
       it->on_op(it->profile_user, (int32_t)i, n->builtin, t1 - t0);
     }
-    if (st != XS_OK) {
-      if (it->error.code == XS_OK) {
-        xs_fail(n, XS_ERR_KERNEL, "eval failed");
+    if (st != ENG_OK) {
+      if (it->error.code == ENG_OK) {
+        eng_fail(n, ENG_ERR_KERNEL, "eval failed");
       }
       return st;
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* ---- public: accessors ---- */
 
-uint32_t xs_interp_input_count(const xs_interp_t *it) { return it ? it->sg_inputs_len : 0; }
-uint32_t xs_interp_output_count(const xs_interp_t *it) { return it ? it->sg_outputs_len : 0; }
-uint32_t xs_interp_tensor_count(const xs_interp_t *it) { return it ? it->num_tensors : 0; }
-uint32_t xs_interp_op_count(const xs_interp_t *it) { return it ? it->num_ops : 0; }
+uint32_t eng_interp_input_count(const eng_interp_t *it) { return it ? it->sg_inputs_len : 0; }
+uint32_t eng_interp_output_count(const eng_interp_t *it) { return it ? it->sg_outputs_len : 0; }
+uint32_t eng_interp_tensor_count(const eng_interp_t *it) { return it ? it->num_tensors : 0; }
+uint32_t eng_interp_op_count(const eng_interp_t *it) { return it ? it->num_ops : 0; }
 
 /* The full record of tensor `index` (quantization re-read from the model, which the
  * caller keeps alive for the interpreter's lifetime) with the live data pointer. */
-static xs_status_t full_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_t *t, fb_table_t *tt) {
+static eng_status_t full_tensor(const eng_interp_t *it, uint32_t index, eng_tensor_t *t, fb_table_t *tt) {
   model_view_t m;
-  xs_error_t e;
-  if (open_model(it->fb.data, it->fb.size, &m, &e) != XS_OK || decode_tensor(NULL, &m, index, t, &e, 0) != XS_OK ||
+  eng_error_t e;
+  if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK || decode_tensor(NULL, &m, index, t, &e, 0) != ENG_OK ||
       fb_vec_table(&m.tensors, index, tt) != 0) {
-    return XS_ERR_MALFORMED;
+    return ENG_ERR_MALFORMED;
   }
   /* tt refers to m's buffer record: point it at the interpreter's (same bytes). */
   tt->buf = &it->fb;
   t->data = eval_tensor(it, index)->data;
-  return XS_OK;
+  return ENG_OK;
 }
 
-xs_status_t xs_interp_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_info_t *out) {
+eng_status_t eng_interp_tensor(const eng_interp_t *it, uint32_t index, eng_tensor_info_t *out) {
   if (it == NULL || out == NULL || index >= it->num_tensors) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
-  xs_tensor_t full;
+  eng_tensor_t full;
   fb_table_t tt;
   memset(out, 0, sizeof *out);
-  if (full_tensor(it, index, &full, &tt) != XS_OK) {
-    return XS_ERR_MALFORMED;
+  if (full_tensor(it, index, &full, &tt) != ENG_OK) {
+    return ENG_ERR_MALFORMED;
   }
-  const xs_tensor_t *t = &full;
+  const eng_tensor_t *t = &full;
   out->data = t->data;
   out->bytes = t->bytes;
-  out->type = (xs_type_t)t->type;
+  out->type = (eng_type_t)t->type;
   out->rank = t->rank;
   for (uint32_t d = 0; d < t->rank; d++) {
     out->dims[d] = t->dims[d];
@@ -1304,50 +1304,50 @@ xs_status_t xs_interp_tensor(const xs_interp_t *it, uint32_t index, xs_tensor_in
     out->name = name;
     out->name_len = name_len;
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-xs_status_t xs_interp_input(const xs_interp_t *it, uint32_t i, xs_tensor_info_t *out) {
+eng_status_t eng_interp_input(const eng_interp_t *it, uint32_t i, eng_tensor_info_t *out) {
   if (it == NULL || i >= it->sg_inputs_len) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
-  return xs_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i), out);
+  return eng_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i), out);
 }
 
-xs_status_t xs_interp_output(const xs_interp_t *it, uint32_t i, xs_tensor_info_t *out) {
+eng_status_t eng_interp_output(const eng_interp_t *it, uint32_t i, eng_tensor_info_t *out) {
   if (it == NULL || i >= it->sg_outputs_len) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
-  return xs_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i), out);
+  return eng_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i), out);
 }
 
-xs_status_t xs_interp_channel_param(const xs_interp_t *it, uint32_t index, uint32_t c, float *scale,
+eng_status_t eng_interp_channel_param(const eng_interp_t *it, uint32_t index, uint32_t c, float *scale,
                                     int32_t *zero_point) {
-  xs_tensor_t full;
+  eng_tensor_t full;
   fb_table_t tt;
-  if (it == NULL || index >= it->num_tensors || full_tensor(it, index, &full, &tt) != XS_OK ||
+  if (it == NULL || index >= it->num_tensors || full_tensor(it, index, &full, &tt) != ENG_OK ||
       c >= full.quant_count) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
-  *scale = xs_channel_scale(&full, c);
-  *zero_point = xs_channel_zero_point(&full, c);
-  return XS_OK;
+  *scale = eng_channel_scale(&full, c);
+  *zero_point = eng_channel_zero_point(&full, c);
+  return ENG_OK;
 }
 
-int32_t xs_interp_op_builtin(const xs_interp_t *it, uint32_t op) {
+int32_t eng_interp_op_builtin(const eng_interp_t *it, uint32_t op) {
   return it != NULL && op < it->num_ops ? it->nodes[op].builtin : -1;
 }
 
-const char *xs_interp_op_name(const xs_interp_t *it, uint32_t op) {
+const char *eng_interp_op_name(const eng_interp_t *it, uint32_t op) {
   if (it == NULL || op >= it->num_ops) {
     return "UNKNOWN";
   }
   /* Custom names are not NUL-terminated in the model: report the builtin name
-   * ("CUSTOM"); xs_interp_op_custom_name gives the code. */
-  return xs_builtin_name(it->nodes[op].builtin);
+   * ("CUSTOM"); eng_interp_op_custom_name gives the code. */
+  return eng_builtin_name(it->nodes[op].builtin);
 }
 
-uint32_t xs_interp_op_custom_name(const xs_interp_t *it, uint32_t op, const char **name) {
+uint32_t eng_interp_op_custom_name(const eng_interp_t *it, uint32_t op, const char **name) {
   *name = NULL;
   if (it == NULL || op >= it->num_ops) {
     return 0;
@@ -1357,11 +1357,11 @@ uint32_t xs_interp_op_custom_name(const xs_interp_t *it, uint32_t op, const char
   return len;
 }
 
-uint32_t xs_interp_op_outputs(const xs_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
+uint32_t eng_interp_op_outputs(const eng_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
   if (it == NULL || op >= it->num_ops) {
     return 0;
   }
-  const xs_node_t *n = &it->nodes[op];
+  const eng_node_t *n = &it->nodes[op];
   uint32_t k = 0;
   for (const uint32_t count = list_len(n->outputs); k < count && k < cap; k++) {
     out[k] = (int32_t)ld32(n->outputs + 4 * k);
@@ -1369,11 +1369,11 @@ uint32_t xs_interp_op_outputs(const xs_interp_t *it, uint32_t op, int32_t *out, 
   return k;
 }
 
-uint32_t xs_interp_op_inputs(const xs_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
+uint32_t eng_interp_op_inputs(const eng_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
   if (it == NULL || op >= it->num_ops) {
     return 0;
   }
-  const xs_node_t *n = &it->nodes[op];
+  const eng_node_t *n = &it->nodes[op];
   uint32_t k = 0;
   for (const uint32_t count = list_len(n->inputs); k < count && k < cap; k++) {
     out[k] = (int32_t)ld32(n->inputs + 4 * k);
@@ -1381,18 +1381,18 @@ uint32_t xs_interp_op_inputs(const xs_interp_t *it, uint32_t op, int32_t *out, u
   return k;
 }
 
-xs_status_t xs_interp_preserve_all(xs_interp_t *it, int enable) {
+eng_status_t eng_interp_preserve_all(eng_interp_t *it, int enable) {
   if (it == NULL) {
-    return XS_ERR_ARG;
+    return ENG_ERR_ARG;
   }
   if (it->allocated || it->allocate_failed) {
-    return set_error(&it->error, XS_ERR_STATE, -1, "preserve_all must be set before allocate");
+    return set_error(&it->error, ENG_ERR_STATE, -1, "preserve_all must be set before allocate");
   }
   it->preserve_all = enable != 0;
-  return XS_OK;
+  return ENG_OK;
 }
 
-void xs_interp_arena_usage(const xs_interp_t *it, xs_arena_usage_t *out) {
+void eng_interp_arena_usage(const eng_interp_t *it, eng_arena_usage_t *out) {
   memset(out, 0, sizeof *out);
   if (it == NULL) {
     return;
@@ -1403,9 +1403,9 @@ void xs_interp_arena_usage(const xs_interp_t *it, xs_arena_usage_t *out) {
   out->arena_bytes = it->arena_bytes;
 }
 
-const xs_error_t *xs_interp_error(const xs_interp_t *it) { return it != NULL ? &it->error : NULL; }
+const eng_error_t *eng_interp_error(const eng_interp_t *it) { return it != NULL ? &it->error : NULL; }
 
-void xs_interp_set_profiler(xs_interp_t *it, xs_ticks_fn ticks, xs_op_profile_fn on_op, void *user) {
+void eng_interp_set_profiler(eng_interp_t *it, eng_ticks_fn ticks, eng_op_profile_fn on_op, void *user) {
   if (it == NULL) {
     return;
   }

@@ -8,10 +8,10 @@
 #include <float.h>
 #include <math.h>
 
-float xs_roundf(float x) { return roundf(x); }
-double xs_round(double x) { return round(x); }
+float eng_roundf(float x) { return roundf(x); }
+double eng_round(double x) { return round(x); }
 
-void xs_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
+void eng_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
   if (real == 0.0 || !isfinite(real)) {
     *multiplier = 0;
     *shift = 0;
@@ -35,7 +35,7 @@ void xs_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
 
 
 
-int64_t xs_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
+int64_t eng_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
   if (exponent <= 0) {
     return x;
   }
@@ -49,7 +49,7 @@ int64_t xs_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
 }
 
 
-int32_t xs_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift) {
+int32_t eng_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift) {
   const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
   int32_t total_shift = 15 - shift;
   if (total_shift < 1) {
@@ -64,17 +64,17 @@ int32_t xs_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t 
 
 
 
-void xs_type_range(xs_type_t type, int32_t *qmin, int32_t *qmax) {
+void eng_type_range(eng_type_t type, int32_t *qmin, int32_t *qmax) {
   switch (type) {
-    case XS_INT8:
+    case ENG_INT8:
       *qmin = -128;
       *qmax = 127;
       break;
-    case XS_UINT8:
+    case ENG_UINT8:
       *qmin = 0;
       *qmax = 255;
       break;
-    case XS_INT16:
+    case ENG_INT16:
       *qmin = -32768;
       *qmax = 32767;
       break;
@@ -94,52 +94,52 @@ static int32_t quantize_for_range(float f, float scale, int32_t zero_point) {
   return (int32_t)((uint32_t)zero_point + (uint32_t)(int32_t)tmp);
 }
 
-xs_status_t xs_activation_range_quantized(xs_activation_t act, xs_type_t type, float scale,
+eng_status_t eng_activation_range_quantized(eng_activation_t act, eng_type_t type, float scale,
                                           int32_t zero_point, int32_t *act_min,
                                           int32_t *act_max) {
   int32_t qmin, qmax;
-  xs_type_range(type, &qmin, &qmax);
+  eng_type_range(type, &qmin, &qmax);
   switch (act) {
-    case XS_ACT_NONE:
+    case ENG_ACT_NONE:
       *act_min = qmin;
       *act_max = qmax;
-      return XS_OK;
-    case XS_ACT_RELU: {
+      return ENG_OK;
+    case ENG_ACT_RELU: {
       const int32_t z = quantize_for_range(0.0f, scale, zero_point);
       *act_min = z > qmin ? z : qmin;
       *act_max = qmax;
-      return XS_OK;
+      return ENG_OK;
     }
-    case XS_ACT_RELU6: {
+    case ENG_ACT_RELU6: {
       const int32_t z = quantize_for_range(0.0f, scale, zero_point);
       const int32_t six = quantize_for_range(6.0f, scale, zero_point);
       *act_min = z > qmin ? z : qmin;
       *act_max = six < qmax ? six : qmax;
-      return XS_OK;
+      return ENG_OK;
     }
-    case XS_ACT_RELU_N1_TO_1: {
+    case ENG_ACT_RELU_N1_TO_1: {
       const int32_t lo = quantize_for_range(-1.0f, scale, zero_point);
       const int32_t hi = quantize_for_range(1.0f, scale, zero_point);
       *act_min = lo > qmin ? lo : qmin;
       *act_max = hi < qmax ? hi : qmax;
-      return XS_OK;
+      return ENG_OK;
     }
     default:
-      return XS_ERR_UNSUPPORTED_TYPE;
+      return ENG_ERR_UNSUPPORTED_TYPE;
   }
 }
 
-void xs_activation_range_float(xs_activation_t act, float *act_min, float *act_max) {
+void eng_activation_range_float(eng_activation_t act, float *act_min, float *act_max) {
   switch (act) {
-    case XS_ACT_RELU:
+    case ENG_ACT_RELU:
       *act_min = 0.0f;
       *act_max = FLT_MAX;
       break;
-    case XS_ACT_RELU6:
+    case ENG_ACT_RELU6:
       *act_min = 0.0f;
       *act_max = 6.0f;
       break;
-    case XS_ACT_RELU_N1_TO_1:
+    case ENG_ACT_RELU_N1_TO_1:
       *act_min = -1.0f;
       *act_max = 1.0f;
       break;
@@ -150,19 +150,19 @@ void xs_activation_range_float(xs_activation_t act, float *act_min, float *act_m
   }
 }
 
-double xs_conv_real_multiplier(float input_scale, float filter_scale, float output_scale) {
+double eng_conv_real_multiplier(float input_scale, float filter_scale, float output_scale) {
   const double product = (double)(input_scale * filter_scale);
   return product / (double)output_scale;
 }
 
-void xs_per_channel_multipliers(const xs_tensor_t *input, const xs_tensor_t *filter,
-                                const xs_tensor_t *output, uint32_t channels,
+void eng_per_channel_multipliers(const eng_tensor_t *input, const eng_tensor_t *filter,
+                                const eng_tensor_t *output, uint32_t channels,
                                 int32_t *multipliers, int32_t *shifts) {
   const uint32_t n = filter->quant_count;
   for (uint32_t c = 0; c < channels; c++) {
-    const float fs = xs_channel_scale(filter, n > 1 ? c : 0);
+    const float fs = eng_channel_scale(filter, n > 1 ? c : 0);
     const double real = (double)input->scale * (double)fs / (double)output->scale;
-    xs_quantize_multiplier(real, &multipliers[c], &shifts[c]);
+    eng_quantize_multiplier(real, &multipliers[c], &shifts[c]);
   }
 }
 
@@ -177,7 +177,7 @@ static int32_t sat_mul_pot(int32_t x, int32_t exponent) {
     return x;
   }
   if (exponent < 0) {
-    return xs_rounding_divide_by_pot(x, -exponent);
+    return eng_rounding_divide_by_pot(x, -exponent);
   }
   if (exponent > 31) {
     return x > 0 ? INT32_MAX : (x < 0 ? INT32_MIN : 0);
@@ -192,24 +192,24 @@ static int32_t sat_mul_pot(int32_t x, int32_t exponent) {
   return (int32_t)((uint32_t)x << exponent);
 }
 
-int32_t xs_fp_rescale(int32_t x, int32_t src_integer_bits, int32_t dst_integer_bits) {
+int32_t eng_fp_rescale(int32_t x, int32_t src_integer_bits, int32_t dst_integer_bits) {
   return sat_mul_pot(x, src_integer_bits - dst_integer_bits);
 }
 
-int32_t xs_fp_rounding_half_sum(int32_t a, int32_t b) {
+int32_t eng_fp_rounding_half_sum(int32_t a, int32_t b) {
   const int64_t sum = (int64_t)a + (int64_t)b;
   const int64_t sign = sum >= 0 ? 1 : -1;
   return (int32_t)((sum + sign) / 2);
 }
 
-int32_t xs_saturating_add32(int32_t a, int32_t b) {
+int32_t eng_saturating_add32(int32_t a, int32_t b) {
   const int64_t s = (int64_t)a + (int64_t)b;
   return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
 }
 
-#define SRDHM xs_sat_rounding_doubling_high_mul
+#define SRDHM eng_sat_rounding_doubling_high_mul
 
-int32_t xs_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
+int32_t eng_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
   const int32_t constant_term = 1895147668;   /* exp(-1/8), Q0.31 */
   const int32_t constant_1_over_3 = 715827883; /* 1/3 */
   const int32_t x = wrap_add(a, 1 << 28);      /* a + 1/8 */
@@ -222,13 +222,13 @@ int32_t xs_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a)
   return wrap_add(constant_term, SRDHM(constant_term, wrap_add(x, poly)));
 }
 
-int32_t xs_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
+int32_t eng_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
   const int32_t fractional_bits = 31 - integer_bits;
   const int32_t one_quarter = (int32_t)(1 << (fractional_bits - 2));
   const int32_t mask = one_quarter - 1;
   const int32_t a_mod_quarter_minus_one_quarter = wrap_sub(a & mask, one_quarter);
-  int32_t result = xs_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(
-      xs_fp_rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0));
+  int32_t result = eng_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(
+      eng_fp_rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0));
   const int32_t remainder = wrap_sub(a_mod_quarter_minus_one_quarter, a);
   static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308,
                                          39332535,   720401,     242};
@@ -252,8 +252,8 @@ int32_t xs_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
   return result;
 }
 
-int32_t xs_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
-  const int32_t half_denominator = xs_fp_rounding_half_sum(a, INT32_MAX);
+int32_t eng_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
+  const int32_t half_denominator = eng_fp_rounding_half_sum(a, INT32_MAX);
   const int32_t c48_17 = 1515870810;      /* Q2.29 */
   const int32_t cneg32_17 = -1010580540;  /* Q2.29 */
   const int32_t one_f2 = 1 << 29;
@@ -261,28 +261,28 @@ int32_t xs_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
   for (int i = 0; i < 3; i++) {
     const int32_t hdx = SRDHM(half_denominator, x);
     const int32_t one_minus = wrap_sub(one_f2, hdx);
-    x = wrap_add(x, xs_fp_rescale(SRDHM(x, one_minus), 4, 2));
+    x = wrap_add(x, eng_fp_rescale(SRDHM(x, one_minus), 4, 2));
   }
   /* ExactMulByPot<-1> turns Q2 into Q1 (same raw), then Rescale<0>. */
-  return xs_fp_rescale(x, 1, 0);
+  return eng_fp_rescale(x, 1, 0);
 }
 
-int32_t xs_clz32(uint32_t x) {
+int32_t eng_clz32(uint32_t x) {
   if (x == 0) {
     return 32;
   }
   return (int32_t)__builtin_clz(x);
 }
 
-int32_t xs_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit) {
-  const int32_t headroom_plus_one = xs_clz32((uint32_t)x);
+int32_t eng_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit) {
+  const int32_t headroom_plus_one = eng_clz32((uint32_t)x);
   *num_bits_over_unit = x_integer_digits - headroom_plus_one;
   const int32_t shifted_sum_minus_one =
       (int32_t)((headroom_plus_one < 32 ? ((uint32_t)x << headroom_plus_one) : 0U) - (1U << 31));
-  return xs_fp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+  return eng_fp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
 }
 
-int32_t xs_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
+int32_t eng_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
                                   int32_t total_signed_bits) {
   if (input_left_shift < 0 || input_left_shift > 62 || input_integer_bits < 0 || input_integer_bits > 30 ||
       total_signed_bits < input_integer_bits || total_signed_bits > 62) {

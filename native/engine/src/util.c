@@ -40,14 +40,14 @@ static const char *const builtin_names[] = {
     "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT",
 };
 
-const char *xs_builtin_name(int32_t code) {
+const char *eng_builtin_name(int32_t code) {
   if (code < 0 || (uint32_t)code >= sizeof builtin_names / sizeof builtin_names[0]) {
     return "UNKNOWN";
   }
   return builtin_names[code];
 }
 
-const char *xs_type_name(xs_type_t type) {
+const char *eng_type_name(eng_type_t type) {
   static const char *const names[] = {"float32", "float16", "int32",      "uint8",
                                       "int64",   "string",  "bool",       "int16",
                                       "complex64", "int8",  "float64",    "complex128",
@@ -59,51 +59,51 @@ const char *xs_type_name(xs_type_t type) {
   return names[type];
 }
 
-uint32_t xs_type_size(xs_type_t type) {
+uint32_t eng_type_size(eng_type_t type) {
   switch (type) {
-    case XS_FLOAT32:
-    case XS_INT32:
-    case XS_UINT32:
+    case ENG_FLOAT32:
+    case ENG_INT32:
+    case ENG_UINT32:
       return 4;
-    case XS_FLOAT16:
-    case XS_INT16:
-    case XS_UINT16:
+    case ENG_FLOAT16:
+    case ENG_INT16:
+    case ENG_UINT16:
       return 2;
-    case XS_UINT8:
-    case XS_INT8:
-    case XS_BOOL:
+    case ENG_UINT8:
+    case ENG_INT8:
+    case ENG_BOOL:
       return 1;
-    case XS_INT64:
-    case XS_UINT64:
-    case XS_FLOAT64:
-    case XS_COMPLEX64:
+    case ENG_INT64:
+    case ENG_UINT64:
+    case ENG_FLOAT64:
+    case ENG_COMPLEX64:
       return 8;
-    case XS_COMPLEX128:
+    case ENG_COMPLEX128:
       return 16;
     default:
       return 0;
   }
 }
 
-const char *xs_status_name(xs_status_t status) {
+const char *eng_status_name(eng_status_t status) {
   switch (status) {
-    case XS_OK:
+    case ENG_OK:
       return "ok";
-    case XS_ERR_MALFORMED:
+    case ENG_ERR_MALFORMED:
       return "malformed model";
-    case XS_ERR_UNSUPPORTED_OP:
+    case ENG_ERR_UNSUPPORTED_OP:
       return "unsupported op";
-    case XS_ERR_UNSUPPORTED_TYPE:
+    case ENG_ERR_UNSUPPORTED_TYPE:
       return "unsupported type";
-    case XS_ERR_SHAPE:
+    case ENG_ERR_SHAPE:
       return "shape mismatch";
-    case XS_ERR_ARENA:
+    case ENG_ERR_ARENA:
       return "arena too small";
-    case XS_ERR_ARG:
+    case ENG_ERR_ARG:
       return "bad argument";
-    case XS_ERR_STATE:
+    case ENG_ERR_STATE:
       return "bad state";
-    case XS_ERR_KERNEL:
+    case ENG_ERR_KERNEL:
       return "kernel failure";
     default:
       return "error";
@@ -144,7 +144,7 @@ static void put_uint(sink_t *s, uint32_t v, uint32_t base) {
   }
 }
 
-uint32_t xs_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap) {
+uint32_t eng_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap) {
   sink_t s = {buf, cap, at};
   if (cap == 0) {
     return 0;
@@ -202,10 +202,10 @@ uint32_t xs_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_li
   return s.len;
 }
 
-uint32_t xs_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...) {
+uint32_t eng_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  const uint32_t n = xs_vformat(buf, cap, at, fmt, ap);
+  const uint32_t n = eng_vformat(buf, cap, at, fmt, ap);
   va_end(ap);
   return n;
 }

@@ -25,13 +25,13 @@ static void check_reply(void *ctx, const uint8_t *data, size_t len) {
   for (size_t i = 0; i < len; i++) {
     if (data[i] != 0) continue;
     int32_t n = wire_cobs_decode(data + start, i - start, decoded, sizeof decoded);
-    if (n < (int32_t)WIRE_FRAME_OVERHEAD) abort();
-    uint32_t body = (uint32_t)n - WIRE_FRAME_TRAILER;
+    if (n < (int32_t)WIRE_FRAME_OVERHEAD_BYTES) abort();
+    uint32_t body = (uint32_t)n - WIRE_FRAME_CRC_BYTES;
     uint32_t crc = (uint32_t)decoded[body] | (uint32_t)decoded[body + 1] << 8 |
                    (uint32_t)decoded[body + 2] << 16 | (uint32_t)decoded[body + 3] << 24;
     if (wire_crc32(0, decoded, body) != crc) abort();
     wire_mr_t mr;
-    wire_mr_init(&mr, decoded + WIRE_FRAME_HEADER, body - WIRE_FRAME_HEADER);
+    wire_mr_init(&mr, decoded + WIRE_FRAME_HEADER_BYTES, body - WIRE_FRAME_HEADER_BYTES);
     if (!wire_mr_skip(&mr) || mr.p != mr.end) abort();
     start = i + 1;
   }

@@ -36,9 +36,9 @@ extern "C" {
 #define WIRE_DEFAULT_MAX_FRAME 1024u
 /* Largest frame any hello may negotiate. */
 #define WIRE_LIMIT_MAX_FRAME 16384u
-#define WIRE_FRAME_HEADER 3u   /* u8 type, u16 seq LE */
-#define WIRE_FRAME_TRAILER 4u  /* u32 CRC-32 LE */
-#define WIRE_FRAME_OVERHEAD (WIRE_FRAME_HEADER + WIRE_FRAME_TRAILER)
+#define WIRE_FRAME_HEADER_BYTES 3u   /* u8 type, u16 seq LE */
+#define WIRE_FRAME_CRC_BYTES 4u  /* u32 CRC-32 LE */
+#define WIRE_FRAME_OVERHEAD_BYTES (WIRE_FRAME_HEADER_BYTES + WIRE_FRAME_CRC_BYTES)
 /* Bytes on the wire for a decoded frame of n bytes, at most: COBS code bytes (one per
  * started 254 bytes; rounded up here) + delimiter. */
 #define WIRE_ENCODED_MAX(n) ((n) + (n) / 254u + 2u)
@@ -338,11 +338,11 @@ typedef struct wire_iter {
   uint32_t run;
   uint32_t index;
   uint8_t warmup;
-  int8_t ok;          /* 1 correct, 0 wrong, -1 omitted (not checked) */
+  int8_t correct;     /* 1 correct, 0 wrong, -1 omitted (not checked) */
   uint64_t ticks[WIRE_PHASES];
 } wire_iter_t;
 
-/* Fixed keys run, i, warmup, ticks{populate,invoke,respond,total}[, ok]; the caller
+/* Fixed keys run, i, warmup, ticks{populate,invoke,respond,total}[, correct]; the caller
  * normally adds `result`. */
 wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra);
 

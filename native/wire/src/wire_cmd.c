@@ -98,8 +98,8 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
 
 int wire_cmd_decode(const uint8_t *frame, size_t len, wire_cmd_t *cmd) {
   memset(cmd, 0, sizeof *cmd);
-  if (len < WIRE_FRAME_OVERHEAD) return -1;
-  size_t body = len - WIRE_FRAME_TRAILER;
+  if (len < WIRE_FRAME_OVERHEAD_BYTES) return -1;
+  size_t body = len - WIRE_FRAME_CRC_BYTES;
   const uint8_t *t = frame + body;
   uint32_t crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
   if (wire_crc32(0, frame, body) != crc) return -1;
@@ -113,7 +113,7 @@ int wire_cmd_decode(const uint8_t *frame, size_t len, wire_cmd_t *cmd) {
       return WIRE_ERR_UNKNOWN_COMMAND;
   }
   wire_mr_t mr;
-  wire_mr_init(&mr, frame + WIRE_FRAME_HEADER, body - WIRE_FRAME_HEADER);
+  wire_mr_init(&mr, frame + WIRE_FRAME_HEADER_BYTES, body - WIRE_FRAME_HEADER_BYTES);
   int rc = decode_payload(&mr, cmd);
   if (rc == 0 && mr.p != mr.end) rc = WIRE_ERR_BAD_COMMAND; /* trailing bytes */
   return rc;

@@ -19,7 +19,7 @@ static uint32_t capacity(const wire_t *w) {
 int wire_init(wire_t *w, const wire_config_t *cfg) {
   memset(w, 0, sizeof *w);
   if (!cfg->write || !cfg->scratch || !cfg->queue) return -1;
-  if (cfg->scratch_cap < WIRE_FRAME_OVERHEAD + 16u) return -1;
+  if (cfg->scratch_cap < WIRE_FRAME_OVERHEAD_BYTES + 16u) return -1;
   if (cfg->queue_cap < WIRE_ENCODED_MAX(cfg->scratch_cap) + WIRE_QUEUE_RESERVE) return -1;
   if (cfg->read && (!cfg->rx || cfg->rx_cap < 64u)) return -1;
   w->cfg = *cfg;
@@ -38,10 +38,10 @@ uint32_t wire_queue_pending(const wire_t *w) { return w->queue_len; }
 
 size_t wire_frame_encode(uint8_t type, uint16_t seq, const uint8_t *payload, size_t len,
                          uint8_t *out, size_t out_cap) {
-  uint8_t head[WIRE_FRAME_HEADER] = { type, (uint8_t)seq, (uint8_t)(seq >> 8) };
+  uint8_t head[WIRE_FRAME_HEADER_BYTES] = { type, (uint8_t)seq, (uint8_t)(seq >> 8) };
   uint32_t crc = wire_crc32(0, head, sizeof head);
   crc = wire_crc32(crc, payload, len);
-  uint8_t tail[WIRE_FRAME_TRAILER] = { (uint8_t)crc, (uint8_t)(crc >> 8), (uint8_t)(crc >> 16),
+  uint8_t tail[WIRE_FRAME_CRC_BYTES] = { (uint8_t)crc, (uint8_t)(crc >> 8), (uint8_t)(crc >> 16),
                                        (uint8_t)(crc >> 24) };
   if (out_cap < 1) return 0;
   wire_cobs_t c;
@@ -103,8 +103,8 @@ void wire_drain(wire_t *w) {
 wire_mp_t *wire_queue_begin(wire_t *w, uint8_t type) {
   if (w->open_type) return NULL;
   w->open_type = type;
-  uint32_t room = w->max_frame - WIRE_FRAME_OVERHEAD;
-  wire_mp_init(&w->mp, w->cfg.scratch + WIRE_FRAME_HEADER, room);
+  uint32_t room = w->max_frame - WIRE_FRAME_OVERHEAD_BYTES;
+  wire_mp_init(&w->mp, w->cfg.scratch + WIRE_FRAME_HEADER_BYTES, room);
   return &w->mp;
 }
 
@@ -126,7 +126,7 @@ int wire_queue_end(wire_t *w) {
     if (queue_frame(w, type, payload, w->mp.len, limit)) return 0;
   }
   w->stats.dropped++;
-  w->stats.dropped_bytes += w->mp.len + WIRE_FRAME_OVERHEAD;
+  w->stats.dropped_bytes += w->mp.len + WIRE_FRAME_OVERHEAD_BYTES;
   return -1;
 }
 

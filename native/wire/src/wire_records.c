@@ -96,7 +96,7 @@ wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {
   static const char *const phase_names[WIRE_PHASES] = { "populate", "invoke", "respond", "total" };
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_ITER);
   if (!mp) return NULL;
-  wire_mp_map(mp, 4u + (iter->ok >= 0) + extra);
+  wire_mp_map(mp, 4u + (iter->correct >= 0) + extra);
   key_uint(mp, "run", iter->run);
   key_uint(mp, "i", iter->index);
   wire_mp_str(mp, "warmup");
@@ -104,9 +104,9 @@ wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {
   wire_mp_str(mp, "ticks");
   wire_mp_map(mp, WIRE_PHASES);
   for (uint32_t p = 0; p < WIRE_PHASES; p++) key_uint(mp, phase_names[p], iter->ticks[p]);
-  if (iter->ok >= 0) {
-    wire_mp_str(mp, "ok");
-    wire_mp_bool(mp, iter->ok);
+  if (iter->correct >= 0) {
+    wire_mp_str(mp, "correct");
+    wire_mp_bool(mp, iter->correct);
   }
   return mp;
 }

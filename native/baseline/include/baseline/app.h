@@ -19,22 +19,22 @@ typedef struct app_result {
 
 /* Everything an app touches, owned by the caller (static memory on the device). */
 typedef struct app_ctx {
-  xs_kernel_set_t kernels;
+  eng_kernel_set_t kernels;
   uint8_t *arena;         /* the model's arena */
   uint32_t arena_bytes;
   uint8_t *aux_arena;     /* a second interpreter's arena (micro_speech's front end) */
   uint32_t aux_bytes;
-  xs_interp_t *interp;
-  xs_tensor_info_t input;
-  xs_tensor_info_t output;
+  eng_interp_t *interp;
+  eng_tensor_info_t input;
+  eng_tensor_info_t output;
   int8_t lut[256];        /* u8 sample → int8 input, computed once in setup */
   const void *data;       /* the app's input asset */
   const int8_t *expected; /* golden output bytes, output.bytes per case */
   const uint8_t *labels;  /* expected label per case (NULL: none) */
-  xs_status_t populate_status; /* a failure inside POPULATE (micro_speech's front end) */
-  xs_error_t error;
+  eng_status_t populate_status; /* a failure inside POPULATE (micro_speech's front end) */
+  eng_error_t error;
   /* Set by the caller before setup to run the app on another model than its built-in one
-   * (a `run` command's `model`: an uploaded "slot/model", or another image asset);
+   * (a `run` command's `model`: an uploaded "upload/model", or another image asset);
    * model_name NULL: the built-in. Replaces the app's main model only (not micro_speech's
    * front end); the bytes must stay valid and unchanged until the run ends. */
   const char *model_name;
@@ -52,7 +52,7 @@ typedef struct c_app {
   const char *name;
   uint32_t cases; /* iteration i uses case i % cases */
   /* Once, untimed: load the model, create and allocate the interpreter, find assets. */
-  xs_status_t (*setup)(app_ctx_t *ctx);
+  eng_status_t (*setup)(app_ctx_t *ctx);
   void (*populate)(app_ctx_t *ctx, uint32_t case_index);
   void (*respond)(app_ctx_t *ctx, app_result_t *out);
 } c_app_t;
@@ -63,11 +63,11 @@ const c_app_t *c_app_find(const char *name);
 
 /* Shared setup: the model (ctx->model_* when set, else the built-in asset `model_asset`) →
  * interpreter in ctx->arena with input 0 / output 0, which must be int8 with `inputs` and
- * `outputs` elements (else XS_ERR_SHAPE, "<app>: model "<name>" does not fit: ..."; the
+ * `outputs` elements (else ENG_ERR_SHAPE, "<app>: model "<name>" does not fit: ..."; the
  * TypeScript apps say the same, device/lib/app.ts); the golden outputs and labels of the
  * app ("<app>/expected.i8", "<app>/labels.u8") unless it set its own ctx->check;
  * ctx->unchecked as app_golden_applies says. */
-xs_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
+eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
                             uint32_t outputs);
 
 /* Whether golden outputs made with the built-in model apply to a run on `data`: the same
@@ -76,7 +76,7 @@ int app_golden_applies(const uint8_t *data, uint32_t bytes, const char *builtin_
 
 /* Setup shared by the image apps (mnist, person_detect): the images asset, and the model
  * with `pixels` int8 inputs and `classes` int8 outputs. The caller fills ctx->lut. */
-xs_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
+eng_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
                             uint32_t pixels, uint32_t classes);
 
 /* POPULATE of the image apps: one table lookup per pixel of image `case_index`. */

@@ -15,7 +15,7 @@ typedef struct bench_iteration {
   uint64_t total_ticks; /* first to last tick of the iteration */
   app_result_t result;
   int correct;      /* 1 right, 0 wrong or failed, -1 not checked (ctx->unchecked, and it ran) */
-  xs_status_t invoke_status;
+  eng_status_t invoke_status;
 } bench_iteration_t;
 
 typedef void (*bench_sink_fn)(void *user, const bench_iteration_t *iteration);

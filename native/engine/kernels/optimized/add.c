@@ -12,7 +12,7 @@
 #include "opt_elementwise.h"
 #include "quant.h"
 
-extern const xs_kernel_t xs_kernel_add_ref;
+extern const eng_kernel_t eng_kernel_add_ref;
 
 #define LEFT_SHIFT 20
 
@@ -24,11 +24,11 @@ typedef struct rescale {
 typedef struct add_opt {
   void *ref_data;
   int32_t fast;
-  xs_opt_bc_t bc;
+  eng_opt_bc_t bc;
   int32_t off1, off2, out_off, act_min, act_max;
   rescale_t r1, r2, ro;
 } add_opt_t;
-_Static_assert(offsetof(add_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
+_Static_assert(offsetof(add_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
 
 static void make_rescale(rescale_t *r, int32_t mult, int32_t shift) {
   int32_t e = -shift;
@@ -41,40 +41,40 @@ static void make_rescale(rescale_t *r, int32_t mult, int32_t shift) {
 
 /* x2 = 2 * x with |x2| < 2^31; mult >= 0, so SRDHM(x, mult) = SMMULR(2x, mult). The
  * sum below stays far inside int32 (|x| < 2^29 here, round <= 2^30). */
-XS_OPT_INLINE int32_t rescale(int32_t x2, const rescale_t *r) {
-  const int32_t v = xs_smmulr(x2, r->mult);
+ENG_OPT_INLINE int32_t rescale(int32_t x2, const rescale_t *r) {
+  const int32_t v = eng_smmulr(x2, r->mult);
   return (v + r->round + ((v >> 31) & r->neg)) >> r->e;
 }
 
-static xs_status_t add_prepare(xs_node_t *node) {
-  xs_status_t st;
-  add_opt_t *op = xs_opt_prepare_ref(node, &xs_kernel_add_ref, sizeof *op, &st); /* validates like TFLM */
+static eng_status_t add_prepare(eng_node_t *node) {
+  eng_status_t st;
+  add_opt_t *op = eng_opt_prepare_ref(node, &eng_kernel_add_ref, sizeof *op, &st); /* validates like TFLM */
   if (op == NULL) {
     return st;
   }
-  const xs_tensor_t *a = xs_input(node, 0);
-  const xs_tensor_t *b = xs_input(node, 1);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (out->type != XS_INT8) {
-    return XS_OK;
+  const eng_tensor_t *a = eng_input(node, 0);
+  const eng_tensor_t *b = eng_input(node, 1);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if (out->type != ENG_INT8) {
+    return ENG_OK;
   }
-  xs_bcast_t bc;
-  if (xs_bcast_init(node, &bc, a, b, out) != XS_OK) {
-    return XS_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
+  eng_bcast_t bc;
+  if (eng_bcast_init(node, &bc, a, b, out) != ENG_OK) {
+    return ENG_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
   }
-  xs_opt_bc_init(&op->bc, &bc);
+  eng_opt_bc_init(&op->bc, &bc);
   /* The reference's parameters (it accepted them: every shift <= 0). */
   const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
   int32_t m, s;
-  xs_quantize_multiplier((double)a->scale / twice_max, &m, &s);
+  eng_quantize_multiplier((double)a->scale / twice_max, &m, &s);
   make_rescale(&op->r1, m, s);
-  xs_quantize_multiplier((double)b->scale / twice_max, &m, &s);
+  eng_quantize_multiplier((double)b->scale / twice_max, &m, &s);
   make_rescale(&op->r2, m, s);
-  xs_quantize_multiplier(twice_max / ((double)(1 << LEFT_SHIFT) * (double)out->scale), &m, &s);
+  eng_quantize_multiplier(twice_max / ((double)(1 << LEFT_SHIFT) * (double)out->scale), &m, &s);
   make_rescale(&op->ro, m, s);
-  if (xs_activation_range_quantized(node->options->arith.activation, XS_INT8, out->scale,
-                                    out->zero_point, &op->act_min, &op->act_max) != XS_OK) {
-    return XS_OK;
+  if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, out->scale,
+                                    out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
+    return ENG_OK;
   }
   op->off1 = -a->zero_point;
   op->off2 = -b->zero_point;
@@ -82,14 +82,14 @@ static xs_status_t add_prepare(xs_node_t *node) {
   /* |x + off| <= 255, so (x + off) << (20 + 1) < 2^29 and each rescaled operand < 2^28:
    * every SMMULR argument below fits with its doubling. */
   op->fast = 1;
-  return XS_OK;
+  return ENG_OK;
 }
 
-XS_OPT_INLINE int32_t side(int32_t x, int32_t off, const rescale_t *r) {
+ENG_OPT_INLINE int32_t side(int32_t x, int32_t off, const rescale_t *r) {
   return rescale((int32_t)((uint32_t)(x + off) << (LEFT_SHIFT + 1)), r);
 }
 
-XS_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
+ENG_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
   int32_t v = rescale((int32_t)((uint32_t)s << 1), &op->ro) + op->out_off;
   v = v < op->act_min ? op->act_min : v;
   return (int8_t)(v > op->act_max ? op->act_max : v);
@@ -97,7 +97,7 @@ XS_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
 
 /* One run; sa/sb are constants at every call site, so each case compiles to its own
  * loop and a repeated operand's rescale is hoisted. */
-XS_OPT_INLINE void add_run(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
+ENG_OPT_INLINE void add_run(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
                            uint32_t n, const int sa, const int sb) {
   if (!sa) {
     const int32_t va = side(*a, op->off1, &op->r1);
@@ -113,14 +113,14 @@ XS_OPT_INLINE void add_run(const add_opt_t *op, const int8_t *a, const int8_t *b
 }
 
 static void add_s8(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
-  XS_OPT_BC_RUNS(&op->bc, add_run, op, a, b, y);
+  ENG_OPT_BC_RUNS(&op->bc, add_run, op, a, b, y);
 }
 
-static xs_status_t add_eval(xs_node_t *node) {
+static eng_status_t add_eval(eng_node_t *node) {
   add_opt_t *op = node->user_data;
-  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_add_ref, op->ref_data);
-  add_s8(op, xs_input(node, 0)->data, xs_input(node, 1)->data, xs_output(node, 0)->data);
-  return XS_OK;
+  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_add_ref, op->ref_data);
+  add_s8(op, eng_input(node, 0)->data, eng_input(node, 1)->data, eng_output(node, 0)->data);
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_add_opt = {XS_OP_ADD, NULL, add_prepare, add_eval};
+const eng_kernel_t eng_kernel_add_opt = {ENG_OP_ADD, NULL, add_prepare, add_eval};

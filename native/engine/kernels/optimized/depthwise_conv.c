@@ -18,14 +18,14 @@
 #define DW_W16_MAX_BYTES (64 * 1024)
 
 typedef struct dw_opt {
-  xs_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
+  eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
   int32_t batches, out_h, out_w, out_c, depth_multiplier;
   int32_t fast;
   int32_t mode; /* MODE_* */
-  xs_opt_geom_t geom;
-  xs_opt_ch_t *ch;
+  eng_opt_geom_t geom;
+  eng_opt_ch_t *ch;
   int8_t *shift;
-  xs_opt_out_t out;
+  eng_opt_out_t out;
   const uint32_t *w16;
   int32_t k; /* taps */
   int32_t scratch;
@@ -48,36 +48,36 @@ static void interior(int32_t n, int32_t f, int32_t s, int32_t d, int32_t p, int3
   *hi = b;
 }
 
-static xs_status_t dw_prepare(xs_node_t *node) {
-  const xs_dwconv_options_t *opt = &node->options->dwconv;
-  dw_opt_t *op = xs_alloc_persistent(node, sizeof *op);
+static eng_status_t dw_prepare(eng_node_t *node) {
+  const eng_dwconv_options_t *opt = &node->options->dwconv;
+  dw_opt_t *op = eng_alloc_persistent(node, sizeof *op);
   if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
   /* Validated on the stack; only ops that run the reference core keep a copy. */
-  xs_conv_op_t ref;
-  xs_conv_op_t *r = &ref;
-  xs_conv_tensors_t t;
-  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
+  eng_conv_op_t ref;
+  eng_conv_op_t *r = &ref;
+  eng_conv_tensors_t t;
+  const eng_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
                                 opt->activation};
-  xs_status_t st = xs_conv_prepare_tensors(node, &t, r);
-  if (st == XS_OK) st = xs_dwconv_check_filter(node, opt->depth_multiplier, r);
-  if (st == XS_OK) st = xs_conv_prepare_geometry(node, &t, &g, r);
-  if (st != XS_OK) return st;
-  const xs_tensor_t *input = t.input, *filter = t.filter, *bias = t.bias, *output = t.output;
-  xs_conv_params_t *p = &r->params;
+  eng_status_t st = eng_conv_prepare_tensors(node, &t, r);
+  if (st == ENG_OK) st = eng_dwconv_check_filter(node, opt->depth_multiplier, r);
+  if (st == ENG_OK) st = eng_conv_prepare_geometry(node, &t, &g, r);
+  if (st != ENG_OK) return st;
+  const eng_tensor_t *input = t.input, *filter = t.filter, *bias = t.bias, *output = t.output;
+  eng_conv_params_t *p = &r->params;
   op->batches = r->in.n;
   op->out_h = r->out.h;
   op->out_w = r->out.w;
   op->out_c = r->out.c;
   op->depth_multiplier = p->depth_multiplier;
   node->user_data = op;
-  if (r->type == XS_FLOAT32) {
-    return xs_conv_keep_full(node, r, &op->ref);
+  if (r->type == ENG_FLOAT32) {
+    return eng_conv_keep_full(node, r, &op->ref);
   }
-  st = xs_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 3, &op->ch,
+  st = eng_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 3, &op->ch,
                          &op->shift, &op->out);
-  if (st != XS_OK) {
+  if (st != ENG_OK) {
     return st;
   }
   p->input_offset = -input->zero_point;
@@ -87,7 +87,7 @@ static xs_status_t dw_prepare(xs_node_t *node) {
 
   const int32_t out_c = r->out.c;
   op->k = r->filter.h * r->filter.w;
-  const int32_t k4 = xs_opt_k4(op->k);
+  const int32_t k4 = eng_opt_k4(op->k);
   const int consts = filter->is_const && (bias == NULL || bias->is_const);
   op->mode = p->depth_multiplier == 1 && r->in.c > 1 ? MODE_M1 : MODE_COLUMNS;
   /* MODE_M1 reads the model's int8 filter directly: its [1, h, w, C] layout already has
@@ -95,20 +95,20 @@ static xs_status_t dw_prepare(xs_node_t *node) {
    * pairs the accumulators want, so no widened copy costs arena. MODE_COLUMNS keeps a
    * small doubled w16 table per channel (its taps are strided by C in the model). */
   const int64_t w16_bytes = op->mode == MODE_COLUMNS ? (int64_t)out_c * k4 * 2 : 0;
-  const xs_opt_filter_t f = {filter->data, out_c, op->k, 1, out_c};
+  const eng_opt_filter_t f = {filter->data, out_c, op->k, 1, out_c};
   if (consts && w16_bytes <= DW_W16_MAX_BYTES &&
-      xs_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
+      eng_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
                        op->mode == MODE_COLUMNS)) {
     op->fast = 1;
     if (op->mode == MODE_COLUMNS) {
-      uint32_t *w = xs_alloc_persistent(node, (size_t)w16_bytes);
+      uint32_t *w = eng_alloc_persistent(node, (size_t)w16_bytes);
       if (w == NULL) {
-        return xs_fail(node, XS_ERR_ARENA, "widened weights");
+        return eng_fail(node, ENG_ERR_ARENA, "widened weights");
       }
-      xs_opt_make_w16(&f, p->depth_multiplier, w);
+      eng_opt_make_w16(&f, p->depth_multiplier, w);
       op->w16 = w;
     }
-    op->geom = (xs_opt_geom_t){r->in.h, r->in.w, r->in.c, r->filter.h, r->filter.w,
+    op->geom = (eng_opt_geom_t){r->in.h, r->in.w, r->in.c, r->filter.h, r->filter.w,
                                p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
                                p->pad_h, p->pad_w, input->zero_point};
     interior(r->in.h, r->filter.h, p->stride_h, p->dilation_h, p->pad_h, r->out.h, &op->oy_lo,
@@ -119,15 +119,15 @@ static xs_status_t dw_prepare(xs_node_t *node) {
      * and a raw patch (k4 bytes). */
     const size_t bytes = op->mode == MODE_M1 ? (size_t)op->k * (size_t)r->in.c + 4
                                               : (size_t)k4 * 5 + 16;
-    return xs_request_scratch(node, bytes, &op->scratch);
+    return eng_request_scratch(node, bytes, &op->scratch);
   }
   int32_t *m, *s;
-  if ((st = xs_opt_ref_multipliers(node, op->ch, op->shift, out_c, &m, &s)) != XS_OK) {
+  if ((st = eng_opt_ref_multipliers(node, op->ch, op->shift, out_c, &m, &s)) != ENG_OK) {
     return st;
   }
   r->multipliers = m;
   r->shifts = s;
-  return xs_conv_keep_full(node, r, &op->ref);
+  return eng_conv_keep_full(node, r, &op->ref);
 }
 
 /* ---- multiplier 1 ---- */
@@ -140,7 +140,7 @@ static inline void m1_position(const dw_opt_t *op, const int8_t *wts, const int8
   const int32_t C = op->geom.in_c;
   const int32_t fh = op->geom.fh, fw = op->geom.fw;
   const int sat = op->out.sat;
-  const xs_opt_ch_t *ch = op->ch;
+  const eng_opt_ch_t *ch = op->ch;
   const int8_t *sh = op->shift;
   int32_t c = 0;
   for (; c + 4 <= C; c += 4, ch += 4, sh += 4) {
@@ -148,16 +148,16 @@ static inline void m1_position(const dw_opt_t *op, const int8_t *wts, const int8
     const int8_t *w = wts + c;
 #define DW_TAP(ptr, wp)                                  \
   do {                                                   \
-    const uint32_t xv = xs_ld32(ptr);                    \
-    const uint32_t wv = xs_ld32(wp);                     \
-    const uint32_t xe = xs_sxtb16(xv);                   \
-    const uint32_t xo = xs_sxtb16_ror8(xv);              \
-    const uint32_t we = xs_sxtb16(wv);                   \
-    const uint32_t wo = xs_sxtb16_ror8(wv);              \
-    a0 = xs_smlabb(xe, we, a0);                          \
-    a2 = xs_smlatt(xe, we, a2);                          \
-    a1 = xs_smlabb(xo, wo, a1);                          \
-    a3 = xs_smlatt(xo, wo, a3);                          \
+    const uint32_t xv = eng_ld32(ptr);                    \
+    const uint32_t wv = eng_ld32(wp);                     \
+    const uint32_t xe = eng_sxtb16(xv);                   \
+    const uint32_t xo = eng_sxtb16_ror8(xv);              \
+    const uint32_t we = eng_sxtb16(wv);                   \
+    const uint32_t wo = eng_sxtb16_ror8(wv);              \
+    a0 = eng_smlabb(xe, we, a0);                          \
+    a2 = eng_smlatt(xe, we, a2);                          \
+    a1 = eng_smlabb(xo, wo, a1);                          \
+    a3 = eng_smlatt(xo, wo, a3);                          \
   } while (0)
     if (fh == 3 && fw == 3) {
       const int8_t *r0 = base + c;
@@ -183,10 +183,10 @@ static inline void m1_position(const dw_opt_t *op, const int8_t *wts, const int8
       }
     }
 #undef DW_TAP
-    out[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], &op->out, sat);
-    out[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], &op->out, sat);
-    out[c + 2] = xs_opt_requant((int32_t)((uint32_t)a2 << 1), &ch[2], sh[2], &op->out, sat);
-    out[c + 3] = xs_opt_requant((int32_t)((uint32_t)a3 << 1), &ch[3], sh[3], &op->out, sat);
+    out[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], &op->out, sat);
+    out[c + 1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], &op->out, sat);
+    out[c + 2] = eng_opt_requant((int32_t)((uint32_t)a2 << 1), &ch[2], sh[2], &op->out, sat);
+    out[c + 3] = eng_opt_requant((int32_t)((uint32_t)a3 << 1), &ch[3], sh[3], &op->out, sat);
   }
   /* Last C % 4 channels, one at a time. */
   for (; c < C; c++, ch++, sh++) {
@@ -199,18 +199,18 @@ static inline void m1_position(const dw_opt_t *op, const int8_t *wts, const int8
         acc = (int32_t)((uint32_t)acc + (uint32_t)((int32_t)*wt * (int32_t)*px));
       }
     }
-    out[c] = xs_opt_requant((int32_t)((uint32_t)acc << 1), ch, *sh, &op->out, sat);
+    out[c] = eng_opt_requant((int32_t)((uint32_t)acc << 1), ch, *sh, &op->out, sat);
   }
 }
 
-static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input,
+static void dw_m1(const dw_opt_t *op, const eng_node_t *node, const int8_t *input,
                   const int8_t *wts, int8_t *output) {
-  const xs_opt_geom_t *g = &op->geom;
+  const eng_opt_geom_t *g = &op->geom;
   const int32_t C = g->in_c;
   const int32_t out_h = op->out_h, out_w = op->out_w;
   const int32_t row = g->in_w * C;
   const int32_t dx = g->dil_w * C, dy = g->dil_h * row;
-  int8_t *patch = xs_scratch(node, op->scratch);
+  int8_t *patch = eng_scratch(node, op->scratch);
   const size_t in_image = (size_t)g->in_h * (size_t)row;
   for (int32_t b = 0; b < op->batches; b++) {
     const int8_t *in = input + (size_t)b * in_image;
@@ -222,7 +222,7 @@ static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input
           const int32_t at = (oy * g->stride_h - g->pad_h) * row + (ox * g->stride_w - g->pad_w) * C;
           m1_position(op, wts, in + at, dx, dy, out);
         } else {
-          xs_opt_gather(g, in, oy, ox, 0, C, patch);
+          eng_opt_gather(g, in, oy, ox, 0, C, patch);
           m1_position(op, wts, patch, C, g->fw * C, out);
         }
       }
@@ -232,18 +232,18 @@ static void dw_m1(const dw_opt_t *op, const xs_node_t *node, const int8_t *input
 
 /* ---- other multipliers: columns per input channel ---- */
 
-static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *input,
+static void dw_columns(const dw_opt_t *op, const eng_node_t *node, const int8_t *input,
                        int8_t *output) {
-  const xs_opt_geom_t *geo = &op->geom;
+  const eng_opt_geom_t *geo = &op->geom;
   const int32_t C = geo->in_c, mult = op->depth_multiplier;
   const int32_t out_c = op->out_c;
   const int32_t out_h = op->out_h, out_w = op->out_w;
-  const int32_t k4 = xs_opt_k4(op->k);
-  uint32_t *col = xs_scratch(node, op->scratch);
+  const int32_t k4 = eng_opt_k4(op->k);
+  uint32_t *col = eng_scratch(node, op->scratch);
   int8_t *raw = (int8_t *)(col + k4);
   const size_t in_image = (size_t)geo->in_h * (size_t)geo->in_w * (size_t)C;
   const int32_t npix = out_h * out_w;
-  xs_opt_gemm_t g = {op->ch, op->shift, &op->out, op->w16, op->k, mult, op->out.sat};
+  eng_opt_gemm_t g = {op->ch, op->shift, &op->out, op->w16, op->k, mult, op->out.sat};
   const int direct = C == 1 && geo->dil_h == 1 && geo->dil_w == 1 && (geo->fw & 3) == 0;
   const int32_t row_step = geo->in_w;
   for (int32_t b = 0; b < op->batches; b++) {
@@ -262,66 +262,66 @@ static void dw_columns(const dw_opt_t *op, const xs_node_t *node, const int8_t *
         uint32_t *dst = col;
         for (int32_t fy = 0; fy < geo->fh; fy++, r0 += row_step, r1 += row_step) {
           for (int32_t q = 0; q < geo->fw; q += 4, dst += 4) {
-            const uint32_t v0 = xs_ld32(r0 + q), v1 = xs_ld32(r1 + q);
-            dst[0] = xs_sxtb16(v0);
-            dst[1] = xs_sxtb16_ror8(v0);
-            dst[2] = xs_sxtb16(v1);
-            dst[3] = xs_sxtb16_ror8(v1);
+            const uint32_t v0 = eng_ld32(r0 + q), v1 = eng_ld32(r1 + q);
+            dst[0] = eng_sxtb16(v0);
+            dst[1] = eng_sxtb16_ror8(v0);
+            dst[2] = eng_sxtb16(v1);
+            dst[3] = eng_sxtb16_ror8(v1);
           }
         }
-        xs_opt_gemm2_w16(&g, col, out, out + out_c);
+        eng_opt_gemm2_w16(&g, col, out, out + out_c);
         continue;
       }
       for (int32_t ic = 0; ic < C; ic++) {
-        xs_opt_gather(geo, in, oy, ox, ic, 1, raw);
-        xs_opt_widen(raw, op->k, col, 4);
-        xs_opt_gather(geo, in, oy1, ox1, ic, 1, raw);
-        xs_opt_widen(raw, op->k, col + 2, 4);
+        eng_opt_gather(geo, in, oy, ox, ic, 1, raw);
+        eng_opt_widen(raw, op->k, col, 4);
+        eng_opt_gather(geo, in, oy1, ox1, ic, 1, raw);
+        eng_opt_widen(raw, op->k, col + 2, 4);
         g.ch = op->ch + ic * mult;
         g.shift = op->shift + ic * mult;
         g.weights = op->w16 + (size_t)ic * (size_t)mult * (size_t)(k4 / 2);
-        xs_opt_gemm2_w16(&g, col, out + ic * mult, out + out_c + ic * mult);
+        eng_opt_gemm2_w16(&g, col, out + ic * mult, out + out_c + ic * mult);
       }
     }
     if (pix < npix) {
       const int32_t oy = pix / out_w, ox = pix % out_w;
       for (int32_t ic = 0; ic < C; ic++) {
-        xs_opt_gather(geo, in, oy, ox, ic, 1, raw);
-        xs_opt_widen(raw, op->k, col, 2);
+        eng_opt_gather(geo, in, oy, ox, ic, 1, raw);
+        eng_opt_widen(raw, op->k, col, 2);
         g.ch = op->ch + ic * mult;
         g.shift = op->shift + ic * mult;
         g.weights = op->w16 + (size_t)ic * (size_t)mult * (size_t)(k4 / 2);
-        xs_opt_gemm1_w16(&g, col, out + ic * mult);
+        eng_opt_gemm1_w16(&g, col, out + ic * mult);
       }
     }
   }
 }
 
-static xs_status_t dw_eval(xs_node_t *node) {
+static eng_status_t dw_eval(eng_node_t *node) {
   const dw_opt_t *op = node->user_data;
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *filter = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  xs_tensor_t *output = xs_output(node, 0);
+  const eng_tensor_t *input = eng_input(node, 0);
+  const eng_tensor_t *filter = eng_input(node, 1);
+  const eng_tensor_t *bias = eng_input(node, 2);
+  eng_tensor_t *output = eng_output(node, 0);
   if (op->fast) {
     if (op->mode == MODE_M1) {
       dw_m1(op, node, input->data, filter->data, output->data);
     } else {
       dw_columns(op, node, input->data, output->data);
     }
-    return XS_OK;
+    return ENG_OK;
   }
-  const xs_conv_op_t *r = op->ref;
+  const eng_conv_op_t *r = op->ref;
   const void *bias_data = bias != NULL ? bias->data : NULL;
-  if (r->type == XS_INT8) {
-    xs_ref_depthwise_conv_s8(&r->params, r->multipliers, r->shifts, &r->in, input->data,
+  if (r->type == ENG_INT8) {
+    eng_ref_depthwise_conv_s8(&r->params, r->multipliers, r->shifts, &r->in, input->data,
                              &r->filter, filter->data, bias_data, &r->out, output->data);
   } else {
-    xs_ref_depthwise_conv_f32(&r->params, &r->in, input->data, &r->filter, filter->data,
+    eng_ref_depthwise_conv_f32(&r->params, &r->in, input->data, &r->filter, filter->data,
                               bias_data, &r->out, output->data);
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_depthwise_conv_2d_opt = {XS_OP_DEPTHWISE_CONV_2D, NULL, dw_prepare,
+const eng_kernel_t eng_kernel_depthwise_conv_2d_opt = {ENG_OP_DEPTHWISE_CONV_2D, NULL, dw_prepare,
                                                      dw_eval};

@@ -11,48 +11,48 @@
 #include "opt_elementwise.h"
 #include "quant.h"
 
-extern const xs_kernel_t xs_kernel_mul_ref;
+extern const eng_kernel_t eng_kernel_mul_ref;
 
 typedef struct mul_opt {
   void *ref_data;
   int32_t fast;
-  xs_opt_bc_t bc;
+  eng_opt_bc_t bc;
   int32_t off1, off2, out_off, act_min, act_max;
   int32_t mult, pre; /* pre = TFLM left shift + 1 (the SMMULR doubling) */
   int32_t e, round, neg;
 } mul_opt_t;
-_Static_assert(offsetof(mul_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
+_Static_assert(offsetof(mul_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
 
-static xs_status_t mul_prepare(xs_node_t *node) {
-  xs_status_t st;
-  mul_opt_t *op = xs_opt_prepare_ref(node, &xs_kernel_mul_ref, sizeof *op, &st); /* validates like TFLM */
+static eng_status_t mul_prepare(eng_node_t *node) {
+  eng_status_t st;
+  mul_opt_t *op = eng_opt_prepare_ref(node, &eng_kernel_mul_ref, sizeof *op, &st); /* validates like TFLM */
   if (op == NULL) {
     return st;
   }
-  const xs_tensor_t *a = xs_input(node, 0);
-  const xs_tensor_t *b = xs_input(node, 1);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (out->type != XS_INT8) {
-    return XS_OK;
+  const eng_tensor_t *a = eng_input(node, 0);
+  const eng_tensor_t *b = eng_input(node, 1);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if (out->type != ENG_INT8) {
+    return ENG_OK;
   }
-  xs_bcast_t bc;
-  if (xs_bcast_init(node, &bc, a, b, out) != XS_OK) {
-    return XS_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
+  eng_bcast_t bc;
+  if (eng_bcast_init(node, &bc, a, b, out) != ENG_OK) {
+    return ENG_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
   }
-  xs_opt_bc_init(&op->bc, &bc);
+  eng_opt_bc_init(&op->bc, &bc);
   int32_t shift;
-  xs_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &op->mult,
+  eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &op->mult,
                          &shift);
-  if (xs_activation_range_quantized(node->options->arith.activation, XS_INT8, out->scale,
-                                    out->zero_point, &op->act_min, &op->act_max) != XS_OK) {
-    return XS_OK;
+  if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, out->scale,
+                                    out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
+    return ENG_OK;
   }
   /* |(x + off1) * (y + off2)| <= 255 * 255 < 2^16: with a left shift <= 14 the doubled
    * product stays below 2^31, so SRDHM(p << left, m) = SMMULR(p << (left + 1), m). */
   const int32_t left = shift > 0 ? shift : 0;
   int32_t e = shift > 0 ? 0 : -shift;
   if (left > 14 || op->mult < 0) {
-    return XS_OK;
+    return ENG_OK;
   }
   e = e > 31 ? 31 : e; /* as RoundingDivideByPOT clamps */
   op->pre = left + 1;
@@ -63,19 +63,19 @@ static xs_status_t mul_prepare(xs_node_t *node) {
   op->off2 = -b->zero_point;
   op->out_off = out->zero_point;
   op->fast = 1;
-  return XS_OK;
+  return ENG_OK;
 }
 
-XS_OPT_INLINE int8_t mul_one(const mul_opt_t *op, int32_t x, int32_t y) {
+ENG_OPT_INLINE int8_t mul_one(const mul_opt_t *op, int32_t x, int32_t y) {
   const int32_t p = x * y; /* offsets already added */
-  const int32_t v = xs_smmulr((int32_t)((uint32_t)p << op->pre), op->mult);
+  const int32_t v = eng_smmulr((int32_t)((uint32_t)p << op->pre), op->mult);
   int32_t r = ((v + op->round + ((v >> 31) & op->neg)) >> op->e) + op->out_off;
   r = r < op->act_min ? op->act_min : r;
   return (int8_t)(r > op->act_max ? op->act_max : r);
 }
 
 /* One run; sa/sb are constants at every call site (one loop per case). */
-XS_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
+ENG_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
                            uint32_t n, const int sa, const int sb) {
   if (!sa) {
     const int32_t xa = *a + op->off1;
@@ -89,14 +89,14 @@ XS_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b
 }
 
 static void mul_s8(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
-  XS_OPT_BC_RUNS(&op->bc, mul_run, op, a, b, y);
+  ENG_OPT_BC_RUNS(&op->bc, mul_run, op, a, b, y);
 }
 
-static xs_status_t mul_eval(xs_node_t *node) {
+static eng_status_t mul_eval(eng_node_t *node) {
   mul_opt_t *op = node->user_data;
-  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_mul_ref, op->ref_data);
-  mul_s8(op, xs_input(node, 0)->data, xs_input(node, 1)->data, xs_output(node, 0)->data);
-  return XS_OK;
+  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_mul_ref, op->ref_data);
+  mul_s8(op, eng_input(node, 0)->data, eng_input(node, 1)->data, eng_output(node, 0)->data);
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_mul_opt = {XS_OP_MUL, NULL, mul_prepare, mul_eval};
+const eng_kernel_t eng_kernel_mul_opt = {ENG_OP_MUL, NULL, mul_prepare, mul_eval};

@@ -9,40 +9,40 @@
 #include "../reference/conv_common.h"
 #include "quant.h"
 
-xs_status_t xs_opt_conv_quant(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
-                              const xs_tensor_t *bias, const xs_tensor_t *output,
-                              xs_activation_t act, int32_t channels, int32_t channel_dim,
-                              xs_opt_ch_t **table, int8_t **shifts, xs_opt_out_t *out) {
-  /* The reference's checks, order and messages (xs_conv_quant_check). */
-  xs_status_t st = xs_conv_quant_check(node, input, filter, bias, output, channels, channel_dim);
-  if (st != XS_OK) return st;
-  xs_opt_ch_t *t = xs_alloc_persistent(node, (size_t)channels * sizeof *t);
-  int8_t *sh = xs_alloc_persistent(node, (size_t)channels);
+eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
+                              const eng_tensor_t *bias, const eng_tensor_t *output,
+                              eng_activation_t act, int32_t channels, int32_t channel_dim,
+                              eng_opt_ch_t **table, int8_t **shifts, eng_opt_out_t *out) {
+  /* The reference's checks, order and messages (eng_conv_quant_check). */
+  eng_status_t st = eng_conv_quant_check(node, input, filter, bias, output, channels, channel_dim);
+  if (st != ENG_OK) return st;
+  eng_opt_ch_t *t = eng_alloc_persistent(node, (size_t)channels * sizeof *t);
+  int8_t *sh = eng_alloc_persistent(node, (size_t)channels);
   if (t == NULL || sh == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
+    return eng_fail(node, ENG_ERR_ARENA, "per-channel multipliers");
   }
   const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
   for (int32_t c = 0; c < channels; c++) {
     int32_t shift;
-    if ((st = xs_conv_channel_multiplier(node, input, filter, output, c, &t[c].mult, &shift)) != XS_OK) return st;
-    sh[c] = xs_opt_shift8(shift);
+    if ((st = eng_conv_channel_multiplier(node, input, filter, output, c, &t[c].mult, &shift)) != ENG_OK) return st;
+    sh[c] = eng_opt_shift8(shift);
     t[c].bias = b != NULL ? b[c] : 0;
   }
-  if ((st = xs_conv_act_range(node, output, act, &out->act_min, &out->act_max)) != XS_OK) return st;
+  if ((st = eng_conv_act_range(node, output, act, &out->act_min, &out->act_max)) != ENG_OK) return st;
   out->sat = 0;
   *table = t;
   *shifts = sh;
-  return XS_OK;
+  return ENG_OK;
 }
 
-int xs_opt_make_fast(xs_opt_ch_t *table, int8_t *shifts, xs_opt_out_t *out,
-                     const xs_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled) {
+int eng_opt_make_fast(eng_opt_ch_t *table, int8_t *shifts, eng_opt_out_t *out,
+                     const eng_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled) {
   /* Largest |x - input_zp| over int8 x. */
   const int64_t max_in = input_zp >= 0 ? 128 + (int64_t)input_zp : 127 - (int64_t)input_zp;
   const int64_t limit = (INT64_C(1) << 30) - 1;
   /* First pass: prove, change nothing. */
   for (int32_t c = 0; c < f->channels; c++) {
-    const xs_opt_ch_t *t = &table[c];
+    const eng_opt_ch_t *t = &table[c];
     int32_t e = -(int32_t)shifts[c];
     if (t->mult == 0) {
       e = 1; /* SRDHM(acc, 0) = 0 whatever the shift */
@@ -59,14 +59,14 @@ int xs_opt_make_fast(xs_opt_ch_t *table, int8_t *shifts, xs_opt_out_t *out,
       return 0;
     }
     /* |x| <= bound; x + round - 1 and x + round must stay inside int32. */
-    const int64_t round = xs_opt_round64(e, output_zp);
+    const int64_t round = eng_opt_round64(e, output_zp);
     const int64_t mag = round < 0 ? -round : round;
     if (bound + mag + 1 > INT32_MAX) {
       return 0;
     }
   }
   for (int32_t c = 0; c < f->channels; c++) {
-    xs_opt_ch_t *t = &table[c];
+    eng_opt_ch_t *t = &table[c];
     const int32_t e = t->mult == 0 ? 1 : -(int32_t)shifts[c];
     uint32_t sum = 0;
     const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
@@ -85,13 +85,13 @@ int xs_opt_make_fast(xs_opt_ch_t *table, int8_t *shifts, xs_opt_out_t *out,
   return 1;
 }
 
-xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table,
+eng_status_t eng_opt_ref_multipliers(eng_node_t *node, const eng_opt_ch_t *table,
                                    const int8_t *table_shifts, int32_t channels,
                                    int32_t **multipliers, int32_t **shifts) {
-  int32_t *m = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
-  int32_t *s = xs_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
+  int32_t *m = eng_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
+  int32_t *s = eng_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
   if (m == NULL || s == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
+    return eng_fail(node, ENG_ERR_ARENA, "per-channel multipliers");
   }
   for (int32_t c = 0; c < channels; c++) {
     m[c] = table[c].mult;
@@ -99,11 +99,11 @@ xs_status_t xs_opt_ref_multipliers(xs_node_t *node, const xs_opt_ch_t *table,
   }
   *multipliers = m;
   *shifts = s;
-  return XS_OK;
+  return ENG_OK;
 }
 
-void xs_opt_make_w16(const xs_opt_filter_t *f, int32_t block, uint32_t *dst) {
-  const int32_t k4 = xs_opt_k4(f->taps);
+void eng_opt_make_w16(const eng_opt_filter_t *f, int32_t block, uint32_t *dst) {
+  const int32_t k4 = eng_opt_k4(f->taps);
   for (int32_t c = 0; c < f->channels; c++) {
     const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
     const int32_t in_block = c % block;
@@ -119,8 +119,8 @@ void xs_opt_make_w16(const xs_opt_filter_t *f, int32_t block, uint32_t *dst) {
         const int32_t k = 4 * g + j;
         v[j] = k < f->taps ? 2 * (int32_t)w[(size_t)k * (size_t)f->k_stride] : 0;
       }
-      base[g * stride + lane] = xs_pair(v[0], v[2]);
-      base[g * stride + lane + 1] = xs_pair(v[1], v[3]);
+      base[g * stride + lane] = eng_pair(v[0], v[2]);
+      base[g * stride + lane + 1] = eng_pair(v[1], v[3]);
     }
   }
 }
@@ -138,57 +138,57 @@ static inline uint32_t tail_word(const int8_t *src, int32_t n) {
   return a;
 }
 
-void xs_opt_widen_w16(const int8_t *w, int32_t channels, int32_t k, uint32_t *dst) {
+void eng_opt_widen_w16(const int8_t *w, int32_t channels, int32_t k, uint32_t *dst) {
   const int32_t groups = k >> 2, rest = k & 3;
   int32_t c = 0;
   for (; c + 2 <= channels; c += 2) {
     const int8_t *r0 = w + (size_t)c * (size_t)k, *r1 = r0 + k;
     for (int32_t g = 0; g < groups; g++, dst += 4) {
-      const uint32_t a = xs_ld32(r0 + 4 * g), b = xs_ld32(r1 + 4 * g);
-      dst[0] = dbl16(xs_sxtb16(a));
-      dst[1] = dbl16(xs_sxtb16_ror8(a));
-      dst[2] = dbl16(xs_sxtb16(b));
-      dst[3] = dbl16(xs_sxtb16_ror8(b));
+      const uint32_t a = eng_ld32(r0 + 4 * g), b = eng_ld32(r1 + 4 * g);
+      dst[0] = dbl16(eng_sxtb16(a));
+      dst[1] = dbl16(eng_sxtb16_ror8(a));
+      dst[2] = dbl16(eng_sxtb16(b));
+      dst[3] = dbl16(eng_sxtb16_ror8(b));
     }
     if (rest) {
       const uint32_t a = tail_word(r0 + 4 * groups, rest), b = tail_word(r1 + 4 * groups, rest);
-      dst[0] = dbl16(xs_sxtb16(a));
-      dst[1] = dbl16(xs_sxtb16_ror8(a));
-      dst[2] = dbl16(xs_sxtb16(b));
-      dst[3] = dbl16(xs_sxtb16_ror8(b));
+      dst[0] = dbl16(eng_sxtb16(a));
+      dst[1] = dbl16(eng_sxtb16_ror8(a));
+      dst[2] = dbl16(eng_sxtb16(b));
+      dst[3] = dbl16(eng_sxtb16_ror8(b));
       dst += 4;
     }
   }
   if (c < channels) {
     const int8_t *r0 = w + (size_t)c * (size_t)k;
     for (int32_t g = 0; g < groups; g++, dst += 2) {
-      const uint32_t a = xs_ld32(r0 + 4 * g);
-      dst[0] = dbl16(xs_sxtb16(a));
-      dst[1] = dbl16(xs_sxtb16_ror8(a));
+      const uint32_t a = eng_ld32(r0 + 4 * g);
+      dst[0] = dbl16(eng_sxtb16(a));
+      dst[1] = dbl16(eng_sxtb16_ror8(a));
     }
     if (rest) {
       const uint32_t a = tail_word(r0 + 4 * groups, rest);
-      dst[0] = dbl16(xs_sxtb16(a));
-      dst[1] = dbl16(xs_sxtb16_ror8(a));
+      dst[0] = dbl16(eng_sxtb16(a));
+      dst[1] = dbl16(eng_sxtb16_ror8(a));
     }
   }
 }
 
-void xs_opt_widen(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
+void eng_opt_widen(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
   int32_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const uint32_t a = xs_ld32(src + i);
-    const uint32_t b = xs_ld32(src + i + 4);
-    dst[0] = xs_sxtb16(a);
-    dst[1] = xs_sxtb16_ror8(a);
-    dst[step] = xs_sxtb16(b);
-    dst[step + 1] = xs_sxtb16_ror8(b);
+    const uint32_t a = eng_ld32(src + i);
+    const uint32_t b = eng_ld32(src + i + 4);
+    dst[0] = eng_sxtb16(a);
+    dst[1] = eng_sxtb16_ror8(a);
+    dst[step] = eng_sxtb16(b);
+    dst[step + 1] = eng_sxtb16_ror8(b);
     dst += 2 * step;
   }
   if (i + 4 <= n) {
-    const uint32_t a = xs_ld32(src + i);
-    dst[0] = xs_sxtb16(a);
-    dst[1] = xs_sxtb16_ror8(a);
+    const uint32_t a = eng_ld32(src + i);
+    dst[0] = eng_sxtb16(a);
+    dst[1] = eng_sxtb16_ror8(a);
     dst += step;
     i += 4;
   }
@@ -199,8 +199,8 @@ void xs_opt_widen(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
     for (int32_t j = 0; i + j < n; j++) {
       a |= (uint32_t)(uint8_t)src[i + j] << (8 * j);
     }
-    dst[0] = xs_sxtb16(a);
-    dst[1] = xs_sxtb16_ror8(a);
+    dst[0] = eng_sxtb16(a);
+    dst[1] = eng_sxtb16_ror8(a);
   }
 }
 
@@ -209,7 +209,7 @@ void xs_opt_widen(const int8_t *src, int32_t n, uint32_t *dst, int32_t step) {
 static inline void copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
   int32_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    xs_st32(dst + i, xs_ld32(src + i));
+    eng_st32(dst + i, eng_ld32(src + i));
   }
   if (n & 2) {
     dst[i] = src[i];
@@ -224,7 +224,7 @@ static inline void copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
 static inline void fill_bytes(int8_t *dst, uint32_t word, int32_t n) {
   int32_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    xs_st32(dst + i, word);
+    eng_st32(dst + i, word);
   }
   if (n & 2) {
     dst[i] = (int8_t)word;
@@ -236,7 +236,7 @@ static inline void fill_bytes(int8_t *dst, uint32_t word, int32_t n) {
   }
 }
 
-void xs_opt_gather(const xs_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t ox, int32_t c0,
+void eng_opt_gather(const eng_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t ox, int32_t c0,
                    int32_t n, int8_t *raw) {
   const int32_t iy0 = oy * g->stride_h - g->pad_h;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
@@ -286,12 +286,12 @@ static inline int32_t col_tap(const uint32_t *col, int32_t step, int32_t k) {
   return (k & 2) ? (int32_t)(int16_t)(uint16_t)(word >> 16) : (int32_t)(int16_t)(uint16_t)word;
 }
 
-XS_OPT_INLINE void gemm2_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+ENG_OPT_INLINE void gemm2_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
                                  int8_t *out1, const int sat) {
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
-  const xs_opt_ch_t *ch = g->ch;
+  const eng_opt_ch_t *ch = g->ch;
   const int8_t *sh = g->shift;
   int32_t c = 0;
   for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2, wrow += 2 * k) {
@@ -302,21 +302,21 @@ XS_OPT_INLINE void gemm2_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, in
     for (int32_t i = 0; i < groups; i++) {
       const uint32_t p0e = x[0], p0o = x[1], p1e = x[2], p1o = x[3];
       x += 4;
-      uint32_t w = xs_ld32(w0);
+      uint32_t w = eng_ld32(w0);
       w0 += 4;
-      uint32_t we = xs_sxtb16(w), wo = xs_sxtb16_ror8(w);
-      a00 = xs_smlad(p0e, we, a00);
-      a00 = xs_smlad(p0o, wo, a00);
-      a10 = xs_smlad(p1e, we, a10);
-      a10 = xs_smlad(p1o, wo, a10);
-      w = xs_ld32(w1);
+      uint32_t we = eng_sxtb16(w), wo = eng_sxtb16_ror8(w);
+      a00 = eng_smlad(p0e, we, a00);
+      a00 = eng_smlad(p0o, wo, a00);
+      a10 = eng_smlad(p1e, we, a10);
+      a10 = eng_smlad(p1o, wo, a10);
+      w = eng_ld32(w1);
       w1 += 4;
-      we = xs_sxtb16(w);
-      wo = xs_sxtb16_ror8(w);
-      a01 = xs_smlad(p0e, we, a01);
-      a01 = xs_smlad(p0o, wo, a01);
-      a11 = xs_smlad(p1e, we, a11);
-      a11 = xs_smlad(p1o, wo, a11);
+      we = eng_sxtb16(w);
+      wo = eng_sxtb16_ror8(w);
+      a01 = eng_smlad(p0e, we, a01);
+      a01 = eng_smlad(p0o, wo, a01);
+      a11 = eng_smlad(p1e, we, a11);
+      a11 = eng_smlad(p1o, wo, a11);
     }
     for (int32_t t = groups << 2; t < k; t++) {
       const int32_t x0 = col_tap(col, 4, t), x1 = col_tap(col + 2, 4, t);
@@ -325,36 +325,36 @@ XS_OPT_INLINE void gemm2_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, in
       a01 = mac(a01, x0, wrow[k + t]);
       a11 = mac(a11, x1, wrow[k + t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], sh[0], g->out, sat);
-    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], sh[1], g->out, sat);
-    out1[c] = xs_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], sh[0], g->out, sat);
-    out1[c + 1] = xs_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], sh[1], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c + 1] = eng_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], sh[1], g->out, sat);
+    out1[c] = eng_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], sh[0], g->out, sat);
+    out1[c + 1] = eng_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], sh[1], g->out, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
     const int8_t *w0 = wrow;
     int32_t a0 = ch[0].bias, a1 = ch[0].bias;
     for (int32_t i = 0; i < groups; i++) {
-      const uint32_t w = xs_ld32(w0);
+      const uint32_t w = eng_ld32(w0);
       w0 += 4;
-      const uint32_t we = xs_sxtb16(w), wo = xs_sxtb16_ror8(w);
-      a0 = xs_smlad(x[0], we, a0);
-      a0 = xs_smlad(x[1], wo, a0);
-      a1 = xs_smlad(x[2], we, a1);
-      a1 = xs_smlad(x[3], wo, a1);
+      const uint32_t we = eng_sxtb16(w), wo = eng_sxtb16_ror8(w);
+      a0 = eng_smlad(x[0], we, a0);
+      a0 = eng_smlad(x[1], wo, a0);
+      a1 = eng_smlad(x[2], we, a1);
+      a1 = eng_smlad(x[3], wo, a1);
       x += 4;
     }
     for (int32_t t = groups << 2; t < k; t++) {
       a0 = mac(a0, col_tap(col, 4, t), wrow[t]);
       a1 = mac(a1, col_tap(col + 2, 4, t), wrow[t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
-    out1[c] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+    out1[c] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], sh[0], g->out, sat);
   }
 }
 
 /* sat is a constant inside each instantiation (one requantization path per loop). */
-void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+void eng_opt_gemm2_w8(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
   if (g->sat) {
     gemm2_w8_impl(g, col, out0, out1, 1);
   } else {
@@ -362,12 +362,12 @@ void xs_opt_gemm2_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, 
   }
 }
 
-XS_OPT_INLINE void gemm1_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+ENG_OPT_INLINE void gemm1_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
                                  const int sat) {
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
-  const xs_opt_ch_t *ch = g->ch;
+  const eng_opt_ch_t *ch = g->ch;
   const int8_t *sh = g->shift;
   int32_t c = 0;
   for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2, wrow += 2 * k) {
@@ -378,43 +378,43 @@ XS_OPT_INLINE void gemm1_w8_impl(const xs_opt_gemm_t *g, const uint32_t *col, in
     for (int32_t i = 0; i < groups; i++) {
       const uint32_t pe = x[0], po = x[1];
       x += 2;
-      uint32_t w = xs_ld32(w0);
+      uint32_t w = eng_ld32(w0);
       w0 += 4;
-      a0 = xs_smlad(pe, xs_sxtb16(w), a0);
-      a0 = xs_smlad(po, xs_sxtb16_ror8(w), a0);
-      w = xs_ld32(w1);
+      a0 = eng_smlad(pe, eng_sxtb16(w), a0);
+      a0 = eng_smlad(po, eng_sxtb16_ror8(w), a0);
+      w = eng_ld32(w1);
       w1 += 4;
-      a1 = xs_smlad(pe, xs_sxtb16(w), a1);
-      a1 = xs_smlad(po, xs_sxtb16_ror8(w), a1);
+      a1 = eng_smlad(pe, eng_sxtb16(w), a1);
+      a1 = eng_smlad(po, eng_sxtb16_ror8(w), a1);
     }
     for (int32_t t = groups << 2; t < k; t++) {
       const int32_t x0 = col_tap(col, 2, t);
       a0 = mac(a0, x0, wrow[t]);
       a1 = mac(a1, x0, wrow[k + t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
-    out0[c + 1] = xs_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c + 1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], g->out, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
     const int8_t *w0 = wrow;
     int32_t a0 = ch[0].bias;
     for (int32_t i = 0; i < groups; i++) {
-      const uint32_t w = xs_ld32(w0);
+      const uint32_t w = eng_ld32(w0);
       w0 += 4;
-      a0 = xs_smlad(x[0], xs_sxtb16(w), a0);
-      a0 = xs_smlad(x[1], xs_sxtb16_ror8(w), a0);
+      a0 = eng_smlad(x[0], eng_sxtb16(w), a0);
+      a0 = eng_smlad(x[1], eng_sxtb16_ror8(w), a0);
       x += 2;
     }
     for (int32_t t = groups << 2; t < k; t++) {
       a0 = mac(a0, col_tap(col, 2, t), wrow[t]);
     }
-    out0[c] = xs_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
   }
 }
 
 /* sat is a constant inside each instantiation (one requantization path per loop). */
-void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+void eng_opt_gemm1_w8(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
   if (g->sat) {
     gemm1_w8_impl(g, col, out0, 1);
   } else {
@@ -424,7 +424,7 @@ void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) 
 
 /* Dot products of the w16 kernels over `groups` groups of 4 taps. Device: SMLAD loops in
  * asm (GCC spills the 2x2 register block); elsewhere the same sums in C. */
-#if XS_OPT_DSP
+#if ENG_OPT_DSP
 #define DOT2X2(x, w, n, a00, a01, a10, a11)                                                 \
   do {                                                                                   \
     uint32_t x0e_, x0o_, x1e_, x1o_, we_, wo_;                                          \
@@ -473,53 +473,53 @@ void xs_opt_gemm1_w8(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) 
 #define DOT2X2(x, w, n, a00, a01, a10, a11)                                                 \
   do {                                                                                   \
     for (; n > 0; n--, x += 4, w += 4) {                                                 \
-      a00 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a00));                             \
-      a10 = xs_smlad(x[3], w[1], xs_smlad(x[2], w[0], a10));                             \
-      a01 = xs_smlad(x[1], w[3], xs_smlad(x[0], w[2], a01));                             \
-      a11 = xs_smlad(x[3], w[3], xs_smlad(x[2], w[2], a11));                             \
+      a00 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a00));                             \
+      a10 = eng_smlad(x[3], w[1], eng_smlad(x[2], w[0], a10));                             \
+      a01 = eng_smlad(x[1], w[3], eng_smlad(x[0], w[2], a01));                             \
+      a11 = eng_smlad(x[3], w[3], eng_smlad(x[2], w[2], a11));                             \
     }                                                                                    \
   } while (0)
 #define DOT1X2(x, w, n, a0, a1)                                                              \
   do {                                                                                   \
     for (; n > 0; n--, x += 2, w += 4) {                                                 \
-      a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));                               \
-      a1 = xs_smlad(x[1], w[3], xs_smlad(x[0], w[2], a1));                               \
+      a0 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a0));                               \
+      a1 = eng_smlad(x[1], w[3], eng_smlad(x[0], w[2], a1));                               \
     }                                                                                    \
   } while (0)
 #endif
 
-XS_OPT_INLINE void gemm2_w16_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+ENG_OPT_INLINE void gemm2_w16_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
                                   int8_t *out1, const int sat) {
-  const int32_t groups = xs_opt_k4(g->k) >> 2;
+  const int32_t groups = eng_opt_k4(g->k) >> 2;
   const uint32_t *w = g->weights;
-  const xs_opt_ch_t *ch = g->ch;
+  const eng_opt_ch_t *ch = g->ch;
   const int8_t *sh = g->shift;
-  const xs_opt_out_t *o = g->out;
+  const eng_opt_out_t *o = g->out;
   int32_t c = 0;
   for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2) {
     const uint32_t *x = col;
     int32_t n = groups;
     int32_t a00 = ch[0].bias, a01 = ch[1].bias, a10 = ch[0].bias, a11 = ch[1].bias;
     DOT2X2(x, w, n, a00, a01, a10, a11);
-    out0[c] = xs_opt_requant(a00, &ch[0], sh[0], o, sat);
-    out0[c + 1] = xs_opt_requant(a01, &ch[1], sh[1], o, sat);
-    out1[c] = xs_opt_requant(a10, &ch[0], sh[0], o, sat);
-    out1[c + 1] = xs_opt_requant(a11, &ch[1], sh[1], o, sat);
+    out0[c] = eng_opt_requant(a00, &ch[0], sh[0], o, sat);
+    out0[c + 1] = eng_opt_requant(a01, &ch[1], sh[1], o, sat);
+    out1[c] = eng_opt_requant(a10, &ch[0], sh[0], o, sat);
+    out1[c + 1] = eng_opt_requant(a11, &ch[1], sh[1], o, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
     int32_t a0 = ch[0].bias, a1 = ch[0].bias;
     for (int32_t i = 0; i < groups; i++, x += 4, w += 2) {
-      a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));
-      a1 = xs_smlad(x[3], w[1], xs_smlad(x[2], w[0], a1));
+      a0 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a0));
+      a1 = eng_smlad(x[3], w[1], eng_smlad(x[2], w[0], a1));
     }
-    out0[c] = xs_opt_requant(a0, &ch[0], sh[0], o, sat);
-    out1[c] = xs_opt_requant(a1, &ch[0], sh[0], o, sat);
+    out0[c] = eng_opt_requant(a0, &ch[0], sh[0], o, sat);
+    out1[c] = eng_opt_requant(a1, &ch[0], sh[0], o, sat);
   }
 }
 
 /* sat is a constant inside each instantiation (one requantization path per loop). */
-void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
+void eng_opt_gemm2_w16(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0, int8_t *out1) {
   if (g->sat) {
     gemm2_w16_impl(g, col, out0, out1, 1);
   } else {
@@ -527,34 +527,34 @@ void xs_opt_gemm2_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
   }
 }
 
-XS_OPT_INLINE void gemm1_w16_impl(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
+ENG_OPT_INLINE void gemm1_w16_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
                                   const int sat) {
-  const int32_t groups = xs_opt_k4(g->k) >> 2;
+  const int32_t groups = eng_opt_k4(g->k) >> 2;
   const uint32_t *w = g->weights;
-  const xs_opt_ch_t *ch = g->ch;
+  const eng_opt_ch_t *ch = g->ch;
   const int8_t *sh = g->shift;
-  const xs_opt_out_t *o = g->out;
+  const eng_opt_out_t *o = g->out;
   int32_t c = 0;
   for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2) {
     const uint32_t *x = col;
     int32_t n = groups;
     int32_t a0 = ch[0].bias, a1 = ch[1].bias;
     DOT1X2(x, w, n, a0, a1);
-    out0[c] = xs_opt_requant(a0, &ch[0], sh[0], o, sat);
-    out0[c + 1] = xs_opt_requant(a1, &ch[1], sh[1], o, sat);
+    out0[c] = eng_opt_requant(a0, &ch[0], sh[0], o, sat);
+    out0[c + 1] = eng_opt_requant(a1, &ch[1], sh[1], o, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
     int32_t a0 = ch[0].bias;
     for (int32_t i = 0; i < groups; i++, x += 2, w += 2) {
-      a0 = xs_smlad(x[1], w[1], xs_smlad(x[0], w[0], a0));
+      a0 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a0));
     }
-    out0[c] = xs_opt_requant(a0, &ch[0], sh[0], o, sat);
+    out0[c] = eng_opt_requant(a0, &ch[0], sh[0], o, sat);
   }
 }
 
 /* sat is a constant inside each instantiation (one requantization path per loop). */
-void xs_opt_gemm1_w16(const xs_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
+void eng_opt_gemm1_w16(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0) {
   if (g->sat) {
     gemm1_w16_impl(g, col, out0, 1);
   } else {

@@ -3,11 +3,11 @@
  * output as `outer` runs of `run` elements, where inside a run each input either steps
  * by one element or stays on one element (stride 0), so the inner loops are flat.
  *
- * Contract: xs_opt_bc_init() takes the engine's xs_bcast_t (already validated by
- * xs_bcast_init) and merges trailing dimensions with the same broadcast pattern into the
- * run; xs_opt_bc_next() advances the two input offsets to the next run. Size-1
+ * Contract: eng_opt_bc_init() takes the engine's eng_bcast_t (already validated by
+ * eng_bcast_init) and merges trailing dimensions with the same broadcast pattern into the
+ * run; eng_opt_bc_next() advances the two input offsets to the next run. Size-1
  * dimensions are dropped (they move nothing). Visits the output in row-major order, the
- * same element pairs as xs_bcast_next.
+ * same element pairs as eng_bcast_next.
  */
 #ifndef XSINFER_KERNELS_OPTIMIZED_ELEMENTWISE_H
 #define XSINFER_KERNELS_OPTIMIZED_ELEMENTWISE_H
@@ -17,21 +17,21 @@
 #include "broadcast.h"
 #include "kernel.h"
 
-typedef struct xs_opt_bc {
+typedef struct eng_opt_bc {
   uint32_t run;    /* elements per run */
   uint32_t outer;  /* runs */
   uint8_t sa, sb;  /* 1: the input steps inside a run; 0: it repeats one element */
   uint8_t rank;    /* outer dimensions */
-  int32_t dims[XS_MAX_DIMS];
-  int32_t a_stride[XS_MAX_DIMS], b_stride[XS_MAX_DIMS];
-} xs_opt_bc_t;
+  int32_t dims[ENG_MAX_DIMS];
+  int32_t a_stride[ENG_MAX_DIMS], b_stride[ENG_MAX_DIMS];
+} eng_opt_bc_t;
 
-typedef struct xs_opt_bc_iter {
-  int32_t idx[XS_MAX_DIMS];
+typedef struct eng_opt_bc_iter {
+  int32_t idx[ENG_MAX_DIMS];
   uint32_t ia, ib;
-} xs_opt_bc_iter_t;
+} eng_opt_bc_iter_t;
 
-static inline void xs_opt_bc_init(xs_opt_bc_t *o, const xs_bcast_t *bc) {
+static inline void eng_opt_bc_init(eng_opt_bc_t *o, const eng_bcast_t *bc) {
   int32_t d = (int32_t)bc->rank - 1;
   while (d >= 0 && bc->dims[d] == 1) d--;
   o->run = 1;
@@ -60,13 +60,13 @@ static inline void xs_opt_bc_init(xs_opt_bc_t *o, const xs_bcast_t *bc) {
   }
 }
 
-static inline void xs_opt_bc_begin(xs_opt_bc_iter_t *it) {
-  for (uint32_t d = 0; d < XS_MAX_DIMS; d++) it->idx[d] = 0;
+static inline void eng_opt_bc_begin(eng_opt_bc_iter_t *it) {
+  for (uint32_t d = 0; d < ENG_MAX_DIMS; d++) it->idx[d] = 0;
   it->ia = 0;
   it->ib = 0;
 }
 
-static inline void xs_opt_bc_next(const xs_opt_bc_t *o, xs_opt_bc_iter_t *it) {
+static inline void eng_opt_bc_next(const eng_opt_bc_t *o, eng_opt_bc_iter_t *it) {
   for (int32_t d = (int32_t)o->rank - 1; d >= 0; d--) {
     it->idx[d]++;
     it->ia += (uint32_t)o->a_stride[d];
@@ -81,13 +81,13 @@ static inline void xs_opt_bc_next(const xs_opt_bc_t *o, xs_opt_bc_iter_t *it) {
 /* Calls RUN(op, a, b, y, n, sa, sb) for every broadcast run of an int8 elementwise op,
  * sa/sb (1: the operand steps along the run, 0: it repeats) passed as constants so each
  * case compiles to its own loop. */
-#define XS_OPT_BC_RUNS(BC, RUN, OP, A, B, Y)                                                     \
+#define ENG_OPT_BC_RUNS(BC, RUN, OP, A, B, Y)                                                     \
   do {                                                                                           \
-    const xs_opt_bc_t *bc_ = (BC);                                                               \
+    const eng_opt_bc_t *bc_ = (BC);                                                               \
     int8_t *y_ = (Y);                                                                            \
-    xs_opt_bc_iter_t it_;                                                                        \
-    xs_opt_bc_begin(&it_);                                                                       \
-    for (uint32_t o_ = 0; o_ < bc_->outer; o_++, y_ += bc_->run, xs_opt_bc_next(bc_, &it_)) {    \
+    eng_opt_bc_iter_t it_;                                                                        \
+    eng_opt_bc_begin(&it_);                                                                       \
+    for (uint32_t o_ = 0; o_ < bc_->outer; o_++, y_ += bc_->run, eng_opt_bc_next(bc_, &it_)) {    \
       const int8_t *pa_ = (A) + it_.ia, *pb_ = (B) + it_.ib;                                     \
       if (bc_->sa && bc_->sb) {                                                                  \
         RUN(OP, pa_, pb_, y_, bc_->run, 1, 1);                                                   \

@@ -10,59 +10,59 @@
 #include "opt_common.h"
 #include "quant.h"
 
-extern const xs_kernel_t xs_kernel_max_pool_2d_ref;
-extern const xs_kernel_t xs_kernel_average_pool_2d_ref;
+extern const eng_kernel_t eng_kernel_max_pool_2d_ref;
+extern const eng_kernel_t eng_kernel_average_pool_2d_ref;
 
 typedef struct pool_opt {
   void *ref_data;
   int32_t fast;
-  xs_pool_params_t p;
-  xs_nhwc_t in, out;
+  eng_pool_params_t p;
+  eng_nhwc_t in, out;
 } pool_opt_t;
-_Static_assert(offsetof(pool_opt_t, ref_data) == 0, "xs_opt_prepare_ref fills the first member");
+_Static_assert(offsetof(pool_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
 
-static xs_status_t pool_opt_prepare(xs_node_t *node, const xs_kernel_t *ref) {
-  xs_status_t st;
-  pool_opt_t *op = xs_opt_prepare_ref(node, ref, sizeof *op, &st); /* validates like TFLM */
+static eng_status_t pool_opt_prepare(eng_node_t *node, const eng_kernel_t *ref) {
+  eng_status_t st;
+  pool_opt_t *op = eng_opt_prepare_ref(node, ref, sizeof *op, &st); /* validates like TFLM */
   if (op == NULL) {
     return st;
   }
-  const xs_pool_options_t *o = &node->options->pool;
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *output = xs_output(node, 0);
-  if (input->type != XS_INT8) {
-    return XS_OK;
+  const eng_pool_options_t *o = &node->options->pool;
+  const eng_tensor_t *input = eng_input(node, 0);
+  const eng_tensor_t *output = eng_output(node, 0);
+  if (input->type != ENG_INT8) {
+    return ENG_OK;
   }
-  if ((st = xs_conv_nhwc(node, input, "input", &op->in)) != XS_OK ||
-      (st = xs_conv_nhwc(node, output, "output", &op->out)) != XS_OK ||
-      (st = xs_conv_axis(node, "height", o->padding, op->in.h, o->filter_h, o->stride_h, 1,
-                         op->out.h, &op->p.pad_h)) != XS_OK ||
-      (st = xs_conv_axis(node, "width", o->padding, op->in.w, o->filter_w, o->stride_w, 1,
-                         op->out.w, &op->p.pad_w)) != XS_OK) {
+  if ((st = eng_conv_nhwc(node, input, "input", &op->in)) != ENG_OK ||
+      (st = eng_conv_nhwc(node, output, "output", &op->out)) != ENG_OK ||
+      (st = eng_conv_axis(node, "height", o->padding, op->in.h, o->filter_h, o->stride_h, 1,
+                         op->out.h, &op->p.pad_h)) != ENG_OK ||
+      (st = eng_conv_axis(node, "width", o->padding, op->in.w, o->filter_w, o->stride_w, 1,
+                         op->out.w, &op->p.pad_w)) != ENG_OK) {
     return st;
   }
   op->p.stride_h = o->stride_h;
   op->p.stride_w = o->stride_w;
   op->p.filter_h = o->filter_h;
   op->p.filter_w = o->filter_w;
-  if (xs_activation_range_quantized(o->activation, XS_INT8, output->scale, output->zero_point,
-                                    &op->p.act_min, &op->p.act_max) != XS_OK) {
-    return XS_OK;
+  if (eng_activation_range_quantized(o->activation, ENG_INT8, output->scale, output->zero_point,
+                                    &op->p.act_min, &op->p.act_max) != ENG_OK) {
+    return ENG_OK;
   }
   op->fast = 1;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t max_pool_prepare(xs_node_t *node) {
-  return pool_opt_prepare(node, &xs_kernel_max_pool_2d_ref);
+static eng_status_t max_pool_prepare(eng_node_t *node) {
+  return pool_opt_prepare(node, &eng_kernel_max_pool_2d_ref);
 }
 
-static xs_status_t average_pool_prepare(xs_node_t *node) {
-  return pool_opt_prepare(node, &xs_kernel_average_pool_2d_ref);
+static eng_status_t average_pool_prepare(eng_node_t *node) {
+  return pool_opt_prepare(node, &eng_kernel_average_pool_2d_ref);
 }
 
 static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output) {
-  const xs_pool_params_t *p = &op->p;
+  const eng_pool_params_t *p = &op->p;
   const int32_t in_h = op->in.h, in_w = op->in.w, C = op->in.c;
   const int32_t in_row = in_w * C;
   /* Clamp words: lanes hold act_min / act_max (byte maxima against min, then the
@@ -74,11 +74,11 @@ static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *outpu
     for (int32_t oy = 0; oy < op->out.h; oy++) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < op->out.w; ox++) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
         const int8_t *origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * C;
         int32_t c = 0;
         for (; c + 4 <= C; c += 4) {
@@ -87,17 +87,17 @@ static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *outpu
           for (int32_t fy = fy0; fy < fy1; fy++, ry += in_row) {
             const int8_t *px = ry;
             for (int32_t fx = fx0; fx < fx1; fx++, px += C) {
-              m = xs_max4(m, xs_ld32(px));
+              m = eng_max4(m, eng_ld32(px));
             }
           }
-          m = xs_max4(m, lo);
+          m = eng_max4(m, lo);
           if (clamp_hi) {
             for (int32_t j = 0; j < 4; j++) {
               const int8_t v = (int8_t)(m >> (8 * j));
               output[c + j] = v > p->act_max ? (int8_t)p->act_max : v;
             }
           } else {
-            xs_st32(output + c, m);
+            eng_st32(output + c, m);
           }
         }
         for (; c < C; c++) {
@@ -118,14 +118,14 @@ static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *outpu
   }
 }
 
-static xs_status_t max_pool_eval(xs_node_t *node) {
+static eng_status_t max_pool_eval(eng_node_t *node) {
   pool_opt_t *op = node->user_data;
-  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_max_pool_2d_ref, op->ref_data);
-  max_pool_s8(op, xs_input(node, 0)->data, xs_output(node, 0)->data);
-  return XS_OK;
+  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_max_pool_2d_ref, op->ref_data);
+  max_pool_s8(op, eng_input(node, 0)->data, eng_output(node, 0)->data);
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_max_pool_2d_opt = {XS_OP_MAX_POOL_2D, NULL, max_pool_prepare,
+const eng_kernel_t eng_kernel_max_pool_2d_opt = {ENG_OP_MAX_POOL_2D, NULL, max_pool_prepare,
                                                max_pool_eval};
 
 /* ---- AVERAGE_POOL_2D ---- */
@@ -139,7 +139,7 @@ static inline int8_t avg_of(int32_t sum, int32_t count, int32_t half, int32_t lo
 
 /* 0 when a window misses the image (the reference fails the same way). */
 static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output) {
-  const xs_pool_params_t *p = &op->p;
+  const eng_pool_params_t *p = &op->p;
   const int32_t in_h = op->in.h, in_w = op->in.w, C = op->in.c;
   const int32_t in_row = in_w * C;
   const int32_t lo = p->act_min, hi = p->act_max;
@@ -148,11 +148,11 @@ static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output
     for (int32_t oy = 0; oy < op->out.h; oy++) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < op->out.w; ox++, output += C) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
         const int32_t rows = fy1 - fy0, cols = fx1 - fx0;
         if (rows <= 0 || cols <= 0) {
           return 0;
@@ -169,16 +169,16 @@ static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output
               const int8_t *px = ry;
               int32_t n = cols;
               for (; n >= 2; n -= 2, px += 2 * C) {
-                const uint32_t v0 = xs_ld32(px), v1 = xs_ld32(px + C);
-                se = xs_sxtab16(se, v0);
-                so = xs_sxtab16_ror8(so, v0);
-                se = xs_sxtab16(se, v1);
-                so = xs_sxtab16_ror8(so, v1);
+                const uint32_t v0 = eng_ld32(px), v1 = eng_ld32(px + C);
+                se = eng_sxtab16(se, v0);
+                so = eng_sxtab16_ror8(so, v0);
+                se = eng_sxtab16(se, v1);
+                so = eng_sxtab16_ror8(so, v1);
               }
               if (n) {
-                const uint32_t v0 = xs_ld32(px);
-                se = xs_sxtab16(se, v0);
-                so = xs_sxtab16_ror8(so, v0);
+                const uint32_t v0 = eng_ld32(px);
+                se = eng_sxtab16(se, v0);
+                so = eng_sxtab16_ror8(so, v0);
               }
             }
             output[c] = avg_of((int16_t)(se & 0xFFFFu), count, half, lo, hi);
@@ -204,13 +204,13 @@ static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output
   return 1;
 }
 
-static xs_status_t average_pool_eval(xs_node_t *node) {
+static eng_status_t average_pool_eval(eng_node_t *node) {
   pool_opt_t *op = node->user_data;
-  if (!op->fast) return xs_opt_eval_ref(node, &xs_kernel_average_pool_2d_ref, op->ref_data);
-  return avg_pool_s8(op, xs_input(node, 0)->data, xs_output(node, 0)->data)
-             ? XS_OK
-             : xs_fail(node, XS_ERR_KERNEL, "empty pooling window");
+  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_average_pool_2d_ref, op->ref_data);
+  return avg_pool_s8(op, eng_input(node, 0)->data, eng_output(node, 0)->data)
+             ? ENG_OK
+             : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
 }
 
-const xs_kernel_t xs_kernel_average_pool_2d_opt = {XS_OP_AVERAGE_POOL_2D, NULL, average_pool_prepare,
+const eng_kernel_t eng_kernel_average_pool_2d_opt = {ENG_OP_AVERAGE_POOL_2D, NULL, average_pool_prepare,
                                                    average_pool_eval};

@@ -1,7 +1,7 @@
 /*
  * add.c – ADD, TFLM reference semantics: int8 (rescale both operands to a common
  * 2^20-scaled domain, add, rescale), int32 and float32, with broadcasting up to
- * XS_MAX_DIMS and fused activation (int32 ADD ignores it, as TFLM does).
+ * ENG_MAX_DIMS and fused activation (int32 ADD ignores it, as TFLM does).
  */
 #include <stddef.h>
 
@@ -10,89 +10,89 @@
 #include "quant.h"
 
 typedef struct add_data {
-  xs_bcast_t bc;
+  eng_bcast_t bc;
   int32_t in1_offset, in2_offset, out_offset, left_shift;
   int32_t in1_mult, in1_shift, in2_mult, in2_shift, out_mult, out_shift;
   int32_t act_min, act_max;
   float fmin, fmax;
 } add_data_t;
-_Static_assert(offsetof(add_data_t, bc) == 0, "xs_bcast_prepare initialises the first member");
+_Static_assert(offsetof(add_data_t, bc) == 0, "eng_bcast_prepare initialises the first member");
 
-static xs_status_t add_prepare(xs_node_t *node) {
-  const xs_tensor_t *a, *b, *out;
-  xs_status_t st;
-  /* bc is the op data's first member: xs_bcast_prepare initialises it. */
-  add_data_t *d = xs_bcast_prepare(node, sizeof(*d), &a, &b, &out, &st);
+static eng_status_t add_prepare(eng_node_t *node) {
+  const eng_tensor_t *a, *b, *out;
+  eng_status_t st;
+  /* bc is the op data's first member: eng_bcast_prepare initialises it. */
+  add_data_t *d = eng_bcast_prepare(node, sizeof(*d), &a, &b, &out, &st);
   if (d == NULL) {
     return st;
   }
-  const xs_activation_t act = node->options->arith.activation;
+  const eng_activation_t act = node->options->arith.activation;
   switch (out->type) {
-    case XS_FLOAT32:
-      xs_activation_range_float(act, &d->fmin, &d->fmax);
+    case ENG_FLOAT32:
+      eng_activation_range_float(act, &d->fmin, &d->fmax);
       break;
-    case XS_INT32:
+    case ENG_INT32:
       break;
-    case XS_INT8: {
+    case ENG_INT8: {
       if (a->quant_count == 0 || b->quant_count == 0 || out->quant_count == 0) {
-        return xs_fail(node, XS_ERR_MALFORMED, "int8 tensors need quantization parameters");
+        return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
       }
       d->in1_offset = -a->zero_point;
       d->in2_offset = -b->zero_point;
       d->out_offset = out->zero_point;
       d->left_shift = 20;
       const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
-      xs_quantize_multiplier((double)a->scale / twice_max, &d->in1_mult, &d->in1_shift);
-      xs_quantize_multiplier((double)b->scale / twice_max, &d->in2_mult, &d->in2_shift);
-      xs_quantize_multiplier(twice_max / ((double)(1 << d->left_shift) * (double)out->scale), &d->out_mult,
+      eng_quantize_multiplier((double)a->scale / twice_max, &d->in1_mult, &d->in1_shift);
+      eng_quantize_multiplier((double)b->scale / twice_max, &d->in2_mult, &d->in2_shift);
+      eng_quantize_multiplier(twice_max / ((double)(1 << d->left_shift) * (double)out->scale), &d->out_mult,
                              &d->out_shift);
       if (d->in1_shift > 0 || d->in2_shift > 0 || d->out_shift > 0) {
-        return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "scales give a multiplier >= 1");
+        return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "scales give a multiplier >= 1");
       }
-      if (xs_activation_range_quantized(act, XS_INT8, out->scale, out->zero_point, &d->act_min, &d->act_max) !=
-          XS_OK) {
-        return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
+      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min, &d->act_max) !=
+          ENG_OK) {
+        return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
       }
       break;
     }
     default:
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "type %s", xs_type_name((xs_type_t)out->type));
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)out->type));
   }
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
 static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
   const int32_t a = (int32_t)((uint32_t)(d->in1_offset + x) << d->left_shift);
   const int32_t b = (int32_t)((uint32_t)(d->in2_offset + y) << d->left_shift);
-  const int32_t sa = xs_mul_by_quantized_multiplier_smaller_than_one(a, d->in1_mult, d->in1_shift);
-  const int32_t sb = xs_mul_by_quantized_multiplier_smaller_than_one(b, d->in2_mult, d->in2_shift);
+  const int32_t sa = eng_mul_by_quantized_multiplier_smaller_than_one(a, d->in1_mult, d->in1_shift);
+  const int32_t sb = eng_mul_by_quantized_multiplier_smaller_than_one(b, d->in2_mult, d->in2_shift);
   const int32_t raw =
-      xs_mul_by_quantized_multiplier_smaller_than_one(sa + sb, d->out_mult, d->out_shift) + d->out_offset;
-  return (int8_t)xs_clamp32(raw, d->act_min, d->act_max);
+      eng_mul_by_quantized_multiplier_smaller_than_one(sa + sb, d->out_mult, d->out_shift) + d->out_offset;
+  return (int8_t)eng_clamp32(raw, d->act_min, d->act_max);
 }
 
-static xs_status_t add_eval(xs_node_t *node) {
+static eng_status_t add_eval(eng_node_t *node) {
   const add_data_t *d = node->user_data;
-  const xs_tensor_t *ta = xs_input(node, 0);
-  const xs_tensor_t *tb = xs_input(node, 1);
-  xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *ta = eng_input(node, 0);
+  const eng_tensor_t *tb = eng_input(node, 1);
+  eng_tensor_t *out = eng_output(node, 0);
   const uint32_t n = d->bc.count;
-  xs_bcast_iter_t it;
-  xs_bcast_begin(&it);
+  eng_bcast_iter_t it;
+  eng_bcast_begin(&it);
   switch (out->type) {
-    case XS_INT8: {
+    case ENG_INT8: {
       const int8_t *a = ta->data, *b = tb->data;
       int8_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, xs_bcast_next(&d->bc, &it)) {
+      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
         y[i] = add_q8(d, a[it.ia], b[it.ib]);
       }
       break;
     }
-    case XS_INT32: {
+    case ENG_INT32: {
       const int32_t *a = ta->data, *b = tb->data;
       int32_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, xs_bcast_next(&d->bc, &it)) {
+      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
         y[i] = (int32_t)((uint32_t)a[it.ia] + (uint32_t)b[it.ib]);
       }
       break;
@@ -100,13 +100,13 @@ static xs_status_t add_eval(xs_node_t *node) {
     default: {
       const float *a = ta->data, *b = tb->data;
       float *y = out->data;
-      for (uint32_t i = 0; i < n; i++, xs_bcast_next(&d->bc, &it)) {
-        y[i] = xs_clampf(a[it.ia] + b[it.ib], d->fmin, d->fmax);
+      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
+        y[i] = eng_clampf(a[it.ia] + b[it.ib], d->fmin, d->fmax);
       }
       break;
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_add_ref = {XS_OP_ADD, NULL, add_prepare, add_eval};
+const eng_kernel_t eng_kernel_add_ref = {ENG_OP_ADD, NULL, add_prepare, add_eval};

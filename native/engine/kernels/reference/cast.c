@@ -31,34 +31,34 @@ typedef struct {
   uint32_t count;
 } cast_data_t;
 
-static int supported(xs_type_t t) {
+static int supported(eng_type_t t) {
   switch (t) {
-    case XS_BOOL: case XS_UINT8: case XS_INT8: case XS_INT16: case XS_UINT16: case XS_INT32:
-    case XS_UINT32: case XS_INT64: case XS_UINT64: case XS_FLOAT32: case XS_FLOAT64:
+    case ENG_BOOL: case ENG_UINT8: case ENG_INT8: case ENG_INT16: case ENG_UINT16: case ENG_INT32:
+    case ENG_UINT32: case ENG_INT64: case ENG_UINT64: case ENG_FLOAT32: case ENG_FLOAT64:
       return 1;
     default:
       return 0;
   }
 }
 
-static int is_integer(xs_type_t t) {
-  return supported(t) && t != XS_BOOL && t != XS_FLOAT32 && t != XS_FLOAT64;
+static int is_integer(eng_type_t t) {
+  return supported(t) && t != ENG_BOOL && t != ENG_FLOAT32 && t != ENG_FLOAT64;
 }
 
-static cast_value_t load(xs_type_t t, const uint8_t *p) {
+static cast_value_t load(eng_type_t t, const uint8_t *p) {
   cast_value_t v = {0, 0, 0, 0.0};
   switch (t) {
-    case XS_BOOL: v.bits = p[0] != 0; v.is_unsigned = 1; break;
-    case XS_UINT8: v.bits = p[0]; v.is_unsigned = 1; break;
-    case XS_INT8: { int8_t x; memcpy(&x, p, 1); v.bits = (uint64_t)(int64_t)x; break; }
-    case XS_INT16: { int16_t x; memcpy(&x, p, 2); v.bits = (uint64_t)(int64_t)x; break; }
-    case XS_UINT16: { uint16_t x; memcpy(&x, p, 2); v.bits = x; v.is_unsigned = 1; break; }
-    case XS_INT32: { int32_t x; memcpy(&x, p, 4); v.bits = (uint64_t)(int64_t)x; break; }
-    case XS_UINT32: { uint32_t x; memcpy(&x, p, 4); v.bits = x; v.is_unsigned = 1; break; }
-    case XS_INT64: { int64_t x; memcpy(&x, p, 8); v.bits = (uint64_t)x; break; }
-    case XS_UINT64: { memcpy(&v.bits, p, 8); v.is_unsigned = 1; break; }
-    case XS_FLOAT32: { float x; memcpy(&x, p, 4); v.f = x; v.is_float = 1; break; }
-    default: { memcpy(&v.f, p, 8); v.is_float = 1; break; } /* XS_FLOAT64 */
+    case ENG_BOOL: v.bits = p[0] != 0; v.is_unsigned = 1; break;
+    case ENG_UINT8: v.bits = p[0]; v.is_unsigned = 1; break;
+    case ENG_INT8: { int8_t x; memcpy(&x, p, 1); v.bits = (uint64_t)(int64_t)x; break; }
+    case ENG_INT16: { int16_t x; memcpy(&x, p, 2); v.bits = (uint64_t)(int64_t)x; break; }
+    case ENG_UINT16: { uint16_t x; memcpy(&x, p, 2); v.bits = x; v.is_unsigned = 1; break; }
+    case ENG_INT32: { int32_t x; memcpy(&x, p, 4); v.bits = (uint64_t)(int64_t)x; break; }
+    case ENG_UINT32: { uint32_t x; memcpy(&x, p, 4); v.bits = x; v.is_unsigned = 1; break; }
+    case ENG_INT64: { int64_t x; memcpy(&x, p, 8); v.bits = (uint64_t)x; break; }
+    case ENG_UINT64: { memcpy(&v.bits, p, 8); v.is_unsigned = 1; break; }
+    case ENG_FLOAT32: { float x; memcpy(&x, p, 4); v.f = x; v.is_float = 1; break; }
+    default: { memcpy(&v.f, p, 8); v.is_float = 1; break; } /* ENG_FLOAT64 */
   }
   return v;
 }
@@ -77,11 +77,11 @@ static uint64_t float_to_bits(double f, int target_unsigned) {
   return (uint64_t)(int64_t)f;
 }
 
-static void store(xs_type_t t, uint8_t *p, cast_value_t v) {
-  if (t == XS_FLOAT32 || t == XS_FLOAT64) {
+static void store(eng_type_t t, uint8_t *p, cast_value_t v) {
+  if (t == ENG_FLOAT32 || t == ENG_FLOAT64) {
     double f = v.is_float ? v.f
                           : (v.is_unsigned ? (double)v.bits : (double)(int64_t)v.bits);
-    if (t == XS_FLOAT32) {
+    if (t == ENG_FLOAT32) {
       /* int32 -> float rounds once in C; going through double could round twice. */
       float x = v.is_float ? (float)v.f
                            : (v.is_unsigned ? (float)v.bits : (float)(int64_t)v.bits);
@@ -91,70 +91,70 @@ static void store(xs_type_t t, uint8_t *p, cast_value_t v) {
     }
     return;
   }
-  if (t == XS_BOOL) {
+  if (t == ENG_BOOL) {
     p[0] = v.is_float ? v.f != 0.0 : v.bits != 0;
     return;
   }
-  const int target_unsigned = t == XS_UINT8 || t == XS_UINT16 || t == XS_UINT32 || t == XS_UINT64;
+  const int target_unsigned = t == ENG_UINT8 || t == ENG_UINT16 || t == ENG_UINT32 || t == ENG_UINT64;
   const uint64_t bits = v.is_float ? float_to_bits(v.f, target_unsigned) : v.bits;
   /* little-endian truncation to the target width = C's modulo conversion */
-  const uint32_t size = xs_type_size(t);
+  const uint32_t size = eng_type_size(t);
   for (uint32_t i = 0; i < size; ++i) {
     p[i] = (uint8_t)(bits >> (8 * i));
   }
 }
 
-static xs_status_t cast_prepare(xs_node_t *node) {
-  if (xs_num_inputs(node) != 1 || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_SHAPE, "expects 1 input and 1 output");
+static eng_status_t cast_prepare(eng_node_t *node) {
+  if (eng_num_inputs(node) != 1 || eng_num_outputs(node) != 1) {
+    return eng_fail(node, ENG_ERR_SHAPE, "expects 1 input and 1 output");
   }
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
   if (in == NULL || out == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "missing input or output");
+    return eng_fail(node, ENG_ERR_SHAPE, "missing input or output");
   }
-  const xs_type_t it = (xs_type_t)in->type, ot = (xs_type_t)out->type;
+  const eng_type_t it = (eng_type_t)in->type, ot = (eng_type_t)out->type;
   if (!supported(it) || !supported(ot)) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s to %s", xs_type_name(it),
-                   xs_type_name(ot));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s to %s", eng_type_name(it),
+                   eng_type_name(ot));
   }
-  if (xs_tensor_elements(in) != xs_tensor_elements(out)) {
-    return xs_fail(node, XS_ERR_SHAPE, "input has %u elements, output %u",
-                   xs_tensor_elements(in), xs_tensor_elements(out));
+  if (eng_tensor_elements(in) != eng_tensor_elements(out)) {
+    return eng_fail(node, ENG_ERR_SHAPE, "input has %u elements, output %u",
+                   eng_tensor_elements(in), eng_tensor_elements(out));
   }
-  cast_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  cast_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
   d->in_type = (uint8_t)it;
   d->out_type = (uint8_t)ot;
-  d->count = xs_tensor_elements(out);
-  if (it == ot || (is_integer(it) && is_integer(ot) && xs_type_size(it) == xs_type_size(ot))) {
+  d->count = eng_tensor_elements(out);
+  if (it == ot || (is_integer(it) && is_integer(ot) && eng_type_size(it) == eng_type_size(ot))) {
     d->path = PATH_COPY;
-  } else if (it == XS_INT16 && ot == XS_INT32) {
+  } else if (it == ENG_INT16 && ot == ENG_INT32) {
     d->path = PATH_I16_TO_I32;
-  } else if (it == XS_INT32 && ot == XS_INT8) {
+  } else if (it == ENG_INT32 && ot == ENG_INT8) {
     d->path = PATH_I32_TO_I8;
-  } else if (it == XS_INT16 && ot == XS_FLOAT32) {
+  } else if (it == ENG_INT16 && ot == ENG_FLOAT32) {
     d->path = PATH_I16_TO_F32;
-  } else if (it == XS_INT32 && ot == XS_FLOAT32) {
+  } else if (it == ENG_INT32 && ot == ENG_FLOAT32) {
     d->path = PATH_I32_TO_F32;
   } else {
     d->path = PATH_GENERIC;
   }
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t cast_eval(xs_node_t *node) {
+static eng_status_t cast_eval(eng_node_t *node) {
   const cast_data_t *d = node->user_data;
-  const xs_tensor_t *in = xs_input(node, 0);
-  xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *in = eng_input(node, 0);
+  eng_tensor_t *out = eng_output(node, 0);
   const uint32_t n = d->count;
   switch ((cast_path_t)d->path) {
     case PATH_COPY:
       if (out->data != in->data) {
-        memcpy(out->data, in->data, (size_t)n * xs_type_size((xs_type_t)d->in_type));
+        memcpy(out->data, in->data, (size_t)n * eng_type_size((eng_type_t)d->in_type));
       }
       break;
     case PATH_I16_TO_I32: {
@@ -182,18 +182,18 @@ static xs_status_t cast_eval(xs_node_t *node) {
       break;
     }
     default: {
-      const uint32_t isz = xs_type_size((xs_type_t)d->in_type);
-      const uint32_t osz = xs_type_size((xs_type_t)d->out_type);
+      const uint32_t isz = eng_type_size((eng_type_t)d->in_type);
+      const uint32_t osz = eng_type_size((eng_type_t)d->out_type);
       const uint8_t *x = in->data;
       uint8_t *y = out->data;
       for (uint32_t i = 0; i < n; ++i) {
-        store((xs_type_t)d->out_type, y + (size_t)i * osz,
-              load((xs_type_t)d->in_type, x + (size_t)i * isz));
+        store((eng_type_t)d->out_type, y + (size_t)i * osz,
+              load((eng_type_t)d->in_type, x + (size_t)i * isz));
       }
       break;
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_cast_ref = {XS_OP_CAST, NULL, cast_prepare, cast_eval};
+const eng_kernel_t eng_kernel_cast_ref = {ENG_OP_CAST, NULL, cast_prepare, cast_eval};

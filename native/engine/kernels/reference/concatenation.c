@@ -13,46 +13,46 @@ typedef struct {
   uint32_t *chunk_bytes; /* per input: its axis dim x inner dims x element size */
 } concat_data_t;
 
-static xs_status_t concat_prepare(xs_node_t *node) {
-  const uint32_t n = xs_num_inputs(node);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (n < 1 || xs_num_outputs(node) != 1 || out == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "expects at least 1 input and 1 output");
+static eng_status_t concat_prepare(eng_node_t *node) {
+  const uint32_t n = eng_num_inputs(node);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if (n < 1 || eng_num_outputs(node) != 1 || out == NULL) {
+    return eng_fail(node, ENG_ERR_SHAPE, "expects at least 1 input and 1 output");
   }
   switch (out->type) {
-    case XS_FLOAT32: case XS_INT8: case XS_INT16: case XS_INT32: case XS_INT64:
+    case ENG_FLOAT32: case ENG_INT8: case ENG_INT16: case ENG_INT32: case ENG_INT64:
       break;
     default:
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "type %s", xs_type_name((xs_type_t)out->type));
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)out->type));
   }
-  const xs_concat_options_t *o = &node->options->concat;
-  if (o->activation != XS_ACT_NONE) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "fused activation %d", (int32_t)o->activation);
+  const eng_concat_options_t *o = &node->options->concat;
+  if (o->activation != ENG_ACT_NONE) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "fused activation %d", (int32_t)o->activation);
   }
   const int32_t rank = out->rank;
   const int32_t axis = o->axis < 0 ? o->axis + rank : o->axis;
   if (rank < 1 || axis < 0 || axis >= rank) {
-    return xs_fail(node, XS_ERR_SHAPE, "axis %d out of range for rank %d", o->axis, rank);
+    return eng_fail(node, ENG_ERR_SHAPE, "axis %d out of range for rank %d", o->axis, rank);
   }
-  concat_data_t *d = xs_alloc_persistent(node, sizeof *d);
-  uint32_t *chunks = xs_alloc_persistent(node, n * sizeof(uint32_t));
+  concat_data_t *d = eng_alloc_persistent(node, sizeof *d);
+  uint32_t *chunks = eng_alloc_persistent(node, n * sizeof(uint32_t));
   if (d == NULL || chunks == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
-  const uint32_t esize = xs_type_size((xs_type_t)out->type);
+  const uint32_t esize = eng_type_size((eng_type_t)out->type);
   uint32_t outer = 1, inner = 1;
   for (int32_t k = 0; k < axis; ++k) outer *= (uint32_t)out->dims[k];
   for (int32_t k = axis + 1; k < rank; ++k) inner *= (uint32_t)out->dims[k];
   int64_t axis_sum = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    const xs_tensor_t *in = xs_input(node, i);
+    const eng_tensor_t *in = eng_input(node, i);
     if (in == NULL || in->type != out->type || in->rank != rank) {
-      return xs_fail(node, XS_ERR_SHAPE, "input %u must be %s of rank %d", i,
-                     xs_type_name((xs_type_t)out->type), rank);
+      return eng_fail(node, ENG_ERR_SHAPE, "input %u must be %s of rank %d", i,
+                     eng_type_name((eng_type_t)out->type), rank);
     }
     for (int32_t k = 0; k < rank; ++k) {
       if (k != axis && in->dims[k] != out->dims[k]) {
-        return xs_fail(node, XS_ERR_SHAPE, "input %u dim %d is %d, output has %d", i, k,
+        return eng_fail(node, ENG_ERR_SHAPE, "input %u dim %d is %d, output has %d", i, k,
                        in->dims[k], out->dims[k]);
       }
     }
@@ -60,28 +60,28 @@ static xs_status_t concat_prepare(xs_node_t *node) {
     chunks[i] = (uint32_t)in->dims[axis] * inner * esize;
   }
   if (axis_sum != out->dims[axis]) {
-    return xs_fail(node, XS_ERR_SHAPE, "inputs sum to %d along axis %d, output has %d",
+    return eng_fail(node, ENG_ERR_SHAPE, "inputs sum to %d along axis %d, output has %d",
                    (int32_t)axis_sum, axis, out->dims[axis]);
   }
   d->outer = outer;
   d->num_inputs = n;
   d->chunk_bytes = chunks;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t concat_eval(xs_node_t *node) {
+static eng_status_t concat_eval(eng_node_t *node) {
   const concat_data_t *d = node->user_data;
-  uint8_t *out = xs_output(node, 0)->data;
+  uint8_t *out = eng_output(node, 0)->data;
   for (uint32_t o = 0; o < d->outer; ++o) {
     for (uint32_t i = 0; i < d->num_inputs; ++i) {
       const uint32_t bytes = d->chunk_bytes[i];
-      memcpy(out, (const uint8_t *)xs_input(node, i)->data + (size_t)o * bytes, bytes);
+      memcpy(out, (const uint8_t *)eng_input(node, i)->data + (size_t)o * bytes, bytes);
       out += bytes;
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_concatenation_ref = {XS_OP_CONCATENATION, NULL, concat_prepare,
+const eng_kernel_t eng_kernel_concatenation_ref = {ENG_OP_CONCATENATION, NULL, concat_prepare,
                                                  concat_eval};

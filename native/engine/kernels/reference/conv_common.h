@@ -5,7 +5,7 @@
 
 /*
  * Contract
- * - The xs_ref_* cores are pure functions over caller-owned memory (CMSIS-NN style): no
+ * - The eng_ref_* cores are pure functions over caller-owned memory (CMSIS-NN style): no
  *   allocation, no validation, no tensor lookups. Everything they assume (dims ≥ 1,
  *   channel/group divisibility, output extents matching TFLM's ComputeOutSize, padding,
  *   per-channel arrays with out_c entries) is checked once in the kernels' prepare.
@@ -24,11 +24,11 @@
 
 #include "kernel.h"
 
-typedef struct xs_nhwc {
+typedef struct eng_nhwc {
   int32_t n, h, w, c;
-} xs_nhwc_t;
+} eng_nhwc_t;
 
-typedef struct xs_conv_params {
+typedef struct eng_conv_params {
   int32_t stride_h, stride_w;
   int32_t dilation_h, dilation_w;
   int32_t pad_h, pad_w;       /* leading (top/left) padding, TFLM ComputePaddingHeightWidth */
@@ -37,89 +37,89 @@ typedef struct xs_conv_params {
   int32_t output_offset;      /* output zero point */
   int32_t act_min, act_max;   /* int8 clamp, zero point included */
   float act_min_f, act_max_f; /* float32 clamp */
-} xs_conv_params_t;
+} eng_conv_params_t;
 
-typedef struct xs_pool_params {
+typedef struct eng_pool_params {
   int32_t stride_h, stride_w;
   int32_t filter_h, filter_w;
   int32_t pad_h, pad_w;
   int32_t act_min, act_max;
   float act_min_f, act_max_f;
-} xs_pool_params_t;
+} eng_pool_params_t;
 
 /* Op data of CONV_2D and DEPTHWISE_CONV_2D (persistent, built in prepare). */
-typedef struct xs_conv_op {
-  xs_conv_params_t params;
-  xs_nhwc_t in, filter, out;
+typedef struct eng_conv_op {
+  eng_conv_params_t params;
+  eng_nhwc_t in, filter, out;
   const int32_t *multipliers; /* int8: out_c entries */
   const int32_t *shifts;
-  uint8_t type;               /* XS_INT8 or XS_FLOAT32 */
-} xs_conv_op_t;
+  uint8_t type;               /* ENG_INT8 or ENG_FLOAT32 */
+} eng_conv_op_t;
 
 /* Lean persistent op data of the reference CONV_2D / DEPTHWISE_CONV_2D kernels: the
  * shapes are not copied (eval reads them from the tensors, which point into the model),
- * only what prepare derived. Built from a prepare-time xs_conv_op_t. */
-typedef struct xs_conv_lean_op {
-  xs_conv_params_t params;
+ * only what prepare derived. Built from a prepare-time eng_conv_op_t. */
+typedef struct eng_conv_lean_op {
+  eng_conv_params_t params;
   const int32_t *multipliers; /* int8: out_c entries */
   const int32_t *shifts;
-  uint8_t type;               /* XS_INT8 or XS_FLOAT32 */
-} xs_conv_lean_op_t;
+  uint8_t type;               /* ENG_INT8 or ENG_FLOAT32 */
+} eng_conv_lean_op_t;
 
 /* NHWC dims of a rank-4 tensor whose rank prepare checked (eval helper). */
-static inline xs_nhwc_t xs_nhwc_of(const xs_tensor_t *t) {
-  const xs_nhwc_t d = {t->dims[0], t->dims[1], t->dims[2], t->dims[3]};
+static inline eng_nhwc_t eng_nhwc_of(const eng_tensor_t *t) {
+  const eng_nhwc_t d = {t->dims[0], t->dims[1], t->dims[2], t->dims[3]};
   return d;
 }
 
 /* ---- pure compute cores ---- */
 
-void xs_ref_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
-                    const int32_t *out_shift, const xs_nhwc_t *in_dims, const int8_t *input,
-                    const xs_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
-                    const xs_nhwc_t *out_dims, int8_t *output);
+void eng_ref_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
+                    const int32_t *out_shift, const eng_nhwc_t *in_dims, const int8_t *input,
+                    const eng_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
+                    const eng_nhwc_t *out_dims, int8_t *output);
 
-void xs_ref_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims, const float *input,
-                     const xs_nhwc_t *filter_dims, const float *filter, const float *bias,
-                     const xs_nhwc_t *out_dims, float *output);
+void eng_ref_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                     const eng_nhwc_t *filter_dims, const float *filter, const float *bias,
+                     const eng_nhwc_t *out_dims, float *output);
 
-void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
-                              const int32_t *out_shift, const xs_nhwc_t *in_dims,
-                              const int8_t *input, const xs_nhwc_t *filter_dims,
+void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
+                              const int32_t *out_shift, const eng_nhwc_t *in_dims,
+                              const int8_t *input, const eng_nhwc_t *filter_dims,
                               const int8_t *filter, const int32_t *bias,
-                              const xs_nhwc_t *out_dims, int8_t *output);
+                              const eng_nhwc_t *out_dims, int8_t *output);
 
-void xs_ref_depthwise_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims,
-                               const float *input, const xs_nhwc_t *filter_dims,
+void eng_ref_depthwise_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims,
+                               const float *input, const eng_nhwc_t *filter_dims,
                                const float *filter, const float *bias,
-                               const xs_nhwc_t *out_dims, float *output);
+                               const eng_nhwc_t *out_dims, float *output);
 
-void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
-                        const int8_t *input, const xs_nhwc_t *out_dims, int8_t *output);
+void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
+                        const int8_t *input, const eng_nhwc_t *out_dims, int8_t *output);
 
-void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
-                         const float *input, const xs_nhwc_t *out_dims, float *output);
+void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
+                         const float *input, const eng_nhwc_t *out_dims, float *output);
 
 /* Return 0 when a window holds no in-image element (TFLM fails the op then). Prepare
  * accepts only shapes where that cannot happen, so 1 is the normal result. */
-int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
-                       const int8_t *input, const xs_nhwc_t *out_dims, int8_t *output);
+int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
+                       const int8_t *input, const eng_nhwc_t *out_dims, int8_t *output);
 
-int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims,
-                        const float *input, const xs_nhwc_t *out_dims, float *output);
+int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
+                        const float *input, const eng_nhwc_t *out_dims, float *output);
 
 /* int32 addition that wraps like the Cortex-M's ADD (and TFLM's int32 accumulators in
  * practice) instead of being undefined on overflow: only a hostile model's bias or a
  * filter deeper than 2^16 taps can get there, and then we still compute what TFLM's
  * compiled code computes. */
-static inline int32_t xs_wrap_add(int32_t a, int32_t b) {
+static inline int32_t eng_wrap_add(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
 /* Range [*first, *end) of filter taps k for which origin + dilation × k lies in
  * [0, in_size); empty when *end ≤ *first. Called once per output row/column, so the
  * inner loops carry no bounds tests. */
-static inline void xs_conv_tap_range(int32_t origin, int32_t dilation, int32_t filter_size,
+static inline void eng_conv_tap_range(int32_t origin, int32_t dilation, int32_t filter_size,
                                      int32_t in_size, int32_t *first, int32_t *end) {
   int32_t lo = 0;
   int32_t hi = filter_size;
@@ -140,84 +140,84 @@ static inline void xs_conv_tap_range(int32_t origin, int32_t dilation, int32_t f
 
 /* ---- prepare helpers (defined in conv.c) ---- */
 
-/* *d = dims of a rank-4 tensor; XS_ERR_SHAPE naming `what` unless rank 4, every dim ≥ 1. */
-xs_status_t xs_conv_nhwc(xs_node_t *node, const xs_tensor_t *t, const char *what,
-                         xs_nhwc_t *d);
+/* *d = dims of a rank-4 tensor; ENG_ERR_SHAPE naming `what` unless rank 4, every dim ≥ 1. */
+eng_status_t eng_conv_nhwc(eng_node_t *node, const eng_tensor_t *t, const char *what,
+                         eng_nhwc_t *d);
 
 /* One spatial axis: checks stride and dilation, computes TFLM's output extent
- * (ComputeOutSize) and leading padding (ComputePaddingWithOffset); XS_ERR_SHAPE unless
+ * (ComputeOutSize) and leading padding (ComputePaddingWithOffset); ENG_ERR_SHAPE unless
  * the model's output extent is that value. */
-xs_status_t xs_conv_axis(xs_node_t *node, const char *axis, xs_padding_t padding,
+eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t padding,
                          int32_t in_size, int32_t filter_size, int32_t stride,
                          int32_t dilation, int32_t out_size, int32_t *pad);
 
 /* Only NONE, RELU, RELU_N1_TO_1 and RELU6 are fused into these ops. */
-xs_status_t xs_conv_check_activation(xs_node_t *node, xs_activation_t act);
+eng_status_t eng_conv_check_activation(eng_node_t *node, eng_activation_t act);
 
 /* Prepare, int8 checks shared by every conv-family kernel set: filter int8, bias int32,
  * quantization present, finite scales, int8 zero points, per-channel scales along
  * channel_dim (TFLM's rules, its order, our messages). */
-xs_status_t xs_conv_quant_check(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
-                                const xs_tensor_t *bias, const xs_tensor_t *output, int32_t channels,
+eng_status_t eng_conv_quant_check(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
+                                const eng_tensor_t *bias, const eng_tensor_t *output, int32_t channels,
                                 int32_t channel_dim);
 
 /* Channel c's TFLM multiplier and shift (input scale x filter scale / output scale, in
  * double), refusing a non-finite filter scale or a left shift past 30. */
-xs_status_t xs_conv_channel_multiplier(xs_node_t *node, const xs_tensor_t *input, const xs_tensor_t *filter,
-                                       const xs_tensor_t *output, int32_t c, int32_t *multiplier,
+eng_status_t eng_conv_channel_multiplier(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
+                                       const eng_tensor_t *output, int32_t c, int32_t *multiplier,
                                        int32_t *shift);
 
 /* The int8 output's activation range, refusing one that is empty. */
-xs_status_t xs_conv_act_range(xs_node_t *node, const xs_tensor_t *output, xs_activation_t act, int32_t *act_min,
+eng_status_t eng_conv_act_range(eng_node_t *node, const eng_tensor_t *output, eng_activation_t act, int32_t *act_min,
                               int32_t *act_max);
 
 /* int8 CONV_2D / DEPTHWISE_CONV_2D quantization, as TFLM's
  * PopulateConvolutionQuantizationParams: `channels` per-channel multipliers and shifts
  * (persistent; per-tensor filter scales are broadcast), offsets and the activation range
  * into *p. channel_dim is the filter axis per-channel scales run along. */
-xs_status_t xs_conv_quant_prepare(xs_node_t *node, const xs_tensor_t *input,
-                                  const xs_tensor_t *filter, const xs_tensor_t *bias,
-                                  const xs_tensor_t *output, xs_activation_t act,
-                                  int32_t channels, int32_t channel_dim, xs_conv_op_t *op);
+eng_status_t eng_conv_quant_prepare(eng_node_t *node, const eng_tensor_t *input,
+                                  const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                  const eng_tensor_t *output, eng_activation_t act,
+                                  int32_t channels, int32_t channel_dim, eng_conv_op_t *op);
 
 /* The tensors a conv-family op works on (bias may be NULL). */
-typedef struct xs_conv_tensors {
-  const xs_tensor_t *input, *filter, *bias, *output;
-} xs_conv_tensors_t;
+typedef struct eng_conv_tensors {
+  const eng_tensor_t *input, *filter, *bias, *output;
+} eng_conv_tensors_t;
 
 /* What CONV_2D and DEPTHWISE_CONV_2D options share. */
-typedef struct xs_conv_geometry {
-  xs_padding_t padding;
+typedef struct eng_conv_geometry {
+  eng_padding_t padding;
   int32_t stride_h, stride_w, dilation_h, dilation_w;
-  xs_activation_t activation;
-} xs_conv_geometry_t;
+  eng_activation_t activation;
+} eng_conv_geometry_t;
 
 /* Prepare, first half: 2 or 3 inputs and 1 output, the tensors into *t, their NHWC dims
  * into op->in/filter/out (op zeroed first). The caller then checks its own filter shape. */
-xs_status_t xs_conv_prepare_tensors(xs_node_t *node, xs_conv_tensors_t *t, xs_conv_op_t *op);
+eng_status_t eng_conv_prepare_tensors(eng_node_t *node, eng_conv_tensors_t *t, eng_conv_op_t *op);
 
 /* Prepare, filter shape: CONV_2D's (batches, output channels, grouped depth) and
  * DEPTHWISE_CONV_2D's ([1, h, w, out_c], out_c = in_c x multiplier, which goes into
  * op->params). */
-xs_status_t xs_conv_check_filter(xs_node_t *node, const xs_conv_op_t *op);
-xs_status_t xs_dwconv_check_filter(xs_node_t *node, int32_t depth_multiplier, xs_conv_op_t *op);
+eng_status_t eng_conv_check_filter(eng_node_t *node, const eng_conv_op_t *op);
+eng_status_t eng_dwconv_check_filter(eng_node_t *node, int32_t depth_multiplier, eng_conv_op_t *op);
 
 /* Prepare, geometry: bias size, strides/dilation/padding per axis, activation, the type
  * checks (float32 with float filter/bias and its activation range, or int8). */
-xs_status_t xs_conv_prepare_geometry(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
-                                     xs_conv_op_t *op);
+eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_t *t, const eng_conv_geometry_t *g,
+                                     eng_conv_op_t *op);
 
-/* Prepare, second half: xs_conv_prepare_geometry, int8 quantization (per-channel along
- * channel_dim), then the lean op data (xs_conv_keep_lean). */
-xs_status_t xs_conv_prepare_finish(xs_node_t *node, const xs_conv_tensors_t *t, const xs_conv_geometry_t *g,
-                                   int32_t channel_dim, xs_conv_op_t *op);
+/* Prepare, second half: eng_conv_prepare_geometry, int8 quantization (per-channel along
+ * channel_dim), then the lean op data (eng_conv_keep_lean). */
+eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t *t, const eng_conv_geometry_t *g,
+                                   int32_t channel_dim, eng_conv_op_t *op);
 
-/* Prepare: the persistent lean op data of a fully prepared *op (XS_ERR_ARENA via xs_fail
+/* Prepare: the persistent lean op data of a fully prepared *op (ENG_ERR_ARENA via eng_fail
  * when the arena is short); sets node->user_data. */
-xs_status_t xs_conv_keep_lean(xs_node_t *node, const xs_conv_op_t *op);
+eng_status_t eng_conv_keep_lean(eng_node_t *node, const eng_conv_op_t *op);
 
 /* Prepare: a persistent copy of the whole *op into *kept (for kernels that fall back to
- * the reference cores); XS_ERR_ARENA via xs_fail when the arena is short. */
-xs_status_t xs_conv_keep_full(xs_node_t *node, const xs_conv_op_t *op, xs_conv_op_t **kept);
+ * the reference cores); ENG_ERR_ARENA via eng_fail when the arena is short. */
+eng_status_t eng_conv_keep_full(eng_node_t *node, const eng_conv_op_t *op, eng_conv_op_t **kept);
 
 #endif

@@ -9,49 +9,49 @@
 #include "conv_common.h"
 #include "quant.h"
 
-static xs_status_t dwconv_prepare(xs_node_t *node) {
-  const xs_dwconv_options_t *opt = &node->options->dwconv;
-  /* Prepared in full here; only the lean part is kept (xs_conv_keep_lean). */
-  xs_conv_op_t full;
-  xs_conv_op_t *op = &full;
-  xs_conv_tensors_t t;
-  xs_status_t st = xs_conv_prepare_tensors(node, &t, op);
-  if (st == XS_OK) st = xs_dwconv_check_filter(node, opt->depth_multiplier, op);
-  if (st != XS_OK) return st;
-  const xs_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
+static eng_status_t dwconv_prepare(eng_node_t *node) {
+  const eng_dwconv_options_t *opt = &node->options->dwconv;
+  /* Prepared in full here; only the lean part is kept (eng_conv_keep_lean). */
+  eng_conv_op_t full;
+  eng_conv_op_t *op = &full;
+  eng_conv_tensors_t t;
+  eng_status_t st = eng_conv_prepare_tensors(node, &t, op);
+  if (st == ENG_OK) st = eng_dwconv_check_filter(node, opt->depth_multiplier, op);
+  if (st != ENG_OK) return st;
+  const eng_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
                                 opt->activation};
   /* Depthwise filters are quantized along their last axis (output channels). */
-  return xs_conv_prepare_finish(node, &t, &g, 3, op);
+  return eng_conv_prepare_finish(node, &t, &g, 3, op);
 }
 
-static xs_status_t dwconv_eval(xs_node_t *node) {
-  const xs_conv_lean_op_t *op = node->user_data;
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *filter = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  xs_tensor_t *output = xs_output(node, 0);
+static eng_status_t dwconv_eval(eng_node_t *node) {
+  const eng_conv_lean_op_t *op = node->user_data;
+  const eng_tensor_t *input = eng_input(node, 0);
+  const eng_tensor_t *filter = eng_input(node, 1);
+  const eng_tensor_t *bias = eng_input(node, 2);
+  eng_tensor_t *output = eng_output(node, 0);
   const void *bias_data = bias != NULL ? bias->data : NULL;
-  const xs_nhwc_t in = xs_nhwc_of(input), fd = xs_nhwc_of(filter), out = xs_nhwc_of(output);
-  if (op->type == XS_INT8) {
-    xs_ref_depthwise_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data,
+  const eng_nhwc_t in = eng_nhwc_of(input), fd = eng_nhwc_of(filter), out = eng_nhwc_of(output);
+  if (op->type == ENG_INT8) {
+    eng_ref_depthwise_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data,
                              &fd, filter->data, bias_data, &out, output->data);
   } else {
-    xs_ref_depthwise_conv_f32(&op->params, &in, input->data, &fd, filter->data,
+    eng_ref_depthwise_conv_f32(&op->params, &in, input->data, &fd, filter->data,
                               bias_data, &out, output->data);
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_depthwise_conv_2d_ref = {XS_OP_DEPTHWISE_CONV_2D, NULL,
+const eng_kernel_t eng_kernel_depthwise_conv_2d_ref = {ENG_OP_DEPTHWISE_CONV_2D, NULL,
                                                      dwconv_prepare, dwconv_eval};
 
 /* ---- compute cores ---- */
 
-void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_multiplier,
-                              const int32_t *out_shift, const xs_nhwc_t *in_dims,
-                              const int8_t *input, const xs_nhwc_t *filter_dims,
+void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
+                              const int32_t *out_shift, const eng_nhwc_t *in_dims,
+                              const int8_t *input, const eng_nhwc_t *filter_dims,
                               const int8_t *filter, const int32_t *bias,
-                              const xs_nhwc_t *out_dims, int8_t *output) {
+                              const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = filter_dims->h, fw = filter_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -69,11 +69,11 @@ void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_mult
     for (int32_t oy = 0; oy < out_h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, dil_h, fh, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, dil_h, fh, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < out_w; ++ox) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
         const int8_t *in_origin =
           in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
         const int8_t *f_origin = filter + (fy0 * fw + fx0) * out_c;
@@ -82,7 +82,7 @@ void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_mult
           for (int32_t m = 0; m < mult; ++m, ++oc) {
             const int8_t *in_y = in_origin + ic;
             const int8_t *f_y = f_origin + oc;
-            uint32_t sum = 0; /* wraps like TFLM's int32 on the device; see xs_wrap_add */
+            uint32_t sum = 0; /* wraps like TFLM's int32 on the device; see eng_wrap_add */
             for (int32_t fy = fy0; fy < fy1; ++fy) {
               const int8_t *ip = in_y;
               const int8_t *fp = f_y;
@@ -96,10 +96,10 @@ void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_mult
             }
             int32_t acc = (int32_t)sum;
             if (bias != NULL) {
-              acc = xs_wrap_add(acc, bias[oc]);
+              acc = eng_wrap_add(acc, bias[oc]);
             }
-            acc = xs_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
-            acc = xs_wrap_add(acc, out_offset);
+            acc = eng_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
+            acc = eng_wrap_add(acc, out_offset);
             if (acc < act_min) {
               acc = act_min;
             }
@@ -114,10 +114,10 @@ void xs_ref_depthwise_conv_s8(const xs_conv_params_t *p, const int32_t *out_mult
   }
 }
 
-void xs_ref_depthwise_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_dims,
-                               const float *input, const xs_nhwc_t *filter_dims,
+void eng_ref_depthwise_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims,
+                               const float *input, const eng_nhwc_t *filter_dims,
                                const float *filter, const float *bias,
-                               const xs_nhwc_t *out_dims, float *output) {
+                               const eng_nhwc_t *out_dims, float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = filter_dims->h, fw = filter_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -134,11 +134,11 @@ void xs_ref_depthwise_conv_f32(const xs_conv_params_t *p, const xs_nhwc_t *in_di
     for (int32_t oy = 0; oy < out_h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, dil_h, fh, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, dil_h, fh, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < out_w; ++ox) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
         const float *in_origin =
           in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
         const float *f_origin = filter + (fy0 * fw + fx0) * out_c;

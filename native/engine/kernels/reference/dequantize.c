@@ -9,36 +9,36 @@ typedef struct dequantize_data {
   int32_t zero_point;
 } dequantize_data_t;
 
-static xs_status_t dequantize_prepare(xs_node_t *node) {
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (in == NULL || out == NULL || xs_tensor_elements(in) != xs_tensor_elements(out)) {
-    return xs_fail(node, XS_ERR_SHAPE, "input and output must have the same size");
+static eng_status_t dequantize_prepare(eng_node_t *node) {
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if (in == NULL || out == NULL || eng_tensor_elements(in) != eng_tensor_elements(out)) {
+    return eng_fail(node, ENG_ERR_SHAPE, "input and output must have the same size");
   }
-  if ((in->type != XS_INT8 && in->type != XS_INT16) || out->type != XS_FLOAT32) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s -> %s", xs_type_name((xs_type_t)in->type),
-                   xs_type_name((xs_type_t)out->type));
+  if ((in->type != ENG_INT8 && in->type != ENG_INT16) || out->type != ENG_FLOAT32) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s -> %s", eng_type_name((eng_type_t)in->type),
+                   eng_type_name((eng_type_t)out->type));
   }
   if (in->quant_count == 0) {
-    return xs_fail(node, XS_ERR_MALFORMED, "input needs quantization parameters");
+    return eng_fail(node, ENG_ERR_MALFORMED, "input needs quantization parameters");
   }
-  dequantize_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  dequantize_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
   d->scale = (double)in->scale;
   d->zero_point = in->zero_point;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t dequantize_eval(xs_node_t *node) {
+static eng_status_t dequantize_eval(eng_node_t *node) {
   const dequantize_data_t *d = node->user_data;
-  const xs_tensor_t *in = xs_input(node, 0);
-  xs_tensor_t *out = xs_output(node, 0);
-  const uint32_t n = xs_tensor_elements(in);
+  const eng_tensor_t *in = eng_input(node, 0);
+  eng_tensor_t *out = eng_output(node, 0);
+  const uint32_t n = eng_tensor_elements(in);
   float *y = out->data;
-  if (in->type == XS_INT8) {
+  if (in->type == ENG_INT8) {
     const int8_t *x = in->data;
     for (uint32_t i = 0; i < n; i++) {
       y[i] = (float)(d->scale * (double)((int32_t)x[i] - d->zero_point));
@@ -49,7 +49,7 @@ static xs_status_t dequantize_eval(xs_node_t *node) {
       y[i] = (float)(d->scale * (double)((int32_t)x[i] - d->zero_point));
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_dequantize_ref = {XS_OP_DEQUANTIZE, NULL, dequantize_prepare, dequantize_eval};
+const eng_kernel_t eng_kernel_dequantize_ref = {ENG_OP_DEQUANTIZE, NULL, dequantize_prepare, dequantize_eval};

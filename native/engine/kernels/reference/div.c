@@ -8,7 +8,7 @@
 #include "quant.h"
 
 typedef struct {
-  xs_bcast_t bcast;
+  eng_bcast_t bcast;
   uint8_t type;
   uint8_t scalar2;
   int32_t act_min, act_max;   /* int32 */
@@ -16,59 +16,59 @@ typedef struct {
 } div_data_t;
 
 /* TFLM CalculateActivationRange<int32_t>. */
-static void int_activation_range(xs_activation_t act, int32_t *lo, int32_t *hi) {
+static void int_activation_range(eng_activation_t act, int32_t *lo, int32_t *hi) {
   *lo = INT32_MIN;
   *hi = INT32_MAX;
-  if (act == XS_ACT_RELU) {
+  if (act == ENG_ACT_RELU) {
     *lo = 0;
-  } else if (act == XS_ACT_RELU6) {
+  } else if (act == ENG_ACT_RELU6) {
     *lo = 0;
     *hi = 6;
-  } else if (act == XS_ACT_RELU_N1_TO_1) {
+  } else if (act == ENG_ACT_RELU_N1_TO_1) {
     *lo = -1;
     *hi = 1;
   }
 }
 
-static xs_status_t div_prepare(xs_node_t *node) {
-  if (xs_num_inputs(node) != 2 || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_SHAPE, "expects 2 inputs and 1 output");
+static eng_status_t div_prepare(eng_node_t *node) {
+  if (eng_num_inputs(node) != 2 || eng_num_outputs(node) != 1) {
+    return eng_fail(node, ENG_ERR_SHAPE, "expects 2 inputs and 1 output");
   }
-  const xs_tensor_t *a = xs_input(node, 0);
-  const xs_tensor_t *b = xs_input(node, 1);
-  const xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *a = eng_input(node, 0);
+  const eng_tensor_t *b = eng_input(node, 1);
+  const eng_tensor_t *out = eng_output(node, 0);
   if (a == NULL || b == NULL || out == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "missing input or output");
+    return eng_fail(node, ENG_ERR_SHAPE, "missing input or output");
   }
-  if (out->type != XS_FLOAT32 && out->type != XS_INT32) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "type %s (float32 and int32 only)",
-                   xs_type_name((xs_type_t)out->type));
+  if (out->type != ENG_FLOAT32 && out->type != ENG_INT32) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s (float32 and int32 only)",
+                   eng_type_name((eng_type_t)out->type));
   }
   if (a->type != out->type || b->type != out->type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
-                   xs_type_name((xs_type_t)a->type), xs_type_name((xs_type_t)b->type),
-                   xs_type_name((xs_type_t)out->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
+                   eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
+                   eng_type_name((eng_type_t)out->type));
   }
-  if (out->type == XS_INT32 && (a->quant_count || b->quant_count)) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "quantized int32 inputs");
+  if (out->type == ENG_INT32 && (a->quant_count || b->quant_count)) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "quantized int32 inputs");
   }
-  div_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  div_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
-  xs_status_t st = xs_bcast_init(node, &d->bcast, a, b, out);
-  if (st != XS_OK) {
+  eng_status_t st = eng_bcast_init(node, &d->bcast, a, b, out);
+  if (st != ENG_OK) {
     return st;
   }
   /* input 2 a single value against a full-size input 1 (the audio tail's case) */
-  d->scalar2 = !d->bcast.same_shape && xs_tensor_elements(b) == 1 &&
-               xs_tensor_elements(a) == d->bcast.count;
-  const xs_activation_t act = node->options != NULL ? node->options->arith.activation : XS_ACT_NONE;
+  d->scalar2 = !d->bcast.same_shape && eng_tensor_elements(b) == 1 &&
+               eng_tensor_elements(a) == d->bcast.count;
+  const eng_activation_t act = node->options != NULL ? node->options->arith.activation : ENG_ACT_NONE;
   d->type = out->type;
   int_activation_range(act, &d->act_min, &d->act_max);
-  xs_activation_range_float(act, &d->fact_min, &d->fact_max);
+  eng_activation_range_float(act, &d->fact_min, &d->fact_max);
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
 static inline int32_t idiv(int32_t x, int32_t y) {
@@ -76,44 +76,44 @@ static inline int32_t idiv(int32_t x, int32_t y) {
   return y == -1 ? (int32_t)(0u - (uint32_t)x) : x / y;
 }
 
-static xs_status_t div_eval(xs_node_t *node) {
+static eng_status_t div_eval(eng_node_t *node) {
   const div_data_t *d = node->user_data;
-  const xs_bcast_t *p = &d->bcast;
-  const void *a = xs_input(node, 0)->data;
-  const void *b = xs_input(node, 1)->data;
-  void *out = xs_output(node, 0)->data;
-  xs_bcast_iter_t it;
-  xs_bcast_begin(&it);
-  if (d->type == XS_FLOAT32) {
+  const eng_bcast_t *p = &d->bcast;
+  const void *a = eng_input(node, 0)->data;
+  const void *b = eng_input(node, 1)->data;
+  void *out = eng_output(node, 0)->data;
+  eng_bcast_iter_t it;
+  eng_bcast_begin(&it);
+  if (d->type == ENG_FLOAT32) {
     const float *x = a, *y = b;
     float *z = out;
     for (uint32_t i = 0; i < p->count; ++i) {
-      z[i] = xs_clampf(x[it.ia] / y[it.ib], d->fact_min, d->fact_max);
-      xs_bcast_next(p, &it);
+      z[i] = eng_clampf(x[it.ia] / y[it.ib], d->fact_min, d->fact_max);
+      eng_bcast_next(p, &it);
     }
-    return XS_OK;
+    return ENG_OK;
   }
   const int32_t *x = a, *y = b;
   int32_t *z = out;
   if (d->scalar2) {
     const int32_t s = y[0];
     if (s == 0) {
-      return xs_fail(node, XS_ERR_KERNEL, "integer division by zero");
+      return eng_fail(node, ENG_ERR_KERNEL, "integer division by zero");
     }
     for (uint32_t i = 0; i < p->count; ++i) {
-      z[i] = xs_clamp32(idiv(x[i], s), d->act_min, d->act_max);
+      z[i] = eng_clamp32(idiv(x[i], s), d->act_min, d->act_max);
     }
-    return XS_OK;
+    return ENG_OK;
   }
   for (uint32_t i = 0; i < p->count; ++i) {
     const int32_t v = y[it.ib];
     if (v == 0) {
-      return xs_fail(node, XS_ERR_KERNEL, "integer division by zero");
+      return eng_fail(node, ENG_ERR_KERNEL, "integer division by zero");
     }
-    z[i] = xs_clamp32(idiv(x[it.ia], v), d->act_min, d->act_max);
-    xs_bcast_next(p, &it);
+    z[i] = eng_clamp32(idiv(x[it.ia], v), d->act_min, d->act_max);
+    eng_bcast_next(p, &it);
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_div_ref = {XS_OP_DIV, NULL, div_prepare, div_eval};
+const eng_kernel_t eng_kernel_div_ref = {ENG_OP_DIV, NULL, div_prepare, div_eval};

@@ -20,84 +20,84 @@ typedef struct fc_data {
   };
 } fc_data_t;
 
-static xs_status_t fc_prepare(xs_node_t *node) {
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *w = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  const xs_tensor_t *out = xs_output(node, 0);
-  const xs_fc_options_t *o = &node->options->fc;
+static eng_status_t fc_prepare(eng_node_t *node) {
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *w = eng_input(node, 1);
+  const eng_tensor_t *bias = eng_input(node, 2);
+  const eng_tensor_t *out = eng_output(node, 0);
+  const eng_fc_options_t *o = &node->options->fc;
   if (in == NULL || w == NULL || out == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "needs input, weights and output");
+    return eng_fail(node, ENG_ERR_SHAPE, "needs input, weights and output");
   }
   if (o->weights_format != 0) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "weights format %d", o->weights_format);
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "weights format %d", o->weights_format);
   }
   if (w->rank != 2 || out->rank < 1) {
-    return xs_fail(node, XS_ERR_SHAPE, "weights must be 2-D");
+    return eng_fail(node, ENG_ERR_SHAPE, "weights must be 2-D");
   }
-  fc_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  fc_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
   d->out_depth = (uint32_t)w->dims[0];
   d->accum_depth = (uint32_t)w->dims[1];
-  const uint32_t in_elems = xs_tensor_elements(in);
-  const uint32_t out_elems = xs_tensor_elements(out);
+  const uint32_t in_elems = eng_tensor_elements(in);
+  const uint32_t out_elems = eng_tensor_elements(out);
   if (d->accum_depth == 0 || d->out_depth == 0 || in_elems % d->accum_depth != 0 ||
-      (uint32_t)xs_dim(out, -1) != d->out_depth || out_elems / d->out_depth != in_elems / d->accum_depth) {
-    return xs_fail(node, XS_ERR_SHAPE, "input/weights/output shapes do not match");
+      (uint32_t)eng_dim(out, -1) != d->out_depth || out_elems / d->out_depth != in_elems / d->accum_depth) {
+    return eng_fail(node, ENG_ERR_SHAPE, "input/weights/output shapes do not match");
   }
   d->batches = out_elems / d->out_depth;
-  if (bias != NULL && xs_tensor_elements(bias) != d->out_depth) {
-    return xs_fail(node, XS_ERR_SHAPE, "bias has %u elements, expected %u", xs_tensor_elements(bias), d->out_depth);
+  if (bias != NULL && eng_tensor_elements(bias) != d->out_depth) {
+    return eng_fail(node, ENG_ERR_SHAPE, "bias has %u elements, expected %u", eng_tensor_elements(bias), d->out_depth);
   }
-  if (in->type == XS_FLOAT32) {
-    if (w->type != XS_FLOAT32 || out->type != XS_FLOAT32 || (bias != NULL && bias->type != XS_FLOAT32)) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 weights/bias/output");
+  if (in->type == ENG_FLOAT32) {
+    if (w->type != ENG_FLOAT32 || out->type != ENG_FLOAT32 || (bias != NULL && bias->type != ENG_FLOAT32)) {
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 weights/bias/output");
     }
-    xs_activation_range_float(o->activation, &d->fmin, &d->fmax);
-  } else if (in->type == XS_INT8) {
-    if (w->type != XS_INT8 || out->type != XS_INT8 || (bias != NULL && bias->type != XS_INT32)) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "int8 input needs int8 weights, int32 bias, int8 output");
+    eng_activation_range_float(o->activation, &d->fmin, &d->fmax);
+  } else if (in->type == ENG_INT8) {
+    if (w->type != ENG_INT8 || out->type != ENG_INT8 || (bias != NULL && bias->type != ENG_INT32)) {
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "int8 input needs int8 weights, int32 bias, int8 output");
     }
     if (in->quant_count == 0 || w->quant_count == 0 || out->quant_count == 0) {
-      return xs_fail(node, XS_ERR_MALFORMED, "int8 tensors need quantization parameters");
+      return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
     }
     if (w->quant_count > 1) {
       if (w->quant_count != d->out_depth) {
-        return xs_fail(node, XS_ERR_SHAPE, "%u weight scales for %u outputs", w->quant_count, d->out_depth);
+        return eng_fail(node, ENG_ERR_SHAPE, "%u weight scales for %u outputs", w->quant_count, d->out_depth);
       }
-      d->multipliers = xs_alloc_persistent(node, d->out_depth * sizeof(int32_t));
-      d->shifts = xs_alloc_persistent(node, d->out_depth * sizeof(int32_t));
+      d->multipliers = eng_alloc_persistent(node, d->out_depth * sizeof(int32_t));
+      d->shifts = eng_alloc_persistent(node, d->out_depth * sizeof(int32_t));
       if (d->multipliers == NULL || d->shifts == NULL) {
-        return xs_fail(node, XS_ERR_ARENA, "per-channel multipliers");
+        return eng_fail(node, ENG_ERR_ARENA, "per-channel multipliers");
       }
-      xs_per_channel_multipliers(in, w, out, d->out_depth, d->multipliers, d->shifts);
+      eng_per_channel_multipliers(in, w, out, d->out_depth, d->multipliers, d->shifts);
     } else {
-      xs_quantize_multiplier(xs_conv_real_multiplier(in->scale, w->scale, out->scale), &d->multiplier, &d->shift);
+      eng_quantize_multiplier(eng_conv_real_multiplier(in->scale, w->scale, out->scale), &d->multiplier, &d->shift);
     }
     d->input_offset = -in->zero_point;
     d->filter_offset = -w->zero_point;
     d->output_offset = out->zero_point;
-    if (xs_activation_range_quantized(o->activation, XS_INT8, out->scale, out->zero_point, &d->act_min,
-                                      &d->act_max) != XS_OK) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)o->activation);
+    if (eng_activation_range_quantized(o->activation, ENG_INT8, out->scale, out->zero_point, &d->act_min,
+                                      &d->act_max) != ENG_OK) {
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)o->activation);
     }
   } else {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s", xs_type_name((xs_type_t)in->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s", eng_type_name((eng_type_t)in->type));
   }
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t fc_eval(xs_node_t *node) {
+static eng_status_t fc_eval(eng_node_t *node) {
   const fc_data_t *d = node->user_data;
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *w = xs_input(node, 1);
-  const xs_tensor_t *bias = xs_input(node, 2);
-  xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *w = eng_input(node, 1);
+  const eng_tensor_t *bias = eng_input(node, 2);
+  eng_tensor_t *out = eng_output(node, 0);
   const uint32_t depth = d->accum_depth;
-  if (in->type == XS_FLOAT32) {
+  if (in->type == ENG_FLOAT32) {
     const float *x = in->data;
     const float *wt = w->data;
     const float *b = bias != NULL ? bias->data : NULL;
@@ -109,10 +109,10 @@ static xs_status_t fc_eval(xs_node_t *node) {
           total += x[n * depth + k] * wt[c * depth + k];
         }
         const float bv = b != NULL ? b[c] : 0.0f;
-        y[n * d->out_depth + c] = xs_clampf(total + bv, d->fmin, d->fmax);
+        y[n * d->out_depth + c] = eng_clampf(total + bv, d->fmin, d->fmax);
       }
     }
-    return XS_OK;
+    return ENG_OK;
   }
   const int8_t *x = in->data;
   const int8_t *wt = w->data;
@@ -139,11 +139,11 @@ static xs_status_t fc_eval(xs_node_t *node) {
       }
       const int32_t m = d->multipliers != NULL ? d->multipliers[c] : d->multiplier;
       const int32_t s = d->multipliers != NULL ? d->shifts[c] : d->shift;
-      const int32_t v = (int32_t)((uint32_t)xs_mul_by_quantized_multiplier((int32_t)acc, m, s) + (uint32_t)d->output_offset);
-      y[n * d->out_depth + c] = (int8_t)xs_clamp32(v, d->act_min, d->act_max);
+      const int32_t v = (int32_t)((uint32_t)eng_mul_by_quantized_multiplier((int32_t)acc, m, s) + (uint32_t)d->output_offset);
+      y[n * d->out_depth + c] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_fully_connected_ref = {XS_OP_FULLY_CONNECTED, NULL, fc_prepare, fc_eval};
+const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare, fc_eval};

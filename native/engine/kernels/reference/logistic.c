@@ -13,31 +13,31 @@ typedef struct logistic_data {
   int32_t input_zp, input_multiplier, input_left_shift, input_range_radius;
 } logistic_data_t;
 
-static xs_status_t logistic_prepare(xs_node_t *node) {
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (in == NULL || out == NULL || xs_tensor_elements(in) != xs_tensor_elements(out)) {
-    return xs_fail(node, XS_ERR_SHAPE, "input and output must have the same size");
+static eng_status_t logistic_prepare(eng_node_t *node) {
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if (in == NULL || out == NULL || eng_tensor_elements(in) != eng_tensor_elements(out)) {
+    return eng_fail(node, ENG_ERR_SHAPE, "input and output must have the same size");
   }
   if (in->type != out->type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s", xs_type_name((xs_type_t)in->type),
-                   xs_type_name((xs_type_t)out->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s", eng_type_name((eng_type_t)in->type),
+                   eng_type_name((eng_type_t)out->type));
   }
-  if (in->type == XS_FLOAT32) {
-    return XS_OK;
+  if (in->type == ENG_FLOAT32) {
+    return ENG_OK;
   }
-  if (in->type != XS_INT8) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "type %s", xs_type_name((xs_type_t)in->type));
+  if (in->type != ENG_INT8) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)in->type));
   }
   if (in->quant_count == 0 || out->quant_count == 0) {
-    return xs_fail(node, XS_ERR_MALFORMED, "int8 tensors need quantization parameters");
+    return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
   }
   if (out->zero_point != -128) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128", out->zero_point);
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128", out->zero_point);
   }
-  logistic_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  logistic_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
   /* TFLM computes this multiplier with frexp directly (no 2^31 carry or flush). */
   const double real = (double)in->scale * (double)(1 << (31 - INPUT_INTEGER_BITS));
@@ -46,9 +46,9 @@ static xs_status_t logistic_prepare(xs_node_t *node) {
   d->input_multiplier = (int32_t)round(q * (double)(1LL << 31));
   d->input_left_shift = exp;
   d->input_zp = in->zero_point;
-  d->input_range_radius = xs_calculate_input_radius(INPUT_INTEGER_BITS, d->input_left_shift, 31);
+  d->input_range_radius = eng_calculate_input_radius(INPUT_INTEGER_BITS, d->input_left_shift, 31);
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
 /* gemmlowp logistic for a Q4.27 input, result Q0.31. */
@@ -57,16 +57,16 @@ static int32_t fixed_logistic(int32_t a) {
     return 1 << 30;
   }
   const int32_t abs_a = a > 0 ? a : -a;
-  const int32_t e = xs_fp_exp_on_negative_values(-abs_a, INPUT_INTEGER_BITS);
-  const int32_t pos = xs_fp_one_over_one_plus_x_for_x_in_0_1(e);
+  const int32_t e = eng_fp_exp_on_negative_values(-abs_a, INPUT_INTEGER_BITS);
+  const int32_t pos = eng_fp_one_over_one_plus_x_for_x_in_0_1(e);
   return a > 0 ? pos : (int32_t)((uint32_t)INT32_MAX - (uint32_t)pos);
 }
 
-static xs_status_t logistic_eval(xs_node_t *node) {
-  const xs_tensor_t *in = xs_input(node, 0);
-  xs_tensor_t *out = xs_output(node, 0);
-  const uint32_t n = xs_tensor_elements(in);
-  if (in->type == XS_FLOAT32) {
+static eng_status_t logistic_eval(eng_node_t *node) {
+  const eng_tensor_t *in = eng_input(node, 0);
+  eng_tensor_t *out = eng_output(node, 0);
+  const uint32_t n = eng_tensor_elements(in);
+  if (in->type == ENG_FLOAT32) {
     const float *x = in->data;
     float *y = out->data;
     for (uint32_t i = 0; i < n; i++) {
@@ -79,7 +79,7 @@ static xs_status_t logistic_eval(xs_node_t *node) {
         y[i] = 1.0f / (1.0f + expf(-v));
       }
     }
-    return XS_OK;
+    return ENG_OK;
   }
   const logistic_data_t *d = node->user_data;
   const int8_t *x = in->data;
@@ -91,13 +91,13 @@ static xs_status_t logistic_eval(xs_node_t *node) {
     } else if (v >= d->input_range_radius) {
       y[i] = 127;
     } else {
-      const int32_t q4 = xs_mul_by_quantized_multiplier(v, d->input_multiplier, d->input_left_shift);
+      const int32_t q4 = eng_mul_by_quantized_multiplier(v, d->input_multiplier, d->input_left_shift);
       const int32_t q0 = fixed_logistic(q4);
-      const int32_t o = xs_rounding_divide_by_pot(q0, 31 - 8) - 128;
-      y[i] = (int8_t)xs_clamp32(o, -128, 127);
+      const int32_t o = eng_rounding_divide_by_pot(q0, 31 - 8) - 128;
+      y[i] = (int8_t)eng_clamp32(o, -128, 127);
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_logistic_ref = {XS_OP_LOGISTIC, NULL, logistic_prepare, logistic_eval};
+const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, logistic_prepare, logistic_eval};

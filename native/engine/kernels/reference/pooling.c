@@ -10,123 +10,123 @@
 
 /* Persistent op data: shapes are read from the tensors in eval, not copied. */
 typedef struct pool_op {
-  xs_pool_params_t params;
-  uint8_t type; /* XS_INT8 or XS_FLOAT32 */
+  eng_pool_params_t params;
+  uint8_t type; /* ENG_INT8 or ENG_FLOAT32 */
 } pool_op_t;
 
 /* Prepare-time shapes. */
 typedef struct pool_shapes {
-  xs_nhwc_t in, out;
+  eng_nhwc_t in, out;
 } pool_shapes_t;
 
 /* Shared by both pooling ops (TFLM PoolingPrepare). */
-static xs_status_t pool_prepare(xs_node_t *node) {
-  const xs_pool_options_t *opt = &node->options->pool;
-  if (xs_num_inputs(node) != 1 || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_MALFORMED, "expects 1 input and 1 output");
+static eng_status_t pool_prepare(eng_node_t *node) {
+  const eng_pool_options_t *opt = &node->options->pool;
+  if (eng_num_inputs(node) != 1 || eng_num_outputs(node) != 1) {
+    return eng_fail(node, ENG_ERR_MALFORMED, "expects 1 input and 1 output");
   }
-  const xs_tensor_t *input = xs_input(node, 0);
-  const xs_tensor_t *output = xs_output(node, 0);
+  const eng_tensor_t *input = eng_input(node, 0);
+  const eng_tensor_t *output = eng_output(node, 0);
   if (input == NULL || output == NULL) {
-    return xs_fail(node, XS_ERR_MALFORMED, "missing input or output");
+    return eng_fail(node, ENG_ERR_MALFORMED, "missing input or output");
   }
-  pool_op_t *op = xs_alloc_persistent(node, sizeof *op);
+  pool_op_t *op = eng_alloc_persistent(node, sizeof *op);
   if (op == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
-  xs_status_t st;
+  eng_status_t st;
   pool_shapes_t shapes;
   pool_shapes_t *sh = &shapes;
-  if ((st = xs_conv_nhwc(node, input, "input", &sh->in)) != XS_OK ||
-      (st = xs_conv_nhwc(node, output, "output", &sh->out)) != XS_OK) {
+  if ((st = eng_conv_nhwc(node, input, "input", &sh->in)) != ENG_OK ||
+      (st = eng_conv_nhwc(node, output, "output", &sh->out)) != ENG_OK) {
     return st;
   }
   if (sh->in.n != sh->out.n || sh->in.c != sh->out.c) {
-    return xs_fail(node, XS_ERR_SHAPE, "batch and channels of input and output must match");
+    return eng_fail(node, ENG_ERR_SHAPE, "batch and channels of input and output must match");
   }
   /* Bounding the window keeps the int8 average's int32 sum exact (≤ 2^24 taps × 128). */
   if (opt->filter_h < 1 || opt->filter_w < 1 ||
       (int64_t)opt->filter_h * opt->filter_w > (1 << 24)) {
-    return xs_fail(node, XS_ERR_MALFORMED, "filter %dx%d", opt->filter_h, opt->filter_w);
+    return eng_fail(node, ENG_ERR_MALFORMED, "filter %dx%d", opt->filter_h, opt->filter_w);
   }
-  xs_pool_params_t *p = &op->params;
+  eng_pool_params_t *p = &op->params;
   p->stride_h = opt->stride_h;
   p->stride_w = opt->stride_w;
   p->filter_h = opt->filter_h;
   p->filter_w = opt->filter_w;
   /* With TFLM's output extent and padding every window overlaps the image, so the
    * average never divides by zero. */
-  if ((st = xs_conv_axis(node, "height", opt->padding, sh->in.h, opt->filter_h, opt->stride_h, 1,
-                         sh->out.h, &p->pad_h)) != XS_OK ||
-      (st = xs_conv_axis(node, "width", opt->padding, sh->in.w, opt->filter_w, opt->stride_w, 1,
-                         sh->out.w, &p->pad_w)) != XS_OK ||
-      (st = xs_conv_check_activation(node, opt->activation)) != XS_OK) {
+  if ((st = eng_conv_axis(node, "height", opt->padding, sh->in.h, opt->filter_h, opt->stride_h, 1,
+                         sh->out.h, &p->pad_h)) != ENG_OK ||
+      (st = eng_conv_axis(node, "width", opt->padding, sh->in.w, opt->filter_w, opt->stride_w, 1,
+                         sh->out.w, &p->pad_w)) != ENG_OK ||
+      (st = eng_conv_check_activation(node, opt->activation)) != ENG_OK) {
     return st;
   }
   if (input->type != output->type) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   xs_type_name((xs_type_t)input->type), xs_type_name((xs_type_t)output->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
+                   eng_type_name((eng_type_t)input->type), eng_type_name((eng_type_t)output->type));
   }
   op->type = input->type;
-  if (input->type == XS_FLOAT32) {
-    xs_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
-  } else if (input->type == XS_INT8) {
+  if (input->type == ENG_FLOAT32) {
+    eng_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
+  } else if (input->type == ENG_INT8) {
     if (input->quant_count == 0 || output->quant_count == 0) {
-      return xs_fail(node, XS_ERR_MALFORMED, "int8 input and output need quantization");
+      return eng_fail(node, ENG_ERR_MALFORMED, "int8 input and output need quantization");
     }
     /* The kernels pass quantized values through unchanged, so TFLM insists on equal
      * quantization (same tolerance and message sense as pooling_common.cc). */
     if (fabs((double)input->scale - (double)output->scale) > 1.0e-6 ||
         input->zero_point != output->zero_point) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE,
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
                      "input and output quantization must be equal");
     }
-    st = xs_activation_range_quantized(opt->activation, XS_INT8, output->scale,
+    st = eng_activation_range_quantized(opt->activation, ENG_INT8, output->scale,
                                        output->zero_point, &p->act_min, &p->act_max);
-    if (st != XS_OK || p->act_min > p->act_max) {
-      return xs_fail(node, XS_ERR_MALFORMED, "activation range not representable");
+    if (st != ENG_OK || p->act_min > p->act_max) {
+      return eng_fail(node, ENG_ERR_MALFORMED, "activation range not representable");
     }
   } else {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input type %s",
-                   xs_type_name((xs_type_t)input->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
+                   eng_type_name((eng_type_t)input->type));
   }
   node->user_data = op;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t max_pool_eval(xs_node_t *node) {
+static eng_status_t max_pool_eval(eng_node_t *node) {
   const pool_op_t *op = node->user_data;
-  const xs_tensor_t *input = xs_input(node, 0);
-  xs_tensor_t *output = xs_output(node, 0);
-  const xs_nhwc_t in = xs_nhwc_of(input), out = xs_nhwc_of(output);
-  if (op->type == XS_INT8) {
-    xs_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
+  const eng_tensor_t *input = eng_input(node, 0);
+  eng_tensor_t *output = eng_output(node, 0);
+  const eng_nhwc_t in = eng_nhwc_of(input), out = eng_nhwc_of(output);
+  if (op->type == ENG_INT8) {
+    eng_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
   } else {
-    xs_ref_max_pool_f32(&op->params, &in, input->data, &out, output->data);
+    eng_ref_max_pool_f32(&op->params, &in, input->data, &out, output->data);
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t average_pool_eval(xs_node_t *node) {
+static eng_status_t average_pool_eval(eng_node_t *node) {
   const pool_op_t *op = node->user_data;
-  const xs_tensor_t *input = xs_input(node, 0);
-  xs_tensor_t *output = xs_output(node, 0);
-  const xs_nhwc_t in = xs_nhwc_of(input), out = xs_nhwc_of(output);
-  const int ok = op->type == XS_INT8
-                     ? xs_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data)
-                     : xs_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
-  return ok ? XS_OK : xs_fail(node, XS_ERR_KERNEL, "empty pooling window");
+  const eng_tensor_t *input = eng_input(node, 0);
+  eng_tensor_t *output = eng_output(node, 0);
+  const eng_nhwc_t in = eng_nhwc_of(input), out = eng_nhwc_of(output);
+  const int ok = op->type == ENG_INT8
+                     ? eng_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data)
+                     : eng_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
+  return ok ? ENG_OK : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
 }
 
-const xs_kernel_t xs_kernel_max_pool_2d_ref = {XS_OP_MAX_POOL_2D, NULL, pool_prepare,
+const eng_kernel_t eng_kernel_max_pool_2d_ref = {ENG_OP_MAX_POOL_2D, NULL, pool_prepare,
                                                max_pool_eval};
-const xs_kernel_t xs_kernel_average_pool_2d_ref = {XS_OP_AVERAGE_POOL_2D, NULL, pool_prepare,
+const eng_kernel_t eng_kernel_average_pool_2d_ref = {ENG_OP_AVERAGE_POOL_2D, NULL, pool_prepare,
                                                    average_pool_eval};
 
 /* ---- compute cores ---- */
 
-void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const int8_t *input,
-                        const xs_nhwc_t *out_dims, int8_t *output) {
+void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                        const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const int32_t act_min = p->act_min, act_max = p->act_max;
@@ -136,11 +136,11 @@ void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, con
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
         const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
         for (int32_t c = 0; c < depth; ++c) {
           const int8_t *in_y = in_origin + c;
@@ -168,8 +168,8 @@ void xs_ref_max_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, con
   }
 }
 
-void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const float *input,
-                         const xs_nhwc_t *out_dims, float *output) {
+void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                         const eng_nhwc_t *out_dims, float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const float act_min = p->act_min_f, act_max = p->act_max_f;
@@ -179,11 +179,11 @@ void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, co
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
         const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
         for (int32_t c = 0; c < depth; ++c) {
           const float *in_y = in_origin + c;
@@ -208,8 +208,8 @@ void xs_ref_max_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, co
   }
 }
 
-int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const int8_t *input,
-                       const xs_nhwc_t *out_dims, int8_t *output) {
+int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                       const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const int32_t act_min = p->act_min, act_max = p->act_max;
@@ -219,11 +219,11 @@ int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, cons
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
         if (fy1 <= fy0 || fx1 <= fx0) {
           return 0;
         }
@@ -258,8 +258,8 @@ int xs_ref_avg_pool_s8(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, cons
   return 1;
 }
 
-int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, const float *input,
-                        const xs_nhwc_t *out_dims, float *output) {
+int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                        const eng_nhwc_t *out_dims, float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const float act_min = p->act_min_f, act_max = p->act_max_f;
@@ -269,11 +269,11 @@ int xs_ref_avg_pool_f32(const xs_pool_params_t *p, const xs_nhwc_t *in_dims, con
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;
       int32_t fy0, fy1;
-      xs_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
-        xs_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
+        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
         if (fy1 <= fy0 || fx1 <= fx0) {
           return 0;
         }

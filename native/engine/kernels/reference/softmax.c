@@ -17,36 +17,36 @@ typedef struct softmax_data {
   int32_t input_multiplier, input_left_shift, diff_min;
 } softmax_data_t;
 
-static xs_status_t softmax_prepare(xs_node_t *node) {
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if (in == NULL || out == NULL || in->rank < 1 || !xs_same_shape(in, out)) {
-    return xs_fail(node, XS_ERR_SHAPE, "input and output must have the same shape (rank >= 1)");
+static eng_status_t softmax_prepare(eng_node_t *node) {
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if (in == NULL || out == NULL || in->rank < 1 || !eng_same_shape(in, out)) {
+    return eng_fail(node, ENG_ERR_SHAPE, "input and output must have the same shape (rank >= 1)");
   }
-  softmax_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  softmax_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
-  d->depth = (uint32_t)xs_dim(in, -1);
-  d->outer = d->depth ? xs_tensor_elements(in) / d->depth : 0;
+  d->depth = (uint32_t)eng_dim(in, -1);
+  d->outer = d->depth ? eng_tensor_elements(in) / d->depth : 0;
   d->beta = node->options->softmax.beta;
-  if (in->type == XS_FLOAT32 && out->type == XS_FLOAT32) {
+  if (in->type == ENG_FLOAT32 && out->type == ENG_FLOAT32) {
     node->user_data = d;
-    return XS_OK;
+    return ENG_OK;
   }
-  if (in->type != XS_INT8 || out->type != XS_INT8) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s -> %s", xs_type_name((xs_type_t)in->type),
-                   xs_type_name((xs_type_t)out->type));
+  if (in->type != ENG_INT8 || out->type != ENG_INT8) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s -> %s", eng_type_name((eng_type_t)in->type),
+                   eng_type_name((eng_type_t)out->type));
   }
   if (in->quant_count == 0 || out->quant_count == 0) {
-    return xs_fail(node, XS_ERR_MALFORMED, "int8 tensors need quantization parameters");
+    return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
   }
   /* TFLM requires the int8 output coding of probabilities: zero point -128, scale 1/256. */
   if (out->zero_point != -128) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128", out->zero_point);
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128", out->zero_point);
   }
   if (out->scale != 1.0f / 256) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "output scale must be 1/256");
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output scale must be 1/256");
   }
   /* PreprocessSoftmaxScaling (double rounding build): cap at 2^31 - 1. */
   double real = (double)d->beta * (double)in->scale * (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
@@ -54,21 +54,21 @@ static xs_status_t softmax_prepare(xs_node_t *node) {
   if (real > max_real) {
     real = max_real;
   }
-  xs_quantize_multiplier(real, &d->input_multiplier, &d->input_left_shift);
+  eng_quantize_multiplier(real, &d->input_multiplier, &d->input_left_shift);
   if (d->input_left_shift < 0) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "beta * input scale too small");
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "beta * input scale too small");
   }
-  d->diff_min = -xs_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, d->input_left_shift, 31);
+  d->diff_min = -eng_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, d->input_left_shift, 31);
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t softmax_eval(xs_node_t *node) {
+static eng_status_t softmax_eval(eng_node_t *node) {
   const softmax_data_t *d = node->user_data;
-  const xs_tensor_t *in = xs_input(node, 0);
-  xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *in = eng_input(node, 0);
+  eng_tensor_t *out = eng_output(node, 0);
   const uint32_t depth = d->depth;
-  if (in->type == XS_FLOAT32) {
+  if (in->type == ENG_FLOAT32) {
     const float *x = in->data;
     float *y = out->data;
     for (uint32_t i = 0; i < d->outer; i++) {
@@ -88,7 +88,7 @@ static xs_status_t softmax_eval(xs_node_t *node) {
         yr[c] = yr[c] / sum;
       }
     }
-    return XS_OK;
+    return ENG_OK;
   }
   const int8_t *x = in->data;
   int8_t *y = out->data;
@@ -104,29 +104,29 @@ static xs_status_t softmax_eval(xs_node_t *node) {
       const int32_t diff = (int32_t)xr[c] - max;
       if (diff >= d->diff_min) {
         const int32_t scaled =
-            xs_mul_by_quantized_multiplier_greater_than_one(diff, d->input_multiplier, d->input_left_shift);
-        const int32_t e = xs_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
-        sum_of_exps = (int32_t)((uint32_t)sum_of_exps + (uint32_t)xs_fp_rescale(e, 0, ACCUM_INTEGER_BITS));
+            eng_mul_by_quantized_multiplier_greater_than_one(diff, d->input_multiplier, d->input_left_shift);
+        const int32_t e = eng_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
+        sum_of_exps = (int32_t)((uint32_t)sum_of_exps + (uint32_t)eng_fp_rescale(e, 0, ACCUM_INTEGER_BITS));
       }
     }
     int32_t num_bits_over_unit;
-    const int32_t shifted_scale = xs_get_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS, &num_bits_over_unit);
+    const int32_t shifted_scale = eng_get_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS, &num_bits_over_unit);
     const int32_t exponent = num_bits_over_unit + 31 - 8;
     for (uint32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)xr[c] - max;
       if (diff >= d->diff_min) {
         const int32_t scaled =
-            xs_mul_by_quantized_multiplier_greater_than_one(diff, d->input_multiplier, d->input_left_shift);
-        const int32_t e = xs_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
+            eng_mul_by_quantized_multiplier_greater_than_one(diff, d->input_multiplier, d->input_left_shift);
+        const int32_t e = eng_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
         const int32_t unsat =
-            xs_rounding_divide_by_pot(xs_sat_rounding_doubling_high_mul(shifted_scale, e), exponent);
-        yr[c] = (int8_t)xs_clamp32(unsat - 128, -128, 127);
+            eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(shifted_scale, e), exponent);
+        yr[c] = (int8_t)eng_clamp32(unsat - 128, -128, 127);
       } else {
         yr[c] = -128;
       }
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_softmax_ref = {XS_OP_SOFTMAX, NULL, softmax_prepare, softmax_eval};
+const eng_kernel_t eng_kernel_softmax_ref = {ENG_OP_SOFTMAX, NULL, softmax_prepare, softmax_eval};

@@ -28,38 +28,38 @@ static int32_t span(int32_t start, int32_t stop, int32_t stride) {
   return start > stop ? (int32_t)(((int64_t)start - stop - stride - 1) / -(int64_t)stride) : 0;
 }
 
-static xs_status_t ss_prepare(xs_node_t *node) {
-  if (xs_num_inputs(node) != 4 || xs_num_outputs(node) != 1) {
-    return xs_fail(node, XS_ERR_SHAPE, "expects 4 inputs and 1 output");
+static eng_status_t ss_prepare(eng_node_t *node) {
+  if (eng_num_inputs(node) != 4 || eng_num_outputs(node) != 1) {
+    return eng_fail(node, ENG_ERR_SHAPE, "expects 4 inputs and 1 output");
   }
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *idx[3] = {xs_input(node, 1), xs_input(node, 2), xs_input(node, 3)};
-  const xs_tensor_t *out = xs_output(node, 0);
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *idx[3] = {eng_input(node, 1), eng_input(node, 2), eng_input(node, 3)};
+  const eng_tensor_t *out = eng_output(node, 0);
   if (in == NULL || out == NULL || idx[0] == NULL || idx[1] == NULL || idx[2] == NULL) {
-    return xs_fail(node, XS_ERR_SHAPE, "missing input or output");
+    return eng_fail(node, ENG_ERR_SHAPE, "missing input or output");
   }
-  if (in->type != out->type || xs_type_size((xs_type_t)in->type) == 0) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   xs_type_name((xs_type_t)in->type), xs_type_name((xs_type_t)out->type));
+  if (in->type != out->type || eng_type_size((eng_type_t)in->type) == 0) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
+                   eng_type_name((eng_type_t)in->type), eng_type_name((eng_type_t)out->type));
   }
   const int32_t rank = in->rank;
   if (rank < 1 || rank > SS_DIMS) {
-    return xs_fail(node, XS_ERR_SHAPE, "input rank %d (1..%d supported)", rank, SS_DIMS);
+    return eng_fail(node, ENG_ERR_SHAPE, "input rank %d (1..%d supported)", rank, SS_DIMS);
   }
   for (int k = 0; k < 3; ++k) {
-    if (idx[k]->type != XS_INT32 || !idx[k]->is_const ||
-        xs_tensor_elements(idx[k]) != (uint32_t)rank) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE,
+    if (idx[k]->type != ENG_INT32 || !idx[k]->is_const ||
+        eng_tensor_elements(idx[k]) != (uint32_t)rank) {
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
                      "begin/end/strides must be constant int32 with %d entries", rank);
     }
   }
-  const xs_strided_slice_options_t *o = &node->options->strided_slice;
+  const eng_strided_slice_options_t *o = &node->options->strided_slice;
   if (o->ellipsis_mask != 0 || o->new_axis_mask != 0) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "ellipsis and new-axis masks");
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "ellipsis and new-axis masks");
   }
-  strided_slice_data_t *d = xs_alloc_persistent(node, sizeof *d);
+  strided_slice_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
-    return xs_fail(node, XS_ERR_ARENA, "op data");
+    return eng_fail(node, ENG_ERR_ARENA, "op data");
   }
   const int32_t *begin = idx[0]->data, *end = idx[1]->data, *strides = idx[2]->data;
   const int32_t pad = SS_DIMS - rank;
@@ -80,7 +80,7 @@ static xs_status_t ss_prepare(xs_node_t *node) {
     }
     const int32_t stride = strides[src];
     if (stride == 0) {
-      return xs_fail(node, XS_ERR_SHAPE, "stride of axis %d is zero", src);
+      return eng_fail(node, ENG_ERR_SHAPE, "stride of axis %d is zero", src);
     }
     const int shrink = (o->shrink_axis_mask >> src) & 1;
     /* start: wrap negatives, clamp, then the begin mask (TFLM's eval-time order) */
@@ -107,28 +107,28 @@ static xs_status_t ss_prepare(xs_node_t *node) {
     }
   }
   if (out->rank != out_rank) {
-    return xs_fail(node, XS_ERR_SHAPE, "output rank %d, slice gives %d", (int32_t)out->rank,
+    return eng_fail(node, ENG_ERR_SHAPE, "output rank %d, slice gives %d", (int32_t)out->rank,
                    out_rank);
   }
   for (int32_t k = 0; k < out_rank; ++k) {
     if (out->dims[k] != out_dims[out_rank - 1 - k]) {
-      return xs_fail(node, XS_ERR_SHAPE, "output dim %d is %d, slice gives %d", k,
+      return eng_fail(node, ENG_ERR_SHAPE, "output dim %d is %d, slice gives %d", k,
                      out->dims[k], out_dims[out_rank - 1 - k]);
     }
   }
-  d->elem_bytes = xs_type_size((xs_type_t)in->type);
+  d->elem_bytes = eng_type_size((eng_type_t)in->type);
   d->count = count;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t ss_eval(xs_node_t *node) {
+static eng_status_t ss_eval(eng_node_t *node) {
   const strided_slice_data_t *d = node->user_data;
   if (d->count == 0) {
-    return XS_OK;
+    return ENG_OK;
   }
-  const uint8_t *in = xs_input(node, 0)->data;
-  uint8_t *out = xs_output(node, 0)->data;
+  const uint8_t *in = eng_input(node, 0)->data;
+  uint8_t *out = eng_output(node, 0)->data;
   const uint32_t eb = d->elem_bytes;
   const int32_t n4 = span(d->start[4], d->stop[4], d->stride[4]);
   const int contiguous = d->stride[4] == 1;
@@ -159,7 +159,7 @@ static xs_status_t ss_eval(xs_node_t *node) {
       }
     }
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_strided_slice_ref = {XS_OP_STRIDED_SLICE, NULL, ss_prepare, ss_eval};
+const eng_kernel_t eng_kernel_strided_slice_ref = {ENG_OP_STRIDED_SLICE, NULL, ss_prepare, ss_eval};

@@ -57,10 +57,10 @@ static int16_t max_abs16(const int16_t *in, int32_t n) {
   return (int16_t)(hi > -lo ? hi : -lo);
 }
 
-int32_t xs_sig_fft_auto_scale(const int16_t *in, int32_t n, int16_t *out) {
+int32_t eng_sig_fft_auto_scale(const int16_t *in, int32_t n, int16_t *out) {
   const int16_t max = max_abs16(in, n);
   /* A negative max converts to a huge uint32 (msb 32) and so scales by 0, as in TFLM. */
-  int32_t bits = 16 - (int32_t)xs_sig_msb32((uint32_t)(int32_t)max) - 1;
+  int32_t bits = 16 - (int32_t)eng_sig_msb32((uint32_t)(int32_t)max) - 1;
   if (bits < 0) {
     bits = 0;
   }
@@ -82,29 +82,29 @@ int32_t xs_sig_fft_auto_scale(const int16_t *in, int32_t n, int16_t *out) {
 
 /* ---- kernel ---- */
 
-static xs_status_t fft_auto_scale_prepare(xs_node_t *node) {
-  xs_status_t st;
-  if ((st = xs_sig_arity(node, 1, 2)) != XS_OK) return st;
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
-  const xs_tensor_t *bits = xs_output(node, 1);
-  if ((st = xs_sig_tensor(node, in, "input", XS_INT16, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, out, "output", XS_INT16, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, bits, "scale bits", XS_INT32, 0)) != XS_OK) return st;
-  if (!xs_same_shape(in, out)) {
-    return xs_fail(node, XS_ERR_SHAPE, "output shape must equal input shape");
+static eng_status_t fft_auto_scale_prepare(eng_node_t *node) {
+  eng_status_t st;
+  if ((st = eng_sig_arity(node, 1, 2)) != ENG_OK) return st;
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
+  const eng_tensor_t *bits = eng_output(node, 1);
+  if ((st = eng_sig_tensor(node, in, "input", ENG_INT16, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, out, "output", ENG_INT16, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, bits, "scale bits", ENG_INT32, 0)) != ENG_OK) return st;
+  if (!eng_same_shape(in, out)) {
+    return eng_fail(node, ENG_ERR_SHAPE, "output shape must equal input shape");
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t fft_auto_scale_eval(xs_node_t *node) {
-  const xs_tensor_t *in = xs_input(node, 0);
-  xs_tensor_t *out = xs_output(node, 0);
-  int32_t *bits = xs_output(node, 1)->data;
-  *bits = xs_sig_fft_auto_scale(in->data, out->dims[0], out->data);
-  return XS_OK;
+static eng_status_t fft_auto_scale_eval(eng_node_t *node) {
+  const eng_tensor_t *in = eng_input(node, 0);
+  eng_tensor_t *out = eng_output(node, 0);
+  int32_t *bits = eng_output(node, 1)->data;
+  *bits = eng_sig_fft_auto_scale(in->data, out->dims[0], out->data);
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_signal_fft_auto_scale = {XS_OP_CUSTOM, "SignalFftAutoScale",
+const eng_kernel_t eng_kernel_signal_fft_auto_scale = {ENG_OP_CUSTOM, "SignalFftAutoScale",
                                                      fft_auto_scale_prepare,
                                                      fft_auto_scale_eval};

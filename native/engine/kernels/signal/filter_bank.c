@@ -4,7 +4,7 @@
  */
 #include "signal_kernel.h"
 
-void xs_sig_filter_bank(const xs_sig_filter_bank_cfg *fb, const uint32_t *in, uint64_t *work) {
+void eng_sig_filter_bank(const eng_sig_filter_bank_cfg *fb, const uint32_t *in, uint64_t *work) {
   uint64_t weighted = 0;
   uint64_t unweighted = 0;
   for (int32_t ch = 0; ch <= fb->num_channels; ++ch) {
@@ -35,35 +35,35 @@ void xs_sig_filter_bank(const xs_sig_filter_bank_cfg *fb, const uint32_t *in, ui
 /* ---- kernel ---- */
 
 typedef struct {
-  xs_sig_filter_bank_cfg cfg;
+  eng_sig_filter_bank_cfg cfg;
   int32_t work_index; /* scratch: num_channels + 1 accumulators (rewritten every eval) */
 } filter_bank_data_t;
 
-static xs_status_t filter_bank_prepare(xs_node_t *node) {
-  xs_status_t st;
-  if ((st = xs_sig_arity(node, 6, 1)) != XS_OK) return st;
+static eng_status_t filter_bank_prepare(eng_node_t *node) {
+  eng_status_t st;
+  if ((st = eng_sig_arity(node, 6, 1)) != ENG_OK) return st;
   static const char *const names[6] = {"input",  "weights", "unweights", "channel starts",
                                        "weight starts", "channel widths"};
-  const xs_tensor_t *t[6];
+  const eng_tensor_t *t[6];
   for (uint32_t i = 0; i < 6; ++i) {
-    t[i] = xs_input(node, i);
-    if ((st = xs_sig_tensor(node, t[i], names[i], i == 0 ? XS_UINT32 : XS_INT16, 1)) != XS_OK)
+    t[i] = eng_input(node, i);
+    if ((st = eng_sig_tensor(node, t[i], names[i], i == 0 ? ENG_UINT32 : ENG_INT16, 1)) != ENG_OK)
       return st;
     /* The tables are validated here once so eval can index them unchecked. */
     if (i > 0 && !t[i]->is_const) {
-      return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "%s must be a constant tensor", names[i]);
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s must be a constant tensor", names[i]);
     }
   }
-  const xs_tensor_t *out = xs_output(node, 0);
-  if ((st = xs_sig_tensor(node, out, "output", XS_UINT64, 1)) != XS_OK) return st;
-  filter_bank_data_t *d = xs_alloc_persistent(node, sizeof *d);
-  if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
-  xs_flex_value_t opts;
-  if ((st = xs_sig_options(node, &opts)) != XS_OK) return st;
+  const eng_tensor_t *out = eng_output(node, 0);
+  if ((st = eng_sig_tensor(node, out, "output", ENG_UINT64, 1)) != ENG_OK) return st;
+  filter_bank_data_t *d = eng_alloc_persistent(node, sizeof *d);
+  if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");
+  eng_flex_value_t opts;
+  if ((st = eng_sig_options(node, &opts)) != ENG_OK) return st;
   int32_t n;
-  if ((st = xs_sig_int_option(node, &opts, "num_channels", 1, 1 << 16, &n)) != XS_OK) return st;
+  if ((st = eng_sig_int_option(node, &opts, "num_channels", 1, 1 << 16, &n)) != ENG_OK) return st;
   if (out->dims[0] > n || t[3]->dims[0] <= n || t[4]->dims[0] <= n || t[5]->dims[0] <= n) {
-    return xs_fail(node, XS_ERR_SHAPE,
+    return eng_fail(node, ENG_ERR_SHAPE,
                    "num_channels %d needs %d-entry tables and at most %d outputs", n, n + 1, n);
   }
   const int16_t *freq = t[3]->data;
@@ -74,7 +74,7 @@ static xs_status_t filter_bank_prepare(xs_node_t *node) {
   for (int32_t ch = 0; ch <= n; ++ch) {
     if (freq[ch] < 0 || wstart[ch] < 0 || width[ch] < 0 || freq[ch] + width[ch] > bins ||
         wstart[ch] + width[ch] > nweights) {
-      return xs_fail(node, XS_ERR_SHAPE, "channel %d reads outside the spectrum or weights",
+      return eng_fail(node, ENG_ERR_SHAPE, "channel %d reads outside the spectrum or weights",
                      ch);
     }
   }
@@ -91,23 +91,23 @@ static xs_status_t filter_bank_prepare(xs_node_t *node) {
   d->cfg.channel_frequency_starts = freq;
   d->cfg.channel_weight_starts = wstart;
   d->cfg.channel_widths = width;
-  if ((st = xs_request_scratch(node, (size_t)(n + 1) * sizeof(uint64_t), &d->work_index)) != XS_OK)
+  if ((st = eng_request_scratch(node, (size_t)(n + 1) * sizeof(uint64_t), &d->work_index)) != ENG_OK)
     return st;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t filter_bank_eval(xs_node_t *node) {
+static eng_status_t filter_bank_eval(eng_node_t *node) {
   const filter_bank_data_t *d = node->user_data;
-  xs_tensor_t *out = xs_output(node, 0);
-  uint64_t *work = xs_scratch(node, d->work_index);
-  xs_sig_filter_bank(&d->cfg, xs_input(node, 0)->data, work);
+  eng_tensor_t *out = eng_output(node, 0);
+  uint64_t *work = eng_scratch(node, d->work_index);
+  eng_sig_filter_bank(&d->cfg, eng_input(node, 0)->data, work);
   uint64_t *y = out->data;
   for (int32_t i = 0; i < out->dims[0]; ++i) {
     y[i] = work[i + 1]; /* entry 0 is the scratch accumulator */
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_signal_filter_bank = {XS_OP_CUSTOM, "SignalFilterBank",
+const eng_kernel_t eng_kernel_signal_filter_bank = {ENG_OP_CUSTOM, "SignalFilterBank",
                                                   filter_bank_prepare, filter_bank_eval};

@@ -5,7 +5,7 @@
  */
 #include "signal_kernel.h"
 
-void xs_sig_spectral_subtraction(const xs_sig_spectral_subtraction_cfg *cfg, const uint32_t *in,
+void eng_sig_spectral_subtraction(const eng_sig_spectral_subtraction_cfg *cfg, const uint32_t *in,
                                  uint32_t *out, uint32_t *noise_estimate) {
   const uint32_t sbits = cfg->smoothing_bits;
   const uint32_t ssbits = cfg->spectral_subtraction_bits;
@@ -32,23 +32,23 @@ void xs_sig_spectral_subtraction(const xs_sig_spectral_subtraction_cfg *cfg, con
 /* ---- kernel ---- */
 
 typedef struct {
-  xs_sig_spectral_subtraction_cfg cfg;
+  eng_sig_spectral_subtraction_cfg cfg;
   uint32_t *noise_estimate; /* the state, num_channels entries, zero at start */
 } spectral_subtraction_data_t;
 
-static xs_status_t spectral_subtraction_prepare(xs_node_t *node) {
-  xs_status_t st;
-  if ((st = xs_sig_arity(node, 1, 2)) != XS_OK) return st;
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
-  const xs_tensor_t *noise = xs_output(node, 1);
-  if ((st = xs_sig_tensor(node, in, "input", XS_UINT32, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, out, "output", XS_UINT32, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, noise, "noise estimate", XS_UINT32, 1)) != XS_OK) return st;
-  spectral_subtraction_data_t *d = xs_alloc_persistent(node, sizeof *d);
-  if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
-  xs_flex_value_t opts;
-  if ((st = xs_sig_options(node, &opts)) != XS_OK) return st;
+static eng_status_t spectral_subtraction_prepare(eng_node_t *node) {
+  eng_status_t st;
+  if ((st = eng_sig_arity(node, 1, 2)) != ENG_OK) return st;
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
+  const eng_tensor_t *noise = eng_output(node, 1);
+  if ((st = eng_sig_tensor(node, in, "input", ENG_UINT32, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, out, "output", ENG_UINT32, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, noise, "noise estimate", ENG_UINT32, 1)) != ENG_OK) return st;
+  spectral_subtraction_data_t *d = eng_alloc_persistent(node, sizeof *d);
+  if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");
+  eng_flex_value_t opts;
+  if ((st = eng_sig_options(node, &opts)) != ENG_OK) return st;
   static const char *const keys[7] = {"smoothing",
                                       "one_minus_smoothing",
                                       "alternate_smoothing",
@@ -67,38 +67,38 @@ static xs_status_t spectral_subtraction_prepare(xs_node_t *node) {
     int32_t v;
     /* the last two are shift counts of 32-bit values */
     const int32_t max = k >= 5 ? 31 : INT32_MAX;
-    if ((st = xs_sig_int_option(node, &opts, keys[k], 0, max, &v)) != XS_OK) return st;
+    if ((st = eng_sig_int_option(node, &opts, keys[k], 0, max, &v)) != ENG_OK) return st;
     *fields[k] = (uint32_t)v;
   }
   int clamping;
-  if ((st = xs_sig_bool_option(node, &opts, "clamping", &clamping)) != XS_OK) return st;
+  if ((st = eng_sig_bool_option(node, &opts, "clamping", &clamping)) != ENG_OK) return st;
   d->cfg.clamping = clamping;
-  if ((st = xs_sig_int_option(node, &opts, "num_channels", 1, 1 << 16, &d->cfg.num_channels)) !=
-      XS_OK)
+  if ((st = eng_sig_int_option(node, &opts, "num_channels", 1, 1 << 16, &d->cfg.num_channels)) !=
+      ENG_OK)
     return st;
   const int32_t n = d->cfg.num_channels;
   if (in->dims[0] < n || out->dims[0] < n || noise->dims[0] != n) {
-    return xs_fail(node, XS_ERR_SHAPE,
+    return eng_fail(node, ENG_ERR_SHAPE,
                    "num_channels %d vs input (%d), output (%d), noise estimate (%d)", n,
                    in->dims[0], out->dims[0], noise->dims[0]);
   }
-  d->noise_estimate = xs_alloc_persistent(node, (size_t)n * sizeof(uint32_t));
-  if (d->noise_estimate == NULL) return xs_fail(node, XS_ERR_ARENA, "noise estimate");
+  d->noise_estimate = eng_alloc_persistent(node, (size_t)n * sizeof(uint32_t));
+  if (d->noise_estimate == NULL) return eng_fail(node, ENG_ERR_ARENA, "noise estimate");
   node->user_data = d; /* persistent memory is zeroed: the initial noise estimate */
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t spectral_subtraction_eval(xs_node_t *node) {
+static eng_status_t spectral_subtraction_eval(eng_node_t *node) {
   spectral_subtraction_data_t *d = node->user_data;
-  uint32_t *noise_out = xs_output(node, 1)->data;
-  xs_sig_spectral_subtraction(&d->cfg, xs_input(node, 0)->data, xs_output(node, 0)->data,
+  uint32_t *noise_out = eng_output(node, 1)->data;
+  eng_sig_spectral_subtraction(&d->cfg, eng_input(node, 0)->data, eng_output(node, 0)->data,
                               d->noise_estimate);
   for (int32_t i = 0; i < d->cfg.num_channels; ++i) {
     noise_out[i] = d->noise_estimate[i];
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_signal_filter_bank_spectral_subtraction = {
-    XS_OP_CUSTOM, "SignalFilterBankSpectralSubtraction", spectral_subtraction_prepare,
+const eng_kernel_t eng_kernel_signal_filter_bank_spectral_subtraction = {
+    ENG_OP_CUSTOM, "SignalFilterBankSpectralSubtraction", spectral_subtraction_prepare,
     spectral_subtraction_eval};

@@ -15,7 +15,7 @@ static int16_t wide_dynamic_gain(uint32_t x, const int16_t *lut) {
   if (x <= 2) {
     return lut[x];
   }
-  const int32_t octave = (int32_t)xs_sig_msb32(x);
+  const int32_t octave = (int32_t)eng_sig_msb32(x);
   const int16_t *c = lut + 4 * octave - 6;
   const uint32_t scaled = octave < 11 ? x << (11 - octave) : x >> (octave - 11);
   const int32_t frac = (int32_t)(scaled & 0x3FFu);
@@ -36,7 +36,7 @@ static uint32_t pcan_shrink(uint32_t x) {
   return (x >> (PCAN_SNR_BITS - PCAN_OUTPUT_BITS)) - (1u << PCAN_OUTPUT_BITS);
 }
 
-void xs_sig_pcan(const int16_t *gain_lut, int32_t snr_shift, const uint32_t *noise_estimate,
+void eng_sig_pcan(const int16_t *gain_lut, int32_t snr_shift, const uint32_t *noise_estimate,
                  uint32_t *io, int32_t n) {
   for (int32_t i = 0; i < n; ++i) {
     /* A negative LUT gain sign-extends into a huge uint32, exactly as in TFLM. */
@@ -52,47 +52,47 @@ typedef struct {
   int32_t snr_shift;
 } pcan_data_t;
 
-static xs_status_t pcan_prepare(xs_node_t *node) {
-  xs_status_t st;
-  if ((st = xs_sig_arity(node, 3, 1)) != XS_OK) return st;
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *noise = xs_input(node, 1);
-  const xs_tensor_t *lut = xs_input(node, 2);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if ((st = xs_sig_tensor(node, in, "input", XS_UINT32, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, noise, "noise estimate", XS_UINT32, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, lut, "gain lut", XS_INT16, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, out, "output", XS_UINT32, 1)) != XS_OK) return st;
+static eng_status_t pcan_prepare(eng_node_t *node) {
+  eng_status_t st;
+  if ((st = eng_sig_arity(node, 3, 1)) != ENG_OK) return st;
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *noise = eng_input(node, 1);
+  const eng_tensor_t *lut = eng_input(node, 2);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if ((st = eng_sig_tensor(node, in, "input", ENG_UINT32, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, noise, "noise estimate", ENG_UINT32, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, lut, "gain lut", ENG_INT16, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, out, "output", ENG_UINT32, 1)) != ENG_OK) return st;
   if (in->dims[0] <= 0 || noise->dims[0] != in->dims[0] || out->dims[0] != in->dims[0]) {
-    return xs_fail(node, XS_ERR_SHAPE, "input (%d), noise (%d), output (%d) must match",
+    return eng_fail(node, ENG_ERR_SHAPE, "input (%d), noise (%d), output (%d) must match",
                    in->dims[0], noise->dims[0], out->dims[0]);
   }
   /* The gain function indexes up to 4 * 32 - 6 + 2 for a full-range noise level. */
-  if (lut->dims[0] < XS_SIG_PCAN_LUT_MIN) {
-    return xs_fail(node, XS_ERR_SHAPE, "gain lut has %d entries, needs %d", lut->dims[0],
-                   XS_SIG_PCAN_LUT_MIN);
+  if (lut->dims[0] < ENG_SIG_PCAN_LUT_MIN) {
+    return eng_fail(node, ENG_ERR_SHAPE, "gain lut has %d entries, needs %d", lut->dims[0],
+                   ENG_SIG_PCAN_LUT_MIN);
   }
-  pcan_data_t *d = xs_alloc_persistent(node, sizeof *d);
-  if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
-  xs_flex_value_t opts;
-  if ((st = xs_sig_options(node, &opts)) != XS_OK) return st;
-  if ((st = xs_sig_int_option(node, &opts, "snr_shift", 0, 63, &d->snr_shift)) != XS_OK)
+  pcan_data_t *d = eng_alloc_persistent(node, sizeof *d);
+  if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");
+  eng_flex_value_t opts;
+  if ((st = eng_sig_options(node, &opts)) != ENG_OK) return st;
+  if ((st = eng_sig_int_option(node, &opts, "snr_shift", 0, 63, &d->snr_shift)) != ENG_OK)
     return st;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t pcan_eval(xs_node_t *node) {
+static eng_status_t pcan_eval(eng_node_t *node) {
   const pcan_data_t *d = node->user_data;
-  const xs_tensor_t *in = xs_input(node, 0);
-  uint32_t *out = xs_output(node, 0)->data;
+  const eng_tensor_t *in = eng_input(node, 0);
+  uint32_t *out = eng_output(node, 0)->data;
   const uint32_t *src = in->data;
   const int32_t n = in->dims[0];
   for (int32_t i = 0; i < n; ++i) {
     out[i] = src[i];
   }
-  xs_sig_pcan(xs_input(node, 2)->data, d->snr_shift, xs_input(node, 1)->data, out, n);
-  return XS_OK;
+  eng_sig_pcan(eng_input(node, 2)->data, d->snr_shift, eng_input(node, 1)->data, out, n);
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_signal_pcan = {XS_OP_CUSTOM, "SignalPCAN", pcan_prepare, pcan_eval};
+const eng_kernel_t eng_kernel_signal_pcan = {ENG_OP_CUSTOM, "SignalPCAN", pcan_prepare, pcan_eval};

@@ -29,12 +29,12 @@ static inline int16_t q15_round(int32_t x) {
 #ifdef RFFT_PACKED
 typedef int32_t cval; /* re in bits 0..15, im in bits 16..31 */
 
-static inline cval c_load(const xs_sig_cpx16 *p) {
+static inline cval c_load(const eng_sig_cpx16 *p) {
   cval v;
   memcpy(&v, p, sizeof v);
   return v;
 }
-static inline void c_store(xs_sig_cpx16 *p, cval v) {
+static inline void c_store(eng_sig_cpx16 *p, cval v) {
   memcpy(p, &v, sizeof v);
 }
 static inline int32_t c_re(cval v) {
@@ -81,12 +81,12 @@ static inline cval c_half_sub(cval a, cval b) {
   return __shsub16(a, b);
 }
 #else
-typedef xs_sig_cpx16 cval;
+typedef eng_sig_cpx16 cval;
 
-static inline cval c_load(const xs_sig_cpx16 *p) {
+static inline cval c_load(const eng_sig_cpx16 *p) {
   return *p;
 }
-static inline void c_store(xs_sig_cpx16 *p, cval v) {
+static inline void c_store(eng_sig_cpx16 *p, cval v) {
   *p = v;
 }
 static inline int32_t c_re(cval v) {
@@ -131,7 +131,7 @@ enum { RECIP2 = 32767 / 2, RECIP3 = 32767 / 3, RECIP4 = 32767 / 4, RECIP5 = 3276
 
 /* ---- butterflies: one radix-p recombination of p interleaved length-m sub-FFTs ---- */
 
-static void bfly2(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int32_t m) {
+static void bfly2(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
   for (int32_t k = 0; k < m; ++k) {
     const cval a = c_div(c_load(f + k), RECIP2);
     const cval t = c_mul(c_div(c_load(f + k + m), RECIP2), c_load(tw + k * fstride));
@@ -140,7 +140,7 @@ static void bfly2(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int3
   }
 }
 
-static void bfly3(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int32_t m) {
+static void bfly3(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
   const int32_t epi3_i = tw[fstride * m].i;
   for (int32_t k = 0; k < m; ++k) {
     const cval a = c_div(c_load(f + k), RECIP3);
@@ -158,11 +158,11 @@ static void bfly3(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int3
   }
 }
 
-static void bfly4(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int32_t m) {
-  xs_sig_cpx16 *f1 = f + m;
-  xs_sig_cpx16 *f2 = f + 2 * m;
-  xs_sig_cpx16 *f3 = f + 3 * m;
-  const xs_sig_cpx16 *tw1 = tw, *tw2 = tw, *tw3 = tw;
+static void bfly4(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
+  eng_sig_cpx16 *f1 = f + m;
+  eng_sig_cpx16 *f2 = f + 2 * m;
+  eng_sig_cpx16 *f3 = f + 3 * m;
+  const eng_sig_cpx16 *tw1 = tw, *tw2 = tw, *tw3 = tw;
   for (int32_t k = 0; k < m; ++k) {
     cval a = c_div(c_load(f + k), RECIP4);
     const cval s0 = c_mul(c_div(c_load(f1 + k), RECIP4), c_load(tw1));
@@ -186,7 +186,7 @@ static inline int32_t smul(int32_t a, int32_t b) {
   return q15_round(a * b);
 }
 
-static void bfly5(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int32_t m) {
+static void bfly5(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
   const int32_t yar = tw[fstride * m].r, yai = tw[fstride * m].i;
   const int32_t ybr = tw[fstride * 2 * m].r, ybi = tw[fstride * 2 * m].i;
   for (int32_t u = 0; u < m; ++u) {
@@ -215,9 +215,9 @@ static void bfly5(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int3
   }
 }
 
-static void bfly_generic(xs_sig_cpx16 *f, const xs_sig_cpx16 *tw, int32_t fstride, int32_t m,
+static void bfly_generic(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m,
                          int32_t p, int32_t n) {
-  cval scratch[XS_SIG_FFT_MAX_RADIX];
+  cval scratch[ENG_SIG_FFT_MAX_RADIX];
   const int32_t recip = 32767 / p;
   for (int32_t u = 0; u < m; ++u) {
     for (int32_t q = 0; q < p; ++q) {
@@ -251,7 +251,7 @@ static int32_t isqrt32(int32_t n) {
 
 /* kissfft's kf_factor: powers of 4 first, then 2, then odd numbers; once the trial
  * divisor passes floor(sqrt(original n)) the remainder is taken as one factor. */
-static int factor(int32_t n, xs_sig_rfft_plan *plan) {
+static int factor(int32_t n, eng_sig_rfft_plan *plan) {
   const int32_t limit = isqrt32(n);
   int32_t p = 4;
   int32_t stages = 0;
@@ -262,7 +262,7 @@ static int factor(int32_t n, xs_sig_rfft_plan *plan) {
         p = n;
       }
     }
-    if (stages == XS_SIG_FFT_MAX_STAGES || p > XS_SIG_FFT_MAX_RADIX) {
+    if (stages == ENG_SIG_FFT_MAX_STAGES || p > ENG_SIG_FFT_MAX_RADIX) {
       return -1;
     }
     n /= p;
@@ -277,28 +277,28 @@ static int factor(int32_t n, xs_sig_rfft_plan *plan) {
 /* twiddles, super twiddles, then the uint16 input permutation padded to 4 bytes (the
  * work array, when it shares the block, follows at a 4-byte boundary). */
 static size_t tables_bytes(size_t ncfft) {
-  return sizeof(xs_sig_cpx16) * (ncfft + ncfft / 2) + ((sizeof(uint16_t) * ncfft + 3u) & ~(size_t)3u);
+  return sizeof(eng_sig_cpx16) * (ncfft + ncfft / 2) + ((sizeof(uint16_t) * ncfft + 3u) & ~(size_t)3u);
 }
 
-size_t xs_sig_rfft_memory_bytes(int32_t fft_length) {
-  if (fft_length < 4 || (fft_length & 1) || fft_length > XS_SIG_FFT_MAX_LENGTH) {
+size_t eng_sig_rfft_memory_bytes(int32_t fft_length) {
+  if (fft_length < 4 || (fft_length & 1) || fft_length > ENG_SIG_FFT_MAX_LENGTH) {
     return 0;
   }
-  xs_sig_rfft_plan probe;
+  eng_sig_rfft_plan probe;
   if (factor(fft_length / 2, &probe) != 0) {
     return 0;
   }
   const size_t ncfft = (size_t)fft_length / 2;
-  return tables_bytes(ncfft) + sizeof(xs_sig_cpx16) * ncfft;
+  return tables_bytes(ncfft) + sizeof(eng_sig_cpx16) * ncfft;
 }
 
-size_t xs_sig_rfft_work_bytes(int32_t fft_length) {
-  return xs_sig_rfft_memory_bytes(fft_length) == 0 ? 0 : sizeof(xs_sig_cpx16) * (size_t)(fft_length / 2);
+size_t eng_sig_rfft_work_bytes(int32_t fft_length) {
+  return eng_sig_rfft_memory_bytes(fft_length) == 0 ? 0 : sizeof(eng_sig_cpx16) * (size_t)(fft_length / 2);
 }
 
 /* kf_cexp with FIXED_POINT: floor(0.5 + 32767 * cos/sin(phase)). */
-static xs_sig_cpx16 twiddle(double phase) {
-  xs_sig_cpx16 t;
+static eng_sig_cpx16 twiddle(double phase) {
+  eng_sig_cpx16 t;
   t.r = (int16_t)floor(0.5 + 32767.0 * cos(phase));
   t.i = (int16_t)floor(0.5 + 32767.0 * sin(phase));
   return t;
@@ -321,7 +321,7 @@ static int16_t round_q15(double v, int *ok) {
  * ~1e-14, far inside the 1e-6 margin) instead of two libm calls per entry, which made plan setup cost more than an
  * FFT; any entry near a rounding boundary is recomputed with libm from kissfft's own
  * phase expression, so the table is exactly kissfft's. */
-static void twiddle_table(xs_sig_cpx16 *table, int32_t count, int32_t ncfft, int super) {
+static void twiddle_table(eng_sig_cpx16 *table, int32_t count, int32_t ncfft, int super) {
   const double pi = 3.14159265358979323846264338327950288;
   const double start = super ? -pi * (1.0 / ncfft + .5) : 0.0;
   const double step = super ? -pi / ncfft : -2 * pi / ncfft;
@@ -345,19 +345,19 @@ static void twiddle_table(xs_sig_cpx16 *table, int32_t count, int32_t ncfft, int
   }
 }
 
-int xs_sig_rfft_init(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
-  const size_t need = xs_sig_rfft_memory_bytes(fft_length);
+int eng_sig_rfft_init(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
+  const size_t need = eng_sig_rfft_memory_bytes(fft_length);
   if (need == 0 || mem == NULL || mem_bytes < need ||
-      xs_sig_rfft_init_tables(plan, fft_length, mem, mem_bytes) != 0) {
+      eng_sig_rfft_init_tables(plan, fft_length, mem, mem_bytes) != 0) {
     return -1;
   }
-  plan->work = (xs_sig_cpx16 *)(void *)((uint8_t *)mem + tables_bytes((size_t)plan->ncfft));
+  plan->work = (eng_sig_cpx16 *)(void *)((uint8_t *)mem + tables_bytes((size_t)plan->ncfft));
   return 0;
 }
 
-int xs_sig_rfft_init_tables(xs_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
-  const size_t total = xs_sig_rfft_memory_bytes(fft_length);
-  if (total == 0 || mem == NULL || mem_bytes < total - xs_sig_rfft_work_bytes(fft_length) ||
+int eng_sig_rfft_init_tables(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
+  const size_t total = eng_sig_rfft_memory_bytes(fft_length);
+  if (total == 0 || mem == NULL || mem_bytes < total - eng_sig_rfft_work_bytes(fft_length) ||
       ((uintptr_t)mem & 3u) != 0) {
     return -1;
   }
@@ -368,7 +368,7 @@ int xs_sig_rfft_init_tables(xs_sig_rfft_plan *plan, int32_t fft_length, void *me
     return -1;
   }
   const int32_t ncfft = plan->ncfft;
-  plan->twiddles = (xs_sig_cpx16 *)mem;
+  plan->twiddles = (eng_sig_cpx16 *)mem;
   plan->super_twiddles = plan->twiddles + ncfft;
   plan->work = NULL;
   plan->perm = (uint16_t *)(void *)(plan->super_twiddles + ncfft / 2);
@@ -378,8 +378,8 @@ int xs_sig_rfft_init_tables(xs_sig_rfft_plan *plan, int32_t fft_length, void *me
    * input element sum(q_s * stride_s) where q_s are j's mixed-radix digits (weights
    * span[s]) and stride_s the product of the earlier radices. Count j up like an
    * odometer, last digit fastest. */
-  int32_t in_stride[XS_SIG_FFT_MAX_STAGES];
-  int32_t digit[XS_SIG_FFT_MAX_STAGES];
+  int32_t in_stride[ENG_SIG_FFT_MAX_STAGES];
+  int32_t digit[ENG_SIG_FFT_MAX_STAGES];
   int32_t stride = 1;
   for (int32_t s = 0; s < plan->num_stages; ++s) {
     in_stride[s] = stride;
@@ -406,8 +406,8 @@ int xs_sig_rfft_init_tables(xs_sig_rfft_plan *plan, int32_t fft_length, void *me
 /* Complex FFT of the real input viewed as ncfft (re, im) pairs, zero-padded past
  * in_length, into plan->work: the leaf copies in kissfft's order, then the same
  * butterflies level by level, innermost first (the recursion's arithmetic exactly). */
-static void cfft(const xs_sig_rfft_plan *plan, const int16_t *in, int32_t in_length) {
-  xs_sig_cpx16 *out = plan->work;
+static void cfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length) {
+  eng_sig_cpx16 *out = plan->work;
   const int32_t n = plan->ncfft;
   const uint16_t *perm = plan->perm;
   const int32_t full_pairs = in_length / 2; /* pairs with both samples present */
@@ -426,7 +426,7 @@ static void cfft(const xs_sig_rfft_plan *plan, const int16_t *in, int32_t in_len
     const int32_t m = plan->span[s];
     fstride /= p; /* product of the radices before stage s */
     for (int32_t b = 0; b < fstride; ++b) {
-      xs_sig_cpx16 *blk = out + b * p * m;
+      eng_sig_cpx16 *blk = out + b * p * m;
       switch (p) {
         case 2: bfly2(blk, plan->twiddles, fstride, m); break;
         case 3: bfly3(blk, plan->twiddles, fstride, m); break;
@@ -438,10 +438,10 @@ static void cfft(const xs_sig_rfft_plan *plan, const int16_t *in, int32_t in_len
   }
 }
 
-void xs_sig_rfft(const xs_sig_rfft_plan *plan, const int16_t *in, int32_t in_length,
-                 xs_sig_cpx16 *out) {
+void eng_sig_rfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length,
+                 eng_sig_cpx16 *out) {
   cfft(plan, in, in_length);
-  const xs_sig_cpx16 *w = plan->work;
+  const eng_sig_cpx16 *w = plan->work;
   const int32_t n = plan->ncfft;
   /* Split the packed even/odd transform into the real signal's spectrum (kiss_fftr). */
   const cval dc = c_div(c_load(w), RECIP2);
@@ -463,73 +463,73 @@ void xs_sig_rfft(const xs_sig_rfft_plan *plan, const int16_t *in, int32_t in_len
 /* ---- kernel ---- */
 
 typedef struct {
-  xs_sig_rfft_plan plan;
+  eng_sig_rfft_plan plan;
   int32_t batches;      /* frames in the input (outer dimensions) */
   int32_t input_length; /* samples per frame (last input dimension) */
   int32_t output_length; /* int16 values per output frame (last output dimension) */
   int32_t work_index;   /* scratch: the plan's work array */
 } rfft_data_t;
 
-static xs_status_t rfft_prepare(xs_node_t *node) {
-  xs_status_t st;
-  if ((st = xs_sig_arity(node, 1, 1)) != XS_OK) return st;
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *out = xs_output(node, 0);
-  xs_flex_value_t opts;
-  if ((st = xs_sig_options(node, &opts)) != XS_OK) return st;
+static eng_status_t rfft_prepare(eng_node_t *node) {
+  eng_status_t st;
+  if ((st = eng_sig_arity(node, 1, 1)) != ENG_OK) return st;
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *out = eng_output(node, 0);
+  eng_flex_value_t opts;
+  if ((st = eng_sig_options(node, &opts)) != ENG_OK) return st;
   int32_t type, fft_length;
-  if ((st = xs_sig_int_option(node, &opts, "T", 0, 255, &type)) != XS_OK) return st;
-  if (type != XS_INT16) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "only the int16 RFFT is supported (T=%s)",
-                   xs_type_name((xs_type_t)type));
+  if ((st = eng_sig_int_option(node, &opts, "T", 0, 255, &type)) != ENG_OK) return st;
+  if (type != ENG_INT16) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "only the int16 RFFT is supported (T=%s)",
+                   eng_type_name((eng_type_t)type));
   }
-  if ((st = xs_sig_int_option(node, &opts, "fft_length", 4, 1 << 20, &fft_length)) != XS_OK)
+  if ((st = eng_sig_int_option(node, &opts, "fft_length", 4, 1 << 20, &fft_length)) != ENG_OK)
     return st;
-  if ((st = xs_sig_tensor(node, in, "input", XS_INT16, -1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, out, "output", XS_INT16, in->rank)) != XS_OK) return st;
-  const size_t table_bytes = xs_sig_rfft_memory_bytes(fft_length);
+  if ((st = eng_sig_tensor(node, in, "input", ENG_INT16, -1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, out, "output", ENG_INT16, in->rank)) != ENG_OK) return st;
+  const size_t table_bytes = eng_sig_rfft_memory_bytes(fft_length);
   if (table_bytes == 0) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE,
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
                    "fft_length %d unsupported (must be even with prime factors <= %d)",
-                   fft_length, XS_SIG_FFT_MAX_RADIX);
+                   fft_length, ENG_SIG_FFT_MAX_RADIX);
   }
-  const int32_t in_len = xs_dim(in, -1);
-  const int32_t out_len = xs_dim(out, -1);
-  const int32_t batches = in_len > 0 ? (int32_t)(xs_tensor_elements(in) / (uint32_t)in_len) : 0;
+  const int32_t in_len = eng_dim(in, -1);
+  const int32_t out_len = eng_dim(out, -1);
+  const int32_t batches = in_len > 0 ? (int32_t)(eng_tensor_elements(in) / (uint32_t)in_len) : 0;
   if (in_len <= 0 || in_len > fft_length || out_len != fft_length + 2 ||
-      xs_tensor_elements(out) != (uint32_t)batches * (uint32_t)out_len) {
-    return xs_fail(node, XS_ERR_SHAPE,
+      eng_tensor_elements(out) != (uint32_t)batches * (uint32_t)out_len) {
+    return eng_fail(node, ENG_ERR_SHAPE,
                    "frames of %d samples need fft_length >= them and %d outputs per frame",
                    in_len, fft_length + 2);
   }
-  rfft_data_t *d = xs_alloc_persistent(node, sizeof *d);
-  if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
+  rfft_data_t *d = eng_alloc_persistent(node, sizeof *d);
+  if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");
   /* Twiddles and permutation persist; the complex work array is planned scratch (it
    * holds nothing between invokes). */
-  const size_t work_bytes = xs_sig_rfft_work_bytes(fft_length);
-  void *tables = xs_alloc_persistent(node, table_bytes - work_bytes);
-  if (tables == NULL) return xs_fail(node, XS_ERR_ARENA, "FFT tables");
-  if (xs_sig_rfft_init_tables(&d->plan, fft_length, tables, table_bytes - work_bytes) != 0) {
-    return xs_fail(node, XS_ERR_UNSUPPORTED_TYPE, "fft_length %d", fft_length);
+  const size_t work_bytes = eng_sig_rfft_work_bytes(fft_length);
+  void *tables = eng_alloc_persistent(node, table_bytes - work_bytes);
+  if (tables == NULL) return eng_fail(node, ENG_ERR_ARENA, "FFT tables");
+  if (eng_sig_rfft_init_tables(&d->plan, fft_length, tables, table_bytes - work_bytes) != 0) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "fft_length %d", fft_length);
   }
-  if ((st = xs_request_scratch(node, work_bytes, &d->work_index)) != XS_OK) return st;
+  if ((st = eng_request_scratch(node, work_bytes, &d->work_index)) != ENG_OK) return st;
   d->batches = batches;
   d->input_length = in_len;
   d->output_length = out_len;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t rfft_eval(xs_node_t *node) {
+static eng_status_t rfft_eval(eng_node_t *node) {
   rfft_data_t *d = node->user_data;
-  d->plan.work = xs_scratch(node, d->work_index);
-  const int16_t *in = xs_input(node, 0)->data;
-  int16_t *out = xs_output(node, 0)->data;
+  d->plan.work = eng_scratch(node, d->work_index);
+  const int16_t *in = eng_input(node, 0)->data;
+  int16_t *out = eng_output(node, 0)->data;
   for (int32_t b = 0; b < d->batches; ++b) {
-    xs_sig_rfft(&d->plan, in + b * d->input_length, d->input_length,
-                (xs_sig_cpx16 *)(void *)(out + b * d->output_length));
+    eng_sig_rfft(&d->plan, in + b * d->input_length, d->input_length,
+                (eng_sig_cpx16 *)(void *)(out + b * d->output_length));
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_signal_rfft = {XS_OP_CUSTOM, "SignalRfft", rfft_prepare, rfft_eval};
+const eng_kernel_t eng_kernel_signal_rfft = {ENG_OP_CUSTOM, "SignalRfft", rfft_prepare, rfft_eval};

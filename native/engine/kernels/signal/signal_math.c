@@ -4,7 +4,7 @@
  */
 #include "signal_dsp.h"
 
-uint32_t xs_sig_msb32(uint32_t x) {
+uint32_t eng_sig_msb32(uint32_t x) {
   if (x == 0) {
     return 32; /* TFLM's GCC path (32 - clz) special-cases zero to 32, not 0 */
   }
@@ -20,7 +20,7 @@ uint32_t xs_sig_msb32(uint32_t x) {
 #endif
 }
 
-uint32_t xs_sig_msb64(uint64_t x) {
+uint32_t eng_sig_msb64(uint64_t x) {
   if (x == 0) {
     return 64;
   }
@@ -42,7 +42,7 @@ uint32_t xs_sig_msb64(uint64_t x) {
 static uint32_t sqrt32_floor(uint32_t x, uint32_t *rem) {
   uint32_t root = 0;
   if (x != 0) {
-    uint32_t bit = 1u << ((xs_sig_msb32(x) - 1u) & ~1u);
+    uint32_t bit = 1u << ((eng_sig_msb32(x) - 1u) & ~1u);
     while (bit != 0) {
       if (x >= root + bit) {
         x -= root + bit;
@@ -59,21 +59,21 @@ static uint32_t sqrt32_floor(uint32_t x, uint32_t *rem) {
 
 /* The final step rounds to nearest (remainder above the root) unless the root is already
  * the type's maximum. */
-uint16_t xs_sig_sqrt32(uint32_t x) {
+uint16_t eng_sig_sqrt32(uint32_t x) {
   uint32_t rem;
   const uint32_t root = sqrt32_floor(x, &rem);
   return (uint16_t)(rem > root && root != 0xFFFFu ? root + 1u : root);
 }
 
-uint32_t xs_sig_sqrt64(uint64_t x) {
+uint32_t eng_sig_sqrt64(uint64_t x) {
   /* TFLM takes the 32-bit path whenever the high word is clear; its rounding there caps
    * at 0xFFFF, so keep the same split to stay bit-exact near 2^32. */
   if ((x >> 32) == 0) {
-    return xs_sig_sqrt32((uint32_t)x);
+    return eng_sig_sqrt32((uint32_t)x);
   }
   /* Same digits as a 64-bit digit-by-digit loop, but the leading ones (all but the last
    * `pairs` bit pairs) come from the cheaper 32-bit loop on x >> (2 * pairs). */
-  const uint32_t pairs = (xs_sig_msb64(x) - 31u) / 2u; /* makes x >> 2*pairs fit 32 bits */
+  const uint32_t pairs = (eng_sig_msb64(x) - 31u) / 2u; /* makes x >> 2*pairs fit 32 bits */
   uint32_t rem32;
   uint64_t root = sqrt32_floor((uint32_t)(x >> (2u * pairs)), &rem32);
   uint64_t rem = rem32;
@@ -126,8 +126,8 @@ static uint32_t log2_fraction(uint32_t x, uint32_t log2x) {
   return (uint32_t)(frac + c0 + rel);
 }
 
-uint32_t xs_sig_log32(uint32_t x, uint32_t out_scale) {
-  const uint32_t integer = xs_sig_msb32(x) - 1u;
+uint32_t eng_sig_log32(uint32_t x, uint32_t out_scale) {
+  const uint32_t integer = eng_sig_msb32(x) - 1u;
   const uint32_t log2 = (integer << LOG_SCALE_BITS) + log2_fraction(x, integer);
   const uint32_t half = 1u << (LOG_SCALE_BITS - 1);
   const uint32_t loge = (uint32_t)(((uint64_t)LOG_LN2_Q16 * log2 + half) >> LOG_SCALE_BITS);

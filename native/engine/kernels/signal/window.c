@@ -11,7 +11,7 @@
 #define WINDOW_PACKED 1
 #endif
 
-void xs_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t shift,
+void eng_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t shift,
                    int16_t *out) {
   int32_t i = 0;
 #ifdef WINDOW_PACKED
@@ -42,43 +42,43 @@ typedef struct {
   int32_t window_size;
 } window_data_t;
 
-static xs_status_t window_prepare(xs_node_t *node) {
-  xs_status_t st;
-  if ((st = xs_sig_arity(node, 2, 1)) != XS_OK) return st;
-  const xs_tensor_t *in = xs_input(node, 0);
-  const xs_tensor_t *w = xs_input(node, 1);
-  const xs_tensor_t *out = xs_output(node, 0);
-  if ((st = xs_sig_tensor(node, in, "input", XS_INT16, -1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, w, "window", XS_INT16, 1)) != XS_OK) return st;
-  if ((st = xs_sig_tensor(node, out, "output", XS_INT16, in->rank)) != XS_OK) return st;
-  const uint32_t n = xs_tensor_elements(in);
-  const uint32_t wn = xs_tensor_elements(w);
-  if (wn == 0 || n % wn != 0 || xs_tensor_elements(out) != n) {
-    return xs_fail(node, XS_ERR_SHAPE, "input (%u) must be whole windows of %u = output (%u)",
-                   n, wn, xs_tensor_elements(out));
+static eng_status_t window_prepare(eng_node_t *node) {
+  eng_status_t st;
+  if ((st = eng_sig_arity(node, 2, 1)) != ENG_OK) return st;
+  const eng_tensor_t *in = eng_input(node, 0);
+  const eng_tensor_t *w = eng_input(node, 1);
+  const eng_tensor_t *out = eng_output(node, 0);
+  if ((st = eng_sig_tensor(node, in, "input", ENG_INT16, -1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, w, "window", ENG_INT16, 1)) != ENG_OK) return st;
+  if ((st = eng_sig_tensor(node, out, "output", ENG_INT16, in->rank)) != ENG_OK) return st;
+  const uint32_t n = eng_tensor_elements(in);
+  const uint32_t wn = eng_tensor_elements(w);
+  if (wn == 0 || n % wn != 0 || eng_tensor_elements(out) != n) {
+    return eng_fail(node, ENG_ERR_SHAPE, "input (%u) must be whole windows of %u = output (%u)",
+                   n, wn, eng_tensor_elements(out));
   }
-  xs_flex_value_t opts;
-  window_data_t *d = xs_alloc_persistent(node, sizeof *d);
-  if (d == NULL) return xs_fail(node, XS_ERR_ARENA, "op data");
-  if ((st = xs_sig_options(node, &opts)) != XS_OK) return st;
-  if ((st = xs_sig_int_option(node, &opts, "shift", 0, 31, &d->shift)) != XS_OK) return st;
+  eng_flex_value_t opts;
+  window_data_t *d = eng_alloc_persistent(node, sizeof *d);
+  if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");
+  if ((st = eng_sig_options(node, &opts)) != ENG_OK) return st;
+  if ((st = eng_sig_int_option(node, &opts, "shift", 0, 31, &d->shift)) != ENG_OK) return st;
   d->frames = (int32_t)(n / wn);
   d->window_size = (int32_t)wn;
   node->user_data = d;
-  return XS_OK;
+  return ENG_OK;
 }
 
-static xs_status_t window_eval(xs_node_t *node) {
+static eng_status_t window_eval(eng_node_t *node) {
   const window_data_t *d = node->user_data;
-  const int16_t *in = xs_input(node, 0)->data;
-  const int16_t *w = xs_input(node, 1)->data;
-  int16_t *out = xs_output(node, 0)->data;
+  const int16_t *in = eng_input(node, 0)->data;
+  const int16_t *w = eng_input(node, 1)->data;
+  int16_t *out = eng_output(node, 0)->data;
   for (int32_t f = 0; f < d->frames; ++f) {
-    xs_sig_window(in + f * d->window_size, w, d->window_size, d->shift,
+    eng_sig_window(in + f * d->window_size, w, d->window_size, d->shift,
                   out + f * d->window_size);
   }
-  return XS_OK;
+  return ENG_OK;
 }
 
-const xs_kernel_t xs_kernel_signal_window = {XS_OP_CUSTOM, "SignalWindow", window_prepare,
+const eng_kernel_t eng_kernel_signal_window = {ENG_OP_CUSTOM, "SignalWindow", window_prepare,
                                              window_eval};
