@@ -38,24 +38,41 @@ export class ModelMismatchError extends Error {
   }
 }
 
-function fitting(app: string, name: string, what: 'input' | 'output', get: () => Tensor, elements: number): Tensor<Int8Array> {
+function fitting(
+  app: string,
+  name: string,
+  what: 'input' | 'output',
+  get: () => Tensor,
+  elements: number,
+): Tensor<Int8Array> {
   let tensor: Tensor;
   try {
     tensor = get();
   } catch (e) {
     // No index 0, or a type without a typed-array view (int64, float16, ...).
-    throw new ModelMismatchError(`${app}: model "${name}" does not fit: ${what} 0: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ModelMismatchError(
+      `${app}: model "${name}" does not fit: ${what} 0: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   if (tensor.type !== 'int8' || tensor.data.length !== elements) {
-    throw new ModelMismatchError(`${app}: model "${name}" does not fit: ${what} 0 is ${tensor.type}[${tensor.data.length}], the app needs int8[${elements}]`);
+    throw new ModelMismatchError(
+      `${app}: model "${name}" does not fit: ${what} 0 is ${tensor.type}[${tensor.data.length}], the app needs int8[${elements}]`,
+    );
   }
   return tensor as Tensor<Int8Array>;
 }
 
 /** Input 0 and output 0 of `model` (asset `name`), which must be int8 with `inputs` and
  * `outputs` elements; else a ModelMismatchError worded as the C apps word it. */
-export function modelIo(app: string, name: string, model: Interpreter, inputs: number, outputs: number): { input: Tensor<Int8Array>; output: Tensor<Int8Array> } {
-  if (model.inputCount < 1 || model.outputCount < 1) throw new ModelMismatchError(`${app}: model "${name}" does not fit: it has no input 0 or no output 0`);
+export function modelIo(
+  app: string,
+  name: string,
+  model: Interpreter,
+  inputs: number,
+  outputs: number,
+): { input: Tensor<Int8Array>; output: Tensor<Int8Array> } {
+  if (model.inputCount < 1 || model.outputCount < 1)
+    throw new ModelMismatchError(`${app}: model "${name}" does not fit: it has no input 0 or no output 0`);
   const input = fitting(app, name, 'input', () => model.input(0), inputs);
   const output = fitting(app, name, 'output', () => model.output(0), outputs);
   return { input, output };

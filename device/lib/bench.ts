@@ -28,10 +28,15 @@ export function lastFailure(): string {
 
 /** The app set up on its own model or on `modelAsset`, and whether the golden check
  * applies; null (lastFailure() says why) when the model does not fit the app. */
-function setupOn(app: App, kernels: Kernels, modelAsset: string | undefined): { interp: Interpreter; checked: boolean } | null {
+function setupOn(
+  app: App,
+  kernels: Kernels,
+  modelAsset: string | undefined,
+): { interp: Interpreter; checked: boolean } | null {
   try {
     if (modelAsset === undefined) return { interp: app.setup(kernels, app.model!), checked: true };
-    if (app.model === undefined) throw new ModelMismatchError(`model "${modelAsset}": this app has no model of its own that a run could replace`);
+    if (app.model === undefined)
+      throw new ModelMismatchError(`model "${modelAsset}": this app has no model of its own that a run could replace`);
     const checked = goldenApplies(modelAsset, app.model);
     return { interp: app.setup(kernels, modelAsset), checked };
   } catch (e) {
@@ -85,8 +90,17 @@ export function run(app: App, kernels: Kernels, iterations: number, warmup: numb
     const correct = failed ? false : checked ? check(caseIndex, result) : undefined;
     if (correct === false) wrong++;
     if (i >= warmup) {
-      record(i - warmup, caseIndex, (t1! - t0) >>> 0, (t2! - t1!) >>> 0, (t3! - t2!) >>> 0, (t3! - t0) >>> 0,
-        result.label, result.score, correct);
+      record(
+        i - warmup,
+        caseIndex,
+        (t1! - t0) >>> 0,
+        (t2! - t1!) >>> 0,
+        (t3! - t2!) >>> 0,
+        (t3! - t0) >>> 0,
+        result.label,
+        result.score,
+        correct,
+      );
     }
   }
   return wrong;

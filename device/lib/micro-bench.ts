@@ -24,12 +24,12 @@ const FILL_MODELS = [
 
 export interface JsMicro {
   reps: number;
-  emptyLoop: number;       // REPS empty iterations
-  nopLoop: number;         // REPS empty native calls
-  ticks32Loop: number;     // REPS ticks32() reads
-  ticksLoop: number;       // REPS ticks() reads
-  ticks32Pair: number;     // t1 - t0 of two back-to-back ticks32() (subtracted below)
-  ticksPair: number;       // the same with ticks() (64-bit → double, double subtraction)
+  emptyLoop: number; // REPS empty iterations
+  nopLoop: number; // REPS empty native calls
+  ticks32Loop: number; // REPS ticks32() reads
+  ticksLoop: number; // REPS ticks() reads
+  ticks32Pair: number; // t1 - t0 of two back-to-back ticks32() (subtracted below)
+  ticksPair: number; // the same with ticks() (64-bit → double, double subtraction)
   fill: { bytes: number; loop: number; lut: number; set: number }[];
   argmax: { n: number; js: number }[];
 }
@@ -111,7 +111,17 @@ export function measure(): JsMicro {
     interp.close();
   }
   argmax.sort((x, y) => x.n - y.n);
-  return { reps: REPS, emptyLoop, nopLoop, ticks32Loop, ticksLoop, ticks32Pair: pair, ticksPair: pairCost64(), fill, argmax };
+  return {
+    reps: REPS,
+    emptyLoop,
+    nopLoop,
+    ticks32Loop,
+    ticksLoop,
+    ticks32Pair: pair,
+    ticksPair: pairCost64(),
+    fill,
+    argmax,
+  };
 }
 
 /** The same figures as one JSON text (the program prints it inside its MICRO line). */

@@ -122,7 +122,8 @@ export class RecognizeCommands {
       }
     }
 
-    const sinceLast = this.#previousTop === 0 || this.#previousTopTime === INT32_MIN ? INT32_MAX : timeMs - this.#previousTopTime;
+    const sinceLast =
+      this.#previousTop === 0 || this.#previousTopTime === INT32_MIN ? INT32_MAX : timeMs - this.#previousTopTime;
     if (topScore > this.detectionThreshold && (top !== this.#previousTop || sinceLast > this.suppressionMs)) {
       this.#previousTop = top;
       this.#previousTopTime = timeMs;

@@ -24,7 +24,12 @@ function probe(name: string, action: () => unknown): Probe {
     return { name, threw: false, value };
   } catch (e) {
     const error = e as Error;
-    const out: Probe = { name, threw: true, errorClass: error?.constructor?.name ?? typeof e, message: String(error?.message ?? e) };
+    const out: Probe = {
+      name,
+      threw: true,
+      errorClass: error?.constructor?.name ?? typeof e,
+      message: String(error?.message ?? e),
+    };
     if (e instanceof TflmError) {
       out.code = e.code;
       out.bytesNeeded = e.bytesNeeded;
@@ -38,31 +43,46 @@ export function run(): Probe[] {
   probes.push(probe('arena sizes', () => [arenaBytes('main'), arenaBytes('aux')]));
   probes.push(probe('unknown model asset', () => new Interpreter('models/nope.tflite')));
   probes.push(probe('model name not a string', () => new Interpreter(42 as unknown as string)));
-  probes.push(probe('bad kernels option', () => new Interpreter('models/mnist_int8.tflite', { kernels: 'fast' as Kernels })));
+  probes.push(
+    probe('bad kernels option', () => new Interpreter('models/mnist_int8.tflite', { kernels: 'fast' as Kernels })),
+  );
   probes.push(probe('bad arena option', () => new Interpreter('models/mnist_int8.tflite', { arena: 'big' as 'main' })));
   probes.push(probe('not a model', () => new Interpreter('mnist/digits.u8')));
-  probes.push(probe('arena too small (person_detect in aux)', () => new Interpreter('models/person_detect.tflite', { arena: 'aux' })));
+  probes.push(
+    probe(
+      'arena too small (person_detect in aux)',
+      () => new Interpreter('models/person_detect.tflite', { arena: 'aux' }),
+    ),
+  );
 
   const mnist = new Interpreter('models/mnist_int8.tflite', { profile: true });
   probes.push(probe('input index out of range', () => mnist.input(1)));
   probes.push(probe('output index negative', () => mnist.output(-1)));
   probes.push(probe('input index not an integer', () => mnist.input(0.5)));
   probes.push(probe('input index not a number', () => mnist.input('0' as unknown as number)));
-  probes.push(probe('input view is cached and zero copy', () => {
-    const a = mnist.input(0);
-    const b = mnist.input(0);
-    a.data.fill(7);
-    return a === b && a.data.length === 784 && a.shape.join('x') === '1x28x28x1' && b.data[783] === 7;
-  }));
-  probes.push(probe('profile lists every op', () => {
-    mnist.invoke();
-    const ops = mnist.profile();
-    return ops.length === mnist.opCount && ops.every((o) => typeof o.op === 'string' && o.ticks >= 0) ? ops.map((o) => o.op).join(',') : null;
-  }));
-  probes.push(probe('arena figures', () => {
-    const a = mnist.arena;
-    return a.total === a.head + a.tail && a.size === arenaBytes('main') ? a.total : null;
-  }));
+  probes.push(
+    probe('input view is cached and zero copy', () => {
+      const a = mnist.input(0);
+      const b = mnist.input(0);
+      a.data.fill(7);
+      return a === b && a.data.length === 784 && a.shape.join('x') === '1x28x28x1' && b.data[783] === 7;
+    }),
+  );
+  probes.push(
+    probe('profile lists every op', () => {
+      mnist.invoke();
+      const ops = mnist.profile();
+      return ops.length === mnist.opCount && ops.every((o) => typeof o.op === 'string' && o.ticks >= 0)
+        ? ops.map((o) => o.op).join(',')
+        : null;
+    }),
+  );
+  probes.push(
+    probe('arena figures', () => {
+      const a = mnist.arena;
+      return a.total === a.head + a.tail && a.size === arenaBytes('main') ? a.total : null;
+    }),
+  );
 
   const hello = new Interpreter('models/hello_world_int8.tflite', { arena: 'aux' });
   probes.push(probe('profile when off', () => hello.profile()));
@@ -73,48 +93,63 @@ export function run(): Probe[] {
   probes.push(probe('arena of a replaced interpreter', () => hello.arena));
   probes.push(probe('old view is detached', () => [oldView.length, oldView[0] === undefined]));
   probes.push(probe('set() into a detached view', () => oldView.set([1])));
-  probes.push(probe('replacement still works', () => {
-    replacement.input(0).data[0] = 0;
-    replacement.invoke();
-    return replacement.output(0).data.length;
-  }));
+  probes.push(
+    probe('replacement still works', () => {
+      replacement.input(0).data[0] = 0;
+      replacement.invoke();
+      return replacement.output(0).data.length;
+    }),
+  );
   replacement.close();
   probes.push(probe('invoke after close', () => replacement.invoke()));
-  probes.push(probe('main slot unaffected by aux', () => {
-    mnist.invoke();
-    return mnist.output(0).data.length;
-  }));
-  probes.push(probe('failed creation still replaces', () => {
-    try {
-      new Interpreter('models/nope.tflite');
-    } catch {
-      /* expected */
-    }
-    return mnist.closed;
-  }));
+  probes.push(
+    probe('main slot unaffected by aux', () => {
+      mnist.invoke();
+      return mnist.output(0).data.length;
+    }),
+  );
+  probes.push(
+    probe('failed creation still replaces', () => {
+      try {
+        new Interpreter('models/nope.tflite');
+      } catch {
+        /* expected */
+      }
+      return mnist.closed;
+    }),
+  );
   probes.push(probe('invoke on the interpreter a failed creation replaced', () => mnist.invoke()));
   // C takes the arenas back behind JS's back (the stream app's C reference borrows
   // them): only the engine-side handle check can catch the next invoke.
   const borrowed = new Interpreter('models/hello_world_int8.tflite');
   const borrowedView = borrowed.input(0).data;
-  probes.push(probe('invoke after C borrowed the arena', () => {
-    borrowed.invoke();
-    streamReference('optimized');
-    return borrowed.invoke();
-  }));
+  probes.push(
+    probe('invoke after C borrowed the arena', () => {
+      borrowed.invoke();
+      streamReference('optimized');
+      return borrowed.invoke();
+    }),
+  );
   probes.push(probe('view after C borrowed the arena', () => [borrowed.closed, borrowedView.length]));
 
   probes.push(probe('unknown asset', () => asset('no/such.bin')));
   probes.push(probe('asset name not a string', () => asset(7 as unknown as string)));
-  probes.push(probe('store into a flash asset', () => {
-    const bytes = int8('mnist/expected.i8');
-    const before = bytes[0];
-    bytes[0] = before === 1 ? 2 : 1;
-    return bytes[0] === before ? 'unchanged' : 'CHANGED';
-  }));
+  probes.push(
+    probe('store into a flash asset', () => {
+      const bytes = int8('mnist/expected.i8');
+      const before = bytes[0];
+      bytes[0] = before === 1 ? 2 : 1;
+      return bytes[0] === before ? 'unchanged' : 'CHANGED';
+    }),
+  );
   probes.push(probe('set() into a flash asset', () => asset('mnist/expected.i8').set([1])));
   probes.push(probe('telemetry without a link', () => send('x', 1)));
-  probes.push(probe('asset is the same view', () => asset('mnist/digits.u8') === asset('mnist/digits.u8') && asset('mnist/digits.u8').length === 7840));
+  probes.push(
+    probe(
+      'asset is the same view',
+      () => asset('mnist/digits.u8') === asset('mnist/digits.u8') && asset('mnist/digits.u8').length === 7840,
+    ),
+  );
   return probes;
 }
 

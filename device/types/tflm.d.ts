@@ -8,8 +8,8 @@ declare module 'tflm' {
   export type TensorData = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array;
 
   export interface InterpreterOptions {
-    kernels?: Kernels;  // default 'reference'
-    arena?: ArenaName;  // default 'main'
+    kernels?: Kernels; // default 'reference'
+    arena?: ArenaName; // default 'main'
     /** Record ticks per op on every invoke (read with profile()). */
     profile?: boolean;
   }
@@ -27,14 +27,14 @@ declare module 'tflm' {
   }
 
   export interface ArenaUsage {
-    head: number;   // planned activations and scratch
-    tail: number;   // persistent: interpreter, tensor tables, op data
-    total: number;  // head + tail (TFLM's arena_used_bytes)
-    size: number;   // the arena's bytes
+    head: number; // planned activations and scratch
+    tail: number; // persistent: interpreter, tensor tables, op data
+    total: number; // head + tail (TFLM's arena_used_bytes)
+    size: number; // the arena's bytes
   }
 
   export interface OpTicks {
-    op: string;     // builtin name, or "CUSTOM:<code>"
+    op: string; // builtin name, or "CUSTOM:<code>"
     ticks: number;
   }
 

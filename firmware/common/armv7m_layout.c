@@ -12,4 +12,6 @@ void board_memory(board_memory_t *out) {
 }
 
 /* 1 KB above the bottom: room for a fault handler to report an overflow. */
-uintptr_t board_stack_limit(void) { return (uintptr_t)__stack_bottom + 1024u; }
+uintptr_t board_stack_limit(void) {
+  return (uintptr_t)__stack_bottom + 1024u;
+}

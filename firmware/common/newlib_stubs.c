@@ -25,10 +25,34 @@ int _read(int fd, char *buf, int len) {
   return (int)board_uart_read(buf, (size_t)len);
 }
 
-int _close(int fd) { (void)fd; return -1; }
-int _lseek(int fd, int offset, int whence) { (void)fd; (void)offset; (void)whence; return 0; }
-int _fstat(int fd, struct stat *st) { (void)fd; st->st_mode = S_IFCHR; return 0; }
-int _isatty(int fd) { (void)fd; return 1; }
-int _getpid(void) { return 1; }
-int _kill(int pid, int sig) { (void)pid; (void)sig; errno = EINVAL; return -1; }
-void _exit(int status) { board_exit(status); }
+int _close(int fd) {
+  (void)fd;
+  return -1;
+}
+int _lseek(int fd, int offset, int whence) {
+  (void)fd;
+  (void)offset;
+  (void)whence;
+  return 0;
+}
+int _fstat(int fd, struct stat *st) {
+  (void)fd;
+  st->st_mode = S_IFCHR;
+  return 0;
+}
+int _isatty(int fd) {
+  (void)fd;
+  return 1;
+}
+int _getpid(void) {
+  return 1;
+}
+int _kill(int pid, int sig) {
+  (void)pid;
+  (void)sig;
+  errno = EINVAL;
+  return -1;
+}
+void _exit(int status) {
+  board_exit(status);
+}

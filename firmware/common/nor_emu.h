@@ -9,7 +9,7 @@
 #include "board_flash.h"
 
 typedef struct nor_emu {
-  uint8_t *mem;   /* writable view of the region (the caller lifts any protection first) */
+  uint8_t *mem; /* writable view of the region (the caller lifts any protection first) */
   uint32_t bytes;
 } nor_emu_t;
 

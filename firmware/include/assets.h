@@ -23,7 +23,7 @@ typedef struct asset {
   uint32_t bytes;
 } asset_t;
 
-#define ASSET_UPLOADS_MAX 4u
+#define ASSET_UPLOADS_MAX   4u
 #define ASSET_UPLOAD_PREFIX "upload/"
 
 extern const asset_t xsinfer_assets[];

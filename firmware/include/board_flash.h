@@ -40,18 +40,19 @@ enum { BOARD_FLASH_SLOT_COUNT = 3 };
 
 typedef enum board_flash_status {
   BOARD_FLASH_OK = 0,
-  BOARD_FLASH_NO_SLOT = -1,     /* this target (or this chip's configuration) has no such slot */
-  BOARD_FLASH_BAD_RANGE = -2,   /* outside the slot, or a misaligned offset */
-  BOARD_FLASH_NOT_ERASED = -3,  /* a byte would need a 0 -> 1 bit: erase first */
-  BOARD_FLASH_CONTROLLER = -4,  /* the flash controller flagged an error (protection, sequence, ...) */
-  BOARD_FLASH_LOCKED = -5,      /* the controller did not unlock */
-  BOARD_FLASH_TIMEOUT = -6,     /* the controller stayed busy far beyond its maximum time */
+  BOARD_FLASH_NO_SLOT = -1,    /* this target (or this chip's configuration) has no such slot */
+  BOARD_FLASH_BAD_RANGE = -2,  /* outside the slot, or a misaligned offset */
+  BOARD_FLASH_NOT_ERASED = -3, /* a byte would need a 0 -> 1 bit: erase first */
+  BOARD_FLASH_CONTROLLER =
+      -4,                   /* the flash controller flagged an error (protection, sequence, ...) */
+  BOARD_FLASH_LOCKED = -5,  /* the controller did not unlock */
+  BOARD_FLASH_TIMEOUT = -6, /* the controller stayed busy far beyond its maximum time */
 } board_flash_status_t;
 
 typedef struct board_flash_region {
   const uint8_t *base; /* NULL when the slot does not exist */
   uint32_t bytes;
-  const char *where;   /* for logs, e.g. "sector 11" or "RAM (host)" */
+  const char *where; /* for logs, e.g. "sector 11" or "RAM (host)" */
 } board_flash_region_t;
 
 /* The slot's region. Returns BOARD_FLASH_OK, or BOARD_FLASH_NO_SLOT with out->base NULL. */
@@ -61,7 +62,8 @@ int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out);
 int32_t board_flash_erase(board_flash_slot_t slot);
 
 /* Programs `len` bytes at `offset` bytes into the slot. */
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data, uint32_t len);
+int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
+                            uint32_t len);
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,9 @@
 static char line[256];
 static xsinfer_xs_output_fn output;
 
-void xsinfer_xs_set_output(xsinfer_xs_output_fn fn) { output = fn; }
+void xsinfer_xs_set_output(xsinfer_xs_output_fn fn) {
+  output = fn;
+}
 
 int xsinfer_xs_vprintf(const char *format, va_list args) {
   int n = vsnprintf(line, sizeof(line), format, args);

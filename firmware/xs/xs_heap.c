@@ -23,8 +23,8 @@ static uint32_t pool_peak;
 
 static void pool_init(void) {
   uintptr_t start = ((uintptr_t)xsinfer_xs_image.pool + (ALIGN - 1)) & ~(uintptr_t)(ALIGN - 1);
-  uintptr_t end = ((uintptr_t)xsinfer_xs_image.pool + xsinfer_xs_image.pool_bytes) &
-                  ~(uintptr_t)(ALIGN - 1);
+  uintptr_t end =
+      ((uintptr_t)xsinfer_xs_image.pool + xsinfer_xs_image.pool_bytes) & ~(uintptr_t)(ALIGN - 1);
   pool_start = (uint8_t *)start;
   pool_end = (uint8_t *)end;
   block_t *first = (block_t *)pool_start;
@@ -32,7 +32,9 @@ static void pool_init(void) {
   first->used = 0;
 }
 
-static block_t *next_block(block_t *b) { return (block_t *)((uint8_t *)b + b->size); }
+static block_t *next_block(block_t *b) {
+  return (block_t *)((uint8_t *)b + b->size);
+}
 
 /* Merge b with the free blocks that follow it. */
 static void absorb_free(block_t *b) {

@@ -17,11 +17,11 @@
 #include "xs_internal.h"
 #include "xsinfer_xs.h"
 
-#define MAX_MODULES 96
-#define XS_ATOM_DEPLOY 0x4445504Cu /* 'DEPL' */
-#define DEPLOY_FORMAT 1u
+#define MAX_MODULES          96
+#define XS_ATOM_DEPLOY       0x4445504Cu /* 'DEPL' */
+#define DEPLOY_FORMAT        1u
 #define MAX_HOSTS_PER_MODULE 64
-#define MAX_PATH 128
+#define MAX_PATH             128
 
 typedef struct module {
   const char *path;
@@ -42,7 +42,9 @@ void xsinfer_xs_set_hosts(const struct xsinfer_xs_host *hosts, uint32_t count) {
   host_table_count = count;
 }
 
-uint32_t xsinfer_xs_module_count(void) { return module_count; }
+uint32_t xsinfer_xs_module_count(void) {
+  return module_count;
+}
 
 const char *xsinfer_xs_module_path(uint32_t index) {
   return index < module_count ? modules[index].path : NULL;
@@ -54,7 +56,9 @@ static uint32_t be32(const uint8_t *p) {
   return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint16_t le16(const uint8_t *p) {
+  return (uint16_t)(p[0] | (p[1] << 8));
+}
 
 static uint32_t le32(const uint8_t *p) {
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
@@ -107,8 +111,7 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   if (!expect_atom(&p, end, XS_ATOM_VERSION, &vers) || vers.bytes != 4) return -1;
   if (vers.data[0] != XS_MAJOR_VERSION || vers.data[1] != XS_MINOR_VERSION) return -2;
   if (overlay && vers.data[2] != XS_PATCH_VERSION) return -2;
-  if (!expect_atom(&p, end, XS_ATOM_SIGNATURE, &sign) || sign.bytes != XS_DIGEST_SIZE)
-    return -1;
+  if (!expect_atom(&p, end, XS_ATOM_SIGNATURE, &sign) || sign.bytes != XS_DIGEST_SIZE) return -1;
   if (!expect_atom(&p, end, XS_ATOM_NAME, &name)) return -1;
   if (!expect_atom(&p, end, XS_ATOM_SYMBOLS, &symb) || symb.bytes < 2) return -1;
   if (!expect_atom(&p, end, XS_ATOM_IDENTIFIERS, &iden)) return -1;
@@ -141,7 +144,8 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   const uint8_t *m_end = mods.data + mods.bytes;
   atom_t path, code;
   while (m < m_end) {
-    if (!expect_atom(&m, m_end, XS_ATOM_PATH, &path) || !expect_atom(&m, m_end, XS_ATOM_CODE, &code))
+    if (!expect_atom(&m, m_end, XS_ATOM_PATH, &path) ||
+        !expect_atom(&m, m_end, XS_ATOM_CODE, &code))
       return -1;
     if (path.bytes == 0 || path.data[path.bytes - 1] != 0) return -1;
     if (module_count == MAX_MODULES) return -3;
@@ -177,8 +181,12 @@ static int32_t map_checked(xsMachine *the, const uint8_t *archive, uint32_t size
   volatile uint32_t before = module_count;
   xsBeginHost(the);
   {
-    xsTry { result = map_archive(the, archive, size, overlay); }
-    xsCatch { result = -1; }
+    xsTry {
+      result = map_archive(the, archive, size, overlay);
+    }
+    xsCatch {
+      result = -1;
+    }
   }
   xsEndHost(the);
   if (result != 0) module_count = overlay ? before : 0;
@@ -197,16 +205,19 @@ int32_t xsinfer_xs_map_overlay(xsMachine *the, const uint8_t *archive, uint32_t 
 
 const char *xsinfer_xs_map_error(int32_t result) {
   switch (result) {
-  case 0: return "ok";
-  case -1: return "archive malformed";
-  case -2: return "archive built for another XS version";
-  case -3: return "archive has too many modules";
-  case -4: return "archive calls a native function this firmware lacks (native-module ABI mismatch)";
-  default: return "archive symbols did not get their predicted IDs (built for another base image)";
+    case 0: return "ok";
+    case -1: return "archive malformed";
+    case -2: return "archive built for another XS version";
+    case -3: return "archive has too many modules";
+    case -4:
+      return "archive calls a native function this firmware lacks (native-module ABI mismatch)";
+    default:
+      return "archive symbols did not get their predicted IDs (built for another base image)";
   }
 }
 
-int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size, xsinfer_xs_deploy_info_t *out) {
+int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size,
+                               xsinfer_xs_deploy_info_t *out) {
   const uint8_t *p = archive;
   const uint8_t *end = archive + size;
   atom_t whole, a;
@@ -221,7 +232,8 @@ int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size, xsinfer_xs
   out->xs_version[0] = a.data[0];
   out->xs_version[1] = a.data[1];
   out->xs_version[2] = a.data[2];
-  if (a.data[0] != XS_MAJOR_VERSION || a.data[1] != XS_MINOR_VERSION || a.data[2] != XS_PATCH_VERSION)
+  if (a.data[0] != XS_MAJOR_VERSION || a.data[1] != XS_MINOR_VERSION ||
+      a.data[2] != XS_PATCH_VERSION)
     return -2;
   while (next_atom(&p, end, &a)) {
     if (a.tag != XS_ATOM_DEPLOY) continue;
@@ -259,14 +271,16 @@ static int join_relative(char *out, const char *base, const char *spec) {
   len = slash ? (size_t)(slash - out) : 0;
   out[len] = 0;
   while (1) {
-    if (spec[0] == '.' && spec[1] == '/') spec += 2;
+    if (spec[0] == '.' && spec[1] == '/')
+      spec += 2;
     else if (spec[0] == '.' && spec[1] == '.' && spec[2] == '/') {
       if (len == 0) return 0; /* above the archive root */
       slash = c_strrchr(out, '/');
       len = slash ? (size_t)(slash - out) : 0;
       out[len] = 0;
       spec += 3;
-    } else break;
+    } else
+      break;
   }
   size_t rest = c_strlen(spec);
   if (len + 1 + rest >= MAX_PATH) return 0;
@@ -345,8 +359,8 @@ void fxLoadModule(txMachine *the, txSlot *module, txID moduleID) {
 
 /* ---- typed-array views over C memory ---- */
 
-void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data,
-                     uint32_t bytes, int read_only) {
+void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data, uint32_t bytes,
+                     int read_only) {
   /* The host object becomes an ArrayBuffer-like: typed arrays read host.data through
    * the same union member as an ArrayBuffer's address, bounded by the buffer info that
    * fxSetHostBuffer attaches. It stays on the XS stack (a GC root) until the view holds it. */

@@ -21,14 +21,16 @@ static txSlot *stack_top;
 
 void xsinfer_xs_arena_reset(void) {
   uintptr_t lo = ((uintptr_t)xsinfer_xs_image.arena + 15u) & ~(uintptr_t)15u;
-  uintptr_t hi = ((uintptr_t)xsinfer_xs_image.arena + xsinfer_xs_image.arena_bytes) &
-                 ~(uintptr_t)15u;
+  uintptr_t hi =
+      ((uintptr_t)xsinfer_xs_image.arena + xsinfer_xs_image.arena_bytes) & ~(uintptr_t)15u;
   arena_lo = (uint8_t *)lo;
   arena_hi = (uint8_t *)hi;
   stack_bottom = stack_top = NULL;
 }
 
-uint32_t xsinfer_xs_arena_free(void) { return (uint32_t)(arena_hi - arena_lo); }
+uint32_t xsinfer_xs_arena_free(void) {
+  return (uint32_t)(arena_hi - arena_lo);
+}
 
 void *fxAllocateChunks(txMachine *the, txSize size) {
   (void)the;
@@ -85,22 +87,24 @@ uint32_t xsinfer_xs_stack_peak_slots(void) {
 
 static const char *abort_reason(int status) {
   switch (status) {
-  case XS_DEBUGGER_EXIT: return "debugger";
-  case XS_NOT_ENOUGH_MEMORY_EXIT: return "memory full";
-  case XS_STACK_OVERFLOW_EXIT: return "stack overflow";
-  case XS_FATAL_CHECK_EXIT: return "fatal check";
-  case XS_DEAD_STRIP_EXIT: return "dead strip";
-  case XS_UNHANDLED_EXCEPTION_EXIT: return "unhandled exception";
-  case XS_NO_MORE_KEYS_EXIT: return "not enough keys";
-  case XS_TOO_MUCH_COMPUTATION_EXIT: return "too much computation";
-  case XS_UNHANDLED_REJECTION_EXIT: return "unhandled rejection";
-  default: return "unknown";
+    case XS_DEBUGGER_EXIT: return "debugger";
+    case XS_NOT_ENOUGH_MEMORY_EXIT: return "memory full";
+    case XS_STACK_OVERFLOW_EXIT: return "stack overflow";
+    case XS_FATAL_CHECK_EXIT: return "fatal check";
+    case XS_DEAD_STRIP_EXIT: return "dead strip";
+    case XS_UNHANDLED_EXCEPTION_EXIT: return "unhandled exception";
+    case XS_NO_MORE_KEYS_EXIT: return "not enough keys";
+    case XS_TOO_MUCH_COMPUTATION_EXIT: return "too much computation";
+    case XS_UNHANDLED_REJECTION_EXIT: return "unhandled rejection";
+    default: return "unknown";
   }
 }
 
 static xsinfer_xs_abort_fn abort_handler;
 
-void xsinfer_xs_set_abort_handler(xsinfer_xs_abort_fn fn) { abort_handler = fn; }
+void xsinfer_xs_set_abort_handler(xsinfer_xs_abort_fn fn) {
+  abort_handler = fn;
+}
 
 void fxAbort(txMachine *the, int status) {
   /* Unhandled rejections are reported and survived, as on Moddable devices; everything
@@ -122,7 +126,9 @@ char *fxCStackLimit(void) {
   return (char *)board_stack_limit();
 }
 
-void fxQueuePromiseJobs(txMachine *the) { the->promiseJobs = 1; }
+void fxQueuePromiseJobs(txMachine *the) {
+  the->promiseJobs = 1;
+}
 
 void xsinfer_xs_run_jobs(xsMachine *the) {
   while (the->promiseJobs) {
@@ -162,8 +168,10 @@ int xsinfer_xs_gettimeofday(struct timeval *tv, void *tz) {
   const board_tick_unit_t *u = board_tick_unit();
   uint64_t us = 0;
   uint64_t t = board_ticks();
-  if (u->hz) us = t * u->num / u->den / (u->hz / 1000000u ? u->hz / 1000000u : 1u);
-  else if (u->unit[0] == 'n' && u->unit[1] == 's') us = t * u->num / u->den / 1000u;
+  if (u->hz)
+    us = t * u->num / u->den / (u->hz / 1000000u ? u->hz / 1000000u : 1u);
+  else if (u->unit[0] == 'n' && u->unit[1] == 's')
+    us = t * u->num / u->den / 1000u;
   tv->tv_sec = (time_t)(us / 1000000u);
   tv->tv_usec = (int32_t)(us % 1000000u);
   return 0;
@@ -190,8 +198,7 @@ time_t xsinfer_xs_mktime(struct tm *tm) {
   int64_t doy = (153 * mp + 2) / 5 + tm->tm_mday - 1;
   int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   int64_t days = era * 146097 + doe - 719468;
-  int64_t secs = days * 86400 + (int64_t)tm->tm_hour * 3600 + (int64_t)tm->tm_min * 60 +
-                 tm->tm_sec;
+  int64_t secs = days * 86400 + (int64_t)tm->tm_hour * 3600 + (int64_t)tm->tm_min * 60 + tm->tm_sec;
   time_t result = (time_t)secs;
   gmtime_r(&result, tm); /* normalise fields like mktime does */
   return result;
@@ -224,12 +231,14 @@ xsMachine *xsinfer_xs_create(const xsinfer_xs_host_t *hosts, uint32_t host_count
      * writable built-ins are copied on first write (aliases). creation.initialKeyCount
      * now counts the keys beyond the preparation's; no archive is given to XS, our
      * xsinfer_xs_map registers its symbols right after, as with fxCreateMachine. */
-    the = fxPrepareMachine(&creation, (txPreparation *)xsinfer_xs_preparation, "xsinfer", NULL, NULL);
+    the =
+        fxPrepareMachine(&creation, (txPreparation *)xsinfer_xs_preparation, "xsinfer", NULL, NULL);
   } else
 #endif
     the = fxCreateMachine(&creation, "xsinfer", NULL, XS_NO_ID);
-  if (!the) xsinfer_xs_printf("xs: machine creation failed (pool of %u bytes)\n",
-                              (unsigned)xsinfer_xs_image.pool_bytes);
+  if (!the)
+    xsinfer_xs_printf("xs: machine creation failed (pool of %u bytes)\n",
+                      (unsigned)xsinfer_xs_image.pool_bytes);
   return the;
 }
 
@@ -258,5 +267,6 @@ void xsinfer_xs_stats(xsMachine *the, xsinfer_xs_stats_t *out) {
   out->keys_reserved = (uint32_t)the->keyCount;
 }
 
-_Static_assert((int)XSINFER_XS_ABORT_MEMORY == (int)XS_NOT_ENOUGH_MEMORY_EXIT && (int)XSINFER_XS_ABORT_STACK == (int)XS_STACK_OVERFLOW_EXIT,
+_Static_assert((int)XSINFER_XS_ABORT_MEMORY == (int)XS_NOT_ENOUGH_MEMORY_EXIT &&
+                   (int)XSINFER_XS_ABORT_STACK == (int)XS_STACK_OVERFLOW_EXIT,
                "xsinfer_xs.h's abort statuses must match XS's");

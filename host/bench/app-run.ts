@@ -102,7 +102,8 @@ export async function runApp(opts: AppRunOptions): Promise<AppRunResult> {
     },
   }));
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-  const implsAgree = runs.length < 2 ? null : runs.every((r) => same(r.labels, runs[0]!.labels) && same(r.scores, runs[0]!.scores));
+  const implsAgree =
+    runs.length < 2 ? null : runs.every((r) => same(r.labels, runs[0]!.labels) && same(r.scores, runs[0]!.scores));
   return {
     target: session.info.target,
     unit: tick.unit,

@@ -23,7 +23,10 @@ export const MICRO_APP = 'micro';
 /** The device app with micro_speech's pure-TypeScript front end. */
 export const TS_FRONTEND_APP = 'micro_speech_ts';
 /** Each app with two JS variants → its device app with the pure-TypeScript front end. */
-export const TS_FRONTEND_APPS: Record<string, string> = { micro_speech: TS_FRONTEND_APP, micro_speech_stream: 'micro_speech_stream_ts' };
+export const TS_FRONTEND_APPS: Record<string, string> = {
+  micro_speech: TS_FRONTEND_APP,
+  micro_speech_stream: 'micro_speech_stream_ts',
+};
 
 /** Device app + impl → the report's app and impl: micro_speech (clip and stream) has two JS variants. */
 function reportIdentity(run: CollectedRun): Pick<BenchRun, 'app' | 'impl'> {
@@ -51,7 +54,9 @@ export interface BenchOptions {
 }
 
 function opMacs(model: string): number[] {
-  const facts = JSON.parse(fs.readFileSync(path.join(dataDir(), 'facts', `${model}.json`), 'utf8')) as { operators: { macs?: number }[] };
+  const facts = JSON.parse(fs.readFileSync(path.join(dataDir(), 'facts', `${model}.json`), 'utf8')) as {
+    operators: { macs?: number }[];
+  };
   return facts.operators.map((o) => o.macs ?? 0);
 }
 
@@ -60,10 +65,23 @@ function microFromRecords(records: DeviceRecord[], tick: TickUnit): MicroBench |
   const user = records.find((r): r is UserRecord => r.kind === 'user' && r.name === 'micro');
   if (!user) return undefined;
   const value = user.value as { js: string; c: RawMicro['c'] };
-  return toMicroBench(microFromRaw({ unit: tick.unit, num: tick.num, den: tick.den, js: JSON.parse(value.js) as RawMicro['js'], c: value.c }));
+  return toMicroBench(
+    microFromRaw({
+      unit: tick.unit,
+      num: tick.num,
+      den: tick.den,
+      js: JSON.parse(value.js) as RawMicro['js'],
+      c: value.c,
+    }),
+  );
 }
 
-function memoryReport(runs: CollectedRun[], target: string, flash: Record<string, number>, bootXs?: Record<string, number>): MemoryReport {
+function memoryReport(
+  runs: CollectedRun[],
+  target: string,
+  flash: Record<string, number>,
+  bootXs?: Record<string, number>,
+): MemoryReport {
   const arena: MemoryReport['arena'] = [];
   for (const run of runs) {
     const model = run.model ? undefined : appModel[run.app]; // another model: not the app's figures
@@ -92,14 +110,16 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
   const collected = collectRuns(records)
     .filter((r) => r.app !== MICRO_APP)
     .map((r) => ({ ...r, ...reportIdentity(r) }));
-  const runs: BenchRun[] = collected.map(({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, jsStackPeak: _js, xs: _xs, ...rest }) => {
-    const model = rest.model ? undefined : appModel[rest.app];
-    if (rest.ops && model) {
-      const macs = opMacs(model);
-      rest.ops = rest.ops.map((o) => ({ ...o, macs: macs[o.index] ?? 0 }));
-    }
-    return rest;
-  });
+  const runs: BenchRun[] = collected.map(
+    ({ run: _run, results: _results, arena: _arena, cStackPeak: _stack, jsStackPeak: _js, xs: _xs, ...rest }) => {
+      const model = rest.model ? undefined : appModel[rest.app];
+      if (rest.ops && model) {
+        const macs = opMacs(model);
+        rest.ops = rest.ops.map((o) => ({ ...o, macs: macs[o.index] ?? 0 }));
+      }
+      return rest;
+    },
+  );
   return {
     target: info.target,
     unit: info.tick.unit,
@@ -109,8 +129,16 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
     runs,
     overhead: [],
     micro: microFromRecords(records, info.tick),
-    memory: memoryReport(collected, info.target, flash, ((info.extra ?? {}) as { xs?: Record<string, number> | null }).xs ?? undefined),
-    models: modelRows([...new Set(runs.map((r) => (r.model ? undefined : appModel[r.app])).filter((m): m is string => !!m))], info.target),
+    memory: memoryReport(
+      collected,
+      info.target,
+      flash,
+      ((info.extra ?? {}) as { xs?: Record<string, number> | null }).xs ?? undefined,
+    ),
+    models: modelRows(
+      [...new Set(runs.map((r) => (r.model ? undefined : appModel[r.app])).filter((m): m is string => !!m))],
+      info.target,
+    ),
   };
 }
 
@@ -127,23 +155,47 @@ export function planRuns(
 ): RunSpec[] {
   const missing = builtIn ? opts.apps.filter((a) => !builtIn.includes(a)) : [];
   if (missing.length) {
-    throw new XsinferError('BAD_ARGUMENT', `${missing.join(', ')} not built into this image (manifest.json apps: ${builtIn!.join(', ')})`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `${missing.join(', ')} not built into this image (manifest.json apps: ${builtIn!.join(', ')})`,
+    );
   }
   const specs: RunSpec[] = [];
   const model = opts.model !== undefined ? { model: opts.model } : {};
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
-      for (const impl of opts.impls) specs.push({ app, impl, kernels, iterations: opts.iterations, warmup: opts.warmup, ops: opts.ops && impl === 'c', ...model });
+      for (const impl of opts.impls)
+        specs.push({
+          app,
+          impl,
+          kernels,
+          iterations: opts.iterations,
+          warmup: opts.warmup,
+          ops: opts.ops && impl === 'c',
+          ...model,
+        });
   // micro_speech (clip and stream) in JS twice: the pure-TypeScript front end (device app
   // micro_speech[_stream]_ts, reported as impl "js") beside TS calling the native front end
   // ("js-native-frontend").
   // Images without the pure-TS front end (the F769's: it does not fit its XS heap) skip it.
-  for (const app of opts.apps.filter((a) => TS_FRONTEND_APPS[a] && (!builtIn || builtIn.includes(TS_FRONTEND_APPS[a])))) {
+  for (const app of opts.apps.filter(
+    (a) => TS_FRONTEND_APPS[a] && (!builtIn || builtIn.includes(TS_FRONTEND_APPS[a])),
+  )) {
     if (!opts.impls.includes('js')) break;
-    for (const kernels of opts.kernels) specs.push({ app: TS_FRONTEND_APPS[app], impl: 'js', kernels, iterations: opts.iterations, warmup: opts.warmup, ops: false, ...model });
+    for (const kernels of opts.kernels)
+      specs.push({
+        app: TS_FRONTEND_APPS[app],
+        impl: 'js',
+        kernels,
+        iterations: opts.iterations,
+        warmup: opts.warmup,
+        ops: false,
+        ...model,
+      });
   }
   // The micro-benchmarks that explain the overhead table, in the same firmware session.
-  if (opts.impls.includes('js')) specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });
+  if (opts.impls.includes('js'))
+    specs.push({ app: MICRO_APP, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false });
   return specs;
 }
 
@@ -159,6 +211,7 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
   });
   const elf = programPath(opts.target, MAIN_PROGRAM);
-  const flash = fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
+  const flash =
+    fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
   return { result: resultFromRecords(session.records, flash), recording: session.recording };
 }

@@ -1,7 +1,15 @@
 // Turns the records of a session (live or replayed from a recording) into benchmark runs:
 // every `done` record closes one run and names it (app, impl, kernels); its `iter`, `ops`
 // and `mem` records carry the raw ticks, converted here with the session's tick unit.
-import type { DeviceRecord, DoneRecord, InfoRecord, IterRecord, MemRecord, OpsRecord, TickUnit } from '../bridge/protocol.ts';
+import type {
+  DeviceRecord,
+  DoneRecord,
+  InfoRecord,
+  IterRecord,
+  MemRecord,
+  OpsRecord,
+  TickUnit,
+} from '../bridge/protocol.ts';
 import type { BenchRun } from './result.ts';
 import { summarize } from './stats.ts';
 
@@ -31,7 +39,14 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
   const tick = sessionTick(records);
   const runs: CollectedRun[] = [];
   for (const done of records.filter((r): r is DoneRecord => r.kind === 'done')) {
-    const extra = (done.extra ?? {}) as { app?: string; model?: string; impl?: string; kernels?: string; warmup?: number; wrong?: number };
+    const extra = (done.extra ?? {}) as {
+      app?: string;
+      model?: string;
+      impl?: string;
+      kernels?: string;
+      warmup?: number;
+      wrong?: number;
+    };
     const iters = records.filter((r): r is IterRecord => r.kind === 'iter' && r.run === done.run && !r.warmup);
     const ops = records.filter((r): r is OpsRecord => r.kind === 'ops' && r.run === done.run);
     // mem records carry no run id: the one between this run's last iter and its done belongs to it.
@@ -42,7 +57,8 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
       .find((r): r is MemRecord => r.kind === 'mem');
     const phase = (p: 'populate' | 'invoke' | 'respond' | 'total') => iters.map((i) => toUnit(i.ticks[p], tick));
     const wrong = extra.wrong ?? iters.filter((i) => i.correct === false).length;
-    const correct = done.status === 0 && wrong === 0 && iters.length === done.iterations && iters.every((i) => i.correct !== false);
+    const correct =
+      done.status === 0 && wrong === 0 && iters.length === done.iterations && iters.every((i) => i.correct !== false);
     // The device checks nothing when the golden outputs are another model's (no `ok` at all).
     const unchecked = correct && iters.length > 0 && iters.every((i) => i.correct === undefined);
     const run: CollectedRun = {
@@ -55,7 +71,12 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
       correct: unchecked ? null : correct,
       wrong,
       phases: iters.length
-        ? { populate: summarize(phase('populate')), invoke: summarize(phase('invoke')), respond: summarize(phase('respond')), total: summarize(phase('total')) }
+        ? {
+            populate: summarize(phase('populate')),
+            invoke: summarize(phase('invoke')),
+            respond: summarize(phase('respond')),
+            total: summarize(phase('total')),
+          }
         : (undefined as unknown as BenchRun['phases']),
       totals: phase('total'),
       txOverflow: done.tx.dropped + done.tx.oversize,
@@ -66,10 +87,18 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
     if (extra.model !== undefined) run.model = extra.model;
     if (ops.length) {
       run.ops = ops
-        .flatMap((o) => o.ticks.map((t, k) => ({ index: o.first + k, op: o.names?.[k] ?? '?', time: toUnit(t, tick), macs: 0 })))
+        .flatMap((o) =>
+          o.ticks.map((t, k) => ({ index: o.first + k, op: o.names?.[k] ?? '?', time: toUnit(t, tick), macs: 0 })),
+        )
         .sort((a, b) => a.index - b.index);
     }
-    if (mem?.arena) run.arena = { head: mem.arena.head ?? 0, tail: mem.arena.tail ?? 0, used: mem.arena.used ?? 0, size: mem.arena.size ?? 0 };
+    if (mem?.arena)
+      run.arena = {
+        head: mem.arena.head ?? 0,
+        tail: mem.arena.tail ?? 0,
+        used: mem.arena.used ?? 0,
+        size: mem.arena.size ?? 0,
+      };
     if (mem?.stack?.c !== undefined) run.cStackPeak = mem.stack.c;
     if (mem?.stack?.js !== undefined) run.jsStackPeak = mem.stack.js;
     if (mem?.xs) run.xs = mem.xs;

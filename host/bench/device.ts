@@ -16,7 +16,11 @@ export interface DeviceConnection {
   kill(): void;
 }
 
-export async function connectDevice(opts: { target: Target; port?: string; program?: string }): Promise<DeviceConnection> {
+export async function connectDevice(opts: {
+  target: Target;
+  port?: string;
+  program?: string;
+}): Promise<DeviceConnection> {
   const program = opts.program ?? MAIN_PROGRAM;
   if (opts.port) {
     const link = await openLink(opts.port);

@@ -27,7 +27,14 @@ export interface EngineBenchRow {
   setup: number;
   arena: { head: number; tail: number; total: number };
   tflmArena: number | null;
-  ops: { index: number; op: string; instr: number; macs: number; anchor: number | null; ratioToAnchor: number | null }[];
+  ops: {
+    index: number;
+    op: string;
+    instr: number;
+    macs: number;
+    anchor: number | null;
+    ratioToAnchor: number | null;
+  }[];
 }
 
 interface RawResult {
@@ -113,9 +120,16 @@ export async function benchEngine(opts: {
         arena: raw.arena,
         tflmArena: comparable ? anchor!.arenaUsedBytes[anchorKernels] : null,
         ops: raw.ops.map((o) => {
-          const a = comparable ? anchor!.ops.find((x) => x.index === o.index)?.instr[anchorKernels] ?? null : null;
+          const a = comparable ? (anchor!.ops.find((x) => x.index === o.index)?.instr[anchorKernels] ?? null) : null;
           const opInstr = toUnit(o.ticks);
-          return { index: o.index, op: o.op, instr: opInstr, macs: macsPerOp[o.index] ?? 0, anchor: a, ratioToAnchor: a ? opInstr / a : null };
+          return {
+            index: o.index,
+            op: o.op,
+            instr: opInstr,
+            macs: macsPerOp[o.index] ?? 0,
+            anchor: a,
+            ratioToAnchor: a ? opInstr / a : null,
+          };
         }),
       };
       rows.push(row);

@@ -50,7 +50,15 @@ export interface JsMicro {
   timerPair: { ticks32: number; ticks: number; c: number };
   /** Filling a model input of `bytes` (a view over C memory): JS element copy loop, JS
    * table loop (POPULATE's work), JS TypedArray set(); C byte loop, C table loop, memcpy. */
-  fillInput: { bytes: number; jsLoop: number; jsLut: number; jsSet: number; cLoop: number; cLut: number; cMemcpy: number }[];
+  fillInput: {
+    bytes: number;
+    jsLoop: number;
+    jsLut: number;
+    jsSet: number;
+    cLoop: number;
+    cLut: number;
+    cMemcpy: number;
+  }[];
   argmax: { n: number; js: number; c: number }[];
 }
 
@@ -161,7 +169,10 @@ export async function runJsApps(opts: {
   const errors = taggedLines(output, 'BENCH-JS-ERROR');
   const fatal = errors.filter((e) => !e.includes('"error":"iteration failed"'));
   if (fatal.length || (run.exitCode !== 0 && run.exitCode !== 1)) {
-    throw new XsinferError('RUN_FAILED', `xs-bench on ${opts.target} (exit ${run.exitCode}): ${fatal.join('; ') || output.slice(-2000)}`);
+    throw new XsinferError(
+      'RUN_FAILED',
+      `xs-bench on ${opts.target} (exit ${run.exitCode}): ${fatal.join('; ') || output.slice(-2000)}`,
+    );
   }
   const runs = taggedLines(output, 'BENCH-JS').map((json) => toAppRun(JSON.parse(json) as RawAppRun, 'js'));
   return { runs, micro: parseMicro(output), memory: parseMemory(output), exitCode: run.exitCode, notes: errors };
@@ -178,10 +189,16 @@ export interface Probe {
 }
 
 /** `xs-bench selftest`: what each deliberate misuse of the tflm/assets bindings threw. */
-export async function runBindingSelftest(target: Target): Promise<{ probes: Probe[]; exitCode: number; output: string }> {
+export async function runBindingSelftest(
+  target: Target,
+): Promise<{ probes: Probe[]; exitCode: number; output: string }> {
   const run = await runProgram({ target, program: 'xs-bench', args: ['selftest'], timeoutMs: 300_000 });
   const output = run.output.toString();
   const line = taggedLines(output, 'TFLM-SELFTEST').pop();
-  if (!line) throw new XsinferError('RUN_FAILED', `xs-bench selftest on ${target} printed no result (exit ${run.exitCode}):\n${output.slice(-2000)}`);
+  if (!line)
+    throw new XsinferError(
+      'RUN_FAILED',
+      `xs-bench selftest on ${target} printed no result (exit ${run.exitCode}):\n${output.slice(-2000)}`,
+    );
   return { probes: JSON.parse(line) as Probe[], exitCode: run.exitCode, output };
 }

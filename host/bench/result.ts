@@ -14,10 +14,10 @@ export type JsImpl = Exclude<Impl, 'c'>;
 export type KernelSet = 'reference' | 'optimized';
 
 export interface BenchRun {
-  app: string;                 // hello_world | micro_speech | mnist | person_detect
+  app: string; // hello_world | micro_speech | mnist | person_detect
   impl: Impl;
   kernels: KernelSet;
-  iterations: number;          // timed iterations received by the host
+  iterations: number; // timed iterations received by the host
   warmup: number;
   /** Every iteration matched the golden output; null: not checked (the run's model is not
    * the app's built-in one byte for byte, so its golden outputs do not apply), and none failed. */
@@ -44,23 +44,23 @@ export interface Overhead {
   app: string;
   kernels: string;
   phase: Phase;
-  jsMinusC: number;   // median JS − median C
-  pctOfC: number;     // jsMinusC as % of the C iteration's median total
+  jsMinusC: number; // median JS − median C
+  pctOfC: number; // jsMinusC as % of the C iteration's median total
   /** Which JS variant (micro_speech also has TS calling the native front end). */
   impl: JsImpl;
-  js: number;         // the JS run's median of this phase
-  c: number;          // the C run's median of this phase
-  cTotal: number;     // the C run's median total (the denominator of pctOfC)
+  js: number; // the JS run's median of this phase
+  c: number; // the C run's median of this phase
+  cTotal: number; // the C run's median total (the denominator of pctOfC)
 }
 
 /** Reference → optimized kernels, INVOKE medians of one app and impl (derived). */
 export interface Speedup {
   app: string;
   impl: Impl;
-  reference: number;  // median INVOKE with reference kernels
-  optimized: number;  // median INVOKE with optimized kernels
-  ratio: number;      // reference / optimized
-  changePct: number;  // (optimized − reference) / reference × 100, e.g. −87 as the write-up prints it
+  reference: number; // median INVOKE with reference kernels
+  optimized: number; // median INVOKE with optimized kernels
+  ratio: number; // reference / optimized
+  changePct: number; // (optimized − reference) / reference × 100, e.g. −87 as the write-up prints it
 }
 
 /** "No I/O in a timed region": records were buffered and drained between iterations (derived). */
@@ -78,9 +78,9 @@ export interface IoEvidence {
 }
 
 export interface MicroBench {
-  emptyCall: number;          // net cost of an empty JS→C call
-  timerRead: number;          // one tick read from JS
-  timerReadC: number;         // one tick read from C (t1 − t0 of two back-to-back board_ticks())
+  emptyCall: number; // net cost of an empty JS→C call
+  timerRead: number; // one tick read from JS
+  timerReadC: number; // one tick read from C (t1 − t0 of two back-to-back board_ticks())
   /** What a JS span's own timer reads add to it: t1 − t0 of two back-to-back ticks32()
    * (C's is timerReadC). Absent in results from before it was reported. */
   timerSpan?: number;
@@ -89,15 +89,15 @@ export interface MicroBench {
 }
 
 export interface ModelRow {
-  model: string;             // model file stem, e.g. mnist_int8
-  app?: string;              // the app that runs it
+  model: string; // model file stem, e.g. mnist_int8
+  app?: string; // the app that runs it
   ops: number;
   macs: number;
-  flops: number;             // 2 × MACs
+  flops: number; // 2 × MACs
   flopsPlusBias: number;
-  kerasFlops?: number;       // the write-up's figures (pre-quantization Keras models), labelled as such
+  kerasFlops?: number; // the write-up's figures (pre-quantization Keras models), labelled as such
   instrPerMac: Partial<Record<KernelSet, number>>; // INVOKE per MAC, in the target's unit
-  speedup?: number;          // reference invoke / optimized invoke
+  speedup?: number; // reference invoke / optimized invoke
   /** TFLM anchor instructions per invoke (mps2-an500 only; reference and CMSIS-NN, -DNDEBUG). */
   tflm?: Partial<Record<KernelSet, number>>;
 }
@@ -126,18 +126,18 @@ export interface SeedRow {
 
 export interface BenchResult {
   target: string;
-  unit: string;              // 'instr' | 'cycles' | 'ns'
-  hz?: number;               // cycles → ms on the F769
+  unit: string; // 'instr' | 'cycles' | 'ns'
+  hz?: number; // cycles → ms on the F769
   build: string;
   createdAt: string;
   runs: BenchRun[];
-  overhead: Overhead[];      // derived
+  overhead: Overhead[]; // derived
   /** Absent when the session ran no JS (the micro-benchmarks need XS). */
   micro?: MicroBench;
   memory: MemoryReport;
   models: ModelRow[];
-  speedups?: Speedup[];      // derived
-  evidence?: IoEvidence[];   // derived
+  speedups?: Speedup[]; // derived
+  evidence?: IoEvidence[]; // derived
   /** The write-up's F769 numbers (ms, different hardware and unit), shown beside ours. Defaults to
    *  host/report/seed.ts when absent. */
   seed?: SeedRow[];

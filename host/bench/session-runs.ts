@@ -5,7 +5,13 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { DeviceSession, SessionError } from '../bridge/session.ts';
 import { RecordingWriter } from '../bridge/recording.ts';
-import { PROTOCOL_VERSION, type DeviceRecord, type DoneRecord, type ErrorRecord, type InfoRecord } from '../bridge/protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  type DeviceRecord,
+  type DoneRecord,
+  type ErrorRecord,
+  type InfoRecord,
+} from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
 import type { Target } from '../targets.ts';
 import { sendImage } from '../deploy/deploy.ts';
@@ -37,11 +43,17 @@ export const UPLOADED_MODEL_ASSET = 'upload/model';
 /** `--model X`: an existing file is uploaded into the slot, anything else names an asset. */
 export function modelChoice(value: string): ModelChoice {
   if (fs.existsSync(value) && fs.statSync(value).isFile()) {
-    return { asset: UPLOADED_MODEL_ASSET, upload: { name: path.basename(value).slice(0, 31), data: new Uint8Array(fs.readFileSync(value)) } };
+    return {
+      asset: UPLOADED_MODEL_ASSET,
+      upload: { name: path.basename(value).slice(0, 31), data: new Uint8Array(fs.readFileSync(value)) },
+    };
   }
   // Image model assets are models/<name>.tflite: any other .tflite name meant a file.
   if (value.endsWith('.tflite') && !value.startsWith('models/')) {
-    throw new XsinferError('BAD_ARGUMENT', `--model ${value}: no such file (give a .tflite path to upload, or an asset name such as upload/model or models/mnist_int8.tflite)`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `--model ${value}: no such file (give a .tflite path to upload, or an asset name such as upload/model or models/mnist_int8.tflite)`,
+    );
   }
   return { asset: value };
 }
@@ -86,7 +98,11 @@ export async function runSession(opts: {
       try {
         await sendImage(session, { kind: 'model', name: opts.modelUpload.name, data: opts.modelUpload.data });
       } catch (err) {
-        if (err instanceof SessionError && err.record) throw new XsinferError('RUN_FAILED', `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`);
+        if (err instanceof SessionError && err.record)
+          throw new XsinferError(
+            'RUN_FAILED',
+            `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`,
+          );
         throw err;
       }
     }
@@ -98,12 +114,18 @@ export async function runSession(opts: {
         ack = await session.command({ kind: 'run', ...spec }, { timeoutMs: 10_000 });
       } catch (err) {
         // A refused run (no such model asset, ...): the device's reason, not a session error.
-        if (err instanceof SessionError && err.record) throw new XsinferError('RUN_FAILED', `${what} refused by the device: ${err.record.message} (${err.record.codeName})`);
+        if (err instanceof SessionError && err.record)
+          throw new XsinferError(
+            'RUN_FAILED',
+            `${what} refused by the device: ${err.record.message} (${err.record.codeName})`,
+          );
         throw err;
       }
       const runId = (ack.extra as { run?: number } | undefined)?.run;
       const done = await session.waitFor(
-        (r): r is DoneRecord | ErrorRecord => (r.kind === 'done' && (runId === undefined || r.run === runId)) || (r.kind === 'error' && r.cmd === undefined),
+        (r): r is DoneRecord | ErrorRecord =>
+          (r.kind === 'done' && (runId === undefined || r.run === runId)) ||
+          (r.kind === 'error' && r.cmd === undefined),
         opts.runTimeoutMs ?? 900_000,
         from,
       );
@@ -119,7 +141,10 @@ export async function runSession(opts: {
   } catch (err) {
     // Whatever went wrong, what arrived is on disk: say where.
     const message = err instanceof Error ? err.message : String(err);
-    throw new XsinferError('RUN_FAILED', `${message}\n(${session.records.length} records received so far are kept in ${recordingPath}; \`xsinfer report\` or \`replay\` reads it)`);
+    throw new XsinferError(
+      'RUN_FAILED',
+      `${message}\n(${session.records.length} records received so far are kept in ${recordingPath}; \`xsinfer report\` or \`replay\` reads it)`,
+    );
   } finally {
     recording.close();
     await session.close().catch(() => undefined);

@@ -28,8 +28,12 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
     }
     case 'run': {
       const p: Record<string, unknown> = {
-        app: cmd.app, impl: cmd.impl, kernels: cmd.kernels ?? 'reference',
-        iterations: cmd.iterations ?? 1, warmup: cmd.warmup ?? 0, ops: cmd.ops ?? false,
+        app: cmd.app,
+        impl: cmd.impl,
+        kernels: cmd.kernels ?? 'reference',
+        iterations: cmd.iterations ?? 1,
+        warmup: cmd.warmup ?? 0,
+        ops: cmd.ops ?? false,
       };
       // Only when given: a run without it is byte-identical to what older hosts sent.
       if (cmd.model !== undefined) p.model = cmd.model;
@@ -66,7 +70,9 @@ export class CommandEncoder {
     const type = CommandType[cmd.kind];
     const enc = encodeCommandFrame(cmd, type, seq, packPayload(commandPayload(cmd)));
     if (enc.raw.length > maxFrame && cmd.kind !== 'hello') {
-      throw new FrameTooLargeError(`${cmd.kind} needs a ${enc.raw.length}-byte frame; the device accepts ${maxFrame} (send smaller chunks)`);
+      throw new FrameTooLargeError(
+        `${cmd.kind} needs a ${enc.raw.length}-byte frame; the device accepts ${maxFrame} (send smaller chunks)`,
+      );
     }
     this.nextSeq = (seq + 1) & 0xffff;
     return enc;

@@ -31,8 +31,16 @@ export interface DeframerCounters {
 
 export function emptyCounters(): DeframerCounters {
   return {
-    bytes: 0, frames: 0, garbageBytes: 0, malformed: 0, oversized: 0, badCrc: 0,
-    duplicates: 0, seqGaps: 0, missingFrames: 0, resets: 0,
+    bytes: 0,
+    frames: 0,
+    garbageBytes: 0,
+    malformed: 0,
+    oversized: 0,
+    badCrc: 0,
+    duplicates: 0,
+    seqGaps: 0,
+    missingFrames: 0,
+    resets: 0,
   };
 }
 

@@ -32,7 +32,8 @@ export function encodeFrame(type: number, seq: number, payload: Uint8Array): Uin
   return cobsEncode(buildRawFrame(type, seq, payload), true);
 }
 
-export type RawFrameCheck = { ok: true; type: number; seq: number; payload: Uint8Array } | { ok: false; reason: 'short' | 'crc' };
+export type RawFrameCheck =
+  { ok: true; type: number; seq: number; payload: Uint8Array } | { ok: false; reason: 'short' | 'crc' };
 
 /** Check length and CRC of a decoded frame and split its header. */
 export function checkRawFrame(raw: Uint8Array): RawFrameCheck {

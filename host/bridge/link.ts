@@ -49,7 +49,10 @@ export async function listPorts(lister: Lister = serialportList): Promise<PortIn
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' || /udevadm/.test(e.message ?? '')) {
-      throw new LinkError('NO_PORT', 'cannot list serial ports: udevadm is missing (install the Debian package `udev`), or pass --port /dev/ttyACM0');
+      throw new LinkError(
+        'NO_PORT',
+        'cannot list serial ports: udevadm is missing (install the Debian package `udev`), or pass --port /dev/ttyACM0',
+      );
     }
     throw new LinkError('NO_PORT', `cannot list serial ports (${e.message}); pass --port explicitly`);
   }
@@ -63,9 +66,15 @@ export async function findStLinkPort(lister: Lister = serialportList): Promise<s
   );
   if (hits.length === 1) return hits[0]!.path;
   if (hits.length === 0) {
-    throw new LinkError('NO_PORT', `no ST-LINK virtual COM port (USB 0483:374b/374e) found${ports.length ? `; ports seen: ${ports.map((p) => p.path).join(', ')}` : ''}; plug the board in or pass --port`);
+    throw new LinkError(
+      'NO_PORT',
+      `no ST-LINK virtual COM port (USB 0483:374b/374e) found${ports.length ? `; ports seen: ${ports.map((p) => p.path).join(', ')}` : ''}; plug the board in or pass --port`,
+    );
   }
-  throw new LinkError('NO_PORT', `several ST-LINK ports found (${hits.map((p) => p.path).join(', ')}); choose one with --port`);
+  throw new LinkError(
+    'NO_PORT',
+    `several ST-LINK ports found (${hits.map((p) => p.path).join(', ')}); choose one with --port`,
+  );
 }
 
 /** A serial device or pty by path. */
@@ -129,7 +138,11 @@ export interface ProcessLink extends Link {
 }
 
 /** A program's stdin/stdout as the link (the host target's UART). stderr is passed to onStderr. */
-export function openProcessLink(command: string, args: string[] = [], opts: { cwd?: string; onStderr?: (s: string) => void } = {}): ProcessLink {
+export function openProcessLink(
+  command: string,
+  args: string[] = [],
+  opts: { cwd?: string; onStderr?: (s: string) => void } = {},
+): ProcessLink {
   const child = spawn(command, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => opts.onStderr?.(d.toString()));
   const exited = new Promise<number>((resolve) => {
@@ -169,5 +182,8 @@ export async function openLink(spec: string, opts: { baudRate?: number } = {}): 
   if (tcp) return openTcpLink(tcp[1]!, Number(tcp[2]));
   if (spec === 'auto') return openSerialLink(await findStLinkPort(), opts.baudRate);
   if (spec.startsWith('/') || spec.startsWith('COM')) return openSerialLink(spec, opts.baudRate);
-  throw new LinkError('LINK_FAILED', `cannot understand port "${spec}": use a device path (/dev/ttyACM0, /dev/pts/3), tcp:HOST:PORT or auto`);
+  throw new LinkError(
+    'LINK_FAILED',
+    `cannot understand port "${spec}": use a device path (/dev/ttyACM0, /dev/pts/3), tcp:HOST:PORT or auto`,
+  );
 }

@@ -115,13 +115,7 @@ export interface UploadEndCommand {
   crc: number;
 }
 export type Command =
-  | HelloCommand
-  | RunCommand
-  | StopCommand
-  | ResetCommand
-  | UploadBeginCommand
-  | UploadChunkCommand
-  | UploadEndCommand;
+  HelloCommand | RunCommand | StopCommand | ResetCommand | UploadBeginCommand | UploadChunkCommand | UploadEndCommand;
 
 // ---- device -> host records ----
 

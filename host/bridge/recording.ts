@@ -144,7 +144,10 @@ export function replayRecording(rec: Recording): Replay {
     if (frame) frames.push(frame);
   }
   return {
-    meta: rec.meta, frames, records: frames.map(decodeRecord), counters: deframer.counters,
+    meta: rec.meta,
+    frames,
+    records: frames.map(decodeRecord),
+    counters: deframer.counters,
     truncatedBytes: rec.truncatedBytes,
   };
 }

@@ -105,8 +105,18 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       const hz = optNum(t, 'hz');
       if (hz !== undefined) tick.hz = hz;
       const rec: InfoRecord = {
-        kind: 'info', seq, v: num(o, 'v'), build: str(o, 'build'), target: str(o, 'target'), tick,
-        mem: { flash: num(m, 'flash'), ram: num(m, 'ram'), stackBottom: num(m, 'stackBottom'), stackTop: num(m, 'stackTop') },
+        kind: 'info',
+        seq,
+        v: num(o, 'v'),
+        build: str(o, 'build'),
+        target: str(o, 'target'),
+        tick,
+        mem: {
+          flash: num(m, 'flash'),
+          ram: num(m, 'ram'),
+          stackBottom: num(m, 'stackBottom'),
+          stackTop: num(m, 'stackTop'),
+        },
         maxFrame: num(o, 'maxFrame'),
       };
       const cmd = optNum(o, 'cmd');
@@ -125,7 +135,13 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
     }
     case 'error': {
       const code = num(o, 'code');
-      const rec: ErrorRecord = { kind: 'error', seq, code, codeName: errorCodeName.get(code) ?? 'unknown', message: str(o, 'message') };
+      const rec: ErrorRecord = {
+        kind: 'error',
+        seq,
+        code,
+        codeName: errorCodeName.get(code) ?? 'unknown',
+        message: str(o, 'message'),
+      };
       const cmd = optNum(o, 'cmd');
       if (cmd !== undefined) rec.cmd = cmd;
       const type = optNum(o, 'type');
@@ -136,17 +152,37 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       return withExtra({ kind: 'log', seq, level: num(o, 'level'), text: str(o, 'text') }, o, ['level', 'text']);
     case 'iter': {
       const t = obj(o, 'ticks');
-      const ticks: PhaseTicks = { populate: num(t, 'populate'), invoke: num(t, 'invoke'), respond: num(t, 'respond'), total: num(t, 'total') };
-      const rec: IterRecord = { kind: 'iter', seq, run: num(o, 'run'), i: num(o, 'i'), warmup: bool(o, 'warmup'), ticks };
+      const ticks: PhaseTicks = {
+        populate: num(t, 'populate'),
+        invoke: num(t, 'invoke'),
+        respond: num(t, 'respond'),
+        total: num(t, 'total'),
+      };
+      const rec: IterRecord = {
+        kind: 'iter',
+        seq,
+        run: num(o, 'run'),
+        i: num(o, 'i'),
+        warmup: bool(o, 'warmup'),
+        ticks,
+      };
       const correct = optBool(o, 'correct');
       if (correct !== undefined) rec.correct = correct;
       if (o.result !== undefined) rec.result = o.result;
       return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result']);
     }
     case 'ops': {
-      const rec: OpsRecord = { kind: 'ops', seq, run: num(o, 'run'), i: num(o, 'i'), first: num(o, 'first'), ticks: numbers(o, 'ticks') };
+      const rec: OpsRecord = {
+        kind: 'ops',
+        seq,
+        run: num(o, 'run'),
+        i: num(o, 'i'),
+        first: num(o, 'first'),
+        ticks: numbers(o, 'ticks'),
+      };
       if (o.names !== undefined) {
-        if (!Array.isArray(o.names) || !o.names.every((n) => typeof n === 'string')) throw new Invalid('names: expected strings');
+        if (!Array.isArray(o.names) || !o.names.every((n) => typeof n === 'string'))
+          throw new Invalid('names: expected strings');
         if (o.names.length !== rec.ticks.length) throw new Invalid('names: length differs from ticks');
         rec.names = o.names as string[];
       }
@@ -166,16 +202,33 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       const tx = obj(o, 'tx');
       return withExtra(
         {
-          kind: 'done', seq, run: num(o, 'run'), status: num(o, 'status'), iterations: num(o, 'iterations'),
-          tx: { peak: num(tx, 'peak'), cap: num(tx, 'cap'), dropped: num(tx, 'dropped'), oversize: num(tx, 'oversize') },
+          kind: 'done',
+          seq,
+          run: num(o, 'run'),
+          status: num(o, 'status'),
+          iterations: num(o, 'iterations'),
+          tx: {
+            peak: num(tx, 'peak'),
+            cap: num(tx, 'cap'),
+            dropped: num(tx, 'dropped'),
+            oversize: num(tx, 'oversize'),
+          },
         },
-        o, ['run', 'status', 'iterations', 'tx'],
+        o,
+        ['run', 'status', 'iterations', 'tx'],
       );
     }
     case 'overflow':
       return withExtra(
-        { kind: 'overflow', seq, dropped: num(o, 'dropped'), droppedBytes: num(o, 'droppedBytes'), oversize: num(o, 'oversize') },
-        o, ['dropped', 'droppedBytes', 'oversize'],
+        {
+          kind: 'overflow',
+          seq,
+          dropped: num(o, 'dropped'),
+          droppedBytes: num(o, 'droppedBytes'),
+          oversize: num(o, 'oversize'),
+        },
+        o,
+        ['dropped', 'droppedBytes', 'oversize'],
       );
     case 'user':
       return withExtra({ kind: 'user', seq, name: str(o, 'name'), value: o.value }, o, ['name', 'value']);
@@ -186,7 +239,13 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
 /** Decode a frame's payload into a typed record. */
 export function decodeRecord(frame: Pick<Frame, 'type' | 'seq' | 'payload'>): DeviceRecord {
   let value: unknown;
-  const invalid = (reason: string): InvalidRecord => ({ kind: 'invalid', seq: frame.seq, type: frame.type, reason, value });
+  const invalid = (reason: string): InvalidRecord => ({
+    kind: 'invalid',
+    seq: frame.seq,
+    type: frame.type,
+    reason,
+    value,
+  });
   try {
     value = unpackPayload(frame.payload);
   } catch (err) {

@@ -52,7 +52,10 @@ export class DeviceSession extends EventEmitter {
   closeReason: string | undefined;
   private readonly waiters = new Set<() => void>();
 
-  constructor(readonly link: Link, opts: SessionOptions = {}) {
+  constructor(
+    readonly link: Link,
+    opts: SessionOptions = {},
+  ) {
     super();
     this.opts = { maxFrame: DEFAULT_MAX_FRAME, timeoutMs: 2000, retries: 3, ...opts };
     this.deframer = new Deframer({
@@ -76,7 +79,9 @@ export class DeviceSession extends EventEmitter {
     };
     link.stream.once('end', () => end('the device end closed the link'));
     // serialport reports a lost device as 'close' with an error argument, not 'error'.
-    link.stream.once('close', (err?: unknown) => end(err instanceof Error ? `link closed: ${err.message}` : 'the link closed'));
+    link.stream.once('close', (err?: unknown) =>
+      end(err instanceof Error ? `link closed: ${err.message}` : 'the link closed'),
+    );
     link.stream.on('error', (err: Error) => end(`link error: ${err.message}`));
   }
 
@@ -101,14 +106,21 @@ export class DeviceSession extends EventEmitter {
         }
         if (this.closed) {
           done();
-          reject(new SessionError('LINK_CLOSED', `${this.link.description} closed while waiting for the device (${this.closeReason ?? 'closed by the host'})`));
+          reject(
+            new SessionError(
+              'LINK_CLOSED',
+              `${this.link.description} closed while waiting for the device (${this.closeReason ?? 'closed by the host'})`,
+            ),
+          );
           return true;
         }
         return false;
       };
       const timer = setTimeout(() => {
         done();
-        reject(new SessionError('TIMEOUT', `no answer from the device on ${this.link.description} within ${timeoutMs} ms`));
+        reject(
+          new SessionError('TIMEOUT', `no answer from the device on ${this.link.description} within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -138,7 +150,11 @@ export class DeviceSession extends EventEmitter {
   private async write(enc: EncodedCommand): Promise<void> {
     this.opts.recording?.write(Direction.toDevice, enc.raw, hostTimeNs());
     await new Promise<void>((resolve, reject) =>
-      this.link.stream.write(enc.wire, (err) => (err ? reject(new SessionError('LINK_CLOSED', `cannot write to ${this.link.description}: ${err.message}`)) : resolve())),
+      this.link.stream.write(enc.wire, (err) =>
+        err
+          ? reject(new SessionError('LINK_CLOSED', `cannot write to ${this.link.description}: ${err.message}`))
+          : resolve(),
+      ),
     );
   }
 
@@ -162,11 +178,17 @@ export class DeviceSession extends EventEmitter {
       await this.write(enc);
       try {
         const r = await this.waitFor((x) => answers(x) || stopped(x), timeoutMs, from);
-        if (r.kind === 'info') throw new SessionError('DEVICE_RESET', `the device booted again while ${cmd.kind} was pending`);
+        if (r.kind === 'info')
+          throw new SessionError('DEVICE_RESET', `the device booted again while ${cmd.kind} was pending`);
         if (r.kind === 'error' && r.cmd === undefined) {
-          throw new SessionError('DEVICE_ERROR', `the device stopped while ${cmd.kind} was pending: ${r.message} (${r.codeName})`, r);
+          throw new SessionError(
+            'DEVICE_ERROR',
+            `the device stopped while ${cmd.kind} was pending: ${r.message} (${r.codeName})`,
+            r,
+          );
         }
-        if (r.kind === 'error') throw new SessionError('DEVICE_ERROR', `device refused ${cmd.kind}: ${r.message} (${r.codeName})`, r);
+        if (r.kind === 'error')
+          throw new SessionError('DEVICE_ERROR', `device refused ${cmd.kind}: ${r.message} (${r.codeName})`, r);
         if (r.kind !== 'ack') throw new Error('unreachable');
         return r;
       } catch (err) {
@@ -183,7 +205,11 @@ export class DeviceSession extends EventEmitter {
     if (maxFrame > this.deframer.maxFrame) this.deframer.maxFrame = maxFrame;
     const from = this.records.length;
     const ack = await this.command({ kind: 'hello', maxFrame }, { timeoutMs: opts.timeoutMs });
-    const info = await this.waitFor((r): r is InfoRecord => r.kind === 'info' && r.cmd === ack.cmd, opts.timeoutMs ?? this.opts.timeoutMs, from);
+    const info = await this.waitFor(
+      (r): r is InfoRecord => r.kind === 'info' && r.cmd === ack.cmd,
+      opts.timeoutMs ?? this.opts.timeoutMs,
+      from,
+    );
     this.deviceMaxFrame = ack.maxFrame ?? info.maxFrame;
     return { ack, info };
   }

@@ -33,12 +33,21 @@ export function uploadChunkBytes(maxFrame: number): number {
 
 export async function uploadImage(
   session: DeviceSession,
-  opts: { what: 'model' | 'app'; name: string; data: Uint8Array; chunkBytes?: number; onProgress?: (sent: number, total: number) => void },
+  opts: {
+    what: 'model' | 'app';
+    name: string;
+    data: Uint8Array;
+    chunkBytes?: number;
+    onProgress?: (sent: number, total: number) => void;
+  },
 ): Promise<UploadResult> {
   const t0 = performance.now();
   const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
   const crc = crc32(opts.data);
-  await session.command({ kind: 'uploadBegin', what: opts.what, name: opts.name, size: opts.data.length, crc }, { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 });
+  await session.command(
+    { kind: 'uploadBegin', what: opts.what, name: opts.name, size: opts.data.length, crc },
+    { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 },
+  );
   let chunks = 0;
   for (let offset = 0; offset < opts.data.length; offset += chunk) {
     await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });

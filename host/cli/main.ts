@@ -24,14 +24,20 @@ export async function createProgram(): Promise<Command> {
       '--manifest-platform <platform>',
       "build and run with another platform's manifest.json settings (apps, defines, creation), e.g. the F769's memory budget on mps2-an500; builds go to build/<target>+<platform>",
     )
-    .option('--manifest <file>', 'build with this manifest.json instead of the repository\'s (it may `include` that one); builds go to build/<target>+m<hash>')
+    .option(
+      '--manifest <file>',
+      "build with this manifest.json instead of the repository's (it may `include` that one); builds go to build/<target>+m<hash>",
+    )
     .hook('preAction', (command) => {
       const opts = command.opts<{ manifestPlatform?: string; manifest?: string }>();
       if (opts.manifestPlatform) process.env.XSINFER_MANIFEST_PLATFORM = opts.manifestPlatform;
       if (opts.manifest) process.env.XSINFER_MANIFEST = opts.manifest;
     });
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
   for (const file of files) {
     const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { register?: (p: Command) => void };
     mod.register?.(program);

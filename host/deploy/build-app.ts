@@ -49,19 +49,29 @@ export function resolveAppSource(spec: string): AppSource {
     } catch (err) {
       throw new XsinferError('BAD_ARGUMENT', `${spec} is not a JSON manifest: ${(err as Error).message}`);
     }
-    if (manifest.name !== undefined && typeof manifest.name !== 'string') throw new XsinferError('BAD_ARGUMENT', `${spec}: "name" must be a string`);
-    if (manifest.main !== undefined && typeof manifest.main !== 'string') throw new XsinferError('BAD_ARGUMENT', `${spec}: "main" must be a string`);
+    if (manifest.name !== undefined && typeof manifest.name !== 'string')
+      throw new XsinferError('BAD_ARGUMENT', `${spec}: "name" must be a string`);
+    if (manifest.main !== undefined && typeof manifest.main !== 'string')
+      throw new XsinferError('BAD_ARGUMENT', `${spec}: "main" must be a string`);
     name = manifest.name as string | undefined;
     if (manifest.main) mainFile = manifest.main as string;
   }
   const dirName = path.basename(appDir);
   if (path.basename(path.dirname(appDir)) !== 'apps') {
-    throw new XsinferError('BAD_ARGUMENT', `the app directory must sit at <root>/apps/<name>/ (next to <root>/lib), as in device/: got ${appDir}`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `the app directory must sit at <root>/apps/<name>/ (next to <root>/lib), as in device/: got ${appDir}`,
+    );
   }
-  if (!NAME.test(dirName)) throw new XsinferError('BAD_ARGUMENT', `app directory name "${dirName}" must be 1-31 of [a-z0-9_] (the device's run names)`);
+  if (!NAME.test(dirName))
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `app directory name "${dirName}" must be 1-31 of [a-z0-9_] (the device's run names)`,
+    );
   name ??= dirName;
   if (!NAME.test(name)) throw new XsinferError('BAD_ARGUMENT', `app name "${name}" must be 1-31 of [a-z0-9_]`);
-  if (!fs.existsSync(path.join(appDir, mainFile))) throw new XsinferError('BAD_ARGUMENT', `${path.join(appDir, mainFile)} is missing`);
+  if (!fs.existsSync(path.join(appDir, mainFile)))
+    throw new XsinferError('BAD_ARGUMENT', `${path.join(appDir, mainFile)} is missing`);
   const main = `apps/${dirName}/${mainFile.replace(/\.ts$/, '')}`;
   return { name, appDir, root: path.dirname(path.dirname(appDir)), main };
 }
@@ -72,12 +82,22 @@ function compileApp(src: AppSource, outDir: string): { path: string; file: strin
   const configFile = path.join(deviceDir, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, deviceDir, { outDir, rootDir: src.root, noEmitOnError: true }, configFile);
-  const appFiles = fs.readdirSync(src.appDir, { recursive: true, encoding: 'utf8' })
+  const parsed = ts.parseJsonConfigFileContent(
+    read.config,
+    ts.sys,
+    deviceDir,
+    { outDir, rootDir: src.root, noEmitOnError: true },
+    configFile,
+  );
+  const appFiles = fs
+    .readdirSync(src.appDir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .map((f) => path.join(src.appDir, f));
   // The native modules' typings come from the firmware's tree, whatever the app's root.
-  const typings = fs.readdirSync(path.join(deviceDir, 'types')).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(deviceDir, 'types', f));
+  const typings = fs
+    .readdirSync(path.join(deviceDir, 'types'))
+    .filter((f) => f.endsWith('.d.ts'))
+    .map((f) => path.join(deviceDir, 'types', f));
   const program = ts.createProgram({ rootNames: [...appFiles, ...typings], options: parsed.options });
   const emitted: string[] = [];
   const result = program.emit(undefined, (file, text) => {
@@ -87,33 +107,55 @@ function compileApp(src: AppSource, outDir: string): { path: string; file: strin
   });
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
   if (diagnostics.length) {
-    const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => src.root, getNewLine: () => '\n' });
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => src.root,
+      getNewLine: () => '\n',
+    });
     throw new XsinferError('BUILD_FAILED', `app TypeScript does not compile:\n${text}`);
   }
-  return emitted.sort().map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
+  return emitted
+    .sort()
+    .map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
 }
 
 /** The deployable archive for `target`'s current firmware build (build/<target>/gen/xs_archive.xsa). */
-export async function buildAppArchive(opts: { app: string; target: Target; baseArchive?: string }): Promise<AppArchive> {
+export async function buildAppArchive(opts: {
+  app: string;
+  target: Target;
+  baseArchive?: string;
+}): Promise<AppArchive> {
   const src = resolveAppSource(opts.app);
   const base = opts.baseArchive ?? path.join(buildDirFor(opts.target), 'gen', 'xs_archive.xsa');
   if (!fs.existsSync(base)) {
-    throw new XsinferError('BUILD_FAILED', `no built-in archive at ${base}: build the firmware the device runs first (npx xsinfer build --target ${opts.target})`);
+    throw new XsinferError(
+      'BUILD_FAILED',
+      `no built-in archive at ${base}: build the firmware the device runs first (npx xsinfer build --target ${opts.target})`,
+    );
   }
   const tool = await buildXsarc();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-deploy-'));
   try {
     const modules = compileApp(src, path.join(work, 'js'));
-    if (!modules.some((m) => m.path === src.main)) throw new XsinferError('BUILD_FAILED', `${src.main}.ts produced no module`);
+    if (!modules.some((m) => m.path === src.main))
+      throw new XsinferError('BUILD_FAILED', `${src.main}.ts produced no module`);
     const out = path.join(work, 'app.xsa');
     const args = [
-      '--name', src.name, '--main', src.main,
-      '--creation', creationArg(opts.target),
-      '--base', base, '--out-xsa', out,
+      '--name',
+      src.name,
+      '--main',
+      src.main,
+      '--creation',
+      creationArg(opts.target),
+      '--base',
+      base,
+      '--out-xsa',
+      out,
       ...modules.map((m) => `${m.path}=${m.file}`),
     ];
     const r = await exec(tool, args, { cwd: repoRoot });
-    if (r.code !== 0) throw new XsinferError('BUILD_FAILED', `compiling the app to XS bytecode failed:\n${r.stdout}${r.stderr}`);
+    if (r.code !== 0)
+      throw new XsinferError('BUILD_FAILED', `compiling the app to XS bytecode failed:\n${r.stdout}${r.stderr}`);
     return { ...src, archive: new Uint8Array(fs.readFileSync(out)), modules: modules.map((m) => m.path), base };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -123,7 +165,17 @@ export async function buildAppArchive(opts: { app: string; target: Target; baseA
 function creationArg(target: Target): string {
   const c = resolveCreation(target);
   return [
-    c.chunk.initial, c.chunk.incremental, c.heap.initial, c.heap.incremental, c.stack,
-    c.keys.initial, c.keys.incremental, c.keys.name, c.keys.symbol, c.parser.buffer, c.parser.table, c.static,
+    c.chunk.initial,
+    c.chunk.incremental,
+    c.heap.initial,
+    c.heap.incremental,
+    c.stack,
+    c.keys.initial,
+    c.keys.incremental,
+    c.keys.name,
+    c.keys.symbol,
+    c.parser.buffer,
+    c.parser.table,
+    c.static,
   ].join(',');
 }

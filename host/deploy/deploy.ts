@@ -26,13 +26,22 @@ export interface SendResult {
  * negotiated frame limit; each step waits for its ack (the session retries lost frames). */
 export async function sendImage(
   session: DeviceSession,
-  opts: { kind: 'model' | 'app'; name: string; data: Uint8Array; chunkBytes?: number; onProgress?: (sent: number, total: number) => void },
+  opts: {
+    kind: 'model' | 'app';
+    name: string;
+    data: Uint8Array;
+    chunkBytes?: number;
+    onProgress?: (sent: number, total: number) => void;
+  },
 ): Promise<SendResult> {
   const t0 = performance.now();
   const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
   const crc = crc32(opts.data);
   // A model's begin waits for the device to erase the slot it streams into.
-  await session.command({ kind: 'uploadBegin', what: opts.kind, name: opts.name, size: opts.data.length, crc }, { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 });
+  await session.command(
+    { kind: 'uploadBegin', what: opts.kind, name: opts.name, size: opts.data.length, crc },
+    { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 },
+  );
   let chunks = 0;
   for (let offset = 0; offset < opts.data.length; offset += chunk) {
     await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });
@@ -50,13 +59,19 @@ export async function openDeployLink(opts: { target: Target; port?: string }): P
   if (opts.target === 'mps2-an500') {
     const file = boardStatePath(opts.target);
     if (!fs.existsSync(file)) {
-      throw new XsinferError('RUN_FAILED', `no running QEMU board (${path.relative(process.cwd(), file)} is missing): start one with \`npx xsinfer run --program xsinfer --keep\`, or pass --port`);
+      throw new XsinferError(
+        'RUN_FAILED',
+        `no running QEMU board (${path.relative(process.cwd(), file)} is missing): start one with \`npx xsinfer run --program xsinfer --keep\`, or pass --port`,
+      );
     }
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as BoardState;
     try {
       process.kill(state.pid, 0);
     } catch {
-      throw new XsinferError('RUN_FAILED', `the QEMU board recorded in ${file} (pid ${state.pid}) is no longer running: start a new one with \`npx xsinfer run --program xsinfer --keep\``);
+      throw new XsinferError(
+        'RUN_FAILED',
+        `the QEMU board recorded in ${file} (pid ${state.pid}) is no longer running: start a new one with \`npx xsinfer run --program xsinfer --keep\``,
+      );
     }
     // A board started a moment ago may not listen yet.
     const deadline = Date.now() + 10_000;
@@ -69,7 +84,10 @@ export async function openDeployLink(opts: { target: Target; port?: string }): P
       }
     }
   }
-  throw new XsinferError('BAD_ARGUMENT', `deploy to ${opts.target} needs --port (its serial port; "auto" finds the ST-LINK)`);
+  throw new XsinferError(
+    'BAD_ARGUMENT',
+    `deploy to ${opts.target} needs --port (its serial port; "auto" finds the ST-LINK)`,
+  );
 }
 
 export interface DeployOptions {
@@ -107,13 +125,17 @@ export interface DeployResult {
 
 export function describeDeviceError(err: unknown): never {
   if (err instanceof SessionError && err.code === 'DEVICE_ERROR' && err.record) {
-    throw new XsinferError('RUN_FAILED', `the device refused the upload: ${err.record.message} (error ${err.record.code} ${err.record.codeName})`);
+    throw new XsinferError(
+      'RUN_FAILED',
+      `the device refused the upload: ${err.record.message} (error ${err.record.code} ${err.record.codeName})`,
+    );
   }
   throw err;
 }
 
 export async function deploy(opts: DeployOptions): Promise<DeployResult> {
-  if (!opts.app && !opts.model) throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory/manifest and/or --model');
+  if (!opts.app && !opts.model)
+    throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory/manifest and/or --model');
   const t0 = performance.now();
   // Build before touching the device: a compile error leaves it alone.
   let archive: AppArchive | undefined;
@@ -126,17 +148,44 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   try {
     let info: InfoRecord | undefined;
     if (own) info = (await session.hello({ maxFrame: 4096, timeoutMs: 10_000 })).info;
-    const result: DeployResult = { app: archive?.name ?? null, bytes: 0, chunks: 0, ms: 0, buildMs, sendMs: 0, started: false, info };
+    const result: DeployResult = {
+      app: archive?.name ?? null,
+      bytes: 0,
+      chunks: 0,
+      ms: 0,
+      buildMs,
+      sendMs: 0,
+      started: false,
+      info,
+    };
     try {
       if (modelBytes) {
         const name = path.basename(opts.model!).slice(0, 31);
-        const sent = await sendImage(session, { kind: 'model', name, data: modelBytes, onProgress: (s, t) => opts.onProgress?.('model', s, t) });
-        result.model = { name, bytes: sent.bytes, chunks: sent.chunks, ms: sent.ms, asset: String(sent.ack.extra?.asset ?? 'upload/model') };
+        const sent = await sendImage(session, {
+          kind: 'model',
+          name,
+          data: modelBytes,
+          onProgress: (s, t) => opts.onProgress?.('model', s, t),
+        });
+        result.model = {
+          name,
+          bytes: sent.bytes,
+          chunks: sent.chunks,
+          ms: sent.ms,
+          asset: String(sent.ack.extra?.asset ?? 'upload/model'),
+        };
         if (typeof sent.ack.extra?.storeTicks === 'number') result.model.storeTicks = sent.ack.extra.storeTicks;
-        opts.log?.(`model ${name}: ${sent.bytes} bytes in ${sent.chunks} chunks, verified (${String(sent.ack.extra?.ops ?? '?')} ops) → ${result.model.asset}`);
+        opts.log?.(
+          `model ${name}: ${sent.bytes} bytes in ${sent.chunks} chunks, verified (${String(sent.ack.extra?.ops ?? '?')} ops) → ${result.model.asset}`,
+        );
       }
       if (archive) {
-        const sent = await sendImage(session, { kind: 'app', name: archive.name, data: archive.archive, onProgress: (s, t) => opts.onProgress?.('app', s, t) });
+        const sent = await sendImage(session, {
+          kind: 'app',
+          name: archive.name,
+          data: archive.archive,
+          onProgress: (s, t) => opts.onProgress?.('app', s, t),
+        });
         result.bytes = sent.bytes;
         result.chunks = sent.chunks;
         result.sendMs = sent.ms;
@@ -144,7 +193,9 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
         if (typeof sent.ack.extra?.storeTicks === 'number') result.storeTicks = sent.ack.extra.storeTicks;
         result.started = sent.ack.extra?.started === true;
         result.main = typeof sent.ack.extra?.main === 'string' ? sent.ack.extra.main : undefined;
-        opts.log?.(`app ${archive.name}: ${sent.bytes} bytes in ${sent.chunks} chunks, ${result.started ? `started (${result.main}); run it as app "deployed" or "${archive.name}"` : 'not started'}`);
+        opts.log?.(
+          `app ${archive.name}: ${sent.bytes} bytes in ${sent.chunks} chunks, ${result.started ? `started (${result.main}); run it as app "deployed" or "${archive.name}"` : 'not started'}`,
+        );
       }
     } catch (err) {
       describeDeviceError(err);

@@ -34,20 +34,32 @@ export function parseLines(output: string): DeviceLine[] {
 
 /** Runs the program with these arguments; the default builds (cached) and runs the
  * firmware image of the target. Injectable so tools can point at another build. */
-export type VerifyRunner = (target: Target, args: string[], timeoutMs: number) => Promise<{ exitCode: number; output: Buffer; stderr: string }>;
+export type VerifyRunner = (
+  target: Target,
+  args: string[],
+  timeoutMs: number,
+) => Promise<{ exitCode: number; output: Buffer; stderr: string }>;
 
 const defaultRunner: VerifyRunner = async (target, args, timeoutMs) => {
   await buildFirmware({ target });
   return runProgram({ target, program: 'verify', args, timeoutMs });
 };
 
-export async function runVerifyProgram(target: Target, args: string[], timeoutMs = 600_000, runner: VerifyRunner = defaultRunner): Promise<DeviceRun> {
+export async function runVerifyProgram(
+  target: Target,
+  args: string[],
+  timeoutMs = 600_000,
+  runner: VerifyRunner = defaultRunner,
+): Promise<DeviceRun> {
   const run = await runner(target, args, timeoutMs);
   const raw = run.output.toString('utf8');
   if (run.exitCode !== 0 && run.exitCode !== 3) {
     const lines = parseLines(raw);
     const err = lines.find((l) => l.t === 'error');
-    throw new XsinferError('RUN_FAILED', `verify program on ${target} exited ${run.exitCode}: ${err ? String(err.msg) : raw.slice(-500) || run.stderr.slice(-500)}`);
+    throw new XsinferError(
+      'RUN_FAILED',
+      `verify program on ${target} exited ${run.exitCode}: ${err ? String(err.msg) : raw.slice(-500) || run.stderr.slice(-500)}`,
+    );
   }
   return { exitCode: run.exitCode, lines: parseLines(raw), raw };
 }
@@ -82,10 +94,23 @@ export async function planOnTarget(
   const unsupported = run.lines.find((l) => l.t === 'unsupported');
   const error = run.lines.find((l) => l.t === 'error');
   return {
-    arena: arena ? { head: Number(arena.head), tail: Number(arena.tail), total: Number(arena.total), pointerBytes: Number(arena.pointerBytes) } : null,
+    arena: arena
+      ? {
+          head: Number(arena.head),
+          tail: Number(arena.tail),
+          total: Number(arena.total),
+          pointerBytes: Number(arena.pointerBytes),
+        }
+      : null,
     missingOps: unsupported ? String(unsupported.missing).split(',').filter(Boolean) : [],
     error: error
-      ? { code: Number(error.code), status: String(error.status), op: Number(error.op), bytesNeeded: Number(error.bytesNeeded), message: String(error.msg) }
+      ? {
+          code: Number(error.code),
+          status: String(error.status),
+          op: Number(error.op),
+          bytesNeeded: Number(error.bytesNeeded),
+          message: String(error.msg),
+        }
       : unsupported
         ? { code: 2, status: 'unsupported op', op: -1, bytesNeeded: 0, message: String(unsupported.msg) }
         : null,

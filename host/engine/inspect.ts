@@ -57,7 +57,12 @@ export interface InspectResult {
   writeupKerasFlops?: number;
 }
 
-export async function inspectModel(opts: { model: string; target: Target; kernels: KernelSet; plan?: boolean }): Promise<InspectResult> {
+export async function inspectModel(opts: {
+  model: string;
+  target: Target;
+  kernels: KernelSet;
+  plan?: boolean;
+}): Promise<InspectResult> {
   const modelPath = path.resolve(opts.model);
   const bytes = fs.readFileSync(modelPath);
   const model = readModel(bytes);

@@ -37,13 +37,20 @@ type Json = Record<string, unknown>;
 export function encodeValues(dtype: string, values: number[]): Buffer {
   const n = values.length;
   switch (dtype) {
-    case 'int8': return Buffer.from(Int8Array.from(values).buffer);
-    case 'uint8': return Buffer.from(Uint8Array.from(values).buffer);
-    case 'int16': return Buffer.from(Int16Array.from(values).buffer);
-    case 'uint16': return Buffer.from(Uint16Array.from(values).buffer);
-    case 'int32': return Buffer.from(Int32Array.from(values).buffer);
-    case 'uint32': return Buffer.from(Uint32Array.from(values).buffer);
-    case 'float32': return Buffer.from(Float32Array.from(values).buffer);
+    case 'int8':
+      return Buffer.from(Int8Array.from(values).buffer);
+    case 'uint8':
+      return Buffer.from(Uint8Array.from(values).buffer);
+    case 'int16':
+      return Buffer.from(Int16Array.from(values).buffer);
+    case 'uint16':
+      return Buffer.from(Uint16Array.from(values).buffer);
+    case 'int32':
+      return Buffer.from(Int32Array.from(values).buffer);
+    case 'uint32':
+      return Buffer.from(Uint32Array.from(values).buffer);
+    case 'float32':
+      return Buffer.from(Float32Array.from(values).buffer);
     case 'int64': {
       const a = new BigInt64Array(n);
       values.forEach((v, i) => (a[i] = BigInt(v)));
@@ -62,15 +69,24 @@ export function encodeValues(dtype: string, values: number[]): Buffer {
 export function decodeValues(dtype: string, bytes: Buffer): number[] {
   const copy = Uint8Array.from(bytes).buffer; // aligned copy for the typed views
   switch (dtype) {
-    case 'int8': return Array.from(new Int8Array(copy));
-    case 'uint8': return Array.from(new Uint8Array(copy));
-    case 'int16': return Array.from(new Int16Array(copy, 0, bytes.length >> 1));
-    case 'uint16': return Array.from(new Uint16Array(copy, 0, bytes.length >> 1));
-    case 'int32': return Array.from(new Int32Array(copy, 0, bytes.length >> 2));
-    case 'uint32': return Array.from(new Uint32Array(copy, 0, bytes.length >> 2));
-    case 'float32': return Array.from(new Float32Array(copy, 0, bytes.length >> 2));
-    case 'int64': return Array.from(new BigInt64Array(copy, 0, bytes.length >> 3), (v) => Number(v));
-    case 'uint64': return Array.from(new BigUint64Array(copy, 0, bytes.length >> 3), (v) => Number(v));
+    case 'int8':
+      return Array.from(new Int8Array(copy));
+    case 'uint8':
+      return Array.from(new Uint8Array(copy));
+    case 'int16':
+      return Array.from(new Int16Array(copy, 0, bytes.length >> 1));
+    case 'uint16':
+      return Array.from(new Uint16Array(copy, 0, bytes.length >> 1));
+    case 'int32':
+      return Array.from(new Int32Array(copy, 0, bytes.length >> 2));
+    case 'uint32':
+      return Array.from(new Uint32Array(copy, 0, bytes.length >> 2));
+    case 'float32':
+      return Array.from(new Float32Array(copy, 0, bytes.length >> 2));
+    case 'int64':
+      return Array.from(new BigInt64Array(copy, 0, bytes.length >> 3), (v) => Number(v));
+    case 'uint64':
+      return Array.from(new BigUint64Array(copy, 0, bytes.length >> 3), (v) => Number(v));
     default:
       throw new XsinferError('BAD_ARGUMENT', `cannot decode dtype ${dtype}`);
   }
@@ -79,7 +95,8 @@ export function decodeValues(dtype: string, bytes: Buffer): number[] {
 /** int16 PCM samples of a 44-byte-header RIFF wav. */
 function readWav(file: string): Int16Array {
   const b = fs.readFileSync(file);
-  if (b.length < 44 || b.toString('latin1', 0, 4) !== 'RIFF') throw new XsinferError('BAD_ARGUMENT', `${file}: not a wav`);
+  if (b.length < 44 || b.toString('latin1', 0, 4) !== 'RIFF')
+    throw new XsinferError('BAD_ARGUMENT', `${file}: not a wav`);
   const pcm = Uint8Array.from(b.subarray(44));
   return new Int16Array(pcm.buffer, 0, pcm.length >> 1);
 }
@@ -124,7 +141,10 @@ export function loadGolden(dataDir: string, goldenPath: string): GoldenModel {
     }
     const inputs = c.inputs !== undefined ? (c.inputs as unknown[]) : [c.input];
     if (inputs.length !== inputTypes.length) {
-      throw new XsinferError('BAD_ARGUMENT', `${goldenPath} case ${name}: ${inputs.length} inputs, model has ${inputTypes.length}`);
+      throw new XsinferError(
+        'BAD_ARGUMENT',
+        `${goldenPath} case ${name}: ${inputs.length} inputs, model has ${inputTypes.length}`,
+      );
     }
     return { name, steps: [inputs.map((v, i) => encodeValues(inputTypes[i]!, flat(v)))], expected: flat(c.output) };
   });

@@ -4,13 +4,41 @@
 import { XsinferError } from '../errors.ts';
 
 export const tensorTypes = [
-  'float32', 'float16', 'int32', 'uint8', 'int64', 'string', 'bool', 'int16', 'complex64', 'int8',
-  'float64', 'complex128', 'uint64', 'resource', 'variant', 'uint32', 'uint16', 'int4',
+  'float32',
+  'float16',
+  'int32',
+  'uint8',
+  'int64',
+  'string',
+  'bool',
+  'int16',
+  'complex64',
+  'int8',
+  'float64',
+  'complex128',
+  'uint64',
+  'resource',
+  'variant',
+  'uint32',
+  'uint16',
+  'int4',
 ] as const;
 
 const typeSizes: Record<string, number> = {
-  float32: 4, float16: 2, int32: 4, uint8: 1, int64: 8, bool: 1, int16: 2, complex64: 8, int8: 1,
-  float64: 8, complex128: 16, uint64: 8, uint32: 4, uint16: 2,
+  float32: 4,
+  float16: 2,
+  int32: 4,
+  uint8: 1,
+  int64: 8,
+  bool: 1,
+  int16: 2,
+  complex64: 8,
+  int8: 1,
+  float64: 8,
+  complex128: 16,
+  uint64: 8,
+  uint32: 4,
+  uint16: 2,
 };
 
 // BuiltinOperator names by code (schema.fbs order), enough for every op this project meets.
@@ -77,22 +105,50 @@ class Reader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   check(pos: number, len: number): void {
-    if (pos < 0 || len < 0 || pos + len > this.bytes.length) throw new XsinferError('BAD_ARGUMENT', 'malformed .tflite: offset out of bounds');
+    if (pos < 0 || len < 0 || pos + len > this.bytes.length)
+      throw new XsinferError('BAD_ARGUMENT', 'malformed .tflite: offset out of bounds');
   }
-  u8(p: number): number { this.check(p, 1); return this.view.getUint8(p); }
-  i8(p: number): number { this.check(p, 1); return this.view.getInt8(p); }
-  u16(p: number): number { this.check(p, 2); return this.view.getUint16(p, true); }
-  i32(p: number): number { this.check(p, 4); return this.view.getInt32(p, true); }
-  u32(p: number): number { this.check(p, 4); return this.view.getUint32(p, true); }
-  f32(p: number): number { this.check(p, 4); return this.view.getFloat32(p, true); }
-  i64(p: number): number { this.check(p, 8); return Number(this.view.getBigInt64(p, true)); }
-  u64(p: number): number { this.check(p, 8); return Number(this.view.getBigUint64(p, true)); }
+  u8(p: number): number {
+    this.check(p, 1);
+    return this.view.getUint8(p);
+  }
+  i8(p: number): number {
+    this.check(p, 1);
+    return this.view.getInt8(p);
+  }
+  u16(p: number): number {
+    this.check(p, 2);
+    return this.view.getUint16(p, true);
+  }
+  i32(p: number): number {
+    this.check(p, 4);
+    return this.view.getInt32(p, true);
+  }
+  u32(p: number): number {
+    this.check(p, 4);
+    return this.view.getUint32(p, true);
+  }
+  f32(p: number): number {
+    this.check(p, 4);
+    return this.view.getFloat32(p, true);
+  }
+  i64(p: number): number {
+    this.check(p, 8);
+    return Number(this.view.getBigInt64(p, true));
+  }
+  u64(p: number): number {
+    this.check(p, 8);
+    return Number(this.view.getBigUint64(p, true));
+  }
 }
 
 class Table {
   private readonly vt: number;
   private readonly vtLen: number;
-  constructor(readonly r: Reader, readonly pos: number) {
+  constructor(
+    readonly r: Reader,
+    readonly pos: number,
+  ) {
     this.vt = pos - r.i32(pos);
     this.vtLen = r.u16(this.vt);
   }
@@ -100,20 +156,43 @@ class Table {
     const slot = 4 + 2 * id;
     return slot + 2 <= this.vtLen ? this.r.u16(this.vt + slot) : 0;
   }
-  has(id: number): boolean { return this.off(id) !== 0; }
-  u8(id: number, def = 0): number { const o = this.off(id); return o ? this.r.u8(this.pos + o) : def; }
-  i8(id: number, def = 0): number { const o = this.off(id); return o ? this.r.i8(this.pos + o) : def; }
-  i32(id: number, def = 0): number { const o = this.off(id); return o ? this.r.i32(this.pos + o) : def; }
-  u32(id: number, def = 0): number { const o = this.off(id); return o ? this.r.u32(this.pos + o) : def; }
-  u64(id: number, def = 0): number { const o = this.off(id); return o ? this.r.u64(this.pos + o) : def; }
-  f32(id: number, def = 0): number { const o = this.off(id); return o ? this.r.f32(this.pos + o) : def; }
+  has(id: number): boolean {
+    return this.off(id) !== 0;
+  }
+  u8(id: number, def = 0): number {
+    const o = this.off(id);
+    return o ? this.r.u8(this.pos + o) : def;
+  }
+  i8(id: number, def = 0): number {
+    const o = this.off(id);
+    return o ? this.r.i8(this.pos + o) : def;
+  }
+  i32(id: number, def = 0): number {
+    const o = this.off(id);
+    return o ? this.r.i32(this.pos + o) : def;
+  }
+  u32(id: number, def = 0): number {
+    const o = this.off(id);
+    return o ? this.r.u32(this.pos + o) : def;
+  }
+  u64(id: number, def = 0): number {
+    const o = this.off(id);
+    return o ? this.r.u64(this.pos + o) : def;
+  }
+  f32(id: number, def = 0): number {
+    const o = this.off(id);
+    return o ? this.r.f32(this.pos + o) : def;
+  }
   private target(id: number): number | null {
     const o = this.off(id);
     if (!o) return null;
     const at = this.pos + o;
     return at + this.r.u32(at);
   }
-  table(id: number): Table | null { const t = this.target(id); return t === null ? null : new Table(this.r, t); }
+  table(id: number): Table | null {
+    const t = this.target(id);
+    return t === null ? null : new Table(this.r, t);
+  }
   vector(id: number, elem: number): { pos: number; len: number } {
     const t = this.target(id);
     if (t === null) return { pos: 0, len: 0 };
@@ -121,14 +200,26 @@ class Table {
     this.r.check(t + 4, len * elem);
     return { pos: t + 4, len };
   }
-  ints(id: number): number[] { const v = this.vector(id, 4); return Array.from({ length: v.len }, (_, i) => this.r.i32(v.pos + 4 * i)); }
-  floats(id: number): number[] { const v = this.vector(id, 4); return Array.from({ length: v.len }, (_, i) => this.r.f32(v.pos + 4 * i)); }
-  longs(id: number): number[] { const v = this.vector(id, 8); return Array.from({ length: v.len }, (_, i) => this.r.i64(v.pos + 8 * i)); }
+  ints(id: number): number[] {
+    const v = this.vector(id, 4);
+    return Array.from({ length: v.len }, (_, i) => this.r.i32(v.pos + 4 * i));
+  }
+  floats(id: number): number[] {
+    const v = this.vector(id, 4);
+    return Array.from({ length: v.len }, (_, i) => this.r.f32(v.pos + 4 * i));
+  }
+  longs(id: number): number[] {
+    const v = this.vector(id, 8);
+    return Array.from({ length: v.len }, (_, i) => this.r.i64(v.pos + 8 * i));
+  }
   tables(id: number): Table[] {
     const v = this.vector(id, 4);
     return Array.from({ length: v.len }, (_, i) => new Table(this.r, v.pos + 4 * i + this.r.u32(v.pos + 4 * i)));
   }
-  string(id: number): string { const v = this.vector(id, 1); return Buffer.from(this.r.bytes.subarray(v.pos, v.pos + v.len)).toString('utf8'); }
+  string(id: number): string {
+    const v = this.vector(id, 1);
+    return Buffer.from(this.r.bytes.subarray(v.pos, v.pos + v.len)).toString('utf8');
+  }
 }
 
 const padding = ['SAME', 'VALID'];
@@ -139,12 +230,34 @@ function decodeOptions(op: string, t: Table | null): OpOptions {
   const act = (id: number) => activations[t.i8(id)] ?? String(t.i8(id));
   switch (op) {
     case 'CONV_2D':
-      return { padding: padding[t.i8(0)] ?? '?', strideW: t.i32(1), strideH: t.i32(2), fusedActivationFunction: act(3), dilationWFactor: t.i32(4, 1), dilationHFactor: t.i32(5, 1) };
+      return {
+        padding: padding[t.i8(0)] ?? '?',
+        strideW: t.i32(1),
+        strideH: t.i32(2),
+        fusedActivationFunction: act(3),
+        dilationWFactor: t.i32(4, 1),
+        dilationHFactor: t.i32(5, 1),
+      };
     case 'DEPTHWISE_CONV_2D':
-      return { padding: padding[t.i8(0)] ?? '?', strideW: t.i32(1), strideH: t.i32(2), depthMultiplier: t.i32(3), fusedActivationFunction: act(4), dilationWFactor: t.i32(5, 1), dilationHFactor: t.i32(6, 1) };
+      return {
+        padding: padding[t.i8(0)] ?? '?',
+        strideW: t.i32(1),
+        strideH: t.i32(2),
+        depthMultiplier: t.i32(3),
+        fusedActivationFunction: act(4),
+        dilationWFactor: t.i32(5, 1),
+        dilationHFactor: t.i32(6, 1),
+      };
     case 'AVERAGE_POOL_2D':
     case 'MAX_POOL_2D':
-      return { padding: padding[t.i8(0)] ?? '?', strideW: t.i32(1), strideH: t.i32(2), filterWidth: t.i32(3), filterHeight: t.i32(4), fusedActivationFunction: act(5) };
+      return {
+        padding: padding[t.i8(0)] ?? '?',
+        strideW: t.i32(1),
+        strideH: t.i32(2),
+        filterWidth: t.i32(3),
+        filterHeight: t.i32(4),
+        fusedActivationFunction: act(5),
+      };
     case 'FULLY_CONNECTED':
       return { fusedActivationFunction: act(0), weightsFormat: t.i8(1), keepNumDims: t.u8(2) !== 0 };
     case 'SOFTMAX':
@@ -159,7 +272,13 @@ function decodeOptions(op: string, t: Table | null): OpOptions {
     case 'RESHAPE':
       return { newShape: t.ints(0) };
     case 'STRIDED_SLICE':
-      return { beginMask: t.i32(0), endMask: t.i32(1), ellipsisMask: t.i32(2), newAxisMask: t.i32(3), shrinkAxisMask: t.i32(4) };
+      return {
+        beginMask: t.i32(0),
+        endMask: t.i32(1),
+        ellipsisMask: t.i32(2),
+        newAxisMask: t.i32(3),
+        shrinkAxisMask: t.i32(4),
+      };
     default:
       return {};
   }

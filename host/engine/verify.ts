@@ -43,7 +43,11 @@ export function goldenFiles(dataDir: string): string[] {
   for (const sub of ['golden', path.join('ops', 'golden')]) {
     const dir = path.join(dataDir, sub);
     if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) files.push(path.join(dir, f));
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort())
+      files.push(path.join(dir, f));
   }
   return files;
 }
@@ -65,7 +69,13 @@ function compareValues(dtype: string, expected: number[], actual: number[]): Com
     if (e === undefined || a === undefined) return { firstBad: i, maxAbsDiff, expected: e ?? null, actual: a ?? null };
     if (isFloat) {
       const d = Math.abs(e - a);
-      if (!(d <= FLOAT_TOLERANCE)) return { firstBad: i, maxAbsDiff: Math.max(maxAbsDiff, Number.isNaN(d) ? Infinity : d), expected: e, actual: a };
+      if (!(d <= FLOAT_TOLERANCE))
+        return {
+          firstBad: i,
+          maxAbsDiff: Math.max(maxAbsDiff, Number.isNaN(d) ? Infinity : d),
+          expected: e,
+          actual: a,
+        };
       maxAbsDiff = Math.max(maxAbsDiff, d);
     } else if (e !== a) {
       return { firstBad: i, maxAbsDiff, expected: e, actual: a };
@@ -74,11 +84,18 @@ function compareValues(dtype: string, expected: number[], actual: number[]): Com
   return { firstBad: -1, maxAbsDiff, expected: null, actual: null };
 }
 
-export async function verifyModel(golden: GoldenModel, opts: { target: Target; kernels: KernelSet; workDir: string; runner?: VerifyRunner }):
-  Promise<{ result: ModelResult } | { skipped: string[] }> {
+export async function verifyModel(
+  golden: GoldenModel,
+  opts: { target: Target; kernels: KernelSet; workDir: string; runner?: VerifyRunner },
+): Promise<{ result: ModelResult } | { skipped: string[] }> {
   const packDir = path.join(opts.workDir, golden.name);
   writePack(packDir, golden.cases, golden.perOp.length > 0);
-  const run = await runVerifyProgram(opts.target, ['run', golden.modelPath, packDir, String(golden.cases.length), opts.kernels], 600_000, opts.runner);
+  const run = await runVerifyProgram(
+    opts.target,
+    ['run', golden.modelPath, packDir, String(golden.cases.length), opts.kernels],
+    600_000,
+    opts.runner,
+  );
   const unsupported = run.lines.find((l) => l.t === 'unsupported');
   if (unsupported) return { skipped: String(unsupported.missing).split(',').filter(Boolean) };
   const result: ModelResult = {
@@ -102,7 +119,11 @@ export async function verifyModel(golden: GoldenModel, opts: { target: Target; k
     const line = caseLines.get(i);
     if (!line || Number(line.ok) !== 1) {
       result.failed++;
-      const why = line ? `${String(line.msg)}${line.detail ? `: ${String(line.detail)}` : ''}` : fatal ? String(fatal.msg) : 'no result from the device';
+      const why = line
+        ? `${String(line.msg)}${line.detail ? `: ${String(line.detail)}` : ''}`
+        : fatal
+          ? String(fatal.msg)
+          : 'no result from the device';
       note({ case: c.name, index: -1, expected: 'a result', actual: why });
       return;
     }
@@ -123,7 +144,14 @@ export async function verifyModel(golden: GoldenModel, opts: { target: Target; k
     for (const p of golden.perOp) {
       const line = opLines.get(p.opIndex);
       let bad: Mismatch | null = null;
-      if (!line) bad = { case: golden.cases[0]!.name, op: p.opIndex, index: -1, expected: 'op output', actual: 'no per-op output from the device' };
+      if (!line)
+        bad = {
+          case: golden.cases[0]!.name,
+          op: p.opIndex,
+          index: -1,
+          expected: 'op output',
+          actual: 'no per-op output from the device',
+        };
       else {
         const outs = line.outs as string[];
         p.outputs.forEach((expected, k) => {
@@ -131,7 +159,14 @@ export async function verifyModel(golden: GoldenModel, opts: { target: Target; k
           const actual = decodeValues(p.dtypes[k]!, Buffer.from(outs[k] ?? '', 'hex'));
           const cmp = compareValues(p.dtypes[k]!, expected, actual);
           if (p.dtypes[k] === 'float32') maxAbsDiff = Math.max(maxAbsDiff, cmp.maxAbsDiff);
-          if (cmp.firstBad >= 0) bad = { case: golden.cases[0]!.name, op: p.opIndex, index: cmp.firstBad, expected: cmp.expected, actual: cmp.actual };
+          if (cmp.firstBad >= 0)
+            bad = {
+              case: golden.cases[0]!.name,
+              op: p.opIndex,
+              index: cmp.firstBad,
+              expected: cmp.expected,
+              actual: cmp.actual,
+            };
         });
       }
       if (bad) {

@@ -18,7 +18,13 @@ export interface FuzzTarget {
 
 const engine = path.join(repoRoot, 'native', 'engine');
 const wire = path.join(repoRoot, 'native', 'wire');
-const cFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => path.join(dir, f)) : []);
+const cFiles = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.c'))
+        .map((f) => path.join(dir, f))
+    : [];
 
 export const fuzzTargets: FuzzTarget[] = [
   {
@@ -31,7 +37,14 @@ export const fuzzTargets: FuzzTarget[] = [
     includes: [path.join(engine, 'include'), path.join(engine, 'src')],
     seeds: () => {
       const dirs = [path.join(dataDir(), 'models'), path.join(dataDir(), 'ops', 'models')];
-      return dirs.flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.tflite')).map((f) => path.join(d, f)) : []));
+      return dirs.flatMap((d) =>
+        fs.existsSync(d)
+          ? fs
+              .readdirSync(d)
+              .filter((f) => f.endsWith('.tflite'))
+              .map((f) => path.join(d, f))
+          : [],
+      );
     },
     regressions: path.join(engine, 'fuzz', 'regressions'),
   },
@@ -55,10 +68,21 @@ export interface FuzzResult {
 
 async function build(target: FuzzTarget, outDir: string): Promise<string> {
   const binary = path.join(outDir, `fuzz_${target.name}`);
-  const args = ['-std=gnu11', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-    ...target.includes.map((i) => `-I${i}`), ...target.sources(), '-lm', '-o', binary];
+  const args = [
+    '-std=gnu11',
+    '-g',
+    '-O1',
+    '-fsanitize=fuzzer,address,undefined',
+    '-fno-sanitize-recover=undefined',
+    ...target.includes.map((i) => `-I${i}`),
+    ...target.sources(),
+    '-lm',
+    '-o',
+    binary,
+  ];
   const r = await exec('clang', args);
-  if (r.code !== 0) throw new XsinferError('BUILD_FAILED', `building the ${target.name} fuzzer failed:\n${r.stderr.slice(-3000)}`);
+  if (r.code !== 0)
+    throw new XsinferError('BUILD_FAILED', `building the ${target.name} fuzzer failed:\n${r.stderr.slice(-3000)}`);
   return binary;
 }
 
@@ -72,16 +96,41 @@ export async function runFuzz(target: FuzzTarget, seconds: number): Promise<Fuzz
     if (!fs.existsSync(dst)) fs.copyFileSync(seed, dst);
   }
   // Stored inputs that once crashed must keep passing.
-  const regressions = fs.existsSync(target.regressions) ? fs.readdirSync(target.regressions).filter((f) => !f.startsWith('.')).map((f) => path.join(target.regressions, f)) : [];
+  const regressions = fs.existsSync(target.regressions)
+    ? fs
+        .readdirSync(target.regressions)
+        .filter((f) => !f.startsWith('.'))
+        .map((f) => path.join(target.regressions, f))
+    : [];
   if (regressions.length) {
     const replay = await exec(binary, regressions);
     if (replay.code !== 0) {
-      return { target: target.name, executions: 0, seconds: 0, regressionsReplayed: regressions.length, crashed: true, output: replay.stderr.slice(-4000) };
+      return {
+        target: target.name,
+        executions: 0,
+        seconds: 0,
+        regressionsReplayed: regressions.length,
+        crashed: true,
+        output: replay.stderr.slice(-4000),
+      };
     }
   }
   const artifacts = path.join(outDir, 'artifacts') + path.sep;
   fs.mkdirSync(artifacts, { recursive: true });
-  const run = await exec(binary, [corpus, `-max_total_time=${seconds}`, '-print_final_stats=1', `-artifact_prefix=${artifacts}`, '-rss_limit_mb=2048']);
+  const run = await exec(binary, [
+    corpus,
+    `-max_total_time=${seconds}`,
+    '-print_final_stats=1',
+    `-artifact_prefix=${artifacts}`,
+    '-rss_limit_mb=2048',
+  ]);
   const executions = Number(/stat::number_of_executed_units:\s*(\d+)/.exec(run.stderr)?.[1] ?? 0);
-  return { target: target.name, executions, seconds, regressionsReplayed: regressions.length, crashed: run.code !== 0, output: run.stderr.slice(-4000) };
+  return {
+    target: target.name,
+    executions,
+    seconds,
+    regressionsReplayed: regressions.length,
+    crashed: run.code !== 0,
+    output: run.stderr.slice(-4000),
+  };
 }

@@ -7,7 +7,16 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { BenchResult, BenchRun } from '../bench/result.ts';
 import { hasTimings, orderedRuns, appsOf, withDerived } from './overhead.ts';
-import { buildSections, implLabel, phaseChartId, reportHeader, reportTitle, unitInfo, type Section, type Table } from './tables.ts';
+import {
+  buildSections,
+  implLabel,
+  phaseChartId,
+  reportHeader,
+  reportTitle,
+  unitInfo,
+  type Section,
+  type Table,
+} from './tables.ts';
 
 /** One chart of the page: where it goes, its chart.js configuration (plain JSON), and the fill
  *  colours its bars use (the page looks for them to prove the bars were painted). */
@@ -50,13 +59,19 @@ function phaseCharts(runs: BenchRun[], unit: string): ChartSpec[] {
     for (const kernels of kernelSets) {
       const set = runs.filter((r) => r.app === app && r.kernels === kernels && hasTimings(r));
       if (!set.length) continue;
-      const other = set.map((r) => Math.max(0, r.phases.total.median - r.phases.populate.median - r.phases.invoke.median - r.phases.respond.median));
+      const other = set.map((r) =>
+        Math.max(
+          0,
+          r.phases.total.median - r.phases.populate.median - r.phases.invoke.median - r.phases.respond.median,
+        ),
+      );
       const datasets = (['populate', 'invoke', 'respond'] as const).map((p) => ({
         label: p.toUpperCase(),
         data: set.map((r) => r.phases[p].median),
         backgroundColor: phaseColors[p],
       }));
-      if (other.some((v) => v > 0)) datasets.push({ label: 'rest of the iteration', data: other, backgroundColor: phaseColors.other });
+      if (other.some((v) => v > 0))
+        datasets.push({ label: 'rest of the iteration', data: other, backgroundColor: phaseColors.other });
       const title = `${app} · ${kernels} kernels: median per phase (${unit})`;
       specs.push({
         id: phaseChartId(app, kernels),
@@ -106,11 +121,17 @@ function distributionCharts(runs: BenchRun[], unit: string): ChartSpec[] {
         colors: [color],
         config: {
           type: 'bar',
-          data: { labels: h.labels, datasets: [{ label: `iterations per bin (${unit})`, data: h.counts, backgroundColor: color }] },
+          data: {
+            labels: h.labels,
+            datasets: [{ label: `iterations per bin (${unit})`, data: h.counts, backgroundColor: color }],
+          },
           options: {
             ...baseOptions(title),
             plugins: { title: { display: true, text: title }, legend: { display: false } },
-            scales: { x: { title: { display: true, text: `total per iteration (${unit})` } }, y: { beginAtZero: true, title: { display: true, text: 'iterations' }, ticks: { precision: 0 } } },
+            scales: {
+              x: { title: { display: true, text: `total per iteration (${unit})` } },
+              y: { beginAtZero: true, title: { display: true, text: 'iterations' }, ticks: { precision: 0 } },
+            },
           },
         },
       };
@@ -165,7 +186,10 @@ function esc(s: string): string {
 
 /** JSON inside a <script> element: nothing in it may close the element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function htmlTable(table: Table): string {
@@ -284,14 +308,20 @@ export function renderHtml(input: BenchResult): string {
   const distribution: Section = {
     id: 'distribution',
     title: 'Distribution of iteration totals',
-    notes: [`Histogram of every timed iteration's total per run (${unitInfo(result).unit}). QEMU instruction counts repeat exactly for equal inputs, so spread comes from the inputs.`],
+    notes: [
+      `Histogram of every timed iteration's total per run (${unitInfo(result).unit}). QEMU instruction counts repeat exactly for equal inputs, so spread comes from the inputs.`,
+    ],
     tables: [],
   };
   if (specs.some((s) => s.section === 'distribution')) sections.splice(phasesAt + 1, 0, distribution);
   const title = reportTitle(result);
   const body: string[] = [];
   body.push(`<h1>${esc(title)}</h1>`);
-  body.push(`<ul class="meta">${reportHeader(result).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
+  body.push(
+    `<ul class="meta">${reportHeader(result)
+      .map((l) => `<li>${esc(l)}</li>`)
+      .join('')}</ul>`,
+  );
   body.push(`<nav>${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}</nav>`);
   for (const section of sections) {
     body.push(`<section id="${esc(section.id)}">`, `<h2>${esc(section.title)}</h2>`);
@@ -302,7 +332,13 @@ export function renderHtml(input: BenchResult): string {
     if (section.tile) body.push('<div class="tiles">');
     for (const table of section.tables) {
       const spec = specs.find((s) => s.id === table.chart);
-      body.push(spec ? `<div class="pair"><div>${htmlTable(table)}</div>${figure(spec)}</div>` : section.tile ? `<div>${htmlTable(table)}</div>` : htmlTable(table));
+      body.push(
+        spec
+          ? `<div class="pair"><div>${htmlTable(table)}</div>${figure(spec)}</div>`
+          : section.tile
+            ? `<div>${htmlTable(table)}</div>`
+            : htmlTable(table),
+      );
     }
     if (section.tile) body.push('</div>');
     body.push('</section>');

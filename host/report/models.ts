@@ -38,7 +38,9 @@ export function modelRows(models: string[], target: string): ModelRow[] {
       flopsPlusBias: facts.total_flops_2mac_plus_bias,
       ...(kerasFlops[model] !== undefined ? { kerasFlops: kerasFlops[model] } : {}),
       instrPerMac: {},
-      ...(anchor ? { tflm: { reference: anchor.instrPerInvoke.reference, optimized: anchor.instrPerInvoke['cmsis-nn'] } } : {}),
+      ...(anchor
+        ? { tflm: { reference: anchor.instrPerInvoke.reference, optimized: anchor.instrPerInvoke['cmsis-nn'] } }
+        : {}),
     };
   });
 }

@@ -118,7 +118,8 @@ export function completeModels(models: ModelRow[], runs: BenchRun[]): ModelRow[]
     // INVOKE is native C for every impl; prefer the C run's figure, else any run of the app.
     const invoke = (kernels: 'reference' | 'optimized') => {
       if (!app) return undefined;
-      const run = find(runs, app, kernels, 'c') ?? runs.find((r) => r.app === app && r.kernels === kernels && hasTimings(r));
+      const run =
+        find(runs, app, kernels, 'c') ?? runs.find((r) => r.app === app && r.kernels === kernels && hasTimings(r));
       return run?.phases.invoke.median;
     };
     for (const k of ['reference', 'optimized'] as const) {

@@ -5,11 +5,17 @@ import type { SeedRow } from '../bench/result.ts';
 
 /** F769 @ 216 MHz, ms, "averaging over ~1 minute", serial output inside the timed region. */
 export const seedF769: SeedRow[] = [
-  { app: 'hello_world', populate: 0, invokeCmsis: 0, invokeReference: 1, respond: 0, approx: ['populate', 'invokeCmsis', 'invokeReference', 'respond'] },
+  {
+    app: 'hello_world',
+    populate: 0,
+    invokeCmsis: 0,
+    invokeReference: 1,
+    respond: 0,
+    approx: ['populate', 'invokeCmsis', 'invokeReference', 'respond'],
+  },
   { app: 'micro_speech', populate: 11, invokeCmsis: 52, invokeReference: 413, respond: 0, approx: ['respond'] },
   { app: 'mnist', populate: 88, invokeCmsis: 13, invokeReference: 52, respond: 93 },
 ];
-
 
 /** FLOPs the write-up counted on the pre-quantization Keras models (not the .tflite graphs). */
 export const kerasFlops: Record<string, number> = {

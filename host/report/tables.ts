@@ -99,11 +99,21 @@ export function unitInfo(result: Pick<BenchResult, 'unit' | 'hz' | 'target'>): U
   const mhz = hz ? `${fmt(hz / 1e6)} MHz` : 'unknown clock';
   switch (result.unit) {
     case 'instr':
-      return { unit: 'instr', long: `instr = guest instructions retired on ${result.target} (QEMU -icount shift=7): exactly repeatable, not Cortex-M7 cycles`, ms, hz };
+      return {
+        unit: 'instr',
+        long: `instr = guest instructions retired on ${result.target} (QEMU -icount shift=7): exactly repeatable, not Cortex-M7 cycles`,
+        ms,
+        hz,
+      };
     case 'cycles':
       return { unit: 'cycles', long: `cycles = DWT CYCCNT on ${result.target} @ ${mhz}; ms = cycles / clock`, ms, hz };
     case 'ns':
-      return { unit: 'ns', long: `ns = CLOCK_MONOTONIC nanoseconds on ${result.target} (a Linux process, not the MCU)`, ms, hz };
+      return {
+        unit: 'ns',
+        long: `ns = CLOCK_MONOTONIC nanoseconds on ${result.target} (a Linux process, not the MCU)`,
+        ms,
+        hz,
+      };
     default:
       return { unit: result.unit, long: `${result.unit} on ${result.target}`, ms, hz };
   }
@@ -111,7 +121,12 @@ export function unitInfo(result: Pick<BenchResult, 'unit' | 'hz' | 'target'>): U
 
 // ---------- labels ----------
 
-export const phaseLabel: Record<Phase, string> = { populate: 'POPULATE', invoke: 'INVOKE', respond: 'RESPOND', total: 'total' };
+export const phaseLabel: Record<Phase, string> = {
+  populate: 'POPULATE',
+  invoke: 'INVOKE',
+  respond: 'RESPOND',
+  total: 'total',
+};
 
 export function implLabel(impl: Impl | string): string {
   return impl === 'js' ? 'JS' : impl === 'c' ? 'C' : impl === 'js-native-frontend' ? 'JS + C front end' : impl;
@@ -125,7 +140,8 @@ function runsSection(result: BenchResult, u: UnitInfo): Section {
   const evidence = result.evidence ?? [];
   const rows = orderedRuns(result.runs).map((run) => {
     const ev = evidence.find((e) => e.app === run.app && e.impl === run.impl && e.kernels === run.kernels);
-    const drained = run.iterationsDevice === undefined ? `${run.iterations}/?` : `${run.iterations}/${run.iterationsDevice}`;
+    const drained =
+      run.iterationsDevice === undefined ? `${run.iterations}/?` : `${run.iterations}/${run.iterationsDevice}`;
     const verdict = ev ? (ev.ok ? 'yes' : ev.drained === null && ev.txOverflow === 0 ? 'unproven' : 'NO') : 'n/a';
     return [
       run.app,
@@ -151,7 +167,18 @@ function runsSection(result: BenchResult, u: UnitInfo): Section {
     ],
     tables: [
       {
-        head: ['app', 'kernels', 'impl', 'iterations', 'warm-up', 'correct', 'TX overflow', 'TX peak/cap', 'received/device', 'I/O-free timing'],
+        head: [
+          'app',
+          'kernels',
+          'impl',
+          'iterations',
+          'warm-up',
+          'correct',
+          'TX overflow',
+          'TX peak/cap',
+          'received/device',
+          'I/O-free timing',
+        ],
         align: ['l', 'l', 'l', 'r', 'r', 'l', 'r', 'r', 'r', 'l'],
         rows,
       },
@@ -173,7 +200,12 @@ function phaseTable(runs: BenchRun[], app: string, kernels: string, u: UnitInfo)
     breaks.push(rows.length);
     for (const run of set) {
       if (!hasTimings(run)) {
-        rows.push([phaseLabel[phase], implLabel(run.impl), ...stats.map(() => 'no iterations'), ...(u.ms ? ['', ''] : [])]);
+        rows.push([
+          phaseLabel[phase],
+          implLabel(run.impl),
+          ...stats.map(() => 'no iterations'),
+          ...(u.ms ? ['', ''] : []),
+        ]);
         continue;
       }
       const s = run.phases[phase];
@@ -182,8 +214,19 @@ function phaseTable(runs: BenchRun[], app: string, kernels: string, u: UnitInfo)
       rows.push(row);
     }
   }
-  const n = set.filter(hasTimings).map((r) => `${implLabel(r.impl)} ${r.iterations}`).join(', ');
-  return { title: `${app} · ${kernels} kernels`, notes: [`Timed iterations: ${n || 'none'}.`], head, align, rows, breaks: breaks.slice(1), chart: phaseChartId(app, kernels) };
+  const n = set
+    .filter(hasTimings)
+    .map((r) => `${implLabel(r.impl)} ${r.iterations}`)
+    .join(', ');
+  return {
+    title: `${app} · ${kernels} kernels`,
+    notes: [`Timed iterations: ${n || 'none'}.`],
+    head,
+    align,
+    rows,
+    breaks: breaks.slice(1),
+    chart: phaseChartId(app, kernels),
+  };
 }
 
 function phasesSection(result: BenchResult, u: UnitInfo): Section {
@@ -197,7 +240,9 @@ function phasesSection(result: BenchResult, u: UnitInfo): Section {
   return {
     id: 'phases',
     title: `Phases per app and kernel set (${u.unit})`,
-    notes: [`The write-up's POPULATE / INVOKE / RESPOND split, JS and C side by side; total = one whole iteration. Unit: ${u.unit}.`],
+    notes: [
+      `The write-up's POPULATE / INVOKE / RESPOND split, JS and C side by side; total = one whole iteration. Unit: ${u.unit}.`,
+    ],
     tables,
   };
 }
@@ -226,7 +271,13 @@ function seedSection(result: BenchResult, u: UnitInfo): Section {
       rows.push(row);
     }
   }
-  const head = ['app', 'phase', `write-up F769 ms (${seedCaveat(result)})`, `ours JS median (${u.unit})`, `ours C median (${u.unit})`];
+  const head = [
+    'app',
+    'phase',
+    `write-up F769 ms (${seedCaveat(result)})`,
+    `ours JS median (${u.unit})`,
+    `ours C median (${u.unit})`,
+  ];
   const align: Align[] = ['l', 'l', 'r', 'r', 'r'];
   if (u.ms) {
     head.push('ours JS ms', 'ours C ms');
@@ -251,11 +302,29 @@ function overheadSection(result: BenchResult, u: UnitInfo): Section {
     const group = `${o.app}/${o.kernels}/${o.impl}`;
     if (group !== last) breaks.push(rows.length);
     last = group;
-    const row = [o.app, o.kernels, implLabel(o.impl), phaseLabel[o.phase], fmt(o.js), fmt(o.c), fmtSigned(o.jsMinusC), fmtPct(o.pctOfC, true)];
+    const row = [
+      o.app,
+      o.kernels,
+      implLabel(o.impl),
+      phaseLabel[o.phase],
+      fmt(o.js),
+      fmt(o.c),
+      fmtSigned(o.jsMinusC),
+      fmtPct(o.pctOfC, true),
+    ];
     if (u.ms) row.push(fmtMs(u.ms(o.jsMinusC)));
     rows.push(row);
   }
-  const head = ['app', 'kernels', 'JS variant', 'phase', `JS median (${u.unit})`, `C median (${u.unit})`, `JS − C (${u.unit})`, '% of C iteration'];
+  const head = [
+    'app',
+    'kernels',
+    'JS variant',
+    'phase',
+    `JS median (${u.unit})`,
+    `C median (${u.unit})`,
+    `JS − C (${u.unit})`,
+    '% of C iteration',
+  ];
   const align: Align[] = ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r'];
   if (u.ms) {
     head.push('JS − C ms');
@@ -287,7 +356,15 @@ function timerNote(result: BenchResult, u: UnitInfo): string[] {
 function speedupSection(result: BenchResult, u: UnitInfo): Section {
   const rows: string[][] = [];
   for (const s of result.speedups ?? []) {
-    rows.push([`ours (${u.unit}, ${result.target})`, s.app, implLabel(s.impl), fmt(s.reference), fmt(s.optimized), fmtRatio(s.ratio), fmtPct(s.changePct, true)]);
+    rows.push([
+      `ours (${u.unit}, ${result.target})`,
+      s.app,
+      implLabel(s.impl),
+      fmt(s.reference),
+      fmt(s.optimized),
+      fmtRatio(s.ratio),
+      fmtPct(s.changePct, true),
+    ]);
   }
   const seedRows = (result.seed ?? []).filter((s) => s.invokeReference !== null && s.invokeCmsis !== null);
   const breaks = rows.length && seedRows.length ? [rows.length] : [];
@@ -338,17 +415,37 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
       ['empty JS → C call (net)', fmt(m.emptyCall)],
       ['timer read from JS', fmt(m.timerRead)],
       ['timer read from C', fmt(m.timerReadC)],
-      ...(m.timerSpan === undefined ? [] : [['timer cost inside each timed span, JS − C (not subtracted)', fmtSigned(m.timerSpan - m.timerReadC)]]),
+      ...(m.timerSpan === undefined
+        ? []
+        : [['timer cost inside each timed span, JS − C (not subtracted)', fmtSigned(m.timerSpan - m.timerReadC)]]),
     ],
   };
   const rows: string[][] = [];
   const per = (v: number, n: number) => (n > 0 ? fmt(v / n) : 'n/a');
   for (const f of m.fillInput) {
-    rows.push(['fill input tensor', `${fmt(f.bytes)} byte${f.bytes === 1 ? '' : 's'}`, fmt(f.js), fmt(f.c), fmtSigned(f.js - f.c), fmtRatio(f.c > 0 ? f.js / f.c : NaN), per(f.js, f.bytes), per(f.c, f.bytes)]);
+    rows.push([
+      'fill input tensor',
+      `${fmt(f.bytes)} byte${f.bytes === 1 ? '' : 's'}`,
+      fmt(f.js),
+      fmt(f.c),
+      fmtSigned(f.js - f.c),
+      fmtRatio(f.c > 0 ? f.js / f.c : NaN),
+      per(f.js, f.bytes),
+      per(f.c, f.bytes),
+    ]);
   }
   const breaks = m.fillInput.length && m.argmax.length ? [rows.length] : [];
   for (const a of m.argmax) {
-    rows.push(['arg-max', `${fmt(a.n)} values`, fmt(a.js), fmt(a.c), fmtSigned(a.js - a.c), fmtRatio(a.c > 0 ? a.js / a.c : NaN), per(a.js, a.n), per(a.c, a.n)]);
+    rows.push([
+      'arg-max',
+      `${fmt(a.n)} values`,
+      fmt(a.js),
+      fmt(a.c),
+      fmtSigned(a.js - a.c),
+      fmtRatio(a.c > 0 ? a.js / a.c : NaN),
+      per(a.js, a.n),
+      per(a.c, a.n),
+    ]);
   }
   return {
     id: 'micro',
@@ -359,7 +456,16 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
       basics,
       {
         title: 'Per element',
-        head: ['benchmark', 'size', `JS (${u.unit})`, `C (${u.unit})`, 'JS − C', 'JS / C', 'JS per element', 'C per element'],
+        head: [
+          'benchmark',
+          'size',
+          `JS (${u.unit})`,
+          `C (${u.unit})`,
+          'JS − C',
+          'JS / C',
+          'JS per element',
+          'C per element',
+        ],
         align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         rows,
         breaks,
@@ -373,10 +479,19 @@ function memorySection(result: BenchResult): Section {
   if (!mem) return notMeasured('memory', 'Memory');
   const arena: Table = {
     title: 'Tensor arena (bytes)',
-    notes: ["TFLM = TFLM's arena_used_bytes on the M7 (ANCHORS-m7-qemu.md), the like-for-like figure; the write-up rounded its arenas to 1 / 7 / 11 kB."],
+    notes: [
+      "TFLM = TFLM's arena_used_bytes on the M7 (ANCHORS-m7-qemu.md), the like-for-like figure; the write-up rounded its arenas to 1 / 7 / 11 kB.",
+    ],
     head: ['model', 'head', 'tail', 'total', 'TFLM (M7)', 'ours − TFLM'],
     align: ['l', 'r', 'r', 'r', 'r', 'r'],
-    rows: mem.arena.map((a) => [a.model, fmtBytes(a.head), fmtBytes(a.tail), fmtBytes(a.total), fmtBytes(a.tflm), a.tflm === null ? 'n/a' : fmtSigned(a.total - a.tflm)]),
+    rows: mem.arena.map((a) => [
+      a.model,
+      fmtBytes(a.head),
+      fmtBytes(a.tail),
+      fmtBytes(a.total),
+      fmtBytes(a.tflm),
+      a.tflm === null ? 'n/a' : fmtSigned(a.total - a.tflm),
+    ]),
   };
   const runtime: Table = {
     title: 'Runtime memory (bytes)',
@@ -396,7 +511,12 @@ function memorySection(result: BenchResult): Section {
     head: ['component', 'bytes', 'KB', 'share'],
     align: ['l', 'r', 'r', 'r'],
     rows: [
-      ...flashEntries.map(([k, v]) => [k, fmtBytes(v), oneDecimal.format(v / 1024), fmtPct(flashTotal > 0 ? (100 * v) / flashTotal : NaN)]),
+      ...flashEntries.map(([k, v]) => [
+        k,
+        fmtBytes(v),
+        oneDecimal.format(v / 1024),
+        fmtPct(flashTotal > 0 ? (100 * v) / flashTotal : NaN),
+      ]),
       ['total', fmtBytes(flashTotal), oneDecimal.format(flashTotal / 1024), flashTotal > 0 ? '100.0 %' : 'n/a'],
     ],
     breaks: flashEntries.length ? [flashEntries.length] : [],
@@ -406,8 +526,20 @@ function memorySection(result: BenchResult): Section {
 
 function modelSection(result: BenchResult, u: UnitInfo): Section {
   if (!result.models?.length) return notMeasured('models', 'Models');
-  const hasTflm = result.models.some((m) => m.tflm && (m.tflm.reference !== undefined || m.tflm.optimized !== undefined));
-  const head = ['model', 'ops', 'MACs', 'FLOPs (2×MAC)', 'FLOPs + bias', 'Keras FLOPs (write-up, pre-quant.)', `${u.unit}/MAC ref`, `${u.unit}/MAC opt`, 'speed-up'];
+  const hasTflm = result.models.some(
+    (m) => m.tflm && (m.tflm.reference !== undefined || m.tflm.optimized !== undefined),
+  );
+  const head = [
+    'model',
+    'ops',
+    'MACs',
+    'FLOPs (2×MAC)',
+    'FLOPs + bias',
+    'Keras FLOPs (write-up, pre-quant.)',
+    `${u.unit}/MAC ref`,
+    `${u.unit}/MAC opt`,
+    'speed-up',
+  ];
   const align: Align[] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
   if (hasTflm) {
     head.push('TFLM ref (instr)', 'TFLM CMSIS-NN (instr)');
@@ -434,7 +566,10 @@ function modelSection(result: BenchResult, u: UnitInfo): Section {
     title: 'Models',
     notes: [
       "MACs and FLOPs are counted on the .tflite graphs we run (FLOPs = 2 × MACs; + bias adds one per output of biased layers). The write-up's Keras FLOPs were counted on the pre-quantization Keras models: shown for reference, not comparable.",
-      `${u.unit}/MAC = median INVOKE / MACs.` + (hasTflm ? ' TFLM columns: real TFLM (+ CMSIS-NN) instructions per invoke on mps2-an500, -DNDEBUG (the anchors).' : ''),
+      `${u.unit}/MAC = median INVOKE / MACs.` +
+        (hasTflm
+          ? ' TFLM columns: real TFLM (+ CMSIS-NN) instructions per invoke on mps2-an500, -DNDEBUG (the anchors).'
+          : ''),
     ],
     tables: [{ head, align, rows }],
   };
@@ -446,7 +581,14 @@ function opsSection(result: BenchResult, u: UnitInfo): Section | undefined {
   const tables = withOps.map((run): Table => {
     const ops = run.ops!;
     const sum = ops.reduce((a, o) => a + o.time, 0);
-    const rows = ops.map((o) => [String(o.index), o.op, fmt(o.macs), fmt(o.time), o.macs > 0 ? oneDecimal.format(o.time / o.macs) : '–', fmtPct(sum > 0 ? (100 * o.time) / sum : NaN)]);
+    const rows = ops.map((o) => [
+      String(o.index),
+      o.op,
+      fmt(o.macs),
+      fmt(o.time),
+      o.macs > 0 ? oneDecimal.format(o.time / o.macs) : '–',
+      fmtPct(sum > 0 ? (100 * o.time) / sum : NaN),
+    ]);
     rows.push(['', 'sum of ops', fmt(ops.reduce((a, o) => a + o.macs, 0)), fmt(sum), '', sum > 0 ? '100.0 %' : 'n/a']);
     return {
       title: `${run.app} · ${run.kernels} kernels · ${implLabel(run.impl)}`,
@@ -456,7 +598,13 @@ function opsSection(result: BenchResult, u: UnitInfo): Section | undefined {
       breaks: [ops.length],
     };
   });
-  return { id: 'ops', title: 'Per-op breakdown of INVOKE', notes: [`One profiled invoke per run, ${u.unit}.`], tables, tile: true };
+  return {
+    id: 'ops',
+    title: 'Per-op breakdown of INVOKE',
+    notes: [`One profiled invoke per run, ${u.unit}.`],
+    tables,
+    tile: true,
+  };
 }
 
 /** Runs on another model than the app's own say so: their timings are that model's. */
@@ -477,11 +625,27 @@ function summarySection(result: BenchResult, u: UnitInfo): Section {
   const rows = result.overhead
     .filter((o) => o.phase === 'total')
     .map((o) => {
-      const row = [o.app, o.kernels, implLabel(o.impl), fmt(o.c), fmt(o.js), fmtSigned(o.jsMinusC), fmtPct(o.pctOfC, true)];
+      const row = [
+        o.app,
+        o.kernels,
+        implLabel(o.impl),
+        fmt(o.c),
+        fmt(o.js),
+        fmtSigned(o.jsMinusC),
+        fmtPct(o.pctOfC, true),
+      ];
       if (u.ms) row.push(fmtMs(u.ms(o.c)), fmtMs(u.ms(o.js)));
       return row;
     });
-  const head = ['app', 'kernels', 'JS variant', `C iteration (${u.unit})`, `JS iteration (${u.unit})`, 'JS − C', 'JS overhead'];
+  const head = [
+    'app',
+    'kernels',
+    'JS variant',
+    `C iteration (${u.unit})`,
+    `JS iteration (${u.unit})`,
+    'JS − C',
+    'JS overhead',
+  ];
   const align: Align[] = ['l', 'l', 'l', 'r', 'r', 'r', 'r'];
   if (u.ms) {
     head.push('C ms', 'JS ms');
@@ -521,5 +685,10 @@ export function reportTitle(result: BenchResult): string {
 }
 
 export function reportHeader(result: BenchResult): string[] {
-  return [`target: ${result.target}`, `unit: ${unitInfo(result).unit}${result.hz ? ` (clock ${fmt(result.hz)} Hz)` : ''}`, `build: ${result.build}`, `created: ${result.createdAt}`];
+  return [
+    `target: ${result.target}`,
+    `unit: ${unitInfo(result).unit}${result.hz ? ` (clock ${fmt(result.hz)} Hz)` : ''}`,
+    `build: ${result.build}`,
+    `created: ${result.createdAt}`,
+  ];
 }

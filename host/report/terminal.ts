@@ -4,7 +4,16 @@ import type { BenchResult } from '../bench/result.ts';
 import { withDerived } from './overhead.ts';
 import { buildSections, reportHeader, reportTitle, type Table } from './tables.ts';
 
-const ascii: Record<string, string> = { '−': '-', '×': 'x', '·': '/', '—': '-', '–': '-', '’': "'", '→': '->', '~': '~' };
+const ascii: Record<string, string> = {
+  '−': '-',
+  '×': 'x',
+  '·': '/',
+  '—': '-',
+  '–': '-',
+  '’': "'",
+  '→': '->',
+  '~': '~',
+};
 
 export function toAscii(s: string): string {
   return s.replace(/[^\x20-\x7e\n]/g, (ch) => ascii[ch] ?? '?');
@@ -27,8 +36,13 @@ export function renderTable(table: Table, width = 100): string[] {
   const head = table.head.map(toAscii);
   const rows = table.rows.map((r) => r.map(toAscii));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const cell = (text: string, i: number) => (table.align[i] === 'r' ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const line = (cells: string[]) => cells.map((c, i) => cell(c ?? '', i)).join('  ').trimEnd();
+  const cell = (text: string, i: number) =>
+    table.align[i] === 'r' ? text.padStart(widths[i]) : text.padEnd(widths[i]);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => cell(c ?? '', i))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const out: string[] = [];
   if (table.title) out.push(toAscii(table.title));

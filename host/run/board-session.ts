@@ -38,7 +38,8 @@ export async function freePort(): Promise<number> {
 async function connectWithRetry(port: number, child: ChildProcess, timeoutMs: number): Promise<net.Socket> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new XsinferError('RUN_FAILED', `QEMU exited (${child.exitCode}) before its serial port opened`);
+    if (child.exitCode !== null)
+      throw new XsinferError('RUN_FAILED', `QEMU exited (${child.exitCode}) before its serial port opened`);
     try {
       return await new Promise<net.Socket>((resolve, reject) => {
         const socket = net.connect(port, '127.0.0.1');
@@ -61,7 +62,11 @@ export interface QemuBoot {
 }
 
 /** Boots an ELF under QEMU with the UART on a TCP socket and connects to it. */
-export async function bootQemu(opts: { elf: string; args?: string[]; stderr?: (s: string) => void }): Promise<QemuBoot> {
+export async function bootQemu(opts: {
+  elf: string;
+  args?: string[];
+  stderr?: (s: string) => void;
+}): Promise<QemuBoot> {
   const port = await freePort();
   const args = qemuArgs({ elf: opts.elf, args: opts.args, serial: `tcp:127.0.0.1:${port},server=on,wait=on` });
   const child = spawn(QEMU_BINARY, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -73,7 +78,8 @@ export async function bootQemu(opts: { elf: string; args?: string[]; stderr?: (s
   const exited = new Promise<number>((resolve, reject) => {
     child.on('error', (err) => reject(new XsinferError('RUN_FAILED', `cannot start ${QEMU_BINARY}: ${err.message}`)));
     child.on('close', (code, signal) => {
-      if (code === null && signal !== 'SIGTERM' && signal !== 'SIGKILL') reject(new XsinferError('RUN_FAILED', `QEMU died (${signal}): ${stderr}`));
+      if (code === null && signal !== 'SIGTERM' && signal !== 'SIGKILL')
+        reject(new XsinferError('RUN_FAILED', `QEMU died (${signal}): ${stderr}`));
       else resolve(code ?? 128);
     });
   });

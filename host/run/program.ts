@@ -36,7 +36,9 @@ export function programCommand(opts: Pick<ProgramRunOptions, 'target' | 'program
 
 export function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
   if (!targetInfo[opts.target].runsHere) {
-    return Promise.reject(new XsinferError('NOT_SUPPORTED', `${opts.target} cannot run here: flash a board and use --port`));
+    return Promise.reject(
+      new XsinferError('NOT_SUPPORTED', `${opts.target} cannot run here: flash a board and use --port`),
+    );
   }
   const { command, args } = programCommand(opts);
   return new Promise((resolve, reject) => {
@@ -61,7 +63,12 @@ export function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
       clearTimeout(timer);
       const output = Buffer.concat(chunks);
       if (timedOut) {
-        reject(new XsinferError('TIMEOUT', `${opts.program} on ${opts.target} did not finish in ${opts.timeoutMs ?? 120_000} ms; output so far:\n${output.toString().slice(-2000)}`));
+        reject(
+          new XsinferError(
+            'TIMEOUT',
+            `${opts.program} on ${opts.target} did not finish in ${opts.timeoutMs ?? 120_000} ms; output so far:\n${output.toString().slice(-2000)}`,
+          ),
+        );
         return;
       }
       resolve({ exitCode: code ?? (signal ? 128 : -1), output, stderr });

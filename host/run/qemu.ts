@@ -11,12 +11,18 @@ export function qemuArgs(opts: { elf: string; args?: string[]; serial: string })
     semihosting.push(`arg=${arg.replace(/,/g, ',,')}`);
   }
   return [
-    '-M', 'mps2-an500',
+    '-M',
+    'mps2-an500',
     '-nographic',
-    '-monitor', 'none',
-    '-serial', opts.serial,
-    '-semihosting-config', semihosting.join(','),
-    '-icount', 'shift=7',
-    '-kernel', opts.elf,
+    '-monitor',
+    'none',
+    '-serial',
+    opts.serial,
+    '-semihosting-config',
+    semihosting.join(','),
+    '-icount',
+    'shift=7',
+    '-kernel',
+    opts.elf,
   ];
 }

@@ -25,7 +25,19 @@ function newlibLinks(): boolean {
   try {
     const src = path.join(dir, 'probe.c');
     fs.writeFileSync(src, '#include <string.h>\nint main(void){static char a[4]; return (int)strlen(a);}\n');
-    const r = spawnSync('arm-none-eabi-gcc', ['-mcpu=cortex-m7', '-mthumb', '--specs=nano.specs', '--specs=nosys.specs', src, '-o', path.join(dir, 'probe.elf')], { stdio: 'ignore' });
+    const r = spawnSync(
+      'arm-none-eabi-gcc',
+      [
+        '-mcpu=cortex-m7',
+        '-mthumb',
+        '--specs=nano.specs',
+        '--specs=nosys.specs',
+        src,
+        '-o',
+        path.join(dir, 'probe.elf'),
+      ],
+      { stdio: 'ignore' },
+    );
     return r.status === 0;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -36,7 +48,9 @@ function libFuzzerPresent(): boolean {
   const roots = ['/usr/lib/llvm-14/lib/clang', '/usr/lib/clang'];
   return roots.some((root) => {
     if (!fs.existsSync(root)) return false;
-    return fs.readdirSync(root).some((v) => fs.existsSync(path.join(root, v, 'lib', 'linux', 'libclang_rt.fuzzer-x86_64.a')));
+    return fs
+      .readdirSync(root)
+      .some((v) => fs.existsSync(path.join(root, v, 'lib', 'linux', 'libclang_rt.fuzzer-x86_64.a')));
   });
 }
 
@@ -47,12 +61,18 @@ export const requirements: Requirement[] = [
   { what: 'cmake', packages: ['cmake'], present: () => onPath('cmake') },
   { what: 'ninja', packages: ['ninja-build'], present: () => onPath('ninja') },
   { what: 'host C compiler', packages: ['gcc', 'libc6-dev'], present: () => onPath('cc') },
-  { what: 'clang with libFuzzer', packages: ['clang', 'libclang-rt-14-dev'], present: () => onPath('clang') && libFuzzerPresent() },
-  { what: 'udevadm (serial port listing)', packages: ['udev'], present: () => onPath('udevadm') },
 ];
 
-/** Only the report test needs a browser (≈ 270 MB): installed for `npm test`, not for `npm start`. */
+/** What only `npm test` needs (installed for it, not for `npm start`): the fuzzers, the
+ * serial-port listing test, the format check and a browser for the report test (≈ 270 MB). */
 export const testRequirements: Requirement[] = [
+  {
+    what: 'clang with libFuzzer',
+    packages: ['clang', 'libclang-rt-14-dev'],
+    present: () => onPath('clang') && libFuzzerPresent(),
+  },
+  { what: 'udevadm (serial port listing)', packages: ['udev'], present: () => onPath('udevadm') },
+  { what: 'clang-format (the C format check)', packages: ['clang-format'], present: () => onPath('clang-format') },
   { what: 'chromium (renders the HTML report in a test)', packages: ['chromium'], present: () => onPath('chromium') },
 ];
 
@@ -60,7 +80,10 @@ export function missingRequirements(forTests = false): Requirement[] {
   return [...requirements, ...(forTests ? testRequirements : [])].filter((r) => !r.present());
 }
 
-export function bootstrap(opts: { forTests?: boolean } = {}, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
+export function bootstrap(
+  opts: { forTests?: boolean } = {},
+  log: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): void {
   let missing = missingRequirements(opts.forTests);
   if (missing.length === 0) return;
   const packages = [...new Set(missing.flatMap((r) => r.packages))];

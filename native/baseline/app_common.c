@@ -6,9 +6,12 @@
 #include "assets.h"
 #include "baseline/app.h"
 
-extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_micro_speech_stream, c_app_person_detect;
+extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_micro_speech_stream,
+    c_app_person_detect;
 
-const c_app_t *const c_apps[] = {&c_app_hello_world, &c_app_micro_speech, &c_app_micro_speech_stream, &c_app_mnist, &c_app_person_detect, NULL};
+const c_app_t *const c_apps[] = {&c_app_hello_world,         &c_app_micro_speech,
+                                 &c_app_micro_speech_stream, &c_app_mnist,
+                                 &c_app_person_detect,       NULL};
 
 const c_app_t *c_app_find(const char *name) {
   for (const c_app_t *const *app = c_apps; *app; app++)
@@ -16,7 +19,8 @@ const c_app_t *c_app_find(const char *name) {
   return NULL;
 }
 
-static eng_status_t setup_error(app_ctx_t *ctx, eng_status_t code, const char *message, const char *name) {
+static eng_status_t setup_error(app_ctx_t *ctx, eng_status_t code, const char *message,
+                                const char *name) {
   ctx->error.code = code;
   ctx->error.op_index = -1;
   snprintf(ctx->error.message, sizeof ctx->error.message, "%s: %s", message, name);
@@ -25,7 +29,8 @@ static eng_status_t setup_error(app_ctx_t *ctx, eng_status_t code, const char *m
 
 int app_golden_applies(const uint8_t *data, uint32_t bytes, const char *builtin_asset) {
   const asset_t *builtin = asset_find(builtin_asset);
-  return builtin && bytes == builtin->bytes && (data == builtin->data || memcmp(data, builtin->data, bytes) == 0);
+  return builtin && bytes == builtin->bytes &&
+         (data == builtin->data || memcmp(data, builtin->data, bytes) == 0);
 }
 
 /* Input 0 or output 0 that is not int8[elements]: the app cannot read or fill it. */
@@ -34,17 +39,19 @@ static int tensor_fits(const eng_tensor_info_t *t, uint32_t elements) {
 }
 
 static eng_status_t misfit(app_ctx_t *ctx, const char *app, const char *model, const char *what,
-                          const eng_tensor_info_t *t, uint32_t elements) {
+                           const eng_tensor_info_t *t, uint32_t elements) {
   uint32_t size = eng_type_size(t->type);
   ctx->error.code = ENG_ERR_SHAPE;
   ctx->error.op_index = -1;
-  snprintf(ctx->error.message, sizeof ctx->error.message, "%s: model \"%s\" does not fit: %s 0 is %s[%lu], the app needs int8[%lu]",
-           app, model, what, eng_type_name(t->type), (unsigned long)(size ? t->bytes / size : t->bytes), (unsigned long)elements);
+  snprintf(ctx->error.message, sizeof ctx->error.message,
+           "%s: model \"%s\" does not fit: %s 0 is %s[%lu], the app needs int8[%lu]", app, model,
+           what, eng_type_name(t->type), (unsigned long)(size ? t->bytes / size : t->bytes),
+           (unsigned long)elements);
   return ENG_ERR_SHAPE;
 }
 
-eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
-                            uint32_t outputs) {
+eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset,
+                             uint32_t inputs, uint32_t outputs) {
   const char *model_name = model_asset;
   const uint8_t *model_data;
   uint32_t model_bytes;
@@ -60,7 +67,8 @@ eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_
   }
   /* Untimed, once per run: at most one pass over the model's bytes. */
   ctx->unchecked = ctx->model_name && !app_golden_applies(model_data, model_bytes, model_asset);
-  ctx->interp = eng_interp_create(model_data, model_bytes, ctx->arena, ctx->arena_bytes, ctx->kernels, &ctx->error);
+  ctx->interp = eng_interp_create(model_data, model_bytes, ctx->arena, ctx->arena_bytes,
+                                  ctx->kernels, &ctx->error);
   if (!ctx->interp) return ctx->error.code;
   eng_status_t status = eng_interp_allocate(ctx->interp);
   if (status != ENG_OK) {
@@ -70,7 +78,8 @@ eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_
   if (eng_interp_input_count(ctx->interp) < 1 || eng_interp_output_count(ctx->interp) < 1) {
     ctx->error.code = ENG_ERR_SHAPE;
     ctx->error.op_index = -1;
-    snprintf(ctx->error.message, sizeof ctx->error.message, "%s: model \"%s\" does not fit: it has no input 0 or no output 0", app, model_name);
+    snprintf(ctx->error.message, sizeof ctx->error.message,
+             "%s: model \"%s\" does not fit: it has no input 0 or no output 0", app, model_name);
     return ENG_ERR_SHAPE;
   }
   status = eng_interp_input(ctx->interp, 0, &ctx->input);
@@ -79,8 +88,10 @@ eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_
     ctx->error = *eng_interp_error(ctx->interp);
     return status;
   }
-  if (!tensor_fits(&ctx->input, inputs)) return misfit(ctx, app, model_name, "input", &ctx->input, inputs);
-  if (!tensor_fits(&ctx->output, outputs)) return misfit(ctx, app, model_name, "output", &ctx->output, outputs);
+  if (!tensor_fits(&ctx->input, inputs))
+    return misfit(ctx, app, model_name, "input", &ctx->input, inputs);
+  if (!tensor_fits(&ctx->output, outputs))
+    return misfit(ctx, app, model_name, "output", &ctx->output, outputs);
   if (ctx->check) return ENG_OK; /* the app checks itself (micro_speech_stream) */
   char name[64];
   snprintf(name, sizeof name, "%s/expected.i8", app);
@@ -93,8 +104,8 @@ eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_
   return ENG_OK;
 }
 
-eng_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
-                            uint32_t pixels, uint32_t classes) {
+eng_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset,
+                             const char *images_asset, uint32_t pixels, uint32_t classes) {
   const asset_t *images = asset_find(images_asset);
   if (!images) return setup_error(ctx, ENG_ERR_ARG, "missing asset", images_asset);
   ctx->data = images->data;

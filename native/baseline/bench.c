@@ -18,8 +18,10 @@ uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32
     record.invoke_ticks = t2 - t1;
     record.respond_ticks = t3 - t2;
     record.total_ticks = t3 - t0;
-    if (record.invoke_status != ENG_OK || ctx->populate_status != ENG_OK) record.correct = 0;
-    else record.correct = ctx->unchecked ? -1 : app_check(ctx, record.case_index, &record.result);
+    if (record.invoke_status != ENG_OK || ctx->populate_status != ENG_OK)
+      record.correct = 0;
+    else
+      record.correct = ctx->unchecked ? -1 : app_check(ctx, record.case_index, &record.result);
     if (record.correct == 0) wrong++;
     if (i >= warmup) {
       record.index = i - warmup;

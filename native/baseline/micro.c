@@ -7,13 +7,14 @@ const uint32_t c_micro_fill_bytes[C_MICRO_FILLS] = {1, 784, 1960, 9216};
 const uint32_t c_micro_argmax_n[C_MICRO_ARGMAXES] = {4, 10};
 
 /* A byte loop GCC may not turn into a memcpy call: what a JS element loop is compared to. */
-__attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) static void copy_loop(int8_t *dst, const int8_t *src,
-                                                                                              uint32_t n) {
+__attribute__((noinline, optimize("no-tree-loop-distribute-patterns"))) static void copy_loop(
+    int8_t *dst, const int8_t *src, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
 /* POPULATE's work in mnist/person_detect: a table lookup per byte. */
-__attribute__((noinline)) static void lut_loop(int8_t *dst, const uint8_t *src, const int8_t *lut, uint32_t n) {
+__attribute__((noinline)) static void lut_loop(int8_t *dst, const uint8_t *src, const int8_t *lut,
+                                               uint32_t n) {
   for (uint32_t i = 0; i < n; i++) dst[i] = lut[src[i]];
 }
 
@@ -30,7 +31,9 @@ static uint64_t ticks_pair(bench_ticks_fn ticks) {
   return best;
 }
 
-static uint64_t net(uint64_t t0, uint64_t t1, uint64_t pair) { return t1 - t0 > pair ? t1 - t0 - pair : 0; }
+static uint64_t net(uint64_t t0, uint64_t t1, uint64_t pair) {
+  return t1 - t0 > pair ? t1 - t0 - pair : 0;
+}
 
 void c_micro_measure(c_micro_t *out, bench_ticks_fn ticks, uint8_t *scratch) {
   int8_t *dst = (int8_t *)scratch;

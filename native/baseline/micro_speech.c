@@ -8,7 +8,14 @@
 #include "baseline/app.h"
 #include "quantize.h"
 
-enum { CLIP_SAMPLES = 16000, FRAMES = 49, FRAME_SAMPLES = 480, FRAME_STRIDE = 320, FEATURES = 40, CLASSES = 4 };
+enum {
+  CLIP_SAMPLES = 16000,
+  FRAMES = 49,
+  FRAME_SAMPLES = 480,
+  FRAME_STRIDE = 320,
+  FEATURES = 40,
+  CLASSES = 4
+};
 
 static const asset_t *frontend_model;
 
@@ -17,7 +24,8 @@ static eng_status_t setup(app_ctx_t *ctx) {
   frontend_model = asset_find("models/audio_preprocessor_int8.tflite");
   if (!clips || !frontend_model || !ctx->aux_arena) return ENG_ERR_ARG;
   ctx->data = clips->data;
-  return app_setup_model(ctx, "micro_speech", "models/micro_speech_quantized.tflite", FRAMES * FEATURES, CLASSES);
+  return app_setup_model(ctx, "micro_speech", "models/micro_speech_quantized.tflite",
+                         FRAMES * FEATURES, CLASSES);
 }
 
 static void populate(app_ctx_t *ctx, uint32_t case_index) {
@@ -25,7 +33,8 @@ static void populate(app_ctx_t *ctx, uint32_t case_index) {
   /* A new interpreter over the same arena is the engine's way to reset the front end's
    * state (noise estimate, PCAN), as TFLM's micro_speech does per clip. */
   eng_interp_t *frontend =
-      eng_interp_create(frontend_model->data, frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes, ctx->kernels, &ctx->error);
+      eng_interp_create(frontend_model->data, frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes,
+                        ctx->kernels, &ctx->error);
   eng_tensor_info_t in, out;
   ctx->populate_status = frontend ? eng_interp_allocate(frontend) : ctx->error.code;
   if (ctx->populate_status == ENG_OK) ctx->populate_status = eng_interp_input(frontend, 0, &in);

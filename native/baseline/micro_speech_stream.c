@@ -71,8 +71,8 @@ static eng_status_t fail(eng_error_t *err, eng_status_t code, const char *messag
  * mid-range features, which the model reads as "no". */
 static eng_status_t stream_restart(stream_t *s, app_ctx_t *ctx) {
   s->step = -1;
-  s->frontend = eng_interp_create(s->frontend_model->data, s->frontend_model->bytes, ctx->aux_arena, ctx->aux_bytes,
-                                 ctx->kernels, &ctx->error);
+  s->frontend = eng_interp_create(s->frontend_model->data, s->frontend_model->bytes, ctx->aux_arena,
+                                  ctx->aux_bytes, ctx->kernels, &ctx->error);
   if (!s->frontend) return ctx->error.code;
   eng_status_t status = eng_interp_allocate(s->frontend);
   if (status == ENG_OK) status = eng_interp_input(s->frontend, 0, &s->frontend_in);
@@ -82,13 +82,15 @@ static eng_status_t stream_restart(stream_t *s, app_ctx_t *ctx) {
     s->frontend = NULL;
     return status;
   }
-  if (s->frontend_in.bytes != FRAME_SAMPLES * sizeof(int16_t) || s->frontend_out.bytes != FEATURES) {
+  if (s->frontend_in.bytes != FRAME_SAMPLES * sizeof(int16_t) ||
+      s->frontend_out.bytes != FEATURES) {
     s->frontend = NULL;
     return fail(&ctx->error, ENG_ERR_SHAPE, "front end is not int16[480] -> int8[40]");
   }
   memset(s->window, -128, sizeof s->window);
-  rc_init(&s->rc, MC_CONFIG_RECOGNIZECOMMANDS_AVERAGEWINDOWMS, MC_CONFIG_RECOGNIZECOMMANDS_DETECTIONTHRESHOLD,
-          MC_CONFIG_RECOGNIZECOMMANDS_SUPPRESSIONMS, MC_CONFIG_RECOGNIZECOMMANDS_MINIMUMCOUNT, CLASSES);
+  rc_init(&s->rc, MC_CONFIG_RECOGNIZECOMMANDS_AVERAGEWINDOWMS,
+          MC_CONFIG_RECOGNIZECOMMANDS_DETECTIONTHRESHOLD, MC_CONFIG_RECOGNIZECOMMANDS_SUPPRESSIONMS,
+          MC_CONFIG_RECOGNIZECOMMANDS_MINIMUMCOUNT, CLASSES);
   memset(&s->decision, 0, sizeof s->decision);
   return ENG_OK;
 }
@@ -103,7 +105,8 @@ static void populate(app_ctx_t *ctx, uint32_t case_index) {
     ctx->populate_status = ENG_ERR_STATE;
     return;
   }
-  memcpy(s->frontend_in.data, s->samples + case_index * FRAME_STRIDE, FRAME_SAMPLES * sizeof(int16_t));
+  memcpy(s->frontend_in.data, s->samples + case_index * FRAME_STRIDE,
+         FRAME_SAMPLES * sizeof(int16_t));
   ctx->populate_status = eng_interp_invoke(s->frontend);
   if (ctx->populate_status != ENG_OK) return;
   memmove(s->window, s->window + FEATURES, NEWEST);
@@ -142,15 +145,20 @@ static uint32_t read_u32(const uint8_t *p) {
  * golden clip data applies (steps 0..48), against it too. */
 static int check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *result) {
   const stream_t *s = &stream;
-  if (ctx->populate_status != ENG_OK || case_index >= MS_STREAM_STEPS || s->step != (int32_t)case_index) return 0;
+  if (ctx->populate_status != ENG_OK || case_index >= MS_STREAM_STEPS ||
+      s->step != (int32_t)case_index)
+    return 0;
   const uint8_t *rec = reference + case_index * MS_STREAM_RECORD;
   const int8_t *scores = ctx->output.data;
-  if (ms_stream_crc32((const uint8_t *)s->window + NEWEST, FEATURES) != read_u32(rec + MS_REC_FEATURES_CRC)) return 0;
+  if (ms_stream_crc32((const uint8_t *)s->window + NEWEST, FEATURES) !=
+      read_u32(rec + MS_REC_FEATURES_CRC))
+    return 0;
   if (memcmp(scores, rec + MS_REC_SCORES, CLASSES) != 0) return 0;
   if (result->label != rec[MS_REC_LABEL] || result->score != rec[MS_REC_NEW] ||
       s->decision.score != rec[MS_REC_AVERAGE])
     return 0;
-  if (case_index <= GOLDEN_STEP && memcmp(s->window + NEWEST, golden_features + case_index * FEATURES, FEATURES) != 0)
+  if (case_index <= GOLDEN_STEP &&
+      memcmp(s->window + NEWEST, golden_features + case_index * FEATURES, FEATURES) != 0)
     return 0;
   return case_index != GOLDEN_STEP || memcmp(scores, golden_scores, CLASSES) == 0;
 }
@@ -168,7 +176,8 @@ static eng_status_t build_reference(app_ctx_t *ctx) {
     }
     app_result_t result;
     respond(ctx, &result);
-    if (result.label < 0) return fail(&ctx->error, ENG_ERR_STATE, "RecognizeCommands refused a step");
+    if (result.label < 0)
+      return fail(&ctx->error, ENG_ERR_STATE, "RecognizeCommands refused a step");
     uint8_t *rec = reference + k * MS_STREAM_RECORD;
     memset(rec, 0, MS_STREAM_RECORD);
     uint32_t crc = ms_stream_crc32((const uint8_t *)s->window + NEWEST, FEATURES);
@@ -180,7 +189,8 @@ static eng_status_t build_reference(app_ctx_t *ctx) {
     /* The stream's first clip from a fresh state is the golden yes_1000ms clip. */
     if (k == GOLDEN_STEP && (memcmp(s->window, golden_features, WINDOW) != 0 ||
                              memcmp(ctx->output.data, golden_scores, CLASSES) != 0))
-      return fail(&ctx->error, ENG_ERR_STATE, "frames 0..48 differ from the golden yes_1000ms features or output");
+      return fail(&ctx->error, ENG_ERR_STATE,
+                  "frames 0..48 differ from the golden yes_1000ms features or output");
   }
   return ENG_OK;
 }
@@ -193,13 +203,16 @@ static eng_status_t setup_model(app_ctx_t *ctx) {
   stream.frontend_model = asset_find("models/audio_preprocessor_int8.tflite");
   if (!clips || !features || !expected || !stream.frontend_model || !ctx->aux_arena)
     return fail(&ctx->error, ENG_ERR_ARG, "missing asset or aux arena");
-  if (clips->bytes != STREAM_SAMPLES * sizeof(int16_t) || features->bytes < WINDOW || expected->bytes < CLASSES)
+  if (clips->bytes != STREAM_SAMPLES * sizeof(int16_t) || features->bytes < WINDOW ||
+      expected->bytes < CLASSES)
     return fail(&ctx->error, ENG_ERR_SHAPE, "clips/features/expected assets have unexpected sizes");
   stream.samples = (const int16_t *)clips->data;
   golden_features = (const int8_t *)features->data;
   golden_scores = (const int8_t *)expected->data;
-  ctx->check = check; /* before app_setup_model: the app checks itself, no golden assets of its own */
-  return app_setup_model(ctx, "micro_speech_stream", "models/micro_speech_quantized.tflite", WINDOW, CLASSES);
+  ctx->check =
+      check; /* before app_setup_model: the app checks itself, no golden assets of its own */
+  return app_setup_model(ctx, "micro_speech_stream", "models/micro_speech_quantized.tflite", WINDOW,
+                         CLASSES);
 }
 
 static eng_status_t ensure_reference(app_ctx_t *ctx) {
@@ -222,8 +235,9 @@ static eng_status_t setup(app_ctx_t *ctx) {
   return status;
 }
 
-eng_status_t ms_stream_reference(eng_kernel_set_t kernels, uint8_t *arena, uint32_t arena_bytes, uint8_t *aux_arena,
-                                uint32_t aux_bytes, const uint8_t **table, eng_error_t *err) {
+eng_status_t ms_stream_reference(eng_kernel_set_t kernels, uint8_t *arena, uint32_t arena_bytes,
+                                 uint8_t *aux_arena, uint32_t aux_bytes, const uint8_t **table,
+                                 eng_error_t *err) {
   *table = NULL;
   if (reference_kernels != (int32_t)kernels) {
     app_ctx_t ctx;
@@ -246,4 +260,5 @@ eng_status_t ms_stream_reference(eng_kernel_set_t kernels, uint8_t *arena, uint3
   return ENG_OK;
 }
 
-const c_app_t c_app_micro_speech_stream = {"micro_speech_stream", MS_STREAM_STEPS, setup, populate, respond};
+const c_app_t c_app_micro_speech_stream = {"micro_speech_stream", MS_STREAM_STEPS, setup, populate,
+                                           respond};

@@ -6,13 +6,17 @@
 enum { PIXELS = 28 * 28, CLASSES = 10 };
 
 static eng_status_t setup(app_ctx_t *ctx) {
-  eng_status_t status = app_setup_image(ctx, "mnist", "models/mnist_int8.tflite", "mnist/digits.u8", PIXELS, CLASSES);
+  eng_status_t status =
+      app_setup_image(ctx, "mnist", "models/mnist_int8.tflite", "mnist/digits.u8", PIXELS, CLASSES);
   if (status != ENG_OK) return status;
-  for (int p = 0; p < 256; p++) ctx->lut[p] = quantize_i8((float)p / 255.0f, ctx->input.scale, ctx->input.zero_point);
+  for (int p = 0; p < 256; p++)
+    ctx->lut[p] = quantize_i8((float)p / 255.0f, ctx->input.scale, ctx->input.zero_point);
   return ENG_OK;
 }
 
-static void populate(app_ctx_t *ctx, uint32_t case_index) { app_populate_lut(ctx, case_index, PIXELS); }
+static void populate(app_ctx_t *ctx, uint32_t case_index) {
+  app_populate_lut(ctx, case_index, PIXELS);
+}
 
 static void respond(app_ctx_t *ctx, app_result_t *out) {
   const int8_t *scores = ctx->output.data;

@@ -66,7 +66,8 @@ int rc_process(rc_state_t *s, const uint8_t *scores, int32_t time_ms, rc_result_
   const int64_t since_last = (s->previous_top == 0 || s->previous_top_time == INT32_MIN)
                                  ? INT32_MAX
                                  : (int64_t)time_ms - s->previous_top_time;
-  if (top_score > s->detection_threshold && (top != s->previous_top || since_last > s->suppression_ms)) {
+  if (top_score > s->detection_threshold &&
+      (top != s->previous_top || since_last > s->suppression_ms)) {
     s->previous_top = top;
     s->previous_top_time = time_ms;
     result->is_new = 1;

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define RC_MAX_RESULTS 50
+#define RC_MAX_RESULTS    50
 #define RC_MAX_CATEGORIES 8
 
 typedef struct rc_state {

@@ -13,7 +13,13 @@ const expectedLabels: Record<string, number[]> = {
 describe.each(['host', 'mps2-an500'] as const)('C apps on %s', (target) => {
   it.each(['hello_world', 'mnist', 'micro_speech'])('%s matches the golden outputs on every case', async (app) => {
     const cases = { hello_world: 64, mnist: 10, micro_speech: 4 }[app]!;
-    const { runs, exitCode } = await runCApps({ target, apps: [app], kernels: ['reference'], iterations: cases, warmup: 1 });
+    const { runs, exitCode } = await runCApps({
+      target,
+      apps: [app],
+      kernels: ['reference'],
+      iterations: cases,
+      warmup: 1,
+    });
     expect(runs).toHaveLength(1);
     const run = runs[0];
     expect(run.wrong).toBe(0);
@@ -27,8 +33,20 @@ describe.each(['host', 'mps2-an500'] as const)('C apps on %s', (target) => {
 
 describe('QEMU counts', () => {
   it('are identical for the same work in two boots', async () => {
-    const a = await runCApps({ target: 'mps2-an500', apps: ['mnist'], kernels: ['reference'], iterations: 3, warmup: 1 });
-    const b = await runCApps({ target: 'mps2-an500', apps: ['mnist'], kernels: ['reference'], iterations: 3, warmup: 1 });
+    const a = await runCApps({
+      target: 'mps2-an500',
+      apps: ['mnist'],
+      kernels: ['reference'],
+      iterations: 3,
+      warmup: 1,
+    });
+    const b = await runCApps({
+      target: 'mps2-an500',
+      apps: ['mnist'],
+      kernels: ['reference'],
+      iterations: 3,
+      warmup: 1,
+    });
     expect(a.runs[0].iterations).toEqual(b.runs[0].iterations);
   });
 });

@@ -37,7 +37,13 @@ describe.each(['host', 'mps2-an500'] as const)('JS apps on %s', (target) => {
   });
 
   it('reports the micro-benchmarks and memory figures', async () => {
-    const { micro, memory } = await runJsApps({ target, apps: ['hello_world'], kernels: ['reference'], iterations: 1, warmup: 0 });
+    const { micro, memory } = await runJsApps({
+      target,
+      apps: ['hello_world'],
+      kernels: ['reference'],
+      iterations: 1,
+      warmup: 0,
+    });
     expect(micro).not.toBeNull();
     expect(memory).not.toBeNull();
     expect(micro!.fillInput.map((f) => f.bytes)).toEqual([1, 784, 1960, 9216]);
@@ -68,7 +74,13 @@ describe.each(['host', 'mps2-an500'] as const)('JS apps on %s', (target) => {
 
 describe('QEMU counts', () => {
   it('are identical for the same JS work in two boots', async () => {
-    const args = { target: 'mps2-an500' as const, apps: ['mnist', 'micro_speech'], kernels: ['reference'], iterations: 3, warmup: 1 };
+    const args = {
+      target: 'mps2-an500' as const,
+      apps: ['mnist', 'micro_speech'],
+      kernels: ['reference'],
+      iterations: 3,
+      warmup: 1,
+    };
     const a = await runJsApps(args);
     const b = await runJsApps(args);
     expect(a.runs).toHaveLength(2);
@@ -81,7 +93,13 @@ describe('QEMU counts', () => {
     // hello_world optimized: the smallest invoke, identical engine work in both loops. The
     // difference was 1,598 before the binding's call path was trimmed; it is 1,105 now, of
     // which ≈250 are the JS span's own ticks32() reads (the report states that share).
-    const args = { target: 'mps2-an500' as const, apps: ['hello_world'], kernels: ['optimized'], iterations: 3, warmup: 1 };
+    const args = {
+      target: 'mps2-an500' as const,
+      apps: ['hello_world'],
+      kernels: ['optimized'],
+      iterations: 3,
+      warmup: 1,
+    };
     const [js, c] = await Promise.all([runJsApps(args), runCApps(args)]);
     const gap = js.runs[0].phases.invoke.median - c.runs[0].phases.invoke.median;
     expect(gap).toBeGreaterThan(0);

@@ -30,17 +30,44 @@ describe('manifest config in JS and C', () => {
         }),
       );
       const out = path.join(dir, 'out');
-      const r = xsinfer('--manifest', manifest, 'bench', '--target', 'host', '--apps', 'micro_speech_stream', '-k', 'reference', '-n', String(STEPS), '-w', '0', '--no-ops', '--json', '-o', out);
+      const r = xsinfer(
+        '--manifest',
+        manifest,
+        'bench',
+        '--target',
+        'host',
+        '--apps',
+        'micro_speech_stream',
+        '-k',
+        'reference',
+        '-n',
+        String(STEPS),
+        '-w',
+        '0',
+        '--no-ops',
+        '--json',
+        '-o',
+        out,
+      );
       expect(r.status, r.stderr).toBe(0);
-      const runs = collectRuns(replayRecording(readRecording(path.join(out, 'recording.xsirec'))).records).filter((x) => x.app.startsWith('micro_speech_stream'));
+      const runs = collectRuns(replayRecording(readRecording(path.join(out, 'recording.xsirec'))).records).filter((x) =>
+        x.app.startsWith('micro_speech_stream'),
+      );
       expect(runs).toHaveLength(3);
-      const detections = runs.map((run) => run.results.filter((x) => x.score === 1).map((x) => [x.label, stepMs(x.case!)]));
+      const detections = runs.map((run) =>
+        run.results.filter((x) => x.score === 1).map((x) => [x.label, stepMs(x.case!)]),
+      );
       for (const run of runs) expect(run.correct, `${run.app} ${run.impl}`).toBe(true);
       expect(detections[1]).toEqual(detections[0]);
       expect(detections[2]).toEqual(detections[0]);
       // Lower threshold, shorter suppression, fewer results needed: yes and no each twice,
       // the first of each earlier than with the defaults.
-      expect(detections[0]).toEqual([[2, 1090], [2, 1610], [3, 2250], [3, 2770]]);
+      expect(detections[0]).toEqual([
+        [2, 1090],
+        [2, 1610],
+        [3, 2250],
+        [3, 2770],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       // Its own build tree (host/build/manifest.ts buildName): not reused by anything else.

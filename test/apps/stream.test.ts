@@ -24,8 +24,14 @@ describe.each(['host', 'mps2-an500'] as const)('micro_speech_stream on %s', (tar
   it('C, TS + native front end and pure TS agree on every step and detect yes then no', async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-stream-'));
     const { result, recording } = await runBench({
-      target, apps: ['micro_speech_stream'], impls: ['js', 'c'], kernels: ['reference'],
-      iterations: STEPS, warmup: 0, ops: false, outDir,
+      target,
+      apps: ['micro_speech_stream'],
+      impls: ['js', 'c'],
+      kernels: ['reference'],
+      iterations: STEPS,
+      warmup: 0,
+      ops: false,
+      outDir,
     });
     const runs = result.runs.filter((r) => r.app === 'micro_speech_stream');
     expect(runs.map((r) => r.impl).sort()).toEqual(['c', 'js', 'js-native-frontend']);
@@ -69,8 +75,13 @@ describe.each(['host', 'mps2-an500'] as const)('micro_speech_stream on %s', (tar
 
     if (target === 'mps2-an500') {
       const med = (impl: string) => runs.find((r) => r.impl === impl)!.phases;
-      const row = (impl: string) => (['populate', 'invoke', 'respond', 'total'] as const).map((p) => `${p} ${Math.round(med(impl)[p].median)}`).join(', ');
-      console.log(`instructions per step (median): C: ${row('c')}; TS + native front end: ${row('js-native-frontend')}; pure TS: ${row('js')}`);
+      const row = (impl: string) =>
+        (['populate', 'invoke', 'respond', 'total'] as const)
+          .map((p) => `${p} ${Math.round(med(impl)[p].median)}`)
+          .join(', ');
+      console.log(
+        `instructions per step (median): C: ${row('c')}; TS + native front end: ${row('js-native-frontend')}; pure TS: ${row('js')}`,
+      );
       // The same invoke in all three; POPULATE: C < TS calling C < the front end in TS.
       expect(med('js-native-frontend').invoke.median - med('c').invoke.median).toBeLessThan(5_000);
       expect(med('c').populate.median).toBeLessThan(med('js-native-frontend').populate.median);
@@ -86,9 +97,11 @@ describe('the stream from a fresh state', () => {
     const model = new Uint8Array(fs.readFileSync(path.join(dir, 'models', 'audio_preprocessor_int8.tflite')));
     const pcm = readWavSamples(path.join(dir, 'data', 'micro_speech', 'yes_1000ms.wav'));
     const samples = new Int16Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + 32000));
-    const golden = (JSON.parse(fs.readFileSync(path.join(dir, 'golden', 'audio_preprocessor_int8.json'), 'utf8')) as {
-      cases: { name: string; feature_vector_1960: number[] }[];
-    }).cases.find((x) => x.name === 'yes_1000ms')!.feature_vector_1960;
+    const golden = (
+      JSON.parse(fs.readFileSync(path.join(dir, 'golden', 'audio_preprocessor_int8.json'), 'utf8')) as {
+        cases: { name: string; feature_vector_1960: number[] }[];
+      }
+    ).cases.find((x) => x.name === 'yes_1000ms')!.feature_vector_1960;
     const fe = new AudioFrontend(model);
     const window = new Int8Array(49 * 40).fill(-128);
     for (let k = 0; k < 49; k++) {

@@ -6,7 +6,10 @@ describe('TFLM anchors', () => {
   const anchors = loadAnchors();
 
   it('reads the -DNDEBUG invoke totals and arena figures for the four models', () => {
-    expect(anchors.get('micro_speech_quantized')?.instrPerInvoke).toEqual({ reference: 9_332_854, 'cmsis-nn': 1_489_512 });
+    expect(anchors.get('micro_speech_quantized')?.instrPerInvoke).toEqual({
+      reference: 9_332_854,
+      'cmsis-nn': 1_489_512,
+    });
     expect(anchors.get('mnist_int8')?.instrPerInvoke).toEqual({ reference: 4_777_960, 'cmsis-nn': 1_020_282 });
     expect(anchors.get('person_detect')?.instrPerInvoke).toEqual({ reference: 98_643_491, 'cmsis-nn': 22_716_295 });
     expect(anchors.get('hello_world_int8')?.instrPerInvoke).toEqual({ reference: 5_493, 'cmsis-nn': 3_602 });
@@ -17,7 +20,12 @@ describe('TFLM anchors', () => {
   it('reads every per-op row with its -DNDEBUG columns', () => {
     const person = anchors.get('person_detect')!;
     expect(person.ops).toHaveLength(31);
-    expect(person.ops[30]).toEqual({ index: 30, op: 'SOFTMAX', macs: 0, instr: { reference: 1_577, 'cmsis-nn': 1_329 } });
+    expect(person.ops[30]).toEqual({
+      index: 30,
+      op: 'SOFTMAX',
+      macs: 0,
+      instr: { reference: 1_577, 'cmsis-nn': 1_329 },
+    });
     const speech = anchors.get('micro_speech_quantized')!;
     expect(speech.ops.map((o) => o.op)).toEqual(['RESHAPE', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'SOFTMAX']);
     expect(speech.ops[1].instr.reference).toBe(9_216_126);

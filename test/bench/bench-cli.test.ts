@@ -7,22 +7,38 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
 import { xsinfer } from '../cli.ts';
 
-
 describe('xsinfer bench', () => {
   it('measures JS and C per phase on QEMU, proves no I/O in timed regions, and replays from the recording', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-bench-'));
-    const r = xsinfer('bench', '--target', 'mps2-an500', '--apps', 'hello_world,mnist', '--kernels', 'reference', '-n', '3', '-o', out, '--json');
+    const r = xsinfer(
+      'bench',
+      '--target',
+      'mps2-an500',
+      '--apps',
+      'hello_world,mnist',
+      '--kernels',
+      'reference',
+      '-n',
+      '3',
+      '-o',
+      out,
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.last) as BenchResult;
     expect(result.unit).toBe('instr');
-    expect(result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort()).toEqual(
-      ['hello_world/c/reference', 'hello_world/js/reference', 'mnist/c/reference', 'mnist/js/reference'],
-    );
+    expect(result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort()).toEqual([
+      'hello_world/c/reference',
+      'hello_world/js/reference',
+      'mnist/c/reference',
+      'mnist/js/reference',
+    ]);
     for (const run of result.runs) {
       expect(run.correct).toBe(true);
       expect(run.iterations).toBe(3);
       for (const phase of ['populate', 'invoke', 'respond', 'total'] as const) {
-        for (const stat of ['min', 'median', 'avg', 'p95', 'max'] as const) expect(run.phases[phase][stat]).toBeGreaterThan(0);
+        for (const stat of ['min', 'median', 'avg', 'p95', 'max'] as const)
+          expect(run.phases[phase][stat]).toBeGreaterThan(0);
       }
     }
     // JS runs the same model: INVOKE differs only by the cost of the native call.
@@ -35,7 +51,8 @@ describe('xsinfer bench', () => {
     expect(result.micro?.emptyCall).toBeGreaterThan(50);
     expect(result.memory.xsHeap.peak).toBeGreaterThan(0);
     expect(result.memory.xsHeap.peak).toBeLessThanOrEqual(result.memory.xsHeap.configured);
-    for (const f of ['report.md', 'report.html', 'result.json', 'recording.xsirec']) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ['report.md', 'report.html', 'result.json', 'recording.xsirec'])
+      expect(fs.existsSync(path.join(out, f))).toBe(true);
 
     const again = xsinfer('report', path.join(out, 'recording.xsirec'), '-o', path.join(out, 'replayed'), '--json');
     expect(again.status, again.stderr).toBe(0);

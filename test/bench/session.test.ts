@@ -35,7 +35,11 @@ describe.each(['host', 'mps2-an500'] as const)('bench session on %s', (target) =
     }
     expect(runs[0].ops?.map((o) => o.op)).toEqual(['FULLY_CONNECTED', 'FULLY_CONNECTED', 'FULLY_CONNECTED']);
     // mnist case d is digit d; the warm-up iteration took case 0.
-    expect(runs[1].results.map((r) => [r.case, r.label])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(runs[1].results.map((r) => [r.case, r.label])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
     expect(session.exitCode).toBe(0);
   });
 });
@@ -45,7 +49,8 @@ describe('QEMU sessions', () => {
     const dirA = tmp();
     const a = await runSession({ target: 'mps2-an500', runs: specs, outDir: dirA });
     const b = await runSession({ target: 'mps2-an500', runs: specs, outDir: tmp() });
-    const strip = (records: typeof a.records) => collectRuns(records).map((r) => ({ app: r.app, totals: r.totals, phases: r.phases, ops: r.ops }));
+    const strip = (records: typeof a.records) =>
+      collectRuns(records).map((r) => ({ app: r.app, totals: r.totals, phases: r.phases, ops: r.ops }));
     expect(strip(a.records)).toEqual(strip(b.records));
     const replay = replayRecording(readRecording(path.join(dirA, 'recording.xsirec')));
     expect(replay.counters.badCrc + replay.counters.malformed + replay.counters.seqGaps).toBe(0);

@@ -70,7 +70,8 @@ describe('COBS', () => {
   });
 
   it('reaches its size bound exactly on input without zeros', () => {
-    for (const n of [0, 1, 253, 254, 255, 508, 509, 1024]) expect(cobsEncode(run(n)).length, `n=${n}`).toBe(cobsMaxEncoded(n));
+    for (const n of [0, 1, 253, 254, 255, 508, 509, 1024])
+      expect(cobsEncode(run(n)).length, `n=${n}`).toBe(cobsMaxEncoded(n));
   });
 
   it('rejects malformed blocks', () => {

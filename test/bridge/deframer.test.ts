@@ -82,7 +82,14 @@ interface Expectation {
  *  the frame indices (seqs increase with index and stay below 2^15 apart). */
 function oracle(stream: Uint8Array, frames: Original[]): Expectation {
   const byEncoding = new Map(frames.map((f) => [hex(f.wire.subarray(0, -1)), f]));
-  const e: Expectation = { delivered: [], damagedBlocks: 0, garbageBytes: 0, duplicates: 0, seqGaps: 0, missingFrames: 0 };
+  const e: Expectation = {
+    delivered: [],
+    damagedBlocks: 0,
+    garbageBytes: 0,
+    duplicates: 0,
+    seqGaps: 0,
+    missingFrames: 0,
+  };
   let last: number | undefined;
   let start = 0;
   for (let i = 0; i < stream.length; i++) {
@@ -112,7 +119,7 @@ function oracle(stream: Uint8Array, frames: Original[]): Expectation {
 
 function chunked(rng: Prng, stream: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let pos = 0; pos < stream.length; ) {
+  for (let pos = 0; pos < stream.length;) {
     const n = rng.chance(0.3) ? 1 + rng.int(4) : 1 + rng.int(3000);
     out.push(stream.subarray(pos, pos + n));
     pos += n;
@@ -135,7 +142,10 @@ describe('Deframer', () => {
     const want = frames.map((f) => hex(f.payload));
     for (let cut = 0; cut <= stream.length; cut++) {
       const { d, frames: got } = runDeframer([stream.subarray(0, cut), stream.subarray(cut)]);
-      expect(got.map((f) => hex(f.payload)), `cut at ${cut}`).toEqual(want);
+      expect(
+        got.map((f) => hex(f.payload)),
+        `cut at ${cut}`,
+      ).toEqual(want);
       expect(d.counters.garbageBytes).toBe(0);
     }
     const bytewise = runDeframer(Array.from(stream, (b) => Uint8Array.of(b)));
@@ -155,7 +165,10 @@ describe('Deframer', () => {
       const { d, frames: got } = runDeframer(chunked(rng, stream));
       const c = d.counters;
       const ctx = `seed ${seed}`;
-      expect(got.map((f) => hex(f.raw)), ctx).toEqual(want.delivered.map((i) => hex(cobsDecode(frames[i]!.wire.subarray(0, -1))!)));
+      expect(
+        got.map((f) => hex(f.raw)),
+        ctx,
+      ).toEqual(want.delivered.map((i) => hex(cobsDecode(frames[i]!.wire.subarray(0, -1))!)));
       expect(c.malformed + c.oversized + c.badCrc, ctx).toBe(want.damagedBlocks);
       expect(c.garbageBytes, ctx).toBe(want.garbageBytes);
       expect(c.duplicates, ctx).toBe(want.duplicates);

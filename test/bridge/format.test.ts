@@ -16,7 +16,16 @@ describe('formatRecord', () => {
   it('names every kind on one line', () => {
     const tick = { unit: 'cycles', num: 1, den: 1, hz: 216_000_000 };
     const recs: DeviceRecord[] = [
-      { kind: 'iter', seq: 3, run: 1, i: 0, warmup: false, correct: true, ticks: { populate: 216_000, invoke: 2, respond: 3, total: 216_005 }, result: { digit: 7 } },
+      {
+        kind: 'iter',
+        seq: 3,
+        run: 1,
+        i: 0,
+        warmup: false,
+        correct: true,
+        ticks: { populate: 216_000, invoke: 2, respond: 3, total: 216_005 },
+        result: { digit: 7 },
+      },
       { kind: 'overflow', seq: 4, dropped: 3, droppedBytes: 300, oversize: 0 },
       { kind: 'error', seq: 5, code: 33, codeName: 'unsupportedOp', message: 'op LSTM at 4', cmd: 2, type: 2 },
       { kind: 'user', seq: 6, name: 'blob', value: new Uint8Array(3) },

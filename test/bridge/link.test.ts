@@ -7,7 +7,14 @@ import { buildFirmware, programPath } from '../../host/build/firmware.ts';
 import { bootQemu } from '../../host/run/board-session.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { encodeFrame } from '../../host/bridge/frame.ts';
-import { findStLinkPort, linkFromSocket, listPorts, openLink, parseQemuPty, LinkError } from '../../host/bridge/link.ts';
+import {
+  findStLinkPort,
+  linkFromSocket,
+  listPorts,
+  openLink,
+  parseQemuPty,
+  LinkError,
+} from '../../host/bridge/link.ts';
 import { DeviceSession } from '../../host/bridge/session.ts';
 import { Deframer } from '../../host/bridge/deframer.ts';
 
@@ -20,8 +27,12 @@ describe('ST-LINK discovery', () => {
 
   it('finds the VCP by USB id (either case) and refuses ambiguity', async () => {
     expect(await findStLinkPort(async () => ports)).toBe('/dev/ttyACM0');
-    expect(await findStLinkPort(async () => [{ path: '/dev/ttyACM3', vendorId: '0483', productId: '374e' }])).toBe('/dev/ttyACM3');
-    await expect(findStLinkPort(async () => [...ports, { path: '/dev/ttyACM1', vendorId: '0483', productId: '374e' }])).rejects.toThrow(/several ST-LINK/);
+    expect(await findStLinkPort(async () => [{ path: '/dev/ttyACM3', vendorId: '0483', productId: '374e' }])).toBe(
+      '/dev/ttyACM3',
+    );
+    await expect(
+      findStLinkPort(async () => [...ports, { path: '/dev/ttyACM1', vendorId: '0483', productId: '374e' }]),
+    ).rejects.toThrow(/several ST-LINK/);
     await expect(findStLinkPort(async () => [ports[0]!])).rejects.toThrow(/no ST-LINK .* ports seen: \/dev\/ttyS0/);
   });
 
@@ -78,13 +89,29 @@ describe('live session with the selftest on mps2-an500 (QEMU UART over TCP)', ()
       await session.waitFor((r) => r.kind === 'log' && r.text === 'rx ready', 30_000);
       const { info } = await session.hello({ maxFrame: 2048 });
       expect(info).toMatchObject({ target: 'mps2-an500', tick: { unit: 'instr', num: 40, den: 128 }, maxFrame: 2048 });
-      await session.command({ kind: 'run', app: 'micro_speech', impl: 'js', kernels: 'optimized', iterations: 5, ops: true });
+      await session.command({
+        kind: 'run',
+        app: 'micro_speech',
+        impl: 'js',
+        kernels: 'optimized',
+        iterations: 5,
+        ops: true,
+      });
       const chunk = Uint8Array.from({ length: 1500 }, (_, i) => i * 13);
       await session.command({ kind: 'uploadChunk', offset: 0, data: chunk });
       await session.command({ kind: 'reset' });
       expect(await boot.exited).toBe(0);
       const echoes = session.records.flatMap((r) => (r.kind === 'user' && r.name === 'cmd' ? [r.value] : []));
-      expect(echoes[1]).toEqual({ type: 2, seq: 1, app: 'micro_speech', impl: 'js', kernels: 'optimized', iterations: 5, warmup: 0, ops: true });
+      expect(echoes[1]).toEqual({
+        type: 2,
+        seq: 1,
+        app: 'micro_speech',
+        impl: 'js',
+        kernels: 'optimized',
+        iterations: 5,
+        warmup: 0,
+        ops: true,
+      });
       expect(echoes[2]).toMatchObject({ type: 6, seq: 2, data: chunk });
       expect(session.deframer.counters).toMatchObject({ badCrc: 0, malformed: 0, garbageBytes: 0, seqGaps: 0 });
     } finally {

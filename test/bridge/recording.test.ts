@@ -11,7 +11,12 @@ import { buildRawFrame } from '../../host/bridge/frame.ts';
 import { openProcessLink } from '../../host/bridge/link.ts';
 import { CommandType, PROTOCOL_VERSION } from '../../host/bridge/protocol.ts';
 import {
-  Direction, RecordingError, RecordingWriter, parseRecording, readRecording, replayRecording,
+  Direction,
+  RecordingError,
+  RecordingWriter,
+  parseRecording,
+  readRecording,
+  replayRecording,
 } from '../../host/bridge/recording.ts';
 import { DeviceSession } from '../../host/bridge/session.ts';
 import { uploadImage } from '../../host/bridge/upload.ts';
@@ -47,7 +52,9 @@ describe('recordings', () => {
     expect(rec.entries.map((e) => e.direction)).toEqual(frames.map((_, i) => (i % 3 === 2 ? 1 : 0)));
     expect(rec.entries[7]!.timeNs).toBe(1_000_000_000_007n);
     const replay = replayRecording(rec);
-    expect(replay.records.map((r) => r.kind === 'log' && r.text)).toEqual(frames.flatMap((_, i) => (i % 3 === 2 ? [] : [`line ${i}`])));
+    expect(replay.records.map((r) => r.kind === 'log' && r.text)).toEqual(
+      frames.flatMap((_, i) => (i % 3 === 2 ? [] : [`line ${i}`])),
+    );
     expect(replay.counters.seqGaps).toBe(9); // host->device entries are not part of the device's sequence
   });
 
@@ -76,7 +83,9 @@ describe('recordings', () => {
   it('survive SIGKILL of the writing process', async () => {
     const file = path.join(tmp, 'killed.xsirec');
     const script = path.join(tmp, 'writer.ts');
-    fs.writeFileSync(script, `
+    fs.writeFileSync(
+      script,
+      `
       import { RecordingWriter, Direction } from ${JSON.stringify(path.join(repoRoot, 'host/bridge/recording.ts'))};
       import { buildRawFrame } from ${JSON.stringify(path.join(repoRoot, 'host/bridge/frame.ts'))};
       const w = new RecordingWriter(${JSON.stringify(file)}, { createdAt: 'now', protocol: 1 });
@@ -85,9 +94,13 @@ describe('recordings', () => {
         for (let k = 0; k < 50; k++, i++) w.write(Direction.fromDevice, buildRawFrame(0x4f, i & 0xffff, new Uint8Array(i % 200).fill(7)));
         process.stdout.write(i + '\\n');
       }, 1);
-    `);
+    `,
+    );
     // node itself, not the tsx wrapper: the wrapper would leave its child running on SIGKILL.
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const written = await new Promise<number>((resolve) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -138,7 +151,9 @@ describe('a live session with the host-target selftest', () => {
       expect(ack).toMatchObject({ seq: 1, cmd: 0, maxFrame: 2048 });
       expect(info).toMatchObject({ target: 'host', cmd: 0, maxFrame: 2048 });
       expect(session.deviceMaxFrame).toBe(2048);
-      await expect(session.command({ kind: 'uploadChunk', offset: 0, data: new Uint8Array(2100) })).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
+      await expect(
+        session.command({ kind: 'uploadChunk', offset: 0, data: new Uint8Array(2100) }),
+      ).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
       dropNextRun = true;
       const run = await session.command({ kind: 'run', app: 'mnist', impl: 'c', iterations: 10 }, { timeoutMs: 300 });
       expect(run).toMatchObject({ cmd: 1, type: CommandType.run });
@@ -150,7 +165,8 @@ describe('a live session with the host-target selftest', () => {
       link.stream.write(again.wire);
       await session.waitFor((r) => r.kind === 'ack' && r.cmd === 2 && r.duplicate === true, 5000);
       await expect(session.command({ kind: 'run', app: '', impl: 'js' })).rejects.toMatchObject({
-        code: 'DEVICE_ERROR', record: { codeName: 'app' },
+        code: 'DEVICE_ERROR',
+        record: { codeName: 'app' },
       });
       const image = Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff);
       // The default chunk fills a 2048-byte frame; the selftest's echo of a chunk adds
@@ -166,7 +182,9 @@ describe('a live session with the host-target selftest', () => {
     }
     expect(await streamed).toEqual(session.records);
     const echoes = session.records.filter((r) => r.kind === 'user' && r.name === 'cmd');
-    expect(echoes.map((r) => (r as { value: { type: number } }).value.type)).toEqual([1, 2, 3, 2, 5, 6, 7, 5, 6, 6, 6, 7, 4]);
+    expect(echoes.map((r) => (r as { value: { type: number } }).value.type)).toEqual([
+      1, 2, 3, 2, 5, 6, 7, 5, 6, 6, 6, 7, 4,
+    ]);
     // The echoes of the two full-frame chunks did not fit a frame: dropped, and said so.
     const overflows = session.records.filter((r) => r.kind === 'overflow');
     expect(overflows[overflows.length - 1]).toMatchObject({ oversize: 1 + 2 });
@@ -176,8 +194,16 @@ describe('a live session with the host-target selftest', () => {
       const v = (r as { value: { type: number; offset: number; data: Uint8Array } }).value;
       if (v.type === 6) received.set(v.data, v.offset);
     }
-    expect(Buffer.from(received).equals(Buffer.from(Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff)))).toBe(true);
-    expect(session.deframer.counters).toMatchObject({ badCrc: 0, garbageBytes: 0, seqGaps: 0, duplicates: 0, resets: 1 });
+    expect(
+      Buffer.from(received).equals(Buffer.from(Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff))),
+    ).toBe(true);
+    expect(session.deframer.counters).toMatchObject({
+      badCrc: 0,
+      garbageBytes: 0,
+      seqGaps: 0,
+      duplicates: 0,
+      resets: 1,
+    });
 
     const rec = readRecording(file);
     expect(rec.truncatedBytes).toBe(0);

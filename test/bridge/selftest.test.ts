@@ -26,11 +26,28 @@ const bin = (n: number, f: (i: number) => number) => hex(Uint8Array.from({ lengt
 const expectedValues: Record<string, unknown> = {
   uint: [0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295, 4294967296, 9007199254740993n, 18446744073709551615n],
   int: [-1, -32, -33, -128, -129, -32768, -32769, -2147483648, -2147483649, -9007199254740993n, -9223372036854775808n],
-  float32: [0, 0.5, -1.25, Math.fround(0.1), Math.fround(3.4028234663852886e38), Math.fround(1.401298464324817e-45), -0],
+  float32: [
+    0,
+    0.5,
+    -1.25,
+    Math.fround(0.1),
+    Math.fround(3.4028234663852886e38),
+    Math.fround(1.401298464324817e-45),
+    -0,
+  ],
   float64: [0.1, -2.5e-300, 1.7976931348623157e308, 3.141592653589793, 5e-324],
   str: ['', 'a', 'x'.repeat(31), 'y'.repeat(32), 'z'.repeat(255), 'w'.repeat(256), 'µs → €'],
-  array: [[], Array.from({ length: 15 }, (_, i) => i), Array.from({ length: 16 }, (_, i) => (i === 0 ? 0 : -i)), [[[]]]],
-  map: [{}, Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i * 1000])), { inner: { deep: ['x', 1.5] }, n: null }],
+  array: [
+    [],
+    Array.from({ length: 15 }, (_, i) => i),
+    Array.from({ length: 16 }, (_, i) => (i === 0 ? 0 : -i)),
+    [[[]]],
+  ],
+  map: [
+    {},
+    Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i * 1000])),
+    { inner: { deep: ['x', 1.5] }, n: null },
+  ],
   'nil-bool': [null, true, false],
 };
 
@@ -54,8 +71,24 @@ function commandStream(): Commands {
   const longApp = 'a'.repeat(1500);
   send({ kind: 'hello', v: 2 }, 0); // wrong version
   send({ kind: 'hello', maxFrame: 2048 }, 0);
-  send({ kind: 'run', app: 'micro_speech', impl: 'c', kernels: 'optimized', iterations: 100000, warmup: 3, ops: true, model: 'upload/model' }, 1);
-  send({ kind: 'run', app: 'x', impl: 'js' }, 2, { app: 'hello_world', impl: 'js', extraKeyFromNewerHost: [1, { a: 2 }] });
+  send(
+    {
+      kind: 'run',
+      app: 'micro_speech',
+      impl: 'c',
+      kernels: 'optimized',
+      iterations: 100000,
+      warmup: 3,
+      ops: true,
+      model: 'upload/model',
+    },
+    1,
+  );
+  send({ kind: 'run', app: 'x', impl: 'js' }, 2, {
+    app: 'hello_world',
+    impl: 'js',
+    extraKeyFromNewerHost: [1, { a: 2 }],
+  });
   send({ kind: 'run', app: longApp, impl: 'js' }, 3); // needs the negotiated 2048-byte frames
   send({ kind: 'run', app: '', impl: 'js' }, 4);
   send({ kind: 'uploadBegin', what: 'model', name: 'm.tflite', size: 600, crc: 0xdeadbeef }, 5);
@@ -108,11 +141,23 @@ describe.each(targets)('wire-selftest on %s', (target) => {
   it('exits 0 and frames every byte it sends, byte-identical to the host framer', async () => {
     const r = await get();
     expect(r.exitCode).toBe(0);
-    expect(r.deframer.counters).toMatchObject({ garbageBytes: 0, malformed: 0, oversized: 0, badCrc: 0, duplicates: 0, seqGaps: 0 });
+    expect(r.deframer.counters).toMatchObject({
+      garbageBytes: 0,
+      malformed: 0,
+      oversized: 0,
+      badCrc: 0,
+      duplicates: 0,
+      seqGaps: 0,
+    });
     expect(r.deframer.counters.resets).toBe(1); // the hello restarted the device's count
-    const blocks = Buffer.from(r.output).toString('latin1').split('\0').filter((b) => b.length > 0);
+    const blocks = Buffer.from(r.output)
+      .toString('latin1')
+      .split('\0')
+      .filter((b) => b.length > 0);
     expect(blocks.length).toBe(r.frames.length);
-    r.frames.forEach((f, i) => expect(hex(cobsEncode(f.raw)), `frame ${i}`).toBe(hex(Buffer.from(blocks[i]!, 'latin1'))));
+    r.frames.forEach((f, i) =>
+      expect(hex(cobsEncode(f.raw)), `frame ${i}`).toBe(hex(Buffer.from(blocks[i]!, 'latin1'))),
+    );
     expect(r.records.filter((x) => x.kind === 'invalid')).toEqual([]);
   });
 
@@ -139,10 +184,14 @@ describe.each(targets)('wire-selftest on %s', (target) => {
   it('measures its own cost of queueing a record (printed, checked for consistency only)', async () => {
     const r = await get();
     const costs = r.records.find((x) => x.kind === 'user' && x.name === 'costs') as { value: Record<string, number> };
-    const iter = r.frames.find((f) => f.type === 0x44 && decodeRecord(f).kind === 'iter' && (decodeRecord(f) as { run: number }).run === 9)!;
+    const iter = r.frames.find(
+      (f) => f.type === 0x44 && decodeRecord(f).kind === 'iter' && (decodeRecord(f) as { run: number }).run === 9,
+    )!;
     expect(costs.value.iterWireBytes).toBe(cobsEncode(iter.raw).length + 1);
     expect(costs.value.iterQueueTicks).toBeGreaterThan(0);
-    console.log(`[${target}] queue one iter record: ${costs.value.iterQueueTicks} ticks, drain ${costs.value.iterWireBytes} B: ${costs.value.iterDrainTicks} ticks, timer read ${costs.value.timerReadTicks} ticks`);
+    console.log(
+      `[${target}] queue one iter record: ${costs.value.iterQueueTicks} ticks, drain ${costs.value.iterWireBytes} B: ${costs.value.iterDrainTicks} ticks, timer read ${costs.value.timerReadTicks} ticks`,
+    );
   });
 
   it('sends one of every record type with the documented keys', async () => {
@@ -155,10 +204,14 @@ describe.each(targets)('wire-selftest on %s', (target) => {
     );
     expect(r.records).toContainEqual({ kind: 'log', seq: 1, level: 1, text: 'wire-selftest start' });
     expect(r.records).toContainEqual(expect.objectContaining({ kind: 'log', level: 2, text: 'selftest warning' }));
-    expect(r.records).toContainEqual(expect.objectContaining({ kind: 'error', code: ErrorCode.app, codeName: 'app', message: 'selftest error' }));
+    expect(r.records).toContainEqual(
+      expect.objectContaining({ kind: 'error', code: ErrorCode.app, codeName: 'app', message: 'selftest error' }),
+    );
     const iter = r.records.find((x) => x.kind === 'iter' && x.run === 7 && x.i === 2);
     expect(iter).toMatchObject({
-      warmup: false, correct: true, result: { label: 'yes', score: 200 },
+      warmup: false,
+      correct: true,
+      result: { label: 'yes', score: 200 },
       ticks: { populate: 1000, invoke: 5000000000, respond: 30, total: 5000001100 },
     });
     const warm = r.records.find((x) => x.kind === 'iter' && x.run === 7 && x.i === 0)!;
@@ -166,17 +219,32 @@ describe.each(targets)('wire-selftest on %s', (target) => {
     expect(warm).not.toHaveProperty('correct');
     const ops = r.records.filter((x) => x.kind === 'ops');
     expect(ops).toEqual([
-      expect.objectContaining({ run: 7, i: 2, first: 0, ticks: [11, 222, 3333], names: ['CONV_2D', 'FULLY_CONNECTED', 'SOFTMAX'] }),
+      expect.objectContaining({
+        run: 7,
+        i: 2,
+        first: 0,
+        ticks: [11, 222, 3333],
+        names: ['CONV_2D', 'FULLY_CONNECTED', 'SOFTMAX'],
+      }),
       expect.objectContaining({ run: 7, i: 3, first: 1, ticks: [222, 3333] }),
     ]);
-    expect(r.records.find((x) => x.kind === 'mem')).toMatchObject({ arena: { head: 6000, tail: 788, size: 8192 }, stack: { c: 1234 } });
-    expect(r.records.find((x) => x.kind === 'done' && x.run === 7)).toMatchObject({ status: 0, iterations: 3, tx: { dropped: 0, oversize: 0 } });
+    expect(r.records.find((x) => x.kind === 'mem')).toMatchObject({
+      arena: { head: 6000, tail: 788, size: 8192 },
+      stack: { c: 1234 },
+    });
+    expect(r.records.find((x) => x.kind === 'done' && x.run === 7)).toMatchObject({
+      status: 0,
+      iterations: 3,
+      tx: { dropped: 0, oversize: 0 },
+    });
   });
 
   it('reports TX queue overflow and oversize records instead of losing them silently', async () => {
     const r = await get();
     const iters = r.records.filter((x) => x.kind === 'iter' && x.run === 8);
-    const episode = r.records.find((x) => x.kind === 'user' && x.name === 'overflow-episode') as { value: { queued: number; attempted: number } };
+    const episode = r.records.find((x) => x.kind === 'user' && x.name === 'overflow-episode') as {
+      value: { queued: number; attempted: number };
+    };
     const overflow = r.records.find((x) => x.kind === 'overflow');
     const done = r.records.find((x) => x.kind === 'done' && x.run === 8);
     expect(iters.length).toBe(episode.value.queued);
@@ -194,10 +262,22 @@ describe.each(targets)('wire-selftest on %s', (target) => {
   it('decodes host commands with the C reader and answers every one', async () => {
     const r = await get();
     const after = r.records.slice(r.records.findIndex((x) => x.kind === 'log' && x.text === 'rx ready') + 1);
-    const echoes = after.filter((x) => x.kind === 'user' && x.name === 'cmd').map((x) => (x as { value: unknown }).value);
+    const echoes = after
+      .filter((x) => x.kind === 'user' && x.name === 'cmd')
+      .map((x) => (x as { value: unknown }).value);
     expect(echoes).toEqual([
       { type: 1, seq: 0, v: 1, maxFrame: 2048 },
-      { type: 2, seq: 1, app: 'micro_speech', model: 'upload/model', impl: 'c', kernels: 'optimized', iterations: 100000, warmup: 3, ops: true },
+      {
+        type: 2,
+        seq: 1,
+        app: 'micro_speech',
+        model: 'upload/model',
+        impl: 'c',
+        kernels: 'optimized',
+        iterations: 100000,
+        warmup: 3,
+        ops: true,
+      },
       { type: 2, seq: 2, app: 'hello_world', impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false },
       { type: 2, seq: 3, app: cmds.longApp, impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false },
       { type: 2, seq: 4, app: '', impl: 'js', kernels: 'reference', iterations: 1, warmup: 0, ops: false },
@@ -208,9 +288,13 @@ describe.each(targets)('wire-selftest on %s', (target) => {
       { type: 3, seq: 17 },
       { type: 4, seq: 18 },
     ]);
-    const answers = after.filter((x) => x.kind === 'ack' || x.kind === 'error').map((x) =>
-      x.kind === 'ack' ? { ack: x.cmd, type: x.type, ...(x.duplicate ? { duplicate: true } : {}) } : { error: x.cmd, type: x.type, code: x.codeName },
-    );
+    const answers = after
+      .filter((x) => x.kind === 'ack' || x.kind === 'error')
+      .map((x) =>
+        x.kind === 'ack'
+          ? { ack: x.cmd, type: x.type, ...(x.duplicate ? { duplicate: true } : {}) }
+          : { error: x.cmd, type: x.type, code: x.codeName },
+      );
     expect(answers).toEqual([
       { error: 0, type: 1, code: 'badVersion' },
       { ack: 0, type: 1 },

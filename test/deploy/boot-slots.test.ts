@@ -25,7 +25,14 @@ const MODEL_A = 0x380000;
 const MODEL_B = 0x3c0000;
 
 /** A slot as firmware/programs/xsinfer/flash_slot.h lays it out: 64-byte header, image. */
-function slotBytes(opts: { kind: 'app' | 'model'; name: string; image: Uint8Array; baseCrc?: number; sequence?: number; commit?: boolean }): Uint8Array {
+function slotBytes(opts: {
+  kind: 'app' | 'model';
+  name: string;
+  image: Uint8Array;
+  baseCrc?: number;
+  sequence?: number;
+  commit?: boolean;
+}): Uint8Array {
   const out = new Uint8Array(64 + opts.image.length).fill(0xff);
   const header = new DataView(out.buffer, 0, 64);
   header.setUint16(4, 2, true); // format
@@ -44,7 +51,6 @@ function slotBytes(opts: { kind: 'app' | 'model'; name: string; image: Uint8Arra
   return out;
 }
 
-
 interface Booted {
   session: DeviceSession;
   logs: string[];
@@ -60,7 +66,10 @@ async function bootWithSlots(slots: Array<[number, Uint8Array]>): Promise<Booted
     fs.writeFileSync(file, bytes);
     return ['-device', `loader,file=${file},addr=0x${addr.toString(16)},force-raw=on`];
   });
-  const args = [...qemuArgs({ elf: programPath(target, 'xsinfer'), serial: `tcp:127.0.0.1:${port},server=on,wait=on` }), ...loaders];
+  const args = [
+    ...qemuArgs({ elf: programPath(target, 'xsinfer'), serial: `tcp:127.0.0.1:${port},server=on,wait=on` }),
+    ...loaders,
+  ];
   const child = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -71,7 +80,8 @@ async function bootWithSlots(slots: Array<[number, Uint8Array]>): Promise<Booted
       link = await openTcpLink('127.0.0.1', port, 1000);
       break;
     } catch (err) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`QEMU did not open its serial port: ${stderr || String(err)}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`QEMU did not open its serial port: ${stderr || String(err)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -99,7 +109,12 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
   beforeAll(async () => {
     const root = appRoot();
     // mnist with another label mapping in RESPOND: digit d is reported as (d + 1) % 10.
-    const v2 = changedApp(root, 'mnist', 'mnist_v2', [['return { label, score: scores[label], value: best };', 'return { label: (label + 1) % CLASSES, score: scores[label], value: best };']]);
+    const v2 = changedApp(root, 'mnist', 'mnist_v2', [
+      [
+        'return { label, score: scores[label], value: best };',
+        'return { label: (label + 1) % CLASSES, score: scores[label], value: best };',
+      ],
+    ]);
     app = (await buildAppArchive({ app: v2, target })).archive;
     baseCrc = crc32(fs.readFileSync(path.join(buildDirFor(target), 'gen', 'xs_archive.xsa')));
   });
@@ -113,15 +128,21 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
       [APP_SLOT, slotBytes({ kind: 'app', name: 'mnist_v2', image: app, baseCrc })],
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model })],
     ]);
-    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 1)`);
+    expect(booted.logs).toContain(
+      `model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 1)`,
+    );
     expect(booted.logs).toContain('app slot: mnist_v2 started (apps/mnist_v2/main)');
     expect(labels(await runJs(booted.session, 'deployed', 3))).toEqual([1, 2, 3]);
     expect(labels(await runJs(booted.session, 'mnist', 2))).toEqual([0, 1]);
   });
 
   it('ignores an app deployed for another firmware image (reflashed since) and runs the built-ins', async () => {
-    booted = await bootWithSlots([[APP_SLOT, slotBytes({ kind: 'app', name: 'mnist_v2', image: app, baseCrc: baseCrc ^ 1 })]]);
-    expect(booted.logs.join('\n')).toMatch(/app slot ignored: mnist_v2 was deployed for another firmware image \(base archive CRC [0-9a-f]{8}, this one [0-9a-f]{8}\); built-in apps only/);
+    booted = await bootWithSlots([
+      [APP_SLOT, slotBytes({ kind: 'app', name: 'mnist_v2', image: app, baseCrc: baseCrc ^ 1 })],
+    ]);
+    expect(booted.logs.join('\n')).toMatch(
+      /app slot ignored: mnist_v2 was deployed for another firmware image \(base archive CRC [0-9a-f]{8}, this one [0-9a-f]{8}\); built-in apps only/,
+    );
     expect(booted.logs.some((l) => l.startsWith('app slot: '))).toBe(false);
     expect((await runJs(booted.session, 'deployed', 1)).status).not.toBe(0);
     expect(labels(await runJs(booted.session, 'mnist', 2))).toEqual([0, 1]);
@@ -149,13 +170,17 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
       [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 6 })],
     ]);
-    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`);
+    expect(booted.logs).toContain(
+      `model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`,
+    );
     await booted.stop();
     booted = await bootWithSlots([
       [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8 })],
     ]);
-    expect(booted.logs).toContain(`model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 8)`);
+    expect(booted.logs).toContain(
+      `model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 8)`,
+    );
     await booted.stop();
     // The newer upload's header never got its magic: the older one stays in use.
     booted = await bootWithSlots([
@@ -163,6 +188,8 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
       [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8, commit: false })],
     ]);
     expect(booted.logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
-    expect(booted.logs).toContain(`model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`);
+    expect(booted.logs).toContain(
+      `model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`,
+    );
   });
 });

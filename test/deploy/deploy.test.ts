@@ -22,13 +22,17 @@ import { appRoot, changedApp, labels, runJs, refusal } from './fixtures.ts';
 const target = 'mps2-an500' as const;
 const base = path.join(buildDirFor(target), 'gen', 'xs_archive.xsa');
 
-
 describe('deploy to a running QEMU board', () => {
   let state: BoardState;
   let session: DeviceSession;
   const root = appRoot();
   // mnist with another label mapping in RESPOND: digit d is reported as (d + 1) % 10.
-  const v2 = changedApp(root, 'mnist', 'mnist_v2', [['return { label, score: scores[label], value: best };', 'return { label: (label + 1) % CLASSES, score: scores[label], value: best };']]);
+  const v2 = changedApp(root, 'mnist', 'mnist_v2', [
+    [
+      'return { label, score: scores[label], value: best };',
+      'return { label: (label + 1) % CLASSES, score: scores[label], value: best };',
+    ],
+  ]);
 
   beforeAll(async () => {
     state = await keepBoard({ target, program: 'xsinfer' });
@@ -41,7 +45,11 @@ describe('deploy to a running QEMU board', () => {
       } catch {
         /* already gone */
       }
-      if (fs.existsSync(boardStatePath(target)) && JSON.parse(fs.readFileSync(boardStatePath(target), 'utf8')).pid === state.pid) fs.rmSync(boardStatePath(target));
+      if (
+        fs.existsSync(boardStatePath(target)) &&
+        JSON.parse(fs.readFileSync(boardStatePath(target), 'utf8')).pid === state.pid
+      )
+        fs.rmSync(boardStatePath(target));
     }
   });
 
@@ -72,7 +80,9 @@ describe('deploy to a running QEMU board', () => {
     const after = await runPromise;
     expect(labels(after)).toEqual([1, 2, 3]);
     expect(after.iters.every((i) => i.correct === false)).toBe(true); // the golden check sees the new mapping
-    console.log(`deploy: ${result.bytes} B in ${result.chunks} chunks, deploy ${deployMs.toFixed(0)} ms (build ${result.buildMs.toFixed(0)}, send+verify+start ${result.sendMs.toFixed(0)}; device start ${result.startTicks} ticks, flash slot ${result.storeTicks} ticks), deploy → first result ${firstResultMs.toFixed(0)} ms`);
+    console.log(
+      `deploy: ${result.bytes} B in ${result.chunks} chunks, deploy ${deployMs.toFixed(0)} ms (build ${result.buildMs.toFixed(0)}, send+verify+start ${result.sendMs.toFixed(0)}; device start ${result.startTicks} ticks, flash slot ${result.storeTicks} ticks), deploy → first result ${firstResultMs.toFixed(0)} ms`,
+    );
 
     // The same app by its own name; the built-in mnist is untouched.
     expect(labels(await runJs(session, 'mnist_v2', 2))).toEqual([1, 2]);
@@ -86,7 +96,10 @@ describe('deploy to a running QEMU board', () => {
     // built for another XS (VERS patch byte)
     const otherXs = good.archive.slice();
     otherXs[18] ^= 0x7f;
-    expect(await refusal(send(otherXs))).toMatchObject({ code: 5, message: expect.stringMatching(/built for XS 13\.\d+\.\d+, this firmware runs XS/) });
+    expect(await refusal(send(otherXs))).toMatchObject({
+      code: 5,
+      message: expect.stringMatching(/built for XS 13\.\d+\.\d+, this firmware runs XS/),
+    });
 
     // predicted against another firmware image
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-deploy-base-'));
@@ -95,15 +108,42 @@ describe('deploy to a running QEMU board', () => {
     baseBytes[8 + 12 + 8] ^= 1; // a digest byte (SIGN): same symbols, another image
     fs.writeFileSync(otherBase, baseBytes);
     const stale = await buildAppArchive({ app: v2, target, baseArchive: otherBase });
-    expect(await refusal(send(stale.archive))).toMatchObject({ code: 5, message: expect.stringMatching(/another firmware image/) });
+    expect(await refusal(send(stale.archive))).toMatchObject({
+      code: 5,
+      message: expect.stringMatching(/another firmware image/),
+    });
 
     const c = resolveCreation(target);
-    const creation = [c.chunk.initial, c.chunk.incremental, c.heap.initial, c.heap.incremental, c.stack, c.keys.initial, c.keys.incremental, c.keys.name, c.keys.symbol, c.parser.buffer, c.parser.table, c.static].join(',');
+    const creation = [
+      c.chunk.initial,
+      c.chunk.incremental,
+      c.heap.initial,
+      c.heap.incremental,
+      c.stack,
+      c.keys.initial,
+      c.keys.incremental,
+      c.keys.name,
+      c.keys.symbol,
+      c.parser.buffer,
+      c.parser.table,
+      c.static,
+    ].join(',');
     const xsarc = async (js: string, extra: string[]): Promise<Uint8Array> => {
       const file = path.join(work, 'main.js');
       const xsa = path.join(work, 'out.xsa');
       fs.writeFileSync(file, js);
-      const r = await exec(await buildXsarc(), ['--name', 't', '--main', 'apps/t/main', '--creation', creation, ...extra, '--out-xsa', xsa, `apps/t/main=${file}`]);
+      const r = await exec(await buildXsarc(), [
+        '--name',
+        't',
+        '--main',
+        'apps/t/main',
+        '--creation',
+        creation,
+        ...extra,
+        '--out-xsa',
+        xsa,
+        `apps/t/main=${file}`,
+      ]);
       expect(r.code, r.stderr).toBe(0);
       return new Uint8Array(fs.readFileSync(xsa));
     };
@@ -113,13 +153,19 @@ describe('deploy to a running QEMU board', () => {
     expect(await refusal(send(plain))).toMatchObject({ code: 2, message: expect.stringMatching(/not a deployable/) });
 
     // names a native function this firmware does not have
-    const abi = await xsarc('function missing() @ "xs_not_in_this_firmware";\nexport const cases = 1;\nexport function setup() { return missing(); }\n', ['--base', base]);
+    const abi = await xsarc(
+      'function missing() @ "xs_not_in_this_firmware";\nexport const cases = 1;\nexport function setup() { return missing(); }\n',
+      ['--base', base],
+    );
     expect(await refusal(send(abi))).toMatchObject({ code: 16, message: expect.stringMatching(/native function/) });
 
     // throws while starting
     const boom = changedApp(root, 'mnist', 'boom', [], "if (Math.max(1, 2) === 2) throw new Error('boom at start');\n");
     const boomArchive = await buildAppArchive({ app: boom, target });
-    expect(await refusal(send(boomArchive.archive))).toMatchObject({ code: 17, message: expect.stringMatching(/threw on start: Error: boom at start/) });
+    expect(await refusal(send(boomArchive.archive))).toMatchObject({
+      code: 17,
+      message: expect.stringMatching(/threw on start: Error: boom at start/),
+    });
 
     // Still the deployed mnist_v2.
     expect(labels(await runJs(session, 'deployed', 2))).toEqual([1, 2]);
@@ -145,7 +191,7 @@ describe('deploy to a running QEMU board', () => {
       'mnist',
       'hog',
       [],
-      "let armed = true;\ntry { new Interpreter('models/hello_world_int8.tflite', { slot: 'aux' }).close(); } catch { armed = false; }\n" +
+      "let armed = true;\ntry { new Interpreter('models/hello_world_int8.tflite', { arena: 'aux' }).close(); } catch { armed = false; }\n" +
         'const hoard: number[][] = [];\nwhile (armed) hoard.push(new Array<number>(1024).fill(hoard.length));\n',
     );
     const archive = await buildAppArchive({ app: hog, target });
@@ -156,11 +202,17 @@ describe('deploy to a running QEMU board', () => {
     );
     // The start aborts (error record), the slot is revoked and the board resets; the next
     // boot finds the slot revoked and keeps the built-in apps.
-    const boot = (await session.waitFor((r) => r.kind === 'log' && r.text.startsWith('app slot ignored: '), 60_000, from)) as { text: string };
+    const boot = (await session.waitFor(
+      (r) => r.kind === 'log' && r.text.startsWith('app slot ignored: '),
+      60_000,
+      from,
+    )) as { text: string };
     expect(boot.text).toBe('app slot ignored: revoked (its app made XS abort while starting)');
     const records = session.records.slice(from);
     expect(records.some((r) => r.kind === 'error' && r.code === 18)).toBe(true);
-    expect(records.flatMap((r) => (r.kind === 'log' ? [r.text] : []))).toContain('app slot revoked: hog made XS abort while starting; rebooting with built-in apps only');
+    expect(records.flatMap((r) => (r.kind === 'log' ? [r.text] : []))).toContain(
+      'app slot revoked: hog made XS abort while starting; rebooting with built-in apps only',
+    );
     // The deploy is answered at once by the stop, not after its timeout.
     expect(String(await sent)).toMatch(/the device stopped while uploadEnd was pending: XS aborted: memory full/);
     await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });

@@ -30,7 +30,10 @@ describe('a model larger than the main arena (mps2-an500, 16 KB main arena)', ()
   beforeAll(async () => {
     fs.writeFileSync(
       manifest,
-      JSON.stringify({ include: path.join(repoRoot, 'manifest.json'), platforms: { [target]: { defines: { arena: { main: ARENA } } } } }),
+      JSON.stringify({
+        include: path.join(repoRoot, 'manifest.json'),
+        platforms: { [target]: { defines: { arena: { main: ARENA } } } },
+      }),
     );
     // Builds, app archives and the device all use this manifest's own build tree.
     process.env.XSINFER_MANIFEST = manifest;
@@ -50,7 +53,9 @@ describe('a model larger than the main arena (mps2-an500, 16 KB main arena)', ()
     if (savedManifest === undefined) delete process.env.XSINFER_MANIFEST;
     else process.env.XSINFER_MANIFEST = savedManifest;
     // Its own build tree (host/build/manifest.ts buildName): not reused by anything else.
-    expect(path.basename(tree)).toBe(`${target}+m${crypto.createHash('sha1').update(manifest).digest('hex').slice(0, 8)}`);
+    expect(path.basename(tree)).toBe(
+      `${target}+m${crypto.createHash('sha1').update(manifest).digest('hex').slice(0, 8)}`,
+    );
     fs.rmSync(tree, { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -69,7 +69,6 @@ async function run(session: DeviceSession, cmd: Omit<RunCommand, 'kind'>): Promi
   };
 }
 
-
 describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', (target) => {
   let board: Board;
   let session: DeviceSession;
@@ -89,7 +88,9 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
         code: 2,
         message: 'run: no model asset "upload/model" (nothing uploaded under that name: deploy --model first)',
       });
-      expect(await refusal(session.command({ kind: 'run', app: 'mnist', impl, model: 'models/none.tflite' }))).toMatchObject({
+      expect(
+        await refusal(session.command({ kind: 'run', app: 'mnist', impl, model: 'models/none.tflite' })),
+      ).toMatchObject({
         code: 2,
         message: expect.stringMatching(/no model asset "models\/none\.tflite" in this firmware/),
       });
@@ -108,7 +109,10 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
       expect(r.scores).toEqual(builtIn.scores);
     }
     const runs = collectRuns(session.records).slice(-2);
-    expect(runs.map((r) => [r.impl, r.model, r.correct])).toEqual([['c', 'upload/model', true], ['js', 'upload/model', true]]);
+    expect(runs.map((r) => [r.impl, r.model, r.correct])).toEqual([
+      ['c', 'upload/model', true],
+      ['js', 'upload/model', true],
+    ]);
     // Naming the built-in asset is the same as naming none.
     const named = await run(session, { app: 'mnist', impl: 'js', iterations: 2, model: 'models/mnist_int8.tflite' });
     expect(named.iters.map((i) => i.correct)).toEqual([true, true]);
@@ -117,9 +121,21 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
   it('gives the same clear error in C and JS for a model that does not fit the app', async () => {
     // mnist's model in the slot for hello_world; hello_world's (an image asset) for mnist.
     for (const [app, asset, message] of [
-      ['hello_world', 'upload/model', 'hello_world: model "upload/model" does not fit: input 0 is int8[784], the app needs int8[1]'],
-      ['mnist', 'models/hello_world_int8.tflite', 'mnist: model "models/hello_world_int8.tflite" does not fit: input 0 is int8[1], the app needs int8[784]'],
-      ['micro_speech_stream', 'upload/model', 'micro_speech_stream: model "upload/model" does not fit: input 0 is int8[784], the app needs int8[1960]'],
+      [
+        'hello_world',
+        'upload/model',
+        'hello_world: model "upload/model" does not fit: input 0 is int8[784], the app needs int8[1]',
+      ],
+      [
+        'mnist',
+        'models/hello_world_int8.tflite',
+        'mnist: model "models/hello_world_int8.tflite" does not fit: input 0 is int8[1], the app needs int8[784]',
+      ],
+      [
+        'micro_speech_stream',
+        'upload/model',
+        'micro_speech_stream: model "upload/model" does not fit: input 0 is int8[784], the app needs int8[1960]',
+      ],
     ] as const) {
       for (const impl of ['c', 'js'] as const) {
         const r = await run(session, { app, impl, iterations: 3, model: asset });
@@ -154,14 +170,21 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
   });
 
   it('runs micro_speech (clip and stream) and hello_world on their uploaded models, checked', async () => {
-    await sendImage(session, { kind: 'model', name: 'micro_speech_quantized', data: model('micro_speech_quantized.tflite') });
+    await sendImage(session, {
+      kind: 'model',
+      name: 'micro_speech_quantized',
+      data: model('micro_speech_quantized.tflite'),
+    });
     for (const app of ['micro_speech', 'micro_speech_stream'] as const) {
       const n = app === 'micro_speech' ? 4 : 50; // the stream's step 48 is checked against golden data too
       const c = await run(session, { app, impl: 'c', iterations: n, model: 'upload/model' });
       const js = await run(session, { app, impl: 'js', iterations: n, model: 'upload/model' });
       for (const r of [c, js]) {
         expect(r.error, app).toBeUndefined();
-        expect(r.iters.map((i) => i.correct), app).toEqual(Array(n).fill(true));
+        expect(
+          r.iters.map((i) => i.correct),
+          app,
+        ).toEqual(Array(n).fill(true));
       }
       expect(js.labels).toEqual(c.labels);
     }
@@ -175,15 +198,30 @@ describe.each(['mps2-an500', 'host'] as const)('apps on an uploaded model, %s', 
 
 describe('--model on the command line', () => {
   it('plans every app run on the model, never the micro-benchmarks', () => {
-    const specs = planRuns({ apps: ['mnist', 'micro_speech'], impls: ['js', 'c'], kernels: ['reference'], iterations: 2, warmup: 0, ops: false, model: 'upload/model' });
+    const specs = planRuns({
+      apps: ['mnist', 'micro_speech'],
+      impls: ['js', 'c'],
+      kernels: ['reference'],
+      iterations: 2,
+      warmup: 0,
+      ops: false,
+      model: 'upload/model',
+    });
     expect(specs.filter((s) => s.app === 'micro').map((s) => s.model)).toEqual([undefined]);
     expect(specs.filter((s) => s.app !== 'micro').every((s) => s.model === 'upload/model')).toBe(true);
     expect(specs.map((s) => s.app)).toContain('micro_speech_ts');
-    expect(planRuns({ apps: ['mnist'], impls: ['c'], kernels: ['reference'], iterations: 1, warmup: 0, ops: false }).every((s) => !('model' in s))).toBe(true);
+    expect(
+      planRuns({ apps: ['mnist'], impls: ['c'], kernels: ['reference'], iterations: 1, warmup: 0, ops: false }).every(
+        (s) => !('model' in s),
+      ),
+    ).toBe(true);
   });
 
   it('reads a file as an upload and anything else as an asset name', () => {
-    expect(modelChoice(modelFile('mnist_int8.tflite'))).toMatchObject({ asset: 'upload/model', upload: { name: 'mnist_int8.tflite' } });
+    expect(modelChoice(modelFile('mnist_int8.tflite'))).toMatchObject({
+      asset: 'upload/model',
+      upload: { name: 'mnist_int8.tflite' },
+    });
     expect(modelChoice('upload/model')).toEqual({ asset: 'upload/model' });
     expect(modelChoice('models/mnist_int8.tflite')).toEqual({ asset: 'models/mnist_int8.tflite' });
     expect(() => modelChoice('missing.tflite')).toThrow(/no such file/);
@@ -193,18 +231,37 @@ describe('--model on the command line', () => {
   // On the host target: on mps2-an500 `run --app` would use a board another test kept running.
   it('`run --app mnist --model FILE` uploads it and runs JS and C on it', () => {
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), 'run', '--target', 'host', '--app', 'mnist', '-n', '3', '--json', ...args], { cwd: repoRoot, encoding: 'utf8' });
+      spawnSync(
+        process.execPath,
+        [
+          path.join(repoRoot, 'bin', 'xsinfer.js'),
+          'run',
+          '--target',
+          'host',
+          '--app',
+          'mnist',
+          '-n',
+          '3',
+          '--json',
+          ...args,
+        ],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
     const ok = cli('--model', modelFile('mnist_int8.tflite'));
     expect(ok.status, ok.stderr).toBe(0);
     const result = JSON.parse(ok.stdout.trim().split('\n').pop()!);
     expect(result).toMatchObject({ target: 'host', app: 'mnist', model: 'upload/model', unit: 'ns', implsAgree: true });
-    expect(result.runs.map((r: { impl: string; correct: boolean; labels: number[] }) => [r.impl, r.correct, r.labels])).toEqual([
+    expect(
+      result.runs.map((r: { impl: string; correct: boolean; labels: number[] }) => [r.impl, r.correct, r.labels]),
+    ).toEqual([
       ['js', true, [0, 1, 2]],
       ['c', true, [0, 1, 2]],
     ]);
     const misfit = cli('--model', modelFile('hello_world_int8.tflite'), '--impl', 'c');
     expect(misfit.status).not.toBe(0);
-    expect(misfit.stderr).toMatch(/mnist: model "upload\/model" does not fit: input 0 is int8\[1\], the app needs int8\[784\]/);
+    expect(misfit.stderr).toMatch(
+      /mnist: model "upload\/model" does not fit: input 0 is int8\[1\], the app needs int8\[784\]/,
+    );
     const unknown = cli('--model', 'upload/other');
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toMatch(/no model asset "upload\/other"/);

@@ -17,7 +17,6 @@ import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board, refusal 
 
 const model = (name: string) => new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', name)));
 
-
 describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) => {
   let board: Board;
   let session: DeviceSession;
@@ -41,7 +40,11 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
   });
 
   it('stores a verified model that apps use as upload/model', async () => {
-    const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
+    const sent = await sendImage(session, {
+      kind: 'model',
+      name: 'hello_world_int8',
+      data: model('hello_world_int8.tflite'),
+    });
     expect(sent.ack.extra).toMatchObject({ asset: 'upload/model', bytes: 2704, ops: 3, slot: 'A' });
     expect(sent.ack.extra?.storeTicks).toBeGreaterThan(0); // erase + program + read-back of the flash slot
     expect(sent.chunks).toBe(2);
@@ -54,8 +57,10 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
   it('refuses hostile uploads and keeps the previous model', async () => {
     const good = model('hello_world_int8.tflite');
     const crc = crc32(good);
-    const begin = (size: number, c = crc) => session.command({ kind: 'uploadBegin', what: 'model', name: 'x', size, crc: c });
-    const chunk = (offset: number, data: Uint8Array, c?: number) => session.command({ kind: 'uploadChunk', offset, data, crc: c });
+    const begin = (size: number, c = crc) =>
+      session.command({ kind: 'uploadBegin', what: 'model', name: 'x', size, crc: c });
+    const chunk = (offset: number, data: Uint8Array, c?: number) =>
+      session.command({ kind: 'uploadChunk', offset, data, crc: c });
     const end = (c = crc) => session.command({ kind: 'uploadEnd', crc: c });
 
     // truncated: the end arrives after half the bytes
@@ -73,17 +78,26 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     // out of order: a chunk that skips ahead cancels the upload
     await begin(good.length);
     await chunk(0, good.subarray(0, 1000));
-    expect(await refusal(chunk(1500, good.subarray(1500, 2000)))).toMatchObject({ code: 3, message: expect.stringMatching(/offset 1500, expected 1000/) });
+    expect(await refusal(chunk(1500, good.subarray(1500, 2000)))).toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/offset 1500, expected 1000/),
+    });
     expect((await refusal(chunk(1000, good.subarray(1000, 2000)))).code).toBe(3); // cancelled: no upload open
 
     // larger than the slot
-    expect(await refusal(begin(4 * 1024 * 1024))).toMatchObject({ code: 7, message: expect.stringMatching(/does not fit/) });
+    expect(await refusal(begin(4 * 1024 * 1024))).toMatchObject({
+      code: 7,
+      message: expect.stringMatching(/does not fit/),
+    });
     // the announced capacity is exact: one 256 KB flash slot minus its 64-byte header (models
     // stream into flash: the main arena does not limit them)
     const capacity = Number((await begin(1)).extra?.capacity);
     expect(capacity).toBe(256 * 1024 - 64);
     await begin(capacity);
-    expect(await refusal(begin(capacity + 1))).toMatchObject({ code: 7, message: expect.stringMatching(new RegExp(`${capacity + 1} bytes does not fit the ${capacity}-byte model slot`)) });
+    expect(await refusal(begin(capacity + 1))).toMatchObject({
+      code: 7,
+      message: expect.stringMatching(new RegExp(`${capacity + 1} bytes does not fit the ${capacity}-byte model slot`)),
+    });
 
     // every chunk fine, but not the image announced
     const other = good.slice();
@@ -95,7 +109,9 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
 
     // intact bytes that are no model
     const junk = new Uint8Array(3000).map((_, i) => (i * 7 + 3) & 0xff);
-    await expect(sendImage(session, { kind: 'model', name: 'junk', data: junk })).rejects.toMatchObject({ record: { code: 32 } });
+    await expect(sendImage(session, { kind: 'model', name: 'junk', data: junk })).rejects.toMatchObject({
+      record: { code: 32 },
+    });
 
     const run = await runJs(session, 'slot_hello', 3);
     expect(run.errors).toEqual([]);
@@ -112,7 +128,11 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
 
   it.runIf(target === 'mps2-an500')('keeps the model and the deployed app across a reset', async () => {
     // hello_world's model again, so the app gives right answers only if the slot came back.
-    const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
+    const sent = await sendImage(session, {
+      kind: 'model',
+      name: 'hello_world_int8',
+      data: model('hello_world_int8.tflite'),
+    });
     expect(sent.ack.extra).toMatchObject({ slot: 'A' }); // back to A: slot B holds mnist, the older one now
     const from = session.records.length;
     expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
@@ -138,7 +158,10 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     await session.command({ kind: 'uploadChunk', offset: 0, data: mnist.subarray(0, 1001) });
     await session.command({ kind: 'uploadChunk', offset: 1001, data: mnist.subarray(1001, 2500) });
     await session.command({ kind: 'uploadChunk', offset: 2500, data: mnist.subarray(2500, 4003) });
-    expect(await refusal(session.command({ kind: 'uploadEnd', crc }))).toMatchObject({ code: 3, message: expect.stringMatching(/truncated: 4003 of 23472/) });
+    expect(await refusal(session.command({ kind: 'uploadEnd', crc }))).toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/truncated: 4003 of 23472/),
+    });
     let run = await runJs(session, 'slot_hello', 3);
     expect(run.errors).toEqual([]);
     expect(run.iters.map((i) => i.correct)).toEqual([true, true, true]);
@@ -155,7 +178,11 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     expect(run.iters.map((i) => i.correct)).toEqual([true, true, true]);
 
     // The half-written slot is the one the next upload reuses.
-    const sent = await sendImage(session, { kind: 'model', name: 'hello_world_int8', data: model('hello_world_int8.tflite') });
+    const sent = await sendImage(session, {
+      kind: 'model',
+      name: 'hello_world_int8',
+      data: model('hello_world_int8.tflite'),
+    });
     expect(sent.ack.extra).toMatchObject({ slot: 'B', bytes: 2704 });
   });
 });

@@ -10,7 +10,6 @@ import { xsinfer } from '../cli.ts';
 
 const data = dataDir();
 
-
 const facts = (name: string) =>
   JSON.parse(fs.readFileSync(path.join(data, 'facts', `${name}.json`), 'utf8')) as {
     total_macs: number;
@@ -75,7 +74,10 @@ describe('xsinfer verify', () => {
     fs.mkdirSync(path.join(dir, 'ops', 'golden'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'ops', 'models'), { recursive: true });
     const name = 'logistic_int8_s0025_zp10';
-    fs.copyFileSync(path.join(data, 'ops', 'models', `${name}.tflite`), path.join(dir, 'ops', 'models', `${name}.tflite`));
+    fs.copyFileSync(
+      path.join(data, 'ops', 'models', `${name}.tflite`),
+      path.join(dir, 'ops', 'models', `${name}.tflite`),
+    );
     const g = JSON.parse(fs.readFileSync(path.join(data, 'ops', 'golden', `${name}.json`), 'utf8'));
     g.cases[3].output[20] = g.cases[3].output[20] === 127 ? 126 : g.cases[3].output[20] + 1;
     fs.writeFileSync(path.join(dir, 'ops', 'golden', `${name}.json`), JSON.stringify(g));

@@ -58,11 +58,14 @@ static uint32_t rnd(void) {
   rng_state = rng_state * 1664525u + 1013904223u;
   return rng_state >> 8;
 }
-static int rnd_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
+static int rnd_in(int lo, int hi) {
+  return lo + (int)(rnd() % (uint32_t)(hi - lo + 1));
+}
 
 static int out_size(int padding, int in, int filter, int stride, int dil) {
   const int effective = (filter - 1) * dil + 1;
-  return padding == ENG_PADDING_SAME ? (in + stride - 1) / stride : (in + stride - effective) / stride;
+  return padding == ENG_PADDING_SAME ? (in + stride - 1) / stride
+                                     : (in + stride - effective) / stride;
 }
 static int lead_pad(int stride, int dil, int in, int filter, int out) {
   const int total = (out - 1) * stride + (filter - 1) * dil + 1 - in;
@@ -71,9 +74,11 @@ static int lead_pad(int stride, int dil, int in, int filter, int out) {
 static int at(const eng_nhwc_t *d, int b, int y, int x, int c) {
   return ((b * d->h + y) * d->w + x) * d->c + c;
 }
-static int32_t clamp_i(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+static int32_t clamp_i(int32_t v, int32_t lo, int32_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
 static float clamp_f(float v, float lo, float hi) {
-  v = (v < lo) ? lo : v; /* std::max(v, lo) */
+  v = (v < lo) ? lo : v;    /* std::max(v, lo) */
   return (hi < v) ? hi : v; /* std::min(., hi) */
 }
 
@@ -135,14 +140,18 @@ static void oracle(const shape_t *s, const quant_t *q, const void *input, const 
                 for (int ic = 0; ic < s->filter.c; ic++) {
                   const int ii = at(&s->in, b, iy, ix, ic + g * s->filter.c);
                   const int fi = at(&s->filter, oc, ky, kx, ic);
-                  if (q) acc += f8[fi] * (in8[ii] - q->in_zp);
-                  else total += inf[ii] * ff[fi];
+                  if (q)
+                    acc += f8[fi] * (in8[ii] - q->in_zp);
+                  else
+                    total += inf[ii] * ff[fi];
                 }
               } else if (s->kind == KIND_DW) {
                 const int ii = at(&s->in, b, iy, ix, oc / s->depth_mult);
                 const int fi = at(&s->filter, 0, ky, kx, oc);
-                if (q) acc += f8[fi] * (in8[ii] - q->in_zp);
-                else total += inf[ii] * ff[fi];
+                if (q)
+                  acc += f8[fi] * (in8[ii] - q->in_zp);
+                else
+                  total += inf[ii] * ff[fi];
               } else {
                 const int ii = at(&s->in, b, iy, ix, oc);
                 count++;
@@ -165,8 +174,10 @@ static void oracle(const shape_t *s, const quant_t *q, const void *input, const 
               ((float *)output)[o] = total + (bf ? bf[oc] : 0.0f);
             }
           } else if (s->kind == KIND_MAX) {
-            if (q) ((int8_t *)output)[o] = (int8_t)clamp_i(max8, q->act_min, q->act_max);
-            else ((float *)output)[o] = maxf;
+            if (q)
+              ((int8_t *)output)[o] = (int8_t)clamp_i(max8, q->act_min, q->act_max);
+            else
+              ((float *)output)[o] = maxf;
           } else {
             if (q) {
               const int32_t avg = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
@@ -203,28 +214,40 @@ static void run_cores(const shape_t *s, const quant_t *q, const void *input, con
     p.act_max = q->act_max;
   }
   eng_pool_params_t pp = {s->stride_h, s->stride_w, s->filter_h, s->filter_w, p.pad_h,
-                         p.pad_w, p.act_min, p.act_max, p.act_min_f, p.act_max_f};
+                          p.pad_w,     p.act_min,   p.act_max,   p.act_min_f, p.act_max_f};
   switch (s->kind) {
     case KIND_CONV:
-      if (q) eng_ref_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out, output);
-      else eng_ref_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
+      if (q)
+        eng_ref_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out,
+                        output);
+      else
+        eng_ref_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
       break;
     case KIND_DW:
-      if (q) eng_ref_depthwise_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias, &s->out, output);
-      else eng_ref_depthwise_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
+      if (q)
+        eng_ref_depthwise_conv_s8(&p, q->mult, q->shift, &s->in, input, &s->filter, filter, bias,
+                                  &s->out, output);
+      else
+        eng_ref_depthwise_conv_f32(&p, &s->in, input, &s->filter, filter, bias, &s->out, output);
       break;
     case KIND_MAX:
-      if (q) eng_ref_max_pool_s8(&pp, &s->in, input, &s->out, output);
-      else eng_ref_max_pool_f32(&pp, &s->in, input, &s->out, output);
+      if (q)
+        eng_ref_max_pool_s8(&pp, &s->in, input, &s->out, output);
+      else
+        eng_ref_max_pool_f32(&pp, &s->in, input, &s->out, output);
       break;
     default:
-      if (q) (void)eng_ref_avg_pool_s8(&pp, &s->in, input, &s->out, output);
-      else (void)eng_ref_avg_pool_f32(&pp, &s->in, input, &s->out, output);
+      if (q)
+        (void)eng_ref_avg_pool_s8(&pp, &s->in, input, &s->out, output);
+      else
+        (void)eng_ref_avg_pool_f32(&pp, &s->in, input, &s->out, output);
       break;
   }
 }
 
-static int elems(const eng_nhwc_t *d) { return d->n * d->h * d->w * d->c; }
+static int elems(const eng_nhwc_t *d) {
+  return d->n * d->h * d->w * d->c;
+}
 
 static int mode_random(int iterations, uint32_t seed) {
   static int8_t in8[MAX_ELEMS], f8[MAX_ELEMS], want8[MAX_ELEMS], got8[MAX_ELEMS];
@@ -300,11 +323,11 @@ static int mode_random(int iterations, uint32_t seed) {
     if (memcmp(want8, got8, (size_t)n_out) != 0 ||
         memcmp(wantf, gotf, (size_t)n_out * sizeof(float)) != 0) {
       if (fails < 5) {
-        printf("MISMATCH kind %d in %dx%dx%dx%d filter %dx%d stride %d,%d dil %d,%d pad %d "
-               "groups %d mult %d act %d\n",
-               s.kind, (int)s.in.n, (int)s.in.h, (int)s.in.w, (int)s.in.c, s.filter_h,
-               s.filter_w, s.stride_h, s.stride_w, s.dil_h, s.dil_w, s.padding, s.groups,
-               s.depth_mult, s.act);
+        printf(
+            "MISMATCH kind %d in %dx%dx%dx%d filter %dx%d stride %d,%d dil %d,%d pad %d "
+            "groups %d mult %d act %d\n",
+            s.kind, (int)s.in.n, (int)s.in.h, (int)s.in.w, (int)s.in.c, s.filter_h, s.filter_w,
+            s.stride_h, s.stride_w, s.dil_h, s.dil_w, s.padding, s.groups, s.depth_mult, s.act);
       }
       fails++;
     }
@@ -339,13 +362,15 @@ static eng_interp_t *open_model(const char *path) {
   size_t len;
   const uint8_t *model = read_file(path, &len);
   eng_error_t err;
-  eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
+  eng_interp_t *it =
+      eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
   if (it == NULL) {
     printf("ERROR %s %s\n", eng_status_name(err.code), err.message);
     exit(3);
   }
   if (eng_interp_allocate(it) != ENG_OK) {
-    printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code), eng_interp_error(it)->message);
+    printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code),
+           eng_interp_error(it)->message);
     exit(3);
   }
   return it;
@@ -396,7 +421,8 @@ static int mode_check(char **argv) {
       float fs = filter.scale;
       int32_t zp;
       if (filter.num_channels > 1) eng_interp_channel_param(it, 1, (uint32_t)c, &fs, &zp);
-      eng_quantize_multiplier((double)in.scale * (double)fs / (double)out.scale, &q.mult[c], &q.shift[c]);
+      eng_quantize_multiplier((double)in.scale * (double)fs / (double)out.scale, &q.mult[c],
+                              &q.shift[c]);
     }
   }
   static uint8_t want[MAX_ELEMS * 4];
@@ -404,14 +430,18 @@ static int mode_check(char **argv) {
   int fails = 0;
   for (int k = 0; k < cases; k++) {
     for (int i = 0; i < n_in; i++) {
-      if (is_int8) ((int8_t *)in.data)[i] = (int8_t)rnd_in(-128, 127);
-      else ((float *)in.data)[i] = (float)rnd_in(-2000, 2000) / 100.0f;
+      if (is_int8)
+        ((int8_t *)in.data)[i] = (int8_t)rnd_in(-128, 127);
+      else
+        ((float *)in.data)[i] = (float)rnd_in(-2000, 2000) / 100.0f;
     }
     if (eng_interp_invoke(it) != ENG_OK) {
-      printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code), eng_interp_error(it)->message);
+      printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code),
+             eng_interp_error(it)->message);
       return 3;
     }
-    oracle(&s, is_int8 ? &q : NULL, in.data, filter.data, bias_tensor >= 0 ? bias.data : NULL, want);
+    oracle(&s, is_int8 ? &q : NULL, in.data, filter.data, bias_tensor >= 0 ? bias.data : NULL,
+           want);
     if (!is_int8) oracle_float_act(&s, (float *)want);
     const size_t bytes = (size_t)n_out * (is_int8 ? 1u : 4u);
     if (memcmp(want, out.data, bytes) != 0) {
@@ -440,18 +470,23 @@ static int mode_exec(const char *path) {
       fprintf(stderr, "truncated input\n");
       return 2;
     }
-    if (in.type == ENG_INT8) ((int8_t *)in.data)[i] = (int8_t)v;
-    else ((float *)in.data)[i] = (float)v;
+    if (in.type == ENG_INT8)
+      ((int8_t *)in.data)[i] = (int8_t)v;
+    else
+      ((float *)in.data)[i] = (float)v;
   }
   if (eng_interp_invoke(it) != ENG_OK) {
-    printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code), eng_interp_error(it)->message);
+    printf("ERROR %s %s\n", eng_status_name(eng_interp_error(it)->code),
+           eng_interp_error(it)->message);
     return 3;
   }
   printf("OUT");
   const uint32_t n_out = out.bytes / eng_type_size(out.type);
   for (uint32_t i = 0; i < n_out; i++) {
-    if (out.type == ENG_INT8) printf(" %d", ((int8_t *)out.data)[i]);
-    else printf(" %.9g", (double)((float *)out.data)[i]);
+    if (out.type == ENG_INT8)
+      printf(" %d", ((int8_t *)out.data)[i]);
+    else
+      printf(" %.9g", (double)((float *)out.data)[i]);
   }
   printf("\n");
   return 0;
@@ -470,7 +505,8 @@ static int mode_mutate(const char *path) {
       if (model[i] == orig[i]) continue;
       variants++;
       eng_error_t err;
-      eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
+      eng_interp_t *it =
+          eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
       if (it == NULL || eng_interp_allocate(it) != ENG_OK) {
         rejected++;
         continue;
@@ -502,6 +538,8 @@ int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "exec") == 0) {
     return mode_exec(argv[2]);
   }
-  fprintf(stderr, "usage: conv-harness random <n> <seed> | check <model> ... | exec <model> | mutate <model>\n");
+  fprintf(stderr,
+          "usage: conv-harness random <n> <seed> | check <model> ... | exec <model> | mutate "
+          "<model>\n");
   return 2;
 }

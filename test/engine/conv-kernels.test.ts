@@ -10,26 +10,53 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../host/data.ts';
 import { verify } from '../../host/engine/verify.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { buildOneOpModel, float32Bytes, int32Bytes, int8Bytes, type Quant, type Tensor, type TensorType } from './conv-tflite.ts';
+import {
+  buildOneOpModel,
+  float32Bytes,
+  int32Bytes,
+  int8Bytes,
+  type Quant,
+  type Tensor,
+  type TensorType,
+} from './conv-tflite.ts';
 
 const engineDir = path.join(repoRoot, 'native', 'engine');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-conv-'));
 const harness = path.join(workDir, 'conv-harness');
 
 beforeAll(() => {
-  const cFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => path.join(dir, f));
+  const cFiles = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.c'))
+      .map((f) => path.join(dir, f));
   const kernelDirs = fs
     .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => path.join(engineDir, 'kernels', d.name));
-  execFileSync('gcc', [
-    '-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
-    '-Wall', '-Wextra', '-Werror',
-    `-I${path.join(engineDir, 'include')}`, `-I${path.join(engineDir, 'src')}`,
-    `-I${path.join(engineDir, 'kernels', 'reference')}`,
-    ...cFiles(path.join(engineDir, 'src')), ...kernelDirs.flatMap(cFiles),
-    path.join(repoRoot, 'test', 'engine', 'conv-harness.c'), '-lm', '-o', harness,
-  ], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(
+    'gcc',
+    [
+      '-std=c11',
+      '-O1',
+      '-g',
+      '-fsanitize=address,undefined',
+      '-fno-sanitize-recover=all',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${path.join(engineDir, 'include')}`,
+      `-I${path.join(engineDir, 'src')}`,
+      `-I${path.join(engineDir, 'kernels', 'reference')}`,
+      ...cFiles(path.join(engineDir, 'src')),
+      ...kernelDirs.flatMap(cFiles),
+      path.join(repoRoot, 'test', 'engine', 'conv-harness.c'),
+      '-lm',
+      '-o',
+      harness,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
 }, 300_000);
 
 function run(args: string[], input = ''): { status: number | null; out: string } {
@@ -42,9 +69,17 @@ function run(args: string[], input = ''): { status: number | null; out: string }
 
 // ---- synthetic one-op models ----
 
-const CONV_2D = 3, DEPTHWISE_CONV_2D = 4, AVERAGE_POOL_2D = 1, MAX_POOL_2D = 17;
-const SAME = 0, VALID = 1;
-const NONE = 0, RELU = 1, RELU_N1_TO_1 = 2, RELU6 = 3, TANH = 4;
+const CONV_2D = 3,
+  DEPTHWISE_CONV_2D = 4,
+  AVERAGE_POOL_2D = 1,
+  MAX_POOL_2D = 17;
+const SAME = 0,
+  VALID = 1;
+const NONE = 0,
+  RELU = 1,
+  RELU_N1_TO_1 = 2,
+  RELU6 = 3,
+  TANH = 4;
 
 interface ConvSpec {
   kind: 'conv' | 'dw';
@@ -77,32 +112,62 @@ const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 function convModel(s: ConvSpec): Uint8Array {
   const oc = s.kind === 'conv' ? s.filter[0] : s.filter[3];
   const int8 = s.type === 'int8';
-  const filterValues = s.filterValues ?? Array.from({ length: count(s.filter) }, () => (int8 ? rnd(-127, 127) : rnd(-100, 100) / 40));
+  const filterValues =
+    s.filterValues ?? Array.from({ length: count(s.filter) }, () => (int8 ? rnd(-127, 127) : rnd(-100, 100) / 40));
   const scales = s.filterScales ?? (s.perChannel ? Array.from({ length: oc }, () => rnd(2, 20) / 1000) : [0.011]);
   const inQ = s.inQ ?? { scale: [0.05], zeroPoint: [-7] };
   const outQ = s.outQ ?? { scale: [0.2], zeroPoint: [3] };
   const tensors: Tensor[] = [
     { type: s.type, shape: s.input, quant: int8 ? inQ : undefined },
     {
-      type: int8 ? 'int8' : 'float32', shape: s.filter,
+      type: int8 ? 'int8' : 'float32',
+      shape: s.filter,
       data: int8 ? int8Bytes(filterValues) : float32Bytes(filterValues),
-      quant: int8 ? { scale: scales, zeroPoint: scales.map(() => 0), dim: s.filterQuantDim ?? (s.kind === 'conv' ? 0 : 3) } : undefined,
+      quant: int8
+        ? { scale: scales, zeroPoint: scales.map(() => 0), dim: s.filterQuantDim ?? (s.kind === 'conv' ? 0 : 3) }
+        : undefined,
     },
   ];
   const opInputs = [0, 1];
   if (s.bias) {
     const biasValues = s.biasValues ?? Array.from({ length: oc }, () => (int8 ? rnd(-3000, 3000) : rnd(-50, 50) / 10));
-    tensors.push({ type: int8 ? 'int32' : 'float32', shape: [oc], data: int8 ? int32Bytes(biasValues) : float32Bytes(biasValues) });
+    tensors.push({
+      type: int8 ? 'int32' : 'float32',
+      shape: [oc],
+      data: int8 ? int32Bytes(biasValues) : float32Bytes(biasValues),
+    });
     opInputs.push(2);
   }
   tensors.push({ type: s.type, shape: s.output, quant: int8 ? outQ : undefined });
   const out = tensors.length - 1;
-  const options: [number, 'i8' | 'i32', number][] = s.kind === 'conv'
-    ? [[0, 'i8', s.padding], [1, 'i32', s.stride[1]], [2, 'i32', s.stride[0]], [3, 'i8', s.activation], [4, 'i32', s.dilation[1]], [5, 'i32', s.dilation[0]]]
-    : [[0, 'i8', s.padding], [1, 'i32', s.stride[1]], [2, 'i32', s.stride[0]], [3, 'i32', s.depthMultiplier ?? 1], [4, 'i8', s.activation], [5, 'i32', s.dilation[1]], [6, 'i32', s.dilation[0]]];
+  const options: [number, 'i8' | 'i32', number][] =
+    s.kind === 'conv'
+      ? [
+          [0, 'i8', s.padding],
+          [1, 'i32', s.stride[1]],
+          [2, 'i32', s.stride[0]],
+          [3, 'i8', s.activation],
+          [4, 'i32', s.dilation[1]],
+          [5, 'i32', s.dilation[0]],
+        ]
+      : [
+          [0, 'i8', s.padding],
+          [1, 'i32', s.stride[1]],
+          [2, 'i32', s.stride[0]],
+          [3, 'i32', s.depthMultiplier ?? 1],
+          [4, 'i8', s.activation],
+          [5, 'i32', s.dilation[1]],
+          [6, 'i32', s.dilation[0]],
+        ];
   return buildOneOpModel({
-    builtin: s.kind === 'conv' ? CONV_2D : DEPTHWISE_CONV_2D, optionsType: s.kind === 'conv' ? 1 : 2, options,
-    tensors, opInputs, opOutputs: [out], inputs: [0], outputs: [out],
+    builtin: s.kind === 'conv' ? CONV_2D : DEPTHWISE_CONV_2D,
+    optionsType: s.kind === 'conv' ? 1 : 2,
+    options,
+    tensors,
+    opInputs,
+    opOutputs: [out],
+    inputs: [0],
+    outputs: [out],
   });
 }
 
@@ -123,10 +188,24 @@ function poolModel(s: PoolSpec): Uint8Array {
   const q = s.type === 'int8' ? (s.inQ ?? { scale: [0.05], zeroPoint: [-20] }) : undefined;
   const oq = s.type === 'int8' ? (s.outQ ?? q) : undefined;
   return buildOneOpModel({
-    builtin: s.op === 'max' ? MAX_POOL_2D : AVERAGE_POOL_2D, optionsType: 5,
-    options: [[0, 'i8', s.padding], [1, 'i32', s.stride[1]], [2, 'i32', s.stride[0]], [3, 'i32', s.filter[1]], [4, 'i32', s.filter[0]], [5, 'i8', s.activation]],
-    tensors: [{ type: s.type, shape: s.input, quant: q }, { type: s.type, shape: s.output, quant: oq }],
-    opInputs: [0], opOutputs: [1], inputs: [0], outputs: [1],
+    builtin: s.op === 'max' ? MAX_POOL_2D : AVERAGE_POOL_2D,
+    optionsType: 5,
+    options: [
+      [0, 'i8', s.padding],
+      [1, 'i32', s.stride[1]],
+      [2, 'i32', s.stride[0]],
+      [3, 'i32', s.filter[1]],
+      [4, 'i32', s.filter[0]],
+      [5, 'i8', s.activation],
+    ],
+    tensors: [
+      { type: s.type, shape: s.input, quant: q },
+      { type: s.type, shape: s.output, quant: oq },
+    ],
+    opInputs: [0],
+    opOutputs: [1],
+    inputs: [0],
+    outputs: [1],
   });
 }
 
@@ -138,10 +217,36 @@ function save(model: Uint8Array): string {
 }
 
 /** Engine vs oracle on random inputs: returns [cases, fails]. */
-function check(model: Uint8Array, kind: number, o: { padding: number; stride: [number, number]; dilation?: [number, number]; dm?: number; filter: [number, number]; activation: number; bias: number }): [number, number] {
-  const r = run(['check', save(model), String(kind), String(o.padding), String(o.stride[0]), String(o.stride[1]),
-    String(o.dilation?.[0] ?? 1), String(o.dilation?.[1] ?? 1), String(o.dm ?? 1), String(o.filter[0]), String(o.filter[1]),
-    String(o.activation), String(o.bias), '8', '99']);
+function check(
+  model: Uint8Array,
+  kind: number,
+  o: {
+    padding: number;
+    stride: [number, number];
+    dilation?: [number, number];
+    dm?: number;
+    filter: [number, number];
+    activation: number;
+    bias: number;
+  },
+): [number, number] {
+  const r = run([
+    'check',
+    save(model),
+    String(kind),
+    String(o.padding),
+    String(o.stride[0]),
+    String(o.stride[1]),
+    String(o.dilation?.[0] ?? 1),
+    String(o.dilation?.[1] ?? 1),
+    String(o.dm ?? 1),
+    String(o.filter[0]),
+    String(o.filter[1]),
+    String(o.activation),
+    String(o.bias),
+    '8',
+    '99',
+  ]);
   const m = /CHECK (\d+) (\d+)/.exec(r.out);
   if (!m) throw new Error(`no CHECK line:\n${r.out}`);
   return [Number(m[1]), Number(m[2])];
@@ -174,50 +279,218 @@ describe('reference conv/pool loops', () => {
 
 describe('synthetic models through the engine (create, allocate, invoke) vs the oracle', () => {
   it('CONV_2D int8: per-channel, SAME, stride 2, RELU6, bias', () => {
-    const m = convModel({ kind: 'conv', type: 'int8', input: [1, 7, 6, 3], filter: [5, 3, 3, 3], output: [1, 4, 3, 5], padding: SAME, stride: [2, 2], dilation: [1, 1], activation: RELU6, bias: true, perChannel: true });
+    const m = convModel({
+      kind: 'conv',
+      type: 'int8',
+      input: [1, 7, 6, 3],
+      filter: [5, 3, 3, 3],
+      output: [1, 4, 3, 5],
+      padding: SAME,
+      stride: [2, 2],
+      dilation: [1, 1],
+      activation: RELU6,
+      bias: true,
+      perChannel: true,
+    });
     expect(check(m, 0, { padding: SAME, stride: [2, 2], filter: [3, 3], activation: RELU6, bias: 2 })).toEqual([8, 0]);
   });
 
   it('CONV_2D int8: per-tensor filter scale broadcast, no bias, VALID, dilation 2, RELU_N1_TO_1', () => {
-    const m = convModel({ kind: 'conv', type: 'int8', input: [2, 8, 7, 4], filter: [3, 2, 3, 4], output: [2, 6, 3, 3], padding: VALID, stride: [1, 1], dilation: [2, 2], activation: RELU_N1_TO_1, bias: false, perChannel: false, outQ: { scale: [0.01], zeroPoint: [-5] } });
-    expect(check(m, 0, { padding: VALID, stride: [1, 1], dilation: [2, 2], filter: [2, 3], activation: RELU_N1_TO_1, bias: -1 })).toEqual([8, 0]);
+    const m = convModel({
+      kind: 'conv',
+      type: 'int8',
+      input: [2, 8, 7, 4],
+      filter: [3, 2, 3, 4],
+      output: [2, 6, 3, 3],
+      padding: VALID,
+      stride: [1, 1],
+      dilation: [2, 2],
+      activation: RELU_N1_TO_1,
+      bias: false,
+      perChannel: false,
+      outQ: { scale: [0.01], zeroPoint: [-5] },
+    });
+    expect(
+      check(m, 0, {
+        padding: VALID,
+        stride: [1, 1],
+        dilation: [2, 2],
+        filter: [2, 3],
+        activation: RELU_N1_TO_1,
+        bias: -1,
+      }),
+    ).toEqual([8, 0]);
   });
 
   it('CONV_2D int8: grouped (4 input channels, 2 groups), strides 1x3, RELU', () => {
-    const m = convModel({ kind: 'conv', type: 'int8', input: [1, 5, 9, 4], filter: [6, 2, 2, 2], output: [1, 5, 3, 6], padding: SAME, stride: [1, 3], dilation: [1, 1], activation: RELU, bias: true, perChannel: true });
+    const m = convModel({
+      kind: 'conv',
+      type: 'int8',
+      input: [1, 5, 9, 4],
+      filter: [6, 2, 2, 2],
+      output: [1, 5, 3, 6],
+      padding: SAME,
+      stride: [1, 3],
+      dilation: [1, 1],
+      activation: RELU,
+      bias: true,
+      perChannel: true,
+    });
     expect(check(m, 0, { padding: SAME, stride: [1, 3], filter: [2, 2], activation: RELU, bias: 2 })).toEqual([8, 0]);
   });
 
   it('CONV_2D float32: no bias, SAME with odd total padding, RELU_N1_TO_1', () => {
-    const m = convModel({ kind: 'conv', type: 'float32', input: [1, 6, 6, 2], filter: [3, 4, 4, 2], output: [1, 3, 3, 3], padding: SAME, stride: [2, 2], dilation: [1, 1], activation: RELU_N1_TO_1, bias: false, perChannel: false });
-    expect(check(m, 0, { padding: SAME, stride: [2, 2], filter: [4, 4], activation: RELU_N1_TO_1, bias: -1 })).toEqual([8, 0]);
+    const m = convModel({
+      kind: 'conv',
+      type: 'float32',
+      input: [1, 6, 6, 2],
+      filter: [3, 4, 4, 2],
+      output: [1, 3, 3, 3],
+      padding: SAME,
+      stride: [2, 2],
+      dilation: [1, 1],
+      activation: RELU_N1_TO_1,
+      bias: false,
+      perChannel: false,
+    });
+    expect(check(m, 0, { padding: SAME, stride: [2, 2], filter: [4, 4], activation: RELU_N1_TO_1, bias: -1 })).toEqual([
+      8, 0,
+    ]);
   });
 
   it('DEPTHWISE_CONV_2D int8: multiplier 3 on 2 channels, per-tensor, stride 2, dilation 2, RELU', () => {
-    const m = convModel({ kind: 'dw', type: 'int8', input: [1, 9, 8, 2], filter: [1, 3, 3, 6], output: [1, 5, 4, 6], padding: SAME, stride: [2, 2], dilation: [2, 2], depthMultiplier: 3, activation: RELU, bias: true, perChannel: false });
-    expect(check(m, 1, { padding: SAME, stride: [2, 2], dilation: [2, 2], dm: 3, filter: [3, 3], activation: RELU, bias: 2 })).toEqual([8, 0]);
+    const m = convModel({
+      kind: 'dw',
+      type: 'int8',
+      input: [1, 9, 8, 2],
+      filter: [1, 3, 3, 6],
+      output: [1, 5, 4, 6],
+      padding: SAME,
+      stride: [2, 2],
+      dilation: [2, 2],
+      depthMultiplier: 3,
+      activation: RELU,
+      bias: true,
+      perChannel: false,
+    });
+    expect(
+      check(m, 1, {
+        padding: SAME,
+        stride: [2, 2],
+        dilation: [2, 2],
+        dm: 3,
+        filter: [3, 3],
+        activation: RELU,
+        bias: 2,
+      }),
+    ).toEqual([8, 0]);
   });
 
   it('DEPTHWISE_CONV_2D int8: micro_speech shape (1 channel, multiplier 8, 10x8 filter), per-channel', () => {
-    const m = convModel({ kind: 'dw', type: 'int8', input: [1, 49, 40, 1], filter: [1, 10, 8, 8], output: [1, 25, 20, 8], padding: SAME, stride: [2, 2], dilation: [1, 1], depthMultiplier: 8, activation: RELU, bias: true, perChannel: true });
-    expect(check(m, 1, { padding: SAME, stride: [2, 2], dm: 8, filter: [10, 8], activation: RELU, bias: 2 })).toEqual([8, 0]);
+    const m = convModel({
+      kind: 'dw',
+      type: 'int8',
+      input: [1, 49, 40, 1],
+      filter: [1, 10, 8, 8],
+      output: [1, 25, 20, 8],
+      padding: SAME,
+      stride: [2, 2],
+      dilation: [1, 1],
+      depthMultiplier: 8,
+      activation: RELU,
+      bias: true,
+      perChannel: true,
+    });
+    expect(check(m, 1, { padding: SAME, stride: [2, 2], dm: 8, filter: [10, 8], activation: RELU, bias: 2 })).toEqual([
+      8, 0,
+    ]);
   });
 
   it('DEPTHWISE_CONV_2D float32: multiplier 2, no bias, VALID, RELU6', () => {
-    const m = convModel({ kind: 'dw', type: 'float32', input: [1, 7, 7, 3], filter: [1, 2, 3, 6], output: [1, 6, 5, 6], padding: VALID, stride: [1, 1], dilation: [1, 1], depthMultiplier: 2, activation: RELU6, bias: false, perChannel: false });
-    expect(check(m, 1, { padding: VALID, stride: [1, 1], dm: 2, filter: [2, 3], activation: RELU6, bias: -1 })).toEqual([8, 0]);
+    const m = convModel({
+      kind: 'dw',
+      type: 'float32',
+      input: [1, 7, 7, 3],
+      filter: [1, 2, 3, 6],
+      output: [1, 6, 5, 6],
+      padding: VALID,
+      stride: [1, 1],
+      dilation: [1, 1],
+      depthMultiplier: 2,
+      activation: RELU6,
+      bias: false,
+      perChannel: false,
+    });
+    expect(check(m, 1, { padding: VALID, stride: [1, 1], dm: 2, filter: [2, 3], activation: RELU6, bias: -1 })).toEqual(
+      [8, 0],
+    );
   });
 
   it('MAX_POOL_2D and AVERAGE_POOL_2D, int8 and float32, SAME/VALID with activations', () => {
     const cases: PoolSpec[] = [
-      { op: 'max', type: 'int8', input: [1, 7, 5, 3], output: [1, 4, 3, 3], filter: [3, 2], stride: [2, 2], padding: SAME, activation: RELU6 },
-      { op: 'avg', type: 'int8', input: [2, 6, 7, 2], output: [2, 2, 3, 2], filter: [3, 3], stride: [3, 2], padding: VALID, activation: RELU_N1_TO_1, inQ: { scale: [0.01], zeroPoint: [4] } },
-      { op: 'avg', type: 'int8', input: [1, 5, 5, 4], output: [1, 5, 5, 4], filter: [4, 4], stride: [1, 1], padding: SAME, activation: NONE },
-      { op: 'max', type: 'float32', input: [1, 6, 6, 2], output: [1, 3, 3, 2], filter: [3, 3], stride: [2, 2], padding: SAME, activation: RELU },
-      { op: 'avg', type: 'float32', input: [1, 6, 5, 3], output: [1, 6, 5, 3], filter: [3, 2], stride: [1, 1], padding: SAME, activation: RELU6 },
+      {
+        op: 'max',
+        type: 'int8',
+        input: [1, 7, 5, 3],
+        output: [1, 4, 3, 3],
+        filter: [3, 2],
+        stride: [2, 2],
+        padding: SAME,
+        activation: RELU6,
+      },
+      {
+        op: 'avg',
+        type: 'int8',
+        input: [2, 6, 7, 2],
+        output: [2, 2, 3, 2],
+        filter: [3, 3],
+        stride: [3, 2],
+        padding: VALID,
+        activation: RELU_N1_TO_1,
+        inQ: { scale: [0.01], zeroPoint: [4] },
+      },
+      {
+        op: 'avg',
+        type: 'int8',
+        input: [1, 5, 5, 4],
+        output: [1, 5, 5, 4],
+        filter: [4, 4],
+        stride: [1, 1],
+        padding: SAME,
+        activation: NONE,
+      },
+      {
+        op: 'max',
+        type: 'float32',
+        input: [1, 6, 6, 2],
+        output: [1, 3, 3, 2],
+        filter: [3, 3],
+        stride: [2, 2],
+        padding: SAME,
+        activation: RELU,
+      },
+      {
+        op: 'avg',
+        type: 'float32',
+        input: [1, 6, 5, 3],
+        output: [1, 6, 5, 3],
+        filter: [3, 2],
+        stride: [1, 1],
+        padding: SAME,
+        activation: RELU6,
+      },
     ];
     for (const s of cases) {
-      expect(check(poolModel(s), s.op === 'max' ? 2 : 3, { padding: s.padding, stride: s.stride, filter: s.filter, activation: s.activation, bias: -1 }), JSON.stringify(s)).toEqual([8, 0]);
+      expect(
+        check(poolModel(s), s.op === 'max' ? 2 : 3, {
+          padding: s.padding,
+          stride: s.stride,
+          filter: s.filter,
+          activation: s.activation,
+          bias: -1,
+        }),
+        JSON.stringify(s),
+      ).toEqual([8, 0]);
     }
   });
 });
@@ -227,27 +500,69 @@ describe('hand-computed semantics', () => {
 
   it('AVERAGE_POOL_2D int8 rounds half away from zero: (sum ± count/2) / count', () => {
     // pairs (-3,0) (3,0) (-1,-1) (1,0): -1.5 → -2, 1.5 → 2, -1 → -1, 0.5 → 1
-    const m = poolModel({ op: 'avg', type: 'int8', input: [1, 1, 8, 1], output: [1, 1, 4, 1], filter: [1, 2], stride: [1, 2], padding: VALID, activation: NONE, inQ: q1 });
+    const m = poolModel({
+      op: 'avg',
+      type: 'int8',
+      input: [1, 1, 8, 1],
+      output: [1, 1, 4, 1],
+      filter: [1, 2],
+      stride: [1, 2],
+      padding: VALID,
+      activation: NONE,
+      inQ: q1,
+    });
     expect(exec(m, [-3, 0, 3, 0, -1, -1, 1, 0])).toEqual({ ok: true, out: [-2, 2, -1, 1] });
   });
 
   it('AVERAGE_POOL_2D divides by the in-image taps only (SAME 3x3 on 3x3)', () => {
-    const m = poolModel({ op: 'avg', type: 'int8', input: [1, 3, 3, 1], output: [1, 3, 3, 1], filter: [3, 3], stride: [1, 1], padding: SAME, activation: NONE, inQ: q1 });
+    const m = poolModel({
+      op: 'avg',
+      type: 'int8',
+      input: [1, 3, 3, 1],
+      output: [1, 3, 3, 1],
+      filter: [3, 3],
+      stride: [1, 1],
+      padding: SAME,
+      activation: NONE,
+      inQ: q1,
+    });
     // corners: 4 taps, edges: 6, centre: 9 — 12/4, 21/6=3.5, 16/4, 27/6=4.5, 45/9, 33/6=5.5, 24/4, 39/6=6.5, 28/4
     expect(exec(m, [1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual({ ok: true, out: [3, 4, 4, 5, 5, 6, 6, 7, 7] });
   });
 
   it('MAX_POOL_2D never takes a padded position (all-negative input stays negative)', () => {
-    const m = poolModel({ op: 'max', type: 'int8', input: [1, 3, 3, 1], output: [1, 2, 2, 1], filter: [3, 3], stride: [2, 2], padding: SAME, activation: NONE, inQ: q1 });
+    const m = poolModel({
+      op: 'max',
+      type: 'int8',
+      input: [1, 3, 3, 1],
+      output: [1, 2, 2, 1],
+      filter: [3, 3],
+      stride: [2, 2],
+      padding: SAME,
+      activation: NONE,
+      inQ: q1,
+    });
     expect(exec(m, [-9, -8, -7, -6, -5, -4, -3, -2, -100])).toEqual({ ok: true, out: [-5, -4, -2, -2] });
   });
 
   it('CONV_2D int8 padding contributes real zero, not the zero point (input zp 1, output zp -10)', () => {
     // values v = 1..9 stored as v + 1; filter of ones with scale 1: outputs are window sums − 10
     const m = convModel({
-      kind: 'conv', type: 'int8', input: [1, 3, 3, 1], filter: [1, 3, 3, 1], output: [1, 3, 3, 1], padding: SAME, stride: [1, 1], dilation: [1, 1],
-      activation: NONE, bias: false, perChannel: false, filterValues: Array(9).fill(1), filterScales: [1],
-      inQ: { scale: [1], zeroPoint: [1] }, outQ: { scale: [1], zeroPoint: [-10] },
+      kind: 'conv',
+      type: 'int8',
+      input: [1, 3, 3, 1],
+      filter: [1, 3, 3, 1],
+      output: [1, 3, 3, 1],
+      padding: SAME,
+      stride: [1, 1],
+      dilation: [1, 1],
+      activation: NONE,
+      bias: false,
+      perChannel: false,
+      filterValues: Array(9).fill(1),
+      filterScales: [1],
+      inQ: { scale: [1], zeroPoint: [1] },
+      outQ: { scale: [1], zeroPoint: [-10] },
     });
     expect(exec(m, [2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual({ ok: true, out: [2, 11, 6, 17, 35, 23, 14, 29, 18] });
   });
@@ -255,16 +570,41 @@ describe('hand-computed semantics', () => {
   it('CONV_2D int8 RELU6 clamps at the quantized 6.0 and the zero point', () => {
     // scale 0.1, zp -20: RELU6 range [-20, 40]; filter 1 with scale 0.1 on input scale 1 → out = in
     const m = convModel({
-      kind: 'conv', type: 'int8', input: [1, 1, 4, 1], filter: [1, 1, 1, 1], output: [1, 1, 4, 1], padding: VALID, stride: [1, 1], dilation: [1, 1],
-      activation: RELU6, bias: true, biasValues: [0], perChannel: false, filterValues: [1], filterScales: [0.1],
-      inQ: { scale: [1], zeroPoint: [0] }, outQ: { scale: [0.1], zeroPoint: [-20] },
+      kind: 'conv',
+      type: 'int8',
+      input: [1, 1, 4, 1],
+      filter: [1, 1, 1, 1],
+      output: [1, 1, 4, 1],
+      padding: VALID,
+      stride: [1, 1],
+      dilation: [1, 1],
+      activation: RELU6,
+      bias: true,
+      biasValues: [0],
+      perChannel: false,
+      filterValues: [1],
+      filterScales: [0.1],
+      inQ: { scale: [1], zeroPoint: [0] },
+      outQ: { scale: [0.1], zeroPoint: [-20] },
     });
     expect(exec(m, [-50, -3, 5, 100])).toEqual({ ok: true, out: [-20, -20, -15, 40] });
   });
 });
 
 describe('prepare refuses what TFLM would miscompute or reject', () => {
-  const base: ConvSpec = { kind: 'conv', type: 'int8', input: [1, 5, 5, 2], filter: [4, 3, 3, 2], output: [1, 3, 3, 4], padding: VALID, stride: [1, 1], dilation: [1, 1], activation: NONE, bias: true, perChannel: true };
+  const base: ConvSpec = {
+    kind: 'conv',
+    type: 'int8',
+    input: [1, 5, 5, 2],
+    filter: [4, 3, 3, 2],
+    output: [1, 3, 3, 4],
+    padding: VALID,
+    stride: [1, 1],
+    dilation: [1, 1],
+    activation: NONE,
+    bias: true,
+    perChannel: true,
+  };
   const zeros = (n: number) => Array(n).fill(0);
 
   it('accepts the base model', () => {
@@ -275,7 +615,11 @@ describe('prepare refuses what TFLM would miscompute or reject', () => {
   });
   it('per-channel scales along an axis other than the output channels', () => {
     // consistent as a tensor (2 scales along dim 3, which has 2 entries) but not for a conv
-    expectError(convModel({ ...base, filterScales: [0.01, 0.02], filterQuantDim: 3 }), zeros(50), /filter has 2 scales along dim 3, expected 4 along dim 0/);
+    expectError(
+      convModel({ ...base, filterScales: [0.01, 0.02], filterQuantDim: 3 }),
+      zeros(50),
+      /filter has 2 scales along dim 3, expected 4 along dim 0/,
+    );
   });
   it('a fused TANH', () => {
     expectError(convModel({ ...base, activation: TANH }), zeros(50), /fused activation 4 not supported/);
@@ -284,15 +628,47 @@ describe('prepare refuses what TFLM would miscompute or reject', () => {
     expectError(convModel({ ...base, stride: [0, 1] }), zeros(50), /stride 0/);
   });
   it('int16 activations (16x8 is not implemented)', () => {
-    expectError(convModel({ ...base, type: 'int16', inQ: { scale: [0.01], zeroPoint: [0] }, outQ: { scale: [0.01], zeroPoint: [0] } }), zeros(50), /int8|int16|type/i);
+    expectError(
+      convModel({
+        ...base,
+        type: 'int16',
+        inQ: { scale: [0.01], zeroPoint: [0] },
+        outQ: { scale: [0.01], zeroPoint: [0] },
+      }),
+      zeros(50),
+      /int8|int16|type/i,
+    );
   });
   it('a depth multiplier that does not give the output channels', () => {
-    const dw: ConvSpec = { kind: 'dw', type: 'int8', input: [1, 4, 4, 2], filter: [1, 3, 3, 4], output: [1, 2, 2, 4], padding: VALID, stride: [1, 1], dilation: [1, 1], depthMultiplier: 3, activation: NONE, bias: true, perChannel: true };
+    const dw: ConvSpec = {
+      kind: 'dw',
+      type: 'int8',
+      input: [1, 4, 4, 2],
+      filter: [1, 3, 3, 4],
+      output: [1, 2, 2, 4],
+      padding: VALID,
+      stride: [1, 1],
+      dilation: [1, 1],
+      depthMultiplier: 3,
+      activation: NONE,
+      bias: true,
+      perChannel: true,
+    };
     expectError(convModel(dw), zeros(32), /output channels 4 != input channels 2 x multiplier 3/);
     expect(exec(convModel({ ...dw, depthMultiplier: 2 }), zeros(32)).ok).toBe(true);
   });
   it('AVERAGE_POOL_2D int8 with output quantization different from the input', () => {
-    const s: PoolSpec = { op: 'avg', type: 'int8', input: [1, 4, 4, 1], output: [1, 2, 2, 1], filter: [2, 2], stride: [2, 2], padding: VALID, activation: NONE, inQ: { scale: [0.05], zeroPoint: [0] } };
+    const s: PoolSpec = {
+      op: 'avg',
+      type: 'int8',
+      input: [1, 4, 4, 1],
+      output: [1, 2, 2, 1],
+      filter: [2, 2],
+      stride: [2, 2],
+      padding: VALID,
+      activation: NONE,
+      inQ: { scale: [0.05], zeroPoint: [0] },
+    };
     expectError(poolModel({ ...s, outQ: { scale: [0.06], zeroPoint: [0] } }), zeros(16), /quantization must be equal/);
     expectError(poolModel({ ...s, outQ: { scale: [0.05], zeroPoint: [1] } }), zeros(16), /quantization must be equal/);
   });
@@ -305,7 +681,8 @@ describe('hostile models', () => {
     const dir = path.join(dataDir(), 'ops', 'models');
     const models = fs.readdirSync(dir).filter((f) => ownOps.test(f));
     expect(models.length).toBe(21);
-    let accepted = 0, rejected = 0;
+    let accepted = 0,
+      rejected = 0;
     for (const f of models) {
       const r = run(['mutate', path.join(dir, f)]);
       const m = /MUTATE (\d+) (\d+) (\d+)/.exec(r.out);
@@ -320,8 +697,13 @@ describe('hostile models', () => {
   }, 300_000);
 });
 const goldenModels = () => [
-  'mnist_int8', 'micro_speech_quantized', 'person_detect',
-  ...fs.readdirSync(path.join(dataDir(), 'ops', 'golden')).filter((f) => ownOps.test(f)).map((f) => f.replace(/\.json$/, '')),
+  'mnist_int8',
+  'micro_speech_quantized',
+  'person_detect',
+  ...fs
+    .readdirSync(path.join(dataDir(), 'ops', 'golden'))
+    .filter((f) => ownOps.test(f))
+    .map((f) => f.replace(/\.json$/, '')),
 ];
 
 describe.each(['host', 'mps2-an500'] as const)('golden cases with conv/pool ops on %s', (target) => {

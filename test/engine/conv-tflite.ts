@@ -176,11 +176,16 @@ export function buildOneOpModel(m: OneOpModel): Uint8Array {
       ref(3, { t: 'string', value: `t${i}` }),
     ];
     if (t.quant) {
-      fields.push(ref(4, table(
-        ref(2, { t: 'vec32', values: t.quant.scale, float: true }),
-        ref(3, { t: 'vec64', values: t.quant.zeroPoint.map((z) => BigInt(z)) }),
-        { id: 6, kind: 'i32', value: t.quant.dim ?? 0 },
-      )));
+      fields.push(
+        ref(
+          4,
+          table(
+            ref(2, { t: 'vec32', values: t.quant.scale, float: true }),
+            ref(3, { t: 'vec64', values: t.quant.zeroPoint.map((z) => BigInt(z)) }),
+            { id: 6, kind: 'i32', value: t.quant.dim ?? 0 },
+          ),
+        ),
+      );
     }
     return table(...fields);
   });
@@ -193,17 +198,27 @@ export function buildOneOpModel(m: OneOpModel): Uint8Array {
   );
   const model = table(
     { id: 0, kind: 'u32', value: 3 },
-    ref(1, { t: 'tables', values: [table(
-      { id: 0, kind: 'i8', value: m.builtin },
-      { id: 2, kind: 'i32', value: 1 },
-      { id: 3, kind: 'i32', value: m.builtin },
-    )] }),
-    ref(2, { t: 'tables', values: [table(
-      ref(0, { t: 'tables', values: tensors }),
-      ref(1, { t: 'vec32', values: m.inputs }),
-      ref(2, { t: 'vec32', values: m.outputs }),
-      ref(3, { t: 'tables', values: [op] }),
-    )] }),
+    ref(1, {
+      t: 'tables',
+      values: [
+        table(
+          { id: 0, kind: 'i8', value: m.builtin },
+          { id: 2, kind: 'i32', value: 1 },
+          { id: 3, kind: 'i32', value: m.builtin },
+        ),
+      ],
+    }),
+    ref(2, {
+      t: 'tables',
+      values: [
+        table(
+          ref(0, { t: 'tables', values: tensors }),
+          ref(1, { t: 'vec32', values: m.inputs }),
+          ref(2, { t: 'vec32', values: m.outputs }),
+          ref(3, { t: 'tables', values: [op] }),
+        ),
+      ],
+    }),
     ref(4, { t: 'tables', values: buffers }),
   );
   const o = new Out();

@@ -31,9 +31,16 @@ interface Done {
 async function kernelDiff(target: Target, args: string[]): Promise<{ done: Done; findings: string[] }> {
   await buildFirmware({ target, quiet: true });
   const run = await runProgram({ target, program: 'kernel-diff', args, timeoutMs: 600_000 });
-  const lines = run.output.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+  const lines = run.output
+    .toString('utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'));
   const done = lines.map((l) => JSON.parse(l) as { t: string }).find((l) => l.t === 'done') as Done | undefined;
-  if (!done) throw new Error(`kernel-diff ${args.join(' ')} on ${target} printed no result:\n${run.output.toString().slice(-1500)}${run.stderr}`);
+  if (!done)
+    throw new Error(
+      `kernel-diff ${args.join(' ')} on ${target} printed no result:\n${run.output.toString().slice(-1500)}${run.stderr}`,
+    );
   return { done, findings: lines.filter((l) => !l.includes('"t":"done"')).slice(0, 5) };
 }
 
@@ -68,17 +75,21 @@ describe.each(targets)('optimized kernels on %s', (target) => {
 
   // Host: 300 models per op; QEMU (slower, same code paths but the DSP asm): 120.
   const count = target === 'host' ? 300 : 120;
-  it.each(opKinds)(`equal the reference byte for byte on ${count} random %s models`, async (kind) => {
-    const seed = 1000 + opKinds.indexOf(kind) + (target === 'host' ? 0 : 500);
-    const dir = path.join(tmp, `${target}-${kind}`);
-    writeModels(dir, kind, count, seed);
-    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
-    expect(findings).toEqual([]);
-    expect(done.statusDiffs).toBe(0);
-    expect(done.mismatches).toBe(0);
-    expect(done.models).toBe(count);
-    // Four inputs (random, all -128, all 127, random extremes) per accepted model.
-    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
-    expect(done.rejected ?? 0).toBeLessThan(count / 10);
-  }, 600_000);
+  it.each(opKinds)(
+    `equal the reference byte for byte on ${count} random %s models`,
+    async (kind) => {
+      const seed = 1000 + opKinds.indexOf(kind) + (target === 'host' ? 0 : 500);
+      const dir = path.join(tmp, `${target}-${kind}`);
+      writeModels(dir, kind, count, seed);
+      const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
+      expect(findings).toEqual([]);
+      expect(done.statusDiffs).toBe(0);
+      expect(done.mismatches).toBe(0);
+      expect(done.models).toBe(count);
+      // Four inputs (random, all -128, all 127, random extremes) per accepted model.
+      expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
+      expect(done.rejected ?? 0).toBeLessThan(count / 10);
+    },
+    600_000,
+  );
 });

@@ -10,9 +10,18 @@ import { buildOneOpModel, int32Bytes, int8Bytes, type OptionField, type Quant, t
 export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax' | 'add' | 'mul';
 export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax', 'add', 'mul'];
 
-const CONV_2D = 3, DEPTHWISE_CONV_2D = 4, FULLY_CONNECTED = 9, MAX_POOL_2D = 17, AVERAGE_POOL_2D = 1, SOFTMAX = 25;
-const ADD = 0, MUL = 18, ADD_OPTIONS = 11, MUL_OPTIONS = 21;
-const SAME = 0, VALID = 1;
+const CONV_2D = 3,
+  DEPTHWISE_CONV_2D = 4,
+  FULLY_CONNECTED = 9,
+  MAX_POOL_2D = 17,
+  AVERAGE_POOL_2D = 1,
+  SOFTMAX = 25;
+const ADD = 0,
+  MUL = 18,
+  ADD_OPTIONS = 11,
+  MUL_OPTIONS = 21;
+const SAME = 0,
+  VALID = 1;
 
 /** mulberry32: small, seedable, the same on every Node. */
 export class Rng {
@@ -52,7 +61,14 @@ function outSize(padding: number, inSize: number, filter: number, stride: number
 function weights(r: Rng, n: number): number[] {
   const mode = r.int(0, 3);
   return Array.from({ length: n }, () =>
-    mode === 0 ? r.int(-128, 127) : mode === 1 ? r.int(-20, 20) : mode === 2 ? r.pick([-128, 127, 0]) : r.int(-127, 127));
+    mode === 0
+      ? r.int(-128, 127)
+      : mode === 1
+        ? r.int(-20, 20)
+        : mode === 2
+          ? r.pick([-128, 127, 0])
+          : r.int(-127, 127),
+  );
 }
 
 function zp(r: Rng): number {
@@ -77,7 +93,10 @@ function activation(r: Rng): number {
 
 function convLike(r: Rng, depthwise: boolean): Uint8Array {
   const batch = r.chance(0.15) ? 2 : 1;
-  let inC: number, outC: number, filterC: number, mult = 1;
+  let inC: number,
+    outC: number,
+    filterC: number,
+    mult = 1;
   if (depthwise) {
     inC = r.pick([1, 1, 2, 3, 4, 5, 8, 12, 16, 19]);
     mult = r.pick([1, 1, 1, 2, 3, 8]);
@@ -91,13 +110,18 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
     filterC = inC / groups;
     outC = groups * (wide ? r.int(8, 24) : r.int(1, 10));
   }
-  const fh = r.pick([1, 1, 2, 3, 3, 5]), fw = r.pick([1, 1, 2, 3, 3, 4]);
-  const inH = r.int(1, 11), inW = r.int(1, 11);
-  const sh = r.pick([1, 1, 2, 3]), sw = r.pick([1, 1, 2, 3]);
-  const dh = r.chance(0.15) ? 2 : 1, dw = r.chance(0.15) ? 2 : 1;
+  const fh = r.pick([1, 1, 2, 3, 3, 5]),
+    fw = r.pick([1, 1, 2, 3, 3, 4]);
+  const inH = r.int(1, 11),
+    inW = r.int(1, 11);
+  const sh = r.pick([1, 1, 2, 3]),
+    sw = r.pick([1, 1, 2, 3]);
+  const dh = r.chance(0.15) ? 2 : 1,
+    dw = r.chance(0.15) ? 2 : 1;
   let padding = r.chance(0.5) ? SAME : VALID;
   if (outSize(padding, inH, fh, sh, dh) < 1 || outSize(padding, inW, fw, sw, dw) < 1) padding = SAME;
-  const outH = outSize(padding, inH, fh, sh, dh), outW = outSize(padding, inW, fw, sw, dw);
+  const outH = outSize(padding, inH, fh, sh, dh),
+    outW = outSize(padding, inW, fw, sw, dw);
   const act = activation(r);
   const inScale = fround(r.logUniform(0.005, 0.1));
   const perChannel = r.chance(0.7);
@@ -110,7 +134,16 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
   const tensors: Tensor[] = [
     { type: 'int8', shape: [batch, inH, inW, inC], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
     {
-      type: 'int8', shape: filterShape, data: constWeights ? int8Bytes(weights(r, filterShape.reduce((a, b) => a * b))) : undefined,
+      type: 'int8',
+      shape: filterShape,
+      data: constWeights
+        ? int8Bytes(
+            weights(
+              r,
+              filterShape.reduce((a, b) => a * b),
+            ),
+          )
+        : undefined,
       quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: depthwise ? 3 : 0 },
     },
   ];
@@ -122,12 +155,33 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
   tensors.push({ type: 'int8', shape: [batch, outH, outW, outC], quant: { scale: [oScale], zeroPoint: [zp(r)] } });
   const out = tensors.length - 1;
   const options: OptionField[] = depthwise
-    ? [[0, 'i8', padding], [1, 'i32', sw], [2, 'i32', sh], [3, 'i32', mult], [4, 'i8', act], [5, 'i32', dw], [6, 'i32', dh]]
-    : [[0, 'i8', padding], [1, 'i32', sw], [2, 'i32', sh], [3, 'i8', act], [4, 'i32', dw], [5, 'i32', dh]];
+    ? [
+        [0, 'i8', padding],
+        [1, 'i32', sw],
+        [2, 'i32', sh],
+        [3, 'i32', mult],
+        [4, 'i8', act],
+        [5, 'i32', dw],
+        [6, 'i32', dh],
+      ]
+    : [
+        [0, 'i8', padding],
+        [1, 'i32', sw],
+        [2, 'i32', sh],
+        [3, 'i8', act],
+        [4, 'i32', dw],
+        [5, 'i32', dh],
+      ];
   const inputs = constWeights ? [0] : [0, 1];
   return buildOneOpModel({
-    builtin: depthwise ? DEPTHWISE_CONV_2D : CONV_2D, optionsType: depthwise ? 2 : 1, options,
-    tensors, opInputs, opOutputs: [out], inputs, outputs: [out],
+    builtin: depthwise ? DEPTHWISE_CONV_2D : CONV_2D,
+    optionsType: depthwise ? 2 : 1,
+    options,
+    tensors,
+    opInputs,
+    opOutputs: [out],
+    inputs,
+    outputs: [out],
   });
 }
 
@@ -142,7 +196,12 @@ function fullyConnected(r: Rng): Uint8Array {
   const rank4 = r.chance(0.3) && batch === 1;
   const tensors: Tensor[] = [
     { type: 'int8', shape: rank4 ? [1, 1, 1, depth] : [batch, depth], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
-    { type: 'int8', shape: [outN, depth], data: int8Bytes(weights(r, outN * depth)), quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: 0 } },
+    {
+      type: 'int8',
+      shape: [outN, depth],
+      data: int8Bytes(weights(r, outN * depth)),
+      quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: 0 },
+    },
   ];
   const opInputs = [0, 1];
   if (r.chance(0.85)) {
@@ -152,8 +211,14 @@ function fullyConnected(r: Rng): Uint8Array {
   tensors.push({ type: 'int8', shape: [batch, outN], quant: { scale: [oScale], zeroPoint: [zp(r)] } });
   const out = tensors.length - 1;
   return buildOneOpModel({
-    builtin: FULLY_CONNECTED, optionsType: 8, options: [[0, 'i8', activation(r)]],
-    tensors, opInputs, opOutputs: [out], inputs: [0], outputs: [out],
+    builtin: FULLY_CONNECTED,
+    optionsType: 8,
+    options: [[0, 'i8', activation(r)]],
+    tensors,
+    opInputs,
+    opOutputs: [out],
+    inputs: [0],
+    outputs: [out],
   });
 }
 
@@ -162,21 +227,35 @@ function pool(r: Rng, max: boolean): Uint8Array {
   // Now and then a global-style pool (person_detect's 6x6) or a window of more than 255
   // taps (the average's int16-lane sums must hand over to int32).
   const big = r.chance(0.2);
-  const inH = big ? r.int(6, 20) : r.int(1, 14), inW = big ? r.int(6, 20) : r.int(1, 14);
+  const inH = big ? r.int(6, 20) : r.int(1, 14),
+    inW = big ? r.int(6, 20) : r.int(1, 14);
   const c = r.pick([1, 2, 3, 4, 8, 12, 16, 19, 32]);
-  const fh = big ? r.int(Math.min(inH, 6), inH) : r.int(1, 4), fw = big ? r.int(Math.min(inW, 6), inW) : r.int(1, 4);
-  const sh = r.int(1, 3), sw = r.int(1, 3);
+  const fh = big ? r.int(Math.min(inH, 6), inH) : r.int(1, 4),
+    fw = big ? r.int(Math.min(inW, 6), inW) : r.int(1, 4);
+  const sh = r.int(1, 3),
+    sw = r.int(1, 3);
   let padding = r.chance(0.5) ? SAME : VALID;
   if (outSize(padding, inH, fh, sh, 1) < 1 || outSize(padding, inW, fw, sw, 1) < 1) padding = SAME;
   const q: Quant = { scale: [fround(r.logUniform(0.01, 0.1))], zeroPoint: [zp(r)] };
   return buildOneOpModel({
-    builtin: max ? MAX_POOL_2D : AVERAGE_POOL_2D, optionsType: 5,
-    options: [[0, 'i8', padding], [1, 'i32', sw], [2, 'i32', sh], [3, 'i32', fw], [4, 'i32', fh], [5, 'i8', activation(r)]],
+    builtin: max ? MAX_POOL_2D : AVERAGE_POOL_2D,
+    optionsType: 5,
+    options: [
+      [0, 'i8', padding],
+      [1, 'i32', sw],
+      [2, 'i32', sh],
+      [3, 'i32', fw],
+      [4, 'i32', fh],
+      [5, 'i8', activation(r)],
+    ],
     tensors: [
       { type: 'int8', shape: [batch, inH, inW, c], quant: q },
       { type: 'int8', shape: [batch, outSize(padding, inH, fh, sh, 1), outSize(padding, inW, fw, sw, 1), c], quant: q },
     ],
-    opInputs: [0], opOutputs: [1], inputs: [0], outputs: [1],
+    opInputs: [0],
+    opOutputs: [1],
+    inputs: [0],
+    outputs: [1],
   });
 }
 
@@ -184,13 +263,17 @@ function softmax(r: Rng): Uint8Array {
   const shape = r.chance(0.5) ? [r.int(1, 3), r.int(1, 40)] : [1, r.int(1, 4), r.int(1, 4), r.int(2, 12)];
   const beta = r.chance(0.6) ? 1 : fround(r.logUniform(0.1, 4));
   return buildOneOpModel({
-    builtin: SOFTMAX, optionsType: 9,
+    builtin: SOFTMAX,
+    optionsType: 9,
     options: [[0, 'f32' as unknown as 'i32', beta]],
     tensors: [
       { type: 'int8', shape, quant: { scale: [fround(r.logUniform(0.01, 0.3))], zeroPoint: [zp(r)] } },
       { type: 'int8', shape, quant: { scale: [1 / 256], zeroPoint: [-128] } },
     ],
-    opInputs: [0], opOutputs: [1], inputs: [0], outputs: [1],
+    opInputs: [0],
+    opOutputs: [1],
+    inputs: [0],
+    outputs: [1],
   });
 }
 
@@ -204,11 +287,14 @@ function binary(r: Rng, mul: boolean): Uint8Array {
     const drop = full ? 0 : r.int(0, rank - 1);
     return out.slice(drop).map((d) => (full || r.chance(0.5) ? d : 1));
   };
-  let a = sub(r.chance(0.5)), b = sub(r.chance(0.5));
+  let a = sub(r.chance(0.5)),
+    b = sub(r.chance(0.5));
   // Every output dim > 1 needs a full-size operand there.
   for (let i = 0; i < rank; i++) {
-    const ai = i - (rank - a.length), bi = i - (rank - b.length);
-    const ad = ai >= 0 ? a[ai]! : 1, bd = bi >= 0 ? b[bi]! : 1;
+    const ai = i - (rank - a.length),
+      bi = i - (rank - b.length);
+    const ad = ai >= 0 ? a[ai]! : 1,
+      bd = bi >= 0 ? b[bi]! : 1;
     if (out[i]! > 1 && ad !== out[i] && bd !== out[i]) {
       if (ai >= 0) a[ai] = out[i]!;
       else if (bi >= 0) b[bi] = out[i]!;
@@ -216,7 +302,8 @@ function binary(r: Rng, mul: boolean): Uint8Array {
     }
   }
   if (r.chance(0.5)) [a, b] = [b, a];
-  let sA = fround(r.logUniform(0.005, 0.5)), sB = fround(r.logUniform(0.005, 0.5));
+  let sA = fround(r.logUniform(0.005, 0.5)),
+    sB = fround(r.logUniform(0.005, 0.5));
   let sOut = mul ? fround(sA * sB * r.logUniform(0.05, 40)) : fround(Math.max(sA, sB) * r.logUniform(0.3, 4));
   if (r.chance(0.3)) {
     // Power-of-two scale ratios: the rescales become exact halvings, so rounding ties
@@ -229,26 +316,44 @@ function binary(r: Rng, mul: boolean): Uint8Array {
   const count = (x: number[]) => x.reduce((p, q) => p * q, 1);
   const tensors: Tensor[] = [
     { type: 'int8', shape: a, quant: { scale: [sA], zeroPoint: [zp(r)] } },
-    { type: 'int8', shape: b, data: constB ? int8Bytes(weights(r, count(b))) : undefined, quant: { scale: [sB], zeroPoint: [zp(r)] } },
+    {
+      type: 'int8',
+      shape: b,
+      data: constB ? int8Bytes(weights(r, count(b))) : undefined,
+      quant: { scale: [sB], zeroPoint: [zp(r)] },
+    },
     { type: 'int8', shape: out, quant: { scale: [sOut], zeroPoint: [zp(r)] } },
   ];
   return buildOneOpModel({
-    builtin: mul ? MUL : ADD, optionsType: mul ? MUL_OPTIONS : ADD_OPTIONS,
+    builtin: mul ? MUL : ADD,
+    optionsType: mul ? MUL_OPTIONS : ADD_OPTIONS,
     options: [[0, 'i8', activation(r)]],
-    tensors, opInputs: [0, 1], opOutputs: [2], inputs: constB ? [0] : [0, 1], outputs: [2],
+    tensors,
+    opInputs: [0, 1],
+    opOutputs: [2],
+    inputs: constB ? [0] : [0, 1],
+    outputs: [2],
   });
 }
 
 export function randomModel(kind: OpKind, r: Rng): Uint8Array {
   switch (kind) {
-    case 'conv': return convLike(r, false);
-    case 'dwconv': return convLike(r, true);
-    case 'fc': return fullyConnected(r);
-    case 'maxpool': return pool(r, true);
-    case 'avgpool': return pool(r, false);
-    case 'softmax': return softmax(r);
-    case 'add': return binary(r, false);
-    case 'mul': return binary(r, true);
+    case 'conv':
+      return convLike(r, false);
+    case 'dwconv':
+      return convLike(r, true);
+    case 'fc':
+      return fullyConnected(r);
+    case 'maxpool':
+      return pool(r, true);
+    case 'avgpool':
+      return pool(r, false);
+    case 'softmax':
+      return softmax(r);
+    case 'add':
+      return binary(r, false);
+    case 'mul':
+      return binary(r, true);
   }
 }
 

@@ -99,12 +99,17 @@ function runPerOp(model: string, samples: number[]): OpDump[] {
   for (const line of runHarness(['perop', modelPath(model)], samples.join(' ')).split('\n')) {
     const f = line.split(' ');
     if (f[0] === 'OP') ops[Number(f[1])] = { name: f[2], tensors: new Map() };
-    else if (f[0] === 'T') ops[ops.length - 1].tensors.set(Number(f[1]), { type: f[2].toLowerCase(), values: f.slice(3).map(Number) });
+    else if (f[0] === 'T')
+      ops[ops.length - 1].tensors.set(Number(f[1]), { type: f[2].toLowerCase(), values: f.slice(3).map(Number) });
   }
   return ops;
 }
 
-function comparePerOp(perOp: PerOp[], dump: OpDump[], tol: number): { checked: number; firstMismatch: Mismatch | null } {
+function comparePerOp(
+  perOp: PerOp[],
+  dump: OpDump[],
+  tol: number,
+): { checked: number; firstMismatch: Mismatch | null } {
   let checked = 0;
   for (const p of perOp) {
     const op = dump[p.op_index];
@@ -112,17 +117,42 @@ function comparePerOp(perOp: PerOp[], dump: OpDump[], tol: number): { checked: n
       checked++;
       const t = op?.tensors.get(p.output_tensors[k]);
       const label = `${p.op} (op ${p.op_index}) output ${k}`;
-      if (!t) return { checked, firstMismatch: { case: 'per_op', op: label, index: -1, expected: p.outputs[k].length, actual: 0 } };
+      if (!t)
+        return {
+          checked,
+          firstMismatch: { case: 'per_op', op: label, index: -1, expected: p.outputs[k].length, actual: 0 },
+        };
       if (t.type !== p.output_dtypes[k]) {
-        return { checked, firstMismatch: { case: 'per_op', op: `${label} dtype ${t.type} != ${p.output_dtypes[k]}`, index: -1, expected: 0, actual: 0 } };
+        return {
+          checked,
+          firstMismatch: {
+            case: 'per_op',
+            op: `${label} dtype ${t.type} != ${p.output_dtypes[k]}`,
+            index: -1,
+            expected: 0,
+            actual: 0,
+          },
+        };
       }
       const want = p.outputs[k];
       if (t.values.length !== want.length) {
-        return { checked, firstMismatch: { case: 'per_op', op: `${label} length`, index: -1, expected: want.length, actual: t.values.length } };
+        return {
+          checked,
+          firstMismatch: {
+            case: 'per_op',
+            op: `${label} length`,
+            index: -1,
+            expected: want.length,
+            actual: t.values.length,
+          },
+        };
       }
       for (let i = 0; i < want.length; i++) {
         if (!(Math.abs(t.values[i] - want[i]) <= tol)) {
-          return { checked, firstMismatch: { case: 'per_op', op: label, index: i, expected: want[i], actual: t.values[i] } };
+          return {
+            checked,
+            firstMismatch: { case: 'per_op', op: label, index: i, expected: want[i], actual: t.values[i] },
+          };
         }
       }
     }
@@ -158,7 +188,10 @@ describe('audio front end = engine running the signal-library graph', () => {
     expect(r.maxDiff).toBeLessThanOrEqual(1e-5);
   });
 
-  for (const [model, tol] of [['audio_preprocessor_int8', 0], ['audio_preprocessor_float', 1e-5]] as const) {
+  for (const [model, tol] of [
+    ['audio_preprocessor_int8', 0],
+    ['audio_preprocessor_float', 1e-5],
+  ] as const) {
     it(`${model}: per_op outputs of the first frame match TFLM`, () => {
       const g = golden(model);
       const dump = runPerOp(model, caseFrames(g.cases[0])[0]);

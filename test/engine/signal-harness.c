@@ -63,8 +63,8 @@ static long next_int(void) {
 
 static eng_interp_t *open_model(const uint8_t *model, size_t len, int preserve) {
   eng_error_t err;
-  eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE,
-                                     &err);
+  eng_interp_t *it =
+      eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
   if (it == NULL) {
     printf("ERROR create: %s\n", err.message);
     exit(1);
@@ -102,8 +102,8 @@ static int mode_exec(const char *path) {
   size_t len;
   uint8_t *model = read_file(path, &len);
   eng_error_t err;
-  eng_interp_t *it = eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE,
-                                     &err);
+  eng_interp_t *it =
+      eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
   eng_status_t st = it == NULL ? err.code : eng_interp_allocate(it);
   for (uint32_t i = 0; st == ENG_OK && i < eng_interp_input_count(it); ++i) {
     eng_tensor_info_t t;
@@ -117,12 +117,25 @@ static int mode_exec(const char *path) {
       }
       uint8_t *p = (uint8_t *)t.data + (size_t)k * eng_type_size(t.type);
       switch (t.type) {
-        case ENG_FLOAT32: { const float f = strtof(tok, NULL); memcpy(p, &f, 4); break; }
-        case ENG_INT64: { const int64_t v = strtoll(tok, NULL, 10); memcpy(p, &v, 8); break; }
-        case ENG_UINT64: { const uint64_t v = strtoull(tok, NULL, 10); memcpy(p, &v, 8); break; }
+        case ENG_FLOAT32: {
+          const float f = strtof(tok, NULL);
+          memcpy(p, &f, 4);
+          break;
+        }
+        case ENG_INT64: {
+          const int64_t v = strtoll(tok, NULL, 10);
+          memcpy(p, &v, 8);
+          break;
+        }
+        case ENG_UINT64: {
+          const uint64_t v = strtoull(tok, NULL, 10);
+          memcpy(p, &v, 8);
+          break;
+        }
         default: { /* integers up to 32 bits: little-endian truncation */
           const int64_t v = strtoll(tok, NULL, 10);
-          for (uint32_t b = 0; b < eng_type_size(t.type); ++b) p[b] = (uint8_t)((uint64_t)v >> (8 * b));
+          for (uint32_t b = 0; b < eng_type_size(t.type); ++b)
+            p[b] = (uint8_t)((uint64_t)v >> (8 * b));
           break;
         }
       }
@@ -130,7 +143,8 @@ static int mode_exec(const char *path) {
   }
   if (st == ENG_OK) st = eng_interp_invoke(it);
   if (st != ENG_OK) {
-    printf("ERROR %s %s\n", eng_status_name(st), it == NULL ? err.message : eng_interp_error(it)->message);
+    printf("ERROR %s %s\n", eng_status_name(st),
+           it == NULL ? err.message : eng_interp_error(it)->message);
     free(model);
     return 3;
   }
@@ -236,8 +250,8 @@ static int mode_mutate(const char *path) {
         }
         ++variants;
         eng_error_t err;
-        eng_interp_t *it = eng_interp_create(copy, len, g_arena, sizeof g_arena,
-                                           ENG_KERNELS_REFERENCE, &err);
+        eng_interp_t *it =
+            eng_interp_create(copy, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
         if (it == NULL || eng_interp_allocate(it) != ENG_OK) {
           ++rejected;
           continue;
@@ -262,15 +276,15 @@ static int mode_mutate(const char *path) {
 static uint32_t g_checks;
 static int g_failed;
 
-#define CHECK(cond, ...)                                 \
-  do {                                                   \
-    ++g_checks;                                          \
-    if (!(cond) && !g_failed) {                          \
-      g_failed = 1;                                      \
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    ++g_checks;                                            \
+    if (!(cond) && !g_failed) {                            \
+      g_failed = 1;                                        \
       printf("SELFTEST FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                               \
-      printf("\n");                                      \
-    }                                                    \
+      printf(__VA_ARGS__);                                 \
+      printf("\n");                                        \
+    }                                                      \
   } while (0)
 
 static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
@@ -449,7 +463,8 @@ static void test_flexbuffer(void) {
 
 static int mode_selftest(void) {
   test_integer_math();
-  static const int32_t lengths[] = {512, 4, 6, 8, 10, 14, 30, 64, 96, 128, 250, 1024, 24, 2000, 4096};
+  static const int32_t lengths[] = {512, 4,   6,   8,    10, 14,   30,  64,
+                                    96,  128, 250, 1024, 24, 2000, 4096};
   for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_fft(lengths[i]);
   CHECK(eng_sig_rfft_memory_bytes(5) == 0 && eng_sig_rfft_memory_bytes(2 * 37) == 0,
         "odd length / prime factor above the generic radix are rejected");

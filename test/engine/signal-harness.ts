@@ -13,7 +13,10 @@ export function harnessPath(): string {
   if (built) return built;
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
   const cFiles = (dir: string) =>
-    fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => path.join(dir, f));
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.c'))
+      .map((f) => path.join(dir, f));
   const kernelDirs = fs
     .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -26,11 +29,21 @@ export function harnessPath(): string {
   execFileSync(
     'gcc',
     [
-      '-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
-      '-Wall', '-Wextra', '-Werror',
-      `-I${path.join(engineDir, 'include')}`, `-I${path.join(engineDir, 'src')}`,
+      '-std=c11',
+      '-O1',
+      '-g',
+      '-fsanitize=address,undefined',
+      '-fno-sanitize-recover=all',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${path.join(engineDir, 'include')}`,
+      `-I${path.join(engineDir, 'src')}`,
       `-I${path.join(engineDir, 'kernels', 'signal')}`,
-      ...sources, '-lm', '-o', out,
+      ...sources,
+      '-lm',
+      '-o',
+      out,
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
@@ -53,7 +66,9 @@ export function spawnHarness(args: string[], input = ''): HarnessResult {
 export function runHarness(args: string[], input = ''): string {
   const r = spawnHarness(args, input);
   if (r.status !== 0) {
-    throw new Error(`signal-harness ${args.join(' ')} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`);
+    throw new Error(
+      `signal-harness ${args.join(' ')} exited ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`,
+    );
   }
   return r.stdout;
 }

@@ -47,17 +47,30 @@ function run(spec: ModelSpec, inputs: number[][]): Outcome {
 /** One op with runtime inputs `ins` (type, shape) and constants `consts`, output `out`. */
 function unary(builtin: number, inType: TensorType, outType: TensorType, shape: number[]): ModelSpec {
   return {
-    tensors: [{ type: inType, shape }, { type: outType, shape }],
+    tensors: [
+      { type: inType, shape },
+      { type: outType, shape },
+    ],
     inputs: [0],
     outputs: [1],
     op: { builtin, inputs: [0], outputs: [1] },
   };
 }
 
-function binary(builtin: number, type: TensorType, a: number[], b: number[], out: number[],
-                options?: ModelSpec['op']['options']): ModelSpec {
+function binary(
+  builtin: number,
+  type: TensorType,
+  a: number[],
+  b: number[],
+  out: number[],
+  options?: ModelSpec['op']['options'],
+): ModelSpec {
   return {
-    tensors: [{ type, shape: a }, { type, shape: b }, { type, shape: out }],
+    tensors: [
+      { type, shape: a },
+      { type, shape: b },
+      { type, shape: out },
+    ],
     inputs: [0, 1],
     outputs: [2],
     op: { builtin, inputs: [0, 1], outputs: [2], options },
@@ -115,8 +128,15 @@ describe('CAST', () => {
 });
 
 describe('STRIDED_SLICE', () => {
-  const slice = (type: TensorType, shape: number[], begin: number[], end: number[], strides: number[],
-                 outShape: number[], masks: { begin?: number; end?: number; shrink?: number } = {}): ModelSpec => ({
+  const slice = (
+    type: TensorType,
+    shape: number[],
+    begin: number[],
+    end: number[],
+    strides: number[],
+    outShape: number[],
+    masks: { begin?: number; end?: number; shrink?: number } = {},
+  ): ModelSpec => ({
     tensors: [
       { type, shape },
       { type: 'int32', shape: [begin.length], data: encode('int32', begin) },
@@ -127,8 +147,17 @@ describe('STRIDED_SLICE', () => {
     inputs: [0],
     outputs: [4],
     op: {
-      builtin: OP.STRIDED_SLICE, inputs: [0, 1, 2, 3], outputs: [4],
-      options: { type: OPT.STRIDED_SLICE, fields: [[0, 'i32', masks.begin ?? 0], [1, 'i32', masks.end ?? 0], [4, 'i32', masks.shrink ?? 0]] },
+      builtin: OP.STRIDED_SLICE,
+      inputs: [0, 1, 2, 3],
+      outputs: [4],
+      options: {
+        type: OPT.STRIDED_SLICE,
+        fields: [
+          [0, 'i32', masks.begin ?? 0],
+          [1, 'i32', masks.end ?? 0],
+          [4, 'i32', masks.shrink ?? 0],
+        ],
+      },
     },
   });
   const grid = Array.from({ length: 12 }, (_, i) => i); // [3, 4]
@@ -139,16 +168,21 @@ describe('STRIDED_SLICE', () => {
   });
 
   it('begin/end masks take the whole axis; shrink drops it', () => {
-    expect(run(slice('int32', [3, 4], [2, 1], [0, 3], [1, 1], [3, 2], { begin: 1, end: 1 }), [grid]).outputs[0].values)
-      .toEqual([1, 2, 5, 6, 9, 10]);
-    expect(run(slice('int32', [3, 4], [1, 0], [2, 4], [1, 2], [2], { shrink: 1 }), [grid]).outputs[0].values)
-      .toEqual([4, 6]);
+    expect(
+      run(slice('int32', [3, 4], [2, 1], [0, 3], [1, 1], [3, 2], { begin: 1, end: 1 }), [grid]).outputs[0].values,
+    ).toEqual([1, 2, 5, 6, 9, 10]);
+    expect(run(slice('int32', [3, 4], [1, 0], [2, 4], [1, 2], [2], { shrink: 1 }), [grid]).outputs[0].values).toEqual([
+      4, 6,
+    ]);
   });
 
   it('clamps out-of-range indices and copies other element types unchanged', () => {
-    expect(run(slice('float32', [3, 4], [-10, 2], [10, 100], [2, 1], [2, 2]), [grid.map((v) => v + 0.5)]).outputs[0].values)
-      .toEqual([2.5, 3.5, 10.5, 11.5]);
-    expect(run(slice('int8', [12], [5], [9], [1], [4]), [grid.map((v) => v - 6)]).outputs[0].values).toEqual([-1, 0, 1, 2]);
+    expect(
+      run(slice('float32', [3, 4], [-10, 2], [10, 100], [2, 1], [2, 2]), [grid.map((v) => v + 0.5)]).outputs[0].values,
+    ).toEqual([2.5, 3.5, 10.5, 11.5]);
+    expect(run(slice('int8', [12], [5], [9], [1], [4]), [grid.map((v) => v - 6)]).outputs[0].values).toEqual([
+      -1, 0, 1, 2,
+    ]);
   });
 
   it('rejects an output shape the slice does not produce', () => {
@@ -162,8 +196,16 @@ describe('CONCATENATION', () => {
     inputs: shapes.map((_, i) => i),
     outputs: [shapes.length],
     op: {
-      builtin: OP.CONCATENATION, inputs: shapes.map((_, i) => i), outputs: [shapes.length],
-      options: { type: OPT.CONCAT, fields: [[0, 'i32', axis], [1, 'i8', ACT.NONE]] },
+      builtin: OP.CONCATENATION,
+      inputs: shapes.map((_, i) => i),
+      outputs: [shapes.length],
+      options: {
+        type: OPT.CONCAT,
+        fields: [
+          [0, 'i32', axis],
+          [1, 'i8', ACT.NONE],
+        ],
+      },
     },
   });
 
@@ -171,17 +213,74 @@ describe('CONCATENATION', () => {
     const a = [1, 2, 3, 4];
     const b = [10, 11, 12, 13, 14, 15];
     const want = [1, 2, 10, 11, 12, 3, 4, 13, 14, 15];
-    expect(run(concat('int32', [[2, 2], [2, 3]], [2, 5], 1), [a, b]).outputs[0].values).toEqual(want);
-    expect(run(concat('float32', [[2, 2], [2, 3]], [2, 5], -1), [a, b]).outputs[0].values).toEqual(want);
-    expect(run(concat('int8', [[2, 2], [2, 3]], [2, 5], 1), [a, b]).outputs[0].values).toEqual(want);
+    expect(
+      run(
+        concat(
+          'int32',
+          [
+            [2, 2],
+            [2, 3],
+          ],
+          [2, 5],
+          1,
+        ),
+        [a, b],
+      ).outputs[0].values,
+    ).toEqual(want);
+    expect(
+      run(
+        concat(
+          'float32',
+          [
+            [2, 2],
+            [2, 3],
+          ],
+          [2, 5],
+          -1,
+        ),
+        [a, b],
+      ).outputs[0].values,
+    ).toEqual(want);
+    expect(
+      run(
+        concat(
+          'int8',
+          [
+            [2, 2],
+            [2, 3],
+          ],
+          [2, 5],
+          1,
+        ),
+        [a, b],
+      ).outputs[0].values,
+    ).toEqual(want);
   });
 
   it('joins three inputs along axis 0', () => {
-    expect(run(concat('int16', [[1], [2], [1]], [4], 0), [[-1], [2, 3], [-4]]).outputs[0].values).toEqual([-1, 2, 3, -4]);
+    expect(run(concat('int16', [[1], [2], [1]], [4], 0), [[-1], [2, 3], [-4]]).outputs[0].values).toEqual([
+      -1, 2, 3, -4,
+    ]);
   });
 
   it('rejects inputs whose other dimensions differ', () => {
-    expect(run(concat('int32', [[2, 2], [3, 3]], [2, 5], 1), [[1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7, 8, 9]]).error).toMatch(/ERROR/);
+    expect(
+      run(
+        concat(
+          'int32',
+          [
+            [2, 2],
+            [3, 3],
+          ],
+          [2, 5],
+          1,
+        ),
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        ],
+      ).error,
+    ).toMatch(/ERROR/);
   });
 });
 
@@ -190,21 +289,39 @@ describe('DIV', () => {
     binary(OP.DIV, type, a, b, out, { type: OPT.DIV, fields: [[0, 'i8', act]] });
 
   it('int32 truncates toward zero; INT32_MIN / -1 wraps', () => {
-    const r = run(div('int32', [5], [5], [5]), [[7, -7, 7, -7, -2147483648], [2, 2, -2, -2, -1]]);
+    const r = run(div('int32', [5], [5], [5]), [
+      [7, -7, 7, -7, -2147483648],
+      [2, 2, -2, -2, -1],
+    ]);
     expect(r.outputs[0].values).toEqual([3, -3, -3, 3, -2147483648]);
   });
 
   it('broadcasts a scalar and a row, with the fused activation clamp', () => {
     expect(run(div('int32', [4], [], [4]), [[163149, -333, 666, 0], [666]]).outputs[0].values).toEqual([244, 0, 1, 0]);
-    expect(run(div('int32', [2, 3], [3], [2, 3], ACT.RELU), [[6, -6, 9, 12, 15, -18], [3, 3, 3]]).outputs[0].values)
-      .toEqual([2, 0, 3, 4, 5, 0]);
-    expect(run(div('float32', [3], [3], [3], ACT.RELU6), [[10, -3, 4], [1, 1, 2]]).outputs[0].values).toEqual([6, 0, 2]);
-    expect(run(div('float32', [3], [], [3]), [[1, -1, 3], [3]]).outputs[0].values)
-      .toEqual([1, -1, 3].map((v) => Math.fround(Math.fround(v) / 3)));
+    expect(
+      run(div('int32', [2, 3], [3], [2, 3], ACT.RELU), [
+        [6, -6, 9, 12, 15, -18],
+        [3, 3, 3],
+      ]).outputs[0].values,
+    ).toEqual([2, 0, 3, 4, 5, 0]);
+    expect(
+      run(div('float32', [3], [3], [3], ACT.RELU6), [
+        [10, -3, 4],
+        [1, 1, 2],
+      ]).outputs[0].values,
+    ).toEqual([6, 0, 2]);
+    expect(run(div('float32', [3], [], [3]), [[1, -1, 3], [3]]).outputs[0].values).toEqual(
+      [1, -1, 3].map((v) => Math.fround(Math.fround(v) / 3)),
+    );
   });
 
   it('fails the invoke on an int32 division by zero', () => {
-    expect(run(div('int32', [2], [2], [2]), [[1, 2], [1, 0]]).error).toMatch(/ERROR.*division by zero/);
+    expect(
+      run(div('int32', [2], [2], [2]), [
+        [1, 2],
+        [1, 0],
+      ]).error,
+    ).toMatch(/ERROR.*division by zero/);
   });
 });
 
@@ -213,16 +330,29 @@ describe('MINIMUM / MAXIMUM', () => {
     const a = [1, -5, 3, 8, 0, -2];
     const b = [2, -6, 3];
     const bb = [...b, ...b];
-    expect(run(binary(OP.MAXIMUM, 'int32', [2, 3], [1, 3], [2, 3]), [a, b]).outputs[0].values)
-      .toEqual(a.map((v, i) => Math.max(v, bb[i])));
-    expect(run(binary(OP.MINIMUM, 'int32', [2, 3], [3], [2, 3]), [a, b]).outputs[0].values)
-      .toEqual(a.map((v, i) => Math.min(v, bb[i])));
-    expect(run(binary(OP.MINIMUM, 'int8', [6], [], [6]), [a, [0]]).outputs[0].values).toEqual(a.map((v) => Math.min(v, 0)));
-    expect(run(binary(OP.MAXIMUM, 'float32', [], [6], [6]), [[0.5], a]).outputs[0].values).toEqual(a.map((v) => Math.max(v, 0.5)));
-    expect(run(binary(OP.MAXIMUM, 'int16', [6], [6], [6]), [a, a.map((v) => -v)]).outputs[0].values).toEqual(a.map((v) => Math.abs(v)));
+    expect(run(binary(OP.MAXIMUM, 'int32', [2, 3], [1, 3], [2, 3]), [a, b]).outputs[0].values).toEqual(
+      a.map((v, i) => Math.max(v, bb[i])),
+    );
+    expect(run(binary(OP.MINIMUM, 'int32', [2, 3], [3], [2, 3]), [a, b]).outputs[0].values).toEqual(
+      a.map((v, i) => Math.min(v, bb[i])),
+    );
+    expect(run(binary(OP.MINIMUM, 'int8', [6], [], [6]), [a, [0]]).outputs[0].values).toEqual(
+      a.map((v) => Math.min(v, 0)),
+    );
+    expect(run(binary(OP.MAXIMUM, 'float32', [], [6], [6]), [[0.5], a]).outputs[0].values).toEqual(
+      a.map((v) => Math.max(v, 0.5)),
+    );
+    expect(run(binary(OP.MAXIMUM, 'int16', [6], [6], [6]), [a, a.map((v) => -v)]).outputs[0].values).toEqual(
+      a.map((v) => Math.abs(v)),
+    );
   });
 
   it('rejects shapes that do not broadcast', () => {
-    expect(run(binary(OP.MAXIMUM, 'int32', [2, 3], [2], [2, 3]), [[1, 2, 3, 4, 5, 6], [1, 2]]).error).toMatch(/ERROR/);
+    expect(
+      run(binary(OP.MAXIMUM, 'int32', [2, 3], [2], [2, 3]), [
+        [1, 2, 3, 4, 5, 6],
+        [1, 2],
+      ]).error,
+    ).toMatch(/ERROR/);
   });
 });

@@ -2,10 +2,20 @@
 // just enough FlatBuffer encoding (tables, vectors, strings, unions) to drive the engine's
 // real model reader from a test. Constant buffers are placed 16-byte aligned.
 
-export type TensorType = 'float32' | 'int32' | 'uint8' | 'int64' | 'bool' | 'int16' | 'int8' | 'uint64' | 'uint32' | 'uint16';
+export type TensorType =
+  'float32' | 'int32' | 'uint8' | 'int64' | 'bool' | 'int16' | 'int8' | 'uint64' | 'uint32' | 'uint16';
 
 export const tensorTypeCode: Record<TensorType, number> = {
-  float32: 0, int32: 2, uint8: 3, int64: 4, bool: 6, int16: 7, int8: 9, uint64: 12, uint32: 15, uint16: 16,
+  float32: 0,
+  int32: 2,
+  uint8: 3,
+  int64: 4,
+  bool: 6,
+  int16: 7,
+  int8: 9,
+  uint64: 12,
+  uint32: 15,
+  uint16: 16,
 };
 
 export interface TensorSpec {
@@ -31,8 +41,7 @@ export interface ModelSpec {
 }
 
 type Field =
-  | { id: number; kind: 'i8' | 'u8' | 'i32' | 'u32' | 'f32'; value: number }
-  | { id: number; kind: 'ref'; value: Node };
+  { id: number; kind: 'i8' | 'u8' | 'i32' | 'u32' | 'f32'; value: number } | { id: number; kind: 'ref'; value: Node };
 
 type Node =
   | { t: 'table'; fields: Field[] }
@@ -170,17 +179,27 @@ export function buildModel(spec: ModelSpec): Uint8Array {
   }
   const model = table(
     { id: 0, kind: 'u32', value: 3 },
-    ref(1, { t: 'tables', values: [table(
-      { id: 0, kind: 'i8', value: spec.op.builtin < 127 ? spec.op.builtin : 127 },
-      { id: 2, kind: 'i32', value: 1 },
-      { id: 3, kind: 'i32', value: spec.op.builtin },
-    )] }),
-    ref(2, { t: 'tables', values: [table(
-      ref(0, { t: 'tables', values: tensors }),
-      ref(1, { t: 'ints', values: spec.inputs }),
-      ref(2, { t: 'ints', values: spec.outputs }),
-      ref(3, { t: 'tables', values: [table(...opFields)] }),
-    )] }),
+    ref(1, {
+      t: 'tables',
+      values: [
+        table(
+          { id: 0, kind: 'i8', value: spec.op.builtin < 127 ? spec.op.builtin : 127 },
+          { id: 2, kind: 'i32', value: 1 },
+          { id: 3, kind: 'i32', value: spec.op.builtin },
+        ),
+      ],
+    }),
+    ref(2, {
+      t: 'tables',
+      values: [
+        table(
+          ref(0, { t: 'tables', values: tensors }),
+          ref(1, { t: 'ints', values: spec.inputs }),
+          ref(2, { t: 'ints', values: spec.outputs }),
+          ref(3, { t: 'tables', values: [table(...opFields)] }),
+        ),
+      ],
+    }),
     ref(4, { t: 'tables', values: buffers }),
   );
   const w = new Writer();
@@ -195,15 +214,25 @@ export function buildModel(spec: ModelSpec): Uint8Array {
 export function encode(type: TensorType, values: (number | bigint)[]): Uint8Array {
   const n = values.length;
   switch (type) {
-    case 'float32': return new Uint8Array(Float32Array.from(values.map(Number)).buffer);
-    case 'int32': return new Uint8Array(Int32Array.from(values.map(Number)).buffer);
-    case 'uint32': return new Uint8Array(Uint32Array.from(values.map(Number)).buffer);
-    case 'int16': return new Uint8Array(Int16Array.from(values.map(Number)).buffer);
-    case 'uint16': return new Uint8Array(Uint16Array.from(values.map(Number)).buffer);
-    case 'int8': return new Uint8Array(Int8Array.from(values.map(Number)).buffer);
-    case 'uint8': case 'bool': return Uint8Array.from(values.map(Number));
-    case 'int64': return new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);
-    case 'uint64': return new Uint8Array(BigUint64Array.from(values.map((v) => BigInt(v))).buffer);
+    case 'float32':
+      return new Uint8Array(Float32Array.from(values.map(Number)).buffer);
+    case 'int32':
+      return new Uint8Array(Int32Array.from(values.map(Number)).buffer);
+    case 'uint32':
+      return new Uint8Array(Uint32Array.from(values.map(Number)).buffer);
+    case 'int16':
+      return new Uint8Array(Int16Array.from(values.map(Number)).buffer);
+    case 'uint16':
+      return new Uint8Array(Uint16Array.from(values.map(Number)).buffer);
+    case 'int8':
+      return new Uint8Array(Int8Array.from(values.map(Number)).buffer);
+    case 'uint8':
+    case 'bool':
+      return Uint8Array.from(values.map(Number));
+    case 'int64':
+      return new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);
+    case 'uint64':
+      return new Uint8Array(BigUint64Array.from(values.map((v) => BigInt(v))).buffer);
   }
   throw new Error(`encode: ${type} (${n})`);
 }

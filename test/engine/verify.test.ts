@@ -54,7 +54,13 @@ describe('a corrupted golden', () => {
     expect(r.models[0]!.failed).toBe(1);
     expect(r.models[0]!.passed).toBe(99);
     expect(r.models[0]!.firstMismatch).toMatchObject({ index: 7 });
-    expect(r.models[0]!.firstMismatch!.case).toBe((JSON.parse(fs.readFileSync(path.join(dir, 'golden', 'mnist_int8.json'), 'utf8')) as { extra_cases: { name: string }[] }).extra_cases[41]!.name);
+    expect(r.models[0]!.firstMismatch!.case).toBe(
+      (
+        JSON.parse(fs.readFileSync(path.join(dir, 'golden', 'mnist_int8.json'), 'utf8')) as {
+          extra_cases: { name: string }[];
+        }
+      ).extra_cases[41]!.name,
+    );
   });
 
   it('fails verify when one per-op output byte is wrong', async () => {

@@ -39,7 +39,12 @@ describe('mps2-an500 under QEMU', () => {
   });
 
   it('extends the 32-bit timer across wraps (1.4 G instructions > 2^32 ticks)', async () => {
-    const run = await runProgram({ target: 'mps2-an500', program: 'banner', args: ['spin=700000000'], timeoutMs: 60_000 });
+    const run = await runProgram({
+      target: 'mps2-an500',
+      program: 'banner',
+      args: ['spin=700000000'],
+      timeoutMs: 60_000,
+    });
     const m = /spin 700000000 iterations: (\d+) instr/.exec(run.output.toString());
     expect(m).not.toBeNull();
     const instructions = Number(m![1]);
@@ -57,7 +62,12 @@ describe('mps2-an500 under QEMU', () => {
 
   it('streams over the TCP serial link the way `xsinfer run` does', async () => {
     const chunks: Buffer[] = [];
-    const status = await runStreaming({ target: 'mps2-an500', program: 'banner', args: ['exit=5'], out: (c) => chunks.push(c) });
+    const status = await runStreaming({
+      target: 'mps2-an500',
+      program: 'banner',
+      args: ['exit=5'],
+      out: (c) => chunks.push(c),
+    });
     expect(status).toBe(5);
     expect(Buffer.concat(chunks).toString()).toContain('tick self-test ok');
   });

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { xsinfer } from '../cli.ts';
 
-
 describe('xsinfer CLI', () => {
   it('reports the F769 image size against 2 MB flash / 512 KB RAM', () => {
     const r = xsinfer('build', '--target', 'stm32f769i-disco', '--json');

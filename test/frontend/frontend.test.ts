@@ -93,7 +93,7 @@ function adversarialClips(): Int16Array[][] {
     clip(4, (n) => (n % 97 === 0 ? 32767 : 0)), // impulses
     clip(3, () => 0), // silence (auto-scale of zero)
     clip(8, () => (rand() & 0xffff) - 32768), // full-scale white noise
-    clip(8, () => ((rand() & 0xff) - 128)), // quiet noise (large auto-scale)
+    clip(8, () => (rand() & 0xff) - 128), // quiet noise (large auto-scale)
     clip(6, (n) => Math.round(32767 * Math.sin(0.0005 * n * n))), // chirp at full scale
     clip(5, (n) => (n & 1 ? 32767 : -32767)), // Nyquist
     clip(20, (n) => Math.round((n < 3000 ? 300 : 30000) * Math.sin(n / 7))), // loud after quiet: noise estimate, PCAN
@@ -103,10 +103,27 @@ function adversarialClips(): Int16Array[][] {
 describe('TypeScript audio front end (Node)', () => {
   it('reads the graph parameters from the model', () => {
     const p = readFrontendGraph(modelBytes());
-    expect([p.frameSamples, p.fftLength, p.windowShift, p.energyStart, p.energyEnd, p.numChannels, p.outputs]).toEqual([480, 512, 12, 5, 241, 40, 40]);
-    expect(p.ss).toMatchObject({ smoothing: 409, oneMinusSmoothing: 15975, alternateSmoothing: 983, minSignalRemaining: 819, smoothingBits: 10, spectralSubtractionBits: 14, clamping: false });
+    expect([p.frameSamples, p.fftLength, p.windowShift, p.energyStart, p.energyEnd, p.numChannels, p.outputs]).toEqual([
+      480, 512, 12, 5, 241, 40, 40,
+    ]);
+    expect(p.ss).toMatchObject({
+      smoothing: 409,
+      oneMinusSmoothing: 15975,
+      alternateSmoothing: 983,
+      minSignalRemaining: 819,
+      smoothingBits: 10,
+      spectralSubtractionBits: 14,
+      clamping: false,
+    });
     expect([p.snrShift, p.logCorrectionBits, p.logOutputScale, p.pcanLut.length]).toEqual([6, 3, 64, 125]);
-    expect(p.tail.map((s) => [s.kind, s.value])).toEqual([[0, 256], [1, 333], [2, 666], [1, -128], [3, 127], [4, -128]]);
+    expect(p.tail.map((s) => [s.kind, s.value])).toEqual([
+      [0, 256],
+      [1, 333],
+      [2, 666],
+      [1, -128],
+      [3, 127],
+      [4, -128],
+    ]);
     // energy bins 5..240 feed positions 5..240; the concatenated zeros stay constant
     expect(p.spectrumSource.filter((s) => s >= 0).length).toBe(236);
     expect(p.spectrumSource[5]).toBe(5);
@@ -155,7 +172,7 @@ describe('TypeScript audio front end (Node)', () => {
     expect(firstDifference(ts, c)).toBeNull();
   });
 
-  it('follows the model: changed constants give the C engine\'s changed output', () => {
+  it("follows the model: changed constants give the C engine's changed output", () => {
     const bytes = modelBytes();
     const model = readModel(bytes);
     const tensor = (name: string) => model.tensors.find((t) => t.name === name)!;

@@ -18,7 +18,12 @@ function scores(top: number, value: number, rest = 0): number[] {
 }
 
 /** Feeds `count` results 20 ms apart from `start` and returns the last result. */
-function feed(rc: RecognizeCommands, s: number[], start: number, count: number): { label: number; score: number; newAt: number[] } {
+function feed(
+  rc: RecognizeCommands,
+  s: number[],
+  start: number,
+  count: number,
+): { label: number; score: number; newAt: number[] } {
   const newAt: number[] = [];
   for (let k = 0; k < count; k++) {
     const t = start + 20 * k;
@@ -97,22 +102,45 @@ describe('RecognizeCommands C twin (host)', () => {
   const exe = path.join(dir, 'recognize-harness');
   const build = (): void => {
     if (fs.existsSync(exe)) return;
-    execFileSync('gcc', [
-      '-std=c11', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-Wall', '-Wextra', '-Werror',
-      `-I${path.join(repoRoot, 'native', 'baseline')}`,
-      path.join(repoRoot, 'native', 'baseline', 'recognize_commands.c'),
-      path.join(repoRoot, 'test', 'frontend', 'recognize-harness.c'),
-      '-o', exe,
-    ], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(
+      'gcc',
+      [
+        '-std=c11',
+        '-O1',
+        '-g',
+        '-fsanitize=address,undefined',
+        '-fno-sanitize-recover=all',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        `-I${path.join(repoRoot, 'native', 'baseline')}`,
+        path.join(repoRoot, 'native', 'baseline', 'recognize_commands.c'),
+        path.join(repoRoot, 'test', 'frontend', 'recognize-harness.c'),
+        '-o',
+        exe,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
   };
 
-  function compareTwins(opts: { window: number; threshold: number; suppression: number; minimum: number }, steps: { t: number; s: number[] }[]): void {
+  function compareTwins(
+    opts: { window: number; threshold: number; suppression: number; minimum: number },
+    steps: { t: number; s: number[] }[],
+  ): void {
     build();
-    const input = [`${opts.window} ${opts.threshold} ${opts.suppression} ${opts.minimum} 4 ${steps.length}`, ...steps.map((x) => `${x.t} ${x.s.join(' ')}`)].join('\n');
+    const input = [
+      `${opts.window} ${opts.threshold} ${opts.suppression} ${opts.minimum} 4 ${steps.length}`,
+      ...steps.map((x) => `${x.t} ${x.s.join(' ')}`),
+    ].join('\n');
     const r = spawnSync(exe, [], { input, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    const rc = new RecognizeCommands({ averageWindowMs: opts.window, detectionThreshold: opts.threshold, suppressionMs: opts.suppression, minimumCount: opts.minimum });
+    const rc = new RecognizeCommands({
+      averageWindowMs: opts.window,
+      detectionThreshold: opts.threshold,
+      suppressionMs: opts.suppression,
+      minimumCount: opts.minimum,
+    });
     let detections = 0;
     steps.forEach((x, k) => {
       const ok = rc.process(x.s, 0, x.t);

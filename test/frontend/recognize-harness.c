@@ -13,7 +13,8 @@ int main(void) {
   long w, th, sup, minc, cats, steps;
   if (scanf("%ld %ld %ld %ld %ld %ld", &w, &th, &sup, &minc, &cats, &steps) != 6) return 2;
   rc_state_t s;
-  if (rc_init(&s, (int32_t)w, (int32_t)th, (int32_t)sup, (int32_t)minc, (int32_t)cats) != 0) return 2;
+  if (rc_init(&s, (int32_t)w, (int32_t)th, (int32_t)sup, (int32_t)minc, (int32_t)cats) != 0)
+    return 2;
   rc_result_t r = {0, 0, 0};
   for (long k = 0; k < steps; ++k) {
     long t;

@@ -8,12 +8,33 @@ import { runProgram } from '../../host/run/program.ts';
 import type { Target } from '../../host/targets.ts';
 
 interface FrontendLine {
-  c: { unit: string; num: number; den: number; frames: number; pass: number; fail: number; clipPass: number; createTicks: number;
-    frameTicks: { min: number; max: number; sum: number }; clipTicks: number[]; firstMismatch: string; error: string };
+  c: {
+    unit: string;
+    num: number;
+    den: number;
+    frames: number;
+    pass: number;
+    fail: number;
+    clipPass: number;
+    createTicks: number;
+    frameTicks: { min: number; max: number; sum: number };
+    clipTicks: number[];
+    firstMismatch: string;
+    error: string;
+  };
   rc: { match: boolean; c: string; js: string };
-  js: { frames: number; pass: number; fail: number; clipPass: number; firstMismatch: string | null; setupTicks: number;
-    frameTicks: { min: number; max: number; sum: number; avg: number }; clipTicks: number[]; stageTicksClip0: Record<string, number>;
-    rc: { steps: number; detections: number } };
+  js: {
+    frames: number;
+    pass: number;
+    fail: number;
+    clipPass: number;
+    firstMismatch: string | null;
+    setupTicks: number;
+    frameTicks: { min: number; max: number; sum: number; avg: number };
+    clipTicks: number[];
+    stageTicksClip0: Record<string, number>;
+    rc: { steps: number; detections: number };
+  };
 }
 
 function parse(text: string): FrontendLine {
@@ -37,7 +58,9 @@ describe.each<Target>(['host', 'mps2-an500'])('xs-frontend on %s', (target) => {
     expect(r.rc.match).toBe(true);
     expect(run.exitCode).toBe(0);
     const toUnit = (ticks: number): number => Math.round((ticks * r.c.num) / r.c.den);
-    console.log(`${target} (${r.c.unit}): TS frame avg ${toUnit(r.js.frameTicks.avg)}, C frame avg ${toUnit(r.c.frameTicks.sum / 196)}, ` +
-      `TS clip ${toUnit(r.js.clipTicks[0])}, C clip ${toUnit(r.c.clipTicks[0])}, TS setup ${toUnit(r.js.setupTicks)}`);
+    console.log(
+      `${target} (${r.c.unit}): TS frame avg ${toUnit(r.js.frameTicks.avg)}, C frame avg ${toUnit(r.c.frameTicks.sum / 196)}, ` +
+        `TS clip ${toUnit(r.js.clipTicks[0])}, C clip ${toUnit(r.c.clipTicks[0])}, TS setup ${toUnit(r.js.setupTicks)}`,
+    );
   }, 300_000);
 });

@@ -33,7 +33,11 @@ function runChromium(args: string[]): { stdout: string; stderr: string } {
   const exe = requireChromium();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-chromium-'));
   try {
-    const run = spawnSync(exe, [...baseArgs, `--user-data-dir=${profile}`, ...args], { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync(exe, [...baseArgs, `--user-data-dir=${profile}`, ...args], {
+      encoding: 'utf8',
+      timeout: 90_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (run.error) throw run.error;
     if (run.status !== 0) throw new Error(`chromium exited ${run.status}: ${run.stderr.slice(-2000)}`);
     return { stdout: run.stdout, stderr: run.stderr };
@@ -48,7 +52,12 @@ export function dumpDom(htmlFile: string): string {
 }
 
 export function screenshot(htmlFile: string, png: string, size = '1280,2400'): void {
-  runChromium([`--screenshot=${path.resolve(png)}`, `--window-size=${size}`, '--hide-scrollbars', `file://${path.resolve(htmlFile)}`]);
+  runChromium([
+    `--screenshot=${path.resolve(png)}`,
+    `--window-size=${size}`,
+    '--hide-scrollbars',
+    `file://${path.resolve(htmlFile)}`,
+  ]);
   if (!fs.existsSync(png)) throw new Error(`chromium wrote no screenshot to ${png}`);
 }
 

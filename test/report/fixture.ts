@@ -32,7 +32,12 @@ export function makeRun(app: string, impl: Impl, kernels: KernelSet, b: Bases, o
     warmup: 3,
     correct: true,
     wrong: 0,
-    phases: { populate: summarize(populate), invoke: summarize(invoke), respond: summarize(respond), total: summarize(total) },
+    phases: {
+      populate: summarize(populate),
+      invoke: summarize(invoke),
+      respond: summarize(respond),
+      total: summarize(total),
+    },
     totals: total,
     txOverflow: 0,
     iterationsDevice: ITERATIONS,
@@ -44,33 +49,131 @@ export function makeRun(app: string, impl: Impl, kernels: KernelSet, b: Bases, o
 /** Per-op times of one invoke that add up to the given total. */
 function ops(list: [string, number, number][], invoke: number): BenchRun['ops'] {
   const known = list.slice(0, -1).reduce((a, [, , t]) => a + t, 0);
-  return list.map(([op, macs, time], index) => ({ index, op, macs, time: index === list.length - 1 ? invoke - known : time }));
+  return list.map(([op, macs, time], index) => ({
+    index,
+    op,
+    macs,
+    time: index === list.length - 1 ? invoke - known : time,
+  }));
 }
 
 export function fixtureResult(): BenchResult {
   const runs: BenchRun[] = [
     // hello_world: one float in, one float out; INVOKE ≈ the TFLM anchors (5,493 / 3,602).
     makeRun('hello_world', 'js', 'reference', { populate: 1_850, invoke: 5_720, respond: 2_140, spread: [3, 0, 2] }),
-    makeRun('hello_world', 'c', 'reference', { populate: 46, invoke: 5_420, respond: 38, spread: [0, 0, 0] },
-      ops([['FULLY_CONNECTED', 16, 1_510], ['FULLY_CONNECTED', 256, 3_180], ['FULLY_CONNECTED', 16, 0]], 5_420)),
+    makeRun(
+      'hello_world',
+      'c',
+      'reference',
+      { populate: 46, invoke: 5_420, respond: 38, spread: [0, 0, 0] },
+      ops(
+        [
+          ['FULLY_CONNECTED', 16, 1_510],
+          ['FULLY_CONNECTED', 256, 3_180],
+          ['FULLY_CONNECTED', 16, 0],
+        ],
+        5_420,
+      ),
+    ),
     makeRun('hello_world', 'js', 'optimized', { populate: 1_850, invoke: 3_860, respond: 2_140, spread: [3, 0, 2] }),
-    makeRun('hello_world', 'c', 'optimized', { populate: 46, invoke: 3_540, respond: 38, spread: [0, 0, 0] },
-      ops([['FULLY_CONNECTED', 16, 1_240], ['FULLY_CONNECTED', 256, 1_700], ['FULLY_CONNECTED', 16, 0]], 3_540)),
+    makeRun(
+      'hello_world',
+      'c',
+      'optimized',
+      { populate: 46, invoke: 3_540, respond: 38, spread: [0, 0, 0] },
+      ops(
+        [
+          ['FULLY_CONNECTED', 16, 1_240],
+          ['FULLY_CONNECTED', 256, 1_700],
+          ['FULLY_CONNECTED', 16, 0],
+        ],
+        3_540,
+      ),
+    ),
     // mnist: 784 pixels quantized in POPULATE, arg-max over 10 in RESPOND.
     makeRun('mnist', 'js', 'reference', { populate: 212_400, invoke: 4_701_300, respond: 6_480, spread: [40, 0, 15] }),
-    makeRun('mnist', 'c', 'reference', { populate: 3_950, invoke: 4_700_900, respond: 410, spread: [0, 0, 1] },
-      ops([['CONV_2D', 73_008, 4_330_000], ['MAX_POOL_2D', 0, 220_100], ['RESHAPE', 0, 1_150], ['FULLY_CONNECTED', 20_280, 143_000], ['SOFTMAX', 0, 0]], 4_700_900)),
+    makeRun(
+      'mnist',
+      'c',
+      'reference',
+      { populate: 3_950, invoke: 4_700_900, respond: 410, spread: [0, 0, 1] },
+      ops(
+        [
+          ['CONV_2D', 73_008, 4_330_000],
+          ['MAX_POOL_2D', 0, 220_100],
+          ['RESHAPE', 0, 1_150],
+          ['FULLY_CONNECTED', 20_280, 143_000],
+          ['SOFTMAX', 0, 0],
+        ],
+        4_700_900,
+      ),
+    ),
     makeRun('mnist', 'js', 'optimized', { populate: 212_400, invoke: 998_200, respond: 6_480, spread: [40, 0, 15] }),
-    makeRun('mnist', 'c', 'optimized', { populate: 3_950, invoke: 997_800, respond: 410, spread: [0, 0, 1] },
-      ops([['CONV_2D', 73_008, 862_000], ['MAX_POOL_2D', 0, 91_500], ['RESHAPE', 0, 1_150], ['FULLY_CONNECTED', 20_280, 37_600], ['SOFTMAX', 0, 0]], 997_800)),
+    makeRun(
+      'mnist',
+      'c',
+      'optimized',
+      { populate: 3_950, invoke: 997_800, respond: 410, spread: [0, 0, 1] },
+      ops(
+        [
+          ['CONV_2D', 73_008, 862_000],
+          ['MAX_POOL_2D', 0, 91_500],
+          ['RESHAPE', 0, 1_150],
+          ['FULLY_CONNECTED', 20_280, 37_600],
+          ['SOFTMAX', 0, 0],
+        ],
+        997_800,
+      ),
+    ),
     // micro_speech (clip mode): POPULATE runs the audio front end over 49 frames.
-    makeRun('micro_speech', 'js', 'reference', { populate: 41_250_000, invoke: 9_120_500, respond: 3_020, spread: [9_000, 0, 20] }),
-    makeRun('micro_speech', 'c', 'reference', { populate: 2_540_000, invoke: 9_120_100, respond: 190, spread: [700, 0, 1] },
-      ops([['RESHAPE', 0, 1_150], ['DEPTHWISE_CONV_2D', 320_000, 9_004_000], ['FULLY_CONNECTED', 16_000, 112_400], ['SOFTMAX', 0, 0]], 9_120_100)),
-    makeRun('micro_speech', 'js', 'optimized', { populate: 41_250_000, invoke: 1_402_700, respond: 3_020, spread: [9_000, 0, 20] }),
-    makeRun('micro_speech', 'js-native-frontend', 'optimized', { populate: 2_610_000, invoke: 1_402_700, respond: 3_020, spread: [700, 0, 20] }),
-    makeRun('micro_speech', 'c', 'optimized', { populate: 2_540_000, invoke: 1_402_300, respond: 190, spread: [700, 0, 1] },
-      ops([['RESHAPE', 0, 1_150], ['DEPTHWISE_CONV_2D', 320_000, 1_368_000], ['FULLY_CONNECTED', 16_000, 30_500], ['SOFTMAX', 0, 0]], 1_402_300)),
+    makeRun('micro_speech', 'js', 'reference', {
+      populate: 41_250_000,
+      invoke: 9_120_500,
+      respond: 3_020,
+      spread: [9_000, 0, 20],
+    }),
+    makeRun(
+      'micro_speech',
+      'c',
+      'reference',
+      { populate: 2_540_000, invoke: 9_120_100, respond: 190, spread: [700, 0, 1] },
+      ops(
+        [
+          ['RESHAPE', 0, 1_150],
+          ['DEPTHWISE_CONV_2D', 320_000, 9_004_000],
+          ['FULLY_CONNECTED', 16_000, 112_400],
+          ['SOFTMAX', 0, 0],
+        ],
+        9_120_100,
+      ),
+    ),
+    makeRun('micro_speech', 'js', 'optimized', {
+      populate: 41_250_000,
+      invoke: 1_402_700,
+      respond: 3_020,
+      spread: [9_000, 0, 20],
+    }),
+    makeRun('micro_speech', 'js-native-frontend', 'optimized', {
+      populate: 2_610_000,
+      invoke: 1_402_700,
+      respond: 3_020,
+      spread: [700, 0, 20],
+    }),
+    makeRun(
+      'micro_speech',
+      'c',
+      'optimized',
+      { populate: 2_540_000, invoke: 1_402_300, respond: 190, spread: [700, 0, 1] },
+      ops(
+        [
+          ['RESHAPE', 0, 1_150],
+          ['DEPTHWISE_CONV_2D', 320_000, 1_368_000],
+          ['FULLY_CONNECTED', 16_000, 30_500],
+          ['SOFTMAX', 0, 0],
+        ],
+        1_402_300,
+      ),
+    ),
   ];
   return {
     target: 'mps2-an500',
@@ -106,9 +209,33 @@ export function fixtureResult(): BenchResult {
       flash: { xs: 344_064, engine: 38_912, kernels: 21_504, bindings: 6_144, apps: 14_336, models: 44_976 },
     },
     models: [
-      { model: 'hello_world_int8', ops: 3, macs: 288, flops: 576, flopsPlusBias: 609, instrPerMac: {}, tflm: { reference: 5_493, optimized: 3_602 } },
-      { model: 'micro_speech_quantized', ops: 4, macs: 336_000, flops: 672_000, flopsPlusBias: 676_004, instrPerMac: {}, tflm: { reference: 9_332_854, optimized: 1_489_512 } },
-      { model: 'mnist_int8', ops: 5, macs: 93_288, flops: 186_576, flopsPlusBias: 194_698, instrPerMac: {}, tflm: { reference: 4_777_960, optimized: 1_020_282 } },
+      {
+        model: 'hello_world_int8',
+        ops: 3,
+        macs: 288,
+        flops: 576,
+        flopsPlusBias: 609,
+        instrPerMac: {},
+        tflm: { reference: 5_493, optimized: 3_602 },
+      },
+      {
+        model: 'micro_speech_quantized',
+        ops: 4,
+        macs: 336_000,
+        flops: 672_000,
+        flopsPlusBias: 676_004,
+        instrPerMac: {},
+        tflm: { reference: 9_332_854, optimized: 1_489_512 },
+      },
+      {
+        model: 'mnist_int8',
+        ops: 5,
+        macs: 93_288,
+        flops: 186_576,
+        flopsPlusBias: 194_698,
+        instrPerMac: {},
+        tflm: { reference: 4_777_960, optimized: 1_020_282 },
+      },
     ],
   };
 }

@@ -85,7 +85,10 @@ describe('report.html in headless Chromium', () => {
     const noChartJs = path.join(dir, 'no-chartjs.html');
     const start = html.indexOf('<script>/*!');
     expect(start).toBeGreaterThan(0);
-    fs.writeFileSync(noChartJs, html.slice(0, start) + html.slice(html.indexOf('</script>', start) + '</script>'.length));
+    fs.writeFileSync(
+      noChartJs,
+      html.slice(0, start) + html.slice(html.indexOf('</script>', start) + '</script>'.length),
+    );
     const broken = attributes(dumpDom(noChartJs), 'body');
     expect(broken.get('data-charts-drawn')).toBe('0');
     expect(broken.get('data-chart-errors')).toContain('chart.js did not load');

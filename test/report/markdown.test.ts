@@ -18,7 +18,9 @@ describe('markdown report', () => {
 
   it('has the seed-shaped phase tables with JS and C rows side by side', () => {
     expect(md).toContain('### mnist · optimized kernels');
-    expect(md).toContain(row('phase', 'impl', 'min (instr)', 'median (instr)', 'avg (instr)', 'p95 (instr)', 'max (instr)'));
+    expect(md).toContain(
+      row('phase', 'impl', 'min (instr)', 'median (instr)', 'avg (instr)', 'p95 (instr)', 'max (instr)'),
+    );
     // base 212,400, spread 40 × (−10..10): p95 is the 20th of 21 (nearest rank) = base + 9 × 40
     const populateJs = row('POPULATE', 'JS', '212,000', '212,400', '212,400', '212,760', '212,800');
     const populateC = row('POPULATE', 'C', '3,950', '3,950', '3,950', '3,950', '3,950');
@@ -27,14 +29,31 @@ describe('markdown report', () => {
     expect(at).toBeGreaterThan(0);
     expect(all[at + 1]).toBe(populateC);
     expect(md).toContain(row('total', 'C', '1,002,162', '1,002,172', '1,002,172', '1,002,181', '1,002,182'));
-    expect(md).toContain(row('INVOKE', 'JS + C front end', '1,402,700', '1,402,700', '1,402,700', '1,402,700', '1,402,700'));
+    expect(md).toContain(
+      row('INVOKE', 'JS + C front end', '1,402,700', '1,402,700', '1,402,700', '1,402,700', '1,402,700'),
+    );
   });
 
   it('has the JS overhead rows, absolute and as % of the C iteration', () => {
-    expect(md).toContain(row('app', 'kernels', 'JS variant', 'phase', 'JS median (instr)', 'C median (instr)', 'JS − C (instr)', '% of C iteration'));
+    expect(md).toContain(
+      row(
+        'app',
+        'kernels',
+        'JS variant',
+        'phase',
+        'JS median (instr)',
+        'C median (instr)',
+        'JS − C (instr)',
+        '% of C iteration',
+      ),
+    );
     expect(md).toContain(row('mnist', 'optimized', 'JS', 'POPULATE', '212,400', '3,950', '+208,450', '+20.8 %'));
-    expect(md).toContain(row('micro_speech', 'reference', 'JS', 'total', '50,373,532', '11,660,302', '+38,713,230', '+332.0 %'));
-    expect(md).toContain(row('micro_speech', 'optimized', 'JS + C front end', 'POPULATE', '2,610,000', '2,540,000', '+70,000', '+1.8 %'));
+    expect(md).toContain(
+      row('micro_speech', 'reference', 'JS', 'total', '50,373,532', '11,660,302', '+38,713,230', '+332.0 %'),
+    );
+    expect(md).toContain(
+      row('micro_speech', 'optimized', 'JS + C front end', 'POPULATE', '2,610,000', '2,540,000', '+70,000', '+1.8 %'),
+    );
   });
 
   it('states the timer share of JS − C beside the overhead, without subtracting it', () => {
@@ -49,15 +68,46 @@ describe('markdown report', () => {
   });
 
   it('shows the speed-up with the write-up’s rows labelled as different hardware and unit', () => {
-    expect(md).toContain(row('ours (instr, mps2-an500)', 'micro_speech', 'C', '9,120,100', '1,402,300', '6.50×', '−84.6 %'));
-    expect(md).toContain(row('write-up (ms, F769 — different hardware and unit)', 'micro_speech', 'TFLM C++', '413 ms', '52 ms', '7.94×', '−87.4 %'));
-    expect(md).toContain(row('write-up (ms, F769 — different hardware and unit)', 'mnist', 'TFLM C++', '52 ms', '13 ms', '4.00×', '−75.0 %'));
+    expect(md).toContain(
+      row('ours (instr, mps2-an500)', 'micro_speech', 'C', '9,120,100', '1,402,300', '6.50×', '−84.6 %'),
+    );
+    expect(md).toContain(
+      row(
+        'write-up (ms, F769 — different hardware and unit)',
+        'micro_speech',
+        'TFLM C++',
+        '413 ms',
+        '52 ms',
+        '7.94×',
+        '−87.4 %',
+      ),
+    );
+    expect(md).toContain(
+      row(
+        'write-up (ms, F769 — different hardware and unit)',
+        'mnist',
+        'TFLM C++',
+        '52 ms',
+        '13 ms',
+        '4.00×',
+        '−75.0 %',
+      ),
+    );
     // every line that carries a write-up figure says what it is
-    for (const line of lines(md).filter((l) => l.includes('413 ms') || l.includes('TFLM C++'))) expect(line).toMatch(/different hardware and unit/);
+    for (const line of lines(md).filter((l) => l.includes('413 ms') || l.includes('TFLM C++')))
+      expect(line).toMatch(/different hardware and unit/);
   });
 
   it('puts the write-up’s F769 ms beside our medians, labelled', () => {
-    expect(md).toContain(row('app', 'phase', 'write-up F769 ms (different hardware and unit)', 'ours JS median (instr)', 'ours C median (instr)'));
+    expect(md).toContain(
+      row(
+        'app',
+        'phase',
+        'write-up F769 ms (different hardware and unit)',
+        'ours JS median (instr)',
+        'ours C median (instr)',
+      ),
+    );
     expect(md).toContain(row('mnist', 'RESPOND', '93', '6,480', '410'));
     expect(md).toContain(row('micro_speech', 'RESPOND', '~0', '3,020', '190'));
   });
@@ -71,8 +121,24 @@ describe('markdown report', () => {
     expect(md).toContain(row('C stack peak', '5,240'));
     expect(md).toContain(row('total', '469,936', '458.9', '100.0 %'));
     expect(md).toContain('Keras FLOPs (write-up, pre-quant.)');
-    expect(md).toContain(row('micro_speech_quantized', '4', '336,000', '672,000', '676,004', '689,980', '27.1', '4.2', '6.50×', '9,332,854', '1,489,512'));
-    expect(md).toContain(row('hello_world_int8', '3', '288', '576', '609', '41', '18.8', '12.3', '1.53×', '5,493', '3,602'));
+    expect(md).toContain(
+      row(
+        'micro_speech_quantized',
+        '4',
+        '336,000',
+        '672,000',
+        '676,004',
+        '689,980',
+        '27.1',
+        '4.2',
+        '6.50×',
+        '9,332,854',
+        '1,489,512',
+      ),
+    );
+    expect(md).toContain(
+      row('hello_world_int8', '3', '288', '576', '609', '41', '18.8', '12.3', '1.53×', '5,493', '3,602'),
+    );
   });
 
   it('has the per-op breakdown when runs carry ops', () => {
@@ -83,9 +149,23 @@ describe('markdown report', () => {
   it('gives cycles with ms at the clock on the F769, and no "different hardware" there', () => {
     const f7 = renderMarkdown(fixtureF769());
     expect(f7).toContain('# xsinfer bench — stm32f769i-disco (cycles)');
-    expect(f7).toContain(row('phase', 'impl', 'min (cycles)', 'median (cycles)', 'avg (cycles)', 'p95 (cycles)', 'max (cycles)', 'median ms', 'avg ms'));
+    expect(f7).toContain(
+      row(
+        'phase',
+        'impl',
+        'min (cycles)',
+        'median (cycles)',
+        'avg (cycles)',
+        'p95 (cycles)',
+        'max (cycles)',
+        'median ms',
+        'avg ms',
+      ),
+    );
     // 1,402,300 cycles at 216 MHz = 6.492 ms
-    expect(f7).toContain(row('INVOKE', 'C', '1,402,300', '1,402,300', '1,402,300', '1,402,300', '1,402,300', '6.492', '6.492'));
+    expect(f7).toContain(
+      row('INVOKE', 'C', '1,402,300', '1,402,300', '1,402,300', '1,402,300', '1,402,300', '6.492', '6.492'),
+    );
     expect(f7).toContain('write-up (ms, F769 — same board, different method)');
     expect(f7).not.toContain('different hardware');
   });
@@ -119,7 +199,9 @@ describe('terminal report', () => {
   });
 
   it('carries the same rows as the markdown', () => {
-    expect(text).toContain('write-up (ms, F769 - different hardware and unit)  micro_speech  TFLM C++     413 ms      52 ms     7.94x  -87.4 %');
+    expect(text).toContain(
+      'write-up (ms, F769 - different hardware and unit)  micro_speech  TFLM C++     413 ms      52 ms     7.94x  -87.4 %',
+    );
     expect(text).toMatch(/mnist +optimized +JS +POPULATE +212,400 +3,950 +\+208,450 +\+20\.8 %/);
   });
 });

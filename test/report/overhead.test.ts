@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { deriveEvidence, deriveOverhead, deriveSpeedups, withDerived } from '../../host/report/overhead.ts';
 import { fixtureResult, ITERATIONS, makeRun } from './fixture.ts';
 
-const pick = <T extends { app: string; kernels: string; phase: string; impl: string }>(rows: T[], app: string, kernels: string, impl: string, phase: string) => {
+const pick = <T extends { app: string; kernels: string; phase: string; impl: string }>(
+  rows: T[],
+  app: string,
+  kernels: string,
+  impl: string,
+  phase: string,
+) => {
   const row = rows.find((r) => r.app === app && r.kernels === kernels && r.impl === impl && r.phase === phase);
   if (!row) throw new Error(`no overhead row ${app}/${kernels}/${impl}/${phase}`);
   return row;
@@ -44,17 +50,40 @@ describe('overhead', () => {
   });
 
   it('leaves out JS runs without a C run and runs without iterations', () => {
-    const runs = fixtureResult().runs.filter((r) => !(r.app === 'mnist' && r.impl === 'c' && r.kernels === 'optimized'));
-    const empty = { ...makeRun('hello_world', 'c', 'reference', { populate: 1, invoke: 1, respond: 1, spread: [0, 0, 0] }), iterations: 0 };
+    const runs = fixtureResult().runs.filter(
+      (r) => !(r.app === 'mnist' && r.impl === 'c' && r.kernels === 'optimized'),
+    );
+    const empty = {
+      ...makeRun('hello_world', 'c', 'reference', { populate: 1, invoke: 1, respond: 1, spread: [0, 0, 0] }),
+      iterations: 0,
+    };
     (empty as { phases?: unknown }).phases = undefined;
-    const rows = deriveOverhead([...runs.filter((r) => !(r.app === 'hello_world' && r.impl === 'c' && r.kernels === 'reference')), empty]);
+    const rows = deriveOverhead([
+      ...runs.filter((r) => !(r.app === 'hello_world' && r.impl === 'c' && r.kernels === 'reference')),
+      empty,
+    ]);
     expect(rows.some((r) => r.app === 'mnist' && r.kernels === 'optimized')).toBe(false);
     expect(rows.some((r) => r.app === 'hello_world' && r.kernels === 'reference')).toBe(false);
     expect(rows).toHaveLength(5 * 4);
   });
 
   it('withDerived replaces a stale overhead with the one the runs give', () => {
-    const stale = { ...fixtureResult(), overhead: [{ app: 'mnist', kernels: 'optimized', phase: 'populate' as const, jsMinusC: 1, pctOfC: 1, impl: 'js' as const, js: 1, c: 0, cTotal: 1 }] };
+    const stale = {
+      ...fixtureResult(),
+      overhead: [
+        {
+          app: 'mnist',
+          kernels: 'optimized',
+          phase: 'populate' as const,
+          jsMinusC: 1,
+          pctOfC: 1,
+          impl: 'js' as const,
+          js: 1,
+          c: 0,
+          cTotal: 1,
+        },
+      ],
+    };
     const derived = withDerived(stale);
     expect(derived.overhead).toHaveLength(28);
     expect(pick(derived.overhead, 'mnist', 'optimized', 'js', 'populate').jsMinusC).toBe(208_450);
@@ -65,7 +94,14 @@ describe('speed-up', () => {
   it('is reference INVOKE / optimized INVOKE per app and impl', () => {
     const speedups = deriveSpeedups(fixtureResult().runs);
     // js-native-frontend ran with optimized kernels only: no speed-up row.
-    expect(speedups.map((s) => `${s.app}/${s.impl}`)).toEqual(['hello_world/js', 'hello_world/c', 'mnist/js', 'mnist/c', 'micro_speech/js', 'micro_speech/c']);
+    expect(speedups.map((s) => `${s.app}/${s.impl}`)).toEqual([
+      'hello_world/js',
+      'hello_world/c',
+      'mnist/js',
+      'mnist/c',
+      'micro_speech/js',
+      'micro_speech/c',
+    ]);
     const micro = speedups.find((s) => s.app === 'micro_speech' && s.impl === 'c')!;
     expect(micro.reference).toBe(9_120_100);
     expect(micro.optimized).toBe(1_402_300);

@@ -108,7 +108,13 @@ describe('device archive', () => {
     const c = fs.readFileSync(summary.file, 'utf8');
     const body = /archive\[(\d+)\] __attribute__\(\(aligned\(4\)\)\) = \{([^}]*)\}/.exec(c);
     expect(body).not.toBeNull();
-    const bytes = Buffer.from(body![2].split(',').map((s) => s.trim()).filter(Boolean).map((s) => parseInt(s, 16)));
+    const bytes = Buffer.from(
+      body![2]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => parseInt(s, 16)),
+    );
     expect(Number(body![1])).toBe(archive.length);
     expect(bytes.equals(archive)).toBe(true);
     const cr = summary.creation;

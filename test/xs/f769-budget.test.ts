@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
 import { xsinfer } from '../cli.ts';
 
-
 describe('F769 memory budget', () => {
   it('the F769 main image leaves at least half of flash and RAM free', () => {
     const r = xsinfer('build', '--target', 'stm32f769i-disco', '--json');
@@ -34,15 +33,33 @@ describe('F769 memory budget', () => {
   it("runs the three apps in JS and C with the F769's apps, arenas and XS heap on mps2-an500", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-f7budget-'));
     try {
-      const r = xsinfer('--manifest-platform', 'stm32f769i-disco', 'bench', '--target', 'mps2-an500', '-n', '1', '-w', '0', '--no-ops', '--json', '-o', out);
+      const r = xsinfer(
+        '--manifest-platform',
+        'stm32f769i-disco',
+        'bench',
+        '--target',
+        'mps2-an500',
+        '-n',
+        '1',
+        '-w',
+        '0',
+        '--no-ops',
+        '--json',
+        '-o',
+        out,
+      );
       expect(r.status, r.stderr).toBe(0);
       const result = JSON.parse(r.last) as BenchResult;
       const runs = result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort();
       // The pure-TS front end is not built into this image, so it is not planned.
       expect(runs).toEqual(
-        ['hello_world', 'micro_speech', 'mnist'].flatMap((app) =>
-          ['c', app === 'micro_speech' ? 'js-native-frontend' : 'js'].flatMap((impl) => ['optimized', 'reference'].map((k) => `${app}/${impl}/${k}`)),
-        ).sort(),
+        ['hello_world', 'micro_speech', 'mnist']
+          .flatMap((app) =>
+            ['c', app === 'micro_speech' ? 'js-native-frontend' : 'js'].flatMap((impl) =>
+              ['optimized', 'reference'].map((k) => `${app}/${impl}/${k}`),
+            ),
+          )
+          .sort(),
       );
       for (const run of result.runs) expect(run.correct, `${run.app}/${run.impl}/${run.kernels}`).toBe(true);
       expect(result.memory.xsHeap.configured).toBeLessThan(160 * 1024);
@@ -55,7 +72,16 @@ describe('F769 memory budget', () => {
   }, 900_000);
 
   it('asking for an app the image does not have is a clear error before anything runs', () => {
-    const r = xsinfer('--manifest-platform', 'stm32f769i-disco', 'bench', '--target', 'mps2-an500', '--apps', 'person_detect', '--json');
+    const r = xsinfer(
+      '--manifest-platform',
+      'stm32f769i-disco',
+      'bench',
+      '--target',
+      'mps2-an500',
+      '--apps',
+      'person_detect',
+      '--json',
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('person_detect not built into this image');
   }, 600_000);

@@ -30,7 +30,10 @@ for (const target of ['host', 'mps2-an500'] as const) {
     it('reaches the smoke app as the manifest resolves it for the target, frozen', async () => {
       const run = await runProgram({ target, program: 'xs-smoke', timeoutMs: 60_000 });
       expect(run.exitCode, run.output.toString()).toBe(0);
-      const line = run.output.toString().split('\n').find((l) => l.startsWith('XSINFER-SMOKE '));
+      const line = run.output
+        .toString()
+        .split('\n')
+        .find((l) => l.startsWith('XSINFER-SMOKE '));
       expect(line).toBeDefined();
       const js = (JSON.parse(line!.slice('XSINFER-SMOKE '.length)) as { js: SmokeJs }).js;
       expect(js.target).toBe(target);
@@ -49,19 +52,30 @@ for (const target of ['host', 'mps2-an500'] as const) {
         if (board) await closeBoard(board);
       });
 
-      it('resolves to the firmware\'s module', async () => {
+      it("resolves to the firmware's module", async () => {
         // mnist whose RESPOND reports two of the firmware's recognizer settings.
-        const app = changedApp(appRoot(), 'mnist', 'config_reader', [[
-          'return { label, score: scores[label], value: best };',
-          'const rc = config.recognizeCommands as { detectionThreshold: number; minimumCount: number };\n  return { label: rc.detectionThreshold, score: rc.minimumCount, value: best + label };',
-        ]], "import config from 'mc/config';\n");
+        const app = changedApp(
+          appRoot(),
+          'mnist',
+          'config_reader',
+          [
+            [
+              'return { label, score: scores[label], value: best };',
+              'const rc = config.recognizeCommands as { detectionThreshold: number; minimumCount: number };\n  return { label: rc.detectionThreshold, score: rc.minimumCount, value: best + label };',
+            ],
+          ],
+          "import config from 'mc/config';\n",
+        );
         const archive = await buildAppArchive({ app, target });
         expect(archive.modules).not.toContain(CONFIG_MODULE); // not carried: the firmware's serves it
         const r = await deploy({ app, target, session: board.session });
         expect(r.started).toBe(true);
         const run = await runJs(board.session, 'deployed', 2);
         expect(run.errors).toEqual([]);
-        const rc = resolveManifest(target).config.recognizeCommands as { detectionThreshold: number; minimumCount: number };
+        const rc = resolveManifest(target).config.recognizeCommands as {
+          detectionThreshold: number;
+          minimumCount: number;
+        };
         expect(labels(run)).toEqual([rc.detectionThreshold, rc.detectionThreshold]);
         expect(run.iters.map((i) => (i.result as { score: number }).score)).toEqual([rc.minimumCount, rc.minimumCount]);
       });
@@ -76,7 +90,10 @@ describe('the device archive', () => {
   /** A manifest that includes the repository's and overrides one config value. */
   function manifestWith(threshold: number): string {
     const file = path.join(work, 'manifest.json');
-    fs.writeFileSync(file, JSON.stringify({ include: manifestPath(), config: { recognizeCommands: { detectionThreshold: threshold } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ include: manifestPath(), config: { recognizeCommands: { detectionThreshold: threshold } } }),
+    );
     return file;
   }
 
@@ -84,7 +101,8 @@ describe('the device archive', () => {
     const buildDir = path.join(work, 'build');
     const archiveC = path.join(buildDir, 'gen', 'xs_archive.c');
     const moduleFile = path.join(buildDir, 'gen', `${CONFIG_MODULE}.js`);
-    const inputs = () => (JSON.parse(fs.readFileSync(path.join(buildDir, 'gen', 'xs_archive.json'), 'utf8')) as { inputs: string }).inputs;
+    const inputs = () =>
+      (JSON.parse(fs.readFileSync(path.join(buildDir, 'gen', 'xs_archive.json'), 'utf8')) as { inputs: string }).inputs;
 
     await generateDeviceArchive({ target: 'host', buildDir, manifest: manifestWith(180) });
     expect(fs.readFileSync(moduleFile, 'utf8')).toContain('"detectionThreshold":180,"suppressionMs":1500');

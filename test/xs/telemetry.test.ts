@@ -48,23 +48,68 @@ function wireForm(v: unknown): unknown {
 // Each case: the exception's "Name: message" the app must catch, exactly.
 const FRAME_PAYLOAD = 2048 - 7; // the main firmware's frame after a hello for ≥ 2,048, minus header and CRC
 const REFUSALS: Record<string, { code: string; message: string }> = {
-  nameType: { code: 'send(42 as unknown as string, 1)', message: 'TypeError: telemetry: send(name, value): name must be a string' },
+  nameType: {
+    code: 'send(42 as unknown as string, 1)',
+    message: 'TypeError: telemetry: send(name, value): name must be a string',
+  },
   nameEmpty: { code: "send('', 1)", message: 'RangeError: telemetry: name must be 1 to 64 bytes of UTF-8, not 0' },
-  nameLong: { code: "send('n'.repeat(65), 1)", message: 'RangeError: telemetry: name must be 1 to 64 bytes of UTF-8, not 65' },
+  nameLong: {
+    code: "send('n'.repeat(65), 1)",
+    message: 'RangeError: telemetry: name must be 1 to 64 bytes of UTF-8, not 65',
+  },
   nameNul: { code: "send('a\\u0000', 1)", message: 'RangeError: telemetry: name must not contain U+0000' },
-  func: { code: "send('x', { a: [1, 2, (() => 0) as unknown as number] })", message: 'TypeError: telemetry: value.a[2]: a function cannot be sent (JSON-like values and typed arrays only)' },
-  symbol: { code: "send('x', [Symbol('s') as unknown as string])", message: 'TypeError: telemetry: value[0]: a symbol cannot be sent (JSON-like values and typed arrays only)' },
-  bigint: { code: "send('x', { n: 10n as unknown as number })", message: 'TypeError: telemetry: value.n: a bigint cannot be sent (JSON-like values and typed arrays only)' },
-  map: { code: "send('x', new Map() as unknown as TelemetryValue)", message: 'TypeError: telemetry: value: a Map object cannot be sent (JSON-like values and typed arrays only)' },
-  classInstance: { code: "send('x', { p: new Point() as unknown as TelemetryValue })", message: 'TypeError: telemetry: value.p: a Point object cannot be sent (JSON-like values and typed arrays only)' },
-  bigint64: { code: "send('x', new BigInt64Array(2) as unknown as TelemetryValue)", message: 'TypeError: telemetry: value: a BigInt64Array cannot be sent (JSON-like values and typed arrays only)' },
-  cycle: { code: "send('x', cyclic())", message: 'RangeError: telemetry: value.a.back.a.back.a.back.a.back: a cycle (the value contains itself)' },
-  deep: { code: "send('x', [[[[[[[[[1]]]]]]]]])", message: 'RangeError: telemetry: value[0][0][0][0][0][0][0][0]: nested deeper than 8 arrays/objects' },
-  bigString: { code: "send('big', 'x'.repeat(3000))", message: `RangeError: telemetry: record "big" is larger than one wire frame: ${FRAME_PAYLOAD} bytes of msgpack at most` },
-  bigTyped: { code: "send('big', new Float64Array(300).fill(0.5))", message: `RangeError: telemetry: record "big" is larger than one wire frame: ${FRAME_PAYLOAD} bytes of msgpack at most` },
-  bigCount: { code: "send('big', new Array(100000))", message: `RangeError: telemetry: record "big" is larger than one wire frame: ${FRAME_PAYLOAD} bytes of msgpack at most` },
-  getterThrows: { code: "send('x', { get a(): number { throw new RangeError('boom'); } })", message: 'RangeError: boom' },
-  reentered: { code: "send('x', { get a(): number { send('inner', 1); return 1; } })", message: 'Error: telemetry: send() called by a getter or proxy trap of the value another send() is reading' },
+  func: {
+    code: "send('x', { a: [1, 2, (() => 0) as unknown as number] })",
+    message: 'TypeError: telemetry: value.a[2]: a function cannot be sent (JSON-like values and typed arrays only)',
+  },
+  symbol: {
+    code: "send('x', [Symbol('s') as unknown as string])",
+    message: 'TypeError: telemetry: value[0]: a symbol cannot be sent (JSON-like values and typed arrays only)',
+  },
+  bigint: {
+    code: "send('x', { n: 10n as unknown as number })",
+    message: 'TypeError: telemetry: value.n: a bigint cannot be sent (JSON-like values and typed arrays only)',
+  },
+  map: {
+    code: "send('x', new Map() as unknown as TelemetryValue)",
+    message: 'TypeError: telemetry: value: a Map object cannot be sent (JSON-like values and typed arrays only)',
+  },
+  classInstance: {
+    code: "send('x', { p: new Point() as unknown as TelemetryValue })",
+    message: 'TypeError: telemetry: value.p: a Point object cannot be sent (JSON-like values and typed arrays only)',
+  },
+  bigint64: {
+    code: "send('x', new BigInt64Array(2) as unknown as TelemetryValue)",
+    message: 'TypeError: telemetry: value: a BigInt64Array cannot be sent (JSON-like values and typed arrays only)',
+  },
+  cycle: {
+    code: "send('x', cyclic())",
+    message: 'RangeError: telemetry: value.a.back.a.back.a.back.a.back: a cycle (the value contains itself)',
+  },
+  deep: {
+    code: "send('x', [[[[[[[[[1]]]]]]]]])",
+    message: 'RangeError: telemetry: value[0][0][0][0][0][0][0][0]: nested deeper than 8 arrays/objects',
+  },
+  bigString: {
+    code: "send('big', 'x'.repeat(3000))",
+    message: `RangeError: telemetry: record "big" is larger than one wire frame: ${FRAME_PAYLOAD} bytes of msgpack at most`,
+  },
+  bigTyped: {
+    code: "send('big', new Float64Array(300).fill(0.5))",
+    message: `RangeError: telemetry: record "big" is larger than one wire frame: ${FRAME_PAYLOAD} bytes of msgpack at most`,
+  },
+  bigCount: {
+    code: "send('big', new Array(100000))",
+    message: `RangeError: telemetry: record "big" is larger than one wire frame: ${FRAME_PAYLOAD} bytes of msgpack at most`,
+  },
+  getterThrows: {
+    code: "send('x', { get a(): number { throw new RangeError('boom'); } })",
+    message: 'RangeError: boom',
+  },
+  reentered: {
+    code: "send('x', { get a(): number { send('inner', 1); return 1; } })",
+    message: 'Error: telemetry: send() called by a getter or proxy trap of the value another send() is reading',
+  },
 };
 
 const BURST = 10; // records of ~1 KB in one RESPOND: more than the 8 KB held queue takes
@@ -85,12 +130,14 @@ function cyclic(): TelemetryValue {
 
 function refusals(): void {
 ${Object.entries(REFUSALS)
-  .map(([label, { code }]) => `  try {
+  .map(
+    ([label, { code }]) => `  try {
     ${code};
     send('unexpected', '${label}');
   } catch (e) {
     send('refused', ['${label}', e instanceof Error ? e.name + ': ' + e.message : String(e)]);
-  }`)
+  }`,
+  )
   .join('\n')}
 }
 
@@ -137,20 +184,30 @@ for (const target of ['mps2-an500', 'host'] as const) {
     let board: Board;
     let recs: DeviceRecord[] = [];
     let info: InfoRecord | undefined;
-    const users = (name: string): UserRecord[] => recs.filter((r): r is UserRecord => r.kind === 'user' && r.name === name);
+    const users = (name: string): UserRecord[] =>
+      recs.filter((r): r is UserRecord => r.kind === 'user' && r.name === name);
 
     beforeAll(async () => {
       await buildFirmware({ target });
       board = await bootBoard(target);
       info = board.session.records.filter((r): r is InfoRecord => r.kind === 'info').at(-1);
-      const app = changedApp(appRoot(), 'hello_world', 'telemetry_check', [
-        ['  return interp;\n}', '  telemetryChecks();\n  return interp;\n}'],
-        ['  const q = output[0];', '  burst();\n  const q = output[0];'],
-      ], APP_HEADER);
+      const app = changedApp(
+        appRoot(),
+        'hello_world',
+        'telemetry_check',
+        [
+          ['  return interp;\n}', '  telemetryChecks();\n  return interp;\n}'],
+          ['  const q = output[0];', '  burst();\n  const q = output[0];'],
+        ],
+        APP_HEADER,
+      );
       const r = await deploy({ app, target, session: board.session });
       expect(r.started).toBe(true);
       const from = board.session.records.length;
-      await board.session.command({ kind: 'run', app: 'deployed', impl: 'js', iterations: 2, warmup: 0 }, { timeoutMs: 10_000 });
+      await board.session.command(
+        { kind: 'run', app: 'deployed', impl: 'js', iterations: 2, warmup: 0 },
+        { timeoutMs: 10_000 },
+      );
       await board.session.waitFor((x) => x.kind === 'done', 120_000, from);
       recs = board.session.records.slice(from);
     });
@@ -166,7 +223,14 @@ for (const target of ['mps2-an500', 'host'] as const) {
       // Order of the sends; 'unexpected', 'inner', 'x' and 'big' never reach the wire.
       const refusedCount = Object.keys(REFUSALS).length;
       const burstCount = users('burst').length;
-      expect(names).toEqual(['value', ...Array(refusedCount).fill('refused'), 'after', ...Array(10).fill('probe'), 'cost', ...Array(burstCount).fill('burst')]);
+      expect(names).toEqual([
+        'value',
+        ...Array(refusedCount).fill('refused'),
+        'after',
+        ...Array(10).fill('probe'),
+        'cost',
+        ...Array(burstCount).fill('burst'),
+      ]);
     });
 
     it('decodes on the host to exactly the value the app sent', () => {
@@ -206,7 +270,9 @@ for (const target of ['mps2-an500', 'host'] as const) {
     it('is refused with an Error by a program without a telemetry link (xs-bench)', async () => {
       const run = await runBindingSelftest(target);
       expect(run.probes.find((p) => p.name === 'telemetry without a link')).toEqual({
-        name: 'telemetry without a link', threw: true, errorClass: 'Error',
+        name: 'telemetry without a link',
+        threw: true,
+        errorClass: 'Error',
         message: 'telemetry: this firmware program has no telemetry link (user records need the main firmware)',
       });
     });
@@ -216,7 +282,11 @@ for (const target of ['mps2-an500', 'host'] as const) {
       const tick = info!.tick;
       // In the target's unit, minus the span of an empty closure.
       const unit = (t: number): number => Math.round(((t - c.none) * tick.num) / tick.den);
-      const figures = Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'none').map(([k, t]) => [k, unit(t)]));
+      const figures = Object.fromEntries(
+        Object.entries(c)
+          .filter(([k]) => k !== 'none')
+          .map(([k, t]) => [k, unit(t)]),
+      );
       console.log(`telemetry on ${target}, send() per value (${tick.unit}): ${JSON.stringify(figures)}`);
       expect(Object.values(figures).every(Number.isFinite)).toBe(true);
       // Orderings of exactly repeatable instruction counts only: on the host target these

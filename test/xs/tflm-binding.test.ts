@@ -45,7 +45,11 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
   it('checks options and tensor indices at the boundary', () => {
     expect(get('bad kernels option')).toMatchObject({ threw: true, errorClass: 'RangeError' });
     expect(get('bad arena option')).toMatchObject({ threw: true, errorClass: 'RangeError' });
-    expect(get('input index out of range')).toMatchObject({ threw: true, errorClass: 'RangeError', message: 'tflm: input index 1 out of range (model has 1)' });
+    expect(get('input index out of range')).toMatchObject({
+      threw: true,
+      errorClass: 'RangeError',
+      message: 'tflm: input index 1 out of range (model has 1)',
+    });
     expect(get('output index negative')).toMatchObject({ threw: true, errorClass: 'RangeError' });
     expect(get('input index not an integer')).toMatchObject({ threw: true, errorClass: 'RangeError' });
     expect(get('input index not a number')).toMatchObject({ threw: true, errorClass: 'TypeError' });
@@ -72,7 +76,11 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
       expect(get(name), name).toMatchObject({ threw: true, errorClass: 'TflmError', code: 'INVALIDATED' });
     }
     expect(get('old view is detached').value).toEqual([0, true]);
-    expect(get('set() into a detached view')).toMatchObject({ threw: true, errorClass: 'TypeError', message: 'detached buffer' });
+    expect(get('set() into a detached view')).toMatchObject({
+      threw: true,
+      errorClass: 'TypeError',
+      message: 'detached buffer',
+    });
     expect(get('replacement still works')).toMatchObject({ threw: false, value: 1 });
     expect(get('main slot unaffected by aux')).toMatchObject({ threw: false, value: 10 });
     expect(get('failed creation still replaces')).toMatchObject({ threw: false, value: true });
@@ -85,7 +93,11 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
     expect(get('asset name not a string')).toMatchObject({ threw: true, errorClass: 'TypeError' });
     const store = get('store into a flash asset');
     expect(store.threw ? store.message : store.value).toMatch(/read-only buffer|unchanged/);
-    expect(get('set() into a flash asset')).toMatchObject({ threw: true, errorClass: 'TypeError', message: 'read-only buffer' });
+    expect(get('set() into a flash asset')).toMatchObject({
+      threw: true,
+      errorClass: 'TypeError',
+      message: 'read-only buffer',
+    });
     expect(get('asset is the same view').value).toBe(true);
   });
 });

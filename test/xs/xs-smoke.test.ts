@@ -146,7 +146,12 @@ describe('xs-smoke costs on mps2-an500 (instructions, -icount shift=7)', () => {
 
   it('keeps the preparation in the read-only code region', async () => {
     const nm = await exec('arm-none-eabi-nm', ['-S', programPath('mps2-an500', 'xs-smoke')]);
-    const summary = JSON.parse(fs.readFileSync(path.join(path.dirname(path.dirname(programPath('mps2-an500', 'xs-smoke'))), 'gen', 'xs_archive.json'), 'utf8')) as { preparation: { heapCount: number } };
+    const summary = JSON.parse(
+      fs.readFileSync(
+        path.join(path.dirname(path.dirname(programPath('mps2-an500', 'xs-smoke'))), 'gen', 'xs_archive.json'),
+        'utf8',
+      ),
+    ) as { preparation: { heapCount: number } };
     for (const name of ['xs_prep_heap', 'xs_prep_stack', 'xs_prep_keys', 'xs_prep']) {
       const m = new RegExp(`^([0-9a-f]+) ([0-9a-f]+) [rRtT] ${name}$`, 'm').exec(nm.stdout);
       expect(m, name).not.toBeNull();
@@ -162,7 +167,9 @@ describe('xs-smoke costs on mps2-an500 (instructions, -icount shift=7)', () => {
   });
 
   it('is exactly repeatable', async () => {
-    const again = parseSmoke((await runProgram({ target: 'mps2-an500', program: 'xs-smoke', timeoutMs: 60_000 })).output.toString());
+    const again = parseSmoke(
+      (await runProgram({ target: 'mps2-an500', program: 'xs-smoke', timeoutMs: 60_000 })).output.toString(),
+    );
     expect(again.c.createTicks).toBe(line.c.createTicks);
     expect(again.js.callLoopTicks).toBe(line.js.callLoopTicks);
     expect(again.js.fillViewTicks).toBe(line.js.fillViewTicks);

@@ -11,7 +11,18 @@ import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
 import { modelIo, type AppResult } from '../../lib/app.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
-import { CLASSES, EMPTY, FEATURES, FRAME_SAMPLES, FRAME_STRIDE, NEWEST, RECOGNIZE, STEPS, StreamCheck, WINDOW } from './stream.ts';
+import {
+  CLASSES,
+  EMPTY,
+  FEATURES,
+  FRAME_SAMPLES,
+  FRAME_STRIDE,
+  NEWEST,
+  RECOGNIZE,
+  STEPS,
+  StreamCheck,
+  WINDOW,
+} from './stream.ts';
 
 const FRONTEND_MODEL = 'models/audio_preprocessor_int8.tflite';
 export const cases = STEPS;

@@ -32,22 +32,36 @@ interface RecognizeSettings {
 /** Defaults (TFLM's earlier micro_speech example), as native/baseline/micro_speech_stream.c
  * has them; the C app reads the same manifest values (MC_CONFIG_* in mc.defines.h), so its
  * per-step decisions are the reference under any config. */
-const DEFAULTS: RecognizeSettings = { averageWindowMs: 1000, detectionThreshold: 200, suppressionMs: 1500, minimumCount: 3 };
+const DEFAULTS: RecognizeSettings = {
+  averageWindowMs: 1000,
+  detectionThreshold: 200,
+  suppressionMs: 1500,
+  minimumCount: 3,
+};
 /** Largest value each setting may take (minimumCount: the recognizer's queue holds 50). */
-const LIMITS: RecognizeSettings = { averageWindowMs: 0x7fffffff, detectionThreshold: 255, suppressionMs: 0x7fffffff, minimumCount: 50 };
+const LIMITS: RecognizeSettings = {
+  averageWindowMs: 0x7fffffff,
+  detectionThreshold: 255,
+  suppressionMs: 0x7fffffff,
+  minimumCount: 50,
+};
 
 /** manifest.json `config.recognizeCommands` over the C app's settings, every value checked:
  * a wrong one stops the app's import with a RangeError naming it. */
 function recognizeSettings(raw: unknown): RecognizeSettings {
   const out: RecognizeSettings = { ...DEFAULTS };
   if (raw === undefined) return out;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new RangeError('mc/config recognizeCommands must be an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new RangeError('mc/config recognizeCommands must be an object');
   for (const [key, value] of Object.entries(raw)) {
-    if (!Object.hasOwn(LIMITS, key)) throw new RangeError(`mc/config recognizeCommands.${key}: unknown setting (${Object.keys(LIMITS).join(', ')})`);
+    if (!Object.hasOwn(LIMITS, key))
+      throw new RangeError(`mc/config recognizeCommands.${key}: unknown setting (${Object.keys(LIMITS).join(', ')})`);
     const k = key as keyof RecognizeSettings;
     const min = k === 'minimumCount' ? 1 : 0;
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > LIMITS[k]) {
-      throw new RangeError(`mc/config recognizeCommands.${key} must be an integer ${min}..${LIMITS[k]}, not ${JSON.stringify(value)}`);
+      throw new RangeError(
+        `mc/config recognizeCommands.${key} must be an integer ${min}..${LIMITS[k]}, not ${JSON.stringify(value)}`,
+      );
     }
     out[k] = value as number;
   }
@@ -105,7 +119,12 @@ export class StreamCheck {
     const crc = (bytes[base] | (bytes[base + 1] << 8) | (bytes[base + 2] << 16) | (bytes[base + 3] << 24)) >>> 0;
     if (crc32(window, NEWEST, FEATURES) !== crc) return false;
     for (let i = 0; i < CLASSES; i++) if (output[i] !== ref[base + REC_SCORES + i]) return false;
-    if (result.label !== bytes[base + REC_LABEL] || result.score !== bytes[base + REC_NEW] || average !== bytes[base + REC_AVERAGE]) return false;
+    if (
+      result.label !== bytes[base + REC_LABEL] ||
+      result.score !== bytes[base + REC_NEW] ||
+      average !== bytes[base + REC_AVERAGE]
+    )
+      return false;
     if (k <= GOLDEN_STEP) {
       const golden = this.#goldenFeatures;
       for (let i = 0; i < FEATURES; i++) if (window[NEWEST + i] !== golden[k * FEATURES + i]) return false;

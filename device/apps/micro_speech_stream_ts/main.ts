@@ -9,7 +9,17 @@ import { Interpreter, type Kernels } from 'tflm';
 import { modelIo, type AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
-import { CLASSES, EMPTY, FEATURES, FRAME_STRIDE, NEWEST, RECOGNIZE, STEPS, StreamCheck, WINDOW } from '../micro_speech_stream/stream.ts';
+import {
+  CLASSES,
+  EMPTY,
+  FEATURES,
+  FRAME_STRIDE,
+  NEWEST,
+  RECOGNIZE,
+  STEPS,
+  StreamCheck,
+  WINDOW,
+} from '../micro_speech_stream/stream.ts';
 
 export const cases = STEPS;
 /** The app's own model (a run may name another: setup's `name`; the front end stays). */

@@ -60,7 +60,11 @@ function language(): void {
   checks.expect('object rest', a + Object.keys(rest).length, 3);
   const m = new Map<string, number>([['x', 1]]);
   m.set('y', 2);
-  checks.expect('Map', [...m.values()].reduce((s, v) => s + v, 0), 3);
+  checks.expect(
+    'Map',
+    [...m.values()].reduce((s, v) => s + v, 0),
+    3,
+  );
   checks.expect('Set', new Set([1, 1, 2]).size, 2);
   const maybe: { deep?: { v?: number } } = {};
   checks.expect('optional chaining/nullish', maybe.deep?.v ?? 7, 7);
@@ -72,7 +76,11 @@ function language(): void {
   checks.expect('BigInt', (2n ** 64n).toString(), '18446744073709551616');
   const f64 = new Float64Array(64);
   for (let i = 0; i < f64.length; i++) f64[i] = i * 0.5;
-  checks.expect('Float64Array', f64.reduce((s, v) => s + v, 0), 1008);
+  checks.expect(
+    'Float64Array',
+    f64.reduce((s, v) => s + v, 0),
+    1008,
+  );
   try {
     throw new Error('outer', { cause: 'inner' });
   } catch (e) {

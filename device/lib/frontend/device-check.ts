@@ -52,7 +52,11 @@ export function run(): void {
   gc();
   const after = xsHeap();
   // What the front end keeps (its tables and buffers), after the parse garbage is gone.
-  const retained = { slots: after.slotsUsed - before.slotsUsed, chunkBytes: after.chunksUsed - before.chunksUsed, slotBytes: after.slotBytes };
+  const retained = {
+    slots: after.slotsUsed - before.slotsUsed,
+    chunkBytes: after.chunksUsed - before.chunksUsed,
+    slotBytes: after.slotBytes,
+  };
   const features = fe.features;
 
   // Pass 1: every frame timed alone, checked after its span.
@@ -134,8 +138,14 @@ export function run(): void {
   digest = parts.join(',');
 
   figures = {
-    unit, num, den,
-    frames: CLIPS * FRAMES, pass, fail, firstMismatch, clipPass,
+    unit,
+    num,
+    den,
+    frames: CLIPS * FRAMES,
+    pass,
+    fail,
+    firstMismatch,
+    clipPass,
     setupTicks,
     frameTicks: summary(frameTicks),
     clipTicks,

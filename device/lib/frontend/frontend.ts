@@ -265,7 +265,14 @@ export class AudioFrontend {
   /** frame() with clock() read between the stages; adds each stage's span to
    * spans[0..5] (window+scale, complex FFT, real split, energy, filter bank+sqrt,
    * channels+tail). clock returns int32 ticks (spans taken as (b - a) >>> 0). */
-  frameProfiled(samples: Int16Array, offset: number, out: Int8Array, outOffset: number, clock: () => number, spans: number[]): void {
+  frameProfiled(
+    samples: Int16Array,
+    offset: number,
+    out: Int8Array,
+    outOffset: number,
+    clock: () => number,
+    spans: number[],
+  ): void {
     const t0 = clock();
     this.#windowScale(samples, offset);
     const t1 = clock();
@@ -488,11 +495,16 @@ export class AudioFrontend {
             xi[q] = rnd(dr * twi[t] + di * twr[t]);
           }
         }
-        const s7r = w16(xr[1] + xr[4]), s7i = w16(xi[1] + xi[4]);
-        const s10r = w16(xr[1] - xr[4]), s10i = w16(xi[1] - xi[4]);
-        const s8r = w16(xr[2] + xr[3]), s8i = w16(xi[2] + xi[3]);
-        const s9r = w16(xr[2] - xr[3]), s9i = w16(xi[2] - xi[3]);
-        const s0r = xr[0], s0i = xi[0];
+        const s7r = w16(xr[1] + xr[4]),
+          s7i = w16(xi[1] + xi[4]);
+        const s10r = w16(xr[1] - xr[4]),
+          s10i = w16(xi[1] - xi[4]);
+        const s8r = w16(xr[2] + xr[3]),
+          s8i = w16(xi[2] + xi[3]);
+        const s9r = w16(xr[2] - xr[3]),
+          s9i = w16(xi[2] - xi[3]);
+        const s0r = xr[0],
+          s0i = xi[0];
         const i0 = base + 2 * u;
         f[i0] = w16(s0r + w16(s7r + s8r));
         f[i0 + 1] = w16(s0i + w16(s7i + s8i));
@@ -562,13 +574,13 @@ export class AudioFrontend {
       const fpki = (w[a + 1] * 16383 + 16384) >> 15;
       const fpnkr = (w[b] * 16383 + 16384) >> 15;
       // the conjugate is stored as int16 first: -(-32768) wraps to -32768
-      const fpnki = ((((-w[b + 1]) << 16) >> 16) * 16383 + 16384) >> 15;
+      const fpnki = (((-w[b + 1] << 16) >> 16) * 16383 + 16384) >> 15;
       const f1kr = fpkr + fpnkr; // |each| <= 16383: no wrap
       const f1ki = fpki + fpnki;
       const dr = fpkr - fpnkr;
       const di = fpki - fpnki;
-      const tr = ((((dr * stwr[k - 1] - di * stwi[k - 1] + 16384) >> 15) << 16) >> 16);
-      const ti = ((((dr * stwi[k - 1] + di * stwr[k - 1] + 16384) >> 15) << 16) >> 16);
+      const tr = (((dr * stwr[k - 1] - di * stwi[k - 1] + 16384) >> 15) << 16) >> 16;
+      const ti = (((dr * stwi[k - 1] + di * stwr[k - 1] + 16384) >> 15) << 16) >> 16;
       re[k] = (((f1kr + tr) >> 1) << 16) >> 16;
       im[k] = (((f1ki + ti) >> 1) << 16) >> 16;
       // at k == n/2 this overwrites the values above, in kissfft's order

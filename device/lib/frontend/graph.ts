@@ -5,9 +5,27 @@
 // cannot run exactly (a ModelError naming the operator). Setup only, never timed.
 import { FlexError, flexBool, flexInt, flexRoot, type FlexValue } from './flexbuffer.ts';
 import {
-  ModelError, OP_ADD, OP_CAST, OP_CONCATENATION, OP_CUSTOM, OP_DIV, OP_MAXIMUM, OP_MINIMUM, OP_MUL,
-  OP_RESHAPE, OP_STRIDED_SLICE, TYPE_INT16, TYPE_INT32, TYPE_INT8, TYPE_UINT32, TYPE_UINT64,
-  constInts, readModel, type Model, type ModelOperator, type ModelTensor,
+  ModelError,
+  OP_ADD,
+  OP_CAST,
+  OP_CONCATENATION,
+  OP_CUSTOM,
+  OP_DIV,
+  OP_MAXIMUM,
+  OP_MINIMUM,
+  OP_MUL,
+  OP_RESHAPE,
+  OP_STRIDED_SLICE,
+  TYPE_INT16,
+  TYPE_INT32,
+  TYPE_INT8,
+  TYPE_UINT32,
+  TYPE_UINT64,
+  constInts,
+  readModel,
+  type Model,
+  type ModelOperator,
+  type ModelTensor,
 } from './tflite.ts';
 
 /** Element-wise int32 step of the tail (applied in model order). */
@@ -89,11 +107,16 @@ function opt<T>(op: ModelOperator, read: () => T): T {
 /** Builtin activation → int32 clamp range (TFLM CalculateActivationRange<int32_t>). */
 function activationRange(op: ModelOperator, act: number): [number, number] {
   switch (act) {
-    case 0: return [INT32_MIN, INT32_MAX];
-    case 1: return [0, INT32_MAX];
-    case 2: return [-1, 1];
-    case 3: return [0, 6];
-    default: return fail(op, `fused activation ${act} is not supported`);
+    case 0:
+      return [INT32_MIN, INT32_MAX];
+    case 1:
+      return [0, INT32_MAX];
+    case 2:
+      return [-1, 1];
+    case 3:
+      return [0, 6];
+    default:
+      return fail(op, `fused activation ${act} is not supported`);
   }
 }
 
@@ -167,7 +190,8 @@ export function planGraph(model: Model): FrontendParams {
   const rfftOptions = options(op);
   if (opt(op, () => flexInt(rfftOptions, 'T', 0, 255)) !== TYPE_INT16) fail(op, 'only the int16 RFFT exists');
   const fftLength = opt(op, () => flexInt(rfftOptions, 'fft_length', 4, 1 << 16));
-  if (fftLength < frameSamples || (fftLength & 1) !== 0) fail(op, `fft_length ${fftLength} for ${frameSamples} samples`);
+  if (fftLength < frameSamples || (fftLength & 1) !== 0)
+    fail(op, `fft_length ${fftLength} for ${frameSamples} samples`);
   if (tensor(op, 0, 'output').elements !== fftLength + 2) fail(op, 'output must be fft_length + 2 values');
   current = op.outputs[0];
 
@@ -178,7 +202,8 @@ export function planGraph(model: Model): FrontendParams {
   const energyStart = opt(op, () => flexInt(energyOptions, 'start_index', 0, INT32_MAX));
   const energyEnd = opt(op, () => flexInt(energyOptions, 'end_index', 0, INT32_MAX));
   const bins = tensor(op, 0, 'output').elements;
-  if (energyStart > energyEnd || energyEnd > bins || energyEnd > fftLength / 2 + 1) fail(op, 'bins outside the spectrum');
+  if (energyStart > energyEnd || energyEnd > bins || energyEnd > fftLength / 2 + 1)
+    fail(op, 'bins outside the spectrum');
   current = op.outputs[0];
 
   // CAST / STRIDED_SLICE / CONCATENATION between the energy and the filter bank: tracked
@@ -214,7 +239,8 @@ export function planGraph(model: Model): FrontendParams {
       const o = op.options;
       const beginMask = o ? o.i32(0, 0) : 0;
       const endMask = o ? o.i32(1, 0) : 0;
-      if (o && (o.i32(2, 0) !== 0 || o.i32(3, 0) !== 0 || o.i32(4, 0) !== 0)) fail(op, 'ellipsis/new-axis/shrink masks');
+      if (o && (o.i32(2, 0) !== 0 || o.i32(3, 0) !== 0 || o.i32(4, 0) !== 0))
+        fail(op, 'ellipsis/new-axis/shrink masks');
       if (stride === 0) fail(op, 'zero stride');
       const size = inT.elements;
       const clamp = (x: number, lo: number, hi: number): number => (x > hi ? hi : x < lo ? lo : x);
@@ -275,13 +301,21 @@ export function planGraph(model: Model): FrontendParams {
   const fbOut = tensor(op, 0, 'output');
   expectType(op, fbOut, TYPE_UINT64, 'output');
   const fbOutputs = fbOut.elements;
-  if (fbOutputs > numChannels || fbFreqStarts.length <= numChannels || fbWeightStarts.length <= numChannels || fbWidths.length <= numChannels) {
+  if (
+    fbOutputs > numChannels ||
+    fbFreqStarts.length <= numChannels ||
+    fbWeightStarts.length <= numChannels ||
+    fbWidths.length <= numChannels
+  ) {
     fail(op, `num_channels ${numChannels} needs ${numChannels + 1}-entry tables and at most ${numChannels} outputs`);
   }
   const nWeights = Math.min(fbWeights.length, fbUnweights.length);
   for (let ch = 0; ch <= numChannels; ch++) {
-    const f = fbFreqStarts[ch], w = fbWeightStarts[ch], n = fbWidths[ch];
-    if (f < 0 || w < 0 || n < 0 || f + n > source.length || w + n > nWeights) fail(op, `channel ${ch} reads outside the spectrum or weights`);
+    const f = fbFreqStarts[ch],
+      w = fbWeightStarts[ch],
+      n = fbWidths[ch];
+    if (f < 0 || w < 0 || n < 0 || f + n > source.length || w + n > nWeights)
+      fail(op, `channel ${ch} reads outside the spectrum or weights`);
   }
   current = op.outputs[0];
 
@@ -308,11 +342,16 @@ export function planGraph(model: Model): FrontendParams {
     clamping: opt(op, () => flexBool(sso, 'clamping')),
     numChannels: opt(op, () => flexInt(sso, 'num_channels', 1, 1 << 16)),
   };
-  if (ss.numChannels > fbOutputs || tensor(op, 1, 'output').elements !== ss.numChannels) fail(op, 'num_channels does not match the filter bank');
+  if (ss.numChannels > fbOutputs || tensor(op, 1, 'output').elements !== ss.numChannels)
+    fail(op, 'num_channels does not match the filter bank');
   // The 64-bit products below are computed exactly in doubles: they must stay under 2^53
   // (inputs are < 2^32), which these limits guarantee.
   const LIMIT = 1 << 21;
-  if (ss.smoothing + ss.oneMinusSmoothing > LIMIT || ss.alternateSmoothing + ss.alternateOneMinusSmoothing > LIMIT || ss.minSignalRemaining > LIMIT) {
+  if (
+    ss.smoothing + ss.oneMinusSmoothing > LIMIT ||
+    ss.alternateSmoothing + ss.alternateOneMinusSmoothing > LIMIT ||
+    ss.minSignalRemaining > LIMIT
+  ) {
     fail(op, 'smoothing coefficients above 2^21 are not supported by the TypeScript front end');
   }
   const noiseTensor = op.outputs[1];
@@ -348,7 +387,11 @@ export function planGraph(model: Model): FrontendParams {
     op = next('CAST to int8');
     if (op.builtin === OP_CAST) break;
     const kinds: Record<number, number> = {
-      [OP_MUL]: TAIL_MUL, [OP_ADD]: TAIL_ADD, [OP_DIV]: TAIL_DIV, [OP_MINIMUM]: TAIL_MIN, [OP_MAXIMUM]: TAIL_MAX,
+      [OP_MUL]: TAIL_MUL,
+      [OP_ADD]: TAIL_ADD,
+      [OP_DIV]: TAIL_DIV,
+      [OP_MINIMUM]: TAIL_MIN,
+      [OP_MAXIMUM]: TAIL_MAX,
     };
     const kind = kinds[op.builtin];
     if (kind === undefined || op.inputs.length !== 2) fail(op, 'unexpected operator in the int32 tail');
@@ -357,7 +400,8 @@ export function planGraph(model: Model): FrontendParams {
     if (!first && (op.inputs[1] !== current || kind === TAIL_DIV)) fail(op, `must read tensor ${current}`);
     const k = first ? 1 : 0;
     const c = tensor(op, k, 'input');
-    if (c.type !== TYPE_INT32 || c.data === null || c.elements !== 1) fail(op, 'the other input must be a scalar int32 constant');
+    if (c.type !== TYPE_INT32 || c.data === null || c.elements !== 1)
+      fail(op, 'the other input must be a scalar int32 constant');
     if (tensor(op, 0, 'output').type !== TYPE_INT32) fail(op, 'output must be int32');
     const value = constInts(c)[0];
     if (kind === TAIL_DIV && value === 0) fail(op, 'integer division by zero');
@@ -374,9 +418,27 @@ export function planGraph(model: Model): FrontendParams {
   if (at !== ops.length) throw new ModelError(`operator ${at} follows the model output`);
 
   return {
-    frameSamples, window, windowShift, fftLength, energyStart, energyEnd,
-    spectrumSource: source, spectrumConst: constant,
-    numChannels, fbOutputs, fbWeights, fbUnweights, fbFreqStarts, fbWeightStarts, fbWidths,
-    ss, pcanLut, snrShift, logCorrectionBits, logOutputScale, tail, outputs,
+    frameSamples,
+    window,
+    windowShift,
+    fftLength,
+    energyStart,
+    energyEnd,
+    spectrumSource: source,
+    spectrumConst: constant,
+    numChannels,
+    fbOutputs,
+    fbWeights,
+    fbUnweights,
+    fbFreqStarts,
+    fbWeightStarts,
+    fbWidths,
+    ss,
+    pcanLut,
+    snrShift,
+    logCorrectionBits,
+    logOutputScale,
+    tail,
+    outputs,
   };
 }

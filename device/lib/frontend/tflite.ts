@@ -25,7 +25,20 @@ export const TYPE_UINT32 = 15;
 export const TYPE_UINT16 = 16;
 
 const TYPE_SIZES: Record<number, number> = {
-  0: 4, 1: 2, 2: 4, 3: 1, 4: 8, 6: 1, 7: 2, 8: 8, 9: 1, 10: 8, 11: 16, 12: 8, 15: 4, 16: 2,
+  0: 4,
+  1: 2,
+  2: 4,
+  3: 1,
+  4: 8,
+  6: 1,
+  7: 2,
+  8: 8,
+  9: 1,
+  10: 8,
+  11: 16,
+  12: 8,
+  15: 4,
+  16: 2,
 };
 
 export function typeSize(type: number): number {
@@ -233,7 +246,8 @@ export function readModel(bytes: Uint8Array): Model {
     const bufferIndex = t.u32(2, 0);
     let data: Uint8Array | null = null;
     if (bufferIndex > 0) {
-      if (bufferIndex >= buffers.length) throw new ModelError(`tensor ${index} names buffer ${bufferIndex} of ${buffers.length}`);
+      if (bufferIndex >= buffers.length)
+        throw new ModelError(`tensor ${index} names buffer ${bufferIndex} of ${buffers.length}`);
       const b = buffers[bufferIndex];
       const v = b.vector(0, 1);
       const offset = b.u64(1, 0);
@@ -277,11 +291,21 @@ export function constInts(t: ModelTensor): number[] {
   const out: number[] = [];
   for (let i = 0; i < t.elements; i++) {
     switch (t.type) {
-      case TYPE_INT8: out.push((d[i] << 24) >> 24); break;
-      case TYPE_UINT8: case TYPE_BOOL: out.push(d[i]); break;
-      case TYPE_INT16: out.push(((d[2 * i] | (d[2 * i + 1] << 8)) << 16) >> 16); break;
-      case TYPE_UINT16: out.push(d[2 * i] | (d[2 * i + 1] << 8)); break;
-      case TYPE_INT32: case TYPE_UINT32: {
+      case TYPE_INT8:
+        out.push((d[i] << 24) >> 24);
+        break;
+      case TYPE_UINT8:
+      case TYPE_BOOL:
+        out.push(d[i]);
+        break;
+      case TYPE_INT16:
+        out.push(((d[2 * i] | (d[2 * i + 1] << 8)) << 16) >> 16);
+        break;
+      case TYPE_UINT16:
+        out.push(d[2 * i] | (d[2 * i + 1] << 8));
+        break;
+      case TYPE_INT32:
+      case TYPE_UINT32: {
         const v = d[4 * i] | (d[4 * i + 1] << 8) | (d[4 * i + 2] << 16) | (d[4 * i + 3] << 24);
         out.push(t.type === TYPE_INT32 ? v : v >>> 0);
         break;

@@ -18,8 +18,7 @@ static void __attribute__((noinline)) calibration_loop(uint32_t iterations) {
 #if defined(__arm__)
   __asm__ volatile("1: subs %0, %0, #1\n bne 1b\n" : "+r"(iterations) : : "cc");
 #else
-  for (volatile uint32_t i = iterations; i > 0; i--) {
-  }
+  for (volatile uint32_t i = iterations; i > 0; i--) {}
 #endif
 }
 
@@ -36,10 +35,12 @@ int main(void) {
   const board_tick_unit_t *unit = board_tick_unit();
   board_memory_t memory;
   board_memory(&memory);
-  console_printf("xsinfer %s target=%s unit=%s ticks=%lu/%lu hz=%lu\r\n", xsinfer_build_id, board_name(),
-                 unit->unit, (unsigned long)unit->num, (unsigned long)unit->den, (unsigned long)unit->hz);
+  console_printf("xsinfer %s target=%s unit=%s ticks=%lu/%lu hz=%lu\r\n", xsinfer_build_id,
+                 board_name(), unit->unit, (unsigned long)unit->num, (unsigned long)unit->den,
+                 (unsigned long)unit->hz);
   console_printf("memory flash=%lu ram=%lu stack=%lu\r\n", (unsigned long)memory.flash_bytes,
-                 (unsigned long)memory.ram_bytes, (unsigned long)(memory.stack_top - memory.stack_bottom));
+                 (unsigned long)memory.ram_bytes,
+                 (unsigned long)(memory.stack_top - memory.stack_bottom));
 
   uint64_t first = measure_units(CALIBRATION_ITERATIONS);
   uint64_t second = measure_units(CALIBRATION_ITERATIONS);
@@ -57,7 +58,8 @@ int main(void) {
     uint32_t iterations = (uint32_t)strtoul(spin + 5, NULL, 10);
     uint64_t units = measure_units(iterations);
     char text[21];
-    console_printf("spin %lu iterations: %s %s\r\n", (unsigned long)iterations, console_u64(text, units), unit->unit);
+    console_printf("spin %lu iterations: %s %s\r\n", (unsigned long)iterations,
+                   console_u64(text, units), unit->unit);
   }
   if (strstr(args, "write-flash")) {
     console_printf("writing to flash at %p\r\n", (void *)&calibration_loop);

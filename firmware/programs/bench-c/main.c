@@ -23,13 +23,19 @@ static void keep_record(void *user, const bench_iteration_t *it) {
 static void print_run(const char *app, const char *kernels, uint32_t iterations, uint32_t wrong) {
   const board_tick_unit_t *unit = board_tick_unit();
   char a[21], b[21], c[21], d[21];
-  console_printf("BENCH-C {\"app\":\"%s\",\"impl\":\"c\",\"kernels\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,\"wrong\":%lu,\"iterations\":[",
-                 app, kernels, unit->unit, (unsigned long)unit->num, (unsigned long)unit->den, (unsigned long)wrong);
+  console_printf(
+      "BENCH-C "
+      "{\"app\":\"%s\",\"impl\":\"c\",\"kernels\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,"
+      "\"wrong\":%lu,\"iterations\":[",
+      app, kernels, unit->unit, (unsigned long)unit->num, (unsigned long)unit->den,
+      (unsigned long)wrong);
   for (uint32_t i = 0; i < iterations && i < MAX_ITERATIONS; i++) {
     const bench_iteration_t *r = &records[i];
-    console_printf("%s[%s,%s,%s,%s,%ld,%ld,%d,%lu]", i ? "," : "", console_u64(a, r->populate_ticks),
-                   console_u64(b, r->invoke_ticks), console_u64(c, r->respond_ticks), console_u64(d, r->total_ticks),
-                   (long)r->result.label, (long)r->result.score, r->correct, (unsigned long)r->case_index);
+    console_printf("%s[%s,%s,%s,%s,%ld,%ld,%d,%lu]", i ? "," : "",
+                   console_u64(a, r->populate_ticks), console_u64(b, r->invoke_ticks),
+                   console_u64(c, r->respond_ticks), console_u64(d, r->total_ticks),
+                   (long)r->result.label, (long)r->result.score, r->correct,
+                   (unsigned long)r->case_index);
   }
   console_printf("]}\r\n");
 }
@@ -40,7 +46,8 @@ int main(void) {
   strncpy(args, board_cmdline(), sizeof args - 1);
   char *words[4];
   if (cmdline_split(args, " ", words, 4) != 4) {
-    console_printf("BENCH-C-ERROR {\"error\":\"usage: bench-c <apps> <kernels> <iterations> <warmup>\"}\r\n");
+    console_printf(
+        "BENCH-C-ERROR {\"error\":\"usage: bench-c <apps> <kernels> <iterations> <warmup>\"}\r\n");
     return 2;
   }
   char *app_names[8], *kernel_names[2];
@@ -62,15 +69,17 @@ int main(void) {
     for (int k = 0; k < kernel_count; k++) {
       const char *kernels = kernel_names[k];
       app_ctx_t ctx = {0};
-      ctx.kernels = strcmp(kernels, "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
+      ctx.kernels =
+          strcmp(kernels, "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
       ctx.arena = arena;
       ctx.arena_bytes = sizeof arena;
       ctx.aux_arena = aux_arena;
       ctx.aux_bytes = sizeof aux_arena;
       eng_status_t status = app->setup(&ctx);
       if (status != ENG_OK) {
-        console_printf("BENCH-C-ERROR {\"app\":\"%s\",\"kernels\":\"%s\",\"error\":\"setup: %s\"}\r\n", app->name, kernels,
-                       ctx.error.message);
+        console_printf(
+            "BENCH-C-ERROR {\"app\":\"%s\",\"kernels\":\"%s\",\"error\":\"setup: %s\"}\r\n",
+            app->name, kernels, ctx.error.message);
         failures++;
         continue;
       }

@@ -44,9 +44,11 @@ int main(void) {
   static char args[512];
   strncpy(args, board_cmdline(), sizeof args - 1);
   char *words[3];
-  if (cmdline_split(args, " ", words, 3) != 3) return fail("usage", "bench-engine <model> <reference|optimized> <invokes>");
+  if (cmdline_split(args, " ", words, 3) != 3)
+    return fail("usage", "bench-engine <model> <reference|optimized> <invokes>");
   const char *path = words[0], *kernels_arg = words[1];
-  eng_kernel_set_t kernels = strcmp(kernels_arg, "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
+  eng_kernel_set_t kernels =
+      strcmp(kernels_arg, "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   uint32_t invokes = cmdline_u32(words[2], 0);
   if (invokes < 1 || invokes > MAX_INVOKES) return fail("usage", "invokes must be 1..32");
 
@@ -55,13 +57,15 @@ int main(void) {
 
   eng_error_t err;
   uint64_t t0 = board_ticks();
-  eng_interp_t *it = eng_interp_create(model, (size_t)model_bytes, arena, sizeof arena, kernels, &err);
+  eng_interp_t *it =
+      eng_interp_create(model, (size_t)model_bytes, arena, sizeof arena, kernels, &err);
   if (!it) return fail("create", err.message);
   if (eng_interp_allocate(it) != ENG_OK) return fail("allocate", eng_interp_error(it)->message);
   uint64_t setup_ticks = board_ticks() - t0;
 
   eng_tensor_info_t input;
-  if (eng_interp_input(it, 0, &input) != ENG_OK) return fail("input", eng_interp_error(it)->message);
+  if (eng_interp_input(it, 0, &input) != ENG_OK)
+    return fail("input", eng_interp_error(it)->message);
 
   for (uint32_t i = 0; i <= invokes; i++) {
     fill_lcg(&input); /* the planner may reuse the input buffer: refill, untimed */
@@ -75,27 +79,35 @@ int main(void) {
   uint32_t op_count = eng_interp_op_count(it);
   fill_lcg(&input);
   eng_interp_set_profiler(it, board_ticks, record_op, NULL);
-  if (eng_interp_invoke(it) != ENG_OK) return fail("profiled invoke", eng_interp_error(it)->message);
+  if (eng_interp_invoke(it) != ENG_OK)
+    return fail("profiled invoke", eng_interp_error(it)->message);
   eng_interp_set_profiler(it, NULL, NULL, NULL);
 
   eng_arena_usage_t usage;
   eng_interp_arena_usage(it, &usage);
   const board_tick_unit_t *unit = board_tick_unit();
   char n[21];
-  console_printf("BENCH-ENGINE {\"model\":\"%s\",\"kernels\":\"%s\",\"target\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,",
-                 path, kernels_arg, board_name(), unit->unit, (unsigned long)unit->num, (unsigned long)unit->den);
+  console_printf(
+      "BENCH-ENGINE "
+      "{\"model\":\"%s\",\"kernels\":\"%s\",\"target\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%"
+      "lu,",
+      path, kernels_arg, board_name(), unit->unit, (unsigned long)unit->num,
+      (unsigned long)unit->den);
   console_printf("\"setupTicks\":%s,\"invokeTicks\":[", console_u64(n, setup_ticks));
-  for (uint32_t i = 0; i < invokes; i++) console_printf("%s%s", i ? "," : "", console_u64(n, invoke_ticks[i]));
+  for (uint32_t i = 0; i < invokes; i++)
+    console_printf("%s%s", i ? "," : "", console_u64(n, invoke_ticks[i]));
   console_printf("],\"ops\":[");
   for (uint32_t i = 0; i < op_count && i < MAX_OPS; i++)
     console_printf("%s{\"index\":%lu,\"op\":\"%s\",\"ticks\":%s}", i ? "," : "", (unsigned long)i,
                    eng_interp_op_name(it, i), console_u64(n, op_ticks[i]));
-  console_printf("],\"arena\":{\"head\":%lu,\"tail\":%lu,\"total\":%lu},\"output\":[", (unsigned long)usage.head_bytes,
-                 (unsigned long)usage.tail_bytes, (unsigned long)usage.total_bytes);
+  console_printf("],\"arena\":{\"head\":%lu,\"tail\":%lu,\"total\":%lu},\"output\":[",
+                 (unsigned long)usage.head_bytes, (unsigned long)usage.tail_bytes,
+                 (unsigned long)usage.total_bytes);
   eng_tensor_info_t output;
   if (eng_interp_output(it, 0, &output) == ENG_OK && output.type == ENG_INT8) {
     const int8_t *values = output.data;
-    for (uint32_t i = 0; i < output.bytes && i < 16; i++) console_printf("%s%d", i ? "," : "", values[i]);
+    for (uint32_t i = 0; i < output.bytes && i < 16; i++)
+      console_printf("%s%d", i ? "," : "", values[i]);
   }
   console_printf("]}\r\n");
   return 0;

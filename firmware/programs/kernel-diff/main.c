@@ -44,7 +44,9 @@ static uint32_t rng(void) {
   rng_state ^= rng_state >> 27;
   return (uint32_t)((rng_state * UINT64_C(2685821657736338717)) >> 32);
 }
-static void rng_seed(uint64_t s) { rng_state = s * UINT64_C(0x9E3779B97F4A7C15) + 1; }
+static void rng_seed(uint64_t s) {
+  rng_state = s * UINT64_C(0x9E3779B97F4A7C15) + 1;
+}
 
 static long parse_num(const char *s) {
   long v = 0;
@@ -66,7 +68,8 @@ static void fill_input(const eng_tensor_info_t *t, uint32_t pattern) {
   uint8_t *b = t->data;
   if (t->type == ENG_FLOAT32) {
     float *f = t->data;
-    for (uint32_t i = 0; i < t->bytes / 4; i++) f[i] = (float)((int32_t)(rng() % 2001u) - 1000) / 250.0f;
+    for (uint32_t i = 0; i < t->bytes / 4; i++)
+      f[i] = (float)((int32_t)(rng() % 2001u) - 1000) / 250.0f;
     return;
   }
   for (uint32_t i = 0; i < t->bytes; i++) {
@@ -79,8 +82,8 @@ static void fill_input(const eng_tensor_info_t *t, uint32_t pattern) {
   }
 }
 
-static eng_interp_t *open_interp(const uint8_t *m, uint32_t bytes, uint8_t *arena, eng_kernel_set_t set,
-                         eng_status_t *status, const char **msg) {
+static eng_interp_t *open_interp(const uint8_t *m, uint32_t bytes, uint8_t *arena,
+                                 eng_kernel_set_t set, eng_status_t *status, const char **msg) {
   eng_error_t err;
   eng_interp_t *it = eng_interp_create(m, bytes, arena, ARENA_BYTES, set, &err);
   if (it == NULL) {
@@ -108,12 +111,16 @@ static int run_diff(const char *dir, long count, long seed, long inputs) {
     }
     eng_status_t s_ref, s_opt;
     const char *m_ref, *m_opt;
-    eng_interp_t *ref = open_interp(model, (uint32_t)bytes, arena_ref, ENG_KERNELS_REFERENCE, &s_ref, &m_ref);
-    eng_interp_t *opt = open_interp(model, (uint32_t)bytes, arena_opt, ENG_KERNELS_OPTIMIZED, &s_opt, &m_opt);
+    eng_interp_t *ref =
+        open_interp(model, (uint32_t)bytes, arena_ref, ENG_KERNELS_REFERENCE, &s_ref, &m_ref);
+    eng_interp_t *opt =
+        open_interp(model, (uint32_t)bytes, arena_opt, ENG_KERNELS_OPTIMIZED, &s_opt, &m_opt);
     if (s_ref != s_opt) {
       status_diffs++;
-      console_printf("{\"t\":\"status\",\"model\":%ld,\"ref\":%d,\"opt\":%d,\"refMsg\":\"%s\",\"optMsg\":\"%s\"}\n", i,
-                     (int)s_ref, (int)s_opt, s_ref ? m_ref : "", s_opt ? m_opt : "");
+      console_printf(
+          "{\"t\":\"status\",\"model\":%ld,\"ref\":%d,\"opt\":%d,\"refMsg\":\"%s\",\"optMsg\":\"%"
+          "s\"}\n",
+          i, (int)s_ref, (int)s_opt, s_ref ? m_ref : "", s_opt ? m_opt : "");
       continue;
     }
     if (ref == NULL) {
@@ -134,8 +141,10 @@ static int run_diff(const char *dir, long count, long seed, long inputs) {
       runs++;
       if (i_ref != i_opt) {
         mismatches++;
-        console_printf("{\"t\":\"mismatch\",\"model\":%ld,\"input\":%ld,\"what\":\"invoke status %d vs %d\"}\n", i, r,
-                       (int)i_ref, (int)i_opt);
+        console_printf(
+            "{\"t\":\"mismatch\",\"model\":%ld,\"input\":%ld,\"what\":\"invoke status %d vs "
+            "%d\"}\n",
+            i, r, (int)i_ref, (int)i_opt);
         continue;
       }
       for (uint32_t k = 0; k < eng_interp_output_count(ref); k++) {
@@ -144,24 +153,31 @@ static int run_diff(const char *dir, long count, long seed, long inputs) {
         eng_interp_output(opt, k, &b);
         if (a.bytes != b.bytes || memcmp(a.data, b.data, a.bytes) != 0) {
           uint32_t at = 0;
-          while (at < a.bytes && ((const uint8_t *)a.data)[at] == ((const uint8_t *)b.data)[at]) at++;
+          while (at < a.bytes && ((const uint8_t *)a.data)[at] == ((const uint8_t *)b.data)[at])
+            at++;
           mismatches++;
-          console_printf("{\"t\":\"mismatch\",\"model\":%ld,\"input\":%ld,\"output\":%lu,\"byte\":%lu,\"ref\":%d,\"opt\":%d}\n",
-                         i, r, (unsigned long)k, (unsigned long)at,
-                         at < a.bytes ? (int)((const int8_t *)a.data)[at] : 0,
-                         at < b.bytes ? (int)((const int8_t *)b.data)[at] : 0);
+          console_printf(
+              "{\"t\":\"mismatch\",\"model\":%ld,\"input\":%ld,\"output\":%lu,\"byte\":%lu,\"ref\":"
+              "%d,\"opt\":%d}\n",
+              i, r, (unsigned long)k, (unsigned long)at,
+              at < a.bytes ? (int)((const int8_t *)a.data)[at] : 0,
+              at < b.bytes ? (int)((const int8_t *)b.data)[at] : 0);
           break;
         }
       }
     }
   }
-  console_printf("{\"t\":\"done\",\"models\":%ld,\"rejected\":%lu,\"statusDiffs\":%lu,\"runs\":%lu,\"mismatches\":%lu}\n",
-                 count, (unsigned long)rejected, (unsigned long)status_diffs, (unsigned long)runs,
-                 (unsigned long)mismatches);
+  console_printf(
+      "{\"t\":\"done\",\"models\":%ld,\"rejected\":%lu,\"statusDiffs\":%lu,\"runs\":%lu,"
+      "\"mismatches\":%lu}\n",
+      count, (unsigned long)rejected, (unsigned long)status_diffs, (unsigned long)runs,
+      (unsigned long)mismatches);
   return 0;
 }
 
-static int32_t rand_range(int32_t lo, int32_t hi) { return lo + (int32_t)(rng() % (uint32_t)(hi - lo + 1)); }
+static int32_t rand_range(int32_t lo, int32_t hi) {
+  return lo + (int32_t)(rng() % (uint32_t)(hi - lo + 1));
+}
 
 static int run_requant(long n, long seed) {
   rng_seed((uint64_t)seed);
@@ -199,20 +215,24 @@ static int run_requant(long n, long seed) {
     if (absacc + mag + 1 > INT32_MAX) continue; /* outside the proven domain */
     const eng_opt_ch_t ch = {0, m};
     const eng_opt_out_t out = {amin, amax, 2 * zp + 1, (uint8_t)sat};
-    const int8_t fast =
-        sat ? eng_opt_requant(acc * 2, &ch, e - 1, &out, 1) : eng_opt_requant(acc * 2, &ch, e - 1, &out, 0);
-    const int32_t want = eng_clamp32(eng_mul_by_quantized_multiplier(acc, m, shift) + zp, amin, amax);
+    const int8_t fast = sat ? eng_opt_requant(acc * 2, &ch, e - 1, &out, 1)
+                            : eng_opt_requant(acc * 2, &ch, e - 1, &out, 0);
+    const int32_t want =
+        eng_clamp32(eng_mul_by_quantized_multiplier(acc, m, shift) + zp, amin, amax);
     runs++;
     if (fast != want) {
       mismatches++;
       if (mismatches < 20) {
-        console_printf("{\"t\":\"mismatch\",\"acc\":%ld,\"m\":%ld,\"shift\":%ld,\"zp\":%ld,\"min\":%ld,\"max\":%ld,\"sat\":%d,\"fast\":%d,\"want\":%ld}\n",
-                       (long)acc, (long)m, (long)shift, (long)zp, (long)amin, (long)amax, sat, (int)fast,
-                       (long)want);
+        console_printf(
+            "{\"t\":\"mismatch\",\"acc\":%ld,\"m\":%ld,\"shift\":%ld,\"zp\":%ld,\"min\":%ld,"
+            "\"max\":%ld,\"sat\":%d,\"fast\":%d,\"want\":%ld}\n",
+            (long)acc, (long)m, (long)shift, (long)zp, (long)amin, (long)amax, sat, (int)fast,
+            (long)want);
       }
     }
   }
-  console_printf("{\"t\":\"done\",\"runs\":%lu,\"mismatches\":%lu}\n", (unsigned long)runs, (unsigned long)mismatches);
+  console_printf("{\"t\":\"done\",\"runs\":%lu,\"mismatches\":%lu}\n", (unsigned long)runs,
+                 (unsigned long)mismatches);
   return 0;
 }
 
@@ -231,8 +251,8 @@ static int run_softexp(long n, long seed) {
     const int32_t fast = eng_opt_exp_q5(a), want = eng_fp_exp_on_negative_values(a, 5);
     runs++;
     if (fast != want && ++mismatches < 20) {
-      console_printf("{\"t\":\"mismatch\",\"what\":\"exp\",\"a\":%ld,\"fast\":%ld,\"want\":%ld}\n", (long)a,
-                     (long)fast, (long)want);
+      console_printf("{\"t\":\"mismatch\",\"what\":\"exp\",\"a\":%ld,\"fast\":%ld,\"want\":%ld}\n",
+                     (long)a, (long)fast, (long)want);
     }
     int32_t x = (int32_t)rng(), y = (int32_t)rng();
     if (rng() % 8 == 0) x = INT32_MIN + (int32_t)(rng() % 3u);
@@ -243,12 +263,14 @@ static int run_softexp(long n, long seed) {
     if (eng_opt_srdhm(x, y) != eng_sat_rounding_doubling_high_mul(x, y) ||
         eng_opt_rdbp(x, e) != eng_rounding_divide_by_pot(x, e)) {
       if (++mismatches < 20) {
-        console_printf("{\"t\":\"mismatch\",\"what\":\"srdhm/rdbp\",\"x\":%ld,\"y\":%ld,\"e\":%ld}\n", (long)x,
-                       (long)y, (long)e);
+        console_printf(
+            "{\"t\":\"mismatch\",\"what\":\"srdhm/rdbp\",\"x\":%ld,\"y\":%ld,\"e\":%ld}\n", (long)x,
+            (long)y, (long)e);
       }
     }
   }
-  console_printf("{\"t\":\"done\",\"runs\":%lu,\"mismatches\":%lu}\n", (unsigned long)runs, (unsigned long)mismatches);
+  console_printf("{\"t\":\"done\",\"runs\":%lu,\"mismatches\":%lu}\n", (unsigned long)runs,
+                 (unsigned long)mismatches);
   return 0;
 }
 
@@ -273,6 +295,8 @@ int main(void) {
   if (argc >= 3 && strcmp(argv[0], "softexp") == 0) {
     finish(run_softexp(parse_num(argv[1]), parse_num(argv[2])));
   }
-  console_printf("{\"t\":\"error\",\"msg\":\"usage: kernel-diff diff <dir> <count> <seed> <inputs> | requant <n> <seed> | softexp <n> <seed>\"}\n");
+  console_printf(
+      "{\"t\":\"error\",\"msg\":\"usage: kernel-diff diff <dir> <count> <seed> <inputs> | requant "
+      "<n> <seed> | softexp <n> <seed>\"}\n");
   finish(2);
 }

@@ -26,7 +26,7 @@ enum {
   MAX_OP_OUTPUTS = 8
 };
 
-#define CASE_MAGIC 0x53435358u /* "XSCS" little endian */
+#define CASE_MAGIC       0x53435358u /* "XSCS" little endian */
 #define CASE_FLAG_PER_OP 1u
 
 static uint8_t model[MODEL_CAPACITY] __attribute__((aligned(16)));
@@ -142,8 +142,8 @@ static int32_t load_file(const char *path, uint8_t *buf, uint32_t cap) {
   return board_host_file_read(path, buf, cap);
 }
 
-static eng_interp_t *open_interp(uint32_t model_bytes, eng_kernel_set_t kernels, uint32_t arena_bytes,
-                                int report_missing, int preserve_all) {
+static eng_interp_t *open_interp(uint32_t model_bytes, eng_kernel_set_t kernels,
+                                 uint32_t arena_bytes, int report_missing, int preserve_all) {
   eng_error_t err;
   eng_interp_t *it = eng_interp_create(model, model_bytes, arena, arena_bytes, kernels, &err);
   if (it == NULL) {
@@ -402,7 +402,9 @@ int main(void) {
     }
   }
   if (argc < 3) {
-    print_simple_error("usage", "verify run <model> <pack-dir> <cases> <kernels> | inspect <model> <kernels> [arena]");
+    print_simple_error(
+        "usage",
+        "verify run <model> <pack-dir> <cases> <kernels> | inspect <model> <kernels> [arena]");
     finish(2);
   }
   const int32_t model_bytes = load_file(argv[1], model, sizeof model);
@@ -411,7 +413,8 @@ int main(void) {
     finish(2);
   }
   if (strcmp(argv[0], "inspect") == 0) {
-    const eng_kernel_set_t kernels = strcmp(argv[2], "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
+    const eng_kernel_set_t kernels =
+        strcmp(argv[2], "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
     uint32_t arena_bytes = ARENA_BYTES;
     int preserve = 0;
     for (int a = 3; a < argc; a++) {
@@ -455,7 +458,8 @@ int main(void) {
     print_simple_error("usage", "verify run <model> <pack-dir> <cases> <kernels>");
     finish(2);
   }
-  const eng_kernel_set_t kernels = strcmp(argv[4], "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
+  const eng_kernel_set_t kernels =
+      strcmp(argv[4], "optimized") == 0 ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   const long cases = parse_count(argv[3]);
   if (cases < 0) {
     print_simple_error("usage", "number of cases must be a non-negative integer");

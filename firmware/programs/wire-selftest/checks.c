@@ -31,12 +31,12 @@ static int bytes_are(const wire_mp_t *mp, const uint8_t *want, uint32_t n) {
 static void check_writer(checks_t *c) {
   uint8_t buf[64];
   wire_mp_t mp;
-#define EXPECT_BYTES(call, what, ...)                                   \
-  do {                                                                  \
-    static const uint8_t want_[] = { __VA_ARGS__ };                     \
-    wire_mp_init(&mp, buf, sizeof buf);                                 \
-    call;                                                               \
-    check(c, bytes_are(&mp, want_, sizeof want_), what);                \
+#define EXPECT_BYTES(call, what, ...)                    \
+  do {                                                   \
+    static const uint8_t want_[] = {__VA_ARGS__};        \
+    wire_mp_init(&mp, buf, sizeof buf);                  \
+    call;                                                \
+    check(c, bytes_are(&mp, want_, sizeof want_), what); \
   } while (0)
   EXPECT_BYTES(wire_mp_uint(&mp, 127), "uint 127 fixint", 0x7f);
   EXPECT_BYTES(wire_mp_uint(&mp, 128), "uint 128 u8", 0xcc, 0x80);
@@ -63,7 +63,7 @@ static void check_writer(checks_t *c) {
                0xc0, 0xc3, 0xc2);
 #undef EXPECT_BYTES
   /* Overflow: stops writing, flags once, never writes past cap. */
-  uint8_t small[4] = { 0xee, 0xee, 0xee, 0xee };
+  uint8_t small[4] = {0xee, 0xee, 0xee, 0xee};
   wire_mp_init(&mp, small, 3);
   wire_mp_uint(&mp, 1);
   wire_mp_uint(&mp, 0x1234);
@@ -84,12 +84,13 @@ static void check_writer(checks_t *c) {
 static void check_reader(checks_t *c) {
   /* 32-bit length forms and non-minimal encodings, as other writers may send. */
   static const uint8_t msg[] = {
-    0xdf, 0, 0, 0, 5,                       /* map32 of 5 */
-    0xdb, 0, 0, 0, 1, 'a', 0xdd, 0, 0, 0, 2, 0xcc, 7, 0xd1, 0xff, 0x85, /* a: [7, -123] */
-    0xd9, 1, 'b', 0xc6, 0, 0, 0, 2, 0, 0xff,                           /* b: bin32 00 ff */
-    0xa1, 'c', 0xcf, 0, 0, 0, 0, 0, 0, 0, 9,                           /* c: uint64 9 */
-    0xa1, 'd', 0xcb, 0x41, 0xf0, 0, 0, 0, 0, 0, 0,                     /* d: 2^32 as float64 */
-    0xa1, 'e', 0xd6, 0x01, 1, 2, 3, 4,                                  /* e: fixext4 */
+      0xdf, 0,   0,    0,    5, /* map32 of 5 */
+      0xdb, 0,   0,    0,    1,    'a', 0xdd, 0, 0, 0,    2,
+      0xcc, 7,   0xd1, 0xff, 0x85,                           /* a: [7, -123] */
+      0xd9, 1,   'b',  0xc6, 0,    0,   0,    2, 0, 0xff,    /* b: bin32 00 ff */
+      0xa1, 'c', 0xcf, 0,    0,    0,   0,    0, 0, 0,    9, /* c: uint64 9 */
+      0xa1, 'd', 0xcb, 0x41, 0xf0, 0,   0,    0, 0, 0,    0, /* d: 2^32 as float64 */
+      0xa1, 'e', 0xd6, 0x01, 1,    2,   3,    4,             /* e: fixext4 */
   };
   wire_mr_t mr;
   wire_mr_init(&mr, msg, sizeof msg);
@@ -102,14 +103,16 @@ static void check_reader(checks_t *c) {
   ok = ok && wire_mr_str(&mr, &s, &slen) && slen == 1 && s[0] == 'a';
   ok = ok && wire_mr_array(&mr, &alen) && alen == 2 && wire_mr_uint(&mr, &u) && u == 7;
   ok = ok && wire_mr_int(&mr, &i) && i == -123;
-  ok = ok && wire_mr_str(&mr, &s, &slen) && s[0] == 'b' && wire_mr_bin(&mr, &b, &blen) && blen == 2 && b[1] == 0xff;
+  ok = ok && wire_mr_str(&mr, &s, &slen) && s[0] == 'b' && wire_mr_bin(&mr, &b, &blen) &&
+       blen == 2 && b[1] == 0xff;
   ok = ok && wire_mr_skip(&mr) && wire_mr_uint(&mr, &u) && u == 9;
   ok = ok && wire_mr_skip(&mr) && wire_mr_uint(&mr, &big) && big == 4294967296u;
   ok = ok && wire_mr_skip(&mr) && wire_mr_peek(&mr) == WIRE_MP_EXT && wire_mr_skip(&mr);
-  check(c, ok && mr.p == mr.end && !mr.failed, "reader: 32-bit forms, non-minimal ints, float as uint, ext");
+  check(c, ok && mr.p == mr.end && !mr.failed,
+        "reader: 32-bit forms, non-minimal ints, float as uint, ext");
 
   /* Kind mismatch leaves the cursor; uint refuses negatives and fractions. */
-  static const uint8_t neg[] = { 0xff, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0 }; /* -1, 1.5 */
+  static const uint8_t neg[] = {0xff, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0}; /* -1, 1.5 */
   wire_mr_init(&mr, neg, sizeof neg);
   ok = !wire_mr_uint(&mr, &u) && mr.p == neg && !mr.failed && wire_mr_int(&mr, &i) && i == -1;
   ok = ok && !wire_mr_uint(&mr, &u) && !wire_mr_int(&mr, &i) && !wire_mr_str(&mr, &s, &slen);
@@ -124,7 +127,7 @@ static void check_reader(checks_t *c) {
   check(c, cut_ok, "reader: every truncation fails cleanly");
 
   /* Hostile counts and depth cost neither stack nor time beyond the input. */
-  static const uint8_t huge[] = { 0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0 };
+  static const uint8_t huge[] = {0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0};
   wire_mr_init(&mr, huge, sizeof huge);
   check(c, !wire_mr_skip(&mr) && mr.failed, "reader: array32 of 2^32-1 with no data");
   static uint8_t deep[2000];
@@ -132,10 +135,10 @@ static void check_reader(checks_t *c) {
   deep[sizeof deep - 1] = 0xc0;
   wire_mr_init(&mr, deep, sizeof deep);
   check(c, wire_mr_skip(&mr) && mr.p == mr.end, "reader: deep nesting skipped iteratively");
-  static const uint8_t never[] = { 0xc1 };
+  static const uint8_t never[] = {0xc1};
   wire_mr_init(&mr, never, sizeof never);
   check(c, wire_mr_peek(&mr) == WIRE_MP_INVALID && !wire_mr_skip(&mr), "reader: 0xc1 is invalid");
-  static const uint8_t longstr[] = { 0xda, 0x00, 0x05, 'a', 'b' };
+  static const uint8_t longstr[] = {0xda, 0x00, 0x05, 'a', 'b'};
   wire_mr_init(&mr, longstr, sizeof longstr);
   check(c, !wire_mr_str(&mr, &s, &slen) && mr.failed, "reader: string longer than input");
 }
@@ -149,7 +152,7 @@ static void check_cobs_crc(checks_t *c) {
   check(c, n == 255 && enc[0] == 0xff, "cobs: 254 non-zero bytes, no trailing code");
   n = wire_cobs_encode(in, 255, enc, sizeof enc);
   check(c, n == 257 && enc[255] == 0x02 && enc[256] == in[254], "cobs: 255 non-zero bytes");
-  static const uint8_t zeros[3] = { 0, 0, 0 };
+  static const uint8_t zeros[3] = {0, 0, 0};
   n = wire_cobs_encode(zeros, 3, enc, sizeof enc);
   check(c, n == 4 && enc[0] == 1 && enc[3] == 1, "cobs: zeros");
   check(c, wire_cobs_encode(in, 254, enc, 254) == 0, "cobs: encoder respects capacity");
@@ -158,7 +161,7 @@ static void check_cobs_crc(checks_t *c) {
   n = wire_cobs_encode(in, 300, enc, sizeof enc);
   int32_t d = wire_cobs_decode(enc, n, enc, sizeof enc); /* in place */
   check(c, d == 300 && memcmp(enc, in, 300) == 0, "cobs: in-place decode");
-  static const uint8_t bad[] = { 0x05, 1, 2 };
+  static const uint8_t bad[] = {0x05, 1, 2};
   check(c, wire_cobs_decode(bad, sizeof bad, dec, sizeof dec) < 0, "cobs: block past the end");
 }
 
@@ -178,31 +181,38 @@ static size_t read_nothing(void *ctx, uint8_t *data, size_t cap) {
 static void check_config(checks_t *c) {
   static uint8_t scratch[256], queue[512], rx[256];
   wire_t w;
-  wire_config_t cfg = { .write = write_nothing, .scratch = scratch, .scratch_cap = sizeof scratch,
-                        .queue = queue, .queue_cap = sizeof queue };
-  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 256, "config: small buffers bound the frame");
+  wire_config_t cfg = {.write = write_nothing,
+                       .scratch = scratch,
+                       .scratch_cap = sizeof scratch,
+                       .queue = queue,
+                       .queue_cap = sizeof queue};
+  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 256,
+        "config: small buffers bound the frame");
   cfg.queue_cap = 200;
   check(c, wire_init(&w, &cfg) != 0, "config: queue smaller than one frame is refused");
   cfg.queue_cap = sizeof queue;
   cfg.read = (wire_read_fn)0;
   cfg.rx = rx;
   cfg.rx_cap = 16;
-  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 256, "config: TX-only link ignores RX buffers");
+  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 256,
+        "config: TX-only link ignores RX buffers");
   cfg.read = read_nothing;
   check(c, wire_init(&w, &cfg) != 0, "config: a reader needs an RX buffer of 64 bytes or more");
   cfg.rx_cap = 200;
-  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 199, "config: the RX buffer bounds the frame");
+  check(c, wire_init(&w, &cfg) == 0 && wire_max_frame(&w) == 199,
+        "config: the RX buffer bounds the frame");
   cfg.read = (wire_read_fn)0;
   wire_init(&w, &cfg);
   check(c, wire_queue_begin(&w, WIRE_REC_LOG) != NULL && wire_queue_begin(&w, WIRE_REC_LOG) == NULL,
         "queue: one record open at a time");
   wire_queue_cancel(&w);
-  check(c, wire_queue_pending(&w) == 0 && wire_queue_begin(&w, WIRE_REC_LOG) != NULL, "queue: cancel");
+  check(c, wire_queue_pending(&w) == 0 && wire_queue_begin(&w, WIRE_REC_LOG) != NULL,
+        "queue: cancel");
   wire_queue_cancel(&w);
 }
 
 void wire_checks_run(wire_t *link) {
-  checks_t c = { 0, 0, "" };
+  checks_t c = {0, 0, ""};
   check_writer(&c);
   check_reader(&c);
   check_cobs_crc(&c);

@@ -18,9 +18,9 @@
 #include "wire.h"
 
 #define SCRATCH_BYTES 4096u
-#define QUEUE_BYTES (WIRE_ENCODED_MAX(SCRATCH_BYTES) + WIRE_QUEUE_RESERVE + 2048u)
-#define RX_BYTES (WIRE_ENCODED_MAX(SCRATCH_BYTES))
-#define FILE_BYTES 16384u
+#define QUEUE_BYTES   (WIRE_ENCODED_MAX(SCRATCH_BYTES) + WIRE_QUEUE_RESERVE + 2048u)
+#define RX_BYTES      (WIRE_ENCODED_MAX(SCRATCH_BYTES))
+#define FILE_BYTES    16384u
 
 static uint8_t scratch[SCRATCH_BYTES];
 static uint8_t queue[QUEUE_BYTES];
@@ -70,16 +70,33 @@ static const char *repeat(char c, uint32_t n) {
 /* Every msgpack value kind, with boundary values of every width. The host test holds
  * the same expectations (test/bridge/selftest.test.ts). */
 static void send_value_kinds(void) {
-  static const uint64_t uints[] = { 0u, 1u, 127u, 128u, 255u, 256u, 65535u, 65536u,
-                                    4294967295u, 4294967296u, 9007199254740993u,
-                                    18446744073709551615u };
-  static const int64_t ints[] = { -1, -32, -33, -128, -129, -32768, -32769,
-                                  -2147483647 - 1, -2147483649LL, -9007199254740993LL,
-                                  INT64_MIN };
-  static const float f32[] = { 0.0f, 0.5f, -1.25f, 0.1f, 3.4028234663852886e38f,
-                               1.401298464324817e-45f, -0.0f };
-  static const double f64[] = { 0.1, -2.5e-300, 1.7976931348623157e308,
-                                3.141592653589793, 4.9406564584124654e-324 };
+  static const uint64_t uints[] = {0u,
+                                   1u,
+                                   127u,
+                                   128u,
+                                   255u,
+                                   256u,
+                                   65535u,
+                                   65536u,
+                                   4294967295u,
+                                   4294967296u,
+                                   9007199254740993u,
+                                   18446744073709551615u};
+  static const int64_t ints[] = {-1,
+                                 -32,
+                                 -33,
+                                 -128,
+                                 -129,
+                                 -32768,
+                                 -32769,
+                                 -2147483647 - 1,
+                                 -2147483649LL,
+                                 -9007199254740993LL,
+                                 INT64_MIN};
+  static const float f32[] = {
+      0.0f, 0.5f, -1.25f, 0.1f, 3.4028234663852886e38f, 1.401298464324817e-45f, -0.0f};
+  static const double f64[] = {0.1, -2.5e-300, 1.7976931348623157e308, 3.141592653589793,
+                               4.9406564584124654e-324};
   wire_mp_t *mp = wire_user_begin(&link, "uint");
   wire_mp_array(mp, sizeof uints / sizeof uints[0]);
   for (size_t i = 0; i < sizeof uints / sizeof uints[0]; i++) wire_mp_uint(mp, uints[i]);
@@ -100,8 +117,13 @@ static void send_value_kinds(void) {
   for (size_t i = 0; i < sizeof f64 / sizeof f64[0]; i++) wire_mp_double(mp, f64[i]);
   wire_queue_end(&link);
 
-  const char *strs[] = { "", "a", repeat('x', 31), repeat('y', 32), repeat('z', 255),
-                         repeat('w', 256), "\xc2\xb5s \xe2\x86\x92 \xe2\x82\xac" };
+  const char *strs[] = {"",
+                        "a",
+                        repeat('x', 31),
+                        repeat('y', 32),
+                        repeat('z', 255),
+                        repeat('w', 256),
+                        "\xc2\xb5s \xe2\x86\x92 \xe2\x82\xac"};
   user_str_array("str", strs, sizeof strs / sizeof strs[0]);
 
   static uint8_t bin[600];
@@ -138,8 +160,8 @@ static void send_value_kinds(void) {
   mp = wire_user_begin(&link, "map");
   wire_mp_array(mp, 3);
   wire_mp_map(mp, 0);
-  static const char *const keys16[16] = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7",
-                                          "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15" };
+  static const char *const keys16[16] = {"k0", "k1", "k2",  "k3",  "k4",  "k5",  "k6",  "k7",
+                                         "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15"};
   wire_mp_map(mp, 16);
   for (uint32_t i = 0; i < 16; i++) {
     wire_mp_str(mp, keys16[i]);
@@ -170,8 +192,11 @@ static void send_record_types(void) {
   wire_log(&link, WIRE_LOG_WARN, "selftest warning");
   wire_error(&link, NULL, WIRE_ERR_APP, "selftest error");
 
-  wire_iter_t iter = { .run = 7, .index = 2, .warmup = 0, .correct = 1,
-                       .ticks = { 1000u, 5000000000u, 30u, 5000001100u } };
+  wire_iter_t iter = {.run = 7,
+                      .index = 2,
+                      .warmup = 0,
+                      .correct = 1,
+                      .ticks = {1000u, 5000000000u, 30u, 5000001100u}};
   wire_mp_t *mp = wire_iter_begin(&link, &iter, 1);
   wire_mp_str(mp, "result");
   wire_mp_map(mp, 2);
@@ -181,12 +206,12 @@ static void send_record_types(void) {
   wire_mp_int(mp, 200);
   wire_queue_end(&link);
 
-  wire_iter_t warm = { .run = 7, .index = 0, .warmup = 1, .correct = -1, .ticks = { 1, 2, 3, 6 } };
+  wire_iter_t warm = {.run = 7, .index = 0, .warmup = 1, .correct = -1, .ticks = {1, 2, 3, 6}};
   wire_iter_begin(&link, &warm, 0);
   wire_queue_end(&link);
 
-  static const uint64_t op_ticks[3] = { 11u, 222u, 3333u };
-  static const char *const op_names[3] = { "CONV_2D", "FULLY_CONNECTED", "SOFTMAX" };
+  static const uint64_t op_ticks[3] = {11u, 222u, 3333u};
+  static const char *const op_names[3] = {"CONV_2D", "FULLY_CONNECTED", "SOFTMAX"};
   wire_ops(&link, 7, 2, 0, op_ticks, op_names, 3);
   wire_ops(&link, 7, 3, 1, op_ticks + 1, NULL, 2);
 
@@ -216,8 +241,8 @@ static void send_overflow_episode(void) {
   uint32_t queued = 0;
   wire_hold(&link, 1);
   for (uint32_t i = 0; i < 400u; i++) {
-    wire_iter_t it = { .run = 8, .index = i, .warmup = 0, .correct = 1,
-                       .ticks = { i, i * 2u, i * 3u, i * 6u } };
+    wire_iter_t it = {
+        .run = 8, .index = i, .warmup = 0, .correct = 1, .ticks = {i, i * 2u, i * 3u, i * 6u}};
     wire_iter_begin(&link, &it, 0);
     if (wire_queue_end(&link) == 0) queued++;
   }
@@ -243,8 +268,11 @@ static void send_overflow_episode(void) {
  * pays between timed regions) and to drain it. Reported as user record "costs". */
 static void send_costs(void) {
   wire_drain(&link);
-  wire_iter_t it = { .run = 9, .index = 0, .warmup = 0, .correct = 1,
-                     .ticks = { 1234567u, 9332854u, 4321u, 10571742u } };
+  wire_iter_t it = {.run = 9,
+                    .index = 0,
+                    .warmup = 0,
+                    .correct = 1,
+                    .ticks = {1234567u, 9332854u, 4321u, 10571742u}};
   uint64_t t0 = board_ticks();
   wire_mp_t *mp = wire_iter_begin(&link, &it, 1);
   wire_mp_str(mp, "result");
@@ -349,14 +377,14 @@ static void send_info(int32_t hello_seq) {
   board_memory_t m;
   board_memory(&m);
   wire_info_t info = {
-    .build = "wire-selftest",
-    .target = board_name(),
-    .tick = { .unit = u->unit, .num = u->num, .den = u->den, .hz = u->hz },
-    .flash_bytes = m.flash_bytes,
-    .ram_bytes = m.ram_bytes,
-    .stack_bottom = m.stack_bottom,
-    .stack_top = m.stack_top,
-    .hello_seq = hello_seq,
+      .build = "wire-selftest",
+      .target = board_name(),
+      .tick = {.unit = u->unit, .num = u->num, .den = u->den, .hz = u->hz},
+      .flash_bytes = m.flash_bytes,
+      .ram_bytes = m.ram_bytes,
+      .stack_bottom = m.stack_bottom,
+      .stack_top = m.stack_top,
+      .hello_seq = hello_seq,
   };
   wire_info_begin(&link, &info, 0);
   wire_queue_end(&link);
@@ -398,10 +426,15 @@ static int serve_commands(void) {
 int main(void) {
   board_init();
   wire_config_t cfg = {
-    .write = uart_write, .read = link_read, .ctx = NULL,
-    .scratch = scratch, .scratch_cap = sizeof scratch,
-    .queue = queue, .queue_cap = sizeof queue,
-    .rx = rx, .rx_cap = sizeof rx,
+      .write = uart_write,
+      .read = link_read,
+      .ctx = NULL,
+      .scratch = scratch,
+      .scratch_cap = sizeof scratch,
+      .queue = queue,
+      .queue_cap = sizeof queue,
+      .rx = rx,
+      .rx_cap = sizeof rx,
   };
   if (wire_init(&link, &cfg) != 0) board_exit(3);
 

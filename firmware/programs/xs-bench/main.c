@@ -42,7 +42,9 @@ static void keep_record(void *user, const xsinfer_bench_record_t *r) {
   if (r->index < MAX_ITERATIONS) records[r->index] = *r;
 }
 
-static void write_str(const char *s) { board_uart_write(s, strlen(s)); }
+static void write_str(const char *s) {
+  board_uart_write(s, strlen(s));
+}
 
 /* A JSON string body: quotes, backslashes and control characters escaped. */
 static void write_json_string(const char *s) {
@@ -61,7 +63,8 @@ static void write_json_string(const char *s) {
   write_str("\"");
 }
 
-static void print_error(const char *app, const char *kernels, const char *prefix, const char *message) {
+static void print_error(const char *app, const char *kernels, const char *prefix,
+                        const char *message) {
   write_str("BENCH-JS-ERROR {\"app\":");
   write_json_string(app);
   if (kernels) {
@@ -78,13 +81,18 @@ static void print_error(const char *app, const char *kernels, const char *prefix
 /* Exactly bench-c's line (firmware/programs/bench-c/main.c), impl "js". */
 static void print_run(const char *app, const char *kernels, uint32_t iterations, uint32_t wrong) {
   const board_tick_unit_t *unit = board_tick_unit();
-  console_printf("BENCH-JS {\"app\":\"%s\",\"impl\":\"js\",\"kernels\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,\"wrong\":%lu,\"iterations\":[",
-                 app, kernels, unit->unit, (unsigned long)unit->num, (unsigned long)unit->den, (unsigned long)wrong);
+  console_printf(
+      "BENCH-JS "
+      "{\"app\":\"%s\",\"impl\":\"js\",\"kernels\":\"%s\",\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,"
+      "\"wrong\":%lu,\"iterations\":[",
+      app, kernels, unit->unit, (unsigned long)unit->num, (unsigned long)unit->den,
+      (unsigned long)wrong);
   for (uint32_t i = 0; i < iterations && i < MAX_ITERATIONS; i++) {
     const xsinfer_bench_record_t *r = &records[i];
-    console_printf("%s[%lu,%lu,%lu,%lu,%ld,%ld,%d,%lu]", i ? "," : "", (unsigned long)r->populate_ticks,
-                   (unsigned long)r->invoke_ticks, (unsigned long)r->respond_ticks, (unsigned long)r->total_ticks,
-                   (long)r->label, (long)r->score, (int)r->correct, (unsigned long)r->case_index);
+    console_printf("%s[%lu,%lu,%lu,%lu,%ld,%ld,%d,%lu]", i ? "," : "",
+                   (unsigned long)r->populate_ticks, (unsigned long)r->invoke_ticks,
+                   (unsigned long)r->respond_ticks, (unsigned long)r->total_ticks, (long)r->label,
+                   (long)r->score, (int)r->correct, (unsigned long)r->case_index);
   }
   console_printf("]}\r\n");
 }
@@ -114,22 +122,25 @@ static void note_memory(const char *app, const char *kernels, int aux_used) {
 static void print_micro(const c_micro_t *c, const char *js_json) {
   const board_tick_unit_t *unit = board_tick_unit();
   char a[21], b[21], d[21], e[21];
-  console_printf("MICRO {\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,\"js\":", unit->unit, (unsigned long)unit->num,
-                 (unsigned long)unit->den);
+  console_printf("MICRO {\"unit\":\"%s\",\"num\":%lu,\"den\":%lu,\"js\":", unit->unit,
+                 (unsigned long)unit->num, (unsigned long)unit->den);
   write_str(js_json); /* may be longer than console_printf's buffer */
   console_printf(",\"c\":{\"ticksPair\":%s,\"fill\":[", console_u64(a, c->pair));
   for (uint32_t s = 0; s < C_MICRO_FILLS; s++)
-    console_printf("%s{\"bytes\":%lu,\"loop\":%s,\"lut\":%s,\"memcpy\":%s}", s ? "," : "", (unsigned long)c_micro_fill_bytes[s],
-                   console_u64(b, c->loop[s]), console_u64(d, c->lut[s]), console_u64(e, c->copy[s]));
+    console_printf("%s{\"bytes\":%lu,\"loop\":%s,\"lut\":%s,\"memcpy\":%s}", s ? "," : "",
+                   (unsigned long)c_micro_fill_bytes[s], console_u64(b, c->loop[s]),
+                   console_u64(d, c->lut[s]), console_u64(e, c->copy[s]));
   console_printf("],\"argmax\":[");
   for (uint32_t s = 0; s < C_MICRO_ARGMAXES; s++)
-    console_printf("%s{\"n\":%lu,\"c\":%s}", s ? "," : "", (unsigned long)c_micro_argmax_n[s], console_u64(b, c->argmax[s]));
+    console_printf("%s{\"n\":%lu,\"c\":%s}", s ? "," : "", (unsigned long)c_micro_argmax_n[s],
+                   console_u64(b, c->argmax[s]));
   console_printf("]}}\r\n");
 }
 
 static void print_arena(const char *name, const eng_arena_usage_t *u) {
-  console_printf("\"%s\":{\"head\":%lu,\"tail\":%lu,\"total\":%lu,\"size\":%lu}", name, (unsigned long)u->head_bytes,
-                 (unsigned long)u->tail_bytes, (unsigned long)u->total_bytes, (unsigned long)u->arena_bytes);
+  console_printf("\"%s\":{\"head\":%lu,\"tail\":%lu,\"total\":%lu,\"size\":%lu}", name,
+                 (unsigned long)u->head_bytes, (unsigned long)u->tail_bytes,
+                 (unsigned long)u->total_bytes, (unsigned long)u->arena_bytes);
 }
 
 static void print_memory(xsMachine *the) {
@@ -137,16 +148,21 @@ static void print_memory(xsMachine *the) {
   xsinfer_xs_stats(the, &s);
   board_memory_t m;
   board_memory(&m);
-  console_printf("MEM {\"xsHeap\":{\"arenaBytes\":%lu,\"arenaFree\":%lu,\"poolBytes\":%lu,\"poolPeak\":%lu,\"slotBytes\":%lu,"
-                 "\"slotsReserved\":%lu,\"slotsPeak\":%lu,\"chunksReserved\":%lu,\"chunksPeak\":%lu,\"keysUsed\":%lu,\"keysReserved\":%lu},",
-                 (unsigned long)s.arena_bytes, (unsigned long)s.arena_free, (unsigned long)s.pool_bytes,
-                 (unsigned long)s.pool_peak, (unsigned long)s.slot_bytes, (unsigned long)s.slots_reserved,
-                 (unsigned long)s.slots_peak, (unsigned long)s.chunks_reserved, (unsigned long)s.chunks_peak,
-                 (unsigned long)s.keys_used, (unsigned long)s.keys_reserved);
-  console_printf("\"jsStack\":{\"slots\":%lu,\"peakSlots\":%lu,\"peakBytes\":%lu},", (unsigned long)s.stack_slots,
-                 (unsigned long)s.stack_peak_slots, (unsigned long)(s.stack_peak_slots * s.slot_bytes));
-  console_printf("\"cStack\":{\"bytes\":%lu,\"peakBytes\":%lu},", (unsigned long)(m.stack_top - m.stack_bottom),
-                 (unsigned long)stack_peak_bytes());
+  console_printf(
+      "MEM "
+      "{\"xsHeap\":{\"arenaBytes\":%lu,\"arenaFree\":%lu,\"poolBytes\":%lu,\"poolPeak\":%lu,"
+      "\"slotBytes\":%lu,"
+      "\"slotsReserved\":%lu,\"slotsPeak\":%lu,\"chunksReserved\":%lu,\"chunksPeak\":%lu,"
+      "\"keysUsed\":%lu,\"keysReserved\":%lu},",
+      (unsigned long)s.arena_bytes, (unsigned long)s.arena_free, (unsigned long)s.pool_bytes,
+      (unsigned long)s.pool_peak, (unsigned long)s.slot_bytes, (unsigned long)s.slots_reserved,
+      (unsigned long)s.slots_peak, (unsigned long)s.chunks_reserved, (unsigned long)s.chunks_peak,
+      (unsigned long)s.keys_used, (unsigned long)s.keys_reserved);
+  console_printf("\"jsStack\":{\"slots\":%lu,\"peakSlots\":%lu,\"peakBytes\":%lu},",
+                 (unsigned long)s.stack_slots, (unsigned long)s.stack_peak_slots,
+                 (unsigned long)(s.stack_peak_slots * s.slot_bytes));
+  console_printf("\"cStack\":{\"bytes\":%lu,\"peakBytes\":%lu},",
+                 (unsigned long)(m.stack_top - m.stack_bottom), (unsigned long)stack_peak_bytes());
   console_printf("\"slots\":{\"main\":%lu,\"aux\":%lu},\"arenas\":[", (unsigned long)sizeof arena,
                  (unsigned long)sizeof aux_arena);
   for (uint32_t i = 0; i < run_memory_count; i++) {
@@ -165,15 +181,15 @@ static void print_memory(xsMachine *the) {
 /* One app × kernel set through lib/bench's run(); xsVar(0) holds lib/bench's namespace.
  * Returns 1 when the run was wrong or failed. A function of its own so the xsTry's
  * longjmp cannot clobber the caller's loop variables. */
-static int run_one(xsMachine *the, const char *app, const char *path, const char *kernels, uint32_t iterations,
-                   uint32_t warmup) {
+static int run_one(xsMachine *the, const char *app, const char *path, const char *kernels,
+                   uint32_t iterations, uint32_t warmup) {
   volatile int failed = 0;
   int32_t aux_generation = xsinfer_tflm_generation(XSINFER_TFLM_ARENA_AUX);
   memset(records, 0, sizeof records);
   xsTry {
     xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
-    xsVar(2) = xsCall4(xsVar(0), xsID("run"), xsVar(1), xsString(kernels), xsInteger((xsIntegerValue)iterations),
-                       xsInteger((xsIntegerValue)warmup));
+    xsVar(2) = xsCall4(xsVar(0), xsID("run"), xsVar(1), xsString(kernels),
+                       xsInteger((xsIntegerValue)iterations), xsInteger((xsIntegerValue)warmup));
     uint32_t wrong = (uint32_t)xsToInteger(xsVar(2));
     print_run(app, kernels, iterations, wrong);
     note_memory(app, kernels, xsinfer_tflm_generation(XSINFER_TFLM_ARENA_AUX) != aux_generation);
@@ -238,7 +254,9 @@ int main(void) {
     board_exit(status);
   }
   if (word_count != 4) {
-    console_printf("BENCH-JS-ERROR {\"error\":\"usage: xs-bench <apps> <kernels> <iterations> <warmup>\"}\r\n");
+    console_printf(
+        "BENCH-JS-ERROR {\"error\":\"usage: xs-bench <apps> <kernels> <iterations> "
+        "<warmup>\"}\r\n");
     board_exit(2);
   }
   static char *app_names[8], *kernel_names[2];
@@ -259,7 +277,9 @@ int main(void) {
   {
     xsVars(4);
     { /* each xsTry in its own block: the macro declares its jump record */
-      xsTry { xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE); }
+      xsTry {
+        xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE);
+      }
       xsCatch {
         print_error("", NULL, "import lib/bench", xsToString(xsException));
         board_uart_flush();
@@ -276,7 +296,8 @@ int main(void) {
       char path[48] = "apps/";
       strcat(path, app);
       strcat(path, "/main");
-      for (int k = 0; k < kernel_count; k++) failures += run_one(the, app, path, kernel_names[k], iterations, warmup);
+      for (int k = 0; k < kernel_count; k++)
+        failures += run_one(the, app, path, kernel_names[k], iterations, warmup);
     }
     {
       xsTry {

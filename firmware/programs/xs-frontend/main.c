@@ -21,7 +21,14 @@
 
 #define CHECK_MODULE "lib/frontend/device-check"
 
-enum { CLIPS = 4, CLIP_SAMPLES = 16000, FRAMES = 49, STRIDE = 320, FRAME_SAMPLES = 480, FEATURES = 40 };
+enum {
+  CLIPS = 4,
+  CLIP_SAMPLES = 16000,
+  FRAMES = 49,
+  STRIDE = 320,
+  FRAME_SAMPLES = 480,
+  FEATURES = 40
+};
 enum { RC_STEPS = 700, RC_SEED = 12345 }; /* = RC_STEPS / RC_SEED in device-check.ts */
 enum { ARENA_BYTES = 24 * 1024, DIGEST_BYTES = 4096 };
 
@@ -29,7 +36,9 @@ static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 static char c_digest[DIGEST_BYTES];
 static int8_t features[FEATURES];
 
-static void write_str(const char *s) { board_uart_write(s, strlen(s)); }
+static void write_str(const char *s) {
+  board_uart_write(s, strlen(s));
+}
 
 /* newlib-nano's printf has no 64-bit conversions: console_u64 formats them. */
 static void write_u64(uint64_t v) {
@@ -70,14 +79,16 @@ static int run_c_frontend(c_figures_t *f) {
     for (uint32_t c = 0; c < CLIPS; ++c) {
       eng_error_t err;
       const uint64_t t0 = board_ticks();
-      eng_interp_t *it = eng_interp_create(model->data, model->bytes, arena, sizeof arena, ENG_KERNELS_REFERENCE, &err);
+      eng_interp_t *it = eng_interp_create(model->data, model->bytes, arena, sizeof arena,
+                                           ENG_KERNELS_REFERENCE, &err);
       eng_status_t st = it ? eng_interp_allocate(it) : err.code;
       eng_tensor_info_t in, out;
       if (st == ENG_OK) st = eng_interp_input(it, 0, &in);
       if (st == ENG_OK) st = eng_interp_output(it, 0, &out);
       const uint64_t t1 = board_ticks();
       if (st != ENG_OK) {
-        snprintf(f->error, sizeof f->error, "engine: %s", it ? eng_interp_error(it)->message : err.message);
+        snprintf(f->error, sizeof f->error, "engine: %s",
+                 it ? eng_interp_error(it)->message : err.message);
         return -1;
       }
       if (pass == 0 && c == 0) f->create_ticks = t1 - t0;
@@ -107,8 +118,9 @@ static int run_c_frontend(c_figures_t *f) {
             f->pass++;
           } else {
             if (f->fail++ == 0) {
-              snprintf(f->first_mismatch, sizeof f->first_mismatch, "clip %u frame %u index %d: got %d, want %d",
-                       (unsigned)c, (unsigned)k, bad, features[bad], want[bad]);
+              snprintf(f->first_mismatch, sizeof f->first_mismatch,
+                       "clip %u frame %u index %d: got %d, want %d", (unsigned)c, (unsigned)k, bad,
+                       features[bad], want[bad]);
             }
           }
         } else if (bad >= 0) {
@@ -150,14 +162,16 @@ static void run_c_rc(void) {
     if (rc_process(&s, scores, time, &r) != 0) {
       snprintf(item, sizeof item, "%sE%ld", first ? "" : ",", (long)t);
     } else if (r.is_new) {
-      snprintf(item, sizeof item, "%s%ld:%ld:%ld", first ? "" : ",", (long)t, (long)r.label, (long)r.score);
+      snprintf(item, sizeof item, "%s%ld:%ld:%ld", first ? "" : ",", (long)t, (long)r.label,
+               (long)r.score);
     } else {
       continue;
     }
     append(&p, end, item);
     first = 0;
   }
-  snprintf(item, sizeof item, "%sD%lu,L%ld:%ld", first ? "" : ",", (unsigned long)s.dropped, (long)r.label, (long)r.score);
+  snprintf(item, sizeof item, "%sD%lu,L%ld:%ld", first ? "" : ",", (unsigned long)s.dropped,
+           (long)r.label, (long)r.score);
   append(&p, end, item);
 }
 

@@ -17,7 +17,9 @@
 
 #define SMOKE_MODULE "apps/smoke/main"
 
-static void write_str(const char *s) { board_uart_write(s, strlen(s)); }
+static void write_str(const char *s) {
+  board_uart_write(s, strlen(s));
+}
 
 /* newlib-nano's printf has no 64-bit conversions: console_u64 formats them. */
 static void write_u64(uint64_t v) {

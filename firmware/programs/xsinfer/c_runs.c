@@ -23,9 +23,10 @@ typedef struct sink_state {
 
 static void send_c_iteration(void *user, const bench_iteration_t *it) {
   const sink_state_t *state = user;
-  const uint64_t ticks[4] = {it->populate_ticks, it->invoke_ticks, it->respond_ticks, it->total_ticks};
-  send_iteration(state->request->run_id, it->index, it->correct, ticks, it->result.label, it->result.score,
-                 it->result.value, it->case_index);
+  const uint64_t ticks[4] = {it->populate_ticks, it->invoke_ticks, it->respond_ticks,
+                             it->total_ticks};
+  send_iteration(state->request->run_id, it->index, it->correct, ticks, it->result.label,
+                 it->result.score, it->result.value, it->case_index);
 }
 
 static void record_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t ticks) {
@@ -105,7 +106,8 @@ int32_t run_c_app(const run_request_t *request) {
   }
   sink_state_t state = {request};
   wire_hold(&device_wire, 1);
-  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations, board_ticks, send_c_iteration, &state);
+  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations, board_ticks,
+                               send_c_iteration, &state);
   if (request->ops) send_profile(request, &ctx);
   send_memory(&ctx);
   wire_hold(&device_wire, 0);

@@ -26,8 +26,8 @@ typedef struct run_request {
 /* One timed iteration as an `iter` record, queued and then drained: called after the
  * iteration's last tick, before the next iteration's first. correct: 1, 0, or -1 for not
  * checked (the record has no `ok`). value is sent when finite. */
-void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4], int32_t label,
-                    int32_t score, float value, uint32_t case_index);
+void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4],
+                    int32_t label, int32_t score, float value, uint32_t case_index);
 
 /* Wire error code for an engine status (model, unsupported op, arena too small, ...). */
 uint32_t wire_code_for_engine(eng_status_t status);

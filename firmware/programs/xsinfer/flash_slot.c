@@ -13,7 +13,9 @@ static uint32_t header_crc(const flash_slot_header_t *h) {
 
 uint32_t flash_slot_capacity(board_flash_slot_t slot) {
   board_flash_region_t region;
-  if (board_flash_region(slot, &region) != BOARD_FLASH_OK || region.bytes <= FLASH_SLOT_HEADER_BYTES) return 0;
+  if (board_flash_region(slot, &region) != BOARD_FLASH_OK ||
+      region.bytes <= FLASH_SLOT_HEADER_BYTES)
+    return 0;
   return region.bytes - FLASH_SLOT_HEADER_BYTES;
 }
 
@@ -33,12 +35,14 @@ int32_t flash_slot_load(board_flash_slot_t slot, flash_slot_kind_t kind, flash_s
     if (h.magic == 0u) return FLASH_SLOT_REVOKED;
     if (h.magic != 0xFFFFFFFFu) return FLASH_SLOT_CORRUPT;
     /* Header and the image's first bytes untouched: never written (or erased since). */
-    return all_erased(region.base, 2u * FLASH_SLOT_HEADER_BYTES) ? FLASH_SLOT_EMPTY : FLASH_SLOT_INCOMPLETE;
+    return all_erased(region.base, 2u * FLASH_SLOT_HEADER_BYTES) ? FLASH_SLOT_EMPTY
+                                                                 : FLASH_SLOT_INCOMPLETE;
   }
   if (header_crc(&h) != h.header_crc) return FLASH_SLOT_CORRUPT;
   if (h.format != FLASH_SLOT_FORMAT) return FLASH_SLOT_OTHER_FORMAT;
   if (h.kind != (uint16_t)kind) return FLASH_SLOT_WRONG_KIND;
-  if (h.image_bytes == 0 || h.image_bytes > region.bytes - FLASH_SLOT_HEADER_BYTES) return FLASH_SLOT_BAD_IMAGE;
+  if (h.image_bytes == 0 || h.image_bytes > region.bytes - FLASH_SLOT_HEADER_BYTES)
+    return FLASH_SLOT_BAD_IMAGE;
   const uint8_t *data = region.base + FLASH_SLOT_HEADER_BYTES;
   if (wire_crc32(0, data, h.image_bytes) != h.image_crc) return FLASH_SLOT_BAD_IMAGE;
   out->data = data;
@@ -61,15 +65,18 @@ int32_t flash_slot_begin(flash_slot_writer_t *w, board_flash_slot_t slot) {
 
 /* Programs whole program granules at image offset `at` (a multiple of the granule) and
  * reads them back. */
-static int32_t program_image(const flash_slot_writer_t *w, uint32_t at, const uint8_t *data, uint32_t len) {
+static int32_t program_image(const flash_slot_writer_t *w, uint32_t at, const uint8_t *data,
+                             uint32_t len) {
   board_flash_region_t region;
   int32_t status = board_flash_region(w->slot, &region);
-  if (status == BOARD_FLASH_OK) status = board_flash_program(w->slot, FLASH_SLOT_HEADER_BYTES + at, data, len);
+  if (status == BOARD_FLASH_OK)
+    status = board_flash_program(w->slot, FLASH_SLOT_HEADER_BYTES + at, data, len);
   if (status != BOARD_FLASH_OK) return status;
   return memcmp(region.base + FLASH_SLOT_HEADER_BYTES + at, data, len) == 0 ? 0 : FLASH_SLOT_VERIFY;
 }
 
-int32_t flash_slot_write(flash_slot_writer_t *w, uint32_t offset, const uint8_t *data, uint32_t len) {
+int32_t flash_slot_write(flash_slot_writer_t *w, uint32_t offset, const uint8_t *data,
+                         uint32_t len) {
   if (offset != w->written) return FLASH_SLOT_OUT_OF_ORDER;
   if (len > w->capacity - w->written) return FLASH_SLOT_TOO_LARGE;
   /* Flash below `at` is programmed; the tail holds the bytes from `at` to `written`. */
@@ -116,8 +123,9 @@ int32_t flash_slot_finish(flash_slot_writer_t *w, uint32_t crc) {
   return wire_crc32(0, data, w->written) == crc ? 0 : FLASH_SLOT_BAD_IMAGE;
 }
 
-int32_t flash_slot_commit(flash_slot_writer_t *w, flash_slot_kind_t kind, const char *name, uint32_t crc,
-                          uint32_t base_crc, uint32_t sequence, flash_slot_image_t *out) {
+int32_t flash_slot_commit(flash_slot_writer_t *w, flash_slot_kind_t kind, const char *name,
+                          uint32_t crc, uint32_t base_crc, uint32_t sequence,
+                          flash_slot_image_t *out) {
   board_flash_region_t region;
   int32_t status = board_flash_region(w->slot, &region);
   if (status != BOARD_FLASH_OK) return status;
@@ -138,22 +146,26 @@ int32_t flash_slot_commit(flash_slot_writer_t *w, flash_slot_kind_t kind, const 
   h.header_crc = header_crc(&h);
   /* Commit: everything after the magic, then the magic alone. */
   const uint8_t *hb = (const uint8_t *)&h;
-  status = board_flash_program(w->slot, sizeof h.magic, hb + sizeof h.magic, sizeof h - sizeof h.magic);
+  status =
+      board_flash_program(w->slot, sizeof h.magic, hb + sizeof h.magic, sizeof h - sizeof h.magic);
   if (status == BOARD_FLASH_OK) status = board_flash_program(w->slot, 0, hb, sizeof h.magic);
   if (status != BOARD_FLASH_OK) return status;
   if (memcmp(region.base, &h, sizeof h) != 0) return FLASH_SLOT_VERIFY;
   return flash_slot_load(w->slot, kind, out);
 }
 
-int32_t flash_slot_store(board_flash_slot_t slot, flash_slot_kind_t kind, const char *name, const uint8_t *image,
-                         uint32_t bytes, uint32_t base_crc, uint32_t sequence, flash_slot_image_t *out) {
+int32_t flash_slot_store(board_flash_slot_t slot, flash_slot_kind_t kind, const char *name,
+                         const uint8_t *image, uint32_t bytes, uint32_t base_crc, uint32_t sequence,
+                         flash_slot_image_t *out) {
   uint32_t capacity = flash_slot_capacity(slot);
   if (capacity == 0) return BOARD_FLASH_NO_SLOT;
   if (bytes == 0 || bytes > capacity) return FLASH_SLOT_TOO_LARGE; /* before anything is erased */
   flash_slot_writer_t w;
   int32_t status = flash_slot_begin(&w, slot);
   if (status == 0) status = flash_slot_write(&w, 0, image, bytes);
-  if (status == 0) status = flash_slot_commit(&w, kind, name, wire_crc32(0, image, bytes), base_crc, sequence, out);
+  if (status == 0)
+    status =
+        flash_slot_commit(&w, kind, name, wire_crc32(0, image, bytes), base_crc, sequence, out);
   return status;
 }
 

@@ -10,11 +10,11 @@
 
 #include "board_flash.h"
 
-#define FLASH_SLOT_MAGIC 0x544F4C53u /* "SLOT" */
+#define FLASH_SLOT_MAGIC        0x544F4C53u /* "SLOT" */
 /* 2: the sequence number (A/B model slots) joined the CRC-covered part of the header. */
-#define FLASH_SLOT_FORMAT 2u
+#define FLASH_SLOT_FORMAT       2u
 #define FLASH_SLOT_HEADER_BYTES 64u
-#define FLASH_SLOT_NAME_BYTES 32u
+#define FLASH_SLOT_NAME_BYTES   32u
 
 typedef enum flash_slot_kind {
   FLASH_SLOT_KIND_APP = 1,   /* a deployable XS archive (xsarc --base) */
@@ -26,11 +26,11 @@ typedef struct flash_slot_header {
   uint16_t format;
   uint16_t kind;
   uint32_t image_bytes;
-  uint32_t image_crc;               /* CRC-32 of the image */
-  uint32_t base_crc;                /* app: CRC-32 of the built-in archive it was predicted against; model: 0 */
+  uint32_t image_crc; /* CRC-32 of the image */
+  uint32_t base_crc;  /* app: CRC-32 of the built-in archive it was predicted against; model: 0 */
   char name[FLASH_SLOT_NAME_BYTES]; /* as upload_begin named it, NUL-padded */
-  uint32_t sequence;                /* model slots: higher = committed later (the newer of A/B); app: 0 */
-  uint32_t header_crc;              /* CRC-32 of every byte before this field */
+  uint32_t sequence;   /* model slots: higher = committed later (the newer of A/B); app: 0 */
+  uint32_t header_crc; /* CRC-32 of every byte before this field */
   uint32_t reserved;
 } flash_slot_header_t;
 
@@ -53,8 +53,8 @@ enum {
   FLASH_SLOT_CORRUPT = -18,      /* bad magic or header CRC */
   FLASH_SLOT_OTHER_FORMAT = -19, /* another slot format version */
   FLASH_SLOT_WRONG_KIND = -20,
-  FLASH_SLOT_BAD_IMAGE = -21,    /* image size impossible, or its CRC does not match */
-  FLASH_SLOT_VERIFY = -22,       /* read-back after programming differs */
+  FLASH_SLOT_BAD_IMAGE = -21, /* image size impossible, or its CRC does not match */
+  FLASH_SLOT_VERIFY = -22,    /* read-back after programming differs */
   FLASH_SLOT_TOO_LARGE = -23,
   FLASH_SLOT_REVOKED = -24,      /* magic cleared by flash_slot_revoke */
   FLASH_SLOT_OUT_OF_ORDER = -25, /* a streamed write not at the end of what was written */
@@ -69,8 +69,9 @@ int32_t flash_slot_load(board_flash_slot_t slot, flash_slot_kind_t kind, flash_s
 /* Erases the slot, programs and reads back the image, then the header (magic last) and
  * reads it back. `image` must be in RAM. 0 and *out (now in flash), else a status; on
  * failure the slot reads as empty, incomplete or corrupt, never as a valid image. */
-int32_t flash_slot_store(board_flash_slot_t slot, flash_slot_kind_t kind, const char *name, const uint8_t *image,
-                         uint32_t bytes, uint32_t base_crc, uint32_t sequence, flash_slot_image_t *out);
+int32_t flash_slot_store(board_flash_slot_t slot, flash_slot_kind_t kind, const char *name,
+                         const uint8_t *image, uint32_t bytes, uint32_t base_crc, uint32_t sequence,
+                         flash_slot_image_t *out);
 
 /* Streaming: flash_slot_begin erases the slot (it reads as empty, then incomplete once
  * written to); flash_slot_write programs image bytes in order, `offset` counting from the
@@ -90,10 +91,12 @@ typedef struct flash_slot_writer {
 } flash_slot_writer_t;
 
 int32_t flash_slot_begin(flash_slot_writer_t *w, board_flash_slot_t slot);
-int32_t flash_slot_write(flash_slot_writer_t *w, uint32_t offset, const uint8_t *data, uint32_t len);
+int32_t flash_slot_write(flash_slot_writer_t *w, uint32_t offset, const uint8_t *data,
+                         uint32_t len);
 int32_t flash_slot_finish(flash_slot_writer_t *w, uint32_t crc);
-int32_t flash_slot_commit(flash_slot_writer_t *w, flash_slot_kind_t kind, const char *name, uint32_t crc,
-                          uint32_t base_crc, uint32_t sequence, flash_slot_image_t *out);
+int32_t flash_slot_commit(flash_slot_writer_t *w, flash_slot_kind_t kind, const char *name,
+                          uint32_t crc, uint32_t base_crc, uint32_t sequence,
+                          flash_slot_image_t *out);
 
 /* Marks a slot as not to be used again (programs its magic word to 0, no erase), until
  * the next store. 0 or a board_flash status. */

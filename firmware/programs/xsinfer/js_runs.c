@@ -35,7 +35,8 @@ static js_sink_state_t sink_state;
 static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
   const js_sink_state_t *state = user;
   const uint64_t ticks[4] = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks};
-  send_iteration(state->run_id, r->index, r->correct, ticks, r->label, r->score, NAN, r->case_index);
+  send_iteration(state->run_id, r->index, r->correct, ticks, r->label, r->score, NAN,
+                 r->case_index);
 }
 
 /* telemetry.send() → a `user` record. Only queued: during a run the queue is held, so the
@@ -54,7 +55,8 @@ static void telemetry_cancel(void *ctx) {
   (void)ctx;
   wire_queue_cancel(&device_wire);
 }
-static const xsinfer_telemetry_sink_t telemetry_sink = {telemetry_begin, telemetry_end, telemetry_cancel, NULL};
+static const xsinfer_telemetry_sink_t telemetry_sink = {telemetry_begin, telemetry_end,
+                                                        telemetry_cancel, NULL};
 
 void js_release_arenas(void) {
   xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_MAIN, main_arena, sizeof main_arena);
@@ -70,9 +72,9 @@ static void eng_output(const char *text, size_t len) {
 
 /* An XS abort ends the program: say why in an error record first (never a silent hang). */
 static void xs_abort(int status, const char *reason) {
-  uint32_t code = status == XSINFER_XS_ABORT_MEMORY ? WIRE_ERR_OUT_OF_MEMORY
-                  : status == XSINFER_XS_ABORT_STACK   ? WIRE_ERR_STACK_OVERFLOW
-                                                      : WIRE_ERR_ABORT;
+  uint32_t code = status == XSINFER_XS_ABORT_MEMORY  ? WIRE_ERR_OUT_OF_MEMORY
+                  : status == XSINFER_XS_ABORT_STACK ? WIRE_ERR_STACK_OVERFLOW
+                                                     : WIRE_ERR_ABORT;
   char message[96];
   snprintf(message, sizeof message, "XS aborted: %s; the device stops", reason);
   wire_queue_cancel(&device_wire);
@@ -92,16 +94,23 @@ int js_start(void) {
   uint64_t t0 = board_ticks();
   machine = xsinfer_xs_create(hosts, host_count);
   if (!machine) return -1;
-  if (xsinfer_xs_map(machine, xsinfer_xs_image.archive, xsinfer_xs_image.archive_bytes) != 0) return -2;
+  if (xsinfer_xs_map(machine, xsinfer_xs_image.archive, xsinfer_xs_image.archive_bytes) != 0)
+    return -2;
   boot_ticks = board_ticks() - t0;
   return 0;
 }
 
-uint64_t js_boot_ticks(void) { return boot_ticks; }
+uint64_t js_boot_ticks(void) {
+  return boot_ticks;
+}
 
 /* ---- deploy (upload.c) ---- */
-xsMachine *js_machine(void) { return machine; }
-void js_set_machine(xsMachine *m) { machine = m; }
+xsMachine *js_machine(void) {
+  return machine;
+}
+void js_set_machine(xsMachine *m) {
+  machine = m;
+}
 
 static void write_xs_stats(wire_mp_t *mp) {
   xsinfer_xs_stats_t s;
@@ -206,10 +215,12 @@ int32_t run_js_app(const run_request_t *request) {
     xsTry {
       xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE);
       xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
-      xsVar(2) = xsCall5(xsVar(0), xsID("run"), xsVar(1),
-                         xsString(request->kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference"),
-                         xsInteger((xsIntegerValue)request->iterations), xsInteger((xsIntegerValue)request->warmup),
-                         request->model[0] ? xsString(request->model) : xsUndefined);
+      xsVar(2) =
+          xsCall5(xsVar(0), xsID("run"), xsVar(1),
+                  xsString(request->kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference"),
+                  xsInteger((xsIntegerValue)request->iterations),
+                  xsInteger((xsIntegerValue)request->warmup),
+                  request->model[0] ? xsString(request->model) : xsUndefined);
       wrong = xsToInteger(xsVar(2));
       xsVar(3) = xsCall0(xsVar(0), xsID("lastFailure"));
       xsStringValue failure = xsToString(xsVar(3));

@@ -40,9 +40,14 @@ uint32_t wire_code_for_engine(eng_status_t status) {
   }
 }
 
-void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4], int32_t label,
-                    int32_t score, float value, uint32_t case_index) {
-  wire_iter_t iter = {.run = run_id, .index = index, .warmup = 0, .correct = (int8_t)(correct < 0 ? -1 : correct ? 1 : 0)};
+void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4],
+                    int32_t label, int32_t score, float value, uint32_t case_index) {
+  wire_iter_t iter = {.run = run_id,
+                      .index = index,
+                      .warmup = 0,
+                      .correct = (int8_t)(correct < 0 ? -1
+                                          : correct   ? 1
+                                                      : 0)};
   for (int p = 0; p < WIRE_PHASES; p++) iter.ticks[p] = ticks[p];
   wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
   if (mp) {
@@ -88,7 +93,8 @@ static void send_info(int32_t hello_seq) {
 /* Decodes a run command; returns NULL, or why it is refused (an `error` 2 badCommand). */
 static const char *decode_run(const wire_cmd_t *cmd, run_request_t *request) {
   memset(request, 0, sizeof *request);
-  if (cmd->u.run.app.len == 0 || cmd->u.run.app.len >= sizeof request->app) return "run: app name missing or too long";
+  if (cmd->u.run.app.len == 0 || cmd->u.run.app.len >= sizeof request->app)
+    return "run: app name missing or too long";
   memcpy(request->app, cmd->u.run.app.ptr, cmd->u.run.app.len);
   if (cmd->u.run.model.len >= sizeof request->model) return "run: model asset name too long";
   memcpy(request->model, cmd->u.run.model.ptr, cmd->u.run.model.len);
@@ -96,12 +102,15 @@ static const char *decode_run(const wire_cmd_t *cmd, run_request_t *request) {
    * host's mistake (nothing uploaded), not an app failure. */
   if (request->model[0] && !asset_find(request->model)) {
     static char message[160];
-    int uploaded = strncmp(request->model, ASSET_UPLOAD_PREFIX, sizeof ASSET_UPLOAD_PREFIX - 1) == 0;
-    snprintf(message, sizeof message, "run: no model asset \"%s\" %s", request->model,
-             uploaded ? "(nothing uploaded under that name: deploy --model first)" : "in this firmware");
+    int uploaded =
+        strncmp(request->model, ASSET_UPLOAD_PREFIX, sizeof ASSET_UPLOAD_PREFIX - 1) == 0;
+    snprintf(
+        message, sizeof message, "run: no model asset \"%s\" %s", request->model,
+        uploaded ? "(nothing uploaded under that name: deploy --model first)" : "in this firmware");
     return message;
   }
-  if (request->model[0] && strcmp(request->app, "micro") == 0) return "run: the micro-benchmarks take no model";
+  if (request->model[0] && strcmp(request->app, "micro") == 0)
+    return "run: the micro-benchmarks take no model";
   request->impl_c = cmd->u.run.impl_c;
   request->kernels = cmd->u.run.optimized ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   request->ops = cmd->u.run.ops;
@@ -132,8 +141,8 @@ static void handle_run(const wire_cmd_t *cmd) {
   uint32_t status = wrong == 0 ? 0u : 1u;
   /* The run's identity travels with its result, so a recording alone rebuilds the report
    * (with the model when the run named one). */
-  wire_mp_t *done = wire_done_begin(&device_wire, request.run_id, status, wrong < 0 ? 0u : request.iterations,
-                                    request.model[0] ? 6 : 5);
+  wire_mp_t *done = wire_done_begin(&device_wire, request.run_id, status,
+                                    wrong < 0 ? 0u : request.iterations, request.model[0] ? 6 : 5);
   if (done) {
     wire_mp_str(done, "app");
     wire_mp_str(done, request.app);
@@ -172,7 +181,9 @@ int main(void) {
   int eng_status = js_start();
   if (eng_status == 0) upload_restore(); /* apps and models uploaded before the reset */
   send_info(-1);
-  if (eng_status != 0) wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS could not start: machine creation or archive map failed");
+  if (eng_status != 0)
+    wire_error(&device_wire, NULL, WIRE_ERR_ABORT,
+               "XS could not start: machine creation or archive map failed");
   wire_drain(&device_wire);
 
   for (;;) {
@@ -186,9 +197,7 @@ int main(void) {
         send_info(cmd.seq);
         wire_ack(&device_wire, &cmd);
         break;
-      case WIRE_CMD_RUN:
-        handle_run(&cmd);
-        break;
+      case WIRE_CMD_RUN: handle_run(&cmd); break;
       case WIRE_CMD_STOP:
         wire_ack(&device_wire, &cmd);
         wire_drain(&device_wire);
@@ -201,9 +210,7 @@ int main(void) {
         break;
       case WIRE_CMD_UPLOAD_BEGIN: /* model upload and app deploy: upload.c */
       case WIRE_CMD_UPLOAD_CHUNK:
-      case WIRE_CMD_UPLOAD_END:
-        upload_handle(&cmd);
-        break;
+      case WIRE_CMD_UPLOAD_END: upload_handle(&cmd); break;
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
         break;

@@ -37,10 +37,14 @@ static slot_t model_slots[2] = {
 static slot_t *model_current; /* published as upload/model, or NULL */
 static slot_t app_slot = {BOARD_FLASH_SLOT_APP, FLASH_SLOT_KIND_APP, "app slot", 0, {0}};
 
-static char slot_letter(const slot_t *slot) { return slot == &model_slots[0] ? 'A' : 'B'; }
+static char slot_letter(const slot_t *slot) {
+  return slot == &model_slots[0] ? 'A' : 'B';
+}
 
 /* Where the next model upload goes: the model slot that is not published. */
-static slot_t *model_target(void) { return model_current == &model_slots[0] ? &model_slots[1] : &model_slots[0]; }
+static slot_t *model_target(void) {
+  return model_current == &model_slots[0] ? &model_slots[1] : &model_slots[0];
+}
 
 /* Apps are staged whole in the main arena before anything is written to flash; models go
  * straight to flash. */
@@ -59,18 +63,22 @@ static struct {
   uint32_t received;
   uint32_t running_crc;
   char name[32];
-  slot_t *model;               /* the model slot being written */
-  flash_slot_writer_t writer;  /* models only */
-  uint64_t store_ticks;        /* spent erasing and programming so far */
+  slot_t *model;              /* the model slot being written */
+  flash_slot_writer_t writer; /* models only */
+  uint64_t store_ticks;       /* spent erasing and programming so far */
 } xfer;
 
 static char deployed_main[64];
 static uint32_t base_crc;
 static int base_crc_known;
 
-const char *upload_deployed_main(void) { return deployed_main[0] ? deployed_main : NULL; }
+const char *upload_deployed_main(void) {
+  return deployed_main[0] ? deployed_main : NULL;
+}
 
-static uint8_t *staging(void) { return main_arena; }
+static uint8_t *staging(void) {
+  return main_arena;
+}
 
 /* CRC-32 of the built-in archive: what a deployed archive must have been predicted against. */
 static uint32_t firmware_base_crc(void) {
@@ -92,7 +100,8 @@ static void refuse(const wire_cmd_t *cmd, uint32_t code, const char *message) {
  * app "starts": its top level runs). Returns 0 or a wire error code with *message. While
  * `trial` is set the tflm slots have no arena, so code mapped from the staging area (the
  * main arena) cannot be overwritten by an interpreter it creates. */
-static uint32_t restart_xs(const uint8_t *overlay, uint32_t bytes, int trial, char *message, size_t cap) {
+static uint32_t restart_xs(const uint8_t *overlay, uint32_t bytes, int trial, char *message,
+                           size_t cap) {
   js_release_arenas();
   xsinfer_xs_delete(js_machine());
   js_set_machine(NULL);
@@ -180,7 +189,8 @@ static void begin(const wire_cmd_t *cmd) {
   if (size > capacity) {
     char message[96];
     snprintf(message, sizeof message, "upload of %lu bytes does not fit the %lu-byte %s slot",
-             (unsigned long)size, (unsigned long)capacity, slot->kind == FLASH_SLOT_KIND_APP ? "app" : "model");
+             (unsigned long)size, (unsigned long)capacity,
+             slot->kind == FLASH_SLOT_KIND_APP ? "app" : "model");
     refuse(cmd, WIRE_ERR_TOO_LARGE, message);
     return;
   }
@@ -201,8 +211,8 @@ static void begin(const wire_cmd_t *cmd) {
     xfer.store_ticks = board_ticks() - t0;
     if (status != 0) {
       char message[128];
-      snprintf(message, sizeof message, "%s erase failed: %s; the previous model stays in use", slot->what,
-               flash_slot_status_text(status));
+      snprintf(message, sizeof message, "%s erase failed: %s; the previous model stays in use",
+               slot->what, flash_slot_status_text(status));
       refuse(cmd, WIRE_ERR_FLASH, message);
       return;
     }
@@ -243,7 +253,8 @@ static void chunk(const wire_cmd_t *cmd) {
     xfer.store_ticks += board_ticks() - t0;
     if (status != 0) {
       char message[128];
-      snprintf(message, sizeof message, "%s write failed: %s; upload cancelled, the previous model stays in use",
+      snprintf(message, sizeof message,
+               "%s write failed: %s; upload cancelled, the previous model stays in use",
                xfer.model->what, flash_slot_status_text(status));
       refuse(cmd, WIRE_ERR_FLASH, message);
       return;
@@ -265,8 +276,8 @@ static void end_model(const wire_cmd_t *cmd) {
   int32_t status = flash_slot_finish(&xfer.writer, xfer.crc);
   xfer.store_ticks += board_ticks() - t0;
   if (status != 0) {
-    snprintf(message, sizeof message, "%s read-back failed: %s; the previous model stays in use", slot->what,
-             flash_slot_status_text(status));
+    snprintf(message, sizeof message, "%s read-back failed: %s; the previous model stays in use",
+             slot->what, flash_slot_status_text(status));
     refuse(cmd, status == FLASH_SLOT_BAD_IMAGE ? WIRE_ERR_BAD_CRC : WIRE_ERR_FLASH, message);
     return;
   }
@@ -275,9 +286,11 @@ static void end_model(const wire_cmd_t *cmd) {
   js_release_arenas();
   eng_error_t err;
   memset(&err, 0, sizeof err);
-  eng_interp_t *it = eng_interp_create(image, xfer.size, main_arena, MAIN_ARENA_BYTES, ENG_KERNELS_REFERENCE, &err);
+  eng_interp_t *it = eng_interp_create(image, xfer.size, main_arena, MAIN_ARENA_BYTES,
+                                       ENG_KERNELS_REFERENCE, &err);
   if (!it) {
-    snprintf(message, sizeof message, "model refused: %s", err.message[0] ? err.message : "verification failed");
+    snprintf(message, sizeof message, "model refused: %s",
+             err.message[0] ? err.message : "verification failed");
     refuse(cmd, wire_code_for_engine(err.code), message);
     return;
   }
@@ -285,13 +298,15 @@ static void end_model(const wire_cmd_t *cmd) {
   /* Newer than whatever the other slot holds, so a boot picks this one. */
   const slot_t *other = slot == &model_slots[0] ? &model_slots[1] : &model_slots[0];
   flash_slot_image_t other_image;
-  uint32_t sequence = flash_slot_load(other->id, other->kind, &other_image) == 0 ? other_image.sequence + 1u : 1u;
+  uint32_t sequence =
+      flash_slot_load(other->id, other->kind, &other_image) == 0 ? other_image.sequence + 1u : 1u;
   t0 = board_ticks();
-  status = flash_slot_commit(&xfer.writer, slot->kind, xfer.name, xfer.crc, 0, sequence, &slot->image);
+  status =
+      flash_slot_commit(&xfer.writer, slot->kind, xfer.name, xfer.crc, 0, sequence, &slot->image);
   xfer.store_ticks += board_ticks() - t0;
   if (status != 0) {
-    snprintf(message, sizeof message, "%s commit failed: %s; the previous model stays in use", slot->what,
-             flash_slot_status_text(status));
+    snprintf(message, sizeof message, "%s commit failed: %s; the previous model stays in use",
+             slot->what, flash_slot_status_text(status));
     refuse(cmd, WIRE_ERR_FLASH, message);
     return;
   }
@@ -322,19 +337,22 @@ static void end_app(const wire_cmd_t *cmd) {
   xsinfer_xs_deploy_info_t info;
   int32_t status = xsinfer_xs_deploy_info(image, xfer.size, &info);
   if (status == -2) {
-    snprintf(message, sizeof message, "app archive built for XS %u.%u.%u, this firmware runs XS %u.%u.%u",
+    snprintf(message, sizeof message,
+             "app archive built for XS %u.%u.%u, this firmware runs XS %u.%u.%u",
              info.xs_version[0], info.xs_version[1], info.xs_version[2], info.xs_runtime[0],
              info.xs_runtime[1], info.xs_runtime[2]);
     refuse(cmd, WIRE_ERR_BAD_VERSION, message);
     return;
   }
   if (status != 0) {
-    refuse(cmd, WIRE_ERR_BAD_COMMAND, "not a deployable XS archive (no DEPL atom from xsarc --base)");
+    refuse(cmd, WIRE_ERR_BAD_COMMAND,
+           "not a deployable XS archive (no DEPL atom from xsarc --base)");
     return;
   }
   if (info.base_crc != firmware_base_crc()) {
     snprintf(message, sizeof message,
-             "app archive was built against another firmware image (base archive CRC %08lx, this device %08lx)",
+             "app archive was built against another firmware image (base archive CRC %08lx, this "
+             "device %08lx)",
              (unsigned long)info.base_crc, (unsigned long)firmware_base_crc());
     refuse(cmd, WIRE_ERR_BAD_VERSION, message);
     return;
@@ -349,11 +367,13 @@ static void end_app(const wire_cmd_t *cmd) {
   /* The trial machine maps the staged copy, so the slot can go now. */
   app_slot.valid = 0;
   uint64_t t1 = board_ticks();
-  int32_t stored = flash_slot_store(app_slot.id, app_slot.kind, xfer.name, image, xfer.size, info.base_crc, 0, &app_slot.image);
+  int32_t stored = flash_slot_store(app_slot.id, app_slot.kind, xfer.name, image, xfer.size,
+                                    info.base_crc, 0, &app_slot.image);
   uint64_t store_ticks = board_ticks() - t1;
   if (stored != 0) {
     restore_xs(); /* built-ins only: the previous app went with the erase */
-    snprintf(message, sizeof message, "app slot write failed: %s; the slot is empty now", flash_slot_status_text(stored));
+    snprintf(message, sizeof message, "app slot write failed: %s; the slot is empty now",
+             flash_slot_status_text(stored));
     refuse(cmd, WIRE_ERR_FLASH, message);
     return;
   }
@@ -400,8 +420,10 @@ static void end(const wire_cmd_t *cmd) {
     refuse(cmd, WIRE_ERR_BAD_CRC, "image CRC-32 does not match upload_begin's");
     return;
   }
-  if (xfer.app) end_app(cmd);
-  else end_model(cmd);
+  if (xfer.app)
+    end_app(cmd);
+  else
+    end_model(cmd);
 }
 
 void upload_handle(const wire_cmd_t *cmd) {
@@ -430,7 +452,8 @@ void upload_on_abort(void) {
   starting_slot_app = 0;
   int32_t status = flash_slot_revoke(app_slot.id);
   if (status == 0) {
-    boot_log(WIRE_LOG_WARN, "app slot revoked: %s made XS abort while starting; rebooting with built-in apps only",
+    boot_log(WIRE_LOG_WARN,
+             "app slot revoked: %s made XS abort while starting; rebooting with built-in apps only",
              app_slot.image.name);
   } else {
     boot_log(WIRE_LOG_WARN, "app slot could not be revoked: %s", flash_slot_status_text(status));
@@ -449,26 +472,31 @@ void upload_restore(void) {
     slot->valid = status == 0;
     if (status != 0 && status != FLASH_SLOT_EMPTY)
       boot_log(WIRE_LOG_WARN, "%s ignored: %s", slot->what, flash_slot_status_text(status));
-    if (slot->valid && (!model_current || slot->image.sequence > model_current->image.sequence)) model_current = slot;
+    if (slot->valid && (!model_current || slot->image.sequence > model_current->image.sequence))
+      model_current = slot;
   }
   if (model_current) {
     asset_publish(MODEL_ASSET, model_current->image.data, model_current->image.bytes);
-    boot_log(WIRE_LOG_INFO, "model slot: %s (%lu bytes) published as " MODEL_ASSET " (slot %c, sequence %lu)",
-             model_current->image.name, (unsigned long)model_current->image.bytes, slot_letter(model_current),
-             (unsigned long)model_current->image.sequence);
+    boot_log(WIRE_LOG_INFO,
+             "model slot: %s (%lu bytes) published as " MODEL_ASSET " (slot %c, sequence %lu)",
+             model_current->image.name, (unsigned long)model_current->image.bytes,
+             slot_letter(model_current), (unsigned long)model_current->image.sequence);
   }
 
   int32_t status = flash_slot_load(app_slot.id, app_slot.kind, &app_slot.image);
   if (status != 0) {
-    if (status != FLASH_SLOT_EMPTY) boot_log(WIRE_LOG_WARN, "app slot ignored: %s", flash_slot_status_text(status));
+    if (status != FLASH_SLOT_EMPTY)
+      boot_log(WIRE_LOG_WARN, "app slot ignored: %s", flash_slot_status_text(status));
     return;
   }
   if (app_slot.image.base_crc != firmware_base_crc()) {
     /* Reflashed since the deploy: the app's predicted IDs would not match this archive. */
     boot_log(WIRE_LOG_WARN,
-             "app slot ignored: %s was deployed for another firmware image (base archive CRC %08lx, this one %08lx); "
+             "app slot ignored: %s was deployed for another firmware image (base archive CRC "
+             "%08lx, this one %08lx); "
              "built-in apps only",
-             app_slot.image.name, (unsigned long)app_slot.image.base_crc, (unsigned long)firmware_base_crc());
+             app_slot.image.name, (unsigned long)app_slot.image.base_crc,
+             (unsigned long)firmware_base_crc());
     return;
   }
   char why[160];
@@ -476,7 +504,8 @@ void upload_restore(void) {
   if (code != 0) {
     char ignored[8];
     restart_xs(NULL, 0, 0, ignored, sizeof ignored);
-    boot_log(WIRE_LOG_WARN, "app slot ignored: %s did not start (%s); built-in apps only", app_slot.image.name, why);
+    boot_log(WIRE_LOG_WARN, "app slot ignored: %s did not start (%s); built-in apps only",
+             app_slot.image.name, why);
     return;
   }
   app_slot.valid = 1;

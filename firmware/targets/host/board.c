@@ -34,7 +34,9 @@ const board_tick_unit_t *board_tick_unit(void) {
   return &unit;
 }
 
-const char *board_name(void) { return "host"; }
+const char *board_name(void) {
+  return "host";
+}
 
 void board_memory(board_memory_t *out) {
   out->flash_bytes = 0;
@@ -44,7 +46,9 @@ void board_memory(board_memory_t *out) {
   out->stack_bottom = stack_top_estimate - 4u * 1024u * 1024u;
 }
 
-uintptr_t board_stack_limit(void) { return stack_top_estimate - 4u * 1024u * 1024u + 4096u; }
+uintptr_t board_stack_limit(void) {
+  return stack_top_estimate - 4u * 1024u * 1024u + 4096u;
+}
 
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
@@ -152,7 +156,8 @@ int32_t board_flash_erase(board_flash_slot_t slot) {
   return nor_emu_erase(&nor);
 }
 
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data, uint32_t len) {
+int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
+                            uint32_t len) {
   nor_emu_t nor = slot_nor(slot);
   return nor_emu_program(&nor, offset, data, len);
 }

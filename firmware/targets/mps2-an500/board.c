@@ -10,25 +10,25 @@
 #include "board.h"
 #include "board_flash.h"
 
-#define UART0_BASE 0x40004000u
-#define UART_DATA REG32(UART0_BASE + 0x00u)
-#define UART_STATE REG32(UART0_BASE + 0x04u)
-#define UART_CTRL REG32(UART0_BASE + 0x08u)
-#define UART_BAUDDIV REG32(UART0_BASE + 0x10u)
+#define UART0_BASE         0x40004000u
+#define UART_DATA          REG32(UART0_BASE + 0x00u)
+#define UART_STATE         REG32(UART0_BASE + 0x04u)
+#define UART_CTRL          REG32(UART0_BASE + 0x08u)
+#define UART_BAUDDIV       REG32(UART0_BASE + 0x10u)
 #define UART_STATE_TX_FULL 0x1u
 #define UART_STATE_RX_FULL 0x2u
 
 /* Dual timer, Timer1 (the single-timer register layout leaves it stopped). */
-#define DUALTIMER_BASE 0x40002000u
-#define TIMER1_LOAD REG32(DUALTIMER_BASE + 0x00u)
-#define TIMER1_VALUE REG32(DUALTIMER_BASE + 0x04u)
-#define TIMER1_CONTROL REG32(DUALTIMER_BASE + 0x08u)
-#define TIMER1_INTCLR REG32(DUALTIMER_BASE + 0x0Cu)
-#define TIMER1_RIS REG32(DUALTIMER_BASE + 0x10u)
-#define TIMER_CTRL_ENABLE 0x80u
+#define DUALTIMER_BASE        0x40002000u
+#define TIMER1_LOAD           REG32(DUALTIMER_BASE + 0x00u)
+#define TIMER1_VALUE          REG32(DUALTIMER_BASE + 0x04u)
+#define TIMER1_CONTROL        REG32(DUALTIMER_BASE + 0x08u)
+#define TIMER1_INTCLR         REG32(DUALTIMER_BASE + 0x0Cu)
+#define TIMER1_RIS            REG32(DUALTIMER_BASE + 0x10u)
+#define TIMER_CTRL_ENABLE     0x80u
 #define TIMER_CTRL_INT_ENABLE 0x20u
-#define TIMER_CTRL_32BIT 0x02u
-#define DUALTIMER_IRQ 10u
+#define TIMER_CTRL_32BIT      0x02u
+#define DUALTIMER_IRQ         10u
 
 static volatile uint32_t timer_wraps;
 
@@ -42,11 +42,11 @@ extern uint8_t __slots_start[], __slots_size[], __slots_mpu_base[], __slots_mpu_
 extern uint8_t __slot_app_start[], __slot_app_size[], __slot_model_a_start[], __slot_model_a_size[];
 extern uint8_t __slot_model_b_start[], __slot_model_b_size[];
 
-#define MPU_RASR_XN (1u << 28)
-#define MPU_RASR_AP_PRIV_RW (0x1u << 24)
+#define MPU_RASR_XN           (1u << 28)
+#define MPU_RASR_AP_PRIV_RW   (0x1u << 24)
 #define MPU_RASR_AP_READ_ONLY (0x6u << 24)
-#define MPU_RASR_CACHEABLE (1u << 17) /* TEX=0 C=1 B=0: normal memory, write-through */
-#define MPU_SLOTS_REGION 1u
+#define MPU_RASR_CACHEABLE    (1u << 17) /* TEX=0 C=1 B=0: normal memory, write-through */
+#define MPU_SLOTS_REGION      1u
 
 /* RASR for the slot region with access `ap`; SIZE encodes 2^(SIZE+1) bytes. The region
  * is the power of two ending where the slots end (layout.ld); its eighths below the slots
@@ -142,7 +142,8 @@ int32_t board_flash_erase(board_flash_slot_t slot) {
   return status;
 }
 
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data, uint32_t len) {
+int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
+                            uint32_t len) {
   nor_emu_t nor = slot_nor(slot);
   if (!nor.mem) return BOARD_FLASH_NO_SLOT;
   uint32_t primask = slots_writable();
@@ -185,13 +186,14 @@ const board_tick_unit_t *board_tick_unit(void) {
   return &unit;
 }
 
-const char *board_name(void) { return "mps2-an500"; }
+const char *board_name(void) {
+  return "mps2-an500";
+}
 
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
   for (size_t i = 0; i < len; i++) {
-    while (UART_STATE & UART_STATE_TX_FULL) {
-    }
+    while (UART_STATE & UART_STATE_TX_FULL) {}
     UART_DATA = bytes[i];
   }
 }
@@ -204,14 +206,17 @@ size_t board_uart_read(void *data, size_t cap) {
 }
 
 void board_uart_flush(void) {
-  while (UART_STATE & UART_STATE_TX_FULL) {
-  }
+  while (UART_STATE & UART_STATE_TX_FULL) {}
 }
 
 /* ---- semihosting ---- */
 enum {
-  SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_READ = 0x06, SYS_FLEN = 0x0C,
-  SYS_GET_CMDLINE = 0x15, SYS_EXIT_EXTENDED = 0x20,
+  SYS_OPEN = 0x01,
+  SYS_CLOSE = 0x02,
+  SYS_READ = 0x06,
+  SYS_FLEN = 0x0C,
+  SYS_GET_CMDLINE = 0x15,
+  SYS_EXIT_EXTENDED = 0x20,
   ADP_STOPPED_APPLICATION_EXIT = 0x20026,
 };
 
@@ -267,14 +272,12 @@ void board_exit(int status) {
   board_uart_flush();
   uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
   semihost(SYS_EXIT_EXTENDED, block);
-  for (;;) {
-  }
+  for (;;) {}
 }
 
 void board_reset(void) {
   board_uart_flush();
   REG32(0xE000ED0Cu) = 0x05FA0004u; /* AIRCR: VECTKEY | SYSRESETREQ */
   armv7m_dsb();
-  for (;;) {
-  }
+  for (;;) {}
 }

@@ -21,14 +21,14 @@ typedef void (*vector_t)(void);
 __attribute__((section(".vectors"), used)) static const vector_t vectors[16 + 32] = {
     [0] = (vector_t)(uintptr_t)__stack_top,
     [1] = Reset_Handler,
-    [2] = Default_Handler,      /* NMI */
+    [2] = Default_Handler, /* NMI */
     [3] = HardFault_Handler,
     [4] = MemManage_Handler,
     [5] = BusFault_Handler,
     [6] = UsageFault_Handler,
-    [11] = Default_Handler,     /* SVC */
-    [14] = Default_Handler,     /* PendSV */
-    [15] = Default_Handler,     /* SysTick */
+    [11] = Default_Handler, /* SVC */
+    [14] = Default_Handler, /* PendSV */
+    [15] = Default_Handler, /* SysTick */
     [16 + 10] = mps2_dualtimer_irq,
 };
 

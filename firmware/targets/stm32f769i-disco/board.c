@@ -17,44 +17,44 @@
 
 enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
 
-#define RCC_BASE 0x40023800u
-#define RCC_CR REG32(RCC_BASE + 0x00u)
-#define RCC_PLLCFGR REG32(RCC_BASE + 0x04u)
-#define RCC_CFGR REG32(RCC_BASE + 0x08u)
-#define RCC_AHB1ENR REG32(RCC_BASE + 0x30u)
-#define RCC_APB1ENR REG32(RCC_BASE + 0x40u)
-#define RCC_APB2ENR REG32(RCC_BASE + 0x44u)
+#define RCC_BASE     0x40023800u
+#define RCC_CR       REG32(RCC_BASE + 0x00u)
+#define RCC_PLLCFGR  REG32(RCC_BASE + 0x04u)
+#define RCC_CFGR     REG32(RCC_BASE + 0x08u)
+#define RCC_AHB1ENR  REG32(RCC_BASE + 0x30u)
+#define RCC_APB1ENR  REG32(RCC_BASE + 0x40u)
+#define RCC_APB2ENR  REG32(RCC_BASE + 0x44u)
 #define RCC_DCKCFGR2 REG32(RCC_BASE + 0x90u)
 
-#define PWR_CR1 REG32(0x40007000u)
-#define PWR_CSR1 REG32(0x40007004u)
+#define PWR_CR1   REG32(0x40007000u)
+#define PWR_CSR1  REG32(0x40007004u)
 #define FLASH_ACR REG32(0x40023C00u)
 
-#define GPIOA_BASE 0x40020000u
-#define GPIOA_MODER REG32(GPIOA_BASE + 0x00u)
+#define GPIOA_BASE    0x40020000u
+#define GPIOA_MODER   REG32(GPIOA_BASE + 0x00u)
 #define GPIOA_OSPEEDR REG32(GPIOA_BASE + 0x08u)
-#define GPIOA_PUPDR REG32(GPIOA_BASE + 0x0Cu)
-#define GPIOA_AFRH REG32(GPIOA_BASE + 0x24u)
+#define GPIOA_PUPDR   REG32(GPIOA_BASE + 0x0Cu)
+#define GPIOA_AFRH    REG32(GPIOA_BASE + 0x24u)
 
-#define USART1_BASE 0x40011000u
-#define USART1_CR1 REG32(USART1_BASE + 0x00u)
-#define USART1_BRR REG32(USART1_BASE + 0x0Cu)
-#define USART1_ISR REG32(USART1_BASE + 0x1Cu)
-#define USART1_ICR REG32(USART1_BASE + 0x20u)
-#define USART1_RDR REG32(USART1_BASE + 0x24u)
-#define USART1_TDR REG32(USART1_BASE + 0x28u)
-#define USART_ISR_ORE (1u << 3)
+#define USART1_BASE    0x40011000u
+#define USART1_CR1     REG32(USART1_BASE + 0x00u)
+#define USART1_BRR     REG32(USART1_BASE + 0x0Cu)
+#define USART1_ISR     REG32(USART1_BASE + 0x1Cu)
+#define USART1_ICR     REG32(USART1_BASE + 0x20u)
+#define USART1_RDR     REG32(USART1_BASE + 0x24u)
+#define USART1_TDR     REG32(USART1_BASE + 0x28u)
+#define USART_ISR_ORE  (1u << 3)
 #define USART_ISR_RXNE (1u << 5)
-#define USART_ISR_TC (1u << 6)
-#define USART_ISR_TXE (1u << 7)
+#define USART_ISR_TC   (1u << 6)
+#define USART_ISR_TXE  (1u << 7)
 
 #define TIM2_BASE 0x40000000u
-#define TIM2_CR1 REG32(TIM2_BASE + 0x00u)
+#define TIM2_CR1  REG32(TIM2_BASE + 0x00u)
 #define TIM2_DIER REG32(TIM2_BASE + 0x0Cu)
-#define TIM2_SR REG32(TIM2_BASE + 0x10u)
-#define TIM2_EGR REG32(TIM2_BASE + 0x14u)
-#define TIM2_PSC REG32(TIM2_BASE + 0x28u)
-#define TIM2_ARR REG32(TIM2_BASE + 0x2Cu)
+#define TIM2_SR   REG32(TIM2_BASE + 0x10u)
+#define TIM2_EGR  REG32(TIM2_BASE + 0x14u)
+#define TIM2_PSC  REG32(TIM2_BASE + 0x28u)
+#define TIM2_ARR  REG32(TIM2_BASE + 0x2Cu)
 
 enum { IRQ_TIM2 = 28, IRQ_USART1 = 37 };
 
@@ -64,35 +64,29 @@ static void clocks_216mhz(void) {
   PWR_CR1 = (PWR_CR1 & ~(3u << 14)) | (3u << 14); /* VOS scale 1 */
 
   RCC_CR |= 1u << 16; /* HSEON (crystal, no bypass) */
-  while (!(RCC_CR & (1u << 17))) {
-  }
-  RCC_PLLCFGR = 25u               /* PLLM: 25 MHz / 25 = 1 MHz */
-                | (432u << 6)     /* PLLN: 432 MHz VCO */
-                | (0u << 16)      /* PLLP = /2 -> 216 MHz */
-                | (1u << 22)      /* PLLSRC = HSE */
-                | (9u << 24)      /* PLLQ = /9 -> 48 MHz */
-                | (7u << 28);     /* PLLR (unused) */
-  RCC_CR |= 1u << 24; /* PLLON */
+  while (!(RCC_CR & (1u << 17))) {}
+  RCC_PLLCFGR = 25u           /* PLLM: 25 MHz / 25 = 1 MHz */
+                | (432u << 6) /* PLLN: 432 MHz VCO */
+                | (0u << 16)  /* PLLP = /2 -> 216 MHz */
+                | (1u << 22)  /* PLLSRC = HSE */
+                | (9u << 24)  /* PLLQ = /9 -> 48 MHz */
+                | (7u << 28); /* PLLR (unused) */
+  RCC_CR |= 1u << 24;         /* PLLON */
 
   PWR_CR1 |= 1u << 16; /* ODEN: over-drive, needed above 180 MHz */
-  while (!(PWR_CSR1 & (1u << 16))) {
-  }
+  while (!(PWR_CSR1 & (1u << 16))) {}
   PWR_CR1 |= 1u << 17; /* ODSWEN */
-  while (!(PWR_CSR1 & (1u << 17))) {
-  }
-  while (!(RCC_CR & (1u << 25))) {
-  }
+  while (!(PWR_CSR1 & (1u << 17))) {}
+  while (!(RCC_CR & (1u << 25))) {}
 
   FLASH_ACR = 7u | (1u << 8) | (1u << 9); /* 7 wait states, prefetch, ART */
-  while ((FLASH_ACR & 0xFu) != 7u) {
-  }
+  while ((FLASH_ACR & 0xFu) != 7u) {}
 
   RCC_CFGR = (RCC_CFGR & ~((0xFu << 4) | (7u << 10) | (7u << 13) | 3u)) | (0u << 4) /* AHB /1 */
-             | (5u << 10)                                                          /* APB1 /4 = 54 MHz */
-             | (4u << 13)                                                          /* APB2 /2 = 108 MHz */
-             | 2u;                                                                 /* SW = PLL */
-  while (((RCC_CFGR >> 2) & 3u) != 2u) {
-  }
+             | (5u << 10) /* APB1 /4 = 54 MHz */
+             | (4u << 13) /* APB2 /2 = 108 MHz */
+             | 2u;        /* SW = PLL */
+  while (((RCC_CFGR >> 2) & 3u) != 2u) {}
 }
 
 static void caches_on(void) {
@@ -141,9 +135,9 @@ void stm32_usart1_irq(void) {
 }
 
 static void usart1_init(void) {
-  RCC_AHB1ENR |= 1u << 0;  /* GPIOA */
-  RCC_APB2ENR |= 1u << 4;  /* USART1 */
-  RCC_DCKCFGR2 &= ~3u;     /* USART1 clock = APB2 */
+  RCC_AHB1ENR |= 1u << 0; /* GPIOA */
+  RCC_APB2ENR |= 1u << 4; /* USART1 */
+  RCC_DCKCFGR2 &= ~3u;    /* USART1 clock = APB2 */
   (void)RCC_APB2ENR;
   GPIOA_MODER = (GPIOA_MODER & ~((3u << 18) | (3u << 20))) | (2u << 18) | (2u << 20);
   GPIOA_OSPEEDR |= (3u << 18) | (3u << 20);
@@ -172,7 +166,7 @@ static void cycle_counter_init(void) {
   RCC_APB1ENR |= 1u << 0; /* TIM2 */
   (void)RCC_APB1ENR;
   TIM2_PSC = APB1_TIMER_HZ / 10000u - 1u; /* 10 kHz */
-  TIM2_ARR = 100000u;                      /* 10 s */
+  TIM2_ARR = 100000u;                     /* 10 s */
   TIM2_EGR = 1u;
   TIM2_SR = 0u;
   TIM2_DIER = 1u;
@@ -203,13 +197,14 @@ const board_tick_unit_t *board_tick_unit(void) {
   return &unit;
 }
 
-const char *board_name(void) { return "stm32f769i-disco"; }
+const char *board_name(void) {
+  return "stm32f769i-disco";
+}
 
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
   for (size_t i = 0; i < len; i++) {
-    while (!(USART1_ISR & USART_ISR_TXE)) {
-    }
+    while (!(USART1_ISR & USART_ISR_TXE)) {}
     USART1_TDR = bytes[i];
   }
 }
@@ -225,8 +220,7 @@ size_t board_uart_read(void *data, size_t cap) {
 }
 
 void board_uart_flush(void) {
-  while (!(USART1_ISR & USART_ISR_TC)) {
-  }
+  while (!(USART1_ISR & USART_ISR_TC)) {}
 }
 
 int32_t board_host_file_read(const char *path, void *buf, uint32_t cap) {
@@ -241,7 +235,9 @@ int32_t board_host_file_size(const char *path) {
   return -1;
 }
 
-const char *board_cmdline(void) { return ""; }
+const char *board_cmdline(void) {
+  return "";
+}
 
 void board_exit(int status) {
   board_uart_flush();
@@ -254,8 +250,7 @@ void board_reset(void) {
   board_uart_flush();
   REG32(0xE000ED0Cu) = 0x05FA0004u; /* AIRCR: VECTKEY | SYSRESETREQ */
   armv7m_dsb();
-  for (;;) {
-  }
+  for (;;) {}
 }
 
 /* ---- embedded flash: the upload slots (RM0410 §3 "Embedded Flash memory") ----
@@ -266,33 +261,34 @@ void board_reset(void) {
  * 4x16 + 64 + 7x128 KB, and the same addresses are bank 2's sectors 18-19, 20-21 and
  * 22-23, whose FLASH_CR.SNB value is 0x10 | (n - 12) (§3.7, FLASH_CR). Both modes give the
  * same slots; only the sectors erased differ. */
-#define FLASH_KEYR REG32(0x40023C04u)
-#define FLASH_SR REG32(0x40023C0Cu)
-#define FLASH_CR REG32(0x40023C10u)
-#define FLASH_OPTCR REG32(0x40023C14u)
+#define FLASH_KEYR    REG32(0x40023C04u)
+#define FLASH_SR      REG32(0x40023C0Cu)
+#define FLASH_CR      REG32(0x40023C10u)
+#define FLASH_OPTCR   REG32(0x40023C14u)
 /* Flash size in KB, from the device electronic signature (RM0410, "Flash size"). */
 #define FLASH_SIZE_KB (*(volatile const uint16_t *)(uintptr_t)0x1FF0F442u)
 
 #define FLASH_KEY1 0x45670123u
 #define FLASH_KEY2 0xCDEF89ABu
 
-#define FLASH_SR_EOP (1u << 0)
-#define FLASH_SR_OPERR (1u << 1)
+#define FLASH_SR_EOP    (1u << 0)
+#define FLASH_SR_OPERR  (1u << 1)
 #define FLASH_SR_WRPERR (1u << 4)
 #define FLASH_SR_PGAERR (1u << 5)
 #define FLASH_SR_PGPERR (1u << 6)
 #define FLASH_SR_ERSERR (1u << 7)
-#define FLASH_SR_BSY (1u << 16)
-#define FLASH_SR_ERRORS (FLASH_SR_OPERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_PGPERR | FLASH_SR_ERSERR)
+#define FLASH_SR_BSY    (1u << 16)
+#define FLASH_SR_ERRORS \
+  (FLASH_SR_OPERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_PGPERR | FLASH_SR_ERSERR)
 
-#define FLASH_CR_PG (1u << 0)
-#define FLASH_CR_SER (1u << 1)
+#define FLASH_CR_PG        (1u << 0)
+#define FLASH_CR_SER       (1u << 1)
 #define FLASH_CR_SNB_SHIFT 3u
 /* Program/erase parallelism. x32 needs VDD 2.7-3.6 V: the DISCO board runs at 3.3 V. */
-#define FLASH_CR_PSIZE_X8 (0u << 8)
+#define FLASH_CR_PSIZE_X8  (0u << 8)
 #define FLASH_CR_PSIZE_X32 (2u << 8)
-#define FLASH_CR_STRT (1u << 16)
-#define FLASH_CR_LOCK (1u << 31)
+#define FLASH_CR_STRT      (1u << 16)
+#define FLASH_CR_LOCK      (1u << 31)
 
 #define FLASH_OPTCR_NDBANK (1u << 29)
 
@@ -315,9 +311,21 @@ static const f769_slot_t single_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
     {0x081C0000u, 256u * 1024u, 1u, {11u, 0u}, "flash sector 11 (single bank)"},
 };
 static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
-    {0x08140000u, 256u * 1024u, 2u, {0x10u | 6u, 0x10u | 7u}, "flash bank 2 sectors 18-19 (dual bank)"},
-    {0x08180000u, 256u * 1024u, 2u, {0x10u | 8u, 0x10u | 9u}, "flash bank 2 sectors 20-21 (dual bank)"},
-    {0x081C0000u, 256u * 1024u, 2u, {0x10u | 10u, 0x10u | 11u}, "flash bank 2 sectors 22-23 (dual bank)"},
+    {0x08140000u,
+     256u * 1024u,
+     2u,
+     {0x10u | 6u, 0x10u | 7u},
+     "flash bank 2 sectors 18-19 (dual bank)"},
+    {0x08180000u,
+     256u * 1024u,
+     2u,
+     {0x10u | 8u, 0x10u | 9u},
+     "flash bank 2 sectors 20-21 (dual bank)"},
+    {0x081C0000u,
+     256u * 1024u,
+     2u,
+     {0x10u | 10u, 0x10u | 11u},
+     "flash bank 2 sectors 22-23 (dual bank)"},
 };
 
 /* NULL on a part with less than 2 MB: the addresses would not be flash. */
@@ -365,7 +373,9 @@ static int32_t flash_open(void) {
 }
 
 /* Clears PG/SER/SNB and locks in one write. */
-static void flash_close(void) { FLASH_CR = FLASH_CR_LOCK; }
+static void flash_close(void) {
+  FLASH_CR = FLASH_CR_LOCK;
+}
 
 int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
   const f769_slot_t *s = slot_info(slot);
@@ -396,7 +406,8 @@ int32_t board_flash_erase(board_flash_slot_t slot) {
  * each wait keeps the core from merging two stores into one wider AXI write (a
  * parallelism error). The controller does not refuse a location that is not erased (it
  * just ANDs), so that is checked here first: the rule the emulated targets enforce. */
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data, uint32_t len) {
+int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
+                            uint32_t len) {
   const f769_slot_t *s = slot_info(slot);
   if (!s) return BOARD_FLASH_NO_SLOT;
   if (offset % BOARD_FLASH_PROGRAM_ALIGN != 0 || offset > s->bytes || len > s->bytes - offset)

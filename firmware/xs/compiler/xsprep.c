@@ -34,7 +34,7 @@ typedef struct {
   txMachine *the;
   FILE *f;
   block_t *blocks;
-  int32_t count; /* next free index in the emitted heap */
+  int32_t count;    /* next free index in the emitted heap */
   char **callbacks; /* names already declared */
   uint32_t callback_count, callback_capacity;
   uint32_t bigint_count;
@@ -83,19 +83,27 @@ static void put_string(prep_t *p, const char *s) {
   }
   fputs("(txString)\"", p->f);
   for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (*c == '"' || *c == '\\') fprintf(p->f, "\\%c", *c);
-    else if (*c < 0x20 || *c >= 0x7F) fprintf(p->f, "\\%03o", *c);
-    else if (*c == '?') fputs("\\?", p->f); /* no trigraphs */
-    else fputc(*c, p->f);
+    if (*c == '"' || *c == '\\')
+      fprintf(p->f, "\\%c", *c);
+    else if (*c < 0x20 || *c >= 0x7F)
+      fprintf(p->f, "\\%03o", *c);
+    else if (*c == '?')
+      fputs("\\?", p->f); /* no trigraphs */
+    else
+      fputc(*c, p->f);
   }
   fputc('"', p->f);
 }
 
 static void put_number(prep_t *p, double n) {
-  if (n != n) fputs("C_NAN", p->f);
-  else if (n == C_INFINITY) fputs("C_INFINITY", p->f);
-  else if (n == -C_INFINITY) fputs("-C_INFINITY", p->f);
-  else fprintf(p->f, "%a", n); /* hexadecimal: exact on any compiler */
+  if (n != n)
+    fputs("C_NAN", p->f);
+  else if (n == C_INFINITY)
+    fputs("C_INFINITY", p->f);
+  else if (n == -C_INFINITY)
+    fputs("-C_INFINITY", p->f);
+  else
+    fprintf(p->f, "%a", n); /* hexadecimal: exact on any compiler */
 }
 
 /* The exported C name of a function pointer in this process (xsarc links with -rdynamic;
@@ -130,131 +138,138 @@ static void put_slot(prep_t *p, const txSlot *s, int item, int shared) {
   if (shared) flag |= XS_MARK_FLAG;
   if (s->kind == XS_INSTANCE_KIND && shared) flag |= XS_DONT_MARSHALL_FLAG;
   txKind kind = s->kind;
-  if (kind == XS_STRING_KIND) kind = XS_STRING_X_KIND;
-  else if (kind == XS_KEY_KIND) kind = XS_KEY_X_KIND;
-  else if (kind == XS_CALLBACK_KIND) kind = XS_CALLBACK_X_KIND;
-  else if (kind == XS_BIGINT_KIND) kind = XS_BIGINT_X_KIND;
+  if (kind == XS_STRING_KIND)
+    kind = XS_STRING_X_KIND;
+  else if (kind == XS_KEY_KIND)
+    kind = XS_KEY_X_KIND;
+  else if (kind == XS_CALLBACK_KIND)
+    kind = XS_CALLBACK_X_KIND;
+  else if (kind == XS_BIGINT_KIND)
+    kind = XS_BIGINT_X_KIND;
   fputs("  { .next = ", f);
-  if (item) fprintf(f, "(txSlot *)(uintptr_t)%d", *(const txInteger *)s);
-  else put_address(p, s->next);
-  fprintf(f, ", .ID = %d, .flag = 0x%02x, .kind = %d, .value", (int)s->ID, (unsigned)(txU1)flag, (int)kind);
+  if (item)
+    fprintf(f, "(txSlot *)(uintptr_t)%d", *(const txInteger *)s);
+  else
+    put_address(p, s->next);
+  fprintf(f, ", .ID = %d, .flag = 0x%02x, .kind = %d, .value", (int)s->ID, (unsigned)(txU1)flag,
+          (int)kind);
   switch (s->kind) {
-  case XS_UNINITIALIZED_KIND:
-  case XS_UNDEFINED_KIND:
-  case XS_NULL_KIND:
-  case XS_STACK_KIND: fputs(".number = 0", f); break;
-  case XS_BOOLEAN_KIND: fprintf(f, ".boolean = %d", s->value.boolean); break;
-  case XS_INTEGER_KIND:
-  case XS_PROMISE_KIND: fprintf(f, ".integer = %d", s->value.integer); break;
-  case XS_NUMBER_KIND:
-  case XS_DATE_KIND:
-    fputs(".number = ", f);
-    put_number(p, s->value.number);
-    break;
-  case XS_STRING_KIND:
-  case XS_STRING_X_KIND:
-    fputs(".string = ", f);
-    put_string(p, s->value.string);
-    break;
-  case XS_SYMBOL_KIND: fprintf(f, ".symbol = %d", s->value.symbol); break;
-  case XS_BIGINT_KIND:
-  case XS_BIGINT_X_KIND:
-    fprintf(f, ".bigint = { (txU4 *)B%u, %u, %u }", p->bigint_count++, s->value.bigint.size,
-            s->value.bigint.sign);
-    break;
-  case XS_REFERENCE_KIND:
-    fputs(".reference = ", f);
-    put_address(p, s->value.reference);
-    break;
-  case XS_CLOSURE_KIND:
-    fputs(".closure = ", f);
-    put_address(p, s->value.closure);
-    break;
-  case XS_INSTANCE_KIND:
-    fputs(".instance = { NULL, ", f);
-    put_address(p, s->value.instance.prototype);
-    fputs(" }", f);
-    break;
-  case XS_ARRAY_KIND:
-    if (s->value.array.address)
-      fprintf(f, ".array = { (txSlot *)&xs_prep_heap[%d], %u }", slot_index(p, s) + 2, s->value.array.length);
-    else fprintf(f, ".array = { NULL, %u }", s->value.array.length);
-    break;
-  case XS_BUFFER_INFO_KIND:
-    fprintf(f, ".bufferInfo = { %d, %d }", s->value.bufferInfo.length, s->value.bufferInfo.maxLength);
-    break;
-  case XS_CALLBACK_KIND:
-  case XS_CALLBACK_X_KIND:
-    fprintf(f, ".callback = { %s, ", function_name(p, (const void *)s->value.callback.address));
-    put_address(p, s->value.callback.closures);
-    fputs(" }", f);
-    break;
-  case XS_CODE_X_KIND:
-    if (s->value.code.address != (txByte *)gxNoCode)
-      prep_fail("bytecode outside gxNoCode: only built-ins can be prepared");
-    fputs(".code = { (txByte *)gxNoCode, ", f);
-    put_address(p, s->value.code.closures);
-    fputs(" }", f);
-    break;
-  case XS_DATA_VIEW_KIND:
-    fprintf(f, ".dataView = { %d, %d }", s->value.dataView.offset, s->value.dataView.size);
-    break;
-  case XS_HOST_KIND:
-    if (s->value.host.data) prep_fail("host object with data");
-    fprintf(f, ".host = { NULL, { .destructor = %s } }",
-            function_name(p, (const void *)s->value.host.variant.destructor));
-    break;
-  case XS_MODULE_KIND:
-  case XS_PROGRAM_KIND:
-    fputs(".module = { ", f);
-    put_address(p, s->value.module.realm);
-    fprintf(f, ", %d }", s->value.module.id);
-    break;
-  case XS_PROXY_KIND:
-    put_pair(p, "proxy", s->value.proxy.handler, s->value.proxy.target);
-    break;
-  case XS_TYPED_ARRAY_KIND:
-    fprintf(f, ".typedArray = { (txTypeDispatch *)&gxTypeDispatches[%d], (txTypeAtomics *)&gxTypeAtomics[%d] }",
-            dispatch_index(s->value.typedArray.dispatch, gxTypeDispatches, sizeof(txTypeDispatch)),
-            dispatch_index(s->value.typedArray.atomics, gxTypeAtomics, sizeof(txTypeAtomics)));
-    break;
-  case XS_WEAK_MAP_KIND:
-  case XS_WEAK_SET_KIND:
-    fputs(".weakList = { ", f);
-    put_address(p, s->value.weakList.first);
-    fputs(", NULL }", f);
-    break;
-  case XS_ACCESSOR_KIND:
-    put_pair(p, "accessor", s->value.accessor.getter, s->value.accessor.setter);
-    break;
-  case XS_AT_KIND: fprintf(f, ".at = { 0x%x, %d }", s->value.at.index, s->value.at.id); break;
-  case XS_ERROR_KIND:
-    fputs(".error = { ", f);
-    put_address(p, s->value.error.info);
-    fprintf(f, ", %d }", (int)s->value.error.which);
-    break;
-  case XS_HOME_KIND:
-    put_pair(p, "home", s->value.home.object, s->value.home.module);
-    break;
-  case XS_KEY_KIND:
-  case XS_KEY_X_KIND:
-    fputs(".key = { ", f);
-    put_string(p, s->value.key.string);
-    fprintf(f, ", 0x%xu }", (unsigned)s->value.key.sum);
-    break;
-  case XS_LIST_KIND:
-    put_pair(p, "list", s->value.list.first, s->value.list.last);
-    break;
-  case XS_PRIVATE_KIND:
-    put_pair(p, "private", s->value.private.check, s->value.private.first);
-    break;
-  case XS_EXPORT_KIND:
-    put_pair(p, "export", s->value.export.closure, s->value.export.module);
-    break;
-  default:
-    /* Chunks we cannot place in flash (code, regexp, buffers, map tables) or kinds a
+    case XS_UNINITIALIZED_KIND:
+    case XS_UNDEFINED_KIND:
+    case XS_NULL_KIND:
+    case XS_STACK_KIND: fputs(".number = 0", f); break;
+    case XS_BOOLEAN_KIND: fprintf(f, ".boolean = %d", s->value.boolean); break;
+    case XS_INTEGER_KIND:
+    case XS_PROMISE_KIND: fprintf(f, ".integer = %d", s->value.integer); break;
+    case XS_NUMBER_KIND:
+    case XS_DATE_KIND:
+      fputs(".number = ", f);
+      put_number(p, s->value.number);
+      break;
+    case XS_STRING_KIND:
+    case XS_STRING_X_KIND:
+      fputs(".string = ", f);
+      put_string(p, s->value.string);
+      break;
+    case XS_SYMBOL_KIND: fprintf(f, ".symbol = %d", s->value.symbol); break;
+    case XS_BIGINT_KIND:
+    case XS_BIGINT_X_KIND:
+      fprintf(f, ".bigint = { (txU4 *)B%u, %u, %u }", p->bigint_count++, s->value.bigint.size,
+              s->value.bigint.sign);
+      break;
+    case XS_REFERENCE_KIND:
+      fputs(".reference = ", f);
+      put_address(p, s->value.reference);
+      break;
+    case XS_CLOSURE_KIND:
+      fputs(".closure = ", f);
+      put_address(p, s->value.closure);
+      break;
+    case XS_INSTANCE_KIND:
+      fputs(".instance = { NULL, ", f);
+      put_address(p, s->value.instance.prototype);
+      fputs(" }", f);
+      break;
+    case XS_ARRAY_KIND:
+      if (s->value.array.address)
+        fprintf(f, ".array = { (txSlot *)&xs_prep_heap[%d], %u }", slot_index(p, s) + 2,
+                s->value.array.length);
+      else
+        fprintf(f, ".array = { NULL, %u }", s->value.array.length);
+      break;
+    case XS_BUFFER_INFO_KIND:
+      fprintf(f, ".bufferInfo = { %d, %d }", s->value.bufferInfo.length,
+              s->value.bufferInfo.maxLength);
+      break;
+    case XS_CALLBACK_KIND:
+    case XS_CALLBACK_X_KIND:
+      fprintf(f, ".callback = { %s, ", function_name(p, (const void *)s->value.callback.address));
+      put_address(p, s->value.callback.closures);
+      fputs(" }", f);
+      break;
+    case XS_CODE_X_KIND:
+      if (s->value.code.address != (txByte *)gxNoCode)
+        prep_fail("bytecode outside gxNoCode: only built-ins can be prepared");
+      fputs(".code = { (txByte *)gxNoCode, ", f);
+      put_address(p, s->value.code.closures);
+      fputs(" }", f);
+      break;
+    case XS_DATA_VIEW_KIND:
+      fprintf(f, ".dataView = { %d, %d }", s->value.dataView.offset, s->value.dataView.size);
+      break;
+    case XS_HOST_KIND:
+      if (s->value.host.data) prep_fail("host object with data");
+      fprintf(f, ".host = { NULL, { .destructor = %s } }",
+              function_name(p, (const void *)s->value.host.variant.destructor));
+      break;
+    case XS_MODULE_KIND:
+    case XS_PROGRAM_KIND:
+      fputs(".module = { ", f);
+      put_address(p, s->value.module.realm);
+      fprintf(f, ", %d }", s->value.module.id);
+      break;
+    case XS_PROXY_KIND: put_pair(p, "proxy", s->value.proxy.handler, s->value.proxy.target); break;
+    case XS_TYPED_ARRAY_KIND:
+      fprintf(
+          f,
+          ".typedArray = { (txTypeDispatch *)&gxTypeDispatches[%d], (txTypeAtomics "
+          "*)&gxTypeAtomics[%d] }",
+          dispatch_index(s->value.typedArray.dispatch, gxTypeDispatches, sizeof(txTypeDispatch)),
+          dispatch_index(s->value.typedArray.atomics, gxTypeAtomics, sizeof(txTypeAtomics)));
+      break;
+    case XS_WEAK_MAP_KIND:
+    case XS_WEAK_SET_KIND:
+      fputs(".weakList = { ", f);
+      put_address(p, s->value.weakList.first);
+      fputs(", NULL }", f);
+      break;
+    case XS_ACCESSOR_KIND:
+      put_pair(p, "accessor", s->value.accessor.getter, s->value.accessor.setter);
+      break;
+    case XS_AT_KIND: fprintf(f, ".at = { 0x%x, %d }", s->value.at.index, s->value.at.id); break;
+    case XS_ERROR_KIND:
+      fputs(".error = { ", f);
+      put_address(p, s->value.error.info);
+      fprintf(f, ", %d }", (int)s->value.error.which);
+      break;
+    case XS_HOME_KIND: put_pair(p, "home", s->value.home.object, s->value.home.module); break;
+    case XS_KEY_KIND:
+    case XS_KEY_X_KIND:
+      fputs(".key = { ", f);
+      put_string(p, s->value.key.string);
+      fprintf(f, ", 0x%xu }", (unsigned)s->value.key.sum);
+      break;
+    case XS_LIST_KIND: put_pair(p, "list", s->value.list.first, s->value.list.last); break;
+    case XS_PRIVATE_KIND:
+      put_pair(p, "private", s->value.private.check, s->value.private.first);
+      break;
+    case XS_EXPORT_KIND:
+      put_pair(p, "export", s->value.export.closure, s->value.export.module);
+      break;
+    default:
+      /* Chunks we cannot place in flash (code, regexp, buffers, map tables) or kinds a
      * fresh machine never holds: refuse rather than emit something half-right. */
-    prep_fail("slot kind %d is not supported in a preparation", (int)s->kind);
+      prep_fail("slot kind %d is not supported in a preparation", (int)s->kind);
   }
   fputs(" },\n", f);
 }
@@ -402,7 +417,10 @@ xsprep_stats_t xsprep_write(txMachine *the, const char *path, const int32_t *c) 
 
   /* Heap. */
   fprintf(body, "static const txSlot xs_prep_heap[%d] = {\n", p->count + 1);
-  fprintf(body, "  { .next = NULL, .ID = 0, .flag = 0x80, .kind = XS_REFERENCE_KIND, .value.reference = (txSlot *)&xs_prep_heap[%d] },\n", p->count);
+  fprintf(body,
+          "  { .next = NULL, .ID = 0, .flag = 0x80, .kind = XS_REFERENCE_KIND, .value.reference = "
+          "(txSlot *)&xs_prep_heap[%d] },\n",
+          p->count);
   k = 0;
   for (block_t *b = p->blocks; b; b = b->next, k++)
     for (txSlot *s = b->heap + 1; s < b->limit; s++) {
@@ -412,11 +430,17 @@ xsprep_stats_t xsprep_write(txMachine *the, const char *path, const int32_t *c) 
         txIndex n = fxGetIndexSize(the, s);
         /* txChunk.size lies in the value of this slot, i.e. sizeof(txChunk) bytes before
          * the first item, exactly where fxGetIndexSize looks. */
-        fprintf(body, "  { .next = NULL, .ID = 0, .flag = 0x80, .kind = XS_INTEGER_KIND, .value.integer = %u * sizeof(txSlot) },\n", n);
+        fprintf(body,
+                "  { .next = NULL, .ID = 0, .flag = 0x80, .kind = XS_INTEGER_KIND, .value.integer "
+                "= %u * sizeof(txSlot) },\n",
+                n);
         for (txIndex i = 0; i < n; i++) put_slot(p, s->value.array.address + i, 1, 1);
       }
     }
-  fputs("  { .next = NULL, .ID = 0, .flag = 0x80, .kind = XS_REFERENCE_KIND, .value.reference = NULL },\n};\n\n", body);
+  fputs(
+      "  { .next = NULL, .ID = 0, .flag = 0x80, .kind = XS_REFERENCE_KIND, .value.reference = NULL "
+      "},\n};\n\n",
+      body);
 
   /* Stack: the root's prototypes and machine values, top part only. */
   txSize stack_count = (txSize)(the->stackTop - the->stack);
@@ -430,25 +454,33 @@ xsprep_stats_t xsprep_write(txMachine *the, const char *path, const int32_t *c) 
 
   fprintf(body, "static const txPreparation xs_prep = {\n");
   fprintf(body, "  .version = { XS_MAJOR_VERSION, XS_MINOR_VERSION, XS_PATCH_VERSION, 0 },\n");
-  fprintf(body, "  .aliasCount = %d,\n  .heapCount = %d,\n  .heap = (txSlot *)xs_prep_heap,\n", (int)alias_count, p->count + 1);
-  fprintf(body, "  .stackCount = %d,\n  .stack = (txSlot *)xs_prep_stack,\n  .colors = NULL,\n", (int)stack_count);
+  fprintf(body, "  .aliasCount = %d,\n  .heapCount = %d,\n  .heap = (txSlot *)xs_prep_heap,\n",
+          (int)alias_count, p->count + 1);
+  fprintf(body, "  .stackCount = %d,\n  .stack = (txSlot *)xs_prep_stack,\n  .colors = NULL,\n",
+          (int)stack_count);
   fprintf(body, "  .keyCount = %d,\n  .keys = (txSlot **)xs_prep_keys,\n", (int)the->keyIndex);
-  fprintf(body, "  .nameModulo = %d,\n  .names = (txSlot **)xs_prep_names,\n", (int)the->nameModulo);
-  fprintf(body, "  .symbolModulo = %d,\n  .symbols = (txSlot **)xs_prep_symbols,\n", (int)the->symbolModulo);
-  fprintf(body, "  .scriptCount = 0,\n  .scripts = NULL,\n  .profileID = %d,\n", (int)the->profileID);
-  fprintf(body, "  .creation = { %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d },\n", c[0], c[1], c[2],
-          c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
+  fprintf(body, "  .nameModulo = %d,\n  .names = (txSlot **)xs_prep_names,\n",
+          (int)the->nameModulo);
+  fprintf(body, "  .symbolModulo = %d,\n  .symbols = (txSlot **)xs_prep_symbols,\n",
+          (int)the->symbolModulo);
+  fprintf(body, "  .scriptCount = 0,\n  .scripts = NULL,\n  .profileID = %d,\n",
+          (int)the->profileID);
+  fprintf(body, "  .creation = { %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d },\n", c[0], c[1],
+          c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
   fprintf(body, "  .main = NULL,\n};\n\n");
   fprintf(body, "const void *const xsinfer_xs_preparation = &xs_prep;\n");
 
   /* Header, declarations, then the body. */
-  fprintf(f, "/* xs_preparation.c – generated by xsarc: the XS built-ins (%u slots, %u array items,\n"
-             " * %u keys) as a txPreparation in flash for fxPrepareMachine. Do not edit. */\n",
+  fprintf(f,
+          "/* xs_preparation.c – generated by xsarc: the XS built-ins (%u slots, %u array items,\n"
+          " * %u keys) as a txPreparation in flash for fxPrepareMachine. Do not edit. */\n",
           stats.slots, stats.items, (unsigned)the->keyIndex);
   fprintf(f, "#include \"xsAll.h\"\n\n");
-  fprintf(f, "_Static_assert(XS_MAJOR_VERSION == %d && XS_MINOR_VERSION == %d && XS_PATCH_VERSION == %d,\n"
-             "               \"xs_preparation.c was generated for another XS version\");\n\n",
-          XS_MAJOR_VERSION, XS_MINOR_VERSION, XS_PATCH_VERSION);
+  fprintf(
+      f,
+      "_Static_assert(XS_MAJOR_VERSION == %d && XS_MINOR_VERSION == %d && XS_PATCH_VERSION == %d,\n"
+      "               \"xs_preparation.c was generated for another XS version\");\n\n",
+      XS_MAJOR_VERSION, XS_MINOR_VERSION, XS_PATCH_VERSION);
   for (uint32_t i = 0; i < p->callback_count; i++)
     fprintf(f, "extern void %s(txMachine *);\n", p->callbacks[i]);
   fprintf(f, "\nstatic const txSlot xs_prep_heap[%d];\n\n", p->count + 1);

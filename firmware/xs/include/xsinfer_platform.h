@@ -34,38 +34,38 @@
 /* Extra fields of txMachine: one opaque pointer for the embedder, and the flag the
  * promise-job loop polls (fxQueuePromiseJobs only sets it). */
 #define mxMachinePlatform \
-	void *host;           \
-	int promiseJobs;
+  void *host;             \
+  int promiseJobs;
 
 /* Single core, no threads: XS's plain-load shared-chunk code; never mxUseGCCAtomics on
  * arm-none-eabi (64-bit atomics would need libatomic). */
-#define mxUseDefaultSharedChunks 1
+#define mxUseDefaultSharedChunks    1
 #define mxUseDefaultMachinePlatform 1
-#define mxUseDefaultBuildKeys 1
-#define mxUseDefaultDebug 1
-#define mxBoundsCheck 1
+#define mxUseDefaultBuildKeys       1
+#define mxUseDefaultDebug           1
+#define mxBoundsCheck               1
 
 #ifdef XSINFER_XS_HOST_TOOL
 /* Host compiler: parser on, the system heap, XS's own defaults; it never loads modules. */
-#define mxUseDefaultChunkAllocation 1
-#define mxUseDefaultSlotAllocation 1
-#define mxUseDefaultFindModule 1
-#define mxUseDefaultLoadModule 1
-#define mxUseDefaultParseScript 1
+#define mxUseDefaultChunkAllocation  1
+#define mxUseDefaultSlotAllocation   1
+#define mxUseDefaultFindModule       1
+#define mxUseDefaultLoadModule       1
+#define mxUseDefaultParseScript      1
 #define mxUseDefaultQueuePromiseJobs 1
-#define mxUseDefaultAbort 1
-#define mxUseDefaultCStackLimit 0
+#define mxUseDefaultAbort            1
+#define mxUseDefaultCStackLimit      0
 #else
 /* Runtime port (firmware/xs): static arena, own pool for c_malloc, archive loader,
  * no parser, C stack limit from the board. */
-#define mxUseDefaultChunkAllocation 0
-#define mxUseDefaultSlotAllocation 0
-#define mxUseDefaultFindModule 0
-#define mxUseDefaultLoadModule 0
-#define mxUseDefaultParseScript 0
+#define mxUseDefaultChunkAllocation  0
+#define mxUseDefaultSlotAllocation   0
+#define mxUseDefaultFindModule       0
+#define mxUseDefaultLoadModule       0
+#define mxUseDefaultParseScript      0
 #define mxUseDefaultQueuePromiseJobs 0
-#define mxUseDefaultAbort 0
-#define mxUseDefaultCStackLimit 0
+#define mxUseDefaultAbort            0
+#define mxUseDefaultCStackLimit      0
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,20 +89,20 @@ void xsinfer_xs_exit(int status) __attribute__((noreturn));
 }
 #endif
 
-#define c_malloc xsinfer_xs_malloc
-#define c_calloc xsinfer_xs_calloc
-#define c_realloc xsinfer_xs_realloc
-#define c_free xsinfer_xs_free
+#define c_malloc        xsinfer_xs_malloc
+#define c_calloc        xsinfer_xs_calloc
+#define c_realloc       xsinfer_xs_realloc
+#define c_free          xsinfer_xs_free
 #define c_malloc_uint32 xsinfer_xs_malloc
-#define c_free_uint32 xsinfer_xs_free
-#define c_printf xsinfer_xs_printf
-#define c_vprintf xsinfer_xs_vprintf
-#define c_exit xsinfer_xs_exit
-#define c_rand xsinfer_xs_rand
-#define c_srand(SEED) ((void)(SEED))
-#define c_localtime xsinfer_xs_localtime
-#define c_mktime xsinfer_xs_mktime
-#define c_gettimeofday xsinfer_xs_gettimeofday
+#define c_free_uint32   xsinfer_xs_free
+#define c_printf        xsinfer_xs_printf
+#define c_vprintf       xsinfer_xs_vprintf
+#define c_exit          xsinfer_xs_exit
+#define c_rand          xsinfer_xs_rand
+#define c_srand(SEED)   ((void)(SEED))
+#define c_localtime     xsinfer_xs_localtime
+#define c_mktime        xsinfer_xs_mktime
+#define c_gettimeofday  xsinfer_xs_gettimeofday
 typedef struct timeval c_timeval;
 #endif /* XSINFER_XS_HOST_TOOL */
 

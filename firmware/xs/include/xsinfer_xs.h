@@ -84,7 +84,8 @@ typedef struct xsinfer_xs_deploy_info {
 
 /* Reads VERS and DEPL without mapping. Returns 0, -1 malformed, -2 other XS version
  * (xs_version says which), -5 not a deployable archive (no DEPL or unknown format). */
-int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size, xsinfer_xs_deploy_info_t *out);
+int32_t xsinfer_xs_deploy_info(const uint8_t *archive, uint32_t size,
+                               xsinfer_xs_deploy_info_t *out);
 
 /* Delete the machine (everything it took from the pool goes back); the next
  * xsinfer_xs_create starts over with an empty arena. */
@@ -107,7 +108,10 @@ void xsinfer_xs_set_output(xsinfer_xs_output_fn fn);
 /* Called on an XS abort, after the message and before the program stops, so a program can
  * report it over its link (status: XS's abort status; reason: "memory full", ...). */
 typedef void (*xsinfer_xs_abort_fn)(int status, const char *reason);
-enum { XSINFER_XS_ABORT_MEMORY = 1, XSINFER_XS_ABORT_STACK = 2 }; /* XS's abort statuses (xsAll.h) */
+enum {
+  XSINFER_XS_ABORT_MEMORY = 1,
+  XSINFER_XS_ABORT_STACK = 2
+}; /* XS's abort statuses (xsAll.h) */
 void xsinfer_xs_set_abort_handler(xsinfer_xs_abort_fn fn);
 
 /* Print through the board UART (no heap; lines longer than 255 bytes are cut). */
@@ -117,8 +121,8 @@ int xsinfer_xs_printf(const char *format, ...) __attribute__((format(printf, 1, 
  * points at `data` (xsSetHostBuffer) wrapped by `new <ctor>(host)`. The memory must stay
  * valid while JS holds the view; read_only views (e.g. flash) throw on store.
  * `ctor` is a global constructor name such as "Int8Array". Leaves the view in *out. */
-void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data,
-                     uint32_t bytes, int read_only);
+void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data, uint32_t bytes,
+                     int read_only);
 
 #ifdef __cplusplus
 }

@@ -39,7 +39,7 @@ typedef struct xsinfer_xs_image {
   xsinfer_xs_creation_t creation;
   uint8_t *arena; /* chunks grow up from the bottom, slots down from the top */
   uint32_t arena_bytes;
-  uint8_t *pool;  /* XS's own c_malloc (keys, name tables, scratch) */
+  uint8_t *pool; /* XS's own c_malloc (keys, name tables, scratch) */
   uint32_t pool_bytes;
 } xsinfer_xs_image_t;
 

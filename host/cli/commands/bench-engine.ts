@@ -35,11 +35,13 @@ export function register(program: Command): void {
     .action(async (opts: { target: string; kernels: string; models: string; invokes: string; json?: boolean }) => {
       const target = parseTarget(opts.target);
       const kernels = opts.kernels.split(',').map((k) => {
-        if (k !== 'reference' && k !== 'optimized') throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
+        if (k !== 'reference' && k !== 'optimized')
+          throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
         return k as KernelSet;
       });
       const unit = targetInfo[target].unit;
-      if (!opts.json) log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
+      if (!opts.json)
+        log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
       const rows = await benchEngine({
         target,
         models: opts.models.split(','),

@@ -16,15 +16,22 @@ import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
-    if (!allowed.includes(item as T)) throw new XsinferError('BAD_ARGUMENT', `unknown ${what} '${item}': use ${allowed.join(', ')}`);
+    if (!allowed.includes(item as T))
+      throw new XsinferError('BAD_ARGUMENT', `unknown ${what} '${item}': use ${allowed.join(', ')}`);
   }
   return items as T[];
 }
 
 function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  return new Date()
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
 }
 
 interface BenchCliOptions {
@@ -44,7 +51,9 @@ interface BenchCliOptions {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('JS vs C per phase (POPULATE / INVOKE / RESPOND) for apps × impl × kernel sets, with a recording and an HTML report')
+    .description(
+      'JS vs C per phase (POPULATE / INVOKE / RESPOND) for apps × impl × kernel sets, with a recording and an HTML report',
+    )
     .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
     .option('-p, --port <port>', 'serial port of a running board (tcp:HOST:PORT, a device path, or auto)')
     .option('-a, --apps <apps>', 'comma-separated apps', 'hello_world,micro_speech,mnist')
@@ -53,27 +62,50 @@ export function register(program: Command): void {
     .option('-n, --iterations <n>', 'timed iterations per run', '10')
     .option('-w, --warmup <n>', 'warm-up iterations per run', '1')
     .option('--no-ops', 'skip the per-op profile')
-    .option('-m, --model <asset|file>', 'run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model\'s bytes')
+    .option(
+      '-m, --model <asset|file>',
+      "run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model's bytes",
+    )
     .option('-o, --out <dir>', 'output directory (default results/<timestamp>/)')
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
-      const apps = list(opts.apps, ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const, 'app');
+      const apps = list(
+        opts.apps,
+        ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const,
+        'app',
+      );
       const impls = list(opts.impl, ['js', 'c'] as const, 'impl');
       const kernels = list(opts.kernels, ['reference', 'optimized'] as const, 'kernel set') as KernelSet[];
       const iterations = Number(opts.iterations);
       const warmup = Number(opts.warmup);
-      if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000) throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
+      if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000)
+        throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
       if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
       const outDir = path.resolve(opts.out ?? path.join(repoRoot, 'results', timestamp()));
       const showProgress = !opts.json && process.stderr.isTTY;
-      const bar = showProgress ? new cliProgress.SingleBar({ format: 'bench {bar} {value}/{total} runs  {run}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+      const bar = showProgress
+        ? new cliProgress.SingleBar(
+            { format: 'bench {bar} {value}/{total} runs  {run}', stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
       const model = opts.model !== undefined ? modelChoice(opts.model) : undefined;
       const total = planRuns({ apps, impls, kernels, iterations, warmup, ops: opts.ops, model: model?.asset }).length;
       bar?.start(total, 0, { run: '' });
-      if (!showProgress && !opts.json) log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
+      if (!showProgress && !opts.json)
+        log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
       const { result, recording } = await runBench({
-        target, port: opts.port, apps, impls, kernels, iterations, warmup, ops: opts.ops, outDir, model,
+        target,
+        port: opts.port,
+        apps,
+        impls,
+        kernels,
+        iterations,
+        warmup,
+        ops: opts.ops,
+        outDir,
+        model,
         onRunDone: (spec, index) => {
           if (bar) bar.update(index + 1, { run: `${spec.app} ${spec.impl} ${spec.kernels}` });
           else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);

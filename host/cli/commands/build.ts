@@ -22,15 +22,19 @@ export function register(program: Command): void {
         printJson(report);
         return;
       }
-      const pct = (n: number, limit: number | null) => (limit ? ` (${((100 * n) / limit).toFixed(1)} % of ${formatBytes(limit)})` : '');
+      const pct = (n: number, limit: number | null) =>
+        limit ? ` (${((100 * n) / limit).toFixed(1)} % of ${formatBytes(limit)})` : '';
       log(`built ${report.elf}`);
       console.log(`target ${target}: text ${report.text}, data ${report.data}, bss ${report.bss}`);
       console.log(`flash ${formatBytes(report.flashBytes)}${pct(report.flashBytes, report.flashLimit)}`);
       if (report.imageLimit !== null && report.slotBytes !== null) {
-        console.log(`      image region ${formatBytes(report.imageLimit)} (${((100 * report.flashBytes) / report.imageLimit).toFixed(1)} % used), upload slots ${formatBytes(report.slotBytes)}`);
+        console.log(
+          `      image region ${formatBytes(report.imageLimit)} (${((100 * report.flashBytes) / report.imageLimit).toFixed(1)} % used), upload slots ${formatBytes(report.slotBytes)}`,
+        );
       }
       console.log(`ram   ${formatBytes(report.ramBytes)}${pct(report.ramBytes, report.ramLimit)}`);
       const parts = Object.entries(report.components).sort((a, b) => b[1] - a[1]);
-      if (parts.length) console.log('flash by component: ' + parts.map(([k, v]) => `${k} ${formatBytes(v)}`).join(', '));
+      if (parts.length)
+        console.log('flash by component: ' + parts.map(([k, v]) => `${k} ${formatBytes(v)}`).join(', '));
     });
 }

@@ -22,15 +22,26 @@ export function register(program: Command): void {
     .description('send an app (TypeScript → XS archive) and/or a model to a running main firmware, no reflash')
     .argument('[app]', 'app directory (<root>/apps/<name>/ with main.ts) or its manifest.json')
     .option('--model <file>', 'a .tflite model for the device\'s model slot (apps read it as asset "upload/model")')
-    .option('-t, --target <target>', 'mps2-an500 (finds the board `xsinfer run --program xsinfer --keep` started) | stm32f769i-disco | host', 'mps2-an500')
+    .option(
+      '-t, --target <target>',
+      'mps2-an500 (finds the board `xsinfer run --program xsinfer --keep` started) | stm32f769i-disco | host',
+      'mps2-an500',
+    )
     .option('-p, --port <port>', 'the device link: serial path, tcp:HOST:PORT or auto')
-    .option('--base <xsa>', 'built-in archive of the firmware the device runs (default build/<target>/gen/xs_archive.xsa)')
+    .option(
+      '--base <xsa>',
+      'built-in archive of the firmware the device runs (default build/<target>/gen/xs_archive.xsa)',
+    )
     .option('--json', 'print {app, bytes, chunks, ms, started} as JSON (last line)')
     .action(async (app: string | undefined, opts: DeployCliOptions) => {
       const target = parseTarget(opts.target);
-      if (!app && !opts.model) throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory or manifest, and/or --model');
+      if (!app && !opts.model)
+        throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory or manifest, and/or --model');
       const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar({ format: 'deploy {what} {bar} {value}/{total} bytes', stream: process.stderr }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar(
+            { format: 'deploy {what} {bar} {value}/{total} bytes', stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
         : null;
       let current = '';
       try {
@@ -56,7 +67,17 @@ export function register(program: Command): void {
         });
         bar?.stop();
         if (opts.json) {
-          printJson({ app: result.app, bytes: result.bytes, chunks: result.chunks, ms: Math.round(result.ms), buildMs: Math.round(result.buildMs), sendMs: Math.round(result.sendMs), started: result.started, main: result.main ?? null, model: result.model ?? null });
+          printJson({
+            app: result.app,
+            bytes: result.bytes,
+            chunks: result.chunks,
+            ms: Math.round(result.ms),
+            buildMs: Math.round(result.buildMs),
+            sendMs: Math.round(result.sendMs),
+            started: result.started,
+            main: result.main ?? null,
+            model: result.model ?? null,
+          });
         } else {
           log(`deployed in ${Math.round(result.ms)} ms`);
         }

@@ -18,10 +18,17 @@ export function register(program: Command): void {
         if (!opts.json) log(`fuzzing ${target.name} for ${opts.seconds} s …`);
         const result = await runFuzz(target, Number(opts.seconds));
         results.push(result);
-        if (!opts.json) log(`  ${target.name}: ${result.executions.toLocaleString('en-US')} executions, ${result.regressionsReplayed} stored inputs replayed, ${result.crashed ? 'CRASH' : 'clean'}`);
+        if (!opts.json)
+          log(
+            `  ${target.name}: ${result.executions.toLocaleString('en-US')} executions, ${result.regressionsReplayed} stored inputs replayed, ${result.crashed ? 'CRASH' : 'clean'}`,
+          );
         if (result.crashed) log(result.output);
       }
       if (opts.json) printJson({ results: results.map(({ output: _o, ...r }) => r) });
-      if (results.some((r) => r.crashed)) throw new XsinferError('RUN_FAILED', 'a fuzzer found a crash; the input is in build/fuzz/<target>/artifacts/ — add it to native/<part>/fuzz/regressions/ once fixed');
+      if (results.some((r) => r.crashed))
+        throw new XsinferError(
+          'RUN_FAILED',
+          'a fuzzer found a crash; the input is in build/fuzz/<target>/artifacts/ — add it to native/<part>/fuzz/regressions/ once fixed',
+        );
     });
 }

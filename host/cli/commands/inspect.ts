@@ -10,12 +10,18 @@ import { printJson } from '../output.ts';
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 function printHuman(r: InspectResult): void {
-  console.log(`${r.model} (${fmt(r.bytes)} bytes, ${fmt(r.constantBytes)} B constants), target ${r.target}, ${r.kernels} kernels`);
+  console.log(
+    `${r.model} (${fmt(r.bytes)} bytes, ${fmt(r.constantBytes)} B constants), target ${r.target}, ${r.kernels} kernels`,
+  );
   console.log('ops:');
   for (const op of r.ops) {
-    const opts = Object.entries(op.options).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : v}`).join(' ');
+    const opts = Object.entries(op.options)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(',')}]` : v}`)
+      .join(' ');
     const name = op.customCode !== undefined ? `CUSTOM:${op.customCode}` : op.op;
-    console.log(`  ${String(op.index).padStart(3)} ${name.padEnd(36)} in [${op.inputs.join(',')}] out [${op.outputs.join(',')}]${op.macs ? `  MACs ${fmt(op.macs)}` : ''}${opts ? `  ${opts}` : ''}`);
+    console.log(
+      `  ${String(op.index).padStart(3)} ${name.padEnd(36)} in [${op.inputs.join(',')}] out [${op.outputs.join(',')}]${op.macs ? `  MACs ${fmt(op.macs)}` : ''}${opts ? `  ${opts}` : ''}`,
+    );
   }
   console.log('tensors:');
   for (const t of r.tensors) {
@@ -24,13 +30,21 @@ function printHuman(r: InspectResult): void {
         ? ` per-channel(${t.quantization.scale.length}, dim ${t.quantization.quantizedDimension})`
         : ` s=${t.quantization.scale[0]!.toPrecision(9)} zp=${t.quantization.zeroPoint[0] ?? 0}`
       : '';
-    console.log(`  ${String(t.index).padStart(3)} ${t.type.padEnd(8)} [${t.shape.join(',')}] ${fmt(t.bytes)} B${t.isConstant ? ' const' : ''}${t.isVariable ? ' variable' : ''}${q}  ${t.name}`);
+    console.log(
+      `  ${String(t.index).padStart(3)} ${t.type.padEnd(8)} [${t.shape.join(',')}] ${fmt(t.bytes)} B${t.isConstant ? ' const' : ''}${t.isVariable ? ' variable' : ''}${q}  ${t.name}`,
+    );
   }
-  console.log(`MACs ${fmt(r.totalMacs)}, FLOPs (2×MAC) ${fmt(r.flops)}, FLOPs + bias ${fmt(r.flopsPlusBias)}` +
-    (r.writeupKerasFlops !== undefined ? `   (write-up, Keras model: ${fmt(r.writeupKerasFlops)} FLOPs — not comparable)` : ''));
+  console.log(
+    `MACs ${fmt(r.totalMacs)}, FLOPs (2×MAC) ${fmt(r.flops)}, FLOPs + bias ${fmt(r.flopsPlusBias)}` +
+      (r.writeupKerasFlops !== undefined
+        ? `   (write-up, Keras model: ${fmt(r.writeupKerasFlops)} FLOPs — not comparable)`
+        : ''),
+  );
   if (r.arena) {
-    console.log(`arena on ${r.target} (${r.arena.pointerBytes * 8}-bit): head ${fmt(r.arena.head)} + tail ${fmt(r.arena.tail)} = ${fmt(r.arena.total)} bytes` +
-      (r.tflmArena !== undefined ? `   TFLM (M7, reference, arena_used_bytes): ${fmt(r.tflmArena)}` : ''));
+    console.log(
+      `arena on ${r.target} (${r.arena.pointerBytes * 8}-bit): head ${fmt(r.arena.head)} + tail ${fmt(r.arena.tail)} = ${fmt(r.arena.total)} bytes` +
+        (r.tflmArena !== undefined ? `   TFLM (M7, reference, arena_used_bytes): ${fmt(r.tflmArena)}` : ''),
+    );
   } else if (r.missingOps.length) {
     console.log(`arena: not planned, the engine lacks ${r.missingOps.join(', ')}`);
   } else if (r.arenaError) {

@@ -27,7 +27,10 @@ function portFor(opts: { port?: string; target?: string }): string {
   if (opts.target && parseTarget(opts.target) === 'mps2-an500') {
     const file = boardStatePath('mps2-an500');
     if (!fs.existsSync(file)) {
-      throw new XsinferError('BAD_ARGUMENT', 'no QEMU board is running: start one with `xsinfer run --program xsinfer --keep`, or pass --port');
+      throw new XsinferError(
+        'BAD_ARGUMENT',
+        'no QEMU board is running: start one with `xsinfer run --program xsinfer --keep`, or pass --port',
+      );
     }
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as BoardState).serial;
   }
@@ -44,25 +47,38 @@ export function register(program: Command): void {
     .option('--record <file>', 'also append every frame to a recording file')
     .option('--seconds <n>', 'stop after this many seconds (default: until the link closes or Ctrl-C)')
     .option('--json', 'one JSON record per line')
-    .action(async (opts: { port?: string; target?: string; hello?: boolean; record?: string; seconds?: string; json?: boolean }) => {
-      const link = await openLink(portFor(opts));
-      const recording = opts.record
-        ? new RecordingWriter(path.resolve(opts.record), { createdAt: new Date().toISOString(), protocol: PROTOCOL_VERSION, link: link.description })
-        : undefined;
-      const session = new DeviceSession(link, { recording });
-      const print = printer(!!opts.json);
-      session.on('record', print);
-      log(`monitoring ${link.description}${recording ? `, recording to ${recording.path}` : ''}`);
-      if (opts.hello) await session.hello({ timeoutMs: 5000 });
-      await new Promise<void>((resolve) => {
-        session.once('end', resolve);
-        process.once('SIGINT', resolve);
-        if (opts.seconds) setTimeout(resolve, Number(opts.seconds) * 1000).unref();
-      });
-      recording?.close();
-      await session.close().catch(() => undefined);
-      log(`link counters: ${JSON.stringify(session.deframer.counters)}`);
-    });
+    .action(
+      async (opts: {
+        port?: string;
+        target?: string;
+        hello?: boolean;
+        record?: string;
+        seconds?: string;
+        json?: boolean;
+      }) => {
+        const link = await openLink(portFor(opts));
+        const recording = opts.record
+          ? new RecordingWriter(path.resolve(opts.record), {
+              createdAt: new Date().toISOString(),
+              protocol: PROTOCOL_VERSION,
+              link: link.description,
+            })
+          : undefined;
+        const session = new DeviceSession(link, { recording });
+        const print = printer(!!opts.json);
+        session.on('record', print);
+        log(`monitoring ${link.description}${recording ? `, recording to ${recording.path}` : ''}`);
+        if (opts.hello) await session.hello({ timeoutMs: 5000 });
+        await new Promise<void>((resolve) => {
+          session.once('end', resolve);
+          process.once('SIGINT', resolve);
+          if (opts.seconds) setTimeout(resolve, Number(opts.seconds) * 1000).unref();
+        });
+        recording?.close();
+        await session.close().catch(() => undefined);
+        log(`link counters: ${JSON.stringify(session.deframer.counters)}`);
+      },
+    );
 
   program
     .command('replay')
@@ -73,8 +89,16 @@ export function register(program: Command): void {
       const replay = replayRecording(readRecording(path.resolve(file)));
       const print = printer(!!opts.json);
       for (const r of replay.records) print(r);
-      const summary = { records: replay.records.length, counters: replay.counters, truncatedBytes: replay.truncatedBytes, meta: replay.meta };
+      const summary = {
+        records: replay.records.length,
+        counters: replay.counters,
+        truncatedBytes: replay.truncatedBytes,
+        meta: replay.meta,
+      };
       if (opts.json) printJson(summary);
-      else log(`${summary.records} records; counters ${JSON.stringify(replay.counters)}${replay.truncatedBytes ? `; ${replay.truncatedBytes} bytes of an incomplete last entry ignored` : ''}`);
+      else
+        log(
+          `${summary.records} records; counters ${JSON.stringify(replay.counters)}${replay.truncatedBytes ? `; ${replay.truncatedBytes} bytes of an incomplete last entry ignored` : ''}`,
+        );
     });
 }

@@ -31,27 +31,48 @@ interface RunOptions {
 }
 
 /** `run --app`: the app's runs and whether JS and C agree; exit 1 on a wrong answer or a disagreement. */
-async function runOneApp(target: 'mps2-an500' | 'host' | 'stm32f769i-disco', opts: RunOptions & { app: string }): Promise<number> {
-  const impls = opts.impl.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const impl of impls) if (impl !== 'js' && impl !== 'c') throw new XsinferError('BAD_ARGUMENT', `unknown impl '${impl}': use js, c`);
-  if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') throw new XsinferError('BAD_ARGUMENT', `--kernels must be reference or optimized, not '${opts.kernels}'`);
+async function runOneApp(
+  target: 'mps2-an500' | 'host' | 'stm32f769i-disco',
+  opts: RunOptions & { app: string },
+): Promise<number> {
+  const impls = opts.impl
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const impl of impls)
+    if (impl !== 'js' && impl !== 'c') throw new XsinferError('BAD_ARGUMENT', `unknown impl '${impl}': use js, c`);
+  if (opts.kernels !== 'reference' && opts.kernels !== 'optimized')
+    throw new XsinferError('BAD_ARGUMENT', `--kernels must be reference or optimized, not '${opts.kernels}'`);
   const iterations = Number(opts.iterations);
   const warmup = Number(opts.warmup);
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000) throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000)
+    throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
   if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
-  if (target === 'stm32f769i-disco' && !opts.port) throw new XsinferError('BAD_ARGUMENT', 'the STM32F769I-DISCO needs --port (its ST-LINK serial port, or "auto")');
+  if (target === 'stm32f769i-disco' && !opts.port)
+    throw new XsinferError('BAD_ARGUMENT', 'the STM32F769I-DISCO needs --port (its ST-LINK serial port, or "auto")');
   const model = opts.model !== undefined ? modelChoice(opts.model) : undefined;
   if (!opts.port && !keptBoardPort(target)) await buildFirmware({ target });
   const r = await runApp({
-    target, port: opts.port, app: opts.app, impls: impls as ('js' | 'c')[], kernels: opts.kernels, iterations, warmup, model,
-    onRunDone: (spec) => !opts.json && log(`  done: ${spec.app} ${spec.impl} ${spec.kernels}${spec.model ? ` on ${spec.model}` : ''}`),
+    target,
+    port: opts.port,
+    app: opts.app,
+    impls: impls as ('js' | 'c')[],
+    kernels: opts.kernels,
+    iterations,
+    warmup,
+    model,
+    onRunDone: (spec) =>
+      !opts.json && log(`  done: ${spec.app} ${spec.impl} ${spec.kernels}${spec.model ? ` on ${spec.model}` : ''}`),
   });
   if (opts.json) {
     printJson(r);
   } else {
-    log(`${r.app} on ${r.target} (${r.device}), model ${r.model ?? 'built-in'}; medians in ${r.unit}; recording ${r.recording}`);
+    log(
+      `${r.app} on ${r.target} (${r.device}), model ${r.model ?? 'built-in'}; medians in ${r.unit}; recording ${r.recording}`,
+    );
     for (const run of r.runs) {
-      const verdict = run.correct === null ? 'unchecked (not the built-in model)' : run.correct ? 'correct' : `WRONG (${run.wrong})`;
+      const verdict =
+        run.correct === null ? 'unchecked (not the built-in model)' : run.correct ? 'correct' : `WRONG (${run.wrong})`;
       process.stdout.write(
         `${run.impl.padEnd(2)} ${run.kernels}: ${verdict}; populate ${run.median.populate}, invoke ${run.median.invoke}, respond ${run.median.respond}, total ${run.median.total}
 ` +
@@ -60,7 +81,8 @@ async function runOneApp(target: 'mps2-an500' | 'host' | 'stm32f769i-disco', opt
 `,
       );
     }
-    if (r.implsAgree !== null) process.stdout.write(`JS and C answers ${r.implsAgree ? 'agree' : 'DIFFER'} on every iteration
+    if (r.implsAgree !== null)
+      process.stdout.write(`JS and C answers ${r.implsAgree ? 'agree' : 'DIFFER'} on every iteration
 `);
   }
   return r.runs.some((x) => x.correct === false) || r.implsAgree === false ? 1 : 0;
@@ -84,7 +106,8 @@ async function runMainFirmware(target: 'mps2-an500' | 'host', json: boolean): Pr
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
     await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
-    const exitCode = (await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))])) ?? 0;
+    const exitCode =
+      (await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))])) ?? 0;
     if (json) {
       const extra = (info.extra ?? {}) as { bootTicks?: number; xs?: Record<string, number> | null };
       const xs = extra.xs ?? undefined;
@@ -113,17 +136,33 @@ export function register(program: Command): void {
     .command('run')
     .description('build, boot the firmware (QEMU / host process / flashed board) and stream its output')
     .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
-    .option('--program <name>', 'firmware program to run (xsinfer = the main firmware; banner, verify, … print text)', MAIN_PROGRAM)
-    .option('-p, --port <path>', 'serial port of a running board: a flashed stm32f769i-disco (used with --app), or tcp:HOST:PORT')
+    .option(
+      '--program <name>',
+      'firmware program to run (xsinfer = the main firmware; banner, verify, … print text)',
+      MAIN_PROGRAM,
+    )
+    .option(
+      '-p, --port <path>',
+      'serial port of a running board: a flashed stm32f769i-disco (used with --app), or tcp:HOST:PORT',
+    )
     .option('--keep', 'leave the QEMU board running; its serial endpoint goes to build/<target>/board.json')
     .option('--timeout <ms>', 'kill the guest after this many milliseconds', '600000')
-    .option('--json', 'print {target, exitCode, ...} as JSON (last line); with --app {app, model, unit, runs, implsAgree}')
-    .option('-a, --app <app>', 'run this app on the main firmware (on --port, the board `--keep` left running, or one booted here) and print its answers')
+    .option(
+      '--json',
+      'print {target, exitCode, ...} as JSON (last line); with --app {app, model, unit, runs, implsAgree}',
+    )
+    .option(
+      '-a, --app <app>',
+      'run this app on the main firmware (on --port, the board `--keep` left running, or one booted here) and print its answers',
+    )
     .option('--impl <impls>', 'with --app: js,c', 'js,c')
     .option('-k, --kernels <set>', 'with --app: reference | optimized', 'reference')
     .option('-n, --iterations <n>', 'with --app: timed iterations per impl', '10')
     .option('-w, --warmup <n>', 'with --app: warm-up iterations', '0')
-    .option('-m, --model <asset|file>', 'with --app: run on this model instead of the app\'s own: a .tflite file is uploaded into the model slot first; else an asset the device has (upload/model after `deploy --model`). Golden checks apply only to the built-in model\'s bytes')
+    .option(
+      '-m, --model <asset|file>',
+      "with --app: run on this model instead of the app's own: a .tflite file is uploaded into the model slot first; else an asset the device has (upload/model after `deploy --model`). Golden checks apply only to the built-in model's bytes",
+    )
     .argument('[args...]', 'arguments passed to the program')
     .action(async (args: string[], opts: RunOptions) => {
       const target = parseTarget(opts.target);
@@ -131,7 +170,8 @@ export function register(program: Command): void {
         process.exitCode = await runOneApp(target, { ...opts, app: opts.app });
         return;
       }
-      if (opts.model !== undefined) throw new XsinferError('BAD_ARGUMENT', '--model needs --app (the app to run on it)');
+      if (opts.model !== undefined)
+        throw new XsinferError('BAD_ARGUMENT', '--model needs --app (the app to run on it)');
       if (target === 'stm32f769i-disco') {
         throw new XsinferError(
           'NOT_SUPPORTED',

@@ -12,7 +12,8 @@ import { log, printJson } from '../output.ts';
 function describe(r: ModelResult | { model: string; missingOps: string[] }): string {
   if ('missingOps' in r) return `SKIP ${r.model.padEnd(48)} missing ops: ${r.missingOps.join(', ')}`;
   const ok = r.failed === 0 && r.perOp.failed === 0;
-  const perOp = r.perOp.passed + r.perOp.failed > 0 ? `  per-op ${r.perOp.passed}/${r.perOp.passed + r.perOp.failed}` : '';
+  const perOp =
+    r.perOp.passed + r.perOp.failed > 0 ? `  per-op ${r.perOp.passed}/${r.perOp.passed + r.perOp.failed}` : '';
   const diff = r.maxAbsDiff !== undefined ? `  max |diff| ${r.maxAbsDiff.toExponential(2)}` : '';
   const mm = r.firstMismatch
     ? `  first mismatch: case ${r.firstMismatch.case}${r.firstMismatch.op !== undefined ? ` op ${r.firstMismatch.op}` : ''} index ${r.firstMismatch.index} expected ${r.firstMismatch.expected} actual ${r.firstMismatch.actual}`
@@ -38,9 +39,13 @@ export function register(program: Command): void {
       if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
       const only = opts.models?.split(',');
       const total = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
-      const bar = !opts.json && process.stderr.isTTY
-        ? new cliProgress.SingleBar({ format: 'verify {bar} {value}/{total} models  {model}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-        : null;
+      const bar =
+        !opts.json && process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: 'verify {bar} {value}/{total} models  {model}', stream: process.stderr },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
       bar?.start(total, 0, { model: '' });
       let done = 0;
       const result = await verify({
@@ -63,7 +68,9 @@ export function register(program: Command): void {
       const t = result.totals;
       if (opts.json) printJson(result);
       else {
-        log(`${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`);
+        log(
+          `${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`,
+        );
       }
       if (!result.ok) process.exitCode = 1;
     });

@@ -11,7 +11,8 @@
 void xs_assets_view(xsMachine *the) {
   if (xsToInteger(xsArgc) < 1) xsTypeError("assets: asset(name): name missing");
   int type = xsTypeOf(xsArg(0));
-  if (type != xsStringType && type != xsStringXType) xsTypeError("assets: asset name must be a string");
+  if (type != xsStringType && type != xsStringXType)
+    xsTypeError("assets: asset name must be a string");
   char name[96];
   xsToStringBuffer(xsArg(0), name, sizeof name);
   const asset_t *a = asset_find(name);

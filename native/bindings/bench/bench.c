@@ -17,9 +17,11 @@ void xsinfer_bench_set_sink(xsinfer_bench_sink_fn fn, void *user) {
 
 static double number_arg(xsMachine *the, int32_t index, const char *what, double lo, double hi) {
   int type = xsTypeOf(xsArg(index));
-  if (type != xsIntegerType && type != xsNumberType) xsTypeError("bench: record(): %s must be a number", what);
+  if (type != xsIntegerType && type != xsNumberType)
+    xsTypeError("bench: record(): %s must be a number", what);
   double v = xsToNumber(xsArg(index));
-  if (!(v >= lo && v <= hi) || v != (double)(int64_t)v) xsRangeError("bench: record(): %s out of range", what);
+  if (!(v >= lo && v <= hi) || v != (double)(int64_t)v)
+    xsRangeError("bench: record(): %s out of range", what);
   return v;
 }
 
@@ -41,7 +43,9 @@ void xs_bench_record(xsMachine *the) {
   sink(sink_user, &r);
 }
 
-void xs_bench_gc(xsMachine *the) { xsCollectGarbage(); }
+void xs_bench_gc(xsMachine *the) {
+  xsCollectGarbage();
+}
 
 /* streamReference(optimized) → read-only Uint8Array over micro_speech_stream's per-step
  * reference table (built by the C app on the tflm slots' arenas, which it borrows: call
@@ -52,10 +56,13 @@ void xs_bench_stream_reference(xsMachine *the) {
   uint32_t main_bytes, aux_bytes;
   uint8_t *main_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_ARENA_MAIN, &main_bytes);
   uint8_t *aux_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_ARENA_AUX, &aux_bytes);
-  if (!main_arena || !aux_arena) xsUnknownError("bench: streamReference(): this firmware gives the tflm slots no arenas");
+  if (!main_arena || !aux_arena)
+    xsUnknownError("bench: streamReference(): this firmware gives the tflm slots no arenas");
   const uint8_t *table;
   eng_error_t error;
-  if (ms_stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &error) != ENG_OK)
+  if (ms_stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &error) !=
+      ENG_OK)
     xsUnknownError("bench: streamReference(): %s", error.message);
-  xsinfer_xs_view(the, &xsResult, "Uint8Array", (void *)table, MS_STREAM_STEPS * MS_STREAM_RECORD, 1);
+  xsinfer_xs_view(the, &xsResult, "Uint8Array", (void *)table, MS_STREAM_STEPS * MS_STREAM_RECORD,
+                  1);
 }

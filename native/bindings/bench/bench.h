@@ -18,7 +18,7 @@
 
 /* One timed iteration as the JS loop measured it, raw ticks (spans < 2^32 ticks). */
 typedef struct xsinfer_bench_record {
-  uint32_t index;      /* 0-based among timed iterations */
+  uint32_t index; /* 0-based among timed iterations */
   uint32_t case_index;
   uint32_t populate_ticks;
   uint32_t invoke_ticks;
@@ -26,7 +26,7 @@ typedef struct xsinfer_bench_record {
   uint32_t total_ticks;
   int32_t label;
   int32_t score;
-  int32_t correct;     /* 1, 0, or -1: not checked */
+  int32_t correct; /* 1, 0, or -1: not checked */
 } xsinfer_bench_record_t;
 
 typedef void (*xsinfer_bench_sink_fn)(void *user, const xsinfer_bench_record_t *record);

@@ -5,7 +5,9 @@
 #include "board.h"
 #include "xsinfer_bindings.h"
 
-void xs_board_name(xsMachine *the) { xsResult = xsString(board_name()); }
+void xs_board_name(xsMachine *the) {
+  xsResult = xsString(board_name());
+}
 
 /* [flashBytes, ramBytes, stackBottom, stackTop] */
 void xs_board_memory(xsMachine *the) {
@@ -24,10 +26,10 @@ void xs_board_memory(xsMachine *the) {
 void xs_board_xs_stats(xsMachine *the) {
   xsinfer_xs_stats_t s;
   xsinfer_xs_stats(the, &s);
-  const uint32_t v[] = {s.slot_bytes,  s.slots_used,  s.slots_peak,      s.slots_reserved,
-                        s.chunks_used, s.chunks_peak, s.chunks_reserved, s.arena_bytes,
-                        s.arena_free,  s.pool_bytes,  s.pool_used,       s.pool_peak,
-                        s.stack_slots, s.stack_peak_slots, s.keys_used,  s.keys_reserved};
+  const uint32_t v[] = {s.slot_bytes,  s.slots_used,       s.slots_peak,      s.slots_reserved,
+                        s.chunks_used, s.chunks_peak,      s.chunks_reserved, s.arena_bytes,
+                        s.arena_free,  s.pool_bytes,       s.pool_used,       s.pool_peak,
+                        s.stack_slots, s.stack_peak_slots, s.keys_used,       s.keys_reserved};
   xsResult = xsNewArray((xsIntegerValue)(sizeof(v) / sizeof(v[0])));
   for (uint32_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
     xsSetAt(xsResult, xsInteger((xsIntegerValue)i), xsNumber(v[i]));

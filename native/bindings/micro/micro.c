@@ -6,9 +6,13 @@
 
 static int8_t scratch[XSINFER_MICRO_SCRATCH_BYTES] __attribute__((aligned(8)));
 
-int8_t *xsinfer_micro_scratch(void) { return scratch; }
+int8_t *xsinfer_micro_scratch(void) {
+  return scratch;
+}
 
-void xs_micro_nop(xsMachine *the) { (void)the; }
+void xs_micro_nop(xsMachine *the) {
+  (void)the;
+}
 
 void xs_micro_scratch(xsMachine *the) {
   xsinfer_xs_view(the, &xsResult, "Int8Array", scratch, sizeof(scratch), 0);

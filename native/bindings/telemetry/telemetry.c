@@ -15,7 +15,9 @@ static const xsinfer_telemetry_sink_t *sink;
  * would otherwise write into the record that is still open. */
 static int busy;
 
-void xsinfer_telemetry_set_sink(const xsinfer_telemetry_sink_t *s) { sink = s; }
+void xsinfer_telemetry_set_sink(const xsinfer_telemetry_sink_t *s) {
+  sink = s;
+}
 
 /* Built-in keys. XS creates its built-in keys in one fixed order in every machine, so
  * the IDs stay valid when a program deletes the machine and creates another (deploy). */
@@ -46,7 +48,8 @@ static void ensure_ids(xsMachine *the) {
 
 static void put_number(wire_mp_t *mp, double d) {
   /* The range test also rejects NaN before the cast (which would be undefined). */
-  if (d >= -SAFE_INTEGER && d <= SAFE_INTEGER && d == (double)(int64_t)d && !(d == 0.0 && signbit(d)))
+  if (d >= -SAFE_INTEGER && d <= SAFE_INTEGER && d == (double)(int64_t)d &&
+      !(d == 0.0 && signbit(d)))
     wire_mp_int(mp, (int64_t)d);
   else
     wire_mp_double(mp, d);
@@ -109,16 +112,16 @@ enum { CONTAINER_ARRAY = 1, CONTAINER_OBJECT = 2 };
 
 /* xsVar layout: two scratch slots, then per nesting level the value at that level and,
  * for an object, its Object.keys() array (for an array: its length, briefly). */
-#define VAR_TMP 0
-#define VAR_TMP2 1
+#define VAR_TMP          0
+#define VAR_TMP2         1
 #define VAR_VALUE(depth) (2 + 2 * (int32_t)(depth))
-#define VAR_KEYS(depth) (3 + 2 * (int32_t)(depth))
+#define VAR_KEYS(depth)  (3 + 2 * (int32_t)(depth))
 
 typedef struct encoder {
   wire_mp_t *mp;
-  uint32_t levels;                                /* levels whose two vars exist */
-  uint32_t index[XSINFER_TELEMETRY_MAX_DEPTH];    /* element or key index being written */
-  uint8_t kind[XSINFER_TELEMETRY_MAX_DEPTH];      /* CONTAINER_* of each open level */
+  uint32_t levels;                             /* levels whose two vars exist */
+  uint32_t index[XSINFER_TELEMETRY_MAX_DEPTH]; /* element or key index being written */
+  uint8_t kind[XSINFER_TELEMETRY_MAX_DEPTH];   /* CONTAINER_* of each open level */
 } encoder_t;
 
 static void encode(xsMachine *the, encoder_t *e, uint32_t depth);
@@ -170,7 +173,8 @@ static void path_of(xsMachine *the, const encoder_t *e, uint32_t depth, char *ou
 static void refuse(xsMachine *the, const encoder_t *e, uint32_t depth, const char *what) {
   char path[36];
   path_of(the, e, depth, path, sizeof path);
-  xsTypeError("telemetry: %s: %s cannot be sent (JSON-like values and typed arrays only)", path, what);
+  xsTypeError("telemetry: %s: %s cannot be sent (JSON-like values and typed arrays only)", path,
+              what);
 }
 
 /* XS's instanceof test is "b is a or on a's prototype chain"; both ways only for a === b
@@ -188,7 +192,8 @@ static void too_deep(xsMachine *the, const encoder_t *e, uint32_t depth) {
     for (uint32_t i = 0; i < j; i++)
       if (same(the, &xsVar(VAR_VALUE(i)), &xsVar(VAR_VALUE(j))))
         xsRangeError("telemetry: %s: a cycle (the value contains itself)", path);
-  xsRangeError("telemetry: %s: nested deeper than %u arrays/objects", path, (unsigned)XSINFER_TELEMETRY_MAX_DEPTH);
+  xsRangeError("telemetry: %s: nested deeper than %u arrays/objects", path,
+               (unsigned)XSINFER_TELEMETRY_MAX_DEPTH);
 }
 
 /* A count read from a length property; more elements than bytes left cannot fit. */
@@ -245,7 +250,8 @@ static void encode_object(xsMachine *the, encoder_t *e, uint32_t depth) {
 static int plain(xsMachine *the, xsSlot *value) {
   xsmcGet(xsVar(VAR_TMP), xsGlobal, ids.object);
   xsmcCall(xsVar(VAR_TMP2), xsVar(VAR_TMP), ids.get_prototype_of, value, NULL);
-  return xsmcTypeOf(xsVar(VAR_TMP2)) == xsNullType || xsmcIsInstanceOf(xsObjectPrototype, xsVar(VAR_TMP2));
+  return xsmcTypeOf(xsVar(VAR_TMP2)) == xsNullType ||
+         xsmcIsInstanceOf(xsObjectPrototype, xsVar(VAR_TMP2));
 }
 
 /* "a Map object", "a Point object": the constructor's name when it has one. */
@@ -273,9 +279,9 @@ static const struct {
   uint8_t bytes;
   uint8_t type;
 } typed_kinds[] = {
-    {"Int8Array", 1, EL_I8},     {"Uint8Array", 1, EL_U8},    {"Uint8ClampedArray", 1, EL_U8},
-    {"Int16Array", 2, EL_I16},   {"Uint16Array", 2, EL_U16},  {"Int32Array", 4, EL_I32},
-    {"Uint32Array", 4, EL_U32},  {"Float32Array", 4, EL_F32}, {"Float64Array", 8, EL_F64},
+    {"Int8Array", 1, EL_I8},    {"Uint8Array", 1, EL_U8},    {"Uint8ClampedArray", 1, EL_U8},
+    {"Int16Array", 2, EL_I16},  {"Uint16Array", 2, EL_U16},  {"Int32Array", 4, EL_I32},
+    {"Uint32Array", 4, EL_U32}, {"Float32Array", 4, EL_F32}, {"Float64Array", 8, EL_F64},
 };
 
 /* Elements straight from the buffer (no XS call between the pointer and the reads, so
@@ -286,9 +292,11 @@ static void encode_typed_array(xsMachine *the, encoder_t *e, uint32_t depth) {
   xsmcGet(xsVar(VAR_TMP), xsGlobal, ids.symbol);
   xsmcGet(xsVar(VAR_TMP), xsVar(VAR_TMP), ids.to_string_tag);
   xsmcGetAt(xsVar(VAR_TMP), *value, xsVar(VAR_TMP));
-  const char *tag = xsmcTypeOf(xsVar(VAR_TMP)) == xsUndefinedType ? "typed array" : xsmcToString(xsVar(VAR_TMP));
+  const char *tag =
+      xsmcTypeOf(xsVar(VAR_TMP)) == xsUndefinedType ? "typed array" : xsmcToString(xsVar(VAR_TMP));
   uint32_t k = 0;
-  while (k < sizeof typed_kinds / sizeof typed_kinds[0] && strcmp(typed_kinds[k].name, tag) != 0) k++;
+  while (k < sizeof typed_kinds / sizeof typed_kinds[0] && strcmp(typed_kinds[k].name, tag) != 0)
+    k++;
   if (k == sizeof typed_kinds / sizeof typed_kinds[0]) {
     char what[32] = "a ";
     size_t n = 2;
@@ -310,54 +318,54 @@ static void encode_typed_array(xsMachine *the, encoder_t *e, uint32_t depth) {
   const uint8_t *p = (const uint8_t *)data + (uint32_t)offset;
   wire_mp_array(mp, n);
   switch (typed_kinds[k].type) {
-  case EL_I8:
-    for (uint32_t i = 0; i < n; i++) wire_mp_int(mp, (int8_t)p[i]);
-    break;
-  case EL_U8:
-    for (uint32_t i = 0; i < n; i++) wire_mp_uint(mp, p[i]);
-    break;
-  case EL_I16:
-    for (uint32_t i = 0; i < n; i++) {
-      int16_t v;
-      memcpy(&v, p + 2u * i, sizeof v);
-      wire_mp_int(mp, v);
-    }
-    break;
-  case EL_U16:
-    for (uint32_t i = 0; i < n; i++) {
-      uint16_t v;
-      memcpy(&v, p + 2u * i, sizeof v);
-      wire_mp_uint(mp, v);
-    }
-    break;
-  case EL_I32:
-    for (uint32_t i = 0; i < n && !mp->failed; i++) {
-      int32_t v;
-      memcpy(&v, p + 4u * i, sizeof v);
-      wire_mp_int(mp, v);
-    }
-    break;
-  case EL_U32:
-    for (uint32_t i = 0; i < n && !mp->failed; i++) {
-      uint32_t v;
-      memcpy(&v, p + 4u * i, sizeof v);
-      wire_mp_uint(mp, v);
-    }
-    break;
-  case EL_F32:
-    for (uint32_t i = 0; i < n && !mp->failed; i++) {
-      float v;
-      memcpy(&v, p + 4u * i, sizeof v);
-      put_number(mp, v);
-    }
-    break;
-  default:
-    for (uint32_t i = 0; i < n && !mp->failed; i++) {
-      double v;
-      memcpy(&v, p + 8u * i, sizeof v);
-      put_number(mp, v);
-    }
-    break;
+    case EL_I8:
+      for (uint32_t i = 0; i < n; i++) wire_mp_int(mp, (int8_t)p[i]);
+      break;
+    case EL_U8:
+      for (uint32_t i = 0; i < n; i++) wire_mp_uint(mp, p[i]);
+      break;
+    case EL_I16:
+      for (uint32_t i = 0; i < n; i++) {
+        int16_t v;
+        memcpy(&v, p + 2u * i, sizeof v);
+        wire_mp_int(mp, v);
+      }
+      break;
+    case EL_U16:
+      for (uint32_t i = 0; i < n; i++) {
+        uint16_t v;
+        memcpy(&v, p + 2u * i, sizeof v);
+        wire_mp_uint(mp, v);
+      }
+      break;
+    case EL_I32:
+      for (uint32_t i = 0; i < n && !mp->failed; i++) {
+        int32_t v;
+        memcpy(&v, p + 4u * i, sizeof v);
+        wire_mp_int(mp, v);
+      }
+      break;
+    case EL_U32:
+      for (uint32_t i = 0; i < n && !mp->failed; i++) {
+        uint32_t v;
+        memcpy(&v, p + 4u * i, sizeof v);
+        wire_mp_uint(mp, v);
+      }
+      break;
+    case EL_F32:
+      for (uint32_t i = 0; i < n && !mp->failed; i++) {
+        float v;
+        memcpy(&v, p + 4u * i, sizeof v);
+        put_number(mp, v);
+      }
+      break;
+    default:
+      for (uint32_t i = 0; i < n && !mp->failed; i++) {
+        double v;
+        memcpy(&v, p + 8u * i, sizeof v);
+        put_number(mp, v);
+      }
+      break;
   }
 }
 
@@ -373,7 +381,8 @@ static void encode_reference(xsMachine *the, encoder_t *e, uint32_t depth) {
   } else if (plain(the, value)) {
     if (depth >= XSINFER_TELEMETRY_MAX_DEPTH) too_deep(the, e, depth);
     encode_object(the, e, depth);
-  } else if (xsmcIsInstanceOf(*value, xsArrayBufferPrototype) || xsmcIsInstanceOf(*value, xsDataViewPrototype)) {
+  } else if (xsmcIsInstanceOf(*value, xsArrayBufferPrototype) ||
+             xsmcIsInstanceOf(*value, xsDataViewPrototype)) {
     void *data;
     xsUnsignedValue bytes;
     _xsmcGetBuffer(the, value, &data, &bytes, 0);
@@ -387,37 +396,45 @@ static void encode_reference(xsMachine *the, encoder_t *e, uint32_t depth) {
 static void encode(xsMachine *the, encoder_t *e, uint32_t depth) {
   xsSlot *value = &xsVar(VAR_VALUE(depth));
   switch (xsmcTypeOf(*value)) {
-  case xsUndefinedType:
-  case xsNullType: wire_mp_nil(e->mp); break;
-  case xsBooleanType: wire_mp_bool(e->mp, xsmcToBoolean(*value)); break;
-  case xsIntegerType: wire_mp_int(e->mp, xsmcToInteger(*value)); break;
-  case xsNumberType: put_number(e->mp, xsmcToNumber(*value)); break;
-  case xsStringType:
-  case xsStringXType: put_string(e->mp, xsmcToString(*value)); break;
-  case xsSymbolType: refuse(the, e, depth, "a symbol"); break;
-  case xsBigIntType:
-  case xsBigIntXType: refuse(the, e, depth, "a bigint"); break;
-  default: encode_reference(the, e, depth); break;
+    case xsUndefinedType:
+    case xsNullType: wire_mp_nil(e->mp); break;
+    case xsBooleanType: wire_mp_bool(e->mp, xsmcToBoolean(*value)); break;
+    case xsIntegerType: wire_mp_int(e->mp, xsmcToInteger(*value)); break;
+    case xsNumberType: put_number(e->mp, xsmcToNumber(*value)); break;
+    case xsStringType:
+    case xsStringXType: put_string(e->mp, xsmcToString(*value)); break;
+    case xsSymbolType: refuse(the, e, depth, "a symbol"); break;
+    case xsBigIntType:
+    case xsBigIntXType: refuse(the, e, depth, "a bigint"); break;
+    default: encode_reference(the, e, depth); break;
   }
 }
 
 /* ---- send(name, value) ---- */
 
 void xs_telemetry_send(xsMachine *the) {
-  if (!sink) xsUnknownError("telemetry: this firmware program has no telemetry link (user records need the main firmware)");
-  if (busy) xsUnknownError("telemetry: send() called by a getter or proxy trap of the value another send() is reading");
+  if (!sink)
+    xsUnknownError(
+        "telemetry: this firmware program has no telemetry link (user records need the main "
+        "firmware)");
+  if (busy)
+    xsUnknownError(
+        "telemetry: send() called by a getter or proxy trap of the value another send() is "
+        "reading");
   int32_t argc = xsmcArgc;
   int type = argc >= 1 ? xsmcTypeOf(xsArg(0)) : xsUndefinedType;
-  if (type != xsStringType && type != xsStringXType) xsTypeError("telemetry: send(name, value): name must be a string");
+  if (type != xsStringType && type != xsStringXType)
+    xsTypeError("telemetry: send(name, value): name must be a string");
   char name[XSINFER_TELEMETRY_MAX_NAME + 1];
   {
     const char *text = xsmcToString(xsArg(0));
     size_t len = strlen(text);
     if (len == 0 || len > XSINFER_TELEMETRY_MAX_NAME)
-      xsRangeError("telemetry: name must be 1 to %u bytes of UTF-8, not %u", (unsigned)XSINFER_TELEMETRY_MAX_NAME,
-                   (unsigned)len);
+      xsRangeError("telemetry: name must be 1 to %u bytes of UTF-8, not %u",
+                   (unsigned)XSINFER_TELEMETRY_MAX_NAME, (unsigned)len);
     for (size_t i = 0; i + 1 < len; i++)
-      if ((uint8_t)text[i] == 0xc0 && (uint8_t)text[i + 1] == 0x80) xsRangeError("telemetry: name must not contain U+0000");
+      if ((uint8_t)text[i] == 0xc0 && (uint8_t)text[i + 1] == 0x80)
+        xsRangeError("telemetry: name must not contain U+0000");
     memcpy(name, text, len + 1);
   }
   ensure_ids(the);
@@ -433,8 +450,9 @@ void xs_telemetry_send(xsMachine *the) {
   xsTry {
     encode(the, &e, 0);
     if (mp->failed)
-      xsRangeError("telemetry: record \"%.20s\" is larger than one wire frame: %u bytes of msgpack at most", name,
-                   (unsigned)mp->cap);
+      xsRangeError(
+          "telemetry: record \"%.20s\" is larger than one wire frame: %u bytes of msgpack at most",
+          name, (unsigned)mp->cap);
   }
   xsCatch {
     busy = 0;

@@ -35,7 +35,7 @@
 #include "xsinfer_xs.h"
 
 /* Longest record name, bytes of UTF-8. */
-#define XSINFER_TELEMETRY_MAX_NAME 64u
+#define XSINFER_TELEMETRY_MAX_NAME  64u
 /* Most arrays/objects nested in one value (the value itself is the first). */
 #define XSINFER_TELEMETRY_MAX_DEPTH 8u
 

@@ -15,9 +15,9 @@ typedef struct tflm_arena {
   const char *name;
   uint8_t *arena;
   uint32_t arena_bytes;
-  eng_interp_t *interp;  /* NULL: none, or replaced/closed/failed */
+  eng_interp_t *interp; /* NULL: none, or replaced/closed/failed */
   int32_t generation;   /* bumped on every create/close: stale JS handles stop matching */
-  eng_error_t error;     /* the last failure (creation or invoke) */
+  eng_error_t error;    /* the last failure (creation or invoke) */
   int profiling;
   uint32_t profile_count;
   uint16_t profile_op[XSINFER_TFLM_MAX_PROFILE_OPS];
@@ -73,17 +73,18 @@ static int32_t int_arg(xsMachine *the, int32_t index, const char *what, int32_t 
   if (xsToInteger(xsArgc) <= index) xsTypeError("tflm: %s missing", what);
   int32_t value;
   switch (xsTypeOf(xsArg(index))) {
-  case xsIntegerType: value = xsToInteger(xsArg(index)); break;
-  case xsNumberType: {
-    double d = xsToNumber(xsArg(index));
-    if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d)
-      xsRangeError("tflm: %s must be an integer", what);
-    value = (int32_t)d;
-    break;
+    case xsIntegerType: value = xsToInteger(xsArg(index)); break;
+    case xsNumberType: {
+      double d = xsToNumber(xsArg(index));
+      if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d)
+        xsRangeError("tflm: %s must be an integer", what);
+      value = (int32_t)d;
+      break;
+    }
+    default: xsTypeError("tflm: %s must be an integer", what);
   }
-  default: xsTypeError("tflm: %s must be an integer", what);
-  }
-  if (value < lo || value > hi) xsRangeError("tflm: %s %ld out of range %ld..%ld", what, (long)value, (long)lo, (long)hi);
+  if (value < lo || value > hi)
+    xsRangeError("tflm: %s %ld out of range %ld..%ld", what, (long)value, (long)lo, (long)hi);
   return value;
 }
 
@@ -118,16 +119,16 @@ static tflm_arena_t *live_arena_or_throw(xsMachine *the) {
 
 static const char *status_code(eng_status_t status) {
   switch (status) {
-  case ENG_OK: return "OK";
-  case ENG_ERR_MALFORMED: return "MALFORMED";
-  case ENG_ERR_UNSUPPORTED_OP: return "UNSUPPORTED_OP";
-  case ENG_ERR_UNSUPPORTED_TYPE: return "UNSUPPORTED_TYPE";
-  case ENG_ERR_SHAPE: return "SHAPE";
-  case ENG_ERR_ARENA: return "ARENA";
-  case ENG_ERR_ARG: return "ARG";
-  case ENG_ERR_STATE: return "STATE";
-  case ENG_ERR_KERNEL: return "KERNEL";
-  default: return "ENGINE";
+    case ENG_OK: return "OK";
+    case ENG_ERR_MALFORMED: return "MALFORMED";
+    case ENG_ERR_UNSUPPORTED_OP: return "UNSUPPORTED_OP";
+    case ENG_ERR_UNSUPPORTED_TYPE: return "UNSUPPORTED_TYPE";
+    case ENG_ERR_SHAPE: return "SHAPE";
+    case ENG_ERR_ARENA: return "ARENA";
+    case ENG_ERR_ARG: return "ARG";
+    case ENG_ERR_STATE: return "STATE";
+    case ENG_ERR_KERNEL: return "KERNEL";
+    default: return "ENGINE";
   }
 }
 
@@ -168,9 +169,11 @@ static void on_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t t
 /* create(modelAssetName, arena, kernels, profile) → [handle, inputs, outputs, ops]
  * or [code, message, opIndex, bytesNeeded] when the engine refuses the model. */
 void xs_tflm_create(xsMachine *the) {
-  if (xsToInteger(xsArgc) < 4) xsTypeError("tflm: create(model, arena, kernels, profile): arguments missing");
+  if (xsToInteger(xsArgc) < 4)
+    xsTypeError("tflm: create(model, arena, kernels, profile): arguments missing");
   int type = xsTypeOf(xsArg(0));
-  if (type != xsStringType && type != xsStringXType) xsTypeError("tflm: model asset name must be a string");
+  if (type != xsStringType && type != xsStringXType)
+    xsTypeError("tflm: model asset name must be a string");
   int32_t arena_index = int_arg(the, 1, "arena", 0, XSINFER_TFLM_ARENAS - 1);
   int32_t kernels = int_arg(the, 2, "kernels", ENG_KERNELS_REFERENCE, ENG_KERNELS_OPTIMIZED);
   int profile = xsToBoolean(xsArg(3));
@@ -178,7 +181,8 @@ void xs_tflm_create(xsMachine *the) {
   xsToStringBuffer(xsArg(0), name, sizeof name);
 
   tflm_arena_t *s = &arenas[arena_index];
-  if (!s->arena || !s->arena_bytes) xsUnknownError("tflm: this firmware gives arena '%s' no memory", s->name);
+  if (!s->arena || !s->arena_bytes)
+    xsUnknownError("tflm: this firmware gives arena '%s' no memory", s->name);
   /* The previous interpreter dies here, whatever happens next. */
   s->interp = NULL;
   s->generation = next_generation(s->generation);
@@ -192,7 +196,7 @@ void xs_tflm_create(xsMachine *the) {
     return;
   }
   eng_interp_t *it = eng_interp_create(model->data, model->bytes, s->arena, s->arena_bytes,
-                                     (eng_kernel_set_t)kernels, &s->error);
+                                       (eng_kernel_set_t)kernels, &s->error);
   if (!it) {
     error_result(the, status_code(s->error.code), &s->error);
     return;
@@ -225,15 +229,15 @@ void xs_tflm_close(xsMachine *the) {
 
 static const char *view_constructor(eng_type_t type) {
   switch (type) {
-  case ENG_INT8: return "Int8Array";
-  case ENG_UINT8:
-  case ENG_BOOL: return "Uint8Array";
-  case ENG_INT16: return "Int16Array";
-  case ENG_UINT16: return "Uint16Array";
-  case ENG_INT32: return "Int32Array";
-  case ENG_UINT32: return "Uint32Array";
-  case ENG_FLOAT32: return "Float32Array";
-  default: return NULL;
+    case ENG_INT8: return "Int8Array";
+    case ENG_UINT8:
+    case ENG_BOOL: return "Uint8Array";
+    case ENG_INT16: return "Int16Array";
+    case ENG_UINT16: return "Uint16Array";
+    case ENG_INT32: return "Int32Array";
+    case ENG_UINT32: return "Uint32Array";
+    case ENG_FLOAT32: return "Float32Array";
+    default: return NULL;
   }
 }
 
@@ -249,13 +253,14 @@ void xs_tflm_tensor(xsMachine *the) {
   if (index_type != xsIntegerType && index_type != xsNumberType)
     xsTypeError("tflm: %s index must be an integer", output ? "output" : "input");
   double d = xsToNumber(xsArg(2));
-  if (d != (double)(int32_t)d) xsRangeError("tflm: %s index must be an integer", output ? "output" : "input");
+  if (d != (double)(int32_t)d)
+    xsRangeError("tflm: %s index must be an integer", output ? "output" : "input");
   if (d < 0 || d >= count)
-    xsRangeError("tflm: %s index %ld out of range (model has %lu)", output ? "output" : "input", (long)(int32_t)d,
-                 (unsigned long)count);
+    xsRangeError("tflm: %s index %ld out of range (model has %lu)", output ? "output" : "input",
+                 (long)(int32_t)d, (unsigned long)count);
   eng_tensor_info_t info;
   eng_status_t status = output ? eng_interp_output(s->interp, (uint32_t)d, &info)
-                              : eng_interp_input(s->interp, (uint32_t)d, &info);
+                               : eng_interp_input(s->interp, (uint32_t)d, &info);
   if (status != ENG_OK) xsUnknownError("tflm: %s", eng_interp_error(s->interp)->message);
   const char *ctor = view_constructor(info.type);
   if (!ctor) xsTypeError("tflm: tensor type %s has no typed-array view", eng_type_name(info.type));
@@ -271,7 +276,8 @@ void xs_tflm_tensor(xsMachine *the) {
   xsSetAt(xsResult, xsInteger(1), xsString(eng_type_name(info.type)));
   xsSetAt(xsResult, xsInteger(2), xsNumber(info.quantized ? (double)info.scale : 0.0));
   xsSetAt(xsResult, xsInteger(3), xsInteger(info.quantized ? info.zero_point : 0));
-  for (int32_t i = 0; i < info.rank; i++) xsSetAt(xsResult, xsInteger(4 + i), xsInteger(info.dims[i]));
+  for (int32_t i = 0; i < info.rank; i++)
+    xsSetAt(xsResult, xsInteger(4 + i), xsInteger(info.dims[i]));
 }
 
 /* invoke(handle) → 0 (ENG_OK), or non-zero when the handle is stale or the engine failed
@@ -315,7 +321,8 @@ void xs_tflm_arena(xsMachine *the) {
  * execution order; custom ops are named "CUSTOM:<code>". */
 void xs_tflm_profile(xsMachine *the) {
   tflm_arena_t *s = live_arena_or_throw(the);
-  if (!s->profiling) xsUnknownError("tflm: profiling is off (create the Interpreter with { profile: true })");
+  if (!s->profiling)
+    xsUnknownError("tflm: profiling is off (create the Interpreter with { profile: true })");
   xsVars(1);
   xsResult = xsNewArray((xsIntegerValue)(2 * s->profile_count));
   for (uint32_t i = 0; i < s->profile_count; i++) {
@@ -342,10 +349,12 @@ void xs_tflm_detach(xsMachine *the) {
   if (xsToInteger(xsArgc) < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
     xsTypeError("tflm: detach(buffer): buffer must be an object");
   uint8_t *data = xsGetHostData(xsArg(0)); /* throws for a non-host object */
-  if (!data) return;                         /* already detached */
+  if (!data) return;                       /* already detached */
   int inside = 0;
   for (uint32_t i = 0; i < XSINFER_TFLM_ARENAS; i++)
-    if (arenas[i].arena && data >= arenas[i].arena && data < arenas[i].arena + arenas[i].arena_bytes) inside = 1;
+    if (arenas[i].arena && data >= arenas[i].arena &&
+        data < arenas[i].arena + arenas[i].arena_bytes)
+      inside = 1;
   if (!inside) xsTypeError("tflm: detach(buffer): not a tensor buffer");
   xsSetHostBuffer(xsArg(0), NULL, 0);
 }

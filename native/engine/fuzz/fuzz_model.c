@@ -15,7 +15,8 @@ static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 
 static void run(size_t size, uint32_t arena_bytes, int invoke) {
   eng_error_t err;
-  eng_interp_t *it = eng_interp_create(model, size, arena, arena_bytes, ENG_KERNELS_REFERENCE, &err);
+  eng_interp_t *it =
+      eng_interp_create(model, size, arena, arena_bytes, ENG_KERNELS_REFERENCE, &err);
   if (it == NULL) {
     return;
   }

@@ -4,7 +4,7 @@
 #include "broadcast.h"
 
 eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_t *a,
-                          const eng_tensor_t *b, const eng_tensor_t *out) {
+                            const eng_tensor_t *b, const eng_tensor_t *out) {
   const uint32_t rank = out->rank > 0 ? out->rank : 1;
   if (a->rank > rank || b->rank > rank) {
     return eng_fail(node, ENG_ERR_SHAPE, "input rank exceeds output rank");
@@ -20,8 +20,9 @@ eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_
     const int32_t bd = k < (int32_t)b->rank ? b->dims[b->rank - 1 - k] : 1;
     const int32_t expect = ad == 1 ? bd : ad;
     if ((ad != 1 && bd != 1 && ad != bd) || expect != od) {
-      return eng_fail(node, ENG_ERR_SHAPE, "shapes do not broadcast to the output (dim %d: %d, %d -> %d)", d,
-                     ad, bd, od);
+      return eng_fail(node, ENG_ERR_SHAPE,
+                      "shapes do not broadcast to the output (dim %d: %d, %d -> %d)", d, ad, bd,
+                      od);
     }
     bc->dims[d] = od;
     bc->a_stride[d] = ad == 1 ? 0 : as;
@@ -32,8 +33,8 @@ eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_
   return ENG_OK;
 }
 
-void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a, const eng_tensor_t **b,
-                       const eng_tensor_t **out, eng_status_t *st) {
+void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
+                        const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st) {
   *a = eng_input(node, 0);
   *b = eng_input(node, 1);
   *out = eng_output(node, 0);

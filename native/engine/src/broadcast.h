@@ -10,9 +10,9 @@
 #include "kernel.h"
 
 typedef struct eng_bcast {
-  uint32_t rank;       /* output rank (≥ 1) */
-  uint32_t count;      /* output elements */
-  uint8_t same_shape;  /* both inputs have the output's shape: index a = b = out */
+  uint32_t rank;      /* output rank (≥ 1) */
+  uint32_t count;     /* output elements */
+  uint8_t same_shape; /* both inputs have the output's shape: index a = b = out */
   int32_t dims[ENG_MAX_DIMS];
   int32_t a_stride[ENG_MAX_DIMS]; /* 0 along broadcast dimensions */
   int32_t b_stride[ENG_MAX_DIMS];
@@ -20,13 +20,13 @@ typedef struct eng_bcast {
 
 /* Fails with ENG_ERR_SHAPE (via eng_fail) when a and b do not broadcast to out. */
 eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_t *a,
-                          const eng_tensor_t *b, const eng_tensor_t *out);
+                            const eng_tensor_t *b, const eng_tensor_t *out);
 
 /* Prepare of a broadcasting binary op whose persistent op data starts with an eng_bcast_t:
  * inputs 0 and 1 and output 0 present and of one type, `bytes` of op data allocated and
  * its broadcast initialised. Returns the op data, or NULL with *st set (after eng_fail). */
-void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a, const eng_tensor_t **b,
-                       const eng_tensor_t **out, eng_status_t *st);
+void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
+                        const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st);
 
 /* Iterator state for one pass over the output. */
 typedef struct eng_bcast_iter {

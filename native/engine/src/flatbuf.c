@@ -6,11 +6,12 @@
 
 #include <string.h>
 
-uint16_t fb_load_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+uint16_t fb_load_u16(const uint8_t *p) {
+  return (uint16_t)(p[0] | (p[1] << 8));
+}
 
 uint32_t fb_load_u32(const uint8_t *p) {
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-         ((uint32_t)p[3] << 24);
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 uint64_t fb_load_u64(const uint8_t *p) {
@@ -39,8 +40,8 @@ int fb_table_at(const fb_buf_t *buf, uint32_t pos, fb_table_t *out) {
   }
   const uint16_t vt_len = fb_load_u16(buf->data + vt);
   const uint16_t obj_len = fb_load_u16(buf->data + vt + 2);
-  if (vt_len < 4 || (vt_len & 1u) != 0 || !in_range(buf, (uint64_t)vt, vt_len) ||
-      obj_len < 4 || !in_range(buf, pos, obj_len)) {
+  if (vt_len < 4 || (vt_len & 1u) != 0 || !in_range(buf, (uint64_t)vt, vt_len) || obj_len < 4 ||
+      !in_range(buf, pos, obj_len)) {
     return -1;
   }
   out->buf = buf;
@@ -79,19 +80,19 @@ int fb_has(const fb_table_t *t, uint32_t id) {
   return off < 0 ? -1 : (off > 0 ? 1 : 0);
 }
 
-#define FB_SCALAR(name, type, size, load)                                   \
-  int name(const fb_table_t *t, uint32_t id, type def, type *out) {         \
-    const int64_t off = field_off(t, id, size);                             \
-    if (off < 0) {                                                          \
-      return -1;                                                            \
-    }                                                                       \
-    if (off == 0) {                                                         \
-      *out = def;                                                           \
-      return 0;                                                             \
-    }                                                                       \
-    const uint8_t *p = t->buf->data + t->pos + (uint32_t)off;               \
-    *out = load;                                                            \
-    return 0;                                                               \
+#define FB_SCALAR(name, type, size, load)                           \
+  int name(const fb_table_t *t, uint32_t id, type def, type *out) { \
+    const int64_t off = field_off(t, id, size);                     \
+    if (off < 0) {                                                  \
+      return -1;                                                    \
+    }                                                               \
+    if (off == 0) {                                                 \
+      *out = def;                                                   \
+      return 0;                                                     \
+    }                                                               \
+    const uint8_t *p = t->buf->data + t->pos + (uint32_t)off;       \
+    *out = load;                                                    \
+    return 0;                                                       \
   }
 
 FB_SCALAR(fb_u8, uint8_t, 1, p[0])

@@ -19,16 +19,16 @@ typedef struct fb_buf {
 
 typedef struct fb_table {
   const fb_buf_t *buf;
-  uint32_t pos;      /* table start */
-  uint32_t vt;       /* vtable start */
-  uint16_t vt_len;   /* vtable bytes */
-  uint16_t obj_len;  /* table bytes (from the vtable) */
+  uint32_t pos;     /* table start */
+  uint32_t vt;      /* vtable start */
+  uint16_t vt_len;  /* vtable bytes */
+  uint16_t obj_len; /* table bytes (from the vtable) */
 } fb_table_t;
 
 typedef struct fb_vec {
   const fb_buf_t *buf;
-  uint32_t pos;  /* first element */
-  uint32_t len;  /* element count */
+  uint32_t pos; /* first element */
+  uint32_t len; /* element count */
 } fb_vec_t;
 
 /* Little-endian loads (no alignment needed). */

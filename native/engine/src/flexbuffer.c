@@ -44,7 +44,7 @@ static int known_type(uint8_t type) {
 /* The value stored in the slot at `slot` (parent element width `pw`) with packed type
  * byte `packed`: inline scalars stay at the slot, others follow the backward offset. */
 static eng_flex_status_t resolve(const eng_flex_value_t *ctx, uint64_t slot, uint32_t pw,
-                                uint8_t packed, eng_flex_value_t *out) {
+                                 uint8_t packed, eng_flex_value_t *out) {
   const uint8_t type = (uint8_t)(packed >> 2);
   if (!known_type(type) || !fits(ctx, slot, pw)) {
     return ENG_FLEX_MALFORMED;
@@ -153,7 +153,7 @@ eng_flex_status_t eng_flex_at(const eng_flex_value_t *v, uint32_t i, eng_flex_va
 
 /* Compare the NUL-terminated key at pos with `key`, never reading past the buffer. */
 static eng_flex_status_t key_equals(const eng_flex_value_t *ctx, uint64_t pos, const char *key,
-                                   int *equal) {
+                                    int *equal) {
   const size_t klen = strlen(key);
   for (size_t j = 0;; ++j) {
     if (!fits(ctx, pos + j, 1)) {
@@ -172,7 +172,7 @@ static eng_flex_status_t key_equals(const eng_flex_value_t *ctx, uint64_t pos, c
 }
 
 eng_flex_status_t eng_flex_map_get(const eng_flex_value_t *map, const char *key,
-                                 eng_flex_value_t *out) {
+                                   eng_flex_value_t *out) {
   if (map->type != ENG_FLEX_MAP) {
     return ENG_FLEX_TYPE;
   }
@@ -240,9 +240,7 @@ eng_flex_status_t eng_flex_as_int64(const eng_flex_value_t *v, int64_t *out) {
   const uint8_t *p = v->buf + v->pos;
   switch (v->type) {
     case ENG_FLEX_INT:
-    case ENG_FLEX_INDIRECT_INT:
-      *out = read_i(p, v->width);
-      return ENG_FLEX_OK;
+    case ENG_FLEX_INDIRECT_INT: *out = read_i(p, v->width); return ENG_FLEX_OK;
     case ENG_FLEX_UINT:
     case ENG_FLEX_INDIRECT_UINT: {
       const uint64_t u = read_u(p, v->width);
@@ -252,9 +250,7 @@ eng_flex_status_t eng_flex_as_int64(const eng_flex_value_t *v, int64_t *out) {
       *out = (int64_t)u;
       return ENG_FLEX_OK;
     }
-    case ENG_FLEX_BOOL:
-      *out = read_u(p, v->width) != 0;
-      return ENG_FLEX_OK;
+    case ENG_FLEX_BOOL: *out = read_u(p, v->width) != 0; return ENG_FLEX_OK;
     case ENG_FLEX_FLOAT:
     case ENG_FLEX_INDIRECT_FLOAT: {
       double d;
@@ -273,8 +269,7 @@ eng_flex_status_t eng_flex_as_int64(const eng_flex_value_t *v, int64_t *out) {
       }
       return ENG_FLEX_OK;
     }
-    default:
-      return ENG_FLEX_TYPE;
+    default: return ENG_FLEX_TYPE;
   }
 }
 
@@ -300,7 +295,7 @@ eng_flex_status_t eng_flex_as_bool(const eng_flex_value_t *v, int *out) {
 }
 
 eng_flex_status_t eng_flex_map_int32(const eng_flex_value_t *map, const char *key, int32_t min,
-                                   int32_t max, int32_t *out) {
+                                     int32_t max, int32_t *out) {
   eng_flex_value_t v;
   eng_flex_status_t st = eng_flex_map_get(map, key, &v);
   if (st != ENG_FLEX_OK) {

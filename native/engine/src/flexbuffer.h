@@ -82,7 +82,7 @@ eng_flex_status_t eng_flex_size(const eng_flex_value_t *v, uint32_t *size);
 
 /* Map lookup by exact key (NUL-terminated). */
 eng_flex_status_t eng_flex_map_get(const eng_flex_value_t *map, const char *key,
-                                 eng_flex_value_t *out);
+                                   eng_flex_value_t *out);
 /* Element i of a map (in key order) or of any vector kind. */
 eng_flex_status_t eng_flex_at(const eng_flex_value_t *v, uint32_t i, eng_flex_value_t *out);
 
@@ -94,7 +94,7 @@ eng_flex_status_t eng_flex_as_bool(const eng_flex_value_t *v, int *out);
 /* Convenience for op options: map[key] as an int32 within [min, max]. ENG_FLEX_TYPE when
  * the value is out of that range or not numeric. */
 eng_flex_status_t eng_flex_map_int32(const eng_flex_value_t *map, const char *key, int32_t min,
-                                   int32_t max, int32_t *out);
+                                     int32_t max, int32_t *out);
 eng_flex_status_t eng_flex_map_bool(const eng_flex_value_t *map, const char *key, int *out);
 
 /* Short English name of a status ("malformed", ...). */

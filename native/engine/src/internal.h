@@ -10,7 +10,7 @@
 #include "flatbuf.h"
 #include "kernel.h"
 
-#define ENG_ALIGN 16u      /* arena ends and planned (head) buffers */
+#define ENG_ALIGN      16u /* arena ends and planned (head) buffers */
 #define ENG_TAIL_ALIGN 8u  /* persistent allocations */
 
 /* Temporary records at the head during allocate (gone once the plan is committed). */
@@ -20,7 +20,7 @@ typedef struct eng_scratch_req {
 } eng_scratch_req_t;
 
 typedef struct eng_plan_item {
-  uint32_t size;   /* 0 = not planned */
+  uint32_t size; /* 0 = not planned */
   int16_t first, last;
   uint32_t offset;
 } eng_plan_item_t;
@@ -33,15 +33,15 @@ struct eng_interp {
   fb_buf_t fb;
   uint8_t *arena;
   uint32_t arena_bytes;
-  uint32_t tail_end;   /* end of the last 16-aligned block */
-  uint32_t tail_low;   /* tail occupies [tail_low, tail_end) */
+  uint32_t tail_end; /* end of the last 16-aligned block */
+  uint32_t tail_low; /* tail occupies [tail_low, tail_end) */
   uint32_t head_bytes;
   uint32_t tail_missing; /* persistent bytes refused while the arena was short */
   uint32_t temp_top;     /* end of the temporary records at the head (allocate only) */
   uint8_t head_start;    /* first 16-aligned byte of the arena */
   uint8_t set;           /* eng_kernel_set_t */
   uint8_t allocated, allocate_failed, preserve_all, in_prepare;
-  uint16_t num_scratch;  /* scratch requests recorded during prepare */
+  uint16_t num_scratch; /* scratch requests recorded during prepare */
   /* Compact eval-time tensor records (ENG_EVAL_TENSOR_BYTES each): eval_tensor(). During
    * prepare, full records sit at the head (prep_tensors()). */
   uint8_t *tensors;

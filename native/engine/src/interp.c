@@ -51,8 +51,8 @@ enum {
   OPT_CAST = 37
 };
 
-#define MAX_TENSORS 32767u
-#define MAX_OPS 32767u
+#define MAX_TENSORS      32767u
+#define MAX_OPS          32767u
 #define MAX_TENSOR_BYTES 0x40000000u
 
 /* int32 vector entries of the model on the hot path (node inputs/outputs): one load on
@@ -72,9 +72,13 @@ static inline uint32_t ld32(const uint8_t *p) {
 static const uint32_t k_empty_list[1] = {0};
 #define EMPTY_LIST ((const uint8_t *)(const void *)(k_empty_list + 1))
 
-static uint32_t list_len(const uint8_t *list) { return ld32(list - 4); }
+static uint32_t list_len(const uint8_t *list) {
+  return ld32(list - 4);
+}
 
-static uint32_t align_up(uint32_t v) { return (v + (ENG_ALIGN - 1)) & ~(ENG_ALIGN - 1); }
+static uint32_t align_up(uint32_t v) {
+  return (v + (ENG_ALIGN - 1)) & ~(ENG_ALIGN - 1);
+}
 
 static eng_status_t set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...) {
   va_list ap;
@@ -90,7 +94,9 @@ static eng_status_t set_error(eng_error_t *e, eng_status_t code, int32_t op, con
 
 /* ---- arena ---- */
 
-static uint32_t align_tail(uint32_t v) { return (v + (ENG_TAIL_ALIGN - 1)) & ~(ENG_TAIL_ALIGN - 1); }
+static uint32_t align_tail(uint32_t v) {
+  return (v + (ENG_TAIL_ALIGN - 1)) & ~(ENG_TAIL_ALIGN - 1);
+}
 
 static void *tail_alloc(eng_interp_t *it, uint32_t bytes) {
   const uint32_t need = align_tail(bytes);
@@ -113,7 +119,8 @@ static int decode_opcode(const fb_buf_t *fb, const fb_vec_t *opcodes, uint32_t i
   fb_table_t oc;
   int8_t deprecated;
   int32_t code;
-  if (fb_vec_table(opcodes, index, &oc) != 0 || fb_i8(&oc, OPCODE_DEPRECATED, 0, &deprecated) != 0 ||
+  if (fb_vec_table(opcodes, index, &oc) != 0 ||
+      fb_i8(&oc, OPCODE_DEPRECATED, 0, &deprecated) != 0 ||
       fb_i32(&oc, OPCODE_BUILTIN, 0, &code) != 0 ||
       fb_string(&oc, OPCODE_CUSTOM, custom, custom_len) != 0) {
     return -1;
@@ -128,7 +135,8 @@ typedef struct model_view {
   fb_vec_t opcodes, buffers, tensors, ops, inputs, outputs;
 } model_view_t;
 
-static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m, eng_error_t *err) {
+static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m,
+                               eng_error_t *err) {
   fb_table_t root, sg;
   fb_vec_t subgraphs;
   uint32_t version;
@@ -138,7 +146,8 @@ static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t 
                      (uint32_t)(bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : bytes));
   }
   if (((uintptr_t)model & 3u) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model bytes must be 4-byte aligned (16 recommended)");
+    return set_error(err, ENG_ERR_MALFORMED, -1,
+                     "model bytes must be 4-byte aligned (16 recommended)");
   }
   m->fb.data = model;
   m->fb.size = (uint32_t)bytes;
@@ -162,13 +171,17 @@ static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t 
     return set_error(err, ENG_ERR_MALFORMED, -1, "model: no valid subgraph 0");
   }
   (void)present;
-  if (fb_vector(&sg, SG_TENSORS, 4, &m->tensors) != 0 || fb_vector(&sg, SG_OPERATORS, 4, &m->ops) != 0 ||
-      fb_vector(&sg, SG_INPUTS, 4, &m->inputs) != 0 || fb_vector(&sg, SG_OUTPUTS, 4, &m->outputs) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "subgraph 0: tensors/operators/inputs/outputs out of bounds");
+  if (fb_vector(&sg, SG_TENSORS, 4, &m->tensors) != 0 ||
+      fb_vector(&sg, SG_OPERATORS, 4, &m->ops) != 0 ||
+      fb_vector(&sg, SG_INPUTS, 4, &m->inputs) != 0 ||
+      fb_vector(&sg, SG_OUTPUTS, 4, &m->outputs) != 0) {
+    return set_error(err, ENG_ERR_MALFORMED, -1,
+                     "subgraph 0: tensors/operators/inputs/outputs out of bounds");
   }
   if (m->tensors.len > MAX_TENSORS || m->ops.len > MAX_OPS) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "subgraph 0: %u tensors / %u ops exceed the limits",
-                     m->tensors.len, m->ops.len);
+    return set_error(err, ENG_ERR_MALFORMED, -1,
+                     "subgraph 0: %u tensors / %u ops exceed the limits", m->tensors.len,
+                     m->ops.len);
   }
   return ENG_OK;
 }
@@ -182,13 +195,13 @@ static uint32_t format_op_name(char *buf, uint32_t cap, uint32_t at, int32_t bui
   return eng_format(buf, cap, at, "%s", eng_builtin_name(builtin));
 }
 
-static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, eng_tensor_t *t,
-                                eng_error_t *err, int check);
+static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index,
+                                 eng_tensor_t *t, eng_error_t *err, int check);
 
 /* check = 0: the model passed this decode at create; skip the per-channel value checks
  * (the decoded record is the same). */
 static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint32_t index,
-                                 eng_tensor_t *t, eng_error_t *err, int check) {
+                                  eng_tensor_t *t, eng_error_t *err, int check) {
   fb_table_t tt, buf;
   fb_vec_t shape, data;
   uint8_t type, is_var;
@@ -199,7 +212,8 @@ static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint3
     return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", index);
   }
   if (fb_has(&tt, TENSOR_SPARSITY) != 0) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: sparse tensors are not supported", index);
+    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1,
+                     "tensor %u: sparse tensors are not supported", index);
   }
   if (shape.len > ENG_MAX_DIMS) {
     return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: rank %u > %u", index, shape.len,
@@ -215,7 +229,8 @@ static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint3
   for (uint32_t d = 0; d < shape.len; d++) {
     const int32_t dim = (int32_t)fb_load_u32(fb_vec_elem(&shape, d, 4));
     if (dim < 0) {
-      return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index, dim);
+      return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index,
+                       dim);
     }
     elements *= (uint64_t)dim;
     if (elements > MAX_TENSOR_BYTES) {
@@ -232,11 +247,13 @@ static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint3
    * offset in the file after it. */
   if (buffer_index != 0 || m->buffers.len > 0) {
     if (buffer_index >= m->buffers.len) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index, buffer_index);
+      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index,
+                       buffer_index);
     }
     uint64_t off, size;
-    if (fb_vec_table(&m->buffers, buffer_index, &buf) != 0 || fb_vector(&buf, BUFFER_DATA, 1, &data) != 0 ||
-        fb_u64(&buf, BUFFER_OFFSET, 0, &off) != 0 || fb_u64(&buf, BUFFER_SIZE, 0, &size) != 0) {
+    if (fb_vec_table(&m->buffers, buffer_index, &buf) != 0 ||
+        fb_vector(&buf, BUFFER_DATA, 1, &data) != 0 || fb_u64(&buf, BUFFER_OFFSET, 0, &off) != 0 ||
+        fb_u64(&buf, BUFFER_SIZE, 0, &size) != 0) {
       return set_error(err, ENG_ERR_MALFORMED, -1, "buffer %u: out of bounds", buffer_index);
     }
     const uint8_t *ptr = NULL;
@@ -246,23 +263,25 @@ static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint3
       len = data.len;
     } else if (off > 1) {
       if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
-        return set_error(err, ENG_ERR_MALFORMED, -1,
-                         "buffer %u: external data (offset/size beyond the model bytes) not available",
-                         buffer_index);
+        return set_error(
+            err, ENG_ERR_MALFORMED, -1,
+            "buffer %u: external data (offset/size beyond the model bytes) not available",
+            buffer_index);
       }
       ptr = m->fb.data + off;
       len = size;
     }
     if (ptr != NULL) {
       if (len < bytes) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u", index,
-                         (uint32_t)len, (uint32_t)bytes);
+        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u",
+                         index, (uint32_t)len, (uint32_t)bytes);
       }
       const uint32_t esize = eng_type_size((eng_type_t)type);
       const uint32_t need_align = esize >= 4 ? 4 : esize;
       if (need_align > 1 && ((uintptr_t)ptr % need_align) != 0) {
         return set_error(err, ENG_ERR_MALFORMED, -1,
-                         "tensor %u: constant data misaligned (give the model 16-byte alignment)", index);
+                         "tensor %u: constant data misaligned (give the model 16-byte alignment)",
+                         index);
       }
       t->data = (void *)(uintptr_t)ptr;
       t->is_const = 1;
@@ -273,8 +292,8 @@ static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint3
 }
 
 /* Quantization of tensor `index` (table tt) into t; t->type, rank and dims are set. */
-static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index, eng_tensor_t *t,
-                                eng_error_t *err, int check) {
+static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index,
+                                 eng_tensor_t *t, eng_error_t *err, int check) {
   fb_table_t q;
   fb_vec_t scales, zps;
   const uint8_t type = t->type;
@@ -284,25 +303,28 @@ static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, ui
   }
   if (present) {
     int32_t qdim;
-    if (fb_vector(&q, QUANT_SCALE, 4, &scales) != 0 || fb_vector(&q, QUANT_ZERO_POINT, 8, &zps) != 0 ||
-        fb_i32(&q, QUANT_DIM, 0, &qdim) != 0) {
+    if (fb_vector(&q, QUANT_SCALE, 4, &scales) != 0 ||
+        fb_vector(&q, QUANT_ZERO_POINT, 8, &zps) != 0 || fb_i32(&q, QUANT_DIM, 0, &qdim) != 0) {
       return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
     }
     if (scales.len > 0) {
       if (scales.len > 65535u || (zps.len != 0 && zps.len != scales.len)) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points", index,
-                         scales.len, zps.len);
+        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points",
+                         index, scales.len, zps.len);
       }
       /* TFLM does not check the axis of bias tensors (some models carry the filter's
        * axis there); kernels check what they use. */
-      if (scales.len > 1 && (qdim < 0 || (qdim < (int32_t)t->rank && (uint32_t)t->dims[qdim] != scales.len))) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: per-channel dimension %d does not match %u scales",
-                         index, qdim, scales.len);
+      if (scales.len > 1 &&
+          (qdim < 0 || (qdim < (int32_t)t->rank && (uint32_t)t->dims[qdim] != scales.len))) {
+        return set_error(err, ENG_ERR_MALFORMED, -1,
+                         "tensor %u: per-channel dimension %d does not match %u scales", index,
+                         qdim, scales.len);
       }
       for (uint32_t c = 0; check && c < scales.len; c++) {
         const float sc = fb_load_f32(m->fb.data + scales.pos + 4 * c);
         if (!(sc >= 0.0f) || sc > 3.0e38f) {
-          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: scale %u is negative, infinite or NaN", index, c);
+          return set_error(err, ENG_ERR_MALFORMED, -1,
+                           "tensor %u: scale %u is negative, infinite or NaN", index, c);
         }
       }
       /* Zero points of narrow types must fit the type (kernels add them in int32). */
@@ -320,7 +342,8 @@ static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, ui
       for (uint32_t c = 0; check && c < zps.len; c++) {
         const int64_t zp = (int64_t)fb_load_u64(m->fb.data + zps.pos + 8 * c);
         if (zp < qmin || zp > qmax) {
-          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: zero point %u out of range for %s", index, c,
+          return set_error(err, ENG_ERR_MALFORMED, -1,
+                           "tensor %u: zero point %u out of range for %s", index, c,
                            eng_type_name((eng_type_t)type));
         }
       }
@@ -359,7 +382,8 @@ static int op_table(const eng_interp_t *it, uint32_t index, fb_table_t *op) {
 
 /* Custom options of an op table: in the flatbuffer, or (large models) at an offset after
  * it. 0 with *data = NULL when there are none; -1 when malformed. */
-static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uint8_t **data, uint32_t *len) {
+static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uint8_t **data,
+                             uint32_t *len) {
   fb_vec_t copts;
   *data = NULL;
   *len = 0;
@@ -372,7 +396,8 @@ static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uin
     return 0;
   }
   uint64_t off, size;
-  if (fb_u64(op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 || fb_u64(op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
+  if (fb_u64(op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 ||
+      fb_u64(op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
     return -1;
   }
   if (off > 1) {
@@ -385,8 +410,8 @@ static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uin
   return 0;
 }
 
-static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t index, eng_node_t *n,
-                             eng_error_t *err) {
+static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t index,
+                              eng_node_t *n, eng_error_t *err) {
   fb_table_t op, opt;
   fb_vec_t ins, outs;
   uint32_t opcode, custom_len;
@@ -396,41 +421,49 @@ static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t 
   int present;
   if (fb_vec_table(&m->ops, index, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
       fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
-      fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 || fb_table(&op, OP_OPTIONS, &opt, &present) != 0) {
+      fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 ||
+      fb_table(&op, OP_OPTIONS, &opt, &present) != 0) {
     return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
   }
-  if (opcode >= m->opcodes.len ||
-      opcode > 0xFFFFu || decode_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid", index, opcode);
+  if (opcode >= m->opcodes.len || opcode > 0xFFFFu ||
+      decode_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid",
+                     index, opcode);
   }
   if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count",
+                     index);
   }
   n->interp = it;
   /* Present vectors carry their length in the word before the first element. */
   n->inputs = fb_has(&op, OP_INPUTS) == 1 ? m->fb.data + ins.pos : EMPTY_LIST;
   n->outputs = m->fb.data + outs.pos;
   if (list_len(n->inputs) != ins.len || list_len(n->outputs) != outs.len) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors",
+                     index);
   }
   for (uint32_t i = 0; i < ins.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->inputs + 4 * i), 1)) {
-      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: input %u: tensor index out of range", index, i);
+      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                       "op %u: input %u: tensor index out of range", index, i);
     }
   }
   for (uint32_t i = 0; i < outs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->outputs + 4 * i), 0)) {
-      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: output %u: tensor index out of range", index, i);
+      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                       "op %u: output %u: tensor index out of range", index, i);
     }
   }
   const uint8_t *copts;
   uint32_t copts_len;
   const int cst = op_custom_options(&m->fb, &op, &copts, &copts_len);
   if (cst == -1) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds",
+                     index);
   }
   if (cst == -2) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: large custom options beyond the model", index);
+    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                     "op %u: large custom options beyond the model", index);
   }
   n->custom_options = copts;
   n->custom_options_len = (uint16_t)(copts_len > 0xFFFFu ? 0xFFFFu : copts_len);
@@ -443,7 +476,8 @@ static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t 
     return ENG_ERR_UNSUPPORTED_OP;
   }
   if (builtin < 0 || builtin > 0xFF) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index, builtin);
+    return set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index,
+                     builtin);
   }
   n->builtin = (uint8_t)builtin;
   (void)opt_type;
@@ -454,7 +488,7 @@ static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t 
 /* ---- public: create ---- */
 
 eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *arena,
-                              size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err) {
+                                size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err) {
   eng_error_t local;
   eng_error_t *e = err != NULL ? err : &local;
   model_view_t m;
@@ -475,15 +509,17 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
   const uint32_t head_start = (uint32_t)((ENG_ALIGN - ((uintptr_t)base % ENG_ALIGN)) % ENG_ALIGN);
   const uint32_t end = (uint32_t)arena_bytes;
   const uint32_t tail_end =
-      end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(ENG_ALIGN - 1)) - (uint32_t)(uintptr_t)base
+      end >= head_start ? (uint32_t)(((uintptr_t)base + end) & ~(uintptr_t)(ENG_ALIGN - 1)) -
+                              (uint32_t)(uintptr_t)base
                         : 0;
   const uint32_t fixed = align_tail(sizeof(eng_interp_t)) +
                          align_tail(m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES) +
                          align_tail(m.ops.len * (uint32_t)sizeof(eng_node_t));
   if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
-    set_error(e, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
-              fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
-              (uint32_t)arena_bytes);
+    set_error(
+        e, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
+        fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
+        (uint32_t)arena_bytes);
     e->bytes_needed = fixed + ENG_ALIGN;
     return NULL;
   }
@@ -542,7 +578,7 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
 }
 
 uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_kernel_set_t kernels,
-                              char *names, uint32_t cap) {
+                               char *names, uint32_t cap) {
   model_view_t m;
   eng_error_t e;
   uint32_t count = 0, at = 0;
@@ -558,7 +594,8 @@ uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_ker
     int32_t builtin;
     const char *custom;
     uint32_t custom_len;
-    if (fb_vec_table(&m.ops, i, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 || opcode >= m.opcodes.len ||
+    if (fb_vec_table(&m.ops, i, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
+        opcode >= m.opcodes.len ||
         decode_opcode(&m.fb, &m.opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
       return count;
     }
@@ -589,15 +626,17 @@ uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_ker
 
 /* ---- kernel-facing helpers ---- */
 
-static void node_custom(const eng_interp_t *it, const eng_node_t *n, const char **name, uint32_t *len) {
+static void node_custom(const eng_interp_t *it, const eng_node_t *n, const char **name,
+                        uint32_t *len) {
   fb_table_t root, op;
   fb_vec_t opcodes;
   uint32_t opcode;
   int32_t builtin;
   *name = NULL;
   *len = 0;
-  if (op_table(it, (uint32_t)(n - it->nodes), &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
-      fb_root(&it->fb, &root) != 0 || fb_vector(&root, MODEL_OPCODES, 4, &opcodes) != 0 || opcode >= opcodes.len ||
+  if (op_table(it, (uint32_t)(n - it->nodes), &op) != 0 ||
+      fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 || fb_root(&it->fb, &root) != 0 ||
+      fb_vector(&root, MODEL_OPCODES, 4, &opcodes) != 0 || opcode >= opcodes.len ||
       decode_opcode(&it->fb, &opcodes, opcode, &builtin, name, len) != 0) {
     *name = NULL;
     *len = 0;
@@ -620,14 +659,24 @@ static eng_tensor_t *tensor_at(const eng_node_t *node, const uint8_t *list, uint
   return eval_tensor(it, (uint32_t)idx);
 }
 
-eng_tensor_t *eng_input(const eng_node_t *node, uint32_t i) { return tensor_at(node, node->inputs, i); }
+eng_tensor_t *eng_input(const eng_node_t *node, uint32_t i) {
+  return tensor_at(node, node->inputs, i);
+}
 
-eng_tensor_t *eng_output(const eng_node_t *node, uint32_t i) { return tensor_at(node, node->outputs, i); }
+eng_tensor_t *eng_output(const eng_node_t *node, uint32_t i) {
+  return tensor_at(node, node->outputs, i);
+}
 
-uint32_t eng_num_inputs(const eng_node_t *node) { return list_len(node->inputs); }
-uint32_t eng_num_outputs(const eng_node_t *node) { return list_len(node->outputs); }
+uint32_t eng_num_inputs(const eng_node_t *node) {
+  return list_len(node->inputs);
+}
+uint32_t eng_num_outputs(const eng_node_t *node) {
+  return list_len(node->outputs);
+}
 
-int32_t eng_node_index(const eng_node_t *node) { return (int32_t)(node - node->interp->nodes); }
+int32_t eng_node_index(const eng_node_t *node) {
+  return (int32_t)(node - node->interp->nodes);
+}
 
 uint32_t eng_custom_options(const eng_node_t *node, const uint8_t **data) {
   fb_table_t op;
@@ -695,8 +744,8 @@ void *eng_alloc_persistent(eng_node_t *node, size_t bytes) {
 
 eng_status_t eng_request_scratch(eng_node_t *node, size_t bytes, int32_t *index) {
   eng_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES || node->num_scratch >= ENG_MAX_SCRATCH_PER_NODE ||
-      it->num_scratch >= 0xFFFFu) {
+  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES ||
+      node->num_scratch >= ENG_MAX_SCRATCH_PER_NODE || it->num_scratch >= 0xFFFFu) {
     return eng_fail(node, ENG_ERR_ARENA, "too many scratch buffers");
   }
   /* Recorded at the head (free until planning); the tail must not cross it. */
@@ -742,13 +791,14 @@ eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...)
   return code;
 }
 
-eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char *what, eng_type_t type) {
+eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char *what,
+                             eng_type_t type) {
   if (t == NULL) {
     return eng_fail(node, ENG_ERR_SHAPE, "%s missing", what);
   }
   if (t->type != type) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s is %s, expected %s", what, eng_type_name((eng_type_t)t->type),
-                   eng_type_name(type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s is %s, expected %s", what,
+                    eng_type_name((eng_type_t)t->type), eng_type_name(type));
   }
   return ENG_OK;
 }
@@ -760,38 +810,39 @@ static eng_status_t decode_options(eng_interp_t *it, eng_node_t *n, eng_builtin_
   int have = 0;
   uint8_t options_type = 0;
   memset(o, 0, sizeof *o);
-  if (op_table(it, (uint32_t)eng_node_index(n), &op) != 0 || fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
+  if (op_table(it, (uint32_t)eng_node_index(n), &op) != 0 ||
+      fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
       fb_table(&op, OP_OPTIONS, &t, &have) != 0) {
     return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
   }
   int bad = 0;
   uint8_t u8v;
   int8_t i8v;
-#define OPT_TYPE(expected)                                                                \
-  do {                                                                                    \
-    if (have && options_type != (expected)) {                                             \
-      return eng_fail(n, ENG_ERR_MALFORMED, "builtin options type %u, expected %u",         \
-                     (uint32_t)options_type, (uint32_t)(expected));                       \
-    }                                                                                     \
+#define OPT_TYPE(expected)                                                          \
+  do {                                                                              \
+    if (have && options_type != (expected)) {                                       \
+      return eng_fail(n, ENG_ERR_MALFORMED, "builtin options type %u, expected %u", \
+                      (uint32_t)options_type, (uint32_t)(expected));                \
+    }                                                                               \
   } while (0)
 #define GET_I32(id, def, dst) bad |= have ? fb_i32(&t, id, def, &(dst)) : ((dst) = (def), 0)
-#define GET_ACT(id, dst)                                      \
-  do {                                                        \
-    i8v = 0;                                                  \
-    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0;                 \
-    (dst) = (eng_activation_t)i8v;                             \
+#define GET_ACT(id, dst)                      \
+  do {                                        \
+    i8v = 0;                                  \
+    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0; \
+    (dst) = (eng_activation_t)i8v;            \
   } while (0)
-#define GET_PAD(id, dst)                                      \
-  do {                                                        \
-    i8v = 0;                                                  \
-    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0;                 \
-    (dst) = (eng_padding_t)i8v;                                \
+#define GET_PAD(id, dst)                      \
+  do {                                        \
+    i8v = 0;                                  \
+    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0; \
+    (dst) = (eng_padding_t)i8v;               \
   } while (0)
-#define GET_BOOL(id, def, dst)                                \
-  do {                                                        \
-    u8v = (def);                                              \
-    bad |= have ? fb_u8(&t, id, def, &u8v) : 0;               \
-    (dst) = u8v != 0;                                         \
+#define GET_BOOL(id, def, dst)                  \
+  do {                                          \
+    u8v = (def);                                \
+    bad |= have ? fb_u8(&t, id, def, &u8v) : 0; \
+    (dst) = u8v != 0;                           \
   } while (0)
   switch (n->builtin) {
     case ENG_OP_CONV_2D:
@@ -885,8 +936,7 @@ static eng_status_t decode_options(eng_interp_t *it, eng_node_t *n, eng_builtin_
         }
       }
       break;
-    default:
-      break;
+    default: break;
   }
 #undef OPT_TYPE
 #undef GET_I32
@@ -928,7 +978,8 @@ static void alias_reshapes(eng_interp_t *it, eng_plan_item_t *items) {
     const uint32_t root = alias_root(items, (uint32_t)in);
     eng_plan_item_t *r = &items[root];
     eng_plan_item_t *q = &items[out];
-    if (r->size == 0 || q->size == 0 || r->size != q->size || eval_tensor(it, root)->bytes != eval_tensor(it, out)->bytes) {
+    if (r->size == 0 || q->size == 0 || r->size != q->size ||
+        eval_tensor(it, root)->bytes != eval_tensor(it, out)->bytes) {
       continue;
     }
     if (q->first < r->first) {
@@ -1028,7 +1079,8 @@ static uint32_t plan_head(eng_plan_item_t *items, uint32_t count) {
       if (p->size == 0 || p->offset != UNPLACED) {
         continue;
       }
-      if (best < 0 || p->size > items[best].size || (p->size == items[best].size && p->first < items[best].first)) {
+      if (best < 0 || p->size > items[best].size ||
+          (p->size == items[best].size && p->first < items[best].first)) {
         best = (int32_t)k;
       }
     }
@@ -1077,12 +1129,14 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
   eng_status_t first_error = ENG_OK;
   const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
   /* Full tensor records for prepare, at the head (gone once the plan is committed). */
-  const uint64_t prep_end = (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(eng_tensor_t);
+  const uint64_t prep_end =
+      (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(eng_tensor_t);
   if (prep_end > it->tail_low) {
-    const uint32_t need = slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
+    const uint32_t need =
+        slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
     it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
-              it->arena_bytes);
+    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
+              need, it->arena_bytes);
     it->error.bytes_needed = need;
     return ENG_ERR_ARENA;
   }
@@ -1162,8 +1216,8 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
     /* No room even for the planner's records: report what is known. */
     const uint32_t need = slack + temp_peak + tail_used + it->tail_missing;
     it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)", need,
-              it->arena_bytes);
+    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
+              need, it->arena_bytes);
     it->error.bytes_needed = need;
     return ENG_ERR_ARENA;
   }
@@ -1254,17 +1308,27 @@ eng_status_t eng_interp_invoke(eng_interp_t *it) {
 
 /* ---- public: accessors ---- */
 
-uint32_t eng_interp_input_count(const eng_interp_t *it) { return it ? it->sg_inputs_len : 0; }
-uint32_t eng_interp_output_count(const eng_interp_t *it) { return it ? it->sg_outputs_len : 0; }
-uint32_t eng_interp_tensor_count(const eng_interp_t *it) { return it ? it->num_tensors : 0; }
-uint32_t eng_interp_op_count(const eng_interp_t *it) { return it ? it->num_ops : 0; }
+uint32_t eng_interp_input_count(const eng_interp_t *it) {
+  return it ? it->sg_inputs_len : 0;
+}
+uint32_t eng_interp_output_count(const eng_interp_t *it) {
+  return it ? it->sg_outputs_len : 0;
+}
+uint32_t eng_interp_tensor_count(const eng_interp_t *it) {
+  return it ? it->num_tensors : 0;
+}
+uint32_t eng_interp_op_count(const eng_interp_t *it) {
+  return it ? it->num_ops : 0;
+}
 
 /* The full record of tensor `index` (quantization re-read from the model, which the
  * caller keeps alive for the interpreter's lifetime) with the live data pointer. */
-static eng_status_t full_tensor(const eng_interp_t *it, uint32_t index, eng_tensor_t *t, fb_table_t *tt) {
+static eng_status_t full_tensor(const eng_interp_t *it, uint32_t index, eng_tensor_t *t,
+                                fb_table_t *tt) {
   model_view_t m;
   eng_error_t e;
-  if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK || decode_tensor(NULL, &m, index, t, &e, 0) != ENG_OK ||
+  if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK ||
+      decode_tensor(NULL, &m, index, t, &e, 0) != ENG_OK ||
       fb_vec_table(&m.tensors, index, tt) != 0) {
     return ENG_ERR_MALFORMED;
   }
@@ -1321,8 +1385,8 @@ eng_status_t eng_interp_output(const eng_interp_t *it, uint32_t i, eng_tensor_in
   return eng_interp_tensor(it, fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i), out);
 }
 
-eng_status_t eng_interp_channel_param(const eng_interp_t *it, uint32_t index, uint32_t c, float *scale,
-                                    int32_t *zero_point) {
+eng_status_t eng_interp_channel_param(const eng_interp_t *it, uint32_t index, uint32_t c,
+                                      float *scale, int32_t *zero_point) {
   eng_tensor_t full;
   fb_table_t tt;
   if (it == NULL || index >= it->num_tensors || full_tensor(it, index, &full, &tt) != ENG_OK ||
@@ -1403,9 +1467,12 @@ void eng_interp_arena_usage(const eng_interp_t *it, eng_arena_usage_t *out) {
   out->arena_bytes = it->arena_bytes;
 }
 
-const eng_error_t *eng_interp_error(const eng_interp_t *it) { return it != NULL ? &it->error : NULL; }
+const eng_error_t *eng_interp_error(const eng_interp_t *it) {
+  return it != NULL ? &it->error : NULL;
+}
 
-void eng_interp_set_profiler(eng_interp_t *it, eng_ticks_fn ticks, eng_op_profile_fn on_op, void *user) {
+void eng_interp_set_profiler(eng_interp_t *it, eng_ticks_fn ticks, eng_op_profile_fn on_op,
+                             void *user) {
   if (it == NULL) {
     return;
   }

@@ -125,7 +125,7 @@ typedef struct eng_cast_options {
 } eng_cast_options_t;
 
 typedef struct eng_reshape_options {
-  uint32_t new_shape_len;       /* 0 when absent */
+  uint32_t new_shape_len; /* 0 when absent */
   int32_t new_shape[ENG_MAX_DIMS];
 } eng_reshape_options_t;
 
@@ -151,20 +151,20 @@ typedef union eng_builtin_options {
  * the quantization members below are prepare-only and must not be read in eval (copy
  * what eval needs into op data, as TFLM does with its 12-byte eval tensors). */
 typedef struct eng_tensor {
-  void *data;           /* arena (activations) or model (constants); valid in eval */
-  uint32_t bytes;       /* element count × element size */
+  void *data;     /* arena (activations) or model (constants); valid in eval */
+  uint32_t bytes; /* element count × element size */
   uint8_t rank;
-  uint8_t type;         /* eng_type_t */
-  uint8_t is_const;     /* data is a model buffer (readable in prepare, read-only) */
+  uint8_t type;     /* eng_type_t */
+  uint8_t is_const; /* data is a model buffer (readable in prepare, read-only) */
   uint8_t is_variable;
-  const int32_t *dims;  /* rank entries, straight from the model (read-only) */
+  const int32_t *dims; /* rank entries, straight from the model (read-only) */
   /* ---- prepare only ---- */
   /* Quantization. quant_count == 0: none. scale/zero_point = entry 0 (per-tensor
    * value). Per-channel values: eng_channel_scale()/eng_channel_zero_point(). */
   float scale;
   int32_t zero_point;
   uint16_t quant_count;
-  int16_t quant_dim;    /* quantized_dimension */
+  int16_t quant_dim;         /* quantized_dimension */
   const uint8_t *scales_raw; /* float32 LE × quant_count, in the model */
   const uint8_t *zps_raw;    /* int64 LE × quant_count, in the model (may be NULL) */
 } eng_tensor_t;
@@ -194,22 +194,22 @@ struct eng_interp;
  * rest is private. */
 struct eng_node {
   const eng_kernel_t *kernel;
-  void *user_data;                       /* kernel op data (set in prepare) */
+  void *user_data; /* kernel op data (set in prepare) */
   union {
     const eng_builtin_options_t *options; /* valid during prepare only */
-    const uint32_t *scratch_offsets;     /* private: head offsets, after planning */
+    const uint32_t *scratch_offsets;      /* private: head offsets, after planning */
   };
-  const uint8_t *custom_options;         /* custom ops: flexbuffer bytes in the model */
+  const uint8_t *custom_options; /* custom ops: flexbuffer bytes in the model */
   /* private */
   struct eng_interp *interp;
-  const uint8_t *inputs;  /* int32 LE tensor indices in the model (count in the word
+  const uint8_t *inputs; /* int32 LE tensor indices in the model (count in the word
                            * before, as flatbuffers store it), -1 = absent */
   const uint8_t *outputs;
   /* public: custom options length, saturated at 0xFFFF (eng_custom_options() gives the
    * exact length); builtin = TFLite BuiltinOperator (< 256 for every op we run) */
   uint16_t custom_options_len;
   uint8_t builtin;
-  uint8_t num_scratch;    /* private */
+  uint8_t num_scratch; /* private */
 };
 
 /* Inputs/outputs by position; NULL when the position is absent or optional (-1). */
@@ -249,10 +249,10 @@ eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...)
 
 /* Check helpers that return eng_fail(...) with a uniform message. */
 eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char *what,
-                           eng_type_t type);
+                             eng_type_t type);
 
 /* Kernel set lookup (registry.c). NULL when the set has no such op. */
 const eng_kernel_t *eng_kernel_lookup(eng_kernel_set_t set, int32_t builtin,
-                                    const char *custom_name, uint32_t custom_name_len);
+                                      const char *custom_name, uint32_t custom_name_len);
 
 #endif

@@ -8,8 +8,12 @@
 #include <float.h>
 #include <math.h>
 
-float eng_roundf(float x) { return roundf(x); }
-double eng_round(double x) { return round(x); }
+float eng_roundf(float x) {
+  return roundf(x);
+}
+double eng_round(double x) {
+  return round(x);
+}
 
 void eng_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
   if (real == 0.0 || !isfinite(real)) {
@@ -32,9 +36,6 @@ void eng_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
   *shift = exp;
 }
 
-
-
-
 int64_t eng_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
   if (exponent <= 0) {
     return x;
@@ -48,7 +49,6 @@ int64_t eng_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-
 int32_t eng_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift) {
   const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
   int32_t total_shift = 15 - shift;
@@ -57,12 +57,10 @@ int32_t eng_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t
   } else if (total_shift > 62) {
     total_shift = 62;
   }
-  const int64_t v = (int64_t)((uint64_t)x * (uint64_t)(int64_t)reduced) +
-                    ((int64_t)1 << (total_shift - 1));
+  const int64_t v =
+      (int64_t)((uint64_t)x * (uint64_t)(int64_t)reduced) + ((int64_t)1 << (total_shift - 1));
   return (int32_t)(v >> total_shift);
 }
-
-
 
 void eng_type_range(eng_type_t type, int32_t *qmin, int32_t *qmax) {
   switch (type) {
@@ -95,8 +93,8 @@ static int32_t quantize_for_range(float f, float scale, int32_t zero_point) {
 }
 
 eng_status_t eng_activation_range_quantized(eng_activation_t act, eng_type_t type, float scale,
-                                          int32_t zero_point, int32_t *act_min,
-                                          int32_t *act_max) {
+                                            int32_t zero_point, int32_t *act_min,
+                                            int32_t *act_max) {
   int32_t qmin, qmax;
   eng_type_range(type, &qmin, &qmax);
   switch (act) {
@@ -124,8 +122,7 @@ eng_status_t eng_activation_range_quantized(eng_activation_t act, eng_type_t typ
       *act_max = hi < qmax ? hi : qmax;
       return ENG_OK;
     }
-    default:
-      return ENG_ERR_UNSUPPORTED_TYPE;
+    default: return ENG_ERR_UNSUPPORTED_TYPE;
   }
 }
 
@@ -156,8 +153,8 @@ double eng_conv_real_multiplier(float input_scale, float filter_scale, float out
 }
 
 void eng_per_channel_multipliers(const eng_tensor_t *input, const eng_tensor_t *filter,
-                                const eng_tensor_t *output, uint32_t channels,
-                                int32_t *multipliers, int32_t *shifts) {
+                                 const eng_tensor_t *output, uint32_t channels,
+                                 int32_t *multipliers, int32_t *shifts) {
   const uint32_t n = filter->quant_count;
   for (uint32_t c = 0; c < channels; c++) {
     const float fs = eng_channel_scale(filter, n > 1 ? c : 0);
@@ -168,8 +165,12 @@ void eng_per_channel_multipliers(const eng_tensor_t *input, const eng_tensor_t *
 
 /* ---- gemmlowp fixed point ---- */
 
-static int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
-static int32_t wrap_sub(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
+static int32_t wrap_add(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+static int32_t wrap_sub(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a - (uint32_t)b);
+}
 
 /* SaturatingRoundingMultiplyByPOT<exponent>. */
 static int32_t sat_mul_pot(int32_t x, int32_t exponent) {
@@ -210,7 +211,7 @@ int32_t eng_saturating_add32(int32_t a, int32_t b) {
 #define SRDHM eng_sat_rounding_doubling_high_mul
 
 int32_t eng_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
-  const int32_t constant_term = 1895147668;   /* exp(-1/8), Q0.31 */
+  const int32_t constant_term = 1895147668;    /* exp(-1/8), Q0.31 */
   const int32_t constant_1_over_3 = 715827883; /* 1/3 */
   const int32_t x = wrap_add(a, 1 << 28);      /* a + 1/8 */
   const int32_t x2 = SRDHM(x, x);
@@ -254,8 +255,8 @@ int32_t eng_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
 
 int32_t eng_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
   const int32_t half_denominator = eng_fp_rounding_half_sum(a, INT32_MAX);
-  const int32_t c48_17 = 1515870810;      /* Q2.29 */
-  const int32_t cneg32_17 = -1010580540;  /* Q2.29 */
+  const int32_t c48_17 = 1515870810;     /* Q2.29 */
+  const int32_t cneg32_17 = -1010580540; /* Q2.29 */
   const int32_t one_f2 = 1 << 29;
   int32_t x = wrap_add(c48_17, SRDHM(half_denominator, cneg32_17));
   for (int i = 0; i < 3; i++) {
@@ -283,9 +284,9 @@ int32_t eng_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bit
 }
 
 int32_t eng_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
-                                  int32_t total_signed_bits) {
-  if (input_left_shift < 0 || input_left_shift > 62 || input_integer_bits < 0 || input_integer_bits > 30 ||
-      total_signed_bits < input_integer_bits || total_signed_bits > 62) {
+                                   int32_t total_signed_bits) {
+  if (input_left_shift < 0 || input_left_shift > 62 || input_integer_bits < 0 ||
+      input_integer_bits > 30 || total_signed_bits < input_integer_bits || total_signed_bits > 62) {
     return 0;
   }
   const double max_input_rescaled = 1.0 * (double)((1 << input_integer_bits) - 1) *

@@ -52,26 +52,24 @@ static inline int32_t eng_rounding_divide_by_pot(int32_t x, int32_t exponent) {
 
 /* x * multiplier * 2^shift with TFLM's double rounding (the 32-bit overload). */
 static inline int32_t eng_mul_by_quantized_multiplier(int32_t x, int32_t multiplier,
-                                                     int32_t shift) {
+                                                      int32_t shift) {
   const int32_t left = shift > 0 ? shift : 0;
   const int32_t right = shift > 0 ? 0 : -shift;
   /* TFLM writes x * (1 << left) in int32; wrap the same way without UB. */
   const int32_t shifted = (int32_t)((uint32_t)x * eng_pow2_u32(left));
-  return eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(shifted, multiplier),
-                                   right);
+  return eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(shifted, multiplier), right);
 }
 
 /* TFLM MultiplyByQuantizedMultiplierSmallerThanOneExp / GreaterThanOne. */
 static inline int32_t eng_mul_by_quantized_multiplier_smaller_than_one(int32_t x,
-                                                                      int32_t multiplier,
-                                                                      int32_t left_shift) {
-  return eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(x, multiplier),
-                                   -left_shift);
+                                                                       int32_t multiplier,
+                                                                       int32_t left_shift) {
+  return eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(x, multiplier), -left_shift);
 }
 
 static inline int32_t eng_mul_by_quantized_multiplier_greater_than_one(int32_t x,
-                                                                      int32_t multiplier,
-                                                                      int32_t left_shift) {
+                                                                       int32_t multiplier,
+                                                                       int32_t left_shift) {
   const int32_t shifted = (int32_t)((uint32_t)x * eng_pow2_u32(left_shift));
   return eng_sat_rounding_doubling_high_mul(shifted, multiplier);
 }
@@ -83,8 +81,7 @@ double eng_round(double x);
 /* Clamping range for a fused activation on a quantized output (TFLM
  * CalculateActivationRangeQuantized). type: ENG_INT8, ENG_INT16, ENG_UINT8 or ENG_INT32. */
 eng_status_t eng_activation_range_quantized(eng_activation_t act, eng_type_t type, float scale,
-                                          int32_t zero_point, int32_t *act_min,
-                                          int32_t *act_max);
+                                            int32_t zero_point, int32_t *act_min, int32_t *act_max);
 /* Same for float outputs (TFLM CalculateActivationRange<float>). */
 void eng_activation_range_float(eng_activation_t act, float *act_min, float *act_max);
 /* Integer limits of a quantized type (int8 -128..127, ...). */
@@ -107,8 +104,8 @@ double eng_conv_real_multiplier(float input_scale, float filter_scale, float out
  * quantized into multipliers[c]/shifts[c]. channels = filter->quant_count (≥ 1); when
  * the filter is per-tensor, every channel gets the same value. */
 void eng_per_channel_multipliers(const eng_tensor_t *input, const eng_tensor_t *filter,
-                                const eng_tensor_t *output, uint32_t channels,
-                                int32_t *multipliers, int32_t *shifts);
+                                 const eng_tensor_t *output, uint32_t channels,
+                                 int32_t *multipliers, int32_t *shifts);
 
 /* gemmlowp fixed-point helpers used by the int8 softmax/logistic/tanh kernels.
  * Values are int32 raw fixed-point numbers; integer_bits says the format. */
@@ -121,7 +118,7 @@ int32_t eng_saturating_add32(int32_t a, int32_t b);
 
 /* TFLM CalculateInputRadius. */
 int32_t eng_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
-                                  int32_t total_signed_bits);
+                                   int32_t total_signed_bits);
 /* TFLM GetReciprocal: 1/x in fixed point, for softmax's sum. */
 int32_t eng_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit);
 /* Count leading zeros of a uint32 (32 for 0). */

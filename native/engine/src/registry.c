@@ -230,7 +230,7 @@ static const eng_kernel_t *const optimized_set[] = {
 };
 
 static const eng_kernel_t *find(const eng_kernel_t *const *table, uint32_t n, int32_t builtin,
-                               const char *custom_name, uint32_t custom_name_len) {
+                                const char *custom_name, uint32_t custom_name_len) {
   for (uint32_t i = 0; i < n; i++) {
     const eng_kernel_t *k = table[i];
     if (k == NULL || k->builtin != builtin) {
@@ -249,14 +249,14 @@ static const eng_kernel_t *find(const eng_kernel_t *const *table, uint32_t n, in
 }
 
 const eng_kernel_t *eng_kernel_lookup(eng_kernel_set_t set, int32_t builtin,
-                                    const char *custom_name, uint32_t custom_name_len) {
+                                      const char *custom_name, uint32_t custom_name_len) {
   if (set == ENG_KERNELS_OPTIMIZED) {
     const eng_kernel_t *k = find(optimized_set, sizeof optimized_set / sizeof optimized_set[0],
-                                builtin, custom_name, custom_name_len);
+                                 builtin, custom_name, custom_name_len);
     if (k != NULL) {
       return k;
     }
   }
-  return find(reference_set, sizeof reference_set / sizeof reference_set[0], builtin,
-              custom_name, custom_name_len);
+  return find(reference_set, sizeof reference_set / sizeof reference_set[0], builtin, custom_name,
+              custom_name_len);
 }

@@ -9,35 +9,168 @@
 
 /* TFLite BuiltinOperator names, indexed by code (schema order). */
 static const char *const builtin_names[] = {
-    "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D",
-    "DEPTH_TO_SPACE", "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED",
-    "HASHTABLE_LOOKUP", "L2_NORMALIZATION", "L2_POOL_2D", "LOCAL_RESPONSE_NORMALIZATION",
-    "LOGISTIC", "LSH_PROJECTION", "LSTM", "MAX_POOL_2D", "MUL", "RELU", "RELU_N1_TO_1",
-    "RELU6", "RESHAPE", "RESIZE_BILINEAR", "RNN", "SOFTMAX", "SPACE_TO_DEPTH", "SVDF",
-    "TANH", "CONCAT_EMBEDDINGS", "SKIP_GRAM", "CALL", "CUSTOM", "EMBEDDING_LOOKUP_SPARSE",
-    "PAD", "UNIDIRECTIONAL_SEQUENCE_RNN", "GATHER", "BATCH_TO_SPACE_ND",
-    "SPACE_TO_BATCH_ND", "TRANSPOSE", "MEAN", "SUB", "DIV", "SQUEEZE",
-    "UNIDIRECTIONAL_SEQUENCE_LSTM", "STRIDED_SLICE", "BIDIRECTIONAL_SEQUENCE_RNN", "EXP",
-    "TOPK_V2", "SPLIT", "LOG_SOFTMAX", "DELEGATE", "BIDIRECTIONAL_SEQUENCE_LSTM", "CAST",
-    "PRELU", "MAXIMUM", "ARG_MAX", "MINIMUM", "LESS", "NEG", "PADV2", "GREATER",
-    "GREATER_EQUAL", "LESS_EQUAL", "SELECT", "SLICE", "SIN", "TRANSPOSE_CONV",
-    "SPARSE_TO_DENSE", "TILE", "EXPAND_DIMS", "EQUAL", "NOT_EQUAL", "LOG", "SUM", "SQRT",
-    "RSQRT", "SHAPE", "POW", "ARG_MIN", "FAKE_QUANT", "REDUCE_PROD", "REDUCE_MAX", "PACK",
-    "LOGICAL_OR", "ONE_HOT", "LOGICAL_AND", "LOGICAL_NOT", "UNPACK", "REDUCE_MIN",
-    "FLOOR_DIV", "REDUCE_ANY", "SQUARE", "ZEROS_LIKE", "FILL", "FLOOR_MOD", "RANGE",
-    "RESIZE_NEAREST_NEIGHBOR", "LEAKY_RELU", "SQUARED_DIFFERENCE", "MIRROR_PAD", "ABS",
-    "SPLIT_V", "UNIQUE", "CEIL", "REVERSE_V2", "ADD_N", "GATHER_ND", "COS", "WHERE",
-    "RANK", "ELU", "REVERSE_SEQUENCE", "MATRIX_DIAG", "QUANTIZE", "MATRIX_SET_DIAG",
-    "ROUND", "HARD_SWISH", "IF", "WHILE", "NON_MAX_SUPPRESSION_V4",
-    "NON_MAX_SUPPRESSION_V5", "SCATTER_ND", "SELECT_V2", "DENSIFY", "SEGMENT_SUM",
-    "BATCH_MATMUL", "PLACEHOLDER_FOR_GREATER_OP_CODES", "CUMSUM", "CALL_ONCE",
-    "BROADCAST_TO", "RFFT2D", "CONV_3D", "IMAG", "REAL", "COMPLEX_ABS", "HASHTABLE",
-    "HASHTABLE_FIND", "HASHTABLE_IMPORT", "HASHTABLE_SIZE", "REDUCE_ALL",
-    "CONV_3D_TRANSPOSE", "VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE",
-    "BROADCAST_ARGS", "RANDOM_STANDARD_NORMAL", "BUCKETIZE", "RANDOM_UNIFORM",
-    "MULTINOMIAL", "GELU", "DYNAMIC_UPDATE_SLICE", "RELU_0_TO_1", "UNSORTED_SEGMENT_PROD",
-    "UNSORTED_SEGMENT_MAX", "UNSORTED_SEGMENT_SUM", "ATAN2", "UNSORTED_SEGMENT_MIN",
-    "SIGN", "BITCAST", "BITWISE_XOR", "RIGHT_SHIFT",
+    "ADD",
+    "AVERAGE_POOL_2D",
+    "CONCATENATION",
+    "CONV_2D",
+    "DEPTHWISE_CONV_2D",
+    "DEPTH_TO_SPACE",
+    "DEQUANTIZE",
+    "EMBEDDING_LOOKUP",
+    "FLOOR",
+    "FULLY_CONNECTED",
+    "HASHTABLE_LOOKUP",
+    "L2_NORMALIZATION",
+    "L2_POOL_2D",
+    "LOCAL_RESPONSE_NORMALIZATION",
+    "LOGISTIC",
+    "LSH_PROJECTION",
+    "LSTM",
+    "MAX_POOL_2D",
+    "MUL",
+    "RELU",
+    "RELU_N1_TO_1",
+    "RELU6",
+    "RESHAPE",
+    "RESIZE_BILINEAR",
+    "RNN",
+    "SOFTMAX",
+    "SPACE_TO_DEPTH",
+    "SVDF",
+    "TANH",
+    "CONCAT_EMBEDDINGS",
+    "SKIP_GRAM",
+    "CALL",
+    "CUSTOM",
+    "EMBEDDING_LOOKUP_SPARSE",
+    "PAD",
+    "UNIDIRECTIONAL_SEQUENCE_RNN",
+    "GATHER",
+    "BATCH_TO_SPACE_ND",
+    "SPACE_TO_BATCH_ND",
+    "TRANSPOSE",
+    "MEAN",
+    "SUB",
+    "DIV",
+    "SQUEEZE",
+    "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    "STRIDED_SLICE",
+    "BIDIRECTIONAL_SEQUENCE_RNN",
+    "EXP",
+    "TOPK_V2",
+    "SPLIT",
+    "LOG_SOFTMAX",
+    "DELEGATE",
+    "BIDIRECTIONAL_SEQUENCE_LSTM",
+    "CAST",
+    "PRELU",
+    "MAXIMUM",
+    "ARG_MAX",
+    "MINIMUM",
+    "LESS",
+    "NEG",
+    "PADV2",
+    "GREATER",
+    "GREATER_EQUAL",
+    "LESS_EQUAL",
+    "SELECT",
+    "SLICE",
+    "SIN",
+    "TRANSPOSE_CONV",
+    "SPARSE_TO_DENSE",
+    "TILE",
+    "EXPAND_DIMS",
+    "EQUAL",
+    "NOT_EQUAL",
+    "LOG",
+    "SUM",
+    "SQRT",
+    "RSQRT",
+    "SHAPE",
+    "POW",
+    "ARG_MIN",
+    "FAKE_QUANT",
+    "REDUCE_PROD",
+    "REDUCE_MAX",
+    "PACK",
+    "LOGICAL_OR",
+    "ONE_HOT",
+    "LOGICAL_AND",
+    "LOGICAL_NOT",
+    "UNPACK",
+    "REDUCE_MIN",
+    "FLOOR_DIV",
+    "REDUCE_ANY",
+    "SQUARE",
+    "ZEROS_LIKE",
+    "FILL",
+    "FLOOR_MOD",
+    "RANGE",
+    "RESIZE_NEAREST_NEIGHBOR",
+    "LEAKY_RELU",
+    "SQUARED_DIFFERENCE",
+    "MIRROR_PAD",
+    "ABS",
+    "SPLIT_V",
+    "UNIQUE",
+    "CEIL",
+    "REVERSE_V2",
+    "ADD_N",
+    "GATHER_ND",
+    "COS",
+    "WHERE",
+    "RANK",
+    "ELU",
+    "REVERSE_SEQUENCE",
+    "MATRIX_DIAG",
+    "QUANTIZE",
+    "MATRIX_SET_DIAG",
+    "ROUND",
+    "HARD_SWISH",
+    "IF",
+    "WHILE",
+    "NON_MAX_SUPPRESSION_V4",
+    "NON_MAX_SUPPRESSION_V5",
+    "SCATTER_ND",
+    "SELECT_V2",
+    "DENSIFY",
+    "SEGMENT_SUM",
+    "BATCH_MATMUL",
+    "PLACEHOLDER_FOR_GREATER_OP_CODES",
+    "CUMSUM",
+    "CALL_ONCE",
+    "BROADCAST_TO",
+    "RFFT2D",
+    "CONV_3D",
+    "IMAG",
+    "REAL",
+    "COMPLEX_ABS",
+    "HASHTABLE",
+    "HASHTABLE_FIND",
+    "HASHTABLE_IMPORT",
+    "HASHTABLE_SIZE",
+    "REDUCE_ALL",
+    "CONV_3D_TRANSPOSE",
+    "VAR_HANDLE",
+    "READ_VARIABLE",
+    "ASSIGN_VARIABLE",
+    "BROADCAST_ARGS",
+    "RANDOM_STANDARD_NORMAL",
+    "BUCKETIZE",
+    "RANDOM_UNIFORM",
+    "MULTINOMIAL",
+    "GELU",
+    "DYNAMIC_UPDATE_SLICE",
+    "RELU_0_TO_1",
+    "UNSORTED_SEGMENT_PROD",
+    "UNSORTED_SEGMENT_MAX",
+    "UNSORTED_SEGMENT_SUM",
+    "ATAN2",
+    "UNSORTED_SEGMENT_MIN",
+    "SIGN",
+    "BITCAST",
+    "BITWISE_XOR",
+    "RIGHT_SHIFT",
 };
 
 const char *eng_builtin_name(int32_t code) {
@@ -48,11 +181,10 @@ const char *eng_builtin_name(int32_t code) {
 }
 
 const char *eng_type_name(eng_type_t type) {
-  static const char *const names[] = {"float32", "float16", "int32",      "uint8",
-                                      "int64",   "string",  "bool",       "int16",
-                                      "complex64", "int8",  "float64",    "complex128",
-                                      "uint64",  "resource", "variant",   "uint32",
-                                      "uint16",  "int4"};
+  static const char *const names[] = {"float32", "float16",    "int32",  "uint8",     "int64",
+                                      "string",  "bool",       "int16",  "complex64", "int8",
+                                      "float64", "complex128", "uint64", "resource",  "variant",
+                                      "uint32",  "uint16",     "int4"};
   if ((uint32_t)type >= sizeof names / sizeof names[0]) {
     return "unknown";
   }
@@ -63,50 +195,34 @@ uint32_t eng_type_size(eng_type_t type) {
   switch (type) {
     case ENG_FLOAT32:
     case ENG_INT32:
-    case ENG_UINT32:
-      return 4;
+    case ENG_UINT32: return 4;
     case ENG_FLOAT16:
     case ENG_INT16:
-    case ENG_UINT16:
-      return 2;
+    case ENG_UINT16: return 2;
     case ENG_UINT8:
     case ENG_INT8:
-    case ENG_BOOL:
-      return 1;
+    case ENG_BOOL: return 1;
     case ENG_INT64:
     case ENG_UINT64:
     case ENG_FLOAT64:
-    case ENG_COMPLEX64:
-      return 8;
-    case ENG_COMPLEX128:
-      return 16;
-    default:
-      return 0;
+    case ENG_COMPLEX64: return 8;
+    case ENG_COMPLEX128: return 16;
+    default: return 0;
   }
 }
 
 const char *eng_status_name(eng_status_t status) {
   switch (status) {
-    case ENG_OK:
-      return "ok";
-    case ENG_ERR_MALFORMED:
-      return "malformed model";
-    case ENG_ERR_UNSUPPORTED_OP:
-      return "unsupported op";
-    case ENG_ERR_UNSUPPORTED_TYPE:
-      return "unsupported type";
-    case ENG_ERR_SHAPE:
-      return "shape mismatch";
-    case ENG_ERR_ARENA:
-      return "arena too small";
-    case ENG_ERR_ARG:
-      return "bad argument";
-    case ENG_ERR_STATE:
-      return "bad state";
-    case ENG_ERR_KERNEL:
-      return "kernel failure";
-    default:
-      return "error";
+    case ENG_OK: return "ok";
+    case ENG_ERR_MALFORMED: return "malformed model";
+    case ENG_ERR_UNSUPPORTED_OP: return "unsupported op";
+    case ENG_ERR_UNSUPPORTED_TYPE: return "unsupported type";
+    case ENG_ERR_SHAPE: return "shape mismatch";
+    case ENG_ERR_ARENA: return "arena too small";
+    case ENG_ERR_ARG: return "bad argument";
+    case ENG_ERR_STATE: return "bad state";
+    case ENG_ERR_KERNEL: return "kernel failure";
+    default: return "error";
   }
 }
 
@@ -177,26 +293,13 @@ uint32_t eng_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_l
         }
         break;
       }
-      case 'u':
-        put_uint(&s, va_arg(ap, uint32_t), 10);
-        break;
-      case 'x':
-        put_uint(&s, va_arg(ap, uint32_t), 16);
-        break;
-      case 's':
-        put_str(&s, va_arg(ap, const char *), 0xFFFFFFFFu);
-        break;
-      case 'c':
-        put_char(&s, (char)va_arg(ap, int));
-        break;
-      case '%':
-        put_char(&s, '%');
-        break;
-      case '\0':
-        return s.len;
-      default:
-        put_char(&s, '?');
-        break;
+      case 'u': put_uint(&s, va_arg(ap, uint32_t), 10); break;
+      case 'x': put_uint(&s, va_arg(ap, uint32_t), 16); break;
+      case 's': put_str(&s, va_arg(ap, const char *), 0xFFFFFFFFu); break;
+      case 'c': put_char(&s, (char)va_arg(ap, int)); break;
+      case '%': put_char(&s, '%'); break;
+      case '\0': return s.len;
+      default: put_char(&s, '?'); break;
     }
   }
   return s.len;

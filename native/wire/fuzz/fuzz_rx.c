@@ -40,10 +40,15 @@ static void check_reply(void *ctx, const uint8_t *data, size_t len) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wire_t w;
-  wire_config_t cfg = { .write = check_reply, .read = NULL, .ctx = NULL,
-                        .scratch = scratch, .scratch_cap = sizeof scratch,
-                        .queue = queue, .queue_cap = sizeof queue,
-                        .rx = rx, .rx_cap = sizeof rx };
+  wire_config_t cfg = {.write = check_reply,
+                       .read = NULL,
+                       .ctx = NULL,
+                       .scratch = scratch,
+                       .scratch_cap = sizeof scratch,
+                       .queue = queue,
+                       .queue_cap = sizeof queue,
+                       .rx = rx,
+                       .rx_cap = sizeof rx};
   if (wire_init(&w, &cfg) != 0) abort();
   static uint8_t framed[1 << 16];
   if (size > 0 && (data[0] & 1u)) {
@@ -53,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       size_t n = data[in++];
       if (n > size - in) n = size - in;
       if (n >= 3) {
-        size_t k = wire_frame_encode(data[in], (uint16_t)(data[in + 1] | data[in + 2] << 8), data + in + 3,
-                                     n - 3, framed + out, sizeof framed - out);
+        size_t k = wire_frame_encode(data[in], (uint16_t)(data[in + 1] | data[in + 2] << 8),
+                                     data + in + 3, n - 3, framed + out, sizeof framed - out);
         out += k;
       }
       in += n;
@@ -78,7 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   wire_mr_t mr;
   wire_mr_init(&mr, data, size);
-  while (wire_mr_skip(&mr)) {
-  }
+  while (wire_mr_skip(&mr)) {}
   return 0;
 }

@@ -31,19 +31,19 @@
 extern "C" {
 #endif
 
-#define WIRE_PROTOCOL_VERSION 1u
+#define WIRE_PROTOCOL_VERSION     1u
 /* Largest decoded frame (type + seq + payload + CRC) before a hello negotiates more. */
-#define WIRE_DEFAULT_MAX_FRAME 1024u
+#define WIRE_DEFAULT_MAX_FRAME    1024u
 /* Largest frame any hello may negotiate. */
-#define WIRE_LIMIT_MAX_FRAME 16384u
-#define WIRE_FRAME_HEADER_BYTES 3u   /* u8 type, u16 seq LE */
-#define WIRE_FRAME_CRC_BYTES 4u  /* u32 CRC-32 LE */
+#define WIRE_LIMIT_MAX_FRAME      16384u
+#define WIRE_FRAME_HEADER_BYTES   3u /* u8 type, u16 seq LE */
+#define WIRE_FRAME_CRC_BYTES      4u /* u32 CRC-32 LE */
 #define WIRE_FRAME_OVERHEAD_BYTES (WIRE_FRAME_HEADER_BYTES + WIRE_FRAME_CRC_BYTES)
 /* Bytes on the wire for a decoded frame of n bytes, at most: COBS code bytes (one per
  * started 254 bytes; rounded up here) + delimiter. */
-#define WIRE_ENCODED_MAX(n) ((n) + (n) / 254u + 2u)
+#define WIRE_ENCODED_MAX(n)       ((n) + (n) / 254u + 2u)
 /* Queue space kept free for the overflow record so it can always be sent. */
-#define WIRE_QUEUE_RESERVE 64u
+#define WIRE_QUEUE_RESERVE        64u
 
 /* Host -> device commands. */
 enum {
@@ -73,19 +73,19 @@ enum {
 /* Error codes carried by `error` records. */
 enum {
   WIRE_ERR_UNKNOWN_COMMAND = 1,
-  WIRE_ERR_BAD_COMMAND = 2,   /* payload not a map or a key has the wrong type */
-  WIRE_ERR_BAD_STATE = 3,     /* e.g. run while running */
-  WIRE_ERR_UNSUPPORTED = 4,   /* known command this build does not implement */
+  WIRE_ERR_BAD_COMMAND = 2, /* payload not a map or a key has the wrong type */
+  WIRE_ERR_BAD_STATE = 3,   /* e.g. run while running */
+  WIRE_ERR_UNSUPPORTED = 4, /* known command this build does not implement */
   WIRE_ERR_BAD_VERSION = 5,
-  WIRE_ERR_BAD_CRC = 6,       /* upload chunk or image CRC mismatch */
+  WIRE_ERR_BAD_CRC = 6, /* upload chunk or image CRC mismatch */
   WIRE_ERR_TOO_LARGE = 7,
-  WIRE_ERR_FLASH = 8,         /* writing an upload slot's flash failed (the slot is empty then) */
-  WIRE_ERR_APP = 16,          /* app-level failure (wrong result, unknown app) */
+  WIRE_ERR_FLASH = 8, /* writing an upload slot's flash failed (the slot is empty then) */
+  WIRE_ERR_APP = 16,  /* app-level failure (wrong result, unknown app) */
   WIRE_ERR_JS_EXCEPTION = 17,
   WIRE_ERR_OUT_OF_MEMORY = 18,
   WIRE_ERR_STACK_OVERFLOW = 19,
-  WIRE_ERR_ABORT = 20,        /* XS fxAbort */
-  WIRE_ERR_MODEL = 32,        /* model failed verification */
+  WIRE_ERR_ABORT = 20, /* XS fxAbort */
+  WIRE_ERR_MODEL = 32, /* model failed verification */
   WIRE_ERR_UNSUPPORTED_OP = 33,
   WIRE_ERR_ARENA_TOO_SMALL = 34
 };
@@ -136,9 +136,9 @@ typedef enum wire_mp_kind {
   WIRE_MP_INVALID = 0,
   WIRE_MP_NIL,
   WIRE_MP_BOOL,
-  WIRE_MP_UINT,   /* non-negative integer */
-  WIRE_MP_INT,    /* negative integer */
-  WIRE_MP_FLOAT,  /* float32 or float64 */
+  WIRE_MP_UINT,  /* non-negative integer */
+  WIRE_MP_INT,   /* negative integer */
+  WIRE_MP_FLOAT, /* float32 or float64 */
   WIRE_MP_STR,
   WIRE_MP_BIN,
   WIRE_MP_ARRAY,
@@ -189,19 +189,34 @@ typedef struct wire_cmd {
   uint8_t type;
   uint16_t seq;
   union {
-    struct { uint32_t version; uint32_t max_frame; } hello;
+    struct {
+      uint32_t version;
+      uint32_t max_frame;
+    } hello;
     struct {
       wire_bytes_t app;
-      uint8_t impl_c;         /* 0 = js, 1 = c */
-      uint8_t optimized;      /* 0 = reference kernels, 1 = optimized */
-      uint8_t ops;            /* per-op profile requested */
+      uint8_t impl_c;    /* 0 = js, 1 = c */
+      uint8_t optimized; /* 0 = reference kernels, 1 = optimized */
+      uint8_t ops;       /* per-op profile requested */
       uint32_t iterations;
       uint32_t warmup;
-      wire_bytes_t model;     /* model asset to run the app on; len 0: the app's own */
+      wire_bytes_t model; /* model asset to run the app on; len 0: the app's own */
     } run;
-    struct { uint8_t kind_app; wire_bytes_t name; uint32_t size; uint32_t crc; } upload_begin;
-    struct { uint32_t offset; const uint8_t *data; uint32_t len; uint32_t crc; } upload_chunk;
-    struct { uint32_t crc; } upload_end;
+    struct {
+      uint8_t kind_app;
+      wire_bytes_t name;
+      uint32_t size;
+      uint32_t crc;
+    } upload_begin;
+    struct {
+      uint32_t offset;
+      const uint8_t *data;
+      uint32_t len;
+      uint32_t crc;
+    } upload_chunk;
+    struct {
+      uint32_t crc;
+    } upload_end;
   } u;
 } wire_cmd_t;
 
@@ -217,29 +232,29 @@ typedef size_t (*wire_read_fn)(void *ctx, uint8_t *data, size_t cap);
 
 typedef struct wire_config {
   wire_write_fn write;
-  wire_read_fn read;        /* may be NULL for a TX-only link */
+  wire_read_fn read; /* may be NULL for a TX-only link */
   void *ctx;
-  uint8_t *scratch;         /* one decoded TX frame; its size bounds max_frame */
+  uint8_t *scratch; /* one decoded TX frame; its size bounds max_frame */
   uint32_t scratch_cap;
-  uint8_t *queue;           /* encoded frames waiting for wire_drain */
-  uint32_t queue_cap;       /* >= WIRE_ENCODED_MAX(scratch_cap) + WIRE_QUEUE_RESERVE */
-  uint8_t *rx;              /* one encoded RX frame; its size bounds max_frame too */
+  uint8_t *queue;     /* encoded frames waiting for wire_drain */
+  uint32_t queue_cap; /* >= WIRE_ENCODED_MAX(scratch_cap) + WIRE_QUEUE_RESERVE */
+  uint8_t *rx;        /* one encoded RX frame; its size bounds max_frame too */
   uint32_t rx_cap;
 } wire_config_t;
 
 typedef struct wire_stats {
-  uint32_t tx_frames;       /* frames queued */
-  uint32_t tx_bytes;        /* encoded bytes written to the link */
-  uint32_t queue_peak;      /* most bytes ever waiting in the queue */
+  uint32_t tx_frames;  /* frames queued */
+  uint32_t tx_bytes;   /* encoded bytes written to the link */
+  uint32_t queue_peak; /* most bytes ever waiting in the queue */
   uint32_t queue_cap;
-  uint32_t dropped;         /* records dropped because the held queue was full */
+  uint32_t dropped; /* records dropped because the held queue was full */
   uint32_t dropped_bytes;
-  uint32_t oversize;        /* records dropped for exceeding max_frame */
-  uint32_t rx_frames;       /* valid command frames */
-  uint32_t rx_bad;          /* frames with bad CRC, COBS or length */
-  uint32_t rx_oversize;     /* frames longer than the RX buffer */
-  uint32_t rx_duplicates;   /* repeated commands answered again */
-  uint32_t rx_gaps;         /* commands missing by sequence number */
+  uint32_t oversize;      /* records dropped for exceeding max_frame */
+  uint32_t rx_frames;     /* valid command frames */
+  uint32_t rx_bad;        /* frames with bad CRC, COBS or length */
+  uint32_t rx_oversize;   /* frames longer than the RX buffer */
+  uint32_t rx_duplicates; /* repeated commands answered again */
+  uint32_t rx_gaps;       /* commands missing by sequence number */
 } wire_stats_t;
 
 typedef struct wire {
@@ -248,17 +263,17 @@ typedef struct wire {
   uint32_t queue_len;
   uint16_t tx_seq;
   uint8_t held;
-  uint8_t open_type;        /* record type being built, 0 = none */
+  uint8_t open_type; /* record type being built, 0 = none */
   wire_mp_t mp;
   uint32_t reported_dropped;
   uint32_t reported_oversize;
   /* RX */
   uint32_t rx_len;
-  uint8_t rx_discard;       /* dropping an oversize frame until the next 0x00 */
+  uint8_t rx_discard; /* dropping an oversize frame until the next 0x00 */
   uint8_t rx_have_last;
   uint16_t rx_last_seq;
   uint8_t rx_last_type;
-  uint8_t rx_last_result;   /* 0 = acked, else the error code sent */
+  uint8_t rx_last_result; /* 0 = acked, else the error code sent */
   uint8_t stage[64];
   uint8_t stage_pos;
   uint8_t stage_len;
@@ -316,7 +331,7 @@ typedef struct wire_info {
   uint32_t ram_bytes;
   uint64_t stack_bottom;
   uint64_t stack_top;
-  int32_t hello_seq;  /* seq of the hello this answers, -1 at boot */
+  int32_t hello_seq; /* seq of the hello this answers, -1 at boot */
 } wire_info_t;
 
 wire_mp_t *wire_info_begin(wire_t *w, const wire_info_t *info, uint32_t extra);
@@ -331,14 +346,19 @@ int wire_error(wire_t *w, const wire_cmd_t *cmd, uint32_t code, const char *mess
 int wire_log(wire_t *w, uint32_t level, const char *text);
 int wire_logn(wire_t *w, uint32_t level, const char *text, uint32_t len);
 
-enum { WIRE_PHASE_POPULATE = 0, WIRE_PHASE_INVOKE, WIRE_PHASE_RESPOND, WIRE_PHASE_TOTAL,
-       WIRE_PHASES };
+enum {
+  WIRE_PHASE_POPULATE = 0,
+  WIRE_PHASE_INVOKE,
+  WIRE_PHASE_RESPOND,
+  WIRE_PHASE_TOTAL,
+  WIRE_PHASES
+};
 
 typedef struct wire_iter {
   uint32_t run;
   uint32_t index;
   uint8_t warmup;
-  int8_t correct;     /* 1 correct, 0 wrong, -1 omitted (not checked) */
+  int8_t correct; /* 1 correct, 0 wrong, -1 omitted (not checked) */
   uint64_t ticks[WIRE_PHASES];
 } wire_iter_t;
 

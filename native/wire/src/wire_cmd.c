@@ -13,19 +13,24 @@ static int read_u32(wire_mr_t *mr, uint32_t *out) {
   return 1;
 }
 
-static int read_bytes(wire_mr_t *mr, wire_bytes_t *out) { return wire_mr_str(mr, &out->ptr, &out->len); }
+static int read_bytes(wire_mr_t *mr, wire_bytes_t *out) {
+  return wire_mr_str(mr, &out->ptr, &out->len);
+}
 
 /* Read a string that must be one of two words; *out = 0 for a, 1 for b. */
 static int read_choice(wire_mr_t *mr, const char *a, const char *b, uint8_t *out) {
   wire_bytes_t s;
   if (!read_bytes(mr, &s)) return 0;
-  if (wire_bytes_eq(s.ptr, s.len, a)) *out = 0;
-  else if (wire_bytes_eq(s.ptr, s.len, b)) *out = 1;
-  else return 0;
+  if (wire_bytes_eq(s.ptr, s.len, a))
+    *out = 0;
+  else if (wire_bytes_eq(s.ptr, s.len, b))
+    *out = 1;
+  else
+    return 0;
   return 1;
 }
 
-#define KEY(lit) wire_bytes_eq(key.ptr, key.len, lit)
+#define KEY(lit)  wire_bytes_eq(key.ptr, key.len, lit)
 #define NEED(bit) (seen |= (bit))
 
 static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
@@ -50,39 +55,60 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
     int known = 1;
     switch (cmd->type) {
       case WIRE_CMD_HELLO:
-        if (KEY("v")) ok = read_u32(mr, &cmd->u.hello.version) && NEED(1u);
-        else if (KEY("maxFrame")) ok = read_u32(mr, &cmd->u.hello.max_frame);
-        else known = 0;
+        if (KEY("v"))
+          ok = read_u32(mr, &cmd->u.hello.version) && NEED(1u);
+        else if (KEY("maxFrame"))
+          ok = read_u32(mr, &cmd->u.hello.max_frame);
+        else
+          known = 0;
         break;
       case WIRE_CMD_RUN:
-        if (KEY("app")) ok = read_bytes(mr, &cmd->u.run.app) && NEED(1u);
-        else if (KEY("impl")) ok = read_choice(mr, "js", "c", &cmd->u.run.impl_c) && NEED(2u);
-        else if (KEY("kernels")) ok = read_choice(mr, "reference", "optimized", &cmd->u.run.optimized);
-        else if (KEY("iterations")) ok = read_u32(mr, &cmd->u.run.iterations);
-        else if (KEY("warmup")) ok = read_u32(mr, &cmd->u.run.warmup);
-        else if (KEY("model")) ok = read_bytes(mr, &cmd->u.run.model);
+        if (KEY("app"))
+          ok = read_bytes(mr, &cmd->u.run.app) && NEED(1u);
+        else if (KEY("impl"))
+          ok = read_choice(mr, "js", "c", &cmd->u.run.impl_c) && NEED(2u);
+        else if (KEY("kernels"))
+          ok = read_choice(mr, "reference", "optimized", &cmd->u.run.optimized);
+        else if (KEY("iterations"))
+          ok = read_u32(mr, &cmd->u.run.iterations);
+        else if (KEY("warmup"))
+          ok = read_u32(mr, &cmd->u.run.warmup);
+        else if (KEY("model"))
+          ok = read_bytes(mr, &cmd->u.run.model);
         else if (KEY("ops")) {
           int b = 0;
           ok = wire_mr_bool(mr, &b);
           cmd->u.run.ops = (uint8_t)b;
-        } else known = 0;
+        } else
+          known = 0;
         break;
       case WIRE_CMD_UPLOAD_BEGIN:
-        if (KEY("kind")) ok = read_choice(mr, "model", "app", &cmd->u.upload_begin.kind_app) && NEED(1u);
-        else if (KEY("name")) ok = read_bytes(mr, &cmd->u.upload_begin.name) && NEED(2u);
-        else if (KEY("size")) ok = read_u32(mr, &cmd->u.upload_begin.size) && NEED(4u);
-        else if (KEY("crc")) ok = read_u32(mr, &cmd->u.upload_begin.crc) && NEED(8u);
-        else known = 0;
+        if (KEY("kind"))
+          ok = read_choice(mr, "model", "app", &cmd->u.upload_begin.kind_app) && NEED(1u);
+        else if (KEY("name"))
+          ok = read_bytes(mr, &cmd->u.upload_begin.name) && NEED(2u);
+        else if (KEY("size"))
+          ok = read_u32(mr, &cmd->u.upload_begin.size) && NEED(4u);
+        else if (KEY("crc"))
+          ok = read_u32(mr, &cmd->u.upload_begin.crc) && NEED(8u);
+        else
+          known = 0;
         break;
       case WIRE_CMD_UPLOAD_CHUNK:
-        if (KEY("offset")) ok = read_u32(mr, &cmd->u.upload_chunk.offset) && NEED(1u);
-        else if (KEY("data")) ok = wire_mr_bin(mr, &cmd->u.upload_chunk.data, &cmd->u.upload_chunk.len) && NEED(2u);
-        else if (KEY("crc")) ok = read_u32(mr, &cmd->u.upload_chunk.crc) && NEED(4u);
-        else known = 0;
+        if (KEY("offset"))
+          ok = read_u32(mr, &cmd->u.upload_chunk.offset) && NEED(1u);
+        else if (KEY("data"))
+          ok = wire_mr_bin(mr, &cmd->u.upload_chunk.data, &cmd->u.upload_chunk.len) && NEED(2u);
+        else if (KEY("crc"))
+          ok = read_u32(mr, &cmd->u.upload_chunk.crc) && NEED(4u);
+        else
+          known = 0;
         break;
       case WIRE_CMD_UPLOAD_END:
-        if (KEY("crc")) ok = read_u32(mr, &cmd->u.upload_end.crc) && NEED(1u);
-        else known = 0;
+        if (KEY("crc"))
+          ok = read_u32(mr, &cmd->u.upload_end.crc) && NEED(1u);
+        else
+          known = 0;
         break;
       default: known = 0; break;
     }
@@ -106,11 +132,14 @@ int wire_cmd_decode(const uint8_t *frame, size_t len, wire_cmd_t *cmd) {
   cmd->type = frame[0];
   cmd->seq = (uint16_t)(frame[1] | frame[2] << 8);
   switch (cmd->type) {
-    case WIRE_CMD_HELLO: case WIRE_CMD_RUN: case WIRE_CMD_STOP: case WIRE_CMD_RESET:
-    case WIRE_CMD_UPLOAD_BEGIN: case WIRE_CMD_UPLOAD_CHUNK: case WIRE_CMD_UPLOAD_END:
-      break;
-    default:
-      return WIRE_ERR_UNKNOWN_COMMAND;
+    case WIRE_CMD_HELLO:
+    case WIRE_CMD_RUN:
+    case WIRE_CMD_STOP:
+    case WIRE_CMD_RESET:
+    case WIRE_CMD_UPLOAD_BEGIN:
+    case WIRE_CMD_UPLOAD_CHUNK:
+    case WIRE_CMD_UPLOAD_END: break;
+    default: return WIRE_ERR_UNKNOWN_COMMAND;
   }
   wire_mr_t mr;
   wire_mr_init(&mr, frame + WIRE_FRAME_HEADER_BYTES, body - WIRE_FRAME_HEADER_BYTES);

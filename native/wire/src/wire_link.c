@@ -6,7 +6,9 @@
 
 #include "wire_internal.h"
 
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static uint32_t min_u32(uint32_t a, uint32_t b) {
+  return a < b ? a : b;
+}
 
 /* The largest decoded frame the caller's buffers can carry in both directions. */
 static uint32_t capacity(const wire_t *w) {
@@ -28,21 +30,29 @@ int wire_init(wire_t *w, const wire_config_t *cfg) {
   return 0;
 }
 
-uint32_t wire_max_frame(const wire_t *w) { return w->max_frame; }
+uint32_t wire_max_frame(const wire_t *w) {
+  return w->max_frame;
+}
 
-void wire_stats(const wire_t *w, wire_stats_t *out) { *out = w->stats; }
+void wire_stats(const wire_t *w, wire_stats_t *out) {
+  *out = w->stats;
+}
 
-void wire_hold(wire_t *w, int held) { w->held = (uint8_t)(held != 0); }
+void wire_hold(wire_t *w, int held) {
+  w->held = (uint8_t)(held != 0);
+}
 
-uint32_t wire_queue_pending(const wire_t *w) { return w->queue_len; }
+uint32_t wire_queue_pending(const wire_t *w) {
+  return w->queue_len;
+}
 
 size_t wire_frame_encode(uint8_t type, uint16_t seq, const uint8_t *payload, size_t len,
                          uint8_t *out, size_t out_cap) {
-  uint8_t head[WIRE_FRAME_HEADER_BYTES] = { type, (uint8_t)seq, (uint8_t)(seq >> 8) };
+  uint8_t head[WIRE_FRAME_HEADER_BYTES] = {type, (uint8_t)seq, (uint8_t)(seq >> 8)};
   uint32_t crc = wire_crc32(0, head, sizeof head);
   crc = wire_crc32(crc, payload, len);
-  uint8_t tail[WIRE_FRAME_CRC_BYTES] = { (uint8_t)crc, (uint8_t)(crc >> 8), (uint8_t)(crc >> 16),
-                                       (uint8_t)(crc >> 24) };
+  uint8_t tail[WIRE_FRAME_CRC_BYTES] = {(uint8_t)crc, (uint8_t)(crc >> 8), (uint8_t)(crc >> 16),
+                                        (uint8_t)(crc >> 24)};
   if (out_cap < 1) return 0;
   wire_cobs_t c;
   wire_cobs_start(&c, out, out_cap - 1);
@@ -108,7 +118,9 @@ wire_mp_t *wire_queue_begin(wire_t *w, uint8_t type) {
   return &w->mp;
 }
 
-void wire_queue_cancel(wire_t *w) { w->open_type = 0; }
+void wire_queue_cancel(wire_t *w) {
+  w->open_type = 0;
+}
 
 int wire_queue_end(wire_t *w) {
   if (!w->open_type) return -1;
@@ -181,10 +193,11 @@ static int rx_frame(wire_t *w, const uint8_t *frame, size_t len, wire_cmd_t *cmd
     }
   }
   if (rc != 0) {
-    wire_error(w, cmd, (uint32_t)rc, rc == WIRE_ERR_UNKNOWN_COMMAND ? "unknown command"
-                                     : rc == WIRE_ERR_BAD_VERSION   ? "unsupported protocol version"
-                                     : rc == WIRE_ERR_BAD_CRC       ? "chunk CRC mismatch"
-                                                                    : "malformed command");
+    wire_error(w, cmd, (uint32_t)rc,
+               rc == WIRE_ERR_UNKNOWN_COMMAND ? "unknown command"
+               : rc == WIRE_ERR_BAD_VERSION   ? "unsupported protocol version"
+               : rc == WIRE_ERR_BAD_CRC       ? "chunk CRC mismatch"
+                                              : "malformed command");
     return 0;
   }
   return 1;
@@ -237,7 +250,8 @@ int wire_poll(wire_t *w, wire_cmd_t *cmd) {
       w->stage_len = (uint8_t)(n > sizeof w->stage ? sizeof w->stage : n);
     }
     size_t used = 0;
-    int got = wire_feed(w, w->stage + w->stage_pos, (size_t)(w->stage_len - w->stage_pos), &used, cmd);
+    int got =
+        wire_feed(w, w->stage + w->stage_pos, (size_t)(w->stage_len - w->stage_pos), &used, cmd);
     w->stage_pos = (uint8_t)(w->stage_pos + used);
     if (got) return 1;
   }

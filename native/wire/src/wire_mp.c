@@ -37,25 +37,40 @@ static void mp_tagged(wire_mp_t *mp, uint8_t tag, uint64_t v, uint32_t bytes) {
   put_be(p + 1, v, bytes);
 }
 
-void wire_mp_nil(wire_mp_t *mp) { mp_tagged(mp, 0xc0, 0, 0); }
+void wire_mp_nil(wire_mp_t *mp) {
+  mp_tagged(mp, 0xc0, 0, 0);
+}
 
-void wire_mp_bool(wire_mp_t *mp, int value) { mp_tagged(mp, value ? 0xc3 : 0xc2, 0, 0); }
+void wire_mp_bool(wire_mp_t *mp, int value) {
+  mp_tagged(mp, value ? 0xc3 : 0xc2, 0, 0);
+}
 
 void wire_mp_uint(wire_mp_t *mp, uint64_t v) {
-  if (v < 0x80u) mp_tagged(mp, (uint8_t)v, 0, 0);
-  else if (v <= 0xffu) mp_tagged(mp, 0xcc, v, 1);
-  else if (v <= 0xffffu) mp_tagged(mp, 0xcd, v, 2);
-  else if (v <= 0xffffffffu) mp_tagged(mp, 0xce, v, 4);
-  else mp_tagged(mp, 0xcf, v, 8);
+  if (v < 0x80u)
+    mp_tagged(mp, (uint8_t)v, 0, 0);
+  else if (v <= 0xffu)
+    mp_tagged(mp, 0xcc, v, 1);
+  else if (v <= 0xffffu)
+    mp_tagged(mp, 0xcd, v, 2);
+  else if (v <= 0xffffffffu)
+    mp_tagged(mp, 0xce, v, 4);
+  else
+    mp_tagged(mp, 0xcf, v, 8);
 }
 
 void wire_mp_int(wire_mp_t *mp, int64_t v) {
-  if (v >= 0) wire_mp_uint(mp, (uint64_t)v);
-  else if (v >= -32) mp_tagged(mp, (uint8_t)(int8_t)v, 0, 0);
-  else if (v >= INT8_MIN) mp_tagged(mp, 0xd0, (uint64_t)v & 0xffu, 1);
-  else if (v >= INT16_MIN) mp_tagged(mp, 0xd1, (uint64_t)v & 0xffffu, 2);
-  else if (v >= INT32_MIN) mp_tagged(mp, 0xd2, (uint64_t)v & 0xffffffffu, 4);
-  else mp_tagged(mp, 0xd3, (uint64_t)v, 8);
+  if (v >= 0)
+    wire_mp_uint(mp, (uint64_t)v);
+  else if (v >= -32)
+    mp_tagged(mp, (uint8_t)(int8_t)v, 0, 0);
+  else if (v >= INT8_MIN)
+    mp_tagged(mp, 0xd0, (uint64_t)v & 0xffu, 1);
+  else if (v >= INT16_MIN)
+    mp_tagged(mp, 0xd1, (uint64_t)v & 0xffffu, 2);
+  else if (v >= INT32_MIN)
+    mp_tagged(mp, 0xd2, (uint64_t)v & 0xffffffffu, 4);
+  else
+    mp_tagged(mp, 0xd3, (uint64_t)v, 8);
 }
 
 void wire_mp_float(wire_mp_t *mp, float value) {
@@ -73,10 +88,14 @@ void wire_mp_double(wire_mp_t *mp, double value) {
 /* Header for str/bin/array/map: fix form where there is one, else 8/16/32-bit length. */
 static void mp_header(wire_mp_t *mp, uint32_t n, uint8_t fix, uint32_t fix_max, uint8_t t8,
                       uint8_t t16, uint8_t t32) {
-  if (fix && n <= fix_max) mp_tagged(mp, (uint8_t)(fix | n), 0, 0);
-  else if (t8 && n <= 0xffu) mp_tagged(mp, t8, n, 1);
-  else if (n <= 0xffffu) mp_tagged(mp, t16, n, 2);
-  else mp_tagged(mp, t32, n, 4);
+  if (fix && n <= fix_max)
+    mp_tagged(mp, (uint8_t)(fix | n), 0, 0);
+  else if (t8 && n <= 0xffu)
+    mp_tagged(mp, t8, n, 1);
+  else if (n <= 0xffffu)
+    mp_tagged(mp, t16, n, 2);
+  else
+    mp_tagged(mp, t32, n, 4);
 }
 
 void wire_mp_strn(wire_mp_t *mp, const char *data, uint32_t len) {
@@ -93,9 +112,13 @@ void wire_mp_bin(wire_mp_t *mp, const void *data, uint32_t len) {
   wire_mp_raw(mp, data, len);
 }
 
-void wire_mp_array(wire_mp_t *mp, uint32_t count) { mp_header(mp, count, 0x90, 15, 0, 0xdc, 0xdd); }
+void wire_mp_array(wire_mp_t *mp, uint32_t count) {
+  mp_header(mp, count, 0x90, 15, 0, 0xdc, 0xdd);
+}
 
-void wire_mp_map(wire_mp_t *mp, uint32_t count) { mp_header(mp, count, 0x80, 15, 0, 0xde, 0xdf); }
+void wire_mp_map(wire_mp_t *mp, uint32_t count) {
+  mp_header(mp, count, 0x80, 15, 0, 0xde, 0xdf);
+}
 
 void wire_mp_raw(wire_mp_t *mp, const void *data, uint32_t len) {
   uint8_t *p = mp_room(mp, len);
@@ -119,10 +142,10 @@ static uint64_t get_be(const uint8_t *p, uint32_t bytes) {
 /* What the next value is, plus the sizes needed to read or skip it. */
 typedef struct mr_head {
   wire_mp_kind_t kind;
-  uint32_t head;   /* bytes of tag + length/value field */
-  uint32_t body;   /* payload bytes after the head (str/bin/ext) */
-  uint64_t value;  /* integer bits, float bits, length or element count */
-  uint8_t width;   /* integer/float width in bytes (0 for fix forms) */
+  uint32_t head;  /* bytes of tag + length/value field */
+  uint32_t body;  /* payload bytes after the head (str/bin/ext) */
+  uint64_t value; /* integer bits, float bits, length or element count */
+  uint8_t width;  /* integer/float width in bytes (0 for fix forms) */
   uint8_t is_signed;
 } mr_head_t;
 
@@ -133,27 +156,91 @@ static int mr_head(const wire_mr_t *mr, mr_head_t *h) {
   memset(h, 0, sizeof *h);
   h->head = 1;
   uint32_t field = 0; /* bytes of the field after the tag */
-  if (t <= 0x7f) { h->kind = WIRE_MP_UINT; h->value = t; }
-  else if (t >= 0xe0) { h->kind = WIRE_MP_INT; h->value = (uint64_t)(int64_t)(int8_t)t; h->is_signed = 1; }
-  else if (t <= 0x8f) { h->kind = WIRE_MP_MAP; h->value = t & 0x0fu; }
-  else if (t <= 0x9f) { h->kind = WIRE_MP_ARRAY; h->value = t & 0x0fu; }
-  else if (t <= 0xbf) { h->kind = WIRE_MP_STR; h->value = t & 0x1fu; h->body = t & 0x1fu; }
-  else {
+  if (t <= 0x7f) {
+    h->kind = WIRE_MP_UINT;
+    h->value = t;
+  } else if (t >= 0xe0) {
+    h->kind = WIRE_MP_INT;
+    h->value = (uint64_t)(int64_t)(int8_t)t;
+    h->is_signed = 1;
+  } else if (t <= 0x8f) {
+    h->kind = WIRE_MP_MAP;
+    h->value = t & 0x0fu;
+  } else if (t <= 0x9f) {
+    h->kind = WIRE_MP_ARRAY;
+    h->value = t & 0x0fu;
+  } else if (t <= 0xbf) {
+    h->kind = WIRE_MP_STR;
+    h->value = t & 0x1fu;
+    h->body = t & 0x1fu;
+  } else {
     switch (t) {
       case 0xc0: h->kind = WIRE_MP_NIL; break;
-      case 0xc2: case 0xc3: h->kind = WIRE_MP_BOOL; h->value = t == 0xc3; break;
-      case 0xc4: case 0xc5: case 0xc6: h->kind = WIRE_MP_BIN; field = 1u << (t - 0xc4); break;
-      case 0xc7: case 0xc8: case 0xc9: h->kind = WIRE_MP_EXT; field = 1u << (t - 0xc7); break;
-      case 0xca: h->kind = WIRE_MP_FLOAT; field = 4; break;
-      case 0xcb: h->kind = WIRE_MP_FLOAT; field = 8; break;
-      case 0xcc: case 0xcd: case 0xce: case 0xcf: h->kind = WIRE_MP_UINT; field = 1u << (t - 0xcc); break;
-      case 0xd0: case 0xd1: case 0xd2: case 0xd3:
-        h->kind = WIRE_MP_INT; field = 1u << (t - 0xd0); h->is_signed = 1; break;
-      case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
-        h->kind = WIRE_MP_EXT; h->head = 2; h->body = 1u << (t - 0xd4); break;
-      case 0xd9: case 0xda: case 0xdb: h->kind = WIRE_MP_STR; field = 1u << (t - 0xd9); break;
-      case 0xdc: case 0xdd: h->kind = WIRE_MP_ARRAY; field = 2u << (t - 0xdc); break;
-      case 0xde: case 0xdf: h->kind = WIRE_MP_MAP; field = 2u << (t - 0xde); break;
+      case 0xc2:
+      case 0xc3:
+        h->kind = WIRE_MP_BOOL;
+        h->value = t == 0xc3;
+        break;
+      case 0xc4:
+      case 0xc5:
+      case 0xc6:
+        h->kind = WIRE_MP_BIN;
+        field = 1u << (t - 0xc4);
+        break;
+      case 0xc7:
+      case 0xc8:
+      case 0xc9:
+        h->kind = WIRE_MP_EXT;
+        field = 1u << (t - 0xc7);
+        break;
+      case 0xca:
+        h->kind = WIRE_MP_FLOAT;
+        field = 4;
+        break;
+      case 0xcb:
+        h->kind = WIRE_MP_FLOAT;
+        field = 8;
+        break;
+      case 0xcc:
+      case 0xcd:
+      case 0xce:
+      case 0xcf:
+        h->kind = WIRE_MP_UINT;
+        field = 1u << (t - 0xcc);
+        break;
+      case 0xd0:
+      case 0xd1:
+      case 0xd2:
+      case 0xd3:
+        h->kind = WIRE_MP_INT;
+        field = 1u << (t - 0xd0);
+        h->is_signed = 1;
+        break;
+      case 0xd4:
+      case 0xd5:
+      case 0xd6:
+      case 0xd7:
+      case 0xd8:
+        h->kind = WIRE_MP_EXT;
+        h->head = 2;
+        h->body = 1u << (t - 0xd4);
+        break;
+      case 0xd9:
+      case 0xda:
+      case 0xdb:
+        h->kind = WIRE_MP_STR;
+        field = 1u << (t - 0xd9);
+        break;
+      case 0xdc:
+      case 0xdd:
+        h->kind = WIRE_MP_ARRAY;
+        field = 2u << (t - 0xdc);
+        break;
+      case 0xde:
+      case 0xdf:
+        h->kind = WIRE_MP_MAP;
+        field = 2u << (t - 0xde);
+        break;
       default: return 0; /* 0xc1 is never used */
     }
   }
@@ -162,7 +249,10 @@ static int mr_head(const wire_mr_t *mr, mr_head_t *h) {
     uint64_t v = get_be(mr->p + 1, field);
     h->width = (uint8_t)field;
     if (h->kind == WIRE_MP_STR || h->kind == WIRE_MP_BIN) h->body = (uint32_t)v;
-    if (h->kind == WIRE_MP_EXT) { h->body = (uint32_t)v; field += 1; } /* + ext type byte */
+    if (h->kind == WIRE_MP_EXT) {
+      h->body = (uint32_t)v;
+      field += 1;
+    } /* + ext type byte */
     if (h->is_signed) {
       /* Sign-extend; a non-negative signed encoding is still a UINT for the caller. */
       uint32_t shift = 64u - 8u * h->width;
@@ -264,10 +354,14 @@ int wire_mr_double(wire_mr_t *mr, double *out) {
     mr->failed = 1;
     return 0;
   }
-  if (h.kind == WIRE_MP_FLOAT) *out = mr_float_value(&h);
-  else if (h.kind == WIRE_MP_UINT) *out = (double)h.value;
-  else if (h.kind == WIRE_MP_INT) *out = (double)(int64_t)h.value;
-  else return 0;
+  if (h.kind == WIRE_MP_FLOAT)
+    *out = mr_float_value(&h);
+  else if (h.kind == WIRE_MP_UINT)
+    *out = (double)h.value;
+  else if (h.kind == WIRE_MP_INT)
+    *out = (double)(int64_t)h.value;
+  else
+    return 0;
   mr->p += h.head;
   return 1;
 }
@@ -316,8 +410,10 @@ int wire_mr_skip(wire_mr_t *mr) {
     }
     mr->p += h.head + h.body;
     pending--;
-    if (h.kind == WIRE_MP_ARRAY) pending += h.value;
-    else if (h.kind == WIRE_MP_MAP) pending += 2u * h.value;
+    if (h.kind == WIRE_MP_ARRAY)
+      pending += h.value;
+    else if (h.kind == WIRE_MP_MAP)
+      pending += 2u * h.value;
   }
   return 1;
 }

@@ -93,7 +93,7 @@ int wire_log(wire_t *w, uint32_t level, const char *text) {
 }
 
 wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {
-  static const char *const phase_names[WIRE_PHASES] = { "populate", "invoke", "respond", "total" };
+  static const char *const phase_names[WIRE_PHASES] = {"populate", "invoke", "respond", "total"};
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_ITER);
   if (!mp) return NULL;
   wire_mp_map(mp, 4u + (iter->correct >= 0) + extra);

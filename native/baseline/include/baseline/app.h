@@ -12,25 +12,25 @@
 
 /* What RESPOND produced for one iteration. */
 typedef struct app_result {
-  int32_t label;  /* predicted class (hello_world: -1) */
-  int32_t score;  /* raw int8 output behind the answer */
-  float value;    /* dequantized: y for hello_world, probability of the label otherwise */
+  int32_t label; /* predicted class (hello_world: -1) */
+  int32_t score; /* raw int8 output behind the answer */
+  float value;   /* dequantized: y for hello_world, probability of the label otherwise */
 } app_result_t;
 
 /* Everything an app touches, owned by the caller (static memory on the device). */
 typedef struct app_ctx {
   eng_kernel_set_t kernels;
-  uint8_t *arena;         /* the model's arena */
+  uint8_t *arena; /* the model's arena */
   uint32_t arena_bytes;
-  uint8_t *aux_arena;     /* a second interpreter's arena (micro_speech's front end) */
+  uint8_t *aux_arena; /* a second interpreter's arena (micro_speech's front end) */
   uint32_t aux_bytes;
   eng_interp_t *interp;
   eng_tensor_info_t input;
   eng_tensor_info_t output;
-  int8_t lut[256];        /* u8 sample → int8 input, computed once in setup */
-  const void *data;       /* the app's input asset */
-  const int8_t *expected; /* golden output bytes, output.bytes per case */
-  const uint8_t *labels;  /* expected label per case (NULL: none) */
+  int8_t lut[256];              /* u8 sample → int8 input, computed once in setup */
+  const void *data;             /* the app's input asset */
+  const int8_t *expected;       /* golden output bytes, output.bytes per case */
+  const uint8_t *labels;        /* expected label per case (NULL: none) */
   eng_status_t populate_status; /* a failure inside POPULATE (micro_speech's front end) */
   eng_error_t error;
   /* Set by the caller before setup to run the app on another model than its built-in one
@@ -67,8 +67,8 @@ const c_app_t *c_app_find(const char *name);
  * TypeScript apps say the same, device/lib/app.ts); the golden outputs and labels of the
  * app ("<app>/expected.i8", "<app>/labels.u8") unless it set its own ctx->check;
  * ctx->unchecked as app_golden_applies says. */
-eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset, uint32_t inputs,
-                            uint32_t outputs);
+eng_status_t app_setup_model(app_ctx_t *ctx, const char *app, const char *model_asset,
+                             uint32_t inputs, uint32_t outputs);
 
 /* Whether golden outputs made with the built-in model apply to a run on `data`: the same
  * bytes (a copy of the built-in model uploaded into a slot is checked like the built-in). */
@@ -76,8 +76,8 @@ int app_golden_applies(const uint8_t *data, uint32_t bytes, const char *builtin_
 
 /* Setup shared by the image apps (mnist, person_detect): the images asset, and the model
  * with `pixels` int8 inputs and `classes` int8 outputs. The caller fills ctx->lut. */
-eng_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset, const char *images_asset,
-                            uint32_t pixels, uint32_t classes);
+eng_status_t app_setup_image(app_ctx_t *ctx, const char *app, const char *model_asset,
+                             const char *images_asset, uint32_t pixels, uint32_t classes);
 
 /* POPULATE of the image apps: one table lookup per pixel of image `case_index`. */
 void app_populate_lut(app_ctx_t *ctx, uint32_t case_index, uint32_t pixels);

@@ -7,14 +7,14 @@
 #include "baseline/app.h"
 
 typedef struct bench_iteration {
-  uint32_t index;   /* 0-based among timed iterations */
+  uint32_t index; /* 0-based among timed iterations */
   uint32_t case_index;
   uint64_t populate_ticks;
   uint64_t invoke_ticks;
   uint64_t respond_ticks;
   uint64_t total_ticks; /* first to last tick of the iteration */
   app_result_t result;
-  int correct;      /* 1 right, 0 wrong or failed, -1 not checked (ctx->unchecked, and it ran) */
+  int correct; /* 1 right, 0 wrong or failed, -1 not checked (ctx->unchecked, and it ran) */
   eng_status_t invoke_status;
 } bench_iteration_t;
 

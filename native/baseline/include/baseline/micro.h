@@ -8,7 +8,7 @@
 
 #include "baseline/bench.h"
 
-#define C_MICRO_FILLS 4
+#define C_MICRO_FILLS    4
 #define C_MICRO_ARGMAXES 2
 /* The model input sizes: hello_world, mnist, micro_speech, person_detect. */
 extern const uint32_t c_micro_fill_bytes[C_MICRO_FILLS];

@@ -41,7 +41,8 @@ uint32_t ms_stream_crc32(const uint8_t *bytes, uint32_t n);
  * before is overwritten) unless it is already built for that kernel set. On failure
  * returns the engine's status with the message in *err (also when the stream does not
  * match the golden clip data) and *table is NULL. */
-eng_status_t ms_stream_reference(eng_kernel_set_t kernels, uint8_t *arena, uint32_t arena_bytes, uint8_t *aux_arena,
-                                uint32_t aux_bytes, const uint8_t **table, eng_error_t *err);
+eng_status_t ms_stream_reference(eng_kernel_set_t kernels, uint8_t *arena, uint32_t arena_bytes,
+                                 uint8_t *aux_arena, uint32_t aux_bytes, const uint8_t **table,
+                                 eng_error_t *err);
 
 #endif

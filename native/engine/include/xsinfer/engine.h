@@ -71,7 +71,7 @@ typedef enum eng_type {
   ENG_INT4 = 17
 } eng_type_t;
 
-#define ENG_MAX_DIMS 6
+#define ENG_MAX_DIMS            6
 #define ENG_ERROR_MESSAGE_BYTES 128
 
 typedef struct eng_error {
@@ -99,12 +99,12 @@ typedef struct eng_tensor_info {
   int32_t rank;
   int32_t dims[ENG_MAX_DIMS];
   /* Quantization: per-tensor scale/zero point (first channel when per-channel). */
-  int32_t quantized;       /* 0: no quantization parameters */
+  int32_t quantized; /* 0: no quantization parameters */
   float scale;
   int32_t zero_point;
-  uint32_t num_channels;   /* > 1 when per-channel; read them with eng_interp_channel_param */
+  uint32_t num_channels; /* > 1 when per-channel; read them with eng_interp_channel_param */
   int32_t quantized_dimension;
-  const char *name;        /* not NUL-terminated in the model: see name_len */
+  const char *name; /* not NUL-terminated in the model: see name_len */
   uint32_t name_len;
 } eng_tensor_info_t;
 
@@ -113,14 +113,14 @@ typedef struct eng_tensor_info {
  * does one pointer test per op and nothing else. */
 typedef uint64_t (*eng_ticks_fn)(void);
 typedef void (*eng_op_profile_fn)(void *user, int32_t op_index, int32_t builtin_code,
-                                 uint64_t ticks);
+                                  uint64_t ticks);
 
 typedef struct eng_interp eng_interp_t;
 
 /* Parse and verify the model, set up the interpreter object in the arena tail.
  * On failure returns NULL and fills *err (err may be NULL). */
 eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *arena,
-                              size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err);
+                                size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err);
 
 /* Prepare every op (in order) and plan the arena. Idempotent once it succeeded. */
 eng_status_t eng_interp_allocate(eng_interp_t *it);
@@ -135,11 +135,12 @@ uint32_t eng_interp_output_count(const eng_interp_t *it);
  * meaningful right after the op that wrote them unless preserve_all is set. */
 eng_status_t eng_interp_input(const eng_interp_t *it, uint32_t i, eng_tensor_info_t *out);
 eng_status_t eng_interp_output(const eng_interp_t *it, uint32_t i, eng_tensor_info_t *out);
-eng_status_t eng_interp_tensor(const eng_interp_t *it, uint32_t tensor_index, eng_tensor_info_t *out);
+eng_status_t eng_interp_tensor(const eng_interp_t *it, uint32_t tensor_index,
+                               eng_tensor_info_t *out);
 uint32_t eng_interp_tensor_count(const eng_interp_t *it);
 /* Per-channel quantization parameter c of a tensor (c < num_channels). */
 eng_status_t eng_interp_channel_param(const eng_interp_t *it, uint32_t tensor_index, uint32_t c,
-                                    float *scale, int32_t *zero_point);
+                                      float *scale, int32_t *zero_point);
 
 /* Operators in execution order. */
 uint32_t eng_interp_op_count(const eng_interp_t *it);
@@ -151,14 +152,16 @@ const char *eng_interp_op_name(const eng_interp_t *it, uint32_t op_index);
 uint32_t eng_interp_op_custom_name(const eng_interp_t *it, uint32_t op_index, const char **name);
 /* Input/output tensor indices of an op (-1 = absent optional input). Returns the
  * count written (≤ cap). */
-uint32_t eng_interp_op_inputs(const eng_interp_t *it, uint32_t op_index, int32_t *out, uint32_t cap);
-uint32_t eng_interp_op_outputs(const eng_interp_t *it, uint32_t op_index, int32_t *out, uint32_t cap);
+uint32_t eng_interp_op_inputs(const eng_interp_t *it, uint32_t op_index, int32_t *out,
+                              uint32_t cap);
+uint32_t eng_interp_op_outputs(const eng_interp_t *it, uint32_t op_index, int32_t *out,
+                               uint32_t cap);
 
 /* Ops of a model the kernel set lacks, without an arena: writes their names
  * ("CONV_2D,CUSTOM:SignalWindow", each once) into names and returns how many. 0 when
  * every op is supported (or the model is malformed: eng_interp_create says why). */
 uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_kernel_set_t kernels,
-                              char *names, uint32_t cap);
+                               char *names, uint32_t cap);
 
 /* Debug mode for per-op checks: give every tensor its own arena space (no overlap), so
  * all intermediate outputs survive an invoke. Call before allocate; needs more arena. */
@@ -169,7 +172,7 @@ const eng_error_t *eng_interp_error(const eng_interp_t *it);
 
 /* Per-op profiling; pass on_op = NULL to turn it off. */
 void eng_interp_set_profiler(eng_interp_t *it, eng_ticks_fn ticks, eng_op_profile_fn on_op,
-                            void *user);
+                             void *user);
 
 /* Name of a builtin op code ("FULLY_CONNECTED"); "UNKNOWN" when out of table. */
 const char *eng_builtin_name(int32_t builtin_code);

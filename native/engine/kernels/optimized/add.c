@@ -48,7 +48,8 @@ ENG_OPT_INLINE int32_t rescale(int32_t x2, const rescale_t *r) {
 
 static eng_status_t add_prepare(eng_node_t *node) {
   eng_status_t st;
-  add_opt_t *op = eng_opt_prepare_ref(node, &eng_kernel_add_ref, sizeof *op, &st); /* validates like TFLM */
+  add_opt_t *op =
+      eng_opt_prepare_ref(node, &eng_kernel_add_ref, sizeof *op, &st); /* validates like TFLM */
   if (op == NULL) {
     return st;
   }
@@ -73,7 +74,7 @@ static eng_status_t add_prepare(eng_node_t *node) {
   eng_quantize_multiplier(twice_max / ((double)(1 << LEFT_SHIFT) * (double)out->scale), &m, &s);
   make_rescale(&op->ro, m, s);
   if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, out->scale,
-                                    out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
+                                     out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
     return ENG_OK;
   }
   op->off1 = -a->zero_point;
@@ -98,7 +99,7 @@ ENG_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
 /* One run; sa/sb are constants at every call site, so each case compiles to its own
  * loop and a repeated operand's rescale is hoisted. */
 ENG_OPT_INLINE void add_run(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
-                           uint32_t n, const int sa, const int sb) {
+                            uint32_t n, const int sa, const int sb) {
   if (!sa) {
     const int32_t va = side(*a, op->off1, &op->r1);
     for (uint32_t i = 0; i < n; i++) y[i] = finish(op, va + side(b[sb ? i : 0], op->off2, &op->r2));

@@ -24,7 +24,7 @@ typedef struct conv_opt {
   eng_opt_ch_t *ch;
   int8_t *shift;
   eng_opt_out_t out;
-  int32_t w16;         /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
+  int32_t w16; /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
   int32_t w16_scratch;
   int32_t k, k4;
   int32_t pointwise; /* 1x1, stride 1, no padding: columns come straight from the input */
@@ -41,8 +41,8 @@ static eng_status_t conv_prepare(eng_node_t *node) {
   eng_conv_op_t ref;
   eng_conv_op_t *r = &ref;
   eng_conv_tensors_t t;
-  const eng_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
-                                opt->activation};
+  const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
+                                 opt->dilation_h, opt->dilation_w, opt->activation};
   eng_status_t st = eng_conv_prepare_tensors(node, &t, r);
   if (st == ENG_OK) st = eng_conv_check_filter(node, r);
   if (st == ENG_OK) st = eng_conv_prepare_geometry(node, &t, &g, r);
@@ -58,7 +58,7 @@ static eng_status_t conv_prepare(eng_node_t *node) {
     return eng_conv_keep_full(node, r, &op->ref);
   }
   st = eng_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 0, &op->ch,
-                         &op->shift, &op->out);
+                          &op->shift, &op->out);
   if (st != ENG_OK) {
     return st;
   }
@@ -75,20 +75,20 @@ static eng_status_t conv_prepare(eng_node_t *node) {
   const eng_opt_filter_t f = {filter->data, r->out.c, op->k, op->k, 1};
   if (!groups && consts &&
       eng_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
-                       use_w16)) {
+                        use_w16)) {
     op->fast = 1;
     if (use_w16) {
       op->w16 = 1;
       if ((st = eng_request_scratch(node, (size_t)r->out.c * (size_t)op->k4 * 2,
-                                   &op->w16_scratch)) != ENG_OK) {
+                                    &op->w16_scratch)) != ENG_OK) {
         return st;
       }
     }
-    op->geom = (eng_opt_geom_t){r->in.h, r->in.w, r->in.c, r->filter.h, r->filter.w,
-                               p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
-                               p->pad_h, p->pad_w, input->zero_point};
-    op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 &&
-                    p->stride_w == 1 && p->pad_h == 0 && p->pad_w == 0;
+    op->geom = (eng_opt_geom_t){r->in.h,       r->in.w,     r->in.c,     r->filter.h,
+                                r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
+                                p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
+    op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+                    p->pad_h == 0 && p->pad_w == 0;
     /* column pair (2 * k4 int16) + raw patches (2 * k4 bytes) */
     return eng_request_scratch(node, (size_t)op->k4 * 6 + 16, &op->scratch);
   }
@@ -106,7 +106,7 @@ static inline void build_col(const conv_opt_t *op, const int8_t *in, int32_t oy,
                              int8_t *raw, uint32_t *col, int32_t step) {
   if (op->pointwise) {
     eng_opt_widen(in + ((size_t)oy * (size_t)op->geom.in_w + (size_t)ox) * (size_t)op->geom.in_c,
-                 op->k, col, step);
+                  op->k, col, step);
     return;
   }
   eng_opt_gather(&op->geom, in, oy, ox, 0, op->geom.in_c, raw);
@@ -124,8 +124,8 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     w16 = eng_scratch(node, op->w16_scratch);
     eng_opt_widen_w16(w8, out_c, op->k, w16);
   }
-  const eng_opt_gemm_t g = {op->ch, op->shift, &op->out, w16 != NULL ? (const void *)w16 : w8,
-                           op->k,  out_c,     op->out.sat};
+  const eng_opt_gemm_t g = {op->ch, op->shift, &op->out,   w16 != NULL ? (const void *)w16 : w8,
+                            op->k,  out_c,     op->out.sat};
   const size_t in_image = (size_t)op->geom.in_h * (size_t)op->geom.in_w * (size_t)op->geom.in_c;
   const int32_t npix = out_h * out_w;
   for (int32_t b = 0; b < op->batches; b++) {
@@ -176,10 +176,10 @@ static eng_status_t conv_eval(eng_node_t *node) {
   const void *bias_data = bias != NULL ? bias->data : NULL;
   if (r->type == ENG_INT8) {
     eng_ref_conv_s8(&r->params, r->multipliers, r->shifts, &r->in, input->data, &r->filter,
-                   filter->data, bias_data, &r->out, output->data);
+                    filter->data, bias_data, &r->out, output->data);
   } else {
     eng_ref_conv_f32(&r->params, &r->in, input->data, &r->filter, filter->data, bias_data, &r->out,
-                    output->data);
+                     output->data);
   }
   return ENG_OK;
 }

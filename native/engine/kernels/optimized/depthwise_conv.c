@@ -58,8 +58,8 @@ static eng_status_t dw_prepare(eng_node_t *node) {
   eng_conv_op_t ref;
   eng_conv_op_t *r = &ref;
   eng_conv_tensors_t t;
-  const eng_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
-                                opt->activation};
+  const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
+                                 opt->dilation_h, opt->dilation_w, opt->activation};
   eng_status_t st = eng_conv_prepare_tensors(node, &t, r);
   if (st == ENG_OK) st = eng_dwconv_check_filter(node, opt->depth_multiplier, r);
   if (st == ENG_OK) st = eng_conv_prepare_geometry(node, &t, &g, r);
@@ -76,7 +76,7 @@ static eng_status_t dw_prepare(eng_node_t *node) {
     return eng_conv_keep_full(node, r, &op->ref);
   }
   st = eng_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 3, &op->ch,
-                         &op->shift, &op->out);
+                          &op->shift, &op->out);
   if (st != ENG_OK) {
     return st;
   }
@@ -98,7 +98,7 @@ static eng_status_t dw_prepare(eng_node_t *node) {
   const eng_opt_filter_t f = {filter->data, out_c, op->k, 1, out_c};
   if (consts && w16_bytes <= DW_W16_MAX_BYTES &&
       eng_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
-                       op->mode == MODE_COLUMNS)) {
+                        op->mode == MODE_COLUMNS)) {
     op->fast = 1;
     if (op->mode == MODE_COLUMNS) {
       uint32_t *w = eng_alloc_persistent(node, (size_t)w16_bytes);
@@ -108,17 +108,17 @@ static eng_status_t dw_prepare(eng_node_t *node) {
       eng_opt_make_w16(&f, p->depth_multiplier, w);
       op->w16 = w;
     }
-    op->geom = (eng_opt_geom_t){r->in.h, r->in.w, r->in.c, r->filter.h, r->filter.w,
-                               p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
-                               p->pad_h, p->pad_w, input->zero_point};
+    op->geom = (eng_opt_geom_t){r->in.h,       r->in.w,     r->in.c,     r->filter.h,
+                                r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
+                                p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     interior(r->in.h, r->filter.h, p->stride_h, p->dilation_h, p->pad_h, r->out.h, &op->oy_lo,
              &op->oy_hi);
     interior(r->in.w, r->filter.w, p->stride_w, p->dilation_w, p->pad_w, r->out.w, &op->ox_lo,
              &op->ox_hi);
     /* MODE_M1: one padded patch (k * in_c bytes); MODE_COLUMNS: column pair (k4 words)
      * and a raw patch (k4 bytes). */
-    const size_t bytes = op->mode == MODE_M1 ? (size_t)op->k * (size_t)r->in.c + 4
-                                              : (size_t)k4 * 5 + 16;
+    const size_t bytes =
+        op->mode == MODE_M1 ? (size_t)op->k * (size_t)r->in.c + 4 : (size_t)k4 * 5 + 16;
     return eng_request_scratch(node, bytes, &op->scratch);
   }
   int32_t *m, *s;
@@ -146,18 +146,18 @@ static inline void m1_position(const dw_opt_t *op, const int8_t *wts, const int8
   for (; c + 4 <= C; c += 4, ch += 4, sh += 4) {
     int32_t a0 = ch[0].bias, a1 = ch[1].bias, a2 = ch[2].bias, a3 = ch[3].bias;
     const int8_t *w = wts + c;
-#define DW_TAP(ptr, wp)                                  \
-  do {                                                   \
-    const uint32_t xv = eng_ld32(ptr);                    \
-    const uint32_t wv = eng_ld32(wp);                     \
-    const uint32_t xe = eng_sxtb16(xv);                   \
-    const uint32_t xo = eng_sxtb16_ror8(xv);              \
-    const uint32_t we = eng_sxtb16(wv);                   \
-    const uint32_t wo = eng_sxtb16_ror8(wv);              \
-    a0 = eng_smlabb(xe, we, a0);                          \
-    a2 = eng_smlatt(xe, we, a2);                          \
-    a1 = eng_smlabb(xo, wo, a1);                          \
-    a3 = eng_smlatt(xo, wo, a3);                          \
+#define DW_TAP(ptr, wp)                      \
+  do {                                       \
+    const uint32_t xv = eng_ld32(ptr);       \
+    const uint32_t wv = eng_ld32(wp);        \
+    const uint32_t xe = eng_sxtb16(xv);      \
+    const uint32_t xo = eng_sxtb16_ror8(xv); \
+    const uint32_t we = eng_sxtb16(wv);      \
+    const uint32_t wo = eng_sxtb16_ror8(wv); \
+    a0 = eng_smlabb(xe, we, a0);             \
+    a2 = eng_smlatt(xe, we, a2);             \
+    a1 = eng_smlabb(xo, wo, a1);             \
+    a3 = eng_smlatt(xo, wo, a3);             \
   } while (0)
     if (fh == 3 && fw == 3) {
       const int8_t *r0 = base + c;
@@ -219,7 +219,8 @@ static void dw_m1(const dw_opt_t *op, const eng_node_t *node, const int8_t *inpu
       const int inside_y = oy >= op->oy_lo && oy < op->oy_hi;
       for (int32_t ox = 0; ox < out_w; ox++, out += C) {
         if (inside_y && ox >= op->ox_lo && ox < op->ox_hi) {
-          const int32_t at = (oy * g->stride_h - g->pad_h) * row + (ox * g->stride_w - g->pad_w) * C;
+          const int32_t at =
+              (oy * g->stride_h - g->pad_h) * row + (ox * g->stride_w - g->pad_w) * C;
           m1_position(op, wts, in + at, dx, dy, out);
         } else {
           eng_opt_gather(g, in, oy, ox, 0, C, patch);
@@ -257,8 +258,10 @@ static void dw_columns(const dw_opt_t *op, const eng_node_t *node, const int8_t 
        * input rows straight into the column pair. */
       if (direct && oy >= op->oy_lo && oy < op->oy_hi && ox >= op->ox_lo && ox < op->ox_hi &&
           oy1 >= op->oy_lo && oy1 < op->oy_hi && ox1 >= op->ox_lo && ox1 < op->ox_hi) {
-        const int8_t *r0 = in + (oy * geo->stride_h - geo->pad_h) * geo->in_w + (ox * geo->stride_w - geo->pad_w);
-        const int8_t *r1 = in + (oy1 * geo->stride_h - geo->pad_h) * geo->in_w + (ox1 * geo->stride_w - geo->pad_w);
+        const int8_t *r0 =
+            in + (oy * geo->stride_h - geo->pad_h) * geo->in_w + (ox * geo->stride_w - geo->pad_w);
+        const int8_t *r1 = in + (oy1 * geo->stride_h - geo->pad_h) * geo->in_w +
+                           (ox1 * geo->stride_w - geo->pad_w);
         uint32_t *dst = col;
         for (int32_t fy = 0; fy < geo->fh; fy++, r0 += row_step, r1 += row_step) {
           for (int32_t q = 0; q < geo->fw; q += 4, dst += 4) {
@@ -315,13 +318,13 @@ static eng_status_t dw_eval(eng_node_t *node) {
   const void *bias_data = bias != NULL ? bias->data : NULL;
   if (r->type == ENG_INT8) {
     eng_ref_depthwise_conv_s8(&r->params, r->multipliers, r->shifts, &r->in, input->data,
-                             &r->filter, filter->data, bias_data, &r->out, output->data);
+                              &r->filter, filter->data, bias_data, &r->out, output->data);
   } else {
-    eng_ref_depthwise_conv_f32(&r->params, &r->in, input->data, &r->filter, filter->data,
-                              bias_data, &r->out, output->data);
+    eng_ref_depthwise_conv_f32(&r->params, &r->in, input->data, &r->filter, filter->data, bias_data,
+                               &r->out, output->data);
   }
   return ENG_OK;
 }
 
 const eng_kernel_t eng_kernel_depthwise_conv_2d_opt = {ENG_OP_DEPTHWISE_CONV_2D, NULL, dw_prepare,
-                                                     dw_eval};
+                                                       dw_eval};

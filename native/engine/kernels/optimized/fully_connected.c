@@ -66,7 +66,8 @@ static eng_status_t fc_prepare(eng_node_t *node) {
     t[c].bias = b != NULL ? b[c] : 0;
   }
   if (eng_activation_range_quantized(node->options->fc.activation, ENG_INT8, out->scale,
-                                    out->zero_point, &op->out.act_min, &op->out.act_max) != ENG_OK) {
+                                     out->zero_point, &op->out.act_min,
+                                     &op->out.act_max) != ENG_OK) {
     return ENG_OK;
   }
   const eng_opt_filter_t f = {w->data, (int32_t)n, (int32_t)op->depth, (int32_t)op->depth, 1};
@@ -120,8 +121,8 @@ static eng_status_t fc_eval(eng_node_t *node) {
   const int8_t *x = eng_input(node, 0)->data;
   int8_t *y = eng_output(node, 0)->data;
   const int32_t depth = (int32_t)op->depth, n = (int32_t)op->out_depth;
-  const eng_opt_gemm_t g = {op->ch, op->shift, &op->out, eng_input(node, 1)->data,
-                           depth,  n,         op->out.sat};
+  const eng_opt_gemm_t g = {op->ch, op->shift, &op->out,   eng_input(node, 1)->data,
+                            depth,  n,         op->out.sat};
   if (op->batches == 1) {
     fc_row(&g, x, y);
     return ENG_OK;
@@ -140,4 +141,5 @@ static eng_status_t fc_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_fully_connected_opt = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare, fc_eval};
+const eng_kernel_t eng_kernel_fully_connected_opt = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare,
+                                                     fc_eval};

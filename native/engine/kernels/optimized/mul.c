@@ -25,7 +25,8 @@ _Static_assert(offsetof(mul_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills th
 
 static eng_status_t mul_prepare(eng_node_t *node) {
   eng_status_t st;
-  mul_opt_t *op = eng_opt_prepare_ref(node, &eng_kernel_mul_ref, sizeof *op, &st); /* validates like TFLM */
+  mul_opt_t *op =
+      eng_opt_prepare_ref(node, &eng_kernel_mul_ref, sizeof *op, &st); /* validates like TFLM */
   if (op == NULL) {
     return st;
   }
@@ -42,9 +43,9 @@ static eng_status_t mul_prepare(eng_node_t *node) {
   eng_opt_bc_init(&op->bc, &bc);
   int32_t shift;
   eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &op->mult,
-                         &shift);
+                          &shift);
   if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, out->scale,
-                                    out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
+                                     out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
     return ENG_OK;
   }
   /* |(x + off1) * (y + off2)| <= 255 * 255 < 2^16: with a left shift <= 14 the doubled
@@ -76,7 +77,7 @@ ENG_OPT_INLINE int8_t mul_one(const mul_opt_t *op, int32_t x, int32_t y) {
 
 /* One run; sa/sb are constants at every call site (one loop per case). */
 ENG_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
-                           uint32_t n, const int sa, const int sb) {
+                            uint32_t n, const int sa, const int sb) {
   if (!sa) {
     const int32_t xa = *a + op->off1;
     for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, xa, b[sb ? i : 0] + op->off2);

@@ -9,10 +9,11 @@
 #include "../reference/conv_common.h"
 #include "quant.h"
 
-eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
-                              const eng_tensor_t *bias, const eng_tensor_t *output,
-                              eng_activation_t act, int32_t channels, int32_t channel_dim,
-                              eng_opt_ch_t **table, int8_t **shifts, eng_opt_out_t *out) {
+eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input,
+                                const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                const eng_tensor_t *output, eng_activation_t act, int32_t channels,
+                                int32_t channel_dim, eng_opt_ch_t **table, int8_t **shifts,
+                                eng_opt_out_t *out) {
   /* The reference's checks, order and messages (eng_conv_quant_check). */
   eng_status_t st = eng_conv_quant_check(node, input, filter, bias, output, channels, channel_dim);
   if (st != ENG_OK) return st;
@@ -24,11 +25,14 @@ eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input, con
   const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
   for (int32_t c = 0; c < channels; c++) {
     int32_t shift;
-    if ((st = eng_conv_channel_multiplier(node, input, filter, output, c, &t[c].mult, &shift)) != ENG_OK) return st;
+    if ((st = eng_conv_channel_multiplier(node, input, filter, output, c, &t[c].mult, &shift)) !=
+        ENG_OK)
+      return st;
     sh[c] = eng_opt_shift8(shift);
     t[c].bias = b != NULL ? b[c] : 0;
   }
-  if ((st = eng_conv_act_range(node, output, act, &out->act_min, &out->act_max)) != ENG_OK) return st;
+  if ((st = eng_conv_act_range(node, output, act, &out->act_min, &out->act_max)) != ENG_OK)
+    return st;
   out->sat = 0;
   *table = t;
   *shifts = sh;
@@ -36,7 +40,7 @@ eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input, con
 }
 
 int eng_opt_make_fast(eng_opt_ch_t *table, int8_t *shifts, eng_opt_out_t *out,
-                     const eng_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled) {
+                      const eng_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled) {
   /* Largest |x - input_zp| over int8 x. */
   const int64_t max_in = input_zp >= 0 ? 128 + (int64_t)input_zp : 127 - (int64_t)input_zp;
   const int64_t limit = (INT64_C(1) << 30) - 1;
@@ -86,8 +90,8 @@ int eng_opt_make_fast(eng_opt_ch_t *table, int8_t *shifts, eng_opt_out_t *out,
 }
 
 eng_status_t eng_opt_ref_multipliers(eng_node_t *node, const eng_opt_ch_t *table,
-                                   const int8_t *table_shifts, int32_t channels,
-                                   int32_t **multipliers, int32_t **shifts) {
+                                     const int8_t *table_shifts, int32_t channels,
+                                     int32_t **multipliers, int32_t **shifts) {
   int32_t *m = eng_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
   int32_t *s = eng_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
   if (m == NULL || s == NULL) {
@@ -127,7 +131,9 @@ void eng_opt_make_w16(const eng_opt_filter_t *f, int32_t block, uint32_t *dst) {
 
 /* Both lanes doubled: lane 0's carry out of bit 15 lands in bit 16, which a doubled
  * lane 1 always has clear. */
-static inline uint32_t dbl16(uint32_t v) { return (v << 1) & 0xFFFEFFFFu; }
+static inline uint32_t dbl16(uint32_t v) {
+  return (v << 1) & 0xFFFEFFFFu;
+}
 
 /* The k % 4 last taps of a row as one word, zero padded (reads only existing bytes). */
 static inline uint32_t tail_word(const int8_t *src, int32_t n) {
@@ -237,7 +243,7 @@ static inline void fill_bytes(int8_t *dst, uint32_t word, int32_t n) {
 }
 
 void eng_opt_gather(const eng_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t ox, int32_t c0,
-                   int32_t n, int8_t *raw) {
+                    int32_t n, int8_t *raw) {
   const int32_t iy0 = oy * g->stride_h - g->pad_h;
   const int32_t ix0 = ox * g->stride_w - g->pad_w;
   const int32_t row_bytes = g->fw * n;
@@ -287,7 +293,7 @@ static inline int32_t col_tap(const uint32_t *col, int32_t step, int32_t k) {
 }
 
 ENG_OPT_INLINE void gemm2_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
-                                 int8_t *out1, const int sat) {
+                                  int8_t *out1, const int sat) {
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
@@ -363,7 +369,7 @@ void eng_opt_gemm2_w8(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0
 }
 
 ENG_OPT_INLINE void gemm1_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
-                                 const int sat) {
+                                  const int sat) {
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
@@ -425,71 +431,71 @@ void eng_opt_gemm1_w8(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0
 /* Dot products of the w16 kernels over `groups` groups of 4 taps. Device: SMLAD loops in
  * asm (GCC spills the 2x2 register block); elsewhere the same sums in C. */
 #if ENG_OPT_DSP
-#define DOT2X2(x, w, n, a00, a01, a10, a11)                                                 \
-  do {                                                                                   \
-    uint32_t x0e_, x0o_, x1e_, x1o_, we_, wo_;                                          \
-    __asm__ volatile(                                                                    \
-        "1:\n\t"                                                                          \
-        "ldrd %[x0e], %[x0o], [%[xp]], #8\n\t"                                            \
-        "ldrd %[x1e], %[x1o], [%[xp]], #8\n\t"                                            \
-        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
-        "smlad %[r00], %[x0e], %[we], %[r00]\n\t"                                         \
-        "smlad %[r00], %[x0o], %[wo], %[r00]\n\t"                                         \
-        "smlad %[r10], %[x1e], %[we], %[r10]\n\t"                                         \
-        "smlad %[r10], %[x1o], %[wo], %[r10]\n\t"                                         \
-        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
-        "smlad %[r01], %[x0e], %[we], %[r01]\n\t"                                         \
-        "smlad %[r01], %[x0o], %[wo], %[r01]\n\t"                                         \
-        "smlad %[r11], %[x1e], %[we], %[r11]\n\t"                                         \
-        "smlad %[r11], %[x1o], %[wo], %[r11]\n\t"                                         \
-        "subs %[cnt], %[cnt], #1\n\t"                                                     \
-        "bne 1b\n\t"                                                                      \
-        : [r00] "+r"(a00), [r01] "+r"(a01), [r10] "+r"(a10), [r11] "+r"(a11), [xp] "+r"(x), \
-          [wp] "+r"(w), [cnt] "+r"(n), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_),                 \
-          [x1e] "=&r"(x1e_), [x1o] "=&r"(x1o_), [we] "=&r"(we_), [wo] "=&r"(wo_)            \
-        :                                                                                \
-        : "cc", "memory");                                                               \
+#define DOT2X2(x, w, n, a00, a01, a10, a11)                                                     \
+  do {                                                                                          \
+    uint32_t x0e_, x0o_, x1e_, x1o_, we_, wo_;                                                  \
+    __asm__ volatile(                                                                           \
+        "1:\n\t"                                                                                \
+        "ldrd %[x0e], %[x0o], [%[xp]], #8\n\t"                                                  \
+        "ldrd %[x1e], %[x1o], [%[xp]], #8\n\t"                                                  \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                                    \
+        "smlad %[r00], %[x0e], %[we], %[r00]\n\t"                                               \
+        "smlad %[r00], %[x0o], %[wo], %[r00]\n\t"                                               \
+        "smlad %[r10], %[x1e], %[we], %[r10]\n\t"                                               \
+        "smlad %[r10], %[x1o], %[wo], %[r10]\n\t"                                               \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                                    \
+        "smlad %[r01], %[x0e], %[we], %[r01]\n\t"                                               \
+        "smlad %[r01], %[x0o], %[wo], %[r01]\n\t"                                               \
+        "smlad %[r11], %[x1e], %[we], %[r11]\n\t"                                               \
+        "smlad %[r11], %[x1o], %[wo], %[r11]\n\t"                                               \
+        "subs %[cnt], %[cnt], #1\n\t"                                                           \
+        "bne 1b\n\t"                                                                            \
+        : [r00] "+r"(a00), [r01] "+r"(a01), [r10] "+r"(a10), [r11] "+r"(a11), [xp] "+r"(x),     \
+          [wp] "+r"(w), [cnt] "+r"(n), [x0e] "=&r"(x0e_), [x0o] "=&r"(x0o_), [x1e] "=&r"(x1e_), \
+          [x1o] "=&r"(x1o_), [we] "=&r"(we_), [wo] "=&r"(wo_)                                   \
+        :                                                                                       \
+        : "cc", "memory");                                                                      \
   } while (0)
-#define DOT1X2(x, w, n, a0, a1)                                                              \
-  do {                                                                                   \
-    uint32_t xe_, xo_, we_, wo_;                                                         \
-    __asm__ volatile(                                                                    \
-        "1:\n\t"                                                                          \
-        "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                                              \
-        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
-        "smlad %[r0], %[xe], %[we], %[r0]\n\t"                                            \
-        "smlad %[r0], %[xo], %[wo], %[r0]\n\t"                                            \
-        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                              \
-        "smlad %[r1], %[xe], %[we], %[r1]\n\t"                                            \
-        "smlad %[r1], %[xo], %[wo], %[r1]\n\t"                                            \
-        "subs %[cnt], %[cnt], #1\n\t"                                                     \
-        "bne 1b\n\t"                                                                      \
-        : [r0] "+r"(a0), [r1] "+r"(a1), [xp] "+r"(x), [wp] "+r"(w), [cnt] "+r"(n),         \
-          [xe] "=&r"(xe_), [xo] "=&r"(xo_), [we] "=&r"(we_), [wo] "=&r"(wo_)               \
-        :                                                                                \
-        : "cc", "memory");                                                               \
+#define DOT1X2(x, w, n, a0, a1)                                                    \
+  do {                                                                             \
+    uint32_t xe_, xo_, we_, wo_;                                                   \
+    __asm__ volatile(                                                              \
+        "1:\n\t"                                                                   \
+        "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                                       \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                       \
+        "smlad %[r0], %[xe], %[we], %[r0]\n\t"                                     \
+        "smlad %[r0], %[xo], %[wo], %[r0]\n\t"                                     \
+        "ldrd %[we], %[wo], [%[wp]], #8\n\t"                                       \
+        "smlad %[r1], %[xe], %[we], %[r1]\n\t"                                     \
+        "smlad %[r1], %[xo], %[wo], %[r1]\n\t"                                     \
+        "subs %[cnt], %[cnt], #1\n\t"                                              \
+        "bne 1b\n\t"                                                               \
+        : [r0] "+r"(a0), [r1] "+r"(a1), [xp] "+r"(x), [wp] "+r"(w), [cnt] "+r"(n), \
+          [xe] "=&r"(xe_), [xo] "=&r"(xo_), [we] "=&r"(we_), [wo] "=&r"(wo_)       \
+        :                                                                          \
+        : "cc", "memory");                                                         \
   } while (0)
 #else
-#define DOT2X2(x, w, n, a00, a01, a10, a11)                                                 \
-  do {                                                                                   \
-    for (; n > 0; n--, x += 4, w += 4) {                                                 \
-      a00 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a00));                             \
-      a10 = eng_smlad(x[3], w[1], eng_smlad(x[2], w[0], a10));                             \
-      a01 = eng_smlad(x[1], w[3], eng_smlad(x[0], w[2], a01));                             \
-      a11 = eng_smlad(x[3], w[3], eng_smlad(x[2], w[2], a11));                             \
-    }                                                                                    \
+#define DOT2X2(x, w, n, a00, a01, a10, a11)                    \
+  do {                                                         \
+    for (; n > 0; n--, x += 4, w += 4) {                       \
+      a00 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a00)); \
+      a10 = eng_smlad(x[3], w[1], eng_smlad(x[2], w[0], a10)); \
+      a01 = eng_smlad(x[1], w[3], eng_smlad(x[0], w[2], a01)); \
+      a11 = eng_smlad(x[3], w[3], eng_smlad(x[2], w[2], a11)); \
+    }                                                          \
   } while (0)
-#define DOT1X2(x, w, n, a0, a1)                                                              \
-  do {                                                                                   \
-    for (; n > 0; n--, x += 2, w += 4) {                                                 \
-      a0 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a0));                               \
-      a1 = eng_smlad(x[1], w[3], eng_smlad(x[0], w[2], a1));                               \
-    }                                                                                    \
+#define DOT1X2(x, w, n, a0, a1)                              \
+  do {                                                       \
+    for (; n > 0; n--, x += 2, w += 4) {                     \
+      a0 = eng_smlad(x[1], w[1], eng_smlad(x[0], w[0], a0)); \
+      a1 = eng_smlad(x[1], w[3], eng_smlad(x[0], w[2], a1)); \
+    }                                                        \
   } while (0)
 #endif
 
 ENG_OPT_INLINE void gemm2_w16_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
-                                  int8_t *out1, const int sat) {
+                                   int8_t *out1, const int sat) {
   const int32_t groups = eng_opt_k4(g->k) >> 2;
   const uint32_t *w = g->weights;
   const eng_opt_ch_t *ch = g->ch;
@@ -528,7 +534,7 @@ void eng_opt_gemm2_w16(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out
 }
 
 ENG_OPT_INLINE void gemm1_w16_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
-                                  const int sat) {
+                                   const int sat) {
   const int32_t groups = eng_opt_k4(g->k) >> 2;
   const uint32_t *w = g->weights;
   const eng_opt_ch_t *ch = g->ch;

@@ -81,10 +81,11 @@ typedef struct eng_opt_filter {
  * (int8, see eng_opt_ch_t) per channel (per-tensor scales broadcast), bias = raw bias (0
  * when absent); *out gets the activation range.
  */
-eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
-                              const eng_tensor_t *bias, const eng_tensor_t *output,
-                              eng_activation_t act, int32_t channels, int32_t channel_dim,
-                              eng_opt_ch_t **table, int8_t **shifts, eng_opt_out_t *out);
+eng_status_t eng_opt_conv_quant(eng_node_t *node, const eng_tensor_t *input,
+                                const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                const eng_tensor_t *output, eng_activation_t act, int32_t channels,
+                                int32_t channel_dim, eng_opt_ch_t **table, int8_t **shifts,
+                                eng_opt_out_t *out);
 
 /* int8 copy of a TFLM shift (see eng_opt_ch_t). */
 static inline int8_t eng_opt_shift8(int32_t shift) {
@@ -99,12 +100,12 @@ static inline int8_t eng_opt_shift8(int32_t shift) {
  * output zero point.
  */
 int eng_opt_make_fast(eng_opt_ch_t *table, int8_t *shifts, eng_opt_out_t *out,
-                     const eng_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled);
+                      const eng_opt_filter_t *f, int32_t input_zp, int32_t output_zp, int doubled);
 
 /* Reference-core arguments rebuilt from a table of TFLM values (persistent). */
 eng_status_t eng_opt_ref_multipliers(eng_node_t *node, const eng_opt_ch_t *table,
-                                   const int8_t *table_shifts, int32_t channels,
-                                   int32_t **multipliers, int32_t **shifts);
+                                     const int8_t *table_shifts, int32_t channels,
+                                     int32_t **multipliers, int32_t **shifts);
 
 /* round of a fast channel: 2^(e-1) + zp * 2^e (exact in int64; make_fast checked that it
  * fits with room for x). */
@@ -114,7 +115,7 @@ static inline int64_t eng_opt_round64(int32_t e, int32_t zp) {
 
 /* Requantize one accumulator. acc2 = 2 * acc; shift = the channel's fast shift (e - 1). */
 ENG_OPT_INLINE int8_t eng_opt_requant(int32_t acc2, const eng_opt_ch_t *ch, int32_t shift,
-                                    const eng_opt_out_t *o, const int sat) {
+                                      const eng_opt_out_t *o, const int sat) {
   const int32_t x = eng_smmulr(acc2, ch->mult);
   if (sat) {
     return (int8_t)eng_ssat8(((x >> shift) + o->k) >> 1);
@@ -127,7 +128,9 @@ ENG_OPT_INLINE int8_t eng_opt_requant(int32_t acc2, const eng_opt_ch_t *ch, int3
 
 /* ---- columns ---- */
 
-ENG_OPT_INLINE int32_t eng_opt_k4(int32_t k) { return (k + 3) & ~3; }
+ENG_OPT_INLINE int32_t eng_opt_k4(int32_t k) {
+  return (k + 3) & ~3;
+}
 
 /* Widen n bytes (any n) into column groups; dst advances `step` words per group (2 for a
  * single column, 4 inside a column pair). Reads exactly n source bytes. */
@@ -145,18 +148,18 @@ typedef struct eng_opt_geom {
  * in filter order, n channels starting at channel c0 (zp for taps in the padding);
  * writes fh * fw * n bytes. */
 void eng_opt_gather(const eng_opt_geom_t *g, const int8_t *in, int32_t oy, int32_t ox, int32_t c0,
-                   int32_t n, int8_t *raw);
+                    int32_t n, int8_t *raw);
 
 /* ---- matrix kernels: outputs of 2 (or 1) positions x n_oc channels ---- */
 
 /* Arguments common to the matrix kernels. */
 typedef struct eng_opt_gemm {
-  const eng_opt_ch_t *ch;  /* channel table, first channel of this call */
+  const eng_opt_ch_t *ch; /* channel table, first channel of this call */
   const int8_t *shift;    /* its fast shifts, same channel */
   const eng_opt_out_t *out;
-  const void *weights;    /* w8: int8 rows of k; w16: one block (see the contract) */
-  int32_t k;              /* taps per channel */
-  int32_t n_oc;           /* channels to produce */
+  const void *weights; /* w8: int8 rows of k; w16: one block (see the contract) */
+  int32_t k;           /* taps per channel */
+  int32_t n_oc;        /* channels to produce */
   int32_t sat;
 } eng_opt_gemm_t;
 
@@ -175,7 +178,6 @@ void eng_opt_make_w16(const eng_opt_filter_t *f, int32_t block, uint32_t *dst);
  * block of `channels`: what CONV_2D builds in planner scratch at every eval instead of
  * keeping a widened copy in persistent memory. */
 void eng_opt_widen_w16(const int8_t *w, int32_t channels, int32_t k, uint32_t *dst);
-
 
 /* ---- gemmlowp fixed point, inline (SOFTMAX) ---- */
 
@@ -227,7 +229,8 @@ ENG_OPT_INLINE int32_t eng_opt_exp_q5(int32_t a) {
  * (TFLM's validation and its own op data), then `size` bytes of optimized op data whose
  * first member is a `void *` that receives the reference's op data; node->user_data is
  * the new op data. NULL with *st set when either step fails. */
-static inline void *eng_opt_prepare_ref(eng_node_t *node, const eng_kernel_t *ref, size_t size, eng_status_t *st) {
+static inline void *eng_opt_prepare_ref(eng_node_t *node, const eng_kernel_t *ref, size_t size,
+                                        eng_status_t *st) {
   *st = ref->prepare(node);
   if (*st != ENG_OK) return NULL;
   void **op = eng_alloc_persistent(node, size);
@@ -242,7 +245,8 @@ static inline void *eng_opt_prepare_ref(eng_node_t *node, const eng_kernel_t *re
 
 /* Eval of an op prepare left on the reference path: the reference kernel runs with its
  * own op data (kept in ref_data), then the node gets the optimized op data back. */
-static inline eng_status_t eng_opt_eval_ref(eng_node_t *node, const eng_kernel_t *ref, void *ref_data) {
+static inline eng_status_t eng_opt_eval_ref(eng_node_t *node, const eng_kernel_t *ref,
+                                            void *ref_data) {
   void *own = node->user_data;
   node->user_data = ref_data;
   const eng_status_t st = ref->eval(node);

@@ -32,12 +32,16 @@ ENG_OPT_INLINE uint32_t eng_ld32(const void *p) {
   memcpy(&v, p, sizeof v);
   return v;
 }
-ENG_OPT_INLINE void eng_st32(void *p, uint32_t v) { memcpy(p, &v, sizeof v); }
+ENG_OPT_INLINE void eng_st32(void *p, uint32_t v) {
+  memcpy(p, &v, sizeof v);
+}
 
 #if ENG_OPT_DSP
 
 /* Bytes 0 and 2 sign-extended into the two int16 lanes. */
-ENG_OPT_INLINE uint32_t eng_sxtb16(uint32_t x) { return (uint32_t)__sxtb16((int8x4_t)x); }
+ENG_OPT_INLINE uint32_t eng_sxtb16(uint32_t x) {
+  return (uint32_t)__sxtb16((int8x4_t)x);
+}
 /* Bytes 1 and 3 sign-extended (SXTB16 with ROR #8; ACLE has no rotate form). */
 ENG_OPT_INLINE uint32_t eng_sxtb16_ror8(uint32_t x) {
   uint32_t r;
@@ -74,7 +78,9 @@ ENG_OPT_INLINE int32_t eng_smmulr(int32_t a, int32_t b) {
   return r;
 }
 /* Signed saturation to int8 (SSAT #8). */
-ENG_OPT_INLINE int32_t eng_ssat8(int32_t x) { return __ssat(x, 8); }
+ENG_OPT_INLINE int32_t eng_ssat8(int32_t x) {
+  return __ssat(x, 8);
+}
 /* Per-byte signed maximum of four int8 lanes (SSUB8 sets GE, SEL picks). */
 ENG_OPT_INLINE uint32_t eng_max4(uint32_t a, uint32_t b) {
   (void)__ssub8((int8x4_t)a, (int8x4_t)b);
@@ -98,9 +104,15 @@ ENG_OPT_INLINE uint32_t eng_sxtb16(uint32_t x) {
   return (uint32_t)(uint16_t)(int16_t)(int8_t)(x & 0xFFu) |
          ((uint32_t)(uint16_t)(int16_t)(int8_t)((x >> 16) & 0xFFu) << 16);
 }
-ENG_OPT_INLINE uint32_t eng_sxtb16_ror8(uint32_t x) { return eng_sxtb16(x >> 8); }
-ENG_OPT_INLINE int32_t eng_lane0(uint32_t a) { return (int32_t)(int16_t)(uint16_t)(a & 0xFFFFu); }
-ENG_OPT_INLINE int32_t eng_lane1(uint32_t a) { return (int32_t)(int16_t)(uint16_t)(a >> 16); }
+ENG_OPT_INLINE uint32_t eng_sxtb16_ror8(uint32_t x) {
+  return eng_sxtb16(x >> 8);
+}
+ENG_OPT_INLINE int32_t eng_lane0(uint32_t a) {
+  return (int32_t)(int16_t)(uint16_t)(a & 0xFFFFu);
+}
+ENG_OPT_INLINE int32_t eng_lane1(uint32_t a) {
+  return (int32_t)(int16_t)(uint16_t)(a >> 16);
+}
 ENG_OPT_INLINE int32_t eng_smlad(uint32_t a, uint32_t b, int32_t acc) {
   /* Products fit int32; the sum wraps like the instruction. */
   return (int32_t)((uint32_t)acc + (uint32_t)(eng_lane0(a) * eng_lane0(b)) +
@@ -112,14 +124,20 @@ ENG_OPT_INLINE int32_t eng_smlabb(uint32_t a, uint32_t b, int32_t acc) {
 ENG_OPT_INLINE int32_t eng_smlatt(uint32_t a, uint32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(eng_lane1(a) * eng_lane1(b)));
 }
-ENG_OPT_INLINE uint32_t eng_pack_lo(uint32_t a, uint32_t b) { return (a & 0xFFFFu) | (b << 16); }
-ENG_OPT_INLINE uint32_t eng_pack_hi(uint32_t a, uint32_t b) { return (a >> 16) | (b & 0xFFFF0000u); }
+ENG_OPT_INLINE uint32_t eng_pack_lo(uint32_t a, uint32_t b) {
+  return (a & 0xFFFFu) | (b << 16);
+}
+ENG_OPT_INLINE uint32_t eng_pack_hi(uint32_t a, uint32_t b) {
+  return (a >> 16) | (b & 0xFFFF0000u);
+}
 ENG_OPT_INLINE int32_t eng_smmulr(int32_t a, int32_t b) {
   /* The sum cannot overflow int64: |a*b| <= 2^62. Shift of a negative value is
    * arithmetic on every compiler we build with (GCC/Clang document it). */
   return (int32_t)(((int64_t)a * (int64_t)b + INT64_C(0x80000000)) >> 32);
 }
-ENG_OPT_INLINE int32_t eng_ssat8(int32_t x) { return x < -128 ? -128 : (x > 127 ? 127 : x); }
+ENG_OPT_INLINE int32_t eng_ssat8(int32_t x) {
+  return x < -128 ? -128 : (x > 127 ? 127 : x);
+}
 ENG_OPT_INLINE uint32_t eng_max4(uint32_t a, uint32_t b) {
   uint32_t r = 0;
   for (int i = 0; i < 32; i += 8) {

@@ -18,10 +18,10 @@
 #include "kernel.h"
 
 typedef struct eng_opt_bc {
-  uint32_t run;    /* elements per run */
-  uint32_t outer;  /* runs */
-  uint8_t sa, sb;  /* 1: the input steps inside a run; 0: it repeats one element */
-  uint8_t rank;    /* outer dimensions */
+  uint32_t run;   /* elements per run */
+  uint32_t outer; /* runs */
+  uint8_t sa, sb; /* 1: the input steps inside a run; 0: it repeats one element */
+  uint8_t rank;   /* outer dimensions */
   int32_t dims[ENG_MAX_DIMS];
   int32_t a_stride[ENG_MAX_DIMS], b_stride[ENG_MAX_DIMS];
 } eng_opt_bc_t;
@@ -81,24 +81,24 @@ static inline void eng_opt_bc_next(const eng_opt_bc_t *o, eng_opt_bc_iter_t *it)
 /* Calls RUN(op, a, b, y, n, sa, sb) for every broadcast run of an int8 elementwise op,
  * sa/sb (1: the operand steps along the run, 0: it repeats) passed as constants so each
  * case compiles to its own loop. */
-#define ENG_OPT_BC_RUNS(BC, RUN, OP, A, B, Y)                                                     \
-  do {                                                                                           \
-    const eng_opt_bc_t *bc_ = (BC);                                                               \
-    int8_t *y_ = (Y);                                                                            \
-    eng_opt_bc_iter_t it_;                                                                        \
-    eng_opt_bc_begin(&it_);                                                                       \
-    for (uint32_t o_ = 0; o_ < bc_->outer; o_++, y_ += bc_->run, eng_opt_bc_next(bc_, &it_)) {    \
-      const int8_t *pa_ = (A) + it_.ia, *pb_ = (B) + it_.ib;                                     \
-      if (bc_->sa && bc_->sb) {                                                                  \
-        RUN(OP, pa_, pb_, y_, bc_->run, 1, 1);                                                   \
-      } else if (bc_->sa) {                                                                      \
-        RUN(OP, pa_, pb_, y_, bc_->run, 1, 0);                                                   \
-      } else if (bc_->sb) {                                                                      \
-        RUN(OP, pa_, pb_, y_, bc_->run, 0, 1);                                                   \
-      } else {                                                                                   \
-        RUN(OP, pa_, pb_, y_, bc_->run, 0, 0);                                                   \
-      }                                                                                          \
-    }                                                                                            \
+#define ENG_OPT_BC_RUNS(BC, RUN, OP, A, B, Y)                                                  \
+  do {                                                                                         \
+    const eng_opt_bc_t *bc_ = (BC);                                                            \
+    int8_t *y_ = (Y);                                                                          \
+    eng_opt_bc_iter_t it_;                                                                     \
+    eng_opt_bc_begin(&it_);                                                                    \
+    for (uint32_t o_ = 0; o_ < bc_->outer; o_++, y_ += bc_->run, eng_opt_bc_next(bc_, &it_)) { \
+      const int8_t *pa_ = (A) + it_.ia, *pb_ = (B) + it_.ib;                                   \
+      if (bc_->sa && bc_->sb) {                                                                \
+        RUN(OP, pa_, pb_, y_, bc_->run, 1, 1);                                                 \
+      } else if (bc_->sa) {                                                                    \
+        RUN(OP, pa_, pb_, y_, bc_->run, 1, 0);                                                 \
+      } else if (bc_->sb) {                                                                    \
+        RUN(OP, pa_, pb_, y_, bc_->run, 0, 1);                                                 \
+      } else {                                                                                 \
+        RUN(OP, pa_, pb_, y_, bc_->run, 0, 0);                                                 \
+      }                                                                                        \
+    }                                                                                          \
   } while (0)
 
 #endif

@@ -36,9 +36,9 @@ static eng_status_t pool_opt_prepare(eng_node_t *node, const eng_kernel_t *ref) 
   if ((st = eng_conv_nhwc(node, input, "input", &op->in)) != ENG_OK ||
       (st = eng_conv_nhwc(node, output, "output", &op->out)) != ENG_OK ||
       (st = eng_conv_axis(node, "height", o->padding, op->in.h, o->filter_h, o->stride_h, 1,
-                         op->out.h, &op->p.pad_h)) != ENG_OK ||
+                          op->out.h, &op->p.pad_h)) != ENG_OK ||
       (st = eng_conv_axis(node, "width", o->padding, op->in.w, o->filter_w, o->stride_w, 1,
-                         op->out.w, &op->p.pad_w)) != ENG_OK) {
+                          op->out.w, &op->p.pad_w)) != ENG_OK) {
     return st;
   }
   op->p.stride_h = o->stride_h;
@@ -46,7 +46,7 @@ static eng_status_t pool_opt_prepare(eng_node_t *node, const eng_kernel_t *ref) 
   op->p.filter_h = o->filter_h;
   op->p.filter_w = o->filter_w;
   if (eng_activation_range_quantized(o->activation, ENG_INT8, output->scale, output->zero_point,
-                                    &op->p.act_min, &op->p.act_max) != ENG_OK) {
+                                     &op->p.act_min, &op->p.act_max) != ENG_OK) {
     return ENG_OK;
   }
   op->fast = 1;
@@ -126,7 +126,7 @@ static eng_status_t max_pool_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_max_pool_2d_opt = {ENG_OP_MAX_POOL_2D, NULL, max_pool_prepare,
-                                               max_pool_eval};
+                                                 max_pool_eval};
 
 /* ---- AVERAGE_POOL_2D ---- */
 
@@ -212,5 +212,5 @@ static eng_status_t average_pool_eval(eng_node_t *node) {
              : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
 }
 
-const eng_kernel_t eng_kernel_average_pool_2d_opt = {ENG_OP_AVERAGE_POOL_2D, NULL, average_pool_prepare,
-                                                   average_pool_eval};
+const eng_kernel_t eng_kernel_average_pool_2d_opt = {ENG_OP_AVERAGE_POOL_2D, NULL,
+                                                     average_pool_prepare, average_pool_eval};

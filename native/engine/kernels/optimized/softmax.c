@@ -12,7 +12,7 @@
 extern const eng_kernel_t eng_kernel_softmax_ref;
 
 #define SCALED_DIFF_INTEGER_BITS 5
-#define ACCUM_INTEGER_BITS 12
+#define ACCUM_INTEGER_BITS       12
 
 typedef struct softmax_opt {
   void *ref_data; /* the reference kernel's op data (float32) */
@@ -21,11 +21,13 @@ typedef struct softmax_opt {
   int32_t mult, left_shift, diff_min;
   int32_t scratch;
 } softmax_opt_t;
-_Static_assert(offsetof(softmax_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
+_Static_assert(offsetof(softmax_opt_t, ref_data) == 0,
+               "eng_opt_prepare_ref fills the first member");
 
 static eng_status_t softmax_prepare(eng_node_t *node) {
   eng_status_t st;
-  softmax_opt_t *op = eng_opt_prepare_ref(node, &eng_kernel_softmax_ref, sizeof *op, &st); /* validates like TFLM */
+  softmax_opt_t *op =
+      eng_opt_prepare_ref(node, &eng_kernel_softmax_ref, sizeof *op, &st); /* validates like TFLM */
   if (op == NULL) {
     return st;
   }
@@ -85,8 +87,7 @@ static void softmax_s8(const softmax_opt_t *op, int32_t *exps, const int8_t *x, 
       }
       /* scale > 0 and e >= 0: the product is >= 0, rounding is half up */
       const int32_t v = eng_opt_srdhm(scale, e);
-      const int32_t unsat =
-          exponent > 0 ? (v >> exponent) + ((v >> (exponent - 1)) & 1) : v;
+      const int32_t unsat = exponent > 0 ? (v >> exponent) + ((v >> (exponent - 1)) & 1) : v;
       const int32_t q = unsat - 128;
       y[c] = (int8_t)(q > 127 ? 127 : q);
     }
@@ -96,7 +97,8 @@ static void softmax_s8(const softmax_opt_t *op, int32_t *exps, const int8_t *x, 
 static eng_status_t softmax_eval(eng_node_t *node) {
   softmax_opt_t *op = node->user_data;
   if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_softmax_ref, op->ref_data);
-  softmax_s8(op, eng_scratch(node, op->scratch), eng_input(node, 0)->data, eng_output(node, 0)->data);
+  softmax_s8(op, eng_scratch(node, op->scratch), eng_input(node, 0)->data,
+             eng_output(node, 0)->data);
   return ENG_OK;
 }
 

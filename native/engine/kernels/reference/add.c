@@ -28,11 +28,8 @@ static eng_status_t add_prepare(eng_node_t *node) {
   }
   const eng_activation_t act = node->options->arith.activation;
   switch (out->type) {
-    case ENG_FLOAT32:
-      eng_activation_range_float(act, &d->fmin, &d->fmax);
-      break;
-    case ENG_INT32:
-      break;
+    case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
+    case ENG_INT32: break;
     case ENG_INT8: {
       if (a->quant_count == 0 || b->quant_count == 0 || out->quant_count == 0) {
         return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
@@ -44,19 +41,20 @@ static eng_status_t add_prepare(eng_node_t *node) {
       const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
       eng_quantize_multiplier((double)a->scale / twice_max, &d->in1_mult, &d->in1_shift);
       eng_quantize_multiplier((double)b->scale / twice_max, &d->in2_mult, &d->in2_shift);
-      eng_quantize_multiplier(twice_max / ((double)(1 << d->left_shift) * (double)out->scale), &d->out_mult,
-                             &d->out_shift);
+      eng_quantize_multiplier(twice_max / ((double)(1 << d->left_shift) * (double)out->scale),
+                              &d->out_mult, &d->out_shift);
       if (d->in1_shift > 0 || d->in2_shift > 0 || d->out_shift > 0) {
         return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "scales give a multiplier >= 1");
       }
-      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min, &d->act_max) !=
-          ENG_OK) {
+      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min,
+                                         &d->act_max) != ENG_OK) {
         return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
       }
       break;
     }
     default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)out->type));
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
+                      eng_type_name((eng_type_t)out->type));
   }
   node->user_data = d;
   return ENG_OK;
@@ -68,7 +66,8 @@ static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
   const int32_t sa = eng_mul_by_quantized_multiplier_smaller_than_one(a, d->in1_mult, d->in1_shift);
   const int32_t sb = eng_mul_by_quantized_multiplier_smaller_than_one(b, d->in2_mult, d->in2_shift);
   const int32_t raw =
-      eng_mul_by_quantized_multiplier_smaller_than_one(sa + sb, d->out_mult, d->out_shift) + d->out_offset;
+      eng_mul_by_quantized_multiplier_smaller_than_one(sa + sb, d->out_mult, d->out_shift) +
+      d->out_offset;
   return (int8_t)eng_clamp32(raw, d->act_min, d->act_max);
 }
 

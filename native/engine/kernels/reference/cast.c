@@ -18,7 +18,7 @@ typedef struct {
 
 typedef enum {
   PATH_GENERIC = 0,
-  PATH_COPY,        /* same width integers (int32 <-> uint32, ...) or same type */
+  PATH_COPY, /* same width integers (int32 <-> uint32, ...) or same type */
   PATH_I16_TO_I32,
   PATH_I32_TO_I8,
   PATH_I16_TO_F32,
@@ -33,11 +33,18 @@ typedef struct {
 
 static int supported(eng_type_t t) {
   switch (t) {
-    case ENG_BOOL: case ENG_UINT8: case ENG_INT8: case ENG_INT16: case ENG_UINT16: case ENG_INT32:
-    case ENG_UINT32: case ENG_INT64: case ENG_UINT64: case ENG_FLOAT32: case ENG_FLOAT64:
-      return 1;
-    default:
-      return 0;
+    case ENG_BOOL:
+    case ENG_UINT8:
+    case ENG_INT8:
+    case ENG_INT16:
+    case ENG_UINT16:
+    case ENG_INT32:
+    case ENG_UINT32:
+    case ENG_INT64:
+    case ENG_UINT64:
+    case ENG_FLOAT32:
+    case ENG_FLOAT64: return 1;
+    default: return 0;
   }
 }
 
@@ -48,17 +55,69 @@ static int is_integer(eng_type_t t) {
 static cast_value_t load(eng_type_t t, const uint8_t *p) {
   cast_value_t v = {0, 0, 0, 0.0};
   switch (t) {
-    case ENG_BOOL: v.bits = p[0] != 0; v.is_unsigned = 1; break;
-    case ENG_UINT8: v.bits = p[0]; v.is_unsigned = 1; break;
-    case ENG_INT8: { int8_t x; memcpy(&x, p, 1); v.bits = (uint64_t)(int64_t)x; break; }
-    case ENG_INT16: { int16_t x; memcpy(&x, p, 2); v.bits = (uint64_t)(int64_t)x; break; }
-    case ENG_UINT16: { uint16_t x; memcpy(&x, p, 2); v.bits = x; v.is_unsigned = 1; break; }
-    case ENG_INT32: { int32_t x; memcpy(&x, p, 4); v.bits = (uint64_t)(int64_t)x; break; }
-    case ENG_UINT32: { uint32_t x; memcpy(&x, p, 4); v.bits = x; v.is_unsigned = 1; break; }
-    case ENG_INT64: { int64_t x; memcpy(&x, p, 8); v.bits = (uint64_t)x; break; }
-    case ENG_UINT64: { memcpy(&v.bits, p, 8); v.is_unsigned = 1; break; }
-    case ENG_FLOAT32: { float x; memcpy(&x, p, 4); v.f = x; v.is_float = 1; break; }
-    default: { memcpy(&v.f, p, 8); v.is_float = 1; break; } /* ENG_FLOAT64 */
+    case ENG_BOOL:
+      v.bits = p[0] != 0;
+      v.is_unsigned = 1;
+      break;
+    case ENG_UINT8:
+      v.bits = p[0];
+      v.is_unsigned = 1;
+      break;
+    case ENG_INT8: {
+      int8_t x;
+      memcpy(&x, p, 1);
+      v.bits = (uint64_t)(int64_t)x;
+      break;
+    }
+    case ENG_INT16: {
+      int16_t x;
+      memcpy(&x, p, 2);
+      v.bits = (uint64_t)(int64_t)x;
+      break;
+    }
+    case ENG_UINT16: {
+      uint16_t x;
+      memcpy(&x, p, 2);
+      v.bits = x;
+      v.is_unsigned = 1;
+      break;
+    }
+    case ENG_INT32: {
+      int32_t x;
+      memcpy(&x, p, 4);
+      v.bits = (uint64_t)(int64_t)x;
+      break;
+    }
+    case ENG_UINT32: {
+      uint32_t x;
+      memcpy(&x, p, 4);
+      v.bits = x;
+      v.is_unsigned = 1;
+      break;
+    }
+    case ENG_INT64: {
+      int64_t x;
+      memcpy(&x, p, 8);
+      v.bits = (uint64_t)x;
+      break;
+    }
+    case ENG_UINT64: {
+      memcpy(&v.bits, p, 8);
+      v.is_unsigned = 1;
+      break;
+    }
+    case ENG_FLOAT32: {
+      float x;
+      memcpy(&x, p, 4);
+      v.f = x;
+      v.is_float = 1;
+      break;
+    }
+    default: {
+      memcpy(&v.f, p, 8);
+      v.is_float = 1;
+      break;
+    } /* ENG_FLOAT64 */
   }
   return v;
 }
@@ -79,12 +138,10 @@ static uint64_t float_to_bits(double f, int target_unsigned) {
 
 static void store(eng_type_t t, uint8_t *p, cast_value_t v) {
   if (t == ENG_FLOAT32 || t == ENG_FLOAT64) {
-    double f = v.is_float ? v.f
-                          : (v.is_unsigned ? (double)v.bits : (double)(int64_t)v.bits);
+    double f = v.is_float ? v.f : (v.is_unsigned ? (double)v.bits : (double)(int64_t)v.bits);
     if (t == ENG_FLOAT32) {
       /* int32 -> float rounds once in C; going through double could round twice. */
-      float x = v.is_float ? (float)v.f
-                           : (v.is_unsigned ? (float)v.bits : (float)(int64_t)v.bits);
+      float x = v.is_float ? (float)v.f : (v.is_unsigned ? (float)v.bits : (float)(int64_t)v.bits);
       memcpy(p, &x, 4);
     } else {
       memcpy(p, &f, 8);
@@ -95,7 +152,8 @@ static void store(eng_type_t t, uint8_t *p, cast_value_t v) {
     p[0] = v.is_float ? v.f != 0.0 : v.bits != 0;
     return;
   }
-  const int target_unsigned = t == ENG_UINT8 || t == ENG_UINT16 || t == ENG_UINT32 || t == ENG_UINT64;
+  const int target_unsigned =
+      t == ENG_UINT8 || t == ENG_UINT16 || t == ENG_UINT32 || t == ENG_UINT64;
   const uint64_t bits = v.is_float ? float_to_bits(v.f, target_unsigned) : v.bits;
   /* little-endian truncation to the target width = C's modulo conversion */
   const uint32_t size = eng_type_size(t);
@@ -116,11 +174,11 @@ static eng_status_t cast_prepare(eng_node_t *node) {
   const eng_type_t it = (eng_type_t)in->type, ot = (eng_type_t)out->type;
   if (!supported(it) || !supported(ot)) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s to %s", eng_type_name(it),
-                   eng_type_name(ot));
+                    eng_type_name(ot));
   }
   if (eng_tensor_elements(in) != eng_tensor_elements(out)) {
     return eng_fail(node, ENG_ERR_SHAPE, "input has %u elements, output %u",
-                   eng_tensor_elements(in), eng_tensor_elements(out));
+                    eng_tensor_elements(in), eng_tensor_elements(out));
   }
   cast_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {

@@ -8,7 +8,7 @@
 #include "kernel.h"
 
 typedef struct {
-  uint32_t outer;        /* product of the dims before the axis */
+  uint32_t outer; /* product of the dims before the axis */
   uint32_t num_inputs;
   uint32_t *chunk_bytes; /* per input: its axis dim x inner dims x element size */
 } concat_data_t;
@@ -20,10 +20,14 @@ static eng_status_t concat_prepare(eng_node_t *node) {
     return eng_fail(node, ENG_ERR_SHAPE, "expects at least 1 input and 1 output");
   }
   switch (out->type) {
-    case ENG_FLOAT32: case ENG_INT8: case ENG_INT16: case ENG_INT32: case ENG_INT64:
-      break;
+    case ENG_FLOAT32:
+    case ENG_INT8:
+    case ENG_INT16:
+    case ENG_INT32:
+    case ENG_INT64: break;
     default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)out->type));
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
+                      eng_type_name((eng_type_t)out->type));
   }
   const eng_concat_options_t *o = &node->options->concat;
   if (o->activation != ENG_ACT_NONE) {
@@ -48,12 +52,12 @@ static eng_status_t concat_prepare(eng_node_t *node) {
     const eng_tensor_t *in = eng_input(node, i);
     if (in == NULL || in->type != out->type || in->rank != rank) {
       return eng_fail(node, ENG_ERR_SHAPE, "input %u must be %s of rank %d", i,
-                     eng_type_name((eng_type_t)out->type), rank);
+                      eng_type_name((eng_type_t)out->type), rank);
     }
     for (int32_t k = 0; k < rank; ++k) {
       if (k != axis && in->dims[k] != out->dims[k]) {
         return eng_fail(node, ENG_ERR_SHAPE, "input %u dim %d is %d, output has %d", i, k,
-                       in->dims[k], out->dims[k]);
+                        in->dims[k], out->dims[k]);
       }
     }
     axis_sum += in->dims[axis];
@@ -61,7 +65,7 @@ static eng_status_t concat_prepare(eng_node_t *node) {
   }
   if (axis_sum != out->dims[axis]) {
     return eng_fail(node, ENG_ERR_SHAPE, "inputs sum to %d along axis %d, output has %d",
-                   (int32_t)axis_sum, axis, out->dims[axis]);
+                    (int32_t)axis_sum, axis, out->dims[axis]);
   }
   d->outer = outer;
   d->num_inputs = n;
@@ -84,4 +88,4 @@ static eng_status_t concat_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_concatenation_ref = {ENG_OP_CONCATENATION, NULL, concat_prepare,
-                                                 concat_eval};
+                                                   concat_eval};

@@ -18,7 +18,7 @@
 /* ---- prepare helpers shared with depthwise_conv.c and pooling.c ---- */
 
 eng_status_t eng_conv_nhwc(eng_node_t *node, const eng_tensor_t *t, const char *what,
-                         eng_nhwc_t *d) {
+                           eng_nhwc_t *d) {
   if (t->rank != 4) {
     return eng_fail(node, ENG_ERR_SHAPE, "%s must have rank 4, has %d", what, (int32_t)t->rank);
   }
@@ -35,8 +35,8 @@ eng_status_t eng_conv_nhwc(eng_node_t *node, const eng_tensor_t *t, const char *
 }
 
 eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t padding,
-                         int32_t in_size, int32_t filter_size, int32_t stride,
-                         int32_t dilation, int32_t out_size, int32_t *pad) {
+                           int32_t in_size, int32_t filter_size, int32_t stride, int32_t dilation,
+                           int32_t out_size, int32_t *pad) {
   if (stride < 1 || stride > CONV_MAX_STRIDE) {
     return eng_fail(node, ENG_ERR_MALFORMED, "%s stride %d", axis, stride);
   }
@@ -58,7 +58,7 @@ eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t pad
   }
   if (expected < 1 || expected != out_size) {
     return eng_fail(node, ENG_ERR_SHAPE, "output %s is %d, the op produces %d", axis, out_size,
-                   (int32_t)expected);
+                    (int32_t)expected);
   }
   int64_t total = (expected - 1) * stride + effective - in_size;
   if (total < 0) {
@@ -70,14 +70,13 @@ eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t pad
 
 eng_status_t eng_conv_check_activation(eng_node_t *node, eng_activation_t act) {
   switch (act) {
-  case ENG_ACT_NONE:
-  case ENG_ACT_RELU:
-  case ENG_ACT_RELU_N1_TO_1:
-  case ENG_ACT_RELU6:
-    return ENG_OK;
-  default:
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "fused activation %d not supported",
-                   (int32_t)act);
+    case ENG_ACT_NONE:
+    case ENG_ACT_RELU:
+    case ENG_ACT_RELU_N1_TO_1:
+    case ENG_ACT_RELU6: return ENG_OK;
+    default:
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "fused activation %d not supported",
+                      (int32_t)act);
   }
 }
 
@@ -85,16 +84,17 @@ static int finite_scale(float s, int allow_zero) {
   return isfinite(s) && (s > 0.0f || (allow_zero && s == 0.0f));
 }
 
-eng_status_t eng_conv_quant_check(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
-                                const eng_tensor_t *bias, const eng_tensor_t *output, int32_t channels,
-                                int32_t channel_dim) {
+eng_status_t eng_conv_quant_check(eng_node_t *node, const eng_tensor_t *input,
+                                  const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                  const eng_tensor_t *output, int32_t channels,
+                                  int32_t channel_dim) {
   if (filter->type != ENG_INT8) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "filter type %s with int8 input",
-                   eng_type_name((eng_type_t)filter->type));
+                    eng_type_name((eng_type_t)filter->type));
   }
   if (bias != NULL && bias->type != ENG_INT32) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "bias type %s with int8 input",
-                   eng_type_name((eng_type_t)bias->type));
+                    eng_type_name((eng_type_t)bias->type));
   }
   if (input->quant_count == 0 || output->quant_count == 0 || filter->quant_count == 0) {
     return eng_fail(node, ENG_ERR_MALFORMED, "int8 input, filter and output need quantization");
@@ -111,16 +111,18 @@ eng_status_t eng_conv_quant_check(eng_node_t *node, const eng_tensor_t *input, c
   if (filter->quant_count > 1 &&
       (filter->quant_count != (uint32_t)channels || filter->quant_dim < 0 ||
        filter->quant_dim >= (int32_t)filter->rank || filter->dims[filter->quant_dim] != channels)) {
-    return eng_fail(node, ENG_ERR_MALFORMED, "filter has %u scales along dim %d, expected %d along dim %d",
-                   (uint32_t)filter->quant_count, (int32_t)filter->quant_dim, channels, channel_dim);
+    return eng_fail(
+        node, ENG_ERR_MALFORMED, "filter has %u scales along dim %d, expected %d along dim %d",
+        (uint32_t)filter->quant_count, (int32_t)filter->quant_dim, channels, channel_dim);
   }
   return ENG_OK;
 }
 
-eng_status_t eng_conv_channel_multiplier(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
-                                       const eng_tensor_t *output, int32_t c, int32_t *multiplier,
-                                       int32_t *shift) {
-  const float filter_scale = filter->quant_count > 1 ? eng_channel_scale(filter, (uint32_t)c) : filter->scale;
+eng_status_t eng_conv_channel_multiplier(eng_node_t *node, const eng_tensor_t *input,
+                                         const eng_tensor_t *filter, const eng_tensor_t *output,
+                                         int32_t c, int32_t *multiplier, int32_t *shift) {
+  const float filter_scale =
+      filter->quant_count > 1 ? eng_channel_scale(filter, (uint32_t)c) : filter->scale;
   if (!finite_scale(filter_scale, 1)) {
     return eng_fail(node, ENG_ERR_MALFORMED, "invalid filter scale for channel %d", c);
   }
@@ -135,9 +137,10 @@ eng_status_t eng_conv_channel_multiplier(eng_node_t *node, const eng_tensor_t *i
   return ENG_OK;
 }
 
-eng_status_t eng_conv_act_range(eng_node_t *node, const eng_tensor_t *output, eng_activation_t act, int32_t *act_min,
-                              int32_t *act_max) {
-  eng_status_t st = eng_activation_range_quantized(act, ENG_INT8, output->scale, output->zero_point, act_min, act_max);
+eng_status_t eng_conv_act_range(eng_node_t *node, const eng_tensor_t *output, eng_activation_t act,
+                                int32_t *act_min, int32_t *act_max) {
+  eng_status_t st = eng_activation_range_quantized(act, ENG_INT8, output->scale, output->zero_point,
+                                                   act_min, act_max);
   if (st != ENG_OK || *act_min > *act_max) {
     return eng_fail(node, ENG_ERR_MALFORMED, "activation range not representable");
   }
@@ -145,9 +148,9 @@ eng_status_t eng_conv_act_range(eng_node_t *node, const eng_tensor_t *output, en
 }
 
 eng_status_t eng_conv_quant_prepare(eng_node_t *node, const eng_tensor_t *input,
-                                  const eng_tensor_t *filter, const eng_tensor_t *bias,
-                                  const eng_tensor_t *output, eng_activation_t act,
-                                  int32_t channels, int32_t channel_dim, eng_conv_op_t *op) {
+                                    const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                    const eng_tensor_t *output, eng_activation_t act,
+                                    int32_t channels, int32_t channel_dim, eng_conv_op_t *op) {
   eng_status_t st = eng_conv_quant_check(node, input, filter, bias, output, channels, channel_dim);
   if (st != ENG_OK) return st;
   int32_t *multipliers = eng_alloc_persistent(node, (size_t)channels * sizeof(int32_t));
@@ -156,11 +159,14 @@ eng_status_t eng_conv_quant_prepare(eng_node_t *node, const eng_tensor_t *input,
     return eng_fail(node, ENG_ERR_ARENA, "per-channel multipliers");
   }
   for (int32_t c = 0; c < channels; c++) {
-    if ((st = eng_conv_channel_multiplier(node, input, filter, output, c, &multipliers[c], &shifts[c])) != ENG_OK) {
+    if ((st = eng_conv_channel_multiplier(node, input, filter, output, c, &multipliers[c],
+                                          &shifts[c])) != ENG_OK) {
       return st;
     }
   }
-  if ((st = eng_conv_act_range(node, output, act, &op->params.act_min, &op->params.act_max)) != ENG_OK) return st;
+  if ((st = eng_conv_act_range(node, output, act, &op->params.act_min, &op->params.act_max)) !=
+      ENG_OK)
+    return st;
   op->params.input_offset = -input->zero_point;
   op->params.output_offset = output->zero_point;
   op->multipliers = multipliers;
@@ -202,8 +208,8 @@ static eng_status_t conv_prepare(eng_node_t *node) {
   eng_status_t st = eng_conv_prepare_tensors(node, &t, op);
   if (st == ENG_OK) st = eng_conv_check_filter(node, op);
   if (st != ENG_OK) return st;
-  const eng_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
-                                opt->activation};
+  const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
+                                 opt->dilation_h, opt->dilation_w, opt->activation};
   return eng_conv_prepare_finish(node, &t, &g, 0, op);
 }
 
@@ -213,22 +219,23 @@ eng_status_t eng_conv_check_filter(eng_node_t *node, const eng_conv_op_t *op) {
   }
   /* Grouped convolution: the filter sees in_c / groups channels. */
   if (op->in.c % op->filter.c != 0 || op->out.c % (op->in.c / op->filter.c) != 0) {
-    return eng_fail(node, ENG_ERR_SHAPE, "input channels %d do not fit filter depth %d",
-                   op->in.c, op->filter.c);
+    return eng_fail(node, ENG_ERR_SHAPE, "input channels %d do not fit filter depth %d", op->in.c,
+                    op->filter.c);
   }
   return ENG_OK;
 }
 
-eng_status_t eng_dwconv_check_filter(eng_node_t *node, int32_t depth_multiplier, eng_conv_op_t *op) {
+eng_status_t eng_dwconv_check_filter(eng_node_t *node, int32_t depth_multiplier,
+                                     eng_conv_op_t *op) {
   if (op->in.n != op->out.n || op->filter.n != 1 || op->filter.c != op->out.c) {
     return eng_fail(node, ENG_ERR_SHAPE, "filter must be [1, h, w, %d] and batches match",
-                   op->out.c);
+                    op->out.c);
   }
   /* TFLM takes the multiplier from the options and never re-derives it. */
   if (depth_multiplier < 1 || op->out.c / depth_multiplier != op->in.c ||
       op->out.c % depth_multiplier != 0) {
     return eng_fail(node, ENG_ERR_SHAPE, "output channels %d != input channels %d x multiplier %d",
-                   op->out.c, op->in.c, depth_multiplier);
+                    op->out.c, op->in.c, depth_multiplier);
   }
   op->params.depth_multiplier = depth_multiplier;
   return ENG_OK;
@@ -256,13 +263,13 @@ eng_status_t eng_conv_prepare_tensors(eng_node_t *node, eng_conv_tensors_t *t, e
   return ENG_OK;
 }
 
-eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_t *t, const eng_conv_geometry_t *g,
-                                     eng_conv_op_t *op) {
+eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_t *t,
+                                       const eng_conv_geometry_t *g, eng_conv_op_t *op) {
   const eng_tensor_t *input = t->input, *filter = t->filter, *bias = t->bias, *output = t->output;
   eng_status_t st;
   if (bias != NULL && eng_tensor_elements(bias) != (uint32_t)op->out.c) {
     return eng_fail(node, ENG_ERR_SHAPE, "bias has %u elements, expected %d",
-                   eng_tensor_elements(bias), op->out.c);
+                    eng_tensor_elements(bias), op->out.c);
   }
   eng_conv_params_t *p = &op->params;
   p->stride_h = g->stride_h;
@@ -270,15 +277,16 @@ eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_
   p->dilation_h = g->dilation_h;
   p->dilation_w = g->dilation_w;
   if ((st = eng_conv_axis(node, "height", g->padding, op->in.h, op->filter.h, g->stride_h,
-                         g->dilation_h, op->out.h, &p->pad_h)) != ENG_OK ||
+                          g->dilation_h, op->out.h, &p->pad_h)) != ENG_OK ||
       (st = eng_conv_axis(node, "width", g->padding, op->in.w, op->filter.w, g->stride_w,
-                         g->dilation_w, op->out.w, &p->pad_w)) != ENG_OK ||
+                          g->dilation_w, op->out.w, &p->pad_w)) != ENG_OK ||
       (st = eng_conv_check_activation(node, g->activation)) != ENG_OK) {
     return st;
   }
   if (input->type != output->type) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   eng_type_name((eng_type_t)input->type), eng_type_name((eng_type_t)output->type));
+                    eng_type_name((eng_type_t)input->type),
+                    eng_type_name((eng_type_t)output->type));
   }
   op->type = input->type;
   if (input->type == ENG_FLOAT32) {
@@ -288,17 +296,18 @@ eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_
     eng_activation_range_float(g->activation, &p->act_min_f, &p->act_max_f);
   } else if (input->type != ENG_INT8) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
-                   eng_type_name((eng_type_t)input->type));
+                    eng_type_name((eng_type_t)input->type));
   }
   return ENG_OK;
 }
 
-eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t *t, const eng_conv_geometry_t *g,
-                                   int32_t channel_dim, eng_conv_op_t *op) {
+eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t *t,
+                                     const eng_conv_geometry_t *g, int32_t channel_dim,
+                                     eng_conv_op_t *op) {
   eng_status_t st = eng_conv_prepare_geometry(node, t, g, op);
   if (st == ENG_OK && op->type == ENG_INT8) {
-    st = eng_conv_quant_prepare(node, t->input, t->filter, t->bias, t->output, g->activation, op->out.c,
-                               channel_dim, op);
+    st = eng_conv_quant_prepare(node, t->input, t->filter, t->bias, t->output, g->activation,
+                                op->out.c, channel_dim, op);
   }
   return st == ENG_OK ? eng_conv_keep_lean(node, op) : st;
 }
@@ -312,11 +321,11 @@ static eng_status_t conv_eval(eng_node_t *node) {
   const void *bias_data = bias != NULL ? bias->data : NULL;
   const eng_nhwc_t in = eng_nhwc_of(input), fd = eng_nhwc_of(filter), out = eng_nhwc_of(output);
   if (op->type == ENG_INT8) {
-    eng_ref_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data, &fd,
-                   filter->data, bias_data, &out, output->data);
+    eng_ref_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data, &fd, filter->data,
+                    bias_data, &out, output->data);
   } else {
-    eng_ref_conv_f32(&op->params, &in, input->data, &fd, filter->data, bias_data,
-                    &out, output->data);
+    eng_ref_conv_f32(&op->params, &in, input->data, &fd, filter->data, bias_data, &out,
+                     output->data);
   }
   return ENG_OK;
 }
@@ -329,8 +338,7 @@ const eng_kernel_t eng_kernel_conv_2d_ref = {ENG_OP_CONV_2D, NULL, conv_prepare,
  * wrapped sum). Each product fits int32 (|w| ≤ 128, |x + offset| ≤ 255); the sum wraps
  * instead of overflowing. Unrolled by four because every filter row of a 1×1 or dense
  * conv is one long run. */
-static inline int32_t dot_s8_offset(const int8_t *x, const int8_t *w, int32_t n,
-                                    int32_t offset) {
+static inline int32_t dot_s8_offset(const int8_t *x, const int8_t *w, int32_t n, int32_t offset) {
   uint32_t acc = 0;
   int32_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -346,9 +354,9 @@ static inline int32_t dot_s8_offset(const int8_t *x, const int8_t *w, int32_t n,
 }
 
 void eng_ref_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
-                    const int32_t *out_shift, const eng_nhwc_t *in_dims, const int8_t *input,
-                    const eng_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
-                    const eng_nhwc_t *out_dims, int8_t *output) {
+                     const int32_t *out_shift, const eng_nhwc_t *in_dims, const int8_t *input,
+                     const eng_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
+                     const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = filter_dims->h, fw = filter_dims->w, fic = filter_dims->c;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -382,7 +390,7 @@ void eng_ref_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
         const int32_t run_len = contiguous_rows ? taps_x * fic : fic;
         /* First in-image tap of this output position, channel 0 of group 0. */
         const int8_t *in_origin =
-          in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
+            in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
         const int32_t filter_origin = fy0 * filter_row + fx0 * fic;
         int32_t oc = 0;
         for (int32_t g = 0; g < groups; ++g) {
@@ -422,8 +430,8 @@ void eng_ref_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
 }
 
 void eng_ref_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims, const float *input,
-                     const eng_nhwc_t *filter_dims, const float *filter, const float *bias,
-                     const eng_nhwc_t *out_dims, float *output) {
+                      const eng_nhwc_t *filter_dims, const float *filter, const float *bias,
+                      const eng_nhwc_t *out_dims, float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = filter_dims->h, fw = filter_dims->w, fic = filter_dims->c;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -447,7 +455,7 @@ void eng_ref_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims, con
         int32_t fx0, fx1;
         eng_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
         const float *in_origin =
-          in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
+            in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
         const int32_t filter_origin = (fy0 * fw + fx0) * fic;
         int32_t oc = 0;
         for (int32_t g = 0; g < groups; ++g) {

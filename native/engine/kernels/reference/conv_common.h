@@ -53,7 +53,7 @@ typedef struct eng_conv_op {
   eng_nhwc_t in, filter, out;
   const int32_t *multipliers; /* int8: out_c entries */
   const int32_t *shifts;
-  uint8_t type;               /* ENG_INT8 or ENG_FLOAT32 */
+  uint8_t type; /* ENG_INT8 or ENG_FLOAT32 */
 } eng_conv_op_t;
 
 /* Lean persistent op data of the reference CONV_2D / DEPTHWISE_CONV_2D kernels: the
@@ -63,7 +63,7 @@ typedef struct eng_conv_lean_op {
   eng_conv_params_t params;
   const int32_t *multipliers; /* int8: out_c entries */
   const int32_t *shifts;
-  uint8_t type;               /* ENG_INT8 or ENG_FLOAT32 */
+  uint8_t type; /* ENG_INT8 or ENG_FLOAT32 */
 } eng_conv_lean_op_t;
 
 /* NHWC dims of a rank-4 tensor whose rank prepare checked (eval helper). */
@@ -75,38 +75,38 @@ static inline eng_nhwc_t eng_nhwc_of(const eng_tensor_t *t) {
 /* ---- pure compute cores ---- */
 
 void eng_ref_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
-                    const int32_t *out_shift, const eng_nhwc_t *in_dims, const int8_t *input,
-                    const eng_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
-                    const eng_nhwc_t *out_dims, int8_t *output);
+                     const int32_t *out_shift, const eng_nhwc_t *in_dims, const int8_t *input,
+                     const eng_nhwc_t *filter_dims, const int8_t *filter, const int32_t *bias,
+                     const eng_nhwc_t *out_dims, int8_t *output);
 
 void eng_ref_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims, const float *input,
-                     const eng_nhwc_t *filter_dims, const float *filter, const float *bias,
-                     const eng_nhwc_t *out_dims, float *output);
+                      const eng_nhwc_t *filter_dims, const float *filter, const float *bias,
+                      const eng_nhwc_t *out_dims, float *output);
 
 void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
-                              const int32_t *out_shift, const eng_nhwc_t *in_dims,
-                              const int8_t *input, const eng_nhwc_t *filter_dims,
-                              const int8_t *filter, const int32_t *bias,
-                              const eng_nhwc_t *out_dims, int8_t *output);
+                               const int32_t *out_shift, const eng_nhwc_t *in_dims,
+                               const int8_t *input, const eng_nhwc_t *filter_dims,
+                               const int8_t *filter, const int32_t *bias,
+                               const eng_nhwc_t *out_dims, int8_t *output);
 
 void eng_ref_depthwise_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims,
-                               const float *input, const eng_nhwc_t *filter_dims,
-                               const float *filter, const float *bias,
-                               const eng_nhwc_t *out_dims, float *output);
+                                const float *input, const eng_nhwc_t *filter_dims,
+                                const float *filter, const float *bias, const eng_nhwc_t *out_dims,
+                                float *output);
 
-void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
-                        const int8_t *input, const eng_nhwc_t *out_dims, int8_t *output);
+void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                         const eng_nhwc_t *out_dims, int8_t *output);
 
-void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
-                         const float *input, const eng_nhwc_t *out_dims, float *output);
+void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                          const eng_nhwc_t *out_dims, float *output);
 
 /* Return 0 when a window holds no in-image element (TFLM fails the op then). Prepare
  * accepts only shapes where that cannot happen, so 1 is the normal result. */
-int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
-                       const int8_t *input, const eng_nhwc_t *out_dims, int8_t *output);
+int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                        const eng_nhwc_t *out_dims, int8_t *output);
 
-int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
-                        const float *input, const eng_nhwc_t *out_dims, float *output);
+int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                         const eng_nhwc_t *out_dims, float *output);
 
 /* int32 addition that wraps like the Cortex-M's ADD (and TFLM's int32 accumulators in
  * practice) instead of being undefined on overflow: only a hostile model's bias or a
@@ -120,7 +120,7 @@ static inline int32_t eng_wrap_add(int32_t a, int32_t b) {
  * [0, in_size); empty when *end ≤ *first. Called once per output row/column, so the
  * inner loops carry no bounds tests. */
 static inline void eng_conv_tap_range(int32_t origin, int32_t dilation, int32_t filter_size,
-                                     int32_t in_size, int32_t *first, int32_t *end) {
+                                      int32_t in_size, int32_t *first, int32_t *end) {
   int32_t lo = 0;
   int32_t hi = filter_size;
   if (origin < 0) {
@@ -142,14 +142,14 @@ static inline void eng_conv_tap_range(int32_t origin, int32_t dilation, int32_t 
 
 /* *d = dims of a rank-4 tensor; ENG_ERR_SHAPE naming `what` unless rank 4, every dim ≥ 1. */
 eng_status_t eng_conv_nhwc(eng_node_t *node, const eng_tensor_t *t, const char *what,
-                         eng_nhwc_t *d);
+                           eng_nhwc_t *d);
 
 /* One spatial axis: checks stride and dilation, computes TFLM's output extent
  * (ComputeOutSize) and leading padding (ComputePaddingWithOffset); ENG_ERR_SHAPE unless
  * the model's output extent is that value. */
 eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t padding,
-                         int32_t in_size, int32_t filter_size, int32_t stride,
-                         int32_t dilation, int32_t out_size, int32_t *pad);
+                           int32_t in_size, int32_t filter_size, int32_t stride, int32_t dilation,
+                           int32_t out_size, int32_t *pad);
 
 /* Only NONE, RELU, RELU_N1_TO_1 and RELU6 are fused into these ops. */
 eng_status_t eng_conv_check_activation(eng_node_t *node, eng_activation_t act);
@@ -157,28 +157,29 @@ eng_status_t eng_conv_check_activation(eng_node_t *node, eng_activation_t act);
 /* Prepare, int8 checks shared by every conv-family kernel set: filter int8, bias int32,
  * quantization present, finite scales, int8 zero points, per-channel scales along
  * channel_dim (TFLM's rules, its order, our messages). */
-eng_status_t eng_conv_quant_check(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
-                                const eng_tensor_t *bias, const eng_tensor_t *output, int32_t channels,
-                                int32_t channel_dim);
+eng_status_t eng_conv_quant_check(eng_node_t *node, const eng_tensor_t *input,
+                                  const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                  const eng_tensor_t *output, int32_t channels,
+                                  int32_t channel_dim);
 
 /* Channel c's TFLM multiplier and shift (input scale x filter scale / output scale, in
  * double), refusing a non-finite filter scale or a left shift past 30. */
-eng_status_t eng_conv_channel_multiplier(eng_node_t *node, const eng_tensor_t *input, const eng_tensor_t *filter,
-                                       const eng_tensor_t *output, int32_t c, int32_t *multiplier,
-                                       int32_t *shift);
+eng_status_t eng_conv_channel_multiplier(eng_node_t *node, const eng_tensor_t *input,
+                                         const eng_tensor_t *filter, const eng_tensor_t *output,
+                                         int32_t c, int32_t *multiplier, int32_t *shift);
 
 /* The int8 output's activation range, refusing one that is empty. */
-eng_status_t eng_conv_act_range(eng_node_t *node, const eng_tensor_t *output, eng_activation_t act, int32_t *act_min,
-                              int32_t *act_max);
+eng_status_t eng_conv_act_range(eng_node_t *node, const eng_tensor_t *output, eng_activation_t act,
+                                int32_t *act_min, int32_t *act_max);
 
 /* int8 CONV_2D / DEPTHWISE_CONV_2D quantization, as TFLM's
  * PopulateConvolutionQuantizationParams: `channels` per-channel multipliers and shifts
  * (persistent; per-tensor filter scales are broadcast), offsets and the activation range
  * into *p. channel_dim is the filter axis per-channel scales run along. */
 eng_status_t eng_conv_quant_prepare(eng_node_t *node, const eng_tensor_t *input,
-                                  const eng_tensor_t *filter, const eng_tensor_t *bias,
-                                  const eng_tensor_t *output, eng_activation_t act,
-                                  int32_t channels, int32_t channel_dim, eng_conv_op_t *op);
+                                    const eng_tensor_t *filter, const eng_tensor_t *bias,
+                                    const eng_tensor_t *output, eng_activation_t act,
+                                    int32_t channels, int32_t channel_dim, eng_conv_op_t *op);
 
 /* The tensors a conv-family op works on (bias may be NULL). */
 typedef struct eng_conv_tensors {
@@ -204,13 +205,14 @@ eng_status_t eng_dwconv_check_filter(eng_node_t *node, int32_t depth_multiplier,
 
 /* Prepare, geometry: bias size, strides/dilation/padding per axis, activation, the type
  * checks (float32 with float filter/bias and its activation range, or int8). */
-eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_t *t, const eng_conv_geometry_t *g,
-                                     eng_conv_op_t *op);
+eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_t *t,
+                                       const eng_conv_geometry_t *g, eng_conv_op_t *op);
 
 /* Prepare, second half: eng_conv_prepare_geometry, int8 quantization (per-channel along
  * channel_dim), then the lean op data (eng_conv_keep_lean). */
-eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t *t, const eng_conv_geometry_t *g,
-                                   int32_t channel_dim, eng_conv_op_t *op);
+eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t *t,
+                                     const eng_conv_geometry_t *g, int32_t channel_dim,
+                                     eng_conv_op_t *op);
 
 /* Prepare: the persistent lean op data of a fully prepared *op (ENG_ERR_ARENA via eng_fail
  * when the arena is short); sets node->user_data. */

@@ -18,8 +18,8 @@ static eng_status_t dwconv_prepare(eng_node_t *node) {
   eng_status_t st = eng_conv_prepare_tensors(node, &t, op);
   if (st == ENG_OK) st = eng_dwconv_check_filter(node, opt->depth_multiplier, op);
   if (st != ENG_OK) return st;
-  const eng_conv_geometry_t g = {opt->padding, opt->stride_h, opt->stride_w, opt->dilation_h, opt->dilation_w,
-                                opt->activation};
+  const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
+                                 opt->dilation_h, opt->dilation_w, opt->activation};
   /* Depthwise filters are quantized along their last axis (output channels). */
   return eng_conv_prepare_finish(node, &t, &g, 3, op);
 }
@@ -33,25 +33,25 @@ static eng_status_t dwconv_eval(eng_node_t *node) {
   const void *bias_data = bias != NULL ? bias->data : NULL;
   const eng_nhwc_t in = eng_nhwc_of(input), fd = eng_nhwc_of(filter), out = eng_nhwc_of(output);
   if (op->type == ENG_INT8) {
-    eng_ref_depthwise_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data,
-                             &fd, filter->data, bias_data, &out, output->data);
+    eng_ref_depthwise_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data, &fd,
+                              filter->data, bias_data, &out, output->data);
   } else {
-    eng_ref_depthwise_conv_f32(&op->params, &in, input->data, &fd, filter->data,
-                              bias_data, &out, output->data);
+    eng_ref_depthwise_conv_f32(&op->params, &in, input->data, &fd, filter->data, bias_data, &out,
+                               output->data);
   }
   return ENG_OK;
 }
 
 const eng_kernel_t eng_kernel_depthwise_conv_2d_ref = {ENG_OP_DEPTHWISE_CONV_2D, NULL,
-                                                     dwconv_prepare, dwconv_eval};
+                                                       dwconv_prepare, dwconv_eval};
 
 /* ---- compute cores ---- */
 
 void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
-                              const int32_t *out_shift, const eng_nhwc_t *in_dims,
-                              const int8_t *input, const eng_nhwc_t *filter_dims,
-                              const int8_t *filter, const int32_t *bias,
-                              const eng_nhwc_t *out_dims, int8_t *output) {
+                               const int32_t *out_shift, const eng_nhwc_t *in_dims,
+                               const int8_t *input, const eng_nhwc_t *filter_dims,
+                               const int8_t *filter, const int32_t *bias,
+                               const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = filter_dims->h, fw = filter_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -75,7 +75,7 @@ void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_mu
         int32_t fx0, fx1;
         eng_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
         const int8_t *in_origin =
-          in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
+            in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
         const int8_t *f_origin = filter + (fy0 * fw + fx0) * out_c;
         int32_t oc = 0;
         for (int32_t ic = 0; ic < in_c; ++ic) {
@@ -115,9 +115,9 @@ void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_mu
 }
 
 void eng_ref_depthwise_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in_dims,
-                               const float *input, const eng_nhwc_t *filter_dims,
-                               const float *filter, const float *bias,
-                               const eng_nhwc_t *out_dims, float *output) {
+                                const float *input, const eng_nhwc_t *filter_dims,
+                                const float *filter, const float *bias, const eng_nhwc_t *out_dims,
+                                float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, in_c = in_dims->c;
   const int32_t fh = filter_dims->h, fw = filter_dims->w;
   const int32_t out_h = out_dims->h, out_w = out_dims->w, out_c = out_dims->c;
@@ -140,7 +140,7 @@ void eng_ref_depthwise_conv_f32(const eng_conv_params_t *p, const eng_nhwc_t *in
         int32_t fx0, fx1;
         eng_conv_tap_range(ix0, dil_w, fw, in_w, &fx0, &fx1);
         const float *in_origin =
-          in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
+            in_batch + (iy0 + dil_h * fy0) * in_row + (ix0 + dil_w * fx0) * in_c;
         const float *f_origin = filter + (fy0 * fw + fx0) * out_c;
         int32_t oc = 0;
         for (int32_t ic = 0; ic < in_c; ++ic) {

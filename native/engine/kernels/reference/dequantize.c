@@ -17,7 +17,7 @@ static eng_status_t dequantize_prepare(eng_node_t *node) {
   }
   if ((in->type != ENG_INT8 && in->type != ENG_INT16) || out->type != ENG_FLOAT32) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s -> %s", eng_type_name((eng_type_t)in->type),
-                   eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)out->type));
   }
   if (in->quant_count == 0) {
     return eng_fail(node, ENG_ERR_MALFORMED, "input needs quantization parameters");
@@ -52,4 +52,5 @@ static eng_status_t dequantize_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_dequantize_ref = {ENG_OP_DEQUANTIZE, NULL, dequantize_prepare, dequantize_eval};
+const eng_kernel_t eng_kernel_dequantize_ref = {ENG_OP_DEQUANTIZE, NULL, dequantize_prepare,
+                                                dequantize_eval};

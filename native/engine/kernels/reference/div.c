@@ -11,8 +11,8 @@ typedef struct {
   eng_bcast_t bcast;
   uint8_t type;
   uint8_t scalar2;
-  int32_t act_min, act_max;   /* int32 */
-  float fact_min, fact_max;   /* float32 */
+  int32_t act_min, act_max; /* int32 */
+  float fact_min, fact_max; /* float32 */
 } div_data_t;
 
 /* TFLM CalculateActivationRange<int32_t>. */
@@ -42,12 +42,12 @@ static eng_status_t div_prepare(eng_node_t *node) {
   }
   if (out->type != ENG_FLOAT32 && out->type != ENG_INT32) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s (float32 and int32 only)",
-                   eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)out->type));
   }
   if (a->type != out->type || b->type != out->type) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
-                   eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
-                   eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
+                    eng_type_name((eng_type_t)out->type));
   }
   if (out->type == ENG_INT32 && (a->quant_count || b->quant_count)) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "quantized int32 inputs");
@@ -63,7 +63,8 @@ static eng_status_t div_prepare(eng_node_t *node) {
   /* input 2 a single value against a full-size input 1 (the audio tail's case) */
   d->scalar2 = !d->bcast.same_shape && eng_tensor_elements(b) == 1 &&
                eng_tensor_elements(a) == d->bcast.count;
-  const eng_activation_t act = node->options != NULL ? node->options->arith.activation : ENG_ACT_NONE;
+  const eng_activation_t act =
+      node->options != NULL ? node->options->arith.activation : ENG_ACT_NONE;
   d->type = out->type;
   int_activation_range(act, &d->act_min, &d->act_max);
   eng_activation_range_float(act, &d->fact_min, &d->fact_max);

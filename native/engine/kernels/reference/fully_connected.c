@@ -8,9 +8,9 @@
 typedef struct fc_data {
   uint32_t batches, out_depth, accum_depth;
   int32_t input_offset, filter_offset, output_offset;
-  int32_t multiplier, shift;   /* per-tensor */
+  int32_t multiplier, shift;     /* per-tensor */
   int32_t *multipliers, *shifts; /* per-channel (NULL otherwise) */
-  union { /* int8 clamp or float32 clamp, never both */
+  union {                        /* int8 clamp or float32 clamp, never both */
     struct {
       int32_t act_min, act_max;
     };
@@ -44,28 +44,34 @@ static eng_status_t fc_prepare(eng_node_t *node) {
   const uint32_t in_elems = eng_tensor_elements(in);
   const uint32_t out_elems = eng_tensor_elements(out);
   if (d->accum_depth == 0 || d->out_depth == 0 || in_elems % d->accum_depth != 0 ||
-      (uint32_t)eng_dim(out, -1) != d->out_depth || out_elems / d->out_depth != in_elems / d->accum_depth) {
+      (uint32_t)eng_dim(out, -1) != d->out_depth ||
+      out_elems / d->out_depth != in_elems / d->accum_depth) {
     return eng_fail(node, ENG_ERR_SHAPE, "input/weights/output shapes do not match");
   }
   d->batches = out_elems / d->out_depth;
   if (bias != NULL && eng_tensor_elements(bias) != d->out_depth) {
-    return eng_fail(node, ENG_ERR_SHAPE, "bias has %u elements, expected %u", eng_tensor_elements(bias), d->out_depth);
+    return eng_fail(node, ENG_ERR_SHAPE, "bias has %u elements, expected %u",
+                    eng_tensor_elements(bias), d->out_depth);
   }
   if (in->type == ENG_FLOAT32) {
-    if (w->type != ENG_FLOAT32 || out->type != ENG_FLOAT32 || (bias != NULL && bias->type != ENG_FLOAT32)) {
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 weights/bias/output");
+    if (w->type != ENG_FLOAT32 || out->type != ENG_FLOAT32 ||
+        (bias != NULL && bias->type != ENG_FLOAT32)) {
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
+                      "float32 input needs float32 weights/bias/output");
     }
     eng_activation_range_float(o->activation, &d->fmin, &d->fmax);
   } else if (in->type == ENG_INT8) {
     if (w->type != ENG_INT8 || out->type != ENG_INT8 || (bias != NULL && bias->type != ENG_INT32)) {
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "int8 input needs int8 weights, int32 bias, int8 output");
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
+                      "int8 input needs int8 weights, int32 bias, int8 output");
     }
     if (in->quant_count == 0 || w->quant_count == 0 || out->quant_count == 0) {
       return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
     }
     if (w->quant_count > 1) {
       if (w->quant_count != d->out_depth) {
-        return eng_fail(node, ENG_ERR_SHAPE, "%u weight scales for %u outputs", w->quant_count, d->out_depth);
+        return eng_fail(node, ENG_ERR_SHAPE, "%u weight scales for %u outputs", w->quant_count,
+                        d->out_depth);
       }
       d->multipliers = eng_alloc_persistent(node, d->out_depth * sizeof(int32_t));
       d->shifts = eng_alloc_persistent(node, d->out_depth * sizeof(int32_t));
@@ -74,17 +80,19 @@ static eng_status_t fc_prepare(eng_node_t *node) {
       }
       eng_per_channel_multipliers(in, w, out, d->out_depth, d->multipliers, d->shifts);
     } else {
-      eng_quantize_multiplier(eng_conv_real_multiplier(in->scale, w->scale, out->scale), &d->multiplier, &d->shift);
+      eng_quantize_multiplier(eng_conv_real_multiplier(in->scale, w->scale, out->scale),
+                              &d->multiplier, &d->shift);
     }
     d->input_offset = -in->zero_point;
     d->filter_offset = -w->zero_point;
     d->output_offset = out->zero_point;
-    if (eng_activation_range_quantized(o->activation, ENG_INT8, out->scale, out->zero_point, &d->act_min,
-                                      &d->act_max) != ENG_OK) {
+    if (eng_activation_range_quantized(o->activation, ENG_INT8, out->scale, out->zero_point,
+                                       &d->act_min, &d->act_max) != ENG_OK) {
       return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)o->activation);
     }
   } else {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s", eng_type_name((eng_type_t)in->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
+                    eng_type_name((eng_type_t)in->type));
   }
   node->user_data = d;
   return ENG_OK;
@@ -131,7 +139,8 @@ static eng_status_t fc_eval(eng_node_t *node) {
         }
       } else {
         for (uint32_t k = 0; k < depth; k++) {
-          acc += (uint32_t)(((int32_t)wr[k] + d->filter_offset) * ((int32_t)xr[k] + d->input_offset));
+          acc +=
+              (uint32_t)(((int32_t)wr[k] + d->filter_offset) * ((int32_t)xr[k] + d->input_offset));
         }
       }
       if (b != NULL) {
@@ -139,11 +148,13 @@ static eng_status_t fc_eval(eng_node_t *node) {
       }
       const int32_t m = d->multipliers != NULL ? d->multipliers[c] : d->multiplier;
       const int32_t s = d->multipliers != NULL ? d->shifts[c] : d->shift;
-      const int32_t v = (int32_t)((uint32_t)eng_mul_by_quantized_multiplier((int32_t)acc, m, s) + (uint32_t)d->output_offset);
+      const int32_t v = (int32_t)((uint32_t)eng_mul_by_quantized_multiplier((int32_t)acc, m, s) +
+                                  (uint32_t)d->output_offset);
       y[n * d->out_depth + c] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
     }
   }
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare, fc_eval};
+const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare,
+                                                     fc_eval};

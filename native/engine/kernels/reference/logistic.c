@@ -20,8 +20,8 @@ static eng_status_t logistic_prepare(eng_node_t *node) {
     return eng_fail(node, ENG_ERR_SHAPE, "input and output must have the same size");
   }
   if (in->type != out->type) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s", eng_type_name((eng_type_t)in->type),
-                   eng_type_name((eng_type_t)out->type));
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
+                    eng_type_name((eng_type_t)in->type), eng_type_name((eng_type_t)out->type));
   }
   if (in->type == ENG_FLOAT32) {
     return ENG_OK;
@@ -33,7 +33,8 @@ static eng_status_t logistic_prepare(eng_node_t *node) {
     return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
   }
   if (out->zero_point != -128) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128", out->zero_point);
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128",
+                    out->zero_point);
   }
   logistic_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
@@ -91,7 +92,8 @@ static eng_status_t logistic_eval(eng_node_t *node) {
     } else if (v >= d->input_range_radius) {
       y[i] = 127;
     } else {
-      const int32_t q4 = eng_mul_by_quantized_multiplier(v, d->input_multiplier, d->input_left_shift);
+      const int32_t q4 =
+          eng_mul_by_quantized_multiplier(v, d->input_multiplier, d->input_left_shift);
       const int32_t q0 = fixed_logistic(q4);
       const int32_t o = eng_rounding_divide_by_pot(q0, 31 - 8) - 128;
       y[i] = (int8_t)eng_clamp32(o, -128, 127);
@@ -100,4 +102,5 @@ static eng_status_t logistic_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, logistic_prepare, logistic_eval};
+const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, logistic_prepare,
+                                              logistic_eval};

@@ -23,15 +23,20 @@ static eng_status_t maxmin_prepare(eng_node_t *node) {
     return eng_fail(node, ENG_ERR_SHAPE, "missing input or output");
   }
   switch (out->type) {
-    case ENG_FLOAT32: case ENG_INT8: case ENG_UINT8: case ENG_INT16: case ENG_INT32: case ENG_INT64:
-      break;
+    case ENG_FLOAT32:
+    case ENG_INT8:
+    case ENG_UINT8:
+    case ENG_INT16:
+    case ENG_INT32:
+    case ENG_INT64: break;
     default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)out->type));
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
+                      eng_type_name((eng_type_t)out->type));
   }
   if (a->type != out->type || b->type != out->type) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
-                   eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
-                   eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
+                    eng_type_name((eng_type_t)out->type));
   }
   maxmin_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) {
@@ -50,27 +55,27 @@ static eng_status_t maxmin_prepare(eng_node_t *node) {
 }
 
 /* One loop per type and direction; `GT` selects maximum (1) or minimum (0). */
-#define MAXMIN_LOOP(T, GT)                                                                   \
-  do {                                                                                       \
-    const T *x = a;                                                                          \
-    const T *y = b;                                                                          \
-    T *z = out;                                                                              \
-    if (p->same_shape) {                                                                     \
-      for (uint32_t i = 0; i < p->count; ++i)                                                \
-        z[i] = (GT) ? (x[i] > y[i] ? x[i] : y[i]) : (x[i] < y[i] ? x[i] : y[i]);             \
-    } else if (d->scalar2) {                                                             \
-      const T s = y[0];                                                                      \
-      for (uint32_t i = 0; i < p->count; ++i)                                                \
-        z[i] = (GT) ? (x[i] > s ? x[i] : s) : (x[i] < s ? x[i] : s);                         \
-    } else {                                                                                 \
-      eng_bcast_iter_t it;                                                                    \
-      eng_bcast_begin(&it);                                                                   \
-      for (uint32_t i = 0; i < p->count; ++i) {                                              \
-        const T u = x[it.ia], v = y[it.ib];                                              \
-        z[i] = (GT) ? (u > v ? u : v) : (u < v ? u : v);                                     \
-        eng_bcast_next(p, &it);                                                               \
-      }                                                                                      \
-    }                                                                                        \
+#define MAXMIN_LOOP(T, GT)                                                       \
+  do {                                                                           \
+    const T *x = a;                                                              \
+    const T *y = b;                                                              \
+    T *z = out;                                                                  \
+    if (p->same_shape) {                                                         \
+      for (uint32_t i = 0; i < p->count; ++i)                                    \
+        z[i] = (GT) ? (x[i] > y[i] ? x[i] : y[i]) : (x[i] < y[i] ? x[i] : y[i]); \
+    } else if (d->scalar2) {                                                     \
+      const T s = y[0];                                                          \
+      for (uint32_t i = 0; i < p->count; ++i)                                    \
+        z[i] = (GT) ? (x[i] > s ? x[i] : s) : (x[i] < s ? x[i] : s);             \
+    } else {                                                                     \
+      eng_bcast_iter_t it;                                                       \
+      eng_bcast_begin(&it);                                                      \
+      for (uint32_t i = 0; i < p->count; ++i) {                                  \
+        const T u = x[it.ia], v = y[it.ib];                                      \
+        z[i] = (GT) ? (u > v ? u : v) : (u < v ? u : v);                         \
+        eng_bcast_next(p, &it);                                                  \
+      }                                                                          \
+    }                                                                            \
   } while (0)
 
 static void maxmin_run(const maxmin_data_t *d, const void *a, const void *b, void *out,
@@ -78,22 +83,40 @@ static void maxmin_run(const maxmin_data_t *d, const void *a, const void *b, voi
   const eng_bcast_t *p = &d->bcast;
   switch (d->type) {
     case ENG_FLOAT32:
-      if (is_max) MAXMIN_LOOP(float, 1); else MAXMIN_LOOP(float, 0);
+      if (is_max)
+        MAXMIN_LOOP(float, 1);
+      else
+        MAXMIN_LOOP(float, 0);
       break;
     case ENG_INT8:
-      if (is_max) MAXMIN_LOOP(int8_t, 1); else MAXMIN_LOOP(int8_t, 0);
+      if (is_max)
+        MAXMIN_LOOP(int8_t, 1);
+      else
+        MAXMIN_LOOP(int8_t, 0);
       break;
     case ENG_UINT8:
-      if (is_max) MAXMIN_LOOP(uint8_t, 1); else MAXMIN_LOOP(uint8_t, 0);
+      if (is_max)
+        MAXMIN_LOOP(uint8_t, 1);
+      else
+        MAXMIN_LOOP(uint8_t, 0);
       break;
     case ENG_INT16:
-      if (is_max) MAXMIN_LOOP(int16_t, 1); else MAXMIN_LOOP(int16_t, 0);
+      if (is_max)
+        MAXMIN_LOOP(int16_t, 1);
+      else
+        MAXMIN_LOOP(int16_t, 0);
       break;
     case ENG_INT32:
-      if (is_max) MAXMIN_LOOP(int32_t, 1); else MAXMIN_LOOP(int32_t, 0);
+      if (is_max)
+        MAXMIN_LOOP(int32_t, 1);
+      else
+        MAXMIN_LOOP(int32_t, 0);
       break;
     default: /* ENG_INT64, the only other type prepare accepts */
-      if (is_max) MAXMIN_LOOP(int64_t, 1); else MAXMIN_LOOP(int64_t, 0);
+      if (is_max)
+        MAXMIN_LOOP(int64_t, 1);
+      else
+        MAXMIN_LOOP(int64_t, 0);
       break;
   }
 }

@@ -29,9 +29,7 @@ static eng_status_t mul_prepare(eng_node_t *node) {
   }
   const eng_activation_t act = node->options->arith.activation;
   switch (out->type) {
-    case ENG_FLOAT32:
-      eng_activation_range_float(act, &d->fmin, &d->fmax);
-      break;
+    case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
     case ENG_INT32:
       /* TFLM CalculateActivationRange<int32_t>. */
       d->act_min = INT32_MIN;
@@ -53,14 +51,16 @@ static eng_status_t mul_prepare(eng_node_t *node) {
       d->in1_offset = -a->zero_point;
       d->in2_offset = -b->zero_point;
       d->out_offset = out->zero_point;
-      eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &d->mult, &d->shift);
-      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min, &d->act_max) !=
-          ENG_OK) {
+      eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &d->mult,
+                              &d->shift);
+      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min,
+                                         &d->act_max) != ENG_OK) {
         return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
       }
       break;
     default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)out->type));
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
+                      eng_type_name((eng_type_t)out->type));
   }
   node->user_data = d;
   return ENG_OK;

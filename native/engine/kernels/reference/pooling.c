@@ -57,15 +57,16 @@ static eng_status_t pool_prepare(eng_node_t *node) {
   /* With TFLM's output extent and padding every window overlaps the image, so the
    * average never divides by zero. */
   if ((st = eng_conv_axis(node, "height", opt->padding, sh->in.h, opt->filter_h, opt->stride_h, 1,
-                         sh->out.h, &p->pad_h)) != ENG_OK ||
+                          sh->out.h, &p->pad_h)) != ENG_OK ||
       (st = eng_conv_axis(node, "width", opt->padding, sh->in.w, opt->filter_w, opt->stride_w, 1,
-                         sh->out.w, &p->pad_w)) != ENG_OK ||
+                          sh->out.w, &p->pad_w)) != ENG_OK ||
       (st = eng_conv_check_activation(node, opt->activation)) != ENG_OK) {
     return st;
   }
   if (input->type != output->type) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   eng_type_name((eng_type_t)input->type), eng_type_name((eng_type_t)output->type));
+                    eng_type_name((eng_type_t)input->type),
+                    eng_type_name((eng_type_t)output->type));
   }
   op->type = input->type;
   if (input->type == ENG_FLOAT32) {
@@ -79,16 +80,16 @@ static eng_status_t pool_prepare(eng_node_t *node) {
     if (fabs((double)input->scale - (double)output->scale) > 1.0e-6 ||
         input->zero_point != output->zero_point) {
       return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
-                     "input and output quantization must be equal");
+                      "input and output quantization must be equal");
     }
     st = eng_activation_range_quantized(opt->activation, ENG_INT8, output->scale,
-                                       output->zero_point, &p->act_min, &p->act_max);
+                                        output->zero_point, &p->act_min, &p->act_max);
     if (st != ENG_OK || p->act_min > p->act_max) {
       return eng_fail(node, ENG_ERR_MALFORMED, "activation range not representable");
     }
   } else {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
-                   eng_type_name((eng_type_t)input->type));
+                    eng_type_name((eng_type_t)input->type));
   }
   node->user_data = op;
   return ENG_OK;
@@ -119,14 +120,14 @@ static eng_status_t average_pool_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_max_pool_2d_ref = {ENG_OP_MAX_POOL_2D, NULL, pool_prepare,
-                                               max_pool_eval};
+                                                 max_pool_eval};
 const eng_kernel_t eng_kernel_average_pool_2d_ref = {ENG_OP_AVERAGE_POOL_2D, NULL, pool_prepare,
-                                                   average_pool_eval};
+                                                     average_pool_eval};
 
 /* ---- compute cores ---- */
 
 void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
-                        const eng_nhwc_t *out_dims, int8_t *output) {
+                         const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const int32_t act_min = p->act_min, act_max = p->act_max;
@@ -169,7 +170,7 @@ void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, 
 }
 
 void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
-                         const eng_nhwc_t *out_dims, float *output) {
+                          const eng_nhwc_t *out_dims, float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const float act_min = p->act_min_f, act_max = p->act_max_f;
@@ -209,7 +210,7 @@ void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims,
 }
 
 int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
-                       const eng_nhwc_t *out_dims, int8_t *output) {
+                        const eng_nhwc_t *out_dims, int8_t *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const int32_t act_min = p->act_min, act_max = p->act_max;
@@ -259,7 +260,7 @@ int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, c
 }
 
 int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
-                        const eng_nhwc_t *out_dims, float *output) {
+                         const eng_nhwc_t *out_dims, float *output) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const float act_min = p->act_min_f, act_max = p->act_max_f;

@@ -21,11 +21,11 @@ static eng_status_t quantize_prepare(eng_node_t *node) {
   }
   if (out->quant_count != 1) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output needs exactly one scale (has %u)",
-                   (uint32_t)out->quant_count);
+                    (uint32_t)out->quant_count);
   }
   if (out->type != ENG_INT8 || (in->type != ENG_FLOAT32 && in->type != ENG_INT8)) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s -> %s", eng_type_name((eng_type_t)in->type),
-                   eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)out->type));
   }
   if (!(out->scale > 0.0f) || out->scale > 3.0e38f) {
     return eng_fail(node, ENG_ERR_MALFORMED, "output scale must be positive and finite");
@@ -67,10 +67,13 @@ static eng_status_t quantize_eval(eng_node_t *node) {
   }
   const int8_t *x = in->data;
   for (uint32_t i = 0; i < n; i++) {
-    const int32_t q = eng_mul_by_quantized_multiplier((int32_t)x[i] - d->in_zp, d->multiplier, d->shift) + d->out_zp;
+    const int32_t q =
+        eng_mul_by_quantized_multiplier((int32_t)x[i] - d->in_zp, d->multiplier, d->shift) +
+        d->out_zp;
     y[i] = (int8_t)eng_clamp32(q, -128, 127);
   }
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_quantize_ref = {ENG_OP_QUANTIZE, NULL, quantize_prepare, quantize_eval};
+const eng_kernel_t eng_kernel_quantize_ref = {ENG_OP_QUANTIZE, NULL, quantize_prepare,
+                                              quantize_eval};

@@ -14,7 +14,8 @@ static eng_status_t reshape_prepare(eng_node_t *node) {
   }
   if (in->type != out->type || in->bytes != out->bytes) {
     return eng_fail(node, ENG_ERR_SHAPE, "input %u bytes %s, output %u bytes %s", in->bytes,
-                   eng_type_name((eng_type_t)in->type), out->bytes, eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)in->type), out->bytes,
+                    eng_type_name((eng_type_t)out->type));
   }
   return ENG_OK;
 }

@@ -9,7 +9,7 @@
 #include "quant.h"
 
 #define SCALED_DIFF_INTEGER_BITS 5
-#define ACCUM_INTEGER_BITS 12
+#define ACCUM_INTEGER_BITS       12
 
 typedef struct softmax_data {
   uint32_t outer, depth;
@@ -36,20 +36,22 @@ static eng_status_t softmax_prepare(eng_node_t *node) {
   }
   if (in->type != ENG_INT8 || out->type != ENG_INT8) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "%s -> %s", eng_type_name((eng_type_t)in->type),
-                   eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)out->type));
   }
   if (in->quant_count == 0 || out->quant_count == 0) {
     return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
   }
   /* TFLM requires the int8 output coding of probabilities: zero point -128, scale 1/256. */
   if (out->zero_point != -128) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128", out->zero_point);
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output zero point %d, must be -128",
+                    out->zero_point);
   }
   if (out->scale != 1.0f / 256) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "output scale must be 1/256");
   }
   /* PreprocessSoftmaxScaling (double rounding build): cap at 2^31 - 1. */
-  double real = (double)d->beta * (double)in->scale * (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
+  double real =
+      (double)d->beta * (double)in->scale * (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
   const double max_real = (double)((1LL << 31) - 1);
   if (real > max_real) {
     real = max_real;
@@ -103,23 +105,25 @@ static eng_status_t softmax_eval(eng_node_t *node) {
     for (uint32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)xr[c] - max;
       if (diff >= d->diff_min) {
-        const int32_t scaled =
-            eng_mul_by_quantized_multiplier_greater_than_one(diff, d->input_multiplier, d->input_left_shift);
+        const int32_t scaled = eng_mul_by_quantized_multiplier_greater_than_one(
+            diff, d->input_multiplier, d->input_left_shift);
         const int32_t e = eng_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
-        sum_of_exps = (int32_t)((uint32_t)sum_of_exps + (uint32_t)eng_fp_rescale(e, 0, ACCUM_INTEGER_BITS));
+        sum_of_exps =
+            (int32_t)((uint32_t)sum_of_exps + (uint32_t)eng_fp_rescale(e, 0, ACCUM_INTEGER_BITS));
       }
     }
     int32_t num_bits_over_unit;
-    const int32_t shifted_scale = eng_get_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS, &num_bits_over_unit);
+    const int32_t shifted_scale =
+        eng_get_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS, &num_bits_over_unit);
     const int32_t exponent = num_bits_over_unit + 31 - 8;
     for (uint32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)xr[c] - max;
       if (diff >= d->diff_min) {
-        const int32_t scaled =
-            eng_mul_by_quantized_multiplier_greater_than_one(diff, d->input_multiplier, d->input_left_shift);
+        const int32_t scaled = eng_mul_by_quantized_multiplier_greater_than_one(
+            diff, d->input_multiplier, d->input_left_shift);
         const int32_t e = eng_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
-        const int32_t unsat =
-            eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(shifted_scale, e), exponent);
+        const int32_t unsat = eng_rounding_divide_by_pot(
+            eng_sat_rounding_doubling_high_mul(shifted_scale, e), exponent);
         yr[c] = (int8_t)eng_clamp32(unsat - 128, -128, 127);
       } else {
         yr[c] = -128;

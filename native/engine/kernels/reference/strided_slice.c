@@ -13,7 +13,7 @@ typedef struct {
   int32_t start[SS_DIMS], stop[SS_DIMS], stride[SS_DIMS];
   int32_t in_stride[SS_DIMS]; /* elements between consecutive indices of each axis */
   uint32_t elem_bytes;
-  uint32_t count;            /* output elements */
+  uint32_t count; /* output elements */
 } strided_slice_data_t;
 
 static int32_t clamp(int32_t v, int32_t lo, int32_t hi) {
@@ -40,7 +40,7 @@ static eng_status_t ss_prepare(eng_node_t *node) {
   }
   if (in->type != out->type || eng_type_size((eng_type_t)in->type) == 0) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                   eng_type_name((eng_type_t)in->type), eng_type_name((eng_type_t)out->type));
+                    eng_type_name((eng_type_t)in->type), eng_type_name((eng_type_t)out->type));
   }
   const int32_t rank = in->rank;
   if (rank < 1 || rank > SS_DIMS) {
@@ -50,7 +50,7 @@ static eng_status_t ss_prepare(eng_node_t *node) {
     if (idx[k]->type != ENG_INT32 || !idx[k]->is_const ||
         eng_tensor_elements(idx[k]) != (uint32_t)rank) {
       return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
-                     "begin/end/strides must be constant int32 with %d entries", rank);
+                      "begin/end/strides must be constant int32 with %d entries", rank);
     }
   }
   const eng_strided_slice_options_t *o = &node->options->strided_slice;
@@ -108,12 +108,12 @@ static eng_status_t ss_prepare(eng_node_t *node) {
   }
   if (out->rank != out_rank) {
     return eng_fail(node, ENG_ERR_SHAPE, "output rank %d, slice gives %d", (int32_t)out->rank,
-                   out_rank);
+                    out_rank);
   }
   for (int32_t k = 0; k < out_rank; ++k) {
     if (out->dims[k] != out_dims[out_rank - 1 - k]) {
-      return eng_fail(node, ENG_ERR_SHAPE, "output dim %d is %d, slice gives %d", k,
-                     out->dims[k], out_dims[out_rank - 1 - k]);
+      return eng_fail(node, ENG_ERR_SHAPE, "output dim %d is %d, slice gives %d", k, out->dims[k],
+                      out_dims[out_rank - 1 - k]);
     }
   }
   d->elem_bytes = eng_type_size((eng_type_t)in->type);

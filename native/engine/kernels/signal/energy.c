@@ -40,7 +40,7 @@ static eng_status_t energy_prepare(eng_node_t *node) {
   d->bins = out->dims[0];
   if (d->start > d->end || d->end > d->bins || d->end > in->dims[0] / 2) {
     return eng_fail(node, ENG_ERR_SHAPE, "bins [%d, %d) outside input (%d complex) or output (%d)",
-                   d->start, d->end, in->dims[0] / 2, d->bins);
+                    d->start, d->end, in->dims[0] / 2, d->bins);
   }
   node->user_data = d;
   return ENG_OK;
@@ -58,4 +58,4 @@ static eng_status_t energy_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_signal_energy = {ENG_OP_CUSTOM, "SignalEnergy", energy_prepare,
-                                             energy_eval};
+                                               energy_eval};

@@ -106,5 +106,4 @@ static eng_status_t fft_auto_scale_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_signal_fft_auto_scale = {ENG_OP_CUSTOM, "SignalFftAutoScale",
-                                                     fft_auto_scale_prepare,
-                                                     fft_auto_scale_eval};
+                                                       fft_auto_scale_prepare, fft_auto_scale_eval};

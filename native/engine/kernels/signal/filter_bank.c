@@ -42,8 +42,8 @@ typedef struct {
 static eng_status_t filter_bank_prepare(eng_node_t *node) {
   eng_status_t st;
   if ((st = eng_sig_arity(node, 6, 1)) != ENG_OK) return st;
-  static const char *const names[6] = {"input",  "weights", "unweights", "channel starts",
-                                       "weight starts", "channel widths"};
+  static const char *const names[6] = {"input",          "weights",       "unweights",
+                                       "channel starts", "weight starts", "channel widths"};
   const eng_tensor_t *t[6];
   for (uint32_t i = 0; i < 6; ++i) {
     t[i] = eng_input(node, i);
@@ -64,7 +64,7 @@ static eng_status_t filter_bank_prepare(eng_node_t *node) {
   if ((st = eng_sig_int_option(node, &opts, "num_channels", 1, 1 << 16, &n)) != ENG_OK) return st;
   if (out->dims[0] > n || t[3]->dims[0] <= n || t[4]->dims[0] <= n || t[5]->dims[0] <= n) {
     return eng_fail(node, ENG_ERR_SHAPE,
-                   "num_channels %d needs %d-entry tables and at most %d outputs", n, n + 1, n);
+                    "num_channels %d needs %d-entry tables and at most %d outputs", n, n + 1, n);
   }
   const int16_t *freq = t[3]->data;
   const int16_t *wstart = t[4]->data;
@@ -74,8 +74,7 @@ static eng_status_t filter_bank_prepare(eng_node_t *node) {
   for (int32_t ch = 0; ch <= n; ++ch) {
     if (freq[ch] < 0 || wstart[ch] < 0 || width[ch] < 0 || freq[ch] + width[ch] > bins ||
         wstart[ch] + width[ch] > nweights) {
-      return eng_fail(node, ENG_ERR_SHAPE, "channel %d reads outside the spectrum or weights",
-                     ch);
+      return eng_fail(node, ENG_ERR_SHAPE, "channel %d reads outside the spectrum or weights", ch);
     }
   }
   d->cfg.num_channels = n;
@@ -91,7 +90,8 @@ static eng_status_t filter_bank_prepare(eng_node_t *node) {
   d->cfg.channel_frequency_starts = freq;
   d->cfg.channel_weight_starts = wstart;
   d->cfg.channel_widths = width;
-  if ((st = eng_request_scratch(node, (size_t)(n + 1) * sizeof(uint64_t), &d->work_index)) != ENG_OK)
+  if ((st = eng_request_scratch(node, (size_t)(n + 1) * sizeof(uint64_t), &d->work_index)) !=
+      ENG_OK)
     return st;
   node->user_data = d;
   return ENG_OK;
@@ -110,4 +110,4 @@ static eng_status_t filter_bank_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_signal_filter_bank = {ENG_OP_CUSTOM, "SignalFilterBank",
-                                                  filter_bank_prepare, filter_bank_eval};
+                                                    filter_bank_prepare, filter_bank_eval};

@@ -6,7 +6,7 @@
 #include "signal_kernel.h"
 
 void eng_sig_spectral_subtraction(const eng_sig_spectral_subtraction_cfg *cfg, const uint32_t *in,
-                                 uint32_t *out, uint32_t *noise_estimate) {
+                                  uint32_t *out, uint32_t *noise_estimate) {
   const uint32_t sbits = cfg->smoothing_bits;
   const uint32_t ssbits = cfg->spectral_subtraction_bits;
   for (int32_t i = 0; i < cfg->num_channels; ++i) {
@@ -79,8 +79,8 @@ static eng_status_t spectral_subtraction_prepare(eng_node_t *node) {
   const int32_t n = d->cfg.num_channels;
   if (in->dims[0] < n || out->dims[0] < n || noise->dims[0] != n) {
     return eng_fail(node, ENG_ERR_SHAPE,
-                   "num_channels %d vs input (%d), output (%d), noise estimate (%d)", n,
-                   in->dims[0], out->dims[0], noise->dims[0]);
+                    "num_channels %d vs input (%d), output (%d), noise estimate (%d)", n,
+                    in->dims[0], out->dims[0], noise->dims[0]);
   }
   d->noise_estimate = eng_alloc_persistent(node, (size_t)n * sizeof(uint32_t));
   if (d->noise_estimate == NULL) return eng_fail(node, ENG_ERR_ARENA, "noise estimate");
@@ -92,7 +92,7 @@ static eng_status_t spectral_subtraction_eval(eng_node_t *node) {
   spectral_subtraction_data_t *d = node->user_data;
   uint32_t *noise_out = eng_output(node, 1)->data;
   eng_sig_spectral_subtraction(&d->cfg, eng_input(node, 0)->data, eng_output(node, 0)->data,
-                              d->noise_estimate);
+                               d->noise_estimate);
   for (int32_t i = 0; i < d->cfg.num_channels; ++i) {
     noise_out[i] = d->noise_estimate[i];
   }

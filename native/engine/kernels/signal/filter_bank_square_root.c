@@ -5,7 +5,7 @@
 #include "signal_kernel.h"
 
 void eng_sig_filter_bank_sqrt(const uint64_t *in, int32_t n, int32_t scale_down_bits,
-                             uint32_t *out) {
+                              uint32_t *out) {
   for (int32_t i = 0; i < n; ++i) {
     out[i] = eng_sig_sqrt64(in[i]) >> scale_down_bits;
   }
@@ -24,7 +24,7 @@ static eng_status_t filter_bank_sqrt_prepare(eng_node_t *node) {
   if ((st = eng_sig_tensor(node, out, "output", ENG_UINT32, 1)) != ENG_OK) return st;
   if (out->dims[0] < in->dims[0]) {
     return eng_fail(node, ENG_ERR_SHAPE, "output (%d) shorter than input (%d)", out->dims[0],
-                   in->dims[0]);
+                    in->dims[0]);
   }
   return ENG_OK;
 }

@@ -5,8 +5,8 @@
 #include "signal_kernel.h"
 
 enum {
-  PCAN_SNR_BITS = 12,   /* fractional bits of the SNR */
-  PCAN_OUTPUT_BITS = 6  /* fractional bits of the output */
+  PCAN_SNR_BITS = 12,  /* fractional bits of the SNR */
+  PCAN_OUTPUT_BITS = 6 /* fractional bits of the output */
 };
 
 /* Gain for noise level x: a quadratic per octave, coefficients lut[4*octave - 6 .. +2],
@@ -37,7 +37,7 @@ static uint32_t pcan_shrink(uint32_t x) {
 }
 
 void eng_sig_pcan(const int16_t *gain_lut, int32_t snr_shift, const uint32_t *noise_estimate,
-                 uint32_t *io, int32_t n) {
+                  uint32_t *io, int32_t n) {
   for (int32_t i = 0; i < n; ++i) {
     /* A negative LUT gain sign-extends into a huge uint32, exactly as in TFLM. */
     const uint32_t gain = (uint32_t)(int32_t)wide_dynamic_gain(noise_estimate[i], gain_lut);
@@ -65,12 +65,12 @@ static eng_status_t pcan_prepare(eng_node_t *node) {
   if ((st = eng_sig_tensor(node, out, "output", ENG_UINT32, 1)) != ENG_OK) return st;
   if (in->dims[0] <= 0 || noise->dims[0] != in->dims[0] || out->dims[0] != in->dims[0]) {
     return eng_fail(node, ENG_ERR_SHAPE, "input (%d), noise (%d), output (%d) must match",
-                   in->dims[0], noise->dims[0], out->dims[0]);
+                    in->dims[0], noise->dims[0], out->dims[0]);
   }
   /* The gain function indexes up to 4 * 32 - 6 + 2 for a full-range noise level. */
   if (lut->dims[0] < ENG_SIG_PCAN_LUT_MIN) {
     return eng_fail(node, ENG_ERR_SHAPE, "gain lut has %d entries, needs %d", lut->dims[0],
-                   ENG_SIG_PCAN_LUT_MIN);
+                    ENG_SIG_PCAN_LUT_MIN);
   }
   pcan_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");

@@ -277,7 +277,8 @@ static int factor(int32_t n, eng_sig_rfft_plan *plan) {
 /* twiddles, super twiddles, then the uint16 input permutation padded to 4 bytes (the
  * work array, when it shares the block, follows at a 4-byte boundary). */
 static size_t tables_bytes(size_t ncfft) {
-  return sizeof(eng_sig_cpx16) * (ncfft + ncfft / 2) + ((sizeof(uint16_t) * ncfft + 3u) & ~(size_t)3u);
+  return sizeof(eng_sig_cpx16) * (ncfft + ncfft / 2) +
+         ((sizeof(uint16_t) * ncfft + 3u) & ~(size_t)3u);
 }
 
 size_t eng_sig_rfft_memory_bytes(int32_t fft_length) {
@@ -293,7 +294,9 @@ size_t eng_sig_rfft_memory_bytes(int32_t fft_length) {
 }
 
 size_t eng_sig_rfft_work_bytes(int32_t fft_length) {
-  return eng_sig_rfft_memory_bytes(fft_length) == 0 ? 0 : sizeof(eng_sig_cpx16) * (size_t)(fft_length / 2);
+  return eng_sig_rfft_memory_bytes(fft_length) == 0
+             ? 0
+             : sizeof(eng_sig_cpx16) * (size_t)(fft_length / 2);
 }
 
 /* kf_cexp with FIXED_POINT: floor(0.5 + 32767 * cos/sin(phase)). */
@@ -355,7 +358,8 @@ int eng_sig_rfft_init(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, si
   return 0;
 }
 
-int eng_sig_rfft_init_tables(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes) {
+int eng_sig_rfft_init_tables(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem,
+                             size_t mem_bytes) {
   const size_t total = eng_sig_rfft_memory_bytes(fft_length);
   if (total == 0 || mem == NULL || mem_bytes < total - eng_sig_rfft_work_bytes(fft_length) ||
       ((uintptr_t)mem & 3u) != 0) {
@@ -439,7 +443,7 @@ static void cfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_le
 }
 
 void eng_sig_rfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length,
-                 eng_sig_cpx16 *out) {
+                  eng_sig_cpx16 *out) {
   cfft(plan, in, in_length);
   const eng_sig_cpx16 *w = plan->work;
   const int32_t n = plan->ncfft;
@@ -464,10 +468,10 @@ void eng_sig_rfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_l
 
 typedef struct {
   eng_sig_rfft_plan plan;
-  int32_t batches;      /* frames in the input (outer dimensions) */
-  int32_t input_length; /* samples per frame (last input dimension) */
+  int32_t batches;       /* frames in the input (outer dimensions) */
+  int32_t input_length;  /* samples per frame (last input dimension) */
   int32_t output_length; /* int16 values per output frame (last output dimension) */
-  int32_t work_index;   /* scratch: the plan's work array */
+  int32_t work_index;    /* scratch: the plan's work array */
 } rfft_data_t;
 
 static eng_status_t rfft_prepare(eng_node_t *node) {
@@ -481,7 +485,7 @@ static eng_status_t rfft_prepare(eng_node_t *node) {
   if ((st = eng_sig_int_option(node, &opts, "T", 0, 255, &type)) != ENG_OK) return st;
   if (type != ENG_INT16) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "only the int16 RFFT is supported (T=%s)",
-                   eng_type_name((eng_type_t)type));
+                    eng_type_name((eng_type_t)type));
   }
   if ((st = eng_sig_int_option(node, &opts, "fft_length", 4, 1 << 20, &fft_length)) != ENG_OK)
     return st;
@@ -490,8 +494,8 @@ static eng_status_t rfft_prepare(eng_node_t *node) {
   const size_t table_bytes = eng_sig_rfft_memory_bytes(fft_length);
   if (table_bytes == 0) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
-                   "fft_length %d unsupported (must be even with prime factors <= %d)",
-                   fft_length, ENG_SIG_FFT_MAX_RADIX);
+                    "fft_length %d unsupported (must be even with prime factors <= %d)", fft_length,
+                    ENG_SIG_FFT_MAX_RADIX);
   }
   const int32_t in_len = eng_dim(in, -1);
   const int32_t out_len = eng_dim(out, -1);
@@ -499,8 +503,8 @@ static eng_status_t rfft_prepare(eng_node_t *node) {
   if (in_len <= 0 || in_len > fft_length || out_len != fft_length + 2 ||
       eng_tensor_elements(out) != (uint32_t)batches * (uint32_t)out_len) {
     return eng_fail(node, ENG_ERR_SHAPE,
-                   "frames of %d samples need fft_length >= them and %d outputs per frame",
-                   in_len, fft_length + 2);
+                    "frames of %d samples need fft_length >= them and %d outputs per frame", in_len,
+                    fft_length + 2);
   }
   rfft_data_t *d = eng_alloc_persistent(node, sizeof *d);
   if (d == NULL) return eng_fail(node, ENG_ERR_ARENA, "op data");
@@ -527,7 +531,7 @@ static eng_status_t rfft_eval(eng_node_t *node) {
   int16_t *out = eng_output(node, 0)->data;
   for (int32_t b = 0; b < d->batches; ++b) {
     eng_sig_rfft(&d->plan, in + b * d->input_length, d->input_length,
-                (eng_sig_cpx16 *)(void *)(out + b * d->output_length));
+                 (eng_sig_cpx16 *)(void *)(out + b * d->output_length));
   }
   return ENG_OK;
 }

@@ -37,7 +37,7 @@ uint32_t eng_sig_log32(uint32_t x, uint32_t out_scale);
 /* ---- SignalWindow ---- */
 /* out[i] = saturate_int16((in[i] * window[i]) >> shift), i < n */
 void eng_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t shift,
-                   int16_t *out);
+                    int16_t *out);
 
 /* ---- SignalFftAutoScale ---- */
 /* Scales in[] up by the largest power of two that keeps max |in| within int16;
@@ -51,19 +51,19 @@ typedef struct eng_sig_cpx16 {
 } eng_sig_cpx16;
 
 #define ENG_SIG_FFT_MAX_STAGES 16
-#define ENG_SIG_FFT_MAX_RADIX 32 /* largest prime factor supported (generic butterfly) */
+#define ENG_SIG_FFT_MAX_RADIX  32        /* largest prime factor supported (generic butterfly) */
 #define ENG_SIG_FFT_MAX_LENGTH (1 << 17) /* permutation indices are uint16 */
 
 typedef struct eng_sig_rfft_plan {
   int32_t fft_length; /* real length N (even) */
   int32_t ncfft;      /* N / 2, the complex FFT length */
   int32_t num_stages;
-  int32_t radix[ENG_SIG_FFT_MAX_STAGES];  /* p of each stage, outermost first */
-  int32_t span[ENG_SIG_FFT_MAX_STAGES];   /* m of each stage (= product of later radices) */
-  eng_sig_cpx16 *twiddles;       /* ncfft entries */
-  eng_sig_cpx16 *super_twiddles; /* ncfft / 2 entries */
-  eng_sig_cpx16 *work;           /* ncfft entries: the complex FFT's output */
-  uint16_t *perm;               /* ncfft entries: input pair feeding each leaf slot */
+  int32_t radix[ENG_SIG_FFT_MAX_STAGES]; /* p of each stage, outermost first */
+  int32_t span[ENG_SIG_FFT_MAX_STAGES];  /* m of each stage (= product of later radices) */
+  eng_sig_cpx16 *twiddles;               /* ncfft entries */
+  eng_sig_cpx16 *super_twiddles;         /* ncfft / 2 entries */
+  eng_sig_cpx16 *work;                   /* ncfft entries: the complex FFT's output */
+  uint16_t *perm;                        /* ncfft entries: input pair feeding each leaf slot */
 } eng_sig_rfft_plan;
 
 /* Bytes of table/work memory a plan for fft_length needs (0 if the length is unsupported:
@@ -76,11 +76,12 @@ int eng_sig_rfft_init(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, si
 size_t eng_sig_rfft_work_bytes(int32_t fft_length);
 /* Like eng_sig_rfft_init with the work array kept apart: mem needs memory_bytes - work_bytes
  * and plan->work stays NULL; set it (4-byte aligned, work_bytes long) before eng_sig_rfft. */
-int eng_sig_rfft_init_tables(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes);
+int eng_sig_rfft_init_tables(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem,
+                             size_t mem_bytes);
 /* Real FFT of in[0..in_length) zero-padded to fft_length; writes fft_length/2 + 1 complex
  * bins (interleaved re, im). in_length <= fft_length. */
 void eng_sig_rfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length,
-                 eng_sig_cpx16 *out);
+                  eng_sig_cpx16 *out);
 
 /* ---- SignalEnergy ---- */
 /* out[i] = re^2 + im^2 for start <= i < end; other entries untouched. */
@@ -94,7 +95,7 @@ typedef struct eng_sig_filter_bank_cfg {
   const int16_t *channel_frequency_starts; /* num_channels + 1 entries */
   const int16_t *channel_weight_starts;    /* num_channels + 1 entries */
   const int16_t *channel_widths;           /* num_channels + 1 entries */
-  int32_t nonnegative_weights; /* all weights and unweights >= 0: unsigned MAC path */
+  int32_t nonnegative_weights;             /* all weights and unweights >= 0: unsigned MAC path */
 } eng_sig_filter_bank_cfg;
 /* Accumulates num_channels + 1 sums into work[]; work[0] is scratch, channels are
  * work[1..num_channels]. */
@@ -102,7 +103,7 @@ void eng_sig_filter_bank(const eng_sig_filter_bank_cfg *fb, const uint32_t *in, 
 
 /* ---- SignalFilterBankSquareRoot ---- */
 void eng_sig_filter_bank_sqrt(const uint64_t *in, int32_t n, int32_t scale_down_bits,
-                             uint32_t *out);
+                              uint32_t *out);
 
 /* ---- SignalFilterBankSpectralSubtraction (stateful: noise_estimate) ---- */
 typedef struct eng_sig_spectral_subtraction_cfg {
@@ -117,17 +118,17 @@ typedef struct eng_sig_spectral_subtraction_cfg {
   int32_t clamping;
 } eng_sig_spectral_subtraction_cfg;
 void eng_sig_spectral_subtraction(const eng_sig_spectral_subtraction_cfg *cfg, const uint32_t *in,
-                                 uint32_t *out, uint32_t *noise_estimate);
+                                  uint32_t *out, uint32_t *noise_estimate);
 
 /* ---- SignalPCAN ---- */
 #define ENG_SIG_PCAN_LUT_MIN 125 /* gain LUT entries the wide-dynamic function may read */
 /* io[i] = shrink((io[i] * gain(noise[i])) >> snr_shift), in place. */
 void eng_sig_pcan(const int16_t *gain_lut, int32_t snr_shift, const uint32_t *noise_estimate,
-                 uint32_t *io, int32_t n);
+                  uint32_t *io, int32_t n);
 
 /* ---- SignalFilterBankLog ---- */
 void eng_sig_filter_bank_log(const uint32_t *in, int32_t n, int32_t output_scale,
-                            uint32_t correction_bits, int16_t *out);
+                             uint32_t correction_bits, int16_t *out);
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,7 @@
 #endif
 
 void eng_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t shift,
-                   int16_t *out) {
+                    int16_t *out) {
   int32_t i = 0;
 #ifdef WINDOW_PACKED
   /* two samples per step: SMULBB/SMULTT, the shift, SSAT 16 (the same int16 clamp) */
@@ -38,7 +38,7 @@ void eng_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t
 
 typedef struct {
   int32_t shift;
-  int32_t frames;      /* input elements / window length */
+  int32_t frames; /* input elements / window length */
   int32_t window_size;
 } window_data_t;
 
@@ -54,8 +54,8 @@ static eng_status_t window_prepare(eng_node_t *node) {
   const uint32_t n = eng_tensor_elements(in);
   const uint32_t wn = eng_tensor_elements(w);
   if (wn == 0 || n % wn != 0 || eng_tensor_elements(out) != n) {
-    return eng_fail(node, ENG_ERR_SHAPE, "input (%u) must be whole windows of %u = output (%u)",
-                   n, wn, eng_tensor_elements(out));
+    return eng_fail(node, ENG_ERR_SHAPE, "input (%u) must be whole windows of %u = output (%u)", n,
+                    wn, eng_tensor_elements(out));
   }
   eng_flex_value_t opts;
   window_data_t *d = eng_alloc_persistent(node, sizeof *d);
@@ -74,11 +74,10 @@ static eng_status_t window_eval(eng_node_t *node) {
   const int16_t *w = eng_input(node, 1)->data;
   int16_t *out = eng_output(node, 0)->data;
   for (int32_t f = 0; f < d->frames; ++f) {
-    eng_sig_window(in + f * d->window_size, w, d->window_size, d->shift,
-                  out + f * d->window_size);
+    eng_sig_window(in + f * d->window_size, w, d->window_size, d->shift, out + f * d->window_size);
   }
   return ENG_OK;
 }
 
 const eng_kernel_t eng_kernel_signal_window = {ENG_OP_CUSTOM, "SignalWindow", window_prepare,
-                                             window_eval};
+                                               window_eval};
