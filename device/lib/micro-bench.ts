@@ -1,7 +1,7 @@
 // JS micro-benchmarks measured on the device, to explain the JS-vs-C overhead table: an
 // empty native call, timer reads, filling the models' input tensors (element loop, table
-// loop as POPULATE does, TypedArray set), arg-max. firmware/programs/xs-bench measures
-// the C equivalents in the same image and prints both in one MICRO line. All figures are
+// loop as POPULATE does, TypedArray set), arg-max. The main firmware measures
+// the C equivalents in the same image and sends both in one `micro` record. All figures are
 // raw ticks; loops of REPS are given whole, single shots net of one ticks32() pair.
 import { asset, has, int8 } from 'assets';
 import { nop } from 'micro';

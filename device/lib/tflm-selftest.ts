@@ -1,11 +1,9 @@
 // Misuse of the tflm and assets bindings from JS, on the device: each probe does one wrong
 // thing and reports what was thrown (class, code, message) so the host test
-// (test/xs/tflm-binding.test.ts) can check the message. Also telemetry.send() in a program
-// without a telemetry link (test/xs/telemetry.test.ts). A crash or an XS abort would end
-// the program instead, which the test also catches. Run by `xs-bench selftest`.
+// (test/xs/tflm-binding.test.ts) can check the message. A crash or an XS abort would end
+// the run instead, which the test also catches. Run by the app apps/binding_selftest.
 import { asset, int8 } from 'assets';
 import { streamReference } from 'bench';
-import { send } from 'telemetry';
 import { Interpreter, TflmError, arenaBytes, type Kernels } from 'tflm';
 
 export interface Probe {
@@ -143,7 +141,6 @@ export function run(): Probe[] {
     }),
   );
   probes.push(probe('set() into a flash asset', () => asset('mnist/expected.i8').set([1])));
-  probes.push(probe('telemetry without a link', () => send('x', 1)));
   probes.push(
     probe(
       'asset is the same view',

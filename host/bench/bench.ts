@@ -9,14 +9,14 @@ import { sizeReport } from '../build/size.ts';
 import { resolveManifest } from '../build/manifest.ts';
 import { XsinferError } from '../errors.ts';
 import { readRecording, replayRecording } from '../bridge/recording.ts';
-import type { DeviceRecord, InfoRecord, TickUnit, UserRecord } from '../bridge/protocol.ts';
-import { microFromRaw, toMicroBench, type RawMicro } from './js-apps.ts';
+import type { DeviceRecord, InfoRecord } from '../bridge/protocol.ts';
+import { microFromRecords, toMicroBench } from './micro.ts';
 import { dataDir } from '../data.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { modelRows, tflmArenaBytes } from '../report/models.ts';
 import { appModel } from '../report/seed.ts';
 import { collectRuns, type CollectedRun } from './collect.ts';
-import type { BenchResult, BenchRun, KernelSet, MemoryReport, MicroBench } from './result.ts';
+import type { BenchResult, BenchRun, KernelSet, MemoryReport } from './result.ts';
 
 /** The pseudo-app that runs the micro-benchmarks. */
 export const MICRO_APP = 'micro';
@@ -60,20 +60,9 @@ function opMacs(model: string): number[] {
   return facts.operators.map((o) => o.macs ?? 0);
 }
 
-/** The `micro` run's user record → the report's micro-benchmarks (JS and C, target unit). */
-function microFromRecords(records: DeviceRecord[], tick: TickUnit): MicroBench | undefined {
-  const user = records.find((r): r is UserRecord => r.kind === 'user' && r.name === 'micro');
-  if (!user) return undefined;
-  const value = user.value as { js: string; c: RawMicro['c'] };
-  return toMicroBench(
-    microFromRaw({
-      unit: tick.unit,
-      num: tick.num,
-      den: tick.den,
-      js: JSON.parse(value.js) as RawMicro['js'],
-      c: value.c,
-    }),
-  );
+function microOf(records: DeviceRecord[], info: InfoRecord): BenchResult['micro'] {
+  const micro = microFromRecords(records, info.tick);
+  return micro ? toMicroBench(micro) : undefined;
 }
 
 function memoryReport(
@@ -128,7 +117,7 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
     createdAt: new Date().toISOString(),
     runs,
     overhead: [],
-    micro: microFromRecords(records, info.tick),
+    micro: microOf(records, info),
     memory: memoryReport(
       collected,
       info.target,

@@ -3,12 +3,11 @@
 // the host's msgpackr decodes exactly that value; every refusal is a JS exception with
 // its message and leaves nothing on the wire; records sent inside a timed region (RESPOND)
 // wait in the held TX queue, and what does not fit is dropped, counted and reported; and
-// the cost of send() for a small record, in the target's unit. A program without a
-// telemetry link (xs-bench) refuses send() with an Error.
+// the cost of send() for a small record, in the target's unit. (A program without a
+// telemetry link refuses send() with an Error: test/xs/xs-smoke.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceRecord, DoneRecord, InfoRecord, OverflowRecord, UserRecord } from '../../host/bridge/protocol.ts';
 import { buildFirmware } from '../../host/build/firmware.ts';
-import { runBindingSelftest } from '../../host/bench/js-apps.ts';
 import { deploy } from '../../host/deploy/deploy.ts';
 import { appRoot, bootBoard, changedApp, closeBoard, type Board } from '../deploy/fixtures.ts';
 
@@ -265,16 +264,6 @@ for (const target of ['mps2-an500', 'host'] as const) {
       const firstIter = recs.findIndex((r) => r.kind === 'iter');
       expect(recs.indexOf(burst.at(-1)!)).toBeLessThan(firstIter);
       expect(recs.indexOf(overflow!)).toBeGreaterThan(firstIter);
-    });
-
-    it('is refused with an Error by a program without a telemetry link (xs-bench)', async () => {
-      const run = await runBindingSelftest(target);
-      expect(run.probes.find((p) => p.name === 'telemetry without a link')).toEqual({
-        name: 'telemetry without a link',
-        threw: true,
-        errorClass: 'Error',
-        message: 'telemetry: this firmware program has no telemetry link (user records need the main firmware)',
-      });
     });
 
     it('costs (send() of a small record)', () => {

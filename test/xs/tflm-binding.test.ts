@@ -1,19 +1,44 @@
 // Misusing the tflm and assets bindings from JS gives JS exceptions with clear messages,
 // never a crash: bad model asset name, a model too big for its arena slot, tensor index
 // out of range or of the wrong type, use of a replaced or closed interpreter and of its
-// detached views, stores into flash. The probes run on the device (xs-bench selftest,
-// device/lib/tflm-selftest.ts); this file checks what each one threw.
+// detached views, stores into flash. The probes run on the device inside the main
+// firmware (app binding_selftest, device/lib/tflm-selftest.ts), which sends what each one
+// threw as a telemetry record; this file checks them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBindingSelftest, type Probe } from '../../host/bench/js-apps.ts';
+import type { DeviceRecord, DoneRecord, UserRecord } from '../../host/bridge/protocol.ts';
+import { resolveManifest } from '../../host/build/manifest.ts';
+import { bootBoard, closeBoard } from '../deploy/fixtures.ts';
+
+interface Probe {
+  name: string;
+  threw: boolean;
+  errorClass?: string;
+  code?: string;
+  message?: string;
+  bytesNeeded?: number;
+  value?: unknown;
+}
 
 describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (target) => {
   let probes: Map<string, Probe>;
-  let exitCode: number;
+  let done: DoneRecord;
 
   beforeAll(async () => {
-    const run = await runBindingSelftest(target);
-    probes = new Map(run.probes.map((p) => [p.name, p]));
-    exitCode = run.exitCode;
+    const board = await bootBoard(target);
+    try {
+      const from = board.session.records.length;
+      await board.session.command(
+        { kind: 'run', app: 'binding_selftest', impl: 'js', iterations: 1, warmup: 0 },
+        { timeoutMs: 10_000 },
+      );
+      done = (await board.session.waitFor((r: DeviceRecord) => r.kind === 'done', 300_000, from)) as DoneRecord;
+      const users = board.session.records
+        .slice(from)
+        .filter((r): r is UserRecord => r.kind === 'user' && r.name === 'probe');
+      probes = new Map(users.map((u) => [(u.value as Probe).name, u.value as Probe]));
+    } finally {
+      await closeBoard(board);
+    }
   });
 
   const get = (name: string): Probe => {
@@ -23,8 +48,9 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
   };
 
   it('survives every misuse (exit 0, all probes reported)', () => {
-    expect(exitCode).toBe(0);
-    expect(probes.size).toBeGreaterThanOrEqual(29);
+    expect(done.status).toBe(0);
+    expect(done.tx.dropped).toBe(0);
+    expect(probes.size).toBeGreaterThanOrEqual(28);
   });
 
   it('rejects a bad model asset name with the name in the message', () => {
@@ -34,7 +60,7 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
     expect(get('not a model')).toMatchObject({ threw: true, errorClass: 'TflmError', code: 'MALFORMED' });
   });
 
-  it('reports an arena too small with the bytes needed (person_detect in the 24 KB aux slot)', () => {
+  it('reports an arena too small with the bytes needed (person_detect in the 24 KB aux arena)', () => {
     const p = get('arena too small (person_detect in aux)');
     expect(p).toMatchObject({ threw: true, errorClass: 'TflmError', code: 'ARENA' });
     expect(p.message).toMatch(/^arena too small: needs (at least )?\d+ bytes \(24576 given\)$/);
@@ -56,7 +82,9 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
   });
 
   it('gives cached zero-copy views, arena figures and a per-op profile', () => {
-    expect(get('arena sizes').value).toEqual([160 * 1024, 24 * 1024]);
+    // The sizes' one home: manifest.json defines.arena (per platform).
+    const { defines } = resolveManifest(target);
+    expect(get('arena sizes').value).toEqual([defines.MODDEF_ARENA_MAIN, defines.MODDEF_ARENA_AUX]);
     expect(get('input view is cached and zero copy')).toMatchObject({ threw: false, value: true });
     expect(get('profile lists every op').value).toBe('CONV_2D,MAX_POOL_2D,RESHAPE,FULLY_CONNECTED,SOFTMAX');
     expect(get('arena figures').value).toBeGreaterThan(10_000);

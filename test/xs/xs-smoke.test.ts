@@ -28,6 +28,7 @@ interface SmokeLine {
   };
   js: {
     target: string;
+    telemetryWithoutLink: string;
     unit: string;
     emptyLoopTicks: number;
     callLoopTicks: number;
@@ -91,6 +92,12 @@ for (const target of ['host', 'mps2-an500'] as const) {
       expect(line.js.checksFailed).toEqual([]);
       expect(line.js.checksPassed).toBeGreaterThanOrEqual(22);
       expect(line.js.target).toBe(target);
+    });
+
+    it('refuses telemetry send() with an Error in a program without a telemetry link', () => {
+      expect(line.js.telemetryWithoutLink).toBe(
+        'Error: telemetry: this firmware program has no telemetry link (user records need the main firmware)',
+      );
     });
 
     it('gets exactly the key IDs the host tool predicted', () => {

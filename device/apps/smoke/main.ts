@@ -5,6 +5,7 @@ import { ticks, toUnit, unit, num, den, hz } from 'timer';
 import * as board from 'board';
 import { nop, scratch, scratchSum } from 'micro';
 import config from 'mc/config';
+import { send } from 'telemetry';
 import { Checks } from '../../lib/checks.ts';
 
 const LOOPS = 10_000;
@@ -188,9 +189,20 @@ function measure(): void {
   figures.fib15Ticks = ticks() - t0;
 }
 
+// xs-smoke has no telemetry link: send() must say so with an Error, not drop the value.
+function telemetryWithoutLink(): void {
+  try {
+    send('x', 1);
+    figures.telemetryWithoutLink = 'sent';
+  } catch (e) {
+    figures.telemetryWithoutLink = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
+
 export function run(): void {
   language();
   measure();
+  telemetryWithoutLink();
   later(21).then((v) => {
     asyncValue = v;
   });

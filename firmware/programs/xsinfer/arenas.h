@@ -8,13 +8,10 @@
 
 #include "mc.defines.h"
 
-/* Defaults fit every built-in app: person_detect needs ≈82 KB (reference) / 87 KB
- * (optimized) plus the planner's temporary records; the front end ≈8 KB. */
-#ifndef MODDEF_ARENA_MAIN
-#define MODDEF_ARENA_MAIN (96 * 1024)
-#endif
-#ifndef MODDEF_ARENA_AUX
-#define MODDEF_ARENA_AUX (24 * 1024)
+/* The sizes' one home is manifest.json (`defines.arena`, per platform): the typings and
+ * tests read them from there too (tflm arenaBytes()). */
+#if !defined(MODDEF_ARENA_MAIN) || !defined(MODDEF_ARENA_AUX)
+#error "manifest.json must define defines.arena.main and defines.arena.aux"
 #endif
 
 enum { MAIN_ARENA_BYTES = MODDEF_ARENA_MAIN, AUX_ARENA_BYTES = MODDEF_ARENA_AUX };

@@ -1,0 +1,26 @@
+// binding_selftest – the tflm/assets binding misuse probes (lib/tflm-selftest.ts) run inside
+// the main firmware: setup sends what each probe threw as one telemetry `user` record
+// "probe" per probe (test/xs/tflm-binding.test.ts reads them), then hands the bench loop
+// hello_world's model for its single, unchecked iteration. JS only: it has no C twin.
+import { send, type TelemetryValue } from 'telemetry';
+import { Interpreter, type Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { run as runProbes } from '../../lib/tflm-selftest.ts';
+
+export const cases = 1;
+
+export function setup(kernels: Kernels): Interpreter {
+  // Through JSON, as a probe's value may be any object (an Interpreter a probe returned).
+  for (const probe of runProbes()) send('probe', JSON.parse(JSON.stringify(probe)) as TelemetryValue);
+  return new Interpreter('models/hello_world_int8.tflite', { kernels });
+}
+
+export function populate(_caseIndex: number): void {}
+
+export function respond(): AppResult {
+  return { label: -1, score: 0, value: 0 };
+}
+
+export function check(): boolean {
+  return true;
+}

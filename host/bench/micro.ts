@@ -1,0 +1,112 @@
+// The micro-benchmarks that explain the overhead table: the main firmware's `micro` run
+// measures JS idioms under XS and their C equivalents in one image and sends the raw ticks
+// as one `user` record "micro"; here they become per-operation figures in the target's unit.
+import type { DeviceRecord, TickUnit, UserRecord } from '../bridge/protocol.ts';
+import { XsinferError } from '../errors.ts';
+import type { MicroBench } from './result.ts';
+
+/** The micro-benchmarks in raw ticks, as the main firmware's `micro` run sends them (a
+ * `user` record "micro": the JS half as JSON text, the C half as a map). JS loops are REPS
+ * iterations whole; single shots are net of one timer-read pair, as are the C figures. */
+export interface RawMicro {
+  unit: string;
+  num: number;
+  den: number;
+  js: {
+    reps: number;
+    emptyLoop: number;
+    nopLoop: number;
+    ticks32Loop: number;
+    ticksLoop: number;
+    ticks32Pair: number;
+    ticksPair: number;
+    fill: { bytes: number; loop: number; lut: number; set: number }[];
+    argmax: { n: number; js: number }[];
+  };
+  c: {
+    ticksPair: number;
+    fill: { bytes: number; loop: number; lut: number; memcpy: number }[];
+    argmax: { n: number; c: number }[];
+  };
+}
+
+/** Micro-benchmarks in the target's unit, per operation. */
+export interface JsMicro {
+  unit: string;
+  /** One empty JS→C host call, net of the empty loop iteration. */
+  emptyCall: number;
+  /** One iteration of an empty `for` loop. */
+  emptyLoop: number;
+  /** One timer read from JS in a loop, net of the loop: ticks32() (int32, what the bench
+   * loop uses) and ticks() (64-bit → double); and C's board_ticks(). */
+  timerRead: { ticks32: number; ticks: number; c: number };
+  /** What a timed span costs on top of its content: two back-to-back reads and the
+   * subtraction, ticks32() vs ticks(); C: two board_ticks(). */
+  timerPair: { ticks32: number; ticks: number; c: number };
+  /** Filling a model input of `bytes` (a view over C memory): JS element copy loop, JS
+   * table loop (POPULATE's work), JS TypedArray set(); C byte loop, C table loop, memcpy. */
+  fillInput: {
+    bytes: number;
+    jsLoop: number;
+    jsLut: number;
+    jsSet: number;
+    cLoop: number;
+    cLut: number;
+    cMemcpy: number;
+  }[];
+  argmax: { n: number; js: number; c: number }[];
+}
+
+export function microFromRaw(raw: RawMicro): JsMicro {
+  const unit = (ticks: number) => (ticks * raw.num) / raw.den;
+  const { js, c } = raw;
+  const perRep = (loop: number) => unit(loop - js.emptyLoop) / js.reps;
+  return {
+    unit: raw.unit,
+    emptyCall: perRep(js.nopLoop),
+    emptyLoop: unit(js.emptyLoop) / js.reps,
+    timerRead: { ticks32: perRep(js.ticks32Loop), ticks: perRep(js.ticksLoop), c: unit(c.ticksPair) },
+    timerPair: { ticks32: unit(js.ticks32Pair), ticks: unit(js.ticksPair), c: unit(c.ticksPair) },
+    fillInput: js.fill.map((f) => {
+      const cf = c.fill.find((x) => x.bytes === f.bytes);
+      if (!cf) throw new XsinferError('RUN_FAILED', `MICRO: no C fill figure for ${f.bytes} bytes`);
+      return {
+        bytes: f.bytes,
+        jsLoop: unit(f.loop),
+        jsLut: unit(f.lut),
+        jsSet: unit(f.set),
+        cLoop: unit(cf.loop),
+        cLut: unit(cf.lut),
+        cMemcpy: unit(cf.memcpy),
+      };
+    }),
+    argmax: js.argmax.map((a) => ({ n: a.n, js: unit(a.js), c: unit(c.argmax.find((x) => x.n === a.n)?.c ?? NaN) })),
+  };
+}
+
+/** The `micro` run's user record of a session, in the target's unit (undefined: no such run). */
+export function microFromRecords(records: DeviceRecord[], tick: TickUnit): JsMicro | undefined {
+  const user = records.find((r): r is UserRecord => r.kind === 'user' && r.name === 'micro');
+  if (!user) return undefined;
+  const value = user.value as { js: string; c: RawMicro['c'] };
+  return microFromRaw({
+    unit: tick.unit,
+    num: tick.num,
+    den: tick.den,
+    js: JSON.parse(value.js) as RawMicro['js'],
+    c: value.c,
+  });
+}
+
+/** The report's MicroBench (result.ts): the fill figures it keeps are POPULATE's table
+ * loop (JS vs C), the timer read is the cheap ticks32(), the span's timer cost its pair. */
+export function toMicroBench(m: JsMicro): MicroBench {
+  return {
+    emptyCall: m.emptyCall,
+    timerRead: m.timerRead.ticks32,
+    timerReadC: m.timerRead.c,
+    timerSpan: m.timerPair.ticks32,
+    fillInput: m.fillInput.map((f) => ({ bytes: f.bytes, js: f.jsLut, c: f.cLut })),
+    argmax: m.argmax,
+  };
+}
