@@ -17,20 +17,10 @@
 
 #include <stdint.h>
 
-typedef struct asset {
-  const char *name;
-  const uint8_t *data; /* 16-byte aligned */
-  uint32_t bytes;
-} asset_t;
+#include "xsinfer/platform.h" /* asset_t, asset_find() */
 
 #define ASSET_UPLOADS_MAX   4u
 #define ASSET_UPLOAD_PREFIX "upload/"
-
-extern const asset_t xsinfer_assets[];
-extern const uint32_t xsinfer_asset_count;
-
-/* The asset called name (uploaded or the image's), or NULL. */
-const asset_t *asset_find(const char *name);
 
 /* Publish (or with data NULL withdraw) the uploaded asset `name` (a string constant
  * starting with ASSET_UPLOAD_PREFIX). Returns 0, or -1 when the name lacks the prefix or

@@ -9,7 +9,7 @@ import { buildRoot, repoRoot } from '../paths.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { generateAssets } from './assets.ts';
 import { writeIfChanged } from './files.ts';
-import { buildName, definesHeader, resolveManifest } from './manifest.ts';
+import { buildName, configTable, definesHeader, resolveManifest } from './manifest.ts';
 
 export type { Target } from '../targets.ts';
 
@@ -69,6 +69,7 @@ async function generateSources(target: Target, buildDir: string): Promise<void> 
   );
   const manifest = resolveManifest(target);
   writeIfChanged(path.join(buildDir, 'gen', 'mc.defines.h'), definesHeader(manifest.defines, manifest.config));
+  writeIfChanged(path.join(buildDir, 'gen', 'mc_config.c'), configTable(manifest.config));
   generateAssets(buildDir, manifest.apps);
   // The device TypeScript → XS archive step exists once the XS port is in the tree.
   const archiveModule = path.join(repoRoot, 'host', 'build', 'device-archive.ts');

@@ -1,5 +1,5 @@
 /* hello_world.c – x → sin(x): POPULATE quantizes x, RESPOND dequantizes y. */
-#include "assets.h"
+#include "xsinfer/platform.h"
 #include "baseline/app.h"
 #include "quantize.h"
 

@@ -4,7 +4,7 @@
  * RESPOND is arg-max + score over silence/unknown/yes/no. */
 #include <string.h>
 
-#include "assets.h"
+#include "xsinfer/platform.h"
 #include "baseline/app.h"
 #include "quantize.h"
 

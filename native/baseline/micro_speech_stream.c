@@ -5,26 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "assets.h"
+#include "xsinfer/platform.h"
 #include "baseline/app.h"
 #include "baseline/micro_speech_stream.h"
-#include "mc.defines.h"
 #include "recognize_commands.h"
-
-/* RecognizeCommands' settings: manifest.json `config.recognizeCommands`, the same values
- * the TS apps read from mc/config; without it, TFLM's earlier micro_speech example's. */
-#ifndef MC_CONFIG_RECOGNIZECOMMANDS_AVERAGEWINDOWMS
-#define MC_CONFIG_RECOGNIZECOMMANDS_AVERAGEWINDOWMS 1000
-#endif
-#ifndef MC_CONFIG_RECOGNIZECOMMANDS_DETECTIONTHRESHOLD
-#define MC_CONFIG_RECOGNIZECOMMANDS_DETECTIONTHRESHOLD 200
-#endif
-#ifndef MC_CONFIG_RECOGNIZECOMMANDS_SUPPRESSIONMS
-#define MC_CONFIG_RECOGNIZECOMMANDS_SUPPRESSIONMS 1500
-#endif
-#ifndef MC_CONFIG_RECOGNIZECOMMANDS_MINIMUMCOUNT
-#define MC_CONFIG_RECOGNIZECOMMANDS_MINIMUMCOUNT 3
-#endif
 
 enum {
   STREAM_SAMPLES = 64000,
@@ -88,9 +72,12 @@ static eng_status_t stream_restart(stream_t *s, app_ctx_t *ctx) {
     return fail(&ctx->error, ENG_ERR_SHAPE, "front end is not int16[480] -> int8[40]");
   }
   memset(s->window, -128, sizeof s->window);
-  rc_init(&s->rc, MC_CONFIG_RECOGNIZECOMMANDS_AVERAGEWINDOWMS,
-          MC_CONFIG_RECOGNIZECOMMANDS_DETECTIONTHRESHOLD, MC_CONFIG_RECOGNIZECOMMANDS_SUPPRESSIONMS,
-          MC_CONFIG_RECOGNIZECOMMANDS_MINIMUMCOUNT, CLASSES);
+  /* manifest.json `config.recognizeCommands`, the values the TS apps read from mc/config;
+   * without it, TFLM's earlier micro_speech example's. */
+  rc_init(&s->rc, (int32_t)config_number("recognizeCommands.averageWindowMs", 1000),
+          (int32_t)config_number("recognizeCommands.detectionThreshold", 200),
+          (int32_t)config_number("recognizeCommands.suppressionMs", 1500),
+          (int32_t)config_number("recognizeCommands.minimumCount", 3), CLASSES);
   memset(&s->decision, 0, sizeof s->decision);
   return ENG_OK;
 }

@@ -101,9 +101,24 @@ describe('QEMU counts of JS runs', () => {
       collectRuns(records).map((r) => ({ app: r.app, totals: r.totals, phases: r.phases, results: r.results }));
     expect(strip(a.records)).toHaveLength(3);
     expect(strip(a.records)).toEqual(strip(b.records));
-    expect(microFromRecords(a.records, sessionTick(a.records))).toEqual(
-      microFromRecords(b.records, sessionTick(b.records)),
-    );
+    // The micro-benchmarks read the timer around single shots: the timer's phase against
+    // the instruction count depends on how long the guest waited for the host's command,
+    // so each figure repeats to within one timer tick (40/128 instruction), not exactly.
+    const tick = sessionTick(a.records);
+    const oneTick = tick.num / tick.den;
+    const ma = microFromRecords(a.records, tick)!;
+    const mb = microFromRecords(b.records, sessionTick(b.records))!;
+    const flat = (m: object): [string, number][] =>
+      Object.entries(m).flatMap(([k, v]): [string, number][] =>
+        typeof v === 'number'
+          ? [[k, v]]
+          : typeof v === 'object' && v
+            ? flat(v).map(([kk, vv]) => [`${k}.${kk}`, vv])
+            : [],
+      );
+    const fb = new Map(flat(mb));
+    expect(flat(ma).length).toBeGreaterThan(20);
+    for (const [key, value] of flat(ma)) expect(Math.abs(value - fb.get(key)!), key).toBeLessThanOrEqual(oneTick);
   });
 
   it('put INVOKE from JS within 1,200 instructions of C (the binding call path, timer reads included)', async () => {

@@ -9,6 +9,7 @@
 
 #include "arenas.h"
 #include "baseline/micro.h"
+#include "baseline/micro_speech_stream.h"
 #include "bench/bench.h"
 #include "board.h"
 #include "device_link.h"
@@ -64,7 +65,7 @@ void js_release_arenas(void) {
 }
 
 /* XS text travels as log records: nothing but frames may share the link. */
-static void eng_output(const char *text, size_t len) {
+static void forward_xs_output(const char *text, size_t len) {
   while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
   wire_logn(&device_wire, WIRE_LOG_INFO, text, (uint32_t)len);
   wire_drain(&device_wire);
@@ -83,11 +84,21 @@ static void xs_abort(int status, const char *reason) {
   upload_on_abort(); /* returns unless a boot-time app start aborted */
 }
 
+/* The JS stream apps check every step against the C app's reference (bench binding). */
+static eng_status_t micro_speech_stream_reference(eng_kernel_set_t kernels, uint8_t *arena,
+                                                  uint32_t arena_bytes, uint8_t *aux_arena,
+                                                  uint32_t aux_bytes, const uint8_t **table,
+                                                  uint32_t *table_bytes, eng_error_t *err) {
+  *table_bytes = MS_STREAM_STEPS * MS_STREAM_RECORD;
+  return ms_stream_reference(kernels, arena, arena_bytes, aux_arena, aux_bytes, table, err);
+}
+
 int js_start(void) {
   js_release_arenas();
-  xsinfer_xs_set_output(eng_output);
+  xsinfer_xs_set_output(forward_xs_output);
   xsinfer_xs_set_abort_handler(xs_abort);
   xsinfer_bench_set_sink(send_js_iteration, &sink_state);
+  xsinfer_bench_set_stream_reference(micro_speech_stream_reference);
   xsinfer_telemetry_set_sink(&telemetry_sink);
   uint32_t host_count;
   const xsinfer_xs_host_t *hosts = xsinfer_bindings_hosts(&host_count);

@@ -4,7 +4,7 @@
  */
 #include "assets/assets_binding.h"
 
-#include "assets.h"
+#include "xsinfer/platform.h"
 
 /* view(name) → a read-only Uint8Array over the asset's bytes in flash (stores throw
  * "read-only buffer"), or undefined when the image has no such asset. */

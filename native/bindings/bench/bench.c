@@ -4,11 +4,15 @@
  */
 #include "bench/bench.h"
 
-#include "baseline/micro_speech_stream.h"
 #include "tflm/tflm.h"
 
 static xsinfer_bench_sink_fn sink;
 static void *sink_user;
+static xsinfer_bench_reference_fn stream_reference;
+
+void xsinfer_bench_set_stream_reference(xsinfer_bench_reference_fn provider) {
+  stream_reference = provider;
+}
 
 void xsinfer_bench_set_sink(xsinfer_bench_sink_fn fn, void *user) {
   sink = fn;
@@ -47,22 +51,23 @@ void xs_bench_gc(xsMachine *the) {
   xsCollectGarbage();
 }
 
-/* streamReference(optimized) → read-only Uint8Array over micro_speech_stream's per-step
- * reference table (built by the C app on the tflm slots' arenas, which it borrows: call
- * it before creating the run's interpreters). */
+/* streamReference(optimized) → read-only Uint8Array over the program's reference table
+ * (micro_speech_stream's per-step reference in the main firmware), built on the tflm
+ * arenas, which the provider borrows: call it before creating the run's interpreters. */
 void xs_bench_stream_reference(xsMachine *the) {
   if (xsToInteger(xsArgc) < 1) xsTypeError("bench: streamReference(): kernels missing");
+  if (!stream_reference) xsUnknownError("bench: streamReference(): this firmware provides none");
   eng_kernel_set_t kernels = xsToBoolean(xsArg(0)) ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   uint32_t main_bytes, aux_bytes;
   uint8_t *main_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_ARENA_MAIN, &main_bytes);
   uint8_t *aux_arena = xsinfer_tflm_borrow_arena(XSINFER_TFLM_ARENA_AUX, &aux_bytes);
   if (!main_arena || !aux_arena)
-    xsUnknownError("bench: streamReference(): this firmware gives the tflm slots no arenas");
+    xsUnknownError("bench: streamReference(): this firmware gives the tflm arenas no memory");
   const uint8_t *table;
+  uint32_t table_bytes;
   eng_error_t error;
-  if (ms_stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &error) !=
-      ENG_OK)
+  if (stream_reference(kernels, main_arena, main_bytes, aux_arena, aux_bytes, &table, &table_bytes,
+                       &error) != ENG_OK)
     xsUnknownError("bench: streamReference(): %s", error.message);
-  xsinfer_xs_view(the, &xsResult, "Uint8Array", (void *)table, MS_STREAM_STEPS * MS_STREAM_RECORD,
-                  1);
+  xsinfer_xs_view(the, &xsResult, "Uint8Array", (void *)table, table_bytes, 1);
 }

@@ -6,14 +6,16 @@
  * queued for the wire, ...) by registering a sink; record() is called between timed
  * regions, never inside one, and the sink must not call back into XS. Without a sink,
  * record() throws (a program that runs JS benches must say where records go).
- * streamReference() is the C reference micro_speech_stream's JS twins check against
- * (baseline/micro_speech_stream.h); it borrows both tflm slot arenas while it builds.
+ * streamReference() returns a reference table the program provides (the main firmware
+ * registers micro_speech_stream's C reference, which its JS twins check against); the
+ * provider borrows both tflm arenas while it builds. Without a provider it throws.
  */
 #ifndef XSINFER_BINDINGS_BENCH_H
 #define XSINFER_BINDINGS_BENCH_H
 
 #include <stdint.h>
 
+#include "xsinfer/engine.h"
 #include "xsinfer_xs.h"
 
 /* One timed iteration as the JS loop measured it, raw ticks (spans < 2^32 ticks). */
@@ -32,6 +34,15 @@ typedef struct xsinfer_bench_record {
 typedef void (*xsinfer_bench_sink_fn)(void *user, const xsinfer_bench_record_t *record);
 
 void xsinfer_bench_set_sink(xsinfer_bench_sink_fn sink, void *user);
+
+/* Builds a read-only table in the given arenas (static storage or the arenas themselves)
+ * and returns it with its size; on failure fills *err. */
+typedef eng_status_t (*xsinfer_bench_reference_fn)(eng_kernel_set_t kernels, uint8_t *arena,
+                                                   uint32_t arena_bytes, uint8_t *aux_arena,
+                                                   uint32_t aux_bytes, const uint8_t **table,
+                                                   uint32_t *table_bytes, eng_error_t *err);
+
+void xsinfer_bench_set_stream_reference(xsinfer_bench_reference_fn provider);
 
 void xs_bench_record(xsMachine *the);
 void xs_bench_gc(xsMachine *the);

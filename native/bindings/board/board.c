@@ -2,7 +2,7 @@
  * board.c – host functions of the JS module "board": target name, memory figures, XS heap
  * figures, and text output to the host over the board UART.
  */
-#include "board.h"
+#include "xsinfer/platform.h"
 #include "xsinfer_bindings.h"
 
 void xs_board_name(xsMachine *the) {

@@ -8,8 +8,7 @@
 
 #include <string.h>
 
-#include "assets.h"
-#include "board.h"
+#include "xsinfer/platform.h"
 
 typedef struct tflm_arena {
   const char *name;

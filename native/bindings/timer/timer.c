@@ -2,7 +2,7 @@
  * timer.c – host functions of the JS module "timer": the board's 64-bit tick counter and
  * how ticks convert to its unit (instructions on QEMU, cycles on the F769, ns on host).
  */
-#include "board.h"
+#include "xsinfer/platform.h"
 #include "xsinfer_bindings.h"
 
 void xs_timer_ticks(xsMachine *the) {
