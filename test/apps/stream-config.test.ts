@@ -1,5 +1,5 @@
-// manifest.json `config` reaches the TS apps (mc/config) and their C twins (MC_CONFIG_* in
-// mc.defines.h) alike: an image built from a manifest that includes the repository's and
+// manifest.json `config` reaches the TS apps (mc/config) and their C twins (config_number()
+// over gen/mc_config.c) alike: an image built from a manifest that includes the repository's and
 // changes micro_speech_stream's RecognizeCommands settings detects at other times than the
 // default image (yes 1330 ms, no 2450 ms: test/apps/stream.test.ts), and C, TS + native
 // front end and pure TS still agree on every step, each checked on the device against the
