@@ -98,7 +98,7 @@ void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_mu
             if (bias != NULL) {
               acc = eng_wrap_add(acc, bias[oc]);
             }
-            acc = eng_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
+            acc = eng_requantize(acc, out_multiplier[oc], out_shift[oc]);
             acc = eng_wrap_add(acc, out_offset);
             if (acc < act_min) {
               acc = act_min;

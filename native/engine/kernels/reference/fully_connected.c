@@ -148,8 +148,8 @@ static eng_status_t fc_eval(eng_node_t *node) {
       }
       const int32_t m = d->multipliers != NULL ? d->multipliers[c] : d->multiplier;
       const int32_t s = d->multipliers != NULL ? d->shifts[c] : d->shift;
-      const int32_t v = (int32_t)((uint32_t)eng_mul_by_quantized_multiplier((int32_t)acc, m, s) +
-                                  (uint32_t)d->output_offset);
+      const int32_t v =
+          (int32_t)((uint32_t)eng_requantize((int32_t)acc, m, s) + (uint32_t)d->output_offset);
       y[n * d->out_depth + c] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
     }
   }

@@ -80,7 +80,7 @@ static eng_status_t mul_eval(eng_node_t *node) {
       int8_t *y = out->data;
       for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
         const int32_t prod = (d->in1_offset + a[it.ia]) * (d->in2_offset + b[it.ib]);
-        const int32_t v = d->out_offset + eng_mul_by_quantized_multiplier(prod, d->mult, d->shift);
+        const int32_t v = d->out_offset + eng_requantize(prod, d->mult, d->shift);
         y[i] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
       }
       break;
