@@ -9,21 +9,10 @@
 
 #include "flatbuf.h"
 #include "kernel.h"
+#include "plan.h"
 
-#define ENG_ALIGN      16u /* arena ends and planned (head) buffers */
-#define ENG_TAIL_ALIGN 8u  /* persistent allocations */
-
-/* Temporary records at the head during allocate (gone once the plan is committed). */
-typedef struct eng_scratch_req {
-  uint16_t node, slot;
-  uint32_t bytes;
-} eng_scratch_req_t;
-
-typedef struct eng_plan_item {
-  uint32_t size; /* 0 = not planned */
-  int16_t first, last;
-  uint32_t offset;
-} eng_plan_item_t;
+#define ENG_ALIGN      ENG_PLAN_ALIGN /* arena ends and planned (head) buffers */
+#define ENG_TAIL_ALIGN 8u             /* persistent allocations */
 
 /* The interpreter object lives at the top of the arena tail, so every byte here counts
  * against the arena (TFLM's allocator object does the same): vectors of the model are

@@ -949,170 +949,6 @@ static eng_status_t decode_options(eng_interp_t *it, eng_node_t *n, eng_builtin_
   return ENG_OK;
 }
 
-/* ---- planner ---- */
-
-#define ALIAS_MARK (-2) /* items[i].first: tensor i shares the buffer of items[i].offset */
-
-static uint32_t alias_root(const eng_plan_item_t *items, uint32_t i) {
-  for (uint32_t guard = 0; items[i].first == ALIAS_MARK && guard < 0x8000u; guard++) {
-    i = items[i].offset;
-  }
-  return i;
-}
-
-/* RESHAPE only reinterprets bytes, so its output can share its input's buffer: the
- * shared buffer lives as long as either tensor, and RESHAPE's eval skips the copy when
- * the pointers are equal (TFLM copies). Every tensor has a single writer (its producing
- * op; variables are excluded), so sharing cannot let a later write clobber a reader. */
-static void alias_reshapes(eng_interp_t *it, eng_plan_item_t *items) {
-  for (uint32_t o = 0; o < it->num_ops; o++) {
-    const eng_node_t *n = &it->nodes[o];
-    if (n->builtin != ENG_OP_RESHAPE || list_len(n->inputs) < 1 || list_len(n->outputs) != 1) {
-      continue;
-    }
-    const int32_t in = (int32_t)ld32(n->inputs);
-    const uint32_t out = ld32(n->outputs);
-    if (in < 0 || (uint32_t)in == out) {
-      continue;
-    }
-    const uint32_t root = alias_root(items, (uint32_t)in);
-    eng_plan_item_t *r = &items[root];
-    eng_plan_item_t *q = &items[out];
-    if (r->size == 0 || q->size == 0 || r->size != q->size ||
-        eval_tensor(it, root)->bytes != eval_tensor(it, out)->bytes) {
-      continue;
-    }
-    if (q->first < r->first) {
-      r->first = q->first;
-    }
-    if (q->last > r->last) {
-      r->last = q->last;
-    }
-    q->size = 0;
-    q->first = ALIAS_MARK;
-    q->offset = root;
-  }
-}
-
-/* Lifetimes into items[0..num_tensors): [first op that writes or needs it, last op
- * that reads it]; subgraph inputs live from op 0, outputs to the last op. Constants and
- * variables are not planned (size 0). preserve_all gives every tensor the whole run. */
-static void compute_lifetimes(eng_interp_t *it, eng_plan_item_t *items, int alias) {
-  const int16_t last = (int16_t)(it->num_ops > 0 ? it->num_ops - 1 : 0);
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    items[i].first = -1;
-    items[i].last = -1;
-    items[i].size = 0;
-    items[i].offset = 0;
-  }
-  for (uint32_t i = 0; i < it->sg_inputs_len; i++) {
-    eng_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i)];
-    p->first = 0;
-    if (p->last < 0) {
-      p->last = 0;
-    }
-  }
-  for (uint32_t o = 0; o < it->num_ops; o++) {
-    const eng_node_t *n = &it->nodes[o];
-    for (uint32_t i = 0, count = list_len(n->inputs); i < count; i++) {
-      const int32_t idx = (int32_t)ld32(n->inputs + 4 * i);
-      if (idx < 0) {
-        continue;
-      }
-      eng_plan_item_t *p = &items[idx];
-      if (p->first < 0) {
-        p->first = (int16_t)o; /* read before written: live from here */
-      }
-      p->last = (int16_t)o;
-    }
-    for (uint32_t i = 0, count = list_len(n->outputs); i < count; i++) {
-      eng_plan_item_t *p = &items[ld32(n->outputs + 4 * i)];
-      if (p->first < 0) {
-        p->first = (int16_t)o;
-      }
-      if (p->last < (int16_t)o) {
-        p->last = (int16_t)o;
-      }
-    }
-  }
-  for (uint32_t i = 0; i < it->sg_outputs_len; i++) {
-    eng_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i)];
-    if (p->first < 0) {
-      p->first = 0;
-    }
-    p->last = last;
-  }
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    const eng_tensor_t *t = eval_tensor(it, i);
-    eng_plan_item_t *p = &items[i];
-    if (t->is_const || t->is_variable || p->first < 0 || t->bytes == 0) {
-      p->size = 0;
-      continue;
-    }
-    p->size = align_up(t->bytes);
-    if (it->preserve_all) {
-      p->first = 0;
-      p->last = last;
-    }
-  }
-  if (alias && !it->preserve_all) {
-    alias_reshapes(it, items);
-  }
-}
-
-#define UNPLACED 0xFFFFFFFFu
-
-/* Greedy by size (largest first, ties by earliest start), each placed at the lowest
- * offset that does not overlap an already placed buffer whose lifetime intersects.
- * O(n^2) selection × O(n) checks; n is tens to a few hundred, once per allocate. */
-static uint32_t plan_head(eng_plan_item_t *items, uint32_t count) {
-  uint32_t head = 0;
-  for (uint32_t k = 0; k < count; k++) {
-    if (items[k].size > 0) {
-      items[k].offset = UNPLACED; /* size-0 items keep their offset (alias target) */
-    }
-  }
-  for (;;) {
-    int32_t best = -1;
-    for (uint32_t k = 0; k < count; k++) {
-      const eng_plan_item_t *p = &items[k];
-      if (p->size == 0 || p->offset != UNPLACED) {
-        continue;
-      }
-      if (best < 0 || p->size > items[best].size ||
-          (p->size == items[best].size && p->first < items[best].first)) {
-        best = (int32_t)k;
-      }
-    }
-    if (best < 0) {
-      break;
-    }
-    eng_plan_item_t *bp = &items[best];
-    uint32_t candidate = 0;
-    for (int moved = 1; moved;) {
-      moved = 0;
-      for (uint32_t k = 0; k < count; k++) {
-        const eng_plan_item_t *q = &items[k];
-        if ((int32_t)k == best || q->size == 0 || q->offset == UNPLACED) {
-          continue;
-        }
-        if (q->last < bp->first || q->first > bp->last) {
-          continue; /* lifetimes disjoint */
-        }
-        if (q->offset < candidate + bp->size && candidate < q->offset + q->size) {
-          candidate = q->offset + q->size;
-          moved = 1;
-        }
-      }
-    }
-    bp->offset = candidate;
-    if (candidate + bp->size > head) {
-      head = candidate + bp->size;
-    }
-  }
-  return head;
-}
-
 /* ---- public: allocate / invoke ---- */
 
 eng_status_t eng_interp_allocate(eng_interp_t *it) {
@@ -1222,33 +1058,19 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
     return ENG_ERR_ARENA;
   }
   eng_plan_item_t *items = (eng_plan_item_t *)(void *)(it->arena + items_at);
-  /* Plan with RESHAPE buffers shared and without; sharing saves the copy but stretches
-   * a lifetime, which can make the greedy packing worse: keep sharing unless it costs
-   * head bytes. */
-  uint32_t head = 0;
-  for (int pass = 0; pass < 3; pass++) {
-    const int alias = pass != 1;
-    compute_lifetimes(it, items, alias);
-    for (uint32_t r = 0; r < it->num_scratch; r++) {
-      eng_plan_item_t *p = &items[it->num_tensors + r];
-      p->size = align_up(reqs[r].bytes);
-      p->first = (int16_t)reqs[r].node;
-      p->last = (int16_t)reqs[r].node;
-    }
-    const uint32_t h = plan_head(items, count);
-    if (pass == 0) {
-      head = h;
-    } else if (pass == 1) {
-      if (h >= head) {
-        /* Not better without sharing: redo the shared plan (pass 2) and keep it. */
-        continue;
-      }
-      head = h;
-      break;
-    } else {
-      head = h;
-    }
-  }
+  const eng_plan_graph_t graph = {
+      .nodes = it->nodes,
+      .num_ops = it->num_ops,
+      .tensors = it->tensors,
+      .tensor_stride = (uint32_t)ENG_EVAL_TENSOR_BYTES,
+      .num_tensors = it->num_tensors,
+      .inputs = it->fb.data + it->sg_inputs_pos,
+      .num_inputs = it->sg_inputs_len,
+      .outputs = it->fb.data + it->sg_outputs_pos,
+      .num_outputs = it->sg_outputs_len,
+      .preserve_all = it->preserve_all,
+  };
+  const uint32_t head = eng_plan(&graph, reqs, it->num_scratch, items);
   const uint32_t used = head > temp_peak ? head : temp_peak;
   if (first_error != ENG_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
     const uint32_t need = slack + used + tail_used + it->tail_missing;
@@ -1268,8 +1090,8 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
     }
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    if (items[i].first == ALIAS_MARK) {
-      eval_tensor(it, i)->data = eval_tensor(it, alias_root(items, i))->data;
+    if (items[i].first == ENG_PLAN_SHARED) {
+      eval_tensor(it, i)->data = eval_tensor(it, eng_plan_buffer_of(items, i))->data;
     }
   }
   it->head_bytes = head;
