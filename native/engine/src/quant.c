@@ -43,10 +43,9 @@ int64_t eng_shr_round64(int64_t x, int32_t e) {
   if (e > 63) {
     e = 63;
   }
-  const uint64_t mask = (2ULL << (e - 1)) - 1ULL;
-  const uint64_t dropped = (uint64_t)x & mask;
-  const uint64_t half = (mask >> 1) + 1ULL;
-  return (x >> e) + (dropped + (x >= 0 ? 1ULL : 0ULL) > half ? 1 : 0);
+  const uint64_t low_mask = (1ULL << e) - 1ULL;
+  const uint64_t limit = (low_mask >> 1) + ((uint64_t)x >> 63);
+  return (x >> e) + (((uint64_t)x & low_mask) > limit ? 1 : 0);
 }
 
 int32_t eng_requantize64(int64_t x, int32_t multiplier, int32_t shift) {

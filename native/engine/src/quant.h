@@ -32,15 +32,15 @@ static inline uint32_t eng_pow2_u32(int32_t shift) {
  * 2^31). The only product whose result leaves int32 is INT32_MIN * INT32_MIN (= 2^62):
  * it saturates to INT32_MAX. */
 static inline int32_t eng_q31_mul(int32_t a, int32_t b) {
-  const int64_t product = (int64_t)a * (int64_t)b;
-  if (product == ((int64_t)1 << 62)) {
+  if (a == b && a == INT32_MIN) {
     return INT32_MAX;
   }
-  return (int32_t)((product + ((int64_t)1 << 30)) >> 31);
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /* x / 2^e rounded to nearest, ties away from zero (e <= 0: x; e > 31 acts as 31): floor,
- * plus one when the dropped fraction is above one half, or exactly one half and x >= 0. */
+ * plus one when the dropped low bits exceed half of 2^e; for negative x a dropped value
+ * of exactly one half also rounds down (away from zero), so the limit is one higher. */
 static inline int32_t eng_shr_round(int32_t x, int32_t e) {
   if (e <= 0) {
     return x;
@@ -48,10 +48,9 @@ static inline int32_t eng_shr_round(int32_t x, int32_t e) {
   if (e > 31) {
     e = 31;
   }
-  const uint32_t mask = (2U << (e - 1)) - 1U;
-  const uint32_t dropped = (uint32_t)x & mask;
-  const uint32_t half = (mask >> 1) + 1U;
-  return (x >> e) + (dropped + (x >= 0 ? 1U : 0U) > half ? 1 : 0);
+  const uint32_t low_mask = (1U << e) - 1U;
+  const uint32_t limit = (low_mask >> 1) + ((uint32_t)x >> 31);
+  return (x >> e) + (((uint32_t)x & low_mask) > limit ? 1 : 0);
 }
 
 /* The same for int64 values (e > 63 acts as 63). */
