@@ -14,6 +14,14 @@
 #define ENG_ALIGN      ENG_PLAN_ALIGN /* arena ends and planned (head) buffers */
 #define ENG_TAIL_ALIGN 8u             /* persistent allocations */
 
+/* The reader a kernel's options parser gets (kernel.h): the op's BuiltinOptions table. */
+struct eng_options_reader {
+  fb_table_t table;
+  int present;  /* the op has an options table */
+  uint8_t type; /* its BuiltinOptions union type */
+  int bad;      /* a field read went out of bounds */
+};
+
 /* The interpreter object lives at the top of the arena tail, so every byte here counts
  * against the arena (TFLM's allocator object does the same): vectors of the model are
  * kept as positions and re-read from the flatbuffer when only prepare or error paths

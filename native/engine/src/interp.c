@@ -33,24 +33,6 @@ enum {
 };
 enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
 
-/* BuiltinOptions union type codes we decode. */
-enum {
-  OPT_NONE = 0,
-  OPT_CONV = 1,
-  OPT_DWCONV = 2,
-  OPT_POOL = 5,
-  OPT_FC = 8,
-  OPT_SOFTMAX = 9,
-  OPT_CONCAT = 10,
-  OPT_ADD = 11,
-  OPT_RESHAPE = 17,
-  OPT_MUL = 21,
-  OPT_SUB = 28,
-  OPT_DIV = 29,
-  OPT_STRIDED_SLICE = 32,
-  OPT_CAST = 37
-};
-
 #define MAX_TENSORS      32767u
 #define MAX_OPS          32767u
 #define MAX_TENSOR_BYTES 0x40000000u
@@ -803,150 +785,26 @@ eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char
   return ENG_OK;
 }
 
-/* ---- builtin options ---- */
+/* ---- builtin options: read by the op's kernel (its parser, beside the kernel) ---- */
 
-static eng_status_t decode_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {
-  fb_table_t op, t;
-  int have = 0;
-  uint8_t options_type = 0;
+static eng_status_t parse_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {
+  fb_table_t op;
+  eng_options_reader_t r;
+  memset(&r, 0, sizeof r);
   memset(o, 0, sizeof *o);
   if (op_table(it, (uint32_t)eng_node_index(n), &op) != 0 ||
-      fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
-      fb_table(&op, OP_OPTIONS, &t, &have) != 0) {
+      fb_u8(&op, OP_OPTIONS_TYPE, 0, &r.type) != 0 ||
+      fb_table(&op, OP_OPTIONS, &r.table, &r.present) != 0) {
     return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
   }
-  int bad = 0;
-  uint8_t u8v;
-  int8_t i8v;
-#define OPT_TYPE(expected)                                                          \
-  do {                                                                              \
-    if (have && options_type != (expected)) {                                       \
-      return eng_fail(n, ENG_ERR_MALFORMED, "builtin options type %u, expected %u", \
-                      (uint32_t)options_type, (uint32_t)(expected));                \
-    }                                                                               \
-  } while (0)
-#define GET_I32(id, def, dst) bad |= have ? fb_i32(&t, id, def, &(dst)) : ((dst) = (def), 0)
-#define GET_ACT(id, dst)                      \
-  do {                                        \
-    i8v = 0;                                  \
-    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0; \
-    (dst) = (eng_activation_t)i8v;            \
-  } while (0)
-#define GET_PAD(id, dst)                      \
-  do {                                        \
-    i8v = 0;                                  \
-    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0; \
-    (dst) = (eng_padding_t)i8v;               \
-  } while (0)
-#define GET_BOOL(id, def, dst)                  \
-  do {                                          \
-    u8v = (def);                                \
-    bad |= have ? fb_u8(&t, id, def, &u8v) : 0; \
-    (dst) = u8v != 0;                           \
-  } while (0)
-  switch (n->builtin) {
-    case ENG_OP_CONV_2D:
-      OPT_TYPE(OPT_CONV);
-      GET_PAD(0, o->conv.padding);
-      GET_I32(1, 0, o->conv.stride_w);
-      GET_I32(2, 0, o->conv.stride_h);
-      GET_ACT(3, o->conv.activation);
-      GET_I32(4, 1, o->conv.dilation_w);
-      GET_I32(5, 1, o->conv.dilation_h);
-      break;
-    case ENG_OP_DEPTHWISE_CONV_2D:
-      OPT_TYPE(OPT_DWCONV);
-      GET_PAD(0, o->dwconv.padding);
-      GET_I32(1, 0, o->dwconv.stride_w);
-      GET_I32(2, 0, o->dwconv.stride_h);
-      GET_I32(3, 0, o->dwconv.depth_multiplier);
-      GET_ACT(4, o->dwconv.activation);
-      GET_I32(5, 1, o->dwconv.dilation_w);
-      GET_I32(6, 1, o->dwconv.dilation_h);
-      break;
-    case ENG_OP_AVERAGE_POOL_2D:
-    case ENG_OP_MAX_POOL_2D:
-      OPT_TYPE(OPT_POOL);
-      GET_PAD(0, o->pool.padding);
-      GET_I32(1, 0, o->pool.stride_w);
-      GET_I32(2, 0, o->pool.stride_h);
-      GET_I32(3, 0, o->pool.filter_w);
-      GET_I32(4, 0, o->pool.filter_h);
-      GET_ACT(5, o->pool.activation);
-      break;
-    case ENG_OP_FULLY_CONNECTED:
-      OPT_TYPE(OPT_FC);
-      GET_ACT(0, o->fc.activation);
-      i8v = 0;
-      bad |= have ? fb_i8(&t, 1, 0, &i8v) : 0;
-      o->fc.weights_format = i8v;
-      GET_BOOL(2, 0, o->fc.keep_num_dims);
-      break;
-    case ENG_OP_SOFTMAX: {
-      OPT_TYPE(OPT_SOFTMAX);
-      float beta = 0.0f;
-      bad |= have ? fb_f32(&t, 0, 0.0f, &beta) : 0;
-      o->softmax.beta = beta;
-      break;
-    }
-    case ENG_OP_ADD:
-    case ENG_OP_SUB:
-      OPT_TYPE(n->builtin == ENG_OP_ADD ? OPT_ADD : OPT_SUB);
-      GET_ACT(0, o->arith.activation);
-      GET_BOOL(1, 1, o->arith.pot_scale_int16);
-      break;
-    case ENG_OP_MUL:
-    case ENG_OP_DIV:
-      OPT_TYPE(n->builtin == ENG_OP_MUL ? OPT_MUL : OPT_DIV);
-      GET_ACT(0, o->arith.activation);
-      break;
-    case ENG_OP_CONCATENATION:
-      OPT_TYPE(OPT_CONCAT);
-      GET_I32(0, 0, o->concat.axis);
-      GET_ACT(1, o->concat.activation);
-      break;
-    case ENG_OP_STRIDED_SLICE:
-      OPT_TYPE(OPT_STRIDED_SLICE);
-      GET_I32(0, 0, o->strided_slice.begin_mask);
-      GET_I32(1, 0, o->strided_slice.end_mask);
-      GET_I32(2, 0, o->strided_slice.ellipsis_mask);
-      GET_I32(3, 0, o->strided_slice.new_axis_mask);
-      GET_I32(4, 0, o->strided_slice.shrink_axis_mask);
-      GET_BOOL(5, 0, o->strided_slice.offset);
-      break;
-    case ENG_OP_CAST:
-      OPT_TYPE(OPT_CAST);
-      i8v = -1;
-      bad |= have ? fb_i8(&t, 0, -1, &i8v) : 0;
-      o->cast.in_type = i8v;
-      i8v = -1;
-      bad |= have ? fb_i8(&t, 1, -1, &i8v) : 0;
-      o->cast.out_type = i8v;
-      break;
-    case ENG_OP_RESHAPE:
-      OPT_TYPE(OPT_RESHAPE);
-      if (have) {
-        fb_vec_t v;
-        if (fb_vector(&t, 0, 4, &v) != 0 || v.len > ENG_MAX_DIMS) {
-          return eng_fail(n, ENG_ERR_MALFORMED, "new_shape invalid");
-        }
-        o->reshape.new_shape_len = v.len;
-        for (uint32_t i = 0; i < v.len; i++) {
-          o->reshape.new_shape[i] = (int32_t)fb_load_u32(fb_vec_elem(&v, i, 4));
-        }
-      }
-      break;
-    default: break;
+  if (n->kernel->parse == NULL) {
+    return ENG_OK;
   }
-#undef OPT_TYPE
-#undef GET_I32
-#undef GET_ACT
-#undef GET_PAD
-#undef GET_BOOL
-  if (bad) {
+  const eng_status_t st = n->kernel->parse(n, &r, o);
+  if (st == ENG_OK && r.bad) {
     return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
   }
-  return ENG_OK;
+  return st;
 }
 
 /* ---- public: allocate / invoke ---- */
@@ -1005,7 +863,7 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
   it->in_prepare = 1;
   for (uint32_t i = 0; i < it->num_ops; i++) {
     eng_node_t *n = &it->nodes[i];
-    eng_status_t st = decode_options(it, n, &opts);
+    eng_status_t st = parse_options(it, n, &opts);
     if (st == ENG_OK && n->kernel->prepare != NULL) {
       n->options = &opts;
       st = n->kernel->prepare(n);

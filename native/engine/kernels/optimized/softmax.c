@@ -102,4 +102,5 @@ static eng_status_t softmax_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_softmax_opt = {ENG_OP_SOFTMAX, NULL, softmax_prepare, softmax_eval};
+const eng_kernel_t eng_kernel_softmax_opt = {ENG_OP_SOFTMAX, NULL, eng_parse_softmax_options,
+                                             softmax_prepare, softmax_eval};

@@ -106,4 +106,16 @@ static eng_status_t add_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_add_ref = {ENG_OP_ADD, NULL, add_prepare, add_eval};
+eng_status_t eng_parse_add_options(eng_node_t *node, eng_options_reader_t *r,
+                                   eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 11); /* AddOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->arith.activation = (eng_activation_t)eng_option_i8(r, 0, 0);
+  o->arith.pot_scale_int16 = eng_option_bool(r, 1, 1);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_add_ref = {ENG_OP_ADD, NULL, eng_parse_add_options, add_prepare,
+                                         add_eval};

@@ -156,5 +156,17 @@ static eng_status_t fc_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare,
-                                                     fc_eval};
+eng_status_t eng_parse_fc_options(eng_node_t *node, eng_options_reader_t *r,
+                                  eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 8); /* FullyConnectedOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->fc.activation = (eng_activation_t)eng_option_i8(r, 0, 0);
+  o->fc.weights_format = eng_option_i8(r, 1, 0);
+  o->fc.keep_num_dims = eng_option_bool(r, 2, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL,
+                                                     eng_parse_fc_options, fc_prepare, fc_eval};

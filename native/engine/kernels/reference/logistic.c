@@ -101,5 +101,5 @@ static eng_status_t logistic_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, logistic_prepare,
+const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, NULL, logistic_prepare,
                                               logistic_eval};

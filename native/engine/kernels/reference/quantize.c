@@ -73,5 +73,5 @@ static eng_status_t quantize_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_quantize_ref = {ENG_OP_QUANTIZE, NULL, quantize_prepare,
+const eng_kernel_t eng_kernel_quantize_ref = {ENG_OP_QUANTIZE, NULL, NULL, quantize_prepare,
                                               quantize_eval};

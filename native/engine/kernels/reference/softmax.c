@@ -130,4 +130,15 @@ static eng_status_t softmax_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_softmax_ref = {ENG_OP_SOFTMAX, NULL, softmax_prepare, softmax_eval};
+eng_status_t eng_parse_softmax_options(eng_node_t *node, eng_options_reader_t *r,
+                                       eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 9); /* SoftmaxOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->softmax.beta = eng_option_f32(r, 0, 0.0f);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_softmax_ref = {ENG_OP_SOFTMAX, NULL, eng_parse_softmax_options,
+                                             softmax_prepare, softmax_eval};

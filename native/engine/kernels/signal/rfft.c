@@ -494,4 +494,5 @@ static eng_status_t rfft_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_rfft = {ENG_OP_CUSTOM, "SignalRfft", rfft_prepare, rfft_eval};
+const eng_kernel_t eng_kernel_signal_rfft = {ENG_OP_CUSTOM, "SignalRfft", NULL, rfft_prepare,
+                                             rfft_eval};
