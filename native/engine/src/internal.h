@@ -60,6 +60,8 @@ static inline eng_tensor_t *prep_tensors(const eng_interp_t *it) {
   return (eng_tensor_t *)(void *)(it->arena + it->head_start);
 }
 
+/* Fills *e (op index op, message from fmt as eng_format) and returns code. */
+eng_status_t eng_set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...);
 uint32_t eng_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap);
 uint32_t eng_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...);
 

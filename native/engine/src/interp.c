@@ -1,41 +1,13 @@
 /*
- * interp.c – the interpreter: reads and verifies a .tflite model (schema v3, subgraph 0)
- * in place, prepares each op, plans the arena (persistent tail, lifetime-planned head)
- * and runs the ops. Everything it needs lives in the caller's arena.
+ * interp.c – the interpreter: builds the tensor and node tables from a verified model
+ * (model.c) in the caller's arena, looks up each op's kernel, runs each op's options
+ * parser and prepare, commits the arena plan (plan.c) and runs the ops. Everything it
+ * needs lives in the caller's arena.
  */
 #include <string.h>
 
 #include "internal.h"
-
-/* ---- TFLite schema field ids (schema.fbs order) ---- */
-enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
-enum { OPCODE_DEPRECATED = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3 };
-enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
-enum {
-  TENSOR_SHAPE = 0,
-  TENSOR_TYPE = 1,
-  TENSOR_BUFFER = 2,
-  TENSOR_NAME = 3,
-  TENSOR_QUANT = 4,
-  TENSOR_IS_VARIABLE = 5,
-  TENSOR_SPARSITY = 6
-};
-enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIM = 6 };
-enum {
-  OP_OPCODE = 0,
-  OP_INPUTS = 1,
-  OP_OUTPUTS = 2,
-  OP_OPTIONS_TYPE = 3,
-  OP_OPTIONS = 4,
-  OP_CUSTOM_OPTIONS = 5,
-  OP_LARGE_CUSTOM_OFFSET = 9,
-  OP_LARGE_CUSTOM_SIZE = 10
-};
-enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
-
-#define MAX_TENSORS      32767u
-#define MAX_OPS          32767u
-#define MAX_TENSOR_BYTES 0x40000000u
+#include "model.h"
 
 /* int32 vector entries of the model on the hot path (node inputs/outputs): one load on
  * our little-endian targets (memcpy: the model may leave them unaligned). */
@@ -62,18 +34,6 @@ static uint32_t align_up(uint32_t v) {
   return (v + (ENG_ALIGN - 1)) & ~(ENG_ALIGN - 1);
 }
 
-static eng_status_t set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...) {
-  va_list ap;
-  e->code = code;
-  e->op_index = op;
-  e->bytes_needed = 0;
-  e->message[0] = '\0';
-  va_start(ap, fmt);
-  eng_vformat(e->message, sizeof e->message, 0, fmt, ap);
-  va_end(ap);
-  return code;
-}
-
 /* ---- arena ---- */
 
 static uint32_t align_tail(uint32_t v) {
@@ -93,307 +53,12 @@ static void *tail_alloc(eng_interp_t *it, uint32_t bytes) {
   return p;
 }
 
-/* ---- model decoding ---- */
-
-/* Resolve an operator code: builtin (max of the two fields, as TFLite does) and custom name. */
-static int decode_opcode(const fb_buf_t *fb, const fb_vec_t *opcodes, uint32_t index,
-                         int32_t *builtin, const char **custom, uint32_t *custom_len) {
-  fb_table_t oc;
-  int8_t deprecated;
-  int32_t code;
-  if (fb_vec_table(opcodes, index, &oc) != 0 ||
-      fb_i8(&oc, OPCODE_DEPRECATED, 0, &deprecated) != 0 ||
-      fb_i32(&oc, OPCODE_BUILTIN, 0, &code) != 0 ||
-      fb_string(&oc, OPCODE_CUSTOM, custom, custom_len) != 0) {
-    return -1;
-  }
-  (void)fb;
-  *builtin = code > deprecated ? code : deprecated;
-  return 0;
-}
-
-typedef struct model_view {
-  fb_buf_t fb;
-  fb_vec_t opcodes, buffers, tensors, ops, inputs, outputs;
-} model_view_t;
-
-static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m,
-                               eng_error_t *err) {
-  fb_table_t root, sg;
-  fb_vec_t subgraphs;
-  uint32_t version;
-  int present;
-  if (model == NULL || bytes < 8 || bytes > 0x7FFFFFFFu) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: %u bytes is not a flatbuffer",
-                     (uint32_t)(bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : bytes));
-  }
-  if (((uintptr_t)model & 3u) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1,
-                     "model bytes must be 4-byte aligned (16 recommended)");
-  }
-  m->fb.data = model;
-  m->fb.size = (uint32_t)bytes;
-  if (fb_root(&m->fb, &root) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: root table out of bounds");
-  }
-  if (memcmp(model + 4, "TFL3", 4) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: file identifier is not TFL3");
-  }
-  if (fb_u32(&root, MODEL_VERSION, 0, &version) != 0 || version != 3) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: schema version %u, expected 3", version);
-  }
-  if (fb_vector(&root, MODEL_OPCODES, 4, &m->opcodes) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: operator_codes out of bounds");
-  }
-  if (fb_vector(&root, MODEL_BUFFERS, 4, &m->buffers) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: buffers out of bounds");
-  }
-  if (fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 || subgraphs.len == 0 ||
-      fb_vec_table(&subgraphs, 0, &sg) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: no valid subgraph 0");
-  }
-  (void)present;
-  if (fb_vector(&sg, SG_TENSORS, 4, &m->tensors) != 0 ||
-      fb_vector(&sg, SG_OPERATORS, 4, &m->ops) != 0 ||
-      fb_vector(&sg, SG_INPUTS, 4, &m->inputs) != 0 ||
-      fb_vector(&sg, SG_OUTPUTS, 4, &m->outputs) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1,
-                     "subgraph 0: tensors/operators/inputs/outputs out of bounds");
-  }
-  if (m->tensors.len > MAX_TENSORS || m->ops.len > MAX_OPS) {
-    return set_error(err, ENG_ERR_MALFORMED, -1,
-                     "subgraph 0: %u tensors / %u ops exceed the limits", m->tensors.len,
-                     m->ops.len);
-  }
-  return ENG_OK;
-}
-
-/* Name of an op for messages: builtin name or "CUSTOM:<code>". */
-static uint32_t format_op_name(char *buf, uint32_t cap, uint32_t at, int32_t builtin,
-                               const char *custom, uint32_t custom_len) {
-  if (builtin == ENG_OP_CUSTOM) {
-    return eng_format(buf, cap, at, "CUSTOM:%.*s", (int)custom_len, custom);
-  }
-  return eng_format(buf, cap, at, "%s", eng_builtin_name(builtin));
-}
-
-static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index,
-                                 eng_tensor_t *t, eng_error_t *err, int check);
-
-/* check = 0: the model passed this decode at create; skip the per-channel value checks
- * (the decoded record is the same). */
-static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint32_t index,
-                                  eng_tensor_t *t, eng_error_t *err, int check) {
-  fb_table_t tt, buf;
-  fb_vec_t shape, data;
-  uint8_t type, is_var;
-  uint32_t buffer_index;
-  if (fb_vec_table(&m->tensors, index, &tt) != 0 || fb_vector(&tt, TENSOR_SHAPE, 4, &shape) != 0 ||
-      fb_u8(&tt, TENSOR_TYPE, 0, &type) != 0 || fb_u32(&tt, TENSOR_BUFFER, 0, &buffer_index) != 0 ||
-      fb_u8(&tt, TENSOR_IS_VARIABLE, 0, &is_var) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", index);
-  }
-  if (fb_has(&tt, TENSOR_SPARSITY) != 0) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1,
-                     "tensor %u: sparse tensors are not supported", index);
-  }
-  if (shape.len > ENG_MAX_DIMS) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: rank %u > %u", index, shape.len,
-                     (uint32_t)ENG_MAX_DIMS);
-  }
-  static const int32_t no_dims[1] = {0};
-  memset(t, 0, sizeof *t);
-  t->type = type;
-  t->rank = (uint8_t)shape.len;
-  t->dims = shape.len > 0 ? (const int32_t *)(const void *)(m->fb.data + shape.pos) : no_dims;
-  t->is_variable = is_var != 0;
-  uint64_t elements = 1;
-  for (uint32_t d = 0; d < shape.len; d++) {
-    const int32_t dim = (int32_t)fb_load_u32(fb_vec_elem(&shape, d, 4));
-    if (dim < 0) {
-      return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index,
-                       dim);
-    }
-    elements *= (uint64_t)dim;
-    if (elements > MAX_TENSOR_BYTES) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
-    }
-  }
-  const uint64_t bytes = elements * eng_type_size((eng_type_t)type);
-  if (bytes > MAX_TENSOR_BYTES) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
-  }
-  t->bytes = (uint32_t)bytes;
-
-  /* Constant data: a buffer with bytes, in the flatbuffer or (large models) at an
-   * offset in the file after it. */
-  if (buffer_index != 0 || m->buffers.len > 0) {
-    if (buffer_index >= m->buffers.len) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index,
-                       buffer_index);
-    }
-    uint64_t off, size;
-    if (fb_vec_table(&m->buffers, buffer_index, &buf) != 0 ||
-        fb_vector(&buf, BUFFER_DATA, 1, &data) != 0 || fb_u64(&buf, BUFFER_OFFSET, 0, &off) != 0 ||
-        fb_u64(&buf, BUFFER_SIZE, 0, &size) != 0) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "buffer %u: out of bounds", buffer_index);
-    }
-    const uint8_t *ptr = NULL;
-    uint64_t len = 0;
-    if (data.len > 0) {
-      ptr = m->fb.data + data.pos;
-      len = data.len;
-    } else if (off > 1) {
-      if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
-        return set_error(
-            err, ENG_ERR_MALFORMED, -1,
-            "buffer %u: external data (offset/size beyond the model bytes) not available",
-            buffer_index);
-      }
-      ptr = m->fb.data + off;
-      len = size;
-    }
-    if (ptr != NULL) {
-      if (len < bytes) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u",
-                         index, (uint32_t)len, (uint32_t)bytes);
-      }
-      const uint32_t esize = eng_type_size((eng_type_t)type);
-      const uint32_t need_align = esize >= 4 ? 4 : esize;
-      if (need_align > 1 && ((uintptr_t)ptr % need_align) != 0) {
-        return set_error(err, ENG_ERR_MALFORMED, -1,
-                         "tensor %u: constant data misaligned (give the model 16-byte alignment)",
-                         index);
-      }
-      t->data = (void *)(uintptr_t)ptr;
-      t->is_const = 1;
-    }
-  }
-  (void)it;
-  return decode_quant(m, &tt, index, t, err, check);
-}
-
-/* Quantization of tensor `index` (table tt) into t; t->type, rank and dims are set. */
-static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index,
-                                 eng_tensor_t *t, eng_error_t *err, int check) {
-  fb_table_t q;
-  fb_vec_t scales, zps;
-  const uint8_t type = t->type;
-  int present;
-  if (fb_table(tt, TENSOR_QUANT, &q, &present) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
-  }
-  if (present) {
-    int32_t qdim;
-    if (fb_vector(&q, QUANT_SCALE, 4, &scales) != 0 ||
-        fb_vector(&q, QUANT_ZERO_POINT, 8, &zps) != 0 || fb_i32(&q, QUANT_DIM, 0, &qdim) != 0) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
-    }
-    if (scales.len > 0) {
-      if (scales.len > 65535u || (zps.len != 0 && zps.len != scales.len)) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points",
-                         index, scales.len, zps.len);
-      }
-      /* TFLM does not check the axis of bias tensors (some models carry the filter's
-       * axis there); kernels check what they use. */
-      if (scales.len > 1 &&
-          (qdim < 0 || (qdim < (int32_t)t->rank && (uint32_t)t->dims[qdim] != scales.len))) {
-        return set_error(err, ENG_ERR_MALFORMED, -1,
-                         "tensor %u: per-channel dimension %d does not match %u scales", index,
-                         qdim, scales.len);
-      }
-      for (uint32_t c = 0; check && c < scales.len; c++) {
-        const float sc = fb_load_f32(m->fb.data + scales.pos + 4 * c);
-        if (!(sc >= 0.0f) || sc > 3.0e38f) {
-          return set_error(err, ENG_ERR_MALFORMED, -1,
-                           "tensor %u: scale %u is negative, infinite or NaN", index, c);
-        }
-      }
-      /* Zero points of narrow types must fit the type (kernels add them in int32). */
-      int32_t qmin = INT32_MIN, qmax = INT32_MAX;
-      if (type == ENG_INT8) {
-        qmin = -128;
-        qmax = 127;
-      } else if (type == ENG_UINT8) {
-        qmin = 0;
-        qmax = 255;
-      } else if (type == ENG_INT16) {
-        qmin = -32768;
-        qmax = 32767;
-      }
-      for (uint32_t c = 0; check && c < zps.len; c++) {
-        const int64_t zp = (int64_t)fb_load_u64(m->fb.data + zps.pos + 8 * c);
-        if (zp < qmin || zp > qmax) {
-          return set_error(err, ENG_ERR_MALFORMED, -1,
-                           "tensor %u: zero point %u out of range for %s", index, c,
-                           eng_type_name((eng_type_t)type));
-        }
-      }
-      t->quant_count = (uint16_t)scales.len;
-      t->quant_dim = (int16_t)qdim;
-      t->scales_raw = m->fb.data + scales.pos;
-      t->zps_raw = zps.len > 0 ? m->fb.data + zps.pos : NULL;
-      t->scale = fb_load_f32(t->scales_raw);
-      if (t->zps_raw != NULL) {
-        const int64_t zp = (int64_t)fb_load_u64(t->zps_raw);
-        if (zp < INT32_MIN || zp > INT32_MAX) {
-          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: zero point out of range", index);
-        }
-        t->zero_point = (int32_t)zp;
-      }
-    }
-  }
-  return ENG_OK;
-}
-
 static int tensor_index_ok(const eng_interp_t *it, int32_t idx, int allow_absent) {
   return (allow_absent && idx == -1) || (idx >= 0 && (uint32_t)idx < it->num_tensors);
 }
 
-/* Operator `index` of subgraph 0 (model already verified at create). */
-static int op_table(const eng_interp_t *it, uint32_t index, fb_table_t *op) {
-  fb_table_t root, sg;
-  fb_vec_t subgraphs, ops;
-  if (fb_root(&it->fb, &root) != 0 || fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 ||
-      fb_vec_table(&subgraphs, 0, &sg) != 0 || fb_vector(&sg, SG_OPERATORS, 4, &ops) != 0 ||
-      fb_vec_table(&ops, index, op) != 0) {
-    return -1;
-  }
-  return 0;
-}
-
-/* Custom options of an op table: in the flatbuffer, or (large models) at an offset after
- * it. 0 with *data = NULL when there are none; -1 when malformed. */
-static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uint8_t **data,
-                             uint32_t *len) {
-  fb_vec_t copts;
-  *data = NULL;
-  *len = 0;
-  if (fb_vector(op, OP_CUSTOM_OPTIONS, 1, &copts) != 0) {
-    return -1;
-  }
-  if (copts.len > 0) {
-    *data = fb->data + copts.pos;
-    *len = copts.len;
-    return 0;
-  }
-  uint64_t off, size;
-  if (fb_u64(op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 ||
-      fb_u64(op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
-    return -1;
-  }
-  if (off > 1) {
-    if (off > fb->size || size > (uint64_t)fb->size - off) {
-      return -2;
-    }
-    *data = fb->data + off;
-    *len = (uint32_t)size;
-  }
-  return 0;
-}
-
-static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t index,
-                              eng_node_t *n, eng_error_t *err) {
+static eng_status_t decode_op(eng_interp_t *it, const eng_model_t *m, uint32_t index, eng_node_t *n,
+                              eng_error_t *err) {
   fb_table_t op, opt;
   fb_vec_t ins, outs;
   uint32_t opcode, custom_len;
@@ -405,61 +70,62 @@ static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t 
       fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
       fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 ||
       fb_table(&op, OP_OPTIONS, &opt, &present) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds",
+                         index);
   }
   if (opcode >= m->opcodes.len || opcode > 0xFFFFu ||
-      decode_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid",
-                     index, opcode);
+      eng_model_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid",
+                         index, opcode);
   }
   if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count",
-                     index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count",
+                         index);
   }
   n->interp = it;
   /* Present vectors carry their length in the word before the first element. */
   n->inputs = fb_has(&op, OP_INPUTS) == 1 ? m->fb.data + ins.pos : EMPTY_LIST;
   n->outputs = m->fb.data + outs.pos;
   if (list_len(n->inputs) != ins.len || list_len(n->outputs) != outs.len) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors",
-                     index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors",
+                         index);
   }
   for (uint32_t i = 0; i < ins.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->inputs + 4 * i), 1)) {
-      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
-                       "op %u: input %u: tensor index out of range", index, i);
+      return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                           "op %u: input %u: tensor index out of range", index, i);
     }
   }
   for (uint32_t i = 0; i < outs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->outputs + 4 * i), 0)) {
-      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
-                       "op %u: output %u: tensor index out of range", index, i);
+      return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                           "op %u: output %u: tensor index out of range", index, i);
     }
   }
   const uint8_t *copts;
   uint32_t copts_len;
-  const int cst = op_custom_options(&m->fb, &op, &copts, &copts_len);
+  const int cst = eng_model_op_custom_options(&m->fb, &op, &copts, &copts_len);
   if (cst == -1) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds",
-                     index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                         "op %u: custom options out of bounds", index);
   }
   if (cst == -2) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
-                     "op %u: large custom options beyond the model", index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                         "op %u: large custom options beyond the model", index);
   }
   n->custom_options = copts;
   n->custom_options_len = (uint16_t)(copts_len > 0xFFFFu ? 0xFFFFu : copts_len);
   n->kernel = eng_kernel_lookup((eng_kernel_set_t)it->set, builtin, custom, custom_len);
   if (n->kernel == NULL) {
-    set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
+    eng_set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
     uint32_t at = (uint32_t)strlen(err->message);
-    at = format_op_name(err->message, sizeof err->message, at, builtin, custom, custom_len);
+    at = eng_model_op_name(err->message, sizeof err->message, at, builtin, custom, custom_len);
     eng_format(err->message, sizeof err->message, at, " (op %u)", index);
     return ENG_ERR_UNSUPPORTED_OP;
   }
   if (builtin < 0 || builtin > 0xFF) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index,
-                     builtin);
+    return eng_set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d",
+                         index, builtin);
   }
   n->builtin = (uint8_t)builtin;
   (void)opt_type;
@@ -473,18 +139,18 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
                                 size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err) {
   eng_error_t local;
   eng_error_t *e = err != NULL ? err : &local;
-  model_view_t m;
+  eng_model_t m;
   memset(e, 0, sizeof *e);
   e->op_index = -1;
   if (arena == NULL || arena_bytes > 0xFFFFFFF0u) {
-    set_error(e, ENG_ERR_ARG, -1, "arena missing or too large");
+    eng_set_error(e, ENG_ERR_ARG, -1, "arena missing or too large");
     return NULL;
   }
   if (kernels != ENG_KERNELS_REFERENCE && kernels != ENG_KERNELS_OPTIMIZED) {
-    set_error(e, ENG_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
+    eng_set_error(e, ENG_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
     return NULL;
   }
-  if (open_model(model, model_bytes, &m, e) != ENG_OK) {
+  if (eng_model_open(model, model_bytes, &m, e) != ENG_OK) {
     return NULL;
   }
   uint8_t *base = arena;
@@ -498,7 +164,7 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
                          align_tail(m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES) +
                          align_tail(m.ops.len * (uint32_t)sizeof(eng_node_t));
   if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
-    set_error(
+    eng_set_error(
         e, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
         fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
         (uint32_t)arena_bytes);
@@ -516,7 +182,7 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
   it->temp_top = head_start;
   it->set = (uint8_t)kernels;
   if (m.inputs.len > 0xFFFFu || m.outputs.len > 0xFFFFu) {
-    set_error(e, ENG_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
+    eng_set_error(e, ENG_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
     return NULL;
   }
   it->sg_inputs_pos = m.inputs.pos;
@@ -529,25 +195,25 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
   it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES);
   it->nodes = tail_alloc(it, m.ops.len * (uint32_t)sizeof(eng_node_t));
   if ((m.tensors.len && it->tensors == NULL) || (m.ops.len && it->nodes == NULL)) {
-    set_error(e, ENG_ERR_ARENA, -1, "arena too small for the tensor and node tables");
+    eng_set_error(e, ENG_ERR_ARENA, -1, "arena too small for the tensor and node tables");
     return NULL;
   }
   for (uint32_t i = 0; i < m.tensors.len; i++) {
     eng_tensor_t full;
-    if (decode_tensor(it, &m, i, &full, e, 1) != ENG_OK) {
+    if (eng_model_tensor(&m, i, &full, e, 1) != ENG_OK) {
       return NULL;
     }
     memcpy(eval_tensor(it, i), &full, ENG_EVAL_TENSOR_BYTES);
   }
   for (uint32_t i = 0; i < m.inputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.inputs, i, 4)), 0)) {
-      set_error(e, ENG_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
+      eng_set_error(e, ENG_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
       return NULL;
     }
   }
   for (uint32_t i = 0; i < m.outputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.outputs, i, 4)), 0)) {
-      set_error(e, ENG_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
+      eng_set_error(e, ENG_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
       return NULL;
     }
   }
@@ -557,53 +223,6 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
     }
   }
   return it;
-}
-
-uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_kernel_set_t kernels,
-                               char *names, uint32_t cap) {
-  model_view_t m;
-  eng_error_t e;
-  uint32_t count = 0, at = 0;
-  if (cap > 0) {
-    names[0] = '\0';
-  }
-  if (open_model(model, model_bytes, &m, &e) != ENG_OK) {
-    return 0;
-  }
-  for (uint32_t i = 0; i < m.ops.len; i++) {
-    fb_table_t op;
-    uint32_t opcode;
-    int32_t builtin;
-    const char *custom;
-    uint32_t custom_len;
-    if (fb_vec_table(&m.ops, i, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
-        opcode >= m.opcodes.len ||
-        decode_opcode(&m.fb, &m.opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
-      return count;
-    }
-    if (eng_kernel_lookup(kernels, builtin, custom, custom_len) != NULL) {
-      continue;
-    }
-    /* Report each missing op code once (first use decides). */
-    int seen = 0;
-    for (uint32_t j = 0; j < i && !seen; j++) {
-      fb_table_t prev;
-      uint32_t prev_code;
-      if (fb_vec_table(&m.ops, j, &prev) == 0 && fb_u32(&prev, OP_OPCODE, 0, &prev_code) == 0 &&
-          prev_code == opcode) {
-        seen = 1;
-      }
-    }
-    if (seen) {
-      continue;
-    }
-    if (count > 0) {
-      at = eng_format(names, cap, at, ",");
-    }
-    at = format_op_name(names, cap, at, builtin, custom, custom_len);
-    count++;
-  }
-  return count;
 }
 
 /* ---- kernel-facing helpers ---- */
@@ -616,10 +235,10 @@ static void node_custom(const eng_interp_t *it, const eng_node_t *n, const char 
   int32_t builtin;
   *name = NULL;
   *len = 0;
-  if (op_table(it, (uint32_t)(n - it->nodes), &op) != 0 ||
+  if (eng_model_op_table(&it->fb, (uint32_t)(n - it->nodes), &op) != 0 ||
       fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 || fb_root(&it->fb, &root) != 0 ||
       fb_vector(&root, MODEL_OPCODES, 4, &opcodes) != 0 || opcode >= opcodes.len ||
-      decode_opcode(&it->fb, &opcodes, opcode, &builtin, name, len) != 0) {
+      eng_model_opcode(&it->fb, &opcodes, opcode, &builtin, name, len) != 0) {
     *name = NULL;
     *len = 0;
   }
@@ -664,8 +283,8 @@ uint32_t eng_custom_options(const eng_node_t *node, const uint8_t **data) {
   fb_table_t op;
   uint32_t len = 0;
   *data = NULL;
-  if (op_table(node->interp, (uint32_t)eng_node_index(node), &op) != 0 ||
-      op_custom_options(&node->interp->fb, &op, data, &len) != 0) {
+  if (eng_model_op_table(&node->interp->fb, (uint32_t)eng_node_index(node), &op) != 0 ||
+      eng_model_op_custom_options(&node->interp->fb, &op, data, &len) != 0) {
     *data = NULL;
     return 0;
   }
@@ -718,7 +337,7 @@ int32_t eng_channel_zero_point(const eng_tensor_t *t, uint32_t c) {
 
 void *eng_alloc_persistent(eng_node_t *node, size_t bytes) {
   eng_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES) {
+  if (!it->in_prepare || bytes > ENG_MODEL_MAX_TENSOR_BYTES) {
     return NULL;
   }
   return tail_alloc(it, (uint32_t)bytes);
@@ -726,7 +345,7 @@ void *eng_alloc_persistent(eng_node_t *node, size_t bytes) {
 
 eng_status_t eng_request_scratch(eng_node_t *node, size_t bytes, int32_t *index) {
   eng_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES ||
+  if (!it->in_prepare || bytes > ENG_MODEL_MAX_TENSOR_BYTES ||
       node->num_scratch >= ENG_MAX_SCRATCH_PER_NODE || it->num_scratch >= 0xFFFFu) {
     return eng_fail(node, ENG_ERR_ARENA, "too many scratch buffers");
   }
@@ -765,7 +384,8 @@ eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...)
   const char *custom;
   uint32_t custom_len;
   node_custom(it, node, &custom, &custom_len);
-  uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
+  uint32_t at =
+      eng_model_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
   at = eng_format(e->message, sizeof e->message, at, " (op %d): ", index);
   va_start(ap, fmt);
   eng_vformat(e->message, sizeof e->message, at, fmt, ap);
@@ -792,7 +412,7 @@ static eng_status_t parse_options(eng_interp_t *it, eng_node_t *n, eng_builtin_o
   eng_options_reader_t r;
   memset(&r, 0, sizeof r);
   memset(o, 0, sizeof *o);
-  if (op_table(it, (uint32_t)eng_node_index(n), &op) != 0 ||
+  if (eng_model_op_table(&it->fb, (uint32_t)eng_node_index(n), &op) != 0 ||
       fb_u8(&op, OP_OPTIONS_TYPE, 0, &r.type) != 0 ||
       fb_table(&op, OP_OPTIONS, &r.table, &r.present) != 0) {
     return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
@@ -829,15 +449,15 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
     const uint32_t need =
         slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
     it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
-              need, it->arena_bytes);
+    eng_set_error(&it->error, ENG_ERR_ARENA, -1,
+                  "arena too small: needs at least %u bytes (%u given)", need, it->arena_bytes);
     it->error.bytes_needed = need;
     return ENG_ERR_ARENA;
   }
   {
-    model_view_t m;
+    eng_model_t m;
     eng_error_t e;
-    if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
+    if (eng_model_open(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
       it->allocate_failed = 1;
       it->error = e;
       return e.code;
@@ -848,9 +468,9 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
       memset(&full[i], 0, sizeof full[i]);
       memcpy(&full[i], eval_tensor(it, i), ENG_EVAL_TENSOR_BYTES);
       if (fb_vec_table(&m.tensors, i, &tt) != 0) {
-        set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
+        eng_set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
       } else {
-        e.code = decode_quant(&m, &tt, i, &full[i], &e, 0);
+        e.code = eng_model_quant(&m, &tt, i, &full[i], &e, 0);
       }
       if (e.code != ENG_OK) {
         it->allocate_failed = 1;
@@ -910,8 +530,8 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
     /* No room even for the planner's records: report what is known. */
     const uint32_t need = slack + temp_peak + tail_used + it->tail_missing;
     it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
-              need, it->arena_bytes);
+    eng_set_error(&it->error, ENG_ERR_ARENA, -1,
+                  "arena too small: needs at least %u bytes (%u given)", need, it->arena_bytes);
     it->error.bytes_needed = need;
     return ENG_ERR_ARENA;
   }
@@ -933,8 +553,8 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
   if (first_error != ENG_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
     const uint32_t need = slack + used + tail_used + it->tail_missing;
     it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
-              first_error != ENG_OK ? "at least " : "", need, it->arena_bytes);
+    eng_set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
+                  first_error != ENG_OK ? "at least " : "", need, it->arena_bytes);
     it->error.bytes_needed = need;
     return ENG_ERR_ARENA;
   }
@@ -963,7 +583,7 @@ eng_status_t eng_interp_invoke(eng_interp_t *it) {
     return ENG_ERR_ARG;
   }
   if (!it->allocated) {
-    return set_error(&it->error, ENG_ERR_STATE, -1, "invoke before a successful allocate");
+    return eng_set_error(&it->error, ENG_ERR_STATE, -1, "invoke before a successful allocate");
   }
   for (uint32_t i = 0; i < it->num_ops; i++) {
     eng_node_t *n = &it->nodes[i];
@@ -1005,11 +625,10 @@ uint32_t eng_interp_op_count(const eng_interp_t *it) {
  * caller keeps alive for the interpreter's lifetime) with the live data pointer. */
 static eng_status_t full_tensor(const eng_interp_t *it, uint32_t index, eng_tensor_t *t,
                                 fb_table_t *tt) {
-  model_view_t m;
+  eng_model_t m;
   eng_error_t e;
-  if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK ||
-      decode_tensor(NULL, &m, index, t, &e, 0) != ENG_OK ||
-      fb_vec_table(&m.tensors, index, tt) != 0) {
+  if (eng_model_open(it->fb.data, it->fb.size, &m, &e) != ENG_OK ||
+      eng_model_tensor(&m, index, t, &e, 0) != ENG_OK || fb_vec_table(&m.tensors, index, tt) != 0) {
     return ENG_ERR_MALFORMED;
   }
   /* tt refers to m's buffer record: point it at the interpreter's (same bytes). */
@@ -1130,7 +749,7 @@ eng_status_t eng_interp_preserve_all(eng_interp_t *it, int enable) {
     return ENG_ERR_ARG;
   }
   if (it->allocated || it->allocate_failed) {
-    return set_error(&it->error, ENG_ERR_STATE, -1, "preserve_all must be set before allocate");
+    return eng_set_error(&it->error, ENG_ERR_STATE, -1, "preserve_all must be set before allocate");
   }
   it->preserve_all = enable != 0;
   return ENG_OK;
