@@ -2,36 +2,22 @@
 // built with plan.c alone (host gcc, ASan + UBSan) and checks lifetimes, RESHAPE buffer
 // sharing and placement on hand-built graphs and on 400 random ones. planner.test.ts
 // checks the same planner inside the engine against TFLM's figures.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../host/paths.ts';
+import { compileSanitized } from './signal-harness.ts';
 
 describe('arena planner unit checks (host)', () => {
   it('lifetimes, sharing and placement hold on hand-built and random graphs', () => {
     const src = path.join(repoRoot, 'native', 'engine', 'src');
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-plan-')), 'plan-harness');
-    execFileSync(
-      'gcc',
-      [
-        '-std=c11',
-        '-O1',
-        '-g',
-        '-fsanitize=address,undefined',
-        '-fno-sanitize-recover=all',
-        '-Wall',
-        '-Wextra',
-        '-Werror',
-        `-I${path.join(repoRoot, 'native', 'engine', 'include')}`,
-        `-I${src}`,
-        path.join(src, 'plan.c'),
-        path.join(repoRoot, 'test', 'engine', 'plan-harness.c'),
-        '-o',
-        out,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+    compileSanitized(
+      [path.join(src, 'plan.c'), path.join(repoRoot, 'test', 'engine', 'plan-harness.c')],
+      [path.join(repoRoot, 'native', 'engine', 'include'), src],
+      out,
     );
     const r = spawnSync(out, [], { encoding: 'utf8' });
     expect(r.stderr).toBe('');

@@ -1,5 +1,6 @@
 // Builds test/engine/signal-harness.c with the engine sources (host gcc, ASan + UBSan) once
-// per test process and runs it; shared by the signal-* engine tests.
+// per test process and runs it; shared by the signal-* engine tests. compileSanitized is
+// the build step other host C harnesses use too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,29 @@ import { repoRoot } from '../../host/paths.ts';
 
 const engineDir = path.join(repoRoot, 'native', 'engine');
 let built: string | null = null;
+
+/** Host gcc build of a C test harness with ASan + UBSan and the engine's warning flags. */
+export function compileSanitized(sources: string[], includeDirs: string[], out: string): void {
+  execFileSync(
+    'gcc',
+    [
+      '-std=c11',
+      '-O1',
+      '-g',
+      '-fsanitize=address,undefined',
+      '-fno-sanitize-recover=all',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      ...includeDirs.map((d) => `-I${d}`),
+      ...sources,
+      '-lm',
+      '-o',
+      out,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+}
 
 export function harnessPath(): string {
   if (built) return built;
@@ -26,26 +50,10 @@ export function harnessPath(): string {
     ...kernelDirs.flatMap(cFiles),
     path.join(repoRoot, 'test', 'engine', 'signal-harness.c'),
   ];
-  execFileSync(
-    'gcc',
-    [
-      '-std=c11',
-      '-O1',
-      '-g',
-      '-fsanitize=address,undefined',
-      '-fno-sanitize-recover=all',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      `-I${path.join(engineDir, 'include')}`,
-      `-I${path.join(engineDir, 'src')}`,
-      `-I${path.join(engineDir, 'kernels', 'signal')}`,
-      ...sources,
-      '-lm',
-      '-o',
-      out,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+  compileSanitized(
+    sources,
+    [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'signal')],
+    out,
   );
   built = out;
   return out;

@@ -182,8 +182,9 @@ typedef struct eng_node eng_node_t;
  * the op with "builtin options out of bounds" whatever the parser returned. */
 typedef struct eng_options_reader eng_options_reader_t;
 
-typedef eng_status_t (*eng_parse_fn)(eng_node_t *node, eng_options_reader_t *r,
-                                     eng_builtin_options_t *out);
+typedef eng_status_t eng_parser_t(eng_node_t *node, eng_options_reader_t *r,
+                                  eng_builtin_options_t *out);
+typedef eng_parser_t *eng_parse_fn;
 typedef eng_status_t (*eng_prepare_fn)(eng_node_t *node);
 typedef eng_status_t (*eng_eval_fn)(eng_node_t *node);
 
@@ -212,20 +213,8 @@ typedef struct eng_kernel {
 
 /* Options parsers of the reference kernels that the optimized registrations share (each
  * defined beside its reference kernel). */
-eng_status_t eng_parse_conv_options(eng_node_t *node, eng_options_reader_t *r,
-                                    eng_builtin_options_t *out);
-eng_status_t eng_parse_dwconv_options(eng_node_t *node, eng_options_reader_t *r,
-                                      eng_builtin_options_t *out);
-eng_status_t eng_parse_pool_options(eng_node_t *node, eng_options_reader_t *r,
-                                    eng_builtin_options_t *out);
-eng_status_t eng_parse_fc_options(eng_node_t *node, eng_options_reader_t *r,
-                                  eng_builtin_options_t *out);
-eng_status_t eng_parse_softmax_options(eng_node_t *node, eng_options_reader_t *r,
-                                       eng_builtin_options_t *out);
-eng_status_t eng_parse_add_options(eng_node_t *node, eng_options_reader_t *r,
-                                   eng_builtin_options_t *out);
-eng_status_t eng_parse_mul_options(eng_node_t *node, eng_options_reader_t *r,
-                                   eng_builtin_options_t *out);
+eng_parser_t eng_parse_conv_options, eng_parse_dwconv_options, eng_parse_pool_options,
+    eng_parse_fc_options, eng_parse_softmax_options, eng_parse_add_options, eng_parse_mul_options;
 
 struct eng_interp;
 
