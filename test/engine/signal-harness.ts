@@ -33,9 +33,8 @@ export function compileSanitized(sources: string[], includeDirs: string[], out: 
   );
 }
 
-export function harnessPath(): string {
-  if (built) return built;
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
+/** Every engine C source: src/ and each kernels/<set>/. */
+export function engineSources(): string[] {
   const cFiles = (dir: string) =>
     fs
       .readdirSync(dir)
@@ -45,11 +44,13 @@ export function harnessPath(): string {
     .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => path.join(engineDir, 'kernels', d.name));
-  const sources = [
-    ...cFiles(path.join(engineDir, 'src')),
-    ...kernelDirs.flatMap(cFiles),
-    path.join(repoRoot, 'test', 'engine', 'signal-harness.c'),
-  ];
+  return [...cFiles(path.join(engineDir, 'src')), ...kernelDirs.flatMap(cFiles)];
+}
+
+export function harnessPath(): string {
+  if (built) return built;
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
+  const sources = [...engineSources(), path.join(repoRoot, 'test', 'engine', 'signal-harness.c')];
   compileSanitized(
     sources,
     [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'signal')],
