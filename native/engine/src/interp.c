@@ -429,58 +429,50 @@ static eng_status_t parse_options(eng_interp_t *it, eng_node_t *n, eng_builtin_o
 
 /* ---- public: allocate / invoke ---- */
 
-eng_status_t eng_interp_allocate(eng_interp_t *it) {
-  if (it == NULL) {
-    return ENG_ERR_ARG;
-  }
-  if (it->allocated) {
-    return ENG_OK;
-  }
-  if (it->allocate_failed) {
-    return it->error.code;
-  }
-  eng_builtin_options_t opts;
-  eng_status_t first_error = ENG_OK;
-  const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
-  /* Full tensor records for prepare, at the head (gone once the plan is committed). */
-  const uint64_t prep_end =
-      (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(eng_tensor_t);
-  if (prep_end > it->tail_low) {
-    const uint32_t need =
-        slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
+/* Fails allocate for want of arena: `need` bytes in all ("at least" when not every op
+ * could be prepared to the end). */
+static eng_status_t arena_short(eng_interp_t *it, uint32_t need, int at_least) {
+  it->allocate_failed = 1;
+  eng_set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
+                at_least ? "at least " : "", need, it->arena_bytes);
+  it->error.bytes_needed = need;
+  return ENG_ERR_ARENA;
+}
+
+/* The full tensor records prepare sees (quantization included), at the head. */
+static eng_status_t load_prepare_tensors(eng_interp_t *it) {
+  eng_model_t m;
+  eng_error_t e;
+  if (eng_model_open(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
     it->allocate_failed = 1;
-    eng_set_error(&it->error, ENG_ERR_ARENA, -1,
-                  "arena too small: needs at least %u bytes (%u given)", need, it->arena_bytes);
-    it->error.bytes_needed = need;
-    return ENG_ERR_ARENA;
+    it->error = e;
+    return e.code;
   }
-  {
-    eng_model_t m;
-    eng_error_t e;
-    if (eng_model_open(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
+  eng_tensor_t *full = prep_tensors(it);
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    fb_table_t tt;
+    memset(&full[i], 0, sizeof full[i]);
+    memcpy(&full[i], eval_tensor(it, i), ENG_EVAL_TENSOR_BYTES);
+    if (fb_vec_table(&m.tensors, i, &tt) != 0) {
+      eng_set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
+    } else {
+      e.code = eng_model_quant(&m, &tt, i, &full[i], &e, 0);
+    }
+    if (e.code != ENG_OK) {
       it->allocate_failed = 1;
       it->error = e;
       return e.code;
     }
-    eng_tensor_t *full = prep_tensors(it);
-    for (uint32_t i = 0; i < it->num_tensors; i++) {
-      fb_table_t tt;
-      memset(&full[i], 0, sizeof full[i]);
-      memcpy(&full[i], eval_tensor(it, i), ENG_EVAL_TENSOR_BYTES);
-      if (fb_vec_table(&m.tensors, i, &tt) != 0) {
-        eng_set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
-      } else {
-        e.code = eng_model_quant(&m, &tt, i, &full[i], &e, 0);
-      }
-      if (e.code != ENG_OK) {
-        it->allocate_failed = 1;
-        it->error = e;
-        return e.code;
-      }
-    }
   }
-  it->temp_top = (uint32_t)prep_end;
-  it->in_prepare = 1;
+  return ENG_OK;
+}
+
+/* Each op's options parser, then its prepare, in op order. A prepare that ran out of tail
+ * does not stop the others (*short_of_tail is set), so the error can say how much tail the
+ * model needs; any other failure ends allocate. */
+static eng_status_t prepare_ops(eng_interp_t *it, int *short_of_tail) {
+  eng_builtin_options_t opts;
+  *short_of_tail = 0;
   for (uint32_t i = 0; i < it->num_ops; i++) {
     eng_node_t *n = &it->nodes[i];
     eng_status_t st = parse_options(it, n, &opts);
@@ -491,36 +483,88 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
     n->options = NULL;
     if (st != ENG_OK) {
       if (st != ENG_ERR_ARENA || it->tail_missing == 0) {
-        it->in_prepare = 0;
         it->allocate_failed = 1;
         return st;
       }
-      first_error = st; /* keep preparing to learn how much tail the model needs */
+      *short_of_tail = 1;
     }
   }
+  return ENG_OK;
+}
+
+/* Variable tensors and the scratch-offset table (one word per request; a node's requests
+ * are consecutive, so its first one marks where its words start) in the tail. */
+static uint32_t *alloc_tail_records(eng_interp_t *it, const eng_scratch_req_t *reqs) {
   for (uint32_t i = 0; i < it->num_tensors; i++) {
     eng_tensor_t *t = eval_tensor(it, i);
     if (t->is_variable && !t->is_const && t->bytes > 0) {
       t->data = tail_alloc(it, t->bytes);
     }
   }
-  /* Head offsets of the scratch buffers, one word each; a node's requests are
-   * consecutive (prepare runs op by op). */
-  const eng_scratch_req_t *reqs = (const eng_scratch_req_t *)(const void *)(it->arena + prep_end);
-  uint32_t *scratch_table = NULL;
-  if (it->num_scratch > 0) {
-    scratch_table = tail_alloc(it, it->num_scratch * (uint32_t)sizeof(uint32_t));
-    if (scratch_table != NULL) {
-      for (uint32_t r = 0; r < it->num_scratch; r++) {
-        if (reqs[r].slot == 0) {
-          it->nodes[reqs[r].node].scratch_offsets = scratch_table + r;
-        }
-      }
+  if (it->num_scratch == 0) {
+    return NULL;
+  }
+  uint32_t *table = tail_alloc(it, it->num_scratch * (uint32_t)sizeof(uint32_t));
+  for (uint32_t r = 0; table != NULL && r < it->num_scratch; r++) {
+    if (reqs[r].slot == 0) {
+      it->nodes[reqs[r].node].scratch_offsets = table + r;
     }
   }
+  return table;
+}
+
+/* Reads every plan record before anything is written over the temporary area. */
+static void commit_plan(eng_interp_t *it, const eng_plan_item_t *items, uint32_t *scratch_table) {
+  for (uint32_t r = 0; r < it->num_scratch; r++) {
+    scratch_table[r] = items[it->num_tensors + r].offset;
+  }
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    if (items[i].size > 0) {
+      eval_tensor(it, i)->data = it->arena + it->head_start + items[i].offset;
+    }
+  }
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    if (items[i].first == ENG_PLAN_SHARED) {
+      eval_tensor(it, i)->data = eval_tensor(it, eng_plan_buffer_of(items, i))->data;
+    }
+  }
+}
+
+eng_status_t eng_interp_allocate(eng_interp_t *it) {
+  if (it == NULL) {
+    return ENG_ERR_ARG;
+  }
+  if (it->allocated) {
+    return ENG_OK;
+  }
+  if (it->allocate_failed) {
+    return it->error.code;
+  }
+  const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
+  /* Temporary records at the head, in order: full tensor records for prepare, the scratch
+   * requests prepare makes, then the planner's items (all gone once the plan is
+   * committed). */
+  const uint64_t prep_end =
+      (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(eng_tensor_t);
+  if (prep_end > it->tail_low) {
+    return arena_short(
+        it, slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low), 1);
+  }
+  eng_status_t st = load_prepare_tensors(it);
+  if (st != ENG_OK) {
+    return st;
+  }
+  it->temp_top = (uint32_t)prep_end;
+  it->in_prepare = 1;
+  int short_of_tail;
+  st = prepare_ops(it, &short_of_tail);
+  if (st != ENG_OK) {
+    it->in_prepare = 0;
+    return st;
+  }
+  const eng_scratch_req_t *reqs = (const eng_scratch_req_t *)(const void *)(it->arena + prep_end);
+  uint32_t *scratch_table = alloc_tail_records(it, reqs);
   it->in_prepare = 0;
-  /* Plan in temporary records after the scratch requests: one item per tensor, then
-   * one per scratch request. */
   const uint32_t items_at = align_up(it->temp_top);
   const uint32_t count = it->num_tensors + it->num_scratch;
   const uint64_t temp_end = (uint64_t)items_at + (uint64_t)count * sizeof(eng_plan_item_t);
@@ -528,12 +572,7 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
   const uint32_t tail_used = it->tail_end - it->tail_low;
   if (temp_end > it->tail_low) {
     /* No room even for the planner's records: report what is known. */
-    const uint32_t need = slack + temp_peak + tail_used + it->tail_missing;
-    it->allocate_failed = 1;
-    eng_set_error(&it->error, ENG_ERR_ARENA, -1,
-                  "arena too small: needs at least %u bytes (%u given)", need, it->arena_bytes);
-    it->error.bytes_needed = need;
-    return ENG_ERR_ARENA;
+    return arena_short(it, slack + temp_peak + tail_used + it->tail_missing, 1);
   }
   eng_plan_item_t *items = (eng_plan_item_t *)(void *)(it->arena + items_at);
   const eng_plan_graph_t graph = {
@@ -549,29 +588,11 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
       .preserve_all = it->preserve_all,
   };
   const uint32_t head = eng_plan(&graph, reqs, it->num_scratch, items);
-  const uint32_t used = head > temp_peak ? head : temp_peak;
-  if (first_error != ENG_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
-    const uint32_t need = slack + used + tail_used + it->tail_missing;
-    it->allocate_failed = 1;
-    eng_set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
-                  first_error != ENG_OK ? "at least " : "", need, it->arena_bytes);
-    it->error.bytes_needed = need;
-    return ENG_ERR_ARENA;
+  if (short_of_tail || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
+    const uint32_t used = head > temp_peak ? head : temp_peak;
+    return arena_short(it, slack + used + tail_used + it->tail_missing, short_of_tail);
   }
-  /* Commit: read every record before anything is written over the temporary area. */
-  for (uint32_t r = 0; r < it->num_scratch; r++) {
-    scratch_table[r] = items[it->num_tensors + r].offset;
-  }
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    if (items[i].size > 0) {
-      eval_tensor(it, i)->data = it->arena + it->head_start + items[i].offset;
-    }
-  }
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    if (items[i].first == ENG_PLAN_SHARED) {
-      eval_tensor(it, i)->data = eval_tensor(it, eng_plan_buffer_of(items, i))->data;
-    }
-  }
+  commit_plan(it, items, scratch_table);
   it->head_bytes = head;
   it->temp_top = it->head_start;
   it->allocated = 1;
