@@ -168,7 +168,7 @@ static void oracle(const shape_t *s, const quant_t *q, const void *input, const 
           if (s->kind <= KIND_DW) {
             if (q) {
               if (b32) acc += b32[oc];
-              acc = eng_mul_by_quantized_multiplier(acc, q->mult[oc], q->shift[oc]) + q->out_zp;
+              acc = eng_requantize(acc, q->mult[oc], q->shift[oc]) + q->out_zp;
               ((int8_t *)output)[o] = (int8_t)clamp_i(acc, q->act_min, q->act_max);
             } else {
               ((float *)output)[o] = total + (bf ? bf[oc] : 0.0f);

@@ -2,7 +2,7 @@
 // naive transcription of TFLM's reference semantics on random shapes, synthetic models
 // through the real engine, hand-computed cases of the rounding and padding rules, prepare's
 // refusals, and every golden case that exercises these ops (host and QEMU).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,43 +19,17 @@ import {
   type Tensor,
   type TensorType,
 } from './conv-tflite.ts';
+import { compileSanitized, engineSources } from './signal-harness.ts';
 
 const engineDir = path.join(repoRoot, 'native', 'engine');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-conv-'));
 const harness = path.join(workDir, 'conv-harness');
 
 beforeAll(() => {
-  const cFiles = (dir: string) =>
-    fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.c'))
-      .map((f) => path.join(dir, f));
-  const kernelDirs = fs
-    .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => path.join(engineDir, 'kernels', d.name));
-  execFileSync(
-    'gcc',
-    [
-      '-std=c11',
-      '-O1',
-      '-g',
-      '-fsanitize=address,undefined',
-      '-fno-sanitize-recover=all',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      `-I${path.join(engineDir, 'include')}`,
-      `-I${path.join(engineDir, 'src')}`,
-      `-I${path.join(engineDir, 'kernels', 'reference')}`,
-      ...cFiles(path.join(engineDir, 'src')),
-      ...kernelDirs.flatMap(cFiles),
-      path.join(repoRoot, 'test', 'engine', 'conv-harness.c'),
-      '-lm',
-      '-o',
-      harness,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+  compileSanitized(
+    [...engineSources(), path.join(repoRoot, 'test', 'engine', 'conv-harness.c')],
+    [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'reference')],
+    harness,
   );
 }, 300_000);
 

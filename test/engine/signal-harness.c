@@ -346,7 +346,7 @@ static void test_fft(int32_t n) {
   eng_sig_cpx16 *y = calloc((size_t)n / 2 + 1, sizeof *y);
   eng_sig_rfft_plan plan;
   CHECK(eng_sig_rfft_init(&plan, n, mem, bytes) == 0, "init %d", n);
-  /* the tables are exactly kissfft's: floor(0.5 + 32767 * cos/sin(phase)) from libm */
+  /* the tables are exactly TFLM's: floor(0.5 + 32767 * cos/sin(phase)) from libm */
   const int32_t nc = n / 2;
   for (int32_t i = 0; i < nc; ++i) {
     const double ph = -2 * PI * i / nc;
@@ -463,11 +463,13 @@ static void test_flexbuffer(void) {
 
 static int mode_selftest(void) {
   test_integer_math();
-  static const int32_t lengths[] = {512, 4,   6,   8,    10, 14,   30,  64,
-                                    96,  128, 250, 1024, 24, 2000, 4096};
+  static const int32_t lengths[] = {512, 4, 8, 16, 32, 64, 128, 256, 1024, 2048, 4096, 8192};
   for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; ++i) test_fft(lengths[i]);
-  CHECK(eng_sig_rfft_memory_bytes(5) == 0 && eng_sig_rfft_memory_bytes(2 * 37) == 0,
-        "odd length / prime factor above the generic radix are rejected");
+  static const int32_t refused[] = {0, 2, 5, 6, 10, 24, 96, 2000, 2 * 37, 1 << 18};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; ++i) {
+    CHECK(eng_sig_rfft_memory_bytes(refused[i]) == 0 && eng_sig_rfft_work_bytes(refused[i]) == 0,
+          "fft length %d (not a power of two in 4..2^17) is refused", refused[i]);
+  }
   test_flexbuffer();
   if (!g_failed) printf("SELFTEST OK %u\n", g_checks);
   return g_failed;

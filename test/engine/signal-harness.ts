@@ -1,5 +1,6 @@
 // Builds test/engine/signal-harness.c with the engine sources (host gcc, ASan + UBSan) once
-// per test process and runs it; shared by the signal-* engine tests.
+// per test process and runs it; shared by the signal-* engine tests. compileSanitized is
+// the build step other host C harnesses use too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,23 +10,8 @@ import { repoRoot } from '../../host/paths.ts';
 const engineDir = path.join(repoRoot, 'native', 'engine');
 let built: string | null = null;
 
-export function harnessPath(): string {
-  if (built) return built;
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
-  const cFiles = (dir: string) =>
-    fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.c'))
-      .map((f) => path.join(dir, f));
-  const kernelDirs = fs
-    .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => path.join(engineDir, 'kernels', d.name));
-  const sources = [
-    ...cFiles(path.join(engineDir, 'src')),
-    ...kernelDirs.flatMap(cFiles),
-    path.join(repoRoot, 'test', 'engine', 'signal-harness.c'),
-  ];
+/** Host gcc build of a C test harness with ASan + UBSan and the engine's warning flags. */
+export function compileSanitized(sources: string[], includeDirs: string[], out: string): void {
   execFileSync(
     'gcc',
     [
@@ -37,15 +23,38 @@ export function harnessPath(): string {
       '-Wall',
       '-Wextra',
       '-Werror',
-      `-I${path.join(engineDir, 'include')}`,
-      `-I${path.join(engineDir, 'src')}`,
-      `-I${path.join(engineDir, 'kernels', 'signal')}`,
+      ...includeDirs.map((d) => `-I${d}`),
       ...sources,
       '-lm',
       '-o',
       out,
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+}
+
+/** Every engine C source: src/ and each kernels/<set>/. */
+export function engineSources(): string[] {
+  const cFiles = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.c'))
+      .map((f) => path.join(dir, f));
+  const kernelDirs = fs
+    .readdirSync(path.join(engineDir, 'kernels'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(engineDir, 'kernels', d.name));
+  return [...cFiles(path.join(engineDir, 'src')), ...kernelDirs.flatMap(cFiles)];
+}
+
+export function harnessPath(): string {
+  if (built) return built;
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
+  const sources = [...engineSources(), path.join(repoRoot, 'test', 'engine', 'signal-harness.c')];
+  compileSanitized(
+    sources,
+    [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'signal')],
+    out,
   );
   built = out;
   return out;

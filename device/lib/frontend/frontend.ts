@@ -1,5 +1,5 @@
 // frontend.ts – the micro_speech audio front end in pure TypeScript: TFLM's signal-library
-// graph (window, FFT auto-scale, int16 RFFT with kissfft's fixed-point arithmetic, energy,
+// graph (window, FFT auto-scale, int16 RFFT bit-exact with TFLM's fixed-point one, energy,
 // mel filter bank, square root, spectral subtraction, PCAN, log, then the int32 tail),
 // bit-exact with the C engine running audio_preprocessor_int8.tflite. Every parameter and
 // table is read from the model bytes at construction (graph.ts); frame() then runs one
@@ -20,26 +20,20 @@ import { ModelError } from './tflite.ts';
 const TWO32 = 4294967296;
 const TWO53 = 9007199254740992;
 
-/** kissfft's factorization: 4s first, then 2, then odd numbers up to sqrt(n). */
-function factor(n: number): { radix: number[]; span: number[] } {
-  const limit = Math.floor(Math.sqrt(n));
+/** The FFT passes for a complex length n = 2^b in execution order: radix 4, with one
+ * radix-2 pass first when b is odd (rounding point R4 of native/engine/kernels/signal/rfft.c). */
+function fftPasses(n: number): number[] {
+  let bits = 0;
+  while (2 ** bits < n) bits++;
+  if (n < 2 || 2 ** bits !== n || bits > 16)
+    throw new ModelError(`FFT length ${2 * n} unsupported (a power of two, 4..2^17)`);
   const radix: number[] = [];
-  const span: number[] = [];
-  let p = 4;
-  do {
-    while (n % p) {
-      p = p === 4 ? 2 : p === 2 ? 3 : p + 2;
-      if (p > limit) p = n;
-    }
-    if (p > 32 || radix.length === 16) throw new ModelError(`FFT length factor ${p} unsupported`);
-    n /= p;
-    radix.push(p);
-    span.push(n);
-  } while (n > 1);
-  return { radix, span };
+  if (bits & 1) radix.push(2);
+  for (let b = bits & 1; b < bits; b += 2) radix.push(4);
+  return radix;
 }
 
-/** floor(0.5 + 32767 * v): kissfft's fixed-point twiddle rounding. */
+/** floor(0.5 + 32767 * v): the Q15 twiddle rounding (R5). */
 function q15(v: number): number {
   return Math.floor(0.5 + 32767 * v);
 }
@@ -95,13 +89,12 @@ export class AudioFrontend {
 
   // FFT plan
   readonly #n: number; // complex FFT length (fft_length / 2)
-  readonly #radix: number[];
-  readonly #span: number[];
+  readonly #radix: number[]; // per pass, execution order
   readonly #twr: number[];
   readonly #twi: number[];
   readonly #stwr: number[];
   readonly #stwi: number[];
-  /** input sample i goes to work[#dst[i]] (kissfft's leaf order, re/im interleaved) */
+  /** input sample i goes to work[#dst[i]] (the passes' input order, re/im interleaved) */
   readonly #dst: number[];
   /** work positions that only ever hold zero padding */
   readonly #pad: number[];
@@ -144,11 +137,9 @@ export class AudioFrontend {
 
     const n = p.fftLength / 2;
     this.#n = n;
-    const { radix, span } = factor(n);
+    const radix = fftPasses(n);
     this.#radix = radix;
-    this.#span = span;
-    // Twiddles: the same double expressions as kissfft (kf_cexp and kiss_fftr's super
-    // twiddles), rounded to Q15.
+    // Twiddles (R5): the double expressions TFLM's tables are rounded from, in Q15.
     const pi = Math.PI;
     this.#twr = [];
     this.#twi = [];
@@ -164,27 +155,19 @@ export class AudioFrontend {
       this.#stwr.push(q15(Math.cos(phase)));
       this.#stwi.push(q15(Math.sin(phase)));
     }
-    // Leaf order of kissfft's decimation in time: slot j holds input pair sum(q_s * stride_s)
-    // (mixed-radix digits of j, last digit fastest); invert it for the window's writes.
-    const stages = radix.length;
-    const inStride: number[] = [];
-    const digit: number[] = [];
-    let stride = 1;
-    for (let s = 0; s < stages; s++) {
-      inStride.push(stride);
-      digit.push(0);
-      stride *= radix[s];
-    }
+    // Input order of the decimation in time: slot j holds the input pair whose index is
+    // j's mixed-radix digits (pass s's digit has weight span_s) with the weights reversed
+    // (n / (span_s * radix_s)); all powers of two, so the digits are bit fields.
     const slotOfPair = filled(n, -1);
-    let src = 0;
     for (let j = 0; j < n; j++) {
-      slotOfPair[src] = j;
-      for (let s = stages - 1; s >= 0; s--) {
-        src += inStride[s];
-        if (++digit[s] < radix[s]) break;
-        src -= radix[s] * inStride[s];
-        digit[s] = 0;
+      let pair = 0;
+      let span = 1;
+      for (let s = 0; s < radix.length; s++) {
+        const r = radix[s];
+        pair += (Math.floor(j / span) % r) * (n / (span * r));
+        span *= r;
       }
+      slotOfPair[pair] = j;
     }
     this.#dst = [];
     for (let i = 0; i < p.frameSamples; i++) this.#dst.push(2 * slotOfPair[i >> 1] + (i & 1));
@@ -343,249 +326,127 @@ export class AudioFrontend {
 
   #scaleBits = 0;
 
+  /** The complex transform of the work array: passes from span 1 upwards, each merging
+   * radix neighbouring sub-transforms of length m (rfft.c explains the passes and the
+   * rounding points R1..R3 reproduced here). Loops run over k outside so the twiddles are
+   * read once per k. */
   #cfft(): void {
-    const f = this.#work;
+    const z = this.#work;
     const twr = this.#twr;
     const twi = this.#twi;
     const n = this.#n;
     const radix = this.#radix;
-    const span = this.#span;
-    let fstride = n;
-    for (let s = radix.length - 1; s >= 0; s--) {
-      const p = radix[s];
-      const m = span[s];
-      fstride /= p;
-      if (p === 4) {
-        // kissfft kf_bfly4 with every input pre-divided by 4 (Q15 multiply by 8191).
-        for (let b = 0; b < fstride; b++) {
-          const base = 2 * b * 4 * m;
-          for (let k = 0; k < m; k++) {
-            const i0 = base + 2 * k;
-            const i1 = i0 + 2 * m;
-            const i2 = i1 + 2 * m;
-            const i3 = i2 + 2 * m;
-            const t1 = k * fstride;
-            const t2 = 2 * t1;
-            const t3 = 3 * t1;
-            const ar = (f[i0] * 8191 + 16384) >> 15;
-            const ai = (f[i0 + 1] * 8191 + 16384) >> 15;
-            let xr = (f[i1] * 8191 + 16384) >> 15;
-            let xi = (f[i1 + 1] * 8191 + 16384) >> 15;
-            let wr = twr[t1];
-            let wi = twi[t1];
-            const s0r = (xr * wr - xi * wi + 16384) >> 15;
-            const s0i = (xr * wi + xi * wr + 16384) >> 15;
-            xr = (f[i2] * 8191 + 16384) >> 15;
-            xi = (f[i2 + 1] * 8191 + 16384) >> 15;
-            wr = twr[t2];
-            wi = twi[t2];
-            const s1r = (xr * wr - xi * wi + 16384) >> 15;
-            const s1i = (xr * wi + xi * wr + 16384) >> 15;
-            xr = (f[i3] * 8191 + 16384) >> 15;
-            xi = (f[i3 + 1] * 8191 + 16384) >> 15;
-            wr = twr[t3];
-            wi = twi[t3];
-            const s2r = (xr * wr - xi * wi + 16384) >> 15;
-            const s2i = (xr * wi + xi * wr + 16384) >> 15;
-            // Add/sub chains wrap modulo 2^16 in C at every step; wrapping once at the
-            // store gives the same int16 (the ring is the same).
-            const s5r = ar - s1r;
-            const s5i = ai - s1i;
-            const a2r = ar + s1r;
-            const a2i = ai + s1i;
-            const s3r = s0r + s2r;
-            const s3i = s0i + s2i;
-            const s4r = s0r - s2r;
-            const s4i = s0i - s2i;
-            f[i2] = ((a2r - s3r) << 16) >> 16;
-            f[i2 + 1] = ((a2i - s3i) << 16) >> 16;
-            f[i0] = ((a2r + s3r) << 16) >> 16;
-            f[i0 + 1] = ((a2i + s3i) << 16) >> 16;
-            f[i1] = ((s5r + s4i) << 16) >> 16;
-            f[i1 + 1] = ((s5i - s4r) << 16) >> 16;
-            f[i3] = ((s5r - s4i) << 16) >> 16;
-            f[i3 + 1] = ((s5i + s4r) << 16) >> 16;
+    let m = 1;
+    for (let s = 0; s < radix.length; s++) {
+      const len = radix[s] * m;
+      const step = n / len;
+      if (radix[s] === 4) {
+        for (let k = 0; k < m; k++) {
+          const w1r = twr[k * step];
+          const w1i = twi[k * step];
+          const w2r = twr[2 * k * step];
+          const w2i = twi[2 * k * step];
+          const w3r = twr[3 * k * step];
+          const w3i = twi[3 * k * step];
+          for (let g = 2 * k; g < 2 * n; g += 2 * len) {
+            const g1 = g + 2 * m;
+            const g2 = g1 + 2 * m;
+            const g3 = g2 + 2 * m;
+            // R1: scale by 8191 / 32768, round half up; R2: one rounding per component
+            const x0r = (z[g] * 8191 + 16384) >> 15;
+            const x0i = (z[g + 1] * 8191 + 16384) >> 15;
+            let ar = (z[g1] * 8191 + 16384) >> 15;
+            let ai = (z[g1 + 1] * 8191 + 16384) >> 15;
+            const x1r = (ar * w1r - ai * w1i + 16384) >> 15;
+            const x1i = (ar * w1i + ai * w1r + 16384) >> 15;
+            ar = (z[g2] * 8191 + 16384) >> 15;
+            ai = (z[g2 + 1] * 8191 + 16384) >> 15;
+            const x2r = (ar * w2r - ai * w2i + 16384) >> 15;
+            const x2i = (ar * w2i + ai * w2r + 16384) >> 15;
+            ar = (z[g3] * 8191 + 16384) >> 15;
+            ai = (z[g3 + 1] * 8191 + 16384) >> 15;
+            const x3r = (ar * w3r - ai * w3i + 16384) >> 15;
+            const x3i = (ar * w3i + ai * w3r + 16384) >> 15;
+            // R3: the 4-point DFT; int16 wrap is modular, so wrapping once at the store is
+            // the same as wrapping every partial sum.
+            const esr = x0r + x2r;
+            const esi = x0i + x2i;
+            const edr = x0r - x2r;
+            const edi = x0i - x2i;
+            const osr = x1r + x3r;
+            const osi = x1i + x3i;
+            const odr = x1r - x3r;
+            const odi = x1i - x3i;
+            z[g] = ((esr + osr) << 16) >> 16;
+            z[g + 1] = ((esi + osi) << 16) >> 16;
+            z[g1] = ((edr + odi) << 16) >> 16;
+            z[g1 + 1] = ((edi - odr) << 16) >> 16;
+            z[g2] = ((esr - osr) << 16) >> 16;
+            z[g2 + 1] = ((esi - osi) << 16) >> 16;
+            z[g3] = ((edr - odi) << 16) >> 16;
+            z[g3 + 1] = ((edi + odr) << 16) >> 16;
           }
         }
       } else {
-        for (let b = 0; b < fstride; b++) this.#bflyOther(2 * b * p * m, fstride, m, p);
+        for (let k = 0; k < m; k++) {
+          const wr = twr[k * step];
+          const wi = twi[k * step];
+          for (let g = 2 * k; g < 2 * n; g += 2 * len) {
+            const g1 = g + 2 * m;
+            const x0r = (z[g] * 16383 + 16384) >> 15;
+            const x0i = (z[g + 1] * 16383 + 16384) >> 15;
+            const ar = (z[g1] * 16383 + 16384) >> 15;
+            const ai = (z[g1 + 1] * 16383 + 16384) >> 15;
+            const x1r = (ar * wr - ai * wi + 16384) >> 15;
+            const x1i = (ar * wi + ai * wr + 16384) >> 15;
+            z[g] = ((x0r + x1r) << 16) >> 16;
+            z[g + 1] = ((x0i + x1i) << 16) >> 16;
+            z[g1] = ((x0r - x1r) << 16) >> 16;
+            z[g1 + 1] = ((x0i - x1i) << 16) >> 16;
+          }
+        }
       }
+      m = len;
     }
   }
 
-  /** Radix 2, 3, 5 and generic butterflies (kissfft kf_bfly2/3/5/generic); lengths with
-   * only factors of 4 never come here. */
-  #bflyOther(base: number, fstride: number, m: number, p: number): void {
-    const f = this.#work;
-    const twr = this.#twr;
-    const twi = this.#twi;
-    const n = this.#n;
-    const recip = Math.floor(32767 / p);
-    const div = (x: number): number => (((x << 16) >> 16) * recip + 16384) >> 15;
-    const rnd = (x: number): number => (((x + 16384) >> 15) << 16) >> 16;
-    const w16 = (x: number): number => (x << 16) >> 16;
-    if (p === 2) {
-      for (let k = 0; k < m; k++) {
-        const i0 = base + 2 * k;
-        const i1 = i0 + 2 * m;
-        const ar = div(f[i0]);
-        const ai = div(f[i0 + 1]);
-        const xr = div(f[i1]);
-        const xi = div(f[i1 + 1]);
-        const t = k * fstride;
-        const tr = rnd(xr * twr[t] - xi * twi[t]);
-        const ti = rnd(xr * twi[t] + xi * twr[t]);
-        f[i1] = w16(ar - tr);
-        f[i1 + 1] = w16(ai - ti);
-        f[i0] = w16(ar + tr);
-        f[i0 + 1] = w16(ai + ti);
-      }
-    } else if (p === 3) {
-      const epi3i = twi[fstride * m];
-      for (let k = 0; k < m; k++) {
-        const i0 = base + 2 * k;
-        const i1 = i0 + 2 * m;
-        const i2 = i1 + 2 * m;
-        const ar = div(f[i0]);
-        const ai = div(f[i0 + 1]);
-        let xr = div(f[i1]);
-        let xi = div(f[i1 + 1]);
-        let t = k * fstride;
-        const s1r = rnd(xr * twr[t] - xi * twi[t]);
-        const s1i = rnd(xr * twi[t] + xi * twr[t]);
-        xr = div(f[i2]);
-        xi = div(f[i2 + 1]);
-        t = 2 * k * fstride;
-        const s2r = rnd(xr * twr[t] - xi * twi[t]);
-        const s2i = rnd(xr * twi[t] + xi * twr[t]);
-        const s3r = w16(s1r + s2r);
-        const s3i = w16(s1i + s2i);
-        const s0r = w16(s1r - s2r);
-        const s0i = w16(s1i - s2i);
-        const br = w16(ar - (s3r >> 1));
-        const bi = w16(ai - (s3i >> 1));
-        const e0r = (s0r * epi3i + 16384) >> 15;
-        const e0i = (s0i * epi3i + 16384) >> 15;
-        f[i0] = w16(ar + s3r);
-        f[i0 + 1] = w16(ai + s3i);
-        f[i2] = w16(br + e0i);
-        f[i2 + 1] = w16(bi - e0r);
-        f[i1] = w16(br - e0i);
-        f[i1 + 1] = w16(bi + e0r);
-      }
-    } else if (p === 5) {
-      const yar = twr[fstride * m];
-      const yai = twi[fstride * m];
-      const ybr = twr[2 * fstride * m];
-      const ybi = twi[2 * fstride * m];
-      const sm = (a: number, b: number): number => (w16(a) * b + 16384) >> 15;
-      const xr: number[] = [0, 0, 0, 0, 0];
-      const xi: number[] = [0, 0, 0, 0, 0];
-      for (let u = 0; u < m; u++) {
-        for (let q = 0; q < 5; q++) {
-          const idx = base + 2 * (u + q * m);
-          const dr = div(f[idx]);
-          const di = div(f[idx + 1]);
-          if (q === 0) {
-            xr[0] = dr;
-            xi[0] = di;
-          } else {
-            const t = q * u * fstride;
-            xr[q] = rnd(dr * twr[t] - di * twi[t]);
-            xi[q] = rnd(dr * twi[t] + di * twr[t]);
-          }
-        }
-        const s7r = w16(xr[1] + xr[4]),
-          s7i = w16(xi[1] + xi[4]);
-        const s10r = w16(xr[1] - xr[4]),
-          s10i = w16(xi[1] - xi[4]);
-        const s8r = w16(xr[2] + xr[3]),
-          s8i = w16(xi[2] + xi[3]);
-        const s9r = w16(xr[2] - xr[3]),
-          s9i = w16(xi[2] - xi[3]);
-        const s0r = xr[0],
-          s0i = xi[0];
-        const i0 = base + 2 * u;
-        f[i0] = w16(s0r + w16(s7r + s8r));
-        f[i0 + 1] = w16(s0i + w16(s7i + s8i));
-        const s5r = w16(s0r + sm(s7r, yar) + sm(s8r, ybr));
-        const s5i = w16(s0i + sm(s7i, yar) + sm(s8i, ybr));
-        const s6r = w16(sm(s10i, yai) + sm(s9i, ybi));
-        const s6i = w16(-sm(s10r, yai) - sm(s9r, ybi));
-        f[i0 + 2 * m] = w16(s5r - s6r);
-        f[i0 + 2 * m + 1] = w16(s5i - s6i);
-        f[i0 + 8 * m] = w16(s5r + s6r);
-        f[i0 + 8 * m + 1] = w16(s5i + s6i);
-        const s11r = w16(s0r + sm(s7r, ybr) + sm(s8r, yar));
-        const s11i = w16(s0i + sm(s7i, ybr) + sm(s8i, yar));
-        const s12r = w16(-sm(s10i, ybi) + sm(s9i, yai));
-        const s12i = w16(sm(s10r, ybi) - sm(s9r, yai));
-        f[i0 + 4 * m] = w16(s11r + s12r);
-        f[i0 + 4 * m + 1] = w16(s11i + s12i);
-        f[i0 + 6 * m] = w16(s11r - s12r);
-        f[i0 + 6 * m + 1] = w16(s11i - s12i);
-      }
-    } else {
-      const sr = filled(p);
-      const si = filled(p);
-      for (let u = 0; u < m; u++) {
-        for (let q = 0; q < p; q++) {
-          const idx = base + 2 * (u + q * m);
-          sr[q] = div(f[idx]);
-          si[q] = div(f[idx + 1]);
-        }
-        for (let q1 = 0; q1 < p; q1++) {
-          const k = u + q1 * m;
-          let twidx = 0;
-          let accr = sr[0];
-          let acci = si[0];
-          for (let q = 1; q < p; q++) {
-            twidx += fstride * k;
-            if (twidx >= n) twidx -= n;
-            accr = w16(accr + rnd(sr[q] * twr[twidx] - si[q] * twi[twidx]));
-            acci = w16(acci + rnd(sr[q] * twi[twidx] + si[q] * twr[twidx]));
-          }
-          f[base + 2 * k] = accr;
-          f[base + 2 * k + 1] = acci;
-        }
-      }
-    }
-  }
-
-  /** kiss_fftr's split of the packed complex transform into the real spectrum. */
+  /** The real spectrum from the half-length complex transform (rounding point R6 of
+   * rfft.c): e = a + b, o = (a - b) * S[k - 1] with a = Z[k] / 2, b = conj(Z[n - k]) / 2. */
   #split(): void {
-    const w = this.#work;
+    const z = this.#work;
     const re = this.#specRe;
     const im = this.#specIm;
     const stwr = this.#stwr;
     const stwi = this.#stwi;
     const n = this.#n;
-    const dcr = (w[0] * 16383 + 16384) >> 15;
-    const dci = (w[1] * 16383 + 16384) >> 15;
-    re[0] = ((dcr + dci) << 16) >> 16;
+    const z0r = (z[0] * 16383 + 16384) >> 15;
+    const z0i = (z[1] * 16383 + 16384) >> 15;
+    re[0] = ((z0r + z0i) << 16) >> 16;
     im[0] = 0;
-    re[n] = ((dcr - dci) << 16) >> 16;
+    re[n] = ((z0r - z0i) << 16) >> 16;
     im[n] = 0;
     const half = n >> 1;
     for (let k = 1; k <= half; k++) {
-      const a = 2 * k;
-      const b = 2 * (n - k);
-      const fpkr = (w[a] * 16383 + 16384) >> 15;
-      const fpki = (w[a + 1] * 16383 + 16384) >> 15;
-      const fpnkr = (w[b] * 16383 + 16384) >> 15;
-      // the conjugate is stored as int16 first: -(-32768) wraps to -32768
-      const fpnki = (((-w[b + 1] << 16) >> 16) * 16383 + 16384) >> 15;
-      const f1kr = fpkr + fpnkr; // |each| <= 16383: no wrap
-      const f1ki = fpki + fpnki;
-      const dr = fpkr - fpnkr;
-      const di = fpki - fpnki;
-      const tr = (((dr * stwr[k - 1] - di * stwi[k - 1] + 16384) >> 15) << 16) >> 16;
-      const ti = (((dr * stwi[k - 1] + di * stwr[k - 1] + 16384) >> 15) << 16) >> 16;
-      re[k] = (((f1kr + tr) >> 1) << 16) >> 16;
-      im[k] = (((f1ki + ti) >> 1) << 16) >> 16;
-      // at k == n/2 this overwrites the values above, in kissfft's order
-      re[n - k] = (((f1kr - tr) >> 1) << 16) >> 16;
-      im[n - k] = (((ti - f1ki) >> 1) << 16) >> 16;
+      const p = 2 * k;
+      const q = 2 * (n - k);
+      const ar = (z[p] * 16383 + 16384) >> 15;
+      const ai = (z[p + 1] * 16383 + 16384) >> 15;
+      const br = (z[q] * 16383 + 16384) >> 15;
+      // the conjugate is kept as int16 before scaling: -(-32768) stays -32768
+      const bi = (((-z[q + 1] << 16) >> 16) * 16383 + 16384) >> 15;
+      const er = ar + br; // |scaled| <= 16383: neither sum nor difference wraps
+      const ei = ai + bi;
+      const dr = ar - br;
+      const di = ai - bi;
+      const sr = stwr[k - 1];
+      const si = stwi[k - 1];
+      const or = (((dr * sr - di * si + 16384) >> 15) << 16) >> 16;
+      const oi = (((dr * si + di * sr + 16384) >> 15) << 16) >> 16;
+      re[k] = (((er + or) >> 1) << 16) >> 16;
+      im[k] = (((ei + oi) >> 1) << 16) >> 16;
+      // bin n - k; at k = n/2 it is bin k again, and this second value is the one (R6)
+      re[n - k] = (((er - or) >> 1) << 16) >> 16;
+      im[n - k] = (((oi - ei) >> 1) << 16) >> 16;
     }
   }
 

@@ -12,14 +12,14 @@
  *       Lines: {"t":"mismatch",...} {"t":"status",...}; last {"t":"done",...}.
  *   requant <n> <seed>
  *       n random (multiplier, shift, zero point, clamp, accumulator) draws inside the
- *       fast form's proven domain: eng_opt_requant() vs eng_mul_by_quantized_multiplier()
+ *       fast form's proven domain: eng_opt_requant() vs eng_requantize()
  *       + zero point + clamp. Last line {"t":"done","runs":n,"mismatches":k}.
  *   softexp <n> <seed>
  *       the optimized kernels' inline gemmlowp helpers against quant.c: n random
- *       arguments of eng_opt_exp_q5 vs eng_fp_exp_on_negative_values(a, 5) (every a <= 0
+ *       arguments of eng_opt_exp_q5 vs eng_q31_exp_neg(a, 5) (every a <= 0
  *       class: small, near quarter boundaries, any) and n random (a, b) pairs of
- *       eng_opt_srdhm / eng_opt_rdbp vs eng_sat_rounding_doubling_high_mul /
- *       eng_rounding_divide_by_pot. Same "done" line.
+ *       eng_opt_srdhm / eng_opt_rdbp vs eng_q31_mul /
+ *       eng_shr_round. Same "done" line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -217,8 +217,7 @@ static int run_requant(long n, long seed) {
     const eng_opt_out_t out = {amin, amax, 2 * zp + 1, (uint8_t)sat};
     const int8_t fast = sat ? eng_opt_requant(acc * 2, &ch, e - 1, &out, 1)
                             : eng_opt_requant(acc * 2, &ch, e - 1, &out, 0);
-    const int32_t want =
-        eng_clamp32(eng_mul_by_quantized_multiplier(acc, m, shift) + zp, amin, amax);
+    const int32_t want = eng_clamp32(eng_requantize(acc, m, shift) + zp, amin, amax);
     runs++;
     if (fast != want) {
       mismatches++;
@@ -248,7 +247,7 @@ static int run_softexp(long n, long seed) {
       default: a = -(int32_t)(rng() >> 1); break;
     }
     if (a > 0) a = -a;
-    const int32_t fast = eng_opt_exp_q5(a), want = eng_fp_exp_on_negative_values(a, 5);
+    const int32_t fast = eng_opt_exp_q5(a), want = eng_q31_exp_neg(a, 5);
     runs++;
     if (fast != want && ++mismatches < 20) {
       console_printf("{\"t\":\"mismatch\",\"what\":\"exp\",\"a\":%ld,\"fast\":%ld,\"want\":%ld}\n",
@@ -260,8 +259,7 @@ static int run_softexp(long n, long seed) {
     if (x == INT32_MIN && y == INT32_MIN) y = 0;
     const int32_t e = 1 + (int32_t)(rng() % 31u);
     runs++;
-    if (eng_opt_srdhm(x, y) != eng_sat_rounding_doubling_high_mul(x, y) ||
-        eng_opt_rdbp(x, e) != eng_rounding_divide_by_pot(x, e)) {
+    if (eng_opt_srdhm(x, y) != eng_q31_mul(x, y) || eng_opt_rdbp(x, e) != eng_shr_round(x, e)) {
       if (++mismatches < 20) {
         console_printf(
             "{\"t\":\"mismatch\",\"what\":\"srdhm/rdbp\",\"x\":%ld,\"y\":%ld,\"e\":%ld}\n", (long)x,

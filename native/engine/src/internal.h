@@ -9,21 +9,18 @@
 
 #include "flatbuf.h"
 #include "kernel.h"
+#include "plan.h"
 
-#define ENG_ALIGN      16u /* arena ends and planned (head) buffers */
-#define ENG_TAIL_ALIGN 8u  /* persistent allocations */
+#define ENG_ALIGN      ENG_PLAN_ALIGN /* arena ends and planned (head) buffers */
+#define ENG_TAIL_ALIGN 8u             /* persistent allocations */
 
-/* Temporary records at the head during allocate (gone once the plan is committed). */
-typedef struct eng_scratch_req {
-  uint16_t node, slot;
-  uint32_t bytes;
-} eng_scratch_req_t;
-
-typedef struct eng_plan_item {
-  uint32_t size; /* 0 = not planned */
-  int16_t first, last;
-  uint32_t offset;
-} eng_plan_item_t;
+/* The reader a kernel's options parser gets (kernel.h): the op's BuiltinOptions table. */
+struct eng_options_reader {
+  fb_table_t table;
+  int present;  /* the op has an options table */
+  uint8_t type; /* its BuiltinOptions union type */
+  int bad;      /* a field read went out of bounds */
+};
 
 /* The interpreter object lives at the top of the arena tail, so every byte here counts
  * against the arena (TFLM's allocator object does the same): vectors of the model are
@@ -63,6 +60,8 @@ static inline eng_tensor_t *prep_tensors(const eng_interp_t *it) {
   return (eng_tensor_t *)(void *)(it->arena + it->head_start);
 }
 
+/* Fills *e (op index op, message from fmt as eng_format) and returns code. */
+eng_status_t eng_set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...);
 uint32_t eng_vformat(char *buf, uint32_t cap, uint32_t at, const char *fmt, va_list ap);
 uint32_t eng_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...);
 

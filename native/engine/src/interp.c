@@ -1,59 +1,13 @@
 /*
- * interp.c – the interpreter: reads and verifies a .tflite model (schema v3, subgraph 0)
- * in place, prepares each op, plans the arena (persistent tail, lifetime-planned head)
- * and runs the ops. Everything it needs lives in the caller's arena.
+ * interp.c – the interpreter: builds the tensor and node tables from a verified model
+ * (model.c) in the caller's arena, looks up each op's kernel, runs each op's options
+ * parser and prepare, commits the arena plan (plan.c) and runs the ops. Everything it
+ * needs lives in the caller's arena.
  */
 #include <string.h>
 
 #include "internal.h"
-
-/* ---- TFLite schema field ids (schema.fbs order) ---- */
-enum { MODEL_VERSION = 0, MODEL_OPCODES = 1, MODEL_SUBGRAPHS = 2, MODEL_BUFFERS = 4 };
-enum { OPCODE_DEPRECATED = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3 };
-enum { SG_TENSORS = 0, SG_INPUTS = 1, SG_OUTPUTS = 2, SG_OPERATORS = 3 };
-enum {
-  TENSOR_SHAPE = 0,
-  TENSOR_TYPE = 1,
-  TENSOR_BUFFER = 2,
-  TENSOR_NAME = 3,
-  TENSOR_QUANT = 4,
-  TENSOR_IS_VARIABLE = 5,
-  TENSOR_SPARSITY = 6
-};
-enum { QUANT_SCALE = 2, QUANT_ZERO_POINT = 3, QUANT_DIM = 6 };
-enum {
-  OP_OPCODE = 0,
-  OP_INPUTS = 1,
-  OP_OUTPUTS = 2,
-  OP_OPTIONS_TYPE = 3,
-  OP_OPTIONS = 4,
-  OP_CUSTOM_OPTIONS = 5,
-  OP_LARGE_CUSTOM_OFFSET = 9,
-  OP_LARGE_CUSTOM_SIZE = 10
-};
-enum { BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2 };
-
-/* BuiltinOptions union type codes we decode. */
-enum {
-  OPT_NONE = 0,
-  OPT_CONV = 1,
-  OPT_DWCONV = 2,
-  OPT_POOL = 5,
-  OPT_FC = 8,
-  OPT_SOFTMAX = 9,
-  OPT_CONCAT = 10,
-  OPT_ADD = 11,
-  OPT_RESHAPE = 17,
-  OPT_MUL = 21,
-  OPT_SUB = 28,
-  OPT_DIV = 29,
-  OPT_STRIDED_SLICE = 32,
-  OPT_CAST = 37
-};
-
-#define MAX_TENSORS      32767u
-#define MAX_OPS          32767u
-#define MAX_TENSOR_BYTES 0x40000000u
+#include "model.h"
 
 /* int32 vector entries of the model on the hot path (node inputs/outputs): one load on
  * our little-endian targets (memcpy: the model may leave them unaligned). */
@@ -80,18 +34,6 @@ static uint32_t align_up(uint32_t v) {
   return (v + (ENG_ALIGN - 1)) & ~(ENG_ALIGN - 1);
 }
 
-static eng_status_t set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...) {
-  va_list ap;
-  e->code = code;
-  e->op_index = op;
-  e->bytes_needed = 0;
-  e->message[0] = '\0';
-  va_start(ap, fmt);
-  eng_vformat(e->message, sizeof e->message, 0, fmt, ap);
-  va_end(ap);
-  return code;
-}
-
 /* ---- arena ---- */
 
 static uint32_t align_tail(uint32_t v) {
@@ -111,307 +53,12 @@ static void *tail_alloc(eng_interp_t *it, uint32_t bytes) {
   return p;
 }
 
-/* ---- model decoding ---- */
-
-/* Resolve an operator code: builtin (max of the two fields, as TFLite does) and custom name. */
-static int decode_opcode(const fb_buf_t *fb, const fb_vec_t *opcodes, uint32_t index,
-                         int32_t *builtin, const char **custom, uint32_t *custom_len) {
-  fb_table_t oc;
-  int8_t deprecated;
-  int32_t code;
-  if (fb_vec_table(opcodes, index, &oc) != 0 ||
-      fb_i8(&oc, OPCODE_DEPRECATED, 0, &deprecated) != 0 ||
-      fb_i32(&oc, OPCODE_BUILTIN, 0, &code) != 0 ||
-      fb_string(&oc, OPCODE_CUSTOM, custom, custom_len) != 0) {
-    return -1;
-  }
-  (void)fb;
-  *builtin = code > deprecated ? code : deprecated;
-  return 0;
-}
-
-typedef struct model_view {
-  fb_buf_t fb;
-  fb_vec_t opcodes, buffers, tensors, ops, inputs, outputs;
-} model_view_t;
-
-static eng_status_t open_model(const uint8_t *model, size_t bytes, model_view_t *m,
-                               eng_error_t *err) {
-  fb_table_t root, sg;
-  fb_vec_t subgraphs;
-  uint32_t version;
-  int present;
-  if (model == NULL || bytes < 8 || bytes > 0x7FFFFFFFu) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: %u bytes is not a flatbuffer",
-                     (uint32_t)(bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : bytes));
-  }
-  if (((uintptr_t)model & 3u) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1,
-                     "model bytes must be 4-byte aligned (16 recommended)");
-  }
-  m->fb.data = model;
-  m->fb.size = (uint32_t)bytes;
-  if (fb_root(&m->fb, &root) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: root table out of bounds");
-  }
-  if (memcmp(model + 4, "TFL3", 4) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: file identifier is not TFL3");
-  }
-  if (fb_u32(&root, MODEL_VERSION, 0, &version) != 0 || version != 3) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: schema version %u, expected 3", version);
-  }
-  if (fb_vector(&root, MODEL_OPCODES, 4, &m->opcodes) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: operator_codes out of bounds");
-  }
-  if (fb_vector(&root, MODEL_BUFFERS, 4, &m->buffers) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: buffers out of bounds");
-  }
-  if (fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 || subgraphs.len == 0 ||
-      fb_vec_table(&subgraphs, 0, &sg) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "model: no valid subgraph 0");
-  }
-  (void)present;
-  if (fb_vector(&sg, SG_TENSORS, 4, &m->tensors) != 0 ||
-      fb_vector(&sg, SG_OPERATORS, 4, &m->ops) != 0 ||
-      fb_vector(&sg, SG_INPUTS, 4, &m->inputs) != 0 ||
-      fb_vector(&sg, SG_OUTPUTS, 4, &m->outputs) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1,
-                     "subgraph 0: tensors/operators/inputs/outputs out of bounds");
-  }
-  if (m->tensors.len > MAX_TENSORS || m->ops.len > MAX_OPS) {
-    return set_error(err, ENG_ERR_MALFORMED, -1,
-                     "subgraph 0: %u tensors / %u ops exceed the limits", m->tensors.len,
-                     m->ops.len);
-  }
-  return ENG_OK;
-}
-
-/* Name of an op for messages: builtin name or "CUSTOM:<code>". */
-static uint32_t format_op_name(char *buf, uint32_t cap, uint32_t at, int32_t builtin,
-                               const char *custom, uint32_t custom_len) {
-  if (builtin == ENG_OP_CUSTOM) {
-    return eng_format(buf, cap, at, "CUSTOM:%.*s", (int)custom_len, custom);
-  }
-  return eng_format(buf, cap, at, "%s", eng_builtin_name(builtin));
-}
-
-static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index,
-                                 eng_tensor_t *t, eng_error_t *err, int check);
-
-/* check = 0: the model passed this decode at create; skip the per-channel value checks
- * (the decoded record is the same). */
-static eng_status_t decode_tensor(eng_interp_t *it, const model_view_t *m, uint32_t index,
-                                  eng_tensor_t *t, eng_error_t *err, int check) {
-  fb_table_t tt, buf;
-  fb_vec_t shape, data;
-  uint8_t type, is_var;
-  uint32_t buffer_index;
-  if (fb_vec_table(&m->tensors, index, &tt) != 0 || fb_vector(&tt, TENSOR_SHAPE, 4, &shape) != 0 ||
-      fb_u8(&tt, TENSOR_TYPE, 0, &type) != 0 || fb_u32(&tt, TENSOR_BUFFER, 0, &buffer_index) != 0 ||
-      fb_u8(&tt, TENSOR_IS_VARIABLE, 0, &is_var) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", index);
-  }
-  if (fb_has(&tt, TENSOR_SPARSITY) != 0) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1,
-                     "tensor %u: sparse tensors are not supported", index);
-  }
-  if (shape.len > ENG_MAX_DIMS) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: rank %u > %u", index, shape.len,
-                     (uint32_t)ENG_MAX_DIMS);
-  }
-  static const int32_t no_dims[1] = {0};
-  memset(t, 0, sizeof *t);
-  t->type = type;
-  t->rank = (uint8_t)shape.len;
-  t->dims = shape.len > 0 ? (const int32_t *)(const void *)(m->fb.data + shape.pos) : no_dims;
-  t->is_variable = is_var != 0;
-  uint64_t elements = 1;
-  for (uint32_t d = 0; d < shape.len; d++) {
-    const int32_t dim = (int32_t)fb_load_u32(fb_vec_elem(&shape, d, 4));
-    if (dim < 0) {
-      return set_error(err, ENG_ERR_UNSUPPORTED_TYPE, -1, "tensor %u: dynamic dimension %d", index,
-                       dim);
-    }
-    elements *= (uint64_t)dim;
-    if (elements > MAX_TENSOR_BYTES) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
-    }
-  }
-  const uint64_t bytes = elements * eng_type_size((eng_type_t)type);
-  if (bytes > MAX_TENSOR_BYTES) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: absurd size", index);
-  }
-  t->bytes = (uint32_t)bytes;
-
-  /* Constant data: a buffer with bytes, in the flatbuffer or (large models) at an
-   * offset in the file after it. */
-  if (buffer_index != 0 || m->buffers.len > 0) {
-    if (buffer_index >= m->buffers.len) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer %u out of range", index,
-                       buffer_index);
-    }
-    uint64_t off, size;
-    if (fb_vec_table(&m->buffers, buffer_index, &buf) != 0 ||
-        fb_vector(&buf, BUFFER_DATA, 1, &data) != 0 || fb_u64(&buf, BUFFER_OFFSET, 0, &off) != 0 ||
-        fb_u64(&buf, BUFFER_SIZE, 0, &size) != 0) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "buffer %u: out of bounds", buffer_index);
-    }
-    const uint8_t *ptr = NULL;
-    uint64_t len = 0;
-    if (data.len > 0) {
-      ptr = m->fb.data + data.pos;
-      len = data.len;
-    } else if (off > 1) {
-      if (off > m->fb.size || size > (uint64_t)m->fb.size - off) {
-        return set_error(
-            err, ENG_ERR_MALFORMED, -1,
-            "buffer %u: external data (offset/size beyond the model bytes) not available",
-            buffer_index);
-      }
-      ptr = m->fb.data + off;
-      len = size;
-    }
-    if (ptr != NULL) {
-      if (len < bytes) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: buffer has %u bytes, needs %u",
-                         index, (uint32_t)len, (uint32_t)bytes);
-      }
-      const uint32_t esize = eng_type_size((eng_type_t)type);
-      const uint32_t need_align = esize >= 4 ? 4 : esize;
-      if (need_align > 1 && ((uintptr_t)ptr % need_align) != 0) {
-        return set_error(err, ENG_ERR_MALFORMED, -1,
-                         "tensor %u: constant data misaligned (give the model 16-byte alignment)",
-                         index);
-      }
-      t->data = (void *)(uintptr_t)ptr;
-      t->is_const = 1;
-    }
-  }
-  (void)it;
-  return decode_quant(m, &tt, index, t, err, check);
-}
-
-/* Quantization of tensor `index` (table tt) into t; t->type, rank and dims are set. */
-static eng_status_t decode_quant(const model_view_t *m, const fb_table_t *tt, uint32_t index,
-                                 eng_tensor_t *t, eng_error_t *err, int check) {
-  fb_table_t q;
-  fb_vec_t scales, zps;
-  const uint8_t type = t->type;
-  int present;
-  if (fb_table(tt, TENSOR_QUANT, &q, &present) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
-  }
-  if (present) {
-    int32_t qdim;
-    if (fb_vector(&q, QUANT_SCALE, 4, &scales) != 0 ||
-        fb_vector(&q, QUANT_ZERO_POINT, 8, &zps) != 0 || fb_i32(&q, QUANT_DIM, 0, &qdim) != 0) {
-      return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: quantization out of bounds", index);
-    }
-    if (scales.len > 0) {
-      if (scales.len > 65535u || (zps.len != 0 && zps.len != scales.len)) {
-        return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: %u scales vs %u zero points",
-                         index, scales.len, zps.len);
-      }
-      /* TFLM does not check the axis of bias tensors (some models carry the filter's
-       * axis there); kernels check what they use. */
-      if (scales.len > 1 &&
-          (qdim < 0 || (qdim < (int32_t)t->rank && (uint32_t)t->dims[qdim] != scales.len))) {
-        return set_error(err, ENG_ERR_MALFORMED, -1,
-                         "tensor %u: per-channel dimension %d does not match %u scales", index,
-                         qdim, scales.len);
-      }
-      for (uint32_t c = 0; check && c < scales.len; c++) {
-        const float sc = fb_load_f32(m->fb.data + scales.pos + 4 * c);
-        if (!(sc >= 0.0f) || sc > 3.0e38f) {
-          return set_error(err, ENG_ERR_MALFORMED, -1,
-                           "tensor %u: scale %u is negative, infinite or NaN", index, c);
-        }
-      }
-      /* Zero points of narrow types must fit the type (kernels add them in int32). */
-      int32_t qmin = INT32_MIN, qmax = INT32_MAX;
-      if (type == ENG_INT8) {
-        qmin = -128;
-        qmax = 127;
-      } else if (type == ENG_UINT8) {
-        qmin = 0;
-        qmax = 255;
-      } else if (type == ENG_INT16) {
-        qmin = -32768;
-        qmax = 32767;
-      }
-      for (uint32_t c = 0; check && c < zps.len; c++) {
-        const int64_t zp = (int64_t)fb_load_u64(m->fb.data + zps.pos + 8 * c);
-        if (zp < qmin || zp > qmax) {
-          return set_error(err, ENG_ERR_MALFORMED, -1,
-                           "tensor %u: zero point %u out of range for %s", index, c,
-                           eng_type_name((eng_type_t)type));
-        }
-      }
-      t->quant_count = (uint16_t)scales.len;
-      t->quant_dim = (int16_t)qdim;
-      t->scales_raw = m->fb.data + scales.pos;
-      t->zps_raw = zps.len > 0 ? m->fb.data + zps.pos : NULL;
-      t->scale = fb_load_f32(t->scales_raw);
-      if (t->zps_raw != NULL) {
-        const int64_t zp = (int64_t)fb_load_u64(t->zps_raw);
-        if (zp < INT32_MIN || zp > INT32_MAX) {
-          return set_error(err, ENG_ERR_MALFORMED, -1, "tensor %u: zero point out of range", index);
-        }
-        t->zero_point = (int32_t)zp;
-      }
-    }
-  }
-  return ENG_OK;
-}
-
 static int tensor_index_ok(const eng_interp_t *it, int32_t idx, int allow_absent) {
   return (allow_absent && idx == -1) || (idx >= 0 && (uint32_t)idx < it->num_tensors);
 }
 
-/* Operator `index` of subgraph 0 (model already verified at create). */
-static int op_table(const eng_interp_t *it, uint32_t index, fb_table_t *op) {
-  fb_table_t root, sg;
-  fb_vec_t subgraphs, ops;
-  if (fb_root(&it->fb, &root) != 0 || fb_vector(&root, MODEL_SUBGRAPHS, 4, &subgraphs) != 0 ||
-      fb_vec_table(&subgraphs, 0, &sg) != 0 || fb_vector(&sg, SG_OPERATORS, 4, &ops) != 0 ||
-      fb_vec_table(&ops, index, op) != 0) {
-    return -1;
-  }
-  return 0;
-}
-
-/* Custom options of an op table: in the flatbuffer, or (large models) at an offset after
- * it. 0 with *data = NULL when there are none; -1 when malformed. */
-static int op_custom_options(const fb_buf_t *fb, const fb_table_t *op, const uint8_t **data,
-                             uint32_t *len) {
-  fb_vec_t copts;
-  *data = NULL;
-  *len = 0;
-  if (fb_vector(op, OP_CUSTOM_OPTIONS, 1, &copts) != 0) {
-    return -1;
-  }
-  if (copts.len > 0) {
-    *data = fb->data + copts.pos;
-    *len = copts.len;
-    return 0;
-  }
-  uint64_t off, size;
-  if (fb_u64(op, OP_LARGE_CUSTOM_OFFSET, 0, &off) != 0 ||
-      fb_u64(op, OP_LARGE_CUSTOM_SIZE, 0, &size) != 0) {
-    return -1;
-  }
-  if (off > 1) {
-    if (off > fb->size || size > (uint64_t)fb->size - off) {
-      return -2;
-    }
-    *data = fb->data + off;
-    *len = (uint32_t)size;
-  }
-  return 0;
-}
-
-static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t index,
-                              eng_node_t *n, eng_error_t *err) {
+static eng_status_t decode_op(eng_interp_t *it, const eng_model_t *m, uint32_t index, eng_node_t *n,
+                              eng_error_t *err) {
   fb_table_t op, opt;
   fb_vec_t ins, outs;
   uint32_t opcode, custom_len;
@@ -423,61 +70,62 @@ static eng_status_t decode_op(eng_interp_t *it, const model_view_t *m, uint32_t 
       fb_vector(&op, OP_INPUTS, 4, &ins) != 0 || fb_vector(&op, OP_OUTPUTS, 4, &outs) != 0 ||
       fb_u8(&op, OP_OPTIONS_TYPE, 0, &opt_type) != 0 ||
       fb_table(&op, OP_OPTIONS, &opt, &present) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds", index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: table out of bounds",
+                         index);
   }
   if (opcode >= m->opcodes.len || opcode > 0xFFFFu ||
-      decode_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid",
-                     index, opcode);
+      eng_model_opcode(&m->fb, &m->opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: operator code %u invalid",
+                         index, opcode);
   }
   if (ins.len > 0xFFFFu || outs.len > 0xFFFFu || outs.len == 0) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count",
-                     index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output count",
+                         index);
   }
   n->interp = it;
   /* Present vectors carry their length in the word before the first element. */
   n->inputs = fb_has(&op, OP_INPUTS) == 1 ? m->fb.data + ins.pos : EMPTY_LIST;
   n->outputs = m->fb.data + outs.pos;
   if (list_len(n->inputs) != ins.len || list_len(n->outputs) != outs.len) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors",
-                     index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: bad input/output vectors",
+                         index);
   }
   for (uint32_t i = 0; i < ins.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->inputs + 4 * i), 1)) {
-      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
-                       "op %u: input %u: tensor index out of range", index, i);
+      return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                           "op %u: input %u: tensor index out of range", index, i);
     }
   }
   for (uint32_t i = 0; i < outs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(n->outputs + 4 * i), 0)) {
-      return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
-                       "op %u: output %u: tensor index out of range", index, i);
+      return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                           "op %u: output %u: tensor index out of range", index, i);
     }
   }
   const uint8_t *copts;
   uint32_t copts_len;
-  const int cst = op_custom_options(&m->fb, &op, &copts, &copts_len);
+  const int cst = eng_model_op_custom_options(&m->fb, &op, &copts, &copts_len);
   if (cst == -1) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index, "op %u: custom options out of bounds",
-                     index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                         "op %u: custom options out of bounds", index);
   }
   if (cst == -2) {
-    return set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
-                     "op %u: large custom options beyond the model", index);
+    return eng_set_error(err, ENG_ERR_MALFORMED, (int32_t)index,
+                         "op %u: large custom options beyond the model", index);
   }
   n->custom_options = copts;
   n->custom_options_len = (uint16_t)(copts_len > 0xFFFFu ? 0xFFFFu : copts_len);
   n->kernel = eng_kernel_lookup((eng_kernel_set_t)it->set, builtin, custom, custom_len);
   if (n->kernel == NULL) {
-    set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
+    eng_set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "unsupported op ");
     uint32_t at = (uint32_t)strlen(err->message);
-    at = format_op_name(err->message, sizeof err->message, at, builtin, custom, custom_len);
+    at = eng_model_op_name(err->message, sizeof err->message, at, builtin, custom, custom_len);
     eng_format(err->message, sizeof err->message, at, " (op %u)", index);
     return ENG_ERR_UNSUPPORTED_OP;
   }
   if (builtin < 0 || builtin > 0xFF) {
-    return set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d", index,
-                     builtin);
+    return eng_set_error(err, ENG_ERR_UNSUPPORTED_OP, (int32_t)index, "op %u: builtin code %d",
+                         index, builtin);
   }
   n->builtin = (uint8_t)builtin;
   (void)opt_type;
@@ -491,18 +139,18 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
                                 size_t arena_bytes, eng_kernel_set_t kernels, eng_error_t *err) {
   eng_error_t local;
   eng_error_t *e = err != NULL ? err : &local;
-  model_view_t m;
+  eng_model_t m;
   memset(e, 0, sizeof *e);
   e->op_index = -1;
   if (arena == NULL || arena_bytes > 0xFFFFFFF0u) {
-    set_error(e, ENG_ERR_ARG, -1, "arena missing or too large");
+    eng_set_error(e, ENG_ERR_ARG, -1, "arena missing or too large");
     return NULL;
   }
   if (kernels != ENG_KERNELS_REFERENCE && kernels != ENG_KERNELS_OPTIMIZED) {
-    set_error(e, ENG_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
+    eng_set_error(e, ENG_ERR_ARG, -1, "unknown kernel set %u", (uint32_t)kernels);
     return NULL;
   }
-  if (open_model(model, model_bytes, &m, e) != ENG_OK) {
+  if (eng_model_open(model, model_bytes, &m, e) != ENG_OK) {
     return NULL;
   }
   uint8_t *base = arena;
@@ -516,7 +164,7 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
                          align_tail(m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES) +
                          align_tail(m.ops.len * (uint32_t)sizeof(eng_node_t));
   if (arena_bytes < head_start || tail_end < head_start || tail_end - head_start < fixed) {
-    set_error(
+    eng_set_error(
         e, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
         fixed + head_start + (uint32_t)(arena_bytes - (tail_end > arena_bytes ? 0 : tail_end)),
         (uint32_t)arena_bytes);
@@ -534,7 +182,7 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
   it->temp_top = head_start;
   it->set = (uint8_t)kernels;
   if (m.inputs.len > 0xFFFFu || m.outputs.len > 0xFFFFu) {
-    set_error(e, ENG_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
+    eng_set_error(e, ENG_ERR_MALFORMED, -1, "subgraph 0: too many inputs/outputs");
     return NULL;
   }
   it->sg_inputs_pos = m.inputs.pos;
@@ -547,25 +195,25 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
   it->tensors = tail_alloc(it, m.tensors.len * (uint32_t)ENG_EVAL_TENSOR_BYTES);
   it->nodes = tail_alloc(it, m.ops.len * (uint32_t)sizeof(eng_node_t));
   if ((m.tensors.len && it->tensors == NULL) || (m.ops.len && it->nodes == NULL)) {
-    set_error(e, ENG_ERR_ARENA, -1, "arena too small for the tensor and node tables");
+    eng_set_error(e, ENG_ERR_ARENA, -1, "arena too small for the tensor and node tables");
     return NULL;
   }
   for (uint32_t i = 0; i < m.tensors.len; i++) {
     eng_tensor_t full;
-    if (decode_tensor(it, &m, i, &full, e, 1) != ENG_OK) {
+    if (eng_model_tensor(&m, i, &full, e, 1) != ENG_OK) {
       return NULL;
     }
     memcpy(eval_tensor(it, i), &full, ENG_EVAL_TENSOR_BYTES);
   }
   for (uint32_t i = 0; i < m.inputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.inputs, i, 4)), 0)) {
-      set_error(e, ENG_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
+      eng_set_error(e, ENG_ERR_MALFORMED, -1, "subgraph input %u: tensor index out of range", i);
       return NULL;
     }
   }
   for (uint32_t i = 0; i < m.outputs.len; i++) {
     if (!tensor_index_ok(it, (int32_t)fb_load_u32(fb_vec_elem(&m.outputs, i, 4)), 0)) {
-      set_error(e, ENG_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
+      eng_set_error(e, ENG_ERR_MALFORMED, -1, "subgraph output %u: tensor index out of range", i);
       return NULL;
     }
   }
@@ -575,53 +223,6 @@ eng_interp_t *eng_interp_create(const uint8_t *model, size_t model_bytes, void *
     }
   }
   return it;
-}
-
-uint32_t eng_model_missing_ops(const uint8_t *model, size_t model_bytes, eng_kernel_set_t kernels,
-                               char *names, uint32_t cap) {
-  model_view_t m;
-  eng_error_t e;
-  uint32_t count = 0, at = 0;
-  if (cap > 0) {
-    names[0] = '\0';
-  }
-  if (open_model(model, model_bytes, &m, &e) != ENG_OK) {
-    return 0;
-  }
-  for (uint32_t i = 0; i < m.ops.len; i++) {
-    fb_table_t op;
-    uint32_t opcode;
-    int32_t builtin;
-    const char *custom;
-    uint32_t custom_len;
-    if (fb_vec_table(&m.ops, i, &op) != 0 || fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 ||
-        opcode >= m.opcodes.len ||
-        decode_opcode(&m.fb, &m.opcodes, opcode, &builtin, &custom, &custom_len) != 0) {
-      return count;
-    }
-    if (eng_kernel_lookup(kernels, builtin, custom, custom_len) != NULL) {
-      continue;
-    }
-    /* Report each missing op code once (first use decides). */
-    int seen = 0;
-    for (uint32_t j = 0; j < i && !seen; j++) {
-      fb_table_t prev;
-      uint32_t prev_code;
-      if (fb_vec_table(&m.ops, j, &prev) == 0 && fb_u32(&prev, OP_OPCODE, 0, &prev_code) == 0 &&
-          prev_code == opcode) {
-        seen = 1;
-      }
-    }
-    if (seen) {
-      continue;
-    }
-    if (count > 0) {
-      at = eng_format(names, cap, at, ",");
-    }
-    at = format_op_name(names, cap, at, builtin, custom, custom_len);
-    count++;
-  }
-  return count;
 }
 
 /* ---- kernel-facing helpers ---- */
@@ -634,10 +235,10 @@ static void node_custom(const eng_interp_t *it, const eng_node_t *n, const char 
   int32_t builtin;
   *name = NULL;
   *len = 0;
-  if (op_table(it, (uint32_t)(n - it->nodes), &op) != 0 ||
+  if (eng_model_op_table(&it->fb, (uint32_t)(n - it->nodes), &op) != 0 ||
       fb_u32(&op, OP_OPCODE, 0, &opcode) != 0 || fb_root(&it->fb, &root) != 0 ||
       fb_vector(&root, MODEL_OPCODES, 4, &opcodes) != 0 || opcode >= opcodes.len ||
-      decode_opcode(&it->fb, &opcodes, opcode, &builtin, name, len) != 0) {
+      eng_model_opcode(&it->fb, &opcodes, opcode, &builtin, name, len) != 0) {
     *name = NULL;
     *len = 0;
   }
@@ -682,8 +283,8 @@ uint32_t eng_custom_options(const eng_node_t *node, const uint8_t **data) {
   fb_table_t op;
   uint32_t len = 0;
   *data = NULL;
-  if (op_table(node->interp, (uint32_t)eng_node_index(node), &op) != 0 ||
-      op_custom_options(&node->interp->fb, &op, data, &len) != 0) {
+  if (eng_model_op_table(&node->interp->fb, (uint32_t)eng_node_index(node), &op) != 0 ||
+      eng_model_op_custom_options(&node->interp->fb, &op, data, &len) != 0) {
     *data = NULL;
     return 0;
   }
@@ -736,7 +337,7 @@ int32_t eng_channel_zero_point(const eng_tensor_t *t, uint32_t c) {
 
 void *eng_alloc_persistent(eng_node_t *node, size_t bytes) {
   eng_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES) {
+  if (!it->in_prepare || bytes > ENG_MODEL_MAX_TENSOR_BYTES) {
     return NULL;
   }
   return tail_alloc(it, (uint32_t)bytes);
@@ -744,7 +345,7 @@ void *eng_alloc_persistent(eng_node_t *node, size_t bytes) {
 
 eng_status_t eng_request_scratch(eng_node_t *node, size_t bytes, int32_t *index) {
   eng_interp_t *it = node->interp;
-  if (!it->in_prepare || bytes > MAX_TENSOR_BYTES ||
+  if (!it->in_prepare || bytes > ENG_MODEL_MAX_TENSOR_BYTES ||
       node->num_scratch >= ENG_MAX_SCRATCH_PER_NODE || it->num_scratch >= 0xFFFFu) {
     return eng_fail(node, ENG_ERR_ARENA, "too many scratch buffers");
   }
@@ -783,7 +384,8 @@ eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...)
   const char *custom;
   uint32_t custom_len;
   node_custom(it, node, &custom, &custom_len);
-  uint32_t at = format_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
+  uint32_t at =
+      eng_model_op_name(e->message, sizeof e->message, 0, node->builtin, custom, custom_len);
   at = eng_format(e->message, sizeof e->message, at, " (op %d): ", index);
   va_start(ap, fmt);
   eng_vformat(e->message, sizeof e->message, at, fmt, ap);
@@ -803,317 +405,130 @@ eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char
   return ENG_OK;
 }
 
-/* ---- builtin options ---- */
+/* ---- builtin options: read by the op's kernel (its parser, beside the kernel) ---- */
 
-static eng_status_t decode_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {
-  fb_table_t op, t;
-  int have = 0;
-  uint8_t options_type = 0;
+static eng_status_t parse_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {
+  fb_table_t op;
+  eng_options_reader_t r;
+  memset(&r, 0, sizeof r);
   memset(o, 0, sizeof *o);
-  if (op_table(it, (uint32_t)eng_node_index(n), &op) != 0 ||
-      fb_u8(&op, OP_OPTIONS_TYPE, 0, &options_type) != 0 ||
-      fb_table(&op, OP_OPTIONS, &t, &have) != 0) {
+  if (eng_model_op_table(&it->fb, (uint32_t)eng_node_index(n), &op) != 0 ||
+      fb_u8(&op, OP_OPTIONS_TYPE, 0, &r.type) != 0 ||
+      fb_table(&op, OP_OPTIONS, &r.table, &r.present) != 0) {
     return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
   }
-  int bad = 0;
-  uint8_t u8v;
-  int8_t i8v;
-#define OPT_TYPE(expected)                                                          \
-  do {                                                                              \
-    if (have && options_type != (expected)) {                                       \
-      return eng_fail(n, ENG_ERR_MALFORMED, "builtin options type %u, expected %u", \
-                      (uint32_t)options_type, (uint32_t)(expected));                \
-    }                                                                               \
-  } while (0)
-#define GET_I32(id, def, dst) bad |= have ? fb_i32(&t, id, def, &(dst)) : ((dst) = (def), 0)
-#define GET_ACT(id, dst)                      \
-  do {                                        \
-    i8v = 0;                                  \
-    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0; \
-    (dst) = (eng_activation_t)i8v;            \
-  } while (0)
-#define GET_PAD(id, dst)                      \
-  do {                                        \
-    i8v = 0;                                  \
-    bad |= have ? fb_i8(&t, id, 0, &i8v) : 0; \
-    (dst) = (eng_padding_t)i8v;               \
-  } while (0)
-#define GET_BOOL(id, def, dst)                  \
-  do {                                          \
-    u8v = (def);                                \
-    bad |= have ? fb_u8(&t, id, def, &u8v) : 0; \
-    (dst) = u8v != 0;                           \
-  } while (0)
-  switch (n->builtin) {
-    case ENG_OP_CONV_2D:
-      OPT_TYPE(OPT_CONV);
-      GET_PAD(0, o->conv.padding);
-      GET_I32(1, 0, o->conv.stride_w);
-      GET_I32(2, 0, o->conv.stride_h);
-      GET_ACT(3, o->conv.activation);
-      GET_I32(4, 1, o->conv.dilation_w);
-      GET_I32(5, 1, o->conv.dilation_h);
-      break;
-    case ENG_OP_DEPTHWISE_CONV_2D:
-      OPT_TYPE(OPT_DWCONV);
-      GET_PAD(0, o->dwconv.padding);
-      GET_I32(1, 0, o->dwconv.stride_w);
-      GET_I32(2, 0, o->dwconv.stride_h);
-      GET_I32(3, 0, o->dwconv.depth_multiplier);
-      GET_ACT(4, o->dwconv.activation);
-      GET_I32(5, 1, o->dwconv.dilation_w);
-      GET_I32(6, 1, o->dwconv.dilation_h);
-      break;
-    case ENG_OP_AVERAGE_POOL_2D:
-    case ENG_OP_MAX_POOL_2D:
-      OPT_TYPE(OPT_POOL);
-      GET_PAD(0, o->pool.padding);
-      GET_I32(1, 0, o->pool.stride_w);
-      GET_I32(2, 0, o->pool.stride_h);
-      GET_I32(3, 0, o->pool.filter_w);
-      GET_I32(4, 0, o->pool.filter_h);
-      GET_ACT(5, o->pool.activation);
-      break;
-    case ENG_OP_FULLY_CONNECTED:
-      OPT_TYPE(OPT_FC);
-      GET_ACT(0, o->fc.activation);
-      i8v = 0;
-      bad |= have ? fb_i8(&t, 1, 0, &i8v) : 0;
-      o->fc.weights_format = i8v;
-      GET_BOOL(2, 0, o->fc.keep_num_dims);
-      break;
-    case ENG_OP_SOFTMAX: {
-      OPT_TYPE(OPT_SOFTMAX);
-      float beta = 0.0f;
-      bad |= have ? fb_f32(&t, 0, 0.0f, &beta) : 0;
-      o->softmax.beta = beta;
-      break;
+  if (n->kernel->parse == NULL) {
+    return ENG_OK;
+  }
+  const eng_status_t st = n->kernel->parse(n, &r, o);
+  if (st == ENG_OK && r.bad) {
+    return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
+  }
+  return st;
+}
+
+/* ---- public: allocate / invoke ---- */
+
+/* Fails allocate for want of arena: `need` bytes in all ("at least" when not every op
+ * could be prepared to the end). */
+static eng_status_t arena_short(eng_interp_t *it, uint32_t need, int at_least) {
+  it->allocate_failed = 1;
+  eng_set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
+                at_least ? "at least " : "", need, it->arena_bytes);
+  it->error.bytes_needed = need;
+  return ENG_ERR_ARENA;
+}
+
+/* The full tensor records prepare sees (quantization included), at the head. */
+static eng_status_t load_prepare_tensors(eng_interp_t *it) {
+  eng_model_t m;
+  eng_error_t e;
+  if (eng_model_open(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
+    it->allocate_failed = 1;
+    it->error = e;
+    return e.code;
+  }
+  eng_tensor_t *full = prep_tensors(it);
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    fb_table_t tt;
+    memset(&full[i], 0, sizeof full[i]);
+    memcpy(&full[i], eval_tensor(it, i), ENG_EVAL_TENSOR_BYTES);
+    if (fb_vec_table(&m.tensors, i, &tt) != 0) {
+      eng_set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
+    } else {
+      e.code = eng_model_quant(&m, &tt, i, &full[i], &e, 0);
     }
-    case ENG_OP_ADD:
-    case ENG_OP_SUB:
-      OPT_TYPE(n->builtin == ENG_OP_ADD ? OPT_ADD : OPT_SUB);
-      GET_ACT(0, o->arith.activation);
-      GET_BOOL(1, 1, o->arith.pot_scale_int16);
-      break;
-    case ENG_OP_MUL:
-    case ENG_OP_DIV:
-      OPT_TYPE(n->builtin == ENG_OP_MUL ? OPT_MUL : OPT_DIV);
-      GET_ACT(0, o->arith.activation);
-      break;
-    case ENG_OP_CONCATENATION:
-      OPT_TYPE(OPT_CONCAT);
-      GET_I32(0, 0, o->concat.axis);
-      GET_ACT(1, o->concat.activation);
-      break;
-    case ENG_OP_STRIDED_SLICE:
-      OPT_TYPE(OPT_STRIDED_SLICE);
-      GET_I32(0, 0, o->strided_slice.begin_mask);
-      GET_I32(1, 0, o->strided_slice.end_mask);
-      GET_I32(2, 0, o->strided_slice.ellipsis_mask);
-      GET_I32(3, 0, o->strided_slice.new_axis_mask);
-      GET_I32(4, 0, o->strided_slice.shrink_axis_mask);
-      GET_BOOL(5, 0, o->strided_slice.offset);
-      break;
-    case ENG_OP_CAST:
-      OPT_TYPE(OPT_CAST);
-      i8v = -1;
-      bad |= have ? fb_i8(&t, 0, -1, &i8v) : 0;
-      o->cast.in_type = i8v;
-      i8v = -1;
-      bad |= have ? fb_i8(&t, 1, -1, &i8v) : 0;
-      o->cast.out_type = i8v;
-      break;
-    case ENG_OP_RESHAPE:
-      OPT_TYPE(OPT_RESHAPE);
-      if (have) {
-        fb_vec_t v;
-        if (fb_vector(&t, 0, 4, &v) != 0 || v.len > ENG_MAX_DIMS) {
-          return eng_fail(n, ENG_ERR_MALFORMED, "new_shape invalid");
-        }
-        o->reshape.new_shape_len = v.len;
-        for (uint32_t i = 0; i < v.len; i++) {
-          o->reshape.new_shape[i] = (int32_t)fb_load_u32(fb_vec_elem(&v, i, 4));
-        }
-      }
-      break;
-    default: break;
-  }
-#undef OPT_TYPE
-#undef GET_I32
-#undef GET_ACT
-#undef GET_PAD
-#undef GET_BOOL
-  if (bad) {
-    return eng_fail(n, ENG_ERR_MALFORMED, "builtin options out of bounds");
+    if (e.code != ENG_OK) {
+      it->allocate_failed = 1;
+      it->error = e;
+      return e.code;
+    }
   }
   return ENG_OK;
 }
 
-/* ---- planner ---- */
-
-#define ALIAS_MARK (-2) /* items[i].first: tensor i shares the buffer of items[i].offset */
-
-static uint32_t alias_root(const eng_plan_item_t *items, uint32_t i) {
-  for (uint32_t guard = 0; items[i].first == ALIAS_MARK && guard < 0x8000u; guard++) {
-    i = items[i].offset;
+/* Each op's options parser, then its prepare, in op order. A prepare that ran out of tail
+ * does not stop the others (*short_of_tail is set), so the error can say how much tail the
+ * model needs; any other failure ends allocate. */
+static eng_status_t prepare_ops(eng_interp_t *it, int *short_of_tail) {
+  eng_builtin_options_t opts;
+  *short_of_tail = 0;
+  for (uint32_t i = 0; i < it->num_ops; i++) {
+    eng_node_t *n = &it->nodes[i];
+    eng_status_t st = parse_options(it, n, &opts);
+    if (st == ENG_OK && n->kernel->prepare != NULL) {
+      n->options = &opts;
+      st = n->kernel->prepare(n);
+    }
+    n->options = NULL;
+    if (st != ENG_OK) {
+      if (st != ENG_ERR_ARENA || it->tail_missing == 0) {
+        it->allocate_failed = 1;
+        return st;
+      }
+      *short_of_tail = 1;
+    }
   }
-  return i;
+  return ENG_OK;
 }
 
-/* RESHAPE only reinterprets bytes, so its output can share its input's buffer: the
- * shared buffer lives as long as either tensor, and RESHAPE's eval skips the copy when
- * the pointers are equal (TFLM copies). Every tensor has a single writer (its producing
- * op; variables are excluded), so sharing cannot let a later write clobber a reader. */
-static void alias_reshapes(eng_interp_t *it, eng_plan_item_t *items) {
-  for (uint32_t o = 0; o < it->num_ops; o++) {
-    const eng_node_t *n = &it->nodes[o];
-    if (n->builtin != ENG_OP_RESHAPE || list_len(n->inputs) < 1 || list_len(n->outputs) != 1) {
-      continue;
-    }
-    const int32_t in = (int32_t)ld32(n->inputs);
-    const uint32_t out = ld32(n->outputs);
-    if (in < 0 || (uint32_t)in == out) {
-      continue;
-    }
-    const uint32_t root = alias_root(items, (uint32_t)in);
-    eng_plan_item_t *r = &items[root];
-    eng_plan_item_t *q = &items[out];
-    if (r->size == 0 || q->size == 0 || r->size != q->size ||
-        eval_tensor(it, root)->bytes != eval_tensor(it, out)->bytes) {
-      continue;
-    }
-    if (q->first < r->first) {
-      r->first = q->first;
-    }
-    if (q->last > r->last) {
-      r->last = q->last;
-    }
-    q->size = 0;
-    q->first = ALIAS_MARK;
-    q->offset = root;
-  }
-}
-
-/* Lifetimes into items[0..num_tensors): [first op that writes or needs it, last op
- * that reads it]; subgraph inputs live from op 0, outputs to the last op. Constants and
- * variables are not planned (size 0). preserve_all gives every tensor the whole run. */
-static void compute_lifetimes(eng_interp_t *it, eng_plan_item_t *items, int alias) {
-  const int16_t last = (int16_t)(it->num_ops > 0 ? it->num_ops - 1 : 0);
+/* Variable tensors and the scratch-offset table (one word per request; a node's requests
+ * are consecutive, so its first one marks where its words start) in the tail. */
+static uint32_t *alloc_tail_records(eng_interp_t *it, const eng_scratch_req_t *reqs) {
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    items[i].first = -1;
-    items[i].last = -1;
-    items[i].size = 0;
-    items[i].offset = 0;
-  }
-  for (uint32_t i = 0; i < it->sg_inputs_len; i++) {
-    eng_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_inputs_pos + 4 * i)];
-    p->first = 0;
-    if (p->last < 0) {
-      p->last = 0;
+    eng_tensor_t *t = eval_tensor(it, i);
+    if (t->is_variable && !t->is_const && t->bytes > 0) {
+      t->data = tail_alloc(it, t->bytes);
     }
   }
-  for (uint32_t o = 0; o < it->num_ops; o++) {
-    const eng_node_t *n = &it->nodes[o];
-    for (uint32_t i = 0, count = list_len(n->inputs); i < count; i++) {
-      const int32_t idx = (int32_t)ld32(n->inputs + 4 * i);
-      if (idx < 0) {
-        continue;
-      }
-      eng_plan_item_t *p = &items[idx];
-      if (p->first < 0) {
-        p->first = (int16_t)o; /* read before written: live from here */
-      }
-      p->last = (int16_t)o;
-    }
-    for (uint32_t i = 0, count = list_len(n->outputs); i < count; i++) {
-      eng_plan_item_t *p = &items[ld32(n->outputs + 4 * i)];
-      if (p->first < 0) {
-        p->first = (int16_t)o;
-      }
-      if (p->last < (int16_t)o) {
-        p->last = (int16_t)o;
-      }
+  if (it->num_scratch == 0) {
+    return NULL;
+  }
+  uint32_t *table = tail_alloc(it, it->num_scratch * (uint32_t)sizeof(uint32_t));
+  for (uint32_t r = 0; table != NULL && r < it->num_scratch; r++) {
+    if (reqs[r].slot == 0) {
+      it->nodes[reqs[r].node].scratch_offsets = table + r;
     }
   }
-  for (uint32_t i = 0; i < it->sg_outputs_len; i++) {
-    eng_plan_item_t *p = &items[fb_load_u32(it->fb.data + it->sg_outputs_pos + 4 * i)];
-    if (p->first < 0) {
-      p->first = 0;
-    }
-    p->last = last;
+  return table;
+}
+
+/* Reads every plan record before anything is written over the temporary area. */
+static void commit_plan(eng_interp_t *it, const eng_plan_item_t *items, uint32_t *scratch_table) {
+  for (uint32_t r = 0; r < it->num_scratch; r++) {
+    scratch_table[r] = items[it->num_tensors + r].offset;
   }
   for (uint32_t i = 0; i < it->num_tensors; i++) {
-    const eng_tensor_t *t = eval_tensor(it, i);
-    eng_plan_item_t *p = &items[i];
-    if (t->is_const || t->is_variable || p->first < 0 || t->bytes == 0) {
-      p->size = 0;
-      continue;
-    }
-    p->size = align_up(t->bytes);
-    if (it->preserve_all) {
-      p->first = 0;
-      p->last = last;
+    if (items[i].size > 0) {
+      eval_tensor(it, i)->data = it->arena + it->head_start + items[i].offset;
     }
   }
-  if (alias && !it->preserve_all) {
-    alias_reshapes(it, items);
+  for (uint32_t i = 0; i < it->num_tensors; i++) {
+    if (items[i].first == ENG_PLAN_SHARED) {
+      eval_tensor(it, i)->data = eval_tensor(it, eng_plan_buffer_of(items, i))->data;
+    }
   }
 }
-
-#define UNPLACED 0xFFFFFFFFu
-
-/* Greedy by size (largest first, ties by earliest start), each placed at the lowest
- * offset that does not overlap an already placed buffer whose lifetime intersects.
- * O(n^2) selection × O(n) checks; n is tens to a few hundred, once per allocate. */
-static uint32_t plan_head(eng_plan_item_t *items, uint32_t count) {
-  uint32_t head = 0;
-  for (uint32_t k = 0; k < count; k++) {
-    if (items[k].size > 0) {
-      items[k].offset = UNPLACED; /* size-0 items keep their offset (alias target) */
-    }
-  }
-  for (;;) {
-    int32_t best = -1;
-    for (uint32_t k = 0; k < count; k++) {
-      const eng_plan_item_t *p = &items[k];
-      if (p->size == 0 || p->offset != UNPLACED) {
-        continue;
-      }
-      if (best < 0 || p->size > items[best].size ||
-          (p->size == items[best].size && p->first < items[best].first)) {
-        best = (int32_t)k;
-      }
-    }
-    if (best < 0) {
-      break;
-    }
-    eng_plan_item_t *bp = &items[best];
-    uint32_t candidate = 0;
-    for (int moved = 1; moved;) {
-      moved = 0;
-      for (uint32_t k = 0; k < count; k++) {
-        const eng_plan_item_t *q = &items[k];
-        if ((int32_t)k == best || q->size == 0 || q->offset == UNPLACED) {
-          continue;
-        }
-        if (q->last < bp->first || q->first > bp->last) {
-          continue; /* lifetimes disjoint */
-        }
-        if (q->offset < candidate + bp->size && candidate < q->offset + q->size) {
-          candidate = q->offset + q->size;
-          moved = 1;
-        }
-      }
-    }
-    bp->offset = candidate;
-    if (candidate + bp->size > head) {
-      head = candidate + bp->size;
-    }
-  }
-  return head;
-}
-
-/* ---- public: allocate / invoke ---- */
 
 eng_status_t eng_interp_allocate(eng_interp_t *it) {
   if (it == NULL) {
@@ -1125,88 +540,31 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
   if (it->allocate_failed) {
     return it->error.code;
   }
-  eng_builtin_options_t opts;
-  eng_status_t first_error = ENG_OK;
   const uint32_t slack = it->head_start + (it->arena_bytes - it->tail_end);
-  /* Full tensor records for prepare, at the head (gone once the plan is committed). */
+  /* Temporary records at the head, in order: full tensor records for prepare, the scratch
+   * requests prepare makes, then the planner's items (all gone once the plan is
+   * committed). */
   const uint64_t prep_end =
       (uint64_t)it->head_start + (uint64_t)it->num_tensors * sizeof(eng_tensor_t);
   if (prep_end > it->tail_low) {
-    const uint32_t need =
-        slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low);
-    it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
-              need, it->arena_bytes);
-    it->error.bytes_needed = need;
-    return ENG_ERR_ARENA;
+    return arena_short(
+        it, slack + (uint32_t)(prep_end - it->head_start) + (it->tail_end - it->tail_low), 1);
   }
-  {
-    model_view_t m;
-    eng_error_t e;
-    if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK) {
-      it->allocate_failed = 1;
-      it->error = e;
-      return e.code;
-    }
-    eng_tensor_t *full = prep_tensors(it);
-    for (uint32_t i = 0; i < it->num_tensors; i++) {
-      fb_table_t tt;
-      memset(&full[i], 0, sizeof full[i]);
-      memcpy(&full[i], eval_tensor(it, i), ENG_EVAL_TENSOR_BYTES);
-      if (fb_vec_table(&m.tensors, i, &tt) != 0) {
-        set_error(&e, ENG_ERR_MALFORMED, -1, "tensor %u: table out of bounds", i);
-      } else {
-        e.code = decode_quant(&m, &tt, i, &full[i], &e, 0);
-      }
-      if (e.code != ENG_OK) {
-        it->allocate_failed = 1;
-        it->error = e;
-        return e.code;
-      }
-    }
+  eng_status_t st = load_prepare_tensors(it);
+  if (st != ENG_OK) {
+    return st;
   }
   it->temp_top = (uint32_t)prep_end;
   it->in_prepare = 1;
-  for (uint32_t i = 0; i < it->num_ops; i++) {
-    eng_node_t *n = &it->nodes[i];
-    eng_status_t st = decode_options(it, n, &opts);
-    if (st == ENG_OK && n->kernel->prepare != NULL) {
-      n->options = &opts;
-      st = n->kernel->prepare(n);
-    }
-    n->options = NULL;
-    if (st != ENG_OK) {
-      if (st != ENG_ERR_ARENA || it->tail_missing == 0) {
-        it->in_prepare = 0;
-        it->allocate_failed = 1;
-        return st;
-      }
-      first_error = st; /* keep preparing to learn how much tail the model needs */
-    }
+  int short_of_tail;
+  st = prepare_ops(it, &short_of_tail);
+  if (st != ENG_OK) {
+    it->in_prepare = 0;
+    return st;
   }
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    eng_tensor_t *t = eval_tensor(it, i);
-    if (t->is_variable && !t->is_const && t->bytes > 0) {
-      t->data = tail_alloc(it, t->bytes);
-    }
-  }
-  /* Head offsets of the scratch buffers, one word each; a node's requests are
-   * consecutive (prepare runs op by op). */
   const eng_scratch_req_t *reqs = (const eng_scratch_req_t *)(const void *)(it->arena + prep_end);
-  uint32_t *scratch_table = NULL;
-  if (it->num_scratch > 0) {
-    scratch_table = tail_alloc(it, it->num_scratch * (uint32_t)sizeof(uint32_t));
-    if (scratch_table != NULL) {
-      for (uint32_t r = 0; r < it->num_scratch; r++) {
-        if (reqs[r].slot == 0) {
-          it->nodes[reqs[r].node].scratch_offsets = scratch_table + r;
-        }
-      }
-    }
-  }
+  uint32_t *scratch_table = alloc_tail_records(it, reqs);
   it->in_prepare = 0;
-  /* Plan in temporary records after the scratch requests: one item per tensor, then
-   * one per scratch request. */
   const uint32_t items_at = align_up(it->temp_top);
   const uint32_t count = it->num_tensors + it->num_scratch;
   const uint64_t temp_end = (uint64_t)items_at + (uint64_t)count * sizeof(eng_plan_item_t);
@@ -1214,64 +572,27 @@ eng_status_t eng_interp_allocate(eng_interp_t *it) {
   const uint32_t tail_used = it->tail_end - it->tail_low;
   if (temp_end > it->tail_low) {
     /* No room even for the planner's records: report what is known. */
-    const uint32_t need = slack + temp_peak + tail_used + it->tail_missing;
-    it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs at least %u bytes (%u given)",
-              need, it->arena_bytes);
-    it->error.bytes_needed = need;
-    return ENG_ERR_ARENA;
+    return arena_short(it, slack + temp_peak + tail_used + it->tail_missing, 1);
   }
   eng_plan_item_t *items = (eng_plan_item_t *)(void *)(it->arena + items_at);
-  /* Plan with RESHAPE buffers shared and without; sharing saves the copy but stretches
-   * a lifetime, which can make the greedy packing worse: keep sharing unless it costs
-   * head bytes. */
-  uint32_t head = 0;
-  for (int pass = 0; pass < 3; pass++) {
-    const int alias = pass != 1;
-    compute_lifetimes(it, items, alias);
-    for (uint32_t r = 0; r < it->num_scratch; r++) {
-      eng_plan_item_t *p = &items[it->num_tensors + r];
-      p->size = align_up(reqs[r].bytes);
-      p->first = (int16_t)reqs[r].node;
-      p->last = (int16_t)reqs[r].node;
-    }
-    const uint32_t h = plan_head(items, count);
-    if (pass == 0) {
-      head = h;
-    } else if (pass == 1) {
-      if (h >= head) {
-        /* Not better without sharing: redo the shared plan (pass 2) and keep it. */
-        continue;
-      }
-      head = h;
-      break;
-    } else {
-      head = h;
-    }
+  const eng_plan_graph_t graph = {
+      .nodes = it->nodes,
+      .num_ops = it->num_ops,
+      .tensors = it->tensors,
+      .tensor_stride = (uint32_t)ENG_EVAL_TENSOR_BYTES,
+      .num_tensors = it->num_tensors,
+      .inputs = it->fb.data + it->sg_inputs_pos,
+      .num_inputs = it->sg_inputs_len,
+      .outputs = it->fb.data + it->sg_outputs_pos,
+      .num_outputs = it->sg_outputs_len,
+      .preserve_all = it->preserve_all,
+  };
+  const uint32_t head = eng_plan(&graph, reqs, it->num_scratch, items);
+  if (short_of_tail || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
+    const uint32_t used = head > temp_peak ? head : temp_peak;
+    return arena_short(it, slack + used + tail_used + it->tail_missing, short_of_tail);
   }
-  const uint32_t used = head > temp_peak ? head : temp_peak;
-  if (first_error != ENG_OK || it->tail_missing > 0 || it->tail_low - it->head_start < head) {
-    const uint32_t need = slack + used + tail_used + it->tail_missing;
-    it->allocate_failed = 1;
-    set_error(&it->error, ENG_ERR_ARENA, -1, "arena too small: needs %s%u bytes (%u given)",
-              first_error != ENG_OK ? "at least " : "", need, it->arena_bytes);
-    it->error.bytes_needed = need;
-    return ENG_ERR_ARENA;
-  }
-  /* Commit: read every record before anything is written over the temporary area. */
-  for (uint32_t r = 0; r < it->num_scratch; r++) {
-    scratch_table[r] = items[it->num_tensors + r].offset;
-  }
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    if (items[i].size > 0) {
-      eval_tensor(it, i)->data = it->arena + it->head_start + items[i].offset;
-    }
-  }
-  for (uint32_t i = 0; i < it->num_tensors; i++) {
-    if (items[i].first == ALIAS_MARK) {
-      eval_tensor(it, i)->data = eval_tensor(it, alias_root(items, i))->data;
-    }
-  }
+  commit_plan(it, items, scratch_table);
   it->head_bytes = head;
   it->temp_top = it->head_start;
   it->allocated = 1;
@@ -1283,7 +604,7 @@ eng_status_t eng_interp_invoke(eng_interp_t *it) {
     return ENG_ERR_ARG;
   }
   if (!it->allocated) {
-    return set_error(&it->error, ENG_ERR_STATE, -1, "invoke before a successful allocate");
+    return eng_set_error(&it->error, ENG_ERR_STATE, -1, "invoke before a successful allocate");
   }
   for (uint32_t i = 0; i < it->num_ops; i++) {
     eng_node_t *n = &it->nodes[i];
@@ -1325,11 +646,10 @@ uint32_t eng_interp_op_count(const eng_interp_t *it) {
  * caller keeps alive for the interpreter's lifetime) with the live data pointer. */
 static eng_status_t full_tensor(const eng_interp_t *it, uint32_t index, eng_tensor_t *t,
                                 fb_table_t *tt) {
-  model_view_t m;
+  eng_model_t m;
   eng_error_t e;
-  if (open_model(it->fb.data, it->fb.size, &m, &e) != ENG_OK ||
-      decode_tensor(NULL, &m, index, t, &e, 0) != ENG_OK ||
-      fb_vec_table(&m.tensors, index, tt) != 0) {
+  if (eng_model_open(it->fb.data, it->fb.size, &m, &e) != ENG_OK ||
+      eng_model_tensor(&m, index, t, &e, 0) != ENG_OK || fb_vec_table(&m.tensors, index, tt) != 0) {
     return ENG_ERR_MALFORMED;
   }
   /* tt refers to m's buffer record: point it at the interpreter's (same bytes). */
@@ -1450,7 +770,7 @@ eng_status_t eng_interp_preserve_all(eng_interp_t *it, int enable) {
     return ENG_ERR_ARG;
   }
   if (it->allocated || it->allocate_failed) {
-    return set_error(&it->error, ENG_ERR_STATE, -1, "preserve_all must be set before allocate");
+    return eng_set_error(&it->error, ENG_ERR_STATE, -1, "preserve_all must be set before allocate");
   }
   it->preserve_all = enable != 0;
   return ENG_OK;

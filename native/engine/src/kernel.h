@@ -176,17 +176,45 @@ typedef struct eng_node eng_node_t;
 
 #define ENG_MAX_SCRATCH_PER_NODE 2
 
+/* Reads the op's builtin options table (schema BuiltinOptions) in a kernel's options
+ * parser. Every getter returns the schema default `def` when the table or the field is
+ * absent. A field that lies outside the model marks the reader; the interpreter then fails
+ * the op with "builtin options out of bounds" whatever the parser returned. */
+typedef struct eng_options_reader eng_options_reader_t;
+
+typedef eng_status_t eng_parser_t(eng_node_t *node, eng_options_reader_t *r,
+                                  eng_builtin_options_t *out);
+typedef eng_parser_t *eng_parse_fn;
 typedef eng_status_t (*eng_prepare_fn)(eng_node_t *node);
 typedef eng_status_t (*eng_eval_fn)(eng_node_t *node);
 
+/* ENG_OK when the options table is absent or of union type `expected` (schema
+ * BuiltinOptions value, e.g. 1 = Conv2DOptions); otherwise fails the node. */
+eng_status_t eng_options_type(eng_node_t *node, eng_options_reader_t *r, uint8_t expected);
+int32_t eng_option_i32(eng_options_reader_t *r, uint32_t field, int32_t def);
+int32_t eng_option_i8(eng_options_reader_t *r, uint32_t field, int32_t def);
+int32_t eng_option_bool(eng_options_reader_t *r, uint32_t field, int32_t def); /* 0 or 1 */
+float eng_option_f32(eng_options_reader_t *r, uint32_t field, float def);
+/* An int32 vector field into out[0..cap): its length (0 when absent), or -1 when it is
+ * malformed or longer than cap. */
+int32_t eng_option_i32_vector(eng_options_reader_t *r, uint32_t field, int32_t *out, uint32_t cap);
+
 /* A kernel registration. builtin = ENG_OP_*; for custom ops builtin = ENG_OP_CUSTOM and
- * custom_name is the model's custom_code ("SignalWindow"). prepare may be NULL. */
+ * custom_name is the model's custom_code ("SignalWindow"). parse decodes the builtin
+ * options into node->options before prepare (NULL: the op has none, node->options is all
+ * zeros; custom ops read eng_custom_options() in prepare). prepare may be NULL. */
 typedef struct eng_kernel {
   int32_t builtin;
   const char *custom_name;
+  eng_parse_fn parse;
   eng_prepare_fn prepare;
   eng_eval_fn eval;
 } eng_kernel_t;
+
+/* Options parsers of the reference kernels that the optimized registrations share (each
+ * defined beside its reference kernel). */
+eng_parser_t eng_parse_conv_options, eng_parse_dwconv_options, eng_parse_pool_options,
+    eng_parse_fc_options, eng_parse_softmax_options, eng_parse_add_options, eng_parse_mul_options;
 
 struct eng_interp;
 

@@ -1,7 +1,7 @@
 /*
- * quant.c – fixed-point and quantization helpers with TFLM/gemmlowp rounding, written
- * from the documented semantics (see quant.h). Signed overflow is avoided by doing the
- * wrapping steps in unsigned arithmetic.
+ * quant.c – the engine's quantization math (quant.h states each function's semantics and
+ * the TFLM / gemmlowp function whose results it reproduces). Signed overflow is avoided by
+ * doing the wrapping steps in unsigned arithmetic.
  */
 #include "quant.h"
 
@@ -36,30 +36,24 @@ void eng_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift) {
   *shift = exp;
 }
 
-int64_t eng_rounding_divide_by_pot64(int64_t x, int32_t exponent) {
-  if (exponent <= 0) {
+int64_t eng_shr_round64(int64_t x, int32_t e) {
+  if (e <= 0) {
     return x;
   }
-  if (exponent > 63) {
-    exponent = 63;
+  if (e > 63) {
+    e = 63;
   }
-  const int64_t mask = (int64_t)((1ULL << exponent) - 1);
-  const int64_t remainder = x & mask;
-  const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+  const uint64_t low_mask = (1ULL << e) - 1ULL;
+  const uint64_t limit = (low_mask >> 1) + ((uint64_t)x >> 63);
+  return (x >> e) + (((uint64_t)x & low_mask) > limit ? 1 : 0);
 }
 
-int32_t eng_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift) {
-  const int32_t reduced = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
-  int32_t total_shift = 15 - shift;
-  if (total_shift < 1) {
-    total_shift = 1;
-  } else if (total_shift > 62) {
-    total_shift = 62;
-  }
-  const int64_t v =
-      (int64_t)((uint64_t)x * (uint64_t)(int64_t)reduced) + ((int64_t)1 << (total_shift - 1));
-  return (int32_t)(v >> total_shift);
+int32_t eng_requantize64(int64_t x, int32_t multiplier, int32_t shift) {
+  const int32_t m16 = multiplier < 0x7FFF0000 ? ((multiplier + (1 << 15)) >> 16) : 0x7FFF;
+  int32_t t = 15 - shift;
+  t = t < 1 ? 1 : (t > 62 ? 62 : t);
+  const uint64_t product = (uint64_t)x * (uint64_t)(int64_t)m16;
+  return (int32_t)((int64_t)(product + (1ULL << (t - 1))) >> t);
 }
 
 void eng_type_range(eng_type_t type, int32_t *qmin, int32_t *qmax) {
@@ -163,7 +157,9 @@ void eng_per_channel_multipliers(const eng_tensor_t *input, const eng_tensor_t *
   }
 }
 
-/* ---- gemmlowp fixed point ---- */
+/* ---- Q-format fixed point (int8 softmax / logistic) ----
+ * Every rounding below is part of TFLM's int8 results, so the algorithms are gemmlowp's
+ * (fixedpoint.h) operation for operation; the arrangement and names are ours. */
 
 static int32_t wrap_add(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a + (uint32_t)b);
@@ -172,125 +168,99 @@ static int32_t wrap_sub(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a - (uint32_t)b);
 }
 
-/* SaturatingRoundingMultiplyByPOT<exponent>. */
-static int32_t sat_mul_pot(int32_t x, int32_t exponent) {
-  if (exponent == 0) {
-    return x;
+/* x * 2^e, saturating when e > 0 and rounding (eng_shr_round) when e < 0. */
+static int32_t scale_pow2(int32_t x, int32_t e) {
+  if (e <= 0) {
+    return eng_shr_round(x, -e);
   }
-  if (exponent < 0) {
-    return eng_rounding_divide_by_pot(x, -exponent);
-  }
-  if (exponent > 31) {
+  if (e > 31) {
     return x > 0 ? INT32_MAX : (x < 0 ? INT32_MIN : 0);
   }
-  const int32_t threshold = (int32_t)((1LL << (31 - exponent)) - 1);
-  if (x > threshold) {
+  const int32_t limit = (int32_t)((1LL << (31 - e)) - 1);
+  if (x > limit) {
     return INT32_MAX;
   }
-  if (x < -threshold) {
+  if (x < -limit) {
     return INT32_MIN;
   }
-  return (int32_t)((uint32_t)x << exponent);
+  return (int32_t)((uint32_t)x << e);
 }
 
-int32_t eng_fp_rescale(int32_t x, int32_t src_integer_bits, int32_t dst_integer_bits) {
-  return sat_mul_pot(x, src_integer_bits - dst_integer_bits);
+int32_t eng_q31_rescale(int32_t x, int32_t src_integer_bits, int32_t dst_integer_bits) {
+  return scale_pow2(x, src_integer_bits - dst_integer_bits);
 }
 
-int32_t eng_fp_rounding_half_sum(int32_t a, int32_t b) {
+/* (a + b) / 2 rounded half away from zero, without overflow. */
+static int32_t half_sum(int32_t a, int32_t b) {
   const int64_t sum = (int64_t)a + (int64_t)b;
-  const int64_t sign = sum >= 0 ? 1 : -1;
-  return (int32_t)((sum + sign) / 2);
+  return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
 }
 
-int32_t eng_saturating_add32(int32_t a, int32_t b) {
-  const int64_t s = (int64_t)a + (int64_t)b;
-  return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+/* exp(x) for x in [-1/4, 0), Q0 in and out: exp(-1/8) * exp(y) with y = x + 1/8, exp(y)
+ * by its Taylor polynomial to y^4, evaluated as 1 + y + (y^2 + (y^3 + y^4 / 4) / 3) / 2. */
+static int32_t exp_quarter(int32_t x) {
+  enum { EXP_MINUS_1_8 = 1895147668, ONE_THIRD = 715827883 }; /* round(2^31 * value) */
+  const int32_t y = wrap_add(x, 1 << 28);
+  const int32_t y2 = eng_q31_mul(y, y);
+  const int32_t y3 = eng_q31_mul(y2, y);
+  const int32_t y4 = eng_q31_mul(y2, y2);
+  const int32_t cubic_quartic = eng_q31_mul(wrap_add(scale_pow2(y4, -2), y3), ONE_THIRD);
+  const int32_t beyond_linear = scale_pow2(wrap_add(cubic_quartic, y2), -1);
+  return wrap_add(EXP_MINUS_1_8, eng_q31_mul(EXP_MINUS_1_8, wrap_add(y, beyond_linear)));
 }
 
-#define SRDHM eng_sat_rounding_doubling_high_mul
-
-int32_t eng_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
-  const int32_t constant_term = 1895147668;    /* exp(-1/8), Q0.31 */
-  const int32_t constant_1_over_3 = 715827883; /* 1/3 */
-  const int32_t x = wrap_add(a, 1 << 28);      /* a + 1/8 */
-  const int32_t x2 = SRDHM(x, x);
-  const int32_t x3 = SRDHM(x2, x);
-  const int32_t x4 = SRDHM(x2, x2);
-  const int32_t x4_over_4 = sat_mul_pot(x4, -2);
-  const int32_t poly =
-      sat_mul_pot(wrap_add(SRDHM(wrap_add(x4_over_4, x3), constant_1_over_3), x2), -1);
-  return wrap_add(constant_term, SRDHM(constant_term, wrap_add(x, poly)));
-}
-
-int32_t eng_fp_exp_on_negative_values(int32_t a, int32_t integer_bits) {
-  const int32_t fractional_bits = 31 - integer_bits;
-  const int32_t one_quarter = (int32_t)(1 << (fractional_bits - 2));
-  const int32_t mask = one_quarter - 1;
-  const int32_t a_mod_quarter_minus_one_quarter = wrap_sub(a & mask, one_quarter);
-  int32_t result = eng_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(
-      eng_fp_rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0));
-  const int32_t remainder = wrap_sub(a_mod_quarter_minus_one_quarter, a);
-  static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308,
-                                         39332535,   720401,     242};
-  for (int32_t e = -2; e <= 4; e++) {
-    if (integer_bits > e) {
-      const int32_t shift = fractional_bits + e;
-      if ((remainder & (int32_t)(1U << shift)) != 0) {
-        result = SRDHM(result, multipliers[e + 2]);
-      }
+int32_t eng_q31_exp_neg(int32_t a, int32_t integer_bits) {
+  /* a = f + w with f in [-1/4, 0) and w <= 0 a multiple of 1/4: exp(a) = exp(f) times
+   * exp(-2^k) for every set bit k of -w (k = -2..4; in Q0 these are round(2^31 exp(-2^k))). */
+  static const int32_t exp_minus_pow2[7] = {1672461947, 1302514674, 790015084, 290630308,
+                                            39332535,   720401,     242};
+  const int32_t frac_bits = 31 - integer_bits;
+  const int32_t quarter = (int32_t)(1 << (frac_bits - 2));
+  const int32_t f = wrap_sub(a & (quarter - 1), quarter);
+  const int32_t minus_w = wrap_sub(f, a);
+  int32_t result = exp_quarter(eng_q31_rescale(f, integer_bits, 0));
+  for (int32_t k = -2; k <= 4 && k < integer_bits; k++) {
+    if ((minus_w & (int32_t)(1U << (frac_bits + k))) != 0) {
+      result = eng_q31_mul(result, exp_minus_pow2[k + 2]);
     }
   }
-  if (integer_bits > 5) {
-    const int32_t clamp = -(1 << (36 - integer_bits));
-    if (a < clamp) {
-      result = 0;
-    }
+  /* with more than 5 integer bits, a below -32 gives exactly 0 */
+  if (integer_bits > 5 && a < -(1 << (36 - integer_bits))) {
+    result = 0;
   }
-  if (a == 0) {
-    result = INT32_MAX;
-  }
-  return result;
+  return a == 0 ? INT32_MAX : result;
 }
 
-int32_t eng_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a) {
-  const int32_t half_denominator = eng_fp_rounding_half_sum(a, INT32_MAX);
-  const int32_t c48_17 = 1515870810;     /* Q2.29 */
-  const int32_t cneg32_17 = -1010580540; /* Q2.29 */
-  const int32_t one_f2 = 1 << 29;
-  int32_t x = wrap_add(c48_17, SRDHM(half_denominator, cneg32_17));
+int32_t eng_q31_recip_one_plus(int32_t x) {
+  /* 1 / d for d = (1 + x) / 2 in [1/2, 1) by Newton-Raphson in Q2: start from
+   * 48/17 - 32/17 d, then r += r (1 - d r) three times; 1 / (1 + x) = r / 2. */
+  enum { C48_17 = 1515870810, C_MINUS_32_17 = -1010580540, ONE_Q2 = 1 << 29 };
+  const int32_t d = half_sum(x, INT32_MAX);
+  int32_t r = wrap_add(C48_17, eng_q31_mul(d, C_MINUS_32_17));
   for (int i = 0; i < 3; i++) {
-    const int32_t hdx = SRDHM(half_denominator, x);
-    const int32_t one_minus = wrap_sub(one_f2, hdx);
-    x = wrap_add(x, eng_fp_rescale(SRDHM(x, one_minus), 4, 2));
+    const int32_t error = wrap_sub(ONE_Q2, eng_q31_mul(d, r));
+    r = wrap_add(r, eng_q31_rescale(eng_q31_mul(r, error), 4, 2));
   }
-  /* ExactMulByPot<-1> turns Q2 into Q1 (same raw), then Rescale<0>. */
-  return eng_fp_rescale(x, 1, 0);
+  /* r / 2 in Q1 has the raw bits of r in Q2; then Q1 → Q0 */
+  return eng_q31_rescale(r, 1, 0);
 }
 
-int32_t eng_clz32(uint32_t x) {
-  if (x == 0) {
-    return 32;
-  }
-  return (int32_t)__builtin_clz(x);
+int32_t eng_q31_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit) {
+  /* x = 2^(digits - lz) * (1 + u) with u in [0, 1): normalise, take 1 / (1 + u) */
+  const int32_t lz = x == 0 ? 32 : (int32_t)__builtin_clz((uint32_t)x);
+  *num_bits_over_unit = x_integer_digits - lz;
+  const uint32_t normalised = lz < 32 ? (uint32_t)x << lz : 0U;
+  return eng_q31_recip_one_plus((int32_t)(normalised - (1U << 31)));
 }
 
-int32_t eng_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit) {
-  const int32_t headroom_plus_one = eng_clz32((uint32_t)x);
-  *num_bits_over_unit = x_integer_digits - headroom_plus_one;
-  const int32_t shifted_sum_minus_one =
-      (int32_t)((headroom_plus_one < 32 ? ((uint32_t)x << headroom_plus_one) : 0U) - (1U << 31));
-  return eng_fp_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
-}
-
-int32_t eng_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
-                                   int32_t total_signed_bits) {
+int32_t eng_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
+                         int32_t total_signed_bits) {
   if (input_left_shift < 0 || input_left_shift > 62 || input_integer_bits < 0 ||
       input_integer_bits > 30 || total_signed_bits < input_integer_bits || total_signed_bits > 62) {
     return 0;
   }
-  const double max_input_rescaled = 1.0 * (double)((1 << input_integer_bits) - 1) *
-                                    (double)(1LL << (total_signed_bits - input_integer_bits)) /
-                                    (double)(1LL << input_left_shift);
-  return (int32_t)floor(max_input_rescaled);
+  const double radius = (double)((1 << input_integer_bits) - 1) *
+                        (double)(1LL << (total_signed_bits - input_integer_bits)) /
+                        (double)(1LL << input_left_shift);
+  return (int32_t)floor(radius);
 }

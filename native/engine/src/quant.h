@@ -10,69 +10,77 @@
 
 #include "kernel.h"
 
-/* real multiplier → (Q31 multiplier, shift), shift > 0 = left. 0 → (0, 0); shifts below
- * -31 flush to (0, 0). Same as TFLM QuantizeMultiplier (frexp + round half away). */
+/* real multiplier → (Q31 multiplier, shift), shift > 0 = left: the mantissa of frexp in
+ * [0.5, 1) scaled by 2^31 and rounded half away from zero (a mantissa that rounds up to
+ * 2^31 becomes 2^30 with the exponent one higher). 0 or non-finite → (0, 0); exponents
+ * below -31 flush to (0, 0). Matches TFLM's QuantizeMultiplier. */
 void eng_quantize_multiplier(double real, int32_t *multiplier, int32_t *shift);
-
-/* Like eng_rounding_divide_by_pot for int64 values (TFLM's int64 overload). */
-int64_t eng_rounding_divide_by_pot64(int64_t x, int32_t exponent);
-
-/* TFLM's int64 overload (reduced 16-bit multiplier; int16 kernels use it). */
-int32_t eng_mul_by_quantized_multiplier64(int64_t x, int32_t multiplier, int32_t shift);
 
 /* The hot requantization primitives are inline so kernel loops keep their registers.
  * Shift amounts come from model data: out-of-range ones (hostile models) are clamped so
- * no shift is undefined behaviour; valid models never reach the clamps. */
+ * no shift is undefined behaviour; valid models never reach the clamps.
+ *
+ * Semantics matched (facts of TFLM's integer kernels, default build with double rounding,
+ * not TFLITE_SINGLE_ROUNDING): gemmlowp's SaturatingRoundingDoublingHighMul (eng_q31_mul)
+ * and RoundingDivideByPOT (eng_shr_round), and TFLM's MultiplyByQuantizedMultiplier family
+ * built from them (eng_requantize*). */
 static inline uint32_t eng_pow2_u32(int32_t shift) {
   return shift >= 0 && shift < 32 ? (1U << shift) : 0U;
 }
 
-/* gemmlowp SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, exactly. */
-static inline int32_t eng_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
+/* a * b / 2^31 rounded to nearest with ties toward +infinity, i.e. floor((a b + 2^30) /
+ * 2^31). The only product whose result leaves int32 is INT32_MIN * INT32_MIN (= 2^62):
+ * it saturates to INT32_MAX. */
+static inline int32_t eng_q31_mul(int32_t a, int32_t b) {
   if (a == b && a == INT32_MIN) {
     return INT32_MAX;
   }
-  const int64_t ab = (int64_t)a * (int64_t)b;
-  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
-  return (int32_t)((ab + nudge) / (1LL << 31));
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
-static inline int32_t eng_rounding_divide_by_pot(int32_t x, int32_t exponent) {
-  if (exponent <= 0) {
+/* x / 2^e rounded to nearest, ties away from zero (e <= 0: x; e > 31 acts as 31): floor,
+ * plus one when the dropped low bits exceed half of 2^e; for negative x a dropped value
+ * of exactly one half also rounds down (away from zero), so the limit is one higher. */
+static inline int32_t eng_shr_round(int32_t x, int32_t e) {
+  if (e <= 0) {
     return x;
   }
-  if (exponent > 31) {
-    exponent = 31;
+  if (e > 31) {
+    e = 31;
   }
-  const int32_t mask = (int32_t)((1LL << exponent) - 1);
-  const int32_t remainder = x & mask;
-  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+  const uint32_t low_mask = (1U << e) - 1U;
+  const uint32_t limit = (low_mask >> 1) + ((uint32_t)x >> 31);
+  return (x >> e) + (((uint32_t)x & low_mask) > limit ? 1 : 0);
 }
 
-/* x * multiplier * 2^shift with TFLM's double rounding (the 32-bit overload). */
-static inline int32_t eng_mul_by_quantized_multiplier(int32_t x, int32_t multiplier,
-                                                      int32_t shift) {
+/* The same for int64 values (e > 63 acts as 63). */
+int64_t eng_shr_round64(int64_t x, int32_t e);
+
+/* x * multiplier * 2^shift (multiplier Q31, shift > 0 = left) with two roundings: a left
+ * shift that wraps in int32, eng_q31_mul, then eng_shr_round by the right shift. TFLM's
+ * MultiplyByQuantizedMultiplier(int32_t, ...). */
+static inline int32_t eng_requantize(int32_t x, int32_t multiplier, int32_t shift) {
   const int32_t left = shift > 0 ? shift : 0;
   const int32_t right = shift > 0 ? 0 : -shift;
-  /* TFLM writes x * (1 << left) in int32; wrap the same way without UB. */
   const int32_t shifted = (int32_t)((uint32_t)x * eng_pow2_u32(left));
-  return eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(shifted, multiplier), right);
+  return eng_shr_round(eng_q31_mul(shifted, multiplier), right);
 }
 
-/* TFLM MultiplyByQuantizedMultiplierSmallerThanOneExp / GreaterThanOne. */
-static inline int32_t eng_mul_by_quantized_multiplier_smaller_than_one(int32_t x,
-                                                                       int32_t multiplier,
-                                                                       int32_t left_shift) {
-  return eng_rounding_divide_by_pot(eng_sat_rounding_doubling_high_mul(x, multiplier), -left_shift);
+/* Only the right-shift half (left_shift <= 0) and only the left-shift half (>= 0) of
+ * eng_requantize: TFLM's ...SmallerThanOneExp and ...GreaterThanOne. */
+static inline int32_t eng_requantize_right(int32_t x, int32_t multiplier, int32_t left_shift) {
+  return eng_shr_round(eng_q31_mul(x, multiplier), -left_shift);
 }
 
-static inline int32_t eng_mul_by_quantized_multiplier_greater_than_one(int32_t x,
-                                                                       int32_t multiplier,
-                                                                       int32_t left_shift) {
+static inline int32_t eng_requantize_left(int32_t x, int32_t multiplier, int32_t left_shift) {
   const int32_t shifted = (int32_t)((uint32_t)x * eng_pow2_u32(left_shift));
-  return eng_sat_rounding_doubling_high_mul(shifted, multiplier);
+  return eng_q31_mul(shifted, multiplier);
 }
+
+/* int64 x (the int16 kernels' accumulators) with the multiplier reduced to 16 bits:
+ * (x * round(multiplier / 2^16) + 2^(t-1)) >> t with t = 15 - shift (clamped to 1..62),
+ * the product wrapping in 64 bits. TFLM's MultiplyByQuantizedMultiplier(int64_t, ...). */
+int32_t eng_requantize64(int64_t x, int32_t multiplier, int32_t shift);
 
 /* round half away from zero (TfLiteRound / std::round). */
 float eng_roundf(float x);
@@ -107,21 +115,26 @@ void eng_per_channel_multipliers(const eng_tensor_t *input, const eng_tensor_t *
                                  const eng_tensor_t *output, uint32_t channels,
                                  int32_t *multipliers, int32_t *shifts);
 
-/* gemmlowp fixed-point helpers used by the int8 softmax/logistic/tanh kernels.
- * Values are int32 raw fixed-point numbers; integer_bits says the format. */
-int32_t eng_fp_exp_on_negative_values(int32_t a, int32_t integer_bits); /* result Q0.31 */
-int32_t eng_fp_one_over_one_plus_x_for_x_in_0_1(int32_t a);             /* Q0.31 → Q0.31 */
-int32_t eng_fp_exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a);
-int32_t eng_fp_rescale(int32_t x, int32_t src_integer_bits, int32_t dst_integer_bits);
-int32_t eng_fp_rounding_half_sum(int32_t a, int32_t b);
-int32_t eng_saturating_add32(int32_t a, int32_t b);
+/* Q-format fixed point for the int8 softmax and logistic kernels. Values are raw int32;
+ * "Qm" below means m integer bits and 31 - m fraction bits. Each function reproduces the
+ * rounding of gemmlowp's fixed-point library (the source of TFLM's results), so these are
+ * its algorithms operation by operation; quant.c states them. */
 
-/* TFLM CalculateInputRadius. */
-int32_t eng_calculate_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
-                                   int32_t total_signed_bits);
-/* TFLM GetReciprocal: 1/x in fixed point, for softmax's sum. */
-int32_t eng_get_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit);
-/* Count leading zeros of a uint32 (32 for 0). */
-int32_t eng_clz32(uint32_t x);
+/* exp(a) for a <= 0 given in Q(integer_bits), result in Q0 (exp(0) = INT32_MAX). */
+int32_t eng_q31_exp_neg(int32_t a, int32_t integer_bits);
+/* 1 / (1 + x) for x in [0, 1) in Q0, result in Q0. */
+int32_t eng_q31_recip_one_plus(int32_t x);
+/* Converts Q(src_integer_bits) to Q(dst_integer_bits), saturating (a power-of-two multiply
+ * rounded as eng_shr_round when it narrows). */
+int32_t eng_q31_rescale(int32_t x, int32_t src_integer_bits, int32_t dst_integer_bits);
+
+/* 1 / x for x > 0 in Q(x_integer_digits): a Q0 value v with 1/x = v * 2^num_bits_over_unit
+ * (TFLM's GetReciprocal). */
+int32_t eng_q31_reciprocal(int32_t x, int32_t x_integer_digits, int32_t *num_bits_over_unit);
+/* The largest input magnitude whose rescaled value still fits: floor((2^input_integer_bits
+ * - 1) * 2^(total_signed_bits - input_integer_bits) / 2^input_left_shift) (TFLM's
+ * CalculateInputRadius); 0 for out-of-range arguments. */
+int32_t eng_input_radius(int32_t input_integer_bits, int32_t input_left_shift,
+                         int32_t total_signed_bits);
 
 #endif

@@ -312,3 +312,15 @@ uint32_t eng_format(char *buf, uint32_t cap, uint32_t at, const char *fmt, ...) 
   va_end(ap);
   return n;
 }
+
+eng_status_t eng_set_error(eng_error_t *e, eng_status_t code, int32_t op, const char *fmt, ...) {
+  va_list ap;
+  e->code = code;
+  e->op_index = op;
+  e->bytes_needed = 0;
+  e->message[0] = '\0';
+  va_start(ap, fmt);
+  eng_vformat(e->message, sizeof e->message, 0, fmt, ap);
+  va_end(ap);
+  return code;
+}

@@ -124,4 +124,5 @@ static eng_status_t add_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_add_opt = {ENG_OP_ADD, NULL, add_prepare, add_eval};
+const eng_kernel_t eng_kernel_add_opt = {ENG_OP_ADD, NULL, eng_parse_add_options, add_prepare,
+                                         add_eval};

@@ -184,4 +184,5 @@ static eng_status_t conv_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_conv_2d_opt = {ENG_OP_CONV_2D, NULL, conv_prepare, conv_eval};
+const eng_kernel_t eng_kernel_conv_2d_opt = {ENG_OP_CONV_2D, NULL, eng_parse_conv_options,
+                                             conv_prepare, conv_eval};

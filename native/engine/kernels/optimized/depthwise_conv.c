@@ -326,5 +326,5 @@ static eng_status_t dw_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_depthwise_conv_2d_opt = {ENG_OP_DEPTHWISE_CONV_2D, NULL, dw_prepare,
-                                                       dw_eval};
+const eng_kernel_t eng_kernel_depthwise_conv_2d_opt = {
+    ENG_OP_DEPTHWISE_CONV_2D, NULL, eng_parse_dwconv_options, dw_prepare, dw_eval};

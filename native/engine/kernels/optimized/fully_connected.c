@@ -141,5 +141,5 @@ static eng_status_t fc_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_fully_connected_opt = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare,
-                                                     fc_eval};
+const eng_kernel_t eng_kernel_fully_connected_opt = {ENG_OP_FULLY_CONNECTED, NULL,
+                                                     eng_parse_fc_options, fc_prepare, fc_eval};

@@ -100,4 +100,5 @@ static eng_status_t mul_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_mul_opt = {ENG_OP_MUL, NULL, mul_prepare, mul_eval};
+const eng_kernel_t eng_kernel_mul_opt = {ENG_OP_MUL, NULL, eng_parse_mul_options, mul_prepare,
+                                         mul_eval};

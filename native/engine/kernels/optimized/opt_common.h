@@ -196,7 +196,7 @@ ENG_OPT_INLINE int32_t eng_opt_rdbp(int32_t x, int32_t e) {
 
 /* gemmlowp exp_on_negative_values for a Q5.26 argument a <= 0 (SOFTMAX's
  * SCALED_DIFF_INTEGER_BITS = 5), result Q0.31: exactly
- * eng_fp_exp_on_negative_values(a, 5) (kernel-diff "softexp" mode checks it). */
+ * eng_q31_exp_neg(a, 5) (kernel-diff "softexp" mode checks it). */
 ENG_OPT_INLINE int32_t eng_opt_exp_q5(int32_t a) {
   const int32_t quarter = 1 << 24;
   const int32_t amq = (int32_t)((uint32_t)(a & (quarter - 1)) - (uint32_t)quarter);

@@ -125,8 +125,8 @@ static eng_status_t max_pool_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_max_pool_2d_opt = {ENG_OP_MAX_POOL_2D, NULL, max_pool_prepare,
-                                                 max_pool_eval};
+const eng_kernel_t eng_kernel_max_pool_2d_opt = {ENG_OP_MAX_POOL_2D, NULL, eng_parse_pool_options,
+                                                 max_pool_prepare, max_pool_eval};
 
 /* ---- AVERAGE_POOL_2D ---- */
 
@@ -212,5 +212,5 @@ static eng_status_t average_pool_eval(eng_node_t *node) {
              : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
 }
 
-const eng_kernel_t eng_kernel_average_pool_2d_opt = {ENG_OP_AVERAGE_POOL_2D, NULL,
-                                                     average_pool_prepare, average_pool_eval};
+const eng_kernel_t eng_kernel_average_pool_2d_opt = {
+    ENG_OP_AVERAGE_POOL_2D, NULL, eng_parse_pool_options, average_pool_prepare, average_pool_eval};

@@ -45,7 +45,7 @@ static eng_status_t softmax_prepare(eng_node_t *node) {
     real = max_real;
   }
   eng_quantize_multiplier(real, &op->mult, &op->left_shift);
-  op->diff_min = -eng_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, op->left_shift, 31);
+  op->diff_min = -eng_input_radius(SCALED_DIFF_INTEGER_BITS, op->left_shift, 31);
   /* Every admitted diff d (diff_min <= d <= 0) has |d| * 2^left_shift < 2^31 (that is
    * what the input radius means), so the shifted value below never wraps. */
   if (op->depth == 0 || op->left_shift > 31) {
@@ -76,7 +76,7 @@ static void softmax_s8(const softmax_opt_t *op, int32_t *exps, const int8_t *x, 
       exps[c] = e;
     }
     int32_t num_bits_over_unit;
-    const int32_t scale = eng_get_reciprocal((int32_t)sum, ACCUM_INTEGER_BITS, &num_bits_over_unit);
+    const int32_t scale = eng_q31_reciprocal((int32_t)sum, ACCUM_INTEGER_BITS, &num_bits_over_unit);
     int32_t exponent = num_bits_over_unit + 31 - 8;
     exponent = exponent > 31 ? 31 : exponent;
     for (uint32_t c = 0; c < depth; c++) {
@@ -102,4 +102,5 @@ static eng_status_t softmax_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_softmax_opt = {ENG_OP_SOFTMAX, NULL, softmax_prepare, softmax_eval};
+const eng_kernel_t eng_kernel_softmax_opt = {ENG_OP_SOFTMAX, NULL, eng_parse_softmax_options,
+                                             softmax_prepare, softmax_eval};

@@ -63,11 +63,9 @@ static eng_status_t add_prepare(eng_node_t *node) {
 static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
   const int32_t a = (int32_t)((uint32_t)(d->in1_offset + x) << d->left_shift);
   const int32_t b = (int32_t)((uint32_t)(d->in2_offset + y) << d->left_shift);
-  const int32_t sa = eng_mul_by_quantized_multiplier_smaller_than_one(a, d->in1_mult, d->in1_shift);
-  const int32_t sb = eng_mul_by_quantized_multiplier_smaller_than_one(b, d->in2_mult, d->in2_shift);
-  const int32_t raw =
-      eng_mul_by_quantized_multiplier_smaller_than_one(sa + sb, d->out_mult, d->out_shift) +
-      d->out_offset;
+  const int32_t sa = eng_requantize_right(a, d->in1_mult, d->in1_shift);
+  const int32_t sb = eng_requantize_right(b, d->in2_mult, d->in2_shift);
+  const int32_t raw = eng_requantize_right(sa + sb, d->out_mult, d->out_shift) + d->out_offset;
   return (int8_t)eng_clamp32(raw, d->act_min, d->act_max);
 }
 
@@ -108,4 +106,16 @@ static eng_status_t add_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_add_ref = {ENG_OP_ADD, NULL, add_prepare, add_eval};
+eng_status_t eng_parse_add_options(eng_node_t *node, eng_options_reader_t *r,
+                                   eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 11); /* AddOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->arith.activation = (eng_activation_t)eng_option_i8(r, 0, 0);
+  o->arith.pot_scale_int16 = eng_option_bool(r, 1, 1);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_add_ref = {ENG_OP_ADD, NULL, eng_parse_add_options, add_prepare,
+                                         add_eval};

@@ -254,4 +254,16 @@ static eng_status_t cast_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_cast_ref = {ENG_OP_CAST, NULL, cast_prepare, cast_eval};
+static eng_status_t parse_cast_options(eng_node_t *node, eng_options_reader_t *r,
+                                       eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 37); /* CastOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->cast.in_type = eng_option_i8(r, 0, -1);
+  o->cast.out_type = eng_option_i8(r, 1, -1);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_cast_ref = {ENG_OP_CAST, NULL, parse_cast_options, cast_prepare,
+                                          cast_eval};

@@ -87,5 +87,16 @@ static eng_status_t concat_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_concatenation_ref = {ENG_OP_CONCATENATION, NULL, concat_prepare,
-                                                   concat_eval};
+static eng_status_t parse_concat_options(eng_node_t *node, eng_options_reader_t *r,
+                                         eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 10); /* ConcatenationOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->concat.axis = eng_option_i32(r, 0, 0);
+  o->concat.activation = (eng_activation_t)eng_option_i8(r, 1, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_concatenation_ref = {ENG_OP_CONCATENATION, NULL, parse_concat_options,
+                                                   concat_prepare, concat_eval};

@@ -330,7 +330,23 @@ static eng_status_t conv_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_conv_2d_ref = {ENG_OP_CONV_2D, NULL, conv_prepare, conv_eval};
+eng_status_t eng_parse_conv_options(eng_node_t *node, eng_options_reader_t *r,
+                                    eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 1); /* Conv2DOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->conv.padding = (eng_padding_t)eng_option_i8(r, 0, 0);
+  o->conv.stride_w = eng_option_i32(r, 1, 0);
+  o->conv.stride_h = eng_option_i32(r, 2, 0);
+  o->conv.activation = (eng_activation_t)eng_option_i8(r, 3, 0);
+  o->conv.dilation_w = eng_option_i32(r, 4, 1);
+  o->conv.dilation_h = eng_option_i32(r, 5, 1);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_conv_2d_ref = {ENG_OP_CONV_2D, NULL, eng_parse_conv_options,
+                                             conv_prepare, conv_eval};
 
 /* ---- compute cores ---- */
 
@@ -413,7 +429,7 @@ void eng_ref_conv_s8(const eng_conv_params_t *p, const int32_t *out_multiplier,
             if (bias != NULL) {
               acc = eng_wrap_add(acc, bias[oc]);
             }
-            acc = eng_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
+            acc = eng_requantize(acc, out_multiplier[oc], out_shift[oc]);
             acc = eng_wrap_add(acc, out_offset);
             if (acc < act_min) {
               acc = act_min;

@@ -42,8 +42,24 @@ static eng_status_t dwconv_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_depthwise_conv_2d_ref = {ENG_OP_DEPTHWISE_CONV_2D, NULL,
-                                                       dwconv_prepare, dwconv_eval};
+eng_status_t eng_parse_dwconv_options(eng_node_t *node, eng_options_reader_t *r,
+                                      eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 2); /* DepthwiseConv2DOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->dwconv.padding = (eng_padding_t)eng_option_i8(r, 0, 0);
+  o->dwconv.stride_w = eng_option_i32(r, 1, 0);
+  o->dwconv.stride_h = eng_option_i32(r, 2, 0);
+  o->dwconv.depth_multiplier = eng_option_i32(r, 3, 0);
+  o->dwconv.activation = (eng_activation_t)eng_option_i8(r, 4, 0);
+  o->dwconv.dilation_w = eng_option_i32(r, 5, 1);
+  o->dwconv.dilation_h = eng_option_i32(r, 6, 1);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_depthwise_conv_2d_ref = {
+    ENG_OP_DEPTHWISE_CONV_2D, NULL, eng_parse_dwconv_options, dwconv_prepare, dwconv_eval};
 
 /* ---- compute cores ---- */
 
@@ -98,7 +114,7 @@ void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_mu
             if (bias != NULL) {
               acc = eng_wrap_add(acc, bias[oc]);
             }
-            acc = eng_mul_by_quantized_multiplier(acc, out_multiplier[oc], out_shift[oc]);
+            acc = eng_requantize(acc, out_multiplier[oc], out_shift[oc]);
             acc = eng_wrap_add(acc, out_offset);
             if (acc < act_min) {
               acc = act_min;

@@ -52,5 +52,5 @@ static eng_status_t dequantize_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_dequantize_ref = {ENG_OP_DEQUANTIZE, NULL, dequantize_prepare,
+const eng_kernel_t eng_kernel_dequantize_ref = {ENG_OP_DEQUANTIZE, NULL, NULL, dequantize_prepare,
                                                 dequantize_eval};

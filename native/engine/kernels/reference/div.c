@@ -117,4 +117,15 @@ static eng_status_t div_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_div_ref = {ENG_OP_DIV, NULL, div_prepare, div_eval};
+static eng_status_t parse_div_options(eng_node_t *node, eng_options_reader_t *r,
+                                      eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 29); /* DivOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->arith.activation = (eng_activation_t)eng_option_i8(r, 0, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_div_ref = {ENG_OP_DIV, NULL, parse_div_options, div_prepare,
+                                         div_eval};

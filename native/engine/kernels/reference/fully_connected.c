@@ -148,13 +148,25 @@ static eng_status_t fc_eval(eng_node_t *node) {
       }
       const int32_t m = d->multipliers != NULL ? d->multipliers[c] : d->multiplier;
       const int32_t s = d->multipliers != NULL ? d->shifts[c] : d->shift;
-      const int32_t v = (int32_t)((uint32_t)eng_mul_by_quantized_multiplier((int32_t)acc, m, s) +
-                                  (uint32_t)d->output_offset);
+      const int32_t v =
+          (int32_t)((uint32_t)eng_requantize((int32_t)acc, m, s) + (uint32_t)d->output_offset);
       y[n * d->out_depth + c] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
     }
   }
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL, fc_prepare,
-                                                     fc_eval};
+eng_status_t eng_parse_fc_options(eng_node_t *node, eng_options_reader_t *r,
+                                  eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 8); /* FullyConnectedOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->fc.activation = (eng_activation_t)eng_option_i8(r, 0, 0);
+  o->fc.weights_format = eng_option_i8(r, 1, 0);
+  o->fc.keep_num_dims = eng_option_bool(r, 2, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_fully_connected_ref = {ENG_OP_FULLY_CONNECTED, NULL,
+                                                     eng_parse_fc_options, fc_prepare, fc_eval};

@@ -47,7 +47,7 @@ static eng_status_t logistic_prepare(eng_node_t *node) {
   d->input_multiplier = (int32_t)round(q * (double)(1LL << 31));
   d->input_left_shift = exp;
   d->input_zp = in->zero_point;
-  d->input_range_radius = eng_calculate_input_radius(INPUT_INTEGER_BITS, d->input_left_shift, 31);
+  d->input_range_radius = eng_input_radius(INPUT_INTEGER_BITS, d->input_left_shift, 31);
   node->user_data = d;
   return ENG_OK;
 }
@@ -58,8 +58,8 @@ static int32_t fixed_logistic(int32_t a) {
     return 1 << 30;
   }
   const int32_t abs_a = a > 0 ? a : -a;
-  const int32_t e = eng_fp_exp_on_negative_values(-abs_a, INPUT_INTEGER_BITS);
-  const int32_t pos = eng_fp_one_over_one_plus_x_for_x_in_0_1(e);
+  const int32_t e = eng_q31_exp_neg(-abs_a, INPUT_INTEGER_BITS);
+  const int32_t pos = eng_q31_recip_one_plus(e);
   return a > 0 ? pos : (int32_t)((uint32_t)INT32_MAX - (uint32_t)pos);
 }
 
@@ -92,15 +92,14 @@ static eng_status_t logistic_eval(eng_node_t *node) {
     } else if (v >= d->input_range_radius) {
       y[i] = 127;
     } else {
-      const int32_t q4 =
-          eng_mul_by_quantized_multiplier(v, d->input_multiplier, d->input_left_shift);
+      const int32_t q4 = eng_requantize(v, d->input_multiplier, d->input_left_shift);
       const int32_t q0 = fixed_logistic(q4);
-      const int32_t o = eng_rounding_divide_by_pot(q0, 31 - 8) - 128;
+      const int32_t o = eng_shr_round(q0, 31 - 8) - 128;
       y[i] = (int8_t)eng_clamp32(o, -128, 127);
     }
   }
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, logistic_prepare,
+const eng_kernel_t eng_kernel_logistic_ref = {ENG_OP_LOGISTIC, NULL, NULL, logistic_prepare,
                                               logistic_eval};

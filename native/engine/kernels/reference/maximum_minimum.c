@@ -133,5 +133,7 @@ static eng_status_t minimum_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_maximum_ref = {ENG_OP_MAXIMUM, NULL, maxmin_prepare, maximum_eval};
-const eng_kernel_t eng_kernel_minimum_ref = {ENG_OP_MINIMUM, NULL, maxmin_prepare, minimum_eval};
+const eng_kernel_t eng_kernel_maximum_ref = {ENG_OP_MAXIMUM, NULL, NULL, maxmin_prepare,
+                                             maximum_eval};
+const eng_kernel_t eng_kernel_minimum_ref = {ENG_OP_MINIMUM, NULL, NULL, maxmin_prepare,
+                                             minimum_eval};

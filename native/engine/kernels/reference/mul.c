@@ -80,7 +80,7 @@ static eng_status_t mul_eval(eng_node_t *node) {
       int8_t *y = out->data;
       for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
         const int32_t prod = (d->in1_offset + a[it.ia]) * (d->in2_offset + b[it.ib]);
-        const int32_t v = d->out_offset + eng_mul_by_quantized_multiplier(prod, d->mult, d->shift);
+        const int32_t v = d->out_offset + eng_requantize(prod, d->mult, d->shift);
         y[i] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
       }
       break;
@@ -106,4 +106,15 @@ static eng_status_t mul_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_mul_ref = {ENG_OP_MUL, NULL, mul_prepare, mul_eval};
+eng_status_t eng_parse_mul_options(eng_node_t *node, eng_options_reader_t *r,
+                                   eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 21); /* MulOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->arith.activation = (eng_activation_t)eng_option_i8(r, 0, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_mul_ref = {ENG_OP_MUL, NULL, eng_parse_mul_options, mul_prepare,
+                                         mul_eval};

@@ -119,10 +119,25 @@ static eng_status_t average_pool_eval(eng_node_t *node) {
   return ok ? ENG_OK : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
 }
 
-const eng_kernel_t eng_kernel_max_pool_2d_ref = {ENG_OP_MAX_POOL_2D, NULL, pool_prepare,
-                                                 max_pool_eval};
-const eng_kernel_t eng_kernel_average_pool_2d_ref = {ENG_OP_AVERAGE_POOL_2D, NULL, pool_prepare,
-                                                     average_pool_eval};
+eng_status_t eng_parse_pool_options(eng_node_t *node, eng_options_reader_t *r,
+                                    eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 5); /* Pool2DOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->pool.padding = (eng_padding_t)eng_option_i8(r, 0, 0);
+  o->pool.stride_w = eng_option_i32(r, 1, 0);
+  o->pool.stride_h = eng_option_i32(r, 2, 0);
+  o->pool.filter_w = eng_option_i32(r, 3, 0);
+  o->pool.filter_h = eng_option_i32(r, 4, 0);
+  o->pool.activation = (eng_activation_t)eng_option_i8(r, 5, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_max_pool_2d_ref = {ENG_OP_MAX_POOL_2D, NULL, eng_parse_pool_options,
+                                                 pool_prepare, max_pool_eval};
+const eng_kernel_t eng_kernel_average_pool_2d_ref = {
+    ENG_OP_AVERAGE_POOL_2D, NULL, eng_parse_pool_options, pool_prepare, average_pool_eval};
 
 /* ---- compute cores ---- */
 

@@ -67,13 +67,11 @@ static eng_status_t quantize_eval(eng_node_t *node) {
   }
   const int8_t *x = in->data;
   for (uint32_t i = 0; i < n; i++) {
-    const int32_t q =
-        eng_mul_by_quantized_multiplier((int32_t)x[i] - d->in_zp, d->multiplier, d->shift) +
-        d->out_zp;
+    const int32_t q = eng_requantize((int32_t)x[i] - d->in_zp, d->multiplier, d->shift) + d->out_zp;
     y[i] = (int8_t)eng_clamp32(q, -128, 127);
   }
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_quantize_ref = {ENG_OP_QUANTIZE, NULL, quantize_prepare,
+const eng_kernel_t eng_kernel_quantize_ref = {ENG_OP_QUANTIZE, NULL, NULL, quantize_prepare,
                                               quantize_eval};

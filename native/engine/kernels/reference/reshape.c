@@ -29,4 +29,19 @@ static eng_status_t reshape_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_reshape_ref = {ENG_OP_RESHAPE, NULL, reshape_prepare, reshape_eval};
+static eng_status_t parse_reshape_options(eng_node_t *node, eng_options_reader_t *r,
+                                          eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 17); /* ReshapeOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  const int32_t len = eng_option_i32_vector(r, 0, o->reshape.new_shape, ENG_MAX_DIMS);
+  if (len < 0) {
+    return eng_fail(node, ENG_ERR_MALFORMED, "new_shape invalid");
+  }
+  o->reshape.new_shape_len = (uint32_t)len;
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_reshape_ref = {ENG_OP_RESHAPE, NULL, parse_reshape_options,
+                                             reshape_prepare, reshape_eval};

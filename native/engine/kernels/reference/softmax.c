@@ -60,7 +60,7 @@ static eng_status_t softmax_prepare(eng_node_t *node) {
   if (d->input_left_shift < 0) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "beta * input scale too small");
   }
-  d->diff_min = -eng_calculate_input_radius(SCALED_DIFF_INTEGER_BITS, d->input_left_shift, 31);
+  d->diff_min = -eng_input_radius(SCALED_DIFF_INTEGER_BITS, d->input_left_shift, 31);
   node->user_data = d;
   return ENG_OK;
 }
@@ -105,25 +105,22 @@ static eng_status_t softmax_eval(eng_node_t *node) {
     for (uint32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)xr[c] - max;
       if (diff >= d->diff_min) {
-        const int32_t scaled = eng_mul_by_quantized_multiplier_greater_than_one(
-            diff, d->input_multiplier, d->input_left_shift);
-        const int32_t e = eng_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
+        const int32_t scaled = eng_requantize_left(diff, d->input_multiplier, d->input_left_shift);
+        const int32_t e = eng_q31_exp_neg(scaled, SCALED_DIFF_INTEGER_BITS);
         sum_of_exps =
-            (int32_t)((uint32_t)sum_of_exps + (uint32_t)eng_fp_rescale(e, 0, ACCUM_INTEGER_BITS));
+            (int32_t)((uint32_t)sum_of_exps + (uint32_t)eng_q31_rescale(e, 0, ACCUM_INTEGER_BITS));
       }
     }
     int32_t num_bits_over_unit;
     const int32_t shifted_scale =
-        eng_get_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS, &num_bits_over_unit);
+        eng_q31_reciprocal(sum_of_exps, ACCUM_INTEGER_BITS, &num_bits_over_unit);
     const int32_t exponent = num_bits_over_unit + 31 - 8;
     for (uint32_t c = 0; c < depth; c++) {
       const int32_t diff = (int32_t)xr[c] - max;
       if (diff >= d->diff_min) {
-        const int32_t scaled = eng_mul_by_quantized_multiplier_greater_than_one(
-            diff, d->input_multiplier, d->input_left_shift);
-        const int32_t e = eng_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
-        const int32_t unsat = eng_rounding_divide_by_pot(
-            eng_sat_rounding_doubling_high_mul(shifted_scale, e), exponent);
+        const int32_t scaled = eng_requantize_left(diff, d->input_multiplier, d->input_left_shift);
+        const int32_t e = eng_q31_exp_neg(scaled, SCALED_DIFF_INTEGER_BITS);
+        const int32_t unsat = eng_shr_round(eng_q31_mul(shifted_scale, e), exponent);
         yr[c] = (int8_t)eng_clamp32(unsat - 128, -128, 127);
       } else {
         yr[c] = -128;
@@ -133,4 +130,15 @@ static eng_status_t softmax_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_softmax_ref = {ENG_OP_SOFTMAX, NULL, softmax_prepare, softmax_eval};
+eng_status_t eng_parse_softmax_options(eng_node_t *node, eng_options_reader_t *r,
+                                       eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 9); /* SoftmaxOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->softmax.beta = eng_option_f32(r, 0, 0.0f);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_softmax_ref = {ENG_OP_SOFTMAX, NULL, eng_parse_softmax_options,
+                                             softmax_prepare, softmax_eval};

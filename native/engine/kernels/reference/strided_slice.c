@@ -162,4 +162,20 @@ static eng_status_t ss_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_strided_slice_ref = {ENG_OP_STRIDED_SLICE, NULL, ss_prepare, ss_eval};
+static eng_status_t parse_strided_slice_options(eng_node_t *node, eng_options_reader_t *r,
+                                                eng_builtin_options_t *o) {
+  const eng_status_t st = eng_options_type(node, r, 32); /* StridedSliceOptions */
+  if (st != ENG_OK) {
+    return st;
+  }
+  o->strided_slice.begin_mask = eng_option_i32(r, 0, 0);
+  o->strided_slice.end_mask = eng_option_i32(r, 1, 0);
+  o->strided_slice.ellipsis_mask = eng_option_i32(r, 2, 0);
+  o->strided_slice.new_axis_mask = eng_option_i32(r, 3, 0);
+  o->strided_slice.shrink_axis_mask = eng_option_i32(r, 4, 0);
+  o->strided_slice.offset = eng_option_bool(r, 5, 0);
+  return ENG_OK;
+}
+
+const eng_kernel_t eng_kernel_strided_slice_ref = {
+    ENG_OP_STRIDED_SLICE, NULL, parse_strided_slice_options, ss_prepare, ss_eval};

@@ -57,5 +57,5 @@ static eng_status_t energy_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_energy = {ENG_OP_CUSTOM, "SignalEnergy", energy_prepare,
+const eng_kernel_t eng_kernel_signal_energy = {ENG_OP_CUSTOM, "SignalEnergy", NULL, energy_prepare,
                                                energy_eval};

@@ -105,5 +105,5 @@ static eng_status_t fft_auto_scale_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_fft_auto_scale = {ENG_OP_CUSTOM, "SignalFftAutoScale",
+const eng_kernel_t eng_kernel_signal_fft_auto_scale = {ENG_OP_CUSTOM, "SignalFftAutoScale", NULL,
                                                        fft_auto_scale_prepare, fft_auto_scale_eval};

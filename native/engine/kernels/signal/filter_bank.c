@@ -109,5 +109,5 @@ static eng_status_t filter_bank_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_filter_bank = {ENG_OP_CUSTOM, "SignalFilterBank",
+const eng_kernel_t eng_kernel_signal_filter_bank = {ENG_OP_CUSTOM, "SignalFilterBank", NULL,
                                                     filter_bank_prepare, filter_bank_eval};

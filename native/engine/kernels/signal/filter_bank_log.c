@@ -58,4 +58,4 @@ static eng_status_t filter_bank_log_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_signal_filter_bank_log = {
-    ENG_OP_CUSTOM, "SignalFilterBankLog", filter_bank_log_prepare, filter_bank_log_eval};
+    ENG_OP_CUSTOM, "SignalFilterBankLog", NULL, filter_bank_log_prepare, filter_bank_log_eval};

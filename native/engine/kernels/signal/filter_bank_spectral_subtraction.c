@@ -100,5 +100,5 @@ static eng_status_t spectral_subtraction_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_signal_filter_bank_spectral_subtraction = {
-    ENG_OP_CUSTOM, "SignalFilterBankSpectralSubtraction", spectral_subtraction_prepare,
+    ENG_OP_CUSTOM, "SignalFilterBankSpectralSubtraction", NULL, spectral_subtraction_prepare,
     spectral_subtraction_eval};

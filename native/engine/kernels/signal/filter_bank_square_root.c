@@ -40,4 +40,5 @@ static eng_status_t filter_bank_sqrt_eval(eng_node_t *node) {
 }
 
 const eng_kernel_t eng_kernel_signal_filter_bank_square_root = {
-    ENG_OP_CUSTOM, "SignalFilterBankSquareRoot", filter_bank_sqrt_prepare, filter_bank_sqrt_eval};
+    ENG_OP_CUSTOM, "SignalFilterBankSquareRoot", NULL, filter_bank_sqrt_prepare,
+    filter_bank_sqrt_eval};

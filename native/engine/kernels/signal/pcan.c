@@ -95,4 +95,5 @@ static eng_status_t pcan_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_pcan = {ENG_OP_CUSTOM, "SignalPCAN", pcan_prepare, pcan_eval};
+const eng_kernel_t eng_kernel_signal_pcan = {ENG_OP_CUSTOM, "SignalPCAN", NULL, pcan_prepare,
+                                             pcan_eval};

@@ -1,19 +1,60 @@
 /*
- * rfft.c – SignalRfft (int16): real FFT with the exact fixed-point arithmetic of kissfft
- * v1.3.0 built with FIXED_POINT=16, which TFLM uses: Q15 products rounded half up, every
- * butterfly input pre-divided by its radix, mixed radix 4/2/3/5/generic in kissfft's
- * factor order, twiddles rounded from double-precision cos/sin at plan time.
+ * rfft.c – SignalRfft (int16): the real FFT of TFLM's signal library, bit-exact.
+ *
+ * TFLM computes this op with kissfft (v1.3.0, FIXED_POINT=16). This file is our own
+ * power-of-two transform: an iterative decimation-in-time FFT of the N/2 complex values
+ * (x[2t], x[2t+1]) in radix-4 passes, preceded by one radix-2 pass when N/2 is not a
+ * power of four, then the split of that half-length transform into the real signal's
+ * spectrum. The output equals kissfft's to the bit because the values rounded, and where,
+ * are the same. Those rounding points are facts of TFLM's output, listed here:
+ *
+ * R1  Scaling. A pass of radix r first scales each of its r inputs, per component, by
+ *     floor(32767 / r) / 32768 (8191 for r = 4, 16383 for r = 2) with round half up:
+ *     (v * floor(32767 / r) + 2^14) >> 15. The scale is applied before the twiddle.
+ * R2  Twiddle products. A scaled input times a Q15 twiddle w is (re, im) =
+ *     ((a.re w.re - a.im w.im + 2^14) >> 15, (a.re w.im + a.im w.re + 2^14) >> 15): one
+ *     rounding per component of the exact 32-bit sum, kept as int16. Input 0 of each
+ *     butterfly is not multiplied; inputs 1..r-1 are, by W^(q k s) even where that
+ *     twiddle is W^0 = (32767, 0), which is not the identity.
+ * R3  Sums. The radix-4 and radix-2 DFTs of the rotated inputs use only +, -, and
+ *     multiplication by -i, each kept as int16. Wrapping is addition modulo 2^16, which
+ *     is associative, so the grouping of these sums does not change any bit; on cores with
+ *     the DSP extension they are SADD16/SSUB16/SASX/SSAX, which wrap the same way.
+ * R4  Factor order. The passes are radix 4 except the innermost (span 1) one, which is
+ *     radix 2 when N/2 = 2 * 4^k: kissfft factors out 4s first and the last factor is the
+ *     innermost, so each value passes the same scalings (R1) in the same order.
+ * R5  Twiddles are floor(0.5 + 32767 * cos/sin(phase)) with phase = -2 pi i / (N/2) for
+ *     the complex transform and -pi ((i + 1) / (N/2) + 1/2) for the split, both evaluated
+ *     in double with those expression shapes (twiddle_table below).
+ * R6  The split. For 0 < k <= N/4, with Z the complex transform, a = Z[k] and b = the
+ *     conjugate of Z[N/2 - k] (negated imaginary part kept as int16: -(-32768) stays
+ *     -32768), both scaled by R1 with r = 2 after conjugation; e = a + b and
+ *     o = (a - b) * S[k - 1] (R2) as int16; then X[k] = (e + o) >> 1 and
+ *     X[N/2 - k] = ((e.re - o.re) >> 1, (o.im - e.im) >> 1), each shift of the exact
+ *     32-bit sum (no int16 wrap before it), the result kept as int16. At k = N/4 both
+ *     name the same bin and the second form is the value. X[0] and X[N/2] are
+ *     (z.re + z.im, 0) and (z.re - z.im, 0) of z = Z[0] scaled by R1, r = 2, as int16.
+ *
+ * The mathematics: z[t] = x[2t] + i x[2t+1] has DFT Z; E[k] = (Z[k] + conj Z[N/2-k]) / 2
+ * and O[k] = (Z[k] - conj Z[N/2-k]) / 2i are the DFTs of the even and odd samples, and
+ * X[k] = E[k] + e^(-2 pi i k / N) O[k] = E[k] + S (Z[k] - conj Z[N/2-k]) / 2 with
+ * S = e^(-i pi (k / (N/2) + 1/2)). Every pass divides by its radix, the split by 2, so
+ * the output is the DFT divided by N (test/engine/signal-harness.c checks against a
+ * double DFT; the golden frames check the bits).
+ *
+ * Other lengths are refused: kissfft's radix-3 and radix-5 butterflies have rounding
+ * points of their own that this file does not reproduce.
  */
 #include <math.h>
 #include <string.h>
 
 #include "signal_kernel.h"
 
-/* ---- complex Q15 values and kissfft's arithmetic (sround / C_MUL / C_FIXDIV) ----
+/* ---- complex Q15 values ----
  * cval is one complex sample. On cores with the DSP extension it is the (re, im) pair
- * packed in one register, so a product is one SMLSD/SMLADX with the rounding constant as
- * accumulator and additions are SADD16/SSUB16 (both wrap like kissfft's int16 stores).
- * Elsewhere it is the plain struct. Both give bit-identical results. */
+ * packed in one register, so a product (R2) is one SMLSD/SMLADX with the rounding
+ * constant as accumulator and sums (R3) are SADD16/SSUB16. Elsewhere it is the plain
+ * struct. Both give bit-identical results. */
 
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32)
 #include <arm_acle.h>
@@ -57,7 +98,7 @@ static inline cval c_pack_q15(int32_t re, int32_t im) {
 static inline cval c_mul(cval a, cval b) {
   return c_pack_q15(__smlsd(a, b, Q15_HALF), __smladx(a, b, Q15_HALF));
 }
-static inline cval c_div(cval c, int32_t q15_recip) {
+static inline cval c_scale(cval c, int32_t q15_recip) {
   return c_pack_q15(__smlabb(c, q15_recip, Q15_HALF), __smlatb(c, q15_recip, Q15_HALF));
 }
 static inline cval c_add(cval a, cval b) {
@@ -66,14 +107,14 @@ static inline cval c_add(cval a, cval b) {
 static inline cval c_sub(cval a, cval b) {
   return __ssub16(a, b);
 }
-/* a + (-i) * b and a - (-i) * b: the radix-4 forward rotation */
+/* a + (-i) * b and a - (-i) * b */
 static inline cval c_add_mj(cval a, cval b) {
   return __ssax(a, b);
 }
 static inline cval c_sub_mj(cval a, cval b) {
   return __sasx(a, b);
 }
-/* ((a + b) >> 1, (a - b) >> 1) per component without intermediate wrap (kissfft HALF_OF) */
+/* ((a + b) >> 1) and ((a - b) >> 1) per component of the exact sum (R6) */
 static inline cval c_half_add(cval a, cval b) {
   return __shadd16(a, b);
 }
@@ -103,7 +144,7 @@ static inline cval c_mul(cval a, cval b) {
   return c_make(q15_round((int32_t)a.r * b.r - (int32_t)a.i * b.i),
                 q15_round((int32_t)a.r * b.i + (int32_t)a.i * b.r));
 }
-static inline cval c_div(cval c, int32_t q15_recip) {
+static inline cval c_scale(cval c, int32_t q15_recip) {
   return c_make(q15_round(c.r * q15_recip), q15_round(c.i * q15_recip));
 }
 static inline cval c_add(cval a, cval b) {
@@ -126,152 +167,85 @@ static inline cval c_half_sub(cval a, cval b) {
 }
 #endif
 
-/* kissfft divides by k as a Q15 multiply by floor(32767 / k), not as an exact division. */
-enum { RECIP2 = 32767 / 2, RECIP3 = 32767 / 3, RECIP4 = 32767 / 4, RECIP5 = 32767 / 5 };
+/* R1: the scale factors of a radix-4 and a radix-2 pass. */
+enum { SCALE4 = 32767 / 4, SCALE2 = 32767 / 2 };
 
-/* ---- butterflies: one radix-p recombination of p interleaved length-m sub-FFTs ---- */
+static inline cval c_conj(cval v) {
+  return c_make(c_re(v), -c_im(v));
+}
 
-static void bfly2(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
+/* ---- the complex transform: passes over sub-transforms ----
+ * Before a pass of radix r and span m, z holds n / m independent transforms of length m,
+ * each in m consecutive entries; the pass merges every r neighbours into one transform of
+ * length r * m. Output k + q m of a merged transform (0 <= q < r) is the r-point DFT over
+ * its inputs j, k + j m, taken after scaling (R1) and multiplying input j by the twiddle
+ * W_{r m}^(j k) = W_n^(j k n / (r m)) (R2). The loops run over k outside, so each k loads
+ * its twiddles once for all n / (r m) groups. */
+
+static void pass_radix4(eng_sig_cpx16 *z, int32_t n, int32_t m, const eng_sig_cpx16 *tw) {
+  const int32_t len = 4 * m;
+  const int32_t step = n / len;
   for (int32_t k = 0; k < m; ++k) {
-    const cval a = c_div(c_load(f + k), RECIP2);
-    const cval t = c_mul(c_div(c_load(f + k + m), RECIP2), c_load(tw + k * fstride));
-    c_store(f + k + m, c_sub(a, t));
-    c_store(f + k, c_add(a, t));
-  }
-}
-
-static void bfly3(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
-  const int32_t epi3_i = tw[fstride * m].i;
-  for (int32_t k = 0; k < m; ++k) {
-    const cval a = c_div(c_load(f + k), RECIP3);
-    const cval s1 = c_mul(c_div(c_load(f + k + m), RECIP3), c_load(tw + k * fstride));
-    const cval s2 = c_mul(c_div(c_load(f + k + 2 * m), RECIP3), c_load(tw + 2 * k * fstride));
-    const cval s3 = c_add(s1, s2);
-    const cval s0 = c_sub(s1, s2);
-    const int32_t br = (int16_t)(c_re(a) - (c_re(s3) >> 1));
-    const int32_t bi = (int16_t)(c_im(a) - (c_im(s3) >> 1));
-    const int32_t s0r = q15_round(c_re(s0) * epi3_i);
-    const int32_t s0i = q15_round(c_im(s0) * epi3_i);
-    c_store(f + k, c_add(a, s3));
-    c_store(f + k + 2 * m, c_make(br + s0i, bi - s0r));
-    c_store(f + k + m, c_make(br - s0i, bi + s0r));
-  }
-}
-
-static void bfly4(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
-  eng_sig_cpx16 *f1 = f + m;
-  eng_sig_cpx16 *f2 = f + 2 * m;
-  eng_sig_cpx16 *f3 = f + 3 * m;
-  const eng_sig_cpx16 *tw1 = tw, *tw2 = tw, *tw3 = tw;
-  for (int32_t k = 0; k < m; ++k) {
-    cval a = c_div(c_load(f + k), RECIP4);
-    const cval s0 = c_mul(c_div(c_load(f1 + k), RECIP4), c_load(tw1));
-    const cval s1 = c_mul(c_div(c_load(f2 + k), RECIP4), c_load(tw2));
-    const cval s2 = c_mul(c_div(c_load(f3 + k), RECIP4), c_load(tw3));
-    tw1 += fstride;
-    tw2 += 2 * fstride;
-    tw3 += 3 * fstride;
-    const cval s5 = c_sub(a, s1);
-    a = c_add(a, s1);
-    const cval s3 = c_add(s0, s2);
-    const cval s4 = c_sub(s0, s2);
-    c_store(f2 + k, c_sub(a, s3));
-    c_store(f + k, c_add(a, s3));
-    c_store(f1 + k, c_add_mj(s5, s4));
-    c_store(f3 + k, c_sub_mj(s5, s4));
-  }
-}
-
-static inline int32_t smul(int32_t a, int32_t b) {
-  return q15_round(a * b);
-}
-
-static void bfly5(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m) {
-  const int32_t yar = tw[fstride * m].r, yai = tw[fstride * m].i;
-  const int32_t ybr = tw[fstride * 2 * m].r, ybi = tw[fstride * 2 * m].i;
-  for (int32_t u = 0; u < m; ++u) {
-    const cval s0 = c_div(c_load(f + u), RECIP5);
-    const cval s1 = c_mul(c_div(c_load(f + u + m), RECIP5), c_load(tw + u * fstride));
-    const cval s2 = c_mul(c_div(c_load(f + u + 2 * m), RECIP5), c_load(tw + 2 * u * fstride));
-    const cval s3 = c_mul(c_div(c_load(f + u + 3 * m), RECIP5), c_load(tw + 3 * u * fstride));
-    const cval s4 = c_mul(c_div(c_load(f + u + 4 * m), RECIP5), c_load(tw + 4 * u * fstride));
-    const cval s7 = c_add(s1, s4);
-    const cval s10 = c_sub(s1, s4);
-    const cval s8 = c_add(s2, s3);
-    const cval s9 = c_sub(s2, s3);
-    c_store(f + u, c_make(c_re(s0) + (c_re(s7) + c_re(s8)), c_im(s0) + (c_im(s7) + c_im(s8))));
-    const cval s5 = c_make(c_re(s0) + smul(c_re(s7), yar) + smul(c_re(s8), ybr),
-                           c_im(s0) + smul(c_im(s7), yar) + smul(c_im(s8), ybr));
-    const cval s6 = c_make(smul(c_im(s10), yai) + smul(c_im(s9), ybi),
-                           -smul(c_re(s10), yai) - smul(c_re(s9), ybi));
-    c_store(f + u + m, c_sub(s5, s6));
-    c_store(f + u + 4 * m, c_add(s5, s6));
-    const cval s11 = c_make(c_re(s0) + smul(c_re(s7), ybr) + smul(c_re(s8), yar),
-                            c_im(s0) + smul(c_im(s7), ybr) + smul(c_im(s8), yar));
-    const cval s12 = c_make(-smul(c_im(s10), ybi) + smul(c_im(s9), yai),
-                            smul(c_re(s10), ybi) - smul(c_re(s9), yai));
-    c_store(f + u + 2 * m, c_add(s11, s12));
-    c_store(f + u + 3 * m, c_sub(s11, s12));
-  }
-}
-
-static void bfly_generic(eng_sig_cpx16 *f, const eng_sig_cpx16 *tw, int32_t fstride, int32_t m,
-                         int32_t p, int32_t n) {
-  cval scratch[ENG_SIG_FFT_MAX_RADIX];
-  const int32_t recip = 32767 / p;
-  for (int32_t u = 0; u < m; ++u) {
-    for (int32_t q = 0; q < p; ++q) {
-      scratch[q] = c_div(c_load(f + u + q * m), recip);
+    const cval w1 = c_load(tw + k * step);
+    const cval w2 = c_load(tw + 2 * k * step);
+    const cval w3 = c_load(tw + 3 * k * step);
+    for (eng_sig_cpx16 *g = z + k; g < z + n; g += len) {
+      const cval x0 = c_scale(c_load(g), SCALE4);
+      const cval x1 = c_mul(c_scale(c_load(g + m), SCALE4), w1);
+      const cval x2 = c_mul(c_scale(c_load(g + 2 * m), SCALE4), w2);
+      const cval x3 = c_mul(c_scale(c_load(g + 3 * m), SCALE4), w3);
+      /* 4-point DFT (W_4 = -i) as two 2-point steps (R3) */
+      const cval even_sum = c_add(x0, x2);
+      const cval even_diff = c_sub(x0, x2);
+      const cval odd_sum = c_add(x1, x3);
+      const cval odd_diff = c_sub(x1, x3);
+      c_store(g, c_add(even_sum, odd_sum));
+      c_store(g + m, c_add_mj(even_diff, odd_diff));
+      c_store(g + 2 * m, c_sub(even_sum, odd_sum));
+      c_store(g + 3 * m, c_sub_mj(even_diff, odd_diff));
     }
-    for (int32_t q1 = 0; q1 < p; ++q1) {
-      const int32_t k = u + q1 * m;
-      int32_t twidx = 0;
-      cval acc = scratch[0];
-      for (int32_t q = 1; q < p; ++q) {
-        twidx += fstride * k;
-        if (twidx >= n) {
-          twidx -= n;
-        }
-        acc = c_add(acc, c_mul(scratch[q], c_load(tw + twidx)));
-      }
-      c_store(f + k, acc);
+  }
+}
+
+static void pass_radix2(eng_sig_cpx16 *z, int32_t n, int32_t m, const eng_sig_cpx16 *tw) {
+  const int32_t len = 2 * m;
+  const int32_t step = n / len;
+  for (int32_t k = 0; k < m; ++k) {
+    const cval w1 = c_load(tw + k * step);
+    for (eng_sig_cpx16 *g = z + k; g < z + n; g += len) {
+      const cval x0 = c_scale(c_load(g), SCALE2);
+      const cval x1 = c_mul(c_scale(c_load(g + m), SCALE2), w1);
+      c_store(g, c_add(x0, x1));
+      c_store(g + m, c_sub(x0, x1));
     }
   }
 }
 
 /* ---- plan ---- */
 
-static int32_t isqrt32(int32_t n) {
-  int32_t r = 0;
-  while ((int64_t)(r + 1) * (r + 1) <= n) {
-    ++r;
+/* log2(v) if v is a power of two, else -1 */
+static int32_t exact_log2(int32_t v) {
+  int32_t l = 0;
+  while (l < 31 && ((int32_t)1 << l) < v) {
+    ++l;
   }
-  return r;
+  return v > 0 && ((int32_t)1 << l) == v ? l : -1;
 }
 
-/* kissfft's kf_factor: powers of 4 first, then 2, then odd numbers; once the trial
- * divisor passes floor(sqrt(original n)) the remainder is taken as one factor. */
-static int factor(int32_t n, eng_sig_rfft_plan *plan) {
-  const int32_t limit = isqrt32(n);
-  int32_t p = 4;
-  int32_t stages = 0;
-  do {
-    while (n % p) {
-      p = p == 4 ? 2 : (p == 2 ? 3 : p + 2);
-      if (p > limit) {
-        p = n;
-      }
-    }
-    if (stages == ENG_SIG_FFT_MAX_STAGES || p > ENG_SIG_FFT_MAX_RADIX) {
-      return -1;
-    }
-    n /= p;
-    plan->radix[stages] = p;
-    plan->span[stages] = n;
-    ++stages;
-  } while (n > 1);
-  plan->num_stages = stages;
-  return 0;
+/* Pass radices in execution order (R4): a radix-2 pass first when log2(n) is odd. */
+static void plan_passes(eng_sig_rfft_plan *plan, int32_t log2n) {
+  int32_t s = 0;
+  if (log2n & 1) {
+    plan->radix[s++] = 2;
+  }
+  for (int32_t b = log2n & 1; b < log2n; b += 2) {
+    plan->radix[s++] = 4;
+  }
+  plan->num_stages = s;
+}
+
+static int length_supported(int32_t fft_length) {
+  return fft_length >= 4 && fft_length <= ENG_SIG_FFT_MAX_LENGTH && exact_log2(fft_length) > 0;
 }
 
 /* twiddles, super twiddles, then the uint16 input permutation padded to 4 bytes (the
@@ -282,11 +256,7 @@ static size_t tables_bytes(size_t ncfft) {
 }
 
 size_t eng_sig_rfft_memory_bytes(int32_t fft_length) {
-  if (fft_length < 4 || (fft_length & 1) || fft_length > ENG_SIG_FFT_MAX_LENGTH) {
-    return 0;
-  }
-  eng_sig_rfft_plan probe;
-  if (factor(fft_length / 2, &probe) != 0) {
+  if (!length_supported(fft_length)) {
     return 0;
   }
   const size_t ncfft = (size_t)fft_length / 2;
@@ -294,12 +264,10 @@ size_t eng_sig_rfft_memory_bytes(int32_t fft_length) {
 }
 
 size_t eng_sig_rfft_work_bytes(int32_t fft_length) {
-  return eng_sig_rfft_memory_bytes(fft_length) == 0
-             ? 0
-             : sizeof(eng_sig_cpx16) * (size_t)(fft_length / 2);
+  return length_supported(fft_length) ? sizeof(eng_sig_cpx16) * (size_t)(fft_length / 2) : 0;
 }
 
-/* kf_cexp with FIXED_POINT: floor(0.5 + 32767 * cos/sin(phase)). */
+/* R5 for one phase, with libm. */
 static eng_sig_cpx16 twiddle(double phase) {
   eng_sig_cpx16 t;
   t.r = (int16_t)floor(0.5 + 32767.0 * cos(phase));
@@ -321,9 +289,9 @@ static int16_t round_q15(double v, int *ok) {
 
 /* table[i] = twiddle(phase(i)) for i < count, where phase(i) = start + i * step in exact
  * arithmetic. cos/sin come from a rotation recurrence re-anchored every 128 steps (error
- * ~1e-14, far inside the 1e-6 margin) instead of two libm calls per entry, which made plan setup cost more than an
- * FFT; any entry near a rounding boundary is recomputed with libm from kissfft's own
- * phase expression, so the table is exactly kissfft's. */
+ * ~1e-14, far inside the 1e-6 margin) instead of two libm calls per entry, which would
+ * make plan setup cost more than an FFT; an entry near a rounding boundary is recomputed
+ * with libm from the phase expression of R5, so the table is exactly TFLM's. */
 static void twiddle_table(eng_sig_cpx16 *table, int32_t count, int32_t ncfft, int super) {
   const double pi = 3.14159265358979323846264338327950288;
   const double start = super ? -pi * (1.0 / ncfft + .5) : 0.0;
@@ -339,7 +307,6 @@ static void twiddle_table(eng_sig_cpx16 *table, int32_t count, int32_t ncfft, in
     table[i].r = round_q15(c, &ok);
     table[i].i = round_q15(s, &ok);
     if (!ok) {
-      /* the same expression shapes as kissfft so the double phase rounds identically */
       table[i] = twiddle(super ? -pi * ((double)(i + 1) / ncfft + .5) : -2 * pi * i / ncfft);
     }
     const double cn = c * cd - s * sd;
@@ -368,100 +335,91 @@ int eng_sig_rfft_init_tables(eng_sig_rfft_plan *plan, int32_t fft_length, void *
   memset(plan, 0, sizeof(*plan));
   plan->fft_length = fft_length;
   plan->ncfft = fft_length / 2;
-  if (factor(plan->ncfft, plan) != 0) {
-    return -1;
-  }
-  const int32_t ncfft = plan->ncfft;
+  const int32_t n = plan->ncfft;
+  const int32_t log2n = exact_log2(n);
+  plan_passes(plan, log2n);
   plan->twiddles = (eng_sig_cpx16 *)mem;
-  plan->super_twiddles = plan->twiddles + ncfft;
+  plan->super_twiddles = plan->twiddles + n;
   plan->work = NULL;
-  plan->perm = (uint16_t *)(void *)(plan->super_twiddles + ncfft / 2);
-  twiddle_table(plan->twiddles, ncfft, ncfft, 0);
-  twiddle_table(plan->super_twiddles, ncfft / 2, ncfft, 1);
-  /* kissfft recurses (decimation in time), so output slot j of the leaf copies holds
-   * input element sum(q_s * stride_s) where q_s are j's mixed-radix digits (weights
-   * span[s]) and stride_s the product of the earlier radices. Count j up like an
-   * odometer, last digit fastest. */
-  int32_t in_stride[ENG_SIG_FFT_MAX_STAGES];
-  int32_t digit[ENG_SIG_FFT_MAX_STAGES];
-  int32_t stride = 1;
-  for (int32_t s = 0; s < plan->num_stages; ++s) {
-    in_stride[s] = stride;
-    digit[s] = 0;
-    stride *= plan->radix[s];
-  }
-  int32_t src = 0;
-  for (int32_t j = 0; j < ncfft; ++j) {
-    plan->perm[j] = (uint16_t)src;
-    for (int32_t s = plan->num_stages - 1; s >= 0; --s) {
-      src += in_stride[s];
-      if (++digit[s] < plan->radix[s]) {
-        break;
-      }
-      src -= plan->radix[s] * in_stride[s];
-      digit[s] = 0;
+  plan->perm = (uint16_t *)(void *)(plan->super_twiddles + n / 2);
+  twiddle_table(plan->twiddles, n, n, 0);
+  twiddle_table(plan->super_twiddles, n / 2, n, 1);
+  /* Input order of the decimation in time: read slot j's index in the mixed radix of the
+   * passes (pass s's digit has weight = its span m_s, the product of the earlier radices)
+   * and write the digits back with reversed weights (n / (m_s r_s)). All are powers of
+   * two, so digits are bit fields. */
+  for (int32_t j = 0; j < n; ++j) {
+    int32_t src = 0;
+    int32_t span_bits = 0;
+    for (int32_t s = 0; s < plan->num_stages; ++s) {
+      const int32_t radix_bits = plan->radix[s] == 4 ? 2 : 1;
+      const int32_t digit = (j >> span_bits) & (plan->radix[s] - 1);
+      src |= digit << (log2n - span_bits - radix_bits);
+      span_bits += radix_bits;
     }
+    plan->perm[j] = (uint16_t)src;
   }
   return 0;
 }
 
 /* ---- transform ---- */
 
-/* Complex FFT of the real input viewed as ncfft (re, im) pairs, zero-padded past
- * in_length, into plan->work: the leaf copies in kissfft's order, then the same
- * butterflies level by level, innermost first (the recursion's arithmetic exactly). */
-static void cfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length) {
-  eng_sig_cpx16 *out = plan->work;
+/* The complex transform of the input pairs, zero-padded past in_length, into plan->work:
+ * loaded in the permuted order, then the passes from span 1 upwards. */
+static void complex_transform(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length) {
+  eng_sig_cpx16 *z = plan->work;
   const int32_t n = plan->ncfft;
   const uint16_t *perm = plan->perm;
   const int32_t full_pairs = in_length / 2; /* pairs with both samples present */
   for (int32_t j = 0; j < n; ++j) {
-    const int32_t k = perm[j];
-    if (k < full_pairs) {
-      memcpy(out + j, in + 2 * k, sizeof *out);
+    const int32_t t = perm[j];
+    if (t < full_pairs) {
+      memcpy(z + j, in + 2 * t, sizeof *z);
     } else {
-      out[j].r = 2 * k < in_length ? in[2 * k] : 0;
-      out[j].i = 0;
+      z[j].r = 2 * t < in_length ? in[2 * t] : 0;
+      z[j].i = 0;
     }
   }
-  int32_t fstride = n;
-  for (int32_t s = plan->num_stages - 1; s >= 0; --s) {
-    const int32_t p = plan->radix[s];
-    const int32_t m = plan->span[s];
-    fstride /= p; /* product of the radices before stage s */
-    for (int32_t b = 0; b < fstride; ++b) {
-      eng_sig_cpx16 *blk = out + b * p * m;
-      switch (p) {
-        case 2: bfly2(blk, plan->twiddles, fstride, m); break;
-        case 3: bfly3(blk, plan->twiddles, fstride, m); break;
-        case 4: bfly4(blk, plan->twiddles, fstride, m); break;
-        case 5: bfly5(blk, plan->twiddles, fstride, m); break;
-        default: bfly_generic(blk, plan->twiddles, fstride, m, p, n); break;
-      }
+  int32_t m = 1;
+  for (int32_t s = 0; s < plan->num_stages; ++s) {
+    if (plan->radix[s] == 4) {
+      pass_radix4(z, n, m, plan->twiddles);
+    } else {
+      pass_radix2(z, n, m, plan->twiddles);
     }
+    m *= plan->radix[s];
   }
+}
+
+/* R6 for one k: e = a + b and o = (a - b) S[k - 1]. */
+static inline void split_terms(const eng_sig_rfft_plan *plan, int32_t k, cval *e, cval *o) {
+  const eng_sig_cpx16 *z = plan->work;
+  const cval a = c_scale(c_load(z + k), SCALE2);
+  const cval b = c_scale(c_conj(c_load(z + plan->ncfft - k)), SCALE2);
+  *e = c_add(a, b);
+  *o = c_mul(c_sub(a, b), c_load(plan->super_twiddles + k - 1));
+}
+
+/* X[n - k] of R6: the conjugate of (e - o) / 2, halving the exact differences. */
+static inline cval split_upper(cval e, cval o) {
+  return c_make(c_re(c_half_sub(e, o)), c_im(c_half_sub(o, e)));
 }
 
 void eng_sig_rfft(const eng_sig_rfft_plan *plan, const int16_t *in, int32_t in_length,
                   eng_sig_cpx16 *out) {
-  cfft(plan, in, in_length);
-  const eng_sig_cpx16 *w = plan->work;
+  complex_transform(plan, in, in_length);
   const int32_t n = plan->ncfft;
-  /* Split the packed even/odd transform into the real signal's spectrum (kiss_fftr). */
-  const cval dc = c_div(c_load(w), RECIP2);
-  c_store(out, c_make(c_re(dc) + c_im(dc), 0));
-  c_store(out + n, c_make(c_re(dc) - c_im(dc), 0));
-  for (int32_t k = 1; k <= n / 2; ++k) {
-    const cval fpk = c_div(c_load(w + k), RECIP2);
-    const cval wn = c_load(w + n - k);
-    const cval fpnk = c_div(c_make(c_re(wn), -c_im(wn)), RECIP2); /* conjugate, then scale */
-    const cval f1k = c_add(fpk, fpnk);
-    const cval tw = c_mul(c_sub(fpk, fpnk), c_load(plan->super_twiddles + k - 1));
-    c_store(out + k, c_half_add(f1k, tw));
-    /* (f1k.r - tw.r) / 2, (tw.i - f1k.i) / 2; at k == n/2 this overwrites the store
-     * above, in kissfft's order */
-    c_store(out + n - k, c_make(c_re(c_half_sub(f1k, tw)), c_im(c_half_sub(tw, f1k))));
+  const cval z0 = c_scale(c_load(plan->work), SCALE2);
+  c_store(out, c_make(c_re(z0) + c_im(z0), 0));
+  c_store(out + n, c_make(c_re(z0) - c_im(z0), 0));
+  cval e, o;
+  for (int32_t k = 1; k < n / 2; ++k) {
+    split_terms(plan, k, &e, &o);
+    c_store(out + k, c_half_add(e, o));
+    c_store(out + n - k, split_upper(e, o));
   }
+  split_terms(plan, n / 2, &e, &o);
+  c_store(out + n / 2, split_upper(e, o));
 }
 
 /* ---- kernel ---- */
@@ -494,8 +452,8 @@ static eng_status_t rfft_prepare(eng_node_t *node) {
   const size_t table_bytes = eng_sig_rfft_memory_bytes(fft_length);
   if (table_bytes == 0) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
-                    "fft_length %d unsupported (must be even with prime factors <= %d)", fft_length,
-                    ENG_SIG_FFT_MAX_RADIX);
+                    "fft_length %d unsupported (must be a power of two, 4..%d)", fft_length,
+                    ENG_SIG_FFT_MAX_LENGTH);
   }
   const int32_t in_len = eng_dim(in, -1);
   const int32_t out_len = eng_dim(out, -1);
@@ -536,4 +494,5 @@ static eng_status_t rfft_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_rfft = {ENG_OP_CUSTOM, "SignalRfft", rfft_prepare, rfft_eval};
+const eng_kernel_t eng_kernel_signal_rfft = {ENG_OP_CUSTOM, "SignalRfft", NULL, rfft_prepare,
+                                             rfft_eval};

@@ -44,33 +44,32 @@ void eng_sig_window(const int16_t *in, const int16_t *window, int32_t n, int32_t
  * returns the shift used (0..15). */
 int32_t eng_sig_fft_auto_scale(const int16_t *in, int32_t n, int16_t *out);
 
-/* ---- SignalRfft (int16, kissfft v1.3.0 FIXED_POINT=16 arithmetic) ---- */
+/* ---- SignalRfft (int16, bit-exact with TFLM's kissfft-based op; rfft.c lists the rounding
+ * points that makes true) ---- */
 typedef struct eng_sig_cpx16 {
   int16_t r;
   int16_t i;
 } eng_sig_cpx16;
 
 #define ENG_SIG_FFT_MAX_STAGES 16
-#define ENG_SIG_FFT_MAX_RADIX  32        /* largest prime factor supported (generic butterfly) */
 #define ENG_SIG_FFT_MAX_LENGTH (1 << 17) /* permutation indices are uint16 */
 
 typedef struct eng_sig_rfft_plan {
-  int32_t fft_length; /* real length N (even) */
+  int32_t fft_length; /* real length N (a power of two) */
   int32_t ncfft;      /* N / 2, the complex FFT length */
   int32_t num_stages;
-  int32_t radix[ENG_SIG_FFT_MAX_STAGES]; /* p of each stage, outermost first */
-  int32_t span[ENG_SIG_FFT_MAX_STAGES];  /* m of each stage (= product of later radices) */
+  int32_t radix[ENG_SIG_FFT_MAX_STAGES]; /* 2 or 4, per pass in execution order (span 1 first) */
   eng_sig_cpx16 *twiddles;               /* ncfft entries */
   eng_sig_cpx16 *super_twiddles;         /* ncfft / 2 entries */
   eng_sig_cpx16 *work;                   /* ncfft entries: the complex FFT's output */
-  uint16_t *perm;                        /* ncfft entries: input pair feeding each leaf slot */
+  uint16_t *perm;                        /* ncfft entries: input pair loaded into each slot */
 } eng_sig_rfft_plan;
 
 /* Bytes of table/work memory a plan for fft_length needs (0 if the length is unsupported:
- * odd, < 4, above ENG_SIG_FFT_MAX_LENGTH, or with a prime factor above ENG_SIG_FFT_MAX_RADIX). */
+ * not a power of two, < 4 or above ENG_SIG_FFT_MAX_LENGTH). */
 size_t eng_sig_rfft_memory_bytes(int32_t fft_length);
 /* Builds the plan in mem (4-byte aligned, eng_sig_rfft_memory_bytes() long): factors and
- * twiddles (computed once, in double precision, rounded as kissfft does). 0 on success. */
+ * twiddles (computed once, in double precision, rounded as TFLM's are). 0 on success. */
 int eng_sig_rfft_init(eng_sig_rfft_plan *plan, int32_t fft_length, void *mem, size_t mem_bytes);
 /* The work array's share of eng_sig_rfft_memory_bytes() (0 if unsupported). */
 size_t eng_sig_rfft_work_bytes(int32_t fft_length);

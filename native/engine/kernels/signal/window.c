@@ -79,5 +79,5 @@ static eng_status_t window_eval(eng_node_t *node) {
   return ENG_OK;
 }
 
-const eng_kernel_t eng_kernel_signal_window = {ENG_OP_CUSTOM, "SignalWindow", window_prepare,
+const eng_kernel_t eng_kernel_signal_window = {ENG_OP_CUSTOM, "SignalWindow", NULL, window_prepare,
                                                window_eval};
