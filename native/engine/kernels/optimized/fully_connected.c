@@ -133,42 +133,69 @@ static eng_status_t fc_prepare(eng_node_t *node) {
   return ENG_OK;
 }
 
-/* Outputs c0..c0+1 (two = 1) or c0 alone of one row: SMLAD of the offset input lanes
- * (x - input_zp, SXTAB16) with the sign-extended weight lanes, 8 taps per step. */
+/* Outputs c0 and c1 of one row (c1 may equal c0): SMLAD of the offset input lanes
+ * (x - input_zp, SXTAB16) with the sign-extended weight lanes, 4 taps per step. */
 ENG_OPT_INLINE void fc_pair(const int8_t *x, const int8_t *w0, const int8_t *w1, uint32_t depth,
                             uint32_t negzp, int32_t *acc0, int32_t *acc1) {
   int32_t a0 = *acc0, a1 = *acc1;
-  uint32_t i = 0;
-  for (; i + 8 <= depth; i += 8) {
-    const uint32_t xa = eng_ld32(x + i), xb = eng_ld32(x + i + 4);
-    const uint32_t xae = eng_sxtab16(negzp, xa), xao = eng_sxtab16_ror8(negzp, xa);
-    const uint32_t xbe = eng_sxtab16(negzp, xb), xbo = eng_sxtab16_ror8(negzp, xb);
-    uint32_t v = eng_ld32(w0 + i);
-    a0 = eng_smlad(xao, eng_sxtb16_ror8(v), eng_smlad(xae, eng_sxtb16(v), a0));
-    v = eng_ld32(w0 + i + 4);
-    a0 = eng_smlad(xbo, eng_sxtb16_ror8(v), eng_smlad(xbe, eng_sxtb16(v), a0));
-    v = eng_ld32(w1 + i);
-    a1 = eng_smlad(xao, eng_sxtb16_ror8(v), eng_smlad(xae, eng_sxtb16(v), a1));
-    v = eng_ld32(w1 + i + 4);
-    a1 = eng_smlad(xbo, eng_sxtb16_ror8(v), eng_smlad(xbe, eng_sxtb16(v), a1));
-  }
-  if (i + 4 <= depth) {
-    const uint32_t xa = eng_ld32(x + i);
-    const uint32_t xae = eng_sxtab16(negzp, xa), xao = eng_sxtab16_ror8(negzp, xa);
-    uint32_t v = eng_ld32(w0 + i);
-    a0 = eng_smlad(xao, eng_sxtb16_ror8(v), eng_smlad(xae, eng_sxtb16(v), a0));
-    v = eng_ld32(w1 + i);
-    a1 = eng_smlad(xao, eng_sxtb16_ror8(v), eng_smlad(xae, eng_sxtb16(v), a1));
-    i += 4;
+  const uint32_t groups = depth >> 2;
+  const int8_t *xp = x, *p0 = w0, *p1 = w1;
+  for (uint32_t i = groups; i != 0; i--, xp += 4, p0 += 4, p1 += 4) {
+    const uint32_t xv = eng_ld32(xp);
+    const uint32_t xe = eng_sxtab16(negzp, xv), xo = eng_sxtab16_ror8(negzp, xv);
+    const uint32_t v0 = eng_ld32(p0), v1 = eng_ld32(p1);
+    a0 = eng_smlad(xo, eng_sxtb16_ror8(v0), eng_smlad(xe, eng_sxtb16(v0), a0));
+    a1 = eng_smlad(xo, eng_sxtb16_ror8(v1), eng_smlad(xe, eng_sxtb16(v1), a1));
   }
   const int32_t zp = -(int32_t)(int16_t)(uint16_t)negzp;
-  for (; i < depth; i++) {
-    const int32_t xv = (int32_t)x[i] - zp;
-    a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * w0[i]));
-    a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * w1[i]));
+  for (uint32_t t = groups << 2; t < depth; t++) {
+    const int32_t xv = (int32_t)x[t] - zp;
+    a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * w0[t]));
+    a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * w1[t]));
   }
   *acc0 = a0;
   *acc1 = a1;
+}
+
+/* Rows of the output: every dimension but the last (eng_tensor_elements / n, inline). */
+static inline uint32_t fc_rows(const eng_tensor_t *out) {
+  if (out->rank == 2) {
+    return (uint32_t)out->dims[0];
+  }
+  uint32_t rows = 1;
+  for (int32_t d = 0; d + 1 < (int32_t)out->rank; d++) {
+    rows *= (uint32_t)out->dims[d];
+  }
+  return rows;
+}
+
+/* One row of outputs; per_channel and sat are constants in each instantiation. The
+ * requantization reads only the channel's multiplier (the bias is in the accumulator). */
+ENG_OPT_INLINE void fc_row(const fc_opt_t *op, const int8_t *x, const int8_t *wd, const int32_t *b,
+                           uint32_t n, uint32_t depth, uint32_t negzp, const eng_opt_out_t *o,
+                           int8_t *y, const int per_channel, const int sat) {
+  const fc_opt_channel_t *pc = (const fc_opt_channel_t *)op;
+  const eng_opt_ch_t tensor_ch = {0, op->mult};
+  for (uint32_t c = 0; c < n; c += 2) {
+    const uint32_t c1 = c + 1 < n ? c + 1 : c;
+    int32_t a0, a1;
+    if (per_channel) {
+      a0 = pc->ch[c].bias;
+      a1 = pc->ch[c1].bias;
+    } else {
+      a0 = b != NULL ? b[c] : 0;
+      a1 = b != NULL ? b[c1] : 0;
+    }
+    fc_pair(x, wd + (size_t)c * depth, wd + (size_t)c1 * depth, depth, negzp, &a0, &a1);
+    const int32_t acc0 = (int32_t)((uint32_t)a0 << 1), acc1 = (int32_t)((uint32_t)a1 << 1);
+    if (per_channel) {
+      y[c] = eng_opt_requant(acc0, &pc->ch[c], pc->shift[c], o, sat);
+      y[c1] = eng_opt_requant(acc1, &pc->ch[c1], pc->shift[c1], o, sat);
+    } else {
+      y[c] = eng_opt_requant(acc0, &tensor_ch, op->shift, o, sat);
+      y[c1] = eng_opt_requant(acc1, &tensor_ch, op->shift, o, sat);
+    }
+  }
 }
 
 static eng_status_t fc_eval(eng_node_t *node) {
@@ -182,36 +209,23 @@ static eng_status_t fc_eval(eng_node_t *node) {
   eng_tensor_t *out = eng_output(node, 0);
   int8_t *y = out->data;
   const uint32_t n = (uint32_t)w->dims[0], depth = (uint32_t)w->dims[1];
-  const uint32_t batches = eng_tensor_elements(out) / n;
+  const uint32_t batches = fc_rows(out);
   const int8_t *wd = w->data;
   const int32_t *b = bias != NULL ? bias->data : NULL;
   const eng_opt_out_t o = {op->act_min, op->act_max, op->k, op->sat};
   const uint32_t negzp = eng_pair(-(int32_t)op->in_zp, -(int32_t)op->in_zp);
-  const fc_opt_channel_t *pc = op->mode == FC_FAST_CHANNEL ? (const fc_opt_channel_t *)op : NULL;
+  const int per_channel = op->mode == FC_FAST_CHANNEL;
   for (uint32_t row = 0; row < batches; row++, x += depth, y += n) {
-    for (uint32_t c = 0; c < n; c += 2) {
-      const uint32_t c1 = c + 1 < n ? c + 1 : c;
-      eng_opt_ch_t ch0, ch1;
-      int32_t s0, s1;
-      if (pc != NULL) {
-        ch0 = pc->ch[c];
-        ch1 = pc->ch[c1];
-        s0 = pc->shift[c];
-        s1 = pc->shift[c1];
-      } else {
-        ch0 = (eng_opt_ch_t){b != NULL ? b[c] : 0, op->mult};
-        ch1 = (eng_opt_ch_t){b != NULL ? b[c1] : 0, op->mult};
-        s0 = s1 = op->shift;
-      }
-      int32_t a0 = ch0.bias, a1 = ch1.bias;
-      fc_pair(x, wd + (size_t)c * depth, wd + (size_t)c1 * depth, depth, negzp, &a0, &a1);
+    if (per_channel) {
       if (o.sat) {
-        y[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch0, s0, &o, 1);
-        y[c1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch1, s1, &o, 1);
+        fc_row(op, x, wd, b, n, depth, negzp, &o, y, 1, 1);
       } else {
-        y[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch0, s0, &o, 0);
-        y[c1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch1, s1, &o, 0);
+        fc_row(op, x, wd, b, n, depth, negzp, &o, y, 1, 0);
       }
+    } else if (o.sat) {
+      fc_row(op, x, wd, b, n, depth, negzp, &o, y, 0, 1);
+    } else {
+      fc_row(op, x, wd, b, n, depth, negzp, &o, y, 0, 0);
     }
   }
   return ENG_OK;
