@@ -27,13 +27,17 @@ extern "C" {
 #endif
 
 /* One app slot and two model slots, used A/B so a model upload can stream into the one
- * not in use while the other stays valid (firmware/programs/xsinfer/upload.c). */
+ * not in use while the other stays valid (firmware/programs/xsinfer/upload.c). MODEL_AB
+ * is not a fourth region: it is A and B together (B follows A in flash on every target),
+ * for a model larger than one slot; erasing it erases both. */
 typedef enum board_flash_slot {
   BOARD_FLASH_SLOT_APP = 0,
   BOARD_FLASH_SLOT_MODEL_A = 1,
   BOARD_FLASH_SLOT_MODEL_B = 2,
+  BOARD_FLASH_SLOT_MODEL_AB = 3,
 } board_flash_slot_t;
 
+/* The separate regions (APP, MODEL_A, MODEL_B); MODEL_AB overlaps two of them. */
 enum { BOARD_FLASH_SLOT_COUNT = 3 };
 
 #define BOARD_FLASH_PROGRAM_ALIGN 4u

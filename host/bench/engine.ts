@@ -1,9 +1,11 @@
 // bench-engine: runs the bench-engine firmware program per model and kernel set and
 // compares instructions per invoke (and per op) with the TFLM anchors.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildFirmware } from '../build/firmware.ts';
 import { dataDir } from '../data.ts';
+import { opMacs, readModel } from '../engine/tflite.ts';
 import { XsinferError } from '../errors.ts';
 import { runProgram } from '../run/program.ts';
 import type { Target } from '../targets.ts';
@@ -58,19 +60,45 @@ export function parseBenchLine(output: string): RawResult {
   return JSON.parse(line[1]) as RawResult;
 }
 
-function modelMacs(model: string): number {
-  const facts = JSON.parse(fs.readFileSync(path.join(dataDir(), 'facts', `${model}.json`), 'utf8')) as {
-    total_macs: number;
-    operators: { macs?: number }[];
-  };
-  return facts.total_macs;
+/** Folders whose models a bare name (`--models kws_ref_model`) refers to. */
+function modelDirs(): string[] {
+  return [path.join(dataDir(), 'models'), path.join(dataDir(), 'mlperf', 'models')];
 }
 
-function opMacs(model: string): number[] {
-  const facts = JSON.parse(fs.readFileSync(path.join(dataDir(), 'facts', `${model}.json`), 'utf8')) as {
-    operators: { macs?: number }[];
-  };
-  return facts.operators.map((o) => o.macs ?? 0);
+/** A model name from the project's test data or a path to any .tflite file. */
+export function resolveModel(nameOrFile: string): string {
+  if (nameOrFile.endsWith('.tflite') || nameOrFile.includes('/') || nameOrFile.includes(path.sep)) {
+    const file = path.resolve(nameOrFile);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile())
+      throw new XsinferError('BAD_ARGUMENT', `no model file ${nameOrFile}`);
+    return file;
+  }
+  for (const dir of modelDirs()) {
+    const file = path.join(dir, `${nameOrFile}.tflite`);
+    if (fs.existsSync(file)) return file;
+  }
+  throw new XsinferError(
+    'BAD_ARGUMENT',
+    `no model '${nameOrFile}' in ${modelDirs().join(' or ')} (give a .tflite path for any other model)`,
+  );
+}
+
+const md5 = (b: Uint8Array) => crypto.createHash('md5').update(b).digest('hex');
+
+let knownByHash: Map<string, string> | undefined;
+
+/** The anchor key of a model: the stem of the test-data model with the same bytes (so a
+ * renamed copy still finds its anchors), else the file's own stem. */
+function anchorKey(file: string, bytes: Uint8Array): string {
+  if (!knownByHash) {
+    knownByHash = new Map();
+    for (const dir of modelDirs()) {
+      if (!fs.existsSync(dir)) continue;
+      for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.tflite')))
+        knownByHash.set(md5(fs.readFileSync(path.join(dir, f))), path.basename(f, '.tflite'));
+    }
+  }
+  return knownByHash.get(md5(bytes)) ?? path.basename(file, '.tflite');
 }
 
 export async function benchEngine(opts: {
@@ -83,9 +111,15 @@ export async function benchEngine(opts: {
   await buildFirmware({ target: opts.target });
   const anchors = loadAnchors();
   const rows: EngineBenchRow[] = [];
-  for (const model of opts.models) {
-    const modelPath = path.join(dataDir(), 'models', `${model}.tflite`);
-    if (!fs.existsSync(modelPath)) throw new XsinferError('BAD_ARGUMENT', `no model ${modelPath}`);
+  for (const modelArg of opts.models) {
+    const modelPath = resolveModel(modelArg);
+    const bytes = fs.readFileSync(modelPath);
+    const info = readModel(bytes);
+    // MACs from the model itself (conv, depthwise, fully connected; as the anchors count).
+    const macsPerOp = info.ops.map((op) => opMacs(info, op).macs);
+    const macs = macsPerOp.reduce((a, b) => a + b, 0);
+    const model = path.basename(modelPath, '.tflite');
+    const key = anchorKey(modelPath, bytes);
     for (const kernels of opts.kernels) {
       const run = await runProgram({
         target: opts.target,
@@ -98,13 +132,13 @@ export async function benchEngine(opts: {
       const toUnit = (ticks: number) => Math.round((ticks * raw.num) / raw.den);
       const invokes = raw.invokeTicks.map(toUnit);
       const instr = Math.min(...invokes);
-      const macs = modelMacs(model);
       const anchorKernels: AnchorKernels = kernels === 'reference' ? 'reference' : 'cmsis-nn';
-      const anchor = anchors.get(model);
+      const found = anchors.get(key);
+      // Same name, other bytes: the anchor's MAC count tells a different model apart.
+      const anchor = found && found.macs === macs ? found : undefined;
       // Anchors are QEMU instruction counts: only comparable on mps2-an500.
       const comparable = opts.target === 'mps2-an500' && anchor !== undefined;
       const anchorInstr = comparable ? anchor!.instrPerInvoke[anchorKernels] : null;
-      const macsPerOp = opMacs(model);
       const row: EngineBenchRow = {
         model,
         kernels,

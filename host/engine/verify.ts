@@ -52,6 +52,20 @@ export function goldenFiles(dataDir: string): string[] {
   return files;
 }
 
+/** Cases (cases + extra_cases) the golden files hold; a file that is not JSON counts 0. */
+export function goldenCaseCount(files: string[]): number {
+  let n = 0;
+  for (const f of files) {
+    try {
+      const g = JSON.parse(fs.readFileSync(f, 'utf8')) as { cases?: unknown[]; extra_cases?: unknown[] };
+      n += (Array.isArray(g.cases) ? g.cases.length : 0) + (Array.isArray(g.extra_cases) ? g.extra_cases.length : 0);
+    } catch {
+      // unreadable: no cases from it
+    }
+  }
+  return n;
+}
+
 interface Compare {
   firstBad: number;
   maxAbsDiff: number;

@@ -1,8 +1,9 @@
 // Seeded random single-op models for the optimized-vs-reference differential tests
 // (firmware/programs/kernel-diff): shapes, strides, padding, dilation, groups, depth
 // multipliers, per-channel/per-tensor scales, zero points, activations, optional bias,
-// and now and then parameters outside the optimized kernels' fast domain (large bias,
-// multipliers >= 1, non-constant weights) so the fallbacks are compared too.
+// pruned channels (zero weights, int32-limit biases, tiny scales), and now and then
+// parameters outside the optimized kernels' fast domain (large bias, multipliers >= 1,
+// non-constant weights) so the fallbacks are compared too.
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildOneOpModel, int32Bytes, int8Bytes, type OptionField, type Quant, type Tensor } from './conv-tflite.ts';
@@ -87,6 +88,27 @@ function bias(r: Rng, n: number): number[] {
   return Array.from({ length: n }, () => (big ? r.int(-(2 ** 30), 2 ** 30) : r.int(-20000, 20000)));
 }
 
+/** Pruned ("dead") output channels as real models have them (MLPerf's vww): all weights
+ * zero, the bias near or at the int32 limits, and often a tiny scale whose multiplier
+ * TFLM zeroes. `at(c, t)` is the weight index of channel c, tap t. */
+function killChannels(
+  r: Rng,
+  channels: number,
+  taps: number,
+  at: (c: number, t: number) => number,
+  w: number[],
+  b: number[] | null,
+  scales: number[],
+): void {
+  const n = r.int(1, Math.max(1, Math.floor(channels / 2)));
+  for (let k = 0; k < n; k++) {
+    const c = r.int(0, channels - 1);
+    for (let t = 0; t < taps; t++) w[at(c, t)] = 0;
+    if (b) b[c] = r.pick([2 ** 30, -(2 ** 30), 2 ** 30 + 128, -(2 ** 31), 2 ** 31 - 1, r.int(-(2 ** 31), 2 ** 31 - 1)]);
+    if (scales.length === channels && r.chance(0.6)) scales[c] = fround(scales[c]! / 2 ** r.int(20, 36));
+  }
+}
+
 function activation(r: Rng): number {
   return r.pick([0, 0, 1, 1, 2, 3]);
 }
@@ -131,25 +153,37 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
   const oScale = outScale(r, inScale, fScales[0] || 0.01, taps);
   const filterShape = depthwise ? [1, fh, fw, outC] : [outC, fh, fw, filterC];
   const constWeights = !r.chance(0.03);
+  const w = constWeights
+    ? weights(
+        r,
+        filterShape.reduce((a, b) => a * b),
+      )
+    : null;
+  const b = r.chance(0.85) ? bias(r, outC) : null;
+  if (w && r.chance(0.15)) {
+    const dwTaps = fh * fw;
+    killChannels(
+      r,
+      outC,
+      depthwise ? dwTaps : taps,
+      (c, t) => (depthwise ? t * outC + c : c * taps + t),
+      w,
+      b,
+      fScales,
+    );
+  }
   const tensors: Tensor[] = [
     { type: 'int8', shape: [batch, inH, inW, inC], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
     {
       type: 'int8',
       shape: filterShape,
-      data: constWeights
-        ? int8Bytes(
-            weights(
-              r,
-              filterShape.reduce((a, b) => a * b),
-            ),
-          )
-        : undefined,
+      data: w ? int8Bytes(w) : undefined,
       quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: depthwise ? 3 : 0 },
     },
   ];
   const opInputs = [0, 1];
-  if (r.chance(0.85)) {
-    tensors.push({ type: 'int32', shape: [outC], data: int32Bytes(bias(r, outC)) });
+  if (b) {
+    tensors.push({ type: 'int32', shape: [outC], data: int32Bytes(b) });
     opInputs.push(2);
   }
   tensors.push({ type: 'int8', shape: [batch, outH, outW, outC], quant: { scale: [oScale], zeroPoint: [zp(r)] } });
@@ -194,18 +228,21 @@ function fullyConnected(r: Rng): Uint8Array {
   const fScales = Array.from({ length: perChannel ? outN : 1 }, () => fround(r.logUniform(0.002, 0.05)));
   const oScale = outScale(r, inScale, fScales[0]!, depth);
   const rank4 = r.chance(0.3) && batch === 1;
+  const w = weights(r, outN * depth);
+  const b = r.chance(0.85) ? bias(r, outN) : null;
+  if (r.chance(0.15)) killChannels(r, outN, depth, (c, t) => c * depth + t, w, b, fScales);
   const tensors: Tensor[] = [
     { type: 'int8', shape: rank4 ? [1, 1, 1, depth] : [batch, depth], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
     {
       type: 'int8',
       shape: [outN, depth],
-      data: int8Bytes(weights(r, outN * depth)),
+      data: int8Bytes(w),
       quant: { scale: fScales, zeroPoint: fScales.map(() => 0), dim: 0 },
     },
   ];
   const opInputs = [0, 1];
-  if (r.chance(0.85)) {
-    tensors.push({ type: 'int32', shape: [outN], data: int32Bytes(bias(r, outN)) });
+  if (b) {
+    tensors.push({ type: 'int32', shape: [outN], data: int32Bytes(b) });
     opInputs.push(2);
   }
   tensors.push({ type: 'int8', shape: [batch, outN], quant: { scale: [oScale], zeroPoint: [zp(r)] } });

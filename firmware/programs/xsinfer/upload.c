@@ -29,21 +29,36 @@ typedef struct slot {
 } slot_t;
 
 /* Models alternate between slots A and B: an upload streams into the one not published
- * as upload/model, so until its commit the published one stays valid and in use. */
+ * as upload/model, so until its commit the published one stays valid and in use. A model
+ * larger than one slot spans both (model_span, the flash of A and B, header at A's
+ * start): its upload erases both, so the published model is withdrawn first, and the
+ * next upload of any size replaces it the same way. */
 static slot_t model_slots[2] = {
     {BOARD_FLASH_SLOT_MODEL_A, FLASH_SLOT_KIND_MODEL, "model slot A", 0, {0}},
     {BOARD_FLASH_SLOT_MODEL_B, FLASH_SLOT_KIND_MODEL, "model slot B", 0, {0}},
 };
+static slot_t model_span = {
+    BOARD_FLASH_SLOT_MODEL_AB, FLASH_SLOT_KIND_MODEL, "model slots A+B", 0, {0}};
 static slot_t *model_current; /* published as upload/model, or NULL */
 static slot_t app_slot = {BOARD_FLASH_SLOT_APP, FLASH_SLOT_KIND_APP, "app slot", 0, {0}};
 
-static char slot_letter(const slot_t *slot) {
-  return slot == &model_slots[0] ? 'A' : 'B';
+static const char *slot_letter(const slot_t *slot) {
+  return slot == &model_span ? "AB" : slot == &model_slots[0] ? "A" : "B";
 }
 
-/* Where the next model upload goes: the model slot that is not published. */
-static slot_t *model_target(void) {
+/* Where a model upload of `size` bytes goes: the model slot that is not published, or
+ * both when it does not fit one. */
+static slot_t *model_target(uint32_t size) {
+  if (size > flash_slot_capacity(BOARD_FLASH_SLOT_MODEL_A) &&
+      flash_slot_capacity(model_span.id) > 0)
+    return &model_span;
   return model_current == &model_slots[0] ? &model_slots[1] : &model_slots[0];
+}
+
+/* Whether writing `target` erases the flash of the published model. */
+static int overlaps_current(const slot_t *target) {
+  if (!model_current || model_current == target) return model_current != NULL;
+  return target == &model_span || model_current == &model_span;
 }
 
 /* Apps are staged whole in the main arena before anything is written to flash; models go
@@ -66,7 +81,13 @@ static struct {
   slot_t *model;              /* the model slot being written */
   flash_slot_writer_t writer; /* models only */
   uint64_t store_ticks;       /* spent erasing and programming so far */
+  int withdrawn;              /* the published model's flash was erased for this upload */
 } xfer;
+
+/* What a failed model upload leaves published. */
+static const char *after_failure(void) {
+  return xfer.withdrawn ? "no model is published now" : "the previous model stays in use";
+}
 
 static char deployed_main[64];
 static uint32_t base_crc;
@@ -171,8 +192,8 @@ static void restore_xs(void) {
 /* ---- commands ---- */
 
 static void begin(const wire_cmd_t *cmd) {
-  slot_t *slot = cmd->u.upload_begin.kind_app ? &app_slot : model_target();
   uint32_t size = cmd->u.upload_begin.size;
+  slot_t *slot = cmd->u.upload_begin.kind_app ? &app_slot : model_target(size);
   if (cmd->u.upload_begin.name.len == 0 || cmd->u.upload_begin.name.len >= sizeof xfer.name) {
     refuse(cmd, WIRE_ERR_BAD_COMMAND, "upload_begin: name empty or longer than 31 bytes");
     return;
@@ -203,16 +224,28 @@ static void begin(const wire_cmd_t *cmd) {
   memcpy(xfer.name, cmd->u.upload_begin.name.ptr, cmd->u.upload_begin.name.len);
   if (!xfer.app) {
     /* The erase comes now (seconds on the F769, before the ack) so chunks go straight in.
-     * Only the unpublished slot is touched: upload/model keeps working throughout. */
+     * Only the unpublished slot is touched, and upload/model keeps working throughout,
+     * unless this upload or the published model spans both slots: then upload/model is
+     * withdrawn before its flash is erased. */
+    uint64_t t0 = board_ticks();
+    int32_t status = 0;
+    xfer.withdrawn = overlaps_current(slot);
+    if (xfer.withdrawn) {
+      asset_publish(MODEL_ASSET, NULL, 0);
+      model_current->valid = 0;
+      /* A spanning model's tail in B goes too, so B reads empty, not corrupt. */
+      if (model_current == &model_span && slot != &model_span)
+        status = board_flash_erase(BOARD_FLASH_SLOT_MODEL_B);
+      model_current = NULL;
+    }
     xfer.model = slot;
     slot->valid = 0;
-    uint64_t t0 = board_ticks();
-    int32_t status = flash_slot_begin(&xfer.writer, slot->id);
+    if (status == 0) status = flash_slot_begin(&xfer.writer, slot->id);
     xfer.store_ticks = board_ticks() - t0;
     if (status != 0) {
       char message[128];
-      snprintf(message, sizeof message, "%s erase failed: %s; the previous model stays in use",
-               slot->what, flash_slot_status_text(status));
+      snprintf(message, sizeof message, "%s erase failed: %s; %s", slot->what,
+               flash_slot_status_text(status), after_failure());
       refuse(cmd, WIRE_ERR_FLASH, message);
       return;
     }
@@ -253,9 +286,8 @@ static void chunk(const wire_cmd_t *cmd) {
     xfer.store_ticks += board_ticks() - t0;
     if (status != 0) {
       char message[128];
-      snprintf(message, sizeof message,
-               "%s write failed: %s; upload cancelled, the previous model stays in use",
-               xfer.model->what, flash_slot_status_text(status));
+      snprintf(message, sizeof message, "%s write failed: %s; upload cancelled, %s",
+               xfer.model->what, flash_slot_status_text(status), after_failure());
       refuse(cmd, WIRE_ERR_FLASH, message);
       return;
     }
@@ -276,8 +308,8 @@ static void end_model(const wire_cmd_t *cmd) {
   int32_t status = flash_slot_finish(&xfer.writer, xfer.crc);
   xfer.store_ticks += board_ticks() - t0;
   if (status != 0) {
-    snprintf(message, sizeof message, "%s read-back failed: %s; the previous model stays in use",
-             slot->what, flash_slot_status_text(status));
+    snprintf(message, sizeof message, "%s read-back failed: %s; %s", slot->what,
+             flash_slot_status_text(status), after_failure());
     refuse(cmd, status == FLASH_SLOT_BAD_IMAGE ? WIRE_ERR_BAD_CRC : WIRE_ERR_FLASH, message);
     return;
   }
@@ -295,18 +327,21 @@ static void end_model(const wire_cmd_t *cmd) {
     return;
   }
   uint32_t ops = eng_interp_op_count(it);
-  /* Newer than whatever the other slot holds, so a boot picks this one. */
+  /* Newer than whatever the other slot holds, so a boot picks this one (a spanning
+   * model has no other slot). */
   const slot_t *other = slot == &model_slots[0] ? &model_slots[1] : &model_slots[0];
   flash_slot_image_t other_image;
   uint32_t sequence =
-      flash_slot_load(other->id, other->kind, &other_image) == 0 ? other_image.sequence + 1u : 1u;
+      slot != &model_span && flash_slot_load(other->id, other->kind, &other_image) == 0
+          ? other_image.sequence + 1u
+          : 1u;
   t0 = board_ticks();
   status =
       flash_slot_commit(&xfer.writer, slot->kind, xfer.name, xfer.crc, 0, sequence, &slot->image);
   xfer.store_ticks += board_ticks() - t0;
   if (status != 0) {
-    snprintf(message, sizeof message, "%s commit failed: %s; the previous model stays in use",
-             slot->what, flash_slot_status_text(status));
+    snprintf(message, sizeof message, "%s commit failed: %s; %s", slot->what,
+             flash_slot_status_text(status), after_failure());
     refuse(cmd, WIRE_ERR_FLASH, message);
     return;
   }
@@ -314,7 +349,7 @@ static void end_model(const wire_cmd_t *cmd) {
   model_current = slot;
   asset_publish(MODEL_ASSET, slot->image.data, slot->image.bytes);
   xfer.open = 0;
-  char letter[2] = {slot_letter(slot), 0};
+  const char *letter = slot_letter(slot);
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 5);
   if (ack) {
     wire_mp_str(ack, "asset");
@@ -466,7 +501,11 @@ void upload_restore(void) {
   /* Of the two model slots the newest valid one: a power cut right after a commit leaves
    * two valid slots, and the higher sequence number is the later upload. */
   model_current = NULL;
-  for (int i = 0; i < 2; i++) {
+  /* A spanning model: a valid header at A's start whose image is larger than slot A. */
+  model_span.valid = flash_slot_load(model_span.id, model_span.kind, &model_span.image) == 0 &&
+                     model_span.image.bytes > flash_slot_capacity(BOARD_FLASH_SLOT_MODEL_A);
+  if (model_span.valid) model_current = &model_span;
+  for (int i = 0; i < 2 && !model_span.valid; i++) {
     slot_t *slot = &model_slots[i];
     int32_t status = flash_slot_load(slot->id, slot->kind, &slot->image);
     slot->valid = status == 0;
@@ -478,7 +517,7 @@ void upload_restore(void) {
   if (model_current) {
     asset_publish(MODEL_ASSET, model_current->image.data, model_current->image.bytes);
     boot_log(WIRE_LOG_INFO,
-             "model slot: %s (%lu bytes) published as " MODEL_ASSET " (slot %c, sequence %lu)",
+             "model slot: %s (%lu bytes) published as " MODEL_ASSET " (slot %s, sequence %lu)",
              model_current->image.name, (unsigned long)model_current->image.bytes,
              slot_letter(model_current), (unsigned long)model_current->image.sequence);
   }

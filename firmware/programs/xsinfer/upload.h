@@ -1,10 +1,13 @@
 /* upload.h – model upload and app deploy for the main firmware (upload_begin/chunk/end,
  * docs/protocol.md). A model streams into the model slot (A/B) that is not published as
  * upload/model, is checked there (size, per-chunk and whole CRC-32, the engine's verifier
- * in place) and only then committed and published, so it may be as large as a slot. An
- * app is staged in the main arena (free between runs), checked (XS overlay map and a
- * trial start), then written to the app slot. Either way a refused upload leaves the
- * previous content in use, and an accepted one survives a reset. */
+ * in place) and only then committed and published, so it may be as large as a slot. A
+ * model larger than one slot spans both (slot "AB", up to two slots less a header): its
+ * upload, and the next upload after it, erase the published model's flash, so upload/model
+ * is withdrawn first and a refused upload then leaves no model published. An app is staged
+ * in the main arena (free between runs), checked (XS overlay map and a trial start), then
+ * written to the app slot. Otherwise a refused upload leaves the previous content in use,
+ * and an accepted one survives a reset. */
 #ifndef XSINFER_UPLOAD_H
 #define XSINFER_UPLOAD_H
 

@@ -133,13 +133,15 @@ static int host_slots_ready;
 /* Fresh flash reads erased, not zero (a .bss array starts as zeros). */
 static nor_emu_t slot_nor(board_flash_slot_t slot) {
   nor_emu_t nor = {NULL, 0};
-  if ((unsigned)slot >= BOARD_FLASH_SLOT_COUNT) return nor;
+  if ((unsigned)slot > BOARD_FLASH_SLOT_MODEL_AB) return nor;
   if (!host_slots_ready) {
     memset(host_slots, 0xFF, sizeof host_slots);
     host_slots_ready = 1;
   }
-  nor.mem = host_slots[slot];
-  nor.bytes = HOST_SLOT_BYTES;
+  /* MODEL_AB: rows A and B of the array, adjacent in memory. */
+  const uint32_t row = slot == BOARD_FLASH_SLOT_MODEL_AB ? BOARD_FLASH_SLOT_MODEL_A : slot;
+  nor.mem = &host_slots[0][0] + (size_t)row * HOST_SLOT_BYTES;
+  nor.bytes = slot == BOARD_FLASH_SLOT_MODEL_AB ? 2u * HOST_SLOT_BYTES : HOST_SLOT_BYTES;
   return nor;
 }
 

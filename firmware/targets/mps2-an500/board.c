@@ -104,18 +104,26 @@ static nor_emu_t slot_nor(board_flash_slot_t slot) {
   } else if (slot == BOARD_FLASH_SLOT_MODEL_B) {
     nor.mem = __slot_model_b_start;
     nor.bytes = (uint32_t)(uintptr_t)__slot_model_b_size;
+  } else if (slot == BOARD_FLASH_SLOT_MODEL_AB) {
+    /* layout.ld asserts that B follows A. */
+    nor.mem = __slot_model_a_start;
+    nor.bytes = (uint32_t)(uintptr_t)__slot_model_a_size + (uint32_t)(uintptr_t)__slot_model_b_size;
   }
   return nor;
 }
 
 /* QEMU starts with zeroed memory where a new chip's flash reads erased (0xFF). A slot
- * whose first bytes are all zero was never written in this QEMU process (a programmed
- * slot starts with its header's magic), so it is erased once, as the factory would have. */
+ * that is zero throughout was never written in this QEMU process, so it is erased once,
+ * as the factory would have. The whole slot is checked, not only its start: slot B may
+ * hold the middle of a model that spans A and B, zeros included, and the rest of a
+ * programmed slot reads 0xFF. The scan stops at the first non-zero word, so only the
+ * first boot of a QEMU process reads a whole slot. */
 static void slots_power_on(void) {
   for (uint32_t slot = 0; slot < BOARD_FLASH_SLOT_COUNT; slot++) {
     nor_emu_t nor = slot_nor((board_flash_slot_t)slot);
+    const uint32_t *word = (const uint32_t *)(const void *)nor.mem;
     int blank = 1;
-    for (uint32_t i = 0; i < 128u && blank; i++) blank = nor.mem[i] == 0u;
+    for (uint32_t i = 0; i < nor.bytes / 4u && blank; i++) blank = word[i] == 0u;
     if (blank) board_flash_erase((board_flash_slot_t)slot);
   }
 }
@@ -124,12 +132,13 @@ int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
   nor_emu_t nor = slot_nor(slot);
   out->base = nor.mem;
   out->bytes = nor.bytes;
-  static const char *const where[BOARD_FLASH_SLOT_COUNT] = {
+  static const char *const where[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
       "code region 0x340000 (QEMU, NOR emulation)",
       "code region 0x380000 (QEMU, NOR emulation)",
       "code region 0x3C0000 (QEMU, NOR emulation)",
+      "code region 0x380000-0x3FFFFF (QEMU, NOR emulation)",
   };
-  out->where = (unsigned)slot < BOARD_FLASH_SLOT_COUNT ? where[slot] : "none";
+  out->where = (unsigned)slot <= BOARD_FLASH_SLOT_MODEL_AB ? where[slot] : "none";
   return nor.mem ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
 }
 

@@ -301,16 +301,18 @@ typedef struct f769_slot {
   uint32_t base;
   uint32_t bytes;
   uint32_t sectors;
-  uint8_t snb[2];
+  uint8_t snb[4];
   const char *where;
 } f769_slot_t;
 
-static const f769_slot_t single_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
+/* Indexed by board_flash_slot_t; the last entry is MODEL_AB, the sectors of A and B. */
+static const f769_slot_t single_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
     {0x08140000u, 256u * 1024u, 1u, {9u, 0u}, "flash sector 9 (single bank)"},
     {0x08180000u, 256u * 1024u, 1u, {10u, 0u}, "flash sector 10 (single bank)"},
     {0x081C0000u, 256u * 1024u, 1u, {11u, 0u}, "flash sector 11 (single bank)"},
+    {0x08180000u, 512u * 1024u, 2u, {10u, 11u}, "flash sectors 10-11 (single bank)"},
 };
-static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
+static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
     {0x08140000u,
      256u * 1024u,
      2u,
@@ -326,11 +328,16 @@ static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_COUNT] = {
      2u,
      {0x10u | 10u, 0x10u | 11u},
      "flash bank 2 sectors 22-23 (dual bank)"},
+    {0x08180000u,
+     512u * 1024u,
+     4u,
+     {0x10u | 8u, 0x10u | 9u, 0x10u | 10u, 0x10u | 11u},
+     "flash bank 2 sectors 20-23 (dual bank)"},
 };
 
 /* NULL on a part with less than 2 MB: the addresses would not be flash. */
 static const f769_slot_t *slot_info(board_flash_slot_t slot) {
-  if ((unsigned)slot >= BOARD_FLASH_SLOT_COUNT || FLASH_SIZE_KB < 2048u) return NULL;
+  if ((unsigned)slot > BOARD_FLASH_SLOT_MODEL_AB || FLASH_SIZE_KB < 2048u) return NULL;
   return (FLASH_OPTCR & FLASH_OPTCR_NDBANK) ? &single_bank_slots[slot] : &dual_bank_slots[slot];
 }
 

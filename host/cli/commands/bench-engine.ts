@@ -29,26 +29,47 @@ export function register(program: Command): void {
     .description('instructions (QEMU) / cycles / ns per invoke per model and kernel set, vs the TFLM anchors')
     .option('-t, --target <target>', 'mps2-an500 | host', 'mps2-an500')
     .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
-    .option('-m, --models <models>', `comma-separated model names`, benchModels.join(','))
+    .option(
+      '-m, --models <models>',
+      'comma-separated model names (testdata/models, testdata/mlperf/models) or .tflite paths',
+    )
+    .option(
+      '--model <file>',
+      'a .tflite file to bench (repeatable; with --model only these run unless --models is given too)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('-n, --invokes <n>', 'timed invokes after one warm-up', '3')
     .option('--json', 'print the rows as JSON (last line)')
-    .action(async (opts: { target: string; kernels: string; models: string; invokes: string; json?: boolean }) => {
-      const target = parseTarget(opts.target);
-      const kernels = opts.kernels.split(',').map((k) => {
-        if (k !== 'reference' && k !== 'optimized')
-          throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
-        return k as KernelSet;
-      });
-      const unit = targetInfo[target].unit;
-      if (!opts.json)
-        log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
-      const rows = await benchEngine({
-        target,
-        models: opts.models.split(','),
-        kernels,
-        invokes: Number(opts.invokes),
-        onRow: opts.json ? undefined : (row) => printRow(row, unit),
-      });
-      if (opts.json) printJson({ target, unit, rows });
-    });
+    .action(
+      async (opts: {
+        target: string;
+        kernels: string;
+        models?: string;
+        model: string[];
+        invokes: string;
+        json?: boolean;
+      }) => {
+        const target = parseTarget(opts.target);
+        const kernels = opts.kernels.split(',').map((k) => {
+          if (k !== 'reference' && k !== 'optimized')
+            throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
+          return k as KernelSet;
+        });
+        const unit = targetInfo[target].unit;
+        if (!opts.json)
+          log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
+        const rows = await benchEngine({
+          target,
+          models: [
+            ...(opts.models !== undefined ? opts.models.split(',') : opts.model.length > 0 ? [] : [...benchModels]),
+            ...opts.model,
+          ],
+          kernels,
+          invokes: Number(opts.invokes),
+          onRow: opts.json ? undefined : (row) => printRow(row, unit),
+        });
+        if (opts.json) printJson({ target, unit, rows });
+      },
+    );
 }

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { dataDir as defaultDataDir } from '../../data.ts';
 import type { KernelSet } from '../../engine/device.ts';
-import { goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
+import { goldenCaseCount, goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
 import { XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
@@ -38,7 +38,14 @@ export function register(program: Command): void {
       const dataDir = path.resolve(opts.data ?? defaultDataDir());
       if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
       const only = opts.models?.split(',');
-      const total = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
+      const files = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json')));
+      const total = files.length;
+      if (goldenCaseCount(files) === 0) {
+        throw new XsinferError(
+          'BAD_ARGUMENT',
+          `no golden cases in ${dataDir}${only ? ` for ${only.join(',')}` : ''} (expected golden/*.json or ops/golden/*.json with cases, models beside in models/)`,
+        );
+      }
       const bar =
         !opts.json && process.stderr.isTTY
           ? new cliProgress.SingleBar(

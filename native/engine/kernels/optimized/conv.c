@@ -89,8 +89,9 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                     p->pad_h == 0 && p->pad_w == 0;
-    /* column pair (2 * k4 int16) + raw patches (2 * k4 bytes) */
-    return eng_request_scratch(node, (size_t)op->k4 * 6 + 16, &op->scratch);
+    /* column pair (2 * k4 int16) + raw patches (2 * k4 bytes; pointwise columns are
+     * widened from the input in place and need none) */
+    return eng_request_scratch(node, (size_t)op->k4 * (op->pointwise ? 4 : 6) + 16, &op->scratch);
   }
   int32_t *m, *s;
   if ((st = eng_opt_ref_multipliers(node, op->ch, op->shift, r->out.c, &m, &s)) != ENG_OK) {

@@ -115,8 +115,14 @@ static eng_status_t dw_prepare(eng_node_t *node) {
              &op->oy_hi);
     interior(r->in.w, r->filter.w, p->stride_w, p->dilation_w, p->pad_w, r->out.w, &op->ox_lo,
              &op->ox_hi);
-    /* MODE_M1: one padded patch (k * in_c bytes); MODE_COLUMNS: column pair (k4 words)
-     * and a raw patch (k4 bytes). */
+    /* MODE_M1: one padded patch (k * in_c bytes), only when some position reaches the
+     * padding (interior positions read the input in place); MODE_COLUMNS: column pair
+     * (k4 words) and a raw patch (k4 bytes). */
+    if (op->mode == MODE_M1 && op->oy_lo == 0 && op->oy_hi == r->out.h && op->ox_lo == 0 &&
+        op->ox_hi == r->out.w) {
+      op->scratch = -1;
+      return ENG_OK;
+    }
     const size_t bytes =
         op->mode == MODE_M1 ? (size_t)op->k * (size_t)r->in.c + 4 : (size_t)k4 * 5 + 16;
     return eng_request_scratch(node, bytes, &op->scratch);
@@ -210,7 +216,7 @@ static void dw_m1(const dw_opt_t *op, const eng_node_t *node, const int8_t *inpu
   const int32_t out_h = op->out_h, out_w = op->out_w;
   const int32_t row = g->in_w * C;
   const int32_t dx = g->dil_w * C, dy = g->dil_h * row;
-  int8_t *patch = eng_scratch(node, op->scratch);
+  int8_t *patch = op->scratch >= 0 ? eng_scratch(node, op->scratch) : NULL;
   const size_t in_image = (size_t)g->in_h * (size_t)row;
   for (int32_t b = 0; b < op->batches; b++) {
     const int8_t *in = input + (size_t)b * in_image;

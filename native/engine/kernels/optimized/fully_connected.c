@@ -1,7 +1,11 @@
-/* fully_connected.c – optimized FULLY_CONNECTED: int8 rows as 1x1 convolutions (input rows
- * widened once, SMLAD matrix kernels over int8 weight rows, input offset folded into the
- * bias, fast exact requantization); bit-exact with the reference. Float32, weight zero
- * points and ops outside the fast requantization run the reference code path. */
+/* fully_connected.c – optimized FULLY_CONNECTED: int8 rows with SMLAD over the model's int8
+ * weight rows, the input offset added while the input bytes are sign-extended (SXTAB16),
+ * the fast exact requantization (opt_common.h); bit-exact with the reference. Float32,
+ * weight zero points and ops outside the fast requantization run the reference code path.
+ *
+ * Arena: per-tensor weights (the usual case) keep 16 bytes of op data beside the
+ * reference's (the bias is read from the model, the multiplier is one value); only
+ * per-channel weights keep a table of 9 bytes per output. No scratch. */
 
 #include "kernel.h"
 #include <stddef.h>
@@ -11,132 +15,218 @@
 
 extern const eng_kernel_t eng_kernel_fully_connected_ref;
 
+enum { FC_REF = 0, FC_FAST_TENSOR = 1, FC_FAST_CHANNEL = 2 };
+
 typedef struct fc_opt {
   void *ref_data; /* the reference kernel's op data (fallback) */
-  int32_t fast;
-  eng_opt_ch_t *ch;
-  int8_t *shift;
-  eng_opt_out_t out;
-  uint32_t batches, out_depth, depth;
-  int32_t scratch;
+  int32_t mult;   /* per-tensor TFLM multiplier */
+  int8_t shift;   /* per-tensor fast shift (e - 1) */
+  int8_t in_zp;
+  int8_t act_min, act_max;
+  int16_t k; /* 2 * output zero point + 1 */
+  uint8_t mode;
+  uint8_t sat;
 } fc_opt_t;
 _Static_assert(offsetof(fc_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
 
+/* Per-channel weights: raw bias and TFLM multiplier per output, fast shifts beside. */
+typedef struct fc_opt_channel {
+  fc_opt_t base;
+  eng_opt_ch_t *ch;
+  int8_t *shift;
+} fc_opt_channel_t;
+
+/* The fast shift e - 1 of one output when the fast form is exact for it (|acc| < 2^30
+ * for any int8 input: the proof of eng_opt_make_fast; a zero
+ * multiplier needs none and gets e - 1 = 0), else -1. */
+static int32_t fast_shift(int32_t mult, int32_t tflm_shift, int32_t bias, const int8_t *w,
+                          uint32_t depth, int64_t max_in) {
+  const int32_t e = -tflm_shift;
+  if (mult == 0) {
+    return 0; /* SRDHM(acc, 0) = 0 for any acc: the output is the zero point */
+  }
+  if (mult < 0 || e < 1 || e > 31) {
+    return -1;
+  }
+  int64_t bound = bias < 0 ? -(int64_t)bias : (int64_t)bias;
+  for (uint32_t k = 0; k < depth; k++) {
+    const int32_t v = w[k];
+    bound += (v < 0 ? -v : v) * max_in;
+  }
+  if (bound > (INT64_C(1) << 30) - 1) {
+    return -1;
+  }
+  return e - 1;
+}
+
 static eng_status_t fc_prepare(eng_node_t *node) {
+  const eng_tensor_t *w = eng_input(node, 1);
+  const int per_channel = w != NULL && w->quant_count > 1;
   /* The reference prepare validates exactly as TFLM and builds its own op data; keep it
    * for the fallback and for float32. */
   eng_status_t st;
-  fc_opt_t *op = eng_opt_prepare_ref(node, &eng_kernel_fully_connected_ref, sizeof *op, &st);
+  fc_opt_t *op =
+      eng_opt_prepare_ref(node, &eng_kernel_fully_connected_ref,
+                          per_channel ? sizeof(fc_opt_channel_t) : sizeof(fc_opt_t), &st);
   if (op == NULL) {
     return st;
   }
   const eng_tensor_t *in = eng_input(node, 0);
-  const eng_tensor_t *w = eng_input(node, 1);
   const eng_tensor_t *bias = eng_input(node, 2);
   const eng_tensor_t *out = eng_output(node, 0);
   if (in->type != ENG_INT8 || w->zero_point != 0 || !w->is_const ||
       (bias != NULL && !bias->is_const)) {
     return ENG_OK;
   }
-  op->out_depth = (uint32_t)w->dims[0];
-  op->depth = (uint32_t)w->dims[1];
-  op->batches = eng_tensor_elements(out) / op->out_depth;
-  const uint32_t n = op->out_depth;
-  eng_opt_ch_t *t = eng_alloc_persistent(node, (size_t)n * sizeof *t);
-  int8_t *sh = eng_alloc_persistent(node, n);
-  if (t == NULL || sh == NULL) {
-    return eng_fail(node, ENG_ERR_ARENA, "channel table");
+  int32_t act_min, act_max;
+  if (eng_activation_range_quantized(node->options->fc.activation, ENG_INT8, out->scale,
+                                     out->zero_point, &act_min, &act_max) != ENG_OK) {
+    return ENG_OK;
   }
+  const uint32_t n = (uint32_t)w->dims[0], depth = (uint32_t)w->dims[1];
   const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
-  /* The multipliers exactly as the reference computes them (per-tensor: float product). */
-  int32_t m0 = 0, s0 = 0;
-  if (w->quant_count <= 1) {
-    eng_quantize_multiplier(eng_conv_real_multiplier(in->scale, w->scale, out->scale), &m0, &s0);
-  }
-  for (uint32_t c = 0; c < n; c++) {
-    if (w->quant_count > 1) {
+  const int64_t max_in =
+      in->zero_point >= 0 ? 128 + (int64_t)in->zero_point : 127 - (int64_t)in->zero_point;
+  const int8_t *wd = w->data;
+  if (per_channel) {
+    fc_opt_channel_t *pc = (fc_opt_channel_t *)op;
+    eng_opt_ch_t *t = eng_alloc_persistent(node, (size_t)n * sizeof *t);
+    int8_t *sh = eng_alloc_persistent(node, n);
+    if (t == NULL || sh == NULL) {
+      return eng_fail(node, ENG_ERR_ARENA, "channel table");
+    }
+    for (uint32_t c = 0; c < n; c++) {
+      /* The multipliers exactly as the reference computes them. */
       const double real = (double)in->scale * (double)eng_channel_scale(w, c) / (double)out->scale;
       int32_t shift;
       eng_quantize_multiplier(real, &t[c].mult, &shift);
-      sh[c] = eng_opt_shift8(shift);
-    } else {
-      t[c].mult = m0;
-      sh[c] = eng_opt_shift8(s0);
+      t[c].bias = b != NULL ? b[c] : 0;
+      const int32_t s =
+          fast_shift(t[c].mult, eng_opt_shift8(shift), t[c].bias, wd + c * depth, depth, max_in);
+      if (s < 0) {
+        return ENG_OK;
+      }
+      sh[c] = (int8_t)s;
     }
-    t[c].bias = b != NULL ? b[c] : 0;
+    pc->ch = t;
+    pc->shift = sh;
+    op->mode = FC_FAST_CHANNEL;
+  } else {
+    int32_t m0 = 0, s0 = 0;
+    eng_quantize_multiplier(eng_conv_real_multiplier(in->scale, w->scale, out->scale), &m0, &s0);
+    int32_t s = 0;
+    for (uint32_t c = 0; c < n && s >= 0; c++) {
+      s = fast_shift(m0, eng_opt_shift8(s0), b != NULL ? b[c] : 0, wd + c * depth, depth, max_in);
+    }
+    if (s < 0) {
+      return ENG_OK;
+    }
+    op->mult = m0;
+    op->shift = (int8_t)s;
+    op->mode = FC_FAST_TENSOR;
   }
-  if (eng_activation_range_quantized(node->options->fc.activation, ENG_INT8, out->scale,
-                                     out->zero_point, &op->out.act_min,
-                                     &op->out.act_max) != ENG_OK) {
-    return ENG_OK;
-  }
-  const eng_opt_filter_t f = {w->data, (int32_t)n, (int32_t)op->depth, (int32_t)op->depth, 1};
-  if (!eng_opt_make_fast(t, sh, &op->out, &f, in->zero_point, out->zero_point, 0)) {
-    return ENG_OK;
-  }
-  op->ch = t;
-  op->shift = sh;
-  op->fast = 1;
-  /* Widened row pairs only pay (and only cost arena) with two or more rows. */
-  if (op->batches < 2) {
-    return ENG_OK;
-  }
-  return eng_request_scratch(node, (size_t)eng_opt_k4((int32_t)op->depth) * 4 + 16, &op->scratch);
+  op->in_zp = (int8_t)in->zero_point;
+  op->act_min = (int8_t)act_min;
+  op->act_max = (int8_t)act_max;
+  op->k = (int16_t)(2 * out->zero_point + 1);
+  op->sat = act_min == -128 && act_max == 127 && out->zero_point == -128;
+  return ENG_OK;
 }
 
-/* One row, no scratch: input and weights both sign-extended on the fly, two outputs per
- * pass sharing the input words. */
-static void fc_row(const eng_opt_gemm_t *g, const int8_t *x, int8_t *y) {
-  const int32_t k = g->k, groups = k >> 2;
-  const int8_t *wrow = g->weights;
-  const eng_opt_ch_t *ch = g->ch;
-  const int8_t *sh = g->shift;
-  int32_t c = 0;
-  for (; c < g->n_oc; c += 2, ch += 2, sh += 2, wrow += 2 * k) {
-    const int two = c + 1 < g->n_oc;
-    const int8_t *w0 = wrow, *w1 = two ? wrow + k : wrow;
-    int32_t a0 = ch[0].bias, a1 = two ? ch[1].bias : 0;
-    const int8_t *xp = x;
-    for (int32_t i = 0; i < groups; i++, xp += 4, w0 += 4, w1 += 4) {
-      const uint32_t xv = eng_ld32(xp);
-      const uint32_t xe = eng_sxtb16(xv), xo = eng_sxtb16_ror8(xv);
-      const uint32_t v0 = eng_ld32(w0), v1 = eng_ld32(w1);
-      a0 = eng_smlad(xo, eng_sxtb16_ror8(v0), eng_smlad(xe, eng_sxtb16(v0), a0));
-      a1 = eng_smlad(xo, eng_sxtb16_ror8(v1), eng_smlad(xe, eng_sxtb16(v1), a1));
+/* Outputs c0 and c1 of one row (c1 may equal c0): SMLAD of the offset input lanes
+ * (x - input_zp, SXTAB16) with the sign-extended weight lanes, 4 taps per step. */
+ENG_OPT_INLINE void fc_pair(const int8_t *x, const int8_t *w0, const int8_t *w1, uint32_t depth,
+                            uint32_t negzp, int32_t *acc0, int32_t *acc1) {
+  int32_t a0 = *acc0, a1 = *acc1;
+  const uint32_t groups = depth >> 2;
+  const int8_t *xp = x, *p0 = w0, *p1 = w1;
+  for (uint32_t i = groups; i != 0; i--, xp += 4, p0 += 4, p1 += 4) {
+    const uint32_t xv = eng_ld32(xp);
+    const uint32_t xe = eng_sxtab16(negzp, xv), xo = eng_sxtab16_ror8(negzp, xv);
+    const uint32_t v0 = eng_ld32(p0), v1 = eng_ld32(p1);
+    a0 = eng_smlad(xo, eng_sxtb16_ror8(v0), eng_smlad(xe, eng_sxtb16(v0), a0));
+    a1 = eng_smlad(xo, eng_sxtb16_ror8(v1), eng_smlad(xe, eng_sxtb16(v1), a1));
+  }
+  const int32_t zp = -(int32_t)(int16_t)(uint16_t)negzp;
+  for (uint32_t t = groups << 2; t < depth; t++) {
+    const int32_t xv = (int32_t)x[t] - zp;
+    a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * w0[t]));
+    a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * w1[t]));
+  }
+  *acc0 = a0;
+  *acc1 = a1;
+}
+
+/* Rows of the output: every dimension but the last (eng_tensor_elements / n, inline). */
+static inline uint32_t fc_rows(const eng_tensor_t *out) {
+  if (out->rank == 2) {
+    return (uint32_t)out->dims[0];
+  }
+  uint32_t rows = 1;
+  for (int32_t d = 0; d + 1 < (int32_t)out->rank; d++) {
+    rows *= (uint32_t)out->dims[d];
+  }
+  return rows;
+}
+
+/* One row of outputs; per_channel and sat are constants in each instantiation. The
+ * requantization reads only the channel's multiplier (the bias is in the accumulator). */
+ENG_OPT_INLINE void fc_row(const fc_opt_t *op, const int8_t *x, const int8_t *wd, const int32_t *b,
+                           uint32_t n, uint32_t depth, uint32_t negzp, const eng_opt_out_t *o,
+                           int8_t *y, const int per_channel, const int sat) {
+  const fc_opt_channel_t *pc = (const fc_opt_channel_t *)op;
+  const eng_opt_ch_t tensor_ch = {0, op->mult};
+  for (uint32_t c = 0; c < n; c += 2) {
+    const uint32_t c1 = c + 1 < n ? c + 1 : c;
+    int32_t a0, a1;
+    if (per_channel) {
+      a0 = pc->ch[c].bias;
+      a1 = pc->ch[c1].bias;
+    } else {
+      a0 = b != NULL ? b[c] : 0;
+      a1 = b != NULL ? b[c1] : 0;
     }
-    for (int32_t t = groups << 2; t < k; t++) {
-      a0 = (int32_t)((uint32_t)a0 + (uint32_t)((int32_t)x[t] * wrow[t]));
-      a1 = (int32_t)((uint32_t)a1 + (uint32_t)((int32_t)x[t] * w1[t - (groups << 2)]));
-    }
-    y[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, g->sat);
-    if (two) {
-      y[c + 1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], g->out, g->sat);
+    fc_pair(x, wd + (size_t)c * depth, wd + (size_t)c1 * depth, depth, negzp, &a0, &a1);
+    const int32_t acc0 = (int32_t)((uint32_t)a0 << 1), acc1 = (int32_t)((uint32_t)a1 << 1);
+    if (per_channel) {
+      y[c] = eng_opt_requant(acc0, &pc->ch[c], pc->shift[c], o, sat);
+      y[c1] = eng_opt_requant(acc1, &pc->ch[c1], pc->shift[c1], o, sat);
+    } else {
+      y[c] = eng_opt_requant(acc0, &tensor_ch, op->shift, o, sat);
+      y[c1] = eng_opt_requant(acc1, &tensor_ch, op->shift, o, sat);
     }
   }
 }
 
 static eng_status_t fc_eval(eng_node_t *node) {
-  fc_opt_t *op = node->user_data;
-  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_fully_connected_ref, op->ref_data);
+  const fc_opt_t *op = node->user_data;
+  if (op->mode == FC_REF) {
+    return eng_opt_eval_ref(node, &eng_kernel_fully_connected_ref, op->ref_data);
+  }
+  const eng_tensor_t *w = eng_input(node, 1);
+  const eng_tensor_t *bias = eng_input(node, 2);
   const int8_t *x = eng_input(node, 0)->data;
-  int8_t *y = eng_output(node, 0)->data;
-  const int32_t depth = (int32_t)op->depth, n = (int32_t)op->out_depth;
-  const eng_opt_gemm_t g = {op->ch, op->shift, &op->out,   eng_input(node, 1)->data,
-                            depth,  n,         op->out.sat};
-  if (op->batches == 1) {
-    fc_row(&g, x, y);
-    return ENG_OK;
-  }
-  uint32_t *col = eng_scratch(node, op->scratch);
-  uint32_t row = 0;
-  for (; row + 2 <= op->batches; row += 2, x += 2 * depth, y += 2 * n) {
-    eng_opt_widen(x, depth, col, 4);
-    eng_opt_widen(x + depth, depth, col + 2, 4);
-    eng_opt_gemm2_w8(&g, col, y, y + n);
-  }
-  if (row < op->batches) {
-    eng_opt_widen(x, depth, col, 2);
-    eng_opt_gemm1_w8(&g, col, y);
+  eng_tensor_t *out = eng_output(node, 0);
+  int8_t *y = out->data;
+  const uint32_t n = (uint32_t)w->dims[0], depth = (uint32_t)w->dims[1];
+  const uint32_t batches = fc_rows(out);
+  const int8_t *wd = w->data;
+  const int32_t *b = bias != NULL ? bias->data : NULL;
+  const eng_opt_out_t o = {op->act_min, op->act_max, op->k, op->sat};
+  const uint32_t negzp = eng_pair(-(int32_t)op->in_zp, -(int32_t)op->in_zp);
+  const int per_channel = op->mode == FC_FAST_CHANNEL;
+  for (uint32_t row = 0; row < batches; row++, x += depth, y += n) {
+    if (per_channel) {
+      if (o.sat) {
+        fc_row(op, x, wd, b, n, depth, negzp, &o, y, 1, 1);
+      } else {
+        fc_row(op, x, wd, b, n, depth, negzp, &o, y, 1, 0);
+      }
+    } else if (o.sat) {
+      fc_row(op, x, wd, b, n, depth, negzp, &o, y, 0, 1);
+    } else {
+      fc_row(op, x, wd, b, n, depth, negzp, &o, y, 0, 0);
+    }
   }
   return ENG_OK;
 }

@@ -47,36 +47,55 @@ int eng_opt_make_fast(eng_opt_ch_t *table, int8_t *shifts, eng_opt_out_t *out,
   /* First pass: prove, change nothing. */
   for (int32_t c = 0; c < f->channels; c++) {
     const eng_opt_ch_t *t = &table[c];
-    int32_t e = -(int32_t)shifts[c];
+    const int32_t e = -(int32_t)shifts[c];
     if (t->mult == 0) {
-      e = 1; /* SRDHM(acc, 0) = 0 whatever the shift */
-    } else if (t->mult < 0 || e < 1 || e > 31) {
-      return 0;
+      /* SRDHM(acc, 0) = 0 whatever acc and shift: the output is the zero point, so the
+       * accumulator needs no bound (dead channels with tiny scales have huge biases). */
+      continue;
     }
     int64_t bound = t->bias < 0 ? -(int64_t)t->bias : (int64_t)t->bias;
+    int64_t taps = 0;
     const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
     for (int32_t k = 0; k < f->taps; k++) {
       const int32_t v = w[(size_t)k * (size_t)f->k_stride];
-      bound += (v < 0 ? -v : v) * max_in;
+      taps += (v < 0 ? -v : v) * max_in;
     }
-    if (bound > limit) {
-      return 0;
+    if (taps == 0) {
+      continue; /* all weights zero: a constant channel (second pass) */
     }
-    /* |x| <= bound; x + round - 1 and x + round must stay inside int32. */
-    const int64_t round = eng_opt_round64(e, output_zp);
-    const int64_t mag = round < 0 ? -round : round;
-    if (bound + mag + 1 > INT32_MAX) {
+    if (t->mult < 0 || e < 1 || e > 31 || bound + taps > limit) {
       return 0;
     }
   }
   for (int32_t c = 0; c < f->channels; c++) {
     eng_opt_ch_t *t = &table[c];
-    const int32_t e = t->mult == 0 ? 1 : -(int32_t)shifts[c];
-    uint32_t sum = 0;
+    if (t->mult == 0) {
+      t->bias = 0; /* SMMULR(acc2, 0) = 0 for any acc2 */
+      shifts[c] = 0;
+      continue;
+    }
+    uint32_t sum = 0, nonzero = 0;
     const int8_t *w = f->data + (size_t)c * (size_t)f->oc_stride;
     for (int32_t k = 0; k < f->taps; k++) {
-      sum += (uint32_t)(int32_t)w[(size_t)k * (size_t)f->k_stride];
+      const int32_t v = w[(size_t)k * (size_t)f->k_stride];
+      sum += (uint32_t)v;
+      nonzero |= (uint32_t)v;
     }
+    if (nonzero == 0) {
+      /* acc = bias for every input: the reference's output v is a constant. With
+       * m = 2^30 and e = 1, SMMULR(4x, m) = x, and x' = 2 (v - zp) (x = x' + 1 when
+       * negative, which only a non-saturating range allows) gives (x' + 2 zp + 1) >> 1 = v. */
+      const int32_t v = eng_clamp32(
+          (int32_t)((uint32_t)eng_requantize(t->bias, t->mult, shifts[c]) + (uint32_t)output_zp),
+          out->act_min, out->act_max);
+      const int32_t d = 2 * (v - output_zp);
+      const int32_t x = d >= 0 ? d : d + 1;
+      t->mult = INT32_C(1) << 30;
+      t->bias = doubled ? 4 * x : 2 * x;
+      shifts[c] = 0;
+      continue;
+    }
+    const int32_t e = -(int32_t)shifts[c];
     uint32_t folded = (uint32_t)t->bias - (uint32_t)input_zp * sum;
     if (doubled) {
       folded <<= 1;

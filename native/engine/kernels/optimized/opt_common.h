@@ -19,8 +19,13 @@
  *   -128 with or without the [x < 0] term, so "sat" channels drop it and clamp with
  *   SSAT. eng_opt_make_fast() only enables the fast form ("fast" = 1) when it proved for
  *   every channel, from the constant weights and bias, that |acc| < 2^30 for any int8
- *   input and that x + round cannot overflow; otherwise the kernel runs the reference
- *   core for that op. test/engine/optimized-*.test.ts check it against the reference
+ *   input (the evaluated form never adds round to x, so nothing else can overflow);
+ *   otherwise the kernel runs the reference core for that op. Two kinds of channel need
+ *   no proof (pruned "dead" channels: tiny scales, biases near the int32 limits): a
+ *   multiplier of 0 (TFLM zeroes those below 2^-32) outputs SRDHM(acc, 0) + zp = zp for
+ *   any acc (bias 0, shift 0); all-zero weights make acc = bias for every input, so the
+ *   reference's output v is computed once and the channel becomes m = 2^30, e = 1 with
+ *   a bias whose requantization is v. test/engine/optimized-*.test.ts check it against the reference
  *   formula (kernel-diff "requant" mode).
  * - Folded input offset: bias' = bias - input_zp * sum(w) (int32, wrapping, exactly as
  *   the int32 accumulation would), so inner loops multiply raw int8 inputs. Taps in the
