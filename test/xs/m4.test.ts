@@ -67,6 +67,41 @@ describe('mps2-an386 (Cortex-M4)', () => {
   }, 900_000);
 });
 
+describe('software doubles on the Cortex-M4', () => {
+  it('a JS double step costs the M4 more instructions than the M7; an integer step does not', () => {
+    const arith = (target: string) => {
+      const r = xsinfer(
+        'bench',
+        '--target',
+        target,
+        '--apps',
+        'hello_world',
+        '--impl',
+        'js',
+        '-k',
+        'reference',
+        '-n',
+        '1',
+        '-w',
+        '0',
+        '--no-ops',
+        '--json',
+        '-o',
+        path.join(tmp, `arith-${target}`),
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const micro = (JSON.parse(r.last) as BenchResult).micro;
+      expect(micro?.arith, target).toBeDefined();
+      return micro!.arith!;
+    };
+    const m7 = arith('mps2-an500');
+    const m4 = arith('mps2-an386');
+    // fpv5-d16 multiplies and adds doubles in hardware; fpv4-sp-d16 calls libgcc for both.
+    expect(m4.double).toBeGreaterThan(m7.double + 40);
+    expect(Math.abs(m4.int - m7.int)).toBeLessThanOrEqual(0.05 * m7.int);
+  }, 600_000);
+});
+
 describe('STM32F413 memory budget', () => {
   it('the F413 main image leaves at least half of flash and RAM free', () => {
     const r = xsinfer('build', '--target', 'stm32f413zh-nucleo', '--json');
