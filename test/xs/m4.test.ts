@@ -53,8 +53,10 @@ describe('mps2-an386 (Cortex-M4)', () => {
       expect(run.correct, `${run.app}/${run.impl}/${run.kernels}`).toBe(true);
       expect(run.iterations).toBe(2);
     }
-    // The optimized (DSP) kernels are the M4's too: INVOKE is several times faster.
-    for (const s of result.speedups ?? []) expect(s.ratio, `${s.app}/${s.impl}`).toBeGreaterThan(2);
+    // The optimized (DSP) kernels are the M4's too: the models' INVOKE is several times faster.
+    const speedups = (result.speedups ?? []).filter((s) => s.app !== 'hello_world');
+    expect(speedups.length).toBeGreaterThan(0);
+    for (const s of speedups) expect(s.ratio, `${s.app}/${s.impl}`).toBeGreaterThan(4);
     expect(fs.existsSync(path.join(out, 'recording.xsirec'))).toBe(true);
 
     // Side by side with itself: every run on both sides, B / A exactly 1.
@@ -126,9 +128,14 @@ describe('STM32F413 memory budget', () => {
   it('the image is built for the Cortex-M4F: no double-precision FPU instruction in it', () => {
     const elf = path.join('build', 'stm32f413zh-nucleo', 'bin', 'xsinfer.elf');
     const attrs = tool('arm-none-eabi-readelf', ['-A', elf]);
-    expect(attrs).toMatch(/Tag_CPU_name: "cortex-m4"/i);
+    expect(attrs).toMatch(/Tag_CPU_arch: v7E-M/);
     expect(attrs).toMatch(/Tag_FP_arch: VFPv4-D16/);
     expect(attrs).toMatch(/Tag_ABI_HardFP_use: SP only/);
+    // fpv4-sp-d16 has no double arithmetic: not one .f64 instruction (the M7 image has many).
+    const f64 = tool('arm-none-eabi-objdump', ['-d', elf])
+      .split('\n')
+      .filter((l) => /\tv\w+\.f64\b/.test(l));
+    expect(f64.slice(0, 3)).toEqual([]);
   });
 
   it("runs the three apps in JS and C with the F413's apps, arenas and XS heap on mps2-an386", () => {
@@ -161,7 +168,7 @@ describe('STM32F413 memory budget', () => {
 });
 
 function tool(command: string, args: string[]): string {
-  const r = spawnSync(command, args, { encoding: 'utf8' });
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
