@@ -30,9 +30,14 @@ export interface JsMicro {
   ticksLoop: number; // REPS ticks() reads
   ticks32Pair: number; // t1 - t0 of two back-to-back ticks32() (subtracted below)
   ticksPair: number; // the same with ticks() (64-bit → double, double subtraction)
+  intLoop: number; // REPS integer steps n = (n + 7) & 1023
+  doubleLoop: number; // REPS double steps x = x * 0.999 + 0.25
   fill: { bytes: number; loop: number; lut: number; set: number }[];
   argmax: { n: number; js: number }[];
 }
+
+/** Where the arithmetic loops leave their results, so no step is dead code. */
+export let arithSink = 0;
 
 function span(t0: number, t1: number, pair: number): number {
   return Math.max(0, ((t1 - t0) >>> 0) - pair);
@@ -76,6 +81,18 @@ export function measure(): JsMicro {
   for (let i = 0; i < REPS; i++) ticks();
   const ticksLoop = (ticks32() - t0) >>> 0;
   const pair = pairCost();
+  // Number arithmetic: XS computes small integers as int32 and every other number as a
+  // double, which a core without a double-precision FPU (the Cortex-M4's fpv4-sp-d16)
+  // does in software (libgcc's __aeabi_dmul/__aeabi_dadd).
+  let n = 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) n = (n + 7) & 1023;
+  const intLoop = (ticks32() - t0) >>> 0;
+  let x = 0.5;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) x = x * 0.999 + 0.25;
+  const doubleLoop = (ticks32() - t0) >>> 0;
+  arithSink = n + x;
 
   const fill: JsMicro['fill'] = [];
   const argmax: JsMicro['argmax'] = [];
@@ -119,6 +136,8 @@ export function measure(): JsMicro {
     ticksLoop,
     ticks32Pair: pair,
     ticksPair: pairCost64(),
+    intLoop,
+    doubleLoop,
     fill,
     argmax,
   };

@@ -1,6 +1,9 @@
-# What both Cortex-M7 targets share: core flags, newlib-nano, our startup (no crt0), the
+# What the ARM targets share: core flags, newlib-nano, our startup (no crt0), the
 # board library's common part. A target sets XSINFER_TARGET_DIR's layout.ld and limits.
-set(XSINFER_ARM_FLAGS -mcpu=cortex-m7 -mthumb -mfpu=fpv5-d16 -mfloat-abi=hard)
+# The core flags are the Cortex-M7's unless the target set others first (cortex-m4.cmake).
+if(NOT DEFINED XSINFER_ARM_FLAGS)
+  set(XSINFER_ARM_FLAGS -mcpu=cortex-m7 -mthumb -mfpu=fpv5-d16 -mfloat-abi=hard)
+endif()
 add_compile_options(${XSINFER_ARM_FLAGS} -ffunction-sections -fdata-sections -fno-common)
 add_link_options(${XSINFER_ARM_FLAGS} --specs=nano.specs -nostartfiles -Wl,--gc-sections
                  -T${XSINFER_TARGET_DIR}/layout.ld)

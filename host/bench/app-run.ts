@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TickUnit } from '../bridge/protocol.ts';
 import { boardStatePath, type BoardState } from '../run/board-session.ts';
-import type { Target } from '../targets.ts';
+import { isQemuTarget, type Target } from '../targets.ts';
 import { collectRuns, sessionTick } from './collect.ts';
 import type { KernelSet } from './result.ts';
 import { runSession, type ModelChoice, type RunSpec } from './session-runs.ts';
@@ -51,7 +51,7 @@ export interface AppRunResult {
 
 /** The serial endpoint of the QEMU board `run --keep` left running for the target, if any. */
 export function keptBoardPort(target: Target): string | undefined {
-  if (target !== 'mps2-an500') return undefined;
+  if (!isQemuTarget(target)) return undefined;
   const file = boardStatePath(target);
   if (!fs.existsSync(file)) return undefined;
   const state = JSON.parse(fs.readFileSync(file, 'utf8')) as BoardState;

@@ -4,7 +4,7 @@ import { existingProgram } from '../build/firmware.ts';
 import { openLink, openProcessLink, linkFromSocket, type Link } from '../bridge/link.ts';
 import { bootQemu } from '../run/board-session.ts';
 import { XsinferError } from '../errors.ts';
-import type { Target } from '../targets.ts';
+import { isQemuTarget, type Target } from '../targets.ts';
 import { MAIN_PROGRAM } from '../build/main-program.ts';
 
 export interface DeviceConnection {
@@ -26,14 +26,17 @@ export async function connectDevice(opts: {
     const link = await openLink(opts.port);
     return { link, description: link.description, exited: new Promise(() => {}), kill: () => void link.close() };
   }
-  if (opts.target === 'mps2-an500') {
-    const boot = await bootQemu({ elf: existingProgram(opts.target, program) });
-    const link = linkFromSocket(boot.socket, `qemu mps2-an500 tcp:127.0.0.1:${boot.port}`);
+  if (isQemuTarget(opts.target)) {
+    const boot = await bootQemu({ elf: existingProgram(opts.target, program), machine: opts.target });
+    const link = linkFromSocket(boot.socket, `qemu ${opts.target} tcp:127.0.0.1:${boot.port}`);
     return { link, description: link.description, exited: boot.exited, kill: () => boot.child.kill('SIGKILL') };
   }
   if (opts.target === 'host') {
     const link = openProcessLink(existingProgram('host', program));
     return { link, description: link.description, exited: link.exited, kill: () => link.child.kill('SIGKILL') };
   }
-  throw new XsinferError('BAD_ARGUMENT', 'the STM32F769I-DISCO needs --port (its ST-LINK serial port, or "auto")');
+  throw new XsinferError(
+    'BAD_ARGUMENT',
+    `${opts.target} is a board: it needs --port (its ST-LINK serial port, or "auto")`,
+  );
 }

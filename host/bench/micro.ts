@@ -20,6 +20,9 @@ export interface RawMicro {
     ticksLoop: number;
     ticks32Pair: number;
     ticksPair: number;
+    /** REPS integer / double arithmetic steps (absent in results from before they were measured). */
+    intLoop?: number;
+    doubleLoop?: number;
     fill: { bytes: number; loop: number; lut: number; set: number }[];
     argmax: { n: number; js: number }[];
   };
@@ -43,6 +46,9 @@ export interface JsMicro {
   /** What a timed span costs on top of its content: two back-to-back reads and the
    * subtraction, ticks32() vs ticks(); C: two board_ticks(). */
   timerPair: { ticks32: number; ticks: number; c: number };
+  /** One JS arithmetic step net of the loop: `n = (n + 7) & 1023` (int32 in XS) and
+   * `x = x * 0.999 + 0.25` (a double multiply and add: software on a single-precision FPU). */
+  arith?: { int: number; double: number };
   /** Filling a model input of `bytes` (a view over C memory): JS element copy loop, JS
    * table loop (POPULATE's work), JS TypedArray set(); C byte loop, C table loop, memcpy. */
   fillInput: {
@@ -67,6 +73,9 @@ export function microFromRaw(raw: RawMicro): JsMicro {
     emptyLoop: unit(js.emptyLoop) / js.reps,
     timerRead: { ticks32: perRep(js.ticks32Loop), ticks: perRep(js.ticksLoop), c: unit(c.ticksPair) },
     timerPair: { ticks32: unit(js.ticks32Pair), ticks: unit(js.ticksPair), c: unit(c.ticksPair) },
+    ...(js.intLoop !== undefined && js.doubleLoop !== undefined
+      ? { arith: { int: perRep(js.intLoop), double: perRep(js.doubleLoop) } }
+      : {}),
     fillInput: js.fill.map((f) => {
       const cf = c.fill.find((x) => x.bytes === f.bytes);
       if (!cf) throw new XsinferError('RUN_FAILED', `MICRO: no C fill figure for ${f.bytes} bytes`);
@@ -106,6 +115,7 @@ export function toMicroBench(m: JsMicro): MicroBench {
     timerRead: m.timerRead.ticks32,
     timerReadC: m.timerRead.c,
     timerSpan: m.timerPair.ticks32,
+    ...(m.arith ? { arith: m.arith } : {}),
     fillInput: m.fillInput.map((f) => ({ bytes: f.bytes, js: f.jsLut, c: f.cLut })),
     argmax: m.argmax,
   };

@@ -84,6 +84,9 @@ export interface MicroBench {
   /** What a JS span's own timer reads add to it: t1 − t0 of two back-to-back ticks32()
    * (C's is timerReadC). Absent in results from before it was reported. */
   timerSpan?: number;
+  /** One JS arithmetic step: int32 `(n + 7) & 1023` and double `x * 0.999 + 0.25` (software
+   * double on the Cortex-M4). Absent in results from before it was measured. */
+  arith?: { int: number; double: number };
   fillInput: { bytes: number; js: number; c: number }[];
   argmax: { n: number; js: number; c: number }[];
 }

@@ -73,7 +73,13 @@ export function collectAssets(apps?: string[]): Asset[] {
   if (!apps) return all;
   const families = new Set(apps.map(appFamily));
   const models = new Set([...families].flatMap((f) => familyModels[f] ?? []).map((m) => `models/${m}.tflite`));
-  return all.filter((a) => models.has(a.name) || families.has(a.name.split('/')[0]));
+  // The front end's golden features (7.8 KB) serve only the stream apps and the pure-TS
+  // front end's check, not micro_speech's clip mode.
+  const features = apps.some((a) => appFamily(a) === 'micro_speech' && a !== 'micro_speech');
+  return all.filter(
+    (a) =>
+      (models.has(a.name) || families.has(a.name.split('/')[0])) && (features || a.name !== 'micro_speech/features.i8'),
+  );
 }
 
 function collectAllAssets(): Asset[] {

@@ -11,7 +11,7 @@ import { DeviceSession, SessionError } from '../bridge/session.ts';
 import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
 import { boardStatePath, type BoardState } from '../run/board-session.ts';
-import type { Target } from '../targets.ts';
+import { isQemuTarget, type Target } from '../targets.ts';
 import { buildAppArchive, type AppArchive } from './build-app.ts';
 
 export interface SendResult {
@@ -56,7 +56,7 @@ export async function sendImage(
 /** Where the device is: --port, else the QEMU board `xsinfer run --keep` recorded. */
 export async function openDeployLink(opts: { target: Target; port?: string }): Promise<Link> {
   if (opts.port) return openLink(opts.port);
-  if (opts.target === 'mps2-an500') {
+  if (isQemuTarget(opts.target)) {
     const file = boardStatePath(opts.target);
     if (!fs.existsSync(file)) {
       throw new XsinferError(

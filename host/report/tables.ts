@@ -418,6 +418,12 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
       ...(m.timerSpan === undefined
         ? []
         : [['timer cost inside each timed span, JS − C (not subtracted)', fmtSigned(m.timerSpan - m.timerReadC)]]),
+      ...(m.arith
+        ? [
+            ['JS integer step (n + 7) & 1023 (net)', fmt(m.arith.int)],
+            ['JS double step x * 0.999 + 0.25 (net)', fmt(m.arith.double)],
+          ]
+        : []),
     ],
   };
   const rows: string[][] = [];

@@ -9,10 +9,11 @@ import path from 'node:path';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import { buildDirFor, programPath } from '../build/firmware.ts';
+import type { QemuTarget } from '../targets.ts';
 import { QEMU_BINARY, qemuArgs } from './qemu.ts';
 
 export interface BoardState {
-  target: 'mps2-an500';
+  target: QemuTarget;
   pid: number;
   serial: string; // e.g. tcp:127.0.0.1:4567
   elf: string;
@@ -20,7 +21,7 @@ export interface BoardState {
 }
 
 export function boardStatePath(target: string): string {
-  return path.join(buildDirFor(target as 'mps2-an500'), 'board.json');
+  return path.join(buildDirFor(target as QemuTarget), 'board.json');
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now (for QEMU's serial server). */
@@ -64,11 +65,18 @@ export interface QemuBoot {
 /** Boots an ELF under QEMU with the UART on a TCP socket and connects to it. */
 export async function bootQemu(opts: {
   elf: string;
+  /** QEMU machine; mps2-an500 unless given. */
+  machine?: QemuTarget;
   args?: string[];
   stderr?: (s: string) => void;
 }): Promise<QemuBoot> {
   const port = await freePort();
-  const args = qemuArgs({ elf: opts.elf, args: opts.args, serial: `tcp:127.0.0.1:${port},server=on,wait=on` });
+  const args = qemuArgs({
+    elf: opts.elf,
+    args: opts.args,
+    serial: `tcp:127.0.0.1:${port},server=on,wait=on`,
+    machine: opts.machine,
+  });
   const child = spawn(QEMU_BINARY, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
@@ -90,13 +98,13 @@ export async function bootQemu(opts: {
 
 /** Runs a program to completion, streaming its UART to `out`; returns the guest's exit status. */
 export async function runStreaming(opts: {
-  target: 'mps2-an500';
+  target: QemuTarget;
   program: string;
   args?: string[];
   out: (chunk: Buffer) => void;
   timeoutMs?: number;
 }): Promise<number> {
-  const boot = await bootQemu({ elf: programPath(opts.target, opts.program), args: opts.args });
+  const boot = await bootQemu({ elf: programPath(opts.target, opts.program), args: opts.args, machine: opts.target });
   boot.socket.on('data', opts.out);
   boot.socket.on('error', () => {}); // QEMU closing the socket at exit is the normal end
   const timer = setTimeout(() => boot.child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
@@ -115,10 +123,15 @@ export async function runStreaming(opts: {
 }
 
 /** Starts QEMU detached and records where its serial port is; the first client to connect starts the guest. */
-export async function keepBoard(opts: { target: 'mps2-an500'; program: string; args?: string[] }): Promise<BoardState> {
+export async function keepBoard(opts: { target: QemuTarget; program: string; args?: string[] }): Promise<BoardState> {
   const port = await freePort();
   const elf = programPath(opts.target, opts.program);
-  const args = qemuArgs({ elf, args: opts.args, serial: `tcp:127.0.0.1:${port},server=on,wait=on` });
+  const args = qemuArgs({
+    elf,
+    args: opts.args,
+    serial: `tcp:127.0.0.1:${port},server=on,wait=on`,
+    machine: opts.target,
+  });
   const child = spawn(QEMU_BINARY, args, { cwd: repoRoot, stdio: 'ignore', detached: true });
   child.unref();
   const state: BoardState = {

@@ -1,9 +1,9 @@
 // Runs one firmware program to completion and returns its exit status and UART output:
-// a QEMU mps2-an500 guest (UART on stdio) or a host executable (stdout).
+// a QEMU guest (mps2-an500/-an386, UART on stdio) or a host executable (stdout).
 import { spawn } from 'node:child_process';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
-import { targetInfo, type Target } from '../targets.ts';
+import { isQemuTarget, targetInfo, type Target } from '../targets.ts';
 import { existingProgram } from '../build/firmware.ts';
 import { QEMU_BINARY, qemuArgs } from './qemu.ts';
 
@@ -28,8 +28,11 @@ export function programCommand(opts: Pick<ProgramRunOptions, 'target' | 'program
 } {
   const binary = existingProgram(opts.target, opts.program);
   if (opts.target === 'host') return { command: binary, args: opts.args ?? [] };
-  if (opts.target === 'mps2-an500') {
-    return { command: QEMU_BINARY, args: qemuArgs({ elf: binary, args: opts.args, serial: 'stdio' }) };
+  if (isQemuTarget(opts.target)) {
+    return {
+      command: QEMU_BINARY,
+      args: qemuArgs({ elf: binary, args: opts.args, serial: 'stdio', machine: opts.target }),
+    };
   }
   throw new XsinferError('NOT_SUPPORTED', `${opts.target} cannot run here: flash a board and use --port`);
 }

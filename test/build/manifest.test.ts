@@ -181,7 +181,7 @@ describe('mc/config', () => {
 
 describe('the repository manifest.json', () => {
   it('gives every target the micro_speech_stream recognizer settings of the C app', () => {
-    for (const target of ['host', 'mps2-an500', 'stm32f769i-disco'] as const) {
+    for (const target of ['host', 'mps2-an500', 'mps2-an386', 'stm32f769i-disco', 'stm32f413zh-nucleo'] as const) {
       // The C twin (native/baseline/micro_speech_stream.c) uses rc_init(1000, 200, 1500, 3):
       // with these the JS apps' decisions are checked against it step by step.
       expect(resolveManifest(target).config.recognizeCommands).toEqual({ averageWindowMs: 1000, detectionThreshold: 200, suppressionMs: 1500, minimumCount: 3 });
@@ -192,5 +192,13 @@ describe('the repository manifest.json', () => {
     const m = resolveManifest('stm32f769i-disco');
     expect(m.apps).toEqual(['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'oom', 'smoke']);
     expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 32768, MODDEF_ARENA_AUX: 12288 });
+  });
+
+  it("keeps the F413's write-up apps, smaller arenas and XS heap, and the M4 stand-in's QEMU settings", () => {
+    const m = resolveManifest('stm32f413zh-nucleo');
+    expect(m.apps).toEqual(['hello_world', 'micro_speech', 'mnist', 'smoke']);
+    expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 16384, MODDEF_ARENA_AUX: 12288 });
+    expect(m.creation).toMatchObject({ chunk: { initial: 16384 }, heap: { initial: 1024 } });
+    expect(resolveManifest('mps2-an386').creation).toEqual(resolveManifest('mps2-an500').creation);
   });
 });

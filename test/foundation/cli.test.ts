@@ -37,6 +37,6 @@ describe('xsinfer CLI', () => {
   it('rejects an unknown target with a message that lists the valid ones', () => {
     const r = xsinfer('build', '--target', 'esp32');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('mps2-an500, stm32f769i-disco, host');
+    expect(r.stderr).toContain('mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host');
   });
 });

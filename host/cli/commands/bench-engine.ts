@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { benchEngine, benchModels, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
 import { XsinferError } from '../../errors.ts';
-import { parseTarget, targetInfo } from '../../targets.ts';
+import { isQemuTarget, parseTarget, targetInfo } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -27,7 +27,7 @@ export function register(program: Command): void {
   program
     .command('bench-engine')
     .description('instructions (QEMU) / cycles / ns per invoke per model and kernel set, vs the TFLM anchors')
-    .option('-t, --target <target>', 'mps2-an500 | host', 'mps2-an500')
+    .option('-t, --target <target>', 'mps2-an500 | mps2-an386 | host', 'mps2-an500')
     .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
     .option(
       '-m, --models <models>',
@@ -58,7 +58,7 @@ export function register(program: Command): void {
         });
         const unit = targetInfo[target].unit;
         if (!opts.json)
-          log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
+          log(`bench-engine on ${target}, unit: ${unit}${isQemuTarget(target) ? ' (QEMU icount, exact)' : ''}`);
         const rows = await benchEngine({
           target,
           models: [

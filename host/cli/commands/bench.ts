@@ -12,7 +12,7 @@ import { repoRoot } from '../../paths.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { withDerived } from '../../report/overhead.ts';
 import { writeReport } from '../../report/write.ts';
-import { parseTarget } from '../../targets.ts';
+import { parseTarget, targetList } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .description(
       'JS vs C per phase (POPULATE / INVOKE / RESPOND) for apps × impl × kernel sets, with a recording and an HTML report',
     )
-    .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
+    .option('-t, --target <target>', targetList(), 'mps2-an500')
     .option('-p, --port <port>', 'serial port of a running board (tcp:HOST:PORT, a device path, or auto)')
     .option('-a, --apps <apps>', 'comma-separated apps', 'hello_world,micro_speech,mnist')
     .option('--impl <impls>', 'comma-separated: js,c', 'js,c')

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { buildFirmware, programPath } from '../../build/firmware.ts';
 import { sizeReport } from '../../build/size.ts';
-import { parseTarget } from '../../targets.ts';
+import { parseTarget, targetList } from '../../targets.ts';
 import { formatBytes, log, printJson } from '../output.ts';
 import { MAIN_PROGRAM } from '../../build/main-program.ts';
 
@@ -10,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('build')
     .description('build the firmware for a target and print its size report')
-    .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
+    .option('-t, --target <target>', targetList(), 'mps2-an500')
     .option('--program <name>', 'firmware program to report on', MAIN_PROGRAM)
     .option('--json', 'print the size report as JSON (last line)')
     .option('-v, --verbose', 'show compiler output')

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--model <file>', 'a .tflite model for the device\'s model slot (apps read it as asset "upload/model")')
     .option(
       '-t, --target <target>',
-      'mps2-an500 (finds the board `xsinfer run --program xsinfer --keep` started) | stm32f769i-disco | host',
+      'mps2-an500 | mps2-an386 (find the board `xsinfer run --program xsinfer --keep` started) | stm32f769i-disco | stm32f413zh-nucleo | host',
       'mps2-an500',
     )
     .option('-p, --port <port>', 'the device link: serial path, tcp:HOST:PORT or auto')

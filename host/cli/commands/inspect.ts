@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .command('inspect')
     .argument('<model>', '.tflite file')
     .description('ops, options, tensors, MACs/FLOPs and the planned arena of a model')
-    .option('-t, --target <target>', 'plan the arena for this target (mps2-an500 | host)', 'mps2-an500')
+    .option('-t, --target <target>', 'plan the arena for this target (mps2-an500 | mps2-an386 | host)', 'mps2-an500')
     .option('-k, --kernels <set>', 'reference | optimized', 'reference')
     .option('--json', 'print the result as JSON (last line)')
     .action(async (model: string, opts: { target: string; kernels: string; json?: boolean }) => {

@@ -10,7 +10,7 @@ import { readRecording, replayRecording, RecordingWriter } from '../../bridge/re
 import { DeviceSession } from '../../bridge/session.ts';
 import { boardStatePath, type BoardState } from '../../run/board-session.ts';
 import { XsinferError } from '../../errors.ts';
-import { parseTarget } from '../../targets.ts';
+import { isQemuTarget, parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
 function printer(json: boolean): (r: DeviceRecord) => void {
@@ -24,8 +24,9 @@ function printer(json: boolean): (r: DeviceRecord) => void {
 /** --port wins; otherwise the QEMU board that `run --keep` left running for the target. */
 function portFor(opts: { port?: string; target?: string }): string {
   if (opts.port) return opts.port;
-  if (opts.target && parseTarget(opts.target) === 'mps2-an500') {
-    const file = boardStatePath('mps2-an500');
+  const target = opts.target ? parseTarget(opts.target) : undefined;
+  if (target && isQemuTarget(target)) {
+    const file = boardStatePath(target);
     if (!fs.existsSync(file)) {
       throw new XsinferError(
         'BAD_ARGUMENT',
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .command('monitor')
     .description('live view of a running device: every record as a line, with link counters at the end')
     .option('-p, --port <port>', 'tcp:HOST:PORT, a serial device or pty path, or auto (the attached ST-LINK)')
-    .option('-t, --target <target>', 'find the port of a board started with `run --keep` (mps2-an500)')
+    .option('-t, --target <target>', 'find the port of a board started with `run --keep` (mps2-an500, mps2-an386)')
     .option('--hello', 'start a protocol session (the device answers with its info)')
     .option('--record <file>', 'also append every frame to a recording file')
     .option('--seconds <n>', 'stop after this many seconds (default: until the link closes or Ctrl-C)')

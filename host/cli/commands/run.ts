@@ -12,7 +12,7 @@ import { keptBoardPort, runApp } from '../../bench/app-run.ts';
 import { modelChoice } from '../../bench/session-runs.ts';
 import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
-import { parseTarget } from '../../targets.ts';
+import { isBoardTarget, isQemuTarget, parseTarget, targetList, type Target } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
 interface RunOptions {
@@ -31,10 +31,7 @@ interface RunOptions {
 }
 
 /** `run --app`: the app's runs and whether JS and C agree; exit 1 on a wrong answer or a disagreement. */
-async function runOneApp(
-  target: 'mps2-an500' | 'host' | 'stm32f769i-disco',
-  opts: RunOptions & { app: string },
-): Promise<number> {
+async function runOneApp(target: Target, opts: RunOptions & { app: string }): Promise<number> {
   const impls = opts.impl
     .split(',')
     .map((s) => s.trim())
@@ -48,8 +45,11 @@ async function runOneApp(
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000)
     throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
   if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
-  if (target === 'stm32f769i-disco' && !opts.port)
-    throw new XsinferError('BAD_ARGUMENT', 'the STM32F769I-DISCO needs --port (its ST-LINK serial port, or "auto")');
+  if (isBoardTarget(target) && !opts.port)
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `${target} is a board: it needs --port (its ST-LINK serial port, or "auto")`,
+    );
   const model = opts.model !== undefined ? modelChoice(opts.model) : undefined;
   if (!opts.port && !keptBoardPort(target)) await buildFirmware({ target });
   const r = await runApp({
@@ -99,7 +99,7 @@ function runHost(executable: string, args: string[], out: (c: Buffer) => void): 
 
 /** The main firmware speaks the wire protocol: boot it, say hello, show its records
  * (boot info, XS figures), stop it, and report its exit status. */
-async function runMainFirmware(target: 'mps2-an500' | 'host', json: boolean): Promise<number> {
+async function runMainFirmware(target: Target, json: boolean): Promise<number> {
   const device = await connectDevice({ target });
   const session = new DeviceSession(device.link);
   session.on('record', (r) => (json ? process.stderr : process.stdout).write(formatRecord(r) + '\n'));
@@ -135,7 +135,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('build, boot the firmware (QEMU / host process / flashed board) and stream its output')
-    .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
+    .option('-t, --target <target>', targetList(), 'mps2-an500')
     .option(
       '--program <name>',
       'firmware program to run (xsinfer = the main firmware; banner, verify, … print text)',
@@ -143,7 +143,7 @@ export function register(program: Command): void {
     )
     .option(
       '-p, --port <path>',
-      'serial port of a running board: a flashed stm32f769i-disco (used with --app), or tcp:HOST:PORT',
+      'serial port of a running board: a flashed stm32f769i-disco or stm32f413zh-nucleo (used with --app), or tcp:HOST:PORT',
     )
     .option('--keep', 'leave the QEMU board running; its serial endpoint goes to build/<target>/board.json')
     .option('--timeout <ms>', 'kill the guest after this many milliseconds', '600000')
@@ -172,16 +172,16 @@ export function register(program: Command): void {
       }
       if (opts.model !== undefined)
         throw new XsinferError('BAD_ARGUMENT', '--model needs --app (the app to run on it)');
-      if (target === 'stm32f769i-disco') {
+      if (isBoardTarget(target)) {
         throw new XsinferError(
           'NOT_SUPPORTED',
-          'running on the STM32F769I-DISCO needs the board: flash build/stm32f769i-disco/bin/<program>.elf (see README "Real hardware") and use `xsinfer monitor --port <dev>`',
+          `running on ${target} needs the board: flash build/${target}/bin/<program>.elf (see README "Real hardware") and use \`xsinfer monitor --port <dev>\``,
         );
       }
       await buildFirmware({ target });
       // Device output goes to stdout unless JSON owns stdout.
       const out = (chunk: Buffer) => (opts.json ? process.stderr : process.stdout).write(chunk);
-      if (target === 'mps2-an500' && opts.keep) {
+      if (isQemuTarget(target) && opts.keep) {
         const state = await keepBoard({ target, program: opts.program, args });
         log(`QEMU board running (pid ${state.pid}), serial ${state.serial}; it starts when a client connects`);
         if (opts.json) printJson({ ...state, kept: true });
@@ -191,10 +191,9 @@ export function register(program: Command): void {
         process.exitCode = await runMainFirmware(target, !!opts.json);
         return;
       }
-      const exitCode =
-        target === 'host'
-          ? await runHost(programPath(target, opts.program), args, out)
-          : await runStreaming({ target, program: opts.program, args, out, timeoutMs: Number(opts.timeout) });
+      const exitCode = isQemuTarget(target)
+        ? await runStreaming({ target, program: opts.program, args, out, timeoutMs: Number(opts.timeout) })
+        : await runHost(programPath(target, opts.program), args, out);
       if (opts.json) printJson({ target, program: opts.program, exitCode, unit: target === 'host' ? 'ns' : 'instr' });
       else log(`${opts.program} on ${target} exited with status ${exitCode}`);
       process.exitCode = exitCode;

@@ -25,7 +25,7 @@ export function register(program: Command): void {
   program
     .command('verify')
     .description('run every golden case (DATA/golden, DATA/ops/golden) through the engine on a target, byte for byte')
-    .option('-t, --target <target>', 'mps2-an500 | host', 'mps2-an500')
+    .option('-t, --target <target>', 'mps2-an500 | mps2-an386 | host', 'mps2-an500')
     .option('-k, --kernels <set>', 'reference | optimized', 'reference')
     .option('-d, --data <dir>', 'test data directory (default: the project testdata/)')
     .option('-m, --models <names>', 'only these golden files (comma-separated stems)')

@@ -7,7 +7,7 @@
  * - Every function returns exactly what the named Armv7E-M instruction returns
  *   (wrapping, never saturating, except eng_ssat*). The Q flag is never read.
  * - "Pairs" are two int16 lanes in one uint32: lane 0 = bits 0..15, lane 1 = 16..31.
- * - Loads/stores of words are little endian and may be unaligned (Cortex-M7 handles
+ * - Loads/stores of words are little endian and may be unaligned (the Cortex-M4 and M7 handle
  *   unaligned LDR/STR; the C twin uses memcpy). 64-bit loads need 8-byte alignment on
  *   the device (LDRD), so eng_ld64 is only for buffers we lay out ourselves.
  */
@@ -26,7 +26,7 @@
 
 #define ENG_OPT_INLINE static inline __attribute__((always_inline))
 
-/* Unaligned little-endian word access (LDR/STR on the M7, memcpy elsewhere). */
+/* Unaligned little-endian word access (LDR/STR on the M4/M7, memcpy elsewhere). */
 ENG_OPT_INLINE uint32_t eng_ld32(const void *p) {
   uint32_t v;
   memcpy(&v, p, sizeof v);
