@@ -277,7 +277,7 @@ export class AudioFrontend {
     spans[5] += (t6 - t5) >>> 0;
   }
 
-  /** SignalWindow + SignalFftAutoScale, written straight into the FFT's leaf order. */
+  /** SignalWindow + SignalFftAutoScale, written straight into the FFT passes' input order. */
   #windowScale(samples: Int16Array, offset: number): void {
     const work = this.#work;
     const win = this.#win;
