@@ -1,4 +1,5 @@
 // The firmware targets and what distinguishes them on the host side.
+import type { UartSettings } from './bridge/protocol.ts';
 import { XsinferError } from './errors.ts';
 
 export const targets = ['mps2-an500', 'stm32f769i-disco', 'host'] as const;
@@ -13,12 +14,30 @@ export interface TargetInfo {
   runsHere: boolean;
   flashLimit: number | null;
   ramLimit: number | null;
+  /** The serial link the host opens by default; must equal XSINFER_UART_BAUD/FORMAT in
+   *  firmware/targets/<t>/target.cmake (test/foundation/link-settings.test.ts). A build's
+   *  bin/board.json takes precedence, --baud over both. null: the link is not a UART. */
+  uart: UartSettings | null;
 }
 
 export const targetInfo: Record<Target, TargetInfo> = {
-  'mps2-an500': { unit: 'instr', arm: true, runsHere: true, flashLimit: 4 * 1024 * 1024, ramLimit: 4 * 1024 * 1024 },
-  'stm32f769i-disco': { unit: 'cycles', arm: true, runsHere: false, flashLimit: 2 * 1024 * 1024, ramLimit: 512 * 1024 },
-  host: { unit: 'ns', arm: false, runsHere: true, flashLimit: null, ramLimit: null },
+  'mps2-an500': {
+    unit: 'instr',
+    arm: true,
+    runsHere: true,
+    flashLimit: 4 * 1024 * 1024,
+    ramLimit: 4 * 1024 * 1024,
+    uart: { baud: 115200, format: '8N1' },
+  },
+  'stm32f769i-disco': {
+    unit: 'cycles',
+    arm: true,
+    runsHere: false,
+    flashLimit: 2 * 1024 * 1024,
+    ramLimit: 512 * 1024,
+    uart: { baud: 921600, format: '8N1' },
+  },
+  host: { unit: 'ns', arm: false, runsHere: true, flashLimit: null, ramLimit: null, uart: null },
 };
 
 export function parseTarget(value: string): Target {

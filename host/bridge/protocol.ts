@@ -143,6 +143,13 @@ export interface InfoRecord extends RecordBase {
   maxFrame: number;
   /** Seq of the hello this info answers; absent for the boot-time info. */
   cmd?: number;
+  /** The serial link settings the image was built with (absent where the link is not a UART). */
+  uart?: UartSettings;
+}
+/** A UART's line settings: bits per second and frame format ("8N1"). */
+export interface UartSettings {
+  baud: number;
+  format: string;
 }
 export interface AckRecord extends RecordBase {
   kind: 'ack';

@@ -121,7 +121,11 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       };
       const cmd = optNum(o, 'cmd');
       if (cmd !== undefined) rec.cmd = cmd;
-      return withExtra(rec, o, ['v', 'build', 'target', 'tick', 'mem', 'maxFrame', 'cmd']);
+      if (o.uart !== undefined) {
+        const u = obj(o, 'uart');
+        rec.uart = { baud: num(u, 'baud'), format: str(u, 'format') };
+      }
+      return withExtra(rec, o, ['v', 'build', 'target', 'tick', 'mem', 'maxFrame', 'cmd', 'uart']);
     }
     case 'ack': {
       const rec: AckRecord = { kind: 'ack', seq, cmd: num(o, 'cmd'), type: num(o, 'type') };

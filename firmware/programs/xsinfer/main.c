@@ -83,8 +83,23 @@ static void send_info(int32_t hello_seq) {
       .stack_top = memory.stack_top,
       .hello_seq = hello_seq,
   };
-  wire_mp_t *mp = wire_info_begin(&device_wire, &info, 2);
+#ifdef XSINFER_UART_BAUD
+  enum { UART_KEYS = 1 };
+#else
+  enum { UART_KEYS = 0 };
+#endif
+  wire_mp_t *mp = wire_info_begin(&device_wire, &info, 2 + UART_KEYS);
   if (mp) {
+#ifdef XSINFER_UART_BAUD
+    /* The link settings this image runs (target.cmake): the host checks them against
+     * what it opened the port with. */
+    wire_mp_str(mp, "uart");
+    wire_mp_map(mp, 2);
+    wire_mp_str(mp, "baud");
+    wire_mp_uint(mp, XSINFER_UART_BAUD);
+    wire_mp_str(mp, "format");
+    wire_mp_str(mp, XSINFER_UART_FORMAT);
+#endif
     js_write_info(mp);
     wire_queue_end(&device_wire);
   }

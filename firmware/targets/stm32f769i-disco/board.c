@@ -11,9 +11,8 @@
 #include "board.h"
 #include "board_flash.h"
 
-#ifndef XSINFER_UART_BAUD
-#define XSINFER_UART_BAUD 921600u
-#endif
+/* XSINFER_UART_BAUD comes from target.cmake, the one place the host also reads it from
+ * (bin/board.json). */
 
 enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
 

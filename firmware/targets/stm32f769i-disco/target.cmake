@@ -2,3 +2,8 @@
 include(${XSINFER_ROOT}/firmware/cmake/cortex-m7.cmake)
 set(XSINFER_FLASH_LIMIT 2097152)
 set(XSINFER_RAM_LIMIT 524288)
+# USART1 through the ST-LINK virtual COM port, as the host must open it (one source: the
+# firmware's compile definition and bin/board.json both come from here).
+set(XSINFER_UART_BAUD 921600)
+set(XSINFER_UART_FORMAT 8N1)
+set(XSINFER_FLASH_BASE 0x08000000)

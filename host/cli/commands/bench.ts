@@ -12,6 +12,7 @@ import { repoRoot } from '../../paths.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { withDerived } from '../../report/overhead.ts';
 import { writeReport } from '../../report/write.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
@@ -37,6 +38,7 @@ function timestamp(): string {
 interface BenchCliOptions {
   target: string;
   port?: string;
+  baud?: string;
   apps: string;
   impl: string;
   kernels: string;
@@ -56,6 +58,7 @@ export function register(program: Command): void {
     )
     .option('-t, --target <target>', 'mps2-an500 | stm32f769i-disco | host', 'mps2-an500')
     .option('-p, --port <port>', 'serial port of a running board (tcp:HOST:PORT, a device path, or auto)')
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
     .option('-a, --apps <apps>', 'comma-separated apps', 'hello_world,micro_speech,mnist')
     .option('--impl <impls>', 'comma-separated: js,c', 'js,c')
     .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
@@ -70,6 +73,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
+      setBaudOverride(opts.baud);
       const apps = list(
         opts.apps,
         ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const,

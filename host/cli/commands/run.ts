@@ -12,6 +12,7 @@ import { keptBoardPort, runApp } from '../../bench/app-run.ts';
 import { modelChoice } from '../../bench/session-runs.ts';
 import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
@@ -19,6 +20,7 @@ interface RunOptions {
   target: string;
   program: string;
   port?: string;
+  baud?: string;
   keep?: boolean;
   json?: boolean;
   timeout: string;
@@ -117,6 +119,7 @@ async function runMainFirmware(target: 'mps2-an500' | 'host', json: boolean): Pr
         exitCode,
         unit: info.tick.unit,
         tick: info.tick,
+        uart: info.uart ?? null,
         bootTicks: extra.bootTicks ?? null,
         bootUnits: extra.bootTicks !== undefined ? Math.round((extra.bootTicks * info.tick.num) / info.tick.den) : null,
         xsHeap: xs ? { configured: xs.arenaBytes, peak: xs.slotsPeak * xs.slotBytes + xs.chunksPeak } : null,
@@ -145,6 +148,7 @@ export function register(program: Command): void {
       '-p, --port <path>',
       'serial port of a running board: a flashed stm32f769i-disco (used with --app), or tcp:HOST:PORT',
     )
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
     .option('--keep', 'leave the QEMU board running; its serial endpoint goes to build/<target>/board.json')
     .option('--timeout <ms>', 'kill the guest after this many milliseconds', '600000')
     .option(
@@ -166,6 +170,7 @@ export function register(program: Command): void {
     .argument('[args...]', 'arguments passed to the program')
     .action(async (args: string[], opts: RunOptions) => {
       const target = parseTarget(opts.target);
+      setBaudOverride(opts.baud);
       if (opts.app !== undefined) {
         process.exitCode = await runOneApp(target, { ...opts, app: opts.app });
         return;
