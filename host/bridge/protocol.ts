@@ -88,6 +88,8 @@ export interface RunCommand {
   ops?: boolean;
   /** Model asset the app runs on (e.g. "upload/model" after a model upload); default the app's own. */
   model?: string;
+  /** Core event counters per phase (boards that have them; QEMU ignores it). */
+  counters?: boolean;
 }
 export interface StopCommand {
   kind: 'stop';
@@ -186,7 +188,23 @@ export interface IterRecord extends RecordBase {
   ticks: PhaseTicks;
   correct?: boolean;
   result?: unknown;
+  /** Counted runs on a board with core event counters: per phase the counter deltas. */
+  counters?: Record<keyof PhaseTicks, PhaseCounters>;
+  /** Derived instructions per phase: cycles − cpi − exc − sleep − lsu + fold. */
+  instr?: PhaseTicks;
 }
+/** One phase's core event counters (docs/protocol.md, `iter`). */
+export interface PhaseCounters {
+  cycles: number;
+  cpi: number;
+  exc: number;
+  sleep: number;
+  lsu: number;
+  fold: number;
+  /** How often the counter sampler interrupted the phase (its instructions are included). */
+  samples: number;
+}
+export const COUNTER_FIELDS = ['cycles', 'cpi', 'exc', 'sleep', 'lsu', 'fold', 'samples'] as const;
 export interface OpsRecord extends RecordBase {
   kind: 'ops';
   run: number;

@@ -198,6 +198,7 @@ typedef struct wire_cmd {
       uint8_t impl_c;    /* 0 = js, 1 = c */
       uint8_t optimized; /* 0 = reference kernels, 1 = optimized */
       uint8_t ops;       /* per-op profile requested */
+      uint8_t counters;  /* core event counters per phase requested (boards that have them) */
       uint32_t iterations;
       uint32_t warmup;
       wire_bytes_t model; /* model asset to run the app on; len 0: the app's own */

@@ -79,6 +79,10 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
           int b = 0;
           ok = wire_mr_bool(mr, &b);
           cmd->u.run.ops = (uint8_t)b;
+        } else if (KEY("counters")) {
+          int b = 0;
+          ok = wire_mr_bool(mr, &b);
+          cmd->u.run.counters = (uint8_t)b;
         } else
           known = 0;
         break;
