@@ -7,3 +7,6 @@ set(XSINFER_RAM_LIMIT 524288)
 set(XSINFER_UART_BAUD 921600)
 set(XSINFER_UART_FORMAT 8N1)
 set(XSINFER_FLASH_BASE 0x08000000)
+# Core event counters (DWT) for counted runs, sampled from SysTick.
+set(XSINFER_BOARD_COUNTERS ON)
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/dwt_counters.c)
