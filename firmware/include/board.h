@@ -89,12 +89,33 @@ typedef struct board_counters {
 } board_counters_t;
 
 /* Starts keeping the totals; returns 0 where the target has no such counters (QEMU: the
- * weak default in firmware/common/counters_none.c), 1 otherwise. Counting may cost cycles
+ * weak default in firmware/common/board_weak.c), 1 otherwise. Counting may cost cycles
  * (the F769 samples from an interrupt): only runs that ask for counters start it. */
 int board_counters_start(void);
 /* The totals now; cycles is the same clock as board_ticks(). Only between start and stop. */
 void board_counters_read(board_counters_t *out);
 void board_counters_stop(void);
+
+/* For board-check. Other clocks of the target counted over the same interval as `ticks`
+ * board ticks (busy-waits that long): name, count, and the rate the clock tree should give
+ * it. Returns how many of `out` it filled; 0 where the target has none to compare (the weak
+ * default). */
+typedef struct board_clock_count {
+  const char *name;
+  uint64_t count;
+  uint32_t expected_hz;
+} board_clock_count_t;
+uint32_t board_clock_compare(uint64_t ticks, board_clock_count_t out[2]);
+
+/* Caches and MPU as the core reports them: 1 on, 0 off, -1 not present (QEMU models no
+ * cache; the host has neither). The weak default says -1 for all. */
+typedef struct board_core_state {
+  int8_t icache;
+  int8_t dcache;
+  int8_t mpu;
+  uint8_t mpu_regions; /* regions the MPU offers (MPU_TYPE.DREGION), 0 without one */
+} board_core_state_t;
+void board_core_state(board_core_state_t *out);
 
 #ifdef __cplusplus
 }

@@ -216,6 +216,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     outDir: opts.outDir,
     modelUpload: opts.model?.upload,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
+    // A board on a port keeps running: `stop` would halt it until the next reset.
+    stop: opts.port === undefined,
   });
   const elf = programPath(opts.target, MAIN_PROGRAM);
   const flash =

@@ -19,6 +19,7 @@ export const CommandType = {
   uploadBegin: 0x05,
   uploadChunk: 0x06,
   uploadEnd: 0x07,
+  check: 0x08,
 } as const;
 export type CommandKind = keyof typeof CommandType;
 
@@ -116,8 +117,22 @@ export interface UploadEndCommand {
   kind: 'uploadEnd';
   crc: number;
 }
+/** One board-check item (xsinfer board-check); the ack carries its result. */
+export interface CheckCommand {
+  kind: 'check';
+  item: 'clock' | 'echo' | 'core' | 'ram' | 'flash';
+  data?: Uint8Array;
+  ms?: number;
+}
 export type Command =
-  HelloCommand | RunCommand | StopCommand | ResetCommand | UploadBeginCommand | UploadChunkCommand | UploadEndCommand;
+  | HelloCommand
+  | RunCommand
+  | StopCommand
+  | ResetCommand
+  | UploadBeginCommand
+  | UploadChunkCommand
+  | UploadEndCommand
+  | CheckCommand;
 
 // ---- device -> host records ----
 

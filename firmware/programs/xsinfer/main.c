@@ -8,6 +8,7 @@
 
 #include "assets.h"
 #include "board.h"
+#include "board_check.h"
 #include "device_link.h"
 #include "phase_marks.h"
 #include "stack_watermark.h"
@@ -266,6 +267,7 @@ int main(void) {
       case WIRE_CMD_UPLOAD_BEGIN: /* model upload and app deploy: upload.c */
       case WIRE_CMD_UPLOAD_CHUNK:
       case WIRE_CMD_UPLOAD_END: upload_handle(&cmd); break;
+      case WIRE_CMD_CHECK: board_check_handle(&cmd); break;
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
         break;

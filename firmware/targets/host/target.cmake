@@ -10,7 +10,7 @@ add_library(xsinfer_board STATIC
   ${XSINFER_ROOT}/firmware/common/console.c
   ${XSINFER_ROOT}/firmware/common/cmdline.c
   ${XSINFER_ROOT}/firmware/common/stack_watermark.c
-  ${XSINFER_ROOT}/firmware/common/counters_none.c
+  ${XSINFER_ROOT}/firmware/common/board_weak.c
   ${XSINFER_ROOT}/firmware/common/phase_marks.c
   ${XSINFER_ROOT}/firmware/common/nor_emu.c
   ${CMAKE_BINARY_DIR}/gen/build_id.c)

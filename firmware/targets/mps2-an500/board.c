@@ -282,3 +282,11 @@ void board_reset(void) {
   armv7m_dsb();
   for (;;) {}
 }
+
+/* board-check: QEMU models no caches; the MPU is the one flash_read_only set up. */
+void board_core_state(board_core_state_t *out) {
+  out->icache = -1;
+  out->dcache = -1;
+  out->mpu = (int8_t)(MPU_CTRL & 1u);
+  out->mpu_regions = (uint8_t)(MPU_TYPE >> 8);
+}

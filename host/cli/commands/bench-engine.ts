@@ -31,24 +31,39 @@ export function register(program: Command): void {
     .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
     .option('-m, --models <models>', `comma-separated model names`, benchModels.join(','))
     .option('-n, --invokes <n>', 'timed invokes after one warm-up', '3')
+    .option('-p, --port <port>', 'a board on a serial port: not yet (see the error)')
     .option('--json', 'print the rows as JSON (last line)')
-    .action(async (opts: { target: string; kernels: string; models: string; invokes: string; json?: boolean }) => {
-      const target = parseTarget(opts.target);
-      const kernels = opts.kernels.split(',').map((k) => {
-        if (k !== 'reference' && k !== 'optimized')
-          throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
-        return k as KernelSet;
-      });
-      const unit = targetInfo[target].unit;
-      if (!opts.json)
-        log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
-      const rows = await benchEngine({
-        target,
-        models: opts.models.split(','),
-        kernels,
-        invokes: Number(opts.invokes),
-        onRow: opts.json ? undefined : (row) => printRow(row, unit),
-      });
-      if (opts.json) printJson({ target, unit, rows });
-    });
+    .action(
+      async (opts: {
+        target: string;
+        kernels: string;
+        models: string;
+        invokes: string;
+        json?: boolean;
+        port?: string;
+      }) => {
+        const target = parseTarget(opts.target);
+        if (opts.port !== undefined)
+          throw new XsinferError(
+            'NOT_SUPPORTED',
+            `bench-engine --port: the bench-engine program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
+          );
+        const kernels = opts.kernels.split(',').map((k) => {
+          if (k !== 'reference' && k !== 'optimized')
+            throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
+          return k as KernelSet;
+        });
+        const unit = targetInfo[target].unit;
+        if (!opts.json)
+          log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
+        const rows = await benchEngine({
+          target,
+          models: opts.models.split(','),
+          kernels,
+          invokes: Number(opts.invokes),
+          onRow: opts.json ? undefined : (row) => printRow(row, unit),
+        });
+        if (opts.json) printJson({ target, unit, rows });
+      },
+    );
 }

@@ -13,7 +13,7 @@ import { modelChoice } from '../../bench/session-runs.ts';
 import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
-import { parseTarget } from '../../targets.ts';
+import { parseTarget, type Target } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
 interface RunOptions {
@@ -101,15 +101,17 @@ function runHost(executable: string, args: string[], out: (c: Buffer) => void): 
 
 /** The main firmware speaks the wire protocol: boot it, say hello, show its records
  * (boot info, XS figures), stop it, and report its exit status. */
-async function runMainFirmware(target: 'mps2-an500' | 'host', json: boolean): Promise<number> {
-  const device = await connectDevice({ target });
+async function runMainFirmware(target: Target, json: boolean, port?: string): Promise<number> {
+  const device = await connectDevice({ target, port });
   const session = new DeviceSession(device.link);
   session.on('record', (r) => (json ? process.stderr : process.stdout).write(formatRecord(r) + '\n'));
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
-    await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
-    const exitCode =
-      (await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))])) ?? 0;
+    // A board on a port keeps running (`stop` would halt it until the next reset).
+    if (!port) await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
+    const exitCode = port
+      ? 0
+      : ((await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))])) ?? 0);
     if (json) {
       const extra = (info.extra ?? {}) as { bootTicks?: number; xs?: Record<string, number> | null };
       const xs = extra.xs ?? undefined;
@@ -177,10 +179,19 @@ export function register(program: Command): void {
       }
       if (opts.model !== undefined)
         throw new XsinferError('BAD_ARGUMENT', '--model needs --app (the app to run on it)');
+      if (opts.port !== undefined) {
+        if (opts.program !== MAIN_PROGRAM)
+          throw new XsinferError(
+            'BAD_ARGUMENT',
+            '--port talks to the main firmware only (its info); other programs print text: use `xsinfer monitor`',
+          );
+        process.exitCode = await runMainFirmware(target, !!opts.json, opts.port);
+        return;
+      }
       if (target === 'stm32f769i-disco') {
         throw new XsinferError(
           'NOT_SUPPORTED',
-          'running on the STM32F769I-DISCO needs the board: flash build/stm32f769i-disco/bin/<program>.elf (see README "Real hardware") and use `xsinfer monitor --port <dev>`',
+          'running on the STM32F769I-DISCO needs the board: `xsinfer flash`, then `xsinfer run --target stm32f769i-disco --port auto` (see README "Real hardware")',
         );
       }
       await buildFirmware({ target });
