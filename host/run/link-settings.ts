@@ -58,6 +58,18 @@ export function uartFor(target: Target): UartSettings | null {
 
 /** Opens --port syntax (path, tcp:HOST:PORT, auto) for a device running the target's firmware. */
 export function openBoardLink(spec: string, target: Target): Promise<Link> {
+  // The ST-LINK belongs to a board: its link settings are that board's, not QEMU's defaults.
+  if (spec === 'auto' && targetInfo[target].runsHere) {
+    const boards = Object.entries(targetInfo)
+      .filter(([, i]) => !i.runsHere)
+      .map(([t]) => t);
+    return Promise.reject(
+      new XsinferError(
+        'BAD_ARGUMENT',
+        `--port auto finds a board's ST-LINK: name the board with --target (${boards.join(', ')})`,
+      ),
+    );
+  }
   const uart = uartFor(target);
   return openLink(spec, uart ? { baudRate: uart.baud } : {});
 }

@@ -53,6 +53,14 @@ describe('link settings', () => {
     await expect(openLink('/dev/ttyACM9')).rejects.toThrow(/no baud rate for \/dev\/ttyACM9/);
   });
 
+  it('--port auto with a target that runs here asks for the board', () => {
+    const r = xsinfer('run', '--app', 'hello_world', '--port', 'auto');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      "xsinfer: --port auto finds a board's ST-LINK: name the board with --target (stm32f769i-disco)",
+    );
+  });
+
   it('--baud takes only a standard rate', () => {
     const r = xsinfer('monitor', '--port', '/dev/ttyACM9', '--baud', '12345');
     expect(r.status).toBe(2);
