@@ -1,4 +1,5 @@
 // The firmware targets and what distinguishes them on the host side.
+import type { UartSettings } from './bridge/protocol.ts';
 import { XsinferError } from './errors.ts';
 
 export const targets = ['mps2-an500', 'mps2-an386', 'stm32f769i-disco', 'stm32f413zh-nucleo', 'host'] as const;
@@ -21,6 +22,10 @@ export interface TargetInfo {
   core: 'Cortex-M7' | 'Cortex-M4' | 'host';
   /** The emulated stand-in of a board, or the board an emulated target stands in for. */
   pair: Target | null;
+  /** The serial link the host opens by default; must equal XSINFER_UART_BAUD/FORMAT in
+   *  firmware/targets/<t>/target.cmake (test/foundation/link-settings.test.ts). A build's
+   *  bin/board.json takes precedence, --baud over both. null: the link is not a UART. */
+  uart: UartSettings | null;
 }
 
 const MB = 1024 * 1024;
@@ -34,6 +39,7 @@ export const targetInfo: Record<Target, TargetInfo> = {
     qemu: 'mps2-an500',
     core: 'Cortex-M7',
     pair: 'stm32f769i-disco',
+    uart: { baud: 115200, format: '8N1' },
   },
   'mps2-an386': {
     unit: 'instr',
@@ -44,6 +50,7 @@ export const targetInfo: Record<Target, TargetInfo> = {
     qemu: 'mps2-an386',
     core: 'Cortex-M4',
     pair: 'stm32f413zh-nucleo',
+    uart: { baud: 115200, format: '8N1' },
   },
   'stm32f769i-disco': {
     unit: 'cycles',
@@ -54,6 +61,7 @@ export const targetInfo: Record<Target, TargetInfo> = {
     qemu: null,
     core: 'Cortex-M7',
     pair: 'mps2-an500',
+    uart: { baud: 921600, format: '8N1' },
   },
   'stm32f413zh-nucleo': {
     unit: 'cycles',
@@ -64,6 +72,7 @@ export const targetInfo: Record<Target, TargetInfo> = {
     qemu: null,
     core: 'Cortex-M4',
     pair: 'mps2-an386',
+    uart: { baud: 921600, format: '8N1' },
   },
   host: {
     unit: 'ns',
@@ -74,6 +83,7 @@ export const targetInfo: Record<Target, TargetInfo> = {
     qemu: null,
     core: 'host',
     pair: null,
+    uart: null,
   },
 };
 

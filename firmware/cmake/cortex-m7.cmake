@@ -17,4 +17,6 @@ add_library(xsinfer_board STATIC
   ${XSINFER_ROOT}/firmware/common/console.c
   ${XSINFER_ROOT}/firmware/common/cmdline.c
   ${XSINFER_ROOT}/firmware/common/stack_watermark.c
+  ${XSINFER_ROOT}/firmware/common/board_weak.c
+  ${XSINFER_ROOT}/firmware/common/phase_marks.c
   ${CMAKE_BINARY_DIR}/gen/build_id.c)

@@ -24,6 +24,7 @@
 #define NVIC_ISER(n)     REG32(0xE000E100u + 4u * (n))
 #define NVIC_IPR_BYTE(n) (*(volatile uint8_t *)(uintptr_t)(0xE000E400u + (n)))
 
+#define MPU_TYPE REG32(0xE000ED90u)
 #define MPU_CTRL REG32(0xE000ED94u)
 #define MPU_RNR  REG32(0xE000ED98u)
 #define MPU_RBAR REG32(0xE000ED9Cu)

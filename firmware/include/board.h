@@ -52,6 +52,52 @@ void board_reset(void) __attribute__((noreturn));
 /* Lowest usable address of the C stack (plus margin); for stack-limit checks. */
 uintptr_t board_stack_limit(void);
 
+/* Core event counters, each a 64-bit running total in ticks of the core clock: cycles and
+ * the Cortex-M DWT profiling counters (ARMv7-M ARM, C1.8 "Data Watchpoint and Trace"):
+ * CPI (extra cycles of multi-cycle instructions), EXC (exception entry/exit), SLEEP, LSU
+ * (extra load/store cycles), FOLD (instructions that took no cycle). The core retires
+ *   instructions = cycles - cpi - exc - sleep - lsu + fold.
+ * `samples` counts the sampler's own interrupts (a target whose 8-bit counters must be read
+ * before they wrap twice); their instructions are inside the totals. */
+typedef struct board_counters {
+  uint64_t cycles;
+  uint64_t cpi;
+  uint64_t exc;
+  uint64_t sleep;
+  uint64_t lsu;
+  uint64_t fold;
+  uint64_t samples;
+} board_counters_t;
+
+/* Starts keeping the totals; returns 0 where the target has no such counters (QEMU: the
+ * weak default in firmware/common/board_weak.c), 1 otherwise. Counting may cost cycles
+ * (the F769 samples from an interrupt): only runs that ask for counters start it. */
+int board_counters_start(void);
+/* The totals now; cycles is the same clock as board_ticks(). Only between start and stop. */
+void board_counters_read(board_counters_t *out);
+void board_counters_stop(void);
+
+/* For board-check. Other clocks of the target counted over the same interval as `ticks`
+ * board ticks (busy-waits that long): name, count, and the rate the clock tree should give
+ * it. Returns how many of `out` it filled; 0 where the target has none to compare (the weak
+ * default). */
+typedef struct board_clock_count {
+  const char *name;
+  uint64_t count;
+  uint32_t expected_hz;
+} board_clock_count_t;
+uint32_t board_clock_compare(uint64_t ticks, board_clock_count_t out[2]);
+
+/* Caches and MPU as the core reports them: 1 on, 0 off, -1 not present (QEMU models no
+ * cache; the host has neither). The weak default says -1 for all. */
+typedef struct board_core_state {
+  int8_t icache;
+  int8_t dcache;
+  int8_t mpu;
+  uint8_t mpu_regions; /* regions the MPU offers (MPU_TYPE.DREGION), 0 without one */
+} board_core_state_t;
+void board_core_state(board_core_state_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,8 @@ export interface BenchOptions {
   iterations: number;
   warmup: number;
   ops: boolean;
+  /** Ask the board for core event counters per phase (counted runs; QEMU has none). */
+  counters?: boolean;
   outDir: string;
   /** Every app runs on this model instead of its own (`--model`: an asset, or a file
    * uploaded into the slot first). Default: each app's built-in model. */
@@ -139,7 +141,9 @@ export function benchFromRecording(file: string): BenchResult {
 /** Every run of a bench session, in the order the device runs them; with a model asset,
  * every app run names it (the micro-benchmarks take none). */
 export function planRuns(
-  opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops'> & { model?: string },
+  opts: Pick<BenchOptions, 'apps' | 'impls' | 'kernels' | 'iterations' | 'warmup' | 'ops' | 'counters'> & {
+    model?: string;
+  },
   builtIn?: string[],
 ): RunSpec[] {
   const missing = builtIn ? opts.apps.filter((a) => !builtIn.includes(a)) : [];
@@ -150,7 +154,10 @@ export function planRuns(
     );
   }
   const specs: RunSpec[] = [];
-  const model = opts.model !== undefined ? { model: opts.model } : {};
+  const model = {
+    ...(opts.model !== undefined ? { model: opts.model } : {}),
+    ...(opts.counters ? { counters: true } : {}),
+  };
   for (const app of opts.apps)
     for (const kernels of opts.kernels)
       for (const impl of opts.impls)
@@ -198,6 +205,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     outDir: opts.outDir,
     modelUpload: opts.model?.upload,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
+    // A board on a port keeps running: `stop` would halt it until the next reset.
+    stop: opts.port === undefined,
   });
   const elf = programPath(opts.target, MAIN_PROGRAM);
   const flash =

@@ -10,7 +10,7 @@ import type {
   OpsRecord,
   TickUnit,
 } from '../bridge/protocol.ts';
-import type { BenchRun } from './result.ts';
+import type { BenchRun, CounterMedians, Phase } from './result.ts';
 import { summarize } from './stats.ts';
 
 export interface CollectedRun extends BenchRun {
@@ -85,6 +85,8 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
       results: iters.map((i) => (i.result ?? {}) as CollectedRun['results'][number]),
     };
     if (extra.model !== undefined) run.model = extra.model;
+    const counted = iters.filter((i) => i.counters && i.instr);
+    if (counted.length && counted.length === iters.length) run.counters = counterMedians(counted, tick);
     if (ops.length) {
       run.ops = ops
         .flatMap((o) =>
@@ -105,4 +107,29 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
     runs.push(run);
   }
   return runs;
+}
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** Per phase, the median of each counter over the iterations (cycles in the session's unit). */
+function counterMedians(iters: IterRecord[], tick: TickUnit): Record<Phase, CounterMedians> {
+  const out = {} as Record<Phase, CounterMedians>;
+  for (const p of ['populate', 'invoke', 'respond', 'total'] as const) {
+    const field = (f: 'cpi' | 'exc' | 'sleep' | 'lsu' | 'fold' | 'samples') =>
+      median(iters.map((i) => i.counters![p][f]));
+    const cycles = median(iters.map((i) => toUnit(i.counters![p].cycles, tick)));
+    const instr = median(iters.map((i) => i.instr![p]));
+    out[p] = {
+      cycles,
+      instr,
+      cpi: instr > 0 ? cycles / instr : NaN,
+      stalls: { cpi: field('cpi'), exc: field('exc'), sleep: field('sleep'), lsu: field('lsu'), fold: field('fold') },
+      samples: field('samples'),
+    };
+  }
+  return out;
 }

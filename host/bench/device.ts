@@ -1,7 +1,8 @@
 // Opens a wire link to a device running the main firmware: a QEMU guest booted here
 // (UART on a TCP socket), the host-target process (stdin/stdout), or a board on a serial port.
 import { existingProgram } from '../build/firmware.ts';
-import { openLink, openProcessLink, linkFromSocket, type Link } from '../bridge/link.ts';
+import { openProcessLink, linkFromSocket, type Link } from '../bridge/link.ts';
+import { openBoardLink } from '../run/link-settings.ts';
 import { bootQemu } from '../run/board-session.ts';
 import { XsinferError } from '../errors.ts';
 import { isQemuTarget, type Target } from '../targets.ts';
@@ -23,7 +24,7 @@ export async function connectDevice(opts: {
 }): Promise<DeviceConnection> {
   const program = opts.program ?? MAIN_PROGRAM;
   if (opts.port) {
-    const link = await openLink(opts.port);
+    const link = await openBoardLink(opts.port, opts.target);
     return { link, description: link.description, exited: new Promise(() => {}), kill: () => void link.close() };
   }
   if (isQemuTarget(opts.target)) {

@@ -37,6 +37,28 @@ export interface BenchRun {
   iterationsDevice?: number;
   /** Peak use and capacity of the held TX queue during the run (done.tx.peak / cap), in records. */
   tx?: { peak: number; cap: number };
+  /** Counted runs (`--counters`, boards with core event counters): per phase, medians over
+   *  the timed iterations of the cycles, the derived instructions and the counters. */
+  counters?: Record<Phase, CounterMedians>;
+}
+
+/** Medians of one phase's core event counters (docs/protocol.md, `iter.counters`). */
+export interface CounterMedians {
+  cycles: number;
+  /** cycles − cpi − exc − sleep − lsu + fold (the sampler's own instructions included). */
+  instr: number;
+  /** cycles / instr of the medians. */
+  cpi: number;
+  stalls: { cpi: number; exc: number; sleep: number; lsu: number; fold: number };
+  /** Counter-sampler interrupts in the phase. */
+  samples: number;
+}
+
+/** A QEMU bench of the same build, for the board's counters to be read beside it. */
+export interface QemuReference {
+  target: string;
+  build: string;
+  runs: { app: string; impl: Impl; kernels: KernelSet; model?: string; instr: Record<Phase, number> }[];
 }
 
 /** One JS-vs-C difference (derived). */
@@ -144,4 +166,6 @@ export interface BenchResult {
   /** The write-up's F769 numbers (ms, different hardware and unit), shown beside ours. Defaults to
    *  host/report/seed.ts when absent. */
   seed?: SeedRow[];
+  /** QEMU's instruction medians of the same build (bench/report --qemu RESULT.json). */
+  qemu?: QemuReference;
 }

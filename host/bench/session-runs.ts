@@ -26,6 +26,8 @@ export interface RunSpec {
   ops: boolean;
   /** Model asset the app runs on instead of its own (e.g. "upload/model"). */
   model?: string;
+  /** Core event counters per phase (boards that have them). */
+  counters?: boolean;
 }
 
 /** A `--model` value: a .tflite file to upload into the model slot first, or the name

@@ -37,6 +37,7 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
       };
       // Only when given: a run without it is byte-identical to what older hosts sent.
       if (cmd.model !== undefined) p.model = cmd.model;
+      if (cmd.counters) p.counters = true;
       return p;
     }
     case 'stop':
@@ -48,6 +49,12 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
       return { offset: cmd.offset, data: cmd.data, crc: cmd.crc ?? crc32(cmd.data) };
     case 'uploadEnd':
       return { crc: cmd.crc };
+    case 'check': {
+      const p: Record<string, unknown> = { item: cmd.item };
+      if (cmd.data !== undefined) p.data = cmd.data;
+      if (cmd.ms !== undefined) p.ms = cmd.ms;
+      return p;
+    }
   }
 }
 

@@ -77,8 +77,8 @@ export async function findStLinkPort(lister: Lister = serialportList): Promise<s
   );
 }
 
-/** A serial device or pty by path. */
-export async function openSerialLink(path: string, baudRate = 115200): Promise<Link> {
+/** A serial device or pty by path, 8N1 at baudRate (the target's rate: host/run/link-settings.ts). */
+export async function openSerialLink(path: string, baudRate: number): Promise<Link> {
   const { SerialPort } = await import('serialport');
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) =>
@@ -176,12 +176,19 @@ export function parseQemuPty(stderr: string): string | undefined {
 }
 
 /** Open a link from the CLI's --port syntax: "tcp:HOST:PORT", a device or pty path,
- *  or "auto" (the single attached ST-LINK). */
+ *  or "auto" (the single attached ST-LINK). A serial port needs the firmware's baud rate:
+ *  there is no default that could silently differ from the image's. */
 export async function openLink(spec: string, opts: { baudRate?: number } = {}): Promise<Link> {
   const tcp = /^tcp:([^:]+):(\d+)$/.exec(spec);
   if (tcp) return openTcpLink(tcp[1]!, Number(tcp[2]));
-  if (spec === 'auto') return openSerialLink(await findStLinkPort(), opts.baudRate);
-  if (spec.startsWith('/') || spec.startsWith('COM')) return openSerialLink(spec, opts.baudRate);
+  const serial = spec === 'auto' || spec.startsWith('/') || spec.startsWith('COM');
+  if (serial && opts.baudRate === undefined)
+    throw new LinkError(
+      'LINK_FAILED',
+      `no baud rate for ${spec}: the target's firmware sets it (bin/board.json), or pass --baud`,
+    );
+  if (spec === 'auto') return openSerialLink(await findStLinkPort(), opts.baudRate!);
+  if (spec.startsWith('/') || spec.startsWith('COM')) return openSerialLink(spec, opts.baudRate!);
   throw new LinkError(
     'LINK_FAILED',
     `cannot understand port "${spec}": use a device path (/dev/ttyACM0, /dev/pts/3), tcp:HOST:PORT or auto`,

@@ -19,6 +19,7 @@ export const CommandType = {
   uploadBegin: 0x05,
   uploadChunk: 0x06,
   uploadEnd: 0x07,
+  check: 0x08,
 } as const;
 export type CommandKind = keyof typeof CommandType;
 
@@ -88,6 +89,8 @@ export interface RunCommand {
   ops?: boolean;
   /** Model asset the app runs on (e.g. "upload/model" after a model upload); default the app's own. */
   model?: string;
+  /** Core event counters per phase (boards that have them; QEMU ignores it). */
+  counters?: boolean;
 }
 export interface StopCommand {
   kind: 'stop';
@@ -114,8 +117,22 @@ export interface UploadEndCommand {
   kind: 'uploadEnd';
   crc: number;
 }
+/** One board-check item (xsinfer board-check); the ack carries its result. */
+export interface CheckCommand {
+  kind: 'check';
+  item: 'clock' | 'echo' | 'core' | 'ram' | 'flash';
+  data?: Uint8Array;
+  ms?: number;
+}
 export type Command =
-  HelloCommand | RunCommand | StopCommand | ResetCommand | UploadBeginCommand | UploadChunkCommand | UploadEndCommand;
+  | HelloCommand
+  | RunCommand
+  | StopCommand
+  | ResetCommand
+  | UploadBeginCommand
+  | UploadChunkCommand
+  | UploadEndCommand
+  | CheckCommand;
 
 // ---- device -> host records ----
 
@@ -143,6 +160,13 @@ export interface InfoRecord extends RecordBase {
   maxFrame: number;
   /** Seq of the hello this info answers; absent for the boot-time info. */
   cmd?: number;
+  /** The serial link settings the image was built with (absent where the link is not a UART). */
+  uart?: UartSettings;
+}
+/** A UART's line settings: bits per second and frame format ("8N1"). */
+export interface UartSettings {
+  baud: number;
+  format: string;
 }
 export interface AckRecord extends RecordBase {
   kind: 'ack';
@@ -179,7 +203,23 @@ export interface IterRecord extends RecordBase {
   ticks: PhaseTicks;
   correct?: boolean;
   result?: unknown;
+  /** Counted runs on a board with core event counters: per phase the counter deltas. */
+  counters?: Record<keyof PhaseTicks, PhaseCounters>;
+  /** Derived instructions per phase: cycles − cpi − exc − sleep − lsu + fold. */
+  instr?: PhaseTicks;
 }
+/** One phase's core event counters (docs/protocol.md, `iter`). */
+export interface PhaseCounters {
+  cycles: number;
+  cpi: number;
+  exc: number;
+  sleep: number;
+  lsu: number;
+  fold: number;
+  /** How often the counter sampler interrupted the phase (its instructions are included). */
+  samples: number;
+}
+export const COUNTER_FIELDS = ['cycles', 'cpi', 'exc', 'sleep', 'lsu', 'fold', 'samples'] as const;
 export interface OpsRecord extends RecordBase {
   kind: 'ops';
   run: number;

@@ -14,7 +14,9 @@ import {
   type IterRecord,
   type MemRecord,
   type OpsRecord,
+  type PhaseCounters,
   type PhaseTicks,
+  COUNTER_FIELDS,
   type TickUnit,
 } from './protocol.ts';
 
@@ -121,7 +123,11 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       };
       const cmd = optNum(o, 'cmd');
       if (cmd !== undefined) rec.cmd = cmd;
-      return withExtra(rec, o, ['v', 'build', 'target', 'tick', 'mem', 'maxFrame', 'cmd']);
+      if (o.uart !== undefined) {
+        const u = obj(o, 'uart');
+        rec.uart = { baud: num(u, 'baud'), format: str(u, 'format') };
+      }
+      return withExtra(rec, o, ['v', 'build', 'target', 'tick', 'mem', 'maxFrame', 'cmd', 'uart']);
     }
     case 'ack': {
       const rec: AckRecord = { kind: 'ack', seq, cmd: num(o, 'cmd'), type: num(o, 'type') };
@@ -169,7 +175,31 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       const correct = optBool(o, 'correct');
       if (correct !== undefined) rec.correct = correct;
       if (o.result !== undefined) rec.result = o.result;
-      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result']);
+      if (o.counters !== undefined) {
+        const c = obj(o, 'counters');
+        const phase = (name: keyof PhaseTicks): PhaseCounters => {
+          const v = numbers(c, name);
+          if (v.length !== COUNTER_FIELDS.length)
+            throw new Invalid(`iter.counters.${name}: ${COUNTER_FIELDS.length} numbers expected`);
+          return Object.fromEntries(COUNTER_FIELDS.map((f, k) => [f, v[k]!])) as unknown as PhaseCounters;
+        };
+        rec.counters = {
+          populate: phase('populate'),
+          invoke: phase('invoke'),
+          respond: phase('respond'),
+          total: phase('total'),
+        };
+      }
+      if (o.instr !== undefined) {
+        const n = obj(o, 'instr');
+        rec.instr = {
+          populate: num(n, 'populate'),
+          invoke: num(n, 'invoke'),
+          respond: num(n, 'respond'),
+          total: num(n, 'total'),
+        };
+      }
+      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result', 'counters', 'instr']);
     }
     case 'ops': {
       const rec: OpsRecord = {

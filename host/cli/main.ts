@@ -12,6 +12,10 @@ const exitStatus: Record<string, number> = {
   TIMEOUT: 6,
   BAD_ARGUMENT: 2,
   NOT_SUPPORTED: 7,
+  NO_PROBE: 8,
+  VERIFY_FAILED: 9,
+  FLASH_FAILED: 10,
+  CHECK_FAILED: 11,
 };
 
 export async function createProgram(): Promise<Command> {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from '../bridge/crc32.ts';
 import { openLink, type Link } from '../bridge/link.ts';
+import { openBoardLink } from '../run/link-settings.ts';
 import { UPLOAD_BEGIN_TIMEOUT_MS, UPLOAD_END_TIMEOUT_MS, uploadChunkBytes } from '../bridge/upload.ts';
 import { DeviceSession, SessionError } from '../bridge/session.ts';
 import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
@@ -55,7 +56,7 @@ export async function sendImage(
 
 /** Where the device is: --port, else the QEMU board `xsinfer run --keep` recorded. */
 export async function openDeployLink(opts: { target: Target; port?: string }): Promise<Link> {
-  if (opts.port) return openLink(opts.port);
+  if (opts.port) return openBoardLink(opts.port, opts.target);
   if (isQemuTarget(opts.target)) {
     const file = boardStatePath(opts.target);
     if (!fs.existsSync(file)) {

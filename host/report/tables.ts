@@ -613,6 +613,84 @@ function opsSection(result: BenchResult, u: UnitInfo): Section | undefined {
   };
 }
 
+/** Counted runs: the core's cycles, the instructions derived from the DWT counters and
+ *  CPI, beside QEMU's instruction count of the same run in the same build (--qemu). */
+function countersSection(result: BenchResult, u: UnitInfo): Section | undefined {
+  const counted = orderedRuns(result.runs).filter((r) => r.counters);
+  if (!counted.length) return undefined;
+  const qemu = result.qemu;
+  const rows: string[][] = [];
+  const breaks: number[] = [];
+  for (const run of counted) {
+    const ref = qemu?.runs.find(
+      (q) => q.app === run.app && q.impl === run.impl && q.kernels === run.kernels && q.model === run.model,
+    );
+    if (rows.length) breaks.push(rows.length);
+    for (const p of phases) {
+      const c = run.counters![p];
+      const q = ref?.instr[p];
+      rows.push([
+        run.app,
+        run.kernels,
+        implLabel(run.impl),
+        phaseLabel[p],
+        fmt(c.cycles),
+        fmt(c.instr),
+        Number.isFinite(c.cpi) ? twoDecimals.format(c.cpi) : '–',
+        fmt(c.stalls.cpi),
+        fmt(c.stalls.lsu),
+        fmt(c.stalls.exc),
+        fmt(c.stalls.sleep),
+        fmt(c.stalls.fold),
+        fmt(c.samples),
+        q === undefined ? '–' : fmt(q),
+        q ? fmtRatio(c.instr / q) : '–',
+      ]);
+    }
+  }
+  const notes = [
+    ...(result.target === 'host'
+      ? [
+          'host: a software stand-in for the counters (fixed fractions of the ns clock, firmware/targets/host/board.c) that tests the counted path; its figures describe no core.',
+        ]
+      : []),
+    `Medians per phase of the counted runs on ${result.target}: ${u.unit} from DWT CYCCNT, instructions derived as CYCCNT − CPICNT − EXCCNT − SLEEPCNT − LSUCNT + FOLDCNT, CPI = cycles / instructions.`,
+    'The 8-bit counters are read by a SysTick interrupt every 200 cycles while a run is counted, so they never wrap unseen; those interrupts (the "samples" column) cost cycles and their own instructions are inside the derived count. Counted runs are for instruction counts; take cycle timings from runs without --counters.',
+    qemu
+      ? `QEMU column: median instructions of the same run on ${qemu.target} (QEMU -icount, build ${qemu.build}${qemu.build === result.build ? ', the same build' : `; this report is build ${result.build}`}).`
+      : 'No QEMU reference given (bench/report --qemu RESULT.json of a mps2-an500 bench of the same build).',
+  ];
+  return {
+    id: 'counters',
+    title: 'Cycles and instructions on the core (DWT) beside QEMU',
+    notes,
+    tables: [
+      {
+        head: [
+          'app',
+          'kernels',
+          'impl',
+          'phase',
+          u.unit,
+          'instr (derived)',
+          'CPI',
+          'CPI stall',
+          'LSU stall',
+          'EXC',
+          'sleep',
+          'folded',
+          'samples',
+          'QEMU instr',
+          'instr / QEMU',
+        ],
+        align: ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        rows,
+        breaks,
+      },
+    ],
+  };
+}
+
 /** Runs on another model than the app's own say so: their timings are that model's. */
 function modelNote(runs: BenchRun[]): string[] {
   const models = [...new Set(runs.flatMap((r) => (r.model ? [r.model] : [])))];
@@ -682,6 +760,7 @@ export function buildSections(result: BenchResult): Section[] {
     memorySection(result),
     modelSection(result, u),
     opsSection(result, u),
+    countersSection(result, u),
   ];
   return sections.filter((s): s is Section => s !== undefined);
 }

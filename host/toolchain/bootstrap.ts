@@ -105,3 +105,28 @@ export function bootstrap(
     );
   }
 }
+
+/** The Debian package of each flash programmer `xsinfer flash` drives. */
+export const probePackages: Record<'openocd' | 'st-flash' | 'pyocd', string> = {
+  openocd: 'openocd',
+  'st-flash': 'stlink-tools',
+  pyocd: 'python3-pyocd',
+};
+
+/** Installs a programmer on first use (as root, like the rest of bootstrap; never when
+ *  XSINFER_NO_INSTALL is set), else fails with the command that installs it. */
+export function ensureProbeTool(
+  probe: keyof typeof probePackages,
+  log: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): void {
+  if (onPath(probe)) return;
+  const pkg = probePackages[probe];
+  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${pkg}`;
+  const mayInstall = process.getuid?.() === 0 && !process.env.XSINFER_NO_INSTALL;
+  if (!mayInstall)
+    throw new XsinferError('TOOLCHAIN_MISSING', `${probe} is not installed; install it with: ${command}`);
+  log(`xsinfer: installing ${pkg} (for ${probe})`);
+  const result = spawnSync('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0 || !onPath(probe))
+    throw new XsinferError('TOOLCHAIN_MISSING', `could not install ${pkg} for ${probe}; run as root: ${command}`);
+}

@@ -141,7 +141,7 @@ describe('live session with the selftest on mps2-an500 (QEMU UART on a pty, open
         qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
       });
       expect(pty).toMatch(/^\/dev\/pts\/\d+$/);
-      const session = new DeviceSession(await openLink(pty), { timeoutMs: 3000 });
+      const session = new DeviceSession(await openLink(pty, { baudRate: 115200 }), { timeoutMs: 3000 });
       try {
         // Boot output may be gone before the pty was opened; a hello starts a clean session.
         const { info } = await session.hello();

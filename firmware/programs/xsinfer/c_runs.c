@@ -9,6 +9,7 @@
 #include "arenas.h"
 #include "board.h"
 #include "device_link.h"
+#include "phase_marks.h"
 #include "stack_watermark.h"
 
 enum { MAX_PROFILED_OPS = 64 };
@@ -106,8 +107,10 @@ int32_t run_c_app(const run_request_t *request) {
   }
   sink_state_t state = {request};
   wire_hold(&device_wire, 1);
-  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations, board_ticks,
-                               send_c_iteration, &state);
+  /* A counted run reads its ticks as counter snapshots (phase_marks.h). */
+  uint32_t wrong =
+      c_bench_run(app, &ctx, request->warmup, request->iterations,
+                  phase_marks_active() ? phase_marks_tick : board_ticks, send_c_iteration, &state);
   if (request->ops) send_profile(request, &ctx);
   send_memory(&ctx);
   wire_hold(&device_wire, 0);

@@ -19,6 +19,7 @@ typedef struct run_request {
   int impl_c;
   eng_kernel_set_t kernels;
   int ops;
+  int counters; /* the run asked for core event counters per phase */
   uint32_t iterations;
   uint32_t warmup;
 } run_request_t;

@@ -8,7 +8,9 @@
 
 #include "assets.h"
 #include "board.h"
+#include "board_check.h"
 #include "device_link.h"
+#include "phase_marks.h"
 #include "stack_watermark.h"
 #include "upload.h"
 
@@ -40,6 +42,33 @@ uint32_t wire_code_for_engine(eng_status_t status) {
   }
 }
 
+/* `counters` {phase: [cycles, cpi, exc, sleep, lsu, fold, samples]} and `instr` {phase:
+ * cycles - cpi - exc - sleep - lsu + fold} for the phases between marks t0..t3 (total:
+ * t0..t3). */
+static void write_counters(wire_mp_t *mp, const board_counters_t marks[4]) {
+  static const char *const names[WIRE_PHASES] = {"populate", "invoke", "respond", "total"};
+  static const uint8_t from[WIRE_PHASES] = {0, 1, 2, 0}, to[WIRE_PHASES] = {1, 2, 3, 3};
+  uint64_t instr[WIRE_PHASES];
+  wire_mp_str(mp, "counters");
+  wire_mp_map(mp, WIRE_PHASES);
+  for (int p = 0; p < WIRE_PHASES; p++) {
+    const board_counters_t *a = &marks[from[p]], *b = &marks[to[p]];
+    uint64_t d[7] = {b->cycles - a->cycles,  b->cpi - a->cpi, b->exc - a->exc,
+                     b->sleep - a->sleep,    b->lsu - a->lsu, b->fold - a->fold,
+                     b->samples - a->samples};
+    instr[p] = d[0] - d[1] - d[2] - d[3] - d[4] + d[5];
+    wire_mp_str(mp, names[p]);
+    wire_mp_array(mp, 7);
+    for (int k = 0; k < 7; k++) wire_mp_uint(mp, d[k]);
+  }
+  wire_mp_str(mp, "instr");
+  wire_mp_map(mp, WIRE_PHASES);
+  for (int p = 0; p < WIRE_PHASES; p++) {
+    wire_mp_str(mp, names[p]);
+    wire_mp_uint(mp, instr[p]);
+  }
+}
+
 void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4],
                     int32_t label, int32_t score, float value, uint32_t case_index) {
   wire_iter_t iter = {.run = run_id,
@@ -49,8 +78,17 @@ void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t
                                           : correct   ? 1
                                                       : 0)};
   for (int p = 0; p < WIRE_PHASES; p++) iter.ticks[p] = ticks[p];
-  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, 1);
+  /* A counted run: the loop's four tick reads were counter snapshots (phase_marks.h). They
+   * belong to this iteration when their cycle spans are its ticks (a phase that threw reads
+   * fewer ticks: then the record goes without counters). */
+  board_counters_t marks[4];
+  int counted =
+      phase_marks_active() && phase_marks_last4(marks) &&
+      (uint32_t)(marks[3].cycles - marks[0].cycles) == (uint32_t)ticks[WIRE_PHASE_TOTAL] &&
+      (uint32_t)(marks[1].cycles - marks[0].cycles) == (uint32_t)ticks[WIRE_PHASE_POPULATE];
+  wire_mp_t *mp = wire_iter_begin(&device_wire, &iter, counted ? 3 : 1);
   if (mp) {
+    if (counted) write_counters(mp, marks);
     int has_value = isfinite(value);
     wire_mp_str(mp, "result");
     wire_mp_map(mp, has_value ? 4 : 3);
@@ -83,8 +121,23 @@ static void send_info(int32_t hello_seq) {
       .stack_top = memory.stack_top,
       .hello_seq = hello_seq,
   };
-  wire_mp_t *mp = wire_info_begin(&device_wire, &info, 2);
+#ifdef XSINFER_UART_BAUD
+  enum { UART_KEYS = 1 };
+#else
+  enum { UART_KEYS = 0 };
+#endif
+  wire_mp_t *mp = wire_info_begin(&device_wire, &info, 2 + UART_KEYS);
   if (mp) {
+#ifdef XSINFER_UART_BAUD
+    /* The link settings this image runs (target.cmake): the host checks them against
+     * what it opened the port with. */
+    wire_mp_str(mp, "uart");
+    wire_mp_map(mp, 2);
+    wire_mp_str(mp, "baud");
+    wire_mp_uint(mp, XSINFER_UART_BAUD);
+    wire_mp_str(mp, "format");
+    wire_mp_str(mp, XSINFER_UART_FORMAT);
+#endif
     js_write_info(mp);
     wire_queue_end(&device_wire);
   }
@@ -114,6 +167,7 @@ static const char *decode_run(const wire_cmd_t *cmd, run_request_t *request) {
   request->impl_c = cmd->u.run.impl_c;
   request->kernels = cmd->u.run.optimized ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   request->ops = cmd->u.run.ops;
+  request->counters = cmd->u.run.counters;
   request->iterations = cmd->u.run.iterations;
   request->warmup = cmd->u.run.warmup;
   request->run_id = next_run_id++;
@@ -135,7 +189,9 @@ static void handle_run(const wire_cmd_t *cmd) {
   }
   wire_drain(&device_wire);
   int micro = strcmp(request.app, "micro") == 0;
+  if (request.counters && !micro) phase_marks_begin();
   int32_t wrong = micro ? run_micro() : request.impl_c ? run_c_app(&request) : run_js_app(&request);
+  phase_marks_end();
   wire_stats_t stats;
   wire_stats(&device_wire, &stats);
   uint32_t status = wrong == 0 ? 0u : 1u;
@@ -211,6 +267,7 @@ int main(void) {
       case WIRE_CMD_UPLOAD_BEGIN: /* model upload and app deploy: upload.c */
       case WIRE_CMD_UPLOAD_CHUNK:
       case WIRE_CMD_UPLOAD_END: upload_handle(&cmd); break;
+      case WIRE_CMD_CHECK: board_check_handle(&cmd); break;
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
         break;

@@ -3,6 +3,10 @@
 include(${XSINFER_ROOT}/firmware/cmake/cortex-m4.cmake)
 include(${XSINFER_ROOT}/firmware/cmake/cortex-m7.cmake)
 set(XSINFER_FLASH_LIMIT 1572864)
+# The serial link as the host must open it (the firmware's compile definition and
+# bin/board.json both come from here): USART3 to the ST-LINK virtual COM port.
+set(XSINFER_UART_BAUD 921600)
+set(XSINFER_UART_FORMAT 8N1)
 set(XSINFER_RAM_LIMIT 327680)
 # The XS test programs link every app and the pure-TS front end's tables: more than the
 # 768 KB image region. The main firmware (xsinfer) runs the same apps over the wire.

@@ -11,9 +11,8 @@
 #include "board.h"
 #include "board_flash.h"
 
-#ifndef XSINFER_UART_BAUD
-#define XSINFER_UART_BAUD 921600u
-#endif
+/* XSINFER_UART_BAUD comes from target.cmake, the one place the host also reads it from
+ * (bin/board.json). */
 
 enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
 
@@ -55,6 +54,7 @@ enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
 #define TIM2_EGR  REG32(TIM2_BASE + 0x14u)
 #define TIM2_PSC  REG32(TIM2_BASE + 0x28u)
 #define TIM2_ARR  REG32(TIM2_BASE + 0x2Cu)
+#define TIM2_CNT  REG32(TIM2_BASE + 0x24u)
 
 enum { IRQ_TIM2 = 28, IRQ_USART1 = 37 };
 
@@ -449,4 +449,44 @@ int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void
   flash_close();
   dcache_invalidate(addr, len);
   return status;
+}
+
+/* ---- board-check (untested on hardware) ---- */
+#define SYST_CSR REG32(0xE000E010u)
+#define SYST_RVR REG32(0xE000E014u)
+#define SYST_CVR REG32(0xE000E018u)
+
+/* SysTick (24-bit, core clock, down-counting, polled faster than its 77 ms wrap) and TIM2
+ * (10 kHz from APB1 x2, wraps every 10 s) over `ticks` DWT cycles. A counted run owns
+ * SysTick; board-check runs between runs, never inside one. */
+uint32_t board_clock_compare(uint64_t ticks, board_clock_count_t out[2]) {
+  enum { SYST_TOP = 0x00FFFFFFu };
+  SYST_CSR = 0u;
+  SYST_RVR = SYST_TOP;
+  SYST_CVR = 0u;
+  SYST_CSR = (1u << 2) | 1u; /* core clock, enabled, no interrupt */
+  uint32_t arr = TIM2_ARR + 1u;
+  uint32_t tim_start = TIM2_CNT, tim_last = tim_start, tim_wraps = 0;
+  uint32_t syst_last = SYST_CVR;
+  uint64_t syst_count = 0;
+  uint64_t start = board_ticks();
+  while (board_ticks() - start < ticks) {
+    uint32_t now = SYST_CVR;
+    syst_count += (syst_last - now) & SYST_TOP;
+    syst_last = now;
+    uint32_t tim = TIM2_CNT;
+    if (tim < tim_last) tim_wraps++;
+    tim_last = tim;
+  }
+  SYST_CSR = 0u;
+  out[0] = (board_clock_count_t){"SysTick", syst_count, CORE_HZ};
+  out[1] = (board_clock_count_t){"TIM2", (uint64_t)tim_wraps * arr + tim_last - tim_start, 10000u};
+  return 2;
+}
+
+void board_core_state(board_core_state_t *out) {
+  out->icache = (int8_t)((SCB_CCR >> 17) & 1u);
+  out->dcache = (int8_t)((SCB_CCR >> 16) & 1u);
+  out->mpu = (int8_t)(MPU_CTRL & 1u);
+  out->mpu_regions = (uint8_t)(MPU_TYPE >> 8);
 }

@@ -17,6 +17,7 @@ void BusFault_Handler(void);
 void UsageFault_Handler(void);
 void stm32_tim2_irq(void);
 void stm32_usart1_irq(void);
+void dwt_counters_systick(void); /* firmware/common/dwt_counters.c */
 
 enum { IRQ_TIM2 = 28, IRQ_USART1 = 37, IRQ_COUNT = 110 };
 
@@ -31,7 +32,7 @@ __attribute__((section(".vectors"), used)) static const vector_t vectors[16 + IR
     [6] = UsageFault_Handler,
     [11] = Default_Handler,
     [14] = Default_Handler,
-    [15] = Default_Handler,
+    [15] = dwt_counters_systick,
     [16 + IRQ_TIM2] = stm32_tim2_irq,
     [16 + IRQ_USART1] = stm32_usart1_irq,
 };

@@ -2,3 +2,11 @@
 include(${XSINFER_ROOT}/firmware/cmake/cortex-m7.cmake)
 set(XSINFER_FLASH_LIMIT 2097152)
 set(XSINFER_RAM_LIMIT 524288)
+# USART1 through the ST-LINK virtual COM port, as the host must open it (one source: the
+# firmware's compile definition and bin/board.json both come from here).
+set(XSINFER_UART_BAUD 921600)
+set(XSINFER_UART_FORMAT 8N1)
+set(XSINFER_FLASH_BASE 0x08000000)
+# Core event counters (DWT) for counted runs, sampled from SysTick.
+set(XSINFER_BOARD_COUNTERS ON)
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/dwt_counters.c)

@@ -40,6 +40,7 @@ export function register(program: Command): void {
       [] as string[],
     )
     .option('-n, --invokes <n>', 'timed invokes after one warm-up', '3')
+    .option('-p, --port <port>', 'a board on a serial port: not yet (see the error)')
     .option('--json', 'print the rows as JSON (last line)')
     .action(
       async (opts: {
@@ -49,8 +50,14 @@ export function register(program: Command): void {
         model: string[];
         invokes: string;
         json?: boolean;
+        port?: string;
       }) => {
         const target = parseTarget(opts.target);
+        if (opts.port !== undefined)
+          throw new XsinferError(
+            'NOT_SUPPORTED',
+            `bench-engine --port: the bench-engine program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
+          );
         const kernels = opts.kernels.split(',').map((k) => {
           if (k !== 'reference' && k !== 'optimized')
             throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);

@@ -12,6 +12,8 @@ import { repoRoot } from '../../paths.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { withDerived } from '../../report/overhead.ts';
 import { writeReport } from '../../report/write.ts';
+import { loadQemuReference } from '../../board/qemu-reference.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget, targetList } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
@@ -37,12 +39,15 @@ function timestamp(): string {
 interface BenchCliOptions {
   target: string;
   port?: string;
+  baud?: string;
   apps: string;
   impl: string;
   kernels: string;
   iterations: string;
   warmup: string;
   ops: boolean;
+  counters?: boolean;
+  qemu?: string;
   model?: string;
   out?: string;
   json?: boolean;
@@ -56,12 +61,21 @@ export function register(program: Command): void {
     )
     .option('-t, --target <target>', targetList(), 'mps2-an500')
     .option('-p, --port <port>', 'serial port of a running board (tcp:HOST:PORT, a device path, or auto)')
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
     .option('-a, --apps <apps>', 'comma-separated apps', 'hello_world,micro_speech,mnist')
     .option('--impl <impls>', 'comma-separated: js,c', 'js,c')
     .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
     .option('-n, --iterations <n>', 'timed iterations per run', '10')
     .option('-w, --warmup <n>', 'warm-up iterations per run', '1')
     .option('--no-ops', 'skip the per-op profile')
+    .option(
+      '--counters',
+      'count core events per phase (DWT: cycles, derived instructions, CPI) on a board that has them; QEMU has none',
+    )
+    .option(
+      '--qemu <result.json>',
+      "a QEMU bench's result.json of the same build: the report puts its instructions beside the board's",
+    )
     .option(
       '-m, --model <asset|file>',
       "run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model's bytes",
@@ -70,6 +84,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
+      setBaudOverride(opts.baud);
       const apps = list(
         opts.apps,
         ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const,
@@ -104,6 +119,7 @@ export function register(program: Command): void {
         iterations,
         warmup,
         ops: opts.ops,
+        counters: !!opts.counters,
         outDir,
         model,
         onRunDone: (spec, index) => {
@@ -111,6 +127,7 @@ export function register(program: Command): void {
           else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);
         },
       }).finally(() => bar?.stop());
+      if (opts.qemu) result.qemu = loadQemuReference(path.resolve(opts.qemu));
       const paths = writeReport(result, outDir);
       const full = withDerived(result);
       if (opts.json) {
@@ -130,9 +147,11 @@ export function register(program: Command): void {
     .description('rebuild the tables, report.md, report.html and result.json from a recording')
     .argument('<recording>', 'a recording.xsirec written by bench')
     .option('-o, --out <dir>', 'output directory (default: next to the recording)')
+    .option('--qemu <result.json>', "a QEMU bench's result.json of the same build, beside a board's counted runs")
     .option('--json', 'print the result as JSON (last line)')
-    .action((file: string, opts: { out?: string; json?: boolean }) => {
+    .action((file: string, opts: { out?: string; qemu?: string; json?: boolean }) => {
       const result = benchFromRecording(path.resolve(file));
+      if (opts.qemu) result.qemu = loadQemuReference(path.resolve(opts.qemu));
       const paths = writeReport(result, path.resolve(opts.out ?? path.dirname(file)));
       const full = withDerived(result);
       if (opts.json) printJson(full);

@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { deploy } from '../../deploy/deploy.ts';
 import { XsinferError } from '../../errors.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
@@ -12,6 +13,7 @@ interface DeployCliOptions {
   model?: string;
   target: string;
   port?: string;
+  baud?: string;
   base?: string;
   json?: boolean;
 }
@@ -28,6 +30,7 @@ export function register(program: Command): void {
       'mps2-an500',
     )
     .option('-p, --port <port>', 'the device link: serial path, tcp:HOST:PORT or auto')
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
     .option(
       '--base <xsa>',
       'built-in archive of the firmware the device runs (default build/<target>/gen/xs_archive.xsa)',
@@ -35,6 +38,7 @@ export function register(program: Command): void {
     .option('--json', 'print {app, bytes, chunks, ms, started} as JSON (last line)')
     .action(async (app: string | undefined, opts: DeployCliOptions) => {
       const target = parseTarget(opts.target);
+      setBaudOverride(opts.baud);
       if (!app && !opts.model)
         throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory or manifest, and/or --model');
       const bar = process.stderr.isTTY

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatRecord } from '../../bridge/format.ts';
-import { openLink } from '../../bridge/link.ts';
 import { PROTOCOL_VERSION, type DeviceRecord, type TickUnit } from '../../bridge/protocol.ts';
 import { readRecording, replayRecording, RecordingWriter } from '../../bridge/recording.ts';
 import { DeviceSession } from '../../bridge/session.ts';
 import { boardStatePath, type BoardState } from '../../run/board-session.ts';
+import { openBoardLink, setBaudOverride } from '../../run/link-settings.ts';
 import { XsinferError } from '../../errors.ts';
 import { isQemuTarget, parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
@@ -43,7 +43,11 @@ export function register(program: Command): void {
     .command('monitor')
     .description('live view of a running device: every record as a line, with link counters at the end')
     .option('-p, --port <port>', 'tcp:HOST:PORT, a serial device or pty path, or auto (the attached ST-LINK)')
-    .option('-t, --target <target>', 'find the port of a board started with `run --keep` (mps2-an500, mps2-an386)')
+    .option(
+      '-t, --target <target>',
+      "the firmware's target: its link settings, and the port of a board started with `run --keep` (mps2-an500, mps2-an386); default stm32f769i-disco",
+    )
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
     .option('--hello', 'start a protocol session (the device answers with its info)')
     .option('--record <file>', 'also append every frame to a recording file')
     .option('--seconds <n>', 'stop after this many seconds (default: until the link closes or Ctrl-C)')
@@ -56,8 +60,11 @@ export function register(program: Command): void {
         record?: string;
         seconds?: string;
         json?: boolean;
+        baud?: string;
       }) => {
-        const link = await openLink(portFor(opts));
+        setBaudOverride(opts.baud);
+        const target = parseTarget(opts.target ?? 'stm32f769i-disco');
+        const link = await openBoardLink(portFor(opts), target);
         const recording = opts.record
           ? new RecordingWriter(path.resolve(opts.record), {
               createdAt: new Date().toISOString(),

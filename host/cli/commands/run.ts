@@ -12,6 +12,7 @@ import { keptBoardPort, runApp } from '../../bench/app-run.ts';
 import { modelChoice } from '../../bench/session-runs.ts';
 import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
 import { isBoardTarget, isQemuTarget, parseTarget, targetList, type Target } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
 
@@ -19,6 +20,7 @@ interface RunOptions {
   target: string;
   program: string;
   port?: string;
+  baud?: string;
   keep?: boolean;
   json?: boolean;
   timeout: string;
@@ -99,15 +101,17 @@ function runHost(executable: string, args: string[], out: (c: Buffer) => void): 
 
 /** The main firmware speaks the wire protocol: boot it, say hello, show its records
  * (boot info, XS figures), stop it, and report its exit status. */
-async function runMainFirmware(target: Target, json: boolean): Promise<number> {
-  const device = await connectDevice({ target });
+async function runMainFirmware(target: Target, json: boolean, port?: string): Promise<number> {
+  const device = await connectDevice({ target, port });
   const session = new DeviceSession(device.link);
   session.on('record', (r) => (json ? process.stderr : process.stdout).write(formatRecord(r) + '\n'));
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
-    await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
-    const exitCode =
-      (await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))])) ?? 0;
+    // A board on a port keeps running (`stop` would halt it until the next reset).
+    if (!port) await session.command({ kind: 'stop' }, { timeoutMs: 5_000, retries: 0 }).catch(() => undefined);
+    const exitCode = port
+      ? 0
+      : ((await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 5_000))])) ?? 0);
     if (json) {
       const extra = (info.extra ?? {}) as { bootTicks?: number; xs?: Record<string, number> | null };
       const xs = extra.xs ?? undefined;
@@ -117,6 +121,7 @@ async function runMainFirmware(target: Target, json: boolean): Promise<number> {
         exitCode,
         unit: info.tick.unit,
         tick: info.tick,
+        uart: info.uart ?? null,
         bootTicks: extra.bootTicks ?? null,
         bootUnits: extra.bootTicks !== undefined ? Math.round((extra.bootTicks * info.tick.num) / info.tick.den) : null,
         xsHeap: xs ? { configured: xs.arenaBytes, peak: xs.slotsPeak * xs.slotBytes + xs.chunksPeak } : null,
@@ -145,6 +150,7 @@ export function register(program: Command): void {
       '-p, --port <path>',
       'serial port of a running board: a flashed stm32f769i-disco or stm32f413zh-nucleo (used with --app), or tcp:HOST:PORT',
     )
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
     .option('--keep', 'leave the QEMU board running; its serial endpoint goes to build/<target>/board.json')
     .option('--timeout <ms>', 'kill the guest after this many milliseconds', '600000')
     .option(
@@ -166,16 +172,26 @@ export function register(program: Command): void {
     .argument('[args...]', 'arguments passed to the program')
     .action(async (args: string[], opts: RunOptions) => {
       const target = parseTarget(opts.target);
+      setBaudOverride(opts.baud);
       if (opts.app !== undefined) {
         process.exitCode = await runOneApp(target, { ...opts, app: opts.app });
         return;
       }
       if (opts.model !== undefined)
         throw new XsinferError('BAD_ARGUMENT', '--model needs --app (the app to run on it)');
+      if (opts.port !== undefined) {
+        if (opts.program !== MAIN_PROGRAM)
+          throw new XsinferError(
+            'BAD_ARGUMENT',
+            '--port talks to the main firmware only (its info); other programs print text: use `xsinfer monitor`',
+          );
+        process.exitCode = await runMainFirmware(target, !!opts.json, opts.port);
+        return;
+      }
       if (isBoardTarget(target)) {
         throw new XsinferError(
           'NOT_SUPPORTED',
-          `running on ${target} needs the board: flash build/${target}/bin/<program>.elf (see README "Real hardware") and use \`xsinfer monitor --port <dev>\``,
+          `running on ${target} needs the board: \`xsinfer flash --target ${target}\`, then \`xsinfer run --target ${target} --port auto\` (see README "Real hardware")`,
         );
       }
       await buildFirmware({ target });

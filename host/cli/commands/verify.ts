@@ -29,56 +29,71 @@ export function register(program: Command): void {
     .option('-k, --kernels <set>', 'reference | optimized', 'reference')
     .option('-d, --data <dir>', 'test data directory (default: the project testdata/)')
     .option('-m, --models <names>', 'only these golden files (comma-separated stems)')
+    .option('-p, --port <port>', 'a board on a serial port: not yet (see the error)')
     .option('--json', 'print the result as JSON (last line)')
-    .action(async (opts: { target: string; kernels: string; data?: string; models?: string; json?: boolean }) => {
-      const target = parseTarget(opts.target);
-      if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') {
-        throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${opts.kernels}': use reference or optimized`);
-      }
-      const dataDir = path.resolve(opts.data ?? defaultDataDir());
-      if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
-      const only = opts.models?.split(',');
-      const files = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json')));
-      const total = files.length;
-      if (goldenCaseCount(files) === 0) {
-        throw new XsinferError(
-          'BAD_ARGUMENT',
-          `no golden cases in ${dataDir}${only ? ` for ${only.join(',')}` : ''} (expected golden/*.json or ops/golden/*.json with cases, models beside in models/)`,
-        );
-      }
-      const bar =
-        !opts.json && process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { format: 'verify {bar} {value}/{total} models  {model}', stream: process.stderr },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-      bar?.start(total, 0, { model: '' });
-      let done = 0;
-      const result = await verify({
-        target,
-        kernels: opts.kernels as KernelSet,
-        dataDir,
-        models: only,
-        onModel: opts.json
-          ? undefined
-          : (r) => {
-              const line = describe(r);
-              // Passing models only move the bar; failures and skips are printed.
-              if (bar) {
-                bar.update(++done, { model: r.model });
-                if (!line.startsWith('PASS')) process.stderr.write(`\n${line}\n`);
-              } else log(line);
-            },
-      });
-      bar?.stop();
-      const t = result.totals;
-      if (opts.json) printJson(result);
-      else {
-        log(
-          `${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`,
-        );
-      }
-      if (!result.ok) process.exitCode = 1;
-    });
+    .action(
+      async (opts: {
+        target: string;
+        kernels: string;
+        data?: string;
+        models?: string;
+        json?: boolean;
+        port?: string;
+      }) => {
+        const target = parseTarget(opts.target);
+        if (opts.port !== undefined)
+          throw new XsinferError(
+            'NOT_SUPPORTED',
+            `verify --port: the verify program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
+          );
+        if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') {
+          throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${opts.kernels}': use reference or optimized`);
+        }
+        const dataDir = path.resolve(opts.data ?? defaultDataDir());
+        if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
+        const only = opts.models?.split(',');
+        const files = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json')));
+        const total = files.length;
+        if (goldenCaseCount(files) === 0) {
+          throw new XsinferError(
+            'BAD_ARGUMENT',
+            `no golden cases in ${dataDir}${only ? ` for ${only.join(',')}` : ''} (expected golden/*.json or ops/golden/*.json with cases, models beside in models/)`,
+          );
+        }
+        const bar =
+          !opts.json && process.stderr.isTTY
+            ? new cliProgress.SingleBar(
+                { format: 'verify {bar} {value}/{total} models  {model}', stream: process.stderr },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
+        bar?.start(total, 0, { model: '' });
+        let done = 0;
+        const result = await verify({
+          target,
+          kernels: opts.kernels as KernelSet,
+          dataDir,
+          models: only,
+          onModel: opts.json
+            ? undefined
+            : (r) => {
+                const line = describe(r);
+                // Passing models only move the bar; failures and skips are printed.
+                if (bar) {
+                  bar.update(++done, { model: r.model });
+                  if (!line.startsWith('PASS')) process.stderr.write(`\n${line}\n`);
+                } else log(line);
+              },
+        });
+        bar?.stop();
+        const t = result.totals;
+        if (opts.json) printJson(result);
+        else {
+          log(
+            `${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`,
+          );
+        }
+        if (!result.ok) process.exitCode = 1;
+      },
+    );
 }

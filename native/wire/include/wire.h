@@ -53,7 +53,8 @@ enum {
   WIRE_CMD_RESET = 0x04,
   WIRE_CMD_UPLOAD_BEGIN = 0x05,
   WIRE_CMD_UPLOAD_CHUNK = 0x06,
-  WIRE_CMD_UPLOAD_END = 0x07
+  WIRE_CMD_UPLOAD_END = 0x07,
+  WIRE_CMD_CHECK = 0x08
 };
 
 /* Device -> host records. */
@@ -198,6 +199,7 @@ typedef struct wire_cmd {
       uint8_t impl_c;    /* 0 = js, 1 = c */
       uint8_t optimized; /* 0 = reference kernels, 1 = optimized */
       uint8_t ops;       /* per-op profile requested */
+      uint8_t counters;  /* core event counters per phase requested (boards that have them) */
       uint32_t iterations;
       uint32_t warmup;
       wire_bytes_t model; /* model asset to run the app on; len 0: the app's own */
@@ -217,6 +219,12 @@ typedef struct wire_cmd {
     struct {
       uint32_t crc;
     } upload_end;
+    struct {
+      wire_bytes_t item;   /* board-check item: "clock", "echo", "core", "ram", "flash" */
+      const uint8_t *data; /* "echo": bytes to send back */
+      uint32_t len;
+      uint32_t ms; /* "clock": how long to count board ticks */
+    } check;
   } u;
 } wire_cmd_t;
 

@@ -46,6 +46,7 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
     case WIRE_CMD_UPLOAD_BEGIN: required = 1u | 2u | 4u | 8u; break;
     case WIRE_CMD_UPLOAD_CHUNK: required = 1u | 2u | 4u; break;
     case WIRE_CMD_UPLOAD_END: required = 1u; break;
+    case WIRE_CMD_CHECK: required = 1u; break;
     default: break;
   }
   for (uint32_t i = 0; i < count; i++) {
@@ -79,6 +80,10 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
           int b = 0;
           ok = wire_mr_bool(mr, &b);
           cmd->u.run.ops = (uint8_t)b;
+        } else if (KEY("counters")) {
+          int b = 0;
+          ok = wire_mr_bool(mr, &b);
+          cmd->u.run.counters = (uint8_t)b;
         } else
           known = 0;
         break;
@@ -110,6 +115,16 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
         else
           known = 0;
         break;
+      case WIRE_CMD_CHECK:
+        if (KEY("item"))
+          ok = read_bytes(mr, &cmd->u.check.item) && NEED(1u);
+        else if (KEY("data"))
+          ok = wire_mr_bin(mr, &cmd->u.check.data, &cmd->u.check.len);
+        else if (KEY("ms"))
+          ok = read_u32(mr, &cmd->u.check.ms);
+        else
+          known = 0;
+        break;
       default: known = 0; break;
     }
     if (!known) ok = wire_mr_skip(mr);
@@ -138,7 +153,8 @@ int wire_cmd_decode(const uint8_t *frame, size_t len, wire_cmd_t *cmd) {
     case WIRE_CMD_RESET:
     case WIRE_CMD_UPLOAD_BEGIN:
     case WIRE_CMD_UPLOAD_CHUNK:
-    case WIRE_CMD_UPLOAD_END: break;
+    case WIRE_CMD_UPLOAD_END:
+    case WIRE_CMD_CHECK: break;
     default: return WIRE_ERR_UNKNOWN_COMMAND;
   }
   wire_mr_t mr;

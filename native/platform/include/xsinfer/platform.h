@@ -50,6 +50,12 @@ const board_tick_unit_t *board_tick_unit(void);
 const char *board_name(void);
 void board_memory(board_memory_t *out);
 
+/* Bench tick reads in a counted run (boards with core event counters): while marking is
+ * on, a tick read of a bench loop is a counter snapshot and returns its cycles
+ * (firmware/include/phase_marks.h). */
+int phase_marks_active(void);
+uint64_t phase_marks_tick(void);
+
 /* Raw bytes to the serial link (blocks until queued/sent). */
 void board_uart_write(const void *data, size_t len);
 
