@@ -1,4 +1,5 @@
-// The anchor table is read from testdata/ANCHORS-m7-qemu.md: only the -DNDEBUG figures.
+// The anchor tables are read from testdata/ANCHORS-m7-qemu.md (only the -DNDEBUG figures)
+// and testdata/mlperf/ANCHORS-m7-qemu.md (the MLPerf Tiny models, -DNDEBUG, whole invokes).
 import { describe, expect, it } from 'vitest';
 import { loadAnchors } from '../../host/bench/anchors.ts';
 
@@ -15,6 +16,17 @@ describe('TFLM anchors', () => {
     expect(anchors.get('hello_world_int8')?.instrPerInvoke).toEqual({ reference: 5_493, 'cmsis-nn': 3_602 });
     expect(anchors.get('mnist_int8')?.arenaUsedBytes.reference).toBe(11_124);
     expect(anchors.get('person_detect')?.macs).toBe(7_157_888);
+  });
+
+  it('reads the MLPerf Tiny table: invoke totals, arenas and MACs by model file stem', () => {
+    expect(anchors.get('vww_96_int8')).toMatchObject({
+      macs: 7_489_664,
+      instrPerInvoke: { reference: 103_214_635, 'cmsis-nn': 24_025_971 },
+      arenaUsedBytes: { reference: 100_660, 'cmsis-nn': 100_708 },
+      ops: [],
+    });
+    expect(anchors.get('ad01_int8')?.instrPerInvoke).toEqual({ reference: 1_962_243, 'cmsis-nn': 583_410 });
+    for (const m of ['kws_ref_model', 'pretrainedResnet_quant', 'str_ww_ref_model']) expect(anchors.has(m)).toBe(true);
   });
 
   it('reads every per-op row with its -DNDEBUG columns', () => {
