@@ -39,6 +39,9 @@ void board_init(void);
 /* Monotonic 64-bit tick counter; free of wrap races; cheap enough for timed regions. */
 uint64_t board_ticks(void);
 const board_tick_unit_t *board_tick_unit(void);
+/* Ticks per second of the board's clock (QEMU: its virtual clock, 25 MHz; F769: 216 MHz;
+ * host: 1e9), for time in ms/µs (the JS modules time and timer). */
+uint32_t board_ticks_per_second(void);
 
 /* Target name as the CLI spells it: "mps2-an500", "stm32f769i-disco", "host". */
 const char *board_name(void);
@@ -50,6 +53,21 @@ void board_uart_write(const void *data, size_t len);
 size_t board_uart_read(void *data, size_t cap);
 /* Block until every byte written so far has left the device (before exit/reset). */
 void board_uart_flush(void);
+
+/* Output counters since boot, each wrapping at 2^32 (take differences as uint32_t).
+ * uart_bytes: every byte handed to board_uart_write, counted by the target's board.c when
+ *   it is handed over (a wire frame held in the TX queue counts when it is drained).
+ * text_calls: every text output call: console_printf, XS's console (trace(), reports)
+ *   and the JS module board's write()/print(), counted by those paths even when their text
+ *   is routed elsewhere first (the main firmware turns it into wire `log` records).
+ * A read is two plain loads and does no I/O: programs read them around timed regions to
+ * prove that the region wrote nothing (firmware/programs/xsinfer). Written only by the
+ * paths above; never reset. */
+typedef struct board_io {
+  uint32_t uart_bytes;
+  uint32_t text_calls;
+} board_io_t;
+extern volatile board_io_t board_io;
 
 /* Read a whole file from the host side (semihosting on QEMU, stdio on host).
  * Returns bytes read, or a negative value when unsupported or not found. */
