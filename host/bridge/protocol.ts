@@ -171,6 +171,19 @@ export interface PhaseTicks {
   respond: number;
   total: number;
 }
+/** A count per timed phase (the whole iteration is their sum). */
+export interface PhaseCounts {
+  populate: number;
+  invoke: number;
+  respond: number;
+}
+/** Output inside the timed phases, counted by the board layer (docs/protocol.md, `iter`). */
+export interface IterIo {
+  /** Bytes handed to the UART. */
+  bytes: PhaseCounts;
+  /** Text output calls (console, XS trace/reports, board.write). */
+  calls: PhaseCounts;
+}
 export interface IterRecord extends RecordBase {
   kind: 'iter';
   run: number;
@@ -179,6 +192,8 @@ export interface IterRecord extends RecordBase {
   ticks: PhaseTicks;
   correct?: boolean;
   result?: unknown;
+  /** Absent: the device did not count (older firmware, or a JS iteration that failed). */
+  io?: IterIo;
 }
 export interface OpsRecord extends RecordBase {
   kind: 'ops';
