@@ -1,7 +1,7 @@
 // The report's content as plain tables (title, notes, header, rows of text), built once from a
 // BenchResult and rendered by terminal.ts, markdown.ts and html.ts alike, so the three views
 // can never disagree about a number.
-import type { BenchResult, BenchRun, Impl, Phase } from '../bench/result.ts';
+import type { BenchResult, BenchRun, Impl, IoEvidence, Phase } from '../bench/result.ts';
 import { phases } from '../bench/result.ts';
 import { hasTimings, orderedRuns, appsOf } from './overhead.ts';
 
@@ -136,13 +136,24 @@ const stats = ['min', 'median', 'avg', 'p95', 'max'] as const;
 
 // ---------- sections ----------
 
+/** The I/O-free column: what the board's output counters said about the run's timed phases. */
+function ioVerdict(ev: IoEvidence | undefined): string {
+  if (!ev) return 'n/a';
+  if (ev.ok) return 'yes (0 B, 0 calls)';
+  if (ev.bytes + ev.calls > 0)
+    return `NO: ${fmt(ev.bytes)} B, ${fmt(ev.calls)} calls in ${ev.phasesWithIo.map((p) => phaseLabel[p]).join(', ')}`;
+  if (ev.counted < ev.iterations)
+    return ev.counted === 0 ? 'not counted' : `unproven (${ev.counted}/${ev.iterations} counted)`;
+  return 'unproven (records lost)';
+}
+
 function runsSection(result: BenchResult, u: UnitInfo): Section {
   const evidence = result.evidence ?? [];
   const rows = orderedRuns(result.runs).map((run) => {
     const ev = evidence.find((e) => e.app === run.app && e.impl === run.impl && e.kernels === run.kernels);
     const drained =
       run.iterationsDevice === undefined ? `${run.iterations}/?` : `${run.iterations}/${run.iterationsDevice}`;
-    const verdict = ev ? (ev.ok ? 'yes' : ev.drained === null && ev.txOverflow === 0 ? 'unproven' : 'NO') : 'n/a';
+    const verdict = ioVerdict(ev);
     return [
       run.app,
       run.kernels,
@@ -161,8 +172,10 @@ function runsSection(result: BenchResult, u: UnitInfo): Section {
     title: 'Runs',
     notes: [
       u.long + '.',
-      'Each run: warm-up iterations, then timed iterations. Telemetry records are buffered while timing and sent between iterations, ' +
-        'so no timed region contains I/O. Evidence: the held TX queue never overflowed (TX overflow 0) and every iteration the device timed reached the host (received/device).',
+      'Each run: warm-up iterations, then timed iterations. Telemetry records are buffered while timing and sent between iterations. ' +
+        'I/O-free timing is counted, not inferred: the board counts every byte handed to the UART and every text output call (console, trace(), board.write), ' +
+        'each iteration reports the counts inside POPULATE, INVOKE and RESPOND, and a run is I/O-free when every timed iteration reported 0 and 0 ' +
+        'and every one reached the host (received/device; TX overflow 0).',
       ...modelNote(result.runs),
     ],
     tables: [

@@ -83,7 +83,8 @@ int main(void) {
         failures++;
         continue;
       }
-      uint32_t wrong = c_bench_run(app, &ctx, warmup, iterations, board_ticks, keep_record, NULL);
+      uint32_t wrong =
+          c_bench_run(app, &ctx, warmup, iterations, board_ticks, NULL, keep_record, NULL);
       print_run(app->name, kernels, iterations, wrong);
       if (wrong) failures++;
     }
