@@ -2,7 +2,8 @@
 // every text output call, each `iter` record carries the counts inside POPULATE, INVOKE and
 // RESPOND, and the report reads them. Every shipped app (JS and C) counts 0 on QEMU and
 // the host target; the io_probe test app, which writes a line inside POPULATE (board.write
-// in TypeScript, console_printf in C), is reported as not I/O-free, run and report alike.
+// and XS's trace() in TypeScript, console_printf in C), is reported as not I/O-free, run
+// and report alike.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
