@@ -7,7 +7,7 @@
 // set up on it instead of its own, and the golden check applies only when its bytes are
 // the built-in model's (goldenApplies); otherwise iterations are recorded unchecked.
 import { gc, record } from 'bench';
-import { ticks32 } from 'timer';
+import { ticks32 } from 'time';
 import type { Interpreter, Kernels } from 'tflm';
 import { ModelMismatchError, type App, type AppResult } from './app.ts';
 import { goldenApplies } from './golden.ts';

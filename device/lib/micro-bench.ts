@@ -5,7 +5,7 @@
 // raw ticks; loops of REPS are given whole, single shots net of one ticks32() pair.
 import { asset, has, int8 } from 'assets';
 import { nop } from 'micro';
-import { ticks, ticks32 } from 'timer';
+import { ticks, ticks32 } from 'time';
 import { Interpreter } from 'tflm';
 import { argmaxI8 } from './quantize.ts';
 

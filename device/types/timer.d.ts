@@ -1,18 +1,21 @@
-// Typings of the device module "timer" (native/bindings/timer): the board's tick counter.
+// Typings of the device module "timer" (native/bindings/timer): Moddable's Timer class.
+// Timers fire from the firmware's idle loop between runs, never inside a timed region;
+// times are ms of the board's clock (QEMU: virtual time).
 declare module 'timer' {
-  /** Ticks of the board's monotonic 64-bit counter (exact as a number up to 2^53). Costs a
-   * 64-bit → double conversion per read: use ticks32() around timed regions. */
-  export function ticks(): number;
-  /** The low 32 bits of ticks() as a signed int32 (an XS integer, no double). A span is
-   * `(b - a) >>> 0`, exact while it is under 2^32 ticks (QEMU: 1.34 G instructions;
-   * F769: 19.8 s; host: 4.29 s). */
-  export function ticks32(): number;
-  /** Unit that ticks convert to: "instr" (QEMU icount), "cycles" (DWT), "ns" (host). */
-  export const unit: string;
-  /** value in unit = ticks × num / den */
-  export const num: number;
-  export const den: number;
-  /** Core clock in Hz when the unit is cycles, else 0. */
-  export const hz: number;
-  export function toUnit(ticks: number): number;
+  /** A timer, as set() and repeat() return it and its callback receives it. */
+  export interface TimerId {
+    readonly callback: (id: TimerId) => void;
+  }
+  export default class Timer {
+    /** Calls callback(id) once after delay ms (default 0), then every repeat ms if given. */
+    static set(callback: (id: TimerId) => void, delay?: number, repeat?: number): TimerId;
+    /** Calls callback(id) every interval ms. */
+    static repeat(callback: (id: TimerId) => void, interval: number): TimerId;
+    /** Reschedules a timer (pending, fired or cleared): after delay ms, then every repeat ms. */
+    static schedule(id: TimerId, delay: number, repeat?: number): void;
+    /** Stops a timer; clearing one that already fired or was cleared does nothing. */
+    static clear(id: TimerId | undefined): void;
+    /** Blocks for ms; no timer fires meanwhile. */
+    static delay(ms: number): void;
+  }
 }

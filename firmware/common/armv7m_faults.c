@@ -12,6 +12,8 @@ void armv7m_enable_fault_reporting(void) {
 }
 
 void armv7m_report_fault(const char *kind, const uint32_t *stacked, int status) {
+  /* Raw text on the UART: the program's own text route may be in the middle of a record. */
+  console_set_output(NULL);
   console_printf("\r\n*** %s: CFSR=%08lx HFSR=%08lx MMFAR=%08lx BFAR=%08lx PC=%08lx LR=%08lx\r\n",
                  kind, (unsigned long)SCB_CFSR, (unsigned long)SCB_HFSR, (unsigned long)SCB_MMFAR,
                  (unsigned long)SCB_BFAR, (unsigned long)stacked[6], (unsigned long)stacked[5]);

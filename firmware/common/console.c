@@ -7,12 +7,21 @@
 #include "board.h"
 
 static char console_buffer[512];
+static console_output_fn console_output;
+
+void console_set_output(console_output_fn fn) {
+  console_output = fn;
+}
 
 int console_vprintf(const char *fmt, va_list args) {
   int n = vsnprintf(console_buffer, sizeof console_buffer, fmt, args);
+  board_io.text_calls++;
   if (n < 0) return n;
   size_t len = (size_t)n < sizeof console_buffer ? (size_t)n : sizeof console_buffer - 1;
-  board_uart_write(console_buffer, len);
+  if (console_output)
+    console_output(console_buffer, len);
+  else
+    board_uart_write(console_buffer, len);
   return n;
 }
 

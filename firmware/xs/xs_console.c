@@ -16,14 +16,22 @@ void xsinfer_xs_set_output(xsinfer_xs_output_fn fn) {
   output = fn;
 }
 
+/* Every text output call is counted (board_io.text_calls), wherever the text then goes. */
+void xsinfer_xs_write(const char *text, size_t len) {
+  board_io.text_calls++;
+  if (output)
+    output(text, len);
+  else
+    board_uart_write(text, len);
+}
+
 int xsinfer_xs_vprintf(const char *format, va_list args) {
   int n = vsnprintf(line, sizeof(line), format, args);
-  if (n < 0) return n;
-  size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-  if (output)
-    output(line, len);
-  else
-    board_uart_write(line, len);
+  if (n < 0) {
+    board_io.text_calls++;
+    return n;
+  }
+  xsinfer_xs_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
   return n;
 }
 

@@ -35,6 +35,15 @@ export function sessionTick(records: DeviceRecord[]): TickUnit {
   return info.tick;
 }
 
+/** What the counts say about a run's timed phases (BenchRun.ioFree). */
+export function ioFreeOf(run: Pick<BenchRun, 'io' | 'iterations'>): boolean | null {
+  const io = run.io;
+  if (io === undefined) return null;
+  const total = (c: { populate: number; invoke: number; respond: number }) => c.populate + c.invoke + c.respond;
+  if (total(io.bytes) + total(io.calls) > 0) return false;
+  return io.counted === run.iterations && run.iterations > 0 ? true : null;
+}
+
 export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
   const tick = sessionTick(records);
   const runs: CollectedRun[] = [];
@@ -87,6 +96,18 @@ export function collectRuns(records: DeviceRecord[]): CollectedRun[] {
     if (extra.model !== undefined) run.model = extra.model;
     const counted = iters.filter((i) => i.counters && i.instr);
     if (counted.length && counted.length === iters.length) run.counters = counterMedians(counted, tick);
+    const ioCounted = iters.filter((i) => i.io !== undefined);
+    if (ioCounted.length) {
+      const sum = (k: 'bytes' | 'calls', p: 'populate' | 'invoke' | 'respond') =>
+        ioCounted.reduce((a, i) => a + i.io![k][p], 0);
+      const per = (k: 'bytes' | 'calls') => ({
+        populate: sum(k, 'populate'),
+        invoke: sum(k, 'invoke'),
+        respond: sum(k, 'respond'),
+      });
+      run.io = { counted: ioCounted.length, bytes: per('bytes'), calls: per('calls') };
+    }
+    run.ioFree = ioFreeOf(run);
     if (ops.length) {
       run.ops = ops
         .flatMap((o) =>

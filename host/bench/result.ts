@@ -3,6 +3,7 @@
 // All timings are in the target's unit (`unit`): instructions on mps2-an500, cycles on the
 // F769, ns on host. Fields marked "derived" are recomputed from `runs` by
 // host/report/overhead.ts (`withDerived`), so a producer may leave them empty.
+import type { PhaseCounts } from '../bridge/protocol.ts';
 import type { Summary } from './stats.ts';
 
 export type Phase = 'populate' | 'invoke' | 'respond' | 'total';
@@ -40,6 +41,13 @@ export interface BenchRun {
   /** Counted runs (`--counters`, boards with core event counters): per phase, medians over
    *  the timed iterations of the cycles, the derived instructions and the counters. */
   counters?: Record<Phase, CounterMedians>;
+  /** Output inside the timed phases, counted by the board layer (`iter.io`): UART bytes and
+   *  text output calls summed over the timed iterations that carried counts (`counted`).
+   *  Absent when none did (a recording from firmware that did not count). */
+  io?: { counted: number; bytes: PhaseCounts; calls: PhaseCounts };
+  /** Every timed iteration was counted and none wrote a byte or made a text call inside a
+   *  timed phase; false when one did; null when not every iteration was counted. */
+  ioFree?: boolean | null;
 }
 
 /** Medians of one phase's core event counters (docs/protocol.md, `iter.counters`). */
@@ -85,7 +93,8 @@ export interface Speedup {
   changePct: number; // (optimized − reference) / reference × 100, e.g. −87 as the write-up prints it
 }
 
-/** "No I/O in a timed region": records were buffered and drained between iterations (derived). */
+/** "No I/O in a timed region", per run (derived): the board's output counters read 0 in
+ *  every phase of every timed iteration, and every iteration's record arrived. */
 export interface IoEvidence {
   app: string;
   impl: Impl;
@@ -95,7 +104,14 @@ export interface IoEvidence {
   iterationsDevice: number | null;
   /** iterations === iterationsDevice; null when the device count is unknown. */
   drained: boolean | null;
-  /** txOverflow === 0 and drained === true. */
+  /** Timed iterations whose record carried output counts (`iter.io`). */
+  counted: number;
+  /** UART bytes and text calls inside timed phases, summed over the counted iterations. */
+  bytes: number;
+  calls: number;
+  /** The phases that did output (POPULATE, INVOKE, RESPOND). */
+  phasesWithIo: Exclude<Phase, 'total'>[];
+  /** counted === iterations, bytes === 0, calls === 0, txOverflow === 0 and drained === true. */
   ok: boolean;
 }
 

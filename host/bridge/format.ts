@@ -46,7 +46,20 @@ export function formatRecord(r: DeviceRecord, tick?: TickUnit): string {
     case 'iter': {
       const t = r.ticks;
       const phases = `populate ${amount(t.populate, tick)}, invoke ${amount(t.invoke, tick)}, respond ${amount(t.respond, tick)}, total ${amount(t.total, tick)}`;
-      return `${head} run ${r.run} ${r.warmup ? 'warm-up' : 'iteration'} ${r.i}: ${phases}${r.correct === undefined ? '' : r.correct ? ', correct' : ', WRONG'}${r.result !== undefined ? ` -> ${short(r.result)}` : ''}`;
+      const io = r.io;
+      const output =
+        io === undefined
+          ? ''
+          : io.bytes.populate +
+                io.bytes.invoke +
+                io.bytes.respond +
+                io.calls.populate +
+                io.calls.invoke +
+                io.calls.respond ===
+              0
+            ? ', no I/O'
+            : `, I/O ${io.bytes.populate}/${io.bytes.invoke}/${io.bytes.respond} B, ${io.calls.populate}/${io.calls.invoke}/${io.calls.respond} calls`;
+      return `${head} run ${r.run} ${r.warmup ? 'warm-up' : 'iteration'} ${r.i}: ${phases}${r.correct === undefined ? '' : r.correct ? ', correct' : ', WRONG'}${output}${r.result !== undefined ? ` -> ${short(r.result)}` : ''}`;
     }
     case 'ops':
       return `${head} run ${r.run} iteration ${r.i}: ${r.ticks.map((t, k) => `${r.names?.[k] ?? `op${r.first + k}`} ${amount(t, tick)}`).join(', ')}`;

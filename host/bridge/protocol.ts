@@ -195,6 +195,19 @@ export interface PhaseTicks {
   respond: number;
   total: number;
 }
+/** A count per timed phase (the whole iteration is their sum). */
+export interface PhaseCounts {
+  populate: number;
+  invoke: number;
+  respond: number;
+}
+/** Output inside the timed phases, counted by the board layer (docs/protocol.md, `iter`). */
+export interface IterIo {
+  /** Bytes handed to the UART. */
+  bytes: PhaseCounts;
+  /** Text output calls (console, XS trace/reports, board.write). */
+  calls: PhaseCounts;
+}
 export interface IterRecord extends RecordBase {
   kind: 'iter';
   run: number;
@@ -207,6 +220,8 @@ export interface IterRecord extends RecordBase {
   counters?: Record<keyof PhaseTicks, PhaseCounters>;
   /** Derived instructions per phase: cycles − cpi − exc − sleep − lsu + fold. */
   instr?: PhaseTicks;
+  /** Absent: the device did not count (older firmware, or a JS iteration that failed). */
+  io?: IterIo;
 }
 /** One phase's core event counters (docs/protocol.md, `iter`). */
 export interface PhaseCounters {

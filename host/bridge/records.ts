@@ -11,10 +11,12 @@ import {
   type ErrorRecord,
   type InfoRecord,
   type InvalidRecord,
+  type IterIo,
   type IterRecord,
   type MemRecord,
   type OpsRecord,
   type PhaseCounters,
+  type PhaseCounts,
   type PhaseTicks,
   COUNTER_FIELDS,
   type TickUnit,
@@ -77,6 +79,16 @@ function numbers(o: Obj, key: string): number[] {
   const v = o[key];
   if (!Array.isArray(v)) throw new Invalid(`${key}: expected an array`);
   return v.map((x: unknown, i) => toNum(x, `${key}[${i}]`));
+}
+/** [populate, invoke, respond] counts as a map. */
+function phaseCounts(o: Obj, key: string): PhaseCounts {
+  const v = numbers(o, key);
+  if (v.length !== 3) throw new Invalid(`${key}: expected 3 counts (populate, invoke, respond), got ${v.length}`);
+  return { populate: v[0], invoke: v[1], respond: v[2] };
+}
+function optIo(o: Obj): IterIo | undefined {
+  const io = optObj(o, 'io');
+  return io === undefined ? undefined : { bytes: phaseCounts(io, 'bytes'), calls: phaseCounts(io, 'calls') };
 }
 function numberMap(o: Obj): Record<string, number> {
   const out: Record<string, number> = {};
@@ -199,7 +211,9 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
           total: num(n, 'total'),
         };
       }
-      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result', 'counters', 'instr']);
+      const io = optIo(o);
+      if (io !== undefined) rec.io = io;
+      return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result', 'counters', 'instr', 'io']);
     }
     case 'ops': {
       const rec: OpsRecord = {

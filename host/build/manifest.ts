@@ -33,7 +33,13 @@ export interface ResolvedManifest {
   apps: string[];
   /** Every manifest file read, in merge order (includes first, the root manifest last). */
   files: string[];
+  /** One line per manifest section with keys xsinfer does not read (Moddable's `modules`,
+   * `preload`, `resources`, … or a typo), naming them; the build prints them and goes on. */
+  warnings: string[];
 }
+
+/** The keys a manifest section may have; anything else is reported, not silently dropped. */
+const SECTION_KEYS = ['include', 'creation', 'defines', 'config', 'apps'] as const;
 
 /** The manifest a build reads: `--manifest FILE` (XSINFER_MANIFEST), else the repo's. */
 export const manifestPath = (): string =>
@@ -107,9 +113,18 @@ function protoKey(v: unknown, at: string): string | null {
   return null;
 }
 
-/** A section's keys checked for the types the merge relies on; `where` names it in errors. */
-function checkSection(raw: unknown, where: string): ManifestSection {
+/** A section's keys checked for the types the merge relies on; `where` names it in errors
+ * and in the warning for keys it does not know (`extra`: keys allowed besides SECTION_KEYS). */
+function checkSection(raw: unknown, where: string, warnings: string[], extra: string[] = []): ManifestSection {
   if (!isObject(raw)) throw new XsinferError('BAD_ARGUMENT', `${where} must be a JSON object`);
+  const allowed = [...SECTION_KEYS, ...extra];
+  const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (unknown.length) {
+    warnings.push(
+      `warning: ${where}: ${unknown.length === 1 ? 'key' : 'keys'} ${unknown.map((k) => `"${k}"`).join(', ')} ignored ` +
+        `(xsinfer reads ${allowed.map((k) => `"${k}"`).join(', ')})`,
+    );
+  }
   const { include, creation, defines, config, apps } = raw;
   if (include !== undefined && typeof include !== 'string' && !(Array.isArray(include) && include.every((i) => typeof i === 'string'))) {
     throw new XsinferError('BAD_ARGUMENT', `${where}: "include" must be a manifest path or an array of them`);
@@ -134,7 +149,7 @@ interface LoadedManifest {
 /** Reads `file` and, first, everything it includes (its own and its platform section's
  * `include`, paths relative to it), appending each manifest once, in merge order.
  * `chain` is the include path that led here: meeting a file on it again is a cycle. */
-function load(file: string, platformKey: string, chain: string[], out: LoadedManifest[]): void {
+function load(file: string, platformKey: string, chain: string[], out: LoadedManifest[], warnings: string[]): void {
   const via = chain.length ? ` (included from ${shown(chain[chain.length - 1])})` : '';
   if (chain.includes(file)) {
     throw new XsinferError('BAD_ARGUMENT', `manifest include cycle: ${[...chain.slice(chain.indexOf(file)), file].map(shown).join(' → ')}`);
@@ -153,13 +168,13 @@ function load(file: string, platformKey: string, chain: string[], out: LoadedMan
   } catch (err) {
     throw new XsinferError('BAD_ARGUMENT', `manifest ${shown(file)} is not valid JSON: ${(err as Error).message}${via}`);
   }
-  const top = checkSection(raw, `manifest ${shown(file)}`);
+  const top = checkSection(raw, `manifest ${shown(file)}`, warnings, ['platforms']);
   const platforms = (raw as { platforms?: unknown }).platforms;
   if (platforms !== undefined && !isObject(platforms)) throw new XsinferError('BAD_ARGUMENT', `manifest ${shown(file)}: "platforms" must be an object`);
   const key = platforms && Object.hasOwn(platforms, platformKey) ? platformKey : '...';
-  const platform = platforms && Object.hasOwn(platforms, key) ? checkSection(platforms[key], `manifest ${shown(file)} platforms["${key}"]`) : undefined;
+  const platform = platforms && Object.hasOwn(platforms, key) ? checkSection(platforms[key], `manifest ${shown(file)} platforms["${key}"]`, warnings) : undefined;
   const includes = [top.include ?? [], platform?.include ?? []].flat();
-  for (const inc of includes) load(path.resolve(path.dirname(file), inc), platformKey, [...chain, file], out);
+  for (const inc of includes) load(path.resolve(path.dirname(file), inc), platformKey, [...chain, file], out, warnings);
   out.push({ file, top, platform });
 }
 
@@ -167,8 +182,9 @@ function load(file: string, platformKey: string, chain: string[], out: LoadedMan
  * with its includes, resolved for `target`, or for `--manifest-platform` when given. */
 export function resolveManifest(target: Target, file: string = manifestPath()): ResolvedManifest {
   const loaded: LoadedManifest[] = [];
+  const warnings: string[] = [];
   const root = path.resolve(file);
-  if (file !== manifestPath() || fs.existsSync(root)) load(root, manifestPlatformOverride() ?? target, [], loaded);
+  if (file !== manifestPath() || fs.existsSync(root)) load(root, manifestPlatformOverride() ?? target, [], loaded, warnings);
   let creation: JsonObject = {};
   let defines: JsonObject = {};
   let config: JsonObject = {};
@@ -188,7 +204,14 @@ export function resolveManifest(target: Target, file: string = manifestPath()): 
   if (unknown.length) {
     throw new XsinferError('BAD_ARGUMENT', `manifest apps for ${target}: no device/apps/${unknown[0]} (have ${known.join(', ')})`);
   }
-  return { creation, defines: flattenDefines(defines), config, apps: [...new Set(chosen)].sort(), files: loaded.map((m) => m.file) };
+  return {
+    creation,
+    defines: flattenDefines(defines),
+    config,
+    apps: [...new Set(chosen)].sort(),
+    files: loaded.map((m) => m.file),
+    warnings,
+  };
 }
 
 /** The scalar leaves of `config` as MC_CONFIG_* names (nested keys joined with "_" and

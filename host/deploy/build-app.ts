@@ -12,6 +12,7 @@ import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import { buildDirFor } from '../build/firmware.ts';
 import { buildXsarc, resolveCreation } from '../build/device-archive.ts';
+import { configModule, type JsonObject } from '../build/manifest.ts';
 import type { Target } from '../targets.ts';
 
 export interface AppSource {
@@ -22,6 +23,8 @@ export interface AppSource {
   root: string;
   /** Archive path of the entry module, e.g. "apps/mnist_v2/main". */
   main: string;
+  /** The app manifest's `config`: the app's module "mod/config" (Moddable's), {} without one. */
+  config: JsonObject;
 }
 
 export interface AppArchive extends AppSource {
@@ -32,22 +35,31 @@ export interface AppArchive extends AppSource {
 }
 
 const NAME = /^[a-z0-9_]{1,31}$/;
+/** Moddable's module of a mod's (here: a deployed app's) manifest `config`. */
+export const MOD_CONFIG_MODULE = 'mod/config';
 
-/** An app directory (<root>/apps/<name>/ with main.ts) or a manifest.json inside one
- * ({"name"?: str, "main"?: "main.ts"}). */
+/** An app directory (<root>/apps/<name>/ with main.ts, and optionally manifest.json) or a
+ * manifest.json inside one ({"name"?: str, "main"?: "main.ts", "config"?: object}). */
 export function resolveAppSource(spec: string): AppSource {
   const abs = path.resolve(spec);
   if (!fs.existsSync(abs)) throw new XsinferError('BAD_ARGUMENT', `no app at ${spec}`);
   let appDir = abs;
   let mainFile = 'main.ts';
   let name: string | undefined;
-  if (fs.statSync(abs).isFile()) {
-    appDir = path.dirname(abs);
-    let manifest: { name?: unknown; main?: unknown };
+  let config: JsonObject = {};
+  const manifestFile = fs.statSync(abs).isFile() ? abs : path.join(abs, 'manifest.json');
+  if (fs.existsSync(manifestFile)) {
+    appDir = path.dirname(manifestFile);
+    let manifest: { name?: unknown; main?: unknown; config?: unknown };
     try {
-      manifest = JSON.parse(fs.readFileSync(abs, 'utf8')) as typeof manifest;
+      manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as typeof manifest;
     } catch (err) {
-      throw new XsinferError('BAD_ARGUMENT', `${spec} is not a JSON manifest: ${(err as Error).message}`);
+      throw new XsinferError('BAD_ARGUMENT', `${manifestFile} is not a JSON manifest: ${(err as Error).message}`);
+    }
+    if (manifest.config !== undefined) {
+      if (typeof manifest.config !== 'object' || manifest.config === null || Array.isArray(manifest.config))
+        throw new XsinferError('BAD_ARGUMENT', `${spec}: "config" must be an object`);
+      config = manifest.config as JsonObject;
     }
     if (manifest.name !== undefined && typeof manifest.name !== 'string')
       throw new XsinferError('BAD_ARGUMENT', `${spec}: "name" must be a string`);
@@ -73,7 +85,7 @@ export function resolveAppSource(spec: string): AppSource {
   if (!fs.existsSync(path.join(appDir, mainFile)))
     throw new XsinferError('BAD_ARGUMENT', `${path.join(appDir, mainFile)} is missing`);
   const main = `apps/${dirName}/${mainFile.replace(/\.ts$/, '')}`;
-  return { name, appDir, root: path.dirname(path.dirname(appDir)), main };
+  return { name, appDir, root: path.dirname(path.dirname(appDir)), main, config };
 }
 
 /** tsc over the app's .ts files (the compiler follows their imports into lib/); returns the emitted modules. */
@@ -137,6 +149,10 @@ export async function buildAppArchive(opts: {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-deploy-'));
   try {
     const modules = compileApp(src, path.join(work, 'js'));
+    // Moddable's mod/config: the app's own manifest `config`, deeply frozen like mc/config.
+    const modConfig = path.join(work, 'mod-config.js');
+    fs.writeFileSync(modConfig, configModule(src.config, `the deployed app ${src.name}`));
+    modules.push({ path: MOD_CONFIG_MODULE, file: modConfig });
     if (!modules.some((m) => m.path === src.main))
       throw new XsinferError('BUILD_FAILED', `${src.main}.ts produced no module`);
     const out = path.join(work, 'app.xsa');

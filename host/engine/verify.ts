@@ -24,6 +24,9 @@ export interface ModelResult {
   passed: number;
   failed: number;
   perOp: { passed: number; failed: number };
+  /** How a passing case matched: "bit-exact" (integer outputs, byte for byte) or
+   *  "within 1e-5" (FLOAT_TOLERANCE: a model with float32 outputs, compared per value). */
+  match: 'bit-exact' | `within ${string}`;
   maxAbsDiff?: number;
   firstMismatch: Mismatch | null;
   ticks?: number;
@@ -118,9 +121,12 @@ export async function verifyModel(
     passed: 0,
     failed: 0,
     perOp: { passed: 0, failed: 0 },
+    match: 'bit-exact',
     firstMismatch: null,
   };
   const isFloat = golden.outputDtype === 'float32';
+  if (isFloat || golden.perOp.some((p) => p.dtypes.includes('float32')))
+    result.match = `within ${FLOAT_TOLERANCE.toExponential(0)}`;
   let maxAbsDiff = 0;
   let ticks = 0;
   const note = (m: Mismatch) => {

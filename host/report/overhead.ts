@@ -90,11 +90,22 @@ export function deriveSpeedups(runs: BenchRun[]): Speedup[] {
   return out;
 }
 
-/** Per run: the held TX queue never overflowed and every timed iteration reached the host. */
+/** Per run: the board's output counters read 0 inside every timed phase of every timed
+ *  iteration (`iter.io`), and every timed iteration reached the host (so none is missing
+ *  from the count). */
 export function deriveEvidence(runs: BenchRun[]): IoEvidence[] {
   return orderedRuns(runs).map((run) => {
     const iterationsDevice = run.iterationsDevice ?? null;
     const drained = iterationsDevice === null ? null : run.iterations === iterationsDevice;
+    const io = run.io;
+    const sum = (c: { populate: number; invoke: number; respond: number } | undefined) =>
+      c ? c.populate + c.invoke + c.respond : 0;
+    const bytes = sum(io?.bytes);
+    const calls = sum(io?.calls);
+    const counted = io?.counted ?? 0;
+    const phasesWithIo = (['populate', 'invoke', 'respond'] as const).filter(
+      (p) => io !== undefined && io.bytes[p] + io.calls[p] > 0,
+    );
     return {
       app: run.app,
       impl: run.impl,
@@ -103,7 +114,17 @@ export function deriveEvidence(runs: BenchRun[]): IoEvidence[] {
       iterations: run.iterations,
       iterationsDevice,
       drained,
-      ok: run.txOverflow === 0 && drained === true,
+      counted,
+      bytes,
+      calls,
+      phasesWithIo,
+      ok:
+        run.iterations > 0 &&
+        counted === run.iterations &&
+        bytes === 0 &&
+        calls === 0 &&
+        run.txOverflow === 0 &&
+        drained === true,
     };
   });
 }

@@ -6,12 +6,18 @@
 #include "assets/assets_binding.h"
 #include "bench/bench.h"
 #include "telemetry/telemetry.h"
+#include "time/time.h"
+#include "timer/timer.h"
 #include "tflm/tflm.h"
 
 static const xsinfer_xs_host_t hosts[] = {
-    {"xs_timer_ticks", xs_timer_ticks},
-    {"xs_timer_ticks32", xs_timer_ticks32},
-    {"xs_timer_info", xs_timer_info},
+    {"xs_time_ticks", xs_time_ticks},
+    {"xs_time_ticks32", xs_time_ticks32},
+    {"xs_time_info", xs_time_info},
+    {"xs_time_microseconds", xs_time_microseconds},
+    {"xs_timer_now", xs_timer_now},
+    {"xs_timer_arm", xs_timer_arm},
+    {"xs_timer_delay", xs_timer_delay},
     {"xs_board_name", xs_board_name},
     {"xs_board_memory", xs_board_memory},
     {"xs_board_xs_stats", xs_board_xs_stats},

@@ -213,10 +213,12 @@ describe.each(targets)('wire-selftest on %s', (target) => {
       correct: true,
       result: { label: 'yes', score: 200 },
       ticks: { populate: 1000, invoke: 5000000000, respond: 30, total: 5000001100 },
+      io: { bytes: { populate: 17, invoke: 0, respond: 70000 }, calls: { populate: 1, invoke: 0, respond: 2 } },
     });
     const warm = r.records.find((x) => x.kind === 'iter' && x.run === 7 && x.i === 0)!;
     expect(warm).toMatchObject({ warmup: true, ticks: { populate: 1, invoke: 2, respond: 3, total: 6 } });
     expect(warm).not.toHaveProperty('correct');
+    expect(warm).not.toHaveProperty('io');
     const ops = r.records.filter((x) => x.kind === 'ops');
     expect(ops).toEqual([
       expect.objectContaining({

@@ -132,6 +132,33 @@ describe('include', () => {
   });
 });
 
+describe('unknown keys', () => {
+  it('are named in a warning per section (top level, platform, included manifest), and the build goes on', () => {
+    write('base.json', { modules: { '*': './x' }, config: { a: 1 } });
+    const file = write('manifest.json', {
+      include: 'base.json',
+      preload: ['x'],
+      creation: { stack: 512 },
+      platforms: { host: { apps: ['hello_world'], resources: {}, defiens: {} } },
+    });
+    const m = resolveManifest('host', file);
+    expect(m.config).toEqual({ a: 1 });
+    expect(m.warnings).toHaveLength(3);
+    const find = (re: RegExp) => m.warnings.filter((w) => re.test(w));
+    expect(
+      find(
+        /^warning: manifest .*base\.json: key "modules" ignored \(xsinfer reads "include", "creation", "defines", "config", "apps", "platforms"\)$/,
+      ),
+    ).toHaveLength(1);
+    expect(find(/manifest .*manifest\.json: key "preload" ignored/)).toHaveLength(1);
+    expect(find(/manifest .*manifest\.json platforms\["host"\]: keys "resources", "defiens" ignored/)).toHaveLength(1);
+  });
+
+  it('give no warning for a manifest with only known keys (the repository\'s)', () => {
+    expect(resolveManifest('mps2-an500').warnings).toEqual([]);
+  });
+});
+
 describe('platforms', () => {
   const manifest = {
     config: { threshold: 200, nested: { a: 1, b: 2 } },

@@ -67,6 +67,14 @@ describe('xsinfer verify', () => {
       expect(m.passed).toBe(m.cases);
     }
     expect(j.models[0].perOp).toEqual({ passed: 3, failed: 0 });
+    expect(j.models.map((m: { match: string }) => m.match)).toEqual(['bit-exact', 'bit-exact']);
+  });
+
+  it('says "within 1e-5" for a float32 model and "bit-exact" for an int8 one', () => {
+    const r = xsinfer('verify', '--target', 'host', '--models', 'hello_world_float,hello_world_int8');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/PASS hello_world_float\.tflite +\d+\/\d+ cases within 1e-5/);
+    expect(r.stderr).toMatch(/PASS hello_world_int8\.tflite +\d+\/\d+ cases bit-exact/);
   });
 
   it('exits non-zero when a golden byte is wrong', () => {

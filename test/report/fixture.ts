@@ -42,6 +42,12 @@ export function makeRun(app: string, impl: Impl, kernels: KernelSet, b: Bases, o
     txOverflow: 0,
     iterationsDevice: ITERATIONS,
     tx: { peak: 3, cap: 8 },
+    io: {
+      counted: ITERATIONS,
+      bytes: { populate: 0, invoke: 0, respond: 0 },
+      calls: { populate: 0, invoke: 0, respond: 0 },
+    },
+    ioFree: true,
     ...(ops ? { ops } : {}),
   };
 }

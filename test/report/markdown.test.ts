@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../host/report/markdown.ts';
 import { renderTerminal } from '../../host/report/terminal.ts';
-import { fixtureF769, fixtureResult } from './fixture.ts';
+import { fixtureF769, fixtureResult, makeRun } from './fixture.ts';
+import { withDerived } from '../../host/report/overhead.ts';
 
 const lines = (text: string) => text.split('\n');
 const row = (...cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -175,6 +176,30 @@ describe('markdown report', () => {
     expect(host).toContain('median (ns)');
     expect(host).toContain('ns = CLOCK_MONOTONIC nanoseconds on host');
     expect(host).not.toContain('median (instr)'); // only the TFLM anchor columns stay in instr, labelled
+  });
+});
+
+describe('what the runs were checked against', () => {
+  it('calls checked runs bit-exact, and says the stream is checked partly against TFLM data, partly against our C app', () => {
+    const result = withDerived(fixtureResult());
+    const md = renderMarkdown(result);
+    expect(md).toMatch(/\| hello_world \| reference \| C \| [\d,]+ \| \d+ \| yes \(bit-exact\) \|/);
+    expect(md).toMatch(/"bit-exact": every iteration's output bytes equal the golden output produced by real TFLM/);
+    expect(md).not.toMatch(/micro_speech_stream:/);
+    const stream = makeRun('micro_speech_stream', 'c', 'reference', {
+      populate: 10,
+      invoke: 20,
+      respond: 30,
+      spread: [0, 0, 0],
+    });
+    const withStream = renderMarkdown(withDerived({ ...result, runs: [...result.runs, stream] }));
+    expect(withStream).toMatch(
+      /\| micro_speech_stream \| reference \| C \|.*\| yes \(TFLM data \+ own C, see note\) \|/,
+    );
+    expect(withStream).toMatch(/micro_speech_stream: steps 0–48 .* against TFLM data/);
+    expect(withStream).toMatch(
+      /Steps 49–198 and every decision are therefore checked against our C engine only, not against TFLM\./,
+    );
   });
 });
 

@@ -128,6 +128,22 @@ describe('no-I/O evidence', () => {
     expect([c.ok, c.drained, c.iterationsDevice]).toEqual([false, null, null]);
     expect(d.ok).toBe(true);
   });
+
+  it('reads the counts: output in a timed phase fails, an uncounted run is unproven', () => {
+    const runs = fixtureResult().runs;
+    runs[0].io = {
+      counted: ITERATIONS,
+      bytes: { populate: 39 * ITERATIONS, invoke: 0, respond: 0 },
+      calls: { populate: ITERATIONS, invoke: 0, respond: 0 },
+    };
+    delete runs[1].io;
+    runs[2].io = { ...runs[2].io!, counted: ITERATIONS - 1 };
+    const [a, b, c, d] = deriveEvidence(runs);
+    expect([a.ok, a.bytes, a.calls, a.phasesWithIo]).toEqual([false, 39 * ITERATIONS, ITERATIONS, ['populate']]);
+    expect([b.ok, b.counted]).toEqual([false, 0]);
+    expect([c.ok, c.counted]).toEqual([false, ITERATIONS - 1]);
+    expect([d.ok, d.counted, d.bytes, d.calls]).toEqual([true, ITERATIONS, 0, 0]);
+  });
 });
 
 describe('models', () => {

@@ -82,7 +82,7 @@ describe('device archive', () => {
     const mods = atoms(top[6].data);
     const paths = mods.filter((a) => a.tag === 'PATH').map((a) => a.data.toString('utf8', 0, a.data.length - 1));
     expect(paths).toContain(MAIN_MODULE);
-    expect(paths).toEqual(expect.arrayContaining(['lib/checks', 'timer', 'board', 'micro']));
+    expect(paths).toEqual(expect.arrayContaining(['lib/checks', 'time', 'timer', 'board', 'micro']));
     expect(paths.length).toBe(summary.modules);
     const registry = fs.readFileSync(path.join(repoRoot, 'native', 'bindings', 'registry.c'), 'utf8');
     const host = top[8].data;

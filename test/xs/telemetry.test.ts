@@ -115,7 +115,7 @@ const BURST = 10; // records of ~1 KB in one RESPOND: more than the 8 KB held qu
 const BURST_PAD = 1000;
 
 const APP_HEADER = `import { send, type TelemetryValue } from 'telemetry';
-import { ticks32 } from 'timer';
+import { ticks32 } from 'time';
 
 class Point {
   x = 1;

@@ -1,7 +1,7 @@
 // smoke – the XS-on-the-MCU smoke app: exercises the language under XS 13.3, calls the
 // native timer/board/micro modules, reads mc/config and measures the JS↔C boundary. The
 // program firmware/programs/xs-smoke calls run(), drains promise jobs, then prints result().
-import { ticks, toUnit, unit, num, den, hz } from 'timer';
+import { ticks, toUnit, unit, num, den, hz } from 'time';
 import * as board from 'board';
 import { nop, scratch, scratchSum } from 'micro';
 import config from 'mc/config';

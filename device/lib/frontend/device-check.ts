@@ -4,7 +4,7 @@
 // synthetic score stream shared with the C twin. The program prints result() and
 // compares rcDigest() with the C twin's digest. No check or I/O inside a timed span.
 import { asset, int16, int8 } from 'assets';
-import { ticks32, unit, num, den } from 'timer';
+import { ticks32, unit, num, den } from 'time';
 import { xsHeap } from 'board';
 import { gc } from 'bench';
 import { AudioFrontend } from './frontend.ts';

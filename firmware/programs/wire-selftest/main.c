@@ -196,7 +196,10 @@ static void send_record_types(void) {
                       .index = 2,
                       .warmup = 0,
                       .correct = 1,
-                      .ticks = {1000u, 5000000000u, 30u, 5000001100u}};
+                      .ticks = {1000u, 5000000000u, 30u, 5000001100u},
+                      .io_counted = 1,
+                      .io_bytes = {17u, 0u, 70000u},
+                      .io_calls = {1u, 0u, 2u}};
   wire_mp_t *mp = wire_iter_begin(&link, &iter, 1);
   wire_mp_str(mp, "result");
   wire_mp_map(mp, 2);

@@ -1,7 +1,8 @@
 /* c_runs.c – `run` with impl "c": the C bench loop with wire telemetry, on the app's
  * built-in model or the run's `model` asset. Records are queued after each iteration's
  * last tick and drained before the next iteration starts; the queue is held for the
- * whole run, so nothing reaches the UART inside a timed region. */
+ * whole run, so the loop's own records never reach the UART inside a timed region. What
+ * the app writes there (console_printf) is counted per phase and sent in `iter.io`. */
 #include <string.h>
 
 #include "assets.h"
@@ -26,8 +27,13 @@ static void send_c_iteration(void *user, const bench_iteration_t *it) {
   const sink_state_t *state = user;
   const uint64_t ticks[4] = {it->populate_ticks, it->invoke_ticks, it->respond_ticks,
                              it->total_ticks};
-  send_iteration(state->request->run_id, it->index, it->correct, ticks, it->result.label,
-                 it->result.score, it->result.value, it->case_index);
+  phase_io_t io;
+  for (int p = 0; p < 3; p++) {
+    io.bytes[p] = it->io_bytes[p];
+    io.calls[p] = it->io_calls[p];
+  }
+  send_iteration(state->request->run_id, it->index, it->correct, ticks, it->io_counted ? &io : NULL,
+                 it->result.label, it->result.score, it->result.value, it->case_index);
 }
 
 static void record_op(void *user, int32_t op_index, int32_t builtin_code, uint64_t ticks) {
@@ -107,10 +113,12 @@ int32_t run_c_app(const run_request_t *request) {
   }
   sink_state_t state = {request};
   wire_hold(&device_wire, 1);
-  /* A counted run reads its ticks as counter snapshots (phase_marks.h). */
-  uint32_t wrong =
-      c_bench_run(app, &ctx, request->warmup, request->iterations,
-                  phase_marks_active() ? phase_marks_tick : board_ticks, send_c_iteration, &state);
+  /* A counted run reads its ticks as counter snapshots (phase_marks.h); output inside each
+   * phase is counted from the board's counters (board_io). */
+  const bench_io_t io = {&board_io.uart_bytes, &board_io.text_calls};
+  uint32_t wrong = c_bench_run(app, &ctx, request->warmup, request->iterations,
+                               phase_marks_active() ? phase_marks_tick : board_ticks, &io,
+                               send_c_iteration, &state);
   if (request->ops) send_profile(request, &ctx);
   send_memory(&ctx);
   wire_hold(&device_wire, 0);

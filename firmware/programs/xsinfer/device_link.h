@@ -2,6 +2,7 @@
 #ifndef XSINFER_DEVICE_LINK_H
 #define XSINFER_DEVICE_LINK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wire.h"
@@ -24,11 +25,23 @@ typedef struct run_request {
   uint32_t warmup;
 } run_request_t;
 
+/* Output inside each timed phase (POPULATE, INVOKE, RESPOND), from the board's counters. */
+typedef struct phase_io {
+  uint32_t bytes[3];
+  uint32_t calls[3];
+} phase_io_t;
+
 /* One timed iteration as an `iter` record, queued and then drained: called after the
  * iteration's last tick, before the next iteration's first. correct: 1, 0, or -1 for not
- * checked (the record has no `ok`). value is sent when finite. */
+ * checked (the record has no `correct`). value is sent when finite. io NULL: not counted
+ * (the record has no `io`). */
 void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4],
-                    int32_t label, int32_t score, float value, uint32_t case_index);
+                    const phase_io_t *io, int32_t label, int32_t score, float value,
+                    uint32_t case_index);
+
+/* The program's text route (XS's console, board.write, console_printf): a `log` record,
+ * drained at once, since nothing but frames may share the link. */
+void device_text_output(const char *text, size_t len);
 
 /* Wire error code for an engine status (model, unsupported op, arena too small, ...). */
 uint32_t wire_code_for_engine(eng_status_t status);
@@ -45,6 +58,9 @@ void js_release_arenas(void);
 /* Adds `xs` (heap figures) and `bootTicks` to an info record (2 keys). */
 void js_write_info(wire_mp_t *mp);
 int32_t run_js_app(const run_request_t *request);
+/* Fires the JS timers that are due (module timer's service()) and runs the promise jobs
+ * they queued; a callback's exception becomes an error record. Only between commands. */
+void js_service_timers(void);
 int32_t run_micro(void);
 
 /* Deploy (upload.c) replaces the XS machine; js_runs.c keeps using whichever is set. */

@@ -1,8 +1,9 @@
 /* js_runs.c – `run` with impl "js": the TypeScript app under XS (device/lib/bench.ts
  * sets it up on its own model or the run's `model`, drives POPULATE / INVOKE / RESPOND
- * and times them with ticks32()); each iteration's record comes back through the `bench`
- * module's sink, is queued as a wire `iter` record and drained before the next iteration
- * starts. Also the micro-benchmarks (JS and C). */
+ * and times them with ticks32(), which also latches the output counters); each iteration's
+ * record comes back through the `bench` module's sink with the output inside each phase,
+ * is queued as a wire `iter` record and drained before the next iteration starts. Also
+ * the micro-benchmarks (JS and C). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,8 +37,13 @@ static js_sink_state_t sink_state;
 static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
   const js_sink_state_t *state = user;
   const uint64_t ticks[4] = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks};
-  send_iteration(state->run_id, r->index, r->correct, ticks, r->label, r->score, NAN,
-                 r->case_index);
+  phase_io_t io;
+  for (int p = 0; p < 3; p++) {
+    io.bytes[p] = r->io_bytes[p];
+    io.calls[p] = r->io_calls[p];
+  }
+  send_iteration(state->run_id, r->index, r->correct, ticks, r->io_counted ? &io : NULL, r->label,
+                 r->score, NAN, r->case_index);
 }
 
 /* telemetry.send() → a `user` record. Only queued: during a run the queue is held, so the
@@ -64,13 +70,6 @@ void js_release_arenas(void) {
   xsinfer_tflm_set_arena(XSINFER_TFLM_ARENA_AUX, aux_arena, sizeof aux_arena);
 }
 
-/* XS text travels as log records: nothing but frames may share the link. */
-static void forward_xs_output(const char *text, size_t len) {
-  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
-  wire_logn(&device_wire, WIRE_LOG_INFO, text, (uint32_t)len);
-  wire_drain(&device_wire);
-}
-
 /* An XS abort ends the program: say why in an error record first (never a silent hang). */
 static void xs_abort(int status, const char *reason) {
   uint32_t code = status == XSINFER_XS_ABORT_MEMORY  ? WIRE_ERR_OUT_OF_MEMORY
@@ -95,7 +94,7 @@ static eng_status_t micro_speech_stream_reference(eng_kernel_set_t kernels, uint
 
 int js_start(void) {
   js_release_arenas();
-  xsinfer_xs_set_output(forward_xs_output);
+  xsinfer_xs_set_output(device_text_output); /* XS text travels as log records */
   xsinfer_xs_set_abort_handler(xs_abort);
   xsinfer_bench_set_sink(send_js_iteration, &sink_state);
   xsinfer_bench_set_stream_reference(micro_speech_stream_reference);
@@ -252,6 +251,24 @@ int32_t run_js_app(const run_request_t *request) {
   if (wrong >= 0) send_js_memory();
   wire_hold(&device_wire, 0);
   return wrong;
+}
+
+void js_service_timers(void) {
+  xsMachine *the = machine;
+  if (!the) return;
+  xsBeginHost(the);
+  {
+    xsVars(1);
+    xsTry {
+      xsVar(0) = xsAwaitImport("timer", XS_IMPORT_NAMESPACE);
+      xsCall0(xsVar(0), xsID("service"));
+      xsinfer_xs_run_jobs(the);
+    }
+    xsCatch {
+      send_js_error(the, "timer callback");
+    }
+  }
+  xsEndHost(the);
 }
 
 /* `run {app: "micro"}`: the JS micro-benchmarks (device/lib/micro-bench.ts) and their C

@@ -9,9 +9,11 @@
 #include "assets.h"
 #include "board.h"
 #include "board_check.h"
+#include "console.h"
 #include "device_link.h"
 #include "phase_marks.h"
 #include "stack_watermark.h"
+#include "timer/timer.h"
 #include "upload.h"
 
 enum { MAX_FRAME = 2048, QUEUE_BYTES = 8192 };
@@ -30,6 +32,12 @@ static void link_write(void *ctx, const uint8_t *data, size_t len) {
 static size_t link_read(void *ctx, uint8_t *data, size_t cap) {
   (void)ctx;
   return board_uart_read(data, cap);
+}
+
+void device_text_output(const char *text, size_t len) {
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
+  wire_logn(&device_wire, WIRE_LOG_INFO, text, (uint32_t)len);
+  wire_drain(&device_wire);
 }
 
 uint32_t wire_code_for_engine(eng_status_t status) {
@@ -70,7 +78,8 @@ static void write_counters(wire_mp_t *mp, const board_counters_t marks[4]) {
 }
 
 void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t ticks[4],
-                    int32_t label, int32_t score, float value, uint32_t case_index) {
+                    const phase_io_t *io, int32_t label, int32_t score, float value,
+                    uint32_t case_index) {
   wire_iter_t iter = {.run = run_id,
                       .index = index,
                       .warmup = 0,
@@ -78,6 +87,13 @@ void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t
                                           : correct   ? 1
                                                       : 0)};
   for (int p = 0; p < WIRE_PHASES; p++) iter.ticks[p] = ticks[p];
+  if (io) {
+    iter.io_counted = 1;
+    for (int p = 0; p < WIRE_PHASE_TOTAL; p++) {
+      iter.io_bytes[p] = io->bytes[p];
+      iter.io_calls[p] = io->calls[p];
+    }
+  }
   /* A counted run: the loop's four tick reads were counter snapshots (phase_marks.h). They
    * belong to this iteration when their cycle spans are its ticks (a phase that threw reads
    * fewer ticks: then the record goes without counters). */
@@ -234,6 +250,7 @@ int main(void) {
       .rx_cap = sizeof rx_frame,
   };
   if (wire_init(&device_wire, &config) != 0) board_exit(2);
+  console_set_output(device_text_output);
   int eng_status = js_start();
   if (eng_status == 0) upload_restore(); /* apps and models uploaded before the reset */
   send_info(-1);
@@ -245,6 +262,8 @@ int main(void) {
   for (;;) {
     wire_cmd_t cmd;
     if (!wire_poll(&device_wire, &cmd)) {
+      /* Idle: JS timers (module timer) fire here, between commands, never inside a run. */
+      if (xsinfer_timer_due()) js_service_timers();
       wire_drain(&device_wire);
       continue;
     }

@@ -34,6 +34,10 @@ const board_tick_unit_t *board_tick_unit(void) {
   return &unit;
 }
 
+uint32_t board_ticks_per_second(void) {
+  return 1000000000u;
+}
+
 const char *board_name(void) {
   return "host";
 }
@@ -50,8 +54,11 @@ uintptr_t board_stack_limit(void) {
   return stack_top_estimate - 4u * 1024u * 1024u + 4096u;
 }
 
+volatile board_io_t board_io;
+
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
+  board_io.uart_bytes += (uint32_t)len;
   while (len > 0) {
     ssize_t n = write(STDOUT_FILENO, bytes, len);
     if (n < 0) {

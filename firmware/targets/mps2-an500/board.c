@@ -196,13 +196,20 @@ const board_tick_unit_t *board_tick_unit(void) {
   return &unit;
 }
 
+uint32_t board_ticks_per_second(void) {
+  return 25000000u;
+}
+
 /* This file also serves mps2-an386 (its target.cmake): the build names the target. */
 const char *board_name(void) {
   return XSINFER_TARGET_NAME;
 }
 
+volatile board_io_t board_io;
+
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
+  board_io.uart_bytes += (uint32_t)len;
   for (size_t i = 0; i < len; i++) {
     while (UART_STATE & UART_STATE_TX_FULL) {}
     UART_DATA = bytes[i];

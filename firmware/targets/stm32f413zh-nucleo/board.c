@@ -196,8 +196,15 @@ const char *board_name(void) {
   return "stm32f413zh-nucleo";
 }
 
+uint32_t board_ticks_per_second(void) {
+  return CORE_HZ;
+}
+
+volatile board_io_t board_io;
+
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
+  board_io.uart_bytes += (uint32_t)len;
   for (size_t i = 0; i < len; i++) {
     while (!(USART3_SR & USART_SR_TXE)) {}
     USART3_DR = bytes[i];

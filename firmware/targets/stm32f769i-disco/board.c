@@ -197,12 +197,19 @@ const board_tick_unit_t *board_tick_unit(void) {
   return &unit;
 }
 
+uint32_t board_ticks_per_second(void) {
+  return CORE_HZ;
+}
+
 const char *board_name(void) {
   return "stm32f769i-disco";
 }
 
+volatile board_io_t board_io;
+
 void board_uart_write(const void *data, size_t len) {
   const uint8_t *bytes = data;
+  board_io.uart_bytes += (uint32_t)len;
   for (size_t i = 0; i < len; i++) {
     while (!(USART1_ISR & USART_ISR_TXE)) {}
     USART1_TDR = bytes[i];

@@ -114,6 +114,12 @@ enum {
 }; /* XS's abort statuses (xsAll.h) */
 void xsinfer_xs_set_abort_handler(xsinfer_xs_abort_fn fn);
 
+/* Text as is through the same route as XS's console (the program's output function, else
+ * the board UART); counts one text call (board_io.text_calls). The JS module board's
+ * write() uses it, so on the main firmware its text becomes a `log` record, not raw bytes
+ * between frames. */
+void xsinfer_xs_write(const char *text, size_t len);
+
 /* Print through the board UART (no heap; lines longer than 255 bytes are cut). */
 int xsinfer_xs_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 

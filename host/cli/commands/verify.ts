@@ -18,13 +18,15 @@ function describe(r: ModelResult | { model: string; missingOps: string[] }): str
   const mm = r.firstMismatch
     ? `  first mismatch: case ${r.firstMismatch.case}${r.firstMismatch.op !== undefined ? ` op ${r.firstMismatch.op}` : ''} index ${r.firstMismatch.index} expected ${r.firstMismatch.expected} actual ${r.firstMismatch.actual}`
     : '';
-  return `${ok ? 'PASS' : 'FAIL'} ${r.model.padEnd(48)} ${r.passed}/${r.cases} cases${perOp}${diff}${mm}`;
+  return `${ok ? 'PASS' : 'FAIL'} ${r.model.padEnd(48)} ${r.passed}/${r.cases} cases ${r.match}${perOp}${diff}${mm}`;
 }
 
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('run every golden case (DATA/golden, DATA/ops/golden) through the engine on a target, byte for byte')
+    .description(
+      'run every golden case (DATA/golden, DATA/ops/golden) through the engine on a target: integer outputs bit-exact, float32 within 1e-5',
+    )
     .option('-t, --target <target>', 'mps2-an500 | mps2-an386 | host', 'mps2-an500')
     .option('-k, --kernels <set>', 'reference | optimized', 'reference')
     .option('-d, --data <dir>', 'test data directory (default: the project testdata/)')

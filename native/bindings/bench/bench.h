@@ -29,6 +29,12 @@ typedef struct xsinfer_bench_record {
   int32_t label;
   int32_t score;
   int32_t correct; /* 1, 0, or -1: not checked */
+  /* Output inside POPULATE, INVOKE, RESPOND, from the marks the loop's ticks32() reads
+   * latched (time/time.h); io_counted 0 when the last four reads are not this
+   * iteration's phase boundaries (e.g. a phase threw). */
+  int32_t io_counted;
+  uint32_t io_bytes[3];
+  uint32_t io_calls[3];
 } xsinfer_bench_record_t;
 
 typedef void (*xsinfer_bench_sink_fn)(void *user, const xsinfer_bench_record_t *record);

@@ -1,6 +1,6 @@
 /*
  * board.c – host functions of the JS module "board": target name, memory figures, XS heap
- * figures, and text output to the host over the board UART.
+ * figures, and text output to the host (the route XS's console takes: xsinfer_xs_write).
  */
 #include "xsinfer/platform.h"
 #include "xsinfer_bindings.h"
@@ -40,5 +40,5 @@ void xs_board_write(xsMachine *the) {
   xsStringValue text = xsToString(xsArg(0));
   size_t len = 0;
   while (text[len]) len++;
-  board_uart_write(text, len);
+  xsinfer_xs_write(text, len);
 }

@@ -1,6 +1,6 @@
 /*
- * xsinfer_bindings.h – the C host functions JS may call (modules timer, board, micro;
- * tflm/tflm.h, assets/assets_binding.h and bench/bench.h declare the rest), as one table for
+ * xsinfer_bindings.h – the C host functions JS may call (modules board, micro; time/time.h,
+ * timer/timer.h, tflm/tflm.h, assets/assets_binding.h and bench/bench.h declare the rest), as one table for
  * xsinfer_xs_create.
  *
  * Contract: each JS module in native/bindings/<module>/<module>.js declares its functions
@@ -27,9 +27,6 @@ const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count);
 #define XSINFER_MICRO_SCRATCH_BYTES 1960u
 int8_t *xsinfer_micro_scratch(void);
 
-void xs_timer_ticks(xsMachine *the);
-void xs_timer_ticks32(xsMachine *the);
-void xs_timer_info(xsMachine *the);
 void xs_board_name(xsMachine *the);
 void xs_board_memory(xsMachine *the);
 void xs_board_xs_stats(xsMachine *the);

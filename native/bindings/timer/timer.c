@@ -1,36 +1,45 @@
 /*
- * timer.c – host functions of the JS module "timer": the board's 64-bit tick counter and
- * how ticks convert to its unit (instructions on QEMU, cycles on the F769, ns on host).
+ * timer.c – host functions of the JS module "timer" (see timer/timer.h): the clock in ms,
+ * the earliest due time for the program's idle loop, and a blocking delay.
  */
-#include "xsinfer/platform.h"
-#include "xsinfer_bindings.h"
+#include "timer/timer.h"
 
-void xs_timer_ticks(xsMachine *the) {
-  /* A double holds ticks exactly up to 2^53: centuries of cycles at 216 MHz. */
-  xsResult = xsNumber((xsNumberValue)board_ticks());
+#include "xsinfer/platform.h"
+
+static int armed;
+static uint64_t due_ticks;
+
+static uint64_t ms_to_ticks(double ms) {
+  return (uint64_t)(ms * ((double)board_ticks_per_second() / 1000.0));
 }
 
-/* The low 32 bits as a signed int32: an XS integer slot, no 64-bit → double conversion,
- * so a read from JS costs about a host call. JS takes spans as (b - a) >>> 0, exact for
- * spans under 2^32 ticks (1.34 G instructions on QEMU, 19.8 s at 216 MHz, 4.29 s in ns). */
-void xs_timer_ticks32(xsMachine *the) {
-#if XSINFER_BOARD_COUNTERS
-  /* In a counted run each read is a counter snapshot (phase_marks.h); only boards with
-   * counters pay for the check, so QEMU's figures stay as they are. */
-  if (phase_marks_active()) {
-    xsResult = xsInteger((xsIntegerValue)(int32_t)(uint32_t)phase_marks_tick());
+int xsinfer_timer_due(void) {
+  return armed && board_ticks() >= due_ticks;
+}
+
+/* now() → ms since boot, with the fraction (µs resolution on every target). */
+void xs_timer_now(xsMachine *the) {
+  uint64_t ticks = board_ticks();
+  uint64_t hz = board_ticks_per_second();
+  uint64_t us = ticks / hz * 1000000u + ticks % hz * 1000000u / hz;
+  xsResult = xsNumber((xsNumberValue)us / 1000.0);
+}
+
+/* arm(dueMs): the earliest timer is due at dueMs (a number ≥ 0), or no timer is pending (-1). */
+void xs_timer_arm(xsMachine *the) {
+  double due = xsToNumber(xsArg(0));
+  if (!(due >= 0)) {
+    armed = 0;
     return;
   }
-#endif
-  xsResult = xsInteger((xsIntegerValue)(int32_t)(uint32_t)board_ticks());
+  due_ticks = ms_to_ticks(due);
+  armed = 1;
 }
 
-/* [unit, num, den, hz]: an array, so C creates no property keys after the archive map. */
-void xs_timer_info(xsMachine *the) {
-  const board_tick_unit_t *u = board_tick_unit();
-  xsResult = xsNewArray(4);
-  xsSetAt(xsResult, xsInteger(0), xsString(u->unit));
-  xsSetAt(xsResult, xsInteger(1), xsNumber(u->num));
-  xsSetAt(xsResult, xsInteger(2), xsNumber(u->den));
-  xsSetAt(xsResult, xsInteger(3), xsNumber(u->hz));
+/* delay(ms): block for ms of the board's clock (Moddable's Timer.delay); nothing fires. */
+void xs_timer_delay(xsMachine *the) {
+  double ms = xsToNumber(xsArg(0));
+  if (!(ms >= 0) || ms > 86400000.0) xsRangeError("Timer.delay(ms): ms must be 0 to 86,400,000");
+  uint64_t end = board_ticks() + ms_to_ticks(ms);
+  while (board_ticks() < end) {}
 }

@@ -368,10 +368,15 @@ typedef struct wire_iter {
   uint8_t warmup;
   int8_t correct; /* 1 correct, 0 wrong, -1 omitted (not checked) */
   uint64_t ticks[WIRE_PHASES];
+  /* Output inside each timed phase (POPULATE, INVOKE, RESPOND): bytes handed to the UART
+   * and text output calls; sent as `io` only when io_counted is 1. */
+  uint8_t io_counted;
+  uint32_t io_bytes[WIRE_PHASE_TOTAL];
+  uint32_t io_calls[WIRE_PHASE_TOTAL];
 } wire_iter_t;
 
-/* Fixed keys run, i, warmup, ticks{populate,invoke,respond,total}[, correct]; the caller
- * normally adds `result`. */
+/* Fixed keys run, i, warmup, ticks{populate,invoke,respond,total}[, correct][, io{bytes,
+ * calls}]; the caller normally adds `result`. */
 wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra);
 
 /* Per-op ticks for ops [first, first + count) of one invoke. names may be NULL. */

@@ -96,7 +96,7 @@ wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {
   static const char *const phase_names[WIRE_PHASES] = {"populate", "invoke", "respond", "total"};
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_ITER);
   if (!mp) return NULL;
-  wire_mp_map(mp, 4u + (iter->correct >= 0) + extra);
+  wire_mp_map(mp, 4u + (iter->correct >= 0) + (iter->io_counted != 0) + extra);
   key_uint(mp, "run", iter->run);
   key_uint(mp, "i", iter->index);
   wire_mp_str(mp, "warmup");
@@ -107,6 +107,16 @@ wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {
   if (iter->correct >= 0) {
     wire_mp_str(mp, "correct");
     wire_mp_bool(mp, iter->correct);
+  }
+  if (iter->io_counted) {
+    wire_mp_str(mp, "io");
+    wire_mp_map(mp, 2);
+    wire_mp_str(mp, "bytes");
+    wire_mp_array(mp, WIRE_PHASE_TOTAL);
+    for (uint32_t p = 0; p < WIRE_PHASE_TOTAL; p++) wire_mp_uint(mp, iter->io_bytes[p]);
+    wire_mp_str(mp, "calls");
+    wire_mp_array(mp, WIRE_PHASE_TOTAL);
+    for (uint32_t p = 0; p < WIRE_PHASE_TOTAL; p++) wire_mp_uint(mp, iter->io_calls[p]);
   }
   return mp;
 }

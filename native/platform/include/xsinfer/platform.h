@@ -45,6 +45,9 @@ typedef struct board_memory {
 
 uint64_t board_ticks(void);
 const board_tick_unit_t *board_tick_unit(void);
+/* Ticks per second of the board's clock (QEMU: its virtual clock, 25 MHz; F769: 216 MHz;
+ * host: 1e9), for time in ms/µs (the JS modules time and timer). */
+uint32_t board_ticks_per_second(void);
 
 /* Target name as the CLI spells it: "mps2-an500", "stm32f769i-disco", "host". */
 const char *board_name(void);
@@ -56,8 +59,27 @@ void board_memory(board_memory_t *out);
 int phase_marks_active(void);
 uint64_t phase_marks_tick(void);
 
+/* Formatted text to the program's text route (the main firmware turns it into wire `log`
+ * records), counted in board_io.text_calls; firmware/include/console.h has the rest. */
+int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Raw bytes to the serial link (blocks until queued/sent). */
 void board_uart_write(const void *data, size_t len);
+
+/* Output counters since boot, each wrapping at 2^32 (take differences as uint32_t).
+ * uart_bytes: every byte handed to board_uart_write, counted by the target's board.c when
+ *   it is handed over (a wire frame held in the TX queue counts when it is drained).
+ * text_calls: every text output call: console_printf, XS's console (trace(), reports)
+ *   and the JS module board's write()/print(), counted by those paths even when their text
+ *   is routed elsewhere first (the main firmware turns it into wire `log` records).
+ * A read is two plain loads and does no I/O: programs read them around timed regions to
+ * prove that the region wrote nothing (firmware/programs/xsinfer). Written only by the
+ * paths above; never reset. */
+typedef struct board_io {
+  uint32_t uart_bytes;
+  uint32_t text_calls;
+} board_io_t;
+extern volatile board_io_t board_io;
 
 typedef struct asset {
   const char *name;
