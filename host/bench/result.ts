@@ -4,6 +4,7 @@
 // F769, ns on host. Fields marked "derived" are recomputed from `runs` by
 // host/report/overhead.ts (`withDerived`), so a producer may leave them empty.
 import type { Summary } from './stats.ts';
+import type { ToolVersions } from '../versions.ts';
 
 export type Phase = 'populate' | 'invoke' | 'respond' | 'total';
 export const phases: Phase[] = ['populate', 'invoke', 'respond', 'total'];
@@ -141,4 +142,7 @@ export interface BenchResult {
   /** The write-up's F769 numbers (ms, different hardware and unit), shown beside ours. Defaults to
    *  host/report/seed.ts when absent. */
   seed?: SeedRow[];
+  /** The versions the counts depend on (compiler, newlib, QEMU, XS, Node, firmware build id);
+   *  absent in results written before they were recorded. */
+  versions?: ToolVersions;
 }
