@@ -1,7 +1,9 @@
 // Option values checked before any work starts: each refusal names the option, what it
 // accepts and what it was given (exit 2, BAD_ARGUMENT).
 import fs from 'node:fs';
+import path from 'node:path';
 import { XsinferError } from '../errors.ts';
+import { repoRoot } from '../paths.ts';
 
 /** An integer option in [min, max]: "-n, --iterations takes an integer from 1 to 10000, not 'abc'". */
 export function intOption(flag: string, value: string | number, min: number, max: number): number {
@@ -93,4 +95,11 @@ export function inputDir(what: string, dir: string): string {
   }
   if (!stat.isDirectory()) throw new XsinferError('FILE_ERROR', `${what} ${dir}: is a file, not a directory`);
   return dir;
+}
+
+/** A firmware program: one of firmware/programs/. */
+export function programOption(value: string): string {
+  const dir = path.join(repoRoot, 'firmware', 'programs');
+  const programs = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+  return enumOption('--program', value, programs);
 }

@@ -1,8 +1,12 @@
 // `xsinfer bench-engine`: instructions per invoke per model and kernel set vs the TFLM anchors.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { benchEngine, benchModels, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
 import { XsinferError } from '../../errors.ts';
 import { parseTarget, targetInfo } from '../../targets.ts';
+import { dataDir } from '../../data.ts';
+import { intOption, listOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -34,19 +38,30 @@ export function register(program: Command): void {
     .option('--json', 'print the rows as JSON (last line)')
     .action(async (opts: { target: string; kernels: string; models: string; invokes: string; json?: boolean }) => {
       const target = parseTarget(opts.target);
-      const kernels = opts.kernels.split(',').map((k) => {
-        if (k !== 'reference' && k !== 'optimized')
-          throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
-        return k as KernelSet;
-      });
+      const kernels: KernelSet[] = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+      const invokes = intOption('-n, --invokes', opts.invokes, 1, 1000);
+      // Model names are checked before the firmware build, so a typo fails at once.
+      const models = opts.models
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
+      const known = (m: string) =>
+        fs.existsSync(path.join(dataDir(), 'models', `${m}.tflite`)) &&
+        fs.existsSync(path.join(dataDir(), 'facts', `${m}.json`));
+      const unknown = models.filter((m) => !known(m));
+      if (models.length === 0 || unknown.length)
+        throw new XsinferError(
+          'BAD_ARGUMENT',
+          `-m, --models: unknown model ${unknown.map((m) => `'${m}'`).join(', ') || `'${opts.models}'`}: use ${benchModels.join(', ')} (or another testdata/models/*.tflite with facts)`,
+        );
       const unit = targetInfo[target].unit;
       if (!opts.json)
         log(`bench-engine on ${target}, unit: ${unit}${target === 'mps2-an500' ? ' (QEMU icount, exact)' : ''}`);
       const rows = await benchEngine({
         target,
-        models: opts.models.split(','),
+        models,
         kernels,
-        invokes: Number(opts.invokes),
+        invokes,
         onRow: opts.json ? undefined : (row) => printRow(row, unit),
       });
       if (opts.json) printJson({ target, unit, rows });

@@ -13,6 +13,7 @@ import { modelChoice } from '../../bench/session-runs.ts';
 import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
 import { parseTarget } from '../../targets.ts';
+import { enumOption, intOption, listOption, portOption, programOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 interface RunOptions {
@@ -35,19 +36,10 @@ async function runOneApp(
   target: 'mps2-an500' | 'host' | 'stm32f769i-disco',
   opts: RunOptions & { app: string },
 ): Promise<number> {
-  const impls = opts.impl
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const impl of impls)
-    if (impl !== 'js' && impl !== 'c') throw new XsinferError('BAD_ARGUMENT', `unknown impl '${impl}': use js, c`);
-  if (opts.kernels !== 'reference' && opts.kernels !== 'optimized')
-    throw new XsinferError('BAD_ARGUMENT', `--kernels must be reference or optimized, not '${opts.kernels}'`);
-  const iterations = Number(opts.iterations);
-  const warmup = Number(opts.warmup);
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000)
-    throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
-  if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
+  const impls = listOption('--impl', opts.impl, ['js', 'c'] as const);
+  const kernels = enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+  const iterations = intOption('-n, --iterations', opts.iterations, 1, 10_000);
+  const warmup = intOption('-w, --warmup', opts.warmup, 0, 10_000);
   if (target === 'stm32f769i-disco' && !opts.port)
     throw new XsinferError('BAD_ARGUMENT', 'the STM32F769I-DISCO needs --port (its ST-LINK serial port, or "auto")');
   const model = opts.model !== undefined ? modelChoice(opts.model) : undefined;
@@ -57,7 +49,7 @@ async function runOneApp(
     port: opts.port,
     app: opts.app,
     impls: impls as ('js' | 'c')[],
-    kernels: opts.kernels,
+    kernels,
     iterations,
     warmup,
     model,
@@ -166,6 +158,9 @@ export function register(program: Command): void {
     .argument('[args...]', 'arguments passed to the program')
     .action(async (args: string[], opts: RunOptions) => {
       const target = parseTarget(opts.target);
+      const timeoutMs = intOption('--timeout', opts.timeout, 1, 86_400_000);
+      if (opts.port !== undefined) portOption(opts.port);
+      programOption(opts.program);
       if (opts.app !== undefined) {
         process.exitCode = await runOneApp(target, { ...opts, app: opts.app });
         return;
@@ -194,7 +189,7 @@ export function register(program: Command): void {
       const exitCode =
         target === 'host'
           ? await runHost(programPath(target, opts.program), args, out)
-          : await runStreaming({ target, program: opts.program, args, out, timeoutMs: Number(opts.timeout) });
+          : await runStreaming({ target, program: opts.program, args, out, timeoutMs });
       if (opts.json) printJson({ target, program: opts.program, exitCode, unit: target === 'host' ? 'ns' : 'instr' });
       else log(`${opts.program} on ${target} exited with status ${exitCode}`);
       process.exitCode = exitCode;

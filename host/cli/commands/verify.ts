@@ -7,6 +7,7 @@ import type { KernelSet } from '../../engine/device.ts';
 import { goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
 import { XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
+import { enumOption, inputDir } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 function describe(r: ModelResult | { model: string; missingOps: string[] }): string {
@@ -32,13 +33,28 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: { target: string; kernels: string; data?: string; models?: string; json?: boolean }) => {
       const target = parseTarget(opts.target);
-      if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') {
-        throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${opts.kernels}': use reference or optimized`);
-      }
-      const dataDir = path.resolve(opts.data ?? defaultDataDir());
+      enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+      const dataDir = path.resolve(opts.data !== undefined ? inputDir('--data', opts.data) : defaultDataDir());
+      // A check that finds nothing to check fails: no golden cases is an error, before any build.
+      const files = goldenFiles(dataDir);
+      if (files.length === 0)
+        throw new XsinferError(
+          'BAD_INPUT',
+          `no golden cases in ${dataDir}: expected golden/*.json or ops/golden/*.json (testdata/README.md)`,
+        );
+      const only = opts.models
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const stems = files.map((f) => path.basename(f, '.json'));
+      const unknown = (only ?? []).filter((m) => !stems.includes(m));
+      if (only && (only.length === 0 || unknown.length))
+        throw new XsinferError(
+          'BAD_ARGUMENT',
+          `-m, --models: no golden file ${unknown.map((m) => `'${m}'`).join(', ') || `in '${opts.models}'`} in ${dataDir} (stems such as ${stems.slice(0, 3).join(', ')})`,
+        );
       if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
-      const only = opts.models?.split(',');
-      const total = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
+      const total = files.filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
       const bar =
         !opts.json && process.stderr.isTTY
           ? new cliProgress.SingleBar(
@@ -72,6 +88,11 @@ export function register(program: Command): void {
           `${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`,
         );
       }
+      if (t.cases === 0)
+        throw new XsinferError(
+          'CHECK_FAILED',
+          `no golden case ran on ${target} (${result.skipped.length} model(s) skipped for missing ops)`,
+        );
       if (!result.ok) process.exitCode = 1;
     });
 }
