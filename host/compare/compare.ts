@@ -134,11 +134,8 @@ export function loadResult(spec: string): { result: BenchResult; source: string 
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new XsinferError(
-      'BAD_INPUT',
-      `${file} is not a bench result (result.json) or recording: ${(err as Error).message.split('\n')[0]}`,
-    );
+  } catch {
+    throw new XsinferError('BAD_INPUT', `${file} is not a bench result (result.json) or recording: not JSON`);
   }
   return { result: checkResult(parsed, file), source: file };
 }
