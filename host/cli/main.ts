@@ -9,6 +9,8 @@ import { Command, CommanderError } from 'commander';
 import { exitCodes, toXsinferError } from '../errors.ts';
 import { buildRoot } from '../paths.ts';
 import { builtFirmwareId, packageVersion, sourceBuildId, xsVersion } from '../versions.ts';
+import { targets } from '../targets.ts';
+import { enumOption, inputFile } from './options.ts';
 import { printJson } from './output.ts';
 
 export async function createProgram(): Promise<Command> {
@@ -30,8 +32,9 @@ export async function createProgram(): Promise<Command> {
     )
     .hook('preAction', (command) => {
       const opts = command.opts<{ manifestPlatform?: string; manifest?: string }>();
-      if (opts.manifestPlatform) process.env.XSINFER_MANIFEST_PLATFORM = opts.manifestPlatform;
-      if (opts.manifest) process.env.XSINFER_MANIFEST = opts.manifest;
+      if (opts.manifestPlatform !== undefined)
+        process.env.XSINFER_MANIFEST_PLATFORM = enumOption('--manifest-platform', opts.manifestPlatform, targets);
+      if (opts.manifest !== undefined) process.env.XSINFER_MANIFEST = inputFile('--manifest', opts.manifest);
     });
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
   const files = fs

@@ -73,6 +73,12 @@ const cases: Case[] = [
     code: 'FILE_ERROR',
     message: 'adir: a directory without result.json or recording.xsirec',
   },
+  {
+    what: 'missing manifest',
+    args: ['--manifest', '/nonexistent.json', 'build'],
+    code: 'FILE_ERROR',
+    message: '--manifest /nonexistent.json: no such file',
+  },
   // Hostile contents.
   {
     what: 'empty model',
@@ -212,6 +218,12 @@ const cases: Case[] = [
     code: 'BAD_ARGUMENT',
     message:
       "--program takes one of banner, bench-c, bench-engine, flash-check, kernel-diff, verify, wire-selftest, xs-bench, xs-frontend, xs-smoke, xsinfer, not 'nope'",
+  },
+  {
+    what: 'unknown manifest platform',
+    args: ['--manifest-platform', 'nope', 'build'],
+    code: 'BAD_ARGUMENT',
+    message: "--manifest-platform takes one of mps2-an500, stm32f769i-disco, host, not 'nope'",
   },
   {
     what: 'unknown fuzz target',
