@@ -74,7 +74,7 @@ function errnoError(err: ErrnoLike): XsinferError | null {
     );
   }
   const verb = syscall === 'open' || syscall === 'read' ? 'read' : syscall === 'scandir' ? 'list' : syscall;
-  return new XsinferError('FILE_ERROR', file ? `cannot ${verb} ${file}: ${what}` : `${syscall}: ${what}`);
+  return new XsinferError('FILE_ERROR', `cannot ${verb}${file ? ` ${file}` : ''}: ${what}`);
 }
 
 /** Codes the bridge's own error classes carry (link.ts, session.ts, recording.ts), by name
@@ -95,7 +95,9 @@ export function toXsinferError(err: unknown): XsinferError {
   if (err instanceof Error) {
     const e = err as Error & ErrnoLike;
     if (err.name === 'CommanderError' && typeof e.code === 'string') {
-      return new XsinferError('BAD_ARGUMENT', err.message.replace(/^error: /, ''), { cause: err });
+      // One line: commander puts its "(Did you mean …?)" on a line of its own.
+      const text = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+      return new XsinferError('BAD_ARGUMENT', text, { cause: err });
     }
     if (typeof e.code === 'string' && bridgeCodes[e.code]) {
       return new XsinferError(bridgeCodes[e.code]!, err.message, { cause: err });

@@ -82,7 +82,9 @@ export function reportFailure(err: unknown, opts: { json: boolean; stackTrace: b
   const e = toXsinferError(err);
   const [line, ...detail] = e.message.split('\n');
   let message = line ?? '';
-  if (e.code === 'BAD_ARGUMENT' && err instanceof CommanderError) message += ' (--help lists the options)';
+  if (e.code === 'BAD_ARGUMENT' && err instanceof CommanderError)
+    message +=
+      err.code === 'commander.unknownCommand' ? ' (xsinfer --help lists the commands)' : ' (--help lists the options)';
   if (e.code === 'INTERNAL' && !opts.stackTrace) message += ' (run again with --stack-trace to see where)';
   process.stderr.write(`xsinfer: ${message}\n`);
   if (detail.length) process.stderr.write(detail.join('\n') + '\n');

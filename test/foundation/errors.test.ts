@@ -3,14 +3,17 @@
 // stack trace, the JSON error document as the last stdout line, and its exit code — at once,
 // before any build. The table in docs/errors.md is checked row by row against these runs
 // (XSINFER_WRITE_ERRORS_DOC=1 rewrites it from them).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodes, type XsinferErrorCode } from '../../host/errors.ts';
+import { exitCodes, toXsinferError, type XsinferErrorCode } from '../../host/errors.ts';
+import { exec } from '../../host/exec.ts';
+import { LinkError, openLink } from '../../host/bridge/link.ts';
+import { SessionError } from '../../host/bridge/session.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { RecordingWriter } from '../../host/bridge/recording.ts';
+import { parseRecording, RecordingWriter } from '../../host/bridge/recording.ts';
 import { fixtureResult } from '../report/fixture.ts';
 import { Prng } from '../bridge/prng.ts';
 import { xsinfer, xsinferIn } from '../cli.ts';
@@ -313,6 +316,18 @@ const cases: Case[] = [
   },
   // Command-line syntax.
   {
+    what: 'misspelt command',
+    args: ['benc'],
+    code: 'BAD_ARGUMENT',
+    message: "unknown command 'benc' (Did you mean bench?) (xsinfer --help lists the commands)",
+  },
+  {
+    what: 'misspelt option',
+    args: ['bench', '--iteratons', '3'],
+    code: 'BAD_ARGUMENT',
+    message: "unknown option '--iteratons' (Did you mean --iterations?) (--help lists the options)",
+  },
+  {
     what: 'unknown option',
     args: ['bench', '--fast'],
     code: 'BAD_ARGUMENT',
@@ -380,40 +395,39 @@ const command = (c: Case) => `xsinfer ${c.args.join(' ')}`;
 const row = (c: Case, message: string) =>
   `| ${c.what} | \`${command(c)}\` | ${exitCodes[c.code]} ${c.code} | ${`xsinfer: ${message}`.replaceAll('|', '\\|')} |`;
 
+fixtures();
 const docPath = path.join(repoRoot, 'docs', 'errors.md');
 const outcomes = new Map<Case, Outcome>();
 
-beforeAll(async () => {
-  fixtures();
-  // Two at a time: each is a Node start-up, and every one must end without a build.
-  const queue = [...cases];
-  const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) outcomes.set(c, await runCli([...c.args, '--json']));
-  };
-  await Promise.all([worker(), worker()]);
-  if (process.env.XSINFER_WRITE_ERRORS_DOC === '1') {
-    const doc = fs.readFileSync(docPath, 'utf8');
-    const [head, rest] = doc.split('<!-- cases:begin -->');
-    const tail = rest!.split('<!-- cases:end -->')[1];
-    const lines = cases.map((c) =>
-      row(
-        c,
-        shown(
-          outcomes
-            .get(c)!
-            .stderr.split('\n')[0]!
-            .replace(/^xsinfer: /, ''),
-        ),
-      ),
-    );
-    fs.writeFileSync(
-      docPath,
-      `${head}<!-- cases:begin -->\n| case | command | exit | message (stderr) |\n|---|---|---|---|\n${lines.join('\n')}\n<!-- cases:end -->${tail}`,
-    );
-  }
-}, 600_000);
-
 describe('bad input: one line, a documented exit code, a JSON error document, at once', () => {
+  beforeAll(async () => {
+    // Two at a time: each is a Node start-up, and every one must end without a build.
+    const queue = [...cases];
+    const worker = async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) outcomes.set(c, await runCli([...c.args, '--json']));
+    };
+    await Promise.all([worker(), worker()]);
+    if (process.env.XSINFER_WRITE_ERRORS_DOC === '1') {
+      const doc = fs.readFileSync(docPath, 'utf8');
+      const [head, rest] = doc.split('<!-- cases:begin -->');
+      const tail = rest!.split('<!-- cases:end -->')[1];
+      const lines = cases.map((c) =>
+        row(
+          c,
+          shown(
+            outcomes
+              .get(c)!
+              .stderr.split('\n')[0]!
+              .replace(/^xsinfer: /, ''),
+          ),
+        ),
+      );
+      fs.writeFileSync(
+        docPath,
+        `${head}<!-- cases:begin -->\n| case | command | exit | message (stderr) |\n|---|---|---|---|\n${lines.join('\n')}\n<!-- cases:end -->${tail}`,
+      );
+    }
+  }, 600_000);
   const doc = () => fs.readFileSync(docPath, 'utf8');
   for (const c of cases) {
     it(`${c.what}: ${command(c)}`, () => {
@@ -462,3 +476,49 @@ describe('the error path itself', () => {
     }
   });
 });
+
+describe('every error class maps to its code', () => {
+  const codeOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (err) {
+      return toXsinferError(err).code;
+    }
+    return 'no error';
+  };
+
+  it('file system, spawn, recording, link and session errors', async () => {
+    expect(codeOf(() => fs.readFileSync('/nonexistent/file'))).toBe('FILE_ERROR');
+    expect(toXsinferError(codeError(() => fs.readFileSync('/tmp'))).message).toBe(
+      'cannot read: is a directory, not a file',
+    );
+    const spawned = spawnSync('xsinfer-no-such-tool', [], { encoding: 'utf8' });
+    expect(toXsinferError(spawned.error).code).toBe('TOOLCHAIN_MISSING');
+    expect(codeOf(() => parseRecording(Buffer.from('garbage, not a recording')))).toBe('BAD_INPUT');
+    expect(toXsinferError(new LinkError('NO_PORT', 'no ST-LINK')).code).toBe('LINK_FAILED');
+    expect(toXsinferError(new SessionError('TIMEOUT', 'late')).code).toBe('TIMEOUT');
+    expect(toXsinferError(new SessionError('LINK_CLOSED', 'gone')).code).toBe('LINK_FAILED');
+    expect(toXsinferError(new SessionError('DEVICE_ERROR', 'refused')).code).toBe('RUN_FAILED');
+    const internal = toXsinferError(new TypeError('x is undefined'));
+    expect(internal).toMatchObject({ code: 'INTERNAL', message: 'internal error: x is undefined' });
+    const link = await openLink('/dev/xsinfer-no-such-tty').catch((e: unknown) => e);
+    expect(toXsinferError(link)).toMatchObject({
+      code: 'LINK_FAILED',
+      message: 'cannot open /dev/xsinfer-no-such-tty: no such file or directory',
+    });
+  });
+
+  it('a tool that does not finish in time is a TIMEOUT naming the command', async () => {
+    const err = await exec('sleep', ['30'], { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(toXsinferError(err)).toMatchObject({ code: 'TIMEOUT', message: '`sleep 30` did not finish in 0 s' });
+  });
+});
+
+function codeError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
