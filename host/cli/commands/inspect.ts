@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { KernelSet } from '../../engine/device.ts';
 import { inspectModel, type InspectResult } from '../../engine/inspect.ts';
-import { XsinferError } from '../../errors.ts';
+import { exitCodes, XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
 import { readModel } from '../../engine/tflite.ts';
 import { enumOption, inputFile } from '../options.ts';
-import { printJson } from '../output.ts';
+import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -77,6 +77,10 @@ export function register(program: Command): void {
       const r = await inspectModel({ model, target, kernels: opts.kernels as KernelSet });
       if (opts.json) printJson(r);
       else printHuman(r);
-      if (!r.arena) process.exitCode = 1;
+      if (!r.arena) {
+        const why = r.missingOps.length ? `the engine lacks ${r.missingOps.join(', ')}` : (r.arenaError ?? 'no plan');
+        log(`xsinfer: ${model}: the arena cannot be planned on ${target}: ${why}`);
+        process.exitCode = exitCodes.CHECK_FAILED;
+      }
     });
 }

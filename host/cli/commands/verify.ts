@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { dataDir as defaultDataDir } from '../../data.ts';
 import type { KernelSet } from '../../engine/device.ts';
 import { goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
-import { XsinferError } from '../../errors.ts';
+import { exitCodes, XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
 import { enumOption, inputDir } from '../options.ts';
 import { log, printJson } from '../output.ts';
@@ -93,6 +93,11 @@ export function register(program: Command): void {
           'CHECK_FAILED',
           `no golden case ran on ${target} (${result.skipped.length} model(s) skipped for missing ops)`,
         );
-      if (!result.ok) process.exitCode = 1;
+      if (!result.ok) {
+        log(
+          `xsinfer: ${t.failed} of ${t.cases} golden cases and ${t.perOpFailed} per-op checks failed on ${target} (${opts.kernels} kernels)`,
+        );
+        process.exitCode = exitCodes.CHECK_FAILED;
+      }
     });
 }
