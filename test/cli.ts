@@ -13,8 +13,13 @@ export interface CliResult {
 }
 
 export function xsinfer(...args: string[]): CliResult {
+  return xsinferIn(repoRoot, ...args);
+}
+
+/** The same from another working directory (where `./results` goes, relative paths). */
+export function xsinferIn(cwd: string, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
-    cwd: repoRoot,
+    cwd,
     encoding: 'utf8',
     env: { ...process.env },
     maxBuffer: 64 * 1024 * 1024,

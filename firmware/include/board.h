@@ -32,7 +32,6 @@ size_t board_uart_read(void *data, size_t cap);
 /* Block until every byte written so far has left the device (before exit/reset). */
 void board_uart_flush(void);
 
-
 /* Read a whole file from the host side (semihosting on QEMU, stdio on host).
  * Returns bytes read, or a negative value when unsupported or not found. */
 int32_t board_host_file_read(const char *path, void *buf, uint32_t cap);

@@ -13,6 +13,7 @@ import type { DeviceRecord, InfoRecord } from '../bridge/protocol.ts';
 import { microFromRecords, toMicroBench } from './micro.ts';
 import { dataDir } from '../data.ts';
 import { targetInfo, type Target } from '../targets.ts';
+import { toolVersions, type ToolVersions } from '../versions.ts';
 import { modelRows, tflmArenaBytes } from '../report/models.ts';
 import { appModel } from '../report/seed.ts';
 import { collectRuns, type CollectedRun } from './collect.ts';
@@ -135,7 +136,15 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
 
 export function benchFromRecording(file: string): BenchResult {
   const replay = replayRecording(readRecording(file));
-  return resultFromRecords(replay.records);
+  if (!replay.records.some((r) => r.kind === 'info'))
+    throw new XsinferError(
+      'BAD_INPUT',
+      `${file} holds no session: no info record among its ${replay.records.length} records (was the device ever reached?)`,
+    );
+  const result = resultFromRecords(replay.records);
+  // Recordings made by bench carry the tool versions in their header; the build id is the device's.
+  const versions = replay.meta.versions as Omit<ToolVersions, 'build'> | undefined;
+  return versions ? { ...result, versions: { ...versions, build: result.build } } : result;
 }
 
 /** Every run of a bench session, in the order the device runs them; with a model asset,
@@ -198,11 +207,13 @@ export function planRuns(
 export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
   if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
   const specs = planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
+  const { build: _build, ...tools } = toolVersions(opts.target, null);
   const session = await runSession({
     target: opts.target,
     port: opts.port,
     runs: specs,
     outDir: opts.outDir,
+    meta: { versions: tools },
     modelUpload: opts.model?.upload,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
     // A board on a port keeps running: `stop` would halt it until the next reset.
@@ -211,5 +222,6 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
   const elf = programPath(opts.target, MAIN_PROGRAM);
   const flash =
     fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
-  return { result: resultFromRecords(session.records, flash), recording: session.recording };
+  const result = resultFromRecords(session.records, flash);
+  return { result: { ...result, versions: { ...tools, build: result.build } }, recording: session.recording };
 }

@@ -5,6 +5,7 @@
 // host/report/overhead.ts (`withDerived`), so a producer may leave them empty.
 import type { PhaseCounts } from '../bridge/protocol.ts';
 import type { Summary } from './stats.ts';
+import type { ToolVersions } from '../versions.ts';
 
 export type Phase = 'populate' | 'invoke' | 'respond' | 'total';
 export const phases: Phase[] = ['populate', 'invoke', 'respond', 'total'];
@@ -184,4 +185,7 @@ export interface BenchResult {
   seed?: SeedRow[];
   /** QEMU's instruction medians of the same build (bench/report --qemu RESULT.json). */
   qemu?: QemuReference;
+  /** The versions the counts depend on (compiler, newlib, QEMU, XS, Node, firmware build id);
+   *  absent in results written before they were recorded. */
+  versions?: ToolVersions;
 }

@@ -12,7 +12,7 @@ import {
   type ErrorRecord,
   type InfoRecord,
 } from '../bridge/protocol.ts';
-import { XsinferError } from '../errors.ts';
+import { toXsinferError, XsinferError } from '../errors.ts';
 import type { Target } from '../targets.ts';
 import { sendImage } from '../deploy/deploy.ts';
 import { connectDevice, type DeviceConnection } from './device.ts';
@@ -81,6 +81,8 @@ export async function runSession(opts: {
   modelUpload?: { name: string; data: Uint8Array };
   /** Send `stop` at the end (default); false leaves a running board running. */
   stop?: boolean;
+  /** More fields for the recording's header (bench: the tool versions). */
+  meta?: Record<string, unknown>;
 }): Promise<SessionResult> {
   fs.mkdirSync(opts.outDir, { recursive: true });
   const device = await connectDevice({ target: opts.target, port: opts.port });
@@ -90,6 +92,7 @@ export async function runSession(opts: {
     protocol: PROTOCOL_VERSION,
     target: opts.target,
     link: device.description,
+    ...opts.meta,
   });
   const session = new DeviceSession(device.link, { recording, maxFrame: 2048 });
   opts.onConnected?.(device);
@@ -130,6 +133,7 @@ export async function runSession(opts: {
           (r.kind === 'error' && r.cmd === undefined),
         opts.runTimeoutMs ?? 900_000,
         from,
+        `the end (done record) of ${what}`,
       );
       if (done.kind === 'error') {
         throw new XsinferError('RUN_FAILED', `${what} failed on the device: ${done.message} (${done.codeName})`);
@@ -142,10 +146,12 @@ export async function runSession(opts: {
     return { info, records: session.records, recording: recordingPath, exitCode };
   } catch (err) {
     // Whatever went wrong, what arrived is on disk: say where.
-    const message = err instanceof Error ? err.message : String(err);
+    // A timeout stays a timeout; a link that closes mid-session is the device failing.
+    const e = toXsinferError(err);
+    const closed = err instanceof SessionError && err.code === 'LINK_CLOSED';
     throw new XsinferError(
-      'RUN_FAILED',
-      `${message}\n(${session.records.length} records received so far are kept in ${recordingPath}; \`xsinfer report\` or \`replay\` reads it)`,
+      closed || e.code === 'INTERNAL' ? 'RUN_FAILED' : e.code,
+      `${e.message.replace(/^internal error: /, '')}\n(${session.records.length} records received so far are kept in ${recordingPath}; \`xsinfer report\` or \`replay\` reads it)`,
     );
   } finally {
     recording.close();

@@ -77,12 +77,23 @@ export async function findStLinkPort(lister: Lister = serialportList): Promise<s
   );
 }
 
+/** serialport's open error without its repetitions ("Error: No such file or directory, cannot open /dev/x"). */
+function serialReason(err: Error, path: string): string {
+  const text = err.message
+    .replace(/^Error: /, '')
+    .replace(`, cannot open ${path}`, '')
+    .trim();
+  return text ? text[0]!.toLowerCase() + text.slice(1) : 'unknown error';
+}
+
 /** A serial device or pty by path, 8N1 at baudRate (the target's rate: host/run/link-settings.ts). */
 export async function openSerialLink(path: string, baudRate: number): Promise<Link> {
   const { SerialPort } = await import('serialport');
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) =>
-    port.open((err) => (err ? reject(new LinkError('LINK_FAILED', `cannot open ${path}: ${err.message}`)) : resolve())),
+    port.open((err) =>
+      err ? reject(new LinkError('LINK_FAILED', `cannot open ${path}: ${serialReason(err, path)}`)) : resolve(),
+    ),
   );
   return {
     description: path,

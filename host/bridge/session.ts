@@ -89,10 +89,16 @@ export class DeviceSession extends EventEmitter {
     for (const w of [...this.waiters]) w();
   }
 
-  /** The first record at index >= from satisfying pred, waiting up to timeoutMs. */
-  waitFor<T extends DeviceRecord>(pred: (r: DeviceRecord) => r is T, timeoutMs: number, from?: number): Promise<T>;
-  waitFor(pred: (r: DeviceRecord) => boolean, timeoutMs: number, from?: number): Promise<DeviceRecord>;
-  waitFor(pred: (r: DeviceRecord) => boolean, timeoutMs: number, from = 0): Promise<DeviceRecord> {
+  /** The first record at index >= from satisfying pred, waiting up to timeoutMs; `what`
+   *  names the awaited record in the timeout's message ("the done record of run 3"). */
+  waitFor<T extends DeviceRecord>(
+    pred: (r: DeviceRecord) => r is T,
+    timeoutMs: number,
+    from?: number,
+    what?: string,
+  ): Promise<T>;
+  waitFor(pred: (r: DeviceRecord) => boolean, timeoutMs: number, from?: number, what?: string): Promise<DeviceRecord>;
+  waitFor(pred: (r: DeviceRecord) => boolean, timeoutMs: number, from = 0, what = 'an answer'): Promise<DeviceRecord> {
     return new Promise((resolve, reject) => {
       let next = from;
       const check = (): boolean => {
@@ -119,7 +125,10 @@ export class DeviceSession extends EventEmitter {
       const timer = setTimeout(() => {
         done();
         reject(
-          new SessionError('TIMEOUT', `no answer from the device on ${this.link.description} within ${timeoutMs} ms`),
+          new SessionError(
+            'TIMEOUT',
+            `timed out after ${timeoutMs} ms waiting for ${what} from the device on ${this.link.description}`,
+          ),
         );
       }, timeoutMs);
       const done = () => {
@@ -177,7 +186,12 @@ export class DeviceSession extends EventEmitter {
     for (let attempt = 0; ; attempt++) {
       await this.write(enc);
       try {
-        const r = await this.waitFor((x) => answers(x) || stopped(x), timeoutMs, from);
+        const r = await this.waitFor(
+          (x) => answers(x) || stopped(x),
+          timeoutMs,
+          from,
+          `the answer to ${cmd.kind} (try ${attempt + 1} of ${retries + 1})`,
+        );
         if (r.kind === 'info')
           throw new SessionError('DEVICE_RESET', `the device booted again while ${cmd.kind} was pending`);
         if (r.kind === 'error' && r.cmd === undefined) {
@@ -209,6 +223,7 @@ export class DeviceSession extends EventEmitter {
       (r): r is InfoRecord => r.kind === 'info' && r.cmd === ack.cmd,
       opts.timeoutMs ?? this.opts.timeoutMs,
       from,
+      'the info record after hello',
     );
     this.deviceMaxFrame = ack.maxFrame ?? info.maxFrame;
     return { ack, info };

@@ -13,7 +13,7 @@ import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
 import { boardStatePath, type BoardState } from '../run/board-session.ts';
 import { isQemuTarget, type Target } from '../targets.ts';
-import { buildAppArchive, type AppArchive } from './build-app.ts';
+import type { AppArchive } from './build-app.ts';
 
 export interface SendResult {
   bytes: number;
@@ -140,7 +140,11 @@ export async function deploy(opts: DeployOptions): Promise<DeployResult> {
   const t0 = performance.now();
   // Build before touching the device: a compile error leaves it alone.
   let archive: AppArchive | undefined;
-  if (opts.app) archive = await buildAppArchive({ app: opts.app, target: opts.target, baseArchive: opts.baseArchive });
+  if (opts.app) {
+    // The TypeScript compiler loads only when an app is compiled (it costs every CLI start ≈1 s).
+    const { buildAppArchive } = await import('./build-app.ts');
+    archive = await buildAppArchive({ app: opts.app, target: opts.target, baseArchive: opts.baseArchive });
+  }
   const buildMs = performance.now() - t0;
   const modelBytes = opts.model ? new Uint8Array(fs.readFileSync(opts.model)) : undefined;
 

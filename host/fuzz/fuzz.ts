@@ -117,13 +117,17 @@ export async function runFuzz(target: FuzzTarget, seconds: number): Promise<Fuzz
   }
   const artifacts = path.join(outDir, 'artifacts') + path.sep;
   fs.mkdirSync(artifacts, { recursive: true });
-  const run = await exec(binary, [
-    corpus,
-    `-max_total_time=${seconds}`,
-    '-print_final_stats=1',
-    `-artifact_prefix=${artifacts}`,
-    '-rss_limit_mb=2048',
-  ]);
+  const run = await exec(
+    binary,
+    [
+      corpus,
+      `-max_total_time=${seconds}`,
+      '-print_final_stats=1',
+      `-artifact_prefix=${artifacts}`,
+      '-rss_limit_mb=2048',
+    ],
+    { timeoutMs: (seconds + 600) * 1000 },
+  );
   const executions = Number(/stat::number_of_executed_units:\s*(\d+)/.exec(run.stderr)?.[1] ?? 0);
   return {
     target: target.name,

@@ -180,9 +180,9 @@ describe('xsinfer flash (stand-in programmers)', () => {
     expect(r.log[2]).toBe('pyocd reset -t stm32f769nihx');
   });
 
-  it('pyocd: a read-back that differs is a verify failure (exit 9) naming the offset', async () => {
+  it('pyocd: a read-back that differs is a verify failure (exit 13) naming the offset', async () => {
     const r = await flashCli(['--probe', 'pyocd', '--no-wait'], { mode: 'verifyfail' });
-    expect(r.status).toBe(9);
+    expect(r.status).toBe(13);
     expect(r.errors.join('\n')).toMatch(
       /^xsinfer: pyocd: the flash read back differs from the image at offset 100 \(0x8000064\)/,
     );
@@ -190,11 +190,11 @@ describe('xsinfer flash (stand-in programmers)', () => {
   });
 
   it.each([
-    ['openocd', 'verifyfail', 9, /openocd: the flash read back differs from the image \(.*Verify Failed/],
-    ['st-flash', 'verifyfail', 9, /st-flash: the flash read back differs .*Verification of flash failed/],
-    ['openocd', 'noprobe', 8, /openocd found no debug probe or no chip behind it \(Error: open failed\)/],
-    ['st-flash', 'noprobe', 8, /st-flash found no debug probe .*Found 0 stlink programmers/],
-    ['pyocd', 'noprobe', 8, /pyocd found no debug probe .*No available debug probes/],
+    ['openocd', 'verifyfail', 13, /openocd: the flash read back differs from the image \(.*Verify Failed/],
+    ['st-flash', 'verifyfail', 13, /st-flash: the flash read back differs .*Verification of flash failed/],
+    ['openocd', 'noprobe', 12, /openocd found no debug probe or no chip behind it \(Error: open failed\)/],
+    ['st-flash', 'noprobe', 12, /st-flash found no debug probe .*Found 0 stlink programmers/],
+    ['pyocd', 'noprobe', 12, /pyocd found no debug probe .*No available debug probes/],
   ])('%s %s: exit %i with one line', async (probe, mode, status, message) => {
     const r = await flashCli(['--probe', probe, '--no-wait'], { mode });
     expect(r.status).toBe(status);

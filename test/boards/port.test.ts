@@ -117,9 +117,9 @@ describe('device commands over --port (QEMU UART on a pty)', () => {
     expect(exited).toBe(false);
   });
 
-  it('board-check fails (exit 11) when the port holds another target than named', () => {
+  it('board-check fails (exit 1) when the port holds another target than named', () => {
     const r = xsinfer('board-check', '--target', 'stm32f769i-disco', '--port', pty, '--json');
-    expect(r.status).toBe(11);
+    expect(r.status).toBe(1);
     const link = JSON.parse(r.last).checks.find((c: { name: string }) => c.name === 'link');
     expect(link).toMatchObject({ ok: false, detail: 'the device is mps2-an500, not stm32f769i-disco' });
     expect(r.stderr).toMatch(/^xsinfer: board-check: link failed$/m);

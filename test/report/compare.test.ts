@@ -1,12 +1,8 @@
-// `xsinfer compare`: two results side by side — medians per phase, B / A, the runs only one
-// side has, and a refusal to compare wrong answers silently.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// The side-by-side table of `xsinfer compare --markdown`: medians per phase, B / A, the runs
+// only one side has, and a refusal to compare wrong answers silently.
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
-import { compareResults, loadResult, renderComparison } from '../../host/report/compare.ts';
-import { xsinfer } from '../cli.ts';
+import { compareResults, renderComparison } from '../../host/report/compare.ts';
 import { fixtureResult } from './fixture.ts';
 
 /** The fixture as if measured on the M4: every phase of every run scaled by `k`. */
@@ -49,28 +45,5 @@ describe('compare', () => {
     expect(c.onlyA.every((k) => k.startsWith('hello_world/'))).toBe(true);
     expect(c.incorrect).toEqual([`${b.runs[0].app}/${b.runs[0].impl}/${b.runs[0].kernels}`]);
     expect(renderComparison(c)).toContain('NOT CORRECT');
-  });
-
-  it('reads result directories from the command line and refuses what is not a result', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-compare-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'a'));
-      fs.writeFileSync(path.join(dir, 'a', 'result.json'), JSON.stringify(fixtureResult()));
-      fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify(scaled(2)));
-      expect((await loadResult(path.join(dir, 'a'))).target).toBe('mps2-an500');
-      const r = xsinfer('compare', path.join(dir, 'a'), path.join(dir, 'b.json'), '--json');
-      expect(r.status, r.stderr).toBe(0);
-      expect((JSON.parse(r.last) as { rows: unknown[] }).rows).toHaveLength(fixtureResult().runs.length);
-
-      fs.writeFileSync(path.join(dir, 'bad.json'), '{"hello": 1}');
-      const bad = xsinfer('compare', path.join(dir, 'a'), path.join(dir, 'bad.json'));
-      expect(bad.status).toBe(2);
-      expect(bad.stderr).toContain('not a bench result');
-      const missing = xsinfer('compare', path.join(dir, 'a'), path.join(dir, 'nope'));
-      expect(missing.status).toBe(2);
-      expect(missing.stderr).toContain('no such file or directory');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

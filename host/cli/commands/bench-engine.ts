@@ -1,8 +1,9 @@
 // `xsinfer bench-engine`: instructions per invoke per model and kernel set vs the TFLM anchors.
 import type { Command } from 'commander';
-import { benchEngine, benchModels, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
+import { benchEngine, benchModels, resolveModel, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
 import { XsinferError } from '../../errors.ts';
 import { isQemuTarget, parseTarget, targetInfo } from '../../targets.ts';
+import { intOption, listOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -58,22 +59,30 @@ export function register(program: Command): void {
             'NOT_SUPPORTED',
             `bench-engine --port: the bench-engine program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
           );
-        const kernels = opts.kernels.split(',').map((k) => {
-          if (k !== 'reference' && k !== 'optimized')
-            throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${k}': reference or optimized`);
-          return k as KernelSet;
-        });
+        const kernels: KernelSet[] = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+        const invokes = intOption('-n, --invokes', opts.invokes, 1, 1000);
+        const models = [
+          ...(opts.models !== undefined
+            ? opts.models
+                .split(',')
+                .map((m) => m.trim())
+                .filter(Boolean)
+            : opts.model.length > 0
+              ? []
+              : [...benchModels]),
+          ...opts.model,
+        ];
+        if (models.length === 0) throw new XsinferError('BAD_ARGUMENT', `-m, --models: no model named`);
+        // Names and files are checked before the firmware build, so a typo fails at once.
+        for (const m of models) resolveModel(m);
         const unit = targetInfo[target].unit;
         if (!opts.json)
           log(`bench-engine on ${target}, unit: ${unit}${isQemuTarget(target) ? ' (QEMU icount, exact)' : ''}`);
         const rows = await benchEngine({
           target,
-          models: [
-            ...(opts.models !== undefined ? opts.models.split(',') : opts.model.length > 0 ? [] : [...benchModels]),
-            ...opts.model,
-          ],
+          models,
           kernels,
-          invokes: Number(opts.invokes),
+          invokes,
           onRow: opts.json ? undefined : (row) => printRow(row, unit),
         });
         if (opts.json) printJson({ target, unit, rows });

@@ -7,27 +7,14 @@ import type { Command } from 'commander';
 import { benchFromRecording, planRuns, runBench } from '../../bench/bench.ts';
 import { modelChoice } from '../../bench/session-runs.ts';
 import type { KernelSet } from '../../bench/result.ts';
-import { XsinferError } from '../../errors.ts';
-import { repoRoot } from '../../paths.ts';
 import { renderTerminal } from '../../report/terminal.ts';
 import { withDerived } from '../../report/overhead.ts';
 import { writeReport } from '../../report/write.ts';
 import { loadQemuReference } from '../../board/qemu-reference.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget, targetList } from '../../targets.ts';
+import { inputFile, intOption, listOption, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
-
-function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
-  const items = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const item of items) {
-    if (!allowed.includes(item as T))
-      throw new XsinferError('BAD_ARGUMENT', `unknown ${what} '${item}': use ${allowed.join(', ')}`);
-  }
-  return items as T[];
-}
 
 function timestamp(): string {
   return new Date()
@@ -51,6 +38,7 @@ interface BenchCliOptions {
   model?: string;
   out?: string;
   json?: boolean;
+  csv?: boolean;
 }
 
 export function register(program: Command): void {
@@ -80,24 +68,25 @@ export function register(program: Command): void {
       '-m, --model <asset|file>',
       "run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model's bytes",
     )
-    .option('-o, --out <dir>', 'output directory (default results/<timestamp>/)')
+    .option('-o, --out <dir>', 'output directory (default ./results/<timestamp>/ in the current directory)')
+    .option('--csv', 'also write result.csv (one row per run and phase) next to the report')
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
       setBaudOverride(opts.baud);
-      const apps = list(
-        opts.apps,
-        ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const,
-        'app',
-      );
-      const impls = list(opts.impl, ['js', 'c'] as const, 'impl');
-      const kernels = list(opts.kernels, ['reference', 'optimized'] as const, 'kernel set') as KernelSet[];
-      const iterations = Number(opts.iterations);
-      const warmup = Number(opts.warmup);
-      if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000)
-        throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
-      if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
-      const outDir = path.resolve(opts.out ?? path.join(repoRoot, 'results', timestamp()));
+      const apps = listOption('-a, --apps', opts.apps, [
+        'hello_world',
+        'micro_speech',
+        'micro_speech_stream',
+        'mnist',
+        'person_detect',
+      ] as const);
+      const impls = listOption('--impl', opts.impl, ['js', 'c'] as const);
+      const kernels = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const) as KernelSet[];
+      const iterations = intOption('-n, --iterations', opts.iterations, 1, 10_000);
+      const warmup = intOption('-w, --warmup', opts.warmup, 0, 10_000);
+      if (opts.port !== undefined) portOption(opts.port);
+      const outDir = path.resolve(opts.out ?? path.join('results', timestamp()));
       const showProgress = !opts.json && process.stderr.isTTY;
       const bar = showProgress
         ? new cliProgress.SingleBar(
@@ -128,13 +117,15 @@ export function register(program: Command): void {
         },
       }).finally(() => bar?.stop());
       if (opts.qemu) result.qemu = loadQemuReference(path.resolve(opts.qemu));
-      const paths = writeReport(result, outDir);
+      const paths = writeReport(result, outDir, { csv: opts.csv });
       const full = withDerived(result);
       if (opts.json) {
         printJson(full);
       } else {
         process.stdout.write(renderTerminal(full) + '\n');
-        log(`recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}`);
+        log(
+          `recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}${paths.csv ? `\n          ${paths.csv}` : ''}`,
+        );
       }
       if (full.runs.some((r) => r.correct === false)) {
         log('xsinfer: some runs gave wrong answers (see the "correct" column)');
@@ -148,16 +139,17 @@ export function register(program: Command): void {
     .argument('<recording>', 'a recording.xsirec written by bench')
     .option('-o, --out <dir>', 'output directory (default: next to the recording)')
     .option('--qemu <result.json>', "a QEMU bench's result.json of the same build, beside a board's counted runs")
+    .option('--csv', 'also write result.csv (one row per run and phase)')
     .option('--json', 'print the result as JSON (last line)')
-    .action((file: string, opts: { out?: string; qemu?: string; json?: boolean }) => {
-      const result = benchFromRecording(path.resolve(file));
+    .action((file: string, opts: { out?: string; qemu?: string; json?: boolean; csv?: boolean }) => {
+      const result = benchFromRecording(path.resolve(inputFile('recording', file)));
       if (opts.qemu) result.qemu = loadQemuReference(path.resolve(opts.qemu));
-      const paths = writeReport(result, path.resolve(opts.out ?? path.dirname(file)));
+      const paths = writeReport(result, path.resolve(opts.out ?? path.dirname(file)), { csv: opts.csv });
       const full = withDerived(result);
       if (opts.json) printJson(full);
       else {
         process.stdout.write(renderTerminal(full) + '\n');
-        log(`report ${paths.html}`);
+        log(`report ${paths.html}${paths.csv ? `\n       ${paths.csv}` : ''}`);
       }
     });
 }

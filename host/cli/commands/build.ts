@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { buildFirmware, programPath } from '../../build/firmware.ts';
 import { sizeReport } from '../../build/size.ts';
 import { parseTarget, targetList } from '../../targets.ts';
+import { programOption } from '../options.ts';
 import { formatBytes, log, printJson } from '../output.ts';
 import { MAIN_PROGRAM } from '../../build/main-program.ts';
 
@@ -16,6 +17,7 @@ export function register(program: Command): void {
     .option('-v, --verbose', 'show compiler output')
     .action(async (opts: { target: string; program: string; json?: boolean; verbose?: boolean }) => {
       const target = parseTarget(opts.target);
+      programOption(opts.program);
       await buildFirmware({ target, quiet: !opts.verbose });
       const report = await sizeReport(target, programPath(target, opts.program));
       if (opts.json) {

@@ -7,6 +7,7 @@ import { deploy } from '../../deploy/deploy.ts';
 import { XsinferError } from '../../errors.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget } from '../../targets.ts';
+import { inputFile, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 interface DeployCliOptions {
@@ -41,12 +42,16 @@ export function register(program: Command): void {
       setBaudOverride(opts.baud);
       if (!app && !opts.model)
         throw new XsinferError('BAD_ARGUMENT', 'nothing to deploy: give an app directory or manifest, and/or --model');
-      const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar(
-            { format: 'deploy {what} {bar} {value}/{total} bytes', stream: process.stderr },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
+      if (opts.model !== undefined) inputFile('--model', opts.model);
+      if (opts.port !== undefined) portOption(opts.port);
+      // A progress bar only for a person at a terminal: never under --json.
+      const bar =
+        process.stderr.isTTY && !opts.json
+          ? new cliProgress.SingleBar(
+              { format: 'deploy {what} {bar} {value}/{total} bytes', stream: process.stderr },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
       let current = '';
       try {
         const result = await deploy({

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { XsinferError } from '../../errors.ts';
 import { fuzzTargets, runFuzz } from '../../fuzz/fuzz.ts';
+import { intOption, listOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 export function register(program: Command): void {
@@ -12,11 +13,16 @@ export function register(program: Command): void {
     .option('--targets <names>', 'comma-separated: model,wire', 'model,wire')
     .option('--json', 'print the results as JSON (last line)')
     .action(async (opts: { seconds: string; targets: string; json?: boolean }) => {
-      const names = opts.targets.split(',');
+      const names = listOption(
+        '--targets',
+        opts.targets,
+        fuzzTargets.map((t) => t.name),
+      );
+      const seconds = intOption('-s, --seconds', opts.seconds, 1, 86_400);
       const results = [];
       for (const target of fuzzTargets.filter((t) => names.includes(t.name))) {
-        if (!opts.json) log(`fuzzing ${target.name} for ${opts.seconds} s …`);
-        const result = await runFuzz(target, Number(opts.seconds));
+        if (!opts.json) log(`fuzzing ${target.name} for ${seconds} s …`);
+        const result = await runFuzz(target, seconds);
         results.push(result);
         if (!opts.json)
           log(

@@ -1,11 +1,14 @@
 // `xsinfer inspect MODEL.tflite`: ops, options, tensors, MACs/FLOPs and the arena the
 // engine plans on the target, beside TFLM's M7 figure.
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { KernelSet } from '../../engine/device.ts';
 import { inspectModel, type InspectResult } from '../../engine/inspect.ts';
-import { XsinferError } from '../../errors.ts';
+import { exitCodes, XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
-import { printJson } from '../output.ts';
+import { readModel } from '../../engine/tflite.ts';
+import { enumOption, inputFile } from '../options.ts';
+import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -62,12 +65,22 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (last line)')
     .action(async (model: string, opts: { target: string; kernels: string; json?: boolean }) => {
       const target = parseTarget(opts.target);
-      if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') {
-        throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${opts.kernels}': use reference or optimized`);
+      enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+      // The file is read and parsed here first: a hostile file is refused before any build.
+      const bytes = fs.readFileSync(inputFile('model', model));
+      if (bytes.length === 0) throw new XsinferError('BAD_INPUT', `${model} is empty, not a .tflite model`);
+      try {
+        readModel(bytes);
+      } catch (err) {
+        throw new XsinferError('BAD_INPUT', `${model} is not a usable .tflite model: ${(err as Error).message}`);
       }
       const r = await inspectModel({ model, target, kernels: opts.kernels as KernelSet });
       if (opts.json) printJson(r);
       else printHuman(r);
-      if (!r.arena) process.exitCode = 1;
+      if (!r.arena) {
+        const why = r.missingOps.length ? `the engine lacks ${r.missingOps.join(', ')}` : (r.arenaError ?? 'no plan');
+        log(`xsinfer: ${model}: the arena cannot be planned on ${target}: ${why}`);
+        process.exitCode = exitCodes.CHECK_FAILED;
+      }
     });
 }

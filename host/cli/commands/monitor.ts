@@ -11,6 +11,7 @@ import { boardStatePath, type BoardState } from '../../run/board-session.ts';
 import { openBoardLink, setBaudOverride } from '../../run/link-settings.ts';
 import { XsinferError } from '../../errors.ts';
 import { isQemuTarget, parseTarget } from '../../targets.ts';
+import { inputFile, portOption, positiveNumberOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 function printer(json: boolean): (r: DeviceRecord) => void {
@@ -62,9 +63,11 @@ export function register(program: Command): void {
         json?: boolean;
         baud?: string;
       }) => {
+        const seconds =
+          opts.seconds !== undefined ? positiveNumberOption('--seconds', opts.seconds, 86_400) : undefined;
         setBaudOverride(opts.baud);
         const target = parseTarget(opts.target ?? 'stm32f769i-disco');
-        const link = await openBoardLink(portFor(opts), target);
+        const link = await openBoardLink(portOption(portFor(opts)), target);
         const recording = opts.record
           ? new RecordingWriter(path.resolve(opts.record), {
               createdAt: new Date().toISOString(),
@@ -80,7 +83,7 @@ export function register(program: Command): void {
         await new Promise<void>((resolve) => {
           session.once('end', resolve);
           process.once('SIGINT', resolve);
-          if (opts.seconds) setTimeout(resolve, Number(opts.seconds) * 1000).unref();
+          if (seconds) setTimeout(resolve, seconds * 1000).unref();
         });
         recording?.close();
         await session.close().catch(() => undefined);
@@ -94,7 +97,7 @@ export function register(program: Command): void {
     .argument('<recording>', 'a .xsirec file (bench writes recording.xsirec)')
     .option('--json', 'one JSON record per line, then the counters as the last line')
     .action((file: string, opts: { json?: boolean }) => {
-      const replay = replayRecording(readRecording(path.resolve(file)));
+      const replay = replayRecording(readRecording(path.resolve(inputFile('recording', file))));
       const print = printer(!!opts.json);
       for (const r of replay.records) print(r);
       const summary = {

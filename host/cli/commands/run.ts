@@ -14,6 +14,7 @@ import { XsinferError } from '../../errors.ts';
 import { keepBoard, runStreaming } from '../../run/board-session.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
 import { isBoardTarget, isQemuTarget, parseTarget, targetList, type Target } from '../../targets.ts';
+import { enumOption, intOption, listOption, portOption, programOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 interface RunOptions {
@@ -34,19 +35,10 @@ interface RunOptions {
 
 /** `run --app`: the app's runs and whether JS and C agree; exit 1 on a wrong answer or a disagreement. */
 async function runOneApp(target: Target, opts: RunOptions & { app: string }): Promise<number> {
-  const impls = opts.impl
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const impl of impls)
-    if (impl !== 'js' && impl !== 'c') throw new XsinferError('BAD_ARGUMENT', `unknown impl '${impl}': use js, c`);
-  if (opts.kernels !== 'reference' && opts.kernels !== 'optimized')
-    throw new XsinferError('BAD_ARGUMENT', `--kernels must be reference or optimized, not '${opts.kernels}'`);
-  const iterations = Number(opts.iterations);
-  const warmup = Number(opts.warmup);
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 10_000)
-    throw new XsinferError('BAD_ARGUMENT', '--iterations must be 1..10000');
-  if (!Number.isInteger(warmup) || warmup < 0) throw new XsinferError('BAD_ARGUMENT', '--warmup must be ≥ 0');
+  const impls = listOption('--impl', opts.impl, ['js', 'c'] as const);
+  const kernels = enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+  const iterations = intOption('-n, --iterations', opts.iterations, 1, 10_000);
+  const warmup = intOption('-w, --warmup', opts.warmup, 0, 10_000);
   if (isBoardTarget(target) && !opts.port)
     throw new XsinferError(
       'BAD_ARGUMENT',
@@ -59,7 +51,7 @@ async function runOneApp(target: Target, opts: RunOptions & { app: string }): Pr
     port: opts.port,
     app: opts.app,
     impls: impls as ('js' | 'c')[],
-    kernels: opts.kernels,
+    kernels,
     iterations,
     warmup,
     model,
@@ -173,6 +165,9 @@ export function register(program: Command): void {
     .action(async (args: string[], opts: RunOptions) => {
       const target = parseTarget(opts.target);
       setBaudOverride(opts.baud);
+      const timeoutMs = intOption('--timeout', opts.timeout, 1, 86_400_000);
+      if (opts.port !== undefined) portOption(opts.port);
+      programOption(opts.program);
       if (opts.app !== undefined) {
         process.exitCode = await runOneApp(target, { ...opts, app: opts.app });
         return;
@@ -208,7 +203,7 @@ export function register(program: Command): void {
         return;
       }
       const exitCode = isQemuTarget(target)
-        ? await runStreaming({ target, program: opts.program, args, out, timeoutMs: Number(opts.timeout) })
+        ? await runStreaming({ target, program: opts.program, args, out, timeoutMs })
         : await runHost(programPath(target, opts.program), args, out);
       if (opts.json) printJson({ target, program: opts.program, exitCode, unit: target === 'host' ? 'ns' : 'instr' });
       else log(`${opts.program} on ${target} exited with status ${exitCode}`);

@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { dataDir as defaultDataDir } from '../../data.ts';
 import type { KernelSet } from '../../engine/device.ts';
 import { goldenCaseCount, goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
-import { XsinferError } from '../../errors.ts';
+import { exitCodes, XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
+import { enumOption, inputDir } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 function describe(r: ModelResult | { model: string; missingOps: string[] }): string {
@@ -48,20 +49,28 @@ export function register(program: Command): void {
             'NOT_SUPPORTED',
             `verify --port: the verify program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
           );
-        if (opts.kernels !== 'reference' && opts.kernels !== 'optimized') {
-          throw new XsinferError('BAD_ARGUMENT', `unknown kernel set '${opts.kernels}': use reference or optimized`);
-        }
-        const dataDir = path.resolve(opts.data ?? defaultDataDir());
-        if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
-        const only = opts.models?.split(',');
-        const files = goldenFiles(dataDir).filter((f) => !only || only.includes(path.basename(f, '.json')));
-        const total = files.length;
-        if (goldenCaseCount(files) === 0) {
+        enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
+        const dataDir = path.resolve(opts.data !== undefined ? inputDir('--data', opts.data) : defaultDataDir());
+        // A check that finds nothing to check fails: no golden cases is an error, before any build.
+        const files = goldenFiles(dataDir);
+        if (files.length === 0 || goldenCaseCount(files) === 0)
+          throw new XsinferError(
+            'BAD_INPUT',
+            `no golden cases in ${dataDir}: expected golden/*.json or ops/golden/*.json (testdata/README.md)`,
+          );
+        const only = opts.models
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const stems = files.map((f) => path.basename(f, '.json'));
+        const unknown = (only ?? []).filter((m) => !stems.includes(m));
+        if (only && (only.length === 0 || unknown.length))
           throw new XsinferError(
             'BAD_ARGUMENT',
-            `no golden cases in ${dataDir}${only ? ` for ${only.join(',')}` : ''} (expected golden/*.json or ops/golden/*.json with cases, models beside in models/)`,
+            `-m, --models: no golden file ${unknown.map((m) => `'${m}'`).join(', ') || `in '${opts.models}'`} in ${dataDir} (stems such as ${stems.slice(0, 3).join(', ')})`,
           );
-        }
+        if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
+        const total = files.filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
         const bar =
           !opts.json && process.stderr.isTTY
             ? new cliProgress.SingleBar(
@@ -95,7 +104,17 @@ export function register(program: Command): void {
             `${t.models} models, ${t.passed}/${t.cases} cases passed, per-op ${t.perOpPassed}/${t.perOpPassed + t.perOpFailed}, ${result.skipped.length} skipped`,
           );
         }
-        if (!result.ok) process.exitCode = 1;
+        if (t.cases === 0)
+          throw new XsinferError(
+            'CHECK_FAILED',
+            `no golden case ran on ${target} (${result.skipped.length} model(s) skipped for missing ops)`,
+          );
+        if (!result.ok) {
+          log(
+            `xsinfer: ${t.failed} of ${t.cases} golden cases and ${t.perOpFailed} per-op checks failed on ${target} (${opts.kernels} kernels)`,
+          );
+          process.exitCode = exitCodes.CHECK_FAILED;
+        }
       },
     );
 }
