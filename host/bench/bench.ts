@@ -50,6 +50,8 @@ export interface BenchOptions {
   /** Every app runs on this model instead of its own (`--model`: an asset, or a file
    * uploaded into the slot first). Default: each app's built-in model. */
   model?: ModelChoice;
+  /** The generic app's input set (host/generic/input-set.ts), uploaded after the model. */
+  inputs?: { name: string; data: Uint8Array };
   onRunDone?: (spec: RunSpec, index: number, total: number) => void;
 }
 
@@ -199,7 +201,9 @@ export function planRuns(
   return specs;
 }
 
-export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
+export async function runBench(
+  opts: BenchOptions,
+): Promise<{ result: BenchResult; recording: string; records: DeviceRecord[] }> {
   if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
   const specs = planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
   const session = await runSession({
@@ -208,10 +212,11 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     runs: specs,
     outDir: opts.outDir,
     modelUpload: opts.model?.upload,
+    inputsUpload: opts.inputs,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
   });
   const elf = programPath(opts.target, MAIN_PROGRAM);
   const flash =
     fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
-  return { result: resultFromRecords(session.records, flash), recording: session.recording };
+  return { result: resultFromRecords(session.records, flash), recording: session.recording, records: session.records };
 }

@@ -77,6 +77,8 @@ export async function runSession(opts: {
   runTimeoutMs?: number;
   /** Uploaded after the hello, before the first run. */
   modelUpload?: { name: string; data: Uint8Array };
+  /** The generic app's input set, uploaded after the model (asset upload/inputs). */
+  inputsUpload?: { name: string; data: Uint8Array };
   /** Send `stop` at the end (default); false leaves a running board running. */
   stop?: boolean;
 }): Promise<SessionResult> {
@@ -102,6 +104,18 @@ export async function runSession(opts: {
           throw new XsinferError(
             'RUN_FAILED',
             `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`,
+          );
+        throw err;
+      }
+    }
+    if (opts.inputsUpload) {
+      try {
+        await sendImage(session, { kind: 'inputs', name: opts.inputsUpload.name, data: opts.inputsUpload.data });
+      } catch (err) {
+        if (err instanceof SessionError && err.record)
+          throw new XsinferError(
+            'RUN_FAILED',
+            `the device refused the input set ${opts.inputsUpload.name}: ${err.record.message} (${err.record.codeName})`,
           );
         throw err;
       }

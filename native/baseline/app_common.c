@@ -7,11 +7,15 @@
 #include "baseline/app.h"
 
 extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_micro_speech_stream,
-    c_app_person_detect;
+    c_app_person_detect, c_app_generic;
 
-const c_app_t *const c_apps[] = {&c_app_hello_world,         &c_app_micro_speech,
-                                 &c_app_micro_speech_stream, &c_app_mnist,
-                                 &c_app_person_detect,       NULL};
+const c_app_t *const c_apps[] = {&c_app_hello_world,
+                                 &c_app_micro_speech,
+                                 &c_app_micro_speech_stream,
+                                 &c_app_mnist,
+                                 &c_app_person_detect,
+                                 &c_app_generic,
+                                 NULL};
 
 const c_app_t *c_app_find(const char *name) {
   for (const c_app_t *const *app = c_apps; *app; app++)

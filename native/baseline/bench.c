@@ -4,9 +4,10 @@
 uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32_t iterations,
                      bench_ticks_fn ticks, bench_sink_fn sink, void *user) {
   uint32_t wrong = 0;
+  uint32_t cases = ctx->cases ? ctx->cases : app->cases;
   for (uint32_t i = 0; i < warmup + iterations; i++) {
     bench_iteration_t record = {0};
-    record.case_index = i % app->cases;
+    record.case_index = i % cases;
     uint64_t t0 = ticks();
     app->populate(ctx, record.case_index);
     uint64_t t1 = ticks();

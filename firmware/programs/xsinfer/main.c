@@ -9,6 +9,7 @@
 #include "assets.h"
 #include "board.h"
 #include "device_link.h"
+#include "inputs.h"
 #include "stack_watermark.h"
 #include "upload.h"
 
@@ -210,7 +211,12 @@ int main(void) {
         break;
       case WIRE_CMD_UPLOAD_BEGIN: /* model upload and app deploy: upload.c */
       case WIRE_CMD_UPLOAD_CHUNK:
-      case WIRE_CMD_UPLOAD_END: upload_handle(&cmd); break;
+      case WIRE_CMD_UPLOAD_END:
+        if (inputs_claims(&cmd))
+          inputs_handle(&cmd); /* the generic app's input set: inputs.c */
+        else
+          upload_handle(&cmd);
+        break;
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
         break;

@@ -1,6 +1,7 @@
 // `xsinfer bench`: the JS-vs-C benchmark matrix on one firmware session, with a recording
 // and the report (terminal tables, report.md, report.html, result.json) in --out.
 // `xsinfer report RECORDING` rebuilds the same from a recording.
+import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -14,6 +15,15 @@ import { withDerived } from '../../report/overhead.ts';
 import { writeReport } from '../../report/write.ts';
 import { parseTarget } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
+import { compareGeneric, GENERIC_APP, renderGeneric } from '../../generic/compare.ts';
+import {
+  encodeInputSet,
+  kinds,
+  loadInputSet,
+  modelIo as genericModelIo,
+  type InputSet,
+  type ModelKind,
+} from '../../generic/input-set.ts';
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value
@@ -44,8 +54,42 @@ interface BenchCliOptions {
   warmup: string;
   ops: boolean;
   model?: string;
+  inputs?: string;
+  kind?: string;
+  labels?: string;
+  cases?: string;
+  topK?: string;
   out?: string;
   json?: boolean;
+}
+
+/** `--inputs` (or `--apps generic`): the generic app on the --model file with this input set. */
+function genericSetup(opts: BenchCliOptions): {
+  set: InputSet;
+  upload: { name: string; data: Uint8Array };
+  modelName: string;
+} {
+  if (opts.model === undefined || !fs.existsSync(opts.model) || !fs.statSync(opts.model).isFile())
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `the generic app needs --model FILE.tflite (${opts.model === undefined ? 'none given' : `no such file: ${opts.model}`})`,
+    );
+  if (opts.kind !== undefined && !kinds.includes(opts.kind as ModelKind))
+    throw new XsinferError('BAD_ARGUMENT', `--kind ${opts.kind}: use ${kinds.join(', ')}`);
+  const int = (v: string | undefined, what: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new XsinferError('BAD_ARGUMENT', `${what} must be a whole number ≥ 1`);
+    return n;
+  };
+  const io = genericModelIo(opts.model);
+  const set = loadInputSet(opts.inputs ?? 'random', io, {
+    ...(opts.kind ? { kind: opts.kind as ModelKind } : {}),
+    ...(opts.labels ? { labelsFile: opts.labels } : {}),
+    ...(opts.cases ? { cases: int(opts.cases, '--cases') } : {}),
+    ...(opts.topK ? { topK: int(opts.topK, '--top-k') } : {}),
+  });
+  return { set, upload: { name: 'inputs', data: encodeInputSet(set) }, modelName: path.basename(opts.model) };
 }
 
 export function register(program: Command): void {
@@ -66,15 +110,30 @@ export function register(program: Command): void {
       '-m, --model <asset|file>',
       "run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model's bytes",
     )
+    .option(
+      '--inputs <dir|file.json|random[:SEED[:CASES]]>',
+      'run the generic app (JS and C) on --model FILE with these inputs: a directory of raw .bin tensors (MLPerf Tiny layout, optional truth CSV), a golden JSON (outputs checked), or seeded random data',
+    )
+    .option(
+      '--kind <kind>',
+      'how the generic app reads the output: classification | anomaly | regression (default: from the model)',
+    )
+    .option('--labels <file>', 'class names for the generic app, one a line (as many as the model has outputs)')
+    .option('--cases <n>', 'inputs taken from --inputs (default 10; a seeded set: 4)')
+    .option('--top-k <k>', 'classes the generic app ranks (default 5, at most 16)')
     .option('-o, --out <dir>', 'output directory (default results/<timestamp>/)')
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
-      const apps = list(
-        opts.apps,
-        ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect'] as const,
-        'app',
-      );
+      const apps =
+        opts.inputs !== undefined
+          ? [GENERIC_APP]
+          : list(
+              opts.apps,
+              ['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'person_detect', GENERIC_APP] as const,
+              'app',
+            );
+      const generic = apps.includes(GENERIC_APP) ? genericSetup(opts) : undefined;
       const impls = list(opts.impl, ['js', 'c'] as const, 'impl');
       const kernels = list(opts.kernels, ['reference', 'optimized'] as const, 'kernel set') as KernelSet[];
       const iterations = Number(opts.iterations);
@@ -95,7 +154,7 @@ export function register(program: Command): void {
       bar?.start(total, 0, { run: '' });
       if (!showProgress && !opts.json)
         log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
-      const { result, recording } = await runBench({
+      const { result, recording, records } = await runBench({
         target,
         port: opts.port,
         apps,
@@ -106,6 +165,7 @@ export function register(program: Command): void {
         ops: opts.ops,
         outDir,
         model,
+        ...(generic ? { inputs: generic.upload } : {}),
         onRunDone: (spec, index) => {
           if (bar) bar.update(index + 1, { run: `${spec.app} ${spec.impl} ${spec.kernels}` });
           else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);
@@ -113,14 +173,21 @@ export function register(program: Command): void {
       }).finally(() => bar?.stop());
       const paths = writeReport(result, outDir);
       const full = withDerived(result);
+      const comparisons = generic ? compareGeneric(records, generic.set) : undefined;
       if (opts.json) {
-        printJson(full);
+        printJson(comparisons ? { ...full, generic: comparisons } : full);
       } else {
         process.stdout.write(renderTerminal(full) + '\n');
+        if (comparisons && generic)
+          process.stdout.write(renderGeneric(comparisons, generic.set, generic.modelName) + '\n');
         log(`recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}`);
       }
       if (full.runs.some((r) => r.correct === false)) {
         log('xsinfer: some runs gave wrong answers (see the "correct" column)');
+        process.exitCode = 1;
+      }
+      if (comparisons?.some((c) => c.agree === false)) {
+        log('xsinfer: the JS and C generic app gave different answers');
         process.exitCode = 1;
       }
     });

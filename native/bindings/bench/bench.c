@@ -4,6 +4,8 @@
  */
 #include "bench/bench.h"
 
+#include <math.h>
+
 #include "baseline/micro_speech_stream.h"
 #include "tflm/tflm.h"
 
@@ -25,7 +27,7 @@ static double number_arg(xsMachine *the, int32_t index, const char *what, double
   return v;
 }
 
-/* record(index, caseIndex, populate, invoke, respond, total, label, score, correct);
+/* record(index, caseIndex, populate, invoke, respond, total, label, score, correct[, value]);
  * correct undefined: not checked (the golden outputs do not apply to the run's model). */
 void xs_bench_record(xsMachine *the) {
   if (xsToInteger(xsArgc) < 9) xsTypeError("bench: record() needs 9 arguments");
@@ -40,6 +42,10 @@ void xs_bench_record(xsMachine *the) {
   r.label = (int32_t)number_arg(the, 6, "label", -2147483648.0, 2147483647.0);
   r.score = (int32_t)number_arg(the, 7, "score", -2147483648.0, 2147483647.0);
   r.correct = xsTypeOf(xsArg(8)) == xsUndefinedType ? -1 : xsToBoolean(xsArg(8)) ? 1 : 0;
+  /* An optional 10th argument: RESPOND's dequantized value (NaN when absent). */
+  r.value = xsToInteger(xsArgc) > 9 && xsTypeOf(xsArg(9)) == xsNumberType
+                ? (float)xsToNumber(xsArg(9))
+                : NAN;
   sink(sink_user, &r);
 }
 

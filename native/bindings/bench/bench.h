@@ -27,6 +27,7 @@ typedef struct xsinfer_bench_record {
   int32_t label;
   int32_t score;
   int32_t correct; /* 1, 0, or -1: not checked */
+  float value;     /* RESPOND's dequantized value; NaN when the app gave none */
 } xsinfer_bench_record_t;
 
 typedef void (*xsinfer_bench_sink_fn)(void *user, const xsinfer_bench_record_t *record);
