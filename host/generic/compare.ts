@@ -66,6 +66,7 @@ export function compareGeneric(records: DeviceRecord[], set: InputSet): GenericC
         value: r.value ?? NaN,
       });
     }
+    comparison.answers.sort((a, b) => a.case - b.case);
     out.push(comparison);
   }
   return out;
