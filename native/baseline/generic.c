@@ -21,7 +21,7 @@ static uint32_t in_count, out_count;
 static uint32_t top_k;
 static int32_t top_index[GENERIC_TOP_K_MAX];
 static float top_value[GENERIC_TOP_K_MAX];
-static float *values; /* regression: the dequantized output (in the aux arena) */
+static float *values; /* the dequantized output (in the aux arena; not for anomaly) */
 
 const char *input_set_parse(const uint8_t *data, uint32_t bytes, input_set_t *out) {
   if (bytes < INPUT_SET_HEADER_BYTES) return "shorter than its header";
@@ -165,10 +165,9 @@ static eng_status_t setup(app_ctx_t *ctx) {
              (unsigned long)out_count, (unsigned long)in_count);
     return refuse(ctx, ENG_ERR_SHAPE, message);
   }
-  if (set.kind == INPUT_SET_REGRESSION) {
+  if (set.kind != INPUT_SET_ANOMALY) {
     if ((uint64_t)out_count * sizeof(float) > ctx->aux_bytes) {
-      snprintf(message, sizeof message,
-               "regression output of %lu values does not fit the %lu-byte aux arena",
+      snprintf(message, sizeof message, "%lu output values do not fit the %lu-byte aux arena",
                (unsigned long)out_count, (unsigned long)ctx->aux_bytes);
       return refuse(ctx, ENG_ERR_ARENA, message);
     }
@@ -205,6 +204,7 @@ static void respond_classification(const void *out, app_result_t *result) {
   uint32_t count = 0;
   for (uint32_t i = 0; i < out_count; i++) {
     float p = dequantize(out_type, out, i, out_scale, out_zero_point);
+    values[i] = p;
     if (count < top_k || p > top_value[count - 1]) {
       uint32_t j = count < top_k ? count++ : top_k - 1;
       while (j > 0 && top_value[j - 1] < p) {
@@ -278,7 +278,7 @@ uint32_t generic_top_k(const int32_t **index, const float **value) {
 
 const float *generic_values(uint32_t *count) {
   *count = out_count;
-  return set.kind == INPUT_SET_REGRESSION ? values : NULL;
+  return set.kind != INPUT_SET_ANOMALY ? values : NULL;
 }
 
 const c_app_t c_app_generic = {"generic", 1, setup, populate, respond};

@@ -17,7 +17,6 @@ import {
   INPUT_SET_ASSET,
   INPUT_SET_HEADER_BYTES,
   parseInputSet,
-  REGRESSION,
   type InputSet,
 } from '../../lib/input-set.ts';
 
@@ -51,7 +50,7 @@ let topK = 1;
 let populatedCase = 0;
 export const topIndex = new Int32Array(TOP_K_MAX);
 export const topValue = new Float32Array(TOP_K_MAX);
-/** Regression: the dequantized output of the last RESPOND. */
+/** Classification and regression: the dequantized output of the last RESPOND. */
 export let values = new Float32Array(0);
 
 function refuse(message: string): never {
@@ -141,7 +140,7 @@ export function setup(kernels: Kernels, name: string): Interpreter {
   kind = set.kind;
   fromData = set.source === FROM_DATA;
   seed = set.seed | 0;
-  values = new Float32Array(kind === REGRESSION ? outCount : 0);
+  values = new Float32Array(kind !== ANOMALY ? outCount : 0);
   topK = set.topK === 0 ? 1 : set.topK;
   if (topK > TOP_K_MAX) topK = TOP_K_MAX;
   if (topK > outCount) topK = outCount;
@@ -178,8 +177,10 @@ function respondClassification(out: TensorData): AppResult {
   const k = topK;
   const index = topIndex;
   const value = topValue;
+  const all = values;
   for (let i = 0; i < outCount; i++) {
     const p = dequantize(outFloat, out, i, outScale, outZeroPoint);
+    all[i] = p;
     if (count < k || p > value[count - 1]) {
       let j = count < k ? count++ : k - 1;
       while (j > 0 && value[j - 1] < p) {

@@ -22,7 +22,8 @@ int generic_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t 
 /* Classification: the ranked classes of the last RESPOND; returns how many. */
 uint32_t generic_top_k(const int32_t **index, const float **value);
 
-/* Regression: the dequantized output of the last RESPOND (NULL for other kinds). */
+/* Classification and regression: the dequantized output of the last RESPOND (NULL for
+ * anomaly scoring, whose answer is the one error value). */
 const float *generic_values(uint32_t *count);
 
 #endif
