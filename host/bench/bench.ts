@@ -52,6 +52,10 @@ export interface BenchOptions {
   model?: ModelChoice;
   /** The generic app's input set (host/generic/input-set.ts), uploaded after the model. */
   inputs?: { name: string; data: Uint8Array };
+  /** A user's app archive, deployed before the model (runs name it "deployed"). */
+  app?: { name: string; data: Uint8Array };
+  /** These runs instead of the apps × impls × kernels matrix. */
+  specs?: RunSpec[];
   onRunDone?: (spec: RunSpec, index: number, total: number) => void;
 }
 
@@ -205,7 +209,7 @@ export async function runBench(
   opts: BenchOptions,
 ): Promise<{ result: BenchResult; recording: string; records: DeviceRecord[] }> {
   if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
-  const specs = planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
+  const specs = opts.specs ?? planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
   const session = await runSession({
     target: opts.target,
     port: opts.port,
@@ -213,6 +217,7 @@ export async function runBench(
     outDir: opts.outDir,
     modelUpload: opts.model?.upload,
     inputsUpload: opts.inputs,
+    appUpload: opts.app,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
   });
   const elf = programPath(opts.target, MAIN_PROGRAM);

@@ -28,8 +28,15 @@ export interface GenericComparison {
 
 export const GENERIC_APP = 'generic';
 
-export function compareGeneric(records: DeviceRecord[], set: InputSet): GenericComparison[] {
-  const runs = collectRuns(records).filter((r) => r.app === GENERIC_APP);
+/** JS and C runs of the generic app, or (apps) a deployed TypeScript app against the generic C app. */
+export function compareGeneric(
+  records: DeviceRecord[],
+  set: InputSet,
+  apps: { js: string; c: string } = { js: GENERIC_APP, c: GENERIC_APP },
+): GenericComparison[] {
+  const runs = collectRuns(records).filter(
+    (r) => (r.app === apps.js && r.impl === 'js') || (r.app === apps.c && r.impl === 'c'),
+  );
   const out: GenericComparison[] = [];
   for (const kernels of [...new Set(runs.map((r) => r.kernels))]) {
     const js = runs.find((r) => r.kernels === kernels && r.impl === 'js');
@@ -73,10 +80,15 @@ export function compareGeneric(records: DeviceRecord[], set: InputSet): GenericC
 }
 
 /** The comparison as terminal lines. */
-export function renderGeneric(comparisons: GenericComparison[], set: InputSet, model: string): string {
+export function renderGeneric(
+  comparisons: GenericComparison[],
+  set: InputSet,
+  model: string,
+  app = 'generic app',
+): string {
   const lines: string[] = [];
   const checked = set.outputBytes > 0 ? 'golden outputs checked on the device' : 'no golden outputs: JS vs C compared';
-  lines.push(`generic app on ${model}: ${set.kind}, ${set.cases.length} cases from ${set.description} (${checked})`);
+  lines.push(`${app} on ${model}: ${set.kind}, ${set.cases.length} cases from ${set.description} (${checked})`);
   for (const c of comparisons) {
     const verdict =
       c.agree === null

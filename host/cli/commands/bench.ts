@@ -6,7 +6,11 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { benchFromRecording, planRuns, runBench } from '../../bench/bench.ts';
-import { modelChoice } from '../../bench/session-runs.ts';
+import { modelChoice, UPLOADED_MODEL_ASSET, type RunSpec } from '../../bench/session-runs.ts';
+import { buildFirmware } from '../../build/firmware.ts';
+import { buildAppArchive, resolveAppSource } from '../../deploy/build-app.ts';
+import { appDefaults } from '../../scaffold/new-app.ts';
+import { targetInfo } from '../../targets.ts';
 import type { KernelSet } from '../../bench/result.ts';
 import { XsinferError } from '../../errors.ts';
 import { repoRoot } from '../../paths.ts';
@@ -14,6 +18,9 @@ import { renderTerminal } from '../../report/terminal.ts';
 import { withDerived } from '../../report/overhead.ts';
 import { writeReport } from '../../report/write.ts';
 import { parseTarget } from '../../targets.ts';
+
+/** The device's name for a deployed app's runs (docs/protocol.md). */
+const DEPLOYED_APP = 'deployed';
 import { log, printJson } from '../output.ts';
 import { compareGeneric, GENERIC_APP, renderGeneric } from '../../generic/compare.ts';
 import {
@@ -54,6 +61,7 @@ interface BenchCliOptions {
   warmup: string;
   ops: boolean;
   model?: string;
+  app?: string;
   inputs?: string;
   kind?: string;
   labels?: string;
@@ -111,6 +119,10 @@ export function register(program: Command): void {
       "run every app on this model instead of its own: a .tflite file is uploaded into the model slot first (asset upload/model); else an asset the device has (upload/model after `deploy --model`, models/…). Golden checks apply only to the built-in model's bytes",
     )
     .option(
+      '--app <dir>',
+      'a TypeScript app directory (`xsinfer new`), deployed and benched against the generic C app on the same model and inputs (defaults from its manifest)',
+    )
+    .option(
       '--inputs <dir|file.json|random[:SEED[:CASES]]>',
       'run the generic app (JS and C) on --model FILE with these inputs: a directory of raw .bin tensors (MLPerf Tiny layout, optional truth CSV), a golden JSON (outputs checked), or seeded random data',
     )
@@ -125,8 +137,14 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON (last line)')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
+      const userApp = opts.app !== undefined ? resolveAppSource(opts.app) : undefined;
+      if (userApp) {
+        const defaults = appDefaults(userApp.appDir);
+        opts.model ??= defaults.model;
+        opts.inputs ??= defaults.inputs;
+      }
       const apps =
-        opts.inputs !== undefined
+        opts.inputs !== undefined || userApp
           ? [GENERIC_APP]
           : list(
               opts.apps,
@@ -150,7 +168,22 @@ export function register(program: Command): void {
           )
         : null;
       const model = opts.model !== undefined ? modelChoice(opts.model) : undefined;
-      const total = planRuns({ apps, impls, kernels, iterations, warmup, ops: opts.ops, model: model?.asset }).length;
+      // A user's app: deployed, run as "deployed" (JS) beside the generic C app, same model and inputs.
+      let appUpload: { name: string; data: Uint8Array } | undefined;
+      let specs: RunSpec[] | undefined;
+      if (userApp) {
+        if (!opts.port || targetInfo[target].arm) await buildFirmware({ target });
+        const archive = await buildAppArchive({ app: opts.app!, target });
+        appUpload = { name: archive.name, data: archive.archive };
+        const run = { iterations, warmup, model: UPLOADED_MODEL_ASSET };
+        specs = kernels.flatMap((k): RunSpec[] => [
+          { app: DEPLOYED_APP, impl: 'js', kernels: k, ops: false, ...run },
+          { app: GENERIC_APP, impl: 'c', kernels: k, ops: opts.ops, ...run },
+        ]);
+      }
+      const total =
+        specs?.length ??
+        planRuns({ apps, impls, kernels, iterations, warmup, ops: opts.ops, model: model?.asset }).length;
       bar?.start(total, 0, { run: '' });
       if (!showProgress && !opts.json)
         log(`bench on ${target}: ${total} runs of ${iterations} iterations (+${warmup} warm-up)`);
@@ -166,20 +199,34 @@ export function register(program: Command): void {
         outDir,
         model,
         ...(generic ? { inputs: generic.upload } : {}),
+        ...(appUpload ? { app: appUpload } : {}),
+        ...(specs ? { specs } : {}),
         onRunDone: (spec, index) => {
           if (bar) bar.update(index + 1, { run: `${spec.app} ${spec.impl} ${spec.kernels}` });
           else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);
         },
       }).finally(() => bar?.stop());
+      // The user's app and its C comparison are one app in the report.
+      if (userApp)
+        for (const run of result.runs) if (run.app === DEPLOYED_APP || run.app === GENERIC_APP) run.app = userApp.name;
       const paths = writeReport(result, outDir);
       const full = withDerived(result);
-      const comparisons = generic ? compareGeneric(records, generic.set) : undefined;
+      const comparisons = generic
+        ? compareGeneric(records, generic.set, userApp ? { js: DEPLOYED_APP, c: GENERIC_APP } : undefined)
+        : undefined;
       if (opts.json) {
         printJson(comparisons ? { ...full, generic: comparisons } : full);
       } else {
         process.stdout.write(renderTerminal(full) + '\n');
         if (comparisons && generic)
-          process.stdout.write(renderGeneric(comparisons, generic.set, generic.modelName) + '\n');
+          process.stdout.write(
+            renderGeneric(
+              comparisons,
+              generic.set,
+              generic.modelName,
+              userApp ? `${userApp.name} (TypeScript) against the generic C app` : undefined,
+            ) + '\n',
+          );
         log(`recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}`);
       }
       if (full.runs.some((r) => r.correct === false)) {
@@ -187,7 +234,7 @@ export function register(program: Command): void {
         process.exitCode = 1;
       }
       if (comparisons?.some((c) => c.agree === false)) {
-        log('xsinfer: the JS and C generic app gave different answers');
+        log('xsinfer: the JS and C apps gave different answers');
         process.exitCode = 1;
       }
     });
