@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
+import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
 import type { GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
 import { xsinfer } from '../cli.ts';
@@ -123,7 +124,11 @@ describe('generic app: bad input is refused on the host before anything boots', 
     const r = xsinfer('bench', '--target', 'mps2-an500', ...args);
     expect(r.status).not.toBe(0);
     expect(r.status).not.toBeNull();
-    const lines = r.stderr.trim().split('\n');
+    // One error line (a run that got as far as booting also logged its plan before it).
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('bench on '));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
   };
@@ -149,6 +154,22 @@ describe('generic app: bad input is refused on the host before anything boots', 
     const labels = path.join(tmp(), 'labels.txt');
     fs.writeFileSync(labels, 'yes\nno\n');
     refused(['--model', kws, '--inputs', 'random', '--labels', labels], /2 names for a model with 12 outputs/);
+  });
+
+  it('a model with an op the engine lacks: the op and its index, before any run (QEMU)', () => {
+    const bytes = new Uint8Array(fs.readFileSync(kws));
+    const view = new DataView(bytes.buffer);
+    // Every operator code becomes TRANSPOSE (39), which the engine does not implement.
+    for (const code of opcodeFieldPositions(bytes)) {
+      if (code.deprecated !== null) view.setInt8(code.deprecated, 39);
+      if (code.builtin !== null) view.setInt32(code.builtin, 39, true);
+    }
+    const model = path.join(tmp(), 'kws_transpose.tflite');
+    fs.writeFileSync(model, bytes);
+    refused(
+      ['--model', model, '--inputs', path.join(mlperf, 'golden', 'kws_ref_model.json')],
+      /unsupported op TRANSPOSE \(op 0\)/,
+    );
   });
 
   it('a golden file of another model, an unknown kind, and the generic app without a model file', () => {

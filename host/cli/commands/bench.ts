@@ -10,6 +10,7 @@ import { modelChoice, UPLOADED_MODEL_ASSET, type RunSpec } from '../../bench/ses
 import { buildFirmware } from '../../build/firmware.ts';
 import { buildAppArchive, resolveAppSource } from '../../deploy/build-app.ts';
 import { appDefaults } from '../../scaffold/new-app.ts';
+import { opMacs } from '../../engine/tflite.ts';
 import { targetInfo } from '../../targets.ts';
 import type { KernelSet } from '../../bench/result.ts';
 import { XsinferError } from '../../errors.ts';
@@ -76,6 +77,8 @@ function genericSetup(opts: BenchCliOptions): {
   set: InputSet;
   upload: { name: string; data: Uint8Array };
   modelName: string;
+  /** MACs per op of the model, from the file (the per-op table's instr/MAC). */
+  macs: number[];
 } {
   if (opts.model === undefined || !fs.existsSync(opts.model) || !fs.statSync(opts.model).isFile())
     throw new XsinferError(
@@ -97,7 +100,12 @@ function genericSetup(opts: BenchCliOptions): {
     ...(opts.cases ? { cases: int(opts.cases, '--cases') } : {}),
     ...(opts.topK ? { topK: int(opts.topK, '--top-k') } : {}),
   });
-  return { set, upload: { name: 'inputs', data: encodeInputSet(set) }, modelName: path.basename(opts.model) };
+  return {
+    set,
+    upload: { name: 'inputs', data: encodeInputSet(set) },
+    modelName: path.basename(opts.model),
+    macs: io.model.ops.map((op) => opMacs(io.model, op).macs),
+  };
 }
 
 export function register(program: Command): void {
@@ -206,6 +214,10 @@ export function register(program: Command): void {
           else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);
         },
       }).finally(() => bar?.stop());
+      // The model file says how many MACs each op does.
+      if (generic)
+        for (const run of result.runs)
+          if (run.ops) run.ops = run.ops.map((o) => ({ ...o, macs: generic.macs[o.index] ?? 0 }));
       // The user's app and its C comparison are one app in the report.
       if (userApp)
         for (const run of result.runs) if (run.app === DEPLOYED_APP || run.app === GENERIC_APP) run.app = userApp.name;
