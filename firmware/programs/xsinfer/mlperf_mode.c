@@ -26,7 +26,9 @@
 #ifndef MODDEF_MLPERF_MODE
 #define MODDEF_MLPERF_MODE 0
 #endif
-#define MODEL_ASSET "upload/model"
+#define MODEL_ASSET       "upload/model"
+/* Values one results line holds: its text buffer (mlperf_dut_t.text) at 9 characters each. */
+#define MAX_RESULT_VALUES 112u
 
 #if MODDEF_MLPERF_MODELBYTES > 0
 /* A model read from a host file at start (QEMU semihosting, the host target's files). */
@@ -171,7 +173,7 @@ static const char *js_call(const char *function, int with_kernels, xsSlot *resul
 
 /* The values RESPOND left in the JS app (a Float32Array), formatted as C formats its own. */
 static const char *js_results(char *out, size_t cap) {
-  static float values[GENERIC_TOP_K_MAX * 64];
+  static float values[MAX_RESULT_VALUES];
   static char message[96];
   xsMachine *the = (xsMachine *)js_machine();
   if (!js_module_kept) return "results: the TypeScript app was not set up";
@@ -183,7 +185,7 @@ static const char *js_results(char *out, size_t cap) {
     xsTry {
       xsVar(1) = xsCall0(js_module, xsID("results"));
       count = (uint32_t)xsToInteger(xsGet(xsVar(1), xsID("length")));
-      if (count > sizeof values / sizeof values[0]) count = sizeof values / sizeof values[0];
+      if (count > MAX_RESULT_VALUES) xsUnknownError("results: more values than one line holds");
       for (uint32_t i = 0; i < count; i++)
         values[i] = (float)xsToNumber(xsGetAt(xsVar(1), xsInteger((xsIntegerValue)i)));
     }
