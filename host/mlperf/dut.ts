@@ -4,12 +4,13 @@
 import type { Duplex } from 'node:stream';
 import { XsinferError } from '../errors.ts';
 
-export class DutError extends Error {
+/** The device answered a command with an "e-[...]" line (its other lines in `lines`). */
+export class DutError extends XsinferError {
   constructor(
     message: string,
     readonly lines: string[],
   ) {
-    super(message);
+    super('RUN_FAILED', message);
     this.name = 'DutError';
   }
 }
