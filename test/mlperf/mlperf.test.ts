@@ -202,6 +202,41 @@ describe('xsinfer mlperf', () => {
     expect(result.clock).toMatch(/virtual/);
   });
 
+  it('ad01 accuracy with the TypeScript app: anomaly scores (larger than one upload slot: read at start), AUC', () => {
+    // The two golden inputs as a dataset; the one with the larger reconstruction error
+    // (uniform noise, not sparse) is labelled anomalous, so a correct score ranks it first.
+    const golden = JSON.parse(fs.readFileSync(path.join(mlperf, 'golden', 'ad01_int8.json'), 'utf8')) as Golden;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-ad-'));
+    const rows = golden.cases.map((c, i) => {
+      fs.writeFileSync(path.join(dir, `in_${i}.bin`), Buffer.from(Int8Array.from(c.input).buffer));
+      return `in_${i}.bin, 2, ${c.name.startsWith('uniform') ? 1 : 0}, 640, 640`;
+    });
+    fs.writeFileSync(path.join(dir, 'y_labels.csv'), rows.join('\n') + '\n');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
+    const model = path.join(mlperf, 'models', 'ad01_int8.tflite');
+    const r = xsinfer(
+      'mlperf',
+      '--model',
+      model,
+      '--inputs',
+      dir,
+      '--mode',
+      'accuracy',
+      '--impl',
+      'js',
+      '-o',
+      out,
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.last) as MlperfResult;
+    expect(result).toMatchObject({ task: 'ad01', inputs: 2, auc: 1 });
+    for (const a of result.answers) {
+      expect(a.results).toHaveLength(1);
+      expect(a.results[0]).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses bad arguments with one line', () => {
     for (const [args, pattern] of [
       [['--model', kwsModel, '--inputs', dataset('kws_ref_model'), '--mode', 'fast'], /--mode fast/],
