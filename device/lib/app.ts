@@ -14,8 +14,13 @@ export interface App {
   /** Iteration i uses case i % cases. */
   readonly cases: number;
   /** The model asset the app is written for; its golden outputs are this model's. An app
-   * without one takes no `model` from a run request. */
+   * without one takes no `model` from a run request, unless it takes any model. */
   readonly model?: string;
+  /** The app runs on whatever model a run names (the generic app) and checks against
+   * its own data: a run must name a model, and `checked()` after setup says whether the
+   * iterations are checked. */
+  readonly anyModel?: boolean;
+  checked?(): boolean;
   /** Once, untimed: interpreter in arena 'main' over `model` (the run's model, else the
    * app's own), views, tables. Returns the interpreter the bench loop invokes. Throws a
    * ModelMismatchError when the model's input/output do not fit the app (modelIo). */

@@ -34,6 +34,12 @@ function setupOn(
   modelAsset: string | undefined,
 ): { interp: Interpreter; checked: boolean } | null {
   try {
+    if (app.anyModel) {
+      if (modelAsset === undefined)
+        throw new ModelMismatchError('generic: a run must name the model (run/bench --model)');
+      const interp = app.setup(kernels, modelAsset);
+      return { interp, checked: app.checked !== undefined && app.checked() };
+    }
     if (modelAsset === undefined) return { interp: app.setup(kernels, app.model!), checked: true };
     if (app.model === undefined)
       throw new ModelMismatchError(`model "${modelAsset}": this app has no model of its own that a run could replace`);
@@ -100,6 +106,7 @@ export function run(app: App, kernels: Kernels, iterations: number, warmup: numb
         result.label,
         result.score,
         correct,
+        result.value,
       );
     }
   }

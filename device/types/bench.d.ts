@@ -2,7 +2,8 @@
 // loop go to a sink the firmware program chose; never called inside a timed region.
 declare module 'bench' {
   /** One timed iteration: raw tick spans (< 2^32), the app's answer, the untimed check
-   * (undefined: not checked, the golden outputs do not apply to the run's model). */
+   * (undefined: not checked, the golden outputs do not apply to the run's model) and
+   * RESPOND's dequantized value (optional; sent when finite). */
   export function record(
     index: number,
     caseIndex: number,
@@ -13,6 +14,7 @@ declare module 'bench' {
     label: number,
     score: number,
     correct: boolean | undefined,
+    value?: number,
   ): void;
   /** A full garbage collection (xsCollectGarbage). */
   export function gc(): void;

@@ -53,6 +53,12 @@ export interface BenchOptions {
   /** Every app runs on this model instead of its own (`--model`: an asset, or a file
    * uploaded into the slot first). Default: each app's built-in model. */
   model?: ModelChoice;
+  /** The generic app's input set (host/generic/input-set.ts), uploaded after the model. */
+  inputs?: { name: string; data: Uint8Array };
+  /** A user's app archive, deployed before the model (runs name it "deployed"). */
+  app?: { name: string; data: Uint8Array };
+  /** These runs instead of the apps × impls × kernels matrix. */
+  specs?: RunSpec[];
   onRunDone?: (spec: RunSpec, index: number, total: number) => void;
 }
 
@@ -204,9 +210,11 @@ export function planRuns(
   return specs;
 }
 
-export async function runBench(opts: BenchOptions): Promise<{ result: BenchResult; recording: string }> {
+export async function runBench(
+  opts: BenchOptions,
+): Promise<{ result: BenchResult; recording: string; records: DeviceRecord[] }> {
   if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
-  const specs = planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
+  const specs = opts.specs ?? planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
   const { build: _build, ...tools } = toolVersions(opts.target, null);
   const session = await runSession({
     target: opts.target,
@@ -215,6 +223,8 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
     outDir: opts.outDir,
     meta: { versions: tools },
     modelUpload: opts.model?.upload,
+    inputsUpload: opts.inputs,
+    appUpload: opts.app,
     onRunDone: (spec, _done, index) => opts.onRunDone?.(spec, index, specs.length),
     // A board on a port keeps running: `stop` would halt it until the next reset.
     stop: opts.port === undefined,
@@ -223,5 +233,9 @@ export async function runBench(opts: BenchOptions): Promise<{ result: BenchResul
   const flash =
     fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
   const result = resultFromRecords(session.records, flash);
-  return { result: { ...result, versions: { ...tools, build: result.build } }, recording: session.recording };
+  return {
+    result: { ...result, versions: { ...tools, build: result.build } },
+    recording: session.recording,
+    records: session.records,
+  };
 }

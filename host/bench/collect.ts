@@ -19,7 +19,7 @@ export interface CollectedRun extends BenchRun {
   cStackPeak?: number;
   jsStackPeak?: number;
   xs?: Record<string, number>;
-  results: { label?: number; score?: number; case?: number }[];
+  results: { label?: number; score?: number; value?: number; case?: number }[];
 }
 
 /** Raw ticks in the session's unit. Instructions are whole (ticks × 40/128 is exact to ±1). */

@@ -60,6 +60,13 @@ export function modelChoice(value: string): ModelChoice {
   return { asset: value };
 }
 
+/** Errors that are the device's refusal of an upload or a run (bad input, not a broken session). */
+const refusals = new WeakSet<Error>();
+function refusal(err: XsinferError): XsinferError {
+  refusals.add(err);
+  return err;
+}
+
 export interface SessionResult {
   info: InfoRecord;
   records: DeviceRecord[];
@@ -79,6 +86,10 @@ export async function runSession(opts: {
   runTimeoutMs?: number;
   /** Uploaded after the hello, before the first run. */
   modelUpload?: { name: string; data: Uint8Array };
+  /** A TypeScript app archive deployed first (the device runs it as app "deployed"). */
+  appUpload?: { name: string; data: Uint8Array };
+  /** The generic app's input set, uploaded after the model (asset upload/inputs). */
+  inputsUpload?: { name: string; data: Uint8Array };
   /** Send `stop` at the end (default); false leaves a running board running. */
   stop?: boolean;
   /** More fields for the recording's header (bench: the tool versions). */
@@ -99,14 +110,44 @@ export async function runSession(opts: {
   if (opts.onRecord) session.on('record', opts.onRecord);
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
+    if (opts.appUpload) {
+      try {
+        await sendImage(session, { kind: 'app', name: opts.appUpload.name, data: opts.appUpload.data });
+      } catch (err) {
+        if (err instanceof SessionError && err.record)
+          throw refusal(
+            new XsinferError(
+              'RUN_FAILED',
+              `the device refused the app ${opts.appUpload.name}: ${err.record.message} (${err.record.codeName})`,
+            ),
+          );
+        throw err;
+      }
+    }
     if (opts.modelUpload) {
       try {
         await sendImage(session, { kind: 'model', name: opts.modelUpload.name, data: opts.modelUpload.data });
       } catch (err) {
         if (err instanceof SessionError && err.record)
-          throw new XsinferError(
-            'RUN_FAILED',
-            `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`,
+          throw refusal(
+            new XsinferError(
+              'RUN_FAILED',
+              `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`,
+            ),
+          );
+        throw err;
+      }
+    }
+    if (opts.inputsUpload) {
+      try {
+        await sendImage(session, { kind: 'inputs', name: opts.inputsUpload.name, data: opts.inputsUpload.data });
+      } catch (err) {
+        if (err instanceof SessionError && err.record)
+          throw refusal(
+            new XsinferError(
+              'RUN_FAILED',
+              `the device refused the input set ${opts.inputsUpload.name}: ${err.record.message} (${err.record.codeName})`,
+            ),
           );
         throw err;
       }
@@ -120,9 +161,11 @@ export async function runSession(opts: {
       } catch (err) {
         // A refused run (no such model asset, ...): the device's reason, not a session error.
         if (err instanceof SessionError && err.record)
-          throw new XsinferError(
-            'RUN_FAILED',
-            `${what} refused by the device: ${err.record.message} (${err.record.codeName})`,
+          throw refusal(
+            new XsinferError(
+              'RUN_FAILED',
+              `${what} refused by the device: ${err.record.message} (${err.record.codeName})`,
+            ),
           );
         throw err;
       }
@@ -136,7 +179,12 @@ export async function runSession(opts: {
         `the end (done record) of ${what}`,
       );
       if (done.kind === 'error') {
-        throw new XsinferError('RUN_FAILED', `${what} failed on the device: ${done.message} (${done.codeName})`);
+        const failed = new XsinferError(
+          'RUN_FAILED',
+          `${what} failed on the device: ${done.message} (${done.codeName})`,
+        );
+        // An app's refusal (the model or the inputs do not fit it) is bad input: its reason says it all.
+        throw done.codeName === 'app' ? refusal(failed) : failed;
       }
       opts.onRunDone?.(spec, done, index);
     }
@@ -145,6 +193,8 @@ export async function runSession(opts: {
     const exitCode = await Promise.race([device.exited, new Promise<null>((r) => setTimeout(() => r(null), 3_000))]);
     return { info, records: session.records, recording: recordingPath, exitCode };
   } catch (err) {
+    // The device refused what the host sent before any run: its one-line reason says it all.
+    if (err instanceof Error && refusals.has(err)) throw err;
     // Whatever went wrong, what arrived is on disk: say where.
     // A timeout stays a timeout; a link that closes mid-session is the device failing.
     const e = toXsinferError(err);

@@ -100,7 +100,7 @@ export interface ResetCommand {
 }
 export interface UploadBeginCommand {
   kind: 'uploadBegin';
-  what: 'model' | 'app';
+  what: 'model' | 'app' | 'inputs';
   name: string;
   size: number;
   /** CRC-32 of the whole image. */

@@ -34,7 +34,7 @@ export function uploadChunkBytes(maxFrame: number): number {
 export async function uploadImage(
   session: DeviceSession,
   opts: {
-    what: 'model' | 'app';
+    what: 'model' | 'app' | 'inputs';
     name: string;
     data: Uint8Array;
     chunkBytes?: number;

@@ -19,12 +19,55 @@ export interface AppSource {
   /** Deploy name (upload name): the app directory's name unless a manifest names it. */
   name: string;
   appDir: string;
-  /** The directory holding apps/ and lib/ (module paths are relative to it). */
+  /** The directory holding apps/ and lib/ (module paths are relative to it); for a
+   * standalone app (`xsinfer new`) the app directory itself. */
   root: string;
   /** Archive path of the entry module, e.g. "apps/mnist_v2/main". */
   main: string;
   /** The app manifest's `config`: the app's module "mod/config" (Moddable's), {} without one. */
   config: JsonObject;
+  /** A standalone app directory anywhere: its modules become apps/<name>/…, and it reaches
+   * the firmware's lib modules as the package modules "xsinfer/<module>". */
+  standalone?: boolean;
+}
+
+/** Package modules a standalone app imports ("xsinfer/quantize") are the firmware's own
+ * lib modules ("lib/quantize"), already in its archive. */
+export const PACKAGE_PREFIX = 'xsinfer/';
+
+/** The emitted JavaScript with "xsinfer/<module>" specifiers pointing at "lib/<module>". */
+export function rewritePackageImports(js: string): string {
+  return js.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(['"])xsinfer\/([\w./-]+)\2/g, '$1$2lib/$3$2');
+}
+
+/** A directory made by `xsinfer new`: manifest.json with "xsinfer": {"app": …} and main.ts. */
+function standaloneSource(appDir: string): AppSource | null {
+  const file = path.join(appDir, 'manifest.json');
+  if (!fs.existsSync(file)) return null;
+  let manifest: { name?: unknown; main?: unknown; config?: unknown; xsinfer?: { app?: unknown } };
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof manifest;
+  } catch (err) {
+    throw new XsinferError('BAD_ARGUMENT', `${file} is not JSON: ${(err as Error).message}`);
+  }
+  if (!manifest.xsinfer || typeof manifest.xsinfer !== 'object') return null;
+  const name = manifest.xsinfer.app ?? manifest.name ?? path.basename(appDir);
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw new XsinferError('BAD_ARGUMENT', `${file}: the app name "${String(name)}" must be 1-31 of [a-z0-9_]`);
+  const mainFile = typeof manifest.main === 'string' ? manifest.main : 'main.ts';
+  if (!fs.existsSync(path.join(appDir, mainFile)))
+    throw new XsinferError('BAD_ARGUMENT', `${path.join(appDir, mainFile)} is missing`);
+  const config = manifest.config ?? {};
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new XsinferError('BAD_ARGUMENT', `${file}: "config" must be an object`);
+  return {
+    name,
+    appDir,
+    root: appDir,
+    main: `apps/${name}/${mainFile.replace(/\.ts$/, '')}`,
+    config: config as JsonObject,
+    standalone: true,
+  };
 }
 
 export interface AppArchive extends AppSource {
@@ -43,6 +86,8 @@ export const MOD_CONFIG_MODULE = 'mod/config';
 export function resolveAppSource(spec: string): AppSource {
   const abs = path.resolve(spec);
   if (!fs.existsSync(abs)) throw new XsinferError('BAD_ARGUMENT', `no app at ${spec}`);
+  const standalone = fs.statSync(abs).isDirectory() ? standaloneSource(abs) : null;
+  if (standalone) return standalone;
   let appDir = abs;
   let mainFile = 'main.ts';
   let name: string | undefined;
@@ -94,16 +139,24 @@ function compileApp(src: AppSource, outDir: string): { path: string; file: strin
   const configFile = path.join(deviceDir, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  // A standalone app is compiled with the firmware's lib as "xsinfer/*" and emitted under
+  // its absolute path (rootDir "/"); only its own files are kept, named apps/<name>/….
+  const emitRoot = src.standalone ? path.parse(src.appDir).root : src.root;
   const parsed = ts.parseJsonConfigFileContent(
     read.config,
     ts.sys,
     deviceDir,
-    { outDir, rootDir: src.root, noEmitOnError: true },
+    {
+      outDir,
+      rootDir: emitRoot,
+      noEmitOnError: true,
+      ...(src.standalone ? { baseUrl: deviceDir, paths: { [`${PACKAGE_PREFIX}*`]: ['lib/*'] } } : {}),
+    },
     configFile,
   );
   const appFiles = fs
     .readdirSync(src.appDir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.split(path.sep).includes('node_modules'))
     .map((f) => path.join(src.appDir, f));
   // The native modules' typings come from the firmware's tree, whatever the app's root.
   const typings = fs
@@ -112,9 +165,11 @@ function compileApp(src: AppSource, outDir: string): { path: string; file: strin
     .map((f) => path.join(deviceDir, 'types', f));
   const program = ts.createProgram({ rootNames: [...appFiles, ...typings], options: parsed.options });
   const emitted: string[] = [];
+  const ownDir = src.standalone ? path.join(outDir, path.relative(emitRoot, src.appDir)) : outDir;
   const result = program.emit(undefined, (file, text) => {
+    if (src.standalone && !path.resolve(file).startsWith(ownDir + path.sep)) return; // the firmware's lib
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, src.standalone ? rewritePackageImports(text) : text);
     if (file.endsWith('.js')) emitted.push(file);
   });
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
@@ -126,9 +181,11 @@ function compileApp(src: AppSource, outDir: string): { path: string; file: strin
     });
     throw new XsinferError('BUILD_FAILED', `app TypeScript does not compile:\n${text}`);
   }
-  return emitted
-    .sort()
-    .map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
+  const modulePath = (file: string) =>
+    src.standalone
+      ? `apps/${src.name}/${path.relative(ownDir, file).replace(/\\/g, '/').replace(/\.js$/, '')}`
+      : path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, '');
+  return emitted.sort().map((file) => ({ path: modulePath(file), file }));
 }
 
 /** The deployable archive for `target`'s current firmware build (build/<target>/gen/xs_archive.xsa). */

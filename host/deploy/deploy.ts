@@ -28,7 +28,7 @@ export interface SendResult {
 export async function sendImage(
   session: DeviceSession,
   opts: {
-    kind: 'model' | 'app';
+    kind: 'model' | 'app' | 'inputs';
     name: string;
     data: Uint8Array;
     chunkBytes?: number;

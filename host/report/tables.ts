@@ -4,6 +4,7 @@
 import type { BenchResult, BenchRun, Impl, IoEvidence, Phase } from '../bench/result.ts';
 import { phases } from '../bench/result.ts';
 import { hasTimings, orderedRuns, appsOf } from './overhead.ts';
+import { appModel } from './seed.ts';
 
 export type Align = 'l' | 'r';
 
@@ -734,12 +735,22 @@ function checkNotes(runs: BenchRun[]): string[] {
 
 /** Runs on another model than the app's own say so: their timings are that model's. */
 function modelNote(runs: BenchRun[]): string[] {
-  const models = [...new Set(runs.flatMap((r) => (r.model ? [r.model] : [])))];
-  if (!models.length) return [];
-  return [
-    `Model: ${models.map((m) => `"${m}"`).join(', ')} instead of the apps' built-in models. "correct" is checked only where that model's bytes equal the built-in model's ` +
-      '(the golden outputs are the built-in model\'s); otherwise the run is "unchecked" and JS and C are compared with each other, not with golden data.',
-  ];
+  const onModel = runs.filter((r) => r.model);
+  const quoted = (list: BenchRun[]) => [...new Set(list.map((r) => `"${r.model}"`))].join(', ');
+  const builtIn = onModel.filter((r) => appModel[r.app]);
+  const own = onModel.filter((r) => !appModel[r.app]);
+  const notes: string[] = [];
+  if (builtIn.length)
+    notes.push(
+      `Model: ${quoted(builtIn)} instead of the apps' built-in models. "correct" is checked only where that model's bytes equal the built-in model's ` +
+        '(the golden outputs are the built-in model\'s); otherwise the run is "unchecked" and JS and C are compared with each other, not with golden data.',
+    );
+  if (own.length)
+    notes.push(
+      `Model: ${quoted(own)} with the uploaded input set (apps without a model of their own: the generic app, a deployed app). "correct" checks the set's golden outputs ` +
+        'when it has them; otherwise the run is "unchecked" and JS and C are compared with each other, not with golden data.',
+    );
+  return notes;
 }
 
 function summarySection(result: BenchResult, u: UnitInfo): Section {

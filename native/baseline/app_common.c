@@ -7,7 +7,7 @@
 #include "baseline/app.h"
 
 extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_micro_speech_stream,
-    c_app_person_detect, c_app_io_probe;
+    c_app_person_detect, c_app_io_probe, c_app_generic;
 
 /* io_probe is a test app (it writes inside POPULATE, so its timing is not I/O-free). */
 const c_app_t *const c_apps[] = {&c_app_hello_world,
@@ -16,6 +16,7 @@ const c_app_t *const c_apps[] = {&c_app_hello_world,
                                  &c_app_mnist,
                                  &c_app_person_detect,
                                  &c_app_io_probe,
+                                 &c_app_generic,
                                  NULL};
 
 const c_app_t *c_app_find(const char *name) {

@@ -9,9 +9,10 @@ uint32_t c_bench_run(const c_app_t *app, app_ctx_t *ctx, uint32_t warmup, uint32
   const volatile uint32_t *io_bytes = io ? io->bytes : &no_count;
   const volatile uint32_t *io_calls = io ? io->calls : &no_count;
   uint32_t wrong = 0;
+  uint32_t cases = ctx->cases ? ctx->cases : app->cases;
   for (uint32_t i = 0; i < warmup + iterations; i++) {
     bench_iteration_t record = {0};
-    record.case_index = i % app->cases;
+    record.case_index = i % cases;
     uint32_t bytes[4], calls[4];
     uint64_t t0 = ticks();
     bytes[0] = *io_bytes;

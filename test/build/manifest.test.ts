@@ -217,8 +217,13 @@ describe('the repository manifest.json', () => {
 
   it('keeps the F769\'s own apps and arenas', () => {
     const m = resolveManifest('stm32f769i-disco');
-    expect(m.apps).toEqual(['hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'oom', 'smoke']);
-    expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 32768, MODDEF_ARENA_AUX: 12288 });
+    expect(m.apps).toEqual(['generic', 'hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'oom', 'smoke']);
+    expect(m.defines).toEqual({
+      MODDEF_ARENA_MAIN: 32768,
+      MODDEF_ARENA_AUX: 12288,
+      MODDEF_INPUTS_BYTES: 16384,
+      MODDEF_MLPERF_MODELBYTES: 0,
+    });
   });
 
   it("keeps the F413's write-up apps, smaller arenas and XS heap, and the M4 stand-in's QEMU settings", () => {

@@ -220,7 +220,7 @@ const cases: Case[] = [
     args: ['run', '--program', 'nope'],
     code: 'BAD_ARGUMENT',
     message:
-      "--program takes one of banner, bench-c, bench-engine, flash-check, kernel-diff, verify, wire-selftest, xs-bench, xs-frontend, xs-smoke, xsinfer, not 'nope'",
+      "--program takes one of banner, bench-engine, flash-check, kernel-diff, verify, wire-selftest, xs-frontend, xs-smoke, xsinfer, not 'nope'",
   },
   {
     what: 'unknown manifest platform',

@@ -33,7 +33,7 @@ typedef struct js_sink_state {
 
 static js_sink_state_t sink_state;
 
-/* JS results carry no dequantized value (the loop hands C only integers). */
+/* The value is sent when the JS loop handed a finite one, as C's. */
 static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
   const js_sink_state_t *state = user;
   const uint64_t ticks[4] = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks};
@@ -43,7 +43,7 @@ static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
     io.calls[p] = r->io_calls[p];
   }
   send_iteration(state->run_id, r->index, r->correct, ticks, r->io_counted ? &io : NULL, r->label,
-                 r->score, NAN, r->case_index);
+                 r->score, r->value, r->case_index);
 }
 
 /* telemetry.send() → a `user` record. Only queued: during a run the queue is held, so the

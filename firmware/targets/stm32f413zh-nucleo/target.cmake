@@ -10,7 +10,7 @@ set(XSINFER_UART_FORMAT 8N1)
 set(XSINFER_RAM_LIMIT 327680)
 # The XS test programs link every app and the pure-TS front end's tables: more than the
 # 768 KB image region. The main firmware (xsinfer) runs the same apps over the wire.
-set(XSINFER_SKIP_PROGRAMS xs-bench xs-frontend)
+set(XSINFER_SKIP_PROGRAMS xs-frontend)
 # The one target built for size: at -O2 the main image is 824 KB, over half of the
 # 1.5 MB. Everything (XS, engine, C apps) gets -Os alike, so the board's JS-vs-C
 # comparison stays like for like; its stand-in mps2-an386 keeps the -O2 of every other

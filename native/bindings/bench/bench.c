@@ -4,6 +4,8 @@
  */
 #include "bench/bench.h"
 
+#include <math.h>
+
 #include "tflm/tflm.h"
 #include "time/time.h"
 
@@ -30,7 +32,7 @@ static double number_arg(xsMachine *the, int32_t index, const char *what, double
   return v;
 }
 
-/* record(index, caseIndex, populate, invoke, respond, total, label, score, correct);
+/* record(index, caseIndex, populate, invoke, respond, total, label, score, correct[, value]);
  * correct undefined: not checked (the golden outputs do not apply to the run's model). */
 void xs_bench_record(xsMachine *the) {
   if (xsToInteger(xsArgc) < 9) xsTypeError("bench: record() needs 9 arguments");
@@ -55,6 +57,10 @@ void xs_bench_record(xsMachine *the) {
     r.io_bytes[p] = r.io_counted ? m[p + 1].bytes - m[p].bytes : 0;
     r.io_calls[p] = r.io_counted ? m[p + 1].calls - m[p].calls : 0;
   }
+  /* An optional 10th argument: RESPOND's dequantized value (NaN when absent). */
+  r.value = xsToInteger(xsArgc) > 9 && xsTypeOf(xsArg(9)) == xsNumberType
+                ? (float)xsToNumber(xsArg(9))
+                : NAN;
   sink(sink_user, &r);
 }
 

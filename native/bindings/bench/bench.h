@@ -35,6 +35,7 @@ typedef struct xsinfer_bench_record {
   int32_t io_counted;
   uint32_t io_bytes[3];
   uint32_t io_calls[3];
+  float value; /* RESPOND's dequantized value; NaN when the app gave none */
 } xsinfer_bench_record_t;
 
 typedef void (*xsinfer_bench_sink_fn)(void *user, const xsinfer_bench_record_t *record);

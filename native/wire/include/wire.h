@@ -205,7 +205,8 @@ typedef struct wire_cmd {
       wire_bytes_t model; /* model asset to run the app on; len 0: the app's own */
     } run;
     struct {
-      uint8_t kind_app;
+      uint8_t kind_app;    /* 1: "app" */
+      uint8_t kind_inputs; /* 1: "inputs" (the generic app's input set); both 0: "model" */
       wire_bytes_t name;
       uint32_t size;
       uint32_t crc;

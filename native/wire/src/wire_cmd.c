@@ -30,6 +30,16 @@ static int read_choice(wire_mr_t *mr, const char *a, const char *b, uint8_t *out
   return 1;
 }
 
+/* upload_begin's kind: "model", "app" or "inputs". */
+static int read_upload_kind(wire_mr_t *mr, wire_cmd_t *cmd) {
+  wire_bytes_t s;
+  if (!read_bytes(mr, &s)) return 0;
+  cmd->u.upload_begin.kind_app = wire_bytes_eq(s.ptr, s.len, "app");
+  cmd->u.upload_begin.kind_inputs = wire_bytes_eq(s.ptr, s.len, "inputs");
+  return cmd->u.upload_begin.kind_app || cmd->u.upload_begin.kind_inputs ||
+         wire_bytes_eq(s.ptr, s.len, "model");
+}
+
 #define KEY(lit)  wire_bytes_eq(key.ptr, key.len, lit)
 #define NEED(bit) (seen |= (bit))
 
@@ -89,7 +99,7 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
         break;
       case WIRE_CMD_UPLOAD_BEGIN:
         if (KEY("kind"))
-          ok = read_choice(mr, "model", "app", &cmd->u.upload_begin.kind_app) && NEED(1u);
+          ok = read_upload_kind(mr, cmd) && NEED(1u);
         else if (KEY("name"))
           ok = read_bytes(mr, &cmd->u.upload_begin.name) && NEED(2u);
         else if (KEY("size"))

@@ -46,6 +46,9 @@ typedef struct app_ctx {
   /* The app's own untimed check, set by its setup (NULL: app_check's golden compare);
    * micro_speech_stream checks each step against its reference. */
   int (*check)(const struct app_ctx *ctx, uint32_t case_index, const struct app_result *result);
+  /* Set by a setup whose case count comes from its data (the generic app's input set);
+   * 0: the app's own c_app_t.cases. */
+  uint32_t cases;
 } app_ctx_t;
 
 typedef struct c_app {
