@@ -373,3 +373,39 @@ void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data, 
   *out = xsNew1(xsGlobal, id, *host);
   mxPop();
 }
+
+/* XS has no public call for a typed array's memory: a typed-array instance is an object
+ * whose first internal property holds its type dispatch (an entry of gxTypeDispatches),
+ * then the view (byte offset and size, size < 0 tracking a resizable buffer), then a
+ * reference to its buffer, whose first property holds the address (an ArrayBuffer's
+ * chunk or a host buffer's C memory, NULL once detached) and its flags (XS_DONT_SET_FLAG:
+ * read only); xsDataView.c reads them the same way. fxGetDataViewSize gives 0 for a view
+ * out of its (resized) buffer's bounds. */
+/* gxTypeDispatches' order (xsDefaults.c) → ours. */
+static const uint8_t typed_kinds[mxTypeArrayCount] = {
+    XSINFER_TYPED_BIGINT64, XSINFER_TYPED_BIGUINT64,    XSINFER_TYPED_FLOAT32,
+    XSINFER_TYPED_FLOAT64,  XSINFER_TYPED_INT8,         XSINFER_TYPED_INT16,
+    XSINFER_TYPED_INT32,    XSINFER_TYPED_UINT8,        XSINFER_TYPED_UINT16,
+    XSINFER_TYPED_UINT32,   XSINFER_TYPED_UINT8_CLAMPED};
+
+int xsinfer_xs_typed_array(xsMachine *the, const xsSlot *value, xsinfer_xs_typed_t *out) {
+  const txSlot *slot = (const txSlot *)value;
+  if (slot->kind != XS_REFERENCE_KIND) return -1;
+  txSlot *instance = slot->value.reference;
+  txSlot *dispatch = instance->next;
+  if (!dispatch || dispatch->kind != XS_TYPED_ARRAY_KIND) return -1;
+  txSlot *view = dispatch->next;
+  txSlot *buffer = view->next;
+  const txTypeDispatch *type = dispatch->value.typedArray.dispatch;
+  ptrdiff_t index = type - gxTypeDispatches;
+  if (index < 0 || index >= mxTypeArrayCount) return -1;
+  txSlot *array_buffer = buffer->value.reference->next;
+  if (array_buffer->value.arrayBuffer.address == C_NULL) return -2;
+  txInteger bytes = fxGetDataViewSize(the, view, buffer);
+  out->data = (uint8_t *)array_buffer->value.arrayBuffer.address + view->value.dataView.offset;
+  out->length = (uint32_t)bytes >> type->shift;
+  out->kind = typed_kinds[index];
+  out->element_bytes = (uint8_t)type->size;
+  out->read_only = (array_buffer->flag & XS_DONT_SET_FLAG) != 0;
+  return 0;
+}

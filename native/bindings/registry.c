@@ -5,6 +5,7 @@
 
 #include "assets/assets_binding.h"
 #include "bench/bench.h"
+#include "helpers/helpers.h"
 #include "telemetry/telemetry.h"
 #include "tflm/tflm.h"
 
@@ -34,6 +35,14 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_bench_gc", xs_bench_gc},
     {"xs_bench_stream_reference", xs_bench_stream_reference},
     {"xs_telemetry_send", xs_telemetry_send},
+    {"xs_helpers_map_bytes", xs_helpers_map_bytes},
+    {"xs_helpers_quantize", xs_helpers_quantize},
+    {"xs_helpers_dequantize", xs_helpers_dequantize},
+    {"xs_helpers_copy", xs_helpers_copy},
+    {"xs_helpers_copy_ring", xs_helpers_copy_ring},
+    {"xs_helpers_argmax", xs_helpers_argmax},
+    {"xs_helpers_top_k", xs_helpers_top_k},
+    {"xs_helpers_image", xs_helpers_image},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

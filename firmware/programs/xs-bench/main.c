@@ -206,16 +206,18 @@ static int run_one(xsMachine *the, const char *app, const char *path, const char
 }
 
 /* `xs-bench selftest`: device/lib/tflm-selftest.ts misuses the bindings on purpose and
- * reports what each misuse threw, as one "TFLM-SELFTEST [json]" line. */
-static int selftest(xsMachine *the) {
+ * reports what each misuse threw, as one "TFLM-SELFTEST [json]" line. `xs-bench helpers`:
+ * device/lib/helpers-selftest.ts compares the helpers module with its pure-TS twins, one
+ * "HELPERS-SELFTEST {json}" line. */
+static int selftest(xsMachine *the, const char *module, const char *tag) {
   volatile int status = 0;
   xsBeginHost(the);
   {
     xsVars(2);
     xsTry {
-      xsVar(0) = xsAwaitImport("lib/tflm-selftest", XS_IMPORT_NAMESPACE);
+      xsVar(0) = xsAwaitImport(module, XS_IMPORT_NAMESPACE);
       xsVar(1) = xsCall0(xsVar(0), xsID("runJson"));
-      write_str("TFLM-SELFTEST ");
+      write_str(tag);
       write_str(xsToString(xsVar(1)));
       write_str("\r\n");
     }
@@ -248,8 +250,10 @@ int main(void) {
   strncpy(args, board_cmdline(), sizeof args - 1);
   char *words[4];
   int word_count = cmdline_split(args, " ", words, 4);
-  if (word_count == 1 && strcmp(words[0], "selftest") == 0) {
-    int status = selftest(start_xs());
+  if (word_count == 1 && (strcmp(words[0], "selftest") == 0 || strcmp(words[0], "helpers") == 0)) {
+    int status = words[0][0] == 's'
+                     ? selftest(start_xs(), "lib/tflm-selftest", "TFLM-SELFTEST ")
+                     : selftest(start_xs(), "lib/helpers-selftest", "HELPERS-SELFTEST ");
     board_uart_flush();
     board_exit(status);
   }
