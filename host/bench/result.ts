@@ -8,7 +8,10 @@ import type { Summary } from './stats.ts';
 export type Phase = 'populate' | 'invoke' | 'respond' | 'total';
 export const phases: Phase[] = ['populate', 'invoke', 'respond', 'total'];
 
-export type Impl = 'js' | 'c' | 'js-native-frontend';
+/** js: the TypeScript app with plain loops (micro_speech: with the pure-TS front end);
+ * js-native-frontend: micro_speech's TS app calling the native front end; js-helpers: the
+ * TypeScript app with the native helpers (device apps <app>_fast); c: the C app. */
+export type Impl = 'js' | 'c' | 'js-native-frontend' | 'js-helpers';
 /** The JS variants measured against the pure-C loop. */
 export type JsImpl = Exclude<Impl, 'c'>;
 export type KernelSet = 'reference' | 'optimized';

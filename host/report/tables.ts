@@ -129,7 +129,15 @@ export const phaseLabel: Record<Phase, string> = {
 };
 
 export function implLabel(impl: Impl | string): string {
-  return impl === 'js' ? 'JS' : impl === 'c' ? 'C' : impl === 'js-native-frontend' ? 'JS + C front end' : impl;
+  return impl === 'js'
+    ? 'JS'
+    : impl === 'c'
+      ? 'C'
+      : impl === 'js-native-frontend'
+        ? 'JS + C front end'
+        : impl === 'js-helpers'
+          ? 'JS + helpers'
+          : impl;
 }
 
 const stats = ['min', 'median', 'avg', 'p95', 'max'] as const;
