@@ -409,3 +409,33 @@ int xsinfer_xs_typed_array(xsMachine *the, const xsSlot *value, xsinfer_xs_typed
   out->read_only = (array_buffer->flag & XS_DONT_SET_FLAG) != 0;
   return 0;
 }
+
+/* A host function's frame (xs.h's xsArgc and xsArg): the argument count at frame[-1],
+ * argument i at frame[-2 - i]. Read in place, without xs.h's copy into the scratch slot
+ * and its call per accessor. */
+static txSlot *host_arg(xsMachine *the, int32_t index) {
+  txSlot *frame = the->frame;
+  if (index < 0 || index >= (frame - 1)->value.integer) return C_NULL;
+  return frame - 2 - index;
+}
+
+int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number) {
+  const txSlot *arg = host_arg(the, index);
+  if (!arg || arg->kind == XS_UNDEFINED_KIND) return XSINFER_ARG_ABSENT;
+  if (arg->kind == XS_INTEGER_KIND) {
+    *integer = arg->value.integer;
+    *number = arg->value.integer;
+    return XSINFER_ARG_INTEGER;
+  }
+  if (arg->kind == XS_NUMBER_KIND) {
+    *number = arg->value.number;
+    return XSINFER_ARG_NUMBER;
+  }
+  return XSINFER_ARG_OTHER;
+}
+
+int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out) {
+  const txSlot *arg = host_arg(the, index);
+  if (!arg) return -3;
+  return xsinfer_xs_typed_array(the, (const xsSlot *)arg, out);
+}

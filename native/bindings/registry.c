@@ -24,6 +24,10 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_tflm_close", xs_tflm_close},
     {"xs_tflm_tensor", xs_tflm_tensor},
     {"xs_tflm_invoke", xs_tflm_invoke},
+    {"xs_tflm_bind", xs_tflm_bind},
+    /* A host class's destructor takes the host data: XS calls it as one (fxBuildHosts
+     * makes a host object, not a function, for a negative length). */
+    {"xs_tflm_destructor", (void (*)(xsMachine *))(void (*)(void))xs_tflm_destructor},
     {"xs_tflm_error", xs_tflm_error},
     {"xs_tflm_arena", xs_tflm_arena},
     {"xs_tflm_profile", xs_tflm_profile},

@@ -153,6 +153,18 @@ typedef struct xsinfer_xs_typed {
  * no XS allocation runs: a host function takes it, works, and returns. */
 int xsinfer_xs_typed_array(xsMachine *the, const xsSlot *value, xsinfer_xs_typed_t *out);
 
+/* Arguments of the running host function read in place (cheaper than xs.h's xsArg,
+ * xsTypeOf and xsToInteger, which copy each slot and call once per accessor). */
+enum {
+  XSINFER_ARG_ABSENT = 0,  /* missing or undefined */
+  XSINFER_ARG_INTEGER = 1, /* an XS integer: *integer and *number */
+  XSINFER_ARG_NUMBER = 2,  /* another number (a double): *number */
+  XSINFER_ARG_OTHER = 3,   /* anything else */
+};
+int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number);
+/* xsinfer_xs_typed_array on argument `index`; -3 when it is missing. */
+int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,23 +13,19 @@
 /* Zero points whose (q - zero point) float32 holds exactly, as the TS twins' doubles do. */
 #define MAX_ZERO_POINT (1 << 24)
 
-static int32_t argc_of(xsMachine *the) {
-  return xsToInteger(xsArgc);
-}
-
 static int32_t int_arg(xsMachine *the, int32_t index, const char *fn, const char *what, int32_t lo,
                        int32_t hi) {
-  if (argc_of(the) <= index) xsTypeError("helpers: %s: %s missing", fn, what);
-  int32_t value;
-  if (xsTypeOf(xsArg(index)) == xsIntegerType) {
-    value = xsToInteger(xsArg(index));
-  } else if (xsTypeOf(xsArg(index)) == xsNumberType) {
-    double d = xsToNumber(xsArg(index));
-    if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d)
-      xsRangeError("helpers: %s: %s must be an integer", fn, what);
-    value = (int32_t)d;
-  } else {
-    xsTypeError("helpers: %s: %s must be a number", fn, what);
+  int32_t value = 0;
+  double d = 0;
+  switch (xsinfer_xs_arg_number(the, index, &value, &d)) {
+    case XSINFER_ARG_INTEGER: break;
+    case XSINFER_ARG_NUMBER:
+      if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d)
+        xsRangeError("helpers: %s: %s must be an integer", fn, what);
+      value = (int32_t)d;
+      break;
+    case XSINFER_ARG_ABSENT: xsTypeError("helpers: %s: %s missing", fn, what);
+    default: xsTypeError("helpers: %s: %s must be a number", fn, what);
   }
   if (value < lo || value > hi)
     xsRangeError("helpers: %s: %s %ld out of range [%ld, %ld]", fn, what, (long)value, (long)lo,
@@ -37,13 +33,21 @@ static int32_t int_arg(xsMachine *the, int32_t index, const char *fn, const char
   return value;
 }
 
+/* Whether optional argument `index` was given (not missing, not undefined). */
+static int given(xsMachine *the, int32_t index) {
+  int32_t i;
+  double d;
+  return xsinfer_xs_arg_number(the, index, &i, &d) != XSINFER_ARG_ABSENT;
+}
+
 /* A float32 scale, as models store it: finite and non-zero. */
 static float scale_arg(xsMachine *the, int32_t index, const char *fn) {
-  if (argc_of(the) <= index) xsTypeError("helpers: %s: scale missing", fn);
-  int type = xsTypeOf(xsArg(index));
-  if (type != xsIntegerType && type != xsNumberType)
-    xsTypeError("helpers: %s: scale must be a number", fn);
-  float scale = (float)xsToNumber(xsArg(index));
+  int32_t i;
+  double d = 0;
+  int kind = xsinfer_xs_arg_number(the, index, &i, &d);
+  if (kind == XSINFER_ARG_ABSENT) xsTypeError("helpers: %s: scale missing", fn);
+  if (kind == XSINFER_ARG_OTHER) xsTypeError("helpers: %s: scale must be a number", fn);
+  float scale = (float)d;
   if (!isfinite(scale) || scale == 0.0f)
     xsRangeError("helpers: %s: scale must be finite and non-zero", fn);
   return scale;
@@ -51,8 +55,8 @@ static float scale_arg(xsMachine *the, int32_t index, const char *fn) {
 
 static void typed_arg(xsMachine *the, int32_t index, const char *fn, const char *what, int writable,
                       xsinfer_xs_typed_t *out) {
-  if (argc_of(the) <= index) xsTypeError("helpers: %s: %s missing", fn, what);
-  int status = xsinfer_xs_typed_array(the, &xsArg(index), out);
+  int status = xsinfer_xs_arg_typed(the, index, out);
+  if (status == -3) xsTypeError("helpers: %s: %s missing", fn, what);
   if (status == -2) xsTypeError("helpers: %s: %s is detached", fn, what);
   if (status != 0) xsTypeError("helpers: %s: %s must be a typed array", fn, what);
   if (writable && out->read_only) xsTypeError("helpers: %s: %s is read only", fn, what);
@@ -243,12 +247,12 @@ static void scores_arg(xsMachine *the, const char *fn, int32_t at, const xsinfer
   if (!is_byte_int(t)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
   out->data = t->data;
   out->is_signed = t->kind == XSINFER_TYPED_INT8;
-  out->dequantize = argc_of(the) > at && xsTypeOf(xsArg(at)) != xsUndefinedType;
+  out->dequantize = given(the, at);
   out->scale = 1.0f;
   out->zero_point = 0;
   if (out->dequantize) {
     out->scale = scale_arg(the, at, fn);
-    if (argc_of(the) > at + 1 && xsTypeOf(xsArg(at + 1)) != xsUndefinedType)
+    if (given(the, at + 1))
       out->zero_point = int_arg(the, at + 1, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
   }
 }
@@ -260,8 +264,7 @@ void xs_helpers_argmax(xsMachine *the) {
   xsinfer_xs_typed_t t;
   typed_arg(the, 0, fn, "scores", 0, &t);
   int32_t count = (int32_t)t.length;
-  if (argc_of(the) > 1 && xsTypeOf(xsArg(1)) != xsUndefinedType)
-    count = int_arg(the, 1, fn, "count", 1, (int32_t)t.length);
+  if (given(the, 1)) count = int_arg(the, 1, fn, "count", 1, (int32_t)t.length);
   if (count < 1) xsRangeError("helpers: %s: no scores", fn);
   scores_t s;
   scores_arg(the, fn, 2, &t, &s);
