@@ -4,6 +4,8 @@
 // the C equivalents in the same image and prints both in one MICRO line. All figures are
 // raw ticks; loops of REPS are given whole, single shots net of one ticks32() pair.
 import { asset, has, int8 } from 'assets';
+import { gc } from 'bench';
+import { argmax as argmaxHelper, mapBytes } from 'helpers';
 import { nop } from 'micro';
 import { ticks, ticks32 } from 'timer';
 import { Interpreter } from 'tflm';
@@ -30,8 +32,24 @@ export interface JsMicro {
   ticksLoop: number; // REPS ticks() reads
   ticks32Pair: number; // t1 - t0 of two back-to-back ticks32() (subtracted below)
   ticksPair: number; // the same with ticks() (64-bit → double, double subtraction)
-  fill: { bytes: number; loop: number; lut: number; set: number }[];
-  argmax: { n: number; js: number }[];
+  fill: { bytes: number; loop: number; lut: number; set: number; helper: number }[];
+  argmax: { n: number; js: number; helper: number }[];
+  /** What each construct costs: REPS loops whole (the empty loop not subtracted) and gc
+   * once (net of a timer pair). */
+  constructs: {
+    jsCall: number; // f() of an empty module-level function
+    closureCall: number; // an empty arrow function that captures a local
+    propGet: number; // o.b of a three-property object
+    globalGet: number; // Math (a global lookup)
+    elementGet: number; // a[i] of an Int8Array
+    elementSet: number; // a[i] = v of an Int8Array
+    alloc: number; // { a: i }, a new object
+    gc: number; // one collection, net
+  };
+}
+
+function empty(): void {
+  /* the callee of the JS call benchmark */
 }
 
 function span(t0: number, t1: number, pair: number): number {
@@ -98,7 +116,11 @@ export function measure(): JsMicro {
     a = ticks32();
     dst.set(src);
     b = ticks32();
-    fill.push({ bytes: n, loop, lut, set: span(a, b, pair) });
+    const set = span(a, b, pair);
+    a = ticks32();
+    mapBytes(dst, 0, pixels, 0, n, table);
+    b = ticks32();
+    fill.push({ bytes: n, loop, lut, set, helper: span(a, b, pair) });
 
     const out = interp.output(0).data as Int8Array;
     if (out.length === 4 || out.length === 10) {
@@ -106,12 +128,17 @@ export function measure(): JsMicro {
       a = ticks32();
       argmaxI8(out, out.length);
       b = ticks32();
-      argmax.push({ n: out.length, js: span(a, b, pair) });
+      const js = span(a, b, pair);
+      a = ticks32();
+      argmaxHelper(out, out.length);
+      b = ticks32();
+      argmax.push({ n: out.length, js, helper: span(a, b, pair) });
     }
     interp.close();
   }
   argmax.sort((x, y) => x.n - y.n);
   return {
+    constructs: constructs(pair),
     reps: REPS,
     emptyLoop,
     nopLoop,
@@ -122,6 +149,42 @@ export function measure(): JsMicro {
     fill,
     argmax,
   };
+}
+
+function constructs(pair: number): JsMicro['constructs'] {
+  const captured = { n: 0 };
+  const closure = (): void => {
+    captured.n;
+  };
+  const o = { a: 1, b: 2, c: 3 };
+  const arr = new Int8Array(REPS);
+  let sink: unknown;
+  let t0 = ticks32();
+  for (let i = 0; i < REPS; i++) empty();
+  const jsCall = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) closure();
+  const closureCall = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = o.b;
+  const propGet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = Math;
+  const globalGet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = arr[i];
+  const elementGet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) arr[i] = i;
+  const elementSet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = { a: i };
+  const alloc = (ticks32() - t0) >>> 0;
+  void sink;
+  t0 = ticks32();
+  gc();
+  const collect = span(t0, ticks32(), pair);
+  return { jsCall, closureCall, propGet, globalGet, elementGet, elementSet, alloc, gc: collect };
 }
 
 /** The same figures as one JSON text (the program prints it inside its MICRO line). */

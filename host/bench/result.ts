@@ -87,8 +87,11 @@ export interface MicroBench {
   /** What a JS span's own timer reads add to it: t1 − t0 of two back-to-back ticks32()
    * (C's is timerReadC). Absent in results from before it was reported. */
   timerSpan?: number;
-  fillInput: { bytes: number; js: number; c: number }[];
-  argmax: { n: number; js: number; c: number }[];
+  /** helpers: the same work as one call of the native helpers module (absent before it). */
+  fillInput: { bytes: number; js: number; c: number; helpers?: number }[];
+  argmax: { n: number; js: number; c: number; helpers?: number }[];
+  /** What one JS construct costs on the device (per operation; gc: one collection). */
+  constructs?: Record<string, number>;
 }
 
 export interface ModelRow {
