@@ -460,7 +460,7 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
   }
   const constructLabel: Record<string, string> = {
     jsCall: 'call of an empty JS function',
-    closureCall: 'call of an empty closure',
+    closureCall: 'call of a closure returning a captured local',
     propGet: 'property read (o.b)',
     globalGet: 'global read (Math)',
     elementGet: 'typed-array element read (a[i])',
