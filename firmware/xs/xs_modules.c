@@ -101,6 +101,26 @@ static int host_known(const char *cname) {
 /* overlay: append the modules to those already mapped (later archives shadow earlier
  * ones) and demand the exact XS version and every host function at once, so a deployed
  * archive that would fail at import is refused before it replaces anything. */
+/* Whether the machine already has the archive's symbols with their predicted IDs: the
+ * preparation the firmware was built with registered them (xsarc). Checked on the last
+ * symbol (registered last, so all before it are there) and on the first; the archive
+ * and the preparation come from one xsarc run, so a match is that archive's. */
+static int symbols_prepared(txMachine *the, const uint8_t *names, const uint8_t *end,
+                            const uint8_t *iden, uint16_t count) {
+  if (count < 2) return 0;
+  const uint8_t *first = skip_string(names, end); /* entry 0 is "" */
+  if (!first || end - first < 2 || end[-1] != 0) return 0;
+  /* The last name ends at the atom's end: back to the NUL before it. */
+  const uint8_t *last = end - 1;
+  while (last > first && last[-1] != 0) last--;
+  txID first_id = (txID)le16(iden + 2u);
+  txID last_id = (txID)le16(iden + 2u * (count - 1u));
+  if (last_id >= the->keyIndex || first_id >= the->keyIndex) return 0;
+  const char *a = fxGetKeyName(the, first_id);
+  const char *b = fxGetKeyName(the, last_id);
+  return a && b && !c_strcmp(a, (const char *)first) && !c_strcmp(b, (const char *)last);
+}
+
 static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size, int overlay) {
   const uint8_t *p = archive;
   const uint8_t *end = archive + size;
@@ -129,12 +149,16 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   const uint8_t *s_end = symb.data + symb.bytes;
   if (count == 0 || !(s = skip_string(s, s_end))) return -1; /* entry 0 is "" */
   int32_t mismatches = 0;
-  for (uint16_t i = 1; i < count; i++) {
-    const uint8_t *next = skip_string(s, s_end);
-    if (!next) return -1;
-    txID id = fxNewNameX(the, (txString)s);
-    if (id != le16(iden.data + 2u * i)) mismatches++;
-    s = next;
+  if (!overlay && symbols_prepared(the, symb.data + 2, s_end, iden.data, count)) {
+    /* The flash preparation holds them already, with these IDs (xsarc --out-prep). */
+  } else {
+    for (uint16_t i = 1; i < count; i++) {
+      const uint8_t *next = skip_string(s, s_end);
+      if (!next) return -1;
+      txID id = fxNewNameX(the, (txString)s);
+      if (id != le16(iden.data + 2u * i)) mismatches++;
+      s = next;
+    }
   }
   if (mismatches) return -100 - mismatches;
 

@@ -336,13 +336,13 @@ int main(int argc, char **argv) {
   if (!the) fail("cannot create machine");
   uint32_t keys_after_creation = the->keyIndex;
   xsprep_stats_t prep = {0};
+  txMachine *root = NULL;
   if (out_prep) {
     /* A second fresh machine, consumed by the writer: the device's clone starts with
      * exactly its keys, so the IDs predicted below hold for it too. */
-    txMachine *root = fxCreateMachine(&cr, "xsprep", NULL, XS_NO_ID);
+    root = fxCreateMachine(&cr, "xsprep", NULL, XS_NO_ID);
     if (!root) fail("cannot create machine");
     if (root->keyIndex != the->keyIndex) fail("preparation machine has other keys");
-    prep = xsprep_write(root, out_prep, creation);
   }
 
   symbol_index(""); /* entry 0: no ID */
@@ -376,6 +376,16 @@ int main(int argc, char **argv) {
   /* Register in archive order, as the device's xsinfer_xs_map will. */
   predicted = xalloc(symbol_count * sizeof(txID));
   for (uint32_t i = 1; i < symbol_count; i++) predicted[i] = fxNewNameX(the, symbols[i]);
+  if (root) {
+    /* The built-in archive's symbols go into the preparation too, registered in archive
+     * order as the device would: they get the predicted IDs, and xsinfer_xs_map finds
+     * them already there and skips registering them at boot (a deployed archive, mapped
+     * over this one, still registers its own). */
+    if (!base_file)
+      for (uint32_t i = 1; i < symbol_count; i++)
+        if (fxNewNameX(root, symbols[i]) != predicted[i]) fail("preparation key IDs differ");
+    prep = xsprep_write(root, out_prep, creation);
+  }
 
   buffer_t maps = {0};
   for (uint32_t i = 0; i < module_count; i++) remap(&modules[i], &maps);
