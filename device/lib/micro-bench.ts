@@ -4,6 +4,8 @@
 // the C equivalents in the same image and sends both in one `micro` record. All figures are
 // raw ticks; loops of REPS are given whole, single shots net of one ticks32() pair.
 import { asset, has, int8 } from 'assets';
+import { gc } from 'bench';
+import { argmax as argmaxHelper, mapBytes } from 'helpers';
 import { nop } from 'micro';
 import { ticks, ticks32 } from 'time';
 import { Interpreter } from 'tflm';
@@ -32,8 +34,24 @@ export interface JsMicro {
   ticksPair: number; // the same with ticks() (64-bit → double, double subtraction)
   intLoop: number; // REPS integer steps n = (n + 7) & 1023
   doubleLoop: number; // REPS double steps x = x * 0.999 + 0.25
-  fill: { bytes: number; loop: number; lut: number; set: number }[];
-  argmax: { n: number; js: number }[];
+  fill: { bytes: number; loop: number; lut: number; set: number; helper: number }[];
+  argmax: { n: number; js: number; helper: number }[];
+  /** What each construct costs: REPS loops whole (the empty loop not subtracted) and gc
+   * once (net of a timer pair). */
+  constructs: {
+    jsCall: number; // f() of an empty module-level function
+    closureCall: number; // an arrow function returning a captured local
+    propGet: number; // o.b of a three-property object
+    globalGet: number; // Math (a global lookup)
+    elementGet: number; // a[i] of an Int8Array
+    elementSet: number; // a[i] = v of an Int8Array
+    alloc: number; // { a: i }, a new object
+    gc: number; // one collection, net
+  };
+}
+
+function empty(): void {
+  /* the callee of the JS call benchmark */
 }
 
 /** Where the arithmetic loops leave their results, so no step is dead code. */
@@ -115,7 +133,11 @@ export function measure(): JsMicro {
     a = ticks32();
     dst.set(src);
     b = ticks32();
-    fill.push({ bytes: n, loop, lut, set: span(a, b, pair) });
+    const set = span(a, b, pair);
+    a = ticks32();
+    mapBytes(dst, 0, pixels, 0, n, table);
+    b = ticks32();
+    fill.push({ bytes: n, loop, lut, set, helper: span(a, b, pair) });
 
     const out = interp.output(0).data as Int8Array;
     if (out.length === 4 || out.length === 10) {
@@ -123,12 +145,17 @@ export function measure(): JsMicro {
       a = ticks32();
       argmaxI8(out, out.length);
       b = ticks32();
-      argmax.push({ n: out.length, js: span(a, b, pair) });
+      const js = span(a, b, pair);
+      a = ticks32();
+      argmaxHelper(out, out.length);
+      b = ticks32();
+      argmax.push({ n: out.length, js, helper: span(a, b, pair) });
     }
     interp.close();
   }
   argmax.sort((x, y) => x.n - y.n);
   return {
+    constructs: constructs(pair),
     reps: REPS,
     emptyLoop,
     nopLoop,
@@ -141,6 +168,40 @@ export function measure(): JsMicro {
     fill,
     argmax,
   };
+}
+
+function constructs(pair: number): JsMicro['constructs'] {
+  const captured = REPS;
+  const closure = (): number => captured;
+  const o = { a: 1, b: 2, c: 3 };
+  const arr = new Int8Array(REPS);
+  let sink: unknown;
+  let t0 = ticks32();
+  for (let i = 0; i < REPS; i++) empty();
+  const jsCall = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) closure();
+  const closureCall = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = o.b;
+  const propGet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = Math;
+  const globalGet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = arr[i];
+  const elementGet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) arr[i] = i;
+  const elementSet = (ticks32() - t0) >>> 0;
+  t0 = ticks32();
+  for (let i = 0; i < REPS; i++) sink = { a: i };
+  const alloc = (ticks32() - t0) >>> 0;
+  void sink;
+  t0 = ticks32();
+  gc();
+  const collect = span(t0, ticks32(), pair);
+  return { jsCall, closureCall, propGet, globalGet, elementGet, elementSet, alloc, gc: collect };
 }
 
 /** The same figures as one JSON text (the program prints it inside its MICRO line). */

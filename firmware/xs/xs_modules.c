@@ -101,6 +101,26 @@ static int host_known(const char *cname) {
 /* overlay: append the modules to those already mapped (later archives shadow earlier
  * ones) and demand the exact XS version and every host function at once, so a deployed
  * archive that would fail at import is refused before it replaces anything. */
+/* Whether the machine already has the archive's symbols with their predicted IDs: the
+ * preparation the firmware was built with registered them (xsarc). Checked on the last
+ * symbol (registered last, so all before it are there) and on the first; the archive
+ * and the preparation come from one xsarc run, so a match is that archive's. */
+static int symbols_prepared(txMachine *the, const uint8_t *names, const uint8_t *end,
+                            const uint8_t *iden, uint16_t count) {
+  if (count < 2) return 0;
+  const uint8_t *first = skip_string(names, end); /* entry 0 is "" */
+  if (!first || end - first < 2 || end[-1] != 0) return 0;
+  /* The last name ends at the atom's end: back to the NUL before it. */
+  const uint8_t *last = end - 1;
+  while (last > first && last[-1] != 0) last--;
+  txID first_id = (txID)le16(iden + 2u);
+  txID last_id = (txID)le16(iden + 2u * (count - 1u));
+  if (last_id >= the->keyIndex || first_id >= the->keyIndex) return 0;
+  const char *a = fxGetKeyName(the, first_id);
+  const char *b = fxGetKeyName(the, last_id);
+  return a && b && !c_strcmp(a, (const char *)first) && !c_strcmp(b, (const char *)last);
+}
+
 static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size, int overlay) {
   const uint8_t *p = archive;
   const uint8_t *end = archive + size;
@@ -129,12 +149,16 @@ static int32_t map_archive(txMachine *the, const uint8_t *archive, uint32_t size
   const uint8_t *s_end = symb.data + symb.bytes;
   if (count == 0 || !(s = skip_string(s, s_end))) return -1; /* entry 0 is "" */
   int32_t mismatches = 0;
-  for (uint16_t i = 1; i < count; i++) {
-    const uint8_t *next = skip_string(s, s_end);
-    if (!next) return -1;
-    txID id = fxNewNameX(the, (txString)s);
-    if (id != le16(iden.data + 2u * i)) mismatches++;
-    s = next;
+  if (!overlay && symbols_prepared(the, symb.data + 2, s_end, iden.data, count)) {
+    /* The flash preparation holds them already, with these IDs (xsarc --out-prep). */
+  } else {
+    for (uint16_t i = 1; i < count; i++) {
+      const uint8_t *next = skip_string(s, s_end);
+      if (!next) return -1;
+      txID id = fxNewNameX(the, (txString)s);
+      if (id != le16(iden.data + 2u * i)) mismatches++;
+      s = next;
+    }
   }
   if (mismatches) return -100 - mismatches;
 
@@ -372,4 +396,70 @@ void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data, 
   if (read_only) fxPetrifyHostBuffer(the, host);
   *out = xsNew1(xsGlobal, id, *host);
   mxPop();
+}
+
+/* XS has no public call for a typed array's memory: a typed-array instance is an object
+ * whose first internal property holds its type dispatch (an entry of gxTypeDispatches),
+ * then the view (byte offset and size, size < 0 tracking a resizable buffer), then a
+ * reference to its buffer, whose first property holds the address (an ArrayBuffer's
+ * chunk or a host buffer's C memory, NULL once detached) and its flags (XS_DONT_SET_FLAG:
+ * read only); xsDataView.c reads them the same way. fxGetDataViewSize gives 0 for a view
+ * out of its (resized) buffer's bounds. */
+/* gxTypeDispatches' order (xsDefaults.c) → ours. */
+static const uint8_t typed_kinds[mxTypeArrayCount] = {
+    XSINFER_TYPED_BIGINT64, XSINFER_TYPED_BIGUINT64,    XSINFER_TYPED_FLOAT32,
+    XSINFER_TYPED_FLOAT64,  XSINFER_TYPED_INT8,         XSINFER_TYPED_INT16,
+    XSINFER_TYPED_INT32,    XSINFER_TYPED_UINT8,        XSINFER_TYPED_UINT16,
+    XSINFER_TYPED_UINT32,   XSINFER_TYPED_UINT8_CLAMPED};
+
+int xsinfer_xs_typed_array(xsMachine *the, const xsSlot *value, xsinfer_xs_typed_t *out) {
+  const txSlot *slot = (const txSlot *)value;
+  if (slot->kind != XS_REFERENCE_KIND) return -1;
+  txSlot *instance = slot->value.reference;
+  txSlot *dispatch = instance->next;
+  if (!dispatch || dispatch->kind != XS_TYPED_ARRAY_KIND) return -1;
+  txSlot *view = dispatch->next;
+  txSlot *buffer = view->next;
+  const txTypeDispatch *type = dispatch->value.typedArray.dispatch;
+  ptrdiff_t index = type - gxTypeDispatches;
+  if (index < 0 || index >= mxTypeArrayCount) return -1;
+  txSlot *array_buffer = buffer->value.reference->next;
+  if (array_buffer->value.arrayBuffer.address == C_NULL) return -2;
+  txInteger bytes = fxGetDataViewSize(the, view, buffer);
+  out->data = (uint8_t *)array_buffer->value.arrayBuffer.address + view->value.dataView.offset;
+  out->length = (uint32_t)bytes >> type->shift;
+  out->kind = typed_kinds[index];
+  out->element_bytes = (uint8_t)type->size;
+  out->read_only = (array_buffer->flag & XS_DONT_SET_FLAG) != 0;
+  return 0;
+}
+
+/* A host function's frame (xs.h's xsArgc and xsArg): the argument count at frame[-1],
+ * argument i at frame[-2 - i]. Read in place, without xs.h's copy into the scratch slot
+ * and its call per accessor. */
+static txSlot *host_arg(xsMachine *the, int32_t index) {
+  txSlot *frame = the->frame;
+  if (index < 0 || index >= (frame - 1)->value.integer) return C_NULL;
+  return frame - 2 - index;
+}
+
+int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number) {
+  const txSlot *arg = host_arg(the, index);
+  if (!arg || arg->kind == XS_UNDEFINED_KIND) return XSINFER_ARG_ABSENT;
+  if (arg->kind == XS_INTEGER_KIND) {
+    *integer = arg->value.integer;
+    *number = arg->value.integer;
+    return XSINFER_ARG_INTEGER;
+  }
+  if (arg->kind == XS_NUMBER_KIND) {
+    *number = arg->value.number;
+    return XSINFER_ARG_NUMBER;
+  }
+  return XSINFER_ARG_OTHER;
+}
+
+int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out) {
+  const txSlot *arg = host_arg(the, index);
+  if (!arg) return -3;
+  return xsinfer_xs_typed_array(the, (const xsSlot *)arg, out);
 }

@@ -29,8 +29,15 @@ export const TS_FRONTEND_APPS: Record<string, string> = {
   micro_speech_stream: 'micro_speech_stream_ts',
 };
 
-/** Device app + impl → the report's app and impl: micro_speech (clip and stream) has two JS variants. */
+/** The apps with a variant on the native helpers: device app <app>_fast, impl "js-helpers". */
+export const HELPERS_APPS = ['hello_world', 'mnist', 'micro_speech', 'person_detect'];
+export const helpersApp = (app: string): string => `${app}_fast`;
+
+/** Device app + impl → the report's app and impl: micro_speech (clip and stream) has two JS
+ * variants with plain loops, and every app in HELPERS_APPS one on the helpers. */
 function reportIdentity(run: CollectedRun): Pick<BenchRun, 'app' | 'impl'> {
+  const helped = HELPERS_APPS.find((app) => helpersApp(app) === run.app);
+  if (helped && run.impl === 'js') return { app: helped, impl: 'js-helpers' };
   const base = Object.keys(TS_FRONTEND_APPS).find((app) => TS_FRONTEND_APPS[app] === run.app);
   if (base) return { app: base, impl: 'js' };
   if (TS_FRONTEND_APPS[run.app] && run.impl === 'js') return { app: run.app, impl: 'js-native-frontend' };
@@ -173,8 +180,12 @@ export function planRuns(
     ...(opts.model !== undefined ? { model: opts.model } : {}),
     ...(opts.counters ? { counters: true } : {}),
   };
+  // Each app's TypeScript with the native helpers (device app <app>_fast) runs beside its
+  // plain-loop TypeScript and its C, when the image has it.
+  const helped = (app: string) =>
+    opts.impls.includes('js') && HELPERS_APPS.includes(app) && (!builtIn || builtIn.includes(helpersApp(app)));
   for (const app of opts.apps)
-    for (const kernels of opts.kernels)
+    for (const kernels of opts.kernels) {
       for (const impl of opts.impls)
         specs.push({
           app,
@@ -185,6 +196,17 @@ export function planRuns(
           ops: opts.ops && impl === 'c',
           ...model,
         });
+      if (helped(app))
+        specs.push({
+          app: helpersApp(app),
+          impl: 'js',
+          kernels,
+          iterations: opts.iterations,
+          warmup: opts.warmup,
+          ops: false,
+          ...model,
+        });
+    }
   // micro_speech (clip and stream) in JS twice: the pure-TypeScript front end (device app
   // micro_speech[_stream]_ts, reported as impl "js") beside TS calling the native front end
   // ("js-native-frontend").

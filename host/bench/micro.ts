@@ -23,8 +23,10 @@ export interface RawMicro {
     /** REPS integer / double arithmetic steps (absent in results from before they were measured). */
     intLoop?: number;
     doubleLoop?: number;
-    fill: { bytes: number; loop: number; lut: number; set: number }[];
-    argmax: { n: number; js: number }[];
+    fill: { bytes: number; loop: number; lut: number; set: number; helper?: number }[];
+    argmax: { n: number; js: number; helper?: number }[];
+    /** REPS loops whole (gc: one collection, net); absent in recordings from before. */
+    constructs?: Record<MicroConstruct, number>;
   };
   c: {
     ticksPair: number;
@@ -32,6 +34,19 @@ export interface RawMicro {
     argmax: { n: number; c: number }[];
   };
 }
+
+/** The JS constructs the micro-benchmarks price (device/lib/micro-bench.ts). */
+export const MICRO_CONSTRUCTS = [
+  'jsCall',
+  'closureCall',
+  'propGet',
+  'globalGet',
+  'elementGet',
+  'elementSet',
+  'alloc',
+  'gc',
+] as const;
+export type MicroConstruct = (typeof MICRO_CONSTRUCTS)[number];
 
 /** Micro-benchmarks in the target's unit, per operation. */
 export interface JsMicro {
@@ -56,11 +71,15 @@ export interface JsMicro {
     jsLoop: number;
     jsLut: number;
     jsSet: number;
+    /** The table loop as one helpers.mapBytes() call (NaN when not measured). */
+    jsHelper: number;
     cLoop: number;
     cLut: number;
     cMemcpy: number;
   }[];
-  argmax: { n: number; js: number; c: number }[];
+  argmax: { n: number; js: number; c: number; jsHelper: number }[];
+  /** Per operation, net of the empty loop iteration; gc: one collection. */
+  constructs?: Record<MicroConstruct, number>;
 }
 
 export function microFromRaw(raw: RawMicro): JsMicro {
@@ -84,12 +103,25 @@ export function microFromRaw(raw: RawMicro): JsMicro {
         jsLoop: unit(f.loop),
         jsLut: unit(f.lut),
         jsSet: unit(f.set),
+        jsHelper: f.helper === undefined ? NaN : unit(f.helper),
         cLoop: unit(cf.loop),
         cLut: unit(cf.lut),
         cMemcpy: unit(cf.memcpy),
       };
     }),
-    argmax: js.argmax.map((a) => ({ n: a.n, js: unit(a.js), c: unit(c.argmax.find((x) => x.n === a.n)?.c ?? NaN) })),
+    argmax: js.argmax.map((a) => ({
+      n: a.n,
+      js: unit(a.js),
+      c: unit(c.argmax.find((x) => x.n === a.n)?.c ?? NaN),
+      jsHelper: a.helper === undefined ? NaN : unit(a.helper),
+    })),
+    ...(js.constructs
+      ? {
+          constructs: Object.fromEntries(
+            MICRO_CONSTRUCTS.map((k) => [k, k === 'gc' ? unit(js.constructs![k]) : perRep(js.constructs![k])]),
+          ) as Record<MicroConstruct, number>,
+        }
+      : {}),
   };
 }
 
@@ -116,7 +148,18 @@ export function toMicroBench(m: JsMicro): MicroBench {
     timerReadC: m.timerRead.c,
     timerSpan: m.timerPair.ticks32,
     ...(m.arith ? { arith: m.arith } : {}),
-    fillInput: m.fillInput.map((f) => ({ bytes: f.bytes, js: f.jsLut, c: f.cLut })),
-    argmax: m.argmax,
+    fillInput: m.fillInput.map((f) => ({
+      bytes: f.bytes,
+      js: f.jsLut,
+      c: f.cLut,
+      ...(Number.isNaN(f.jsHelper) ? {} : { helpers: f.jsHelper }),
+    })),
+    argmax: m.argmax.map((a) => ({
+      n: a.n,
+      js: a.js,
+      c: a.c,
+      ...(Number.isNaN(a.jsHelper) ? {} : { helpers: a.jsHelper }),
+    })),
+    ...(m.constructs ? { constructs: m.constructs } : {}),
   };
 }

@@ -10,7 +10,10 @@ import type { ToolVersions } from '../versions.ts';
 export type Phase = 'populate' | 'invoke' | 'respond' | 'total';
 export const phases: Phase[] = ['populate', 'invoke', 'respond', 'total'];
 
-export type Impl = 'js' | 'c' | 'js-native-frontend';
+/** js: the TypeScript app with plain loops (micro_speech: with the pure-TS front end);
+ * js-native-frontend: micro_speech's TS app calling the native front end; js-helpers: the
+ * TypeScript app with the native helpers (device apps <app>_fast); c: the C app. */
+export type Impl = 'js' | 'c' | 'js-native-frontend' | 'js-helpers';
 /** The JS variants measured against the pure-C loop. */
 export type JsImpl = Exclude<Impl, 'c'>;
 export type KernelSet = 'reference' | 'optimized';
@@ -126,8 +129,11 @@ export interface MicroBench {
   /** One JS arithmetic step: int32 `(n + 7) & 1023` and double `x * 0.999 + 0.25` (software
    * double on the Cortex-M4). Absent in results from before it was measured. */
   arith?: { int: number; double: number };
-  fillInput: { bytes: number; js: number; c: number }[];
-  argmax: { n: number; js: number; c: number }[];
+  /** helpers: the same work as one call of the native helpers module (absent before it). */
+  fillInput: { bytes: number; js: number; c: number; helpers?: number }[];
+  argmax: { n: number; js: number; c: number; helpers?: number }[];
+  /** What one JS construct costs on the device (per operation; gc: one collection). */
+  constructs?: Record<string, number>;
 }
 
 export interface ModelRow {

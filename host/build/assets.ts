@@ -57,7 +57,7 @@ export const personImages = [
   { golden: 'no_person', file: 'no_person_96x96.pgm', label: 0 },
 ];
 
-/** The models each app family runs; an app's family is its name without _stream/_ts. */
+/** The models each app family runs; an app's family is its name without _stream, _ts or _fast. */
 const familyModels: Record<string, string[]> = {
   hello_world: ['hello_world_int8'],
   micro_speech: ['micro_speech_quantized', 'audio_preprocessor_int8'],
@@ -65,7 +65,7 @@ const familyModels: Record<string, string[]> = {
   person_detect: ['person_detect'],
 };
 
-export const appFamily = (app: string): string => app.replace(/(_stream)?(_ts)?$/, '');
+export const appFamily = (app: string): string => app.replace(/(_stream)?(_ts|_fast)?$/, '');
 
 /** Every asset, or (given the image's built-in apps) those of the apps' families only. */
 export function collectAssets(apps?: string[]): Asset[] {

@@ -329,6 +329,9 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
     '--creation', creationValues(creation).join(','),
     '--pool-extra', String(POOL_EXTRA_BYTES), '--arena-extra', String(ARENA_GROWTH_BYTES),
     ...(opts.debug ? ['--debug'] : []),
+    // manifest.json defines.xs.symbolsInRam: the archive's symbols are registered at boot
+    // instead of being prepared in flash (less flash, more RAM and boot time).
+    ...(manifest.defines.MODDEF_XS_SYMBOLSINRAM ? ['--symbols-in-ram'] : []),
     ...modules.map((m) => `${m.path}=${m.file}`),
   ];
   const summaryFile = path.join(genDir, 'xs_archive.json');

@@ -110,7 +110,14 @@ function distributionCharts(runs: BenchRun[], unit: string): ChartSpec[] {
     .filter((r) => hasTimings(r) && r.totals.length > 0)
     .map((run) => {
       const h = histogram(run.totals);
-      const color = run.impl === 'c' ? '#555555' : run.impl === 'js' ? '#1f77b4' : '#9467bd';
+      const color =
+        run.impl === 'c'
+          ? '#555555'
+          : run.impl === 'js'
+            ? '#1f77b4'
+            : run.impl === 'js-helpers'
+              ? '#2ca02c'
+              : '#9467bd';
       const title = `${run.app} · ${runName(run)}: iteration totals (${run.totals.length})`;
       return {
         id: `chart-dist-${run.app}-${run.impl}-${run.kernels}`,

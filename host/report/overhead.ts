@@ -16,7 +16,7 @@ export function appsOf(runs: BenchRun[]): string[] {
 }
 
 const kernelOrder = ['reference', 'optimized'];
-const implOrder = ['js', 'js-native-frontend', 'c'];
+const implOrder = ['js', 'js-native-frontend', 'js-helpers', 'c'];
 
 /** Runs sorted the way every table lists them: app (first appearance), kernels, impl. */
 export function orderedRuns(runs: BenchRun[]): BenchRun[] {

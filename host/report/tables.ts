@@ -130,7 +130,15 @@ export const phaseLabel: Record<Phase, string> = {
 };
 
 export function implLabel(impl: Impl | string): string {
-  return impl === 'js' ? 'JS' : impl === 'c' ? 'C' : impl === 'js-native-frontend' ? 'JS + C front end' : impl;
+  return impl === 'js'
+    ? 'JS'
+    : impl === 'c'
+      ? 'C'
+      : impl === 'js-native-frontend'
+        ? 'JS + C front end'
+        : impl === 'js-helpers'
+          ? 'JS + helpers'
+          : impl;
 }
 
 const stats = ['min', 'median', 'avg', 'p95', 'max'] as const;
@@ -448,6 +456,7 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
   };
   const rows: string[][] = [];
   const per = (v: number, n: number) => (n > 0 ? fmt(v / n) : 'n/a');
+  const helped = (v: number | undefined, n: number) => (v === undefined ? ['n/a', 'n/a'] : [fmt(v), per(v, n)]);
   for (const f of m.fillInput) {
     rows.push([
       'fill input tensor',
@@ -458,6 +467,7 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
       fmtRatio(f.c > 0 ? f.js / f.c : NaN),
       per(f.js, f.bytes),
       per(f.c, f.bytes),
+      ...helped(f.helpers, f.bytes),
     ]);
   }
   const breaks = m.fillInput.length && m.argmax.length ? [rows.length] : [];
@@ -471,13 +481,36 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
       fmtRatio(a.c > 0 ? a.js / a.c : NaN),
       per(a.js, a.n),
       per(a.c, a.n),
+      ...helped(a.helpers, a.n),
     ]);
   }
+  const constructLabel: Record<string, string> = {
+    jsCall: 'call of an empty JS function',
+    closureCall: 'call of a closure returning a captured local',
+    propGet: 'property read (o.b)',
+    globalGet: 'global read (Math)',
+    elementGet: 'typed-array element read (a[i])',
+    elementSet: 'typed-array element write (a[i] = v)',
+    alloc: 'allocate a small object ({ a: i })',
+    gc: 'one garbage collection (the heap as the bench left it)',
+  };
+  const constructs: Table[] = m.constructs
+    ? [
+        {
+          title: 'JS constructs (per operation, net of the loop)',
+          head: ['construct', `cost (${u.unit})`],
+          align: ['l', 'r'],
+          rows: Object.entries(m.constructs).map(([k, v]) => [constructLabel[k] ?? k, fmt(v)]),
+        },
+      ]
+    : [];
   return {
     id: 'micro',
     title: 'Micro-benchmarks',
     tile: true,
-    notes: [`Building blocks of POPULATE and RESPOND, JS against C, in ${u.unit}.`],
+    notes: [
+      `Building blocks of POPULATE and RESPOND, JS against C, in ${u.unit}. "JS + helpers": the same work as one call of the native helpers module (mapBytes, argmax).`,
+    ],
     tables: [
       basics,
       {
@@ -491,11 +524,14 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
           'JS / C',
           'JS per element',
           'C per element',
+          `JS + helpers (${u.unit})`,
+          'JS + helpers per element',
         ],
-        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         rows,
         breaks,
       },
+      ...constructs,
     ],
   };
 }

@@ -5,6 +5,7 @@
 
 #include "assets/assets_binding.h"
 #include "bench/bench.h"
+#include "helpers/helpers.h"
 #include "telemetry/telemetry.h"
 #include "time/time.h"
 #include "timer/timer.h"
@@ -29,6 +30,10 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_tflm_close", xs_tflm_close},
     {"xs_tflm_tensor", xs_tflm_tensor},
     {"xs_tflm_invoke", xs_tflm_invoke},
+    {"xs_tflm_bind", xs_tflm_bind},
+    /* A host class's destructor takes the host data: XS calls it as one (fxBuildHosts
+     * makes a host object, not a function, for a negative length). */
+    {"xs_tflm_destructor", (void (*)(xsMachine *))(void (*)(void))xs_tflm_destructor},
     {"xs_tflm_error", xs_tflm_error},
     {"xs_tflm_arena", xs_tflm_arena},
     {"xs_tflm_profile", xs_tflm_profile},
@@ -40,6 +45,14 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_bench_gc", xs_bench_gc},
     {"xs_bench_stream_reference", xs_bench_stream_reference},
     {"xs_telemetry_send", xs_telemetry_send},
+    {"xs_helpers_map_bytes", xs_helpers_map_bytes},
+    {"xs_helpers_quantize", xs_helpers_quantize},
+    {"xs_helpers_dequantize", xs_helpers_dequantize},
+    {"xs_helpers_copy", xs_helpers_copy},
+    {"xs_helpers_copy_ring", xs_helpers_copy_ring},
+    {"xs_helpers_argmax", xs_helpers_argmax},
+    {"xs_helpers_top_k", xs_helpers_top_k},
+    {"xs_helpers_image", xs_helpers_image},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

@@ -29,8 +29,10 @@ describe('xsinfer bench', () => {
     expect(result.unit).toBe('instr');
     expect(result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort()).toEqual([
       'hello_world/c/reference',
+      'hello_world/js-helpers/reference',
       'hello_world/js/reference',
       'mnist/c/reference',
+      'mnist/js-helpers/reference',
       'mnist/js/reference',
     ]);
     for (const run of result.runs) {
@@ -46,9 +48,12 @@ describe('xsinfer bench', () => {
     const c = result.runs.find((x) => x.app === 'mnist' && x.impl === 'c')!;
     expect(js.phases.invoke.median - c.phases.invoke.median).toBeGreaterThan(0);
     expect(js.phases.invoke.median - c.phases.invoke.median).toBeLessThan(5_000);
-    expect(result.overhead.length).toBe(8); // 2 apps × 4 phases
+    expect(result.overhead.length).toBe(16); // 2 apps × 2 JS variants × 4 phases
     expect(result.evidence?.every((e) => e.ok)).toBe(true);
     expect(result.micro?.emptyCall).toBeGreaterThan(50);
+    // The helpers variant does mnist's POPULATE in one call: within 2× of C's loop.
+    const helped = result.runs.find((x) => x.app === 'mnist' && x.impl === 'js-helpers')!;
+    expect(helped.phases.populate.median).toBeLessThan(2 * c.phases.populate.median);
     expect(result.memory.xsHeap.peak).toBeGreaterThan(0);
     expect(result.memory.xsHeap.peak).toBeLessThanOrEqual(result.memory.xsHeap.configured);
     for (const f of ['report.md', 'report.html', 'result.json', 'recording.xsirec'])

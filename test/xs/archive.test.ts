@@ -96,7 +96,8 @@ describe('device archive', () => {
       for (let i = 0; i < n; i++) {
         const end = host.indexOf(0, p + 3);
         const cname = host.toString('utf8', p + 3, end);
-        expect(registry, cname).toContain(`{"${cname}", ${cname}}`);
+        // A host class's destructor is entered cast to the table's callback type.
+        expect(registry, cname).toMatch(new RegExp(`\\{"${cname}", (\\([^{}]*\\))?${cname}\\}`));
         p = end + 1;
         functions++;
       }

@@ -51,11 +51,12 @@ describe('F769 memory budget', () => {
       expect(r.status, r.stderr).toBe(0);
       const result = JSON.parse(r.last) as BenchResult;
       const runs = result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort();
-      // The pure-TS front end is not built into this image, so it is not planned.
+      // The pure-TS front end is not built into this image, so it is not planned; the
+      // helpers variant of each app is.
       expect(runs).toEqual(
         ['hello_world', 'micro_speech', 'mnist']
           .flatMap((app) =>
-            ['c', app === 'micro_speech' ? 'js-native-frontend' : 'js'].flatMap((impl) =>
+            ['c', app === 'micro_speech' ? 'js-native-frontend' : 'js', 'js-helpers'].flatMap((impl) =>
               ['optimized', 'reference'].map((k) => `${app}/${impl}/${k}`),
             ),
           )

@@ -102,7 +102,11 @@ for (const target of ['host', 'mps2-an500'] as const) {
 
     it('gets exactly the key IDs the host tool predicted', () => {
       const summary = archiveSummary(target);
-      expect(line.c.keysAfterCreate).toBe(summary.keysAfterCreation);
+      // The preparation holds the built-ins' keys and the archive's symbols (registered by
+      // xsarc at the IDs it predicted), so the clone starts with all of them and the map
+      // adds none.
+      expect(summary.keysAfterCreation).toBe(461);
+      expect(line.c.keysAfterCreate).toBe(summary.keysAfterMap);
       expect(line.c.keysAfterMap).toBe(summary.keysAfterMap);
       expect(line.c.archiveBytes).toBe(summary.archiveBytes);
       expect(line.c.modules).toBe(summary.modules);
@@ -148,7 +152,7 @@ describe('xs-smoke costs on mps2-an500 (instructions, -icount shift=7)', () => {
     expect(instr(line.c.createTicks, line)).toBeLessThan(150_000);
     expect(line.c.slotsAfterCreate).toBeLessThan(200);
     expect(line.c.chunksAfterCreate).toBeLessThan(2_048);
-    expect(line.c.keysAfterCreate).toBe(461);
+    expect(line.c.keysAfterCreate).toBeGreaterThan(461); // the built-ins' and the archive's
   });
 
   it('keeps the preparation in the read-only code region', async () => {

@@ -279,6 +279,9 @@ int main(int argc, char **argv) {
              *base_file = NULL, *out_prep = NULL;
   int32_t creation[12] = {0};
   int have_creation = 0, debug = 0;
+  /* --symbols-in-ram: the archive's symbols are registered at boot, in RAM, not in the flash
+   * preparation (a chip short of flash: manifest defines.xs.symbolsInRam). */
+  int symbols_in_ram = 0;
   uint32_t pool_extra = 16384, arena_extra = 0;
   module_t *modules = xalloc((size_t)argc * sizeof(module_t));
   uint32_t module_count = 0;
@@ -301,6 +304,8 @@ int main(int argc, char **argv) {
       arena_extra = (uint32_t)strtoul(argv[++i], NULL, 0);
     else if (!strcmp(a, "--debug"))
       debug = 1;
+    else if (!strcmp(a, "--symbols-in-ram"))
+      symbols_in_ram = 1;
     else if (!strcmp(a, "--base") && i + 1 < argc)
       base_file = argv[++i];
     else if (!strcmp(a, "--creation") && i + 1 < argc) {
@@ -336,13 +341,13 @@ int main(int argc, char **argv) {
   if (!the) fail("cannot create machine");
   uint32_t keys_after_creation = the->keyIndex;
   xsprep_stats_t prep = {0};
+  txMachine *root = NULL;
   if (out_prep) {
     /* A second fresh machine, consumed by the writer: the device's clone starts with
      * exactly its keys, so the IDs predicted below hold for it too. */
-    txMachine *root = fxCreateMachine(&cr, "xsprep", NULL, XS_NO_ID);
+    root = fxCreateMachine(&cr, "xsprep", NULL, XS_NO_ID);
     if (!root) fail("cannot create machine");
     if (root->keyIndex != the->keyIndex) fail("preparation machine has other keys");
-    prep = xsprep_write(root, out_prep, creation);
   }
 
   symbol_index(""); /* entry 0: no ID */
@@ -376,6 +381,16 @@ int main(int argc, char **argv) {
   /* Register in archive order, as the device's xsinfer_xs_map will. */
   predicted = xalloc(symbol_count * sizeof(txID));
   for (uint32_t i = 1; i < symbol_count; i++) predicted[i] = fxNewNameX(the, symbols[i]);
+  if (root) {
+    /* The built-in archive's symbols go into the preparation too, registered in archive
+     * order as the device would: they get the predicted IDs, and xsinfer_xs_map finds
+     * them already there and skips registering them at boot (a deployed archive, mapped
+     * over this one, still registers its own). */
+    if (!base_file && !symbols_in_ram)
+      for (uint32_t i = 1; i < symbol_count; i++)
+        if (fxNewNameX(root, symbols[i]) != predicted[i]) fail("preparation key IDs differ");
+    prep = xsprep_write(root, out_prep, creation);
+  }
 
   buffer_t maps = {0};
   for (uint32_t i = 0; i < module_count; i++) remap(&modules[i], &maps);

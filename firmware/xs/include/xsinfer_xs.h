@@ -130,6 +130,47 @@ int xsinfer_xs_printf(const char *format, ...) __attribute__((format(printf, 1, 
 void xsinfer_xs_view(xsMachine *the, xsSlot *out, const char *ctor, void *data, uint32_t bytes,
                      int read_only);
 
+/* A typed array's memory for a host function, zero copy. */
+typedef enum xsinfer_typed_kind {
+  XSINFER_TYPED_INT8,
+  XSINFER_TYPED_UINT8,
+  XSINFER_TYPED_UINT8_CLAMPED,
+  XSINFER_TYPED_INT16,
+  XSINFER_TYPED_UINT16,
+  XSINFER_TYPED_INT32,
+  XSINFER_TYPED_UINT32,
+  XSINFER_TYPED_FLOAT32,
+  XSINFER_TYPED_FLOAT64,
+  XSINFER_TYPED_BIGINT64,
+  XSINFER_TYPED_BIGUINT64,
+} xsinfer_typed_kind_t;
+
+typedef struct xsinfer_xs_typed {
+  void *data;            /* first element; valid until JS runs again (a GC may move chunks) */
+  uint32_t length;       /* elements */
+  uint8_t kind;          /* xsinfer_typed_kind_t */
+  uint8_t element_bytes; /* 1, 2, 4 or 8 */
+  uint8_t read_only;     /* stores would throw in JS (flash views) */
+} xsinfer_xs_typed_t;
+
+/* Fills *out and returns 0 when *value is a typed array over a live buffer; returns -1
+ * for anything else and -2 for a detached buffer; a view out of its (resized) buffer's
+ * bounds has length 0. Throws nothing. The pointer stays valid only while no JS code and
+ * no XS allocation runs: a host function takes it, works, and returns. */
+int xsinfer_xs_typed_array(xsMachine *the, const xsSlot *value, xsinfer_xs_typed_t *out);
+
+/* Arguments of the running host function read in place (cheaper than xs.h's xsArg,
+ * xsTypeOf and xsToInteger, which copy each slot and call once per accessor). */
+enum {
+  XSINFER_ARG_ABSENT = 0,  /* missing or undefined */
+  XSINFER_ARG_INTEGER = 1, /* an XS integer: *integer and *number */
+  XSINFER_ARG_NUMBER = 2,  /* another number (a double): *number */
+  XSINFER_ARG_OTHER = 3,   /* anything else */
+};
+int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number);
+/* xsinfer_xs_typed_array on argument `index`; -3 when it is missing. */
+int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out);
+
 #ifdef __cplusplus
 }
 #endif

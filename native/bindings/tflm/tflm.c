@@ -38,10 +38,6 @@ static int32_t handle_of(const tflm_arena_t *s) {
   return s->generation * XSINFER_TFLM_ARENAS + (int32_t)(s - arenas);
 }
 
-/* What invoke returns for a stale handle: any non-zero status sends tflm.js to error(),
- * which tells stale (null) from an engine failure (its record). */
-#define INVOKE_STALE (-1)
-
 void xsinfer_tflm_set_arena(uint32_t arena_id, uint8_t *arena, uint32_t bytes) {
   if (arena_id >= XSINFER_TFLM_ARENAS) return;
   arenas[arena_id].arena = arena;
@@ -282,15 +278,29 @@ void xs_tflm_tensor(xsMachine *the) {
 /* invoke(handle) → 0 (ENG_OK), or non-zero when the handle is stale or the engine failed
  * (tflm.js then asks error()): no exception crosses C, and tflm.js tests the result's
  * truth, no local or compare on the success path. */
+/* Interpreter.prototype.invoke, a host method: the handle is the instance's host data
+ * (xs_tflm_bind). On success nothing but the engine runs; a stale handle or an engine
+ * failure calls the instance's invokeFailed(), which throws. */
 void xs_tflm_invoke(xsMachine *the) {
-  tflm_arena_t *s = live_arena(the);
-  if (!s) {
-    xsResult = xsInteger(INVOKE_STALE);
-    return;
+  uint32_t h = (uint32_t)(uintptr_t)xsGetHostData(xsThis);
+  tflm_arena_t *s = &arenas[h % XSINFER_TFLM_ARENAS];
+  if (s->interp && h / XSINFER_TFLM_ARENAS == (uint32_t)s->generation) {
+    eng_status_t status = eng_interp_invoke(s->interp);
+    if (status == ENG_OK) return;
+    s->error = *eng_interp_error(s->interp);
   }
-  eng_status_t status = eng_interp_invoke(s->interp);
-  if (status != ENG_OK) s->error = *eng_interp_error(s->interp);
-  xsResult = xsInteger(status);
+  xsCall0(xsThis, xsID("invokeFailed"));
+}
+
+/* bind(interpreter, handle): the handle as the instance's host data, for invoke(). */
+void xs_tflm_bind(xsMachine *the) {
+  int32_t handle = int_arg(the, 1, "handle", 0, INT32_MAX);
+  xsSetHostData(xsArg(0), (void *)(uintptr_t)(uint32_t)handle);
+}
+
+/* The host class's destructor: the host data is a handle, nothing to free. */
+void xs_tflm_destructor(void *data) {
+  (void)data;
 }
 
 /* error(handle) → [code, message, opIndex, bytesNeeded] of the arena's last failure, or

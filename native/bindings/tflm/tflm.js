@@ -5,7 +5,7 @@ function create(model, arenaId, kernels, profile) @ "xs_tflm_create";
 // integer); it goes stale when the arena's interpreter is replaced or closed.
 function close(handle) @ "xs_tflm_close";
 function tensor(handle, isOutput, index) @ "xs_tflm_tensor";
-function invokeNative(handle) @ "xs_tflm_invoke";
+function bindHandle(interpreter, handle) @ "xs_tflm_bind";
 function lastError(handle) @ "xs_tflm_error";
 function arenaFigures(handle) @ "xs_tflm_arena";
 function profileFigures(handle) @ "xs_tflm_profile";
@@ -44,12 +44,13 @@ export function arenaBytes(arena) {
   return arenaBytesNative(arenaIndex(arena));
 }
 
-// Layout matters to invoke(), the call the bench times: XS finds a private field by
-// walking the instance's private methods, then its fields in declaration order, and a
-// method by walking the instance's own properties, then the prototype's in order. So
-// #handle comes first, the counts are getters (no public own properties), invoke() is
-// the first method, and private methods are few.
-export class Interpreter {
+// invoke(), the call the bench times, is a host method: `model.invoke()` goes straight to
+// C, which reads the handle from the instance's host data (a host class: `@` names the
+// destructor) and checks it; no JS frame, no private-field walk on the hot path. A
+// failure calls invokeFailed() back from C to throw the right error. Layout still
+// matters to the method lookup: XS walks the instance's own properties (its private
+// fields), then the prototype's in order, so invoke() is the prototype's first method.
+export class Interpreter @ "xs_tflm_destructor" {
   #handle = -1;
   #arenaId;
   #kernels;
@@ -79,6 +80,7 @@ export class Interpreter {
     const result = create(model, arenaId, kernelIndex, options?.profile === true);
     if (typeof result[0] === "string") throw engineError(result);
     this.#handle = result[0];
+    bindHandle(this, result[0]);
     this.#inputs = new Array(result[1]);
     this.#outputs = new Array(result[2]);
     this.#inputCount = result[1];
@@ -87,20 +89,9 @@ export class Interpreter {
     live[arenaId] = this;
   }
 
-  // The bench times this: one private read, one host call and a truth test on success
-  // (non-zero: stale handle or engine failure, sorted out off the hot path).
-  invoke() {
-    if (invokeNative(this.#handle)) this.#invokeFailed();
-  }
-
-  #invokeFailed() {
-    const error = lastError(this.#handle);
-    if (error === null) {
-      this.#invalidate();
-      this.#check();
-    }
-    throw engineError(error);
-  }
+  // The bench times this: the host call alone on success (tflm.c); a stale handle or an
+  // engine failure comes back to invokeFailed().
+  invoke() @ "xs_tflm_invoke";
 
   get inputCount() {
     return this.#inputCount;
@@ -179,5 +170,16 @@ export class Interpreter {
     close(this.#handle);
     this.#invalidate();
     if (live[this.#arenaId] === this) live[this.#arenaId] = null;
+  }
+
+  // Called from C when invoke() failed: throws what failed (a stale handle: this
+  // interpreter was closed or replaced, or C borrowed its arena). Not for apps.
+  invokeFailed() {
+    const error = lastError(this.#handle);
+    if (error === null) {
+      this.#invalidate();
+      this.#check();
+    }
+    throw engineError(error);
   }
 }

@@ -1,0 +1,247 @@
+// The native module "helpers" against its pure-TypeScript twins (lib/pure-helpers.ts,
+// lib/quantize.ts) on the device: every helper on random data, edge values and the apps'
+// own data must give exactly the twin's bytes; every misuse must throw the documented
+// error class. Run by the app apps/helpers_selftest; checked by test/xs/helpers.test.ts.
+import { asset, float32, has } from 'assets';
+import * as native from 'helpers';
+import * as pure from './pure-helpers.ts';
+
+/** Per helper: how many comparisons and elements were checked; the ones that differed. */
+export interface Comparisons {
+  checked: Record<string, { comparisons: number; elements: number }>;
+  failed: { name: string; detail: string }[];
+}
+
+export interface Refusal {
+  name: string;
+  errorClass: string;
+  message: string;
+}
+
+let seed = 0x2545f491;
+function random(): number {
+  // xorshift32: the same sequence on every target.
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return seed >>> 0;
+}
+
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = random() & 255;
+  return out;
+}
+
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string | undefined {
+  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) return `[${i}]: native ${a[i]}, pure ${b[i]}`;
+  }
+  return undefined;
+}
+
+/** Float inputs that exercise quantize: halves either side of zero, clamping, NaN, ±0, ±∞. */
+function floatInputs(scale: number, zeroPoint: number): Float32Array {
+  const values: number[] = [0, -0, NaN, Infinity, -Infinity, 1e30, -1e30, 3.4e38, 1e-40];
+  for (let q = -140; q <= 140; q++) {
+    const x = (q - zeroPoint) * scale;
+    values.push(x, x + scale / 2, x - scale / 2, x + scale * 0.4999, x - scale * 0.5001);
+  }
+  for (let i = 0; i < 100; i++) values.push(((random() / 4294967296) * 2 - 1) * 300 * scale);
+  return Float32Array.from(values);
+}
+
+export function run(): Comparisons & { refusals: Refusal[] } {
+  const checked: Comparisons['checked'] = {};
+  const failed: Comparisons['failed'] = [];
+  const note = (name: string, cases: number, detail: string | undefined): void => {
+    const helper = name.split(' ')[0];
+    const entry = (checked[helper] ??= { comparisons: 0, elements: 0 });
+    entry.comparisons++;
+    entry.elements += cases;
+    if (detail !== undefined) failed.push({ name, detail });
+  };
+  const compare = (name: string, cases: number, a: ArrayLike<number>, b: ArrayLike<number>): void =>
+    note(name, cases, firstDifference(a, b));
+
+  // mapBytes: random tables and offsets; the apps' tables over their own pixels.
+  {
+    let cases = 0;
+    let detail: string | undefined;
+    for (let r = 0; r < 20 && detail === undefined; r++) {
+      const src = randomBytes(300);
+      const table = new Int8Array(randomBytes(256).buffer);
+      const a = new Int8Array(320);
+      const b = new Int8Array(320);
+      const count = random() % 280;
+      const so = random() % (300 - count + 1);
+      const d = random() % (320 - count + 1);
+      native.mapBytes(a, d, src, so, count, table);
+      pure.mapBytes(b, d, src, so, count, table);
+      detail = firstDifference(a, b);
+      cases++;
+    }
+    note('mapBytes random', cases, detail);
+  }
+  if (has('mnist/digits.u8')) {
+    const digits = asset('mnist/digits.u8');
+    const lut = new Int8Array(256);
+    const scale = 0.003921568859368563; // mnist_int8's input scale (1/255 in float32)
+    for (let p = 0; p < 256; p++) {
+      const one = new Int8Array(1);
+      pure.quantize(one, 0, Float32Array.of(Math.fround(p / 255)), 0, 1, scale, -128);
+      lut[p] = one[0];
+    }
+    const a = new Int8Array(digits.length);
+    const b = new Int8Array(digits.length);
+    native.mapBytes(a, 0, digits, 0, digits.length, lut);
+    pure.mapBytes(b, 0, digits, 0, digits.length, lut);
+    compare('mapBytes mnist digits', digits.length, a, b);
+  }
+
+  // quantize / dequantize, int8 and uint8, several scales and zero points.
+  const params: [number, number][] = [
+    [0.024574, -128],
+    [0.003921568859368563, -128],
+    [1, 0],
+    [0.5, 3],
+    [0.1, 127],
+    [7.5, -5],
+    [-0.25, 10],
+  ];
+  for (const [scale, zeroPoint] of params) {
+    const src = floatInputs(scale, zeroPoint);
+    for (const Dst of [Int8Array, Uint8Array]) {
+      const a = new Dst(src.length + 4);
+      const b = new Dst(src.length + 4);
+      native.quantize(a, 2, src, 0, src.length, scale, zeroPoint);
+      pure.quantize(b, 2, src, 0, src.length, scale, zeroPoint);
+      compare(`quantize ${Dst.name} scale ${scale} zp ${zeroPoint}`, src.length, a, b);
+    }
+    for (const Src of [Int8Array, Uint8Array]) {
+      const q = Src === Int8Array ? new Int8Array(randomBytes(256)) : randomBytes(256);
+      const a = new Float32Array(260);
+      const b = new Float32Array(260);
+      native.dequantize(a, 3, q, 0, 256, scale, zeroPoint);
+      pure.dequantize(b, 3, q, 0, 256, scale, zeroPoint);
+      compare(`dequantize ${Src.name} scale ${scale} zp ${zeroPoint}`, 256, a, b);
+    }
+  }
+  if (has('hello_world/x.f32')) {
+    const xs = float32('hello_world/x.f32');
+    const a = new Int8Array(xs.length);
+    const b = new Int8Array(xs.length);
+    native.quantize(a, 0, xs, 0, xs.length, 0.024574, -128);
+    pure.quantize(b, 0, xs, 0, xs.length, 0.024574, -128);
+    compare('quantize hello_world x', xs.length, a, b);
+  }
+
+  // copy and copyRing against set()/subarray() and the modulo loop.
+  {
+    const src = new Int16Array(randomBytes(400).buffer);
+    const a = new Int16Array(300);
+    const b = new Int16Array(300);
+    native.copy(a, 7, src, 13, 150);
+    b.set(src.subarray(13, 163), 7);
+    compare('copy Int16Array = set(subarray)', 150, a, b);
+    const c = new Int8Array(randomBytes(100).buffer);
+    const d = c.slice();
+    native.copy(c, 10, c, 0, 60); // overlapping, as set() copies
+    d.set(d.subarray(0, 60), 10);
+    compare('copy overlapping = set(subarray)', 60, c, d);
+    const ring = new Int8Array(randomBytes(97).buffer);
+    for (const start of [0, 1, 50, 96]) {
+      const e = new Int8Array(97);
+      const f = new Int8Array(97);
+      native.copyRing(e, 0, ring, start, 97);
+      pure.copyRing(f, 0, ring, start, 97);
+      compare(`copyRing start ${start}`, 97, e, f);
+    }
+  }
+
+  // argmax / topK: raw and dequantized, with ties.
+  for (let r = 0; r < 40; r++) {
+    const n = 1 + (random() % 40);
+    const scores = new Int8Array(n);
+    for (let i = 0; i < n; i++) scores[i] = (random() % 7) - 3; // many ties
+    const u = new Uint8Array(scores.buffer);
+    const k = 1 + (random() % Math.min(n, 5));
+    const scale = r % 2 ? 0.00390625 : -0.5;
+    compare(`argmax raw #${r}`, n, [native.argmax(scores)], [pure.argmax(scores)]);
+    compare(`argmax uint8 #${r}`, n, [native.argmax(u, n)], [pure.argmax(u, n)]);
+    compare(`argmax dequantized #${r}`, n, [native.argmax(scores, n, scale, -2)], [pure.argmax(scores, n, scale, -2)]);
+    compare(`topK raw #${r}`, n, native.topK(scores, k), pure.topK(scores, k));
+    compare(`topK dequantized #${r}`, n, native.topK(scores, k, scale, 1), pure.topK(scores, k, scale, 1));
+  }
+
+  // image: crops, up- and down-scaling, identity.
+  {
+    const w = 37;
+    const h = 29;
+    const src = randomBytes(5 + w * h);
+    const table = new Int8Array(256);
+    for (let p = 0; p < 256; p++) table[p] = p - 128;
+    const shapes: [number, number, number, number, number, number][] = [
+      [w, h, 0, 0, w, h],
+      [16, 16, 3, 2, 20, 25],
+      [50, 40, 10, 5, 12, 9],
+      [7, 3, 36, 28, 1, 1],
+    ];
+    for (const [dw, dh, x, y, cw, ch] of shapes) {
+      const a = new Int8Array(dw * dh + 2);
+      const b = new Int8Array(dw * dh + 2);
+      native.image(a, 1, dw, dh, src, 5, w, x, y, cw, ch, table);
+      pure.image(b, 1, dw, dh, src, 5, w, x, y, cw, ch, table);
+      compare(`image ${cw}x${ch}@${x},${y} → ${dw}x${dh}`, dw * dh, a, b);
+    }
+  }
+
+  const refusals: Refusal[] = [];
+  const refuse = (name: string, action: () => unknown): void => {
+    try {
+      action();
+      refusals.push({ name, errorClass: 'none', message: '' });
+    } catch (e) {
+      const error = e as Error;
+      refusals.push({ name, errorClass: error?.constructor?.name ?? typeof e, message: String(error?.message ?? e) });
+    }
+  };
+  const i8 = new Int8Array(10);
+  const u8 = new Uint8Array(10);
+  const f32 = new Float32Array(10);
+  const table = new Int8Array(256);
+  refuse('mapBytes dst not a typed array', () => native.mapBytes([] as unknown as Int8Array, 0, u8, 0, 1, table));
+  refuse('mapBytes count past dst', () => native.mapBytes(i8, 5, u8, 0, 6, table));
+  refuse('mapBytes table of 255', () => native.mapBytes(i8, 0, u8, 0, 1, new Int8Array(255)));
+  refuse('mapBytes negative offset', () => native.mapBytes(i8, -1, u8, 0, 1, table));
+  refuse('mapBytes fractional count', () => native.mapBytes(i8, 0, u8, 0, 1.5, table));
+  refuse('mapBytes missing table', () => (native.mapBytes as unknown as (...a: unknown[]) => void)(i8, 0, u8, 0, 1));
+  if (has('mnist/digits.u8')) {
+    const flash = asset('mnist/digits.u8');
+    refuse('mapBytes into flash', () => native.mapBytes(flash as unknown as Uint8Array, 0, u8, 0, 1, table));
+  }
+  refuse('quantize src not float32', () => native.quantize(i8, 0, i8 as unknown as Float32Array, 0, 1, 1, 0));
+  refuse('quantize scale zero', () => native.quantize(i8, 0, f32, 0, 1, 0, 0));
+  refuse('quantize scale NaN', () => native.quantize(i8, 0, f32, 0, 1, NaN, 0));
+  refuse('quantize count past src', () => native.quantize(i8, 0, f32, 5, 6, 1, 0));
+  refuse('dequantize dst not float32', () => native.dequantize(i8 as unknown as Float32Array, 0, i8, 0, 1, 1, 0));
+  refuse('copy different types', () => native.copy(f32 as unknown as Int8Array, 0, i8, 0, 1));
+  refuse('copyRing overlap', () => native.copyRing(i8, 0, i8, 0, 1));
+  refuse('copyRing start past ring', () => native.copyRing(u8, 0, new Uint8Array(4), 4, 1));
+  refuse('argmax empty', () => native.argmax(new Int8Array(0)));
+  refuse('argmax count 0', () => native.argmax(i8, 0));
+  refuse('topK k past scores', () => native.topK(new Int8Array(3), 4));
+  refuse('topK k 33', () => native.topK(new Int8Array(40), 33));
+  refuse('image crop past src', () => native.image(i8, 0, 2, 2, u8, 0, 5, 0, 1, 5, 2, table));
+  refuse('image crop wider than stride', () => native.image(i8, 0, 2, 2, u8, 0, 5, 1, 0, 5, 1, table));
+  const detachedView = new Int8Array(new ArrayBuffer(4));
+  // ArrayBuffer.prototype.transfer is ES2024 (XS 13.3 has it): it detaches the old buffer.
+  const detached = (detachedView.buffer as unknown as { transfer?: () => ArrayBuffer }).transfer?.();
+  if (detached !== undefined) refuse('detached dst', () => native.mapBytes(detachedView, 0, u8, 0, 1, table));
+  return { checked, failed, refusals };
+}
+
+export function runJson(): string {
+  return JSON.stringify(run());
+}

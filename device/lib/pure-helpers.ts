@@ -1,0 +1,101 @@
+// The pure-TypeScript twins of the native module "helpers" (native/bindings/helpers):
+// the element loops the apps write by hand, kept as the reference the helpers must equal
+// byte for byte (lib/helpers-selftest.ts). quantize.ts holds the scalar int8 mapping.
+import { dequantizeI8, quantizeI8, roundHalfAway } from './quantize.ts';
+
+type Bytes = Int8Array | Uint8Array;
+
+/** q = roundf(x / scale) + zero_point in float32, clamped to uint8. */
+export function quantizeU8(x: number, scale: number, zeroPoint: number): number {
+  const q = Math.fround(roundHalfAway(Math.fround(x / scale)) + zeroPoint);
+  return q < 0 ? 0 : q > 255 ? 255 : q | 0;
+}
+
+export function mapBytes(
+  dst: Bytes,
+  dstOffset: number,
+  src: Uint8Array,
+  srcOffset: number,
+  count: number,
+  table: Bytes,
+): void {
+  for (let i = 0; i < count; i++) dst[dstOffset + i] = table[src[srcOffset + i]];
+}
+
+export function quantize(
+  dst: Bytes,
+  dstOffset: number,
+  src: Float32Array,
+  srcOffset: number,
+  count: number,
+  scale: number,
+  zeroPoint: number,
+): void {
+  const s = Math.fround(scale);
+  const q = dst instanceof Int8Array ? quantizeI8 : quantizeU8;
+  for (let i = 0; i < count; i++) dst[dstOffset + i] = q(src[srcOffset + i], s, zeroPoint);
+}
+
+export function dequantize(
+  dst: Float32Array,
+  dstOffset: number,
+  src: Bytes,
+  srcOffset: number,
+  count: number,
+  scale: number,
+  zeroPoint: number,
+): void {
+  const s = Math.fround(scale);
+  for (let i = 0; i < count; i++) dst[dstOffset + i] = dequantizeI8(src[srcOffset + i], s, zeroPoint);
+}
+
+export function copyRing(dst: Int8Array, dstOffset: number, ring: Int8Array, start: number, count: number): void {
+  for (let i = 0; i < count; i++) dst[dstOffset + i] = ring[(start + i) % ring.length];
+}
+
+function score(scores: Bytes, i: number, scale?: number, zeroPoint?: number): number {
+  return scale === undefined ? scores[i] : dequantizeI8(scores[i], Math.fround(scale), zeroPoint ?? 0);
+}
+
+/** The first maximum, raw or dequantized (mnist's RESPOND loop). */
+export function argmax(scores: Bytes, count = scores.length, scale?: number, zeroPoint?: number): number {
+  let best = 0;
+  let bestScore = score(scores, 0, scale, zeroPoint);
+  for (let i = 1; i < count; i++) {
+    const v = score(scores, i, scale, zeroPoint);
+    if (v > bestScore) {
+      bestScore = v;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Indices by score, highest first, ties lower index first (Array.prototype.sort is stable). */
+export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: number): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < scores.length; i++) order.push(i);
+  order.sort((a, b) => score(scores, b, scale, zeroPoint) - score(scores, a, scale, zeroPoint));
+  return order.slice(0, k);
+}
+
+export function image(
+  dst: Bytes,
+  dstOffset: number,
+  dstWidth: number,
+  dstHeight: number,
+  src: Uint8Array,
+  srcOffset: number,
+  srcStride: number,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  table: Bytes,
+): void {
+  for (let oy = 0; oy < dstHeight; oy++) {
+    const row = srcOffset + (y + Math.floor((oy * height) / dstHeight)) * srcStride + x;
+    for (let ox = 0; ox < dstWidth; ox++)
+      dst[dstOffset + oy * dstWidth + ox] = table[src[row + Math.floor((ox * width) / dstWidth)]];
+  }
+}

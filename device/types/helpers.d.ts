@@ -1,0 +1,79 @@
+// Typings of the device module "helpers" (native/bindings/helpers): the per-element work
+// of POPULATE and RESPOND in C, bit-exact with the pure-TypeScript twins in
+// device/lib/quantize.ts and device/lib/pure-helpers.ts. Offsets and counts are in
+// elements; every argument is checked (TypeError: wrong type or a read-only dst;
+// RangeError: outside the arrays) before any element is touched.
+declare module 'helpers' {
+  type Bytes = Int8Array | Uint8Array;
+  /** dst[dstOffset + i] = table[src[srcOffset + i]] for i < count; table has 256 entries. */
+  export function mapBytes(
+    dst: Bytes,
+    dstOffset: number,
+    src: Uint8Array,
+    srcOffset: number,
+    count: number,
+    table: Bytes,
+  ): void;
+  /** dst[dstOffset + i] = clamp(roundf(src[srcOffset + i] / scale) + zeroPoint) in float32,
+   * to int8 or uint8 by dst's type (quantizeI8 / quantizeU8). `scale` is used as float32. */
+  export function quantize(
+    dst: Bytes,
+    dstOffset: number,
+    src: Float32Array,
+    srcOffset: number,
+    count: number,
+    scale: number,
+    zeroPoint: number,
+  ): void;
+  /** dst[dstOffset + i] = (src[srcOffset + i] − zeroPoint) × scale in float32 (dequantizeI8). */
+  export function dequantize(
+    dst: Float32Array,
+    dstOffset: number,
+    src: Bytes,
+    srcOffset: number,
+    count: number,
+    scale: number,
+    zeroPoint: number,
+  ): void;
+  /** dst.set(src.subarray(srcOffset, srcOffset + count), dstOffset) without the view object:
+   * same element type (or integers of one size, whose bytes set() keeps); overlap allowed. */
+  export function copy<T extends ArrayBufferView>(
+    dst: T,
+    dstOffset: number,
+    src: T,
+    srcOffset: number,
+    count: number,
+  ): void;
+  /** dst[dstOffset + i] = ring[(start + i) % ring.length] for i < count ≤ ring.length;
+   * dst must not overlap the ring. */
+  export function copyRing<T extends ArrayBufferView>(
+    dst: T,
+    dstOffset: number,
+    ring: T,
+    start: number,
+    count: number,
+  ): void;
+  /** Index of the first maximum of scores[0..count) (count defaults to the length); with
+   * a scale, of the dequantized float32 scores (q − zeroPoint) × scale. */
+  export function argmax(scores: Bytes, count?: number, scale?: number, zeroPoint?: number): number;
+  /** The k (1..32) indices of the highest scores, highest first, equal scores lower index
+   * first; with a scale, ranked by the dequantized scores. */
+  export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: number): number[];
+  /** The width × height crop at (x, y) of a byte image (row stride srcStride), resized to
+   * dstWidth × dstHeight by nearest neighbour (column x + ⌊ox·width / dstWidth⌋, row
+   * y + ⌊oy·height / dstHeight⌋) and mapped through a 256-entry table. */
+  export function image(
+    dst: Bytes,
+    dstOffset: number,
+    dstWidth: number,
+    dstHeight: number,
+    src: Uint8Array,
+    srcOffset: number,
+    srcStride: number,
+    x: number,
+    y: number,
+    width: number,
+    height: number,
+    table: Bytes,
+  ): void;
+}

@@ -1,0 +1,361 @@
+/*
+ * helpers.c – host functions of the JS module "helpers" (contract in helpers.h). Each
+ * reads its typed arrays' memory in place (xsinfer_xs_typed_array), checks every offset
+ * and count against the lengths, then runs one C loop.
+ */
+#include "helpers/helpers.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MAX_IMAGE_SIDE 4096
+#define MAX_TOP_K      32
+/* Zero points whose (q - zero point) float32 holds exactly, as the TS twins' doubles do. */
+#define MAX_ZERO_POINT (1 << 24)
+
+static int32_t int_arg(xsMachine *the, int32_t index, const char *fn, const char *what, int32_t lo,
+                       int32_t hi) {
+  int32_t value = 0;
+  double d = 0;
+  switch (xsinfer_xs_arg_number(the, index, &value, &d)) {
+    case XSINFER_ARG_INTEGER: break;
+    case XSINFER_ARG_NUMBER:
+      if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int32_t)d)
+        xsRangeError("helpers: %s: %s must be an integer", fn, what);
+      value = (int32_t)d;
+      break;
+    case XSINFER_ARG_ABSENT: xsTypeError("helpers: %s: %s missing", fn, what);
+    default: xsTypeError("helpers: %s: %s must be a number", fn, what);
+  }
+  if (value < lo || value > hi)
+    xsRangeError("helpers: %s: %s %ld out of range [%ld, %ld]", fn, what, (long)value, (long)lo,
+                 (long)hi);
+  return value;
+}
+
+/* Whether optional argument `index` was given (not missing, not undefined). */
+static int given(xsMachine *the, int32_t index) {
+  int32_t i;
+  double d;
+  return xsinfer_xs_arg_number(the, index, &i, &d) != XSINFER_ARG_ABSENT;
+}
+
+/* A float32 scale, as models store it: finite and non-zero. */
+static float scale_arg(xsMachine *the, int32_t index, const char *fn) {
+  int32_t i;
+  double d = 0;
+  int kind = xsinfer_xs_arg_number(the, index, &i, &d);
+  if (kind == XSINFER_ARG_ABSENT) xsTypeError("helpers: %s: scale missing", fn);
+  if (kind == XSINFER_ARG_OTHER) xsTypeError("helpers: %s: scale must be a number", fn);
+  float scale = (float)d;
+  if (!isfinite(scale) || scale == 0.0f)
+    xsRangeError("helpers: %s: scale must be finite and non-zero", fn);
+  return scale;
+}
+
+static void typed_arg(xsMachine *the, int32_t index, const char *fn, const char *what, int writable,
+                      xsinfer_xs_typed_t *out) {
+  int status = xsinfer_xs_arg_typed(the, index, out);
+  if (status == -3) xsTypeError("helpers: %s: %s missing", fn, what);
+  if (status == -2) xsTypeError("helpers: %s: %s is detached", fn, what);
+  if (status != 0) xsTypeError("helpers: %s: %s must be a typed array", fn, what);
+  if (writable && out->read_only) xsTypeError("helpers: %s: %s is read only", fn, what);
+}
+
+static int is_byte_int(const xsinfer_xs_typed_t *t) {
+  return t->kind == XSINFER_TYPED_INT8 || t->kind == XSINFER_TYPED_UINT8;
+}
+
+/* offset + count within length (checked without overflow). */
+static void range_check(xsMachine *the, const char *fn, const char *what, int32_t offset,
+                        int32_t count, uint32_t length) {
+  if ((uint32_t)offset > length || (uint32_t)count > length - (uint32_t)offset)
+    xsRangeError("helpers: %s: %s [%ld, %ld) outside its %lu elements", fn, what, (long)offset,
+                 (long)offset + (long)count, (unsigned long)length);
+}
+
+/* roundf's half away from zero, as quantize.ts's roundHalfAway + Math.fround. */
+static float quantized(float x, float scale, int32_t zero_point) {
+  return roundf(x / scale) + (float)zero_point;
+}
+
+static int32_t clamp_nan0(float q, int32_t lo, int32_t hi) {
+  if (q != q) return 0; /* NaN: TS's `q | 0` */
+  return q < (float)lo ? lo : q > (float)hi ? hi : (int32_t)q;
+}
+
+/* mapBytes(dst, dstOffset, src, srcOffset, count, table) */
+void xs_helpers_map_bytes(xsMachine *the) {
+  static const char fn[] = "mapBytes";
+  xsinfer_xs_typed_t dst, src, table;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "src", 0, &src);
+  typed_arg(the, 5, fn, "table", 0, &table);
+  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src.kind != XSINFER_TYPED_UINT8 && src.kind != XSINFER_TYPED_UINT8_CLAMPED)
+    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
+  if (!is_byte_int(&table) || table.length != 256)
+    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
+  int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  range_check(the, fn, "src", src_offset, count, src.length);
+  uint8_t *d = (uint8_t *)dst.data + dst_offset;
+  const uint8_t *s = (const uint8_t *)src.data + src_offset;
+  const uint8_t *t = table.data;
+  /* The table is read once, before any store (a dst over the table's memory changes
+   * nothing); dst over src gives what the element loop gives: same order. */
+  uint8_t lut[256];
+  memcpy(lut, t, sizeof lut);
+  for (int32_t i = 0; i < count; i++) d[i] = lut[s[i]];
+}
+
+/* quantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) */
+void xs_helpers_quantize(xsMachine *the) {
+  static const char fn[] = "quantize";
+  xsinfer_xs_typed_t dst, src;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "src", 0, &src);
+  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src.kind != XSINFER_TYPED_FLOAT32) xsTypeError("helpers: %s: src must be a Float32Array", fn);
+  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
+  int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
+  float scale = scale_arg(the, 5, fn);
+  int32_t zero_point = int_arg(the, 6, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  range_check(the, fn, "src", src_offset, count, src.length);
+  const float *s = (const float *)src.data + src_offset;
+  if (dst.kind == XSINFER_TYPED_INT8) {
+    int8_t *d = (int8_t *)dst.data + dst_offset;
+    for (int32_t i = 0; i < count; i++)
+      d[i] = (int8_t)clamp_nan0(quantized(s[i], scale, zero_point), -128, 127);
+  } else {
+    uint8_t *d = (uint8_t *)dst.data + dst_offset;
+    for (int32_t i = 0; i < count; i++)
+      d[i] = (uint8_t)clamp_nan0(quantized(s[i], scale, zero_point), 0, 255);
+  }
+}
+
+/* dequantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) */
+void xs_helpers_dequantize(xsMachine *the) {
+  static const char fn[] = "dequantize";
+  xsinfer_xs_typed_t dst, src;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "src", 0, &src);
+  if (dst.kind != XSINFER_TYPED_FLOAT32) xsTypeError("helpers: %s: dst must be a Float32Array", fn);
+  if (!is_byte_int(&src)) xsTypeError("helpers: %s: src must be an Int8Array or Uint8Array", fn);
+  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
+  int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
+  float scale = scale_arg(the, 5, fn);
+  int32_t zero_point = int_arg(the, 6, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  range_check(the, fn, "src", src_offset, count, src.length);
+  float *d = (float *)dst.data + dst_offset;
+  if (src.kind == XSINFER_TYPED_INT8) {
+    const int8_t *s = (const int8_t *)src.data + src_offset;
+    for (int32_t i = 0; i < count; i++) d[i] = (float)((int32_t)s[i] - zero_point) * scale;
+  } else {
+    const uint8_t *s = (const uint8_t *)src.data + src_offset;
+    for (int32_t i = 0; i < count; i++) d[i] = (float)((int32_t)s[i] - zero_point) * scale;
+  }
+}
+
+/* What set() does bit for bit: the same kind, or integers of one size (ToInt8/ToUint8…
+ * keep the bytes); clamped arrays only from their own kind or Uint8Array. */
+static int copyable(const xsinfer_xs_typed_t *dst, const xsinfer_xs_typed_t *src) {
+  if (dst->kind == src->kind) return 1;
+  if (dst->element_bytes != src->element_bytes) return 0;
+  switch (dst->kind) {
+    case XSINFER_TYPED_INT8:
+    case XSINFER_TYPED_UINT8:
+      return src->kind == XSINFER_TYPED_INT8 || src->kind == XSINFER_TYPED_UINT8 ||
+             src->kind == XSINFER_TYPED_UINT8_CLAMPED;
+    case XSINFER_TYPED_UINT8_CLAMPED: return src->kind == XSINFER_TYPED_UINT8;
+    case XSINFER_TYPED_INT16:
+    case XSINFER_TYPED_UINT16:
+      return src->kind == XSINFER_TYPED_INT16 || src->kind == XSINFER_TYPED_UINT16;
+    case XSINFER_TYPED_INT32:
+    case XSINFER_TYPED_UINT32:
+      return src->kind == XSINFER_TYPED_INT32 || src->kind == XSINFER_TYPED_UINT32;
+    default: return 0;
+  }
+}
+
+/* copy(dst, dstOffset, src, srcOffset, count) */
+void xs_helpers_copy(xsMachine *the) {
+  static const char fn[] = "copy";
+  xsinfer_xs_typed_t dst, src;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "src", 0, &src);
+  if (!copyable(&dst, &src))
+    xsTypeError("helpers: %s: dst and src must hold the same element type", fn);
+  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
+  int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  range_check(the, fn, "src", src_offset, count, src.length);
+  const uint32_t size = dst.element_bytes;
+  memmove((uint8_t *)dst.data + (size_t)dst_offset * size,
+          (const uint8_t *)src.data + (size_t)src_offset * size, (size_t)count * size);
+}
+
+/* copyRing(dst, dstOffset, ring, start, count): dst[dstOffset + i] = ring[(start + i) %
+ * ring.length], the oldest-first read of a ring buffer. */
+void xs_helpers_copy_ring(xsMachine *the) {
+  static const char fn[] = "copyRing";
+  xsinfer_xs_typed_t dst, ring;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "ring", 0, &ring);
+  if (!copyable(&dst, &ring))
+    xsTypeError("helpers: %s: dst and ring must hold the same element type", fn);
+  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  if (ring.length == 0) xsRangeError("helpers: %s: ring is empty", fn);
+  int32_t start = int_arg(the, 3, fn, "start", 0, (int32_t)ring.length - 1);
+  int32_t count = int_arg(the, 4, fn, "count", 0, (int32_t)ring.length);
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  const uint32_t size = dst.element_bytes;
+  uint32_t first = ring.length - (uint32_t)start;
+  if (first > (uint32_t)count) first = (uint32_t)count;
+  uint8_t *d = (uint8_t *)dst.data + (size_t)dst_offset * size;
+  const uint8_t *r = ring.data;
+  if (d < r + (size_t)ring.length * size && r < d + (size_t)count * size)
+    xsRangeError("helpers: %s: dst overlaps the ring", fn);
+  memcpy(d, r + (size_t)start * size, (size_t)first * size);
+  memcpy(d + (size_t)first * size, r, (size_t)((uint32_t)count - first) * size);
+}
+
+/* A score as TS compares it: raw, or float32 (q - zeroPoint) * scale. */
+typedef struct scores {
+  const void *data;
+  int is_signed;
+  int dequantize;
+  float scale;
+  int32_t zero_point;
+} scores_t;
+
+static float score_at(const scores_t *s, uint32_t i) {
+  int32_t q = s->is_signed ? ((const int8_t *)s->data)[i] : ((const uint8_t *)s->data)[i];
+  return s->dequantize ? (float)(q - s->zero_point) * s->scale : (float)q;
+}
+
+/* scores, then optional scale and zeroPoint (default 0) at `at` and `at + 1`. */
+static void scores_arg(xsMachine *the, const char *fn, int32_t at, const xsinfer_xs_typed_t *t,
+                       scores_t *out) {
+  if (!is_byte_int(t)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
+  out->data = t->data;
+  out->is_signed = t->kind == XSINFER_TYPED_INT8;
+  out->dequantize = given(the, at);
+  out->scale = 1.0f;
+  out->zero_point = 0;
+  if (out->dequantize) {
+    out->scale = scale_arg(the, at, fn);
+    if (given(the, at + 1))
+      out->zero_point = int_arg(the, at + 1, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  }
+}
+
+/* argmax(scores, count = scores.length, scale?, zeroPoint?): index of the first maximum of
+ * scores[0..count), compared raw or dequantized. */
+void xs_helpers_argmax(xsMachine *the) {
+  static const char fn[] = "argmax";
+  xsinfer_xs_typed_t t;
+  typed_arg(the, 0, fn, "scores", 0, &t);
+  int32_t count = (int32_t)t.length;
+  if (given(the, 1)) count = int_arg(the, 1, fn, "count", 1, (int32_t)t.length);
+  if (count < 1) xsRangeError("helpers: %s: no scores", fn);
+  scores_t s;
+  scores_arg(the, fn, 2, &t, &s);
+  uint32_t best = 0;
+  float best_score = score_at(&s, 0);
+  for (uint32_t i = 1; i < (uint32_t)count; i++) {
+    float v = score_at(&s, i);
+    if (v > best_score) {
+      best_score = v;
+      best = i;
+    }
+  }
+  xsResult = xsInteger((xsIntegerValue)best);
+}
+
+/* topK(scores, k, scale?, zeroPoint?): the indices of the k highest scores, highest first,
+ * equal scores by lower index first (a stable sort's order). */
+void xs_helpers_top_k(xsMachine *the) {
+  static const char fn[] = "topK";
+  xsinfer_xs_typed_t t;
+  typed_arg(the, 0, fn, "scores", 0, &t);
+  int32_t k = int_arg(the, 1, fn, "k", 1, MAX_TOP_K);
+  if ((uint32_t)k > t.length)
+    xsRangeError("helpers: %s: k %ld is more than the %lu scores", fn, (long)k,
+                 (unsigned long)t.length);
+  scores_t s;
+  scores_arg(the, fn, 2, &t, &s);
+  uint16_t top[MAX_TOP_K];
+  float top_score[MAX_TOP_K];
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < t.length; i++) {
+    float v = score_at(&s, i);
+    /* Insert after every kept score >= v: ties keep the lower index first. */
+    uint32_t at = n;
+    while (at > 0 && top_score[at - 1] < v) at--;
+    if (at >= (uint32_t)k) continue;
+    uint32_t last = n < (uint32_t)k ? n : (uint32_t)k - 1;
+    for (uint32_t j = last; j > at; j--) {
+      top[j] = top[j - 1];
+      top_score[j] = top_score[j - 1];
+    }
+    top[at] = (uint16_t)i;
+    top_score[at] = v;
+    if (n < (uint32_t)k) n++;
+  }
+  /* The typed array is not read after this point: allocating may move its chunk. */
+  xsResult = xsNewArray(k);
+  for (int32_t j = 0; j < k; j++) xsSetAt(xsResult, xsInteger(j), xsInteger(top[j]));
+}
+
+/* image(dst, dstOffset, dstWidth, dstHeight, src, srcOffset, srcStride, x, y, width,
+ * height, table): the width × height crop at (x, y) of a 1-byte-per-pixel image resized
+ * to dstWidth × dstHeight by nearest neighbour (source column x + ⌊ox·width/dstWidth⌋,
+ * row y + ⌊oy·height/dstHeight⌋) and mapped through a 256-entry table (normalize). */
+void xs_helpers_image(xsMachine *the) {
+  static const char fn[] = "image";
+  xsinfer_xs_typed_t dst, src, table;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 4, fn, "src", 0, &src);
+  typed_arg(the, 11, fn, "table", 0, &table);
+  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src.kind != XSINFER_TYPED_UINT8 && src.kind != XSINFER_TYPED_UINT8_CLAMPED)
+    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
+  if (!is_byte_int(&table) || table.length != 256)
+    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  int32_t dst_width = int_arg(the, 2, fn, "dstWidth", 1, MAX_IMAGE_SIDE);
+  int32_t dst_height = int_arg(the, 3, fn, "dstHeight", 1, MAX_IMAGE_SIDE);
+  int32_t src_offset = int_arg(the, 5, fn, "srcOffset", 0, INT32_MAX);
+  int32_t stride = int_arg(the, 6, fn, "srcStride", 1, MAX_IMAGE_SIDE);
+  int32_t x = int_arg(the, 7, fn, "x", 0, stride - 1);
+  int32_t y = int_arg(the, 8, fn, "y", 0, MAX_IMAGE_SIDE - 1);
+  int32_t width = int_arg(the, 9, fn, "width", 1, stride - x);
+  int32_t height = int_arg(the, 10, fn, "height", 1, MAX_IMAGE_SIDE);
+  range_check(the, fn, "dst", dst_offset, dst_width * dst_height, dst.length);
+  /* The crop's last pixel: row y + height - 1, column x + width - 1. */
+  int64_t last = (int64_t)src_offset + (int64_t)(y + height - 1) * stride + x + width - 1;
+  if (last >= (int64_t)src.length)
+    xsRangeError("helpers: %s: the crop ends past the %lu source pixels", fn,
+                 (unsigned long)src.length);
+  uint8_t lut[256];
+  memcpy(lut, table.data, sizeof lut);
+  uint8_t *d = (uint8_t *)dst.data + dst_offset;
+  const uint8_t *s = (const uint8_t *)src.data + src_offset;
+  for (int32_t oy = 0; oy < dst_height; oy++) {
+    const uint8_t *row = s + (size_t)(y + (oy * height) / dst_height) * (size_t)stride + x;
+    uint8_t *out = d + (size_t)oy * (size_t)dst_width;
+    if (width == dst_width) {
+      for (int32_t ox = 0; ox < dst_width; ox++) out[ox] = lut[row[ox]];
+    } else {
+      for (int32_t ox = 0; ox < dst_width; ox++) out[ox] = lut[row[(ox * width) / dst_width]];
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/*
+ * helpers.h – host functions of the JS module "helpers": the per-element work of an
+ * app's POPULATE and RESPOND (quantize, dequantize, table maps, copies, arg-max, top-k,
+ * image crop/resize) done in C over typed arrays, zero copy, so JS stays orchestration.
+ *
+ * Contract: every function checks its arguments at the boundary (TypeError for a wrong
+ * type or a read-only destination, RangeError for an offset, count or size outside the
+ * arrays) and touches no memory before all checks pass; nothing is allocated except the
+ * result array of topK. Results are bit-exact with the pure-TypeScript twins in
+ * device/lib/quantize.ts and device/lib/pure-helpers.ts (float32 arithmetic, roundf's
+ * half-away-from-zero rounding), checked by test/xs/helpers.test.ts on host and QEMU.
+ */
+#ifndef XSINFER_HELPERS_H
+#define XSINFER_HELPERS_H
+
+#include "xsinfer_bindings.h"
+
+void xs_helpers_map_bytes(xsMachine *the);
+void xs_helpers_quantize(xsMachine *the);
+void xs_helpers_dequantize(xsMachine *the);
+void xs_helpers_copy(xsMachine *the);
+void xs_helpers_copy_ring(xsMachine *the);
+void xs_helpers_argmax(xsMachine *the);
+void xs_helpers_top_k(xsMachine *the);
+void xs_helpers_image(xsMachine *the);
+
+#endif

@@ -1,0 +1,11 @@
+// helpers – per-element work of POPULATE and RESPOND in C over typed arrays, zero copy
+// (module "helpers" on the device; typings in device/types/helpers.d.ts, C in helpers.c).
+// Each export is the host function itself: no JS wrapper between the app and C.
+export function mapBytes(dst, dstOffset, src, srcOffset, count, table) @ "xs_helpers_map_bytes";
+export function quantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) @ "xs_helpers_quantize";
+export function dequantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) @ "xs_helpers_dequantize";
+export function copy(dst, dstOffset, src, srcOffset, count) @ "xs_helpers_copy";
+export function copyRing(dst, dstOffset, ring, start, count) @ "xs_helpers_copy_ring";
+export function argmax(scores, count, scale, zeroPoint) @ "xs_helpers_argmax";
+export function topK(scores, k, scale, zeroPoint) @ "xs_helpers_top_k";
+export function image(dst, dstOffset, dstWidth, dstHeight, src, srcOffset, srcStride, x, y, width, height, table) @ "xs_helpers_image";
