@@ -445,6 +445,14 @@ describe('bad input: one line, a documented exit code, a JSON error document, at
   }
 });
 
+describe('what failures leave behind', () => {
+  it('no results directory from a bench that never reached its device', async () => {
+    const r = await runCli(['bench', '--target', 'host', '--port', 'tcp:127.0.0.1:1']);
+    expect(r.status).toBe(exitCodes.LINK_FAILED);
+    expect(fs.existsSync(path.join(tmp, 'results'))).toBe(false);
+  });
+});
+
 describe('the error path itself', () => {
   it('prints the stack only with --stack-trace', () => {
     const plain = xsinferIn(tmp, 'inspect', 'adir');
