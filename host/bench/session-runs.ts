@@ -95,8 +95,14 @@ export async function runSession(opts: {
   /** More fields for the recording's header (bench: the tool versions). */
   meta?: Record<string, unknown>;
 }): Promise<SessionResult> {
-  fs.mkdirSync(opts.outDir, { recursive: true });
+  // Connected first: a link that cannot be opened leaves no empty results directory behind.
   const device = await connectDevice({ target: opts.target, port: opts.port });
+  try {
+    fs.mkdirSync(opts.outDir, { recursive: true });
+  } catch (err) {
+    device.kill();
+    throw err;
+  }
   const recordingPath = path.join(opts.outDir, 'recording.xsirec');
   const recording = new RecordingWriter(recordingPath, {
     createdAt: new Date().toISOString(),

@@ -57,7 +57,7 @@ describe('link settings', () => {
     const r = xsinfer('run', '--app', 'hello_world', '--port', 'auto');
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(
-      "xsinfer: --port auto finds a board's ST-LINK: name the board with --target (stm32f769i-disco)",
+      "xsinfer: --port auto finds a board's ST-LINK: name the board with --target (stm32f769i-disco, stm32f413zh-nucleo)",
     );
   });
 

@@ -121,7 +121,12 @@ describe('device commands over --port (QEMU UART on a pty)', () => {
     const r = xsinfer('board-check', '--target', 'stm32f769i-disco', '--port', pty, '--json');
     expect(r.status).toBe(1);
     const link = JSON.parse(r.last).checks.find((c: { name: string }) => c.name === 'link');
-    expect(link).toMatchObject({ ok: false, detail: 'the device is mps2-an500, not stm32f769i-disco' });
+    // Both mismatches: the target, and the F769's rate against the rate this image was built with.
+    expect(link).toMatchObject({
+      ok: false,
+      detail:
+        'the device is mps2-an500, not stm32f769i-disco; the firmware runs its UART at 115200, the port was opened at 921600',
+    });
     expect(r.stderr).toMatch(/^xsinfer: board-check: link failed$/m);
   });
 

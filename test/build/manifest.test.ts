@@ -229,7 +229,7 @@ describe('the repository manifest.json', () => {
   it("keeps the F413's write-up apps, smaller arenas and XS heap, and the M4 stand-in's QEMU settings", () => {
     const m = resolveManifest('stm32f413zh-nucleo');
     expect(m.apps).toEqual(['hello_world', 'micro_speech', 'mnist', 'smoke']);
-    expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 16384, MODDEF_ARENA_AUX: 12288 });
+    expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 16384, MODDEF_ARENA_AUX: 10240 });
     expect(m.creation).toMatchObject({ chunk: { initial: 16384 }, heap: { initial: 1024 } });
     expect(resolveManifest('mps2-an386').creation).toEqual(resolveManifest('mps2-an500').creation);
   });

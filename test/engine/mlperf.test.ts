@@ -47,12 +47,17 @@ describe('verify --data', () => {
     };
     g.cases = [];
     fs.writeFileSync(path.join(noCases, 'golden', 'ad01_int8.json'), JSON.stringify(g));
-    for (const dir of [path.join(tmp, 'missing'), empty, noCases]) {
+    // docs/errors.md: a missing input is a file error (9), an input without cases bad input (10).
+    for (const [dir, status, text] of [
+      [path.join(tmp, 'missing'), 9, 'no such directory'],
+      [empty, 10, 'no golden cases'],
+      [noCases, 10, 'no golden cases'],
+    ] as const) {
       const r = xsinfer('verify', '--target', 'host', '--data', dir);
-      expect(r.status, r.stderr).toBe(2);
+      expect(r.status, r.stderr).toBe(status);
       const errors = r.stderr.split('\n').filter((l) => l.startsWith('xsinfer:'));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toContain('no golden cases');
+      expect(errors[0]).toContain(text);
     }
   });
 

@@ -185,7 +185,7 @@ const cases: Case[] = [
     what: 'unknown target',
     args: ['build', '--target', 'esp32'],
     code: 'BAD_ARGUMENT',
-    message: "unknown target 'esp32': use one of mps2-an500, stm32f769i-disco, host",
+    message: "unknown target 'esp32': use one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host",
   },
   {
     what: 'unknown app',
@@ -198,8 +198,7 @@ const cases: Case[] = [
     what: 'unknown model name',
     args: ['bench-engine', '--models', 'nope', '--target', 'host'],
     code: 'BAD_ARGUMENT',
-    message:
-      "-m, --models: unknown model 'nope': use hello_world_int8, micro_speech_quantized, mnist_int8, person_detect (or another testdata/models/*.tflite with facts)",
+    message: "no model 'nope' in testdata/models or testdata/mlperf/models (give a .tflite path for any other model)",
   },
   {
     what: 'unknown golden file',
@@ -226,7 +225,8 @@ const cases: Case[] = [
     what: 'unknown manifest platform',
     args: ['--manifest-platform', 'nope', 'build'],
     code: 'BAD_ARGUMENT',
-    message: "--manifest-platform takes one of mps2-an500, stm32f769i-disco, host, not 'nope'",
+    message:
+      "--manifest-platform takes one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host, not 'nope'",
   },
   {
     what: 'unknown fuzz target',
@@ -445,6 +445,14 @@ describe('bad input: one line, a documented exit code, a JSON error document, at
   }
 });
 
+describe('what failures leave behind', () => {
+  it('no results directory from a bench that never reached its device', async () => {
+    const r = await runCli(['bench', '--target', 'host', '--port', 'tcp:127.0.0.1:1']);
+    expect(r.status).toBe(exitCodes.LINK_FAILED);
+    expect(fs.existsSync(path.join(tmp, 'results'))).toBe(false);
+  });
+});
+
 describe('the error path itself', () => {
   it('prints the stack only with --stack-trace', () => {
     const plain = xsinferIn(tmp, 'inspect', 'adir');
@@ -501,7 +509,7 @@ describe('every error class maps to its code', () => {
     expect(toXsinferError(new SessionError('DEVICE_ERROR', 'refused')).code).toBe('RUN_FAILED');
     const internal = toXsinferError(new TypeError('x is undefined'));
     expect(internal).toMatchObject({ code: 'INTERNAL', message: 'internal error: x is undefined' });
-    const link = await openLink('/dev/xsinfer-no-such-tty').catch((e: unknown) => e);
+    const link = await openLink('/dev/xsinfer-no-such-tty', { baudRate: 115200 }).catch((e: unknown) => e);
     expect(toXsinferError(link)).toMatchObject({
       code: 'LINK_FAILED',
       message: 'cannot open /dev/xsinfer-no-such-tty: no such file or directory',

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
 import { dataDir } from '../../host/data.ts';
 import { verify } from '../../host/engine/verify.ts';
+import { compareResults, loadResult } from '../../host/report/compare.ts';
 import { xsinfer } from '../cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-m4-'));
@@ -40,7 +41,7 @@ describe('mps2-an386 (Cortex-M4)', () => {
     600_000,
   );
 
-  it('bench: the three apps, JS (both front ends) and C, both kernel sets, every iteration correct', () => {
+  it('bench: the three apps, JS (both front ends) and C, both kernel sets, every iteration correct', async () => {
     const out = path.join(tmp, 'bench');
     const r = xsinfer('bench', '--target', 'mps2-an386', '-n', '2', '-w', '0', '--no-ops', '--json', '-o', out);
     expect(r.status, r.stderr).toBe(0);
@@ -60,9 +61,7 @@ describe('mps2-an386 (Cortex-M4)', () => {
     expect(fs.existsSync(path.join(out, 'recording.xsirec'))).toBe(true);
 
     // Side by side with itself: every run on both sides, B / A exactly 1.
-    const c = xsinfer('compare', out, path.join(out, 'recording.xsirec'), '--json');
-    expect(c.status, c.stderr).toBe(0);
-    const cmp = JSON.parse(c.last) as { a: { core: string }; rows: { ratio: Record<string, number> }[] };
+    const cmp = compareResults(await loadResult(out), await loadResult(path.join(out, 'recording.xsirec')));
     expect(cmp.a.core).toBe('Cortex-M4');
     expect(cmp.rows).toHaveLength(result.runs.length);
     for (const row of cmp.rows) expect(row.ratio.total).toBe(1);

@@ -6,5 +6,8 @@
 # AN500's board files and settings serve it with the M4's core flags; board_name()
 # reports XSINFER_TARGET_NAME.
 include(${XSINFER_ROOT}/firmware/cmake/cortex-m4.cmake)
+# The serial link as the host opens it: the AN500's CMSDK UART settings (set again there).
+set(XSINFER_UART_BAUD 115200)
+set(XSINFER_UART_FORMAT 8N1)
 set(XSINFER_TARGET_DIR ${XSINFER_ROOT}/firmware/targets/mps2-an500)
 include(${XSINFER_TARGET_DIR}/target.cmake)

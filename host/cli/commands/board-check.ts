@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { boardCheck } from '../../board/board-check.ts';
 import { buildFirmware } from '../../build/firmware.ts';
-import { XsinferError } from '../../errors.ts';
+import { exitCodes, XsinferError } from '../../errors.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
 import { parseTarget, targetInfo } from '../../targets.ts';
 import { log, printJson } from '../output.ts';
@@ -42,6 +42,10 @@ export function register(program: Command): void {
       if (opts.json) printJson(report);
       else log(`board-check on ${report.target} via ${report.port}, build ${report.build}`);
       const failed = report.checks.filter((c) => c.ok === false).map((c) => c.name);
-      if (failed.length) throw new XsinferError('CHECK_FAILED', `board-check: ${failed.join(', ')} failed`);
+      if (failed.length) {
+        // The checks stay the last stdout line under --json: the failure is the exit status.
+        log(`xsinfer: board-check: ${failed.join(', ')} failed`);
+        process.exitCode = exitCodes.CHECK_FAILED;
+      }
     });
 }
