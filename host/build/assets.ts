@@ -86,18 +86,25 @@ function collectAllAssets(): Asset[] {
   const dir = dataDir();
   const assets: Asset[] = [];
   for (const model of Object.values(familyModels).flat()) {
-    assets.push({ name: `models/${model}.tflite`, bytes: fs.readFileSync(path.join(dir, 'models', `${model}.tflite`)) });
+    assets.push({
+      name: `models/${model}.tflite`,
+      bytes: fs.readFileSync(path.join(dir, 'models', `${model}.tflite`)),
+    });
   }
 
   const hello = golden('hello_world_int8').cases;
-  assets.push({ name: 'hello_world/x.f32', bytes: Buffer.from(Float32Array.from(hello.map((c) => c.x_float ?? NaN)).buffer) });
+  assets.push({
+    name: 'hello_world/x.f32',
+    bytes: Buffer.from(Float32Array.from(hello.map((c) => c.x_float ?? NaN)).buffer),
+  });
   assets.push({ name: 'hello_world/expected.i8', bytes: int8(hello.map((c) => c.output[0])) });
 
   const mnist = golden('mnist_int8').cases;
   const digits = mnist.map((c, d) => {
     const { pixels } = readPgm(path.join(dir, 'data', 'mnist', `digit_${d}.pgm`));
     // The golden input is pixel - 128 for every pixel (testdata README): check we embed the same digit.
-    if (!pixels.every((p, i) => p - 128 === c.input[i])) throw new Error(`digit_${d}.pgm does not match golden case ${c.name}`);
+    if (!pixels.every((p, i) => p - 128 === c.input[i]))
+      throw new Error(`digit_${d}.pgm does not match golden case ${c.name}`);
     return pixels;
   });
   assets.push({ name: 'mnist/digits.u8', bytes: Buffer.concat(digits) });
@@ -110,13 +117,20 @@ function collectAllAssets(): Asset[] {
   };
   assets.push({
     name: 'micro_speech/clips.i16',
-    bytes: Buffer.concat(speechClips.map((clip) => readWavSamples(path.join(dir, 'data', 'micro_speech', `${clip}.wav`)).subarray(0, 32000))),
+    bytes: Buffer.concat(
+      speechClips.map((clip) =>
+        readWavSamples(path.join(dir, 'data', 'micro_speech', `${clip}.wav`)).subarray(0, 32000),
+      ),
+    ),
   });
   assets.push({
     name: 'micro_speech/features.i8',
     bytes: int8(speechClips.flatMap((clip) => features.cases.find((c) => c.name === clip)!.feature_vector_1960)),
   });
-  assets.push({ name: 'micro_speech/expected.i8', bytes: int8(speechClips.flatMap((clip) => speech.find((c) => c.name === clip)!.output)) });
+  assets.push({
+    name: 'micro_speech/expected.i8',
+    bytes: int8(speechClips.flatMap((clip) => speech.find((c) => c.name === clip)!.output)),
+  });
   assets.push({ name: 'micro_speech/labels.u8', bytes: Buffer.from(speechLabels) });
 
   const person = golden('person_detect').cases;
@@ -124,7 +138,10 @@ function collectAllAssets(): Asset[] {
     name: 'person_detect/images.u8',
     bytes: Buffer.concat(personImages.map((p) => readPgm(path.join(dir, 'data', 'person_detection', p.file)).pixels)),
   });
-  assets.push({ name: 'person_detect/expected.i8', bytes: int8(personImages.flatMap((p) => person.find((c) => c.name === p.golden)!.output)) });
+  assets.push({
+    name: 'person_detect/expected.i8',
+    bytes: int8(personImages.flatMap((p) => person.find((c) => c.name === p.golden)!.output)),
+  });
   assets.push({ name: 'person_detect/labels.u8', bytes: Buffer.from(personImages.map((p) => p.label)) });
   return assets;
 }

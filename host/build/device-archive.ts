@@ -29,11 +29,42 @@ export const CONFIG_MODULE = 'mc/config';
 
 /** XS runtime files (no parser) plus the parser/compiler files; xsarc needs both. */
 export const XS_RUNTIME_FILES = [
-  'xsAll', 'xsAPI', 'xsArguments', 'xsArray', 'xsAtomics', 'xsBigInt', 'xsBoolean', 'xsCommon',
-  'xsDataView', 'xsDate', 'xsDebug', 'xsDefaults', 'xsError', 'xsFunction', 'xsGenerator',
-  'xsGlobal', 'xsJSON', 'xsMapSet', 'xsMarshall', 'xsMath', 'xsMemory', 'xsModule', 'xsNumber',
-  'xsObject', 'xsPlatforms', 'xsPromise', 'xsProperty', 'xsProxy', 'xsRegExp', 'xsRun',
-  'xsString', 'xsSymbol', 'xsType', 'xsdtoa', 'xsre', 'xsmc',
+  'xsAll',
+  'xsAPI',
+  'xsArguments',
+  'xsArray',
+  'xsAtomics',
+  'xsBigInt',
+  'xsBoolean',
+  'xsCommon',
+  'xsDataView',
+  'xsDate',
+  'xsDebug',
+  'xsDefaults',
+  'xsError',
+  'xsFunction',
+  'xsGenerator',
+  'xsGlobal',
+  'xsJSON',
+  'xsMapSet',
+  'xsMarshall',
+  'xsMath',
+  'xsMemory',
+  'xsModule',
+  'xsNumber',
+  'xsObject',
+  'xsPlatforms',
+  'xsPromise',
+  'xsProperty',
+  'xsProxy',
+  'xsRegExp',
+  'xsRun',
+  'xsString',
+  'xsSymbol',
+  'xsType',
+  'xsdtoa',
+  'xsre',
+  'xsmc',
 ];
 const XS_PARSER_FILES = ['xsLexical', 'xsSyntaxical', 'xsTree', 'xsScope', 'xsCode', 'xsScript', 'xsSourceMap'];
 
@@ -73,7 +104,15 @@ export interface ArchiveSummary {
   keysAfterCreation: number;
   keysAfterMap: number;
   /** The built-ins written as a txPreparation (gen/xs_preparation.c). */
-  preparation?: { slots: number; items: number; heapCount: number; stackCount: number; aliases: number; keys: number; callbacks: number };
+  preparation?: {
+    slots: number;
+    items: number;
+    heapCount: number;
+    stackCount: number;
+    aliases: number;
+    keys: number;
+    callbacks: number;
+  };
   creation: Creation;
   file: string;
 }
@@ -87,7 +126,10 @@ function sha(parts: (string | Buffer)[]): string {
 function checkXsPackage(): void {
   const pkgFile = path.join(repoRoot, 'node_modules', '@agoric', 'xsnap', 'package.json');
   if (!fs.existsSync(pkgFile)) {
-    throw new XsinferError('TOOLCHAIN_MISSING', `@agoric/xsnap is not installed: run npm install (pinned ${XSNAP_VERSION})`);
+    throw new XsinferError(
+      'TOOLCHAIN_MISSING',
+      `@agoric/xsnap is not installed: run npm install (pinned ${XSNAP_VERSION})`,
+    );
   }
   const version = (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { version: string }).version;
   if (version !== XSNAP_VERSION) {
@@ -111,24 +153,43 @@ function mergeCreation(base: Creation, over: Partial<Record<keyof Creation, unkn
 /** Creation from manifest.json (`creation`, then `platforms[target].creation` or the
  * `"..."` fallback), else the defaults; checked so the device never starts with nonsense. */
 export function resolveCreation(target: Target, manifestFile?: string): Creation {
-  const creation = mergeCreation(defaultCreation, resolveManifest(target, manifestFile).creation as Partial<Record<keyof Creation, unknown>>);
+  const creation = mergeCreation(
+    defaultCreation,
+    resolveManifest(target, manifestFile).creation as Partial<Record<keyof Creation, unknown>>,
+  );
   const values = creationValues(creation);
   if (values.some((v) => !Number.isInteger(v) || v < 0 || v > 0x7fffffff)) {
-    throw new XsinferError('BAD_ARGUMENT', `manifest creation has a value that is not a non-negative integer: ${JSON.stringify(creation)}`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `manifest creation has a value that is not a non-negative integer: ${JSON.stringify(creation)}`,
+    );
   }
   if (creation.chunk.initial % 8 || creation.chunk.incremental % 8) {
     throw new XsinferError('BAD_ARGUMENT', 'manifest creation.chunk sizes must be multiples of 8 bytes');
   }
   if (creation.keys.initial < 512 || creation.keys.initial > 0xfff0) {
-    throw new XsinferError('BAD_ARGUMENT', 'manifest creation.keys.initial must be 512..65520 (XS built-ins alone take 461 keys)');
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      'manifest creation.keys.initial must be 512..65520 (XS built-ins alone take 461 keys)',
+    );
   }
   return creation;
 }
 
 function creationValues(c: Creation): number[] {
   return [
-    c.chunk.initial, c.chunk.incremental, c.heap.initial, c.heap.incremental, c.stack,
-    c.keys.initial, c.keys.incremental, c.keys.name, c.keys.symbol, c.parser.buffer, c.parser.table, c.static,
+    c.chunk.initial,
+    c.chunk.incremental,
+    c.heap.initial,
+    c.heap.incremental,
+    c.stack,
+    c.keys.initial,
+    c.keys.incremental,
+    c.keys.name,
+    c.keys.symbol,
+    c.parser.buffer,
+    c.parser.table,
+    c.static,
   ];
 }
 
@@ -155,9 +216,15 @@ const XSARC_LINK_FLAGS = ['-rdynamic', '-ldl', '-lm'];
 
 function xsarcFlags(): string[] {
   return [
-    '-O2', '-std=gnu11', '-DXSINFER_XS_HOST_TOOL=1', '-DmxRun=1', '-DmxParse=1',
+    '-O2',
+    '-std=gnu11',
+    '-DXSINFER_XS_HOST_TOOL=1',
+    '-DmxRun=1',
+    '-DmxParse=1',
     '-DXSPLATFORM="xsinfer_platform.h"',
-    `-I${path.join(xsDir, 'includes')}`, `-I${path.join(xsDir, 'platforms')}`, `-I${path.join(xsDir, 'sources')}`,
+    `-I${path.join(xsDir, 'includes')}`,
+    `-I${path.join(xsDir, 'platforms')}`,
+    `-I${path.join(xsDir, 'sources')}`,
     `-I${xsIncludeDir}`,
   ];
 }
@@ -167,10 +234,18 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
   const tool = path.join(toolsDir, 'xsarc');
   const xsFiles = [...XS_RUNTIME_FILES, ...XS_PARSER_FILES].map((f) => path.join(xsDir, 'sources', `${f}.c`));
   const ours = [
-    path.join(compilerDir, 'xsarc.c'), path.join(compilerDir, 'xsprep.c'), path.join(compilerDir, 'xsprep.h'),
+    path.join(compilerDir, 'xsarc.c'),
+    path.join(compilerDir, 'xsprep.c'),
+    path.join(compilerDir, 'xsprep.h'),
     path.join(xsIncludeDir, 'xsinfer_platform.h'),
   ];
-  const stamp = sha([XSNAP_VERSION, ...xsarcFlags(), ...XSARC_LINK_FLAGS, ...xsFiles, ...ours.map((f) => fs.readFileSync(f))]);
+  const stamp = sha([
+    XSNAP_VERSION,
+    ...xsarcFlags(),
+    ...XSARC_LINK_FLAGS,
+    ...xsFiles,
+    ...ours.map((f) => fs.readFileSync(f)),
+  ]);
   const stampFile = `${tool}.stamp`;
   if (fs.existsSync(tool) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return tool;
 
@@ -179,7 +254,11 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
   fs.mkdirSync(toolsDir, { recursive: true });
   const work = fs.mkdtempSync(path.join(toolsDir, 'xsarc-build-'));
   try {
-    const jobs = [...xsFiles.map((f) => ({ src: f, own: false })), { src: ours[0], own: true }, { src: ours[1], own: true }];
+    const jobs = [
+      ...xsFiles.map((f) => ({ src: f, own: false })),
+      { src: ours[0], own: true },
+      { src: ours[1], own: true },
+    ];
     const objects: string[] = [];
     let next = 0;
     const failures: string[] = [];
@@ -195,7 +274,8 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
       }
     };
     await Promise.all([worker(), worker()]);
-    if (failures.length) throw new XsinferError('BUILD_FAILED', `building xsarc failed:\n${failures.join('\n').slice(0, 4000)}`);
+    if (failures.length)
+      throw new XsinferError('BUILD_FAILED', `building xsarc failed:\n${failures.join('\n').slice(0, 4000)}`);
     const linked = path.join(work, 'xsarc');
     const r = await exec('gcc', ['-o', linked, ...objects, ...XSARC_LINK_FLAGS]);
     if (r.code !== 0) throw new XsinferError('BUILD_FAILED', `linking xsarc failed:\n${r.stderr}`);
@@ -220,7 +300,13 @@ export function compileDeviceTs(outDir: string): DeviceModule[] {
   const configFile = path.join(deviceDir, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, deviceDir, { outDir, noEmitOnError: true }, configFile);
+  const parsed = ts.parseJsonConfigFileContent(
+    read.config,
+    ts.sys,
+    deviceDir,
+    { outDir, noEmitOnError: true },
+    configFile,
+  );
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
   const emitted: string[] = [];
   const result = program.emit(undefined, (file, text) => {
@@ -236,13 +322,17 @@ export function compileDeviceTs(outDir: string): DeviceModule[] {
     });
     throw new XsinferError('BUILD_FAILED', `device TypeScript does not compile:\n${text}`);
   }
-  return emitted.sort().map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
+  return emitted
+    .sort()
+    .map((file) => ({ path: path.relative(outDir, file).replace(/\\/g, '/').replace(/\.js$/, ''), file }));
 }
 
 /** Relative imports of an emitted module, as archive paths ("../../lib/golden.js" → "lib/golden"). */
 function importsOf(m: DeviceModule): string[] {
   const text = fs.readFileSync(m.file, 'utf8');
-  const specifiers = [...text.matchAll(/\b(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]/g)].map((x) => x[1] ?? x[2]);
+  const specifiers = [
+    ...text.matchAll(/\b(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]/g),
+  ].map((x) => x[1] ?? x[2]);
   return specifiers
     .filter((s) => s.startsWith('.'))
     .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(m.path), s)).replace(/\.(js|ts)$/, ''));
@@ -266,13 +356,24 @@ export function selectModules(modules: DeviceModule[], apps: string[]): DeviceMo
     return seen;
   };
   const kept = closure(modules.filter((m) => apps.includes(appOf(m.path) ?? '')).map((m) => m.path));
-  const others = closure(modules.filter((m) => { const a = appOf(m.path); return a !== null && !apps.includes(a); }).map((m) => m.path));
+  const others = closure(
+    modules
+      .filter((m) => {
+        const a = appOf(m.path);
+        return a !== null && !apps.includes(a);
+      })
+      .map((m) => m.path),
+  );
   const dropped = new Set([...others].filter((p) => !kept.has(p)));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [p, deps] of graph) {
       if (!dropped.has(p) && deps.some((d) => dropped.has(d))) {
-        if (kept.has(p)) throw new XsinferError('BUILD_FAILED', `${p} is needed by a built-in app but imports a module that was left out`);
+        if (kept.has(p))
+          throw new XsinferError(
+            'BUILD_FAILED',
+            `${p} is needed by a built-in app but imports a module that was left out`,
+          );
         dropped.add(p);
         changed = true;
       }
@@ -325,9 +426,16 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
     throw new XsinferError('BUILD_FAILED', `device/${MAIN_MODULE}.ts is missing`);
   }
   const args = [
-    '--name', 'xsinfer', '--main', MAIN_MODULE,
-    '--creation', creationValues(creation).join(','),
-    '--pool-extra', String(POOL_EXTRA_BYTES), '--arena-extra', String(ARENA_GROWTH_BYTES),
+    '--name',
+    'xsinfer',
+    '--main',
+    MAIN_MODULE,
+    '--creation',
+    creationValues(creation).join(','),
+    '--pool-extra',
+    String(POOL_EXTRA_BYTES),
+    '--arena-extra',
+    String(ARENA_GROWTH_BYTES),
     ...(opts.debug ? ['--debug'] : []),
     // manifest.json defines.xs.symbolsInRam: the archive's symbols are registered at boot
     // instead of being prepared in flash (less flash, more RAM and boot time).
@@ -335,7 +443,11 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
     ...modules.map((m) => `${m.path}=${m.file}`),
   ];
   const summaryFile = path.join(genDir, 'xs_archive.json');
-  const inputs = sha([fs.readFileSync(`${tool}.stamp`, 'utf8'), ...args, ...modules.map((m) => fs.readFileSync(m.file))]);
+  const inputs = sha([
+    fs.readFileSync(`${tool}.stamp`, 'utf8'),
+    ...args,
+    ...modules.map((m) => fs.readFileSync(m.file)),
+  ]);
   if (fs.existsSync(out) && fs.existsSync(summaryFile) && fs.existsSync(path.join(genDir, 'xs_preparation.c'))) {
     const previous = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ArchiveSummary & { inputs: string };
     if (previous.inputs === inputs) return previous;
@@ -345,9 +457,16 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
   try {
     const tmpC = path.join(tmp, 'xs_archive.c');
     const tmpPrep = path.join(tmp, 'xs_preparation.c');
-    const r = await exec(tool, [...args, '--out-xsa', path.join(genDir, 'xs_archive.xsa'), '--out-c', tmpC, '--out-prep', tmpPrep], { cwd: repoRoot });
+    const r = await exec(
+      tool,
+      [...args, '--out-xsa', path.join(genDir, 'xs_archive.xsa'), '--out-c', tmpC, '--out-prep', tmpPrep],
+      { cwd: repoRoot },
+    );
     if (r.code !== 0) {
-      throw new XsinferError('BUILD_FAILED', `compiling the device modules to XS bytecode failed:\n${r.stdout}${r.stderr}`);
+      throw new XsinferError(
+        'BUILD_FAILED',
+        `compiling the device modules to XS bytecode failed:\n${r.stdout}${r.stderr}`,
+      );
     }
     const stats = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<ArchiveSummary, 'creation' | 'file'>;
     writeIfChanged(out, fs.readFileSync(tmpC, 'utf8'));

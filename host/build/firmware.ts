@@ -32,7 +32,10 @@ export function programPath(target: Target, program: string): string {
 export function existingProgram(target: Target, program: string): string {
   const file = programPath(target, program);
   if (!fs.existsSync(file)) {
-    throw new XsinferError('BUILD_FAILED', `no ${program} for ${target} at ${file}: run \`npx xsinfer build --target ${target}\` (is firmware/programs/${program}/ there?)`);
+    throw new XsinferError(
+      'BUILD_FAILED',
+      `no ${program} for ${target} at ${file}: run \`npx xsinfer build --target ${target}\` (is firmware/programs/${program}/ there?)`,
+    );
   }
   return file;
 }
@@ -55,7 +58,9 @@ export function buildFirmware(opts: { target: Target; quiet?: boolean }): Promis
 }
 
 async function buildId(): Promise<string> {
-  const git = await exec('git', ['describe', '--always', '--dirty', '--abbrev=10'], { cwd: repoRoot }).catch(() => null);
+  const git = await exec('git', ['describe', '--always', '--dirty', '--abbrev=10'], { cwd: repoRoot }).catch(
+    () => null,
+  );
   return git && git.code === 0 ? git.stdout.trim() : 'dev';
 }
 
@@ -94,14 +99,20 @@ async function runBuild(target: Target, quiet: boolean): Promise<FirmwareBuild> 
     }
     const configure = await exec('cmake', args, { echo: !quiet });
     if (configure.code !== 0) {
-      throw new XsinferError('BUILD_FAILED', `cmake configure for ${target} failed:\n${configure.stdout}${configure.stderr}`);
+      throw new XsinferError(
+        'BUILD_FAILED',
+        `cmake configure for ${target} failed:\n${configure.stdout}${configure.stderr}`,
+      );
     }
   }
   const build = await exec('cmake', ['--build', buildDir, '--', '-j2'], { echo: !quiet });
   if (build.code !== 0) {
     const text = build.stdout + build.stderr;
     const lines = text.split('\n');
-    const errors = lines.filter((l) => /^FAILED:|error:|undefined reference|Cannot find|CMake Error/.test(l)).map((l) => l.slice(0, 400)).slice(0, 40);
+    const errors = lines
+      .filter((l) => /^FAILED:|error:|undefined reference|Cannot find|CMake Error/.test(l))
+      .map((l) => l.slice(0, 400))
+      .slice(0, 40);
     throw new XsinferError(
       'BUILD_FAILED',
       `firmware build for ${target} failed (full log: cmake --build ${path.relative(process.cwd(), buildDir) || buildDir}):\n` +

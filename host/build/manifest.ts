@@ -64,17 +64,23 @@ function flattenDefines(defines: JsonObject, prefix = 'MODDEF'): Record<string, 
   const out: Record<string, number | string | boolean> = {};
   for (const [k, v] of Object.entries(defines)) {
     const name = `${prefix}_${k.toUpperCase()}`;
-    if (!/^[A-Z0-9_]+$/.test(name)) throw new XsinferError('BAD_ARGUMENT', `manifest defines: "${k}" is not a C identifier part`);
+    if (!/^[A-Z0-9_]+$/.test(name))
+      throw new XsinferError('BAD_ARGUMENT', `manifest defines: "${k}" is not a C identifier part`);
     if (isObject(v)) Object.assign(out, flattenDefines(v, name));
     else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[name] = v;
-    else throw new XsinferError('BAD_ARGUMENT', `manifest defines: ${name} must be a number, string, boolean or object`);
+    else
+      throw new XsinferError('BAD_ARGUMENT', `manifest defines: ${name} must be a number, string, boolean or object`);
   }
   return out;
 }
 
 /** Every app directory under device/apps. */
 export function allApps(): string[] {
-  return fs.readdirSync(appsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return fs
+    .readdirSync(appsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 /** The manifest platform whose settings a build uses instead of its own target's
@@ -90,7 +96,8 @@ export function buildName(target: Target): string {
   const platform = manifestPlatformOverride();
   if (platform && platform !== target) parts.push(platform);
   // Another manifest file: its own build tree, named by a hash of its path.
-  if (process.env.XSINFER_MANIFEST) parts.push(`m${crypto.createHash('sha1').update(manifestPath()).digest('hex').slice(0, 8)}`);
+  if (process.env.XSINFER_MANIFEST)
+    parts.push(`m${crypto.createHash('sha1').update(manifestPath()).digest('hex').slice(0, 8)}`);
   return parts.join('+');
 }
 
@@ -126,10 +133,18 @@ function checkSection(raw: unknown, where: string, warnings: string[], extra: st
     );
   }
   const { include, creation, defines, config, apps } = raw;
-  if (include !== undefined && typeof include !== 'string' && !(Array.isArray(include) && include.every((i) => typeof i === 'string'))) {
+  if (
+    include !== undefined &&
+    typeof include !== 'string' &&
+    !(Array.isArray(include) && include.every((i) => typeof i === 'string'))
+  ) {
     throw new XsinferError('BAD_ARGUMENT', `${where}: "include" must be a manifest path or an array of them`);
   }
-  for (const [key, v] of [['creation', creation], ['defines', defines], ['config', config]] as const) {
+  for (const [key, v] of [
+    ['creation', creation],
+    ['defines', defines],
+    ['config', config],
+  ] as const) {
     if (v !== undefined && !isObject(v)) throw new XsinferError('BAD_ARGUMENT', `${where}: "${key}" must be an object`);
   }
   const bad = protoKey(config, 'config') ?? protoKey(creation, 'creation') ?? protoKey(defines, 'defines');
@@ -152,7 +167,10 @@ interface LoadedManifest {
 function load(file: string, platformKey: string, chain: string[], out: LoadedManifest[], warnings: string[]): void {
   const via = chain.length ? ` (included from ${shown(chain[chain.length - 1])})` : '';
   if (chain.includes(file)) {
-    throw new XsinferError('BAD_ARGUMENT', `manifest include cycle: ${[...chain.slice(chain.indexOf(file)), file].map(shown).join(' → ')}`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `manifest include cycle: ${[...chain.slice(chain.indexOf(file)), file].map(shown).join(' → ')}`,
+    );
   }
   if (out.some((m) => m.file === file)) return; // included twice (a diamond): Moddable merges it once
   let text: string;
@@ -166,13 +184,20 @@ function load(file: string, platformKey: string, chain: string[], out: LoadedMan
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new XsinferError('BAD_ARGUMENT', `manifest ${shown(file)} is not valid JSON: ${(err as Error).message}${via}`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `manifest ${shown(file)} is not valid JSON: ${(err as Error).message}${via}`,
+    );
   }
   const top = checkSection(raw, `manifest ${shown(file)}`, warnings, ['platforms']);
   const platforms = (raw as { platforms?: unknown }).platforms;
-  if (platforms !== undefined && !isObject(platforms)) throw new XsinferError('BAD_ARGUMENT', `manifest ${shown(file)}: "platforms" must be an object`);
+  if (platforms !== undefined && !isObject(platforms))
+    throw new XsinferError('BAD_ARGUMENT', `manifest ${shown(file)}: "platforms" must be an object`);
   const key = platforms && Object.hasOwn(platforms, platformKey) ? platformKey : '...';
-  const platform = platforms && Object.hasOwn(platforms, key) ? checkSection(platforms[key], `manifest ${shown(file)} platforms["${key}"]`, warnings) : undefined;
+  const platform =
+    platforms && Object.hasOwn(platforms, key)
+      ? checkSection(platforms[key], `manifest ${shown(file)} platforms["${key}"]`, warnings)
+      : undefined;
   const includes = [top.include ?? [], platform?.include ?? []].flat();
   for (const inc of includes) load(path.resolve(path.dirname(file), inc), platformKey, [...chain, file], out, warnings);
   out.push({ file, top, platform });
@@ -184,7 +209,8 @@ export function resolveManifest(target: Target, file: string = manifestPath()): 
   const loaded: LoadedManifest[] = [];
   const warnings: string[] = [];
   const root = path.resolve(file);
-  if (file !== manifestPath() || fs.existsSync(root)) load(root, manifestPlatformOverride() ?? target, [], loaded, warnings);
+  if (file !== manifestPath() || fs.existsSync(root))
+    load(root, manifestPlatformOverride() ?? target, [], loaded, warnings);
   let creation: JsonObject = {};
   let defines: JsonObject = {};
   let config: JsonObject = {};
@@ -202,7 +228,10 @@ export function resolveManifest(target: Target, file: string = manifestPath()): 
   const chosen = apps ?? known;
   const unknown = chosen.filter((a) => !known.includes(a));
   if (unknown.length) {
-    throw new XsinferError('BAD_ARGUMENT', `manifest apps for ${target}: no device/apps/${unknown[0]} (have ${known.join(', ')})`);
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `manifest apps for ${target}: no device/apps/${unknown[0]} (have ${known.join(', ')})`,
+    );
   }
   return {
     creation,
@@ -231,11 +260,16 @@ function configMacros(config: JsonObject, prefix = 'MC_CONFIG'): Record<string, 
  * config's scalars as MC_CONFIG_*, so C code (a C twin of a TS app) reads the very values
  * the device's JavaScript gets from mc/config. */
 export function definesHeader(defines: Record<string, number | string | boolean>, config: JsonObject = {}): string {
-  const lines = ['/* generated by host/build/manifest.ts from manifest.json `defines` and `config` */', '#ifndef MC_DEFINES_H', '#define MC_DEFINES_H'];
+  const lines = [
+    '/* generated by host/build/manifest.ts from manifest.json `defines` and `config` */',
+    '#ifndef MC_DEFINES_H',
+    '#define MC_DEFINES_H',
+  ];
   const macro = (name: string, v: number | string | boolean) =>
     `#define ${name} ${typeof v === 'string' ? JSON.stringify(v) : typeof v === 'boolean' ? Number(v) : v}`;
   for (const [name, v] of Object.entries(defines).sort(([a], [b]) => a.localeCompare(b))) lines.push(macro(name, v));
-  for (const [name, v] of Object.entries(configMacros(config)).sort(([a], [b]) => a.localeCompare(b))) lines.push(macro(name, v));
+  for (const [name, v] of Object.entries(configMacros(config)).sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(macro(name, v));
   lines.push('#endif', '');
   return lines.join('\n');
 }

@@ -65,8 +65,10 @@ describe('counted runs on the host target (software counter source)', () => {
     expect(counted.map((x: { app: string; impl: string }) => `${x.app}/${x.impl}`).sort()).toEqual([
       'hello_world/c',
       'hello_world/js',
+      'hello_world/js-helpers',
       'mnist/c',
       'mnist/js',
+      'mnist/js-helpers',
     ]);
     for (const run of counted) {
       const inv = run.counters.invoke;

@@ -57,7 +57,11 @@ describe('include', () => {
     expect(m.creation).toEqual({ stack: 512, heap: { initial: 8192, incremental: 512 } });
     expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 2048, MODDEF_ARENA_AUX: 512 });
     // Objects merge, scalars and arrays are replaced.
-    expect(m.config).toEqual({ recognizeCommands: { detectionThreshold: 210, suppressionMs: 900 }, label: 'base', list: [9] });
+    expect(m.config).toEqual({
+      recognizeCommands: { detectionThreshold: 210, suppressionMs: 900 },
+      label: 'base',
+      list: [9],
+    });
     expect(m.apps).toEqual(['smoke']);
     expect(m.files).toEqual([path.join(dir, 'base', 'manifest.json'), main]);
   });
@@ -68,7 +72,12 @@ describe('include', () => {
     write('lib/b.json', { config: { who: 'b', b: 2 } });
     const main = write('manifest.json', { include: ['lib/a/a.json', 'lib/b.json'], config: { c: 3 } });
     const m = resolveManifest('host', main);
-    expect(m.files.map((f) => path.relative(dir, f))).toEqual(['lib/a/leaf.json', 'lib/a/a.json', 'lib/b.json', 'manifest.json']);
+    expect(m.files.map((f) => path.relative(dir, f))).toEqual([
+      'lib/a/leaf.json',
+      'lib/a/a.json',
+      'lib/b.json',
+      'manifest.json',
+    ]);
     // b comes after a (array order), so its "who" wins; the root adds its own key.
     expect(m.config).toEqual({ order: ['leaf'], leaf: true, who: 'b', a: 1, b: 2, c: 3 });
   });
@@ -84,12 +93,18 @@ describe('include', () => {
     expect(m.config).toEqual({ v: 'x' });
   });
 
-  it('takes a platform section\'s include too, and only for that platform', () => {
+  it("takes a platform section's include too, and only for that platform", () => {
     write('qemu.json', { config: { board: 'qemu' } });
-    const main = write('manifest.json', { config: { board: 'any' }, platforms: { 'mps2-an500': { include: 'qemu.json' } } });
+    const main = write('manifest.json', {
+      config: { board: 'any' },
+      platforms: { 'mps2-an500': { include: 'qemu.json' } },
+    });
     // The root's top level comes after everything it includes.
     expect(resolveManifest('mps2-an500', main).config).toEqual({ board: 'any' });
-    expect(resolveManifest('mps2-an500', main).files.map((f) => path.basename(f))).toEqual(['qemu.json', 'manifest.json']);
+    expect(resolveManifest('mps2-an500', main).files.map((f) => path.basename(f))).toEqual([
+      'qemu.json',
+      'manifest.json',
+    ]);
     expect(resolveManifest('host', main).files.map((f) => path.basename(f))).toEqual(['manifest.json']);
   });
 
@@ -126,9 +141,13 @@ describe('include', () => {
   it('refuses keys of the wrong type', () => {
     expect(failure(write('m1.json', { include: 3 })).message).toMatch(/"include" must be a manifest path or an array/);
     expect(failure(write('m2.json', { config: [1] })).message).toMatch(/"config" must be an object/);
-    expect(failure(write('m3.json', { platforms: { host: { apps: 'mnist' } } })).message).toMatch(/platforms\["host"\]: "apps" must be an array/);
+    expect(failure(write('m3.json', { platforms: { host: { apps: 'mnist' } } })).message).toMatch(
+      /platforms\["host"\]: "apps" must be an array/,
+    );
     expect(failure(write('m4.json', { apps: ['no_such_app'] })).message).toMatch(/no device\/apps\/no_such_app/);
-    expect(failure(write('m5.json', '{"config": {"a": {"__proto__": {"x": 1}}}}')).message).toMatch(/config\.a\.__proto__ is not allowed/);
+    expect(failure(write('m5.json', '{"config": {"a": {"__proto__": {"x": 1}}}}')).message).toMatch(
+      /config\.a\.__proto__ is not allowed/,
+    );
   });
 });
 
@@ -154,7 +173,7 @@ describe('unknown keys', () => {
     expect(find(/manifest .*manifest\.json platforms\["host"\]: keys "resources", "defiens" ignored/)).toHaveLength(1);
   });
 
-  it('give no warning for a manifest with only known keys (the repository\'s)', () => {
+  it("give no warning for a manifest with only known keys (the repository's)", () => {
     expect(resolveManifest('mps2-an500').warnings).toEqual([]);
   });
 });
@@ -177,14 +196,17 @@ describe('platforms', () => {
     expect(resolveManifest('host', main).apps).toEqual(['hello_world', 'mnist', 'smoke']);
   });
 
-  it('uses another platform\'s settings under --manifest-platform', () => {
+  it("uses another platform's settings under --manifest-platform", () => {
     const main = write('manifest.json', manifest);
     process.env.XSINFER_MANIFEST_PLATFORM = 'mps2-an500';
     expect(resolveManifest('host', main).config).toEqual({ threshold: 200, nested: { a: 1, b: 3 } });
   });
 
-  it('applies an included manifest\'s platform section before the including manifest', () => {
-    write('board.json', { config: { threshold: 1 }, platforms: { host: { config: { threshold: 2, fromBoard: true } } } });
+  it("applies an included manifest's platform section before the including manifest", () => {
+    write('board.json', {
+      config: { threshold: 1 },
+      platforms: { host: { config: { threshold: 2, fromBoard: true } } },
+    });
     const main = write('manifest.json', { include: 'board.json', platforms: { host: { config: { threshold: 3 } } } });
     expect(resolveManifest('host', main).config).toEqual({ threshold: 3, fromBoard: true });
     expect(resolveManifest('mps2-an500', main).config).toEqual({ threshold: 1 });
@@ -193,11 +215,18 @@ describe('platforms', () => {
 
 describe('mc/config', () => {
   it('is the config as a deeply frozen default export', () => {
-    const text = configModule({ recognizeCommands: { detectionThreshold: 210 }, name: 'x"y', list: [1, { a: null }] }, 'host');
+    const text = configModule(
+      { recognizeCommands: { detectionThreshold: 210 }, name: 'x"y', list: [1, { a: null }] },
+      'host',
+    );
     expect(text).toMatch(/^\/\/ generated by host\/build\/manifest\.ts .* for host\n/);
     const body = /^export default Object\.freeze\((.*), true\);$/m.exec(text);
     expect(body).not.toBeNull();
-    expect(JSON.parse(body![1])).toEqual({ recognizeCommands: { detectionThreshold: 210 }, name: 'x"y', list: [1, { a: null }] });
+    expect(JSON.parse(body![1])).toEqual({
+      recognizeCommands: { detectionThreshold: 210 },
+      name: 'x"y',
+      list: [1, { a: null }],
+    });
   });
 
   it('is empty for a manifest without config', () => {
@@ -211,13 +240,29 @@ describe('the repository manifest.json', () => {
     for (const target of ['host', 'mps2-an500', 'mps2-an386', 'stm32f769i-disco', 'stm32f413zh-nucleo'] as const) {
       // The C twin (native/baseline/micro_speech_stream.c) uses rc_init(1000, 200, 1500, 3):
       // with these the JS apps' decisions are checked against it step by step.
-      expect(resolveManifest(target).config.recognizeCommands).toEqual({ averageWindowMs: 1000, detectionThreshold: 200, suppressionMs: 1500, minimumCount: 3 });
+      expect(resolveManifest(target).config.recognizeCommands).toEqual({
+        averageWindowMs: 1000,
+        detectionThreshold: 200,
+        suppressionMs: 1500,
+        minimumCount: 3,
+      });
     }
   });
 
-  it('keeps the F769\'s own apps and arenas', () => {
+  it("keeps the F769's own apps and arenas", () => {
     const m = resolveManifest('stm32f769i-disco');
-    expect(m.apps).toEqual(['generic', 'hello_world', 'micro_speech', 'micro_speech_stream', 'mnist', 'oom', 'smoke']);
+    expect(m.apps).toEqual([
+      'generic',
+      'hello_world',
+      'hello_world_fast',
+      'micro_speech',
+      'micro_speech_fast',
+      'micro_speech_stream',
+      'mnist',
+      'mnist_fast',
+      'oom',
+      'smoke',
+    ]);
     expect(m.defines).toEqual({
       MODDEF_ARENA_MAIN: 32768,
       MODDEF_ARENA_AUX: 12288,
@@ -229,7 +274,13 @@ describe('the repository manifest.json', () => {
   it("keeps the F413's write-up apps, smaller arenas and XS heap, and the M4 stand-in's QEMU settings", () => {
     const m = resolveManifest('stm32f413zh-nucleo');
     expect(m.apps).toEqual(['hello_world', 'micro_speech', 'mnist', 'smoke']);
-    expect(m.defines).toEqual({ MODDEF_ARENA_MAIN: 16384, MODDEF_ARENA_AUX: 10240 });
+    expect(m.defines).toEqual({
+      MODDEF_ARENA_MAIN: 16384,
+      MODDEF_ARENA_AUX: 10240,
+      MODDEF_INPUTS_BYTES: 16,
+      MODDEF_MLPERF_MODELBYTES: 0,
+      MODDEF_XS_SYMBOLSINRAM: 1,
+    });
     expect(m.creation).toMatchObject({ chunk: { initial: 16384 }, heap: { initial: 1024 } });
     expect(resolveManifest('mps2-an386').creation).toEqual(resolveManifest('mps2-an500').creation);
   });

@@ -192,7 +192,7 @@ const cases: Case[] = [
     args: ['bench', '--apps', 'hello_world,nope'],
     code: 'BAD_ARGUMENT',
     message:
-      "-a, --apps: unknown value 'nope': use hello_world, micro_speech, micro_speech_stream, mnist, person_detect",
+      "-a, --apps: unknown value 'nope': use hello_world, micro_speech, micro_speech_stream, mnist, person_detect, generic",
   },
   {
     what: 'unknown model name',

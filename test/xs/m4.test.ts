@@ -17,11 +17,14 @@ import { xsinfer } from '../cli.ts';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-m4-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const appImpls = (apps: string[], pureTs: boolean) =>
+// fullImage: the QEMU target's own apps (the pure-TS front end and the <app>_fast helpers
+// variants are built in); else the F413's apps, which hold neither.
+const appImpls = (apps: string[], fullImage: boolean) =>
   apps
     .flatMap((app) => {
       const impls = ['c', app === 'micro_speech' ? 'js-native-frontend' : 'js'];
-      if (app === 'micro_speech' && pureTs) impls.push('js');
+      if (app === 'micro_speech' && fullImage) impls.push('js');
+      if (fullImage) impls.push('js-helpers');
       return impls.flatMap((impl) => ['optimized', 'reference'].map((k) => `${app}/${impl}/${k}`));
     })
     .sort();
