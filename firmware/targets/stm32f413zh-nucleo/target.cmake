@@ -16,3 +16,5 @@ set(XSINFER_SKIP_PROGRAMS xs-frontend)
 # comparison stays like for like; its stand-in mps2-an386 keeps the -O2 of every other
 # target, so QEMU counts there are not this image's.
 set(CMAKE_C_FLAGS_RELEASE "-Os -g")
+# What every real board's board.h does alike (no semihosting; exit and reset).
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/board_standalone.c)

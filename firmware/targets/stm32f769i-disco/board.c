@@ -230,35 +230,7 @@ void board_uart_flush(void) {
   while (!(USART1_ISR & USART_ISR_TC)) {}
 }
 
-int32_t board_host_file_read(const char *path, void *buf, uint32_t cap) {
-  (void)path;
-  (void)buf;
-  (void)cap;
-  return -1; /* no semihosting on the board: data arrives over the wire */
-}
-
-int32_t board_host_file_size(const char *path) {
-  (void)path;
-  return -1;
-}
-
-const char *board_cmdline(void) {
-  return "";
-}
-
-void board_exit(int status) {
-  board_uart_flush();
-  (void)status;
-  /* Nothing to return to on the board: stop here; the host saw the status over the wire. */
-  for (;;) __asm__ volatile("wfi");
-}
-
-void board_reset(void) {
-  board_uart_flush();
-  REG32(0xE000ED0Cu) = 0x05FA0004u; /* AIRCR: VECTKEY | SYSRESETREQ */
-  armv7m_dsb();
-  for (;;) {}
-}
+/* board_host_file_*, board_cmdline, board_exit, board_reset: firmware/common/board_standalone.c */
 
 /* ---- embedded flash: the upload slots (RM0410 §3 "Embedded Flash memory") ----
  * The slots are the top 768 KB, 0x08140000-0x081FFFFF (layout.ld keeps the image below):

@@ -10,3 +10,5 @@ set(XSINFER_FLASH_BASE 0x08000000)
 # Core event counters (DWT) for counted runs, sampled from SysTick.
 set(XSINFER_BOARD_COUNTERS ON)
 target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/dwt_counters.c)
+# What every real board's board.h does alike (no semihosting; exit and reset).
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/board_standalone.c)
