@@ -13,6 +13,7 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
 import { writeIfChanged } from './files.ts';
+import { flavours } from './flavour.ts';
 import { buildName, configModule, resolveManifest } from './manifest.ts';
 
 export const XSNAP_VERSION = '0.15.0';
@@ -200,13 +201,15 @@ const toolBuilds = new Map<string, Promise<string>>();
 /** Where xsarc is cached unless a caller says otherwise (XSINFER_TOOLS_DIR for experiments). */
 const defaultToolsDir = (): string => process.env.XSINFER_TOOLS_DIR ?? path.join(buildRoot, 'tools');
 
-/** Builds (or reuses) xsarc in toolsDir; returns its path. */
-export function buildXsarc(toolsDir = defaultToolsDir()): Promise<string> {
-  let pending = toolBuilds.get(toolsDir);
+/** Builds (or reuses) xsarc in toolsDir; returns its path. `defines`: extra XS
+ * preprocessor defines (a flavour's, host/build/flavour.ts), built as its own tool. */
+export function buildXsarc(toolsDir = defaultToolsDir(), defines: string[] = []): Promise<string> {
+  const key = [toolsDir, ...defines].join('\0');
+  let pending = toolBuilds.get(key);
   if (!pending) {
-    pending = buildXsarcNow(toolsDir);
-    toolBuilds.set(toolsDir, pending);
-    pending.catch(() => toolBuilds.delete(toolsDir));
+    pending = buildXsarcNow(toolsDir, defines);
+    toolBuilds.set(key, pending);
+    pending.catch(() => toolBuilds.delete(key));
   }
   return pending;
 }
@@ -214,8 +217,9 @@ export function buildXsarc(toolsDir = defaultToolsDir()): Promise<string> {
 /** -rdynamic: the preparation writer names XS callbacks through dladdr (xsprep.c). */
 const XSARC_LINK_FLAGS = ['-rdynamic', '-ldl', '-lm'];
 
-function xsarcFlags(): string[] {
+function xsarcFlags(defines: string[] = []): string[] {
   return [
+    ...defines.map((d) => `-D${d}`),
     '-O2',
     '-std=gnu11',
     '-DXSINFER_XS_HOST_TOOL=1',
@@ -229,9 +233,10 @@ function xsarcFlags(): string[] {
   ];
 }
 
-async function buildXsarcNow(toolsDir: string): Promise<string> {
+async function buildXsarcNow(toolsDir: string, defines: string[]): Promise<string> {
   checkXsPackage();
-  const tool = path.join(toolsDir, 'xsarc');
+  const variant = defines.length ? `-${sha(defines).slice(0, 8)}` : '';
+  const tool = path.join(toolsDir, `xsarc${variant}`);
   const xsFiles = [...XS_RUNTIME_FILES, ...XS_PARSER_FILES].map((f) => path.join(xsDir, 'sources', `${f}.c`));
   const ours = [
     path.join(compilerDir, 'xsarc.c'),
@@ -241,7 +246,7 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
   ];
   const stamp = sha([
     XSNAP_VERSION,
-    ...xsarcFlags(),
+    ...xsarcFlags(defines),
     ...XSARC_LINK_FLAGS,
     ...xsFiles,
     ...ours.map((f) => fs.readFileSync(f)),
@@ -252,7 +257,7 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
   // Build in a private directory and rename into place: parallel builds never see a
   // half-written tool.
   fs.mkdirSync(toolsDir, { recursive: true });
-  const work = fs.mkdtempSync(path.join(toolsDir, 'xsarc-build-'));
+  const work = fs.mkdtempSync(path.join(toolsDir, `xsarc${variant}-build-`));
   try {
     const jobs = [
       ...xsFiles.map((f) => ({ src: f, own: false })),
@@ -269,7 +274,7 @@ async function buildXsarcNow(toolsDir: string): Promise<string> {
         objects.push(obj);
         // XS's own sources are third-party: their warnings are not ours to fix.
         const warn = job.own ? ['-Wall', '-Wextra', '-Werror'] : ['-w'];
-        const r = await exec('gcc', [...xsarcFlags(), ...warn, '-c', job.src, '-o', obj]);
+        const r = await exec('gcc', [...xsarcFlags(defines), ...warn, '-c', job.src, '-o', obj]);
         if (r.code !== 0) failures.push(`${job.src}:\n${r.stderr}`);
       }
     };
@@ -296,7 +301,7 @@ interface DeviceModule {
 }
 
 /** Compiles device/ with its tsconfig into outDir; returns the emitted modules. */
-export function compileDeviceTs(outDir: string): DeviceModule[] {
+export function compileDeviceTs(outDir: string, opts: { sourceMap?: boolean } = {}): DeviceModule[] {
   const configFile = path.join(deviceDir, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
@@ -304,7 +309,9 @@ export function compileDeviceTs(outDir: string): DeviceModule[] {
     read.config,
     ts.sys,
     deviceDir,
-    { outDir, noEmitOnError: true },
+    // Source maps (debug flavour) end each module with `//# sourceMappingURL=`, which xsarc
+    // follows to give XS TypeScript files and lines.
+    { outDir, noEmitOnError: true, sourceMap: opts.sourceMap === true },
     configFile,
   );
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
@@ -411,14 +418,16 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
   const genDir = path.join(opts.buildDir, 'gen');
   const out = path.join(genDir, 'xs_archive.c');
   const creation = resolveCreation(opts.target, opts.manifest);
-  const tool = await buildXsarc(opts.toolsDir);
+  // The debug flavour's XS (mxDebug) lays out txMachine and its built-ins differently:
+  // its archive and preparation come from an xsarc built the same way.
+  const tool = await buildXsarc(opts.toolsDir, opts.debug ? flavours.debug.xsarcDefines : []);
   const manifest = resolveManifest(opts.target, opts.manifest);
   // Generated beside (not inside) tsc's output; as a module file its text is part of the
   // inputs hashed below, so a config change rebuilds the archive.
   const configFile = path.join(genDir, `${CONFIG_MODULE}.js`);
   writeIfChanged(configFile, configModule(manifest.config, buildName(opts.target)));
   const modules = [
-    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js')), manifest.apps),
+    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js'), { sourceMap: opts.debug }), manifest.apps),
     { path: CONFIG_MODULE, file: configFile },
     ...nativeModules(),
   ];
@@ -447,6 +456,7 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
     fs.readFileSync(`${tool}.stamp`, 'utf8'),
     ...args,
     ...modules.map((m) => fs.readFileSync(m.file)),
+    ...(opts.debug ? modules.map((m) => (fs.existsSync(`${m.file}.map`) ? fs.readFileSync(`${m.file}.map`) : '')) : []),
   ]);
   if (fs.existsSync(out) && fs.existsSync(summaryFile) && fs.existsSync(path.join(genDir, 'xs_preparation.c'))) {
     const previous = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ArchiveSummary & { inputs: string };

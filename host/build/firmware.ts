@@ -8,6 +8,7 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { generateAssets } from './assets.ts';
+import { currentFlavour } from './flavour.ts';
 import { writeIfChanged } from './files.ts';
 import { buildName, configTable, definesHeader, resolveManifest } from './manifest.ts';
 
@@ -81,9 +82,9 @@ async function generateSources(target: Target, buildDir: string): Promise<void> 
   const archiveModule = path.join(repoRoot, 'host', 'build', 'device-archive.ts');
   if (fs.existsSync(archiveModule)) {
     const { generateDeviceArchive } = (await import(archiveModule)) as {
-      generateDeviceArchive: (o: { target: Target; buildDir: string }) => Promise<void>;
+      generateDeviceArchive: (o: { target: Target; buildDir: string; debug?: boolean }) => Promise<void>;
     };
-    await generateDeviceArchive({ target, buildDir });
+    await generateDeviceArchive({ target, buildDir, debug: currentFlavour().lineInfo });
   }
 }
 
@@ -92,8 +93,19 @@ async function runBuild(target: Target, quiet: boolean): Promise<FirmwareBuild> 
   fs.mkdirSync(buildDir, { recursive: true });
   await generateSources(target, buildDir);
   const configured = fs.existsSync(path.join(buildDir, 'build.ninja'));
+  // The flavour's CMake options (host/build/flavour.ts); given at every configure.
+  const flavourArgs = Object.entries(currentFlavour().cmake).map(([k, v]) => `-D${k}=${v}`);
   if (!configured) {
-    const args = ['-S', path.join(repoRoot, 'firmware'), '-B', buildDir, '-G', 'Ninja', `-DXSINFER_TARGET=${target}`];
+    const args = [
+      '-S',
+      path.join(repoRoot, 'firmware'),
+      '-B',
+      buildDir,
+      '-G',
+      'Ninja',
+      `-DXSINFER_TARGET=${target}`,
+      ...flavourArgs,
+    ];
     if (targetInfo[target].arm) {
       args.push(`-DCMAKE_TOOLCHAIN_FILE=${path.join(repoRoot, 'firmware', 'cmake', 'arm-none-eabi.cmake')}`);
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
+import { currentFlavour } from './flavour.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -98,6 +99,9 @@ export function buildName(target: Target): string {
   // Another manifest file: its own build tree, named by a hash of its path.
   if (process.env.XSINFER_MANIFEST)
     parts.push(`m${crypto.createHash('sha1').update(manifestPath()).digest('hex').slice(0, 8)}`);
+  // A firmware flavour other than release (--debug): host/build/flavour.ts.
+  const flavour = currentFlavour().suffix;
+  if (flavour) parts.push(flavour);
   return parts.join('+');
 }
 

@@ -30,8 +30,13 @@ export async function createProgram(): Promise<Command> {
       '--manifest <file>',
       "build with this manifest.json instead of the repository's (it may `include` that one); builds go to build/<target>+m<hash>",
     )
+    .option(
+      '--debug',
+      "the debug flavour of the firmware: XS's debugger (xsbug) and TypeScript line information; builds go to build/<target>+debug",
+    )
     .hook('preAction', (command) => {
-      const opts = command.opts<{ manifestPlatform?: string; manifest?: string }>();
+      const opts = command.opts<{ manifestPlatform?: string; manifest?: string; debug?: boolean }>();
+      if (opts.debug) process.env.XSINFER_FLAVOUR = 'debug';
       if (opts.manifestPlatform !== undefined)
         process.env.XSINFER_MANIFEST_PLATFORM = enumOption('--manifest-platform', opts.manifestPlatform, targets);
       if (opts.manifest !== undefined) process.env.XSINFER_MANIFEST = inputFile('--manifest', opts.manifest);

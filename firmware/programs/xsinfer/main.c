@@ -17,6 +17,7 @@
 #include "stack_watermark.h"
 #include "timer/timer.h"
 #include "upload.h"
+#include "xsbug_link.h"
 
 enum { MAX_FRAME = 2048, QUEUE_BYTES = 8192 };
 
@@ -257,6 +258,7 @@ int main(void) {
   };
   if (wire_init(&device_wire, &config) != 0) board_exit(2);
   console_set_output(device_text_output);
+  xsbug_link_init();
   wire_muted = mlperf_mode_requested();
   int eng_status = js_start();
   if (eng_status == 0) upload_restore(); /* apps and models uploaded before the reset */
@@ -300,6 +302,7 @@ int main(void) {
           upload_handle(&cmd);
         break;
       case WIRE_CMD_CHECK: board_check_handle(&cmd); break;
+      case WIRE_CMD_XSBUG: xsbug_link_handle(&cmd); break; /* XS's debugger: xsbug_link.c */
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
         break;

@@ -138,6 +138,36 @@ static int stream_get(void *s) {
   return st->offset < st->size ? st->data[st->offset++] : C_EOF;
 }
 
+/* `dir/name` resolved to an absolute path, or NULL. */
+static char *resolve(const char *base_file, const char *name, char *out) {
+  char joined[PATH_MAX * 2];
+  const char *slash = strrchr(base_file, '/');
+  if (name[0] == '/' || !slash)
+    snprintf(joined, sizeof joined, "%s", name);
+  else
+    snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - base_file), base_file, name);
+  return realpath(joined, out);
+}
+
+/* The module's `//# sourceMappingURL=` (tsc's .js.map): XS's source-map reader
+ * (xsSourceMap.c) replaces each generated line with its source line, and the module's
+ * path becomes the source's (the .ts file), so breaks, exceptions and breakpoints speak
+ * TypeScript positions. A map that cannot be read fails the build. */
+static void source_map(txParser *parser, const char *file, const char *map_name) {
+  char map_path[PATH_MAX], source_path[PATH_MAX];
+  if (!resolve(file, map_name, map_path)) fail("%s: source map %s not found", file, map_name);
+  size_t size;
+  char *text = read_file(map_path, &size);
+  stream_t stream = {(const uint8_t *)text, size, 0};
+  txString source = NULL;
+  parser->path = fxNewParserSymbol(parser, map_path);
+  fxParserSourceMap(parser, &stream, stream_get, parser->flags, &source);
+  if (parser->errorCount || !source) fail("%s: source map unreadable", map_path);
+  if (!resolve(map_path, source, source_path)) fail("%s: source %s not found", map_path, source);
+  parser->path = fxNewParserSymbol(parser, source_path);
+  free(text);
+}
+
 static txScript *compile(txMachine *the, const char *file, const char *shown, int debug) {
   size_t size;
   char *source = read_file(file, &size);
@@ -148,8 +178,16 @@ static txScript *compile(txMachine *the, const char *file, const char *shown, in
   fxInitializeParser(&parser, the, 1024 * 1024, 1993);
   parser.firstJump = &jump;
   if (c_setjmp(jump.jmp_buf) == 0) {
+    txString map_name = NULL;
     parser.path = fxNewParserSymbol(&parser, (txString)shown);
-    fxParserTree(&parser, &stream, stream_get, mxCFlag | (debug ? mxDebugFlag : 0), NULL);
+    if (debug) {
+      /* xsbug opens the file a break or an exception names: the absolute path. */
+      char real[PATH_MAX];
+      if (realpath(file, real)) parser.path = fxNewParserSymbol(&parser, real);
+    }
+    fxParserTree(&parser, &stream, stream_get, mxCFlag | (debug ? mxDebugFlag : 0),
+                 debug ? &map_name : NULL);
+    if (debug && map_name && parser.errorCount == 0) source_map(&parser, file, map_name);
     fxParserHoist(&parser);
     fxParserBind(&parser);
     script = fxParserCode(&parser);

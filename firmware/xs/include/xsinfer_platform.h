@@ -42,7 +42,6 @@
 #define mxUseDefaultSharedChunks    1
 #define mxUseDefaultMachinePlatform 1
 #define mxUseDefaultBuildKeys       1
-#define mxUseDefaultDebug           1
 #define mxBoundsCheck               1
 
 #ifdef XSINFER_XS_HOST_TOOL
@@ -55,6 +54,7 @@
 #define mxUseDefaultQueuePromiseJobs 1
 #define mxUseDefaultAbort            1
 #define mxUseDefaultCStackLimit      0
+#define mxUseDefaultDebug            1
 #else
 /* Runtime port (firmware/xs): static arena, own pool for c_malloc, archive loader,
  * no parser, C stack limit from the board. */
@@ -66,6 +66,8 @@
 #define mxUseDefaultQueuePromiseJobs 0
 #define mxUseDefaultAbort            0
 #define mxUseDefaultCStackLimit      0
+/* Under mxDebug (the debug flavour) the xsbug hooks are firmware/xs/xs_debug.c's. */
+#define mxUseDefaultDebug            0
 
 #ifdef __cplusplus
 extern "C" {

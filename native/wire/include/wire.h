@@ -54,7 +54,10 @@ enum {
   WIRE_CMD_UPLOAD_BEGIN = 0x05,
   WIRE_CMD_UPLOAD_CHUNK = 0x06,
   WIRE_CMD_UPLOAD_END = 0x07,
-  WIRE_CMD_CHECK = 0x08
+  WIRE_CMD_CHECK = 0x08,
+  /* The xsbug stream toward XS's debugger (debug firmware); taken from the end of the
+   * command range. */
+  WIRE_CMD_XSBUG = 0x3f
 };
 
 /* Device -> host records. */
@@ -68,7 +71,9 @@ enum {
   WIRE_REC_MEM = 0x46,
   WIRE_REC_DONE = 0x47,
   WIRE_REC_OVERFLOW = 0x48,
-  WIRE_REC_USER = 0x4f
+  WIRE_REC_USER = 0x4f,
+  /* XS's xsbug stream toward the host's relay (debug firmware); the end of the range. */
+  WIRE_REC_XSBUG = 0x7f
 };
 
 /* Error codes carried by `error` records. */
@@ -226,6 +231,12 @@ typedef struct wire_cmd {
       uint32_t len;
       uint32_t ms; /* "clock": how long to count board ticks */
     } check;
+    struct {
+      const uint8_t *data; /* bytes of the xsbug stream for XS's debugger (may be empty) */
+      uint32_t len;
+      uint8_t attach; /* 1: connect XS's debugger (it logs in and waits for commands) */
+      uint8_t detach; /* 1: disconnect it (the machine runs on without a debugger) */
+    } xsbug;
   } u;
 } wire_cmd_t;
 
@@ -393,6 +404,9 @@ wire_mp_t *wire_done_begin(wire_t *w, uint32_t run, uint32_t status, uint32_t it
 
 /* user: {name, value} (app telemetry); the caller writes exactly one value. */
 wire_mp_t *wire_user_begin(wire_t *w, const char *name);
+
+/* xsbug: {data: bin} – len bytes of XS's debugger stream, queued like any record. */
+int wire_xsbug(wire_t *w, const uint8_t *data, uint32_t len);
 
 #ifdef __cplusplus
 }

@@ -135,6 +135,20 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
         else
           known = 0;
         break;
+      case WIRE_CMD_XSBUG:
+        if (KEY("data"))
+          ok = wire_mr_bin(mr, &cmd->u.xsbug.data, &cmd->u.xsbug.len);
+        else if (KEY("attach")) {
+          int b = 0;
+          ok = wire_mr_bool(mr, &b);
+          cmd->u.xsbug.attach = (uint8_t)b;
+        } else if (KEY("detach")) {
+          int b = 0;
+          ok = wire_mr_bool(mr, &b);
+          cmd->u.xsbug.detach = (uint8_t)b;
+        } else
+          known = 0;
+        break;
       default: known = 0; break;
     }
     if (!known) ok = wire_mr_skip(mr);
@@ -164,7 +178,8 @@ int wire_cmd_decode(const uint8_t *frame, size_t len, wire_cmd_t *cmd) {
     case WIRE_CMD_UPLOAD_BEGIN:
     case WIRE_CMD_UPLOAD_CHUNK:
     case WIRE_CMD_UPLOAD_END:
-    case WIRE_CMD_CHECK: break;
+    case WIRE_CMD_CHECK:
+    case WIRE_CMD_XSBUG: break;
     default: return WIRE_ERR_UNKNOWN_COMMAND;
   }
   wire_mr_t mr;

@@ -171,3 +171,12 @@ wire_mp_t *wire_user_begin(wire_t *w, const char *name) {
   wire_mp_str(mp, "value");
   return mp;
 }
+
+int wire_xsbug(wire_t *w, const uint8_t *data, uint32_t len) {
+  wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_XSBUG);
+  if (!mp) return -1;
+  wire_mp_map(mp, 1);
+  wire_mp_str(mp, "data");
+  wire_mp_bin(mp, data, len);
+  return wire_queue_end(w);
+}
