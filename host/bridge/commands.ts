@@ -49,6 +49,13 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
       return { offset: cmd.offset, data: cmd.data, crc: cmd.crc ?? crc32(cmd.data) };
     case 'uploadEnd':
       return { crc: cmd.crc };
+    case 'xsbug': {
+      const p: Record<string, unknown> = {};
+      if (cmd.data !== undefined) p.data = cmd.data;
+      if (cmd.attach) p.attach = true;
+      if (cmd.detach) p.detach = true;
+      return p;
+    }
     case 'check': {
       const p: Record<string, unknown> = { item: cmd.item };
       if (cmd.data !== undefined) p.data = cmd.data;

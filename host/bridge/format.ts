@@ -71,6 +71,8 @@ export function formatRecord(r: DeviceRecord, tick?: TickUnit): string {
       return `${head} TX QUEUE OVERFLOW: ${r.dropped} records (${r.droppedBytes} B) dropped, ${r.oversize} oversize since boot`;
     case 'user':
       return `${head} ${r.name} = ${short(r.value)}`;
+    case 'xsbug':
+      return `${head} ${short(new TextDecoder().decode(r.data))}`;
     case 'invalid':
       return `${head} type 0x${r.type.toString(16)}: ${r.reason}`;
   }

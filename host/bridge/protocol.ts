@@ -20,6 +20,8 @@ export const CommandType = {
   uploadChunk: 0x06,
   uploadEnd: 0x07,
   check: 0x08,
+  /** The xsbug stream toward XS's debugger (debug firmware); the end of the command range. */
+  xsbug: 0x3f,
 } as const;
 export type CommandKind = keyof typeof CommandType;
 
@@ -35,6 +37,8 @@ export const RecordType = {
   done: 0x47,
   overflow: 0x48,
   user: 0x4f,
+  /** XS's xsbug stream toward the host's relay (debug firmware); the end of the record range. */
+  xsbug: 0x7f,
 } as const;
 export type RecordKind = keyof typeof RecordType;
 
@@ -124,7 +128,16 @@ export interface CheckCommand {
   data?: Uint8Array;
   ms?: number;
 }
+/** Bytes for XS's debugger (`npx xsinfer debug`); `attach` connects it (XS logs in),
+ * `detach` lets the machine run on without it. */
+export interface XsbugCommand {
+  kind: 'xsbug';
+  data?: Uint8Array;
+  attach?: boolean;
+  detach?: boolean;
+}
 export type Command =
+  | XsbugCommand
   | HelloCommand
   | RunCommand
   | StopCommand
@@ -269,6 +282,11 @@ export interface UserRecord extends RecordBase {
   name: string;
   value: unknown;
 }
+/** Bytes of XS's xsbug stream (debug firmware): `<xsbug>…</xsbug>` messages, in pieces. */
+export interface XsbugRecord extends RecordBase {
+  kind: 'xsbug';
+  data: Uint8Array;
+}
 /** A frame whose type is not known to this host, or whose payload does not match its type. */
 export interface InvalidRecord extends RecordBase {
   kind: 'invalid';
@@ -288,4 +306,5 @@ export type DeviceRecord =
   | DoneRecord
   | OverflowRecord
   | UserRecord
+  | XsbugRecord
   | InvalidRecord;

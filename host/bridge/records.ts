@@ -276,6 +276,10 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       );
     case 'user':
       return withExtra({ kind: 'user', seq, name: str(o, 'name'), value: o.value }, o, ['name', 'value']);
+    case 'xsbug': {
+      if (!(o.data instanceof Uint8Array)) throw new Invalid('data: expected bin');
+      return withExtra({ kind: 'xsbug', seq, data: o.data }, o, ['data']);
+    }
   }
   throw new Invalid(`no decoder for ${kind}`);
 }

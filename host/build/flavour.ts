@@ -16,11 +16,20 @@ export interface Flavour {
   /** Compile the device modules with line and file information (mxDebugFlag) and carry
    * tsc's source maps into it, so XS reports TypeScript files and lines. */
   lineInfo: boolean;
+  /** Apps (device/apps) built into this flavour only, added to the manifest's. */
+  apps: string[];
 }
 
 export const flavours = {
-  release: { suffix: null, cmake: { XSINFER_XS_DEBUG: 'OFF' }, xsarcDefines: [], lineInfo: false },
-  debug: { suffix: 'debug', cmake: { XSINFER_XS_DEBUG: 'ON' }, xsarcDefines: ['mxDebug=1'], lineInfo: true },
+  release: { suffix: null, cmake: { XSINFER_XS_DEBUG: 'OFF' }, xsarcDefines: [], lineInfo: false, apps: [] },
+  debug: {
+    suffix: 'debug',
+    cmake: { XSINFER_XS_DEBUG: 'ON' },
+    xsarcDefines: ['mxDebug=1'],
+    lineInfo: true,
+    // test/debug's app: breakpoints, locals, trace() and an uncaught exception.
+    apps: ['debug_probe'],
+  },
 } satisfies Record<string, Flavour>;
 
 export type FlavourName = keyof typeof flavours;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
-import { currentFlavour } from './flavour.ts';
+import { currentFlavour, flavours } from './flavour.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -229,7 +229,9 @@ export function resolveManifest(target: Target, file: string = manifestPath()): 
     }
   }
   const known = allApps();
-  const chosen = apps ?? known;
+  // Apps that belong to a flavour (the debugger's probe) are in no other image.
+  const flavourApps = Object.values(flavours).flatMap((f) => f.apps);
+  const chosen = [...(apps ?? known.filter((a) => !flavourApps.includes(a))), ...currentFlavour().apps];
   const unknown = chosen.filter((a) => !known.includes(a));
   if (unknown.length) {
     throw new XsinferError(
