@@ -1,0 +1,158 @@
+// XS's debugger on QEMU: `xsinfer debug` boots the debug firmware and relays its xsbug
+// stream to our own xsbug-protocol client (xsbug-client.ts), which sets a breakpoint on a
+// TypeScript line of device/apps/debug_probe, hits it, reads locals, steps, resumes, and
+// sees trace() output and an exception with their .ts file and line. Also: release images
+// carry no debugger code, a release firmware refuses the debugger, and with nothing
+// listening `debug` fails with one line.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFirmware, programPath } from '../../host/build/firmware.ts';
+import { connectDevice } from '../../host/bench/device.ts';
+import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
+import { repoRoot } from '../../host/paths.ts';
+import { xsinfer } from '../cli.ts';
+import { XsbugServer, type XsbugConnection, type XsbugMessage } from './xsbug-client.ts';
+
+const probe = path.join(repoRoot, 'device', 'apps', 'debug_probe', 'main.ts');
+const probeLines = fs.readFileSync(probe, 'utf8').split('\n');
+/** The 1-based line of the probe that contains `text`. */
+const lineOf = (text: string): number => {
+  const i = probeLines.findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`debug_probe has no line with ${text}`);
+  return i + 1;
+};
+
+/** Symbols only XS's debugger (mxDebug) defines. */
+const DEBUGGER_SYMBOL = /^(fxDebug\w*|fxConnect|fxDisconnect|fxLogin|fxLogout|fxEcho\w*|fxReceive|fxSend)$/;
+
+function debuggerSymbols(elf: string): string[] {
+  const r = spawnSync('arm-none-eabi-nm', ['--defined-only', elf], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[2] ?? '')
+    .filter((s) => DEBUGGER_SYMBOL.test(s));
+}
+
+describe('release images', () => {
+  it.each(['mps2-an500', 'stm32f769i-disco'] as const)('%s has no debugger code', async (target) => {
+    await buildFirmware({ target });
+    expect(debuggerSymbols(programPath(target, 'xsinfer'))).toEqual([]);
+  });
+
+  it('a release firmware refuses the debugger with error 4 unsupported', async () => {
+    await buildFirmware({ target: 'mps2-an500' });
+    const device = await connectDevice({ target: 'mps2-an500' });
+    const session = new DeviceSession(device.link);
+    try {
+      await session.hello({ timeoutMs: 10_000 });
+      const err = await session.command({ kind: 'xsbug', attach: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SessionError);
+      expect((err as SessionError).record?.codeName).toBe('unsupported');
+      expect((err as SessionError).record?.message).toMatch(/no debugger.*--debug/);
+    } finally {
+      await session.close();
+      device.kill();
+    }
+  }, 60_000);
+});
+
+describe('xsinfer debug on QEMU', () => {
+  let server: XsbugServer;
+
+  beforeAll(async () => {
+    // The debug flavour in its own build directory (build/mps2-an500+debug).
+    const built = xsinfer('--debug', 'build', '--target', 'mps2-an500');
+    expect(built.status, built.stderr).toBe(0);
+    expect(
+      debuggerSymbols(path.join(repoRoot, 'build', 'mps2-an500+debug', 'bin', 'xsinfer.elf')).length,
+    ).toBeGreaterThan(5);
+    server = await XsbugServer.listen();
+  }, 900_000);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('breakpoint at a .ts line, locals, step, resume, trace() as <log>, exception with .ts file:line', async () => {
+    const cli = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'xsinfer.js'),
+        'debug',
+        '--app',
+        'debug_probe',
+        '--iterations',
+        '3',
+        '--xsbug',
+        `127.0.0.1:${server.port}`,
+        '--timeout',
+        '240000',
+      ],
+      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
+    );
+    let output = '';
+    cli.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    let c: XsbugConnection | undefined;
+    try {
+      c = await server.connection(120_000);
+      const login = await c.next((m) => m.login !== undefined, 'the login');
+      expect(login.login).toEqual({ name: 'xsinfer', value: 'XS' });
+
+      const breakLine = lineOf('const doubled');
+      c.send(`<set-all-breakpoints><breakpoint path="${probe}" line="${breakLine}"/></set-all-breakpoints>`);
+      const hit = await c.next((m) => m.break !== undefined, 'the breakpoint');
+      expect(hit.break).toEqual({ path: probe, line: breakLine, message: 'breakpoint' });
+      expect(hit.locals.get('caseIndex')).toBe('0');
+      expect(hit.locals.has('doubled')).toBe(true); // declared, not yet assigned
+      expect(hit.body).toMatch(/<frames>[\s\S]*populate/);
+
+      const after = (m: XsbugMessage) => c!.messages.indexOf(m) + 1;
+      c.send('<step/>');
+      const stepped = await c.next((m) => m.break !== undefined, 'the step', 60_000, after(hit));
+      expect(stepped.break).toEqual({ path: probe, line: breakLine + 1, message: 'step' });
+      expect(stepped.locals.get('doubled')).toBe('0');
+
+      // Resume: case 1 stops at the breakpoint again, with its own locals.
+      c.send('<go/>');
+      const again = await c.next((m) => m.break !== undefined, 'the second hit', 60_000, after(stepped));
+      expect(again.break?.line).toBe(breakLine);
+      expect(again.locals.get('caseIndex')).toBe('1');
+
+      c.send('<clear-all-breakpoints/>');
+      c.send('<go/>');
+      const thrown = await c.next(
+        (m) => m.logs.some((l) => l.text.startsWith('# Exception')),
+        'the exception of case 2',
+        60_000,
+        after(again),
+      );
+      const exception = thrown.logs.find((l) => l.text.startsWith('# Exception'));
+      expect(exception).toMatchObject({ path: probe, line: lineOf('throw new Error') });
+
+      const logs = c.messages.flatMap((m) => m.logs.map((l) => l.text));
+      for (const k of [0, 1, 2]) expect(logs).toContain(`debug_probe: case ${k} doubled ${2 * k}\n`);
+
+      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/debug_probe: run \d+ ended with status 1/);
+    } finally {
+      c?.close();
+    }
+    expect(await exited, output).toBe(0);
+    expect(output).toMatch(/xsbug relay ended: the debugger closed its connection/);
+  }, 300_000);
+
+  it('fails with one line and LINK_FAILED (8) when nothing listens for xsbug', async () => {
+    const free = await XsbugServer.listen();
+    const port = free.port;
+    await free.close();
+    const r = xsinfer('debug', '--xsbug', `127.0.0.1:${port}`);
+    expect(r.status).toBe(8);
+    expect(r.stderr.trim()).toBe(
+      `xsinfer: nothing listens for xsbug on 127.0.0.1:${port}: start xsbug (or xsbug-log) first, or name its address with --xsbug HOST:PORT`,
+    );
+  });
+});
