@@ -14,6 +14,7 @@ import { buildDirFor } from '../build/firmware.ts';
 import { buildXsarc, resolveCreation } from '../build/device-archive.ts';
 import { configModule, type JsonObject } from '../build/manifest.ts';
 import type { Target } from '../targets.ts';
+import { currentFlavour } from '../build/flavour.ts';
 
 export interface AppSource {
   /** Deploy name (upload name): the app directory's name unless a manifest names it. */
@@ -202,7 +203,8 @@ export async function buildAppArchive(opts: {
       `no built-in archive at ${base}: build the firmware the device runs first (npx xsinfer build --target ${opts.target})`,
     );
   }
-  const tool = await buildXsarc();
+  // The firmware's flavour (--debug) decides how XS is built: xsarc must match it.
+  const tool = await buildXsarc(undefined, currentFlavour().xsarcDefines);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-deploy-'));
   try {
     const modules = compileApp(src, path.join(work, 'js'));

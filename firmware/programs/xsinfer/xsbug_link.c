@@ -8,6 +8,8 @@
 #include "xsbug_link.h"
 #include "xsinfer_xs_debug.h"
 
+#ifdef mxDebug
+
 enum { RING_BYTES = 2048 };
 
 static uint8_t ring[RING_BYTES];
@@ -75,11 +77,6 @@ void xsbug_link_init(void) {
 }
 
 void xsbug_link_handle(const wire_cmd_t *cmd) {
-  if (!xsinfer_xs_debug_available()) {
-    wire_error(&device_wire, cmd, WIRE_ERR_UNSUPPORTED,
-               "this firmware has no debugger: build and boot it with --debug");
-    return;
-  }
   if (waiting) return; /* not reached: link_receive takes its own commands */
   if (take(cmd) != 0) return;
   wire_drain(&device_wire);
@@ -96,3 +93,14 @@ void xsbug_link_handle(const wire_cmd_t *cmd) {
   }
   wire_drain(&device_wire);
 }
+
+#else /* a release image: no debugger, no ring */
+
+void xsbug_link_init(void) {}
+
+void xsbug_link_handle(const wire_cmd_t *cmd) {
+  wire_error(&device_wire, cmd, WIRE_ERR_UNSUPPORTED,
+             "this firmware has no debugger: build and boot it with --debug");
+}
+
+#endif
