@@ -102,10 +102,13 @@ export class XsbugRelay extends EventEmitter {
     }
   }
 
-  /** One command at a time, in order: each waits for its ack. */
+  /** One command at a time, in order: each waits for its ack. The device reads commands
+   * only between runs and in breaks, so the debugger's bytes sent while an app runs wait
+   * for the run's end: the command is sent again every 5 s (the device acks a repeat
+   * without taking it twice) for as long as the link lives. */
   private enqueue(fields: { data?: Uint8Array; attach?: boolean; detach?: boolean }): Promise<void> {
     const next = this.pending.then(async () => {
-      await this.session.command({ kind: 'xsbug', ...fields }, { timeoutMs: 5000 });
+      await this.session.command({ kind: 'xsbug', ...fields }, { timeoutMs: 5000, retries: Number.MAX_SAFE_INTEGER });
     });
     this.pending = next.catch(() => {});
     return next;
