@@ -151,6 +151,8 @@ function compileApp(src: AppSource, outDir: string): { path: string; file: strin
       outDir,
       rootDir: emitRoot,
       noEmitOnError: true,
+      // The debug flavour: source maps, which xsarc --debug follows to TypeScript lines.
+      sourceMap: currentFlavour().lineInfo,
       ...(src.standalone ? { baseUrl: deviceDir, paths: { [`${PACKAGE_PREFIX}*`]: ['lib/*'] } } : {}),
     },
     configFile,
@@ -226,6 +228,7 @@ export async function buildAppArchive(opts: {
       base,
       '--out-xsa',
       out,
+      ...(currentFlavour().lineInfo ? ['--debug'] : []),
       ...modules.map((m) => `${m.path}=${m.file}`),
     ];
     const r = await exec(tool, args, { cwd: repoRoot });
