@@ -144,6 +144,35 @@ describe('xsinfer debug on QEMU', () => {
     expect(output).toMatch(/xsbug relay ended: the debugger closed its connection/);
   }, 300_000);
 
+  it("the debugger's <abort/> stops the device: RUN_FAILED (5) with XS's reason", async () => {
+    const cli = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'xsinfer.js'),
+        'debug',
+        '--app',
+        'debug_probe',
+        '--xsbug',
+        `127.0.0.1:${server.port}`,
+      ],
+      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
+    );
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const c = await server.connection(120_000);
+    await c.next((m) => m.login !== undefined, 'the login');
+    c.send(
+      `<set-all-breakpoints><breakpoint path="${probe}" line="${lineOf('const doubled')}"/></set-all-breakpoints>`,
+    );
+    await c.next((m) => m.break !== undefined, 'the breakpoint');
+    c.send('<abort/>');
+    expect(await exited, stderr).toBe(5);
+    expect(stderr.trim().split('\n').pop()).toBe(
+      'xsinfer: the device stopped: XS aborted: debugger; the device stops (abort)',
+    );
+  }, 300_000);
+
   it('fails with one line and LINK_FAILED (8) when nothing listens for xsbug', async () => {
     const free = await XsbugServer.listen();
     const port = free.port;

@@ -6,7 +6,13 @@
 import type { Command } from 'commander';
 import { buildFirmware } from '../../build/firmware.ts';
 import { formatRecord } from '../../bridge/format.ts';
-import type { AckRecord, DeviceRecord, DoneRecord } from '../../bridge/protocol.ts';
+import {
+  CommandType,
+  type AckRecord,
+  type DeviceRecord,
+  type DoneRecord,
+  type ErrorRecord,
+} from '../../bridge/protocol.ts';
 import { DeviceSession, SessionError } from '../../bridge/session.ts';
 import { connectDevice } from '../../bench/device.ts';
 import { DEFAULT_XSBUG, XsbugRelay, connectXsbug, parseXsbugAddress } from '../../debug/relay.ts';
@@ -15,6 +21,9 @@ import { setBaudOverride } from '../../run/link-settings.ts';
 import { isBoardTarget, parseTarget, targetList } from '../../targets.ts';
 import { enumOption, intOption, portOption } from '../options.ts';
 import { log } from '../output.ts';
+
+/** Error records after which the device runs nothing more (XS aborted). */
+const STOP_CODES = new Set<string>(['abort', 'outOfMemory', 'stackOverflow']);
 
 interface DebugOptions {
   target: string;
@@ -86,7 +95,10 @@ export function register(program: Command): void {
       }
       const session = new DeviceSession(device.link);
       session.on('record', (r: DeviceRecord) => {
-        if (r.kind !== 'xsbug' && r.kind !== 'ack') process.stdout.write(formatRecord(r) + '\n');
+        if (r.kind === 'xsbug' || r.kind === 'ack') return;
+        // A run refused while XS waits for the debugger is retried (startRun), not a failure.
+        if (r.kind === 'error' && r.codeName === 'badState' && r.type === CommandType.run) return;
+        process.stdout.write(formatRecord(r) + '\n');
       });
       const relay = new XsbugRelay(session, socket);
       const interrupt = () => void relay.stop('interrupted');
@@ -121,6 +133,15 @@ export function register(program: Command): void {
         }
         const why = await relay.ended;
         log(`xsbug relay ended: ${why} (${relay.toDebugger} bytes to the debugger, ${relay.toDevice} to the device)`);
+      } catch (err) {
+        // The device stopped (e.g. the debugger's <abort/>: XS aborts): say why, not only
+        // that the link closed.
+        const stop = [...session.records]
+          .reverse()
+          .find((r): r is ErrorRecord => r.kind === 'error' && r.cmd === undefined && STOP_CODES.has(r.codeName));
+        if (stop && err instanceof SessionError && err.code === 'LINK_CLOSED')
+          throw new XsinferError('RUN_FAILED', `the device stopped: ${stop.message} (${stop.codeName})`);
+        throw err;
       } finally {
         clearTimeout(timer);
         process.off('SIGINT', interrupt);
