@@ -35,6 +35,8 @@ export const RecordType = {
   done: 0x47,
   overflow: 0x48,
   user: 0x4f,
+  /** A JS profile (profiling flavour): phase marks or a piece of the .cpuprofile JSON. */
+  profile: 0x7f,
 } as const;
 export type RecordKind = keyof typeof RecordType;
 
@@ -91,6 +93,8 @@ export interface RunCommand {
   model?: string;
   /** Core event counters per phase (boards that have them; QEMU ignores it). */
   counters?: boolean;
+  /** Profiling flavour only: profile the JS run, the sample clock being ticks / profile. */
+  profile?: number;
 }
 export interface StopCommand {
   kind: 'stop';
@@ -269,6 +273,22 @@ export interface UserRecord extends RecordBase {
   name: string;
   value: unknown;
 }
+/** A JS run's profile: either one timed iteration's phase marks (`at`: its four tick
+ *  reads, low 32 bits) or one piece (`seq`) of the .cpuprofile JSON, `last` on the final one. */
+export interface ProfileRecord extends RecordBase {
+  kind: 'profile';
+  run: number;
+  i?: number;
+  at?: number[];
+  data?: string;
+  pieceSeq?: number;
+  last?: boolean;
+  truncated?: boolean;
+  /** Ticks per unit of the profile's clock. */
+  quantum?: number;
+  poolBytes?: number;
+  poolPeak?: number;
+}
 /** A frame whose type is not known to this host, or whose payload does not match its type. */
 export interface InvalidRecord extends RecordBase {
   kind: 'invalid';
@@ -288,4 +308,5 @@ export type DeviceRecord =
   | DoneRecord
   | OverflowRecord
   | UserRecord
+  | ProfileRecord
   | InvalidRecord;

@@ -18,6 +18,7 @@ import {
   type PhaseCounters,
   type PhaseCounts,
   type PhaseTicks,
+  type ProfileRecord,
   COUNTER_FIELDS,
   type TickUnit,
 } from './protocol.ts';
@@ -276,6 +277,33 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       );
     case 'user':
       return withExtra({ kind: 'user', seq, name: str(o, 'name'), value: o.value }, o, ['name', 'value']);
+    case 'profile': {
+      const rec: ProfileRecord = { kind: 'profile', seq, run: num(o, 'run') };
+      if (o.at !== undefined) {
+        rec.i = num(o, 'i');
+        rec.at = numbers(o, 'at');
+        if (rec.at.length !== 4) throw new Invalid('at: 4 tick reads expected');
+      } else {
+        rec.pieceSeq = num(o, 'seq');
+        rec.data = str(o, 'data');
+        rec.last = bool(o, 'last');
+        const truncated = optBool(o, 'truncated');
+        if (truncated !== undefined) rec.truncated = truncated;
+        for (const k of ['quantum', 'poolBytes', 'poolPeak'] as const) if (o[k] !== undefined) rec[k] = num(o, k);
+      }
+      return withExtra(rec, o, [
+        'run',
+        'i',
+        'at',
+        'seq',
+        'data',
+        'last',
+        'truncated',
+        'quantum',
+        'poolBytes',
+        'poolPeak',
+      ]);
+    }
   }
   throw new Invalid(`no decoder for ${kind}`);
 }

@@ -296,7 +296,7 @@ interface DeviceModule {
 }
 
 /** Compiles device/ with its tsconfig into outDir; returns the emitted modules. */
-export function compileDeviceTs(outDir: string): DeviceModule[] {
+export function compileDeviceTs(outDir: string, sourceMaps = false): DeviceModule[] {
   const configFile = path.join(deviceDir, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, ts.sys.readFile);
   if (read.error) throw new XsinferError('BUILD_FAILED', ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
@@ -304,7 +304,7 @@ export function compileDeviceTs(outDir: string): DeviceModule[] {
     read.config,
     ts.sys,
     deviceDir,
-    { outDir, noEmitOnError: true },
+    { outDir, noEmitOnError: true, ...(sourceMaps ? { sourceMap: true } : {}) },
     configFile,
   );
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
@@ -401,6 +401,8 @@ export interface GenerateOptions {
   toolsDir?: string;
   /** Compile with line numbers (mxDebugFlag): better error locations, bigger and slower code. */
   debug?: boolean;
+  /** tsc also writes <module>.js.map (the profiling flavour maps lines back to .ts). */
+  sourceMaps?: boolean;
   /** Another manifest than the repository's manifest.json (tests). */
   manifest?: string;
 }
@@ -418,7 +420,7 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
   const configFile = path.join(genDir, `${CONFIG_MODULE}.js`);
   writeIfChanged(configFile, configModule(manifest.config, buildName(opts.target)));
   const modules = [
-    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js')), manifest.apps),
+    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js'), opts.sourceMaps), manifest.apps),
     { path: CONFIG_MODULE, file: configFile },
     ...nativeModules(),
   ];

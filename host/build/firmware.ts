@@ -9,9 +9,11 @@ import { buildRoot, repoRoot } from '../paths.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { generateAssets } from './assets.ts';
 import { writeIfChanged } from './files.ts';
+import { flavours, type Flavour } from './flavour.ts';
 import { buildName, configTable, definesHeader, resolveManifest } from './manifest.ts';
 
 export type { Target } from '../targets.ts';
+export type { Flavour } from './flavour.ts';
 
 export interface FirmwareBuild {
   target: Target;
@@ -20,17 +22,22 @@ export interface FirmwareBuild {
 
 const inFlight = new Map<string, Promise<FirmwareBuild>>();
 
-export function buildDirFor(target: Target): string {
-  return path.join(buildRoot, buildName(target));
+/** build/<target>[+platform][+manifest hash][+flavour]. */
+function flavourBuildName(target: Target, flavour: Flavour = 'release'): string {
+  return buildName(target) + flavours[flavour].suffix;
 }
 
-export function programPath(target: Target, program: string): string {
-  return path.join(buildDirFor(target), 'bin', program + (targetInfo[target].arm ? '.elf' : ''));
+export function buildDirFor(target: Target, flavour: Flavour = 'release'): string {
+  return path.join(buildRoot, flavourBuildName(target, flavour));
+}
+
+export function programPath(target: Target, program: string, flavour: Flavour = 'release'): string {
+  return path.join(buildDirFor(target, flavour), 'bin', program + (targetInfo[target].arm ? '.elf' : ''));
 }
 
 /** The program's binary, or a clear error when the build did not produce it. */
-export function existingProgram(target: Target, program: string): string {
-  const file = programPath(target, program);
+export function existingProgram(target: Target, program: string, flavour: Flavour = 'release'): string {
+  const file = programPath(target, program, flavour);
   if (!fs.existsSync(file)) {
     throw new XsinferError(
       'BUILD_FAILED',
@@ -41,16 +48,17 @@ export function existingProgram(target: Target, program: string): string {
 }
 
 /** Targets a parent process (the test global setup) has already built in this run. */
-function prebuilt(target: Target): boolean {
-  return (process.env.XSINFER_PREBUILT ?? '').split(',').includes(buildName(target));
+function prebuilt(name: string): boolean {
+  return (process.env.XSINFER_PREBUILT ?? '').split(',').includes(name);
 }
 
-export function buildFirmware(opts: { target: Target; quiet?: boolean }): Promise<FirmwareBuild> {
-  if (prebuilt(opts.target)) return Promise.resolve({ target: opts.target, buildDir: buildDirFor(opts.target) });
-  const name = buildName(opts.target);
+export function buildFirmware(opts: { target: Target; quiet?: boolean; flavour?: Flavour }): Promise<FirmwareBuild> {
+  const flavour = opts.flavour ?? 'release';
+  const name = flavourBuildName(opts.target, flavour);
+  if (prebuilt(name)) return Promise.resolve({ target: opts.target, buildDir: buildDirFor(opts.target, flavour) });
   let pending = inFlight.get(name);
   if (!pending) {
-    pending = runBuild(opts.target, opts.quiet ?? true);
+    pending = runBuild(opts.target, opts.quiet ?? true, flavour);
     inFlight.set(name, pending);
     pending.catch(() => inFlight.delete(name));
   }
@@ -66,7 +74,7 @@ async function buildId(): Promise<string> {
 
 export { writeIfChanged } from './files.ts';
 
-async function generateSources(target: Target, buildDir: string): Promise<void> {
+async function generateSources(target: Target, buildDir: string, flavour: Flavour): Promise<void> {
   const id = await buildId();
   writeIfChanged(
     path.join(buildDir, 'gen', 'build_id.c'),
@@ -81,22 +89,29 @@ async function generateSources(target: Target, buildDir: string): Promise<void> 
   const archiveModule = path.join(repoRoot, 'host', 'build', 'device-archive.ts');
   if (fs.existsSync(archiveModule)) {
     const { generateDeviceArchive } = (await import(archiveModule)) as {
-      generateDeviceArchive: (o: { target: Target; buildDir: string }) => Promise<void>;
+      generateDeviceArchive: (o: {
+        target: Target;
+        buildDir: string;
+        debug?: boolean;
+        sourceMaps?: boolean;
+      }) => Promise<void>;
     };
-    await generateDeviceArchive({ target, buildDir });
+    const f = flavours[flavour];
+    await generateDeviceArchive({ target, buildDir, debug: f.lines, sourceMaps: f.sourceMaps });
   }
 }
 
-async function runBuild(target: Target, quiet: boolean): Promise<FirmwareBuild> {
-  const buildDir = buildDirFor(target);
+async function runBuild(target: Target, quiet: boolean, flavour: Flavour): Promise<FirmwareBuild> {
+  const buildDir = buildDirFor(target, flavour);
   fs.mkdirSync(buildDir, { recursive: true });
-  await generateSources(target, buildDir);
+  await generateSources(target, buildDir, flavour);
   const configured = fs.existsSync(path.join(buildDir, 'build.ninja'));
   if (!configured) {
     const args = ['-S', path.join(repoRoot, 'firmware'), '-B', buildDir, '-G', 'Ninja', `-DXSINFER_TARGET=${target}`];
     if (targetInfo[target].arm) {
       args.push(`-DCMAKE_TOOLCHAIN_FILE=${path.join(repoRoot, 'firmware', 'cmake', 'arm-none-eabi.cmake')}`);
     }
+    args.push(...flavours[flavour].cmake);
     const configure = await exec('cmake', args, { echo: !quiet });
     if (configure.code !== 0) {
       throw new XsinferError(

@@ -15,11 +15,13 @@ export function register(program: Command): void {
     .option('--program <name>', 'firmware program to report on', MAIN_PROGRAM)
     .option('--json', 'print the size report as JSON (last line)')
     .option('-v, --verbose', 'show compiler output')
-    .action(async (opts: { target: string; program: string; json?: boolean; verbose?: boolean }) => {
+    .option('--profile', "the profiling flavour (XS's sampling profiler, build/<target>+profile)")
+    .action(async (opts: { target: string; program: string; json?: boolean; verbose?: boolean; profile?: boolean }) => {
       const target = parseTarget(opts.target);
       programOption(opts.program);
-      await buildFirmware({ target, quiet: !opts.verbose });
-      const report = await sizeReport(target, programPath(target, opts.program));
+      const flavour = opts.profile ? 'profile' : 'release';
+      await buildFirmware({ target, quiet: !opts.verbose, flavour });
+      const report = await sizeReport(target, programPath(target, opts.program, flavour));
       if (opts.json) {
         printJson(report);
         return;

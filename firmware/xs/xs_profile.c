@@ -1,0 +1,240 @@
+/*
+ * xs_profile.c – the platform side of XS's profiler (xsProfile.c, compiled unmodified with
+ * -DXSINFER_XS_PROFILE_TU, which routes its clock, memory and stdio here through
+ * xsinfer_platform.h): the sample clock, the profiler's pool, the stream that carries the
+ * .cpuprofile JSON out, and metering as the sampling trigger. Contract:
+ * xsinfer_xs_profile.h.
+ */
+#include "xsAll.h"
+
+#include "board.h"
+#include "xs_internal.h"
+#include "xsinfer_xs_profile.h"
+
+#ifndef XSINFER_XS_PROFILE_POOL
+#define XSINFER_XS_PROFILE_POOL 262144
+#endif
+/* Opcodes between two metering checks: each check reads the clock; XS takes a sample only
+ * when its interval has passed. */
+#ifndef XSINFER_XS_PROFILE_METER
+#define XSINFER_XS_PROFILE_METER 32
+#endif
+
+static uint8_t pool_memory[XSINFER_XS_PROFILE_POOL] __attribute__((aligned(8)));
+static xsinfer_pool_t pool = {pool_memory, sizeof pool_memory, NULL, NULL, 0, 0};
+
+static uint32_t quantum = 1;
+static int active;
+static int truncated;
+static uint64_t frozen; /* the clock's last value (kept once the pool runs low) */
+
+/* ---- clock ---- */
+
+/* Room the profiler may still need at once: the sample array moves when it grows by 1,024
+ * samples (8 KB), so it needs its own size again plus the growth, with slack for records. */
+static int pool_low(void) {
+  return pool.used + 16384u > (pool.bytes - pool.used);
+}
+
+static txMachine *machine;
+static int in_meter;
+
+/* Whether the running host function is XS's typed-array element accessor: XS runs every
+ * a[i] on a typed array as a call of that getter or setter (xsDataView.c), and checks the
+ * profiler when the call returns. */
+static int in_element_accessor(txMachine *the) {
+  txSlot *frame = the->frame;
+  if (!frame) return 0;
+  txSlot *function = frame + 3;
+  if (function->kind != XS_REFERENCE_KIND) return 0;
+  txSlot *accessor = &mxTypedArrayAccessor;
+  return function->value.reference == accessor->value.accessor.getter ||
+         function->value.reference == accessor->value.accessor.setter;
+}
+
+int xsinfer_xs_profile_clock(struct timeval *tv, void *tz) {
+  (void)tz;
+  uint64_t t;
+  if (truncated || pool_low()) {
+    truncated = 1;
+    t = frozen;
+  } else if (!in_meter && machine && in_element_accessor(machine)) {
+    /* The element accessor's return: the clock reads as at the last check, so no sample
+     * is taken here and the accessor's time goes to the JS function that indexed the
+     * array, at its next sample (as an element access is part of the function's code). */
+    t = frozen;
+  } else {
+    t = board_ticks() / quantum;
+    frozen = t;
+  }
+  /* fxGetTicks reads tv_sec * 1000000 + tv_usec: the clock value exactly. */
+  tv->tv_sec = (time_t)(t / 1000000u);
+  tv->tv_usec = (suseconds_t)(t % 1000000u);
+  return 0;
+}
+
+/* ---- memory ---- */
+
+void *xsinfer_xs_profile_malloc(size_t size) {
+  return xsinfer_pool_malloc(&pool, size);
+}
+
+void *xsinfer_xs_profile_calloc(size_t count, size_t size) {
+  if (size && count > 0x7FFFFFF0u / size) return NULL;
+  void *p = xsinfer_pool_malloc(&pool, count * size);
+  if (p) memset(p, 0, count * size);
+  return p;
+}
+
+void *xsinfer_xs_profile_realloc(void *block, size_t size) {
+  return xsinfer_pool_realloc(&pool, block, size);
+}
+
+void xsinfer_xs_profile_free(void *block) {
+  xsinfer_pool_free(&pool, block);
+}
+
+/* ---- the stream ---- */
+
+typedef struct stream {
+  xsinfer_xs_profile_out_fn out;
+  void *user;
+  uint32_t length;
+  char buffer[XSINFER_XS_PROFILE_CHUNK];
+} stream_t;
+
+static stream_t stream;
+
+static void put(stream_t *s, const char *text, uint32_t length) {
+  while (length) {
+    uint32_t n = sizeof s->buffer - s->length;
+    if (n > length) n = length;
+    memcpy(s->buffer + s->length, text, n);
+    s->length += n;
+    text += n;
+    length -= n;
+    if (s->length == sizeof s->buffer) {
+      if (s->out) s->out(s->user, s->buffer, s->length, 0);
+      s->length = 0;
+    }
+  }
+}
+
+static void put_unsigned(stream_t *s, unsigned long long v) {
+  char digits[24];
+  uint32_t n = 0;
+  do {
+    digits[sizeof digits - 1 - n++] = (char)('0' + v % 10u);
+    v /= 10u;
+  } while (v);
+  put(s, digits + sizeof digits - n, n);
+}
+
+/* The conversions xsProfile.c uses: %d, %u, %llu, %s and %%. newlib-nano's printf has no
+ * long long, and this keeps stdio's buffers (and their malloc) out of the image. */
+int xsinfer_xs_profile_fprintf(FILE *file, const char *format, ...) {
+  stream_t *s = (stream_t *)(void *)file;
+  va_list args;
+  va_start(args, format);
+  for (const char *p = format; *p; p++) {
+    if (*p != '%') {
+      const char *q = p;
+      while (q[1] && q[1] != '%') q++;
+      put(s, p, (uint32_t)(q - p + 1));
+      p = q;
+      continue;
+    }
+    p++;
+    if (*p == 'd') {
+      int v = va_arg(args, int);
+      if (v < 0) put(s, "-", 1);
+      put_unsigned(s, v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v);
+    } else if (*p == 'u') {
+      put_unsigned(s, va_arg(args, unsigned));
+    } else if (p[0] == 'l' && p[1] == 'l' && p[2] == 'u') {
+      put_unsigned(s, va_arg(args, unsigned long long));
+      p += 2;
+    } else if (*p == 's') {
+      const char *text = va_arg(args, const char *);
+      put(s, text, (uint32_t)strlen(text));
+    } else if (*p == '%') {
+      put(s, "%", 1);
+    } else {
+      /* Not a conversion xsProfile.c uses: stop rather than misread the arguments. */
+      break;
+    }
+  }
+  va_end(args);
+  return 0;
+}
+
+int xsinfer_xs_profile_fclose(FILE *file) {
+  stream_t *s = (stream_t *)(void *)file;
+  if (s->out) s->out(s->user, s->buffer, s->length, 1);
+  s->length = 0;
+  return 0;
+}
+
+FILE *xsinfer_xs_profile_fopen(const char *name, const char *mode) {
+  (void)name;
+  (void)mode;
+  return NULL;
+}
+
+size_t xsinfer_xs_profile_strftime(char *s, size_t max, const char *format, const struct tm *tm) {
+  (void)format;
+  (void)tm;
+  if (max) s[0] = 0;
+  return 0;
+}
+
+/* ---- start / stop ---- */
+
+static txBoolean meter(txMachine *the, txU4 index) {
+  (void)index;
+  /* Called from the interpreter loop with the->frame current: the running function is the
+   * sample's leaf, its callers the path XS records. */
+  in_meter = 1;
+  fxCheckProfiler(the, the->frame);
+  in_meter = 0;
+  return 1;
+}
+
+void xsinfer_xs_profile_start(xsMachine *the, uint32_t q) {
+  if (active) return;
+  xsinfer_pool_reset(&pool);
+  quantum = q ? q : 1u;
+  truncated = 0;
+  frozen = 0;
+  machine = the;
+  active = 1;
+  fxStartProfiling(the);
+  fxBeginMetering(the, meter, XSINFER_XS_PROFILE_METER);
+}
+
+void xsinfer_xs_profile_stop(xsMachine *the, xsinfer_xs_profile_out_fn out, void *user) {
+  if (!active) return;
+  fxEndMetering(the);
+  stream.out = out;
+  stream.user = user;
+  stream.length = 0;
+  fxStopProfiling(the, &stream);
+  machine = NULL;
+  active = 0;
+}
+
+int xsinfer_xs_profile_active(void) {
+  return active;
+}
+
+int xsinfer_xs_profile_truncated(void) {
+  return truncated;
+}
+
+uint32_t xsinfer_xs_profile_pool_bytes(void) {
+  return pool.bytes;
+}
+
+uint32_t xsinfer_xs_profile_pool_peak(void) {
+  return pool.peak;
+}
