@@ -26,7 +26,8 @@ static xsinfer_pool_t pool = {pool_memory, sizeof pool_memory, NULL, NULL, 0, 0}
 static uint32_t quantum = 1;
 static int active;
 static int truncated;
-static uint64_t frozen; /* the clock's last value (kept once the pool runs low) */
+static uint64_t origin; /* board ticks at the start: the clock counts from here */
+static uint32_t last;   /* the clock's last value */
 
 /* ---- clock ---- */
 
@@ -52,24 +53,25 @@ static int in_element_accessor(txMachine *the) {
          function->value.reference == accessor->value.accessor.setter;
 }
 
+/* Called at every profiler check (interpreter, host returns, collections), so it stays
+ * cheap: no 64-bit division while the run is under 2^32 ticks. */
 int xsinfer_xs_profile_clock(struct timeval *tv, void *tz) {
   (void)tz;
-  uint64_t t;
-  if (truncated || pool_low()) {
-    truncated = 1;
-    t = frozen;
-  } else if (!in_meter && machine && in_element_accessor(machine)) {
-    /* The element accessor's return: the clock reads as at the last check, so no sample
-     * is taken here and the accessor's time goes to the JS function that indexed the
-     * array, at its next sample (as an element access is part of the function's code). */
-    t = frozen;
-  } else {
-    t = board_ticks() / quantum;
-    frozen = t;
+  /* At an element accessor's return the clock reads as at the last check, so no sample is
+   * taken there and the accessor's time goes to the JS function that indexed the array at
+   * its next sample (as an element access is part of a function's code). Once the pool runs
+   * low, or the clock would pass 2^31 units, it stops: no further sample. */
+  if (!truncated && (in_meter || !machine || !in_element_accessor(machine))) {
+    uint64_t d = board_ticks() - origin;
+    uint64_t t = (d >> 32) ? d / quantum : (uint32_t)d / quantum;
+    if (pool_low() || t > 0x7FFFFFFFu)
+      truncated = 1;
+    else
+      last = (uint32_t)t;
   }
   /* fxGetTicks reads tv_sec * 1000000 + tv_usec: the clock value exactly. */
-  tv->tv_sec = (time_t)(t / 1000000u);
-  tv->tv_usec = (suseconds_t)(t % 1000000u);
+  tv->tv_sec = 0;
+  tv->tv_usec = (suseconds_t)last;
   return 0;
 }
 
@@ -205,7 +207,8 @@ void xsinfer_xs_profile_start(xsMachine *the, uint32_t q) {
   xsinfer_pool_reset(&pool);
   quantum = q ? q : 1u;
   truncated = 0;
-  frozen = 0;
+  last = 0;
+  origin = board_ticks();
   machine = the;
   active = 1;
   fxStartProfiling(the);
@@ -229,6 +232,10 @@ int xsinfer_xs_profile_active(void) {
 
 int xsinfer_xs_profile_truncated(void) {
   return truncated;
+}
+
+uint64_t xsinfer_xs_profile_origin(void) {
+  return origin;
 }
 
 uint32_t xsinfer_xs_profile_pool_bytes(void) {

@@ -152,7 +152,9 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
   };
 }
 
-export function benchFromRecording(file: string): BenchResult {
+/** `profilesDir`: where the .cpuprofile files of a profiled session go (`report` writes
+ * them next to its report); without it a recording's profiles are left out. */
+export function benchFromRecording(file: string, profilesDir?: string): BenchResult {
   const replay = replayRecording(readRecording(file));
   if (!replay.records.some((r) => r.kind === 'info'))
     throw new XsinferError(
@@ -160,6 +162,8 @@ export function benchFromRecording(file: string): BenchResult {
       `${file} holds no session: no info record among its ${replay.records.length} records (was the device ever reached?)`,
     );
   const result = resultFromRecords(replay.records);
+  if (profilesDir !== undefined && replay.records.some((r) => r.kind === 'profile'))
+    result.profiles = writeProfiles(replay.records, result.target as Target, profilesDir);
   // Recordings made by bench carry the tool versions in their header; the build id is the device's.
   const versions = replay.meta.versions as Omit<ToolVersions, 'build'> | undefined;
   return versions ? { ...result, versions: { ...versions, build: result.build } } : result;

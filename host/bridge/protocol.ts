@@ -286,6 +286,8 @@ export interface ProfileRecord extends RecordBase {
   truncated?: boolean;
   /** Ticks per unit of the profile's clock. */
   quantum?: number;
+  /** Board ticks at the profile clock's zero. */
+  origin?: number;
   poolBytes?: number;
   poolPeak?: number;
 }

@@ -289,7 +289,8 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
         rec.last = bool(o, 'last');
         const truncated = optBool(o, 'truncated');
         if (truncated !== undefined) rec.truncated = truncated;
-        for (const k of ['quantum', 'poolBytes', 'poolPeak'] as const) if (o[k] !== undefined) rec[k] = num(o, k);
+        for (const k of ['quantum', 'origin', 'poolBytes', 'poolPeak'] as const)
+          if (o[k] !== undefined) rec[k] = num(o, k);
       }
       return withExtra(rec, o, [
         'run',

@@ -78,8 +78,10 @@ export interface RunProfile {
   /** The device's JSON, as XS printed it (clock units = quantum ticks). */
   raw: CpuProfile;
   quantum: number;
+  /** Board ticks at the clock's zero. */
+  origin: number;
   truncated: boolean;
-  /** Timed iterations' tick reads t0..t3 (low 32 bits). */
+  /** Timed iterations' tick reads t0..t3 (low 32 bits), in time order. */
   marks: number[][];
 }
 
@@ -113,6 +115,7 @@ export function profilesFromRecords(records: DeviceRecord[]): Map<number, RunPro
       run,
       raw,
       quantum: last.quantum ?? 1,
+      origin: last.origin ?? 0,
       truncated: last.truncated ?? false,
       marks: marks.get(run) ?? [],
     });
@@ -184,19 +187,20 @@ export function toDevtools(
       children: (children.get(n.id) ?? []).sort((a, b) => a - b),
     };
   });
+  const offset = p.origin / p.quantum;
   let clock = raw.startTime;
-  let previous = Math.round(raw.startTime * scale);
+  let previous = Math.round((offset + raw.startTime) * scale);
   const timeDeltas = raw.timeDeltas.map((d) => {
     clock += d;
-    const now = Math.round(clock * scale);
+    const now = Math.round((offset + clock) * scale);
     const delta = now - previous;
     previous = now;
     return delta;
   });
   return {
     nodes,
-    startTime: Math.round(raw.startTime * scale),
-    endTime: Math.round(raw.endTime * scale),
+    startTime: Math.round((offset + raw.startTime) * scale),
+    endTime: Math.round((offset + raw.endTime) * scale),
     samples: [...raw.samples],
     timeDeltas,
   };
@@ -249,13 +253,12 @@ export function summarize(
 ): ProfileSummary {
   const raw = p.raw;
   const scale = p.quantum * unitsPerTick(tick);
-  // Phase intervals in clock units: the 32-bit marks widened next to the profile's start.
-  const startTicks = raw.startTime * p.quantum;
+  // Phase intervals in clock units: each 32-bit mark widened as the first value at or after
+  // the one before (marks come in time order, each less than 2^32 ticks after the last).
+  let previousTick = p.origin + raw.startTime * p.quantum;
   const wide = (t32: number): number => {
-    const base = Math.floor(startTicks / 2 ** 32) * 2 ** 32;
-    let t = base + t32;
-    if (t < startTicks - 2 ** 31) t += 2 ** 32;
-    return t / p.quantum;
+    previousTick += (((t32 - previousTick) % 2 ** 32) + 2 ** 32) % 2 ** 32;
+    return (previousTick - p.origin) / p.quantum;
   };
   const spans: { phase: number; from: number; to: number }[] = [];
   // A truncated profile's clock stopped at its last sample: only iterations before it count.

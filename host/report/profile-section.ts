@@ -29,6 +29,11 @@ export function profileSection(result: BenchResult, unit: string): Section | und
     const notes = [
       `${p.samples} samples every ${fmt(p.interval)} ${unit}, ${p.iterations} timed iterations; per iteration. Profile: ${p.file ?? '(not written)'}.`,
     ];
+    const short = p.phases.filter((ph) => ph.span < 5 * p.interval).map((ph) => ph.phase.toUpperCase());
+    if (short.length)
+      notes.push(
+        `${short.join(', ')} ${short.length > 1 ? 'are' : 'is'} shorter than five sample intervals: ${short.length > 1 ? 'their' : 'its'} rows are rough (one sample's interval reaches into the next phase); a smaller --profile-interval sharpens them.`,
+      );
     if (p.truncated)
       notes.push(
         "The profiler's pool ran low and sampling stopped early: only the iterations before that are counted (raise --profile-interval).",

@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBench } from '../../host/bench/bench.ts';
+import { pack } from 'msgpackr';
+import { benchFromRecording, runBench } from '../../host/bench/bench.ts';
+import { runSession } from '../../host/bench/session-runs.ts';
+import { decodeRecord } from '../../host/bridge/records.ts';
 import { buildFirmware, programPath } from '../../host/build/firmware.ts';
 import { exec } from '../../host/exec.ts';
 import {
@@ -42,6 +45,40 @@ describe('profile arithmetic (host)', () => {
     expect(() => decodeVlq('g')).toThrow(/inside a number/);
   });
 
+  it('decodes the wire profile record (0x7F): phase marks and JSON pieces', () => {
+    const frame = (payload: unknown) => ({ type: 0x7f, seq: 9, payload: pack(payload) });
+    expect(decodeRecord(frame({ run: 2, i: 0, at: [1, 2, 3, 4_000_000_000] }))).toMatchObject({
+      kind: 'profile',
+      run: 2,
+      i: 0,
+      at: [1, 2, 3, 4_000_000_000],
+    });
+    expect(
+      decodeRecord(
+        frame({
+          run: 2,
+          seq: 0,
+          data: '{"nodes"',
+          last: true,
+          truncated: false,
+          quantum: 26,
+          poolBytes: 8,
+          poolPeak: 4,
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'profile',
+      run: 2,
+      pieceSeq: 0,
+      data: '{"nodes"',
+      last: true,
+      truncated: false,
+      quantum: 26,
+    });
+    expect(decodeRecord(frame({ run: 2, i: 0, at: [1, 2] })).kind).toBe('invalid');
+    expect(decodeRecord(frame({ run: 2, seq: 0 })).kind).toBe('invalid');
+  });
+
   it('picks the clock quantum for a sample interval', () => {
     // 10,000 instructions = 32,000 ticks = 1,250 units of 25.6 ticks.
     expect(profileQuantum(10_000, tick)).toBe(26);
@@ -53,6 +90,7 @@ describe('profile arithmetic (host)', () => {
   const run: RunProfile = {
     run: 7,
     quantum: 4,
+    origin: 0,
     truncated: false,
     raw: {
       nodes: [
@@ -91,6 +129,36 @@ describe('profile arithmetic (host)', () => {
     ]);
     expect(s.iterations).toBe(1);
     expect(s.interval).toBeCloseTo(1250 * scale);
+  });
+
+  it('widens 32-bit phase marks across tick-counter wraps', () => {
+    const base = 2 ** 32 - 100;
+    const wrapped: RunProfile = {
+      run: 1,
+      quantum: 1,
+      origin: base,
+      truncated: false,
+      raw: {
+        nodes: [node(0, '(host)', [2]), node(2, 'f', [], 2)],
+        startTime: 0,
+        endTime: 400,
+        samples: [2, 2],
+        timeDeltas: [200, 2 ** 32 + 200],
+      },
+      // POPULATE from 50 to 110 ticks after the origin (across the wrap), INVOKE 60 more,
+      // and the second iteration one whole counter period (2^32 ticks) later
+      marks: [
+        [2 ** 32 - 50, 10, 70, 80],
+        [2 ** 32 - 50, 10, 70, 80],
+      ],
+    };
+    const s = summarize(wrapped, { unit: 'cycles', num: 1, den: 1 }, undefined, repoRoot, {
+      app: 'x',
+      impl: 'js',
+      kernels: 'reference',
+    });
+    expect(s.phases.map((p) => p.span)).toEqual([60, 60, 10]);
+    expect(s.phases[0]!.rows[0]!.self).toBe(60);
   });
 
   it('turns the function graph into a DevTools tree in the target unit', () => {
@@ -169,6 +237,24 @@ describe('bench --profile on mps2-an500', () => {
     expect(md).toContain('## Where the JS time goes (profiling build)');
     expect(md).toMatch(/\| POPULATE \([\d,]+\) \| populate \| device\/apps\/mnist\/main\.ts:\d+ \|/);
     expect(renderTerminal(result)).toContain('== Where the JS time goes (profiling build) ==');
+
+    // `xsinfer report` rebuilds the same tables (and profiles) from the recording
+    const again = path.join(out, 'again');
+    const replayed = benchFromRecording(path.join(out, 'recording.xsirec'), again);
+    expect(replayed.profiles!.map(({ file: _f, ...p }) => p)).toEqual(result.profiles!.map(({ file: _f, ...p }) => p));
+    expect(fs.readFileSync(path.join(again, 'profiles', 'mnist.cpuprofile'), 'utf8')).toBe(
+      fs.readFileSync(file, 'utf8'),
+    );
+  });
+
+  it('a release device refuses a profiled run', async () => {
+    await expect(
+      runSession({
+        target: 'mps2-an500',
+        outDir: path.join(out, 'release'),
+        runs: [{ app: 'mnist', impl: 'js', kernels: 'optimized', iterations: 1, warmup: 0, ops: false, profile: 26 }],
+      }),
+    ).rejects.toThrow(/profile needs the profiling firmware/);
   });
 
   it('the release image has no profiler, the profiling image has it', async () => {

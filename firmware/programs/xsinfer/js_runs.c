@@ -231,7 +231,7 @@ static void send_profile_piece(void *user, const char *data, uint32_t len, int l
   profile_out_t *o = user;
   wire_mp_t *mp = wire_queue_begin(&device_wire, WIRE_REC_PROFILE);
   if (mp) {
-    wire_mp_map(mp, last ? 8 : 4);
+    wire_mp_map(mp, last ? 9 : 4);
     wire_mp_str(mp, "run");
     wire_mp_uint(mp, o->run_id);
     wire_mp_str(mp, "seq");
@@ -245,6 +245,8 @@ static void send_profile_piece(void *user, const char *data, uint32_t len, int l
       wire_mp_bool(mp, xsinfer_xs_profile_truncated());
       wire_mp_str(mp, "quantum");
       wire_mp_uint(mp, profile_quantum);
+      wire_mp_str(mp, "origin");
+      wire_mp_uint(mp, xsinfer_xs_profile_origin());
       wire_mp_str(mp, "poolBytes");
       wire_mp_uint(mp, xsinfer_xs_profile_pool_bytes());
       wire_mp_str(mp, "poolPeak");

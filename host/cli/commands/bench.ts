@@ -284,9 +284,10 @@ export function register(program: Command): void {
     .option('--csv', 'also write result.csv (one row per run and phase)')
     .option('--json', 'print the result as JSON (last line)')
     .action((file: string, opts: { out?: string; qemu?: string; json?: boolean; csv?: boolean }) => {
-      const result = benchFromRecording(path.resolve(inputFile('recording', file)));
+      const outDir = path.resolve(opts.out ?? path.dirname(file));
+      const result = benchFromRecording(path.resolve(inputFile('recording', file)), outDir);
       if (opts.qemu) result.qemu = loadQemuReference(path.resolve(opts.qemu));
-      const paths = writeReport(result, path.resolve(opts.out ?? path.dirname(file)), { csv: opts.csv });
+      const paths = writeReport(result, outDir, { csv: opts.csv });
       const full = withDerived(result);
       if (opts.json) printJson(full);
       else {
