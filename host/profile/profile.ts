@@ -8,6 +8,8 @@
 // interval; its total is the self time of everything reachable from it in the call graph,
 // exact when each of those callees has this one caller and an upper bound otherwise (the
 // table marks it "≤").
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DeviceRecord, ProfileRecord, TickUnit } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
 import type { SourceMapper } from './sourcemap.ts';
@@ -134,7 +136,13 @@ function sourceOf(
 ): { url: string; line: number } | undefined {
   if (!frame.url || frame.lineNumber < 0) return undefined;
   const p = mapper?.map(frame.url, frame.lineNumber);
-  if (!p) return { url: frame.url + '.js', line: frame.lineNumber + 1 };
+  if (!p) {
+    // No map: the module is JS written as such, a native module's half in
+    // native/bindings/<m>/<m>.js, or generated (mc/config).
+    const binding = `native/bindings/${frame.url}/${frame.url}.js`;
+    const url = fs.existsSync(path.join(repoRoot, binding)) ? binding : frame.url + '.js';
+    return { url, line: frame.lineNumber + 1 };
+  }
   const rel = p.file.startsWith(repoRoot + '/') ? p.file.slice(repoRoot.length + 1) : p.file;
   return { url: rel, line: p.line + 1 };
 }
