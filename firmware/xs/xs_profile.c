@@ -27,8 +27,12 @@ static xsinfer_pool_t pool = {pool_memory, sizeof pool_memory, NULL, NULL, 0, 0}
 static uint32_t quantum = 1;
 static int active;
 static int truncated;
-static uint64_t origin; /* board ticks at the start: the clock counts from here */
-static uint32_t last;   /* the clock's last value */
+static uint64_t origin;     /* board ticks at the start: the clock counts from here */
+static uint32_t last;       /* the clock's last value */
+static uint64_t base_ticks; /* origin + base_units quanta */
+static uint32_t base_units;
+static uint32_t step_units; /* quanta in ≈2^30 ticks, and their ticks */
+static uint32_t step_ticks;
 
 /* ---- clock ---- */
 
@@ -56,7 +60,7 @@ static int in_element_accessor(const txMachine *the) {
 }
 
 /* Called at every profiler check (interpreter, host returns, collections), so it stays
- * cheap: no 64-bit division while the run is under 2^32 ticks. */
+ * cheap. */
 int xsinfer_xs_profile_clock(struct timeval *tv, void *tz) {
   (void)tz;
   /* At an element accessor's return the clock reads as at the last check, so no sample is
@@ -64,12 +68,19 @@ int xsinfer_xs_profile_clock(struct timeval *tv, void *tz) {
    * its next sample (as an element access is part of a function's code). Once the pool runs
    * low, or the clock would pass 2^31 units, it stops: no further sample. */
   if (!truncated && (in_meter || !machine || !in_element_accessor(machine))) {
-    uint64_t d = board_ticks() - origin;
-    uint64_t t = (d >> 32) ? d / quantum : (uint32_t)d / quantum;
-    if (pool_low() || t > 0x7FFFFFFFu)
+    /* Ticks since `base` (whole quanta after the origin) stay under 2^31: a 32-bit division
+     * (the M7's udiv) instead of a 64-bit one in the library. */
+    uint64_t d = board_ticks() - base_ticks;
+    while (d >> 31) {
+      base_ticks += step_ticks;
+      base_units += step_units;
+      d -= step_ticks;
+    }
+    uint32_t t = base_units + (uint32_t)d / quantum;
+    if (pool_low() || t > 0x7FFFFFFFu || t < base_units)
       truncated = 1;
     else
-      last = (uint32_t)t;
+      last = t;
   }
   /* fxGetTicks reads tv_sec * 1000000 + tv_usec: the clock value exactly. */
   tv->tv_sec = 0;
@@ -211,6 +222,10 @@ void xsinfer_xs_profile_start(xsMachine *the, uint32_t q) {
   truncated = 0;
   last = 0;
   origin = board_ticks();
+  base_ticks = origin;
+  base_units = 0;
+  step_units = (1u << 30) / quantum ? (1u << 30) / quantum : 1u;
+  step_ticks = step_units * quantum;
   machine = the;
   element_getter = mxTypedArrayAccessor.value.accessor.getter;
   element_setter = mxTypedArrayAccessor.value.accessor.setter;
