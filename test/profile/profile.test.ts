@@ -161,6 +161,20 @@ describe('profile arithmetic (host)', () => {
     expect(s.phases[0]!.rows[0]!.self).toBe(60);
   });
 
+  it('a truncated profile counts only the iterations before its last sample', () => {
+    const cut = summarize(
+      { ...run, truncated: true, marks: [run.marks[0]!, [4300, 4400, 4500, 4600]] },
+      tick,
+      undefined,
+      repoRoot,
+      { app: 'x', impl: 'js', kernels: 'optimized' },
+    );
+    // the second iteration (units 1075..1150) lies after the last sample (1060)
+    expect(cut.iterations).toBe(1);
+    expect(cut.truncated).toBe(true);
+    expect(cut.phases[0]!.span).toBeCloseTo(20 * 4 * (40 / 128));
+  });
+
   it('turns the function graph into a DevTools tree in the target unit', () => {
     const d = toDevtools(run, tick, undefined, repoRoot);
     expect(checkCpuProfile(d)).toEqual([]);
