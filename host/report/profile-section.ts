@@ -1,5 +1,6 @@
 // The report's "where the JS time goes" section (bench --profile): per profiled JS run and
 // phase, the top functions by self time with their .ts position (host/profile/profile.ts).
+import path from 'node:path';
 import type { BenchResult } from '../bench/result.ts';
 import { fmt, fmtPct, type Align, type Section, type Table } from './tables.ts';
 
@@ -27,7 +28,7 @@ export function profileSection(result: BenchResult, unit: string): Section | und
         ]);
     }
     const notes = [
-      `${p.samples} samples every ${fmt(p.interval)} ${unit}, ${p.iterations} timed iterations; per iteration. Profile: ${p.file ?? '(not written)'}.`,
+      `${p.samples} samples every ${fmt(p.interval)} ${unit}, ${p.iterations} timed iterations; per iteration. Profile: ${p.file ? `profiles/${path.basename(p.file)}` : '(not written)'} next to this report.`,
     ];
     const short = p.phases.filter((ph) => ph.span < 5 * p.interval).map((ph) => ph.phase.toUpperCase());
     if (short.length)
