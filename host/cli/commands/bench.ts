@@ -262,7 +262,10 @@ export function register(program: Command): void {
             ) + '\n',
           );
         log(
-          `recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}${paths.csv ? `\n          ${paths.csv}` : ''}`,
+          `recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}${paths.csv ? `\n          ${paths.csv}` : ''}` +
+            (result.profiles?.length
+              ? `\nprofiles  ${path.join(outDir, 'profiles')}/ (Chrome DevTools .cpuprofile)`
+              : ''),
         );
       }
       if (full.runs.some((r) => r.correct === false)) {
