@@ -17,6 +17,8 @@ import { toolVersions, type ToolVersions } from '../versions.ts';
 import { modelRows, tflmArenaBytes } from '../report/models.ts';
 import { appModel } from '../report/seed.ts';
 import { collectRuns, type CollectedRun } from './collect.ts';
+import { currentFlavourName } from '../build/flavour.ts';
+import { DEFAULT_PROFILE_INTERVAL, expectedTick, profileQuantum, writeProfiles } from '../profile/write.ts';
 import type { BenchResult, BenchRun, KernelSet, MemoryReport } from './result.ts';
 
 /** The pseudo-app that runs the micro-benchmarks. */
@@ -66,6 +68,10 @@ export interface BenchOptions {
   app?: { name: string; data: Uint8Array };
   /** These runs instead of the apps × impls × kernels matrix. */
   specs?: RunSpec[];
+  /** Profile every JS run on the profiling firmware (build/<target>+profile), sampling
+   *  every `interval` units of the target (default 10,000 instructions on QEMU); the
+   *  profiles go to <outDir>/profiles/ and into result.profiles. */
+  profile?: { interval?: number };
   onRunDone?: (spec: RunSpec, index: number, total: number) => void;
 }
 
@@ -147,7 +153,9 @@ export function resultFromRecords(records: DeviceRecord[], flash: Record<string,
   };
 }
 
-export function benchFromRecording(file: string): BenchResult {
+/** `profilesDir`: where the .cpuprofile files of a profiled session go (`report` writes
+ * them next to its report); without it a recording's profiles are left out. */
+export function benchFromRecording(file: string, profilesDir?: string): BenchResult {
   const replay = replayRecording(readRecording(file));
   if (!replay.records.some((r) => r.kind === 'info'))
     throw new XsinferError(
@@ -155,6 +163,8 @@ export function benchFromRecording(file: string): BenchResult {
       `${file} holds no session: no info record among its ${replay.records.length} records (was the device ever reached?)`,
     );
   const result = resultFromRecords(replay.records);
+  if (profilesDir !== undefined && replay.records.some((r) => r.kind === 'profile'))
+    result.profiles = writeProfiles(replay.records, result.target as Target, profilesDir);
   // Recordings made by bench carry the tool versions in their header; the build id is the device's.
   const versions = replay.meta.versions as Omit<ToolVersions, 'build'> | undefined;
   return versions ? { ...result, versions: { ...versions, build: result.build } } : result;
@@ -235,11 +245,22 @@ export function planRuns(
 export async function runBench(
   opts: BenchOptions,
 ): Promise<{ result: BenchResult; recording: string; records: DeviceRecord[] }> {
-  if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target });
-  const specs = opts.specs ?? planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
+  const flavour = opts.profile ? 'profile' : currentFlavourName();
+  if (opts.profile && currentFlavourName() !== 'release')
+    throw new XsinferError('BAD_ARGUMENT', '--profile and --debug: profiling has its own firmware flavour; use one');
+  if (!opts.port || targetInfo[opts.target].arm) await buildFirmware({ target: opts.target, flavour });
+  const planned = opts.specs ?? planRuns({ ...opts, model: opts.model?.asset }, resolveManifest(opts.target).apps);
+  const quantum = opts.profile
+    ? profileQuantum(opts.profile.interval ?? DEFAULT_PROFILE_INTERVAL, expectedTick(opts.target))
+    : 0;
+  // The micro-benchmarks are no app run: they are not profiled.
+  const specs = quantum
+    ? planned.map((s) => (s.impl === 'js' && s.app !== MICRO_APP ? { ...s, profile: quantum } : s))
+    : planned;
   const { build: _build, ...tools } = toolVersions(opts.target, null);
   const session = await runSession({
     target: opts.target,
+    flavour,
     port: opts.port,
     runs: specs,
     outDir: opts.outDir,
@@ -251,10 +272,11 @@ export async function runBench(
     // A board on a port keeps running: `stop` would halt it until the next reset.
     stop: opts.port === undefined,
   });
-  const elf = programPath(opts.target, MAIN_PROGRAM);
+  const elf = programPath(opts.target, MAIN_PROGRAM, flavour);
   const flash =
     fs.existsSync(elf) && targetInfo[opts.target].arm ? (await sizeReport(opts.target, elf)).components : {};
   const result = resultFromRecords(session.records, flash);
+  if (opts.profile) result.profiles = writeProfiles(session.records, opts.target, opts.outDir);
   return {
     result: { ...result, versions: { ...tools, build: result.build } },
     recording: session.recording,

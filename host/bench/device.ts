@@ -1,6 +1,6 @@
 // Opens a wire link to a device running the main firmware: a QEMU guest booted here
 // (UART on a TCP socket), the host-target process (stdin/stdout), or a board on a serial port.
-import { existingProgram } from '../build/firmware.ts';
+import { existingProgram, type Flavour } from '../build/firmware.ts';
 import { openProcessLink, linkFromSocket, type Link } from '../bridge/link.ts';
 import { openBoardLink } from '../run/link-settings.ts';
 import { bootQemu } from '../run/board-session.ts';
@@ -21,19 +21,22 @@ export async function connectDevice(opts: {
   target: Target;
   port?: string;
   program?: string;
+  /** The firmware flavour booted on QEMU or run on host (default release). */
+  flavour?: Flavour;
 }): Promise<DeviceConnection> {
   const program = opts.program ?? MAIN_PROGRAM;
+  const flavour = opts.flavour ?? 'release';
   if (opts.port) {
     const link = await openBoardLink(opts.port, opts.target);
     return { link, description: link.description, exited: new Promise(() => {}), kill: () => void link.close() };
   }
   if (isQemuTarget(opts.target)) {
-    const boot = await bootQemu({ elf: existingProgram(opts.target, program), machine: opts.target });
+    const boot = await bootQemu({ elf: existingProgram(opts.target, program, flavour), machine: opts.target });
     const link = linkFromSocket(boot.socket, `qemu ${opts.target} tcp:127.0.0.1:${boot.port}`);
     return { link, description: link.description, exited: boot.exited, kill: () => boot.child.kill('SIGKILL') };
   }
   if (opts.target === 'host') {
-    const link = openProcessLink(existingProgram('host', program));
+    const link = openProcessLink(existingProgram('host', program, flavour));
     return { link, description: link.description, exited: link.exited, kill: () => link.child.kill('SIGKILL') };
   }
   throw new XsinferError(

@@ -1,3 +1,4 @@
+import type { ProfileSummary } from '../profile/profile.ts';
 // The shape of a benchmark result: what `bench --json` prints, what `report` rebuilds from
 // a recording, and what the terminal/markdown/HTML reports render (CLI.md, DESIGN.md §10).
 // All timings are in the target's unit (`unit`): instructions on mps2-an500, cycles on the
@@ -194,4 +195,7 @@ export interface BenchResult {
   /** The versions the counts depend on (compiler, newlib, QEMU, XS, Node, firmware build id);
    *  absent in results written before they were recorded. */
   versions?: ToolVersions;
+  /** `bench --profile`: the JS runs' profiles from the profiling build (not the release
+   *  image: its numbers are not the release numbers). */
+  profiles?: ProfileSummary[];
 }

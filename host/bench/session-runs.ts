@@ -16,6 +16,7 @@ import { toXsinferError, XsinferError } from '../errors.ts';
 import type { Target } from '../targets.ts';
 import { sendImage } from '../deploy/deploy.ts';
 import { connectDevice, type DeviceConnection } from './device.ts';
+import type { Flavour } from '../build/firmware.ts';
 
 export interface RunSpec {
   app: string;
@@ -28,6 +29,8 @@ export interface RunSpec {
   model?: string;
   /** Core event counters per phase (boards that have them). */
   counters?: boolean;
+  /** Profiling firmware: profile this JS run, the sample clock being ticks / profile. */
+  profile?: number;
 }
 
 /** A `--model` value: a .tflite file to upload into the model slot first, or the name
@@ -94,9 +97,11 @@ export async function runSession(opts: {
   stop?: boolean;
   /** More fields for the recording's header (bench: the tool versions). */
   meta?: Record<string, unknown>;
+  /** The firmware flavour to boot (default release). */
+  flavour?: Flavour;
 }): Promise<SessionResult> {
   // Connected first: a link that cannot be opened leaves no empty results directory behind.
-  const device = await connectDevice({ target: opts.target, port: opts.port });
+  const device = await connectDevice({ target: opts.target, port: opts.port, flavour: opts.flavour });
   try {
     fs.mkdirSync(opts.outDir, { recursive: true });
   } catch (err) {

@@ -38,6 +38,7 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
       // Only when given: a run without it is byte-identical to what older hosts sent.
       if (cmd.model !== undefined) p.model = cmd.model;
       if (cmd.counters) p.counters = true;
+      if (cmd.profile) p.profile = cmd.profile;
       return p;
     }
     case 'stop':

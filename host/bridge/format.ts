@@ -73,6 +73,10 @@ export function formatRecord(r: DeviceRecord, tick?: TickUnit): string {
       return `${head} ${r.name} = ${short(r.value)}`;
     case 'xsbug':
       return `${head} ${short(new TextDecoder().decode(r.data))}`;
+    case 'profile':
+      return r.at
+        ? `${head} run ${r.run} iteration ${r.i}: phase marks ${r.at.join(', ')}`
+        : `${head} run ${r.run} profile piece ${r.pieceSeq} (${r.data?.length ?? 0} chars)${r.last ? `, last${r.truncated ? ', TRUNCATED' : ''}` : ''}`;
     case 'invalid':
       return `${head} type 0x${r.type.toString(16)}: ${r.reason}`;
   }

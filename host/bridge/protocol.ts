@@ -39,6 +39,8 @@ export const RecordType = {
   user: 0x4f,
   /** XS's xsbug stream toward the host's relay (debug firmware); the end of the record range. */
   xsbug: 0x7f,
+  /** A JS profile (profiling flavour): phase marks or a piece of the .cpuprofile JSON. */
+  profile: 0x7e,
 } as const;
 export type RecordKind = keyof typeof RecordType;
 
@@ -95,6 +97,8 @@ export interface RunCommand {
   model?: string;
   /** Core event counters per phase (boards that have them; QEMU ignores it). */
   counters?: boolean;
+  /** Profiling flavour only: profile the JS run, the sample clock being ticks / profile. */
+  profile?: number;
 }
 export interface StopCommand {
   kind: 'stop';
@@ -287,6 +291,24 @@ export interface XsbugRecord extends RecordBase {
   kind: 'xsbug';
   data: Uint8Array;
 }
+/** A JS run's profile: either one timed iteration's phase marks (`at`: its four tick
+ *  reads, low 32 bits) or one piece (`seq`) of the .cpuprofile JSON, `last` on the final one. */
+export interface ProfileRecord extends RecordBase {
+  kind: 'profile';
+  run: number;
+  i?: number;
+  at?: number[];
+  data?: string;
+  pieceSeq?: number;
+  last?: boolean;
+  truncated?: boolean;
+  /** Ticks per unit of the profile's clock. */
+  quantum?: number;
+  /** Board ticks at the profile clock's zero. */
+  origin?: number;
+  poolBytes?: number;
+  poolPeak?: number;
+}
 /** A frame whose type is not known to this host, or whose payload does not match its type. */
 export interface InvalidRecord extends RecordBase {
   kind: 'invalid';
@@ -307,4 +329,5 @@ export type DeviceRecord =
   | OverflowRecord
   | UserRecord
   | XsbugRecord
+  | ProfileRecord
   | InvalidRecord;

@@ -18,6 +18,7 @@ import {
   type PhaseCounters,
   type PhaseCounts,
   type PhaseTicks,
+  type ProfileRecord,
   COUNTER_FIELDS,
   type TickUnit,
 } from './protocol.ts';
@@ -279,6 +280,35 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
     case 'xsbug': {
       if (!(o.data instanceof Uint8Array)) throw new Invalid('data: expected bin');
       return withExtra({ kind: 'xsbug', seq, data: o.data }, o, ['data']);
+    }
+    case 'profile': {
+      const rec: ProfileRecord = { kind: 'profile', seq, run: num(o, 'run') };
+      if (o.at !== undefined) {
+        rec.i = num(o, 'i');
+        rec.at = numbers(o, 'at');
+        if (rec.at.length !== 4) throw new Invalid('at: 4 tick reads expected');
+      } else {
+        rec.pieceSeq = num(o, 'seq');
+        rec.data = str(o, 'data');
+        rec.last = bool(o, 'last');
+        const truncated = optBool(o, 'truncated');
+        if (truncated !== undefined) rec.truncated = truncated;
+        for (const k of ['quantum', 'origin', 'poolBytes', 'poolPeak'] as const)
+          if (o[k] !== undefined) rec[k] = num(o, k);
+      }
+      return withExtra(rec, o, [
+        'run',
+        'i',
+        'at',
+        'seq',
+        'data',
+        'last',
+        'truncated',
+        'quantum',
+        'origin',
+        'poolBytes',
+        'poolPeak',
+      ]);
     }
   }
   throw new Invalid(`no decoder for ${kind}`);

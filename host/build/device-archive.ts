@@ -13,7 +13,7 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
 import { writeIfChanged } from './files.ts';
-import { flavours } from './flavour.ts';
+import { currentFlavourName, flavours, type FlavourName } from './flavour.ts';
 import { buildName, configModule, resolveManifest } from './manifest.ts';
 
 export const XSNAP_VERSION = '0.15.0';
@@ -309,7 +309,7 @@ export function compileDeviceTs(outDir: string, opts: { sourceMap?: boolean } = 
     read.config,
     ts.sys,
     deviceDir,
-    // Source maps (debug flavour) end each module with `//# sourceMappingURL=`, which xsarc
+    // Source maps (debug and profile flavours) end each module with `//# sourceMappingURL=`, which xsarc
     // follows to give XS TypeScript files and lines.
     { outDir, noEmitOnError: true, sourceMap: opts.sourceMap === true },
     configFile,
@@ -406,8 +406,9 @@ export interface GenerateOptions {
   buildDir: string;
   /** Where xsarc is cached (default build/tools). */
   toolsDir?: string;
-  /** Compile with line numbers (mxDebugFlag): better error locations, bigger and slower code. */
-  debug?: boolean;
+  /** The firmware flavour the archive is for (default: this process's, host/build/flavour.ts):
+   * its xsarc defines, and line information with tsc's source maps where it has them. */
+  flavour?: FlavourName;
   /** Another manifest than the repository's manifest.json (tests). */
   manifest?: string;
 }
@@ -415,19 +416,22 @@ export interface GenerateOptions {
 /** Writes ${buildDir}/gen/xs_archive.c (only when its content changes) and returns what
  * the archive holds. */
 export async function generateDeviceArchive(opts: GenerateOptions): Promise<ArchiveSummary> {
+  const flavourName = opts.flavour ?? currentFlavourName();
+  const flavour = flavours[flavourName];
+  const lineInfo = flavour.lineInfo;
   const genDir = path.join(opts.buildDir, 'gen');
   const out = path.join(genDir, 'xs_archive.c');
   const creation = resolveCreation(opts.target, opts.manifest);
   // The debug flavour's XS (mxDebug) lays out txMachine and its built-ins differently:
   // its archive and preparation come from an xsarc built the same way.
-  const tool = await buildXsarc(opts.toolsDir, opts.debug ? flavours.debug.xsarcDefines : []);
+  const tool = await buildXsarc(opts.toolsDir, flavour.xsarcDefines);
   const manifest = resolveManifest(opts.target, opts.manifest);
   // Generated beside (not inside) tsc's output; as a module file its text is part of the
   // inputs hashed below, so a config change rebuilds the archive.
   const configFile = path.join(genDir, `${CONFIG_MODULE}.js`);
-  writeIfChanged(configFile, configModule(manifest.config, buildName(opts.target)));
+  writeIfChanged(configFile, configModule(manifest.config, buildName(opts.target, flavourName)));
   const modules = [
-    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js'), { sourceMap: opts.debug }), manifest.apps),
+    ...selectModules(compileDeviceTs(path.join(genDir, 'device-js'), { sourceMap: lineInfo }), manifest.apps),
     { path: CONFIG_MODULE, file: configFile },
     ...nativeModules(),
   ];
@@ -445,7 +449,7 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
     String(POOL_EXTRA_BYTES),
     '--arena-extra',
     String(ARENA_GROWTH_BYTES),
-    ...(opts.debug ? ['--debug'] : []),
+    ...(lineInfo ? ['--debug'] : []),
     // manifest.json defines.xs.symbolsInRam: the archive's symbols are registered at boot
     // instead of being prepared in flash (less flash, more RAM and boot time).
     ...(manifest.defines.MODDEF_XS_SYMBOLSINRAM ? ['--symbols-in-ram'] : []),
@@ -456,7 +460,7 @@ export async function generateDeviceArchive(opts: GenerateOptions): Promise<Arch
     fs.readFileSync(`${tool}.stamp`, 'utf8'),
     ...args,
     ...modules.map((m) => fs.readFileSync(m.file)),
-    ...(opts.debug ? modules.map((m) => (fs.existsSync(`${m.file}.map`) ? fs.readFileSync(`${m.file}.map`) : '')) : []),
+    ...(lineInfo ? modules.map((m) => (fs.existsSync(`${m.file}.map`) ? fs.readFileSync(`${m.file}.map`) : '')) : []),
   ]);
   if (fs.existsSync(out) && fs.existsSync(summaryFile) && fs.existsSync(path.join(genDir, 'xs_preparation.c'))) {
     const previous = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as ArchiveSummary & { inputs: string };

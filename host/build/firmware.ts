@@ -8,11 +8,13 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { generateAssets } from './assets.ts';
-import { currentFlavour } from './flavour.ts';
 import { writeIfChanged } from './files.ts';
+import { currentFlavourName, flavours, type FlavourName } from './flavour.ts';
 import { buildName, configTable, definesHeader, resolveManifest } from './manifest.ts';
 
 export type { Target } from '../targets.ts';
+export type { FlavourName as Flavour } from './flavour.ts';
+type Flavour = FlavourName;
 
 export interface FirmwareBuild {
   target: Target;
@@ -21,17 +23,19 @@ export interface FirmwareBuild {
 
 const inFlight = new Map<string, Promise<FirmwareBuild>>();
 
-export function buildDirFor(target: Target): string {
-  return path.join(buildRoot, buildName(target));
+/** build/<target>[+platform][+manifest hash][+flavour]; the flavour is this process's
+ * (`--debug`) unless named. */
+export function buildDirFor(target: Target, flavour: Flavour = currentFlavourName()): string {
+  return path.join(buildRoot, buildName(target, flavour));
 }
 
-export function programPath(target: Target, program: string): string {
-  return path.join(buildDirFor(target), 'bin', program + (targetInfo[target].arm ? '.elf' : ''));
+export function programPath(target: Target, program: string, flavour: Flavour = currentFlavourName()): string {
+  return path.join(buildDirFor(target, flavour), 'bin', program + (targetInfo[target].arm ? '.elf' : ''));
 }
 
 /** The program's binary, or a clear error when the build did not produce it. */
-export function existingProgram(target: Target, program: string): string {
-  const file = programPath(target, program);
+export function existingProgram(target: Target, program: string, flavour: Flavour = currentFlavourName()): string {
+  const file = programPath(target, program, flavour);
   if (!fs.existsSync(file)) {
     throw new XsinferError(
       'BUILD_FAILED',
@@ -42,16 +46,17 @@ export function existingProgram(target: Target, program: string): string {
 }
 
 /** Targets a parent process (the test global setup) has already built in this run. */
-function prebuilt(target: Target): boolean {
-  return (process.env.XSINFER_PREBUILT ?? '').split(',').includes(buildName(target));
+function prebuilt(name: string): boolean {
+  return (process.env.XSINFER_PREBUILT ?? '').split(',').includes(name);
 }
 
-export function buildFirmware(opts: { target: Target; quiet?: boolean }): Promise<FirmwareBuild> {
-  if (prebuilt(opts.target)) return Promise.resolve({ target: opts.target, buildDir: buildDirFor(opts.target) });
-  const name = buildName(opts.target);
+export function buildFirmware(opts: { target: Target; quiet?: boolean; flavour?: Flavour }): Promise<FirmwareBuild> {
+  const flavour = opts.flavour ?? currentFlavourName();
+  const name = buildName(opts.target, flavour);
+  if (prebuilt(name)) return Promise.resolve({ target: opts.target, buildDir: buildDirFor(opts.target, flavour) });
   let pending = inFlight.get(name);
   if (!pending) {
-    pending = runBuild(opts.target, opts.quiet ?? true);
+    pending = runBuild(opts.target, opts.quiet ?? true, flavour);
     inFlight.set(name, pending);
     pending.catch(() => inFlight.delete(name));
   }
@@ -67,7 +72,7 @@ async function buildId(): Promise<string> {
 
 export { writeIfChanged } from './files.ts';
 
-async function generateSources(target: Target, buildDir: string): Promise<void> {
+async function generateSources(target: Target, buildDir: string, flavour: Flavour): Promise<void> {
   const id = await buildId();
   writeIfChanged(
     path.join(buildDir, 'gen', 'build_id.c'),
@@ -82,33 +87,24 @@ async function generateSources(target: Target, buildDir: string): Promise<void> 
   const archiveModule = path.join(repoRoot, 'host', 'build', 'device-archive.ts');
   if (fs.existsSync(archiveModule)) {
     const { generateDeviceArchive } = (await import(archiveModule)) as {
-      generateDeviceArchive: (o: { target: Target; buildDir: string; debug?: boolean }) => Promise<void>;
+      generateDeviceArchive: (o: { target: Target; buildDir: string; flavour: Flavour }) => Promise<void>;
     };
-    await generateDeviceArchive({ target, buildDir, debug: currentFlavour().lineInfo });
+    await generateDeviceArchive({ target, buildDir, flavour });
   }
 }
 
-async function runBuild(target: Target, quiet: boolean): Promise<FirmwareBuild> {
-  const buildDir = buildDirFor(target);
+async function runBuild(target: Target, quiet: boolean, flavour: Flavour): Promise<FirmwareBuild> {
+  const buildDir = buildDirFor(target, flavour);
   fs.mkdirSync(buildDir, { recursive: true });
-  await generateSources(target, buildDir);
+  await generateSources(target, buildDir, flavour);
   const configured = fs.existsSync(path.join(buildDir, 'build.ninja'));
-  // The flavour's CMake options (host/build/flavour.ts); given at every configure.
-  const flavourArgs = Object.entries(currentFlavour().cmake).map(([k, v]) => `-D${k}=${v}`);
   if (!configured) {
-    const args = [
-      '-S',
-      path.join(repoRoot, 'firmware'),
-      '-B',
-      buildDir,
-      '-G',
-      'Ninja',
-      `-DXSINFER_TARGET=${target}`,
-      ...flavourArgs,
-    ];
+    const args = ['-S', path.join(repoRoot, 'firmware'), '-B', buildDir, '-G', 'Ninja', `-DXSINFER_TARGET=${target}`];
     if (targetInfo[target].arm) {
       args.push(`-DCMAKE_TOOLCHAIN_FILE=${path.join(repoRoot, 'firmware', 'cmake', 'arm-none-eabi.cmake')}`);
     }
+    // The flavour's CMake options (host/build/flavour.ts).
+    args.push(...Object.entries(flavours[flavour].cmake).map(([k, v]) => `-D${k}=${v}`));
     const configure = await exec('cmake', args, { echo: !quiet });
     if (configure.code !== 0) {
       throw new XsinferError(

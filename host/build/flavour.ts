@@ -14,21 +14,37 @@ export interface Flavour {
    * since they change txMachine and the built-ins xsarc writes as the preparation. */
   xsarcDefines: string[];
   /** Compile the device modules with line and file information (mxDebugFlag) and carry
-   * tsc's source maps into it, so XS reports TypeScript files and lines. */
+   * tsc's source maps into it, so XS reports TypeScript files and lines (debugger and
+   * profiler alike). */
   lineInfo: boolean;
   /** Apps (device/apps) built into this flavour only, added to the manifest's. */
   apps: string[];
 }
 
 export const flavours = {
-  release: { suffix: null, cmake: { XSINFER_XS_DEBUG: 'OFF' }, xsarcDefines: [], lineInfo: false, apps: [] },
+  release: {
+    suffix: null,
+    cmake: { XSINFER_XS_DEBUG: 'OFF', XSINFER_XS_PROFILE: 'OFF' },
+    xsarcDefines: [],
+    lineInfo: false,
+    apps: [],
+  },
   debug: {
     suffix: 'debug',
-    cmake: { XSINFER_XS_DEBUG: 'ON' },
+    cmake: { XSINFER_XS_DEBUG: 'ON', XSINFER_XS_PROFILE: 'OFF' },
     xsarcDefines: ['mxDebug=1'],
     lineInfo: true,
     // test/debug's app: breakpoints, locals, trace() and an uncaught exception.
     apps: ['debug_probe'],
+  },
+  // XS's sampling profiler (firmware/xs/xs_profile.c, docs/profiling.md): `bench --profile`.
+  // xsarc is built without its defines: test/profile boots the prepared image with them.
+  profile: {
+    suffix: 'profile',
+    cmake: { XSINFER_XS_DEBUG: 'OFF', XSINFER_XS_PROFILE: 'ON' },
+    xsarcDefines: [],
+    lineInfo: true,
+    apps: [],
   },
 } satisfies Record<string, Flavour>;
 

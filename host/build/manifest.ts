@@ -9,7 +9,7 @@ import path from 'node:path';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import type { Target } from '../targets.ts';
-import { currentFlavour, flavours } from './flavour.ts';
+import { currentFlavour, currentFlavourName, flavours, type FlavourName } from './flavour.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -92,7 +92,7 @@ export function manifestPlatformOverride(): string | null {
 
 /** The build directory name for a target: "mps2-an500", or "mps2-an500+stm32f769i-disco"
  * when built with another platform's manifest settings. */
-export function buildName(target: Target): string {
+export function buildName(target: Target, flavourName: FlavourName = currentFlavourName()): string {
   const parts: string[] = [target];
   const platform = manifestPlatformOverride();
   if (platform && platform !== target) parts.push(platform);
@@ -100,7 +100,7 @@ export function buildName(target: Target): string {
   if (process.env.XSINFER_MANIFEST)
     parts.push(`m${crypto.createHash('sha1').update(manifestPath()).digest('hex').slice(0, 8)}`);
   // A firmware flavour other than release (--debug): host/build/flavour.ts.
-  const flavour = currentFlavour().suffix;
+  const flavour = flavours[flavourName].suffix;
   if (flavour) parts.push(flavour);
   return parts.join('+');
 }

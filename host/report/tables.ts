@@ -5,6 +5,7 @@ import type { BenchResult, BenchRun, Impl, IoEvidence, Phase } from '../bench/re
 import { phases } from '../bench/result.ts';
 import { hasTimings, orderedRuns, appsOf } from './overhead.ts';
 import { appModel } from './seed.ts';
+import { profileSection } from './profile-section.ts';
 
 export type Align = 'l' | 'r';
 
@@ -849,6 +850,7 @@ export function buildSections(result: BenchResult): Section[] {
     modelSection(result, u),
     opsSection(result, u),
     countersSection(result, u),
+    profileSection(result, u.unit),
   ];
   return sections.filter((s): s is Section => s !== undefined);
 }

@@ -20,7 +20,7 @@ describe('firmware flavours', () => {
   it('release builds in build/<target> with the debugger off and no probe app', () => {
     delete process.env.XSINFER_FLAVOUR;
     expect(buildName('mps2-an500')).toBe('mps2-an500');
-    expect(currentFlavour().cmake).toEqual({ XSINFER_XS_DEBUG: 'OFF' });
+    expect(currentFlavour().cmake).toEqual({ XSINFER_XS_DEBUG: 'OFF', XSINFER_XS_PROFILE: 'OFF' });
     expect(resolveManifest('mps2-an500').apps).not.toContain('debug_probe');
     expect(resolveManifest('stm32f769i-disco').apps).not.toContain('debug_probe');
   });
@@ -30,7 +30,7 @@ describe('firmware flavours', () => {
     expect(buildName('mps2-an500')).toBe('mps2-an500+debug');
     expect(buildName('stm32f769i-disco')).toBe('stm32f769i-disco+debug');
     expect(currentFlavour()).toEqual(flavours.debug);
-    expect(flavours.debug.cmake).toEqual({ XSINFER_XS_DEBUG: 'ON' });
+    expect(flavours.debug.cmake).toEqual({ XSINFER_XS_DEBUG: 'ON', XSINFER_XS_PROFILE: 'OFF' });
     expect(flavours.debug.xsarcDefines).toEqual(['mxDebug=1']);
     expect(resolveManifest('mps2-an500').apps).toContain('debug_probe');
     expect(resolveManifest('stm32f769i-disco').apps).toContain('debug_probe');
@@ -38,7 +38,7 @@ describe('firmware flavours', () => {
 
   it('refuses an unknown flavour', () => {
     process.env.XSINFER_FLAVOUR = 'fast';
-    expect(() => buildName('mps2-an500')).toThrow(/XSINFER_FLAVOUR=fast: not a firmware flavour \(release, debug\)/);
+    expect(() => buildName('mps2-an500')).toThrow(/XSINFER_FLAVOUR=fast: not a firmware flavour \(release, debug, profile\)/);
   });
 });
 

@@ -21,6 +21,9 @@ typedef struct run_request {
   eng_kernel_set_t kernels;
   int ops;
   int counters; /* the run asked for core event counters per phase */
+  /* Profiling flavour: XS's profiler runs through the JS run with this clock quantum in
+   * ticks (0: not profiled; a release image refuses a nonzero one). */
+  uint32_t profile;
   uint32_t iterations;
   uint32_t warmup;
 } run_request_t;

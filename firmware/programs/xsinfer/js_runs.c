@@ -20,12 +20,18 @@
 #include "upload.h"
 #include "xsinfer_bindings.h"
 #include "xsinfer_xs.h"
+#ifdef XSINFER_XS_PROFILE
+#include "xsinfer_xs_profile.h"
+#endif
 
 /* lib/bench's MODEL_MISMATCH: run() refused the run's model (lastFailure() says why). */
 #define JS_MODEL_MISMATCH (-2)
 
 static xsMachine *machine;
 static uint64_t boot_ticks;
+#ifdef XSINFER_XS_PROFILE
+static uint32_t profile_quantum;
+#endif
 
 typedef struct js_sink_state {
   uint32_t run_id;
@@ -36,6 +42,24 @@ static js_sink_state_t sink_state;
 /* The value is sent when the JS loop handed a finite one, as C's. */
 static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
   const js_sink_state_t *state = user;
+#ifdef XSINFER_XS_PROFILE
+  /* A profiled run: where this iteration's phases lie on the profile's clock (queued
+   * first, drained with the iteration's record). */
+  if (xsinfer_xs_profile_active() && r->io_counted) {
+    wire_mp_t *mp = wire_queue_begin(&device_wire, WIRE_REC_PROFILE);
+    if (mp) {
+      wire_mp_map(mp, 3);
+      wire_mp_str(mp, "run");
+      wire_mp_uint(mp, state->run_id);
+      wire_mp_str(mp, "i");
+      wire_mp_uint(mp, r->index);
+      wire_mp_str(mp, "at");
+      wire_mp_array(mp, 4);
+      for (int k = 0; k < 4; k++) wire_mp_uint(mp, r->marks[k]);
+      wire_queue_end(&device_wire);
+    }
+  }
+#endif
   const uint64_t ticks[4] = {r->populate_ticks, r->invoke_ticks, r->respond_ticks, r->total_ticks};
   phase_io_t io;
   for (int p = 0; p < 3; p++) {
@@ -195,6 +219,45 @@ static int valid_app_name(const char *name) {
   return 1;
 }
 
+#ifdef XSINFER_XS_PROFILE
+typedef struct profile_out {
+  uint32_t run_id;
+  uint32_t seq;
+} profile_out_t;
+
+/* One piece of the .cpuprofile JSON per `profile` record, drained at once: the run's
+ * timed part is over, and the pieces may be many. */
+static void send_profile_piece(void *user, const char *data, uint32_t len, int last) {
+  profile_out_t *o = user;
+  wire_mp_t *mp = wire_queue_begin(&device_wire, WIRE_REC_PROFILE);
+  if (mp) {
+    wire_mp_map(mp, last ? 9 : 4);
+    wire_mp_str(mp, "run");
+    wire_mp_uint(mp, o->run_id);
+    wire_mp_str(mp, "seq");
+    wire_mp_uint(mp, o->seq++);
+    wire_mp_str(mp, "data");
+    wire_mp_strn(mp, data, len);
+    wire_mp_str(mp, "last");
+    wire_mp_bool(mp, last);
+    if (last) {
+      wire_mp_str(mp, "truncated");
+      wire_mp_bool(mp, xsinfer_xs_profile_truncated());
+      wire_mp_str(mp, "quantum");
+      wire_mp_uint(mp, profile_quantum);
+      wire_mp_str(mp, "origin");
+      wire_mp_uint(mp, xsinfer_xs_profile_origin());
+      wire_mp_str(mp, "poolBytes");
+      wire_mp_uint(mp, xsinfer_xs_profile_pool_bytes());
+      wire_mp_str(mp, "poolPeak");
+      wire_mp_uint(mp, xsinfer_xs_profile_pool_peak());
+    }
+    wire_queue_end(&device_wire);
+  }
+  wire_drain(&device_wire);
+}
+#endif
+
 /* The JS exception as an error record; XS strings live in the heap until the next GC. */
 static void send_js_error(xsMachine *the, const char *what) {
   char message[200];
@@ -225,6 +288,14 @@ int32_t run_js_app(const run_request_t *request) {
     xsTry {
       xsVar(0) = xsAwaitImport("lib/bench", XS_IMPORT_NAMESPACE);
       xsVar(1) = xsAwaitImport(path, XS_IMPORT_NAMESPACE);
+#ifdef XSINFER_XS_PROFILE
+      /* From the run's setup to its end: the samples of the timed phases are told apart on
+       * the host by the iterations' marks. */
+      if (request->profile) {
+        profile_quantum = request->profile;
+        xsinfer_xs_profile_start(the, request->profile);
+      }
+#endif
       xsVar(2) =
           xsCall5(xsVar(0), xsID("run"), xsVar(1),
                   xsString(request->kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference"),
@@ -248,6 +319,12 @@ int32_t run_js_app(const run_request_t *request) {
     }
   }
   xsEndHost(the);
+#ifdef XSINFER_XS_PROFILE
+  if (xsinfer_xs_profile_active()) {
+    profile_out_t out = {request->run_id, 0};
+    xsinfer_xs_profile_stop(the, send_profile_piece, &out);
+  }
+#endif
   if (wrong >= 0) send_js_memory();
   wire_hold(&device_wire, 0);
   return wrong;

@@ -191,6 +191,12 @@ static const char *decode_run(const wire_cmd_t *cmd, run_request_t *request) {
   request->kernels = cmd->u.run.optimized ? ENG_KERNELS_OPTIMIZED : ENG_KERNELS_REFERENCE;
   request->ops = cmd->u.run.ops;
   request->counters = cmd->u.run.counters;
+  request->profile = cmd->u.run.profile;
+#ifndef XSINFER_XS_PROFILE
+  if (request->profile) return "run: profile needs the profiling firmware (build --profile)";
+#endif
+  if (request->profile && (request->impl_c || strcmp(request->app, "micro") == 0))
+    return "run: profile applies to JS app runs (impl \"js\")";
   request->iterations = cmd->u.run.iterations;
   request->warmup = cmd->u.run.warmup;
   request->run_id = next_run_id++;

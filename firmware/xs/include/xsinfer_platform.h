@@ -106,6 +106,39 @@ void xsinfer_xs_exit(int status) __attribute__((noreturn));
 #define c_mktime        xsinfer_xs_mktime
 #define c_gettimeofday  xsinfer_xs_gettimeofday
 typedef struct timeval c_timeval;
+
+#ifdef XSINFER_XS_PROFILE_TU
+/* Only xsProfile.c (profiling flavour, firmware/xs/xs_profile.c): its clock is the board's
+ * tick counter, its memory a pool of its own, and its FILE* writes go out as wire records
+ * (the profile's `FILE *` is an xs_profile.c stream, never a newlib FILE). The default-file
+ * branch (fopen, time, localtime, strftime) is never taken: a stream is always given. */
+struct tm;
+int xsinfer_xs_profile_clock(struct timeval *tv, void *tz);
+void *xsinfer_xs_profile_malloc(size_t size);
+void *xsinfer_xs_profile_calloc(size_t count, size_t size);
+void *xsinfer_xs_profile_realloc(void *block, size_t size);
+void xsinfer_xs_profile_free(void *block);
+int xsinfer_xs_profile_fprintf(FILE *stream, const char *format, ...);
+int xsinfer_xs_profile_fclose(FILE *stream);
+FILE *xsinfer_xs_profile_fopen(const char *name, const char *mode);
+size_t xsinfer_xs_profile_strftime(char *s, size_t max, const char *format, const struct tm *tm);
+#undef c_gettimeofday
+#undef c_malloc
+#undef c_calloc
+#undef c_realloc
+#undef c_free
+#define c_gettimeofday xsinfer_xs_profile_clock
+#define c_malloc       xsinfer_xs_profile_malloc
+#define c_calloc       xsinfer_xs_profile_calloc
+#define c_realloc      xsinfer_xs_profile_realloc
+#define c_free         xsinfer_xs_profile_free
+#define fprintf        xsinfer_xs_profile_fprintf
+#define fclose         xsinfer_xs_profile_fclose
+#define fopen          xsinfer_xs_profile_fopen
+#define strftime       xsinfer_xs_profile_strftime
+#define localtime      xsinfer_xs_localtime
+#define time(timer)    ((time_t)((void)(timer), 0))
+#endif
 #endif /* XSINFER_XS_HOST_TOOL */
 
 #endif

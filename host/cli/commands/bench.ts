@@ -64,6 +64,8 @@ interface BenchCliOptions {
   out?: string;
   json?: boolean;
   csv?: boolean;
+  profile?: boolean;
+  profileInterval?: string;
 }
 
 /** `--inputs` (or `--apps generic`): the generic app on the --model file with this input set. */
@@ -147,9 +149,16 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'output directory (default ./results/<timestamp>/ in the current directory)')
     .option('--csv', 'also write result.csv (one row per run and phase) next to the report')
     .option('--json', 'print the result as JSON (last line)')
+    .option(
+      '--profile',
+      "profile the JS runs with XS's sampling profiler on the profiling firmware (build/<target>+profile): <out>/profiles/<app>.cpuprofile and a per-phase table of where the JS time goes (numbers of that build, not the release image's)",
+    )
+    .option('--profile-interval <n>', 'sample interval in the target unit (instructions on QEMU)', '10000')
     .action(async (opts: BenchCliOptions) => {
       const target = parseTarget(opts.target);
       setBaudOverride(opts.baud);
+      if (opts.profile && opts.app !== undefined)
+        throw new XsinferError('BAD_ARGUMENT', '--profile profiles the built-in apps; it does not take --app');
       const userApp = opts.app !== undefined ? resolveAppSource(opts.app) : undefined;
       if (userApp) {
         const defaults = appDefaults(userApp.appDir);
@@ -216,6 +225,11 @@ export function register(program: Command): void {
         ...(generic ? { inputs: generic.upload } : {}),
         ...(appUpload ? { app: appUpload } : {}),
         ...(specs ? { specs } : {}),
+        ...(opts.profile
+          ? {
+              profile: { interval: intOption('--profile-interval', opts.profileInterval ?? '10000', 100, 100_000_000) },
+            }
+          : {}),
         onRunDone: (spec, index) => {
           if (bar) bar.update(index + 1, { run: `${spec.app} ${spec.impl} ${spec.kernels}` });
           else if (!opts.json) log(`  done ${index + 1}/${total}: ${spec.app} ${spec.impl} ${spec.kernels}`);
@@ -248,7 +262,10 @@ export function register(program: Command): void {
             ) + '\n',
           );
         log(
-          `recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}${paths.csv ? `\n          ${paths.csv}` : ''}`,
+          `recording ${recording}\nreport    ${paths.html}\n          ${paths.markdown}${paths.csv ? `\n          ${paths.csv}` : ''}` +
+            (result.profiles?.length
+              ? `\nprofiles  ${path.join(outDir, 'profiles')}/ (Chrome DevTools .cpuprofile)`
+              : ''),
         );
       }
       if (full.runs.some((r) => r.correct === false)) {
@@ -270,9 +287,10 @@ export function register(program: Command): void {
     .option('--csv', 'also write result.csv (one row per run and phase)')
     .option('--json', 'print the result as JSON (last line)')
     .action((file: string, opts: { out?: string; qemu?: string; json?: boolean; csv?: boolean }) => {
-      const result = benchFromRecording(path.resolve(inputFile('recording', file)));
+      const outDir = path.resolve(opts.out ?? path.dirname(file));
+      const result = benchFromRecording(path.resolve(inputFile('recording', file)), outDir);
       if (opts.qemu) result.qemu = loadQemuReference(path.resolve(opts.qemu));
-      const paths = writeReport(result, path.resolve(opts.out ?? path.dirname(file)), { csv: opts.csv });
+      const paths = writeReport(result, outDir, { csv: opts.csv });
       const full = withDerived(result);
       if (opts.json) printJson(full);
       else {

@@ -1,6 +1,8 @@
 // `xsinfer build`: compile the firmware for a target and report its size against the chip.
 import type { Command } from 'commander';
 import { buildFirmware, programPath } from '../../build/firmware.ts';
+import { currentFlavourName } from '../../build/flavour.ts';
+import { XsinferError } from '../../errors.ts';
 import { sizeReport } from '../../build/size.ts';
 import { parseTarget, targetList } from '../../targets.ts';
 import { programOption } from '../options.ts';
@@ -15,11 +17,18 @@ export function register(program: Command): void {
     .option('--program <name>', 'firmware program to report on', MAIN_PROGRAM)
     .option('--json', 'print the size report as JSON (last line)')
     .option('-v, --verbose', 'show compiler output')
-    .action(async (opts: { target: string; program: string; json?: boolean; verbose?: boolean }) => {
+    .option('--profile', "the profiling flavour (XS's sampling profiler, build/<target>+profile)")
+    .action(async (opts: { target: string; program: string; json?: boolean; verbose?: boolean; profile?: boolean }) => {
       const target = parseTarget(opts.target);
       programOption(opts.program);
-      await buildFirmware({ target, quiet: !opts.verbose });
-      const report = await sizeReport(target, programPath(target, opts.program));
+      if (opts.profile && currentFlavourName() !== 'release')
+        throw new XsinferError(
+          'BAD_ARGUMENT',
+          '--profile and --debug: profiling has its own firmware flavour; use one',
+        );
+      const flavour = opts.profile ? 'profile' : currentFlavourName();
+      await buildFirmware({ target, quiet: !opts.verbose, flavour });
+      const report = await sizeReport(target, programPath(target, opts.program, flavour));
       if (opts.json) {
         printJson(report);
         return;

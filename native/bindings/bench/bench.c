@@ -57,6 +57,7 @@ void xs_bench_record(xsMachine *the) {
     r.io_bytes[p] = r.io_counted ? m[p + 1].bytes - m[p].bytes : 0;
     r.io_calls[p] = r.io_counted ? m[p + 1].calls - m[p].calls : 0;
   }
+  for (int k = 0; k < 4; k++) r.marks[k] = m[k].ticks;
   /* An optional 10th argument: RESPOND's dequantized value (NaN when absent). */
   r.value = xsToInteger(xsArgc) > 9 && xsTypeOf(xsArg(9)) == xsNumberType
                 ? (float)xsToNumber(xsArg(9))

@@ -35,6 +35,9 @@ typedef struct xsinfer_bench_record {
   int32_t io_counted;
   uint32_t io_bytes[3];
   uint32_t io_calls[3];
+  /* The four tick reads themselves (low 32 bits of the board's ticks; valid with
+   * io_counted): where the phases lie in time, for a profile of the run. */
+  uint32_t marks[4];
   float value; /* RESPOND's dequantized value; NaN when the app gave none */
 } xsinfer_bench_record_t;
 

@@ -72,6 +72,9 @@ enum {
   WIRE_REC_DONE = 0x47,
   WIRE_REC_OVERFLOW = 0x48,
   WIRE_REC_USER = 0x4f,
+  /* A JS profile (profiling flavour): a timed iteration's phase marks or a piece of the
+   * .cpuprofile JSON (docs/protocol.md). */
+  WIRE_REC_PROFILE = 0x7e,
   /* XS's xsbug stream toward the host's relay (debug firmware); the end of the range. */
   WIRE_REC_XSBUG = 0x7f
 };
@@ -205,6 +208,7 @@ typedef struct wire_cmd {
       uint8_t optimized; /* 0 = reference kernels, 1 = optimized */
       uint8_t ops;       /* per-op profile requested */
       uint8_t counters;  /* core event counters per phase requested (boards that have them) */
+      uint32_t profile;  /* profiling flavour: clock quantum in ticks, 0 = not profiled */
       uint32_t iterations;
       uint32_t warmup;
       wire_bytes_t model; /* model asset to run the app on; len 0: the app's own */

@@ -94,7 +94,9 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
           int b = 0;
           ok = wire_mr_bool(mr, &b);
           cmd->u.run.counters = (uint8_t)b;
-        } else
+        } else if (KEY("profile"))
+          ok = read_u32(mr, &cmd->u.run.profile);
+        else
           known = 0;
         break;
       case WIRE_CMD_UPLOAD_BEGIN:
