@@ -1,6 +1,7 @@
 // Opens a wire link to a device running the main firmware: a QEMU guest booted here
 // (UART on a TCP socket), the host-target process (stdin/stdout), or a board on a serial port.
 import { existingProgram, type Flavour } from '../build/firmware.ts';
+import { currentFlavourName } from '../build/flavour.ts';
 import { openProcessLink, linkFromSocket, type Link } from '../bridge/link.ts';
 import { openBoardLink } from '../run/link-settings.ts';
 import { bootQemu } from '../run/board-session.ts';
@@ -21,11 +22,11 @@ export async function connectDevice(opts: {
   target: Target;
   port?: string;
   program?: string;
-  /** The firmware flavour booted on QEMU or run on host (default release). */
+  /** The firmware flavour booted on QEMU or run on host (default: this process's, `--debug`). */
   flavour?: Flavour;
 }): Promise<DeviceConnection> {
   const program = opts.program ?? MAIN_PROGRAM;
-  const flavour = opts.flavour ?? 'release';
+  const flavour = opts.flavour ?? currentFlavourName();
   if (opts.port) {
     const link = await openBoardLink(opts.port, opts.target);
     return { link, description: link.description, exited: new Promise(() => {}), kill: () => void link.close() };
