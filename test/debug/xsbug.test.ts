@@ -144,6 +144,39 @@ describe('xsinfer debug on QEMU', () => {
     expect(output).toMatch(/xsbug relay ended: the debugger closed its connection/);
   }, 300_000);
 
+  it("xsbug-log's command sequence: go at login, break on exceptions, go at every break; --once ends with the run", async () => {
+    const cli = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'xsinfer.js'),
+        'debug',
+        '--app',
+        'debug_probe',
+        '--iterations',
+        '3',
+        '--once',
+        '--xsbug',
+        `127.0.0.1:${server.port}`,
+      ],
+      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
+    );
+    let output = '';
+    cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const c = await server.connection(120_000);
+    await c.next((m) => m.login !== undefined, 'the login');
+    // What Moddable's xsbug-log (tools/xsbug-log) writes, byte for byte in form.
+    c.socket.write('\r\n<go/>\r\n');
+    c.socket.write('\r\n<set-all-breakpoints><breakpoint path="exceptions" line="0"/><set-all-breakpoints/>\r\n');
+    const broken = await c.next((m) => m.break !== undefined, 'the break on the exception');
+    expect(broken.break).toEqual({ path: probe, line: lineOf('throw new Error'), message: 'throw' });
+    c.socket.write('\r\n<go/>\r\n');
+    expect(await exited, output).toBe(0);
+    expect(output).toMatch(/debug_probe: run \d+ ended with status 1\n/);
+    expect(output).toMatch(/xsbug relay ended: the run ended \(--once\)/);
+    c.close();
+  }, 300_000);
+
   it("the debugger's <abort/> stops the device: RUN_FAILED (5) with XS's reason", async () => {
     const cli = spawn(
       process.execPath,
