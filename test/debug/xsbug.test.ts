@@ -144,6 +144,39 @@ describe('xsinfer debug on QEMU', () => {
     expect(output).toMatch(/xsbug relay ended: the debugger closed its connection/);
   }, 300_000);
 
+  it("xsbug-log's command sequence: go at login, break on exceptions, go at every break; --once ends with the run", async () => {
+    const cli = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'xsinfer.js'),
+        'debug',
+        '--app',
+        'debug_probe',
+        '--iterations',
+        '3',
+        '--once',
+        '--xsbug',
+        `127.0.0.1:${server.port}`,
+      ],
+      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
+    );
+    let output = '';
+    cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const c = await server.connection(120_000);
+    await c.next((m) => m.login !== undefined, 'the login');
+    // What Moddable's xsbug-log (tools/xsbug-log) writes, byte for byte in form.
+    c.socket.write('\r\n<go/>\r\n');
+    c.socket.write('\r\n<set-all-breakpoints><breakpoint path="exceptions" line="0"/><set-all-breakpoints/>\r\n');
+    const broken = await c.next((m) => m.break !== undefined, 'the break on the exception');
+    expect(broken.break).toEqual({ path: probe, line: lineOf('throw new Error'), message: 'throw' });
+    c.socket.write('\r\n<go/>\r\n');
+    expect(await exited, output).toBe(0);
+    expect(output).toMatch(/debug_probe: run \d+ ended with status 1\n/);
+    expect(output).toMatch(/xsbug relay ended: the run ended \(--once\)/);
+    c.close();
+  }, 300_000);
+
   it("the debugger's <abort/> stops the device: RUN_FAILED (5) with XS's reason", async () => {
     const cli = spawn(
       process.execPath,
@@ -171,6 +204,62 @@ describe('xsinfer debug on QEMU', () => {
     expect(stderr.trim().split('\n').pop()).toBe(
       'xsinfer: the device stopped: XS aborted: debugger; the device stops (abort)',
     );
+  }, 300_000);
+
+  it('attaches to a board that keeps running (--port), and leaves it running', async () => {
+    const env = { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' };
+    const kept = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), '--debug', 'run', '--keep'], {
+      cwd: repoRoot,
+      env,
+      encoding: 'utf8',
+    });
+    expect(kept.status, kept.stderr).toBe(0);
+    const stateFile = path.join(repoRoot, 'build', 'mps2-an500+debug', 'board.json');
+    const board = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { pid: number; serial: string };
+    try {
+      const hello = path.join(repoRoot, 'device', 'apps', 'hello_world', 'main.ts');
+      const line =
+        fs
+          .readFileSync(hello, 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('input[0] = quantizeI8')) + 1;
+      const cli = spawn(
+        process.execPath,
+        [
+          path.join(repoRoot, 'bin', 'xsinfer.js'),
+          'debug',
+          '--port',
+          board.serial,
+          '--app',
+          'hello_world',
+          '--xsbug',
+          `127.0.0.1:${server.port}`,
+        ],
+        { cwd: repoRoot, env },
+      );
+      let output = '';
+      cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+      const c = await server.connection(120_000);
+      await c.next((m) => m.login !== undefined, 'the login');
+      c.send(`<set-all-breakpoints><breakpoint path="${hello}" line="${line}"/></set-all-breakpoints>`);
+      const hit = await c.next((m) => m.break !== undefined, 'the breakpoint in hello_world');
+      expect(hit.break).toMatchObject({ path: hello, line });
+      expect(hit.locals.get('caseIndex')).toBe('0');
+      c.send('<go/>');
+      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/hello_world: run \d+ ended with status 0/);
+      c.close();
+      expect(await exited, output).toBe(0);
+      // --port: the board was not stopped.
+      expect(() => process.kill(board.pid, 0)).not.toThrow();
+    } finally {
+      try {
+        process.kill(board.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      fs.rmSync(stateFile, { force: true });
+    }
   }, 300_000);
 
   it('fails with one line and LINK_FAILED (8) when nothing listens for xsbug', async () => {

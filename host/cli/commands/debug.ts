@@ -34,6 +34,7 @@ interface DebugOptions {
   iterations: string;
   xsbug: string;
   timeout: string;
+  once?: boolean;
 }
 
 /** `run` is refused (badState) while XS waits for the debugger (the login): try again. */
@@ -68,7 +69,9 @@ export function register(program: Command): void {
     .option('-n, --iterations <n>', 'with --app: iterations', '1')
     .option('--xsbug <host:port>', 'where the xsbug debugger listens', `${DEFAULT_XSBUG.host}:${DEFAULT_XSBUG.port}`)
     .option('--timeout <ms>', 'end the session after this many milliseconds', '1800000')
+    .option('--once', "with --app: end the session when the app's run has ended (xsbug-log never closes on its own)")
     .action(async (opts: DebugOptions) => {
+      if (opts.once && !opts.app) throw new XsinferError('BAD_ARGUMENT', '--once needs --app (it ends with the run)');
       // Only the debug flavour has a debugger: this command always uses it.
       process.env.XSINFER_FLAVOUR = 'debug';
       const target = parseTarget(opts.target);
@@ -129,7 +132,11 @@ export function register(program: Command): void {
             ),
             relay.ended.then(() => null),
           ]);
-          if (done) log(`${opts.app}: run ${done.run} ended with status ${done.status}; the debugger stays attached`);
+          if (done && opts.once) {
+            log(`${opts.app}: run ${done.run} ended with status ${done.status}`);
+            await relay.stop('the run ended (--once)');
+          } else if (done)
+            log(`${opts.app}: run ${done.run} ended with status ${done.status}; the debugger stays attached`);
         }
         const why = await relay.ended;
         log(`xsbug relay ended: ${why} (${relay.toDebugger} bytes to the debugger, ${relay.toDevice} to the device)`);
