@@ -10,6 +10,7 @@
 
 #include "../../common/armv7m.h"
 #include "board.h"
+#include "../../common/stm32_flash.h"
 #include "board_flash.h"
 
 #ifndef XSINFER_UART_BAUD
@@ -231,54 +232,25 @@ void board_uart_flush(void) {
  * One bank, 1.5 MB = 4x16 + 64 + 11x128 KB sectors ("Flash memory organization"). The slots are the top
  * 768 KB, two 128 KB sectors each: app 0x080C0000 (sectors 10-11), model A 0x08100000
  * (12-13), model B 0x08140000 (14-15); FLASH_CR.SNB takes the sector number (0-15). */
-#define FLASH_KEYR    REG32(0x40023C04u)
-#define FLASH_SR      REG32(0x40023C0Cu)
-#define FLASH_CR      REG32(0x40023C10u)
 /* Flash size in KB, from the device electronic signature (RM0430, "Flash size data register"). */
 #define FLASH_SIZE_KB (*(volatile const uint16_t *)(uintptr_t)0x1FFF7A22u)
 
-#define FLASH_KEY1 0x45670123u
-#define FLASH_KEY2 0xCDEF89ABu
+/* FLASH_SR: OPERR, WRPERR, PGAERR, PGPERR, PGSERR, RDERR. A 128 KB sector erase at x32
+ * takes a few seconds at most: 10 s is far beyond the datasheet's worst case. */
+const stm32_flash_part_t stm32_flash_part = {
+    (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+    (uint64_t)CORE_HZ * 10u,
+    "none (flash smaller than 1.5 MB)",
+};
 
-#define FLASH_SR_EOP    (1u << 0)
-#define FLASH_SR_OPERR  (1u << 1)
-#define FLASH_SR_WRPERR (1u << 4)
-#define FLASH_SR_PGAERR (1u << 5)
-#define FLASH_SR_PGPERR (1u << 6)
-#define FLASH_SR_PGSERR (1u << 7)
-#define FLASH_SR_RDERR  (1u << 8)
-#define FLASH_SR_BSY    (1u << 16)
-#define FLASH_SR_ERRORS                                                                     \
-  (FLASH_SR_OPERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_PGPERR | FLASH_SR_PGSERR | \
-   FLASH_SR_RDERR)
-
-#define FLASH_CR_PG        (1u << 0)
-#define FLASH_CR_SER       (1u << 1)
-#define FLASH_CR_SNB_SHIFT 3u
-/* Program/erase parallelism. x32 needs VDD 2.7-3.6 V: the Nucleo runs the MCU at 3.3 V. */
-#define FLASH_CR_PSIZE_X8  (0u << 8)
-#define FLASH_CR_PSIZE_X32 (2u << 8)
-#define FLASH_CR_STRT      (1u << 16)
-#define FLASH_CR_LOCK      (1u << 31)
-
-/* Far beyond the datasheet's worst case (a 128 KB sector erase at x32 takes a few seconds at most). */
-#define FLASH_TIMEOUT_CYCLES ((uint64_t)CORE_HZ * 10u)
-
-typedef struct f413_slot {
-  uint32_t base;
-  uint32_t bytes;
-  uint8_t snb[2];
-  const char *where;
-} f413_slot_t;
-
-static const f413_slot_t slots[BOARD_FLASH_SLOT_COUNT] = {
-    {0x080C0000u, 256u * 1024u, {10u, 11u}, "flash sectors 10-11"},
-    {0x08100000u, 256u * 1024u, {12u, 13u}, "flash sectors 12-13"},
-    {0x08140000u, 256u * 1024u, {14u, 15u}, "flash sectors 14-15"},
+static const stm32_flash_slot_t slots[BOARD_FLASH_SLOT_COUNT] = {
+    {0x080C0000u, 256u * 1024u, 2u, {10u, 11u}, "flash sectors 10-11"},
+    {0x08100000u, 256u * 1024u, 2u, {12u, 13u}, "flash sectors 12-13"},
+    {0x08140000u, 256u * 1024u, 2u, {14u, 15u}, "flash sectors 14-15"},
 };
 
 /* NULL on a part with less than 1.5 MB (an F413xG): the addresses would not be flash. */
-static const f413_slot_t *slot_info(board_flash_slot_t slot) {
+const stm32_flash_slot_t *stm32_flash_slot(board_flash_slot_t slot) {
   if ((unsigned)slot >= BOARD_FLASH_SLOT_COUNT || FLASH_SIZE_KB < 1536u) return NULL;
   return &slots[slot];
 }
@@ -286,7 +258,9 @@ static const f413_slot_t *slot_info(board_flash_slot_t slot) {
 /* The ART accelerator caches flash instructions and data; after the controller changed
  * flash, lines may hold what was there before. Its caches are reset only while disabled
  * (RM0430, "Adaptive real-time memory accelerator (ART Accelerator)"). */
-static void art_flush(void) {
+void stm32_flash_changed(uint32_t addr, uint32_t len) {
+  (void)addr;
+  (void)len;
   uint32_t acr = FLASH_ACR;
   FLASH_ACR = acr & ~(FLASH_ACR_ICEN | FLASH_ACR_DCEN);
   FLASH_ACR = (acr & ~(FLASH_ACR_ICEN | FLASH_ACR_DCEN)) | FLASH_ACR_ICRST | FLASH_ACR_DCRST;
@@ -295,100 +269,8 @@ static void art_flush(void) {
   armv7m_isb();
 }
 
-/* Waits out BSY, then reports (and clears) the error flags of the finished operation. */
-static int32_t flash_wait(void) {
-  uint64_t start = board_ticks();
-  while (FLASH_SR & FLASH_SR_BSY)
-    if (board_ticks() - start > FLASH_TIMEOUT_CYCLES) return BOARD_FLASH_TIMEOUT;
-  uint32_t errors = FLASH_SR & FLASH_SR_ERRORS;
-  if (errors) {
-    FLASH_SR = errors; /* write 1 to clear */
-    return BOARD_FLASH_CONTROLLER;
-  }
-  return BOARD_FLASH_OK;
-}
-
-/* KEYR takes KEY1 then KEY2 only while CR is locked: a wrong or repeated sequence locks
- * the controller until the next reset ("Unlocking the Flash control register").
- * Stale flags from an earlier operation are cleared so the next check sees only this one's. */
-static int32_t flash_open(void) {
-  int32_t status = flash_wait();
-  if (status == BOARD_FLASH_TIMEOUT) return status;
-  if (FLASH_CR & FLASH_CR_LOCK) {
-    FLASH_KEYR = FLASH_KEY1;
-    FLASH_KEYR = FLASH_KEY2;
-  }
-  if (FLASH_CR & FLASH_CR_LOCK) return BOARD_FLASH_LOCKED;
-  FLASH_SR = FLASH_SR_ERRORS | FLASH_SR_EOP;
-  return BOARD_FLASH_OK;
-}
-
-/* Clears PG/SER/SNB and locks in one write. */
-static void flash_close(void) {
-  FLASH_CR = FLASH_CR_LOCK;
-}
-
-int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
-  const f413_slot_t *s = slot_info(slot);
-  out->base = s ? (const uint8_t *)(uintptr_t)s->base : NULL;
-  out->bytes = s ? s->bytes : 0u;
-  out->where = s ? s->where : "none (flash smaller than 1.5 MB)";
-  return s ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
-}
-
-/* Sector erase ("Sector Erase"): SER + SNB, then STRT, then wait for BSY; one sector at a time. */
-int32_t board_flash_erase(board_flash_slot_t slot) {
-  const f413_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  int32_t status = flash_open();
-  for (uint32_t i = 0; i < 2u && status == BOARD_FLASH_OK; i++) {
-    FLASH_CR = FLASH_CR_SER | ((uint32_t)s->snb[i] << FLASH_CR_SNB_SHIFT) | FLASH_CR_PSIZE_X32;
-    FLASH_CR |= FLASH_CR_STRT;
-    armv7m_dsb();
-    status = flash_wait();
-  }
-  flash_close();
-  art_flush();
-  return status;
-}
-
-/* Programming ("Programming"): PG set, one store of the PSIZE width, wait for BSY,
- * next. Words go x32; a tail of 1-3 bytes goes x8. The controller does not refuse a
- * location that is not erased (it just ANDs), so that is checked here first: the rule the
- * emulated targets enforce. */
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
-                            uint32_t len) {
-  const f413_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  if (offset % BOARD_FLASH_PROGRAM_ALIGN != 0 || offset > s->bytes || len > s->bytes - offset)
-    return BOARD_FLASH_BAD_RANGE;
-  uint32_t addr = s->base + offset;
-  const uint8_t *src = data;
-  const volatile uint8_t *now = (const volatile uint8_t *)(uintptr_t)addr;
-  for (uint32_t i = 0; i < len; i++)
-    if ((uint8_t)(now[i] & src[i]) != src[i]) return BOARD_FLASH_NOT_ERASED;
-
-  int32_t status = flash_open();
-  uint32_t words = len / 4u;
-  if (status == BOARD_FLASH_OK && words > 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X32;
-    for (uint32_t w = 0; w < words && status == BOARD_FLASH_OK; w++) {
-      uint32_t word;
-      memcpy(&word, src + 4u * w, sizeof word);
-      *(volatile uint32_t *)(uintptr_t)(addr + 4u * w) = word;
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  if (status == BOARD_FLASH_OK && len % 4u != 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X8;
-    for (uint32_t i = 4u * words; i < len && status == BOARD_FLASH_OK; i++) {
-      *(volatile uint8_t *)(uintptr_t)(addr + i) = src[i];
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  flash_close();
-  art_flush();
-  return status;
+/* The ART caches are flushed after the change; nothing to do before reading. */
+void stm32_flash_before_read(uint32_t addr, uint32_t len) {
+  (void)addr;
+  (void)len;
 }

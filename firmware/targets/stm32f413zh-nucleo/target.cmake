@@ -18,3 +18,5 @@ set(XSINFER_SKIP_PROGRAMS xs-frontend)
 set(CMAKE_C_FLAGS_RELEASE "-Os -g")
 # What every real board's board.h does alike (no semihosting; exit and reset).
 target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/board_standalone.c)
+# The STM32F4/F7 embedded-flash controller behind the upload slots.
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/stm32_flash.c)

@@ -9,6 +9,7 @@
 
 #include "../../common/armv7m.h"
 #include "board.h"
+#include "../../common/stm32_flash.h"
 #include "board_flash.h"
 
 /* XSINFER_UART_BAUD comes from target.cmake, the one place the host also reads it from
@@ -240,58 +241,30 @@ void board_uart_flush(void) {
  * 4x16 + 64 + 7x128 KB, and the same addresses are bank 2's sectors 18-19, 20-21 and
  * 22-23, whose FLASH_CR.SNB value is 0x10 | (n - 12) (§3.7, FLASH_CR). Both modes give the
  * same slots; only the sectors erased differ. */
-#define FLASH_KEYR    REG32(0x40023C04u)
-#define FLASH_SR      REG32(0x40023C0Cu)
-#define FLASH_CR      REG32(0x40023C10u)
 #define FLASH_OPTCR   REG32(0x40023C14u)
 /* Flash size in KB, from the device electronic signature (RM0410, "Flash size"). */
 #define FLASH_SIZE_KB (*(volatile const uint16_t *)(uintptr_t)0x1FF0F442u)
 
-#define FLASH_KEY1 0x45670123u
-#define FLASH_KEY2 0xCDEF89ABu
-
-#define FLASH_SR_EOP    (1u << 0)
-#define FLASH_SR_OPERR  (1u << 1)
-#define FLASH_SR_WRPERR (1u << 4)
-#define FLASH_SR_PGAERR (1u << 5)
-#define FLASH_SR_PGPERR (1u << 6)
-#define FLASH_SR_ERSERR (1u << 7)
-#define FLASH_SR_BSY    (1u << 16)
-#define FLASH_SR_ERRORS \
-  (FLASH_SR_OPERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_PGPERR | FLASH_SR_ERSERR)
-
-#define FLASH_CR_PG        (1u << 0)
-#define FLASH_CR_SER       (1u << 1)
-#define FLASH_CR_SNB_SHIFT 3u
-/* Program/erase parallelism. x32 needs VDD 2.7-3.6 V: the DISCO board runs at 3.3 V. */
-#define FLASH_CR_PSIZE_X8  (0u << 8)
-#define FLASH_CR_PSIZE_X32 (2u << 8)
-#define FLASH_CR_STRT      (1u << 16)
-#define FLASH_CR_LOCK      (1u << 31)
-
 #define FLASH_OPTCR_NDBANK (1u << 29)
-
-/* Far beyond the datasheet's worst case (256 KB sector erase, x32: a few seconds). */
-#define FLASH_TIMEOUT_CYCLES ((uint64_t)CORE_HZ * 10u)
 
 #define SCB_CCR_DC (1u << 16)
 
-typedef struct f769_slot {
-  uint32_t base;
-  uint32_t bytes;
-  uint32_t sectors;
-  uint8_t snb[4];
-  const char *where;
-} f769_slot_t;
+/* FLASH_SR: OPERR, WRPERR, PGAERR, PGPERR, ERSERR (§3.7, FLASH_SR). A 256 KB sector erase
+ * at x32 takes a few seconds at most: 10 s is far beyond the datasheet's worst case. */
+const stm32_flash_part_t stm32_flash_part = {
+    (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7),
+    (uint64_t)CORE_HZ * 10u,
+    "none (flash smaller than 2 MB)",
+};
 
 /* Indexed by board_flash_slot_t; the last entry is MODEL_AB, the sectors of A and B. */
-static const f769_slot_t single_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
+static const stm32_flash_slot_t single_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
     {0x08140000u, 256u * 1024u, 1u, {9u, 0u}, "flash sector 9 (single bank)"},
     {0x08180000u, 256u * 1024u, 1u, {10u, 0u}, "flash sector 10 (single bank)"},
     {0x081C0000u, 256u * 1024u, 1u, {11u, 0u}, "flash sector 11 (single bank)"},
     {0x08180000u, 512u * 1024u, 2u, {10u, 11u}, "flash sectors 10-11 (single bank)"},
 };
-static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
+static const stm32_flash_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
     {0x08140000u,
      256u * 1024u,
      2u,
@@ -315,7 +288,7 @@ static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
 };
 
 /* NULL on a part with less than 2 MB: the addresses would not be flash. */
-static const f769_slot_t *slot_info(board_flash_slot_t slot) {
+const stm32_flash_slot_t *stm32_flash_slot(board_flash_slot_t slot) {
   if ((unsigned)slot > BOARD_FLASH_SLOT_MODEL_AB || FLASH_SIZE_KB < 2048u) return NULL;
   return (FLASH_OPTCR & FLASH_OPTCR_NDBANK) ? &single_bank_slots[slot] : &dual_bank_slots[slot];
 }
@@ -330,104 +303,12 @@ static void dcache_invalidate(uint32_t addr, uint32_t len) {
   armv7m_isb();
 }
 
-/* Waits out BSY, then reports (and clears) the error flags of the finished operation. */
-static int32_t flash_wait(void) {
-  uint64_t start = board_ticks();
-  while (FLASH_SR & FLASH_SR_BSY)
-    if (board_ticks() - start > FLASH_TIMEOUT_CYCLES) return BOARD_FLASH_TIMEOUT;
-  uint32_t errors = FLASH_SR & FLASH_SR_ERRORS;
-  if (errors) {
-    FLASH_SR = errors; /* write 1 to clear */
-    return BOARD_FLASH_CONTROLLER;
-  }
-  return BOARD_FLASH_OK;
-}
-
-/* KEYR takes KEY1 then KEY2 only while CR is locked: a wrong or repeated sequence locks
- * the controller until the next reset (§3.3, "Unlocking the Flash control register"). Stale flags from an earlier operation are
- * cleared so the next check sees only this one's. */
-static int32_t flash_open(void) {
-  int32_t status = flash_wait();
-  if (status == BOARD_FLASH_TIMEOUT) return status;
-  if (FLASH_CR & FLASH_CR_LOCK) {
-    FLASH_KEYR = FLASH_KEY1;
-    FLASH_KEYR = FLASH_KEY2;
-  }
-  if (FLASH_CR & FLASH_CR_LOCK) return BOARD_FLASH_LOCKED;
-  FLASH_SR = FLASH_SR_ERRORS | FLASH_SR_EOP;
-  return BOARD_FLASH_OK;
-}
-
-/* Clears PG/SER/SNB and locks in one write. */
-static void flash_close(void) {
-  FLASH_CR = FLASH_CR_LOCK;
-}
-
-int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
-  const f769_slot_t *s = slot_info(slot);
-  out->base = s ? (const uint8_t *)(uintptr_t)s->base : NULL;
-  out->bytes = s ? s->bytes : 0u;
-  out->where = s ? s->where : "none (flash smaller than 2 MB)";
-  return s ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
-}
-
-/* Sector erase (§3.3, "Flash erase sequences"): SER + SNB, then STRT, then wait for BSY; one sector at a time. */
-int32_t board_flash_erase(board_flash_slot_t slot) {
-  const f769_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  int32_t status = flash_open();
-  for (uint32_t i = 0; i < s->sectors && status == BOARD_FLASH_OK; i++) {
-    FLASH_CR = FLASH_CR_SER | ((uint32_t)s->snb[i] << FLASH_CR_SNB_SHIFT) | FLASH_CR_PSIZE_X32;
-    FLASH_CR |= FLASH_CR_STRT;
-    armv7m_dsb();
-    status = flash_wait();
-  }
-  flash_close();
-  dcache_invalidate(s->base, s->bytes);
-  return status;
-}
-
-/* Programming (§3.3, "Flash programming sequences"): PG set, one store of the PSIZE
- * width, wait for BSY, next. Words go x32; a tail of 1-3 bytes goes x8. The DSB before
- * each wait keeps the core from merging two stores into one wider AXI write (a
- * parallelism error). The controller does not refuse a location that is not erased (it
- * just ANDs), so that is checked here first: the rule the emulated targets enforce. */
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
-                            uint32_t len) {
-  const f769_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  if (offset % BOARD_FLASH_PROGRAM_ALIGN != 0 || offset > s->bytes || len > s->bytes - offset)
-    return BOARD_FLASH_BAD_RANGE;
-  uint32_t addr = s->base + offset;
-  const uint8_t *src = data;
-  const volatile uint8_t *now = (const volatile uint8_t *)(uintptr_t)addr;
+void stm32_flash_before_read(uint32_t addr, uint32_t len) {
   dcache_invalidate(addr, len);
-  for (uint32_t i = 0; i < len; i++)
-    if ((uint8_t)(now[i] & src[i]) != src[i]) return BOARD_FLASH_NOT_ERASED;
+}
 
-  int32_t status = flash_open();
-  uint32_t words = len / 4u;
-  if (status == BOARD_FLASH_OK && words > 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X32;
-    for (uint32_t w = 0; w < words && status == BOARD_FLASH_OK; w++) {
-      uint32_t word;
-      memcpy(&word, src + 4u * w, sizeof word);
-      *(volatile uint32_t *)(uintptr_t)(addr + 4u * w) = word;
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  if (status == BOARD_FLASH_OK && len % 4u != 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X8;
-    for (uint32_t i = 4u * words; i < len && status == BOARD_FLASH_OK; i++) {
-      *(volatile uint8_t *)(uintptr_t)(addr + i) = src[i];
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  flash_close();
+void stm32_flash_changed(uint32_t addr, uint32_t len) {
   dcache_invalidate(addr, len);
-  return status;
 }
 
 /* ---- board-check (untested on hardware) ---- */
