@@ -16,9 +16,9 @@ import {
   int32Bytes,
   int8Bytes,
   type Quant,
-  type Tensor,
+  type TensorSpec,
   type TensorType,
-} from './conv-tflite.ts';
+} from './tflite-builder.ts';
 import { compileSanitized, engineSources } from './signal-harness.ts';
 
 const engineDir = path.join(repoRoot, 'native', 'engine');
@@ -91,7 +91,7 @@ function convModel(s: ConvSpec): Uint8Array {
   const scales = s.filterScales ?? (s.perChannel ? Array.from({ length: oc }, () => rnd(2, 20) / 1000) : [0.011]);
   const inQ = s.inQ ?? { scale: [0.05], zeroPoint: [-7] };
   const outQ = s.outQ ?? { scale: [0.2], zeroPoint: [3] };
-  const tensors: Tensor[] = [
+  const tensors: TensorSpec[] = [
     { type: s.type, shape: s.input, quant: int8 ? inQ : undefined },
     {
       type: int8 ? 'int8' : 'float32',
