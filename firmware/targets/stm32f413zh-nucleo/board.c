@@ -10,6 +10,7 @@
 
 #include "../../common/armv7m.h"
 #include "board.h"
+#include "../../common/stm32_cycles.h"
 #include "../../common/stm32_flash.h"
 #include "board_flash.h"
 
@@ -65,15 +66,7 @@ enum { CORE_HZ = 100000000u, APB1_HZ = 50000000u, APB1_TIMER_HZ = 100000000u };
 #define USART_CR1_RXNE (1u << 5)
 #define USART_CR1_UE   (1u << 13)
 
-#define TIM2_BASE 0x40000000u
-#define TIM2_CR1  REG32(TIM2_BASE + 0x00u)
-#define TIM2_DIER REG32(TIM2_BASE + 0x0Cu)
-#define TIM2_SR   REG32(TIM2_BASE + 0x10u)
-#define TIM2_EGR  REG32(TIM2_BASE + 0x14u)
-#define TIM2_PSC  REG32(TIM2_BASE + 0x28u)
-#define TIM2_ARR  REG32(TIM2_BASE + 0x2Cu)
-
-enum { IRQ_TIM2 = 28, IRQ_USART3 = 39 };
+enum { IRQ_USART3 = 39 };
 
 /* RM0430 RCC chapter, "Clocks" and RCC_PLLCFGR: VCO input = HSE / M must be 1-2 MHz
  * (2 MHz limits jitter), VCO output 100-432 MHz, SYSCLK <= 100 MHz. UM1974 "OSC clock supply": the
@@ -146,47 +139,14 @@ static void usart3_init(void) {
   NVIC_ISER(IRQ_USART3 / 32) = 1u << (IRQ_USART3 % 32);
 }
 
-/* ---- 64-bit cycle counter ---- */
-static volatile uint32_t cyc_high, cyc_last;
-
-void stm32_tim2_irq(void) {
-  TIM2_SR = 0u;
-  (void)board_ticks(); /* a read at least every 10 s catches every 42.9 s wrap */
-}
-
-static void cycle_counter_init(void) {
-  DEMCR |= 1u << 24; /* TRCENA */
-  DWT_CYCCNT = 0u;
-  /* CYCCNT plus the CPI/EXC/SLEEP/LSU/FOLD event counters (instructions = cycles - stalls). */
-  DWT_CTRL |= 1u | (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 21);
-
-  RCC_APB1ENR |= 1u << 0; /* TIM2: APB1 x2 = 100 MHz timer clock */
-  (void)RCC_APB1ENR;
-  TIM2_PSC = APB1_TIMER_HZ / 10000u - 1u; /* 10 kHz */
-  TIM2_ARR = 100000u;                     /* 10 s */
-  TIM2_EGR = 1u;
-  TIM2_SR = 0u;
-  TIM2_DIER = 1u;
-  TIM2_CR1 = 1u;
-  NVIC_ISER(IRQ_TIM2 / 32) = 1u << (IRQ_TIM2 % 32);
-}
-
 void board_init(void) {
   clocks_100mhz();
   armv7m_enable_fault_reporting();
   usart3_init();
-  cycle_counter_init();
+  stm32_cycles_init(APB1_TIMER_HZ, 0); /* APB1 x2 = 100 MHz timer clock */
 }
 
-uint64_t board_ticks(void) {
-  uint32_t primask = armv7m_irq_save();
-  uint32_t now = DWT_CYCCNT;
-  if (now < cyc_last) cyc_high++;
-  cyc_last = now;
-  uint64_t ticks = ((uint64_t)cyc_high << 32) | now;
-  armv7m_irq_restore(primask);
-  return ticks;
-}
+/* board_ticks: firmware/common/stm32_cycles.c */
 
 const board_tick_unit_t *board_tick_unit(void) {
   static const board_tick_unit_t unit = {"cycles", 1u, 1u, CORE_HZ};

@@ -14,3 +14,5 @@ target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/dwt_counter
 target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/board_standalone.c)
 # The STM32F4/F7 embedded-flash controller behind the upload slots.
 target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/stm32_flash.c)
+# The 64-bit DWT cycle counter (board_ticks) and its TIM2 wrap guard.
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/stm32_cycles.c)
