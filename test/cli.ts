@@ -2,7 +2,9 @@
 // the CLI tests read its exit status, stderr and the last stdout line (the --json document).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import type { SizeReport } from '../host/build/size.ts';
 import { repoRoot } from '../host/paths.ts';
+import type { Target } from '../host/targets.ts';
 
 export interface CliResult {
   status: number | null;
@@ -26,4 +28,11 @@ export function xsinferIn(cwd: string, ...args: string[]): CliResult {
   });
   const lines = r.stdout.trim().split('\n');
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] ?? '' };
+}
+
+/** `xsinfer build --target T --json`: the image's size report; throws with stderr on failure. */
+export function buildSize(target: Target): SizeReport {
+  const r = xsinfer('build', '--target', target, '--json');
+  if (r.status !== 0) throw new Error(`xsinfer build --target ${target} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.last) as SizeReport;
 }

@@ -6,28 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
-import { xsinfer } from '../cli.ts';
+import { buildSize, xsinfer } from '../cli.ts';
 
 describe('F769 memory budget', () => {
   it('the F769 main image leaves at least half of flash and RAM free', () => {
-    const r = xsinfer('build', '--target', 'stm32f769i-disco', '--json');
-    expect(r.status, r.stderr).toBe(0);
-    const size = JSON.parse(r.last) as {
-      flashBytes: number;
-      ramBytes: number;
-      flashLimit: number;
-      ramLimit: number;
-      imageLimit: number;
-      slotBytes: number;
-      components: Record<string, number>;
-    };
+    const size = buildSize('stm32f769i-disco');
     // The top 768 KB are the upload slots (app, model A/B: sectors 9/10/11); the image
     // links below them, into 1.25 MB.
     expect(size).toMatchObject({ imageLimit: 1280 * 1024, slotBytes: 768 * 1024 });
-    expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit / 2);
-    expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit / 2);
+    expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit! / 2);
+    expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit! / 2);
     // Only the three apps' models are in it: no person_detect (300 KB).
-    expect(size.components.models).toBeLessThan(250_000);
+    expect(size.components.models!).toBeLessThan(250_000);
   });
 
   it("runs the three apps in JS and C with the F769's apps, arenas and XS heap on mps2-an500", () => {
