@@ -27,7 +27,11 @@ const harness = path.join(workDir, 'conv-harness');
 
 beforeAll(() => {
   compileSanitized(
-    [...engineSources(), path.join(repoRoot, 'test', 'engine', 'conv-harness.c')],
+    [
+      ...engineSources(),
+      path.join(repoRoot, 'test', 'engine', 'conv-harness.c'),
+      path.join(repoRoot, 'test', 'engine', 'harness_io.c'),
+    ],
     [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'reference')],
     harness,
   );
