@@ -1,9 +1,9 @@
 /* board.c – NUCLEO-F413ZH (STM32F413ZH): 100 MHz from the ST-LINK's 8 MHz MCO on HSE in
  * bypass mode (PLL M=4 N=100 P=2, VOS scale 1, 3 flash wait states, ART instruction and
  * data caches + prefetch), AHB 100 / APB1 50 / APB2 100 MHz, USART3 on PD8/PD9 (AF7, the
- * ST-LINK virtual COM port) with an RX interrupt into a ring buffer, DWT CYCCNT extended
- * to 64 bits (TIM2 interrupts every 10 s so no 42.9 s wrap is missed), and the
- * embedded-flash driver behind the three upload slots (the top 768 KB of the 1.5 MB).
+ * ST-LINK virtual COM port) with an RX interrupt into a ring buffer, and the flash
+ * sectors of the three upload slots (the top 768 KB of the 1.5 MB). The cycle counter and
+ * the flash controller are firmware/common/stm32_cycles.c and stm32_flash.c.
  * Register values follow RM0430 (STM32F413/423 reference manual) and UM1974 (Nucleo-144
  * user manual); untested on hardware — see firmware/targets/stm32f413zh-nucleo/README.md. */
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "board.h"
 #include "../../common/stm32_cycles.h"
 #include "../../common/stm32_flash.h"
+#include "../../common/uart_rx_ring.h"
 #include "board_flash.h"
 
 #ifndef XSINFER_UART_BAUD
@@ -103,22 +104,15 @@ static void clocks_100mhz(void) {
 }
 
 /* ---- USART3 with an RX ring buffer (the interrupt only fills it) ---- */
-static volatile uint8_t rx_ring[1024];
-static volatile uint32_t rx_head, rx_tail, rx_overruns;
+static uart_rx_ring_t rx;
 
 void stm32_usart3_irq(void) {
   uint32_t sr = USART3_SR;
   if (sr & (USART_SR_RXNE | USART_SR_ORE)) {
     /* Reading DR after SR clears RXNE and ORE alike (RM0430, USART_SR). */
     uint8_t byte = (uint8_t)USART3_DR;
-    if (sr & USART_SR_ORE) rx_overruns++;
-    uint32_t next = (rx_head + 1u) % sizeof rx_ring;
-    if (next != rx_tail) {
-      rx_ring[rx_head] = byte;
-      rx_head = next;
-    } else {
-      rx_overruns++;
-    }
+    if (sr & USART_SR_ORE) rx.overruns++;
+    uart_rx_ring_put(&rx, byte);
   }
 }
 
@@ -173,13 +167,7 @@ void board_uart_write(const void *data, size_t len) {
 }
 
 size_t board_uart_read(void *data, size_t cap) {
-  uint8_t *bytes = data;
-  size_t n = 0;
-  while (n < cap && rx_tail != rx_head) {
-    bytes[n++] = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1u) % sizeof rx_ring;
-  }
-  return n;
+  return uart_rx_ring_take(&rx, data, cap);
 }
 
 void board_uart_flush(void) {

@@ -1,8 +1,8 @@
 /* board.c – STM32F769I-DISCO: 216 MHz from the 25 MHz HSE crystal (PLL M=25 N=432
  * P=2 Q=9, over-drive, 7 flash wait states, ART + prefetch), I/D caches, USART1 on
- * PA9/PA10 (the ST-LINK virtual COM port) with an RX interrupt into a ring buffer,
- * DWT CYCCNT extended to 64 bits (TIM2 interrupts every 10 s so no wrap is missed), and
- * the embedded-flash driver behind the three upload slots (the top 768 KB of the 2 MB).
+ * PA9/PA10 (the ST-LINK virtual COM port) with an RX interrupt into a ring buffer, and
+ * the flash sectors of the three upload slots (the top 768 KB of the 2 MB). The cycle
+ * counter and the flash controller are firmware/common/stm32_cycles.c and stm32_flash.c.
  * Register values follow RM0410 (STM32F76xxx reference manual); not yet run on a
  * board here — see the README's hardware section. */
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "board.h"
 #include "../../common/stm32_cycles.h"
 #include "../../common/stm32_flash.h"
+#include "../../common/uart_rx_ring.h"
 #include "board_flash.h"
 
 /* XSINFER_UART_BAUD comes from target.cmake, the one place the host also reads it from
@@ -110,24 +111,17 @@ static void caches_on(void) {
 }
 
 /* ---- USART1 with an RX ring buffer (the interrupt only fills it) ---- */
-static volatile uint8_t rx_ring[1024];
-static volatile uint32_t rx_head, rx_tail, rx_overruns;
+static uart_rx_ring_t rx;
 
 void stm32_usart1_irq(void) {
   uint32_t isr = USART1_ISR;
   if (isr & USART_ISR_ORE) {
     USART1_ICR = USART_ISR_ORE;
-    rx_overruns++;
+    rx.overruns++;
   }
   if (isr & USART_ISR_RXNE) {
     uint8_t byte = (uint8_t)USART1_RDR;
-    uint32_t next = (rx_head + 1u) % sizeof rx_ring;
-    if (next != rx_tail) {
-      rx_ring[rx_head] = byte;
-      rx_head = next;
-    } else {
-      rx_overruns++;
-    }
+    uart_rx_ring_put(&rx, byte);
   }
 }
 
@@ -180,13 +174,7 @@ void board_uart_write(const void *data, size_t len) {
 }
 
 size_t board_uart_read(void *data, size_t cap) {
-  uint8_t *bytes = data;
-  size_t n = 0;
-  while (n < cap && rx_tail != rx_head) {
-    bytes[n++] = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1u) % sizeof rx_ring;
-  }
-  return n;
+  return uart_rx_ring_take(&rx, data, cap);
 }
 
 void board_uart_flush(void) {
