@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../../host/bench/result.ts';
-import { buildSize, xsinfer } from '../cli.ts';
+import { benchWithPlatform, buildSize, xsinfer } from '../cli.ts';
 
 describe('F769 memory budget', () => {
   it('the F769 main image leaves at least half of flash and RAM free', () => {
@@ -23,23 +22,7 @@ describe('F769 memory budget', () => {
   it("runs the three apps in JS and C with the F769's apps, arenas and XS heap on mps2-an500", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-f7budget-'));
     try {
-      const r = xsinfer(
-        '--manifest-platform',
-        'stm32f769i-disco',
-        'bench',
-        '--target',
-        'mps2-an500',
-        '-n',
-        '1',
-        '-w',
-        '0',
-        '--no-ops',
-        '--json',
-        '-o',
-        out,
-      );
-      expect(r.status, r.stderr).toBe(0);
-      const result = JSON.parse(r.last) as BenchResult;
+      const result = benchWithPlatform('stm32f769i-disco', 'mps2-an500', out);
       const runs = result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort();
       // The pure-TS front end is not built into this image, so it is not planned; the
       // helpers variant of each app is.

@@ -12,7 +12,7 @@ import type { BenchResult } from '../../host/bench/result.ts';
 import { dataDir } from '../../host/data.ts';
 import { verify } from '../../host/engine/verify.ts';
 import { compareResults, loadResult } from '../../host/report/compare.ts';
-import { buildSize, xsinfer } from '../cli.ts';
+import { benchWithPlatform, buildSize, xsinfer } from '../cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-m4-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -132,23 +132,7 @@ describe('STM32F413 memory budget', () => {
 
   it("runs the three apps in JS and C with the F413's apps, arenas and XS heap on mps2-an386", () => {
     const out = path.join(tmp, 'f413-settings');
-    const r = xsinfer(
-      '--manifest-platform',
-      'stm32f413zh-nucleo',
-      'bench',
-      '--target',
-      'mps2-an386',
-      '-n',
-      '1',
-      '-w',
-      '0',
-      '--no-ops',
-      '--json',
-      '-o',
-      out,
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.last) as BenchResult;
+    const result = benchWithPlatform('stm32f413zh-nucleo', 'mps2-an386', out);
     expect(result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort()).toEqual(
       appImpls(['hello_world', 'micro_speech', 'mnist'], false),
     );
