@@ -2,7 +2,10 @@
 // the CLI tests read its exit status, stderr and the last stdout line (the --json document).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import type { BenchResult } from '../host/bench/result.ts';
+import type { SizeReport } from '../host/build/size.ts';
 import { repoRoot } from '../host/paths.ts';
+import type { Target } from '../host/targets.ts';
 
 export interface CliResult {
   status: number | null;
@@ -26,4 +29,35 @@ export function xsinferIn(cwd: string, ...args: string[]): CliResult {
   });
   const lines = r.stdout.trim().split('\n');
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] ?? '' };
+}
+
+/** `xsinfer build --target T --json`: the image's size report; throws with stderr on failure. */
+export function buildSize(target: Target): SizeReport {
+  const r = xsinfer('build', '--target', target, '--json');
+  if (r.status !== 0) throw new Error(`xsinfer build --target ${target} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.last) as SizeReport;
+}
+
+/** One quick bench (1 iteration, no warm-up, no per-op times) of an image built with another
+ * target's manifest settings (`--manifest-platform`) on a QEMU target, results in outDir;
+ * throws with stderr on failure. */
+export function benchWithPlatform(platform: Target, target: Target, outDir: string): BenchResult {
+  const r = xsinfer(
+    '--manifest-platform',
+    platform,
+    'bench',
+    '--target',
+    target,
+    '-n',
+    '1',
+    '-w',
+    '0',
+    '--no-ops',
+    '--json',
+    '-o',
+    outDir,
+  );
+  if (r.status !== 0)
+    throw new Error(`xsinfer bench on ${target} with ${platform}'s settings exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.last) as BenchResult;
 }

@@ -11,6 +11,7 @@ set(XSINFER_EXECUTABLE_SUFFIX ".elf")
 add_library(xsinfer_board STATIC
   ${XSINFER_TARGET_DIR}/startup.c
   ${XSINFER_TARGET_DIR}/board.c
+  ${XSINFER_ROOT}/firmware/common/armv7m_reset.c
   ${XSINFER_ROOT}/firmware/common/armv7m_faults.c
   ${XSINFER_ROOT}/firmware/common/armv7m_layout.c
   ${XSINFER_ROOT}/firmware/common/newlib_stubs.c

@@ -64,6 +64,31 @@ static inline void armv7m_enable_fpu(void) {
   armv7m_isb();
 }
 
+/* ---- vector table and reset (armv7m_reset.c, armv7m_faults.c, the target's startup.c) ---- */
+typedef void (*armv7m_vector_t)(void);
+
+/* The target's vector table (its startup.c, section .vectors): the core's entries
+ * (ARMV7M_CORE_VECTORS) and the target's interrupts. Reset_Handler makes it current. */
+extern const armv7m_vector_t armv7m_vectors[];
+
+extern uint32_t __stack_top[]; /* layout.ld */
+
+/* FPU on, .data copied, .bss zeroed, VTOR = armv7m_vectors, then board_exit(main()). */
+void Reset_Handler(void) __attribute__((noreturn));
+/* armv7m_faults.c: report over the console and exit. */
+void Default_Handler(void);
+void HardFault_Handler(void);
+void MemManage_Handler(void);
+void BusFault_Handler(void);
+void UsageFault_Handler(void);
+
+/* The first 16 entries of every target's table: initial stack, reset, NMI, the four
+ * faults, SVC and PendSV (unused: Default_Handler) and SysTick, which the target names. */
+#define ARMV7M_CORE_VECTORS(systick)                                                         \
+  [0] = (armv7m_vector_t)(uintptr_t)__stack_top, [1] = Reset_Handler, [2] = Default_Handler, \
+  [3] = HardFault_Handler, [4] = MemManage_Handler, [5] = BusFault_Handler,                  \
+  [6] = UsageFault_Handler, [11] = Default_Handler, [14] = Default_Handler, [15] = (systick)
+
 /* Trap divide-by-zero and report faults precisely instead of escalating to HardFault. */
 void armv7m_enable_fault_reporting(void);
 /* Print the fault registers and the stacked PC over the console, then exit(status). */

@@ -190,32 +190,23 @@ export function planRuns(
     ...(opts.model !== undefined ? { model: opts.model } : {}),
     ...(opts.counters ? { counters: true } : {}),
   };
+  const spec = (app: string, impl: RunSpec['impl'], kernels: KernelSet, ops: boolean): RunSpec => ({
+    app,
+    impl,
+    kernels,
+    iterations: opts.iterations,
+    warmup: opts.warmup,
+    ops,
+    ...model,
+  });
   // Each app's TypeScript with the native helpers (device app <app>_fast) runs beside its
   // plain-loop TypeScript and its C, when the image has it.
   const helped = (app: string) =>
     opts.impls.includes('js') && HELPERS_APPS.includes(app) && (!builtIn || builtIn.includes(helpersApp(app)));
   for (const app of opts.apps)
     for (const kernels of opts.kernels) {
-      for (const impl of opts.impls)
-        specs.push({
-          app,
-          impl,
-          kernels,
-          iterations: opts.iterations,
-          warmup: opts.warmup,
-          ops: opts.ops && impl === 'c',
-          ...model,
-        });
-      if (helped(app))
-        specs.push({
-          app: helpersApp(app),
-          impl: 'js',
-          kernels,
-          iterations: opts.iterations,
-          warmup: opts.warmup,
-          ops: false,
-          ...model,
-        });
+      for (const impl of opts.impls) specs.push(spec(app, impl, kernels, opts.ops && impl === 'c'));
+      if (helped(app)) specs.push(spec(helpersApp(app), 'js', kernels, false));
     }
   // micro_speech (clip and stream) in JS twice: the pure-TypeScript front end (device app
   // micro_speech[_stream]_ts, reported as impl "js") beside TS calling the native front end
@@ -225,16 +216,7 @@ export function planRuns(
     (a) => TS_FRONTEND_APPS[a] && (!builtIn || builtIn.includes(TS_FRONTEND_APPS[a])),
   )) {
     if (!opts.impls.includes('js')) break;
-    for (const kernels of opts.kernels)
-      specs.push({
-        app: TS_FRONTEND_APPS[app],
-        impl: 'js',
-        kernels,
-        iterations: opts.iterations,
-        warmup: opts.warmup,
-        ops: false,
-        ...model,
-      });
+    for (const kernels of opts.kernels) specs.push(spec(TS_FRONTEND_APPS[app], 'js', kernels, false));
   }
   // The micro-benchmarks that explain the overhead table, in the same firmware session.
   if (opts.impls.includes('js'))

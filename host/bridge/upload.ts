@@ -3,6 +3,7 @@
 // session's retries), so a lost frame costs one retry, not the transfer.
 import { crc32 } from './crc32.ts';
 import { FRAME_OVERHEAD_BYTES } from './protocol.ts';
+import type { AckRecord } from './protocol.ts';
 import type { DeviceSession } from './session.ts';
 
 export interface UploadResult {
@@ -10,6 +11,8 @@ export interface UploadResult {
   chunks: number;
   crc: number;
   ms: number;
+  /** The device's answer to upload_end (its extra keys: asset, ops, main, started, startTicks). */
+  ack: AckRecord;
 }
 
 /** How long upload_end may take: the device verifies the image and commits it to flash;
@@ -31,6 +34,9 @@ export function uploadChunkBytes(maxFrame: number): number {
   return maxFrame - FRAME_OVERHEAD_BYTES - CHUNK_ENVELOPE_BYTES;
 }
 
+/** One image through upload_begin / upload_chunk* / upload_end, chunks sized to the
+ * negotiated frame limit (at most chunkBytes); each step waits for its ack. upload_end is
+ * retried endRetries times (default: the session's retries). */
 export async function uploadImage(
   session: DeviceSession,
   opts: {
@@ -38,12 +44,14 @@ export async function uploadImage(
     name: string;
     data: Uint8Array;
     chunkBytes?: number;
+    endRetries?: number;
     onProgress?: (sent: number, total: number) => void;
   },
 ): Promise<UploadResult> {
   const t0 = performance.now();
   const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
   const crc = crc32(opts.data);
+  // A model's begin waits for the device to erase the slot it streams into.
   await session.command(
     { kind: 'uploadBegin', what: opts.what, name: opts.name, size: opts.data.length, crc },
     { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 },
@@ -54,6 +62,10 @@ export async function uploadImage(
     chunks++;
     opts.onProgress?.(Math.min(offset + chunk, opts.data.length), opts.data.length);
   }
-  await session.command({ kind: 'uploadEnd', crc }, { timeoutMs: UPLOAD_END_TIMEOUT_MS });
-  return { bytes: opts.data.length, chunks, crc, ms: performance.now() - t0 };
+  // Verification, the flash erase + program and an app's restart take longer than a chunk.
+  const ack = await session.command(
+    { kind: 'uploadEnd', crc },
+    { timeoutMs: UPLOAD_END_TIMEOUT_MS, ...(opts.endRetries === undefined ? {} : { retries: opts.endRetries }) },
+  );
+  return { bytes: opts.data.length, chunks, crc, ms: performance.now() - t0, ack };
 }

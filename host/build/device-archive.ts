@@ -177,7 +177,8 @@ export function resolveCreation(target: Target, manifestFile?: string): Creation
   return creation;
 }
 
-function creationValues(c: Creation): number[] {
+/** The creation as xsarc's --creation list (chunk, heap, stack, keys, parser, static), in that order. */
+export function creationValues(c: Creation): number[] {
   return [
     c.chunk.initial,
     c.chunk.incremental,

@@ -11,7 +11,7 @@ import { exec } from '../exec.ts';
 import { XsinferError } from '../errors.ts';
 import { repoRoot } from '../paths.ts';
 import { buildDirFor } from '../build/firmware.ts';
-import { buildXsarc, resolveCreation } from '../build/device-archive.ts';
+import { buildXsarc, creationValues, resolveCreation } from '../build/device-archive.ts';
 import { configModule, type JsonObject } from '../build/manifest.ts';
 import type { Target } from '../targets.ts';
 import { currentFlavour } from '../build/flavour.ts';
@@ -241,19 +241,5 @@ export async function buildAppArchive(opts: {
 }
 
 function creationArg(target: Target): string {
-  const c = resolveCreation(target);
-  return [
-    c.chunk.initial,
-    c.chunk.incremental,
-    c.heap.initial,
-    c.heap.incremental,
-    c.stack,
-    c.keys.initial,
-    c.keys.incremental,
-    c.keys.name,
-    c.keys.symbol,
-    c.parser.buffer,
-    c.parser.table,
-    c.static,
-  ].join(',');
+  return creationValues(resolveCreation(target)).join(',');
 }

@@ -4,10 +4,9 @@
 // previous model or app when it refuses an image.
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32 } from '../bridge/crc32.ts';
 import { openLink, type Link } from '../bridge/link.ts';
 import { openBoardLink } from '../run/link-settings.ts';
-import { UPLOAD_BEGIN_TIMEOUT_MS, UPLOAD_END_TIMEOUT_MS, uploadChunkBytes } from '../bridge/upload.ts';
+import { uploadImage } from '../bridge/upload.ts';
 import { DeviceSession, SessionError } from '../bridge/session.ts';
 import type { AckRecord, InfoRecord } from '../bridge/protocol.ts';
 import { XsinferError } from '../errors.ts';
@@ -23,8 +22,7 @@ export interface SendResult {
   ack: AckRecord;
 }
 
-/** One image through upload_begin / upload_chunk* / upload_end, chunks sized to the
- * negotiated frame limit; each step waits for its ack (the session retries lost frames). */
+/** One image to the device (uploadImage), upload_end retried once. */
 export async function sendImage(
   session: DeviceSession,
   opts: {
@@ -35,23 +33,9 @@ export async function sendImage(
     onProgress?: (sent: number, total: number) => void;
   },
 ): Promise<SendResult> {
-  const t0 = performance.now();
-  const chunk = Math.min(opts.chunkBytes ?? Infinity, uploadChunkBytes(session.deviceMaxFrame));
-  const crc = crc32(opts.data);
-  // A model's begin waits for the device to erase the slot it streams into.
-  await session.command(
-    { kind: 'uploadBegin', what: opts.kind, name: opts.name, size: opts.data.length, crc },
-    { timeoutMs: UPLOAD_BEGIN_TIMEOUT_MS, retries: 1 },
-  );
-  let chunks = 0;
-  for (let offset = 0; offset < opts.data.length; offset += chunk) {
-    await session.command({ kind: 'uploadChunk', offset, data: opts.data.subarray(offset, offset + chunk) });
-    chunks++;
-    opts.onProgress?.(Math.min(offset + chunk, opts.data.length), opts.data.length);
-  }
-  // Verification, the flash erase + program and an app's restart take longer than a chunk.
-  const ack = await session.command({ kind: 'uploadEnd', crc }, { timeoutMs: UPLOAD_END_TIMEOUT_MS, retries: 1 });
-  return { bytes: opts.data.length, chunks, ms: performance.now() - t0, ack };
+  const { kind, ...rest } = opts;
+  const { bytes, chunks, ms, ack } = await uploadImage(session, { ...rest, what: kind, endRetries: 1 });
+  return { bytes, chunks, ms, ack };
 }
 
 /** Where the device is: --port, else the QEMU board `xsinfer run --keep` recorded. */

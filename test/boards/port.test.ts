@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQemuPty } from '../../host/bridge/link.ts';
 import { programPath } from '../../host/build/firmware.ts';
 import { dataDir } from '../../host/data.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { xsinfer } from '../cli.ts';
+import { qemuPty } from '../qemu-pty.ts';
 
 let qemu: ChildProcess;
 let pty: string;
@@ -23,17 +23,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   qemu.once('close', () => (exited = true));
-  pty = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const look = (d: Buffer) => {
-      text += d.toString();
-      const p = parseQemuPty(text);
-      if (p) resolve(p);
-    };
-    qemu.stdout!.on('data', look);
-    qemu.stderr!.on('data', look);
-    qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
-  });
+  pty = await qemuPty(qemu);
 });
 afterAll(() => {
   qemu.kill('SIGKILL');

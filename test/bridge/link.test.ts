@@ -7,16 +7,10 @@ import { buildFirmware, programPath } from '../../host/build/firmware.ts';
 import { bootQemu } from '../../host/run/board-session.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { encodeFrame } from '../../host/bridge/frame.ts';
-import {
-  findStLinkPort,
-  linkFromSocket,
-  listPorts,
-  openLink,
-  parseQemuPty,
-  LinkError,
-} from '../../host/bridge/link.ts';
+import { findStLinkPort, linkFromSocket, listPorts, openLink, LinkError } from '../../host/bridge/link.ts';
 import { DeviceSession } from '../../host/bridge/session.ts';
 import { Deframer } from '../../host/bridge/deframer.ts';
+import { qemuPty } from '../qemu-pty.ts';
 
 describe('ST-LINK discovery', () => {
   const ports = [
@@ -128,18 +122,7 @@ describe('live session with the selftest on mps2-an500 (QEMU UART on a pty, open
     const qemu = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number>((r) => qemu.once('close', (code) => r(code ?? -1)));
     try {
-      const pty = await new Promise<string>((resolve, reject) => {
-        // QEMU 7.2 with -nographic prints the pty line on stdout, not stderr: read both.
-        let text = '';
-        const look = (d: Buffer) => {
-          text += d.toString();
-          const p = parseQemuPty(text);
-          if (p) resolve(p);
-        };
-        qemu.stdout!.on('data', look);
-        qemu.stderr!.on('data', look);
-        qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
-      });
+      const pty = await qemuPty(qemu);
       expect(pty).toMatch(/^\/dev\/pts\/\d+$/);
       const session = new DeviceSession(await openLink(pty, { baudRate: 115200 }), { timeoutMs: 3000 });
       try {

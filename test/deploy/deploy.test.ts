@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceSession } from '../../host/bridge/session.ts';
 import type { IterRecord } from '../../host/bridge/protocol.ts';
 import { buildDirFor } from '../../host/build/firmware.ts';
-import { buildXsarc, resolveCreation } from '../../host/build/device-archive.ts';
+import { buildXsarc, creationValues, resolveCreation } from '../../host/build/device-archive.ts';
 import { buildAppArchive } from '../../host/deploy/build-app.ts';
 import { deploy, openDeployLink, sendImage } from '../../host/deploy/deploy.ts';
 import { exec } from '../../host/exec.ts';
@@ -113,21 +113,7 @@ describe('deploy to a running QEMU board', () => {
       message: expect.stringMatching(/another firmware image/),
     });
 
-    const c = resolveCreation(target);
-    const creation = [
-      c.chunk.initial,
-      c.chunk.incremental,
-      c.heap.initial,
-      c.heap.incremental,
-      c.stack,
-      c.keys.initial,
-      c.keys.incremental,
-      c.keys.name,
-      c.keys.symbol,
-      c.parser.buffer,
-      c.parser.table,
-      c.static,
-    ].join(',');
+    const creation = creationValues(resolveCreation(target)).join(',');
     const xsarc = async (js: string, extra: string[]): Promise<Uint8Array> => {
       const file = path.join(work, 'main.js');
       const xsa = path.join(work, 'out.xsa');

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness_io.h"
 #include "conv_common.h"
 #include "quant.h"
 #include "xsinfer/engine.h"
@@ -336,31 +337,12 @@ static int mode_random(int iterations, uint32_t seed) {
   return fails != 0;
 }
 
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  const long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = aligned_alloc(16, ((size_t)n + 15u) / 16u * 16u);
-  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
-}
-
 static uint8_t g_arena[ARENA_BYTES] __attribute__((aligned(16)));
 
 /* create + allocate; prints ERROR and exits 3 on refusal. */
 static eng_interp_t *open_model(const char *path) {
   size_t len;
-  const uint8_t *model = read_file(path, &len);
+  const uint8_t *model = harness_read_file(path, &len);
   eng_error_t err;
   eng_interp_t *it =
       eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
@@ -494,7 +476,7 @@ static int mode_exec(const char *path) {
 
 static int mode_mutate(const char *path) {
   size_t len;
-  uint8_t *orig = read_file(path, &len);
+  uint8_t *orig = harness_read_file(path, &len);
   uint8_t *model = aligned_alloc(16, (len + 15u) / 16u * 16u);
   static const uint8_t kinds[4] = {0x01, 0x80, 0x00, 0xFF};
   int variants = 0, accepted = 0, rejected = 0;

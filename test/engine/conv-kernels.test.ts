@@ -16,9 +16,9 @@ import {
   int32Bytes,
   int8Bytes,
   type Quant,
-  type Tensor,
+  type TensorSpec,
   type TensorType,
-} from './conv-tflite.ts';
+} from './tflite-builder.ts';
 import { compileSanitized, engineSources } from './signal-harness.ts';
 
 const engineDir = path.join(repoRoot, 'native', 'engine');
@@ -27,7 +27,11 @@ const harness = path.join(workDir, 'conv-harness');
 
 beforeAll(() => {
   compileSanitized(
-    [...engineSources(), path.join(repoRoot, 'test', 'engine', 'conv-harness.c')],
+    [
+      ...engineSources(),
+      path.join(repoRoot, 'test', 'engine', 'conv-harness.c'),
+      path.join(repoRoot, 'test', 'engine', 'harness_io.c'),
+    ],
     [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'reference')],
     harness,
   );
@@ -91,7 +95,7 @@ function convModel(s: ConvSpec): Uint8Array {
   const scales = s.filterScales ?? (s.perChannel ? Array.from({ length: oc }, () => rnd(2, 20) / 1000) : [0.011]);
   const inQ = s.inQ ?? { scale: [0.05], zeroPoint: [-7] };
   const outQ = s.outQ ?? { scale: [0.2], zeroPoint: [3] };
-  const tensors: Tensor[] = [
+  const tensors: TensorSpec[] = [
     { type: s.type, shape: s.input, quant: int8 ? inQ : undefined },
     {
       type: int8 ? 'int8' : 'float32',
@@ -251,398 +255,250 @@ describe('reference conv/pool loops', () => {
   }, 120_000);
 });
 
-describe('synthetic models through the engine (create, allocate, invoke) vs the oracle', () => {
-  it('CONV_2D int8: per-channel, SAME, stride 2, RELU6, bias', () => {
-    const m = convModel({
-      kind: 'conv',
-      type: 'int8',
-      input: [1, 7, 6, 3],
-      filter: [5, 3, 3, 3],
-      output: [1, 4, 3, 5],
+/** A conv spec with the common defaults: VALID, stride and dilation 1, no activation, no bias, one filter scale. */
+function convSpec(
+  kind: ConvSpec['kind'],
+  type: TensorType,
+  input: number[],
+  filter: number[],
+  output: number[],
+  o: Partial<ConvSpec> = {},
+): ConvSpec {
+  const defaults: Pick<ConvSpec, 'padding' | 'stride' | 'dilation' | 'activation' | 'bias' | 'perChannel'> = {
+    padding: VALID,
+    stride: [1, 1],
+    dilation: [1, 1],
+    activation: NONE,
+    bias: false,
+    perChannel: false,
+  };
+  return { kind, type, input, filter, output, ...defaults, ...o };
+}
+
+function poolSpec(
+  op: PoolSpec['op'],
+  type: TensorType,
+  input: number[],
+  output: number[],
+  filter: [number, number],
+  stride: [number, number],
+  o: Partial<PoolSpec> = {},
+): PoolSpec {
+  return { op, type, input, output, filter, stride, padding: VALID, activation: NONE, ...o };
+}
+
+/** The engine vs the oracle on a conv or pool spec; the harness's options come from the spec. */
+function checkSpec(s: ConvSpec | PoolSpec): [number, number] {
+  if ('op' in s) {
+    const o = { padding: s.padding, stride: s.stride, filter: s.filter, activation: s.activation, bias: -1 };
+    return check(poolModel(s), s.op === 'max' ? 2 : 3, o);
+  }
+  return check(convModel(s), s.kind === 'conv' ? 0 : 1, {
+    padding: s.padding,
+    stride: s.stride,
+    dilation: s.dilation,
+    dm: s.depthMultiplier,
+    filter: [s.filter[1], s.filter[2]],
+    activation: s.activation,
+    bias: s.bias ? 2 : -1,
+  });
+}
+
+const perChannelBias = { bias: true, perChannel: true };
+const syntheticCases: [string, ConvSpec | PoolSpec][] = [
+  [
+    'CONV_2D int8: per-channel, SAME, stride 2, RELU6, bias',
+    convSpec('conv', 'int8', [1, 7, 6, 3], [5, 3, 3, 3], [1, 4, 3, 5], {
       padding: SAME,
       stride: [2, 2],
-      dilation: [1, 1],
       activation: RELU6,
-      bias: true,
-      perChannel: true,
-    });
-    expect(check(m, 0, { padding: SAME, stride: [2, 2], filter: [3, 3], activation: RELU6, bias: 2 })).toEqual([8, 0]);
-  });
-
-  it('CONV_2D int8: per-tensor filter scale broadcast, no bias, VALID, dilation 2, RELU_N1_TO_1', () => {
-    const m = convModel({
-      kind: 'conv',
-      type: 'int8',
-      input: [2, 8, 7, 4],
-      filter: [3, 2, 3, 4],
-      output: [2, 6, 3, 3],
-      padding: VALID,
-      stride: [1, 1],
+      ...perChannelBias,
+    }),
+  ],
+  [
+    'CONV_2D int8: per-tensor filter scale broadcast, no bias, VALID, dilation 2, RELU_N1_TO_1',
+    convSpec('conv', 'int8', [2, 8, 7, 4], [3, 2, 3, 4], [2, 6, 3, 3], {
       dilation: [2, 2],
       activation: RELU_N1_TO_1,
-      bias: false,
-      perChannel: false,
       outQ: { scale: [0.01], zeroPoint: [-5] },
-    });
-    expect(
-      check(m, 0, {
-        padding: VALID,
-        stride: [1, 1],
-        dilation: [2, 2],
-        filter: [2, 3],
-        activation: RELU_N1_TO_1,
-        bias: -1,
-      }),
-    ).toEqual([8, 0]);
-  });
-
-  it('CONV_2D int8: grouped (4 input channels, 2 groups), strides 1x3, RELU', () => {
-    const m = convModel({
-      kind: 'conv',
-      type: 'int8',
-      input: [1, 5, 9, 4],
-      filter: [6, 2, 2, 2],
-      output: [1, 5, 3, 6],
+    }),
+  ],
+  [
+    'CONV_2D int8: grouped (4 input channels, 2 groups), strides 1x3, RELU',
+    convSpec('conv', 'int8', [1, 5, 9, 4], [6, 2, 2, 2], [1, 5, 3, 6], {
       padding: SAME,
       stride: [1, 3],
-      dilation: [1, 1],
       activation: RELU,
-      bias: true,
-      perChannel: true,
-    });
-    expect(check(m, 0, { padding: SAME, stride: [1, 3], filter: [2, 2], activation: RELU, bias: 2 })).toEqual([8, 0]);
-  });
-
-  it('CONV_2D float32: no bias, SAME with odd total padding, RELU_N1_TO_1', () => {
-    const m = convModel({
-      kind: 'conv',
-      type: 'float32',
-      input: [1, 6, 6, 2],
-      filter: [3, 4, 4, 2],
-      output: [1, 3, 3, 3],
+      ...perChannelBias,
+    }),
+  ],
+  [
+    'CONV_2D float32: no bias, SAME with odd total padding, RELU_N1_TO_1',
+    convSpec('conv', 'float32', [1, 6, 6, 2], [3, 4, 4, 2], [1, 3, 3, 3], {
       padding: SAME,
       stride: [2, 2],
-      dilation: [1, 1],
       activation: RELU_N1_TO_1,
-      bias: false,
-      perChannel: false,
-    });
-    expect(check(m, 0, { padding: SAME, stride: [2, 2], filter: [4, 4], activation: RELU_N1_TO_1, bias: -1 })).toEqual([
-      8, 0,
-    ]);
-  });
-
-  it('DEPTHWISE_CONV_2D int8: multiplier 3 on 2 channels, per-tensor, stride 2, dilation 2, RELU', () => {
-    const m = convModel({
-      kind: 'dw',
-      type: 'int8',
-      input: [1, 9, 8, 2],
-      filter: [1, 3, 3, 6],
-      output: [1, 5, 4, 6],
+    }),
+  ],
+  [
+    'DEPTHWISE_CONV_2D int8: multiplier 3 on 2 channels, per-tensor, stride 2, dilation 2, RELU',
+    convSpec('dw', 'int8', [1, 9, 8, 2], [1, 3, 3, 6], [1, 5, 4, 6], {
       padding: SAME,
       stride: [2, 2],
       dilation: [2, 2],
       depthMultiplier: 3,
       activation: RELU,
       bias: true,
-      perChannel: false,
-    });
-    expect(
-      check(m, 1, {
-        padding: SAME,
-        stride: [2, 2],
-        dilation: [2, 2],
-        dm: 3,
-        filter: [3, 3],
-        activation: RELU,
-        bias: 2,
-      }),
-    ).toEqual([8, 0]);
-  });
-
-  it('DEPTHWISE_CONV_2D int8: micro_speech shape (1 channel, multiplier 8, 10x8 filter), per-channel', () => {
-    const m = convModel({
-      kind: 'dw',
-      type: 'int8',
-      input: [1, 49, 40, 1],
-      filter: [1, 10, 8, 8],
-      output: [1, 25, 20, 8],
+    }),
+  ],
+  [
+    'DEPTHWISE_CONV_2D int8: micro_speech shape (1 channel, multiplier 8, 10x8 filter), per-channel',
+    convSpec('dw', 'int8', [1, 49, 40, 1], [1, 10, 8, 8], [1, 25, 20, 8], {
       padding: SAME,
       stride: [2, 2],
-      dilation: [1, 1],
       depthMultiplier: 8,
       activation: RELU,
-      bias: true,
-      perChannel: true,
-    });
-    expect(check(m, 1, { padding: SAME, stride: [2, 2], dm: 8, filter: [10, 8], activation: RELU, bias: 2 })).toEqual([
-      8, 0,
-    ]);
-  });
+      ...perChannelBias,
+    }),
+  ],
+  [
+    'DEPTHWISE_CONV_2D float32: multiplier 2, no bias, VALID, RELU6',
+    convSpec('dw', 'float32', [1, 7, 7, 3], [1, 2, 3, 6], [1, 6, 5, 6], { depthMultiplier: 2, activation: RELU6 }),
+  ],
+  [
+    'MAX_POOL_2D int8, SAME, RELU6',
+    poolSpec('max', 'int8', [1, 7, 5, 3], [1, 4, 3, 3], [3, 2], [2, 2], { padding: SAME, activation: RELU6 }),
+  ],
+  [
+    'AVERAGE_POOL_2D int8, VALID, RELU_N1_TO_1',
+    poolSpec('avg', 'int8', [2, 6, 7, 2], [2, 2, 3, 2], [3, 3], [3, 2], {
+      activation: RELU_N1_TO_1,
+      inQ: { scale: [0.01], zeroPoint: [4] },
+    }),
+  ],
+  [
+    'AVERAGE_POOL_2D int8, SAME',
+    poolSpec('avg', 'int8', [1, 5, 5, 4], [1, 5, 5, 4], [4, 4], [1, 1], { padding: SAME }),
+  ],
+  [
+    'MAX_POOL_2D float32, SAME, RELU',
+    poolSpec('max', 'float32', [1, 6, 6, 2], [1, 3, 3, 2], [3, 3], [2, 2], { padding: SAME, activation: RELU }),
+  ],
+  [
+    'AVERAGE_POOL_2D float32, SAME, RELU6',
+    poolSpec('avg', 'float32', [1, 6, 5, 3], [1, 6, 5, 3], [3, 2], [1, 1], { padding: SAME, activation: RELU6 }),
+  ],
+];
 
-  it('DEPTHWISE_CONV_2D float32: multiplier 2, no bias, VALID, RELU6', () => {
-    const m = convModel({
-      kind: 'dw',
-      type: 'float32',
-      input: [1, 7, 7, 3],
-      filter: [1, 2, 3, 6],
-      output: [1, 6, 5, 6],
-      padding: VALID,
-      stride: [1, 1],
-      dilation: [1, 1],
-      depthMultiplier: 2,
-      activation: RELU6,
-      bias: false,
-      perChannel: false,
-    });
-    expect(check(m, 1, { padding: VALID, stride: [1, 1], dm: 2, filter: [2, 3], activation: RELU6, bias: -1 })).toEqual(
-      [8, 0],
-    );
-  });
-
-  it('MAX_POOL_2D and AVERAGE_POOL_2D, int8 and float32, SAME/VALID with activations', () => {
-    const cases: PoolSpec[] = [
-      {
-        op: 'max',
-        type: 'int8',
-        input: [1, 7, 5, 3],
-        output: [1, 4, 3, 3],
-        filter: [3, 2],
-        stride: [2, 2],
-        padding: SAME,
-        activation: RELU6,
-      },
-      {
-        op: 'avg',
-        type: 'int8',
-        input: [2, 6, 7, 2],
-        output: [2, 2, 3, 2],
-        filter: [3, 3],
-        stride: [3, 2],
-        padding: VALID,
-        activation: RELU_N1_TO_1,
-        inQ: { scale: [0.01], zeroPoint: [4] },
-      },
-      {
-        op: 'avg',
-        type: 'int8',
-        input: [1, 5, 5, 4],
-        output: [1, 5, 5, 4],
-        filter: [4, 4],
-        stride: [1, 1],
-        padding: SAME,
-        activation: NONE,
-      },
-      {
-        op: 'max',
-        type: 'float32',
-        input: [1, 6, 6, 2],
-        output: [1, 3, 3, 2],
-        filter: [3, 3],
-        stride: [2, 2],
-        padding: SAME,
-        activation: RELU,
-      },
-      {
-        op: 'avg',
-        type: 'float32',
-        input: [1, 6, 5, 3],
-        output: [1, 6, 5, 3],
-        filter: [3, 2],
-        stride: [1, 1],
-        padding: SAME,
-        activation: RELU6,
-      },
-    ];
-    for (const s of cases) {
-      expect(
-        check(poolModel(s), s.op === 'max' ? 2 : 3, {
-          padding: s.padding,
-          stride: s.stride,
-          filter: s.filter,
-          activation: s.activation,
-          bias: -1,
-        }),
-        JSON.stringify(s),
-      ).toEqual([8, 0]);
-    }
+describe('synthetic models through the engine (create, allocate, invoke) vs the oracle', () => {
+  it.each(syntheticCases)('%s', (_name, spec) => {
+    expect(checkSpec(spec)).toEqual([8, 0]);
   });
 });
 
 describe('hand-computed semantics', () => {
   const q1 = { scale: [1], zeroPoint: [0] };
-
-  it('AVERAGE_POOL_2D int8 rounds half away from zero: (sum ± count/2) / count', () => {
+  const cases: [string, Uint8Array, number[], number[]][] = [
     // pairs (-3,0) (3,0) (-1,-1) (1,0): -1.5 → -2, 1.5 → 2, -1 → -1, 0.5 → 1
-    const m = poolModel({
-      op: 'avg',
-      type: 'int8',
-      input: [1, 1, 8, 1],
-      output: [1, 1, 4, 1],
-      filter: [1, 2],
-      stride: [1, 2],
-      padding: VALID,
-      activation: NONE,
-      inQ: q1,
-    });
-    expect(exec(m, [-3, 0, 3, 0, -1, -1, 1, 0])).toEqual({ ok: true, out: [-2, 2, -1, 1] });
-  });
-
-  it('AVERAGE_POOL_2D divides by the in-image taps only (SAME 3x3 on 3x3)', () => {
-    const m = poolModel({
-      op: 'avg',
-      type: 'int8',
-      input: [1, 3, 3, 1],
-      output: [1, 3, 3, 1],
-      filter: [3, 3],
-      stride: [1, 1],
-      padding: SAME,
-      activation: NONE,
-      inQ: q1,
-    });
+    [
+      'AVERAGE_POOL_2D int8 rounds half away from zero: (sum ± count/2) / count',
+      poolModel(poolSpec('avg', 'int8', [1, 1, 8, 1], [1, 1, 4, 1], [1, 2], [1, 2], { inQ: q1 })),
+      [-3, 0, 3, 0, -1, -1, 1, 0],
+      [-2, 2, -1, 1],
+    ],
     // corners: 4 taps, edges: 6, centre: 9 — 12/4, 21/6=3.5, 16/4, 27/6=4.5, 45/9, 33/6=5.5, 24/4, 39/6=6.5, 28/4
-    expect(exec(m, [1, 2, 3, 4, 5, 6, 7, 8, 9])).toEqual({ ok: true, out: [3, 4, 4, 5, 5, 6, 6, 7, 7] });
-  });
-
-  it('MAX_POOL_2D never takes a padded position (all-negative input stays negative)', () => {
-    const m = poolModel({
-      op: 'max',
-      type: 'int8',
-      input: [1, 3, 3, 1],
-      output: [1, 2, 2, 1],
-      filter: [3, 3],
-      stride: [2, 2],
-      padding: SAME,
-      activation: NONE,
-      inQ: q1,
-    });
-    expect(exec(m, [-9, -8, -7, -6, -5, -4, -3, -2, -100])).toEqual({ ok: true, out: [-5, -4, -2, -2] });
-  });
-
-  it('CONV_2D int8 padding contributes real zero, not the zero point (input zp 1, output zp -10)', () => {
+    [
+      'AVERAGE_POOL_2D divides by the in-image taps only (SAME 3x3 on 3x3)',
+      poolModel(poolSpec('avg', 'int8', [1, 3, 3, 1], [1, 3, 3, 1], [3, 3], [1, 1], { padding: SAME, inQ: q1 })),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [3, 4, 4, 5, 5, 6, 6, 7, 7],
+    ],
+    [
+      'MAX_POOL_2D never takes a padded position (all-negative input stays negative)',
+      poolModel(poolSpec('max', 'int8', [1, 3, 3, 1], [1, 2, 2, 1], [3, 3], [2, 2], { padding: SAME, inQ: q1 })),
+      [-9, -8, -7, -6, -5, -4, -3, -2, -100],
+      [-5, -4, -2, -2],
+    ],
     // values v = 1..9 stored as v + 1; filter of ones with scale 1: outputs are window sums − 10
-    const m = convModel({
-      kind: 'conv',
-      type: 'int8',
-      input: [1, 3, 3, 1],
-      filter: [1, 3, 3, 1],
-      output: [1, 3, 3, 1],
-      padding: SAME,
-      stride: [1, 1],
-      dilation: [1, 1],
-      activation: NONE,
-      bias: false,
-      perChannel: false,
-      filterValues: Array(9).fill(1),
-      filterScales: [1],
-      inQ: { scale: [1], zeroPoint: [1] },
-      outQ: { scale: [1], zeroPoint: [-10] },
-    });
-    expect(exec(m, [2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual({ ok: true, out: [2, 11, 6, 17, 35, 23, 14, 29, 18] });
-  });
-
-  it('CONV_2D int8 RELU6 clamps at the quantized 6.0 and the zero point', () => {
+    [
+      'CONV_2D int8 padding contributes real zero, not the zero point (input zp 1, output zp -10)',
+      convModel(
+        convSpec('conv', 'int8', [1, 3, 3, 1], [1, 3, 3, 1], [1, 3, 3, 1], {
+          padding: SAME,
+          filterValues: Array(9).fill(1),
+          filterScales: [1],
+          inQ: { scale: [1], zeroPoint: [1] },
+          outQ: { scale: [1], zeroPoint: [-10] },
+        }),
+      ),
+      [2, 3, 4, 5, 6, 7, 8, 9, 10],
+      [2, 11, 6, 17, 35, 23, 14, 29, 18],
+    ],
     // scale 0.1, zp -20: RELU6 range [-20, 40]; filter 1 with scale 0.1 on input scale 1 → out = in
-    const m = convModel({
-      kind: 'conv',
-      type: 'int8',
-      input: [1, 1, 4, 1],
-      filter: [1, 1, 1, 1],
-      output: [1, 1, 4, 1],
-      padding: VALID,
-      stride: [1, 1],
-      dilation: [1, 1],
-      activation: RELU6,
-      bias: true,
-      biasValues: [0],
-      perChannel: false,
-      filterValues: [1],
-      filterScales: [0.1],
-      inQ: { scale: [1], zeroPoint: [0] },
-      outQ: { scale: [0.1], zeroPoint: [-20] },
-    });
-    expect(exec(m, [-50, -3, 5, 100])).toEqual({ ok: true, out: [-20, -20, -15, 40] });
+    [
+      'CONV_2D int8 RELU6 clamps at the quantized 6.0 and the zero point',
+      convModel(
+        convSpec('conv', 'int8', [1, 1, 4, 1], [1, 1, 1, 1], [1, 1, 4, 1], {
+          activation: RELU6,
+          bias: true,
+          biasValues: [0],
+          filterValues: [1],
+          filterScales: [0.1],
+          inQ: q1,
+          outQ: { scale: [0.1], zeroPoint: [-20] },
+        }),
+      ),
+      [-50, -3, 5, 100],
+      [-20, -20, -15, 40],
+    ],
+  ];
+  it.each(cases)('%s', (_name, model, input, out) => {
+    expect(exec(model, input)).toEqual({ ok: true, out });
   });
 });
 
 describe('prepare refuses what TFLM would miscompute or reject', () => {
-  const base: ConvSpec = {
-    kind: 'conv',
-    type: 'int8',
-    input: [1, 5, 5, 2],
-    filter: [4, 3, 3, 2],
-    output: [1, 3, 3, 4],
-    padding: VALID,
-    stride: [1, 1],
-    dilation: [1, 1],
-    activation: NONE,
-    bias: true,
-    perChannel: true,
-  };
+  const base = convSpec('conv', 'int8', [1, 5, 5, 2], [4, 3, 3, 2], [1, 3, 3, 4], perChannelBias);
   const zeros = (n: number) => Array(n).fill(0);
 
   it('accepts the base model', () => {
     expect(exec(convModel(base), zeros(50)).ok).toBe(true);
   });
-  it('an output shape that is not what the op produces', () => {
-    expectError(convModel({ ...base, output: [1, 4, 3, 4] }), zeros(50), /output height is 4, the op produces 3/);
-  });
-  it('per-channel scales along an axis other than the output channels', () => {
+  const refusals: [string, Partial<ConvSpec>, RegExp][] = [
+    [
+      'an output shape that is not what the op produces',
+      { output: [1, 4, 3, 4] },
+      /output height is 4, the op produces 3/,
+    ],
     // consistent as a tensor (2 scales along dim 3, which has 2 entries) but not for a conv
-    expectError(
-      convModel({ ...base, filterScales: [0.01, 0.02], filterQuantDim: 3 }),
-      zeros(50),
+    [
+      'per-channel scales along an axis other than the output channels',
+      { filterScales: [0.01, 0.02], filterQuantDim: 3 },
       /filter has 2 scales along dim 3, expected 4 along dim 0/,
-    );
-  });
-  it('a fused TANH', () => {
-    expectError(convModel({ ...base, activation: TANH }), zeros(50), /fused activation 4 not supported/);
-  });
-  it('stride 0', () => {
-    expectError(convModel({ ...base, stride: [0, 1] }), zeros(50), /stride 0/);
-  });
-  it('int16 activations (16x8 is not implemented)', () => {
-    expectError(
-      convModel({
-        ...base,
-        type: 'int16',
-        inQ: { scale: [0.01], zeroPoint: [0] },
-        outQ: { scale: [0.01], zeroPoint: [0] },
-      }),
-      zeros(50),
+    ],
+    ['a fused TANH', { activation: TANH }, /fused activation 4 not supported/],
+    ['stride 0', { stride: [0, 1] }, /stride 0/],
+    [
+      'int16 activations (16x8 is not implemented)',
+      { type: 'int16', inQ: { scale: [0.01], zeroPoint: [0] }, outQ: { scale: [0.01], zeroPoint: [0] } },
       /int8|int16|type/i,
-    );
+    ],
+  ];
+  it.each(refusals)('%s', (_name, change, pattern) => {
+    expectError(convModel({ ...base, ...change }), zeros(50), pattern);
   });
   it('a depth multiplier that does not give the output channels', () => {
-    const dw: ConvSpec = {
-      kind: 'dw',
-      type: 'int8',
-      input: [1, 4, 4, 2],
-      filter: [1, 3, 3, 4],
-      output: [1, 2, 2, 4],
-      padding: VALID,
-      stride: [1, 1],
-      dilation: [1, 1],
+    const dw = convSpec('dw', 'int8', [1, 4, 4, 2], [1, 3, 3, 4], [1, 2, 2, 4], {
       depthMultiplier: 3,
-      activation: NONE,
-      bias: true,
-      perChannel: true,
-    };
+      ...perChannelBias,
+    });
     expectError(convModel(dw), zeros(32), /output channels 4 != input channels 2 x multiplier 3/);
     expect(exec(convModel({ ...dw, depthMultiplier: 2 }), zeros(32)).ok).toBe(true);
   });
   it('AVERAGE_POOL_2D int8 with output quantization different from the input', () => {
-    const s: PoolSpec = {
-      op: 'avg',
-      type: 'int8',
-      input: [1, 4, 4, 1],
-      output: [1, 2, 2, 1],
-      filter: [2, 2],
-      stride: [2, 2],
-      padding: VALID,
-      activation: NONE,
+    const s = poolSpec('avg', 'int8', [1, 4, 4, 1], [1, 2, 2, 1], [2, 2], [2, 2], {
       inQ: { scale: [0.05], zeroPoint: [0] },
-    };
+    });
     expectError(poolModel({ ...s, outQ: { scale: [0.06], zeroPoint: [0] } }), zeros(16), /quantization must be equal/);
     expectError(poolModel({ ...s, outQ: { scale: [0.05], zeroPoint: [1] } }), zeros(16), /quantization must be equal/);
   });

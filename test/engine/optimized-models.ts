@@ -6,7 +6,14 @@
 // non-constant weights) so the fallbacks are compared too.
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildOneOpModel, int32Bytes, int8Bytes, type OptionField, type Quant, type Tensor } from './conv-tflite.ts';
+import {
+  buildOneOpModel,
+  int32Bytes,
+  int8Bytes,
+  type OptionField,
+  type Quant,
+  type TensorSpec,
+} from './tflite-builder.ts';
 
 export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax' | 'add' | 'mul';
 export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax', 'add', 'mul'];
@@ -172,7 +179,7 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
       fScales,
     );
   }
-  const tensors: Tensor[] = [
+  const tensors: TensorSpec[] = [
     { type: 'int8', shape: [batch, inH, inW, inC], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
     {
       type: 'int8',
@@ -231,7 +238,7 @@ function fullyConnected(r: Rng): Uint8Array {
   const w = weights(r, outN * depth);
   const b = r.chance(0.85) ? bias(r, outN) : null;
   if (r.chance(0.15)) killChannels(r, outN, depth, (c, t) => c * depth + t, w, b, fScales);
-  const tensors: Tensor[] = [
+  const tensors: TensorSpec[] = [
     { type: 'int8', shape: rank4 ? [1, 1, 1, depth] : [batch, depth], quant: { scale: [inScale], zeroPoint: [zp(r)] } },
     {
       type: 'int8',
@@ -351,7 +358,7 @@ function binary(r: Rng, mul: boolean): Uint8Array {
   }
   const constB = r.chance(0.25);
   const count = (x: number[]) => x.reduce((p, q) => p * q, 1);
-  const tensors: Tensor[] = [
+  const tensors: TensorSpec[] = [
     { type: 'int8', shape: a, quant: { scale: [sA], zeroPoint: [zp(r)] } },
     {
       type: 'int8',

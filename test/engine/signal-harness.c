@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "flexbuffer.h"
+#include "harness_io.h"
 #include "internal.h"
 #include "signal_dsp.h"
 #include "xsinfer/engine.h"
@@ -32,25 +33,6 @@ enum { FRAME = 480, ARENA_BYTES = 256 * 1024 };
 static const double PI = 3.14159265358979323846;
 
 static uint8_t g_arena[ARENA_BYTES] __attribute__((aligned(16)));
-
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  const long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = aligned_alloc(16, ((size_t)n + 15u) / 16u * 16u);
-  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
-}
 
 static long next_int(void) {
   long v;
@@ -100,7 +82,7 @@ static void print_values(const void *data, eng_type_t type, uint32_t n) {
 
 static int mode_exec(const char *path) {
   size_t len;
-  uint8_t *model = read_file(path, &len);
+  uint8_t *model = harness_read_file(path, &len);
   eng_error_t err;
   eng_interp_t *it =
       eng_interp_create(model, len, g_arena, sizeof g_arena, ENG_KERNELS_REFERENCE, &err);
@@ -161,7 +143,7 @@ static int mode_exec(const char *path) {
 
 static int mode_run(const char *path) {
   size_t len;
-  uint8_t *model = read_file(path, &len);
+  uint8_t *model = harness_read_file(path, &len);
   const long cases = next_int();
   for (long c = 0; c < cases; ++c) {
     const long frames = next_int();
@@ -191,7 +173,7 @@ static int mode_run(const char *path) {
 
 static int mode_perop(const char *path) {
   size_t len;
-  uint8_t *model = read_file(path, &len);
+  uint8_t *model = harness_read_file(path, &len);
   eng_interp_t *it = open_model(model, len, 1);
   eng_tensor_info_t in;
   eng_interp_input(it, 0, &in);
@@ -219,7 +201,7 @@ static int mode_perop(const char *path) {
 
 static int mode_mutate(const char *path) {
   size_t len;
-  uint8_t *model = read_file(path, &len);
+  uint8_t *model = harness_read_file(path, &len);
   uint8_t *copy = aligned_alloc(16, (len + 15u) / 16u * 16u);
   /* Where each op's custom options sit in the file (from a clean interpreter). */
   uint32_t spans[64][2];

@@ -50,7 +50,11 @@ export function engineSources(): string[] {
 export function harnessPath(): string {
   if (built) return built;
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-signal-')), 'signal-harness');
-  const sources = [...engineSources(), path.join(repoRoot, 'test', 'engine', 'signal-harness.c')];
+  const sources = [
+    ...engineSources(),
+    path.join(repoRoot, 'test', 'engine', 'signal-harness.c'),
+    path.join(repoRoot, 'test', 'engine', 'harness_io.c'),
+  ];
   compileSanitized(
     sources,
     [path.join(engineDir, 'include'), path.join(engineDir, 'src'), path.join(engineDir, 'kernels', 'signal')],

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, encode, type ModelSpec, type TensorType } from './signal-tflite-builder.ts';
+import { buildModel, encode, type ModelSpec, type TensorType } from './tflite-builder.ts';
 import { harnessPath, spawnHarness } from './signal-harness.ts';
 
 const OP = { CONCATENATION: 2, DIV: 42, STRIDED_SLICE: 45, CAST: 53, MAXIMUM: 55, MINIMUM: 57 };

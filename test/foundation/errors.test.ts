@@ -26,325 +26,181 @@ interface Case {
   message: string;
 }
 
+/** One exit code's rows: [what the row tries, the arguments (split at spaces), the message]. */
+function rows(code: XsinferErrorCode, list: [string, string, string][]): Case[] {
+  return list.map(([what, args, message]) => ({ what, args: args.split(' '), code, message }));
+}
+
 const cases: Case[] = [
   // Files that are not there, or not files.
-  {
-    what: 'missing model',
-    args: ['inspect', '/nonexistent.tflite'],
-    code: 'FILE_ERROR',
-    message: 'model /nonexistent.tflite: no such file',
-  },
-  {
-    what: 'directory instead of a model',
-    args: ['inspect', 'adir'],
-    code: 'FILE_ERROR',
-    message: 'model adir: is a directory, not a file',
-  },
-  {
-    what: 'missing recording',
-    args: ['replay', 'nope.xsirec'],
-    code: 'FILE_ERROR',
-    message: 'recording nope.xsirec: no such file',
-  },
-  {
-    what: 'directory instead of a recording',
-    args: ['report', 'adir'],
-    code: 'FILE_ERROR',
-    message: 'recording adir: is a directory, not a file',
-  },
-  {
-    what: 'missing data directory',
-    args: ['verify', '--data', '/nonexistent', '--target', 'host'],
-    code: 'FILE_ERROR',
-    message: '--data /nonexistent: no such directory',
-  },
-  {
-    what: 'missing model to deploy',
-    args: ['deploy', '--model', 'nope.tflite'],
-    code: 'FILE_ERROR',
-    message: '--model nope.tflite: no such file',
-  },
-  {
-    what: 'missing compare input',
-    args: ['compare', '/nonexistent', 'result.json'],
-    code: 'FILE_ERROR',
-    message: '/nonexistent: no such file or directory (give a results directory, result.json or recording.xsirec)',
-  },
-  {
-    what: 'results directory without a result',
-    args: ['compare', 'adir', 'result.json'],
-    code: 'FILE_ERROR',
-    message: 'adir: a directory without result.json or recording.xsirec',
-  },
-  {
-    what: 'missing manifest',
-    args: ['--manifest', '/nonexistent.json', 'build'],
-    code: 'FILE_ERROR',
-    message: '--manifest /nonexistent.json: no such file',
-  },
+  ...rows('FILE_ERROR', [
+    ['missing model', 'inspect /nonexistent.tflite', 'model /nonexistent.tflite: no such file'],
+    ['directory instead of a model', 'inspect adir', 'model adir: is a directory, not a file'],
+    ['missing recording', 'replay nope.xsirec', 'recording nope.xsirec: no such file'],
+    ['directory instead of a recording', 'report adir', 'recording adir: is a directory, not a file'],
+    ['missing data directory', 'verify --data /nonexistent --target host', '--data /nonexistent: no such directory'],
+    ['missing model to deploy', 'deploy --model nope.tflite', '--model nope.tflite: no such file'],
+    [
+      'missing compare input',
+      'compare /nonexistent result.json',
+      '/nonexistent: no such file or directory (give a results directory, result.json or recording.xsirec)',
+    ],
+    [
+      'results directory without a result',
+      'compare adir result.json',
+      'adir: a directory without result.json or recording.xsirec',
+    ],
+    ['missing manifest', '--manifest /nonexistent.json build', '--manifest /nonexistent.json: no such file'],
+  ]),
   // Hostile contents.
-  {
-    what: 'empty model',
-    args: ['inspect', 'empty.tflite'],
-    code: 'BAD_INPUT',
-    message: 'empty.tflite is empty, not a .tflite model',
-  },
-  {
-    what: 'random-bytes model',
-    args: ['inspect', 'random.tflite'],
-    code: 'BAD_INPUT',
-    message: 'random.tflite is not a usable .tflite model: not a .tflite model (file identifier TFL3 missing)',
-  },
-  {
-    what: 'truncated model (first 2,000 bytes of mnist_int8)',
-    args: ['inspect', 'truncated.tflite'],
-    code: 'BAD_INPUT',
-    message: 'truncated.tflite is not a usable .tflite model: malformed .tflite: offset out of bounds',
-  },
-  {
-    what: 'garbage recording',
-    args: ['replay', 'garbage.xsirec'],
-    code: 'BAD_INPUT',
-    message: 'garbage.xsirec is not an xsinfer recording (bad magic)',
-  },
-  {
-    what: 'garbage recording to report',
-    args: ['report', 'garbage.xsirec'],
-    code: 'BAD_INPUT',
-    message: 'garbage.xsirec is not an xsinfer recording (bad magic)',
-  },
-  {
-    what: 'recording that never reached a device',
-    args: ['report', 'empty.xsirec'],
-    code: 'BAD_INPUT',
-    message: 'empty.xsirec holds no session: no info record among its 0 records (was the device ever reached?)',
-  },
-  {
-    what: 'data directory without golden cases',
-    args: ['verify', '--data', 'adir', '--target', 'host'],
-    code: 'BAD_INPUT',
-    message: 'no golden cases in adir: expected golden/*.json or ops/golden/*.json (testdata/README.md)',
-  },
-  {
-    what: 'JSON that is not a result',
-    args: ['compare', 'notresult.json', 'result.json'],
-    code: 'BAD_INPUT',
-    message: 'notresult.json is not a bench result (result.json) or recording: no "unit"',
-  },
-  {
-    what: 'random bytes as a result',
-    args: ['compare', 'random.tflite', 'result.json'],
-    code: 'BAD_INPUT',
-    message: 'random.tflite is not a bench result (result.json) or recording: not JSON',
-  },
-  {
-    what: 'results in different units',
-    args: ['compare', 'result.json', 'result-ns.json'],
-    code: 'BAD_INPUT',
-    message: 'result.json counts instr (mps2-an500), result-ns.json counts ns (host): not comparable',
-  },
+  ...rows('BAD_INPUT', [
+    ['empty model', 'inspect empty.tflite', 'empty.tflite is empty, not a .tflite model'],
+    [
+      'random-bytes model',
+      'inspect random.tflite',
+      'random.tflite is not a usable .tflite model: not a .tflite model (file identifier TFL3 missing)',
+    ],
+    [
+      'truncated model (first 2,000 bytes of mnist_int8)',
+      'inspect truncated.tflite',
+      'truncated.tflite is not a usable .tflite model: malformed .tflite: offset out of bounds',
+    ],
+    ['garbage recording', 'replay garbage.xsirec', 'garbage.xsirec is not an xsinfer recording (bad magic)'],
+    ['garbage recording to report', 'report garbage.xsirec', 'garbage.xsirec is not an xsinfer recording (bad magic)'],
+    [
+      'recording that never reached a device',
+      'report empty.xsirec',
+      'empty.xsirec holds no session: no info record among its 0 records (was the device ever reached?)',
+    ],
+    [
+      'data directory without golden cases',
+      'verify --data adir --target host',
+      'no golden cases in adir: expected golden/*.json or ops/golden/*.json (testdata/README.md)',
+    ],
+    [
+      'JSON that is not a result',
+      'compare notresult.json result.json',
+      'notresult.json is not a bench result (result.json) or recording: no "unit"',
+    ],
+    [
+      'random bytes as a result',
+      'compare random.tflite result.json',
+      'random.tflite is not a bench result (result.json) or recording: not JSON',
+    ],
+    [
+      'results in different units',
+      'compare result.json result-ns.json',
+      'result.json counts instr (mps2-an500), result-ns.json counts ns (host): not comparable',
+    ],
+  ]),
   // Dead ports.
-  {
-    what: 'serial port that does not exist',
-    args: ['bench', '--port', '/dev/ttyNOPE'],
-    code: 'LINK_FAILED',
-    message: 'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
-  },
-  {
-    what: 'dead serial port, live view',
-    args: ['monitor', '--port', '/dev/ttyNOPE'],
-    code: 'LINK_FAILED',
-    message: 'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
-  },
-  {
-    what: 'dead serial port, one app',
-    args: ['run', '--app', 'mnist', '--port', '/dev/ttyNOPE'],
-    code: 'LINK_FAILED',
-    message: 'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
-  },
-  {
-    what: 'directory as a port',
-    args: ['monitor', '--port', '/tmp'],
-    code: 'LINK_FAILED',
-    message: 'cannot open /tmp: it is a directory, not a serial device',
-  },
-  {
-    what: 'TCP port nobody listens on',
-    args: ['bench', '--target', 'host', '--port', 'tcp:127.0.0.1:1'],
-    code: 'LINK_FAILED',
-    message: 'cannot connect to tcp:127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
-  },
-  {
-    what: 'port in no known syntax',
-    args: ['monitor', '--port', 'ttyUSB0'],
-    code: 'BAD_ARGUMENT',
-    message: "--port takes a device path (/dev/ttyACM0, /dev/pts/3), tcp:HOST:PORT or auto, not 'ttyUSB0'",
-  },
-  // Unknown names.
-  {
-    what: 'unknown target',
-    args: ['build', '--target', 'esp32'],
-    code: 'BAD_ARGUMENT',
-    message: "unknown target 'esp32': use one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host",
-  },
-  {
-    what: 'unknown app',
-    args: ['bench', '--apps', 'hello_world,nope'],
-    code: 'BAD_ARGUMENT',
-    message:
+  ...rows('LINK_FAILED', [
+    [
+      'serial port that does not exist',
+      'bench --port /dev/ttyNOPE',
+      'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
+    ],
+    [
+      'dead serial port, live view',
+      'monitor --port /dev/ttyNOPE',
+      'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
+    ],
+    [
+      'dead serial port, one app',
+      'run --app mnist --port /dev/ttyNOPE',
+      'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
+    ],
+    ['directory as a port', 'monitor --port /tmp', 'cannot open /tmp: it is a directory, not a serial device'],
+    [
+      'TCP port nobody listens on',
+      'bench --target host --port tcp:127.0.0.1:1',
+      'cannot connect to tcp:127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
+    ],
+  ]),
+  ...rows('BAD_ARGUMENT', [
+    [
+      'port in no known syntax',
+      'monitor --port ttyUSB0',
+      "--port takes a device path (/dev/ttyACM0, /dev/pts/3), tcp:HOST:PORT or auto, not 'ttyUSB0'",
+    ],
+    // Unknown names.
+    [
+      'unknown target',
+      'build --target esp32',
+      "unknown target 'esp32': use one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host",
+    ],
+    [
+      'unknown app',
+      'bench --apps hello_world,nope',
       "-a, --apps: unknown value 'nope': use hello_world, micro_speech, micro_speech_stream, mnist, person_detect, generic",
-  },
-  {
-    what: 'unknown model name',
-    args: ['bench-engine', '--models', 'nope', '--target', 'host'],
-    code: 'BAD_ARGUMENT',
-    message: "no model 'nope' in testdata/models or testdata/mlperf/models (give a .tflite path for any other model)",
-  },
-  {
-    what: 'unknown golden file',
-    args: ['verify', '--models', 'nope', '--target', 'host'],
-    code: 'BAD_ARGUMENT',
-    message:
+    ],
+    [
+      'unknown model name',
+      'bench-engine --models nope --target host',
+      "no model 'nope' in testdata/models or testdata/mlperf/models (give a .tflite path for any other model)",
+    ],
+    [
+      'unknown golden file',
+      'verify --models nope --target host',
       "-m, --models: no golden file 'nope' in testdata (stems such as audio_preprocessor_float, audio_preprocessor_int8, hello_world_float)",
-  },
-  {
-    what: 'model file that is not there',
-    args: ['bench', '--model', 'nope.tflite'],
-    code: 'BAD_ARGUMENT',
-    message:
+    ],
+    [
+      'model file that is not there',
+      'bench --model nope.tflite',
       '--model nope.tflite: no such file (give a .tflite path to upload, or an asset name such as upload/model or models/mnist_int8.tflite)',
-  },
-  {
-    what: 'unknown program',
-    args: ['run', '--program', 'nope'],
-    code: 'BAD_ARGUMENT',
-    message:
+    ],
+    [
+      'unknown program',
+      'run --program nope',
       "--program takes one of banner, bench-engine, flash-check, kernel-diff, verify, wire-selftest, xs-frontend, xs-smoke, xsinfer, not 'nope'",
-  },
-  {
-    what: 'unknown manifest platform',
-    args: ['--manifest-platform', 'nope', 'build'],
-    code: 'BAD_ARGUMENT',
-    message:
+    ],
+    [
+      'unknown manifest platform',
+      '--manifest-platform nope build',
       "--manifest-platform takes one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host, not 'nope'",
-  },
-  {
-    what: 'unknown fuzz target',
-    args: ['fuzz', '--targets', 'nope'],
-    code: 'BAD_ARGUMENT',
-    message: "--targets: unknown value 'nope': use model, wire",
-  },
-  // Bad numbers and enums.
-  {
-    what: 'word as a count',
-    args: ['bench', '-n', 'abc'],
-    code: 'BAD_ARGUMENT',
-    message: "-n, --iterations takes an integer from 1 to 10000, not 'abc'",
-  },
-  {
-    what: 'negative count',
-    args: ['bench', '--iterations', '-3'],
-    code: 'BAD_ARGUMENT',
-    message: "-n, --iterations takes an integer from 1 to 10000, not '-3'",
-  },
-  {
-    what: 'fraction as a count',
-    args: ['run', '--app', 'mnist', '-n', '2.5'],
-    code: 'BAD_ARGUMENT',
-    message: "-n, --iterations takes an integer from 1 to 10000, not '2.5'",
-  },
-  {
-    what: 'word as warm-up',
-    args: ['bench', '-w', 'x'],
-    code: 'BAD_ARGUMENT',
-    message: "-w, --warmup takes an integer from 0 to 10000, not 'x'",
-  },
-  {
-    what: 'zero invokes',
-    args: ['bench-engine', '-n', '0', '--target', 'host'],
-    code: 'BAD_ARGUMENT',
-    message: "-n, --invokes takes an integer from 1 to 1000, not '0'",
-  },
-  {
-    what: 'word as a timeout',
-    args: ['run', '--program', 'banner', '--timeout', 'soon'],
-    code: 'BAD_ARGUMENT',
-    message: "--timeout takes an integer from 1 to 86400000, not 'soon'",
-  },
-  {
-    what: 'word as seconds',
-    args: ['monitor', '--port', '/dev/ttyNOPE', '--seconds', 'x'],
-    code: 'BAD_ARGUMENT',
-    message: "--seconds takes a number greater than 0 and at most 86400, not 'x'",
-  },
-  {
-    what: 'zero fuzz seconds',
-    args: ['fuzz', '--seconds', '0'],
-    code: 'BAD_ARGUMENT',
-    message: "-s, --seconds takes an integer from 1 to 86400, not '0'",
-  },
-  {
-    what: 'word as a threshold',
-    args: ['compare', 'result.json', 'result.json', '--threshold', 'x'],
-    code: 'BAD_ARGUMENT',
-    message:
+    ],
+    ['unknown fuzz target', 'fuzz --targets nope', "--targets: unknown value 'nope': use model, wire"],
+    // Bad numbers and enums.
+    ['word as a count', 'bench -n abc', "-n, --iterations takes an integer from 1 to 10000, not 'abc'"],
+    ['negative count', 'bench --iterations -3', "-n, --iterations takes an integer from 1 to 10000, not '-3'"],
+    ['fraction as a count', 'run --app mnist -n 2.5', "-n, --iterations takes an integer from 1 to 10000, not '2.5'"],
+    ['word as warm-up', 'bench -w x', "-w, --warmup takes an integer from 0 to 10000, not 'x'"],
+    ['zero invokes', 'bench-engine -n 0 --target host', "-n, --invokes takes an integer from 1 to 1000, not '0'"],
+    [
+      'word as a timeout',
+      'run --program banner --timeout soon',
+      "--timeout takes an integer from 1 to 86400000, not 'soon'",
+    ],
+    [
+      'word as seconds',
+      'monitor --port /dev/ttyNOPE --seconds x',
+      "--seconds takes a number greater than 0 and at most 86400, not 'x'",
+    ],
+    ['zero fuzz seconds', 'fuzz --seconds 0', "-s, --seconds takes an integer from 1 to 86400, not '0'"],
+    [
+      'word as a threshold',
+      'compare result.json result.json --threshold x',
       "--threshold takes a percentage of A's median such as 2% or a non-negative number in the results' unit, not 'x'",
-  },
-  {
-    what: 'unknown kernel set',
-    args: ['run', '--app', 'mnist', '-k', 'fast'],
-    code: 'BAD_ARGUMENT',
-    message: "-k, --kernels takes one of reference, optimized, not 'fast'",
-  },
-  {
-    what: 'unknown kernel set in a list',
-    args: ['bench', '-k', 'reference,fast'],
-    code: 'BAD_ARGUMENT',
-    message: "-k, --kernels: unknown value 'fast': use reference, optimized",
-  },
-  {
-    what: 'unknown impl',
-    args: ['bench', '--impl', 'rust'],
-    code: 'BAD_ARGUMENT',
-    message: "--impl: unknown value 'rust': use js, c",
-  },
-  {
-    what: 'empty list',
-    args: ['bench', '--impl', ','],
-    code: 'BAD_ARGUMENT',
-    message: "--impl takes a comma-separated list of js, c, not ','",
-  },
-  // Command-line syntax.
-  {
-    what: 'misspelt command',
-    args: ['benc'],
-    code: 'BAD_ARGUMENT',
-    message: "unknown command 'benc' (Did you mean bench?) (xsinfer --help lists the commands)",
-  },
-  {
-    what: 'misspelt option',
-    args: ['bench', '--iteratons', '3'],
-    code: 'BAD_ARGUMENT',
-    message: "unknown option '--iteratons' (Did you mean --iterations?) (--help lists the options)",
-  },
-  {
-    what: 'unknown option',
-    args: ['bench', '--fast'],
-    code: 'BAD_ARGUMENT',
-    message: "unknown option '--fast' (--help lists the options)",
-  },
-  {
-    what: 'missing argument',
-    args: ['inspect'],
-    code: 'BAD_ARGUMENT',
-    message: "missing required argument 'model' (--help lists the options)",
-  },
-  {
-    what: 'nothing to deploy',
-    args: ['deploy'],
-    code: 'BAD_ARGUMENT',
-    message: 'nothing to deploy: give an app directory or manifest, and/or --model',
-  },
+    ],
+    ['unknown kernel set', 'run --app mnist -k fast', "-k, --kernels takes one of reference, optimized, not 'fast'"],
+    [
+      'unknown kernel set in a list',
+      'bench -k reference,fast',
+      "-k, --kernels: unknown value 'fast': use reference, optimized",
+    ],
+    ['unknown impl', 'bench --impl rust', "--impl: unknown value 'rust': use js, c"],
+    ['empty list', 'bench --impl ,', "--impl takes a comma-separated list of js, c, not ','"],
+    // Command-line syntax.
+    ['misspelt command', 'benc', "unknown command 'benc' (Did you mean bench?) (xsinfer --help lists the commands)"],
+    [
+      'misspelt option',
+      'bench --iteratons 3',
+      "unknown option '--iteratons' (Did you mean --iterations?) (--help lists the options)",
+    ],
+    ['unknown option', 'bench --fast', "unknown option '--fast' (--help lists the options)"],
+    ['missing argument', 'inspect', "missing required argument 'model' (--help lists the options)"],
+    ['nothing to deploy', 'deploy', 'nothing to deploy: give an app directory or manifest, and/or --model'],
+  ]),
 ];
 
 interface Outcome {

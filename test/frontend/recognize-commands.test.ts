@@ -2,13 +2,14 @@
 // (device/lib/recognize-commands.ts) and its C twin (native/baseline/recognize_commands.c,
 // built here with host gcc + ASan/UBSan): unit checks of each rule, then the two twins
 // fed the same random streams must give identical decisions step by step.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../host/paths.ts';
 import { MAX_RESULTS, RecognizeCommands, ScoreStream } from '../../device/lib/recognize-commands.ts';
+import { compileSanitized } from '../engine/signal-harness.ts';
 
 const YES = 2;
 const NO = 3;
@@ -102,24 +103,11 @@ describe('RecognizeCommands C twin (host)', () => {
   const exe = path.join(dir, 'recognize-harness');
   const build = (): void => {
     if (fs.existsSync(exe)) return;
-    execFileSync(
-      'gcc',
-      [
-        '-std=c11',
-        '-O1',
-        '-g',
-        '-fsanitize=address,undefined',
-        '-fno-sanitize-recover=all',
-        '-Wall',
-        '-Wextra',
-        '-Werror',
-        `-I${path.join(repoRoot, 'native', 'baseline')}`,
-        path.join(repoRoot, 'native', 'baseline', 'recognize_commands.c'),
-        path.join(repoRoot, 'test', 'frontend', 'recognize-harness.c'),
-        '-o',
-        exe,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+    const baseline = path.join(repoRoot, 'native', 'baseline');
+    compileSanitized(
+      [path.join(baseline, 'recognize_commands.c'), path.join(repoRoot, 'test', 'frontend', 'recognize-harness.c')],
+      [baseline],
+      exe,
     );
   };
 

@@ -10,12 +10,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { programPath } from '../../host/build/firmware.ts';
 import { MAIN_PROGRAM } from '../../host/build/main-program.ts';
-import { openLink, parseQemuPty, type Link } from '../../host/bridge/link.ts';
+import { openLink, type Link } from '../../host/bridge/link.ts';
 import { DutError, DutLink, parseInfer, resultValues } from '../../host/mlperf/dut.ts';
 import { auc, type MlperfResult } from '../../host/mlperf/mlperf.ts';
 import { repoRoot } from '../../host/paths.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { xsinfer } from '../cli.ts';
+import { qemuPty } from '../qemu-pty.ts';
 
 const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
 const kwsModel = path.join(mlperf, 'models', 'kws_ref_model.tflite');
@@ -51,17 +52,7 @@ async function bootDut(impl: 'js' | 'c'): Promise<{ dut: DutLink; link: Link; qe
   });
   const qemu = spawn(QEMU_BINARY, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   boards.push(qemu);
-  const pty = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const look = (d: Buffer) => {
-      text += d.toString();
-      const p = parseQemuPty(text);
-      if (p) resolve(p);
-    };
-    qemu.stdout!.on('data', look);
-    qemu.stderr!.on('data', look);
-    qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
-  });
+  const pty = await qemuPty(qemu);
   const link = await openLink(pty, { baudRate: 115200 });
   const dut = new DutLink(link.stream);
   await dut.sync(60_000); // the boot banner may be gone before the pty was opened
@@ -152,50 +143,26 @@ describe('MLPerf Tiny mode over a pty (QEMU)', () => {
   });
 });
 
+/** `xsinfer mlperf --model M --inputs I ...args -o OUT --json`, which must succeed: its
+ * result document and OUT. */
+function mlperfRun(model: string, inputs: string, ...args: string[]): { result: MlperfResult; out: string } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
+  const r = xsinfer('mlperf', '--model', model, '--inputs', inputs, ...args, '-o', out, '--json');
+  expect(r.status, r.stderr).toBe(0);
+  return { result: JSON.parse(r.last) as MlperfResult, out };
+}
+
 describe('xsinfer mlperf', () => {
   it('kws accuracy with the TypeScript app: top-1 = truth, results.txt and results.json', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
-    const r = xsinfer(
-      'mlperf',
-      '--model',
-      kwsModel,
-      '--inputs',
-      dataset('kws_ref_model'),
-      '--mode',
-      'accuracy',
-      '--impl',
-      'js',
-      '-o',
-      out,
-      '--json',
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.last) as MlperfResult;
+    const { result, out } = mlperfRun(kwsModel, dataset('kws_ref_model'), '--mode', 'accuracy', '--impl', 'js');
     expect(result).toMatchObject({ task: 'kws01', mode: 'accuracy', impl: 'js', inputs: 2, accuracy: 1, unit: 'us' });
     expect(fs.readFileSync(path.join(out, 'results.txt'), 'utf8')).toMatch(/top-1 accuracy: 100\.00 %/);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'))).toMatchObject({ accuracy: 1 });
   });
 
   it('ic performance with the C app: median latency in virtual µs', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
-    const r = xsinfer(
-      'mlperf',
-      '--model',
-      icModel,
-      '--inputs',
-      dataset('pretrainedResnet_quant'),
-      '--mode',
-      'performance',
-      '-n',
-      '2',
-      '-w',
-      '0',
-      '-o',
-      out,
-      '--json',
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.last) as MlperfResult;
+    const perf = ['--mode', 'performance', '-n', '2', '-w', '0'];
+    const { result } = mlperfRun(icModel, dataset('pretrainedResnet_quant'), ...perf);
     expect(result.task).toBe('ic01');
     expect(result.latency.perInput).toHaveLength(2);
     expect(result.latency.median).toBeGreaterThan(100_000);
@@ -212,24 +179,8 @@ describe('xsinfer mlperf', () => {
       return `in_${i}.bin, 2, ${c.name.startsWith('uniform') ? 1 : 0}, 640, 640`;
     });
     fs.writeFileSync(path.join(dir, 'y_labels.csv'), rows.join('\n') + '\n');
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
     const model = path.join(mlperf, 'models', 'ad01_int8.tflite');
-    const r = xsinfer(
-      'mlperf',
-      '--model',
-      model,
-      '--inputs',
-      dir,
-      '--mode',
-      'accuracy',
-      '--impl',
-      'js',
-      '-o',
-      out,
-      '--json',
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.last) as MlperfResult;
+    const { result } = mlperfRun(model, dir, '--mode', 'accuracy', '--impl', 'js');
     expect(result).toMatchObject({ task: 'ad01', inputs: 2, auc: 1 });
     for (const a of result.answers) {
       expect(a.results).toHaveLength(1);

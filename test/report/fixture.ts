@@ -52,135 +52,68 @@ export function makeRun(app: string, impl: Impl, kernels: KernelSet, b: Bases, o
   };
 }
 
-/** Per-op times of one invoke that add up to the given total. */
-function ops(list: [string, number, number][], invoke: number): BenchRun['ops'] {
-  const known = list.slice(0, -1).reduce((a, [, , t]) => a + t, 0);
-  return list.map(([op, macs, time], index) => ({
-    index,
-    op,
-    macs,
-    time: index === list.length - 1 ? invoke - known : time,
-  }));
+/** Each app's ops in order, with their MACs. */
+const appOps: Record<string, [string, number][]> = {
+  hello_world: [
+    ['FULLY_CONNECTED', 16],
+    ['FULLY_CONNECTED', 256],
+    ['FULLY_CONNECTED', 16],
+  ],
+  mnist: [
+    ['CONV_2D', 73_008],
+    ['MAX_POOL_2D', 0],
+    ['RESHAPE', 0],
+    ['FULLY_CONNECTED', 20_280],
+    ['SOFTMAX', 0],
+  ],
+  micro_speech: [
+    ['RESHAPE', 0],
+    ['DEPTHWISE_CONV_2D', 320_000],
+    ['FULLY_CONNECTED', 16_000],
+    ['SOFTMAX', 0],
+  ],
+};
+
+/** Per-op times of one invoke: the given times, and the last op takes the rest of the total. */
+function ops(app: string, times: number[], invoke: number): BenchRun['ops'] {
+  const known = times.reduce((a, t) => a + t, 0);
+  return appOps[app]!.map(([op, macs], index) => ({ index, op, macs, time: times[index] ?? invoke - known }));
 }
 
+type Phases = [populate: number, invoke: number, respond: number];
+/** A run: app, impl, kernels, the phases' bases and spreads, and for C runs every op's time but the last. */
+type Row = [string, Impl, KernelSet, Phases, Phases, number[]?];
+
+const rows: Row[] = [
+  // hello_world: one float in, one float out; INVOKE ≈ the TFLM anchors (5,493 / 3,602).
+  ['hello_world', 'js', 'reference', [1_850, 5_720, 2_140], [3, 0, 2]],
+  ['hello_world', 'c', 'reference', [46, 5_420, 38], [0, 0, 0], [1_510, 3_180]],
+  ['hello_world', 'js', 'optimized', [1_850, 3_860, 2_140], [3, 0, 2]],
+  ['hello_world', 'c', 'optimized', [46, 3_540, 38], [0, 0, 0], [1_240, 1_700]],
+  // mnist: 784 pixels quantized in POPULATE, arg-max over 10 in RESPOND.
+  ['mnist', 'js', 'reference', [212_400, 4_701_300, 6_480], [40, 0, 15]],
+  ['mnist', 'c', 'reference', [3_950, 4_700_900, 410], [0, 0, 1], [4_330_000, 220_100, 1_150, 143_000]],
+  ['mnist', 'js', 'optimized', [212_400, 998_200, 6_480], [40, 0, 15]],
+  ['mnist', 'c', 'optimized', [3_950, 997_800, 410], [0, 0, 1], [862_000, 91_500, 1_150, 37_600]],
+  // micro_speech (clip mode): POPULATE runs the audio front end over 49 frames.
+  ['micro_speech', 'js', 'reference', [41_250_000, 9_120_500, 3_020], [9_000, 0, 20]],
+  ['micro_speech', 'c', 'reference', [2_540_000, 9_120_100, 190], [700, 0, 1], [1_150, 9_004_000, 112_400]],
+  ['micro_speech', 'js', 'optimized', [41_250_000, 1_402_700, 3_020], [9_000, 0, 20]],
+  ['micro_speech', 'js-native-frontend', 'optimized', [2_610_000, 1_402_700, 3_020], [700, 0, 20]],
+  ['micro_speech', 'c', 'optimized', [2_540_000, 1_402_300, 190], [700, 0, 1], [1_150, 1_368_000, 30_500]],
+];
+
+/** The model table's rows: model, ops, MACs, FLOPs, FLOPs with bias, TFLM's reference and optimized INVOKE. */
+const modelRows: [string, number, number, number, number, number, number][] = [
+  ['hello_world_int8', 3, 288, 576, 609, 5_493, 3_602],
+  ['micro_speech_quantized', 4, 336_000, 672_000, 676_004, 9_332_854, 1_489_512],
+  ['mnist_int8', 5, 93_288, 186_576, 194_698, 4_777_960, 1_020_282],
+];
+
 export function fixtureResult(): BenchResult {
-  const runs: BenchRun[] = [
-    // hello_world: one float in, one float out; INVOKE ≈ the TFLM anchors (5,493 / 3,602).
-    makeRun('hello_world', 'js', 'reference', { populate: 1_850, invoke: 5_720, respond: 2_140, spread: [3, 0, 2] }),
-    makeRun(
-      'hello_world',
-      'c',
-      'reference',
-      { populate: 46, invoke: 5_420, respond: 38, spread: [0, 0, 0] },
-      ops(
-        [
-          ['FULLY_CONNECTED', 16, 1_510],
-          ['FULLY_CONNECTED', 256, 3_180],
-          ['FULLY_CONNECTED', 16, 0],
-        ],
-        5_420,
-      ),
-    ),
-    makeRun('hello_world', 'js', 'optimized', { populate: 1_850, invoke: 3_860, respond: 2_140, spread: [3, 0, 2] }),
-    makeRun(
-      'hello_world',
-      'c',
-      'optimized',
-      { populate: 46, invoke: 3_540, respond: 38, spread: [0, 0, 0] },
-      ops(
-        [
-          ['FULLY_CONNECTED', 16, 1_240],
-          ['FULLY_CONNECTED', 256, 1_700],
-          ['FULLY_CONNECTED', 16, 0],
-        ],
-        3_540,
-      ),
-    ),
-    // mnist: 784 pixels quantized in POPULATE, arg-max over 10 in RESPOND.
-    makeRun('mnist', 'js', 'reference', { populate: 212_400, invoke: 4_701_300, respond: 6_480, spread: [40, 0, 15] }),
-    makeRun(
-      'mnist',
-      'c',
-      'reference',
-      { populate: 3_950, invoke: 4_700_900, respond: 410, spread: [0, 0, 1] },
-      ops(
-        [
-          ['CONV_2D', 73_008, 4_330_000],
-          ['MAX_POOL_2D', 0, 220_100],
-          ['RESHAPE', 0, 1_150],
-          ['FULLY_CONNECTED', 20_280, 143_000],
-          ['SOFTMAX', 0, 0],
-        ],
-        4_700_900,
-      ),
-    ),
-    makeRun('mnist', 'js', 'optimized', { populate: 212_400, invoke: 998_200, respond: 6_480, spread: [40, 0, 15] }),
-    makeRun(
-      'mnist',
-      'c',
-      'optimized',
-      { populate: 3_950, invoke: 997_800, respond: 410, spread: [0, 0, 1] },
-      ops(
-        [
-          ['CONV_2D', 73_008, 862_000],
-          ['MAX_POOL_2D', 0, 91_500],
-          ['RESHAPE', 0, 1_150],
-          ['FULLY_CONNECTED', 20_280, 37_600],
-          ['SOFTMAX', 0, 0],
-        ],
-        997_800,
-      ),
-    ),
-    // micro_speech (clip mode): POPULATE runs the audio front end over 49 frames.
-    makeRun('micro_speech', 'js', 'reference', {
-      populate: 41_250_000,
-      invoke: 9_120_500,
-      respond: 3_020,
-      spread: [9_000, 0, 20],
-    }),
-    makeRun(
-      'micro_speech',
-      'c',
-      'reference',
-      { populate: 2_540_000, invoke: 9_120_100, respond: 190, spread: [700, 0, 1] },
-      ops(
-        [
-          ['RESHAPE', 0, 1_150],
-          ['DEPTHWISE_CONV_2D', 320_000, 9_004_000],
-          ['FULLY_CONNECTED', 16_000, 112_400],
-          ['SOFTMAX', 0, 0],
-        ],
-        9_120_100,
-      ),
-    ),
-    makeRun('micro_speech', 'js', 'optimized', {
-      populate: 41_250_000,
-      invoke: 1_402_700,
-      respond: 3_020,
-      spread: [9_000, 0, 20],
-    }),
-    makeRun('micro_speech', 'js-native-frontend', 'optimized', {
-      populate: 2_610_000,
-      invoke: 1_402_700,
-      respond: 3_020,
-      spread: [700, 0, 20],
-    }),
-    makeRun(
-      'micro_speech',
-      'c',
-      'optimized',
-      { populate: 2_540_000, invoke: 1_402_300, respond: 190, spread: [700, 0, 1] },
-      ops(
-        [
-          ['RESHAPE', 0, 1_150],
-          ['DEPTHWISE_CONV_2D', 320_000, 1_368_000],
-          ['FULLY_CONNECTED', 16_000, 30_500],
-          ['SOFTMAX', 0, 0],
-        ],
-        1_402_300,
-      ),
-    ),
-  ];
+  const runs = rows.map(([app, impl, kernels, [populate, invoke, respond], spread, times]) =>
+    makeRun(app, impl, kernels, { populate, invoke, respond, spread }, times && ops(app, times, invoke)),
+  );
   return {
     target: 'mps2-an500',
     unit: 'instr',
@@ -214,35 +147,15 @@ export function fixtureResult(): BenchResult {
       cStackPeak: 5_240,
       flash: { xs: 344_064, engine: 38_912, kernels: 21_504, bindings: 6_144, apps: 14_336, models: 44_976 },
     },
-    models: [
-      {
-        model: 'hello_world_int8',
-        ops: 3,
-        macs: 288,
-        flops: 576,
-        flopsPlusBias: 609,
-        instrPerMac: {},
-        tflm: { reference: 5_493, optimized: 3_602 },
-      },
-      {
-        model: 'micro_speech_quantized',
-        ops: 4,
-        macs: 336_000,
-        flops: 672_000,
-        flopsPlusBias: 676_004,
-        instrPerMac: {},
-        tflm: { reference: 9_332_854, optimized: 1_489_512 },
-      },
-      {
-        model: 'mnist_int8',
-        ops: 5,
-        macs: 93_288,
-        flops: 186_576,
-        flopsPlusBias: 194_698,
-        instrPerMac: {},
-        tflm: { reference: 4_777_960, optimized: 1_020_282 },
-      },
-    ],
+    models: modelRows.map(([model, ops, macs, flops, flopsPlusBias, reference, optimized]) => ({
+      model,
+      ops,
+      macs,
+      flops,
+      flopsPlusBias,
+      instrPerMac: {},
+      tflm: { reference, optimized },
+    })),
   };
 }
 

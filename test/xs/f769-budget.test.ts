@@ -5,51 +5,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../../host/bench/result.ts';
-import { xsinfer } from '../cli.ts';
+import { benchWithPlatform, buildSize, xsinfer } from '../cli.ts';
 
 describe('F769 memory budget', () => {
   it('the F769 main image leaves at least half of flash and RAM free', () => {
-    const r = xsinfer('build', '--target', 'stm32f769i-disco', '--json');
-    expect(r.status, r.stderr).toBe(0);
-    const size = JSON.parse(r.last) as {
-      flashBytes: number;
-      ramBytes: number;
-      flashLimit: number;
-      ramLimit: number;
-      imageLimit: number;
-      slotBytes: number;
-      components: Record<string, number>;
-    };
+    const size = buildSize('stm32f769i-disco');
     // The top 768 KB are the upload slots (app, model A/B: sectors 9/10/11); the image
     // links below them, into 1.25 MB.
     expect(size).toMatchObject({ imageLimit: 1280 * 1024, slotBytes: 768 * 1024 });
-    expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit / 2);
-    expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit / 2);
+    expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit! / 2);
+    expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit! / 2);
     // Only the three apps' models are in it: no person_detect (300 KB).
-    expect(size.components.models).toBeLessThan(250_000);
+    expect(size.components.models!).toBeLessThan(250_000);
   });
 
   it("runs the three apps in JS and C with the F769's apps, arenas and XS heap on mps2-an500", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-f7budget-'));
     try {
-      const r = xsinfer(
-        '--manifest-platform',
-        'stm32f769i-disco',
-        'bench',
-        '--target',
-        'mps2-an500',
-        '-n',
-        '1',
-        '-w',
-        '0',
-        '--no-ops',
-        '--json',
-        '-o',
-        out,
-      );
-      expect(r.status, r.stderr).toBe(0);
-      const result = JSON.parse(r.last) as BenchResult;
+      const result = benchWithPlatform('stm32f769i-disco', 'mps2-an500', out);
       const runs = result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort();
       // The pure-TS front end is not built into this image, so it is not planned; the
       // helpers variant of each app is.

@@ -12,7 +12,7 @@ import type { BenchResult } from '../../host/bench/result.ts';
 import { dataDir } from '../../host/data.ts';
 import { verify } from '../../host/engine/verify.ts';
 import { compareResults, loadResult } from '../../host/report/compare.ts';
-import { xsinfer } from '../cli.ts';
+import { benchWithPlatform, buildSize, xsinfer } from '../cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-m4-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -108,23 +108,13 @@ describe('software doubles on the Cortex-M4', () => {
 
 describe('STM32F413 memory budget', () => {
   it('the F413 main image leaves at least half of flash and RAM free', () => {
-    const r = xsinfer('build', '--target', 'stm32f413zh-nucleo', '--json');
-    expect(r.status, r.stderr).toBe(0);
-    const size = JSON.parse(r.last) as {
-      flashBytes: number;
-      ramBytes: number;
-      flashLimit: number;
-      ramLimit: number;
-      imageLimit: number;
-      slotBytes: number;
-      components: Record<string, number>;
-    };
+    const size = buildSize('stm32f413zh-nucleo');
     expect(size).toMatchObject({ flashLimit: 1536 * 1024, ramLimit: 320 * 1024 });
     // The top 768 KB (sectors 10-15) are the upload slots; the image links below them.
     expect(size).toMatchObject({ imageLimit: 768 * 1024, slotBytes: 768 * 1024 });
-    expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit / 2);
-    expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit / 2);
-    expect(size.components.models).toBeLessThan(250_000);
+    expect(size.flashBytes).toBeLessThanOrEqual(size.flashLimit! / 2);
+    expect(size.ramBytes).toBeLessThanOrEqual(size.ramLimit! / 2);
+    expect(size.components.models!).toBeLessThan(250_000);
   });
 
   it('the image is built for the Cortex-M4F: no double-precision FPU instruction in it', () => {
@@ -142,23 +132,7 @@ describe('STM32F413 memory budget', () => {
 
   it("runs the three apps in JS and C with the F413's apps, arenas and XS heap on mps2-an386", () => {
     const out = path.join(tmp, 'f413-settings');
-    const r = xsinfer(
-      '--manifest-platform',
-      'stm32f413zh-nucleo',
-      'bench',
-      '--target',
-      'mps2-an386',
-      '-n',
-      '1',
-      '-w',
-      '0',
-      '--no-ops',
-      '--json',
-      '-o',
-      out,
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const result = JSON.parse(r.last) as BenchResult;
+    const result = benchWithPlatform('stm32f413zh-nucleo', 'mps2-an386', out);
     expect(result.runs.map((x) => `${x.app}/${x.impl}/${x.kernels}`).sort()).toEqual(
       appImpls(['hello_world', 'micro_speech', 'mnist'], false),
     );

@@ -1,15 +1,18 @@
 /* board.c – NUCLEO-F413ZH (STM32F413ZH): 100 MHz from the ST-LINK's 8 MHz MCO on HSE in
  * bypass mode (PLL M=4 N=100 P=2, VOS scale 1, 3 flash wait states, ART instruction and
  * data caches + prefetch), AHB 100 / APB1 50 / APB2 100 MHz, USART3 on PD8/PD9 (AF7, the
- * ST-LINK virtual COM port) with an RX interrupt into a ring buffer, DWT CYCCNT extended
- * to 64 bits (TIM2 interrupts every 10 s so no 42.9 s wrap is missed), and the
- * embedded-flash driver behind the three upload slots (the top 768 KB of the 1.5 MB).
+ * ST-LINK virtual COM port) with an RX interrupt into a ring buffer, and the flash
+ * sectors of the three upload slots (the top 768 KB of the 1.5 MB). The cycle counter and
+ * the flash controller are firmware/common/stm32_cycles.c and stm32_flash.c.
  * Register values follow RM0430 (STM32F413/423 reference manual) and UM1974 (Nucleo-144
  * user manual); untested on hardware — see firmware/targets/stm32f413zh-nucleo/README.md. */
 #include <string.h>
 
 #include "../../common/armv7m.h"
 #include "board.h"
+#include "../../common/stm32_cycles.h"
+#include "../../common/stm32_flash.h"
+#include "../../common/uart_rx_ring.h"
 #include "board_flash.h"
 
 #ifndef XSINFER_UART_BAUD
@@ -64,15 +67,7 @@ enum { CORE_HZ = 100000000u, APB1_HZ = 50000000u, APB1_TIMER_HZ = 100000000u };
 #define USART_CR1_RXNE (1u << 5)
 #define USART_CR1_UE   (1u << 13)
 
-#define TIM2_BASE 0x40000000u
-#define TIM2_CR1  REG32(TIM2_BASE + 0x00u)
-#define TIM2_DIER REG32(TIM2_BASE + 0x0Cu)
-#define TIM2_SR   REG32(TIM2_BASE + 0x10u)
-#define TIM2_EGR  REG32(TIM2_BASE + 0x14u)
-#define TIM2_PSC  REG32(TIM2_BASE + 0x28u)
-#define TIM2_ARR  REG32(TIM2_BASE + 0x2Cu)
-
-enum { IRQ_TIM2 = 28, IRQ_USART3 = 39 };
+enum { IRQ_USART3 = 39 };
 
 /* RM0430 RCC chapter, "Clocks" and RCC_PLLCFGR: VCO input = HSE / M must be 1-2 MHz
  * (2 MHz limits jitter), VCO output 100-432 MHz, SYSCLK <= 100 MHz. UM1974 "OSC clock supply": the
@@ -109,22 +104,15 @@ static void clocks_100mhz(void) {
 }
 
 /* ---- USART3 with an RX ring buffer (the interrupt only fills it) ---- */
-static volatile uint8_t rx_ring[1024];
-static volatile uint32_t rx_head, rx_tail, rx_overruns;
+static uart_rx_ring_t rx;
 
 void stm32_usart3_irq(void) {
   uint32_t sr = USART3_SR;
   if (sr & (USART_SR_RXNE | USART_SR_ORE)) {
     /* Reading DR after SR clears RXNE and ORE alike (RM0430, USART_SR). */
     uint8_t byte = (uint8_t)USART3_DR;
-    if (sr & USART_SR_ORE) rx_overruns++;
-    uint32_t next = (rx_head + 1u) % sizeof rx_ring;
-    if (next != rx_tail) {
-      rx_ring[rx_head] = byte;
-      rx_head = next;
-    } else {
-      rx_overruns++;
-    }
+    if (sr & USART_SR_ORE) rx.overruns++;
+    uart_rx_ring_put(&rx, byte);
   }
 }
 
@@ -145,47 +133,14 @@ static void usart3_init(void) {
   NVIC_ISER(IRQ_USART3 / 32) = 1u << (IRQ_USART3 % 32);
 }
 
-/* ---- 64-bit cycle counter ---- */
-static volatile uint32_t cyc_high, cyc_last;
-
-void stm32_tim2_irq(void) {
-  TIM2_SR = 0u;
-  (void)board_ticks(); /* a read at least every 10 s catches every 42.9 s wrap */
-}
-
-static void cycle_counter_init(void) {
-  DEMCR |= 1u << 24; /* TRCENA */
-  DWT_CYCCNT = 0u;
-  /* CYCCNT plus the CPI/EXC/SLEEP/LSU/FOLD event counters (instructions = cycles - stalls). */
-  DWT_CTRL |= 1u | (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 21);
-
-  RCC_APB1ENR |= 1u << 0; /* TIM2: APB1 x2 = 100 MHz timer clock */
-  (void)RCC_APB1ENR;
-  TIM2_PSC = APB1_TIMER_HZ / 10000u - 1u; /* 10 kHz */
-  TIM2_ARR = 100000u;                     /* 10 s */
-  TIM2_EGR = 1u;
-  TIM2_SR = 0u;
-  TIM2_DIER = 1u;
-  TIM2_CR1 = 1u;
-  NVIC_ISER(IRQ_TIM2 / 32) = 1u << (IRQ_TIM2 % 32);
-}
-
 void board_init(void) {
   clocks_100mhz();
   armv7m_enable_fault_reporting();
   usart3_init();
-  cycle_counter_init();
+  stm32_cycles_init(APB1_TIMER_HZ, 0); /* APB1 x2 = 100 MHz timer clock */
 }
 
-uint64_t board_ticks(void) {
-  uint32_t primask = armv7m_irq_save();
-  uint32_t now = DWT_CYCCNT;
-  if (now < cyc_last) cyc_high++;
-  cyc_last = now;
-  uint64_t ticks = ((uint64_t)cyc_high << 32) | now;
-  armv7m_irq_restore(primask);
-  return ticks;
-}
+/* board_ticks: firmware/common/stm32_cycles.c */
 
 const board_tick_unit_t *board_tick_unit(void) {
   static const board_tick_unit_t unit = {"cycles", 1u, 1u, CORE_HZ};
@@ -212,13 +167,7 @@ void board_uart_write(const void *data, size_t len) {
 }
 
 size_t board_uart_read(void *data, size_t cap) {
-  uint8_t *bytes = data;
-  size_t n = 0;
-  while (n < cap && rx_tail != rx_head) {
-    bytes[n++] = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1u) % sizeof rx_ring;
-  }
-  return n;
+  return uart_rx_ring_take(&rx, data, cap);
 }
 
 void board_uart_flush(void) {
@@ -231,54 +180,25 @@ void board_uart_flush(void) {
  * One bank, 1.5 MB = 4x16 + 64 + 11x128 KB sectors ("Flash memory organization"). The slots are the top
  * 768 KB, two 128 KB sectors each: app 0x080C0000 (sectors 10-11), model A 0x08100000
  * (12-13), model B 0x08140000 (14-15); FLASH_CR.SNB takes the sector number (0-15). */
-#define FLASH_KEYR    REG32(0x40023C04u)
-#define FLASH_SR      REG32(0x40023C0Cu)
-#define FLASH_CR      REG32(0x40023C10u)
 /* Flash size in KB, from the device electronic signature (RM0430, "Flash size data register"). */
 #define FLASH_SIZE_KB (*(volatile const uint16_t *)(uintptr_t)0x1FFF7A22u)
 
-#define FLASH_KEY1 0x45670123u
-#define FLASH_KEY2 0xCDEF89ABu
+/* FLASH_SR: OPERR, WRPERR, PGAERR, PGPERR, PGSERR, RDERR. A 128 KB sector erase at x32
+ * takes a few seconds at most: 10 s is far beyond the datasheet's worst case. */
+const stm32_flash_part_t stm32_flash_part = {
+    (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+    (uint64_t)CORE_HZ * 10u,
+    "none (flash smaller than 1.5 MB)",
+};
 
-#define FLASH_SR_EOP    (1u << 0)
-#define FLASH_SR_OPERR  (1u << 1)
-#define FLASH_SR_WRPERR (1u << 4)
-#define FLASH_SR_PGAERR (1u << 5)
-#define FLASH_SR_PGPERR (1u << 6)
-#define FLASH_SR_PGSERR (1u << 7)
-#define FLASH_SR_RDERR  (1u << 8)
-#define FLASH_SR_BSY    (1u << 16)
-#define FLASH_SR_ERRORS                                                                     \
-  (FLASH_SR_OPERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_PGPERR | FLASH_SR_PGSERR | \
-   FLASH_SR_RDERR)
-
-#define FLASH_CR_PG        (1u << 0)
-#define FLASH_CR_SER       (1u << 1)
-#define FLASH_CR_SNB_SHIFT 3u
-/* Program/erase parallelism. x32 needs VDD 2.7-3.6 V: the Nucleo runs the MCU at 3.3 V. */
-#define FLASH_CR_PSIZE_X8  (0u << 8)
-#define FLASH_CR_PSIZE_X32 (2u << 8)
-#define FLASH_CR_STRT      (1u << 16)
-#define FLASH_CR_LOCK      (1u << 31)
-
-/* Far beyond the datasheet's worst case (a 128 KB sector erase at x32 takes a few seconds at most). */
-#define FLASH_TIMEOUT_CYCLES ((uint64_t)CORE_HZ * 10u)
-
-typedef struct f413_slot {
-  uint32_t base;
-  uint32_t bytes;
-  uint8_t snb[2];
-  const char *where;
-} f413_slot_t;
-
-static const f413_slot_t slots[BOARD_FLASH_SLOT_COUNT] = {
-    {0x080C0000u, 256u * 1024u, {10u, 11u}, "flash sectors 10-11"},
-    {0x08100000u, 256u * 1024u, {12u, 13u}, "flash sectors 12-13"},
-    {0x08140000u, 256u * 1024u, {14u, 15u}, "flash sectors 14-15"},
+static const stm32_flash_slot_t slots[BOARD_FLASH_SLOT_COUNT] = {
+    {0x080C0000u, 256u * 1024u, 2u, {10u, 11u}, "flash sectors 10-11"},
+    {0x08100000u, 256u * 1024u, 2u, {12u, 13u}, "flash sectors 12-13"},
+    {0x08140000u, 256u * 1024u, 2u, {14u, 15u}, "flash sectors 14-15"},
 };
 
 /* NULL on a part with less than 1.5 MB (an F413xG): the addresses would not be flash. */
-static const f413_slot_t *slot_info(board_flash_slot_t slot) {
+const stm32_flash_slot_t *stm32_flash_slot(board_flash_slot_t slot) {
   if ((unsigned)slot >= BOARD_FLASH_SLOT_COUNT || FLASH_SIZE_KB < 1536u) return NULL;
   return &slots[slot];
 }
@@ -286,7 +206,9 @@ static const f413_slot_t *slot_info(board_flash_slot_t slot) {
 /* The ART accelerator caches flash instructions and data; after the controller changed
  * flash, lines may hold what was there before. Its caches are reset only while disabled
  * (RM0430, "Adaptive real-time memory accelerator (ART Accelerator)"). */
-static void art_flush(void) {
+void stm32_flash_changed(uint32_t addr, uint32_t len) {
+  (void)addr;
+  (void)len;
   uint32_t acr = FLASH_ACR;
   FLASH_ACR = acr & ~(FLASH_ACR_ICEN | FLASH_ACR_DCEN);
   FLASH_ACR = (acr & ~(FLASH_ACR_ICEN | FLASH_ACR_DCEN)) | FLASH_ACR_ICRST | FLASH_ACR_DCRST;
@@ -295,100 +217,8 @@ static void art_flush(void) {
   armv7m_isb();
 }
 
-/* Waits out BSY, then reports (and clears) the error flags of the finished operation. */
-static int32_t flash_wait(void) {
-  uint64_t start = board_ticks();
-  while (FLASH_SR & FLASH_SR_BSY)
-    if (board_ticks() - start > FLASH_TIMEOUT_CYCLES) return BOARD_FLASH_TIMEOUT;
-  uint32_t errors = FLASH_SR & FLASH_SR_ERRORS;
-  if (errors) {
-    FLASH_SR = errors; /* write 1 to clear */
-    return BOARD_FLASH_CONTROLLER;
-  }
-  return BOARD_FLASH_OK;
-}
-
-/* KEYR takes KEY1 then KEY2 only while CR is locked: a wrong or repeated sequence locks
- * the controller until the next reset ("Unlocking the Flash control register").
- * Stale flags from an earlier operation are cleared so the next check sees only this one's. */
-static int32_t flash_open(void) {
-  int32_t status = flash_wait();
-  if (status == BOARD_FLASH_TIMEOUT) return status;
-  if (FLASH_CR & FLASH_CR_LOCK) {
-    FLASH_KEYR = FLASH_KEY1;
-    FLASH_KEYR = FLASH_KEY2;
-  }
-  if (FLASH_CR & FLASH_CR_LOCK) return BOARD_FLASH_LOCKED;
-  FLASH_SR = FLASH_SR_ERRORS | FLASH_SR_EOP;
-  return BOARD_FLASH_OK;
-}
-
-/* Clears PG/SER/SNB and locks in one write. */
-static void flash_close(void) {
-  FLASH_CR = FLASH_CR_LOCK;
-}
-
-int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
-  const f413_slot_t *s = slot_info(slot);
-  out->base = s ? (const uint8_t *)(uintptr_t)s->base : NULL;
-  out->bytes = s ? s->bytes : 0u;
-  out->where = s ? s->where : "none (flash smaller than 1.5 MB)";
-  return s ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
-}
-
-/* Sector erase ("Sector Erase"): SER + SNB, then STRT, then wait for BSY; one sector at a time. */
-int32_t board_flash_erase(board_flash_slot_t slot) {
-  const f413_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  int32_t status = flash_open();
-  for (uint32_t i = 0; i < 2u && status == BOARD_FLASH_OK; i++) {
-    FLASH_CR = FLASH_CR_SER | ((uint32_t)s->snb[i] << FLASH_CR_SNB_SHIFT) | FLASH_CR_PSIZE_X32;
-    FLASH_CR |= FLASH_CR_STRT;
-    armv7m_dsb();
-    status = flash_wait();
-  }
-  flash_close();
-  art_flush();
-  return status;
-}
-
-/* Programming ("Programming"): PG set, one store of the PSIZE width, wait for BSY,
- * next. Words go x32; a tail of 1-3 bytes goes x8. The controller does not refuse a
- * location that is not erased (it just ANDs), so that is checked here first: the rule the
- * emulated targets enforce. */
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
-                            uint32_t len) {
-  const f413_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  if (offset % BOARD_FLASH_PROGRAM_ALIGN != 0 || offset > s->bytes || len > s->bytes - offset)
-    return BOARD_FLASH_BAD_RANGE;
-  uint32_t addr = s->base + offset;
-  const uint8_t *src = data;
-  const volatile uint8_t *now = (const volatile uint8_t *)(uintptr_t)addr;
-  for (uint32_t i = 0; i < len; i++)
-    if ((uint8_t)(now[i] & src[i]) != src[i]) return BOARD_FLASH_NOT_ERASED;
-
-  int32_t status = flash_open();
-  uint32_t words = len / 4u;
-  if (status == BOARD_FLASH_OK && words > 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X32;
-    for (uint32_t w = 0; w < words && status == BOARD_FLASH_OK; w++) {
-      uint32_t word;
-      memcpy(&word, src + 4u * w, sizeof word);
-      *(volatile uint32_t *)(uintptr_t)(addr + 4u * w) = word;
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  if (status == BOARD_FLASH_OK && len % 4u != 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X8;
-    for (uint32_t i = 4u * words; i < len && status == BOARD_FLASH_OK; i++) {
-      *(volatile uint8_t *)(uintptr_t)(addr + i) = src[i];
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  flash_close();
-  art_flush();
-  return status;
+/* The ART caches are flushed after the change; nothing to do before reading. */
+void stm32_flash_before_read(uint32_t addr, uint32_t len) {
+  (void)addr;
+  (void)len;
 }

@@ -1,46 +1,16 @@
-/* startup.c – vector table and reset path for the STM32F413: FPU on, .data/.bss
- * initialised, then main(). Clocks are set up in board_init(). */
+/* startup.c – the STM32F413's vector table; the reset path is firmware/common/armv7m_reset.c. */
 #include <stdint.h>
 
 #include "../../common/armv7m.h"
 
-extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
-extern uint32_t __stack_top[];
-extern int main(void);
-extern void board_exit(int) __attribute__((noreturn));
-
-void Reset_Handler(void) __attribute__((noreturn));
-void Default_Handler(void);
-void HardFault_Handler(void);
-void MemManage_Handler(void);
-void BusFault_Handler(void);
-void UsageFault_Handler(void);
 void stm32_tim2_irq(void);
 void stm32_usart3_irq(void);
 
 /* RM0430 chapter "Interrupts and events", vector table (STM32F413/423: 102 maskable interrupts). */
 enum { IRQ_TIM2 = 28, IRQ_USART3 = 39, IRQ_COUNT = 102 };
 
-typedef void (*vector_t)(void);
-__attribute__((section(".vectors"), used)) static const vector_t vectors[16 + IRQ_COUNT] = {
-    [0] = (vector_t)(uintptr_t)__stack_top,
-    [1] = Reset_Handler,
-    [2] = Default_Handler,
-    [3] = HardFault_Handler,
-    [4] = MemManage_Handler,
-    [5] = BusFault_Handler,
-    [6] = UsageFault_Handler,
-    [11] = Default_Handler,
-    [14] = Default_Handler,
-    [15] = Default_Handler,
+__attribute__((section(".vectors"), used)) const armv7m_vector_t armv7m_vectors[16 + IRQ_COUNT] = {
+    ARMV7M_CORE_VECTORS(Default_Handler),
     [16 + IRQ_TIM2] = stm32_tim2_irq,
     [16 + IRQ_USART3] = stm32_usart3_irq,
 };
-
-void Reset_Handler(void) {
-  armv7m_enable_fpu();
-  for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) *dst++ = *src++;
-  for (uint32_t *dst = __bss_start; dst < __bss_end;) *dst++ = 0;
-  SCB_VTOR = (uint32_t)(uintptr_t)vectors;
-  board_exit(main());
-}

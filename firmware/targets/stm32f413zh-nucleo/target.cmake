@@ -18,3 +18,7 @@ set(XSINFER_SKIP_PROGRAMS xs-frontend)
 set(CMAKE_C_FLAGS_RELEASE "-Os -g")
 # What every real board's board.h does alike (no semihosting; exit and reset).
 target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/board_standalone.c)
+# The STM32F4/F7 embedded-flash controller behind the upload slots.
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/stm32_flash.c)
+# The 64-bit DWT cycle counter (board_ticks) and its TIM2 wrap guard.
+target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/stm32_cycles.c)

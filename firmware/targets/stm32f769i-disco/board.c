@@ -1,14 +1,17 @@
 /* board.c – STM32F769I-DISCO: 216 MHz from the 25 MHz HSE crystal (PLL M=25 N=432
  * P=2 Q=9, over-drive, 7 flash wait states, ART + prefetch), I/D caches, USART1 on
- * PA9/PA10 (the ST-LINK virtual COM port) with an RX interrupt into a ring buffer,
- * DWT CYCCNT extended to 64 bits (TIM2 interrupts every 10 s so no wrap is missed), and
- * the embedded-flash driver behind the three upload slots (the top 768 KB of the 2 MB).
+ * PA9/PA10 (the ST-LINK virtual COM port) with an RX interrupt into a ring buffer, and
+ * the flash sectors of the three upload slots (the top 768 KB of the 2 MB). The cycle
+ * counter and the flash controller are firmware/common/stm32_cycles.c and stm32_flash.c.
  * Register values follow RM0410 (STM32F76xxx reference manual); not yet run on a
  * board here — see the README's hardware section. */
 #include <string.h>
 
 #include "../../common/armv7m.h"
 #include "board.h"
+#include "../../common/stm32_cycles.h"
+#include "../../common/stm32_flash.h"
+#include "../../common/uart_rx_ring.h"
 #include "board_flash.h"
 
 /* XSINFER_UART_BAUD comes from target.cmake, the one place the host also reads it from
@@ -48,15 +51,10 @@ enum { CORE_HZ = 216000000u, APB1_TIMER_HZ = 108000000u, APB2_HZ = 108000000u };
 #define USART_ISR_TXE  (1u << 7)
 
 #define TIM2_BASE 0x40000000u
-#define TIM2_CR1  REG32(TIM2_BASE + 0x00u)
-#define TIM2_DIER REG32(TIM2_BASE + 0x0Cu)
-#define TIM2_SR   REG32(TIM2_BASE + 0x10u)
-#define TIM2_EGR  REG32(TIM2_BASE + 0x14u)
-#define TIM2_PSC  REG32(TIM2_BASE + 0x28u)
 #define TIM2_ARR  REG32(TIM2_BASE + 0x2Cu)
 #define TIM2_CNT  REG32(TIM2_BASE + 0x24u)
 
-enum { IRQ_TIM2 = 28, IRQ_USART1 = 37 };
+enum { IRQ_USART1 = 37 };
 
 static void clocks_216mhz(void) {
   RCC_APB1ENR |= 1u << 28; /* PWREN */
@@ -113,24 +111,17 @@ static void caches_on(void) {
 }
 
 /* ---- USART1 with an RX ring buffer (the interrupt only fills it) ---- */
-static volatile uint8_t rx_ring[1024];
-static volatile uint32_t rx_head, rx_tail, rx_overruns;
+static uart_rx_ring_t rx;
 
 void stm32_usart1_irq(void) {
   uint32_t isr = USART1_ISR;
   if (isr & USART_ISR_ORE) {
     USART1_ICR = USART_ISR_ORE;
-    rx_overruns++;
+    rx.overruns++;
   }
   if (isr & USART_ISR_RXNE) {
     uint8_t byte = (uint8_t)USART1_RDR;
-    uint32_t next = (rx_head + 1u) % sizeof rx_ring;
-    if (next != rx_tail) {
-      rx_ring[rx_head] = byte;
-      rx_head = next;
-    } else {
-      rx_overruns++;
-    }
+    uart_rx_ring_put(&rx, byte);
   }
 }
 
@@ -148,49 +139,15 @@ static void usart1_init(void) {
   NVIC_ISER(IRQ_USART1 / 32) = 1u << (IRQ_USART1 % 32);
 }
 
-/* ---- 64-bit cycle counter ---- */
-static volatile uint32_t cyc_high, cyc_last;
-
-void stm32_tim2_irq(void) {
-  TIM2_SR = 0u;
-  (void)board_ticks(); /* a read at least every 10 s catches every 19.9 s wrap */
-}
-
-static void cycle_counter_init(void) {
-  DEMCR |= 1u << 24; /* TRCENA */
-  DWT_LAR = 0xC5ACCE55u;
-  DWT_CYCCNT = 0u;
-  /* CYCCNT plus the CPI/EXC/SLEEP/LSU/FOLD event counters (instructions = cycles - stalls). */
-  DWT_CTRL |= 1u | (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | (1u << 21);
-
-  RCC_APB1ENR |= 1u << 0; /* TIM2 */
-  (void)RCC_APB1ENR;
-  TIM2_PSC = APB1_TIMER_HZ / 10000u - 1u; /* 10 kHz */
-  TIM2_ARR = 100000u;                     /* 10 s */
-  TIM2_EGR = 1u;
-  TIM2_SR = 0u;
-  TIM2_DIER = 1u;
-  TIM2_CR1 = 1u;
-  NVIC_ISER(IRQ_TIM2 / 32) = 1u << (IRQ_TIM2 % 32);
-}
-
 void board_init(void) {
   clocks_216mhz();
   caches_on();
   armv7m_enable_fault_reporting();
   usart1_init();
-  cycle_counter_init();
+  stm32_cycles_init(APB1_TIMER_HZ, 1); /* the M7 DWT needs its lock-access key */
 }
 
-uint64_t board_ticks(void) {
-  uint32_t primask = armv7m_irq_save();
-  uint32_t now = DWT_CYCCNT;
-  if (now < cyc_last) cyc_high++;
-  cyc_last = now;
-  uint64_t ticks = ((uint64_t)cyc_high << 32) | now;
-  armv7m_irq_restore(primask);
-  return ticks;
-}
+/* board_ticks: firmware/common/stm32_cycles.c */
 
 const board_tick_unit_t *board_tick_unit(void) {
   static const board_tick_unit_t unit = {"cycles", 1u, 1u, CORE_HZ};
@@ -217,13 +174,7 @@ void board_uart_write(const void *data, size_t len) {
 }
 
 size_t board_uart_read(void *data, size_t cap) {
-  uint8_t *bytes = data;
-  size_t n = 0;
-  while (n < cap && rx_tail != rx_head) {
-    bytes[n++] = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1u) % sizeof rx_ring;
-  }
-  return n;
+  return uart_rx_ring_take(&rx, data, cap);
 }
 
 void board_uart_flush(void) {
@@ -240,58 +191,30 @@ void board_uart_flush(void) {
  * 4x16 + 64 + 7x128 KB, and the same addresses are bank 2's sectors 18-19, 20-21 and
  * 22-23, whose FLASH_CR.SNB value is 0x10 | (n - 12) (§3.7, FLASH_CR). Both modes give the
  * same slots; only the sectors erased differ. */
-#define FLASH_KEYR    REG32(0x40023C04u)
-#define FLASH_SR      REG32(0x40023C0Cu)
-#define FLASH_CR      REG32(0x40023C10u)
 #define FLASH_OPTCR   REG32(0x40023C14u)
 /* Flash size in KB, from the device electronic signature (RM0410, "Flash size"). */
 #define FLASH_SIZE_KB (*(volatile const uint16_t *)(uintptr_t)0x1FF0F442u)
 
-#define FLASH_KEY1 0x45670123u
-#define FLASH_KEY2 0xCDEF89ABu
-
-#define FLASH_SR_EOP    (1u << 0)
-#define FLASH_SR_OPERR  (1u << 1)
-#define FLASH_SR_WRPERR (1u << 4)
-#define FLASH_SR_PGAERR (1u << 5)
-#define FLASH_SR_PGPERR (1u << 6)
-#define FLASH_SR_ERSERR (1u << 7)
-#define FLASH_SR_BSY    (1u << 16)
-#define FLASH_SR_ERRORS \
-  (FLASH_SR_OPERR | FLASH_SR_WRPERR | FLASH_SR_PGAERR | FLASH_SR_PGPERR | FLASH_SR_ERSERR)
-
-#define FLASH_CR_PG        (1u << 0)
-#define FLASH_CR_SER       (1u << 1)
-#define FLASH_CR_SNB_SHIFT 3u
-/* Program/erase parallelism. x32 needs VDD 2.7-3.6 V: the DISCO board runs at 3.3 V. */
-#define FLASH_CR_PSIZE_X8  (0u << 8)
-#define FLASH_CR_PSIZE_X32 (2u << 8)
-#define FLASH_CR_STRT      (1u << 16)
-#define FLASH_CR_LOCK      (1u << 31)
-
 #define FLASH_OPTCR_NDBANK (1u << 29)
-
-/* Far beyond the datasheet's worst case (256 KB sector erase, x32: a few seconds). */
-#define FLASH_TIMEOUT_CYCLES ((uint64_t)CORE_HZ * 10u)
 
 #define SCB_CCR_DC (1u << 16)
 
-typedef struct f769_slot {
-  uint32_t base;
-  uint32_t bytes;
-  uint32_t sectors;
-  uint8_t snb[4];
-  const char *where;
-} f769_slot_t;
+/* FLASH_SR: OPERR, WRPERR, PGAERR, PGPERR, ERSERR (§3.7, FLASH_SR). A 256 KB sector erase
+ * at x32 takes a few seconds at most: 10 s is far beyond the datasheet's worst case. */
+const stm32_flash_part_t stm32_flash_part = {
+    (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7),
+    (uint64_t)CORE_HZ * 10u,
+    "none (flash smaller than 2 MB)",
+};
 
 /* Indexed by board_flash_slot_t; the last entry is MODEL_AB, the sectors of A and B. */
-static const f769_slot_t single_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
+static const stm32_flash_slot_t single_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
     {0x08140000u, 256u * 1024u, 1u, {9u, 0u}, "flash sector 9 (single bank)"},
     {0x08180000u, 256u * 1024u, 1u, {10u, 0u}, "flash sector 10 (single bank)"},
     {0x081C0000u, 256u * 1024u, 1u, {11u, 0u}, "flash sector 11 (single bank)"},
     {0x08180000u, 512u * 1024u, 2u, {10u, 11u}, "flash sectors 10-11 (single bank)"},
 };
-static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
+static const stm32_flash_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
     {0x08140000u,
      256u * 1024u,
      2u,
@@ -315,7 +238,7 @@ static const f769_slot_t dual_bank_slots[BOARD_FLASH_SLOT_MODEL_AB + 1] = {
 };
 
 /* NULL on a part with less than 2 MB: the addresses would not be flash. */
-static const f769_slot_t *slot_info(board_flash_slot_t slot) {
+const stm32_flash_slot_t *stm32_flash_slot(board_flash_slot_t slot) {
   if ((unsigned)slot > BOARD_FLASH_SLOT_MODEL_AB || FLASH_SIZE_KB < 2048u) return NULL;
   return (FLASH_OPTCR & FLASH_OPTCR_NDBANK) ? &single_bank_slots[slot] : &dual_bank_slots[slot];
 }
@@ -330,104 +253,12 @@ static void dcache_invalidate(uint32_t addr, uint32_t len) {
   armv7m_isb();
 }
 
-/* Waits out BSY, then reports (and clears) the error flags of the finished operation. */
-static int32_t flash_wait(void) {
-  uint64_t start = board_ticks();
-  while (FLASH_SR & FLASH_SR_BSY)
-    if (board_ticks() - start > FLASH_TIMEOUT_CYCLES) return BOARD_FLASH_TIMEOUT;
-  uint32_t errors = FLASH_SR & FLASH_SR_ERRORS;
-  if (errors) {
-    FLASH_SR = errors; /* write 1 to clear */
-    return BOARD_FLASH_CONTROLLER;
-  }
-  return BOARD_FLASH_OK;
-}
-
-/* KEYR takes KEY1 then KEY2 only while CR is locked: a wrong or repeated sequence locks
- * the controller until the next reset (§3.3, "Unlocking the Flash control register"). Stale flags from an earlier operation are
- * cleared so the next check sees only this one's. */
-static int32_t flash_open(void) {
-  int32_t status = flash_wait();
-  if (status == BOARD_FLASH_TIMEOUT) return status;
-  if (FLASH_CR & FLASH_CR_LOCK) {
-    FLASH_KEYR = FLASH_KEY1;
-    FLASH_KEYR = FLASH_KEY2;
-  }
-  if (FLASH_CR & FLASH_CR_LOCK) return BOARD_FLASH_LOCKED;
-  FLASH_SR = FLASH_SR_ERRORS | FLASH_SR_EOP;
-  return BOARD_FLASH_OK;
-}
-
-/* Clears PG/SER/SNB and locks in one write. */
-static void flash_close(void) {
-  FLASH_CR = FLASH_CR_LOCK;
-}
-
-int32_t board_flash_region(board_flash_slot_t slot, board_flash_region_t *out) {
-  const f769_slot_t *s = slot_info(slot);
-  out->base = s ? (const uint8_t *)(uintptr_t)s->base : NULL;
-  out->bytes = s ? s->bytes : 0u;
-  out->where = s ? s->where : "none (flash smaller than 2 MB)";
-  return s ? BOARD_FLASH_OK : BOARD_FLASH_NO_SLOT;
-}
-
-/* Sector erase (§3.3, "Flash erase sequences"): SER + SNB, then STRT, then wait for BSY; one sector at a time. */
-int32_t board_flash_erase(board_flash_slot_t slot) {
-  const f769_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  int32_t status = flash_open();
-  for (uint32_t i = 0; i < s->sectors && status == BOARD_FLASH_OK; i++) {
-    FLASH_CR = FLASH_CR_SER | ((uint32_t)s->snb[i] << FLASH_CR_SNB_SHIFT) | FLASH_CR_PSIZE_X32;
-    FLASH_CR |= FLASH_CR_STRT;
-    armv7m_dsb();
-    status = flash_wait();
-  }
-  flash_close();
-  dcache_invalidate(s->base, s->bytes);
-  return status;
-}
-
-/* Programming (§3.3, "Flash programming sequences"): PG set, one store of the PSIZE
- * width, wait for BSY, next. Words go x32; a tail of 1-3 bytes goes x8. The DSB before
- * each wait keeps the core from merging two stores into one wider AXI write (a
- * parallelism error). The controller does not refuse a location that is not erased (it
- * just ANDs), so that is checked here first: the rule the emulated targets enforce. */
-int32_t board_flash_program(board_flash_slot_t slot, uint32_t offset, const void *data,
-                            uint32_t len) {
-  const f769_slot_t *s = slot_info(slot);
-  if (!s) return BOARD_FLASH_NO_SLOT;
-  if (offset % BOARD_FLASH_PROGRAM_ALIGN != 0 || offset > s->bytes || len > s->bytes - offset)
-    return BOARD_FLASH_BAD_RANGE;
-  uint32_t addr = s->base + offset;
-  const uint8_t *src = data;
-  const volatile uint8_t *now = (const volatile uint8_t *)(uintptr_t)addr;
+void stm32_flash_before_read(uint32_t addr, uint32_t len) {
   dcache_invalidate(addr, len);
-  for (uint32_t i = 0; i < len; i++)
-    if ((uint8_t)(now[i] & src[i]) != src[i]) return BOARD_FLASH_NOT_ERASED;
+}
 
-  int32_t status = flash_open();
-  uint32_t words = len / 4u;
-  if (status == BOARD_FLASH_OK && words > 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X32;
-    for (uint32_t w = 0; w < words && status == BOARD_FLASH_OK; w++) {
-      uint32_t word;
-      memcpy(&word, src + 4u * w, sizeof word);
-      *(volatile uint32_t *)(uintptr_t)(addr + 4u * w) = word;
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  if (status == BOARD_FLASH_OK && len % 4u != 0) {
-    FLASH_CR = FLASH_CR_PG | FLASH_CR_PSIZE_X8;
-    for (uint32_t i = 4u * words; i < len && status == BOARD_FLASH_OK; i++) {
-      *(volatile uint8_t *)(uintptr_t)(addr + i) = src[i];
-      armv7m_dsb();
-      status = flash_wait();
-    }
-  }
-  flash_close();
+void stm32_flash_changed(uint32_t addr, uint32_t len) {
   dcache_invalidate(addr, len);
-  return status;
 }
 
 /* ---- board-check (untested on hardware) ---- */

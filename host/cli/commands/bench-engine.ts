@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { benchEngine, benchModels, resolveModel, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
 import { XsinferError } from '../../errors.ts';
 import { isQemuTarget, parseTarget, targetInfo } from '../../targets.ts';
-import { intOption, listOption } from '../options.ts';
+import { intOption, listOption, refuseBoardPort } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -54,11 +54,7 @@ export function register(program: Command): void {
         port?: string;
       }) => {
         const target = parseTarget(opts.target);
-        if (opts.port !== undefined)
-          throw new XsinferError(
-            'NOT_SUPPORTED',
-            `bench-engine --port: the bench-engine program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
-          );
+        refuseBoardPort('bench-engine', opts.port);
         const kernels: KernelSet[] = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
         const invokes = intOption('-n, --invokes', opts.invokes, 1, 1000);
         const models = [

@@ -7,7 +7,7 @@ import type { KernelSet } from '../../engine/device.ts';
 import { goldenCaseCount, goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
 import { exitCodes, XsinferError } from '../../errors.ts';
 import { parseTarget } from '../../targets.ts';
-import { enumOption, inputDir } from '../options.ts';
+import { enumOption, inputDir, refuseBoardPort } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 function describe(r: ModelResult | { model: string; missingOps: string[] }): string {
@@ -44,11 +44,7 @@ export function register(program: Command): void {
         port?: string;
       }) => {
         const target = parseTarget(opts.target);
-        if (opts.port !== undefined)
-          throw new XsinferError(
-            'NOT_SUPPORTED',
-            `verify --port: the verify program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
-          );
+        refuseBoardPort('verify', opts.port);
         enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
         const dataDir = path.resolve(opts.data !== undefined ? inputDir('--data', opts.data) : defaultDataDir());
         // A check that finds nothing to check fails: no golden cases is an error, before any build.

@@ -84,18 +84,28 @@ static int32_t clamp_nan0(float q, int32_t lo, int32_t hi) {
   return q < (float)lo ? lo : q > (float)hi ? hi : (int32_t)q;
 }
 
+/* The arguments of the byte-mapping helpers (mapBytes, image): an Int8Array or Uint8Array
+ * dst (writable), a Uint8Array src and a 256-entry Int8Array or Uint8Array table, at the
+ * argument positions i_dst, i_src, i_table; a TypeError naming fn otherwise. Inlined:
+ * mapBytes is on the timed path of the js-helpers runs. */
+static inline __attribute__((always_inline)) void byte_map_args(
+    xsMachine *the, const char *fn, int32_t i_dst, int32_t i_src, int32_t i_table,
+    xsinfer_xs_typed_t *dst, xsinfer_xs_typed_t *src, xsinfer_xs_typed_t *table) {
+  typed_arg(the, i_dst, fn, "dst", 1, dst);
+  typed_arg(the, i_src, fn, "src", 0, src);
+  typed_arg(the, i_table, fn, "table", 0, table);
+  if (!is_byte_int(dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src->kind != XSINFER_TYPED_UINT8 && src->kind != XSINFER_TYPED_UINT8_CLAMPED)
+    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
+  if (!is_byte_int(table) || table->length != 256)
+    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+}
+
 /* mapBytes(dst, dstOffset, src, srcOffset, count, table) */
 void xs_helpers_map_bytes(xsMachine *the) {
   static const char fn[] = "mapBytes";
   xsinfer_xs_typed_t dst, src, table;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 2, fn, "src", 0, &src);
-  typed_arg(the, 5, fn, "table", 0, &table);
-  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
-  if (src.kind != XSINFER_TYPED_UINT8 && src.kind != XSINFER_TYPED_UINT8_CLAMPED)
-    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
-  if (!is_byte_int(&table) || table.length != 256)
-    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+  byte_map_args(the, fn, 0, 2, 5, &dst, &src, &table);
   int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
   int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
@@ -322,14 +332,7 @@ void xs_helpers_top_k(xsMachine *the) {
 void xs_helpers_image(xsMachine *the) {
   static const char fn[] = "image";
   xsinfer_xs_typed_t dst, src, table;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 4, fn, "src", 0, &src);
-  typed_arg(the, 11, fn, "table", 0, &table);
-  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
-  if (src.kind != XSINFER_TYPED_UINT8 && src.kind != XSINFER_TYPED_UINT8_CLAMPED)
-    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
-  if (!is_byte_int(&table) || table.length != 256)
-    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+  byte_map_args(the, fn, 0, 4, 11, &dst, &src, &table);
   int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   int32_t dst_width = int_arg(the, 2, fn, "dstWidth", 1, MAX_IMAGE_SIDE);
   int32_t dst_height = int_arg(the, 3, fn, "dstHeight", 1, MAX_IMAGE_SIDE);

@@ -53,17 +53,11 @@ static eng_status_t add_prepare(eng_node_t *node) {
   if (op == NULL) {
     return st;
   }
-  const eng_tensor_t *a = eng_input(node, 0);
-  const eng_tensor_t *b = eng_input(node, 1);
-  const eng_tensor_t *out = eng_output(node, 0);
-  if (out->type != ENG_INT8) {
-    return ENG_OK;
+  const eng_tensor_t *a, *b, *out;
+  int int8;
+  if ((st = eng_opt_elementwise_prepare(node, &op->bc, &a, &b, &out, &int8)) != ENG_OK || !int8) {
+    return st;
   }
-  eng_bcast_t bc;
-  if (eng_bcast_init(node, &bc, a, b, out) != ENG_OK) {
-    return ENG_ERR_SHAPE; /* unreachable: the reference accepted the shapes */
-  }
-  eng_opt_bc_init(&op->bc, &bc);
   /* The reference's parameters (it accepted them: every shift <= 0). */
   const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
   int32_t m, s;

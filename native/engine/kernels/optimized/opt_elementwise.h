@@ -60,6 +60,29 @@ static inline void eng_opt_bc_init(eng_opt_bc_t *o, const eng_bcast_t *bc) {
   }
 }
 
+/* The shared step of ADD's and MUL's prepare, after the reference's (which validated
+ * like TFLM): the operands and the output into *a, *b, *out and, for an int8 output
+ * (*int8 = 1), their flat-run broadcast into *bc. ENG_ERR_SHAPE only if the broadcast is
+ * refused, which the reference's acceptance rules out. */
+static inline eng_status_t eng_opt_elementwise_prepare(eng_node_t *node, eng_opt_bc_t *bc,
+                                                       const eng_tensor_t **a,
+                                                       const eng_tensor_t **b,
+                                                       const eng_tensor_t **out, int *int8) {
+  *a = eng_input(node, 0);
+  *b = eng_input(node, 1);
+  *out = eng_output(node, 0);
+  *int8 = (*out)->type == ENG_INT8;
+  if (!*int8) {
+    return ENG_OK;
+  }
+  eng_bcast_t full;
+  if (eng_bcast_init(node, &full, *a, *b, *out) != ENG_OK) {
+    return ENG_ERR_SHAPE;
+  }
+  eng_opt_bc_init(bc, &full);
+  return ENG_OK;
+}
+
 static inline void eng_opt_bc_begin(eng_opt_bc_iter_t *it) {
   for (uint32_t d = 0; d < ENG_MAX_DIMS; d++) it->idx[d] = 0;
   it->ia = 0;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "kernel.h"
+#include "quant.h"
 
 typedef struct eng_nhwc {
   int32_t n, h, w, c;
@@ -116,6 +117,26 @@ static inline int32_t eng_wrap_add(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
+/* The int8 output stage of CONV_2D and DEPTHWISE_CONV_2D, as TFLM's, on the int32
+ * accumulator `acc` (an lvalue) of output channel oc: the bias (none when NULL) added
+ * (wrapping), requantized with the channel's multiplier and shift, the output zero point
+ * added, clamped to [act_min, act_max]. A statement macro rather than a function: the
+ * cores' innermost loop keeps exactly the code (and register use) it had written out. */
+#define ENG_CONV_OUTPUT_S8(acc, bias, oc, multiplier, shift, out_offset, act_min, act_max) \
+  do {                                                                                     \
+    if ((bias) != NULL) {                                                                  \
+      (acc) = eng_wrap_add((acc), (bias)[oc]);                                             \
+    }                                                                                      \
+    (acc) = eng_requantize((acc), (multiplier)[oc], (shift)[oc]);                          \
+    (acc) = eng_wrap_add((acc), (out_offset));                                             \
+    if ((acc) < (act_min)) {                                                               \
+      (acc) = (act_min);                                                                   \
+    }                                                                                      \
+    if ((acc) > (act_max)) {                                                               \
+      (acc) = (act_max);                                                                   \
+    }                                                                                      \
+  } while (0)
+
 /* Range [*first, *end) of filter taps k for which origin + dilation × k lies in
  * [0, in_size); empty when *end ≤ *first. Called once per output row/column, so the
  * inner loops carry no bounds tests. */
@@ -136,6 +157,38 @@ static inline void eng_conv_tap_range(int32_t origin, int32_t dilation, int32_t 
   }
   *first = lo;
   *end = hi;
+}
+
+/* The int8 and float32 cores of CONV_2D and DEPTHWISE_CONV_2D (the same signatures). */
+typedef void (*eng_conv_core_s8_t)(const eng_conv_params_t *p, const int32_t *out_multiplier,
+                                   const int32_t *out_shift, const eng_nhwc_t *in_dims,
+                                   const int8_t *input, const eng_nhwc_t *filter_dims,
+                                   const int8_t *filter, const int32_t *bias,
+                                   const eng_nhwc_t *out_dims, int8_t *output);
+typedef void (*eng_conv_core_f32_t)(const eng_conv_params_t *p, const eng_nhwc_t *in_dims,
+                                    const float *input, const eng_nhwc_t *filter_dims,
+                                    const float *filter, const float *bias,
+                                    const eng_nhwc_t *out_dims, float *output);
+
+/* Eval of a reference CONV_2D / DEPTHWISE_CONV_2D over its lean op: the tensors' dims and
+ * data to the core of the op's type. Always inlined with constant cores, so the calls
+ * are direct. */
+static inline __attribute__((always_inline)) eng_status_t eng_conv_eval_with(
+    eng_node_t *node, eng_conv_core_s8_t core_s8, eng_conv_core_f32_t core_f32) {
+  const eng_conv_lean_op_t *op = node->user_data;
+  const eng_tensor_t *input = eng_input(node, 0);
+  const eng_tensor_t *filter = eng_input(node, 1);
+  const eng_tensor_t *bias = eng_input(node, 2);
+  eng_tensor_t *output = eng_output(node, 0);
+  const void *bias_data = bias != NULL ? bias->data : NULL;
+  const eng_nhwc_t in = eng_nhwc_of(input), fd = eng_nhwc_of(filter), out = eng_nhwc_of(output);
+  if (op->type == ENG_INT8) {
+    core_s8(&op->params, op->multipliers, op->shifts, &in, input->data, &fd, filter->data,
+            bias_data, &out, output->data);
+  } else {
+    core_f32(&op->params, &in, input->data, &fd, filter->data, bias_data, &out, output->data);
+  }
+  return ENG_OK;
 }
 
 /* ---- prepare helpers (defined in conv.c) ---- */

@@ -25,21 +25,7 @@ static eng_status_t dwconv_prepare(eng_node_t *node) {
 }
 
 static eng_status_t dwconv_eval(eng_node_t *node) {
-  const eng_conv_lean_op_t *op = node->user_data;
-  const eng_tensor_t *input = eng_input(node, 0);
-  const eng_tensor_t *filter = eng_input(node, 1);
-  const eng_tensor_t *bias = eng_input(node, 2);
-  eng_tensor_t *output = eng_output(node, 0);
-  const void *bias_data = bias != NULL ? bias->data : NULL;
-  const eng_nhwc_t in = eng_nhwc_of(input), fd = eng_nhwc_of(filter), out = eng_nhwc_of(output);
-  if (op->type == ENG_INT8) {
-    eng_ref_depthwise_conv_s8(&op->params, op->multipliers, op->shifts, &in, input->data, &fd,
-                              filter->data, bias_data, &out, output->data);
-  } else {
-    eng_ref_depthwise_conv_f32(&op->params, &in, input->data, &fd, filter->data, bias_data, &out,
-                               output->data);
-  }
-  return ENG_OK;
+  return eng_conv_eval_with(node, eng_ref_depthwise_conv_s8, eng_ref_depthwise_conv_f32);
 }
 
 eng_status_t eng_parse_dwconv_options(eng_node_t *node, eng_options_reader_t *r,
@@ -111,17 +97,8 @@ void eng_ref_depthwise_conv_s8(const eng_conv_params_t *p, const int32_t *out_mu
               f_y += filter_row;
             }
             int32_t acc = (int32_t)sum;
-            if (bias != NULL) {
-              acc = eng_wrap_add(acc, bias[oc]);
-            }
-            acc = eng_requantize(acc, out_multiplier[oc], out_shift[oc]);
-            acc = eng_wrap_add(acc, out_offset);
-            if (acc < act_min) {
-              acc = act_min;
-            }
-            if (acc > act_max) {
-              acc = act_max;
-            }
+            ENG_CONV_OUTPUT_S8(acc, bias, oc, out_multiplier, out_shift, out_offset, act_min,
+                               act_max);
             *output++ = (int8_t)acc;
           }
         }

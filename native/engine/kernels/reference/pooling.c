@@ -141,8 +141,15 @@ const eng_kernel_t eng_kernel_average_pool_2d_ref = {
 
 /* ---- compute cores ---- */
 
-void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
-                         const eng_nhwc_t *out_dims, int8_t *output) {
+/* Both pools walk the same windows: only the reduction (max, or a sum divided by the
+ * in-image taps) differs. `avg` is a constant at every call and the walk is always
+ * inlined, so each core compiles to its own loop without a per-tap test. */
+#define POOL_WALK static inline __attribute__((always_inline))
+
+/* int8: max, or the sum rounded half away from zero over the clipped window. 0 when a
+ * window has no tap in the image (the average only; prepare rules it out). */
+POOL_WALK int pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                      const eng_nhwc_t *out_dims, int8_t *output, const int avg) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const int32_t act_min = p->act_min, act_max = p->act_max;
@@ -157,90 +164,7 @@ void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, 
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
         eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
-        for (int32_t c = 0; c < depth; ++c) {
-          const int8_t *in_y = in_origin + c;
-          int32_t max = INT8_MIN;
-          for (int32_t fy = fy0; fy < fy1; ++fy) {
-            const int8_t *ip = in_y;
-            for (int32_t fx = fx0; fx < fx1; ++fx) {
-              if (*ip > max) {
-                max = *ip;
-              }
-              ip += depth;
-            }
-            in_y += in_row;
-          }
-          if (max < act_min) {
-            max = act_min;
-          }
-          if (max > act_max) {
-            max = act_max;
-          }
-          *output++ = (int8_t)max;
-        }
-      }
-    }
-  }
-}
-
-void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
-                          const eng_nhwc_t *out_dims, float *output) {
-  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
-  const int32_t in_row = in_w * depth;
-  const float act_min = p->act_min_f, act_max = p->act_max_f;
-
-  for (int32_t b = 0; b < in_dims->n; ++b) {
-    const float *in_batch = input + (size_t)b * in_h * in_row;
-    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
-      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
-        for (int32_t c = 0; c < depth; ++c) {
-          const float *in_y = in_origin + c;
-          float max = -3.40282347e+38f;
-          for (int32_t fy = fy0; fy < fy1; ++fy) {
-            const float *ip = in_y;
-            for (int32_t fx = fx0; fx < fx1; ++fx) {
-              /* std::max(max, v): a NaN input never replaces the running max. */
-              if (max < *ip) {
-                max = *ip;
-              }
-              ip += depth;
-            }
-            in_y += in_row;
-          }
-          max = (max < act_min) ? act_min : max;
-          max = (act_max < max) ? act_max : max;
-          *output++ = max;
-        }
-      }
-    }
-  }
-}
-
-int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
-                        const eng_nhwc_t *out_dims, int8_t *output) {
-  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
-  const int32_t in_row = in_w * depth;
-  const int32_t act_min = p->act_min, act_max = p->act_max;
-
-  for (int32_t b = 0; b < in_dims->n; ++b) {
-    const int8_t *in_batch = input + (size_t)b * in_h * in_row;
-    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
-      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        if (fy1 <= fy0 || fx1 <= fx0) {
+        if (avg && (fy1 <= fy0 || fx1 <= fx0)) {
           return 0;
         }
         /* Only in-image taps count: the divisor is the clipped window size. */
@@ -249,24 +173,30 @@ int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, c
         const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
         for (int32_t c = 0; c < depth; ++c) {
           const int8_t *in_y = in_origin + c;
-          int32_t sum = 0;
+          int32_t acc = avg ? 0 : INT8_MIN;
           for (int32_t fy = fy0; fy < fy1; ++fy) {
             const int8_t *ip = in_y;
             for (int32_t fx = fx0; fx < fx1; ++fx) {
-              sum += *ip;
+              if (avg) {
+                acc += *ip;
+              } else if (*ip > acc) {
+                acc = *ip;
+              }
               ip += depth;
             }
             in_y += in_row;
           }
           /* Round half away from zero; C division truncates toward zero. */
-          int32_t avg = sum > 0 ? (sum + half) / count : (sum - half) / count;
-          if (avg < act_min) {
-            avg = act_min;
+          if (avg) {
+            acc = acc > 0 ? (acc + half) / count : (acc - half) / count;
           }
-          if (avg > act_max) {
-            avg = act_max;
+          if (acc < act_min) {
+            acc = act_min;
           }
-          *output++ = (int8_t)avg;
+          if (acc > act_max) {
+            acc = act_max;
+          }
+          *output++ = (int8_t)acc;
         }
       }
     }
@@ -274,8 +204,10 @@ int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, c
   return 1;
 }
 
-int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
-                         const eng_nhwc_t *out_dims, float *output) {
+/* float32: max (std::max: a NaN input never replaces the running max), or the sum over the
+ * clipped window divided by its size. 0 as pool_s8. */
+POOL_WALK int pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                       const eng_nhwc_t *out_dims, float *output, const int avg) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
   const float act_min = p->act_min_f, act_max = p->act_max_f;
@@ -290,29 +222,55 @@ int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, 
         const int32_t ix0 = ox * p->stride_w - p->pad_w;
         int32_t fx0, fx1;
         eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        if (fy1 <= fy0 || fx1 <= fx0) {
+        if (avg && (fy1 <= fy0 || fx1 <= fx0)) {
           return 0;
         }
         const float count = (float)((fy1 - fy0) * (fx1 - fx0));
         const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
         for (int32_t c = 0; c < depth; ++c) {
           const float *in_y = in_origin + c;
-          float total = 0.0f;
+          float acc = avg ? 0.0f : -3.40282347e+38f;
           for (int32_t fy = fy0; fy < fy1; ++fy) {
             const float *ip = in_y;
             for (int32_t fx = fx0; fx < fx1; ++fx) {
-              total += *ip;
+              if (avg) {
+                acc += *ip;
+              } else if (acc < *ip) {
+                acc = *ip;
+              }
               ip += depth;
             }
             in_y += in_row;
           }
-          float avg = total / count;
-          avg = (avg < act_min) ? act_min : avg;
-          avg = (act_max < avg) ? act_max : avg;
-          *output++ = avg;
+          if (avg) {
+            acc = acc / count;
+          }
+          acc = (acc < act_min) ? act_min : acc;
+          acc = (act_max < acc) ? act_max : acc;
+          *output++ = acc;
         }
       }
     }
   }
   return 1;
+}
+
+void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                         const eng_nhwc_t *out_dims, int8_t *output) {
+  (void)pool_s8(p, in_dims, input, out_dims, output, 0);
+}
+
+void eng_ref_max_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                          const eng_nhwc_t *out_dims, float *output) {
+  (void)pool_f32(p, in_dims, input, out_dims, output, 0);
+}
+
+int eng_ref_avg_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                        const eng_nhwc_t *out_dims, int8_t *output) {
+  return pool_s8(p, in_dims, input, out_dims, output, 1);
+}
+
+int eng_ref_avg_pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
+                         const eng_nhwc_t *out_dims, float *output) {
+  return pool_f32(p, in_dims, input, out_dims, output, 1);
 }

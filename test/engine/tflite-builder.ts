@@ -1,6 +1,8 @@
 // A minimal .tflite writer for single-operator test models (schema v3, one subgraph):
 // just enough FlatBuffer encoding (tables, vectors, strings, unions) to drive the engine's
-// real model reader from a test. Constant buffers are placed 16-byte aligned.
+// real model reader from a test, with per-tensor or per-channel quantization. Children are
+// written after their parents so every offset is positive; constant buffers are placed
+// 16-byte aligned.
 
 export type TensorType =
   'float32' | 'int32' | 'uint8' | 'int64' | 'bool' | 'int16' | 'int8' | 'uint64' | 'uint32' | 'uint16';
@@ -18,11 +20,19 @@ export const tensorTypeCode: Record<TensorType, number> = {
   uint16: 16,
 };
 
+export interface Quant {
+  scale: number[];
+  zeroPoint: number[];
+  /** quantized_dimension (per-channel axis); 0 when absent. */
+  dim?: number;
+}
+
 export interface TensorSpec {
   type: TensorType;
   shape: number[];
   /** Constant data (little-endian bytes); absent = runtime tensor. */
   data?: Uint8Array;
+  quant?: Quant;
 }
 
 export interface OpSpec {
@@ -46,6 +56,8 @@ type Field =
 type Node =
   | { t: 'table'; fields: Field[] }
   | { t: 'ints'; values: number[] }
+  | { t: 'floats'; values: number[] }
+  | { t: 'longs'; values: bigint[] }
   | { t: 'bytes'; values: Uint8Array; align16?: boolean }
   | { t: 'string'; value: string }
   | { t: 'tables'; values: Node[] };
@@ -99,6 +111,20 @@ function emit(w: Writer, node: Node): number {
       const at = w.pos;
       w.u32(node.values.length);
       node.values.forEach((v) => w.u32(v >>> 0));
+      return at;
+    }
+    case 'floats': {
+      w.align(4);
+      const at = w.pos;
+      w.u32(node.values.length);
+      node.values.forEach((v) => w.f32(v));
+      return at;
+    }
+    case 'longs': {
+      w.align(8, 4); // elements 8-byte aligned after the length
+      const at = w.pos;
+      w.u32(node.values.length);
+      node.values.forEach((v) => encode('int64', [v]).forEach((b) => w.u8(b)));
       return at;
     }
     case 'bytes': {
@@ -161,12 +187,21 @@ export function buildModel(spec: ModelSpec): Uint8Array {
       buffers.push(table(ref(0, { t: 'bytes', values: t.data, align16: true })));
       buffer = buffers.length - 1;
     }
-    return table(
+    const fields: Field[] = [
       ref(0, { t: 'ints', values: t.shape }),
       { id: 1, kind: 'i8', value: tensorTypeCode[t.type] },
       { id: 2, kind: 'u32', value: buffer },
       ref(3, { t: 'string', value: `t${i}` }),
-    );
+    ];
+    if (t.quant) {
+      const q = table(
+        ref(2, { t: 'floats', values: t.quant.scale }),
+        ref(3, { t: 'longs', values: t.quant.zeroPoint.map((z) => BigInt(z)) }),
+        { id: 6, kind: 'i32', value: t.quant.dim ?? 0 },
+      );
+      fields.push(ref(4, q));
+    }
+    return table(...fields);
   });
   const opFields: Field[] = [
     { id: 0, kind: 'u32', value: 0 },
@@ -236,3 +271,37 @@ export function encode(type: TensorType, values: (number | bigint)[]): Uint8Arra
   }
   throw new Error(`encode: ${type} (${n})`);
 }
+
+export type OptionField = [id: number, kind: 'i8' | 'i32', value: number];
+
+/** The conv/pool tests' form of a one-op model: tensors, the op's and the subgraph's ends. */
+export interface OneOpModel {
+  builtin: number;
+  /** BuiltinOptions union type (1 Conv2DOptions, 2 DepthwiseConv2DOptions, 5 Pool2DOptions). */
+  optionsType: number;
+  options: OptionField[];
+  tensors: TensorSpec[];
+  opInputs: number[];
+  opOutputs: number[];
+  /** Subgraph inputs/outputs (runtime tensors). */
+  inputs: number[];
+  outputs: number[];
+}
+
+export function buildOneOpModel(m: OneOpModel): Uint8Array {
+  return buildModel({
+    tensors: m.tensors,
+    inputs: m.inputs,
+    outputs: m.outputs,
+    op: {
+      builtin: m.builtin,
+      inputs: m.opInputs,
+      outputs: m.opOutputs,
+      options: { type: m.optionsType, fields: m.options },
+    },
+  });
+}
+
+export const int8Bytes = (v: number[]) => encode('int8', v);
+export const int32Bytes = (v: number[]) => encode('int32', v);
+export const float32Bytes = (v: number[]) => encode('float32', v);
