@@ -132,10 +132,18 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
     filterC = inC / groups;
     outC = groups * (wide ? r.int(8, 24) : r.int(1, 10));
   }
-  const fh = r.pick([1, 1, 2, 3, 3, 5]),
-    fw = r.pick([1, 1, 2, 3, 3, 4]);
-  const inH = r.int(1, 11),
-    inW = r.int(1, 11);
+  // Depthwise columns as str_ww has them (W = 1, fh x 1 filters, one output per row) take
+  // the optimized kernel's column path; wider channel counts its full groups of four.
+  const column = depthwise && r.chance(0.2);
+  if (depthwise && mult === 1 && r.chance(0.2)) {
+    inC = r.pick([24, 33, 40, 64]);
+    outC = inC;
+    filterC = outC;
+  }
+  const fh = column ? r.pick([3, 5, 10, 15]) : r.pick([1, 1, 2, 3, 3, 5]),
+    fw = column ? 1 : r.pick([1, 1, 2, 3, 3, 4]);
+  const inH = column ? r.int(fh, 30) : r.int(1, 11),
+    inW = column ? 1 : r.int(1, 11);
   const sh = r.pick([1, 1, 2, 3]),
     sw = r.pick([1, 1, 2, 3]);
   const dh = r.chance(0.15) ? 2 : 1,
