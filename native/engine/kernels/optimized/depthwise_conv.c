@@ -21,13 +21,25 @@
 #define DW_MAX_TAPS      64
 #define DW_MAX_RING      64
 
+/* Size-optimized builds (the F413's full flash) keep one instance of group_rows and run
+ * every filter, 3x3 and columns too, through the ring and the tap-offset loop: the same
+ * results, fewer bytes of code. */
+#if defined(__OPTIMIZE_SIZE__)
+#define DW_SPECIALIZE   0
+#define DW_ROWS_LINKAGE static __attribute__((noinline))
+#else
+#define DW_SPECIALIZE   1
+#define DW_ROWS_LINKAGE ENG_OPT_INLINE
+#endif
+
 typedef struct dw_opt {
   eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
   int32_t batches, out_h, out_w, out_c, depth_multiplier;
   int32_t fast;
   int32_t mode; /* MODE_* */
   eng_opt_geom_t geom;
-  eng_opt_ch_t *ch;
+  eng_opt_ch_t *ch; /* MODE_COLUMNS */
+  int32_t *mult;    /* MODE_M1: see m1_quant */
   int8_t *shift;
   eng_opt_out_t out;
   const uint32_t *w16;
@@ -37,7 +49,8 @@ typedef struct dw_opt {
   int32_t oy_lo, oy_hi, ox_lo, ox_hi;
   /* MODE_M1: rows of the widened-input ring and pixels per ring row; column: one
    * pixel per row and one output per row (str_ww's fh x 1 filters on W = 1), so the whole
-   * padded column of col_rows pixels is widened at once and the positions run down it */
+   * padded column of col_rows pixels is widened at once and the positions run down it
+   * (1), or without padding the taps read the input in place (2) */
   int32_t ring_rows, ring_w;
   int32_t column, col_rows;
 } dw_opt_t;
@@ -55,6 +68,81 @@ static void interior(int32_t n, int32_t f, int32_t s, int32_t d, int32_t p, int3
   if (a > b) a = b;
   *lo = a;
   *hi = b;
+}
+
+/* MODE_M1 quantization, 5 bytes a channel (the arena's largest per-op part): the fast
+ * form's proof exactly as eng_opt_make_fast, but the folded bias is not kept: each eval
+ * folds the model's bias with the sum of the channel's taps it widens anyway. mult[c],
+ * shift[c]: a channel's multiplier and e - 1 (0..30); multiplier 0 (dead: the output is
+ * the zero point); shift -1 for all-zero taps (the constant output: mult holds x, see
+ * eng_opt_make_fast, and the group runs it as bias 4x, multiplier 2^30, shift 0). *fast =
+ * 0 when some channel is outside the proven domain (nothing allocated then). */
+static eng_status_t m1_quant(eng_node_t *node, dw_opt_t *op, const eng_tensor_t *input,
+                             const eng_tensor_t *filter, const eng_tensor_t *bias,
+                             const eng_tensor_t *output, eng_activation_t act, int32_t C, int32_t K,
+                             int *fast) {
+  *fast = 0;
+  eng_status_t st = eng_conv_quant_check(node, input, filter, bias, output, C, 3);
+  if (st != ENG_OK) return st;
+  if ((st = eng_conv_act_range(node, output, act, &op->out.act_min, &op->out.act_max)) != ENG_OK)
+    return st;
+  const int8_t *w = filter->data;
+  const int32_t *b = bias != NULL ? (const int32_t *)bias->data : NULL;
+  const int32_t zp_in = input->zero_point, zp_out = output->zero_point;
+  const int64_t max_in = zp_in >= 0 ? 128 + (int64_t)zp_in : 127 - (int64_t)zp_in;
+  const int64_t limit = (INT64_C(1) << 30) - 1;
+  int32_t *m = NULL;
+  int8_t *sh = NULL;
+  /* pass 0 proves, pass 1 writes */
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      m = eng_alloc_persistent(node, (size_t)C * sizeof *m);
+      sh = eng_alloc_persistent(node, (size_t)C);
+      if (m == NULL || sh == NULL) {
+        return eng_fail(node, ENG_ERR_ARENA, "per-channel multipliers");
+      }
+    }
+    for (int32_t c = 0; c < C; c++) {
+      int32_t mult, shift;
+      if ((st = eng_conv_channel_multiplier(node, input, filter, output, c, &mult, &shift)) !=
+          ENG_OK)
+        return st;
+      const int32_t s8 = eng_opt_shift8(shift), e = -s8;
+      const int32_t bc = b != NULL ? b[c] : 0;
+      int64_t taps = 0;
+      for (int32_t t = 0; t < K; t++) {
+        const int32_t v = w[(size_t)t * (size_t)C + (size_t)c];
+        taps += (v < 0 ? -v : v) * max_in;
+      }
+      if (pass == 0) {
+        const int64_t bound = bc < 0 ? -(int64_t)bc : (int64_t)bc;
+        if (mult != 0 && taps != 0 && (mult < 0 || e < 1 || e > 31 || bound + taps > limit)) {
+          return ENG_OK;
+        }
+        continue;
+      }
+      if (mult == 0) {
+        m[c] = 0;
+        sh[c] = 0;
+      } else if (taps == 0) {
+        const int32_t v =
+            eng_clamp32((int32_t)((uint32_t)eng_requantize(bc, mult, s8) + (uint32_t)zp_out),
+                        op->out.act_min, op->out.act_max);
+        const int32_t d = 2 * (v - zp_out);
+        m[c] = d >= 0 ? d : d + 1;
+        sh[c] = -1;
+      } else {
+        m[c] = mult;
+        sh[c] = (int8_t)(e - 1);
+      }
+    }
+  }
+  op->mult = m;
+  op->shift = sh;
+  op->out.k = 2 * zp_out + 1;
+  op->out.sat = op->out.act_min == -128 && op->out.act_max == 127 && zp_out == -128;
+  *fast = 1;
+  return ENG_OK;
 }
 
 static eng_status_t dw_prepare(eng_node_t *node) {
@@ -84,6 +172,40 @@ static eng_status_t dw_prepare(eng_node_t *node) {
   if (r->type == ENG_FLOAT32) {
     return eng_conv_keep_full(node, r, &op->ref);
   }
+  op->k = r->filter.h * r->filter.w;
+  op->ring_rows = (r->filter.h - 1) * p->dilation_h + 1;
+  op->ring_w = (r->out.w - 1) * p->stride_w + (r->filter.w - 1) * p->dilation_w + 1;
+  op->mode = p->depth_multiplier == 1 && r->in.c > 1 && op->k <= DW_MAX_TAPS &&
+                     op->ring_rows <= DW_MAX_RING
+                 ? MODE_M1
+                 : MODE_COLUMNS;
+  if (op->mode == MODE_M1 && filter->is_const && (bias == NULL || bias->is_const)) {
+    int fast;
+    if ((st = m1_quant(node, op, input, filter, bias, output, opt->activation, r->out.c, op->k,
+                       &fast)) != ENG_OK) {
+      return st;
+    }
+    if (fast) {
+      op->fast = 1;
+      op->geom = (eng_opt_geom_t){r->in.h,       r->in.w,     r->in.c,     r->filter.h,
+                                  r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
+                                  p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
+      op->col_rows = (r->out.h - 1) * p->stride_h + op->ring_rows;
+      op->column = DW_SPECIALIZE && op->ring_w == 1 && r->out.w == 1;
+      if (op->column && p->pad_h == 0 && p->pad_w == 0 && op->col_rows <= r->in.h) {
+        /* every tap inside the image: the taps read the input in place, no scratch */
+        op->column = 2;
+        op->scratch = -1;
+        return ENG_OK;
+      }
+      /* the ring: two copies of R rows, two words per pixel; a column: col_rows pixels */
+      const size_t bytes =
+          op->column ? (size_t)op->col_rows * 8 : (size_t)op->ring_rows * (size_t)op->ring_w * 16;
+      return eng_request_scratch(node, bytes, &op->scratch);
+    }
+    /* not provable: the tables below, then the reference core */
+    op->mode = MODE_COLUMNS;
+  }
   st = eng_opt_conv_quant(node, input, filter, bias, output, opt->activation, r->out.c, 3, &op->ch,
                           &op->shift, &op->out);
   if (st != ENG_OK) {
@@ -95,18 +217,9 @@ static eng_status_t dw_prepare(eng_node_t *node) {
   p->act_max = op->out.act_max;
 
   const int32_t out_c = r->out.c;
-  op->k = r->filter.h * r->filter.w;
   const int32_t k4 = eng_opt_k4(op->k);
   const int consts = filter->is_const && (bias == NULL || bias->is_const);
-  op->ring_rows = (r->filter.h - 1) * p->dilation_h + 1;
-  op->ring_w = (r->out.w - 1) * p->stride_w + (r->filter.w - 1) * p->dilation_w + 1;
-  op->mode = p->depth_multiplier == 1 && r->in.c > 1 && op->k <= DW_MAX_TAPS &&
-                     op->ring_rows <= DW_MAX_RING
-                 ? MODE_M1
-                 : MODE_COLUMNS;
-  /* MODE_M1 widens the model's int8 filter of one channel group at a time on the stack
-   * and the input rows into a ring in planner scratch, so no widened copy costs arena.
-   * MODE_COLUMNS keeps a small doubled w16 table per channel (its taps are strided by C
+  /* MODE_COLUMNS keeps a small doubled w16 table per channel (its taps are strided by C
    * in the model). */
   const int64_t w16_bytes = op->mode == MODE_COLUMNS ? (int64_t)out_c * k4 * 2 : 0;
   const eng_opt_filter_t f = {filter->data, out_c, op->k, 1, out_c};
@@ -117,14 +230,6 @@ static eng_status_t dw_prepare(eng_node_t *node) {
     op->geom = (eng_opt_geom_t){r->in.h,       r->in.w,     r->in.c,     r->filter.h,
                                 r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
-    if (op->mode == MODE_M1) {
-      op->col_rows = (r->out.h - 1) * p->stride_h + op->ring_rows;
-      op->column = op->ring_w == 1 && r->out.w == 1;
-      /* the ring: two copies of R rows, two words per pixel; a column: col_rows pixels */
-      const size_t bytes =
-          op->column ? (size_t)op->col_rows * 8 : (size_t)op->ring_rows * (size_t)op->ring_w * 16;
-      return eng_request_scratch(node, bytes, &op->scratch);
-    }
     uint32_t *w = eng_alloc_persistent(node, (size_t)w16_bytes);
     if (w == NULL) {
       return eng_fail(node, ENG_ERR_ARENA, "widened weights");
@@ -325,13 +430,6 @@ ENG_OPT_INLINE int8_t dw_requant(int32_t acc2, int32_t m, int32_t e, int32_t k, 
   } while (0)
 #endif
 
-/* Size-optimized builds (the F413's full flash) keep one instance of group_rows. */
-#if defined(__OPTIMIZE_SIZE__)
-#define DW_ROWS_LINKAGE static __attribute__((noinline))
-#else
-#define DW_ROWS_LINKAGE ENG_OPT_INLINE
-#endif
-
 /* Every output row of one channel group: the rows each needs are added to the ring, then
  * its positions run, the window's first word `step` words after the previous one. full3:
  * a 3x3 filter without dilation (taps at px + fx * 12 + fy * 2, ring columns of 2R = 6
@@ -347,6 +445,26 @@ DW_ROWS_LINKAGE void group_rows(const dw_opt_t *op, const dw_group_t *q, uint32_
   const int32_t row_bytes = out_w * C;
   const int32_t stride_h = g->stride_h, pad_h = g->pad_h;
   const uint32_t zpw = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
+#if DW_SPECIALIZE
+  if (!full3 && op->column == 2) {
+    /* one pixel per row, no padding: filter row fy of output row oy is input row
+     * oy * stride_h + fy * dh, read in place and split by SXTB16 */
+    const size_t row = (size_t)g->in_w * (size_t)C;
+    const size_t tap = (size_t)g->dil_h * row, down = (size_t)stride_h * row;
+    const int8_t *px = in + c0;
+    for (int32_t oy = 0; oy < op->out_h; oy++, px += down, dst += C) {
+      int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
+      const uint32_t *wt = w;
+      const int8_t *xp = px;
+      for (int32_t t = 0; t < K; t++, wt += 2, xp += tap) {
+        const uint32_t v = n == 4 ? eng_ld32(xp) : load_n(xp, n);
+        const uint32_t xv[2] = {eng_sxtb16(v), eng_sxtb16_ror8(v)};
+        DW_TAP(xv, wt);
+      }
+      DW_STORE(dst);
+    }
+    return;
+  }
   if (!full3 && op->column) {
     /* the padded column, pixel r = input row r - pad_h at ring + 2r */
     const int8_t *src = in + c0;
@@ -372,6 +490,7 @@ DW_ROWS_LINKAGE void group_rows(const dw_opt_t *op, const dw_group_t *q, uint32_
     }
     return;
   }
+#endif
   int32_t next = -pad_h; /* rows below this are in the ring */
   int32_t s0 = 0;        /* slot of the window's first row */
   for (int32_t oy = 0; oy < op->out_h; oy++, dst += row_bytes) {
@@ -386,7 +505,7 @@ DW_ROWS_LINKAGE void group_rows(const dw_opt_t *op, const dw_group_t *q, uint32_
     int8_t *d = dst;
     for (int32_t ox = 0; ox < out_w; ox++, px += step, d += C) {
       int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-      if (full3) {
+      if (DW_SPECIALIZE && full3) {
         DW_WINDOW3X3(px, w);
       } else {
         const uint32_t *wt = w;
@@ -438,25 +557,48 @@ static __attribute__((noinline)) void group_any(const dw_opt_t *op, const dw_gro
 #endif
 
 static void m1_group(const dw_opt_t *op, uint32_t *ring, const int8_t *in, const int8_t *filter,
-                     int32_t c0, int32_t n, int8_t *out) {
+                     const int32_t *bias, int32_t c0, int32_t n, int8_t *out) {
   const eng_opt_geom_t *g = &op->geom;
   const int32_t C = g->in_c, K = op->k, R = op->ring_rows;
   const int32_t fw = g->fw;
-  const int full3 = g->fh == 3 && fw == 3 && g->dil_h == 1 && g->dil_w == 1;
+  const int full3 = DW_SPECIALIZE && g->fh == 3 && fw == 3 && g->dil_h == 1 && g->dil_w == 1;
   uint32_t w[DW_MAX_TAPS * 2];
   int32_t toff[DW_MAX_TAPS];
   dw_group_t q;
-  const int32_t col = R * 4; /* words per ring column */
+  const int32_t col = R * 4;     /* words per ring column */
+  uint32_t sum_e = 0, sum_o = 0; /* tap sums, lanes (c0, c2) and (c1, c3) */
   for (int32_t t = 0; t < K; t++) {
     const uint32_t v = load_n(filter + (size_t)t * (size_t)C + c0, n);
     w[2 * t] = dw_dbl16(eng_sxtb16(v));
     w[2 * t + 1] = dw_dbl16(eng_sxtb16_ror8(v));
+    sum_e = eng_sxtab16(sum_e, v);
+    sum_o = eng_sxtab16_ror8(sum_o, v);
     toff[t] = (t / fw) * g->dil_h * 2 + (t % fw) * g->dil_w * col;
   }
+  /* |sum| <= 64 * 128: each fits its int16 lane */
+  const int32_t sums[4] = {(int16_t)(uint16_t)(sum_e & 0xFFFFu),
+                           (int16_t)(uint16_t)(sum_o & 0xFFFFu), (int16_t)(uint16_t)(sum_e >> 16),
+                           (int16_t)(uint16_t)(sum_o >> 16)};
   for (int32_t j = 0; j < 4; j++) {
-    q.ch[j] = j < n ? op->ch[c0 + j] : (eng_opt_ch_t){0, 0};
-    q.bias[j] = q.ch[j].bias;
-    q.shift[j] = j < n ? op->shift[c0 + j] : 0;
+    int32_t b2 = 0, m = 0, e = 0;
+    if (j < n) {
+      const int32_t c = c0 + j;
+      const int32_t mult = op->mult[c], s = op->shift[c];
+      if (s < 0) {
+        b2 = 4 * mult; /* a constant channel (m1_quant) */
+        m = INT32_C(1) << 30;
+      } else if (mult != 0) {
+        /* bias - input_zp * sum(w), doubled: wrapping, exactly as eng_opt_make_fast */
+        const uint32_t folded =
+            (uint32_t)(bias != NULL ? bias[c] : 0) - (uint32_t)g->zp * (uint32_t)sums[j];
+        b2 = (int32_t)(folded << 1);
+        m = mult;
+        e = s;
+      }
+    }
+    q.ch[j] = (eng_opt_ch_t){b2, m};
+    q.bias[j] = b2;
+    q.shift[j] = e;
   }
   q.out = &op->out;
   q.n = n;
@@ -468,18 +610,18 @@ static void m1_group(const dw_opt_t *op, uint32_t *ring, const int8_t *in, const
 }
 
 static void dw_m1(const dw_opt_t *op, const eng_node_t *node, const int8_t *input,
-                  const int8_t *filter, int8_t *output) {
+                  const int8_t *filter, const int32_t *bias, int8_t *output) {
   const eng_opt_geom_t *g = &op->geom;
   const int32_t C = g->in_c;
   const size_t in_image = (size_t)g->in_h * (size_t)g->in_w * (size_t)C;
   const size_t out_image = (size_t)op->out_h * (size_t)op->out_w * (size_t)C;
-  uint32_t *ring = eng_scratch(node, op->scratch);
+  uint32_t *ring = op->scratch >= 0 ? eng_scratch(node, op->scratch) : NULL;
   for (int32_t b = 0; b < op->batches; b++) {
     const int8_t *in = input + (size_t)b * in_image;
     int8_t *out = output + (size_t)b * out_image;
     for (int32_t c0 = 0; c0 < C; c0 += 4) {
       const int32_t n = C - c0 < 4 ? C - c0 : 4;
-      m1_group(op, ring, in, filter, c0, n, out);
+      m1_group(op, ring, in, filter, bias, c0, n, out);
     }
   }
 }
@@ -561,7 +703,7 @@ static eng_status_t dw_eval(eng_node_t *node) {
   eng_tensor_t *output = eng_output(node, 0);
   if (op->fast) {
     if (op->mode == MODE_M1) {
-      dw_m1(op, node, input->data, filter->data, output->data);
+      dw_m1(op, node, input->data, filter->data, bias != NULL ? bias->data : NULL, output->data);
     } else {
       dw_columns(op, node, input->data, output->data);
     }
