@@ -355,13 +355,25 @@ typedef struct dw_group {
     a3 = eng_smlatt(xo_, wo_, a3); \
   } while (0)
 
-/* Requantized lanes of one position to dst[0 .. n-1]; m, e: the lanes' multipliers and
- * fast shifts, k = 2 * output zero point + 1. */
+/* How a group clamps: DW_SAT (eng_opt_out_t.sat: range [-128, 127] and zero point -128,
+ * the [x < 0] term is dropped), DW_FULL (range [-128, 127], any zero point: SSAT clamps),
+ * DW_CLAMP (the activation's range). */
+enum { DW_CLAMP = 0, DW_SAT = 1, DW_FULL = 2 };
+
+static inline int dw_sat_mode(const eng_opt_out_t *o) {
+  return o->sat ? DW_SAT : (o->act_min == -128 && o->act_max == 127 ? DW_FULL : DW_CLAMP);
+}
+
+/* One requantized lane; m, e: its multiplier and fast shift, k = 2 * output zero point
+ * + 1, lo/hi the activation range, sat a DW_* mode. */
 ENG_OPT_INLINE int8_t dw_requant(int32_t acc2, int32_t m, int32_t e, int32_t k, int32_t lo,
                                  int32_t hi, const int sat) {
   const int32_t x = eng_smmulr(acc2, m);
-  if (sat) {
+  if (sat == DW_SAT) {
     return (int8_t)eng_ssat8(((x >> e) + k) >> 1);
+  }
+  if (sat == DW_FULL) {
+    return (int8_t)eng_ssat8((((x - (int32_t)((uint32_t)x >> 31)) >> e) + k) >> 1);
   }
   int32_t y = (((x - (int32_t)((uint32_t)x >> 31)) >> e) + k) >> 1;
   y = y < lo ? lo : y;
@@ -526,21 +538,21 @@ DW_ROWS_LINKAGE void group_rows(const dw_opt_t *op, const dw_group_t *q, uint32_
 /* sat and full3 at run time */
 static void group_3x3(const dw_opt_t *op, const dw_group_t *q, uint32_t *ring, const int8_t *in,
                       int32_t c0, const uint32_t *w, int8_t *dst) {
-  group_rows(op, q, ring, in, c0, w, NULL, dst, 1, op->out.sat);
+  group_rows(op, q, ring, in, c0, w, NULL, dst, 1, dw_sat_mode(&op->out));
 }
 
 static void group_any(const dw_opt_t *op, const dw_group_t *q, uint32_t *ring, const int8_t *in,
                       int32_t c0, const uint32_t *w, const int32_t *toff, int8_t *dst) {
-  group_rows(op, q, ring, in, c0, w, toff, dst, 0, op->out.sat);
+  group_rows(op, q, ring, in, c0, w, toff, dst, 0, dw_sat_mode(&op->out));
 }
 #else
 static __attribute__((noinline)) void group_3x3(const dw_opt_t *op, const dw_group_t *q,
                                                 uint32_t *ring, const int8_t *in, int32_t c0,
                                                 const uint32_t *w, int8_t *dst) {
-  if (op->out.sat) {
-    group_rows(op, q, ring, in, c0, w, NULL, dst, 1, 1);
-  } else {
-    group_rows(op, q, ring, in, c0, w, NULL, dst, 1, 0);
+  switch (dw_sat_mode(&op->out)) {
+    case DW_SAT: group_rows(op, q, ring, in, c0, w, NULL, dst, 1, DW_SAT); break;
+    case DW_FULL: group_rows(op, q, ring, in, c0, w, NULL, dst, 1, DW_FULL); break;
+    default: group_rows(op, q, ring, in, c0, w, NULL, dst, 1, DW_CLAMP); break;
   }
 }
 
@@ -548,10 +560,10 @@ static __attribute__((noinline)) void group_any(const dw_opt_t *op, const dw_gro
                                                 uint32_t *ring, const int8_t *in, int32_t c0,
                                                 const uint32_t *w, const int32_t *toff,
                                                 int8_t *dst) {
-  if (op->out.sat) {
-    group_rows(op, q, ring, in, c0, w, toff, dst, 0, 1);
-  } else {
-    group_rows(op, q, ring, in, c0, w, toff, dst, 0, 0);
+  switch (dw_sat_mode(&op->out)) {
+    case DW_SAT: group_rows(op, q, ring, in, c0, w, toff, dst, 0, DW_SAT); break;
+    case DW_FULL: group_rows(op, q, ring, in, c0, w, toff, dst, 0, DW_FULL); break;
+    default: group_rows(op, q, ring, in, c0, w, toff, dst, 0, DW_CLAMP); break;
   }
 }
 #endif
