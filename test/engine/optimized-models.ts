@@ -120,8 +120,40 @@ function activation(r: Rng): number {
   return r.pick([0, 0, 1, 1, 2, 3]);
 }
 
-function convLike(r: Rng, depthwise: boolean): Uint8Array {
-  const batch = r.chance(0.15) ? 2 : 1;
+/** A fixed depthwise shape (the random parts stay random: weights, quantization, bias). */
+export interface DwShape {
+  inH: number;
+  inW: number;
+  inC: number;
+  fh: number;
+  fw: number;
+  stride: [number, number];
+  dilation?: [number, number];
+  padding: 'SAME' | 'VALID';
+  mult?: number;
+}
+
+/** The depthwise shapes of the MLPerf Tiny models and the kernel's paths around them:
+ * kws' 25x5x64 3x3 (45 % border positions), vww's stride-2 and narrow late layers,
+ * str_ww's fh x 1 columns with and without padding, an odd channel count with borders,
+ * dilation (the generic ring loop), and multipliers > 1 (the columns path). */
+export const dwShapes: DwShape[] = [
+  { inH: 25, inW: 5, inC: 64, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME' },
+  { inH: 12, inW: 12, inC: 32, fh: 3, fw: 3, stride: [2, 2], padding: 'SAME' },
+  { inH: 6, inW: 6, inC: 128, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME' },
+  { inH: 3, inW: 3, inC: 256, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME' },
+  { inH: 7, inW: 5, inC: 33, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME' },
+  { inH: 9, inW: 7, inC: 10, fh: 3, fw: 3, stride: [1, 2], dilation: [2, 2], padding: 'SAME' },
+  { inH: 30, inW: 1, inC: 40, fh: 3, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 28, inW: 1, inC: 128, fh: 5, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 15, inW: 1, inC: 128, fh: 15, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 30, inW: 1, inC: 42, fh: 4, fw: 1, stride: [2, 1], padding: 'SAME' },
+  { inH: 8, inW: 8, inC: 6, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', mult: 2 },
+  { inH: 10, inW: 8, inC: 1, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', mult: 8 },
+];
+
+function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
+  const batch = !shape && r.chance(0.15) ? 2 : 1;
   let inC: number,
     outC: number,
     filterC: number,
@@ -139,15 +171,35 @@ function convLike(r: Rng, depthwise: boolean): Uint8Array {
     filterC = inC / groups;
     outC = groups * (wide ? r.int(8, 24) : r.int(1, 10));
   }
-  const fh = r.pick([1, 1, 2, 3, 3, 5]),
-    fw = r.pick([1, 1, 2, 3, 3, 4]);
-  const inH = r.int(1, 11),
-    inW = r.int(1, 11);
-  const sh = r.pick([1, 1, 2, 3]),
+  // Depthwise columns as str_ww has them (W = 1, fh x 1 filters, one output per row) take
+  // the optimized kernel's column path; wider channel counts its full groups of four.
+  const column = depthwise && r.chance(0.2);
+  if (depthwise && mult === 1 && r.chance(0.2)) {
+    inC = r.pick([24, 33, 40, 64]);
+    outC = inC;
+    filterC = outC;
+  }
+  if (shape) {
+    inC = shape.inC;
+    mult = shape.mult ?? 1;
+    outC = inC * mult;
+    filterC = outC;
+  }
+  let fh = column ? r.pick([3, 5, 10, 15]) : r.pick([1, 1, 2, 3, 3, 5]),
+    fw = column ? 1 : r.pick([1, 1, 2, 3, 3, 4]);
+  let inH = column ? r.int(fh, 30) : r.int(1, 11),
+    inW = column ? 1 : r.int(1, 11);
+  let sh = r.pick([1, 1, 2, 3]),
     sw = r.pick([1, 1, 2, 3]);
-  const dh = r.chance(0.15) ? 2 : 1,
+  let dh = r.chance(0.15) ? 2 : 1,
     dw = r.chance(0.15) ? 2 : 1;
   let padding = r.chance(0.5) ? SAME : VALID;
+  if (shape) {
+    [fh, fw, inH, inW] = [shape.fh, shape.fw, shape.inH, shape.inW];
+    [sh, sw] = shape.stride;
+    [dh, dw] = shape.dilation ?? [1, 1];
+    padding = shape.padding === 'SAME' ? SAME : VALID;
+  }
   if (outSize(padding, inH, fh, sh, dh) < 1 || outSize(padding, inW, fw, sw, dw) < 1) padding = SAME;
   const outH = outSize(padding, inH, fh, sh, dh),
     outW = outSize(padding, inW, fw, sw, dw);
@@ -399,6 +451,16 @@ export function randomModel(kind: OpKind, r: Rng): Uint8Array {
     case 'mul':
       return binary(r, true);
   }
+}
+
+/** Writes m0.tflite .. m<n-1>.tflite: `perShape` models of every dwShapes entry. */
+export function writeDwShapeModels(dir: string, perShape: number, seed: number): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = new Rng(seed);
+  let i = 0;
+  for (const shape of dwShapes)
+    for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, true, shape));
+  return i;
 }
 
 /** Writes m0.tflite .. m<count-1>.tflite of one op kind into dir. */

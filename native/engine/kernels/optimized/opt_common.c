@@ -313,6 +313,8 @@ static inline int32_t col_tap(const uint32_t *col, int32_t step, int32_t k) {
 
 ENG_OPT_INLINE void gemm2_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
                                   int8_t *out1, const int sat) {
+  /* a local copy: the int8 stores below cannot alias it, so k stays in a register */
+  const eng_opt_out_t out_ = *g->out;
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
@@ -350,10 +352,10 @@ ENG_OPT_INLINE void gemm2_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, 
       a01 = mac(a01, x0, wrow[k + t]);
       a11 = mac(a11, x1, wrow[k + t]);
     }
-    out0[c] = eng_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], sh[0], g->out, sat);
-    out0[c + 1] = eng_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], sh[1], g->out, sat);
-    out1[c] = eng_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], sh[0], g->out, sat);
-    out1[c + 1] = eng_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], sh[1], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a00 << 1), &ch[0], sh[0], &out_, sat);
+    out0[c + 1] = eng_opt_requant((int32_t)((uint32_t)a01 << 1), &ch[1], sh[1], &out_, sat);
+    out1[c] = eng_opt_requant((int32_t)((uint32_t)a10 << 1), &ch[0], sh[0], &out_, sat);
+    out1[c + 1] = eng_opt_requant((int32_t)((uint32_t)a11 << 1), &ch[1], sh[1], &out_, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
@@ -373,8 +375,8 @@ ENG_OPT_INLINE void gemm2_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, 
       a0 = mac(a0, col_tap(col, 4, t), wrow[t]);
       a1 = mac(a1, col_tap(col + 2, 4, t), wrow[t]);
     }
-    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
-    out1[c] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], &out_, sat);
+    out1[c] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[0], sh[0], &out_, sat);
   }
 }
 
@@ -389,6 +391,8 @@ void eng_opt_gemm2_w8(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0
 
 ENG_OPT_INLINE void gemm1_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, int8_t *out0,
                                   const int sat) {
+  /* a local copy: the int8 stores below cannot alias it, so k stays in a register */
+  const eng_opt_out_t out_ = *g->out;
   const int32_t k = g->k;
   const int32_t groups = k >> 2;
   const int8_t *wrow = g->weights;
@@ -417,8 +421,8 @@ ENG_OPT_INLINE void gemm1_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, 
       a0 = mac(a0, x0, wrow[t]);
       a1 = mac(a1, x0, wrow[k + t]);
     }
-    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
-    out0[c + 1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], &out_, sat);
+    out0[c + 1] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[1], sh[1], &out_, sat);
   }
   if (c < g->n_oc) {
     const uint32_t *x = col;
@@ -434,7 +438,7 @@ ENG_OPT_INLINE void gemm1_w8_impl(const eng_opt_gemm_t *g, const uint32_t *col, 
     for (int32_t t = groups << 2; t < k; t++) {
       a0 = mac(a0, col_tap(col, 2, t), wrow[t]);
     }
-    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], g->out, sat);
+    out0[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[0], sh[0], &out_, sat);
   }
 }
 
@@ -519,7 +523,8 @@ ENG_OPT_INLINE void gemm2_w16_impl(const eng_opt_gemm_t *g, const uint32_t *col,
   const uint32_t *w = g->weights;
   const eng_opt_ch_t *ch = g->ch;
   const int8_t *sh = g->shift;
-  const eng_opt_out_t *o = g->out;
+  const eng_opt_out_t o_ = *g->out; /* a local copy, see gemm2_w8_impl */
+  const eng_opt_out_t *o = &o_;
   int32_t c = 0;
   for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2) {
     const uint32_t *x = col;
@@ -558,7 +563,8 @@ ENG_OPT_INLINE void gemm1_w16_impl(const eng_opt_gemm_t *g, const uint32_t *col,
   const uint32_t *w = g->weights;
   const eng_opt_ch_t *ch = g->ch;
   const int8_t *sh = g->shift;
-  const eng_opt_out_t *o = g->out;
+  const eng_opt_out_t o_ = *g->out; /* a local copy, see gemm2_w8_impl */
+  const eng_opt_out_t *o = &o_;
   int32_t c = 0;
   for (; c + 2 <= g->n_oc; c += 2, ch += 2, sh += 2) {
     const uint32_t *x = col;
