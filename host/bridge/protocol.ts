@@ -20,6 +20,9 @@ export const CommandType = {
   uploadChunk: 0x06,
   uploadEnd: 0x07,
   check: 0x08,
+  engineOpen: 0x09,
+  engineInput: 0x0a,
+  engineInvoke: 0x0b,
 } as const;
 export type CommandKind = keyof typeof CommandType;
 
@@ -34,6 +37,7 @@ export const RecordType = {
   mem: 0x46,
   done: 0x47,
   overflow: 0x48,
+  tensor: 0x49,
   user: 0x4f,
 } as const;
 export type RecordKind = keyof typeof RecordType;
@@ -124,6 +128,27 @@ export interface CheckCommand {
   data?: Uint8Array;
   ms?: number;
 }
+/** An engine session on a model asset (docs/protocol.md, *Engine sessions*). */
+export interface EngineOpenCommand {
+  kind: 'engineOpen';
+  /** Model asset; the device's default is "upload/model". */
+  model?: string;
+  kernels?: 'reference' | 'optimized';
+}
+/** Bytes of one input tensor, in offset order (offset 0 starts it over). */
+export interface EngineInputCommand {
+  kind: 'engineInput';
+  index?: number;
+  offset: number;
+  data: Uint8Array;
+}
+/** One timed invoke; `tensor` records with the outputs (and `ops`) come before the ack. */
+export interface EngineInvokeCommand {
+  kind: 'engineInvoke';
+  ops?: boolean;
+  dump?: boolean;
+  outputs?: boolean;
+}
 export type Command =
   | HelloCommand
   | RunCommand
@@ -132,7 +157,10 @@ export type Command =
   | UploadBeginCommand
   | UploadChunkCommand
   | UploadEndCommand
-  | CheckCommand;
+  | CheckCommand
+  | EngineOpenCommand
+  | EngineInputCommand
+  | EngineInvokeCommand;
 
 // ---- device -> host records ----
 
@@ -264,6 +292,19 @@ export interface OverflowRecord extends RecordBase {
   droppedBytes: number;
   oversize: number;
 }
+/** A chunk of a tensor's bytes from an engine_invoke: the model's output `output`, or
+ *  output `k` of op `op` (a dump). */
+export interface TensorRecord extends RecordBase {
+  kind: 'tensor';
+  invoke: number;
+  output?: number;
+  op?: number;
+  k?: number;
+  type: string;
+  size: number;
+  offset: number;
+  data: Uint8Array;
+}
 export interface UserRecord extends RecordBase {
   kind: 'user';
   name: string;
@@ -287,5 +328,6 @@ export type DeviceRecord =
   | MemRecord
   | DoneRecord
   | OverflowRecord
+  | TensorRecord
   | UserRecord
   | InvalidRecord;
