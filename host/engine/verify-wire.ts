@@ -20,6 +20,11 @@ function refusal(err: unknown): { message: string; code: string; extra: Record<s
   return null;
 }
 
+/** The op the engine's message names ("unsupported op TRANSPOSE (op 0)"), else the message. */
+function unsupportedOp(message: string): string {
+  return /unsupported op (\S+)/.exec(message)?.[1] ?? message;
+}
+
 /** Uploads the model; a model the slots cannot take ends the command (exit 7). Returns
  *  the ops the engine lacks when the device refuses the model for them. */
 async function upload(session: DeviceSession, golden: GoldenModel, bytes: Uint8Array): Promise<string[] | null> {
@@ -34,10 +39,7 @@ async function upload(session: DeviceSession, golden: GoldenModel, bytes: Uint8A
         'NOT_SUPPORTED',
         `verify --port: ${file} is ${bytes.length.toLocaleString('en-US')} bytes, more than the board's model slots take (${r.message})`,
       );
-    if (r?.code === 'unsupportedOp') {
-      const op = /unsupported op (\S+)/.exec(r.message)?.[1];
-      return [String(r.extra.missing ?? op ?? r.message)];
-    }
+    if (r?.code === 'unsupportedOp') return [unsupportedOp(r.message)];
     if (r) throw new XsinferError('RUN_FAILED', `verify --port: the device refused ${file}: ${r.message} (${r.code})`);
     throw err;
   }
@@ -63,8 +65,7 @@ export async function wireVerifyLines(
     } catch (err) {
       const r = refusal(err);
       if (!r) throw err;
-      if (r.code === 'unsupportedOp' && r.extra.missing !== undefined)
-        return [{ t: 'unsupported', missing: String(r.extra.missing), msg: r.message }];
+      if (r.code === 'unsupportedOp') return [{ t: 'unsupported', missing: unsupportedOp(r.message), msg: r.message }];
       // The model does not prepare (arena, types): every case fails with the reason.
       return [...lines, { t: 'error', what: 'create', msg: r.message }];
     }

@@ -3,7 +3,7 @@
 import { connectDevice } from '../bench/device.ts';
 import { buildFirmware } from '../build/firmware.ts';
 import type { InfoRecord } from '../bridge/protocol.ts';
-import { DeviceSession } from '../bridge/session.ts';
+import { DeviceSession, SessionError } from '../bridge/session.ts';
 import { XsinferError } from '../errors.ts';
 import { isBoardTarget, type Target } from '../targets.ts';
 
@@ -32,9 +32,26 @@ export async function openWireDevice(opts: { target: Target; port?: string; comm
   };
   try {
     const { info } = await session.hello({ maxFrame: PROPOSED_MAX_FRAME, timeoutMs: 10_000 });
+    await requireEngineSessions(session, info, opts.command);
     return { session, info, description: device.description, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** Before any upload: an engine_input outside a session is refused with badState by a
+ *  firmware with engine sessions, with unsupported by one built without them. */
+async function requireEngineSessions(session: DeviceSession, info: InfoRecord, command: string): Promise<void> {
+  try {
+    await session.command({ kind: 'engineInput', offset: 0, data: new Uint8Array(0) });
+  } catch (err) {
+    if (!(err instanceof SessionError) || !err.record) throw err;
+    if (err.record.codeName === 'badState') return;
+    throw new XsinferError(
+      'NOT_SUPPORTED',
+      `${command} over the wire: the firmware on ${info.target} (build ${info.build}) has no engine sessions (${err.record.message}); stm32f413zh-nucleo is built without them, its image region is full`,
+    );
+  }
+  throw new XsinferError('RUN_FAILED', `${command}: the device accepted engine_input outside an engine session`);
 }

@@ -175,6 +175,30 @@ const cases: Case[] = [
     message: 'cannot connect to tcp:127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
   },
   {
+    what: 'dead serial port, validation on target',
+    args: ['verify', '--port', '/dev/ttyNOPE'],
+    code: 'LINK_FAILED',
+    message: 'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
+  },
+  {
+    what: 'TCP port nobody listens on, engine benchmark',
+    args: ['bench-engine', '--models', 'mnist_int8', '--port', 'tcp:127.0.0.1:1'],
+    code: 'LINK_FAILED',
+    message: 'cannot connect to tcp:127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
+  },
+  {
+    what: 'board without its port, engine benchmark',
+    args: ['bench-engine', '--target', 'stm32f769i-disco'],
+    code: 'BAD_ARGUMENT',
+    message: 'bench-engine on stm32f769i-disco: a board needs --port (its ST-LINK serial port, or "auto")',
+  },
+  {
+    what: 'board without its port, validation',
+    args: ['verify', '--target', 'stm32f769i-disco', '--via-wire'],
+    code: 'BAD_ARGUMENT',
+    message: 'verify on stm32f769i-disco: a board needs --port (its ST-LINK serial port, or "auto")',
+  },
+  {
     what: 'port in no known syntax',
     args: ['monitor', '--port', 'ttyUSB0'],
     code: 'BAD_ARGUMENT',

@@ -17,7 +17,7 @@
 
 enum {
   MAX_INPUTS = 8,
-  MAX_OPS = 256,
+  MAX_OPS = 128, /* per-op ticks kept for `ops` records; later ops go without */
   MAX_OP_OUTPUTS = 8,
   /* Keys of a `tensor` record around its data, and the frame's header and CRC: a chunk
    * of data is the negotiated frame limit less this. */
@@ -65,36 +65,19 @@ static void write_tensor_info(wire_mp_t *mp, const eng_tensor_info_t *info) {
   for (int32_t d = 0; d < info->rank; d++) wire_mp_int(mp, info->dims[d]);
 }
 
-/* An engine failure as an `error` record: the engine's code and message, the op's index,
- * and for an unsupported op its name and every op of the model the kernel set lacks. */
-static void engine_error(const wire_cmd_t *cmd, const char *stage, const eng_error_t *err,
-                         const asset_t *model, eng_kernel_set_t kernels) {
+/* An engine failure as an `error` record: the engine's code and message (which names an
+ * unsupported op and its index) and the op's index as `index`. */
+static void engine_error(const wire_cmd_t *cmd, const char *stage, const eng_error_t *err) {
   char message[200];
   snprintf(message, sizeof message, "%s: %s", stage,
            err->message[0] ? err->message : eng_status_name(err->code));
-  static char missing[256];
-  missing[0] = '\0';
-  if (err->code == ENG_ERR_UNSUPPORTED_OP && model)
-    eng_model_missing_ops(model->data, model->bytes, kernels, missing, sizeof missing);
-  char first[64];
-  size_t n = strcspn(missing, ",");
-  if (n >= sizeof first) n = sizeof first - 1;
-  memcpy(first, missing, n);
-  first[n] = '\0';
-  const uint32_t extra = (err->op_index >= 0 ? 1u : 0u) + (missing[0] ? 2u : 0u) +
-                         (err->code == ENG_ERR_ARENA ? 1u : 0u);
+  const uint32_t extra = (err->op_index >= 0 ? 1u : 0u) + (err->code == ENG_ERR_ARENA ? 1u : 0u);
   wire_mp_t *mp =
       wire_error_begin(&device_wire, cmd, wire_code_for_engine(err->code), message, extra);
   if (!mp) return;
   if (err->op_index >= 0) {
     wire_mp_str(mp, "index");
     wire_mp_uint(mp, (uint32_t)err->op_index);
-  }
-  if (missing[0]) {
-    wire_mp_str(mp, "op");
-    wire_mp_str(mp, first);
-    wire_mp_str(mp, "missing");
-    wire_mp_str(mp, missing);
   }
   if (err->code == ENG_ERR_ARENA) {
     wire_mp_str(mp, "needed");
@@ -136,11 +119,11 @@ static void handle_open(const wire_cmd_t *cmd) {
   eng_interp_t *it =
       eng_interp_create(model->data, model->bytes, main_arena, sizeof main_arena, kernels, &err);
   if (!it) {
-    engine_error(cmd, "engine_open", &err, model, kernels);
+    engine_error(cmd, "engine_open", &err);
     return;
   }
   if (eng_interp_allocate(it) != ENG_OK) {
-    engine_error(cmd, "engine_open", eng_interp_error(it), model, kernels);
+    engine_error(cmd, "engine_open", eng_interp_error(it));
     return;
   }
   const uint64_t setup_ticks = board_ticks() - t0;
@@ -324,7 +307,7 @@ static void handle_invoke(const wire_cmd_t *cmd) {
   eng_interp_set_profiler(session.it, NULL, NULL, NULL);
   memset(session.filled, 0, sizeof session.filled);
   if (status != ENG_OK) {
-    engine_error(cmd, "engine_invoke", eng_interp_error(session.it), NULL, ENG_KERNELS_REFERENCE);
+    engine_error(cmd, "engine_invoke", eng_interp_error(session.it));
     return;
   }
   if (invoke_state.ops) {

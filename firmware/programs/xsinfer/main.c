@@ -12,7 +12,11 @@
 #include "board_check.h"
 #include "console.h"
 #include "device_link.h"
+#ifdef XSINFER_ENGINE_SESSIONS
 #include "engine_session.h"
+#else
+static void engine_session_close(void) {}
+#endif
 #include "phase_marks.h"
 #include "inputs.h"
 #include "mlperf_mode.h"
@@ -309,9 +313,11 @@ int main(void) {
         engine_session_close(); /* the RAM item writes the arenas */
         board_check_handle(&cmd);
         break;
+#ifdef XSINFER_ENGINE_SESSIONS
       case WIRE_CMD_ENGINE_OPEN: /* validation on target, engine benchmarks: engine_session.c */
       case WIRE_CMD_ENGINE_INPUT:
       case WIRE_CMD_ENGINE_INVOKE: engine_session_handle(&cmd); break;
+#endif
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");
         break;

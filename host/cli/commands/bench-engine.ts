@@ -4,7 +4,7 @@ import { benchEngine, benchModels, resolveModel, type EngineBenchRow, type Kerne
 import { openWireDevice } from '../../engine/wire-device.ts';
 import { XsinferError } from '../../errors.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
-import { isQemuTarget, parseTarget, targetInfo, type Target } from '../../targets.ts';
+import { isBoardTarget, isQemuTarget, parseTarget, targetInfo, type Target } from '../../targets.ts';
 import { intOption, listOption, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
@@ -89,7 +89,7 @@ export function register(program: Command): void {
         // Names and files are checked before the firmware build, so a typo fails at once.
         for (const m of models) resolveModel(m);
         const device =
-          opts.port !== undefined || opts.viaWire
+          opts.port !== undefined || opts.viaWire || isBoardTarget(target)
             ? await openWireDevice({ target, port: opts.port, command: 'bench-engine' })
             : undefined;
         // Over the wire the device names its target and tick unit (`info`).

@@ -8,7 +8,7 @@ import { goldenCaseCount, goldenFiles, verify, type ModelResult } from '../../en
 import { openWireDevice, type WireDevice } from '../../engine/wire-device.ts';
 import { exitCodes, XsinferError } from '../../errors.ts';
 import { setBaudOverride } from '../../run/link-settings.ts';
-import { parseTarget, type Target } from '../../targets.ts';
+import { isBoardTarget, parseTarget, type Target } from '../../targets.ts';
 import { enumOption, inputDir, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
@@ -62,7 +62,8 @@ export function register(program: Command): void {
         let target: Target = parseTarget(opts.target);
         if (opts.port !== undefined) portOption(opts.port);
         setBaudOverride(opts.baud);
-        const wire = opts.port !== undefined || opts.viaWire === true;
+        // A board has no semihosting: its cases always go over the wire (and need --port).
+        const wire = opts.port !== undefined || opts.viaWire === true || isBoardTarget(target);
         enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
         const dataDir = path.resolve(opts.data !== undefined ? inputDir('--data', opts.data) : defaultDataDir());
         // A check that finds nothing to check fails: no golden cases is an error, before any build.
