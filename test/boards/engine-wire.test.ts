@@ -78,7 +78,9 @@ describe('engine sessions on the board (QEMU UART on a pty)', () => {
       return `${r.codeName}: ${r.message}`;
     };
     try {
-      await session.hello({ maxFrame: 4096, timeoutMs: 10_000 });
+      // Small frames: mnist's 784-byte input takes 2 engine_input chunks, a dump of its first
+      // op's 8,112-byte output 20 tensor records.
+      await session.hello({ maxFrame: 512, timeoutMs: 10_000 });
       expect(await refused(engineOpen(session, { kernels: 'reference' }))).toBe(
         'badCommand: engine_open: no model asset "upload/model" (nothing uploaded under that name: upload a model first)',
       );
@@ -110,8 +112,13 @@ describe('engine sessions on the board (QEMU UART on a pty)', () => {
       const golden = readJson(path.join(dataDir(), 'golden', 'mnist_int8.json')) as {
         cases: { input: number[]; output: number[] }[];
       };
-      const r = await engineInvoke(session, [Uint8Array.from(Int8Array.from(golden.cases[0]!.input))]);
+      const input = Uint8Array.from(Int8Array.from(golden.cases[0]!.input));
+      const r = await engineInvoke(session, [input], { dump: true, ops: true });
       expect(Array.from(new Int8Array(r.outputs[0]!.buffer))).toEqual(golden.cases[0]!.output);
+      expect(r.dumps!.map((outs) => outs.map((o) => o.length))).toEqual([[8112], [2028], [2028], [10], [10]]);
+      // The last op (softmax) wrote the model's output.
+      expect(r.dumps![4]![0]).toEqual(r.outputs[0]);
+      expect(r.ops!.names).toEqual(['CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']);
       // A board check reuses the arenas: the session is closed after it.
       await session.command({ kind: 'check', item: 'echo', data: new Uint8Array([1, 2, 3]) });
       expect(await refused(engineInvoke(session, [new Uint8Array(784)]))).toMatch(

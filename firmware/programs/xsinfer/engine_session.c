@@ -311,10 +311,15 @@ static void handle_invoke(const wire_cmd_t *cmd) {
     return;
   }
   if (invoke_state.ops) {
+    /* Ops per record: a name (at most ≈20 bytes) and a tick (at most 9) each must fit the
+     * frame limit beside the record's other keys. */
     static const char *names[16];
+    const uint32_t frame = wire_max_frame(&device_wire);
+    uint32_t per = frame > 80u ? (frame - 48u) / 32u : 1u;
+    if (per > 16u) per = 16u;
     const uint32_t count = op_count < MAX_OPS ? op_count : MAX_OPS;
-    for (uint32_t first = 0; first < count; first += 16) {
-      const uint32_t n = count - first < 16 ? count - first : 16;
+    for (uint32_t first = 0; first < count; first += per) {
+      const uint32_t n = count - first < per ? count - first : per;
       for (uint32_t k = 0; k < n; k++) names[k] = eng_interp_op_name(session.it, first + k);
       wire_ops(&device_wire, session.id, session.invokes, first, op_ticks + first, names, n);
       wire_drain(&device_wire);
