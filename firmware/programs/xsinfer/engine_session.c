@@ -1,8 +1,8 @@
 /* engine_session.c – engine_open / engine_input / engine_invoke (contract in
  * engine_session.h): the engine alone on a model asset, for `xsinfer verify --port` and
- * `xsinfer bench-engine --port`. An invoke is timed as the bench-engine program times it
- * (board_ticks() around eng_interp_invoke, no profiler unless asked for), so both give
- * the same figure for the same model, kernel set and input bytes. */
+ * `xsinfer bench-engine --port`. Setup and invoke are timed by the same code as in the
+ * bench-engine program (engine_timing.h; no profiler unless asked for), so both give the
+ * same figures for the same model, kernel set and input bytes. */
 #include "engine_session.h"
 
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "assets.h"
 #include "board.h"
 #include "device_link.h"
+#include "engine_timing.h"
 
 #define DEFAULT_MODEL "upload/model"
 
@@ -115,18 +116,13 @@ static void handle_open(const wire_cmd_t *cmd) {
   js_release_arenas(); /* JS interpreters over the main arena become invalid, as they must */
   eng_error_t err;
   memset(&err, 0, sizeof err);
-  const uint64_t t0 = board_ticks();
-  eng_interp_t *it =
-      eng_interp_create(model->data, model->bytes, main_arena, sizeof main_arena, kernels, &err);
+  uint64_t setup_ticks;
+  eng_interp_t *it = engine_timed_setup(model->data, model->bytes, main_arena, sizeof main_arena,
+                                        kernels, &err, &setup_ticks);
   if (!it) {
     engine_error(cmd, "engine_open", &err);
     return;
   }
-  if (eng_interp_allocate(it) != ENG_OK) {
-    engine_error(cmd, "engine_open", eng_interp_error(it));
-    return;
-  }
-  const uint64_t setup_ticks = board_ticks() - t0;
   const uint32_t inputs = eng_interp_input_count(it);
   if (inputs > MAX_INPUTS) {
     refuse(cmd, WIRE_ERR_APP, "%s: the model has %lu inputs, this firmware takes %lu",
@@ -301,9 +297,8 @@ static void handle_invoke(const wire_cmd_t *cmd) {
   const int profiled = invoke_state.ops || invoke_state.dump;
   if (profiled) memset(op_ticks, 0, sizeof op_ticks);
   eng_interp_set_profiler(session.it, profiled ? board_ticks : NULL, profiled ? on_op : NULL, NULL);
-  const uint64_t start = board_ticks();
-  const eng_status_t status = eng_interp_invoke(session.it);
-  const uint64_t ticks = board_ticks() - start;
+  uint64_t ticks;
+  const eng_status_t status = engine_timed_invoke(session.it, &ticks);
   eng_interp_set_profiler(session.it, NULL, NULL, NULL);
   memset(session.filled, 0, sizeof session.filled);
   if (status != ENG_OK) {
