@@ -1,9 +1,14 @@
-// bench-engine: runs the bench-engine firmware program per model and kernel set and
+// bench-engine: runs the bench-engine firmware program per model and kernel set (or, over
+// the wire, the main firmware's engine on the uploaded model: --port, --via-wire) and
 // compares instructions per invoke (and per op) with the TFLM anchors.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { engineInvoke, engineOpen } from '../bridge/engine.ts';
+import type { InfoRecord } from '../bridge/protocol.ts';
+import { SessionError, type DeviceSession } from '../bridge/session.ts';
 import { buildFirmware } from '../build/firmware.ts';
+import { sendImage } from '../deploy/deploy.ts';
 import { dataDir } from '../data.ts';
 import { opMacs, readModel } from '../engine/tflite.ts';
 import { XsinferError } from '../errors.ts';
@@ -101,14 +106,82 @@ function anchorKey(file: string, bytes: Uint8Array): string {
   return knownByHash.get(md5(bytes)) ?? path.basename(file, '.tflite');
 }
 
+/** The anchors' input bytes: x = x*1664525 + 1013904223 from 12345, one byte = x >> 24
+ *  (the bench-engine program's fill_lcg). */
+export function lcgBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** A model uploaded as upload/model; a model the slots cannot take ends the command. */
+async function uploadModel(session: DeviceSession, modelPath: string, bytes: Uint8Array): Promise<void> {
+  const file = path.basename(modelPath);
+  try {
+    await sendImage(session, { kind: 'model', name: file.slice(0, 31), data: bytes });
+  } catch (err) {
+    if (err instanceof SessionError && err.record) {
+      const r = err.record;
+      throw new XsinferError(
+        r.codeName === 'tooLarge' ? 'NOT_SUPPORTED' : 'RUN_FAILED',
+        r.codeName === 'tooLarge'
+          ? `bench-engine --port: ${file} is ${bytes.length.toLocaleString('en-US')} bytes, more than the board's model slots take (${r.message})`
+          : `bench-engine --port: the device refused ${file}: ${r.message} (${r.codeName})`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** The bench-engine program's measurement through an engine session: the same input
+ *  before every invoke (untimed), one warm-up, `invokes` timed, one profiled. */
+async function wireBench(
+  session: DeviceSession,
+  info: InfoRecord,
+  kernels: KernelSet,
+  invokes: number,
+): Promise<RawResult> {
+  let open;
+  try {
+    open = await engineOpen(session, { model: 'upload/model', kernels });
+  } catch (err) {
+    if (err instanceof SessionError && err.record)
+      throw new XsinferError('RUN_FAILED', `bench-engine: ${err.record.message} (${err.record.codeName})`);
+    throw err;
+  }
+  const inputs = open.inputs.map((t, k) => (k === 0 ? lcgBytes(t.bytes) : new Uint8Array(t.bytes)));
+  const invokeTicks: number[] = [];
+  for (let i = 0; i <= invokes; i++) {
+    const r = await engineInvoke(session, inputs);
+    if (i > 0) invokeTicks.push(r.ticks);
+  }
+  const profiled = await engineInvoke(session, inputs, { ops: true });
+  const ops = profiled.ops!.ticks.map((ticks, index) => ({ index, op: profiled.ops!.names[index]!, ticks }));
+  return {
+    unit: info.tick.unit,
+    num: info.tick.num,
+    den: info.tick.den,
+    setupTicks: open.setupTicks,
+    invokeTicks,
+    ops,
+    arena: { head: open.arena.head, tail: open.arena.tail, total: open.arena.used },
+  };
+}
+
 export async function benchEngine(opts: {
   target: Target;
   models: string[];
   kernels: KernelSet[];
   invokes?: number;
   onRow?: (row: EngineBenchRow) => void;
+  /** The main firmware over the wire instead of the bench-engine program. */
+  wire?: { session: DeviceSession; info: InfoRecord };
 }): Promise<EngineBenchRow[]> {
-  await buildFirmware({ target: opts.target });
+  if (!opts.wire) await buildFirmware({ target: opts.target });
   const anchors = loadAnchors();
   const rows: EngineBenchRow[] = [];
   for (const modelArg of opts.models) {
@@ -120,15 +193,20 @@ export async function benchEngine(opts: {
     const macs = macsPerOp.reduce((a, b) => a + b, 0);
     const model = path.basename(modelPath, '.tflite');
     const key = anchorKey(modelPath, bytes);
+    if (opts.wire) await uploadModel(opts.wire.session, modelPath, bytes);
     for (const kernels of opts.kernels) {
-      const run = await runProgram({
-        target: opts.target,
-        program: 'bench-engine',
-        args: [modelPath, kernels, String(opts.invokes ?? 3)],
-        timeoutMs: 600_000,
-      });
-      const raw = parseBenchLine(run.output.toString());
-      if (run.exitCode !== 0) throw new XsinferError('RUN_FAILED', `bench-engine exited ${run.exitCode}`);
+      let raw: RawResult;
+      if (opts.wire) raw = await wireBench(opts.wire.session, opts.wire.info, kernels, opts.invokes ?? 3);
+      else {
+        const run = await runProgram({
+          target: opts.target,
+          program: 'bench-engine',
+          args: [modelPath, kernels, String(opts.invokes ?? 3)],
+          timeoutMs: 600_000,
+        });
+        raw = parseBenchLine(run.output.toString());
+        if (run.exitCode !== 0) throw new XsinferError('RUN_FAILED', `bench-engine exited ${run.exitCode}`);
+      }
       const toUnit = (ticks: number) => Math.round((ticks * raw.num) / raw.den);
       const invokes = raw.invokeTicks.map(toUnit);
       const instr = Math.min(...invokes);

@@ -63,6 +63,15 @@ export function commandPayload(cmd: Command): Record<string, unknown> {
       if (cmd.ms !== undefined) p.ms = cmd.ms;
       return p;
     }
+    case 'engineOpen': {
+      const p: Record<string, unknown> = { kernels: cmd.kernels ?? 'reference' };
+      if (cmd.model !== undefined) p.model = cmd.model;
+      return p;
+    }
+    case 'engineInput':
+      return { index: cmd.index ?? 0, offset: cmd.offset, data: cmd.data };
+    case 'engineInvoke':
+      return { ops: cmd.ops ?? false, dump: cmd.dump ?? false, outputs: cmd.outputs ?? true };
   }
 }
 

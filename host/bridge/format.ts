@@ -69,6 +69,8 @@ export function formatRecord(r: DeviceRecord, tick?: TickUnit): string {
       return `${head} run ${r.run} status ${r.status}, ${r.iterations} iterations; TX queue peak ${r.tx.peak}/${r.tx.cap} B, dropped ${r.tx.dropped}, oversize ${r.tx.oversize}`;
     case 'overflow':
       return `${head} TX QUEUE OVERFLOW: ${r.dropped} records (${r.droppedBytes} B) dropped, ${r.oversize} oversize since boot`;
+    case 'tensor':
+      return `${head} invoke ${r.invoke} ${r.op !== undefined ? `op ${r.op} output ${r.k ?? 0}` : `output ${r.output}`} (${r.type}, ${r.size} B): bytes ${r.offset}..${r.offset + r.data.length}`;
     case 'user':
       return `${head} ${r.name} = ${short(r.value)}`;
     case 'xsbug':

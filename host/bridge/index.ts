@@ -51,3 +51,13 @@ export { DeviceSession, SessionError, type SessionOptions } from './session.ts';
 export { formatRecord, ticksToMs, ticksToUnit } from './format.ts';
 export { uploadChunkBytes, uploadImage, type UploadResult } from './upload.ts';
 export { hostTimeNs } from './time.ts';
+export {
+  ENGINE_INVOKE_TIMEOUT_MS,
+  EngineProtocolError,
+  engineInput,
+  engineInvoke,
+  engineOpen,
+  type EngineInvokeResult,
+  type EngineOpenResult,
+  type TensorSpec,
+} from './engine.ts';

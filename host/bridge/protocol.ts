@@ -20,6 +20,9 @@ export const CommandType = {
   uploadChunk: 0x06,
   uploadEnd: 0x07,
   check: 0x08,
+  engineOpen: 0x09,
+  engineInput: 0x0a,
+  engineInvoke: 0x0b,
   /** The xsbug stream toward XS's debugger (debug firmware); the end of the command range. */
   xsbug: 0x3f,
 } as const;
@@ -36,6 +39,7 @@ export const RecordType = {
   mem: 0x46,
   done: 0x47,
   overflow: 0x48,
+  tensor: 0x49,
   user: 0x4f,
   /** XS's xsbug stream toward the host's relay (debug firmware); the end of the record range. */
   xsbug: 0x7f,
@@ -140,6 +144,27 @@ export interface XsbugCommand {
   attach?: boolean;
   detach?: boolean;
 }
+/** An engine session on a model asset (docs/protocol.md, *Engine sessions*). */
+export interface EngineOpenCommand {
+  kind: 'engineOpen';
+  /** Model asset; the device's default is "upload/model". */
+  model?: string;
+  kernels?: 'reference' | 'optimized';
+}
+/** Bytes of one input tensor, in offset order (offset 0 starts it over). */
+export interface EngineInputCommand {
+  kind: 'engineInput';
+  index?: number;
+  offset: number;
+  data: Uint8Array;
+}
+/** One timed invoke; `tensor` records with the outputs (and `ops`) come before the ack. */
+export interface EngineInvokeCommand {
+  kind: 'engineInvoke';
+  ops?: boolean;
+  dump?: boolean;
+  outputs?: boolean;
+}
 export type Command =
   | XsbugCommand
   | HelloCommand
@@ -149,7 +174,10 @@ export type Command =
   | UploadBeginCommand
   | UploadChunkCommand
   | UploadEndCommand
-  | CheckCommand;
+  | CheckCommand
+  | EngineOpenCommand
+  | EngineInputCommand
+  | EngineInvokeCommand;
 
 // ---- device -> host records ----
 
@@ -281,6 +309,19 @@ export interface OverflowRecord extends RecordBase {
   droppedBytes: number;
   oversize: number;
 }
+/** A chunk of a tensor's bytes from an engine_invoke: the model's output `output`, or
+ *  output `k` of op `op` (a dump). */
+export interface TensorRecord extends RecordBase {
+  kind: 'tensor';
+  invoke: number;
+  output?: number;
+  op?: number;
+  k?: number;
+  type: string;
+  size: number;
+  offset: number;
+  data: Uint8Array;
+}
 export interface UserRecord extends RecordBase {
   kind: 'user';
   name: string;
@@ -327,6 +368,7 @@ export type DeviceRecord =
   | MemRecord
   | DoneRecord
   | OverflowRecord
+  | TensorRecord
   | UserRecord
   | XsbugRecord
   | ProfileRecord

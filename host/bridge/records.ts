@@ -19,6 +19,7 @@ import {
   type PhaseCounts,
   type PhaseTicks,
   type ProfileRecord,
+  type TensorRecord,
   COUNTER_FIELDS,
   type TickUnit,
 } from './protocol.ts';
@@ -275,6 +276,27 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
         o,
         ['dropped', 'droppedBytes', 'oversize'],
       );
+    case 'tensor': {
+      const data = o.data;
+      if (!(data instanceof Uint8Array)) throw new Invalid('data: expected bin');
+      const rec: TensorRecord = {
+        kind: 'tensor',
+        seq,
+        invoke: num(o, 'invoke'),
+        type: str(o, 'type'),
+        size: num(o, 'size'),
+        offset: num(o, 'offset'),
+        data,
+      };
+      const output = optNum(o, 'output');
+      if (output !== undefined) rec.output = output;
+      const op = optNum(o, 'op');
+      if (op !== undefined) rec.op = op;
+      const k = optNum(o, 'k');
+      if (k !== undefined) rec.k = k;
+      if ((output === undefined) === (op === undefined)) throw new Invalid('exactly one of output and op expected');
+      return withExtra(rec, o, ['invoke', 'output', 'op', 'k', 'type', 'size', 'offset', 'data']);
+    }
     case 'user':
       return withExtra({ kind: 'user', seq, name: str(o, 'name'), value: o.value }, o, ['name', 'value']);
     case 'xsbug': {

@@ -103,13 +103,3 @@ export function programOption(value: string): string {
   const programs = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
   return enumOption('--program', value, programs);
 }
-
-/** The semihosting programs (verify, bench-engine) run on QEMU and the host only: --port is
- * refused (NOT_SUPPORTED) with what to use on a board instead. */
-export function refuseBoardPort(program: string, port: string | undefined): void {
-  if (port === undefined) return;
-  throw new XsinferError(
-    'NOT_SUPPORTED',
-    `${program} --port: the ${program} program reads its models and cases from the host by semihosting, which a board does not have, and the main firmware has no wire command for it yet; run it on mps2-an500 or host, and use \`bench --port\` / \`run --app --port\` on the board`,
-  );
-}

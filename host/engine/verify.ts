@@ -1,11 +1,14 @@
 // `xsinfer verify`: every golden case in DATA/golden and DATA/ops/golden run on a target
-// through the firmware `verify` program, compared byte for byte (int) or within 1e-5
-// (float32) with the TFLM goldens. Conventions: DESIGN.md §10.
+// through the firmware `verify` program (semihosting), or through the main firmware's
+// engine over the wire (`--port`, `--via-wire`: verify-wire.ts), compared byte for byte
+// (int) or within 1e-5 (float32) with the TFLM goldens. Conventions: DESIGN.md §10.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DeviceSession } from '../bridge/session.ts';
 import type { Target } from '../targets.ts';
-import { runVerifyProgram, type KernelSet, type VerifyRunner } from './device.ts';
+import { runVerifyProgram, type DeviceLine, type KernelSet, type VerifyRunner } from './device.ts';
+import { wireVerifyLines } from './verify-wire.ts';
 import { decodeValues, loadGolden, writePack, type GoldenModel } from './pack.ts';
 
 export const FLOAT_TOLERANCE = 1e-5;
@@ -103,17 +106,23 @@ function compareValues(dtype: string, expected: number[], actual: number[]): Com
 
 export async function verifyModel(
   golden: GoldenModel,
-  opts: { target: Target; kernels: KernelSet; workDir: string; runner?: VerifyRunner },
+  opts: { target: Target; kernels: KernelSet; workDir: string; runner?: VerifyRunner; wire?: DeviceSession },
 ): Promise<{ result: ModelResult } | { skipped: string[] }> {
-  const packDir = path.join(opts.workDir, golden.name);
-  writePack(packDir, golden.cases, golden.perOp.length > 0);
-  const run = await runVerifyProgram(
-    opts.target,
-    ['run', golden.modelPath, packDir, String(golden.cases.length), opts.kernels],
-    600_000,
-    opts.runner,
-  );
-  const unsupported = run.lines.find((l) => l.t === 'unsupported');
+  let lines: DeviceLine[];
+  if (opts.wire) {
+    lines = await wireVerifyLines(opts.wire, golden, opts.kernels, fs.readFileSync(golden.modelPath));
+  } else {
+    const packDir = path.join(opts.workDir, golden.name);
+    writePack(packDir, golden.cases, golden.perOp.length > 0);
+    const run = await runVerifyProgram(
+      opts.target,
+      ['run', golden.modelPath, packDir, String(golden.cases.length), opts.kernels],
+      600_000,
+      opts.runner,
+    );
+    lines = run.lines;
+  }
+  const unsupported = lines.find((l) => l.t === 'unsupported');
   if (unsupported) return { skipped: String(unsupported.missing).split(',').filter(Boolean) };
   const result: ModelResult = {
     model: path.basename(golden.modelPath),
@@ -132,9 +141,9 @@ export async function verifyModel(
   const note = (m: Mismatch) => {
     if (!result.firstMismatch) result.firstMismatch = m;
   };
-  const fatal = run.lines.find((l) => l.t === 'error');
-  const caseLines = new Map<number, (typeof run.lines)[number]>();
-  for (const l of run.lines) if (l.t === 'case') caseLines.set(Number(l.i), l);
+  const fatal = lines.find((l) => l.t === 'error');
+  const caseLines = new Map<number, (typeof lines)[number]>();
+  for (const l of lines) if (l.t === 'case') caseLines.set(Number(l.i), l);
   golden.cases.forEach((c, i) => {
     const line = caseLines.get(i);
     if (!line || Number(line.ok) !== 1) {
@@ -159,8 +168,8 @@ export async function verifyModel(
     }
   });
   if (golden.perOp.length > 0) {
-    const opLines = new Map<number, (typeof run.lines)[number]>();
-    for (const l of run.lines) if (l.t === 'op') opLines.set(Number(l.i), l);
+    const opLines = new Map<number, (typeof lines)[number]>();
+    for (const l of lines) if (l.t === 'op') opLines.set(Number(l.i), l);
     for (const p of golden.perOp) {
       const line = opLines.get(p.opIndex);
       let bad: Mismatch | null = null;
@@ -206,6 +215,8 @@ export async function verify(opts: {
   dataDir: string;
   models?: string[];
   runner?: VerifyRunner;
+  /** A session with the main firmware: the cases go over the wire instead of to the verify program. */
+  wire?: DeviceSession;
   onModel?: (r: ModelResult | { model: string; missingOps: string[] }) => void;
 }): Promise<VerifyResult> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-verify-'));
@@ -222,7 +233,13 @@ export async function verify(opts: {
       const stem = path.basename(file, '.json');
       if (opts.models && !opts.models.includes(stem)) continue;
       const golden = loadGolden(opts.dataDir, file);
-      const r = await verifyModel(golden, { target: opts.target, kernels: opts.kernels, workDir, runner: opts.runner });
+      const r = await verifyModel(golden, {
+        target: opts.target,
+        kernels: opts.kernels,
+        workDir,
+        runner: opts.runner,
+        wire: opts.wire,
+      });
       if ('skipped' in r) {
         const s = { model: path.basename(golden.modelPath), missingOps: r.skipped };
         out.skipped.push(s);

@@ -1,4 +1,5 @@
-// Every device command over --port, on a serial-like link: the main firmware on QEMU with
+// Every device command over --port, on a serial-like link (verify and bench-engine over
+// --port: engine-wire.test.ts): the main firmware on QEMU with
 // its UART on a pty (opened by serialport at the firmware's baud rate, as a board's VCP
 // would be), one board for all commands in turn. None of them may stop the board: a real
 // board would halt until its next reset.
@@ -118,13 +119,5 @@ describe('device commands over --port (QEMU UART on a pty)', () => {
         'the device is mps2-an500, not stm32f769i-disco; the firmware runs its UART at 115200, the port was opened at 921600',
     });
     expect(r.stderr).toMatch(/^xsinfer: board-check: link failed$/m);
-  });
-
-  it('verify and bench-engine say why they cannot use a port', () => {
-    for (const cmd of ['verify', 'bench-engine']) {
-      const r = xsinfer(cmd, '--port', pty);
-      expect(r.status).toBe(7);
-      expect(r.stderr).toMatch(new RegExp(`^xsinfer: ${cmd} --port: .*semihosting`));
-    }
   });
 });

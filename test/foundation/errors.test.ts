@@ -116,8 +116,28 @@ const cases: Case[] = [
       'bench --target host --port tcp:127.0.0.1:1',
       'cannot connect to tcp:127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
     ],
+    [
+      'dead serial port, validation on target',
+      'verify --port /dev/ttyNOPE',
+      'cannot open /dev/ttyNOPE: no such device (is the board plugged in?)',
+    ],
+    [
+      'TCP port nobody listens on, engine benchmark',
+      'bench-engine --models mnist_int8 --port tcp:127.0.0.1:1',
+      'cannot connect to tcp:127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
+    ],
   ]),
   ...rows('BAD_ARGUMENT', [
+    [
+      'board without its port, engine benchmark',
+      'bench-engine --target stm32f769i-disco',
+      'bench-engine on stm32f769i-disco: a board needs --port (its ST-LINK serial port, or "auto")',
+    ],
+    [
+      'board without its port, validation',
+      'verify --target stm32f769i-disco --via-wire',
+      'verify on stm32f769i-disco: a board needs --port (its ST-LINK serial port, or "auto")',
+    ],
     [
       'port in no known syntax',
       'monitor --port ttyUSB0',

@@ -1,5 +1,6 @@
 /* xsinfer – the main firmware. Boots, announces itself with an `info` record, then
- * serves the host over the wire protocol (docs/protocol.md): hello, run, stop, reset.
+ * serves the host over the wire protocol (docs/protocol.md): hello, run, stop, reset,
+ * uploads, board checks and engine sessions.
  * Commands are handled only between runs, so nothing the host sends at an unpredictable
  * moment can change what a timed region does (QEMU counts stay exactly repeatable). */
 #include <math.h>
@@ -11,6 +12,11 @@
 #include "board_check.h"
 #include "console.h"
 #include "device_link.h"
+#ifdef XSINFER_ENGINE_SESSIONS
+#include "engine_session.h"
+#else
+static void engine_session_close(void) {}
+#endif
 #include "phase_marks.h"
 #include "inputs.h"
 #include "mlperf_mode.h"
@@ -288,7 +294,10 @@ int main(void) {
         send_info(cmd.seq);
         wire_ack(&device_wire, &cmd);
         break;
-      case WIRE_CMD_RUN: handle_run(&cmd); break;
+      case WIRE_CMD_RUN:
+        engine_session_close(); /* runs plan in the main arena */
+        handle_run(&cmd);
+        break;
       case WIRE_CMD_STOP:
         wire_ack(&device_wire, &cmd);
         wire_drain(&device_wire);
@@ -302,12 +311,21 @@ int main(void) {
       case WIRE_CMD_UPLOAD_BEGIN: /* model upload and app deploy: upload.c */
       case WIRE_CMD_UPLOAD_CHUNK:
       case WIRE_CMD_UPLOAD_END:
+        engine_session_close(); /* the model verifier and app staging use the main arena */
         if (inputs_claims(&cmd))
           inputs_handle(&cmd); /* the generic app's input set: inputs.c */
         else
           upload_handle(&cmd);
         break;
-      case WIRE_CMD_CHECK: board_check_handle(&cmd); break;
+      case WIRE_CMD_CHECK:
+        engine_session_close(); /* the RAM item writes the arenas */
+        board_check_handle(&cmd);
+        break;
+#ifdef XSINFER_ENGINE_SESSIONS
+      case WIRE_CMD_ENGINE_OPEN: /* validation on target, engine benchmarks: engine_session.c */
+      case WIRE_CMD_ENGINE_INPUT:
+      case WIRE_CMD_ENGINE_INVOKE: engine_session_handle(&cmd); break;
+#endif
       case WIRE_CMD_XSBUG: xsbug_link_handle(&cmd); break; /* XS's debugger: xsbug_link.c */
       default:
         wire_error(&device_wire, &cmd, WIRE_ERR_UNSUPPORTED, "command not supported by this build");

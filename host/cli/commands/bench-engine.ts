@@ -1,9 +1,11 @@
 // `xsinfer bench-engine`: instructions per invoke per model and kernel set vs the TFLM anchors.
 import type { Command } from 'commander';
 import { benchEngine, benchModels, resolveModel, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
+import { openWireDevice } from '../../engine/wire-device.ts';
 import { XsinferError } from '../../errors.ts';
-import { isQemuTarget, parseTarget, targetInfo } from '../../targets.ts';
-import { intOption, listOption, refuseBoardPort } from '../options.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
+import { isBoardTarget, isQemuTarget, parseTarget, targetInfo, type Target } from '../../targets.ts';
+import { intOption, listOption, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -28,7 +30,11 @@ export function register(program: Command): void {
   program
     .command('bench-engine')
     .description('instructions (QEMU) / cycles / ns per invoke per model and kernel set, vs the TFLM anchors')
-    .option('-t, --target <target>', 'mps2-an500 | mps2-an386 | host', 'mps2-an500')
+    .option(
+      '-t, --target <target>',
+      'mps2-an500 | mps2-an386 | host; with --port also stm32f769i-disco | stm32f413zh-nucleo',
+      'mps2-an500',
+    )
     .option('-k, --kernels <sets>', 'comma-separated: reference,optimized', 'reference,optimized')
     .option(
       '-m, --models <models>',
@@ -41,7 +47,15 @@ export function register(program: Command): void {
       [] as string[],
     )
     .option('-n, --invokes <n>', 'timed invokes after one warm-up', '3')
-    .option('-p, --port <port>', 'a board on a serial port: not yet (see the error)')
+    .option(
+      '-p, --port <port>',
+      'a board running the main firmware: a path, tcp:HOST:PORT or auto (models uploaded, the engine timed over the wire)',
+    )
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
+    .option(
+      '--via-wire',
+      "time the main firmware's engine over the wire on the target booted here (as --port does on a board)",
+    )
     .option('--json', 'print the rows as JSON (last line)')
     .action(
       async (opts: {
@@ -52,9 +66,12 @@ export function register(program: Command): void {
         invokes: string;
         json?: boolean;
         port?: string;
+        baud?: string;
+        viaWire?: boolean;
       }) => {
-        const target = parseTarget(opts.target);
-        refuseBoardPort('bench-engine', opts.port);
+        let target: Target = parseTarget(opts.target);
+        if (opts.port !== undefined) portOption(opts.port);
+        setBaudOverride(opts.baud);
         const kernels: KernelSet[] = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
         const invokes = intOption('-n, --invokes', opts.invokes, 1, 1000);
         const models = [
@@ -71,16 +88,25 @@ export function register(program: Command): void {
         if (models.length === 0) throw new XsinferError('BAD_ARGUMENT', `-m, --models: no model named`);
         // Names and files are checked before the firmware build, so a typo fails at once.
         for (const m of models) resolveModel(m);
-        const unit = targetInfo[target].unit;
+        const device =
+          opts.port !== undefined || opts.viaWire || isBoardTarget(target)
+            ? await openWireDevice({ target, port: opts.port, command: 'bench-engine' })
+            : undefined;
+        // Over the wire the device names its target and tick unit (`info`).
+        if (device) target = device.info.target as Target;
+        const unit = device?.info.tick.unit ?? targetInfo[target].unit;
         if (!opts.json)
-          log(`bench-engine on ${target}, unit: ${unit}${isQemuTarget(target) ? ' (QEMU icount, exact)' : ''}`);
+          log(
+            `bench-engine on ${target}${device ? ` over the wire (${device.description})` : ''}, unit: ${unit}${isQemuTarget(target) ? ' (QEMU icount, exact)' : ''}`,
+          );
         const rows = await benchEngine({
           target,
           models,
           kernels,
           invokes,
           onRow: opts.json ? undefined : (row) => printRow(row, unit),
-        });
+          wire: device && { session: device.session, info: device.info },
+        }).finally(() => device?.close());
         if (opts.json) printJson({ target, unit, rows });
       },
     );

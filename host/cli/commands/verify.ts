@@ -5,9 +5,11 @@ import type { Command } from 'commander';
 import { dataDir as defaultDataDir } from '../../data.ts';
 import type { KernelSet } from '../../engine/device.ts';
 import { goldenCaseCount, goldenFiles, verify, type ModelResult } from '../../engine/verify.ts';
+import { openWireDevice, type WireDevice } from '../../engine/wire-device.ts';
 import { exitCodes, XsinferError } from '../../errors.ts';
-import { parseTarget } from '../../targets.ts';
-import { enumOption, inputDir, refuseBoardPort } from '../options.ts';
+import { setBaudOverride } from '../../run/link-settings.ts';
+import { isBoardTarget, parseTarget, type Target } from '../../targets.ts';
+import { enumOption, inputDir, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
 function describe(r: ModelResult | { model: string; missingOps: string[] }): string {
@@ -28,11 +30,23 @@ export function register(program: Command): void {
     .description(
       'run every golden case (DATA/golden, DATA/ops/golden) through the engine on a target: integer outputs bit-exact, float32 within 1e-5',
     )
-    .option('-t, --target <target>', 'mps2-an500 | mps2-an386 | host', 'mps2-an500')
+    .option(
+      '-t, --target <target>',
+      'mps2-an500 | mps2-an386 | host; with --port also stm32f769i-disco | stm32f413zh-nucleo',
+      'mps2-an500',
+    )
     .option('-k, --kernels <set>', 'reference | optimized', 'reference')
     .option('-d, --data <dir>', 'test data directory (default: the project testdata/)')
     .option('-m, --models <names>', 'only these golden files (comma-separated stems)')
-    .option('-p, --port <port>', 'a board on a serial port: not yet (see the error)')
+    .option(
+      '-p, --port <port>',
+      'a board running the main firmware: a path, tcp:HOST:PORT or auto (models uploaded, cases sent over the wire)',
+    )
+    .option('--baud <rate>', "serial rate instead of the firmware's (bin/board.json)")
+    .option(
+      '--via-wire',
+      "run the cases over the wire on the target's main firmware booted here (as --port does on a board)",
+    )
     .option('--json', 'print the result as JSON (last line)')
     .action(
       async (opts: {
@@ -42,9 +56,14 @@ export function register(program: Command): void {
         models?: string;
         json?: boolean;
         port?: string;
+        baud?: string;
+        viaWire?: boolean;
       }) => {
-        const target = parseTarget(opts.target);
-        refuseBoardPort('verify', opts.port);
+        let target: Target = parseTarget(opts.target);
+        if (opts.port !== undefined) portOption(opts.port);
+        setBaudOverride(opts.baud);
+        // A board has no semihosting: its cases always go over the wire (and need --port).
+        const wire = opts.port !== undefined || opts.viaWire === true || isBoardTarget(target);
         enumOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
         const dataDir = path.resolve(opts.data !== undefined ? inputDir('--data', opts.data) : defaultDataDir());
         // A check that finds nothing to check fails: no golden cases is an error, before any build.
@@ -65,7 +84,15 @@ export function register(program: Command): void {
             'BAD_ARGUMENT',
             `-m, --models: no golden file ${unknown.map((m) => `'${m}'`).join(', ') || `in '${opts.models}'`} in ${dataDir} (stems such as ${stems.slice(0, 3).join(', ')})`,
           );
-        if (!opts.json) log(`verify on ${target} with ${opts.kernels} kernels, data ${dataDir}`);
+        let device: WireDevice | undefined;
+        if (wire) {
+          device = await openWireDevice({ target, port: opts.port, command: 'verify' });
+          target = device.info.target as Target;
+        }
+        if (!opts.json)
+          log(
+            `verify on ${target}${device ? ` over the wire (${device.description})` : ''} with ${opts.kernels} kernels, data ${dataDir}`,
+          );
         const total = files.filter((f) => !only || only.includes(path.basename(f, '.json'))).length;
         const bar =
           !opts.json && process.stderr.isTTY
@@ -81,6 +108,7 @@ export function register(program: Command): void {
           kernels: opts.kernels as KernelSet,
           dataDir,
           models: only,
+          wire: device?.session,
           onModel: opts.json
             ? undefined
             : (r) => {
@@ -91,7 +119,7 @@ export function register(program: Command): void {
                   if (!line.startsWith('PASS')) process.stderr.write(`\n${line}\n`);
                 } else log(line);
               },
-        });
+        }).finally(() => device?.close());
         bar?.stop();
         const t = result.totals;
         if (opts.json) printJson(result);

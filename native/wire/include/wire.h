@@ -55,6 +55,9 @@ enum {
   WIRE_CMD_UPLOAD_CHUNK = 0x06,
   WIRE_CMD_UPLOAD_END = 0x07,
   WIRE_CMD_CHECK = 0x08,
+  WIRE_CMD_ENGINE_OPEN = 0x09,   /* interpreter on a model asset (validation on target) */
+  WIRE_CMD_ENGINE_INPUT = 0x0a,  /* bytes of one input tensor, in offset order */
+  WIRE_CMD_ENGINE_INVOKE = 0x0b, /* one timed invoke; outputs follow as `tensor` records */
   /* The xsbug stream toward XS's debugger (debug firmware); taken from the end of the
    * command range. */
   WIRE_CMD_XSBUG = 0x3f
@@ -71,6 +74,7 @@ enum {
   WIRE_REC_MEM = 0x46,
   WIRE_REC_DONE = 0x47,
   WIRE_REC_OVERFLOW = 0x48,
+  WIRE_REC_TENSOR = 0x49, /* a chunk of a tensor's bytes (engine_invoke's outputs) */
   WIRE_REC_USER = 0x4f,
   /* A JS profile (profiling flavour): a timed iteration's phase marks or a piece of the
    * .cpuprofile JSON (docs/protocol.md). */
@@ -241,6 +245,21 @@ typedef struct wire_cmd {
       uint8_t attach; /* 1: connect XS's debugger (it logs in and waits for commands) */
       uint8_t detach; /* 1: disconnect it (the machine runs on without a debugger) */
     } xsbug;
+    struct {
+      wire_bytes_t model; /* model asset; len 0: "upload/model" */
+      uint8_t optimized;  /* 0 = reference kernels, 1 = optimized */
+    } engine_open;
+    struct {
+      uint32_t index; /* model input, default 0 */
+      uint32_t offset;
+      const uint8_t *data;
+      uint32_t len;
+    } engine_input;
+    struct {
+      uint8_t ops;     /* per-op ticks as `ops` records */
+      uint8_t dump;    /* every op's outputs as `tensor` records, sent as each op ends */
+      uint8_t outputs; /* the model's outputs as `tensor` records (default 1) */
+    } engine_invoke;
   } u;
 } wire_cmd_t;
 

@@ -57,6 +57,8 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
     case WIRE_CMD_UPLOAD_CHUNK: required = 1u | 2u | 4u; break;
     case WIRE_CMD_UPLOAD_END: required = 1u; break;
     case WIRE_CMD_CHECK: required = 1u; break;
+    case WIRE_CMD_ENGINE_INPUT: required = 1u | 2u; break;
+    case WIRE_CMD_ENGINE_INVOKE: cmd->u.engine_invoke.outputs = 1; break;
     default: break;
   }
   for (uint32_t i = 0; i < count; i++) {
@@ -151,6 +153,37 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
         } else
           known = 0;
         break;
+      case WIRE_CMD_ENGINE_OPEN:
+        if (KEY("model"))
+          ok = read_bytes(mr, &cmd->u.engine_open.model);
+        else if (KEY("kernels"))
+          ok = read_choice(mr, "reference", "optimized", &cmd->u.engine_open.optimized);
+        else
+          known = 0;
+        break;
+      case WIRE_CMD_ENGINE_INPUT:
+        if (KEY("index"))
+          ok = read_u32(mr, &cmd->u.engine_input.index);
+        else if (KEY("offset"))
+          ok = read_u32(mr, &cmd->u.engine_input.offset) && NEED(1u);
+        else if (KEY("data"))
+          ok = wire_mr_bin(mr, &cmd->u.engine_input.data, &cmd->u.engine_input.len) && NEED(2u);
+        else
+          known = 0;
+        break;
+      case WIRE_CMD_ENGINE_INVOKE: {
+        uint8_t *flag = KEY("ops")       ? &cmd->u.engine_invoke.ops
+                        : KEY("dump")    ? &cmd->u.engine_invoke.dump
+                        : KEY("outputs") ? &cmd->u.engine_invoke.outputs
+                                         : NULL;
+        if (flag) {
+          int b = 0;
+          ok = wire_mr_bool(mr, &b);
+          *flag = (uint8_t)b;
+        } else
+          known = 0;
+        break;
+      }
       default: known = 0; break;
     }
     if (!known) ok = wire_mr_skip(mr);
@@ -182,6 +215,9 @@ int wire_cmd_decode(const uint8_t *frame, size_t len, wire_cmd_t *cmd) {
     case WIRE_CMD_UPLOAD_END:
     case WIRE_CMD_CHECK:
     case WIRE_CMD_XSBUG: break;
+    case WIRE_CMD_ENGINE_OPEN:
+    case WIRE_CMD_ENGINE_INPUT:
+    case WIRE_CMD_ENGINE_INVOKE: break;
     default: return WIRE_ERR_UNKNOWN_COMMAND;
   }
   wire_mr_t mr;
