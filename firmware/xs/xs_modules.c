@@ -444,7 +444,11 @@ static txSlot *host_arg(xsMachine *the, int32_t index) {
 }
 
 int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number) {
-  const txSlot *arg = host_arg(the, index);
+  return xsinfer_xs_number((const xsSlot *)host_arg(the, index), integer, number);
+}
+
+int xsinfer_xs_number(const xsSlot *value, int32_t *integer, double *number) {
+  const txSlot *arg = (const txSlot *)value;
   if (!arg || arg->kind == XS_UNDEFINED_KIND) return XSINFER_ARG_ABSENT;
   if (arg->kind == XS_INTEGER_KIND) {
     *integer = arg->value.integer;
@@ -462,4 +466,41 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
   const txSlot *arg = host_arg(the, index);
   if (!arg) return -3;
   return xsinfer_xs_typed_array(the, (const xsSlot *)arg, out);
+}
+
+/* ---- host functions bound to values ---- */
+
+/* XS has no public call for a host function with data of its own. A host function's
+ * first internal property is its callback slot, whose `closures` field XS leaves NULL
+ * and never reads on the call path (xsRun.c calls `callback.address` only); the
+ * collector marks whatever instance it points at (xsMemory.c, XS_CALLBACK_KIND). The
+ * bound values are an ordinary XS array held there: kept alive with the function,
+ * swept and moved like any array, read in place by the callback. */
+void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
+                     const xsSlot *values, int32_t count) {
+  xsSlot array = xsNewArray(count);
+  mxPushSlot((txSlot *)&array);
+  for (int32_t i = 0; i < count; i++) xsSetIndex(array, i, values[i]); /* rooted: on the stack */
+  xsSlot function = xsNewHostFunction(callback, length);
+  mxPushSlot((txSlot *)&function);
+  txSlot *code = mxFunctionInstanceCode(the->stack->value.reference);
+  code->value.callback.closures = (the->stack + 1)->value.reference;
+  *out = *(xsSlot *)the->stack;
+  the->stack += 2;
+}
+
+const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count) {
+  txSlot *function = mxFunction;
+  txSlot *code = (function->kind == XS_REFERENCE_KIND)
+                     ? mxFunctionInstanceCode(function->value.reference)
+                     : C_NULL;
+  txSlot *values =
+      (code && code->kind == XS_CALLBACK_KIND) ? code->value.callback.closures : C_NULL;
+  txSlot *array = values ? values->next : C_NULL;
+  if (!array || array->kind != XS_ARRAY_KIND) {
+    *count = 0;
+    return C_NULL;
+  }
+  *count = (int32_t)fxGetIndexSize(the, array);
+  return (const xsSlot *)array->value.array.address;
 }

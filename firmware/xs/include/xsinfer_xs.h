@@ -168,8 +168,21 @@ enum {
   XSINFER_ARG_OTHER = 3,   /* anything else */
 };
 int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number);
+/* The same for any slot (NULL: absent), e.g. a bound value (xsinfer_xs_bound). */
+int xsinfer_xs_number(const xsSlot *value, int32_t *integer, double *number);
 /* xsinfer_xs_typed_array on argument `index`; -3 when it is missing. */
 int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out);
+
+/* A host function bound to values, the native twin of a closure: calling it runs
+ * `callback`, which reads the values with xsinfer_xs_bound. The values are copied into an
+ * array the function keeps alive (typed arrays, numbers, objects); nothing else can reach
+ * or change them. Leaves the function in *out. A helper "prepared" in an app's setup binds
+ * its fixed arguments this way, so each timed call passes only what varies. */
+void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
+                     const xsSlot *values, int32_t count);
+/* The running host function's bound values, in place, *count of them (NULL and 0 for a
+ * function not made by xsinfer_xs_bind). Valid until JS runs again or XS allocates. */
+const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count);
 
 #ifdef __cplusplus
 }

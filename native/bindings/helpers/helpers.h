@@ -23,5 +23,9 @@ void xs_helpers_copy_ring(xsMachine *the);
 void xs_helpers_argmax(xsMachine *the);
 void xs_helpers_top_k(xsMachine *the);
 void xs_helpers_image(xsMachine *the);
+void xs_helpers_prepare_quantize(xsMachine *the);
+void xs_helpers_prepare_map_bytes(xsMachine *the);
+void xs_helpers_prepare_copy(xsMachine *the);
+void xs_helpers_prepare_result(xsMachine *the);
 
 #endif

@@ -292,6 +292,37 @@ void xs_tflm_invoke(xsMachine *the) {
   xsCall0(xsThis, xsID("invokeFailed"));
 }
 
+/* The function invoker() returns: invoke() bound natively to [interpreter, handle], so
+ * a call is a plain host call (no method lookup through the instance's fields). The
+ * same checks and failure path as invoke(). */
+static void run_invoker(xsMachine *the) {
+  int32_t n = 0;
+  const xsSlot *v = xsinfer_xs_bound(the, &n);
+  if (!v || n != 2) xsTypeError("tflm: not an invoker");
+  int32_t handle = 0;
+  double d = 0;
+  if (xsinfer_xs_number(&v[1], &handle, &d) != XSINFER_ARG_INTEGER)
+    xsTypeError("tflm: not an invoker");
+  uint32_t h = (uint32_t)handle;
+  tflm_arena_t *s = &arenas[h % XSINFER_TFLM_ARENAS];
+  if (s->interp && h / XSINFER_TFLM_ARENAS == (uint32_t)s->generation) {
+    eng_status_t status = eng_interp_invoke(s->interp);
+    if (status == ENG_OK) return;
+    s->error = *eng_interp_error(s->interp);
+  }
+  xsSlot interpreter = v[0];
+  xsCall0(interpreter, xsID("invokeFailed"));
+}
+
+/* invoker(interpreter, handle) → () => void, bound to both. */
+void xs_tflm_invoker(xsMachine *the) {
+  int32_t handle = int_arg(the, 1, "handle", 0, INT32_MAX);
+  xsSlot values[2];
+  values[0] = xsArg(0);
+  values[1] = xsInteger(handle);
+  xsinfer_xs_bind(the, &xsResult, run_invoker, 0, values, 2);
+}
+
 /* bind(interpreter, handle): the handle as the instance's host data, for invoke(). */
 void xs_tflm_bind(xsMachine *the) {
   int32_t handle = int_arg(the, 1, "handle", 0, INT32_MAX);
