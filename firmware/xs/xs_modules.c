@@ -474,33 +474,70 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
  * first internal property is its callback slot, whose `closures` field XS leaves NULL
  * and never reads on the call path (xsRun.c calls `callback.address` only); the
  * collector marks whatever instance it points at (xsMemory.c, XS_CALLBACK_KIND). The
- * bound values are an ordinary XS array held there: kept alive with the function,
- * swept and moved like any array, read in place by the callback. */
+ * binding is an ordinary XS array held there, [params, values...]: params a host object
+ * whose chunk holds the C parameters, then the bound values. It is kept alive with the
+ * function, swept and moved like any array, and read in place by the callback. */
 void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
-                     const xsSlot *values, int32_t count) {
-  xsSlot array = xsNewArray(count);
-  mxPushSlot((txSlot *)&array);
-  for (int32_t i = 0; i < count; i++) xsSetIndex(array, i, values[i]); /* rooted: on the stack */
+                     const xsSlot *values, int32_t count, const void *params,
+                     uint32_t params_bytes) {
+  xsSlot array = xsNewArray(count + 1);
+  mxPushSlot((txSlot *)&array); /* rooted while the rest allocates */
+  xsSlot host = xsNewHostObject(NULL);
+  mxPushSlot((txSlot *)&host);
+  xsSetHostChunk(host, (void *)params, (xsIntegerValue)params_bytes);
+  xsSetIndex(array, 0, host);
+  for (int32_t i = 0; i < count; i++) xsSetIndex(array, i + 1, values[i]);
   xsSlot function = xsNewHostFunction(callback, length);
   mxPushSlot((txSlot *)&function);
   txSlot *code = mxFunctionInstanceCode(the->stack->value.reference);
-  code->value.callback.closures = (the->stack + 1)->value.reference;
+  code->value.callback.closures = (the->stack + 2)->value.reference;
   *out = *(xsSlot *)the->stack;
-  the->stack += 2;
+  the->stack += 3;
 }
 
-const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count) {
-  txSlot *function = mxFunction;
-  txSlot *code = (function->kind == XS_REFERENCE_KIND)
-                     ? mxFunctionInstanceCode(function->value.reference)
-                     : C_NULL;
-  txSlot *values =
-      (code && code->kind == XS_CALLBACK_KIND) ? code->value.callback.closures : C_NULL;
-  txSlot *array = values ? values->next : C_NULL;
-  if (!array || array->kind != XS_ARRAY_KIND) {
+const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count, const void **params) {
+  /* A host call's function slot is always a reference to a function instance; only
+   * xsinfer_xs_bind sets `closures` on a callback slot, always to the layout above. */
+  txSlot *code = mxFunctionInstanceCode(mxFunction->value.reference);
+  txSlot *closures = code->kind == XS_CALLBACK_KIND ? code->value.callback.closures : C_NULL;
+  if (!closures) {
     *count = 0;
+    *params = C_NULL;
     return C_NULL;
   }
-  *count = (int32_t)fxGetIndexSize(the, array);
-  return (const xsSlot *)array->value.array.address;
+  txSlot *array = closures->next;
+  txSlot *items = array->value.array.address;
+  *params = items[0].value.reference->next->value.host.data;
+  *count = (int32_t)array->value.array.length - 1;
+  return (const xsSlot *)(items + 1);
+}
+
+/* object[id] = a number, in place when the object is an ordinary RAM object that owns a
+ * writable data property `id` (what XS's own set ends with: kind and value replaced);
+ * anything else (missing, accessor, read only, exotic, aliased in flash) through xsSet. */
+void xsinfer_xs_set_number(xsMachine *the, const xsSlot *object, xsIdentifier id, int is_integer,
+                           int32_t integer, double number) {
+  const txSlot *ref = (const txSlot *)object;
+  if (ref->kind == XS_REFERENCE_KIND) {
+    txSlot *instance = ref->value.reference;
+    txSlot *p = instance->next;
+    if (instance->ID == XS_NO_ID && !(instance->flag & XS_EXOTIC_FLAG) &&
+        !(p && (p->flag & XS_INTERNAL_FLAG))) {
+      while (p && p->ID != id) p = p->next;
+      if (p && p->kind != XS_ACCESSOR_KIND && !(p->flag & XS_DONT_SET_FLAG)) {
+        if (is_integer) {
+          p->kind = XS_INTEGER_KIND;
+          p->value.integer = integer;
+        } else {
+          p->kind = XS_NUMBER_KIND;
+          p->value.number = number;
+        }
+        return;
+      }
+    }
+  }
+  if (is_integer)
+    xsSet(*object, id, xsInteger(integer));
+  else
+    xsSet(*object, id, xsNumber(number));
 }

@@ -360,17 +360,32 @@ void xs_helpers_image(xsMachine *the) {
   }
 }
 
-/* ---- prepared helpers: fixed arguments bound once, one varying argument per call ----
+/* ---- prepared helpers: fixed arguments bound once, what varies per call ----
  * prepareX(...) checks its fixed arguments as X does and returns a host function bound
- * to them (xsinfer_xs_bind). Each call re-reads the bound typed arrays (a GC may have
- * moved a JS-allocated buffer; an interpreter's views may have been detached since) and
- * checks the varying offset, then runs X's loop: the same bytes as X. */
+ * to them (xsinfer_xs_bind: the typed arrays as values, the numbers as C parameters).
+ * Each call re-reads the bound typed arrays (a GC may have moved a JS-allocated buffer;
+ * an interpreter's views may have been detached since) and checks the varying offsets,
+ * then runs X's loop: the same bytes as X. */
 
-/* Bound values of the running prepared helper (exactly `count`). */
-static const xsSlot *bound_values(xsMachine *the, int32_t count, const char *fn) {
+/* The C parameters of a prepared helper (which fields each uses: at its prepare). */
+typedef struct prepared_params {
+  int32_t dst_offset;
+  int32_t count;
+  int32_t zero_point;
+  int32_t rank_dequantized;
+  float scale;
+  xsIdentifier ids[3]; /* prepareResult: label, score, value */
+} prepared_params_t;
+
+/* The running prepared helper's typed arrays (exactly `count`) and its parameters, both
+ * in place: read before anything can allocate. */
+static const xsSlot *bound_values(xsMachine *the, int32_t count, const char *fn,
+                                  const prepared_params_t **params) {
   int32_t n = 0;
-  const xsSlot *v = xsinfer_xs_bound(the, &n);
+  const void *p = NULL;
+  const xsSlot *v = xsinfer_xs_bound(the, &n, &p);
   if (!v || n != count) xsTypeError("helpers: %s: not a prepared helper", fn);
+  *params = p;
   return v;
 }
 
@@ -381,49 +396,32 @@ static void bound_typed(xsMachine *the, const xsSlot *v, const char *fn, const c
   if (status != 0) xsTypeError("helpers: %s: %s must be a typed array", fn, what);
 }
 
-/* A number that prepare stored (an integer, or a double for a scale). */
-static double bound_number(const xsSlot *v) {
-  int32_t i = 0;
-  double d = 0;
-  return xsinfer_xs_number(v, &i, &d) == XSINFER_ARG_OTHER ? 0 : d;
-}
-
-static int32_t bound_int(const xsSlot *v) {
-  int32_t i = 0;
-  double d = 0;
-  return xsinfer_xs_number(v, &i, &d) == XSINFER_ARG_INTEGER ? i : (int32_t)d;
-}
-
-/* Binds argument slots [0, count) of the running prepareX call. */
-static void prepared(xsMachine *the, xsCallback run, int32_t length, int32_t count) {
-  xsSlot values[8];
-  for (int32_t i = 0; i < count; i++) values[i] = xsArg(i);
-  xsinfer_xs_bind(the, &xsResult, run, length, values, count);
+static void bind_prepared(xsMachine *the, xsCallback run, int32_t length, const xsSlot *values,
+                          int32_t count, const prepared_params_t *params) {
+  xsinfer_xs_bind(the, &xsResult, run, length, values, count, params, sizeof *params);
 }
 
 /* prepareQuantize(dst, dstOffset, src, count, scale, zeroPoint) → (srcOffset) => void */
 static void run_quantize(xsMachine *the) {
   static const char fn[] = "prepared quantize";
-  const xsSlot *v = bound_values(the, 6, fn);
+  const prepared_params_t *bound;
+  const xsSlot *v = bound_values(the, 2, fn, &bound);
+  const prepared_params_t p = *bound;
   xsinfer_xs_typed_t dst, src;
   bound_typed(the, &v[0], fn, "dst", &dst);
-  bound_typed(the, &v[2], fn, "src", &src);
-  int32_t dst_offset = bound_int(&v[1]);
-  int32_t count = bound_int(&v[3]);
-  float scale = (float)bound_number(&v[4]);
-  int32_t zero_point = bound_int(&v[5]);
+  bound_typed(the, &v[1], fn, "src", &src);
   int32_t src_offset = int_arg(the, 0, fn, "srcOffset", 0, INT32_MAX);
-  range_check(the, fn, "dst", dst_offset, count, dst.length);
-  range_check(the, fn, "src", src_offset, count, src.length);
+  range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
+  range_check(the, fn, "src", src_offset, p.count, src.length);
   const float *s = (const float *)src.data + src_offset;
   if (dst.kind == XSINFER_TYPED_INT8) {
-    int8_t *d = (int8_t *)dst.data + dst_offset;
-    for (int32_t i = 0; i < count; i++)
-      d[i] = (int8_t)clamp_nan0(quantized(s[i], scale, zero_point), -128, 127);
+    int8_t *d = (int8_t *)dst.data + p.dst_offset;
+    for (int32_t i = 0; i < p.count; i++)
+      d[i] = (int8_t)clamp_nan0(quantized(s[i], p.scale, p.zero_point), -128, 127);
   } else {
-    uint8_t *d = (uint8_t *)dst.data + dst_offset;
-    for (int32_t i = 0; i < count; i++)
-      d[i] = (uint8_t)clamp_nan0(quantized(s[i], scale, zero_point), 0, 255);
+    uint8_t *d = (uint8_t *)dst.data + p.dst_offset;
+    for (int32_t i = 0; i < p.count; i++)
+      d[i] = (uint8_t)clamp_nan0(quantized(s[i], p.scale, p.zero_point), 0, 255);
   }
 }
 
@@ -434,27 +432,30 @@ void xs_helpers_prepare_quantize(xsMachine *the) {
   typed_arg(the, 2, fn, "src", 0, &src);
   if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
   if (src.kind != XSINFER_TYPED_FLOAT32) xsTypeError("helpers: %s: src must be a Float32Array", fn);
-  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
-  int32_t count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
-  (void)scale_arg(the, 4, fn);
-  (void)int_arg(the, 5, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
-  range_check(the, fn, "dst", dst_offset, count, dst.length);
-  xsArg(1) = xsInteger(dst_offset);
-  xsArg(3) = xsInteger(count);
-  prepared(the, run_quantize, 1, 6);
+  prepared_params_t p = {0};
+  p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
+  p.scale = scale_arg(the, 4, fn);
+  p.zero_point = int_arg(the, 5, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
+  xsSlot values[2];
+  values[0] = xsArg(0);
+  values[1] = xsArg(2);
+  bind_prepared(the, run_quantize, 1, values, 2, &p);
 }
 
 /* prepareMapBytes(dst, dstOffset, src, count, table) → (srcOffset) => void */
 static void run_map_bytes(xsMachine *the) {
   static const char fn[] = "prepared mapBytes";
-  const xsSlot *v = bound_values(the, 5, fn);
+  const prepared_params_t *p;
+  const xsSlot *v = bound_values(the, 3, fn, &p);
+  int32_t dst_offset = p->dst_offset;
+  int32_t count = p->count;
   xsinfer_xs_typed_t dst, src, table;
   bound_typed(the, &v[0], fn, "dst", &dst);
-  bound_typed(the, &v[2], fn, "src", &src);
-  bound_typed(the, &v[4], fn, "table", &table);
+  bound_typed(the, &v[1], fn, "src", &src);
+  bound_typed(the, &v[2], fn, "table", &table);
   if (table.length != 256) xsTypeError("helpers: %s: table must have 256 entries", fn);
-  int32_t dst_offset = bound_int(&v[1]);
-  int32_t count = bound_int(&v[3]);
   int32_t src_offset = int_arg(the, 0, fn, "srcOffset", 0, INT32_MAX);
   range_check(the, fn, "dst", dst_offset, count, dst.length);
   range_check(the, fn, "src", src_offset, count, src.length);
@@ -476,22 +477,26 @@ void xs_helpers_prepare_map_bytes(xsMachine *the) {
     xsTypeError("helpers: %s: src must be a Uint8Array", fn);
   if (!is_byte_int(&table) || table.length != 256)
     xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
-  int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
-  int32_t count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
-  range_check(the, fn, "dst", dst_offset, count, dst.length);
-  xsArg(1) = xsInteger(dst_offset);
-  xsArg(3) = xsInteger(count);
-  prepared(the, run_map_bytes, 1, 5);
+  prepared_params_t p = {0};
+  p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
+  range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
+  xsSlot values[3];
+  values[0] = xsArg(0);
+  values[1] = xsArg(2);
+  values[2] = xsArg(4);
+  bind_prepared(the, run_map_bytes, 1, values, 3, &p);
 }
 
 /* prepareCopy(dst, src, count) → (dstOffset, srcOffset) => void */
 static void run_copy(xsMachine *the) {
   static const char fn[] = "prepared copy";
-  const xsSlot *v = bound_values(the, 3, fn);
+  const prepared_params_t *p;
+  const xsSlot *v = bound_values(the, 2, fn, &p);
+  int32_t count = p->count;
   xsinfer_xs_typed_t dst, src;
   bound_typed(the, &v[0], fn, "dst", &dst);
   bound_typed(the, &v[1], fn, "src", &src);
-  int32_t count = bound_int(&v[2]);
   int32_t dst_offset = int_arg(the, 0, fn, "dstOffset", 0, INT32_MAX);
   int32_t src_offset = int_arg(the, 1, fn, "srcOffset", 0, INT32_MAX);
   range_check(the, fn, "dst", dst_offset, count, dst.length);
@@ -508,31 +513,36 @@ void xs_helpers_prepare_copy(xsMachine *the) {
   typed_arg(the, 1, fn, "src", 0, &src);
   if (!copyable(&dst, &src))
     xsTypeError("helpers: %s: dst and src must hold the same element type", fn);
-  int32_t count = int_arg(the, 2, fn, "count", 0, INT32_MAX);
-  if ((uint32_t)count > dst.length || (uint32_t)count > src.length)
-    xsRangeError("helpers: %s: count %ld is more than dst or src holds", fn, (long)count);
-  xsArg(2) = xsInteger(count);
-  prepared(the, run_copy, 2, 3);
+  prepared_params_t p = {0};
+  p.count = int_arg(the, 2, fn, "count", 0, INT32_MAX);
+  if ((uint32_t)p.count > dst.length || (uint32_t)p.count > src.length)
+    xsRangeError("helpers: %s: count %ld is more than dst or src holds", fn, (long)p.count);
+  xsSlot values[2];
+  values[0] = xsArg(0);
+  values[1] = xsArg(1);
+  bind_prepared(the, run_copy, 2, values, 2, &p);
 }
 
 /* prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) → () => result:
  * i = the first maximum of scores[0..count) (raw, or dequantized when rankDequantized);
  * result.label = i (only when count > 1: one score is a regression output, its label is
  * left as it is), result.score = scores[i], result.value = (scores[i] − zeroPoint) ×
- * scale in float32. Values 6–8 of the binding are the keys' IDs. */
+ * scale in float32. */
 static void run_result(xsMachine *the) {
   static const char fn[] = "prepared result";
-  const xsSlot *v = bound_values(the, 9, fn);
+  const prepared_params_t *bound;
+  const xsSlot *v = bound_values(the, 2, fn, &bound);
+  const prepared_params_t p = *bound;
+  /* Copied out: a set that falls back to xsSet may allocate and move the values. */
+  xsSlot result = v[0];
   xsinfer_xs_typed_t t;
   bound_typed(the, &v[1], fn, "scores", &t);
-  int32_t count = bound_int(&v[2]);
-  if ((uint32_t)count > t.length)
-    xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)count);
-  scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, bound_int(&v[5]), (float)bound_number(&v[3]),
-                bound_int(&v[4])};
+  if ((uint32_t)p.count > t.length)
+    xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)p.count);
+  scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, p.rank_dequantized, p.scale, p.zero_point};
   uint32_t best = 0;
   float best_score = score_at(&s, 0);
-  for (uint32_t i = 1; i < (uint32_t)count; i++) {
+  for (uint32_t i = 1; i < (uint32_t)p.count; i++) {
     float f = score_at(&s, i);
     if (f > best_score) {
       best_score = f;
@@ -540,16 +550,10 @@ static void run_result(xsMachine *the) {
     }
   }
   int32_t q = s.is_signed ? ((const int8_t *)s.data)[best] : ((const uint8_t *)s.data)[best];
-  float value = (float)(q - s.zero_point) * s.scale;
-  /* Everything is read from the bound values before the first xsSet: a set may allocate
-   * (a missing property), and a collection may move the values' chunk. */
-  xsSlot result = v[0];
-  xsIdentifier label_id = (xsIdentifier)bound_int(&v[6]);
-  xsIdentifier score_id = (xsIdentifier)bound_int(&v[7]);
-  xsIdentifier value_id = (xsIdentifier)bound_int(&v[8]);
-  if (count > 1) xsSet(result, label_id, xsInteger((xsIntegerValue)best));
-  xsSet(result, score_id, xsInteger(q));
-  xsSet(result, value_id, xsNumber((xsNumberValue)value));
+  float value = (float)(q - p.zero_point) * p.scale;
+  if (p.count > 1) xsinfer_xs_set_number(the, &result, p.ids[0], 1, (int32_t)best, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[1], 1, q, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[2], 0, 0, (double)value);
   xsResult = result;
 }
 
@@ -561,20 +565,16 @@ void xs_helpers_prepare_result(xsMachine *the) {
     xsTypeError("helpers: %s: result must be an object", fn);
   typed_arg(the, 1, fn, "scores", 0, &t);
   if (!is_byte_int(&t)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
-  int32_t count = int_arg(the, 2, fn, "count", 1, (int32_t)t.length);
-  float scale = scale_arg(the, 3, fn);
-  int32_t zero_point = int_arg(the, 4, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
-  int rank_dequantized = 0;
-  if (argc > 5) rank_dequantized = xsTest(xsArg(5)) ? 1 : 0;
-  xsSlot values[9];
+  prepared_params_t p = {0};
+  p.count = int_arg(the, 2, fn, "count", 1, (int32_t)t.length);
+  p.scale = scale_arg(the, 3, fn);
+  p.zero_point = int_arg(the, 4, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  if (argc > 5) p.rank_dequantized = xsTest(xsArg(5)) ? 1 : 0;
+  p.ids[0] = xsID("label");
+  p.ids[1] = xsID("score");
+  p.ids[2] = xsID("value");
+  xsSlot values[2];
   values[0] = xsArg(0);
   values[1] = xsArg(1);
-  values[2] = xsInteger(count);
-  values[3] = xsNumber((xsNumberValue)scale);
-  values[4] = xsInteger(zero_point);
-  values[5] = xsInteger(rank_dequantized);
-  values[6] = xsInteger(xsID("label"));
-  values[7] = xsInteger(xsID("score"));
-  values[8] = xsInteger(xsID("value"));
-  xsinfer_xs_bind(the, &xsResult, run_result, 0, values, 9);
+  bind_prepared(the, run_result, 0, values, 2, &p);
 }

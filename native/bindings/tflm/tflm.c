@@ -297,13 +297,10 @@ void xs_tflm_invoke(xsMachine *the) {
  * same checks and failure path as invoke(). */
 static void run_invoker(xsMachine *the) {
   int32_t n = 0;
-  const xsSlot *v = xsinfer_xs_bound(the, &n);
-  if (!v || n != 2) xsTypeError("tflm: not an invoker");
-  int32_t handle = 0;
-  double d = 0;
-  if (xsinfer_xs_number(&v[1], &handle, &d) != XSINFER_ARG_INTEGER)
-    xsTypeError("tflm: not an invoker");
-  uint32_t h = (uint32_t)handle;
+  const void *params = NULL;
+  const xsSlot *v = xsinfer_xs_bound(the, &n, &params);
+  if (!v || n != 1) xsTypeError("tflm: not an invoker");
+  uint32_t h = *(const uint32_t *)params;
   tflm_arena_t *s = &arenas[h % XSINFER_TFLM_ARENAS];
   if (s->interp && h / XSINFER_TFLM_ARENAS == (uint32_t)s->generation) {
     eng_status_t status = eng_interp_invoke(s->interp);
@@ -316,11 +313,9 @@ static void run_invoker(xsMachine *the) {
 
 /* invoker(interpreter, handle) → () => void, bound to both. */
 void xs_tflm_invoker(xsMachine *the) {
-  int32_t handle = int_arg(the, 1, "handle", 0, INT32_MAX);
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsInteger(handle);
-  xsinfer_xs_bind(the, &xsResult, run_invoker, 0, values, 2);
+  uint32_t handle = (uint32_t)int_arg(the, 1, "handle", 0, INT32_MAX);
+  xsSlot interpreter = xsArg(0);
+  xsinfer_xs_bind(the, &xsResult, run_invoker, 0, &interpreter, 1, &handle, sizeof handle);
 }
 
 /* bind(interpreter, handle): the handle as the instance's host data, for invoke(). */
