@@ -82,7 +82,8 @@ declare module 'helpers' {
   // frame). Each call re-reads the bound arrays (detached views throw a TypeError) and
   // checks its offsets (RangeError). Same bytes as the helper it prepares.
 
-  /** quantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) with srcOffset per call. */
+  /** quantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) per call, with
+   * srcOffset = index × srcStride (default 1: the index is the offset). */
   export function prepareQuantize(
     dst: Bytes,
     dstOffset: number,
@@ -90,15 +91,18 @@ declare module 'helpers' {
     count: number,
     scale: number,
     zeroPoint: number,
-  ): (srcOffset: number) => void;
-  /** mapBytes(dst, dstOffset, src, srcOffset, count, table) with srcOffset per call. */
+    srcStride?: number,
+  ): (index: number) => void;
+  /** mapBytes(dst, dstOffset, src, srcOffset, count, table) per call, with srcOffset =
+   * index × srcStride (default 1). */
   export function prepareMapBytes(
     dst: Bytes,
     dstOffset: number,
     src: Uint8Array,
     count: number,
     table: Bytes,
-  ): (srcOffset: number) => void;
+    srcStride?: number,
+  ): (index: number) => void;
   /** copy(dst, dstOffset, src, srcOffset, count) with both offsets per call. */
   export function prepareCopy<T extends ArrayBufferView>(
     dst: T,

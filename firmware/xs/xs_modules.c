@@ -447,6 +447,19 @@ int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, doubl
   return xsinfer_xs_number((const xsSlot *)host_arg(the, index), integer, number);
 }
 
+int xsinfer_xs_arg_integer(xsMachine *the, int32_t index, int32_t *out) {
+  const txSlot *arg = host_arg(the, index);
+  if (!arg || arg->kind != XS_INTEGER_KIND) return 0;
+  *out = arg->value.integer;
+  return 1;
+}
+
+void xsinfer_xs_result_integer(xsMachine *the, int32_t value) {
+  txSlot *result = mxResult;
+  result->kind = XS_INTEGER_KIND;
+  result->value.integer = value;
+}
+
 int xsinfer_xs_number(const xsSlot *value, int32_t *integer, double *number) {
   const txSlot *arg = (const txSlot *)value;
   if (!arg || arg->kind == XS_UNDEFINED_KIND) return XSINFER_ARG_ABSENT;

@@ -168,6 +168,11 @@ enum {
   XSINFER_ARG_OTHER = 3,   /* anything else */
 };
 int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number);
+/* Argument `index` when it is an XS integer (what JS passes for small integers): 1 and
+ * *out; 0 for anything else (then xsinfer_xs_arg_number says what it is). */
+int xsinfer_xs_arg_integer(xsMachine *the, int32_t index, int32_t *out);
+/* xsResult = xsInteger(value) without xs.h's round trip through the scratch slot. */
+void xsinfer_xs_result_integer(xsMachine *the, int32_t value);
 /* The same for any slot (NULL: absent), e.g. a bound value (xsinfer_xs_bound). */
 int xsinfer_xs_number(const xsSlot *value, int32_t *integer, double *number);
 /* xsinfer_xs_typed_array on argument `index`; -3 when it is missing. */

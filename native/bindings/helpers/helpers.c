@@ -33,6 +33,14 @@ static int32_t int_arg(xsMachine *the, int32_t index, const char *fn, const char
   return value;
 }
 
+/* int_arg for a per-call offset: an XS integer in range is read in place (the common
+ * case), anything else goes through int_arg's checks and messages. */
+static int32_t offset_arg(xsMachine *the, int32_t index, const char *fn, const char *what) {
+  int32_t value;
+  if (xsinfer_xs_arg_integer(the, index, &value) && value >= 0) return value;
+  return int_arg(the, index, fn, what, 0, INT32_MAX);
+}
+
 /* Whether optional argument `index` was given (not missing, not undefined). */
 static int given(xsMachine *the, int32_t index) {
   int32_t i;
@@ -373,6 +381,7 @@ typedef struct prepared_params {
   int32_t count;
   int32_t zero_point;
   int32_t rank_dequantized;
+  int32_t src_stride; /* the call's argument × src_stride = srcOffset */
   float scale;
   xsIdentifier ids[3]; /* prepareResult: label, score, value */
 } prepared_params_t;
@@ -396,12 +405,24 @@ static void bound_typed(xsMachine *the, const xsSlot *v, const char *fn, const c
   if (status != 0) xsTypeError("helpers: %s: %s must be a typed array", fn, what);
 }
 
+/* srcOffset = the call's argument × stride, checked against src's length with count. */
+static int32_t strided_offset(xsMachine *the, const char *fn, int32_t stride, int32_t count,
+                              uint32_t length) {
+  int32_t index = offset_arg(the, 0, fn, "index");
+  int64_t offset = (int64_t)index * stride;
+  if (offset + count > (int64_t)length)
+    xsRangeError("helpers: %s: src [%ld, %ld) outside its %lu elements", fn, (long)offset,
+                 (long)(offset + count), (unsigned long)length);
+  return (int32_t)offset;
+}
+
 static void bind_prepared(xsMachine *the, xsCallback run, int32_t length, const xsSlot *values,
                           int32_t count, const prepared_params_t *params) {
   xsinfer_xs_bind(the, &xsResult, run, length, values, count, params, sizeof *params);
 }
 
-/* prepareQuantize(dst, dstOffset, src, count, scale, zeroPoint) → (srcOffset) => void */
+/* prepareQuantize(dst, dstOffset, src, count, scale, zeroPoint, srcStride = 1)
+ *   → (index) => void, srcOffset = index × srcStride */
 static void run_quantize(xsMachine *the) {
   static const char fn[] = "prepared quantize";
   const prepared_params_t *bound;
@@ -410,9 +431,8 @@ static void run_quantize(xsMachine *the) {
   xsinfer_xs_typed_t dst, src;
   bound_typed(the, &v[0], fn, "dst", &dst);
   bound_typed(the, &v[1], fn, "src", &src);
-  int32_t src_offset = int_arg(the, 0, fn, "srcOffset", 0, INT32_MAX);
+  int32_t src_offset = strided_offset(the, fn, p.src_stride, p.count, src.length);
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
-  range_check(the, fn, "src", src_offset, p.count, src.length);
   const float *s = (const float *)src.data + src_offset;
   if (dst.kind == XSINFER_TYPED_INT8) {
     int8_t *d = (int8_t *)dst.data + p.dst_offset;
@@ -437,6 +457,7 @@ void xs_helpers_prepare_quantize(xsMachine *the) {
   p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
   p.scale = scale_arg(the, 4, fn);
   p.zero_point = int_arg(the, 5, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  p.src_stride = given(the, 6) ? int_arg(the, 6, fn, "srcStride", 0, INT32_MAX) : 1;
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
   xsSlot values[2];
   values[0] = xsArg(0);
@@ -444,21 +465,22 @@ void xs_helpers_prepare_quantize(xsMachine *the) {
   bind_prepared(the, run_quantize, 1, values, 2, &p);
 }
 
-/* prepareMapBytes(dst, dstOffset, src, count, table) → (srcOffset) => void */
+/* prepareMapBytes(dst, dstOffset, src, count, table, srcStride = 1)
+ *   → (index) => void, srcOffset = index × srcStride */
 static void run_map_bytes(xsMachine *the) {
   static const char fn[] = "prepared mapBytes";
   const prepared_params_t *p;
   const xsSlot *v = bound_values(the, 3, fn, &p);
   int32_t dst_offset = p->dst_offset;
   int32_t count = p->count;
+  int32_t stride = p->src_stride;
   xsinfer_xs_typed_t dst, src, table;
   bound_typed(the, &v[0], fn, "dst", &dst);
   bound_typed(the, &v[1], fn, "src", &src);
   bound_typed(the, &v[2], fn, "table", &table);
   if (table.length != 256) xsTypeError("helpers: %s: table must have 256 entries", fn);
-  int32_t src_offset = int_arg(the, 0, fn, "srcOffset", 0, INT32_MAX);
+  int32_t src_offset = strided_offset(the, fn, stride, count, src.length);
   range_check(the, fn, "dst", dst_offset, count, dst.length);
-  range_check(the, fn, "src", src_offset, count, src.length);
   uint8_t *d = (uint8_t *)dst.data + dst_offset;
   const uint8_t *s = (const uint8_t *)src.data + src_offset;
   uint8_t lut[256];
@@ -480,6 +502,7 @@ void xs_helpers_prepare_map_bytes(xsMachine *the) {
   prepared_params_t p = {0};
   p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
+  p.src_stride = given(the, 5) ? int_arg(the, 5, fn, "srcStride", 0, INT32_MAX) : 1;
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
   xsSlot values[3];
   values[0] = xsArg(0);
@@ -497,8 +520,8 @@ static void run_copy(xsMachine *the) {
   xsinfer_xs_typed_t dst, src;
   bound_typed(the, &v[0], fn, "dst", &dst);
   bound_typed(the, &v[1], fn, "src", &src);
-  int32_t dst_offset = int_arg(the, 0, fn, "dstOffset", 0, INT32_MAX);
-  int32_t src_offset = int_arg(the, 1, fn, "srcOffset", 0, INT32_MAX);
+  int32_t dst_offset = offset_arg(the, 0, fn, "dstOffset");
+  int32_t src_offset = offset_arg(the, 1, fn, "srcOffset");
   range_check(the, fn, "dst", dst_offset, count, dst.length);
   range_check(the, fn, "src", src_offset, count, src.length);
   const uint32_t size = dst.element_bytes;
