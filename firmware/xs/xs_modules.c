@@ -493,19 +493,24 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
 void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
                      const xsSlot *values, int32_t count, const void *params,
                      uint32_t params_bytes) {
-  xsSlot array = xsNewArray(count + 1);
-  mxPushSlot((txSlot *)&array); /* rooted while the rest allocates */
-  xsSlot host = xsNewHostObject(NULL);
-  mxPushSlot((txSlot *)&host);
-  xsSetHostChunk(host, (void *)params, (xsIntegerValue)params_bytes);
-  xsSetIndex(array, 0, host);
-  for (int32_t i = 0; i < count; i++) xsSetIndex(array, i + 1, values[i]);
-  xsSlot function = xsNewHostFunction(callback, length);
-  mxPushSlot((txSlot *)&function);
-  txSlot *code = mxFunctionInstanceCode(the->stack->value.reference);
-  code->value.callback.closures = (the->stack + 2)->value.reference;
+  fxNewArray(the, count + 1); /* stack: array (rooted while the rest allocates) */
+  fxNewHostObject(the, NULL); /* stack: params, array */
+  fxSetHostChunk(the, the->stack, (void *)params, (txSize)params_bytes);
+  txSlot *host = the->stack; /* stack slots stay put while more are pushed */
+  txSlot *array = the->stack + 1;
+  for (int32_t i = 0; i <= count; i++) {
+    txSlot *value = i == 0 ? host : (txSlot *)&values[i - 1];
+    mxPushSlot(value);
+    mxPushSlot(array);
+    fxSetIndex(the, (txIndex)i); /* consumes the array, leaves the value */
+    mxPop();
+  }
+  mxPop();                                                      /* stack: array */
+  fxNewHostFunction(the, callback, length, XS_NO_ID, XS_NO_ID); /* stack: function, array */
+  mxFunctionInstanceCode(the->stack->value.reference)->value.callback.closures =
+      (the->stack + 1)->value.reference;
   *out = *(xsSlot *)the->stack;
-  the->stack += 3;
+  the->stack += 2;
 }
 
 const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count, const void **params) {

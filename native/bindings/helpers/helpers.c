@@ -33,14 +33,6 @@ static int32_t int_arg(xsMachine *the, int32_t index, const char *fn, const char
   return value;
 }
 
-/* int_arg for a per-call offset: an XS integer in range is read in place (the common
- * case), anything else goes through int_arg's checks and messages. */
-static int32_t offset_arg(xsMachine *the, int32_t index, const char *fn, const char *what) {
-  int32_t value;
-  if (xsinfer_xs_arg_integer(the, index, &value) && value >= 0) return value;
-  return int_arg(the, index, fn, what, 0, INT32_MAX);
-}
-
 /* Whether optional argument `index` was given (not missing, not undefined). */
 static int given(xsMachine *the, int32_t index) {
   int32_t i;
@@ -368,6 +360,19 @@ void xs_helpers_image(xsMachine *the) {
   }
 }
 
+#ifndef XSINFER_PREPARED_HELPERS
+#define XSINFER_PREPARED_HELPERS 1
+#endif
+
+#if XSINFER_PREPARED_HELPERS
+/* int_arg for a per-call offset: an XS integer in range is read in place (the common
+ * case), anything else goes through int_arg's checks and messages. */
+static int32_t offset_arg(xsMachine *the, int32_t index, const char *fn, const char *what) {
+  int32_t value;
+  if (xsinfer_xs_arg_integer(the, index, &value) && value >= 0) return value;
+  return int_arg(the, index, fn, what, 0, INT32_MAX);
+}
+
 /* ---- prepared helpers: fixed arguments bound once, what varies per call ----
  * prepareX(...) checks its fixed arguments as X does and returns a host function bound
  * to them (xsinfer_xs_bind: the typed arrays as values, the numbers as C parameters).
@@ -601,3 +606,12 @@ void xs_helpers_prepare_result(xsMachine *the) {
   values[1] = xsArg(1);
   bind_prepared(the, run_result, 0, values, 2, &p);
 }
+
+#else
+/* Not built (the target's cmake says why, e.g. the F413's full image region): the names
+ * still resolve (registry.c binds all four to this), so the module imports; preparing
+ * throws. */
+void xs_helpers_prepare_unavailable(xsMachine *the) {
+  xsTypeError("helpers: prepared helpers are not built into this firmware");
+}
+#endif

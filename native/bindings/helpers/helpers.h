@@ -23,9 +23,19 @@ void xs_helpers_copy_ring(xsMachine *the);
 void xs_helpers_argmax(xsMachine *the);
 void xs_helpers_top_k(xsMachine *the);
 void xs_helpers_image(xsMachine *the);
+/* The prepared helpers (prepareQuantize ...), unless XSINFER_PREPARED_HELPERS is 0 (a
+ * target without room for them): then one function that throws stands for all four. */
+#if !defined(XSINFER_PREPARED_HELPERS) || XSINFER_PREPARED_HELPERS
 void xs_helpers_prepare_quantize(xsMachine *the);
 void xs_helpers_prepare_map_bytes(xsMachine *the);
 void xs_helpers_prepare_copy(xsMachine *the);
 void xs_helpers_prepare_result(xsMachine *the);
+#else
+void xs_helpers_prepare_unavailable(xsMachine *the);
+#define xs_helpers_prepare_quantize  xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_map_bytes xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_copy      xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_result    xs_helpers_prepare_unavailable
+#endif
 
 #endif

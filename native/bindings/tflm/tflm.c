@@ -281,15 +281,18 @@ void xs_tflm_tensor(xsMachine *the) {
 /* Interpreter.prototype.invoke, a host method: the handle is the instance's host data
  * (xs_tflm_bind). On success nothing but the engine runs; a stale handle or an engine
  * failure calls the instance's invokeFailed(), which throws. */
-void xs_tflm_invoke(xsMachine *the) {
-  uint32_t h = (uint32_t)(uintptr_t)xsGetHostData(xsThis);
+static void invoke_handle(xsMachine *the, uint32_t h, const xsSlot *interpreter) {
   tflm_arena_t *s = &arenas[h % XSINFER_TFLM_ARENAS];
   if (s->interp && h / XSINFER_TFLM_ARENAS == (uint32_t)s->generation) {
     eng_status_t status = eng_interp_invoke(s->interp);
     if (status == ENG_OK) return;
     s->error = *eng_interp_error(s->interp);
   }
-  xsCall0(xsThis, xsID("invokeFailed"));
+  xsCall0(*interpreter, xsID("invokeFailed"));
+}
+
+void xs_tflm_invoke(xsMachine *the) {
+  invoke_handle(the, (uint32_t)(uintptr_t)xsGetHostData(xsThis), &xsThis);
 }
 
 /* The function invoker() returns: invoke() bound natively to [interpreter, handle], so
@@ -300,15 +303,8 @@ static void run_invoker(xsMachine *the) {
   const void *params = NULL;
   const xsSlot *v = xsinfer_xs_bound(the, &n, &params);
   if (!v || n != 1) xsTypeError("tflm: not an invoker");
-  uint32_t h = *(const uint32_t *)params;
-  tflm_arena_t *s = &arenas[h % XSINFER_TFLM_ARENAS];
-  if (s->interp && h / XSINFER_TFLM_ARENAS == (uint32_t)s->generation) {
-    eng_status_t status = eng_interp_invoke(s->interp);
-    if (status == ENG_OK) return;
-    s->error = *eng_interp_error(s->interp);
-  }
-  xsSlot interpreter = v[0];
-  xsCall0(interpreter, xsID("invokeFailed"));
+  xsSlot interpreter = v[0]; /* copied: the failure path runs JS */
+  invoke_handle(the, *(const uint32_t *)params, &interpreter);
 }
 
 /* invoker(interpreter, handle) → () => void, bound to both. */
