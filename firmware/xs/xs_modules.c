@@ -484,12 +484,15 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
 /* ---- host functions bound to values ---- */
 
 /* XS has no public call for a host function with data of its own. A host function's
- * first internal property is its callback slot, whose `closures` field XS leaves NULL
- * and never reads on the call path (xsRun.c calls `callback.address` only); the
- * collector marks whatever instance it points at (xsMemory.c, XS_CALLBACK_KIND). The
- * binding is an ordinary XS array held there, [params, values...]: params a host object
- * whose chunk holds the C parameters, then the bound values. It is kept alive with the
- * function, swept and moved like any array, and read in place by the callback. */
+ * second internal property is its home slot, whose `object` (a method's [[HomeObject]],
+ * for `super`) XS leaves NULL for host functions and never reads for them; the collector
+ * marks the instance it points at with the marker of the collection in progress
+ * (xsMemory.c, XS_HOME_KIND). (The callback slot's `closures` would be marked with
+ * fxMarkValue even in a non-compacting collection, setting chunk marks that collection
+ * never clears: not usable for values that own chunks.) The binding is an ordinary XS
+ * array held there, [params, values...]: params a host object whose chunk holds the C
+ * parameters, then the bound values. It is kept alive with the function, swept and moved
+ * like any array, and read in place by the callback. */
 void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
                      const xsSlot *values, int32_t count, const void *params,
                      uint32_t params_bytes) {
@@ -507,7 +510,7 @@ void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t l
   }
   mxPop();                                                      /* stack: array */
   fxNewHostFunction(the, callback, length, XS_NO_ID, XS_NO_ID); /* stack: function, array */
-  mxFunctionInstanceCode(the->stack->value.reference)->value.callback.closures =
+  mxFunctionInstanceHome(the->stack->value.reference)->value.home.object =
       (the->stack + 1)->value.reference;
   *out = *(xsSlot *)the->stack;
   the->stack += 2;
@@ -515,15 +518,19 @@ void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t l
 
 const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count, const void **params) {
   /* A host call's function slot is always a reference to a function instance; only
-   * xsinfer_xs_bind sets `closures` on a callback slot, always to the layout above. */
-  txSlot *code = mxFunctionInstanceCode(mxFunction->value.reference);
-  txSlot *closures = code->kind == XS_CALLBACK_KIND ? code->value.callback.closures : C_NULL;
-  if (!closures) {
+   * xsinfer_xs_bind sets a host function's home object, always to the layout above. */
+  txSlot *instance = mxFunction->value.reference;
+  txSlot *home = mxFunctionInstanceHome(instance);
+  txSlot *binding =
+      (mxFunctionInstanceCode(instance)->kind == XS_CALLBACK_KIND && home->kind == XS_HOME_KIND)
+          ? home->value.home.object
+          : C_NULL;
+  txSlot *array = binding ? binding->next : C_NULL;
+  if (!array || array->kind != XS_ARRAY_KIND) {
     *count = 0;
     *params = C_NULL;
     return C_NULL;
   }
-  txSlot *array = closures->next;
   txSlot *items = array->value.array.address;
   *params = items[0].value.reference->next->value.host.data;
   *count = (int32_t)array->value.array.length - 1;
