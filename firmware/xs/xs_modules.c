@@ -517,14 +517,10 @@ void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t l
 }
 
 const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count, const void **params) {
-  /* A host call's function slot is always a reference to a function instance; only
-   * xsinfer_xs_bind sets a host function's home object, always to the layout above. */
-  txSlot *instance = mxFunction->value.reference;
-  txSlot *home = mxFunctionInstanceHome(instance);
-  txSlot *binding =
-      (mxFunctionInstanceCode(instance)->kind == XS_CALLBACK_KIND && home->kind == XS_HOME_KIND)
-          ? home->value.home.object
-          : C_NULL;
+  /* A host call's function slot is always a reference to a function instance, whose
+   * second property is its home slot; a bound function's home object is the binding
+   * array (a method's would be an object without an array behaviour). */
+  txSlot *binding = mxFunctionInstanceHome(mxFunction->value.reference)->value.home.object;
   txSlot *array = binding ? binding->next : C_NULL;
   if (!array || array->kind != XS_ARRAY_KIND) {
     *count = 0;
