@@ -6,7 +6,10 @@
  * Contract: every function checks its arguments at the boundary (TypeError for a wrong
  * type or a read-only destination, RangeError for an offset, count or size outside the
  * arrays) and touches no memory before all checks pass; nothing is allocated except the
- * result array of topK. Results are bit-exact with the pure-TypeScript twins in
+ * result array of topK and, once per preparation, a prepared helper's bound function.
+ * Prepared helpers (prepareQuantize, prepareMapBytes, prepareCopy, prepareResult) check
+ * their fixed arguments when prepared, keep those arrays alive while they live, and
+ * re-check the arrays (detached, length) and the varying offsets on every call. Results are bit-exact with the pure-TypeScript twins in
  * device/lib/quantize.ts and device/lib/pure-helpers.ts (float32 arithmetic, roundf's
  * half-away-from-zero rounding), checked by test/xs/helpers.test.ts on host and QEMU.
  */
