@@ -3,6 +3,7 @@
 // own data must give exactly the twin's bytes; every misuse must throw the documented
 // error class. Run by the app apps/helpers_selftest; checked by test/xs/helpers.test.ts.
 import { asset, float32, has } from 'assets';
+import { gc } from 'bench';
 import * as native from 'helpers';
 import * as pure from './pure-helpers.ts';
 
@@ -197,6 +198,93 @@ export function run(): Comparisons & { refusals: Refusal[] } {
     }
   }
 
+  // Prepared helpers: the bytes of the helper they prepare, call after call, across a
+  // collection that may move the JS-allocated arrays they are bound to.
+  const churn = (): void => {
+    for (let g = 0; g < 200; g++) void new Uint8Array(64);
+    gc();
+  };
+  {
+    const src = floatInputs(0.024574, -128);
+    const count = 5;
+    const dst = new Int8Array(count + 3);
+    const ref = new Int8Array(count + 3);
+    const run = native.prepareQuantize(dst, 3, src, count, 0.024574, -128, count);
+    let cases = 0;
+    let detail: string | undefined;
+    for (let index = 0; (index + 1) * count <= src.length && detail === undefined; index++) {
+      if (index === 10) churn();
+      run(index);
+      native.quantize(ref, 3, src, index * count, count, 0.024574, -128);
+      detail = firstDifference(dst, ref);
+      cases += count;
+    }
+    note('prepareQuantize', cases, detail);
+    const one = new Uint8Array(1);
+    const oneRef = new Uint8Array(1);
+    const byIndex = native.prepareQuantize(one, 0, src, 1, 0.5, 3);
+    detail = undefined;
+    for (let index = 0; index < 100 && detail === undefined; index++) {
+      byIndex(index);
+      native.quantize(oneRef, 0, src, index, 1, 0.5, 3);
+      detail = firstDifference(one, oneRef);
+    }
+    note('prepareQuantize uint8 stride 1', 100, detail);
+  }
+  {
+    const src = randomBytes(300);
+    const table = new Int8Array(randomBytes(256).buffer);
+    const count = 20;
+    const dst = new Uint8Array(count + 1);
+    const ref = new Uint8Array(count + 1);
+    const run = native.prepareMapBytes(dst, 1, src, count, table, count);
+    let detail: string | undefined;
+    for (let index = 0; index < 15 && detail === undefined; index++) {
+      if (index === 7) churn();
+      run(index);
+      pure.mapBytes(ref, 1, src, index * count, count, table);
+      detail = firstDifference(dst, ref);
+    }
+    note('prepareMapBytes', 15 * count, detail);
+  }
+  {
+    const src = new Int16Array(randomBytes(400).buffer);
+    const dst = new Int16Array(100);
+    const ref = new Int16Array(100);
+    const count = 30;
+    const run = native.prepareCopy(dst, src, count);
+    let detail: string | undefined;
+    for (let k = 0; k < 8 && detail === undefined; k++) {
+      if (k === 4) churn();
+      const d = (k * 9) % (100 - count + 1);
+      const o = (k * 23) % (200 - count + 1);
+      run(d, o);
+      ref.set(src.subarray(o, o + count), d);
+      detail = firstDifference(dst, ref);
+    }
+    note('prepareCopy = set(subarray)', 8 * count, detail);
+  }
+  for (let r = 0; r < 40; r++) {
+    const n = 1 + (random() % 12);
+    const scores = new Int8Array(n);
+    for (let i = 0; i < n; i++) scores[i] = (random() % 7) - 3; // many ties
+    const scale = r % 2 ? 0.00390625 : -0.5;
+    const zeroPoint = (r % 5) - 2;
+    const ranked = r % 3 === 0;
+    const result = { label: -7, score: 0, value: 0 };
+    const respond = native.prepareResult(result, scores, n, scale, zeroPoint, ranked);
+    if (r === 20) churn();
+    const returned = respond();
+    const label = ranked ? pure.argmax(scores, n, scale, zeroPoint) : pure.argmax(scores, n);
+    const expected = [n > 1 ? label : -7, scores[label], Math.fround((scores[label] - zeroPoint) * scale), 1];
+    compare(
+      `prepareResult #${r}`,
+      n,
+      [result.label, result.score, result.value, returned === result ? 1 : 0],
+      expected,
+    );
+  }
+
   const refusals: Refusal[] = [];
   const refuse = (name: string, action: () => unknown): void => {
     try {
@@ -239,6 +327,16 @@ export function run(): Comparisons & { refusals: Refusal[] } {
   // ArrayBuffer.prototype.transfer is ES2024 (XS 13.3 has it): it detaches the old buffer.
   const detached = (detachedView.buffer as unknown as { transfer?: () => ArrayBuffer }).transfer?.();
   if (detached !== undefined) refuse('detached dst', () => native.mapBytes(detachedView, 0, u8, 0, 1, table));
+  refuse('prepared quantize index past src', () => native.prepareQuantize(i8, 0, f32, 5, 1, 0, 5)(2));
+  refuse('prepareCopy count past src', () => native.prepareCopy(i8, new Int8Array(3), 5));
+  refuse('prepared copy past dst', () => native.prepareCopy(i8, new Int8Array(10), 4)(8, 0));
+  refuse('prepareResult result not an object', () =>
+    native.prepareResult(5 as unknown as { label: number; score: number; value: number }, i8, 1, 1, 0),
+  );
+  const movedView = new Uint8Array(new ArrayBuffer(4));
+  const movedRun = native.prepareMapBytes(movedView, 0, u8, 1, table);
+  const moved = (movedView.buffer as unknown as { transfer?: () => ArrayBuffer }).transfer?.();
+  if (moved !== undefined) refuse('prepared mapBytes detached dst', () => movedRun(0));
   return { checked, failed, refusals };
 }
 

@@ -83,10 +83,24 @@ export function run(): Probe[] {
   );
 
   const hello = new Interpreter('models/hello_world_int8.tflite', { arena: 'aux' });
+  const helloInvoker = hello.invoker();
+  probes.push(
+    probe('invoker runs the model', () => {
+      // The input is set before each run: the planner may reuse its bytes after op 0.
+      hello.input(0).data[0] = 0;
+      helloInvoker();
+      const viaInvoker = hello.output(0).data[0];
+      hello.input(0).data[0] = 0;
+      hello.invoke();
+      return [typeof helloInvoker, viaInvoker === hello.output(0).data[0]];
+    }),
+  );
   probes.push(probe('profile when off', () => hello.profile()));
   const oldView = hello.input(0).data;
   const replacement = new Interpreter('models/hello_world_int8.tflite', { arena: 'aux' });
   probes.push(probe('invoke on a replaced interpreter', () => hello.invoke()));
+  probes.push(probe('invoker of a replaced interpreter', () => helloInvoker()));
+  probes.push(probe('invoker of a replaced interpreter, made after', () => hello.invoker()));
   probes.push(probe('input on a replaced interpreter', () => hello.input(0)));
   probes.push(probe('arena of a replaced interpreter', () => hello.arena));
   probes.push(probe('old view is detached', () => [oldView.length, oldView[0] === undefined]));

@@ -76,4 +76,50 @@ declare module 'helpers' {
     height: number,
     table: Bytes,
   ): void;
+
+  // Prepared helpers: the fixed arguments are checked and bound once (in an app's setup);
+  // the returned function takes only what varies and is a host function itself (no JS
+  // frame). Each call re-reads the bound arrays (detached views throw a TypeError) and
+  // checks its offsets (RangeError). Same bytes as the helper it prepares.
+
+  /** quantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) per call, with
+   * srcOffset = index × srcStride (default 1: the index is the offset). */
+  export function prepareQuantize(
+    dst: Bytes,
+    dstOffset: number,
+    src: Float32Array,
+    count: number,
+    scale: number,
+    zeroPoint: number,
+    srcStride?: number,
+  ): (index: number) => void;
+  /** mapBytes(dst, dstOffset, src, srcOffset, count, table) per call, with srcOffset =
+   * index × srcStride (default 1). */
+  export function prepareMapBytes(
+    dst: Bytes,
+    dstOffset: number,
+    src: Uint8Array,
+    count: number,
+    table: Bytes,
+    srcStride?: number,
+  ): (index: number) => void;
+  /** copy(dst, dstOffset, src, srcOffset, count) with both offsets per call. */
+  export function prepareCopy<T extends ArrayBufferView>(
+    dst: T,
+    src: T,
+    count: number,
+  ): (dstOffset: number, srcOffset: number) => void;
+  /** RESPOND in one call: i = the first maximum of scores[0..count) (ranked raw, or by the
+   * dequantized float32 scores when rankDequantized, as argmax with a scale); sets
+   * result.label = i (only when count > 1: a single score is a regression output and its
+   * label is left alone), result.score = scores[i] and result.value = (scores[i] −
+   * zeroPoint) × scale in float32; returns result. */
+  export function prepareResult<R extends { label: number; score: number; value: number }>(
+    result: R,
+    scores: Bytes,
+    count: number,
+    scale: number,
+    zeroPoint: number,
+    rankDequantized?: boolean,
+  ): () => R;
 }

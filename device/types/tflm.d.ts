@@ -70,6 +70,9 @@ declare module 'tflm' {
     output<D extends TensorData = TensorData>(index: number): Tensor<D>;
     /** Runs the model; throws a TflmError with the engine's message on failure. */
     invoke(): void;
+    /** invoke() as a plain function bound natively to this interpreter (no method lookup
+     * per call); same errors as invoke(), a TflmError once the interpreter is closed. */
+    invoker(): () => void;
     readonly arena: ArenaUsage;
     /** Ticks per op of the last invoke (needs { profile: true }). */
     profile(): OpTicks[];

@@ -444,7 +444,24 @@ static txSlot *host_arg(xsMachine *the, int32_t index) {
 }
 
 int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number) {
+  return xsinfer_xs_number((const xsSlot *)host_arg(the, index), integer, number);
+}
+
+int xsinfer_xs_arg_integer(xsMachine *the, int32_t index, int32_t *out) {
   const txSlot *arg = host_arg(the, index);
+  if (!arg || arg->kind != XS_INTEGER_KIND) return 0;
+  *out = arg->value.integer;
+  return 1;
+}
+
+void xsinfer_xs_result_integer(xsMachine *the, int32_t value) {
+  txSlot *result = mxResult;
+  result->kind = XS_INTEGER_KIND;
+  result->value.integer = value;
+}
+
+int xsinfer_xs_number(const xsSlot *value, int32_t *integer, double *number) {
+  const txSlot *arg = (const txSlot *)value;
   if (!arg || arg->kind == XS_UNDEFINED_KIND) return XSINFER_ARG_ABSENT;
   if (arg->kind == XS_INTEGER_KIND) {
     *integer = arg->value.integer;
@@ -462,4 +479,86 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
   const txSlot *arg = host_arg(the, index);
   if (!arg) return -3;
   return xsinfer_xs_typed_array(the, (const xsSlot *)arg, out);
+}
+
+/* ---- host functions bound to values ---- */
+
+/* XS has no public call for a host function with data of its own. A host function's
+ * second internal property is its home slot, whose `object` (a method's [[HomeObject]],
+ * for `super`) XS leaves NULL for host functions and never reads for them; the collector
+ * marks the instance it points at with the marker of the collection in progress
+ * (xsMemory.c, XS_HOME_KIND). (The callback slot's `closures` would be marked with
+ * fxMarkValue even in a non-compacting collection, setting chunk marks that collection
+ * never clears: not usable for values that own chunks.) The binding is an ordinary XS
+ * array held there, [params, values...]: params a host object whose chunk holds the C
+ * parameters, then the bound values. It is kept alive with the function, swept and moved
+ * like any array, and read in place by the callback. */
+void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
+                     const xsSlot *values, int32_t count, const void *params,
+                     uint32_t params_bytes) {
+  fxNewArray(the, count + 1); /* stack: array (rooted while the rest allocates) */
+  fxNewHostObject(the, NULL); /* stack: params, array */
+  fxSetHostChunk(the, the->stack, (void *)params, (txSize)params_bytes);
+  txSlot *host = the->stack; /* stack slots stay put while more are pushed */
+  txSlot *array = the->stack + 1;
+  for (int32_t i = 0; i <= count; i++) {
+    txSlot *value = i == 0 ? host : (txSlot *)&values[i - 1];
+    mxPushSlot(value);
+    mxPushSlot(array);
+    fxSetIndex(the, (txIndex)i); /* consumes the array, leaves the value */
+    mxPop();
+  }
+  mxPop();                                                      /* stack: array */
+  fxNewHostFunction(the, callback, length, XS_NO_ID, XS_NO_ID); /* stack: function, array */
+  mxFunctionInstanceHome(the->stack->value.reference)->value.home.object =
+      (the->stack + 1)->value.reference;
+  *out = *(xsSlot *)the->stack;
+  the->stack += 2;
+}
+
+const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count, const void **params) {
+  /* A host call's function slot is always a reference to a function instance, whose
+   * second property is its home slot; a bound function's home object is the binding
+   * array (a method's would be an object without an array behaviour). */
+  txSlot *binding = mxFunctionInstanceHome(mxFunction->value.reference)->value.home.object;
+  txSlot *array = binding ? binding->next : C_NULL;
+  if (!array || array->kind != XS_ARRAY_KIND) {
+    *count = 0;
+    *params = C_NULL;
+    return C_NULL;
+  }
+  txSlot *items = array->value.array.address;
+  *params = items[0].value.reference->next->value.host.data;
+  *count = (int32_t)array->value.array.length - 1;
+  return (const xsSlot *)(items + 1);
+}
+
+/* object[id] = a number, in place when the object is an ordinary RAM object that owns a
+ * writable data property `id` (what XS's own set ends with: kind and value replaced);
+ * anything else (missing, accessor, read only, exotic, aliased in flash) through xsSet. */
+void xsinfer_xs_set_number(xsMachine *the, const xsSlot *object, xsIdentifier id, int is_integer,
+                           int32_t integer, double number) {
+  const txSlot *ref = (const txSlot *)object;
+  if (ref->kind == XS_REFERENCE_KIND) {
+    txSlot *instance = ref->value.reference;
+    txSlot *p = instance->next;
+    if (instance->ID == XS_NO_ID && !(instance->flag & XS_EXOTIC_FLAG) &&
+        !(p && (p->flag & XS_INTERNAL_FLAG))) {
+      while (p && p->ID != id) p = p->next;
+      if (p && p->kind != XS_ACCESSOR_KIND && !(p->flag & XS_DONT_SET_FLAG)) {
+        if (is_integer) {
+          p->kind = XS_INTEGER_KIND;
+          p->value.integer = integer;
+        } else {
+          p->kind = XS_NUMBER_KIND;
+          p->value.number = number;
+        }
+        return;
+      }
+    }
+  }
+  if (is_integer)
+    xsSet(*object, id, xsInteger(integer));
+  else
+    xsSet(*object, id, xsNumber(number));
 }

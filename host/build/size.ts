@@ -53,7 +53,7 @@ export function componentsFromMap(mapText: string): Record<string, number> {
       pendingName = null;
       continue;
     }
-    if (!['.text', '.data', '.ARM.exidx'].includes(outputSection)) continue;
+    if (!['.vectors', '.itcm', '.text', '.data', '.ARM.exidx'].includes(outputSection)) continue;
     let m: string[] | null = /^ (\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
     if (!m && pendingName) {
       const cont = /^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line);
@@ -84,7 +84,8 @@ export async function sizeReport(target: Target, elf: string): Promise<SizeRepor
     if (m) sections.set(m[1], Number(m[2]));
   }
   const get = (name: string) => sections.get(name) ?? 0;
-  const text = get('.text') + get('.ARM.exidx') + get('.rodata');
+  // .vectors and .itcm (code run from the F769's ITCM RAM) load from flash as well.
+  const text = get('.vectors') + get('.itcm') + get('.text') + get('.ARM.exidx') + get('.rodata');
   const data = get('.data');
   const bss = get('.bss');
   // The C stack is its own NOLOAD section (.stack on QEMU, in .dtcm on the F769).

@@ -30,6 +30,7 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_tflm_close", xs_tflm_close},
     {"xs_tflm_tensor", xs_tflm_tensor},
     {"xs_tflm_invoke", xs_tflm_invoke},
+    {"xs_tflm_invoker", xs_tflm_invoker},
     {"xs_tflm_bind", xs_tflm_bind},
     /* A host class's destructor takes the host data: XS calls it as one (fxBuildHosts
      * makes a host object, not a function, for a negative length). */
@@ -53,6 +54,10 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_helpers_argmax", xs_helpers_argmax},
     {"xs_helpers_top_k", xs_helpers_top_k},
     {"xs_helpers_image", xs_helpers_image},
+    {"xs_helpers_prepare_quantize", xs_helpers_prepare_quantize},
+    {"xs_helpers_prepare_map_bytes", xs_helpers_prepare_map_bytes},
+    {"xs_helpers_prepare_copy", xs_helpers_prepare_copy},
+    {"xs_helpers_prepare_result", xs_helpers_prepare_result},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

@@ -149,9 +149,10 @@ describe('the F769 image (symbols; untested on hardware)', () => {
     const table = nm(elf);
     for (const name of ['board_counters_start', 'board_counters_read', 'board_counters_stop', 'dwt_counters_systick'])
       expect(symbol(table, name)?.[2], name).toBe('T');
-    // Vector 15 (SysTick) of the table at the start of flash is the sampler (Thumb bit set).
-    const bin = path.join(out, 'text.bin');
-    execFileSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.text', elf, bin]);
+    // Vector 15 (SysTick) of the table at the start of flash (its own output section,
+    // before the ITCM code's load image) is the sampler (Thumb bit set).
+    const bin = path.join(out, 'vectors.bin');
+    execFileSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.vectors', elf, bin]);
     const vectors = fs.readFileSync(bin);
     const systick = vectors.readUInt32LE(15 * 4);
     expect(systick).toBe(parseInt(symbol(table, 'dwt_counters_systick')![1]!, 16) | 1);

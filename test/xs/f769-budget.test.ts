@@ -1,6 +1,7 @@
 // The F769 memory budget (issue #6 goal): XS + engine + the write-up's three apps in at
 // most half the chip's flash and RAM, and the same settings (apps, arenas, XS creation from
 // manifest.json's stm32f769i-disco entry) actually running every app correctly on QEMU.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,35 @@ describe('F769 memory budget', () => {
     // Only the three apps' models are in it: no person_detect (300 KB).
     expect(size.components.models!).toBeLessThan(250_000);
   });
+
+  // The ITCM placement (layout.ld's .itcm, copied by startup.c) can only be checked in the
+  // ELF: no stand-in models the F769's ITCM or flash wait states. Untested on hardware.
+  it('links the hot code into the 16 KB ITCM, loaded from flash, and not the interpreter loop', () => {
+    const r = xsinfer('build', '--target', 'stm32f769i-disco', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const elf = path.join('build', 'stm32f769i-disco', 'bin', 'xsinfer.elf');
+    const headers = execFileSync('arm-none-eabi-objdump', ['-h', elf], { encoding: 'utf8' });
+    const itcm = /^\s*\d+\s+\.itcm\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/m.exec(headers);
+    expect(itcm, headers).not.toBeNull();
+    const [size, vma, lma] = itcm!.slice(1).map((h) => parseInt(h, 16));
+    expect(vma).toBe(0); // ITCM RAM
+    expect(size).toBeGreaterThan(8 * 1024);
+    expect(size).toBeLessThanOrEqual(16 * 1024);
+    expect(lma).toBeGreaterThanOrEqual(0x08000000); // its bytes in the flash image
+    expect(lma + size).toBeLessThan(0x08000000 + 1280 * 1024);
+    const symbols = new Map<string, number>();
+    for (const line of execFileSync('arm-none-eabi-nm', [elf], { encoding: 'utf8' }).split('\n')) {
+      const m = /^([0-9a-f]+) \w (\S+)$/.exec(line);
+      if (m) symbols.set(m[2], parseInt(m[1], 16));
+    }
+    const inItcm = (name: string): boolean => (symbols.get(name) ?? -1) >= 0 && symbols.get(name)! < size;
+    for (const hot of ['eng_opt_gemm2_w8', 'fc_eval', 'xs_time_ticks32', 'fxTypedArrayGetter', 'run_result']) {
+      expect(inItcm(hot), hot).toBe(true);
+    }
+    expect(symbols.get('fxRunID')! >= 0x08000000).toBe(true); // 32 KB: stays in flash
+    expect(symbols.get('__itcm_load')).toBe(lma); // what startup.c copies from
+    expect(symbols.get('__itcm_end')! - symbols.get('__itcm_start')!).toBe(size);
+  }, 600_000);
 
   it("runs the three apps in JS and C with the F769's apps, arenas and XS heap on mps2-an500", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-f7budget-'));

@@ -13,7 +13,20 @@ interface Selftest {
   refusals: { name: string; errorClass: string; message: string }[];
 }
 
-const HELPERS = ['mapBytes', 'quantize', 'dequantize', 'copy', 'copyRing', 'argmax', 'topK', 'image'];
+const HELPERS = [
+  'mapBytes',
+  'quantize',
+  'dequantize',
+  'copy',
+  'copyRing',
+  'argmax',
+  'topK',
+  'image',
+  'prepareQuantize',
+  'prepareMapBytes',
+  'prepareCopy',
+  'prepareResult',
+];
 
 describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
   let result: Selftest;
@@ -80,5 +93,18 @@ describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
     expectRefusal('image crop past src', 'RangeError', /crop ends past the 10 source pixels/);
     expectRefusal('image crop wider than stride', 'RangeError', /width 5 out of range \[1, 4\]/);
     expectRefusal('detached dst', 'TypeError', 'helpers: mapBytes: dst is detached');
+    expectRefusal(
+      'prepared quantize index past src',
+      'RangeError',
+      'helpers: prepared quantize: src [10, 15) outside its 10 elements',
+    );
+    expectRefusal('prepareCopy count past src', 'RangeError', /count 5 is more than dst or src holds/);
+    expectRefusal(
+      'prepared copy past dst',
+      'RangeError',
+      'helpers: prepared copy: dst [8, 12) outside its 10 elements',
+    );
+    expectRefusal('prepareResult result not an object', 'TypeError', /result must be an object/);
+    expectRefusal('prepared mapBytes detached dst', 'TypeError', 'helpers: prepared mapBytes: dst is detached');
   });
 });

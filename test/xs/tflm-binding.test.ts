@@ -95,6 +95,8 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
   it('invalidates a replaced or closed interpreter and detaches its views', () => {
     for (const name of [
       'invoke on a replaced interpreter',
+      'invoker of a replaced interpreter',
+      'invoker of a replaced interpreter, made after',
       'input on a replaced interpreter',
       'arena of a replaced interpreter',
       'invoke after close',
@@ -109,6 +111,7 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
       errorClass: 'TypeError',
       message: 'detached buffer',
     });
+    expect(get('invoker runs the model')).toMatchObject({ threw: false, value: ['function', true] });
     expect(get('replacement still works')).toMatchObject({ threw: false, value: 1 });
     expect(get('main slot unaffected by aux')).toMatchObject({ threw: false, value: 10 });
     expect(get('failed creation still replaces')).toMatchObject({ threw: false, value: true });

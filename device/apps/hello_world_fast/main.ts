@@ -1,15 +1,14 @@
 // hello_world with the native helpers – the same app as apps/hello_world (same model, data,
-// check, answer) with the element work in C: POPULATE is one quantize() call, RESPOND
-// reads y and dequantizes it. The bench reports it as impl "js-helpers" beside the
-// plain-loop app ("js") and C.
+// check, answer) with the element work in C. setup() prepares both phases once: POPULATE
+// is a prepared quantize() taking the case index, RESPOND a prepared result (y read and
+// dequantized into the one result object); both are host functions, so the bench loop
+// calls C directly. The bench reports it as impl "js-helpers" beside the plain-loop app
+// ("js") and C.
 import { float32 } from 'assets';
-import { quantize } from 'helpers';
+import { prepareQuantize, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
 import { modelIo, type AppResult } from '../../lib/app.ts';
 import { Golden } from '../../lib/golden.ts';
-
-// Math.fround once: a global lookup of Math and its property on every RESPOND otherwise.
-const { fround } = Math;
 
 export const cases = 64;
 /** The app's own model (a run may name another: setup's `name`). */
@@ -18,13 +17,18 @@ export const model = 'models/hello_world_int8.tflite';
 let xs: Float32Array = new Float32Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
-let inScale = 0;
-let inZeroPoint = 0;
-let outScale = 0;
-let outZeroPoint = 0;
 let golden: Golden | null = null;
 // One result object, refilled by every RESPOND: the bench loop reads it before the next.
 const result: AppResult = { label: -1, score: 0, value: 0 };
+
+function notSetUp(): never {
+  throw new Error('hello_world_fast: setup() first');
+}
+
+/** Prepared in setup(): quantize x[caseIndex] into the input. */
+export let populate: (caseIndex: number) => void = notSetUp;
+/** Prepared in setup(): y dequantized into the result object. */
+export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
@@ -32,24 +36,12 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   const { input: i, output: o } = modelIo('hello_world_fast', name, interp, 1, 1);
   input = i.data;
   output = o.data;
-  inScale = i.scale;
-  inZeroPoint = i.zeroPoint;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
   golden = new Golden('hello_world', output);
+  // x[caseIndex] quantized into the input; y = (q − zero point) × scale into result.value
+  // (one output: the label stays -1).
+  populate = prepareQuantize(input, 0, xs, 1, i.scale, i.zeroPoint);
+  respond = prepareResult(result, output, 1, o.scale, o.zeroPoint);
   return interp;
-}
-
-export function populate(caseIndex: number): void {
-  quantize(input, 0, xs, caseIndex, 1, inScale, inZeroPoint);
-}
-
-export function respond(): AppResult {
-  const q = output[0];
-  result.score = q;
-  // dequantizeI8 inline: (q − zero point) × scale in float32, both operands float32-exact.
-  result.value = fround((q - outZeroPoint) * outScale);
-  return result;
 }
 
 export function check(caseIndex: number, r: AppResult): boolean {

@@ -1,15 +1,13 @@
 // micro_speech (clip mode) with the native helpers – the same app as apps/micro_speech
 // (TS calling the native front end; same models, data, check, answer) with each frame's
-// two copies done by copy() instead of set(subarray()): no view object per frame.
-// RESPOND is one argmax().
+// two copies done by prepared copies instead of set(subarray()): no view object and one
+// or two arguments per frame. RESPOND is a prepared result (arg-max, dequantized score)
+// made once in setup.
 import { int16 } from 'assets';
-import { argmax, copy } from 'helpers';
+import { prepareCopy, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
 import { modelIo, type AppResult } from '../../lib/app.ts';
 import { Golden } from '../../lib/golden.ts';
-
-// Math.fround once: a global lookup of Math and its property on every RESPOND otherwise.
-const { fround } = Math;
 
 const CLIP_SAMPLES = 16000;
 const FRAMES = 49;
@@ -25,11 +23,16 @@ export const model = 'models/micro_speech_quantized.tflite';
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
-let outScale = 0;
-let outZeroPoint = 0;
 let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 let golden: Golden | null = null;
 const result: AppResult = { label: 0, score: 0, value: 0 };
+
+function notSetUp(): never {
+  throw new Error('micro_speech_fast: setup() first');
+}
+
+/** Prepared in setup(): arg-max over the four classes into the result object. */
+export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
@@ -37,37 +40,29 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   const { input: i, output: o } = modelIo('micro_speech_fast', name, interp, FRAMES * FEATURES, CLASSES);
   input = i.data;
   output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
   frontendOptions = { kernels, arena: 'aux' };
   golden = new Golden('micro_speech', output);
+  respond = prepareResult(result, output, CLASSES, o.scale, o.zeroPoint);
   return interp;
 }
 
 export function populate(caseIndex: number): void {
-  // A new interpreter resets the front end's state (noise estimate, PCAN), as in C.
+  // A new interpreter resets the front end's state (noise estimate, PCAN), as in C; its
+  // views are new too, so the two copies and the invoke are prepared per clip (3 calls)
+  // and each of the 49 frames is three host calls with at most two arguments.
   const frontend = new Interpreter(FRONTEND_MODEL, frontendOptions);
-  const samples = frontend.input(0).data as Int16Array;
-  const features = frontend.output(0).data as Int8Array;
-  const all = clips;
-  const dst = input;
+  const samplesIn = prepareCopy(frontend.input(0).data as Int16Array, clips, FRAME_SAMPLES);
+  const featuresOut = prepareCopy(input, frontend.output(0).data as Int8Array, FEATURES);
+  const run = frontend.invoker();
   let start = caseIndex * CLIP_SAMPLES;
+  let at = 0;
   for (let k = 0; k < FRAMES; k++) {
-    copy(samples, 0, all, start, FRAME_SAMPLES);
-    frontend.invoke();
-    copy(dst, k * FEATURES, features, 0, FEATURES);
+    samplesIn(0, start);
+    run();
+    featuresOut(at, 0);
     start += FRAME_STRIDE;
+    at += FEATURES;
   }
-}
-
-export function respond(): AppResult {
-  const scores = output;
-  const label = argmax(scores, CLASSES);
-  const q = scores[label];
-  result.label = label;
-  result.score = q;
-  result.value = fround((q - outZeroPoint) * outScale);
-  return result;
 }
 
 export function check(caseIndex: number, r: AppResult): boolean {

@@ -1,4 +1,5 @@
-/* startup.c – the STM32F769's vector table; the reset path is firmware/common/armv7m_reset.c. */
+/* startup.c – the STM32F769's vector table; the reset path (which also copies layout.ld's
+ * .itcm code into ITCM RAM) is firmware/common/armv7m_reset.c. */
 #include <stdint.h>
 
 #include "../../common/armv7m.h"

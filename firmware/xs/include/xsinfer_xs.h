@@ -168,8 +168,34 @@ enum {
   XSINFER_ARG_OTHER = 3,   /* anything else */
 };
 int xsinfer_xs_arg_number(xsMachine *the, int32_t index, int32_t *integer, double *number);
+/* Argument `index` when it is an XS integer (what JS passes for small integers): 1 and
+ * *out; 0 for anything else (then xsinfer_xs_arg_number says what it is). */
+int xsinfer_xs_arg_integer(xsMachine *the, int32_t index, int32_t *out);
+/* xsResult = xsInteger(value) without xs.h's round trip through the scratch slot. */
+void xsinfer_xs_result_integer(xsMachine *the, int32_t value);
+/* The same for any slot (NULL: absent), e.g. a bound value (xsinfer_xs_bound). */
+int xsinfer_xs_number(const xsSlot *value, int32_t *integer, double *number);
 /* xsinfer_xs_typed_array on argument `index`; -3 when it is missing. */
 int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out);
+
+/* A host function bound to values, the native twin of a closure: calling it runs
+ * `callback`, which reads them with xsinfer_xs_bound. The values (typed arrays, objects,
+ * numbers) are copied into an array the function keeps alive, `params` (C parameters,
+ * copied) into a host chunk beside them; nothing else can reach or change either. Leaves
+ * the function in *out. A helper "prepared" in an app's setup binds its fixed arguments
+ * this way, so each timed call passes only what varies. */
+void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
+                     const xsSlot *values, int32_t count, const void *params,
+                     uint32_t params_bytes);
+/* The running host function's bound values in place (*count of them) and its params;
+ * NULL, 0 and NULL for a function not made by xsinfer_xs_bind. Valid until JS runs again
+ * or XS allocates (a collection may move them). */
+const xsSlot *xsinfer_xs_bound(xsMachine *the, int32_t *count, const void **params);
+/* object[id] = integer (is_integer) or number, as JS's assignment: in place for an own
+ * writable data property of an ordinary object, else through xsSet (setters, new
+ * properties, read-only errors). May allocate only in the xsSet case. */
+void xsinfer_xs_set_number(xsMachine *the, const xsSlot *object, xsIdentifier id, int is_integer,
+                           int32_t integer, double number);
 
 #ifdef __cplusplus
 }

@@ -362,3 +362,259 @@ void xs_helpers_image(xsMachine *the) {
     }
   }
 }
+
+#ifndef XSINFER_PREPARED_HELPERS
+#define XSINFER_PREPARED_HELPERS 1
+#endif
+
+#if XSINFER_PREPARED_HELPERS
+/* int_arg for a per-call offset: an XS integer in range is read in place (the common
+ * case), anything else goes through int_arg's checks and messages. */
+static int32_t offset_arg(xsMachine *the, int32_t index, const char *fn, const char *what) {
+  int32_t value;
+  if (xsinfer_xs_arg_integer(the, index, &value) && value >= 0) return value;
+  return int_arg(the, index, fn, what, 0, INT32_MAX);
+}
+
+/* ---- prepared helpers: fixed arguments bound once, what varies per call ----
+ * prepareX(...) checks its fixed arguments as X does and returns a host function bound
+ * to them (xsinfer_xs_bind: the typed arrays as values, the numbers as C parameters).
+ * Each call re-reads the bound typed arrays (a GC may have moved a JS-allocated buffer;
+ * an interpreter's views may have been detached since) and checks the varying offsets,
+ * then runs X's loop: the same bytes as X. */
+
+/* The C parameters of a prepared helper (which fields each uses: at its prepare). */
+typedef struct prepared_params {
+  int32_t dst_offset;
+  int32_t count;
+  int32_t zero_point;
+  int32_t rank_dequantized;
+  int32_t src_stride; /* the call's argument × src_stride = srcOffset */
+  float scale;
+  xsIdentifier ids[3]; /* prepareResult: label, score, value */
+} prepared_params_t;
+
+/* The running prepared helper's typed arrays (exactly `count`) and its parameters, both
+ * in place: read before anything can allocate. */
+static const xsSlot *bound_values(xsMachine *the, int32_t count, const char *fn,
+                                  const prepared_params_t **params) {
+  int32_t n = 0;
+  const void *p = NULL;
+  const xsSlot *v = xsinfer_xs_bound(the, &n, &p);
+  if (!v || n != count) xsTypeError("helpers: %s: not a prepared helper", fn);
+  *params = p;
+  return v;
+}
+
+static void bound_typed(xsMachine *the, const xsSlot *v, const char *fn, const char *what,
+                        xsinfer_xs_typed_t *out) {
+  int status = xsinfer_xs_typed_array(the, v, out);
+  if (status == -2) xsTypeError("helpers: %s: %s is detached", fn, what);
+  if (status != 0) xsTypeError("helpers: %s: %s must be a typed array", fn, what);
+}
+
+/* srcOffset = the call's argument × stride, checked against src's length with count. */
+static int32_t strided_offset(xsMachine *the, const char *fn, int32_t stride, int32_t count,
+                              uint32_t length) {
+  int32_t index = offset_arg(the, 0, fn, "index");
+  int64_t offset = (int64_t)index * stride;
+  if (offset + count > (int64_t)length)
+    xsRangeError("helpers: %s: src [%ld, %ld) outside its %lu elements", fn, (long)offset,
+                 (long)(offset + count), (unsigned long)length);
+  return (int32_t)offset;
+}
+
+static void bind_prepared(xsMachine *the, xsCallback run, int32_t length, const xsSlot *values,
+                          int32_t count, const prepared_params_t *params) {
+  xsinfer_xs_bind(the, &xsResult, run, length, values, count, params, sizeof *params);
+}
+
+/* prepareQuantize(dst, dstOffset, src, count, scale, zeroPoint, srcStride = 1)
+ *   → (index) => void, srcOffset = index × srcStride */
+static void run_quantize(xsMachine *the) {
+  static const char fn[] = "prepared quantize";
+  const prepared_params_t *bound;
+  const xsSlot *v = bound_values(the, 2, fn, &bound);
+  const prepared_params_t p = *bound;
+  xsinfer_xs_typed_t dst, src;
+  bound_typed(the, &v[0], fn, "dst", &dst);
+  bound_typed(the, &v[1], fn, "src", &src);
+  int32_t src_offset = strided_offset(the, fn, p.src_stride, p.count, src.length);
+  range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
+  const float *s = (const float *)src.data + src_offset;
+  if (dst.kind == XSINFER_TYPED_INT8) {
+    int8_t *d = (int8_t *)dst.data + p.dst_offset;
+    for (int32_t i = 0; i < p.count; i++)
+      d[i] = (int8_t)clamp_nan0(quantized(s[i], p.scale, p.zero_point), -128, 127);
+  } else {
+    uint8_t *d = (uint8_t *)dst.data + p.dst_offset;
+    for (int32_t i = 0; i < p.count; i++)
+      d[i] = (uint8_t)clamp_nan0(quantized(s[i], p.scale, p.zero_point), 0, 255);
+  }
+}
+
+void xs_helpers_prepare_quantize(xsMachine *the) {
+  static const char fn[] = "prepareQuantize";
+  xsinfer_xs_typed_t dst, src;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "src", 0, &src);
+  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src.kind != XSINFER_TYPED_FLOAT32) xsTypeError("helpers: %s: src must be a Float32Array", fn);
+  prepared_params_t p = {0};
+  p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
+  p.scale = scale_arg(the, 4, fn);
+  p.zero_point = int_arg(the, 5, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  p.src_stride = given(the, 6) ? int_arg(the, 6, fn, "srcStride", 0, INT32_MAX) : 1;
+  range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
+  xsSlot values[2];
+  values[0] = xsArg(0);
+  values[1] = xsArg(2);
+  bind_prepared(the, run_quantize, 1, values, 2, &p);
+}
+
+/* prepareMapBytes(dst, dstOffset, src, count, table, srcStride = 1)
+ *   → (index) => void, srcOffset = index × srcStride */
+static void run_map_bytes(xsMachine *the) {
+  static const char fn[] = "prepared mapBytes";
+  const prepared_params_t *p;
+  const xsSlot *v = bound_values(the, 3, fn, &p);
+  int32_t dst_offset = p->dst_offset;
+  int32_t count = p->count;
+  int32_t stride = p->src_stride;
+  xsinfer_xs_typed_t dst, src, table;
+  bound_typed(the, &v[0], fn, "dst", &dst);
+  bound_typed(the, &v[1], fn, "src", &src);
+  bound_typed(the, &v[2], fn, "table", &table);
+  if (table.length != 256) xsTypeError("helpers: %s: table must have 256 entries", fn);
+  int32_t src_offset = strided_offset(the, fn, stride, count, src.length);
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  uint8_t *d = (uint8_t *)dst.data + dst_offset;
+  const uint8_t *s = (const uint8_t *)src.data + src_offset;
+  uint8_t lut[256];
+  memcpy(lut, table.data, sizeof lut);
+  for (int32_t i = 0; i < count; i++) d[i] = lut[s[i]];
+}
+
+void xs_helpers_prepare_map_bytes(xsMachine *the) {
+  static const char fn[] = "prepareMapBytes";
+  xsinfer_xs_typed_t dst, src, table;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 2, fn, "src", 0, &src);
+  typed_arg(the, 4, fn, "table", 0, &table);
+  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src.kind != XSINFER_TYPED_UINT8 && src.kind != XSINFER_TYPED_UINT8_CLAMPED)
+    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
+  if (!is_byte_int(&table) || table.length != 256)
+    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+  prepared_params_t p = {0};
+  p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
+  p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
+  p.src_stride = given(the, 5) ? int_arg(the, 5, fn, "srcStride", 0, INT32_MAX) : 1;
+  range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
+  xsSlot values[3];
+  values[0] = xsArg(0);
+  values[1] = xsArg(2);
+  values[2] = xsArg(4);
+  bind_prepared(the, run_map_bytes, 1, values, 3, &p);
+}
+
+/* prepareCopy(dst, src, count) → (dstOffset, srcOffset) => void */
+static void run_copy(xsMachine *the) {
+  static const char fn[] = "prepared copy";
+  const prepared_params_t *p;
+  const xsSlot *v = bound_values(the, 2, fn, &p);
+  int32_t count = p->count;
+  xsinfer_xs_typed_t dst, src;
+  bound_typed(the, &v[0], fn, "dst", &dst);
+  bound_typed(the, &v[1], fn, "src", &src);
+  int32_t dst_offset = offset_arg(the, 0, fn, "dstOffset");
+  int32_t src_offset = offset_arg(the, 1, fn, "srcOffset");
+  range_check(the, fn, "dst", dst_offset, count, dst.length);
+  range_check(the, fn, "src", src_offset, count, src.length);
+  const uint32_t size = dst.element_bytes;
+  memmove((uint8_t *)dst.data + (size_t)dst_offset * size,
+          (const uint8_t *)src.data + (size_t)src_offset * size, (size_t)count * size);
+}
+
+void xs_helpers_prepare_copy(xsMachine *the) {
+  static const char fn[] = "prepareCopy";
+  xsinfer_xs_typed_t dst, src;
+  typed_arg(the, 0, fn, "dst", 1, &dst);
+  typed_arg(the, 1, fn, "src", 0, &src);
+  if (!copyable(&dst, &src))
+    xsTypeError("helpers: %s: dst and src must hold the same element type", fn);
+  prepared_params_t p = {0};
+  p.count = int_arg(the, 2, fn, "count", 0, INT32_MAX);
+  if ((uint32_t)p.count > dst.length || (uint32_t)p.count > src.length)
+    xsRangeError("helpers: %s: count %ld is more than dst or src holds", fn, (long)p.count);
+  xsSlot values[2];
+  values[0] = xsArg(0);
+  values[1] = xsArg(1);
+  bind_prepared(the, run_copy, 2, values, 2, &p);
+}
+
+/* prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) → () => result:
+ * i = the first maximum of scores[0..count) (raw, or dequantized when rankDequantized);
+ * result.label = i (only when count > 1: one score is a regression output, its label is
+ * left as it is), result.score = scores[i], result.value = (scores[i] − zeroPoint) ×
+ * scale in float32. */
+static void run_result(xsMachine *the) {
+  static const char fn[] = "prepared result";
+  const prepared_params_t *bound;
+  const xsSlot *v = bound_values(the, 2, fn, &bound);
+  const prepared_params_t p = *bound;
+  /* Copied out: a set that falls back to xsSet may allocate and move the values. */
+  xsSlot result = v[0];
+  xsinfer_xs_typed_t t;
+  bound_typed(the, &v[1], fn, "scores", &t);
+  if ((uint32_t)p.count > t.length)
+    xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)p.count);
+  scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, p.rank_dequantized, p.scale, p.zero_point};
+  uint32_t best = 0;
+  float best_score = score_at(&s, 0);
+  for (uint32_t i = 1; i < (uint32_t)p.count; i++) {
+    float f = score_at(&s, i);
+    if (f > best_score) {
+      best_score = f;
+      best = i;
+    }
+  }
+  int32_t q = s.is_signed ? ((const int8_t *)s.data)[best] : ((const uint8_t *)s.data)[best];
+  float value = (float)(q - p.zero_point) * p.scale;
+  if (p.count > 1) xsinfer_xs_set_number(the, &result, p.ids[0], 1, (int32_t)best, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[1], 1, q, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[2], 0, 0, (double)value);
+  xsResult = result;
+}
+
+void xs_helpers_prepare_result(xsMachine *the) {
+  static const char fn[] = "prepareResult";
+  xsinfer_xs_typed_t t;
+  int32_t argc = xsToInteger(xsArgc);
+  if (argc < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
+    xsTypeError("helpers: %s: result must be an object", fn);
+  typed_arg(the, 1, fn, "scores", 0, &t);
+  if (!is_byte_int(&t)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
+  prepared_params_t p = {0};
+  p.count = int_arg(the, 2, fn, "count", 1, (int32_t)t.length);
+  p.scale = scale_arg(the, 3, fn);
+  p.zero_point = int_arg(the, 4, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  if (argc > 5) p.rank_dequantized = xsTest(xsArg(5)) ? 1 : 0;
+  p.ids[0] = xsID("label");
+  p.ids[1] = xsID("score");
+  p.ids[2] = xsID("value");
+  xsSlot values[2];
+  values[0] = xsArg(0);
+  values[1] = xsArg(1);
+  bind_prepared(the, run_result, 0, values, 2, &p);
+}
+
+#else
+/* Not built (the target's cmake says why, e.g. the F413's full image region): the names
+ * still resolve (registry.c binds all four to this), so the module imports; preparing
+ * throws. */
+void xs_helpers_prepare_unavailable(xsMachine *the) {
+  xsTypeError("helpers: prepared helpers are not built into this firmware");
+}
+#endif

@@ -6,7 +6,10 @@
  * Contract: every function checks its arguments at the boundary (TypeError for a wrong
  * type or a read-only destination, RangeError for an offset, count or size outside the
  * arrays) and touches no memory before all checks pass; nothing is allocated except the
- * result array of topK. Results are bit-exact with the pure-TypeScript twins in
+ * result array of topK and, once per preparation, a prepared helper's bound function.
+ * Prepared helpers (prepareQuantize, prepareMapBytes, prepareCopy, prepareResult) check
+ * their fixed arguments when prepared, keep those arrays alive while they live, and
+ * re-check the arrays (detached, length) and the varying offsets on every call. Results are bit-exact with the pure-TypeScript twins in
  * device/lib/quantize.ts and device/lib/pure-helpers.ts (float32 arithmetic, roundf's
  * half-away-from-zero rounding), checked by test/xs/helpers.test.ts on host and QEMU.
  */
@@ -23,5 +26,19 @@ void xs_helpers_copy_ring(xsMachine *the);
 void xs_helpers_argmax(xsMachine *the);
 void xs_helpers_top_k(xsMachine *the);
 void xs_helpers_image(xsMachine *the);
+/* The prepared helpers (prepareQuantize ...), unless XSINFER_PREPARED_HELPERS is 0 (a
+ * target without room for them): then one function that throws stands for all four. */
+#if !defined(XSINFER_PREPARED_HELPERS) || XSINFER_PREPARED_HELPERS
+void xs_helpers_prepare_quantize(xsMachine *the);
+void xs_helpers_prepare_map_bytes(xsMachine *the);
+void xs_helpers_prepare_copy(xsMachine *the);
+void xs_helpers_prepare_result(xsMachine *the);
+#else
+void xs_helpers_prepare_unavailable(xsMachine *the);
+#define xs_helpers_prepare_quantize  xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_map_bytes xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_copy      xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_result    xs_helpers_prepare_unavailable
+#endif
 
 #endif

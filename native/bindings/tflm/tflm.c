@@ -281,15 +281,37 @@ void xs_tflm_tensor(xsMachine *the) {
 /* Interpreter.prototype.invoke, a host method: the handle is the instance's host data
  * (xs_tflm_bind). On success nothing but the engine runs; a stale handle or an engine
  * failure calls the instance's invokeFailed(), which throws. */
-void xs_tflm_invoke(xsMachine *the) {
-  uint32_t h = (uint32_t)(uintptr_t)xsGetHostData(xsThis);
+static void invoke_handle(xsMachine *the, uint32_t h, const xsSlot *interpreter) {
   tflm_arena_t *s = &arenas[h % XSINFER_TFLM_ARENAS];
   if (s->interp && h / XSINFER_TFLM_ARENAS == (uint32_t)s->generation) {
     eng_status_t status = eng_interp_invoke(s->interp);
     if (status == ENG_OK) return;
     s->error = *eng_interp_error(s->interp);
   }
-  xsCall0(xsThis, xsID("invokeFailed"));
+  xsCall0(*interpreter, xsID("invokeFailed"));
+}
+
+void xs_tflm_invoke(xsMachine *the) {
+  invoke_handle(the, (uint32_t)(uintptr_t)xsGetHostData(xsThis), &xsThis);
+}
+
+/* The function invoker() returns: invoke() bound natively to [interpreter, handle], so
+ * a call is a plain host call (no method lookup through the instance's fields). The
+ * same checks and failure path as invoke(). */
+static void run_invoker(xsMachine *the) {
+  int32_t n = 0;
+  const void *params = NULL;
+  const xsSlot *v = xsinfer_xs_bound(the, &n, &params);
+  if (!v || n != 1) xsTypeError("tflm: not an invoker");
+  xsSlot interpreter = v[0]; /* copied: the failure path runs JS */
+  invoke_handle(the, *(const uint32_t *)params, &interpreter);
+}
+
+/* invoker(interpreter, handle) → () => void, bound to both. */
+void xs_tflm_invoker(xsMachine *the) {
+  uint32_t handle = (uint32_t)int_arg(the, 1, "handle", 0, INT32_MAX);
+  xsSlot interpreter = xsArg(0);
+  xsinfer_xs_bind(the, &xsResult, run_invoker, 0, &interpreter, 1, &handle, sizeof handle);
 }
 
 /* bind(interpreter, handle): the handle as the instance's host data, for invoke(). */

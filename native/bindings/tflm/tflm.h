@@ -51,6 +51,9 @@ void xs_tflm_create(xsMachine *the);
 void xs_tflm_close(xsMachine *the);
 void xs_tflm_tensor(xsMachine *the);
 void xs_tflm_invoke(xsMachine *the);
+/* invoker(interpreter, handle): invoke() as a host function bound to both (no method
+ * lookup per call); the same checks and errors as invoke(). */
+void xs_tflm_invoker(xsMachine *the);
 void xs_tflm_bind(xsMachine *the);
 void xs_tflm_destructor(void *data);
 void xs_tflm_error(xsMachine *the);

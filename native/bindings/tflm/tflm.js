@@ -11,6 +11,7 @@ function arenaFigures(handle) @ "xs_tflm_arena";
 function profileFigures(handle) @ "xs_tflm_profile";
 function detach(buffer) @ "xs_tflm_detach";
 function arenaBytesNative(arenaId) @ "xs_tflm_arena_bytes";
+function invokerNative(interpreter, handle) @ "xs_tflm_invoker";
 
 const ARENA_NAMES = ["main", "aux"];
 const KERNEL_NAMES = ["reference", "optimized"];
@@ -92,6 +93,14 @@ export class Interpreter @ "xs_tflm_destructor" {
   // The bench times this: the host call alone on success (tflm.c); a stale handle or an
   // engine failure comes back to invokeFailed().
   invoke() @ "xs_tflm_invoke";
+
+  // invoke() as a plain function bound natively to this interpreter: `run()` instead of
+  // `model.invoke()` skips the method lookup through the instance's private fields.
+  // Same checks and errors as invoke(); stale once the interpreter is closed or replaced.
+  invoker() {
+    this.#check();
+    return invokerNative(this, this.#handle);
+  }
 
   get inputCount() {
     return this.#inputCount;

@@ -40,7 +40,7 @@ void xs_time_ticks32(xsMachine *the) {
   mark->bytes = board_io.uart_bytes;
   mark->calls = board_io.text_calls;
   mark_next++;
-  xsResult = xsInteger((xsIntegerValue)(int32_t)now);
+  xsinfer_xs_result_integer(the, (int32_t)now);
 }
 
 /* [unit, num, den, hz, ticksPerSecond]: an array, so C creates no property keys after the
