@@ -13,6 +13,7 @@
 #include "baseline/input_set.h"
 #include "board.h"
 #include "cmdline.h"
+#include "console.h"
 #include "device_link.h"
 #include "inputs.h"
 #include "mc.defines.h"
@@ -29,6 +30,32 @@
 #define MODEL_ASSET       "upload/model"
 /* Values one results line holds: its text buffer (mlperf_dut_t.text) at 9 characters each. */
 #define MAX_RESULT_VALUES 112u
+
+static int mode_asked(void) {
+  if (MODDEF_MLPERF_MODE) return 1;
+  char line[256];
+  snprintf(line, sizeof line, "%s", board_cmdline());
+  char *words[16];
+  int n = cmdline_split(line, " ", words, 16);
+  for (int i = 0; i < n; i++)
+    if (strcmp(words[i], "mlperf") == 0) return 1;
+  return 0;
+}
+
+#if !MC_APP_GENERIC
+/* The MLPerf mode's POPULATE and RESPOND are the generic app's: an image without that app
+ * (manifest.json `apps`) has no MLPerf mode, and says so when it is asked for. */
+int mlperf_mode_requested(void) {
+  if (mode_asked())
+    console_printf(
+        "xsinfer: this image has no MLPerf mode (its manifest apps have no generic app)\n");
+  return 0;
+}
+
+void mlperf_mode_run(void) {
+  board_exit(2);
+}
+#else
 
 #if MODDEF_MLPERF_MODELBYTES > 0
 /* A model read from a host file at start (QEMU semihosting, the host target's files). */
@@ -244,14 +271,7 @@ static const char *dut_results(void *user, char *out, size_t cap) {
 /* ---- start ---- */
 
 int mlperf_mode_requested(void) {
-  if (MODDEF_MLPERF_MODE) return 1;
-  char line[256];
-  snprintf(line, sizeof line, "%s", board_cmdline());
-  char *words[16];
-  int n = cmdline_split(line, " ", words, 16);
-  for (int i = 0; i < n; i++)
-    if (strcmp(words[i], "mlperf") == 0) return 1;
-  return 0;
+  return mode_asked();
 }
 
 static const char *task_kind(const char *task, uint32_t *kind) {
@@ -335,3 +355,4 @@ void mlperf_mode_run(void) {
     if (got) mlperf_dut_feed(&dut, rx, got);
   }
 }
+#endif /* MC_APP_GENERIC */
