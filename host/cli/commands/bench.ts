@@ -182,6 +182,7 @@ export function register(program: Command): void {
         const defaults = appDefaults(userApp.appDir);
         opts.model ??= defaults.model;
         opts.inputs ??= defaults.inputs;
+        opts.kind ??= defaults.kind;
       }
       const apps =
         opts.inputs !== undefined || userApp
