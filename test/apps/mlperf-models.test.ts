@@ -91,7 +91,7 @@ describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(
-      /27,696-byte input set; stm32f769i-disco's input buffer holds 16,384 \(manifest.json defines.inputs.bytes\)/,
+      /input set of 27,696 bytes; stm32f769i-disco's input buffer holds 16,384 \(manifest.json defines.inputs.bytes\)/,
     );
   }, 300_000);
 });

@@ -314,6 +314,147 @@ const cases: Case[] = [
     code: 'BAD_ARGUMENT',
     message: "--impl takes a comma-separated list of js, c, not ','",
   },
+  // Any model, any inputs, your own app, MLPerf Tiny (kws.tflite: MLPerf Tiny's KWS model).
+  {
+    what: 'input file of the wrong size',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'badsize'],
+    code: 'BAD_ARGUMENT',
+    message: "input short.bin has 100 bytes; the model's input 0 (int8[1,49,10,1]) takes 490",
+  },
+  {
+    what: 'empty input directory',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'adir'],
+    code: 'BAD_ARGUMENT',
+    message: '--inputs adir: no inputs (no .bin files and no rows in a truth CSV)',
+  },
+  {
+    what: 'missing input directory',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'nodir'],
+    code: 'BAD_ARGUMENT',
+    message: '--inputs nodir: no such directory or file (or random[:SEED[:CASES]])',
+  },
+  {
+    what: 'truth CSV naming a missing file',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'badcsv'],
+    code: 'BAD_ARGUMENT',
+    message: '--inputs badcsv: the truth CSV names gone.bin, which is not there',
+  },
+  {
+    what: 'labels file of the wrong length',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'random', '--labels', 'labels2.txt'],
+    code: 'BAD_ARGUMENT',
+    message: '--labels labels2.txt: 2 names for a model with 12 outputs (one name a line)',
+  },
+  {
+    what: 'golden file of another model',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'ic.json'],
+    code: 'BAD_ARGUMENT',
+    message: "--inputs ic.json: its input is int8 of 3072 bytes, the model's input 0 is int8 of 490",
+  },
+  {
+    what: 'input set larger than the input buffer',
+    args: ['--manifest-platform', 'stm32f769i-disco', 'bench', '--model', 'ic.tflite', '--inputs', 'icset'],
+    code: 'BAD_ARGUMENT',
+    message:
+      "--inputs icset: 6 cases make an input set of 18,480 bytes; stm32f769i-disco's input buffer holds 16,384 (manifest.json defines.inputs.bytes): use --cases 5",
+  },
+  {
+    what: 'unknown model kind',
+    args: ['bench', '--model', 'kws.tflite', '--inputs', 'random', '--kind', 'detection'],
+    code: 'BAD_ARGUMENT',
+    message: '--kind detection: use classification, anomaly, regression',
+  },
+  {
+    what: 'inputs without a model',
+    args: ['bench', '--inputs', 'random'],
+    code: 'BAD_ARGUMENT',
+    message: 'the generic app needs --model FILE.tflite (none given)',
+  },
+  {
+    what: 'app directory that is not there',
+    args: ['bench', '--app', 'noapp'],
+    code: 'BAD_ARGUMENT',
+    message: 'no app at noapp',
+  },
+  {
+    what: 'app directory without an app',
+    args: ['bench', '--app', 'adir'],
+    code: 'BAD_ARGUMENT',
+    message: 'adir has no main.ts and no manifest.json: not an app (`xsinfer new DIR` makes one)',
+  },
+  {
+    what: 'scaffold into a directory with files',
+    args: ['new', 'nonempty'],
+    code: 'BAD_ARGUMENT',
+    message: 'nonempty exists and is not an empty directory',
+  },
+  {
+    what: 'scaffold with a missing model',
+    args: ['new', 'app1', '--model', 'nope.tflite'],
+    code: 'FILE_ERROR',
+    message: '--model nope.tflite: no such file',
+  },
+  {
+    what: 'scaffold an unknown kind',
+    args: ['new', 'app2', '--kind', 'detection'],
+    code: 'BAD_ARGUMENT',
+    message: '--kind detection: use classification, anomaly, regression',
+  },
+  {
+    what: 'scaffold with inputs that do not fit the model',
+    args: ['new', 'app3', '--model', 'kws.tflite', '--inputs', 'badsize'],
+    code: 'BAD_ARGUMENT',
+    message: "input short.bin has 100 bytes; the model's input 0 (int8[1,49,10,1]) takes 490",
+  },
+  {
+    what: 'MLPerf run without a model',
+    args: ['mlperf', '--inputs', 'ic.json'],
+    code: 'BAD_ARGUMENT',
+    message: 'mlperf needs --model FILE.tflite',
+  },
+  {
+    what: 'MLPerf run on random inputs',
+    args: ['mlperf', '--model', 'kws.tflite', '--inputs', 'random'],
+    code: 'BAD_ARGUMENT',
+    message: 'mlperf needs real inputs: a directory or a golden JSON',
+  },
+  {
+    what: 'MLPerf unknown mode',
+    args: ['mlperf', '--model', 'kws.tflite', '--inputs', 'badsize', '--mode', 'fast'],
+    code: 'BAD_ARGUMENT',
+    message: '--mode fast: use performance or accuracy',
+  },
+  {
+    what: 'MLPerf accuracy without truth',
+    args: ['mlperf', '--model', 'ic.tflite', '--inputs', 'ic.json', '--mode', 'accuracy'],
+    code: 'BAD_ARGUMENT',
+    message:
+      'accuracy mode needs a truth CSV in ic.json (file, classes, class, …): a directory of .bin inputs with one',
+  },
+  {
+    what: 'MLPerf streaming wake word',
+    args: ['mlperf', '--model', 'str_ww.tflite', '--inputs', 'str_ww.json'],
+    code: 'NOT_SUPPORTED',
+    message: "str_ww.tflite looks like MLPerf Tiny's streaming wake-word model (input 1x30x1x40)",
+  },
+  {
+    what: 'MLPerf board on a dead port',
+    args: ['mlperf', '--model', 'ic.tflite', '--inputs', 'ic.json', '--port', 'tcp:127.0.0.1:1'],
+    code: 'LINK_FAILED',
+    message: 'cannot connect to tcp:127.0.0.1:1',
+  },
+  {
+    what: 'board check of an unknown target',
+    args: ['board-check', '--target', 'nope'],
+    code: 'BAD_ARGUMENT',
+    message: "unknown target 'nope': use one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host",
+  },
+  {
+    what: 'board check on a dead port',
+    args: ['board-check', '--port', 'tcp:127.0.0.1:1'],
+    code: 'LINK_FAILED',
+    message: 'cannot connect to tcp:127.0.0.1:1',
+  },
   // Command-line syntax.
   {
     what: 'misspelt command',
@@ -363,6 +504,24 @@ function fixtures(): void {
   const mnist = fs.readFileSync(path.join(repoRoot, 'testdata', 'models', 'mnist_int8.tflite'));
   fs.writeFileSync(path.join(tmp, 'truncated.tflite'), mnist.subarray(0, 2000));
   fs.mkdirSync(path.join(tmp, 'adir'));
+  const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
+  for (const [to, from] of [
+    ['kws.tflite', 'models/kws_ref_model.tflite'],
+    ['ic.tflite', 'models/pretrainedResnet_quant.tflite'],
+    ['ic.json', 'golden/pretrainedResnet_quant.json'],
+    ['str_ww.tflite', 'models/str_ww_ref_model.tflite'],
+    ['str_ww.json', 'golden/str_ww_ref_model.json'],
+  ])
+    fs.copyFileSync(path.join(mlperf, from!), path.join(tmp, to!));
+  fs.mkdirSync(path.join(tmp, 'icset'));
+  for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(tmp, 'icset', `in_${i}.bin`), Buffer.alloc(3072));
+  fs.mkdirSync(path.join(tmp, 'badsize'));
+  fs.writeFileSync(path.join(tmp, 'badsize', 'short.bin'), Buffer.alloc(100));
+  fs.mkdirSync(path.join(tmp, 'badcsv'));
+  fs.writeFileSync(path.join(tmp, 'badcsv', 'y_labels.csv'), 'gone.bin, 12, 3, 490, 490\n');
+  fs.writeFileSync(path.join(tmp, 'labels2.txt'), 'yes\nno\n');
+  fs.mkdirSync(path.join(tmp, 'nonempty'));
+  fs.writeFileSync(path.join(tmp, 'nonempty', 'main.ts'), '');
   fs.writeFileSync(path.join(tmp, 'garbage.xsirec'), new Prng(7).bytes(1000));
   new RecordingWriter(path.join(tmp, 'empty.xsirec'), { createdAt: 'now', protocol: 1 }).close();
   fs.writeFileSync(path.join(tmp, 'notresult.json'), '{"a": 1}\n');

@@ -85,7 +85,7 @@ function checkInputBuffer(set: InputSet, bytes: number, target: Target): void {
   const platform = manifestPlatformOverride() ?? target;
   throw new XsinferError(
     'BAD_ARGUMENT',
-    `--inputs ${set.description}: ${set.cases.length} cases make a ${bytes.toLocaleString('en-US')}-byte input set; ${platform}'s input buffer holds ${capacity.toLocaleString('en-US')} (manifest.json defines.inputs.bytes): ${fit > 0 ? `use --cases ${fit}` : 'not even one case fits'}`,
+    `--inputs ${set.description}: ${set.cases.length} cases make an input set of ${bytes.toLocaleString('en-US')} bytes; ${platform}'s input buffer holds ${capacity.toLocaleString('en-US')} (manifest.json defines.inputs.bytes): ${fit > 0 ? `use --cases ${fit}` : 'not even one case fits'}`,
   );
 }
 
