@@ -3,7 +3,9 @@
 // kernels — each run checked bit-exact against real TFLM's outputs on the device and the
 // JS and C answers compared. vww (333,288 bytes) and ad01 (276,976) span both model
 // slots. With the F769's manifest settings the models that fit its main arena run, and an
-// input set larger than its input buffer is refused before anything boots.
+// input set larger than its input buffer is refused before anything boots; a model larger
+// than the main arena is refused by the app's setup with the bytes it needs.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,4 +96,46 @@ describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
       /input set of 27,696 bytes; stm32f769i-disco's input buffer holds 16,384 \(manifest.json defines.inputs.bytes\)/,
     );
   }, 300_000);
+
+  it('a model whose arena exceeds the main arena is refused with the bytes it needs (host, 16 KB arena)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-arena-'));
+    const manifest = path.join(dir, 'manifest.json');
+    try {
+      fs.writeFileSync(
+        manifest,
+        JSON.stringify({ include: path.join(repoRoot, 'manifest.json'), defines: { arena: { main: 16384 } } }),
+      );
+      const r = xsinfer(
+        '--manifest',
+        manifest,
+        'bench',
+        '--target',
+        'host',
+        '--model',
+        path.join(mlperf, 'models', 'kws_ref_model.tflite'),
+        '--inputs',
+        path.join(mlperf, 'golden', 'kws_ref_model.json'),
+        '--cases',
+        '1',
+        '-n',
+        '1',
+        '-w',
+        '0',
+        '-k',
+        'optimized',
+        '--no-ops',
+        '-o',
+        path.join(dir, 'out'),
+      );
+      expect(r.status, r.stderr).toBe(5);
+      expect(r.stderr).toMatch(
+        /generic \(js, optimized, model upload\/model\) failed on the device: .*arena too small: needs \d+ bytes \(16384 given\)/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      // Its own build tree (host/build/manifest.ts buildName): not reused by anything else.
+      const tree = `host+m${crypto.createHash('sha1').update(manifest).digest('hex').slice(0, 8)}`;
+      fs.rmSync(path.join(repoRoot, 'build', tree), { recursive: true, force: true });
+    }
+  }, 600_000);
 });
