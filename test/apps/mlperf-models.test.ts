@@ -1,8 +1,8 @@
 // Every MLPerf Tiny model through `xsinfer bench --model FILE --inputs GOLDEN` on QEMU:
 // the generic app in TypeScript and in C, one golden case, one iteration, the optimized
-// kernels — each run checked bit-exact against real TFLM's outputs on the device and the
-// JS and C answers compared. vww (333,288 bytes) and ad01 (276,976) span both model
-// slots. With the F769's manifest settings the models that fit its main arena run, and an
+// kernels — each run checked bit-exact against real TFLM's outputs on the device, the JS
+// and C answers compared and the arena each needs reported. vww (333,288 bytes) and ad01
+// (276,976) span both model slots. With the F769's manifest settings the models that fit its main arena run, and an
 // input set larger than its input buffer is refused before anything boots; a model larger
 // than the main arena is refused by the app's setup with the bytes it needs.
 import crypto from 'node:crypto';
@@ -79,8 +79,14 @@ function expectCheckedAndAgreeing(r: ReturnType<typeof bench>): GenericCompariso
 describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
   for (const { model, kind } of models)
     it(`${model}: JS and C bit-exact against TFLM, same answers (${kind})`, () => {
-      const g = expectCheckedAndAgreeing(bench(model));
+      const r = bench(model);
+      const g = expectCheckedAndAgreeing(r);
       expect(g.answers).toHaveLength(1);
+      // The arena the model needs, as the device planned it, within QEMU's main arena.
+      const arena = r.result!.memory.arena.find((a) => a.model === `${model}.tflite (optimized)`);
+      expect(arena!.total).toBe(arena!.head + arena!.tail);
+      expect(arena!.total).toBeGreaterThan(1000);
+      expect(arena!.total).toBeLessThanOrEqual(98_304);
       if (kind === 'anomaly') {
         expect(g.answers[0]!.label).toBe(-1);
         expect(g.answers[0]!.value).toBeGreaterThan(0);

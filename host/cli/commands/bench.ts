@@ -6,6 +6,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { benchFromRecording, planRuns, runBench } from '../../bench/bench.ts';
+import { collectRuns } from '../../bench/collect.ts';
 import { modelChoice, UPLOADED_MODEL_ASSET, type RunSpec } from '../../bench/session-runs.ts';
 import { buildFirmware } from '../../build/firmware.ts';
 import { buildAppArchive, resolveAppSource } from '../../deploy/build-app.ts';
@@ -256,6 +257,18 @@ export function register(program: Command): void {
       if (generic)
         for (const run of result.runs)
           if (run.ops) run.ops = run.ops.map((o) => ({ ...o, macs: generic.macs[o.index] ?? 0 }));
+      // The arena the model needs, per kernel set, as the device planned it (C runs: the
+      // generic app's own interpreter; the same plan as JS's).
+      if (generic)
+        for (const run of collectRuns(records))
+          if (run.app === GENERIC_APP && run.impl === 'c' && run.arena)
+            result.memory.arena.push({
+              model: `${generic.modelName} (${run.kernels})`,
+              head: run.arena.head,
+              tail: run.arena.tail,
+              total: run.arena.used,
+              tflm: null,
+            });
       // The user's app and its C comparison are one app in the report.
       if (userApp)
         for (const run of result.runs) if (run.app === DEPLOYED_APP || run.app === GENERIC_APP) run.app = userApp.name;
