@@ -215,8 +215,9 @@ export async function runSession(opts: {
       `${e.message.replace(/^internal error: /, '')}\n(${session.records.length} records received so far are kept in ${recordingPath}; \`xsinfer report\` or \`replay\` reads it)`,
     );
   } finally {
-    recording.close();
+    // The link first: a frame still arriving must not meet a closed recording.
     await session.close().catch(() => undefined);
     device.kill();
+    recording.close();
   }
 }

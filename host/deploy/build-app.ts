@@ -89,6 +89,15 @@ export function resolveAppSource(spec: string): AppSource {
   if (!fs.existsSync(abs)) throw new XsinferError('BAD_ARGUMENT', `no app at ${spec}`);
   const standalone = fs.statSync(abs).isDirectory() ? standaloneSource(abs) : null;
   if (standalone) return standalone;
+  if (
+    fs.statSync(abs).isDirectory() &&
+    !fs.existsSync(path.join(abs, 'manifest.json')) &&
+    !fs.existsSync(path.join(abs, 'main.ts'))
+  )
+    throw new XsinferError(
+      'BAD_ARGUMENT',
+      `${spec} has no main.ts and no manifest.json: not an app (\`xsinfer new DIR\` makes one)`,
+    );
   let appDir = abs;
   let mainFile = 'main.ts';
   let name: string | undefined;

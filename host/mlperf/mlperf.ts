@@ -54,10 +54,17 @@ export interface MlperfResult {
   files: { txt: string; json: string };
 }
 
-/** The task a model is for, from its input shape and output (MLPerf Tiny's four). */
-export function guessTask(io: ModelIo, kind: InputSet['kind']): MlperfTask {
+/** The task a model is for, from its input shape and output (MLPerf Tiny's four). The
+ * streaming wake-word model (input 1×30×1×40) has none: MLPerf Tiny runs it by streaming
+ * audio, not through the runner's db / infer commands. */
+export function guessTask(io: ModelIo, kind: InputSet['kind'], model = 'the model'): MlperfTask {
   if (kind === 'anomaly') return 'ad01';
   const shape = io.input.shape.join('x');
+  if (shape === '1x30x1x40')
+    throw new XsinferError(
+      'NOT_SUPPORTED',
+      `${model} looks like MLPerf Tiny's streaming wake-word model (input 1x30x1x40), which the benchmark streams audio into rather than driving through db/infer: use \`xsinfer bench --model\` for it, or --task kws01 to run it as one-shot inferences`,
+    );
   if (shape === '1x96x96x3') return 'vww01';
   if (shape === '1x32x32x3') return 'ic01';
   return 'kws01';
@@ -112,7 +119,21 @@ export async function runMlperf(opts: MlperfOptions): Promise<MlperfResult> {
     throw new XsinferError('BAD_ARGUMENT', 'mlperf needs real inputs: a directory or a golden JSON');
   const io = modelIo(opts.model);
   const set = loadInputSet(opts.inputs, io, { cases: opts.cases ?? Number.MAX_SAFE_INTEGER });
-  const task = opts.task ?? guessTask(io, set.kind);
+  const task = opts.task ?? guessTask(io, set.kind, path.basename(opts.model));
+  // What accuracy mode scores is checked before anything boots.
+  if (opts.mode === 'accuracy') {
+    const labels = set.cases.filter((c) => c.truth !== undefined).map((c) => c.truth!);
+    if (labels.length === 0)
+      throw new XsinferError(
+        'BAD_ARGUMENT',
+        `accuracy mode needs a truth CSV in ${opts.inputs} (file, classes, class, …): a directory of .bin inputs with one`,
+      );
+    if (task === 'ad01' && (!labels.includes(1) || !labels.some((l) => l !== 1)))
+      throw new XsinferError(
+        'BAD_ARGUMENT',
+        `AUC needs both normal (0) and anomalous (1) inputs in the truth CSV of ${opts.inputs}`,
+      );
+  }
   const { link, kill, device } = await open(opts, task);
   const dut = new DutLink(link.stream);
   try {

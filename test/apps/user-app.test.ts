@@ -2,7 +2,9 @@
 // TypeScript type-checks against the device typings and the package modules "xsinfer/*",
 // and `xsinfer bench --app DIR` deploys it to QEMU and measures it against the generic C
 // app on the same model and inputs (the scaffold's defaults: MLPerf Tiny's KWS model and
-// TFLM's golden outputs, so every iteration is checked).
+// TFLM's golden outputs, so every iteration is checked). `new --model/--kind` scaffolds the
+// other kinds: an anomaly app on MLPerf's AD autoencoder (golden, checked) and a
+// regression app on a float32 model with generated inputs (unchecked: JS against C).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -70,4 +72,67 @@ describe('a user app scaffolded outside the repository', () => {
     expect(result.generic.map((g) => g.agree)).toEqual([true, true]);
     expect(result.overhead.length).toBeGreaterThan(0);
   });
+
+  function benchApp(app: string): BenchResult & { generic: GenericComparison[] } {
+    const r = xsinfer(
+      'bench',
+      '--app',
+      app,
+      '-n',
+      '2',
+      '-w',
+      '0',
+      '-k',
+      'optimized',
+      '--no-ops',
+      '-o',
+      path.join(parent, `out-${path.basename(app)}`),
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.last) as BenchResult & { generic: GenericComparison[] };
+  }
+
+  it('new --model ad01 makes an anomaly app (kind from the model, golden outputs found): checked, JS = C', () => {
+    const app = path.join(parent, 'my-anomaly');
+    const r = xsinfer(
+      'new',
+      app,
+      '--model',
+      path.join(repoRoot, 'testdata', 'mlperf', 'models', 'ad01_int8.tflite'),
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.last)).toMatchObject({ kind: 'anomaly' });
+    expect(fs.readFileSync(path.join(app, 'main.ts'), 'utf8')).toMatch(/mean squared error/);
+    const result = benchApp(app);
+    for (const run of result.runs) expect(run.correct, `${run.impl}`).toBe(true);
+    const [g] = result.generic;
+    expect(g!.agree).toBe(true);
+    expect(g!.answers[0]!.label).toBe(-1);
+    expect(g!.answers[0]!.value).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('new --kind regression on a float32 model writes generated inputs; its answers equal the generic C app', () => {
+    const app = path.join(parent, 'my-regression');
+    const r = xsinfer(
+      'new',
+      app,
+      '--model',
+      path.join(repoRoot, 'testdata', 'models', 'hello_world_float.tflite'),
+      '--kind',
+      'regression',
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const { files } = JSON.parse(r.last) as { files: string[] };
+    expect(files).toEqual(expect.arrayContaining(['inputs/in_0.bin', 'inputs/in_3.bin', 'hello_world_float.tflite']));
+    expect(fs.statSync(path.join(app, 'inputs', 'in_0.bin')).size).toBe(4);
+    const result = benchApp(app);
+    for (const run of result.runs) expect(run.correct, `${run.impl}`).toBeNull();
+    const [g] = result.generic;
+    expect(g!.agree).toBe(true);
+    expect(g!.answers.map((a) => a.name)).toEqual(['in_0.bin', 'in_1.bin']);
+    expect(g!.answers[0]!.value).not.toBe(g!.answers[1]!.value);
+  }, 300_000);
 });

@@ -221,6 +221,106 @@ const cases: Case[] = [
     ['missing argument', 'inspect', "missing required argument 'model' (--help lists the options)"],
     ['nothing to deploy', 'deploy', 'nothing to deploy: give an app directory or manifest, and/or --model'],
   ]),
+  // Any model, any inputs, your own app, MLPerf Tiny (kws.tflite: MLPerf Tiny's KWS model).
+  ...rows('BAD_ARGUMENT', [
+    [
+      'input file of the wrong size',
+      'bench --model kws.tflite --inputs badsize',
+      "input short.bin has 100 bytes; the model's input 0 (int8[1,49,10,1]) takes 490",
+    ],
+    [
+      'empty input directory',
+      'bench --model kws.tflite --inputs adir',
+      '--inputs adir: no inputs (no .bin files and no rows in a truth CSV)',
+    ],
+    [
+      'missing input directory',
+      'bench --model kws.tflite --inputs nodir',
+      '--inputs nodir: no such directory or file (or random[:SEED[:CASES]])',
+    ],
+    [
+      'truth CSV naming a missing file',
+      'bench --model kws.tflite --inputs badcsv',
+      '--inputs badcsv: the truth CSV names gone.bin, which is not there',
+    ],
+    [
+      'labels file of the wrong length',
+      'bench --model kws.tflite --inputs random --labels labels2.txt',
+      '--labels labels2.txt: 2 names for a model with 12 outputs (one name a line)',
+    ],
+    [
+      'golden file of another model',
+      'bench --model kws.tflite --inputs ic.json',
+      "--inputs ic.json: its input is int8 of 3072 bytes, the model's input 0 is int8 of 490",
+    ],
+    [
+      'input set larger than the input buffer',
+      '--manifest-platform stm32f769i-disco bench --model ic.tflite --inputs icset',
+      "--inputs icset: 6 cases make an input set of 18,480 bytes; stm32f769i-disco's input buffer holds 16,384 (manifest.json defines.inputs.bytes): use --cases 5",
+    ],
+    [
+      'unknown model kind',
+      'bench --model kws.tflite --inputs random --kind detection',
+      '--kind detection: use classification, anomaly, regression',
+    ],
+    ['inputs without a model', 'bench --inputs random', 'the generic app needs --model FILE.tflite (none given)'],
+    ['app directory that is not there', 'bench --app noapp', 'no app at noapp'],
+    [
+      'app directory without an app',
+      'bench --app adir',
+      'adir has no main.ts and no manifest.json: not an app (`xsinfer new DIR` makes one)',
+    ],
+    ['scaffold into a directory with files', 'new nonempty', 'nonempty exists and is not an empty directory'],
+    [
+      'scaffold an unknown kind',
+      'new app2 --kind detection',
+      '--kind detection: use classification, anomaly, regression',
+    ],
+    [
+      'scaffold with inputs that do not fit the model',
+      'new app3 --model kws.tflite --inputs badsize',
+      "input short.bin has 100 bytes; the model's input 0 (int8[1,49,10,1]) takes 490",
+    ],
+    ['MLPerf run without a model', 'mlperf --inputs ic.json', 'mlperf needs --model FILE.tflite'],
+    [
+      'MLPerf run on random inputs',
+      'mlperf --model kws.tflite --inputs random',
+      'mlperf needs real inputs: a directory or a golden JSON',
+    ],
+    [
+      'MLPerf unknown mode',
+      'mlperf --model kws.tflite --inputs badsize --mode fast',
+      '--mode fast: use performance or accuracy',
+    ],
+    [
+      'MLPerf accuracy without truth',
+      'mlperf --model ic.tflite --inputs ic.json --mode accuracy',
+      'accuracy mode needs a truth CSV in ic.json (file, classes, class, …): a directory of .bin inputs with one',
+    ],
+    [
+      'board check of an unknown target',
+      'board-check --target nope',
+      "unknown target 'nope': use one of mps2-an500, mps2-an386, stm32f769i-disco, stm32f413zh-nucleo, host",
+    ],
+  ]),
+  ...rows('FILE_ERROR', [
+    ['scaffold with a missing model', 'new app1 --model nope.tflite', '--model nope.tflite: no such file'],
+  ]),
+  ...rows('NOT_SUPPORTED', [
+    [
+      'MLPerf streaming wake word',
+      'mlperf --model str_ww.tflite --inputs str_ww.json',
+      "str_ww.tflite looks like MLPerf Tiny's streaming wake-word model (input 1x30x1x40)",
+    ],
+  ]),
+  ...rows('LINK_FAILED', [
+    [
+      'MLPerf board on a dead port',
+      'mlperf --model ic.tflite --inputs ic.json --port tcp:127.0.0.1:1',
+      'cannot connect to tcp:127.0.0.1:1',
+    ],
+    ['board check on a dead port', 'board-check --port tcp:127.0.0.1:1', 'cannot connect to tcp:127.0.0.1:1'],
+  ]),
 ];
 
 interface Outcome {
@@ -239,6 +339,24 @@ function fixtures(): void {
   const mnist = fs.readFileSync(path.join(repoRoot, 'testdata', 'models', 'mnist_int8.tflite'));
   fs.writeFileSync(path.join(tmp, 'truncated.tflite'), mnist.subarray(0, 2000));
   fs.mkdirSync(path.join(tmp, 'adir'));
+  const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
+  for (const [to, from] of [
+    ['kws.tflite', 'models/kws_ref_model.tflite'],
+    ['ic.tflite', 'models/pretrainedResnet_quant.tflite'],
+    ['ic.json', 'golden/pretrainedResnet_quant.json'],
+    ['str_ww.tflite', 'models/str_ww_ref_model.tflite'],
+    ['str_ww.json', 'golden/str_ww_ref_model.json'],
+  ])
+    fs.copyFileSync(path.join(mlperf, from!), path.join(tmp, to!));
+  fs.mkdirSync(path.join(tmp, 'icset'));
+  for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(tmp, 'icset', `in_${i}.bin`), Buffer.alloc(3072));
+  fs.mkdirSync(path.join(tmp, 'badsize'));
+  fs.writeFileSync(path.join(tmp, 'badsize', 'short.bin'), Buffer.alloc(100));
+  fs.mkdirSync(path.join(tmp, 'badcsv'));
+  fs.writeFileSync(path.join(tmp, 'badcsv', 'y_labels.csv'), 'gone.bin, 12, 3, 490, 490\n');
+  fs.writeFileSync(path.join(tmp, 'labels2.txt'), 'yes\nno\n');
+  fs.mkdirSync(path.join(tmp, 'nonempty'));
+  fs.writeFileSync(path.join(tmp, 'nonempty', 'main.ts'), '');
   fs.writeFileSync(path.join(tmp, 'garbage.xsirec'), new Prng(7).bytes(1000));
   new RecordingWriter(path.join(tmp, 'empty.xsirec'), { createdAt: 'now', protocol: 1 }).close();
   fs.writeFileSync(path.join(tmp, 'notresult.json'), '{"a": 1}\n');

@@ -2,7 +2,8 @@
 // MLPerf Tiny runner talks to a board ('%'-ended commands, "\r\n" lines up to m-ready):
 // every command, infer + results against TFLM's golden output, bad arguments answered
 // with e-[...] while the board stays up, the TypeScript and the C app giving the same
-// results; then `xsinfer mlperf` end to end for kws and ic, and the AUC it scores AD with.
+// results; then `xsinfer mlperf` end to end for kws, ic, ad01 and vww, the AUC it scores AD
+// with, and what it refuses before booting (no truth to score, str_ww's streaming task).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -185,6 +186,62 @@ describe('xsinfer mlperf', () => {
     for (const a of result.answers) {
       expect(a.results).toHaveLength(1);
       expect(a.results[0]).toBeGreaterThan(0);
+    }
+  });
+
+  it('vww accuracy with the C app: the 333,288-byte model and its 27,648-byte input', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
+    const r = xsinfer(
+      'mlperf',
+      '--model',
+      path.join(mlperf, 'models', 'vww_96_int8.tflite'),
+      '--inputs',
+      dataset('vww_96_int8'),
+      '--mode',
+      'accuracy',
+      '--cases',
+      '1',
+      '-o',
+      out,
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.last) as MlperfResult;
+    expect(result).toMatchObject({ task: 'vww01', mode: 'accuracy', impl: 'c', inputs: 1, accuracy: 1 });
+    expect(result.answers[0]!.results).toHaveLength(2);
+  }, 300_000);
+
+  it('refuses, before booting, what it cannot score or run: one line each', () => {
+    const ad01 = path.join(mlperf, 'models', 'ad01_int8.tflite');
+    const adNormal = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-ad-'));
+    fs.writeFileSync(path.join(adNormal, 'in_0.bin'), Buffer.alloc(640));
+    fs.writeFileSync(path.join(adNormal, 'y_labels.csv'), 'in_0.bin, 2, 0, 640, 640\n');
+    for (const [args, status, pattern] of [
+      [
+        ['--model', kwsModel, '--inputs', path.join(mlperf, 'golden', 'kws_ref_model.json'), '--mode', 'accuracy'],
+        2,
+        /accuracy mode needs a truth CSV/,
+      ],
+      [
+        ['--model', ad01, '--inputs', adNormal, '--mode', 'accuracy'],
+        2,
+        /AUC needs both normal \(0\) and anomalous \(1\)/,
+      ],
+      [
+        [
+          '--model',
+          path.join(mlperf, 'models', 'str_ww_ref_model.tflite'),
+          '--inputs',
+          path.join(mlperf, 'golden', 'str_ww_ref_model.json'),
+        ],
+        7,
+        /streaming wake-word model .* --task kws01/,
+      ],
+    ] as const) {
+      const r = xsinfer('mlperf', ...args);
+      expect(r.status, r.stderr).toBe(status);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
     }
   });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { benchFromRecording, planRuns, runBench } from '../../bench/bench.ts';
+import { collectRuns } from '../../bench/collect.ts';
 import { modelChoice, UPLOADED_MODEL_ASSET, type RunSpec } from '../../bench/session-runs.ts';
 import { buildFirmware } from '../../build/firmware.ts';
 import { buildAppArchive, resolveAppSource } from '../../deploy/build-app.ts';
@@ -26,7 +27,10 @@ const DEPLOYED_APP = 'deployed';
 import { XsinferError } from '../../errors.ts';
 import { log, printJson } from '../output.ts';
 import { compareGeneric, GENERIC_APP, renderGeneric } from '../../generic/compare.ts';
+import { manifestPlatformOverride, resolveManifest } from '../../build/manifest.ts';
+import type { Target } from '../../targets.ts';
 import {
+  INPUT_SET_HEADER_BYTES,
   encodeInputSet,
   kinds,
   loadInputSet,
@@ -69,7 +73,29 @@ interface BenchCliOptions {
 }
 
 /** `--inputs` (or `--apps generic`): the generic app on the --model file with this input set. */
-function genericSetup(opts: BenchCliOptions): {
+/** The input buffer of the firmware this command builds (defines.inputs.bytes; the
+ * firmware's default 64 KB): an input set larger than it is refused here, before anything
+ * boots, saying how many cases fit. */
+function checkInputBuffer(set: InputSet, bytes: number, target: Target): void {
+  const manifest = resolveManifest(target);
+  const capacity = Number(manifest.defines.MODDEF_INPUTS_BYTES ?? 64 * 1024);
+  if (bytes <= capacity) return;
+  // encodeInputSet's layout: header, inputs to a 4-byte boundary, expected outputs, to 16.
+  const size = (n: number) =>
+    Math.ceil((INPUT_SET_HEADER_BYTES + Math.ceil((n * set.inputBytes) / 4) * 4 + n * set.outputBytes) / 16) * 16;
+  let fit = 0;
+  while (fit < set.cases.length && size(fit + 1) <= capacity) fit++;
+  const platform = manifestPlatformOverride() ?? target;
+  throw new XsinferError(
+    'BAD_ARGUMENT',
+    `--inputs ${set.description}: ${set.cases.length} cases make an input set of ${bytes.toLocaleString('en-US')} bytes; ${platform}'s input buffer holds ${capacity.toLocaleString('en-US')} (manifest.json defines.inputs.bytes): ${fit > 0 ? `use --cases ${fit}` : 'not even one case fits'}`,
+  );
+}
+
+function genericSetup(
+  opts: BenchCliOptions,
+  target?: Target,
+): {
   set: InputSet;
   upload: { name: string; data: Uint8Array };
   modelName: string;
@@ -96,9 +122,11 @@ function genericSetup(opts: BenchCliOptions): {
     ...(opts.cases ? { cases: int(opts.cases, '--cases') } : {}),
     ...(opts.topK ? { topK: int(opts.topK, '--top-k') } : {}),
   });
+  const data = encodeInputSet(set);
+  if (target !== undefined) checkInputBuffer(set, data.length, target);
   return {
     set,
-    upload: { name: 'inputs', data: encodeInputSet(set) },
+    upload: { name: 'inputs', data },
     modelName: path.basename(opts.model),
     macs: io.model.ops.map((op) => opMacs(io.model, op).macs),
   };
@@ -164,6 +192,7 @@ export function register(program: Command): void {
         const defaults = appDefaults(userApp.appDir);
         opts.model ??= defaults.model;
         opts.inputs ??= defaults.inputs;
+        opts.kind ??= defaults.kind;
       }
       const apps =
         opts.inputs !== undefined || userApp
@@ -176,7 +205,9 @@ export function register(program: Command): void {
               'person_detect',
               GENERIC_APP,
             ] as const);
-      const generic = apps.includes(GENERIC_APP) ? genericSetup(opts) : undefined;
+      const generic = apps.includes(GENERIC_APP)
+        ? genericSetup(opts, opts.port === undefined ? target : undefined)
+        : undefined;
       const impls = listOption('--impl', opts.impl, ['js', 'c'] as const);
       const kernels = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const) as KernelSet[];
       const iterations = intOption('-n, --iterations', opts.iterations, 1, 10_000);
@@ -240,6 +271,18 @@ export function register(program: Command): void {
       if (generic)
         for (const run of result.runs)
           if (run.ops) run.ops = run.ops.map((o) => ({ ...o, macs: generic.macs[o.index] ?? 0 }));
+      // The arena the model needs, per kernel set, as the device planned it (C runs: the
+      // generic app's own interpreter; the same plan as JS's).
+      if (generic)
+        for (const run of collectRuns(records))
+          if (run.app === GENERIC_APP && run.impl === 'c' && run.arena)
+            result.memory.arena.push({
+              model: `${generic.modelName} (${run.kernels})`,
+              head: run.arena.head,
+              tail: run.arena.tail,
+              total: run.arena.used,
+              tflm: null,
+            });
       // The user's app and its C comparison are one app in the report.
       if (userApp)
         for (const run of result.runs) if (run.app === DEPLOYED_APP || run.app === GENERIC_APP) run.app = userApp.name;
