@@ -493,9 +493,10 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
  * array held there, [params, values...]: params a host object whose chunk holds the C
  * parameters, then the bound values. It is kept alive with the function, swept and moved
  * like any array, and read in place by the callback. */
-void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
-                     const xsSlot *values, int32_t count, const void *params,
+void xsinfer_xs_bind(xsMachine *the, xsSlot *out, const char *name, xsCallback callback,
+                     int32_t length, const xsSlot *values, int32_t count, const void *params,
                      uint32_t params_bytes) {
+  txID id = name ? fxID(the, (txString)name) : XS_NO_ID;
   fxNewArray(the, count + 1); /* stack: array (rooted while the rest allocates) */
   fxNewHostObject(the, NULL); /* stack: params, array */
   fxSetHostChunk(the, the->stack, (void *)params, (txSize)params_bytes);
@@ -508,8 +509,8 @@ void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t l
     fxSetIndex(the, (txIndex)i); /* consumes the array, leaves the value */
     mxPop();
   }
-  mxPop();                                                      /* stack: array */
-  fxNewHostFunction(the, callback, length, XS_NO_ID, XS_NO_ID); /* stack: function, array */
+  mxPop();                                                /* stack: array */
+  fxNewHostFunction(the, callback, length, id, XS_NO_ID); /* stack: function, array */
   mxFunctionInstanceHome(the->stack->value.reference)->value.home.object =
       (the->stack + 1)->value.reference;
   *out = *(xsSlot *)the->stack;

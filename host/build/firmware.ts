@@ -80,7 +80,10 @@ async function generateSources(target: Target, buildDir: string, flavour: Flavou
   );
   const manifest = resolveManifest(target);
   for (const warning of manifest.warnings) process.stderr.write(warning + '\n');
-  writeIfChanged(path.join(buildDir, 'gen', 'mc.defines.h'), definesHeader(manifest.defines, manifest.config, manifest.apps));
+  writeIfChanged(
+    path.join(buildDir, 'gen', 'mc.defines.h'),
+    definesHeader(manifest.defines, manifest.config, manifest.apps),
+  );
   writeIfChanged(path.join(buildDir, 'gen', 'mc_config.c'), configTable(manifest.config));
   generateAssets(buildDir, manifest.apps);
   // The device TypeScript → XS archive step exists once the XS port is in the tree.

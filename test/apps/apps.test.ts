@@ -108,9 +108,10 @@ describe('QEMU counts of JS runs', () => {
     expect(strip(a.records)).toEqual(strip(b.records));
     // The micro-benchmarks read the timer around single shots: the timer's phase against
     // the instruction count depends on how long the guest waited for the host's command,
-    // so each figure repeats to within one timer tick (40/128 instruction), not exactly.
+    // so a single read is within one timer tick (40/128 instruction) and each figure, a span
+    // less the timer pair's own measured cost (device/lib/micro-bench.ts), within two.
     const tick = sessionTick(a.records);
-    const oneTick = tick.num / tick.den;
+    const twoTicks = (2 * tick.num) / tick.den;
     const ma = microFromRecords(a.records, tick)!;
     const mb = microFromRecords(b.records, sessionTick(b.records))!;
     const flat = (m: object): [string, number][] =>
@@ -123,7 +124,7 @@ describe('QEMU counts of JS runs', () => {
       );
     const fb = new Map(flat(mb));
     expect(flat(ma).length).toBeGreaterThan(20);
-    for (const [key, value] of flat(ma)) expect(Math.abs(value - fb.get(key)!), key).toBeLessThanOrEqual(oneTick);
+    for (const [key, value] of flat(ma)) expect(Math.abs(value - fb.get(key)!), key).toBeLessThanOrEqual(twoTicks);
   });
 
   it('put INVOKE from JS within 700 instructions of C (the binding call path, timer reads included)', async () => {

@@ -38,7 +38,9 @@ describe('firmware flavours', () => {
 
   it('refuses an unknown flavour', () => {
     process.env.XSINFER_FLAVOUR = 'fast';
-    expect(() => buildName('mps2-an500')).toThrow(/XSINFER_FLAVOUR=fast: not a firmware flavour \(release, debug, profile\)/);
+    expect(() => buildName('mps2-an500')).toThrow(
+      /XSINFER_FLAVOUR=fast: not a firmware flavour \(release, debug, profile\)/,
+    );
   });
 });
 

@@ -183,9 +183,10 @@ int xsinfer_xs_arg_typed(xsMachine *the, int32_t index, xsinfer_xs_typed_t *out)
  * numbers) are copied into an array the function keeps alive, `params` (C parameters,
  * copied) into a host chunk beside them; nothing else can reach or change either. Leaves
  * the function in *out. A helper "prepared" in an app's setup binds its fixed arguments
- * this way, so each timed call passes only what varies. */
-void xsinfer_xs_bind(xsMachine *the, xsSlot *out, xsCallback callback, int32_t length,
-                     const xsSlot *values, int32_t count, const void *params,
+ * this way, so each timed call passes only what varies. `name` (or NULL) is the
+ * function's name, which profiles and stack traces show. */
+void xsinfer_xs_bind(xsMachine *the, xsSlot *out, const char *name, xsCallback callback,
+                     int32_t length, const xsSlot *values, int32_t count, const void *params,
                      uint32_t params_bytes);
 /* The running host function's bound values in place (*count of them) and its params;
  * NULL, 0 and NULL for a function not made by xsinfer_xs_bind. Valid until JS runs again

@@ -424,9 +424,9 @@ static int32_t strided_offset(xsMachine *the, const char *fn, int32_t stride, in
   return (int32_t)offset;
 }
 
-static void bind_prepared(xsMachine *the, xsCallback run, int32_t length, const xsSlot *values,
-                          int32_t count, const prepared_params_t *params) {
-  xsinfer_xs_bind(the, &xsResult, run, length, values, count, params, sizeof *params);
+static void bind_prepared(xsMachine *the, const char *name, xsCallback run, int32_t length,
+                          const xsSlot *values, int32_t count, const prepared_params_t *params) {
+  xsinfer_xs_bind(the, &xsResult, name, run, length, values, count, params, sizeof *params);
 }
 
 /* prepareQuantize(dst, dstOffset, src, count, scale, zeroPoint, srcStride = 1)
@@ -470,7 +470,7 @@ void xs_helpers_prepare_quantize(xsMachine *the) {
   xsSlot values[2];
   values[0] = xsArg(0);
   values[1] = xsArg(2);
-  bind_prepared(the, run_quantize, 1, values, 2, &p);
+  bind_prepared(the, "quantize", run_quantize, 1, values, 2, &p);
 }
 
 /* prepareMapBytes(dst, dstOffset, src, count, table, srcStride = 1)
@@ -516,7 +516,7 @@ void xs_helpers_prepare_map_bytes(xsMachine *the) {
   values[0] = xsArg(0);
   values[1] = xsArg(2);
   values[2] = xsArg(4);
-  bind_prepared(the, run_map_bytes, 1, values, 3, &p);
+  bind_prepared(the, "mapBytes", run_map_bytes, 1, values, 3, &p);
 }
 
 /* prepareCopy(dst, src, count) → (dstOffset, srcOffset) => void */
@@ -551,7 +551,7 @@ void xs_helpers_prepare_copy(xsMachine *the) {
   xsSlot values[2];
   values[0] = xsArg(0);
   values[1] = xsArg(1);
-  bind_prepared(the, run_copy, 2, values, 2, &p);
+  bind_prepared(the, "copy", run_copy, 2, values, 2, &p);
 }
 
 /* prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) → () => result:
@@ -607,7 +607,7 @@ void xs_helpers_prepare_result(xsMachine *the) {
   xsSlot values[2];
   values[0] = xsArg(0);
   values[1] = xsArg(1);
-  bind_prepared(the, run_result, 0, values, 2, &p);
+  bind_prepared(the, "result", run_result, 0, values, 2, &p);
 }
 
 #else

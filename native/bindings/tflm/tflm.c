@@ -311,7 +311,8 @@ static void run_invoker(xsMachine *the) {
 void xs_tflm_invoker(xsMachine *the) {
   uint32_t handle = (uint32_t)int_arg(the, 1, "handle", 0, INT32_MAX);
   xsSlot interpreter = xsArg(0);
-  xsinfer_xs_bind(the, &xsResult, run_invoker, 0, &interpreter, 1, &handle, sizeof handle);
+  xsinfer_xs_bind(the, &xsResult, "invoke", run_invoker, 0, &interpreter, 1, &handle,
+                  sizeof handle);
 }
 
 /* bind(interpreter, handle): the handle as the instance's host data, for invoke(). */
