@@ -51,7 +51,7 @@ async function requireEngineSessions(session: DeviceSession, info: InfoRecord, c
     if (err.record.codeName === 'badState') return;
     throw new XsinferError(
       'NOT_SUPPORTED',
-      `${command} over the wire: the firmware on ${info.target} (build ${info.build}) has no engine sessions (${err.record.message}); stm32f413zh-nucleo is built without them, its image region is full`,
+      `${command} over the wire: the firmware on ${info.target} (build ${info.build}) has no engine sessions (${err.record.message}); a target whose image region is full is built without them`,
     );
   }
 }

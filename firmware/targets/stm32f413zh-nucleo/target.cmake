@@ -11,9 +11,6 @@ set(XSINFER_RAM_LIMIT 327680)
 # The XS test programs link every app and the pure-TS front end's tables: more than the
 # 768 KB image region. The main firmware (xsinfer) runs the same apps over the wire.
 set(XSINFER_SKIP_PROGRAMS xs-frontend)
-# The main image fills the region to within 2 KB: no engine sessions (verify and
-# bench-engine over the wire, 3.3 KB); the firmware refuses them with error 4.
-set(XSINFER_NO_ENGINE_SESSIONS ON)
 # The one target built for size: at -O2 the main image is 824 KB, over half of the
 # 1.5 MB. Everything (XS, engine, C apps) gets -Os alike, so the board's JS-vs-C
 # comparison stays like for like; its stand-in mps2-an386 keeps the -O2 of every other
