@@ -194,6 +194,20 @@ static int copyable(const xsinfer_xs_typed_t *dst, const xsinfer_xs_typed_t *src
   }
 }
 
+/* dst[dstOffset + i] = src[srcOffset + i] for i < count, both ranges checked; the arrays
+ * hold the same element type (the callers check), and may overlap. */
+static inline __attribute__((always_inline)) void copy_elements(xsMachine *the, const char *fn,
+                                                                const xsinfer_xs_typed_t *dst,
+                                                                int32_t dst_offset,
+                                                                const xsinfer_xs_typed_t *src,
+                                                                int32_t src_offset, int32_t count) {
+  range_check(the, fn, "dst", dst_offset, count, dst->length);
+  range_check(the, fn, "src", src_offset, count, src->length);
+  const uint32_t size = dst->element_bytes;
+  memmove((uint8_t *)dst->data + (size_t)dst_offset * size,
+          (const uint8_t *)src->data + (size_t)src_offset * size, (size_t)count * size);
+}
+
 /* copy(dst, dstOffset, src, srcOffset, count) */
 void xs_helpers_copy(xsMachine *the) {
   static const char fn[] = "copy";
@@ -205,11 +219,7 @@ void xs_helpers_copy(xsMachine *the) {
   int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
   int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
-  range_check(the, fn, "dst", dst_offset, count, dst.length);
-  range_check(the, fn, "src", src_offset, count, src.length);
-  const uint32_t size = dst.element_bytes;
-  memmove((uint8_t *)dst.data + (size_t)dst_offset * size,
-          (const uint8_t *)src.data + (size_t)src_offset * size, (size_t)count * size);
+  copy_elements(the, fn, &dst, dst_offset, &src, src_offset, count);
 }
 
 /* copyRing(dst, dstOffset, ring, start, count): dst[dstOffset + i] = ring[(start + i) %
@@ -530,11 +540,7 @@ static void run_copy(xsMachine *the) {
   bound_typed(the, &v[1], fn, "src", &src);
   int32_t dst_offset = offset_arg(the, 0, fn, "dstOffset");
   int32_t src_offset = offset_arg(the, 1, fn, "srcOffset");
-  range_check(the, fn, "dst", dst_offset, count, dst.length);
-  range_check(the, fn, "src", src_offset, count, src.length);
-  const uint32_t size = dst.element_bytes;
-  memmove((uint8_t *)dst.data + (size_t)dst_offset * size,
-          (const uint8_t *)src.data + (size_t)src_offset * size, (size_t)count * size);
+  copy_elements(the, fn, &dst, dst_offset, &src, src_offset, count);
 }
 
 void xs_helpers_prepare_copy(xsMachine *the) {
