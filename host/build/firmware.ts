@@ -1,6 +1,7 @@
 // Builds the firmware for one target: generated sources first (the XS archive of the
 // device TypeScript, the build id), then CMake + Ninja in build/<target>. Each target is
-// built at most once per process; Ninja makes repeated builds incremental.
+// built at most once per process and by one process at a time (build-lock.ts); Ninja makes
+// repeated builds incremental.
 import fs from 'node:fs';
 import path from 'node:path';
 import { exec } from '../exec.ts';
@@ -8,6 +9,7 @@ import { XsinferError } from '../errors.ts';
 import { buildRoot, repoRoot } from '../paths.ts';
 import { targetInfo, type Target } from '../targets.ts';
 import { generateAssets } from './assets.ts';
+import { withBuildLock } from './build-lock.ts';
 import { writeIfChanged } from './files.ts';
 import { currentFlavourName, flavours, type FlavourName } from './flavour.ts';
 import { buildName, configTable, definesHeader, resolveManifest } from './manifest.ts';
@@ -56,7 +58,8 @@ export function buildFirmware(opts: { target: Target; quiet?: boolean; flavour?:
   if (prebuilt(name)) return Promise.resolve({ target: opts.target, buildDir: buildDirFor(opts.target, flavour) });
   let pending = inFlight.get(name);
   if (!pending) {
-    pending = runBuild(opts.target, opts.quiet ?? true, flavour);
+    const buildDir = buildDirFor(opts.target, flavour);
+    pending = withBuildLock(buildDir, () => runBuild(opts.target, opts.quiet ?? true, flavour));
     inFlight.set(name, pending);
     pending.catch(() => inFlight.delete(name));
   }
