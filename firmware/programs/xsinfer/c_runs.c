@@ -64,16 +64,7 @@ static void send_memory(app_ctx_t *ctx) {
   eng_interp_arena_usage(ctx->interp, &usage);
   wire_mp_t *mp = wire_mem_begin(&device_wire, 2);
   if (!mp) return;
-  wire_mp_str(mp, "arena");
-  wire_mp_map(mp, 4);
-  wire_mp_str(mp, "head");
-  wire_mp_uint(mp, usage.head_bytes);
-  wire_mp_str(mp, "tail");
-  wire_mp_uint(mp, usage.tail_bytes);
-  wire_mp_str(mp, "used");
-  wire_mp_uint(mp, usage.total_bytes);
-  wire_mp_str(mp, "size");
-  wire_mp_uint(mp, usage.arena_bytes);
+  write_arena_usage(mp, &usage);
   wire_mp_str(mp, "stack");
   wire_mp_map(mp, 1);
   wire_mp_str(mp, "c");

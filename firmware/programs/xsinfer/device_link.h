@@ -46,6 +46,10 @@ void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t
  * drained at once, since nothing but frames may share the link. */
 void device_text_output(const char *text, size_t len);
 
+/* Writes the key "arena" and its map {head, tail, used, size} (bytes, the `mem` record's and
+ * engine_open's ack's layout, docs/protocol.md). */
+void write_arena_usage(wire_mp_t *mp, const eng_arena_usage_t *usage);
+
 /* Wire error code for an engine status (model, unsupported op, arena too small, ...). */
 uint32_t wire_code_for_engine(eng_status_t status);
 

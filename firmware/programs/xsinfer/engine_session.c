@@ -163,16 +163,7 @@ static void handle_open(const wire_cmd_t *cmd) {
     eng_interp_output(it, o, &info);
     write_tensor_info(mp, &info);
   }
-  wire_mp_str(mp, "arena");
-  wire_mp_map(mp, 4);
-  wire_mp_str(mp, "head");
-  wire_mp_uint(mp, usage.head_bytes);
-  wire_mp_str(mp, "tail");
-  wire_mp_uint(mp, usage.tail_bytes);
-  wire_mp_str(mp, "used");
-  wire_mp_uint(mp, usage.total_bytes);
-  wire_mp_str(mp, "size");
-  wire_mp_uint(mp, usage.arena_bytes);
+  write_arena_usage(mp, &usage);
   wire_mp_str(mp, "setupTicks");
   wire_mp_uint(mp, setup_ticks);
   wire_queue_end(&device_wire);

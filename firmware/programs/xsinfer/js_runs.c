@@ -188,16 +188,7 @@ static void send_js_memory(void) {
   if (interp) {
     eng_arena_usage_t usage;
     eng_interp_arena_usage(interp, &usage);
-    wire_mp_str(mp, "arena");
-    wire_mp_map(mp, 4);
-    wire_mp_str(mp, "head");
-    wire_mp_uint(mp, usage.head_bytes);
-    wire_mp_str(mp, "tail");
-    wire_mp_uint(mp, usage.tail_bytes);
-    wire_mp_str(mp, "used");
-    wire_mp_uint(mp, usage.total_bytes);
-    wire_mp_str(mp, "size");
-    wire_mp_uint(mp, usage.arena_bytes);
+    write_arena_usage(mp, &usage);
   }
   wire_mp_str(mp, "xs");
   write_xs_stats(mp);

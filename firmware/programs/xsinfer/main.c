@@ -53,6 +53,19 @@ void device_text_output(const char *text, size_t len) {
   wire_drain(&device_wire);
 }
 
+void write_arena_usage(wire_mp_t *mp, const eng_arena_usage_t *usage) {
+  wire_mp_str(mp, "arena");
+  wire_mp_map(mp, 4);
+  wire_mp_str(mp, "head");
+  wire_mp_uint(mp, usage->head_bytes);
+  wire_mp_str(mp, "tail");
+  wire_mp_uint(mp, usage->tail_bytes);
+  wire_mp_str(mp, "used");
+  wire_mp_uint(mp, usage->total_bytes);
+  wire_mp_str(mp, "size");
+  wire_mp_uint(mp, usage->arena_bytes);
+}
+
 uint32_t wire_code_for_engine(eng_status_t status) {
   switch (status) {
     case ENG_ERR_MALFORMED: return WIRE_ERR_MODEL;
