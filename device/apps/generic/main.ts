@@ -74,7 +74,7 @@ function viewAs(type: TensorType): TensorData {
 
 /** The widest integer element (4, 2 or 1 bytes) that divides every one of `bytes`: XS
  * 13.3's TypedArray.prototype.set copies element by element even between two arrays of
- * one type (a getter, a coercion and a setter each, ≈55 instructions; it compares the
+ * one type (a getter, a coercion and a setter each, ≈60 instructions; it compares the
  * arrays' dispatch slots, which only an array and itself share, xsDataView.c), so
  * POPULATE copies the case as 4-byte integers where the sizes and offsets allow: a quarter
  * of the elements, and every bit kept (a float32 NaN as well). */
