@@ -82,7 +82,7 @@ function expectCheckedAndAgreeing(r: ReturnType<typeof bench>): GenericCompariso
 
 describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
   for (const { model, kind } of models)
-    it(`${model}: JS and C bit-exact against TFLM, same answers (${kind})`, () => {
+    it(`${model}: JS, JS + helpers and C bit-exact against TFLM, same answers (${kind})`, () => {
       const r = bench(model);
       const g = expectCheckedAndAgreeing(r);
       expect(g.answers).toHaveLength(1);
