@@ -176,6 +176,32 @@ export function run(): Comparisons & { refusals: Refusal[] } {
     compare(`topK dequantized #${r}`, n, native.topK(scores, k, scale, 1), pure.topK(scores, k, scale, 1));
   }
 
+  // meanSquaredError: int8, uint8 and float32 operands in every pairing, offsets, scales
+  // and zero points; bit for bit (Object.is) against the float32 loop.
+  {
+    const n = 700;
+    const i8 = new Int8Array(randomBytes(n).buffer);
+    const u8 = randomBytes(n);
+    const f32 = new Float32Array(n);
+    for (let i = 0; i < n; i++) f32[i] = Math.fround(((random() / 4294967296) * 2 - 1) * 8);
+    const operands: [string, Int8Array | Uint8Array | Float32Array, number, number][] = [
+      ['int8', i8, 0.0390625, -3],
+      ['uint8', u8, 0.0123456789, 128],
+      ['float32', f32, 1, 0],
+    ];
+    for (const [an, a, as, az] of operands)
+      for (const [bn, b, bs, bz] of operands)
+        for (const [ao, bo, count] of [
+          [0, 0, 640],
+          [3, 17, 1],
+          [60, 1, 599],
+        ]) {
+          const x = native.meanSquaredError(a, ao, b, bo, count, as, az, bs, bz);
+          const y = pure.meanSquaredError(a, ao, b, bo, count, as, az, bs, bz);
+          compare(`meanSquaredError ${an} − ${bn} @${ao},${bo} ×${count}`, count, [x, Math.fround(x)], [y, y]);
+        }
+  }
+
   // image: crops, up- and down-scaling, identity.
   {
     const w = 37;
@@ -285,6 +311,25 @@ export function run(): Comparisons & { refusals: Refusal[] } {
     );
   }
 
+  {
+    // The generic app's use: a fixed output against case `index` of a set of cases.
+    const cases = new Int8Array(randomBytes(5 * 64).buffer);
+    const out = new Int8Array(randomBytes(64).buffer);
+    const result = { label: -1, score: 0, value: 0 };
+    const score = native.prepareMeanSquaredError(result, out, 0, cases, 0, 64, 64, 0.25, 1, 0.125, -2);
+    const got: number[] = [];
+    const want: number[] = [];
+    for (let index = 0; index < 5; index++) {
+      if (index === 2) churn();
+      const returned = score(index);
+      got.push(result.value, returned === result ? 1 : 0);
+      want.push(pure.meanSquaredError(out, 0, cases, index * 64, 64, 0.25, 1, 0.125, -2), 1);
+    }
+    got.push(result.label, result.score);
+    want.push(-1, 0);
+    compare('prepareMeanSquaredError', 5 * 64, got, want);
+  }
+
   const refusals: Refusal[] = [];
   const refuse = (name: string, action: () => unknown): void => {
     try {
@@ -323,6 +368,32 @@ export function run(): Comparisons & { refusals: Refusal[] } {
   refuse('topK k 33', () => native.topK(new Int8Array(40), 33));
   refuse('image crop past src', () => native.image(i8, 0, 2, 2, u8, 0, 5, 0, 1, 5, 2, table));
   refuse('image crop wider than stride', () => native.image(i8, 0, 2, 2, u8, 0, 5, 1, 0, 5, 1, table));
+  refuse('meanSquaredError a not a typed array', () =>
+    native.meanSquaredError([] as unknown as Int8Array, 0, i8, 0, 1, 1, 0, 1, 0),
+  );
+  refuse('meanSquaredError b Int16Array', () =>
+    native.meanSquaredError(i8, 0, new Int16Array(10) as unknown as Int8Array, 0, 1, 1, 0, 1, 0),
+  );
+  refuse('meanSquaredError count 0', () => native.meanSquaredError(i8, 0, u8, 0, 0, 1, 0, 1, 0));
+  refuse('meanSquaredError count past b', () => native.meanSquaredError(i8, 0, u8, 4, 7, 1, 0, 1, 0));
+  refuse('meanSquaredError scale zero', () => native.meanSquaredError(i8, 0, u8, 0, 1, 0, 0, 1, 0));
+  refuse('meanSquaredError b scale missing', () => native.meanSquaredError(i8, 0, u8, 0, 1, 1, 0));
+  refuse('prepared meanSquaredError index past b', () =>
+    native.prepareMeanSquaredError({ label: 0, score: 0, value: 0 }, i8, 0, u8, 0, 4, 4, 1, 0, 1, 0)(2),
+  );
+  refuse('prepareMeanSquaredError result not an object', () =>
+    native.prepareMeanSquaredError(
+      null as unknown as { label: number; score: number; value: number },
+      f32,
+      0,
+      f32,
+      0,
+      1,
+      1,
+      1,
+      0,
+    ),
+  );
   const detachedView = new Int8Array(new ArrayBuffer(4));
   // ArrayBuffer.prototype.transfer is ES2024 (XS 13.3 has it): it detaches the old buffer.
   const detached = (detachedView.buffer as unknown as { transfer?: () => ArrayBuffer }).transfer?.();

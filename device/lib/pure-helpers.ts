@@ -79,6 +79,34 @@ export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: numbe
   return order.slice(0, k);
 }
 
+/** Element i dequantized in float32, or the float itself (generic's dequantize). */
+function dequantized(data: Bytes | Float32Array, i: number, scale: number, zeroPoint: number): number {
+  return data instanceof Float32Array ? data[i] : Math.fround((data[i] - zeroPoint) * scale);
+}
+
+/** The float32 mean of the squared differences, summed in element order (generic's
+ * anomaly score). The scale and zero point of a Float32Array are not used. */
+export function meanSquaredError(
+  a: Bytes | Float32Array,
+  aOffset: number,
+  b: Bytes | Float32Array,
+  bOffset: number,
+  count: number,
+  aScale: number,
+  aZeroPoint: number,
+  bScale = 1,
+  bZeroPoint = 0,
+): number {
+  const sa = Math.fround(aScale);
+  const sb = Math.fround(bScale);
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const d = Math.fround(dequantized(a, aOffset + i, sa, aZeroPoint) - dequantized(b, bOffset + i, sb, bZeroPoint));
+    sum = Math.fround(sum + Math.fround(d * d));
+  }
+  return Math.fround(sum / count);
+}
+
 export function image(
   dst: Bytes,
   dstOffset: number,

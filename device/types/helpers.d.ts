@@ -59,6 +59,22 @@ declare module 'helpers' {
   /** The k (1..32) indices of the highest scores, highest first, equal scores lower index
    * first; with a scale, ranked by the dequantized scores. */
   export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: number): number[];
+  /** The float32 mean of (A[i] − B[i])² over i < count (count ≥ 1), summed in element
+   * order (native/baseline/generic.c's anomaly score, bit for bit), where A[i] is
+   * a[aOffset + i] dequantized as (q − aZeroPoint) × aScale in float32, B[i] the same of
+   * b[bOffset + i]; a Float32Array's elements are used as they are (its scale and zero
+   * point are not read). */
+  export function meanSquaredError(
+    a: Bytes | Float32Array,
+    aOffset: number,
+    b: Bytes | Float32Array,
+    bOffset: number,
+    count: number,
+    aScale: number,
+    aZeroPoint: number,
+    bScale?: number,
+    bZeroPoint?: number,
+  ): number;
   /** The width × height crop at (x, y) of a byte image (row stride srcStride), resized to
    * dstWidth × dstHeight by nearest neighbour (column x + ⌊ox·width / dstWidth⌋, row
    * y + ⌊oy·height / dstHeight⌋) and mapped through a 256-entry table. */
@@ -122,4 +138,20 @@ declare module 'helpers' {
     zeroPoint: number,
     rankDequantized?: boolean,
   ): () => R;
+  /** RESPOND of an anomaly score in one call: result.value = meanSquaredError(a, aOffset,
+   * b, bOffset + index × bStride, count, aScale, aZeroPoint, bScale, bZeroPoint); label and
+   * score are left as they are; returns result. */
+  export function prepareMeanSquaredError<R extends { label: number; score: number; value: number }>(
+    result: R,
+    a: Bytes | Float32Array,
+    aOffset: number,
+    b: Bytes | Float32Array,
+    bOffset: number,
+    bStride: number,
+    count: number,
+    aScale: number,
+    aZeroPoint: number,
+    bScale?: number,
+    bZeroPoint?: number,
+  ): (index: number) => R;
 }

@@ -32,7 +32,7 @@ export const TS_FRONTEND_APPS: Record<string, string> = {
 };
 
 /** The apps with a variant on the native helpers: device app <app>_fast, impl "js-helpers". */
-export const HELPERS_APPS = ['hello_world', 'mnist', 'micro_speech', 'person_detect'];
+export const HELPERS_APPS = ['hello_world', 'mnist', 'micro_speech', 'person_detect', 'generic'];
 export const helpersApp = (app: string): string => `${app}_fast`;
 
 /** Device app + impl → the report's app and impl: micro_speech (clip and stream) has two JS

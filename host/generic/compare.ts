@@ -1,8 +1,9 @@
-// The generic app's answers, JS against C: every timed iteration of the JS run and the C
-// run on the same kernel set must give the same label, raw score and dequantized value
-// (both twins compute in float32, so equal means the same bits). With golden outputs in
-// the input set the device also checks each iteration (`correct`); without, this is the
-// check.
+// The generic app's answers, JS against C: every timed iteration of each JS run (the
+// plain TypeScript and, when the image has it, the TypeScript on the native helpers,
+// device app generic_fast) and the C run on the same kernel set must give the same label,
+// raw score and dequantized value (all compute in float32, so equal means the same bits).
+// With golden outputs in the input set the device also checks each iteration (`correct`);
+// without, this is the check.
 import type { DeviceRecord } from '../bridge/protocol.ts';
 import { collectRuns } from '../bench/collect.ts';
 import type { InputSet } from './input-set.ts';
@@ -27,36 +28,40 @@ export interface GenericComparison {
 }
 
 export const GENERIC_APP = 'generic';
+/** The generic app in TypeScript on the native helpers (reported as impl "js-helpers"). */
+export const GENERIC_HELPERS_APP = 'generic_fast';
 
 /** JS and C runs of the generic app, or (apps) a deployed TypeScript app against the generic C app. */
 export function compareGeneric(
   records: DeviceRecord[],
   set: InputSet,
-  apps: { js: string; c: string } = { js: GENERIC_APP, c: GENERIC_APP },
+  apps: { js: string[]; c: string } = { js: [GENERIC_APP, GENERIC_HELPERS_APP], c: GENERIC_APP },
 ): GenericComparison[] {
   const runs = collectRuns(records).filter(
-    (r) => (r.app === apps.js && r.impl === 'js') || (r.app === apps.c && r.impl === 'c'),
+    (r) => (apps.js.includes(r.app) && r.impl === 'js') || (r.app === apps.c && r.impl === 'c'),
   );
   const out: GenericComparison[] = [];
   for (const kernels of [...new Set(runs.map((r) => r.kernels))]) {
-    const js = runs.find((r) => r.kernels === kernels && r.impl === 'js');
+    const js = runs.filter((r) => r.kernels === kernels && r.impl === 'js');
     const c = runs.find((r) => r.kernels === kernels && r.impl === 'c');
-    const base = c ?? js!;
+    const base = c ?? js[0]!;
     const comparison: GenericComparison = { kernels, agree: null, answers: [] };
-    if (js && c) {
-      comparison.agree = js.results.length === c.results.length;
-      if (!comparison.agree) comparison.difference = `${js.results.length} JS iterations, ${c.results.length} C`;
-      for (let i = 0; comparison.agree && i < c.results.length; i++) {
-        const a = js.results[i]!;
-        const b = c.results[i]!;
+    for (const run of c ? js : []) {
+      const who = run.app === GENERIC_HELPERS_APP ? 'JS + helpers' : 'JS';
+      comparison.agree = run.results.length === c!.results.length;
+      if (!comparison.agree) comparison.difference = `${run.results.length} ${who} iterations, ${c!.results.length} C`;
+      for (let i = 0; comparison.agree && i < c!.results.length; i++) {
+        const a = run.results[i]!;
+        const b = c!.results[i]!;
         for (const field of ['label', 'score', 'value'] as const) {
           if (a[field] !== b[field]) {
             comparison.agree = false;
-            comparison.difference = `iteration ${i} (case ${b.case ?? '?'}): ${field} JS ${a[field]} vs C ${b[field]}`;
+            comparison.difference = `iteration ${i} (case ${b.case ?? '?'}): ${field} ${who} ${a[field]} vs C ${b[field]}`;
             break;
           }
         }
       }
+      if (!comparison.agree) break;
     }
     const seen = new Set<number>();
     for (const r of base.results) {

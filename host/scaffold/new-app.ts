@@ -26,6 +26,10 @@ const KINDS: Record<
     doc: string;
     setupCheck: string;
     respond: string;
+    /** The names RESPOND imports from "helpers" (POPULATE's copy is always there). */
+    helpers: string[];
+    /** Other imports RESPOND needs. */
+    imports?: string;
     /** Module state, setup lines and a POPULATE line only this kind needs. */
     state?: string;
     setup?: string;
@@ -38,19 +42,27 @@ const KINDS: Record<
     describe: "MLPerf Tiny's keyword-spotting model (mlcommons/tiny, Apache-2.0)",
     doc: 'the class with the highest dequantized score',
     setupCheck: '',
-    respond: `/** RESPOND: the class with the highest dequantized score (the first one on a tie). */
+    state: 'let outFloat = false;\n',
+    setup: "  outFloat = o.type === 'float32';\n",
+    helpers: ['argmax'],
+    imports: "import { dequantizeI8 } from 'xsinfer/quantize';",
+    respond: `/** RESPOND: the class with the highest dequantized score (the first one on a tie):
+ * helpers.argmax over int8/uint8 scores, a loop over float32 ones. */
 export function respond(): AppResult {
   const out = output;
+  if (!outFloat) {
+    const label = argmax(out as Int8Array | Uint8Array, out.length, outScale, outZeroPoint);
+    return { label, score: out[label], value: dequantizeI8(out[label], outScale, outZeroPoint) };
+  }
   let label = 0;
-  let best = real(outFloat, out, 0, outScale, outZeroPoint);
+  let best = out[0];
   for (let i = 1; i < out.length; i++) {
-    const p = real(outFloat, out, i, outScale, outZeroPoint);
-    if (p > best) {
-      best = p;
+    if (out[i] > best) {
+      best = out[i];
       label = i;
     }
   }
-  return { label, score: outFloat ? 0 : out[label], value: best };
+  return { label, score: 0, value: best };
 }`,
   },
   anomaly: {
@@ -58,33 +70,30 @@ export function respond(): AppResult {
     inputs: 'testdata/mlperf/golden/ad01_int8.json',
     describe: "MLPerf Tiny's anomaly-detection autoencoder (mlcommons/tiny, Apache-2.0)",
     doc: 'the mean squared error of the reconstruction against the input',
-    state: `let inFloat = false;
-let inScale = 0;
+    state: `let inScale = 0;
 let inZeroPoint = 0;
 let populated = 0; // the case RESPOND scores against
 `,
-    setup: `  inFloat = i.type === 'float32';
-  inScale = i.scale;
+    setup: `  inScale = i.scale;
   inZeroPoint = i.zeroPoint;
 `,
     populate: `  populated = caseIndex;
 `,
     setupCheck: `  if (o.data.length !== i.data.length)
     throw new ModelMismatchError(\`__NAME__: anomaly scoring needs as many outputs as inputs (\${o.data.length}, \${i.data.length})\`);`,
+    helpers: ['meanSquaredError'],
     respond: `/** RESPOND: the mean squared error of the dequantized reconstruction against the
- * dequantized input (MLPerf Tiny's anomaly score), summed in float32 in element order. */
+ * dequantized input (MLPerf Tiny's anomaly score), summed in float32 in element order:
+ * one helpers.meanSquaredError call (the plain loop: d = Math.fround(out[i] − in[i]), both
+ * dequantized with dequantizeI8, sum = Math.fround(sum + Math.fround(d * d)), then
+ * Math.fround(sum / n)). */
 export function respond(): AppResult {
-  const out = output;
-  const n = out.length;
+  const n = output.length;
   const base = inputsBase + populated * n;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = Math.fround(
-      real(outFloat, out, i, outScale, outZeroPoint) - real(inFloat, inputs, base + i, inScale, inZeroPoint),
-    );
-    sum = Math.fround(sum + Math.fround(d * d));
-  }
-  return { label: -1, score: 0, value: Math.fround(sum / n) };
+  const a = output as Int8Array | Uint8Array | Float32Array;
+  const b = inputs as Int8Array | Uint8Array | Float32Array;
+  const value = meanSquaredError(a, 0, b, base, n, outScale, outZeroPoint, inScale, inZeroPoint);
+  return { label: -1, score: 0, value };
 }`,
   },
   regression: {
@@ -93,14 +102,19 @@ export function respond(): AppResult {
     describe: "TFLM's hello_world sine model (Apache-2.0)",
     doc: 'the dequantized output vector, its first element as the value',
     setupCheck: '  values = new Float32Array(o.data.length);',
+    state: 'let outFloat = false;\n',
+    setup: "  outFloat = o.type === 'float32';\n",
+    helpers: ['dequantize'],
     respond: `/** The dequantized output of the last RESPOND. */
 export let values = new Float32Array(0);
 
-/** RESPOND: the dequantized output vector; the answer is its first element. */
+/** RESPOND: the dequantized output vector (helpers.dequantize over int8/uint8, the floats
+ * as they are); the answer is its first element. */
 export function respond(): AppResult {
   const out = output;
   const v = values;
-  for (let i = 0; i < out.length; i++) v[i] = real(outFloat, out, i, outScale, outZeroPoint);
+  if (!outFloat) dequantize(v, 0, out as Int8Array | Uint8Array, 0, out.length, outScale, outZeroPoint);
+  else v.set(out);
   return { label: -1, score: outFloat ? 0 : out[0], value: v[0] };
 }`,
   },
@@ -237,6 +251,12 @@ export function scaffoldApp(
     .readFileSync(path.join(here, 'template-main.ts.txt'), 'utf8')
     .replace('__SETUP_CHECK__\n', KINDS[kind].setupCheck ? `${KINDS[kind].setupCheck}\n` : '')
     .replace('__RESPOND__', KINDS[kind].respond)
+    .replace(
+      '__IMPORTS__',
+      [`import { ${['copy', ...KINDS[kind].helpers].sort().join(', ')} } from 'helpers';`, KINDS[kind].imports]
+        .filter(Boolean)
+        .join('\n'),
+    )
     .replace('__STATE__', KINDS[kind].state ?? '')
     .replace('__SETUP__', KINDS[kind].setup ?? '')
     .replace('__POPULATE__', KINDS[kind].populate ?? '')

@@ -58,6 +58,8 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_helpers_prepare_map_bytes", xs_helpers_prepare_map_bytes},
     {"xs_helpers_prepare_copy", xs_helpers_prepare_copy},
     {"xs_helpers_prepare_result", xs_helpers_prepare_result},
+    {"xs_helpers_mean_squared_error", xs_helpers_mean_squared_error},
+    {"xs_helpers_prepare_mean_squared_error", xs_helpers_prepare_mean_squared_error},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

@@ -1,7 +1,8 @@
-// The generic app (device/apps/generic, native/baseline/generic.c) on models the project
-// has no app for, through `xsinfer bench --model FILE --inputs …` on QEMU: golden inputs
-// are checked on the device (and a corrupted golden byte fails), an MLPerf Tiny dataset
-// directory and seeded inputs are compared JS against C; bad inputs are refused on the
+// The generic app (device/apps/generic, its helpers variant device/apps/generic_fast,
+// native/baseline/generic.c) on models the project has no app for, through `xsinfer bench
+// --model FILE --inputs …` on QEMU: golden inputs are checked on the device (and a
+// corrupted golden byte fails), an MLPerf Tiny dataset directory and seeded inputs are
+// compared JS (both variants) against C; bad inputs are refused on the
 // host with one line and a non-zero exit before anything boots.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,6 +63,8 @@ describe('generic app on QEMU', () => {
     expect(runs.map((x) => `${x.impl}/${x.kernels}`).sort()).toEqual([
       'c/optimized',
       'c/reference',
+      'js-helpers/optimized',
+      'js-helpers/reference',
       'js/optimized',
       'js/reference',
     ]);
@@ -104,11 +107,13 @@ describe('generic app on QEMU', () => {
     );
   });
 
-  it('scores anomalies on a float32 model from seeded inputs, JS and C bit for bit', () => {
+  it('scores anomalies on a float32 model from seeded inputs, JS, JS + helpers and C bit for bit', () => {
     const r = bench('--model', helloFloat, '--inputs', 'random:7:3', '--kind', 'anomaly', '-n', '3', '-k', 'reference');
     expect(r.status, r.stderr).toBe(0);
+    const impls = r.result!.runs.filter((x) => x.app === 'generic').map((x) => x.impl);
+    expect(impls.sort()).toEqual(['c', 'js', 'js-helpers']);
     const [g] = r.result!.generic;
-    expect(g!.agree).toBe(true);
+    expect(g!.agree, g!.difference).toBe(true);
     expect(g!.answers).toHaveLength(3);
     for (const a of g!.answers) {
       expect(a.label).toBe(-1);

@@ -1,7 +1,8 @@
 // Every MLPerf Tiny model through `xsinfer bench --model FILE --inputs GOLDEN` on QEMU:
-// the generic app in TypeScript and in C, one golden case, one iteration, the optimized
-// kernels — each run checked bit-exact against real TFLM's outputs on the device, the JS
-// and C answers compared and the arena each needs reported. vww (333,288 bytes) and ad01
+// the generic app in TypeScript, in TypeScript on the native helpers (generic_fast) and in
+// C, one golden case, one iteration, the optimized kernels — each run checked bit-exact
+// against real TFLM's outputs on the device, both JS answers compared with C's and the
+// arena each needs reported. vww (333,288 bytes) and ad01
 // (276,976) span both model slots. With the F769's manifest settings the models that fit its main arena run, and an
 // input set larger than its input buffer is refused before anything boots; a model larger
 // than the main arena is refused by the app's setup with the bytes it needs.
@@ -66,19 +67,22 @@ function bench(model: string, ...extra: string[]): { status: number | null; stde
 function expectCheckedAndAgreeing(r: ReturnType<typeof bench>): GenericComparison {
   expect(r.status, r.stderr).toBe(0);
   const runs = r.result!.runs.filter((x) => x.app === 'generic');
-  expect(runs.map((x) => x.impl).sort()).toEqual(['c', 'js']);
+  expect(runs.map((x) => x.impl).sort()).toEqual(['c', 'js', 'js-helpers']);
   for (const run of runs) {
     expect(run.correct, `${run.impl}`).toBe(true);
     expect(run.phases.invoke.median).toBeGreaterThan(100_000);
   }
   const [g] = r.result!.generic;
-  expect(g!.agree).toBe(true);
+  expect(g!.agree, g!.difference).toBe(true);
+  // The helpers take the per-element work out of JS: both phases cost less than the plain loops'.
+  const phase = (impl: string, p: 'populate' | 'respond') => runs.find((x) => x.impl === impl)!.phases[p].median;
+  for (const p of ['populate', 'respond'] as const) expect(phase('js-helpers', p)).toBeLessThan(phase('js', p));
   return g!;
 }
 
 describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
   for (const { model, kind } of models)
-    it(`${model}: JS and C bit-exact against TFLM, same answers (${kind})`, () => {
+    it(`${model}: JS, JS + helpers and C bit-exact against TFLM, same answers (${kind})`, () => {
       const r = bench(model);
       const g = expectCheckedAndAgreeing(r);
       expect(g.answers).toHaveLength(1);

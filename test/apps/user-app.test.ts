@@ -27,6 +27,7 @@ describe('a user app scaffolded outside the repository', () => {
     expect(path.relative(repoRoot, dir).startsWith('..')).toBe(true);
     const main = fs.readFileSync(path.join(dir, 'main.ts'), 'utf8');
     expect(main).toMatch(/from 'xsinfer\/quantize'/);
+    expect(main).toMatch(/import \{ argmax, copy \} from 'helpers'/);
     expect(main).not.toMatch(/\.\.\/lib\//);
     const tsc = spawnSync(
       process.execPath,
@@ -105,6 +106,7 @@ describe('a user app scaffolded outside the repository', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.last)).toMatchObject({ kind: 'anomaly' });
     expect(fs.readFileSync(path.join(app, 'main.ts'), 'utf8')).toMatch(/mean squared error/);
+    expect(fs.readFileSync(path.join(app, 'main.ts'), 'utf8')).toMatch(/meanSquaredError\(a, 0, b, base, n/);
     const result = benchApp(app);
     for (const run of result.runs) expect(run.correct, `${run.impl}`).toBe(true);
     const [g] = result.generic;

@@ -253,6 +253,7 @@ describe('the repository manifest.json', () => {
     const m = resolveManifest('stm32f769i-disco');
     expect(m.apps).toEqual([
       'generic',
+      'generic_fast',
       'hello_world',
       'hello_world_fast',
       'micro_speech',

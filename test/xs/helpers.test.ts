@@ -22,10 +22,12 @@ const HELPERS = [
   'argmax',
   'topK',
   'image',
+  'meanSquaredError',
   'prepareQuantize',
   'prepareMapBytes',
   'prepareCopy',
   'prepareResult',
+  'prepareMeanSquaredError',
 ];
 
 describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
@@ -105,6 +107,26 @@ describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
       'helpers: prepared copy: dst [8, 12) outside its 10 elements',
     );
     expectRefusal('prepareResult result not an object', 'TypeError', /result must be an object/);
+    expectRefusal(
+      'meanSquaredError a not a typed array',
+      'TypeError',
+      'helpers: meanSquaredError: a must be a typed array',
+    );
+    expectRefusal('meanSquaredError b Int16Array', 'TypeError', /b must be an Int8Array, Uint8Array or Float32Array/);
+    expectRefusal('meanSquaredError count 0', 'RangeError', /count 0 out of range \[1, /);
+    expectRefusal(
+      'meanSquaredError count past b',
+      'RangeError',
+      'helpers: meanSquaredError: b [4, 11) outside its 10 elements',
+    );
+    expectRefusal('meanSquaredError scale zero', 'RangeError', /scale must be finite and non-zero/);
+    expectRefusal('meanSquaredError b scale missing', 'TypeError', 'helpers: meanSquaredError: scale missing');
+    expectRefusal(
+      'prepared meanSquaredError index past b',
+      'RangeError',
+      'helpers: prepared meanSquaredError: b [8, 12) outside its 10 elements',
+    );
+    expectRefusal('prepareMeanSquaredError result not an object', 'TypeError', /result must be an object/);
     expectRefusal('prepared mapBytes detached dst', 'TypeError', 'helpers: prepared mapBytes: dst is detached');
   });
 });

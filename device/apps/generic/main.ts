@@ -1,7 +1,8 @@
 // generic – any model with int8, uint8 or float32 input 0 and output 0, fed from the
 // uploaded input set (device/lib/input-set.ts), the TypeScript twin of
 // native/baseline/generic.c: POPULATE copies the case's raw tensor into the input (C:
-// memcpy; here TypedArray.set of a subarray) or generates it from the set's seed;
+// memcpy; here TypedArray.set of a subarray, four bytes an element where the sizes and
+// offsets allow: see wordView) or generates it from the set's seed;
 // RESPOND reads the output by the set's kind: classification (dequantize, top-k, label
 // = top-1), anomaly (mean squared error of the dequantized reconstruction against the
 // dequantized input, as MLPerf Tiny's AD benchmark scores it), regression (the
@@ -33,6 +34,10 @@ let expected: TensorData = new Int8Array(0); // the blob as elements of the outp
 let sourceBase = 0;
 let expectedBase = 0;
 let input: TensorData = new Int8Array(0);
+// POPULATE's copy: the input and the blob seen as elements of `wordBytes` bytes each.
+let inputWords: Int32Array | Int16Array | Uint8Array = new Uint8Array(0);
+let sourceWords: Int32Array | Int16Array | Uint8Array = new Uint8Array(0);
+let wordBytes = 1;
 let output: TensorData = new Int8Array(0);
 let inFloat = false;
 let inSigned = false; // int8 input (else uint8 or float32)
@@ -65,6 +70,25 @@ function supported(type: TensorType): boolean {
 function viewAs(type: TensorType): TensorData {
   if (type === 'float32') return float32(INPUT_SET_ASSET);
   return type === 'int8' ? int8(INPUT_SET_ASSET) : asset(INPUT_SET_ASSET);
+}
+
+/** The widest integer element (4, 2 or 1 bytes) that divides every one of `bytes`: XS
+ * 13.3's TypedArray.prototype.set copies element by element even between two arrays of
+ * one type (a getter, a coercion and a setter each, ≈60 instructions; it compares the
+ * arrays' dispatch slots, which only an array and itself share, xsDataView.c), so
+ * POPULATE copies the case as 4-byte integers where the sizes and offsets allow: a quarter
+ * of the elements, and every bit kept (a float32 NaN as well). */
+function widest(...bytes: number[]): number {
+  if (bytes.every((b) => b % 4 === 0)) return 4;
+  return bytes.every((b) => b % 2 === 0) ? 2 : 1;
+}
+
+/** `bytes` bytes at byte `offset` of `data`'s buffer as elements of wordBytes bytes. */
+function wordView(data: ArrayBufferView, offset: number, bytes: number): Int32Array | Int16Array | Uint8Array {
+  const at = data.byteOffset + offset;
+  const n = Math.floor(bytes / wordBytes);
+  if (wordBytes === 4) return new Int32Array(data.buffer, at, n);
+  return wordBytes === 2 ? new Int16Array(data.buffer, at, n) : new Uint8Array(data.buffer, at, n);
 }
 
 /** Element i as a float: dequantized, or the float itself. */
@@ -146,6 +170,9 @@ export function setup(kernels: Kernels, name: string): Interpreter {
   if (topK > outCount) topK = outCount;
   source = viewAs(i.type);
   sourceBase = INPUT_SET_HEADER_BYTES / input.BYTES_PER_ELEMENT;
+  wordBytes = widest(inBytes, input.byteOffset, blob.byteOffset + INPUT_SET_HEADER_BYTES);
+  inputWords = wordView(input, 0, inBytes);
+  sourceWords = wordView(blob, INPUT_SET_HEADER_BYTES, blob.length - INPUT_SET_HEADER_BYTES);
   expected = viewAs(o.type);
   expectedBase = set.expectedAt / output.BYTES_PER_ELEMENT;
   cases = set.cases;
@@ -159,8 +186,9 @@ export function checked(): boolean {
 export function populate(caseIndex: number): void {
   populatedCase = caseIndex;
   if (fromData) {
-    const base = sourceBase + caseIndex * inCount;
-    input.set(source.subarray(base, base + inCount));
+    const n = inputWords.length;
+    const base = caseIndex * n;
+    inputWords.set(sourceWords.subarray(base, base + n));
     return;
   }
   const dst = input;
@@ -229,6 +257,46 @@ export function respond(): AppResult {
   if (kind === CLASSIFICATION) return respondClassification(out);
   if (kind === ANOMALY) return respondAnomaly(out, populatedCase);
   return respondRegression(out);
+}
+
+/** What setup() found: the helpers variant (apps/generic_fast) builds on it. */
+export interface GenericIo {
+  input: TensorData;
+  output: TensorData;
+  /** The input set's blob as elements of the input's type; case c starts at sourceBase + c × inCount. */
+  source: TensorData;
+  sourceBase: number;
+  inCount: number;
+  outCount: number;
+  inFloat: boolean;
+  outFloat: boolean;
+  inScale: number;
+  inZeroPoint: number;
+  outScale: number;
+  outZeroPoint: number;
+  kind: number;
+  fromData: boolean;
+  topK: number;
+}
+
+export function io(): GenericIo {
+  return {
+    input,
+    output,
+    source,
+    sourceBase,
+    inCount,
+    outCount,
+    inFloat,
+    outFloat,
+    inScale,
+    inZeroPoint,
+    outScale,
+    outZeroPoint,
+    kind,
+    fromData,
+    topK,
+  };
 }
 
 /** Untimed: the output equals the set's expected output of the case, element by element. */

@@ -16,9 +16,9 @@ set(XSINFER_SKIP_PROGRAMS xs-frontend)
 # comparison stays like for like; its stand-in mps2-an386 keeps the -O2 of every other
 # target, so QEMU counts there are not this image's.
 set(CMAKE_C_FLAGS_RELEASE "-Os -g")
-# The image region is full: the prepared helpers (native/bindings/helpers, only the
-# <app>_fast apps use them, none of which this board builds) are left out; preparing one
-# throws a TypeError.
+# The image region is full: the prepared helpers and meanSquaredError
+# (native/bindings/helpers, only the <app>_fast apps use them, none of which this board
+# builds) are left out; calling one throws a TypeError.
 add_compile_definitions(XSINFER_PREPARED_HELPERS=0)
 # What every real board's board.h does alike (no semihosting; exit and reset).
 target_sources(xsinfer_board PRIVATE ${XSINFER_ROOT}/firmware/common/board_standalone.c)

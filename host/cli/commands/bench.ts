@@ -289,7 +289,7 @@ export function register(program: Command): void {
       const paths = writeReport(result, outDir, { csv: opts.csv });
       const full = withDerived(result);
       const comparisons = generic
-        ? compareGeneric(records, generic.set, userApp ? { js: DEPLOYED_APP, c: GENERIC_APP } : undefined)
+        ? compareGeneric(records, generic.set, userApp ? { js: [DEPLOYED_APP], c: GENERIC_APP } : undefined)
         : undefined;
       if (opts.json) {
         printJson(comparisons ? { ...full, generic: comparisons } : full);

@@ -378,6 +378,68 @@ void xs_helpers_image(xsMachine *the) {
 #endif
 
 #if XSINFER_PREPARED_HELPERS
+/* One operand of meanSquaredError: an Int8Array, Uint8Array or Float32Array, its
+ * elements dequantized as (q − zeroPoint) × scale in float32 (a float is itself). */
+typedef struct mse_operand {
+  const void *data;
+  uint8_t kind;
+  float scale;
+  int32_t zero_point;
+} mse_operand_t;
+
+static float mse_element(const mse_operand_t *o, uint32_t i) {
+  if (o->kind == XSINFER_TYPED_INT8)
+    return (float)((int32_t)((const int8_t *)o->data)[i] - o->zero_point) * o->scale;
+  if (o->kind == XSINFER_TYPED_UINT8)
+    return (float)((int32_t)((const uint8_t *)o->data)[i] - o->zero_point) * o->scale;
+  return ((const float *)o->data)[i];
+}
+
+/* The float32 mean of (a[i] − b[i])² over count ≥ 1 elements, summed in element order:
+ * generic.c's respond_anomaly step for step (this file is built with -ffp-contract=off,
+ * as generic.c is, so d × d + sum is two roundings there and here). */
+static float mean_squared_error(const mse_operand_t *a, const mse_operand_t *b, uint32_t count) {
+  float sum = 0.0f;
+  for (uint32_t i = 0; i < count; i++) {
+    float d = mse_element(a, i) - mse_element(b, i);
+    sum += d * d;
+  }
+  return sum / (float)count;
+}
+
+/* Operand `what` at argument i_array, its scale and zero point at i_scale, i_scale + 1
+ * (read for integer arrays only). */
+static void mse_operand_arg(xsMachine *the, const char *fn, const char *what, int32_t i_array,
+                            int32_t i_scale, xsinfer_xs_typed_t *t, mse_operand_t *out) {
+  typed_arg(the, i_array, fn, what, 0, t);
+  if (!is_byte_int(t) && t->kind != XSINFER_TYPED_FLOAT32)
+    xsTypeError("helpers: %s: %s must be an Int8Array, Uint8Array or Float32Array", fn, what);
+  out->kind = t->kind;
+  out->scale = 1.0f;
+  out->zero_point = 0;
+  if (is_byte_int(t)) {
+    out->scale = scale_arg(the, i_scale, fn);
+    out->zero_point = int_arg(the, i_scale + 1, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  }
+}
+
+/* meanSquaredError(a, aOffset, b, bOffset, count, aScale, aZeroPoint, bScale, bZeroPoint) */
+void xs_helpers_mean_squared_error(xsMachine *the) {
+  static const char fn[] = "meanSquaredError";
+  xsinfer_xs_typed_t ta, tb;
+  mse_operand_t a, b;
+  mse_operand_arg(the, fn, "a", 0, 5, &ta, &a);
+  mse_operand_arg(the, fn, "b", 2, 7, &tb, &b);
+  int32_t a_offset = int_arg(the, 1, fn, "aOffset", 0, INT32_MAX);
+  int32_t b_offset = int_arg(the, 3, fn, "bOffset", 0, INT32_MAX);
+  int32_t count = int_arg(the, 4, fn, "count", 1, INT32_MAX);
+  range_check(the, fn, "a", a_offset, count, ta.length);
+  range_check(the, fn, "b", b_offset, count, tb.length);
+  a.data = (const uint8_t *)ta.data + (size_t)a_offset * ta.element_bytes;
+  b.data = (const uint8_t *)tb.data + (size_t)b_offset * tb.element_bytes;
+  xsResult = xsNumber((double)mean_squared_error(&a, &b, (uint32_t)count));
+}
+
 /* int_arg for a per-call offset: an XS integer in range is read in place (the common
  * case), anything else goes through int_arg's checks and messages. */
 static int32_t offset_arg(xsMachine *the, int32_t index, const char *fn, const char *what) {
@@ -402,6 +464,9 @@ typedef struct prepared_params {
   int32_t src_stride; /* the call's argument × src_stride = srcOffset */
   float scale;
   xsIdentifier ids[3]; /* prepareResult: label, score, value */
+  int32_t b_offset;    /* prepareMeanSquaredError: b's offset at index 0 */
+  int32_t b_zero_point;
+  float b_scale;
 } prepared_params_t;
 
 /* The running prepared helper's typed arrays (exactly `count`) and its parameters, both
@@ -614,6 +679,61 @@ void xs_helpers_prepare_result(xsMachine *the) {
   values[0] = xsArg(0);
   values[1] = xsArg(1);
   bind_prepared(the, "result", run_result, 0, values, 2, &p);
+}
+
+/* prepareMeanSquaredError(result, a, aOffset, b, bOffset, bStride, count, aScale,
+ * aZeroPoint, bScale, bZeroPoint) → (index) => result: result.value =
+ * meanSquaredError(a, aOffset, b, bOffset + index × bStride, count, ...) (label and score
+ * are left as they are). */
+static void run_mean_squared_error(xsMachine *the) {
+  static const char fn[] = "prepared meanSquaredError";
+  const prepared_params_t *bound;
+  const xsSlot *v = bound_values(the, 3, fn, &bound);
+  const prepared_params_t p = *bound;
+  xsSlot result = v[0];
+  xsinfer_xs_typed_t ta, tb;
+  bound_typed(the, &v[1], fn, "a", &ta);
+  bound_typed(the, &v[2], fn, "b", &tb);
+  int32_t index = offset_arg(the, 0, fn, "index");
+  int64_t b_offset = (int64_t)p.b_offset + (int64_t)index * p.src_stride;
+  if (b_offset + p.count > (int64_t)tb.length)
+    xsRangeError("helpers: %s: b [%ld, %ld) outside its %lu elements", fn, (long)b_offset,
+                 (long)(b_offset + p.count), (unsigned long)tb.length);
+  range_check(the, fn, "a", p.dst_offset, p.count, ta.length);
+  mse_operand_t a = {(const uint8_t *)ta.data + (size_t)p.dst_offset * ta.element_bytes, ta.kind,
+                     p.scale, p.zero_point};
+  mse_operand_t b = {(const uint8_t *)tb.data + (size_t)b_offset * tb.element_bytes, tb.kind,
+                     p.b_scale, p.b_zero_point};
+  float value = mean_squared_error(&a, &b, (uint32_t)p.count);
+  xsinfer_xs_set_number(the, &result, p.ids[2], 0, 0, (double)value);
+  xsResult = result;
+}
+
+void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
+  static const char fn[] = "prepareMeanSquaredError";
+  if (xsToInteger(xsArgc) < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
+    xsTypeError("helpers: %s: result must be an object", fn);
+  xsinfer_xs_typed_t ta, tb;
+  mse_operand_t a, b;
+  mse_operand_arg(the, fn, "a", 1, 7, &ta, &a);
+  mse_operand_arg(the, fn, "b", 3, 9, &tb, &b);
+  prepared_params_t p = {0};
+  p.dst_offset = int_arg(the, 2, fn, "aOffset", 0, INT32_MAX);
+  p.b_offset = int_arg(the, 4, fn, "bOffset", 0, INT32_MAX);
+  p.src_stride = int_arg(the, 5, fn, "bStride", 0, INT32_MAX);
+  p.count = int_arg(the, 6, fn, "count", 1, INT32_MAX);
+  range_check(the, fn, "a", p.dst_offset, p.count, ta.length);
+  range_check(the, fn, "b", p.b_offset, p.count, tb.length);
+  p.scale = a.scale;
+  p.zero_point = a.zero_point;
+  p.b_scale = b.scale;
+  p.b_zero_point = b.zero_point;
+  p.ids[2] = xsID("value");
+  xsSlot values[3];
+  values[0] = xsArg(0);
+  values[1] = xsArg(1);
+  values[2] = xsArg(3);
+  bind_prepared(the, "meanSquaredError", run_mean_squared_error, 1, values, 3, &p);
 }
 
 #else

@@ -8,6 +8,7 @@ export function copy(dst, dstOffset, src, srcOffset, count) @ "xs_helpers_copy";
 export function copyRing(dst, dstOffset, ring, start, count) @ "xs_helpers_copy_ring";
 export function argmax(scores, count, scale, zeroPoint) @ "xs_helpers_argmax";
 export function topK(scores, k, scale, zeroPoint) @ "xs_helpers_top_k";
+export function meanSquaredError(a, aOffset, b, bOffset, count, aScale, aZeroPoint, bScale, bZeroPoint) @ "xs_helpers_mean_squared_error";
 export function image(dst, dstOffset, dstWidth, dstHeight, src, srcOffset, srcStride, x, y, width, height, table) @ "xs_helpers_image";
 // Prepared helpers: the fixed arguments bound once (in an app's setup), the returned host
 // function takes only what varies per call (helpers.c, "prepared helpers").
@@ -15,3 +16,4 @@ export function prepareQuantize(dst, dstOffset, src, count, scale, zeroPoint, sr
 export function prepareMapBytes(dst, dstOffset, src, count, table, srcStride) @ "xs_helpers_prepare_map_bytes";
 export function prepareCopy(dst, src, count) @ "xs_helpers_prepare_copy";
 export function prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) @ "xs_helpers_prepare_result";
+export function prepareMeanSquaredError(result, a, aOffset, b, bOffset, bStride, count, aScale, aZeroPoint, bScale, bZeroPoint) @ "xs_helpers_prepare_mean_squared_error";
