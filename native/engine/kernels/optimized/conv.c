@@ -1,7 +1,15 @@
 /* conv.c – optimized CONV_2D: int8 through columns (im2col, or the input itself for 1x1
- * stride-1 convolutions) and 2x2 SMLAD matrix kernels with the fast exact
- * requantization; bit-exact with the reference. Float32, grouped convolutions and ops
- * whose requantization cannot be proven fast run the reference core. */
+ * stride-1 convolutions) and SMLAD matrix kernels with the fast exact requantization;
+ * bit-exact with the reference. Float32, grouped convolutions and ops whose
+ * requantization cannot be proven fast run the reference core.
+ *
+ * Ops reading the model's int8 weights (w8) run four output positions per pass ("quad"):
+ * the four columns are widened once into one interleaved block, and each weight word,
+ * loaded and sign-extended once (SXTB16, SXTB16 ROR #8), feeds eight SMLADs, one pair
+ * per position. Per four taps of four positions: 4 LDRD, 1 LDR, 2 SXTB16, 8 SMLAD (the
+ * 2x2 kernel needs 18 instructions for the same 16 MACs). Positions left over (npix % 4)
+ * run the pair and single kernels of opt_common.h. Size-optimized builds (the F413) keep
+ * only those. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +23,12 @@
  * per weight against the whole op's MACs, and the arena keeps no widened copy. Above
  * this the w8 kernels read the model's int8 rows directly. */
 #define CONV_W16_MAX_BYTES 4096
+
+#if defined(__OPTIMIZE_SIZE__)
+#define CONV_QUAD 0
+#else
+#define CONV_QUAD 1
+#endif
 
 typedef struct conv_opt {
   eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
@@ -96,9 +110,12 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                     p->pad_h == 0 && p->pad_w == 0;
-    /* column pair (2 * k4 int16) + raw patches (2 * k4 bytes; pointwise columns are
-     * widened from the input in place and need none) */
-    return eng_request_scratch(node, (size_t)op->k4 * (op->pointwise ? 4 : 6) + 16, &op->scratch);
+    /* w16: column pair (2 * k4 int16) + raw patches (2 * k4 bytes); w8 quads: four
+     * columns (4 * k4 int16) + one raw patch (k4 bytes). Pointwise columns are widened
+     * from the input in place and need no raw patch. */
+    const size_t cols = op->w16 || !CONV_QUAD ? 4 : 8;
+    const size_t raws = op->pointwise ? 0 : (op->w16 || !CONV_QUAD ? 2 : 1);
+    return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
   int32_t *m, *s;
   if ((st = eng_opt_ref_multipliers(node, op->ch, op->shift, r->out.c, &m, &s)) != ENG_OK) {
@@ -121,10 +138,139 @@ static inline void build_col(const conv_opt_t *op, const int8_t *in, int32_t oy,
   eng_opt_widen(raw, op->k, col, step);
 }
 
+#if CONV_QUAD
+/* The k % 4 last taps of a weight row as one word, zero padded (reads only existing
+ * bytes: the last row may end the tensor). */
+static inline uint32_t tail_word(const int8_t *src, int32_t n) {
+  uint32_t a = 0;
+  for (int32_t j = 0; j < n; j++) {
+    a |= (uint32_t)(uint8_t)src[j] << (8 * j);
+  }
+  return a;
+}
+
+/* Quad column: group g of four taps is 8 words, position p's (even, odd) pair at words
+ * 2p, 2p + 1 (the column format of opt_common.h, four positions interleaved). */
+#define QUAD_WORDS 8
+
+#if ENG_OPT_DSP
+/* One group of four taps: the weight word widened once, eight SMLADs. */
+#define QUAD_GROUP                       \
+  "ldr %[w], [%[wp]], #4\n\t"            \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
+  "sxtb16 %[we], %[w]\n\t"               \
+  "sxtb16 %[w], %[w], ror #8\n\t"        \
+  "smlad %[a0], %[xe], %[we], %[a0]\n\t" \
+  "smlad %[a0], %[xo], %[w], %[a0]\n\t"  \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
+  "smlad %[a1], %[xe], %[we], %[a1]\n\t" \
+  "smlad %[a1], %[xo], %[w], %[a1]\n\t"  \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
+  "smlad %[a2], %[xe], %[we], %[a2]\n\t" \
+  "smlad %[a2], %[xo], %[w], %[a2]\n\t"  \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
+  "smlad %[a3], %[xe], %[we], %[a3]\n\t" \
+  "smlad %[a3], %[xo], %[w], %[a3]\n\t"
+#define QUAD_OPERANDS                                                                      \
+  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(x), [wp] "+r"(wp), \
+      [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [w] "=&r"(wv)
+/* Dot products of four positions with one int8 row over `groups` groups: one group
+ * alone when the count is odd, then two per loop pass (11 registers: no spill). */
+#define QUAD_DOT(x, wp, groups, a0, a1, a2, a3)                \
+  do {                                                         \
+    uint32_t xe, xo, we, wv;                                   \
+    if ((groups)&1) {                                          \
+      __asm__ volatile(QUAD_GROUP:QUAD_OPERANDS : : "memory"); \
+    }                                                          \
+    int32_t n_ = (groups) >> 1;                                \
+    if (n_ > 0) {                                              \
+      __asm__ volatile("1:\n\t" QUAD_GROUP QUAD_GROUP          \
+                       "subs %[n], %[n], #1\n\t"               \
+                       "bne 1b\n\t"                            \
+                       : QUAD_OPERANDS, [n] "+r"(n_)           \
+                       :                                       \
+                       : "cc", "memory");                      \
+    }                                                          \
+  } while (0)
+#else
+#define QUAD_DOT(x, wp, groups, a0, a1, a2, a3)                     \
+  do {                                                              \
+    for (int32_t i_ = 0; i_ < (groups); i_++, x += QUAD_WORDS) {    \
+      const uint32_t wv = eng_ld32(wp);                             \
+      wp += 4;                                                      \
+      const uint32_t we = eng_sxtb16(wv), wo = eng_sxtb16_ror8(wv); \
+      a0 = eng_smlad(x[1], wo, eng_smlad(x[0], we, a0));            \
+      a1 = eng_smlad(x[3], wo, eng_smlad(x[2], we, a1));            \
+      a2 = eng_smlad(x[5], wo, eng_smlad(x[4], we, a2));            \
+      a3 = eng_smlad(x[7], wo, eng_smlad(x[6], we, a3));            \
+    }                                                               \
+  } while (0)
+#endif
+
+/* Four positions (outputs out + p * out_c) of every channel from a quad column and the
+ * model's int8 rows. */
+ENG_OPT_INLINE void quad_w8_impl(const conv_opt_t *op, const uint32_t *col, const int8_t *w8,
+                                 int8_t *out, const int sat) {
+  const eng_opt_out_t o = op->out; /* a local copy: the int8 stores cannot alias it */
+  const int32_t k = op->k, out_c = op->out_c;
+  const int32_t groups = k >> 2, rest = k & 3;
+  const eng_opt_ch_t *ch = op->ch;
+  const int8_t *sh = op->shift;
+  for (int32_t c = 0; c < out_c; c++, w8 += k) {
+    int32_t a0 = ch[c].bias, a1 = a0, a2 = a0, a3 = a0;
+    const uint32_t *x = col;
+    const int8_t *wp = w8;
+    QUAD_DOT(x, wp, groups, a0, a1, a2, a3);
+    if (rest) {
+      const uint32_t wv = tail_word(wp, rest);
+      const uint32_t we = eng_sxtb16(wv), wo = eng_sxtb16_ror8(wv);
+      a0 = eng_smlad(x[1], wo, eng_smlad(x[0], we, a0));
+      a1 = eng_smlad(x[3], wo, eng_smlad(x[2], we, a1));
+      a2 = eng_smlad(x[5], wo, eng_smlad(x[4], we, a2));
+      a3 = eng_smlad(x[7], wo, eng_smlad(x[6], we, a3));
+    }
+    const int32_t s = sh[c];
+    out[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[c], s, &o, sat);
+    out[out_c + c] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[c], s, &o, sat);
+    out[2 * out_c + c] = eng_opt_requant((int32_t)((uint32_t)a2 << 1), &ch[c], s, &o, sat);
+    out[3 * out_c + c] = eng_opt_requant((int32_t)((uint32_t)a3 << 1), &ch[c], s, &o, sat);
+  }
+}
+
+/* sat is a constant inside each instantiation (one requantization path per loop). */
+static void quad_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w8, int8_t *out) {
+  if (op->out.sat) {
+    quad_w8_impl(op, col, w8, out, 1);
+  } else {
+    quad_w8_impl(op, col, w8, out, 0);
+  }
+}
+
+/* Quad column of the four positions starting at (oy, ox), which it advances past
+ * them. Pointwise positions are consecutive input pixels, widened in place. */
+static void build_quad(const conv_opt_t *op, const int8_t *in, int32_t *oy, int32_t *ox,
+                       int8_t *raw, uint32_t *col) {
+  for (int32_t p = 0; p < 4; p++) {
+    if (op->pointwise) {
+      const size_t pix = (size_t)*oy * (size_t)op->geom.in_w + (size_t)*ox;
+      eng_opt_widen(in + pix * (size_t)op->geom.in_c, op->k, col + 2 * p, QUAD_WORDS);
+    } else {
+      eng_opt_gather(&op->geom, in, *oy, *ox, 0, op->geom.in_c, raw);
+      eng_opt_widen(raw, op->k, col + 2 * p, QUAD_WORDS);
+    }
+    if (++*ox == op->out_w) {
+      *ox = 0;
+      ++*oy;
+    }
+  }
+}
+#endif
+
 static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t *input,
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
-  int8_t *raw = (int8_t *)(col + op->k4);
+  /* the raw patch follows the column block: a quad for w8 ops, a pair for w16 */
+  int8_t *raw = (int8_t *)(col + (op->w16 || !CONV_QUAD ? op->k4 : 2 * op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
@@ -141,6 +287,15 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int8_t *out = output + (size_t)b * (size_t)npix * (size_t)out_c;
     int32_t oy = 0, ox = 0;
     int32_t pix = 0;
+#if CONV_QUAD
+    if (w16 == NULL) {
+      for (; pix + 4 <= npix; pix += 4) {
+        build_quad(op, in, &oy, &ox, raw, col);
+        quad_w8(op, col, w8, out);
+        out += 4 * out_c;
+      }
+    }
+#endif
     for (; pix + 2 <= npix; pix += 2) {
       build_col(op, in, oy, ox, raw, col, 4);
       if (++ox == out_w) {
