@@ -212,28 +212,34 @@ static inline uint32_t tail_word(const int8_t *src, int32_t n) {
 ENG_OPT_INLINE void quad_w8_impl(const conv_opt_t *op, const uint32_t *col, const int8_t *w8,
                                  int8_t *out, const int sat) {
   const eng_opt_out_t o = op->out; /* a local copy: the int8 stores cannot alias it */
-  const int32_t k = op->k, out_c = op->out_c;
-  const int32_t groups = k >> 2, rest = k & 3;
-  const eng_opt_ch_t *ch = op->ch;
+  const int32_t groups = op->k >> 2, rest = op->k & 3;
+  const size_t stride = (size_t)op->out_c;
+  const eng_opt_ch_t *ch = op->ch, *const end = op->ch + op->out_c;
   const int8_t *sh = op->shift;
-  for (int32_t c = 0; c < out_c; c++, w8 += k) {
-    int32_t a0 = ch[c].bias, a1 = a0, a2 = a0, a3 = a0;
+  /* the rows are consecutive: the weight pointer runs on from one channel to the next */
+  const int8_t *wp = w8;
+  for (; ch != end; ch++, sh++, out++) {
+    const eng_opt_ch_t cw = *ch; /* locals, so the stores below force no reloads */
+    const int32_t s = *sh;
+    int32_t a0 = cw.bias, a1 = a0, a2 = a0, a3 = a0;
     const uint32_t *x = col;
-    const int8_t *wp = w8;
     QUAD_DOT(x, wp, groups, a0, a1, a2, a3);
     if (rest) {
       const uint32_t wv = tail_word(wp, rest);
+      wp += rest;
       const uint32_t we = eng_sxtb16(wv), wo = eng_sxtb16_ror8(wv);
       a0 = eng_smlad(x[1], wo, eng_smlad(x[0], we, a0));
       a1 = eng_smlad(x[3], wo, eng_smlad(x[2], we, a1));
       a2 = eng_smlad(x[5], wo, eng_smlad(x[4], we, a2));
       a3 = eng_smlad(x[7], wo, eng_smlad(x[6], we, a3));
     }
-    const int32_t s = sh[c];
-    out[c] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &ch[c], s, &o, sat);
-    out[out_c + c] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &ch[c], s, &o, sat);
-    out[2 * out_c + c] = eng_opt_requant((int32_t)((uint32_t)a2 << 1), &ch[c], s, &o, sat);
-    out[3 * out_c + c] = eng_opt_requant((int32_t)((uint32_t)a3 << 1), &ch[c], s, &o, sat);
+    /* Opaque to the optimizer: four stores at out + j * stride cost one STRB each; left
+     * visible, GCC keeps four output pointers and spills them. */
+    __asm__("" : "+r"(out));
+    out[0] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &cw, s, &o, sat);
+    out[stride] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &cw, s, &o, sat);
+    out[2 * stride] = eng_opt_requant((int32_t)((uint32_t)a2 << 1), &cw, s, &o, sat);
+    out[3 * stride] = eng_opt_requant((int32_t)((uint32_t)a3 << 1), &cw, s, &o, sat);
   }
 }
 
