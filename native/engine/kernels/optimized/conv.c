@@ -110,10 +110,10 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                     p->pad_h == 0 && p->pad_w == 0;
-    /* w16: column pair (2 * k4 int16) + raw patches (2 * k4 bytes); w8 quads: four
-     * columns (4 * k4 int16) + one raw patch (k4 bytes). Pointwise columns are widened
+    /* w16: column pair (2 * k4 int16) + raw patches (2 * k4 bytes); w8 blocks: six
+     * columns (6 * k4 int16) + one raw patch (k4 bytes). Pointwise columns are widened
      * from the input in place and need no raw patch. */
-    const size_t cols = op->w16 || !CONV_QUAD ? 4 : 8;
+    const size_t cols = op->w16 || !CONV_QUAD ? 4 : 12;
     const size_t raws = op->pointwise ? 0 : (op->w16 || !CONV_QUAD ? 2 : 1);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
@@ -149,68 +149,69 @@ static inline uint32_t tail_word(const int8_t *src, int32_t n) {
   return a;
 }
 
-/* Quad column: group g of four taps is 8 words, position p's (even, odd) pair at words
- * 2p, 2p + 1 (the column format of opt_common.h, four positions interleaved). */
-#define QUAD_WORDS 8
-
+/* Block column of P positions (P = 6 or 4): group g of four taps is 2P words, position
+ * p's (even, odd) pair at words 2p, 2p + 1 (the column format of opt_common.h, P
+ * positions interleaved). */
 #if ENG_OPT_DSP
-/* One group of four taps: the weight word widened once, eight SMLADs. */
-#define QUAD_GROUP                       \
-  "ldr %[w], [%[wp]], #4\n\t"            \
-  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
-  "sxtb16 %[we], %[w]\n\t"               \
-  "sxtb16 %[w], %[w], ror #8\n\t"        \
-  "smlad %[a0], %[xe], %[we], %[a0]\n\t" \
-  "smlad %[a0], %[xo], %[w], %[a0]\n\t"  \
-  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
-  "smlad %[a1], %[xe], %[we], %[a1]\n\t" \
-  "smlad %[a1], %[xo], %[w], %[a1]\n\t"  \
-  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
-  "smlad %[a2], %[xe], %[we], %[a2]\n\t" \
-  "smlad %[a2], %[xo], %[w], %[a2]\n\t"  \
-  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"   \
-  "smlad %[a3], %[xe], %[we], %[a3]\n\t" \
-  "smlad %[a3], %[xo], %[w], %[a3]\n\t"
-#define QUAD_OPERANDS                                                                      \
-  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(x), [wp] "+r"(wp), \
-      [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [w] "=&r"(wv)
-/* Dot products of four positions with one int8 row over `groups` groups: one group
- * alone when the count is odd, then two per loop pass (11 registers: no spill). */
-#define QUAD_DOT(x, wp, groups, a0, a1, a2, a3)                \
-  do {                                                         \
-    uint32_t xe, xo, we, wv;                                   \
-    if ((groups)&1) {                                          \
-      __asm__ volatile(QUAD_GROUP:QUAD_OPERANDS : : "memory"); \
-    }                                                          \
-    int32_t n_ = (groups) >> 1;                                \
-    if (n_ > 0) {                                              \
-      __asm__ volatile("1:\n\t" QUAD_GROUP QUAD_GROUP          \
-                       "subs %[n], %[n], #1\n\t"               \
-                       "bne 1b\n\t"                            \
-                       : QUAD_OPERANDS, [n] "+r"(n_)           \
-                       :                                       \
-                       : "cc", "memory");                      \
-    }                                                          \
-  } while (0)
-#else
-#define QUAD_DOT(x, wp, groups, a0, a1, a2, a3)                     \
-  do {                                                              \
-    for (int32_t i_ = 0; i_ < (groups); i_++, x += QUAD_WORDS) {    \
-      const uint32_t wv = eng_ld32(wp);                             \
-      wp += 4;                                                      \
-      const uint32_t we = eng_sxtb16(wv), wo = eng_sxtb16_ror8(wv); \
-      a0 = eng_smlad(x[1], wo, eng_smlad(x[0], we, a0));            \
-      a1 = eng_smlad(x[3], wo, eng_smlad(x[2], we, a1));            \
-      a2 = eng_smlad(x[5], wo, eng_smlad(x[4], we, a2));            \
-      a3 = eng_smlad(x[7], wo, eng_smlad(x[6], we, a3));            \
-    }                                                               \
+/* One group of four taps: the weight word widened once, two SMLADs per position. */
+// clang-format off
+#define BLOCK_MACS(a)                                   \
+  "smlad %[" #a "], %[xe], %[we], %[" #a "]\n\t"        \
+  "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
+#define BLOCK_POS(a)                                    \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t" BLOCK_MACS(a)
+#define GROUP4                                          \
+  "ldr %[w], [%[wp]], #4\n\t"                           \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                  \
+  "sxtb16 %[we], %[w]\n\t"                              \
+  "sxtb16 %[w], %[w], ror #8\n\t"                       \
+  BLOCK_MACS(a0) BLOCK_POS(a1) BLOCK_POS(a2) BLOCK_POS(a3)
+#define GROUP6 GROUP4 BLOCK_POS(a4) BLOCK_POS(a5)
+#define OPERANDS4                                                       \
+  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),           \
+  [xp] "+r"(x), [wp] "+r"(wp),                                          \
+  [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [w] "=&r"(wv)
+#define OPERANDS6 OPERANDS4, [a4] "+r"(a4), [a5] "+r"(a5)
+// clang-format on
+/* Dot products of P positions with one int8 row over `groups` groups: one group alone
+ * when the count is odd, then two per loop pass (2P + 7 registers, at most 13: no
+ * spill inside the loop). */
+#define BLOCK_DOT(GROUP, OPERANDS)                   \
+  do {                                               \
+    uint32_t xe, xo, we, wv;                         \
+    if (groups & 1) {                                \
+      __asm__ volatile(GROUP:OPERANDS : : "memory"); \
+    }                                                \
+    int32_t n_ = groups >> 1;                        \
+    if (n_ > 0) {                                    \
+      __asm__ volatile("1:\n\t" GROUP GROUP          \
+                       "subs %[n], %[n], #1\n\t"     \
+                       "bne 1b\n\t"                  \
+                       : OPERANDS, [n] "+r"(n_)      \
+                       :                             \
+                       : "cc", "memory");            \
+    }                                                \
   } while (0)
 #endif
 
-/* Four positions (outputs out + p * out_c) of every channel from a quad column and the
+/* One group of four taps (weight word wv) into the accumulators of P positions. */
+#define BLOCK_SMLADS(x, wv, P)                                      \
+  do {                                                              \
+    const uint32_t we_ = eng_sxtb16(wv), wo_ = eng_sxtb16_ror8(wv); \
+    a0 = eng_smlad(x[1], wo_, eng_smlad(x[0], we_, a0));            \
+    a1 = eng_smlad(x[3], wo_, eng_smlad(x[2], we_, a1));            \
+    a2 = eng_smlad(x[5], wo_, eng_smlad(x[4], we_, a2));            \
+    a3 = eng_smlad(x[7], wo_, eng_smlad(x[6], we_, a3));            \
+    if ((P) == 6) {                                                 \
+      a4 = eng_smlad(x[9], wo_, eng_smlad(x[8], we_, a4));          \
+      a5 = eng_smlad(x[11], wo_, eng_smlad(x[10], we_, a5));        \
+    }                                                               \
+  } while (0)
+
+/* P positions (outputs out + p * out_c) of every channel from a block column and the
  * model's int8 rows. */
-ENG_OPT_INLINE void quad_w8_impl(const conv_opt_t *op, const uint32_t *col, const int8_t *w8,
-                                 int8_t *out, const int sat) {
+ENG_OPT_INLINE void block_w8_impl(const conv_opt_t *op, const uint32_t *col, const int8_t *w8,
+                                  int8_t *out, const int P, const int sat) {
   const eng_opt_out_t o = op->out; /* a local copy: the int8 stores cannot alias it */
   const int32_t groups = op->k >> 2, rest = op->k & 3;
   const size_t stride = (size_t)op->out_c;
@@ -221,48 +222,69 @@ ENG_OPT_INLINE void quad_w8_impl(const conv_opt_t *op, const uint32_t *col, cons
   for (; ch != end; ch++, sh++, out++) {
     const eng_opt_ch_t cw = *ch; /* locals, so the stores below force no reloads */
     const int32_t s = *sh;
-    int32_t a0 = cw.bias, a1 = a0, a2 = a0, a3 = a0;
+    /* scalars, not an array: all six must be registers for the asm */
+    int32_t a0 = cw.bias, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
     const uint32_t *x = col;
-    QUAD_DOT(x, wp, groups, a0, a1, a2, a3);
+#if ENG_OPT_DSP
+    if (P == 6) {
+      BLOCK_DOT(GROUP6, OPERANDS6);
+    } else {
+      BLOCK_DOT(GROUP4, OPERANDS4);
+    }
+#else
+    for (int32_t i = 0; i < groups; i++) {
+      const uint32_t wv = eng_ld32(wp);
+      wp += 4;
+      BLOCK_SMLADS(x, wv, P);
+      x += 2 * P;
+    }
+#endif
     if (rest) {
       const uint32_t wv = tail_word(wp, rest);
       wp += rest;
-      const uint32_t we = eng_sxtb16(wv), wo = eng_sxtb16_ror8(wv);
-      a0 = eng_smlad(x[1], wo, eng_smlad(x[0], we, a0));
-      a1 = eng_smlad(x[3], wo, eng_smlad(x[2], we, a1));
-      a2 = eng_smlad(x[5], wo, eng_smlad(x[4], we, a2));
-      a3 = eng_smlad(x[7], wo, eng_smlad(x[6], we, a3));
+      BLOCK_SMLADS(x, wv, P);
     }
-    /* Opaque to the optimizer: four stores at out + j * stride cost one STRB each; left
-     * visible, GCC keeps four output pointers and spills them. */
+    /* Opaque to the optimizer: P stores at out + p * stride cost one STRB each; left
+     * visible, GCC keeps P output pointers and spills them. */
     __asm__("" : "+r"(out));
     out[0] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &cw, s, &o, sat);
     out[stride] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &cw, s, &o, sat);
     out[2 * stride] = eng_opt_requant((int32_t)((uint32_t)a2 << 1), &cw, s, &o, sat);
     out[3 * stride] = eng_opt_requant((int32_t)((uint32_t)a3 << 1), &cw, s, &o, sat);
+    if (P == 6) {
+      out[4 * stride] = eng_opt_requant((int32_t)((uint32_t)a4 << 1), &cw, s, &o, sat);
+      out[5 * stride] = eng_opt_requant((int32_t)((uint32_t)a5 << 1), &cw, s, &o, sat);
+    }
   }
 }
 
 /* sat is a constant inside each instantiation (one requantization path per loop). */
-static void quad_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w8, int8_t *out) {
+static void block6_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w8, int8_t *out) {
   if (op->out.sat) {
-    quad_w8_impl(op, col, w8, out, 1);
+    block_w8_impl(op, col, w8, out, 6, 1);
   } else {
-    quad_w8_impl(op, col, w8, out, 0);
+    block_w8_impl(op, col, w8, out, 6, 0);
+  }
+}
+static void block4_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w8, int8_t *out) {
+  if (op->out.sat) {
+    block_w8_impl(op, col, w8, out, 4, 1);
+  } else {
+    block_w8_impl(op, col, w8, out, 4, 0);
   }
 }
 
-/* Quad column of the four positions starting at (oy, ox), which it advances past
- * them. Pointwise positions are consecutive input pixels, widened in place. */
-static void build_quad(const conv_opt_t *op, const int8_t *in, int32_t *oy, int32_t *ox,
-                       int8_t *raw, uint32_t *col) {
-  for (int32_t p = 0; p < 4; p++) {
+/* Block column of the P positions starting at (oy, ox), which it advances past them.
+ * Pointwise positions are consecutive input pixels, widened in place. */
+static void build_block(const conv_opt_t *op, const int8_t *in, int32_t *oy, int32_t *ox,
+                        int8_t *raw, uint32_t *col, int32_t P) {
+  for (int32_t p = 0; p < P; p++) {
     if (op->pointwise) {
       const size_t pix = (size_t)*oy * (size_t)op->geom.in_w + (size_t)*ox;
-      eng_opt_widen(in + pix * (size_t)op->geom.in_c, op->k, col + 2 * p, QUAD_WORDS);
+      eng_opt_widen(in + pix * (size_t)op->geom.in_c, op->k, col + 2 * p, 2 * P);
     } else {
       eng_opt_gather(&op->geom, in, *oy, *ox, 0, op->geom.in_c, raw);
-      eng_opt_widen(raw, op->k, col + 2 * p, QUAD_WORDS);
+      eng_opt_widen(raw, op->k, col + 2 * p, 2 * P);
     }
     if (++*ox == op->out_w) {
       *ox = 0;
@@ -275,8 +297,8 @@ static void build_quad(const conv_opt_t *op, const int8_t *in, int32_t *oy, int3
 static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t *input,
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
-  /* the raw patch follows the column block: a quad for w8 ops, a pair for w16 */
-  int8_t *raw = (int8_t *)(col + (op->w16 || !CONV_QUAD ? op->k4 : 2 * op->k4));
+  /* the raw patch follows the column block: 6 positions for w8 ops, a pair for w16 */
+  int8_t *raw = (int8_t *)(col + (op->w16 || !CONV_QUAD ? op->k4 : 3 * op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
@@ -295,10 +317,16 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int32_t pix = 0;
 #if CONV_QUAD
     if (w16 == NULL) {
-      for (; pix + 4 <= npix; pix += 4) {
-        build_quad(op, in, &oy, &ox, raw, col);
-        quad_w8(op, col, w8, out);
+      for (; pix + 6 <= npix; pix += 6) {
+        build_block(op, in, &oy, &ox, raw, col, 6);
+        block6_w8(op, col, w8, out);
+        out += 6 * out_c;
+      }
+      if (pix + 4 <= npix) {
+        build_block(op, in, &oy, &ox, raw, col, 4);
+        block4_w8(op, col, w8, out);
         out += 4 * out_c;
+        pix += 4;
       }
     }
 #endif
