@@ -258,15 +258,19 @@ ENG_OPT_INLINE void block_w8_impl(const conv_opt_t *op, const uint32_t *col, con
   }
 }
 
-/* sat is a constant inside each instantiation (one requantization path per loop). */
-static void block6_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w8, int8_t *out) {
+/* sat is a constant inside each instantiation (one requantization path per loop). Not
+ * inlined: conv_eval, which runs them, is placed in the F769's 16 KB ITCM by name and
+ * has no room for them; they run from flash behind the ART accelerator and cache. */
+__attribute__((noinline)) static void block6_w8(const conv_opt_t *op, const uint32_t *col,
+                                                const int8_t *w8, int8_t *out) {
   if (op->out.sat) {
     block_w8_impl(op, col, w8, out, 6, 1);
   } else {
     block_w8_impl(op, col, w8, out, 6, 0);
   }
 }
-static void block4_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w8, int8_t *out) {
+__attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint32_t *col,
+                                                const int8_t *w8, int8_t *out) {
   if (op->out.sat) {
     block_w8_impl(op, col, w8, out, 4, 1);
   } else {
@@ -276,8 +280,9 @@ static void block4_w8(const conv_opt_t *op, const uint32_t *col, const int8_t *w
 
 /* Block column of the P positions starting at (oy, ox), which it advances past them.
  * Pointwise positions are consecutive input pixels, widened in place. */
-static void build_block(const conv_opt_t *op, const int8_t *in, int32_t *oy, int32_t *ox,
-                        int8_t *raw, uint32_t *col, int32_t P) {
+__attribute__((noinline)) static void build_block(const conv_opt_t *op, const int8_t *in,
+                                                  int32_t *oy, int32_t *ox, int8_t *raw,
+                                                  uint32_t *col, int32_t P) {
   for (int32_t p = 0; p < P; p++) {
     if (op->pointwise) {
       const size_t pix = (size_t)*oy * (size_t)op->geom.in_w + (size_t)*ox;
