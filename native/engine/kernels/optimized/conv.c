@@ -278,24 +278,126 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
   }
 }
 
+/* Widen n bytes (n % 4 == 0) of `src` into consecutive groups of a block column, `words`
+ * apart: per four bytes one load, two SXTB16 and one double store (asm: GCC kept two
+ * stores and a pointer copy per group). */
+ENG_OPT_INLINE uint32_t *widen_groups(const int8_t *src, int32_t n, uint32_t *dst,
+                                      const int32_t words) {
+#if ENG_OPT_DSP
+  const int8_t *end = src + n;
+  uint32_t a, b, e, o;
+  if (n & 4) {
+    __asm__ volatile(
+        "ldr %[a], [%[s]], #4\n\t"
+        "sxtb16 %[e], %[a]\n\t"
+        "sxtb16 %[o], %[a], ror #8\n\t"
+        "strd %[e], %[o], [%[d]], %[st]\n\t"
+        : [s] "+r"(src), [d] "+r"(dst), [a] "=&r"(a), [e] "=&r"(e), [o] "=&r"(o)
+        : [st] "i"(words * 4)
+        : "memory");
+  }
+  if (src != end) {
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[a], [%[s]], #4\n\t"
+        "ldr %[b], [%[s]], #4\n\t"
+        "sxtb16 %[e], %[a]\n\t"
+        "sxtb16 %[o], %[a], ror #8\n\t"
+        "strd %[e], %[o], [%[d]], %[st]\n\t"
+        "sxtb16 %[e], %[b]\n\t"
+        "sxtb16 %[o], %[b], ror #8\n\t"
+        "strd %[e], %[o], [%[d]], %[st]\n\t"
+        "cmp %[s], %[end]\n\t"
+        "bne 1b\n\t"
+        : [s] "+r"(src), [d] "+r"(dst), [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e), [o] "=&r"(o)
+        : [st] "i"(words * 4), [end] "r"(end)
+        : "cc", "memory");
+  }
+  return dst;
+#else
+  for (const int8_t *end = src + n; src != end; src += 4, dst += words) {
+    const uint32_t a = eng_ld32(src);
+    dst[0] = eng_sxtb16(a);
+    dst[1] = eng_sxtb16_ror8(a);
+  }
+  return dst;
+#endif
+}
+
+/* n groups of padding taps (the input zero point, widened). */
+ENG_OPT_INLINE uint32_t *fill_groups(uint32_t zp2, int32_t n, uint32_t *dst, const int32_t words) {
+  for (int32_t i = 0; i < n; i++, dst += words) {
+    dst[0] = zp2;
+    dst[1] = zp2;
+  }
+  return dst;
+}
+
 /* Block column of the P positions starting at (oy, ox), which it advances past them.
- * Pointwise positions are consecutive input pixels, widened in place. */
-__attribute__((noinline)) static void build_block(const conv_opt_t *op, const int8_t *in,
-                                                  int32_t *oy, int32_t *ox, int8_t *raw,
-                                                  uint32_t *col, int32_t P) {
+ * Pointwise positions are consecutive input pixels, widened in place. Windows whose
+ * channel count is a multiple of 4 are widened straight from the input too: every tap's
+ * channels are whole groups, so a tap is either widened input or zero-point groups (no
+ * raw patch). Others gather a raw patch first. */
+ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int32_t *oy,
+                                     int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P) {
+  const eng_opt_geom_t *g = &op->geom;
+  const int32_t words = 2 * P;
+  const int direct = (g->in_c & 3) == 0;
+  const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
   for (int32_t p = 0; p < P; p++) {
+    uint32_t *d = col + 2 * p;
     if (op->pointwise) {
-      const size_t pix = (size_t)*oy * (size_t)op->geom.in_w + (size_t)*ox;
-      eng_opt_widen(in + pix * (size_t)op->geom.in_c, op->k, col + 2 * p, 2 * P);
+      const size_t pix = (size_t)*oy * (size_t)g->in_w + (size_t)*ox;
+      const int8_t *src = in + pix * (size_t)g->in_c;
+      d = widen_groups(src, op->k & ~3, d, words);
+      if (op->k & 3) {
+        eng_opt_widen(src + (op->k & ~3), op->k & 3, d, words);
+      }
+    } else if (direct) {
+      const int32_t iy0 = *oy * g->stride_h - g->pad_h, ix0 = *ox * g->stride_w - g->pad_w;
+      const int32_t cg = g->in_c >> 2; /* groups per tap */
+      const int inside = g->dil_w == 1 && ix0 >= 0 && ix0 + g->fw <= g->in_w;
+      for (int32_t fy = 0; fy < g->fh; fy++) {
+        const int32_t iy = iy0 + fy * g->dil_h;
+        if (iy < 0 || iy >= g->in_h) {
+          d = fill_groups(zp2, g->fw * cg, d, words);
+          continue;
+        }
+        const int8_t *row = in + (size_t)iy * (size_t)g->in_w * (size_t)g->in_c;
+        if (inside) {
+          d = widen_groups(row + (size_t)ix0 * (size_t)g->in_c, g->fw * g->in_c, d, words);
+          continue;
+        }
+        for (int32_t fx = 0; fx < g->fw; fx++) {
+          const int32_t ix = ix0 + fx * g->dil_w;
+          if (ix < 0 || ix >= g->in_w) {
+            d = fill_groups(zp2, cg, d, words);
+          } else {
+            d = widen_groups(row + (size_t)ix * (size_t)g->in_c, g->in_c, d, words);
+          }
+        }
+      }
     } else {
-      eng_opt_gather(&op->geom, in, *oy, *ox, 0, op->geom.in_c, raw);
-      eng_opt_widen(raw, op->k, col + 2 * p, 2 * P);
+      eng_opt_gather(g, in, *oy, *ox, 0, g->in_c, raw);
+      eng_opt_widen(raw, op->k, d, words);
     }
     if (++*ox == op->out_w) {
       *ox = 0;
       ++*oy;
     }
   }
+}
+
+/* The two block sizes, each with its column stride a constant. */
+__attribute__((noinline)) static void build_block6(const conv_opt_t *op, const int8_t *in,
+                                                   int32_t *oy, int32_t *ox, int8_t *raw,
+                                                   uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6);
+}
+__attribute__((noinline)) static void build_block4(const conv_opt_t *op, const int8_t *in,
+                                                   int32_t *oy, int32_t *ox, int8_t *raw,
+                                                   uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 4);
 }
 #endif
 
@@ -323,12 +425,12 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
 #if CONV_QUAD
     if (w16 == NULL) {
       for (; pix + 6 <= npix; pix += 6) {
-        build_block(op, in, &oy, &ox, raw, col, 6);
+        build_block6(op, in, &oy, &ox, raw, col);
         block6_w8(op, col, w8, out);
         out += 6 * out_c;
       }
       if (pix + 4 <= npix) {
-        build_block(op, in, &oy, &ox, raw, col, 4);
+        build_block4(op, in, &oy, &ox, raw, col);
         block4_w8(op, col, w8, out);
         out += 4 * out_c;
         pix += 4;
