@@ -110,11 +110,11 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                     p->pad_h == 0 && p->pad_w == 0;
-    /* w16: column pair (2 * k4 int16) + raw patches (2 * k4 bytes); w8 blocks: six
-     * columns (6 * k4 int16) + one raw patch (k4 bytes). Pointwise columns are widened
-     * from the input in place and need no raw patch. */
-    const size_t cols = op->w16 || !CONV_QUAD ? 4 : 12;
-    const size_t raws = op->pointwise ? 0 : (op->w16 || !CONV_QUAD ? 2 : 1);
+    /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
+     * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
+     * columns are widened from the input in place and need no raw patch. */
+    const size_t cols = CONV_QUAD ? 12 : 4;
+    const size_t raws = op->pointwise ? 0 : (CONV_QUAD ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
   int32_t *m, *s;
@@ -172,6 +172,12 @@ static inline uint32_t tail_word(const int8_t *src, int32_t n) {
   [xp] "+r"(x), [wp] "+r"(wp),                                          \
   [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [w] "=&r"(wv)
 #define OPERANDS6 OPERANDS4, [a4] "+r"(a4), [a5] "+r"(a5)
+/* Widened weights (w16, a channel pair's words interleaved: 16 bytes from one group of
+ * a channel to its next): one LDRD, no widening. */
+#define GROUP4_W16                                      \
+  "ldrd %[we], %[w], [%[wp]], #16\n\t"                  \
+  BLOCK_POS(a0) BLOCK_POS(a1) BLOCK_POS(a2) BLOCK_POS(a3)
+#define GROUP6_W16 GROUP4_W16 BLOCK_POS(a4) BLOCK_POS(a5)
 // clang-format on
 /* Dot products of P positions with one int8 row over `groups` groups: one group alone
  * when the count is odd, then two per loop pass (2P + 7 registers, at most 13: no
@@ -206,6 +212,19 @@ static inline uint32_t tail_word(const int8_t *src, int32_t n) {
       a4 = eng_smlad(x[9], wo_, eng_smlad(x[8], we_, a4));          \
       a5 = eng_smlad(x[11], wo_, eng_smlad(x[10], we_, a5));        \
     }                                                               \
+  } while (0)
+
+/* The same with widened weights: even and odd word given. */
+#define BLOCK_SMLADS16(x, we_, wo_, P)                       \
+  do {                                                       \
+    a0 = eng_smlad(x[1], wo_, eng_smlad(x[0], we_, a0));     \
+    a1 = eng_smlad(x[3], wo_, eng_smlad(x[2], we_, a1));     \
+    a2 = eng_smlad(x[5], wo_, eng_smlad(x[4], we_, a2));     \
+    a3 = eng_smlad(x[7], wo_, eng_smlad(x[6], we_, a3));     \
+    if ((P) == 6) {                                          \
+      a4 = eng_smlad(x[9], wo_, eng_smlad(x[8], we_, a4));   \
+      a5 = eng_smlad(x[11], wo_, eng_smlad(x[10], we_, a5)); \
+    }                                                        \
   } while (0)
 
 /* P positions (outputs out + p * out_c) of every channel from a block column and the
@@ -275,6 +294,78 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
     block_w8_impl(op, col, w8, out, 4, 1);
   } else {
     block_w8_impl(op, col, w8, out, 4, 0);
+  }
+}
+
+/* The same from widened weights (w16 ops: doubled values, zero padded to k4, so no tail
+ * and no doubling of the accumulators). Channel pairs interleave group by group
+ * (opt_common.h); an odd last channel runs alone in C. */
+ENG_OPT_INLINE void block_w16_impl(const conv_opt_t *op, const uint32_t *col, const uint32_t *w16,
+                                   int8_t *out, const int P, const int sat) {
+  const eng_opt_out_t o = op->out; /* a local copy: the int8 stores cannot alias it */
+  const int32_t groups = op->k4 >> 2;
+  const size_t stride = (size_t)op->out_c;
+  const int32_t out_c = op->out_c;
+  for (int32_t c = 0; c < out_c; c++, out++) {
+    const eng_opt_ch_t cw = op->ch[c]; /* locals, so the stores below force no reloads */
+    const int32_t s = op->shift[c];
+    int32_t a0 = cw.bias, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    const uint32_t *x = col;
+    const int lone = c == out_c - 1 && (out_c & 1);
+    const uint32_t *wp = w16 + (size_t)(c & ~1) * (size_t)(op->k4 >> 1) + (lone ? 0 : 2 * (c & 1));
+#if ENG_OPT_DSP
+    if (!lone) {
+      uint32_t xe, xo, we, wv;
+      int32_t n_ = groups;
+      if (P == 6) {
+        __asm__ volatile("1:\n\t" GROUP6_W16
+                         "subs %[n], %[n], #1\n\t"
+                         "bne 1b\n\t"
+                         : OPERANDS6, [n] "+r"(n_)
+                         :
+                         : "cc", "memory");
+      } else {
+        __asm__ volatile("1:\n\t" GROUP4_W16
+                         "subs %[n], %[n], #1\n\t"
+                         "bne 1b\n\t"
+                         : OPERANDS4, [n] "+r"(n_)
+                         :
+                         : "cc", "memory");
+      }
+    } else
+#endif
+    {
+      const int32_t step = lone ? 2 : 4;
+      for (int32_t i = 0; i < groups; i++, wp += step, x += 2 * P) {
+        BLOCK_SMLADS16(x, wp[0], wp[1], P);
+      }
+    }
+    __asm__("" : "+r"(out)); /* see block_w8_impl */
+    out[0] = eng_opt_requant(a0, &cw, s, &o, sat);
+    out[stride] = eng_opt_requant(a1, &cw, s, &o, sat);
+    out[2 * stride] = eng_opt_requant(a2, &cw, s, &o, sat);
+    out[3 * stride] = eng_opt_requant(a3, &cw, s, &o, sat);
+    if (P == 6) {
+      out[4 * stride] = eng_opt_requant(a4, &cw, s, &o, sat);
+      out[5 * stride] = eng_opt_requant(a5, &cw, s, &o, sat);
+    }
+  }
+}
+
+__attribute__((noinline)) static void block6_w16(const conv_opt_t *op, const uint32_t *col,
+                                                 const uint32_t *w16, int8_t *out) {
+  if (op->out.sat) {
+    block_w16_impl(op, col, w16, out, 6, 1);
+  } else {
+    block_w16_impl(op, col, w16, out, 6, 0);
+  }
+}
+__attribute__((noinline)) static void block4_w16(const conv_opt_t *op, const uint32_t *col,
+                                                 const uint32_t *w16, int8_t *out) {
+  if (op->out.sat) {
+    block_w16_impl(op, col, w16, out, 4, 1);
+  } else {
+    block_w16_impl(op, col, w16, out, 4, 0);
   }
 }
 
@@ -404,8 +495,8 @@ __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const i
 static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t *input,
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
-  /* the raw patch follows the column block: 6 positions for w8 ops, a pair for w16 */
-  int8_t *raw = (int8_t *)(col + (op->w16 || !CONV_QUAD ? op->k4 : 3 * op->k4));
+  /* the raw patch follows the column block (6 positions, or a pair) */
+  int8_t *raw = (int8_t *)(col + (CONV_QUAD ? 3 * op->k4 : op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
@@ -423,18 +514,24 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int32_t oy = 0, ox = 0;
     int32_t pix = 0;
 #if CONV_QUAD
-    if (w16 == NULL) {
-      for (; pix + 6 <= npix; pix += 6) {
-        build_block6(op, in, &oy, &ox, raw, col);
+    for (; pix + 6 <= npix; pix += 6) {
+      build_block6(op, in, &oy, &ox, raw, col);
+      if (w16 != NULL) {
+        block6_w16(op, col, w16, out);
+      } else {
         block6_w8(op, col, w8, out);
-        out += 6 * out_c;
       }
-      if (pix + 4 <= npix) {
-        build_block4(op, in, &oy, &ox, raw, col);
+      out += 6 * out_c;
+    }
+    if (pix + 4 <= npix) {
+      build_block4(op, in, &oy, &ox, raw, col);
+      if (w16 != NULL) {
+        block4_w16(op, col, w16, out);
+      } else {
         block4_w8(op, col, w8, out);
-        out += 4 * out_c;
-        pix += 4;
       }
+      out += 4 * out_c;
+      pix += 4;
     }
 #endif
     for (; pix + 2 <= npix; pix += 2) {
