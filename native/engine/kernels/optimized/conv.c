@@ -470,7 +470,10 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
       }
     } else {
       eng_opt_gather(g, in, *oy, *ox, 0, g->in_c, raw);
-      eng_opt_widen(raw, op->k, d, words);
+      d = widen_groups(raw, op->k & ~3, d, words);
+      if (op->k & 3) {
+        eng_opt_widen(raw + (op->k & ~3), op->k & 3, d, words);
+      }
     }
     if (++*ox == op->out_w) {
       *ox = 0;
