@@ -3,13 +3,15 @@
  * bit-exact with the reference. Float32, grouped convolutions and ops whose
  * requantization cannot be proven fast run the reference core.
  *
- * Ops reading the model's int8 weights (w8) run four output positions per pass ("quad"):
- * the four columns are widened once into one interleaved block, and each weight word,
- * loaded and sign-extended once (SXTB16, SXTB16 ROR #8), feeds eight SMLADs, one pair
- * per position. Per four taps of four positions: 4 LDRD, 1 LDR, 2 SXTB16, 8 SMLAD (the
- * 2x2 kernel needs 18 instructions for the same 16 MACs). Positions left over (npix % 4)
- * run the pair and single kernels of opt_common.h. Size-optimized builds (the F413) keep
- * only those. */
+ * Output positions run in blocks of six (then one of four): the block's columns are
+ * widened once into one interleaved buffer, and each weight word feeds two SMLADs per
+ * position. Per four taps of six positions: 6 LDRD of inputs, 12 SMLAD, and one LDR +
+ * two SXTB16 of the model's int8 weights (w8) or one LDRD of widened ones (w16): 21 or
+ * 19 instructions for 24 MACs, where the 2x2 kernels needed 18 or 14 for 16. The
+ * accumulators (six, plus four temporaries and three pointers/counters: 13 registers)
+ * stay in registers only in asm. The last one to three positions of an image run the
+ * pair and single kernels of opt_common.h. Size-optimized builds (the F413) keep only
+ * those. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -25,9 +27,9 @@
 #define CONV_W16_MAX_BYTES 4096
 
 #if defined(__OPTIMIZE_SIZE__)
-#define CONV_QUAD 0
+#define CONV_BLOCKS 0
 #else
-#define CONV_QUAD 1
+#define CONV_BLOCKS 1
 #endif
 
 typedef struct conv_opt {
@@ -113,8 +115,8 @@ static eng_status_t conv_prepare(eng_node_t *node) {
     /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
-    const size_t cols = CONV_QUAD ? 12 : 4;
-    const size_t raws = op->pointwise ? 0 : (CONV_QUAD ? 1 : 2);
+    const size_t cols = CONV_BLOCKS ? 12 : 4;
+    const size_t raws = op->pointwise ? 0 : (CONV_BLOCKS ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
   int32_t *m, *s;
@@ -138,7 +140,7 @@ static inline void build_col(const conv_opt_t *op, const int8_t *in, int32_t oy,
   eng_opt_widen(raw, op->k, col, step);
 }
 
-#if CONV_QUAD
+#if CONV_BLOCKS
 /* The k % 4 last taps of a weight row as one word, zero padded (reads only existing
  * bytes: the last row may end the tensor). */
 static inline uint32_t tail_word(const int8_t *src, int32_t n) {
@@ -499,7 +501,7 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
   /* the raw patch follows the column block (6 positions, or a pair) */
-  int8_t *raw = (int8_t *)(col + (CONV_QUAD ? 3 * op->k4 : op->k4));
+  int8_t *raw = (int8_t *)(col + (CONV_BLOCKS ? 3 * op->k4 : op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
@@ -516,7 +518,7 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int8_t *out = output + (size_t)b * (size_t)npix * (size_t)out_c;
     int32_t oy = 0, ox = 0;
     int32_t pix = 0;
-#if CONV_QUAD
+#if CONV_BLOCKS
     for (; pix + 6 <= npix; pix += 6) {
       build_block6(op, in, &oy, &ox, raw, col);
       if (w16 != NULL) {
