@@ -1,9 +1,10 @@
 // The optimized kernel set is bit-exact: every golden case with `--kernels optimized`
 // (host and QEMU Cortex-M7), hundreds of seeded random single-op models per op (conv,
 // depthwise, FC, max/average pool, softmax, broadcasting ADD/MUL) and the MLPerf Tiny
-// models' depthwise shapes with random weights and quantization, compared byte for byte
-// with the reference set (firmware/programs/kernel-diff), and the fast requantization and
-// the inline softmax fixed point checked against quant.c directly.
+// models' depthwise and int8-weight CONV_2D shapes with random weights and
+// quantization, compared byte for byte with the reference set
+// (firmware/programs/kernel-diff), and the fast requantization and the inline softmax
+// fixed point checked against quant.c directly.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,14 @@ import { buildFirmware } from '../../host/build/firmware.ts';
 import { dataDir } from '../../host/data.ts';
 import { goldenFiles, verify } from '../../host/engine/verify.ts';
 import { runProgram } from '../../host/run/program.ts';
-import { dwShapes, opKinds, writeDwShapeModels, writeModels } from './optimized-models.ts';
+import {
+  convShapes,
+  dwShapes,
+  opKinds,
+  writeConvShapeModels,
+  writeDwShapeModels,
+  writeModels,
+} from './optimized-models.ts';
 
 type Target = 'host' | 'mps2-an500';
 const targets: Target[] = ['host', 'mps2-an500'];
@@ -80,6 +88,21 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     const dir = path.join(tmp, `${target}-dwshapes`);
     const count = writeDwShapeModels(dir, perShape, seed);
     expect(count).toBe(dwShapes.length * perShape);
+    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
+    expect(findings).toEqual([]);
+    expect(done.statusDiffs).toBe(0);
+    expect(done.mismatches).toBe(0);
+    expect(done.models).toBe(count);
+    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
+    expect(done.rejected ?? 0).toBeLessThan(count / 10);
+  }, 600_000);
+
+  it('equal the reference byte for byte on the int8-weight CONV_2D shapes (1x1 and 3x3, every block remainder, odd taps, pruned channels)', async () => {
+    const perShape = target === 'host' ? 8 : 3;
+    const seed = target === 'host' ? 5252 : 5353;
+    const dir = path.join(tmp, `${target}-convshapes`);
+    const count = writeConvShapeModels(dir, perShape, seed);
+    expect(count).toBe(convShapes.length * perShape);
     const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
     expect(findings).toEqual([]);
     expect(done.statusDiffs).toBe(0);

@@ -131,6 +131,10 @@ export interface DwShape {
   dilation?: [number, number];
   padding: 'SAME' | 'VALID';
   mult?: number;
+  /** CONV_2D shapes: output channels, batches, and whether some channels are pruned */
+  outC?: number;
+  batch?: number;
+  dead?: boolean;
 }
 
 /** The depthwise shapes of the MLPerf Tiny models and the kernel's paths around them:
@@ -152,8 +156,25 @@ export const dwShapes: DwShape[] = [
   { inH: 10, inW: 8, inC: 1, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', mult: 8 },
 ];
 
+/** CONV_2D shapes on the int8-weight kernels (widened weights would exceed 4 KB): the
+ * MLPerf 1x1 convs (kws 25x5x64, vww 6x6x128) and 3x3 ones, with position counts that
+ * leave every remainder of the six- and four-position blocks (1..5), channel counts
+ * (taps) not a multiple of 4 or 8, odd group counts, batches, and pruned channels. */
+export const convShapes: DwShape[] = [
+  { inH: 25, inW: 5, inC: 64, outC: 64, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 6, inW: 6, inC: 128, outC: 128, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', dead: true },
+  { inH: 7, inW: 1, inC: 66, outC: 40, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 3, inW: 3, inC: 45, outC: 50, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', dead: true },
+  { inH: 2, inW: 5, inC: 130, outC: 33, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 3, inW: 1, inC: 48, outC: 48, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID' },
+  { inH: 5, inW: 1, inC: 32, outC: 72, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', batch: 2 },
+  { inH: 8, inW: 8, inC: 16, outC: 33, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME' },
+  { inH: 9, inW: 7, inC: 21, outC: 24, fh: 3, fw: 3, stride: [2, 2], padding: 'VALID', dead: true },
+  { inH: 4, inW: 4, inC: 32, outC: 32, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', batch: 2 },
+];
+
 function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
-  const batch = !shape && r.chance(0.15) ? 2 : 1;
+  const batch = shape ? (shape.batch ?? 1) : r.chance(0.15) ? 2 : 1;
   let inC: number,
     outC: number,
     filterC: number,
@@ -182,8 +203,8 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
   if (shape) {
     inC = shape.inC;
     mult = shape.mult ?? 1;
-    outC = inC * mult;
-    filterC = outC;
+    outC = depthwise ? inC * mult : (shape.outC ?? inC);
+    filterC = depthwise ? outC : inC;
   }
   let fh = column ? r.pick([3, 5, 10, 15]) : r.pick([1, 1, 2, 3, 3, 5]),
     fw = column ? 1 : r.pick([1, 1, 2, 3, 3, 4]);
@@ -219,7 +240,7 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
       )
     : null;
   const b = r.chance(0.85) ? bias(r, outC) : null;
-  if (w && r.chance(0.15)) {
+  if (w && (shape?.dead || r.chance(0.15))) {
     const dwTaps = fh * fw;
     killChannels(
       r,
@@ -460,6 +481,16 @@ export function writeDwShapeModels(dir: string, perShape: number, seed: number):
   let i = 0;
   for (const shape of dwShapes)
     for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, true, shape));
+  return i;
+}
+
+/** Writes m0.tflite .. m<n-1>.tflite: `perShape` CONV_2D models of every convShapes entry. */
+export function writeConvShapeModels(dir: string, perShape: number, seed: number): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = new Rng(seed);
+  let i = 0;
+  for (const shape of convShapes)
+    for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, false, shape));
   return i;
 }
 

@@ -1,7 +1,17 @@
 /* conv.c – optimized CONV_2D: int8 through columns (im2col, or the input itself for 1x1
- * stride-1 convolutions) and 2x2 SMLAD matrix kernels with the fast exact
- * requantization; bit-exact with the reference. Float32, grouped convolutions and ops
- * whose requantization cannot be proven fast run the reference core. */
+ * stride-1 convolutions) and SMLAD matrix kernels with the fast exact requantization;
+ * bit-exact with the reference. Float32, grouped convolutions and ops whose
+ * requantization cannot be proven fast run the reference core.
+ *
+ * Output positions run in blocks of six (then one of four): the block's columns are
+ * widened once into one interleaved buffer, and each weight word feeds two SMLADs per
+ * position. Per four taps of six positions: 6 LDRD of inputs, 12 SMLAD, and one LDR +
+ * two SXTB16 of the model's int8 weights (w8) or one LDRD of widened ones (w16): 21 or
+ * 19 instructions for 24 MACs, where the 2x2 kernels needed 18 or 14 for 16. The
+ * accumulators (six, plus four temporaries and three pointers/counters: 13 registers)
+ * stay in registers only in asm. The last one to three positions of an image run the
+ * pair and single kernels of opt_common.h. Size-optimized builds (the F413) keep only
+ * those. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +25,12 @@
  * per weight against the whole op's MACs, and the arena keeps no widened copy. Above
  * this the w8 kernels read the model's int8 rows directly. */
 #define CONV_W16_MAX_BYTES 4096
+
+#if defined(__OPTIMIZE_SIZE__)
+#define CONV_BLOCKS 0
+#else
+#define CONV_BLOCKS 1
+#endif
 
 typedef struct conv_opt {
   eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
@@ -96,9 +112,12 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                     p->pad_h == 0 && p->pad_w == 0;
-    /* column pair (2 * k4 int16) + raw patches (2 * k4 bytes; pointwise columns are
-     * widened from the input in place and need none) */
-    return eng_request_scratch(node, (size_t)op->k4 * (op->pointwise ? 4 : 6) + 16, &op->scratch);
+    /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
+     * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
+     * columns are widened from the input in place and need no raw patch. */
+    const size_t cols = CONV_BLOCKS ? 12 : 4;
+    const size_t raws = op->pointwise ? 0 : (CONV_BLOCKS ? 1 : 2);
+    return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
   int32_t *m, *s;
   if ((st = eng_opt_ref_multipliers(node, op->ch, op->shift, r->out.c, &m, &s)) != ENG_OK) {
@@ -121,10 +140,368 @@ static inline void build_col(const conv_opt_t *op, const int8_t *in, int32_t oy,
   eng_opt_widen(raw, op->k, col, step);
 }
 
+#if CONV_BLOCKS
+/* The k % 4 last taps of a weight row as one word, zero padded (reads only existing
+ * bytes: the last row may end the tensor). */
+static inline uint32_t tail_word(const int8_t *src, int32_t n) {
+  uint32_t a = 0;
+  for (int32_t j = 0; j < n; j++) {
+    a |= (uint32_t)(uint8_t)src[j] << (8 * j);
+  }
+  return a;
+}
+
+/* Block column of P positions (P = 6 or 4): group g of four taps is 2P words, position
+ * p's (even, odd) pair at words 2p, 2p + 1 (the column format of opt_common.h, P
+ * positions interleaved). */
+#if ENG_OPT_DSP
+/* One group of four taps: the weight word widened once, two SMLADs per position. */
+// clang-format off
+#define BLOCK_MACS(a)                                   \
+  "smlad %[" #a "], %[xe], %[we], %[" #a "]\n\t"        \
+  "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
+#define BLOCK_POS(a)                                    \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t" BLOCK_MACS(a)
+#define GROUP4                                          \
+  "ldr %[w], [%[wp]], #4\n\t"                           \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                  \
+  "sxtb16 %[we], %[w]\n\t"                              \
+  "sxtb16 %[w], %[w], ror #8\n\t"                       \
+  BLOCK_MACS(a0) BLOCK_POS(a1) BLOCK_POS(a2) BLOCK_POS(a3)
+#define GROUP6 GROUP4 BLOCK_POS(a4) BLOCK_POS(a5)
+#define OPERANDS4                                                       \
+  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),           \
+  [xp] "+r"(x), [wp] "+r"(wp),                                          \
+  [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [w] "=&r"(wv)
+#define OPERANDS6 OPERANDS4, [a4] "+r"(a4), [a5] "+r"(a5)
+/* Widened weights (w16, a channel pair's words interleaved: 16 bytes from one group of
+ * a channel to its next): one LDRD, no widening. */
+#define GROUP4_W16                                      \
+  "ldrd %[we], %[w], [%[wp]], #16\n\t"                  \
+  BLOCK_POS(a0) BLOCK_POS(a1) BLOCK_POS(a2) BLOCK_POS(a3)
+#define GROUP6_W16 GROUP4_W16 BLOCK_POS(a4) BLOCK_POS(a5)
+// clang-format on
+/* Dot products of P positions with one int8 row over `groups` groups: one group alone
+ * when the count is odd, then two per loop pass (2P + 7 registers, at most 13: no
+ * spill inside the loop). */
+#define BLOCK_DOT(GROUP, OPERANDS)                   \
+  do {                                               \
+    uint32_t xe, xo, we, wv;                         \
+    if (groups & 1) {                                \
+      __asm__ volatile(GROUP:OPERANDS : : "memory"); \
+    }                                                \
+    int32_t n_ = groups >> 1;                        \
+    if (n_ > 0) {                                    \
+      __asm__ volatile("1:\n\t" GROUP GROUP          \
+                       "subs %[n], %[n], #1\n\t"     \
+                       "bne 1b\n\t"                  \
+                       : OPERANDS, [n] "+r"(n_)      \
+                       :                             \
+                       : "cc", "memory");            \
+    }                                                \
+  } while (0)
+#endif
+
+/* One group of four taps (weight word wv) into the accumulators of P positions. */
+#define BLOCK_SMLADS(x, wv, P)                                      \
+  do {                                                              \
+    const uint32_t we_ = eng_sxtb16(wv), wo_ = eng_sxtb16_ror8(wv); \
+    a0 = eng_smlad(x[1], wo_, eng_smlad(x[0], we_, a0));            \
+    a1 = eng_smlad(x[3], wo_, eng_smlad(x[2], we_, a1));            \
+    a2 = eng_smlad(x[5], wo_, eng_smlad(x[4], we_, a2));            \
+    a3 = eng_smlad(x[7], wo_, eng_smlad(x[6], we_, a3));            \
+    if ((P) == 6) {                                                 \
+      a4 = eng_smlad(x[9], wo_, eng_smlad(x[8], we_, a4));          \
+      a5 = eng_smlad(x[11], wo_, eng_smlad(x[10], we_, a5));        \
+    }                                                               \
+  } while (0)
+
+/* The same with widened weights: even and odd word given. */
+#define BLOCK_SMLADS16(x, we_, wo_, P)                       \
+  do {                                                       \
+    a0 = eng_smlad(x[1], wo_, eng_smlad(x[0], we_, a0));     \
+    a1 = eng_smlad(x[3], wo_, eng_smlad(x[2], we_, a1));     \
+    a2 = eng_smlad(x[5], wo_, eng_smlad(x[4], we_, a2));     \
+    a3 = eng_smlad(x[7], wo_, eng_smlad(x[6], we_, a3));     \
+    if ((P) == 6) {                                          \
+      a4 = eng_smlad(x[9], wo_, eng_smlad(x[8], we_, a4));   \
+      a5 = eng_smlad(x[11], wo_, eng_smlad(x[10], we_, a5)); \
+    }                                                        \
+  } while (0)
+
+/* P positions (outputs out + p * out_c) of every channel from a block column and the
+ * model's int8 rows. */
+ENG_OPT_INLINE void block_w8_impl(const conv_opt_t *op, const uint32_t *col, const int8_t *w8,
+                                  int8_t *out, const int P, const int sat) {
+  const eng_opt_out_t o = op->out; /* a local copy: the int8 stores cannot alias it */
+  const int32_t groups = op->k >> 2, rest = op->k & 3;
+  const size_t stride = (size_t)op->out_c;
+  const eng_opt_ch_t *ch = op->ch, *const end = op->ch + op->out_c;
+  const int8_t *sh = op->shift;
+  /* the rows are consecutive: the weight pointer runs on from one channel to the next */
+  const int8_t *wp = w8;
+  for (; ch != end; ch++, sh++, out++) {
+    const eng_opt_ch_t cw = *ch; /* locals, so the stores below force no reloads */
+    const int32_t s = *sh;
+    /* scalars, not an array: all six must be registers for the asm */
+    int32_t a0 = cw.bias, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    const uint32_t *x = col;
+#if ENG_OPT_DSP
+    if (P == 6) {
+      BLOCK_DOT(GROUP6, OPERANDS6);
+    } else {
+      BLOCK_DOT(GROUP4, OPERANDS4);
+    }
+#else
+    for (int32_t i = 0; i < groups; i++) {
+      const uint32_t wv = eng_ld32(wp);
+      wp += 4;
+      BLOCK_SMLADS(x, wv, P);
+      x += 2 * P;
+    }
+#endif
+    if (rest) {
+      const uint32_t wv = tail_word(wp, rest);
+      wp += rest;
+      BLOCK_SMLADS(x, wv, P);
+    }
+    /* Opaque to the optimizer: P stores at out + p * stride cost one STRB each; left
+     * visible, GCC keeps P output pointers and spills them. */
+    __asm__("" : "+r"(out));
+    out[0] = eng_opt_requant((int32_t)((uint32_t)a0 << 1), &cw, s, &o, sat);
+    out[stride] = eng_opt_requant((int32_t)((uint32_t)a1 << 1), &cw, s, &o, sat);
+    out[2 * stride] = eng_opt_requant((int32_t)((uint32_t)a2 << 1), &cw, s, &o, sat);
+    out[3 * stride] = eng_opt_requant((int32_t)((uint32_t)a3 << 1), &cw, s, &o, sat);
+    if (P == 6) {
+      out[4 * stride] = eng_opt_requant((int32_t)((uint32_t)a4 << 1), &cw, s, &o, sat);
+      out[5 * stride] = eng_opt_requant((int32_t)((uint32_t)a5 << 1), &cw, s, &o, sat);
+    }
+  }
+}
+
+/* sat is a constant inside each instantiation (one requantization path per loop). Not
+ * inlined: conv_eval, which runs them, is placed in the F769's 16 KB ITCM by name and
+ * has no room for them; they run from flash behind the ART accelerator and cache. */
+__attribute__((noinline)) static void block6_w8(const conv_opt_t *op, const uint32_t *col,
+                                                const int8_t *w8, int8_t *out) {
+  if (op->out.sat) {
+    block_w8_impl(op, col, w8, out, 6, 1);
+  } else {
+    block_w8_impl(op, col, w8, out, 6, 0);
+  }
+}
+__attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint32_t *col,
+                                                const int8_t *w8, int8_t *out) {
+  if (op->out.sat) {
+    block_w8_impl(op, col, w8, out, 4, 1);
+  } else {
+    block_w8_impl(op, col, w8, out, 4, 0);
+  }
+}
+
+/* The same from widened weights (w16 ops: doubled values, zero padded to k4, so no tail
+ * and no doubling of the accumulators). Channel pairs interleave group by group
+ * (opt_common.h); an odd last channel runs alone in C. */
+ENG_OPT_INLINE void block_w16_impl(const conv_opt_t *op, const uint32_t *col, const uint32_t *w16,
+                                   int8_t *out, const int P, const int sat) {
+  const eng_opt_out_t o = op->out; /* a local copy: the int8 stores cannot alias it */
+  const int32_t groups = op->k4 >> 2;
+  const size_t stride = (size_t)op->out_c;
+  const int32_t out_c = op->out_c;
+  for (int32_t c = 0; c < out_c; c++, out++) {
+    const eng_opt_ch_t cw = op->ch[c]; /* locals, so the stores below force no reloads */
+    const int32_t s = op->shift[c];
+    int32_t a0 = cw.bias, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    const uint32_t *x = col;
+    const int lone = c == out_c - 1 && (out_c & 1);
+    const uint32_t *wp = w16 + (size_t)(c & ~1) * (size_t)(op->k4 >> 1) + (lone ? 0 : 2 * (c & 1));
+#if ENG_OPT_DSP
+    if (!lone) {
+      uint32_t xe, xo, we, wv;
+      int32_t n_ = groups;
+      if (P == 6) {
+        __asm__ volatile("1:\n\t" GROUP6_W16
+                         "subs %[n], %[n], #1\n\t"
+                         "bne 1b\n\t"
+                         : OPERANDS6, [n] "+r"(n_)
+                         :
+                         : "cc", "memory");
+      } else {
+        __asm__ volatile("1:\n\t" GROUP4_W16
+                         "subs %[n], %[n], #1\n\t"
+                         "bne 1b\n\t"
+                         : OPERANDS4, [n] "+r"(n_)
+                         :
+                         : "cc", "memory");
+      }
+    } else
+#endif
+    {
+      const int32_t step = lone ? 2 : 4;
+      for (int32_t i = 0; i < groups; i++, wp += step, x += 2 * P) {
+        BLOCK_SMLADS16(x, wp[0], wp[1], P);
+      }
+    }
+    __asm__("" : "+r"(out)); /* see block_w8_impl */
+    out[0] = eng_opt_requant(a0, &cw, s, &o, sat);
+    out[stride] = eng_opt_requant(a1, &cw, s, &o, sat);
+    out[2 * stride] = eng_opt_requant(a2, &cw, s, &o, sat);
+    out[3 * stride] = eng_opt_requant(a3, &cw, s, &o, sat);
+    if (P == 6) {
+      out[4 * stride] = eng_opt_requant(a4, &cw, s, &o, sat);
+      out[5 * stride] = eng_opt_requant(a5, &cw, s, &o, sat);
+    }
+  }
+}
+
+__attribute__((noinline)) static void block6_w16(const conv_opt_t *op, const uint32_t *col,
+                                                 const uint32_t *w16, int8_t *out) {
+  if (op->out.sat) {
+    block_w16_impl(op, col, w16, out, 6, 1);
+  } else {
+    block_w16_impl(op, col, w16, out, 6, 0);
+  }
+}
+__attribute__((noinline)) static void block4_w16(const conv_opt_t *op, const uint32_t *col,
+                                                 const uint32_t *w16, int8_t *out) {
+  if (op->out.sat) {
+    block_w16_impl(op, col, w16, out, 4, 1);
+  } else {
+    block_w16_impl(op, col, w16, out, 4, 0);
+  }
+}
+
+/* Widen n bytes (n % 4 == 0) of `src` into consecutive groups of a block column, `words`
+ * apart: per four bytes one load, two SXTB16 and one double store (asm: GCC kept two
+ * stores and a pointer copy per group). */
+ENG_OPT_INLINE uint32_t *widen_groups(const int8_t *src, int32_t n, uint32_t *dst,
+                                      const int32_t words) {
+#if ENG_OPT_DSP
+  const int8_t *end = src + n;
+  uint32_t a, b, e, o;
+  if (n & 4) {
+    __asm__ volatile(
+        "ldr %[a], [%[s]], #4\n\t"
+        "sxtb16 %[e], %[a]\n\t"
+        "sxtb16 %[o], %[a], ror #8\n\t"
+        "strd %[e], %[o], [%[d]], %[st]\n\t"
+        : [s] "+r"(src), [d] "+r"(dst), [a] "=&r"(a), [e] "=&r"(e), [o] "=&r"(o)
+        : [st] "i"(words * 4)
+        : "memory");
+  }
+  if (src != end) {
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[a], [%[s]], #4\n\t"
+        "ldr %[b], [%[s]], #4\n\t"
+        "sxtb16 %[e], %[a]\n\t"
+        "sxtb16 %[o], %[a], ror #8\n\t"
+        "strd %[e], %[o], [%[d]], %[st]\n\t"
+        "sxtb16 %[e], %[b]\n\t"
+        "sxtb16 %[o], %[b], ror #8\n\t"
+        "strd %[e], %[o], [%[d]], %[st]\n\t"
+        "cmp %[s], %[end]\n\t"
+        "bne 1b\n\t"
+        : [s] "+r"(src), [d] "+r"(dst), [a] "=&r"(a), [b] "=&r"(b), [e] "=&r"(e), [o] "=&r"(o)
+        : [st] "i"(words * 4), [end] "r"(end)
+        : "cc", "memory");
+  }
+  return dst;
+#else
+  for (const int8_t *end = src + n; src != end; src += 4, dst += words) {
+    const uint32_t a = eng_ld32(src);
+    dst[0] = eng_sxtb16(a);
+    dst[1] = eng_sxtb16_ror8(a);
+  }
+  return dst;
+#endif
+}
+
+/* n groups of padding taps (the input zero point, widened). */
+ENG_OPT_INLINE uint32_t *fill_groups(uint32_t zp2, int32_t n, uint32_t *dst, const int32_t words) {
+  for (int32_t i = 0; i < n; i++, dst += words) {
+    dst[0] = zp2;
+    dst[1] = zp2;
+  }
+  return dst;
+}
+
+/* Block column of the P positions starting at (oy, ox), which it advances past them.
+ * Pointwise positions are consecutive input pixels, widened in place. Windows whose
+ * channel count is a multiple of 4 are widened straight from the input too: every tap's
+ * channels are whole groups, so a tap is either widened input or zero-point groups (no
+ * raw patch). Others gather a raw patch first. */
+ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int32_t *oy,
+                                     int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P) {
+  const eng_opt_geom_t *g = &op->geom;
+  const int32_t words = 2 * P;
+  const int direct = (g->in_c & 3) == 0;
+  const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
+  for (int32_t p = 0; p < P; p++) {
+    uint32_t *d = col + 2 * p;
+    if (op->pointwise) {
+      const size_t pix = (size_t)*oy * (size_t)g->in_w + (size_t)*ox;
+      const int8_t *src = in + pix * (size_t)g->in_c;
+      d = widen_groups(src, op->k & ~3, d, words);
+      if (op->k & 3) {
+        eng_opt_widen(src + (op->k & ~3), op->k & 3, d, words);
+      }
+    } else if (direct) {
+      const int32_t iy0 = *oy * g->stride_h - g->pad_h, ix0 = *ox * g->stride_w - g->pad_w;
+      const int32_t cg = g->in_c >> 2; /* groups per tap */
+      const int inside = g->dil_w == 1 && ix0 >= 0 && ix0 + g->fw <= g->in_w;
+      for (int32_t fy = 0; fy < g->fh; fy++) {
+        const int32_t iy = iy0 + fy * g->dil_h;
+        if (iy < 0 || iy >= g->in_h) {
+          d = fill_groups(zp2, g->fw * cg, d, words);
+          continue;
+        }
+        const int8_t *row = in + (size_t)iy * (size_t)g->in_w * (size_t)g->in_c;
+        if (inside) {
+          d = widen_groups(row + (size_t)ix0 * (size_t)g->in_c, g->fw * g->in_c, d, words);
+          continue;
+        }
+        for (int32_t fx = 0; fx < g->fw; fx++) {
+          const int32_t ix = ix0 + fx * g->dil_w;
+          if (ix < 0 || ix >= g->in_w) {
+            d = fill_groups(zp2, cg, d, words);
+          } else {
+            d = widen_groups(row + (size_t)ix * (size_t)g->in_c, g->in_c, d, words);
+          }
+        }
+      }
+    } else {
+      eng_opt_gather(g, in, *oy, *ox, 0, g->in_c, raw);
+      d = widen_groups(raw, op->k & ~3, d, words);
+      if (op->k & 3) {
+        eng_opt_widen(raw + (op->k & ~3), op->k & 3, d, words);
+      }
+    }
+    if (++*ox == op->out_w) {
+      *ox = 0;
+      ++*oy;
+    }
+  }
+}
+
+/* The two block sizes, each with its column stride a constant. */
+__attribute__((noinline)) static void build_block6(const conv_opt_t *op, const int8_t *in,
+                                                   int32_t *oy, int32_t *ox, int8_t *raw,
+                                                   uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6);
+}
+__attribute__((noinline)) static void build_block4(const conv_opt_t *op, const int8_t *in,
+                                                   int32_t *oy, int32_t *ox, int8_t *raw,
+                                                   uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 4);
+}
+#endif
+
 static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t *input,
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
-  int8_t *raw = (int8_t *)(col + op->k4);
+  /* the raw patch follows the column block (6 positions, or a pair) */
+  int8_t *raw = (int8_t *)(col + (CONV_BLOCKS ? 3 * op->k4 : op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
@@ -141,6 +518,27 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int8_t *out = output + (size_t)b * (size_t)npix * (size_t)out_c;
     int32_t oy = 0, ox = 0;
     int32_t pix = 0;
+#if CONV_BLOCKS
+    for (; pix + 6 <= npix; pix += 6) {
+      build_block6(op, in, &oy, &ox, raw, col);
+      if (w16 != NULL) {
+        block6_w16(op, col, w16, out);
+      } else {
+        block6_w8(op, col, w8, out);
+      }
+      out += 6 * out_c;
+    }
+    if (pix + 4 <= npix) {
+      build_block4(op, in, &oy, &ox, raw, col);
+      if (w16 != NULL) {
+        block4_w16(op, col, w16, out);
+      } else {
+        block4_w8(op, col, w8, out);
+      }
+      out += 4 * out_c;
+      pix += 4;
+    }
+#endif
     for (; pix + 2 <= npix; pix += 2) {
       build_col(op, in, oy, ox, raw, col, 4);
       if (++ox == out_w) {
