@@ -265,7 +265,7 @@ describe('the repository manifest.json', () => {
       'smoke',
     ]);
     expect(m.defines).toEqual({
-      MODDEF_ARENA_MAIN: 57344,
+      MODDEF_ARENA_MAIN: 61440,
       MODDEF_ARENA_AUX: 12288,
       MODDEF_INPUTS_BYTES: 16384,
       MODDEF_MLPERF_MODELBYTES: 0,
