@@ -2,9 +2,9 @@
 // POPULATE quantizes x (float32 from "hello_world/x.f32") into the int8 input, RESPOND
 // dequantizes y. Same model, data and check as the C app.
 import { float32 } from 'assets';
-import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { Interpreter, Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
 
 export const cases = 64;
@@ -12,26 +12,13 @@ export const cases = 64;
 export const model = 'models/hello_world_int8.tflite';
 
 let xs: Float32Array = new Float32Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
-let inScale = 0;
-let inZeroPoint = 0;
-let outScale = 0;
-let outZeroPoint = 0;
-let golden: Golden | null = null;
+let { input, output, inScale, inZeroPoint, outScale, outZeroPoint, golden } = NOT_SET_UP;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('hello_world', name, interp, 1, 1);
-  input = i.data;
-  output = o.data;
-  inScale = i.scale;
-  inZeroPoint = i.zeroPoint;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
-  golden = new Golden('hello_world', output);
-  return interp;
+  const m = openModel('hello_world', name, kernels, 1, 1, 'hello_world');
+  ({ input, output, inScale, inZeroPoint, outScale, outZeroPoint, golden } = m);
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

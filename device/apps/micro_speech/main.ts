@@ -7,8 +7,8 @@
 // for the source window: a view object per frame, no copy).
 import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { AppResult } from '../../lib/app.ts';
+import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 
 const CLIP_SAMPLES = 16000;
@@ -23,24 +23,15 @@ export const cases = 4;
 export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
-let outScale = 0;
-let outZeroPoint = 0;
+let { input, output, outScale, outZeroPoint, golden } = NOT_SET_UP;
 let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
-let golden: Golden | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech', name, interp, FRAMES * FEATURES, CLASSES);
-  input = i.data;
-  output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
+  const m = openModel('micro_speech', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
+  ({ input, output, outScale, outZeroPoint, golden } = m);
   frontendOptions = { kernels, arena: 'aux' };
-  golden = new Golden('micro_speech', output);
-  return interp;
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

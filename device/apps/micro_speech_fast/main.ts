@@ -6,8 +6,8 @@
 import { int16 } from 'assets';
 import { prepareCopy, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { AppResult } from '../../lib/app.ts';
+import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 
 const CLIP_SAMPLES = 16000;
 const FRAMES = 49;
@@ -21,10 +21,8 @@ export const cases = 4;
 export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
+let { input, output, golden } = NOT_SET_UP;
 let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
-let golden: Golden | null = null;
 const result: AppResult = { label: 0, score: 0, value: 0 };
 
 function notSetUp(): never {
@@ -36,14 +34,11 @@ export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech_fast', name, interp, FRAMES * FEATURES, CLASSES);
-  input = i.data;
-  output = o.data;
+  const m = openModel('micro_speech_fast', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
+  ({ input, output, golden } = m);
   frontendOptions = { kernels, arena: 'aux' };
-  golden = new Golden('micro_speech', output);
-  respond = prepareResult(result, output, CLASSES, o.scale, o.zeroPoint);
-  return interp;
+  respond = prepareResult(result, output, CLASSES, m.outScale, m.outZeroPoint);
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

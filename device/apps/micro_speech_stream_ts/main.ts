@@ -5,9 +5,10 @@
 // across the stream (its state carries); step 0 reset()s it where the native variants
 // create a new interpreter.
 import { asset, int16 } from 'assets';
-import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
+import type { Interpreter, Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
+import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
 import {
   CLASSES,
@@ -26,8 +27,7 @@ export const cases = STEPS;
 export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
+let { input, output } = NOT_SET_UP;
 let frontend: AudioFrontend | null = null;
 const window = new Int8Array(WINDOW);
 const recognizer = new RecognizeCommands(RECOGNIZE);
@@ -40,12 +40,10 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech_stream_ts', name, interp, WINDOW, CLASSES);
-  input = i.data;
-  output = o.data;
+  const m = openModel('micro_speech_stream_ts', name, kernels, WINDOW, CLASSES);
+  ({ input, output } = m);
   step = -1;
-  return interp;
+  return m.interp;
 }
 
 export function populate(k: number): void {

@@ -4,10 +4,10 @@
 // invoking the audio_preprocessor model natively. A fresh front-end state per clip is
 // reset(), where the native variants create a new interpreter (their only reset).
 import { asset, int16 } from 'assets';
-import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
+import type { Interpreter, Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
-import { Golden } from '../../lib/golden.ts';
+import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 
 const CLIP_SAMPLES = 16000;
@@ -20,25 +20,16 @@ export const cases = 4;
 export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
-let outScale = 0;
-let outZeroPoint = 0;
+let { input, output, outScale, outZeroPoint, golden } = NOT_SET_UP;
 let frontend: AudioFrontend | null = null;
-let golden: Golden | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech_ts', name, interp, FRAMES * FEATURES, CLASSES);
-  input = i.data;
-  output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
-  golden = new Golden('micro_speech', output);
-  return interp;
+  const m = openModel('micro_speech_ts', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
+  ({ input, output, outScale, outZeroPoint, golden } = m);
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

@@ -5,9 +5,9 @@
 // made once in setup: a host function the bench loop calls directly).
 import { asset } from 'assets';
 import { image, prepareResult } from 'helpers';
-import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { Interpreter, Kernels } from 'tflm';
+import type { AppResult } from '../../lib/app.ts';
+import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 
 const SIDE = 96;
 const PIXELS = SIDE * SIDE;
@@ -17,10 +17,8 @@ export const cases = 2;
 export const model = 'models/person_detect.tflite';
 
 let images: Uint8Array = new Uint8Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
+let { input, output, golden } = NOT_SET_UP;
 const lut = new Int8Array(256);
-let golden: Golden | null = null;
 const result: AppResult = { label: 0, score: 0, value: 0 };
 
 function notSetUp(): never {
@@ -32,14 +30,11 @@ export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   images = asset('person_detect/images.u8');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('person_detect_fast', name, interp, PIXELS, CLASSES);
-  input = i.data;
-  output = o.data;
+  const m = openModel('person_detect_fast', name, kernels, PIXELS, CLASSES, 'person_detect');
+  ({ input, output, golden } = m);
   for (let p = 0; p < 256; p++) lut[p] = p - 128;
-  golden = new Golden('person_detect', output);
-  respond = prepareResult(result, output, CLASSES, o.scale, o.zeroPoint);
-  return interp;
+  respond = prepareResult(result, output, CLASSES, m.outScale, m.outZeroPoint);
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {
