@@ -13,6 +13,7 @@ typedef struct eng_bcast {
   uint32_t rank;      /* output rank (≥ 1) */
   uint32_t count;     /* output elements */
   uint8_t same_shape; /* both inputs have the output's shape: index a = b = out */
+  uint8_t scalar_b;   /* b is one value against an a of the output's size */
   int32_t dims[ENG_MAX_DIMS];
   int32_t a_stride[ENG_MAX_DIMS]; /* 0 along broadcast dimensions */
   int32_t b_stride[ENG_MAX_DIMS];
@@ -23,7 +24,7 @@ eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_
                             const eng_tensor_t *b, const eng_tensor_t *out);
 
 /* Prepare of a broadcasting binary op whose persistent op data starts with an eng_bcast_t:
- * inputs 0 and 1 and output 0 present and of one type, `bytes` of op data allocated and
+ * two inputs and one output, present and of one type, `bytes` of op data allocated and
  * its broadcast initialised. Returns the op data, or NULL with *st set (after eng_fail). */
 void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
                         const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st);
