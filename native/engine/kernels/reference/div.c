@@ -17,21 +17,6 @@ typedef struct {
 } div_data_t;
 _Static_assert(offsetof(div_data_t, bcast) == 0, "eng_bcast_prepare initialises the first member");
 
-/* TFLM CalculateActivationRange<int32_t>. */
-static void int_activation_range(eng_activation_t act, int32_t *lo, int32_t *hi) {
-  *lo = INT32_MIN;
-  *hi = INT32_MAX;
-  if (act == ENG_ACT_RELU) {
-    *lo = 0;
-  } else if (act == ENG_ACT_RELU6) {
-    *lo = 0;
-    *hi = 6;
-  } else if (act == ENG_ACT_RELU_N1_TO_1) {
-    *lo = -1;
-    *hi = 1;
-  }
-}
-
 static eng_status_t div_prepare(eng_node_t *node) {
   const eng_tensor_t *a, *b, *out;
   eng_status_t st;
@@ -49,7 +34,7 @@ static eng_status_t div_prepare(eng_node_t *node) {
   const eng_activation_t act =
       node->options != NULL ? node->options->arith.activation : ENG_ACT_NONE;
   d->type = out->type;
-  int_activation_range(act, &d->act_min, &d->act_max);
+  eng_activation_range_int32(act, &d->act_min, &d->act_max);
   eng_activation_range_float(act, &d->fact_min, &d->fact_max);
   node->user_data = d;
   return ENG_OK;
