@@ -2,7 +2,7 @@
 // POPULATE quantizes x (float32 from "hello_world/x.f32") into the int8 input, RESPOND
 // dequantizes y. Same model, data and check as the C app.
 import { float32 } from 'assets';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';

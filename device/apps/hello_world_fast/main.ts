@@ -6,7 +6,7 @@
 // ("js") and C.
 import { float32 } from 'assets';
 import { prepareQuantize, prepareResult } from 'helpers';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 

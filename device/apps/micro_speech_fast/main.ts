@@ -8,17 +8,21 @@ import { prepareCopy, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import {
+  CASES,
+  CLASSES,
+  CLIP_SAMPLES,
+  FEATURES,
+  FRAMES,
+  FRAME_SAMPLES,
+  FRAME_STRIDE,
+  FRONTEND_MODEL,
+  MODEL,
+} from '../micro_speech/clip.ts';
 
-const CLIP_SAMPLES = 16000;
-const FRAMES = 49;
-const FRAME_SAMPLES = 480;
-const FRAME_STRIDE = 320;
-const FEATURES = 40;
-const CLASSES = 4;
-const FRONTEND_MODEL = 'models/audio_preprocessor_int8.tflite';
-export const cases = 4;
+export const cases = CASES;
 /** The app's own model (a run may name another: setup's `name`; the front end stays). */
-export const model = 'models/micro_speech_quantized.tflite';
+export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
 let { input, output, golden } = NOT_SET_UP;

@@ -5,7 +5,7 @@
 // across the stream (its state carries); step 0 reset()s it where the native variants
 // create a new interpreter.
 import { asset, int16 } from 'assets';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';

@@ -4,20 +4,25 @@
 // invoking the audio_preprocessor model natively. A fresh front-end state per clip is
 // reset(), where the native variants create a new interpreter (their only reset).
 import { asset, int16 } from 'assets';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
+import {
+  CASES,
+  CLASSES,
+  CLIP_SAMPLES,
+  FEATURES,
+  FRAMES,
+  FRAME_STRIDE,
+  FRONTEND_MODEL,
+  MODEL,
+} from '../micro_speech/clip.ts';
 
-const CLIP_SAMPLES = 16000;
-const FRAMES = 49;
-const FRAME_STRIDE = 320;
-const FEATURES = 40;
-const CLASSES = 4;
-export const cases = 4;
+export const cases = CASES;
 /** The app's own model (a run may name another: setup's `name`; the front end stays). */
-export const model = 'models/micro_speech_quantized.tflite';
+export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
 let { input, output, outScale, outZeroPoint, golden } = NOT_SET_UP;
@@ -26,7 +31,7 @@ let frontend: AudioFrontend | null = null;
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
-  frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
+  frontend ??= new AudioFrontend(asset(FRONTEND_MODEL));
   const m = openModel('micro_speech_ts', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
   ({ input, output, outScale, outZeroPoint, golden } = m);
   return m.interp;

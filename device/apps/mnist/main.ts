@@ -3,7 +3,7 @@
 // POPULATE maps the 784 pixels through it, RESPOND dequantizes the 10 scores, arg-maxes
 // on the probabilities (first maximum wins) and reports digit and confidence.
 import { asset } from 'assets';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';

@@ -7,7 +7,7 @@
 // never is).
 import { asset } from 'assets';
 import { prepareMapBytes, prepareResult } from 'helpers';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { quantizeI8 } from '../../lib/quantize.ts';

@@ -2,7 +2,7 @@
 // person_detection convention, through a 256-entry table as in
 // native/baseline/person_detect.c); RESPOND: person / no person and its probability.
 import { asset } from 'assets';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';

@@ -5,7 +5,7 @@
 // made once in setup: a host function the bench loop calls directly).
 import { asset } from 'assets';
 import { image, prepareResult } from 'helpers';
-import type { Interpreter, Kernels } from 'tflm';
+import { Interpreter, type Kernels } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
 import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
 
