@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineInvoke, engineOpen } from '../../host/bridge/engine.ts';
-import { openLink, parseQemuPty } from '../../host/bridge/link.ts';
+import { openLink } from '../../host/bridge/link.ts';
 import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
 import { programPath } from '../../host/build/firmware.ts';
 import { dataDir } from '../../host/data.ts';
@@ -17,6 +17,7 @@ import { sendImage } from '../../host/deploy/deploy.ts';
 import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { xsinfer } from '../cli.ts';
+import { qemuPty } from '../qemu-pty.ts';
 
 let qemu: ChildProcess;
 let pty: string;
@@ -41,17 +42,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   qemu.once('close', () => (exited = true));
-  pty = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const look = (d: Buffer) => {
-      text += d.toString();
-      const p = parseQemuPty(text);
-      if (p) resolve(p);
-    };
-    qemu.stdout!.on('data', look);
-    qemu.stderr!.on('data', look);
-    qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
-  });
+  pty = await qemuPty(qemu);
 });
 afterAll(() => {
   qemu.kill('SIGKILL');
