@@ -181,6 +181,16 @@ static void send_value_kinds(void) {
   wire_drain(&link);
 }
 
+/* The iteration records' result: {label: "yes", score: 200}. */
+static void write_result(wire_mp_t *mp) {
+  wire_mp_str(mp, "result");
+  wire_mp_map(mp, 2);
+  wire_mp_str(mp, "label");
+  wire_mp_str(mp, "yes");
+  wire_mp_str(mp, "score");
+  wire_mp_int(mp, 200);
+}
+
 /* One record of every device->host type that is not answering a command. */
 static void send_record_types(void) {
   wire_log(&link, WIRE_LOG_WARN, "selftest warning");
@@ -195,12 +205,7 @@ static void send_record_types(void) {
                       .io_bytes = {17u, 0u, 70000u},
                       .io_calls = {1u, 0u, 2u}};
   wire_mp_t *mp = wire_iter_begin(&link, &iter, 1);
-  wire_mp_str(mp, "result");
-  wire_mp_map(mp, 2);
-  wire_mp_str(mp, "label");
-  wire_mp_str(mp, "yes");
-  wire_mp_str(mp, "score");
-  wire_mp_int(mp, 200);
+  write_result(mp);
   wire_queue_end(&link);
 
   wire_iter_t warm = {.run = 7, .index = 0, .warmup = 1, .correct = -1, .ticks = {1, 2, 3, 6}};
@@ -272,12 +277,7 @@ static void send_costs(void) {
                     .ticks = {1234567u, 9332854u, 4321u, 10571742u}};
   uint64_t t0 = board_ticks();
   wire_mp_t *mp = wire_iter_begin(&link, &it, 1);
-  wire_mp_str(mp, "result");
-  wire_mp_map(mp, 2);
-  wire_mp_str(mp, "label");
-  wire_mp_str(mp, "yes");
-  wire_mp_str(mp, "score");
-  wire_mp_int(mp, 200);
+  write_result(mp);
   wire_queue_end(&link);
   uint64_t t1 = board_ticks();
   uint32_t bytes = wire_queue_pending(&link);
