@@ -3,8 +3,8 @@
 // dequantizes y. Same model, data and check as the C app.
 import { float32 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import type { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
 
 export const cases = 64;
@@ -12,12 +12,24 @@ export const cases = 64;
 export const model = 'models/hello_world_int8.tflite';
 
 let xs: Float32Array = new Float32Array(0);
-let { input, output, inScale, inZeroPoint, outScale, outZeroPoint, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let inScale = 0;
+let inZeroPoint = 0;
+let outScale = 0;
+let outZeroPoint = 0;
+let golden: Golden | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
   const m = openModel('hello_world', name, kernels, 1, 1, 'hello_world');
-  ({ input, output, inScale, inZeroPoint, outScale, outZeroPoint, golden } = m);
+  input = m.input;
+  output = m.output;
+  inScale = m.inScale;
+  inZeroPoint = m.inZeroPoint;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   return m.interp;
 }
 

@@ -7,15 +7,17 @@
 import { float32 } from 'assets';
 import { prepareQuantize, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 
 export const cases = 64;
 /** The app's own model (a run may name another: setup's `name`). */
 export const model = 'models/hello_world_int8.tflite';
 
 let xs: Float32Array = new Float32Array(0);
-let { input, output, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let golden: Golden | null = null;
 // One result object, refilled by every RESPOND: the bench loop reads it before the next.
 const result: AppResult = { label: -1, score: 0, value: 0 };
 
@@ -31,7 +33,9 @@ export let respond: () => AppResult = notSetUp;
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
   const m = openModel('hello_world_fast', name, kernels, 1, 1, 'hello_world');
-  ({ input, output, golden } = m);
+  input = m.input;
+  output = m.output;
+  golden = m.golden;
   // x[caseIndex] quantized into the input; y = (q − zero point) × scale into result.value
   // (one output: the label stays -1).
   populate = prepareQuantize(input, 0, xs, 1, m.inScale, m.inZeroPoint);

@@ -7,8 +7,8 @@
 // for the source window: a view object per frame, no copy).
 import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import type { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 import {
   CASES,
@@ -27,13 +27,21 @@ export const cases = CASES;
 export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
-let { input, output, outScale, outZeroPoint, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+let golden: Golden | null = null;
 let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   const m = openModel('micro_speech', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
-  ({ input, output, outScale, outZeroPoint, golden } = m);
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   frontendOptions = { kernels, arena: 'aux' };
   return m.interp;
 }

@@ -6,8 +6,8 @@
 import { int16 } from 'assets';
 import { prepareCopy, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 import {
   CASES,
   CLASSES,
@@ -25,7 +25,9 @@ export const cases = CASES;
 export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
-let { input, output, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let golden: Golden | null = null;
 let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 const result: AppResult = { label: 0, score: 0, value: 0 };
 
@@ -39,7 +41,9 @@ export let respond: () => AppResult = notSetUp;
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   const m = openModel('micro_speech_fast', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
-  ({ input, output, golden } = m);
+  input = m.input;
+  output = m.output;
+  golden = m.golden;
   frontendOptions = { kernels, arena: 'aux' };
   respond = prepareResult(result, output, CLASSES, m.outScale, m.outZeroPoint);
   return m.interp;

@@ -9,8 +9,7 @@
 // its average score. The check compares every step with the C app's reference.
 import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
 import {
   CLASSES,
@@ -31,7 +30,8 @@ export const cases = STEPS;
 export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
-let { input, output } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
 let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 let frontend: Interpreter | null = null;
 let samples: Int16Array = new Int16Array(0);
@@ -47,7 +47,8 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   reference = new StreamCheck(kernels); // first: it borrows both arenas
   clips = int16('micro_speech/clips.i16');
   const m = openModel('micro_speech_stream', name, kernels, WINDOW, CLASSES);
-  ({ input, output } = m);
+  input = m.input;
+  output = m.output;
   frontendOptions = { kernels, arena: 'aux' };
   frontend = null;
   step = -1;

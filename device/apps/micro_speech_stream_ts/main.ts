@@ -6,9 +6,8 @@
 // create a new interpreter.
 import { asset, int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
 import {
   CLASSES,
@@ -27,7 +26,8 @@ export const cases = STEPS;
 export const model = 'models/micro_speech_quantized.tflite';
 
 let clips: Int16Array = new Int16Array(0);
-let { input, output } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
 let frontend: AudioFrontend | null = null;
 const window = new Int8Array(WINDOW);
 const recognizer = new RecognizeCommands(RECOGNIZE);
@@ -41,7 +41,8 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
   const m = openModel('micro_speech_stream_ts', name, kernels, WINDOW, CLASSES);
-  ({ input, output } = m);
+  input = m.input;
+  output = m.output;
   step = -1;
   return m.interp;
 }

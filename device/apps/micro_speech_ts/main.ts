@@ -5,9 +5,9 @@
 // reset(), where the native variants create a new interpreter (their only reset).
 import { asset, int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 import {
   CASES,
@@ -25,7 +25,11 @@ export const cases = CASES;
 export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
-let { input, output, outScale, outZeroPoint, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+let golden: Golden | null = null;
 let frontend: AudioFrontend | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
@@ -33,7 +37,11 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset(FRONTEND_MODEL));
   const m = openModel('micro_speech_ts', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
-  ({ input, output, outScale, outZeroPoint, golden } = m);
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   return m.interp;
 }
 

@@ -3,8 +3,8 @@
 // native/baseline/person_detect.c); RESPOND: person / no person and its probability.
 import { asset } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 
 const PIXELS = 96 * 96;
@@ -14,13 +14,21 @@ export const cases = 2;
 export const model = 'models/person_detect.tflite';
 
 let images: Uint8Array = new Uint8Array(0);
-let { input, output, outScale, outZeroPoint, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let outScale = 0;
+let outZeroPoint = 0;
+let golden: Golden | null = null;
 const lut = new Int8Array(256);
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   images = asset('person_detect/images.u8');
   const m = openModel('person_detect', name, kernels, PIXELS, CLASSES, 'person_detect');
-  ({ input, output, outScale, outZeroPoint, golden } = m);
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   for (let p = 0; p < 256; p++) lut[p] = p - 128;
   return m.interp;
 }

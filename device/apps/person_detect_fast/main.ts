@@ -6,8 +6,8 @@
 import { asset } from 'assets';
 import { image, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
-import { NOT_SET_UP, openModel } from '../../lib/model-app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 
 const SIDE = 96;
 const PIXELS = SIDE * SIDE;
@@ -17,7 +17,9 @@ export const cases = 2;
 export const model = 'models/person_detect.tflite';
 
 let images: Uint8Array = new Uint8Array(0);
-let { input, output, golden } = NOT_SET_UP;
+let input: Int8Array = new Int8Array(0);
+let output: Int8Array = new Int8Array(0);
+let golden: Golden | null = null;
 const lut = new Int8Array(256);
 const result: AppResult = { label: 0, score: 0, value: 0 };
 
@@ -31,7 +33,9 @@ export let respond: () => AppResult = notSetUp;
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   images = asset('person_detect/images.u8');
   const m = openModel('person_detect_fast', name, kernels, PIXELS, CLASSES, 'person_detect');
-  ({ input, output, golden } = m);
+  input = m.input;
+  output = m.output;
+  golden = m.golden;
   for (let p = 0; p < 256; p++) lut[p] = p - 128;
   respond = prepareResult(result, output, CLASSES, m.outScale, m.outZeroPoint);
   return m.interp;
