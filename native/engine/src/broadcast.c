@@ -14,8 +14,6 @@ eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_
   bc->rank = rank;
   bc->count = eng_tensor_elements(out);
   bc->same_shape = eng_same_shape(a, out) && eng_same_shape(b, out);
-  bc->scalar_b =
-      !bc->same_shape && eng_tensor_elements(b) == 1 && eng_tensor_elements(a) == bc->count;
   int32_t as = 1, bs = 1;
   for (int32_t d = (int32_t)rank - 1; d >= 0; d--) {
     const int32_t od = out->rank > 0 ? out->dims[d] : 1;
@@ -42,9 +40,8 @@ void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
   *a = eng_input(node, 0);
   *b = eng_input(node, 1);
   *out = eng_output(node, 0);
-  if (eng_num_inputs(node) != 2 || eng_num_outputs(node) != 1 || *a == NULL || *b == NULL ||
-      *out == NULL) {
-    *st = eng_fail(node, ENG_ERR_SHAPE, "expects 2 inputs and 1 output");
+  if (*a == NULL || *b == NULL || *out == NULL) {
+    *st = eng_fail(node, ENG_ERR_SHAPE, "needs two inputs and an output");
     return NULL;
   }
   if ((*a)->type != (*out)->type || (*b)->type != (*out)->type) {

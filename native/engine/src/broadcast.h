@@ -13,7 +13,6 @@ typedef struct eng_bcast {
   uint32_t rank;      /* output rank (≥ 1) */
   uint32_t count;     /* output elements */
   uint8_t same_shape; /* both inputs have the output's shape: index a = b = out */
-  uint8_t scalar_b;   /* b is one value against an a of the output's size */
   int32_t dims[ENG_MAX_DIMS];
   int32_t a_stride[ENG_MAX_DIMS]; /* 0 along broadcast dimensions */
   int32_t b_stride[ENG_MAX_DIMS];
@@ -24,7 +23,7 @@ eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_
                             const eng_tensor_t *b, const eng_tensor_t *out);
 
 /* Prepare of a broadcasting binary op whose persistent op data starts with an eng_bcast_t:
- * two inputs and one output, present and of one type, `bytes` of op data allocated and
+ * inputs 0 and 1 and output 0 present and of one type, `bytes` of op data allocated and
  * its broadcast initialised. Returns the op data, or NULL with *st set (after eng_fail). */
 void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
                         const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st);
@@ -40,6 +39,13 @@ typedef struct eng_bcast_q8 {
  * when `act` has no int8 range (both via eng_fail); else fills *q. */
 eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const eng_tensor_t *b,
                                   const eng_tensor_t *out, eng_activation_t act, eng_bcast_q8_t *q);
+
+/* b is one value against an a of the output's size (the audio tail's DIV, MINIMUM and
+ * MAXIMUM): a loop without the broadcast walk. */
+static inline int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a,
+                                     const eng_tensor_t *b) {
+  return !bc->same_shape && eng_tensor_elements(b) == 1 && eng_tensor_elements(a) == bc->count;
+}
 
 /* Iterator state for one pass over the output. */
 typedef struct eng_bcast_iter {

@@ -12,12 +12,16 @@
 typedef struct {
   eng_bcast_t bcast;
   uint8_t type;
+  uint8_t scalar2;          /* eng_bcast_scalar_b */
   int32_t act_min, act_max; /* int32 */
   float fact_min, fact_max; /* float32 */
 } div_data_t;
 _Static_assert(offsetof(div_data_t, bcast) == 0, "eng_bcast_prepare initialises the first member");
 
 static eng_status_t div_prepare(eng_node_t *node) {
+  if (eng_num_inputs(node) != 2 || eng_num_outputs(node) != 1) {
+    return eng_fail(node, ENG_ERR_SHAPE, "expects 2 inputs and 1 output");
+  }
   const eng_tensor_t *a, *b, *out;
   eng_status_t st;
   div_data_t *d = eng_bcast_prepare(node, sizeof *d, &a, &b, &out, &st);
@@ -34,6 +38,7 @@ static eng_status_t div_prepare(eng_node_t *node) {
   const eng_activation_t act =
       node->options != NULL ? node->options->arith.activation : ENG_ACT_NONE;
   d->type = out->type;
+  d->scalar2 = (uint8_t)eng_bcast_scalar_b(&d->bcast, a, b);
   eng_activation_range_int32(act, &d->act_min, &d->act_max);
   eng_activation_range_float(act, &d->fact_min, &d->fact_max);
   node->user_data = d;
@@ -64,7 +69,7 @@ static eng_status_t div_eval(eng_node_t *node) {
   }
   const int32_t *x = a, *y = b;
   int32_t *z = out;
-  if (p->scalar_b) { /* the audio tail's case */
+  if (d->scalar2) {
     const int32_t s = y[0];
     if (s == 0) {
       return eng_fail(node, ENG_ERR_KERNEL, "integer division by zero");

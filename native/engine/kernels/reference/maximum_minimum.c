@@ -11,11 +11,15 @@
 typedef struct {
   eng_bcast_t bcast;
   uint8_t type;
+  uint8_t scalar2; /* eng_bcast_scalar_b */
 } maxmin_data_t;
 _Static_assert(offsetof(maxmin_data_t, bcast) == 0,
                "eng_bcast_prepare initialises the first member");
 
 static eng_status_t maxmin_prepare(eng_node_t *node) {
+  if (eng_num_inputs(node) != 2 || eng_num_outputs(node) != 1) {
+    return eng_fail(node, ENG_ERR_SHAPE, "expects 2 inputs and 1 output");
+  }
   const eng_tensor_t *a, *b, *out;
   eng_status_t st;
   maxmin_data_t *d = eng_bcast_prepare(node, sizeof *d, &a, &b, &out, &st);
@@ -34,6 +38,7 @@ static eng_status_t maxmin_prepare(eng_node_t *node) {
                       eng_type_name((eng_type_t)out->type));
   }
   d->type = out->type;
+  d->scalar2 = (uint8_t)eng_bcast_scalar_b(&d->bcast, a, b);
   node->user_data = d;
   return ENG_OK;
 }
@@ -47,7 +52,7 @@ static eng_status_t maxmin_prepare(eng_node_t *node) {
     if (p->same_shape) {                                                         \
       for (uint32_t i = 0; i < p->count; ++i)                                    \
         z[i] = (GT) ? (x[i] > y[i] ? x[i] : y[i]) : (x[i] < y[i] ? x[i] : y[i]); \
-    } else if (p->scalar_b) {                                                    \
+    } else if (d->scalar2) {                                                     \
       const T s = y[0];                                                          \
       for (uint32_t i = 0; i < p->count; ++i)                                    \
         z[i] = (GT) ? (x[i] > s ? x[i] : s) : (x[i] < s ? x[i] : s);             \
