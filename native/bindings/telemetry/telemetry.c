@@ -317,12 +317,12 @@ static void encode_typed_array(xsMachine *the, encoder_t *e, uint32_t depth) {
     xsRangeError("telemetry: typed array out of its buffer's bounds");
   const uint8_t *p = (const uint8_t *)data + (uint32_t)offset;
   wire_mp_array(mp, n);
-/* The n elements of type T at p, each written by put. */
-#define PUT_ELEMENTS(T, put)                        \
-  for (uint32_t i = 0; i < n && !mp->failed; i++) { \
-    T v;                                            \
-    memcpy(&v, p + sizeof(T) * i, sizeof v);        \
-    put(mp, v);                                     \
+/* The n elements of type T at p, each written by put (a no-op once mp has failed). */
+#define PUT_ELEMENTS(T, put)                 \
+  for (uint32_t i = 0; i < n; i++) {         \
+    T v;                                     \
+    memcpy(&v, p + sizeof(T) * i, sizeof v); \
+    put(mp, v);                              \
   }
   switch (typed_kinds[k].type) {
     case EL_I8: PUT_ELEMENTS(int8_t, wire_mp_int); break;

@@ -74,3 +74,7 @@ eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const
   }
   return ENG_OK;
 }
+
+int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a, const eng_tensor_t *b) {
+  return !bc->same_shape && eng_tensor_elements(b) == 1 && eng_tensor_elements(a) == bc->count;
+}

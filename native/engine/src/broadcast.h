@@ -42,10 +42,7 @@ eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const
 
 /* b is one value against an a of the output's size (the audio tail's DIV, MINIMUM and
  * MAXIMUM): a loop without the broadcast walk. */
-static inline int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a,
-                                     const eng_tensor_t *b) {
-  return !bc->same_shape && eng_tensor_elements(b) == 1 && eng_tensor_elements(a) == bc->count;
-}
+int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a, const eng_tensor_t *b);
 
 /* Iterator state for one pass over the output. */
 typedef struct eng_bcast_iter {

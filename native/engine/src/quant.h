@@ -93,20 +93,7 @@ eng_status_t eng_activation_range_quantized(eng_activation_t act, eng_type_t typ
 /* Same for float outputs (TFLM CalculateActivationRange<float>). */
 void eng_activation_range_float(eng_activation_t act, float *act_min, float *act_max);
 /* Same for int32 outputs (TFLM CalculateActivationRange<int32_t>): no quantization. */
-static inline void eng_activation_range_int32(eng_activation_t act, int32_t *act_min,
-                                              int32_t *act_max) {
-  *act_min = INT32_MIN;
-  *act_max = INT32_MAX;
-  if (act == ENG_ACT_RELU) {
-    *act_min = 0;
-  } else if (act == ENG_ACT_RELU6) {
-    *act_min = 0;
-    *act_max = 6;
-  } else if (act == ENG_ACT_RELU_N1_TO_1) {
-    *act_min = -1;
-    *act_max = 1;
-  }
-}
+void eng_activation_range_int32(eng_activation_t act, int32_t *act_min, int32_t *act_max);
 /* Integer limits of a quantized type (int8 -128..127, ...). */
 void eng_type_range(eng_type_t type, int32_t *qmin, int32_t *qmax);
 
