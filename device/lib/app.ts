@@ -1,7 +1,10 @@
 // The shape every device app module has (device/apps/<app>/main.ts), mirroring the C apps'
 // c_app_t (native/baseline/include/baseline/app.h): the bench loop in bench.ts drives it.
-// Also the check that a run's model fits the app, the twin of app_setup_model's in C.
-import type { Interpreter, Kernels, Tensor } from 'tflm';
+// Also the check that a run's model fits the app and openModel(), the setup every model app
+// shares (interpreter, that check, views, quantization, golden check): together the twin of
+// app_setup_model in C (native/baseline/app_common.c).
+import { Interpreter, type Kernels, type Tensor } from 'tflm';
+import { Golden } from './golden.ts';
 
 /** What RESPOND produced (C: app_result_t). */
 export interface AppResult {
@@ -81,4 +84,41 @@ export function modelIo(
   const input = fitting(app, name, 'input', () => model.input(0), inputs);
   const output = fitting(app, name, 'output', () => model.output(0), outputs);
   return { input, output };
+}
+
+/** An app's model as openModel() opens it: the interpreter, views, quantization, golden check. */
+export interface OpenedModel {
+  readonly interp: Interpreter;
+  readonly input: Int8Array;
+  readonly output: Int8Array;
+  readonly inScale: number;
+  readonly inZeroPoint: number;
+  readonly outScale: number;
+  readonly outZeroPoint: number;
+  /** The check against "<data>/expected.i8" over `output`; null without `data`. */
+  readonly golden: Golden | null;
+}
+
+/** `app`'s model `name` with `inputs` int8 input and `outputs` int8 output elements (else a
+ * ModelMismatchError), checked against the golden outputs of `data` when given. */
+export function openModel(
+  app: string,
+  name: string,
+  kernels: Kernels,
+  inputs: number,
+  outputs: number,
+  data?: string,
+): OpenedModel {
+  const interp = new Interpreter(name, { kernels });
+  const { input, output } = modelIo(app, name, interp, inputs, outputs);
+  return {
+    interp,
+    input: input.data,
+    output: output.data,
+    inScale: input.scale,
+    inZeroPoint: input.zeroPoint,
+    outScale: output.scale,
+    outZeroPoint: output.zeroPoint,
+    golden: data === undefined ? null : new Golden(data, output.data),
+  };
 }

@@ -5,13 +5,36 @@ import { buildFirmware } from '../build/firmware.ts';
 import type { InfoRecord } from '../bridge/protocol.ts';
 import { DeviceSession, SessionError } from '../bridge/session.ts';
 import { XsinferError } from '../errors.ts';
-import { isBoardTarget, type Target } from '../targets.ts';
+import { setBaudOverride } from '../run/link-settings.ts';
+import { isBoardTarget, parseTarget, type Target } from '../targets.ts';
 
 export interface WireDevice {
   session: DeviceSession;
   info: InfoRecord;
   description: string;
   close(): Promise<void>;
+}
+
+/** The command-line options of `verify` and `bench-engine` that say where they run. */
+export interface WireTargetOptions {
+  target: string;
+  port?: string;
+  baud?: string;
+  viaWire?: boolean;
+  json?: boolean;
+}
+
+/** Checks the options that say where a command runs (target, --port, --baud) and whether
+ *  it goes over the wire: with --port or --via-wire, and always on a board (no semihosting
+ *  there). `checkPort` is the CLI's port check, throwing on a malformed value. */
+export function wireTarget(
+  opts: WireTargetOptions,
+  checkPort: (value: string) => unknown,
+): { target: Target; wire: boolean } {
+  const target = parseTarget(opts.target);
+  if (opts.port !== undefined) checkPort(opts.port);
+  setBaudOverride(opts.baud);
+  return { target, wire: opts.port !== undefined || opts.viaWire === true || isBoardTarget(target) };
 }
 
 /** Frames the host proposes; the main firmware takes up to 2,048 bytes. */

@@ -95,6 +95,13 @@ export interface UnitInfo {
   hz?: number;
 }
 
+/** Appends the right-aligned ms columns `names` when the unit converts to ms. */
+function msColumns(u: UnitInfo, head: string[], align: Align[], ...names: string[]): void {
+  if (!u.ms) return;
+  head.push(...names);
+  align.push(...names.map((): Align => 'r'));
+}
+
 export function unitInfo(result: Pick<BenchResult, 'unit' | 'hz' | 'target'>): UnitInfo {
   const hz = result.hz && result.hz > 0 ? result.hz : undefined;
   const ms = hz ? (v: number) => (v * 1000) / hz : undefined;
@@ -219,10 +226,7 @@ function phaseTable(runs: BenchRun[], app: string, kernels: string, u: UnitInfo)
   const set = runs.filter((r) => r.app === app && r.kernels === kernels);
   const head = ['phase', 'impl', ...stats.map((s) => `${s} (${u.unit})`)];
   const align: Align[] = ['l', 'l', 'r', 'r', 'r', 'r', 'r'];
-  if (u.ms) {
-    head.push('median ms', 'avg ms');
-    align.push('r', 'r');
-  }
+  msColumns(u, head, align, 'median ms', 'avg ms');
   const rows: string[][] = [];
   const breaks: number[] = [];
   for (const phase of phases) {
@@ -308,10 +312,7 @@ function seedSection(result: BenchResult, u: UnitInfo): Section {
     `ours C median (${u.unit})`,
   ];
   const align: Align[] = ['l', 'l', 'r', 'r', 'r'];
-  if (u.ms) {
-    head.push('ours JS ms', 'ours C ms');
-    align.push('r', 'r');
-  }
+  msColumns(u, head, align, 'ours JS ms', 'ours C ms');
   return {
     id: 'seed',
     title: "Beside the write-up's F769 table",
@@ -355,10 +356,7 @@ function overheadSection(result: BenchResult, u: UnitInfo): Section {
     '% of C iteration',
   ];
   const align: Align[] = ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r'];
-  if (u.ms) {
-    head.push('JS − C ms');
-    align.push('r');
-  }
+  msColumns(u, head, align, 'JS − C ms');
   return {
     id: 'overhead',
     title: 'JS overhead',
@@ -820,10 +818,7 @@ function summarySection(result: BenchResult, u: UnitInfo): Section {
     'JS overhead',
   ];
   const align: Align[] = ['l', 'l', 'l', 'r', 'r', 'r', 'r'];
-  if (u.ms) {
-    head.push('C ms', 'JS ms');
-    align.push('r', 'r');
-  }
+  msColumns(u, head, align, 'C ms', 'JS ms');
   return {
     id: 'summary',
     title: 'Summary',

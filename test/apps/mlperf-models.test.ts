@@ -27,31 +27,35 @@ const models: { model: string; kind: string }[] = [
 
 type GenericResult = BenchResult & { generic: GenericComparison[] };
 
+/** `bench` of one MLPerf model on its golden inputs: the generic app, one case, one
+ * iteration without warm-up, the optimized kernels, no per-op profile, results into `out`. */
+function benchArgs(target: string, model: string, out: string): string[] {
+  return [
+    'bench',
+    '--target',
+    target,
+    '--model',
+    path.join(mlperf, 'models', `${model}.tflite`),
+    '--inputs',
+    path.join(mlperf, 'golden', `${model}.json`),
+    '--cases',
+    '1',
+    '-n',
+    '1',
+    '-w',
+    '0',
+    '-k',
+    'optimized',
+    '--no-ops',
+    '-o',
+    out,
+  ];
+}
+
 function bench(model: string, ...extra: string[]): { status: number | null; stderr: string; result?: GenericResult } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-models-'));
   try {
-    const r = xsinfer(
-      ...extra,
-      'bench',
-      '--target',
-      'mps2-an500',
-      '--model',
-      path.join(mlperf, 'models', `${model}.tflite`),
-      '--inputs',
-      path.join(mlperf, 'golden', `${model}.json`),
-      '--cases',
-      '1',
-      '-n',
-      '1',
-      '-w',
-      '0',
-      '-k',
-      'optimized',
-      '--no-ops',
-      '-o',
-      out,
-      '--json',
-    );
+    const r = xsinfer(...extra, ...benchArgs('mps2-an500', model, out), '--json');
     let result: GenericResult | undefined;
     try {
       result = JSON.parse(r.last) as GenericResult;
@@ -115,28 +119,7 @@ describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
         manifest,
         JSON.stringify({ include: path.join(repoRoot, 'manifest.json'), defines: { arena: { main: 16384 } } }),
       );
-      const r = xsinfer(
-        '--manifest',
-        manifest,
-        'bench',
-        '--target',
-        'host',
-        '--model',
-        path.join(mlperf, 'models', 'kws_ref_model.tflite'),
-        '--inputs',
-        path.join(mlperf, 'golden', 'kws_ref_model.json'),
-        '--cases',
-        '1',
-        '-n',
-        '1',
-        '-w',
-        '0',
-        '-k',
-        'optimized',
-        '--no-ops',
-        '-o',
-        path.join(dir, 'out'),
-      );
+      const r = xsinfer('--manifest', manifest, ...benchArgs('host', 'kws_ref_model', path.join(dir, 'out')));
       expect(r.status, r.stderr).toBe(5);
       expect(r.stderr).toMatch(
         /generic \(js, optimized, model upload\/model\) failed on the device: .*arena too small: needs \d+ bytes \(16384 given\)/,

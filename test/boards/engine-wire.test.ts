@@ -3,20 +3,19 @@
 // board's ST-LINK port), compared with the semihosting verify and bench-engine programs on
 // the same build; and the engine session's refusals at the protocol level, after which the
 // board still answers.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineInvoke, engineOpen } from '../../host/bridge/engine.ts';
-import { openLink, parseQemuPty } from '../../host/bridge/link.ts';
+import { openLink } from '../../host/bridge/link.ts';
 import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
-import { programPath } from '../../host/build/firmware.ts';
 import { dataDir } from '../../host/data.ts';
 import { sendImage } from '../../host/deploy/deploy.ts';
 import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
-import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { xsinfer } from '../cli.ts';
+import { mainFirmwareOnPty } from '../qemu-pty.ts';
 
 let qemu: ChildProcess;
 let pty: string;
@@ -37,21 +36,7 @@ function dataSet(name: string, golden: Record<string, unknown>, model: Uint8Arra
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 
 beforeAll(async () => {
-  qemu = spawn(QEMU_BINARY, qemuArgs({ elf: programPath('mps2-an500', 'xsinfer'), serial: 'pty' }), {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  qemu.once('close', () => (exited = true));
-  pty = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const look = (d: Buffer) => {
-      text += d.toString();
-      const p = parseQemuPty(text);
-      if (p) resolve(p);
-    };
-    qemu.stdout!.on('data', look);
-    qemu.stderr!.on('data', look);
-    qemu.once('close', () => reject(new Error(`QEMU exited: ${text}`)));
-  });
+  ({ qemu, pty } = await mainFirmwareOnPty(() => (exited = true)));
 });
 afterAll(() => {
   qemu.kill('SIGKILL');

@@ -3,16 +3,14 @@
 // its UART on a pty (opened by serialport at the firmware's baud rate, as a board's VCP
 // would be), one board for all commands in turn. None of them may stop the board: a real
 // board would halt until its next reset.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { programPath } from '../../host/build/firmware.ts';
 import { dataDir } from '../../host/data.ts';
-import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
 import { xsinfer } from '../cli.ts';
-import { qemuPty } from '../qemu-pty.ts';
+import { mainFirmwareOnPty } from '../qemu-pty.ts';
 
 let qemu: ChildProcess;
 let pty: string;
@@ -20,11 +18,7 @@ let exited = false;
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-port-'));
 
 beforeAll(async () => {
-  qemu = spawn(QEMU_BINARY, qemuArgs({ elf: programPath('mps2-an500', 'xsinfer'), serial: 'pty' }), {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  qemu.once('close', () => (exited = true));
-  pty = await qemuPty(qemu);
+  ({ qemu, pty } = await mainFirmwareOnPty(() => (exited = true)));
 });
 afterAll(() => {
   qemu.kill('SIGKILL');

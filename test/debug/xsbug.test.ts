@@ -25,6 +25,26 @@ const lineOf = (text: string): number => {
 };
 
 /** Symbols only XS's debugger (mxDebug) defines. */
+/** `xsinfer debug ARGS --xsbug 127.0.0.1:PORT` (the prebuilt debug firmware on QEMU unless
+ * `env` says otherwise): its output so far (stderr, and stdout too with `stdout`) and its
+ * exit code. */
+function debugCli(
+  port: number,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; stdout?: boolean } = {},
+): { output: () => string; exited: Promise<number | null> } {
+  const cli = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'xsinfer.js'), 'debug', ...args, '--xsbug', `127.0.0.1:${port}`],
+    { cwd: repoRoot, env: opts.env ?? { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
+  );
+  let output = '';
+  if (opts.stdout) cli.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+  return { output: () => output, exited };
+}
+
 const DEBUGGER_SYMBOL = /^(fxDebug\w*|fxConnect|fxDisconnect|fxLogin|fxLogout|fxEcho\w*|fxReceive|fxSend)$/;
 
 function debuggerSymbols(elf: string): string[] {
@@ -77,26 +97,9 @@ describe('xsinfer debug on QEMU', () => {
   });
 
   it('breakpoint at a .ts line, locals, step, resume, trace() as <log>, exception with .ts file:line', async () => {
-    const cli = spawn(
-      process.execPath,
-      [
-        path.join(repoRoot, 'bin', 'xsinfer.js'),
-        'debug',
-        '--app',
-        'debug_probe',
-        '--iterations',
-        '3',
-        '--xsbug',
-        `127.0.0.1:${server.port}`,
-        '--timeout',
-        '240000',
-      ],
-      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
-    );
-    let output = '';
-    cli.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const run = debugCli(server.port, ['--app', 'debug_probe', '--iterations', '3', '--timeout', '240000'], {
+      stdout: true,
+    });
     let c: XsbugConnection | undefined;
     try {
       c = await server.connection(120_000);
@@ -136,33 +139,16 @@ describe('xsinfer debug on QEMU', () => {
       const logs = c.messages.flatMap((m) => m.logs.map((l) => l.text));
       for (const k of [0, 1, 2]) expect(logs).toContain(`debug_probe: case ${k} doubled ${2 * k}\n`);
 
-      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/debug_probe: run \d+ ended with status 1/);
+      await expect.poll(run.output, { timeout: 60_000 }).toMatch(/debug_probe: run \d+ ended with status 1/);
     } finally {
       c?.close();
     }
-    expect(await exited, output).toBe(0);
-    expect(output).toMatch(/xsbug relay ended: the debugger closed its connection/);
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(/xsbug relay ended: the debugger closed its connection/);
   }, 300_000);
 
   it("xsbug-log's command sequence: go at login, break on exceptions, go at every break; --once ends with the run", async () => {
-    const cli = spawn(
-      process.execPath,
-      [
-        path.join(repoRoot, 'bin', 'xsinfer.js'),
-        'debug',
-        '--app',
-        'debug_probe',
-        '--iterations',
-        '3',
-        '--once',
-        '--xsbug',
-        `127.0.0.1:${server.port}`,
-      ],
-      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
-    );
-    let output = '';
-    cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const run = debugCli(server.port, ['--app', 'debug_probe', '--iterations', '3', '--once']);
     const c = await server.connection(120_000);
     await c.next((m) => m.login !== undefined, 'the login');
     // What Moddable's xsbug-log (tools/xsbug-log) writes, byte for byte in form.
@@ -171,28 +157,14 @@ describe('xsinfer debug on QEMU', () => {
     const broken = await c.next((m) => m.break !== undefined, 'the break on the exception');
     expect(broken.break).toEqual({ path: probe, line: lineOf('throw new Error'), message: 'throw' });
     c.socket.write('\r\n<go/>\r\n');
-    expect(await exited, output).toBe(0);
-    expect(output).toMatch(/debug_probe: run \d+ ended with status 1\n/);
-    expect(output).toMatch(/xsbug relay ended: the run ended \(--once\)/);
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(/debug_probe: run \d+ ended with status 1\n/);
+    expect(run.output()).toMatch(/xsbug relay ended: the run ended \(--once\)/);
     c.close();
   }, 300_000);
 
   it("the debugger's <abort/> stops the device: RUN_FAILED (5) with XS's reason", async () => {
-    const cli = spawn(
-      process.execPath,
-      [
-        path.join(repoRoot, 'bin', 'xsinfer.js'),
-        'debug',
-        '--app',
-        'debug_probe',
-        '--xsbug',
-        `127.0.0.1:${server.port}`,
-      ],
-      { cwd: repoRoot, env: { ...process.env, XSINFER_PREBUILT: 'mps2-an500+debug' } },
-    );
-    let stderr = '';
-    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    const run = debugCli(server.port, ['--app', 'debug_probe']);
     const c = await server.connection(120_000);
     await c.next((m) => m.login !== undefined, 'the login');
     c.send(
@@ -200,8 +172,8 @@ describe('xsinfer debug on QEMU', () => {
     );
     await c.next((m) => m.break !== undefined, 'the breakpoint');
     c.send('<abort/>');
-    expect(await exited, stderr).toBe(5);
-    expect(stderr.trim().split('\n').pop()).toBe(
+    expect(await run.exited, run.output()).toBe(5);
+    expect(run.output().trim().split('\n').pop()).toBe(
       'xsinfer: the device stopped: XS aborted: debugger; the device stops (abort)',
     );
   }, 300_000);
@@ -223,23 +195,7 @@ describe('xsinfer debug on QEMU', () => {
           .readFileSync(hello, 'utf8')
           .split('\n')
           .findIndex((l) => l.includes('input[0] = quantizeI8')) + 1;
-      const cli = spawn(
-        process.execPath,
-        [
-          path.join(repoRoot, 'bin', 'xsinfer.js'),
-          'debug',
-          '--port',
-          board.serial,
-          '--app',
-          'hello_world',
-          '--xsbug',
-          `127.0.0.1:${server.port}`,
-        ],
-        { cwd: repoRoot, env },
-      );
-      let output = '';
-      cli.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+      const run = debugCli(server.port, ['--port', board.serial, '--app', 'hello_world'], { env });
       const c = await server.connection(120_000);
       await c.next((m) => m.login !== undefined, 'the login');
       c.send(`<set-all-breakpoints><breakpoint path="${hello}" line="${line}"/></set-all-breakpoints>`);
@@ -247,9 +203,9 @@ describe('xsinfer debug on QEMU', () => {
       expect(hit.break).toMatchObject({ path: hello, line });
       expect(hit.locals.get('caseIndex')).toBe('0');
       c.send('<go/>');
-      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/hello_world: run \d+ ended with status 0/);
+      await expect.poll(run.output, { timeout: 60_000 }).toMatch(/hello_world: run \d+ ended with status 0/);
       c.close();
-      expect(await exited, output).toBe(0);
+      expect(await run.exited, run.output()).toBe(0);
       // --port: the board was not stopped.
       expect(() => process.kill(board.pid, 0)).not.toThrow();
     } finally {

@@ -164,32 +164,25 @@ describe('slots found in flash at boot (QEMU mps2-an500)', () => {
 
   it('publishes the newer of two valid model slots, and the valid one when the newer was cut short', async () => {
     const mnist = new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', 'mnist_int8.tflite')));
+    // Slot A holds mnist at sequence 7, slot B hello_world as `b` says; returns the boot log.
+    const bootBoth = async (b: { sequence: number; commit?: boolean }): Promise<string[]> => {
+      await booted?.stop();
+      booted = await bootWithSlots([
+        [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
+        [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, ...b })],
+      ]);
+      return booted.logs;
+    };
+    const publishedA = `model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`;
     // A power cut after a commit leaves both slots valid: the higher sequence number wins,
     // whichever slot it is in.
-    booted = await bootWithSlots([
-      [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
-      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 6 })],
-    ]);
-    expect(booted.logs).toContain(
-      `model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`,
-    );
-    await booted.stop();
-    booted = await bootWithSlots([
-      [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
-      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8 })],
-    ]);
-    expect(booted.logs).toContain(
+    expect(await bootBoth({ sequence: 6 })).toContain(publishedA);
+    expect(await bootBoth({ sequence: 8 })).toContain(
       `model slot: hello_world_int8 (${model.length} bytes) published as upload/model (slot B, sequence 8)`,
     );
-    await booted.stop();
     // The newer upload's header never got its magic: the older one stays in use.
-    booted = await bootWithSlots([
-      [MODEL_A, slotBytes({ kind: 'model', name: 'mnist_int8', image: mnist, sequence: 7 })],
-      [MODEL_B, slotBytes({ kind: 'model', name: 'hello_world_int8', image: model, sequence: 8, commit: false })],
-    ]);
-    expect(booted.logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
-    expect(booted.logs).toContain(
-      `model slot: mnist_int8 (${mnist.length} bytes) published as upload/model (slot A, sequence 7)`,
-    );
+    const logs = await bootBoth({ sequence: 8, commit: false });
+    expect(logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
+    expect(logs).toContain(publishedA);
   });
 });

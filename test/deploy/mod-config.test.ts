@@ -38,7 +38,7 @@ describe('mod/config of a deployed app', () => {
       appRoot(),
       'hello_world',
       'config_check',
-      [['  return interp;\n}', '  sendConfig();\n  return interp;\n}']],
+      [['  return m.interp;\n}', '  sendConfig();\n  return m.interp;\n}']],
       HEADER,
     );
     fs.writeFileSync(path.join(app, 'manifest.json'), JSON.stringify({ config: CONFIG }));

@@ -195,7 +195,7 @@ for (const target of ['mps2-an500', 'host'] as const) {
         'hello_world',
         'telemetry_check',
         [
-          ['  return interp;\n}', '  telemetryChecks();\n  return interp;\n}'],
+          ['  return m.interp;\n}', '  telemetryChecks();\n  return m.interp;\n}'],
           ['  const q = output[0];', '  burst();\n  const q = output[0];'],
         ],
         APP_HEADER,

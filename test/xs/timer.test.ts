@@ -63,7 +63,7 @@ describe('Timer on mps2-an500', () => {
       appRoot(),
       'hello_world',
       'timer_check',
-      [['  return interp;\n}', '  armTimers();\n  return interp;\n}']],
+      [['  return m.interp;\n}', '  armTimers();\n  return m.interp;\n}']],
       HEADER,
     );
     const r = await deploy({ app, target: 'mps2-an500', session: board.session });

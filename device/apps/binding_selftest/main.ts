@@ -3,24 +3,14 @@
 // "probe" per probe (test/xs/tflm-binding.test.ts reads them), then hands the bench loop
 // hello_world's model for its single, unchecked iteration. JS only: it has no C twin.
 import { send, type TelemetryValue } from 'telemetry';
-import { Interpreter, type Kernels } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import type { Interpreter, Kernels } from 'tflm';
 import { run as runProbes } from '../../lib/tflm-selftest.ts';
+import { loopModel } from '../../lib/selftest-app.ts';
 
-export const cases = 1;
+export { cases, check, populate, respond } from '../../lib/selftest-app.ts';
 
 export function setup(kernels: Kernels): Interpreter {
   // Through JSON, as a probe's value may be any object (an Interpreter a probe returned).
   for (const probe of runProbes()) send('probe', JSON.parse(JSON.stringify(probe)) as TelemetryValue);
-  return new Interpreter('models/hello_world_int8.tflite', { kernels });
-}
-
-export function populate(_caseIndex: number): void {}
-
-export function respond(): AppResult {
-  return { label: -1, score: 0, value: 0 };
-}
-
-export function check(): boolean {
-  return true;
+  return loopModel(kernels);
 }

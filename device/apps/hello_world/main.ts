@@ -3,8 +3,8 @@
 // dequantizes y. Same model, data and check as the C app.
 import { float32 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
 
 export const cases = 64;
@@ -22,16 +22,15 @@ let golden: Golden | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('hello_world', name, interp, 1, 1);
-  input = i.data;
-  output = o.data;
-  inScale = i.scale;
-  inZeroPoint = i.zeroPoint;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
-  golden = new Golden('hello_world', output);
-  return interp;
+  const m = openModel('hello_world', name, kernels, 1, 1, 'hello_world');
+  input = m.input;
+  output = m.output;
+  inScale = m.inScale;
+  inZeroPoint = m.inZeroPoint;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

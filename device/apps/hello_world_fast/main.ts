@@ -7,8 +7,8 @@
 import { float32 } from 'assets';
 import { prepareQuantize, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 
 export const cases = 64;
 /** The app's own model (a run may name another: setup's `name`). */
@@ -32,16 +32,15 @@ export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   xs = float32('hello_world/x.f32');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('hello_world_fast', name, interp, 1, 1);
-  input = i.data;
-  output = o.data;
-  golden = new Golden('hello_world', output);
+  const m = openModel('hello_world_fast', name, kernels, 1, 1, 'hello_world');
+  input = m.input;
+  output = m.output;
+  golden = m.golden;
   // x[caseIndex] quantized into the input; y = (q − zero point) × scale into result.value
   // (one output: the label stays -1).
-  populate = prepareQuantize(input, 0, xs, 1, i.scale, i.zeroPoint);
-  respond = prepareResult(result, output, 1, o.scale, o.zeroPoint);
-  return interp;
+  populate = prepareQuantize(input, 0, xs, 1, m.inScale, m.inZeroPoint);
+  respond = prepareResult(result, output, 1, m.outScale, m.outZeroPoint);
+  return m.interp;
 }
 
 export function check(caseIndex: number, r: AppResult): boolean {

@@ -7,40 +7,43 @@
 // for the source window: a view object per frame, no copy).
 import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
+import {
+  CASES,
+  CLASSES,
+  CLIP_SAMPLES,
+  FEATURES,
+  FRAMES,
+  FRAME_SAMPLES,
+  FRAME_STRIDE,
+  FRONTEND_MODEL,
+  MODEL,
+} from './clip.ts';
 
-const CLIP_SAMPLES = 16000;
-const FRAMES = 49;
-const FRAME_SAMPLES = 480;
-const FRAME_STRIDE = 320;
-const FEATURES = 40;
-const CLASSES = 4;
-const FRONTEND_MODEL = 'models/audio_preprocessor_int8.tflite';
-export const cases = 4;
+export const cases = CASES;
 /** The app's own model (a run may name another: setup's `name`; the front end stays). */
-export const model = 'models/micro_speech_quantized.tflite';
+export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
 let outScale = 0;
 let outZeroPoint = 0;
-let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 let golden: Golden | null = null;
+let frontendOptions: { kernels: Kernels; arena: 'aux' } = { kernels: 'reference', arena: 'aux' };
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech', name, interp, FRAMES * FEATURES, CLASSES);
-  input = i.data;
-  output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
+  const m = openModel('micro_speech', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   frontendOptions = { kernels, arena: 'aux' };
-  golden = new Golden('micro_speech', output);
-  return interp;
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

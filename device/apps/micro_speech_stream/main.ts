@@ -9,7 +9,7 @@
 // its average score. The check compares every step with the C app's reference.
 import { int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
 import {
   CLASSES,
@@ -46,14 +46,13 @@ let reference: StreamCheck | null = null;
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   reference = new StreamCheck(kernels); // first: it borrows both arenas
   clips = int16('micro_speech/clips.i16');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech_stream', name, interp, WINDOW, CLASSES);
-  input = i.data;
-  output = o.data;
+  const m = openModel('micro_speech_stream', name, kernels, WINDOW, CLASSES);
+  input = m.input;
+  output = m.output;
   frontendOptions = { kernels, arena: 'aux' };
   frontend = null;
   step = -1;
-  return interp;
+  return m.interp;
 }
 
 /** Step 0's state: a new front-end interpreter, an empty window, an empty recognizer. */

@@ -6,8 +6,8 @@
 // create a new interpreter.
 import { asset, int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { RecognizeCommands } from '../../lib/recognize-commands.ts';
 import {
   CLASSES,
@@ -40,12 +40,11 @@ export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
   frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech_stream_ts', name, interp, WINDOW, CLASSES);
-  input = i.data;
-  output = o.data;
+  const m = openModel('micro_speech_stream_ts', name, kernels, WINDOW, CLASSES);
+  input = m.input;
+  output = m.output;
   step = -1;
-  return interp;
+  return m.interp;
 }
 
 export function populate(k: number): void {

@@ -5,40 +5,44 @@
 // reset(), where the native variants create a new interpreter (their only reset).
 import { asset, int16 } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
 import { AudioFrontend } from '../../lib/frontend/frontend.ts';
-import { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
+import {
+  CASES,
+  CLASSES,
+  CLIP_SAMPLES,
+  FEATURES,
+  FRAMES,
+  FRAME_STRIDE,
+  FRONTEND_MODEL,
+  MODEL,
+} from '../micro_speech/clip.ts';
 
-const CLIP_SAMPLES = 16000;
-const FRAMES = 49;
-const FRAME_STRIDE = 320;
-const FEATURES = 40;
-const CLASSES = 4;
-export const cases = 4;
+export const cases = CASES;
 /** The app's own model (a run may name another: setup's `name`; the front end stays). */
-export const model = 'models/micro_speech_quantized.tflite';
+export const model = MODEL;
 
 let clips: Int16Array = new Int16Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
 let outScale = 0;
 let outZeroPoint = 0;
-let frontend: AudioFrontend | null = null;
 let golden: Golden | null = null;
+let frontend: AudioFrontend | null = null;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   clips = int16('micro_speech/clips.i16');
   // Parameters and tables are read from the preprocessor model's bytes, once (untimed).
-  frontend ??= new AudioFrontend(asset('models/audio_preprocessor_int8.tflite'));
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('micro_speech_ts', name, interp, FRAMES * FEATURES, CLASSES);
-  input = i.data;
-  output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
-  golden = new Golden('micro_speech', output);
-  return interp;
+  frontend ??= new AudioFrontend(asset(FRONTEND_MODEL));
+  const m = openModel('micro_speech_ts', name, kernels, FRAMES * FEATURES, CLASSES, 'micro_speech');
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

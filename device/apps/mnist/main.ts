@@ -4,8 +4,8 @@
 // on the probabilities (first maximum wins) and reports digit and confidence.
 import { asset } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import type { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
 import { dequantizeI8, quantizeI8 } from '../../lib/quantize.ts';
 
 const PIXELS = 28 * 28;
@@ -19,21 +19,20 @@ let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
 let outScale = 0;
 let outZeroPoint = 0;
-const lut = new Int8Array(256);
 let golden: Golden | null = null;
+const lut = new Int8Array(256);
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   digits = asset('mnist/digits.u8');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('mnist', name, interp, PIXELS, CLASSES);
-  input = i.data;
-  output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
+  const m = openModel('mnist', name, kernels, PIXELS, CLASSES, 'mnist');
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   // C: quantize_i8((float)p / 255.0f, ...): the division is float32 too.
-  for (let p = 0; p < 256; p++) lut[p] = quantizeI8(Math.fround(p / 255), i.scale, i.zeroPoint);
-  golden = new Golden('mnist', output);
-  return interp;
+  for (let p = 0; p < 256; p++) lut[p] = quantizeI8(Math.fround(p / 255), m.inScale, m.inZeroPoint);
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

@@ -8,8 +8,8 @@
 import { asset } from 'assets';
 import { prepareMapBytes, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 import { quantizeI8 } from '../../lib/quantize.ts';
 
 const PIXELS = 28 * 28;
@@ -21,8 +21,8 @@ export const model = 'models/mnist_int8.tflite';
 let digits: Uint8Array = new Uint8Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
-const lut = new Int8Array(256);
 let golden: Golden | null = null;
+const lut = new Int8Array(256);
 const result: AppResult = { label: 0, score: 0, value: 0 };
 
 function notSetUp(): never {
@@ -36,15 +36,14 @@ export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   digits = asset('mnist/digits.u8');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('mnist_fast', name, interp, PIXELS, CLASSES);
-  input = i.data;
-  output = o.data;
-  for (let p = 0; p < 256; p++) lut[p] = quantizeI8(Math.fround(p / 255), i.scale, i.zeroPoint);
-  golden = new Golden('mnist', output);
+  const m = openModel('mnist_fast', name, kernels, PIXELS, CLASSES, 'mnist');
+  input = m.input;
+  output = m.output;
+  golden = m.golden;
+  for (let p = 0; p < 256; p++) lut[p] = quantizeI8(Math.fround(p / 255), m.inScale, m.inZeroPoint);
   populate = prepareMapBytes(input, 0, digits, PIXELS, lut, PIXELS);
-  respond = prepareResult(result, output, CLASSES, o.scale, o.zeroPoint, true);
-  return interp;
+  respond = prepareResult(result, output, CLASSES, m.outScale, m.outZeroPoint, true);
+  return m.interp;
 }
 
 export function check(caseIndex: number, r: AppResult): boolean {

@@ -3,8 +3,8 @@
 // native/baseline/person_detect.c); RESPOND: person / no person and its probability.
 import { asset } from 'assets';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 import { argmaxI8, dequantizeI8 } from '../../lib/quantize.ts';
 
 const PIXELS = 96 * 96;
@@ -18,20 +18,19 @@ let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
 let outScale = 0;
 let outZeroPoint = 0;
-const lut = new Int8Array(256);
 let golden: Golden | null = null;
+const lut = new Int8Array(256);
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   images = asset('person_detect/images.u8');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('person_detect', name, interp, PIXELS, CLASSES);
-  input = i.data;
-  output = o.data;
-  outScale = o.scale;
-  outZeroPoint = o.zeroPoint;
+  const m = openModel('person_detect', name, kernels, PIXELS, CLASSES, 'person_detect');
+  input = m.input;
+  output = m.output;
+  outScale = m.outScale;
+  outZeroPoint = m.outZeroPoint;
+  golden = m.golden;
   for (let p = 0; p < 256; p++) lut[p] = p - 128;
-  golden = new Golden('person_detect', output);
-  return interp;
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

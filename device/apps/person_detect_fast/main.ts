@@ -6,8 +6,8 @@
 import { asset } from 'assets';
 import { image, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import { modelIo, type AppResult } from '../../lib/app.ts';
-import { Golden } from '../../lib/golden.ts';
+import { type AppResult, openModel } from '../../lib/app.ts';
+import type { Golden } from '../../lib/golden.ts';
 
 const SIDE = 96;
 const PIXELS = SIDE * SIDE;
@@ -19,8 +19,8 @@ export const model = 'models/person_detect.tflite';
 let images: Uint8Array = new Uint8Array(0);
 let input: Int8Array = new Int8Array(0);
 let output: Int8Array = new Int8Array(0);
-const lut = new Int8Array(256);
 let golden: Golden | null = null;
+const lut = new Int8Array(256);
 const result: AppResult = { label: 0, score: 0, value: 0 };
 
 function notSetUp(): never {
@@ -32,14 +32,13 @@ export let respond: () => AppResult = notSetUp;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
   images = asset('person_detect/images.u8');
-  const interp = new Interpreter(name, { kernels });
-  const { input: i, output: o } = modelIo('person_detect_fast', name, interp, PIXELS, CLASSES);
-  input = i.data;
-  output = o.data;
+  const m = openModel('person_detect_fast', name, kernels, PIXELS, CLASSES, 'person_detect');
+  input = m.input;
+  output = m.output;
+  golden = m.golden;
   for (let p = 0; p < 256; p++) lut[p] = p - 128;
-  golden = new Golden('person_detect', output);
-  respond = prepareResult(result, output, CLASSES, o.scale, o.zeroPoint);
-  return interp;
+  respond = prepareResult(result, output, CLASSES, m.outScale, m.outZeroPoint);
+  return m.interp;
 }
 
 export function populate(caseIndex: number): void {

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmdline.h"
 #include "console.h"
 #include "opt_common.h"
 #include "quant.h"
@@ -281,14 +282,8 @@ int main(void) {
   board_init();
   static char args[600];
   char *argv[8];
-  int argc = 0;
   strncpy(args, board_cmdline(), sizeof args - 1);
-  for (char *p = args; *p != '\0' && argc < 8;) {
-    while (*p == ' ') *p++ = '\0';
-    if (*p == '\0') break;
-    argv[argc++] = p;
-    while (*p != '\0' && *p != ' ') p++;
-  }
+  const int argc = cmdline_split(args, " ", argv, 8);
   if (argc >= 5 && strcmp(argv[0], "diff") == 0) {
     finish(run_diff(argv[1], parse_num(argv[2]), parse_num(argv[3]), parse_num(argv[4])));
   }

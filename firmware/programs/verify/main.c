@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "cmdline.h"
 #include "xsinfer/engine.h"
 
 enum {
@@ -387,20 +388,8 @@ int main(void) {
   board_init();
   static char args[600];
   char *argv[8];
-  int argc = 0;
   strncpy(args, board_cmdline(), sizeof args - 1);
-  for (char *p = args; *p != '\0' && argc < 8;) {
-    while (*p == ' ') {
-      *p++ = '\0';
-    }
-    if (*p == '\0') {
-      break;
-    }
-    argv[argc++] = p;
-    while (*p != '\0' && *p != ' ') {
-      p++;
-    }
-  }
+  const int argc = cmdline_split(args, " ", argv, 8);
   if (argc < 3) {
     print_simple_error(
         "usage",

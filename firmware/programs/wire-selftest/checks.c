@@ -219,10 +219,8 @@ void wire_checks_run(wire_t *link) {
   check_config(&c);
   wire_mp_t *mp = wire_user_begin(link, "c-checks");
   wire_mp_map(mp, 3);
-  wire_mp_str(mp, "passed");
-  wire_mp_uint(mp, c.passed);
-  wire_mp_str(mp, "failed");
-  wire_mp_uint(mp, c.failed);
+  wire_mp_field_uint(mp, "passed", c.passed);
+  wire_mp_field_uint(mp, "failed", c.failed);
   wire_mp_str(mp, "firstFailure");
   wire_mp_str(mp, c.first_failure);
   wire_queue_end(link);

@@ -97,25 +97,19 @@ static void send_value_kinds(void) {
       0.0f, 0.5f, -1.25f, 0.1f, 3.4028234663852886e38f, 1.401298464324817e-45f, -0.0f};
   static const double f64[] = {0.1, -2.5e-300, 1.7976931348623157e308, 3.141592653589793,
                                4.9406564584124654e-324};
-  wire_mp_t *mp = wire_user_begin(&link, "uint");
-  wire_mp_array(mp, sizeof uints / sizeof uints[0]);
-  for (size_t i = 0; i < sizeof uints / sizeof uints[0]; i++) wire_mp_uint(mp, uints[i]);
-  wire_queue_end(&link);
-
-  mp = wire_user_begin(&link, "int");
-  wire_mp_array(mp, sizeof ints / sizeof ints[0]);
-  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) wire_mp_int(mp, ints[i]);
-  wire_queue_end(&link);
-
-  mp = wire_user_begin(&link, "float32");
-  wire_mp_array(mp, sizeof f32 / sizeof f32[0]);
-  for (size_t i = 0; i < sizeof f32 / sizeof f32[0]; i++) wire_mp_float(mp, f32[i]);
-  wire_queue_end(&link);
-
-  mp = wire_user_begin(&link, "float64");
-  wire_mp_array(mp, sizeof f64 / sizeof f64[0]);
-  for (size_t i = 0; i < sizeof f64 / sizeof f64[0]; i++) wire_mp_double(mp, f64[i]);
-  wire_queue_end(&link);
+/* A user record `name` holding the array `values`, each element written by put. */
+#define USER_ARRAY(name, values, put)                                                \
+  do {                                                                               \
+    wire_mp_t *m = wire_user_begin(&link, name);                                     \
+    wire_mp_array(m, sizeof values / sizeof values[0]);                              \
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) put(m, values[i]); \
+    wire_queue_end(&link);                                                           \
+  } while (0)
+  USER_ARRAY("uint", uints, wire_mp_uint);
+  USER_ARRAY("int", ints, wire_mp_int);
+  USER_ARRAY("float32", f32, wire_mp_float);
+  USER_ARRAY("float64", f64, wire_mp_double);
+#undef USER_ARRAY
 
   const char *strs[] = {"",
                         "a",
@@ -128,7 +122,7 @@ static void send_value_kinds(void) {
 
   static uint8_t bin[600];
   for (uint32_t i = 0; i < sizeof bin; i++) bin[i] = (uint8_t)(i * 7u);
-  mp = wire_user_begin(&link, "bin");
+  wire_mp_t *mp = wire_user_begin(&link, "bin");
   wire_mp_array(mp, 3);
   wire_mp_bin(mp, bin, 0);
   wire_mp_bin(mp, bin, 255);
@@ -187,6 +181,16 @@ static void send_value_kinds(void) {
   wire_drain(&link);
 }
 
+/* The iteration records' result: {label: "yes", score: 200}. */
+static void write_result(wire_mp_t *mp) {
+  wire_mp_str(mp, "result");
+  wire_mp_map(mp, 2);
+  wire_mp_str(mp, "label");
+  wire_mp_str(mp, "yes");
+  wire_mp_str(mp, "score");
+  wire_mp_int(mp, 200);
+}
+
 /* One record of every device->host type that is not answering a command. */
 static void send_record_types(void) {
   wire_log(&link, WIRE_LOG_WARN, "selftest warning");
@@ -201,12 +205,7 @@ static void send_record_types(void) {
                       .io_bytes = {17u, 0u, 70000u},
                       .io_calls = {1u, 0u, 2u}};
   wire_mp_t *mp = wire_iter_begin(&link, &iter, 1);
-  wire_mp_str(mp, "result");
-  wire_mp_map(mp, 2);
-  wire_mp_str(mp, "label");
-  wire_mp_str(mp, "yes");
-  wire_mp_str(mp, "score");
-  wire_mp_int(mp, 200);
+  write_result(mp);
   wire_queue_end(&link);
 
   wire_iter_t warm = {.run = 7, .index = 0, .warmup = 1, .correct = -1, .ticks = {1, 2, 3, 6}};
@@ -278,12 +277,7 @@ static void send_costs(void) {
                     .ticks = {1234567u, 9332854u, 4321u, 10571742u}};
   uint64_t t0 = board_ticks();
   wire_mp_t *mp = wire_iter_begin(&link, &it, 1);
-  wire_mp_str(mp, "result");
-  wire_mp_map(mp, 2);
-  wire_mp_str(mp, "label");
-  wire_mp_str(mp, "yes");
-  wire_mp_str(mp, "score");
-  wire_mp_int(mp, 200);
+  write_result(mp);
   wire_queue_end(&link);
   uint64_t t1 = board_ticks();
   uint32_t bytes = wire_queue_pending(&link);
@@ -428,17 +422,7 @@ static int serve_commands(void) {
 
 int main(void) {
   board_init();
-  wire_config_t cfg = {
-      .write = uart_write,
-      .read = link_read,
-      .ctx = NULL,
-      .scratch = scratch,
-      .scratch_cap = sizeof scratch,
-      .queue = queue,
-      .queue_cap = sizeof queue,
-      .rx = rx,
-      .rx_cap = sizeof rx,
-  };
+  const wire_config_t cfg = WIRE_CONFIG(uart_write, link_read, NULL, scratch, queue, rx);
   if (wire_init(&link, &cfg) != 0) board_exit(3);
 
   const char *args = board_cmdline();

@@ -66,6 +66,20 @@ static void write_tensor_info(wire_mp_t *mp, const eng_tensor_info_t *info) {
   for (int32_t d = 0; d < info->rank; d++) wire_mp_int(mp, info->dims[d]);
 }
 
+/* `key`: an array of the `count` tensors that `get` (eng_interp_input or _output) describes. */
+static void write_tensor_list(wire_mp_t *mp, const char *key, const eng_interp_t *it,
+                              uint32_t count,
+                              eng_status_t (*get)(const eng_interp_t *, uint32_t,
+                                                  eng_tensor_info_t *)) {
+  wire_mp_str(mp, key);
+  wire_mp_array(mp, count);
+  for (uint32_t i = 0; i < count; i++) {
+    eng_tensor_info_t info;
+    get(it, i, &info);
+    write_tensor_info(mp, &info);
+  }
+}
+
 /* An engine failure as an `error` record: the engine's code and message (which names an
  * unsupported op and its index) and the op's index as `index`. */
 static void engine_error(const wire_cmd_t *cmd, const char *stage, const eng_error_t *err) {
@@ -148,21 +162,8 @@ static void handle_open(const wire_cmd_t *cmd) {
   wire_mp_str(mp, kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
   wire_mp_str(mp, "ops");
   wire_mp_uint(mp, eng_interp_op_count(it));
-  wire_mp_str(mp, "inputs");
-  wire_mp_array(mp, inputs);
-  for (uint32_t i = 0; i < inputs; i++) {
-    eng_tensor_info_t info;
-    eng_interp_input(it, i, &info);
-    write_tensor_info(mp, &info);
-  }
-  const uint32_t outputs = eng_interp_output_count(it);
-  wire_mp_str(mp, "outputs");
-  wire_mp_array(mp, outputs);
-  for (uint32_t o = 0; o < outputs; o++) {
-    eng_tensor_info_t info;
-    eng_interp_output(it, o, &info);
-    write_tensor_info(mp, &info);
-  }
+  write_tensor_list(mp, "inputs", it, inputs, eng_interp_input);
+  write_tensor_list(mp, "outputs", it, eng_interp_output_count(it), eng_interp_output);
   write_arena_usage(mp, &usage);
   wire_mp_str(mp, "setupTicks");
   wire_mp_uint(mp, setup_ticks);

@@ -49,10 +49,8 @@ static void send_js_iteration(void *user, const xsinfer_bench_record_t *r) {
     wire_mp_t *mp = wire_queue_begin(&device_wire, WIRE_REC_PROFILE);
     if (mp) {
       wire_mp_map(mp, 3);
-      wire_mp_str(mp, "run");
-      wire_mp_uint(mp, state->run_id);
-      wire_mp_str(mp, "i");
-      wire_mp_uint(mp, r->index);
+      wire_mp_field_uint(mp, "run", state->run_id);
+      wire_mp_field_uint(mp, "i", r->index);
       wire_mp_str(mp, "at");
       wire_mp_array(mp, 4);
       for (int k = 0; k < 4; k++) wire_mp_uint(mp, r->marks[k]);
@@ -150,24 +148,15 @@ static void write_xs_stats(wire_mp_t *mp) {
   xsinfer_xs_stats_t s;
   xsinfer_xs_stats(machine, &s);
   wire_mp_map(mp, 9);
-  wire_mp_str(mp, "arenaBytes");
-  wire_mp_uint(mp, s.arena_bytes);
-  wire_mp_str(mp, "slotBytes");
-  wire_mp_uint(mp, s.slot_bytes);
-  wire_mp_str(mp, "slotsPeak");
-  wire_mp_uint(mp, s.slots_peak);
-  wire_mp_str(mp, "slotsReserved");
-  wire_mp_uint(mp, s.slots_reserved);
-  wire_mp_str(mp, "chunksPeak");
-  wire_mp_uint(mp, s.chunks_peak);
-  wire_mp_str(mp, "chunksReserved");
-  wire_mp_uint(mp, s.chunks_reserved);
-  wire_mp_str(mp, "poolPeak");
-  wire_mp_uint(mp, s.pool_peak);
-  wire_mp_str(mp, "poolBytes");
-  wire_mp_uint(mp, s.pool_bytes);
-  wire_mp_str(mp, "jsStackPeak");
-  wire_mp_uint(mp, s.stack_peak_slots * s.slot_bytes);
+  wire_mp_field_uint(mp, "arenaBytes", s.arena_bytes);
+  wire_mp_field_uint(mp, "slotBytes", s.slot_bytes);
+  wire_mp_field_uint(mp, "slotsPeak", s.slots_peak);
+  wire_mp_field_uint(mp, "slotsReserved", s.slots_reserved);
+  wire_mp_field_uint(mp, "chunksPeak", s.chunks_peak);
+  wire_mp_field_uint(mp, "chunksReserved", s.chunks_reserved);
+  wire_mp_field_uint(mp, "poolPeak", s.pool_peak);
+  wire_mp_field_uint(mp, "poolBytes", s.pool_bytes);
+  wire_mp_field_uint(mp, "jsStackPeak", s.stack_peak_slots * s.slot_bytes);
 }
 
 void js_write_info(wire_mp_t *mp) {
@@ -177,8 +166,7 @@ void js_write_info(wire_mp_t *mp) {
   } else {
     wire_mp_nil(mp);
   }
-  wire_mp_str(mp, "bootTicks");
-  wire_mp_uint(mp, boot_ticks);
+  wire_mp_field_uint(mp, "bootTicks", boot_ticks);
 }
 
 static void send_js_memory(void) {
@@ -196,10 +184,8 @@ static void send_js_memory(void) {
   xsinfer_xs_stats(machine, &s);
   wire_mp_str(mp, "stack");
   wire_mp_map(mp, 2);
-  wire_mp_str(mp, "c");
-  wire_mp_uint(mp, stack_peak_bytes());
-  wire_mp_str(mp, "js");
-  wire_mp_uint(mp, s.stack_peak_slots * s.slot_bytes);
+  wire_mp_field_uint(mp, "c", stack_peak_bytes());
+  wire_mp_field_uint(mp, "js", s.stack_peak_slots * s.slot_bytes);
   wire_queue_end(&device_wire);
 }
 
@@ -223,10 +209,8 @@ static void send_profile_piece(void *user, const char *data, uint32_t len, int l
   wire_mp_t *mp = wire_queue_begin(&device_wire, WIRE_REC_PROFILE);
   if (mp) {
     wire_mp_map(mp, last ? 9 : 4);
-    wire_mp_str(mp, "run");
-    wire_mp_uint(mp, o->run_id);
-    wire_mp_str(mp, "seq");
-    wire_mp_uint(mp, o->seq++);
+    wire_mp_field_uint(mp, "run", o->run_id);
+    wire_mp_field_uint(mp, "seq", o->seq++);
     wire_mp_str(mp, "data");
     wire_mp_strn(mp, data, len);
     wire_mp_str(mp, "last");
@@ -234,14 +218,10 @@ static void send_profile_piece(void *user, const char *data, uint32_t len, int l
     if (last) {
       wire_mp_str(mp, "truncated");
       wire_mp_bool(mp, xsinfer_xs_profile_truncated());
-      wire_mp_str(mp, "quantum");
-      wire_mp_uint(mp, profile_quantum);
-      wire_mp_str(mp, "origin");
-      wire_mp_uint(mp, xsinfer_xs_profile_origin());
-      wire_mp_str(mp, "poolBytes");
-      wire_mp_uint(mp, xsinfer_xs_profile_pool_bytes());
-      wire_mp_str(mp, "poolPeak");
-      wire_mp_uint(mp, xsinfer_xs_profile_pool_peak());
+      wire_mp_field_uint(mp, "quantum", profile_quantum);
+      wire_mp_field_uint(mp, "origin", xsinfer_xs_profile_origin());
+      wire_mp_field_uint(mp, "poolBytes", xsinfer_xs_profile_pool_bytes());
+      wire_mp_field_uint(mp, "poolPeak", xsinfer_xs_profile_pool_peak());
     }
     wire_queue_end(&device_wire);
   }
@@ -364,29 +344,22 @@ int32_t run_micro(void) {
         wire_mp_str(mp, xsToString(xsVar(1)));
         wire_mp_str(mp, "c");
         wire_mp_map(mp, 3);
-        wire_mp_str(mp, "ticksPair");
-        wire_mp_uint(mp, c.pair);
+        wire_mp_field_uint(mp, "ticksPair", c.pair);
         wire_mp_str(mp, "fill");
         wire_mp_array(mp, C_MICRO_FILLS);
         for (uint32_t i = 0; i < C_MICRO_FILLS; i++) {
           wire_mp_map(mp, 4);
-          wire_mp_str(mp, "bytes");
-          wire_mp_uint(mp, c_micro_fill_bytes[i]);
-          wire_mp_str(mp, "loop");
-          wire_mp_uint(mp, c.loop[i]);
-          wire_mp_str(mp, "lut");
-          wire_mp_uint(mp, c.lut[i]);
-          wire_mp_str(mp, "memcpy");
-          wire_mp_uint(mp, c.copy[i]);
+          wire_mp_field_uint(mp, "bytes", c_micro_fill_bytes[i]);
+          wire_mp_field_uint(mp, "loop", c.loop[i]);
+          wire_mp_field_uint(mp, "lut", c.lut[i]);
+          wire_mp_field_uint(mp, "memcpy", c.copy[i]);
         }
         wire_mp_str(mp, "argmax");
         wire_mp_array(mp, C_MICRO_ARGMAXES);
         for (uint32_t i = 0; i < C_MICRO_ARGMAXES; i++) {
           wire_mp_map(mp, 2);
-          wire_mp_str(mp, "n");
-          wire_mp_uint(mp, c_micro_argmax_n[i]);
-          wire_mp_str(mp, "c");
-          wire_mp_uint(mp, c.argmax[i]);
+          wire_mp_field_uint(mp, "n", c_micro_argmax_n[i]);
+          wire_mp_field_uint(mp, "c", c.argmax[i]);
         }
         wire_queue_end(&device_wire);
       }

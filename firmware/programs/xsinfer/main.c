@@ -56,14 +56,10 @@ void device_text_output(const char *text, size_t len) {
 void write_arena_usage(wire_mp_t *mp, const eng_arena_usage_t *usage) {
   wire_mp_str(mp, "arena");
   wire_mp_map(mp, 4);
-  wire_mp_str(mp, "head");
-  wire_mp_uint(mp, usage->head_bytes);
-  wire_mp_str(mp, "tail");
-  wire_mp_uint(mp, usage->tail_bytes);
-  wire_mp_str(mp, "used");
-  wire_mp_uint(mp, usage->total_bytes);
-  wire_mp_str(mp, "size");
-  wire_mp_uint(mp, usage->arena_bytes);
+  wire_mp_field_uint(mp, "head", usage->head_bytes);
+  wire_mp_field_uint(mp, "tail", usage->tail_bytes);
+  wire_mp_field_uint(mp, "used", usage->total_bytes);
+  wire_mp_field_uint(mp, "size", usage->arena_bytes);
 }
 
 uint32_t wire_code_for_engine(eng_status_t status) {
@@ -142,8 +138,7 @@ void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t
       wire_mp_str(mp, "value");
       wire_mp_float(mp, value);
     }
-    wire_mp_str(mp, "case");
-    wire_mp_uint(mp, case_index);
+    wire_mp_field_uint(mp, "case", case_index);
     wire_queue_end(&device_wire);
   }
   wire_drain(&device_wire);
@@ -175,8 +170,7 @@ static void send_info(int32_t hello_seq) {
      * what it opened the port with. */
     wire_mp_str(mp, "uart");
     wire_mp_map(mp, 2);
-    wire_mp_str(mp, "baud");
-    wire_mp_uint(mp, XSINFER_UART_BAUD);
+    wire_mp_field_uint(mp, "baud", XSINFER_UART_BAUD);
     wire_mp_str(mp, "format");
     wire_mp_str(mp, XSINFER_UART_FORMAT);
 #endif
@@ -231,8 +225,7 @@ static void handle_run(const wire_cmd_t *cmd) {
   }
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
   if (ack) {
-    wire_mp_str(ack, "run");
-    wire_mp_uint(ack, request.run_id);
+    wire_mp_field_uint(ack, "run", request.run_id);
     wire_queue_end(&device_wire);
   }
   wire_drain(&device_wire);
@@ -258,10 +251,8 @@ static void handle_run(const wire_cmd_t *cmd) {
     wire_mp_str(done, request.impl_c ? "c" : "js");
     wire_mp_str(done, "kernels");
     wire_mp_str(done, request.kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
-    wire_mp_str(done, "warmup");
-    wire_mp_uint(done, request.warmup);
-    wire_mp_str(done, "wrong");
-    wire_mp_uint(done, wrong < 0 ? request.iterations : (uint32_t)wrong);
+    wire_mp_field_uint(done, "warmup", request.warmup);
+    wire_mp_field_uint(done, "wrong", wrong < 0 ? request.iterations : (uint32_t)wrong);
     wire_queue_end(&device_wire);
   }
   wire_drain(&device_wire);
@@ -270,17 +261,8 @@ static void handle_run(const wire_cmd_t *cmd) {
 int main(void) {
   board_init();
   stack_paint();
-  wire_config_t config = {
-      .write = link_write,
-      .read = link_read,
-      .ctx = NULL,
-      .scratch = tx_scratch,
-      .scratch_cap = sizeof tx_scratch,
-      .queue = tx_queue,
-      .queue_cap = sizeof tx_queue,
-      .rx = rx_frame,
-      .rx_cap = sizeof rx_frame,
-  };
+  const wire_config_t config =
+      WIRE_CONFIG(link_write, link_read, NULL, tx_scratch, tx_queue, rx_frame);
   if (wire_init(&device_wire, &config) != 0) board_exit(2);
   console_set_output(device_text_output);
   xsbug_link_init();

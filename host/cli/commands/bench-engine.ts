@@ -1,10 +1,9 @@
 // `xsinfer bench-engine`: instructions per invoke per model and kernel set vs the TFLM anchors.
 import type { Command } from 'commander';
 import { benchEngine, benchModels, resolveModel, type EngineBenchRow, type KernelSet } from '../../bench/engine.ts';
-import { openWireDevice } from '../../engine/wire-device.ts';
+import { openWireDevice, wireTarget, type WireTargetOptions } from '../../engine/wire-device.ts';
 import { XsinferError } from '../../errors.ts';
-import { setBaudOverride } from '../../run/link-settings.ts';
-import { isBoardTarget, isQemuTarget, parseTarget, targetInfo, type Target } from '../../targets.ts';
+import { isQemuTarget, targetInfo, type Target } from '../../targets.ts';
 import { intOption, listOption, portOption } from '../options.ts';
 import { log, printJson } from '../output.ts';
 
@@ -58,20 +57,9 @@ export function register(program: Command): void {
     )
     .option('--json', 'print the rows as JSON (last line)')
     .action(
-      async (opts: {
-        target: string;
-        kernels: string;
-        models?: string;
-        model: string[];
-        invokes: string;
-        json?: boolean;
-        port?: string;
-        baud?: string;
-        viaWire?: boolean;
-      }) => {
-        let target: Target = parseTarget(opts.target);
-        if (opts.port !== undefined) portOption(opts.port);
-        setBaudOverride(opts.baud);
+      async (opts: WireTargetOptions & { kernels: string; models?: string; model: string[]; invokes: string }) => {
+        const where = wireTarget(opts, portOption);
+        let target: Target = where.target;
         const kernels: KernelSet[] = listOption('-k, --kernels', opts.kernels, ['reference', 'optimized'] as const);
         const invokes = intOption('-n, --invokes', opts.invokes, 1, 1000);
         const models = [
@@ -88,10 +76,9 @@ export function register(program: Command): void {
         if (models.length === 0) throw new XsinferError('BAD_ARGUMENT', `-m, --models: no model named`);
         // Names and files are checked before the firmware build, so a typo fails at once.
         for (const m of models) resolveModel(m);
-        const device =
-          opts.port !== undefined || opts.viaWire || isBoardTarget(target)
-            ? await openWireDevice({ target, port: opts.port, command: 'bench-engine' })
-            : undefined;
+        const device = where.wire
+          ? await openWireDevice({ target, port: opts.port, command: 'bench-engine' })
+          : undefined;
         // Over the wire the device names its target and tick unit (`info`).
         if (device) target = device.info.target as Target;
         const unit = device?.info.tick.unit ?? targetInfo[target].unit;

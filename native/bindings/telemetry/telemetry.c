@@ -317,56 +317,24 @@ static void encode_typed_array(xsMachine *the, encoder_t *e, uint32_t depth) {
     xsRangeError("telemetry: typed array out of its buffer's bounds");
   const uint8_t *p = (const uint8_t *)data + (uint32_t)offset;
   wire_mp_array(mp, n);
-  switch (typed_kinds[k].type) {
-    case EL_I8:
-      for (uint32_t i = 0; i < n; i++) wire_mp_int(mp, (int8_t)p[i]);
-      break;
-    case EL_U8:
-      for (uint32_t i = 0; i < n; i++) wire_mp_uint(mp, p[i]);
-      break;
-    case EL_I16:
-      for (uint32_t i = 0; i < n; i++) {
-        int16_t v;
-        memcpy(&v, p + 2u * i, sizeof v);
-        wire_mp_int(mp, v);
-      }
-      break;
-    case EL_U16:
-      for (uint32_t i = 0; i < n; i++) {
-        uint16_t v;
-        memcpy(&v, p + 2u * i, sizeof v);
-        wire_mp_uint(mp, v);
-      }
-      break;
-    case EL_I32:
-      for (uint32_t i = 0; i < n && !mp->failed; i++) {
-        int32_t v;
-        memcpy(&v, p + 4u * i, sizeof v);
-        wire_mp_int(mp, v);
-      }
-      break;
-    case EL_U32:
-      for (uint32_t i = 0; i < n && !mp->failed; i++) {
-        uint32_t v;
-        memcpy(&v, p + 4u * i, sizeof v);
-        wire_mp_uint(mp, v);
-      }
-      break;
-    case EL_F32:
-      for (uint32_t i = 0; i < n && !mp->failed; i++) {
-        float v;
-        memcpy(&v, p + 4u * i, sizeof v);
-        put_number(mp, v);
-      }
-      break;
-    default:
-      for (uint32_t i = 0; i < n && !mp->failed; i++) {
-        double v;
-        memcpy(&v, p + 8u * i, sizeof v);
-        put_number(mp, v);
-      }
-      break;
+/* The n elements of type T at p, each written by put (a no-op once mp has failed). */
+#define PUT_ELEMENTS(T, put)                 \
+  for (uint32_t i = 0; i < n; i++) {         \
+    T v;                                     \
+    memcpy(&v, p + sizeof(T) * i, sizeof v); \
+    put(mp, v);                              \
   }
+  switch (typed_kinds[k].type) {
+    case EL_I8: PUT_ELEMENTS(int8_t, wire_mp_int); break;
+    case EL_U8: PUT_ELEMENTS(uint8_t, wire_mp_uint); break;
+    case EL_I16: PUT_ELEMENTS(int16_t, wire_mp_int); break;
+    case EL_U16: PUT_ELEMENTS(uint16_t, wire_mp_uint); break;
+    case EL_I32: PUT_ELEMENTS(int32_t, wire_mp_int); break;
+    case EL_U32: PUT_ELEMENTS(uint32_t, wire_mp_uint); break;
+    case EL_F32: PUT_ELEMENTS(float, put_number); break;
+    default: PUT_ELEMENTS(double, put_number); break;
+  }
+#undef PUT_ELEMENTS
 }
 
 /* Arrays first: they are most of what telemetry is made of. */

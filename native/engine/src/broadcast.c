@@ -3,6 +3,8 @@
  */
 #include "broadcast.h"
 
+#include "quant.h"
+
 eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_t *a,
                             const eng_tensor_t *b, const eng_tensor_t *out) {
   const uint32_t rank = out->rank > 0 ? out->rank : 1;
@@ -43,7 +45,9 @@ void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
     return NULL;
   }
   if ((*a)->type != (*out)->type || (*b)->type != (*out)->type) {
-    *st = eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "mixed types");
+    *st = eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
+                   eng_type_name((eng_type_t)(*a)->type), eng_type_name((eng_type_t)(*b)->type),
+                   eng_type_name((eng_type_t)(*out)->type));
     return NULL;
   }
   eng_bcast_t *bc = eng_alloc_persistent(node, bytes);
@@ -53,4 +57,24 @@ void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
   }
   *st = eng_bcast_init(node, bc, *a, *b, *out);
   return *st == ENG_OK ? bc : NULL;
+}
+
+eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const eng_tensor_t *b,
+                                  const eng_tensor_t *out, eng_activation_t act,
+                                  eng_bcast_q8_t *q) {
+  if (a->quant_count == 0 || b->quant_count == 0 || out->quant_count == 0) {
+    return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
+  }
+  q->in1_offset = -a->zero_point;
+  q->in2_offset = -b->zero_point;
+  q->out_offset = out->zero_point;
+  if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &q->act_min,
+                                     &q->act_max) != ENG_OK) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
+  }
+  return ENG_OK;
+}
+
+int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a, const eng_tensor_t *b) {
+  return !bc->same_shape && eng_tensor_elements(b) == 1 && eng_tensor_elements(a) == bc->count;
 }

@@ -28,6 +28,22 @@ eng_status_t eng_bcast_init(eng_node_t *node, eng_bcast_t *bc, const eng_tensor_
 void *eng_bcast_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
                         const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st);
 
+/* What the int8 forms of the binary ops share: the inputs' offsets (their negated zero
+ * points), the output's zero point and its fused activation's clamp. */
+typedef struct eng_bcast_q8 {
+  int32_t in1_offset, in2_offset, out_offset;
+  int32_t act_min, act_max;
+} eng_bcast_q8_t;
+
+/* Prepare, int8: ENG_ERR_MALFORMED unless a, b and out are quantized, ENG_ERR_UNSUPPORTED_TYPE
+ * when `act` has no int8 range (both via eng_fail); else fills *q. */
+eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const eng_tensor_t *b,
+                                  const eng_tensor_t *out, eng_activation_t act, eng_bcast_q8_t *q);
+
+/* b is one value against an a of the output's size (the audio tail's DIV, MINIMUM and
+ * MAXIMUM): a loop without the broadcast walk. */
+int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a, const eng_tensor_t *b);
+
 /* Iterator state for one pass over the output. */
 typedef struct eng_bcast_iter {
   int32_t idx[ENG_MAX_DIMS];

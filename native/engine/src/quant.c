@@ -141,6 +141,20 @@ void eng_activation_range_float(eng_activation_t act, float *act_min, float *act
   }
 }
 
+void eng_activation_range_int32(eng_activation_t act, int32_t *act_min, int32_t *act_max) {
+  *act_min = INT32_MIN;
+  *act_max = INT32_MAX;
+  if (act == ENG_ACT_RELU) {
+    *act_min = 0;
+  } else if (act == ENG_ACT_RELU6) {
+    *act_min = 0;
+    *act_max = 6;
+  } else if (act == ENG_ACT_RELU_N1_TO_1) {
+    *act_min = -1;
+    *act_max = 1;
+  }
+}
+
 double eng_conv_real_multiplier(float input_scale, float filter_scale, float output_scale) {
   const double product = (double)(input_scale * filter_scale);
   return product / (double)output_scale;

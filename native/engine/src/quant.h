@@ -92,6 +92,8 @@ eng_status_t eng_activation_range_quantized(eng_activation_t act, eng_type_t typ
                                             int32_t zero_point, int32_t *act_min, int32_t *act_max);
 /* Same for float outputs (TFLM CalculateActivationRange<float>). */
 void eng_activation_range_float(eng_activation_t act, float *act_min, float *act_max);
+/* Same for int32 outputs (TFLM CalculateActivationRange<int32_t>): no quantization. */
+void eng_activation_range_int32(eng_activation_t act, int32_t *act_min, int32_t *act_max);
 /* Integer limits of a quantized type (int8 -128..127, ...). */
 void eng_type_range(eng_type_t type, int32_t *qmin, int32_t *qmax);
 

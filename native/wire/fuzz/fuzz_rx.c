@@ -40,15 +40,7 @@ static void check_reply(void *ctx, const uint8_t *data, size_t len) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wire_t w;
-  wire_config_t cfg = {.write = check_reply,
-                       .read = NULL,
-                       .ctx = NULL,
-                       .scratch = scratch,
-                       .scratch_cap = sizeof scratch,
-                       .queue = queue,
-                       .queue_cap = sizeof queue,
-                       .rx = rx,
-                       .rx_cap = sizeof rx};
+  const wire_config_t cfg = WIRE_CONFIG(check_reply, NULL, NULL, scratch, queue, rx);
   if (wire_init(&w, &cfg) != 0) abort();
   static uint8_t framed[1 << 16];
   if (size > 0 && (data[0] & 1u)) {

@@ -137,6 +137,8 @@ void wire_mp_float(wire_mp_t *mp, float value);
 void wire_mp_double(wire_mp_t *mp, double value);
 void wire_mp_str(wire_mp_t *mp, const char *nul_terminated);
 void wire_mp_strn(wire_mp_t *mp, const char *data, uint32_t len);
+/* One map entry: the key string, then an unsigned value. */
+void wire_mp_field_uint(wire_mp_t *mp, const char *key, uint64_t value);
 void wire_mp_bin(wire_mp_t *mp, const void *data, uint32_t len);
 void wire_mp_array(wire_mp_t *mp, uint32_t count);
 void wire_mp_map(wire_mp_t *mp, uint32_t count);
@@ -284,6 +286,19 @@ typedef struct wire_config {
   uint8_t *rx;        /* one encoded RX frame; its size bounds max_frame too */
   uint32_t rx_cap;
 } wire_config_t;
+
+/* A wire_config_t over three static uint8_t arrays (not pointers: each capacity is the
+ * array's sizeof), the way a program gives its link its buffers. */
+#define WIRE_CONFIG(write_fn, read_fn, context, scratch_array, queue_array, rx_array) \
+  ((wire_config_t){.write = (write_fn),                                               \
+                   .read = (read_fn),                                                 \
+                   .ctx = (context),                                                  \
+                   .scratch = (scratch_array),                                        \
+                   .scratch_cap = (uint32_t)sizeof(scratch_array),                    \
+                   .queue = (queue_array),                                            \
+                   .queue_cap = (uint32_t)sizeof(queue_array),                        \
+                   .rx = (rx_array),                                                  \
+                   .rx_cap = (uint32_t)sizeof(rx_array)})
 
 typedef struct wire_stats {
   uint32_t tx_frames;  /* frames queued */

@@ -11,9 +11,9 @@
 
 typedef struct add_data {
   eng_bcast_t bc;
-  int32_t in1_offset, in2_offset, out_offset, left_shift;
+  eng_bcast_q8_t q;
+  int32_t left_shift;
   int32_t in1_mult, in1_shift, in2_mult, in2_shift, out_mult, out_shift;
-  int32_t act_min, act_max;
   float fmin, fmax;
 } add_data_t;
 _Static_assert(offsetof(add_data_t, bc) == 0, "eng_bcast_prepare initialises the first member");
@@ -31,12 +31,9 @@ static eng_status_t add_prepare(eng_node_t *node) {
     case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
     case ENG_INT32: break;
     case ENG_INT8: {
-      if (a->quant_count == 0 || b->quant_count == 0 || out->quant_count == 0) {
-        return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
+      if ((st = eng_bcast_q8_prepare(node, a, b, out, act, &d->q)) != ENG_OK) {
+        return st;
       }
-      d->in1_offset = -a->zero_point;
-      d->in2_offset = -b->zero_point;
-      d->out_offset = out->zero_point;
       d->left_shift = 20;
       const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
       eng_quantize_multiplier((double)a->scale / twice_max, &d->in1_mult, &d->in1_shift);
@@ -45,10 +42,6 @@ static eng_status_t add_prepare(eng_node_t *node) {
                               &d->out_mult, &d->out_shift);
       if (d->in1_shift > 0 || d->in2_shift > 0 || d->out_shift > 0) {
         return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "scales give a multiplier >= 1");
-      }
-      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min,
-                                         &d->act_max) != ENG_OK) {
-        return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
       }
       break;
     }
@@ -61,12 +54,12 @@ static eng_status_t add_prepare(eng_node_t *node) {
 }
 
 static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
-  const int32_t a = (int32_t)((uint32_t)(d->in1_offset + x) << d->left_shift);
-  const int32_t b = (int32_t)((uint32_t)(d->in2_offset + y) << d->left_shift);
+  const int32_t a = (int32_t)((uint32_t)(d->q.in1_offset + x) << d->left_shift);
+  const int32_t b = (int32_t)((uint32_t)(d->q.in2_offset + y) << d->left_shift);
   const int32_t sa = eng_requantize_right(a, d->in1_mult, d->in1_shift);
   const int32_t sb = eng_requantize_right(b, d->in2_mult, d->in2_shift);
-  const int32_t raw = eng_requantize_right(sa + sb, d->out_mult, d->out_shift) + d->out_offset;
-  return (int8_t)eng_clamp32(raw, d->act_min, d->act_max);
+  const int32_t raw = eng_requantize_right(sa + sb, d->out_mult, d->out_shift) + d->q.out_offset;
+  return (int8_t)eng_clamp32(raw, d->q.act_min, d->q.act_max);
 }
 
 static eng_status_t add_eval(eng_node_t *node) {

@@ -52,72 +52,38 @@ static int is_integer(eng_type_t t) {
   return supported(t) && t != ENG_BOOL && t != ENG_FLOAT32 && t != ENG_FLOAT64;
 }
 
+static int is_unsigned(eng_type_t t) {
+  return t == ENG_UINT8 || t == ENG_UINT16 || t == ENG_UINT32 || t == ENG_UINT64;
+}
+
+/* Integers are read as little-endian bytes, as store() writes them (both targets are
+ * little-endian), and sign-extended from their width unless unsigned; bool is 0 or 1. */
 static cast_value_t load(eng_type_t t, const uint8_t *p) {
   cast_value_t v = {0, 0, 0, 0.0};
-  switch (t) {
-    case ENG_BOOL:
-      v.bits = p[0] != 0;
-      v.is_unsigned = 1;
-      break;
-    case ENG_UINT8:
-      v.bits = p[0];
-      v.is_unsigned = 1;
-      break;
-    case ENG_INT8: {
-      int8_t x;
-      memcpy(&x, p, 1);
-      v.bits = (uint64_t)(int64_t)x;
-      break;
-    }
-    case ENG_INT16: {
-      int16_t x;
-      memcpy(&x, p, 2);
-      v.bits = (uint64_t)(int64_t)x;
-      break;
-    }
-    case ENG_UINT16: {
-      uint16_t x;
-      memcpy(&x, p, 2);
-      v.bits = x;
-      v.is_unsigned = 1;
-      break;
-    }
-    case ENG_INT32: {
-      int32_t x;
-      memcpy(&x, p, 4);
-      v.bits = (uint64_t)(int64_t)x;
-      break;
-    }
-    case ENG_UINT32: {
-      uint32_t x;
-      memcpy(&x, p, 4);
-      v.bits = x;
-      v.is_unsigned = 1;
-      break;
-    }
-    case ENG_INT64: {
-      int64_t x;
-      memcpy(&x, p, 8);
-      v.bits = (uint64_t)x;
-      break;
-    }
-    case ENG_UINT64: {
-      memcpy(&v.bits, p, 8);
-      v.is_unsigned = 1;
-      break;
-    }
-    case ENG_FLOAT32: {
-      float x;
-      memcpy(&x, p, 4);
-      v.f = x;
-      v.is_float = 1;
-      break;
-    }
-    default: {
-      memcpy(&v.f, p, 8);
-      v.is_float = 1;
-      break;
-    } /* ENG_FLOAT64 */
+  if (t == ENG_FLOAT32) {
+    float x;
+    memcpy(&x, p, 4);
+    v.f = x;
+    v.is_float = 1;
+    return v;
+  }
+  if (t == ENG_FLOAT64) {
+    memcpy(&v.f, p, 8);
+    v.is_float = 1;
+    return v;
+  }
+  const uint32_t size = eng_type_size(t);
+  for (uint32_t i = 0; i < size; ++i) {
+    v.bits |= (uint64_t)p[i] << (8 * i);
+  }
+  if (t == ENG_BOOL) {
+    v.bits = v.bits != 0;
+    v.is_unsigned = 1;
+  } else if (is_unsigned(t)) {
+    v.is_unsigned = 1;
+  } else if (size < 8) {
+    const uint64_t sign = (uint64_t)1 << (8 * size - 1);
+    v.bits = (v.bits ^ sign) - sign;
   }
   return v;
 }
@@ -152,9 +118,7 @@ static void store(eng_type_t t, uint8_t *p, cast_value_t v) {
     p[0] = v.is_float ? v.f != 0.0 : v.bits != 0;
     return;
   }
-  const int target_unsigned =
-      t == ENG_UINT8 || t == ENG_UINT16 || t == ENG_UINT32 || t == ENG_UINT64;
-  const uint64_t bits = v.is_float ? float_to_bits(v.f, target_unsigned) : v.bits;
+  const uint64_t bits = v.is_float ? float_to_bits(v.f, is_unsigned(t)) : v.bits;
   /* little-endian truncation to the target width = C's modulo conversion */
   const uint32_t size = eng_type_size(t);
   for (uint32_t i = 0; i < size; ++i) {

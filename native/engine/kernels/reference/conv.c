@@ -68,6 +68,23 @@ eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t pad
   return ENG_OK;
 }
 
+eng_status_t eng_conv_io_type(eng_node_t *node, const eng_tensor_t *input,
+                              const eng_tensor_t *output, eng_activation_t act, float *act_min_f,
+                              float *act_max_f) {
+  if (input->type != output->type) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
+                    eng_type_name((eng_type_t)input->type),
+                    eng_type_name((eng_type_t)output->type));
+  }
+  if (input->type == ENG_FLOAT32) {
+    eng_activation_range_float(act, act_min_f, act_max_f);
+  } else if (input->type != ENG_INT8) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
+                    eng_type_name((eng_type_t)input->type));
+  }
+  return ENG_OK;
+}
+
 eng_status_t eng_conv_check_activation(eng_node_t *node, eng_activation_t act) {
   switch (act) {
     case ENG_ACT_NONE:
@@ -199,18 +216,26 @@ eng_status_t eng_conv_keep_full(eng_node_t *node, const eng_conv_op_t *op, eng_c
 
 /* ---- CONV_2D kernel ---- */
 
-static eng_status_t conv_prepare(eng_node_t *node) {
-  const eng_conv_options_t *opt = &node->options->conv;
+eng_status_t eng_conv_ref_prepare(eng_node_t *node, const eng_conv_geometry_t *g, int depthwise,
+                                  int32_t depth_multiplier) {
   /* Prepared in full here; only the lean part is kept (eng_conv_keep_lean). */
   eng_conv_op_t full;
-  eng_conv_op_t *op = &full;
   eng_conv_tensors_t t;
-  eng_status_t st = eng_conv_prepare_tensors(node, &t, op);
-  if (st == ENG_OK) st = eng_conv_check_filter(node, op);
+  eng_status_t st = eng_conv_prepare_tensors(node, &t, &full);
+  if (st == ENG_OK) {
+    st = depthwise ? eng_dwconv_check_filter(node, depth_multiplier, &full)
+                   : eng_conv_check_filter(node, &full);
+  }
   if (st != ENG_OK) return st;
+  /* Depthwise filters are quantized along their last axis (output channels). */
+  return eng_conv_prepare_finish(node, &t, g, depthwise ? 3 : 0, &full);
+}
+
+static eng_status_t conv_prepare(eng_node_t *node) {
+  const eng_conv_options_t *opt = &node->options->conv;
   const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
                                  opt->dilation_h, opt->dilation_w, opt->activation};
-  return eng_conv_prepare_finish(node, &t, &g, 0, op);
+  return eng_conv_ref_prepare(node, &g, 0, 0);
 }
 
 eng_status_t eng_conv_check_filter(eng_node_t *node, const eng_conv_op_t *op) {
@@ -283,20 +308,14 @@ eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_
       (st = eng_conv_check_activation(node, g->activation)) != ENG_OK) {
     return st;
   }
-  if (input->type != output->type) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                    eng_type_name((eng_type_t)input->type),
-                    eng_type_name((eng_type_t)output->type));
+  if ((st = eng_conv_io_type(node, input, output, g->activation, &p->act_min_f, &p->act_max_f)) !=
+      ENG_OK) {
+    return st;
   }
   op->type = input->type;
-  if (input->type == ENG_FLOAT32) {
-    if (filter->type != ENG_FLOAT32 || (bias != NULL && bias->type != ENG_FLOAT32)) {
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
-    }
-    eng_activation_range_float(g->activation, &p->act_min_f, &p->act_max_f);
-  } else if (input->type != ENG_INT8) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
-                    eng_type_name((eng_type_t)input->type));
+  if (input->type == ENG_FLOAT32 &&
+      (filter->type != ENG_FLOAT32 || (bias != NULL && bias->type != ENG_FLOAT32))) {
+    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "float32 input needs float32 filter/bias");
   }
   return ENG_OK;
 }

@@ -204,6 +204,12 @@ eng_status_t eng_conv_axis(eng_node_t *node, const char *axis, eng_padding_t pad
                            int32_t in_size, int32_t filter_size, int32_t stride, int32_t dilation,
                            int32_t out_size, int32_t *pad);
 
+/* Input and output of one type, float32 or int8 (else ENG_ERR_UNSUPPORTED_TYPE); for
+ * float32 the clamp of `act` into *act_min_f, *act_max_f. */
+eng_status_t eng_conv_io_type(eng_node_t *node, const eng_tensor_t *input,
+                              const eng_tensor_t *output, eng_activation_t act, float *act_min_f,
+                              float *act_max_f);
+
 /* Only NONE, RELU, RELU_N1_TO_1 and RELU6 are fused into these ops. */
 eng_status_t eng_conv_check_activation(eng_node_t *node, eng_activation_t act);
 
@@ -266,6 +272,11 @@ eng_status_t eng_conv_prepare_geometry(eng_node_t *node, const eng_conv_tensors_
 eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t *t,
                                      const eng_conv_geometry_t *g, int32_t channel_dim,
                                      eng_conv_op_t *op);
+
+/* Prepare of the reference CONV_2D (depthwise 0) and DEPTHWISE_CONV_2D (depthwise 1, with
+ * the option's depth_multiplier): tensors, filter shape, eng_conv_prepare_finish. */
+eng_status_t eng_conv_ref_prepare(eng_node_t *node, const eng_conv_geometry_t *g, int depthwise,
+                                  int32_t depth_multiplier);
 
 /* Prepare: the persistent lean op data of a fully prepared *op (ENG_ERR_ARENA via eng_fail
  * when the arena is short); sets node->user_data. */

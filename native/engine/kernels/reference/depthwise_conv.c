@@ -11,17 +11,9 @@
 
 static eng_status_t dwconv_prepare(eng_node_t *node) {
   const eng_dwconv_options_t *opt = &node->options->dwconv;
-  /* Prepared in full here; only the lean part is kept (eng_conv_keep_lean). */
-  eng_conv_op_t full;
-  eng_conv_op_t *op = &full;
-  eng_conv_tensors_t t;
-  eng_status_t st = eng_conv_prepare_tensors(node, &t, op);
-  if (st == ENG_OK) st = eng_dwconv_check_filter(node, opt->depth_multiplier, op);
-  if (st != ENG_OK) return st;
   const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
                                  opt->dilation_h, opt->dilation_w, opt->activation};
-  /* Depthwise filters are quantized along their last axis (output channels). */
-  return eng_conv_prepare_finish(node, &t, &g, 3, op);
+  return eng_conv_ref_prepare(node, &g, 1, opt->depth_multiplier);
 }
 
 static eng_status_t dwconv_eval(eng_node_t *node) {

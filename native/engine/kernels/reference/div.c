@@ -3,6 +3,8 @@
  * int32 (C division truncating toward zero, then the fused activation's clamp).
  * Quantized int8 DIV is not implemented (no model here uses it).
  */
+#include <stddef.h>
+
 #include "broadcast.h"
 #include "kernel.h"
 #include "quant.h"
@@ -10,63 +12,34 @@
 typedef struct {
   eng_bcast_t bcast;
   uint8_t type;
-  uint8_t scalar2;
+  uint8_t scalar2;          /* eng_bcast_scalar_b */
   int32_t act_min, act_max; /* int32 */
   float fact_min, fact_max; /* float32 */
 } div_data_t;
-
-/* TFLM CalculateActivationRange<int32_t>. */
-static void int_activation_range(eng_activation_t act, int32_t *lo, int32_t *hi) {
-  *lo = INT32_MIN;
-  *hi = INT32_MAX;
-  if (act == ENG_ACT_RELU) {
-    *lo = 0;
-  } else if (act == ENG_ACT_RELU6) {
-    *lo = 0;
-    *hi = 6;
-  } else if (act == ENG_ACT_RELU_N1_TO_1) {
-    *lo = -1;
-    *hi = 1;
-  }
-}
+_Static_assert(offsetof(div_data_t, bcast) == 0, "eng_bcast_prepare initialises the first member");
 
 static eng_status_t div_prepare(eng_node_t *node) {
   if (eng_num_inputs(node) != 2 || eng_num_outputs(node) != 1) {
     return eng_fail(node, ENG_ERR_SHAPE, "expects 2 inputs and 1 output");
   }
-  const eng_tensor_t *a = eng_input(node, 0);
-  const eng_tensor_t *b = eng_input(node, 1);
-  const eng_tensor_t *out = eng_output(node, 0);
-  if (a == NULL || b == NULL || out == NULL) {
-    return eng_fail(node, ENG_ERR_SHAPE, "missing input or output");
+  const eng_tensor_t *a, *b, *out;
+  eng_status_t st;
+  div_data_t *d = eng_bcast_prepare(node, sizeof *d, &a, &b, &out, &st);
+  if (d == NULL) {
+    return st;
   }
   if (out->type != ENG_FLOAT32 && out->type != ENG_INT32) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s (float32 and int32 only)",
                     eng_type_name((eng_type_t)out->type));
   }
-  if (a->type != out->type || b->type != out->type) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
-                    eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
-                    eng_type_name((eng_type_t)out->type));
-  }
   if (out->type == ENG_INT32 && (a->quant_count || b->quant_count)) {
     return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "quantized int32 inputs");
   }
-  div_data_t *d = eng_alloc_persistent(node, sizeof *d);
-  if (d == NULL) {
-    return eng_fail(node, ENG_ERR_ARENA, "op data");
-  }
-  eng_status_t st = eng_bcast_init(node, &d->bcast, a, b, out);
-  if (st != ENG_OK) {
-    return st;
-  }
-  /* input 2 a single value against a full-size input 1 (the audio tail's case) */
-  d->scalar2 = !d->bcast.same_shape && eng_tensor_elements(b) == 1 &&
-               eng_tensor_elements(a) == d->bcast.count;
   const eng_activation_t act =
       node->options != NULL ? node->options->arith.activation : ENG_ACT_NONE;
   d->type = out->type;
-  int_activation_range(act, &d->act_min, &d->act_max);
+  d->scalar2 = (uint8_t)eng_bcast_scalar_b(&d->bcast, a, b);
+  eng_activation_range_int32(act, &d->act_min, &d->act_max);
   eng_activation_range_float(act, &d->fact_min, &d->fact_max);
   node->user_data = d;
   return ENG_OK;

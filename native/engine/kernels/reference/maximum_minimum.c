@@ -3,24 +3,28 @@
  * semantics: raw values compared (no requantization), `a > b ? a : b` / `a < b ? a : b`
  * (so a NaN in input 2 wins), for float32, int8, uint8, int16, int32 and int64.
  */
+#include <stddef.h>
+
 #include "broadcast.h"
 #include "kernel.h"
 
 typedef struct {
   eng_bcast_t bcast;
   uint8_t type;
-  uint8_t scalar2;
+  uint8_t scalar2; /* eng_bcast_scalar_b */
 } maxmin_data_t;
+_Static_assert(offsetof(maxmin_data_t, bcast) == 0,
+               "eng_bcast_prepare initialises the first member");
 
 static eng_status_t maxmin_prepare(eng_node_t *node) {
   if (eng_num_inputs(node) != 2 || eng_num_outputs(node) != 1) {
     return eng_fail(node, ENG_ERR_SHAPE, "expects 2 inputs and 1 output");
   }
-  const eng_tensor_t *a = eng_input(node, 0);
-  const eng_tensor_t *b = eng_input(node, 1);
-  const eng_tensor_t *out = eng_output(node, 0);
-  if (a == NULL || b == NULL || out == NULL) {
-    return eng_fail(node, ENG_ERR_SHAPE, "missing input or output");
+  const eng_tensor_t *a, *b, *out;
+  eng_status_t st;
+  maxmin_data_t *d = eng_bcast_prepare(node, sizeof *d, &a, &b, &out, &st);
+  if (d == NULL) {
+    return st;
   }
   switch (out->type) {
     case ENG_FLOAT32:
@@ -33,23 +37,8 @@ static eng_status_t maxmin_prepare(eng_node_t *node) {
       return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
                       eng_type_name((eng_type_t)out->type));
   }
-  if (a->type != out->type || b->type != out->type) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "inputs %s, %s must match output %s",
-                    eng_type_name((eng_type_t)a->type), eng_type_name((eng_type_t)b->type),
-                    eng_type_name((eng_type_t)out->type));
-  }
-  maxmin_data_t *d = eng_alloc_persistent(node, sizeof *d);
-  if (d == NULL) {
-    return eng_fail(node, ENG_ERR_ARENA, "op data");
-  }
-  eng_status_t st = eng_bcast_init(node, &d->bcast, a, b, out);
-  if (st != ENG_OK) {
-    return st;
-  }
-  /* input 2 a single value against a full-size input 1 (the audio tail's case) */
-  d->scalar2 = !d->bcast.same_shape && eng_tensor_elements(b) == 1 &&
-               eng_tensor_elements(a) == d->bcast.count;
   d->type = out->type;
+  d->scalar2 = (uint8_t)eng_bcast_scalar_b(&d->bcast, a, b);
   node->user_data = d;
   return ENG_OK;
 }

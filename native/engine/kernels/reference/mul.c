@@ -12,9 +12,8 @@
 
 typedef struct mul_data {
   eng_bcast_t bc;
-  int32_t in1_offset, in2_offset, out_offset;
+  eng_bcast_q8_t q; /* int32 uses its clamp only */
   int32_t mult, shift;
-  int32_t act_min, act_max;
   float fmin, fmax;
 } mul_data_t;
 _Static_assert(offsetof(mul_data_t, bc) == 0, "eng_bcast_prepare initialises the first member");
@@ -30,33 +29,13 @@ static eng_status_t mul_prepare(eng_node_t *node) {
   const eng_activation_t act = node->options->arith.activation;
   switch (out->type) {
     case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
-    case ENG_INT32:
-      /* TFLM CalculateActivationRange<int32_t>. */
-      d->act_min = INT32_MIN;
-      d->act_max = INT32_MAX;
-      if (act == ENG_ACT_RELU) {
-        d->act_min = 0;
-      } else if (act == ENG_ACT_RELU6) {
-        d->act_min = 0;
-        d->act_max = 6;
-      } else if (act == ENG_ACT_RELU_N1_TO_1) {
-        d->act_min = -1;
-        d->act_max = 1;
-      }
-      break;
+    case ENG_INT32: eng_activation_range_int32(act, &d->q.act_min, &d->q.act_max); break;
     case ENG_INT8:
-      if (a->quant_count == 0 || b->quant_count == 0 || out->quant_count == 0) {
-        return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");
+      if ((st = eng_bcast_q8_prepare(node, a, b, out, act, &d->q)) != ENG_OK) {
+        return st;
       }
-      d->in1_offset = -a->zero_point;
-      d->in2_offset = -b->zero_point;
-      d->out_offset = out->zero_point;
       eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &d->mult,
                               &d->shift);
-      if (eng_activation_range_quantized(act, ENG_INT8, out->scale, out->zero_point, &d->act_min,
-                                         &d->act_max) != ENG_OK) {
-        return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "activation %d", (int32_t)act);
-      }
       break;
     default:
       return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
@@ -79,9 +58,9 @@ static eng_status_t mul_eval(eng_node_t *node) {
       const int8_t *a = ta->data, *b = tb->data;
       int8_t *y = out->data;
       for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        const int32_t prod = (d->in1_offset + a[it.ia]) * (d->in2_offset + b[it.ib]);
-        const int32_t v = d->out_offset + eng_requantize(prod, d->mult, d->shift);
-        y[i] = (int8_t)eng_clamp32(v, d->act_min, d->act_max);
+        const int32_t prod = (d->q.in1_offset + a[it.ia]) * (d->q.in2_offset + b[it.ib]);
+        const int32_t v = d->q.out_offset + eng_requantize(prod, d->mult, d->shift);
+        y[i] = (int8_t)eng_clamp32(v, d->q.act_min, d->q.act_max);
       }
       break;
     }
@@ -90,7 +69,7 @@ static eng_status_t mul_eval(eng_node_t *node) {
       int32_t *y = out->data;
       for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
         const int32_t v = (int32_t)((uint32_t)a[it.ia] * (uint32_t)b[it.ib]);
-        y[i] = eng_clamp32(v, d->act_min, d->act_max);
+        y[i] = eng_clamp32(v, d->q.act_min, d->q.act_max);
       }
       break;
     }

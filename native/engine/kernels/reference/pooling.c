@@ -63,15 +63,12 @@ static eng_status_t pool_prepare(eng_node_t *node) {
       (st = eng_conv_check_activation(node, opt->activation)) != ENG_OK) {
     return st;
   }
-  if (input->type != output->type) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input %s, output %s",
-                    eng_type_name((eng_type_t)input->type),
-                    eng_type_name((eng_type_t)output->type));
+  if ((st = eng_conv_io_type(node, input, output, opt->activation, &p->act_min_f, &p->act_max_f)) !=
+      ENG_OK) {
+    return st;
   }
   op->type = input->type;
-  if (input->type == ENG_FLOAT32) {
-    eng_activation_range_float(opt->activation, &p->act_min_f, &p->act_max_f);
-  } else if (input->type == ENG_INT8) {
+  if (input->type == ENG_INT8) {
     if (input->quant_count == 0 || output->quant_count == 0) {
       return eng_fail(node, ENG_ERR_MALFORMED, "int8 input and output need quantization");
     }
@@ -82,14 +79,10 @@ static eng_status_t pool_prepare(eng_node_t *node) {
       return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE,
                       "input and output quantization must be equal");
     }
-    st = eng_activation_range_quantized(opt->activation, ENG_INT8, output->scale,
-                                        output->zero_point, &p->act_min, &p->act_max);
-    if (st != ENG_OK || p->act_min > p->act_max) {
-      return eng_fail(node, ENG_ERR_MALFORMED, "activation range not representable");
+    if ((st = eng_conv_act_range(node, output, opt->activation, &p->act_min, &p->act_max)) !=
+        ENG_OK) {
+      return st;
     }
-  } else {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "input type %s",
-                    eng_type_name((eng_type_t)input->type));
   }
   node->user_data = op;
   return ENG_OK;

@@ -4,6 +4,18 @@
  */
 #include "signal_dsp.h"
 
+#if !defined(__GNUC__)
+/* Bit length of x (0 for 0), one shift at a time. */
+static uint32_t bit_length(uint64_t x) {
+  uint32_t n = 0;
+  while (x) {
+    x >>= 1;
+    ++n;
+  }
+  return n;
+}
+#endif
+
 uint32_t eng_sig_msb32(uint32_t x) {
   if (x == 0) {
     return 32; /* TFLM's GCC path (32 - clz) special-cases zero to 32, not 0 */
@@ -11,12 +23,7 @@ uint32_t eng_sig_msb32(uint32_t x) {
 #if defined(__GNUC__)
   return 32u - (uint32_t)__builtin_clz(x);
 #else
-  uint32_t n = 0;
-  while (x) {
-    x >>= 1;
-    ++n;
-  }
-  return n;
+  return bit_length(x);
 #endif
 }
 
@@ -27,12 +34,7 @@ uint32_t eng_sig_msb64(uint64_t x) {
 #if defined(__GNUC__)
   return 64u - (uint32_t)__builtin_clzll(x);
 #else
-  uint32_t n = 0;
-  while (x) {
-    x >>= 1;
-    ++n;
-  }
-  return n;
+  return bit_length(x);
 #endif
 }
 
