@@ -330,6 +330,58 @@ export function run(): Comparisons & { refusals: Refusal[] } {
     compare('prepareMeanSquaredError', 5 * 64, got, want);
   }
 
+  for (let r = 0; r < 40; r++) {
+    // Random lengths, k and quantizations, many ties; each prepared top-k called three times
+    // on changing scores (a forced GC between two calls) against its pure twin and topK().
+    const n = 1 + (random() % 40);
+    const k = 1 + (random() % Math.min(n, 16));
+    const scores = r % 2 ? new Int8Array(n) : new Uint8Array(n);
+    const scale = r % 4 === 1 ? -0.5 : r % 4 === 3 ? 0.1234567 : 0.00390625;
+    const zeroPoint = (r % 7) - 3 + (r % 2 ? -100 : 100);
+    const withAll = r % 3 !== 0;
+    const index = new Int32Array(k + 1).fill(-5);
+    const value = new Float32Array(k + 1).fill(-5);
+    const all = withAll ? new Float32Array(n + 1).fill(-5) : undefined;
+    const refIndex = index.slice();
+    const refValue = value.slice();
+    const refAll = all?.slice();
+    const result = { label: -7, score: 0, value: 0 };
+    const refResult = { label: -7, score: 0, value: 0 };
+    const nullResult = r % 5 === 4;
+    const run: () => unknown = nullResult
+      ? native.prepareTopK(null, scores, k, index, value, scale, zeroPoint, all)
+      : native.prepareTopK(result, scores, k, index, value, scale, zeroPoint, all);
+    const ref = pure.prepareTopK(
+      nullResult ? null : refResult,
+      scores,
+      k,
+      refIndex,
+      refValue,
+      scale,
+      zeroPoint,
+      refAll,
+    );
+    for (let call = 0; call < 3; call++) {
+      for (let i = 0; i < n; i++) scores[i] = r % 2 ? (random() % 9) - 4 : 120 + (random() % 9);
+      if (call === 1) churn();
+      const returned = run();
+      const refReturned = ref();
+      const ranked = pure.topK(scores, k, scale, zeroPoint);
+      const got: number[] = [...index, ...value, ...(all ?? []), result.label, result.score, result.value];
+      const want: number[] = [
+        ...refIndex,
+        ...refValue,
+        ...(refAll ?? []),
+        refResult.label,
+        refResult.score,
+        refResult.value,
+      ];
+      got.push(returned === (nullResult ? undefined : result) ? 1 : 0, ...index.subarray(0, k));
+      want.push(refReturned === (nullResult ? undefined : refResult) ? 1 : 0, ...ranked);
+      compare(`prepareTopK #${r}.${call}`, n, got, want);
+    }
+  }
+
   const refusals: Refusal[] = [];
   const refuse = (name: string, action: () => unknown): void => {
     try {
@@ -404,6 +456,26 @@ export function run(): Comparisons & { refusals: Refusal[] } {
   refuse('prepareResult result not an object', () =>
     native.prepareResult(5 as unknown as { label: number; score: number; value: number }, i8, 1, 1, 0),
   );
+  const i32 = new Int32Array(4);
+  const top = { label: 0, score: 0, value: 0 };
+  refuse('prepareTopK result a number', () => native.prepareTopK(3 as unknown as null, i8, 1, i32, f32, 1, 0));
+  refuse('prepareTopK scores float32', () => native.prepareTopK(top, f32 as unknown as Int8Array, 1, i32, f32, 1, 0));
+  refuse('prepareTopK k past scores', () => native.prepareTopK(top, new Int8Array(3), 4, i32, f32, 1, 0));
+  refuse('prepareTopK k 0', () => native.prepareTopK(top, i8, 0, i32, f32, 1, 0));
+  refuse('prepareTopK outIndex Uint32Array', () =>
+    native.prepareTopK(top, i8, 2, new Uint32Array(4) as unknown as Int32Array, f32, 1, 0),
+  );
+  refuse('prepareTopK outValue shorter than k', () =>
+    native.prepareTopK(top, i8, 5, new Int32Array(8), f32.subarray(0, 4), 1, 0),
+  );
+  refuse('prepareTopK scale zero', () => native.prepareTopK(top, i8, 1, i32, f32, 0, 0));
+  refuse('prepareTopK all shorter than scores', () =>
+    native.prepareTopK(top, i8, 1, i32, f32, 1, 0, new Float32Array(9)),
+  );
+  const topView = new Int32Array(new ArrayBuffer(16));
+  const topRun = native.prepareTopK(top, i8, 2, topView, f32, 1, 0);
+  const topMoved = (topView.buffer as unknown as { transfer?: () => ArrayBuffer }).transfer?.();
+  if (topMoved !== undefined) refuse('prepared topK detached outIndex', () => topRun());
   const movedView = new Uint8Array(new ArrayBuffer(4));
   const movedRun = native.prepareMapBytes(movedView, 0, u8, 1, table);
   const moved = (movedView.buffer as unknown as { transfer?: () => ArrayBuffer }).transfer?.();

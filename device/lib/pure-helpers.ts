@@ -79,6 +79,46 @@ export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: numbe
   return order.slice(0, k);
 }
 
+/** prepareTopK's twin: each call dequantizes scores in float32 (into `all` when given) and
+ * ranks them into outIndex / outValue[0..k), highest first, ties lower index first (the
+ * generic app's insertion loop on the caller's arrays), then sets result's label, score
+ * (the raw score) and value from the best and returns result. */
+export function prepareTopK<R extends { label: number; score: number; value: number }>(
+  result: R | null,
+  scores: Bytes,
+  k: number,
+  outIndex: Int32Array,
+  outValue: Float32Array,
+  scale: number,
+  zeroPoint: number,
+  all?: Float32Array,
+): () => R | undefined {
+  const count = scores.length;
+  const s = Math.fround(scale);
+  return (): R | undefined => {
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const p = dequantizeI8(scores[i], s, zeroPoint);
+      if (all) all[i] = p;
+      if (kept < k || p > outValue[kept - 1]) {
+        let j = kept < k ? kept++ : k - 1;
+        while (j > 0 && outValue[j - 1] < p) {
+          outValue[j] = outValue[j - 1];
+          outIndex[j] = outIndex[j - 1];
+          j--;
+        }
+        outValue[j] = p;
+        outIndex[j] = i;
+      }
+    }
+    if (!result) return undefined;
+    result.label = outIndex[0];
+    result.score = scores[outIndex[0]];
+    result.value = outValue[0];
+    return result;
+  };
+}
+
 /** Element i dequantized in float32, or the float itself (generic's dequantize). */
 function dequantized(data: Bytes | Float32Array, i: number, scale: number, zeroPoint: number): number {
   return data instanceof Float32Array ? data[i] : Math.fround((data[i] - zeroPoint) * scale);

@@ -154,4 +154,30 @@ declare module 'helpers' {
     bScale?: number,
     bZeroPoint?: number,
   ): (index: number) => R;
+  /** RESPOND of a classification in one call, allocating nothing: dequantizes scores[0..n)
+   * (n = scores.length when prepared) as (q − zeroPoint) × scale in float32, into all[i]
+   * when `all` is given, and ranks them into outIndex[0..k) and outValue[0..k) (1 ≤ k ≤
+   * min(n, 32)), highest first, ties lower index first; then sets result.label =
+   * outIndex[0], result.score = scores[outIndex[0]], result.value = outValue[0] and
+   * returns result (a null result: only the arrays are written). */
+  export function prepareTopK<R extends { label: number; score: number; value: number }>(
+    result: R,
+    scores: Bytes,
+    k: number,
+    outIndex: Int32Array,
+    outValue: Float32Array,
+    scale: number,
+    zeroPoint: number,
+    all?: Float32Array,
+  ): () => R;
+  export function prepareTopK(
+    result: null,
+    scores: Bytes,
+    k: number,
+    outIndex: Int32Array,
+    outValue: Float32Array,
+    scale: number,
+    zeroPoint: number,
+    all?: Float32Array,
+  ): () => void;
 }

@@ -60,6 +60,7 @@ static const xsinfer_xs_host_t hosts[] = {
     {"xs_helpers_prepare_result", xs_helpers_prepare_result},
     {"xs_helpers_mean_squared_error", xs_helpers_mean_squared_error},
     {"xs_helpers_prepare_mean_squared_error", xs_helpers_prepare_mean_squared_error},
+    {"xs_helpers_prepare_top_k", xs_helpers_prepare_top_k},
 };
 
 const xsinfer_xs_host_t *xsinfer_bindings_hosts(uint32_t *count) {

@@ -28,6 +28,7 @@ const HELPERS = [
   'prepareCopy',
   'prepareResult',
   'prepareMeanSquaredError',
+  'prepareTopK',
 ];
 
 describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
@@ -128,5 +129,14 @@ describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
     );
     expectRefusal('prepareMeanSquaredError result not an object', 'TypeError', /result must be an object/);
     expectRefusal('prepared mapBytes detached dst', 'TypeError', 'helpers: prepared mapBytes: dst is detached');
+    expectRefusal('prepareTopK result a number', 'TypeError', 'helpers: prepareTopK: result must be an object or null');
+    expectRefusal('prepareTopK scores float32', 'TypeError', /scores must be an Int8Array or Uint8Array/);
+    expectRefusal('prepareTopK k past scores', 'RangeError', /k 4 out of range \[1, 3\]/);
+    expectRefusal('prepareTopK k 0', 'RangeError', /k 0 out of range \[1, 10\]/);
+    expectRefusal('prepareTopK outIndex Uint32Array', 'TypeError', /outIndex must be an Int32Array/);
+    expectRefusal('prepareTopK outValue shorter than k', 'RangeError', /outIndex and outValue must hold k 5/);
+    expectRefusal('prepareTopK scale zero', 'RangeError', /scale must be finite and non-zero/);
+    expectRefusal('prepareTopK all shorter than scores', 'RangeError', /all must hold the 10 scores/);
+    expectRefusal('prepared topK detached outIndex', 'TypeError', 'helpers: prepared topK: outIndex is detached');
   });
 });

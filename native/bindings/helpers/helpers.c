@@ -457,11 +457,11 @@ static int32_t offset_arg(xsMachine *the, int32_t index, const char *fn, const c
 
 /* The C parameters of a prepared helper (which fields each uses: at its prepare). */
 typedef struct prepared_params {
-  int32_t dst_offset;
+  int32_t dst_offset; /* prepareTopK: k */
   int32_t count;
   int32_t zero_point;
-  int32_t rank_dequantized;
-  int32_t src_stride; /* the call's argument × src_stride = srcOffset */
+  int32_t rank_dequantized; /* prepareTopK: TOP_K_RESULT | TOP_K_ALL */
+  int32_t src_stride;       /* the call's argument × src_stride = srcOffset */
   float scale;
   xsIdentifier ids[3]; /* prepareResult: label, score, value */
   int32_t b_offset;    /* prepareMeanSquaredError: b's offset at index 0 */
@@ -736,9 +736,124 @@ void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
   bind_prepared(the, "meanSquaredError", run_mean_squared_error, 1, values, 3, &p);
 }
 
+/* prepareTopK(result, scores, k, outIndex, outValue, scale, zeroPoint, all?) → () => result:
+ * dequantizes scores[0..n) (n = scores.length when prepared) as (q − zeroPoint) × scale in
+ * float32 into all[i] (when given) and ranks them into outIndex[0..k) / outValue[0..k),
+ * highest first, ties lower index first: the generic app's insertion loop on the caller's
+ * arrays, element by element in its order. Then result.label = outIndex[0],
+ * result.score = scores[outIndex[0]], result.value = outValue[0] (result null: nothing
+ * set, the call returns undefined). */
+enum { TOP_K_RESULT = 1, TOP_K_ALL = 2 };
+
+static void run_top_k(xsMachine *the) {
+  static const char fn[] = "prepared topK";
+  const prepared_params_t *bound;
+  int32_t n_values = 0;
+  const void *raw = NULL;
+  const xsSlot *v = xsinfer_xs_bound(the, &n_values, &raw);
+  if (!v || n_values != 5) xsTypeError("helpers: %s: not a prepared helper", fn);
+  bound = raw;
+  const prepared_params_t p = *bound;
+  /* Copied out: a set that falls back to xsSet may allocate and move the values. */
+  xsSlot result = v[0];
+  xsinfer_xs_typed_t ts, ti, tv, ta;
+  bound_typed(the, &v[1], fn, "scores", &ts);
+  bound_typed(the, &v[2], fn, "outIndex", &ti);
+  bound_typed(the, &v[3], fn, "outValue", &tv);
+  if ((uint32_t)p.count > ts.length)
+    xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)p.count);
+  if ((uint32_t)p.dst_offset > ti.length || (uint32_t)p.dst_offset > tv.length)
+    xsRangeError("helpers: %s: outIndex or outValue shorter than k %ld", fn, (long)p.dst_offset);
+  float *all = NULL;
+  if (p.rank_dequantized & TOP_K_ALL) {
+    bound_typed(the, &v[4], fn, "all", &ta);
+    if ((uint32_t)p.count > ta.length)
+      xsRangeError("helpers: %s: all shorter than %ld", fn, (long)p.count);
+    all = ta.data;
+  }
+  const int is_signed = ts.kind == XSINFER_TYPED_INT8;
+  const int32_t k = p.dst_offset;
+  int32_t *index = ti.data;
+  float *value = tv.data;
+  int32_t kept = 0;
+  for (int32_t i = 0; i < p.count; i++) {
+    int32_t q = is_signed ? ((const int8_t *)ts.data)[i] : ((const uint8_t *)ts.data)[i];
+    float f = (float)(q - p.zero_point) * p.scale;
+    if (all) all[i] = f;
+    if (kept < k || f > value[kept - 1]) {
+      int32_t j = kept < k ? kept++ : k - 1;
+      while (j > 0 && value[j - 1] < f) {
+        value[j] = value[j - 1];
+        index[j] = index[j - 1];
+        j--;
+      }
+      value[j] = f;
+      index[j] = i;
+    }
+  }
+  if (!(p.rank_dequantized & TOP_K_RESULT)) return;
+  /* Read before any set: a set through xsSet may allocate and move the arrays' chunks. */
+  int32_t best = index[0];
+  double best_value = (double)value[0];
+  int32_t best_score =
+      (best >= 0 && best < p.count)
+          ? (is_signed ? ((const int8_t *)ts.data)[best] : ((const uint8_t *)ts.data)[best])
+          : 0;
+  xsinfer_xs_set_number(the, &result, p.ids[0], 1, best, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[1], 1, best_score, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[2], 0, 0, best_value);
+  xsResult = result;
+}
+
+void xs_helpers_prepare_top_k(xsMachine *the) {
+  static const char fn[] = "prepareTopK";
+  int32_t argc = xsToInteger(xsArgc);
+  prepared_params_t p = {0};
+  if (argc >= 1 && xsTypeOf(xsArg(0)) == xsReferenceType)
+    p.rank_dequantized |= TOP_K_RESULT;
+  else if (argc < 1 || xsTypeOf(xsArg(0)) != xsNullType)
+    xsTypeError("helpers: %s: result must be an object or null", fn);
+  xsinfer_xs_typed_t ts, ti, tv, ta;
+  typed_arg(the, 1, fn, "scores", 0, &ts);
+  if (!is_byte_int(&ts)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
+  if (ts.length == 0) xsRangeError("helpers: %s: no scores", fn);
+  p.count = (int32_t)ts.length;
+  int32_t most = p.count < MAX_TOP_K ? p.count : MAX_TOP_K;
+  p.dst_offset = int_arg(the, 2, fn, "k", 1, most); /* k */
+  typed_arg(the, 3, fn, "outIndex", 1, &ti);
+  if (ti.kind != XSINFER_TYPED_INT32)
+    xsTypeError("helpers: %s: outIndex must be an Int32Array", fn);
+  typed_arg(the, 4, fn, "outValue", 1, &tv);
+  if (tv.kind != XSINFER_TYPED_FLOAT32)
+    xsTypeError("helpers: %s: outValue must be a Float32Array", fn);
+  if ((uint32_t)p.dst_offset > ti.length || (uint32_t)p.dst_offset > tv.length)
+    xsRangeError("helpers: %s: outIndex and outValue must hold k %ld", fn, (long)p.dst_offset);
+  p.scale = scale_arg(the, 5, fn);
+  p.zero_point = int_arg(the, 6, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
+  xsSlot values[5];
+  values[0] = xsArg(0);
+  values[1] = xsArg(1);
+  values[2] = xsArg(3);
+  values[3] = xsArg(4);
+  values[4] = xsArg(4);
+  if (argc > 7 && xsTypeOf(xsArg(7)) != xsUndefinedType) {
+    typed_arg(the, 7, fn, "all", 1, &ta);
+    if (ta.kind != XSINFER_TYPED_FLOAT32)
+      xsTypeError("helpers: %s: all must be a Float32Array", fn);
+    if (ta.length < ts.length)
+      xsRangeError("helpers: %s: all must hold the %ld scores", fn, (long)p.count);
+    p.rank_dequantized |= TOP_K_ALL;
+    values[4] = xsArg(7);
+  }
+  p.ids[0] = xsID("label");
+  p.ids[1] = xsID("score");
+  p.ids[2] = xsID("value");
+  bind_prepared(the, "topK", run_top_k, 0, values, 5, &p);
+}
+
 #else
 /* Not built (the target's cmake says why, e.g. the F413's full image region): the names
- * still resolve (registry.c binds all four to this), so the module imports; preparing
+ * still resolve (registry.c binds each of them to this), so the module imports; preparing
  * throws. */
 void xs_helpers_prepare_unavailable(xsMachine *the) {
   xsTypeError("helpers: prepared helpers are not built into this firmware");

@@ -9,7 +9,7 @@
  * arrays) and touches no memory before all checks pass; nothing is allocated except the
  * result array of topK and, once per preparation, a prepared helper's bound function.
  * Prepared helpers (prepareQuantize, prepareMapBytes, prepareCopy, prepareResult,
- * prepareMeanSquaredError) check
+ * prepareMeanSquaredError, prepareTopK) check
  * their fixed arguments when prepared, keep those arrays alive while they live, and
  * re-check the arrays (detached, length) and the varying offsets on every call. Results are bit-exact with the pure-TypeScript twins in
  * device/lib/quantize.ts and device/lib/pure-helpers.ts (float32 arithmetic, roundf's
@@ -30,7 +30,7 @@ void xs_helpers_top_k(xsMachine *the);
 void xs_helpers_image(xsMachine *the);
 /* The prepared helpers (prepareQuantize ...) and meanSquaredError, unless
  * XSINFER_PREPARED_HELPERS is 0 (a target without room for them): then one function that
- * throws stands for all six. */
+ * throws stands for all seven. */
 #if !defined(XSINFER_PREPARED_HELPERS) || XSINFER_PREPARED_HELPERS
 void xs_helpers_mean_squared_error(xsMachine *the);
 void xs_helpers_prepare_quantize(xsMachine *the);
@@ -38,6 +38,7 @@ void xs_helpers_prepare_map_bytes(xsMachine *the);
 void xs_helpers_prepare_copy(xsMachine *the);
 void xs_helpers_prepare_result(xsMachine *the);
 void xs_helpers_prepare_mean_squared_error(xsMachine *the);
+void xs_helpers_prepare_top_k(xsMachine *the);
 #else
 void xs_helpers_prepare_unavailable(xsMachine *the);
 #define xs_helpers_mean_squared_error         xs_helpers_prepare_unavailable
@@ -46,6 +47,7 @@ void xs_helpers_prepare_unavailable(xsMachine *the);
 #define xs_helpers_prepare_map_bytes          xs_helpers_prepare_unavailable
 #define xs_helpers_prepare_copy               xs_helpers_prepare_unavailable
 #define xs_helpers_prepare_result             xs_helpers_prepare_unavailable
+#define xs_helpers_prepare_top_k              xs_helpers_prepare_unavailable
 #endif
 
 #endif

@@ -17,3 +17,4 @@ export function prepareMapBytes(dst, dstOffset, src, count, table, srcStride) @ 
 export function prepareCopy(dst, src, count) @ "xs_helpers_prepare_copy";
 export function prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) @ "xs_helpers_prepare_result";
 export function prepareMeanSquaredError(result, a, aOffset, b, bOffset, bStride, count, aScale, aZeroPoint, bScale, bZeroPoint) @ "xs_helpers_prepare_mean_squared_error";
+export function prepareTopK(result, scores, k, outIndex, outValue, scale, zeroPoint, all) @ "xs_helpers_prepare_top_k";
