@@ -426,6 +426,12 @@ ENG_OPT_INLINE uint32_t *fill_groups(uint32_t zp2, int32_t n, uint32_t *dst, con
   return dst;
 }
 
+/* One group of four int8 taps into a block column: (even, odd) lanes. */
+ENG_OPT_INLINE void put_group(uint32_t *d, uint32_t v) {
+  d[0] = eng_sxtb16(v);
+  d[1] = eng_sxtb16_ror8(v);
+}
+
 /* Block column of the P positions starting at (oy, ox), which it advances past them.
  * Pointwise positions are consecutive input pixels, widened in place. Windows whose
  * channel count is a multiple of 4 are widened straight from the input too: every tap's
@@ -436,6 +442,10 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
   const eng_opt_geom_t *g = &op->geom;
   const int32_t words = 2 * P;
   const int direct = (g->in_c & 3) == 0;
+  /* 3x3 windows on 3 channels (the image convs of vww and ResNet): 27 taps in rows of 9
+   * bytes, read as seven words without a raw patch whenever the window is inside */
+  const int rgb3 = g->in_c == 3 && g->fh == 3 && g->fw == 3 && g->dil_h == 1 && g->dil_w == 1;
+  const size_t row3 = (size_t)g->in_w * 3;
   const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
   for (int32_t p = 0; p < P; p++) {
     uint32_t *d = col + 2 * p;
@@ -470,6 +480,28 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
           }
         }
       }
+    } else if (rgb3 && *oy * g->stride_h >= g->pad_h && *ox * g->stride_w >= g->pad_w &&
+               *oy * g->stride_h - g->pad_h + 3 <= g->in_h &&
+               *ox * g->stride_w - g->pad_w + 3 <= g->in_w) {
+      const int8_t *r0 = in + ((size_t)(*oy * g->stride_h - g->pad_h) * (size_t)g->in_w +
+                               (size_t)(*ox * g->stride_w - g->pad_w)) *
+                                  3;
+      const int8_t *r1 = r0 + row3, *r2 = r1 + row3;
+      /* taps 0..27 as words, each load inside the window's rows (r1 - 1 is r0's row or
+       * later: in_w >= 3); tap 27 is 0 (its weights are 0) */
+      const uint32_t v0 = eng_ld32(r0), v1 = eng_ld32(r0 + 4);
+      const uint32_t v2 = (eng_ld32(r1 - 1) & 0xFFFFFF00u) | (uint32_t)(uint8_t)r0[8];
+      const uint32_t v3 = eng_ld32(r1 + 3);
+      const uint32_t v4 = (eng_ld32(r1 + 5) >> 16) | (eng_ld32(r2) << 16);
+      const uint32_t v5 = eng_ld32(r2 + 2), v6 = eng_ld32(r2 + 5) >> 8;
+      put_group(d, v0);
+      put_group(d + words, v1);
+      put_group(d + 2 * words, v2);
+      put_group(d + 3 * words, v3);
+      put_group(d + 4 * words, v4);
+      put_group(d + 5 * words, v5);
+      put_group(d + 6 * words, v6);
+      d += 7 * words;
     } else {
       eng_opt_gather(g, in, *oy, *ox, 0, g->in_c, raw);
       d = widen_groups(raw, op->k & ~3, d, words);
