@@ -446,6 +446,9 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
    * bytes, read as seven words without a raw patch whenever the window is inside */
   const int rgb3 = g->in_c == 3 && g->fh == 3 && g->fw == 3 && g->dil_h == 1 && g->dil_w == 1;
   const size_t row3 = (size_t)g->in_w * 3;
+  /* filter rows of whole groups (kws' 10x4 on 1 channel): inside the image's columns each
+   * row widens straight from the input */
+  const int rows4 = ((g->fw * g->in_c) & 3) == 0 && g->dil_w == 1;
   const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
   for (int32_t p = 0; p < P; p++) {
     uint32_t *d = col + 2 * p;
@@ -478,6 +481,19 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
           } else {
             d = widen_groups(row + (size_t)ix * (size_t)g->in_c, g->in_c, d, words);
           }
+        }
+      }
+    } else if (rows4 && *ox * g->stride_w >= g->pad_w &&
+               *ox * g->stride_w - g->pad_w + g->fw <= g->in_w) {
+      const int32_t iy0 = *oy * g->stride_h - g->pad_h, ix0 = *ox * g->stride_w - g->pad_w;
+      const int32_t rb = g->fw * g->in_c; /* whole groups */
+      for (int32_t fy = 0; fy < g->fh; fy++) {
+        const int32_t iy = iy0 + fy * g->dil_h;
+        if (iy < 0 || iy >= g->in_h) {
+          d = fill_groups(zp2, rb >> 2, d, words);
+        } else {
+          d = widen_groups(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix0) * (size_t)g->in_c, rb,
+                           d, words);
         }
       }
     } else if (rgb3 && *oy * g->stride_h >= g->pad_h && *ox * g->stride_w >= g->pad_w &&
