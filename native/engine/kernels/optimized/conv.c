@@ -32,6 +32,8 @@
 #define CONV_BLOCKS 1
 #endif
 
+enum { COLS_GATHER = 0, COLS_POINTWISE = 1, COLS_RGB3 = 2, COLS_ROWS4 = 3 };
+
 typedef struct conv_opt {
   eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
   int32_t batches, out_h, out_w, out_c;
@@ -43,7 +45,10 @@ typedef struct conv_opt {
   int32_t w16; /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
   int32_t w16_scratch;
   int32_t k, k4;
-  int32_t pointwise; /* 1x1, stride 1, no padding: columns come straight from the input */
+  /* 1x1, stride 1, no padding: columns come straight from the input (COLS_POINTWISE);
+   * windows the block columns read without a raw patch when inside (COLS_RGB3,
+   * COLS_ROWS4, see build_block_impl); others gather (0) */
+  int32_t pointwise;
   int32_t scratch;
 } conv_opt_t;
 
@@ -111,12 +116,21 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-                    p->pad_h == 0 && p->pad_w == 0;
+                            p->pad_h == 0 && p->pad_w == 0
+                        ? COLS_POINTWISE
+                        : COLS_GATHER;
+    if (CONV_BLOCKS && !op->pointwise && (r->in.c & 3) != 0 && p->dilation_w == 1) {
+      if (r->in.c == 3 && r->filter.h == 3 && r->filter.w == 3 && p->dilation_h == 1) {
+        op->pointwise = COLS_RGB3;
+      } else if (((r->filter.w * r->in.c) & 3) == 0) {
+        op->pointwise = COLS_ROWS4;
+      }
+    }
     /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
     const size_t cols = CONV_BLOCKS ? 12 : 4;
-    const size_t raws = op->pointwise ? 0 : (CONV_BLOCKS ? 1 : 2);
+    const size_t raws = op->pointwise == COLS_POINTWISE ? 0 : (CONV_BLOCKS ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
   int32_t *m, *s;
@@ -131,7 +145,7 @@ static eng_status_t conv_prepare(eng_node_t *node) {
 /* Column (or column pair lane, step 4) of output position (oy, ox). */
 static inline void build_col(const conv_opt_t *op, const int8_t *in, int32_t oy, int32_t ox,
                              int8_t *raw, uint32_t *col, int32_t step) {
-  if (op->pointwise) {
+  if (op->pointwise == COLS_POINTWISE) {
     eng_opt_widen(in + ((size_t)oy * (size_t)op->geom.in_w + (size_t)ox) * (size_t)op->geom.in_c,
                   op->k, col, step);
     return;
@@ -438,28 +452,28 @@ ENG_OPT_INLINE void put_group(uint32_t *d, uint32_t v) {
  * channels are whole groups, so a tap is either widened input or zero-point groups (no
  * raw patch). Others gather a raw patch first. */
 ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int32_t *oy,
-                                     int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P) {
+                                     int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P,
+                                     const int kind) {
   const eng_opt_geom_t *g = &op->geom;
   const int32_t words = 2 * P;
   const int direct = (g->in_c & 3) == 0;
-  /* 3x3 windows on 3 channels (the image convs of vww and ResNet): 27 taps in rows of 9
-   * bytes, read as seven words without a raw patch whenever the window is inside */
-  const int rgb3 = g->in_c == 3 && g->fh == 3 && g->fw == 3 && g->dil_h == 1 && g->dil_w == 1;
+  /* COLS_RGB3, 3x3 windows on 3 channels (the image convs of vww and ResNet): 27 taps in
+   * rows of 9 bytes, read as seven words without a raw patch whenever the window is
+   * inside. COLS_ROWS4, filter rows of whole groups (kws' 10x4 on 1 channel): inside the
+   * image's columns each row widens straight from the input. */
+  const int rgb3 = kind == COLS_RGB3, rows4 = kind == COLS_ROWS4;
   const size_t row3 = (size_t)g->in_w * 3;
-  /* filter rows of whole groups (kws' 10x4 on 1 channel): inside the image's columns each
-   * row widens straight from the input */
-  const int rows4 = ((g->fw * g->in_c) & 3) == 0 && g->dil_w == 1;
   const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
   for (int32_t p = 0; p < P; p++) {
     uint32_t *d = col + 2 * p;
-    if (op->pointwise) {
+    if (!rgb3 && !rows4 && op->pointwise) {
       const size_t pix = (size_t)*oy * (size_t)g->in_w + (size_t)*ox;
       const int8_t *src = in + pix * (size_t)g->in_c;
       d = widen_groups(src, op->k & ~3, d, words);
       if (op->k & 3) {
         eng_opt_widen(src + (op->k & ~3), op->k & 3, d, words);
       }
-    } else if (direct) {
+    } else if (!rgb3 && !rows4 && direct) {
       const int32_t iy0 = *oy * g->stride_h - g->pad_h, ix0 = *ox * g->stride_w - g->pad_w;
       const int32_t cg = g->in_c >> 2; /* groups per tap */
       const int inside = g->dil_w == 1 && ix0 >= 0 && ix0 + g->fw <= g->in_w;
@@ -536,12 +550,28 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
 __attribute__((noinline)) static void build_block6(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
                                                    uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 6);
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER);
+}
+__attribute__((noinline)) static void build_block6_rgb3(const conv_opt_t *op, const int8_t *in,
+                                                        int32_t *oy, int32_t *ox, int8_t *raw,
+                                                        uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3);
+}
+__attribute__((noinline)) static void build_block6_rows4(const conv_opt_t *op, const int8_t *in,
+                                                         int32_t *oy, int32_t *ox, int8_t *raw,
+                                                         uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4);
 }
 __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
                                                    uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 4);
+  if (op->pointwise == COLS_RGB3) {
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_RGB3);
+  } else if (op->pointwise == COLS_ROWS4) {
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_ROWS4);
+  } else {
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_GATHER);
+  }
 }
 #endif
 
@@ -567,8 +597,13 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int32_t oy = 0, ox = 0;
     int32_t pix = 0;
 #if CONV_BLOCKS
+    /* chosen once: a test per block would cost the gathering convs instructions */
+    void (*const build6)(const conv_opt_t *, const int8_t *, int32_t *, int32_t *, int8_t *,
+                         uint32_t *) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
+                                       : op->pointwise == COLS_ROWS4 ? build_block6_rows4
+                                                                     : build_block6;
     for (; pix + 6 <= npix; pix += 6) {
-      build_block6(op, in, &oy, &ox, raw, col);
+      build6(op, in, &oy, &ox, raw, col);
       if (w16 != NULL) {
         block6_w16(op, col, w16, out);
       } else {
