@@ -406,16 +406,18 @@ function softmax(r: Rng): Uint8Array {
 
 /** ADD / MUL with NumPy broadcasting: each input dim is the output's or 1 (or missing on
  * the left), sometimes one operand is a constant, sometimes a scalar. */
-function binary(r: Rng, mul: boolean): Uint8Array {
-  const rank = r.int(1, 4);
-  const out = Array.from({ length: rank }, () => (r.chance(0.3) ? 1 : r.int(1, 7)));
+function binary(r: Rng, mul: boolean, large = false): Uint8Array {
+  const rank = large ? 4 : r.int(1, 4);
+  const out = large
+    ? [1, r.int(8, 20), r.int(8, 20), r.int(8, 16)]
+    : Array.from({ length: rank }, () => (r.chance(0.3) ? 1 : r.int(1, 7)));
   const sub = (full: boolean): number[] => {
     if (!full && r.chance(0.15)) return [1]; // scalar-like
     const drop = full ? 0 : r.int(0, rank - 1);
     return out.slice(drop).map((d) => (full || r.chance(0.5) ? d : 1));
   };
-  let a = sub(r.chance(0.5)),
-    b = sub(r.chance(0.5));
+  let a = large ? [...out] : sub(r.chance(0.5)),
+    b = large ? [...out] : sub(r.chance(0.5));
   // Every output dim > 1 needs a full-size operand there.
   for (let i = 0; i < rank; i++) {
     const ai = i - (rank - a.length),
@@ -502,6 +504,14 @@ export function writeConvShapeModels(dir: string, perShape: number, seed: number
   for (const shape of convShapes)
     for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, false, shape));
   return i;
+}
+
+/** Writes m0.tflite .. m<count-1>.tflite: plain (not broadcast) ADDs of 1,024 to 6,400
+ * elements, which the optimized ADD runs through its rescale tables. */
+export function writeLargeAddModels(dir: string, count: number, seed: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = new Rng(seed);
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `m${i}.tflite`), binary(r, false, true));
 }
 
 /** Writes m0.tflite .. m<count-1>.tflite of one op kind into dir. */
