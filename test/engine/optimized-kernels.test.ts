@@ -19,6 +19,7 @@ import {
   opKinds,
   writeConvShapeModels,
   writeDwShapeModels,
+  writeLargeAddModels,
   writeModels,
 } from './optimized-models.ts';
 
@@ -103,6 +104,20 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     const dir = path.join(tmp, `${target}-convshapes`);
     const count = writeConvShapeModels(dir, perShape, seed);
     expect(count).toBe(convShapes.length * perShape);
+    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
+    expect(findings).toEqual([]);
+    expect(done.statusDiffs).toBe(0);
+    expect(done.mismatches).toBe(0);
+    expect(done.models).toBe(count);
+    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
+    expect(done.rejected ?? 0).toBeLessThan(count / 10);
+  }, 600_000);
+
+  it('equal the reference byte for byte on large plain ADD models (rescale tables)', async () => {
+    const count = target === 'host' ? 40 : 12;
+    const seed = target === 'host' ? 6262 : 6363;
+    const dir = path.join(tmp, `${target}-bigadd`);
+    writeLargeAddModels(dir, count, seed);
     const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
     expect(findings).toEqual([]);
     expect(done.statusDiffs).toBe(0);

@@ -159,7 +159,8 @@ export const dwShapes: DwShape[] = [
 /** CONV_2D shapes on the int8-weight kernels (widened weights would exceed 4 KB): the
  * MLPerf 1x1 convs (kws 25x5x64, vww 6x6x128) and 3x3 ones, with position counts that
  * leave every remainder of the six- and four-position blocks (1..5), channel counts
- * (taps) not a multiple of 4 or 8, odd group counts, batches, and pruned channels. */
+ * (taps) not a multiple of 4 or 8, odd group counts, batches, and pruned channels; and
+ * the windows on 1 to 3 input channels the block columns read without a raw patch. */
 export const convShapes: DwShape[] = [
   { inH: 25, inW: 5, inC: 64, outC: 64, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID' },
   { inH: 6, inW: 6, inC: 128, outC: 128, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', dead: true },
@@ -171,6 +172,15 @@ export const convShapes: DwShape[] = [
   { inH: 8, inW: 8, inC: 16, outC: 33, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME' },
   { inH: 9, inW: 7, inC: 21, outC: 24, fh: 3, fw: 3, stride: [2, 2], padding: 'VALID', dead: true },
   { inH: 4, inW: 4, inC: 32, outC: 32, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', batch: 2 },
+  // 3x3 on 3 channels (vww's and ResNet's first convs: the seven-word windows), widened
+  // and int8 weights, borders on every side and block tails
+  { inH: 13, inW: 9, inC: 3, outC: 8, fh: 3, fw: 3, stride: [2, 2], padding: 'SAME' },
+  { inH: 7, inW: 5, inC: 3, outC: 16, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', batch: 2 },
+  { inH: 9, inW: 7, inC: 3, outC: 80, fh: 3, fw: 3, stride: [2, 2], padding: 'SAME' },
+  { inH: 5, inW: 8, inC: 3, outC: 7, fh: 3, fw: 3, stride: [1, 1], padding: 'VALID' },
+  // filter rows of whole groups on 1 and 2 channels (kws' 10x4 first conv)
+  { inH: 15, inW: 10, inC: 1, outC: 12, fh: 10, fw: 4, stride: [2, 2], padding: 'SAME' },
+  { inH: 6, inW: 7, inC: 2, outC: 5, fh: 3, fw: 2, stride: [1, 1], padding: 'SAME' },
 ];
 
 function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
@@ -396,16 +406,18 @@ function softmax(r: Rng): Uint8Array {
 
 /** ADD / MUL with NumPy broadcasting: each input dim is the output's or 1 (or missing on
  * the left), sometimes one operand is a constant, sometimes a scalar. */
-function binary(r: Rng, mul: boolean): Uint8Array {
-  const rank = r.int(1, 4);
-  const out = Array.from({ length: rank }, () => (r.chance(0.3) ? 1 : r.int(1, 7)));
+function binary(r: Rng, mul: boolean, large = false): Uint8Array {
+  const rank = large ? 4 : r.int(1, 4);
+  const out = large
+    ? [1, r.int(8, 20), r.int(8, 20), r.int(8, 16)]
+    : Array.from({ length: rank }, () => (r.chance(0.3) ? 1 : r.int(1, 7)));
   const sub = (full: boolean): number[] => {
     if (!full && r.chance(0.15)) return [1]; // scalar-like
     const drop = full ? 0 : r.int(0, rank - 1);
     return out.slice(drop).map((d) => (full || r.chance(0.5) ? d : 1));
   };
-  let a = sub(r.chance(0.5)),
-    b = sub(r.chance(0.5));
+  let a = large ? [...out] : sub(r.chance(0.5)),
+    b = large ? [...out] : sub(r.chance(0.5));
   // Every output dim > 1 needs a full-size operand there.
   for (let i = 0; i < rank; i++) {
     const ai = i - (rank - a.length),
@@ -492,6 +504,14 @@ export function writeConvShapeModels(dir: string, perShape: number, seed: number
   for (const shape of convShapes)
     for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, false, shape));
   return i;
+}
+
+/** Writes m0.tflite .. m<count-1>.tflite: plain (not broadcast) ADDs of 1,024 to 6,400
+ * elements, which the optimized ADD runs through its rescale tables. */
+export function writeLargeAddModels(dir: string, count: number, seed: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = new Rng(seed);
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `m${i}.tflite`), binary(r, false, true));
 }
 
 /** Writes m0.tflite .. m<count-1>.tflite of one op kind into dir. */

@@ -14,7 +14,9 @@
 
 extern const eng_kernel_t eng_kernel_add_ref;
 
-#define LEFT_SHIFT 20
+#define LEFT_SHIFT    20
+/* Elements from which a plain add builds its rescale tables. */
+#define ADD_TABLE_MIN 1024
 
 /* One rescale x -> RoundingDivideByPOT(SRDHM(x, mult), e), e = -TFLM shift >= 0. */
 typedef struct rescale {
@@ -27,6 +29,7 @@ typedef struct add_opt {
   eng_opt_bc_t bc;
   int32_t off1, off2, out_off, act_min, act_max;
   rescale_t r1, r2, ro;
+  int32_t tables; /* scratch index + 1 of the two 256-entry rescale tables; 0: none */
 } add_opt_t;
 _Static_assert(offsetof(add_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
 
@@ -77,6 +80,16 @@ static eng_status_t add_prepare(eng_node_t *node) {
   /* |x + off| <= 255, so (x + off) << (20 + 1) < 2^29 and each rescaled operand < 2^28:
    * every SMMULR argument below fits with its doubling. */
   op->fast = 1;
+#if !defined(__OPTIMIZE_SIZE__)
+  /* Large plain (not broadcast) adds rescale through tables: an operand's rescaled value
+   * depends on its int8 value only, so 2 x 256 values built per invoke (about 10
+   * instructions each) replace two rescales per element. */
+  if (op->bc.outer == 1 && op->bc.sa && op->bc.sb && op->bc.run >= ADD_TABLE_MIN) {
+    int32_t idx;
+    if ((st = eng_request_scratch(node, 2 * 256 * sizeof(int32_t), &idx)) != ENG_OK) return st;
+    op->tables = idx + 1;
+  }
+#endif
   return ENG_OK;
 }
 
@@ -111,9 +124,38 @@ static void add_s8(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t
   ENG_OPT_BC_RUNS(&op->bc, add_run, op, a, b, y);
 }
 
+#if !defined(__OPTIMIZE_SIZE__)
+/* A plain add through the tables (ta, tb: 256 entries each, indexed by the byte). */
+static __attribute__((noinline)) void add_tables(const add_opt_t *op, int32_t *ta, int32_t *tb,
+                                                 const int8_t *a, const int8_t *b, int8_t *y) {
+  for (int32_t x = -128; x < 128; x++) {
+    ta[(uint8_t)x] = side(x, op->off1, &op->r1);
+    tb[(uint8_t)x] = side(x, op->off2, &op->r2);
+  }
+  /* locals: the int8 stores cannot alias them */
+  const rescale_t ro = op->ro;
+  const int32_t out_off = op->out_off, lo = op->act_min, hi = op->act_max;
+  const uint32_t n = op->bc.run;
+  for (uint32_t i = 0; i < n; i++) {
+    const int32_t s2 = (int32_t)((uint32_t)(ta[(uint8_t)a[i]] + tb[(uint8_t)b[i]]) << 1);
+    int32_t v = rescale(s2, &ro) + out_off;
+    v = v < lo ? lo : v;
+    y[i] = (int8_t)(v > hi ? hi : v);
+  }
+}
+#endif
+
 static eng_status_t add_eval(eng_node_t *node) {
   add_opt_t *op = node->user_data;
   if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_add_ref, op->ref_data);
+#if !defined(__OPTIMIZE_SIZE__)
+  if (op->tables) {
+    int32_t *t = eng_scratch(node, op->tables - 1);
+    add_tables(op, t, t + 256, eng_input(node, 0)->data, eng_input(node, 1)->data,
+               eng_output(node, 0)->data);
+    return ENG_OK;
+  }
+#endif
   add_s8(op, eng_input(node, 0)->data, eng_input(node, 1)->data, eng_output(node, 0)->data);
   return ENG_OK;
 }

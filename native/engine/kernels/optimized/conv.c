@@ -32,6 +32,8 @@
 #define CONV_BLOCKS 1
 #endif
 
+enum { COLS_GATHER = 0, COLS_POINTWISE = 1, COLS_RGB3 = 2, COLS_ROWS4 = 3 };
+
 typedef struct conv_opt {
   eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
   int32_t batches, out_h, out_w, out_c;
@@ -43,7 +45,10 @@ typedef struct conv_opt {
   int32_t w16; /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
   int32_t w16_scratch;
   int32_t k, k4;
-  int32_t pointwise; /* 1x1, stride 1, no padding: columns come straight from the input */
+  /* 1x1, stride 1, no padding: columns come straight from the input (COLS_POINTWISE);
+   * windows the block columns read without a raw patch when inside (COLS_RGB3,
+   * COLS_ROWS4, see build_block_impl); others gather (0) */
+  int32_t pointwise;
   int32_t scratch;
 } conv_opt_t;
 
@@ -111,12 +116,21 @@ static eng_status_t conv_prepare(eng_node_t *node) {
                                 r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
                                 p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
     op->pointwise = r->filter.h == 1 && r->filter.w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-                    p->pad_h == 0 && p->pad_w == 0;
+                            p->pad_h == 0 && p->pad_w == 0
+                        ? COLS_POINTWISE
+                        : COLS_GATHER;
+    if (CONV_BLOCKS && !op->pointwise && (r->in.c & 3) != 0 && p->dilation_w == 1) {
+      if (r->in.c == 3 && r->filter.h == 3 && r->filter.w == 3 && p->dilation_h == 1) {
+        op->pointwise = COLS_RGB3;
+      } else if (((r->filter.w * r->in.c) & 3) == 0) {
+        op->pointwise = COLS_ROWS4;
+      }
+    }
     /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
     const size_t cols = CONV_BLOCKS ? 12 : 4;
-    const size_t raws = op->pointwise ? 0 : (CONV_BLOCKS ? 1 : 2);
+    const size_t raws = op->pointwise == COLS_POINTWISE ? 0 : (CONV_BLOCKS ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
   int32_t *m, *s;
@@ -131,7 +145,7 @@ static eng_status_t conv_prepare(eng_node_t *node) {
 /* Column (or column pair lane, step 4) of output position (oy, ox). */
 static inline void build_col(const conv_opt_t *op, const int8_t *in, int32_t oy, int32_t ox,
                              int8_t *raw, uint32_t *col, int32_t step) {
-  if (op->pointwise) {
+  if (op->pointwise == COLS_POINTWISE) {
     eng_opt_widen(in + ((size_t)oy * (size_t)op->geom.in_w + (size_t)ox) * (size_t)op->geom.in_c,
                   op->k, col, step);
     return;
@@ -426,27 +440,40 @@ ENG_OPT_INLINE uint32_t *fill_groups(uint32_t zp2, int32_t n, uint32_t *dst, con
   return dst;
 }
 
+/* One group of four int8 taps into a block column: (even, odd) lanes. */
+ENG_OPT_INLINE void put_group(uint32_t *d, uint32_t v) {
+  d[0] = eng_sxtb16(v);
+  d[1] = eng_sxtb16_ror8(v);
+}
+
 /* Block column of the P positions starting at (oy, ox), which it advances past them.
  * Pointwise positions are consecutive input pixels, widened in place. Windows whose
  * channel count is a multiple of 4 are widened straight from the input too: every tap's
  * channels are whole groups, so a tap is either widened input or zero-point groups (no
  * raw patch). Others gather a raw patch first. */
 ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int32_t *oy,
-                                     int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P) {
+                                     int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P,
+                                     const int kind) {
   const eng_opt_geom_t *g = &op->geom;
   const int32_t words = 2 * P;
   const int direct = (g->in_c & 3) == 0;
+  /* COLS_RGB3, 3x3 windows on 3 channels (the image convs of vww and ResNet): 27 taps in
+   * rows of 9 bytes, read as seven words without a raw patch whenever the window is
+   * inside. COLS_ROWS4, filter rows of whole groups (kws' 10x4 on 1 channel): inside the
+   * image's columns each row widens straight from the input. */
+  const int rgb3 = kind == COLS_RGB3, rows4 = kind == COLS_ROWS4;
+  const size_t row3 = (size_t)g->in_w * 3;
   const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
   for (int32_t p = 0; p < P; p++) {
     uint32_t *d = col + 2 * p;
-    if (op->pointwise) {
+    if (!rgb3 && !rows4 && op->pointwise) {
       const size_t pix = (size_t)*oy * (size_t)g->in_w + (size_t)*ox;
       const int8_t *src = in + pix * (size_t)g->in_c;
       d = widen_groups(src, op->k & ~3, d, words);
       if (op->k & 3) {
         eng_opt_widen(src + (op->k & ~3), op->k & 3, d, words);
       }
-    } else if (direct) {
+    } else if (!rgb3 && !rows4 && direct) {
       const int32_t iy0 = *oy * g->stride_h - g->pad_h, ix0 = *ox * g->stride_w - g->pad_w;
       const int32_t cg = g->in_c >> 2; /* groups per tap */
       const int inside = g->dil_w == 1 && ix0 >= 0 && ix0 + g->fw <= g->in_w;
@@ -470,6 +497,41 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
           }
         }
       }
+    } else if (rows4 && *ox * g->stride_w >= g->pad_w &&
+               *ox * g->stride_w - g->pad_w + g->fw <= g->in_w) {
+      const int32_t iy0 = *oy * g->stride_h - g->pad_h, ix0 = *ox * g->stride_w - g->pad_w;
+      const int32_t rb = g->fw * g->in_c; /* whole groups */
+      for (int32_t fy = 0; fy < g->fh; fy++) {
+        const int32_t iy = iy0 + fy * g->dil_h;
+        if (iy < 0 || iy >= g->in_h) {
+          d = fill_groups(zp2, rb >> 2, d, words);
+        } else {
+          d = widen_groups(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix0) * (size_t)g->in_c, rb,
+                           d, words);
+        }
+      }
+    } else if (rgb3 && *oy * g->stride_h >= g->pad_h && *ox * g->stride_w >= g->pad_w &&
+               *oy * g->stride_h - g->pad_h + 3 <= g->in_h &&
+               *ox * g->stride_w - g->pad_w + 3 <= g->in_w) {
+      const int8_t *r0 = in + ((size_t)(*oy * g->stride_h - g->pad_h) * (size_t)g->in_w +
+                               (size_t)(*ox * g->stride_w - g->pad_w)) *
+                                  3;
+      const int8_t *r1 = r0 + row3, *r2 = r1 + row3;
+      /* taps 0..27 as words, each load inside the window's rows (r1 - 1 is r0's row or
+       * later: in_w >= 3); tap 27 is 0 (its weights are 0) */
+      const uint32_t v0 = eng_ld32(r0), v1 = eng_ld32(r0 + 4);
+      const uint32_t v2 = (eng_ld32(r1 - 1) & 0xFFFFFF00u) | (uint32_t)(uint8_t)r0[8];
+      const uint32_t v3 = eng_ld32(r1 + 3);
+      const uint32_t v4 = (eng_ld32(r1 + 5) >> 16) | (eng_ld32(r2) << 16);
+      const uint32_t v5 = eng_ld32(r2 + 2), v6 = eng_ld32(r2 + 5) >> 8;
+      put_group(d, v0);
+      put_group(d + words, v1);
+      put_group(d + 2 * words, v2);
+      put_group(d + 3 * words, v3);
+      put_group(d + 4 * words, v4);
+      put_group(d + 5 * words, v5);
+      put_group(d + 6 * words, v6);
+      d += 7 * words;
     } else {
       eng_opt_gather(g, in, *oy, *ox, 0, g->in_c, raw);
       d = widen_groups(raw, op->k & ~3, d, words);
@@ -488,12 +550,28 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
 __attribute__((noinline)) static void build_block6(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
                                                    uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 6);
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER);
+}
+__attribute__((noinline)) static void build_block6_rgb3(const conv_opt_t *op, const int8_t *in,
+                                                        int32_t *oy, int32_t *ox, int8_t *raw,
+                                                        uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3);
+}
+__attribute__((noinline)) static void build_block6_rows4(const conv_opt_t *op, const int8_t *in,
+                                                         int32_t *oy, int32_t *ox, int8_t *raw,
+                                                         uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4);
 }
 __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
                                                    uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 4);
+  if (op->pointwise == COLS_RGB3) {
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_RGB3);
+  } else if (op->pointwise == COLS_ROWS4) {
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_ROWS4);
+  } else {
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_GATHER);
+  }
 }
 #endif
 
@@ -519,8 +597,13 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
     int32_t oy = 0, ox = 0;
     int32_t pix = 0;
 #if CONV_BLOCKS
+    /* chosen once: a test per block would cost the gathering convs instructions */
+    void (*const build6)(const conv_opt_t *, const int8_t *, int32_t *, int32_t *, int8_t *,
+                         uint32_t *) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
+                                       : op->pointwise == COLS_ROWS4 ? build_block6_rows4
+                                                                     : build_block6;
     for (; pix + 6 <= npix; pix += 6) {
-      build_block6(op, in, &oy, &ox, raw, col);
+      build6(op, in, &oy, &ox, raw, col);
       if (w16 != NULL) {
         block6_w16(op, col, w16, out);
       } else {
