@@ -101,7 +101,7 @@ describe('the five MLPerf Tiny models through bench --model on QEMU', () => {
       } else expect(g.answers[0]!.label).toBeGreaterThanOrEqual(0);
     }, 300_000);
 
-  it("with the F769's settings: ResNet-8 (57,704-byte arena) runs; vww's input set is refused before boot", () => {
+  it("with the F769's settings: ResNet-8 (57,896-byte arena) runs; vww's input set is refused before boot", () => {
     expectCheckedAndAgreeing(bench('pretrainedResnet_quant', '--manifest-platform', 'stm32f769i-disco'));
     const r = bench('vww_96_int8', '--manifest-platform', 'stm32f769i-disco');
     expect(r.status).toBe(2);
