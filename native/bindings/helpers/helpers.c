@@ -261,6 +261,29 @@ static float score_at(const scores_t *s, uint32_t i) {
   return s->dequantize ? (float)(q - s->zero_point) * s->scale : (float)q;
 }
 
+/* Ranks scores[0..count) into index[0..k) / value[0..k) (1 <= k <= count): highest first,
+ * equal scores by lower index first (a stable sort's order; an insertion per kept score);
+ * each score also into all[i] when all is not NULL. topK and prepareTopK both rank here. */
+static inline __attribute__((always_inline)) void rank_top_k(const scores_t *s, int32_t count,
+                                                             int32_t k, int32_t *index,
+                                                             float *value, float *all) {
+  int32_t kept = 0;
+  for (int32_t i = 0; i < count; i++) {
+    float v = score_at(s, i);
+    if (all) all[i] = v;
+    if (kept < k || v > value[kept - 1]) {
+      int32_t j = kept < k ? kept++ : k - 1;
+      while (j > 0 && value[j - 1] < v) {
+        value[j] = value[j - 1];
+        index[j] = index[j - 1];
+        j--;
+      }
+      value[j] = v;
+      index[j] = i;
+    }
+  }
+}
+
 /* scores, then optional scale and zeroPoint (default 0) at `at` and `at + 1`. */
 static void scores_arg(xsMachine *the, const char *fn, int32_t at, const xsinfer_xs_typed_t *t,
                        scores_t *out) {
@@ -312,24 +335,9 @@ void xs_helpers_top_k(xsMachine *the) {
                  (unsigned long)t.length);
   scores_t s;
   scores_arg(the, fn, 2, &t, &s);
-  uint16_t top[MAX_TOP_K];
+  int32_t top[MAX_TOP_K];
   float top_score[MAX_TOP_K];
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < t.length; i++) {
-    float v = score_at(&s, i);
-    /* Insert after every kept score >= v: ties keep the lower index first. */
-    uint32_t at = n;
-    while (at > 0 && top_score[at - 1] < v) at--;
-    if (at >= (uint32_t)k) continue;
-    uint32_t last = n < (uint32_t)k ? n : (uint32_t)k - 1;
-    for (uint32_t j = last; j > at; j--) {
-      top[j] = top[j - 1];
-      top_score[j] = top_score[j - 1];
-    }
-    top[at] = (uint16_t)i;
-    top_score[at] = v;
-    if (n < (uint32_t)k) n++;
-  }
+  rank_top_k(&s, (int32_t)t.length, k, top, top_score, NULL);
   /* The typed array is not read after this point: allocating may move its chunk. */
   xsResult = xsNewArray(k);
   for (int32_t j = 0; j < k; j++) xsSetAt(xsResult, xsInteger(j), xsInteger(top[j]));
@@ -772,25 +780,10 @@ static void run_top_k(xsMachine *the) {
     all = ta.data;
   }
   const int is_signed = ts.kind == XSINFER_TYPED_INT8;
-  const int32_t k = p.dst_offset;
+  const scores_t s = {ts.data, is_signed, 1, p.scale, p.zero_point};
   int32_t *index = ti.data;
   float *value = tv.data;
-  int32_t kept = 0;
-  for (int32_t i = 0; i < p.count; i++) {
-    int32_t q = is_signed ? ((const int8_t *)ts.data)[i] : ((const uint8_t *)ts.data)[i];
-    float f = (float)(q - p.zero_point) * p.scale;
-    if (all) all[i] = f;
-    if (kept < k || f > value[kept - 1]) {
-      int32_t j = kept < k ? kept++ : k - 1;
-      while (j > 0 && value[j - 1] < f) {
-        value[j] = value[j - 1];
-        index[j] = index[j - 1];
-        j--;
-      }
-      value[j] = f;
-      index[j] = i;
-    }
-  }
+  rank_top_k(&s, p.count, p.dst_offset, index, value, all);
   if (!(p.rank_dequantized & TOP_K_RESULT)) return;
   /* Read before any set: a set through xsSet may allocate and move the arrays' chunks. */
   int32_t best = index[0];
