@@ -54,6 +54,19 @@ async function kernelDiff(target: Target, args: string[]): Promise<{ done: Done;
   return { done, findings: lines.filter((l) => !l.includes('"t":"done"')).slice(0, 5) };
 }
 
+/** kernel-diff over the `count` models in dir (seed as written): every accepted model equals
+ * the reference byte for byte, status included, on four inputs (random, all -128, all 127,
+ * random extremes); fewer than a tenth are rejected. */
+async function expectModelsMatch(target: Target, dir: string, count: number, seed: number): Promise<void> {
+  const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
+  expect(findings).toEqual([]);
+  expect(done.statusDiffs).toBe(0);
+  expect(done.mismatches).toBe(0);
+  expect(done.models).toBe(count);
+  expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
+  expect(done.rejected ?? 0).toBeLessThan(count / 10);
+}
+
 describe.each(targets)('optimized kernels on %s', (target) => {
   it('pass every golden case and per-op output', async () => {
     const r = await verify({ target, kernels: 'optimized', dataDir: data });
@@ -89,13 +102,7 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     const dir = path.join(tmp, `${target}-dwshapes`);
     const count = writeDwShapeModels(dir, perShape, seed);
     expect(count).toBe(dwShapes.length * perShape);
-    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
-    expect(findings).toEqual([]);
-    expect(done.statusDiffs).toBe(0);
-    expect(done.mismatches).toBe(0);
-    expect(done.models).toBe(count);
-    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
-    expect(done.rejected ?? 0).toBeLessThan(count / 10);
+    await expectModelsMatch(target, dir, count, seed);
   }, 600_000);
 
   it('equal the reference byte for byte on the int8-weight CONV_2D shapes (1x1 and 3x3, every block remainder, odd taps, pruned channels)', async () => {
@@ -104,13 +111,7 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     const dir = path.join(tmp, `${target}-convshapes`);
     const count = writeConvShapeModels(dir, perShape, seed);
     expect(count).toBe(convShapes.length * perShape);
-    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
-    expect(findings).toEqual([]);
-    expect(done.statusDiffs).toBe(0);
-    expect(done.mismatches).toBe(0);
-    expect(done.models).toBe(count);
-    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
-    expect(done.rejected ?? 0).toBeLessThan(count / 10);
+    await expectModelsMatch(target, dir, count, seed);
   }, 600_000);
 
   it('equal the reference byte for byte on large plain ADD models (rescale tables)', async () => {
@@ -118,13 +119,7 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     const seed = target === 'host' ? 6262 : 6363;
     const dir = path.join(tmp, `${target}-bigadd`);
     writeLargeAddModels(dir, count, seed);
-    const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
-    expect(findings).toEqual([]);
-    expect(done.statusDiffs).toBe(0);
-    expect(done.mismatches).toBe(0);
-    expect(done.models).toBe(count);
-    expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
-    expect(done.rejected ?? 0).toBeLessThan(count / 10);
+    await expectModelsMatch(target, dir, count, seed);
   }, 600_000);
 
   // Host: 300 models per op; QEMU (slower, same code paths but the DSP asm): 120.
@@ -135,14 +130,7 @@ describe.each(targets)('optimized kernels on %s', (target) => {
       const seed = 1000 + opKinds.indexOf(kind) + (target === 'host' ? 0 : 500);
       const dir = path.join(tmp, `${target}-${kind}`);
       writeModels(dir, kind, count, seed);
-      const { done, findings } = await kernelDiff(target, ['diff', dir, String(count), String(seed), '4']);
-      expect(findings).toEqual([]);
-      expect(done.statusDiffs).toBe(0);
-      expect(done.mismatches).toBe(0);
-      expect(done.models).toBe(count);
-      // Four inputs (random, all -128, all 127, random extremes) per accepted model.
-      expect(done.runs).toBe((count - (done.rejected ?? 0)) * 4);
-      expect(done.rejected ?? 0).toBeLessThan(count / 10);
+      await expectModelsMatch(target, dir, count, seed);
     },
     600_000,
   );
