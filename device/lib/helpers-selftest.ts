@@ -382,6 +382,48 @@ export function run(): Comparisons & { refusals: Refusal[] } {
     }
   }
 
+  for (let r = 0; r < 20; r++) {
+    // Float32 scores (a float model's output), ranked as they are: many ties, -0 against 0,
+    // and every fourth set with a NaN; scale and zeroPoint must not be applied.
+    const n = 1 + (random() % 40);
+    const k = 1 + (random() % Math.min(n, 16));
+    const scores = new Float32Array(n);
+    const index = new Int32Array(k).fill(-5);
+    const value = new Float32Array(k).fill(-5);
+    const all = r % 2 ? new Float32Array(n).fill(-5) : undefined;
+    const refIndex = index.slice();
+    const refValue = value.slice();
+    const refAll = all?.slice();
+    const result = { label: -7, score: 0, value: 0 };
+    const refResult = { label: -7, score: 0, value: 0 };
+    const run = native.prepareTopK(result, scores, k, index, value, 0.5, 3, all);
+    const ref = pure.prepareTopK(refResult, scores, k, refIndex, refValue, 1, 0, refAll);
+    for (let call = 0; call < 2; call++) {
+      for (let i = 0; i < n; i++) scores[i] = ((random() % 9) - 4) * 0.375;
+      if (n > 2) scores[random() % n] = -0;
+      if (r % 4 === 3) scores[random() % n] = NaN;
+      if (call === 1) churn();
+      run();
+      ref();
+      const got: number[] = [...index, ...value, ...(all ?? []), result.label, result.score, result.value];
+      const want: number[] = [
+        ...refIndex,
+        ...refValue,
+        ...(refAll ?? []),
+        refResult.label,
+        refResult.score,
+        refResult.value,
+      ];
+      if (r % 4 !== 3) {
+        // Without a NaN the ranking is a stable sort's, highest first.
+        const order = Array.from(scores, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+        got.push(...index);
+        want.push(...order.slice(0, k));
+      }
+      compare(`prepareTopK float32 #${r}.${call}`, n, got, want);
+    }
+  }
+
   const refusals: Refusal[] = [];
   const refuse = (name: string, action: () => unknown): void => {
     try {
@@ -459,7 +501,9 @@ export function run(): Comparisons & { refusals: Refusal[] } {
   const i32 = new Int32Array(4);
   const top = { label: 0, score: 0, value: 0 };
   refuse('prepareTopK result a number', () => native.prepareTopK(3 as unknown as null, i8, 1, i32, f32, 1, 0));
-  refuse('prepareTopK scores float32', () => native.prepareTopK(top, f32 as unknown as Int8Array, 1, i32, f32, 1, 0));
+  refuse('prepareTopK scores int16', () =>
+    native.prepareTopK(top, new Int16Array(4) as unknown as Int8Array, 1, i32, f32, 1, 0),
+  );
   refuse('prepareTopK k past scores', () => native.prepareTopK(top, new Int8Array(3), 4, i32, f32, 1, 0));
   refuse('prepareTopK k 0', () => native.prepareTopK(top, i8, 0, i32, f32, 1, 0));
   refuse('prepareTopK outIndex Uint32Array', () =>

@@ -79,13 +79,13 @@ export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: numbe
   return order.slice(0, k);
 }
 
-/** prepareTopK's twin: each call dequantizes scores in float32 (into `all` when given) and
- * ranks them into outIndex / outValue[0..k), highest first, ties lower index first (the
- * generic app's insertion loop on the caller's arrays), then sets result's label, score
- * (the raw score) and value from the best and returns result. */
+/** prepareTopK's twin: each call dequantizes scores in float32 (a Float32Array's as they
+ * are; into `all` when given) and ranks them into outIndex / outValue[0..k), highest first,
+ * ties lower index first (the generic app's insertion loop on the caller's arrays), then
+ * sets result's label, score (the raw score) and value from the best and returns result. */
 export function prepareTopK<R extends { label: number; score: number; value: number }>(
   result: R | null,
-  scores: Bytes,
+  scores: Bytes | Float32Array,
   k: number,
   outIndex: Int32Array,
   outValue: Float32Array,
@@ -98,7 +98,7 @@ export function prepareTopK<R extends { label: number; score: number; value: num
   return (): R | undefined => {
     let kept = 0;
     for (let i = 0; i < count; i++) {
-      const p = dequantizeI8(scores[i], s, zeroPoint);
+      const p = dequantized(scores, i, s, zeroPoint);
       if (all) all[i] = p;
       if (kept < k || p > outValue[kept - 1]) {
         let j = kept < k ? kept++ : k - 1;

@@ -130,7 +130,11 @@ describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
     expectRefusal('prepareMeanSquaredError result not an object', 'TypeError', /result must be an object/);
     expectRefusal('prepared mapBytes detached dst', 'TypeError', 'helpers: prepared mapBytes: dst is detached');
     expectRefusal('prepareTopK result a number', 'TypeError', 'helpers: prepareTopK: result must be an object or null');
-    expectRefusal('prepareTopK scores float32', 'TypeError', /scores must be an Int8Array or Uint8Array/);
+    expectRefusal(
+      'prepareTopK scores int16',
+      'TypeError',
+      'helpers: prepareTopK: scores must be an Int8Array, Uint8Array or Float32Array',
+    );
     expectRefusal('prepareTopK k past scores', 'RangeError', /k 4 out of range \[1, 3\]/);
     expectRefusal('prepareTopK k 0', 'RangeError', /k 0 out of range \[1, 10\]/);
     expectRefusal('prepareTopK outIndex Uint32Array', 'TypeError', /outIndex must be an Int32Array/);

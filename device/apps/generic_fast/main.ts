@@ -6,8 +6,8 @@
 // prepared topK() (dequantizes into `values` and ranks into generic's topIndex/topValue
 // with generic's insertion: highest first, ties lower index first); anomaly is one prepared
 // meanSquaredError() (float32, element order: generic.c's sum); regression one
-// dequantize(). A float32 output has no byte helper to rank or dequantize it: those
-// RESPONDs are generic's own loops.
+// dequantize(), or one copy() of a float32 output (generic's dequantize of a float is the
+// float). A float32 classification output is ranked by the same prepared topK() as it is.
 import { copy, dequantize, prepareCopy, prepareMeanSquaredError, prepareTopK } from 'helpers';
 import type { Interpreter, Kernels, TensorData } from 'tflm';
 import type { AppResult } from '../../lib/app.ts';
@@ -79,7 +79,6 @@ export function setup(kernels: Kernels, name: string): Interpreter {
     };
   } else populate = generic.populate;
 
-  const bytesOut = !g.outFloat;
   if (g.kind === ANOMALY) {
     result.label = -1;
     result.score = 0;
@@ -97,20 +96,28 @@ export function setup(kernels: Kernels, name: string): Interpreter {
       g.inZeroPoint,
     );
     respond = (): AppResult => score(populated);
-  } else if (!bytesOut) {
-    respond = generic.respond;
   } else if (g.kind === CLASSIFICATION) {
     values = new Float32Array(outCount);
     respond = prepareTopK(
       result,
-      output as Int8Array | Uint8Array,
+      output as Elements,
       g.topK,
       generic.topIndex,
       generic.topValue,
-      g.outScale,
-      g.outZeroPoint,
+      g.outFloat ? 1 : g.outScale, // a float32 output has no quantization (scale 0)
+      g.outFloat ? 0 : g.outZeroPoint,
       values,
     );
+  } else if (g.outFloat) {
+    const all = (values = new Float32Array(outCount));
+    const out = output as Float32Array;
+    respond = (): AppResult => {
+      copy(all, 0, out, 0, outCount);
+      result.label = -1;
+      result.score = out[0];
+      result.value = all[0];
+      return result;
+    };
   } else {
     const all = (values = new Float32Array(outCount));
     const out = output as Int8Array | Uint8Array;

@@ -247,16 +247,19 @@ void xs_helpers_copy_ring(xsMachine *the) {
   memcpy(d + (size_t)first * size, r, (size_t)((uint32_t)count - first) * size);
 }
 
-/* A score as TS compares it: raw, or float32 (q - zeroPoint) * scale. */
+/* A score as TS compares it: raw, or float32 (q - zeroPoint) * scale; a float32 score
+ * (prepareTopK only) as it is. */
 typedef struct scores {
   const void *data;
   int is_signed;
+  int is_float;
   int dequantize;
   float scale;
   int32_t zero_point;
 } scores_t;
 
-static float score_at(const scores_t *s, uint32_t i) {
+static inline __attribute__((always_inline)) float score_at(const scores_t *s, uint32_t i) {
+  if (s->is_float) return ((const float *)s->data)[i];
   int32_t q = s->is_signed ? ((const int8_t *)s->data)[i] : ((const uint8_t *)s->data)[i];
   return s->dequantize ? (float)(q - s->zero_point) * s->scale : (float)q;
 }
@@ -290,6 +293,7 @@ static void scores_arg(xsMachine *the, const char *fn, int32_t at, const xsinfer
   if (!is_byte_int(t)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
   out->data = t->data;
   out->is_signed = t->kind == XSINFER_TYPED_INT8;
+  out->is_float = 0;
   out->dequantize = given(the, at);
   out->scale = 1.0f;
   out->zero_point = 0;
@@ -649,7 +653,7 @@ static void run_result(xsMachine *the) {
   bound_typed(the, &v[1], fn, "scores", &t);
   if ((uint32_t)p.count > t.length)
     xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)p.count);
-  scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, p.rank_dequantized, p.scale, p.zero_point};
+  scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, 0, p.rank_dequantized, p.scale, p.zero_point};
   uint32_t best = 0;
   float best_score = score_at(&s, 0);
   for (uint32_t i = 1; i < (uint32_t)p.count; i++) {
@@ -746,7 +750,8 @@ void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
 
 /* prepareTopK(result, scores, k, outIndex, outValue, scale, zeroPoint, all?) → () => result:
  * dequantizes scores[0..n) (n = scores.length when prepared) as (q − zeroPoint) × scale in
- * float32 into all[i] (when given) and ranks them into outIndex[0..k) / outValue[0..k),
+ * float32 (a Float32Array's scores as they are: scale and zeroPoint are checked, not
+ * applied) into all[i] (when given) and ranks them into outIndex[0..k) / outValue[0..k),
  * highest first, ties lower index first: the generic app's insertion loop on the caller's
  * arrays, element by element in its order. Then result.label = outIndex[0],
  * result.score = scores[outIndex[0]], result.value = outValue[0] (result null: nothing
@@ -780,20 +785,28 @@ static void run_top_k(xsMachine *the) {
     all = ta.data;
   }
   const int is_signed = ts.kind == XSINFER_TYPED_INT8;
-  const scores_t s = {ts.data, is_signed, 1, p.scale, p.zero_point};
+  const int is_float = ts.kind == XSINFER_TYPED_FLOAT32;
   int32_t *index = ti.data;
   float *value = tv.data;
-  rank_top_k(&s, p.count, p.dst_offset, index, value, all);
+  /* Two inlined copies, each with its score type constant: the byte loop has no float test. */
+  if (is_float) {
+    const scores_t s = {ts.data, 0, 1, 0, 1.0f, 0};
+    rank_top_k(&s, p.count, p.dst_offset, index, value, all);
+  } else {
+    const scores_t s = {ts.data, is_signed, 0, 1, p.scale, p.zero_point};
+    rank_top_k(&s, p.count, p.dst_offset, index, value, all);
+  }
   if (!(p.rank_dequantized & TOP_K_RESULT)) return;
   /* Read before any set: a set through xsSet may allocate and move the arrays' chunks. */
   int32_t best = index[0];
   double best_value = (double)value[0];
-  int32_t best_score =
-      (best >= 0 && best < p.count)
-          ? (is_signed ? ((const int8_t *)ts.data)[best] : ((const uint8_t *)ts.data)[best])
-          : 0;
+  int in_range = best >= 0 && best < p.count;
+  double best_float = in_range && is_float ? (double)((const float *)ts.data)[best] : 0;
+  int32_t best_score = in_range && !is_float ? (is_signed ? ((const int8_t *)ts.data)[best]
+                                                          : ((const uint8_t *)ts.data)[best])
+                                             : 0;
   xsinfer_xs_set_number(the, &result, p.ids[0], 1, best, 0);
-  xsinfer_xs_set_number(the, &result, p.ids[1], 1, best_score, 0);
+  xsinfer_xs_set_number(the, &result, p.ids[1], !is_float, best_score, best_float);
   xsinfer_xs_set_number(the, &result, p.ids[2], 0, 0, best_value);
   xsResult = result;
 }
@@ -808,7 +821,8 @@ void xs_helpers_prepare_top_k(xsMachine *the) {
     xsTypeError("helpers: %s: result must be an object or null", fn);
   xsinfer_xs_typed_t ts, ti, tv, ta;
   typed_arg(the, 1, fn, "scores", 0, &ts);
-  if (!is_byte_int(&ts)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
+  if (!is_byte_int(&ts) && ts.kind != XSINFER_TYPED_FLOAT32)
+    xsTypeError("helpers: %s: scores must be an Int8Array, Uint8Array or Float32Array", fn);
   if (ts.length == 0) xsRangeError("helpers: %s: no scores", fn);
   p.count = (int32_t)ts.length;
   int32_t most = p.count < MAX_TOP_K ? p.count : MAX_TOP_K;
