@@ -82,7 +82,8 @@ export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: numbe
 /** prepareTopK's twin: each call dequantizes scores in float32 (a Float32Array's as they
  * are; into `all` when given) and ranks them into outIndex / outValue[0..k), highest first,
  * ties lower index first (the generic app's insertion loop on the caller's arrays), then
- * sets result's label, score (the raw score) and value from the best and returns result. */
+ * sets result's label, score (the raw score; 0 for a float) and value from the best and
+ * returns result. */
 export function prepareTopK<R extends { label: number; score: number; value: number }>(
   result: R | null,
   scores: Bytes | Float32Array,
@@ -113,7 +114,7 @@ export function prepareTopK<R extends { label: number; score: number; value: num
     }
     if (!result) return undefined;
     result.label = outIndex[0];
-    result.score = scores[outIndex[0]];
+    result.score = scores instanceof Float32Array ? 0 : scores[outIndex[0]];
     result.value = outValue[0];
     return result;
   };

@@ -157,9 +157,10 @@ declare module 'helpers' {
   /** RESPOND of a classification in one call, allocating nothing: dequantizes scores[0..n)
    * (n = scores.length when prepared) as (q − zeroPoint) × scale in float32 (a
    * Float32Array's scores are used as they are: scale and zeroPoint are checked, not
-   * applied), into all[i] when `all` is given, and ranks them into outIndex[0..k) and outValue[0..k) (1 ≤ k ≤
-   * min(n, 32)), highest first, ties lower index first; then sets result.label =
-   * outIndex[0], result.score = scores[outIndex[0]], result.value = outValue[0] and
+   * applied), into all[i] when `all` is given, and ranks them into outIndex[0..k) and
+   * outValue[0..k) (1 ≤ k ≤ min(n, 32)), highest first, ties lower index first; then sets
+   * result.label = outIndex[0], result.score = scores[outIndex[0]] (0 for a Float32Array),
+   * result.value = outValue[0] and
    * returns result (a null result: only the arrays are written). */
   export function prepareTopK<R extends { label: number; score: number; value: number }>(
     result: R,

@@ -13,6 +13,7 @@ import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
 import type { GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
 import { xsinfer } from '../cli.ts';
+import { buildModel, float32Bytes } from '../engine/tflite-builder.ts';
 
 const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
 const kws = path.join(mlperf, 'models', 'kws_ref_model.tflite');
@@ -122,6 +123,49 @@ describe('generic app on QEMU', () => {
     // Three different seeded inputs give three different errors.
     expect(new Set(g!.answers.map((a) => a.value)).size).toBe(3);
   });
+});
+
+/** A float32 FULLY_CONNECTED model, 8 inputs → 10 outputs, with fixed pseudo-random weights. */
+function floatClassifier(): string {
+  let x = 12345;
+  const next = (): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return ((x >>> 8) / 2 ** 24) * 2 - 1;
+  };
+  const model = buildModel({
+    tensors: [
+      { type: 'float32', shape: [1, 8] },
+      { type: 'float32', shape: [10, 8], data: float32Bytes(Array.from({ length: 80 }, next)) },
+      { type: 'float32', shape: [10], data: float32Bytes(Array.from({ length: 10 }, next)) },
+      { type: 'float32', shape: [1, 10] },
+    ],
+    inputs: [0],
+    outputs: [3],
+    op: { builtin: 9, inputs: [0, 1, 2], outputs: [3], options: { type: 8, fields: [[0, 'i8', 0]] } },
+  });
+  const file = path.join(tmp(), 'float_fc.tflite');
+  fs.writeFileSync(file, model);
+  return file;
+}
+
+describe('generic app on a float32 model: JS, JS + helpers and C agree', () => {
+  const model = floatClassifier();
+  for (const kind of ['classification', 'regression']) {
+    it(`${kind}: the float32 output ranked or copied by the helpers as by generic's loops and C`, () => {
+      const r = bench('--model', model, '--inputs', 'random:11:4', '--kind', kind, '-n', '4', '-k', 'reference');
+      expect(r.status, r.stderr).toBe(0);
+      const impls = r.result!.runs.filter((x) => x.app === 'generic').map((x) => x.impl);
+      expect(impls.sort()).toEqual(['c', 'js', 'js-helpers']);
+      const [g] = r.result!.generic;
+      expect(g!.agree, g!.difference).toBe(true);
+      expect(g!.answers).toHaveLength(4);
+      const labels = g!.answers.map((a) => a.label);
+      if (kind === 'regression') expect(labels).toEqual([-1, -1, -1, -1]);
+      else for (const l of labels) expect(l >= 0 && l < 10).toBe(true);
+      // Four seeded inputs give four different answers (not one constant output).
+      expect(new Set(g!.answers.map((a) => a.value)).size).toBe(4);
+    });
+  }
 });
 
 describe('generic app: bad input is refused on the host before anything boots', () => {

@@ -114,7 +114,7 @@ export function setup(kernels: Kernels, name: string): Interpreter {
     respond = (): AppResult => {
       copy(all, 0, out, 0, outCount);
       result.label = -1;
-      result.score = out[0];
+      result.score = 0; // a float has no raw byte (generic's raw())
       result.value = all[0];
       return result;
     };

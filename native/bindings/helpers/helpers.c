@@ -754,8 +754,8 @@ void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
  * applied) into all[i] (when given) and ranks them into outIndex[0..k) / outValue[0..k),
  * highest first, ties lower index first: the generic app's insertion loop on the caller's
  * arrays, element by element in its order. Then result.label = outIndex[0],
- * result.score = scores[outIndex[0]], result.value = outValue[0] (result null: nothing
- * set, the call returns undefined). */
+ * result.score = scores[outIndex[0]] (0 for float32 scores), result.value = outValue[0]
+ * (result null: nothing set, the call returns undefined). */
 enum { TOP_K_RESULT = 1, TOP_K_ALL = 2 };
 
 static void run_top_k(xsMachine *the) {
@@ -800,13 +800,13 @@ static void run_top_k(xsMachine *the) {
   /* Read before any set: a set through xsSet may allocate and move the arrays' chunks. */
   int32_t best = index[0];
   double best_value = (double)value[0];
-  int in_range = best >= 0 && best < p.count;
-  double best_float = in_range && is_float ? (double)((const float *)ts.data)[best] : 0;
-  int32_t best_score = in_range && !is_float ? (is_signed ? ((const int8_t *)ts.data)[best]
-                                                          : ((const uint8_t *)ts.data)[best])
-                                             : 0;
+  /* The raw score: the byte (a float32 score has none: 0, as the generic app records). */
+  int32_t best_score =
+      (best >= 0 && best < p.count && !is_float)
+          ? (is_signed ? ((const int8_t *)ts.data)[best] : ((const uint8_t *)ts.data)[best])
+          : 0;
   xsinfer_xs_set_number(the, &result, p.ids[0], 1, best, 0);
-  xsinfer_xs_set_number(the, &result, p.ids[1], !is_float, best_score, best_float);
+  xsinfer_xs_set_number(the, &result, p.ids[1], 1, best_score, 0);
   xsinfer_xs_set_number(the, &result, p.ids[2], 0, 0, best_value);
   xsResult = result;
 }
