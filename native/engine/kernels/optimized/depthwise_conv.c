@@ -196,7 +196,12 @@ static eng_status_t dw_prepare(eng_node_t *node) {
       return st;
     }
     if (fast) {
-      op->fast = 1;
+      /* 2: every channel's K = k << e fits the asm rows' requantization (|K| < 2^30) */
+      const int64_t ka = op->out.k < 0 ? -(int64_t)op->out.k : op->out.k;
+      op->fast = 2;
+      for (int32_t c = 0; c < r->out.c; c++) {
+        if (op->shift[c] >= 0 && (ka << op->shift[c]) >= (INT64_C(1) << 30)) op->fast = 1;
+      }
       op->geom = (eng_opt_geom_t){r->in.h,       r->in.w,     r->in.c,     r->filter.h,
                                   r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
                                   p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
@@ -713,14 +718,13 @@ ENG_OPT_INLINE void col_pairs(uint32_t *d, uint32_t xe, uint32_t xo, uint32_t ye
   d[3] = eng_pack_hi(xo, yo);
 }
 
-/* A column group of four channels through dw_cols_*: 0 when some channel's K = k << e
- * does not fit (the caller runs the C rows then). The inputs are widened with the zero
- * point subtracted (SXTAB16 of -zp), so the accumulators start at the model's bias,
- * doubled, and no tap sum is folded; padding rows are 0. */
-static __attribute__((noinline)) int group_col_asm(const dw_opt_t *op, uint32_t *scratch,
-                                                   const int8_t *in, const int8_t *filter,
-                                                   const int32_t *bias, int32_t c0, int8_t *dst,
-                                                   int full) {
+/* A column group of four channels through dw_cols_* (op->fast == 2: every K fits). The
+ * inputs are widened with the zero point subtracted (SXTAB16 of -zp), so the accumulators
+ * start at the model's bias, doubled, and no tap sum is folded; padding rows are 0. */
+static __attribute__((noinline)) void group_col_asm(const dw_opt_t *op, uint32_t *scratch,
+                                                    const int8_t *in, const int8_t *filter,
+                                                    const int32_t *bias, int32_t c0, int8_t *dst,
+                                                    int full) {
   const eng_opt_geom_t *g = &op->geom;
   const int32_t K = op->k, np = (K + 1) / 2, out_h = op->out_h, C = g->in_c;
   uint32_t blk[DW_COL_WORDS] __attribute__((aligned(8)));
@@ -737,7 +741,6 @@ static __attribute__((noinline)) int group_col_asm(const dw_opt_t *op, uint32_t 
       m = mult;
       e = sh;
     }
-    if ((int64_t)(k < 0 ? -k : k) << e >= (INT64_C(1) << 30)) return 0;
     blk[j] = (uint32_t)b2;
     cq[3 * j] = (uint32_t)m;
     cq[3 * j + 1] = (uint32_t)k << e;
@@ -806,48 +809,57 @@ static __attribute__((noinline)) int group_col_asm(const dw_opt_t *op, uint32_t 
       dw_cols_sat(scratch + par * half * 4, blk);
     }
   }
-  return 1;
 }
 
-/* Image row iy (four channels) into ring slots s and s + R; lo..hi: the ring columns
- * inside the image. */
-ENG_OPT_INLINE void fill_row4(const eng_opt_geom_t *g, int32_t R, int32_t bw, int32_t lo,
-                              int32_t hi, const int8_t *in, int32_t iy, int32_t c0, uint32_t zpw,
-                              uint32_t *ring) {
-  uint32_t *d = ring + (size_t)((iy + g->pad_h) % R) * 2;
-  const int32_t stride = R * 4, copy = R * 2;
-  if (iy < 0 || iy >= g->in_h) {
-    lo = hi = bw;
-  }
-  int32_t j = 0;
-  for (; j < lo; j++, d += stride) {
-    d[0] = d[1] = d[copy] = d[copy + 1] = zpw;
-  }
-  const int32_t C = g->in_c;
-  const int8_t *src = in + ((size_t)iy * (size_t)g->in_w + (size_t)(j - g->pad_w)) * (size_t)C + c0;
-  for (; j < hi; j++, d += stride, src += C) {
-    const uint32_t v = eng_ld32(src);
-    const uint32_t e = eng_sxtb16(v), o = eng_sxtb16_ror8(v);
-    d[0] = e;
-    d[1] = o;
-    d[copy] = e;
-    d[copy + 1] = o;
-  }
-  for (; j < bw; j++, d += stride) {
-    d[0] = d[1] = d[copy] = d[copy + 1] = zpw;
-  }
+/* One ring row of four channels (the 3-row ring: slots s and s + 3, ring columns 48 bytes
+ * apart) from d: na columns of the zero point, nb pixels widened from src (one every C
+ * bytes), nc columns of the zero point; each column two STRDs. */
+ENG_OPT_INLINE void fill_row3(uint32_t *d, const int8_t *src, int32_t C, int32_t na, int32_t nb,
+                              int32_t nc, uint32_t zpw) {
+  uint32_t v, e, o;
+  __asm__ volatile(
+      "cmp %[a], #0\n\t"
+      "beq 2f\n"
+      "1:\n\t"
+      "strd %[z], %[z], [%[d], #24]\n\t"
+      "strd %[z], %[z], [%[d]], #48\n\t"
+      "subs %[a], %[a], #1\n\t"
+      "bne 1b\n"
+      "2:\n\t"
+      "cmp %[b], #0\n\t"
+      "beq 4f\n"
+      "3:\n\t"
+      "ldr %[v], [%[s]]\n\t"
+      "add %[s], %[s], %[C]\n\t"
+      "sxtb16 %[e], %[v]\n\t"
+      "sxtb16 %[o], %[v], ror #8\n\t"
+      "strd %[e], %[o], [%[d], #24]\n\t"
+      "strd %[e], %[o], [%[d]], #48\n\t"
+      "subs %[b], %[b], #1\n\t"
+      "bne 3b\n"
+      "4:\n\t"
+      "cmp %[c], #0\n\t"
+      "beq 6f\n"
+      "5:\n\t"
+      "strd %[z], %[z], [%[d], #24]\n\t"
+      "strd %[z], %[z], [%[d]], #48\n\t"
+      "subs %[c], %[c], #1\n\t"
+      "bne 5b\n"
+      "6:\n\t"
+      : [d] "+r"(d), [s] "+r"(src), [a] "+r"(na), [b] "+r"(nb), [c] "+r"(nc), [v] "=&r"(v),
+        [e] "=&r"(e), [o] "=&r"(o)
+      : [z] "r"(zpw), [C] "r"(C)
+      : "cc", "memory");
 }
 
-/* A group of four channels through dw_rows3x3_*: 0 when a channel's K = k << e does not
- * fit (the caller runs the C rows then). */
-static __attribute__((noinline)) int group_3x3_asm(const dw_opt_t *op, const dw_group_t *q,
-                                                   uint32_t *ring, const int8_t *in, int32_t c0,
-                                                   const uint32_t *w, int8_t *dst, int full) {
+/* A group of four channels through dw_rows3x3_* (op->fast == 2: every K fits). */
+static __attribute__((noinline)) void group_3x3_asm(const dw_opt_t *op, const dw_group_t *q,
+                                                    uint32_t *ring, const int8_t *in, int32_t c0,
+                                                    const uint32_t *w, int8_t *dst, int full) {
   uint32_t blk[DW_BLK_WORDS] __attribute__((aligned(8)));
   const int32_t k = op->out.k;
   for (int32_t j = 0; j < 4; j++) {
     const int32_t e = q->shift[j];
-    if ((int64_t)(k < 0 ? -k : k) << e >= (INT64_C(1) << 30)) return 0;
     blk[j] = (uint32_t)q->bias[j];
     blk[22 + 3 * j] = (uint32_t)q->ch[j].mult;
     blk[23 + 3 * j] = (uint32_t)k << e;
@@ -869,11 +881,20 @@ static __attribute__((noinline)) int group_3x3_asm(const dw_opt_t *op, const dw_
   if (hi > bw) hi = bw;
   if (lo > hi) lo = hi;
   const uint32_t zpw = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
+  const int32_t in_h = g->in_h, nb = hi - lo, nc = bw - hi;
+  /* the first pixel a row widens: ring column lo is image column lo - pad_w */
+  const int8_t *src0 = in + (ptrdiff_t)(lo - g->pad_w) * C + c0;
+  const ptrdiff_t row = (ptrdiff_t)g->in_w * C;
   int32_t next = -pad_h, s0 = 0;
   for (int32_t oy = 0; oy < op->out_h; oy++, dst += out_w * C) {
     const int32_t iy0 = oy * stride_h - pad_h;
     for (int32_t iy = next > iy0 ? next : iy0; iy < iy0 + R; iy++) {
-      fill_row4(g, R, bw, lo, hi, in, iy, c0, zpw, ring);
+      uint32_t *d = ring + ((iy + pad_h) % R) * 2; /* iy >= -pad_h */
+      if (iy < 0 || iy >= in_h) {
+        fill_row3(d, src0, C, bw, 0, 0, zpw);
+      } else {
+        fill_row3(d, src0 + iy * row, C, lo, nb, nc, zpw);
+      }
     }
     next = iy0 + R;
     blk[34] = (uint32_t)(uintptr_t)dst;
@@ -886,7 +907,6 @@ static __attribute__((noinline)) int group_3x3_asm(const dw_opt_t *op, const dw_
     s0 += stride_h;
     while (s0 >= R) s0 -= R;
   }
-  return 1;
 }
 #endif
 
@@ -931,8 +951,8 @@ static void m1_group(const dw_opt_t *op, uint32_t *ring, const int8_t *in, const
   const int32_t fw = g->fw;
   const int full3 = DW_SPECIALIZE && g->fh == 3 && fw == 3 && g->dil_h == 1 && g->dil_w == 1;
 #if DW_SPECIALIZE && ENG_OPT_DSP
-  if (op->column == 3 && n == 4 && dw_sat_mode(&op->out) != DW_CLAMP &&
-      group_col_asm(op, ring, in, filter, bias, c0, out + c0, dw_sat_mode(&op->out) == DW_FULL)) {
+  if (op->column == 3 && op->fast == 2 && n == 4 && dw_sat_mode(&op->out) != DW_CLAMP) {
+    group_col_asm(op, ring, in, filter, bias, c0, out + c0, dw_sat_mode(&op->out) == DW_FULL);
     return;
   }
 #endif
@@ -979,8 +999,8 @@ static void m1_group(const dw_opt_t *op, uint32_t *ring, const int8_t *in, const
   if (full3) {
 #if DW_SPECIALIZE && ENG_OPT_DSP
     const int mode = dw_sat_mode(&op->out);
-    if (n == 4 && mode != DW_CLAMP &&
-        group_3x3_asm(op, &q, ring, in, c0, w, out + c0, mode == DW_FULL)) {
+    if (op->fast == 2 && n == 4 && mode != DW_CLAMP) {
+      group_3x3_asm(op, &q, ring, in, c0, w, out + c0, mode == DW_FULL);
       return;
     }
 #endif
