@@ -20,6 +20,8 @@
  * columns. */
 #define DW_MAX_TAPS      64
 #define DW_MAX_RING      64
+/* Tap pairs of the column kernel in asm (filters up to 16 x 1). */
+#define DW_COL_PAIRS     8
 
 /* Size-optimized builds (the F413's full flash) keep one instance of group_rows and run
  * every filter, 3x3 and columns too, through the ring and the tap-offset loop: the same
@@ -50,12 +52,20 @@ typedef struct dw_opt {
   /* MODE_M1: rows of the widened-input ring and pixels per ring row; column: one
    * pixel per row and one output per row (str_ww's fh x 1 filters on W = 1), so the whole
    * padded column of col_rows pixels is widened at once and the positions run down it
-   * (1), or without padding the taps read the input in place (2) */
+   * (1), or without padding the taps read the input in place (2); 3: stride 1 and at
+   * most 2 * DW_COL_PAIRS taps, the scratch holds group_col_asm's pair column (requested
+   * on every specialized build, so the plan is the same on every target) and groups the
+   * asm does not take run as 1 */
   int32_t ring_rows, ring_w;
   int32_t column, col_rows;
 } dw_opt_t;
 
 enum { MODE_M1 = 1, MODE_COLUMNS = 2 };
+
+/* Pair entries of a column (group_col_asm; 16 bytes each). */
+static int32_t col_entries(int32_t out_h, int32_t K) {
+  return out_h + 2 * ((K + 1) / 2) - 2;
+}
 
 /* Interior range of outputs along one axis: o with 0 <= o*s - p and
  * o*s - p + (f-1)*d < n. Empty when lo >= hi. */
@@ -186,21 +196,33 @@ static eng_status_t dw_prepare(eng_node_t *node) {
       return st;
     }
     if (fast) {
-      op->fast = 1;
+      /* 2: every channel's K = k << e fits the asm rows' requantization (|K| < 2^30) */
+      const int64_t ka = op->out.k < 0 ? -(int64_t)op->out.k : op->out.k;
+      op->fast = 2;
+      for (int32_t c = 0; c < r->out.c; c++) {
+        if (op->shift[c] >= 0 && (ka << op->shift[c]) >= (INT64_C(1) << 30)) op->fast = 1;
+      }
       op->geom = (eng_opt_geom_t){r->in.h,       r->in.w,     r->in.c,     r->filter.h,
                                   r->filter.w,   p->stride_h, p->stride_w, p->dilation_h,
                                   p->dilation_w, p->pad_h,    p->pad_w,    input->zero_point};
       op->col_rows = (r->out.h - 1) * p->stride_h + op->ring_rows;
       op->column = DW_SPECIALIZE && op->ring_w == 1 && r->out.w == 1;
-      if (op->column && p->pad_h == 0 && p->pad_w == 0 && op->col_rows <= r->in.h) {
+      if (op->column && p->stride_h == 1 && op->k <= 2 * DW_COL_PAIRS) {
+        op->column = 3;
+      }
+      if (op->column == 1 && p->pad_h == 0 && p->pad_w == 0 && op->col_rows <= r->in.h) {
         /* every tap inside the image: the taps read the input in place, no scratch */
         op->column = 2;
         op->scratch = -1;
         return ENG_OK;
       }
       /* the ring: two copies of R rows, two words per pixel; a column: col_rows pixels */
-      const size_t bytes =
+      size_t bytes =
           op->column ? (size_t)op->col_rows * 8 : (size_t)op->ring_rows * (size_t)op->ring_w * 16;
+      if (op->column == 3) {
+        const size_t pairs = (size_t)col_entries(op->out_h, op->k) * 16;
+        bytes = pairs > bytes ? pairs : bytes;
+      }
       return eng_request_scratch(node, bytes, &op->scratch);
     }
     /* not provable: the tables below, then the reference core */
@@ -534,6 +556,360 @@ DW_ROWS_LINKAGE void group_rows(const dw_opt_t *op, const dw_group_t *q, uint32_
 #undef DW_STORE
 #undef DW_WINDOW3X3
 
+#if DW_SPECIALIZE && ENG_OPT_DSP
+/* ---- 3x3 rows in asm (DW_SAT and DW_FULL groups of four channels) ----
+ * One call runs `count` positions of one output row. Every value it needs is in one
+ * block, read with LDM in this order (words):
+ *   0..3    the four accumulators' start (folded, doubled bias)
+ *   4..21   the 9 taps' weight pairs, column by column (tap fx * 3 + fy)
+ *   22..33  per channel: multiplier m, K = k << e, E = e + 1
+ *   34..37  output pointer, positions left, output step (C), ring step back
+ * The accumulators are r2..r5, the taps' input r6..r9 (LDM of two ring slots, LDRD of
+ * the third), their weights r10..r12 and lr: each load brings two taps, so 9 taps are 11
+ * loads and 36 SMLABB/SMLATT. The requantization is SMMLAR (x + K), ASR by E and SSAT:
+ * ((x >> e) + k) >> 1 equals (x + (k << e)) >> (e + 1), exact while |k << e| < 2^30 (the
+ * proof keeps |x| <= 2^30); DW_FULL subtracts [x < 0] first (SMMULR, ADD ASR #31,
+ * ADD K). Written as one function so that every register is ours: GCC runs out of
+ * registers for this many asm operands. */
+#define DW_BLK_WORDS 38
+#define DW_A_TAP(xe, xo, we, wo) \
+  "smlabb r2, " xe ", " we       \
+  ", r2\n\t"                     \
+  "smlatt r4, " xe ", " we       \
+  ", r4\n\t"                     \
+  "smlabb r3, " xo ", " wo       \
+  ", r3\n\t"                     \
+  "smlatt r5, " xo ", " wo ", r5\n\t"
+#define DW_A_TAPS \
+  "ldm r1!, {r2-r5}\n\t"                                                                  \
+  "ldm r0!, {r6-r9}\n\t"                                                                  \
+  "ldm r1!, {r10-r12, lr}\n\t" DW_A_TAP("r6", "r7", "r10", "r11")                         \
+      DW_A_TAP("r8", "r9", "r12", "lr") "ldrd r6, r7, [r0], #32\n\t"                      \
+      "ldm r1!, {r10-r12, lr}\n\t" DW_A_TAP("r6", "r7", "r10", "r11")                     \
+      "ldm r0!, {r6-r9}\n\t" DW_A_TAP("r6", "r7", "r12", "lr")                            \
+      "ldm r1!, {r10-r12, lr}\n\t" DW_A_TAP("r8", "r9", "r10", "r11")                     \
+      "ldrd r6, r7, [r0], #32\n\t" DW_A_TAP("r6", "r7", "r12", "lr")                      \
+      "ldm r0!, {r6-r9}\n\t"                                                              \
+      "ldm r1!, {r10-r12, lr}\n\t" DW_A_TAP("r6", "r7", "r10", "r11")                     \
+          DW_A_TAP("r8", "r9", "r12", "lr") "ldrd r6, r7, [r0], #32\n\t"                  \
+          "ldrd r10, r11, [r1], #8\n\t" DW_A_TAP("r6", "r7", "r10", "r11")
+/* the outputs of r2..r5 stored, the next position's pointers: r1 back to the block */
+#define DW_A_TAIL         \
+  "ssat r2, #8, r2\n\t"   \
+  "ssat r3, #8, r3\n\t"   \
+  "ssat r4, #8, r4\n\t"   \
+  "ssat r5, #8, r5\n\t"   \
+  "ldm r1, {r6-r9}\n\t"   \
+  "strb r2, [r6]\n\t"     \
+  "strb r3, [r6, #1]\n\t" \
+  "strb r4, [r6, #2]\n\t" \
+  "strb r5, [r6, #3]\n\t" \
+  "add r6, r6, r8\n\t"    \
+  "subs r7, r7, #1\n\t"   \
+  "stm r1, {r6, r7}\n\t"  \
+  "sub r0, r0, r9\n\t"    \
+  "sub r1, r1, #136\n\t"  \
+  "bne 1b\n\t"            \
+  "pop {r4-r11, pc}\n\t"
+/* DW_SAT: x + K in one SMMLAR */
+#define DW_A_RQ_SAT(a, m, kk, e)    \
+  "smmlar " a ", " a ", " m ", " kk \
+  "\n\t"                            \
+  "asr " a ", " a ", " e "\n\t"
+/* DW_FULL: x - [x < 0] + K */
+#define DW_A_RQ_FULL(a, m, kk, e) \
+  "smmulr " a ", " a ", " m       \
+  "\n\t"                          \
+  "add " a ", " a ", " a          \
+  ", asr #31\n\t"                 \
+  "add " a ", " a ", " kk         \
+  "\n\t"                          \
+  "asr " a ", " a ", " e "\n\t"
+#define DW_A_BODY(RQ)                                                                 \
+  "push {r4-r11, lr}\n\t"                                                             \
+  "1:\n\t" DW_A_TAPS "ldm r1!, {r6-r11}\n\t" RQ("r2", "r6", "r7", "r8")               \
+      RQ("r3", "r9", "r10", "r11") "ldm r1!, {r6-r11}\n\t" RQ("r4", "r6", "r7", "r8") \
+          RQ("r5", "r9", "r10", "r11") DW_A_TAIL
+
+__attribute__((naked, noinline, noipa)) static void dw_rows3x3_sat(__attribute__((unused))
+                                                                   const uint32_t *px,
+                                                                   __attribute__((unused))
+                                                                   uint32_t *blk) {
+  __asm__(DW_A_BODY(DW_A_RQ_SAT));
+}
+
+__attribute__((naked, noinline, noipa)) static void dw_rows3x3_full(__attribute__((unused))
+                                                                    const uint32_t *px,
+                                                                    __attribute__((unused))
+                                                                    uint32_t *blk) {
+  __asm__(DW_A_BODY(DW_A_RQ_FULL));
+}
+
+/* ---- fh x 1 columns in asm (DW_SAT and DW_FULL groups of four channels, stride 1) ----
+ * The group's padded column is widened once into pairs of consecutive rows: P[r] is four
+ * words, channel c's (x[r], x[r + 1]) as int16 lanes, and the filter into pairs of taps
+ * (w[2p], w[2p + 1]), the last one (w[K - 1], 0) for odd K. A position oy then reads
+ * P[oy], P[oy + 2], ...: one SMLAD per channel and tap pair. P[r] is stored by the parity
+ * of r (even rows from the scratch's start, odd ones `odd` bytes after), so the pairs of
+ * one position are consecutive; even positions run first, then odd ones. Block (words):
+ *   0..3    accumulator start (folded, doubled bias)
+ *   4       entry into the unrolled tap pairs (Thumb address, DW_COL_PAIRS - np pairs in)
+ *   5..     np tap pairs, four words each (c0..c3), then per channel m, K, E (as above),
+ *           then output pointer, positions left, output step, px step back, block size */
+#define DW_COL_WORDS (5 + 4 * DW_COL_PAIRS + 12 + 5)
+#define DW_C_PAIR                \
+  "ldm.w r0!, {r6-r9}\n\t"       \
+  "ldm.w r1!, {r10-r12, lr}\n\t" \
+  "smlad r2, r6, r10, r2\n\t"    \
+  "smlad r3, r7, r11, r3\n\t"    \
+  "smlad r4, r8, r12, r4\n\t"    \
+  "smlad r5, r9, lr, r5\n\t"
+#define DW_C_BODY(RQ) \
+  "cmp r0, #0\n\t"                                                                          \
+  "bne 1f\n\t"                                                                              \
+  "adr.w r0, 3f\n\t"                                                                        \
+  "bx lr\n\t"                                                                               \
+  "1:\n\t"                                                                                  \
+  "push {r4-r11, lr}\n\t"                                                                   \
+  "2:\n\t"                                                                                  \
+  "ldm r1!, {r2-r5}\n\t"                                                                    \
+  "ldr pc, [r1], #4\n\t" DW_C_PAIR DW_C_PAIR DW_C_PAIR DW_C_PAIR DW_C_PAIR DW_C_PAIR       \
+      DW_C_PAIR DW_C_PAIR "3:\n\t"                                                          \
+      "ldm r1!, {r6-r11}\n\t" RQ("r2", "r6", "r7", "r8") RQ("r3", "r9", "r10", "r11")       \
+          "ldm r1!, {r6-r11}\n\t" RQ("r4", "r6", "r7", "r8") RQ("r5", "r9", "r10", "r11")   \
+              "ssat r2, #8, r2\n\t"                                                         \
+              "ssat r3, #8, r3\n\t"                                                         \
+              "ssat r4, #8, r4\n\t"                                                         \
+              "ssat r5, #8, r5\n\t"                                                         \
+              "ldm r1, {r6-r10}\n\t"                                                        \
+              "strb r2, [r6]\n\t"                                                           \
+              "strb r3, [r6, #1]\n\t"                                                       \
+              "strb r4, [r6, #2]\n\t"                                                       \
+              "strb r5, [r6, #3]\n\t"                                                       \
+              "add r6, r6, r8\n\t"                                                          \
+              "subs r7, r7, #1\n\t"                                                         \
+              "stm r1, {r6, r7}\n\t"                                                        \
+              "sub r0, r0, r9\n\t"                                                          \
+              "sub r1, r1, r10\n\t"                                                         \
+              "bne 2b\n\t"                                                                  \
+              "pop {r4-r11, pc}\n\t"
+
+/* px == NULL: returns the address after the unrolled pairs (each pair is 24 bytes). */
+__attribute__((naked, noinline, noipa)) static uintptr_t dw_cols_sat(__attribute__((unused))
+                                                                     const uint32_t *px,
+                                                                     __attribute__((unused))
+                                                                     uint32_t *blk) {
+  __asm__(DW_C_BODY(DW_A_RQ_SAT));
+}
+
+__attribute__((naked, noinline, noipa)) static uintptr_t dw_cols_full(__attribute__((unused))
+                                                                      const uint32_t *px,
+                                                                      __attribute__((unused))
+                                                                      uint32_t *blk) {
+  __asm__(DW_C_BODY(DW_A_RQ_FULL));
+}
+
+/* Column rows r and r + 1 of four channels as the four pair words of P[r]; x, y: the
+ * rows' SXTAB16 forms, lanes (c0, c2), then (c1, c3). */
+ENG_OPT_INLINE void col_pairs(uint32_t *d, uint32_t xe, uint32_t xo, uint32_t ye, uint32_t yo) {
+  d[0] = eng_pack_lo(xe, ye);
+  d[1] = eng_pack_lo(xo, yo);
+  d[2] = eng_pack_hi(xe, ye);
+  d[3] = eng_pack_hi(xo, yo);
+}
+
+/* A column group of four channels through dw_cols_* (op->fast == 2: every K fits). The
+ * inputs are widened with the zero point subtracted (SXTAB16 of -zp), so the accumulators
+ * start at the model's bias, doubled, and no tap sum is folded; padding rows are 0. */
+static __attribute__((noinline)) void group_col_asm(const dw_opt_t *op, uint32_t *scratch,
+                                                    const int8_t *in, const int8_t *filter,
+                                                    const int32_t *bias, int32_t c0, int8_t *dst,
+                                                    int full) {
+  const eng_opt_geom_t *g = &op->geom;
+  const int32_t K = op->k, np = (K + 1) / 2, out_h = op->out_h, C = g->in_c;
+  uint32_t blk[DW_COL_WORDS] __attribute__((aligned(8)));
+  const int32_t k = op->out.k;
+  uint32_t *cq = blk + 5 + 4 * np;
+  for (int32_t j = 0; j < 4; j++) {
+    const int32_t c = c0 + j, mult = op->mult[c], sh = op->shift[c];
+    int32_t b2 = 0, m = 0, e = 0;
+    if (sh < 0) {
+      b2 = 4 * mult; /* a constant channel (m1_quant) */
+      m = INT32_C(1) << 30;
+    } else if (mult != 0) {
+      b2 = (int32_t)((uint32_t)(bias != NULL ? bias[c] : 0) << 1);
+      m = mult;
+      e = sh;
+    }
+    blk[j] = (uint32_t)b2;
+    cq[3 * j] = (uint32_t)m;
+    cq[3 * j + 1] = (uint32_t)k << e;
+    cq[3 * j + 2] = (uint32_t)(e + 1);
+  }
+  const uintptr_t end = full ? dw_cols_full(NULL, NULL) : dw_cols_sat(NULL, NULL);
+  blk[4] = (uint32_t)((end - (uintptr_t)np * 24) | 1u);
+  /* tap pairs, doubled (|2w| <= 256 fits a lane) */
+  const int8_t *f = filter + c0;
+  for (int32_t p = 0; p < np; p++, f += 2 * (size_t)C) {
+    const uint32_t v0 = eng_ld32(f), v1 = 2 * p + 1 < K ? eng_ld32(f + C) : 0;
+    uint32_t *d = blk + 5 + 4 * p;
+    col_pairs(d, dw_dbl16(eng_sxtb16(v0)), dw_dbl16(eng_sxtb16_ror8(v0)), dw_dbl16(eng_sxtb16(v1)),
+              dw_dbl16(eng_sxtb16_ror8(v1)));
+  }
+  /* the column: row r is input row r - pad_h, 0 outside; P[r] even at scratch, odd at
+   * scratch + 4 * half */
+  const int32_t n_ent = col_entries(out_h, K), half = (n_ent + 1) / 2;
+  const int32_t rows = g->in_h, pad_h = g->pad_h;
+  const size_t row = (size_t)g->in_w * (size_t)C;
+  const uint32_t off = ((uint32_t)(-g->zp) & 0xFFFFu) * 0x00010001u;
+  const int inside = g->pad_w == 0; /* W = 1: the one column is the image's */
+  uint32_t *ev = scratch, *od = scratch + 4 * half;
+  uint32_t pe = 0, po = 0;
+  int32_t r = 0;
+  if (inside && pad_h == 0) {
+    /* while rows r + 1 and r + 2 are inside the image: two entries a pass, no checks */
+    const int8_t *src = in + c0;
+    const uint32_t v = eng_ld32(src);
+    pe = eng_sxtab16(off, v);
+    po = eng_sxtab16_ror8(off, v);
+    const int32_t last =
+        rows - 1 < n_ent ? rows - 1 : n_ent; /* entries whose row r + 1 is inside */
+    for (; r + 2 <= last; r += 2, ev += 4, od += 4) {
+      src += 2 * row;
+      const uint32_t a = eng_ld32(src - row), b = eng_ld32(src);
+      const uint32_t ae = eng_sxtab16(off, a), ao = eng_sxtab16_ror8(off, a);
+      const uint32_t be = eng_sxtab16(off, b), bo = eng_sxtab16_ror8(off, b);
+      col_pairs(ev, pe, po, ae, ao);
+      col_pairs(od, ae, ao, be, bo);
+      pe = be;
+      po = bo;
+    }
+  }
+  for (; r < n_ent; r++) {
+    const int32_t iy = r + 1 - pad_h;
+    uint32_t ce = 0, co = 0;
+    if (inside && iy >= 0 && iy < rows) {
+      const uint32_t v = eng_ld32(in + (size_t)iy * row + c0);
+      ce = eng_sxtab16(off, v);
+      co = eng_sxtab16_ror8(off, v);
+    }
+    col_pairs(scratch + ((r & 1) ? half * 4 : 0) + (r >> 1) * 4, pe, po, ce, co);
+    pe = ce;
+    po = co;
+  }
+  cq[12 + 2] = (uint32_t)(2 * C);
+  cq[12 + 3] = (uint32_t)(np * 16 - 16);
+  cq[12 + 4] = (uint32_t)((5 + 4 * np + 12) * 4);
+  for (int32_t par = 0; par < 2 && par < out_h; par++) {
+    cq[12] = (uint32_t)(uintptr_t)(dst + par * C);
+    cq[12 + 1] = (uint32_t)((out_h - par + 1) / 2);
+    if (full) {
+      dw_cols_full(scratch + par * half * 4, blk);
+    } else {
+      dw_cols_sat(scratch + par * half * 4, blk);
+    }
+  }
+}
+
+/* One ring row of four channels (the 3-row ring: slots s and s + 3, ring columns 48 bytes
+ * apart) from d: na columns of the zero point, nb pixels widened from src (one every C
+ * bytes), nc columns of the zero point; each column two STRDs. */
+ENG_OPT_INLINE void fill_row3(uint32_t *d, const int8_t *src, int32_t C, int32_t na, int32_t nb,
+                              int32_t nc, uint32_t zpw) {
+  uint32_t v, e, o;
+  __asm__ volatile(
+      "cmp %[a], #0\n\t"
+      "beq 2f\n"
+      "1:\n\t"
+      "strd %[z], %[z], [%[d], #24]\n\t"
+      "strd %[z], %[z], [%[d]], #48\n\t"
+      "subs %[a], %[a], #1\n\t"
+      "bne 1b\n"
+      "2:\n\t"
+      "cmp %[b], #0\n\t"
+      "beq 4f\n"
+      "3:\n\t"
+      "ldr %[v], [%[s]]\n\t"
+      "add %[s], %[s], %[C]\n\t"
+      "sxtb16 %[e], %[v]\n\t"
+      "sxtb16 %[o], %[v], ror #8\n\t"
+      "strd %[e], %[o], [%[d], #24]\n\t"
+      "strd %[e], %[o], [%[d]], #48\n\t"
+      "subs %[b], %[b], #1\n\t"
+      "bne 3b\n"
+      "4:\n\t"
+      "cmp %[c], #0\n\t"
+      "beq 6f\n"
+      "5:\n\t"
+      "strd %[z], %[z], [%[d], #24]\n\t"
+      "strd %[z], %[z], [%[d]], #48\n\t"
+      "subs %[c], %[c], #1\n\t"
+      "bne 5b\n"
+      "6:\n\t"
+      : [d] "+r"(d), [s] "+r"(src), [a] "+r"(na), [b] "+r"(nb), [c] "+r"(nc), [v] "=&r"(v),
+        [e] "=&r"(e), [o] "=&r"(o)
+      : [z] "r"(zpw), [C] "r"(C)
+      : "cc", "memory");
+}
+
+/* A group of four channels through dw_rows3x3_* (op->fast == 2: every K fits). */
+static __attribute__((noinline)) void group_3x3_asm(const dw_opt_t *op, const dw_group_t *q,
+                                                    uint32_t *ring, const int8_t *in, int32_t c0,
+                                                    const uint32_t *w, int8_t *dst, int full) {
+  uint32_t blk[DW_BLK_WORDS] __attribute__((aligned(8)));
+  const int32_t k = op->out.k;
+  for (int32_t j = 0; j < 4; j++) {
+    const int32_t e = q->shift[j];
+    blk[j] = (uint32_t)q->bias[j];
+    blk[22 + 3 * j] = (uint32_t)q->ch[j].mult;
+    blk[23 + 3 * j] = (uint32_t)k << e;
+    blk[24 + 3 * j] = (uint32_t)(e + 1);
+  }
+  for (int32_t fx = 0; fx < 3; fx++) {
+    for (int32_t fy = 0; fy < 3; fy++) {
+      const int32_t u = fx * 3 + fy, t = fy * 3 + fx;
+      blk[4 + 2 * u] = w[2 * t];
+      blk[5 + 2 * u] = w[2 * t + 1];
+    }
+  }
+  const eng_opt_geom_t *g = &op->geom;
+  const int32_t C = g->in_c, R = 3, bw = op->ring_w, out_w = op->out_w;
+  const int32_t stride_h = g->stride_h, pad_h = g->pad_h;
+  blk[36] = (uint32_t)C;
+  blk[37] = (uint32_t)(3 * R * 16 - g->stride_w * R * 16);
+  int32_t lo = g->pad_w, hi = g->pad_w + g->in_w;
+  if (hi > bw) hi = bw;
+  if (lo > hi) lo = hi;
+  const uint32_t zpw = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
+  const int32_t in_h = g->in_h, nb = hi - lo, nc = bw - hi;
+  /* the first pixel a row widens: ring column lo is image column lo - pad_w */
+  const int8_t *src0 = in + (ptrdiff_t)(lo - g->pad_w) * C + c0;
+  const ptrdiff_t row = (ptrdiff_t)g->in_w * C;
+  int32_t next = -pad_h, s0 = 0;
+  for (int32_t oy = 0; oy < op->out_h; oy++, dst += out_w * C) {
+    const int32_t iy0 = oy * stride_h - pad_h;
+    for (int32_t iy = next > iy0 ? next : iy0; iy < iy0 + R; iy++) {
+      uint32_t *d = ring + ((iy + pad_h) % R) * 2; /* iy >= -pad_h */
+      if (iy < 0 || iy >= in_h) {
+        fill_row3(d, src0, C, bw, 0, 0, zpw);
+      } else {
+        fill_row3(d, src0 + iy * row, C, lo, nb, nc, zpw);
+      }
+    }
+    next = iy0 + R;
+    blk[34] = (uint32_t)(uintptr_t)dst;
+    blk[35] = (uint32_t)out_w;
+    if (full) {
+      dw_rows3x3_full(ring + s0 * 2, blk);
+    } else {
+      dw_rows3x3_sat(ring + s0 * 2, blk);
+    }
+    s0 += stride_h;
+    while (s0 >= R) s0 -= R;
+  }
+}
+#endif
+
 #if defined(__OPTIMIZE_SIZE__)
 /* sat and full3 at run time */
 static void group_3x3(const dw_opt_t *op, const dw_group_t *q, uint32_t *ring, const int8_t *in,
@@ -574,6 +950,12 @@ static void m1_group(const dw_opt_t *op, uint32_t *ring, const int8_t *in, const
   const int32_t C = g->in_c, K = op->k, R = op->ring_rows;
   const int32_t fw = g->fw;
   const int full3 = DW_SPECIALIZE && g->fh == 3 && fw == 3 && g->dil_h == 1 && g->dil_w == 1;
+#if DW_SPECIALIZE && ENG_OPT_DSP
+  if (op->column == 3 && op->fast == 2 && n == 4 && dw_sat_mode(&op->out) != DW_CLAMP) {
+    group_col_asm(op, ring, in, filter, bias, c0, out + c0, dw_sat_mode(&op->out) == DW_FULL);
+    return;
+  }
+#endif
   uint32_t w[DW_MAX_TAPS * 2];
   int32_t toff[DW_MAX_TAPS];
   dw_group_t q;
@@ -615,6 +997,13 @@ static void m1_group(const dw_opt_t *op, uint32_t *ring, const int8_t *in, const
   q.out = &op->out;
   q.n = n;
   if (full3) {
+#if DW_SPECIALIZE && ENG_OPT_DSP
+    const int mode = dw_sat_mode(&op->out);
+    if (op->fast == 2 && n == 4 && mode != DW_CLAMP) {
+      group_3x3_asm(op, &q, ring, in, c0, w, out + c0, mode == DW_FULL);
+      return;
+    }
+#endif
     group_3x3(op, &q, ring, in, c0, w, out + c0);
   } else {
     group_any(op, &q, ring, in, c0, w, toff, out + c0);
