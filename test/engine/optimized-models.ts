@@ -7,6 +7,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  ADD,
+  ADD_OPTIONS,
+  AVERAGE_POOL_2D,
+  CONV_2D,
+  DEPTHWISE_CONV_2D,
+  FULLY_CONNECTED,
+  MAX_POOL_2D,
+  MUL,
+  MUL_OPTIONS,
+  SAME,
+  SOFTMAX,
+  VALID,
   buildOneOpModel,
   int32Bytes,
   int8Bytes,
@@ -17,19 +29,6 @@ import {
 
 export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax' | 'add' | 'mul';
 export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax', 'add', 'mul'];
-
-const CONV_2D = 3,
-  DEPTHWISE_CONV_2D = 4,
-  FULLY_CONNECTED = 9,
-  MAX_POOL_2D = 17,
-  AVERAGE_POOL_2D = 1,
-  SOFTMAX = 25;
-const ADD = 0,
-  MUL = 18,
-  ADD_OPTIONS = 11,
-  MUL_OPTIONS = 21;
-const SAME = 0,
-  VALID = 1;
 
 /** mulberry32: small, seedable, the same on every Node. */
 export class Rng {
