@@ -12,7 +12,7 @@ import type { BenchResult } from '../../host/bench/result.ts';
 import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
 import type { GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { xsinfer } from '../cli.ts';
+import { lastJson, xsinfer } from '../cli.ts';
 
 const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
 const kws = path.join(mlperf, 'models', 'kws_ref_model.tflite');
@@ -46,13 +46,7 @@ function datasetFromGolden(goldenFile: string, dir: string): number[] {
 
 function bench(...args: string[]): { status: number | null; stderr: string; result?: GenericResult } {
   const r = xsinfer('bench', '--target', 'mps2-an500', '-n', '2', '--no-ops', '-o', tmp(), '--json', ...args);
-  let result: GenericResult | undefined;
-  try {
-    result = JSON.parse(r.last) as GenericResult;
-  } catch {
-    result = undefined;
-  }
-  return { status: r.status, stderr: r.stderr, result };
+  return { status: r.status, stderr: r.stderr, result: lastJson<GenericResult>(r) };
 }
 
 describe('generic app on QEMU', () => {
