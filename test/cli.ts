@@ -19,6 +19,34 @@ export function xsinfer(...args: string[]): CliResult {
   return xsinferIn(repoRoot, ...args);
 }
 
+/** Arguments written as a command line: the template's text splits at white space, each
+ * `${value}` is one argument as it is (a path with spaces stays whole). */
+export function argv(text: TemplateStringsArray, ...values: string[]): string[] {
+  const args: string[] = [];
+  text.forEach((part, i) => {
+    if ((i < values.length && /\S$/.test(part)) || (i > 0 && /^\S/.test(part)))
+      throw new Error(`argv: a \${…} must stand alone, not inside "${part}"`);
+    args.push(...part.split(/\s+/).filter((w) => w.length > 0));
+    if (i < values.length) args.push(values[i]!);
+  });
+  return args;
+}
+
+/** `xsinfer` with its arguments written as a command line (argv). */
+export function xsinferCmd(text: TemplateStringsArray, ...values: string[]): CliResult {
+  return xsinfer(...argv(text, ...values));
+}
+
+/** The --json document on the last stdout line; undefined when that line is no JSON (a run
+ * that failed before writing it). */
+export function lastJson<T>(r: CliResult): T | undefined {
+  try {
+    return JSON.parse(r.last) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The same from another working directory (where `./results` goes, relative paths). */
 export function xsinferIn(cwd: string, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xsinfer.js'), ...args], {
@@ -42,21 +70,8 @@ export function buildSize(target: Target): SizeReport {
  * target's manifest settings (`--manifest-platform`) on a QEMU target, results in outDir;
  * throws with stderr on failure. */
 export function benchWithPlatform(platform: Target, target: Target, outDir: string): BenchResult {
-  const r = xsinfer(
-    '--manifest-platform',
-    platform,
-    'bench',
-    '--target',
-    target,
-    '-n',
-    '1',
-    '-w',
-    '0',
-    '--no-ops',
-    '--json',
-    '-o',
-    outDir,
-  );
+  const r = xsinferCmd`--manifest-platform ${platform} bench --target ${target} -n 1 -w 0 --no-ops --json
+    -o ${outDir}`;
   if (r.status !== 0)
     throw new Error(`xsinfer bench on ${target} with ${platform}'s settings exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.last) as BenchResult;

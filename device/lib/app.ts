@@ -13,6 +13,19 @@ export interface AppResult {
   value: number; // dequantized: y for hello_world, the label's probability otherwise
 }
 
+/** An app's untimed check of a case's output and answer (App.check). */
+export type CaseCheck = (caseIndex: number, result: AppResult) => boolean;
+
+/** The check before setup(), or of a model opened without golden data: no case passes. */
+export const unchecked: CaseCheck = () => false;
+
+/** A prepared phase before setup() made it: throws "<app>: setup() first". */
+export function notSetUp(app: string): () => never {
+  return () => {
+    throw new Error(`${app}: setup() first`);
+  };
+}
+
 export interface App {
   /** Iteration i uses case i % cases. */
   readonly cases: number;
@@ -95,8 +108,8 @@ export interface OpenedModel {
   readonly inZeroPoint: number;
   readonly outScale: number;
   readonly outZeroPoint: number;
-  /** The check against "<data>/expected.i8" over `output`; null without `data`. */
-  readonly golden: Golden | null;
+  /** The check against "<data>/expected.i8" over `output`; `unchecked` without `data`. */
+  readonly check: CaseCheck;
 }
 
 /** `app`'s model `name` with `inputs` int8 input and `outputs` int8 output elements (else a
@@ -111,6 +124,7 @@ export function openModel(
 ): OpenedModel {
   const interp = new Interpreter(name, { kernels });
   const { input, output } = modelIo(app, name, interp, inputs, outputs);
+  const golden = data === undefined ? null : new Golden(data, output.data);
   return {
     interp,
     input: input.data,
@@ -119,6 +133,6 @@ export function openModel(
     inZeroPoint: input.zeroPoint,
     outScale: output.scale,
     outZeroPoint: output.zeroPoint,
-    golden: data === undefined ? null : new Golden(data, output.data),
+    check: golden === null ? unchecked : (caseIndex, result) => golden.check(caseIndex, result),
   };
 }

@@ -1,6 +1,8 @@
 // The pure-TypeScript twins of the native module "helpers" (native/bindings/helpers):
 // the element loops the apps write by hand, kept as the reference the helpers must equal
-// byte for byte (lib/helpers-selftest.ts). quantize.ts holds the scalar int8 mapping.
+// byte for byte (lib/helpers-selftest.ts). quantize.ts holds the scalar int8 mapping. A twin
+// with the native signature takes its type from the module's typings (types/helpers.d.ts).
+import type * as native from 'helpers';
 import { dequantizeI8, quantizeI8, roundHalfAway } from './quantize.ts';
 
 type Bytes = Int8Array | Uint8Array;
@@ -11,43 +13,20 @@ export function quantizeU8(x: number, scale: number, zeroPoint: number): number 
   return q < 0 ? 0 : q > 255 ? 255 : q | 0;
 }
 
-export function mapBytes(
-  dst: Bytes,
-  dstOffset: number,
-  src: Uint8Array,
-  srcOffset: number,
-  count: number,
-  table: Bytes,
-): void {
+export const mapBytes: typeof native.mapBytes = (dst, dstOffset, src, srcOffset, count, table) => {
   for (let i = 0; i < count; i++) dst[dstOffset + i] = table[src[srcOffset + i]];
-}
+};
 
-export function quantize(
-  dst: Bytes,
-  dstOffset: number,
-  src: Float32Array,
-  srcOffset: number,
-  count: number,
-  scale: number,
-  zeroPoint: number,
-): void {
+export const quantize: typeof native.quantize = (dst, dstOffset, src, srcOffset, count, scale, zeroPoint) => {
   const s = Math.fround(scale);
   const q = dst instanceof Int8Array ? quantizeI8 : quantizeU8;
   for (let i = 0; i < count; i++) dst[dstOffset + i] = q(src[srcOffset + i], s, zeroPoint);
-}
+};
 
-export function dequantize(
-  dst: Float32Array,
-  dstOffset: number,
-  src: Bytes,
-  srcOffset: number,
-  count: number,
-  scale: number,
-  zeroPoint: number,
-): void {
+export const dequantize: typeof native.dequantize = (dst, dstOffset, src, srcOffset, count, scale, zeroPoint) => {
   const s = Math.fround(scale);
   for (let i = 0; i < count; i++) dst[dstOffset + i] = dequantizeI8(src[srcOffset + i], s, zeroPoint);
-}
+};
 
 export function copyRing(dst: Int8Array, dstOffset: number, ring: Int8Array, start: number, count: number): void {
   for (let i = 0; i < count; i++) dst[dstOffset + i] = ring[(start + i) % ring.length];
@@ -58,7 +37,7 @@ function score(scores: Bytes, i: number, scale?: number, zeroPoint?: number): nu
 }
 
 /** The first maximum, raw or dequantized (mnist's RESPOND loop). */
-export function argmax(scores: Bytes, count = scores.length, scale?: number, zeroPoint?: number): number {
+export const argmax: typeof native.argmax = (scores, count = scores.length, scale, zeroPoint) => {
   let best = 0;
   let bestScore = score(scores, 0, scale, zeroPoint);
   for (let i = 1; i < count; i++) {
@@ -69,15 +48,15 @@ export function argmax(scores: Bytes, count = scores.length, scale?: number, zer
     }
   }
   return best;
-}
+};
 
 /** Indices by score, highest first, ties lower index first (Array.prototype.sort is stable). */
-export function topK(scores: Bytes, k: number, scale?: number, zeroPoint?: number): number[] {
+export const topK: typeof native.topK = (scores, k, scale, zeroPoint) => {
   const order: number[] = [];
   for (let i = 0; i < scores.length; i++) order.push(i);
   order.sort((a, b) => score(scores, b, scale, zeroPoint) - score(scores, a, scale, zeroPoint));
   return order.slice(0, k);
-}
+};
 
 /** prepareTopK's twin: each call dequantizes scores in float32 (a Float32Array's as they
  * are; into `all` when given) and ranks them into outIndex / outValue[0..k), highest first,
@@ -127,17 +106,17 @@ function dequantized(data: Bytes | Float32Array, i: number, scale: number, zeroP
 
 /** The float32 mean of the squared differences, summed in element order (generic's
  * anomaly score). The scale and zero point of a Float32Array are not used. */
-export function meanSquaredError(
-  a: Bytes | Float32Array,
-  aOffset: number,
-  b: Bytes | Float32Array,
-  bOffset: number,
-  count: number,
-  aScale: number,
-  aZeroPoint: number,
+export const meanSquaredError: typeof native.meanSquaredError = (
+  a,
+  aOffset,
+  b,
+  bOffset,
+  count,
+  aScale,
+  aZeroPoint,
   bScale = 1,
   bZeroPoint = 0,
-): number {
+) => {
   const sa = Math.fround(aScale);
   const sb = Math.fround(bScale);
   let sum = 0;
@@ -146,25 +125,25 @@ export function meanSquaredError(
     sum = Math.fround(sum + Math.fround(d * d));
   }
   return Math.fround(sum / count);
-}
+};
 
-export function image(
-  dst: Bytes,
-  dstOffset: number,
-  dstWidth: number,
-  dstHeight: number,
-  src: Uint8Array,
-  srcOffset: number,
-  srcStride: number,
-  x: number,
-  y: number,
-  width: number,
-  height: number,
-  table: Bytes,
-): void {
+export const image: typeof native.image = (
+  dst,
+  dstOffset,
+  dstWidth,
+  dstHeight,
+  src,
+  srcOffset,
+  srcStride,
+  x,
+  y,
+  width,
+  height,
+  table,
+) => {
   for (let oy = 0; oy < dstHeight; oy++) {
     const row = srcOffset + (y + Math.floor((oy * height) / dstHeight)) * srcStride + x;
     for (let ox = 0; ox < dstWidth; ox++)
       dst[dstOffset + oy * dstWidth + ox] = table[src[row + Math.floor((ox * width) / dstWidth)]];
   }
-}
+};

@@ -121,43 +121,22 @@ export async function runSession(opts: {
   if (opts.onRecord) session.on('record', opts.onRecord);
   try {
     const { info } = await session.hello({ timeoutMs: 10_000 });
-    if (opts.appUpload) {
+    // Uploads before the runs, in this order: app, model, input set.
+    const uploads = [
+      { kind: 'app', what: 'the app', upload: opts.appUpload },
+      { kind: 'model', what: 'the model', upload: opts.modelUpload },
+      { kind: 'inputs', what: 'the input set', upload: opts.inputsUpload },
+    ] as const;
+    for (const { kind, what, upload } of uploads) {
+      if (!upload) continue;
       try {
-        await sendImage(session, { kind: 'app', name: opts.appUpload.name, data: opts.appUpload.data });
+        await sendImage(session, { kind, name: upload.name, data: upload.data });
       } catch (err) {
         if (err instanceof SessionError && err.record)
           throw refusal(
             new XsinferError(
               'RUN_FAILED',
-              `the device refused the app ${opts.appUpload.name}: ${err.record.message} (${err.record.codeName})`,
-            ),
-          );
-        throw err;
-      }
-    }
-    if (opts.modelUpload) {
-      try {
-        await sendImage(session, { kind: 'model', name: opts.modelUpload.name, data: opts.modelUpload.data });
-      } catch (err) {
-        if (err instanceof SessionError && err.record)
-          throw refusal(
-            new XsinferError(
-              'RUN_FAILED',
-              `the device refused the model ${opts.modelUpload.name}: ${err.record.message} (${err.record.codeName})`,
-            ),
-          );
-        throw err;
-      }
-    }
-    if (opts.inputsUpload) {
-      try {
-        await sendImage(session, { kind: 'inputs', name: opts.inputsUpload.name, data: opts.inputsUpload.data });
-      } catch (err) {
-        if (err instanceof SessionError && err.record)
-          throw refusal(
-            new XsinferError(
-              'RUN_FAILED',
-              `the device refused the input set ${opts.inputsUpload.name}: ${err.record.message} (${err.record.codeName})`,
+              `the device refused ${what} ${upload.name}: ${err.record.message} (${err.record.codeName})`,
             ),
           );
         throw err;

@@ -48,12 +48,13 @@ export const RecordType = {
 } as const;
 export type RecordKind = keyof typeof RecordType;
 
-export const recordKindOf: ReadonlyMap<number, RecordKind> = new Map(
-  Object.entries(RecordType).map(([k, v]) => [v, k as RecordKind]),
-);
-export const commandKindOf: ReadonlyMap<number, CommandKind> = new Map(
-  Object.entries(CommandType).map(([k, v]) => [v, k as CommandKind]),
-);
+/** A code table read backwards: each code to its name. */
+function namesByCode<K extends string>(table: Readonly<Record<K, number>>): ReadonlyMap<number, K> {
+  return new Map(Object.entries<number>(table).map(([k, v]) => [v, k as K]));
+}
+
+export const recordKindOf = namesByCode(RecordType);
+export const commandKindOf = namesByCode(CommandType);
 
 /** Codes carried by `error` records. */
 export const ErrorCode = {
@@ -75,9 +76,7 @@ export const ErrorCode = {
   arenaTooSmall: 34,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
-export const errorCodeName: ReadonlyMap<number, ErrorCodeName> = new Map(
-  Object.entries(ErrorCode).map(([k, v]) => [v, k as ErrorCodeName]),
-);
+export const errorCodeName = namesByCode(ErrorCode);
 
 export const LogLevel = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 

@@ -53,9 +53,6 @@ function toNum(v: unknown, what: string): number {
 function num(o: Obj, key: string): number {
   return toNum(o[key], key);
 }
-function optNum(o: Obj, key: string): number | undefined {
-  return o[key] === undefined ? undefined : num(o, key);
-}
 function str(o: Obj, key: string): string {
   const v = o[key];
   if (typeof v !== 'string') throw new Invalid(`${key}: expected a string, got ${typeof v}`);
@@ -65,9 +62,6 @@ function bool(o: Obj, key: string): boolean {
   const v = o[key];
   if (typeof v !== 'boolean') throw new Invalid(`${key}: expected a boolean, got ${typeof v}`);
   return v;
-}
-function optBool(o: Obj, key: string): boolean | undefined {
-  return o[key] === undefined ? undefined : bool(o, key);
 }
 function obj(o: Obj, key: string): Obj {
   const v = o[key];
@@ -107,6 +101,20 @@ function extraKeys(o: Obj, known: readonly string[]): Record<string, unknown> | 
   return extra;
 }
 
+/** Each of `keys` that `o` has, read by `read`, set on `rec` (an absent key stays absent). */
+function setPresent<T extends object, K extends keyof T & string>(
+  rec: T,
+  o: Obj,
+  keys: readonly K[],
+  read: (o: Obj, key: string) => T[K],
+): void {
+  for (const k of keys) if (o[k] !== undefined) rec[k] = read(o, k);
+}
+/** A map with the four per-phase numbers (ticks or instructions). */
+function phaseTotals(o: Obj): PhaseTicks {
+  return { populate: num(o, 'populate'), invoke: num(o, 'invoke'), respond: num(o, 'respond'), total: num(o, 'total') };
+}
+
 function withExtra<T extends object>(rec: T, o: Obj, known: readonly string[]): T {
   const extra = extraKeys(o, known);
   return extra ? { ...rec, extra } : rec;
@@ -118,8 +126,7 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
       const t = obj(o, 'tick');
       const m = obj(o, 'mem');
       const tick: TickUnit = { unit: str(t, 'unit'), num: num(t, 'num'), den: num(t, 'den') };
-      const hz = optNum(t, 'hz');
-      if (hz !== undefined) tick.hz = hz;
+      setPresent(tick, t, ['hz'], num);
       const rec: InfoRecord = {
         kind: 'info',
         seq,
@@ -135,8 +142,7 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
         },
         maxFrame: num(o, 'maxFrame'),
       };
-      const cmd = optNum(o, 'cmd');
-      if (cmd !== undefined) rec.cmd = cmd;
+      setPresent(rec, o, ['cmd'], num);
       if (o.uart !== undefined) {
         const u = obj(o, 'uart');
         rec.uart = { baud: num(u, 'baud'), format: str(u, 'format') };
@@ -145,12 +151,8 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
     }
     case 'ack': {
       const rec: AckRecord = { kind: 'ack', seq, cmd: num(o, 'cmd'), type: num(o, 'type') };
-      const dup = optBool(o, 'duplicate');
-      if (dup !== undefined) rec.duplicate = dup;
-      const v = optNum(o, 'v');
-      if (v !== undefined) rec.v = v;
-      const maxFrame = optNum(o, 'maxFrame');
-      if (maxFrame !== undefined) rec.maxFrame = maxFrame;
+      setPresent(rec, o, ['duplicate'], bool);
+      setPresent(rec, o, ['v', 'maxFrame'], num);
       return withExtra(rec, o, ['cmd', 'type', 'duplicate', 'v', 'maxFrame']);
     }
     case 'error': {
@@ -162,32 +164,21 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
         codeName: errorCodeName.get(code) ?? 'unknown',
         message: str(o, 'message'),
       };
-      const cmd = optNum(o, 'cmd');
-      if (cmd !== undefined) rec.cmd = cmd;
-      const type = optNum(o, 'type');
-      if (type !== undefined) rec.type = type;
+      setPresent(rec, o, ['cmd', 'type'], num);
       return withExtra(rec, o, ['code', 'message', 'cmd', 'type']);
     }
     case 'log':
       return withExtra({ kind: 'log', seq, level: num(o, 'level'), text: str(o, 'text') }, o, ['level', 'text']);
     case 'iter': {
-      const t = obj(o, 'ticks');
-      const ticks: PhaseTicks = {
-        populate: num(t, 'populate'),
-        invoke: num(t, 'invoke'),
-        respond: num(t, 'respond'),
-        total: num(t, 'total'),
-      };
       const rec: IterRecord = {
         kind: 'iter',
         seq,
         run: num(o, 'run'),
         i: num(o, 'i'),
         warmup: bool(o, 'warmup'),
-        ticks,
+        ticks: phaseTotals(obj(o, 'ticks')),
       };
-      const correct = optBool(o, 'correct');
-      if (correct !== undefined) rec.correct = correct;
+      setPresent(rec, o, ['correct'], bool);
       if (o.result !== undefined) rec.result = o.result;
       if (o.counters !== undefined) {
         const c = obj(o, 'counters');
@@ -204,15 +195,7 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
           total: phase('total'),
         };
       }
-      if (o.instr !== undefined) {
-        const n = obj(o, 'instr');
-        rec.instr = {
-          populate: num(n, 'populate'),
-          invoke: num(n, 'invoke'),
-          respond: num(n, 'respond'),
-          total: num(n, 'total'),
-        };
-      }
+      if (o.instr !== undefined) rec.instr = phaseTotals(obj(o, 'instr'));
       const io = optIo(o);
       if (io !== undefined) rec.io = io;
       return withExtra(rec, o, ['run', 'i', 'warmup', 'ticks', 'correct', 'result', 'counters', 'instr', 'io']);
@@ -288,13 +271,9 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
         offset: num(o, 'offset'),
         data,
       };
-      const output = optNum(o, 'output');
-      if (output !== undefined) rec.output = output;
-      const op = optNum(o, 'op');
-      if (op !== undefined) rec.op = op;
-      const k = optNum(o, 'k');
-      if (k !== undefined) rec.k = k;
-      if ((output === undefined) === (op === undefined)) throw new Invalid('exactly one of output and op expected');
+      setPresent(rec, o, ['output', 'op', 'k'], num);
+      if ((rec.output === undefined) === (rec.op === undefined))
+        throw new Invalid('exactly one of output and op expected');
       return withExtra(rec, o, ['invoke', 'output', 'op', 'k', 'type', 'size', 'offset', 'data']);
     }
     case 'user':
@@ -313,10 +292,8 @@ function decodeKnown(kind: string, seq: number, o: Obj): DeviceRecord {
         rec.pieceSeq = num(o, 'seq');
         rec.data = str(o, 'data');
         rec.last = bool(o, 'last');
-        const truncated = optBool(o, 'truncated');
-        if (truncated !== undefined) rec.truncated = truncated;
-        for (const k of ['quantum', 'origin', 'poolBytes', 'poolPeak'] as const)
-          if (o[k] !== undefined) rec[k] = num(o, k);
+        setPresent(rec, o, ['truncated'], bool);
+        setPresent(rec, o, ['quantum', 'origin', 'poolBytes', 'poolPeak'], num);
       }
       return withExtra(rec, o, [
         'run',

@@ -72,14 +72,18 @@ export function portOption(value: string): string {
   );
 }
 
+/** What is at `where`; FILE_ERROR "no such <noun>" when nothing is. */
+function statOf(what: string, where: string, noun: 'file' | 'directory'): fs.Stats {
+  try {
+    return fs.statSync(where);
+  } catch {
+    throw new XsinferError('FILE_ERROR', `${what} ${where}: no such ${noun}`);
+  }
+}
+
 /** An input file that must exist and be a regular file: FILE_ERROR naming it otherwise. */
 export function inputFile(what: string, file: string): string {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new XsinferError('FILE_ERROR', `${what} ${file}: no such file`);
-  }
+  const stat = statOf(what, file, 'file');
   if (stat.isDirectory()) throw new XsinferError('FILE_ERROR', `${what} ${file}: is a directory, not a file`);
   if (!stat.isFile()) throw new XsinferError('FILE_ERROR', `${what} ${file}: not a regular file`);
   return file;
@@ -87,13 +91,8 @@ export function inputFile(what: string, file: string): string {
 
 /** An input directory that must exist. */
 export function inputDir(what: string, dir: string): string {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    throw new XsinferError('FILE_ERROR', `${what} ${dir}: no such directory`);
-  }
-  if (!stat.isDirectory()) throw new XsinferError('FILE_ERROR', `${what} ${dir}: is a file, not a directory`);
+  if (!statOf(what, dir, 'directory').isDirectory())
+    throw new XsinferError('FILE_ERROR', `${what} ${dir}: is a file, not a directory`);
   return dir;
 }
 

@@ -34,62 +34,47 @@ export interface GoldenModel {
 
 type Json = Record<string, unknown>;
 
+/** A golden dtype's elements; the 64-bit ones hold BigInts. */
+interface Elements extends ArrayLike<number | bigint> {
+  readonly buffer: ArrayBufferLike;
+  [index: number]: number | bigint;
+}
+interface ElementsOf {
+  new (length: number): Elements;
+  new (buffer: ArrayBufferLike, offset: number, length: number): Elements;
+  readonly BYTES_PER_ELEMENT: number;
+}
+const ARRAY_OF: Readonly<Record<string, ElementsOf>> = {
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+};
+
+function arrayOf(dtype: string, what: 'encode' | 'decode'): ElementsOf {
+  const array = Object.hasOwn(ARRAY_OF, dtype) ? ARRAY_OF[dtype] : undefined;
+  if (!array) throw new XsinferError('BAD_ARGUMENT', `cannot ${what} dtype ${dtype}`);
+  return array;
+}
+
 export function encodeValues(dtype: string, values: number[]): Buffer {
-  const n = values.length;
-  switch (dtype) {
-    case 'int8':
-      return Buffer.from(Int8Array.from(values).buffer);
-    case 'uint8':
-      return Buffer.from(Uint8Array.from(values).buffer);
-    case 'int16':
-      return Buffer.from(Int16Array.from(values).buffer);
-    case 'uint16':
-      return Buffer.from(Uint16Array.from(values).buffer);
-    case 'int32':
-      return Buffer.from(Int32Array.from(values).buffer);
-    case 'uint32':
-      return Buffer.from(Uint32Array.from(values).buffer);
-    case 'float32':
-      return Buffer.from(Float32Array.from(values).buffer);
-    case 'int64': {
-      const a = new BigInt64Array(n);
-      values.forEach((v, i) => (a[i] = BigInt(v)));
-      return Buffer.from(a.buffer);
-    }
-    case 'uint64': {
-      const a = new BigUint64Array(n);
-      values.forEach((v, i) => (a[i] = BigInt(v)));
-      return Buffer.from(a.buffer);
-    }
-    default:
-      throw new XsinferError('BAD_ARGUMENT', `cannot encode dtype ${dtype}`);
-  }
+  const array = arrayOf(dtype, 'encode');
+  const big = array === BigInt64Array || array === BigUint64Array;
+  const a = new array(values.length);
+  values.forEach((v, i) => (a[i] = big ? BigInt(v) : v));
+  return Buffer.from(a.buffer);
 }
 
 export function decodeValues(dtype: string, bytes: Buffer): number[] {
+  const array = arrayOf(dtype, 'decode');
   const copy = Uint8Array.from(bytes).buffer; // aligned copy for the typed views
-  switch (dtype) {
-    case 'int8':
-      return Array.from(new Int8Array(copy));
-    case 'uint8':
-      return Array.from(new Uint8Array(copy));
-    case 'int16':
-      return Array.from(new Int16Array(copy, 0, bytes.length >> 1));
-    case 'uint16':
-      return Array.from(new Uint16Array(copy, 0, bytes.length >> 1));
-    case 'int32':
-      return Array.from(new Int32Array(copy, 0, bytes.length >> 2));
-    case 'uint32':
-      return Array.from(new Uint32Array(copy, 0, bytes.length >> 2));
-    case 'float32':
-      return Array.from(new Float32Array(copy, 0, bytes.length >> 2));
-    case 'int64':
-      return Array.from(new BigInt64Array(copy, 0, bytes.length >> 3), (v) => Number(v));
-    case 'uint64':
-      return Array.from(new BigUint64Array(copy, 0, bytes.length >> 3), (v) => Number(v));
-    default:
-      throw new XsinferError('BAD_ARGUMENT', `cannot decode dtype ${dtype}`);
-  }
+  const view = new array(copy, 0, Math.floor(bytes.length / array.BYTES_PER_ELEMENT));
+  return Array.from(view, (v) => Number(v));
 }
 
 /** int16 PCM samples of a 44-byte-header RIFF wav. */

@@ -159,29 +159,28 @@ class Table {
   has(id: number): boolean {
     return this.off(id) !== 0;
   }
-  u8(id: number, def = 0): number {
+  /** Field `id` read at its place in the table, or `def` when the table leaves it out. */
+  private scalar(id: number, def: number, read: (at: number) => number): number {
     const o = this.off(id);
-    return o ? this.r.u8(this.pos + o) : def;
+    return o ? read(this.pos + o) : def;
+  }
+  u8(id: number, def = 0): number {
+    return this.scalar(id, def, (at) => this.r.u8(at));
   }
   i8(id: number, def = 0): number {
-    const o = this.off(id);
-    return o ? this.r.i8(this.pos + o) : def;
+    return this.scalar(id, def, (at) => this.r.i8(at));
   }
   i32(id: number, def = 0): number {
-    const o = this.off(id);
-    return o ? this.r.i32(this.pos + o) : def;
+    return this.scalar(id, def, (at) => this.r.i32(at));
   }
   u32(id: number, def = 0): number {
-    const o = this.off(id);
-    return o ? this.r.u32(this.pos + o) : def;
+    return this.scalar(id, def, (at) => this.r.u32(at));
   }
   u64(id: number, def = 0): number {
-    const o = this.off(id);
-    return o ? this.r.u64(this.pos + o) : def;
+    return this.scalar(id, def, (at) => this.r.u64(at));
   }
   f32(id: number, def = 0): number {
-    const o = this.off(id);
-    return o ? this.r.f32(this.pos + o) : def;
+    return this.scalar(id, def, (at) => this.r.f32(at));
   }
   private target(id: number): number | null {
     const o = this.off(id);

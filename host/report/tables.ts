@@ -453,36 +453,24 @@ function microSection(result: BenchResult, u: UnitInfo): Section {
         : []),
     ],
   };
-  const rows: string[][] = [];
   const per = (v: number, n: number) => (n > 0 ? fmt(v / n) : 'n/a');
-  const helped = (v: number | undefined, n: number) => (v === undefined ? ['n/a', 'n/a'] : [fmt(v), per(v, n)]);
-  for (const f of m.fillInput) {
-    rows.push([
-      'fill input tensor',
-      `${fmt(f.bytes)} byte${f.bytes === 1 ? '' : 's'}`,
-      fmt(f.js),
-      fmt(f.c),
-      fmtSigned(f.js - f.c),
-      fmtRatio(f.c > 0 ? f.js / f.c : NaN),
-      per(f.js, f.bytes),
-      per(f.c, f.bytes),
-      ...helped(f.helpers, f.bytes),
-    ]);
-  }
+  /** A building block over `n` elements: JS, C, their difference and ratio, each per element, JS + helpers. */
+  const block = (what: string, size: string, n: number, js: number, c: number, helpers: number | undefined) => [
+    what,
+    size,
+    fmt(js),
+    fmt(c),
+    fmtSigned(js - c),
+    fmtRatio(c > 0 ? js / c : NaN),
+    per(js, n),
+    per(c, n),
+    ...(helpers === undefined ? ['n/a', 'n/a'] : [fmt(helpers), per(helpers, n)]),
+  ];
+  const rows: string[][] = m.fillInput.map((f) =>
+    block('fill input tensor', `${fmt(f.bytes)} byte${f.bytes === 1 ? '' : 's'}`, f.bytes, f.js, f.c, f.helpers),
+  );
   const breaks = m.fillInput.length && m.argmax.length ? [rows.length] : [];
-  for (const a of m.argmax) {
-    rows.push([
-      'arg-max',
-      `${fmt(a.n)} values`,
-      fmt(a.js),
-      fmt(a.c),
-      fmtSigned(a.js - a.c),
-      fmtRatio(a.c > 0 ? a.js / a.c : NaN),
-      per(a.js, a.n),
-      per(a.c, a.n),
-      ...helped(a.helpers, a.n),
-    ]);
-  }
+  for (const a of m.argmax) rows.push(block('arg-max', `${fmt(a.n)} values`, a.n, a.js, a.c, a.helpers));
   const constructLabel: Record<string, string> = {
     jsCall: 'call of an empty JS function',
     closureCall: 'call of a closure returning a captured local',

@@ -12,8 +12,8 @@ import type { BenchResult } from '../../host/bench/result.ts';
 import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
 import type { GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { xsinfer } from '../cli.ts';
-import { buildModel, float32Bytes } from '../engine/tflite-builder.ts';
+import { lastJson, xsinfer } from '../cli.ts';
+import { FULLY_CONNECTED, FULLY_CONNECTED_OPTIONS, NONE, buildModel, float32Bytes } from '../engine/tflite-builder.ts';
 
 const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
 const kws = path.join(mlperf, 'models', 'kws_ref_model.tflite');
@@ -47,13 +47,7 @@ function datasetFromGolden(goldenFile: string, dir: string): number[] {
 
 function bench(...args: string[]): { status: number | null; stderr: string; result?: GenericResult } {
   const r = xsinfer('bench', '--target', 'mps2-an500', '-n', '2', '--no-ops', '-o', tmp(), '--json', ...args);
-  let result: GenericResult | undefined;
-  try {
-    result = JSON.parse(r.last) as GenericResult;
-  } catch {
-    result = undefined;
-  }
-  return { status: r.status, stderr: r.stderr, result };
+  return { status: r.status, stderr: r.stderr, result: lastJson<GenericResult>(r) };
 }
 
 describe('generic app on QEMU', () => {
@@ -141,7 +135,12 @@ function floatClassifier(): string {
     ],
     inputs: [0],
     outputs: [3],
-    op: { builtin: 9, inputs: [0, 1, 2], outputs: [3], options: { type: 8, fields: [[0, 'i8', 0]] } },
+    op: {
+      builtin: FULLY_CONNECTED,
+      inputs: [0, 1, 2],
+      outputs: [3],
+      options: { type: FULLY_CONNECTED_OPTIONS, fields: [[0, 'i8', NONE]] },
+    },
   });
   const file = path.join(tmp(), 'float_fc.tflite');
   fs.writeFileSync(file, model);

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
 import type { GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { xsinfer } from '../cli.ts';
+import { argv, lastJson, xsinfer } from '../cli.ts';
 
 const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
 const models: { model: string; kind: string }[] = [
@@ -30,39 +30,16 @@ type GenericResult = BenchResult & { generic: GenericComparison[] };
 /** `bench` of one MLPerf model on its golden inputs: the generic app, one case, one
  * iteration without warm-up, the optimized kernels, no per-op profile, results into `out`. */
 function benchArgs(target: string, model: string, out: string): string[] {
-  return [
-    'bench',
-    '--target',
-    target,
-    '--model',
-    path.join(mlperf, 'models', `${model}.tflite`),
-    '--inputs',
-    path.join(mlperf, 'golden', `${model}.json`),
-    '--cases',
-    '1',
-    '-n',
-    '1',
-    '-w',
-    '0',
-    '-k',
-    'optimized',
-    '--no-ops',
-    '-o',
-    out,
-  ];
+  const inputs = path.join(mlperf, 'golden', `${model}.json`);
+  return argv`bench --target ${target} --model ${path.join(mlperf, 'models', `${model}.tflite`)} --inputs ${inputs}
+    --cases 1 -n 1 -w 0 -k optimized --no-ops -o ${out}`;
 }
 
 function bench(model: string, ...extra: string[]): { status: number | null; stderr: string; result?: GenericResult } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-models-'));
   try {
     const r = xsinfer(...extra, ...benchArgs('mps2-an500', model, out), '--json');
-    let result: GenericResult | undefined;
-    try {
-      result = JSON.parse(r.last) as GenericResult;
-    } catch {
-      result = undefined;
-    }
-    return { status: r.status, stderr: r.stderr, result };
+    return { status: r.status, stderr: r.stderr, result: lastJson<GenericResult>(r) };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { collectRuns } from '../../host/bench/collect.ts';
 import { readRecording, replayRecording } from '../../host/bridge/recording.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinferCmd } from '../cli.ts';
 
 const STEPS = 199;
 const stepMs = (k: number) => 20 * k + 30;
@@ -30,25 +30,8 @@ describe('manifest config in JS and C', () => {
         }),
       );
       const out = path.join(dir, 'out');
-      const r = xsinfer(
-        '--manifest',
-        manifest,
-        'bench',
-        '--target',
-        'host',
-        '--apps',
-        'micro_speech_stream',
-        '-k',
-        'reference',
-        '-n',
-        String(STEPS),
-        '-w',
-        '0',
-        '--no-ops',
-        '--json',
-        '-o',
-        out,
-      );
+      const r = xsinferCmd`--manifest ${manifest} bench --target host --apps micro_speech_stream -k reference
+        -n ${String(STEPS)} -w 0 --no-ops --json -o ${out}`;
       expect(r.status, r.stderr).toBe(0);
       const runs = collectRuns(replayRecording(readRecording(path.join(out, 'recording.xsirec'))).records).filter((x) =>
         x.app.startsWith('micro_speech_stream'),

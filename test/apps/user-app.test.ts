@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
 import type { GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 
 describe('a user app scaffolded outside the repository', () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-user-'));
@@ -75,34 +75,16 @@ describe('a user app scaffolded outside the repository', () => {
   });
 
   function benchApp(app: string): BenchResult & { generic: GenericComparison[] } {
-    const r = xsinfer(
-      'bench',
-      '--app',
-      app,
-      '-n',
-      '2',
-      '-w',
-      '0',
-      '-k',
-      'optimized',
-      '--no-ops',
-      '-o',
-      path.join(parent, `out-${path.basename(app)}`),
-      '--json',
-    );
+    const out = path.join(parent, `out-${path.basename(app)}`);
+    const r = xsinferCmd`bench --app ${app} -n 2 -w 0 -k optimized --no-ops -o ${out} --json`;
     expect(r.status, r.stderr).toBe(0);
     return JSON.parse(r.last) as BenchResult & { generic: GenericComparison[] };
   }
 
   it('new --model ad01 makes an anomaly app (kind from the model, golden outputs found): checked, JS = C', () => {
     const app = path.join(parent, 'my-anomaly');
-    const r = xsinfer(
-      'new',
-      app,
-      '--model',
-      path.join(repoRoot, 'testdata', 'mlperf', 'models', 'ad01_int8.tflite'),
-      '--json',
-    );
+    const model = path.join(repoRoot, 'testdata', 'mlperf', 'models', 'ad01_int8.tflite');
+    const r = xsinferCmd`new ${app} --model ${model} --json`;
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.last)).toMatchObject({ kind: 'anomaly' });
     expect(fs.readFileSync(path.join(app, 'main.ts'), 'utf8')).toMatch(/mean squared error/);
@@ -117,15 +99,8 @@ describe('a user app scaffolded outside the repository', () => {
 
   it('new --kind regression on a float32 model writes generated inputs; its answers equal the generic C app', () => {
     const app = path.join(parent, 'my-regression');
-    const r = xsinfer(
-      'new',
-      app,
-      '--model',
-      path.join(repoRoot, 'testdata', 'models', 'hello_world_float.tflite'),
-      '--kind',
-      'regression',
-      '--json',
-    );
+    const model = path.join(repoRoot, 'testdata', 'models', 'hello_world_float.tflite');
+    const r = xsinferCmd`new ${app} --model ${model} --kind regression --json`;
     expect(r.status, r.stderr).toBe(0);
     const { files } = JSON.parse(r.last) as { files: string[] };
     expect(files).toEqual(expect.arrayContaining(['inputs/in_0.bin', 'inputs/in_3.bin', 'hello_world_float.tflite']));

@@ -5,25 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 
 describe('xsinfer bench', () => {
   it('measures JS and C per phase on QEMU, proves no I/O in timed regions, and replays from the recording', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-bench-'));
-    const r = xsinfer(
-      'bench',
-      '--target',
-      'mps2-an500',
-      '--apps',
-      'hello_world,mnist',
-      '--kernels',
-      'reference',
-      '-n',
-      '3',
-      '-o',
-      out,
-      '--json',
-    );
+    const r = xsinferCmd`bench --target mps2-an500 --apps hello_world,mnist --kernels reference -n 3
+      -o ${out} --json`;
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.last) as BenchResult;
     expect(result.unit).toBe('instr');

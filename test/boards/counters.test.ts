@@ -10,30 +10,15 @@ import { describe, expect, it } from 'vitest';
 import type { IterRecord } from '../../host/bridge/protocol.ts';
 import { readRecording, replayRecording } from '../../host/bridge/recording.ts';
 import { programPath } from '../../host/build/firmware.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 import { fixtureResult } from '../report/fixture.ts';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-counters-'));
 
 describe('counted runs on the host target (software counter source)', () => {
   const dir = path.join(out, 'host');
-  const r = xsinfer(
-    'bench',
-    '--target',
-    'host',
-    '--apps',
-    'hello_world,mnist',
-    '--kernels',
-    'reference',
-    '-n',
-    '3',
-    '-w',
-    '1',
-    '--counters',
-    '--out',
-    dir,
-    '--json',
-  );
+  const r = xsinferCmd`bench --target host --apps hello_world,mnist --kernels reference -n 3 -w 1 --counters
+    --out ${dir} --json`;
 
   it('every iteration of every app run carries counters and derived instructions', () => {
     expect(r.status, r.stderr).toBe(0);
@@ -88,15 +73,8 @@ describe('counted runs on the host target (software counter source)', () => {
     const qemuFile = path.join(out, 'qemu-result.json');
     fs.writeFileSync(qemuFile, JSON.stringify(qemu));
     const mnistC = qemu.runs.find((x) => x.app === 'mnist' && x.impl === 'c' && x.kernels === 'reference')!;
-    const rep = xsinfer(
-      'report',
-      path.join(dir, 'recording.xsirec'),
-      '--qemu',
-      qemuFile,
-      '--out',
-      path.join(out, 'rep'),
-      '--json',
-    );
+    const recording = path.join(dir, 'recording.xsirec');
+    const rep = xsinferCmd`report ${recording} --qemu ${qemuFile} --out ${path.join(out, 'rep')} --json`;
     expect(rep.status, rep.stderr).toBe(0);
     const result = JSON.parse(rep.last);
     expect(result.qemu.target).toBe(qemu.target);
@@ -114,24 +92,8 @@ describe('counted runs on the host target (software counter source)', () => {
 describe('QEMU has no counters', () => {
   it('a counted bench on mps2-an500 runs as usual, without counters or their section', () => {
     const dir = path.join(out, 'qemu');
-    const r = xsinfer(
-      'bench',
-      '--apps',
-      'hello_world',
-      '--impl',
-      'c',
-      '--kernels',
-      'reference',
-      '-n',
-      '2',
-      '-w',
-      '0',
-      '--no-ops',
-      '--counters',
-      '--out',
-      dir,
-      '--json',
-    );
+    const r = xsinferCmd`bench --apps hello_world --impl c --kernels reference -n 2 -w 0 --no-ops --counters
+      --out ${dir} --json`;
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.last);
     expect(result.runs[0].correct).toBe(true);

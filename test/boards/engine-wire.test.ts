@@ -14,7 +14,7 @@ import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
 import { dataDir } from '../../host/data.ts';
 import { sendImage } from '../../host/deploy/deploy.ts';
 import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 import { mainFirmwareOnPty } from '../qemu-pty.ts';
 
 let qemu: ChildProcess;
@@ -129,18 +129,7 @@ describe('engine sessions on the board (QEMU UART on a pty)', () => {
       ] as const) {
         const wire = xsinfer('verify', '--port', pty, '--data', data, '-m', models, '-k', kernels, '--json');
         expect(wire.status, wire.stderr).toBe(0);
-        const program = xsinfer(
-          'verify',
-          '--target',
-          'mps2-an500',
-          '--data',
-          data,
-          '-m',
-          models,
-          '-k',
-          kernels,
-          '--json',
-        );
+        const program = xsinferCmd`verify --target mps2-an500 --data ${data} -m ${models} -k ${kernels} --json`;
         expect(program.status, program.stderr).toBe(0);
         const w = JSON.parse(wire.last) as Verify;
         expect(w.ok).toBe(true);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../host/data.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 import { mainFirmwareOnPty } from '../qemu-pty.ts';
 
 let qemu: ChildProcess;
@@ -42,22 +42,7 @@ describe('device commands over --port (QEMU UART on a pty)', () => {
 
   it('bench: the matrix and its report, and the board still runs', () => {
     const dir = path.join(out, 'bench');
-    const r = xsinfer(
-      'bench',
-      '--port',
-      pty,
-      '--apps',
-      'hello_world',
-      '--kernels',
-      'reference',
-      '-n',
-      '2',
-      '-w',
-      '0',
-      '--out',
-      dir,
-      '--json',
-    );
+    const r = xsinferCmd`bench --port ${pty} --apps hello_world --kernels reference -n 2 -w 0 --out ${dir} --json`;
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.last);
     expect(

@@ -17,7 +17,7 @@ import { buildAppArchive } from '../../host/deploy/build-app.ts';
 import { deploy, openDeployLink, sendImage } from '../../host/deploy/deploy.ts';
 import { exec } from '../../host/exec.ts';
 import { boardStatePath, keepBoard, type BoardState } from '../../host/run/board-session.ts';
-import { appRoot, changedApp, labels, runJs, refusal } from './fixtures.ts';
+import { appRoot, changedApp, labels, runJs, refusal, resetLogs } from './fixtures.ts';
 
 const target = 'mps2-an500' as const;
 const base = path.join(buildDirFor(target), 'gen', 'xs_archive.xsa');
@@ -158,11 +158,7 @@ describe('deploy to a running QEMU board', () => {
   });
 
   it('starts the deployed app again after a reset', async () => {
-    const from = session.records.length;
-    expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
-    await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
-    await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
-    const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
+    const logs = await resetLogs(session);
     expect(logs).toContain('app slot: mnist_v2 started (apps/mnist_v2/main)');
     expect(labels(await runJs(session, 'deployed', 3))).toEqual([1, 2, 3]);
     expect(labels(await runJs(session, 'mnist', 2))).toEqual([0, 1]);

@@ -4,10 +4,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { repoRoot } from '../../host/paths.ts';
 import { connectDevice, type DeviceConnection } from '../../host/bench/device.ts';
 import { DeviceSession, SessionError } from '../../host/bridge/session.ts';
-import type { DeviceRecord, IterRecord } from '../../host/bridge/protocol.ts';
+import type { DeviceRecord, DoneRecord, IterRecord, UserRecord } from '../../host/bridge/protocol.ts';
 
 export function appRoot(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-deploy-test-'));
@@ -62,6 +63,36 @@ export async function runJs(session: DeviceSession, app: string, iterations: num
     errors: recs.flatMap((r) => (r.kind === 'error' ? [r.message] : r.kind === 'log' && r.level >= 3 ? [r.text] : [])),
     status: done.kind === 'done' ? done.status : -1,
   };
+}
+
+/** A self-test app (one JS iteration) on a freshly booted board: its `done` record and the
+ * `user` records it sent (what each probe or comparison found); the board is closed after. */
+export async function runSelftestApp(
+  target: 'mps2-an500' | 'host',
+  app: string,
+): Promise<{ done: DoneRecord; users: UserRecord[] }> {
+  const board = await bootBoard(target);
+  try {
+    const { session } = board;
+    const from = session.records.length;
+    await session.command({ kind: 'run', app, impl: 'js', iterations: 1, warmup: 0 }, { timeoutMs: 10_000 });
+    const done = (await session.waitFor((r: DeviceRecord) => r.kind === 'done', 300_000, from)) as DoneRecord;
+    const users = session.records.slice(from).filter((r): r is UserRecord => r.kind === 'user');
+    return { done, users };
+  } finally {
+    await closeBoard(board);
+  }
+}
+
+/** Resets the board (the reset acked, the new boot's info record seen) and says hello again:
+ * the device's log lines from the reset on. */
+export async function resetLogs(session: DeviceSession): Promise<string[]> {
+  const from = session.records.length;
+  expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
+  const boot = await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
+  expect(boot.kind).toBe('info');
+  await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
+  return session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
 }
 
 export const labels = (o: RunOutcome): number[] => o.iters.map((i) => (i.result as { label: number }).label);

@@ -24,18 +24,17 @@ describe.each(['mps2-an500', 'host'] as const)('flash slots on %s', (target) => 
 });
 
 describe('flash slots on mps2-an500 (QEMU)', () => {
-  it('fault on a plain store: only board_flash_* opens them', async () => {
-    const run = await runProgram({ target: 'mps2-an500', program: 'flash-check', args: ['write-slot'] });
+  it.each([
+    ['fault on a plain store: only board_flash_* opens them', 'write-slot', '003c0000'],
+    [
+      'fault on a plain store to the lowest slot too (the MPU region starts below it, subregions off)',
+      'write-slot-app',
+      '00340000',
+    ],
+  ])('%s', async (_title, check, address) => {
+    const run = await runProgram({ target: 'mps2-an500', program: 'flash-check', args: [check] });
     const text = run.output.toString();
-    expect(text).toMatch(/\*\*\* MemManage fault: .*MMFAR=003c0000/);
-    expect(text).not.toContain('did not fault');
-    expect(run.exitCode).toBe(70);
-  });
-
-  it('fault on a plain store to the lowest slot too (the MPU region starts below it, subregions off)', async () => {
-    const run = await runProgram({ target: 'mps2-an500', program: 'flash-check', args: ['write-slot-app'] });
-    const text = run.output.toString();
-    expect(text).toMatch(/\*\*\* MemManage fault: .*MMFAR=00340000/);
+    expect(text).toMatch(new RegExp(`\\*\\*\\* MemManage fault: .*MMFAR=${address}`));
     expect(text).not.toContain('did not fault');
     expect(run.exitCode).toBe(70);
   });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSession } from '../../host/bridge/session.ts';
 import { dataDir } from '../../host/data.ts';
 import { deploy, sendImage } from '../../host/deploy/deploy.ts';
-import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board } from './fixtures.ts';
+import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board, resetLogs } from './fixtures.ts';
 
 const vww = new Uint8Array(fs.readFileSync(path.join(dataDir(), 'mlperf', 'models', 'vww_96_int8.tflite')));
 const hello = new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', 'hello_world_int8.tflite')));
@@ -40,11 +40,7 @@ describe.each(['mps2-an500', 'host'] as const)('a model larger than one slot on 
   it.runIf(target === 'mps2-an500')(
     'comes back after a reset',
     async () => {
-      const from = session.records.length;
-      expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
-      await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
-      await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
-      const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
+      const logs = await resetLogs(session);
       expect(logs).toContain('model slot: vww_96_int8 (333288 bytes) published as upload/model (slot AB, sequence 1)');
       expect(logs.filter((l) => l.includes('ignored'))).toEqual([]);
     },

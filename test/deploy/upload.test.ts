@@ -13,7 +13,7 @@ import { crc32 } from '../../host/bridge/crc32.ts';
 import type { DeviceSession } from '../../host/bridge/session.ts';
 import { dataDir } from '../../host/data.ts';
 import { deploy, sendImage } from '../../host/deploy/deploy.ts';
-import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board, refusal } from './fixtures.ts';
+import { appRoot, bootBoard, changedApp, closeBoard, runJs, type Board, refusal, resetLogs } from './fixtures.ts';
 
 const model = (name: string) => new Uint8Array(fs.readFileSync(path.join(dataDir(), 'models', name)));
 
@@ -137,12 +137,7 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
       data: model('hello_world_int8.tflite'),
     });
     expect(sent.ack.extra).toMatchObject({ slot: 'A' }); // back to A: slot B holds mnist, the older one now
-    const from = session.records.length;
-    expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
-    const boot = await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
-    expect(boot.kind).toBe('info');
-    await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
-    const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
+    const logs = await resetLogs(session);
     // Both model slots are valid (mnist in B, sequence 2): the newer one, hello_world, wins.
     expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as upload/model (slot A, sequence 3)');
     expect(logs).toContain('app slot: slot_hello started (apps/slot_hello/main)');
@@ -169,11 +164,7 @@ describe.each(['mps2-an500', 'host'] as const)('model upload on %s', (target) =>
     expect(run.errors).toEqual([]);
     expect(run.iters.map((i) => i.correct)).toEqual([true, true, true]);
 
-    const from = session.records.length;
-    expect(await session.reset({ timeoutMs: 10_000 })).toBe('acked');
-    await session.waitFor((r) => r.kind === 'info' && r.cmd === undefined, 30_000, from);
-    await session.hello({ maxFrame: 4096, timeoutMs: 15_000 });
-    const logs = session.records.slice(from).flatMap((r) => (r.kind === 'log' ? [r.text] : []));
+    const logs = await resetLogs(session);
     expect(logs).toContain('model slot B ignored: incomplete (a write was interrupted)');
     expect(logs).toContain('model slot: hello_world_int8 (2704 bytes) published as upload/model (slot A, sequence 3)');
     run = await runJs(session, 'slot_hello', 3);

@@ -11,6 +11,17 @@ import { dataDir } from '../../host/data.ts';
 import { verify } from '../../host/engine/verify.ts';
 import { repoRoot } from '../../host/paths.ts';
 import {
+  AVERAGE_POOL_2D,
+  CONV_2D,
+  DEPTHWISE_CONV_2D,
+  MAX_POOL_2D,
+  NONE,
+  RELU,
+  RELU6,
+  RELU_N1_TO_1,
+  SAME,
+  TANH,
+  VALID,
   buildOneOpModel,
   float32Bytes,
   int32Bytes,
@@ -46,18 +57,6 @@ function run(args: string[], input = ''): { status: number | null; out: string }
 }
 
 // ---- synthetic one-op models ----
-
-const CONV_2D = 3,
-  DEPTHWISE_CONV_2D = 4,
-  AVERAGE_POOL_2D = 1,
-  MAX_POOL_2D = 17;
-const SAME = 0,
-  VALID = 1;
-const NONE = 0,
-  RELU = 1,
-  RELU_N1_TO_1 = 2,
-  RELU6 = 3,
-  TANH = 4;
 
 interface ConvSpec {
   kind: 'conv' | 'dw';

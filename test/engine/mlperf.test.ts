@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../host/data.ts';
 import { goldenFiles, verify } from '../../host/engine/verify.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 
 const mlperf = path.join(dataDir(), 'mlperf');
 const models = ['ad01_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'str_ww_ref_model', 'vww_96_int8'];
@@ -73,18 +73,7 @@ describe('bench-engine --model FILE', () => {
   it('counts MACs from the model and finds the anchors of a renamed copy by its bytes', () => {
     const copy = path.join(tmp, 'my_autoencoder.tflite');
     fs.copyFileSync(path.join(mlperf, 'models', 'ad01_int8.tflite'), copy);
-    const r = xsinfer(
-      'bench-engine',
-      '--target',
-      'mps2-an500',
-      '--kernels',
-      'reference,optimized',
-      '--model',
-      copy,
-      '-n',
-      '1',
-      '--json',
-    );
+    const r = xsinferCmd`bench-engine --target mps2-an500 --kernels reference,optimized --model ${copy} -n 1 --json`;
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.last) as {
       rows: { model: string; kernels: string; macs: number; anchor: number | null; tflmArena: number | null }[];

@@ -96,23 +96,30 @@ describe.each(targets)('optimized kernels on %s', (target) => {
     expect(done.runs).toBe(2 * n);
   }, 600_000);
 
-  it('equal the reference byte for byte on the MLPerf depthwise shapes (borders, odd channels, columns, multipliers > 1)', async () => {
-    const perShape = target === 'host' ? 8 : 3;
-    const seed = target === 'host' ? 4242 : 4343;
-    const dir = path.join(tmp, `${target}-dwshapes`);
-    const count = writeDwShapeModels(dir, perShape, seed);
-    expect(count).toBe(dwShapes.length * perShape);
-    await expectModelsMatch(target, dir, count, seed);
-  }, 600_000);
-
-  it('equal the reference byte for byte on the int8-weight CONV_2D shapes (1x1 and 3x3, every block remainder, odd taps, pruned channels)', async () => {
-    const perShape = target === 'host' ? 8 : 3;
-    const seed = target === 'host' ? 5252 : 5353;
-    const dir = path.join(tmp, `${target}-convshapes`);
-    const count = writeConvShapeModels(dir, perShape, seed);
-    expect(count).toBe(convShapes.length * perShape);
-    await expectModelsMatch(target, dir, count, seed);
-  }, 600_000);
+  for (const { what, name, write, shapes, seeds } of [
+    {
+      what: 'the MLPerf depthwise shapes (borders, odd channels, columns, multipliers > 1)',
+      name: 'dwshapes',
+      write: writeDwShapeModels,
+      shapes: dwShapes.length,
+      seeds: [4242, 4343],
+    },
+    {
+      what: 'the int8-weight CONV_2D shapes (1x1 and 3x3, every block remainder, odd taps, pruned channels)',
+      name: 'convshapes',
+      write: writeConvShapeModels,
+      shapes: convShapes.length,
+      seeds: [5252, 5353],
+    },
+  ])
+    it(`equal the reference byte for byte on ${what}`, async () => {
+      const perShape = target === 'host' ? 8 : 3;
+      const seed = seeds[target === 'host' ? 0 : 1]!;
+      const dir = path.join(tmp, `${target}-${name}`);
+      const count = write(dir, perShape, seed);
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tflite'))).toHaveLength(shapes * perShape);
+      await expectModelsMatch(target, dir, count, seed);
+    }, 600_000);
 
   it('equal the reference byte for byte on large plain ADD models (rescale tables)', async () => {
     const count = target === 'host' ? 40 : 12;

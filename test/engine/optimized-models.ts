@@ -6,7 +6,21 @@
 // non-constant weights) so the fallbacks are compared too.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Prng } from '../bridge/prng.ts';
 import {
+  ADD,
+  ADD_OPTIONS,
+  AVERAGE_POOL_2D,
+  CONV_2D,
+  DEPTHWISE_CONV_2D,
+  FULLY_CONNECTED,
+  FULLY_CONNECTED_OPTIONS,
+  MAX_POOL_2D,
+  MUL,
+  MUL_OPTIONS,
+  SAME,
+  SOFTMAX,
+  VALID,
   buildOneOpModel,
   int32Bytes,
   int8Bytes,
@@ -18,31 +32,15 @@ import {
 export type OpKind = 'conv' | 'dwconv' | 'fc' | 'maxpool' | 'avgpool' | 'softmax' | 'add' | 'mul';
 export const opKinds: OpKind[] = ['conv', 'dwconv', 'fc', 'maxpool', 'avgpool', 'softmax', 'add', 'mul'];
 
-const CONV_2D = 3,
-  DEPTHWISE_CONV_2D = 4,
-  FULLY_CONNECTED = 9,
-  MAX_POOL_2D = 17,
-  AVERAGE_POOL_2D = 1,
-  SOFTMAX = 25;
-const ADD = 0,
-  MUL = 18,
-  ADD_OPTIONS = 11,
-  MUL_OPTIONS = 21;
-const SAME = 0,
-  VALID = 1;
-
-/** mulberry32: small, seedable, the same on every Node. */
+/** Seeded draws for the models (Prng's mulberry32): the same on every Node. */
 export class Rng {
-  private s: number;
+  readonly #prng: Prng;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.#prng = new Prng(seed);
   }
+  /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#prng.u32() / 2 ** 32;
   }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
@@ -346,7 +344,7 @@ function fullyConnected(r: Rng): Uint8Array {
   const out = tensors.length - 1;
   return buildOneOpModel({
     builtin: FULLY_CONNECTED,
-    optionsType: 8,
+    optionsType: FULLY_CONNECTED_OPTIONS,
     options: [[0, 'i8', activation(r)]],
     tensors,
     opInputs,
@@ -472,58 +470,50 @@ function binary(r: Rng, mul: boolean, large = false): Uint8Array {
   });
 }
 
+const modelOf: Record<OpKind, (r: Rng) => Uint8Array> = {
+  conv: (r) => convLike(r, false),
+  dwconv: (r) => convLike(r, true),
+  fc: fullyConnected,
+  maxpool: (r) => pool(r, true),
+  avgpool: (r) => pool(r, false),
+  softmax,
+  add: (r) => binary(r, false),
+  mul: (r) => binary(r, true),
+};
+
 export function randomModel(kind: OpKind, r: Rng): Uint8Array {
-  switch (kind) {
-    case 'conv':
-      return convLike(r, false);
-    case 'dwconv':
-      return convLike(r, true);
-    case 'fc':
-      return fullyConnected(r);
-    case 'maxpool':
-      return pool(r, true);
-    case 'avgpool':
-      return pool(r, false);
-    case 'softmax':
-      return softmax(r);
-    case 'add':
-      return binary(r, false);
-    case 'mul':
-      return binary(r, true);
-  }
+  return modelOf[kind](r);
+}
+
+/** Writes m0.tflite .. m<count-1>.tflite into dir, in order, from one seeded Rng; returns count. */
+function writeSeeded(dir: string, count: number, seed: number, model: (r: Rng, i: number) => Uint8Array): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = new Rng(seed);
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `m${i}.tflite`), model(r, i));
+  return count;
 }
 
 /** Writes m0.tflite .. m<n-1>.tflite: `perShape` models of every dwShapes entry. */
 export function writeDwShapeModels(dir: string, perShape: number, seed: number): number {
-  fs.mkdirSync(dir, { recursive: true });
-  const r = new Rng(seed);
-  let i = 0;
-  for (const shape of dwShapes)
-    for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, true, shape));
-  return i;
+  return writeSeeded(dir, dwShapes.length * perShape, seed, (r, i) =>
+    convLike(r, true, dwShapes[Math.floor(i / perShape)]!),
+  );
 }
 
 /** Writes m0.tflite .. m<n-1>.tflite: `perShape` CONV_2D models of every convShapes entry. */
 export function writeConvShapeModels(dir: string, perShape: number, seed: number): number {
-  fs.mkdirSync(dir, { recursive: true });
-  const r = new Rng(seed);
-  let i = 0;
-  for (const shape of convShapes)
-    for (let k = 0; k < perShape; k++) fs.writeFileSync(path.join(dir, `m${i++}.tflite`), convLike(r, false, shape));
-  return i;
+  return writeSeeded(dir, convShapes.length * perShape, seed, (r, i) =>
+    convLike(r, false, convShapes[Math.floor(i / perShape)]!),
+  );
 }
 
 /** Writes m0.tflite .. m<count-1>.tflite: plain (not broadcast) ADDs of 1,024 to 6,400
  * elements, which the optimized ADD runs through its rescale tables. */
 export function writeLargeAddModels(dir: string, count: number, seed: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const r = new Rng(seed);
-  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `m${i}.tflite`), binary(r, false, true));
+  writeSeeded(dir, count, seed, (r) => binary(r, false, true));
 }
 
 /** Writes m0.tflite .. m<count-1>.tflite of one op kind into dir. */
 export function writeModels(dir: string, kind: OpKind, count: number, seed: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const r = new Rng(seed);
-  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `m${i}.tflite`), randomModel(kind, r));
+  writeSeeded(dir, count, seed, (r) => randomModel(kind, r));
 }

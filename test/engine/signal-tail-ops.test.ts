@@ -213,48 +213,16 @@ describe('CONCATENATION', () => {
     const a = [1, 2, 3, 4];
     const b = [10, 11, 12, 13, 14, 15];
     const want = [1, 2, 10, 11, 12, 3, 4, 13, 14, 15];
-    expect(
-      run(
-        concat(
-          'int32',
-          [
-            [2, 2],
-            [2, 3],
-          ],
-          [2, 5],
-          1,
-        ),
-        [a, b],
-      ).outputs[0].values,
-    ).toEqual(want);
-    expect(
-      run(
-        concat(
-          'float32',
-          [
-            [2, 2],
-            [2, 3],
-          ],
-          [2, 5],
-          -1,
-        ),
-        [a, b],
-      ).outputs[0].values,
-    ).toEqual(want);
-    expect(
-      run(
-        concat(
-          'int8',
-          [
-            [2, 2],
-            [2, 3],
-          ],
-          [2, 5],
-          1,
-        ),
-        [a, b],
-      ).outputs[0].values,
-    ).toEqual(want);
+    const shapes = [
+      [2, 2],
+      [2, 3],
+    ];
+    for (const [type, axis] of [
+      ['int32', 1],
+      ['float32', -1],
+      ['int8', 1],
+    ] as const)
+      expect(run(concat(type, shapes, [2, 5], axis), [a, b]).outputs[0].values, `${type} axis ${axis}`).toEqual(want);
   });
 
   it('joins three inputs along axis 0', () => {

@@ -4,6 +4,30 @@
 // written after their parents so every offset is positive; constant buffers are placed
 // 16-byte aligned.
 
+// Codes of TFLite's schema (tensorflow/lite/schema/schema.fbs) the test models use.
+/** BuiltinOperator. */
+export const ADD = 0,
+  AVERAGE_POOL_2D = 1,
+  CONV_2D = 3,
+  DEPTHWISE_CONV_2D = 4,
+  FULLY_CONNECTED = 9,
+  MAX_POOL_2D = 17,
+  MUL = 18,
+  SOFTMAX = 25;
+/** BuiltinOptions (the union's type tag). */
+export const FULLY_CONNECTED_OPTIONS = 8,
+  ADD_OPTIONS = 11,
+  MUL_OPTIONS = 21;
+/** Padding. */
+export const SAME = 0,
+  VALID = 1;
+/** ActivationFunctionType. */
+export const NONE = 0,
+  RELU = 1,
+  RELU_N1_TO_1 = 2,
+  RELU6 = 3,
+  TANH = 4;
+
 export type TensorType =
   'float32' | 'int32' | 'uint8' | 'int64' | 'bool' | 'int16' | 'int8' | 'uint64' | 'uint32' | 'uint16';
 

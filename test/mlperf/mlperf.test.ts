@@ -16,7 +16,7 @@ import { DutError, DutLink, parseInfer, resultValues } from '../../host/mlperf/d
 import { auc, type MlperfResult } from '../../host/mlperf/mlperf.ts';
 import { repoRoot } from '../../host/paths.ts';
 import { QEMU_BINARY, qemuArgs } from '../../host/run/qemu.ts';
-import { xsinfer } from '../cli.ts';
+import { xsinfer, xsinferCmd } from '../cli.ts';
 import { qemuPty } from '../qemu-pty.ts';
 
 const mlperf = path.join(repoRoot, 'testdata', 'mlperf');
@@ -191,20 +191,9 @@ describe('xsinfer mlperf', () => {
 
   it('vww accuracy with the C app: the 333,288-byte model and its 27,648-byte input', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-mlperf-out-'));
-    const r = xsinfer(
-      'mlperf',
-      '--model',
-      path.join(mlperf, 'models', 'vww_96_int8.tflite'),
-      '--inputs',
-      dataset('vww_96_int8'),
-      '--mode',
-      'accuracy',
-      '--cases',
-      '1',
-      '-o',
-      out,
-      '--json',
-    );
+    const model = path.join(mlperf, 'models', 'vww_96_int8.tflite');
+    const r = xsinferCmd`mlperf --model ${model} --inputs ${dataset('vww_96_int8')} --mode accuracy --cases 1
+      -o ${out} --json`;
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.last) as MlperfResult;
     expect(result).toMatchObject({ task: 'vww01', mode: 'accuracy', impl: 'c', inputs: 1, accuracy: 1 });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { benchWithPlatform, buildSize, xsinfer } from '../cli.ts';
+import { benchWithPlatform, buildSize, xsinfer, xsinferCmd } from '../cli.ts';
 
 describe('F769 memory budget', () => {
   it('the F769 main image leaves at least half of flash and RAM free', () => {
@@ -76,16 +76,7 @@ describe('F769 memory budget', () => {
   }, 900_000);
 
   it('asking for an app the image does not have is a clear error before anything runs', () => {
-    const r = xsinfer(
-      '--manifest-platform',
-      'stm32f769i-disco',
-      'bench',
-      '--target',
-      'mps2-an500',
-      '--apps',
-      'person_detect',
-      '--json',
-    );
+    const r = xsinferCmd`--manifest-platform stm32f769i-disco bench --target mps2-an500 --apps person_detect --json`;
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('person_detect not built into this image');
   }, 600_000);

@@ -4,8 +4,7 @@
 // (quantize halves, clamping, NaN, ±∞) and the apps' own data and reports any element that
 // differs; and every misuse must be the documented JS exception, never a crash.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceRecord, DoneRecord, UserRecord } from '../../host/bridge/protocol.ts';
-import { bootBoard, closeBoard } from '../deploy/fixtures.ts';
+import { runSelftestApp } from '../deploy/fixtures.ts';
 
 interface Selftest {
   checked: Record<string, { comparisons: number; elements: number }>;
@@ -36,26 +35,15 @@ describe.each(['host', 'mps2-an500'] as const)('helpers on %s', (target) => {
   let exitCode: number;
 
   beforeAll(async () => {
-    const board = await bootBoard(target);
-    try {
-      const from = board.session.records.length;
-      await board.session.command(
-        { kind: 'run', app: 'helpers_selftest', impl: 'js', iterations: 1, warmup: 0 },
-        { timeoutMs: 10_000 },
-      );
-      const done = (await board.session.waitFor((r: DeviceRecord) => r.kind === 'done', 300_000, from)) as DoneRecord;
-      exitCode = done.status === 0 && done.tx.dropped === 0 ? 0 : 1;
-      const users = board.session.records.slice(from).filter((r): r is UserRecord => r.kind === 'user');
-      const checked = users.find((u) => u.name === 'helpers-checked');
-      if (!checked) throw new Error(`helpers_selftest sent no result (done status ${done.status})`);
-      result = {
-        checked: checked.value as Selftest['checked'],
-        failed: users.filter((u) => u.name === 'helpers-failed').map((u) => u.value as Selftest['failed'][number]),
-        refusals: users.filter((u) => u.name === 'helpers-refusal').map((u) => u.value as Selftest['refusals'][number]),
-      };
-    } finally {
-      await closeBoard(board);
-    }
+    const { done, users } = await runSelftestApp(target, 'helpers_selftest');
+    exitCode = done.status === 0 && done.tx.dropped === 0 ? 0 : 1;
+    const checked = users.find((u) => u.name === 'helpers-checked');
+    if (!checked) throw new Error(`helpers_selftest sent no result (done status ${done.status})`);
+    result = {
+      checked: checked.value as Selftest['checked'],
+      failed: users.filter((u) => u.name === 'helpers-failed').map((u) => u.value as Selftest['failed'][number]),
+      refusals: users.filter((u) => u.name === 'helpers-refusal').map((u) => u.value as Selftest['refusals'][number]),
+    };
   }, 320_000);
 
   it('gives exactly the bytes of the pure-TypeScript loops', () => {

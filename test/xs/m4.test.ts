@@ -12,7 +12,7 @@ import type { BenchResult } from '../../host/bench/result.ts';
 import { dataDir } from '../../host/data.ts';
 import { verify } from '../../host/engine/verify.ts';
 import { compareResults, loadResult } from '../../host/report/compare.ts';
-import { benchWithPlatform, buildSize, xsinfer } from '../cli.ts';
+import { benchWithPlatform, buildSize, xsinfer, xsinferCmd } from '../cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xsinfer-m4-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -74,25 +74,8 @@ describe('mps2-an386 (Cortex-M4)', () => {
 describe('software doubles on the Cortex-M4', () => {
   it('a JS double step costs the M4 more instructions than the M7; an integer step does not', () => {
     const arith = (target: string) => {
-      const r = xsinfer(
-        'bench',
-        '--target',
-        target,
-        '--apps',
-        'hello_world',
-        '--impl',
-        'js',
-        '-k',
-        'reference',
-        '-n',
-        '1',
-        '-w',
-        '0',
-        '--no-ops',
-        '--json',
-        '-o',
-        path.join(tmp, `arith-${target}`),
-      );
+      const r = xsinferCmd`bench --target ${target} --apps hello_world --impl js -k reference -n 1 -w 0
+        --no-ops --json -o ${path.join(tmp, `arith-${target}`)}`;
       expect(r.status, r.stderr).toBe(0);
       const micro = (JSON.parse(r.last) as BenchResult).micro;
       expect(micro?.arith, target).toBeDefined();

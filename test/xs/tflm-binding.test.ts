@@ -5,9 +5,9 @@
 // firmware (app binding_selftest, device/lib/tflm-selftest.ts), which sends what each one
 // threw as a telemetry record; this file checks them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceRecord, DoneRecord, UserRecord } from '../../host/bridge/protocol.ts';
+import type { DoneRecord } from '../../host/bridge/protocol.ts';
 import { resolveManifest } from '../../host/build/manifest.ts';
-import { bootBoard, closeBoard } from '../deploy/fixtures.ts';
+import { runSelftestApp } from '../deploy/fixtures.ts';
 
 interface Probe {
   name: string;
@@ -24,21 +24,10 @@ describe.each(['host', 'mps2-an500'] as const)('tflm binding errors on %s', (tar
   let done: DoneRecord;
 
   beforeAll(async () => {
-    const board = await bootBoard(target);
-    try {
-      const from = board.session.records.length;
-      await board.session.command(
-        { kind: 'run', app: 'binding_selftest', impl: 'js', iterations: 1, warmup: 0 },
-        { timeoutMs: 10_000 },
-      );
-      done = (await board.session.waitFor((r: DeviceRecord) => r.kind === 'done', 300_000, from)) as DoneRecord;
-      const users = board.session.records
-        .slice(from)
-        .filter((r): r is UserRecord => r.kind === 'user' && r.name === 'probe');
-      probes = new Map(users.map((u) => [(u.value as Probe).name, u.value as Probe]));
-    } finally {
-      await closeBoard(board);
-    }
+    const run = await runSelftestApp(target, 'binding_selftest');
+    done = run.done;
+    const users = run.users.filter((u) => u.name === 'probe');
+    probes = new Map(users.map((u) => [(u.value as Probe).name, u.value as Probe]));
   });
 
   const get = (name: string): Probe => {

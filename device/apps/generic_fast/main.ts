@@ -10,7 +10,7 @@
 // float). A float32 classification output is ranked by the same prepared topK() as it is.
 import { copy, dequantize, prepareCopy, prepareMeanSquaredError, prepareTopK } from 'helpers';
 import type { Interpreter, Kernels, TensorData } from 'tflm';
-import type { AppResult } from '../../lib/app.ts';
+import { type AppResult, notSetUp } from '../../lib/app.ts';
 import { ANOMALY, CLASSIFICATION } from '../../lib/input-set.ts';
 import * as generic from '../generic/main.ts';
 
@@ -23,14 +23,10 @@ const result: AppResult = { label: -1, score: 0, value: 0 };
 /** Classification and regression: the dequantized output of the last RESPOND. */
 export let values = new Float32Array(0);
 
-function notSetUp(): never {
-  throw new Error('generic_fast: setup() first');
-}
-
 /** Set in setup(): the case into the input. */
-export let populate: (caseIndex: number) => void = notSetUp;
+export let populate: (caseIndex: number) => void = notSetUp('generic_fast');
 /** Set in setup(): the answer by the set's kind. */
-export let respond: () => AppResult = notSetUp;
+export let respond: () => AppResult = notSetUp('generic_fast');
 
 export function checked(): boolean {
   return generic.checked();

@@ -7,42 +7,29 @@
 import { float32 } from 'assets';
 import { prepareQuantize, prepareResult } from 'helpers';
 import { Interpreter, type Kernels } from 'tflm';
-import { type AppResult, openModel } from '../../lib/app.ts';
-import type { Golden } from '../../lib/golden.ts';
+import { type AppResult, type CaseCheck, notSetUp, openModel, unchecked } from '../../lib/app.ts';
 
 export const cases = 64;
 /** The app's own model (a run may name another: setup's `name`). */
 export const model = 'models/hello_world_int8.tflite';
 
-let xs: Float32Array = new Float32Array(0);
-let input: Int8Array = new Int8Array(0);
-let output: Int8Array = new Int8Array(0);
-let golden: Golden | null = null;
 // One result object, refilled by every RESPOND: the bench loop reads it before the next.
 const result: AppResult = { label: -1, score: 0, value: 0 };
 
-function notSetUp(): never {
-  throw new Error('hello_world_fast: setup() first');
-}
-
 /** Prepared in setup(): quantize x[caseIndex] into the input. */
-export let populate: (caseIndex: number) => void = notSetUp;
+export let populate: (caseIndex: number) => void = notSetUp('hello_world_fast');
 /** Prepared in setup(): y dequantized into the result object. */
-export let respond: () => AppResult = notSetUp;
+export let respond: () => AppResult = notSetUp('hello_world_fast');
+/** Untimed: the case's output bytes and label against the golden data (set in setup()). */
+export let check: CaseCheck = unchecked;
 
 export function setup(kernels: Kernels, name: string = model): Interpreter {
-  xs = float32('hello_world/x.f32');
+  const xs = float32('hello_world/x.f32');
   const m = openModel('hello_world_fast', name, kernels, 1, 1, 'hello_world');
-  input = m.input;
-  output = m.output;
-  golden = m.golden;
   // x[caseIndex] quantized into the input; y = (q − zero point) × scale into result.value
   // (one output: the label stays -1).
-  populate = prepareQuantize(input, 0, xs, 1, m.inScale, m.inZeroPoint);
-  respond = prepareResult(result, output, 1, m.outScale, m.outZeroPoint);
+  populate = prepareQuantize(m.input, 0, xs, 1, m.inScale, m.inZeroPoint);
+  respond = prepareResult(result, m.output, 1, m.outScale, m.outZeroPoint);
+  check = m.check;
   return m.interp;
-}
-
-export function check(caseIndex: number, r: AppResult): boolean {
-  return golden !== null && golden.check(caseIndex, r);
 }
