@@ -73,20 +73,16 @@ typedef enum eng_padding { ENG_PADDING_SAME = 0, ENG_PADDING_VALID = 1 } eng_pad
 
 /* Builtin options, decoded from the model with schema defaults applied. Only the member
  * matching the op's builtin code is meaningful; ops without options see zeros. */
+/* CONV_2D and DEPTHWISE_CONV_2D: the same geometry; depth_multiplier is the depthwise
+ * op's alone (CONV_2D leaves it 0). */
 typedef struct eng_conv_options {
-  eng_padding_t padding;
-  int32_t stride_w, stride_h;
-  int32_t dilation_w, dilation_h;
-  eng_activation_t activation;
-} eng_conv_options_t;
-
-typedef struct eng_dwconv_options {
   eng_padding_t padding;
   int32_t stride_w, stride_h;
   int32_t dilation_w, dilation_h;
   int32_t depth_multiplier;
   eng_activation_t activation;
-} eng_dwconv_options_t;
+} eng_conv_options_t;
+typedef eng_conv_options_t eng_dwconv_options_t;
 
 typedef struct eng_pool_options {
   eng_padding_t padding;

@@ -150,26 +150,22 @@ POOL_WALK int pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, con
   for (int32_t b = 0; b < in_dims->n; ++b) {
     const int8_t *in_batch = input + (size_t)b * in_h * in_row;
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      const eng_pool_window_t ty = eng_pool_window(oy, p->stride_h, p->pad_h, p->filter_h, in_h);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        if (avg && (fy1 <= fy0 || fx1 <= fx0)) {
+        const eng_pool_window_t tx = eng_pool_window(ox, p->stride_w, p->pad_w, p->filter_w, in_w);
+        if (avg && (ty.end <= ty.first || tx.end <= tx.first)) {
           return 0;
         }
         /* Only in-image taps count: the divisor is the clipped window size. */
-        const int32_t count = (fy1 - fy0) * (fx1 - fx0);
+        const int32_t count = (ty.end - ty.first) * (tx.end - tx.first);
         const int32_t half = count / 2;
-        const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
+        const int8_t *in_origin = in_batch + ty.start * in_row + tx.start * depth;
         for (int32_t c = 0; c < depth; ++c) {
           const int8_t *in_y = in_origin + c;
           int32_t acc = avg ? 0 : INT8_MIN;
-          for (int32_t fy = fy0; fy < fy1; ++fy) {
+          for (int32_t fy = ty.first; fy < ty.end; ++fy) {
             const int8_t *ip = in_y;
-            for (int32_t fx = fx0; fx < fx1; ++fx) {
+            for (int32_t fx = tx.first; fx < tx.end; ++fx) {
               if (avg) {
                 acc += *ip;
               } else if (*ip > acc) {
@@ -208,24 +204,20 @@ POOL_WALK int pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, co
   for (int32_t b = 0; b < in_dims->n; ++b) {
     const float *in_batch = input + (size_t)b * in_h * in_row;
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      const eng_pool_window_t ty = eng_pool_window(oy, p->stride_h, p->pad_h, p->filter_h, in_h);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        if (avg && (fy1 <= fy0 || fx1 <= fx0)) {
+        const eng_pool_window_t tx = eng_pool_window(ox, p->stride_w, p->pad_w, p->filter_w, in_w);
+        if (avg && (ty.end <= ty.first || tx.end <= tx.first)) {
           return 0;
         }
-        const float count = (float)((fy1 - fy0) * (fx1 - fx0));
-        const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
+        const float count = (float)((ty.end - ty.first) * (tx.end - tx.first));
+        const float *in_origin = in_batch + ty.start * in_row + tx.start * depth;
         for (int32_t c = 0; c < depth; ++c) {
           const float *in_y = in_origin + c;
           float acc = avg ? 0.0f : -3.40282347e+38f;
-          for (int32_t fy = fy0; fy < fy1; ++fy) {
+          for (int32_t fy = ty.first; fy < ty.end; ++fy) {
             const float *ip = in_y;
-            for (int32_t fx = fx0; fx < fx1; ++fx) {
+            for (int32_t fx = tx.first; fx < tx.end; ++fx) {
               if (avg) {
                 acc += *ip;
               } else if (acc < *ip) {
