@@ -405,6 +405,10 @@ eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char
   return ENG_OK;
 }
 
+eng_status_t eng_fail_type(eng_node_t *node, const eng_tensor_t *t) {
+  return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)t->type));
+}
+
 /* ---- builtin options: read by the op's kernel (its parser, beside the kernel) ---- */
 
 static eng_status_t parse_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {

@@ -274,6 +274,8 @@ eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...)
 /* Check helpers that return eng_fail(...) with a uniform message. */
 eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char *what,
                              eng_type_t type);
+/* ENG_ERR_UNSUPPORTED_TYPE, "type <name>": the kernel has no path for t's element type. */
+eng_status_t eng_fail_type(eng_node_t *node, const eng_tensor_t *t);
 
 /* Kernel set lookup (registry.c). NULL when the set has no such op. */
 const eng_kernel_t *eng_kernel_lookup(eng_kernel_set_t set, int32_t builtin,
