@@ -40,6 +40,22 @@ typedef struct eng_bcast_q8 {
 eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const eng_tensor_t *b,
                                   const eng_tensor_t *out, eng_activation_t act, eng_bcast_q8_t *q);
 
+/* The head of ADD's and MUL's op data (its first member): the broadcast, the int8
+ * offsets and clamp, and the float32 clamp. */
+typedef struct eng_bcast_arith {
+  eng_bcast_t bc;
+  eng_bcast_q8_t q;
+  float fmin, fmax;
+} eng_bcast_arith_t;
+
+/* Prepare of ADD and MUL: eng_bcast_prepare of `bytes` of op data that start with an
+ * eng_bcast_arith_t, then by output type: float32, the fused activation's clamp into
+ * fmin/fmax; int8, eng_bcast_q8_prepare into q; int32, nothing more (each op clamps its
+ * own way); any other type fails. Returns the op data, or NULL with *st set (after
+ * eng_fail). */
+void *eng_bcast_arith_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
+                              const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st);
+
 /* b is one value against an a of the output's size (the audio tail's DIV, MINIMUM and
  * MAXIMUM): a loop without the broadcast walk. */
 int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a, const eng_tensor_t *b);
