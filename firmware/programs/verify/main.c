@@ -388,8 +388,7 @@ int main(void) {
   board_init();
   static char args[600];
   char *argv[8];
-  strncpy(args, board_cmdline(), sizeof args - 1);
-  const int argc = cmdline_split(args, " ", argv, 8);
+  const int argc = cmdline_words(args, sizeof args, argv, 8);
   if (argc < 3) {
     print_simple_error(
         "usage",
