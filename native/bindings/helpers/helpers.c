@@ -558,8 +558,12 @@ static void result_ids(xsMachine *the, prepared_params_t *p) {
   p->ids[2] = xsID("value");
 }
 
+/* Binds run to the typed arrays at argument positions args[0..count) (count <= 5) and
+ * to *params: xsResult becomes the prepared host function. */
 static void bind_prepared(xsMachine *the, const char *name, xsCallback run, int32_t length,
-                          const xsSlot *values, int32_t count, const prepared_params_t *params) {
+                          const uint8_t *args, int32_t count, const prepared_params_t *params) {
+  xsSlot values[5];
+  for (int32_t i = 0; i < count; i++) values[i] = xsArg(args[i]);
   xsinfer_xs_bind(the, &xsResult, name, run, length, values, count, params, sizeof *params);
 }
 
@@ -590,10 +594,8 @@ void xs_helpers_prepare_quantize(xsMachine *the) {
   p.zero_point = int_arg(the, 5, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
   p.src_stride = given(the, 6) ? int_arg(the, 6, fn, "srcStride", 0, INT32_MAX) : 1;
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsArg(2);
-  bind_prepared(the, "quantize", run_quantize, 1, values, 2, &p);
+  static const uint8_t args[] = {0, 2}; /* dst, src */
+  bind_prepared(the, "quantize", run_quantize, 1, args, 2, &p);
 }
 
 /* prepareMapBytes(dst, dstOffset, src, count, table, srcStride = 1)
@@ -625,11 +627,8 @@ void xs_helpers_prepare_map_bytes(xsMachine *the) {
   p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
   p.src_stride = given(the, 5) ? int_arg(the, 5, fn, "srcStride", 0, INT32_MAX) : 1;
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
-  xsSlot values[3];
-  values[0] = xsArg(0);
-  values[1] = xsArg(2);
-  values[2] = xsArg(4);
-  bind_prepared(the, "mapBytes", run_map_bytes, 1, values, 3, &p);
+  static const uint8_t args[] = {0, 2, 4}; /* dst, src, table */
+  bind_prepared(the, "mapBytes", run_map_bytes, 1, args, 3, &p);
 }
 
 /* prepareCopy(dst, src, count) → (dstOffset, srcOffset) => void */
@@ -654,10 +653,8 @@ void xs_helpers_prepare_copy(xsMachine *the) {
   p.count = int_arg(the, 2, fn, "count", 0, INT32_MAX);
   if ((uint32_t)p.count > dst.length || (uint32_t)p.count > src.length)
     xsRangeError("helpers: %s: count %ld is more than dst or src holds", fn, (long)p.count);
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  bind_prepared(the, "copy", run_copy, 2, values, 2, &p);
+  static const uint8_t args[] = {0, 1}; /* dst, src */
+  bind_prepared(the, "copy", run_copy, 2, args, 2, &p);
 }
 
 /* prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) → () => result:
@@ -699,10 +696,8 @@ void xs_helpers_prepare_result(xsMachine *the) {
   p.zero_point = int_arg(the, 4, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
   if (argc > 5) p.rank_dequantized = xsTest(xsArg(5)) ? 1 : 0;
   result_ids(the, &p);
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  bind_prepared(the, "result", run_result, 0, values, 2, &p);
+  static const uint8_t args[] = {0, 1}; /* result, scores */
+  bind_prepared(the, "result", run_result, 0, args, 2, &p);
 }
 
 /* prepareMeanSquaredError(result, a, aOffset, b, bOffset, bStride, count, aScale,
@@ -752,11 +747,8 @@ void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
   p.b_scale = b.scale;
   p.b_zero_point = b.zero_point;
   result_ids(the, &p);
-  xsSlot values[3];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  values[2] = xsArg(3);
-  bind_prepared(the, "meanSquaredError", run_mean_squared_error, 1, values, 3, &p);
+  static const uint8_t args[] = {0, 1, 3}; /* result, a, b */
+  bind_prepared(the, "meanSquaredError", run_mean_squared_error, 1, args, 3, &p);
 }
 
 /* prepareTopK(result, scores, k, outIndex, outValue, scale, zeroPoint, all?) → () => result:
@@ -838,12 +830,8 @@ void xs_helpers_prepare_top_k(xsMachine *the) {
     xsRangeError("helpers: %s: outIndex and outValue must hold k %ld", fn, (long)p.dst_offset);
   p.scale = scale_arg(the, 5, fn);
   p.zero_point = int_arg(the, 6, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
-  xsSlot values[5];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  values[2] = xsArg(3);
-  values[3] = xsArg(4);
-  values[4] = xsArg(4);
+  /* result, scores, outIndex, outValue, and all (outValue again when absent) */
+  uint8_t args[] = {0, 1, 3, 4, 4};
   if (argc > 7 && xsTypeOf(xsArg(7)) != xsUndefinedType) {
     typed_arg(the, 7, fn, "all", 1, &ta);
     if (ta.kind != XSINFER_TYPED_FLOAT32)
@@ -851,10 +839,10 @@ void xs_helpers_prepare_top_k(xsMachine *the) {
     if (ta.length < ts.length)
       xsRangeError("helpers: %s: all must hold the %ld scores", fn, (long)p.count);
     p.rank_dequantized |= TOP_K_ALL;
-    values[4] = xsArg(7);
+    args[4] = 7;
   }
   result_ids(the, &p);
-  bind_prepared(the, "topK", run_top_k, 0, values, 5, &p);
+  bind_prepared(the, "topK", run_top_k, 0, args, 5, &p);
 }
 
 #else
