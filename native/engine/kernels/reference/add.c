@@ -39,7 +39,8 @@ static eng_status_t add_prepare(eng_node_t *node) {
   return ENG_OK;
 }
 
-static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
+static inline int8_t add_s8(const void *data, int8_t x, int8_t y) {
+  const add_data_t *d = data;
   const int32_t a = (int32_t)((uint32_t)(d->arith.q.in1_offset + x) << d->left_shift);
   const int32_t b = (int32_t)((uint32_t)(d->arith.q.in2_offset + y) << d->left_shift);
   const int32_t sa = eng_requantize_right(a, d->in1_mult, d->in1_shift);
@@ -49,40 +50,19 @@ static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
   return (int8_t)eng_clamp32(raw, d->arith.q.act_min, d->arith.q.act_max);
 }
 
+/* int32 ADD ignores the fused activation, as TFLM does. */
+static inline int32_t add_i32(const void *data, int32_t x, int32_t y) {
+  (void)data;
+  return (int32_t)((uint32_t)x + (uint32_t)y);
+}
+
+static inline float add_f32(const void *data, float x, float y) {
+  const add_data_t *d = data;
+  return eng_clampf(x + y, d->arith.fmin, d->arith.fmax);
+}
+
 static eng_status_t add_eval(eng_node_t *node) {
-  const add_data_t *d = node->user_data;
-  const eng_tensor_t *ta = eng_input(node, 0);
-  const eng_tensor_t *tb = eng_input(node, 1);
-  eng_tensor_t *out = eng_output(node, 0);
-  const uint32_t n = d->arith.bc.count;
-  eng_bcast_iter_t it;
-  eng_bcast_begin(&it);
-  switch (out->type) {
-    case ENG_INT8: {
-      const int8_t *a = ta->data, *b = tb->data;
-      int8_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->arith.bc, &it)) {
-        y[i] = add_q8(d, a[it.ia], b[it.ib]);
-      }
-      break;
-    }
-    case ENG_INT32: {
-      const int32_t *a = ta->data, *b = tb->data;
-      int32_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->arith.bc, &it)) {
-        y[i] = (int32_t)((uint32_t)a[it.ia] + (uint32_t)b[it.ib]);
-      }
-      break;
-    }
-    default: {
-      const float *a = ta->data, *b = tb->data;
-      float *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->arith.bc, &it)) {
-        y[i] = eng_clampf(a[it.ia] + b[it.ib], d->arith.fmin, d->arith.fmax);
-      }
-      break;
-    }
-  }
+  eng_bcast_arith_eval(node, add_s8, add_i32, add_f32);
   return ENG_OK;
 }
 

@@ -35,44 +35,26 @@ static eng_status_t mul_prepare(eng_node_t *node) {
   return ENG_OK;
 }
 
+static inline int8_t mul_s8(const void *data, int8_t x, int8_t y) {
+  const mul_data_t *d = data;
+  const int32_t prod = (d->arith.q.in1_offset + x) * (d->arith.q.in2_offset + y);
+  const int32_t v = d->arith.q.out_offset + eng_requantize(prod, d->mult, d->shift);
+  return (int8_t)eng_clamp32(v, d->arith.q.act_min, d->arith.q.act_max);
+}
+
+static inline int32_t mul_i32(const void *data, int32_t x, int32_t y) {
+  const mul_data_t *d = data;
+  const int32_t v = (int32_t)((uint32_t)x * (uint32_t)y);
+  return eng_clamp32(v, d->arith.q.act_min, d->arith.q.act_max);
+}
+
+static inline float mul_f32(const void *data, float x, float y) {
+  const mul_data_t *d = data;
+  return eng_clampf(x * y, d->arith.fmin, d->arith.fmax);
+}
+
 static eng_status_t mul_eval(eng_node_t *node) {
-  const mul_data_t *d = node->user_data;
-  const eng_tensor_t *ta = eng_input(node, 0);
-  const eng_tensor_t *tb = eng_input(node, 1);
-  eng_tensor_t *out = eng_output(node, 0);
-  const uint32_t n = d->arith.bc.count;
-  eng_bcast_iter_t it;
-  eng_bcast_begin(&it);
-  switch (out->type) {
-    case ENG_INT8: {
-      const int8_t *a = ta->data, *b = tb->data;
-      int8_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->arith.bc, &it)) {
-        const int32_t prod =
-            (d->arith.q.in1_offset + a[it.ia]) * (d->arith.q.in2_offset + b[it.ib]);
-        const int32_t v = d->arith.q.out_offset + eng_requantize(prod, d->mult, d->shift);
-        y[i] = (int8_t)eng_clamp32(v, d->arith.q.act_min, d->arith.q.act_max);
-      }
-      break;
-    }
-    case ENG_INT32: {
-      const int32_t *a = ta->data, *b = tb->data;
-      int32_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->arith.bc, &it)) {
-        const int32_t v = (int32_t)((uint32_t)a[it.ia] * (uint32_t)b[it.ib]);
-        y[i] = eng_clamp32(v, d->arith.q.act_min, d->arith.q.act_max);
-      }
-      break;
-    }
-    default: {
-      const float *a = ta->data, *b = tb->data;
-      float *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->arith.bc, &it)) {
-        y[i] = eng_clampf(a[it.ia] * b[it.ib], d->arith.fmin, d->arith.fmax);
-      }
-      break;
-    }
-  }
+  eng_bcast_arith_eval(node, mul_s8, mul_i32, mul_f32);
   return ENG_OK;
 }
 
