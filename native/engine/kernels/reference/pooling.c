@@ -88,28 +88,33 @@ static eng_status_t pool_prepare(eng_node_t *node) {
   return ENG_OK;
 }
 
-static eng_status_t max_pool_eval(eng_node_t *node) {
+/* Eval of both pools (avg: the average; it fails on a window without in-image taps). */
+static inline eng_status_t pool_eval(eng_node_t *node, const int avg) {
   const pool_op_t *op = node->user_data;
   const eng_tensor_t *input = eng_input(node, 0);
   eng_tensor_t *output = eng_output(node, 0);
   const eng_nhwc_t in = eng_nhwc_of(input), out = eng_nhwc_of(output);
+  int ok = 1;
   if (op->type == ENG_INT8) {
-    eng_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
+    if (avg) {
+      ok = eng_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data);
+    } else {
+      eng_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
+    }
+  } else if (avg) {
+    ok = eng_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
   } else {
     eng_ref_max_pool_f32(&op->params, &in, input->data, &out, output->data);
   }
-  return ENG_OK;
+  return ok ? ENG_OK : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
+}
+
+static eng_status_t max_pool_eval(eng_node_t *node) {
+  return pool_eval(node, 0);
 }
 
 static eng_status_t average_pool_eval(eng_node_t *node) {
-  const pool_op_t *op = node->user_data;
-  const eng_tensor_t *input = eng_input(node, 0);
-  eng_tensor_t *output = eng_output(node, 0);
-  const eng_nhwc_t in = eng_nhwc_of(input), out = eng_nhwc_of(output);
-  const int ok = op->type == ENG_INT8
-                     ? eng_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data)
-                     : eng_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
-  return ok ? ENG_OK : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
+  return pool_eval(node, 1);
 }
 
 eng_status_t eng_parse_pool_options(eng_node_t *node, eng_options_reader_t *r,
