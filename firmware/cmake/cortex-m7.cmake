@@ -1,5 +1,6 @@
-# What the ARM targets share: core flags, newlib-nano, our startup (no crt0), the
-# board library's common part. A target sets XSINFER_TARGET_DIR's layout.ld and limits.
+# What the ARM targets share: core flags, newlib-nano, our startup (no crt0), the board
+# library's ARMv7-M part (its portable part is added in firmware/CMakeLists.txt). A target
+# sets XSINFER_TARGET_DIR's layout.ld and limits.
 # The core flags are the Cortex-M7's unless the target set others first (cortex-m4.cmake).
 if(NOT DEFINED XSINFER_ARM_FLAGS)
   set(XSINFER_ARM_FLAGS -mcpu=cortex-m7 -mthumb -mfpu=fpv5-d16 -mfloat-abi=hard)
@@ -14,10 +15,5 @@ add_library(xsinfer_board STATIC
   ${XSINFER_ROOT}/firmware/common/armv7m_reset.c
   ${XSINFER_ROOT}/firmware/common/armv7m_faults.c
   ${XSINFER_ROOT}/firmware/common/armv7m_layout.c
-  ${XSINFER_ROOT}/firmware/common/newlib_stubs.c
-  ${XSINFER_ROOT}/firmware/common/console.c
-  ${XSINFER_ROOT}/firmware/common/cmdline.c
-  ${XSINFER_ROOT}/firmware/common/stack_watermark.c
-  ${XSINFER_ROOT}/firmware/common/board_weak.c
-  ${XSINFER_ROOT}/firmware/common/phase_marks.c
-  ${CMAKE_BINARY_DIR}/gen/build_id.c)
+  ${XSINFER_ROOT}/firmware/common/newlib_stubs.c)
+

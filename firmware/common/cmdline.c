@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "board.h"
+
 int cmdline_split(char *line, const char *separators, char **words, int max) {
   int count = 0;
   char *p = line;
@@ -14,6 +16,15 @@ int cmdline_split(char *line, const char *separators, char **words, int max) {
     while (*p && !strchr(separators, *p)) p++;
   }
   return count < max ? count : max;
+}
+
+int cmdline_words(char *buf, size_t size, char **words, int max) {
+  const char *line = board_cmdline();
+  size_t n = strlen(line);
+  if (n >= size) n = size - 1;
+  memcpy(buf, line, n);
+  buf[n] = 0;
+  return cmdline_split(buf, " ", words, max);
 }
 
 uint32_t cmdline_u32(const char *text, uint32_t fallback) {

@@ -5,6 +5,7 @@
 
 #include "xsinfer/platform.h"
 #include "baseline/app.h"
+#include "quantize.h"
 
 extern const c_app_t c_app_hello_world, c_app_mnist, c_app_micro_speech, c_app_micro_speech_stream,
     c_app_person_detect, c_app_io_probe, c_app_generic;
@@ -137,4 +138,12 @@ int32_t app_argmax_i8(const int8_t *scores, uint32_t n) {
   for (uint32_t i = 1; i < n; i++)
     if (scores[i] > scores[best]) best = (int32_t)i;
   return best;
+}
+
+void app_respond_argmax(app_ctx_t *ctx, app_result_t *out) {
+  const int8_t *scores = ctx->output.data;
+  int32_t label = app_argmax_i8(scores, ctx->output.bytes);
+  out->label = label;
+  out->score = scores[label];
+  out->value = dequantize_i8(scores[label], ctx->output.scale, ctx->output.zero_point);
 }

@@ -6,7 +6,6 @@
 
 #include "xsinfer/platform.h"
 #include "baseline/app.h"
-#include "quantize.h"
 
 enum {
   CLIP_SAMPLES = 16000,
@@ -49,12 +48,4 @@ static void populate(app_ctx_t *ctx, uint32_t case_index) {
   }
 }
 
-static void respond(app_ctx_t *ctx, app_result_t *out) {
-  const int8_t *scores = ctx->output.data;
-  int32_t label = app_argmax_i8(scores, CLASSES);
-  out->label = label;
-  out->score = scores[label];
-  out->value = dequantize_i8(scores[label], ctx->output.scale, ctx->output.zero_point);
-}
-
-const c_app_t c_app_micro_speech = {"micro_speech", 4, setup, populate, respond};
+const c_app_t c_app_micro_speech = {"micro_speech", 4, setup, populate, app_respond_argmax};

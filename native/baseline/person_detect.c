@@ -1,7 +1,6 @@
 /* person_detect.c – a 96×96 grayscale image → int8 input (pixel − 128, the convention of
  * TFLM's person_detection example), RESPOND: person / no person and its probability. */
 #include "baseline/app.h"
-#include "quantize.h"
 
 enum { PIXELS = 96 * 96, CLASSES = 2 };
 
@@ -17,12 +16,4 @@ static void populate(app_ctx_t *ctx, uint32_t case_index) {
   app_populate_lut(ctx, case_index, PIXELS);
 }
 
-static void respond(app_ctx_t *ctx, app_result_t *out) {
-  const int8_t *scores = ctx->output.data;
-  int32_t label = app_argmax_i8(scores, CLASSES);
-  out->label = label;
-  out->score = scores[label];
-  out->value = dequantize_i8(scores[label], ctx->output.scale, ctx->output.zero_point);
-}
-
-const c_app_t c_app_person_detect = {"person_detect", 2, setup, populate, respond};
+const c_app_t c_app_person_detect = {"person_detect", 2, setup, populate, app_respond_argmax};

@@ -62,7 +62,11 @@ static eng_interp_t *open_model(const uint8_t *model, size_t len, int preserve) 
   return it;
 }
 
-static void print_values(const void *data, eng_type_t type, uint32_t n) {
+/* The tensor's elements, each after a space, then the end of the line. */
+static void print_tensor(const eng_tensor_info_t *t) {
+  const void *data = t->data;
+  const eng_type_t type = t->type;
+  const uint32_t n = t->bytes / eng_type_size(t->type);
   for (uint32_t i = 0; i < n; ++i) {
     switch (type) {
       case ENG_INT8: printf(" %d", ((const int8_t *)data)[i]); break;
@@ -78,6 +82,13 @@ static void print_values(const void *data, eng_type_t type, uint32_t n) {
       default: printf(" ?"); break;
     }
   }
+  printf("\n");
+}
+
+/* One FRAME of int16 samples from stdin into the input tensor. */
+static void read_frame(const eng_tensor_info_t *in) {
+  int16_t *x = in->data;
+  for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
 }
 
 static int mode_exec(const char *path) {
@@ -134,8 +145,7 @@ static int mode_exec(const char *path) {
     eng_tensor_info_t t;
     eng_interp_output(it, i, &t);
     printf("OUT %u %s", i, eng_type_name(t.type));
-    print_values(t.data, t.type, t.bytes / eng_type_size(t.type));
-    printf("\n");
+    print_tensor(&t);
   }
   free(model);
   return 0;
@@ -156,15 +166,13 @@ static int mode_run(const char *path) {
       return 1;
     }
     for (long k = 0; k < frames; ++k) {
-      int16_t *x = in.data;
-      for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
+      read_frame(&in);
       if (eng_interp_invoke(it) != ENG_OK) {
         printf("ERROR invoke: %s\n", eng_interp_error(it)->message);
         return 1;
       }
       printf("FRAME %ld %ld", c, k);
-      print_values(out.data, out.type, out.bytes / eng_type_size(out.type));
-      printf("\n");
+      print_tensor(&out);
     }
   }
   free(model);
@@ -177,8 +185,7 @@ static int mode_perop(const char *path) {
   eng_interp_t *it = open_model(model, len, 1);
   eng_tensor_info_t in;
   eng_interp_input(it, 0, &in);
-  int16_t *x = in.data;
-  for (int i = 0; i < FRAME; ++i) x[i] = (int16_t)next_int();
+  read_frame(&in);
   if (eng_interp_invoke(it) != ENG_OK) {
     printf("ERROR invoke: %s\n", eng_interp_error(it)->message);
     return 1;
@@ -191,8 +198,7 @@ static int mode_perop(const char *path) {
       eng_tensor_info_t t;
       eng_interp_tensor(it, (uint32_t)outs[k], &t);
       printf("T %d %s", outs[k], eng_type_name(t.type));
-      print_values(t.data, t.type, t.bytes / eng_type_size(t.type));
-      printf("\n");
+      print_tensor(&t);
     }
   }
   free(model);

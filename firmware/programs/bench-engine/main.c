@@ -43,9 +43,8 @@ static int fail(const char *what, const char *detail) {
 int main(void) {
   board_init();
   static char args[512];
-  strncpy(args, board_cmdline(), sizeof args - 1);
   char *words[3];
-  if (cmdline_split(args, " ", words, 3) != 3)
+  if (cmdline_words(args, sizeof args, words, 3) != 3)
     return fail("usage", "bench-engine <model> <reference|optimized> <invokes>");
   const char *path = words[0], *kernels_arg = words[1];
   eng_kernel_set_t kernels =

@@ -282,8 +282,7 @@ int main(void) {
   board_init();
   static char args[600];
   char *argv[8];
-  strncpy(args, board_cmdline(), sizeof args - 1);
-  const int argc = cmdline_split(args, " ", argv, 8);
+  const int argc = cmdline_words(args, sizeof args, argv, 8);
   if (argc >= 5 && strcmp(argv[0], "diff") == 0) {
     finish(run_diff(argv[1], parse_num(argv[2]), parse_num(argv[3]), parse_num(argv[4])));
   }

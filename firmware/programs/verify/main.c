@@ -17,6 +17,7 @@
 
 #include "board.h"
 #include "cmdline.h"
+#include "console.h"
 #include "xsinfer/engine.h"
 
 enum {
@@ -76,15 +77,8 @@ static void out_json_str(const char *s, uint32_t max) {
 }
 
 static void out_u64(uint64_t v) {
-  char tmp[21];
-  int n = 0;
-  do {
-    tmp[n++] = (char)('0' + v % 10u);
-    v /= 10u;
-  } while (v != 0);
-  while (n > 0) {
-    out_char(tmp[--n]);
-  }
+  char digits[21];
+  out_str(console_u64(digits, v));
 }
 
 static void out_i32(int32_t v) {
@@ -388,8 +382,7 @@ int main(void) {
   board_init();
   static char args[600];
   char *argv[8];
-  strncpy(args, board_cmdline(), sizeof args - 1);
-  const int argc = cmdline_split(args, " ", argv, 8);
+  const int argc = cmdline_words(args, sizeof args, argv, 8);
   if (argc < 3) {
     print_simple_error(
         "usage",

@@ -309,21 +309,24 @@ static void echo_uint(wire_mp_t *mp, const char *key, uint64_t v) {
   wire_mp_uint(mp, v);
 }
 
+/* The echo's map: type and seq, then `fields` more entries. */
+static void echo_head(wire_mp_t *mp, const wire_cmd_t *cmd, uint32_t fields) {
+  wire_mp_map(mp, 2u + fields);
+  echo_uint(mp, "type", cmd->type);
+  echo_uint(mp, "seq", cmd->seq);
+}
+
 /* Tell the host exactly what the C reader decoded. */
 static void echo_command(const wire_cmd_t *cmd) {
   wire_mp_t *mp = wire_user_begin(&link, "cmd");
   switch (cmd->type) {
     case WIRE_CMD_HELLO:
-      wire_mp_map(mp, 4);
-      echo_uint(mp, "type", cmd->type);
-      echo_uint(mp, "seq", cmd->seq);
+      echo_head(mp, cmd, 2);
       echo_uint(mp, "v", cmd->u.hello.version);
       echo_uint(mp, "maxFrame", cmd->u.hello.max_frame);
       break;
     case WIRE_CMD_RUN:
-      wire_mp_map(mp, cmd->u.run.model.len ? 9 : 8);
-      echo_uint(mp, "type", cmd->type);
-      echo_uint(mp, "seq", cmd->seq);
+      echo_head(mp, cmd, cmd->u.run.model.len ? 7 : 6);
       echo_bytes(mp, "app", cmd->u.run.app);
       if (cmd->u.run.model.len) echo_bytes(mp, "model", cmd->u.run.model);
       wire_mp_str(mp, "impl");
@@ -336,9 +339,7 @@ static void echo_command(const wire_cmd_t *cmd) {
       wire_mp_bool(mp, cmd->u.run.ops);
       break;
     case WIRE_CMD_UPLOAD_BEGIN:
-      wire_mp_map(mp, 6);
-      echo_uint(mp, "type", cmd->type);
-      echo_uint(mp, "seq", cmd->seq);
+      echo_head(mp, cmd, 4);
       wire_mp_str(mp, "kind");
       wire_mp_str(mp, cmd->u.upload_begin.kind_app ? "app" : "model");
       echo_bytes(mp, "name", cmd->u.upload_begin.name);
@@ -346,25 +347,17 @@ static void echo_command(const wire_cmd_t *cmd) {
       echo_uint(mp, "crc", cmd->u.upload_begin.crc);
       break;
     case WIRE_CMD_UPLOAD_CHUNK:
-      wire_mp_map(mp, 5);
-      echo_uint(mp, "type", cmd->type);
-      echo_uint(mp, "seq", cmd->seq);
+      echo_head(mp, cmd, 3);
       echo_uint(mp, "offset", cmd->u.upload_chunk.offset);
       wire_mp_str(mp, "data");
       wire_mp_bin(mp, cmd->u.upload_chunk.data, cmd->u.upload_chunk.len);
       echo_uint(mp, "crc", cmd->u.upload_chunk.crc);
       break;
     case WIRE_CMD_UPLOAD_END:
-      wire_mp_map(mp, 3);
-      echo_uint(mp, "type", cmd->type);
-      echo_uint(mp, "seq", cmd->seq);
+      echo_head(mp, cmd, 1);
       echo_uint(mp, "crc", cmd->u.upload_end.crc);
       break;
-    default:
-      wire_mp_map(mp, 2);
-      echo_uint(mp, "type", cmd->type);
-      echo_uint(mp, "seq", cmd->seq);
-      break;
+    default: echo_head(mp, cmd, 0); break;
   }
   wire_queue_end(&link);
 }

@@ -34,9 +34,8 @@
 static int mode_asked(void) {
   if (MODDEF_MLPERF_MODE) return 1;
   char line[256];
-  snprintf(line, sizeof line, "%s", board_cmdline());
   char *words[16];
-  int n = cmdline_split(line, " ", words, 16);
+  int n = cmdline_words(line, sizeof line, words, 16);
   for (int i = 0; i < n; i++)
     if (strcmp(words[i], "mlperf") == 0) return 1;
   return 0;
@@ -286,9 +285,8 @@ static const char *task_kind(const char *task, uint32_t *kind) {
 
 void mlperf_mode_run(void) {
   static char line[256];
-  snprintf(line, sizeof line, "%s", board_cmdline());
   char *words[16];
-  int n = cmdline_split(line, " ", words, 16);
+  int n = cmdline_words(line, sizeof line, words, 16);
   mode.task = "kws01";
   mode.kind = INPUT_SET_CLASSIFICATION;
   mode.kernels = ENG_KERNELS_OPTIMIZED;

@@ -7,13 +7,7 @@ endif()
 set(XSINFER_EXECUTABLE_SUFFIX "")
 add_library(xsinfer_board STATIC
   ${CMAKE_CURRENT_LIST_DIR}/board.c
-  ${XSINFER_ROOT}/firmware/common/console.c
-  ${XSINFER_ROOT}/firmware/common/cmdline.c
-  ${XSINFER_ROOT}/firmware/common/stack_watermark.c
-  ${XSINFER_ROOT}/firmware/common/board_weak.c
-  ${XSINFER_ROOT}/firmware/common/phase_marks.c
-  ${XSINFER_ROOT}/firmware/common/nor_emu.c
-  ${CMAKE_BINARY_DIR}/gen/build_id.c)
+  ${XSINFER_ROOT}/firmware/common/nor_emu.c)
 target_link_libraries(xsinfer_board PUBLIC m)
 # A software stand-in for core event counters (board.c), so counted runs are tested here.
 set(XSINFER_BOARD_COUNTERS ON)

@@ -101,6 +101,16 @@ static inline __attribute__((always_inline)) void byte_map_args(
     xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
 }
 
+/* d[i] = table[s[i]] for i < count. The table is read once, before any store (a dst over
+ * the table's memory changes nothing); dst over src gives what the element loop gives:
+ * same order. The loop of mapBytes and of prepared mapBytes. */
+static inline __attribute__((always_inline)) void map_bytes(uint8_t *d, const uint8_t *s,
+                                                            const void *table, int32_t count) {
+  uint8_t lut[256];
+  memcpy(lut, table, sizeof lut);
+  for (int32_t i = 0; i < count; i++) d[i] = lut[s[i]];
+}
+
 /* mapBytes(dst, dstOffset, src, srcOffset, count, table) */
 void xs_helpers_map_bytes(xsMachine *the) {
   static const char fn[] = "mapBytes";
@@ -111,24 +121,45 @@ void xs_helpers_map_bytes(xsMachine *the) {
   int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
   range_check(the, fn, "dst", dst_offset, count, dst.length);
   range_check(the, fn, "src", src_offset, count, src.length);
-  uint8_t *d = (uint8_t *)dst.data + dst_offset;
-  const uint8_t *s = (const uint8_t *)src.data + src_offset;
-  const uint8_t *t = table.data;
-  /* The table is read once, before any store (a dst over the table's memory changes
-   * nothing); dst over src gives what the element loop gives: same order. */
-  uint8_t lut[256];
-  memcpy(lut, t, sizeof lut);
-  for (int32_t i = 0; i < count; i++) d[i] = lut[s[i]];
+  map_bytes((uint8_t *)dst.data + dst_offset, (const uint8_t *)src.data + src_offset, table.data,
+            count);
+}
+
+/* The arrays of quantize and prepareQuantize: an Int8Array or Uint8Array dst (writable,
+ * argument 0) and a Float32Array src (argument 2). Inlined, as byte_map_args. */
+static inline __attribute__((always_inline)) void quantize_args(xsMachine *the, const char *fn,
+                                                                xsinfer_xs_typed_t *dst,
+                                                                xsinfer_xs_typed_t *src) {
+  typed_arg(the, 0, fn, "dst", 1, dst);
+  typed_arg(the, 2, fn, "src", 0, src);
+  if (!is_byte_int(dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
+  if (src->kind != XSINFER_TYPED_FLOAT32)
+    xsTypeError("helpers: %s: src must be a Float32Array", fn);
+}
+
+/* dst[dst_offset + i] = src[i] quantized and clamped to dst's type, i < count (both ranges
+ * checked by the caller). The loop of quantize and of prepared quantize. */
+static inline __attribute__((always_inline)) void quantize_elements(const xsinfer_xs_typed_t *dst,
+                                                                    int32_t dst_offset,
+                                                                    const float *s, int32_t count,
+                                                                    float scale,
+                                                                    int32_t zero_point) {
+  if (dst->kind == XSINFER_TYPED_INT8) {
+    int8_t *d = (int8_t *)dst->data + dst_offset;
+    for (int32_t i = 0; i < count; i++)
+      d[i] = (int8_t)clamp_nan0(quantized(s[i], scale, zero_point), -128, 127);
+  } else {
+    uint8_t *d = (uint8_t *)dst->data + dst_offset;
+    for (int32_t i = 0; i < count; i++)
+      d[i] = (uint8_t)clamp_nan0(quantized(s[i], scale, zero_point), 0, 255);
+  }
 }
 
 /* quantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) */
 void xs_helpers_quantize(xsMachine *the) {
   static const char fn[] = "quantize";
   xsinfer_xs_typed_t dst, src;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 2, fn, "src", 0, &src);
-  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
-  if (src.kind != XSINFER_TYPED_FLOAT32) xsTypeError("helpers: %s: src must be a Float32Array", fn);
+  quantize_args(the, fn, &dst, &src);
   int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
   int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
@@ -136,16 +167,8 @@ void xs_helpers_quantize(xsMachine *the) {
   int32_t zero_point = int_arg(the, 6, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
   range_check(the, fn, "dst", dst_offset, count, dst.length);
   range_check(the, fn, "src", src_offset, count, src.length);
-  const float *s = (const float *)src.data + src_offset;
-  if (dst.kind == XSINFER_TYPED_INT8) {
-    int8_t *d = (int8_t *)dst.data + dst_offset;
-    for (int32_t i = 0; i < count; i++)
-      d[i] = (int8_t)clamp_nan0(quantized(s[i], scale, zero_point), -128, 127);
-  } else {
-    uint8_t *d = (uint8_t *)dst.data + dst_offset;
-    for (int32_t i = 0; i < count; i++)
-      d[i] = (uint8_t)clamp_nan0(quantized(s[i], scale, zero_point), 0, 255);
-  }
+  quantize_elements(&dst, dst_offset, (const float *)src.data + src_offset, count, scale,
+                    zero_point);
 }
 
 /* dequantize(dst, dstOffset, src, srcOffset, count, scale, zeroPoint) */
@@ -208,14 +231,22 @@ static inline __attribute__((always_inline)) void copy_elements(xsMachine *the, 
           (const uint8_t *)src->data + (size_t)src_offset * size, (size_t)count * size);
 }
 
+/* The arrays of copy and prepareCopy: dst (writable) at argument 0, src at i_src, of one
+ * element type. Inlined, as byte_map_args. */
+static inline __attribute__((always_inline)) void copy_args(xsMachine *the, const char *fn,
+                                                            int32_t i_src, xsinfer_xs_typed_t *dst,
+                                                            xsinfer_xs_typed_t *src) {
+  typed_arg(the, 0, fn, "dst", 1, dst);
+  typed_arg(the, i_src, fn, "src", 0, src);
+  if (!copyable(dst, src))
+    xsTypeError("helpers: %s: dst and src must hold the same element type", fn);
+}
+
 /* copy(dst, dstOffset, src, srcOffset, count) */
 void xs_helpers_copy(xsMachine *the) {
   static const char fn[] = "copy";
   xsinfer_xs_typed_t dst, src;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 2, fn, "src", 0, &src);
-  if (!copyable(&dst, &src))
-    xsTypeError("helpers: %s: dst and src must hold the same element type", fn);
+  copy_args(the, fn, 2, &dst, &src);
   int32_t dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   int32_t src_offset = int_arg(the, 3, fn, "srcOffset", 0, INT32_MAX);
   int32_t count = int_arg(the, 4, fn, "count", 0, INT32_MAX);
@@ -287,6 +318,21 @@ static inline __attribute__((always_inline)) void rank_top_k(const scores_t *s, 
   }
 }
 
+/* The index of the first maximum of scores[0..count), count >= 1: argmax and prepared
+ * result both rank here. */
+static inline __attribute__((always_inline)) uint32_t first_max(const scores_t *s, uint32_t count) {
+  uint32_t best = 0;
+  float best_score = score_at(s, 0);
+  for (uint32_t i = 1; i < count; i++) {
+    float v = score_at(s, i);
+    if (v > best_score) {
+      best_score = v;
+      best = i;
+    }
+  }
+  return best;
+}
+
 /* scores, then optional scale and zeroPoint (default 0) at `at` and `at + 1`. */
 static void scores_arg(xsMachine *the, const char *fn, int32_t at, const xsinfer_xs_typed_t *t,
                        scores_t *out) {
@@ -315,15 +361,7 @@ void xs_helpers_argmax(xsMachine *the) {
   if (count < 1) xsRangeError("helpers: %s: no scores", fn);
   scores_t s;
   scores_arg(the, fn, 2, &t, &s);
-  uint32_t best = 0;
-  float best_score = score_at(&s, 0);
-  for (uint32_t i = 1; i < (uint32_t)count; i++) {
-    float v = score_at(&s, i);
-    if (v > best_score) {
-      best_score = v;
-      best = i;
-    }
-  }
+  uint32_t best = first_max(&s, (uint32_t)count);
   xsResult = xsInteger((xsIntegerValue)best);
 }
 
@@ -475,7 +513,7 @@ typedef struct prepared_params {
   int32_t rank_dequantized; /* prepareTopK: TOP_K_RESULT | TOP_K_ALL */
   int32_t src_stride;       /* the call's argument × src_stride = srcOffset */
   float scale;
-  xsIdentifier ids[3]; /* prepareResult: label, score, value */
+  xsIdentifier ids[3]; /* the result fields label, score, value (result_ids) */
   int32_t b_offset;    /* prepareMeanSquaredError: b's offset at index 0 */
   int32_t b_zero_point;
   float b_scale;
@@ -511,8 +549,25 @@ static int32_t strided_offset(xsMachine *the, const char *fn, int32_t stride, in
   return (int32_t)offset;
 }
 
+/* Argument 0 of prepareResult and prepareMeanSquaredError: the object a call sets. */
+static void result_arg(xsMachine *the, const char *fn) {
+  if (xsToInteger(xsArgc) < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
+    xsTypeError("helpers: %s: result must be an object", fn);
+}
+
+/* The ids of the result fields a prepared helper sets: label, score, value. */
+static void result_ids(xsMachine *the, prepared_params_t *p) {
+  p->ids[0] = xsID("label");
+  p->ids[1] = xsID("score");
+  p->ids[2] = xsID("value");
+}
+
+/* Binds run to the typed arrays at argument positions args[0..count) (count <= 5) and
+ * to *params: xsResult becomes the prepared host function. */
 static void bind_prepared(xsMachine *the, const char *name, xsCallback run, int32_t length,
-                          const xsSlot *values, int32_t count, const prepared_params_t *params) {
+                          const uint8_t *args, int32_t count, const prepared_params_t *params) {
+  xsSlot values[5];
+  for (int32_t i = 0; i < count; i++) values[i] = xsArg(args[i]);
   xsinfer_xs_bind(the, &xsResult, name, run, length, values, count, params, sizeof *params);
 }
 
@@ -528,25 +583,14 @@ static void run_quantize(xsMachine *the) {
   bound_typed(the, &v[1], fn, "src", &src);
   int32_t src_offset = strided_offset(the, fn, p.src_stride, p.count, src.length);
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
-  const float *s = (const float *)src.data + src_offset;
-  if (dst.kind == XSINFER_TYPED_INT8) {
-    int8_t *d = (int8_t *)dst.data + p.dst_offset;
-    for (int32_t i = 0; i < p.count; i++)
-      d[i] = (int8_t)clamp_nan0(quantized(s[i], p.scale, p.zero_point), -128, 127);
-  } else {
-    uint8_t *d = (uint8_t *)dst.data + p.dst_offset;
-    for (int32_t i = 0; i < p.count; i++)
-      d[i] = (uint8_t)clamp_nan0(quantized(s[i], p.scale, p.zero_point), 0, 255);
-  }
+  quantize_elements(&dst, p.dst_offset, (const float *)src.data + src_offset, p.count, p.scale,
+                    p.zero_point);
 }
 
 void xs_helpers_prepare_quantize(xsMachine *the) {
   static const char fn[] = "prepareQuantize";
   xsinfer_xs_typed_t dst, src;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 2, fn, "src", 0, &src);
-  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
-  if (src.kind != XSINFER_TYPED_FLOAT32) xsTypeError("helpers: %s: src must be a Float32Array", fn);
+  quantize_args(the, fn, &dst, &src);
   prepared_params_t p = {0};
   p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
@@ -554,10 +598,8 @@ void xs_helpers_prepare_quantize(xsMachine *the) {
   p.zero_point = int_arg(the, 5, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
   p.src_stride = given(the, 6) ? int_arg(the, 6, fn, "srcStride", 0, INT32_MAX) : 1;
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsArg(2);
-  bind_prepared(the, "quantize", run_quantize, 1, values, 2, &p);
+  static const uint8_t args[] = {0, 2}; /* dst, src */
+  bind_prepared(the, "quantize", run_quantize, 1, args, 2, &p);
 }
 
 /* prepareMapBytes(dst, dstOffset, src, count, table, srcStride = 1)
@@ -576,34 +618,21 @@ static void run_map_bytes(xsMachine *the) {
   if (table.length != 256) xsTypeError("helpers: %s: table must have 256 entries", fn);
   int32_t src_offset = strided_offset(the, fn, stride, count, src.length);
   range_check(the, fn, "dst", dst_offset, count, dst.length);
-  uint8_t *d = (uint8_t *)dst.data + dst_offset;
-  const uint8_t *s = (const uint8_t *)src.data + src_offset;
-  uint8_t lut[256];
-  memcpy(lut, table.data, sizeof lut);
-  for (int32_t i = 0; i < count; i++) d[i] = lut[s[i]];
+  map_bytes((uint8_t *)dst.data + dst_offset, (const uint8_t *)src.data + src_offset, table.data,
+            count);
 }
 
 void xs_helpers_prepare_map_bytes(xsMachine *the) {
   static const char fn[] = "prepareMapBytes";
   xsinfer_xs_typed_t dst, src, table;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 2, fn, "src", 0, &src);
-  typed_arg(the, 4, fn, "table", 0, &table);
-  if (!is_byte_int(&dst)) xsTypeError("helpers: %s: dst must be an Int8Array or Uint8Array", fn);
-  if (src.kind != XSINFER_TYPED_UINT8 && src.kind != XSINFER_TYPED_UINT8_CLAMPED)
-    xsTypeError("helpers: %s: src must be a Uint8Array", fn);
-  if (!is_byte_int(&table) || table.length != 256)
-    xsTypeError("helpers: %s: table must be an Int8Array or Uint8Array of 256", fn);
+  byte_map_args(the, fn, 0, 2, 4, &dst, &src, &table);
   prepared_params_t p = {0};
   p.dst_offset = int_arg(the, 1, fn, "dstOffset", 0, INT32_MAX);
   p.count = int_arg(the, 3, fn, "count", 0, INT32_MAX);
   p.src_stride = given(the, 5) ? int_arg(the, 5, fn, "srcStride", 0, INT32_MAX) : 1;
   range_check(the, fn, "dst", p.dst_offset, p.count, dst.length);
-  xsSlot values[3];
-  values[0] = xsArg(0);
-  values[1] = xsArg(2);
-  values[2] = xsArg(4);
-  bind_prepared(the, "mapBytes", run_map_bytes, 1, values, 3, &p);
+  static const uint8_t args[] = {0, 2, 4}; /* dst, src, table */
+  bind_prepared(the, "mapBytes", run_map_bytes, 1, args, 3, &p);
 }
 
 /* prepareCopy(dst, src, count) → (dstOffset, srcOffset) => void */
@@ -623,18 +652,13 @@ static void run_copy(xsMachine *the) {
 void xs_helpers_prepare_copy(xsMachine *the) {
   static const char fn[] = "prepareCopy";
   xsinfer_xs_typed_t dst, src;
-  typed_arg(the, 0, fn, "dst", 1, &dst);
-  typed_arg(the, 1, fn, "src", 0, &src);
-  if (!copyable(&dst, &src))
-    xsTypeError("helpers: %s: dst and src must hold the same element type", fn);
+  copy_args(the, fn, 1, &dst, &src);
   prepared_params_t p = {0};
   p.count = int_arg(the, 2, fn, "count", 0, INT32_MAX);
   if ((uint32_t)p.count > dst.length || (uint32_t)p.count > src.length)
     xsRangeError("helpers: %s: count %ld is more than dst or src holds", fn, (long)p.count);
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  bind_prepared(the, "copy", run_copy, 2, values, 2, &p);
+  static const uint8_t args[] = {0, 1}; /* dst, src */
+  bind_prepared(the, "copy", run_copy, 2, args, 2, &p);
 }
 
 /* prepareResult(result, scores, count, scale, zeroPoint, rankDequantized) → () => result:
@@ -654,15 +678,7 @@ static void run_result(xsMachine *the) {
   if ((uint32_t)p.count > t.length)
     xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)p.count);
   scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, 0, p.rank_dequantized, p.scale, p.zero_point};
-  uint32_t best = 0;
-  float best_score = score_at(&s, 0);
-  for (uint32_t i = 1; i < (uint32_t)p.count; i++) {
-    float f = score_at(&s, i);
-    if (f > best_score) {
-      best_score = f;
-      best = i;
-    }
-  }
+  uint32_t best = first_max(&s, (uint32_t)p.count);
   int32_t q = s.is_signed ? ((const int8_t *)s.data)[best] : ((const uint8_t *)s.data)[best];
   float value = (float)(q - p.zero_point) * p.scale;
   if (p.count > 1) xsinfer_xs_set_number(the, &result, p.ids[0], 1, (int32_t)best, 0);
@@ -675,8 +691,7 @@ void xs_helpers_prepare_result(xsMachine *the) {
   static const char fn[] = "prepareResult";
   xsinfer_xs_typed_t t;
   int32_t argc = xsToInteger(xsArgc);
-  if (argc < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
-    xsTypeError("helpers: %s: result must be an object", fn);
+  result_arg(the, fn);
   typed_arg(the, 1, fn, "scores", 0, &t);
   if (!is_byte_int(&t)) xsTypeError("helpers: %s: scores must be an Int8Array or Uint8Array", fn);
   prepared_params_t p = {0};
@@ -684,13 +699,9 @@ void xs_helpers_prepare_result(xsMachine *the) {
   p.scale = scale_arg(the, 3, fn);
   p.zero_point = int_arg(the, 4, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
   if (argc > 5) p.rank_dequantized = xsTest(xsArg(5)) ? 1 : 0;
-  p.ids[0] = xsID("label");
-  p.ids[1] = xsID("score");
-  p.ids[2] = xsID("value");
-  xsSlot values[2];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  bind_prepared(the, "result", run_result, 0, values, 2, &p);
+  result_ids(the, &p);
+  static const uint8_t args[] = {0, 1}; /* result, scores */
+  bind_prepared(the, "result", run_result, 0, args, 2, &p);
 }
 
 /* prepareMeanSquaredError(result, a, aOffset, b, bOffset, bStride, count, aScale,
@@ -723,8 +734,7 @@ static void run_mean_squared_error(xsMachine *the) {
 
 void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
   static const char fn[] = "prepareMeanSquaredError";
-  if (xsToInteger(xsArgc) < 1 || xsTypeOf(xsArg(0)) != xsReferenceType)
-    xsTypeError("helpers: %s: result must be an object", fn);
+  result_arg(the, fn);
   xsinfer_xs_typed_t ta, tb;
   mse_operand_t a, b;
   mse_operand_arg(the, fn, "a", 1, 7, &ta, &a);
@@ -740,12 +750,9 @@ void xs_helpers_prepare_mean_squared_error(xsMachine *the) {
   p.zero_point = a.zero_point;
   p.b_scale = b.scale;
   p.b_zero_point = b.zero_point;
-  p.ids[2] = xsID("value");
-  xsSlot values[3];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  values[2] = xsArg(3);
-  bind_prepared(the, "meanSquaredError", run_mean_squared_error, 1, values, 3, &p);
+  result_ids(the, &p);
+  static const uint8_t args[] = {0, 1, 3}; /* result, a, b */
+  bind_prepared(the, "meanSquaredError", run_mean_squared_error, 1, args, 3, &p);
 }
 
 /* prepareTopK(result, scores, k, outIndex, outValue, scale, zeroPoint, all?) → () => result:
@@ -837,12 +844,8 @@ void xs_helpers_prepare_top_k(xsMachine *the) {
     xsRangeError("helpers: %s: outIndex and outValue must hold k %ld", fn, (long)p.dst_offset);
   p.scale = scale_arg(the, 5, fn);
   p.zero_point = int_arg(the, 6, fn, "zeroPoint", -MAX_ZERO_POINT, MAX_ZERO_POINT);
-  xsSlot values[5];
-  values[0] = xsArg(0);
-  values[1] = xsArg(1);
-  values[2] = xsArg(3);
-  values[3] = xsArg(4);
-  values[4] = xsArg(4);
+  /* result, scores, outIndex, outValue, and all (outValue again when absent) */
+  uint8_t args[] = {0, 1, 3, 4, 4};
   if (argc > 7 && xsTypeOf(xsArg(7)) != xsUndefinedType) {
     typed_arg(the, 7, fn, "all", 1, &ta);
     if (ta.kind != XSINFER_TYPED_FLOAT32)
@@ -850,12 +853,10 @@ void xs_helpers_prepare_top_k(xsMachine *the) {
     if (ta.length < ts.length)
       xsRangeError("helpers: %s: all must hold the %ld scores", fn, (long)p.count);
     p.rank_dequantized |= TOP_K_ALL;
-    values[4] = xsArg(7);
+    args[4] = 7;
   }
-  p.ids[0] = xsID("label");
-  p.ids[1] = xsID("score");
-  p.ids[2] = xsID("value");
-  bind_prepared(the, "topK", run_top_k, 0, values, 5, &p);
+  result_ids(the, &p);
+  bind_prepared(the, "topK", run_top_k, 0, args, 5, &p);
 }
 
 #else

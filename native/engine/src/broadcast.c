@@ -75,6 +75,22 @@ eng_status_t eng_bcast_q8_prepare(eng_node_t *node, const eng_tensor_t *a, const
   return ENG_OK;
 }
 
+void *eng_bcast_arith_prepare(eng_node_t *node, size_t bytes, const eng_tensor_t **a,
+                              const eng_tensor_t **b, const eng_tensor_t **out, eng_status_t *st) {
+  eng_bcast_arith_t *d = eng_bcast_prepare(node, bytes, a, b, out, st);
+  if (d == NULL) {
+    return NULL;
+  }
+  const eng_activation_t act = node->options->arith.activation;
+  switch ((*out)->type) {
+    case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
+    case ENG_INT32: break;
+    case ENG_INT8: *st = eng_bcast_q8_prepare(node, *a, *b, *out, act, &d->q); break;
+    default: *st = eng_fail_type(node, *out); break;
+  }
+  return *st == ENG_OK ? d : NULL;
+}
+
 int eng_bcast_scalar_b(const eng_bcast_t *bc, const eng_tensor_t *a, const eng_tensor_t *b) {
   return !bc->same_shape && eng_tensor_elements(b) == 1 && eng_tensor_elements(a) == bc->count;
 }

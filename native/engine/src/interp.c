@@ -405,6 +405,10 @@ eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char
   return ENG_OK;
 }
 
+eng_status_t eng_fail_type(eng_node_t *node, const eng_tensor_t *t) {
+  return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)t->type));
+}
+
 /* ---- builtin options: read by the op's kernel (its parser, beside the kernel) ---- */
 
 static eng_status_t parse_options(eng_interp_t *it, eng_node_t *n, eng_builtin_options_t *o) {
@@ -741,28 +745,26 @@ uint32_t eng_interp_op_custom_name(const eng_interp_t *it, uint32_t op, const ch
   return len;
 }
 
-uint32_t eng_interp_op_outputs(const eng_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
+/* Up to cap tensor indices of op's inputs (outputs 0) or outputs (1) into out. */
+static uint32_t op_tensor_list(const eng_interp_t *it, uint32_t op, int outputs, int32_t *out,
+                               uint32_t cap) {
   if (it == NULL || op >= it->num_ops) {
     return 0;
   }
-  const eng_node_t *n = &it->nodes[op];
+  const uint8_t *list = outputs ? it->nodes[op].outputs : it->nodes[op].inputs;
   uint32_t k = 0;
-  for (const uint32_t count = list_len(n->outputs); k < count && k < cap; k++) {
-    out[k] = (int32_t)ld32(n->outputs + 4 * k);
+  for (const uint32_t count = list_len(list); k < count && k < cap; k++) {
+    out[k] = (int32_t)ld32(list + 4 * k);
   }
   return k;
 }
 
+uint32_t eng_interp_op_outputs(const eng_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
+  return op_tensor_list(it, op, 1, out, cap);
+}
+
 uint32_t eng_interp_op_inputs(const eng_interp_t *it, uint32_t op, int32_t *out, uint32_t cap) {
-  if (it == NULL || op >= it->num_ops) {
-    return 0;
-  }
-  const eng_node_t *n = &it->nodes[op];
-  uint32_t k = 0;
-  for (const uint32_t count = list_len(n->inputs); k < count && k < cap; k++) {
-    out[k] = (int32_t)ld32(n->inputs + 4 * k);
-  }
-  return k;
+  return op_tensor_list(it, op, 0, out, cap);
 }
 
 eng_status_t eng_interp_preserve_all(eng_interp_t *it, int enable) {

@@ -73,20 +73,16 @@ typedef enum eng_padding { ENG_PADDING_SAME = 0, ENG_PADDING_VALID = 1 } eng_pad
 
 /* Builtin options, decoded from the model with schema defaults applied. Only the member
  * matching the op's builtin code is meaningful; ops without options see zeros. */
+/* CONV_2D and DEPTHWISE_CONV_2D: the same geometry; depth_multiplier is the depthwise
+ * op's alone (CONV_2D leaves it 0). */
 typedef struct eng_conv_options {
-  eng_padding_t padding;
-  int32_t stride_w, stride_h;
-  int32_t dilation_w, dilation_h;
-  eng_activation_t activation;
-} eng_conv_options_t;
-
-typedef struct eng_dwconv_options {
   eng_padding_t padding;
   int32_t stride_w, stride_h;
   int32_t dilation_w, dilation_h;
   int32_t depth_multiplier;
   eng_activation_t activation;
-} eng_dwconv_options_t;
+} eng_conv_options_t;
+typedef eng_conv_options_t eng_dwconv_options_t;
 
 typedef struct eng_pool_options {
   eng_padding_t padding;
@@ -278,6 +274,8 @@ eng_status_t eng_fail(eng_node_t *node, eng_status_t code, const char *fmt, ...)
 /* Check helpers that return eng_fail(...) with a uniform message. */
 eng_status_t eng_expect_type(eng_node_t *node, const eng_tensor_t *t, const char *what,
                              eng_type_t type);
+/* ENG_ERR_UNSUPPORTED_TYPE, "type <name>": the kernel has no path for t's element type. */
+eng_status_t eng_fail_type(eng_node_t *node, const eng_tensor_t *t);
 
 /* Kernel set lookup (registry.c). NULL when the set has no such op. */
 const eng_kernel_t *eng_kernel_lookup(eng_kernel_set_t set, int32_t builtin,

@@ -13,6 +13,14 @@ static int read_u32(wire_mr_t *mr, uint32_t *out) {
   return 1;
 }
 
+/* A boolean into a one-byte flag (0 or 1). */
+static int read_flag(wire_mr_t *mr, uint8_t *out) {
+  int b = 0;
+  if (!wire_mr_bool(mr, &b)) return 0;
+  *out = (uint8_t)b;
+  return 1;
+}
+
 static int read_bytes(wire_mr_t *mr, wire_bytes_t *out) {
   return wire_mr_str(mr, &out->ptr, &out->len);
 }
@@ -88,15 +96,11 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
           ok = read_u32(mr, &cmd->u.run.warmup);
         else if (KEY("model"))
           ok = read_bytes(mr, &cmd->u.run.model);
-        else if (KEY("ops")) {
-          int b = 0;
-          ok = wire_mr_bool(mr, &b);
-          cmd->u.run.ops = (uint8_t)b;
-        } else if (KEY("counters")) {
-          int b = 0;
-          ok = wire_mr_bool(mr, &b);
-          cmd->u.run.counters = (uint8_t)b;
-        } else if (KEY("profile"))
+        else if (KEY("ops"))
+          ok = read_flag(mr, &cmd->u.run.ops);
+        else if (KEY("counters"))
+          ok = read_flag(mr, &cmd->u.run.counters);
+        else if (KEY("profile"))
           ok = read_u32(mr, &cmd->u.run.profile);
         else
           known = 0;
@@ -142,15 +146,11 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
       case WIRE_CMD_XSBUG:
         if (KEY("data"))
           ok = wire_mr_bin(mr, &cmd->u.xsbug.data, &cmd->u.xsbug.len);
-        else if (KEY("attach")) {
-          int b = 0;
-          ok = wire_mr_bool(mr, &b);
-          cmd->u.xsbug.attach = (uint8_t)b;
-        } else if (KEY("detach")) {
-          int b = 0;
-          ok = wire_mr_bool(mr, &b);
-          cmd->u.xsbug.detach = (uint8_t)b;
-        } else
+        else if (KEY("attach"))
+          ok = read_flag(mr, &cmd->u.xsbug.attach);
+        else if (KEY("detach"))
+          ok = read_flag(mr, &cmd->u.xsbug.detach);
+        else
           known = 0;
         break;
       case WIRE_CMD_ENGINE_OPEN:
@@ -176,11 +176,9 @@ static int decode_payload(wire_mr_t *mr, wire_cmd_t *cmd) {
                         : KEY("dump")    ? &cmd->u.engine_invoke.dump
                         : KEY("outputs") ? &cmd->u.engine_invoke.outputs
                                          : NULL;
-        if (flag) {
-          int b = 0;
-          ok = wire_mr_bool(mr, &b);
-          *flag = (uint8_t)b;
-        } else
+        if (flag)
+          ok = read_flag(mr, flag);
+        else
           known = 0;
         break;
       }

@@ -277,11 +277,15 @@ wire_mp_kind_t wire_mr_peek(const wire_mr_t *mr) {
 }
 
 /* Read the head of a value of `kind`; on mismatch leave the cursor, on bad input fail. */
+/* The next value's head; a malformed one fails the reader. */
+static int mr_next(wire_mr_t *mr, mr_head_t *h) {
+  if (mr_head(mr, h)) return 1;
+  mr->failed = 1;
+  return 0;
+}
+
 static int mr_take(wire_mr_t *mr, wire_mp_kind_t kind, mr_head_t *h) {
-  if (!mr_head(mr, h)) {
-    mr->failed = 1;
-    return 0;
-  }
+  if (!mr_next(mr, h)) return 0;
   if (h->kind != kind) return 0;
   mr->p += h->head + h->body;
   return 1;
@@ -313,10 +317,7 @@ static double mr_float_value(const mr_head_t *h) {
 
 int wire_mr_uint(wire_mr_t *mr, uint64_t *out) {
   mr_head_t h;
-  if (!mr_head(mr, &h)) {
-    mr->failed = 1;
-    return 0;
-  }
+  if (!mr_next(mr, &h)) return 0;
   if (h.kind == WIRE_MP_UINT) {
     *out = h.value;
   } else if (h.kind == WIRE_MP_FLOAT) {
@@ -332,10 +333,7 @@ int wire_mr_uint(wire_mr_t *mr, uint64_t *out) {
 
 int wire_mr_int(wire_mr_t *mr, int64_t *out) {
   mr_head_t h;
-  if (!mr_head(mr, &h)) {
-    mr->failed = 1;
-    return 0;
-  }
+  if (!mr_next(mr, &h)) return 0;
   if (h.kind == WIRE_MP_INT) {
     *out = (int64_t)h.value;
   } else if (h.kind == WIRE_MP_UINT) {
@@ -355,10 +353,7 @@ int wire_mr_int(wire_mr_t *mr, int64_t *out) {
 
 int wire_mr_double(wire_mr_t *mr, double *out) {
   mr_head_t h;
-  if (!mr_head(mr, &h)) {
-    mr->failed = 1;
-    return 0;
-  }
+  if (!mr_next(mr, &h)) return 0;
   if (h.kind == WIRE_MP_FLOAT)
     *out = mr_float_value(&h);
   else if (h.kind == WIRE_MP_UINT)
@@ -409,10 +404,7 @@ int wire_mr_skip(wire_mr_t *mr) {
   uint64_t pending = 1;
   while (pending > 0) {
     mr_head_t h;
-    if (!mr_head(mr, &h)) {
-      mr->failed = 1;
-      return 0;
-    }
+    if (!mr_next(mr, &h)) return 0;
     mr->p += h.head + h.body;
     pending--;
     if (h.kind == WIRE_MP_ARRAY)

@@ -92,4 +92,9 @@ int app_check(const app_ctx_t *ctx, uint32_t case_index, const app_result_t *res
 /* Arg-max over n int8 scores (first maximum wins, as TFLM's examples do). */
 int32_t app_argmax_i8(const int8_t *scores, uint32_t n);
 
+/* RESPOND of the classifiers that answer with their top class (micro_speech,
+ * person_detect): label = arg-max of the int8 output, score = its raw value, value = its
+ * dequantized probability. */
+void app_respond_argmax(app_ctx_t *ctx, app_result_t *out);
+
 #endif

@@ -24,14 +24,11 @@ typedef struct rescale {
 } rescale_t;
 
 typedef struct add_opt {
-  void *ref_data;
-  int32_t fast;
-  eng_opt_bc_t bc;
-  int32_t off1, off2, out_off, act_min, act_max;
+  eng_opt_elementwise_t ew;
   rescale_t r1, r2, ro;
   int32_t tables; /* scratch index + 1 of the two 256-entry rescale tables; 0: none */
 } add_opt_t;
-_Static_assert(offsetof(add_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
+_Static_assert(offsetof(add_opt_t, ew) == 0, "eng_opt_elementwise_prepare fills the first member");
 
 static void make_rescale(rescale_t *r, int32_t mult, int32_t shift) {
   int32_t e = -shift;
@@ -50,15 +47,11 @@ ENG_OPT_INLINE int32_t rescale(int32_t x2, const rescale_t *r) {
 }
 
 static eng_status_t add_prepare(eng_node_t *node) {
+  const eng_tensor_t *a, *b, *out;
   eng_status_t st;
   add_opt_t *op =
-      eng_opt_prepare_ref(node, &eng_kernel_add_ref, sizeof *op, &st); /* validates like TFLM */
+      eng_opt_elementwise_prepare(node, &eng_kernel_add_ref, sizeof *op, &a, &b, &out, &st);
   if (op == NULL) {
-    return st;
-  }
-  const eng_tensor_t *a, *b, *out;
-  int int8;
-  if ((st = eng_opt_elementwise_prepare(node, &op->bc, &a, &b, &out, &int8)) != ENG_OK || !int8) {
     return st;
   }
   /* The reference's parameters (it accepted them: every shift <= 0). */
@@ -70,21 +63,14 @@ static eng_status_t add_prepare(eng_node_t *node) {
   make_rescale(&op->r2, m, s);
   eng_quantize_multiplier(twice_max / ((double)(1 << LEFT_SHIFT) * (double)out->scale), &m, &s);
   make_rescale(&op->ro, m, s);
-  if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, out->scale,
-                                     out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
-    return ENG_OK;
-  }
-  op->off1 = -a->zero_point;
-  op->off2 = -b->zero_point;
-  op->out_off = out->zero_point;
   /* |x + off| <= 255, so (x + off) << (20 + 1) < 2^29 and each rescaled operand < 2^28:
    * every SMMULR argument below fits with its doubling. */
-  op->fast = 1;
+  op->ew.fast = 1;
 #if !defined(__OPTIMIZE_SIZE__)
   /* Large plain (not broadcast) adds rescale through tables: an operand's rescaled value
    * depends on its int8 value only, so 2 x 256 values built per invoke (about 10
    * instructions each) replace two rescales per element. */
-  if (op->bc.outer == 1 && op->bc.sa && op->bc.sb && op->bc.run >= ADD_TABLE_MIN) {
+  if (op->ew.bc.outer == 1 && op->ew.bc.sa && op->ew.bc.sb && op->ew.bc.run >= ADD_TABLE_MIN) {
     int32_t idx;
     if ((st = eng_request_scratch(node, 2 * 256 * sizeof(int32_t), &idx)) != ENG_OK) return st;
     op->tables = idx + 1;
@@ -98,9 +84,9 @@ ENG_OPT_INLINE int32_t side(int32_t x, int32_t off, const rescale_t *r) {
 }
 
 ENG_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
-  int32_t v = rescale((int32_t)((uint32_t)s << 1), &op->ro) + op->out_off;
-  v = v < op->act_min ? op->act_min : v;
-  return (int8_t)(v > op->act_max ? op->act_max : v);
+  int32_t v = rescale((int32_t)((uint32_t)s << 1), &op->ro) + op->ew.out_off;
+  v = v < op->ew.act_min ? op->ew.act_min : v;
+  return (int8_t)(v > op->ew.act_max ? op->ew.act_max : v);
 }
 
 /* One run; sa/sb are constants at every call site, so each case compiles to its own
@@ -108,20 +94,21 @@ ENG_OPT_INLINE int8_t finish(const add_opt_t *op, int32_t s) {
 ENG_OPT_INLINE void add_run(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
                             uint32_t n, const int sa, const int sb) {
   if (!sa) {
-    const int32_t va = side(*a, op->off1, &op->r1);
-    for (uint32_t i = 0; i < n; i++) y[i] = finish(op, va + side(b[sb ? i : 0], op->off2, &op->r2));
+    const int32_t va = side(*a, op->ew.off1, &op->r1);
+    for (uint32_t i = 0; i < n; i++)
+      y[i] = finish(op, va + side(b[sb ? i : 0], op->ew.off2, &op->r2));
   } else if (!sb) {
-    const int32_t vb = side(*b, op->off2, &op->r2);
-    for (uint32_t i = 0; i < n; i++) y[i] = finish(op, side(a[i], op->off1, &op->r1) + vb);
+    const int32_t vb = side(*b, op->ew.off2, &op->r2);
+    for (uint32_t i = 0; i < n; i++) y[i] = finish(op, side(a[i], op->ew.off1, &op->r1) + vb);
   } else {
     for (uint32_t i = 0; i < n; i++) {
-      y[i] = finish(op, side(a[i], op->off1, &op->r1) + side(b[i], op->off2, &op->r2));
+      y[i] = finish(op, side(a[i], op->ew.off1, &op->r1) + side(b[i], op->ew.off2, &op->r2));
     }
   }
 }
 
 static void add_s8(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
-  ENG_OPT_BC_RUNS(&op->bc, add_run, op, a, b, y);
+  ENG_OPT_BC_RUNS(&op->ew.bc, add_run, op, a, b, y);
 }
 
 #if !defined(__OPTIMIZE_SIZE__)
@@ -129,13 +116,13 @@ static void add_s8(const add_opt_t *op, const int8_t *a, const int8_t *b, int8_t
 static __attribute__((noinline)) void add_tables(const add_opt_t *op, int32_t *ta, int32_t *tb,
                                                  const int8_t *a, const int8_t *b, int8_t *y) {
   for (int32_t x = -128; x < 128; x++) {
-    ta[(uint8_t)x] = side(x, op->off1, &op->r1);
-    tb[(uint8_t)x] = side(x, op->off2, &op->r2);
+    ta[(uint8_t)x] = side(x, op->ew.off1, &op->r1);
+    tb[(uint8_t)x] = side(x, op->ew.off2, &op->r2);
   }
   /* locals: the int8 stores cannot alias them */
   const rescale_t ro = op->ro;
-  const int32_t out_off = op->out_off, lo = op->act_min, hi = op->act_max;
-  const uint32_t n = op->bc.run;
+  const int32_t out_off = op->ew.out_off, lo = op->ew.act_min, hi = op->ew.act_max;
+  const uint32_t n = op->ew.bc.run;
   for (uint32_t i = 0; i < n; i++) {
     const int32_t s2 = (int32_t)((uint32_t)(ta[(uint8_t)a[i]] + tb[(uint8_t)b[i]]) << 1);
     int32_t v = rescale(s2, &ro) + out_off;
@@ -147,7 +134,7 @@ static __attribute__((noinline)) void add_tables(const add_opt_t *op, int32_t *t
 
 static eng_status_t add_eval(eng_node_t *node) {
   add_opt_t *op = node->user_data;
-  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_add_ref, op->ref_data);
+  if (!op->ew.fast) return eng_opt_eval_ref(node, &eng_kernel_add_ref, op->ew.ref_data);
 #if !defined(__OPTIMIZE_SIZE__)
   if (op->tables) {
     int32_t *t = eng_scratch(node, op->tables - 1);

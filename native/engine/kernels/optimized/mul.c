@@ -14,34 +14,23 @@
 extern const eng_kernel_t eng_kernel_mul_ref;
 
 typedef struct mul_opt {
-  void *ref_data;
-  int32_t fast;
-  eng_opt_bc_t bc;
-  int32_t off1, off2, out_off, act_min, act_max;
+  eng_opt_elementwise_t ew;
   int32_t mult, pre; /* pre = TFLM left shift + 1 (the SMMULR doubling) */
   int32_t e, round, neg;
 } mul_opt_t;
-_Static_assert(offsetof(mul_opt_t, ref_data) == 0, "eng_opt_prepare_ref fills the first member");
+_Static_assert(offsetof(mul_opt_t, ew) == 0, "eng_opt_elementwise_prepare fills the first member");
 
 static eng_status_t mul_prepare(eng_node_t *node) {
+  const eng_tensor_t *a, *b, *out;
   eng_status_t st;
   mul_opt_t *op =
-      eng_opt_prepare_ref(node, &eng_kernel_mul_ref, sizeof *op, &st); /* validates like TFLM */
+      eng_opt_elementwise_prepare(node, &eng_kernel_mul_ref, sizeof *op, &a, &b, &out, &st);
   if (op == NULL) {
-    return st;
-  }
-  const eng_tensor_t *a, *b, *out;
-  int int8;
-  if ((st = eng_opt_elementwise_prepare(node, &op->bc, &a, &b, &out, &int8)) != ENG_OK || !int8) {
     return st;
   }
   int32_t shift;
   eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &op->mult,
                           &shift);
-  if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, out->scale,
-                                     out->zero_point, &op->act_min, &op->act_max) != ENG_OK) {
-    return ENG_OK;
-  }
   /* |(x + off1) * (y + off2)| <= 255 * 255 < 2^16: with a left shift <= 14 the doubled
    * product stays below 2^31, so SRDHM(p << left, m) = SMMULR(p << (left + 1), m). */
   const int32_t left = shift > 0 ? shift : 0;
@@ -54,42 +43,39 @@ static eng_status_t mul_prepare(eng_node_t *node) {
   op->e = e;
   op->round = e > 0 ? (int32_t)(1u << (e - 1)) : 0;
   op->neg = e > 0 ? -1 : 0;
-  op->off1 = -a->zero_point;
-  op->off2 = -b->zero_point;
-  op->out_off = out->zero_point;
-  op->fast = 1;
+  op->ew.fast = 1;
   return ENG_OK;
 }
 
 ENG_OPT_INLINE int8_t mul_one(const mul_opt_t *op, int32_t x, int32_t y) {
   const int32_t p = x * y; /* offsets already added */
   const int32_t v = eng_smmulr((int32_t)((uint32_t)p << op->pre), op->mult);
-  int32_t r = ((v + op->round + ((v >> 31) & op->neg)) >> op->e) + op->out_off;
-  r = r < op->act_min ? op->act_min : r;
-  return (int8_t)(r > op->act_max ? op->act_max : r);
+  int32_t r = ((v + op->round + ((v >> 31) & op->neg)) >> op->e) + op->ew.out_off;
+  r = r < op->ew.act_min ? op->ew.act_min : r;
+  return (int8_t)(r > op->ew.act_max ? op->ew.act_max : r);
 }
 
 /* One run; sa/sb are constants at every call site (one loop per case). */
 ENG_OPT_INLINE void mul_run(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y,
                             uint32_t n, const int sa, const int sb) {
   if (!sa) {
-    const int32_t xa = *a + op->off1;
-    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, xa, b[sb ? i : 0] + op->off2);
+    const int32_t xa = *a + op->ew.off1;
+    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, xa, b[sb ? i : 0] + op->ew.off2);
   } else if (!sb) {
-    const int32_t xb = *b + op->off2;
-    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, a[i] + op->off1, xb);
+    const int32_t xb = *b + op->ew.off2;
+    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, a[i] + op->ew.off1, xb);
   } else {
-    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, a[i] + op->off1, b[i] + op->off2);
+    for (uint32_t i = 0; i < n; i++) y[i] = mul_one(op, a[i] + op->ew.off1, b[i] + op->ew.off2);
   }
 }
 
 static void mul_s8(const mul_opt_t *op, const int8_t *a, const int8_t *b, int8_t *y) {
-  ENG_OPT_BC_RUNS(&op->bc, mul_run, op, a, b, y);
+  ENG_OPT_BC_RUNS(&op->ew.bc, mul_run, op, a, b, y);
 }
 
 static eng_status_t mul_eval(eng_node_t *node) {
   mul_opt_t *op = node->user_data;
-  if (!op->fast) return eng_opt_eval_ref(node, &eng_kernel_mul_ref, op->ref_data);
+  if (!op->ew.fast) return eng_opt_eval_ref(node, &eng_kernel_mul_ref, op->ew.ref_data);
   mul_s8(op, eng_input(node, 0)->data, eng_input(node, 1)->data, eng_output(node, 0)->data);
   return ENG_OK;
 }

@@ -16,6 +16,8 @@
 
 #include "broadcast.h"
 #include "kernel.h"
+#include "opt_common.h"
+#include "quant.h"
 
 typedef struct eng_opt_bc {
   uint32_t run;   /* elements per run */
@@ -60,27 +62,49 @@ static inline void eng_opt_bc_init(eng_opt_bc_t *o, const eng_bcast_t *bc) {
   }
 }
 
-/* The shared step of ADD's and MUL's prepare, after the reference's (which validated
- * like TFLM): the operands and the output into *a, *b, *out and, for an int8 output
- * (*int8 = 1), their flat-run broadcast into *bc. ENG_ERR_SHAPE only if the broadcast is
- * refused, which the reference's acceptance rules out. */
-static inline eng_status_t eng_opt_elementwise_prepare(eng_node_t *node, eng_opt_bc_t *bc,
-                                                       const eng_tensor_t **a,
-                                                       const eng_tensor_t **b,
-                                                       const eng_tensor_t **out, int *int8) {
+/* The head of ADD's and MUL's op data (their first member). */
+typedef struct eng_opt_elementwise {
+  void *ref_data; /* the reference's op data (eng_opt_prepare_ref fills it) */
+  int32_t fast;   /* 1: the int8 path runs; 0: the reference kernel */
+  eng_opt_bc_t bc;
+  int32_t off1, off2, out_off; /* the inputs' negated zero points, the output's */
+  int32_t act_min, act_max;
+} eng_opt_elementwise_t;
+
+/* The shared prepare of ADD and MUL: the reference `ref`'s (which validates like TFLM)
+ * with `bytes` of op data that start with an eng_opt_elementwise_t; then, for an int8
+ * output whose fused activation has an int8 range, the flat-run broadcast, the offsets and
+ * the clamp, and the tensors into *a, *b, *out. Returns the op data when the caller may
+ * set up its int8 path (and then sets `fast`); otherwise NULL with *st the status to
+ * return (ENG_OK: the reference runs). */
+static inline void *eng_opt_elementwise_prepare(eng_node_t *node, const eng_kernel_t *ref,
+                                                size_t bytes, const eng_tensor_t **a,
+                                                const eng_tensor_t **b, const eng_tensor_t **out,
+                                                eng_status_t *st) {
+  eng_opt_elementwise_t *ew = eng_opt_prepare_ref(node, ref, bytes, st);
+  if (ew == NULL) {
+    return NULL;
+  }
   *a = eng_input(node, 0);
   *b = eng_input(node, 1);
   *out = eng_output(node, 0);
-  *int8 = (*out)->type == ENG_INT8;
-  if (!*int8) {
-    return ENG_OK;
+  if ((*out)->type != ENG_INT8) {
+    return NULL;
   }
   eng_bcast_t full;
   if (eng_bcast_init(node, &full, *a, *b, *out) != ENG_OK) {
-    return ENG_ERR_SHAPE;
+    *st = ENG_ERR_SHAPE; /* the reference's acceptance rules this out */
+    return NULL;
   }
-  eng_opt_bc_init(bc, &full);
-  return ENG_OK;
+  eng_opt_bc_init(&ew->bc, &full);
+  if (eng_activation_range_quantized(node->options->arith.activation, ENG_INT8, (*out)->scale,
+                                     (*out)->zero_point, &ew->act_min, &ew->act_max) != ENG_OK) {
+    return NULL;
+  }
+  ew->off1 = -(*a)->zero_point;
+  ew->off2 = -(*b)->zero_point;
+  ew->out_off = (*out)->zero_point;
+  return ew;
 }
 
 static inline void eng_opt_bc_begin(eng_opt_bc_iter_t *it) {

@@ -72,21 +72,17 @@ static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *outpu
   for (int32_t b = 0; b < op->in.n; b++) {
     const int8_t *in_batch = input + (size_t)b * (size_t)in_h * (size_t)in_row;
     for (int32_t oy = 0; oy < op->out.h; oy++) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      const eng_pool_window_t ty = eng_pool_window(oy, p->stride_h, p->pad_h, p->filter_h, in_h);
       for (int32_t ox = 0; ox < op->out.w; ox++) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        const int8_t *origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * C;
+        const eng_pool_window_t tx = eng_pool_window(ox, p->stride_w, p->pad_w, p->filter_w, in_w);
+        const int8_t *origin = in_batch + ty.start * in_row + tx.start * C;
         int32_t c = 0;
         for (; c + 4 <= C; c += 4) {
           uint32_t m = 0x80808080u; /* every lane INT8_MIN, like the reference's start */
           const int8_t *ry = origin + c;
-          for (int32_t fy = fy0; fy < fy1; fy++, ry += in_row) {
+          for (int32_t fy = ty.first; fy < ty.end; fy++, ry += in_row) {
             const int8_t *px = ry;
-            for (int32_t fx = fx0; fx < fx1; fx++, px += C) {
+            for (int32_t fx = tx.first; fx < tx.end; fx++, px += C) {
               m = eng_max4(m, eng_ld32(px));
             }
           }
@@ -103,9 +99,9 @@ static void max_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *outpu
         for (; c < C; c++) {
           int32_t m = INT8_MIN;
           const int8_t *ry = origin + c;
-          for (int32_t fy = fy0; fy < fy1; fy++, ry += in_row) {
+          for (int32_t fy = ty.first; fy < ty.end; fy++, ry += in_row) {
             const int8_t *px = ry;
-            for (int32_t fx = fx0; fx < fx1; fx++, px += C) {
+            for (int32_t fx = tx.first; fx < tx.end; fx++, px += C) {
               m = *px > m ? *px : m;
             }
           }
@@ -146,19 +142,15 @@ static int avg_pool_s8(const pool_opt_t *op, const int8_t *input, int8_t *output
   for (int32_t b = 0; b < op->in.n; b++) {
     const int8_t *in_batch = input + (size_t)b * (size_t)in_h * (size_t)in_row;
     for (int32_t oy = 0; oy < op->out.h; oy++) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      const eng_pool_window_t ty = eng_pool_window(oy, p->stride_h, p->pad_h, p->filter_h, in_h);
       for (int32_t ox = 0; ox < op->out.w; ox++, output += C) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        const int32_t rows = fy1 - fy0, cols = fx1 - fx0;
+        const eng_pool_window_t tx = eng_pool_window(ox, p->stride_w, p->pad_w, p->filter_w, in_w);
+        const int32_t rows = ty.end - ty.first, cols = tx.end - tx.first;
         if (rows <= 0 || cols <= 0) {
           return 0;
         }
         const int32_t count = rows * cols, half = count / 2;
-        const int8_t *origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * C;
+        const int8_t *origin = in_batch + ty.start * in_row + tx.start * C;
         int32_t c = 0;
         /* int16 lanes hold sums of up to 255 int8 values exactly (|sum| <= 32640). */
         if (count <= 255) {

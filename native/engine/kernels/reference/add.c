@@ -10,92 +10,59 @@
 #include "quant.h"
 
 typedef struct add_data {
-  eng_bcast_t bc;
-  eng_bcast_q8_t q;
+  eng_bcast_arith_t arith;
   int32_t left_shift;
   int32_t in1_mult, in1_shift, in2_mult, in2_shift, out_mult, out_shift;
-  float fmin, fmax;
 } add_data_t;
-_Static_assert(offsetof(add_data_t, bc) == 0, "eng_bcast_prepare initialises the first member");
+_Static_assert(offsetof(add_data_t, arith) == 0,
+               "eng_bcast_arith_prepare initialises the first member");
 
 static eng_status_t add_prepare(eng_node_t *node) {
   const eng_tensor_t *a, *b, *out;
   eng_status_t st;
-  /* bc is the op data's first member: eng_bcast_prepare initialises it. */
-  add_data_t *d = eng_bcast_prepare(node, sizeof(*d), &a, &b, &out, &st);
+  add_data_t *d = eng_bcast_arith_prepare(node, sizeof(*d), &a, &b, &out, &st);
   if (d == NULL) {
     return st;
   }
-  const eng_activation_t act = node->options->arith.activation;
-  switch (out->type) {
-    case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
-    case ENG_INT32: break;
-    case ENG_INT8: {
-      if ((st = eng_bcast_q8_prepare(node, a, b, out, act, &d->q)) != ENG_OK) {
-        return st;
-      }
-      d->left_shift = 20;
-      const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
-      eng_quantize_multiplier((double)a->scale / twice_max, &d->in1_mult, &d->in1_shift);
-      eng_quantize_multiplier((double)b->scale / twice_max, &d->in2_mult, &d->in2_shift);
-      eng_quantize_multiplier(twice_max / ((double)(1 << d->left_shift) * (double)out->scale),
-                              &d->out_mult, &d->out_shift);
-      if (d->in1_shift > 0 || d->in2_shift > 0 || d->out_shift > 0) {
-        return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "scales give a multiplier >= 1");
-      }
-      break;
+  if (out->type == ENG_INT8) {
+    d->left_shift = 20;
+    const double twice_max = 2.0 * (double)(a->scale > b->scale ? a->scale : b->scale);
+    eng_quantize_multiplier((double)a->scale / twice_max, &d->in1_mult, &d->in1_shift);
+    eng_quantize_multiplier((double)b->scale / twice_max, &d->in2_mult, &d->in2_shift);
+    eng_quantize_multiplier(twice_max / ((double)(1 << d->left_shift) * (double)out->scale),
+                            &d->out_mult, &d->out_shift);
+    if (d->in1_shift > 0 || d->in2_shift > 0 || d->out_shift > 0) {
+      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "scales give a multiplier >= 1");
     }
-    default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
-                      eng_type_name((eng_type_t)out->type));
   }
   node->user_data = d;
   return ENG_OK;
 }
 
-static inline int8_t add_q8(const add_data_t *d, int8_t x, int8_t y) {
-  const int32_t a = (int32_t)((uint32_t)(d->q.in1_offset + x) << d->left_shift);
-  const int32_t b = (int32_t)((uint32_t)(d->q.in2_offset + y) << d->left_shift);
+static inline int8_t add_s8(const void *data, int8_t x, int8_t y) {
+  const add_data_t *d = data;
+  const int32_t a = (int32_t)((uint32_t)(d->arith.q.in1_offset + x) << d->left_shift);
+  const int32_t b = (int32_t)((uint32_t)(d->arith.q.in2_offset + y) << d->left_shift);
   const int32_t sa = eng_requantize_right(a, d->in1_mult, d->in1_shift);
   const int32_t sb = eng_requantize_right(b, d->in2_mult, d->in2_shift);
-  const int32_t raw = eng_requantize_right(sa + sb, d->out_mult, d->out_shift) + d->q.out_offset;
-  return (int8_t)eng_clamp32(raw, d->q.act_min, d->q.act_max);
+  const int32_t raw =
+      eng_requantize_right(sa + sb, d->out_mult, d->out_shift) + d->arith.q.out_offset;
+  return (int8_t)eng_clamp32(raw, d->arith.q.act_min, d->arith.q.act_max);
+}
+
+/* int32 ADD ignores the fused activation, as TFLM does. */
+static inline int32_t add_i32(const void *data, int32_t x, int32_t y) {
+  (void)data;
+  return (int32_t)((uint32_t)x + (uint32_t)y);
+}
+
+static inline float add_f32(const void *data, float x, float y) {
+  const add_data_t *d = data;
+  return eng_clampf(x + y, d->arith.fmin, d->arith.fmax);
 }
 
 static eng_status_t add_eval(eng_node_t *node) {
-  const add_data_t *d = node->user_data;
-  const eng_tensor_t *ta = eng_input(node, 0);
-  const eng_tensor_t *tb = eng_input(node, 1);
-  eng_tensor_t *out = eng_output(node, 0);
-  const uint32_t n = d->bc.count;
-  eng_bcast_iter_t it;
-  eng_bcast_begin(&it);
-  switch (out->type) {
-    case ENG_INT8: {
-      const int8_t *a = ta->data, *b = tb->data;
-      int8_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        y[i] = add_q8(d, a[it.ia], b[it.ib]);
-      }
-      break;
-    }
-    case ENG_INT32: {
-      const int32_t *a = ta->data, *b = tb->data;
-      int32_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        y[i] = (int32_t)((uint32_t)a[it.ia] + (uint32_t)b[it.ib]);
-      }
-      break;
-    }
-    default: {
-      const float *a = ta->data, *b = tb->data;
-      float *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        y[i] = eng_clampf(a[it.ia] + b[it.ib], d->fmin, d->fmax);
-      }
-      break;
-    }
-  }
+  eng_bcast_arith_eval(node, add_s8, add_i32, add_f32);
   return ENG_OK;
 }
 

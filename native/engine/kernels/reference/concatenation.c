@@ -25,9 +25,7 @@ static eng_status_t concat_prepare(eng_node_t *node) {
     case ENG_INT16:
     case ENG_INT32:
     case ENG_INT64: break;
-    default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
-                      eng_type_name((eng_type_t)out->type));
+    default: return eng_fail_type(node, out);
   }
   const eng_concat_options_t *o = &node->options->concat;
   if (o->activation != ENG_ACT_NONE) {

@@ -216,14 +216,17 @@ eng_status_t eng_conv_keep_full(eng_node_t *node, const eng_conv_op_t *op, eng_c
 
 /* ---- CONV_2D kernel ---- */
 
-eng_status_t eng_conv_ref_prepare(eng_node_t *node, const eng_conv_geometry_t *g, int depthwise,
-                                  int32_t depth_multiplier) {
+eng_status_t eng_conv_ref_prepare(eng_node_t *node, int depthwise) {
+  const eng_conv_options_t *opt = depthwise ? &node->options->dwconv : &node->options->conv;
+  const eng_conv_geometry_t geometry = {opt->padding,    opt->stride_h,   opt->stride_w,
+                                        opt->dilation_h, opt->dilation_w, opt->activation};
+  const eng_conv_geometry_t *g = &geometry;
   /* Prepared in full here; only the lean part is kept (eng_conv_keep_lean). */
   eng_conv_op_t full;
   eng_conv_tensors_t t;
   eng_status_t st = eng_conv_prepare_tensors(node, &t, &full);
   if (st == ENG_OK) {
-    st = depthwise ? eng_dwconv_check_filter(node, depth_multiplier, &full)
+    st = depthwise ? eng_dwconv_check_filter(node, opt->depth_multiplier, &full)
                    : eng_conv_check_filter(node, &full);
   }
   if (st != ENG_OK) return st;
@@ -232,10 +235,7 @@ eng_status_t eng_conv_ref_prepare(eng_node_t *node, const eng_conv_geometry_t *g
 }
 
 static eng_status_t conv_prepare(eng_node_t *node) {
-  const eng_conv_options_t *opt = &node->options->conv;
-  const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
-                                 opt->dilation_h, opt->dilation_w, opt->activation};
-  return eng_conv_ref_prepare(node, &g, 0, 0);
+  return eng_conv_ref_prepare(node, 0);
 }
 
 eng_status_t eng_conv_check_filter(eng_node_t *node, const eng_conv_op_t *op) {
@@ -335,19 +335,28 @@ static eng_status_t conv_eval(eng_node_t *node) {
   return eng_conv_eval_with(node, eng_ref_conv_s8, eng_ref_conv_f32);
 }
 
-eng_status_t eng_parse_conv_options(eng_node_t *node, eng_options_reader_t *r,
-                                    eng_builtin_options_t *o) {
-  const eng_status_t st = eng_options_type(node, r, 1); /* Conv2DOptions */
+eng_status_t eng_parse_conv_like_options(eng_node_t *node, eng_options_reader_t *r,
+                                         eng_conv_options_t *o, int depthwise) {
+  /* Conv2DOptions (union type 1) and DepthwiseConv2DOptions (2) number their fields alike
+   * but for the depthwise depth_multiplier at field 3, which moves the rest up by one. */
+  const eng_status_t st = eng_options_type(node, r, depthwise ? 2 : 1);
   if (st != ENG_OK) {
     return st;
   }
-  o->conv.padding = (eng_padding_t)eng_option_i8(r, 0, 0);
-  o->conv.stride_w = eng_option_i32(r, 1, 0);
-  o->conv.stride_h = eng_option_i32(r, 2, 0);
-  o->conv.activation = (eng_activation_t)eng_option_i8(r, 3, 0);
-  o->conv.dilation_w = eng_option_i32(r, 4, 1);
-  o->conv.dilation_h = eng_option_i32(r, 5, 1);
+  const uint32_t shift = depthwise ? 1 : 0;
+  o->padding = (eng_padding_t)eng_option_i8(r, 0, 0);
+  o->stride_w = eng_option_i32(r, 1, 0);
+  o->stride_h = eng_option_i32(r, 2, 0);
+  o->depth_multiplier = depthwise ? eng_option_i32(r, 3, 0) : 0;
+  o->activation = (eng_activation_t)eng_option_i8(r, 3 + shift, 0);
+  o->dilation_w = eng_option_i32(r, 4 + shift, 1);
+  o->dilation_h = eng_option_i32(r, 5 + shift, 1);
   return ENG_OK;
+}
+
+eng_status_t eng_parse_conv_options(eng_node_t *node, eng_options_reader_t *r,
+                                    eng_builtin_options_t *o) {
+  return eng_parse_conv_like_options(node, r, &o->conv, 0);
 }
 
 const eng_kernel_t eng_kernel_conv_2d_ref = {ENG_OP_CONV_2D, NULL, eng_parse_conv_options,

@@ -159,6 +159,22 @@ static inline void eng_conv_tap_range(int32_t origin, int32_t dilation, int32_t 
   *end = hi;
 }
 
+/* A pooling window (no dilation) along one axis at output coordinate `out`: window
+ * positions [first, end) lie in the image, and `start` = out × stride − pad + first is
+ * the input coordinate of position `first`. Empty when end ≤ first. */
+typedef struct eng_pool_window {
+  int32_t first, end, start;
+} eng_pool_window_t;
+
+static inline eng_pool_window_t eng_pool_window(int32_t out, int32_t stride, int32_t pad,
+                                                int32_t filter_size, int32_t in_size) {
+  eng_pool_window_t w;
+  const int32_t origin = out * stride - pad;
+  eng_conv_tap_range(origin, 1, filter_size, in_size, &w.first, &w.end);
+  w.start = origin + w.first;
+  return w;
+}
+
 /* The int8 and float32 cores of CONV_2D and DEPTHWISE_CONV_2D (the same signatures). */
 typedef void (*eng_conv_core_s8_t)(const eng_conv_params_t *p, const int32_t *out_multiplier,
                                    const int32_t *out_shift, const eng_nhwc_t *in_dims,
@@ -274,9 +290,14 @@ eng_status_t eng_conv_prepare_finish(eng_node_t *node, const eng_conv_tensors_t 
                                      eng_conv_op_t *op);
 
 /* Prepare of the reference CONV_2D (depthwise 0) and DEPTHWISE_CONV_2D (depthwise 1, with
- * the option's depth_multiplier): tensors, filter shape, eng_conv_prepare_finish. */
-eng_status_t eng_conv_ref_prepare(eng_node_t *node, const eng_conv_geometry_t *g, int depthwise,
-                                  int32_t depth_multiplier);
+ * the option's depth_multiplier) from node->options: tensors, filter shape,
+ * eng_conv_prepare_finish. */
+eng_status_t eng_conv_ref_prepare(eng_node_t *node, int depthwise);
+
+/* Options parser of both ops (depthwise 0: Conv2DOptions, 1: DepthwiseConv2DOptions),
+ * schema defaults applied; fails the node when the table is of another type. */
+eng_status_t eng_parse_conv_like_options(eng_node_t *node, eng_options_reader_t *r,
+                                         eng_conv_options_t *o, int depthwise);
 
 /* Prepare: the persistent lean op data of a fully prepared *op (ENG_ERR_ARENA via eng_fail
  * when the arena is short); sets node->user_data. */

@@ -10,10 +10,7 @@
 #include "quant.h"
 
 static eng_status_t dwconv_prepare(eng_node_t *node) {
-  const eng_dwconv_options_t *opt = &node->options->dwconv;
-  const eng_conv_geometry_t g = {opt->padding,    opt->stride_h,   opt->stride_w,
-                                 opt->dilation_h, opt->dilation_w, opt->activation};
-  return eng_conv_ref_prepare(node, &g, 1, opt->depth_multiplier);
+  return eng_conv_ref_prepare(node, 1);
 }
 
 static eng_status_t dwconv_eval(eng_node_t *node) {
@@ -22,18 +19,7 @@ static eng_status_t dwconv_eval(eng_node_t *node) {
 
 eng_status_t eng_parse_dwconv_options(eng_node_t *node, eng_options_reader_t *r,
                                       eng_builtin_options_t *o) {
-  const eng_status_t st = eng_options_type(node, r, 2); /* DepthwiseConv2DOptions */
-  if (st != ENG_OK) {
-    return st;
-  }
-  o->dwconv.padding = (eng_padding_t)eng_option_i8(r, 0, 0);
-  o->dwconv.stride_w = eng_option_i32(r, 1, 0);
-  o->dwconv.stride_h = eng_option_i32(r, 2, 0);
-  o->dwconv.depth_multiplier = eng_option_i32(r, 3, 0);
-  o->dwconv.activation = (eng_activation_t)eng_option_i8(r, 4, 0);
-  o->dwconv.dilation_w = eng_option_i32(r, 5, 1);
-  o->dwconv.dilation_h = eng_option_i32(r, 6, 1);
-  return ENG_OK;
+  return eng_parse_conv_like_options(node, r, &o->dwconv, 1);
 }
 
 const eng_kernel_t eng_kernel_depthwise_conv_2d_ref = {

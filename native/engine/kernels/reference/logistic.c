@@ -27,7 +27,7 @@ static eng_status_t logistic_prepare(eng_node_t *node) {
     return ENG_OK;
   }
   if (in->type != ENG_INT8) {
-    return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s", eng_type_name((eng_type_t)in->type));
+    return eng_fail_type(node, in);
   }
   if (in->quant_count == 0 || out->quant_count == 0) {
     return eng_fail(node, ENG_ERR_MALFORMED, "int8 tensors need quantization parameters");

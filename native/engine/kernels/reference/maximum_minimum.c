@@ -33,9 +33,7 @@ static eng_status_t maxmin_prepare(eng_node_t *node) {
     case ENG_INT16:
     case ENG_INT32:
     case ENG_INT64: break;
-    default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
-                      eng_type_name((eng_type_t)out->type));
+    default: return eng_fail_type(node, out);
   }
   d->type = out->type;
   d->scalar2 = (uint8_t)eng_bcast_scalar_b(&d->bcast, a, b);

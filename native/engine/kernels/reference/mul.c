@@ -11,77 +11,50 @@
 #include "quant.h"
 
 typedef struct mul_data {
-  eng_bcast_t bc;
-  eng_bcast_q8_t q; /* int32 uses its clamp only */
+  eng_bcast_arith_t arith; /* int32 uses arith.q's clamp only */
   int32_t mult, shift;
-  float fmin, fmax;
 } mul_data_t;
-_Static_assert(offsetof(mul_data_t, bc) == 0, "eng_bcast_prepare initialises the first member");
+_Static_assert(offsetof(mul_data_t, arith) == 0,
+               "eng_bcast_arith_prepare initialises the first member");
 
 static eng_status_t mul_prepare(eng_node_t *node) {
   const eng_tensor_t *a, *b, *out;
   eng_status_t st;
-  /* bc is the op data's first member: eng_bcast_prepare initialises it. */
-  mul_data_t *d = eng_bcast_prepare(node, sizeof(*d), &a, &b, &out, &st);
+  mul_data_t *d = eng_bcast_arith_prepare(node, sizeof(*d), &a, &b, &out, &st);
   if (d == NULL) {
     return st;
   }
-  const eng_activation_t act = node->options->arith.activation;
-  switch (out->type) {
-    case ENG_FLOAT32: eng_activation_range_float(act, &d->fmin, &d->fmax); break;
-    case ENG_INT32: eng_activation_range_int32(act, &d->q.act_min, &d->q.act_max); break;
-    case ENG_INT8:
-      if ((st = eng_bcast_q8_prepare(node, a, b, out, act, &d->q)) != ENG_OK) {
-        return st;
-      }
-      eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &d->mult,
-                              &d->shift);
-      break;
-    default:
-      return eng_fail(node, ENG_ERR_UNSUPPORTED_TYPE, "type %s",
-                      eng_type_name((eng_type_t)out->type));
+  if (out->type == ENG_INT32) {
+    eng_activation_range_int32(node->options->arith.activation, &d->arith.q.act_min,
+                               &d->arith.q.act_max);
+  } else if (out->type == ENG_INT8) {
+    eng_quantize_multiplier((double)a->scale * (double)b->scale / (double)out->scale, &d->mult,
+                            &d->shift);
   }
   node->user_data = d;
   return ENG_OK;
 }
 
+static inline int8_t mul_s8(const void *data, int8_t x, int8_t y) {
+  const mul_data_t *d = data;
+  const int32_t prod = (d->arith.q.in1_offset + x) * (d->arith.q.in2_offset + y);
+  const int32_t v = d->arith.q.out_offset + eng_requantize(prod, d->mult, d->shift);
+  return (int8_t)eng_clamp32(v, d->arith.q.act_min, d->arith.q.act_max);
+}
+
+static inline int32_t mul_i32(const void *data, int32_t x, int32_t y) {
+  const mul_data_t *d = data;
+  const int32_t v = (int32_t)((uint32_t)x * (uint32_t)y);
+  return eng_clamp32(v, d->arith.q.act_min, d->arith.q.act_max);
+}
+
+static inline float mul_f32(const void *data, float x, float y) {
+  const mul_data_t *d = data;
+  return eng_clampf(x * y, d->arith.fmin, d->arith.fmax);
+}
+
 static eng_status_t mul_eval(eng_node_t *node) {
-  const mul_data_t *d = node->user_data;
-  const eng_tensor_t *ta = eng_input(node, 0);
-  const eng_tensor_t *tb = eng_input(node, 1);
-  eng_tensor_t *out = eng_output(node, 0);
-  const uint32_t n = d->bc.count;
-  eng_bcast_iter_t it;
-  eng_bcast_begin(&it);
-  switch (out->type) {
-    case ENG_INT8: {
-      const int8_t *a = ta->data, *b = tb->data;
-      int8_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        const int32_t prod = (d->q.in1_offset + a[it.ia]) * (d->q.in2_offset + b[it.ib]);
-        const int32_t v = d->q.out_offset + eng_requantize(prod, d->mult, d->shift);
-        y[i] = (int8_t)eng_clamp32(v, d->q.act_min, d->q.act_max);
-      }
-      break;
-    }
-    case ENG_INT32: {
-      const int32_t *a = ta->data, *b = tb->data;
-      int32_t *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        const int32_t v = (int32_t)((uint32_t)a[it.ia] * (uint32_t)b[it.ib]);
-        y[i] = eng_clamp32(v, d->q.act_min, d->q.act_max);
-      }
-      break;
-    }
-    default: {
-      const float *a = ta->data, *b = tb->data;
-      float *y = out->data;
-      for (uint32_t i = 0; i < n; i++, eng_bcast_next(&d->bc, &it)) {
-        y[i] = eng_clampf(a[it.ia] * b[it.ib], d->fmin, d->fmax);
-      }
-      break;
-    }
-  }
+  eng_bcast_arith_eval(node, mul_s8, mul_i32, mul_f32);
   return ENG_OK;
 }
 

@@ -88,28 +88,33 @@ static eng_status_t pool_prepare(eng_node_t *node) {
   return ENG_OK;
 }
 
-static eng_status_t max_pool_eval(eng_node_t *node) {
+/* Eval of both pools (avg: the average; it fails on a window without in-image taps). */
+static inline eng_status_t pool_eval(eng_node_t *node, const int avg) {
   const pool_op_t *op = node->user_data;
   const eng_tensor_t *input = eng_input(node, 0);
   eng_tensor_t *output = eng_output(node, 0);
   const eng_nhwc_t in = eng_nhwc_of(input), out = eng_nhwc_of(output);
+  int ok = 1;
   if (op->type == ENG_INT8) {
-    eng_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
+    if (avg) {
+      ok = eng_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data);
+    } else {
+      eng_ref_max_pool_s8(&op->params, &in, input->data, &out, output->data);
+    }
+  } else if (avg) {
+    ok = eng_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
   } else {
     eng_ref_max_pool_f32(&op->params, &in, input->data, &out, output->data);
   }
-  return ENG_OK;
+  return ok ? ENG_OK : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
+}
+
+static eng_status_t max_pool_eval(eng_node_t *node) {
+  return pool_eval(node, 0);
 }
 
 static eng_status_t average_pool_eval(eng_node_t *node) {
-  const pool_op_t *op = node->user_data;
-  const eng_tensor_t *input = eng_input(node, 0);
-  eng_tensor_t *output = eng_output(node, 0);
-  const eng_nhwc_t in = eng_nhwc_of(input), out = eng_nhwc_of(output);
-  const int ok = op->type == ENG_INT8
-                     ? eng_ref_avg_pool_s8(&op->params, &in, input->data, &out, output->data)
-                     : eng_ref_avg_pool_f32(&op->params, &in, input->data, &out, output->data);
-  return ok ? ENG_OK : eng_fail(node, ENG_ERR_KERNEL, "empty pooling window");
+  return pool_eval(node, 1);
 }
 
 eng_status_t eng_parse_pool_options(eng_node_t *node, eng_options_reader_t *r,
@@ -135,117 +140,117 @@ const eng_kernel_t eng_kernel_average_pool_2d_ref = {
 /* ---- compute cores ---- */
 
 /* Both pools walk the same windows: only the reduction (max, or a sum divided by the
- * in-image taps) differs. `avg` is a constant at every call and the walk is always
- * inlined, so each core compiles to its own loop without a per-tap test. */
+ * in-image taps) and the element type differ. `avg`, the element size and the window
+ * function are constants at every call and the walk is always inlined, so each core
+ * compiles to its own loop without a per-tap test. */
 #define POOL_WALK static inline __attribute__((always_inline))
 
-/* int8: max, or the sum rounded half away from zero over the clipped window. 0 when a
- * window has no tap in the image (the average only; prepare rules it out). */
-POOL_WALK int pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
-                      const eng_nhwc_t *out_dims, int8_t *output, const int avg) {
+/* Every channel of one output position: the window's rows × cols in-image taps start at
+ * `in` (channel 0); writes depth outputs from `out` and returns the next output. */
+typedef void *pool_window_fn(const eng_pool_params_t *p, const void *in, void *out, int32_t depth,
+                             int32_t in_row, int32_t rows, int32_t cols, int avg);
+
+/* 0 when a window has no tap in the image (the average only; prepare rules it out). */
+POOL_WALK int pool_walk(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const void *input,
+                        const eng_nhwc_t *out_dims, void *output, const int avg, const size_t elem,
+                        pool_window_fn *window) {
   const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
   const int32_t in_row = in_w * depth;
-  const int32_t act_min = p->act_min, act_max = p->act_max;
 
   for (int32_t b = 0; b < in_dims->n; ++b) {
-    const int8_t *in_batch = input + (size_t)b * in_h * in_row;
+    const uint8_t *in_batch = (const uint8_t *)input + (size_t)b * in_h * in_row * elem;
     for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
+      const eng_pool_window_t ty = eng_pool_window(oy, p->stride_h, p->pad_h, p->filter_h, in_h);
       for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        if (avg && (fy1 <= fy0 || fx1 <= fx0)) {
+        const eng_pool_window_t tx = eng_pool_window(ox, p->stride_w, p->pad_w, p->filter_w, in_w);
+        if (avg && (ty.end <= ty.first || tx.end <= tx.first)) {
           return 0;
         }
-        /* Only in-image taps count: the divisor is the clipped window size. */
-        const int32_t count = (fy1 - fy0) * (fx1 - fx0);
-        const int32_t half = count / 2;
-        const int8_t *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
-        for (int32_t c = 0; c < depth; ++c) {
-          const int8_t *in_y = in_origin + c;
-          int32_t acc = avg ? 0 : INT8_MIN;
-          for (int32_t fy = fy0; fy < fy1; ++fy) {
-            const int8_t *ip = in_y;
-            for (int32_t fx = fx0; fx < fx1; ++fx) {
-              if (avg) {
-                acc += *ip;
-              } else if (*ip > acc) {
-                acc = *ip;
-              }
-              ip += depth;
-            }
-            in_y += in_row;
-          }
-          /* Round half away from zero; C division truncates toward zero. */
-          if (avg) {
-            acc = acc > 0 ? (acc + half) / count : (acc - half) / count;
-          }
-          if (acc < act_min) {
-            acc = act_min;
-          }
-          if (acc > act_max) {
-            acc = act_max;
-          }
-          *output++ = (int8_t)acc;
-        }
+        const uint8_t *in_origin = in_batch + (ty.start * in_row + tx.start * depth) * elem;
+        output =
+            window(p, in_origin, output, depth, in_row, ty.end - ty.first, tx.end - tx.first, avg);
       }
     }
   }
   return 1;
 }
 
+/* int8: max, or the sum rounded half away from zero over the clipped window. */
+POOL_WALK void *window_s8(const eng_pool_params_t *p, const void *in, void *out, int32_t depth,
+                          int32_t in_row, int32_t rows, int32_t cols, int avg) {
+  int8_t *output = out;
+  /* Only in-image taps count: the divisor is the clipped window size. */
+  const int32_t count = rows * cols;
+  const int32_t half = count / 2;
+  for (int32_t c = 0; c < depth; ++c) {
+    const int8_t *in_y = (const int8_t *)in + c;
+    int32_t acc = avg ? 0 : INT8_MIN;
+    for (int32_t fy = 0; fy < rows; ++fy) {
+      const int8_t *ip = in_y;
+      for (int32_t fx = 0; fx < cols; ++fx) {
+        if (avg) {
+          acc += *ip;
+        } else if (*ip > acc) {
+          acc = *ip;
+        }
+        ip += depth;
+      }
+      in_y += in_row;
+    }
+    /* Round half away from zero; C division truncates toward zero. */
+    if (avg) {
+      acc = acc > 0 ? (acc + half) / count : (acc - half) / count;
+    }
+    if (acc < p->act_min) {
+      acc = p->act_min;
+    }
+    if (acc > p->act_max) {
+      acc = p->act_max;
+    }
+    *output++ = (int8_t)acc;
+  }
+  return output;
+}
+
 /* float32: max (std::max: a NaN input never replaces the running max), or the sum over the
- * clipped window divided by its size. 0 as pool_s8. */
+ * clipped window divided by its size. */
+POOL_WALK void *window_f32(const eng_pool_params_t *p, const void *in, void *out, int32_t depth,
+                           int32_t in_row, int32_t rows, int32_t cols, int avg) {
+  float *output = out;
+  const float count = (float)(rows * cols);
+  for (int32_t c = 0; c < depth; ++c) {
+    const float *in_y = (const float *)in + c;
+    float acc = avg ? 0.0f : -3.40282347e+38f;
+    for (int32_t fy = 0; fy < rows; ++fy) {
+      const float *ip = in_y;
+      for (int32_t fx = 0; fx < cols; ++fx) {
+        if (avg) {
+          acc += *ip;
+        } else if (acc < *ip) {
+          acc = *ip;
+        }
+        ip += depth;
+      }
+      in_y += in_row;
+    }
+    if (avg) {
+      acc = acc / count;
+    }
+    acc = (acc < p->act_min_f) ? p->act_min_f : acc;
+    acc = (p->act_max_f < acc) ? p->act_max_f : acc;
+    *output++ = acc;
+  }
+  return output;
+}
+
+POOL_WALK int pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
+                      const eng_nhwc_t *out_dims, int8_t *output, const int avg) {
+  return pool_walk(p, in_dims, input, out_dims, output, avg, sizeof *input, window_s8);
+}
+
 POOL_WALK int pool_f32(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const float *input,
                        const eng_nhwc_t *out_dims, float *output, const int avg) {
-  const int32_t in_h = in_dims->h, in_w = in_dims->w, depth = in_dims->c;
-  const int32_t in_row = in_w * depth;
-  const float act_min = p->act_min_f, act_max = p->act_max_f;
-
-  for (int32_t b = 0; b < in_dims->n; ++b) {
-    const float *in_batch = input + (size_t)b * in_h * in_row;
-    for (int32_t oy = 0; oy < out_dims->h; ++oy) {
-      const int32_t iy0 = oy * p->stride_h - p->pad_h;
-      int32_t fy0, fy1;
-      eng_conv_tap_range(iy0, 1, p->filter_h, in_h, &fy0, &fy1);
-      for (int32_t ox = 0; ox < out_dims->w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        eng_conv_tap_range(ix0, 1, p->filter_w, in_w, &fx0, &fx1);
-        if (avg && (fy1 <= fy0 || fx1 <= fx0)) {
-          return 0;
-        }
-        const float count = (float)((fy1 - fy0) * (fx1 - fx0));
-        const float *in_origin = in_batch + (iy0 + fy0) * in_row + (ix0 + fx0) * depth;
-        for (int32_t c = 0; c < depth; ++c) {
-          const float *in_y = in_origin + c;
-          float acc = avg ? 0.0f : -3.40282347e+38f;
-          for (int32_t fy = fy0; fy < fy1; ++fy) {
-            const float *ip = in_y;
-            for (int32_t fx = fx0; fx < fx1; ++fx) {
-              if (avg) {
-                acc += *ip;
-              } else if (acc < *ip) {
-                acc = *ip;
-              }
-              ip += depth;
-            }
-            in_y += in_row;
-          }
-          if (avg) {
-            acc = acc / count;
-          }
-          acc = (acc < act_min) ? act_min : acc;
-          acc = (act_max < acc) ? act_max : acc;
-          *output++ = acc;
-        }
-      }
-    }
-  }
-  return 1;
+  return pool_walk(p, in_dims, input, out_dims, output, avg, sizeof *input, window_f32);
 }
 
 void eng_ref_max_pool_s8(const eng_pool_params_t *p, const eng_nhwc_t *in_dims, const int8_t *input,
