@@ -32,6 +32,10 @@
 #define CONV_BLOCKS 1
 #endif
 
+/* The fused channel loop (dot products and requantization of a block in one asm loop
+ * over the channels): DSP builds with blocks only. */
+#define CONV_FUSED (CONV_BLOCKS && ENG_OPT_DSP)
+
 enum { COLS_GATHER = 0, COLS_POINTWISE = 1, COLS_RGB3 = 2, COLS_ROWS4 = 3 };
 
 typedef struct conv_opt {
@@ -50,7 +54,27 @@ typedef struct conv_opt {
    * COLS_ROWS4, see build_block_impl); others gather (0) */
   int32_t pointwise;
   int32_t scratch;
+  /* int8 weights, k % 4 == 0, sat, and every channel's k << shift below 2^30: the
+   * blocks run the fused channel loop (fused_channels) */
+  int32_t fused;
 } conv_opt_t;
+
+/* Whether the fused loop's requantization, y = SSAT8(((x + (k << s)) >> s) >> 1) with
+ * x = SMMULR(2 * acc, m) (SMMLAR adds k << s: floor((x + k * 2^s) / 2^s) = (x >> s) + k),
+ * cannot overflow: |x| <= 2^30, so |k| * 2^s < 2^30 is enough. */
+static int fused_fits(const conv_opt_t *op) {
+  if (!CONV_FUSED || op->w16 || !op->out.sat || (op->k & 3) != 0) {
+    return 0;
+  }
+  const int64_t k = op->out.k < 0 ? -(int64_t)op->out.k : (int64_t)op->out.k;
+  for (int32_t c = 0; c < op->out_c; c++) {
+    const int32_t s = op->shift[c];
+    if (s < 0 || s > 30 || (k << s) >= (INT64_C(1) << 30)) {
+      return 0;
+    }
+  }
+  return 1;
+}
 
 static eng_status_t conv_prepare(eng_node_t *node) {
   const eng_conv_options_t *opt = &node->options->conv;
@@ -129,6 +153,7 @@ static eng_status_t conv_prepare(eng_node_t *node) {
     /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
+    op->fused = fused_fits(op);
     const size_t cols = CONV_BLOCKS ? 12 : 4;
     const size_t raws = op->pointwise == COLS_POINTWISE ? 0 : (CONV_BLOCKS ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
@@ -313,6 +338,145 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
   }
 }
 
+#if CONV_FUSED
+/* What the fused channel loop keeps in memory: the dot product takes 13 registers, so
+ * the loop's state lives here behind one pointer (the 14th). */
+typedef struct fused_ctx {
+  const uint32_t *col;    /* the block column */
+  const eng_opt_ch_t *ch; /* the next channel (advanced by the loop) */
+  const int8_t *shift;    /* its fast shift (advanced) */
+  int8_t *out;            /* its output at the block's first position (advanced) */
+  int8_t *end;            /* the block's first position + out_c */
+  int32_t stride;         /* out_c */
+  int32_t k;              /* 2 * output zero point + 1 */
+  int32_t odd;            /* (groups - 1) & 1 */
+  int32_t pairs;          /* (groups - 1) >> 1 */
+} fused_ctx_t;
+_Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) == 8 &&
+                   offsetof(fused_ctx_t, out) == 12 && offsetof(fused_ctx_t, end) == 16 &&
+                   offsetof(fused_ctx_t, stride) == 20 && offsetof(fused_ctx_t, k) == 24 &&
+                   offsetof(fused_ctx_t, odd) == 28 && offsetof(fused_ctx_t, pairs) == 32,
+               "the asm below addresses fused_ctx_t by these offsets");
+
+// clang-format off
+/* One group of four taps of P positions: the weight word widened once, one LDRD of the
+ * column and two SMLADs per position; S(a) is the pair of SMLADs (onto the bias in n for
+ * a channel's first group). Blocks of fewer than six positions run on a six-position
+ * column (the tail blocks share build_block6): they skip the unused words. */
+#define F_HEAD                                          \
+  "ldr %[w], [%[wp]], #4\n\t"                           \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                  \
+  "sxtb16 %[we], %[w]\n\t"                              \
+  "sxtb16 %[w], %[w], ror #8\n\t"
+#define F_LD "ldrd %[xe], %[xo], [%[xp]], #8\n\t"
+#define F_FIRST(a)                                      \
+  "smlad %[" #a "], %[xe], %[we], %[n]\n\t"             \
+  "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
+#define F_NEXT(a)                                       \
+  "smlad %[" #a "], %[xe], %[we], %[" #a "]\n\t"        \
+  "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
+#define F_POS1(S) S(a0)
+#define F_POS2(S) F_POS1(S) F_LD S(a1)
+#define F_POS3(S) F_POS2(S) F_LD S(a2)
+#define F_POS4(S) F_POS3(S) F_LD S(a3)
+#define F_POS5(S) F_POS4(S) F_LD S(a4)
+#define F_POS6(S) F_POS5(S) F_LD S(a5)
+#define F_SKIP1 "add %[xp], %[xp], #40\n\t"
+#define F_SKIP2 "add %[xp], %[xp], #32\n\t"
+#define F_SKIP3 "add %[xp], %[xp], #24\n\t"
+#define F_SKIP4 "add %[xp], %[xp], #16\n\t"
+#define F_SKIP5 "add %[xp], %[xp], #8\n\t"
+#define F_SKIP6 ""
+#define F_GROUP(P, S) F_HEAD F_POS##P(S) F_SKIP##P
+/* Requantization of one accumulator: xo = multiplier, we = fast shift s, w = k << s. */
+#define F_RQ(a)                                         \
+  "lsl %[" #a "], %[" #a "], #1\n\t"                    \
+  "smmlar %[" #a "], %[" #a "], %[xo], %[w]\n\t"        \
+  "asr %[" #a "], %[" #a "], %[we]\n\t"                 \
+  "ssat %[" #a "], #8, %[" #a "], asr #1\n\t"
+#define F_RQS1 F_RQ(a0)
+#define F_RQS2 F_RQS1 F_RQ(a1)
+#define F_RQS3 F_RQS2 F_RQ(a2)
+#define F_RQS4 F_RQS3 F_RQ(a3)
+#define F_RQS5 F_RQS4 F_RQ(a4)
+#define F_RQS6 F_RQS5 F_RQ(a5)
+/* Stores at xp + p * stride (n = stride). */
+#define F_ST1 "strb %[a0], [%[xp]]\n\t"
+#define F_ST2 F_ST1 "strb %[a1], [%[xp], %[n]]\n\t"
+#define F_ST3 F_ST2 "add %[xe], %[xp], %[n], lsl #1\n\t" "strb %[a2], [%[xe]]\n\t"
+#define F_ST4 F_ST3 "strb %[a3], [%[xe], %[n]]\n\t"
+#define F_ST5 F_ST4 "add %[xe], %[xe], %[n], lsl #1\n\t" "strb %[a4], [%[xe]]\n\t"
+#define F_ST6 F_ST5 "strb %[a5], [%[xe], %[n]]\n\t"
+/* The channel loop: the first group onto the bias, an odd group, pairs of groups, then
+ * the requantization and the stores; the channel's table entry, shift and output
+ * pointer advance in the context. */
+#define F_BODY(P)                                       \
+  "0:\n\t"                                              \
+  "ldr %[xp], [%[c]]\n\t"                               \
+  "ldr %[n], [%[c], #4]\n\t"                            \
+  "ldr %[n], [%[n]]\n\t"                                \
+  F_GROUP(P, F_FIRST)                                   \
+  "ldr %[n], [%[c], #28]\n\t"                           \
+  "cmp %[n], #0\n\t"                                    \
+  "beq 2f\n\t"                                          \
+  F_GROUP(P, F_NEXT)                                    \
+  "2:\n\t"                                              \
+  "ldr %[n], [%[c], #32]\n\t"                           \
+  "cmp %[n], #0\n\t"                                    \
+  "beq 3f\n\t"                                          \
+  "1:\n\t"                                              \
+  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
+  "subs %[n], %[n], #1\n\t"                             \
+  "bne 1b\n\t"                                          \
+  "3:\n\t"                                              \
+  "ldr %[n], [%[c], #4]\n\t"                            \
+  "ldr %[xo], [%[n], #4]\n\t"                           \
+  "add %[n], %[n], #8\n\t"                              \
+  "str %[n], [%[c], #4]\n\t"                            \
+  "ldr %[n], [%[c], #8]\n\t"                            \
+  "ldrsb %[we], [%[n]], #1\n\t"                         \
+  "str %[n], [%[c], #8]\n\t"                            \
+  "ldr %[w], [%[c], #24]\n\t"                           \
+  "lsl %[w], %[w], %[we]\n\t"                           \
+  F_RQS##P                                              \
+  "ldr %[xp], [%[c], #12]\n\t"                          \
+  "ldr %[n], [%[c], #20]\n\t"                           \
+  F_ST##P                                               \
+  "add %[xp], %[xp], #1\n\t"                            \
+  "str %[xp], [%[c], #12]\n\t"                          \
+  "ldr %[n], [%[c], #16]\n\t"                           \
+  "cmp %[xp], %[n]\n\t"                                 \
+  "bne 0b\n\t"
+// clang-format on
+
+/* P positions (outputs out + p * out_c, p < P) of every channel from a six-position
+ * block column and the model's int8 rows (fused ops only). */
+#define FUSED_FN(P)                                                                               \
+  __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,       \
+                                                 const int8_t *w8, int8_t *out) {                 \
+    const int32_t groups = op->k >> 2;                                                            \
+    fused_ctx_t ctx = {col,       op->ch,           op->shift,                                    \
+                       out,       out + op->out_c,  op->out_c,                                    \
+                       op->out.k, (groups - 1) & 1, (groups - 1) >> 1};                           \
+    int32_t a0, a1, a2, a3, a4, a5, n;                                                            \
+    uint32_t xe, xo, we, wv;                                                                      \
+    const uint32_t *xp;                                                                           \
+    const int8_t *wp = w8;                                                                        \
+    __asm__ volatile(F_BODY(P)                                                                    \
+                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),            \
+                       [a4] "=&r"(a4), [a5] "=&r"(a5), [xe] "=&r"(xe), [xo] "=&r"(xo),            \
+                       [we] "=&r"(we), [w] "=&r"(wv), [xp] "=&r"(xp), [n] "=&r"(n), [wp] "+r"(wp) \
+                     : [c] "r"(&ctx)                                                              \
+                     : "cc", "memory");                                                           \
+  }
+FUSED_FN(6)
+FUSED_FN(5)
+FUSED_FN(4)
+FUSED_FN(3)
+FUSED_FN(2)
+FUSED_FN(1)
+#endif
+
 /* The same from widened weights (w16 ops: doubled values, zero padded to k4, so no tail
  * and no doubling of the accumulators). Channel pairs interleave group by group
  * (opt_common.h); an odd last channel runs alone in C. */
@@ -453,7 +617,7 @@ ENG_OPT_INLINE void put_group(uint32_t *d, uint32_t v) {
  * raw patch). Others gather a raw patch first. */
 ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int32_t *oy,
                                      int32_t *ox, int8_t *raw, uint32_t *col, const int32_t P,
-                                     const int kind) {
+                                     const int kind, int32_t count) {
   const eng_opt_geom_t *g = &op->geom;
   const int32_t words = 2 * P;
   const int direct = (g->in_c & 3) == 0;
@@ -464,7 +628,7 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
   const int rgb3 = kind == COLS_RGB3, rows4 = kind == COLS_ROWS4;
   const size_t row3 = (size_t)g->in_w * 3;
   const uint32_t zp2 = eng_sxtb16((uint32_t)(uint8_t)g->zp * 0x01010101u);
-  for (int32_t p = 0; p < P; p++) {
+  for (int32_t p = 0; p < count; p++) {
     uint32_t *d = col + 2 * p;
     if (!rgb3 && !rows4 && op->pointwise) {
       const size_t pix = (size_t)*oy * (size_t)g->in_w + (size_t)*ox;
@@ -546,31 +710,52 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
   }
 }
 
-/* The two block sizes, each with its column stride a constant. */
+/* The two block sizes, each with its column stride a constant; a six-position column
+ * may hold fewer positions (count, the fused tail blocks). */
 __attribute__((noinline)) static void build_block6(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
-                                                   uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER);
+                                                   uint32_t *col, int32_t count) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER, count);
 }
 __attribute__((noinline)) static void build_block6_rgb3(const conv_opt_t *op, const int8_t *in,
                                                         int32_t *oy, int32_t *ox, int8_t *raw,
-                                                        uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3);
+                                                        uint32_t *col, int32_t count) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3, count);
 }
 __attribute__((noinline)) static void build_block6_rows4(const conv_opt_t *op, const int8_t *in,
                                                          int32_t *oy, int32_t *ox, int8_t *raw,
-                                                         uint32_t *col) {
-  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4);
+                                                         uint32_t *col, int32_t count) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, count);
 }
 __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
                                                    uint32_t *col) {
   if (op->pointwise == COLS_RGB3) {
-    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_RGB3);
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_RGB3, 4);
   } else if (op->pointwise == COLS_ROWS4) {
-    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_ROWS4);
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_ROWS4, 4);
   } else {
-    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_GATHER);
+    build_block_impl(op, in, oy, ox, raw, col, 4, COLS_GATHER, 4);
+  }
+}
+#endif
+
+#if CONV_FUSED
+/* The last `count` (1..5) positions of a fused op's image. */
+__attribute__((noinline)) static void fused_tail(const conv_opt_t *op, const int8_t *in,
+                                                 int32_t *oy, int32_t *ox, int8_t *raw,
+                                                 uint32_t *col, const int8_t *w8, int8_t *out,
+                                                 int32_t count,
+                                                 void (*build6)(const conv_opt_t *, const int8_t *,
+                                                                int32_t *, int32_t *, int8_t *,
+                                                                uint32_t *, int32_t)) {
+  build6(op, in, oy, ox, raw, col, count);
+  switch (count) {
+    case 5: fused5(op, col, w8, out); break;
+    case 4: fused4(op, col, w8, out); break;
+    case 3: fused3(op, col, w8, out); break;
+    case 2: fused2(op, col, w8, out); break;
+    default: fused1(op, col, w8, out); break;
   }
 }
 #endif
@@ -599,18 +784,30 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
 #if CONV_BLOCKS
     /* chosen once: a test per block would cost the gathering convs instructions */
     void (*const build6)(const conv_opt_t *, const int8_t *, int32_t *, int32_t *, int8_t *,
-                         uint32_t *) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
-                                       : op->pointwise == COLS_ROWS4 ? build_block6_rows4
-                                                                     : build_block6;
+                         uint32_t *, int32_t) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
+                                                : op->pointwise == COLS_ROWS4 ? build_block6_rows4
+                                                                              : build_block6;
     for (; pix + 6 <= npix; pix += 6) {
-      build6(op, in, &oy, &ox, raw, col);
-      if (w16 != NULL) {
+      build6(op, in, &oy, &ox, raw, col, 6);
+#if CONV_FUSED
+      if (op->fused) {
+        fused6(op, col, w8, out);
+      } else
+#endif
+          if (w16 != NULL) {
         block6_w16(op, col, w16, out);
       } else {
         block6_w8(op, col, w8, out);
       }
       out += 6 * out_c;
     }
+#if CONV_FUSED
+    if (op->fused && pix < npix) {
+      /* the last one to five positions: one block of a six-position column */
+      fused_tail(op, in, &oy, &ox, raw, col, w8, out, npix - pix, build6);
+      continue;
+    }
+#endif
     if (pix + 4 <= npix) {
       build_block4(op, in, &oy, &ox, raw, col);
       if (w16 != NULL) {
