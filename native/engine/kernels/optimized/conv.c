@@ -41,22 +41,22 @@ enum { COLS_GATHER = 0, COLS_POINTWISE = 1, COLS_RGB3 = 2, COLS_ROWS4 = 3 };
 typedef struct conv_opt {
   eng_conv_op_t *ref; /* reference-core arguments: only for the fallback and float32 */
   int32_t batches, out_h, out_w, out_c;
-  int32_t fast;
   eng_opt_geom_t geom;
   eng_opt_ch_t *ch;
   int8_t *shift;
   eng_opt_out_t out;
-  int32_t w16; /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
   int32_t w16_scratch;
   int32_t k, k4;
+  int32_t scratch;
+  uint8_t fast;
+  uint8_t w16; /* widened weights in scratch w16_scratch; 0: w8 rows from the model */
   /* 1x1, stride 1, no padding: columns come straight from the input (COLS_POINTWISE);
    * windows the block columns read without a raw patch when inside (COLS_RGB3,
    * COLS_ROWS4, see build_block_impl); others gather (0) */
-  int32_t pointwise;
-  int32_t scratch;
+  uint8_t pointwise;
   /* int8 weights, k % 4 == 0, sat, and every channel's k << shift below 2^30: the
-   * blocks run the fused channel loop (fused_channels) */
-  int32_t fused;
+   * blocks run the fused channel loop (FUSED_FN) */
+  uint8_t fused;
 } conv_opt_t;
 
 /* Whether the fused loop's requantization, y = SSAT8(((x + (k << s)) >> s) >> 1) with
@@ -322,7 +322,7 @@ ENG_OPT_INLINE void block_w8_impl(const conv_opt_t *op, const uint32_t *col, con
  * inlined: conv_eval, which runs them, is placed in the F769's 16 KB ITCM by name and
  * has no room for them; they run from flash behind the ART accelerator and cache. */
 __attribute__((noinline)) static void block6_w8(const conv_opt_t *op, const uint32_t *col,
-                                                const int8_t *w8, int8_t *out) {
+                                                const void *w8, int8_t *out) {
   if (op->out.sat) {
     block_w8_impl(op, col, w8, out, 6, 1);
   } else {
@@ -375,13 +375,11 @@ _Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) ==
 #define F_NEXT(a)                                       \
   "smlad %[" #a "], %[xe], %[we], %[" #a "]\n\t"        \
   "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
-#define F_POS1(S) S(a0)
-#define F_POS2(S) F_POS1(S) F_LD S(a1)
+#define F_POS2(S) S(a0) F_LD S(a1)
 #define F_POS3(S) F_POS2(S) F_LD S(a2)
 #define F_POS4(S) F_POS3(S) F_LD S(a3)
 #define F_POS5(S) F_POS4(S) F_LD S(a4)
 #define F_POS6(S) F_POS5(S) F_LD S(a5)
-#define F_SKIP1 "add %[xp], %[xp], #40\n\t"
 #define F_SKIP2 "add %[xp], %[xp], #32\n\t"
 #define F_SKIP3 "add %[xp], %[xp], #24\n\t"
 #define F_SKIP4 "add %[xp], %[xp], #16\n\t"
@@ -394,15 +392,13 @@ _Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) ==
   "smmlar %[" #a "], %[" #a "], %[xo], %[w]\n\t"        \
   "asr %[" #a "], %[" #a "], %[we]\n\t"                 \
   "ssat %[" #a "], #8, %[" #a "], asr #1\n\t"
-#define F_RQS1 F_RQ(a0)
-#define F_RQS2 F_RQS1 F_RQ(a1)
+#define F_RQS2 F_RQ(a0) F_RQ(a1)
 #define F_RQS3 F_RQS2 F_RQ(a2)
 #define F_RQS4 F_RQS3 F_RQ(a3)
 #define F_RQS5 F_RQS4 F_RQ(a4)
 #define F_RQS6 F_RQS5 F_RQ(a5)
 /* Stores at xp + p * stride (n = stride). */
-#define F_ST1 "strb %[a0], [%[xp]]\n\t"
-#define F_ST2 F_ST1 "strb %[a1], [%[xp], %[n]]\n\t"
+#define F_ST2 "strb %[a0], [%[xp]]\n\t" "strb %[a1], [%[xp], %[n]]\n\t"
 #define F_ST3 F_ST2 "add %[xe], %[xp], %[n], lsl #1\n\t" "strb %[a2], [%[xe]]\n\t"
 #define F_ST4 F_ST3 "strb %[a3], [%[xe], %[n]]\n\t"
 #define F_ST5 F_ST4 "add %[xe], %[xe], %[n], lsl #1\n\t" "strb %[a4], [%[xe]]\n\t"
@@ -453,7 +449,7 @@ _Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) ==
  * block column and the model's int8 rows (fused ops only). */
 #define FUSED_FN(P)                                                                               \
   __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,       \
-                                                 const int8_t *w8, int8_t *out) {                 \
+                                                 const void *w8, int8_t *out) {                   \
     const int32_t groups = op->k >> 2;                                                            \
     fused_ctx_t ctx = {col,       op->ch,           op->shift,                                    \
                        out,       out + op->out_c,  op->out_c,                                    \
@@ -474,7 +470,6 @@ FUSED_FN(5)
 FUSED_FN(4)
 FUSED_FN(3)
 FUSED_FN(2)
-FUSED_FN(1)
 #endif
 
 /* The same from widened weights (w16 ops: doubled values, zero padded to k4, so no tail
@@ -533,7 +528,7 @@ ENG_OPT_INLINE void block_w16_impl(const conv_opt_t *op, const uint32_t *col, co
 }
 
 __attribute__((noinline)) static void block6_w16(const conv_opt_t *op, const uint32_t *col,
-                                                 const uint32_t *w16, int8_t *out) {
+                                                 const void *w16, int8_t *out) {
   if (op->out.sat) {
     block_w16_impl(op, col, w16, out, 6, 1);
   } else {
@@ -710,23 +705,36 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
   }
 }
 
-/* The two block sizes, each with its column stride a constant; a six-position column
- * may hold fewer positions (count, the fused tail blocks). */
+/* The two block sizes, each with its column stride a constant. */
 __attribute__((noinline)) static void build_block6(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
-                                                   uint32_t *col, int32_t count) {
-  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER, count);
+                                                   uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER, 6);
 }
 __attribute__((noinline)) static void build_block6_rgb3(const conv_opt_t *op, const int8_t *in,
                                                         int32_t *oy, int32_t *ox, int8_t *raw,
-                                                        uint32_t *col, int32_t count) {
-  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3, count);
+                                                        uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3, 6);
 }
 __attribute__((noinline)) static void build_block6_rows4(const conv_opt_t *op, const int8_t *in,
                                                          int32_t *oy, int32_t *ox, int8_t *raw,
-                                                         uint32_t *col, int32_t count) {
-  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, count);
+                                                         uint32_t *col) {
+  build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, 6);
 }
+#if CONV_FUSED
+/* The first `count` (< 6) positions of a six-position block column (fused tail blocks). */
+__attribute__((noinline)) static void build_block6_part(const conv_opt_t *op, const int8_t *in,
+                                                        int32_t *oy, int32_t *ox, int8_t *raw,
+                                                        uint32_t *col, int32_t count) {
+  if (op->pointwise == COLS_RGB3) {
+    build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3, count);
+  } else if (op->pointwise == COLS_ROWS4) {
+    build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, count);
+  } else {
+    build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER, count);
+  }
+}
+#endif
 __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const int8_t *in,
                                                    int32_t *oy, int32_t *ox, int8_t *raw,
                                                    uint32_t *col) {
@@ -741,21 +749,18 @@ __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const i
 #endif
 
 #if CONV_FUSED
-/* The last `count` (1..5) positions of a fused op's image. */
+/* The last `count` (2..5) positions of a fused op's image (a last single position runs
+ * the matrix kernel: one position alone does not amortize the weight widening). */
 __attribute__((noinline)) static void fused_tail(const conv_opt_t *op, const int8_t *in,
                                                  int32_t *oy, int32_t *ox, int8_t *raw,
                                                  uint32_t *col, const int8_t *w8, int8_t *out,
-                                                 int32_t count,
-                                                 void (*build6)(const conv_opt_t *, const int8_t *,
-                                                                int32_t *, int32_t *, int8_t *,
-                                                                uint32_t *, int32_t)) {
-  build6(op, in, oy, ox, raw, col, count);
+                                                 int32_t count) {
+  build_block6_part(op, in, oy, ox, raw, col, count);
   switch (count) {
     case 5: fused5(op, col, w8, out); break;
     case 4: fused4(op, col, w8, out); break;
     case 3: fused3(op, col, w8, out); break;
-    case 2: fused2(op, col, w8, out); break;
-    default: fused1(op, col, w8, out); break;
+    default: fused2(op, col, w8, out); break;
   }
 }
 #endif
@@ -784,31 +789,30 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
 #if CONV_BLOCKS
     /* chosen once: a test per block would cost the gathering convs instructions */
     void (*const build6)(const conv_opt_t *, const int8_t *, int32_t *, int32_t *, int8_t *,
-                         uint32_t *, int32_t) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
-                                                : op->pointwise == COLS_ROWS4 ? build_block6_rows4
-                                                                              : build_block6;
-    for (; pix + 6 <= npix; pix += 6) {
-      build6(op, in, &oy, &ox, raw, col, 6);
+                         uint32_t *) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
+                                       : op->pointwise == COLS_ROWS4 ? build_block6_rows4
+                                                                     : build_block6;
+    void (*const block6)(const conv_opt_t *, const uint32_t *, const void *, int8_t *) =
 #if CONV_FUSED
-      if (op->fused) {
-        fused6(op, col, w8, out);
-      } else
+        op->fused ? fused6 :
 #endif
-          if (w16 != NULL) {
-        block6_w16(op, col, w16, out);
-      } else {
-        block6_w8(op, col, w8, out);
-      }
+        w16 != NULL ? block6_w16
+                    : block6_w8;
+    const void *const weights = w16 != NULL ? (const void *)w16 : (const void *)w8;
+    for (; pix + 6 <= npix; pix += 6) {
+      build6(op, in, &oy, &ox, raw, col);
+      block6(op, col, weights, out);
       out += 6 * out_c;
     }
 #if CONV_FUSED
-    if (op->fused && pix < npix) {
-      /* the last one to five positions: one block of a six-position column */
-      fused_tail(op, in, &oy, &ox, raw, col, w8, out, npix - pix, build6);
-      continue;
+    if (op->fused && pix + 2 <= npix) {
+      /* the last two to five positions: one block of a six-position column */
+      fused_tail(op, in, &oy, &ox, raw, col, w8, out, npix - pix);
+      out += (size_t)(npix - pix) * (size_t)out_c;
+      pix = npix;
     }
 #endif
-    if (pix + 4 <= npix) {
+    if (pix + 4 <= npix && !op->fused) {
       build_block4(op, in, &oy, &ox, raw, col);
       if (w16 != NULL) {
         block4_w16(op, col, w16, out);
