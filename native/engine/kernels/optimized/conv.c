@@ -63,7 +63,7 @@ typedef struct conv_opt {
  * x = SMMULR(2 * acc, m) (SMMLAR adds k << s: floor((x + k * 2^s) / 2^s) = (x >> s) + k),
  * cannot overflow: |x| <= 2^30, so |k| * 2^s < 2^30 is enough. */
 static int fused_fits(const conv_opt_t *op) {
-  if (!CONV_FUSED || op->w16 || !op->out.sat || (op->k & 3) != 0) {
+  if (!CONV_FUSED || op->w16 || !op->out.sat || (op->k & 3) != 0 || op->k < 8) {
     return 0;
   }
   const int64_t k = op->out.k < 0 ? -(int64_t)op->out.k : (int64_t)op->out.k;
@@ -154,7 +154,7 @@ static eng_status_t conv_prepare(eng_node_t *node) {
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
     op->fused = fused_fits(op);
-    const size_t cols = CONV_BLOCKS ? 12 : 4;
+    const size_t cols = CONV_BLOCKS ? (op->fused ? 14 : 12) : 4;
     const size_t raws = op->pointwise == COLS_POINTWISE ? 0 : (CONV_BLOCKS ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
@@ -339,32 +339,30 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 }
 
 #if CONV_FUSED
-/* What the fused channel loop keeps in memory: the dot product takes 13 registers, so
- * the loop's state lives here behind one pointer (the 14th). */
-typedef struct fused_ctx {
-  const uint32_t *col;    /* the block column */
-  const eng_opt_ch_t *ch; /* the next channel (advanced by the loop) */
-  const int8_t *shift;    /* its fast shift (advanced) */
-  int8_t *out;            /* its output at the block's first position (advanced) */
-  int8_t *end;            /* the block's first position + out_c */
-  int32_t stride;         /* out_c */
-  int32_t k;              /* 2 * output zero point + 1 */
-  int32_t odd;            /* (groups - 1) & 1 */
-  int32_t pairs;          /* (groups - 1) >> 1 */
-} fused_ctx_t;
-_Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) == 8 &&
-                   offsetof(fused_ctx_t, out) == 12 && offsetof(fused_ctx_t, end) == 16 &&
-                   offsetof(fused_ctx_t, stride) == 20 && offsetof(fused_ctx_t, k) == 24 &&
-                   offsetof(fused_ctx_t, odd) == 28 && offsetof(fused_ctx_t, pairs) == 32,
-               "the asm below addresses fused_ctx_t by these offsets");
+/* Positions per fused block: its column holds 7 (14 bytes per tap). */
+#define FUSED_P 7
+
+/* The fused loop's state, which the asm stores on the stack below the caller's frame
+ * (sp-relative, so all 14 allocatable registers are free for the dot product: seven
+ * accumulators, four temporaries, two pointers and the counter). Byte offsets: */
+#define FC_COL    "0"  /* the block column */
+#define FC_CH     "4"  /* the next channel's table entry (advanced) */
+#define FC_SHIFT  "8"  /* its fast shift (advanced) */
+#define FC_OUT    "12" /* its output at the block's first position (advanced) */
+#define FC_END    "16" /* the block's first position + out_c */
+#define FC_STRIDE "20" /* out_c */
+#define FC_K      "24" /* 2 * output zero point + 1 */
+#define FC_ENTRY  "28" /* where the group loop is entered (Thumb address) */
+#define FC_PASSES "32" /* passes of the four-group loop */
 
 // clang-format off
 /* One group of four taps of P positions: the weight word widened once, one LDRD of the
  * column and two SMLADs per position; S(a) is the pair of SMLADs (onto the bias in n for
- * a channel's first group). Blocks of fewer than six positions run on a six-position
- * column (the tail blocks share build_block6): they skip the unused words. */
+ * a channel's first group). Every instruction is 32 bits wide (the loop is entered by
+ * address: a group is 4 * (3 + 3P) bytes, plus 4 when the block has fewer than seven
+ * positions and skips the column's unused words). */
 #define F_HEAD                                          \
-  "ldr %[w], [%[wp]], #4\n\t"                           \
+  "ldr.w %[w], [%[wp]], #4\n\t"                         \
   "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                  \
   "sxtb16 %[we], %[w]\n\t"                              \
   "sxtb16 %[w], %[w], ror #8\n\t"
@@ -380,11 +378,13 @@ _Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) ==
 #define F_POS4(S) F_POS3(S) F_LD S(a3)
 #define F_POS5(S) F_POS4(S) F_LD S(a4)
 #define F_POS6(S) F_POS5(S) F_LD S(a5)
-#define F_SKIP2 "add %[xp], %[xp], #32\n\t"
-#define F_SKIP3 "add %[xp], %[xp], #24\n\t"
-#define F_SKIP4 "add %[xp], %[xp], #16\n\t"
-#define F_SKIP5 "add %[xp], %[xp], #8\n\t"
-#define F_SKIP6 ""
+#define F_POS7(S) F_POS6(S) F_LD S(a6)
+#define F_SKIP2 "add.w %[xp], %[xp], #40\n\t"
+#define F_SKIP3 "add.w %[xp], %[xp], #32\n\t"
+#define F_SKIP4 "add.w %[xp], %[xp], #24\n\t"
+#define F_SKIP5 "add.w %[xp], %[xp], #16\n\t"
+#define F_SKIP6 "add.w %[xp], %[xp], #8\n\t"
+#define F_SKIP7 ""
 #define F_GROUP(P, S) F_HEAD F_POS##P(S) F_SKIP##P
 /* Requantization of one accumulator: xo = multiplier, we = fast shift s, w = k << s. */
 #define F_RQ(a)                                         \
@@ -397,74 +397,90 @@ _Static_assert(offsetof(fused_ctx_t, ch) == 4 && offsetof(fused_ctx_t, shift) ==
 #define F_RQS4 F_RQS3 F_RQ(a3)
 #define F_RQS5 F_RQS4 F_RQ(a4)
 #define F_RQS6 F_RQS5 F_RQ(a5)
+#define F_RQS7 F_RQS6 F_RQ(a6)
 /* Stores at xp + p * stride (n = stride). */
 #define F_ST2 "strb %[a0], [%[xp]]\n\t" "strb %[a1], [%[xp], %[n]]\n\t"
 #define F_ST3 F_ST2 "add %[xe], %[xp], %[n], lsl #1\n\t" "strb %[a2], [%[xe]]\n\t"
 #define F_ST4 F_ST3 "strb %[a3], [%[xe], %[n]]\n\t"
 #define F_ST5 F_ST4 "add %[xe], %[xe], %[n], lsl #1\n\t" "strb %[a4], [%[xe]]\n\t"
 #define F_ST6 F_ST5 "strb %[a5], [%[xe], %[n]]\n\t"
-/* The channel loop: the first group onto the bias, an odd group, pairs of groups, then
- * the requantization and the stores; the channel's table entry, shift and output
- * pointer advance in the context. */
+#define F_ST7 F_ST6 "add %[xe], %[xe], %[n], lsl #1\n\t" "strb %[a6], [%[xe]]\n\t"
+/* The asm: the state onto the stack (from the registers it arrives in), the loop entry
+ * (a0 = skipped groups * group size), then per channel the first group onto the bias,
+ * the other groups four per pass (entered part-way for the remainder), the
+ * requantization and the stores; the channel's table entry, shift and output pointer
+ * advance on the stack. */
 #define F_BODY(P)                                       \
+  "sub sp, sp, #40\n\t"                                 \
+  "str %[a1], [sp, #" FC_COL "]\n\t"                    \
+  "str %[a2], [sp, #" FC_CH "]\n\t"                     \
+  "str %[a3], [sp, #" FC_SHIFT "]\n\t"                  \
+  "str %[a4], [sp, #" FC_OUT "]\n\t"                    \
+  "str %[a5], [sp, #" FC_END "]\n\t"                    \
+  "str %[a6], [sp, #" FC_STRIDE "]\n\t"                 \
+  "str %[xe], [sp, #" FC_K "]\n\t"                      \
+  "str %[xo], [sp, #" FC_PASSES "]\n\t"                 \
+  "adr.w %[n], 1f\n\t"                                  \
+  "add %[n], %[n], %[a0]\n\t"                           \
+  "orr %[n], %[n], #1\n\t"                              \
+  "str %[n], [sp, #" FC_ENTRY "]\n\t"                   \
   "0:\n\t"                                              \
-  "ldr %[xp], [%[c]]\n\t"                               \
-  "ldr %[n], [%[c], #4]\n\t"                            \
+  "ldr %[xp], [sp, #" FC_COL "]\n\t"                    \
+  "ldr %[n], [sp, #" FC_CH "]\n\t"                      \
   "ldr %[n], [%[n]]\n\t"                                \
   F_GROUP(P, F_FIRST)                                   \
-  "ldr %[n], [%[c], #28]\n\t"                           \
-  "cmp %[n], #0\n\t"                                    \
-  "beq 2f\n\t"                                          \
-  F_GROUP(P, F_NEXT)                                    \
-  "2:\n\t"                                              \
-  "ldr %[n], [%[c], #32]\n\t"                           \
-  "cmp %[n], #0\n\t"                                    \
-  "beq 3f\n\t"                                          \
+  "ldr %[w], [sp, #" FC_ENTRY "]\n\t"                   \
+  "ldr %[n], [sp, #" FC_PASSES "]\n\t"                  \
+  "bx %[w]\n\t"                                         \
+  ".p2align 2\n\t"                                      \
   "1:\n\t"                                              \
+  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
   F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
   "subs %[n], %[n], #1\n\t"                             \
   "bne 1b\n\t"                                          \
-  "3:\n\t"                                              \
-  "ldr %[n], [%[c], #4]\n\t"                            \
+  "ldr %[n], [sp, #" FC_CH "]\n\t"                      \
   "ldr %[xo], [%[n], #4]\n\t"                           \
   "add %[n], %[n], #8\n\t"                              \
-  "str %[n], [%[c], #4]\n\t"                            \
-  "ldr %[n], [%[c], #8]\n\t"                            \
+  "str %[n], [sp, #" FC_CH "]\n\t"                      \
+  "ldr %[n], [sp, #" FC_SHIFT "]\n\t"                   \
   "ldrsb %[we], [%[n]], #1\n\t"                         \
-  "str %[n], [%[c], #8]\n\t"                            \
-  "ldr %[w], [%[c], #24]\n\t"                           \
+  "str %[n], [sp, #" FC_SHIFT "]\n\t"                   \
+  "ldr %[w], [sp, #" FC_K "]\n\t"                       \
   "lsl %[w], %[w], %[we]\n\t"                           \
   F_RQS##P                                              \
-  "ldr %[xp], [%[c], #12]\n\t"                          \
-  "ldr %[n], [%[c], #20]\n\t"                           \
+  "ldr %[xp], [sp, #" FC_OUT "]\n\t"                    \
+  "ldr %[n], [sp, #" FC_STRIDE "]\n\t"                  \
   F_ST##P                                               \
   "add %[xp], %[xp], #1\n\t"                            \
-  "str %[xp], [%[c], #12]\n\t"                          \
-  "ldr %[n], [%[c], #16]\n\t"                           \
+  "str %[xp], [sp, #" FC_OUT "]\n\t"                    \
+  "ldr %[n], [sp, #" FC_END "]\n\t"                     \
   "cmp %[xp], %[n]\n\t"                                 \
-  "bne 0b\n\t"
+  "bne 0b\n\t"                                          \
+  "add sp, sp, #40\n\t"
 // clang-format on
 
-/* P positions (outputs out + p * out_c, p < P) of every channel from a six-position
- * block column and the model's int8 rows (fused ops only). */
-#define FUSED_FN(P)                                                                               \
-  __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,       \
-                                                 const void *w8, int8_t *out) {                   \
-    const int32_t groups = op->k >> 2;                                                            \
-    fused_ctx_t ctx = {col,       op->ch,           op->shift,                                    \
-                       out,       out + op->out_c,  op->out_c,                                    \
-                       op->out.k, (groups - 1) & 1, (groups - 1) >> 1};                           \
-    int32_t a0, a1, a2, a3, a4, a5, n;                                                            \
-    uint32_t xe, xo, we, wv;                                                                      \
-    const uint32_t *xp;                                                                           \
-    const int8_t *wp = w8;                                                                        \
-    __asm__ volatile(F_BODY(P)                                                                    \
-                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),            \
-                       [a4] "=&r"(a4), [a5] "=&r"(a5), [xe] "=&r"(xe), [xo] "=&r"(xo),            \
-                       [we] "=&r"(we), [w] "=&r"(wv), [xp] "=&r"(xp), [n] "=&r"(n), [wp] "+r"(wp) \
-                     : [c] "r"(&ctx)                                                              \
-                     : "cc", "memory");                                                           \
+/* P positions (outputs out + p * out_c, p < P) of every channel from a FUSED_P-position
+ * block column and the model's int8 rows (fused ops: k % 4 == 0, k >= 8). The groups
+ * after the first run four per loop pass, the first pass entered part-way. */
+#define FUSED_FN(P)                                                                                \
+  __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,        \
+                                                 const void *w8, int8_t *out) {                    \
+    const uint32_t rest = (uint32_t)(op->k >> 2) - 1, skip = (4 - (rest & 3)) & 3;                 \
+    const uint32_t group_bytes = 4 * (3 + 3 * (P)) + ((P) < FUSED_P ? 4 : 0);                      \
+    uint32_t a0 = skip * group_bytes, a1 = (uint32_t)col, a2 = (uint32_t)op->ch;                   \
+    uint32_t a3 = (uint32_t)op->shift, a4 = (uint32_t)out, a5 = (uint32_t)(out + op->out_c);       \
+    uint32_t a6 = (uint32_t)op->out_c, xe = (uint32_t)op->out.k, xo = (rest + 3) >> 2;             \
+    uint32_t we, wv, n;                                                                            \
+    const uint32_t *xp;                                                                            \
+    const int8_t *wp = w8;                                                                         \
+    __asm__ volatile(F_BODY(P)                                                                     \
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [a4] "+r"(a4),  \
+                       [a5] "+r"(a5), [a6] "+r"(a6), [xe] "+r"(xe), [xo] "+r"(xo), [we] "=&r"(we), \
+                       [w] "=&r"(wv), [xp] "=&r"(xp), [n] "=&r"(n), [wp] "+r"(wp)                  \
+                     :                                                                             \
+                     : "cc", "memory");                                                            \
   }
+FUSED_FN(7)
 FUSED_FN(6)
 FUSED_FN(5)
 FUSED_FN(4)
@@ -722,16 +738,16 @@ __attribute__((noinline)) static void build_block6_rows4(const conv_opt_t *op, c
   build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, 6);
 }
 #if CONV_FUSED
-/* The first `count` (< 6) positions of a six-position block column (fused tail blocks). */
-__attribute__((noinline)) static void build_block6_part(const conv_opt_t *op, const int8_t *in,
-                                                        int32_t *oy, int32_t *ox, int8_t *raw,
-                                                        uint32_t *col, int32_t count) {
+/* The first `count` (<= 7) positions of a seven-position block column (fused ops). */
+__attribute__((noinline)) static void build_block7(const conv_opt_t *op, const int8_t *in,
+                                                   int32_t *oy, int32_t *ox, int8_t *raw,
+                                                   uint32_t *col, int32_t count) {
   if (op->pointwise == COLS_RGB3) {
-    build_block_impl(op, in, oy, ox, raw, col, 6, COLS_RGB3, count);
+    build_block_impl(op, in, oy, ox, raw, col, 7, COLS_RGB3, count);
   } else if (op->pointwise == COLS_ROWS4) {
-    build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, count);
+    build_block_impl(op, in, oy, ox, raw, col, 7, COLS_ROWS4, count);
   } else {
-    build_block_impl(op, in, oy, ox, raw, col, 6, COLS_GATHER, count);
+    build_block_impl(op, in, oy, ox, raw, col, 7, COLS_GATHER, count);
   }
 }
 #endif
@@ -749,14 +765,30 @@ __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const i
 #endif
 
 #if CONV_FUSED
-/* The last `count` (2..5) positions of a fused op's image (a last single position runs
- * the matrix kernel: one position alone does not amortize the weight widening). */
-__attribute__((noinline)) static void fused_tail(const conv_opt_t *op, const int8_t *in,
-                                                 int32_t *oy, int32_t *ox, int8_t *raw,
-                                                 uint32_t *col, const int8_t *w8, int8_t *out,
-                                                 int32_t count) {
-  build_block6_part(op, in, oy, ox, raw, col, count);
+/* One image of a fused op: blocks of seven positions, then one block of the last two to
+ * six; a last single position runs the matrix kernel. */
+__attribute__((noinline)) static void fused_image(const conv_opt_t *op, const int8_t *in,
+                                                  int8_t *raw, uint32_t *col, const int8_t *w8,
+                                                  int8_t *out, int32_t npix) {
+  const int32_t out_c = op->out_c;
+  int32_t oy = 0, ox = 0, pix = 0;
+  for (; pix + FUSED_P <= npix; pix += FUSED_P, out += FUSED_P * out_c) {
+    build_block7(op, in, &oy, &ox, raw, col, FUSED_P);
+    fused7(op, col, w8, out);
+  }
+  const int32_t count = npix - pix;
+  if (count == 1) {
+    const eng_opt_gemm_t g = {op->ch, op->shift, &op->out, w8, op->k, out_c, op->out.sat};
+    build_col(op, in, oy, ox, raw, col, 2);
+    eng_opt_gemm1_w8(&g, col, out);
+    return;
+  }
+  if (count == 0) {
+    return;
+  }
+  build_block7(op, in, &oy, &ox, raw, col, count);
   switch (count) {
+    case 6: fused6(op, col, w8, out); break;
     case 5: fused5(op, col, w8, out); break;
     case 4: fused4(op, col, w8, out); break;
     case 3: fused3(op, col, w8, out); break;
@@ -768,8 +800,9 @@ __attribute__((noinline)) static void fused_tail(const conv_opt_t *op, const int
 static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t *input,
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
-  /* the raw patch follows the column block (6 positions, or a pair) */
-  int8_t *raw = (int8_t *)(col + (CONV_BLOCKS ? 3 * op->k4 : op->k4));
+  /* the raw patch follows the column block (6 positions, 7 for fused ops, or a pair) */
+  int8_t *raw =
+      (int8_t *)(col + (CONV_BLOCKS ? (op->fused ? 7 * op->k4 / 2 : 3 * op->k4) : op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
@@ -792,27 +825,21 @@ static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t
                          uint32_t *) = op->pointwise == COLS_RGB3    ? build_block6_rgb3
                                        : op->pointwise == COLS_ROWS4 ? build_block6_rows4
                                                                      : build_block6;
-    void (*const block6)(const conv_opt_t *, const uint32_t *, const void *, int8_t *) =
 #if CONV_FUSED
-        op->fused ? fused6 :
+    if (op->fused) {
+      fused_image(op, in, raw, col, w8, out, npix);
+      continue;
+    }
 #endif
-        w16 != NULL ? block6_w16
-                    : block6_w8;
+    void (*const block6)(const conv_opt_t *, const uint32_t *, const void *, int8_t *) =
+        w16 != NULL ? block6_w16 : block6_w8;
     const void *const weights = w16 != NULL ? (const void *)w16 : (const void *)w8;
     for (; pix + 6 <= npix; pix += 6) {
       build6(op, in, &oy, &ox, raw, col);
       block6(op, col, weights, out);
       out += 6 * out_c;
     }
-#if CONV_FUSED
-    if (op->fused && pix + 2 <= npix) {
-      /* the last two to five positions: one block of a six-position column */
-      fused_tail(op, in, &oy, &ox, raw, col, w8, out, npix - pix);
-      out += (size_t)(npix - pix) * (size_t)out_c;
-      pix = npix;
-    }
-#endif
-    if (pix + 4 <= npix && !op->fused) {
+    if (pix + 4 <= npix) {
       build_block4(op, in, &oy, &ox, raw, col);
       if (w16 != NULL) {
         block4_w16(op, col, w16, out);
