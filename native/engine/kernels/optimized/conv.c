@@ -359,8 +359,7 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 /* One group of four taps of P positions: the weight word widened once, one LDRD of the
  * column and two SMLADs per position; S(a) is the pair of SMLADs (onto the bias in n for
  * a channel's first group). Every instruction is 32 bits wide (the loop is entered by
- * address: a group is 4 * (3 + 3P) bytes, plus 4 when the block has fewer than seven
- * positions and skips the column's unused words). */
+ * address: a group is 4 * (3 + 3P) bytes). */
 #define F_HEAD                                          \
   "ldr.w %[w], [%[wp]], #4\n\t"                         \
   "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                  \
@@ -373,19 +372,16 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 #define F_NEXT(a)                                       \
   "smlad %[" #a "], %[xe], %[we], %[" #a "]\n\t"        \
   "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
-#define F_POS2(S) S(a0) F_LD S(a1)
-#define F_POS3(S) F_POS2(S) F_LD S(a2)
-#define F_POS4(S) F_POS3(S) F_LD S(a3)
-#define F_POS5(S) F_POS4(S) F_LD S(a4)
-#define F_POS6(S) F_POS5(S) F_LD S(a5)
-#define F_POS7(S) F_POS6(S) F_LD S(a6)
-#define F_SKIP2 "add.w %[xp], %[xp], #40\n\t"
-#define F_SKIP3 "add.w %[xp], %[xp], #32\n\t"
-#define F_SKIP4 "add.w %[xp], %[xp], #24\n\t"
-#define F_SKIP5 "add.w %[xp], %[xp], #16\n\t"
-#define F_SKIP6 "add.w %[xp], %[xp], #8\n\t"
-#define F_SKIP7 ""
-#define F_GROUP(P, S) F_HEAD F_POS##P(S) F_SKIP##P
+/* The last position's LDRD steps over the column's unused words (fewer than seven
+ * positions): still one instruction. */
+#define F_LDL(skip) "ldrd %[xe], %[xo], [%[xp]], #" skip "\n\t"
+#define F_POS2(S) S(a0) F_LDL("48") S(a1)
+#define F_POS3(S) S(a0) F_LD S(a1) F_LDL("40") S(a2)
+#define F_POS4(S) S(a0) F_LD S(a1) F_LD S(a2) F_LDL("32") S(a3)
+#define F_POS5(S) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LDL("24") S(a4)
+#define F_POS6(S) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LD S(a4) F_LDL("16") S(a5)
+#define F_POS7(S) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LD S(a4) F_LD S(a5) F_LD S(a6)
+#define F_GROUP(P, S) F_HEAD F_POS##P(S)
 /* Requantization of one accumulator: xo = multiplier, we = fast shift s, w = k << s. */
 #define F_RQ(a)                                         \
   "lsl %[" #a "], %[" #a "], #1\n\t"                    \
@@ -466,7 +462,7 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
   __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,        \
                                                  const void *w8, int8_t *out) {                    \
     const uint32_t rest = (uint32_t)(op->k >> 2) - 1, skip = (4 - (rest & 3)) & 3;                 \
-    const uint32_t group_bytes = 4 * (3 + 3 * (P)) + ((P) < FUSED_P ? 4 : 0);                      \
+    const uint32_t group_bytes = 4 * (3 + 3 * (P));                                                \
     uint32_t a0 = skip * group_bytes, a1 = (uint32_t)col, a2 = (uint32_t)op->ch;                   \
     uint32_t a3 = (uint32_t)op->shift, a4 = (uint32_t)out, a5 = (uint32_t)(out + op->out_c);       \
     uint32_t a6 = (uint32_t)op->out_c, xe = (uint32_t)op->out.k, xo = (rest + 3) >> 2;             \
@@ -765,34 +761,34 @@ __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const i
 #endif
 
 #if CONV_FUSED
-/* One image of a fused op: blocks of seven positions, then one block of the last two to
- * six; a last single position runs the matrix kernel. */
+/* One image of a fused op: blocks of at most seven positions, their sizes as even as
+ * the count allows (15 positions: 5 + 5 + 5, not 7 + 7 + 1); a single position runs the
+ * matrix kernel. */
 __attribute__((noinline)) static void fused_image(const conv_opt_t *op, const int8_t *in,
                                                   int8_t *raw, uint32_t *col, const int8_t *w8,
                                                   int8_t *out, int32_t npix) {
   const int32_t out_c = op->out_c;
-  int32_t oy = 0, ox = 0, pix = 0;
-  for (; pix + FUSED_P <= npix; pix += FUSED_P, out += FUSED_P * out_c) {
-    build_block7(op, in, &oy, &ox, raw, col, FUSED_P);
-    fused7(op, col, w8, out);
-  }
-  const int32_t count = npix - pix;
-  if (count == 1) {
+  int32_t oy = 0, ox = 0;
+  if (npix == 1) {
     const eng_opt_gemm_t g = {op->ch, op->shift, &op->out, w8, op->k, out_c, op->out.sat};
     build_col(op, in, oy, ox, raw, col, 2);
     eng_opt_gemm1_w8(&g, col, out);
     return;
   }
-  if (count == 0) {
-    return;
-  }
-  build_block7(op, in, &oy, &ox, raw, col, count);
-  switch (count) {
-    case 6: fused6(op, col, w8, out); break;
-    case 5: fused5(op, col, w8, out); break;
-    case 4: fused4(op, col, w8, out); break;
-    case 3: fused3(op, col, w8, out); break;
-    default: fused2(op, col, w8, out); break;
+  const int32_t blocks = (npix + FUSED_P - 1) / FUSED_P;
+  const int32_t size = npix / blocks, larger = npix % blocks;
+  for (int32_t b = 0; b < blocks; b++) {
+    const int32_t count = size + (b < larger);
+    build_block7(op, in, &oy, &ox, raw, col, count);
+    switch (count) {
+      case 7: fused7(op, col, w8, out); break;
+      case 6: fused6(op, col, w8, out); break;
+      case 5: fused5(op, col, w8, out); break;
+      case 4: fused4(op, col, w8, out); break;
+      case 3: fused3(op, col, w8, out); break;
+      default: fused2(op, col, w8, out); break;
+    }
+    out += (size_t)count * (size_t)out_c;
   }
 }
 #endif
