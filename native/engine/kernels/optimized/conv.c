@@ -353,7 +353,7 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 #define FC_STRIDE "20" /* out_c */
 #define FC_K      "24" /* 2 * output zero point + 1 */
 #define FC_ENTRY  "28" /* where the group loop is entered (Thumb address) */
-#define FC_PASSES "32" /* passes of the four-group loop */
+#define FC_PASSES "32" /* passes of the eight-group loop */
 
 // clang-format off
 /* One group of four taps of P positions: the weight word widened once, one LDRD of the
@@ -403,7 +403,7 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 #define F_ST7 F_ST6 "add %[xe], %[xe], %[n], lsl #1\n\t" "strb %[a6], [%[xe]]\n\t"
 /* The asm: the state onto the stack (from the registers it arrives in), the loop entry
  * (a0 = skipped groups * group size), then per channel the first group onto the bias,
- * the other groups four per pass (entered part-way for the remainder), the
+ * the other groups eight per pass (entered part-way for the remainder), the
  * requantization and the stores; the channel's table entry, shift and output pointer
  * advance on the stack. */
 #define F_BODY(P)                                       \
@@ -432,6 +432,8 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
   "1:\n\t"                                              \
   F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
   F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
+  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
+  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
   "subs %[n], %[n], #1\n\t"                             \
   "bne 1b\n\t"                                          \
   "ldr %[n], [sp, #" FC_CH "]\n\t"                      \
@@ -457,15 +459,15 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 
 /* P positions (outputs out + p * out_c, p < P) of every channel from a FUSED_P-position
  * block column and the model's int8 rows (fused ops: k % 4 == 0, k >= 8). The groups
- * after the first run four per loop pass, the first pass entered part-way. */
+ * after the first run eight per loop pass, the first pass entered part-way. */
 #define FUSED_FN(P)                                                                                \
   __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,        \
                                                  const void *w8, int8_t *out) {                    \
-    const uint32_t rest = (uint32_t)(op->k >> 2) - 1, skip = (4 - (rest & 3)) & 3;                 \
+    const uint32_t rest = (uint32_t)(op->k >> 2) - 1, skip = (8 - (rest & 7)) & 7;                 \
     const uint32_t group_bytes = 4 * (3 + 3 * (P));                                                \
     uint32_t a0 = skip * group_bytes, a1 = (uint32_t)col, a2 = (uint32_t)op->ch;                   \
     uint32_t a3 = (uint32_t)op->shift, a4 = (uint32_t)out, a5 = (uint32_t)(out + op->out_c);       \
-    uint32_t a6 = (uint32_t)op->out_c, xe = (uint32_t)op->out.k, xo = (rest + 3) >> 2;             \
+    uint32_t a6 = (uint32_t)op->out_c, xe = (uint32_t)op->out.k, xo = (rest + 7) >> 3;             \
     uint32_t we, wv, n;                                                                            \
     const uint32_t *xp;                                                                            \
     const int8_t *wp = w8;                                                                         \
