@@ -336,7 +336,7 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
 
 function fullyConnected(r: Rng): Uint8Array {
   const batch = r.pick([1, 1, 1, 2, 3]);
-  const depth = r.pick([1, 3, 4, 7, 16, 33, 64, 100, 257]);
+  const depth = r.pick([1, 3, 4, 7, 16, 33, 64, 100, 128, 257, 640]);
   const outN = r.int(1, 20);
   const inScale = fround(r.logUniform(0.005, 0.1));
   const perChannel = r.chance(0.2);
