@@ -54,8 +54,9 @@ typedef struct conv_opt {
    * windows the block columns read without a raw patch when inside (COLS_RGB3,
    * COLS_ROWS4, see build_block_impl); others gather (0) */
   uint8_t pointwise;
-  /* int8 weights, k % 4 == 0, sat, and every channel's k << shift below 2^30: the
-   * blocks run the fused channel loop (FUSED_FN) */
+  /* int8 weights, k % 4 == 0, k >= 8, sat, and every channel's k << shift below 2^30:
+   * the blocks run the fused channel loop (FUSED_FN); the widest block's positions
+   * (its column's width), else 0 */
   uint8_t fused;
 } conv_opt_t;
 
@@ -153,8 +154,15 @@ static eng_status_t conv_prepare(eng_node_t *node) {
     /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
-    op->fused = fused_fits(op);
-    const size_t cols = CONV_BLOCKS ? (op->fused ? 14 : 12) : 4;
+    if (fused_fits(op)) {
+      /* the widest block: blocks of at most FUSED_P positions, as even as they go */
+      const int32_t npix = op->out_h * op->out_w;
+      const int32_t blocks = (npix + 6) / 7;
+      op->fused = (uint8_t)((npix + blocks - 1) / blocks);
+    }
+    /* bytes per tap: 2 per position of a block column (a lone position: a column pair) */
+    const size_t cols =
+        CONV_BLOCKS ? (op->fused ? 2 * (size_t)(op->fused < 2 ? 2 : op->fused) : 12) : 4;
     const size_t raws = op->pointwise == COLS_POINTWISE ? 0 : (CONV_BLOCKS ? 1 : 2);
     return eng_request_scratch(node, (size_t)op->k4 * (cols + raws) + 16, &op->scratch);
   }
@@ -339,7 +347,9 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 }
 
 #if CONV_FUSED
-/* Positions per fused block: its column holds 7 (14 bytes per tap). */
+/* Positions per fused block at most. An op's column is as wide as its largest block
+ * (2 bytes per tap and position): its blocks are as even as its position count allows,
+ * P or P - 1 positions (str_ww's 24: 6 x 4, 12 bytes per tap; 15: 5 x 3). */
 #define FUSED_P 7
 
 /* The fused loop's state, which the asm stores on the stack below the caller's frame
@@ -372,16 +382,16 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
 #define F_NEXT(a)                                       \
   "smlad %[" #a "], %[xe], %[we], %[" #a "]\n\t"        \
   "smlad %[" #a "], %[xo], %[w], %[" #a "]\n\t"
-/* The last position's LDRD steps over the column's unused words (fewer than seven
- * positions): still one instruction. */
-#define F_LDL(skip) "ldrd %[xe], %[xo], [%[xp]], #" skip "\n\t"
-#define F_POS2(S) S(a0) F_LDL("48") S(a1)
-#define F_POS3(S) S(a0) F_LD S(a1) F_LDL("40") S(a2)
-#define F_POS4(S) S(a0) F_LD S(a1) F_LD S(a2) F_LDL("32") S(a3)
-#define F_POS5(S) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LDL("24") S(a4)
-#define F_POS6(S) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LD S(a4) F_LDL("16") S(a5)
-#define F_POS7(S) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LD S(a4) F_LD S(a5) F_LD S(a6)
-#define F_GROUP(P, S) F_HEAD F_POS##P(S)
+/* L: the last position's LDRD, which steps over the column's unused words in blocks one
+ * position shorter than the column (F_LD8): still one instruction. */
+#define F_LD8 "ldrd %[xe], %[xo], [%[xp]], #16\n\t"
+#define F_POS2(S, L) S(a0) L S(a1)
+#define F_POS3(S, L) S(a0) F_LD S(a1) L S(a2)
+#define F_POS4(S, L) S(a0) F_LD S(a1) F_LD S(a2) L S(a3)
+#define F_POS5(S, L) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) L S(a4)
+#define F_POS6(S, L) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LD S(a4) L S(a5)
+#define F_POS7(S, L) S(a0) F_LD S(a1) F_LD S(a2) F_LD S(a3) F_LD S(a4) F_LD S(a5) L S(a6)
+#define F_GROUP(P, S, L) F_HEAD F_POS##P(S, L)
 /* Requantization of one accumulator: xo = multiplier, we = fast shift s, w = k << s. */
 #define F_RQ(a)                                         \
   "lsl %[" #a "], %[" #a "], #1\n\t"                    \
@@ -406,7 +416,7 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
  * the other groups eight per pass (entered part-way for the remainder), the
  * requantization and the stores; the channel's table entry, shift and output pointer
  * advance on the stack. */
-#define F_BODY(P)                                       \
+#define F_BODY(P, L)                                     \
   "sub sp, sp, #40\n\t"                                 \
   "str %[a1], [sp, #" FC_COL "]\n\t"                    \
   "str %[a2], [sp, #" FC_CH "]\n\t"                     \
@@ -424,16 +434,16 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
   "ldr %[xp], [sp, #" FC_COL "]\n\t"                    \
   "ldr %[n], [sp, #" FC_CH "]\n\t"                      \
   "ldr %[n], [%[n]]\n\t"                                \
-  F_GROUP(P, F_FIRST)                                   \
+  F_GROUP(P, F_FIRST, L)                                   \
   "ldr %[w], [sp, #" FC_ENTRY "]\n\t"                   \
   "ldr %[n], [sp, #" FC_PASSES "]\n\t"                  \
   "bx %[w]\n\t"                                         \
   ".p2align 2\n\t"                                      \
   "1:\n\t"                                              \
-  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
-  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
-  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
-  F_GROUP(P, F_NEXT) F_GROUP(P, F_NEXT)                 \
+  F_GROUP(P, F_NEXT, L) F_GROUP(P, F_NEXT, L)                 \
+  F_GROUP(P, F_NEXT, L) F_GROUP(P, F_NEXT, L)                 \
+  F_GROUP(P, F_NEXT, L) F_GROUP(P, F_NEXT, L)                 \
+  F_GROUP(P, F_NEXT, L) F_GROUP(P, F_NEXT, L)                 \
   "subs %[n], %[n], #1\n\t"                             \
   "bne 1b\n\t"                                          \
   "ldr %[n], [sp, #" FC_CH "]\n\t"                      \
@@ -457,12 +467,12 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
   "add sp, sp, #40\n\t"
 // clang-format on
 
-/* P positions (outputs out + p * out_c, p < P) of every channel from a FUSED_P-position
- * block column and the model's int8 rows (fused ops: k % 4 == 0, k >= 8). The groups
+/* P positions (outputs out + p * out_c, p < P) of every channel from the op's block
+ * column (P wide, or P + 1 with L = F_LD8) and the model's int8 rows (fused ops: k % 4 == 0, k >= 8). The groups
  * after the first run eight per loop pass, the first pass entered part-way. */
-#define FUSED_FN(P)                                                                                \
-  __attribute__((noinline)) static void fused##P(const conv_opt_t *op, const uint32_t *col,        \
-                                                 const void *w8, int8_t *out) {                    \
+#define FUSED_FN(P, L, NAME)                                                                       \
+  __attribute__((noinline)) static void NAME(const conv_opt_t *op, const uint32_t *col,            \
+                                             const void *w8, int8_t *out) {                        \
     const uint32_t rest = (uint32_t)(op->k >> 2) - 1, skip = (8 - (rest & 7)) & 7;                 \
     const uint32_t group_bytes = 4 * (3 + 3 * (P));                                                \
     uint32_t a0 = skip * group_bytes, a1 = (uint32_t)col, a2 = (uint32_t)op->ch;                   \
@@ -471,19 +481,25 @@ __attribute__((noinline)) static void block4_w8(const conv_opt_t *op, const uint
     uint32_t we, wv, n;                                                                            \
     const uint32_t *xp;                                                                            \
     const int8_t *wp = w8;                                                                         \
-    __asm__ volatile(F_BODY(P)                                                                     \
+    __asm__ volatile(F_BODY(P, L)                                                                  \
                      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [a4] "+r"(a4),  \
                        [a5] "+r"(a5), [a6] "+r"(a6), [xe] "+r"(xe), [xo] "+r"(xo), [we] "=&r"(we), \
                        [w] "=&r"(wv), [xp] "=&r"(xp), [n] "=&r"(n), [wp] "+r"(wp)                  \
                      :                                                                             \
                      : "cc", "memory");                                                            \
   }
-FUSED_FN(7)
-FUSED_FN(6)
-FUSED_FN(5)
-FUSED_FN(4)
-FUSED_FN(3)
-FUSED_FN(2)
+/* Blocks as wide as the column (fusedP), and one position shorter (fusedP_short). */
+FUSED_FN(7, F_LD, fused7)
+FUSED_FN(6, F_LD, fused6)
+FUSED_FN(5, F_LD, fused5)
+FUSED_FN(4, F_LD, fused4)
+FUSED_FN(3, F_LD, fused3)
+FUSED_FN(2, F_LD, fused2)
+FUSED_FN(6, F_LD8, fused6_short)
+FUSED_FN(5, F_LD8, fused5_short)
+FUSED_FN(4, F_LD8, fused4_short)
+FUSED_FN(3, F_LD8, fused3_short)
+FUSED_FN(2, F_LD8, fused2_short)
 #endif
 
 /* The same from widened weights (w16 ops: doubled values, zero padded to k4, so no tail
@@ -604,6 +620,41 @@ ENG_OPT_INLINE uint32_t *widen_groups(const int8_t *src, int32_t n, uint32_t *ds
 #endif
 }
 
+#if CONV_FUSED
+/* The same with the stride in a register (fused ops' columns are as wide as their
+ * largest block): one ADD more per four bytes. */
+ENG_OPT_INLINE uint32_t *widen_groups_rt(const int8_t *src, int32_t n, uint32_t *dst,
+                                         int32_t words) {
+  const int8_t *end = src + n;
+  const uint32_t step = (uint32_t)words * 4;
+  uint32_t a, e, o;
+  if (src != end) {
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[a], [%[s]], #4\n\t"
+        "sxtb16 %[e], %[a]\n\t"
+        "sxtb16 %[o], %[a], ror #8\n\t"
+        "strd %[e], %[o], [%[d]]\n\t"
+        "add %[d], %[d], %[st]\n\t"
+        "cmp %[s], %[end]\n\t"
+        "bne 1b\n\t"
+        : [s] "+r"(src), [d] "+r"(dst), [a] "=&r"(a), [e] "=&r"(e), [o] "=&r"(o)
+        : [st] "r"(step), [end] "r"(end)
+        : "cc", "memory");
+  }
+  return dst;
+}
+#endif
+
+/* widen_groups for a constant stride, widen_groups_rt for the fused ops' own. */
+#if CONV_FUSED
+#define WIDEN_GROUPS(src, n, dst, words)                                  \
+  (__builtin_constant_p(words) ? widen_groups((src), (n), (dst), (words)) \
+                               : widen_groups_rt((src), (n), (dst), (words)))
+#else
+#define WIDEN_GROUPS(src, n, dst, words) widen_groups((src), (n), (dst), (words))
+#endif
+
 /* n groups of padding taps (the input zero point, widened). */
 ENG_OPT_INLINE uint32_t *fill_groups(uint32_t zp2, int32_t n, uint32_t *dst, const int32_t words) {
   for (int32_t i = 0; i < n; i++, dst += words) {
@@ -642,7 +693,7 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
     if (!rgb3 && !rows4 && op->pointwise) {
       const size_t pix = (size_t)*oy * (size_t)g->in_w + (size_t)*ox;
       const int8_t *src = in + pix * (size_t)g->in_c;
-      d = widen_groups(src, op->k & ~3, d, words);
+      d = WIDEN_GROUPS(src, op->k & ~3, d, words);
       if (op->k & 3) {
         eng_opt_widen(src + (op->k & ~3), op->k & 3, d, words);
       }
@@ -658,7 +709,7 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
         }
         const int8_t *row = in + (size_t)iy * (size_t)g->in_w * (size_t)g->in_c;
         if (inside) {
-          d = widen_groups(row + (size_t)ix0 * (size_t)g->in_c, g->fw * g->in_c, d, words);
+          d = WIDEN_GROUPS(row + (size_t)ix0 * (size_t)g->in_c, g->fw * g->in_c, d, words);
           continue;
         }
         for (int32_t fx = 0; fx < g->fw; fx++) {
@@ -666,7 +717,7 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
           if (ix < 0 || ix >= g->in_w) {
             d = fill_groups(zp2, cg, d, words);
           } else {
-            d = widen_groups(row + (size_t)ix * (size_t)g->in_c, g->in_c, d, words);
+            d = WIDEN_GROUPS(row + (size_t)ix * (size_t)g->in_c, g->in_c, d, words);
           }
         }
       }
@@ -679,7 +730,7 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
         if (iy < 0 || iy >= g->in_h) {
           d = fill_groups(zp2, rb >> 2, d, words);
         } else {
-          d = widen_groups(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix0) * (size_t)g->in_c, rb,
+          d = WIDEN_GROUPS(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix0) * (size_t)g->in_c, rb,
                            d, words);
         }
       }
@@ -707,7 +758,7 @@ ENG_OPT_INLINE void build_block_impl(const conv_opt_t *op, const int8_t *in, int
       d += 7 * words;
     } else {
       eng_opt_gather(g, in, *oy, *ox, 0, g->in_c, raw);
-      d = widen_groups(raw, op->k & ~3, d, words);
+      d = WIDEN_GROUPS(raw, op->k & ~3, d, words);
       if (op->k & 3) {
         eng_opt_widen(raw + (op->k & ~3), op->k & 3, d, words);
       }
@@ -736,16 +787,17 @@ __attribute__((noinline)) static void build_block6_rows4(const conv_opt_t *op, c
   build_block_impl(op, in, oy, ox, raw, col, 6, COLS_ROWS4, 6);
 }
 #if CONV_FUSED
-/* The first `count` (<= 7) positions of a seven-position block column (fused ops). */
-__attribute__((noinline)) static void build_block7(const conv_opt_t *op, const int8_t *in,
-                                                   int32_t *oy, int32_t *ox, int8_t *raw,
-                                                   uint32_t *col, int32_t count) {
-  if (op->pointwise == COLS_RGB3) {
-    build_block_impl(op, in, oy, ox, raw, col, 7, COLS_RGB3, count);
-  } else if (op->pointwise == COLS_ROWS4) {
-    build_block_impl(op, in, oy, ox, raw, col, 7, COLS_ROWS4, count);
+/* The first `count` positions of a fused op's block column (op->fused wide: a constant
+ * stride for seven, the widest and most common). */
+__attribute__((noinline)) static void build_block_fused(const conv_opt_t *op, const int8_t *in,
+                                                        int32_t *oy, int32_t *ox, int8_t *raw,
+                                                        uint32_t *col, int32_t count) {
+  if (op->pointwise == COLS_ROWS4) {
+    build_block_impl(op, in, oy, ox, raw, col, op->fused, COLS_ROWS4, count);
+  } else if (op->fused == FUSED_P) {
+    build_block_impl(op, in, oy, ox, raw, col, FUSED_P, COLS_GATHER, count);
   } else {
-    build_block_impl(op, in, oy, ox, raw, col, 7, COLS_GATHER, count);
+    build_block_impl(op, in, oy, ox, raw, col, op->fused, COLS_GATHER, count);
   }
 }
 #endif
@@ -764,11 +816,16 @@ __attribute__((noinline)) static void build_block4(const conv_opt_t *op, const i
 
 #if CONV_FUSED
 /* One image of a fused op: blocks of at most seven positions, their sizes as even as
- * the count allows (15 positions: 5 + 5 + 5, not 7 + 7 + 1); a single position runs the
- * matrix kernel. */
+ * the count allows (15 positions: 5 + 5 + 5, not 7 + 7 + 1), so op->fused or one less;
+ * a single position runs the matrix kernel. */
+typedef void (*fused_fn_t)(const conv_opt_t *, const uint32_t *, const void *, int8_t *);
 __attribute__((noinline)) static void fused_image(const conv_opt_t *op, const int8_t *in,
                                                   int8_t *raw, uint32_t *col, const int8_t *w8,
                                                   int8_t *out, int32_t npix) {
+  static const fused_fn_t wide[FUSED_P + 1] = {NULL,   NULL,   fused2, fused3,
+                                               fused4, fused5, fused6, fused7};
+  static const fused_fn_t shorter[FUSED_P + 1] = {
+      NULL, NULL, NULL, fused2_short, fused3_short, fused4_short, fused5_short, fused6_short};
   const int32_t out_c = op->out_c;
   int32_t oy = 0, ox = 0;
   if (npix == 1) {
@@ -777,19 +834,14 @@ __attribute__((noinline)) static void fused_image(const conv_opt_t *op, const in
     eng_opt_gemm1_w8(&g, col, out);
     return;
   }
+  const int32_t p = op->fused;
+  const fused_fn_t full = wide[p], part = shorter[p];
   const int32_t blocks = (npix + FUSED_P - 1) / FUSED_P;
-  const int32_t size = npix / blocks, larger = npix % blocks;
+  const int32_t larger = npix % blocks; /* blocks of p when the count is uneven */
   for (int32_t b = 0; b < blocks; b++) {
-    const int32_t count = size + (b < larger);
-    build_block7(op, in, &oy, &ox, raw, col, count);
-    switch (count) {
-      case 7: fused7(op, col, w8, out); break;
-      case 6: fused6(op, col, w8, out); break;
-      case 5: fused5(op, col, w8, out); break;
-      case 4: fused4(op, col, w8, out); break;
-      case 3: fused3(op, col, w8, out); break;
-      default: fused2(op, col, w8, out); break;
-    }
+    const int32_t count = larger == 0 || b < larger ? p : p - 1;
+    build_block_fused(op, in, &oy, &ox, raw, col, count);
+    (count == p ? full : part)(op, col, w8, out);
     out += (size_t)count * (size_t)out_c;
   }
 }
@@ -798,9 +850,12 @@ __attribute__((noinline)) static void fused_image(const conv_opt_t *op, const in
 static void conv_fast(const conv_opt_t *op, const eng_node_t *node, const int8_t *input,
                       int8_t *output) {
   uint32_t *col = eng_scratch(node, op->scratch);
-  /* the raw patch follows the column block (6 positions, 7 for fused ops, or a pair) */
+  /* the raw patch follows the column block (6 positions, op->fused for fused ops, or a
+   * pair) */
   int8_t *raw =
-      (int8_t *)(col + (CONV_BLOCKS ? (op->fused ? 7 * op->k4 / 2 : 3 * op->k4) : op->k4));
+      (int8_t *)(col + (CONV_BLOCKS ? (op->fused ? (op->fused < 2 ? 2 : op->fused) * op->k4 / 2
+                                                 : 3 * op->k4)
+                                    : op->k4));
   const int32_t out_h = op->out_h, out_w = op->out_w, out_c = op->out_c;
   const int8_t *w8 = eng_input(node, 1)->data;
   uint32_t *w16 = NULL;
