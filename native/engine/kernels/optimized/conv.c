@@ -11,7 +11,13 @@
  * accumulators (six, plus four temporaries and three pointers/counters: 13 registers)
  * stay in registers only in asm. The last one to three positions of an image run the
  * pair and single kernels of opt_common.h. Size-optimized builds (the F413) keep only
- * those. */
+ * those.
+ *
+ * Ops with int8 weights, k % 4 == 0 and an all-int8 clamp ("sat": ReLU into zero point
+ * -128, most convs of the MLPerf models) run the fused channel loop instead (DSP builds):
+ * blocks of up to seven positions, one asm loop over the channels doing the dot products
+ * (24 instructions per 28 MACs), the requantization (SMMLAR folds the zero point in) and
+ * the stores, its state on the stack so that the dot product has all 14 registers. */
 
 #include <stddef.h>
 #include <stdint.h>
