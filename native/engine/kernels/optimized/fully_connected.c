@@ -170,8 +170,8 @@ ENG_OPT_INLINE void fc_pair(const int8_t *x, const int8_t *w0, const int8_t *w1,
 /* Outputs 0 .. 4 * quads - 1 of one row, four at a time: per four taps the input word
  * is offset and widened once (SXTAB16) for the four weight rows (LDR, two SXTB16, two
  * SMLADs each), 23 instructions per 16 MACs where a row pair took 13 per 8; the loop
- * runs two groups per pass (an odd group first). Fourteen registers: asm, in a function
- * of its own (inlined into fc_eval, GCC found no registers for it). */
+ * runs four groups per pass (the groups % 4 first, one at a time). Fourteen registers:
+ * asm, in a function of its own (inlined into fc_eval, GCC found no registers for it). */
 // clang-format off
 #define FC_ROW(a)                                     \
   "sxtb16 %[wo], %[w], ror #8\n\t"                    \
@@ -221,12 +221,12 @@ ENG_OPT_INLINE void fc_quads_impl(const fc_opt_t *op, const int8_t *x, const int
     const int8_t *xp = x, *wp0 = wd, *wp2 = wd + 2 * (size_t)depth;
     /* depth and the offset as in-out operands: as plain inputs GCC found no 14 registers */
     uint32_t xv, xo, w, wo, d = depth, nz = negzp;
-    if (groups & 1) {
+    for (uint32_t r = groups & 3; r != 0; r--) {
       __asm__ volatile(FC_GROUP:FC_OPERANDS : : "memory");
     }
-    uint32_t n = groups >> 1;
+    uint32_t n = groups >> 2;
     if (n != 0) {
-      __asm__ volatile("1:\n\t" FC_GROUP FC_GROUP
+      __asm__ volatile("1:\n\t" FC_GROUP FC_GROUP FC_GROUP FC_GROUP
                        "subs %[n], %[n], #1\n\t"
                        "bne 1b\n\t"
                        : FC_OPERANDS, [n] "+r"(n)
