@@ -70,7 +70,7 @@ typedef struct conv_opt {
  * x = SMMULR(2 * acc, m) (SMMLAR adds k << s: floor((x + k * 2^s) / 2^s) = (x >> s) + k),
  * cannot overflow: |x| <= 2^30, so |k| * 2^s < 2^30 is enough. */
 static int fused_fits(const conv_opt_t *op) {
-  if (!CONV_FUSED || op->w16 || !op->out.sat || (op->k & 3) != 0 || op->k < 8) {
+  if (!CONV_FUSED || !op->out.sat || (op->k & 3) != 0 || op->k < 8) {
     return 0;
   }
   const int64_t k = op->out.k < 0 ? -(int64_t)op->out.k : (int64_t)op->out.k;
@@ -134,10 +134,15 @@ static eng_status_t conv_prepare(eng_node_t *node) {
   const eng_opt_filter_t f = {filter->data, r->out.c, op->k, op->k, 1};
   if (!groups && consts &&
       eng_opt_make_fast(op->ch, op->shift, &op->out, &f, input->zero_point, output->zero_point,
-                        use_w16)) {
+                        0)) {
     op->fast = 1;
-    if (use_w16) {
+    /* the fused loop reads int8 rows and takes precedence over widened weights */
+    const int fused = fused_fits(op);
+    if (use_w16 && !fused) {
       op->w16 = 1;
+      for (int32_t c = 0; c < r->out.c; c++) {
+        op->ch[c].bias = (int32_t)((uint32_t)op->ch[c].bias << 1); /* make_fast's doubled */
+      }
       if ((st = eng_request_scratch(node, (size_t)r->out.c * (size_t)op->k4 * 2,
                                     &op->w16_scratch)) != ENG_OK) {
         return st;
@@ -160,7 +165,7 @@ static eng_status_t conv_prepare(eng_node_t *node) {
     /* Blocks: six columns (6 * k4 int16) + one raw patch (k4 bytes); size-optimized
      * builds: a column pair (2 * k4 int16) + raw patches (2 * k4 bytes). Pointwise
      * columns are widened from the input in place and need no raw patch. */
-    if (fused_fits(op)) {
+    if (fused) {
       /* the widest block: blocks of at most FUSED_P positions, as even as they go */
       const int32_t npix = op->out_h * op->out_w;
       const int32_t blocks = (npix + 6) / 7;
