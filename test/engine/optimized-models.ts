@@ -186,7 +186,7 @@ export const convShapes: DwShape[] = [
   // filter rows of whole groups on 1 and 2 channels (kws' 10x4 first conv)
   { inH: 15, inW: 10, inC: 1, outC: 12, fh: 10, fw: 4, stride: [2, 2], padding: 'SAME' },
   { inH: 6, inW: 7, inC: 2, outC: 5, fh: 3, fw: 2, stride: [1, 1], padding: 'SAME' },
-  // sat outputs, out_c * taps above the widened-weight limit: the fused channel loop
+  // sat outputs: the fused channel loop
   // (taps a multiple of 4, at least 8) with blocks of 2..7 positions (positions 125 =
   // 17 x 7 + 6, 15 = 5 + 5 + 5, 1, 2, 3, 8 = 4 + 4, 9, 13, 4, 5, 36, 12), group counts
   // leaving every remainder of its eight-group passes, batches, pruned channels
@@ -202,6 +202,12 @@ export const convShapes: DwShape[] = [
   { inH: 5, inW: 1, inC: 32, outC: 70, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
   { inH: 6, inW: 6, inC: 16, outC: 24, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', sat: true },
   { inH: 9, inW: 7, inC: 4, outC: 64, fh: 3, fw: 3, stride: [2, 2], padding: 'VALID', sat: true, batch: 2 },
+  // small enough for widened weights, which the fused loop takes precedence over: 1x1 on
+  // 8 and 16 channels (vww's), filter rows of whole groups (kws' first conv) with borders
+  { inH: 9, inW: 9, inC: 8, outC: 16, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 7, inW: 6, inC: 16, outC: 24, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 15, inW: 10, inC: 1, outC: 12, fh: 10, fw: 4, stride: [2, 2], padding: 'SAME', sat: true },
+  { inH: 6, inW: 7, inC: 2, outC: 5, fh: 3, fw: 2, stride: [1, 1], padding: 'SAME', sat: true, batch: 2 },
 ];
 
 function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
