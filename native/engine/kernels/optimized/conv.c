@@ -27,9 +27,10 @@
 #include "quant.h"
 
 /* Small filters of ops the fused loop does not take run from widened (int16, doubled)
- * weights, rebuilt in planner scratch at every eval: the scratch overlaps other buffers, the rebuild costs about 2 instructions
- * per weight against the whole op's MACs, and the arena keeps no widened copy. Above
- * this the w8 kernels read the model's int8 rows directly. */
+ * weights, rebuilt in planner scratch at every eval: the scratch overlaps other buffers,
+ * the rebuild costs about 2 instructions per weight against the whole op's MACs, and the
+ * arena keeps no widened copy. Above this the w8 kernels read the model's int8 rows
+ * directly. */
 #define CONV_W16_MAX_BYTES 4096
 
 #if defined(__OPTIMIZE_SIZE__)
