@@ -18,6 +18,8 @@ import {
   MAX_POOL_2D,
   MUL,
   MUL_OPTIONS,
+  NONE,
+  RELU,
   SAME,
   SOFTMAX,
   VALID,
@@ -133,6 +135,9 @@ export interface DwShape {
   outC?: number;
   batch?: number;
   dead?: boolean;
+  /** output zero point -128 and no activation or RELU: the clamp is all of int8 ("sat"),
+   * which the fused CONV_2D channel loop needs */
+  sat?: boolean;
 }
 
 /** The depthwise shapes of the MLPerf Tiny models and the kernel's paths around them:
@@ -186,6 +191,28 @@ export const convShapes: DwShape[] = [
   // filter rows of whole groups on 1 and 2 channels (kws' 10x4 first conv)
   { inH: 15, inW: 10, inC: 1, outC: 12, fh: 10, fw: 4, stride: [2, 2], padding: 'SAME' },
   { inH: 6, inW: 7, inC: 2, outC: 5, fh: 3, fw: 2, stride: [1, 1], padding: 'SAME' },
+  // sat outputs: the fused channel loop
+  // (taps a multiple of 4, at least 8) with blocks of 2..7 positions (positions 125 =
+  // 17 x 7 + 6, 15 = 5 + 5 + 5, 1, 2, 3, 8 = 4 + 4, 9, 13, 4, 5, 36, 12), group counts
+  // leaving every remainder of its eight-group passes, batches, pruned channels
+  { inH: 25, inW: 5, inC: 64, outC: 64, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 15, inW: 1, inC: 128, outC: 40, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 1, inW: 1, inC: 128, outC: 32, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 2, inW: 1, inC: 8, outC: 300, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 3, inW: 1, inC: 12, outC: 200, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true, batch: 2 },
+  { inH: 2, inW: 4, inC: 28, outC: 80, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 3, inW: 3, inC: 20, outC: 120, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true, dead: true },
+  { inH: 13, inW: 1, inC: 44, outC: 60, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 4, inW: 1, inC: 16, outC: 140, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 5, inW: 1, inC: 32, outC: 70, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 6, inW: 6, inC: 16, outC: 24, fh: 3, fw: 3, stride: [1, 1], padding: 'SAME', sat: true },
+  { inH: 9, inW: 7, inC: 4, outC: 64, fh: 3, fw: 3, stride: [2, 2], padding: 'VALID', sat: true, batch: 2 },
+  // small enough for widened weights, which the fused loop takes precedence over: 1x1 on
+  // 8 and 16 channels (vww's), filter rows of whole groups (kws' first conv) with borders
+  { inH: 9, inW: 9, inC: 8, outC: 16, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 7, inW: 6, inC: 16, outC: 24, fh: 1, fw: 1, stride: [1, 1], padding: 'VALID', sat: true },
+  { inH: 15, inW: 10, inC: 1, outC: 12, fh: 10, fw: 4, stride: [2, 2], padding: 'SAME', sat: true },
+  { inH: 6, inW: 7, inC: 2, outC: 5, fh: 3, fw: 2, stride: [1, 1], padding: 'SAME', sat: true, batch: 2 },
 ];
 
 function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
@@ -239,7 +266,7 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
   if (outSize(padding, inH, fh, sh, dh) < 1 || outSize(padding, inW, fw, sw, dw) < 1) padding = SAME;
   const outH = outSize(padding, inH, fh, sh, dh),
     outW = outSize(padding, inW, fw, sw, dw);
-  const act = activation(r);
+  const act = shape?.sat ? r.pick([NONE, RELU]) : activation(r);
   const inScale = fround(r.logUniform(0.005, 0.1));
   const perChannel = r.chance(0.7);
   const fScales = Array.from({ length: perChannel ? outC : 1 }, () => fround(r.logUniform(0.002, 0.05)));
@@ -281,7 +308,11 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
     tensors.push({ type: 'int32', shape: [outC], data: int32Bytes(b) });
     opInputs.push(2);
   }
-  tensors.push({ type: 'int8', shape: [batch, outH, outW, outC], quant: { scale: [oScale], zeroPoint: [zp(r)] } });
+  tensors.push({
+    type: 'int8',
+    shape: [batch, outH, outW, outC],
+    quant: { scale: [oScale], zeroPoint: [shape?.sat ? -128 : zp(r)] },
+  });
   const out = tensors.length - 1;
   const options: OptionField[] = depthwise
     ? [
@@ -316,7 +347,7 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
 
 function fullyConnected(r: Rng): Uint8Array {
   const batch = r.pick([1, 1, 1, 2, 3]);
-  const depth = r.pick([1, 3, 4, 7, 16, 33, 64, 100, 257]);
+  const depth = r.pick([1, 3, 4, 7, 16, 33, 64, 100, 128, 257, 640]);
   const outN = r.int(1, 20);
   const inScale = fround(r.logUniform(0.005, 0.1));
   const perChannel = r.chance(0.2);

@@ -1,6 +1,7 @@
 /* fully_connected.c – optimized FULLY_CONNECTED: int8 rows with SMLAD over the model's int8
- * weight rows, the input offset added while the input bytes are sign-extended (SXTAB16),
- * the fast exact requantization (opt_common.h); bit-exact with the reference. Float32,
+ * weight rows, the input offset added while the input bytes are sign-extended (SXTAB16)
+ * once for four outputs (two in size-optimized builds and for the last rows), the fast
+ * exact requantization (opt_common.h); bit-exact with the reference. Float32,
  * weight zero points and ops outside the fast requantization run the reference code path.
  *
  * Arena: per-tensor weights (the usual case) keep 16 bytes of op data beside the
@@ -14,6 +15,14 @@
 #include "quant.h"
 
 extern const eng_kernel_t eng_kernel_fully_connected_ref;
+
+/* Four outputs per pass (fc_quads): DSP builds not optimized for size (the F413's -Os
+ * build keeps the row pairs). */
+#if ENG_OPT_DSP && !defined(__OPTIMIZE_SIZE__)
+#define FC_QUADS 1
+#else
+#define FC_QUADS 0
+#endif
 
 enum { FC_REF = 0, FC_FAST_TENSOR = 1, FC_FAST_CHANNEL = 2 };
 
@@ -157,6 +166,119 @@ ENG_OPT_INLINE void fc_pair(const int8_t *x, const int8_t *w0, const int8_t *w1,
   *acc1 = a1;
 }
 
+#if FC_QUADS
+/* Outputs 0 .. 4 * quads - 1 of one row, four at a time: per four taps the input word
+ * is offset and widened once (SXTAB16) for the four weight rows (LDR, two SXTB16, two
+ * SMLADs each), 23 instructions per 16 MACs where a row pair took 13 per 8; the loop
+ * runs four groups per pass (the groups % 4 first, one at a time). Fourteen registers:
+ * asm, in a function of its own (inlined into fc_eval, GCC found no registers for it). */
+// clang-format off
+#define FC_ROW(a)                                     \
+  "sxtb16 %[wo], %[w], ror #8\n\t"                    \
+  "sxtb16 %[w], %[w]\n\t"                             \
+  "smlad %[" #a "], %[xv], %[w], %[" #a "]\n\t"        \
+  "smlad %[" #a "], %[xo], %[wo], %[" #a "]\n\t"
+#define FC_GROUP                                      \
+  "ldr %[xv], [%[xp]], #4\n\t"                        \
+  "ldr %[w], [%[wp0], %[d]]\n\t"                      \
+  "sxtab16 %[xo], %[nz], %[xv], ror #8\n\t"            \
+  "sxtab16 %[xv], %[nz], %[xv]\n\t"                   \
+  FC_ROW(a1)                                          \
+  "ldr %[w], [%[wp0]], #4\n\t"                        \
+  FC_ROW(a0)                                          \
+  "ldr %[w], [%[wp2], %[d]]\n\t"                      \
+  FC_ROW(a3)                                          \
+  "ldr %[w], [%[wp2]], #4\n\t"                        \
+  FC_ROW(a2)
+#define FC_OPERANDS                                                                   \
+  [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp),          \
+  [wp0] "+r"(wp0), [wp2] "+r"(wp2), [xv] "=&r"(xv), [xo] "=&r"(xo), [w] "=&r"(w),     \
+  [wo] "=&r"(wo), [d] "+r"(d), [nz] "+r"(nz)
+// clang-format on
+ENG_OPT_INLINE void fc_quads_impl(const fc_opt_t *op, const int8_t *x, const int8_t *wd,
+                                  const int32_t *b, uint32_t quads, uint32_t depth, uint32_t negzp,
+                                  const eng_opt_out_t *o, int8_t *y, const int per_channel,
+                                  const int sat) {
+  const fc_opt_channel_t *pc = (const fc_opt_channel_t *)op;
+  const eng_opt_ch_t tensor_ch = {0, op->mult};
+  const uint32_t groups = depth >> 2;
+  const int32_t zp = -(int32_t)(int16_t)(uint16_t)negzp;
+  for (uint32_t c = 0; c < 4 * quads; c += 4, wd += 4 * (size_t)depth) {
+    int32_t a0, a1, a2, a3;
+    if (per_channel) {
+      a0 = pc->ch[c].bias;
+      a1 = pc->ch[c + 1].bias;
+      a2 = pc->ch[c + 2].bias;
+      a3 = pc->ch[c + 3].bias;
+    } else if (b != NULL) {
+      a0 = b[c];
+      a1 = b[c + 1];
+      a2 = b[c + 2];
+      a3 = b[c + 3];
+    } else {
+      a0 = a1 = a2 = a3 = 0;
+    }
+    const int8_t *xp = x, *wp0 = wd, *wp2 = wd + 2 * (size_t)depth;
+    /* depth and the offset as in-out operands: as plain inputs GCC found no 14 registers */
+    uint32_t xv, xo, w, wo, d = depth, nz = negzp;
+    for (uint32_t r = groups & 3; r != 0; r--) {
+      __asm__ volatile(FC_GROUP:FC_OPERANDS : : "memory");
+    }
+    uint32_t n = groups >> 2;
+    if (n != 0) {
+      __asm__ volatile("1:\n\t" FC_GROUP FC_GROUP FC_GROUP FC_GROUP
+                       "subs %[n], %[n], #1\n\t"
+                       "bne 1b\n\t"
+                       : FC_OPERANDS, [n] "+r"(n)
+                       :
+                       : "cc", "memory");
+    }
+    for (uint32_t t = groups << 2; t < depth; t++) {
+      const int32_t xt = (int32_t)x[t] - zp;
+      a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xt * wd[t]));
+      a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xt * wd[depth + t]));
+      a2 = (int32_t)((uint32_t)a2 + (uint32_t)(xt * wd[2 * depth + t]));
+      a3 = (int32_t)((uint32_t)a3 + (uint32_t)(xt * wd[3 * depth + t]));
+    }
+    const int32_t acc0 = (int32_t)((uint32_t)a0 << 1), acc1 = (int32_t)((uint32_t)a1 << 1);
+    const int32_t acc2 = (int32_t)((uint32_t)a2 << 1), acc3 = (int32_t)((uint32_t)a3 << 1);
+    if (per_channel) {
+      y[c] = eng_opt_requant(acc0, &pc->ch[c], pc->shift[c], o, sat);
+      y[c + 1] = eng_opt_requant(acc1, &pc->ch[c + 1], pc->shift[c + 1], o, sat);
+      y[c + 2] = eng_opt_requant(acc2, &pc->ch[c + 2], pc->shift[c + 2], o, sat);
+      y[c + 3] = eng_opt_requant(acc3, &pc->ch[c + 3], pc->shift[c + 3], o, sat);
+    } else {
+      y[c] = eng_opt_requant(acc0, &tensor_ch, op->shift, o, sat);
+      y[c + 1] = eng_opt_requant(acc1, &tensor_ch, op->shift, o, sat);
+      y[c + 2] = eng_opt_requant(acc2, &tensor_ch, op->shift, o, sat);
+      y[c + 3] = eng_opt_requant(acc3, &tensor_ch, op->shift, o, sat);
+    }
+  }
+}
+#undef FC_ROW
+#undef FC_GROUP
+#undef FC_OPERANDS
+
+/* The four instantiations (per_channel and sat constant in each). */
+__attribute__((noinline)) static void fc_quads(const fc_opt_t *op, const int8_t *x,
+                                               const int8_t *wd, const int32_t *b, uint32_t quads,
+                                               uint32_t depth, uint32_t negzp,
+                                               const eng_opt_out_t *o, int8_t *y) {
+  const int per_channel = op->mode == FC_FAST_CHANNEL;
+  if (per_channel) {
+    if (o->sat) {
+      fc_quads_impl(op, x, wd, b, quads, depth, negzp, o, y, 1, 1);
+    } else {
+      fc_quads_impl(op, x, wd, b, quads, depth, negzp, o, y, 1, 0);
+    }
+  } else if (o->sat) {
+    fc_quads_impl(op, x, wd, b, quads, depth, negzp, o, y, 0, 1);
+  } else {
+    fc_quads_impl(op, x, wd, b, quads, depth, negzp, o, y, 0, 0);
+  }
+}
+#endif
+
 /* Rows of the output: every dimension but the last (eng_tensor_elements / n, inline). */
 static inline uint32_t fc_rows(const eng_tensor_t *out) {
   if (out->rank == 2) {
@@ -176,7 +298,14 @@ ENG_OPT_INLINE void fc_row(const fc_opt_t *op, const int8_t *x, const int8_t *wd
                            int8_t *y, const int per_channel, const int sat) {
   const fc_opt_channel_t *pc = (const fc_opt_channel_t *)op;
   const eng_opt_ch_t tensor_ch = {0, op->mult};
-  for (uint32_t c = 0; c < n; c += 2) {
+  uint32_t c = 0;
+#if FC_QUADS
+  if (depth >= 4 && n >= 4) {
+    fc_quads(op, x, wd, b, n >> 2, depth, negzp, o, y);
+    c = n & ~3u;
+  }
+#endif
+  for (; c < n; c += 2) {
     const uint32_t c1 = c + 1 < n ? c + 1 : c;
     int32_t a0, a1;
     if (per_channel) {
