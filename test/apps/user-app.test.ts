@@ -81,6 +81,43 @@ describe('a user app scaffolded outside the repository', () => {
     return JSON.parse(r.last) as BenchResult & { generic: GenericComparison[] };
   }
 
+  it('every run starts on a fresh XS machine: module state of an earlier run does not carry over', () => {
+    // The app refuses a second setup() in one module instance; both kernel sets' runs of one
+    // session pass only if each run imports the app anew.
+    const app = path.join(parent, 'my-fresh');
+    fs.cpSync(dir, app, { recursive: true });
+    const main = path.join(app, 'main.ts');
+    const source = fs.readFileSync(main, 'utf8');
+    const patched = source.replace(
+      /export function setup\(([^)]*)\): Interpreter \{\n/,
+      (head) =>
+        `let setUpBefore = false;\n${head}  if (setUpBefore) throw new Error('module state from an earlier run');\n  setUpBefore = true;\n`,
+    );
+    expect(patched).not.toBe(source);
+    fs.writeFileSync(main, patched);
+    const r = xsinfer(
+      'bench',
+      '--app',
+      app,
+      '-n',
+      '1',
+      '-w',
+      '0',
+      '--no-ops',
+      '-o',
+      path.join(parent, 'out-fresh'),
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.last) as BenchResult;
+    expect(
+      result.runs
+        .filter((x) => x.impl === 'js')
+        .map((x) => x.kernels)
+        .sort(),
+    ).toEqual(['optimized', 'reference']);
+  }, 300_000);
+
   it('new --model ad01 makes an anomaly app (kind from the model, golden outputs found): checked, JS = C', () => {
     const app = path.join(parent, 'my-anomaly');
     const model = path.join(repoRoot, 'testdata', 'mlperf', 'models', 'ad01_int8.tflite');

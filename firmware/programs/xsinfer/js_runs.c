@@ -28,6 +28,8 @@
 #define JS_MODEL_MISMATCH (-2)
 
 static xsMachine *machine;
+/* Set once a run has used the machine: the next run starts a fresh one. */
+static int machine_used;
 static uint64_t boot_ticks;
 #ifdef XSINFER_XS_PROFILE
 static uint32_t profile_quantum;
@@ -142,6 +144,26 @@ xsMachine *js_machine(void) {
 }
 void js_set_machine(xsMachine *m) {
   machine = m;
+  machine_used = 0;
+}
+
+/* Every run starts on a machine in the state a boot leaves (built-in archive, the deployed
+ * app started): what earlier runs imported and kept (module state, their heap) neither
+ * takes memory from this run nor moves its collections, so a run measures the same in any
+ * order. The debug flavour keeps its one machine: xsbug is attached to it. */
+static int fresh_machine(void) {
+#ifndef mxDebug
+  if (machine_used) {
+    char message[160];
+    uint32_t code = upload_restart_js(message, sizeof message);
+    if (code != 0) {
+      wire_error(&device_wire, NULL, code, message);
+      return -1;
+    }
+  }
+#endif
+  machine_used = 1;
+  return 0;
 }
 
 static void write_xs_stats(wire_mp_t *mp) {
@@ -245,6 +267,7 @@ int32_t run_js_app(const run_request_t *request) {
     wire_error(&device_wire, NULL, WIRE_ERR_APP, "unknown app");
     return -1;
   }
+  if (fresh_machine() != 0) return -1;
   char path[64];
   snprintf(path, sizeof path, "apps/%s/main", request->app);
   if (strcmp(request->app, "deployed") == 0 && upload_deployed_main()) /* deploy: upload.c */
@@ -325,11 +348,12 @@ int32_t run_micro(void) {
   js_release_arenas();
   static c_micro_t c;
   c_micro_measure(&c, board_ticks, aux_arena); /* the aux arena is free between runs */
-  xsMachine *the = machine;
-  if (!the) {
+  if (!machine) {
     wire_error(&device_wire, NULL, WIRE_ERR_ABORT, "XS did not start on this device");
     return -1;
   }
+  if (fresh_machine() != 0) return -1;
+  xsMachine *the = machine;
   volatile int32_t status = 0;
   xsBeginHost(the);
   {

@@ -189,6 +189,16 @@ static void restore_xs(void) {
   restart_xs(NULL, 0, 0, ignored, sizeof ignored);
 }
 
+uint32_t upload_restart_js(char *message, size_t cap) {
+  if (!app_slot.valid) return restart_xs(NULL, 0, 0, message, cap);
+  uint32_t code = start_slot_app(message, cap);
+  if (code != 0) {
+    char ignored[8];
+    restart_xs(NULL, 0, 0, ignored, sizeof ignored); /* the built-ins stay usable */
+  }
+  return code;
+}
+
 /* ---- commands ---- */
 
 static void begin(const wire_cmd_t *cmd) {

@@ -28,6 +28,11 @@ void upload_restore(void);
  * comes back with the built-in apps; otherwise returns and the abort goes on as usual. */
 void upload_on_abort(void);
 
+/* A fresh XS machine in the state a boot leaves: the built-in archive and, when the app
+ * slot holds a valid app, that app started (its top level run). Returns 0, or a wire error
+ * code with *message (the machine then has the built-in apps only). */
+uint32_t upload_restart_js(char *message, size_t cap);
+
 /* Main module of the deployed app ("apps/<name>/main"), or NULL when none is running. */
 const char *upload_deployed_main(void);
 
