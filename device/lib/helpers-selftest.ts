@@ -330,6 +330,14 @@ export function run(): Comparisons & { refusals: Refusal[] } {
     compare('prepareMeanSquaredError', 5 * 64, got, want);
   }
 
+  /** What a prepared top-k leaves: its arrays and the result's three fields. */
+  const topKState = (
+    index: Int32Array,
+    value: Float32Array,
+    all: Float32Array | undefined,
+    r: { label: number; score: number; value: number },
+  ): number[] => [...index, ...value, ...(all ?? []), r.label, r.score, r.value];
+
   for (let r = 0; r < 40; r++) {
     // Random lengths, k and quantizations, many ties; each prepared top-k called three times
     // on changing scores (a forced GC between two calls) against its pure twin and topK().
@@ -367,15 +375,8 @@ export function run(): Comparisons & { refusals: Refusal[] } {
       const returned = run();
       const refReturned = ref();
       const ranked = pure.topK(scores, k, scale, zeroPoint);
-      const got: number[] = [...index, ...value, ...(all ?? []), result.label, result.score, result.value];
-      const want: number[] = [
-        ...refIndex,
-        ...refValue,
-        ...(refAll ?? []),
-        refResult.label,
-        refResult.score,
-        refResult.value,
-      ];
+      const got = topKState(index, value, all, result);
+      const want = topKState(refIndex, refValue, refAll, refResult);
       got.push(returned === (nullResult ? undefined : result) ? 1 : 0, ...index.subarray(0, k));
       want.push(refReturned === (nullResult ? undefined : refResult) ? 1 : 0, ...ranked);
       compare(`prepareTopK #${r}.${call}`, n, got, want);
@@ -405,15 +406,8 @@ export function run(): Comparisons & { refusals: Refusal[] } {
       if (call === 1) churn();
       run();
       ref();
-      const got: number[] = [...index, ...value, ...(all ?? []), result.label, result.score, result.value];
-      const want: number[] = [
-        ...refIndex,
-        ...refValue,
-        ...(refAll ?? []),
-        refResult.label,
-        refResult.score,
-        refResult.value,
-      ];
+      const got = topKState(index, value, all, result);
+      const want = topKState(refIndex, refValue, refAll, refResult);
       if (r % 4 !== 3) {
         // Without a NaN the ranking is a stable sort's, highest first.
         const order = Array.from(scores, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
