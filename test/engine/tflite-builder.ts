@@ -269,31 +269,28 @@ export function buildModel(spec: ModelSpec): Uint8Array {
   return Uint8Array.from(w.bytes);
 }
 
+/** The typed array holding each 32-bit-or-narrower type's elements (this host, like the device, is little-endian). */
+const numberArrays: Record<
+  Exclude<TensorType, 'int64' | 'uint64'>,
+  { from(v: number[]): { buffer: ArrayBufferLike } }
+> = {
+  float32: Float32Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+};
+
 /** Little-endian bytes of values stored as `type`. */
 export function encode(type: TensorType, values: (number | bigint)[]): Uint8Array {
-  const n = values.length;
-  switch (type) {
-    case 'float32':
-      return new Uint8Array(Float32Array.from(values.map(Number)).buffer);
-    case 'int32':
-      return new Uint8Array(Int32Array.from(values.map(Number)).buffer);
-    case 'uint32':
-      return new Uint8Array(Uint32Array.from(values.map(Number)).buffer);
-    case 'int16':
-      return new Uint8Array(Int16Array.from(values.map(Number)).buffer);
-    case 'uint16':
-      return new Uint8Array(Uint16Array.from(values.map(Number)).buffer);
-    case 'int8':
-      return new Uint8Array(Int8Array.from(values.map(Number)).buffer);
-    case 'uint8':
-    case 'bool':
-      return Uint8Array.from(values.map(Number));
-    case 'int64':
-      return new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);
-    case 'uint64':
-      return new Uint8Array(BigUint64Array.from(values.map((v) => BigInt(v))).buffer);
+  if (type === 'int64' || type === 'uint64') {
+    const wide = type === 'int64' ? BigInt64Array : BigUint64Array;
+    return new Uint8Array(wide.from(values.map((v) => BigInt(v))).buffer);
   }
-  throw new Error(`encode: ${type} (${n})`);
+  return new Uint8Array(numberArrays[type].from(values.map(Number)).buffer);
 }
 
 export type OptionField = [id: number, kind: 'i8' | 'i32', value: number];
