@@ -67,6 +67,15 @@ async function expectModelsMatch(target: Target, dir: string, count: number, see
   expect(done.rejected ?? 0).toBeLessThan(count / 10);
 }
 
+/** kernel-diff's `mode` over n seeded draws: no finding and no mismatch; returns the
+ * result for the caller's check of its run count. */
+async function expectNoMismatch(target: Target, mode: 'requant' | 'softexp', n: number, seed: number): Promise<Done> {
+  const { done, findings } = await kernelDiff(target, [mode, String(n), String(seed)]);
+  expect(findings).toEqual([]);
+  expect(done.mismatches).toBe(0);
+  return done;
+}
+
 describe.each(targets)('optimized kernels on %s', (target) => {
   it('pass every golden case and per-op output', async () => {
     const r = await verify({ target, kernels: 'optimized', dataDir: data });
@@ -81,18 +90,14 @@ describe.each(targets)('optimized kernels on %s', (target) => {
 
   it('requantize exactly like MultiplyByQuantizedMultiplier + zero point + clamp', async () => {
     const n = target === 'host' ? 2_000_000 : 300_000;
-    const { done, findings } = await kernelDiff(target, ['requant', String(n), '7']);
-    expect(findings).toEqual([]);
-    expect(done.mismatches).toBe(0);
+    const done = await expectNoMismatch(target, 'requant', n, 7);
     // Draws outside the proven domain are skipped; most are inside.
     expect(done.runs).toBeGreaterThan(n * 0.8);
   }, 600_000);
 
   it('inline gemmlowp exp/SRDHM/RoundingDivideByPOT equal quant.c', async () => {
     const n = target === 'host' ? 2_000_000 : 200_000;
-    const { done, findings } = await kernelDiff(target, ['softexp', String(n), '11']);
-    expect(findings).toEqual([]);
-    expect(done.mismatches).toBe(0);
+    const done = await expectNoMismatch(target, 'softexp', n, 11);
     expect(done.runs).toBe(2 * n);
   }, 600_000);
 
