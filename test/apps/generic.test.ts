@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../host/bench/result.ts';
 import { opcodeFieldPositions } from '../../host/engine/tflite.ts';
-import type { GenericComparison } from '../../host/generic/compare.ts';
+import type { GenericAnswer, GenericComparison } from '../../host/generic/compare.ts';
 import { repoRoot } from '../../host/paths.ts';
 import { lastJson, xsinfer } from '../cli.ts';
 import { FULLY_CONNECTED, FULLY_CONNECTED_OPTIONS, NONE, buildModel, float32Bytes } from '../engine/tflite-builder.ts';
@@ -48,6 +48,20 @@ function datasetFromGolden(goldenFile: string, dir: string): number[] {
 function bench(...args: string[]): { status: number | null; stderr: string; result?: GenericResult } {
   const r = xsinfer('bench', '--target', 'mps2-an500', '-n', '2', '--no-ops', '-o', tmp(), '--json', ...args);
   return { status: r.status, stderr: r.stderr, result: lastJson<GenericResult>(r) };
+}
+
+/** The generic app on `cases` inputs drawn with `seed` (reference kernels, one run per
+ * input): JS, JS + helpers and C all ran and agree; their answers. */
+function seededAnswers(model: string, kind: string, seed: number, cases: number): GenericAnswer[] {
+  const n = String(cases);
+  const r = bench('--model', model, '--inputs', `random:${seed}:${n}`, '--kind', kind, '-n', n, '-k', 'reference');
+  expect(r.status, r.stderr).toBe(0);
+  const impls = r.result!.runs.filter((x) => x.app === 'generic').map((x) => x.impl);
+  expect(impls.sort()).toEqual(['c', 'js', 'js-helpers']);
+  const [g] = r.result!.generic;
+  expect(g!.agree, g!.difference).toBe(true);
+  expect(g!.answers).toHaveLength(cases);
+  return g!.answers;
 }
 
 describe('generic app on QEMU', () => {
@@ -103,19 +117,13 @@ describe('generic app on QEMU', () => {
   });
 
   it('scores anomalies on a float32 model from seeded inputs, JS, JS + helpers and C bit for bit', () => {
-    const r = bench('--model', helloFloat, '--inputs', 'random:7:3', '--kind', 'anomaly', '-n', '3', '-k', 'reference');
-    expect(r.status, r.stderr).toBe(0);
-    const impls = r.result!.runs.filter((x) => x.app === 'generic').map((x) => x.impl);
-    expect(impls.sort()).toEqual(['c', 'js', 'js-helpers']);
-    const [g] = r.result!.generic;
-    expect(g!.agree, g!.difference).toBe(true);
-    expect(g!.answers).toHaveLength(3);
-    for (const a of g!.answers) {
+    const answers = seededAnswers(helloFloat, 'anomaly', 7, 3);
+    for (const a of answers) {
       expect(a.label).toBe(-1);
       expect(Number.isFinite(a.value) && a.value >= 0).toBe(true);
     }
     // Three different seeded inputs give three different errors.
-    expect(new Set(g!.answers.map((a) => a.value)).size).toBe(3);
+    expect(new Set(answers.map((a) => a.value)).size).toBe(3);
   });
 });
 
@@ -151,18 +159,12 @@ describe('generic app on a float32 model: JS, JS + helpers and C agree', () => {
   const model = floatClassifier();
   for (const kind of ['classification', 'regression']) {
     it(`${kind}: the float32 output ranked or copied by the helpers as by generic's loops and C`, () => {
-      const r = bench('--model', model, '--inputs', 'random:11:4', '--kind', kind, '-n', '4', '-k', 'reference');
-      expect(r.status, r.stderr).toBe(0);
-      const impls = r.result!.runs.filter((x) => x.app === 'generic').map((x) => x.impl);
-      expect(impls.sort()).toEqual(['c', 'js', 'js-helpers']);
-      const [g] = r.result!.generic;
-      expect(g!.agree, g!.difference).toBe(true);
-      expect(g!.answers).toHaveLength(4);
-      const labels = g!.answers.map((a) => a.label);
+      const answers = seededAnswers(model, kind, 11, 4);
+      const labels = answers.map((a) => a.label);
       if (kind === 'regression') expect(labels).toEqual([-1, -1, -1, -1]);
       else for (const l of labels) expect(l >= 0 && l < 10).toBe(true);
       // Four seeded inputs give four different answers (not one constant output).
-      expect(new Set(g!.answers.map((a) => a.value)).size).toBe(4);
+      expect(new Set(answers.map((a) => a.value)).size).toBe(4);
     });
   }
 });
