@@ -23,9 +23,11 @@ import {
   TANH,
   VALID,
   buildOneOpModel,
+  convOptions,
   float32Bytes,
   int32Bytes,
   int8Bytes,
+  poolOptions,
   type Quant,
   type TensorSpec,
   type TensorType,
@@ -117,29 +119,10 @@ function convModel(s: ConvSpec): Uint8Array {
   }
   tensors.push({ type: s.type, shape: s.output, quant: int8 ? outQ : undefined });
   const out = tensors.length - 1;
-  const options: [number, 'i8' | 'i32', number][] =
-    s.kind === 'conv'
-      ? [
-          [0, 'i8', s.padding],
-          [1, 'i32', s.stride[1]],
-          [2, 'i32', s.stride[0]],
-          [3, 'i8', s.activation],
-          [4, 'i32', s.dilation[1]],
-          [5, 'i32', s.dilation[0]],
-        ]
-      : [
-          [0, 'i8', s.padding],
-          [1, 'i32', s.stride[1]],
-          [2, 'i32', s.stride[0]],
-          [3, 'i32', s.depthMultiplier ?? 1],
-          [4, 'i8', s.activation],
-          [5, 'i32', s.dilation[1]],
-          [6, 'i32', s.dilation[0]],
-        ];
   return buildOneOpModel({
     builtin: s.kind === 'conv' ? CONV_2D : DEPTHWISE_CONV_2D,
     optionsType: s.kind === 'conv' ? 1 : 2,
-    options,
+    options: convOptions(s.kind === 'dw', s),
     tensors,
     opInputs,
     opOutputs: [out],
@@ -167,14 +150,7 @@ function poolModel(s: PoolSpec): Uint8Array {
   return buildOneOpModel({
     builtin: s.op === 'max' ? MAX_POOL_2D : AVERAGE_POOL_2D,
     optionsType: 5,
-    options: [
-      [0, 'i8', s.padding],
-      [1, 'i32', s.stride[1]],
-      [2, 'i32', s.stride[0]],
-      [3, 'i32', s.filter[1]],
-      [4, 'i32', s.filter[0]],
-      [5, 'i8', s.activation],
-    ],
+    options: poolOptions(s),
     tensors: [
       { type: s.type, shape: s.input, quant: q },
       { type: s.type, shape: s.output, quant: oq },

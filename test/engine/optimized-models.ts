@@ -24,9 +24,10 @@ import {
   SOFTMAX,
   VALID,
   buildOneOpModel,
+  convOptions,
   int32Bytes,
   int8Bytes,
-  type OptionField,
+  poolOptions,
   type Quant,
   type TensorSpec,
 } from './tflite-builder.ts';
@@ -314,24 +315,13 @@ function convLike(r: Rng, depthwise: boolean, shape?: DwShape): Uint8Array {
     quant: { scale: [oScale], zeroPoint: [shape?.sat ? -128 : zp(r)] },
   });
   const out = tensors.length - 1;
-  const options: OptionField[] = depthwise
-    ? [
-        [0, 'i8', padding],
-        [1, 'i32', sw],
-        [2, 'i32', sh],
-        [3, 'i32', mult],
-        [4, 'i8', act],
-        [5, 'i32', dw],
-        [6, 'i32', dh],
-      ]
-    : [
-        [0, 'i8', padding],
-        [1, 'i32', sw],
-        [2, 'i32', sh],
-        [3, 'i8', act],
-        [4, 'i32', dw],
-        [5, 'i32', dh],
-      ];
+  const options = convOptions(depthwise, {
+    padding,
+    stride: [sh, sw],
+    dilation: [dh, dw],
+    activation: act,
+    depthMultiplier: mult,
+  });
   const inputs = constWeights ? [0] : [0, 1];
   return buildOneOpModel({
     builtin: depthwise ? DEPTHWISE_CONV_2D : CONV_2D,
@@ -403,14 +393,7 @@ function pool(r: Rng, max: boolean): Uint8Array {
   return buildOneOpModel({
     builtin: max ? MAX_POOL_2D : AVERAGE_POOL_2D,
     optionsType: 5,
-    options: [
-      [0, 'i8', padding],
-      [1, 'i32', sw],
-      [2, 'i32', sh],
-      [3, 'i32', fw],
-      [4, 'i32', fh],
-      [5, 'i8', activation(r)],
-    ],
+    options: poolOptions({ padding, stride: [sh, sw], filter: [fh, fw], activation: activation(r) }),
     tensors: [
       { type: 'int8', shape: [batch, inH, inW, c], quant: q },
       { type: 'int8', shape: [batch, outSize(padding, inH, fh, sh, 1), outSize(padding, inW, fw, sw, 1), c], quant: q },

@@ -295,6 +295,44 @@ export function encode(type: TensorType, values: (number | bigint)[]): Uint8Arra
 
 export type OptionField = [id: number, kind: 'i8' | 'i32', value: number];
 
+/** Conv2DOptions' fields (padding, stride_w, stride_h, fused activation, dilation_w,
+ * dilation_h) or, for a depthwise op, DepthwiseConv2DOptions' (the same with
+ * depth_multiplier after the strides); strides and dilations are given [h, w]. */
+export function convOptions(
+  depthwise: boolean,
+  o: { padding: number; stride: number[]; dilation: number[]; activation: number; depthMultiplier?: number },
+): OptionField[] {
+  const multiplier: OptionField[] = depthwise ? [[3, 'i32', o.depthMultiplier ?? 1]] : [];
+  const k = multiplier.length;
+  return [
+    [0, 'i8', o.padding],
+    [1, 'i32', o.stride[1]!],
+    [2, 'i32', o.stride[0]!],
+    ...multiplier,
+    [3 + k, 'i8', o.activation],
+    [4 + k, 'i32', o.dilation[1]!],
+    [5 + k, 'i32', o.dilation[0]!],
+  ];
+}
+
+/** Pool2DOptions' fields (padding, stride_w, stride_h, filter_width, filter_height, fused
+ * activation); strides and filter are given [h, w]. */
+export function poolOptions(o: {
+  padding: number;
+  stride: number[];
+  filter: number[];
+  activation: number;
+}): OptionField[] {
+  return [
+    [0, 'i8', o.padding],
+    [1, 'i32', o.stride[1]!],
+    [2, 'i32', o.stride[0]!],
+    [3, 'i32', o.filter[1]!],
+    [4, 'i32', o.filter[0]!],
+    [5, 'i8', o.activation],
+  ];
+}
+
 /** The conv/pool tests' form of a one-op model: tensors, the op's and the subgraph's ends. */
 export interface OneOpModel {
   builtin: number;
