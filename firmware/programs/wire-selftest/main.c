@@ -304,16 +304,11 @@ static void echo_bytes(wire_mp_t *mp, const char *key, wire_bytes_t b) {
   wire_mp_strn(mp, b.ptr, b.len);
 }
 
-static void echo_uint(wire_mp_t *mp, const char *key, uint64_t v) {
-  wire_mp_str(mp, key);
-  wire_mp_uint(mp, v);
-}
-
 /* The echo's map: type and seq, then `fields` more entries. */
 static void echo_head(wire_mp_t *mp, const wire_cmd_t *cmd, uint32_t fields) {
   wire_mp_map(mp, 2u + fields);
-  echo_uint(mp, "type", cmd->type);
-  echo_uint(mp, "seq", cmd->seq);
+  wire_mp_field_uint(mp, "type", cmd->type);
+  wire_mp_field_uint(mp, "seq", cmd->seq);
 }
 
 /* Tell the host exactly what the C reader decoded. */
@@ -322,8 +317,8 @@ static void echo_command(const wire_cmd_t *cmd) {
   switch (cmd->type) {
     case WIRE_CMD_HELLO:
       echo_head(mp, cmd, 2);
-      echo_uint(mp, "v", cmd->u.hello.version);
-      echo_uint(mp, "maxFrame", cmd->u.hello.max_frame);
+      wire_mp_field_uint(mp, "v", cmd->u.hello.version);
+      wire_mp_field_uint(mp, "maxFrame", cmd->u.hello.max_frame);
       break;
     case WIRE_CMD_RUN:
       echo_head(mp, cmd, cmd->u.run.model.len ? 7 : 6);
@@ -333,8 +328,8 @@ static void echo_command(const wire_cmd_t *cmd) {
       wire_mp_str(mp, cmd->u.run.impl_c ? "c" : "js");
       wire_mp_str(mp, "kernels");
       wire_mp_str(mp, cmd->u.run.optimized ? "optimized" : "reference");
-      echo_uint(mp, "iterations", cmd->u.run.iterations);
-      echo_uint(mp, "warmup", cmd->u.run.warmup);
+      wire_mp_field_uint(mp, "iterations", cmd->u.run.iterations);
+      wire_mp_field_uint(mp, "warmup", cmd->u.run.warmup);
       wire_mp_str(mp, "ops");
       wire_mp_bool(mp, cmd->u.run.ops);
       break;
@@ -343,19 +338,19 @@ static void echo_command(const wire_cmd_t *cmd) {
       wire_mp_str(mp, "kind");
       wire_mp_str(mp, cmd->u.upload_begin.kind_app ? "app" : "model");
       echo_bytes(mp, "name", cmd->u.upload_begin.name);
-      echo_uint(mp, "size", cmd->u.upload_begin.size);
-      echo_uint(mp, "crc", cmd->u.upload_begin.crc);
+      wire_mp_field_uint(mp, "size", cmd->u.upload_begin.size);
+      wire_mp_field_uint(mp, "crc", cmd->u.upload_begin.crc);
       break;
     case WIRE_CMD_UPLOAD_CHUNK:
       echo_head(mp, cmd, 3);
-      echo_uint(mp, "offset", cmd->u.upload_chunk.offset);
+      wire_mp_field_uint(mp, "offset", cmd->u.upload_chunk.offset);
       wire_mp_str(mp, "data");
       wire_mp_bin(mp, cmd->u.upload_chunk.data, cmd->u.upload_chunk.len);
-      echo_uint(mp, "crc", cmd->u.upload_chunk.crc);
+      wire_mp_field_uint(mp, "crc", cmd->u.upload_chunk.crc);
       break;
     case WIRE_CMD_UPLOAD_END:
       echo_head(mp, cmd, 1);
-      echo_uint(mp, "crc", cmd->u.upload_end.crc);
+      wire_mp_field_uint(mp, "crc", cmd->u.upload_end.crc);
       break;
     default: echo_head(mp, cmd, 0); break;
   }
@@ -449,11 +444,11 @@ int main(void) {
   wire_stats(&link, &st);
   wire_mp_t *mp = wire_user_begin(&link, "rx-stats");
   wire_mp_map(mp, 5);
-  echo_uint(mp, "frames", st.rx_frames);
-  echo_uint(mp, "bad", st.rx_bad);
-  echo_uint(mp, "oversize", st.rx_oversize);
-  echo_uint(mp, "duplicates", st.rx_duplicates);
-  echo_uint(mp, "gaps", st.rx_gaps);
+  wire_mp_field_uint(mp, "frames", st.rx_frames);
+  wire_mp_field_uint(mp, "bad", st.rx_bad);
+  wire_mp_field_uint(mp, "oversize", st.rx_oversize);
+  wire_mp_field_uint(mp, "duplicates", st.rx_duplicates);
+  wire_mp_field_uint(mp, "gaps", st.rx_gaps);
   wire_queue_end(&link);
   wire_drain(&link);
   board_uart_flush();
