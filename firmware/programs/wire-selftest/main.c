@@ -185,10 +185,8 @@ static void send_value_kinds(void) {
 static void write_result(wire_mp_t *mp) {
   wire_mp_str(mp, "result");
   wire_mp_map(mp, 2);
-  wire_mp_str(mp, "label");
-  wire_mp_str(mp, "yes");
-  wire_mp_str(mp, "score");
-  wire_mp_int(mp, 200);
+  wire_mp_field_str(mp, "label", "yes");
+  wire_mp_field_int(mp, "score", 200);
 }
 
 /* One record of every device->host type that is not answering a command. */
@@ -220,16 +218,12 @@ static void send_record_types(void) {
   mp = wire_mem_begin(&link, 2);
   wire_mp_str(mp, "arena");
   wire_mp_map(mp, 3);
-  wire_mp_str(mp, "head");
-  wire_mp_uint(mp, 6000);
-  wire_mp_str(mp, "tail");
-  wire_mp_uint(mp, 788);
-  wire_mp_str(mp, "size");
-  wire_mp_uint(mp, 8192);
+  wire_mp_field_uint(mp, "head", 6000);
+  wire_mp_field_uint(mp, "tail", 788);
+  wire_mp_field_uint(mp, "size", 8192);
   wire_mp_str(mp, "stack");
   wire_mp_map(mp, 1);
-  wire_mp_str(mp, "c");
-  wire_mp_uint(mp, 1234);
+  wire_mp_field_uint(mp, "c", 1234);
   wire_queue_end(&link);
 
   wire_done_begin(&link, 7, 0, 3, 0);
@@ -256,10 +250,8 @@ static void send_overflow_episode(void) {
   wire_drain(&link);
   mp = wire_user_begin(&link, "overflow-episode");
   wire_mp_map(mp, 2);
-  wire_mp_str(mp, "queued");
-  wire_mp_uint(mp, queued);
-  wire_mp_str(mp, "attempted");
-  wire_mp_uint(mp, 400);
+  wire_mp_field_uint(mp, "queued", queued);
+  wire_mp_field_uint(mp, "attempted", 400);
   wire_queue_end(&link);
   wire_done_begin(&link, 8, 0, 400, 0);
   wire_queue_end(&link);
@@ -287,14 +279,10 @@ static void send_costs(void) {
   empty = board_ticks() - empty;
   mp = wire_user_begin(&link, "costs");
   wire_mp_map(mp, 4);
-  wire_mp_str(mp, "iterQueueTicks");
-  wire_mp_uint(mp, t1 - t0);
-  wire_mp_str(mp, "iterDrainTicks");
-  wire_mp_uint(mp, t2 - t1);
-  wire_mp_str(mp, "iterWireBytes");
-  wire_mp_uint(mp, bytes);
-  wire_mp_str(mp, "timerReadTicks");
-  wire_mp_uint(mp, empty);
+  wire_mp_field_uint(mp, "iterQueueTicks", t1 - t0);
+  wire_mp_field_uint(mp, "iterDrainTicks", t2 - t1);
+  wire_mp_field_uint(mp, "iterWireBytes", bytes);
+  wire_mp_field_uint(mp, "timerReadTicks", empty);
   wire_queue_end(&link);
   wire_drain(&link);
 }
@@ -324,10 +312,8 @@ static void echo_command(const wire_cmd_t *cmd) {
       echo_head(mp, cmd, cmd->u.run.model.len ? 7 : 6);
       echo_bytes(mp, "app", cmd->u.run.app);
       if (cmd->u.run.model.len) echo_bytes(mp, "model", cmd->u.run.model);
-      wire_mp_str(mp, "impl");
-      wire_mp_str(mp, cmd->u.run.impl_c ? "c" : "js");
-      wire_mp_str(mp, "kernels");
-      wire_mp_str(mp, cmd->u.run.optimized ? "optimized" : "reference");
+      wire_mp_field_str(mp, "impl", cmd->u.run.impl_c ? "c" : "js");
+      wire_mp_field_str(mp, "kernels", cmd->u.run.optimized ? "optimized" : "reference");
       wire_mp_field_uint(mp, "iterations", cmd->u.run.iterations);
       wire_mp_field_uint(mp, "warmup", cmd->u.run.warmup);
       wire_mp_str(mp, "ops");
@@ -335,8 +321,7 @@ static void echo_command(const wire_cmd_t *cmd) {
       break;
     case WIRE_CMD_UPLOAD_BEGIN:
       echo_head(mp, cmd, 4);
-      wire_mp_str(mp, "kind");
-      wire_mp_str(mp, cmd->u.upload_begin.kind_app ? "app" : "model");
+      wire_mp_field_str(mp, "kind", cmd->u.upload_begin.kind_app ? "app" : "model");
       echo_bytes(mp, "name", cmd->u.upload_begin.name);
       wire_mp_field_uint(mp, "size", cmd->u.upload_begin.size);
       wire_mp_field_uint(mp, "crc", cmd->u.upload_begin.crc);

@@ -43,8 +43,7 @@ static void check_clock(const wire_cmd_t *cmd) {
   wire_mp_array(mp, n);
   for (uint32_t i = 0; i < n; i++) {
     wire_mp_map(mp, 3);
-    wire_mp_str(mp, "name");
-    wire_mp_str(mp, clocks[i].name);
+    wire_mp_field_str(mp, "name", clocks[i].name);
     wire_mp_field_uint(mp, "count", clocks[i].count);
     wire_mp_field_uint(mp, "hz", clocks[i].expected_hz);
   }
@@ -153,10 +152,8 @@ static void check_flash(const wire_cmd_t *cmd) {
   }
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 7);
   if (!mp) return;
-  wire_mp_str(mp, "slot");
-  wire_mp_str(mp, slot == BOARD_FLASH_SLOT_MODEL_A ? "model A" : "model B");
-  wire_mp_str(mp, "where");
-  wire_mp_str(mp, region.where ? region.where : "none");
+  wire_mp_field_str(mp, "slot", slot == BOARD_FLASH_SLOT_MODEL_A ? "model A" : "model B");
+  wire_mp_field_str(mp, "where", region.where ? region.where : "none");
   wire_mp_field_int(mp, "status", status);
   wire_mp_field_uint(mp, "mismatch", mismatch);
   wire_mp_field_uint(mp, "bytes", FLASH_TEST_BYTES);
