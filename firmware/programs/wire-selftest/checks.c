@@ -221,7 +221,6 @@ void wire_checks_run(wire_t *link) {
   wire_mp_map(mp, 3);
   wire_mp_field_uint(mp, "passed", c.passed);
   wire_mp_field_uint(mp, "failed", c.failed);
-  wire_mp_str(mp, "firstFailure");
-  wire_mp_str(mp, c.first_failure);
+  wire_mp_field_str(mp, "firstFailure", c.first_failure);
   wire_queue_end(link);
 }

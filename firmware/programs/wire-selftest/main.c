@@ -185,10 +185,8 @@ static void send_value_kinds(void) {
 static void write_result(wire_mp_t *mp) {
   wire_mp_str(mp, "result");
   wire_mp_map(mp, 2);
-  wire_mp_str(mp, "label");
-  wire_mp_str(mp, "yes");
-  wire_mp_str(mp, "score");
-  wire_mp_int(mp, 200);
+  wire_mp_field_str(mp, "label", "yes");
+  wire_mp_field_int(mp, "score", 200);
 }
 
 /* One record of every device->host type that is not answering a command. */
@@ -220,16 +218,12 @@ static void send_record_types(void) {
   mp = wire_mem_begin(&link, 2);
   wire_mp_str(mp, "arena");
   wire_mp_map(mp, 3);
-  wire_mp_str(mp, "head");
-  wire_mp_uint(mp, 6000);
-  wire_mp_str(mp, "tail");
-  wire_mp_uint(mp, 788);
-  wire_mp_str(mp, "size");
-  wire_mp_uint(mp, 8192);
+  wire_mp_field_uint(mp, "head", 6000);
+  wire_mp_field_uint(mp, "tail", 788);
+  wire_mp_field_uint(mp, "size", 8192);
   wire_mp_str(mp, "stack");
   wire_mp_map(mp, 1);
-  wire_mp_str(mp, "c");
-  wire_mp_uint(mp, 1234);
+  wire_mp_field_uint(mp, "c", 1234);
   wire_queue_end(&link);
 
   wire_done_begin(&link, 7, 0, 3, 0);
@@ -256,10 +250,8 @@ static void send_overflow_episode(void) {
   wire_drain(&link);
   mp = wire_user_begin(&link, "overflow-episode");
   wire_mp_map(mp, 2);
-  wire_mp_str(mp, "queued");
-  wire_mp_uint(mp, queued);
-  wire_mp_str(mp, "attempted");
-  wire_mp_uint(mp, 400);
+  wire_mp_field_uint(mp, "queued", queued);
+  wire_mp_field_uint(mp, "attempted", 400);
   wire_queue_end(&link);
   wire_done_begin(&link, 8, 0, 400, 0);
   wire_queue_end(&link);
@@ -287,14 +279,10 @@ static void send_costs(void) {
   empty = board_ticks() - empty;
   mp = wire_user_begin(&link, "costs");
   wire_mp_map(mp, 4);
-  wire_mp_str(mp, "iterQueueTicks");
-  wire_mp_uint(mp, t1 - t0);
-  wire_mp_str(mp, "iterDrainTicks");
-  wire_mp_uint(mp, t2 - t1);
-  wire_mp_str(mp, "iterWireBytes");
-  wire_mp_uint(mp, bytes);
-  wire_mp_str(mp, "timerReadTicks");
-  wire_mp_uint(mp, empty);
+  wire_mp_field_uint(mp, "iterQueueTicks", t1 - t0);
+  wire_mp_field_uint(mp, "iterDrainTicks", t2 - t1);
+  wire_mp_field_uint(mp, "iterWireBytes", bytes);
+  wire_mp_field_uint(mp, "timerReadTicks", empty);
   wire_queue_end(&link);
   wire_drain(&link);
 }
@@ -304,16 +292,11 @@ static void echo_bytes(wire_mp_t *mp, const char *key, wire_bytes_t b) {
   wire_mp_strn(mp, b.ptr, b.len);
 }
 
-static void echo_uint(wire_mp_t *mp, const char *key, uint64_t v) {
-  wire_mp_str(mp, key);
-  wire_mp_uint(mp, v);
-}
-
 /* The echo's map: type and seq, then `fields` more entries. */
 static void echo_head(wire_mp_t *mp, const wire_cmd_t *cmd, uint32_t fields) {
   wire_mp_map(mp, 2u + fields);
-  echo_uint(mp, "type", cmd->type);
-  echo_uint(mp, "seq", cmd->seq);
+  wire_mp_field_uint(mp, "type", cmd->type);
+  wire_mp_field_uint(mp, "seq", cmd->seq);
 }
 
 /* Tell the host exactly what the C reader decoded. */
@@ -322,40 +305,37 @@ static void echo_command(const wire_cmd_t *cmd) {
   switch (cmd->type) {
     case WIRE_CMD_HELLO:
       echo_head(mp, cmd, 2);
-      echo_uint(mp, "v", cmd->u.hello.version);
-      echo_uint(mp, "maxFrame", cmd->u.hello.max_frame);
+      wire_mp_field_uint(mp, "v", cmd->u.hello.version);
+      wire_mp_field_uint(mp, "maxFrame", cmd->u.hello.max_frame);
       break;
     case WIRE_CMD_RUN:
       echo_head(mp, cmd, cmd->u.run.model.len ? 7 : 6);
       echo_bytes(mp, "app", cmd->u.run.app);
       if (cmd->u.run.model.len) echo_bytes(mp, "model", cmd->u.run.model);
-      wire_mp_str(mp, "impl");
-      wire_mp_str(mp, cmd->u.run.impl_c ? "c" : "js");
-      wire_mp_str(mp, "kernels");
-      wire_mp_str(mp, cmd->u.run.optimized ? "optimized" : "reference");
-      echo_uint(mp, "iterations", cmd->u.run.iterations);
-      echo_uint(mp, "warmup", cmd->u.run.warmup);
+      wire_mp_field_str(mp, "impl", cmd->u.run.impl_c ? "c" : "js");
+      wire_mp_field_str(mp, "kernels", cmd->u.run.optimized ? "optimized" : "reference");
+      wire_mp_field_uint(mp, "iterations", cmd->u.run.iterations);
+      wire_mp_field_uint(mp, "warmup", cmd->u.run.warmup);
       wire_mp_str(mp, "ops");
       wire_mp_bool(mp, cmd->u.run.ops);
       break;
     case WIRE_CMD_UPLOAD_BEGIN:
       echo_head(mp, cmd, 4);
-      wire_mp_str(mp, "kind");
-      wire_mp_str(mp, cmd->u.upload_begin.kind_app ? "app" : "model");
+      wire_mp_field_str(mp, "kind", cmd->u.upload_begin.kind_app ? "app" : "model");
       echo_bytes(mp, "name", cmd->u.upload_begin.name);
-      echo_uint(mp, "size", cmd->u.upload_begin.size);
-      echo_uint(mp, "crc", cmd->u.upload_begin.crc);
+      wire_mp_field_uint(mp, "size", cmd->u.upload_begin.size);
+      wire_mp_field_uint(mp, "crc", cmd->u.upload_begin.crc);
       break;
     case WIRE_CMD_UPLOAD_CHUNK:
       echo_head(mp, cmd, 3);
-      echo_uint(mp, "offset", cmd->u.upload_chunk.offset);
+      wire_mp_field_uint(mp, "offset", cmd->u.upload_chunk.offset);
       wire_mp_str(mp, "data");
       wire_mp_bin(mp, cmd->u.upload_chunk.data, cmd->u.upload_chunk.len);
-      echo_uint(mp, "crc", cmd->u.upload_chunk.crc);
+      wire_mp_field_uint(mp, "crc", cmd->u.upload_chunk.crc);
       break;
     case WIRE_CMD_UPLOAD_END:
       echo_head(mp, cmd, 1);
-      echo_uint(mp, "crc", cmd->u.upload_end.crc);
+      wire_mp_field_uint(mp, "crc", cmd->u.upload_end.crc);
       break;
     default: echo_head(mp, cmd, 0); break;
   }
@@ -449,11 +429,11 @@ int main(void) {
   wire_stats(&link, &st);
   wire_mp_t *mp = wire_user_begin(&link, "rx-stats");
   wire_mp_map(mp, 5);
-  echo_uint(mp, "frames", st.rx_frames);
-  echo_uint(mp, "bad", st.rx_bad);
-  echo_uint(mp, "oversize", st.rx_oversize);
-  echo_uint(mp, "duplicates", st.rx_duplicates);
-  echo_uint(mp, "gaps", st.rx_gaps);
+  wire_mp_field_uint(mp, "frames", st.rx_frames);
+  wire_mp_field_uint(mp, "bad", st.rx_bad);
+  wire_mp_field_uint(mp, "oversize", st.rx_oversize);
+  wire_mp_field_uint(mp, "duplicates", st.rx_duplicates);
+  wire_mp_field_uint(mp, "gaps", st.rx_gaps);
   wire_queue_end(&link);
   wire_drain(&link);
   board_uart_flush();

@@ -11,16 +11,6 @@
 #include "device_link.h"
 #include "flash_slot.h"
 
-static void key_uint(wire_mp_t *mp, const char *key, uint64_t v) {
-  wire_mp_str(mp, key);
-  wire_mp_uint(mp, v);
-}
-
-static void key_int(wire_mp_t *mp, const char *key, int64_t v) {
-  wire_mp_str(mp, key);
-  wire_mp_int(mp, v);
-}
-
 static int item_is(const wire_cmd_t *cmd, const char *name) {
   size_t n = strlen(name);
   return cmd->u.check.item.len == n && memcmp(cmd->u.check.item.ptr, name, n) == 0;
@@ -47,16 +37,15 @@ static void check_clock(const wire_cmd_t *cmd) {
   uint32_t n = board_clock_compare(ticks, clocks);
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 3);
   if (!mp) return;
-  key_uint(mp, "ticks", ticks);
-  key_uint(mp, "hz", board_tick_unit()->hz);
+  wire_mp_field_uint(mp, "ticks", ticks);
+  wire_mp_field_uint(mp, "hz", board_tick_unit()->hz);
   wire_mp_str(mp, "clocks");
   wire_mp_array(mp, n);
   for (uint32_t i = 0; i < n; i++) {
     wire_mp_map(mp, 3);
-    wire_mp_str(mp, "name");
-    wire_mp_str(mp, clocks[i].name);
-    key_uint(mp, "count", clocks[i].count);
-    key_uint(mp, "hz", clocks[i].expected_hz);
+    wire_mp_field_str(mp, "name", clocks[i].name);
+    wire_mp_field_uint(mp, "count", clocks[i].count);
+    wire_mp_field_uint(mp, "hz", clocks[i].expected_hz);
   }
   wire_queue_end(&device_wire);
 }
@@ -74,10 +63,10 @@ static void check_core(const wire_cmd_t *cmd) {
   board_core_state(&core);
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 4);
   if (!mp) return;
-  key_int(mp, "icache", core.icache);
-  key_int(mp, "dcache", core.dcache);
-  key_int(mp, "mpu", core.mpu);
-  key_uint(mp, "mpuRegions", core.mpu_regions);
+  wire_mp_field_int(mp, "icache", core.icache);
+  wire_mp_field_int(mp, "dcache", core.dcache);
+  wire_mp_field_int(mp, "mpu", core.mpu);
+  wire_mp_field_uint(mp, "mpuRegions", core.mpu_regions);
   wire_queue_end(&device_wire);
 }
 
@@ -109,10 +98,10 @@ static void check_ram(const wire_cmd_t *cmd) {
   uint64_t t1 = board_ticks();
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 4);
   if (!mp) return;
-  key_uint(mp, "bytes", sizeof main_arena + sizeof aux_arena);
-  key_uint(mp, "badWords", bad);
-  key_uint(mp, "firstBad", first_bad);
-  key_uint(mp, "ticks", t1 - t0);
+  wire_mp_field_uint(mp, "bytes", sizeof main_arena + sizeof aux_arena);
+  wire_mp_field_uint(mp, "badWords", bad);
+  wire_mp_field_uint(mp, "firstBad", first_bad);
+  wire_mp_field_uint(mp, "ticks", t1 - t0);
   wire_queue_end(&device_wire);
 }
 
@@ -163,15 +152,13 @@ static void check_flash(const wire_cmd_t *cmd) {
   }
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 7);
   if (!mp) return;
-  wire_mp_str(mp, "slot");
-  wire_mp_str(mp, slot == BOARD_FLASH_SLOT_MODEL_A ? "model A" : "model B");
-  wire_mp_str(mp, "where");
-  wire_mp_str(mp, region.where ? region.where : "none");
-  key_int(mp, "status", status);
-  key_uint(mp, "mismatch", mismatch);
-  key_uint(mp, "bytes", FLASH_TEST_BYTES);
-  key_uint(mp, "eraseTicks", erase_ticks);
-  key_uint(mp, "programTicks", program_ticks);
+  wire_mp_field_str(mp, "slot", slot == BOARD_FLASH_SLOT_MODEL_A ? "model A" : "model B");
+  wire_mp_field_str(mp, "where", region.where ? region.where : "none");
+  wire_mp_field_int(mp, "status", status);
+  wire_mp_field_uint(mp, "mismatch", mismatch);
+  wire_mp_field_uint(mp, "bytes", FLASH_TEST_BYTES);
+  wire_mp_field_uint(mp, "eraseTicks", erase_ticks);
+  wire_mp_field_uint(mp, "programTicks", program_ticks);
   wire_queue_end(&device_wire);
 }
 

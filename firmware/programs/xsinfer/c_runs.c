@@ -67,8 +67,7 @@ static void send_memory(app_ctx_t *ctx) {
   write_arena_usage(mp, &usage);
   wire_mp_str(mp, "stack");
   wire_mp_map(mp, 1);
-  wire_mp_str(mp, "c");
-  wire_mp_uint(mp, stack_peak_bytes());
+  wire_mp_field_uint(mp, "c", stack_peak_bytes());
   wire_queue_end(&device_wire);
 }
 

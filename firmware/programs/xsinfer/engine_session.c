@@ -57,10 +57,8 @@ static void refuse(const wire_cmd_t *cmd, uint32_t code, const char *format, con
 
 static void write_tensor_info(wire_mp_t *mp, const eng_tensor_info_t *info) {
   wire_mp_map(mp, 3);
-  wire_mp_str(mp, "type");
-  wire_mp_str(mp, eng_type_name(info->type));
-  wire_mp_str(mp, "bytes");
-  wire_mp_uint(mp, info->bytes);
+  wire_mp_field_str(mp, "type", eng_type_name(info->type));
+  wire_mp_field_uint(mp, "bytes", info->bytes);
   wire_mp_str(mp, "shape");
   wire_mp_array(mp, info->rank > 0 ? (uint32_t)info->rank : 0u);
   for (int32_t d = 0; d < info->rank; d++) wire_mp_int(mp, info->dims[d]);
@@ -91,12 +89,10 @@ static void engine_error(const wire_cmd_t *cmd, const char *stage, const eng_err
       wire_error_begin(&device_wire, cmd, wire_code_for_engine(err->code), message, extra);
   if (!mp) return;
   if (err->op_index >= 0) {
-    wire_mp_str(mp, "index");
-    wire_mp_uint(mp, (uint32_t)err->op_index);
+    wire_mp_field_uint(mp, "index", (uint32_t)err->op_index);
   }
   if (err->code == ENG_ERR_ARENA) {
-    wire_mp_str(mp, "needed");
-    wire_mp_uint(mp, err->bytes_needed);
+    wire_mp_field_uint(mp, "needed", err->bytes_needed);
   }
   wire_queue_end(&device_wire);
 }
@@ -154,19 +150,14 @@ static void handle_open(const wire_cmd_t *cmd) {
   eng_interp_arena_usage(it, &usage);
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 8);
   if (!mp) return;
-  wire_mp_str(mp, "session");
-  wire_mp_uint(mp, session.id);
-  wire_mp_str(mp, "model");
-  wire_mp_str(mp, name);
-  wire_mp_str(mp, "kernels");
-  wire_mp_str(mp, kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
-  wire_mp_str(mp, "ops");
-  wire_mp_uint(mp, eng_interp_op_count(it));
+  wire_mp_field_uint(mp, "session", session.id);
+  wire_mp_field_str(mp, "model", name);
+  wire_mp_field_str(mp, "kernels", kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
+  wire_mp_field_uint(mp, "ops", eng_interp_op_count(it));
   write_tensor_list(mp, "inputs", it, inputs, eng_interp_input);
   write_tensor_list(mp, "outputs", it, eng_interp_output_count(it), eng_interp_output);
   write_arena_usage(mp, &usage);
-  wire_mp_str(mp, "setupTicks");
-  wire_mp_uint(mp, setup_ticks);
+  wire_mp_field_uint(mp, "setupTicks", setup_ticks);
   wire_queue_end(&device_wire);
 }
 
@@ -205,8 +196,7 @@ static void handle_input(const wire_cmd_t *cmd) {
   session.filled[index] = offset + len;
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 1);
   if (!mp) return;
-  wire_mp_str(mp, "filled");
-  wire_mp_uint(mp, session.filled[index]);
+  wire_mp_field_uint(mp, "filled", session.filled[index]);
   wire_queue_end(&device_wire);
 }
 
@@ -223,23 +213,16 @@ static void send_tensor(int32_t op, uint32_t slot, const eng_tensor_info_t *info
     wire_mp_t *mp = wire_queue_begin(&device_wire, WIRE_REC_TENSOR);
     if (!mp) return;
     wire_mp_map(mp, op < 0 ? 6 : 7);
-    wire_mp_str(mp, "invoke");
-    wire_mp_uint(mp, session.invokes);
+    wire_mp_field_uint(mp, "invoke", session.invokes);
     if (op < 0) {
-      wire_mp_str(mp, "output");
-      wire_mp_uint(mp, slot);
+      wire_mp_field_uint(mp, "output", slot);
     } else {
-      wire_mp_str(mp, "op");
-      wire_mp_uint(mp, (uint32_t)op);
-      wire_mp_str(mp, "k");
-      wire_mp_uint(mp, slot);
+      wire_mp_field_uint(mp, "op", (uint32_t)op);
+      wire_mp_field_uint(mp, "k", slot);
     }
-    wire_mp_str(mp, "type");
-    wire_mp_str(mp, eng_type_name(info->type));
-    wire_mp_str(mp, "size");
-    wire_mp_uint(mp, info->bytes);
-    wire_mp_str(mp, "offset");
-    wire_mp_uint(mp, offset);
+    wire_mp_field_str(mp, "type", eng_type_name(info->type));
+    wire_mp_field_uint(mp, "size", info->bytes);
+    wire_mp_field_uint(mp, "offset", offset);
     wire_mp_str(mp, "data");
     wire_mp_bin(mp, data ? data + offset : NULL, data ? n : 0);
     if (wire_queue_end(&device_wire) == 0) invoke_state.records++;
@@ -319,12 +302,9 @@ static void handle_invoke(const wire_cmd_t *cmd) {
   }
   wire_mp_t *mp = wire_ack_begin(&device_wire, cmd, 3);
   if (mp) {
-    wire_mp_str(mp, "invoke");
-    wire_mp_uint(mp, session.invokes);
-    wire_mp_str(mp, "ticks");
-    wire_mp_uint(mp, ticks);
-    wire_mp_str(mp, "tensors");
-    wire_mp_uint(mp, invoke_state.records);
+    wire_mp_field_uint(mp, "invoke", session.invokes);
+    wire_mp_field_uint(mp, "ticks", ticks);
+    wire_mp_field_uint(mp, "tensors", invoke_state.records);
     wire_queue_end(&device_wire);
   }
   session.invokes++;

@@ -63,8 +63,7 @@ static void begin(const wire_cmd_t *cmd) {
   xfer.crc = cmd->u.upload_begin.crc;
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
   if (ack) {
-    wire_mp_str(ack, "capacity");
-    wire_mp_uint(ack, sizeof buffer);
+    wire_mp_field_uint(ack, "capacity", sizeof buffer);
     wire_queue_end(&device_wire);
   }
 }
@@ -99,10 +98,8 @@ static void end(const wire_cmd_t *cmd) {
   asset_publish(INPUT_SET_ASSET, buffer, xfer.size);
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 2);
   if (ack) {
-    wire_mp_str(ack, "asset");
-    wire_mp_str(ack, INPUT_SET_ASSET);
-    wire_mp_str(ack, "bytes");
-    wire_mp_uint(ack, xfer.size);
+    wire_mp_field_str(ack, "asset", INPUT_SET_ASSET);
+    wire_mp_field_uint(ack, "bytes", xfer.size);
     wire_queue_end(&device_wire);
   }
 }

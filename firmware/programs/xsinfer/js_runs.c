@@ -364,8 +364,7 @@ int32_t run_micro(void) {
       wire_mp_t *mp = wire_user_begin(&device_wire, "micro");
       if (mp) {
         wire_mp_map(mp, 2);
-        wire_mp_str(mp, "js");
-        wire_mp_str(mp, xsToString(xsVar(1)));
+        wire_mp_field_str(mp, "js", xsToString(xsVar(1)));
         wire_mp_str(mp, "c");
         wire_mp_map(mp, 3);
         wire_mp_field_uint(mp, "ticksPair", c.pair);

@@ -130,10 +130,8 @@ void send_iteration(uint32_t run_id, uint32_t index, int correct, const uint64_t
     int has_value = isfinite(value);
     wire_mp_str(mp, "result");
     wire_mp_map(mp, has_value ? 4 : 3);
-    wire_mp_str(mp, "label");
-    wire_mp_int(mp, label);
-    wire_mp_str(mp, "score");
-    wire_mp_int(mp, score);
+    wire_mp_field_int(mp, "label", label);
+    wire_mp_field_int(mp, "score", score);
     if (has_value) {
       wire_mp_str(mp, "value");
       wire_mp_float(mp, value);
@@ -171,8 +169,7 @@ static void send_info(int32_t hello_seq) {
     wire_mp_str(mp, "uart");
     wire_mp_map(mp, 2);
     wire_mp_field_uint(mp, "baud", XSINFER_UART_BAUD);
-    wire_mp_str(mp, "format");
-    wire_mp_str(mp, XSINFER_UART_FORMAT);
+    wire_mp_field_str(mp, "format", XSINFER_UART_FORMAT);
 #endif
     js_write_info(mp);
     wire_queue_end(&device_wire);
@@ -241,16 +238,13 @@ static void handle_run(const wire_cmd_t *cmd) {
   wire_mp_t *done = wire_done_begin(&device_wire, request.run_id, status,
                                     wrong < 0 ? 0u : request.iterations, request.model[0] ? 6 : 5);
   if (done) {
-    wire_mp_str(done, "app");
-    wire_mp_str(done, request.app);
+    wire_mp_field_str(done, "app", request.app);
     if (request.model[0]) {
-      wire_mp_str(done, "model");
-      wire_mp_str(done, request.model);
+      wire_mp_field_str(done, "model", request.model);
     }
-    wire_mp_str(done, "impl");
-    wire_mp_str(done, request.impl_c ? "c" : "js");
-    wire_mp_str(done, "kernels");
-    wire_mp_str(done, request.kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
+    wire_mp_field_str(done, "impl", request.impl_c ? "c" : "js");
+    wire_mp_field_str(done, "kernels",
+                      request.kernels == ENG_KERNELS_OPTIMIZED ? "optimized" : "reference");
     wire_mp_field_uint(done, "warmup", request.warmup);
     wire_mp_field_uint(done, "wrong", wrong < 0 ? request.iterations : (uint32_t)wrong);
     wire_queue_end(&device_wire);

@@ -263,8 +263,7 @@ static void begin(const wire_cmd_t *cmd) {
   xfer.open = 1;
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 1);
   if (ack) {
-    wire_mp_str(ack, "capacity");
-    wire_mp_uint(ack, capacity);
+    wire_mp_field_uint(ack, "capacity", capacity);
     wire_queue_end(&device_wire);
   }
 }
@@ -362,16 +361,11 @@ static void end_model(const wire_cmd_t *cmd) {
   const char *letter = slot_letter(slot);
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 5);
   if (ack) {
-    wire_mp_str(ack, "asset");
-    wire_mp_str(ack, MODEL_ASSET);
-    wire_mp_str(ack, "bytes");
-    wire_mp_uint(ack, slot->image.bytes);
-    wire_mp_str(ack, "ops");
-    wire_mp_uint(ack, ops);
-    wire_mp_str(ack, "slot");
-    wire_mp_str(ack, letter);
-    wire_mp_str(ack, "storeTicks");
-    wire_mp_uint(ack, xfer.store_ticks);
+    wire_mp_field_str(ack, "asset", MODEL_ASSET);
+    wire_mp_field_uint(ack, "bytes", slot->image.bytes);
+    wire_mp_field_uint(ack, "ops", ops);
+    wire_mp_field_str(ack, "slot", letter);
+    wire_mp_field_uint(ack, "storeTicks", xfer.store_ticks);
     wire_queue_end(&device_wire);
   }
 }
@@ -435,16 +429,12 @@ static void end_app(const wire_cmd_t *cmd) {
   uint64_t start_ticks = board_ticks() - t0 - store_ticks; /* trial + restart, as before flash */
   wire_mp_t *ack = wire_ack_begin(&device_wire, cmd, 5);
   if (ack) {
-    wire_mp_str(ack, "main");
-    wire_mp_str(ack, deployed_main);
-    wire_mp_str(ack, "bytes");
-    wire_mp_uint(ack, app_slot.image.bytes);
+    wire_mp_field_str(ack, "main", deployed_main);
+    wire_mp_field_uint(ack, "bytes", app_slot.image.bytes);
     wire_mp_str(ack, "started");
     wire_mp_bool(ack, 1);
-    wire_mp_str(ack, "startTicks");
-    wire_mp_uint(ack, start_ticks);
-    wire_mp_str(ack, "storeTicks");
-    wire_mp_uint(ack, store_ticks);
+    wire_mp_field_uint(ack, "startTicks", start_ticks);
+    wire_mp_field_uint(ack, "storeTicks", store_ticks);
     wire_queue_end(&device_wire);
   }
 }

@@ -137,8 +137,10 @@ void wire_mp_float(wire_mp_t *mp, float value);
 void wire_mp_double(wire_mp_t *mp, double value);
 void wire_mp_str(wire_mp_t *mp, const char *nul_terminated);
 void wire_mp_strn(wire_mp_t *mp, const char *data, uint32_t len);
-/* One map entry: the key string, then an unsigned value. */
+/* One map entry each: the key string, then the value. */
 void wire_mp_field_uint(wire_mp_t *mp, const char *key, uint64_t value);
+void wire_mp_field_int(wire_mp_t *mp, const char *key, int64_t value);
+void wire_mp_field_str(wire_mp_t *mp, const char *key, const char *nul_terminated);
 void wire_mp_bin(wire_mp_t *mp, const void *data, uint32_t len);
 void wire_mp_array(wire_mp_t *mp, uint32_t count);
 void wire_mp_map(wire_mp_t *mp, uint32_t count);

@@ -112,6 +112,16 @@ void wire_mp_field_uint(wire_mp_t *mp, const char *key, uint64_t value) {
   wire_mp_uint(mp, value);
 }
 
+void wire_mp_field_int(wire_mp_t *mp, const char *key, int64_t value) {
+  wire_mp_str(mp, key);
+  wire_mp_int(mp, value);
+}
+
+void wire_mp_field_str(wire_mp_t *mp, const char *key, const char *s) {
+  wire_mp_str(mp, key);
+  wire_mp_str(mp, s);
+}
+
 void wire_mp_bin(wire_mp_t *mp, const void *data, uint32_t len) {
   mp_header(mp, len, 0, 0, 0xc4, 0xc5, 0xc6);
   wire_mp_raw(mp, data, len);

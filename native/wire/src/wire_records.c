@@ -6,37 +6,27 @@
 
 #include "wire_internal.h"
 
-static void key_uint(wire_mp_t *mp, const char *key, uint64_t v) {
-  wire_mp_str(mp, key);
-  wire_mp_uint(mp, v);
-}
-
-static void key_str(wire_mp_t *mp, const char *key, const char *v) {
-  wire_mp_str(mp, key);
-  wire_mp_str(mp, v);
-}
-
 wire_mp_t *wire_info_begin(wire_t *w, const wire_info_t *info, uint32_t extra) {
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_INFO);
   if (!mp) return NULL;
   wire_mp_map(mp, 6u + (info->hello_seq >= 0) + extra);
-  key_uint(mp, "v", WIRE_PROTOCOL_VERSION);
-  key_str(mp, "build", info->build);
-  key_str(mp, "target", info->target);
+  wire_mp_field_uint(mp, "v", WIRE_PROTOCOL_VERSION);
+  wire_mp_field_str(mp, "build", info->build);
+  wire_mp_field_str(mp, "target", info->target);
   wire_mp_str(mp, "tick");
   wire_mp_map(mp, 3u + (info->tick.hz != 0));
-  key_str(mp, "unit", info->tick.unit);
-  key_uint(mp, "num", info->tick.num);
-  key_uint(mp, "den", info->tick.den);
-  if (info->tick.hz) key_uint(mp, "hz", info->tick.hz);
+  wire_mp_field_str(mp, "unit", info->tick.unit);
+  wire_mp_field_uint(mp, "num", info->tick.num);
+  wire_mp_field_uint(mp, "den", info->tick.den);
+  if (info->tick.hz) wire_mp_field_uint(mp, "hz", info->tick.hz);
   wire_mp_str(mp, "mem");
   wire_mp_map(mp, 4);
-  key_uint(mp, "flash", info->flash_bytes);
-  key_uint(mp, "ram", info->ram_bytes);
-  key_uint(mp, "stackBottom", info->stack_bottom);
-  key_uint(mp, "stackTop", info->stack_top);
-  key_uint(mp, "maxFrame", w->max_frame);
-  if (info->hello_seq >= 0) key_uint(mp, "cmd", (uint64_t)info->hello_seq);
+  wire_mp_field_uint(mp, "flash", info->flash_bytes);
+  wire_mp_field_uint(mp, "ram", info->ram_bytes);
+  wire_mp_field_uint(mp, "stackBottom", info->stack_bottom);
+  wire_mp_field_uint(mp, "stackTop", info->stack_top);
+  wire_mp_field_uint(mp, "maxFrame", w->max_frame);
+  if (info->hello_seq >= 0) wire_mp_field_uint(mp, "cmd", (uint64_t)info->hello_seq);
   return mp;
 }
 
@@ -45,11 +35,11 @@ wire_mp_t *wire_ack_begin(wire_t *w, const wire_cmd_t *cmd, uint32_t extra) {
   if (!mp) return NULL;
   int hello = cmd->type == WIRE_CMD_HELLO;
   wire_mp_map(mp, 2u + (hello ? 2u : 0u) + extra);
-  key_uint(mp, "cmd", cmd->seq);
-  key_uint(mp, "type", cmd->type);
+  wire_mp_field_uint(mp, "cmd", cmd->seq);
+  wire_mp_field_uint(mp, "type", cmd->type);
   if (hello) {
-    key_uint(mp, "v", WIRE_PROTOCOL_VERSION);
-    key_uint(mp, "maxFrame", w->max_frame);
+    wire_mp_field_uint(mp, "v", WIRE_PROTOCOL_VERSION);
+    wire_mp_field_uint(mp, "maxFrame", w->max_frame);
   }
   return mp;
 }
@@ -65,11 +55,11 @@ wire_mp_t *wire_error_begin(wire_t *w, const wire_cmd_t *cmd, uint32_t code, con
   /* A retried command must get the same answer: remember that this one failed. */
   if (cmd && w->rx_have_last && cmd->seq == w->rx_last_seq) w->rx_last_result = (uint8_t)code;
   wire_mp_map(mp, 2u + (cmd ? 2u : 0u) + extra);
-  key_uint(mp, "code", code);
-  key_str(mp, "message", message);
+  wire_mp_field_uint(mp, "code", code);
+  wire_mp_field_str(mp, "message", message);
   if (cmd) {
-    key_uint(mp, "cmd", cmd->seq);
-    key_uint(mp, "type", cmd->type);
+    wire_mp_field_uint(mp, "cmd", cmd->seq);
+    wire_mp_field_uint(mp, "type", cmd->type);
   }
   return mp;
 }
@@ -82,7 +72,7 @@ int wire_logn(wire_t *w, uint32_t level, const char *text, uint32_t len) {
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_LOG);
   if (!mp) return -1;
   wire_mp_map(mp, 2);
-  key_uint(mp, "level", level);
+  wire_mp_field_uint(mp, "level", level);
   wire_mp_str(mp, "text");
   wire_mp_strn(mp, text, len);
   return wire_queue_end(w);
@@ -97,13 +87,13 @@ wire_mp_t *wire_iter_begin(wire_t *w, const wire_iter_t *iter, uint32_t extra) {
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_ITER);
   if (!mp) return NULL;
   wire_mp_map(mp, 4u + (iter->correct >= 0) + (iter->io_counted != 0) + extra);
-  key_uint(mp, "run", iter->run);
-  key_uint(mp, "i", iter->index);
+  wire_mp_field_uint(mp, "run", iter->run);
+  wire_mp_field_uint(mp, "i", iter->index);
   wire_mp_str(mp, "warmup");
   wire_mp_bool(mp, iter->warmup);
   wire_mp_str(mp, "ticks");
   wire_mp_map(mp, WIRE_PHASES);
-  for (uint32_t p = 0; p < WIRE_PHASES; p++) key_uint(mp, phase_names[p], iter->ticks[p]);
+  for (uint32_t p = 0; p < WIRE_PHASES; p++) wire_mp_field_uint(mp, phase_names[p], iter->ticks[p]);
   if (iter->correct >= 0) {
     wire_mp_str(mp, "correct");
     wire_mp_bool(mp, iter->correct);
@@ -126,9 +116,9 @@ int wire_ops(wire_t *w, uint32_t run, uint32_t index, uint32_t first, const uint
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_OPS);
   if (!mp) return -1;
   wire_mp_map(mp, 4u + (names != NULL));
-  key_uint(mp, "run", run);
-  key_uint(mp, "i", index);
-  key_uint(mp, "first", first);
+  wire_mp_field_uint(mp, "run", run);
+  wire_mp_field_uint(mp, "i", index);
+  wire_mp_field_uint(mp, "first", first);
   wire_mp_str(mp, "ticks");
   wire_mp_array(mp, count);
   for (uint32_t k = 0; k < count; k++) wire_mp_uint(mp, ticks[k]);
@@ -151,15 +141,15 @@ wire_mp_t *wire_done_begin(wire_t *w, uint32_t run, uint32_t status, uint32_t it
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_DONE);
   if (!mp) return NULL;
   wire_mp_map(mp, 4u + extra);
-  key_uint(mp, "run", run);
-  key_uint(mp, "status", status);
-  key_uint(mp, "iterations", iterations);
+  wire_mp_field_uint(mp, "run", run);
+  wire_mp_field_uint(mp, "status", status);
+  wire_mp_field_uint(mp, "iterations", iterations);
   wire_mp_str(mp, "tx");
   wire_mp_map(mp, 4);
-  key_uint(mp, "peak", w->stats.queue_peak);
-  key_uint(mp, "cap", w->stats.queue_cap);
-  key_uint(mp, "dropped", w->stats.dropped);
-  key_uint(mp, "oversize", w->stats.oversize);
+  wire_mp_field_uint(mp, "peak", w->stats.queue_peak);
+  wire_mp_field_uint(mp, "cap", w->stats.queue_cap);
+  wire_mp_field_uint(mp, "dropped", w->stats.dropped);
+  wire_mp_field_uint(mp, "oversize", w->stats.oversize);
   return mp;
 }
 
@@ -167,7 +157,7 @@ wire_mp_t *wire_user_begin(wire_t *w, const char *name) {
   wire_mp_t *mp = wire_queue_begin(w, WIRE_REC_USER);
   if (!mp) return NULL;
   wire_mp_map(mp, 2);
-  key_str(mp, "name", name);
+  wire_mp_field_str(mp, "name", name);
   wire_mp_str(mp, "value");
   return mp;
 }

@@ -631,19 +631,16 @@ DW_ROWS_LINKAGE void group_rows(const dw_opt_t *op, const dw_group_t *q, uint32_
       RQ("r3", "r9", "r10", "r11") "ldm r1!, {r6-r11}\n\t" RQ("r4", "r6", "r7", "r8") \
           RQ("r5", "r9", "r10", "r11") DW_A_TAIL
 
-__attribute__((naked, noinline, noipa)) static void dw_rows3x3_sat(__attribute__((unused))
-                                                                   const uint32_t *px,
-                                                                   __attribute__((unused))
-                                                                   uint32_t *blk) {
-  __asm__(DW_A_BODY(DW_A_RQ_SAT));
-}
+/* A naked function of (px, blk) whose whole body is one asm routine: the arguments arrive
+ * in r0 and r1 (AAPCS), a uintptr_t result is left in r0. */
+#define DW_NAKED(ret, name, body)                                                          \
+  __attribute__((naked, noinline, noipa)) static ret name(                                 \
+      __attribute__((unused)) const uint32_t *px, __attribute__((unused)) uint32_t *blk) { \
+    __asm__(body);                                                                         \
+  }
 
-__attribute__((naked, noinline, noipa)) static void dw_rows3x3_full(__attribute__((unused))
-                                                                    const uint32_t *px,
-                                                                    __attribute__((unused))
-                                                                    uint32_t *blk) {
-  __asm__(DW_A_BODY(DW_A_RQ_FULL));
-}
+DW_NAKED(void, dw_rows3x3_sat, DW_A_BODY(DW_A_RQ_SAT))
+DW_NAKED(void, dw_rows3x3_full, DW_A_BODY(DW_A_RQ_FULL))
 
 /* ---- fh x 1 columns in asm (DW_SAT and DW_FULL groups of four channels, stride 1) ----
  * The group's padded column is widened once into pairs of consecutive rows: P[r] is four
@@ -695,19 +692,8 @@ __attribute__((naked, noinline, noipa)) static void dw_rows3x3_full(__attribute_
               "pop {r4-r11, pc}\n\t"
 
 /* px == NULL: returns the address after the unrolled pairs (each pair is 24 bytes). */
-__attribute__((naked, noinline, noipa)) static uintptr_t dw_cols_sat(__attribute__((unused))
-                                                                     const uint32_t *px,
-                                                                     __attribute__((unused))
-                                                                     uint32_t *blk) {
-  __asm__(DW_C_BODY(DW_A_RQ_SAT));
-}
-
-__attribute__((naked, noinline, noipa)) static uintptr_t dw_cols_full(__attribute__((unused))
-                                                                      const uint32_t *px,
-                                                                      __attribute__((unused))
-                                                                      uint32_t *blk) {
-  __asm__(DW_C_BODY(DW_A_RQ_FULL));
-}
+DW_NAKED(uintptr_t, dw_cols_sat, DW_C_BODY(DW_A_RQ_SAT))
+DW_NAKED(uintptr_t, dw_cols_full, DW_C_BODY(DW_A_RQ_FULL))
 
 /* Column rows r and r + 1 of four channels as the four pair words of P[r]; x, y: the
  * rows' SXTAB16 forms, lanes (c0, c2), then (c1, c3). */
