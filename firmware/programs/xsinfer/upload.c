@@ -181,14 +181,6 @@ static uint32_t start_slot_app(char *message, size_t cap) {
   return code;
 }
 
-/* Back to the last good state after a refused deploy: the previous app, else none. */
-static void restore_xs(void) {
-  char ignored[8];
-  if (app_slot.valid && start_slot_app(ignored, sizeof ignored) == 0) return;
-  app_slot.valid = 0;
-  restart_xs(NULL, 0, 0, ignored, sizeof ignored);
-}
-
 uint32_t upload_restart_js(char *message, size_t cap) {
   if (!app_slot.valid) return restart_xs(NULL, 0, 0, message, cap);
   uint32_t code = start_slot_app(message, cap);
@@ -197,6 +189,13 @@ uint32_t upload_restart_js(char *message, size_t cap) {
     restart_xs(NULL, 0, 0, ignored, sizeof ignored); /* the built-ins stay usable */
   }
   return code;
+}
+
+/* Back to the last good state after a refused deploy: the previous app, else none (an app
+ * that no longer starts is dropped until the next boot). */
+static void restore_xs(void) {
+  char ignored[8];
+  if (upload_restart_js(ignored, sizeof ignored) != 0) app_slot.valid = 0;
 }
 
 /* ---- commands ---- */
