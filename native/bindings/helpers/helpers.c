@@ -677,7 +677,11 @@ static void run_result(xsMachine *the) {
   bound_typed(the, &v[1], fn, "scores", &t);
   if ((uint32_t)p.count > t.length)
     xsRangeError("helpers: %s: scores shorter than %ld", fn, (long)p.count);
-  scores_t s = {t.data, t.kind == XSINFER_TYPED_INT8, 0, p.rank_dequantized, p.scale, p.zero_point};
+  scores_t s = {.data = t.data,
+                .is_signed = t.kind == XSINFER_TYPED_INT8,
+                .dequantize = p.rank_dequantized,
+                .scale = p.scale,
+                .zero_point = p.zero_point};
   uint32_t best = first_max(&s, (uint32_t)p.count);
   int32_t q = s.is_signed ? ((const int8_t *)s.data)[best] : ((const uint8_t *)s.data)[best];
   float value = (float)(q - p.zero_point) * p.scale;
@@ -797,10 +801,14 @@ static void run_top_k(xsMachine *the) {
   float *value = tv.data;
   /* Two inlined copies, each with its score type constant: the byte loop has no float test. */
   if (is_float) {
-    const scores_t s = {ts.data, 0, 1, 0, 1.0f, 0};
+    const scores_t s = {.data = ts.data, .is_float = 1};
     rank_top_k(&s, p.count, p.dst_offset, index, value, all);
   } else {
-    const scores_t s = {ts.data, is_signed, 0, 1, p.scale, p.zero_point};
+    const scores_t s = {.data = ts.data,
+                        .is_signed = is_signed,
+                        .dequantize = 1,
+                        .scale = p.scale,
+                        .zero_point = p.zero_point};
     rank_top_k(&s, p.count, p.dst_offset, index, value, all);
   }
   if (!(p.rank_dequantized & TOP_K_RESULT)) return;
